@@ -1,0 +1,72 @@
+/**
+ * The Node.js implementation of what `decoders/` needs injected: bounded decompression.
+ * One-shot codecs use node:zlib with `maxOutputLength`; the stateful raw inflate used by
+ * WebSocket permessage-deflate (context takeover) uses pako, which keeps its window between calls.
+ */
+import * as zlib from 'node:zlib';
+import { Inflate } from 'pako';
+import type { Compression, DecoderEnv, InflateStream, Limits, Definitions, StreamHint } from '../../decoders/core/env';
+import { DEFAULT_LIMITS, DecompressLimitError } from '../../decoders/core/env';
+
+function bounded(fn: (b: Uint8Array, o: zlib.ZlibOptions | zlib.BrotliOptions) => Buffer, bytes: Uint8Array, max: number): Uint8Array {
+  try {
+    const out = fn(bytes, { maxOutputLength: max, finishFlush: zlib.constants.Z_SYNC_FLUSH } as zlib.ZlibOptions);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err && (err.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|maxOutputLength/i.test(String(err.message)))) {
+      throw new DecompressLimitError(max);
+    }
+    throw e;
+  }
+}
+
+class PakoInflateRaw implements InflateStream {
+  private inflater = new Inflate({ raw: true });
+  push(bytes: Uint8Array, maxOutputBytes: number): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    this.inflater.onData = (c: Uint8Array) => {
+      total += c.length;
+      if (total > maxOutputBytes) throw new DecompressLimitError(maxOutputBytes);
+      chunks.push(c);
+    };
+    this.inflater.push(bytes, 2 /* Z_SYNC_FLUSH */);
+    if (this.inflater.err) {
+      const msg = this.inflater.msg || `inflate error ${this.inflater.err}`;
+      this.reset();
+      throw new Error(msg);
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const c of chunks) out.set(c, o), (o += c.length);
+    return out;
+  }
+  reset(): void {
+    this.inflater = new Inflate({ raw: true });
+  }
+}
+
+export const nodeCompression: Compression = {
+  gunzip: (b, max) => bounded(zlib.gunzipSync, b, max),
+  inflate: (b, max) => {
+    // Servers disagree about "deflate": zlib-wrapped (RFC 1950) is right, raw is common.
+    if (b.length >= 2 && (b[0] & 0x0f) === 8 && ((b[0] << 8) | b[1]) % 31 === 0) return bounded(zlib.inflateSync, b, max);
+    return bounded(zlib.inflateRawSync, b, max);
+  },
+  inflateRaw: (b, max) => bounded(zlib.inflateRawSync, b, max),
+  brotli: (b, max) => bounded(zlib.brotliDecompressSync as never, b, max),
+  zstd: (zlib as unknown as { zstdDecompressSync?: unknown }).zstdDecompressSync
+    ? (b, max) => bounded((zlib as unknown as { zstdDecompressSync: typeof zlib.gunzipSync }).zstdDecompressSync, b, max)
+    : undefined,
+  createInflateRaw: () => new PakoInflateRaw(),
+};
+
+export function nodeEnv(opts: { limits?: Partial<Limits>; definitions?: Definitions; hints?: StreamHint[] } = {}): DecoderEnv {
+  return {
+    compression: nodeCompression,
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    definitions: opts.definitions ?? {},
+    hints: opts.hints ?? [],
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * Byte helpers shared by every decoder: a queue for PDUs that arrive split at any boundary
+ * (Wireshark's tcp_dissect_pdus, mqtt-packet's leftover bytes), and small conversions.
+ */
+
+/**
+ * A FIFO of bytes. `push` copies (callers hand views into shared buffers); `peek(n)` returns a
+ * contiguous view of the first n bytes, joining chunks only when a PDU crosses them.
+ */
+export class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  private head = 0; // bytes already consumed from chunks[0]
+  private total = 0;
+
+  /** Bytes currently buffered. */
+  get length(): number {
+    return this.total;
+  }
+
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.chunks.push(bytes.slice());
+    this.total += bytes.length;
+  }
+
+  /** A contiguous view of the first `n` bytes (n ≤ length). Valid until the next mutation. */
+  peek(n: number): Uint8Array {
+    if (n > this.total) throw new RangeError(`peek(${n}) past ${this.total} buffered bytes`);
+    const first = this.chunks[0];
+    if (n === 0) return new Uint8Array(0);
+    if (first.length - this.head >= n) return first.subarray(this.head, this.head + n);
+    // Join just enough chunks into one.
+    const out = new Uint8Array(n);
+    let got = 0;
+    let i = 0;
+    let off = this.head;
+    while (got < n) {
+      const c = this.chunks[i];
+      const take = Math.min(c.length - off, n - got);
+      out.set(c.subarray(off, off + take), got);
+      got += take;
+      i++;
+      off = 0;
+    }
+    // Replace the joined chunks by the joined copy so repeated peeks are cheap.
+    let consumedChunks = 0;
+    let left = n + this.head;
+    while (left > 0 && consumedChunks < this.chunks.length && this.chunks[consumedChunks].length <= left) {
+      left -= this.chunks[consumedChunks].length;
+      consumedChunks++;
+    }
+    const rest: Uint8Array[] = [out];
+    if (left > 0) rest.push(this.chunks[consumedChunks].subarray(left)), consumedChunks++;
+    this.chunks = rest.concat(this.chunks.slice(consumedChunks));
+    this.head = 0;
+    return out;
+  }
+
+  /** Byte at index i (i < length). */
+  at(i: number): number {
+    let idx = i + this.head;
+    for (const c of this.chunks) {
+      if (idx < c.length) return c[idx];
+      idx -= c.length;
+    }
+    throw new RangeError(`at(${i}) past ${this.total} buffered bytes`);
+  }
+
+  /** Index of the first occurrence of `needle` at or after `from`, or -1. */
+  indexOf(needle: Uint8Array | number, from = 0, limit = this.total): number {
+    const pat = typeof needle === 'number' ? Uint8Array.of(needle) : needle;
+    const end = Math.min(limit, this.total);
+    if (pat.length === 0) return from;
+    // Walk the chunks without joining them.
+    let base = -this.head;
+    for (let ci = 0; ci < this.chunks.length; ci++) {
+      const c = this.chunks[ci];
+      const startInChunk = Math.max(0, from - base);
+      for (let j = startInChunk; j < c.length; j++) {
+        const pos = base + j;
+        if (pos + pat.length > end) return -1;
+        if (c[j] !== pat[0]) continue;
+        let ok = true;
+        for (let k = 1; k < pat.length; k++) {
+          if (this.at(pos + k) !== pat[k]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) return pos;
+      }
+      base += c.length;
+    }
+    return -1;
+  }
+
+  /** Remove and return (a copy of) the first n bytes. */
+  take(n: number): Uint8Array {
+    const v = this.peek(n);
+    const copy = v.slice();
+    this.skip(n);
+    return copy;
+  }
+
+  /** Drop the first n bytes (n may exceed what is buffered only up to length). */
+  skip(n: number): void {
+    if (n > this.total) throw new RangeError(`skip(${n}) past ${this.total} buffered bytes`);
+    this.total -= n;
+    while (n > 0) {
+      const c = this.chunks[0];
+      const avail = c.length - this.head;
+      if (n < avail) {
+        this.head += n;
+        return;
+      }
+      n -= avail;
+      this.chunks.shift();
+      this.head = 0;
+    }
+    if (this.chunks.length && this.head === this.chunks[0].length) {
+      this.chunks.shift();
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.head = 0;
+    this.total = 0;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8');
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+/** UTF-8 text, with U+FFFD for invalid sequences. */
+export function utf8Text(b: Uint8Array): string {
+  return utf8.decode(b);
+}
+
+/** UTF-8 text, or undefined when the bytes are not valid UTF-8. */
+export function utf8Strict(b: Uint8Array): string | undefined {
+  try {
+    return utf8Fatal.decode(b);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One char per byte (ISO-8859-1), for protocol header lines. */
+export function latin1Text(b: Uint8Array): string {
+  return latin1.decode(b);
+}
+
+export function utf8Bytes(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of up to `max` bytes. */
+export function toHex(b: Uint8Array, max = b.length): string {
+  let s = '';
+  const n = Math.min(max, b.length);
+  for (let i = 0; i < n; i++) s += HEX[b[i]];
+  return s;
+}
+
+/** Parse hex, ignoring whitespace (for test fixtures). */
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/\s+|#[^\n]*/g, '');
+  if (clean.length % 2) throw new Error('odd hex length');
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+export function toBase64(b: Uint8Array): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < b.length; i += 3) {
+    const n = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  if (i < b.length) {
+    const n = (b[i] << 16) | ((i + 1 < b.length ? b[i + 1] : 0) << 8);
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < b.length ? B64[(n >> 6) & 63] : '=') + '=';
+  }
+  return s;
+}
+
+const B64_INV = (() => {
+  const t = new Int16Array(256).fill(-1);
+  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
+  t['-'.charCodeAt(0)] = 62; // base64url
+  t['_'.charCodeAt(0)] = 63;
+  return t;
+})();
+
+/** Decode base64 or base64url, ignoring whitespace and padding. Returns undefined on bad input. */
+export function fromBase64(s: string): Uint8Array | undefined {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 61 /* = */ || ch === 32 || ch === 10 || ch === 13 || ch === 9) continue;
+    const v = ch < 256 ? B64_INV[ch] : -1;
+    if (v < 0) return undefined;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((acc >> bits) & 0xff);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Big-endian / little-endian readers over a Uint8Array view (no DataView allocation per call). */
+export const be16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
+export const be24 = (b: Uint8Array, o: number) => (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
+export const be32 = (b: Uint8Array, o: number) => ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+export const le16 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
+export const le32 = (b: Uint8Array, o: number) => ((b[o + 3] << 24) >>> 0) + ((b[o + 2] << 16) | (b[o + 1] << 8) | b[o]);
+/** 64-bit big-endian as a BigInt. */
+export const be64 = (b: Uint8Array, o: number) => (BigInt(be32(b, o)) << 32n) | BigInt(be32(b, o + 4));
+/** 64-bit big-endian as a decimal string (for JSON output; numbers stay exact). */
+export const be64s = (b: Uint8Array, o: number) => BigInt.asIntN(64, be64(b, o)).toString();

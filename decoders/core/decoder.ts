@@ -1,0 +1,90 @@
+/**
+ * The decoder contract (after Zeek's analyzer interface and Wireshark's dissector tables).
+ *
+ * A decoder gets the reassembled bytes of one connection, per direction, in order, split at
+ * any boundary. It keeps its state in the instance, reports calls through its session and
+ * never throws: the pipeline catches anything that escapes, turns it into a flow warning and
+ * stops feeding that decoder (the flow's other calls and all other flows are unaffected).
+ */
+import type { Call, Dir, Endpoint } from './model';
+import type { DecoderEnv } from './env';
+
+/** Where in the capture some bytes came from. */
+export interface Position {
+  /** 1-based frame number of the packet that carried the first of these bytes. */
+  frame: number;
+  /** Capture timestamp of that packet, µs since epoch. */
+  tsUs: number;
+  /** Offset of the first of these bytes in this direction's reassembled stream. */
+  streamOffset: number;
+}
+
+export type ProbeResult = 'accept' | 'reject' | 'need-more';
+
+export interface FlowInfo {
+  id: number;
+  transport: 'tcp' | 'udp';
+  client: Endpoint;
+  server: Endpoint;
+}
+
+/** What a decoder can do to the world: report calls and warnings, hand off the stream. */
+export interface DecoderSession {
+  readonly flow: FlowInfo;
+  readonly env: DecoderEnv;
+  /** A fresh call id (unique in this analysis). */
+  nextCallId(): number;
+  /**
+   * Report a call. Calls are reported once, when complete or when the decoder gives up on them
+   * (at `end`, as 'incomplete' or 'pending'). A call may be reported again with the same id
+   * only to update it (live view); consumers keep the last version.
+   */
+  emit(call: Call): void;
+  /** A warning about the flow itself (not about one call). */
+  warn(message: string, at?: Position): void;
+  /**
+   * Hand the rest of this connection to another decoder (HTTP Upgrade → websocket/h2c).
+   * Returns the new decoder; the caller forwards the bytes after the hand-off point to it and
+   * the pipeline routes every later byte to it. `init` is passed to the new decoder's `create`.
+   */
+  handoff(decoderId: string, init?: unknown): StreamDecoder | undefined;
+  /** Base fields for a new call on this flow (id, flowId, client, server, fields, frames, warnings). */
+  newCall(protocol: string, at: Position): Call;
+}
+
+export interface StreamDecoder {
+  /** Bytes of one direction, in stream order. `bytes` may be a view into a shared buffer: copy what you keep. */
+  data(dir: Dir, bytes: Uint8Array, at: Position): void;
+  /** `length` bytes of this direction were never captured (loss or snaplen). Never glue over a gap. */
+  gap(dir: Dir, length: number, at: Position): void;
+  /** This direction ended (FIN, RST or end of capture). Called for both directions before `close`. */
+  end(dir: Dir, at: Position): void;
+  /** The flow is over (end of capture or both directions ended): report what is left. */
+  close(at: Position): void;
+}
+
+/** A datagram decoder (UDP): each datagram is whole. */
+export interface DatagramDecoder {
+  datagram(dir: Dir, bytes: Uint8Array, at: Position): void;
+  close(at: Position): void;
+}
+
+export interface DecoderSpec {
+  /** Lower-case Wireshark filter name: 'http', 'http2', 'grpc', 'amqp', 'mqtt'… */
+  id: string;
+  /** Human name for menus: 'HTTP/1.1', 'AMQP 0-9-1'. */
+  name: string;
+  transport: 'tcp' | 'udp';
+  /** Likely server ports (Wireshark's tcp.port table, Zeek's likely_server_ports). */
+  ports?: number[];
+  /**
+   * Side-effect-free heuristic on the first bytes of a direction (the client's first, or the
+   * server's first when the client's are not seen). 'need-more' asks for more bytes (up to 64).
+   */
+  probe?(head: Uint8Array, dir: Dir): ProbeResult;
+  /** Probes run in increasing order of this number (default 100); cheap/specific first. */
+  probeOrder?: number;
+  /** Only reachable through hand-off or decode-as (e.g. websocket, grpc-web). */
+  handoffOnly?: boolean;
+  create(session: DecoderSession, init?: unknown): StreamDecoder | DatagramDecoder;
+}

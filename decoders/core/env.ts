@@ -1,0 +1,86 @@
+/**
+ * What the platform injects into `decoders/` (which imports no `node:` modules): decompression
+ * and the definitions index. Every decompression is bounded by `maxOutputBytes`.
+ */
+
+/** Thrown (and caught by the decoder, never beyond) when output would pass the limit. */
+export class DecompressLimitError extends Error {
+  constructor(public readonly limitBytes: number) {
+    super(`decompressed size exceeds ${limitBytes} bytes`);
+    this.name = 'DecompressLimitError';
+  }
+}
+
+/** A stateful raw-inflate stream (WebSocket permessage-deflate with context takeover). */
+export interface InflateStream {
+  /** Inflate `bytes`, flushing, returning what came out (bounded by maxOutputBytes). */
+  push(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  /** Forget history (no_context_takeover). */
+  reset(): void;
+}
+
+export interface Compression {
+  /** gzip (RFC 1952). Throws DecompressLimitError past the limit, Error on corrupt input. */
+  gunzip(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  /** zlib-wrapped deflate (RFC 1950); implementations also accept raw deflate (what some servers send). */
+  inflate(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  /** raw deflate (RFC 1951). */
+  inflateRaw(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  /** brotli (RFC 7932). */
+  brotli(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  /** snappy / lz4 / zstd where the platform has them (Kafka); undefined when not available. */
+  snappy?(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  lz4?(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  zstd?(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
+  createInflateRaw(): InflateStream;
+}
+
+/** Limits on anything read from input. */
+export interface Limits {
+  /** Bytes of a body kept for decoding and preview. */
+  maxBodyBytes: number;
+  /** Bytes a decompression may produce. */
+  maxDecompressedBytes: number;
+  /** Header count and total header bytes per message. */
+  maxHeaders: number;
+  maxHeaderBytes: number;
+  /** Nesting depth of decoded values (JSON, XML, protobuf, field tables…). */
+  maxDepth: number;
+  /** Messages kept per streamed call (the rest are counted). */
+  maxMessagesPerCall: number;
+  /** Bytes buffered per direction while waiting for a PDU to complete. */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 1 << 20,
+  maxDecompressedBytes: 8 << 20,
+  maxHeaders: 256,
+  maxHeaderBytes: 64 << 10,
+  maxDepth: 64,
+  maxMessagesPerCall: 1000,
+  maxBufferedBytes: 16 << 20,
+};
+
+/**
+ * Definitions the decoders may consult (protobuf schemas, Thrift IDL, WSDL…). Each protocol
+ * package defines the shape of its own entry; the pipeline passes through what the host loaded.
+ */
+export interface Definitions {
+  [kind: string]: unknown;
+}
+
+/** Fake-header hints for streams whose start was not captured (Wireshark's "fake headers"). */
+export interface StreamHint {
+  /** Server port the hint applies to. */
+  port: number;
+  /** e.g. { ':path': '/pkg.Svc/Method', 'content-type': 'application/grpc' } */
+  headers: Record<string, string>;
+}
+
+export interface DecoderEnv {
+  compression: Compression;
+  limits: Limits;
+  definitions: Definitions;
+  hints: StreamHint[];
+}

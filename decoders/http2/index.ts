@@ -1,0 +1,12 @@
+/**
+ * HTTP/2 — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ */
+import type { DecoderSpec } from '../core/decoder';
+
+export const spec: DecoderSpec = {
+  id: 'http2',
+  name: 'HTTP/2',
+  transport: 'tcp',
+  handoffOnly: true,
+  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+};

@@ -1,0 +1,12 @@
+/**
+ * Kafka — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ */
+import type { DecoderSpec } from '../core/decoder';
+
+export const spec: DecoderSpec = {
+  id: 'kafka',
+  name: 'Kafka',
+  transport: 'tcp',
+  handoffOnly: true,
+  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+};

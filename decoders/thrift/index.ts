@@ -1,0 +1,12 @@
+/**
+ * Apache Thrift — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ */
+import type { DecoderSpec } from '../core/decoder';
+
+export const spec: DecoderSpec = {
+  id: 'thrift',
+  name: 'Apache Thrift',
+  transport: 'tcp',
+  handoffOnly: true,
+  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+};

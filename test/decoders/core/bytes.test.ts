@@ -1,0 +1,39 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s } from '../../../decoders/core/bytes';
+
+describe('ByteQueue', () => {
+  it('peeks across chunk boundaries and consumes', () => {
+    const q = new ByteQueue();
+    q.push(fromHex('0102'));
+    q.push(fromHex('03'));
+    q.push(fromHex('0405'));
+    assert.equal(q.length, 5);
+    assert.equal(toHex(q.peek(4)), '01020304');
+    q.skip(1);
+    assert.equal(toHex(q.take(3)), '020304');
+    assert.equal(q.length, 1);
+    assert.equal(q.at(0), 5);
+  });
+  it('finds a needle spanning chunks', () => {
+    const q = new ByteQueue();
+    for (const c of ['GET / HTTP/1.1\r', '\n', 'Host: x\r\n\r', '\nrest']) q.push(new TextEncoder().encode(c));
+    assert.equal(q.indexOf(fromHex('0d0a0d0a')), 23);
+    assert.equal(q.indexOf(fromHex('0d0a'), 15), 23);
+    assert.equal(q.indexOf(fromHex('ffff')), -1);
+  });
+});
+
+describe('conversions', () => {
+  it('base64 round trip (RFC 4648 §10 vectors)', () => {
+    const vectors: Array<[string, string]> = [['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy']];
+    for (const [plain, b64] of vectors) {
+      assert.equal(toBase64(new TextEncoder().encode(plain)), b64);
+      assert.equal(new TextDecoder().decode(fromBase64(b64)), plain);
+    }
+  });
+  it('reads big-endian integers', () => {
+    assert.equal(be32(fromHex('ffffffff'), 0), 0xffffffff);
+    assert.equal(be64s(fromHex('ffffffffffffffff'), 0), '-1');
+  });
+});
