@@ -29,18 +29,75 @@ export interface CallRow {
 export type HostToWebview =
   | { type: 'analysis/didStart'; file: string; fileBytes: number }
   | { type: 'analysis/didProgress'; bytesRead: number; fileBytes: number; frames: number; calls: number }
-  | { type: 'analysis/didFinish'; frames: number; calls: number; flows: number; warnings: CaptureWarning[]; cancelled: boolean }
+  | {
+      type: 'analysis/didFinish';
+      frames: number;
+      calls: number;
+      flows: number;
+      warnings: CaptureWarning[];
+      cancelled: boolean;
+      /** Time of the first and last frame (µs since epoch), for the waterfall axis and relative times. */
+      startUs?: number;
+      endUs?: number;
+      /** The file was damaged or cut: what was read before the damage. */
+      damaged?: { bytesRead: number; fileBytes: number; reason: string };
+    }
   | { type: 'analysis/didFail'; message: string }
   | { type: 'calls/didAppend'; rows: CallRow[] }
-  | { type: 'calls/page'; requestId: number; rows: CallRow[]; total: number }
+  | { type: 'calls/page'; requestId: number; rows: CallRow[]; total: number; filterError?: FilterErrorInfo }
   | { type: 'call/details'; requestId: number; call: Call | undefined }
   | { type: 'flows/all'; flows: FlowSummary[] }
-  | { type: 'call/reveal'; ids: number[] };
+  | { type: 'call/reveal'; ids: number[] }
+  // ── additions (webview engineer) ──────────────────────────────────────────────────────────
+  /** Answer to `calls/indexOf`: the row index of a call under the given filter/sort, -1 when filtered out. */
+  | { type: 'calls/indexOf'; requestId: number; id: number; index: number }
+  /** Answer to `call/bytes`: the reassembled bytes of one side of a call (at most ~1 MiB). */
+  | { type: 'call/bytes'; requestId: number; id: number; part: 'request' | 'response'; bytes: Uint8Array; truncated?: boolean; segments?: ByteSegment[] }
+  /** The user's view settings changed (or their initial values, sent after `webview/ready`). */
+  | { type: 'settings/didChange'; settings: Partial<ViewSettings> }
+  /** A command asked the editor to show a view (e.g. "callscope: Teach"). */
+  | { type: 'view/show'; view: ViewName };
 
 export type WebviewToHost =
   | { type: 'webview/ready' }
-  | { type: 'calls/page'; requestId: number; start: number; count: number; filter?: string }
+  | { type: 'calls/page'; requestId: number; start: number; count: number; filter?: string; sort?: SortSpec }
   | { type: 'call/details'; requestId: number; id: number }
   | { type: 'definition/open'; id: number }
   | { type: 'analysis/cancel' }
-  | { type: 'command/run'; command: string; args?: unknown[] };
+  | { type: 'command/run'; command: string; args?: unknown[] }
+  // ── additions (webview engineer) ──────────────────────────────────────────────────────────
+  /** Where a call sits under a filter/sort, to scroll to it (answered by `calls/indexOf`). */
+  | { type: 'calls/indexOf'; requestId: number; id: number; filter?: string; sort?: SortSpec }
+  /** The raw bytes of one side of a call, for the hex view (answered by `call/bytes`). */
+  | { type: 'call/bytes'; requestId: number; id: number; part: 'request' | 'response' };
+
+/** Sort order of the call list; the host sorts (it holds all rows). Default: startUs ascending, then id. */
+export interface SortSpec {
+  key: 'time' | 'duration' | 'endpoints' | 'protocol' | 'method' | 'target' | 'status' | 'size';
+  dir: 'asc' | 'desc';
+}
+
+/** A filter the host could not apply; `start`/`end` are character offsets in the filter text. */
+export interface FilterErrorInfo {
+  message: string;
+  start: number;
+  end: number;
+}
+
+/** Which frame carried which slice of a `call/bytes` answer (offsets into `bytes`). */
+export interface ByteSegment {
+  frame: number;
+  offset: number;
+  length: number;
+  tsUs?: number;
+}
+
+/** Settings the view follows (the host maps them from `callscope.*` configuration). */
+export interface ViewSettings {
+  /** How the time column reads: wall clock, since the first frame, or since the previous row. */
+  timeFormat: 'absolute' | 'relative' | 'delta';
+  /** Draw TCP handshakes and teardowns in the sequence diagram. */
+  showConnections: boolean;
+}
+
+export type ViewName = 'list' | 'diagram' | 'waterfall' | 'teach' | 'compare';
