@@ -1,0 +1,408 @@
+/**
+ * HTTP body decoding shared by HTTP/1.1 and HTTP/2: content codings (RFC 9110 §8.4.1 — gzip,
+ * deflate, br, identity, stacked in the order applied) then the media type (RFC 9110 §8.3):
+ * JSON, XML, URL-encoded forms, multipart/form-data (RFC 7578), text with its charset, binary.
+ *
+ * Everything is bounded: the caller passes at most `limits.maxBodyBytes` (the preview);
+ * decompression stops at `limits.maxDecompressedBytes`; JSON nesting at `limits.maxDepth`.
+ */
+import type { Body, HeaderList } from '../core/model';
+import type { DecoderEnv } from '../core/env';
+import { DecompressLimitError } from '../core/env';
+import { header } from '../core/handoff';
+import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
+
+/** Parsed `type/subtype; param=value` (lower-cased type and parameter names). */
+export interface MediaType {
+  /** `type/subtype`, lower case, e.g. 'application/json'. */
+  essence: string;
+  params: Record<string, string>;
+}
+
+/** Parse a Content-Type value (RFC 9110 §8.3.1); undefined when absent or empty. */
+export function parseMediaType(value: string | undefined): MediaType | undefined {
+  if (!value) return undefined;
+  const parts = splitParams(value);
+  const essence = (parts.shift() ?? '').trim().toLowerCase();
+  if (!essence) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of parts) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) continue;
+    const name = p.slice(0, eq).trim().toLowerCase();
+    let v = p.slice(eq + 1).trim();
+    if (v.length >= 2 && v[0] === '"' && v[v.length - 1] === '"') v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+    if (name && !(name in params)) params[name] = v;
+  }
+  return { essence, params };
+}
+
+/** Split on ';' outside quoted strings. */
+function splitParams(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (quoted) {
+      cur += ch;
+      if (ch === '\\' && i + 1 < value.length) cur += value[++i];
+      else if (ch === '"') quoted = false;
+    } else if (ch === '"') {
+      quoted = true;
+      cur += ch;
+    } else if (ch === ';') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+export function isJsonType(essence: string): boolean {
+  return essence === 'application/json' || essence.endsWith('+json') || (essence.startsWith('application/') && essence.includes('json'));
+}
+
+export function isXmlType(essence: string): boolean {
+  return essence === 'text/xml' || essence === 'application/xml' || essence.endsWith('+xml');
+}
+
+/**
+ * Deepest bracket nesting of a JSON text (strings skipped), stopping early past `stopAt`.
+ * Checked before JSON.parse so hostile nesting is refused without building it.
+ */
+export function jsonDepth(text: string, stopAt = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) {
+        max = depth;
+        if (max > stopAt) return max;
+      }
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/**
+ * Parse JSON text with the depth bound. Returns `{ ok: true, value }`, or `{ ok: false, warning }`
+ * (invalid or too deep; the warning says which).
+ */
+export function parseJsonBounded(text: string, maxDepth: number): { ok: true; value: unknown } | { ok: false; warning: string } {
+  const depth = jsonDepth(text, maxDepth);
+  if (depth > maxDepth) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, warning: `invalid JSON: ${(e as Error).message}` };
+  }
+}
+
+/** Does this text look like a JSON object or array (first non-blank is `{` or `[`)? */
+function looksLikeJson(text: string): boolean {
+  const m = /^\s*([[{])/.exec(text.slice(0, 64));
+  return !!m;
+}
+
+function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
+  const cs = (charset ?? 'utf-8').toLowerCase();
+  if (cs === 'utf-8' || cs === 'utf8') return utf8Text(bytes);
+  if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'us-ascii' || cs === 'ascii') return latin1Text(bytes);
+  try {
+    return new TextDecoder(cs).decode(bytes);
+  } catch {
+    return utf8Text(bytes);
+  }
+}
+
+/** Mostly printable text (no NULs, few control characters)? Used to sniff untyped bodies. */
+function looksLikeText(text: string): boolean {
+  let bad = 0;
+  const n = Math.min(text.length, 4096);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13)) bad++;
+  }
+  return bad <= n / 100;
+}
+
+/** Content codings listed in Content-Encoding, in the order they were applied. */
+export function contentCodings(headers: HeaderList | undefined): string[] {
+  const out: string[] = [];
+  if (!headers) return out;
+  for (const [k, v] of headers) {
+    if (k.toLowerCase() !== 'content-encoding') continue;
+    for (const c of v.split(',')) {
+      const t = c.trim().toLowerCase();
+      if (t) out.push(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * Undo content codings (applied left to right, so undone right to left). Returns the decoded
+ * bytes, or undefined (with a warning) when a coding is unknown, corrupt or expands too far.
+ */
+export function decodeContentCodings(bytes: Uint8Array, codings: string[], env: DecoderEnv, warnings: string[], truncated = false): Uint8Array | undefined {
+  let cur = bytes;
+  const max = env.limits.maxDecompressedBytes;
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const coding = codings[i];
+    try {
+      switch (coding) {
+        case 'identity':
+          break;
+        case 'gzip':
+        case 'x-gzip':
+          cur = env.compression.gunzip(cur, max);
+          break;
+        case 'deflate':
+          cur = env.compression.inflate(cur, max);
+          break;
+        case 'br':
+          cur = env.compression.brotli(cur, max);
+          break;
+        case 'zstd':
+          if (!env.compression.zstd) {
+            warnings.push('zstd content coding: no zstd decoder on this platform');
+            return undefined;
+          }
+          cur = env.compression.zstd(cur, max);
+          break;
+        default:
+          warnings.push(`unknown content coding "${coding}": body not decoded`);
+          return undefined;
+      }
+    } catch (e) {
+      if (e instanceof DecompressLimitError || (e as Error)?.name === 'DecompressLimitError') {
+        warnings.push(`${coding} body expands past ${formatBytes(max)}: decoding stopped`);
+      } else if (truncated) {
+        warnings.push(`${coding} body cut short: only the preview could be decoded`);
+      } else {
+        warnings.push(`${coding} body is corrupt: ${(e as Error)?.message ?? String(e)}`);
+      }
+      return undefined;
+    }
+  }
+  return cur;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n / (1 << 10)} KiB`;
+  return `${n} bytes`;
+}
+
+/** Parse `a=1&b=x+y&a=2` into { a: ['1','2'], b: 'x y' } (bounded pair count). */
+export function parseUrlEncoded(text: string, maxPairs = 10_000): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  let n = 0;
+  for (const pair of text.split('&')) {
+    if (!pair) continue;
+    if (++n > maxPairs) break;
+    const eq = pair.indexOf('=');
+    const k = pctDecode(eq < 0 ? pair : pair.slice(0, eq));
+    const v = eq < 0 ? '' : pctDecode(pair.slice(eq + 1));
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
+  }
+  return { ...out };
+}
+
+function pctDecode(s: string): string {
+  const plus = s.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
+}
+
+export interface MultipartPart {
+  name?: string;
+  filename?: string;
+  contentType?: string;
+  size: number;
+  /** Short textual form fields (no filename, ≤ 1 KiB of valid UTF-8). */
+  text?: string;
+}
+
+/** List the parts of a multipart body (RFC 2046 §5.1, RFC 7578). Bounded to 1000 parts. */
+export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: string[]): MultipartPart[] {
+  const parts: MultipartPart[] = [];
+  const text = latin1Text(bytes); // one char per byte: indexes are byte offsets
+  const delim = '--' + boundary;
+  let pos = text.indexOf(delim);
+  if (pos < 0) {
+    warnings.push('multipart boundary not found in the body');
+    return parts;
+  }
+  while (pos >= 0 && parts.length < 1000) {
+    let start = pos + delim.length;
+    if (text.startsWith('--', start)) break; // close delimiter
+    // skip transport padding and the line break after the delimiter
+    const eol = text.indexOf('\n', start);
+    if (eol < 0) break;
+    start = eol + 1;
+    const next = text.indexOf('\r\n' + delim, start);
+    const nextLf = next < 0 ? text.indexOf('\n' + delim, start) : next;
+    const end = nextLf < 0 ? text.length : nextLf;
+    let headEnd = text.indexOf('\r\n\r\n', start);
+    let bodyStart = headEnd + 4;
+    if (headEnd < 0 || headEnd > end) {
+      headEnd = text.indexOf('\n\n', start);
+      bodyStart = headEnd + 2;
+    }
+    if (headEnd < 0 || headEnd > end) {
+      headEnd = start;
+      bodyStart = start;
+    }
+    const part: MultipartPart = { size: Math.max(0, end - bodyStart) };
+    for (const line of text.slice(start, headEnd).split(/\r?\n/)) {
+      const c = line.indexOf(':');
+      if (c <= 0) continue;
+      const name = line.slice(0, c).trim().toLowerCase();
+      const value = line.slice(c + 1).trim();
+      if (name === 'content-type') part.contentType = value;
+      else if (name === 'content-disposition') {
+        const mt = parseMediaType(value);
+        if (mt?.params.name !== undefined) part.name = mt.params.name;
+        if (mt?.params.filename !== undefined) part.filename = mt.params.filename;
+      }
+    }
+    if (part.filename === undefined && part.size <= 1024) {
+      const t = utf8Strict(bytes.subarray(bodyStart, end));
+      if (t !== undefined) part.text = t;
+    }
+    parts.push(part);
+    if (nextLf < 0) {
+      warnings.push('multipart body ends without its close delimiter');
+      break;
+    }
+    pos = text.indexOf(delim, nextLf);
+  }
+  return parts;
+}
+
+/**
+ * Decode an HTTP body preview by Content-Encoding then Content-Type. `bytes` is at most
+ * limits.maxBodyBytes (the preview); `size` the full de-chunked size.
+ */
+export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderList, env: DecoderEnv): { body: Body; warnings: string[] } {
+  const warnings: string[] = [];
+  const limits = env.limits;
+  const truncated = size > bytes.length;
+  const ctRaw = header(headers, 'content-type');
+  const mt = parseMediaType(ctRaw);
+  const body: Body = { size, kind: 'none' };
+  if (ctRaw) body.contentType = ctRaw;
+  if (truncated) body.truncated = true;
+  if (size === 0 && bytes.length === 0) return { body, warnings };
+  try {
+    const codings = contentCodings(headers).filter((c) => c !== 'identity');
+    let content: Uint8Array = bytes;
+    if (codings.length) {
+      body.encoding = codings.join(', ');
+      const decoded = decodeContentCodings(bytes, codings, env, warnings, truncated);
+      if (!decoded) {
+        body.kind = 'binary';
+        body.hex = toHex(bytes, 64);
+        return { body, warnings };
+      }
+      content = decoded;
+      if (!truncated) body.decodedSize = decoded.length;
+    }
+    if (content.length > limits.maxBodyBytes) {
+      content = content.subarray(0, limits.maxBodyBytes);
+      body.truncated = true;
+    }
+    const essence = mt?.essence ?? '';
+    const charset = mt?.params.charset;
+    if (isJsonType(essence)) {
+      decodeJsonInto(body, decodeCharset(content, charset), limits.maxDepth, warnings, true);
+    } else if (isXmlType(essence)) {
+      body.kind = 'xml';
+      body.text = decodeCharset(content, charset ?? xmlDeclEncoding(content));
+    } else if (essence === 'application/x-www-form-urlencoded') {
+      body.kind = 'form';
+      body.text = latin1Text(content);
+      body.value = parseUrlEncoded(body.text);
+    } else if (essence.startsWith('multipart/')) {
+      const boundary = mt?.params.boundary;
+      body.kind = 'form';
+      if (boundary) body.value = parseMultipart(content, boundary, warnings);
+      else {
+        warnings.push('multipart body without a boundary parameter');
+        body.kind = 'binary';
+        body.hex = toHex(content, 64);
+      }
+    } else if (essence.startsWith('text/') || essence === '') {
+      const text = decodeCharset(content, charset);
+      if (looksLikeJson(text) && (essence === 'text/plain' || essence === '')) {
+        const r = parseJsonBounded(text, limits.maxDepth);
+        if (r.ok && r.value !== null && typeof r.value === 'object') {
+          body.kind = 'json';
+          body.value = r.value;
+          return { body, warnings };
+        }
+      }
+      if (essence === '') {
+        if (/^\s*</.test(text.slice(0, 64)) && looksLikeText(text)) {
+          body.kind = 'xml';
+          body.text = text;
+        } else if (looksLikeText(text)) {
+          body.kind = 'text';
+          body.text = text;
+        } else {
+          body.kind = 'binary';
+          body.hex = toHex(content, 64);
+        }
+      } else {
+        body.kind = 'text';
+        body.text = text;
+      }
+    } else if (essence === 'application/javascript' || essence === 'application/ecmascript') {
+      body.kind = 'text';
+      body.text = decodeCharset(content, charset);
+    } else {
+      body.kind = 'binary';
+      body.hex = toHex(content, 64);
+    }
+  } catch (e) {
+    warnings.push(`body not decoded: ${(e as Error)?.message ?? String(e)}`);
+    body.kind = 'binary';
+    body.hex = toHex(bytes, 64);
+  }
+  return { body, warnings };
+}
+
+function decodeJsonInto(body: Body, text: string, maxDepth: number, warnings: string[], declared: boolean): void {
+  const r = parseJsonBounded(text, maxDepth);
+  if (r.ok) {
+    body.kind = 'json';
+    body.value = r.value;
+  } else {
+    body.kind = 'text';
+    body.text = text;
+    if (body.truncated && declared) warnings.push('JSON body truncated: kept as text');
+    else warnings.push(r.warning);
+  }
+}
+
+/** The `encoding` of an `<?xml … encoding="…"?>` declaration, if any. */
+function xmlDeclEncoding(bytes: Uint8Array): string | undefined {
+  const head = latin1Text(bytes.subarray(0, 100));
+  const m = /^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
+  return m ? m[1] : undefined;
+}

@@ -1,0 +1,2 @@
+import type { BodyRouter } from '../http-common/routers';
+export const jsonrpcRouter: BodyRouter = { id: 'jsonrpc', match: () => false, apply: () => {} };
