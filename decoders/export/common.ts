@@ -1,0 +1,124 @@
+/**
+ * Helpers shared by the exporters and the copy-as converters: header lookup, body text, URLs
+ * rebuilt from the HTTP layer, endpoint labels and readable durations. Pure (no platform APIs).
+ */
+import type { Body, Call, Endpoint, HeaderList } from '../core/model';
+
+/** `ip:port`, with IPv6 addresses in brackets. */
+export function endpointLabel(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+/** First value of a header (case-insensitive name), or undefined. */
+export function header(list: HeaderList | undefined, name: string): string | undefined {
+  if (!list) return undefined;
+  const n = name.toLowerCase();
+  for (const [k, v] of list) if (k.toLowerCase() === n) return v;
+  return undefined;
+}
+
+/** The request headers of a call: the HTTP layer's when carried by HTTP, else the call's own. */
+export function requestHeaders(c: Call): HeaderList {
+  return c.http?.requestHeaders ?? c.request?.headers ?? [];
+}
+export function responseHeaders(c: Call): HeaderList {
+  return c.http?.responseHeaders ?? c.response?.headers ?? [];
+}
+export function requestBody(c: Call): Body | undefined {
+  return c.http?.requestBody ?? c.request?.body;
+}
+export function responseBody(c: Call): Body | undefined {
+  return c.http?.responseBody ?? c.response?.body;
+}
+
+/** True when the call travelled as an HTTP exchange (REST, XML-RPC, JSON-RPC, SOAP, gRPC…). */
+export function isHttpCarried(c: Call): boolean {
+  return !!c.http || c.protocol === 'http' || c.protocol === 'http2';
+}
+
+/** Body as text when it can be shown as text; undefined for binary or absent bodies. */
+export function bodyText(b: Body | undefined): string | undefined {
+  if (!b || b.size === 0) return undefined;
+  if (b.text !== undefined) return b.text;
+  if (b.value !== undefined && (b.kind === 'json' || b.kind === 'jsonrpc')) return JSON.stringify(b.value);
+  return undefined;
+}
+
+/** Bytes of a body's hex preview, or undefined. */
+export function bodyBytes(b: Body | undefined): Uint8Array | undefined {
+  if (!b?.hex) return undefined;
+  const hex = b.hex.replace(/[^0-9a-fA-F]/g, '');
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+export function base64(bytes: Uint8Array): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i] << 16;
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    s += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + '=';
+  }
+  return s;
+}
+
+/** The HTTP method of a call carried by HTTP (POST for RPC-over-HTTP without an HTTP layer). */
+export function httpMethod(c: Call): string {
+  return c.http?.method ?? (c.protocol === 'http' ? c.method : 'POST');
+}
+
+/** Absolute URL of an HTTP-carried call: http://host[:port]/path (captures hold cleartext only). */
+export function httpUrl(c: Call): string {
+  const headers = requestHeaders(c);
+  let uri = c.http?.uri ?? header(headers, ':path') ?? c.target ?? '/';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri; // absolute-form (proxy requests)
+  if (!uri.startsWith('/')) uri = '/' + uri;
+  const scheme = header(headers, ':scheme') ?? 'http';
+  let host = c.http?.host ?? header(headers, ':authority') ?? header(headers, 'host');
+  if (!host) host = c.server.port === 80 ? hostOf(c.server.ip) : `${hostOf(c.server.ip)}:${c.server.port}`;
+  return `${scheme}://${host}${uri}`;
+}
+function hostOf(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
+/** Duration of a call in microseconds, when it ended. */
+export function durationUs(c: Call): number | undefined {
+  return c.timing.endUs !== undefined ? Math.max(0, c.timing.endUs - c.timing.startUs) : undefined;
+}
+
+/** 850 µs, 12.3 ms, 1.25 s. */
+export function formatDuration(us: number | undefined): string {
+  if (us === undefined || !Number.isFinite(us)) return '—';
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 10_000) return `${(us / 1000).toFixed(1)} ms`;
+  if (us < 1_000_000) return `${Math.round(us / 1000)} ms`;
+  return `${(us / 1_000_000).toFixed(us < 10_000_000 ? 2 : 1)} s`;
+}
+
+/** Short status text of a call: "200 OK", "OK", "fault 4: Too many parameters". */
+export function statusLabel(c: Call): string {
+  if (!c.status) return c.state === 'complete' ? '' : c.state;
+  const code = String(c.status.code);
+  const text = c.status.text ?? '';
+  if (!text || text === code) return code;
+  return `${code} ${text}`;
+}
+
+/** ISO 8601 time of a microsecond epoch timestamp, keeping microseconds. */
+export function isoTime(us: number): string {
+  const ms = Math.floor(us / 1000);
+  const iso = new Date(ms).toISOString(); // …T12:00:00.123Z
+  const micro = String(Math.floor(us) % 1000).padStart(3, '0');
+  return iso.replace(/Z$/, `${micro}Z`);
+}

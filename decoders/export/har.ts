@@ -1,0 +1,231 @@
+/**
+ * HAR 1.2 export (the HTTP Archive format of the W3C Web Performance WG draft, as DevTools,
+ * Firefox and HTTP Toolkit write it). One entry per call carried by HTTP — REST, XML-RPC,
+ * JSON-RPC, SOAP and gRPC (HTTP/2, binary bodies base64-encoded). Calls of other protocols have
+ * no HTTP request to show and are left out (counted in `log.comment`). Inner calls of a batch
+ * share their parent's HTTP exchange and are left out too.
+ */
+import type { Body, Call, HeaderList } from '../core/model';
+import {
+  base64,
+  bodyBytes,
+  bodyText,
+  endpointLabel,
+  header,
+  httpMethod,
+  httpUrl,
+  isHttpCarried,
+  isoTime,
+  requestBody,
+  requestHeaders,
+  responseBody,
+  responseHeaders,
+} from './common';
+
+export interface HarNameValue {
+  name: string;
+  value: string;
+  comment?: string;
+}
+export interface HarPostData {
+  mimeType: string;
+  text: string;
+  params?: HarNameValue[];
+  comment?: string;
+}
+export interface HarContent {
+  size: number;
+  compression?: number;
+  mimeType: string;
+  text?: string;
+  encoding?: string;
+  comment?: string;
+}
+export interface HarEntry {
+  pageref?: string;
+  startedDateTime: string;
+  /** Total time in milliseconds. */
+  time: number;
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    cookies: HarNameValue[];
+    headers: HarNameValue[];
+    queryString: HarNameValue[];
+    postData?: HarPostData;
+    headersSize: number;
+    bodySize: number;
+    comment?: string;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    cookies: HarNameValue[];
+    headers: HarNameValue[];
+    content: HarContent;
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+    comment?: string;
+  };
+  cache: Record<string, never>;
+  timings: { blocked?: number; dns?: number; connect?: number; send: number; wait: number; receive: number; ssl?: number };
+  serverIPAddress?: string;
+  connection?: string;
+  comment?: string;
+  /** Custom fields (HAR allows names starting with an underscore). */
+  _callscope?: { callId: number; protocol: string; method: string; target?: string; status?: string; warnings?: string[] };
+}
+export interface Har {
+  log: {
+    version: '1.2';
+    creator: { name: string; version: string; comment?: string };
+    entries: HarEntry[];
+    comment?: string;
+  };
+}
+
+export interface HarOptions {
+  creatorVersion?: string;
+}
+
+function nameValues(list: HeaderList | undefined): HarNameValue[] {
+  return (list ?? []).map(([name, value]) => ({ name, value }));
+}
+
+function queryString(url: string): HarNameValue[] {
+  const q = url.indexOf('?');
+  if (q < 0) return [];
+  const out: HarNameValue[] = [];
+  for (const part of url.slice(q + 1).split('#')[0].split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const raw = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    out.push({ name: safeDecode(raw[0]), value: safeDecode(raw[1]) });
+  }
+  return out;
+}
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function mimeOf(b: Body | undefined, headers: HeaderList): string {
+  return b?.contentType ?? header(headers, 'content-type') ?? (b?.kind === 'json' ? 'application/json' : b?.kind === 'xml' ? 'text/xml' : '');
+}
+
+/** Text or base64 of a body, with a note when only a prefix was kept. */
+function bodyContent(b: Body | undefined): { text?: string; encoding?: string; comment?: string } {
+  if (!b || b.size === 0) return {};
+  const text = bodyText(b);
+  const note = b.truncated ? `body truncated by the capture or the preview limit (${b.size} bytes on the wire)` : undefined;
+  if (text !== undefined) return { text, comment: note };
+  const bytes = bodyBytes(b);
+  if (bytes) return { text: base64(bytes), encoding: 'base64', comment: bytes.length < (b.decodedSize ?? b.size) ? (note ?? `first ${bytes.length} bytes of ${b.size}`) : note };
+  return { comment: note ?? `${b.kind} body not kept` };
+}
+
+function ms(us: number | undefined): number {
+  return us === undefined ? -1 : Math.round(us) / 1000;
+}
+
+/** One HAR entry for an HTTP-carried call. */
+export function harEntry(c: Call): HarEntry {
+  const reqHeaders = requestHeaders(c);
+  const resHeaders = responseHeaders(c);
+  const reqBody = requestBody(c);
+  const resBody = responseBody(c);
+  const url = httpUrl(c);
+  const version = c.http?.version ?? (c.protocol === 'grpc' ? 'HTTP/2' : 'HTTP/1.1');
+  const t = c.timing;
+  const send = t.requestEndUs !== undefined ? Math.max(0, t.requestEndUs - t.startUs) : 0;
+  const wait = t.responseStartUs !== undefined ? Math.max(0, t.responseStartUs - (t.requestEndUs ?? t.startUs)) : -1;
+  const receive = t.endUs !== undefined && t.responseStartUs !== undefined ? Math.max(0, t.endUs - t.responseStartUs) : -1;
+  const total = t.endUs !== undefined ? Math.max(0, t.endUs - t.startUs) : 0;
+
+  const entry: HarEntry = {
+    startedDateTime: isoTime(t.startUs),
+    time: ms(total),
+    request: {
+      method: httpMethod(c),
+      url,
+      httpVersion: version,
+      cookies: [],
+      headers: nameValues(reqHeaders),
+      queryString: queryString(url),
+      headersSize: -1,
+      bodySize: reqBody ? reqBody.size : 0,
+    },
+    response: {
+      status: c.http?.status ?? (typeof c.status?.code === 'number' && c.protocol === 'http' ? c.status.code : 0),
+      statusText: c.http?.reason ?? (c.protocol === 'http' ? c.status?.text ?? '' : ''),
+      httpVersion: version,
+      cookies: [],
+      headers: nameValues(resHeaders),
+      content: { size: resBody ? (resBody.decodedSize ?? resBody.size) : 0, mimeType: mimeOf(resBody, resHeaders) },
+      redirectURL: header(resHeaders, 'location') ?? '',
+      headersSize: -1,
+      bodySize: resBody ? resBody.size : c.response ? 0 : -1,
+    },
+    cache: {},
+    timings: { send: ms(send), wait: ms(wait), receive: ms(receive) },
+    serverIPAddress: c.server.ip,
+    connection: String(c.flowId),
+    _callscope: {
+      callId: c.id,
+      protocol: c.protocol,
+      method: c.method,
+      target: c.target,
+      status: c.status ? `${c.status.code}${c.status.text ? ' ' + c.status.text : ''}` : undefined,
+      warnings: c.warnings.length ? c.warnings : undefined,
+    },
+  };
+  if (entry.response.status === 0 && c.response === undefined) entry.response.comment = `no response (${c.state})`;
+  if (reqBody && reqBody.size > 0) {
+    const content = bodyContent(reqBody);
+    const postData: HarPostData = { mimeType: mimeOf(reqBody, reqHeaders), text: content.text ?? '' };
+    if (content.encoding) postData.comment = `base64 (${content.encoding})` + (content.comment ? `; ${content.comment}` : '');
+    else if (content.comment) postData.comment = content.comment;
+    entry.request.postData = postData;
+  }
+  const content = bodyContent(resBody);
+  if (content.text !== undefined) entry.response.content.text = content.text;
+  if (content.encoding) entry.response.content.encoding = content.encoding;
+  if (content.comment) entry.response.content.comment = content.comment;
+  if (resBody?.decodedSize !== undefined && resBody.decodedSize !== resBody.size) {
+    entry.response.content.compression = resBody.decodedSize - resBody.size;
+  }
+  entry.comment = `${c.protocol} ${c.method}${c.target ? ' ' + c.target : ''} — ${endpointLabel(c.client)} → ${endpointLabel(c.server)}`;
+  return entry;
+}
+
+/** HAR 1.2 log of the HTTP-carried calls, in start-time order. */
+export function toHar(calls: readonly Call[], opts: HarOptions = {}): Har {
+  const ids = new Set(calls.map((c) => c.id));
+  const entries: HarEntry[] = [];
+  let skipped = 0;
+  for (const c of calls) {
+    if (c.parentId !== undefined && ids.has(c.parentId)) continue;
+    if (!isHttpCarried(c)) {
+      skipped++;
+      continue;
+    }
+    entries.push(harEntry(c));
+  }
+  entries.sort((a, b) => (a.startedDateTime < b.startedDateTime ? -1 : a.startedDateTime > b.startedDateTime ? 1 : 0));
+  const har: Har = {
+    log: { version: '1.2', creator: { name: 'callscope', version: opts.creatorVersion ?? '0.1.0' }, entries },
+  };
+  if (skipped) har.log.comment = `${skipped} call(s) of protocols not carried by HTTP left out`;
+  return har;
+}
+
+/** HAR as pretty-printed JSON text. */
+export function toHarText(calls: readonly Call[], opts?: HarOptions): string {
+  return JSON.stringify(toHar(calls, opts), null, 2) + '\n';
+}

@@ -1,0 +1,17 @@
+/**
+ * JSON Lines export: one call per line, the call model as it is (plain data), so `jq` and the
+ * golden tests read the same thing the UI shows.
+ */
+import type { Call } from '../core/model';
+
+/** One line (no trailing newline) for a call. Bigints, if any decoder kept one, become strings. */
+export function callToJsonLine(c: Call): string {
+  return JSON.stringify(c, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** All calls as JSON Lines, each line ending in `\n`. */
+export function toJsonl(calls: Iterable<Call>): string {
+  let out = '';
+  for (const c of calls) out += callToJsonLine(c) + '\n';
+  return out;
+}

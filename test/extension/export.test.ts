@@ -1,0 +1,152 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { toHar } from '../../decoders/export/har';
+import { toJsonl } from '../../decoders/export/jsonl';
+import { toMermaid, mermaidText } from '../../decoders/export/mermaid';
+import { toMarkdownTable, formatTime } from '../../decoders/export/markdown';
+import { toCurl, toGrpcurl, toHttpFile, shellQuote } from '../../decoders/export/copy-as';
+import { base64, formatDuration, isoTime } from '../../decoders/export/common';
+import { makeCall, xmlrpcCall } from './builders';
+
+describe('HAR 1.2', () => {
+  test('an XML-RPC call becomes an entry with url, headers, postData, content and timings', () => {
+    const har = toHar([xmlrpcCall({ id: 1 })]);
+    assert.equal(har.log.version, '1.2');
+    assert.equal(har.log.creator.name, 'callscope');
+    assert.equal(har.log.entries.length, 1);
+    const e = har.log.entries[0];
+    assert.equal(e.request.method, 'POST');
+    assert.equal(e.request.url, 'http://localhost:8000/RPC2');
+    assert.equal(e.request.httpVersion, 'HTTP/1.1');
+    assert.match(e.request.postData!.text, /<methodName>add<\/methodName>/);
+    assert.equal(e.request.postData!.mimeType, 'text/xml');
+    assert.equal(e.response.status, 200);
+    assert.equal(e.response.statusText, 'OK');
+    assert.equal(e.response.content.text, '<ok>5</ok>');
+    assert.equal(e.time, 3.5);
+    assert.equal(e.timings.send, 0.1);
+    assert.equal(e.timings.wait, 2.9);
+    assert.equal(e.timings.receive, 0.5);
+    assert.equal(e.startedDateTime, '2023-11-14T22:13:20.000000Z');
+    assert.ok(Array.isArray(e.cache) === false && typeof e.cache === 'object');
+  });
+  test('query strings are split, binary bodies are base64, non-HTTP calls and batch children are left out', () => {
+    const rest = makeCall({ id: 1, target: '/search?q=a+b&n=2', http: { version: 'HTTP/1.1', method: 'GET', uri: '/search?q=a+b&n=2', status: 200, responseBody: { size: 3, kind: 'binary', hex: '010203' } } });
+    const mqtt = makeCall({ id: 2, protocol: 'mqtt', method: 'PUBLISH', kind: 'publish' });
+    const child = xmlrpcCall({ id: 3, parentId: 4 });
+    const parent = xmlrpcCall({ id: 4, method: 'system.multicall' });
+    const har = toHar([rest, mqtt, child, parent]);
+    assert.equal(har.log.entries.length, 2);
+    const e = har.log.entries[0];
+    assert.deepEqual(e.request.queryString, [{ name: 'q', value: 'a b' }, { name: 'n', value: '2' }]);
+    assert.equal(e.request.url, 'http://127.0.0.1:8080/search?q=a+b&n=2');
+    assert.equal(e.response.content.encoding, 'base64');
+    assert.equal(e.response.content.text, 'AQID');
+    assert.match(har.log.comment!, /1 call/);
+  });
+});
+
+describe('JSONL', () => {
+  test('one parseable line per call', () => {
+    const text = toJsonl([makeCall({ id: 1 }), makeCall({ id: 2 })]);
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines.length, 2);
+    assert.equal(JSON.parse(lines[1]).id, 2);
+  });
+});
+
+describe('Mermaid sequence diagram', () => {
+  test('requests and responses as arrows between named lifelines', () => {
+    const calls = [xmlrpcCall({ id: 1 }), makeCall({ id: 2, status: { code: 404, text: 'Not Found', ok: false } })];
+    const m = toMermaid(calls, { names: { '127.0.0.1:8080': 'people' } });
+    const lines = m.trimEnd().split('\n');
+    assert.equal(lines[0], 'sequenceDiagram');
+    assert.ok(lines.includes('  participant P1 as client 127.0.0.1'));
+    assert.ok(lines.includes('  participant P2 as people'));
+    assert.ok(lines.includes('  P1->>P2: add /RPC2'), m);
+    assert.ok(lines.includes('  P2-->>P1: 200 OK (3.5 ms)'), m);
+    assert.ok(lines.includes('  P1->>P2: GET /persons/7'), m);
+    assert.ok(lines.includes('  P2--xP1: 404 Not Found (3.5 ms)'), m);
+  });
+  test('publish and deliver are one-way, broker in the middle', () => {
+    const pub = makeCall({ id: 1, protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'trips/new', server: { ip: '127.0.0.1', port: 1883 }, status: undefined });
+    const del = makeCall({ id: 2, protocol: 'mqtt', kind: 'deliver', method: 'PUBLISH', target: 'trips/new', client: { ip: '127.0.0.2', port: 40000 }, server: { ip: '127.0.0.1', port: 1883 }, status: undefined, timing: { startUs: 1_700_000_000_000_200 } });
+    const m = toMermaid([pub, del]);
+    assert.match(m, /P1-\)P2: PUBLISH trips\/new/);
+    assert.match(m, /P2-\)P3: PUBLISH trips\/new/);
+  });
+  test('special characters are escaped', () => {
+    assert.equal(mermaidText('a;b#c<d>\ne'), 'a#59;b#35;c#lt;d#gt; e');
+  });
+});
+
+describe('Markdown table', () => {
+  test('header, one row per call, escaped pipes', () => {
+    const md = toMarkdownTable([makeCall({ id: 1, target: '/a|b' }), makeCall({ id: 2, timing: { startUs: 1_700_000_000_250_000 } })]);
+    const lines = md.trimEnd().split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0], /^\| # \| Time \|/);
+    assert.match(lines[2], /\/a\\\|b/);
+    assert.match(lines[3], /\| 0\.250000 \|/);
+    assert.match(lines[2], /✓ 200 OK/);
+  });
+  test('time display modes', () => {
+    assert.equal(formatTime(2_500_000, 'relative', 1_000_000, undefined), '1.500000');
+    assert.equal(formatTime(2_500_000, 'delta', 1_000_000, 2_000_000), '+0.500000');
+    assert.equal(formatTime(1_700_000_000_000_000, 'absolute', 0, undefined), '2023-11-14 22:13:20.000000');
+  });
+});
+
+describe('copy as', () => {
+  test('curl with method, url, headers (no Host/Content-Length) and the body quoted for the shell', () => {
+    const c = xmlrpcCall({ id: 1 });
+    c.http!.requestBody!.text = "<a>it's</a>";
+    const s = toCurl(c);
+    assert.equal(
+      s,
+      "curl \\\n  http://localhost:8000/RPC2 \\\n  -H 'Content-Type: text/xml' \\\n  --data-raw '<a>it'\\''s</a>'\n",
+    );
+  });
+  test('curl for a GET with no body, and a DELETE', () => {
+    assert.equal(toCurl(makeCall(), { multiline: false }), 'curl http://127.0.0.1:8080/persons/7\n');
+    assert.match(toCurl(makeCall({ method: 'DELETE', http: { version: 'HTTP/1.1', method: 'DELETE', uri: '/x' } })), /^curl \\\n  -X DELETE/);
+  });
+  test('grpcurl from a decoded request', () => {
+    const c = makeCall({
+      protocol: 'grpc',
+      method: 'GetPerson',
+      target: '/people.v1.People/GetPerson',
+      request: { value: { id: 7 } },
+      http: { version: 'HTTP/2', method: 'POST', uri: '/people.v1.People/GetPerson', requestHeaders: [[':authority', 'localhost:50051'], ['content-type', 'application/grpc'], ['x-trace', 'abc']] },
+    });
+    assert.equal(
+      toGrpcurl(c, { importPaths: ['protos'], protoFiles: ['people.proto'] }),
+      "grpcurl \\\n  -plaintext \\\n  -import-path protos \\\n  -proto people.proto \\\n  -H 'x-trace: abc' \\\n  -d '{\"id\":7}' \\\n  localhost:50051 \\\n  people.v1.People/GetPerson\n",
+    );
+  });
+  test('.http request in REST Client format', () => {
+    const s = toHttpFile(xmlrpcCall({ id: 9 }));
+    const lines = s.split('\n');
+    assert.equal(lines[0], '### xmlrpc #9 add /RPC2');
+    assert.equal(lines[1], 'POST http://localhost:8000/RPC2 HTTP/1.1');
+    assert.equal(lines[2], 'Content-Type: text/xml');
+    assert.equal(lines[3], '');
+    assert.match(lines[4], /^<\?xml/);
+  });
+  test('shell quoting', () => {
+    assert.equal(shellQuote('abc'), 'abc');
+    assert.equal(shellQuote('a b'), "'a b'");
+    assert.equal(shellQuote(''), "''");
+  });
+});
+
+describe('formatting', () => {
+  test('base64, durations, ISO time with microseconds', () => {
+    assert.equal(base64(new TextEncoder().encode('hello')), 'aGVsbG8=');
+    assert.equal(formatDuration(850), '850 µs');
+    assert.equal(formatDuration(12_345), '12 ms');
+    assert.equal(formatDuration(3_500), '3.5 ms');
+    assert.equal(formatDuration(1_250_000), '1.25 s');
+    assert.equal(isoTime(1_700_000_000_000_123), '2023-11-14T22:13:20.000123Z');
+  });
+});
