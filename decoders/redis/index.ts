@@ -1,12 +1,522 @@
 /**
- * Redis (RESP) — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * Redis — RESP2 and RESP3 (redis.io/docs/reference/protocol-spec, RESP3 spec).
+ *
+ * Reached by port 6379 or by probe (a client's first bytes: `*<n>\r\n$` — an array of bulk
+ * strings — or an inline command such as `PING\r\n`). One call per command, paired with the
+ * replies in order (pipelining). Pub/sub: (P|S)SUBSCRIBE and their unsubscribes are paired with
+ * one confirmation per channel; `message`/`pmessage`/`smessage` (RESP2 arrays while subscribed,
+ * RESP3 `>` pushes) are 'deliver' calls; PUBLISH/SPUBLISH are 'publish' calls; MONITOR lines and
+ * other pushes (client-side caching `invalidate`) are 'event' calls. HELLO/AUTH/MIGRATE passwords
+ * are redacted. CLIENT REPLY OFF/SKIP is honoured (those commands get no reply).
+ * Cross-connection keys: fields['msg.key'] = messageKey('redis', channel, payload).
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { Call, Dir } from '../core/model';
+import { latin1Text, utf8Text } from '../core/bytes';
+import { messageKey } from '../calls/key';
+import { PduBuffer } from '../websocket/pdu-buffer';
+import { addFrame, payloadBody } from '../websocket/payload';
+import { RespScanner, buildResp, nodeText, respJson, blobJson, MAX_LINE, type RespNode, type JsonOptions } from './resp';
+
+const REDACTED = '********';
+
+/** Commands whose first argument is not a key (target left empty or set differently). */
+const NO_KEY = new Set([
+  'PING', 'ECHO', 'AUTH', 'HELLO', 'SELECT', 'QUIT', 'RESET', 'INFO', 'DBSIZE', 'FLUSHDB', 'FLUSHALL', 'SAVE', 'BGSAVE',
+  'BGREWRITEAOF', 'LASTSAVE', 'TIME', 'MULTI', 'EXEC', 'DISCARD', 'UNWATCH', 'MONITOR', 'SYNC', 'PSYNC', 'REPLCONF',
+  'SHUTDOWN', 'SLAVEOF', 'REPLICAOF', 'ROLE', 'LOLWUT', 'RANDOMKEY', 'KEYS', 'SCAN', 'WAIT', 'WAITAOF', 'FAILOVER',
+  'READONLY', 'READWRITE', 'ASKING', 'SWAPDB', 'UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE', 'SCRIPT', 'FUNCTION',
+  'CONFIG', 'CLIENT', 'CLUSTER', 'COMMAND', 'ACL', 'DEBUG', 'MODULE', 'LATENCY', 'SLOWLOG', 'MEMORY', 'PUBSUB',
+  'OBJECT', 'XINFO', 'XGROUP',
+]);
+
+/** Container commands: the method includes the subcommand ("CLIENT SETNAME"). */
+const CONTAINERS = new Set(['CLIENT', 'CONFIG', 'CLUSTER', 'COMMAND', 'ACL', 'SCRIPT', 'FUNCTION', 'MEMORY', 'OBJECT', 'XINFO', 'XGROUP', 'PUBSUB', 'MODULE', 'LATENCY', 'SLOWLOG', 'DEBUG']);
+/** Container subcommands whose next argument is a key. */
+const CONTAINER_KEY = new Set(['OBJECT', 'XINFO', 'XGROUP', 'MEMORY']);
+
+const SUB_KINDS: Record<string, 'channels' | 'patterns' | 'shards'> = {
+  subscribe: 'channels',
+  unsubscribe: 'channels',
+  psubscribe: 'patterns',
+  punsubscribe: 'patterns',
+  ssubscribe: 'shards',
+  sunsubscribe: 'shards',
+};
+
+interface Pending {
+  call: Call;
+  name: string;
+  /** Pub/sub (un)subscribe: confirmations still expected (undefined = decide at the first). */
+  confirmations?: number;
+  confirmKind?: string;
+  replies?: unknown[];
+  /** HELLO's requested protocol version. */
+  protover?: number;
+}
+
+class RedisDecoder implements StreamDecoder {
+  private readonly buf: Record<Dir, PduBuffer> = { c2s: new PduBuffer(), s2c: new PduBuffer() };
+  private readonly scan: Record<Dir, RespScanner>;
+  private readonly dead: Record<Dir, boolean> = { c2s: false, s2c: false };
+  private readonly pending: Pending[] = [];
+  private readonly subs = { channels: new Set<string>(), patterns: new Set<string>(), shards: new Set<string>() };
+  private monitoring = false;
+  private resp = 2;
+  private replyMode: 'on' | 'off' | 'skip' = 'on';
+  private readonly json: JsonOptions;
+  /** The server direction was lost (gap): later commands cannot be paired. */
+  private repliesLost = false;
+
+  constructor(private readonly session: DecoderSession) {
+    const l = session.env.limits;
+    this.scan = { c2s: new RespScanner(l.maxDepth, l.maxBufferedBytes), s2c: new RespScanner(l.maxDepth, l.maxBufferedBytes) };
+    this.json = { maxText: Math.min(l.maxBodyBytes, 64 * 1024), maxItems: Math.min(l.maxMessagesPerCall, 1000) };
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.dead[dir]) return;
+    const buf = this.buf[dir];
+    buf.push(bytes, at);
+    try {
+      this.drain(dir);
+    } catch (e) {
+      this.stop(dir, `redis decoder error: ${(e as Error).message}`, at);
+    }
+    if (!this.dead[dir] && buf.length > this.session.env.limits.maxBufferedBytes) {
+      this.stop(dir, `more than ${this.session.env.limits.maxBufferedBytes} bytes buffered without a complete RESP value`, at);
+    }
+  }
+
+  private stop(dir: Dir, why: string, at?: Position): void {
+    this.session.warn(`${dir}: ${why}; the rest of this direction is not decoded`, at);
+    this.dead[dir] = true;
+    this.buf[dir].clear();
+    if (dir === 's2c') this.repliesLost = true;
+  }
+
+  private drain(dir: Dir): void {
+    const buf = this.buf[dir];
+    while (buf.length > 0 && !this.dead[dir]) {
+      const b = buf.bytes();
+      if (dir === 'c2s' && b[0] !== 0x2a /* * */) {
+        // Inline command: a line of space-separated words (empty lines are ignored by Redis).
+        const lf = buf.indexOf(10, 0, MAX_LINE + 1);
+        if (lf < 0) {
+          if (buf.length > MAX_LINE) this.stop(dir, `inline command longer than ${MAX_LINE} bytes`, buf.pos(0));
+          return;
+        }
+        const line = b.subarray(0, lf > 0 && b[lf - 1] === 13 ? lf - 1 : lf);
+        const start = buf.pos(0);
+        const end = buf.pos(lf);
+        const args = splitInline(line);
+        if (args === undefined) this.session.warn('c2s: unbalanced quotes in an inline command', start);
+        else if (args.length) this.onCommand(args, start, end, lf + 1, true);
+        buf.consume(lf + 1);
+        continue;
+      }
+      const r = this.scan[dir].scan(b);
+      if (typeof r === 'string') {
+        this.stop(dir, r, buf.pos(0));
+        return;
+      }
+      if (r < 0) return;
+      const start = buf.pos(0);
+      const end = buf.pos(r - 1);
+      const [node] = buildResp(b, 0);
+      buf.consume(r);
+      if (dir === 'c2s') {
+        if (node.t !== '*' || !node.items || node.items.some((x) => !x.b)) {
+          this.session.warn('c2s: a request that is not an array of bulk strings', start);
+          continue;
+        }
+        if (node.items.length === 0) continue;
+        this.onCommand(node.items.map((x) => x.b!), start, end, r, false);
+      } else {
+        this.onReply(node, start, end, r);
+      }
+    }
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  private onCommand(args: Uint8Array[], start: Position, end: Position, wire: number, inline: boolean): void {
+    const s = this.session;
+    const name = latin1Text(args[0]).toUpperCase();
+    const str = (i: number) => (i < args.length ? utf8Text(args[i]) : undefined);
+    const call = s.newCall('redis', start);
+    call.kind = 'unary';
+    let method = name;
+    let keyIndex = NO_KEY.has(name) ? -1 : 1;
+    if (CONTAINERS.has(name) && args.length > 1) {
+      method = `${name} ${latin1Text(args[1]).toUpperCase()}`;
+      if (CONTAINER_KEY.has(name)) keyIndex = 2;
+    }
+    if ((name === 'EVAL' || name === 'EVALSHA' || name === 'EVAL_RO' || name === 'EVALSHA_RO' || name === 'FCALL' || name === 'FCALL_RO') && args.length > 3) {
+      keyIndex = Number(str(2)) > 0 ? 3 : -1;
+    }
+    if (name === 'XREAD' || name === 'XREADGROUP') {
+      const k = args.findIndex((a) => latin1Text(a).toUpperCase() === 'STREAMS');
+      keyIndex = k > 0 ? k + 1 : -1;
+    }
+    if (name === 'BITOP' || name === 'MIGRATE') keyIndex = name === 'BITOP' ? 2 : 3;
+    call.method = method;
+    if (keyIndex > 0 && keyIndex < args.length) call.target = str(keyIndex);
+    call.fields['redis.command'] = method;
+    if (inline) call.fields['redis.inline'] = true;
+
+    // Displayed arguments, with secrets redacted.
+    const shown: unknown[] = args.slice(1, 1 + this.json.maxItems).map((a) => blobJson(a, this.json));
+    const redact = (i: number) => {
+      if (i >= 1 && i - 1 < shown.length) shown[i - 1] = REDACTED;
+    };
+    const p: Pending = { call, name };
+    if (name === 'AUTH') redact(args.length - 1);
+    if (name === 'HELLO') {
+      p.protover = Number(str(1));
+      for (let i = 2; i < args.length; i++) {
+        const opt = latin1Text(args[i]).toUpperCase();
+        if (opt === 'AUTH') {
+          redact(i + 2);
+          i += 2;
+        } else if (opt === 'SETNAME') i++;
+      }
+      if (Number.isFinite(p.protover)) call.fields['redis.protover'] = p.protover!;
+    }
+    if (name === 'MIGRATE') {
+      for (let i = 6; i < args.length; i++) {
+        const opt = latin1Text(args[i]).toUpperCase();
+        if (opt === 'AUTH') redact(i + 1);
+        else if (opt === 'AUTH2') redact(i + 2);
+      }
+    }
+    if (name === 'CONFIG' && args.length > 3 && latin1Text(args[1]).toUpperCase() === 'SET') {
+      for (let i = 2; i + 1 < args.length; i += 2) if (/pass|auth/i.test(latin1Text(args[i]))) redact(i + 1);
+    }
+    if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
+    call.request = { value: shown, wireBytes: wire };
+    call.timing.requestEndUs = end.tsUs;
+    addFrame(call.frames, end.frame);
+
+    if (name === 'PUBLISH' || name === 'SPUBLISH') {
+      const channel = str(1) ?? '';
+      const payload = args[2] ?? new Uint8Array(0);
+      call.kind = 'publish';
+      call.target = channel;
+      call.fields['redis.channel'] = channel;
+      call.fields['msg.destination'] = channel;
+      call.fields['msg.key'] = messageKey('redis', channel, payload);
+      call.request.body = payloadBody(payload, s.env.limits);
+    }
+    const kind = SUB_KINDS[name.toLowerCase()];
+    if (kind) {
+      p.confirmKind = name.toLowerCase();
+      p.replies = [];
+      const n = args.length - 1;
+      if (n > 0) p.confirmations = n;
+      if (n > 0) call.target = str(1);
+      if (n > 1) call.fields['redis.channels'] = n;
+      call.kind = 'unary';
+    }
+
+    // CLIENT REPLY OFF|SKIP: that command (and the next, for SKIP; all until ON, for OFF) gets no reply.
+    let expectsReply = this.replyMode === 'on';
+    if (this.replyMode === 'skip') this.replyMode = 'on';
+    if (method === 'CLIENT REPLY') {
+      const mode = (str(2) ?? '').toUpperCase();
+      if (mode === 'OFF') (this.replyMode = 'off'), (expectsReply = false);
+      else if (mode === 'SKIP') (this.replyMode = 'skip'), (expectsReply = false);
+      else if (mode === 'ON') (this.replyMode = 'on'), (expectsReply = true);
+    }
+    if (name === 'QUIT' && this.dead.s2c) expectsReply = false;
+    if (!expectsReply) {
+      if (call.kind === 'unary') call.kind = 'oneway';
+      call.state = 'complete';
+      call.fields['redis.no_reply'] = true;
+      s.emit(call);
+      return;
+    }
+    if (this.repliesLost) {
+      call.state = 'incomplete';
+      call.warnings.push('reply not decodable: the server direction was lost');
+      s.emit(call);
+      return;
+    }
+    if (this.pending.length >= 100_000) {
+      const old = this.pending.shift()!;
+      old.call.state = 'incomplete';
+      old.call.warnings.push('too many commands without a reply');
+      s.emit(old.call);
+    }
+    this.pending.push(p);
+  }
+
+  // ---- replies -------------------------------------------------------------------------------
+
+  private onReply(node: RespNode, start: Position, end: Position, wire: number): void {
+    const items = node.items ?? [];
+    const first = (nodeText(items[0]) ?? '').toLowerCase();
+    const isPush = node.t === '>';
+    const arrayPush = this.resp === 2 && node.t === '*' && items.length >= 3 && items.every((x) => x.b !== undefined || x.t === ':' || x.nil);
+    const subscribed = this.subs.channels.size + this.subs.patterns.size + this.subs.shards.size > 0 || this.pending.some((p) => p.confirmKind && !p.confirmKind.includes('un'));
+    if (isPush || (arrayPush && (subscribed || this.pending.length === 0 || this.pending[0].confirmKind !== undefined))) {
+      if ((first === 'message' || first === 'smessage') && items.length === 3) return this.onMessage(first, undefined, items[1], items[2], start, end, wire);
+      if (first === 'pmessage' && items.length === 4) return this.onMessage(first, items[1], items[2], items[3], start, end, wire);
+      if (SUB_KINDS[first] && items.length === 3) return this.onConfirmation(first, node, start, end, wire);
+      if (isPush) return this.onPush(first, node, start, end, wire);
+    }
+    if (this.monitoring && node.t === '+' && /^\d+\.\d+ \[/.test(node.s ?? '')) return this.onMonitorLine(node.s!, start, end, wire);
+    const p = this.pending.shift();
+    const s = this.session;
+    if (!p) {
+      const call = s.newCall('redis', start);
+      call.method = '(reply)';
+      call.state = 'incomplete';
+      call.warnings.push('reply without a request (the command was not captured)');
+      this.fillResponse(call, node, start, end, wire);
+      s.emit(call);
+      return;
+    }
+    const call = p.call;
+    this.fillResponse(call, node, start, end, wire);
+    if (p.name === 'MONITOR' && node.t === '+') this.monitoring = true;
+    if (p.name === 'RESET' && node.t === '+') {
+      this.monitoring = false;
+      this.resp = 2;
+      this.subs.channels.clear();
+      this.subs.patterns.clear();
+      this.subs.shards.clear();
+    }
+    if (p.name === 'HELLO' && node.t !== '-' && node.t !== '!') {
+      if (p.protover === 2 || p.protover === 3) this.resp = p.protover;
+      call.fields['redis.resp'] = this.resp;
+    }
+    if ((p.name === 'PUBLISH' || p.name === 'SPUBLISH') && node.t === ':') call.fields['redis.receivers'] = Number(node.s);
+    if (p.confirmKind) call.warnings.push('expected a subscription confirmation, got another reply');
+    call.state = 'complete';
+    s.emit(call);
+  }
+
+  private fillResponse(call: Call, node: RespNode, start: Position, end: Position, wire: number): void {
+    call.response = { value: respJson(node, this.json), wireBytes: wire };
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
+    addFrame(call.frames, start.frame);
+    addFrame(call.frames, end.frame);
+    call.fields['redis.reply_type'] = replyTypeName(node);
+    if (node.t === '-' || node.t === '!') {
+      const text = nodeText(node) ?? '';
+      const code = /^[A-Z][A-Z0-9_]*/.exec(text)?.[0] ?? 'ERR';
+      call.status = { code, text, ok: false };
+    } else call.status = { code: 'OK', ok: true };
+  }
+
+  private onConfirmation(kind: string, node: RespNode, start: Position, end: Position, wire: number): void {
+    const s = this.session;
+    const items = node.items!;
+    const channel = nodeText(items[1]) ?? '';
+    const set = this.subs[SUB_KINDS[kind]];
+    const before = set.size;
+    if (kind.includes('un')) set.delete(channel);
+    else if (!items[1].nil) set.add(channel);
+    const idx = this.pending.findIndex((p) => p.confirmKind === kind);
+    if (idx < 0) {
+      const call = s.newCall('redis', start);
+      call.kind = 'event';
+      call.method = kind.toUpperCase();
+      call.target = channel;
+      call.state = 'complete';
+      call.warnings.push('subscription confirmation without a matching command');
+      this.fillResponse(call, node, start, end, wire);
+      s.emit(call);
+      return;
+    }
+    const p = this.pending[idx];
+    if (p.confirmations === undefined) p.confirmations = Math.max(1, before);
+    if (p.replies!.length === 0) {
+      p.call.timing.responseStartUs = start.tsUs;
+      addFrame(p.call.frames, start.frame);
+    }
+    p.replies!.push(respJson(node, this.json));
+    p.call.response = { value: p.replies, wireBytes: (p.call.response?.wireBytes ?? 0) + wire };
+    p.call.timing.endUs = end.tsUs;
+    addFrame(p.call.frames, end.frame);
+    p.call.fields['redis.subscriptions'] = Number(nodeText(items[2])) || 0;
+    if (p.replies!.length >= p.confirmations) {
+      this.pending.splice(idx, 1);
+      p.call.state = 'complete';
+      p.call.status = { code: 'OK', ok: true };
+      s.emit(p.call);
+    }
+  }
+
+  private onMessage(kind: string, pattern: RespNode | undefined, chan: RespNode, payload: RespNode, start: Position, end: Position, wire: number): void {
+    const s = this.session;
+    const call = s.newCall('redis', start);
+    const channel = nodeText(chan) ?? '';
+    const bytes = payload.b ?? new TextEncoder().encode(payload.s ?? '');
+    call.kind = 'deliver';
+    call.method = kind;
+    call.target = channel;
+    call.state = 'complete';
+    call.fields['redis.channel'] = channel;
+    if (pattern) call.fields['redis.pattern'] = nodeText(pattern) ?? '';
+    call.fields['msg.destination'] = channel;
+    call.fields['msg.key'] = messageKey('redis', channel, bytes);
+    call.response = { body: payloadBody(bytes, s.env.limits), value: blobJson(bytes, this.json), wireBytes: wire };
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
+    addFrame(call.frames, end.frame);
+    s.emit(call);
+  }
+
+  private onPush(kind: string, node: RespNode, start: Position, end: Position, wire: number): void {
+    const s = this.session;
+    const call = s.newCall('redis', start);
+    call.kind = 'event';
+    call.method = kind || 'push';
+    call.state = 'complete';
+    if (kind === 'invalidate') {
+      const keys = node.items?.[1];
+      call.target = keys?.nil ? '(all keys)' : nodeText(keys?.items?.[0]);
+    }
+    call.fields['redis.push'] = kind;
+    this.fillResponse(call, node, start, end, wire);
+    s.emit(call);
+  }
+
+  private onMonitorLine(line: string, start: Position, end: Position, wire: number): void {
+    const s = this.session;
+    const call = s.newCall('redis', start);
+    call.kind = 'event';
+    call.state = 'complete';
+    const m = /^(\d+\.\d+) \[(\S+) ([^\]]*)\] (.*)$/.exec(line);
+    const args = m ? splitMonitorArgs(m[4]) : [];
+    call.method = (args[0] ?? 'MONITOR').toUpperCase();
+    if (args.length > 1) call.target = args[1];
+    call.fields['redis.monitor'] = true;
+    if (m) {
+      call.fields['redis.db'] = Number(m[2]);
+      call.fields['redis.monitor.client'] = m[3];
+      call.fields['redis.monitor.time'] = m[1];
+    }
+    call.response = { value: args.length ? args : line, wireBytes: wire };
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
+    addFrame(call.frames, end.frame);
+    s.emit(call);
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    if (this.dead[dir]) return;
+    this.stop(dir, `${length} bytes missing from the capture`, at);
+  }
+
+  end(): void {}
+
+  close(at: Position): void {
+    for (const p of this.pending.splice(0)) {
+      p.call.state = 'incomplete';
+      p.call.warnings.push(p.replies?.length ? `only ${p.replies.length} of ${p.confirmations} confirmations seen` : 'no reply seen');
+      this.session.emit(p.call);
+    }
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      if (!this.dead[dir] && this.buf[dir].length > 0) this.session.warn(`${dir}: ${this.buf[dir].length} bytes of an unfinished RESP value at the end`, at);
+      this.buf[dir].clear();
+    }
+  }
+}
+
+function replyTypeName(n: RespNode): string {
+  const names: Record<string, string> = {
+    '+': 'simple-string', '-': 'error', ':': 'integer', '$': 'bulk-string', '*': 'array', '_': 'null', '#': 'boolean',
+    ',': 'double', '(': 'big-number', '!': 'bulk-error', '=': 'verbatim-string', '%': 'map', '~': 'set', '>': 'push',
+  };
+  if (n.nil && n.t !== '_') return 'null';
+  return names[n.t] ?? n.t;
+}
+
+/** Split an inline command like redis-cli/redis-server do: spaces separate, "…" and '…' quote. */
+export function splitInline(line: Uint8Array): Uint8Array[] | undefined {
+  const out: Uint8Array[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && (line[i] === 32 || line[i] === 9)) i++;
+    if (i >= n) break;
+    const cur: number[] = [];
+    const q = line[i];
+    if (q === 0x22 || q === 0x27) {
+      i++;
+      let closed = false;
+      while (i < n) {
+        const c = line[i];
+        if (q === 0x22 && c === 0x5c && i + 1 < n) {
+          const e = line[i + 1];
+          const hex = (x: number) => (x >= 48 && x <= 57) || (x >= 97 && x <= 102) || (x >= 65 && x <= 70);
+          if (e === 0x78 && i + 3 < n && hex(line[i + 2]) && hex(line[i + 3])) {
+            cur.push(parseInt(String.fromCharCode(line[i + 2], line[i + 3]), 16));
+            i += 4;
+            continue;
+          }
+          cur.push(e === 0x6e ? 10 : e === 0x72 ? 13 : e === 0x74 ? 9 : e === 0x62 ? 8 : e === 0x61 ? 7 : e);
+          i += 2;
+          continue;
+        }
+        if (q === 0x27 && c === 0x5c && line[i + 1] === 0x27) {
+          cur.push(0x27);
+          i += 2;
+          continue;
+        }
+        if (c === q) {
+          closed = true;
+          i++;
+          break;
+        }
+        cur.push(c);
+        i++;
+      }
+      if (!closed) return undefined;
+    } else {
+      while (i < n && line[i] !== 32 && line[i] !== 9) cur.push(line[i++]);
+    }
+    out.push(Uint8Array.from(cur));
+  }
+  return out;
+}
+
+/** The quoted arguments of a MONITOR line: "set" "k" "v\x00". */
+function splitMonitorArgs(s: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) && out.length < 1000) {
+    out.push(m[1].replace(/\\x([0-9a-fA-F]{2})|\\(.)/g, (_, h, c) => (h ? String.fromCharCode(parseInt(h, 16)) : c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c)));
+  }
+  return out;
+}
+
+const INLINE_COMMANDS = /^(PING|ECHO|SET|GET|DEL|INCR|DECR|KEYS|INFO|AUTH|HELLO|SELECT|QUIT|MONITOR|SUBSCRIBE|PSUBSCRIBE|PUBLISH|EXISTS|EXPIRE|TTL|TYPE|MGET|MSET|HGET|HSET|LPUSH|RPUSH|LRANGE|SADD|SMEMBERS|ZADD|ZRANGE|CONFIG|CLIENT|DBSIZE|FLUSHALL|FLUSHDB|COMMAND|SCAN)(\s|\r?\n|$)/i;
+
+function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
+  if (dir !== 'c2s' || head.length === 0) return 'reject';
+  const t = latin1Text(head.subarray(0, 64));
+  if (t[0] === '*') {
+    const m = /^\*(\d{0,6})(\r?)(\n?)(\$?)/.exec(t);
+    if (!m) return 'reject';
+    if (m[4]) return Number(m[1]) > 0 ? 'accept' : 'reject';
+    return m[0].length === t.length && t.length < 12 ? 'need-more' : 'reject';
+  }
+  if (INLINE_COMMANDS.test(t)) return 'accept';
+  return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
+}
 
 export const spec: DecoderSpec = {
   id: 'redis',
   name: 'Redis (RESP)',
   transport: 'tcp',
-  handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  ports: [6379, 6380],
+  probe,
+  probeOrder: 60,
+  create: (session) => new RedisDecoder(session),
 };
