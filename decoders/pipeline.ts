@@ -1,10 +1,619 @@
 /**
  * The pipeline: capture bytes → frames → packets → flows (TCP reassembly) → decoders → calls.
- * (Being written: the API below is stable.)
+ *
+ * One direction, no back and forth. Push capture bytes in chunks of any size (a file read in
+ * MiB chunks, or a live `tcpdump -w -` pipe); calls come out of the sink as they complete.
+ * Memory stays bounded by the open flows and their buffers, never by the capture size:
+ * closed flows are summarised and dropped.
+ *
+ * Dispatch per new flow (Wireshark's port tables + heuristics, Zeek's DPD):
+ *   user decode-as (port) → server port → client port → probes (by probeOrder) → raw.
+ * A port match whose probe rejects the first bytes falls through to the probes.
  */
+import { CaptureReader } from './capture/reader';
+import { NetDecoder } from './net/decode';
+import type { CaptureInfo, RawFrame } from './capture/types';
+import type { Packet } from './net/types';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
+import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary } from './core/model';
+import type { DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
+import type { DecoderEnv } from './core/env';
+import { TcpStream } from './flows/tcp-stream';
+import { ALL_DECODERS } from './registry';
+import { FlowCorrelator } from './calls/correlator';
+
 export interface DecodeAsRule {
-  /** 'tcp' | 'udp' */
   transport: 'tcp' | 'udp';
   port: number;
   decoderId: string;
 }
+
+/** Parse Wireshark's decode-as syntax: `tcp.port==8000,http` (also `udp.port==…`). */
+export function parseDecodeAs(text: string, known: DecoderSpec[] = ALL_DECODERS): DecodeAsRule {
+  const m = /^\s*(tcp|udp)\.port\s*==\s*(\d{1,5})\s*,\s*([a-z0-9_.-]+)\s*$/i.exec(text);
+  if (!m) throw new Error(`bad decode-as rule "${text}": expected tcp.port==PORT,PROTOCOL (e.g. tcp.port==8000,http)`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new Error(`bad decode-as rule "${text}": port ${port} out of range`);
+  const decoderId = m[3].toLowerCase();
+  if (!known.some((d) => d.id === decoderId)) {
+    throw new Error(`bad decode-as rule "${text}": unknown protocol "${decoderId}" (known: ${known.map((d) => d.id).join(', ')})`);
+  }
+  return { transport: m[1].toLowerCase() as 'tcp' | 'udp', port, decoderId };
+}
+
+export interface PipelineSink {
+  call(c: Call): void;
+  /** A flow's summary, when it closes (or at the end for flows still open). */
+  flow?(f: FlowSummary): void;
+  warning?(w: CaptureWarning): void;
+  info?(i: CaptureInfo): void;
+  /** Every frame (for a frame index), only when given. */
+  frame?(f: RawFrame): void;
+}
+
+export interface PipelineOptions {
+  env: DecoderEnv;
+  decodeAs?: DecodeAsRule[];
+  decoders?: DecoderSpec[];
+  /** Bytes of each direction held while choosing a decoder (default 8 KiB). */
+  maxProbeBytes?: number;
+  /** Out-of-order bytes waiting per direction (default 4 MiB). */
+  maxPendingBytes?: number;
+  /** Capture time after which a publish is released unlinked (default 10 s). */
+  flowWindowUs?: number;
+  /** Called after each decoder callback with the events it received (tests: chunking). */
+  tap?: (flowId: number, event: TapEvent) => void;
+}
+
+/** What a decoder was fed, for replaying a flow in tests. */
+export type TapEvent =
+  | { type: 'attach'; decoderId: string; flow: FlowInfo }
+  | { type: 'data'; dir: Dir; bytes: Uint8Array; at: Position }
+  | { type: 'gap'; dir: Dir; length: number; at: Position }
+  | { type: 'end'; dir: Dir; at: Position }
+  | { type: 'close'; at: Position };
+
+export interface PipelineStats {
+  bytes: number;
+  frames: number;
+  packets: number;
+  calls: number;
+  flowsOpen: number;
+  flowsTotal: number;
+}
+
+interface HeldBytes {
+  dir: Dir;
+  bytes: Uint8Array;
+  at: Position;
+  kind: 'data' | 'gap' | 'end';
+  length: number;
+}
+
+class Flow implements FlowInfo {
+  transport: 'tcp' | 'udp';
+  client: Endpoint;
+  server: Endpoint;
+  clientKey: string;
+  summary: FlowSummary;
+  streams?: { c2s: TcpStream; s2c: TcpStream };
+  decoder?: StreamDecoder | DatagramDecoder;
+  spec?: DecoderSpec;
+  /** Chosen and failed decoders are final; undefined means still choosing. */
+  decided = false;
+  held: HeldBytes[] = [];
+  heldBytes: { c2s: number; s2c: number } = { c2s: 0, s2c: 0 };
+  head: { c2s: Uint8Array; s2c: Uint8Array } = { c2s: new Uint8Array(0), s2c: new Uint8Array(0) };
+  dead = false;
+  closed = false;
+  /** Client's initial sequence number, from its SYN. */
+  isn: number | undefined;
+  lastFrame = 0;
+  lastUs = 0;
+  session!: DecoderSession;
+
+  constructor(
+    public id: number,
+    transport: 'tcp' | 'udp',
+    client: Endpoint,
+    server: Endpoint,
+    roleFrom: FlowSummary['roleFrom'],
+    frame: number,
+    tsUs: number,
+  ) {
+    this.transport = transport;
+    this.client = client;
+    this.server = server;
+    this.clientKey = `${client.ip}|${client.port}`;
+    this.summary = {
+      id,
+      transport,
+      client,
+      server,
+      protocol: transport,
+      dispatch: 'none',
+      c2sBytes: 0,
+      s2cBytes: 0,
+      packets: 0,
+      firstFrame: frame,
+      startUs: tsUs,
+      endUs: tsUs,
+      synSeen: false,
+      roleFrom,
+      gapBytes: { c2s: 0, s2c: 0 },
+      calls: 0,
+      warnings: [],
+    };
+  }
+}
+
+const MAX_FLOW_WARNINGS = 20;
+
+export class Pipeline {
+  private reader: CaptureReader;
+  private net: NetDecoder;
+  private flows = new Map<string, Flow>();
+  /** Recently closed connections: their stray last ACKs must not open ghost flows. */
+  private closedKeys = new Map<string, number>();
+  private nextFlowId = 1;
+  private nextCallId = 1;
+  private decoders: DecoderSpec[];
+  private probeOrder: DecoderSpec[];
+  private serverPorts: Map<number, DecoderSpec[]>;
+  private correlator: FlowCorrelator;
+  private lastTsUs = 0;
+  private lastFrame = 0;
+  readonly stats: PipelineStats = { bytes: 0, frames: 0, packets: 0, calls: 0, flowsOpen: 0, flowsTotal: 0 };
+  private ended = false;
+
+  constructor(
+    private readonly opts: PipelineOptions,
+    private readonly sink: PipelineSink,
+  ) {
+    this.decoders = opts.decoders ?? ALL_DECODERS;
+    this.probeOrder = this.decoders.filter((d) => d.probe && !d.handoffOnly).sort((a, b) => (a.probeOrder ?? 100) - (b.probeOrder ?? 100));
+    this.serverPorts = new Map();
+    for (const d of this.decoders) {
+      if (d.handoffOnly) continue;
+      for (const p of d.ports ?? []) {
+        const list = this.serverPorts.get(p) ?? [];
+        list.push(d);
+        this.serverPorts.set(p, list);
+      }
+    }
+    this.correlator = new FlowCorrelator({
+      windowUs: opts.flowWindowUs,
+      emit: (c) => {
+        this.stats.calls++;
+        sink.call(c);
+      },
+    });
+    this.reader = new CaptureReader({
+      frame: (f) => {
+        this.stats.frames++;
+        this.lastFrame = f.frame;
+        if (f.tsUs > this.lastTsUs) this.lastTsUs = f.tsUs;
+        sink.frame?.(f);
+        this.net.frame(f);
+      },
+      warning: (w) => sink.warning?.(w),
+      info: (i) => sink.info?.(i),
+    });
+    this.net = new NetDecoder({
+      packet: (p) => this.packet(p),
+      warning: (w) => sink.warning?.(w),
+    });
+  }
+
+  /** Feed capture bytes (any chunk size). */
+  push(chunk: Uint8Array): void {
+    this.stats.bytes += chunk.length;
+    this.reader.push(chunk);
+  }
+
+  /** End of input: flush fragments, close every flow, release held calls. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.reader.end();
+    this.net.flush();
+    for (const flow of [...this.flows.values()]) this.closeFlow(flow);
+    this.flows.clear();
+    this.correlator.flush();
+  }
+
+  get captureInfo(): CaptureInfo | undefined {
+    return this.reader.info;
+  }
+
+  // ── packets → flows ────────────────────────────────────────────────────────────────────────
+
+  private packet(p: Packet): void {
+    this.stats.packets++;
+    const transport = p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : undefined;
+    if (!transport) return;
+    const srcKey = `${p.src}|${p.srcPort}`;
+    const dstKey = `${p.dst}|${p.dstPort}`;
+    const key = srcKey < dstKey ? `${transport}|${srcKey}|${dstKey}` : `${transport}|${dstKey}|${srcKey}`;
+    let flow = this.flows.get(key);
+    const isSyn = transport === 'tcp' && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
+    if (flow && isSyn && flow.isn !== undefined && flow.isn !== p.seq) {
+      // A new connection reusing the same ports (a different ISN): close the old one.
+      this.closeFlow(flow);
+      this.flows.delete(key);
+      flow = undefined;
+    }
+    if (!flow && transport === 'tcp' && !isSyn && p.payloadWireLength === 0) {
+      const closedAt = this.closedKeys.get(key);
+      if (closedAt !== undefined && p.tsUs - closedAt < 120_000_000) return;
+    }
+    if (!flow) {
+      flow = this.openFlow(transport, p, isSyn);
+      this.flows.set(key, flow);
+    }
+    const dir: Dir = flow.clientKey === srcKey ? 'c2s' : 's2c';
+    const s = flow.summary;
+    s.packets++;
+    s.endUs = p.tsUs;
+    flow.lastFrame = p.frame;
+    flow.lastUs = p.tsUs;
+    if (transport === 'udp') {
+      if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
+      else s.s2cBytes += p.payloadWireLength;
+      this.udp(flow, dir, p);
+      return;
+    }
+    this.tcp(flow, dir, p);
+    if (flow.closed) {
+      this.flows.delete(key);
+      this.closedKeys.set(key, p.tsUs);
+      if (this.closedKeys.size > 50_000) {
+        // Forget the oldest half (Map keeps insertion order).
+        let n = 25_000;
+        for (const k of this.closedKeys.keys()) {
+          this.closedKeys.delete(k);
+          if (--n === 0) break;
+        }
+      }
+    }
+  }
+
+  private openFlow(transport: 'tcp' | 'udp', p: Packet, isSyn: boolean): Flow {
+    let srcIsClient: boolean;
+    let roleFrom: FlowSummary['roleFrom'];
+    const synAck = transport === 'tcp' && (p.flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK);
+    if (isSyn) {
+      srcIsClient = true;
+      roleFrom = 'syn';
+    } else if (synAck) {
+      srcIsClient = false;
+      roleFrom = 'syn';
+    } else {
+      const srcServer = this.isLikelyServerPort(transport, p.srcPort);
+      const dstServer = this.isLikelyServerPort(transport, p.dstPort);
+      if (srcServer !== dstServer) {
+        srcIsClient = dstServer;
+        roleFrom = 'port';
+      } else {
+        srcIsClient = p.srcPort > p.dstPort;
+        roleFrom = 'guess';
+      }
+    }
+    const src = { ip: p.src, port: p.srcPort };
+    const dst = { ip: p.dst, port: p.dstPort };
+    const flow = new Flow(this.nextFlowId++, transport, srcIsClient ? src : dst, srcIsClient ? dst : src, roleFrom, p.frame, p.tsUs);
+    this.stats.flowsOpen++;
+    this.stats.flowsTotal++;
+    flow.session = this.makeSession(flow);
+    if (transport === 'tcp') {
+      const mk = (dir: Dir) =>
+        new TcpStream(
+          {
+            data: (bytes, offset, frame, tsUs) => this.deliver(flow, dir, 'data', bytes, bytes.length, { frame, tsUs, streamOffset: offset }),
+            gap: (length, offset, frame, tsUs) => {
+              flow.summary.gapBytes[dir] += length;
+              this.deliver(flow, dir, 'gap', EMPTY, length, { frame, tsUs, streamOffset: offset });
+            },
+          },
+          this.opts.maxPendingBytes,
+        );
+      flow.streams = { c2s: mk('c2s'), s2c: mk('s2c') };
+    }
+    // A decode-as rule or a port decides at once for protocols without a probe.
+    this.decideByPort(flow);
+    return flow;
+  }
+
+  private isLikelyServerPort(transport: 'tcp' | 'udp', port: number): boolean {
+    if (this.opts.decodeAs?.some((r) => r.transport === transport && r.port === port)) return true;
+    if (transport === 'tcp' && this.serverPorts.has(port)) return true;
+    return port < 1024;
+  }
+
+  private tcp(flow: Flow, dir: Dir, p: Packet): void {
+    const s = flow.summary;
+    const streams = flow.streams!;
+    const stream = streams[dir];
+    const other = streams[dir === 'c2s' ? 's2c' : 'c2s'];
+    const f = p.flags;
+    if (f & TCP_SYN) {
+      s.synSeen = true;
+      if (f & TCP_ACK) s.synAckUs ??= p.tsUs;
+      else {
+        s.synUs ??= p.tsUs;
+        flow.isn ??= p.seq;
+      }
+      stream.syn(p.seq);
+    } else if (dir === 'c2s' && s.synAckUs !== undefined && s.ackUs === undefined && f & TCP_ACK) {
+      s.ackUs = p.tsUs;
+      if (s.synUs !== undefined) s.handshakeRttUs = p.tsUs - s.synUs;
+    }
+    if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
+    else s.s2cBytes += p.payloadWireLength;
+    if (f & TCP_FIN) {
+      s.finUs ??= {};
+      s.finUs[dir] ??= p.tsUs;
+    }
+    if (f & TCP_ACK && other.started) other.acked(p.ack, p.frame, p.tsUs);
+    if (p.payloadWireLength > 0 || f & TCP_FIN) {
+      // SYN-carried data (TFO) starts after the SYN's sequence number.
+      const seq = f & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq;
+      stream.segment(seq, p.payload, p.payloadWireLength, p.frame, p.tsUs, (f & TCP_FIN) !== 0);
+    }
+    const at = { frame: p.frame, tsUs: p.tsUs, streamOffset: stream.delivered };
+    if (f & TCP_RST) {
+      s.rstUs ??= p.tsUs;
+      this.closeFlow(flow);
+      return;
+    }
+    if (stream.ended && !flow.decided) this.decide(flow, true);
+    if (stream.ended) this.endDir(flow, dir, at);
+    if (streams.c2s.ended && streams.s2c.ended) this.closeFlow(flow);
+  }
+
+  private udp(flow: Flow, dir: Dir, p: Packet): void {
+    const at = { frame: p.frame, tsUs: p.tsUs, streamOffset: 0 };
+    if (!flow.decided) {
+      flow.decided = true;
+      if (!flow.decoder) this.decideByProbe(flow, dir, p.payload, true);
+    }
+    const d = flow.decoder as DatagramDecoder | undefined;
+    if (!d || flow.dead) return;
+    this.guard(flow, () => d.datagram(dir, p.payload, at));
+  }
+
+  // ── choosing a decoder ─────────────────────────────────────────────────────────────────────
+
+  private decideByPort(flow: Flow): void {
+    const rule = this.opts.decodeAs?.find((r) => r.transport === flow.transport && (r.port === flow.server.port || r.port === flow.client.port));
+    if (rule) {
+      const spec = this.decoders.find((d) => d.id === rule.decoderId);
+      if (spec) return this.attach(flow, spec, 'decode-as');
+    }
+    // Port-matched decoders without a probe are taken at once; with a probe, wait for bytes.
+    const byPort = this.portCandidates(flow);
+    if (byPort.length && !byPort[0].probe) this.attach(flow, byPort[0], 'port');
+  }
+
+  private portCandidates(flow: Flow): DecoderSpec[] {
+    const server = (this.serverPorts.get(flow.server.port) ?? []).filter((d) => d.transport === flow.transport);
+    const client = (this.serverPorts.get(flow.client.port) ?? []).filter((d) => d.transport === flow.transport);
+    return [...server, ...client.filter((d) => !server.includes(d))];
+  }
+
+  /** Decide with the bytes held so far; `final` forces a decision (flow ending / too many bytes). */
+  private decide(flow: Flow, final: boolean): void {
+    if (flow.decided) return;
+    const heads = flow.head;
+    const dirs: Dir[] = (['c2s', 's2c'] as Dir[]).filter((d) => heads[d].length > 0);
+    let needMore = false;
+    // 1. port candidates, confirmed by their probe when they have one
+    for (const spec of this.portCandidates(flow)) {
+      if (!spec.probe) return this.attach(flow, spec, 'port');
+      const r = this.probeSpec(spec, heads, dirs);
+      if (r === 'accept') return this.attach(flow, spec, 'port');
+      if (r === 'need-more') needMore = true;
+    }
+    if (needMore && !final) return;
+    // 2. heuristics, cheap and specific first
+    for (const spec of this.probeOrder) {
+      if (spec.transport !== flow.transport) continue;
+      const r = this.probeSpec(spec, heads, dirs);
+      if (r === 'accept') return this.attach(flow, spec, 'probe');
+      if (r === 'need-more') needMore = true;
+    }
+    if (needMore && !final) return;
+    // 3. a port candidate whose probe was undecided still beats raw
+    const fallback = this.portCandidates(flow)[0];
+    if (fallback && final && dirs.length) {
+      const r = this.probeSpec(fallback, heads, dirs);
+      if (r !== 'reject') return this.attach(flow, fallback, 'port');
+    }
+    if (final || dirs.some((d) => heads[d].length >= (this.opts.maxProbeBytes ?? 8192))) {
+      flow.decided = true;
+      flow.held = [];
+    }
+  }
+
+  private probeSpec(spec: DecoderSpec, heads: Flow['head'], dirs: Dir[]): 'accept' | 'reject' | 'need-more' {
+    let any: 'reject' | 'need-more' = 'reject';
+    for (const dir of dirs) {
+      let r: 'accept' | 'reject' | 'need-more';
+      try {
+        r = spec.probe!(heads[dir], dir);
+      } catch {
+        r = 'reject';
+      }
+      if (r === 'accept') return r;
+      if (r === 'need-more') any = 'need-more';
+    }
+    return any;
+  }
+
+  private decideByProbe(flow: Flow, dir: Dir, head: Uint8Array, final: boolean): void {
+    flow.head[dir] = head;
+    flow.decided = false;
+    this.decide(flow, final);
+  }
+
+  private attach(flow: Flow, spec: DecoderSpec, how: FlowSummary['dispatch']): void {
+    flow.decided = true;
+    flow.spec = spec;
+    flow.summary.protocol = spec.id;
+    flow.summary.dispatch = how;
+    this.opts.tap?.(flow.id, { type: 'attach', decoderId: spec.id, flow: { id: flow.id, transport: flow.transport, client: flow.client, server: flow.server } });
+    this.guard(flow, () => {
+      flow.decoder = spec.create(flow.session);
+    });
+    // Replay what was held while choosing.
+    const held = flow.held;
+    flow.held = [];
+    for (const h of held) this.feed(flow, h.dir, h.kind, h.bytes, h.length, h.at);
+  }
+
+  // ── bytes → decoders ──────────────────────────────────────────────────────────────────────
+
+  private deliver(flow: Flow, dir: Dir, kind: 'data' | 'gap', bytes: Uint8Array, length: number, at: Position): void {
+    if (!flow.decided) {
+      if (kind === 'data') {
+        const limit = this.opts.maxProbeBytes ?? 8192;
+        const head = flow.head[dir];
+        if (head.length < limit) {
+          const take = bytes.subarray(0, limit - head.length);
+          const joined = new Uint8Array(head.length + take.length);
+          joined.set(head);
+          joined.set(take, head.length);
+          flow.head[dir] = joined;
+        }
+      }
+      flow.held.push({ dir, kind, bytes: kind === 'data' ? bytes.slice() : EMPTY, length, at });
+      flow.heldBytes[dir] += length;
+      // A gap before anything was decided: decide with what we have.
+      this.decide(flow, kind === 'gap' || flow.heldBytes[dir] > (this.opts.maxProbeBytes ?? 8192));
+      return;
+    }
+    this.feed(flow, dir, kind, bytes, length, at);
+  }
+
+  private feed(flow: Flow, dir: Dir, kind: 'data' | 'gap' | 'end', bytes: Uint8Array, length: number, at: Position): void {
+    const d = flow.decoder as StreamDecoder | undefined;
+    if (!d || flow.dead) return;
+    if (kind === 'data') {
+      this.opts.tap?.(flow.id, { type: 'data', dir, bytes: bytes.slice(), at });
+      this.guard(flow, () => d.data(dir, bytes, at));
+    } else if (kind === 'gap') {
+      this.opts.tap?.(flow.id, { type: 'gap', dir, length, at });
+      this.guard(flow, () => d.gap(dir, length, at));
+    } else {
+      this.opts.tap?.(flow.id, { type: 'end', dir, at });
+      this.guard(flow, () => d.end(dir, at));
+    }
+  }
+
+  private endDir(flow: Flow, dir: Dir, at: Position): void {
+    const key = dir === 'c2s' ? 'endC2s' : 'endS2c';
+    const f = flow as Flow & { endC2s?: boolean; endS2c?: boolean };
+    if (f[key]) return;
+    f[key] = true;
+    if (!flow.decided) {
+      flow.held.push({ dir, kind: 'end', bytes: EMPTY, length: 0, at });
+      return;
+    }
+    this.feed(flow, dir, 'end', EMPTY, 0, at);
+  }
+
+  private closeFlow(flow: Flow): void {
+    if (flow.closed) return;
+    const at = { frame: flow.lastFrame, tsUs: flow.lastUs, streamOffset: 0 };
+    if (flow.streams) {
+      for (const dir of ['c2s', 's2c'] as Dir[]) {
+        const st = flow.streams[dir];
+        st.finish(flow.lastFrame, flow.lastUs);
+      }
+    }
+    if (!flow.decided) this.decide(flow, true);
+    if (flow.streams) {
+      for (const dir of ['c2s', 's2c'] as Dir[]) this.endDir(flow, dir, { ...at, streamOffset: flow.streams[dir].delivered });
+    }
+    flow.closed = true;
+    const d = flow.decoder;
+    if (d && !flow.dead) {
+      this.opts.tap?.(flow.id, { type: 'close', at });
+      this.guard(flow, () => d.close(at));
+    }
+    this.stats.flowsOpen--;
+    this.sink.flow?.(flow.summary);
+  }
+
+  /** Run decoder code; anything it throws becomes a flow warning and the decoder is stopped. */
+  private guard(flow: Flow, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      flow.dead = true;
+      const msg = e instanceof Error ? e.message : String(e);
+      this.flowWarn(flow, `${flow.spec?.id ?? 'decoder'} stopped on this connection: ${msg}`);
+    }
+  }
+
+  private flowWarn(flow: Flow, message: string): void {
+    const w = flow.summary.warnings;
+    if (w.length < MAX_FLOW_WARNINGS) w.push(message);
+    else if (w.length === MAX_FLOW_WARNINGS) w.push('further warnings on this connection suppressed');
+  }
+
+  private makeSession(flow: Flow): DecoderSession {
+    const pipeline = this;
+    const session: DecoderSession = {
+      flow,
+      env: this.opts.env,
+      nextCallId: () => pipeline.nextCallId++,
+      emit(call: Call) {
+        flow.summary.calls++;
+        pipeline.correlator.add(call);
+      },
+      warn(message: string, at?: Position) {
+        pipeline.flowWarn(flow, at ? `frame ${at.frame}: ${message}` : message);
+      },
+      handoff(decoderId: string, init?: unknown) {
+        const spec = pipeline.decoders.find((d) => d.id === decoderId);
+        if (!spec) {
+          pipeline.flowWarn(flow, `no decoder for "${decoderId}" after the upgrade; the rest of the connection is not decoded`);
+          flow.decoder = undefined;
+          return undefined;
+        }
+        let next: StreamDecoder | undefined;
+        try {
+          next = spec.create(session, init) as StreamDecoder;
+        } catch (e) {
+          pipeline.flowWarn(flow, `${decoderId} could not start: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
+        }
+        flow.decoder = next;
+        flow.spec = spec;
+        flow.summary.protocol = spec.id;
+        flow.summary.dispatch = 'handoff';
+        return next;
+      },
+      newCall(protocol: string, at: Position): Call {
+        return {
+          id: pipeline.nextCallId++,
+          protocol,
+          kind: 'unary',
+          state: 'pending',
+          flowId: flow.id,
+          client: flow.client,
+          server: flow.server,
+          method: '',
+          timing: { startUs: at.tsUs },
+          fields: {},
+          frames: [at.frame],
+          warnings: [],
+        };
+      },
+    };
+    return session;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

@@ -44,3 +44,159 @@ export interface AnalyzeResult {
   info?: CaptureInfo;
   cancelled: boolean;
 }
+
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { Pipeline } from '../../decoders/pipeline';
+import { sniffCapture, describeMagic } from '../../decoders/capture/sniff';
+import { nodeEnv } from './node-env';
+import type { RawFrame } from '../../decoders/capture/types';
+
+/** An error the user can fix (bad file, bad option): printed without a stack trace. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export interface AnalyzeFileOptions extends AnalyzeOptions {
+  /** Receive every frame (for a frame index: number, file offset, lengths, time). */
+  frame?(f: RawFrame): void;
+  progressEveryMs?: number;
+  /** Awaited between chunks: lets the consumer drain its output (back-pressure). */
+  betweenChunks?: () => Promise<void>;
+}
+
+/**
+ * Analyze the capture at `path`. Throws UserError when the file is unreadable or is not a
+ * capture; every problem inside the capture becomes a warning instead.
+ */
+export async function analyzeFile(path: string, options: AnalyzeFileOptions, sink: AnalyzeSink): Promise<AnalyzeResult> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw new UserError(`${path}: ${osReason(e)}`);
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new UserError(`${path}: is a directory`);
+    const head = new Uint8Array(4);
+    const { bytesRead: headBytes } = await fh.read(head, 0, 4, 0);
+    const format = sniffCapture(head.subarray(0, headBytes));
+    if (format === 'unknown') {
+      throw new UserError(
+        headBytes === 0 ? `${path}: empty file, not a pcap or pcapng file` : `${path}: not a pcap or pcapng file (starts with ${describeMagic(head.subarray(0, headBytes))})`,
+      );
+    }
+    const warnings: CaptureWarning[] = [];
+    let info: CaptureInfo | undefined;
+    let calls = 0;
+    let flows = 0;
+    const pipeline = new Pipeline(
+      {
+        env: nodeEnv({ limits: options.limits, definitions: options.definitions, hints: options.hints }),
+        decodeAs: options.decodeAs,
+      },
+      {
+        call: (c) => {
+          calls++;
+          sink.call(c);
+        },
+        flow: (f) => {
+          flows++;
+          sink.flow?.(f);
+        },
+        warning: (w) => {
+          if (warnings.length < 1000) warnings.push(w);
+          sink.warning?.(w);
+        },
+        info: (i) => {
+          info = i;
+          sink.info?.(i);
+        },
+        frame: options.frame,
+      },
+    );
+    const chunkBytes = options.chunkBytes ?? 4 << 20;
+    const every = options.progressEveryMs ?? 250;
+    let lastProgress = 0;
+    let bytesRead = 0;
+    let cancelled = false;
+    const report = (force = false) => {
+      const now = Date.now();
+      if (!sink.progress || (!force && now - lastProgress < every)) return;
+      lastProgress = now;
+      sink.progress({ bytesRead, fileBytes: st.size, frames: pipeline.stats.frames, calls });
+    };
+    if (format === 'gzip') {
+      // Compressed captures stream through gunzip; the decompressed bytes never sit in memory whole.
+      const gunzip = createGunzip({ chunkSize: 1 << 20 });
+      const input = fh.createReadStream({ highWaterMark: chunkBytes, autoClose: false });
+      input.on('data', (c) => {
+        bytesRead += (c as Buffer).length;
+      });
+      input.pipe(gunzip);
+      let inner: 'pcap' | 'pcapng' | 'unknown' | 'gzip' | undefined;
+      try {
+        for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+          if (options.signal?.aborted) {
+            cancelled = true;
+            input.destroy();
+            break;
+          }
+          if (!inner) {
+            inner = sniffCapture(chunk.subarray(0, 4));
+            if (inner !== 'pcap' && inner !== 'pcapng') {
+              input.destroy();
+              throw new UserError(`${path}: gzip-compressed, but not a pcap or pcapng file inside (starts with ${describeMagic(chunk.subarray(0, 4))})`);
+            }
+          }
+          pipeline.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          report();
+          if (options.betweenChunks) await options.betweenChunks();
+        }
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        const w = { message: `gzip stream ends early or is damaged (${(e as Error).message}); decoded what came before` };
+        warnings.push(w);
+        sink.warning?.(w);
+      }
+    } else {
+      const buf = new Uint8Array(chunkBytes);
+      for (;;) {
+        if (options.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
+        const { bytesRead: n } = await fh.read(buf, 0, chunkBytes, bytesRead);
+        if (n === 0) break;
+        bytesRead += n;
+        pipeline.push(buf.subarray(0, n));
+        report();
+        if (options.betweenChunks) await options.betweenChunks();
+      }
+    }
+    pipeline.end();
+    report(true);
+    return { frames: pipeline.stats.frames, calls, flows, bytesRead, warnings, info: info ?? pipeline.captureInfo, cancelled };
+  } finally {
+    await fh.close();
+  }
+}
+
+function osReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return err?.message ?? String(e);
+  }
+}

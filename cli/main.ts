@@ -1,0 +1,224 @@
+/**
+ * callscope CLI: the same pipeline as the editor, headless.
+ *
+ *   callscope <capture> [--format table|jsonl|har] [--decode-as tcp.port==8000,http]…
+ *                       [--proto DIR]… [--no-discover] [--hint PORT,:path=/pkg.Svc/M,…]…
+ *                       [--filter EXPR] [--stats]
+ *
+ * Exit codes: 0 decoded (warnings go to stderr), 2 user error (bad option, unreadable file,
+ * not a capture), 1 internal error.
+ */
+import { analyzeFile, UserError } from './platform/analyze';
+import { parseDecodeAs, type DecodeAsRule } from '../decoders/pipeline';
+import type { Call, FlowSummary } from '../decoders/core/model';
+import type { StreamHint } from '../decoders/core/env';
+import { callToJsonLine } from '../decoders/export/jsonl';
+import { toHar } from '../decoders/export/har';
+import { formatTable } from './table';
+import { loadDefinitions } from './platform/definitions';
+import { compileFilter } from './filter';
+
+const VERSION = '0.1.0';
+
+const USAGE = `usage: callscope <capture.pcap|.pcapng|.gz> [options]
+
+Shows the calls in a capture: REST/HTTP, XML-RPC, JSON-RPC, gRPC, WebSocket and broker messages.
+
+options:
+  --format table|jsonl|har   output format (default: table)
+  --decode-as RULE           force a decoder, Wireshark syntax: tcp.port==8000,http (repeatable)
+  --proto DIR                a root of .proto files (repeatable); .proto files under the
+                             capture's folder are found automatically
+  --no-discover              do not look for definitions beside the capture
+  --hint PORT,NAME=VALUE,…   headers for HTTP/2 streams whose start was not captured, e.g.
+                             --hint 50051,:path=/person.PersonService/Get,content-type=application/grpc
+  --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
+  --stats                    print frames, calls, flows, bytes and time on stderr
+  -h, --help                 this text
+  -V, --version              the version
+`;
+
+interface Args {
+  file?: string;
+  format: 'table' | 'jsonl' | 'har';
+  decodeAs: DecodeAsRule[];
+  protoDirs: string[];
+  discover: boolean;
+  hints: StreamHint[];
+  filter?: string;
+  stats: boolean;
+}
+
+function parseArgs(argv: string[]): Args | 'help' | 'version' {
+  const a: Args = { format: 'table', decodeAs: [], protoDirs: [], discover: true, hints: [], stats: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UserError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '-V':
+      case '--version':
+        return 'version';
+      case '--format': {
+        const f = value();
+        if (f !== 'table' && f !== 'jsonl' && f !== 'har') throw new UserError(`--format must be table, jsonl or har (got "${f}")`);
+        a.format = f;
+        break;
+      }
+      case '--decode-as':
+      case '-d':
+        try {
+          a.decodeAs.push(parseDecodeAs(value()));
+        } catch (e) {
+          throw new UserError((e as Error).message);
+        }
+        break;
+      case '--proto':
+        a.protoDirs.push(value());
+        break;
+      case '--no-discover':
+        a.discover = false;
+        break;
+      case '--hint':
+        a.hints.push(parseHint(value()));
+        break;
+      case '--filter':
+        a.filter = value();
+        break;
+      case '--stats':
+        a.stats = true;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UserError(`unknown option ${arg} (see --help)`);
+        if (a.file) throw new UserError(`one capture at a time (got "${a.file}" and "${arg}")`);
+        a.file = arg;
+    }
+  }
+  return a;
+}
+
+function parseHint(text: string): StreamHint {
+  const parts = text.split(',');
+  const port = Number(parts[0]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`bad --hint "${text}": expected PORT,NAME=VALUE,… (e.g. 50051,:path=/pkg.Svc/Method)`);
+  const headers: Record<string, string> = {};
+  for (const p of parts.slice(1)) {
+    const eq = p.indexOf('=', p.startsWith(':') ? 1 : 0);
+    if (eq <= 0) throw new UserError(`bad --hint "${text}": "${p}" is not NAME=VALUE`);
+    headers[p.slice(0, eq).toLowerCase()] = p.slice(eq + 1);
+  }
+  if (!headers['content-type'] && headers[':path']) headers['content-type'] = 'application/grpc';
+  return { port, headers };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed === 'version') {
+    process.stdout.write(`callscope ${VERSION}\n`);
+    return 0;
+  }
+  const args = parsed;
+  if (!args.file) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const filter = args.filter ? compileFilter(args.filter) : undefined;
+  const t0 = process.hrtime.bigint();
+  const defs = await loadDefinitions({ captureFile: args.discover ? args.file : undefined, protoDirs: args.protoDirs });
+  for (const w of defs.warnings) warn(w);
+
+  const out = new Output();
+  const tableCalls: Call[] = [];
+  const harCalls: Call[] = [];
+  const flows: FlowSummary[] = [];
+  const result = await analyzeFile(
+    args.file,
+    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, betweenChunks: () => out.flush() },
+    {
+      call(c) {
+        if (filter && !filter(c)) return;
+        if (args.format === 'jsonl') out.write(callToJsonLine(c) + '\n');
+        else if (args.format === 'har') harCalls.push(c);
+        else tableCalls.push(c);
+      },
+      flow(f) {
+        if (args.format === 'table') flows.push(f);
+        for (const w of f.warnings) warn(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
+      },
+      warning(w) {
+        warn(w.frame !== undefined ? `frame ${w.frame}: ${w.message}` : w.message);
+      },
+    },
+  );
+  if (args.format === 'table') out.write(formatTable(tableCalls, flows, { color: process.stdout.isTTY === true }));
+  else if (args.format === 'har') out.write(JSON.stringify(toHar(harCalls, { creatorVersion: VERSION }), null, 2) + '\n');
+  await out.flush();
+  if (args.stats) {
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const mb = result.bytesRead / 1e6;
+    process.stderr.write(
+      `frames=${result.frames} calls=${result.calls} flows=${result.flows} bytes=${result.bytesRead} ms=${ms.toFixed(0)} ` +
+        `MBps=${(mb / (ms / 1000)).toFixed(1)} maxRssMB=${(process.resourceUsage().maxRSS / 1024).toFixed(0)}\n`,
+    );
+  }
+  return 0;
+}
+
+let warned = 0;
+function warn(message: string): void {
+  if (++warned > 200) {
+    if (warned === 201) process.stderr.write('callscope: warning: more warnings suppressed\n');
+    return;
+  }
+  process.stderr.write(`callscope: warning: ${message}\n`);
+}
+
+/** Buffered stdout that respects back-pressure (a pipe to `head` or a slow terminal). */
+class Output {
+  private buf: string[] = [];
+  private size = 0;
+  write(s: string): void {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) void this.flush();
+  }
+  async flush(): Promise<void> {
+    if (!this.buf.length) return;
+    const s = this.buf.join('');
+    this.buf = [];
+    this.size = 0;
+    if (!process.stdout.write(s)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+  }
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    if (e instanceof UserError) {
+      process.stderr.write(`callscope: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`callscope: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

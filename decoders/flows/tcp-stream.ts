@@ -1,0 +1,204 @@
+/**
+ * TCP reassembly for one direction of a connection (RFC 9293 sequence space).
+ *
+ * Turns segments as captured — out of order, retransmitted, overlapping, cut by snaplen or
+ * lost — into an in-order byte stream of `data` and `gap` events. Offsets are absolute
+ * positions in this direction's stream (0 = first byte after the SYN), unwrapped past 2^32.
+ *
+ * Policy (what Wireshark and Zeek do, and why):
+ * - Bytes already delivered are never delivered again: retransmissions are dropped, an
+ *   overlapping segment is trimmed to its new part (first copy wins).
+ * - A segment beyond the next expected byte waits (copied, bounded by `maxPendingBytes`).
+ * - Missing bytes become a `gap` — never glued over — when the peer has acknowledged past
+ *   them (the receiver got them; the capture missed them), when the waiting room is full,
+ *   or when the direction ends.
+ */
+
+export interface TcpStreamSink {
+  data(bytes: Uint8Array, offset: number, frame: number, tsUs: number): void;
+  gap(length: number, offset: number, frame: number, tsUs: number): void;
+}
+
+interface Pending {
+  offset: number;
+  bytes: Uint8Array;
+  /** Bytes on the wire beyond `bytes` (snaplen cut): a gap follows the captured part. */
+  missing: number;
+  frame: number;
+  tsUs: number;
+}
+
+export class TcpStream {
+  /** Sequence number of stream offset 0 (ISN + 1), once known. */
+  private base32: number | undefined;
+  /** Next byte expected, as a stream offset. */
+  delivered = 0;
+  /** 32-bit sequence number matching `delivered`, for unwrapping. */
+  private delivered32 = 0;
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  /** Stream offset of the FIN, once seen. */
+  finOffset: number | undefined;
+  ended = false;
+  /** Bytes delivered as data, and as gaps. */
+  dataBytes = 0;
+  gapBytes = 0;
+  retransmittedBytes = 0;
+
+  constructor(
+    private readonly sink: TcpStreamSink,
+    private readonly maxPendingBytes = 4 << 20,
+  ) {}
+
+  get started(): boolean {
+    return this.base32 !== undefined;
+  }
+
+  /** The SYN's sequence number: data starts at isn + 1. */
+  syn(isn: number): void {
+    if (this.base32 === undefined) {
+      this.base32 = (isn + 1) >>> 0;
+      this.delivered32 = this.base32;
+    }
+  }
+
+  /** Stream offset of a 32-bit sequence number, unwrapped near the current position. */
+  offsetOf(seq: number): number {
+    if (this.base32 === undefined) return 0;
+    const delta = (seq - this.delivered32) | 0; // signed distance, wraps correctly
+    return this.delivered + delta;
+  }
+
+  /**
+   * A segment with `payload` captured of `wireLength` bytes on the wire.
+   * Returns the stream offset of the segment's first byte.
+   */
+  segment(seq: number, payload: Uint8Array, wireLength: number, frame: number, tsUs: number, fin: boolean): number {
+    if (this.base32 === undefined) {
+      // Capture started mid-connection: the first segment seen defines offset 0.
+      this.base32 = seq >>> 0;
+      this.delivered32 = this.base32;
+    }
+    let offset = this.offsetOf(seq);
+    const start = offset;
+    if (fin && this.finOffset === undefined) this.finOffset = offset + wireLength;
+    if (wireLength === 0) {
+      this.maybeEnd(frame, tsUs);
+      return start;
+    }
+    let bytes = payload;
+    let missing = wireLength - payload.length;
+    const end = offset + wireLength;
+    if (end <= this.delivered) {
+      this.retransmittedBytes += wireLength;
+      this.maybeEnd(frame, tsUs);
+      return start;
+    }
+    if (offset < this.delivered) {
+      const trim = this.delivered - offset;
+      this.retransmittedBytes += trim;
+      if (trim >= bytes.length) {
+        missing -= trim - bytes.length;
+        bytes = bytes.subarray(bytes.length);
+      } else bytes = bytes.subarray(trim);
+      offset = this.delivered;
+    }
+    if (offset === this.delivered) {
+      this.deliver(offset, bytes, missing, frame, tsUs);
+      this.drain();
+    } else {
+      this.store({ offset, bytes: bytes.slice(), missing, frame, tsUs });
+    }
+    this.maybeEnd(frame, tsUs);
+    return start;
+  }
+
+  /** The peer acknowledged up to `ack`: bytes before it that we never saw are a gap. */
+  acked(ack: number, frame: number, tsUs: number): void {
+    if (this.base32 === undefined || this.pending.length === 0) return;
+    const ackOffset = this.offsetOf(ack);
+    if (ackOffset >= this.pending[0].offset && this.pending[0].offset > this.delivered) {
+      this.fillGapTo(this.pending[0].offset, frame, tsUs);
+      this.drain();
+    }
+  }
+
+  /** End of this direction (end of capture, RST, or the flow is being closed). */
+  finish(frame: number, tsUs: number): void {
+    while (this.pending.length) {
+      const p = this.pending[0];
+      if (p.offset > this.delivered) this.fillGapTo(p.offset, frame, tsUs);
+      this.drain();
+    }
+    this.ended = true;
+  }
+
+  private maybeEnd(frame: number, tsUs: number): void {
+    if (this.finOffset !== undefined && this.delivered >= this.finOffset && this.pending.length === 0) this.ended = true;
+    void frame;
+    void tsUs;
+  }
+
+  private deliver(offset: number, bytes: Uint8Array, missing: number, frame: number, tsUs: number): void {
+    if (bytes.length) {
+      this.sink.data(bytes, offset, frame, tsUs);
+      this.dataBytes += bytes.length;
+    }
+    if (missing > 0) {
+      this.sink.gap(missing, offset + bytes.length, frame, tsUs);
+      this.gapBytes += missing;
+    }
+    this.advance(bytes.length + Math.max(0, missing));
+  }
+
+  private advance(n: number): void {
+    this.delivered += n;
+    this.delivered32 = (this.delivered32 + n) >>> 0;
+  }
+
+  private fillGapTo(offset: number, frame: number, tsUs: number): void {
+    const n = offset - this.delivered;
+    if (n <= 0) return;
+    this.sink.gap(n, this.delivered, frame, tsUs);
+    this.gapBytes += n;
+    this.advance(n);
+  }
+
+  private store(p: Pending): void {
+    // Insert sorted by offset; keep duplicates out.
+    let i = this.pending.length;
+    while (i > 0 && this.pending[i - 1].offset > p.offset) i--;
+    if (i > 0 && this.pending[i - 1].offset === p.offset && this.pending[i - 1].bytes.length >= p.bytes.length) {
+      this.retransmittedBytes += p.bytes.length;
+      return;
+    }
+    this.pending.splice(i, 0, p);
+    this.pendingBytes += p.bytes.length;
+    // Bounded waiting room: past the limit, give up on the hole before the first waiting segment.
+    while (this.pendingBytes > this.maxPendingBytes && this.pending.length) {
+      this.fillGapTo(this.pending[0].offset, this.pending[0].frame, this.pending[0].tsUs);
+      this.drain();
+    }
+  }
+
+  /** Deliver waiting segments that are now contiguous. */
+  private drain(): void {
+    while (this.pending.length && this.pending[0].offset <= this.delivered) {
+      const p = this.pending.shift()!;
+      this.pendingBytes -= p.bytes.length;
+      const end = p.offset + p.bytes.length + p.missing;
+      if (end <= this.delivered) {
+        this.retransmittedBytes += p.bytes.length;
+        continue;
+      }
+      const trim = this.delivered - p.offset;
+      let bytes = p.bytes;
+      let missing = p.missing;
+      if (trim >= bytes.length) {
+        missing -= trim - bytes.length;
+        bytes = bytes.subarray(bytes.length);
+      } else bytes = bytes.subarray(trim);
+      this.deliver(this.delivered, bytes, missing, p.frame, p.tsUs);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The CLI as a user runs it: output formats, exit codes and error messages.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { ROOT, SAMPLES } from '../helpers/samples';
+
+const tmp = mkdtempSync(join(tmpdir(), 'callscope-cli-'));
+const CLI = join(tmp, 'cli.js');
+const WALKTHROUGH = join(SAMPLES, 'xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(async () => {
+  await esbuild.build({ entryPoints: [join(ROOT, 'cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: CLI, logLevel: 'error' });
+});
+
+describe('callscope CLI: the walkthrough sample', () => {
+  it('table: prints fun_add(2, 3) → 5', () => {
+    const r = cli(WALKTHROUGH);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /xmlrpc\s+fun_add\(2, 3\) → 5/);
+    assert.match(r.out, /127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+/);
+  });
+  it('jsonl: one object per call, decoded values stay numbers', () => {
+    const r = cli(WALKTHROUGH, '--format', 'jsonl');
+    assert.equal(r.code, 0, r.err);
+    const calls = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const add = calls.find((c) => c.method === 'fun_add');
+    assert.ok(add, 'fun_add call present');
+    assert.equal(add.protocol, 'xmlrpc');
+    assert.deepEqual(add.request.value, [2, 3]);
+    assert.equal(add.response.value, 5);
+    assert.equal(add.status.ok, true);
+    assert.equal(add.http.method, 'POST');
+    const fault = calls.find((c) => c.status && c.status.ok === false);
+    assert.ok(fault, 'the faulting call is present with ok:false');
+  });
+  it('har: a valid HAR 1.2 log of the HTTP exchanges', () => {
+    const r = cli(WALKTHROUGH, '--format=har');
+    assert.equal(r.code, 0, r.err);
+    const har = JSON.parse(r.out);
+    assert.equal(har.log.version, '1.2');
+    assert.ok(har.log.entries.length >= 2);
+    const e = har.log.entries[0];
+    assert.equal(e.request.method, 'POST');
+    assert.match(e.request.postData.text, /<methodCall>/);
+    assert.equal(typeof e.time, 'number');
+  });
+  it('--filter narrows the calls', () => {
+    const r = cli(WALKTHROUGH, '--format', 'jsonl', '--filter', 'method == fun_add');
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trim().split('\n');
+    assert.equal(lines.length, 1);
+  });
+  it('a gzip-compressed capture is recognised by its bytes', () => {
+    const gz = join(tmp, 'walk.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(WALKTHROUGH)));
+    const r = cli(gz);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /fun_add\(2, 3\) → 5/);
+  });
+});
+
+describe('callscope CLI: bad input', () => {
+  it('not a capture: exit 2 and the first bytes named', () => {
+    const f = join(tmp, 'notes.txt');
+    writeFileSync(f, 'hello world');
+    const r = cli(f);
+    assert.equal(r.code, 2);
+    assert.equal(r.err.trim(), `callscope: ${f}: not a pcap or pcapng file (starts with 0x68656c6c)`);
+    assert.doesNotMatch(r.err, /at .*\.js/);
+  });
+  it('missing file: the OS reason', () => {
+    const r = cli(join(tmp, 'nope.pcap'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /nope\.pcap: no such file/);
+  });
+  it('unreadable file: the OS reason', { skip: process.getuid?.() === 0 ? 'root reads everything' : false }, () => {
+    const f = join(tmp, 'locked.pcap');
+    writeFileSync(f, readFileSync(WALKTHROUGH));
+    chmodSync(f, 0);
+    const r = cli(f);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /permission denied/);
+  });
+  it('truncated capture: complete calls printed, plus a warning naming where it ends', () => {
+    const whole = readFileSync(WALKTHROUGH);
+    const f = join(tmp, 'cut.pcap');
+    writeFileSync(f, whole.subarray(0, whole.length - 30));
+    const r = cli(f, '--format', 'jsonl');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /fun_add/);
+    assert.match(r.err, /warning: .*(ends|truncat)/i);
+  });
+  it('bad options: exit 2 with the reason', () => {
+    assert.equal(cli(WALKTHROUGH, '--format', 'xml').code, 2);
+    const r = cli(WALKTHROUGH, '--decode-as', 'tcp.port=8000,http');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /expected tcp\.port==PORT,PROTOCOL/);
+    const u = cli(WALKTHROUGH, '--decode-as', 'tcp.port==8000,nosuch');
+    assert.match(u.err, /unknown protocol "nosuch"/);
+    const f = cli(WALKTHROUGH, '--filter', 'http.status >=');
+    assert.equal(f.code, 2);
+    assert.match(f.err, /bad --filter/);
+    assert.equal(cli().code, 2);
+    assert.equal(cli('--help').code, 0);
+  });
+  it('--decode-as turns a raw flow into calls', () => {
+    // The walkthrough decoded as something else is no longer XML-RPC.
+    const r = cli(WALKTHROUGH, '--format', 'jsonl', '--decode-as', 'tcp.port==8000,redis');
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /"protocol":"xmlrpc"/);
+  });
+});

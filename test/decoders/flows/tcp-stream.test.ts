@@ -1,0 +1,102 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TcpStream } from '../../../decoders/flows/tcp-stream';
+
+type Ev = string;
+function stream(maxPending?: number) {
+  const events: Ev[] = [];
+  const s = new TcpStream(
+    {
+      data: (b, off) => events.push(`data@${off}:${new TextDecoder().decode(b)}`),
+      gap: (n, off) => events.push(`gap@${off}:${n}`),
+    },
+    maxPending,
+  );
+  return { s, events };
+}
+const T = (s: string) => new TextEncoder().encode(s);
+const seg = (st: TcpStream, seq: number, text: string, wire = text.length, fin = false) => st.segment(seq >>> 0, T(text), wire, 1, 0, fin);
+
+describe('RFC 9293 §3.4 sequence numbers: in-order delivery', () => {
+  it('delivers from ISN+1 and tracks the FIN', () => {
+    const { s, events } = stream();
+    s.syn(1000);
+    seg(s, 1001, 'hello ');
+    seg(s, 1007, 'world', 5, true);
+    assert.deepEqual(events, ['data@0:hello ', 'data@6:world']);
+    assert.equal(s.ended, true);
+  });
+  it('unwraps sequence numbers across 2^32', () => {
+    const { s, events } = stream();
+    s.syn(0xfffffffd);
+    seg(s, 0xfffffffe, 'ab');
+    seg(s, 0, 'cd');
+    assert.deepEqual(events, ['data@0:ab', 'data@2:cd']);
+  });
+  it('starts mid-connection at the first segment seen', () => {
+    const { s, events } = stream();
+    seg(s, 5555, 'xy');
+    seg(s, 5557, 'z');
+    assert.deepEqual(events, ['data@0:xy', 'data@2:z']);
+  });
+});
+
+describe('RFC 9293 §3.10.7.4 out-of-order segments and retransmissions', () => {
+  it('buffers a segment that arrives early', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 4, 'def');
+    assert.deepEqual(events, []);
+    seg(s, 1, 'abc');
+    assert.deepEqual(events, ['data@0:abc', 'data@3:def']);
+  });
+  it('drops a full retransmission and trims an overlap (first copy wins)', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 1, 'abcd');
+    seg(s, 1, 'abcd');
+    seg(s, 3, 'XXef');
+    assert.deepEqual(events, ['data@0:abcd', 'data@4:ef']);
+    assert.equal(s.retransmittedBytes, 6);
+  });
+  it('trims overlapping waiting segments', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 3, 'cdef');
+    seg(s, 5, 'efgh');
+    seg(s, 1, 'ab');
+    assert.deepEqual(events, ['data@0:ab', 'data@2:cdef', 'data@6:gh']);
+  });
+});
+
+describe('gaps are reported, never glued over', () => {
+  it('a gap when the peer acknowledged bytes the capture missed', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 1, 'ab');
+    seg(s, 6, 'fg');
+    s.acked(8, 2, 0);
+    assert.deepEqual(events, ['data@0:ab', 'gap@2:3', 'data@5:fg']);
+  });
+  it('a gap when the direction ends with a hole', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 11, 'k');
+    s.finish(1, 0);
+    assert.deepEqual(events, ['gap@0:10', 'data@10:k']);
+  });
+  it('a gap when the waiting room is full (bounded memory)', () => {
+    const { s, events } = stream(4);
+    s.syn(0);
+    seg(s, 3, 'cd');
+    seg(s, 5, 'efg');
+    assert.deepEqual(events, ['gap@0:2', 'data@2:cd', 'data@4:efg']);
+  });
+  it('a segment cut by the snaplen: captured part, then a gap for the rest', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 1, 'abc', 10);
+    seg(s, 11, 'z');
+    assert.deepEqual(events, ['data@0:abc', 'gap@3:7', 'data@10:z']);
+  });
+});
