@@ -1,0 +1,432 @@
+/**
+ * The network layer: link header → IPv4/IPv6 (with fragment reassembly) → TCP/UDP.
+ *
+ * Link types (tcpdump.org LINKTYPE_* list): 1 Ethernet II with any number of 802.1Q (0x8100),
+ * 802.1ad (0x88a8) and old QinQ (0x9100, 0x9200) tags; 113 Linux cooked (SLL, 16 bytes);
+ * 276 Linux cooked v2 (SLL2, 20 bytes); 0 BSD loopback (4-byte address family in the capturing
+ * host's byte order — both are recognised); 108 OpenBSD loopback (network byte order); 101 and
+ * the DLT values 12/14 raw IP (version nibble decides); 228 raw IPv4; 229 raw IPv6.
+ *
+ * IPv4 (RFC 791): options skipped by IHL, total length bounds the packet (Ethernet padding and
+ * FCS ignored; 0 — TCP segmentation offload — means "the rest of the frame"), checksum not
+ * checked. IPv6 (RFC 8200): hop-by-hop, routing, fragment, destination options and AH
+ * (RFC 4302: length in 4-octet units minus 2) are walked; ESP and "no next header" end the walk.
+ * IP-in-IP (protocol 4 and 41) is unwrapped once. TCP (RFC 9293): data offset, flags, seq,
+ * ack, window; UDP (RFC 768): length bounds the payload.
+ *
+ * One `Packet` object is filled and reused for every callback; payloads are views of the frame
+ * (or of a reassembled datagram). Problems are warnings naming the frame; the packet is skipped.
+ */
+import type { CaptureWarning } from '../core/model';
+import type { RawFrame } from '../capture/types';
+import { linkTypeName } from '../capture/link-types';
+import type { NetHandlers, Packet } from './types';
+import { ipv4Text, ipv6Text } from './address';
+import { FragmentTable, type FragmentOptions } from './fragments';
+
+/** Counters of what the network layer saw (cheap, always on). */
+export interface NetStats {
+  frames: number;
+  /** TCP and UDP packets handed on. */
+  tcp: number;
+  udp: number;
+  /** Frames whose link payload is not IP (ARP, LLDP, 802.3/LLC…). */
+  nonIp: number;
+  /** IP packets carrying neither TCP nor UDP (ICMP, ESP, OSPF…). */
+  otherIpProto: number;
+  /** IP fragments received, and datagrams completed from them. */
+  fragments: number;
+  reassembled: number;
+  /** Packets skipped because a header is malformed. */
+  malformed: number;
+  /** Packets skipped because the snapshot length cut them before the transport header ended. */
+  cutHeaders: number;
+  /** Frames on link types this layer does not decode. */
+  unsupportedLink: number;
+}
+
+export interface NetDecoderOptions extends FragmentOptions {
+  /** Individual malformed-packet warnings before the rest are only counted. Default 200. */
+  maxWarnings?: number;
+}
+
+const MAX_VLAN_TAGS = 8;
+const MAX_IPV6_EXT = 16;
+
+export class NetDecoder {
+  readonly stats: NetStats = {
+    frames: 0,
+    tcp: 0,
+    udp: 0,
+    nonIp: 0,
+    otherIpProto: 0,
+    fragments: 0,
+    reassembled: 0,
+    malformed: 0,
+    cutHeaders: 0,
+    unsupportedLink: 0,
+  };
+
+  private readonly handlers: NetHandlers;
+  private readonly frags: FragmentTable;
+  private readonly maxWarnings: number;
+  private warnings = 0;
+  private suppressed = 0;
+  private warnedCut = false;
+  private readonly warnedLink = new Set<number>();
+  private readonly p: Packet = {
+    frame: 0,
+    tsUs: 0,
+    ipVersion: 4,
+    src: '',
+    dst: '',
+    proto: 0,
+    srcPort: 0,
+    dstPort: 0,
+    seq: 0,
+    ack: 0,
+    flags: 0,
+    window: 0,
+    payload: new Uint8Array(0),
+    payloadWireLength: 0,
+    fileOffset: -1,
+  };
+  // Per-frame context (avoids passing it down every call).
+  private frameNo = 0;
+  private tsUs = 0;
+  /** The frame was cut by the snapshot length (capLen < origLen). */
+  private cut = false;
+  /** File offset of byte 0 of the buffer being parsed, or -1 (reassembled datagram). */
+  private fileBase = -1;
+
+  constructor(handlers: NetHandlers, opts: NetDecoderOptions = {}) {
+    this.handlers = handlers;
+    this.maxWarnings = opts.maxWarnings ?? 200;
+    this.frags = new FragmentTable((message, frame) => this.emitWarning({ message, frame }), opts);
+  }
+
+  frame(f: RawFrame): void {
+    this.stats.frames++;
+    const d = f.data;
+    const n = d.length;
+    this.frameNo = f.frame;
+    this.tsUs = f.tsUs;
+    this.cut = f.capLen < f.origLen;
+    this.fileBase = f.fileOffset;
+    switch (f.linkType) {
+      case 1: {
+        if (n < 14) return this.short('Ethernet header', 14, n);
+        this.etherPayload(d, 12, n);
+        return;
+      }
+      case 113: {
+        if (n < 16) return this.short('Linux cooked (SLL) header', 16, n);
+        this.etherPayload(d, 14, n);
+        return;
+      }
+      case 276: {
+        if (n < 20) return this.short('Linux cooked v2 (SLL2) header', 20, n);
+        this.etherType(d, (d[0] << 8) | d[1], 20, n);
+        return;
+      }
+      case 0:
+      case 108: {
+        if (n < 4) return this.short('loopback header', 4, n);
+        // BSD NULL is in the capturing host's byte order: a small value has its zero bytes first
+        // when big-endian. LOOP is always big-endian, which the same test also recognises.
+        const af = d[0] === 0 && d[1] === 0 ? (d[2] << 8) | d[3] : d[0] | (d[1] << 8);
+        if (af === 2) this.ipv4(d, 4, n, 0);
+        else if (af === 24 || af === 28 || af === 30) this.ipv6(d, 4, n, 0);
+        else this.stats.nonIp++;
+        return;
+      }
+      case 101:
+      case 12:
+      case 14:
+        return this.rawIp(d, n);
+      case 228:
+        this.ipv4(d, 0, n, 0);
+        return;
+      case 229:
+        this.ipv6(d, 0, n, 0);
+        return;
+      default:
+        this.unsupported(f);
+    }
+  }
+
+  /** End of capture: report datagrams whose fragments never all arrived. */
+  flush(): void {
+    this.frags.flush();
+    if (this.suppressed > 0) {
+      this.handlers.warning({ message: `${this.suppressed} more malformed packets were skipped without a warning each` });
+      this.suppressed = 0;
+    }
+  }
+
+  // --- link layer ---------------------------------------------------------------------------
+
+  /** Ethernet-style type field at `o` (after MAC addresses or the SLL header). */
+  private etherPayload(d: Uint8Array, o: number, n: number): void {
+    this.etherType(d, (d[o] << 8) | d[o + 1], o + 2, n);
+  }
+
+  /** Dispatch on an EtherType whose payload starts at `o`, unwrapping VLAN tags first. */
+  private etherType(d: Uint8Array, type: number, o: number, n: number): void {
+    for (let tags = 0; type === 0x8100 || type === 0x88a8 || type === 0x9100 || type === 0x9200; tags++) {
+      if (tags >= MAX_VLAN_TAGS) return this.malformed(`more than ${MAX_VLAN_TAGS} VLAN tags`);
+      if (o + 4 > n) return this.short('VLAN tag', 4, n - o);
+      type = (d[o + 2] << 8) | d[o + 3];
+      o += 4;
+    }
+    if (type === 0x0800) this.ipv4(d, o, n, 0);
+    else if (type === 0x86dd) this.ipv6(d, o, n, 0);
+    else this.stats.nonIp++;
+  }
+
+  private rawIp(d: Uint8Array, n: number): void {
+    if (n < 1) return this.short('IP header', 20, n);
+    const v = d[0] >> 4;
+    if (v === 4) this.ipv4(d, 0, n, 0);
+    else if (v === 6) this.ipv6(d, 0, n, 0);
+    else this.malformed(`raw IP frame with IP version ${v}`);
+  }
+
+  private unsupported(f: RawFrame): void {
+    this.stats.unsupportedLink++;
+    const key = f.interfaceId * 0x10000 + (f.linkType & 0xffff);
+    if (this.warnedLink.has(key)) return;
+    this.warnedLink.add(key);
+    this.handlers.warning({
+      message: `link type ${f.linkType} (${linkTypeName(f.linkType)}) is not supported: frames on interface ${f.interfaceId} skipped`,
+      frame: f.frame,
+    });
+  }
+
+  // --- IP -----------------------------------------------------------------------------------
+
+  /** IPv4 packet at d[o..lim). */
+  private ipv4(d: Uint8Array, o: number, lim: number, depth: number): void {
+    const avail = lim - o;
+    if (avail < 20) return this.short('IPv4 header', 20, avail);
+    const vihl = d[o];
+    if (vihl >> 4 !== 4) return this.malformed(`IPv4 packet with version ${vihl >> 4}`);
+    const ihl = (vihl & 15) << 2;
+    if (ihl < 20) return this.malformed(`IPv4 header length ${ihl} < 20`);
+    if (ihl > avail) return this.short('IPv4 header with options', ihl, avail);
+    let total = (d[o + 2] << 8) | d[o + 3];
+    if (total === 0) total = avail; // TCP segmentation offload: the NIC fills it in later
+    if (total < ihl) return this.malformed(`IPv4 total length ${total} < header length ${ihl}`);
+    if (total > avail && !this.cut) return this.malformed(`IPv4 total length ${total} exceeds the ${avail} bytes captured`);
+    const end = total < avail ? o + total : lim;
+    const proto = d[o + 9];
+    const src = ipv4Text(d, o + 12);
+    const dst = ipv4Text(d, o + 16);
+    const ff = (d[o + 6] << 8) | d[o + 7];
+    if ((ff & 0x3fff) !== 0) {
+      // MF set or offset > 0: a fragment.
+      this.stats.fragments++;
+      if (proto !== 6 && proto !== 17 && proto !== 4 && proto !== 41) {
+        this.stats.otherIpProto++;
+        return;
+      }
+      const id = (d[o + 4] << 8) | d[o + 5];
+      const data = d.subarray(o + ihl, end);
+      const whole = this.frags.add(
+        `4 ${src} ${dst} ${proto} ${id}`,
+        `IPv4 datagram ${src} → ${dst} id 0x${id.toString(16)}`,
+        (ff & 0x1fff) << 3,
+        (ff & 0x2000) !== 0,
+        data,
+        total - ihl,
+        proto,
+        this.frameNo,
+        this.tsUs,
+      );
+      if (whole === undefined) return;
+      this.stats.reassembled++;
+      const saveBase = this.fileBase;
+      const saveCut = this.cut;
+      this.fileBase = -1;
+      this.cut = false;
+      this.transport(4, src, dst, proto, whole, 0, whole.length, whole.length, depth);
+      this.fileBase = saveBase;
+      this.cut = saveCut;
+      return;
+    }
+    this.transport(4, src, dst, proto, d, o + ihl, end, total - ihl, depth);
+  }
+
+  /** IPv6 packet at d[o..lim). */
+  private ipv6(d: Uint8Array, o: number, lim: number, depth: number): void {
+    const avail = lim - o;
+    if (avail < 40) return this.short('IPv6 header', 40, avail);
+    if (d[o] >> 4 !== 6) return this.malformed(`IPv6 packet with version ${d[o] >> 4}`);
+    let plen = (d[o + 4] << 8) | d[o + 5];
+    // 0: a jumbogram (RFC 2675) or segmentation offload; take what was captured.
+    if (plen === 0) plen = avail - 40;
+    if (40 + plen > avail && !this.cut) return this.malformed(`IPv6 payload length ${plen} exceeds the ${avail - 40} bytes captured`);
+    const wireEnd = o + 40 + plen;
+    const end = wireEnd < lim ? wireEnd : lim;
+    const src = ipv6Text(d, o + 8);
+    const dst = ipv6Text(d, o + 24);
+    this.ipv6Chain(d, o + 40, end, wireEnd, d[o + 6], src, dst, depth, true);
+  }
+
+  /** Walk IPv6 extension headers from d[p] (next header `nh`) up to the transport header. */
+  private ipv6Chain(d: Uint8Array, p: number, end: number, wireEnd: number, nh: number, src: string, dst: string, depth: number, allowFragment: boolean): void {
+    for (let i = 0; i < MAX_IPV6_EXT; i++) {
+      switch (nh) {
+        case 0: // hop-by-hop
+        case 43: // routing
+        case 60: // destination options
+        case 51: {
+          // AH
+          if (p + 2 > end) return this.short('IPv6 extension header', 2, end - p);
+          const len = nh === 51 ? (d[p + 1] + 2) << 2 : (d[p + 1] + 1) << 3;
+          nh = d[p];
+          p += len;
+          if (p > end) return this.short('IPv6 extension header', len, end - p + len);
+          continue;
+        }
+        case 44: {
+          if (p + 8 > end) return this.short('IPv6 fragment header', 8, end - p);
+          const fnh = d[p];
+          const fo = (d[p + 2] << 8) | d[p + 3];
+          const offset = fo & 0xfff8;
+          const more = (fo & 1) !== 0;
+          p += 8;
+          if (offset === 0 && !more) {
+            nh = fnh; // atomic fragment (RFC 6946)
+            continue;
+          }
+          this.stats.fragments++;
+          if (!allowFragment) return this.malformed('IPv6 fragment header inside a reassembled datagram');
+          const id = ((d[p - 4] << 24) | (d[p - 3] << 16) | (d[p - 2] << 8) | d[p - 1]) >>> 0;
+          const whole = this.frags.add(
+            `6 ${src} ${dst} ${id}`,
+            `IPv6 datagram ${src} → ${dst} id 0x${id.toString(16)}`,
+            offset,
+            more,
+            d.subarray(p, end),
+            wireEnd - p,
+            offset === 0 ? fnh : -1,
+            this.frameNo,
+            this.tsUs,
+          );
+          if (whole === undefined) return;
+          this.stats.reassembled++;
+          const saveBase = this.fileBase;
+          const saveCut = this.cut;
+          this.fileBase = -1;
+          this.cut = false;
+          this.ipv6Chain(whole, 0, whole.length, whole.length, this.frags.completedProto, src, dst, depth, false);
+          this.fileBase = saveBase;
+          this.cut = saveCut;
+          return;
+        }
+        default:
+          this.transport(6, src, dst, nh, d, p, end, wireEnd - p, depth);
+          return;
+      }
+    }
+    this.malformed(`more than ${MAX_IPV6_EXT} IPv6 extension headers`);
+  }
+
+  // --- transport ----------------------------------------------------------------------------
+
+  /** Transport header at d[s..e); `wire` is the IP payload length on the wire. */
+  private transport(ipv: 4 | 6, src: string, dst: string, proto: number, d: Uint8Array, s: number, e: number, wire: number, depth: number): void {
+    const avail = e - s;
+    const p = this.p;
+    if (proto === 6) {
+      if (avail < 20) return this.short('TCP header', 20, avail);
+      const doff = (d[s + 12] >> 4) << 2;
+      if (doff < 20) return this.malformed(`TCP data offset ${doff} < 20`);
+      if (doff > avail) return this.short('TCP header with options', doff, avail);
+      if (doff > wire) return this.malformed(`TCP data offset ${doff} exceeds the IP payload length ${wire}`);
+      p.frame = this.frameNo;
+      p.tsUs = this.tsUs;
+      p.ipVersion = ipv;
+      p.src = src;
+      p.dst = dst;
+      p.proto = 6;
+      p.srcPort = (d[s] << 8) | d[s + 1];
+      p.dstPort = (d[s + 2] << 8) | d[s + 3];
+      p.seq = ((d[s + 4] << 24) | (d[s + 5] << 16) | (d[s + 6] << 8) | d[s + 7]) >>> 0;
+      p.ack = ((d[s + 8] << 24) | (d[s + 9] << 16) | (d[s + 10] << 8) | d[s + 11]) >>> 0;
+      p.flags = d[s + 13];
+      p.window = (d[s + 14] << 8) | d[s + 15];
+      p.payload = d.subarray(s + doff, e);
+      p.payloadWireLength = wire - doff;
+      p.fileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + doff;
+      this.stats.tcp++;
+      this.handlers.packet(p);
+      return;
+    }
+    if (proto === 17) {
+      if (avail < 8) return this.short('UDP header', 8, avail);
+      let ulen = (d[s + 4] << 8) | d[s + 5];
+      if (ulen === 0 && ipv === 6) ulen = wire; // jumbogram
+      if (ulen < 8) return this.malformed(`UDP length ${ulen} < 8`);
+      if (ulen > wire) return this.malformed(`UDP length ${ulen} exceeds the IP payload length ${wire}`);
+      p.frame = this.frameNo;
+      p.tsUs = this.tsUs;
+      p.ipVersion = ipv;
+      p.src = src;
+      p.dst = dst;
+      p.proto = 17;
+      p.srcPort = (d[s] << 8) | d[s + 1];
+      p.dstPort = (d[s + 2] << 8) | d[s + 3];
+      p.seq = 0;
+      p.ack = 0;
+      p.flags = 0;
+      p.window = 0;
+      p.payload = d.subarray(s + 8, s + ulen < e ? s + ulen : e);
+      p.payloadWireLength = ulen - 8;
+      p.fileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + 8;
+      this.stats.udp++;
+      this.handlers.packet(p);
+      return;
+    }
+    if ((proto === 4 || proto === 41) && depth < 1) {
+      // IP in IP / IPv6 in IPv4 (RFC 2003, RFC 4213): decode the inner packet.
+      if (proto === 4) this.ipv4(d, s, e, depth + 1);
+      else this.ipv6(d, s, e, depth + 1);
+      return;
+    }
+    this.stats.otherIpProto++;
+  }
+
+  // --- problems -----------------------------------------------------------------------------
+
+  /** A header needs `need` bytes but `have` remain: cut by the snapshot length, or malformed. */
+  private short(what: string, need: number, have: number): void {
+    if (this.cut) {
+      this.stats.cutHeaders++;
+      if (!this.warnedCut) {
+        this.warnedCut = true;
+        this.emitWarning({
+          message: `the snapshot length cut frame ${this.frameNo} inside its ${what}; such packets are skipped (counted, reported once)`,
+          frame: this.frameNo,
+        });
+      }
+      return;
+    }
+    this.malformed(`${what} needs ${need} bytes, only ${Math.max(0, have)} present`);
+  }
+
+  private malformed(why: string): void {
+    this.stats.malformed++;
+    this.emitWarning({ message: `frame ${this.frameNo}: ${why}; packet skipped`, frame: this.frameNo });
+  }
+
+  private emitWarning(w: CaptureWarning): void {
+    if (this.warnings >= this.maxWarnings) {
+      this.suppressed++;
+      return;
+    }
+    this.warnings++;
+    this.handlers.warning(w);
+  }
+}
