@@ -28,8 +28,9 @@
 #   stop_bg NAME                 stop one background process started with start_bg (SIGTERM, then KILL)
 #   cleanup                      stop everything still running (capturer first); runs from the trap
 #
-# Environment: CS_LOG_DIR (default: a fresh mktemp dir, removed by cleanup unless CS_KEEP_LOGS=1;
-# a CS_LOG_DIR you set is kept).
+# Environment: CS_TCPDUMP_OPTS (extra tcpdump options, default "-U": write each packet at once; set it to
+# "-B 65536" for a heavy capture), CS_DUMPCAP_OPTS (extra dumpcap options, default none),
+# CS_LOG_DIR (default: a fresh mktemp dir, removed by cleanup unless CS_KEEP_LOGS=1; one you set is kept).
 # Everything is stopped by PID, never by name.
 
 if [ -z "${CS_LOG_DIR:-}" ]; then
@@ -39,6 +40,8 @@ else
   mkdir -p "$CS_LOG_DIR"
   CS_LOG_DIR_OWNED=0
 fi
+CS_TCPDUMP_OPTS="${CS_TCPDUMP_OPTS--U}"
+CS_DUMPCAP_OPTS="${CS_DUMPCAP_OPTS-}"
 CS_CAP_PID=""
 CS_CAP_FILE=""
 CS_CAP_LOG=""
@@ -101,10 +104,14 @@ start_capture() {
   CS_CAP_FILE="$file"
   CS_CAP_LOG="$CS_LOG_DIR/capture.$$.$RANDOM.log"
   case "$format" in
-    pcap) tcpdump -i "${iface:-lo}" -U -s 0 -Z root -w "$file" "$filter" 2>"$CS_CAP_LOG" & ;;
-    sll2) tcpdump -i "${iface:-any}" -y LINUX_SLL2 -U -s 0 -Z root -w "$file" "$filter" 2>"$CS_CAP_LOG" & ;;
-    sll) tcpdump -i "${iface:-any}" -y LINUX_SLL -U -s 0 -Z root -w "$file" "$filter" 2>"$CS_CAP_LOG" & ;;
-    pcapng) dumpcap -i "${iface:-lo}" -f "$filter" -s 0 -w "$file" 2>"$CS_CAP_LOG" & ;;
+    # shellcheck disable=SC2086 # the option variables are word lists on purpose
+    pcap) tcpdump -i "${iface:-lo}" $CS_TCPDUMP_OPTS -s 0 -Z root -w "$file" "$filter" 2>"$CS_CAP_LOG" & ;;
+    # shellcheck disable=SC2086
+    sll2) tcpdump -i "${iface:-any}" -y LINUX_SLL2 $CS_TCPDUMP_OPTS -s 0 -Z root -w "$file" "$filter" 2>"$CS_CAP_LOG" & ;;
+    # shellcheck disable=SC2086
+    sll) tcpdump -i "${iface:-any}" -y LINUX_SLL $CS_TCPDUMP_OPTS -s 0 -Z root -w "$file" "$filter" 2>"$CS_CAP_LOG" & ;;
+    # shellcheck disable=SC2086
+    pcapng) dumpcap -i "${iface:-lo}" -f "$filter" $CS_DUMPCAP_OPTS -s 0 -w "$file" 2>"$CS_CAP_LOG" & ;;
     *) cs_log "unknown capture format: $format"; return 1 ;;
   esac
   CS_CAP_PID=$!
