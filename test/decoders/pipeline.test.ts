@@ -1,0 +1,197 @@
+/**
+ * The pipeline with fake decoders: dispatch, reassembly into decoders, roles, flow summaries,
+ * hand-off and isolation of a failing decoder.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pipeline, parseDecodeAs } from '../../decoders/pipeline';
+import type { DecoderSpec, StreamDecoder } from '../../decoders/core/decoder';
+import type { Call, FlowSummary } from '../../decoders/core/model';
+import { nodeEnv } from '../../cli/platform/node-env';
+import { pcapFile, tcpConversation, tcpPacket, ethernet, type Frame } from '../helpers/pcap-builder';
+
+/** A decoder that reports every byte it got, one call per direction at close. */
+function recorder(id: string, opts: { ports?: number[]; probe?: DecoderSpec['probe']; onData?: (s: Parameters<DecoderSpec['create']>[0], text: string) => void } = {}): DecoderSpec {
+  return {
+    id,
+    name: id,
+    transport: 'tcp',
+    ports: opts.ports,
+    probe: opts.probe,
+    create(session) {
+      const text = { c2s: '', s2c: '' };
+      const events: string[] = [];
+      const d: StreamDecoder = {
+        data(dir, bytes, at) {
+          const t = new TextDecoder().decode(bytes);
+          text[dir] += t;
+          events.push(`${dir}@${at.streamOffset}`);
+          opts.onData?.(session, t);
+        },
+        gap(dir, n, at) {
+          text[dir] += `<gap ${n}>`;
+          events.push(`gap ${dir}@${at.streamOffset}`);
+        },
+        end(dir) {
+          events.push(`end ${dir}`);
+        },
+        close(at) {
+          const c = session.newCall(id, at);
+          c.method = 'stream';
+          c.state = 'complete';
+          c.request = { value: text.c2s };
+          c.response = { value: text.s2c };
+          c.fields = { events: events.join(' ') };
+          session.emit(c);
+        },
+      };
+      return d;
+    },
+  };
+}
+
+function run(frames: Frame[], decoders: DecoderSpec[], decodeAs: string[] = []) {
+  const calls: Call[] = [];
+  const flows: FlowSummary[] = [];
+  const p = new Pipeline({ env: nodeEnv(), decoders, decodeAs: decodeAs.map((r) => parseDecodeAs(r, decoders)) }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
+  const file = pcapFile(frames);
+  // Feed in odd chunks: the pipeline must not care.
+  for (let i = 0; i < file.length; i += 37) p.push(file.subarray(i, i + 37));
+  p.end();
+  return { calls, flows };
+}
+
+const hello = tcpConversation({
+  server: { ip: '10.0.0.2', port: 7000 },
+  exchanges: [
+    { dir: 'c2s', data: 'HELLO\n' },
+    { dir: 's2c', data: 'WORLD\n' },
+  ],
+});
+
+describe('dispatch', () => {
+  it('by server port', () => {
+    const { calls, flows } = run(hello, [recorder('echo', { ports: [7000] })]);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].request?.value, 'HELLO\n');
+    assert.equal(calls[0].response?.value, 'WORLD\n');
+    assert.equal(flows[0].dispatch, 'port');
+    assert.equal(flows[0].protocol, 'echo');
+  });
+  it('by probe on the first bytes, on any port', () => {
+    const spec = recorder('hello', { probe: (h) => (h.length < 5 ? 'need-more' : new TextDecoder().decode(h.subarray(0, 5)) === 'HELLO' ? 'accept' : 'reject') });
+    const { calls, flows } = run(hello, [spec]);
+    assert.equal(calls.length, 1);
+    assert.equal(flows[0].dispatch, 'probe');
+  });
+  it('a port match whose probe rejects falls through to the probes', () => {
+    const wrong = recorder('wrong', { ports: [7000], probe: () => 'reject' });
+    const right = recorder('right', { probe: () => 'accept' });
+    const { flows } = run(hello, [wrong, right]);
+    assert.equal(flows[0].protocol, 'right');
+  });
+  it('decode-as beats ports and probes (Wireshark syntax)', () => {
+    const { flows } = run(hello, [recorder('echo', { ports: [7000] }), recorder('forced')], ['tcp.port==7000,forced']);
+    assert.equal(flows[0].protocol, 'forced');
+    assert.equal(flows[0].dispatch, 'decode-as');
+  });
+  it('flows no decoder claims are listed raw, with byte counts', () => {
+    const { calls, flows } = run(hello, [recorder('other', { ports: [1] })]);
+    assert.equal(calls.length, 0);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].protocol, 'tcp');
+    assert.equal(flows[0].c2sBytes, 6);
+    assert.equal(flows[0].s2cBytes, 6);
+    assert.equal(flows[0].packets, 8); // 9 frames; the last ACK after both FINs arrives once the flow is closed
+  });
+  it('parseDecodeAs explains bad rules', () => {
+    assert.deepEqual(parseDecodeAs('tcp.port==8000,echo', [recorder('echo')]), { transport: 'tcp', port: 8000, decoderId: 'echo' });
+    assert.throws(() => parseDecodeAs('tcp.port=8000,echo', [recorder('echo')]), /expected tcp\.port==PORT,PROTOCOL/);
+    assert.throws(() => parseDecodeAs('tcp.port==8000,nope', [recorder('echo')]), /unknown protocol "nope"/);
+  });
+});
+
+describe('connections', () => {
+  it('roles, handshake RTT, open and close times from the SYN', () => {
+    const { flows } = run(hello, [recorder('echo', { ports: [7000] })]);
+    const f = flows[0];
+    assert.equal(f.roleFrom, 'syn');
+    assert.equal(f.client.port, 50000);
+    assert.equal(f.server.port, 7000);
+    assert.equal(f.synSeen, true);
+    assert.equal(f.handshakeRttUs, 2000);
+    assert.ok(f.finUs?.c2s && f.finUs?.s2c);
+  });
+  it('a capture that starts mid-connection: roles from the well-known port', () => {
+    const mid = hello.slice(3); // no handshake
+    const { flows, calls } = run(mid, [recorder('echo', { ports: [7000] })]);
+    assert.equal(flows[0].roleFrom, 'port');
+    assert.equal(flows[0].server.port, 7000);
+    assert.equal(calls[0].request?.value, 'HELLO\n');
+  });
+  it('out-of-order and duplicated segments reach the decoder in order, once', () => {
+    const frames = tcpConversation({ server: { ip: '10.0.0.2', port: 7000 }, mss: 3, exchanges: [{ dir: 'c2s', data: 'abcdefghi' }] });
+    // frames: S, SA, A, [abc], [def], [ghi], A(server) ...
+    const shuffled = [...frames.slice(0, 3), frames[5], frames[3], frames[4], frames[3], ...frames.slice(6)];
+    const { calls } = run(shuffled, [recorder('echo', { ports: [7000] })]);
+    assert.equal(calls[0].request?.value, 'abcdefghi');
+  });
+  it('a lost segment the peer acknowledged is a gap, never glued over', () => {
+    const frames = tcpConversation({ server: { ip: '10.0.0.2', port: 7000 }, mss: 3, exchanges: [{ dir: 'c2s', data: 'abcdefghi' }, { dir: 's2c', data: 'ok' }] });
+    const lost = frames.filter((_, i) => i !== 4);
+    const { calls } = run(lost, [recorder('echo', { ports: [7000] })]);
+    assert.equal(calls[0].request?.value, 'abc<gap 3>ghi');
+  });
+  it('a new SYN on the same ports is a new connection; a stray last ACK is not', () => {
+    const again = tcpConversation({ server: { ip: '10.0.0.2', port: 7000 }, clientIsn: 90000, startUs: 1_700_000_001_000_000, exchanges: [{ dir: 'c2s', data: 'AGAIN' }] });
+    const stray = { tsUs: 1_700_000_000_500_000, data: ethernet(tcpPacket({ src: '10.0.0.1', dst: '10.0.0.2', sport: 50000, dport: 7000, seq: 1, ack: 1, flags: 'A' })) };
+    const { calls, flows } = run([...hello, stray, ...again], [recorder('echo', { ports: [7000] })]);
+    assert.equal(flows.length, 2);
+    assert.deepEqual(calls.map((c) => c.request?.value), ['HELLO\n', 'AGAIN']);
+  });
+});
+
+describe('isolation and hand-off', () => {
+  it('a decoder that throws stops on its connection only, with a warning', () => {
+    const other = tcpConversation({ client: { ip: '10.0.0.3', port: 40000 }, server: { ip: '10.0.0.2', port: 7000 }, exchanges: [{ dir: 'c2s', data: 'fine' }] });
+    const boom = recorder('echo', {
+      ports: [7000],
+      onData: (_s, t) => {
+        if (t.startsWith('HELLO')) throw new Error('kaboom');
+      },
+    });
+    const { calls, flows } = run([...hello, ...other], [boom]);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].request?.value, 'fine');
+    const bad = flows.find((f) => f.client.port === 50000)!;
+    assert.match(bad.warnings[0], /echo stopped on this connection: kaboom/);
+  });
+  it('session.handoff routes the rest of the connection to the new decoder', () => {
+    let handed = false;
+    const first: DecoderSpec = {
+      id: 'first',
+      name: 'first',
+      transport: 'tcp',
+      ports: [7000],
+      create(session) {
+        return {
+          data(dir, bytes, at) {
+            if (!handed) {
+              handed = true;
+              const next = session.handoff('second');
+              next?.data(dir, bytes.subarray(2), { ...at, streamOffset: at.streamOffset + 2 });
+            }
+          },
+          gap() {},
+          end() {},
+          close() {},
+        };
+      },
+    };
+    const { calls, flows } = run(hello, [first, { ...recorder('second'), handoffOnly: true }]);
+    assert.equal(calls[0].protocol, 'second');
+    assert.equal(calls[0].request?.value, 'LLO\n');
+    assert.equal(calls[0].response?.value, 'WORLD\n');
+    assert.equal(flows[0].dispatch, 'handoff');
+  });
+});
