@@ -1,12 +1,67 @@
 /**
- * HTTP/1.1 — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * HTTP/1.0 and HTTP/1.1 — RFC 9112 (message syntax and framing) with RFC 9110 semantics.
+ *
+ * Reached by server port (80, 8080, 8000, 3000, 5000, 8008, 8081, 8088, 8888, 3128, 5985)
+ * or by the probe: a client whose first line is `token SP target SP HTTP/1.x`, or a server
+ * whose first bytes are `HTTP/1.`.
+ *
+ * Decodes keep-alive and pipelined exchanges (responses paired in order), Content-Length,
+ * chunked (extensions, trailers) and close-delimited bodies, HEAD/204/304/1xx without body,
+ * 1xx interim responses, CONNECT tunnels. Bodies are content-decoded and routed to body-level
+ * protocols (XML-RPC, JSON-RPC, …) by `http-common`.
+ *
+ * Hands off: `101 Switching Protocols` with `Upgrade: websocket` → websocket, `h2c` → http2
+ * (HttpUpgradeInit), and the HTTP/2 connection preface (prior knowledge) → http2.
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSpec, ProbeResult } from '../core/decoder';
+import { latin1Text } from '../core/bytes';
+import { Http1Decoder } from './decoder';
+
+const PROBE_BYTES = 64;
+
+/** Side-effect-free check of a direction's first bytes. */
+export function probeHttp1(head: Uint8Array, dir: 'c2s' | 's2c'): ProbeResult {
+  const text = latin1Text(head.subarray(0, PROBE_BYTES));
+  if (dir === 's2c') {
+    const want = 'HTTP/1.';
+    if (text.length < want.length) return want.startsWith(text) ? 'need-more' : 'reject';
+    return text.startsWith(want) ? 'accept' : 'reject';
+  }
+  // token SP request-target SP HTTP/1.x CRLF
+  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]{1,32})( ?)/.exec(text);
+  if (!m) return 'reject';
+  if (!m[2]) {
+    // method not finished yet
+    return text.length === m[1].length && text.length < 32 ? 'need-more' : 'reject';
+  }
+  const rest = text.slice(m[0].length);
+  const lf = rest.indexOf('\n');
+  if (lf >= 0) {
+    const line = rest.slice(0, lf).replace(/\r$/, '');
+    return /^[^ \t\r\n\x00-\x1f]+ HTTP\/1\.[01]$/.test(line) ? 'accept' : 'reject';
+  }
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(rest)) return 'reject';
+  const sp = rest.indexOf(' ');
+  if (sp >= 0) {
+    const version = rest.slice(sp + 1);
+    const want = 'HTTP/1.';
+    if (sp === 0) return 'reject';
+    if (version.length <= want.length + 1) {
+      const ok = version.length <= want.length ? want.startsWith(version) : version.startsWith(want) && /[01]$/.test(version);
+      if (!ok) return 'reject';
+    } else if (!/^HTTP\/1\.[01]\r?$/.test(version)) return 'reject';
+  }
+  if (head.length < PROBE_BYTES) return 'need-more';
+  // 64 bytes and the line is not over (a long target): accept a plausible origin/absolute form.
+  return sp < 0 && /^(\/|\*|https?:\/\/)/i.test(rest) ? 'accept' : 'reject';
+}
 
 export const spec: DecoderSpec = {
   id: 'http',
   name: 'HTTP/1.1',
   transport: 'tcp',
-  handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  ports: [80, 3000, 3128, 5000, 5985, 8000, 8008, 8080, 8081, 8088, 8888],
+  probe: probeHttp1,
+  probeOrder: 50,
+  create: (session) => new Http1Decoder(session),
 };

@@ -1,2 +1,198 @@
+/**
+ * JSON-RPC 2.0 (the specification at jsonrpc.org), and JSON-RPC 1.0 requests when unambiguous.
+ *
+ * Reached as a body router of HTTP (`http-common/routers.ts`): a request body that parsed as a
+ * JSON object (or a batch array of them) with `"jsonrpc": "2.0"` and a string `method`. The HTTP
+ * call becomes a `jsonrpc` call: method, request.value = params, response.value = result or
+ * the error object; errors set status {code, text: message, ok: false}. Notifications (no id)
+ * are `oneway`. A batch becomes a `batch` call with one child per request, responses paired by
+ * id in any order (§6).
+ */
+import type { Call, CallStatus } from '../core/model';
+import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-export const jsonrpcRouter: BodyRouter = { id: 'jsonrpc', match: () => false, apply: () => {} };
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** A JSON-RPC request object (2.0, or 1.0 with method + params + id). */
+export function isJsonRpcRequest(v: unknown): v is Obj {
+  if (!isObj(v) || typeof v.method !== 'string') return false;
+  if (v.jsonrpc === '2.0') return true;
+  // JSON-RPC 1.0: no version member, params an array, id present (null for notifications)
+  return v.jsonrpc === undefined && Array.isArray(v.params) && 'id' in v;
+}
+
+function isV1(v: Obj): boolean {
+  return v.jsonrpc === undefined;
+}
+
+/** Is this request a notification? (2.0: no id member; 1.0: id null) */
+export function isNotification(v: Obj): boolean {
+  return isV1(v) ? v.id === null : !('id' in v);
+}
+
+function idKey(id: unknown): string {
+  return JSON.stringify(id ?? null);
+}
+
+function idField(id: unknown): string | number | undefined {
+  return typeof id === 'string' || typeof id === 'number' ? id : id === null ? 'null' : undefined;
+}
+
+interface Outcome {
+  value?: unknown;
+  status?: CallStatus;
+  warnings: string[];
+}
+
+/** Read a response object: result, or error {code, message, data}. */
+function outcomeOf(resp: Obj, httpStatus: CallStatus | undefined): Outcome {
+  const warnings: string[] = [];
+  const hasResult = 'result' in resp;
+  const err = resp.error;
+  if (err !== undefined && err !== null) {
+    if (hasResult && resp.jsonrpc === '2.0') warnings.push('response has both result and error');
+    if (isObj(err)) {
+      const code = typeof err.code === 'number' || typeof err.code === 'string' ? err.code : 'error';
+      const text = typeof err.message === 'string' ? err.message : JSON.stringify(err.message ?? '');
+      return { value: err, status: { code, text, ok: false }, warnings };
+    }
+    return { value: err, status: { code: 'error', text: typeof err === 'string' ? err : JSON.stringify(err), ok: false }, warnings };
+  }
+  if (!hasResult) warnings.push('response has neither result nor error');
+  return { value: resp.result, status: httpStatus ? { ...httpStatus } : { code: 0, text: 'OK', ok: true }, warnings };
+}
+
+function fillFields(call: Call, req: Obj): void {
+  call.fields['jsonrpc.method'] = req.method as string;
+  const id = idField(req.id);
+  if ('id' in req && id !== undefined) call.fields['jsonrpc.id'] = id;
+  call.fields['jsonrpc.version'] = isV1(req) ? '1.0' : '2.0';
+}
+
+function applyOutcome(call: Call, o: Outcome): void {
+  (call.response ??= {}).value = o.value;
+  if (o.status) call.status = o.status;
+  if (o.status && !o.status.ok) call.fields['jsonrpc.error.code'] = o.status.code;
+  call.warnings.push(...o.warnings);
+}
+
+export const jsonrpcRouter: BodyRouter = {
+  id: 'jsonrpc',
+  match(call: Call): boolean {
+    const body = call.http?.requestBody;
+    if (!body || body.kind !== 'json') return false;
+    const v = body.value;
+    if (Array.isArray(v)) return v.length > 0 && v.some((x) => isJsonRpcRequest(x));
+    return isJsonRpcRequest(v);
+  },
+  apply(call: Call, session: DecoderSession): void {
+    const reqValue = call.http!.requestBody!.value;
+    const respBody = call.http?.responseBody;
+    const respValue = respBody?.kind === 'json' ? respBody.value : undefined;
+    const httpStatus = call.status;
+    call.protocol = 'jsonrpc';
+    if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
+
+    if (!Array.isArray(reqValue)) {
+      const req = reqValue as Obj;
+      call.method = req.method as string;
+      call.kind = isNotification(req) ? 'oneway' : 'unary';
+      fillFields(call, req);
+      (call.request ??= {}).value = req.params;
+      if (call.kind === 'oneway') {
+        if (isObj(respValue) && ('result' in respValue || 'error' in respValue)) {
+          call.warnings.push('the server answered a notification');
+          applyOutcome(call, outcomeOf(respValue, httpStatus));
+        }
+        return;
+      }
+      if (isObj(respValue)) {
+        if (idKey(respValue.id) !== idKey(req.id) && respValue.id !== null) call.warnings.push(`response id ${idKey(respValue.id)} does not match request id ${idKey(req.id)}`);
+        applyOutcome(call, outcomeOf(respValue, httpStatus));
+      } else if (Array.isArray(respValue)) {
+        call.warnings.push('a single request answered with a batch');
+        const r = respValue.find((x) => isObj(x) && idKey(x.id) === idKey(req.id));
+        if (isObj(r)) applyOutcome(call, outcomeOf(r, httpStatus));
+      } else if (call.state === 'complete' && (httpStatus?.ok ?? false)) {
+        call.warnings.push('no JSON-RPC response object');
+      }
+      return;
+    }
+    applyBatch(call, session, reqValue, respValue, httpStatus);
+  },
+};
+
+/** §6 Batch: children paired with responses by id; notifications get none. */
+function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respValue: unknown, httpStatus: CallStatus | undefined): void {
+  call.kind = 'batch';
+  call.method = `batch(${reqs.length})`;
+  call.fields['jsonrpc.batch.size'] = reqs.length;
+  (call.request ??= {}).value = reqs;
+  const responses = new Map<string, Obj>();
+  const unmatched: Obj[] = [];
+  if (Array.isArray(respValue)) {
+    for (const r of respValue) {
+      if (!isObj(r)) continue;
+      const k = idKey(r.id);
+      if (r.id === null || r.id === undefined || responses.has(k)) unmatched.push(r);
+      else responses.set(k, r);
+    }
+    (call.response ??= {}).value = respValue;
+  } else if (isObj(respValue)) {
+    // A single error for the whole batch (e.g. -32600 invalid request / parse error).
+    applyOutcome(call, outcomeOf(respValue, httpStatus));
+  }
+  const at = { frame: call.frames[0] ?? 0, tsUs: call.timing.startUs, streamOffset: call.ranges?.request?.[0]?.offset ?? 0 };
+  const childIds: number[] = [];
+  let errors = 0;
+  const limit = session.env.limits.maxMessagesPerCall;
+  reqs.forEach((item, i) => {
+    if (i >= limit) {
+      if (i === limit) call.warnings.push(`batch: only the first ${limit} requests listed`);
+      return;
+    }
+    const child = session.newCall('jsonrpc', at);
+    child.parentId = call.id;
+    child.timing = { ...call.timing };
+    child.frames = call.frames.slice();
+    child.target = call.target;
+    child.state = call.state;
+    if (!isJsonRpcRequest(item)) {
+      child.method = '?';
+      child.request = { value: item };
+      child.warnings.push('invalid request in batch');
+      const r = unmatched.shift();
+      if (r) applyOutcome(child, outcomeOf(r, httpStatus));
+    } else {
+      child.method = item.method as string;
+      fillFields(child, item);
+      child.request = { value: item.params };
+      if (isNotification(item)) {
+        child.kind = 'oneway';
+      } else {
+        child.kind = 'unary';
+        const r = responses.get(idKey(item.id));
+        if (r) {
+          responses.delete(idKey(item.id));
+          applyOutcome(child, outcomeOf(r, httpStatus));
+        } else if (Array.isArray(respValue)) {
+          child.state = 'incomplete';
+          child.warnings.push(`no response with id ${idKey(item.id)} in the batch response`);
+        } else child.state = call.state === 'complete' && !isObj(respValue) ? 'incomplete' : child.state;
+      }
+    }
+    if (child.status && !child.status.ok) errors++;
+    childIds.push(child.id);
+    session.emit(child);
+  });
+  call.childIds = childIds;
+  for (const r of responses.values()) call.warnings.push(`batch response id ${idKey(r.id)} matches no request`);
+  if (unmatched.length) call.warnings.push(`${unmatched.length} batch responses without a usable id`);
+  if (errors) {
+    call.fields['jsonrpc.batch.errors'] = errors;
+    if (call.status) call.status = { ...call.status, ok: false, text: `${errors} of ${reqs.length} failed` };
+  }
+}

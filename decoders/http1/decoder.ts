@@ -1,0 +1,1011 @@
+/**
+ * The HTTP/1.x connection decoder: two incremental message parsers (c2s requests, s2c
+ * responses) over ByteQueues, an in-order pairing queue (RFC 9112 §9.3 pipelining), message
+ * framing per RFC 9112 §6.3, and the Upgrade / CONNECT switch (RFC 9110 §7.8, §9.3.6).
+ *
+ * Positions: every chunk pushed into a direction's queue leaves a mark (stream offset, frame,
+ * timestamp). The time of a byte is the time of the chunk that carried it, so a message's
+ * start/end times and frames are the same whatever the split of the stream.
+ */
+import type { Dir, Call, HeaderList, HttpLayer } from '../core/model';
+import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { HttpUpgradeInit } from '../core/handoff';
+import { header } from '../core/handoff';
+import { ByteQueue, concatBytes, latin1Text } from '../core/bytes';
+import { decodeHttpBody } from '../http-common/body';
+import { emitHttpCall } from '../http-common/exchange';
+import {
+  contentLength,
+  listValues,
+  looksLikeRequestLine,
+  looksLikeStatusLine,
+  parseFieldLines,
+  parseRequestLine,
+  parseStatusLine,
+  type RequestLine,
+  type StatusLine,
+} from './message';
+
+const MAX_FRAMES = 64;
+/** Longest chunk-size line (size + extensions) accepted. */
+const MAX_CHUNK_LINE = 4096;
+/** Longest line kept while looking for a start line after losing sync. */
+const MAX_RESYNC_LINE = 16 << 10;
+const H2_PREFACE = 'PRI * HTTP/2.0\r\n';
+
+interface Mark {
+  off: number;
+  frame: number;
+  tsUs: number;
+}
+
+interface Pos {
+  frame: number;
+  tsUs: number;
+  off: number;
+}
+
+type Mode =
+  | 'head' // waiting for / reading a start line and header section
+  | 'length' // Content-Length body
+  | 'chunk-size'
+  | 'chunk-data'
+  | 'chunk-crlf'
+  | 'trailers'
+  | 'close' // body delimited by the end of the connection
+  | 'await' // client: request asked to switch protocols; hold bytes until the response says
+  | 'resync' // lost sync: looking for the next start line
+  | 'tunnel' // after CONNECT 2xx or an upgrade nobody decodes: bytes are counted, not decoded
+  | 'dead' // header bounds exceeded: this direction is no longer decoded
+  | 'forward'; // handed off: bytes go to the next decoder
+
+/** One message (request or response) being read. */
+interface Msg {
+  start: Pos;
+  end?: Pos;
+  frames: number[];
+  wire: number;
+  request?: RequestLine;
+  status?: StatusLine;
+  headers: HeaderList;
+  trailers?: HeaderList;
+  bodySize: number;
+  preview: Uint8Array[];
+  previewBytes: number;
+  /** Some body bytes were never captured: the preview stops at the hole. */
+  holed: boolean;
+  remaining: number;
+  warnings: string[];
+  /** The body ended early (connection closed or lost). */
+  cut: boolean;
+}
+
+/** One request/response exchange, in request order. */
+interface Exchange {
+  call: Call;
+  req?: Msg;
+  reqDone: boolean;
+  resp?: Msg;
+  respDone: boolean;
+  /** Response-side accumulation over 1xx interim responses and the final one. */
+  respStart?: Pos;
+  respFrames: number[];
+  respWire: number;
+  interim: Array<{ status: number; reason?: string; tsUs: number }>;
+  emitted: boolean;
+  upgrade?: string;
+  connect: boolean;
+  warnings: string[];
+}
+
+class Side {
+  q = new ByteQueue();
+  /** Stream offset of q[0]. */
+  qOff = -1;
+  marks: Mark[] = [];
+  mode: Mode = 'head';
+  /** Head scanning state: where to look for the next LF, where the current line starts. */
+  scan = 0;
+  lineStart = 0;
+  msg?: Msg;
+  ended = false;
+  /** In resync: is q[0] at the start of a line? */
+  atLineStart = true;
+  resyncWarned = false;
+  /** Position of the last byte consumed. */
+  last?: Pos;
+  messages = 0;
+  constructor(readonly dir: Dir) {}
+}
+
+function addFrame(frames: number[], frame: number): void {
+  if (frames.length && frames[frames.length - 1] === frame) return;
+  if (frames.includes(frame)) return;
+  if (frames.length >= MAX_FRAMES) frames[MAX_FRAMES - 1] = frame;
+  else frames.push(frame);
+}
+
+export class Http1Decoder implements StreamDecoder {
+  private c2s = new Side('c2s');
+  private s2c = new Side('s2c');
+  private exchanges: Exchange[] = [];
+  /** Index in `exchanges` of the exchange the next final response answers. */
+  private next?: StreamDecoder;
+  private handedOff = false;
+
+  constructor(private readonly session: DecoderSession) {}
+
+  // ───────────────────────────── StreamDecoder ─────────────────────────────
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    try {
+      if (this.handedOff) {
+        // The pipeline routes later bytes to the new decoder itself; should any still reach us,
+        // pass them on unchanged.
+        this.next?.data(dir, bytes, at);
+        return;
+      }
+      const side = this.side(dir);
+      if (side.qOff < 0) side.qOff = at.streamOffset;
+      if (bytes.length === 0) return;
+      if (side.mode === 'tunnel' || side.mode === 'dead') {
+        // Not decoded: keep only the time of the last byte.
+        side.qOff += bytes.length;
+        side.last = { frame: at.frame, tsUs: at.tsUs, off: side.qOff - 1 };
+        return;
+      }
+      side.marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
+      side.q.push(bytes);
+      this.parse(side);
+    } catch (e) {
+      this.fail(dir, e);
+    }
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    try {
+      if (this.handedOff) {
+        this.next?.gap(dir, length, at);
+        return;
+      }
+      const side = this.side(dir);
+      if (side.qOff < 0) side.qOff = at.streamOffset;
+      if (length <= 0) return;
+      this.onGap(side, length, at);
+    } catch (e) {
+      this.fail(dir, e);
+    }
+  }
+
+  end(dir: Dir, at: Position): void {
+    try {
+      if (this.handedOff) {
+        this.next?.end(dir, at);
+        return;
+      }
+      const side = this.side(dir);
+      if (side.ended) return;
+      side.ended = true;
+      this.onEnd(side);
+    } catch (e) {
+      this.fail(dir, e);
+    }
+  }
+
+  close(at: Position): void {
+    try {
+      if (this.handedOff) {
+        this.next?.close(at);
+        return;
+      }
+      for (const side of [this.c2s, this.s2c]) {
+        if (!side.ended) {
+          side.ended = true;
+          this.onEnd(side);
+        }
+      }
+      for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete');
+      this.exchanges = [];
+    } catch (e) {
+      this.session.warn(`http: internal error at close: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
+  // ───────────────────────────── plumbing ─────────────────────────────
+
+  private side(dir: Dir): Side {
+    return dir === 'c2s' ? this.c2s : this.s2c;
+  }
+
+  private other(side: Side): Side {
+    return side === this.c2s ? this.s2c : this.c2s;
+  }
+
+  private fail(dir: Dir, e: unknown): void {
+    const side = this.side(dir);
+    side.mode = 'dead';
+    side.q.clear();
+    side.marks = [];
+    this.session.warn(`http: internal error, ${dir} no longer decoded: ${(e as Error)?.message ?? String(e)}`);
+  }
+
+  /** Position of the byte at stream offset `off` (must be buffered or just consumed). */
+  private posAt(side: Side, off: number): Pos {
+    const marks = side.marks;
+    let m = marks[0];
+    for (let i = 1; i < marks.length && marks[i].off <= off; i++) m = marks[i];
+    return m ? { frame: m.frame, tsUs: m.tsUs, off } : { frame: side.last?.frame ?? 0, tsUs: side.last?.tsUs ?? 0, off };
+  }
+
+  /** Consume n buffered bytes, crediting their frames and size to `msg`. */
+  private consume(side: Side, n: number, msg?: Msg): void {
+    if (n <= 0) return;
+    const from = side.qOff;
+    const to = from + n;
+    const marks = side.marks;
+    if (msg) {
+      for (let i = 0; i < marks.length; i++) {
+        const mStart = marks[i].off;
+        const mEnd = i + 1 < marks.length ? marks[i + 1].off : Infinity;
+        if (mEnd <= from) continue;
+        if (mStart >= to) break;
+        addFrame(msg.frames, marks[i].frame);
+      }
+      msg.wire += n;
+    }
+    side.last = this.posAt(side, to - 1);
+    if (msg) msg.end = side.last;
+    side.q.skip(n);
+    side.qOff = to;
+    // Drop marks that cover only consumed bytes (keep the one covering the last consumed byte).
+    let drop = 0;
+    while (drop + 1 < marks.length && marks[drop + 1].off <= to - 1) drop++;
+    if (drop) marks.splice(0, drop);
+  }
+
+  private newMsg(side: Side): Msg {
+    const start = this.posAt(side, side.qOff);
+    return { start, frames: [], wire: 0, headers: [], bodySize: 0, preview: [], previewBytes: 0, holed: false, remaining: 0, warnings: [], cut: false };
+  }
+
+  /** Consume n body bytes, keeping the first maxBodyBytes as the preview. */
+  private consumeBody(side: Side, n: number, msg: Msg): void {
+    const room = this.session.env.limits.maxBodyBytes - msg.previewBytes;
+    if (room > 0 && !msg.holed) {
+      const k = Math.min(room, n);
+      msg.preview.push(side.q.peek(k).slice());
+      msg.previewBytes += k;
+    }
+    msg.bodySize += n;
+    this.consume(side, n, msg);
+  }
+
+  private resetScan(side: Side): void {
+    side.scan = 0;
+    side.lineStart = 0;
+  }
+
+  // ───────────────────────────── parsing ─────────────────────────────
+
+  private parse(side: Side): void {
+    const limits = this.session.env.limits;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      if (this.handedOff) return;
+      const q = side.q;
+      switch (side.mode) {
+        case 'head': {
+          if (!side.msg) {
+            // RFC 9112 §2.2: ignore empty lines before a request line (and after a body).
+            let skip = 0;
+            while (skip < q.length && (q.at(skip) === 13 || q.at(skip) === 10)) skip++;
+            if (skip) this.consume(side, skip);
+            if (q.length === 0) return;
+            if (side.dir === 'c2s' && side.messages === 0) {
+              const n = Math.min(q.length, H2_PREFACE.length);
+              if (latin1Text(q.peek(n)) === H2_PREFACE.slice(0, n)) {
+                if (n < H2_PREFACE.length) return; // could still be the HTTP/2 preface
+                this.handoffPriorKnowledge();
+                return;
+              }
+            }
+            side.msg = this.newMsg(side);
+          }
+          if (side.lineStart === 0 && !this.plausibleStart(side)) {
+            side.msg = undefined;
+            this.enterResync(side, side.dir === 'c2s' ? 'bytes that are not an HTTP request' : 'bytes that are not an HTTP response', true);
+            continue;
+          }
+          const end = this.findHeadEnd(side, limits.maxHeaderBytes);
+          if (end === 'more') return;
+          if (end === 'too-long') {
+            this.dirWarn(side, `header section longer than ${limits.maxHeaderBytes} bytes: ${side.dir} no longer decoded`);
+            this.abandonMsg(side);
+            this.stop(side);
+            return;
+          }
+          if (end === 'bad-start') {
+            side.msg = undefined;
+            this.enterResync(side, side.dir === 'c2s' ? 'an invalid request line' : 'an invalid status line', true);
+            continue;
+          }
+          this.onHead(side, end);
+          continue;
+        }
+        case 'length': {
+          const msg = side.msg!;
+          if (msg.remaining > 0) {
+            const n = Math.min(msg.remaining, q.length);
+            if (n === 0) return;
+            this.consumeBody(side, n, msg);
+            msg.remaining -= n;
+          }
+          if (msg.remaining === 0) this.onMessageEnd(side);
+          continue;
+        }
+        case 'close': {
+          const msg = side.msg!;
+          if (q.length === 0) return;
+          this.consumeBody(side, q.length, msg);
+          return;
+        }
+        case 'chunk-size': {
+          const msg = side.msg!;
+          const lf = q.indexOf(10, 0, MAX_CHUNK_LINE);
+          if (lf < 0) {
+            if (q.length >= MAX_CHUNK_LINE) {
+              msg.warnings.push('chunk-size line too long: chunked body abandoned');
+              this.loseSync(side);
+            }
+            return;
+          }
+          const line = latin1Text(q.peek(lf)).replace(/\r$/, '');
+          const m = /^[ \t]*([0-9A-Fa-f]{1,13})[ \t]*(;.*)?$/.exec(line);
+          if (!m) {
+            msg.warnings.push(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}: chunked body abandoned`);
+            this.loseSync(side);
+            continue;
+          }
+          this.consume(side, lf + 1, msg);
+          const size = parseInt(m[1], 16);
+          if (size === 0) {
+            side.mode = 'trailers';
+            this.resetScan(side);
+          } else {
+            msg.remaining = size;
+            side.mode = 'chunk-data';
+          }
+          continue;
+        }
+        case 'chunk-data': {
+          const msg = side.msg!;
+          const n = Math.min(msg.remaining, q.length);
+          if (n === 0) return;
+          this.consumeBody(side, n, msg);
+          msg.remaining -= n;
+          if (msg.remaining === 0) side.mode = 'chunk-crlf';
+          continue;
+        }
+        case 'chunk-crlf': {
+          const msg = side.msg!;
+          if (q.length === 0) return;
+          const b0 = q.at(0);
+          if (b0 === 10) this.consume(side, 1, msg);
+          else if (b0 === 13) {
+            if (q.length < 2) return;
+            if (q.at(1) === 10) this.consume(side, 2, msg);
+            else {
+              msg.warnings.push('chunk data not followed by CRLF');
+              this.consume(side, 1, msg);
+            }
+          } else msg.warnings.push('chunk data not followed by CRLF');
+          side.mode = 'chunk-size';
+          continue;
+        }
+        case 'trailers': {
+          const msg = side.msg!;
+          const end = this.findFieldsEnd(side, limits.maxHeaderBytes);
+          if (end === 'more') return;
+          if (end === 'too-long') {
+            msg.warnings.push(`trailer section longer than ${limits.maxHeaderBytes} bytes`);
+            this.loseSync(side);
+            return;
+          }
+          const text = latin1Text(q.peek(end));
+          this.consume(side, end, msg);
+          const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+          const parsed = parseFieldLines(lines, limits.maxHeaders);
+          msg.warnings.push(...parsed.warnings);
+          if (parsed.headers.length) msg.trailers = parsed.headers;
+          this.onMessageEnd(side);
+          continue;
+        }
+        case 'await': {
+          if (q.length > limits.maxBufferedBytes) {
+            this.dirWarn(side, `more than ${limits.maxBufferedBytes} bytes sent before the protocol switch was answered: dropped`);
+            this.consume(side, q.length);
+          }
+          return;
+        }
+        case 'resync': {
+          if (!this.resync(side)) return;
+          continue;
+        }
+        case 'tunnel':
+        case 'dead': {
+          if (q.length) this.consume(side, q.length);
+          side.marks = side.marks.slice(-1);
+          return;
+        }
+        case 'forward':
+          return;
+      }
+    }
+  }
+
+  /** Could the buffered bytes start an HTTP message? (cheap check before buffering a head) */
+  private plausibleStart(side: Side): boolean {
+    const q = side.q;
+    const n = Math.min(q.length, 24);
+    const head = latin1Text(q.peek(n));
+    if (side.dir === 's2c') {
+      const want = 'HTTP/';
+      return head.length >= want.length ? head.startsWith(want) : want.startsWith(head);
+    }
+    const sp = head.search(/[ \t]/);
+    const token = sp < 0 ? head : head.slice(0, sp);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]*$/.test(token)) return false;
+    return sp !== 0 && !(sp < 0 && head.length >= 24);
+  }
+
+  /**
+   * Find the end of a header section (the empty line). Returns the byte count up to and
+   * including it, 'more', 'too-long', or 'bad-start' once the start line is known to be wrong.
+   */
+  private findHeadEnd(side: Side, maxBytes: number): number | 'more' | 'too-long' | 'bad-start' {
+    const q = side.q;
+    while (true) {
+      const lf = q.indexOf(10, side.scan, maxBytes + 1);
+      if (lf < 0) {
+        side.scan = q.length;
+        return q.length > maxBytes ? 'too-long' : 'more';
+      }
+      const lineLen = lf - side.lineStart;
+      if (side.lineStart === 0) {
+        const line = latin1Text(q.peek(lf + 1));
+        const ok = side.dir === 'c2s' ? looksLikeRequestLine(line) || !!parseRequestLine(line.replace(/\r?\n$/, '')) : looksLikeStatusLine(line);
+        if (!ok) return 'bad-start';
+      } else if (lineLen === 0 || (lineLen === 1 && q.at(side.lineStart) === 13)) {
+        return lf + 1;
+      }
+      side.lineStart = lf + 1;
+      side.scan = lf + 1;
+    }
+  }
+
+  /** Like findHeadEnd for a trailer section (no start line: may be empty at once). */
+  private findFieldsEnd(side: Side, maxBytes: number): number | 'more' | 'too-long' {
+    const q = side.q;
+    while (true) {
+      const lf = q.indexOf(10, side.scan, maxBytes + 1);
+      if (lf < 0) {
+        side.scan = q.length;
+        return q.length > maxBytes ? 'too-long' : 'more';
+      }
+      const lineLen = lf - side.lineStart;
+      if (lineLen === 0 || (lineLen === 1 && q.at(side.lineStart) === 13)) return lf + 1;
+      side.lineStart = lf + 1;
+      side.scan = lf + 1;
+    }
+  }
+
+  private onHead(side: Side, headBytes: number): void {
+    const limits = this.session.env.limits;
+    const msg = side.msg!;
+    const text = latin1Text(side.q.peek(headBytes));
+    this.consume(side, headBytes, msg);
+    this.resetScan(side);
+    const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+    const startLine = lines.shift() ?? '';
+    const parsed = parseFieldLines(lines, limits.maxHeaders);
+    msg.headers = parsed.headers;
+    msg.warnings.push(...parsed.warnings);
+    side.messages++;
+    if (side.dir === 'c2s') {
+      msg.request = parseRequestLine(startLine);
+      if (!msg.request) {
+        // findHeadEnd checked the line; keep going defensively.
+        side.msg = undefined;
+        this.enterResync(side, 'an invalid request line', true);
+        return;
+      }
+      this.onRequestHead(side, msg);
+    } else {
+      msg.status = parseStatusLine(startLine);
+      if (!msg.status) {
+        side.msg = undefined;
+        this.enterResync(side, 'an invalid status line', true);
+        return;
+      }
+      this.onResponseHead(side, msg);
+    }
+    if (parsed.tooMany) {
+      this.dirWarn(side, `more than ${limits.maxHeaders} header fields: ${side.dir} no longer decoded`);
+      if (side.msg) {
+        side.msg.cut = true;
+        this.onMessageEnd(side);
+      }
+      this.stop(side);
+    }
+  }
+
+  private onRequestHead(side: Side, msg: Msg): void {
+    const req = msg.request!;
+    const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
+    call.method = req.method;
+    const ex: Exchange = { call, req: msg, reqDone: false, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: req.method === 'CONNECT', warnings: [] };
+    const upgrade = header(msg.headers, 'upgrade');
+    if (upgrade !== undefined) ex.upgrade = upgrade;
+    this.exchanges.push(ex);
+    // RFC 9112 §6.3 items 4–6 for requests: chunked, else Content-Length, else no body.
+    const te = listValues(msg.headers, 'transfer-encoding');
+    const cl = contentLength(msg.headers);
+    if (te.length) {
+      if (cl !== undefined) msg.warnings.push('both Transfer-Encoding and Content-Length: Transfer-Encoding wins');
+      if (te[te.length - 1] === 'chunked') {
+        side.mode = 'chunk-size';
+        return;
+      }
+      msg.warnings.push(`request transfer coding "${te.join(', ')}" does not end in chunked: body length unknown, read to the end of the connection`);
+      side.mode = 'close';
+      return;
+    }
+    if (cl === 'invalid') {
+      msg.warnings.push('invalid Content-Length: request framing lost');
+      this.onMessageEnd(side);
+      this.enterResync(side, 'an invalid Content-Length', false);
+      return;
+    }
+    if (cl) {
+      msg.remaining = cl;
+      side.mode = 'length';
+      return;
+    }
+    this.onMessageEnd(side);
+  }
+
+  private onResponseHead(side: Side, msg: Msg): void {
+    const st = msg.status!;
+    let ex = this.exchanges.find((e) => !e.respDone);
+    if (!ex) {
+      if (st.status >= 100 && st.status < 200 && st.status !== 101) {
+        this.session.warn(`interim response ${st.status} without a request`);
+        side.msg = undefined;
+        side.mode = 'head';
+        return;
+      }
+      const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
+      ex = { call, reqDone: true, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: false, warnings: ['response without a request (the request was not captured)'] };
+      this.exchanges.push(ex);
+    }
+    ex.resp = msg;
+    ex.respStart ??= msg.start;
+    const status = st.status;
+    const method = ex.req?.request?.method;
+    if (status >= 100 && status < 200 && status !== 101) {
+      side.mode = 'head';
+      this.onMessageEnd(side);
+      return;
+    }
+    // RFC 9112 §6.3 items 1–2: no body after HEAD, 1xx, 204, 304; CONNECT 2xx is a tunnel.
+    if (method === 'HEAD' || status === 101 || status === 204 || status === 304 || (ex.connect && status >= 200 && status < 300)) {
+      this.onMessageEnd(side);
+      return;
+    }
+    const te = listValues(msg.headers, 'transfer-encoding');
+    const cl = contentLength(msg.headers);
+    if (te.length) {
+      if (cl !== undefined) msg.warnings.push('both Transfer-Encoding and Content-Length: Transfer-Encoding wins');
+      if (te[te.length - 1] === 'chunked') side.mode = 'chunk-size';
+      else side.mode = 'close';
+      return;
+    }
+    if (cl === 'invalid') {
+      msg.warnings.push('invalid Content-Length: body read to the end of the connection');
+      side.mode = 'close';
+      return;
+    }
+    if (cl !== undefined) {
+      msg.remaining = cl;
+      side.mode = 'length';
+      if (cl === 0) this.onMessageEnd(side);
+      return;
+    }
+    side.mode = 'close';
+  }
+
+  /** The current message of this side is complete (or given up). */
+  private onMessageEnd(side: Side): void {
+    const msg = side.msg;
+    side.msg = undefined;
+    if (side.mode !== 'resync' && side.mode !== 'dead' && side.mode !== 'tunnel') side.mode = 'head';
+    this.resetScan(side);
+    if (!msg) return;
+    if (side.dir === 'c2s') {
+      const ex = this.exchanges.find((e) => e.req === msg);
+      if (!ex) return;
+      ex.reqDone = true;
+      if ((ex.upgrade !== undefined || ex.connect) && !ex.respDone && side.mode === 'head') side.mode = 'await';
+      if (ex.respDone) this.finish(ex, msg.cut ? 'incomplete' : 'complete');
+      return;
+    }
+    const ex = this.exchanges.find((e) => e.resp === msg);
+    if (!ex) return;
+    for (const f of msg.frames) addFrame(ex.respFrames, f);
+    ex.respWire += msg.wire;
+    const status = msg.status!.status;
+    if (status >= 100 && status < 200 && status !== 101) {
+      ex.interim.push({ status, reason: msg.status!.reason, tsUs: msg.start.tsUs });
+      ex.resp = undefined;
+      ex.warnings.push(...msg.warnings);
+      return;
+    }
+    ex.respDone = true;
+    if (status === 101) {
+      this.onSwitch(ex);
+      return;
+    }
+    if (ex.connect && status >= 200 && status < 300) {
+      this.finish(ex, 'complete');
+      this.tunnel(`CONNECT ${ex.req?.request?.uri ?? ''} tunnel: bytes not decoded`);
+      return;
+    }
+    if (ex.reqDone || msg.cut) {
+      if (ex.reqDone) this.finish(ex, msg.cut || ex.req?.cut ? 'incomplete' : 'complete');
+    }
+    // The request asked to switch but the server said no: the client's held bytes are HTTP again.
+    if (this.c2s.mode === 'await' && !this.exchanges.some((e) => !e.respDone && (e.upgrade !== undefined || e.connect) && e.reqDone)) {
+      this.c2s.mode = 'head';
+      this.parse(this.c2s);
+    }
+  }
+
+  // ───────────────────────────── switching protocols ─────────────────────────────
+
+  private onSwitch(ex: Exchange): void {
+    const resp = ex.resp!;
+    const token = (header(resp.headers, 'upgrade') ?? ex.upgrade ?? '').split(',')[0].trim().toLowerCase().split('/')[0];
+    ex.reqDone = true;
+    this.finish(ex, 'complete');
+    const decoderId = token === 'websocket' ? 'websocket' : token === 'h2c' ? 'http2' : undefined;
+    if (!decoderId) {
+      this.tunnel(`switched to "${token || '?'}" (101): bytes not decoded`);
+      return;
+    }
+    const req = ex.req;
+    const init: HttpUpgradeInit = {
+      kind: 'http-upgrade',
+      protocol: token,
+      request: {
+        method: req?.request?.method ?? '',
+        uri: req?.request?.uri ?? '',
+        headers: req?.headers ?? [],
+        startUs: req?.start.tsUs ?? resp.start.tsUs,
+        endUs: req?.end?.tsUs ?? req?.start.tsUs ?? resp.start.tsUs,
+        frame: req?.start.frame ?? resp.start.frame,
+        ...(req && req.previewBytes ? { body: concatBytes(req.preview) } : {}),
+      },
+      response: {
+        status: 101,
+        reason: resp.status!.reason,
+        headers: resp.headers,
+        startUs: resp.start.tsUs,
+        endUs: resp.end?.tsUs ?? resp.start.tsUs,
+        frame: resp.start.frame,
+      },
+      upgradeCallId: ex.call.id,
+    };
+    let next: StreamDecoder | undefined;
+    try {
+      next = this.session.handoff(decoderId, init);
+    } catch (e) {
+      this.session.warn(`http: hand-off to ${decoderId} failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (!next) {
+      this.tunnel(`switched to ${token} (101) but no ${decoderId} decoder: bytes not decoded`);
+      return;
+    }
+    this.forwardTo(next);
+  }
+
+  /** `PRI * HTTP/2.0` on a port we were chosen for: this is HTTP/2 with prior knowledge. */
+  private handoffPriorKnowledge(): void {
+    let next: StreamDecoder | undefined;
+    try {
+      next = this.session.handoff('http2');
+    } catch (e) {
+      this.session.warn(`http: hand-off to http2 failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (!next) {
+      this.tunnel('HTTP/2 connection preface but no http2 decoder: bytes not decoded');
+      return;
+    }
+    this.forwardTo(next);
+  }
+
+  /**
+   * Hand the connection over. Contract with the pipeline: once `session.handoff` has returned,
+   * the pipeline delivers every later data/gap/end/close of this flow straight to `next`. What
+   * it delivered to us before — the bytes after the 101's header section, and the client's
+   * bytes held since its Upgrade request — is still in our queues: we pass it on here, in
+   * capture order (frame number), each piece with the position of the chunk that carried it,
+   * followed by `end` for a direction that already ended. From then on we consume nothing;
+   * anything that still reaches us is forwarded unchanged.
+   */
+  private forwardTo(next: StreamDecoder): void {
+    this.next = next;
+    this.handedOff = true;
+    const pieces: Array<{ dir: Dir; bytes: Uint8Array; at: Position }> = [];
+    for (const side of [this.c2s, this.s2c]) {
+      const q = side.q;
+      const total = q.length;
+      let off = side.qOff;
+      const endOff = side.qOff + total;
+      const all = total ? q.take(total) : new Uint8Array(0);
+      while (off < endOff) {
+        const p = this.posAt(side, off);
+        let nextOff = endOff;
+        for (const m of side.marks) if (m.off > off) {
+          nextOff = Math.min(m.off, endOff);
+          break;
+        }
+        pieces.push({ dir: side.dir, bytes: all.subarray(off - side.qOff, nextOff - side.qOff), at: { frame: p.frame, tsUs: p.tsUs, streamOffset: off } });
+        off = nextOff;
+      }
+      side.mode = 'forward';
+      side.marks = [];
+    }
+    pieces.sort((a, b) => a.at.frame - b.at.frame || a.at.tsUs - b.at.tsUs);
+    for (const p of pieces) next.data(p.dir, p.bytes, p.at);
+    for (const side of [this.c2s, this.s2c]) {
+      if (side.ended) {
+        const last = side.last;
+        next.end(side.dir, { frame: last?.frame ?? 0, tsUs: last?.tsUs ?? 0, streamOffset: side.qOff });
+      }
+    }
+  }
+
+  /** Both directions stop being HTTP (CONNECT tunnel, unknown upgrade). */
+  private tunnel(why: string): void {
+    this.session.warn(why);
+    for (const side of [this.c2s, this.s2c]) {
+      if (side.msg && side.dir === 's2c') side.msg = undefined;
+      side.mode = 'tunnel';
+      if (side.q.length) this.consume(side, side.q.length);
+      side.marks = side.marks.slice(-1);
+    }
+    for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete');
+  }
+
+  // ───────────────────────────── gaps, ends, resync ─────────────────────────────
+
+  private onGap(side: Side, length: number, at: Position): void {
+    const lost = `${length} bytes not captured`;
+    const msg = side.msg;
+    const consumeGap = (n: number): void => {
+      // The gap bytes are "consumed" without data: move the offset, keep a mark for times.
+      side.qOff += n;
+      side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs }];
+    };
+    if (side.q.length === 0 && msg && (side.mode === 'length' || side.mode === 'chunk-data') && length <= msg.remaining) {
+      msg.holed = true;
+      msg.bodySize += length;
+      msg.wire += length;
+      msg.remaining -= length;
+      msg.warnings.push(`body incomplete: ${lost} (capture gap)`);
+      consumeGap(length);
+      if (msg.remaining === 0) {
+        if (side.mode === 'length') this.onMessageEnd(side);
+        else side.mode = 'chunk-crlf';
+      }
+      return;
+    }
+    if (side.q.length === 0 && msg && side.mode === 'close') {
+      msg.holed = true;
+      msg.bodySize += length;
+      msg.wire += length;
+      if (!msg.warnings.some((w) => w.startsWith('body incomplete'))) msg.warnings.push(`body incomplete: ${lost} (capture gap)`);
+      consumeGap(length);
+      return;
+    }
+    switch (side.mode) {
+      case 'tunnel':
+      case 'dead':
+        consumeGap(length);
+        return;
+      case 'await':
+        this.dirWarn(side, `${side.dir}: ${lost} while waiting for the protocol switch: held bytes dropped`);
+        side.q.clear();
+        consumeGap(length);
+        return;
+      case 'forward':
+        return;
+    }
+    // Framing is lost: drop what is buffered, end the current message, look for a start line.
+    if (msg) {
+      msg.holed = true;
+      msg.cut = true;
+      msg.warnings.push(`message cut by a capture gap (${lost})`);
+      if (side.mode === 'head') {
+        side.msg = undefined; // a head we never finished: nothing to report
+      } else this.onMessageEnd(side);
+    }
+    if (side.q.length) this.consume(side, side.q.length);
+    consumeGap(length);
+    side.msg = undefined;
+    // The bytes after the gap may start a message or be the middle of one: test the first line
+    // like any other (the start-line patterns are strict enough).
+    this.enterResync(side, `a capture gap (${lost})`, true);
+  }
+
+  private onEnd(side: Side): void {
+    const msg = side.msg;
+    if (msg) {
+      if (side.mode === 'close') {
+        // RFC 9112 §6.3 item 8: the body ends with the connection.
+        this.onMessageEnd(side);
+      } else if (side.mode === 'head') {
+        if (side.q.length) this.dirWarn(side, `${side.dir}: ${side.q.length} bytes of an unfinished message head at the end of the connection`);
+        side.msg = undefined;
+      } else {
+        const what = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
+        msg.warnings.push(`connection ended before the message did (${what})`);
+        msg.cut = true;
+        this.onMessageEnd(side);
+      }
+    } else if (side.q.length && (side.mode === 'head' || side.mode === 'resync')) {
+      this.dirWarn(side, `${side.dir}: ${side.q.length} undecoded bytes at the end of the connection`);
+    }
+  }
+
+  private enterResync(side: Side, why: string, atLineStart: boolean): void {
+    side.mode = 'resync';
+    side.atLineStart = atLineStart;
+    this.resetScan(side);
+    if (!side.resyncWarned) {
+      side.resyncWarned = true;
+      this.dirWarn(side, `${side.dir}: ${why}: looking for the next ${side.dir === 'c2s' ? 'request' : 'status'} line`);
+    }
+  }
+
+  /** Lost sync in the middle of a message: finish it as cut and look for a start line. */
+  private loseSync(side: Side): void {
+    const msg = side.msg;
+    if (msg) {
+      msg.cut = true;
+      this.onMessageEnd(side);
+    }
+    this.enterResync(side, 'broken message framing', false);
+    side.mode = 'resync';
+  }
+
+  /** Look for the next start line. True when found (mode is 'head' again). */
+  private resync(side: Side): boolean {
+    const q = side.q;
+    while (q.length) {
+      const lf = q.indexOf(10, 0, MAX_RESYNC_LINE);
+      if (lf < 0) {
+        if (q.length >= MAX_RESYNC_LINE) {
+          this.consume(side, q.length);
+          side.atLineStart = false;
+        }
+        return false;
+      }
+      if (side.atLineStart) {
+        const line = latin1Text(q.peek(lf + 1));
+        if (side.dir === 'c2s' ? looksLikeRequestLine(line) : looksLikeStatusLine(line)) {
+          side.mode = 'head';
+          side.resyncWarned = false;
+          this.resetScan(side);
+          return true;
+        }
+      }
+      this.consume(side, lf + 1);
+      side.atLineStart = true;
+    }
+    return false;
+  }
+
+  /** Stop decoding one direction (bounds exceeded). */
+  private stop(side: Side): void {
+    side.mode = 'dead';
+    if (side.q.length) this.consume(side, side.q.length);
+    side.marks = side.marks.slice(-1);
+  }
+
+  private abandonMsg(side: Side): void {
+    side.msg = undefined;
+  }
+
+  private dirWarn(side: Side, message: string): void {
+    const last = side.last;
+    this.session.warn(message, last ? { frame: last.frame, tsUs: last.tsUs, streamOffset: last.off } : undefined);
+  }
+
+  // ───────────────────────────── calls ─────────────────────────────
+
+  private finish(ex: Exchange, state: 'complete' | 'incomplete'): void {
+    if (ex.emitted) return;
+    ex.emitted = true;
+    while (this.exchanges.length && this.exchanges[0].emitted) this.exchanges.shift();
+    const call = ex.call;
+    const env = this.session.env;
+    const req = ex.req;
+    const resp = ex.resp;
+    const flowId = this.session.flow.id;
+    const http: HttpLayer = { version: req?.request?.version ?? resp?.status?.version ?? 'HTTP/1.1' };
+    call.warnings.push(...ex.warnings);
+    if (req?.request) {
+      http.method = req.request.method;
+      http.uri = req.request.uri;
+      http.requestHeaders = req.headers;
+      const host = header(req.headers, 'host') ?? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(req.request.uri)?.[1];
+      if (host !== undefined) http.host = host;
+      call.warnings.push(...req.warnings);
+      call.request = { headers: req.headers, wireBytes: req.wire };
+      if (req.bodySize > 0 || req.previewBytes > 0) {
+        const decoded = decodeHttpBody(concatBytes(req.preview), req.bodySize, req.headers, env);
+        if (req.holed) decoded.body.truncated = true;
+        http.requestBody = decoded.body;
+        call.request.body = decoded.body;
+        call.warnings.push(...decoded.warnings.map((w) => `request body: ${w}`));
+      }
+      if (req.trailers) call.request.trailers = req.trailers;
+      call.timing.startUs = req.start.tsUs;
+      call.timing.requestEndUs = (req.end ?? req.start).tsUs;
+      call.ranges = { request: [{ flowId, dir: 'c2s', offset: req.start.off, length: req.wire }] };
+      if (!ex.reqDone) call.warnings.push('request not finished');
+    }
+    if (ex.interim.length) http.interim = ex.interim;
+    if (resp?.status && ex.respDone) {
+      http.status = resp.status.status;
+      http.reason = resp.status.reason;
+      http.responseHeaders = resp.headers;
+      call.warnings.push(...resp.warnings);
+      const noBody = resp.bodySize === 0 && resp.previewBytes === 0;
+      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(concatBytes(resp.preview), resp.bodySize, resp.headers, env);
+      if (decoded.body) {
+        if (resp.holed) decoded.body.truncated = true;
+        http.responseBody = decoded.body;
+      }
+      call.warnings.push(...decoded.warnings.map((w) => `response body: ${w}`));
+      call.response = { headers: resp.headers, wireBytes: ex.respWire };
+      if (decoded.body) call.response.body = decoded.body;
+      if (resp.trailers) call.response.trailers = resp.trailers;
+      call.timing.responseStartUs = resp.start.tsUs;
+      call.timing.endUs = (resp.end ?? resp.start).tsUs;
+      if (!req) call.timing.startUs = resp.start.tsUs;
+      const rs = ex.respStart ?? resp.start;
+      (call.ranges ??= {}).response = [{ flowId, dir: 's2c', offset: rs.off, length: ex.respWire }];
+    } else {
+      if (req) call.timing.endUs = (req.end ?? req.start).tsUs;
+      if (ex.interim.length) call.warnings.push(`no final response (only ${ex.interim.map((i) => i.status).join(', ')})`);
+      else if (resp) call.warnings.push('response not finished');
+      else call.warnings.push('no response');
+      if (resp) {
+        http.status = resp.status?.status;
+        http.reason = resp.status?.reason;
+        http.responseHeaders = resp.headers;
+        call.response = { headers: resp.headers, wireBytes: ex.respWire + resp.wire };
+      }
+      state = 'incomplete';
+    }
+    const frames: number[] = [];
+    for (const f of req?.frames ?? []) addFrame(frames, f);
+    const respFrames = ex.respFrames.length ? ex.respFrames : (resp?.frames ?? []);
+    for (const f of respFrames) addFrame(frames, f);
+    if (frames.length) call.frames = frames;
+    call.http = http;
+    call.state = state;
+    emitHttpCall(call, this.session);
+  }
+}
