@@ -1,12 +1,453 @@
 /**
- * WebSocket — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * WebSocket — RFC 6455 framing with RFC 7692 permessage-deflate.
+ *
+ * Reached only by hand-off: HTTP/1.1 sees `101 Switching Protocols` with `Upgrade: websocket`
+ * and calls `session.handoff('websocket', init: HttpUpgradeInit)`; the negotiated
+ * Sec-WebSocket-Extensions of the 101 response decide compression (server_no_context_takeover /
+ * client_no_context_takeover reset the per-direction inflate window before every message).
+ *
+ * Calls: one 'oneway' call per data message (method 'text' | 'binary', target = request URI,
+ * fields websocket.dir / websocket.opcode / websocket.compressed / websocket.fragments) with
+ * fragments reassembled and client masking removed; ping → pong and close → close as 'event'
+ * calls (close code name and reason in the status). Text messages that are JSON-RPC 2.0 are
+ * paired by id (request in one direction, response in the other) into 'unary' calls.
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { Call, Dir } from '../core/model';
+import type { InflateStream } from '../core/env';
+import { DecompressLimitError } from '../core/env';
+import type { HttpUpgradeInit } from '../core/handoff';
+import { header } from '../core/handoff';
+import { be16, concatBytes, utf8Strict } from '../core/bytes';
+import { PduBuffer } from './pdu-buffer';
+import { addFrame, payloadBody } from './payload';
+
+export const CLOSE_CODES: Record<number, string> = {
+  1000: 'Normal Closure',
+  1001: 'Going Away',
+  1002: 'Protocol Error',
+  1003: 'Unsupported Data',
+  1005: 'No Status Received',
+  1006: 'Abnormal Closure',
+  1007: 'Invalid Frame Payload Data',
+  1008: 'Policy Violation',
+  1009: 'Message Too Big',
+  1010: 'Mandatory Extension',
+  1011: 'Internal Error',
+  1012: 'Service Restart',
+  1013: 'Try Again Later',
+  1014: 'Bad Gateway',
+  1015: 'TLS Handshake',
+};
+
+const OPCODES: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
+const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
+const MAX_PENDING_RPC = 1000;
+
+/** Negotiated permessage-deflate parameters (RFC 7692 §7.1). */
+export interface DeflateParams {
+  serverNoContextTakeover: boolean;
+  clientNoContextTakeover: boolean;
+  serverMaxWindowBits?: number;
+  clientMaxWindowBits?: number;
+}
+
+/** The permessage-deflate offer accepted in a Sec-WebSocket-Extensions value, if any. */
+export function parseDeflate(ext: string | undefined): DeflateParams | undefined {
+  if (!ext) return undefined;
+  for (const item of ext.split(',')) {
+    const params = item.split(';').map((p) => p.trim());
+    if (params[0].toLowerCase() !== 'permessage-deflate') continue;
+    const out: DeflateParams = { serverNoContextTakeover: false, clientNoContextTakeover: false };
+    for (const p of params.slice(1)) {
+      const [k, v] = p.split('=').map((x) => x?.trim().replace(/^"(.*)"$/, '$1'));
+      const key = k.toLowerCase();
+      if (key === 'server_no_context_takeover') out.serverNoContextTakeover = true;
+      else if (key === 'client_no_context_takeover') out.clientNoContextTakeover = true;
+      else if (key === 'server_max_window_bits' && v) out.serverMaxWindowBits = Number(v);
+      else if (key === 'client_max_window_bits' && v) out.clientMaxWindowBits = Number(v);
+    }
+    return out;
+  }
+  return undefined;
+}
+
+interface OpenMessage {
+  opcode: number;
+  compressed: boolean;
+  parts: Uint8Array[];
+  size: number;
+  fragments: number;
+  start: Position;
+  frames: number[];
+  wire: number;
+}
+
+interface DirState {
+  buf: PduBuffer;
+  dead: boolean;
+  msg?: OpenMessage;
+  inflate?: InflateStream;
+  inflateBroken: boolean;
+  closed: boolean;
+  maskWarned: boolean;
+  index: number;
+}
+
+class WebSocketDecoder implements StreamDecoder {
+  private readonly st: Record<Dir, DirState>;
+  private readonly deflate?: DeflateParams;
+  private readonly uri?: string;
+  private readonly pings: Record<Dir, Call[]> = { c2s: [], s2c: [] };
+  private closeCall?: { call: Call; from: Dir };
+  private readonly rpc = new Map<string, Call>();
+
+  constructor(
+    private readonly session: DecoderSession,
+    init?: HttpUpgradeInit,
+  ) {
+    const mk = (): DirState => ({ buf: new PduBuffer(), dead: false, inflateBroken: false, closed: false, maskWarned: false, index: 0 });
+    this.st = { c2s: mk(), s2c: mk() };
+    if (init && init.kind === 'http-upgrade') {
+      this.uri = init.request.uri;
+      this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
+    }
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    const st = this.st[dir];
+    if (st.dead) return;
+    st.buf.push(bytes, at);
+    try {
+      this.drain(dir);
+    } catch (e) {
+      this.stop(dir, `websocket decoder error: ${(e as Error).message}`, at);
+    }
+  }
+
+  private stop(dir: Dir, why: string, at?: Position): void {
+    const st = this.st[dir];
+    this.session.warn(`${dir}: ${why}; the rest of this direction is not decoded`, at);
+    st.dead = true;
+    st.buf.clear();
+    if (st.msg) this.emitMessage(dir, st.msg, undefined, 'incomplete', why);
+    st.msg = undefined;
+  }
+
+  private drain(dir: Dir): void {
+    const st = this.st[dir];
+    const buf = st.buf;
+    const limits = this.session.env.limits;
+    while (!st.dead && buf.length >= 2) {
+      const b = buf.bytes();
+      const fin = (b[0] & 0x80) !== 0;
+      const rsv1 = (b[0] & 0x40) !== 0;
+      const rsv23 = b[0] & 0x30;
+      const opcode = b[0] & 0x0f;
+      const masked = (b[1] & 0x80) !== 0;
+      let len = b[1] & 0x7f;
+      let hl = 2;
+      if (len === 126) {
+        if (b.length < 4) return;
+        len = be16(b, 2);
+        hl = 4;
+      } else if (len === 127) {
+        if (b.length < 10) return;
+        if (b[2] & 0x80) return this.stop(dir, 'frame length has the most significant bit set (RFC 6455 §5.2)', buf.pos(0));
+        const hi = ((b[2] << 24) >>> 0) + ((b[3] << 16) | (b[4] << 8) | b[5]);
+        const lo = ((b[6] << 24) >>> 0) + ((b[7] << 16) | (b[8] << 8) | b[9]);
+        len = hi * 2 ** 32 + lo;
+        hl = 10;
+      }
+      if (masked) hl += 4;
+      const start = buf.pos(0);
+      if (!(opcode in OPCODES)) return this.stop(dir, `reserved opcode 0x${opcode.toString(16)}`, start);
+      if (len > limits.maxBufferedBytes) return this.stop(dir, `frame length ${len} exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
+      if (b.length < hl + len) return;
+      const payload = b.slice(hl, hl + len);
+      if (masked) {
+        const k0 = b[hl - 4], k1 = b[hl - 3], k2 = b[hl - 2], k3 = b[hl - 1];
+        const key = [k0, k1, k2, k3];
+        for (let i = 0; i < payload.length; i++) payload[i] ^= key[i & 3];
+      }
+      const end = buf.pos(hl + len - 1);
+      buf.consume(hl + len);
+      if (masked !== (dir === 'c2s') && !st.maskWarned) {
+        st.maskWarned = true;
+        this.session.warn(dir === 'c2s' ? 'c2s: client frames are not masked (RFC 6455 §5.1)' : 's2c: server frames are masked (RFC 6455 §5.1)', start);
+      }
+      if (rsv23) this.session.warn(`${dir}: frame with RSV2/RSV3 set (no extension negotiated for them)`, start);
+      this.onFrame(dir, { fin, rsv1, opcode, payload, start, end, wire: hl + len });
+    }
+  }
+
+  private onFrame(dir: Dir, f: { fin: boolean; rsv1: boolean; opcode: number; payload: Uint8Array; start: Position; end: Position; wire: number }): void {
+    const st = this.st[dir];
+    const limits = this.session.env.limits;
+    if (f.opcode >= 8) {
+      if (!f.fin || f.payload.length > 125) this.session.warn(`${dir}: control frame fragmented or longer than 125 bytes (RFC 6455 §5.5)`, f.start);
+      return this.onControl(dir, f.opcode, f.payload, f.start, f.end, f.wire);
+    }
+    if (st.closed) this.session.warn(`${dir}: data frame after a close frame`, f.start);
+    if (f.opcode !== 0) {
+      if (st.msg) {
+        this.emitMessage(dir, st.msg, undefined, 'incomplete', 'a new message started before this one was finished');
+        st.msg = undefined;
+      }
+      st.msg = { opcode: f.opcode, compressed: f.rsv1, parts: [], size: 0, fragments: 0, start: f.start, frames: [], wire: 0 };
+    } else if (!st.msg) {
+      this.session.warn(`${dir}: continuation frame without a message to continue`, f.start);
+      return;
+    } else if (f.rsv1) this.session.warn(`${dir}: RSV1 set on a continuation frame (RFC 7692 §6.1)`, f.start);
+    const m = st.msg!;
+    m.parts.push(f.payload);
+    m.size += f.payload.length;
+    m.fragments++;
+    m.wire += f.wire;
+    addFrame(m.frames, f.start.frame);
+    addFrame(m.frames, f.end.frame);
+    if (m.size > limits.maxBufferedBytes) return this.stop(dir, `fragmented message larger than ${limits.maxBufferedBytes} bytes`, f.start);
+    if (f.fin) {
+      st.msg = undefined;
+      this.emitMessage(dir, m, f.end, 'complete');
+    }
+  }
+
+  private inflate(dir: Dir, raw: Uint8Array, warnings: string[]): Uint8Array | undefined {
+    const st = this.st[dir];
+    const env = this.session.env;
+    if (!this.deflate) warnings.push('compressed (RSV1) message without negotiated permessage-deflate; inflating anyway');
+    const noCtx = dir === 'c2s' ? this.deflate?.clientNoContextTakeover : this.deflate?.serverNoContextTakeover;
+    if (st.inflateBroken && !noCtx) {
+      warnings.push('not decompressed: an earlier message of this direction failed to inflate (shared context)');
+      return undefined;
+    }
+    st.inflate ??= env.compression.createInflateRaw();
+    if (noCtx) st.inflate.reset();
+    const input = concatBytes([raw, DEFLATE_TAIL]);
+    try {
+      let out = st.inflate.push(input, env.limits.maxDecompressedBytes);
+      if (out.length === 0 && raw.length > 2) {
+        // The previous message ended the deflate stream (BFINAL); this one starts a new one.
+        st.inflate.reset();
+        out = st.inflate.push(input, env.limits.maxDecompressedBytes);
+      }
+      return out;
+    } catch (e) {
+      st.inflateBroken = true;
+      st.inflate.reset();
+      warnings.push(e instanceof DecompressLimitError ? `decompression stopped: ${e.message}` : `inflate failed: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private emitMessage(dir: Dir, m: OpenMessage, end: Position | undefined, state: Call['state'], why?: string): void {
+    const s = this.session;
+    const st = this.st[dir];
+    const warnings: string[] = [];
+    if (why) warnings.push(why);
+    const raw = m.parts.length === 1 ? m.parts[0] : concatBytes(m.parts);
+    m.parts = [];
+    let data: Uint8Array | undefined = raw;
+    if (m.compressed && state === 'complete') data = this.inflate(dir, raw, warnings);
+    else if (m.compressed) data = undefined;
+    const label = OPCODES[m.opcode];
+    const body = data ? payloadBody(data, s.env.limits) : { size: raw.length, kind: 'binary' as const };
+    if (data && m.opcode === 1 && utf8Strict(data) === undefined) warnings.push('text message is not valid UTF-8 (RFC 6455 §8.1)');
+
+    // JSON-RPC 2.0 over WebSocket: pair requests and responses by id.
+    let rpc: Record<string, unknown> | undefined;
+    if (body.kind === 'json' && body.value && typeof body.value === 'object' && !Array.isArray(body.value) && (body.value as Record<string, unknown>).jsonrpc === '2.0') {
+      rpc = body.value as Record<string, unknown>;
+    }
+    const index = st.index++;
+    const part = { body, wireBytes: m.wire, ...(rpc ? { value: rpc.params ?? rpc.result ?? rpc.error } : {}) };
+    const message = { dir, index, tsUs: (end ?? m.start).tsUs, size: data?.length ?? raw.length, frame: end?.frame, label, ...(m.compressed ? { compressed: true } : {}) };
+
+    if (rpc && state === 'complete' && rpc.id !== undefined && typeof rpc.method !== 'string' && ('result' in rpc || 'error' in rpc)) {
+      const key = `${OTHER[dir]}|${JSON.stringify(rpc.id)}`;
+      const req = this.rpc.get(key);
+      if (req) {
+        this.rpc.delete(key);
+        req.response = part;
+        req.timing.responseStartUs = m.start.tsUs;
+        req.timing.endUs = end!.tsUs;
+        for (const f of m.frames) addFrame(req.frames, f);
+        req.messages!.push(message);
+        const err = rpc.error as { code?: unknown; message?: unknown } | undefined;
+        req.status = err && typeof err === 'object' ? { code: typeof err.code === 'number' ? err.code : String(err.code), text: String(err.message ?? ''), ok: false } : { code: 0, text: 'result', ok: true };
+        if (err) req.fields['jsonrpc.error_code'] = typeof err.code === 'number' ? err.code : String(err.code);
+        req.state = 'complete';
+        req.warnings.push(...warnings);
+        s.emit(req);
+        return;
+      }
+    }
+
+    const call = s.newCall('websocket', m.start);
+    call.kind = 'oneway';
+    call.method = label;
+    if (this.uri) call.target = this.uri;
+    call.state = state;
+    call.warnings.push(...warnings);
+    call.frames = [];
+    for (const f of m.frames) addFrame(call.frames, f);
+    call.fields['websocket.dir'] = dir;
+    call.fields['websocket.opcode'] = m.opcode;
+    call.fields['websocket.payload_size'] = raw.length;
+    if (m.compressed) call.fields['websocket.compressed'] = true;
+    if (m.fragments > 1) call.fields['websocket.fragments'] = m.fragments;
+    call.messages = [message];
+    if (dir === 'c2s') {
+      call.request = part;
+      if (end) call.timing.requestEndUs = end.tsUs;
+    } else {
+      call.response = part;
+      call.timing.responseStartUs = m.start.tsUs;
+      if (end) call.timing.endUs = end.tsUs;
+    }
+    if (rpc && typeof rpc.method === 'string') {
+      call.method = rpc.method;
+      call.fields['jsonrpc.method'] = rpc.method;
+      if (rpc.id !== undefined && rpc.id !== null && state === 'complete') {
+        call.kind = 'unary';
+        call.state = 'pending';
+        call.fields['jsonrpc.id'] = typeof rpc.id === 'number' ? rpc.id : String(rpc.id);
+        const key = `${dir}|${JSON.stringify(rpc.id)}`;
+        if (!this.rpc.has(key) && this.rpc.size < MAX_PENDING_RPC) {
+          // A server-initiated request keeps its payload on the response side; move it to the request side.
+          if (dir === 's2c') {
+            call.request = call.response;
+            call.response = undefined;
+            call.timing.requestEndUs = call.timing.endUs;
+            call.timing.responseStartUs = call.timing.endUs = undefined;
+          }
+          this.rpc.set(key, call);
+          return;
+        }
+      }
+    }
+    s.emit(call);
+  }
+
+  private onControl(dir: Dir, opcode: number, payload: Uint8Array, start: Position, end: Position, wire: number): void {
+    const s = this.session;
+    if (opcode === 9) {
+      const call = s.newCall('websocket', start);
+      call.kind = 'event';
+      call.method = 'ping';
+      if (this.uri) call.target = this.uri;
+      call.fields['websocket.dir'] = dir;
+      call.fields['websocket.opcode'] = 9;
+      call.request = { body: payloadBody(payload, s.env.limits), wireBytes: wire };
+      call.timing.requestEndUs = end.tsUs;
+      addFrame(call.frames, end.frame);
+      const q = this.pings[dir];
+      q.push(call);
+      if (q.length > 1000) {
+        const old = q.shift()!;
+        old.state = 'incomplete';
+        old.warnings.push('no pong seen');
+        s.emit(old);
+      }
+      return;
+    }
+    if (opcode === 10) {
+      const ping = this.pings[OTHER[dir]].shift();
+      const call = ping ?? s.newCall('websocket', start);
+      if (!ping) {
+        call.kind = 'event';
+        call.method = 'pong';
+        if (this.uri) call.target = this.uri;
+        call.fields['websocket.dir'] = dir;
+        call.fields['websocket.opcode'] = 10;
+        call.fields['websocket.unsolicited'] = true;
+      }
+      call.response = { body: payloadBody(payload, s.env.limits), wireBytes: wire };
+      call.timing.responseStartUs = start.tsUs;
+      call.timing.endUs = end.tsUs;
+      addFrame(call.frames, start.frame);
+      addFrame(call.frames, end.frame);
+      call.state = 'complete';
+      s.emit(call);
+      return;
+    }
+    // Close: 2-byte code + UTF-8 reason (RFC 6455 §5.5.1, §7.4).
+    const st = this.st[dir];
+    st.closed = true;
+    const code = payload.length >= 2 ? be16(payload, 0) : undefined;
+    const reason = payload.length > 2 ? (utf8Strict(payload.subarray(2)) ?? '') : '';
+    const value = { code: code ?? 1005, name: CLOSE_CODES[code ?? 1005] ?? (code !== undefined && code >= 4000 ? 'Private Use' : 'Unknown'), ...(reason ? { reason } : {}) };
+    const part = { value, wireBytes: wire };
+    if (this.closeCall && this.closeCall.from !== dir && !this.closeCall.call.response) {
+      const c = this.closeCall.call;
+      c.response = part;
+      c.timing.responseStartUs = start.tsUs;
+      c.timing.endUs = end.tsUs;
+      addFrame(c.frames, start.frame);
+      addFrame(c.frames, end.frame);
+      c.state = 'complete';
+      s.emit(c);
+      return;
+    }
+    const call = s.newCall('websocket', start);
+    call.kind = 'event';
+    call.method = 'close';
+    if (this.uri) call.target = this.uri;
+    call.fields['websocket.dir'] = dir;
+    call.fields['websocket.opcode'] = 8;
+    call.fields['websocket.close_code'] = value.code;
+    if (reason) call.fields['websocket.close_reason'] = reason;
+    if (payload.length === 1) call.warnings.push('close frame with a 1-byte payload (RFC 6455 §5.5.1)');
+    call.status = { code: value.code, text: reason ? `${value.name}: ${reason}` : value.name, ok: value.code === 1000 || value.code === 1001 || value.code === 1005 };
+    call.request = part;
+    call.timing.requestEndUs = end.tsUs;
+    addFrame(call.frames, end.frame);
+    this.closeCall = { call, from: dir };
+    call.state = 'pending';
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    if (this.st[dir].dead) return;
+    this.stop(dir, `${length} bytes missing from the capture`, at);
+  }
+
+  end(): void {}
+
+  close(at: Position): void {
+    const s = this.session;
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      const st = this.st[dir];
+      if (st.msg) this.emitMessage(dir, st.msg, undefined, 'incomplete', 'connection ended inside a fragmented message');
+      st.msg = undefined;
+      if (!st.dead && st.buf.length > 0) s.warn(`${dir}: ${st.buf.length} bytes of an unfinished frame at the end`, at);
+      st.buf.clear();
+      for (const p of this.pings[dir].splice(0)) {
+        p.state = 'incomplete';
+        p.warnings.push('no pong seen');
+        s.emit(p);
+      }
+    }
+    if (this.closeCall && this.closeCall.call.state === 'pending') {
+      const c = this.closeCall.call;
+      c.state = 'complete';
+      c.warnings.push('the peer did not answer the close frame');
+      s.emit(c);
+    }
+    for (const c of this.rpc.values()) {
+      c.state = 'incomplete';
+      c.warnings.push('no JSON-RPC response with this id');
+      s.emit(c);
+    }
+    this.rpc.clear();
+  }
+}
 
 export const spec: DecoderSpec = {
   id: 'websocket',
   name: 'WebSocket',
   transport: 'tcp',
   handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  create: (session, init) => new WebSocketDecoder(session, init as HttpUpgradeInit | undefined),
 };
