@@ -1,12 +1,681 @@
 /**
- * AMQP 0-9-1 — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * AMQP 0-9-1 (amqp0-9-1.pdf + amqp0-9-1.xml, with the RabbitMQ errata and extensions).
+ *
+ * Reached on port 5672 or by probe on the protocol header `AMQP\x00\x00\x09\x01` (other
+ * `AMQP` headers — 0-8, 0-9, 1.0 — are recognised and reported, not decoded).
+ *
+ * §4.2.3 frames (type, channel, size, payload, 0xCE) are reassembled per direction; method
+ * frames are decoded with named arguments (methods.ts), content headers with every basic
+ * property, body frames are joined into messages (bounded preview). Calls:
+ *  - a synchronous method and its -Ok reply (per channel, in order) → one 'unary' call;
+ *    methods with no-wait set → 'oneway'; channel.close / connection.close carry the reply code
+ *    as status, and fail the pending method they name;
+ *  - basic.publish + content → 'publish' (held until its confirm in confirm mode);
+ *  - basic.deliver / basic.get-ok + content → 'deliver' (held until the consumer's ack / nack /
+ *    reject when the consumer acknowledges), basic.return → 'event' with the reply code;
+ *  - heartbeats and other chatter (blocked, unblocked, recover-async) → 'event'.
+ * Publishes and deliveries set `msg.key` (calls/key.ts) so the flow correlator joins them.
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { Call, Dir, HeaderList } from '../core/model';
+import { be16, be32, latin1Text } from '../core/bytes';
+import { DirStream, addFrames } from '../calls/stream';
+import { PayloadBuffer, payloadBody } from '../calls/payload';
+import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
+import { Reader, bigToJson } from './wire';
+
+const FRAME_METHOD = 1;
+const FRAME_HEADER = 2;
+const FRAME_BODY = 3;
+const FRAME_HEARTBEAT = 8;
+const FRAME_END = 0xce;
+/** RabbitMQ's frame_max upper bound is far below this; larger sizes are lies. */
+const MAX_FRAME = 16 << 20;
+const MAX_HELD = 10000;
+
+interface Pending {
+  call: Call;
+  method: string;
+  dir: Dir;
+  classId: number;
+  methodId: number;
+}
+
+interface Content {
+  call: Call;
+  method: string;
+  args: Record<string, unknown>;
+  bodySize: number;
+  buf?: PayloadBuffer;
+  props?: Record<string, unknown>;
+  headerSeen: boolean;
+  noAck?: boolean;
+}
+
+interface ChannelState {
+  pending: Pending[];
+  content: { c2s?: Content; s2c?: Content };
+  confirm: boolean;
+  publishSeq: number;
+  unconfirmed: Map<number, Call>;
+  unacked: Map<bigint, Call>;
+  noAckConsumers: Set<string>;
+  getNoAck: boolean[];
+}
+
+function newChannel(): ChannelState {
+  return { pending: [], content: {}, confirm: false, publishSeq: 0, unconfirmed: new Map(), unacked: new Map(), noAckConsumers: new Set(), getNoAck: [] };
+}
+
+export function probeAmqp(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
+  const sig = [0x41, 0x4d, 0x51, 0x50];
+  for (let i = 0; i < Math.min(4, head.length); i++) if (head[i] !== sig[i]) return 'reject';
+  if (head.length < 8) return 'need-more';
+  return head[4] <= 3 && head[5] <= 1 && head[6] <= 10 ? 'accept' : 'reject';
+}
+
+class AmqpDecoder implements StreamDecoder {
+  private s: { c2s: DirStream; s2c: DirStream } = { c2s: new DirStream(), s2c: new DirStream() };
+  private started: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
+  private lost: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
+  private dead = false;
+  private channels = new Map<number, ChannelState>();
+  private held = 0;
+
+  constructor(private readonly session: DecoderSession) {}
+
+  private ch(n: number): ChannelState {
+    let c = this.channels.get(n);
+    if (!c) {
+      c = newChannel();
+      if (this.channels.size < 65536) this.channels.set(n, c);
+    }
+    return c;
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.dead) return;
+    const st = this.s[dir];
+    st.push(bytes, at);
+    try {
+      this.parse(dir);
+    } catch (e) {
+      this.session.warn(`amqp: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    const st = this.s[dir];
+    st.reset();
+    this.started[dir] = true;
+    this.lost[dir] = true;
+    this.session.warn(`amqp: ${length} bytes missing (${dir}); resynchronising on the next frame`, at);
+    for (const c of this.channels.values()) {
+      const open = c.content[dir];
+      if (open) {
+        open.call.warnings.push('message cut by missing bytes');
+        this.finishContent(c, dir, open, undefined, 'incomplete');
+        c.content[dir] = undefined;
+      }
+    }
+  }
+
+  end(_dir: Dir, _at: Position): void {}
+
+  close(at: Position): void {
+    for (const [chan, c] of this.channels) {
+      for (const p of c.pending) {
+        p.call.state = 'incomplete';
+        p.call.warnings.push(`no reply to ${p.method} before the end of the capture`);
+        this.session.emit(p.call);
+      }
+      c.pending = [];
+      for (const dir of ['c2s', 's2c'] as Dir[]) {
+        const open = c.content[dir];
+        if (open) {
+          open.call.warnings.push('message not complete at the end of the capture');
+          this.finishContent(c, dir, open, undefined, 'incomplete');
+          c.content[dir] = undefined;
+        }
+      }
+      for (const call of c.unconfirmed.values()) {
+        call.warnings.push('no publisher confirm seen');
+        this.session.emit(call);
+      }
+      c.unconfirmed.clear();
+      for (const call of c.unacked.values()) {
+        call.fields['amqp.ack'] = 'none';
+        this.session.emit(call);
+      }
+      c.unacked.clear();
+      void chan;
+    }
+    this.held = 0;
+    void at;
+  }
+
+  private parse(dir: Dir): void {
+    const st = this.s[dir];
+    const q = st.q;
+    for (;;) {
+      if (!this.started[dir]) {
+        if (q.length < 1) return;
+        if (q.at(0) === 0x41) {
+          if (q.length < 8) return;
+          const h = q.peek(8);
+          if (latin1Text(h.subarray(0, 4)) === 'AMQP') {
+            this.protocolHeader(dir, h, st);
+            st.consume(8);
+            this.started[dir] = true;
+            continue;
+          }
+        }
+        this.started[dir] = true;
+      }
+      if (this.lost[dir]) {
+        if (!this.resync(st)) return;
+        this.lost[dir] = false;
+      }
+      if (q.length < 7) return;
+      const hdr = q.peek(7);
+      const type = hdr[0];
+      const channel = be16(hdr, 1);
+      const size = be32(hdr, 3);
+      if (size > MAX_FRAME || size + 8 > this.session.env.limits.maxBufferedBytes || (type !== FRAME_METHOD && type !== FRAME_HEADER && type !== FRAME_BODY && type !== FRAME_HEARTBEAT && type !== 4)) {
+        this.session.warn(`amqp: implausible frame (type ${type}, size ${size}) in ${dir}; resynchronising`, st.pos(0));
+        st.consume(1);
+        this.lost[dir] = true;
+        continue;
+      }
+      if (q.length < size + 8) return;
+      const frame = q.peek(size + 8);
+      const start = st.pos(0);
+      const end = st.pos(size + 7);
+      const frames = st.frames(0, size + 8);
+      if (frame[size + 7] !== FRAME_END) {
+        this.session.warn(`amqp: frame end is 0x${frame[size + 7].toString(16)} not 0xce (${dir}, channel ${channel}); resynchronising`, end);
+        st.consume(1);
+        this.lost[dir] = true;
+        continue;
+      }
+      const payload = frame.subarray(7, 7 + size);
+      this.frame(dir, type, channel, payload, start, end, frames, size + 8);
+      st.consume(size + 8);
+    }
+  }
+
+  /** After a gap or a bad frame: find the next offset that looks like a whole frame. */
+  private resync(st: DirStream): boolean {
+    const q = st.q;
+    for (;;) {
+      if (q.length < 8) return false;
+      const t = q.at(0);
+      if (t === FRAME_METHOD || t === FRAME_HEADER || t === FRAME_BODY || t === FRAME_HEARTBEAT) {
+        const hdr = q.peek(7);
+        const size = be32(hdr, 3);
+        if (size <= Math.min(MAX_FRAME, 1 << 20) && (t !== FRAME_HEARTBEAT || size === 0)) {
+          if (q.length < size + 8) {
+            if (q.length > (1 << 20) + 8) {
+              st.consume(1);
+              continue;
+            }
+            return false;
+          }
+          if (q.at(size + 7) === FRAME_END && (t !== FRAME_METHOD || size >= 4)) return true;
+        }
+      }
+      st.consume(1);
+    }
+  }
+
+  private protocolHeader(dir: Dir, h: Uint8Array, st: DirStream): void {
+    const ver = `${h[4]}-${h[5]}-${h[6]}-${h[7]}`;
+    const known = h[4] === 0 && h[5] === 0 && h[6] === 9 && h[7] === 1;
+    if (known && dir === 'c2s') return;
+    const call = this.session.newCall('amqp', st.pos(0));
+    call.kind = 'event';
+    call.method = 'protocol-header';
+    call.state = 'complete';
+    call.target = h[4] === 0 && h[5] === 1 ? 'AMQP 1.0' : h[4] === 3 ? 'AMQP 1.0 (SASL)' : `AMQP ${h[5]}-${h[6]}${h[7] ? `-${h[7]}` : ''}`;
+    call.timing.endUs = st.pos(7).tsUs;
+    call.frames = st.frames(0, 8);
+    call.fields['amqp.protocol_header'] = ver;
+    call.request = { value: { header: ver, dir }, wireBytes: 8 };
+    if (dir === 's2c') {
+      call.status = { code: 'version-mismatch', text: `server answered with protocol header ${call.target}`, ok: false };
+      call.warnings.push('the server rejected the client protocol version');
+    } else if (!known) call.warnings.push(`protocol ${call.target} is not decoded`);
+    this.session.emit(call);
+  }
+
+  private frame(dir: Dir, type: number, channel: number, payload: Uint8Array, start: Position, end: Position, frames: number[], wire: number): void {
+    if (type === FRAME_HEARTBEAT || type === 4) {
+      const call = this.session.newCall('amqp', start);
+      call.kind = 'event';
+      call.method = 'heartbeat';
+      call.state = 'complete';
+      call.timing.endUs = end.tsUs;
+      call.frames = frames.slice(0, 64);
+      call.fields['amqp.method'] = 'heartbeat';
+      call.fields['amqp.direction'] = dir;
+      call.request = { wireBytes: wire };
+      if (channel !== 0) call.warnings.push(`heartbeat on channel ${channel} (must be 0)`);
+      this.session.emit(call);
+      return;
+    }
+    const c = this.ch(channel);
+    if (type === FRAME_METHOD) return this.methodFrame(dir, channel, c, payload, start, end, frames, wire);
+    const open = c.content[dir];
+    if (!open) {
+      this.session.warn(`amqp: ${type === FRAME_HEADER ? 'content header' : 'body'} frame without a content method on channel ${channel} (${dir})`, start);
+      return;
+    }
+    addFrames(open.call.frames, frames);
+    if (open.call.request) open.call.request.wireBytes = (open.call.request.wireBytes ?? 0) + wire;
+    if (type === FRAME_HEADER) {
+      if (open.headerSeen) open.call.warnings.push('second content header');
+      this.contentHeader(open, payload);
+      open.headerSeen = true;
+      if (open.bodySize === 0) {
+        this.finishContent(c, dir, open, end, 'complete');
+        c.content[dir] = undefined;
+      }
+      return;
+    }
+    if (!open.headerSeen) {
+      open.call.warnings.push('body frame before the content header');
+      return;
+    }
+    open.buf!.add(payload);
+    if (open.buf!.size >= open.bodySize) {
+      if (open.buf!.size > open.bodySize) open.call.warnings.push(`body is ${open.buf!.size} bytes, header said ${open.bodySize}`);
+      this.finishContent(c, dir, open, end, 'complete');
+      c.content[dir] = undefined;
+    }
+  }
+
+  private contentHeader(open: Content, p: Uint8Array): void {
+    const lim = this.session.env.limits;
+    const r = new Reader(p, 0, p.length, lim.maxDepth, lim.maxHeaderBytes);
+    const classId = r.short();
+    r.short(); // weight
+    const size = r.longlongBig();
+    const flags: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const f = r.short();
+      flags.push(f);
+      if (!(f & 1) || r.error) break;
+    }
+    const props: Record<string, unknown> = {};
+    if (classId === 60) {
+      for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
+        const word = flags[Math.floor(i / 15)] ?? 0;
+        if (!(word & (1 << (15 - (i % 15))))) continue;
+        const [name, t] = BASIC_PROPERTIES[i];
+        props[name] = r.arg(t);
+      }
+    } else open.call.warnings.push(`content header for class ${className(classId)} (expected basic)`);
+    if (r.error) open.call.warnings.push(`content header: ${r.error}`);
+    open.props = props;
+    open.bodySize = size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size);
+    open.buf = new PayloadBuffer(lim.maxBodyBytes);
+    open.call.fields['amqp.body_size'] = open.bodySize;
+  }
+
+  private methodFrame(dir: Dir, channel: number, c: ChannelState, p: Uint8Array, start: Position, end: Position, frames: number[], wire: number): void {
+    if (p.length < 4) {
+      this.session.warn(`amqp: method frame of ${p.length} bytes on channel ${channel}`, start);
+      return;
+    }
+    const classId = be16(p, 0);
+    const methodId = be16(p, 2);
+    const def = methodDef(classId, methodId);
+    const lim = this.session.env.limits;
+    const name = def?.name ?? `${className(classId)}.method-${methodId}`;
+    const args: Record<string, unknown> = {};
+    const warnings: string[] = [];
+    if (def) {
+      const r = new Reader(p, 4, p.length, lim.maxDepth, lim.maxHeaderBytes);
+      for (const [n, t] of def.args) {
+        const v = r.arg(t);
+        if (!n.startsWith('reserved')) args[n] = v;
+      }
+      if (r.error) warnings.push(`${name}: ${r.error}`);
+    } else warnings.push(`unknown method ${classId}/${methodId}`);
+
+    if (c.content[dir]) {
+      const open = c.content[dir]!;
+      open.call.warnings.push(`message interrupted by ${name}`);
+      this.finishContent(c, dir, open, start, 'incomplete');
+      c.content[dir] = undefined;
+    }
+
+    const mk = () => {
+      const call = this.session.newCall('amqp', start);
+      call.method = name;
+      call.frames = frames.slice(0, 64);
+      call.fields['amqp.method'] = name;
+      call.fields['amqp.channel'] = channel;
+      call.warnings.push(...warnings);
+      setArgFields(call, args);
+      return call;
+    };
+
+    if (def?.content) {
+      const call = mk();
+      call.request = { value: args, wireBytes: wire };
+      call.timing.requestEndUs = end.tsUs;
+      c.content[dir] = { call, method: name, args, bodySize: 0, headerSeen: false };
+      if (name === 'basic.publish') {
+        call.kind = 'publish';
+        if (c.confirm) {
+          c.publishSeq++;
+          call.fields['amqp.publish_seq'] = c.publishSeq;
+        }
+      } else if (name === 'basic.return') {
+        call.kind = 'event';
+        const code = Number(args['reply-code']);
+        call.status = { code, text: String(args['reply-text'] ?? REPLY_CODES[code] ?? ''), ok: code === 200 };
+      } else call.kind = 'deliver';
+      if (name === 'basic.get-ok') {
+        c.content[dir]!.noAck = c.getNoAck[0] ?? false;
+        this.answer(dir, c, name, args, start, end, frames, wire);
+      }
+      return;
+    }
+
+    // Acknowledgements: publisher confirms (broker → client) and consumer acks (client → broker).
+    if (name === 'basic.ack' || name === 'basic.nack' || name === 'basic.reject') {
+      const tag = toBig(args['delivery-tag']);
+      const multiple = args['multiple'] === true;
+      let matched = false;
+      if (dir === 's2c' && c.confirm && name !== 'basic.reject') {
+        for (const [seq, call] of [...c.unconfirmed]) {
+          if (BigInt(seq) === tag || (multiple && BigInt(seq) <= tag)) {
+            c.unconfirmed.delete(seq);
+            this.held--;
+            call.response = { value: { method: name, 'delivery-tag': bigToJson(tag), multiple } };
+            call.timing.responseStartUs = start.tsUs;
+            call.timing.endUs = end.tsUs;
+            addFrames(call.frames, frames);
+            call.fields['amqp.confirm'] = name === 'basic.ack' ? 'ack' : 'nack';
+            if (name === 'basic.nack') call.status = { code: 'nack', text: 'the broker rejected the message (basic.nack)', ok: false };
+            else if (!call.status) call.status = { code: 'ack', text: 'confirmed', ok: true };
+            call.state = 'complete';
+            this.session.emit(call);
+            matched = true;
+          }
+        }
+      } else if (dir === 'c2s') {
+        for (const [dt, call] of [...c.unacked]) {
+          if (dt === tag || (multiple && dt <= tag) || (multiple && tag === 0n)) {
+            c.unacked.delete(dt);
+            this.held--;
+            call.response = { value: { method: name, ...args } };
+            call.timing.responseStartUs = start.tsUs;
+            call.timing.endUs = end.tsUs;
+            addFrames(call.frames, frames);
+            call.fields['amqp.ack'] = name.slice(6);
+            if (name !== 'basic.ack') call.status = { code: name.slice(6), text: args['requeue'] ? 'requeued' : 'not requeued', ok: false };
+            this.session.emit(call);
+            matched = true;
+          }
+        }
+      }
+      if (matched) return;
+      const call = mk();
+      call.kind = 'event';
+      call.state = 'complete';
+      call.request = { value: args, wireBytes: wire };
+      call.timing.endUs = end.tsUs;
+      this.session.emit(call);
+      return;
+    }
+
+    if (name === 'confirm.select' && dir === 'c2s') c.confirm = true;
+    if (name === 'basic.consume' && args['no-ack'] === true && typeof args['consumer-tag'] === 'string' && args['consumer-tag']) c.noAckConsumers.add(args['consumer-tag'] as string);
+    if (name === 'basic.get') c.getNoAck.push(args['no-ack'] === true);
+
+    // Replies to a pending synchronous method.
+    if (REQUEST_OF.has(name)) {
+      if (this.answer(dir, c, name, args, start, end, frames, wire)) {
+        if (name === 'basic.consume-ok') this.consumeOk(c, args);
+        return;
+      }
+      const call = mk();
+      call.kind = 'event';
+      call.state = 'complete';
+      call.response = { value: args, wireBytes: wire };
+      call.timing.endUs = end.tsUs;
+      call.warnings.push(`${name} without its request in the capture`);
+      this.session.emit(call);
+      return;
+    }
+
+    const call = mk();
+    call.request = { value: args, wireBytes: wire };
+    call.timing.requestEndUs = end.tsUs;
+    if (def?.replies) {
+      if (name === 'channel.close' || name === 'connection.close') {
+        const code = Number(args['reply-code']);
+        const txt = String(args['reply-text'] ?? '');
+        call.status = { code, text: txt || REPLY_CODES[code], ok: code === 200 };
+        call.fields['amqp.reply_code'] = code;
+        if (code !== 200) this.failPending(name === 'connection.close' ? undefined : c, args, code, txt, start);
+      }
+      if (args['no-wait'] === true) {
+        call.kind = 'oneway';
+        call.state = 'complete';
+        call.timing.endUs = end.tsUs;
+        this.session.emit(call);
+        return;
+      }
+      call.kind = 'unary';
+      if (c.pending.length >= 1000) {
+        const old = c.pending.shift()!;
+        old.call.state = 'incomplete';
+        old.call.warnings.push('too many unanswered methods on this channel');
+        this.session.emit(old.call);
+      }
+      c.pending.push({ call, method: name, dir, classId: be16(p, 0), methodId: be16(p, 2) });
+      return;
+    }
+    call.kind = 'event';
+    call.state = 'complete';
+    call.timing.endUs = end.tsUs;
+    if (name === 'connection.blocked') call.status = { code: 'blocked', text: String(args['reason'] ?? ''), ok: false };
+    this.session.emit(call);
+  }
+
+  private consumeOk(c: ChannelState, args: Record<string, unknown>): void {
+    void c;
+    void args;
+  }
+
+  /** Pair a reply with the oldest pending request (from the other side) it answers. */
+  private answer(dir: Dir, c: ChannelState, name: string, args: Record<string, unknown>, start: Position, end: Position, frames: number[], wire: number): boolean {
+    const reqs = REQUEST_OF.get(name) ?? [];
+    const i = c.pending.findIndex((p) => p.dir !== dir && reqs.includes(p.method));
+    if (i < 0) return false;
+    const p = c.pending.splice(i, 1)[0];
+    const call = p.call;
+    call.response = { value: args, wireBytes: wire };
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
+    addFrames(call.frames, frames);
+    call.state = 'complete';
+    if (!call.status) call.status = { code: 200, text: name, ok: true };
+    call.fields['amqp.reply_method'] = name;
+    setArgFields(call, args);
+    if (name === 'basic.consume-ok' && p.call.request?.value && (p.call.request.value as Record<string, unknown>)['no-ack'] === true) {
+      const tag = args['consumer-tag'];
+      if (typeof tag === 'string') c.noAckConsumers.add(tag);
+    }
+    if (name === 'basic.get-empty') call.status = { code: 200, text: 'get-empty', ok: true };
+    if (name === 'basic.get-ok' || name === 'basic.get-empty') c.getNoAck.shift();
+    this.session.emit(call);
+    return true;
+  }
+
+  /** channel.close / connection.close with an error: the method it names failed. */
+  private failPending(c: ChannelState | undefined, args: Record<string, unknown>, code: number, text: string, at: Position): void {
+    const chans = c ? [c] : [...this.channels.values()];
+    for (const ch of chans) {
+      const keep: Pending[] = [];
+      for (const p of ch.pending) {
+        if (p.method.endsWith('.close')) {
+          keep.push(p);
+          continue;
+        }
+        const named = p.classId === args['class-id'] && p.methodId === args['method-id'];
+        p.call.status = { code, text: text || REPLY_CODES[code], ok: false };
+        p.call.fields['amqp.reply_code'] = code;
+        p.call.state = named ? 'complete' : 'aborted';
+        p.call.timing.endUs = at.tsUs;
+        if (!named) p.call.warnings.push(`channel closed before the reply`);
+        this.session.emit(p.call);
+      }
+      ch.pending = keep;
+    }
+  }
+
+  private finishContent(c: ChannelState, dir: Dir, open: Content, end: Position | undefined, state: 'complete' | 'incomplete'): void {
+    const call = open.call;
+    const lim = this.session.env.limits;
+    const props = open.props ?? {};
+    const buf = open.buf ?? new PayloadBuffer(0);
+    const exchange = String(open.args['exchange'] ?? '');
+    const rk = String(open.args['routing-key'] ?? '');
+    const dest = exchange ? `${exchange}/${rk}` : rk;
+    call.target = dest;
+    call.state = state;
+    if (end) call.timing.endUs = end.tsUs;
+    const ct = typeof props['content-type'] === 'string' ? (props['content-type'] as string) : undefined;
+    const ce = typeof props['content-encoding'] === 'string' ? (props['content-encoding'] as string) : undefined;
+    const body = payloadBody(buf.bytes(), Math.max(buf.size, state === 'complete' ? 0 : open.bodySize), lim, ct, ce);
+    const headers: HeaderList = [];
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'headers' && v && typeof v === 'object') {
+        for (const [hk, hv] of Object.entries(v as Record<string, unknown>)) headers.push([hk, typeof hv === 'string' ? hv : JSON.stringify(hv)]);
+      } else headers.push([k, String(v)]);
+    }
+    call.request = { ...call.request, headers, body, value: { ...open.args, properties: props } };
+    if (state === 'complete') {
+      call.fields['msg.key'] = buf.key('amqp', dest);
+    }
+    call.fields['msg.destination'] = dest;
+    if (typeof props['reply-to'] === 'string' && props['reply-to']) call.fields['msg.reply_to'] = props['reply-to'] as string;
+    if (typeof props['correlation-id'] === 'string' && props['correlation-id']) call.fields['msg.correlation_id'] = props['correlation-id'] as string;
+    if (typeof props['message-id'] === 'string') call.fields['amqp.message_id'] = props['message-id'] as string;
+    if (ct) call.fields['amqp.content_type'] = ct;
+
+    if (open.method === 'basic.publish') {
+      if (c.confirm && state === 'complete' && typeof call.fields['amqp.publish_seq'] === 'number') {
+        c.unconfirmed.set(call.fields['amqp.publish_seq'] as number, call);
+        this.hold();
+        return;
+      }
+      if (state === 'complete') call.status = { code: 'sent', ok: true };
+      this.session.emit(call);
+      return;
+    }
+    if (open.method === 'basic.return') {
+      // Mark a still-held publish with the same message as returned.
+      for (const pub of c.unconfirmed.values()) {
+        if (pub.fields['msg.key'] === call.fields['msg.key'] && !pub.fields['amqp.reply_code']) {
+          pub.status = { ...call.status! };
+          pub.fields['amqp.reply_code'] = call.status!.code;
+          pub.warnings.push(`returned by the broker: ${call.status!.code} ${call.status!.text}`);
+          call.links = { requestId: pub.id };
+          break;
+        }
+      }
+      delete call.fields['msg.key'];
+      this.session.emit(call);
+      return;
+    }
+    // basic.deliver / basic.get-ok
+    const tag = toBig(open.args['delivery-tag']);
+    const ctag = String(open.args['consumer-tag'] ?? '');
+    const noAck = open.method === 'basic.get-ok' ? open.noAck === true : c.noAckConsumers.has(ctag);
+    call.status = { code: 'delivered', ok: true };
+    if (noAck || state !== 'complete' || dir !== 's2c') {
+      if (noAck) call.fields['amqp.ack'] = 'auto';
+      this.session.emit(call);
+      return;
+    }
+    const prev = c.unacked.get(tag);
+    if (prev) {
+      this.session.emit(prev);
+      this.held--;
+    }
+    c.unacked.set(tag, call);
+    this.hold();
+  }
+
+  /** Bound the calls held for confirms/acks: beyond the cap, release the oldest. */
+  private hold(): void {
+    this.held++;
+    if (this.held <= MAX_HELD) return;
+    for (const c of this.channels.values()) {
+      const first = c.unconfirmed.entries().next();
+      if (!first.done) {
+        c.unconfirmed.delete(first.value[0]);
+        first.value[1].warnings.push('released before its confirm (too many held)');
+        this.session.emit(first.value[1]);
+        this.held--;
+        return;
+      }
+      const d = c.unacked.entries().next();
+      if (!d.done) {
+        c.unacked.delete(d.value[0]);
+        this.session.emit(d.value[1]);
+        this.held--;
+        return;
+      }
+    }
+  }
+}
+
+function toBig(v: unknown): bigint {
+  try {
+    return typeof v === 'number' || typeof v === 'string' ? BigInt(v) : 0n;
+  } catch {
+    return 0n;
+  }
+}
+
+function setArgFields(call: Call, args: Record<string, unknown>): void {
+  const map: Array<[string, string]> = [
+    ['exchange', 'amqp.exchange'],
+    ['routing-key', 'amqp.routing_key'],
+    ['queue', 'amqp.queue'],
+    ['consumer-tag', 'amqp.consumer_tag'],
+    ['delivery-tag', 'amqp.delivery_tag'],
+    ['redelivered', 'amqp.redelivered'],
+    ['reply-code', 'amqp.reply_code'],
+    ['reply-text', 'amqp.reply_text'],
+    ['message-count', 'amqp.message_count'],
+    ['virtual-host', 'amqp.vhost'],
+    ['type', 'amqp.exchange_type'],
+  ];
+  for (const [a, f] of map) {
+    const v = args[a];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') call.fields[f] = v;
+  }
+  if (!call.target) {
+    const t = args['queue'] ?? args['exchange'] ?? args['destination'] ?? args['consumer-tag'] ?? args['virtual-host'];
+    if (typeof t === 'string' && t) call.target = t;
+  }
+}
 
 export const spec: DecoderSpec = {
   id: 'amqp',
   name: 'AMQP 0-9-1',
   transport: 'tcp',
-  handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  ports: [5672],
+  probeOrder: 20,
+  probe: (head) => probeAmqp(head),
+  create: (session) => new AmqpDecoder(session),
 };
