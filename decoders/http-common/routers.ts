@@ -8,6 +8,7 @@ import type { Call } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { xmlrpcRouter } from '../xmlrpc/index';
 import { jsonrpcRouter } from '../jsonrpc/index';
+import { grpcWebRouter } from '../grpc/web';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -22,4 +23,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, grpcWebRouter];

@@ -1,0 +1,270 @@
+/**
+ * One gRPC call (PROTOCOL-HTTP2.md) built from the HTTP/2 stream that carries it: request
+ * headers (path, timeout, encoding), length-prefixed messages each way, response headers and
+ * trailers (or Trailers-Only), RST_STREAM.
+ *
+ * Naming: `target` = `/pkg.Service/Method` (the :path), `method` = `pkg.Service/Method`
+ * (unambiguous, what gRPC calls the "full method name" without its leading slash);
+ * fields `grpc.service` = `pkg.Service`, `grpc.method` = `Method`.
+ *
+ * Messages: every message is a StreamMessage in `call.messages` (up to limits.maxMessagesPerCall;
+ * the rest are counted in a warning). A side that carried exactly one message and is not a
+ * streaming side (per the .proto when known) also gets it as `request.value` / `response.value`;
+ * that message's StreamMessage then omits `value` to avoid holding it twice.
+ */
+import type { DecoderSession, Position } from '../core/decoder';
+import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
+import { fromBase64 } from '../core/bytes';
+import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { decodeProtobuf, resolverFor } from '../protobuf/decode';
+import { rpcStatusTypes } from '../protobuf/rpc-status';
+import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
+import { grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
+
+export { isGrpcContentType };
+
+function hdr(headers: HeaderList | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+export interface GrpcFinishInfo {
+  rst?: { code: number; name: string; by: Dir };
+  wire?: { c2s: number; s2c: number };
+  requestTrailers?: HeaderList;
+  ended?: { c2s: boolean; s2c: boolean };
+}
+
+export class GrpcCallBuilder {
+  private defs: ProtoDefinitions | undefined;
+  private method?: ProtoMethodInfo;
+  private requestHeaderList?: HeaderList;
+  private responseHeaderList?: HeaderList;
+  private trailerList?: HeaderList;
+  private readers: Record<Dir, LengthPrefixedReader>;
+  private counts = { c2s: 0, s2c: 0 };
+  private payloadBytes = { c2s: 0, s2c: 0 };
+  private compressedSeen = { c2s: false, s2c: false };
+  private rawSeen = { c2s: false, s2c: false };
+  private dropped = 0;
+  private messages: StreamMessage[] = [];
+  private messageWarnings = 0;
+  /** gRPC-Web: a flag 0x80 frame carries the trailers. */
+  web = false;
+
+  constructor(
+    private readonly call: Call,
+    private readonly session: DecoderSession,
+  ) {
+    this.defs = protoDefinitionsOf(session.env.definitions);
+    const keep = session.env.limits.maxBodyBytes;
+    this.readers = { c2s: new LengthPrefixedReader(keep), s2c: new LengthPrefixedReader(keep) };
+    call.protocol = 'grpc';
+  }
+
+  requestHeaders(h: HeaderList): void {
+    this.requestHeaderList = h;
+    const call = this.call;
+    const f = call.fields;
+    const path = hdr(h, ':path');
+    if (path !== undefined) {
+      call.target = path;
+      const p = path.startsWith('/') ? path.slice(1) : path;
+      call.method = p;
+      const slash = p.lastIndexOf('/');
+      if (slash > 0) {
+        f['grpc.service'] = p.slice(0, slash);
+        f['grpc.method'] = p.slice(slash + 1);
+      } else f['grpc.method'] = p;
+      this.method = lookupMethod(this.defs, path);
+      if (this.method) {
+        call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
+      } else if (this.defs && this.defs.methods.size) {
+        call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
+      }
+    } else {
+      call.method = call.method || '?';
+    }
+    const ct = hdr(h, 'content-type');
+    if (ct) f['grpc.content_type'] = ct;
+    const enc = hdr(h, 'grpc-encoding');
+    if (enc) f['grpc.encoding'] = enc;
+    const acc = hdr(h, 'grpc-accept-encoding');
+    if (acc) f['grpc.accept_encoding'] = acc;
+    const ua = hdr(h, 'user-agent');
+    if (ua) f['grpc.user_agent'] = ua;
+    const authority = hdr(h, ':authority');
+    if (authority) f['http2.header.authority'] = authority;
+    const to = hdr(h, 'grpc-timeout');
+    if (to !== undefined) {
+      const us = parseGrpcTimeout(to);
+      if (us === undefined) call.warnings.push(`malformed grpc-timeout "${to}"`);
+      else {
+        f['grpc.timeout'] = us;
+        f['grpc.deadline'] = call.timing.startUs + us;
+      }
+    }
+  }
+
+  responseHeaders(h: HeaderList, endStream: boolean): void {
+    this.responseHeaderList = h;
+    const enc = hdr(h, 'grpc-encoding');
+    if (enc) this.call.fields['grpc.response_encoding'] = enc;
+    if (hdr(h, 'grpc-status') !== undefined) {
+      // Trailers-Only: the status rides in the only HEADERS frame.
+      this.trailerList = h;
+      this.call.fields['grpc.trailers_only'] = true;
+      if (!endStream) this.call.warnings.push('grpc-status in response headers without END_STREAM');
+    }
+  }
+
+  trailers(h: HeaderList): void {
+    this.trailerList = h;
+  }
+
+  data(dir: Dir, bytes: Uint8Array, offset: number, posAt: (offset: number) => Position): void {
+    this.readers[dir].push(bytes, offset, (m) => this.onMessage(dir, m, posAt));
+  }
+
+  private onMessage(dir: Dir, m: LpMessage, posAt: (offset: number) => Position): void {
+    if (m.flags & 0x80 && this.web) {
+      // gRPC-Web trailers frame (PROTOCOL-WEB.md): HTTP/1-style header lines.
+      if (m.bytes) this.trailers(parseTrailerBlock(m.bytes));
+      else this.call.warnings.push(`gRPC-Web trailers frame of ${m.length} bytes too large`);
+      return;
+    }
+    const index = this.counts[dir]++;
+    this.payloadBytes[dir] += m.length;
+    const end = posAt(m.endOffset);
+    const compressed = (m.flags & 0x01) !== 0;
+    if (compressed) this.compressedSeen[dir] = true;
+    if (index === 0 && dir === 's2c' && this.call.timing.responseStartUs === undefined) this.call.timing.responseStartUs = posAt(m.startOffset).tsUs;
+    if (this.messages.length >= this.session.env.limits.maxMessagesPerCall) {
+      this.dropped++;
+      return;
+    }
+    const headers = dir === 'c2s' ? this.requestHeaderList : this.responseHeaderList;
+    const warnings: string[] = [];
+    if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
+    const d = decodeGrpcMessage(m, {
+      encoding: hdr(headers, 'grpc-encoding'),
+      codec: grpcCodec(hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type')),
+      typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
+      defs: this.defs,
+      env: this.session.env,
+    });
+    if (d.raw) this.rawSeen[dir] = true;
+    warnings.push(...d.warnings);
+    const msg: StreamMessage = { dir, index, tsUs: end.tsUs, size: m.length, frame: end.frame, label: 'DATA', compressed };
+    if (d.value !== undefined) msg.value = d.value;
+    if (warnings.length) {
+      msg.warnings = warnings.slice(0, 20);
+      // Surface the first few on the call too.
+      if (this.messageWarnings < 5) this.call.warnings.push(`${dir} message ${index}: ${warnings[0]}`);
+      this.messageWarnings++;
+    }
+    this.messages.push(msg);
+  }
+
+  /** Fill status, kind, parts and messages. The HTTP/2 layer sets state, timing and emits. */
+  finish(info: GrpcFinishInfo = {}): void {
+    const call = this.call;
+    const f = call.fields;
+    const limits = this.session.env.limits;
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      const pending = this.readers[dir].pending;
+      if (pending) call.warnings.push(`${dir}: ${pending} bytes of an incomplete gRPC message`);
+    }
+    if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${limits.maxMessagesPerCall} not kept`);
+    f['grpc.request_messages'] = this.counts.c2s;
+    f['grpc.response_messages'] = this.counts.s2c;
+
+    // Status.
+    const t = this.trailerList;
+    const statusText = hdr(t, 'grpc-status');
+    const httpStatus = Number(hdr(this.responseHeaderList, ':status'));
+    if (statusText !== undefined && /^\d+$/.test(statusText.trim())) {
+      const code = Number(statusText.trim());
+      call.status = { code, text: grpcStatusName(code), ok: code === 0 };
+      f['grpc.status'] = code;
+    } else if (statusText !== undefined) {
+      call.warnings.push(`malformed grpc-status "${statusText}"`);
+    } else if (info.rst) {
+      const code = statusForRstStream(info.rst.code);
+      call.status = { code, text: grpcStatusName(code), ok: false };
+      f['grpc.status'] = code;
+      f['grpc.status_from'] = 'rst_stream';
+    } else if (this.responseHeaderList && Number.isFinite(httpStatus) && httpStatus !== 200) {
+      const code = statusForHttpStatus(httpStatus);
+      call.status = { code, text: grpcStatusName(code), ok: false };
+      f['grpc.status'] = code;
+      f['grpc.status_from'] = 'http_status';
+      call.warnings.push(`HTTP status ${httpStatus} without grpc-status`);
+    } else if (info.ended?.s2c) {
+      call.warnings.push('response ended without grpc-status');
+    }
+    const msg = hdr(t, 'grpc-message');
+    if (msg) f['grpc.message'] = percentDecode(msg);
+    const details = hdr(t, 'grpc-status-details-bin');
+    if (details) {
+      const bytes = fromBase64(details);
+      if (!bytes) call.warnings.push('grpc-status-details-bin is not valid base64');
+      else {
+        const r = decodeProtobuf(bytes, 'google.rpc.Status', resolverFor(this.defs?.root, rpcStatusTypes()), limits);
+        f['grpc.status_details'] = JSON.stringify(r.value).slice(0, 4096);
+        for (const w of r.warnings.slice(0, 3)) call.warnings.push(`grpc-status-details-bin: ${w}`);
+      }
+    }
+    const respEnc = hdr(this.responseHeaderList, 'grpc-encoding');
+    if (respEnc && !f['grpc.encoding']) f['grpc.encoding'] = respEnc;
+
+    // Kind.
+    if (this.method) {
+      call.kind = this.method.requestStream ? (this.method.responseStream ? 'bidi' : 'client-stream') : this.method.responseStream ? 'server-stream' : 'unary';
+    } else {
+      const c = this.counts.c2s > 1;
+      const s = this.counts.s2c > 1;
+      call.kind = c && s ? 'bidi' : c ? 'client-stream' : s ? 'server-stream' : 'unary';
+    }
+
+    // Parts.
+    const reqCt = hdr(this.requestHeaderList, 'content-type');
+    const resCt = hdr(this.responseHeaderList, 'content-type') ?? reqCt;
+    const codec = grpcCodec(reqCt);
+    const part = (dir: Dir, ct: string | undefined, enc: string | undefined) => {
+      const kind = codec === 'json' ? 'json' : this.rawSeen[dir] ? 'protobuf-raw' : 'protobuf';
+      const body: NonNullable<Call['request']>['body'] = { size: this.payloadBytes[dir], kind: this.counts[dir] ? kind : 'none' };
+      if (ct) body.contentType = ct;
+      if (enc && this.compressedSeen[dir]) body.encoding = enc;
+      return body;
+    };
+    call.request = { ...call.request, body: part('c2s', reqCt, hdr(this.requestHeaderList, 'grpc-encoding')) };
+    call.response = { ...call.response, body: part('s2c', resCt, respEnc) };
+    const single = (dir: Dir, streaming: boolean | undefined) => {
+      if (streaming || this.counts[dir] !== 1) return;
+      const m = this.messages.find((x) => x.dir === dir);
+      if (!m || m.value === undefined) return;
+      const part = dir === 'c2s' ? call.request! : call.response!;
+      part.value = m.value;
+      delete m.value;
+    };
+    single('c2s', this.method?.requestStream);
+    single('s2c', this.method?.responseStream);
+    if (this.messages.length) call.messages = this.messages;
+    if (info.requestTrailers) call.warnings.push('request carried trailers (not allowed by gRPC)');
+  }
+}
+
+/** `name: value\r\n` lines of a gRPC-Web trailers frame (names lower-cased). */
+export function parseTrailerBlock(bytes: Uint8Array): HeaderList {
+  const out: HeaderList = [];
+  let text = '';
+  for (let i = 0; i < bytes.length && i < 65536; i++) text += String.fromCharCode(bytes[i]);
+  for (const line of text.split(/\r?\n/)) {
+    const c = line.indexOf(':');
+    if (c <= 0) continue;
+    out.push([line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim()]);
+  }
+  return out;
+}

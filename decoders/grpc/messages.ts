@@ -1,0 +1,167 @@
+/**
+ * gRPC length-prefixed messages (PROTOCOL-HTTP2.md "Length-Prefixed-Message": 1-byte flags,
+ * 4-byte big-endian length, payload) read incrementally across any DATA split, and the
+ * decoding of one message: decompression by grpc-encoding, then protobuf (schema or raw) or
+ * JSON by the content-type subtype.
+ */
+import type { DecoderEnv } from '../core/env';
+import { DecompressLimitError } from '../core/env';
+import { utf8Strict } from '../core/bytes';
+import { decodeProtobuf, resolverFor, type TypeResolver } from '../protobuf/decode';
+import type { ProtoDefinitions } from '../protobuf/definitions';
+
+export interface LpMessage {
+  flags: number;
+  /** Payload length from the prefix. */
+  length: number;
+  /** Payload, when it was small enough to keep (≤ limits.maxBodyBytes). */
+  bytes?: Uint8Array;
+  /** Stream offsets of the first prefix byte and of the last payload byte. */
+  startOffset: number;
+  endOffset: number;
+}
+
+export class LengthPrefixedReader {
+  private prefix = new Uint8Array(5);
+  private prefixLen = 0;
+  private length = -1;
+  private got = 0;
+  private chunks: Uint8Array[] | undefined;
+  private startOffset = 0;
+
+  constructor(private readonly maxKeepBytes: number) {}
+
+  /** Bytes of a message started but not finished. */
+  get pending(): number {
+    return this.prefixLen + this.got;
+  }
+
+  push(bytes: Uint8Array, offset: number, onMessage: (m: LpMessage) => void): void {
+    let i = 0;
+    while (i < bytes.length) {
+      if (this.length < 0) {
+        if (this.prefixLen === 0) this.startOffset = offset + i;
+        this.prefix[this.prefixLen++] = bytes[i++];
+        if (this.prefixLen < 5) continue;
+        this.length = ((this.prefix[1] << 24) >>> 0) + ((this.prefix[2] << 16) | (this.prefix[3] << 8) | this.prefix[4]);
+        this.got = 0;
+        this.chunks = this.length <= this.maxKeepBytes ? [] : undefined;
+        if (this.length === 0) {
+          this.emit(offset + i - 1, onMessage);
+        }
+        continue;
+      }
+      const take = Math.min(this.length - this.got, bytes.length - i);
+      if (this.chunks) this.chunks.push(bytes.slice(i, i + take));
+      this.got += take;
+      i += take;
+      if (this.got === this.length) this.emit(offset + i - 1, onMessage);
+    }
+  }
+
+  private emit(endOffset: number, onMessage: (m: LpMessage) => void): void {
+    let bytes: Uint8Array | undefined;
+    if (this.chunks) {
+      bytes = new Uint8Array(this.length);
+      let o = 0;
+      for (const c of this.chunks) bytes.set(c, o), (o += c.length);
+    }
+    const m: LpMessage = { flags: this.prefix[0], length: this.length, bytes, startOffset: this.startOffset, endOffset };
+    this.prefixLen = 0;
+    this.length = -1;
+    this.got = 0;
+    this.chunks = undefined;
+    onMessage(m);
+  }
+}
+
+const resolvers = new WeakMap<object, TypeResolver>();
+let plainResolver: TypeResolver | undefined;
+
+export function resolverOf(defs: ProtoDefinitions | undefined): TypeResolver {
+  if (!defs) return (plainResolver ??= resolverFor());
+  let r = resolvers.get(defs);
+  if (!r) resolvers.set(defs, (r = resolverFor(defs.root)));
+  return r;
+}
+
+export interface DecodedMessage {
+  value?: unknown;
+  /** Size after decompression, when compressed. */
+  decodedSize?: number;
+  raw: boolean;
+  warnings: string[];
+}
+
+/** Undo grpc-encoding. Returns undefined (with a warning) when it cannot. */
+export function grpcDecompress(bytes: Uint8Array, encoding: string | undefined, env: DecoderEnv, warnings: string[]): Uint8Array | undefined {
+  const enc = (encoding ?? '').trim().toLowerCase();
+  const max = env.limits.maxDecompressedBytes;
+  const c = env.compression;
+  try {
+    switch (enc) {
+      case 'gzip':
+        return c.gunzip(bytes, max);
+      case 'deflate':
+        return c.inflate(bytes, max);
+      case 'snappy':
+      case 'zstd':
+      case 'lz4': {
+        const fn = c[enc];
+        if (fn) return fn.call(c, bytes, max);
+        warnings.push(`grpc-encoding ${enc} is not supported here: message not decompressed`);
+        return undefined;
+      }
+      case '':
+      case 'identity':
+        warnings.push(`compressed flag set but grpc-encoding is ${enc || 'missing'}: message not decoded`);
+        return undefined;
+      default:
+        warnings.push(`unknown grpc-encoding ${enc}: message not decompressed`);
+        return undefined;
+    }
+  } catch (e) {
+    if (e instanceof DecompressLimitError) warnings.push(`${enc} message decompresses past ${max} bytes: not decoded`);
+    else warnings.push(`${enc} decompression failed: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Decode one message payload. */
+export function decodeGrpcMessage(
+  m: { flags: number; length: number; bytes?: Uint8Array },
+  opts: { encoding?: string; codec: string; typeName?: string; defs?: ProtoDefinitions; env: DecoderEnv },
+): DecodedMessage {
+  const warnings: string[] = [];
+  if (!m.bytes) {
+    warnings.push(`message of ${m.length} bytes is larger than the ${opts.env.limits.maxBodyBytes}-byte preview: not decoded`);
+    return { raw: true, warnings };
+  }
+  let payload: Uint8Array | undefined = m.bytes;
+  let decodedSize: number | undefined;
+  if (m.flags & 0x01) {
+    payload = grpcDecompress(m.bytes, opts.encoding, opts.env, warnings);
+    if (!payload) return { raw: true, warnings };
+    decodedSize = payload.length;
+    if (payload.length > opts.env.limits.maxBodyBytes) {
+      warnings.push(`decompressed message of ${payload.length} bytes is larger than the preview: not decoded`);
+      return { raw: true, warnings, decodedSize };
+    }
+  }
+  if (opts.codec === 'json') {
+    const text = utf8Strict(payload);
+    if (text === undefined) {
+      warnings.push('application/grpc+json message is not valid UTF-8');
+      return { raw: true, warnings, decodedSize };
+    }
+    try {
+      return { value: JSON.parse(text), raw: false, warnings, decodedSize };
+    } catch {
+      warnings.push('application/grpc+json message is not valid JSON: kept as text');
+      return { value: text, raw: true, warnings, decodedSize };
+    }
+  }
+  if (opts.codec !== 'proto') warnings.push(`gRPC codec ${opts.codec}: decoded as protobuf`);
+  const r = decodeProtobuf(payload, opts.typeName, resolverOf(opts.defs), opts.env.limits);
+  return { value: r.value, raw: r.raw, warnings: warnings.concat(r.warnings), decodedSize };
+}

@@ -1,0 +1,112 @@
+/**
+ * gRPC status vocabulary (grpc/doc/statuscodes.md), the HTTP/2 → gRPC mappings of
+ * PROTOCOL-HTTP2.md and doc/http-grpc-status-mapping.md, and header value parsing.
+ */
+import { utf8Text } from '../core/bytes';
+
+export const GRPC_STATUS_NAMES = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+export function grpcStatusName(code: number): string {
+  return GRPC_STATUS_NAMES[code] ?? `STATUS_${code}`;
+}
+
+/** What a gRPC client reports for a stream reset without a status (PROTOCOL-HTTP2.md, "Errors"). */
+export function statusForRstStream(errorCode: number): number {
+  switch (errorCode) {
+    case 0x7: // REFUSED_STREAM
+      return 14; // UNAVAILABLE
+    case 0x8: // CANCEL
+      return 1; // CANCELLED
+    case 0xb: // ENHANCE_YOUR_CALM
+      return 8; // RESOURCE_EXHAUSTED
+    case 0xc: // INADEQUATE_SECURITY
+      return 7; // PERMISSION_DENIED
+    default:
+      return 13; // INTERNAL
+  }
+}
+
+/** What a gRPC client reports for a non-200 HTTP status without grpc-status. */
+export function statusForHttpStatus(http: number): number {
+  switch (http) {
+    case 400:
+      return 13; // INTERNAL
+    case 401:
+      return 16; // UNAUTHENTICATED
+    case 403:
+      return 7; // PERMISSION_DENIED
+    case 404:
+      return 12; // UNIMPLEMENTED
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return 14; // UNAVAILABLE
+    default:
+      return 2; // UNKNOWN
+  }
+}
+
+const TIMEOUT_UNIT_US: Record<string, number> = { H: 3600e6, M: 60e6, S: 1e6, m: 1e3, u: 1, n: 1e-3 };
+
+/** `grpc-timeout` (1–8 ASCII digits + unit H/M/S/m/u/n) → microseconds, or undefined. */
+export function parseGrpcTimeout(v: string | undefined): number | undefined {
+  if (!v) return undefined;
+  const m = /^\s*(\d{1,8})([HMSmun])\s*$/.exec(v);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * TIMEOUT_UNIT_US[m[2]]);
+}
+
+/** `grpc-message` is percent-encoded UTF-8 (PROTOCOL-HTTP2.md). Bad escapes are kept as is. */
+export function percentDecode(v: string): string {
+  if (!v.includes('%')) return v;
+  const bytes: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0x25 && i + 2 < v.length + 0 && /^[0-9A-Fa-f]{2}$/.test(v.substr(i + 1, 2))) {
+      bytes.push(parseInt(v.substr(i + 1, 2), 16));
+      i += 2;
+    } else if (c < 0x80) bytes.push(c);
+    else for (const b of new TextEncoder().encode(v[i])) bytes.push(b);
+  }
+  return utf8Text(Uint8Array.from(bytes));
+}
+
+/** Is this content-type gRPC over HTTP/2 (not gRPC-Web)? `application/grpc`, `application/grpc+proto`, `+json`… */
+export function isGrpcContentType(ct: string | undefined): boolean {
+  if (!ct) return false;
+  const e = ct.split(';')[0].trim().toLowerCase();
+  return e === 'application/grpc' || e.startsWith('application/grpc+');
+}
+
+/** Is this content-type gRPC-Web? `application/grpc-web`, `+proto`, `-text`, `-text+proto`. */
+export function isGrpcWebContentType(ct: string | undefined): boolean {
+  if (!ct) return false;
+  const e = ct.split(';')[0].trim().toLowerCase();
+  return e === 'application/grpc-web' || e.startsWith('application/grpc-web+') || e === 'application/grpc-web-text' || e.startsWith('application/grpc-web-text+');
+}
+
+/** The message codec from the content-type subtype: 'proto' (default) or 'json' etc. */
+export function grpcCodec(ct: string | undefined): string {
+  const e = (ct ?? '').split(';')[0].trim().toLowerCase();
+  const plus = e.indexOf('+');
+  return plus >= 0 ? e.slice(plus + 1) : 'proto';
+}

@@ -1,0 +1,754 @@
+/**
+ * One HTTP/2 connection (RFC 9113): frames per direction, HPACK per direction, streams as calls.
+ *
+ * Plain HTTP/2 exchanges become `http2` calls through the shared HTTP helpers (body decoding and
+ * body routers: XML-RPC, JSON-RPC, gRPC-Web…); streams whose content-type is application/grpc
+ * become `grpc` calls (decoders/grpc).
+ */
+import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { Call, Dir, HeaderList } from '../core/model';
+import type { HttpUpgradeInit } from '../core/handoff';
+import { ByteQueue, be32 } from '../core/bytes';
+import {
+  ABSOLUTE_MAX_FRAME_SIZE,
+  DEFAULT_MAX_FRAME_SIZE,
+  FLAG_ACK,
+  FLAG_END_HEADERS,
+  FLAG_END_STREAM,
+  FLAG_PADDED,
+  FLAG_PRIORITY,
+  FRAME_HEADER_BYTES,
+  FrameType,
+  PREFACE,
+  SETTINGS_HEADER_TABLE_SIZE,
+  SETTINGS_MAX_FRAME_SIZE,
+  errorCodeName,
+  plausibleFrameHeader,
+  readFrameHeader,
+  type FrameHeader,
+} from './frames';
+import { HpackDecoder } from './hpack';
+import { PositionTrack } from './positions';
+import { isGrpcContentType, GrpcCallBuilder } from '../grpc/call';
+import { decodeHttpBody } from '../http-common/body';
+import { emitHttpCall } from '../http-common/exchange';
+
+const other = (d: Dir): Dir => (d === 'c2s' ? 's2c' : 'c2s');
+const MAX_OPEN_STREAMS = 4096;
+const MAX_CLOSED_REMEMBERED = 65536;
+const MAX_FRAMES_PER_CALL = 64;
+/** How far to look for a frame boundary after a gap or a mid-frame capture start. */
+const RESYNC_WINDOW = 256 << 10;
+
+interface BodyAcc {
+  chunks: Uint8Array[];
+  kept: number;
+  size: number;
+}
+
+interface H2Stream {
+  id: number;
+  call: Call;
+  grpc?: GrpcCallBuilder;
+  /** Request headers are unknown (the stream started before the capture) and no hint applied. */
+  headersUnknown: boolean;
+  hinted: boolean;
+  pushed: boolean;
+  requestHeaders?: HeaderList;
+  requestTrailers?: HeaderList;
+  responseHeaders?: HeaderList;
+  responseTrailers?: HeaderList;
+  interim: Array<{ status: number; tsUs: number }>;
+  body: { c2s: BodyAcc; s2c: BodyAcc };
+  ended: { c2s: boolean; s2c: boolean };
+  wire: { c2s: number; s2c: number };
+  rst?: { code: number; dir: Dir };
+  lastUs: number;
+}
+
+interface DirState {
+  queue: ByteQueue;
+  track: PositionTrack;
+  /** Stream offset of the first byte in `queue`. */
+  offset: number;
+  /** Frames from this direction must fit the other side's SETTINGS_MAX_FRAME_SIZE. */
+  maxFrameSize: number;
+  hpack?: HpackDecoder;
+  /** Waiting for the connection preface (client direction, at the start). */
+  preface: 'maybe' | 'done';
+  /** Looking for a frame boundary (mid-frame start, after a gap). */
+  resync: boolean;
+  /** Header block being continued by CONTINUATION frames. */
+  continuation?: { streamId: number; fragments: Uint8Array[]; bytes: number; endStream: boolean; promisedId?: number; start: Position };
+  oversizeWarned: boolean;
+  dead: boolean;
+}
+
+function newDir(preface: 'maybe' | 'done'): DirState {
+  return {
+    queue: new ByteQueue(),
+    track: new PositionTrack(),
+    offset: -1,
+    maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
+    preface,
+    resync: false,
+    oversizeWarned: false,
+    dead: false,
+  };
+}
+
+function hdr(headers: HeaderList | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of headers) if (k === name) return v;
+  return undefined;
+}
+
+export class Http2Connection implements StreamDecoder {
+  private dirs: Record<Dir, DirState> = { c2s: newDir('maybe'), s2c: newDir('done') };
+  private streams = new Map<number, H2Stream>();
+  private closed = new Set<number>();
+  private prefaceSeen = false;
+  private upgraded = false;
+  private goawayWarned = false;
+
+  constructor(private readonly session: DecoderSession, init?: unknown) {
+    const up = init as HttpUpgradeInit | undefined;
+    if (up && up.kind === 'http-upgrade') this.startFromUpgrade(up);
+  }
+
+  // ---- StreamDecoder -------------------------------------------------------------------------
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    try {
+      const d = this.dirs[dir];
+      if (d.dead || bytes.length === 0) return;
+      if (d.offset < 0) {
+        // First bytes of this direction: without a preface (or upgrade), they may start mid-frame.
+        if (dir === 's2c' && !this.prefaceSeen && !this.upgraded) d.resync = true;
+      }
+      if (d.queue.length === 0) d.offset = at.streamOffset;
+      d.track.add(at);
+      d.queue.push(bytes);
+      if (d.queue.length > this.session.env.limits.maxBufferedBytes) {
+        this.session.warn(`HTTP/2 ${dir}: more than ${this.session.env.limits.maxBufferedBytes} bytes buffered without a complete frame; dropped`, at);
+        this.lose(dir, at, 'buffer limit');
+        return;
+      }
+      this.pump(dir);
+    } catch (e) {
+      this.session.warn(`HTTP/2 decoder error (${dir}): ${(e as Error).message}`, at);
+      this.dirs[dir].dead = true;
+    }
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    try {
+      this.lose(dir, at, `${length} bytes missing from the capture`);
+    } catch (e) {
+      this.session.warn(`HTTP/2 decoder error: ${(e as Error).message}`, at);
+    }
+  }
+
+  end(dir: Dir, at: Position): void {
+    const d = this.dirs[dir];
+    if (d.resync && d.queue.length && !d.dead) {
+      try {
+        if (this.resync(dir, true)) this.pump(dir);
+      } catch (e) {
+        this.session.warn(`HTTP/2 decoder error: ${(e as Error).message}`, at);
+      }
+    }
+    if (d.queue.length > 0 && !d.dead) {
+      const first = d.track.at(d.offset);
+      this.session.warn(`HTTP/2 ${dir}: ${d.queue.length} bytes of an incomplete frame at the end`, first);
+    }
+    d.queue.clear();
+    void at;
+  }
+
+  close(at: Position): void {
+    for (const s of [...this.streams.values()]) {
+      s.call.warnings.push(`stream ${s.id} still open at the end of the capture`);
+      this.finish(s, 'incomplete', at);
+    }
+    this.streams.clear();
+  }
+
+  // ---- framing -------------------------------------------------------------------------------
+
+  private lose(dir: Dir, at: Position, why: string): void {
+    const d = this.dirs[dir];
+    d.queue.clear();
+    d.offset = -1;
+    d.continuation = undefined;
+    d.resync = true;
+    if (d.preface === 'maybe') d.preface = 'done';
+    if (d.hpack && !d.hpack.lost) {
+      d.hpack.lost = true;
+      this.session.warn(`HTTP/2 ${dir}: ${why}; HPACK state lost, later streams from this side cannot be decoded`, at);
+    } else if (!d.hpack) {
+      // Nothing decoded yet: a table we never saw the start of.
+      d.hpack = new HpackDecoder({ partial: true });
+      d.hpack.lost = true;
+      this.session.warn(`HTTP/2 ${dir}: ${why}; HPACK state unknown`, at);
+    }
+    for (const s of this.streams.values()) {
+      if (!s.ended[dir]) s.call.warnings.push(`${why} (${dir}): stream data may be incomplete`);
+    }
+  }
+
+  private pump(dir: Dir): void {
+    const d = this.dirs[dir];
+    const limits = this.session.env.limits;
+    if (d.preface === 'maybe') {
+      const n = Math.min(d.queue.length, PREFACE.length);
+      const head = d.queue.peek(n);
+      for (let i = 0; i < n; i++) {
+        if (head[i] !== PREFACE[i]) {
+          d.preface = 'done';
+          break;
+        }
+      }
+      if (d.preface === 'maybe') {
+        if (n < PREFACE.length) return;
+        this.consume(d, PREFACE.length);
+        d.preface = 'done';
+        this.prefaceSeen = true;
+        // A table created early (server SETTINGS before the preface) starts empty after all.
+        for (const x of [this.dirs.c2s, this.dirs.s2c]) if (x.hpack && x.hpack.tableEntries === 0 && !x.hpack.lost) x.hpack.partial = false;
+      } else if (!this.upgraded) {
+        d.resync = true; // mid-connection start: the first bytes may be inside a frame
+      }
+    }
+    for (;;) {
+      if (d.dead) return;
+      if (d.resync && !this.resync(dir)) return;
+      if (d.queue.length < FRAME_HEADER_BYTES) return;
+      const h = readFrameHeader(d.queue.peek(FRAME_HEADER_BYTES));
+      const total = FRAME_HEADER_BYTES + h.length;
+      if (total > limits.maxBufferedBytes) {
+        this.session.warn(`HTTP/2 ${dir}: frame of ${h.length} bytes exceeds the buffer limit`, d.track.at(d.offset));
+        this.lose(dir, d.track.at(d.offset), 'oversized frame');
+        return;
+      }
+      if (d.queue.length < total) return;
+      const frame = d.queue.peek(total);
+      const start = d.track.at(d.offset);
+      const end = d.track.at(d.offset + total - 1);
+      const frameOffset = d.offset;
+      if (h.length > d.maxFrameSize && !d.oversizeWarned) {
+        d.oversizeWarned = true;
+        this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame of ${h.length} bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE ${d.maxFrameSize} (FRAME_SIZE_ERROR)`, start);
+      }
+      this.onFrame(dir, h, frame.subarray(FRAME_HEADER_BYTES), frameOffset, start, end);
+      this.consume(d, total);
+    }
+  }
+
+  private consume(d: DirState, n: number): void {
+    d.queue.skip(n);
+    d.offset += n;
+    d.track.drop(d.offset);
+  }
+
+  /** Drop bytes until two consecutive plausible frame headers (or one ending the buffer exactly). */
+  private resync(dir: Dir, final = false): boolean {
+    const d = this.dirs[dir];
+    const max = Math.max(d.maxFrameSize, DEFAULT_MAX_FRAME_SIZE);
+    const avail = d.queue.length;
+    if (avail < FRAME_HEADER_BYTES) return false;
+    const look = Math.min(avail, RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + max);
+    const buf = d.queue.peek(look);
+    let skip = -1;
+    for (let i = 0; i + FRAME_HEADER_BYTES <= buf.length && i <= RESYNC_WINDOW; i++) {
+      if (!plausibleFrameHeader(buf, i, max)) continue;
+      const next = i + FRAME_HEADER_BYTES + readFrameHeader(buf, i).length;
+      if (next + FRAME_HEADER_BYTES <= buf.length) {
+        if (plausibleFrameHeader(buf, next, max)) {
+          skip = i;
+          break;
+        }
+        continue;
+      }
+      if (final && next === buf.length && look === avail) {
+        skip = i; // ends exactly where the data ends: accept
+        break;
+      }
+      // Not enough bytes to confirm: wait for more (bounded by the window).
+      if (avail < RESYNC_WINDOW) return false;
+    }
+    if (skip < 0) {
+      if (avail > RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + max) {
+        const drop = avail - FRAME_HEADER_BYTES;
+        this.session.warn(`HTTP/2 ${dir}: no frame boundary found in ${drop} bytes; skipped`, d.track.at(d.offset));
+        this.consume(d, drop);
+      }
+      return false;
+    }
+    if (skip > 0) {
+      this.session.warn(`HTTP/2 ${dir}: skipped ${skip} bytes to find a frame boundary (capture started mid-frame or after a gap)`, d.track.at(d.offset));
+      this.consume(d, skip);
+    }
+    d.resync = false;
+    return true;
+  }
+
+  private hpackFor(dir: Dir): HpackDecoder {
+    const d = this.dirs[dir];
+    if (!d.hpack) d.hpack = new HpackDecoder({ partial: !this.prefaceSeen && !this.upgraded });
+    return d.hpack;
+  }
+
+  private onFrame(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position): void {
+    const d = this.dirs[dir];
+    if (d.continuation && h.type !== FrameType.CONTINUATION) {
+      this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame where CONTINUATION of stream ${d.continuation.streamId} was expected (PROTOCOL_ERROR)`, start);
+      d.continuation = undefined;
+      this.hpackFor(dir).lost = true;
+    }
+    switch (h.type) {
+      case FrameType.DATA:
+        return this.onData(dir, h, p, frameOffset, start, end);
+      case FrameType.HEADERS:
+        return this.onHeadersFrame(dir, h, p, start, end);
+      case FrameType.CONTINUATION:
+        return this.onContinuation(dir, h, p, start, end);
+      case FrameType.PUSH_PROMISE:
+        return this.onPushPromise(dir, h, p, start, end);
+      case FrameType.RST_STREAM: {
+        if (p.length !== 4 || h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: malformed RST_STREAM`, start);
+        const s = this.streams.get(h.streamId);
+        if (!s) return;
+        const code = be32(p, 0);
+        s.rst = { code, dir };
+        this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
+        s.call.fields['http2.rst_stream.error'] = errorCodeName(code);
+        this.finish(s, 'aborted', end);
+        return;
+      }
+      case FrameType.SETTINGS: {
+        if (h.flags & FLAG_ACK) return;
+        if (h.streamId !== 0 || h.length % 6) return this.session.warn(`HTTP/2 ${dir}: malformed SETTINGS frame`, start);
+        for (let o = 0; o + 6 <= p.length; o += 6) {
+          const id = (p[o] << 8) | p[o + 1];
+          const v = be32(p, o + 2);
+          if (id === SETTINGS_HEADER_TABLE_SIZE) this.hpackFor(other(dir)).setSettingsLimit(v);
+          else if (id === SETTINGS_MAX_FRAME_SIZE) {
+            if (v < DEFAULT_MAX_FRAME_SIZE || v > ABSOLUTE_MAX_FRAME_SIZE) this.session.warn(`HTTP/2 ${dir}: invalid SETTINGS_MAX_FRAME_SIZE ${v}`, start);
+            else this.dirs[other(dir)].maxFrameSize = v;
+          }
+        }
+        return;
+      }
+      case FrameType.GOAWAY: {
+        if (p.length < 8) return this.session.warn(`HTTP/2 ${dir}: malformed GOAWAY`, start);
+        const last = be32(p, 0) & 0x7fffffff;
+        const code = be32(p, 4);
+        const debug = p.subarray(8, Math.min(p.length, 8 + 512));
+        if ((code !== 0 || debug.length) && !this.goawayWarned) {
+          this.goawayWarned = true;
+          let text = '';
+          for (const b of debug) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+          this.session.warn(`HTTP/2 GOAWAY from ${dir === 'c2s' ? 'client' : 'server'}: last stream ${last}, ${errorCodeName(code)}${text ? `: ${text}` : ''}`, start);
+        }
+        return;
+      }
+      default:
+        // PRIORITY, PING, WINDOW_UPDATE, unknown types (§5.5: ignored).
+        if (h.streamId) {
+          const s = this.streams.get(h.streamId);
+          if (s) s.wire[dir] += FRAME_HEADER_BYTES + h.length;
+        }
+        return;
+    }
+  }
+
+  /** Strip padding (§6.1, §6.2, §6.6). Returns undefined when the pad length is too large. */
+  private unpad(h: FrameHeader, p: Uint8Array): { body: Uint8Array; skip: number } | undefined {
+    if (!(h.flags & FLAG_PADDED)) return { body: p, skip: 0 };
+    if (p.length < 1) return undefined;
+    const pad = p[0];
+    if (pad >= p.length) return undefined;
+    return { body: p.subarray(1, p.length - pad), skip: 1 };
+  }
+
+  private onData(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position): void {
+    if (h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: DATA on stream 0 (PROTOCOL_ERROR)`, start);
+    const u = this.unpad(h, p);
+    if (!u) return this.session.warn(`HTTP/2 ${dir}: DATA padding longer than the frame`, start);
+    const s = this.streamFor(h.streamId, dir, start, 'DATA');
+    if (!s) return;
+    this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
+    const payloadOffset = frameOffset + FRAME_HEADER_BYTES + u.skip;
+    if (s.grpc) {
+      const track = this.dirs[dir].track;
+      s.grpc.data(dir, u.body, payloadOffset, (o) => track.at(o));
+    } else {
+      const acc = s.body[dir];
+      acc.size += u.body.length;
+      const room = this.session.env.limits.maxBodyBytes - acc.kept;
+      if (room > 0 && u.body.length) {
+        const part = u.body.subarray(0, room).slice();
+        acc.chunks.push(part);
+        acc.kept += part.length;
+      }
+    }
+    if (h.flags & FLAG_END_STREAM) this.endStream(s, dir, end);
+  }
+
+  private onHeadersFrame(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position): void {
+    if (h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: HEADERS on stream 0 (PROTOCOL_ERROR)`, start);
+    const u = this.unpad(h, p);
+    if (!u) return this.session.warn(`HTTP/2 ${dir}: HEADERS padding longer than the frame`, start);
+    let block = u.body;
+    let priority: { exclusive: boolean; dependency: number; weight: number } | undefined;
+    if (h.flags & FLAG_PRIORITY) {
+      if (block.length < 5) return this.session.warn(`HTTP/2 ${dir}: HEADERS too short for its priority fields`, start);
+      priority = { exclusive: (block[0] & 0x80) !== 0, dependency: be32(block, 0) & 0x7fffffff, weight: block[4] + 1 };
+      block = block.subarray(5);
+    }
+    const endStream = (h.flags & FLAG_END_STREAM) !== 0;
+    if (h.flags & FLAG_END_HEADERS) {
+      this.onHeaderBlock(dir, h.streamId, block, endStream, start, end, FRAME_HEADER_BYTES + h.length, priority);
+    } else {
+      this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream, start };
+      const s = this.streams.get(h.streamId);
+      if (s) this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
+    }
+  }
+
+  private onPushPromise(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position): void {
+    const u = this.unpad(h, p);
+    if (!u || u.body.length < 4) return this.session.warn(`HTTP/2 ${dir}: malformed PUSH_PROMISE`, start);
+    const promisedId = be32(u.body, 0) & 0x7fffffff;
+    const block = u.body.subarray(4);
+    if (h.flags & FLAG_END_HEADERS) this.onHeaderBlock(dir, h.streamId, block, false, start, end, FRAME_HEADER_BYTES + h.length, undefined, promisedId);
+    else this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream: false, promisedId, start };
+  }
+
+  private onContinuation(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position): void {
+    const d = this.dirs[dir];
+    const c = d.continuation;
+    if (!c || c.streamId !== h.streamId) {
+      this.session.warn(`HTTP/2 ${dir}: unexpected CONTINUATION on stream ${h.streamId} (PROTOCOL_ERROR)`, start);
+      this.hpackFor(dir).lost = true;
+      return;
+    }
+    c.fragments.push(p.slice());
+    c.bytes += p.length;
+    // A header block is at most ~maxHeaderBytes decoded; allow some room for literal encodings.
+    if (c.bytes > 4 * this.session.env.limits.maxHeaderBytes + 65536) {
+      this.session.warn(`HTTP/2 ${dir}: header block of stream ${h.streamId} longer than ${c.bytes} bytes; dropped`, start);
+      d.continuation = undefined;
+      this.hpackFor(dir).lost = true;
+      return;
+    }
+    if (!(h.flags & FLAG_END_HEADERS)) return;
+    d.continuation = undefined;
+    const block = new Uint8Array(c.bytes);
+    let o = 0;
+    for (const f of c.fragments) block.set(f, o), (o += f.length);
+    this.onHeaderBlock(dir, c.streamId, block, c.endStream, c.start, end, FRAME_HEADER_BYTES + h.length, undefined, c.promisedId);
+  }
+
+  private onHeaderBlock(
+    dir: Dir,
+    streamId: number,
+    block: Uint8Array,
+    endStream: boolean,
+    start: Position,
+    end: Position,
+    wire: number,
+    priority?: { exclusive: boolean; dependency: number; weight: number },
+    promisedId?: number,
+  ): void {
+    const limits = this.session.env.limits;
+    const hpack = this.hpackFor(dir);
+    const wasLost = hpack.lost;
+    const r = hpack.decode(block, limits.maxHeaderBytes, limits.maxHeaders);
+    if (r.error && !wasLost) this.session.warn(`HPACK error (${dir}, stream ${streamId}): ${r.error}; later header blocks from this side cannot be decoded`, start);
+    const headers = r.error ? undefined : r.headers;
+
+    if (promisedId !== undefined) {
+      // PUSH_PROMISE: the server's idea of a request; the promised stream gets the response.
+      const s = this.openStream(promisedId, start, headers, true);
+      if (!s) return;
+      s.pushed = true;
+      s.call.fields['http2.push_promise'] = true;
+      s.call.fields['http2.associated_stream'] = streamId;
+      s.ended.c2s = true;
+      s.call.timing.requestEndUs = end.tsUs;
+      this.addFrames(s, start, end);
+      if (r.error) s.call.warnings.push(`push promise headers could not be decoded: ${r.error}`);
+      for (const w of r.warnings) s.call.warnings.push(w);
+      return;
+    }
+
+    let s = this.streams.get(streamId);
+    if (!s) {
+      if (this.closed.has(streamId)) return;
+      if (dir === 'c2s') {
+        s = this.openStream(streamId, start, headers, false);
+        if (!s) return;
+        if (priority) {
+          s.call.fields['http2.headers.weight'] = priority.weight;
+          s.call.fields['http2.headers.dependency'] = priority.dependency;
+          if (priority.exclusive) s.call.fields['http2.headers.exclusive'] = true;
+        }
+        if (!headers) {
+          s.headersUnknown = true;
+          s.call.warnings.push(`request headers of stream ${streamId} could not be decoded (${r.error})`);
+        }
+        for (const w of r.warnings) s.call.warnings.push(w);
+        this.touch(s, dir, start, end, wire);
+        if (endStream) this.endStream(s, dir, end);
+        return;
+      }
+      s = this.streamFor(streamId, dir, start, 'HEADERS');
+      if (!s) return;
+    }
+    this.touch(s, dir, start, end, wire);
+    for (const w of r.warnings) s.call.warnings.push(w);
+    if (!headers) {
+      s.call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} headers could not be decoded (${r.error})`);
+      s.headersUnknown = s.headersUnknown || dir === 'c2s';
+    } else if (dir === 'c2s') {
+      if (s.requestHeaders && !s.headersUnknown) s.requestTrailers = headers;
+      else if (!s.requestHeaders) s.requestHeaders = headers;
+      else s.requestTrailers = headers;
+      if (s.grpc && s.requestTrailers === headers) s.call.warnings.push('request trailers on a gRPC stream');
+    } else {
+      const statusText = hdr(headers, ':status');
+      const status = statusText === undefined ? NaN : Number(statusText);
+      if (!s.responseHeaders && status >= 100 && status < 200) {
+        s.interim.push({ status, tsUs: start.tsUs });
+      } else if (!s.responseHeaders && statusText !== undefined) {
+        s.responseHeaders = headers;
+        s.call.timing.responseStartUs = start.tsUs;
+        if (!s.grpc && isGrpcContentType(hdr(headers, 'content-type')) && (s.headersUnknown || s.hinted)) this.becomeGrpc(s);
+        s.grpc?.responseHeaders(headers, endStream);
+      } else {
+        if (!s.responseHeaders && statusText === undefined && !s.headersUnknown) s.call.warnings.push('response trailers without response headers');
+        s.responseTrailers = headers;
+        s.grpc?.trailers(headers);
+      }
+    }
+    if (endStream) this.endStream(s, dir, end);
+  }
+
+  // ---- streams -------------------------------------------------------------------------------
+
+  /** A stream first seen on a request HEADERS (or PUSH_PROMISE). */
+  private openStream(id: number, start: Position, headers: HeaderList | undefined, pushed: boolean): H2Stream | undefined {
+    if (this.streams.size >= MAX_OPEN_STREAMS) {
+      const oldest = this.streams.values().next().value as H2Stream;
+      oldest.call.warnings.push(`more than ${MAX_OPEN_STREAMS} concurrent streams: reported early`);
+      this.finish(oldest, 'incomplete', start);
+    }
+    const grpc = !!headers && isGrpcContentType(hdr(headers, 'content-type'));
+    const call = this.session.newCall(grpc ? 'grpc' : 'http2', start);
+    call.fields['http2.streamid'] = id;
+    const s: H2Stream = {
+      id,
+      call,
+      headersUnknown: !headers,
+      hinted: false,
+      pushed,
+      requestHeaders: headers,
+      interim: [],
+      body: { c2s: { chunks: [], kept: 0, size: 0 }, s2c: { chunks: [], kept: 0, size: 0 } },
+      ended: { c2s: false, s2c: false },
+      wire: { c2s: 0, s2c: 0 },
+      lastUs: start.tsUs,
+    };
+    this.streams.set(id, s);
+    if (grpc) {
+      s.grpc = new GrpcCallBuilder(call, this.session);
+      s.grpc.requestHeaders(headers!);
+    }
+    return s;
+  }
+
+  /** A frame on a stream we have no request HEADERS for. */
+  private streamFor(id: number, dir: Dir, start: Position, what: string): H2Stream | undefined {
+    const known = this.streams.get(id);
+    if (known) return known;
+    if (this.closed.has(id)) {
+      // Frames in flight after a reset or after the stream ended (RFC 9113 §5.1): normal, ignored.
+      void what;
+      return undefined;
+    }
+    const hint = this.session.env.hints?.find((x) => x.port === this.session.flow.server.port);
+    const s = this.openStream(id, start, undefined, false)!;
+    s.headersUnknown = true;
+    if (hint) {
+      const headers: HeaderList = Object.entries(hint.headers).map(([k, v]) => [k.toLowerCase(), v]);
+      s.requestHeaders = headers;
+      s.hinted = true;
+      s.call.warnings.push(`stream ${id} started before the capture: request headers taken from the hint for port ${hint.port}`);
+      if (isGrpcContentType(hdr(headers, 'content-type'))) this.becomeGrpc(s);
+    } else {
+      s.call.warnings.push(`stream ${id} started before the capture: headers unknown`);
+    }
+    return s;
+  }
+
+  private becomeGrpc(s: H2Stream): void {
+    if (s.grpc) return;
+    s.call.protocol = 'grpc';
+    s.grpc = new GrpcCallBuilder(s.call, this.session);
+    if (s.requestHeaders) s.grpc.requestHeaders(s.requestHeaders);
+    // DATA already buffered as a plain body (before the response headers said gRPC): replay it.
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      const acc = s.body[dir];
+      if (acc.size && acc.size === acc.kept) {
+        let off = 0;
+        for (const c of acc.chunks) {
+          s.grpc.data(dir, c, off, () => ({ frame: s.call.frames[0] ?? 0, tsUs: s.call.timing.startUs, streamOffset: off }));
+          off += c.length;
+        }
+      } else if (acc.size) s.call.warnings.push(`${acc.size} bytes of ${dir} DATA before the stream was known to be gRPC were not decoded`);
+      s.body[dir] = { chunks: [], kept: 0, size: 0 };
+    }
+  }
+
+  private touch(s: H2Stream, dir: Dir, start: Position, end: Position, wire: number): void {
+    s.wire[dir] += wire;
+    s.lastUs = end.tsUs;
+    this.addFrames(s, start, end);
+  }
+
+  private addFrames(s: H2Stream, start: Position, end: Position): void {
+    const f = s.call.frames;
+    for (const n of start.frame === end.frame ? [start.frame] : [start.frame, end.frame]) {
+      if (f.length >= MAX_FRAMES_PER_CALL) return;
+      if (!f.includes(n)) f.push(n);
+    }
+  }
+
+  private endStream(s: H2Stream, dir: Dir, end: Position): void {
+    if (s.ended[dir]) return;
+    s.ended[dir] = true;
+    if (dir === 'c2s') s.call.timing.requestEndUs = end.tsUs;
+    if (s.ended.c2s && s.ended.s2c) this.finish(s, 'complete', end);
+  }
+
+  private finish(s: H2Stream, state: Call['state'], at: Position): void {
+    if (!this.streams.delete(s.id)) return;
+    this.closed.add(s.id);
+    if (this.closed.size > MAX_CLOSED_REMEMBERED) {
+      let n = this.closed.size / 2;
+      for (const id of this.closed) {
+        this.closed.delete(id);
+        if (--n <= 0) break;
+      }
+    }
+    const call = s.call;
+    call.timing.endUs = s.lastUs;
+    void at;
+    if (s.headersUnknown && !s.hinted && state === 'complete') state = 'incomplete';
+    call.state = state;
+    if (s.rst) {
+      call.warnings.push(`stream ${s.id} reset by the ${s.rst.dir === 'c2s' ? 'client' : 'server'}: RST_STREAM ${errorCodeName(s.rst.code)}`);
+    }
+    try {
+      if (s.grpc) {
+        s.grpc.finish({ rst: s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir } : undefined, wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended });
+        call.request = { ...call.request, headers: s.requestHeaders, wireBytes: s.wire.c2s };
+        call.response = { ...call.response, headers: s.responseHeaders, trailers: s.responseTrailers, wireBytes: s.wire.s2c };
+        if (s.hinted) call.fields['grpc.hinted'] = true;
+        this.session.emit(call);
+        return;
+      }
+      this.emitHttp(s);
+    } catch (e) {
+      call.warnings.push(`decoder error: ${(e as Error).message}`);
+      this.session.emit(call);
+    }
+  }
+
+  private emitHttp(s: H2Stream): void {
+    const call = s.call;
+    const env = this.session.env;
+    const req = s.requestHeaders ?? [];
+    const res = s.responseHeaders ?? [];
+    const method = hdr(req, ':method') ?? (s.headersUnknown ? '?' : '');
+    const path = hdr(req, ':path');
+    const authority = hdr(req, ':authority') ?? hdr(req, 'host');
+    const statusText = hdr(res, ':status');
+    const status = statusText !== undefined && /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
+    const body = (dir: Dir, headers: HeaderList) => {
+      const acc = s.body[dir];
+      if (!acc.size && !acc.chunks.length) return undefined;
+      const bytes = new Uint8Array(acc.kept);
+      let o = 0;
+      for (const c of acc.chunks) bytes.set(c, o), (o += c.length);
+      const r = decodeHttpBody(bytes, acc.size, withoutPseudo(headers), env);
+      for (const w of r.warnings) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${w}`);
+      return r.body;
+    };
+    call.method = method;
+    if (path !== undefined) call.target = path;
+    if (status !== undefined) call.status = { code: status, ok: status < 400 };
+    call.fields['http2.header.method'] = method;
+    call.http = {
+      version: 'HTTP/2',
+      method,
+      uri: path,
+      host: authority,
+      status,
+      reason: undefined,
+      requestHeaders: s.requestHeaders,
+      responseHeaders: s.responseHeaders,
+      requestBody: body('c2s', req),
+      responseBody: body('s2c', res),
+    };
+    if (s.interim.length) call.http.interim = s.interim.map((i) => ({ status: i.status, tsUs: i.tsUs }));
+    call.request = { headers: s.requestHeaders, trailers: s.requestTrailers, body: call.http.requestBody, wireBytes: s.wire.c2s };
+    call.response = { headers: s.responseHeaders, trailers: s.responseTrailers, body: call.http.responseBody, wireBytes: s.wire.s2c };
+    delete call.fields['http2.header.method'];
+    emitHttpCall(call, this.session);
+  }
+
+  // ---- h2c upgrade ---------------------------------------------------------------------------
+
+  private startFromUpgrade(init: HttpUpgradeInit): void {
+    this.upgraded = true;
+    const r = init.request;
+    const at: Position = { frame: r.frame, tsUs: r.startUs, streamOffset: 0 };
+    const headers: HeaderList = [
+      [':method', r.method],
+      [':scheme', 'http'],
+      [':path', r.uri],
+    ];
+    for (const [k, v] of r.headers) {
+      const n = k.toLowerCase();
+      if (n === 'host') headers.splice(3, 0, [':authority', v]);
+      else if (n !== 'connection' && n !== 'upgrade' && n !== 'http2-settings' && n !== 'keep-alive' && n !== 'transfer-encoding') headers.push([n, v]);
+    }
+    const s = this.openStream(1, at, headers, false)!;
+    s.call.fields['http2.upgrade'] = 'h2c';
+    s.call.fields['http.upgrade_call'] = init.upgradeCallId;
+    if (r.body && r.body.length) {
+      if (s.grpc) s.grpc.data('c2s', r.body, 0, () => at);
+      else {
+        const keep = r.body.subarray(0, this.session.env.limits.maxBodyBytes).slice();
+        s.body.c2s = { chunks: [keep], kept: keep.length, size: r.body.length };
+      }
+    }
+    s.ended.c2s = true;
+    s.call.timing.requestEndUs = r.endUs;
+    this.addFrames(s, at, { frame: r.frame, tsUs: r.endUs, streamOffset: 0 });
+    // The client still sends the preface after the 101; HPACK starts fresh in both directions.
+    this.dirs.c2s.hpack = new HpackDecoder();
+    this.dirs.s2c.hpack = new HpackDecoder();
+  }
+}
+
+function withoutPseudo(headers: HeaderList): HeaderList {
+  return headers.filter(([k]) => !k.startsWith(':'));
+}
+
+function frameTypeName(t: number): string {
+  return ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'][t] ?? `type 0x${t.toString(16)}`;
+}

@@ -1,0 +1,344 @@
+/**
+ * HPACK header decompression (RFC 7541), written here rather than taken from hpack.js:
+ * hpack.js is built on Node's Buffer and stream-style internals (not platform-neutral), keeps
+ * no bound on the decoded header list or string lengths, and offers no way to keep going after
+ * a table it never saw the start of (mid-connection captures). This decoder is pure, bounded
+ * and keeps one dynamic table per direction.
+ *
+ * Mid-connection ("partial") mode: when the capture started after the connection did, the
+ * dynamic table holds entries we never saw. Entries inserted since the capture started are
+ * still the newest ones, so their indices are right; a reference past them names an entry
+ * from before the capture and decodes to a placeholder instead of failing.
+ */
+import type { HeaderList } from '../core/model';
+import { latin1Text, utf8Strict } from '../core/bytes';
+
+/** RFC 7541 Appendix A: the static table (index 1..61). */
+const STATIC_TABLE: ReadonlyArray<readonly [string, string]> = [
+  [':authority', ''],
+  [':method', 'GET'],
+  [':method', 'POST'],
+  [':path', '/'],
+  [':path', '/index.html'],
+  [':scheme', 'http'],
+  [':scheme', 'https'],
+  [':status', '200'],
+  [':status', '204'],
+  [':status', '206'],
+  [':status', '304'],
+  [':status', '400'],
+  [':status', '404'],
+  [':status', '500'],
+  ['accept-charset', ''],
+  ['accept-encoding', 'gzip, deflate'],
+  ['accept-language', ''],
+  ['accept-ranges', ''],
+  ['accept', ''],
+  ['access-control-allow-origin', ''],
+  ['age', ''],
+  ['allow', ''],
+  ['authorization', ''],
+  ['cache-control', ''],
+  ['content-disposition', ''],
+  ['content-encoding', ''],
+  ['content-language', ''],
+  ['content-length', ''],
+  ['content-location', ''],
+  ['content-range', ''],
+  ['content-type', ''],
+  ['cookie', ''],
+  ['date', ''],
+  ['etag', ''],
+  ['expect', ''],
+  ['expires', ''],
+  ['from', ''],
+  ['host', ''],
+  ['if-match', ''],
+  ['if-modified-since', ''],
+  ['if-none-match', ''],
+  ['if-range', ''],
+  ['if-unmodified-since', ''],
+  ['last-modified', ''],
+  ['link', ''],
+  ['location', ''],
+  ['max-forwards', ''],
+  ['proxy-authenticate', ''],
+  ['proxy-authorization', ''],
+  ['range', ''],
+  ['referer', ''],
+  ['refresh', ''],
+  ['retry-after', ''],
+  ['server', ''],
+  ['set-cookie', ''],
+  ['strict-transport-security', ''],
+  ['transfer-encoding', ''],
+  ['user-agent', ''],
+  ['vary', ''],
+  ['via', ''],
+  ['www-authenticate', ''],
+];
+
+/**
+ * RFC 7541 Appendix B as code lengths: the HPACK Huffman code is canonical (codes of one
+ * length are consecutive, in symbol order), so the lengths of symbols 0..256 (256 = EOS)
+ * define it. One letter per symbol: 'A' = 5 bits … 'Z' = 30 bits.
+ */
+const HUFFMAN_LENGTHS =
+  'ISXXXXXXXTZXXZXXXXXXXXZXXXXXXXXXBFFHIBDGFFDGDBBBAAABBBBBBBCDKBHFIBCCCCCCCCCCCCCCCCCCCCCCDCDIOIJBKABABABBBACCBBBABCBAABCCCCCKGJIXPRPPRRRSRSSSSSTSTTRSTSSSSQRSRSSTRQPRRSSQSRRTQRSSQQRQSRSSPRRRSRRSVVPORSRUVVVWWVTUOQVWWVWTQQVVXWWWPTPQRQQSRRUUTTVSVWVVWWWWWXWWWWWVZZ';
+
+interface HuffmanTables {
+  /** Per code length: first code, index into `symbols` of that first code, count. */
+  firstCode: Int32Array;
+  firstIndex: Int32Array;
+  count: Int32Array;
+  symbols: Uint16Array;
+}
+
+const HUFFMAN: HuffmanTables = (() => {
+  const lengths = Array.from(HUFFMAN_LENGTHS, (c) => c.charCodeAt(0) - 65 + 5);
+  const symbols = Uint16Array.from(
+    lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b),
+  );
+  const firstCode = new Int32Array(31).fill(-1);
+  const firstIndex = new Int32Array(31);
+  const count = new Int32Array(31);
+  let code = 0;
+  let prevLen = lengths[symbols[0]];
+  for (let i = 0; i < symbols.length; i++) {
+    const len = lengths[symbols[i]];
+    code <<= len - prevLen;
+    prevLen = len;
+    if (count[len] === 0) {
+      firstCode[len] = code;
+      firstIndex[len] = i;
+    }
+    count[len]++;
+    code++;
+  }
+  return { firstCode, firstIndex, count, symbols };
+})();
+
+/** Decode an HPACK Huffman string (RFC 7541 §5.2). Throws HpackError on bad input. */
+export function huffmanDecode(src: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil((src.length * 8) / 5));
+  let n = 0;
+  let code = 0;
+  let len = 0; // bits in `code`
+  let allOnes = true;
+  for (let i = 0; i < src.length; i++) {
+    const byte = src[i];
+    for (let b = 7; b >= 0; b--) {
+      const bit = (byte >> b) & 1;
+      code = (code << 1) | bit;
+      len++;
+      if (!bit) allOnes = false;
+      if (len >= 5 && HUFFMAN.count[len] > 0) {
+        const k = code - HUFFMAN.firstCode[len];
+        if (k >= 0 && k < HUFFMAN.count[len]) {
+          const sym = HUFFMAN.symbols[HUFFMAN.firstIndex[len] + k];
+          if (sym === 256) throw new HpackError('Huffman string contains EOS');
+          out[n++] = sym;
+          code = 0;
+          len = 0;
+          allOnes = true;
+          continue;
+        }
+      }
+      if (len > 30) throw new HpackError('bad Huffman code');
+    }
+  }
+  // §5.2: padding is the most significant bits of EOS (all ones), shorter than 8 bits.
+  if (len > 7 || !allOnes) throw new HpackError('bad Huffman padding');
+  return out.subarray(0, n);
+}
+
+export class HpackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HpackError';
+  }
+}
+
+export interface HpackResult {
+  headers: HeaderList;
+  /** Problems that did not break the table state (oversized list, pre-capture references). */
+  warnings: string[];
+  /** Set when the block could not be decoded: the table state is lost from here on. */
+  error?: string;
+}
+
+/** Placeholder value for a reference to a dynamic entry inserted before the capture started. */
+export const UNKNOWN_ENTRY = '\u2026unknown (before capture)';
+
+/** Per-entry overhead (RFC 7541 §4.1). */
+const ENTRY_OVERHEAD = 32;
+
+export class HpackDecoder {
+  private entries: Array<[string, string, number, number]> = []; // newest first; [name, value, size, name octets]
+  private size = 0;
+  private maxSize: number;
+  /** Largest table size the encoder may pick (SETTINGS_HEADER_TABLE_SIZE of the decoding side). */
+  private settingsLimit: number;
+  /** Table content from before the capture is unknown (mid-connection start). */
+  partial: boolean;
+  /** Set after an unrecoverable error: the table no longer matches the encoder's. */
+  lost = false;
+
+  constructor(opts: { partial?: boolean; tableSize?: number } = {}) {
+    this.maxSize = opts.tableSize ?? 4096;
+    this.settingsLimit = this.maxSize;
+    this.partial = !!opts.partial;
+  }
+
+  /**
+   * The receiver of these headers advertised SETTINGS_HEADER_TABLE_SIZE. Size updates up to
+   * the largest value seen are accepted (the encoder may still use the old one until the ACK).
+   */
+  setSettingsLimit(size: number): void {
+    this.settingsLimit = Math.max(this.settingsLimit, size);
+    if (size < this.maxSize) {
+      // The encoder must shrink; do it now so evictions match.
+      this.maxSize = size;
+      this.evict();
+    }
+  }
+
+  get tableSize(): number {
+    return this.size;
+  }
+
+  get tableEntries(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Decode one complete header block. `maxListBytes` bounds the kept header list (RFC 7541
+   * §4.1 sizes); past it, decoding continues to keep the table in step, but headers are dropped.
+   */
+  decode(block: Uint8Array, maxListBytes: number, maxHeaders: number): HpackResult {
+    const headers: HeaderList = [];
+    const warnings: string[] = [];
+    if (this.lost) return { headers, warnings, error: 'HPACK state lost earlier on this direction' };
+    let listBytes = 0;
+    let dropped = 0;
+    let unknownRefs = 0;
+    let p = 0;
+    const keep = (name: string, value: string) => {
+      listBytes += name.length + value.length + ENTRY_OVERHEAD;
+      if (listBytes > maxListBytes || headers.length >= maxHeaders) dropped++;
+      else headers.push([name, value]);
+    };
+    const readInt = (prefixBits: number): number => {
+      if (p >= block.length) throw new HpackError('header block ends inside an integer');
+      const mask = (1 << prefixBits) - 1;
+      let v = block[p++] & mask;
+      if (v < mask) return v;
+      let shift = 0;
+      for (;;) {
+        if (p >= block.length) throw new HpackError('header block ends inside an integer');
+        const b = block[p++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (!(b & 0x80)) break;
+        if (shift > 28) throw new HpackError('integer too large');
+      }
+      return v;
+    };
+    let lastLen = 0; // octets of the last string read
+    const readString = (): string => {
+      if (p >= block.length) throw new HpackError('header block ends before a string');
+      const huffman = (block[p] & 0x80) !== 0;
+      const len = readInt(7);
+      if (len > block.length - p) throw new HpackError(`string length ${len} past the end of the header block`);
+      const raw = block.subarray(p, p + len);
+      p += len;
+      const bytes = huffman ? huffmanDecode(raw) : raw;
+      lastLen = bytes.length;
+      return utf8Strict(bytes) ?? latin1Text(bytes);
+    };
+    const lookup = (index: number): [string, string, number] | undefined => {
+      if (index === 0) throw new HpackError('index 0');
+      if (index <= STATIC_TABLE.length) {
+        const e = STATIC_TABLE[index - 1];
+        return [e[0], e[1], e[0].length];
+      }
+      const d = index - STATIC_TABLE.length - 1;
+      if (d < this.entries.length) return [this.entries[d][0], this.entries[d][1], this.entries[d][3]];
+      if (this.partial) {
+        unknownRefs++;
+        return undefined;
+      }
+      throw new HpackError(`index ${index} out of range (table has ${this.entries.length} dynamic entries)`);
+    };
+    try {
+      let sawField = false;
+      while (p < block.length) {
+        const b = block[p];
+        if (b & 0x80) {
+          // §6.1 indexed field
+          const e = lookup(readInt(7));
+          keep(e ? e[0] : UNKNOWN_ENTRY, e ? e[1] : UNKNOWN_ENTRY);
+          sawField = true;
+        } else if ((b & 0xc0) === 0x40) {
+          // §6.2.1 literal with incremental indexing
+          const idx = readInt(6);
+          let name: string;
+          let nameLen: number;
+          if (idx) {
+            const e = lookup(idx);
+            name = e ? e[0] : UNKNOWN_ENTRY;
+            nameLen = e ? e[2] : 0;
+          } else {
+            name = readString();
+            nameLen = lastLen;
+          }
+          const value = readString();
+          this.insert(name, nameLen, value, lastLen);
+          keep(name, value);
+          sawField = true;
+        } else if ((b & 0xe0) === 0x20) {
+          // §6.3 dynamic table size update: only at the start of a block
+          if (sawField) throw new HpackError('table size update after a header field');
+          const size = readInt(5);
+          if (size > this.settingsLimit) throw new HpackError(`table size update ${size} above the limit ${this.settingsLimit}`);
+          this.maxSize = size;
+          this.evict();
+        } else {
+          // §6.2.2 without indexing / §6.2.3 never indexed (both 4-bit prefix)
+          const idx = readInt(4);
+          const name = idx ? (lookup(idx)?.[0] ?? UNKNOWN_ENTRY) : readString();
+          const value = readString();
+          keep(name, value);
+          sawField = true;
+        }
+      }
+    } catch (e) {
+      this.lost = true;
+      return { headers, warnings, error: e instanceof HpackError ? e.message : String(e) };
+    }
+    if (dropped) warnings.push(`header list larger than ${maxListBytes} bytes or ${maxHeaders} fields: ${dropped} fields dropped`);
+    if (unknownRefs) warnings.push(`${unknownRefs} header field(s) refer to HPACK entries added before the capture started`);
+    return { headers, warnings };
+  }
+
+  private insert(name: string, nameLen: number, value: string, valueLen: number): void {
+    // Sizes are in octets as sent (RFC 7541 §4.1), not in decoded characters.
+    const size = nameLen + valueLen + ENTRY_OVERHEAD;
+    if (size > this.maxSize) {
+      // §4.4: an entry larger than the table empties it.
+      this.entries = [];
+      this.size = 0;
+      return;
+    }
+    this.entries.unshift([name, value, size, nameLen]);
+    this.size += size;
+    this.evict();
+  }
+
+  private evict(): void {
+    while (this.size > this.maxSize && this.entries.length) {
+      const e = this.entries.pop()!;
+      this.size -= e[2];
+    }
+  }
+}

@@ -1,0 +1,657 @@
+/**
+ * Protobuf wire decoding (https://protobuf.dev/programming-guides/encoding/) to JSON-friendly
+ * values, with or without a schema. Written as a walker over protobufjs reflection rather than
+ * `Type.decode` so that unknown fields are kept (and flagged), lengths and depth are bounded,
+ * and nothing throws.
+ *
+ * With a schema: field names as in the .proto, enum names, 64-bit integers as decimal strings,
+ * bytes as base64, maps as objects, google.protobuf.Any unpacked (`@type` + fields) when its
+ * type is known, well-known types in their JSON mapping (Timestamp → RFC 3339 text, Duration →
+ * "1.5s", wrappers → the value, Struct/Value/ListValue → JSON, FieldMask → "a,b").
+ *
+ * Without a schema (like `protoc --decode_raw`): keys are field numbers ("1", "2"…); varints are
+ * numbers (decimal strings past 2^53); a length-delimited field is a string when it is printable
+ * UTF-8, else a nested message when its bytes parse completely as one, else base64 bytes;
+ * fixed32/fixed64 are shown as float/double when that reads as a plausible number, else as the
+ * unsigned integer. Repeated field numbers become arrays.
+ */
+import * as protobuf from 'protobufjs';
+import { toBase64, utf8Strict } from '../core/bytes';
+import type { Limits } from '../core/env';
+import { wellKnownTypes } from './definitions';
+
+export interface DecodeResult {
+  value: unknown;
+  warnings: string[];
+  /** True when decoded without a schema. */
+  raw: boolean;
+}
+
+/** Find a message type by fully-qualified name (with or without leading dot). */
+export type TypeResolver = (name: string) => protobuf.Type | undefined;
+
+export function resolverFor(...roots: Array<protobuf.Root | undefined>): TypeResolver {
+  const cache = new Map<string, protobuf.Type | undefined>();
+  return (name: string) => {
+    const n = name.replace(/^\./, '');
+    if (cache.has(n)) return cache.get(n);
+    let found: protobuf.Type | undefined;
+    for (const r of [...roots, wellKnownTypes()]) {
+      if (!r) continue;
+      try {
+        const t = r.lookup(n);
+        if (t instanceof protobuf.Type) {
+          found = t;
+          break;
+        }
+      } catch {
+        /* not here */
+      }
+    }
+    cache.set(n, found);
+    return found;
+  };
+}
+
+const WT_VARINT = 0;
+const WT_I64 = 1;
+const WT_LEN = 2;
+const WT_SGROUP = 3;
+const WT_EGROUP = 4;
+const WT_I32 = 5;
+
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Uint8Array, readonly end = buf.length) {}
+  /** Returns the varint as a BigInt, or undefined when it runs past the end or is > 10 bytes. */
+  varint(): bigint | undefined {
+    let result = 0n;
+    let shift = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) return undefined;
+      const b = this.buf[this.pos++];
+      result |= BigInt(b & 0x7f) << shift;
+      if (!(b & 0x80)) return BigInt.asUintN(64, result);
+      shift += 7n;
+    }
+    return undefined;
+  }
+  /** Small varint as a number (tags, lengths). */
+  varint32(): number | undefined {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) return undefined;
+      const b = this.buf[this.pos++];
+      result += (b & 0x7f) * mul;
+      if (!(b & 0x80)) return result;
+      mul *= 128;
+    }
+    return undefined;
+  }
+  bytes(n: number): Uint8Array | undefined {
+    if (n > this.end - this.pos) return undefined;
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const f64 = new Float64Array(1);
+const u8_64 = new Uint8Array(f64.buffer);
+const u8_32 = new Uint8Array(f32.buffer);
+
+function readFloat(b: Uint8Array): number {
+  for (let i = 0; i < 4; i++) u8_32[i] = b[i];
+  return f32[0];
+}
+function readDouble(b: Uint8Array): number {
+  for (let i = 0; i < 8; i++) u8_64[i] = b[i];
+  return f64[0];
+}
+function le64(b: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  return v;
+}
+function le32u(b: Uint8Array): number {
+  return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+}
+void u32;
+
+function bigToJson(v: bigint): number | string {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
+
+function printable(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) return false;
+    if (c === 0x7f || c === 0xfffd) return false;
+  }
+  return true;
+}
+
+function niceFloat(x: number): boolean {
+  if (!Number.isFinite(x)) return false;
+  if (x === 0) return false; // 0 is more likely an integer
+  const a = Math.abs(x);
+  return a >= 1e-6 && a < 1e15;
+}
+
+// ---- raw ---------------------------------------------------------------------------------------
+
+interface Ctx {
+  limits: Limits;
+  warnings: string[];
+  /** Count of decoded fields, bounding work on hostile input. */
+  budget: number;
+}
+
+const MAX_WARNINGS = 20;
+function warn(ctx: Ctx, msg: string): void {
+  if (ctx.warnings.length < MAX_WARNINGS) ctx.warnings.push(msg);
+  else if (ctx.warnings.length === MAX_WARNINGS) ctx.warnings.push('more warnings omitted');
+}
+
+/** Parse bytes as a message without a schema; undefined when they are not a well-formed message. */
+function tryRaw(buf: Uint8Array, depth: number, ctx: Ctx, strict: boolean): Record<string, unknown> | undefined {
+  const r = new Reader(buf);
+  const out: Record<string, unknown> = {};
+  const add = (k: string, v: unknown) => {
+    if (k in out) {
+      const cur = out[k];
+      if (Array.isArray(cur) && (cur as { __rep?: boolean }).__rep) cur.push(v);
+      else {
+        const arr = [cur, v] as unknown[] & { __rep?: boolean };
+        Object.defineProperty(arr, '__rep', { value: true, enumerable: false });
+        out[k] = arr;
+      }
+    } else out[k] = v;
+  };
+  while (r.pos < r.end) {
+    if (--ctx.budget < 0) {
+      if (strict) return undefined;
+      warn(ctx, 'protobuf: too many fields; rest not decoded');
+      break;
+    }
+    const tag = r.varint32();
+    if (tag === undefined) {
+      if (strict) return undefined;
+      warn(ctx, 'protobuf: truncated tag');
+      break;
+    }
+    const field = Math.floor(tag / 8);
+    const wt = tag & 7;
+    if (field === 0 || field > 536870911) {
+      if (strict) return undefined;
+      warn(ctx, `protobuf: invalid field number ${field}`);
+      break;
+    }
+    const v = readRawValue(r, wt, depth, ctx, strict, field);
+    if (v === FAIL) {
+      if (strict) return undefined;
+      break;
+    }
+    if (v !== SKIP) add(String(field), v);
+  }
+  return out;
+}
+
+const FAIL = Symbol('fail');
+const SKIP = Symbol('skip');
+
+function readRawValue(r: Reader, wt: number, depth: number, ctx: Ctx, strict: boolean, field: number): unknown {
+  switch (wt) {
+    case WT_VARINT: {
+      const v = r.varint();
+      if (v === undefined) {
+        if (!strict) warn(ctx, `protobuf: field ${field}: truncated varint`);
+        return FAIL;
+      }
+      return bigToJson(v);
+    }
+    case WT_I64: {
+      const b = r.bytes(8);
+      if (!b) {
+        if (!strict) warn(ctx, `protobuf: field ${field}: fixed64 past the end`);
+        return FAIL;
+      }
+      const d = readDouble(b);
+      return niceFloat(d) ? d : le64(b).toString();
+    }
+    case WT_I32: {
+      const b = r.bytes(4);
+      if (!b) {
+        if (!strict) warn(ctx, `protobuf: field ${field}: fixed32 past the end`);
+        return FAIL;
+      }
+      const f = readFloat(b);
+      return niceFloat(f) && Math.abs(f) >= 1e-4 ? Number(f.toPrecision(7)) : le32u(b);
+    }
+    case WT_LEN: {
+      const len = r.varint32();
+      const b = len === undefined ? undefined : r.bytes(len);
+      if (!b) {
+        if (!strict) warn(ctx, `protobuf: field ${field}: length ${len ?? '?'} past the end of the message`);
+        return FAIL;
+      }
+      return rawLen(b, depth, ctx);
+    }
+    case WT_SGROUP: {
+      // Groups (deprecated): decode until the matching end tag.
+      if (depth >= ctx.limits.maxDepth) return FAIL;
+      const start = r.pos;
+      let d = 1;
+      while (r.pos < r.end && d > 0) {
+        const tag = r.varint32();
+        if (tag === undefined) return FAIL;
+        const w = tag & 7;
+        if (w === WT_SGROUP) d++;
+        else if (w === WT_EGROUP) d--;
+        else if (readRawValue(r, w, depth + 1, { ...ctx, warnings: [] }, true, tag >> 3) === FAIL) return FAIL;
+      }
+      if (d) return FAIL;
+      const inner = tryRaw(r.buf.subarray(start, r.pos - 1), depth + 1, ctx, true);
+      return inner ?? {};
+    }
+    default:
+      if (!strict) warn(ctx, `protobuf: field ${field}: invalid wire type ${wt}`);
+      return FAIL;
+  }
+}
+
+function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
+  if (b.length === 0) return '';
+  const s = utf8Strict(b);
+  if (s !== undefined && printable(s)) return s;
+  if (depth + 1 < ctx.limits.maxDepth) {
+    const saved = ctx.budget;
+    const m = tryRaw(b, depth + 1, { ...ctx, warnings: [] }, true);
+    if (m && Object.keys(m).length) {
+      ctx.budget = saved - Object.keys(m).length;
+      return m;
+    }
+    ctx.budget = saved;
+  }
+  return toBase64(b.subarray(0, ctx.limits.maxBodyBytes));
+}
+
+/** Decode without a schema, like `protoc --decode_raw`. */
+export function decodeRaw(bytes: Uint8Array, limits: Limits): DecodeResult {
+  const ctx: Ctx = { limits, warnings: [], budget: 100000 };
+  const value = tryRaw(bytes, 0, ctx, false) ?? {};
+  return { value, warnings: ctx.warnings, raw: true };
+}
+
+// ---- with a schema -----------------------------------------------------------------------------
+
+const INT64_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+function wireTypeOf(type: string, resolved: protobuf.ReflectionObject | null): number {
+  if (resolved instanceof protobuf.Enum) return WT_VARINT;
+  if (resolved instanceof protobuf.Type) return WT_LEN;
+  switch (type) {
+    case 'double':
+    case 'fixed64':
+    case 'sfixed64':
+      return WT_I64;
+    case 'float':
+    case 'fixed32':
+    case 'sfixed32':
+      return WT_I32;
+    case 'string':
+    case 'bytes':
+      return WT_LEN;
+    default:
+      return WT_VARINT;
+  }
+}
+
+function scalarFrom(type: string, wt: number, r: Reader): unknown | typeof FAIL {
+  if (wt === WT_VARINT) {
+    const v = r.varint();
+    if (v === undefined) return FAIL;
+    switch (type) {
+      case 'int32':
+        return Number(BigInt.asIntN(32, v));
+      case 'uint32':
+        return Number(BigInt.asUintN(32, v));
+      case 'sint32':
+      case 'sint64': {
+        const z = (v >> 1n) ^ -(v & 1n);
+        return type === 'sint32' ? Number(BigInt.asIntN(32, z)) : BigInt.asIntN(64, z).toString();
+      }
+      case 'int64':
+        return BigInt.asIntN(64, v).toString();
+      case 'uint64':
+        return v.toString();
+      case 'bool':
+        return v !== 0n;
+      default:
+        return bigToJson(v);
+    }
+  }
+  if (wt === WT_I64) {
+    const b = r.bytes(8);
+    if (!b) return FAIL;
+    if (type === 'double') return readDouble(b);
+    const u = le64(b);
+    return type === 'sfixed64' ? BigInt.asIntN(64, u).toString() : u.toString();
+  }
+  if (wt === WT_I32) {
+    const b = r.bytes(4);
+    if (!b) return FAIL;
+    if (type === 'float') return Number(readFloat(b).toPrecision(7));
+    const u = le32u(b);
+    return type === 'sfixed32' ? u | 0 : u;
+  }
+  return FAIL;
+}
+
+function jsonFloat(x: unknown): unknown {
+  if (typeof x !== 'number') return x;
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  return x;
+}
+
+interface SchemaCtx extends Ctx {
+  resolve: TypeResolver;
+}
+
+function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (depth >= ctx.limits.maxDepth) {
+    warn(ctx, `protobuf: nesting deeper than ${ctx.limits.maxDepth}; ${type.fullName} not decoded`);
+    return { '@bytes': toBase64(buf.subarray(0, 256)) };
+  }
+  const r = new Reader(buf);
+  const byId = type.fieldsById;
+  while (r.pos < r.end) {
+    if (--ctx.budget < 0) {
+      warn(ctx, 'protobuf: too many fields; rest not decoded');
+      break;
+    }
+    const tag = r.varint32();
+    if (tag === undefined) {
+      warn(ctx, `protobuf: ${type.fullName.slice(1)}: truncated tag`);
+      break;
+    }
+    const id = Math.floor(tag / 8);
+    const wt = tag & 7;
+    const field = byId[id];
+    if (!field) {
+      const v = readRawValue(r, wt, depth, ctx, false, id);
+      if (v === FAIL) break;
+      warn(ctx, `protobuf: ${type.fullName.slice(1)}: unknown field ${id} (not in the schema)`);
+      const k = String(id);
+      if (k in out) out[k] = ([] as unknown[]).concat(out[k], v as never);
+      else out[k] = v;
+      continue;
+    }
+    field.resolve();
+    const name = field.name;
+    if (field.map) {
+      if (wt !== WT_LEN) {
+        if (readRawValue(r, wt, depth, ctx, false, id) === FAIL) break;
+        warn(ctx, `protobuf: ${name}: wrong wire type ${wt} for a map`);
+        continue;
+      }
+      const len = r.varint32();
+      const b = len === undefined ? undefined : r.bytes(len);
+      if (!b) {
+        warn(ctx, `protobuf: ${name}: length past the end of the message`);
+        break;
+      }
+      const entry = decodeMapEntry(field as unknown as protobuf.MapField, b, depth + 1, ctx);
+      const obj = (out[name] ??= {}) as Record<string, unknown>;
+      obj[String(entry[0])] = entry[1];
+      continue;
+    }
+    const expected = wireTypeOf(field.type, field.resolvedType);
+    let values: unknown[] = [];
+    if (field.repeated && wt === WT_LEN && expected !== WT_LEN) {
+      // packed
+      const len = r.varint32();
+      const b = len === undefined ? undefined : r.bytes(len);
+      if (!b) {
+        warn(ctx, `protobuf: ${name}: packed length past the end of the message`);
+        break;
+      }
+      const pr = new Reader(b);
+      while (pr.pos < pr.end) {
+        const v = scalarFrom(field.type === 'enum' ? 'int32' : field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type, expected, pr);
+        if (v === FAIL) {
+          warn(ctx, `protobuf: ${name}: malformed packed values`);
+          break;
+        }
+        values.push(field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : v);
+        if (values.length > 1_000_000) break;
+      }
+    } else if (wt !== expected) {
+      const v = readRawValue(r, wt, depth, ctx, false, id);
+      if (v === FAIL) break;
+      warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: wire type ${wt} does not match the schema's ${field.type}`);
+      values = [v];
+    } else if (expected === WT_LEN) {
+      const len = r.varint32();
+      const b = len === undefined ? undefined : r.bytes(len);
+      if (!b) {
+        warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: length ${len ?? '?'} past the end of the message`);
+        break;
+      }
+      if (field.resolvedType instanceof protobuf.Type) values = [decodeMessageValue(field.resolvedType, b, depth + 1, ctx)];
+      else if (field.type === 'string') {
+        const s = utf8Strict(b);
+        if (s === undefined) warn(ctx, `protobuf: ${name}: invalid UTF-8 in a string field`);
+        values = [s ?? toBase64(b)];
+      } else values = [toBase64(b.subarray(0, ctx.limits.maxBodyBytes))];
+    } else {
+      const v = scalarFrom(field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type, wt, r);
+      if (v === FAIL) {
+        warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: value past the end of the message`);
+        break;
+      }
+      values = [field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : jsonFloat(v)];
+    }
+    if (field.repeated) out[name] = ((out[name] as unknown[]) ?? []).concat(values);
+    else if (values.length) {
+      const v = values[values.length - 1];
+      // A non-repeated message field seen twice is merged on the wire; keep the last value (close enough).
+      out[name] = v;
+      const oneof = field.partOf;
+      if (oneof) for (const other of oneof.oneof) if (other !== name) delete out[other];
+    }
+  }
+  return out;
+}
+
+function enumName(e: protobuf.Enum, n: number): string | number {
+  return e.valuesById[n] ?? n;
+}
+
+function decodeMapEntry(field: protobuf.MapField, b: Uint8Array, depth: number, ctx: SchemaCtx): [unknown, unknown] {
+  const r = new Reader(b);
+  let key: unknown = field.keyType === 'string' ? '' : field.keyType === 'bool' ? false : 0;
+  let value: unknown = undefined;
+  while (r.pos < r.end) {
+    const tag = r.varint32();
+    if (tag === undefined) break;
+    const id = tag >> 3;
+    const wt = tag & 7;
+    if (id === 1) {
+      if (wt === WT_LEN) {
+        const len = r.varint32();
+        const kb = len === undefined ? undefined : r.bytes(len);
+        if (!kb) break;
+        key = utf8Strict(kb) ?? toBase64(kb);
+      } else {
+        const v = scalarFrom(field.keyType, wt, r);
+        if (v === FAIL) break;
+        key = v;
+      }
+    } else if (id === 2) {
+      if (field.resolvedType instanceof protobuf.Type && wt === WT_LEN) {
+        const len = r.varint32();
+        const vb = len === undefined ? undefined : r.bytes(len);
+        if (!vb) break;
+        value = decodeMessageValue(field.resolvedType, vb, depth + 1, ctx);
+      } else if (wt === WT_LEN) {
+        const len = r.varint32();
+        const vb = len === undefined ? undefined : r.bytes(len);
+        if (!vb) break;
+        value = field.type === 'string' ? (utf8Strict(vb) ?? toBase64(vb)) : toBase64(vb);
+      } else {
+        const v = scalarFrom(field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type, wt, r);
+        if (v === FAIL) break;
+        value = field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : jsonFloat(v);
+      }
+    } else if (readRawValue(r, wt, depth, ctx, false, id) === FAIL) break;
+  }
+  if (value === undefined) {
+    if (field.resolvedType instanceof protobuf.Type) value = {};
+    else if (field.resolvedType instanceof protobuf.Enum) value = enumName(field.resolvedType, 0);
+    else value = field.type === 'string' || field.type === 'bytes' ? '' : field.type === 'bool' ? false : 0;
+  }
+  return [key, value];
+}
+
+/** A message value, with the well-known types in their JSON mapping. */
+function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, ctx: SchemaCtx): unknown {
+  const name = type.fullName;
+  const m = decodeWithType(type, b, depth, ctx);
+  switch (name) {
+    case '.google.protobuf.Any': {
+      const url = typeof m.type_url === 'string' ? m.type_url : '';
+      const typeName = url.slice(url.lastIndexOf('/') + 1);
+      const inner = typeName ? ctx.resolve(typeName) : undefined;
+      const valueB64 = typeof m.value === 'string' ? m.value : '';
+      const bytes = valueBytesFromAny(b);
+      if (!inner) {
+        if (url) warn(ctx, `protobuf: Any of unknown type ${url}: decoded without a schema`);
+        const raw = bytes ? (tryRaw(bytes, depth + 1, ctx, false) ?? valueB64) : valueB64;
+        return { '@type': url, ...(raw && typeof raw === 'object' ? raw : { value: raw }) };
+      }
+      const v = decodeMessageValue(inner, bytes ?? new Uint8Array(0), depth + 1, ctx);
+      if (isWellKnown(inner.fullName) && (typeof v !== 'object' || v === null || Array.isArray(v))) return { '@type': url, value: v };
+      return { '@type': url, ...(v as Record<string, unknown>) };
+    }
+    case '.google.protobuf.Timestamp':
+      return timestampText(m.seconds, m.nanos);
+    case '.google.protobuf.Duration':
+      return durationText(m.seconds, m.nanos);
+    case '.google.protobuf.DoubleValue':
+    case '.google.protobuf.FloatValue':
+    case '.google.protobuf.Int64Value':
+    case '.google.protobuf.UInt64Value':
+    case '.google.protobuf.Int32Value':
+    case '.google.protobuf.UInt32Value':
+    case '.google.protobuf.BoolValue':
+    case '.google.protobuf.StringValue':
+    case '.google.protobuf.BytesValue':
+      return 'value' in m ? m.value : defaultWrapper(name);
+    case '.google.protobuf.Struct':
+      return structValue(m);
+    case '.google.protobuf.Value':
+      return valueValue(m);
+    case '.google.protobuf.ListValue':
+      return Array.isArray(m.values) ? m.values : [];
+    case '.google.protobuf.FieldMask':
+      return Array.isArray(m.paths) ? m.paths.join(',') : '';
+    case '.google.protobuf.Empty':
+      return {};
+    default:
+      return m;
+  }
+}
+
+function isWellKnown(fullName: string): boolean {
+  return fullName.startsWith('.google.protobuf.');
+}
+
+function defaultWrapper(name: string): unknown {
+  if (name.includes('Bool')) return false;
+  if (name.includes('String') || name.includes('Bytes')) return '';
+  if (name.includes('64')) return '0';
+  return 0;
+}
+
+/** The raw bytes of Any.value (field 2) from an encoded Any. */
+function valueBytesFromAny(b: Uint8Array): Uint8Array | undefined {
+  const r = new Reader(b);
+  let out: Uint8Array | undefined;
+  while (r.pos < r.end) {
+    const tag = r.varint32();
+    if (tag === undefined) return out;
+    const wt = tag & 7;
+    if (wt !== WT_LEN) {
+      if (readRawValue(r, wt, 0, { limits: { maxDepth: 1 } as Limits, warnings: [], budget: 1000 }, true, tag >> 3) === FAIL) return out;
+      continue;
+    }
+    const len = r.varint32();
+    const v = len === undefined ? undefined : r.bytes(len);
+    if (!v) return out;
+    if (tag >> 3 === 2) out = v;
+  }
+  return out;
+}
+
+function structValue(m: Record<string, unknown>): unknown {
+  const f = m.fields;
+  return f && typeof f === 'object' ? f : {};
+}
+
+function valueValue(m: Record<string, unknown>): unknown {
+  if ('null_value' in m) return null;
+  if ('number_value' in m) return m.number_value;
+  if ('string_value' in m) return m.string_value;
+  if ('bool_value' in m) return m.bool_value;
+  if ('struct_value' in m) return m.struct_value;
+  if ('list_value' in m) return m.list_value;
+  return null;
+}
+
+function timestampText(seconds: unknown, nanos: unknown): string {
+  const s = Number(seconds ?? 0);
+  const n = Number(nanos ?? 0);
+  const ms = s * 1000 + Math.floor(n / 1e6);
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return `${seconds}s`;
+  const iso = new Date(ms).toISOString(); // …sss Z
+  if (n % 1e6 === 0) return iso.replace('.000Z', 'Z');
+  return iso.slice(0, 19) + '.' + String(n).padStart(9, '0').replace(/0+$/, '') + 'Z';
+}
+
+function durationText(seconds: unknown, nanos: unknown): string {
+  const s = BigInt(String(seconds ?? 0));
+  const n = Number(nanos ?? 0);
+  if (!n) return `${s}s`;
+  const neg = s < 0n || n < 0;
+  const abs = (s < 0n ? -s : s).toString();
+  return `${neg ? '-' : ''}${abs}.${String(Math.abs(n)).padStart(9, '0').replace(/0+$/, '')}s`;
+}
+
+/**
+ * Decode a message of type `typeName` (fully qualified). Without a resolvable type it falls
+ * back to raw decoding (`raw: true`) with a warning naming the missing type.
+ */
+export function decodeProtobuf(bytes: Uint8Array, typeName: string | undefined, resolve: TypeResolver, limits: Limits): DecodeResult {
+  const type = typeName ? resolve(typeName) : undefined;
+  if (!type) {
+    const r = decodeRaw(bytes, limits);
+    if (typeName) r.warnings.unshift(`protobuf type ${typeName} not found: decoded without a schema`);
+    return r;
+  }
+  const ctx: SchemaCtx = { limits, warnings: [], budget: 200000, resolve };
+  try {
+    const value = decodeMessageValue(type, bytes, 0, ctx);
+    return { value, warnings: ctx.warnings, raw: false };
+  } catch (e) {
+    const r = decodeRaw(bytes, limits);
+    r.warnings.unshift(`protobuf: ${(e as Error).message}`);
+    return r;
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * The `proto` entry of `env.definitions`: .proto files parsed with protobufjs (no file system:
+ * the host hands us the texts), an index of services, rpcs and messages with their source
+ * positions (protobufjs keeps none, so the source text is scanned), and load warnings.
+ *
+ * Imports are resolved across the given files by relative path under any root; the
+ * google/protobuf well-known types come from protobufjs's bundled `common` definitions.
+ */
+import * as protobuf from 'protobufjs';
+
+export interface SourcePos {
+  file: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+}
+
+export interface ProtoMethodInfo extends SourcePos {
+  /** `pkg.Service` */
+  service: string;
+  /** `Method` */
+  name: string;
+  /** `/pkg.Service/Method` */
+  path: string;
+  requestType: string;
+  responseType: string;
+  requestStream: boolean;
+  responseStream: boolean;
+}
+
+export interface ProtoDefinitions {
+  kind: 'proto';
+  root: protobuf.Root;
+  /** Keyed by `/pkg.Service/Method`. */
+  methods: Map<string, ProtoMethodInfo>;
+  /** Keyed by fully-qualified name without the leading dot. */
+  services: Map<string, SourcePos>;
+  messages: Map<string, SourcePos>;
+  files: string[];
+  warnings: string[];
+}
+
+export interface ProtoFile {
+  /** Path as the host knows it (absolute or relative to a root); used for imports and positions. */
+  path: string;
+  text: string;
+  /** Directory the import paths are relative to (a --proto root); optional. */
+  root?: string;
+}
+
+const WELL_KNOWN = new Set(protobuf.common ? Object.keys(protobuf.common).filter((k) => k.endsWith('.proto')) : []);
+
+/** Imports that only carry options (custom options parse fine without them). */
+const OPTION_ONLY_IMPORTS = /^(google\/protobuf\/descriptor\.proto|google\/api\/.*|validate\/validate\.proto|gogoproto\/gogo\.proto|protoc-gen-openapiv2\/.*)$/;
+
+let wellKnownRoot: protobuf.Root | undefined;
+
+/** Add the bundled google/protobuf types to a root. */
+function addWellKnown(root: protobuf.Root): void {
+  for (const name of WELL_KNOWN) {
+    const json = protobuf.common.get(name);
+    if (json) root.addJSON((json as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
+  }
+}
+
+export function emptyProtoDefinitions(): ProtoDefinitions {
+  return buildProtoDefinitions([]);
+}
+
+/** A root with only the well-known types (for decoding without user definitions). */
+export function wellKnownTypes(): protobuf.Root {
+  if (!wellKnownRoot) {
+    wellKnownRoot = new protobuf.Root();
+    addWellKnown(wellKnownRoot);
+    wellKnownRoot.resolveAll();
+  }
+  return wellKnownRoot;
+}
+
+function normPath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/\/+/g, '/');
+}
+
+/**
+ * Parse the files into one Root and index what they define. Never throws: parse errors,
+ * duplicates, unresolved imports and unresolved types become warnings.
+ */
+export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: number } = {}): ProtoDefinitions {
+  const warnings: string[] = [];
+  const root = new protobuf.Root();
+  addWellKnown(root);
+  const defs: ProtoDefinitions = { kind: 'proto', root, methods: new Map(), services: new Map(), messages: new Map(), files: [], warnings };
+  const list = files.slice(0, opts.maxFiles ?? 5000).map((f) => ({ ...f, path: normPath(f.path), root: f.root ? normPath(f.root).replace(/\/$/, '') : undefined }));
+  if (files.length > list.length) warnings.push(`only the first ${list.length} of ${files.length} .proto files were loaded`);
+
+  // Import path → file, by every suffix a root could make of it.
+  const byRelative = new Map<string, typeof list>();
+  for (const f of list) {
+    const rel = f.root && f.path.startsWith(f.root + '/') ? f.path.slice(f.root.length + 1) : undefined;
+    const keys = new Set<string>();
+    if (rel) keys.add(rel);
+    const parts = f.path.split('/');
+    for (let i = 0; i < parts.length; i++) keys.add(parts.slice(i).join('/'));
+    for (const k of keys) {
+      const arr = byRelative.get(k) ?? [];
+      arr.push(f);
+      byRelative.set(k, arr);
+    }
+  }
+
+  // Parse each file once, dependencies first (depth-first over imports).
+  const parsed = new Map<string, 'busy' | 'done' | 'failed'>();
+  const definedBy = new Map<string, string>(); // fq name → file
+  const parseFile = (f: (typeof list)[number], depth: number): void => {
+    if (parsed.has(f.path) || depth > 64) return;
+    parsed.set(f.path, 'busy');
+    let result: protobuf.IParserResult;
+    // Parse into a scratch root first: a duplicate name must not leave half a file in `root`.
+    try {
+      const scratch = new protobuf.Root();
+      result = protobuf.parse(f.text, scratch, { keepCase: true, alternateCommentMode: true });
+    } catch (e) {
+      warnings.push(`${f.path}: ${(e as Error).message}`);
+      parsed.set(f.path, 'failed');
+      return;
+    }
+    for (const imp of [...(result.imports ?? []), ...(result.weakImports ?? [])]) {
+      if (WELL_KNOWN.has(imp)) continue;
+      const candidates = byRelative.get(normPath(imp));
+      if (!candidates || candidates.length === 0) {
+        if (!OPTION_ONLY_IMPORTS.test(imp)) warnings.push(`${f.path}: import "${imp}" not found among the loaded .proto files`);
+        continue;
+      }
+      if (candidates.length > 1) {
+        const distinct = new Set(candidates.map((c) => c.text));
+        if (distinct.size > 1) warnings.push(`${f.path}: import "${imp}" is ambiguous (${candidates.map((c) => c.path).join(', ')}); using ${candidates[0].path}`);
+      }
+      parseFile(candidates[0], depth + 1);
+    }
+    // Check for duplicates before merging.
+    const names: string[] = [];
+    collectNames(result.root, names);
+    const dups = names.filter((n) => definedBy.has(n) && definedBy.get(n) !== f.path);
+    if (dups.length) {
+      const sameText = list.find((o) => o.path === definedBy.get(dups[0]))?.text === f.text;
+      if (!sameText) warnings.push(`${f.path}: ${dups.slice(0, 5).join(', ')}${dups.length > 5 ? '…' : ''} already defined in ${definedBy.get(dups[0])}; this file's definitions are ignored`);
+      parsed.set(f.path, 'failed');
+      return;
+    }
+    try {
+      protobuf.parse(f.text, root, { keepCase: true, alternateCommentMode: true });
+    } catch (e) {
+      warnings.push(`${f.path}: ${(e as Error).message}`);
+      parsed.set(f.path, 'failed');
+      return;
+    }
+    for (const n of names) definedBy.set(n, f.path);
+    parsed.set(f.path, 'done');
+    defs.files.push(f.path);
+    indexPositions(f.path, f.text, defs);
+  };
+  for (const f of list) parseFile(f, 0);
+
+  // Resolve types one by one so one bad reference does not hide the rest.
+  const visit = (ns: protobuf.NamespaceBase) => {
+    for (const obj of ns.nestedArray) {
+      try {
+        if (obj instanceof protobuf.Type || obj instanceof protobuf.Service) obj.resolveAll();
+      } catch (e) {
+        warnings.push(`${definedBy.get(obj.fullName.slice(1)) ?? '?'}: ${(e as Error).message}`);
+      }
+      if (obj instanceof protobuf.Namespace) visit(obj);
+    }
+  };
+  visit(root);
+
+  // Methods.
+  const svcVisit = (ns: protobuf.NamespaceBase) => {
+    for (const obj of ns.nestedArray) {
+      if (obj instanceof protobuf.Service) {
+        const svc = obj.fullName.slice(1);
+        for (const m of obj.methodsArray) {
+          const path = `/${svc}/${m.name}`;
+          const pos = defs.methods.get(path);
+          defs.methods.set(path, {
+            service: svc,
+            name: m.name,
+            path,
+            requestType: (m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, ''),
+            responseType: (m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, ''),
+            requestStream: !!m.requestStream,
+            responseStream: !!m.responseStream,
+            file: pos?.file ?? defs.services.get(svc)?.file ?? definedBy.get(svc) ?? '',
+            line: pos?.line ?? defs.services.get(svc)?.line ?? 1,
+            column: pos?.column ?? defs.services.get(svc)?.column ?? 1,
+          });
+        }
+      }
+      if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) visit2(obj);
+    }
+  };
+  const visit2 = (ns: protobuf.NamespaceBase) => svcVisit(ns);
+  svcVisit(root);
+  return defs;
+}
+
+function collectNames(ns: protobuf.NamespaceBase, out: string[]): void {
+  for (const obj of ns.nestedArray) {
+    if (obj instanceof protobuf.Type || obj instanceof protobuf.Service || obj instanceof protobuf.Enum) out.push(obj.fullName.slice(1));
+    if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) collectNames(obj, out);
+  }
+}
+
+/**
+ * Find `message`, `enum`, `service` and `rpc` declarations in the source, with their scopes,
+ * skipping comments and strings. Records positions under fully-qualified names; rpc positions
+ * are stored as placeholder method entries (filled in by buildProtoDefinitions).
+ */
+export function indexPositions(file: string, text: string, defs: ProtoDefinitions): void {
+  const tokens = tokenize(text);
+  let pkg = '';
+  const scope: Array<{ name: string | undefined; kind: string }> = [];
+  const prefix = () => {
+    const names = scope.map((s) => s.name).filter((n): n is string => !!n);
+    return [pkg, ...names].filter(Boolean).join('.');
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === 'package' && scope.length === 0 && tokens[i + 1]) {
+      pkg = tokens[i + 1].text;
+      continue;
+    }
+    if ((t.text === 'message' || t.text === 'service' || t.text === 'enum') && tokens[i + 1] && tokens[i + 2]?.text === '{') {
+      const name = tokens[i + 1].text;
+      const full = prefix() ? `${prefix()}.${name}` : name;
+      const pos = { file, line: t.line, column: t.column };
+      if (t.text === 'service') {
+        if (defs.services.has(full)) defs.warnings.push(`${file}:${t.line}: service ${full} defined twice`);
+        else defs.services.set(full, pos);
+      } else if (!defs.messages.has(full)) defs.messages.set(full, pos);
+      scope.push({ name, kind: t.text });
+      i += 2;
+      continue;
+    }
+    if (t.text === 'rpc' && tokens[i + 1] && scope.length && scope[scope.length - 1].kind === 'service') {
+      const svc = prefix();
+      const name = tokens[i + 1].text;
+      const path = `/${svc}/${name}`;
+      defs.methods.set(path, { service: svc, name, path, requestType: '', responseType: '', requestStream: false, responseStream: false, file, line: t.line, column: t.column });
+      continue;
+    }
+    if (t.text === '{') scope.push({ name: undefined, kind: 'block' });
+    else if (t.text === '}') scope.pop();
+  }
+}
+
+interface Tok {
+  text: string;
+  line: number;
+  column: number;
+}
+
+function tokenize(text: string): Tok[] {
+  const out: Tok[] = [];
+  let line = 1;
+  let col = 1;
+  let i = 0;
+  const n = text.length;
+  const adv = (k: number) => {
+    for (let j = 0; j < k && i < n; j++, i++) {
+      if (text[i] === '\n') line++, (col = 1);
+      else col++;
+    }
+  };
+  while (i < n) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') adv(1);
+    } else if (c === '/' && text[i + 1] === '*') {
+      adv(2);
+      while (i < n && !(text[i] === '*' && text[i + 1] === '/')) adv(1);
+      adv(2);
+    } else if (c === '"' || c === "'") {
+      adv(1);
+      while (i < n && text[i] !== c) adv(text[i] === '\\' ? 2 : 1);
+      adv(1);
+    } else if (/[A-Za-z_.]/.test(c)) {
+      const l = line;
+      const co = col;
+      let s = '';
+      while (i < n && /[A-Za-z0-9_.]/.test(text[i])) (s += text[i]), adv(1);
+      out.push({ text: s, line: l, column: co });
+    } else if (c === '{' || c === '}') {
+      out.push({ text: c, line, column: col });
+      adv(1);
+    } else adv(1);
+  }
+  return out;
+}
+
+/** Look up an rpc by its HTTP/2 path (`/pkg.Service/Method`). */
+export function lookupMethod(defs: ProtoDefinitions | undefined, path: string | undefined): ProtoMethodInfo | undefined {
+  if (!defs || !path) return undefined;
+  const m = defs.methods.get(path);
+  return m && m.requestType ? m : undefined;
+}
+
+/** The protobuf entry from env.definitions, if the host loaded one. */
+export function protoDefinitionsOf(definitions: Record<string, unknown> | undefined): ProtoDefinitions | undefined {
+  const d = definitions?.proto as ProtoDefinitions | undefined;
+  return d && d.kind === 'proto' ? d : undefined;
+}
