@@ -1,0 +1,333 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fromHex } from '../../../decoders/core/bytes';
+import { NetDecoder } from '../../../decoders/net/decode';
+import { formatIpv6, ipv6Text, ipv4Text } from '../../../decoders/net/address';
+import type { RawFrame } from '../../../decoders/capture/types';
+import type { CaptureWarning } from '../../../decoders/core/model';
+import type { Packet } from '../../../decoders/net/types';
+import * as B from '../../helpers/pcap-builder';
+
+type PacketCopy = Omit<Packet, 'payload'> & { payload: string };
+
+function run(frames: Array<{ data: Uint8Array; linkType: number; origLen?: number; tsUs?: number; interfaceId?: number; fileOffset?: number }>) {
+  const packets: PacketCopy[] = [];
+  const warnings: CaptureWarning[] = [];
+  const net = new NetDecoder({
+    packet: (p) => packets.push({ ...p, payload: new TextDecoder('latin1').decode(p.payload) }),
+    warning: (w) => warnings.push(w),
+  });
+  frames.forEach((f, i) => {
+    const rf: RawFrame = {
+      frame: i + 1,
+      linkType: f.linkType,
+      tsUs: f.tsUs ?? 1_700_000_000_000_000 + i,
+      capLen: f.data.length,
+      origLen: f.origLen ?? f.data.length,
+      data: f.data,
+      fileOffset: f.fileOffset ?? 1000,
+      interfaceId: f.interfaceId ?? 0,
+    };
+    net.frame(rf);
+  });
+  net.flush();
+  return { packets, warnings, stats: net.stats };
+}
+
+const one = (data: Uint8Array, linkType: number, origLen?: number) => run([{ data, linkType, origLen }]);
+
+// IPv4/TCP (total length 42) 10.0.0.1:50000 → 10.0.0.2:80, seq 1000, ack 2000, PA, window 512, payload "hi"
+const IPV4_TCP = fromHex(`45 00 002a 0001 4000 40 06 0000 0a000001 0a000002
+                          c350 0050 000003e8 000007d0 50 18 0200 0000 0000  6869`);
+
+describe('link layers (tcpdump.org LINKTYPE_*)', () => {
+  const check = (r: ReturnType<typeof run>, src = '10.0.0.1') => {
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.packets[0].src, src);
+    assert.equal(r.packets[0].payload, 'hi');
+  };
+  it('1 Ethernet II (inline hex), with Ethernet padding ignored', () => {
+    const eth = fromHex(`020000000002 020000000001 0800`);
+    const r = one(B.concat(eth, IPV4_TCP, new Uint8Array(20)), 1);
+    check(r);
+    const p = r.packets[0];
+    assert.deepEqual([p.dst, p.srcPort, p.dstPort, p.seq, p.ack, p.flags, p.window, p.proto, p.ipVersion], ['10.0.0.2', 50000, 80, 1000, 2000, 0x18, 512, 6, 4]);
+    assert.equal(p.payloadWireLength, 2);
+    assert.equal(p.fileOffset, 1000 + 14 + 20 + 20);
+  });
+  it('1 Ethernet with 802.1Q, QinQ 0x88a8 and 0x9100 tags', () => {
+    check(one(B.ethernet(IPV4_TCP, { vlan: 5 }), 1));
+    check(one(B.ethernet(IPV4_TCP, { vlan: [100, 200] }), 1));
+    check(one(B.ethernet(IPV4_TCP, { vlan: [1, 2, 3], tpids: [0x9100, 0x88a8, 0x8100] }), 1));
+  });
+  it('113 Linux SLL and 276 Linux SLL2 (inline hex headers)', () => {
+    check(one(B.concat(fromHex('0000 0304 0006 000000000000 0000 0800'), IPV4_TCP), 113));
+    check(one(B.concat(fromHex('0800 0000 00000001 0304 00 06 0000000000000000'), IPV4_TCP), 276));
+    check(one(B.sll(B.tcpPacket({ src: '2001:db8::5', payload: 'hi' })), 113), '2001:db8::5');
+    check(one(B.sll2(B.tcpPacket({ src: '2001:db8::5', payload: 'hi' })), 276), '2001:db8::5');
+  });
+  it('0 BSD NULL in either host byte order, AF_INET6 24/28/30; 108 LOOP network order', () => {
+    check(one(B.concat(fromHex('02000000'), IPV4_TCP), 0));
+    check(one(B.concat(fromHex('00000002'), IPV4_TCP), 0));
+    const v6 = B.tcpPacket({ src: '::1', dst: '::1', payload: 'hi' });
+    for (const af of [24, 28, 30]) {
+      check(one(B.nullLoop(v6, { af }), 0), '::1');
+      check(one(B.nullLoop(v6, { af, bigEndian: true }), 0), '::1');
+    }
+    check(one(B.concat(fromHex('00000002'), IPV4_TCP), 108));
+    check(one(B.nullLoop(v6, { loop: true, af: 24 }), 108), '::1');
+  });
+  it('101 / 12 / 14 raw IP by version nibble; 228 IPv4; 229 IPv6', () => {
+    const v6 = B.tcpPacket({ src: 'fe80::1', payload: 'hi' });
+    for (const lt of [101, 12, 14]) {
+      check(one(IPV4_TCP, lt));
+      check(one(v6, lt), 'fe80::1');
+    }
+    check(one(IPV4_TCP, 228));
+    check(one(v6, 229), 'fe80::1');
+  });
+  it('non-IP ethertypes and other IP protocols are skipped silently, counted', () => {
+    const arp = B.ethernet(new Uint8Array(28), { type: 0x0806 });
+    const icmp = B.ethernet(B.ipv4Packet({ proto: 1, payload: new Uint8Array(8) }));
+    const r = run([{ data: arp, linkType: 1 }, { data: icmp, linkType: 1 }, { data: B.ethernet(B.ipv6Packet({ nextHeader: 58, payload: new Uint8Array(8) })), linkType: 1 }]);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets.length, 0);
+    assert.equal(r.stats.nonIp, 1);
+    assert.equal(r.stats.otherIpProto, 2);
+  });
+  it('an unsupported link type gives ONE warning per interface naming it', () => {
+    const r = run([
+      { data: new Uint8Array(10), linkType: 147 },
+      { data: new Uint8Array(10), linkType: 147 },
+      { data: new Uint8Array(10), linkType: 147, interfaceId: 2 },
+      { data: new Uint8Array(10), linkType: 105 },
+    ]);
+    assert.deepEqual(
+      r.warnings.map((w) => w.message),
+      [
+        'link type 147 (USER0) is not supported: frames on interface 0 skipped',
+        'link type 147 (USER0) is not supported: frames on interface 2 skipped',
+        'link type 105 (IEEE802_11) is not supported: frames on interface 0 skipped',
+      ],
+    );
+    assert.equal(r.stats.unsupportedLink, 4);
+  });
+});
+
+describe('IPv4 (RFC 791 §3.1)', () => {
+  it('options are skipped by IHL', () => {
+    const ip = B.ipv4Packet({ proto: 6, options: fromHex('94040000 01010101'), payload: B.tcpSegment({ payload: 'opt' }) });
+    const r = one(ip, 228);
+    assert.equal(r.packets[0].payload, 'opt');
+    assert.equal(r.packets[0].fileOffset, 1000 + 28 + 20);
+  });
+  it('total length bounds the packet (trailing bytes ignored); 0 (TSO) means the rest', () => {
+    const ip = B.tcpPacket({ payload: 'abc' });
+    assert.equal(one(B.concat(ip, fromHex('ffffffff')), 228).packets[0].payload, 'abc');
+    const tso = ip.slice();
+    tso[2] = tso[3] = 0;
+    assert.equal(one(tso, 228).packets[0].payload, 'abc');
+  });
+  it('IHL < 5 and lengths past the end are malformed: warning naming the frame, skipped', () => {
+    const bad = IPV4_TCP.slice();
+    bad[0] = 0x44;
+    let r = one(bad, 228);
+    assert.equal(r.packets.length, 0);
+    assert.match(r.warnings[0].message, /^frame 1: IPv4 header length 16 < 20/);
+    assert.equal(r.warnings[0].frame, 1);
+    const long = IPV4_TCP.slice();
+    long[3] = 200;
+    r = one(long, 228);
+    assert.match(r.warnings[0].message, /IPv4 total length 200 exceeds the 42 bytes captured/);
+    r = one(IPV4_TCP.subarray(0, 15), 228);
+    assert.match(r.warnings[0].message, /IPv4 header needs 20 bytes, only 15/);
+  });
+  it('a snaplen cut keeps the packet, payloadWireLength shows the missing bytes', () => {
+    const ip = B.tcpPacket({ payload: 'x'.repeat(1000) });
+    const r = one(ip.subarray(0, 100), 228, ip.length);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets[0].payload.length, 60);
+    assert.equal(r.packets[0].payloadWireLength, 1000);
+  });
+  it('a cut inside the TCP header is skipped and reported once', () => {
+    const ip = B.tcpPacket({ payload: 'x'.repeat(100) });
+    const r = run([
+      { data: ip.subarray(0, 30), linkType: 228, origLen: ip.length },
+      { data: ip.subarray(0, 30), linkType: 228, origLen: ip.length },
+    ]);
+    assert.equal(r.packets.length, 0);
+    assert.equal(r.warnings.length, 1);
+    assert.equal(r.stats.cutHeaders, 2);
+  });
+  it('IP-in-IP is unwrapped', () => {
+    const inner = B.tcpPacket({ src: '192.168.1.1', payload: 'in' });
+    const r = one(B.ipv4Packet({ proto: 4, payload: inner }), 228);
+    assert.equal(r.packets[0].src, '192.168.1.1');
+  });
+});
+
+describe('IPv4 fragment reassembly (RFC 791 §3.2, RFC 815)', () => {
+  const whole = B.udpPacket({ sport: 5353, dport: 9999, payload: Array.from({ length: 3000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''), ipId: 0x4242 });
+  const frags = B.fragmentIpv4(whole, 1000);
+  const expected = Array.from({ length: 3000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+  it('in order', () => {
+    const r = run(frags.map((data) => ({ data, linkType: 228 })));
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.packets[0].payload, expected);
+    assert.equal(r.packets[0].frame, 4);
+    assert.equal(r.packets[0].fileOffset, -1);
+    assert.equal(r.packets[0].srcPort, 5353);
+    assert.equal(r.stats.fragments, 4);
+    assert.equal(r.stats.reassembled, 1);
+  });
+  it('out of order and duplicated', () => {
+    const r = run([frags[3], frags[1], frags[1], frags[0], frags[2]].map((data) => ({ data, linkType: 228 })));
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.packets[0].payload, expected);
+  });
+  it('overlapping fragments: the bytes that arrived first win', () => {
+    // Payload (UDP header + 3000) = 3008 bytes; send [0,1600) then [800,3008) with different data in the overlap.
+    const pl = whole.subarray(20);
+    const a = B.ipv4Packet({ proto: 17, id: 7, payload: pl.subarray(0, 1600), mf: true });
+    const tampered = pl.slice(800);
+    tampered.fill(0x5a, 0, 800);
+    const b = B.ipv4Packet({ proto: 17, id: 7, payload: tampered, fragmentOffset: 800 });
+    const r = run([a, b].map((data) => ({ data, linkType: 228 })));
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.packets[0].payload, expected);
+  });
+  it('incomplete datagram: warning at flush naming the first frame', () => {
+    const r = run([frags[0], frags[2]].map((data) => ({ data, linkType: 228 })));
+    assert.equal(r.packets.length, 0);
+    assert.equal(r.warnings.length, 1);
+    assert.match(r.warnings[0].message, /IPv4 datagram 10\.0\.0\.1 → 10\.0\.0\.2 id 0x4242 incomplete at the end of the capture: 2 fragment\(s\), 2000 of unknown bytes/);
+    assert.equal(r.warnings[0].frame, 1);
+  });
+  it('dropped after the timeout in capture time; bounded number pending', () => {
+    const r = run([
+      { data: frags[0], linkType: 228, tsUs: 0 },
+      { data: B.fragmentIpv4(B.udpPacket({ payload: 'q'.repeat(100), ipId: 9 }), 8)[0], linkType: 228, tsUs: 60e6 },
+      { data: frags[1], linkType: 228, tsUs: 60e6 },
+    ]);
+    assert.match(r.warnings[0].message, /id 0x4242 dropped after 30 s/);
+    // 300 distinct datagrams, first fragment only: at most 256 pending
+    const many = Array.from({ length: 300 }, (_, i) => ({ data: B.fragmentIpv4(B.udpPacket({ payload: 'w'.repeat(64), ipId: i }), 16)[0], linkType: 228, tsUs: 0 }));
+    const m = run(many);
+    assert.equal(m.warnings.filter((w) => /more than 256 datagrams/.test(w.message)).length, 44);
+  });
+  it('a fragment ending past 65535 bytes drops the datagram (ping of death)', () => {
+    const f = B.ipv4Packet({ proto: 17, id: 1, payload: new Uint8Array(1000), fragmentOffset: 65000 });
+    const r = one(f, 228);
+    assert.match(r.warnings[0].message, /ends past 65535 bytes/);
+  });
+});
+
+describe('IPv6 (RFC 8200 §4 extension headers)', () => {
+  it('hop-by-hop, routing, destination options and AH (RFC 4302 length) are walked', () => {
+    const ip = B.ipv6Packet({
+      nextHeader: 6,
+      payload: B.tcpSegment({ src: '2001:db8::1', payload: 'deep' }),
+      extensionHeaders: [{ type: 0 }, { type: 43, body: new Uint8Array(14) }, { type: 51, body: new Uint8Array(18) }, { type: 60 }],
+    });
+    const r = one(ip, 229);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets[0].payload, 'deep');
+    assert.equal(r.packets[0].payloadWireLength, 4);
+  });
+  it('ESP and no-next-header end the walk (counted, no warning)', () => {
+    for (const nh of [50, 59]) {
+      const r = one(B.ipv6Packet({ nextHeader: nh, payload: new Uint8Array(16) }), 229);
+      assert.deepEqual(r.warnings, []);
+      assert.equal(r.stats.otherIpProto, 1);
+    }
+  });
+  it('payload length past the end is malformed', () => {
+    const ip = B.ipv6Packet({ payload: B.tcpSegment({ src: '::1', payload: 'x' }), payloadLength: 500 });
+    assert.match(one(ip, 229).warnings[0].message, /IPv6 payload length 500 exceeds/);
+  });
+  it('inline hex: ::1 → ::1 UDP', () => {
+    const r = one(fromHex(`60000000 000a 11 40 00000000000000000000000000000001 00000000000000000000000000000001
+                           1f90 0035 000a 0000 6f6b`), 229);
+    assert.deepEqual([r.packets[0].src, r.packets[0].srcPort, r.packets[0].dstPort, r.packets[0].payload], ['::1', 8080, 53, 'ok']);
+  });
+});
+
+describe('IPv6 fragment reassembly (RFC 8200 §4.5)', () => {
+  const payload = 'IPv6 fragmented '.repeat(200);
+  const whole = B.udpPacket({ src: '2001:db8::a', dst: '2001:db8::b', payload });
+  const frags = B.fragmentIpv6(whole, 1200, 0xabcdef01);
+  it('in order and out of order', () => {
+    for (const order of [frags, [...frags].reverse(), [frags[1], frags[0], frags[2]]]) {
+      const r = run(order.map((data) => ({ data, linkType: 229 })));
+      assert.deepEqual(r.warnings, []);
+      assert.equal(r.packets.length, 1);
+      assert.equal(r.packets[0].payload, payload);
+      assert.equal(r.packets[0].src, '2001:db8::a');
+    }
+  });
+  it('a destination-options header inside the fragmentable part is walked after reassembly', () => {
+    const inner = B.ipv6Packet({ src: '2001:db8::a', dst: '2001:db8::b', nextHeader: 6, payload: B.tcpSegment({ src: '2001:db8::a', dst: '2001:db8::b', payload: 'x'.repeat(2000) }), extensionHeaders: [{ type: 60 }] });
+    const fr = B.fragmentIpv6(inner, 800, 5);
+    const r = run(fr.map((data) => ({ data, linkType: 229 })));
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.packets[0].payload.length, 2000);
+  });
+  it('atomic fragment (offset 0, M = 0) passes straight through', () => {
+    const base = B.ipv6Packet({ nextHeader: 17, payload: B.udpDatagram({ src: '2001:db8::1', payload: 'at' }) });
+    const r = one(B.ipv6FragmentPacket(base, 17, 0, false, 1, base.subarray(40)), 229);
+    assert.equal(r.packets[0].payload, 'at');
+  });
+  it('incomplete: warning at flush', () => {
+    const r = run([frags[0]].map((data) => ({ data, linkType: 229 })));
+    assert.match(r.warnings[0].message, /IPv6 datagram 2001:db8::a → 2001:db8::b id 0xabcdef01 incomplete/);
+  });
+});
+
+describe('TCP (RFC 9293 §3.1) and UDP (RFC 768)', () => {
+  it('TCP options skipped by data offset; flags, seq, ack, window', () => {
+    const ip = B.tcpPacket({ flags: 'SA', seq: 0xfffffff0, ack: 0x80000000, window: 1234, tcpOptions: fromHex('020405b4 0103030701010402') });
+    const p = one(ip, 228).packets[0];
+    assert.deepEqual([p.flags, p.seq, p.ack, p.window, p.payload], [0x12, 0xfffffff0, 0x80000000, 1234, '']);
+  });
+  it('TCP data offset < 5 or past the segment is malformed', () => {
+    const ip = B.tcpPacket({ payload: 'x' });
+    ip[20 + 12] = 0x40;
+    assert.match(one(ip, 228).warnings[0].message, /TCP data offset 16 < 20/);
+    ip[20 + 12] = 0xf0;
+    assert.match(one(ip, 228).warnings[0].message, /TCP header with options needs 60 bytes/);
+  });
+  it('UDP length bounds the payload; bad lengths are malformed', () => {
+    const ok = one(B.udpPacket({ payload: 'hello' }), 228).packets[0];
+    assert.deepEqual([ok.proto, ok.payload, ok.payloadWireLength, ok.flags], [17, 'hello', 5, 0]);
+    assert.match(one(B.udpPacket({ payload: 'hello', length: 4 }), 228).warnings[0].message, /UDP length 4 < 8/);
+    assert.match(one(B.udpPacket({ payload: 'hello', length: 40 }), 228).warnings[0].message, /UDP length 40 exceeds/);
+    assert.equal(one(B.udpPacket({ payload: 'hello', length: 10 }), 228).packets[0].payload, 'he');
+  });
+});
+
+describe('address text (RFC 5952)', () => {
+  const v6 = (s: string) => formatIpv6(B.ipv6Bytes(s), 0);
+  it('compresses the longest zero run, lower-case, no leading zeros', () => {
+    assert.equal(v6('2001:0DB8:0000:0000:0000:0000:0000:0001'), '2001:db8::1');
+    assert.equal(v6('2001:db8:0:0:1:0:0:1'), '2001:db8::1:0:0:1');
+    assert.equal(v6('2001:db8:0:1:1:1:1:1'), '2001:db8:0:1:1:1:1:1');
+    assert.equal(v6('2001:0:0:1:0:0:0:1'), '2001:0:0:1::1');
+    assert.equal(v6('0:0:0:0:0:0:0:0'), '::');
+    assert.equal(v6('0:0:0:0:0:0:0:1'), '::1');
+    assert.equal(v6('fe80:0:0:0:0:0:0:0'), 'fe80::');
+    assert.equal(v6('::ffff:192.0.2.1'), '::ffff:192.0.2.1');
+    assert.equal(v6('2001:db8:aaaa:bbbb:cccc:dddd:eeee:1'), '2001:db8:aaaa:bbbb:cccc:dddd:eeee:1');
+  });
+  it('cached strings are reused and never stale', () => {
+    const a = B.ipv6Bytes('2001:db8::1');
+    assert.equal(ipv6Text(a, 0), ipv6Text(Uint8Array.from(a), 0));
+    for (let i = 0; i < 5000; i++) {
+      const b = B.ipv4Bytes(`10.${i >> 8}.${i & 255}.7`);
+      assert.equal(ipv4Text(b, 0), `10.${i >> 8}.${i & 255}.7`);
+      const c = B.ipv6Bytes(`2001:db8::${i.toString(16)}`);
+      assert.equal(ipv6Text(c, 0), i ? `2001:db8::${i.toString(16)}` : '2001:db8::');
+    }
+  });
+});
