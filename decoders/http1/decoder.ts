@@ -999,6 +999,7 @@ export class Http1Decoder implements StreamDecoder {
       }
       state = 'incomplete';
     }
+    if (!req) state = 'incomplete'; // the request was not captured
     const frames: number[] = [];
     for (const f of req?.frames ?? []) addFrame(frames, f);
     const respFrames = ex.respFrames.length ? ex.respFrames : (resp?.frames ?? []);

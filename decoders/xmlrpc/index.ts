@@ -126,7 +126,7 @@ function textOf(list: XNode[]): string {
   let s = '';
   for (const n of list) {
     if ('#text' in n) s += decodeEntities(String(n['#text']));
-    else if ('#cdata' in n) s += textOf(n['#cdata'] as XNode[]);
+    else if ('#cdata' in n) for (const c of n['#cdata'] as XNode[]) if ('#text' in c) s += String(c['#text']);
   }
   return s;
 }
