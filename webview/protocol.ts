@@ -19,11 +19,18 @@ export interface CallRow {
   status?: Call['status'];
   startUs: number;
   endUs?: number;
+  /** First byte of the response (optional; the waterfall shades the wait before it). */
+  responseStartUs?: number;
   /** Request + response bytes. */
   sizeBytes: number;
   warnings: number;
   publishId?: number;
   hasDefinition: boolean;
+  /**
+   * How the server reads as a lifeline in the sequence diagram (optional): the HTTP Host /
+   * `:authority`, the gRPC service, the broker's name. The webview falls back to the address.
+   */
+  serverName?: string;
 }
 
 export type HostToWebview =

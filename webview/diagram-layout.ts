@@ -1,0 +1,193 @@
+/**
+ * Sequence-diagram layout (pure data, tested): lifelines left to right in order of appearance,
+ * arrows top to bottom in time order — one per request and per response, per streamed message
+ * (for calls whose messages are known), per publish and per delivery; TCP handshakes and teardowns
+ * when asked. Coordinates are in diagram units (px at zoom 1).
+ */
+import type { CallRow } from './protocol';
+import type { FlowSummary, StreamMessage } from '../decoders/core/model';
+import { ellipsize, formatDuration, protocolFamily, statusBadge, type StatusTone } from './format';
+
+export const LANE_PX = 170;
+export const STEP_PX = 30;
+export const TOP_PX = 16;
+export const GUTTER_PX = 70;
+
+export type ArrowPhase = 'syn' | 'syn-ack' | 'ack' | 'request' | 'response' | 'message' | 'publish' | 'deliver' | 'fin' | 'rst';
+
+export interface Lifeline {
+  key: string;
+  /** Name shown (a rename wins over the derived name). */
+  label: string;
+  /** Address(es) behind the lifeline, for the tooltip. */
+  detail: string;
+  role: 'client' | 'server' | 'broker';
+  x: number;
+}
+
+export interface Arrow {
+  callId: number;
+  phase: ArrowPhase;
+  fromKey: string;
+  toKey: string;
+  x1: number;
+  x2: number;
+  y: number;
+  label: string;
+  /** Responses and TCP control segments are dashed. */
+  dashed: boolean;
+  tone: StatusTone | 'conn';
+  family: string;
+  tsUs: number;
+  flowId: number;
+}
+
+export interface DiagramLayout {
+  lifelines: Lifeline[];
+  arrows: Arrow[];
+  width: number;
+  height: number;
+}
+
+export interface LayoutOptions {
+  showConnections: boolean;
+  /** User renames, by lifeline key. */
+  names?: Record<string, string>;
+  /** Streamed messages of calls whose details are known. */
+  messages?: Map<number, StreamMessage[]>;
+  flows?: Map<number, FlowSummary>;
+}
+
+function splitHostPort(addr: string): { host: string; port: string } {
+  const i = addr.lastIndexOf(':');
+  return i > 0 ? { host: addr.slice(0, i), port: addr.slice(i + 1) } : { host: addr, port: '' };
+}
+
+const BROKERS = new Set(['amqp', 'mqtt', 'kafka', 'stomp', 'nats', 'redis', 'zmtp']);
+
+/** Lifeline key and default name for the server side of a row. */
+export function serverLifeline(row: Pick<CallRow, 'server' | 'protocol' | 'target' | 'serverName'>): { key: string; label: string; role: 'server' | 'broker' } {
+  const role = BROKERS.has(row.protocol) ? 'broker' : 'server';
+  const key = `s:${row.server}`;
+  if (row.serverName) return { key, label: row.serverName, role };
+  if (row.protocol === 'grpc' && row.target) {
+    const m = /^\/([^/]+)\//.exec(row.target);
+    if (m) return { key, label: m[1].split('.').pop()!, role };
+  }
+  const { port } = splitHostPort(row.server);
+  if (role === 'broker') return { key, label: `${row.protocol} broker :${port}`, role };
+  return { key, label: `server :${port}`, role };
+}
+
+/** Clients are grouped by address (each connection has a fresh port). */
+export function clientLifeline(row: Pick<CallRow, 'client'>): { key: string; label: string } {
+  const { host } = splitHostPort(row.client);
+  return { key: `c:${host}`, label: `client ${host}` };
+}
+
+function requestLabel(row: CallRow): string {
+  if (row.kind === 'publish' || row.kind === 'deliver') return ellipsize(`${row.method} ${row.target ?? ''}`.trim(), 34);
+  if (row.protocol === 'grpc' && row.target) return ellipsize(row.target.split('/').pop() || row.method, 34);
+  if (row.protocol === 'http' || row.protocol === 'http2') return ellipsize(`${row.method} ${row.target ?? ''}`, 34);
+  return ellipsize(row.method, 34);
+}
+
+export function layoutDiagram(rows: CallRow[], opts: LayoutOptions): DiagramLayout {
+  const sorted = [...rows].sort((a, b) => a.startUs - b.startUs || a.id - b.id);
+  const lanes = new Map<string, Lifeline>();
+  const lane = (key: string, label: string, role: Lifeline['role'], detail: string): Lifeline => {
+    let l = lanes.get(key);
+    if (!l) {
+      l = { key, label: opts.names?.[key] ?? label, detail, role, x: 0 };
+      lanes.set(key, l);
+    } else if (!l.detail.includes(detail)) l.detail = ellipsize(`${l.detail}, ${detail}`, 200);
+    return l;
+  };
+  // Events first (with times), then positions: TCP control and messages interleave by time.
+  interface Ev {
+    tsUs: number;
+    order: number;
+    callId: number;
+    phase: ArrowPhase;
+    from: string;
+    to: string;
+    label: string;
+    dashed: boolean;
+    tone: Arrow['tone'];
+    family: string;
+    flowId: number;
+  }
+  const events: Ev[] = [];
+  let order = 0;
+  const flowsOpened = new Set<number>();
+  const lastCallOfFlow = new Map<number, CallRow>();
+  for (const r of sorted) lastCallOfFlow.set(r.flowId, r);
+
+  for (const r of sorted) {
+    const c = clientLifeline(r);
+    const s = serverLifeline(r);
+    // A delivery is pushed by the broker to the consumer: the consumer is the connection's client.
+    lane(c.key, c.label, 'client', r.client);
+    lane(s.key, s.label, s.role, r.server);
+    const family = protocolFamily(r.protocol);
+    const flow = opts.flows?.get(r.flowId);
+    const ev = (e: Omit<Ev, 'order' | 'family' | 'flowId'>) => events.push({ ...e, order: order++, family, flowId: r.flowId });
+    if (opts.showConnections && flow && !flowsOpened.has(r.flowId)) {
+      flowsOpened.add(r.flowId);
+      if (flow.synUs !== undefined) ev({ tsUs: flow.synUs, callId: r.id, phase: 'syn', from: c.key, to: s.key, label: 'SYN', dashed: true, tone: 'conn' });
+      if (flow.synAckUs !== undefined) ev({ tsUs: flow.synAckUs, callId: r.id, phase: 'syn-ack', from: s.key, to: c.key, label: 'SYN, ACK', dashed: true, tone: 'conn' });
+      if (flow.ackUs !== undefined) ev({ tsUs: flow.ackUs, callId: r.id, phase: 'ack', from: c.key, to: s.key, label: 'ACK', dashed: true, tone: 'conn' });
+    }
+    const badge = statusBadge(r);
+    const msgs = opts.messages?.get(r.id);
+    if (r.kind === 'deliver') {
+      ev({ tsUs: r.startUs, callId: r.id, phase: 'deliver', from: s.key, to: c.key, label: requestLabel(r), dashed: false, tone: badge.tone });
+    } else if (r.kind === 'publish') {
+      ev({ tsUs: r.startUs, callId: r.id, phase: 'publish', from: c.key, to: s.key, label: requestLabel(r), dashed: false, tone: badge.tone });
+    } else if (msgs && msgs.length > 1 && r.kind !== 'unary') {
+      for (const m of msgs) {
+        const c2s = m.dir === 'c2s';
+        ev({ tsUs: m.tsUs, callId: r.id, phase: 'message', from: c2s ? c.key : s.key, to: c2s ? s.key : c.key, label: ellipsize(`${m.label ?? 'message'} #${m.index + 1}`, 30), dashed: !c2s, tone: 'none' });
+      }
+      if (r.status) ev({ tsUs: r.endUs ?? r.startUs, callId: r.id, phase: 'response', from: s.key, to: c.key, label: ellipsize(badge.text, 30), dashed: true, tone: badge.tone });
+    } else {
+      ev({ tsUs: r.startUs, callId: r.id, phase: 'request', from: c.key, to: s.key, label: requestLabel(r), dashed: false, tone: 'none' });
+      const expectsAnswer = r.kind !== 'oneway' && r.kind !== 'event';
+      if (expectsAnswer && (r.status || r.endUs !== undefined)) {
+        const dur = r.endUs !== undefined ? ` (${formatDuration(r.endUs - r.startUs)})` : '';
+        ev({ tsUs: r.endUs ?? r.startUs, callId: r.id, phase: 'response', from: s.key, to: c.key, label: ellipsize(badge.text + dur, 34), dashed: true, tone: badge.tone });
+      }
+    }
+    if (opts.showConnections && flow && lastCallOfFlow.get(r.flowId) === r) {
+      if (flow.finUs?.c2s !== undefined) ev({ tsUs: flow.finUs.c2s, callId: r.id, phase: 'fin', from: c.key, to: s.key, label: 'FIN', dashed: true, tone: 'conn' });
+      if (flow.finUs?.s2c !== undefined) ev({ tsUs: flow.finUs.s2c, callId: r.id, phase: 'fin', from: s.key, to: c.key, label: 'FIN', dashed: true, tone: 'conn' });
+      if (flow.rstUs !== undefined) ev({ tsUs: flow.rstUs, callId: r.id, phase: 'rst', from: c.key, to: s.key, label: 'RST', dashed: true, tone: 'conn' });
+    }
+  }
+  events.sort((a, b) => a.tsUs - b.tsUs || a.order - b.order);
+
+  // Clients first (in order of appearance), then servers/brokers.
+  const ordered = [...lanes.values()].filter((l) => l.role === 'client').concat([...lanes.values()].filter((l) => l.role !== 'client'));
+  ordered.forEach((l, i) => (l.x = GUTTER_PX + LANE_PX / 2 + i * LANE_PX));
+  const arrows: Arrow[] = events.map((e, i) => ({
+    callId: e.callId,
+    phase: e.phase,
+    fromKey: e.from,
+    toKey: e.to,
+    x1: lanes.get(e.from)!.x,
+    x2: lanes.get(e.to)!.x,
+    y: TOP_PX + (i + 1) * STEP_PX,
+    label: e.label,
+    dashed: e.dashed,
+    tone: e.tone,
+    family: e.family,
+    tsUs: e.tsUs,
+    flowId: e.flowId,
+  }));
+  return {
+    lifelines: ordered,
+    arrows,
+    width: GUTTER_PX + Math.max(1, ordered.length) * LANE_PX,
+    height: TOP_PX + (arrows.length + 1) * STEP_PX + 10,
+  };
+}

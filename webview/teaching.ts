@@ -1,0 +1,262 @@
+/**
+ * Teaching mode (pure): turns one call (with its connection) into steps explained in plain
+ * words — the handshake, the client stub serializing, the bytes on the wire, the server stub
+ * decoding and calling, the result travelling back, the teardown — for REST, XML-RPC, JSON-RPC,
+ * gRPC and broker messages. Each step names the arrows to light up in the diagram.
+ *
+ * Text may hold `code` spans in backticks; the view renders them as <code> text.
+ */
+import type { Call, FlowSummary } from '../decoders/core/model';
+import type { ArrowPhase } from './diagram-layout';
+import { formatDuration, formatSize, protocolLabel } from './format';
+
+/** Where a step sits in the path of an RPC: client → client stub → transport → server stub → server. */
+export type Stage = 'client' | 'client-stub' | 'transport' | 'server-stub' | 'server' | 'broker' | 'connection';
+
+export interface TeachStep {
+  id: 'handshake' | 'reuse' | 'serialize' | 'wire' | 'server' | 'reply' | 'receive' | 'teardown' | 'publish' | 'route' | 'deliver' | 'stream';
+  title: string;
+  text: string;
+  stage: Stage;
+  phases: ArrowPhase[];
+  lifeline?: 'client' | 'server';
+}
+
+export const STAGES: Array<{ stage: Stage; label: string }> = [
+  { stage: 'client', label: 'Client' },
+  { stage: 'client-stub', label: 'Client stub' },
+  { stage: 'transport', label: 'Network' },
+  { stage: 'server-stub', label: 'Server stub' },
+  { stage: 'server', label: 'Server' },
+];
+
+function ep(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function short(v: unknown, max = 60): string {
+  let s: string;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x)) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+/** Arguments of an RPC request as a list, when the decoder gave them. */
+function args(call: Call): unknown[] | undefined {
+  const v = call.request?.value;
+  if (Array.isArray(v)) return v;
+  if (v && typeof v === 'object' && 'params' in v) {
+    const p = (v as { params: unknown }).params;
+    return Array.isArray(p) ? p : p === undefined ? undefined : [p];
+  }
+  return undefined;
+}
+
+function result(call: Call): { value?: unknown; fault?: string } {
+  const v = call.response?.value;
+  if (call.status && !call.status.ok) return { fault: `${call.status.code}${call.status.text ? ` (${call.status.text})` : ''}` };
+  if (v && typeof v === 'object' && 'result' in v) return { value: (v as { result: unknown }).result };
+  if (Array.isArray(v) && v.length === 1) return { value: v[0] };
+  return { value: v };
+}
+
+function bytesOf(call: Call, side: 'request' | 'response'): number | undefined {
+  const p = call[side];
+  return p?.wireBytes ?? p?.body?.size ?? (side === 'request' ? call.http?.requestBody?.size : call.http?.responseBody?.size);
+}
+
+function sizeText(n: number | undefined): string {
+  return n === undefined ? 'a few' : formatSize(n);
+}
+
+const BROKER = new Set(['amqp', 'mqtt', 'kafka', 'stomp', 'nats', 'redis', 'zmtp']);
+
+/**
+ * The steps for one call. `previousOnFlow` says whether an earlier call used the same
+ * connection (then there is no handshake to show for this one).
+ */
+export function teachingSteps(call: Call, flow: FlowSummary | undefined, previousOnFlow = false): TeachStep[] {
+  const steps: TeachStep[] = [];
+  const client = ep(call.client);
+  const server = ep(call.server);
+  const proto = call.protocol;
+  const name = protocolLabel(proto);
+
+  // ── the connection ───────────────────────────────────────────────────────────────────────
+  if (flow?.synSeen && !previousOnFlow && flow.synUs !== undefined) {
+    const rtt = flow.handshakeRttUs !== undefined ? formatDuration(flow.handshakeRttUs) : undefined;
+    steps.push({
+      id: 'handshake',
+      title: 'Opening the connection',
+      text: `Before a single byte of the call can travel, the client opens a TCP connection to ${server}: it sends SYN, the server answers SYN-ACK, the client confirms with ACK. This three-way handshake costs one round trip${rtt ? ` — ${rtt} here` : ''} and is paid once per connection.`,
+      stage: 'connection',
+      phases: ['syn', 'syn-ack', 'ack'],
+    });
+  } else if (previousOnFlow) {
+    steps.push({
+      id: 'reuse',
+      title: 'Reusing the connection',
+      text: `This call travels on connection ${call.flowId}, which an earlier call already opened. Reusing a connection skips the handshake round trip — one reason keep-alive and HTTP/2 make calls cheaper.`,
+      stage: 'connection',
+      phases: [],
+    });
+  }
+
+  if (BROKER.has(proto) || call.kind === 'publish' || call.kind === 'deliver') brokerSteps(call, steps, client, server, name);
+  else rpcSteps(call, steps, client, server, name);
+
+  // ── the teardown ─────────────────────────────────────────────────────────────────────────
+  if (flow && (flow.finUs?.c2s !== undefined || flow.finUs?.s2c !== undefined || flow.rstUs !== undefined)) {
+    const first = flow.finUs?.s2c !== undefined && (flow.finUs.c2s === undefined || flow.finUs.s2c < flow.finUs.c2s) ? 'server' : 'client';
+    steps.push({
+      id: 'teardown',
+      title: 'Closing the connection',
+      text:
+        flow.rstUs !== undefined && flow.finUs?.c2s === undefined && flow.finUs?.s2c === undefined
+          ? 'The connection ends abruptly with RST: one side reset it instead of closing it politely. Anything still in flight is lost.'
+          : `When the work is done the ${first} says FIN ("I have nothing more to send"), the other side acknowledges and sends its own FIN, which is acknowledged in turn. Each direction is closed on its own — that is why a teardown takes up to four segments${call.http?.version === 'HTTP/1.0' ? '. With HTTP/1.0 the server closes after every answer, so each call pays for a new handshake' : ''}.`,
+      stage: 'connection',
+      phases: ['fin', 'rst'],
+    });
+  }
+  return steps;
+}
+
+function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string, name: string): void {
+  const proto = call.protocol;
+  const a = args(call);
+  const callText = a ? `${call.method}(${a.map((x) => short(x, 30)).join(', ')})` : call.method;
+  const reqBytes = bytesOf(call, 'request');
+  const resBytes = bytesOf(call, 'response');
+  const http = call.http;
+
+  // 1–2: the client calls, the client stub serializes.
+  let serialize: string;
+  switch (proto) {
+    case 'xmlrpc':
+      serialize = `Your code called \`${callText}\` as if the function were local. The client stub (for example Python's \`ServerProxy\`) writes that call down as XML: a \`<methodCall>\` holding \`<methodName>${call.method}</methodName>\` and one \`<param>\` per argument, each value tagged with its type (\`<int>\`, \`<string>\`…). Text is easy to read but verbose.`;
+      break;
+    case 'jsonrpc':
+      serialize = `Your code called \`${callText}\`. The client stub wraps it in a small JSON object: \`"jsonrpc": "2.0"\`, the \`"method"\` name, the \`"params"\` and an \`"id"\` so the answer can be matched to this question.`;
+      break;
+    case 'grpc':
+      serialize = `Your code called \`${call.method}\` on a generated stub. The stub encodes the request message with Protocol Buffers: each field becomes a field number and a compact value — no field names travel. It then adds a 5-byte prefix (a compressed flag and the length) so the receiver knows where the message ends.`;
+      break;
+    case 'soap':
+      serialize = `Your code called \`${call.method}\`. The client wraps the arguments in a SOAP envelope: an XML \`<Envelope>\` with a \`<Body>\` naming the operation and its parameters.`;
+      break;
+    case 'thrift':
+    case 'dubbo':
+      serialize = `Your code called \`${callText}\`. The client stub encodes the method name, a sequence number and the arguments in ${call.protocol === 'thrift' ? "Thrift's" : "Dubbo's"} binary format: typed fields, no names.`;
+      break;
+    default:
+      serialize = `The client prepares an HTTP request. The method \`${http?.method ?? call.method}\` says what to do, the path \`${http?.uri ?? call.target ?? '/'}\` names the resource${call.request?.body?.kind === 'json' || http?.requestBody?.kind === 'json' ? ', and the body carries the data as JSON' : ''}. In REST the URL and the verb carry the meaning, not a method name inside the body.`;
+  }
+  steps.push({ id: 'serialize', title: proto === 'http' || proto === 'http2' ? 'Building the request' : 'The client stub serializes the call', text: serialize, stage: 'client-stub', phases: ['request', 'message'], lifeline: 'client' });
+
+  // 3: the bytes on the wire.
+  const carrier = http ? `an ${http.version} \`${http.method ?? 'POST'} ${http.uri ?? ''}\`` : `${name} frames`;
+  const ctype = http?.requestHeaders?.find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const frames = call.frames.length;
+  steps.push({
+    id: 'wire',
+    title: 'The request on the wire',
+    text: `${sizeText(reqBytes)} leave ${client} for ${server} as ${carrier}${ctype ? ` with \`Content-Type: ${ctype}\`` : ''}. TCP may cut them into several segments; the receiver puts them back together${frames ? ` (the whole call used ${frames} frame${frames > 1 ? 's' : ''})` : ''}.${proto === 'grpc' ? ' gRPC rides on HTTP/2: headers are compressed with HPACK and the message goes in DATA frames of a stream.' : ''}`,
+    stage: 'transport',
+    phases: ['request', 'message'],
+  });
+
+  // 4–6: the server stub decodes and calls.
+  const t = call.timing;
+  const wait = t.responseStartUs !== undefined && t.requestEndUs !== undefined ? formatDuration(t.responseStartUs - t.requestEndUs) : undefined;
+  steps.push({
+    id: 'server',
+    title: 'The server stub decodes and calls',
+    text: `On the server, the stub reads the bytes back into a method name and arguments${proto === 'http' || proto === 'http2' ? ' (here: a route matched on the verb and the path)' : ''} and calls the real implementation${a ? `: \`${callText}\`` : ''}. Between the last byte of the request and the first byte of the answer ${wait ? `${wait} passed` : 'the server was working'} — that gap is the server's own time.`,
+    stage: 'server-stub',
+    phases: [],
+    lifeline: 'server',
+  });
+
+  // 7–10: the result travels back.
+  if (!call.status && call.timing.endUs === undefined) {
+    steps.push({ id: 'reply', title: 'No answer', text: call.kind === 'oneway' ? 'This is a one-way call (a notification): the client does not wait for an answer.' : 'No answer was seen in the capture: the call may still be pending, or the capture ended first.', stage: 'server', phases: [] });
+    return;
+  }
+  const r = result(call);
+  let reply: string;
+  switch (proto) {
+    case 'xmlrpc':
+      reply = r.fault
+        ? `The function failed, so the server stub sends a \`<fault>\` with a \`faultCode\` and a \`faultString\` — ${r.fault}. Note that HTTP still says ${http?.status ?? 200}: XML-RPC reports errors inside the body, not in the HTTP status.`
+        : `The server stub serializes the return value${r.value !== undefined ? ` \`${short(r.value)}\`` : ''} into a \`<methodResponse>\` with one \`<param>\` and sends ${sizeText(resBytes)} back with HTTP ${http?.status ?? 200}.`;
+      break;
+    case 'jsonrpc':
+      reply = r.fault ? `The reply carries an \`"error"\` object with a code and a message — ${r.fault} — and the same \`"id"\` as the request.` : `The reply carries \`"result"\`${r.value !== undefined ? `: \`${short(r.value)}\`` : ''} and the same \`"id"\` as the request, ${sizeText(resBytes)} in all.`;
+      break;
+    case 'grpc':
+      reply = `The server sends the response message (protobuf again) and then trailers with \`grpc-status\` ${call.status?.code ?? '?'}${call.status?.text ? ` (${call.status.text})` : ''}. The HTTP status stays 200: gRPC reports its outcome in the trailers, after the data.`;
+      break;
+    default:
+      reply = `The server answers \`${http?.status ?? call.status?.code ?? ''} ${http?.reason ?? call.status?.text ?? ''}\`${resBytes ? ` with ${sizeText(resBytes)}` : ''}. In REST the status code itself tells success (2xx), a client mistake (4xx) or a server failure (5xx).`;
+  }
+  steps.push({ id: 'reply', title: r.fault ? 'The error travels back' : 'The result travels back', text: reply, stage: 'server-stub', phases: ['response'], lifeline: 'server' });
+  const total = t.endUs !== undefined ? formatDuration(t.endUs - t.startUs) : undefined;
+  steps.push({
+    id: 'receive',
+    title: 'The client gets its answer',
+    text: `The client stub decodes the reply and hands ${r.fault ? 'an error (an exception in most languages)' : r.value !== undefined ? `\`${short(r.value)}\`` : 'the result'} back to your code, which was waiting all along. From the first byte sent to the last byte received: ${total ?? 'unknown'}.`,
+    stage: 'client',
+    phases: ['response'],
+    lifeline: 'client',
+  });
+}
+
+function brokerSteps(call: Call, steps: TeachStep[], client: string, server: string, name: string): void {
+  const topic = call.target ?? String(call.fields['mqtt.topic'] ?? call.fields['amqp.routing_key'] ?? call.fields['kafka.topic'] ?? '');
+  const bytes = call.request?.body?.size ?? call.request?.wireBytes ?? call.messages?.[0]?.size;
+  if (call.kind === 'deliver') {
+    steps.push({
+      id: 'deliver',
+      title: 'The broker delivers',
+      text: `The ${name} broker at ${server} pushes the message${topic ? ` from \`${topic}\`` : ''} to the consumer at ${client}, which subscribed earlier. The consumer never talks to the producer: the broker decouples them in space and in time${call.links?.publishId !== undefined ? ` (this delivery comes from call ${call.links.publishId})` : ''}.`,
+      stage: 'broker',
+      phases: ['deliver'],
+    });
+    return;
+  }
+  if (call.kind === 'publish') {
+    steps.push({
+      id: 'publish',
+      title: 'The producer publishes',
+      text: `The producer at ${client} serializes an event (${sizeText(bytes)}) and hands it to the ${name} broker at ${server}${topic ? `, addressed to \`${topic}\`` : ''}. It does not know who will read it, and it does not wait for any consumer.`,
+      stage: 'client-stub',
+      phases: ['publish'],
+      lifeline: 'client',
+    });
+    steps.push({
+      id: 'route',
+      title: 'The broker routes',
+      text: `The broker keeps the message and routes it to every subscription that matches${call.links?.deliveryIds?.length ? ` — ${call.links.deliveryIds.length} deliver${call.links.deliveryIds.length > 1 ? 'ies' : 'y'} in this capture` : ''}. One message, many receivers: publish/subscribe.`,
+      stage: 'broker',
+      phases: ['publish'],
+      lifeline: 'server',
+    });
+    return;
+  }
+  steps.push({
+    id: 'stream',
+    title: `${name}: ${call.method}`,
+    text: `The client at ${client} sends \`${call.method}\`${topic ? ` for \`${topic}\`` : ''} to the ${name} server at ${server}${call.status ? `, which answers ${call.status.code}${call.status.text ? ` (${call.status.text})` : ''}` : ''}.`,
+    stage: 'transport',
+    phases: ['request', 'response', 'message'],
+  });
+}
+
+/** Splits a step text on backticks: odd parts are code. */
+export function textParts(text: string): Array<{ code: boolean; text: string }> {
+  return text.split('`').map((t, i) => ({ code: i % 2 === 1, text: t })).filter((p) => p.text);
+}
