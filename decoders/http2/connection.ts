@@ -27,7 +27,7 @@ import {
   readFrameHeader,
   type FrameHeader,
 } from './frames';
-import { HpackDecoder } from './hpack';
+import { HpackDecoder, UNKNOWN_ENTRY } from './hpack';
 import { PositionTrack } from './positions';
 import { isGrpcContentType, GrpcCallBuilder } from '../grpc/call';
 import { decodeHttpBody } from '../http-common/body';
@@ -110,6 +110,9 @@ export class Http2Connection implements StreamDecoder {
   private prefaceSeen = false;
   private upgraded = false;
   private goawayWarned = false;
+  /** The flow's roles were guessed the wrong way round (mid-connection capture): we swap them. */
+  private swapped = false;
+  private rolesKnown = false;
 
   constructor(private readonly session: DecoderSession, init?: unknown) {
     const up = init as HttpUpgradeInit | undefined;
@@ -119,6 +122,7 @@ export class Http2Connection implements StreamDecoder {
   // ---- StreamDecoder -------------------------------------------------------------------------
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.swapped) dir = other(dir);
     try {
       const d = this.dirs[dir];
       if (d.dead || bytes.length === 0) return;
@@ -142,6 +146,7 @@ export class Http2Connection implements StreamDecoder {
   }
 
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.swapped) dir = other(dir);
     try {
       this.lose(dir, at, `${length} bytes missing from the capture`);
     } catch (e) {
@@ -150,6 +155,7 @@ export class Http2Connection implements StreamDecoder {
   }
 
   end(dir: Dir, at: Position): void {
+    if (this.swapped) dir = other(dir);
     const d = this.dirs[dir];
     if (d.resync && d.queue.length && !d.dead) {
       try {
@@ -240,7 +246,7 @@ export class Http2Connection implements StreamDecoder {
         d.oversizeWarned = true;
         this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame of ${h.length} bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE ${d.maxFrameSize} (FRAME_SIZE_ERROR)`, start);
       }
-      this.onFrame(dir, h, frame.subarray(FRAME_HEADER_BYTES), frameOffset, start, end);
+      this.onFrame(this.dirs.c2s === d ? 'c2s' : 's2c', h, frame.subarray(FRAME_HEADER_BYTES), frameOffset, start, end);
       this.consume(d, total);
     }
   }
@@ -466,6 +472,17 @@ export class Http2Connection implements StreamDecoder {
     const hpack = this.hpackFor(dir);
     const wasLost = hpack.lost;
     const r = hpack.decode(block, limits.maxHeaderBytes, limits.maxHeaders);
+    if (!this.rolesKnown && !r.error && promisedId === undefined) {
+      const isRequest = r.headers.some(([k]) => k === ':method');
+      const isResponse = r.headers.some(([k]) => k === ':status');
+      if (isRequest !== isResponse) {
+        this.rolesKnown = true;
+        if ((dir === 'c2s') !== isRequest) {
+          this.swapRoles();
+          dir = other(dir);
+        }
+      }
+    }
     if (r.error && !wasLost) this.session.warn(`HPACK error (${dir}, stream ${streamId}): ${r.error}; later header blocks from this side cannot be decoded`, start);
     const headers = r.error ? undefined : r.headers;
 
@@ -536,6 +553,25 @@ export class Http2Connection implements StreamDecoder {
     if (endStream) this.endStream(s, dir, end);
   }
 
+  private swapRoles(): void {
+    this.swapped = true;
+    const c = this.dirs.c2s;
+    this.dirs.c2s = this.dirs.s2c;
+    this.dirs.s2c = c;
+    this.session.warn('HTTP/2: client and server were guessed the wrong way round; swapped (requests come from ' + this.session.flow.server.ip + ':' + this.session.flow.server.port + ')');
+    for (const s of this.streams.values()) this.applyRoles(s.call);
+  }
+
+  private applyRoles(call: Call): void {
+    if (!this.swapped) return;
+    call.client = this.session.flow.server;
+    call.server = this.session.flow.client;
+  }
+
+  private get serverPort(): number {
+    return this.swapped ? this.session.flow.client.port : this.session.flow.server.port;
+  }
+
   // ---- streams -------------------------------------------------------------------------------
 
   /** A stream first seen on a request HEADERS (or PUSH_PROMISE). */
@@ -547,6 +583,7 @@ export class Http2Connection implements StreamDecoder {
     }
     const grpc = !!headers && isGrpcContentType(hdr(headers, 'content-type'));
     const call = this.session.newCall(grpc ? 'grpc' : 'http2', start);
+    this.applyRoles(call);
     call.fields['http2.streamid'] = id;
     const s: H2Stream = {
       id,
@@ -578,7 +615,7 @@ export class Http2Connection implements StreamDecoder {
       void what;
       return undefined;
     }
-    const hint = this.session.env.hints?.find((x) => x.port === this.session.flow.server.port);
+    const hint = this.session.env.hints?.find((x) => x.port === this.serverPort);
     const s = this.openStream(id, start, undefined, false)!;
     s.headersUnknown = true;
     if (hint) {
@@ -660,11 +697,43 @@ export class Http2Connection implements StreamDecoder {
         this.session.emit(call);
         return;
       }
+      if (this.looksLikeGrpc(s)) {
+        call.warnings.push('content-type unknown (HPACK entry from before the capture): decoded as gRPC by its message framing');
+        this.becomeGrpc(s);
+        this.streams.set(s.id, s);
+        this.closed.delete(s.id);
+        this.finish(s, state, at);
+        return;
+      }
       this.emitHttp(s);
     } catch (e) {
       call.warnings.push(`decoder error: ${(e as Error).message}`);
       this.session.emit(call);
     }
+  }
+
+  /** A stream whose content-type is unknown but whose bodies are exactly gRPC length-prefixed messages. */
+  private looksLikeGrpc(s: H2Stream): boolean {
+    const ct = hdr(s.requestHeaders, 'content-type');
+    if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
+    if (!s.requestHeaders?.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY)) return false;
+    if (!/^\/[^/]+\/[^/]+$/.test(hdr(s.requestHeaders, ':path') ?? '')) return false;
+    let any = false;
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      const acc = s.body[dir];
+      if (acc.size !== acc.kept) return false;
+      const b = new Uint8Array(acc.kept);
+      let o = 0;
+      for (const c of acc.chunks) b.set(c, o), (o += c.length);
+      let p = 0;
+      while (p < b.length) {
+        if (b.length - p < 5 || b[p] > 1) return false;
+        p += 5 + be32(b, p + 1);
+        any = true;
+      }
+      if (p !== b.length) return false;
+    }
+    return any;
   }
 
   private emitHttp(s: H2Stream): void {
