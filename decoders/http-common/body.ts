@@ -97,13 +97,33 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
  * (invalid or too deep; the warning says which).
  */
 export function parseJsonBounded(text: string, maxDepth: number): { ok: true; value: unknown } | { ok: false; warning: string } {
-  const depth = jsonDepth(text, maxDepth);
-  if (depth > maxDepth) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // V8's JSON.parse does not recurse on the native stack; the depth is checked on the result,
+    // which is cheaper than scanning the text first (the text is at most the preview).
+    value = JSON.parse(text);
   } catch (e) {
+    if (e instanceof RangeError || jsonDepth(text, maxDepth) > maxDepth) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
     return { ok: false, warning: `invalid JSON: ${(e as Error).message}` };
   }
+  if (valueDeeperThan(value, maxDepth)) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
+  return { ok: true, value };
+}
+
+/** Is this parsed value nested deeper than `max` containers? (stops descending at max+1) */
+export function valueDeeperThan(value: unknown, max: number): boolean {
+  const walk = (v: unknown, depth: number): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    if (depth >= max) return true;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object' && walk(x, depth + 1)) return true;
+    } else for (const k in v as Record<string, unknown>) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== null && typeof x === 'object' && walk(x, depth + 1)) return true;
+    }
+    return false;
+  };
+  return walk(value, 0);
 }
 
 /** Does this text look like a JSON object or array (first non-blank is `{` or `[`)? */

@@ -1,0 +1,152 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as zlib from 'node:zlib';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { decodeHttpBody, parseMediaType } from '../../../decoders/http-common/body';
+import { emitHttpCall, targetPath } from '../../../decoders/http-common/exchange';
+import { BODY_ROUTERS } from '../../../decoders/http-common/routers';
+import { testSession, at } from '../../helpers/session';
+import type { HeaderList } from '../../../decoders/core/model';
+
+const env = nodeEnv();
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (body: string | Uint8Array, headers: HeaderList, e = env) => {
+  const b = typeof body === 'string' ? enc(body) : body;
+  return decodeHttpBody(b, b.length, headers, e);
+};
+
+describe('RFC 9110 §8.3.1 media type', () => {
+  it('parses type, parameters, quoted strings', () => {
+    assert.deepEqual(parseMediaType('Text/HTML; Charset="utf-8"; q=1'), { essence: 'text/html', params: { charset: 'utf-8', q: '1' } });
+    assert.deepEqual(parseMediaType('multipart/form-data; boundary="a;b"'), { essence: 'multipart/form-data', params: { boundary: 'a;b' } });
+    assert.equal(parseMediaType(''), undefined);
+  });
+});
+
+describe('JSON bodies (RFC 8259)', () => {
+  it('parses application/json, +json and application/*json*', () => {
+    for (const ct of ['application/json', 'application/problem+json', 'application/x-ndjson-ish-json', 'application/json; charset=utf-8']) {
+      const r = dec('{"a":[1,{"b":null}]}', [['Content-Type', ct]]);
+      assert.equal(r.body.kind, 'json', ct);
+      assert.deepEqual(r.body.value, { a: [1, { b: null }] });
+    }
+  });
+  it('sniffs JSON in text/plain and untyped bodies', () => {
+    assert.equal(dec('[1,2]', [['Content-Type', 'text/plain']]).body.kind, 'json');
+    assert.equal(dec(' {"x":1}', []).body.kind, 'json');
+  });
+  it('keeps invalid JSON as text with a warning', () => {
+    const r = dec('{"a":', [['Content-Type', 'application/json']]);
+    assert.equal(r.body.kind, 'text');
+    assert.equal(r.body.text, '{"a":');
+    assert.ok(r.warnings[0].startsWith('invalid JSON'));
+  });
+  it('bounds nesting depth (limits.maxDepth)', () => {
+    const deep = '['.repeat(100) + ']'.repeat(100);
+    const r = dec(deep, [['Content-Type', 'application/json']], nodeEnv({ limits: { maxDepth: 64 } }));
+    assert.equal(r.body.kind, 'text');
+    assert.ok(r.warnings.some((w) => /deeper than 64/.test(w)));
+    const ok = dec('['.repeat(64) + ']'.repeat(64), [['Content-Type', 'application/json']]);
+    assert.equal(ok.body.kind, 'json');
+    const huge = '['.repeat(200000) + ']'.repeat(200000);
+    assert.equal(dec(huge, [['Content-Type', 'application/json']]).body.kind, 'text');
+  });
+});
+
+describe('XML, text, forms, multipart, binary', () => {
+  it('XML as text (text/xml, application/xml, +xml)', () => {
+    for (const ct of ['text/xml', 'application/xml', 'application/soap+xml; charset=utf-8']) {
+      const r = dec('<a>é</a>', [['Content-Type', ct]]);
+      assert.equal(r.body.kind, 'xml');
+      assert.equal(r.body.text, '<a>é</a>');
+    }
+  });
+  it('text with its charset (utf-8 default, latin1)', () => {
+    assert.equal(dec(new Uint8Array([0x63, 0x61, 0x66, 0xe9]), [['Content-Type', 'text/plain; charset=ISO-8859-1']]).body.text, 'café');
+    assert.equal(dec('café', [['Content-Type', 'text/html']]).body.text, 'café');
+  });
+  it('application/x-www-form-urlencoded into an object', () => {
+    const r = dec('name=Ada+Lovelace&tag=a&tag=b%26c&empty=', [['Content-Type', 'application/x-www-form-urlencoded']]);
+    assert.equal(r.body.kind, 'form');
+    assert.deepEqual(r.body.value, { name: 'Ada Lovelace', tag: ['a', 'b&c'], empty: '' });
+  });
+  it('multipart/form-data parts listed (RFC 7578)', () => {
+    const body = ['--XyZ', 'Content-Disposition: form-data; name="title"', '', 'Hello', '--XyZ', 'Content-Disposition: form-data; name="file"; filename="a.png"', 'Content-Type: image/png', '', '\x89PNG....', '--XyZ--', ''].join('\r\n');
+    const r = dec(body, [['Content-Type', 'multipart/form-data; boundary=XyZ']]);
+    assert.equal(r.body.kind, 'form');
+    assert.deepEqual(r.body.value, [
+      { name: 'title', size: 5, text: 'Hello' },
+      { name: 'file', filename: 'a.png', contentType: 'image/png', size: 9 },
+    ]);
+  });
+  it('binary: hex of the first 64 bytes and the size', () => {
+    const b = new Uint8Array(100).map((_, i) => i);
+    const r = dec(b, [['Content-Type', 'application/octet-stream']]);
+    assert.equal(r.body.kind, 'binary');
+    assert.equal(r.body.size, 100);
+    assert.equal(r.body.hex?.length, 128);
+  });
+  it('truncated preview: size is the full size', () => {
+    const r = decodeHttpBody(enc('{"a":1'), 5000, [['Content-Type', 'application/json']], env);
+    assert.equal(r.body.size, 5000);
+    assert.equal(r.body.truncated, true);
+    assert.equal(r.body.kind, 'text');
+  });
+});
+
+describe('RFC 9110 §8.4.1 content codings', () => {
+  it('identity is a no-op; unknown codings warn', () => {
+    assert.equal(dec('hi', [['Content-Encoding', 'identity'], ['Content-Type', 'text/plain']]).body.text, 'hi');
+    const r = dec('hi', [['Content-Encoding', 'compress']]);
+    assert.ok(r.warnings.some((w) => /unknown content coding "compress"/.test(w)));
+  });
+  it('raw deflate (what some servers send as "deflate")', () => {
+    const r = dec(new Uint8Array(zlib.deflateRawSync('{"x":2}')), [['Content-Encoding', 'deflate'], ['Content-Type', 'application/json']]);
+    assert.deepEqual(r.body.value, { x: 2 });
+  });
+  it('a gzip bomb stops at maxDecompressedBytes (8 MiB by default)', () => {
+    const bomb = new Uint8Array(zlib.gzipSync(new Uint8Array(9 << 20)));
+    const r = dec(bomb, [['Content-Encoding', 'gzip']]);
+    assert.ok(r.warnings.includes('gzip body expands past 8 MiB: decoding stopped'), JSON.stringify(r.warnings));
+  });
+});
+
+describe('emitHttpCall: the plain-HTTP view', () => {
+  it('sets method, target, status and Wireshark fields, then emits', () => {
+    const s = testSession();
+    const call = s.newCall('http2', at());
+    call.http = {
+      version: 'HTTP/2',
+      method: 'GET',
+      uri: 'https://api.example/v1/x?y=1',
+      host: 'api.example',
+      status: 503,
+      reason: '',
+      requestHeaders: [['user-agent', 'Go-http-client/2.0']],
+      responseHeaders: [['content-type', 'text/plain'], ['server', 'envoy']],
+    };
+    emitHttpCall(call, s);
+    assert.equal(s.calls.length, 1);
+    const c = s.calls[0];
+    assert.equal(c.protocol, 'http2');
+    assert.equal(c.method, 'GET');
+    assert.equal(c.target, '/v1/x?y=1');
+    assert.deepEqual(c.status, { code: 503, text: '', ok: false });
+    assert.equal(c.fields['http.host'], 'api.example');
+    assert.equal(c.fields['http.user_agent'], 'Go-http-client/2.0');
+    assert.equal(c.fields['http.server'], 'envoy');
+    assert.equal(c.fields['http.content_type'], 'text/plain');
+  });
+  it('target paths', () => {
+    assert.equal(targetPath('/a?b'), '/a?b');
+    assert.equal(targetPath('http://h:80'), '/');
+    assert.equal(targetPath('h:443', 'CONNECT'), 'h:443');
+    assert.equal(targetPath('*', 'OPTIONS'), '*');
+  });
+  it('BODY_ROUTERS lists xmlrpc then jsonrpc', () => {
+    assert.deepEqual(
+      BODY_ROUTERS.slice(0, 2).map((r) => r.id),
+      ['xmlrpc', 'jsonrpc'],
+    );
+  });
+});
