@@ -136,6 +136,8 @@ export class CaptureReader {
   }
 
   push(chunk: Uint8Array): void {
+    // A Node Buffer's subarray builds a Buffer (much slower per frame); view the same memory plainly.
+    if (chunk.constructor !== Uint8Array) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const n = chunk.length;
     this.totalPushed += n;
     if (this.state === State.Stopped || n === 0) return;

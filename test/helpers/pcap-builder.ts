@@ -626,7 +626,7 @@ export interface SectionSpec {
 
 /** Shorthands for pcapngFile blocks. */
 export const idb = (o: Omit<IdbSpec, 'type'> = {}): IdbSpec => ({ type: 'idb', ...o });
-export const epb = (f: Frame & Omit<EpbSpec, 'type' | 'data'>): EpbSpec => ({ type: 'epb', ...f });
+export const epb = (f: Omit<EpbSpec, 'type'>): EpbSpec => ({ type: 'epb', ...f });
 export const spb = (data: Uint8Array, origLen?: number): SpbSpec => ({ type: 'spb', data, origLen });
 /** A Name Resolution Block with one IPv4 record and the end-of-records marker. */
 export const nrb = (ip = '10.0.0.1', name = 'host.example'): RawBlockSpec => ({
