@@ -1,0 +1,239 @@
+/**
+ * OpenAPI 3.x and Swagger 2.0 operation index: each operation's path template joined with its
+ * server base paths (3.x `servers[].url`, with `{variables}` taken from their defaults; 2.0
+ * `basePath`), and where the operation is written (file, line, column). A request
+ * (method + URI) is matched to the most specific template: more literal characters win, then
+ * fewer parameters. Pure.
+ */
+import { declaresKey, deref, parseSource, ptr, type Pos } from './source';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+export interface SchemaRef {
+  contentType: string;
+  /** JSON pointer into the document (for ajv), e.g. `#/paths/~1persons/post/requestBody/content/application~1json/schema`. */
+  pointer: string;
+}
+
+export interface OpenApiOperation {
+  file: string;
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The template as written under `paths`. */
+  path: string;
+  /** `GET /persons/{id}` */
+  name: string;
+  operationId?: string;
+  summary?: string;
+  line: number;
+  column: number;
+  /** Full templates (base path + path), one per server. */
+  templates: string[];
+  requestSchemas: SchemaRef[];
+  /** By status ('200', '2XX', 'default'). */
+  responseSchemas: Array<SchemaRef & { status: string }>;
+  /** Compiled matchers, one per template. */
+  matchers: Array<{ re: RegExp; literal: number; params: string[] }>;
+}
+
+export interface OpenApiDoc {
+  file: string;
+  version: string;
+  title?: string;
+  /** The document as plain data (the ajv root for the schema pointers). */
+  data: Record<string, unknown>;
+  operations: OpenApiOperation[];
+  errors: string[];
+}
+
+/** Is this text an OpenAPI/Swagger document (cheap check before parsing)? */
+export function looksLikeOpenApi(text: string): boolean {
+  return declaresKey(text, ['openapi', 'swagger']) !== undefined;
+}
+
+/** The path part of a server URL, with variables replaced by their defaults. */
+function serverBasePath(url: string, variables: Record<string, { default?: unknown }> | undefined): string {
+  let u = url.replace(/\{([^}]+)\}/g, (m, name: string) => {
+    const d = variables?.[name]?.default;
+    return d !== undefined ? String(d) : m;
+  });
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(u);
+  if (scheme) u = u.slice(scheme[0].length);
+  else if (u.startsWith('//')) u = u.replace(/^\/\/[^/]*/, '');
+  else if (!u.startsWith('/')) {
+    // `{host}/v1` with an unresolved host variable, or a bare host: drop up to the first slash.
+    const i = u.indexOf('/');
+    u = i >= 0 ? u.slice(i) : '';
+  }
+  return u.replace(/\/+$/, '');
+}
+
+function joinPath(base: string, path: string): string {
+  const p = path.startsWith('/') ? path : '/' + path;
+  return (base + p).replace(/\/{2,}/g, '/');
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `/persons/{id}` → a regex over the decoded request path. */
+export function compileTemplate(template: string): { re: RegExp; literal: number; params: string[] } {
+  const params: string[] = [];
+  let literal = 0;
+  let src = '';
+  let last = 0;
+  const re = /\{([^}]+)\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(template))) {
+    const lit = template.slice(last, m.index);
+    literal += lit.length;
+    src += escapeRe(lit) + '([^/]+)';
+    params.push(m[1]);
+    last = m.index + m[0].length;
+  }
+  const tail = template.slice(last).replace(/\/+$/, '');
+  literal += tail.length;
+  src += escapeRe(tail);
+  return { re: new RegExp(`^${src}/?$`), literal, params };
+}
+
+function schemasOfContent(content: unknown, base: string): SchemaRef[] {
+  if (!content || typeof content !== 'object') return [];
+  return Object.entries(content as Record<string, { schema?: unknown }>)
+    .filter(([, v]) => v && typeof v === 'object' && v.schema !== undefined)
+    .map(([ct]) => ({ contentType: ct, pointer: `${base}/content/${ptr(ct)}/schema` }));
+}
+
+/** Parse one file; undefined when it is not OpenAPI/Swagger. */
+export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined {
+  if (!looksLikeOpenApi(text)) return undefined;
+  const src = parseSource(text);
+  if (!src) return undefined;
+  const data = src.data;
+  const swagger = typeof data.swagger === 'string' || typeof data.swagger === 'number' ? String(data.swagger) : undefined;
+  const openapi = typeof data.openapi === 'string' ? data.openapi : undefined;
+  if (!swagger && !openapi) return undefined;
+  const doc: OpenApiDoc = {
+    file,
+    version: openapi ?? swagger!,
+    title: (data.info as { title?: string } | undefined)?.title,
+    data,
+    operations: [],
+    errors: src.errors,
+  };
+  const basesOf = (servers: unknown): string[] | undefined => {
+    if (!Array.isArray(servers) || !servers.length) return undefined;
+    return servers.filter((s) => s && typeof s.url === 'string').map((s) => serverBasePath(s.url, s.variables));
+  };
+  const rootBases = swagger ? [String(data.basePath ?? '').replace(/\/+$/, '')] : (basesOf(data.servers) ?? ['']);
+  const paths = (data.paths ?? {}) as Record<string, unknown>;
+  for (const [path, rawItem] of Object.entries(paths)) {
+    const item = deref<Record<string, unknown>>(data, rawItem);
+    if (!item) continue;
+    const itemBases = swagger ? undefined : basesOf(item.servers);
+    const sharedParams = Array.isArray(item.parameters) ? item.parameters : [];
+    for (const m of HTTP_METHODS) {
+      const op = item[m] as Record<string, unknown> | undefined;
+      if (!op || typeof op !== 'object') continue;
+      const bases = (swagger ? undefined : basesOf(op.servers)) ?? itemBases ?? rootBases;
+      const templates = [...new Set(bases.map((b) => joinPath(b, path)))];
+      const pos: Pos = src.posOf(['paths', path, m]) ?? src.posOf(['paths', path]) ?? { line: 1, column: 1 };
+      const opBase = `#/paths/${ptr(path)}/${m}`;
+      let requestSchemas: SchemaRef[] = [];
+      const responseSchemas: OpenApiOperation['responseSchemas'] = [];
+      if (swagger) {
+        const params = [...sharedParams, ...(Array.isArray(op.parameters) ? op.parameters : [])];
+        const consumes = (op.consumes ?? data.consumes ?? ['application/json']) as string[];
+        const bodyIndex = (Array.isArray(op.parameters) ? op.parameters : []).findIndex((p) => deref<{ in?: string }>(data, p)?.in === 'body');
+        if (bodyIndex >= 0) requestSchemas = consumes.map((ct) => ({ contentType: ct, pointer: `${opBase}/parameters/${bodyIndex}/schema` }));
+        void params;
+        const produces = (op.produces ?? data.produces ?? ['application/json']) as string[];
+        for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
+          const resp = deref<{ schema?: unknown }>(data, r);
+          if (resp?.schema !== undefined) for (const ct of produces) responseSchemas.push({ status, contentType: ct, pointer: `${opBase}/responses/${ptr(status)}/schema` });
+        }
+      } else {
+        const rb = op.requestBody as { $ref?: string } | undefined;
+        if (rb) {
+          if (typeof rb.$ref === 'string') requestSchemas = schemasOfContent(deref<{ content?: unknown }>(data, rb)?.content, rb.$ref);
+          else requestSchemas = schemasOfContent((rb as { content?: unknown }).content, `${opBase}/requestBody`);
+        }
+        for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, { $ref?: string }>)) {
+          const base = r && typeof r.$ref === 'string' ? r.$ref : `${opBase}/responses/${ptr(status)}`;
+          for (const s of schemasOfContent(deref<{ content?: unknown }>(data, r)?.content, base)) responseSchemas.push({ ...s, status });
+        }
+      }
+      doc.operations.push({
+        file,
+        method: m.toUpperCase(),
+        path,
+        name: `${m.toUpperCase()} ${path}`,
+        operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
+        summary: typeof op.summary === 'string' ? op.summary : undefined,
+        line: pos.line,
+        column: pos.column,
+        templates,
+        requestSchemas,
+        responseSchemas,
+        matchers: templates.map(compileTemplate),
+      });
+    }
+  }
+  return doc;
+}
+
+export interface OperationMatch {
+  op: OpenApiOperation;
+  doc: OpenApiDoc;
+  params: Record<string, string>;
+}
+
+/** Match a request (method, URI with optional query) against every document. */
+export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: string): OperationMatch | undefined {
+  let path = uri;
+  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
+  if (abs) path = path.slice(abs[0].length) || '/';
+  path = path.split(/[?#]/)[0] || '/';
+  let decoded = path;
+  try {
+    decoded = decodeURI(path);
+  } catch {
+    /* keep the raw path */
+  }
+  const M = method.toUpperCase();
+  let best: (OperationMatch & { literal: number; nparams: number }) | undefined;
+  for (const doc of docs) {
+    for (const op of doc.operations) {
+      if (op.method !== M) continue;
+      for (const mt of op.matchers) {
+        const m = mt.re.exec(decoded) ?? (decoded !== path ? mt.re.exec(path) : null);
+        if (!m) continue;
+        if (best && (mt.literal < best.literal || (mt.literal === best.literal && mt.params.length >= best.nparams))) continue;
+        const params: Record<string, string> = {};
+        mt.params.forEach((p, i) => (params[p] = m[i + 1]));
+        best = { op, doc, params, literal: mt.literal, nparams: mt.params.length };
+      }
+    }
+  }
+  return best && { op: best.op, doc: best.doc, params: best.params };
+}
+
+/** The schema for a body of this content type, from a list: exact type, then a json-ish one, then a wildcard. */
+export function pickSchema<T extends SchemaRef>(list: readonly T[], contentType: string | undefined): T | undefined {
+  const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return (
+    list.find((s) => s.contentType.toLowerCase() === ct) ??
+    (ct.includes('json') || !ct ? list.find((s) => s.contentType.toLowerCase().includes('json')) : undefined) ??
+    list.find((s) => s.contentType === '*/*' || s.contentType.endsWith('/*'))
+  );
+}
+
+/** The response schemas for a status: exact code, then `2XX`, then `default`. */
+export function responseSchemasFor(op: OpenApiOperation, status: number): Array<SchemaRef & { status: string }> {
+  const exact = op.responseSchemas.filter((r) => r.status === String(status));
+  if (exact.length) return exact;
+  const range = op.responseSchemas.filter((r) => r.status.toUpperCase() === `${Math.floor(status / 100)}XX`);
+  if (range.length) return range;
+  return op.responseSchemas.filter((r) => r.status === 'default');
+}

@@ -1,0 +1,240 @@
+/**
+ * The `callscope.*` commands: open, exports, copy-as, go to definition, decode as, proto paths,
+ * cancel, reveal, views.
+ */
+import * as vscode from 'vscode';
+import type { Call } from '../decoders/core/model';
+import { toHarText } from '../decoders/export/har';
+import { toJsonl } from '../decoders/export/jsonl';
+import { toMermaid } from '../decoders/export/mermaid';
+import { toMarkdownTable } from '../decoders/export/markdown';
+import { toCurl, toGrpcurl, toHttpFile } from '../decoders/export/copy-as';
+import type { CaptureEditorProvider } from './editor/provider';
+import type { CapturePanel } from './editor/panel';
+import { VIEW_TYPE } from './editor/provider';
+import { addDecodeAsRule, protoPaths, serviceNames, viewSettings, SECTION } from './settings';
+import type { ViewName } from '../webview/protocol';
+
+export const CAPTURE_FILTERS = { 'Packet captures': ['pcap', 'pcapng', 'cap', 'gz', 'pcapgz'], 'All files': ['*'] };
+
+/** Decoders a flow can be forced to with Decode As…, with what they are. */
+export const DECODE_AS_CHOICES: Array<{ id: string; label: string; detail: string }> = [
+  { id: 'http', label: 'HTTP/1.x', detail: 'REST, XML-RPC, JSON-RPC, SOAP over HTTP/1.0 and 1.1' },
+  { id: 'http2', label: 'HTTP/2 (h2c)', detail: 'gRPC and HTTP/2 cleartext' },
+  { id: 'websocket', label: 'WebSocket', detail: 'RFC 6455 frames without the HTTP upgrade' },
+  { id: 'amqp', label: 'AMQP 0-9-1', detail: 'RabbitMQ' },
+  { id: 'mqtt', label: 'MQTT', detail: 'MQTT 3.1.1 and 5' },
+  { id: 'kafka', label: 'Kafka', detail: 'Kafka wire protocol' },
+  { id: 'redis', label: 'Redis (RESP)', detail: 'RESP2/RESP3' },
+  { id: 'stomp', label: 'STOMP', detail: 'STOMP 1.0–1.2' },
+  { id: 'nats', label: 'NATS', detail: 'NATS client protocol' },
+  { id: 'zmtp', label: 'ZeroMQ (ZMTP)', detail: 'ZMTP 3.x' },
+  { id: 'thrift', label: 'Thrift', detail: 'binary/compact, framed or buffered' },
+  { id: 'dubbo', label: 'Dubbo', detail: 'Apache Dubbo' },
+];
+
+export interface CommandDeps {
+  provider: CaptureEditorProvider;
+  openDefinition(c: Call): Promise<void>;
+  /** Proto files under the proto paths, for grpcurl's -proto flags. */
+  protoFilesFor(c: Call): { protoFiles: string[]; importPaths: string[] };
+  refreshDefinitions(): Promise<void>;
+}
+
+function activeOrThrow(provider: CaptureEditorProvider): CapturePanel | undefined {
+  const p = provider.activePanel;
+  if (!p) void vscode.window.showInformationMessage('callscope: open a capture first (callscope: Open Capture…).');
+  return p;
+}
+
+/** The calls an export writes: what the list shows (its filter and sort). */
+function shownCalls(p: CapturePanel): Call[] {
+  try {
+    return p.analysis.store.select(p.filter, p.sort);
+  } catch {
+    return p.analysis.store.calls;
+  }
+}
+
+/** The call a per-call command acts on: an id argument, or the one whose details are shown. */
+function targetCall(provider: CaptureEditorProvider, arg: unknown): Call | undefined {
+  const p = provider.activePanel;
+  let id: number | undefined;
+  if (typeof arg === 'number') id = arg;
+  else if (arg && typeof arg === 'object' && typeof (arg as { id?: unknown }).id === 'number') id = (arg as { id: number }).id;
+  else id = p?.selectedId;
+  if (id === undefined || !p) {
+    void vscode.window.showInformationMessage('callscope: select a call in the capture editor first.');
+    return undefined;
+  }
+  return p.analysis.store.get(id);
+}
+
+async function saveExport(p: CapturePanel, ext: string, label: string, text: string): Promise<vscode.Uri | undefined> {
+  const base = p.document.uri.path.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '').split('/').pop() || 'capture';
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.joinPath(p.document.uri, '..');
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(folder, `${base}.${ext}`),
+    filters: { [label]: [ext] },
+    saveLabel: `Export ${label}`,
+    title: `callscope: Export as ${label}`,
+  });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  void vscode.window.showInformationMessage(`callscope: wrote ${target.path.split('/').pop()}`, 'Open').then((choice) => {
+    if (choice === 'Open') void vscode.window.showTextDocument(target);
+  });
+  return target;
+}
+
+async function copy(text: string, what: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.setStatusBarMessage(`$(clippy) callscope: copied ${what}`, 3000);
+}
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const { provider } = deps;
+  const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  reg('callscope.openCapture', async (uri?: vscode.Uri) => {
+    let target = uri instanceof vscode.Uri ? uri : undefined;
+    if (!target) {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: CAPTURE_FILTERS, title: 'callscope: Open Capture', openLabel: 'Open Capture' });
+      target = picked?.[0];
+    }
+    if (target) await vscode.commands.executeCommand('vscode.openWith', target, VIEW_TYPE);
+  });
+
+  const exporter = (ext: string, label: string, make: (calls: Call[]) => string) => async () => {
+    const p = activeOrThrow(provider);
+    if (!p) return;
+    return saveExport(p, ext, label, make(shownCalls(p)));
+  };
+  reg('callscope.exportHar', exporter('har', 'HAR', (calls) => toHarText(calls, { creatorVersion: String(context.extension.packageJSON.version ?? '') })));
+  reg('callscope.exportJsonl', exporter('jsonl', 'JSON Lines', (calls) => toJsonl(calls)));
+  reg('callscope.exportMermaid', exporter('mmd', 'Mermaid', (calls) => toMermaid(calls, { names: serviceNames() })));
+  reg('callscope.exportMarkdown', exporter('md', 'Markdown', (calls) => toMarkdownTable(calls, { time: viewSettings().timeFormat, names: serviceNames() })));
+
+  reg('callscope.copyAsCurl', async (arg?: unknown) => {
+    const c = targetCall(provider, arg);
+    if (c) await copy(toCurl(c), 'as curl');
+  });
+  reg('callscope.copyAsGrpcurl', async (arg?: unknown) => {
+    const c = targetCall(provider, arg);
+    if (!c) return;
+    if (c.protocol !== 'grpc') void vscode.window.showWarningMessage('callscope: grpcurl replays gRPC calls; this one is ' + c.protocol + '.');
+    await copy(toGrpcurl(c, deps.protoFilesFor(c)), 'as grpcurl');
+  });
+  reg('callscope.copyAsHttp', async (arg?: unknown) => {
+    const c = targetCall(provider, arg);
+    if (c) await copy(toHttpFile(c), 'as .http request');
+  });
+
+  reg('callscope.goToDefinition', async (arg?: unknown) => {
+    const c = targetCall(provider, arg);
+    if (!c) return;
+    if (!c.definition) {
+      void vscode.window.showInformationMessage(`callscope: no definition found for ${c.method}${c.target ? ' ' + c.target : ''} — add its .proto/OpenAPI/AsyncAPI file to the workspace or the callscope.definitions.include setting.`);
+      return;
+    }
+    await deps.openDefinition(c);
+  });
+
+  reg('callscope.revealCalls', async (ids: number[], captureUri?: string) => {
+    if (!Array.isArray(ids) || !ids.length) return;
+    const doc = [...provider.documents].find((d) => !captureUri || d.uri.toString() === captureUri) ?? provider.activePanel?.document;
+    if (!doc) return;
+    let panel = provider.panelsOf(doc)[0];
+    if (!panel) {
+      await vscode.commands.executeCommand('vscode.openWith', doc.uri, VIEW_TYPE);
+      panel = provider.panelsOf(doc)[0];
+    } else panel.panel.reveal(undefined, false);
+    panel?.reveal(ids);
+  });
+
+  reg('callscope.cancelDecoding', () => {
+    const running = [...provider.documents].filter((d) => d.analysis.state === 'running');
+    for (const d of running) d.analysis.cancel();
+    if (!running.length) void vscode.window.showInformationMessage('callscope: nothing is decoding.');
+  });
+
+  reg('callscope.reload', async () => {
+    const p = activeOrThrow(provider);
+    if (p) await provider.reanalyze(p.document);
+  });
+
+  reg('callscope.decodeAs', async () => {
+    const p = activeOrThrow(provider);
+    if (!p) return;
+    const flows = p.analysis.store.flows.length
+      ? p.analysis.store.flows
+      : [...new Map(p.analysis.store.calls.map((c) => [c.flowId, { id: c.flowId, client: c.client, server: c.server, protocol: c.protocol, transport: 'tcp' as const }])).values()];
+    type PortPick = vscode.QuickPickItem & { port: number; transport: 'tcp' | 'udp' };
+    const ports = new Map<string, PortPick>();
+    for (const f of flows) {
+      const k = `${f.transport}/${f.server.port}`;
+      const prev = ports.get(k);
+      if (prev) {
+        prev.description = prev.description!.replace(/(\d+) connection/, (_m, n) => `${Number(n) + 1} connection`);
+        continue;
+      }
+      ports.set(k, {
+        label: `${f.transport.toUpperCase()} port ${f.server.port}`,
+        description: `1 connection · now ${f.protocol === 'tcp' || f.protocol === 'udp' ? 'not decoded' : f.protocol}`,
+        detail: `e.g. ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}`,
+        port: f.server.port,
+        transport: f.transport,
+      });
+    }
+    const manual: PortPick = { label: '$(edit) Enter a port…', port: -1, transport: 'tcp', alwaysShow: true };
+    const portPick = await vscode.window.showQuickPick([...ports.values(), manual], { title: 'callscope: Decode As… (1/2) which server port?', placeHolder: 'Pick the server port whose connections to decode' });
+    if (!portPick) return;
+    let port = portPick.port;
+    if (port < 0) {
+      const text = await vscode.window.showInputBox({ title: 'callscope: Decode As… server port', validateInput: (v) => (/^\d{1,5}$/.test(v) && Number(v) < 65536 ? undefined : 'a port number, 0–65535') });
+      if (!text) return;
+      port = Number(text);
+    }
+    const dec = await vscode.window.showQuickPick(
+      DECODE_AS_CHOICES.map((d) => ({ label: d.label, description: d.id, detail: d.detail, id: d.id })),
+      { title: `callscope: Decode As… (2/2) decode ${portPick.transport.toUpperCase()} port ${port} as`, matchOnDescription: true, matchOnDetail: true },
+    );
+    if (!dec) return;
+    await addDecodeAsRule(context.workspaceState, { transport: portPick.transport, port, decoder: dec.id });
+    await provider.reanalyzeAll();
+  });
+
+  reg('callscope.setProtoPaths', async () => {
+    const current = protoPaths();
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      filters: { 'Protocol Buffers': ['proto'] },
+      title: 'callscope: Set Proto Paths (import roots or .proto files)',
+      openLabel: 'Use these',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (!picked) return;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const paths = picked.map((u) => (root && u.fsPath.startsWith(root + '/') ? u.fsPath.slice(root.length + 1) : u.fsPath));
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration(SECTION).update('protoPaths', paths, target);
+    void vscode.window.showInformationMessage(`callscope: proto paths set (${paths.length}); was ${current.length}.`);
+  });
+
+  reg('callscope.refreshDefinitions', () => deps.refreshDefinitions());
+
+  const views: ViewName[] = ['list', 'diagram', 'waterfall', 'teach', 'compare'];
+  for (const v of views) {
+    reg(`callscope.show.${v}`, () => {
+      const p = activeOrThrow(provider);
+      p?.showView(v);
+    });
+  }
+}
+
+/** Commands a webview may ask the host to run (`command/run`): ours only, never arbitrary ones. */
+export function isWebviewRunnable(command: string): boolean {
+  return /^callscope\.[A-Za-z.]+$/.test(command) && command !== 'callscope.setProtoPaths';
+}

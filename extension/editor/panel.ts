@@ -1,0 +1,245 @@
+/**
+ * One capture editor webview: answers its requests (pages, details, bytes), streams new rows and
+ * progress at most four times a second, and follows the document's analysis when it is replaced.
+ */
+import * as vscode from 'vscode';
+import type { Call } from '../../decoders/core/model';
+import type { CallRow, HostToWebview, SortSpec, ViewName, WebviewToHost } from '../../webview/protocol';
+import type { Analysis } from '../analysis/analysis';
+import { toRow } from '../analysis/rows';
+import type { CaptureDocument } from './document';
+import { viewSettings } from '../settings';
+
+/** Rows pushed with `calls/didAppend` while decoding; past this the webview pages (`calls/page`). */
+export const MAX_STREAMED_ROWS = 20_000;
+const FLUSH_MS = 250;
+
+export interface PanelHooks {
+  openDefinition(call: Call): void;
+  runCommand(command: string, args: unknown[], panel: CapturePanel): void;
+  didFocus(panel: CapturePanel): void;
+}
+
+export class CapturePanel implements vscode.Disposable {
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private analysisSub?: { dispose(): void };
+  private pendingRows: CallRow[] = [];
+  private streamed = 0;
+  private progressDirty = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  private lastFlush = 0;
+  private queuedReveal?: number[];
+  private queuedView?: ViewName;
+  /** The list's current filter and sort (from its last page request): exports follow what is shown. */
+  filter?: string;
+  sort?: SortSpec;
+  /** The call whose details were last shown: the "selected" call for copy-as and go to definition. */
+  selectedId?: number;
+
+  constructor(
+    readonly document: CaptureDocument,
+    readonly panel: vscode.WebviewPanel,
+    private readonly hooks: PanelHooks,
+  ) {
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.onMessage(m)),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) hooks.didFocus(this);
+      }),
+      document.onDidChangeAnalysis((a) => this.bind(a, true)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('callscope.timeDisplay') || e.affectsConfiguration('callscope.diagram') || e.affectsConfiguration('callscope.serviceNames')) {
+          this.post({ type: 'settings/didChange', settings: viewSettings() });
+        }
+      }),
+    );
+    this.bind(document.analysis, false);
+  }
+
+  get analysis(): Analysis {
+    return this.document.analysis;
+  }
+
+  post(m: HostToWebview): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  /** Select and scroll to calls (CodeLens, tree); queued until the webview is ready. */
+  reveal(ids: number[]): void {
+    if (!this.ready) this.queuedReveal = ids;
+    else this.post({ type: 'call/reveal', ids });
+  }
+
+  showView(view: ViewName): void {
+    if (!this.ready) this.queuedView = view;
+    else this.post({ type: 'view/show', view });
+  }
+
+  /** Rows changed in place (definitions relinked): re-send what the webview knows. */
+  refresh(): void {
+    if (!this.ready) return;
+    this.analysis.store.touch();
+    this.sendSnapshot();
+  }
+
+  private bind(a: Analysis, restart: boolean): void {
+    this.analysisSub?.dispose();
+    this.pendingRows = [];
+    this.streamed = 0;
+    this.analysisSub = a.listen({
+      calls: (batch) => {
+        if (!this.ready) return;
+        for (const c of batch) {
+          if (this.streamed + this.pendingRows.length >= MAX_STREAMED_ROWS) break;
+          this.pendingRows.push(toRow(c));
+        }
+        this.schedule();
+      },
+      progress: () => {
+        this.progressDirty = true;
+        this.schedule();
+      },
+      done: () => {
+        if (this.ready) this.finish();
+      },
+      failed: (message) => {
+        if (this.ready) {
+          this.flush();
+          this.post({ type: 'analysis/didFail', message });
+        }
+      },
+    });
+    if (restart && this.ready) this.sendSnapshot();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, FLUSH_MS - (Date.now() - this.lastFlush));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  private flush(): void {
+    this.lastFlush = Date.now();
+    if (this.pendingRows.length) {
+      this.streamed += this.pendingRows.length;
+      this.post({ type: 'calls/didAppend', rows: this.pendingRows });
+      this.pendingRows = [];
+    }
+    if (this.progressDirty || this.analysis.state === 'running') {
+      this.progressDirty = false;
+      const p = this.analysis.progress;
+      this.post({ type: 'analysis/didProgress', bytesRead: p.bytesRead, fileBytes: p.fileBytes, frames: p.frames, calls: this.analysis.store.size });
+    }
+  }
+
+  private finish(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.flush();
+    const a = this.analysis;
+    const r = a.result;
+    this.post({ type: 'flows/all', flows: a.store.flows });
+    this.post({
+      type: 'analysis/didFinish',
+      frames: r?.frames ?? a.progress.frames,
+      calls: a.store.size,
+      flows: r?.flows ?? a.store.flows.length,
+      warnings: a.warnings,
+      cancelled: a.state === 'cancelled',
+      startUs: a.startUs,
+      endUs: a.endUs,
+    });
+  }
+
+  /** Everything the webview needs after ready (or after the analysis was replaced). */
+  private sendSnapshot(): void {
+    const a = this.analysis;
+    this.post({ type: 'analysis/didStart', file: this.document.name, fileBytes: a.fileBytes });
+    this.post({ type: 'settings/didChange', settings: viewSettings() });
+    const rows = a.store.calls.slice(0, MAX_STREAMED_ROWS).map(toRow);
+    this.streamed = rows.length;
+    this.pendingRows = [];
+    for (let i = 0; i < rows.length; i += 5000) this.post({ type: 'calls/didAppend', rows: rows.slice(i, i + 5000) });
+    if (a.state === 'running') {
+      const p = a.progress;
+      this.post({ type: 'analysis/didProgress', bytesRead: p.bytesRead, fileBytes: p.fileBytes, frames: p.frames, calls: a.store.size });
+    } else if (a.state === 'failed') {
+      this.post({ type: 'analysis/didFail', message: a.error ?? 'decoding failed' });
+    } else {
+      this.finish();
+    }
+  }
+
+  private onMessage(m: WebviewToHost): void {
+    if (!m || typeof m !== 'object') return;
+    const store = this.analysis.store;
+    switch (m.type) {
+      case 'webview/ready':
+        this.ready = true;
+        this.sendSnapshot();
+        if (this.queuedView) this.post({ type: 'view/show', view: this.queuedView });
+        if (this.queuedReveal) this.post({ type: 'call/reveal', ids: this.queuedReveal });
+        this.queuedView = this.queuedReveal = undefined;
+        break;
+      case 'calls/page': {
+        this.filter = m.filter;
+        this.sort = m.sort;
+        const page = store.page(m.start, m.count, m.filter, m.sort);
+        this.post({ type: 'calls/page', requestId: m.requestId, rows: page.rows, total: page.total, filterError: page.filterError });
+        break;
+      }
+      case 'calls/indexOf':
+        this.post({ type: 'calls/indexOf', requestId: m.requestId, id: m.id, index: store.indexOf(m.id, m.filter, m.sort) });
+        break;
+      case 'call/details':
+        this.selectedId = m.id;
+        this.post({ type: 'call/details', requestId: m.requestId, call: store.get(m.id) });
+        break;
+      case 'call/bytes': {
+        const c = store.get(m.id);
+        const { bytes, truncated } = previewBytes(c, m.part);
+        this.post({ type: 'call/bytes', requestId: m.requestId, id: m.id, part: m.part, bytes, truncated });
+        break;
+      }
+      case 'definition/open': {
+        const c = store.get(m.id);
+        if (c) this.hooks.openDefinition(c);
+        break;
+      }
+      case 'analysis/cancel':
+        this.analysis.cancel();
+        break;
+      case 'command/run':
+        if (typeof m.command === 'string') this.hooks.runCommand(m.command, Array.isArray(m.args) ? m.args : [], this);
+        break;
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.analysisSub?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/**
+ * Bytes of one side of a call for the hex view. The decoders keep bodies (text, or a hex prefix
+ * for binary), not the raw stream, so this is the body as kept.
+ */
+function previewBytes(c: Call | undefined, part: 'request' | 'response'): { bytes: Uint8Array; truncated?: boolean } {
+  if (!c) return { bytes: new Uint8Array(0) };
+  const body = part === 'request' ? (c.http?.requestBody ?? c.request?.body) : (c.http?.responseBody ?? c.response?.body);
+  if (!body) return { bytes: new Uint8Array(0) };
+  let bytes: Uint8Array;
+  if (body.hex) bytes = Uint8Array.from(Buffer.from(body.hex.replace(/[^0-9a-f]/gi, ''), 'hex'));
+  else if (body.text !== undefined) bytes = new TextEncoder().encode(body.text);
+  else if (body.value !== undefined) bytes = new TextEncoder().encode(JSON.stringify(body.value));
+  else bytes = new Uint8Array(0);
+  return { bytes, truncated: body.truncated || bytes.length < (body.decodedSize ?? body.size) };
+}
