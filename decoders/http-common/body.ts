@@ -392,6 +392,14 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
         body.kind = 'text';
         body.text = text;
       }
+    } else if (essence.startsWith('application/grpc-web-text')) {
+      // base64 text: the gRPC-Web router decodes it
+      body.kind = 'text';
+      body.text = latin1Text(content);
+    } else if (essence.startsWith('application/grpc')) {
+      // Length-prefixed messages a body router (gRPC-Web) decodes: keep the whole preview.
+      body.kind = 'binary';
+      body.hex = toHex(content);
     } else if (essence === 'application/javascript' || essence === 'application/ecmascript') {
       body.kind = 'text';
       body.text = decodeCharset(content, charset);

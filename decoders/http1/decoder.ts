@@ -675,6 +675,7 @@ export class Http1Decoder implements StreamDecoder {
     const resp = ex.resp!;
     const token = (header(resp.headers, 'upgrade') ?? ex.upgrade ?? '').split(',')[0].trim().toLowerCase().split('/')[0];
     ex.reqDone = true;
+    const reqBody = ex.req && ex.req.previewBytes ? concatBytes(ex.req.preview) : undefined;
     this.finish(ex, 'complete');
     const decoderId = token === 'websocket' ? 'websocket' : token === 'h2c' ? 'http2' : undefined;
     if (!decoderId) {
@@ -692,7 +693,7 @@ export class Http1Decoder implements StreamDecoder {
         startUs: req?.start.tsUs ?? resp.start.tsUs,
         endUs: req?.end?.tsUs ?? req?.start.tsUs ?? resp.start.tsUs,
         frame: req?.start.frame ?? resp.start.frame,
-        ...(req && req.previewBytes ? { body: concatBytes(req.preview) } : {}),
+        ...(reqBody ? { body: reqBody } : {}),
       },
       response: {
         status: 101,
@@ -936,7 +937,8 @@ export class Http1Decoder implements StreamDecoder {
   private finish(ex: Exchange, state: 'complete' | 'incomplete'): void {
     if (ex.emitted) return;
     ex.emitted = true;
-    while (this.exchanges.length && this.exchanges[0].emitted) this.exchanges.shift();
+    // Forget it (an earlier exchange may still wait for its request body: filter, not shift).
+    this.exchanges = this.exchanges.filter((e) => !e.emitted);
     const call = ex.call;
     const env = this.session.env;
     const req = ex.req;
@@ -1007,6 +1009,9 @@ export class Http1Decoder implements StreamDecoder {
     if (frames.length) call.frames = frames;
     call.http = http;
     call.state = state;
+    // The previews are decoded now: drop them so a long connection keeps nothing per call.
+    if (req) req.preview = [];
+    if (resp) resp.preview = [];
     emitHttpCall(call, this.session);
   }
 }
