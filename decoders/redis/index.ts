@@ -92,7 +92,14 @@ class RedisDecoder implements StreamDecoder {
     this.session.warn(`${dir}: ${why}; the rest of this direction is not decoded`, at);
     this.dead[dir] = true;
     this.buf[dir].clear();
-    if (dir === 's2c') this.repliesLost = true;
+    if (dir === 's2c') {
+      this.repliesLost = true;
+      for (const p of this.pending.splice(0)) {
+        p.call.state = 'incomplete';
+        p.call.warnings.push('reply not decodable: the server direction was lost');
+        this.session.emit(p.call);
+      }
+    }
   }
 
   private drain(dir: Dir): void {
@@ -507,6 +514,7 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
     if (m[4]) return Number(m[1]) > 0 ? 'accept' : 'reject';
     return m[0].length === t.length && t.length < 12 ? 'need-more' : 'reject';
   }
+  if (/ HTTP\/\d/.test(t.split('\n')[0])) return 'reject';
   if (INLINE_COMMANDS.test(t)) return 'accept';
   return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
 }

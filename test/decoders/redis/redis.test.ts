@@ -1,0 +1,173 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec, splitInline } from '../../../decoders/redis/index';
+import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import { messageKey } from '../../../decoders/calls/key';
+import { replay, c2s, s2c, seg, snapshot, prng, type Segment } from './feed';
+
+const redis = (s: DecoderSession) => spec.create(s) as StreamDecoder;
+const cmd = (...a: string[]) => `*${a.length}\r\n` + a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('');
+
+describe('RESP2 (protocol spec: arrays of bulk strings, simple strings, errors, integers, nulls)', () => {
+  it('pipelined commands pair with replies in order', () => {
+    const s = replay(redis, [c2s(cmd('SET', 'k', 'v') + cmd('GET', 'k') + cmd('GET', 'nokey') + cmd('INCR', 'k')), s2c('+OK\r\n$1\r\nv\r\n$-1\r\n-ERR value is not an integer or out of range\r\n')]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.target, c.response?.value]), [
+      ['SET', 'k', 'OK'],
+      ['GET', 'k', 'v'],
+      ['GET', 'nokey', null],
+      ['INCR', 'k', { error: 'ERR value is not an integer or out of range' }],
+    ]);
+    assert.deepEqual(s.calls[3].status, { code: 'ERR', text: 'ERR value is not an integer or out of range', ok: false });
+    assert.ok(s.calls.every((c) => c.state === 'complete'));
+  });
+  it('inline commands (with quotes)', () => {
+    const s = replay(redis, [c2s('PING\r\nSET "a key" \'it\\\'s\'\r\n'), s2c('+PONG\r\n+OK\r\n')]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.request?.value]), [['PING', []], ['SET', ['a key', "it's"]]]);
+    assert.deepEqual(splitInline(Buffer.from('ECHO "a\\x41\\n"')).map((b) => Buffer.from(b).toString()), ['ECHO', 'aA\n']);
+  });
+  it('AUTH passwords are redacted', () => {
+    const s = replay(redis, [c2s(cmd('AUTH', 'alice', 'hunter2')), s2c('+OK\r\n')]);
+    assert.deepEqual(s.calls[0].request?.value, ['alice', '********']);
+    assert.ok(!JSON.stringify(s.calls).includes('hunter2'));
+  });
+  it('null array and nested arrays', () => {
+    const s = replay(redis, [c2s(cmd('BLPOP', 'q', '1') + cmd('EXEC')), s2c('*-1\r\n*2\r\n*1\r\n:1\r\n$3\r\nabc\r\n')]);
+    assert.deepEqual(s.calls.map((c) => c.response?.value), [null, [[1], 'abc']]);
+  });
+});
+
+describe('RESP3 types (HELLO 3)', () => {
+  it('map, set, double (inf/nan), big number, boolean, null, verbatim, bulk error, attribute', () => {
+    const replies = [
+      '%2\r\n+server\r\n+redis\r\n+proto\r\n:3\r\n',
+      '~2\r\n+a\r\n+b\r\n',
+      ',3.14\r\n',
+      ',inf\r\n',
+      ',-inf\r\n',
+      ',nan\r\n',
+      '(3492890328409238509324850943850943825024385\r\n',
+      '#t\r\n',
+      '_\r\n',
+      '=15\r\ntxt:Some string\r\n',
+      '!21\r\nSYNTAX invalid syntax\r\n',
+      '|1\r\n+key-popularity\r\n*2\r\n$1\r\na\r\n,0.1923\r\n*2\r\n:2039123\r\n:9543892\r\n',
+    ];
+    const cmds = ['HELLO 3', 'SMEMBERS s', 'ZSCORE z a', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X'].map((c) => c + '\r\n').join('');
+    const s = replay(redis, [c2s(cmds), s2c(replies.join(''))]);
+    assert.deepEqual(s.calls.map((c) => c.response?.value), [
+      { server: 'redis', proto: 3 },
+      ['a', 'b'],
+      3.14,
+      'inf',
+      '-inf',
+      'nan',
+      '3492890328409238509324850943850943825024385',
+      true,
+      null,
+      'Some string',
+      { error: 'SYNTAX invalid syntax' },
+      { attributes: { 'key-popularity': ['a', 0.1923] }, value: [2039123, 9543892] },
+    ]);
+    assert.equal(s.calls[0].fields['redis.resp'], 3);
+    assert.equal(s.calls[10].status?.ok, false);
+    assert.equal(s.calls[10].status?.code, 'SYNTAX');
+  });
+  it('a map with non-string keys is a list of pairs', () => {
+    const s = replay(redis, [c2s('X\r\n'), s2c('%1\r\n*1\r\n:1\r\n+v\r\n')]);
+    assert.deepEqual(s.calls[0].response?.value, [[[1], 'v']]);
+  });
+});
+
+describe('Pub/Sub', () => {
+  it('SUBSCRIBE with 3 channels consumes 3 confirmations; messages are deliveries (RESP2)', () => {
+    const s = replay(redis, [
+      c2s(cmd('SUBSCRIBE', 'a', 'b', 'c')),
+      s2c('*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n'),
+      s2c('*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:3\r\n*3\r\n$7\r\nmessage\r\n$1\r\nb\r\n$5\r\nhello\r\n'),
+      c2s(cmd('PSUBSCRIBE', 'n.*')),
+      s2c('*3\r\n$10\r\npsubscribe\r\n$3\r\nn.*\r\n:4\r\n*4\r\n$8\r\npmessage\r\n$3\r\nn.*\r\n$3\r\nn.x\r\n$2\r\nhi\r\n'),
+    ]);
+    assert.deepEqual(s.calls.map((c) => [c.kind, c.method, c.target]), [
+      ['unary', 'SUBSCRIBE', 'a'],
+      ['deliver', 'message', 'b'],
+      ['unary', 'PSUBSCRIBE', 'n.*'],
+      ['deliver', 'pmessage', 'n.x'],
+    ]);
+    assert.equal((s.calls[0].response?.value as unknown[]).length, 3);
+    assert.equal(s.calls[1].fields['msg.key'], messageKey('redis', 'b', Buffer.from('hello')));
+    assert.equal(s.calls[3].fields['redis.pattern'], 'n.*');
+  });
+  it('RESP3 push messages, and PUBLISH as a publish with the receiver count', () => {
+    const s = replay(redis, [c2s(cmd('SUBSCRIBE', 'ch') + cmd('PUBLISH', 'ch', 'x')), s2c('>3\r\n+subscribe\r\n+ch\r\n:1\r\n>3\r\n+message\r\n+ch\r\n$1\r\nx\r\n:1\r\n')]);
+    assert.deepEqual(s.calls.map((c) => [c.kind, c.method]), [['unary', 'SUBSCRIBE'], ['deliver', 'message'], ['publish', 'PUBLISH']]);
+    assert.equal(s.calls[2].fields['redis.receivers'], 1);
+    assert.equal(s.calls[2].fields['msg.key'], s.calls[1].fields['msg.key']);
+  });
+  it('UNSUBSCRIBE without arguments consumes one confirmation per subscribed channel', () => {
+    const sub = (k: string, ch: string, n: number) => `*3\r\n$${k.length}\r\n${k}\r\n$${ch.length}\r\n${ch}\r\n:${n}\r\n`;
+    const s = replay(redis, [c2s(cmd('SUBSCRIBE', 'a', 'b')), s2c(sub('subscribe', 'a', 1) + sub('subscribe', 'b', 2)), c2s(cmd('UNSUBSCRIBE') + cmd('PING')), s2c(sub('unsubscribe', 'a', 1) + sub('unsubscribe', 'b', 0) + '+PONG\r\n')]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.state]), [['SUBSCRIBE', 'complete'], ['UNSUBSCRIBE', 'complete'], ['PING', 'complete']]);
+    assert.equal(s.calls[2].response?.value, 'PONG');
+  });
+  it('client-side caching invalidation push is an event', () => {
+    const s = replay(redis, [s2c('>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nkey\r\n')]);
+    assert.deepEqual([s.calls[0].kind, s.calls[0].method, s.calls[0].target], ['event', 'invalidate', 'key']);
+  });
+});
+
+describe('MONITOR and CLIENT REPLY', () => {
+  it('monitor lines after MONITOR +OK are events', () => {
+    const s = replay(redis, [c2s(cmd('MONITOR')), s2c('+OK\r\n+1700000000.123456 [0 127.0.0.1:5000] "set" "k" "v"\r\n')]);
+    assert.deepEqual(s.calls.map((c) => [c.kind, c.method, c.target]), [['unary', 'MONITOR', undefined], ['event', 'SET', 'k']]);
+  });
+  it('CLIENT REPLY OFF commands get no reply', () => {
+    const s = replay(redis, [c2s(cmd('CLIENT', 'REPLY', 'OFF') + cmd('SET', 'a', '1') + cmd('CLIENT', 'REPLY', 'ON') + cmd('GET', 'a')), s2c('+OK\r\n$1\r\n1\r\n')]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.kind, c.response?.value]), [['CLIENT REPLY', 'oneway', undefined], ['SET', 'oneway', undefined], ['CLIENT REPLY', 'unary', 'OK'], ['GET', 'unary', '1']]);
+  });
+});
+
+describe('probe', () => {
+  it('accepts arrays of bulk strings and inline commands from the client', () => {
+    assert.equal(spec.probe!(Buffer.from('*1\r\n$4\r\nPING\r\n'), 'c2s'), 'accept');
+    assert.equal(spec.probe!(Buffer.from('*1'), 'c2s'), 'need-more');
+    assert.equal(spec.probe!(Buffer.from('PING\r\n'), 'c2s'), 'accept');
+    assert.equal(spec.probe!(Buffer.from('GET / HTTP/1.1\r\n'), 'c2s'), 'reject');
+    assert.equal(spec.probe!(Buffer.from('+OK\r\n'), 's2c'), 'reject');
+  });
+});
+
+describe('limits and robustness', () => {
+  it('nesting deeper than maxDepth is a warning, bounded', () => {
+    const s = replay(redis, [c2s(cmd('X')), s2c('*1\r\n'.repeat(1000) + ':1\r\n')]);
+    assert.ok(s.warnings.some((w) => /nesting/.test(w)));
+    assert.equal(s.calls[0].state, 'incomplete');
+  });
+  it('a bulk length lie is a warning; the client side is unaffected', () => {
+    const s = replay(redis, [c2s(cmd('GET', 'a')), s2c('$99999999999\r\n'), c2s(cmd('GET', 'b'))]);
+    assert.ok(s.warnings.some((w) => /exceeds/.test(w)));
+    assert.deepEqual(s.calls.map((c) => c.target), ['a', 'b']);
+  });
+  const sample: Segment[] = [
+    c2s('HELLO 3\r\n' + cmd('SET', 'k', '{"a":1}') + cmd('SUBSCRIBE', 'x', 'y')),
+    s2c('%1\r\n+proto\r\n:3\r\n+OK\r\n>3\r\n+subscribe\r\n+x\r\n:1\r\n'),
+    s2c('>3\r\n+subscribe\r\n+y\r\n:2\r\n>3\r\n+message\r\n+x\r\n$2\r\nhi\r\n|1\r\n+a\r\n#f\r\n,1.5\r\n'),
+    c2s(cmd('PUBLISH', 'x', 'hi')),
+    s2c(':1\r\n'),
+  ];
+  it('split invariance: every byte boundary and random cuts give the same calls', () => {
+    const whole = snapshot(replay(redis, sample));
+    assert.deepEqual(snapshot(replay(redis, sample, 'bytes')), whole);
+    for (let seed = 1; seed < 20; seed++) assert.deepEqual(snapshot(replay(redis, sample, seed)), whole);
+  });
+  it('fuzz: mutated input never throws', () => {
+    const rnd = prng(7);
+    for (let i = 0; i < 300; i++) {
+      const segs = sample.map((g) => {
+        const b = g.bytes.slice();
+        for (let k = 0; k < 3; k++) if (rnd() < 0.5) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        return seg(g.dir, b);
+      });
+      replay(redis, segs, i);
+    }
+  });
+});

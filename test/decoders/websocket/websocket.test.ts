@@ -1,0 +1,181 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec, parseDeflate } from '../../../decoders/websocket/index';
+import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
+import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import { fromHex } from '../../../decoders/core/bytes';
+import { testSession } from '../../helpers/session';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { replay, seg, snapshot, prng, type Segment } from '../redis/feed';
+
+function init(ext?: string, uri = '/chat'): HttpUpgradeInit {
+  const headers: Array<[string, string]> = [['Upgrade', 'websocket'], ['Connection', 'Upgrade']];
+  if (ext) headers.push(['Sec-WebSocket-Extensions', ext]);
+  return {
+    kind: 'http-upgrade',
+    protocol: 'websocket',
+    request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
+    response: { status: 101, reason: 'Switching Protocols', headers, startUs: 0, endUs: 0, frame: 2 },
+    upgradeCallId: 1,
+  };
+}
+const ws = (ext?: string) => (s: DecoderSession) => spec.create(s, init(ext)) as StreamDecoder;
+const text = (c: { request?: { body?: { text?: string } }; response?: { body?: { text?: string } } }) => c.request?.body?.text ?? c.response?.body?.text;
+
+describe('RFC 6455 §5.7 examples', () => {
+  it('a single-frame unmasked text message (server → client)', () => {
+    const s = replay(ws(), [seg('s2c', '81 05 48 65 6c 6c 6f')]);
+    assert.equal(s.calls.length, 1);
+    const c = s.calls[0];
+    assert.equal(c.method, 'text');
+    assert.equal(c.kind, 'oneway');
+    assert.equal(c.target, '/chat');
+    assert.equal(c.fields['websocket.dir'], 's2c');
+    assert.equal(text(c), 'Hello');
+  });
+  it('a single-frame masked text message (client → server) is unmasked', () => {
+    const s = replay(ws(), [seg('c2s', '81 85 37 fa 21 3d 7f 9f 4d 51 58')]);
+    assert.equal(text(s.calls[0]), 'Hello');
+    assert.deepEqual(s.warnings, []);
+  });
+  it('a fragmented unmasked text message is reassembled', () => {
+    const s = replay(ws(), [seg('s2c', '01 03 48 65 6c'), seg('s2c', '80 02 6c 6f')]);
+    assert.equal(s.calls.length, 1);
+    assert.equal(text(s.calls[0]), 'Hello');
+    assert.equal(s.calls[0].fields['websocket.fragments'], 2);
+    assert.deepEqual(s.calls[0].frames, [1, 2]);
+  });
+  it('unmasked ping and masked pong pair into one event', () => {
+    const s = replay(ws(), [seg('s2c', '89 05 48 65 6c 6c 6f'), seg('c2s', '8a 85 37 fa 21 3d 7f 9f 4d 51 58')]);
+    assert.equal(s.calls.length, 1);
+    assert.equal(s.calls[0].method, 'ping');
+    assert.equal(s.calls[0].state, 'complete');
+    assert.equal(s.calls[0].response?.body?.text, 'Hello');
+  });
+  it('256 bytes binary in a single unmasked frame (16-bit length)', () => {
+    const s = replay(ws(), [seg('s2c', '82 7e 01 00' + 'ab'.repeat(256))]);
+    assert.equal(s.calls[0].method, 'binary');
+    assert.equal(s.calls[0].response?.body?.size, 256);
+    assert.equal(s.calls[0].response?.body?.kind, 'binary');
+  });
+  it('64 KiB binary in a single unmasked frame (64-bit length)', () => {
+    const s = replay(ws(), [seg('s2c', '82 7f 00 00 00 00 00 01 00 00' + '00'.repeat(65536))]);
+    assert.equal(s.calls[0].response?.body?.size, 65536);
+  });
+});
+
+describe('RFC 6455 §5.5.1 close frames', () => {
+  it('close code and reason, answered by the peer', () => {
+    const s = replay(ws(), [seg('c2s', '88 8b 00 00 00 00 0f a0' + Buffer.from('goodbye!!').toString('hex')), seg('s2c', '88 02 0f a0')]);
+    const c = s.calls[0];
+    assert.equal(c.method, 'close');
+    assert.equal(c.state, 'complete');
+    assert.equal(c.status?.code, 4000);
+    assert.equal(c.status?.ok, false);
+    assert.deepEqual(c.request?.value, { code: 4000, name: 'Private Use', reason: 'goodbye!!' });
+  });
+  it('1000 Normal Closure is ok; empty close is 1005', () => {
+    const s = replay(ws(), [seg('s2c', '88 02 03 e8'), seg('c2s', '88 80 01 02 03 04')]);
+    assert.equal(s.calls[0].status?.text, 'Normal Closure');
+    assert.equal((s.calls[0].response?.value as { code: number }).code, 1005);
+  });
+});
+
+describe('RFC 7692 §7.2.3 permessage-deflate examples', () => {
+  it('§7.2.3.1 a message compressed in one frame and fragmented', () => {
+    const s = replay(ws('permessage-deflate'), [seg('s2c', 'c1 07 f2 48 cd c9 c9 07 00'), seg('s2c', '41 03 f2 48 cd'), seg('s2c', '80 04 c9 c9 07 00')]);
+    assert.deepEqual(s.calls.map(text), ['Hello', 'Hello']);
+    assert.equal(s.calls[0].fields['websocket.compressed'], true);
+  });
+  it('§7.2.3.2 sharing the LZ77 sliding window (context takeover)', () => {
+    const s = replay(ws('permessage-deflate'), [seg('s2c', 'c1 07 f2 48 cd c9 c9 07 00'), seg('s2c', 'c1 05 f2 00 11 00 00')]);
+    assert.deepEqual(s.calls.map(text), ['Hello', 'Hello']);
+    assert.deepEqual(s.calls[1].warnings, []);
+  });
+  it('§7.2.3.3 a DEFLATE block with no compression', () => {
+    const s = replay(ws('permessage-deflate'), [seg('s2c', 'c1 0b 00 05 00 fa ff 48 65 6c 6c 6f 00')]);
+    assert.equal(text(s.calls[0]), 'Hello');
+  });
+  it('§7.2.3.4 a DEFLATE block with BFINAL set', () => {
+    const s = replay(ws('permessage-deflate'), [seg('s2c', 'c1 08 f3 48 cd c9 c9 07 00 00'), seg('s2c', 'c1 07 f2 48 cd c9 c9 07 00')]);
+    assert.deepEqual(s.calls.map(text), ['Hello', 'Hello']);
+  });
+  it('§7.2.3.5 two DEFLATE blocks in one message', () => {
+    const s = replay(ws('permessage-deflate'), [seg('s2c', 'c1 0d f2 48 05 00 00 00 ff ff ca c9 c9 07 00')]);
+    assert.equal(text(s.calls[0]), 'Hello');
+  });
+  it('§7.1.1 server_no_context_takeover resets the server window before every message', () => {
+    // The second message refers back to the first: without takeover it cannot inflate.
+    const s = replay(ws('permessage-deflate; server_no_context_takeover'), [seg('s2c', 'c1 07 f2 48 cd c9 c9 07 00'), seg('s2c', 'c1 05 f2 00 11 00 00')]);
+    assert.equal(text(s.calls[0]), 'Hello');
+    assert.notEqual(text(s.calls[1]), 'Hello');
+    // …while the client direction keeps its context.
+    const k = '37fa213d';
+    const mask = (hex: string) => Buffer.from(fromHex(hex).map((b, i) => b ^ fromHex(k)[i & 3])).toString('hex');
+    const t = replay(ws('permessage-deflate; server_no_context_takeover'), [seg('c2s', 'c1 87' + k + mask('f248cdc9c90700')), seg('c2s', 'c1 85' + k + mask('f200110000'))]);
+    assert.deepEqual(t.calls.map(text), ['Hello', 'Hello']);
+  });
+  it('parses negotiated parameters', () => {
+    assert.deepEqual(parseDeflate('x-foo, permessage-deflate; client_max_window_bits=10; client_no_context_takeover'), {
+      serverNoContextTakeover: false,
+      clientNoContextTakeover: true,
+      clientMaxWindowBits: 10,
+    });
+    assert.equal(parseDeflate('x-webkit-deflate-frame'), undefined);
+  });
+});
+
+describe('JSON-RPC 2.0 over WebSocket', () => {
+  it('pairs a request and its response by id', () => {
+    const req = Buffer.from('{"jsonrpc":"2.0","method":"add","params":[1,2],"id":7}');
+    const res = Buffer.from('{"jsonrpc":"2.0","result":3,"id":7}');
+    const s = replay(ws(), [seg('c2s', `81 80 ${'00'.repeat(4)}`.replace('80', (0x80 | req.length).toString(16)) + req.toString('hex')), seg('s2c', `81 ${res.length.toString(16)}` + res.toString('hex'))]);
+    assert.equal(s.calls.length, 1);
+    assert.equal(s.calls[0].kind, 'unary');
+    assert.equal(s.calls[0].method, 'add');
+    assert.equal(s.calls[0].response?.value, 3);
+  });
+});
+
+describe('limits and robustness', () => {
+  it('a 2^63 frame length lie is a warning, and the other direction still decodes', () => {
+    const s = replay(ws(), [seg('s2c', '82 7f 7f ff ff ff ff ff ff ff 00'), seg('c2s', '81 85 37 fa 21 3d 7f 9f 4d 51 58')]);
+    assert.ok(s.warnings.some((w) => /most significant bit|exceeds/.test(w)));
+    assert.equal(text(s.calls[0]), 'Hello');
+  });
+  it('a decompression bomb stops at maxDecompressedBytes', () => {
+    const pako = require('pako') as typeof import('pako');
+    const raw = pako.deflateRaw(new Uint8Array(4 << 20), { level: 9 });
+    const payload = raw.subarray(0, raw.length); // ends with a final block; fine for the decoder
+    const len = payload.length;
+    const hdr = len < 126 ? `c1 ${len.toString(16).padStart(2, '0')}` : `c1 7e ${len.toString(16).padStart(4, '0')}`;
+    const s = testSession({ env: nodeEnv({ limits: { maxDecompressedBytes: 1 << 20 } }) });
+    replay(ws('permessage-deflate'), [seg('s2c', hdr + Buffer.from(payload).toString('hex'))], 'whole', s);
+    assert.match(s.calls[0].warnings.join(), /decompress/);
+  });
+  const sample: Segment[] = [
+    seg('s2c', '81 05 48 65 6c 6c 6f'),
+    seg('c2s', '01 83 37 fa 21 3d 7f 9f 4d'),
+    seg('c2s', '89 80 00 00 00 00'),
+    seg('c2s', '80 82 37 fa 21 3d 5b 96'),
+    seg('s2c', '8a 00 c1 07 f2 48 cd c9 c9 07 00 c1 05 f2 00 11 00 00'),
+    seg('c2s', '88 82 00 00 00 00 03 e8'),
+    seg('s2c', '88 02 03 e8'),
+  ];
+  it('split invariance: every byte boundary and random cuts give the same calls', () => {
+    const whole = snapshot(replay(ws('permessage-deflate'), sample));
+    assert.deepEqual(snapshot(replay(ws('permessage-deflate'), sample, 'bytes')), whole);
+    for (let seed = 1; seed < 20; seed++) assert.deepEqual(snapshot(replay(ws('permessage-deflate'), sample, seed)), whole);
+  });
+  it('fuzz: mutated and random input never throws', () => {
+    const rnd = prng(42);
+    for (let i = 0; i < 300; i++) {
+      const segs = sample.map((g) => {
+        const b = g.bytes.slice();
+        for (let k = 0; k < 3; k++) if (rnd() < 0.5) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        return { dir: g.dir, bytes: b };
+      });
+      replay(ws('permessage-deflate'), segs, i);
+    }
+  });
+});
