@@ -606,12 +606,13 @@ function structValue(m: Record<string, unknown>): unknown {
 }
 
 function valueValue(m: Record<string, unknown>): unknown {
-  if ('null_value' in m) return null;
-  if ('number_value' in m) return m.number_value;
-  if ('string_value' in m) return m.string_value;
-  if ('bool_value' in m) return m.bool_value;
-  if ('struct_value' in m) return m.struct_value;
-  if ('list_value' in m) return m.list_value;
+  // protobufjs's bundled struct.proto uses camelCase names; a user-supplied copy snake_case.
+  const pick = (snake: string, camel: string) => (snake in m ? m[snake] : camel in m ? m[camel] : undefined);
+  if ('null_value' in m || 'nullValue' in m) return null;
+  for (const [a, b] of [['number_value', 'numberValue'], ['string_value', 'stringValue'], ['bool_value', 'boolValue'], ['struct_value', 'structValue'], ['list_value', 'listValue']]) {
+    const v = pick(a, b);
+    if (v !== undefined) return v;
+  }
   return null;
 }
 

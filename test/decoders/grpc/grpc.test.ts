@@ -1,0 +1,129 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { feed, frame, block, c2s, s2c, preface, lpm, norm, type Pkt } from '../http2/h2';
+import { buildProtoDefinitions } from '../../../decoders/protobuf/definitions';
+import { LengthPrefixedReader } from '../../../decoders/grpc/messages';
+import { parseGrpcTimeout, percentDecode } from '../../../decoders/grpc/status';
+import { grpcWebRouter } from '../../../decoders/grpc/web';
+import { toBase64, toHex, concatBytes } from '../../../decoders/core/bytes';
+import { testSession } from '../../helpers/session';
+import type { Call } from '../../../decoders/core/model';
+
+const PROTO = `syntax = "proto3"; package t;
+message Req { int64 id = 1; }
+message Res { string name = 1; }
+service S { rpc Get(Req) returns (Res); rpc List(Req) returns (stream Res); }`;
+const defs = buildProtoDefinitions([{ path: 'proto/t.proto', text: PROTO }]);
+const REQH = (path: string, extra: Array<[string, string]> = []) => block([[':method', 'POST'], [':scheme', 'http'], [':path', path], ['content-type', 'application/grpc'], ['grpc-timeout', '250m'], ...extra]);
+const RESH = () => block([[':status', '200'], ['content-type', 'application/grpc']]);
+const OK = () => block([['grpc-status', '0']]);
+
+function unary(): Pkt[] {
+  return [
+    c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get')), frame(0, 1, 1, lpm([8, 42]))),
+    s2c(frame(1, 0x4, 1, RESH()), frame(0, 0, 1, lpm([0x0a, 3, 0x41, 0x64, 0x61]).subarray(0, 4))),
+    s2c(frame(0, 0, 1, lpm([0x0a, 3, 0x41, 0x64, 0x61]).subarray(4)), frame(1, 0x5, 1, OK())),
+  ];
+}
+
+describe('PROTOCOL-HTTP2.md: unary call with a schema', () => {
+  it('decodes method, messages, status, deadline', () => {
+    const env = { ...testSession().env, definitions: { proto: defs } };
+    const s = feed(unary(), { env });
+    const c = s.calls[0];
+    assert.equal(c.protocol, 'grpc');
+    assert.equal(c.method, 't.S/Get');
+    assert.equal(c.target, '/t.S/Get');
+    assert.equal(c.kind, 'unary');
+    assert.deepEqual(c.request?.value, { id: '42' });
+    assert.deepEqual(c.response?.value, { name: 'Ada' });
+    assert.deepEqual(c.status, { code: 0, text: 'OK', ok: true });
+    assert.equal(c.fields['grpc.timeout'], 250_000);
+    assert.equal(c.definition?.name, 't.S.Get');
+    assert.equal(c.definition?.line, 4);
+    // The response message ended in packet 3.
+    assert.equal(c.messages?.find((m) => m.dir === 's2c')?.frame, 3);
+  });
+  it('message framing across every split gives identical calls', () => {
+    const env = { ...testSession().env, definitions: { proto: defs } };
+    const whole = norm(feed(unary(), { env }));
+    for (const split of [1, 2, 4, 6, 11]) assert.equal(norm(feed(unary(), { env, split })), whole);
+  });
+});
+
+describe('PROTOCOL-HTTP2.md: Trailers-Only, RST_STREAM, compression', () => {
+  it('Trailers-Only NOT_FOUND with a percent-encoded message', () => {
+    const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get')), frame(0, 1, 1, lpm([8, 1]))), s2c(frame(1, 0x5, 1, block([[':status', '200'], ['content-type', 'application/grpc'], ['grpc-status', '5'], ['grpc-message', 'no%20such%20person%20%E2%80%94']])))]);
+    const c = s.calls[0];
+    assert.equal(c.status?.text, 'NOT_FOUND');
+    assert.equal(c.fields['grpc.message'], 'no such person —');
+    assert.equal(c.fields['grpc.trailers_only'], true);
+  });
+  it('RST_STREAM CANCEL → aborted, CANCELLED', () => {
+    const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/List')), frame(0, 1, 1, lpm([8, 1]))), s2c(frame(1, 0x4, 1, RESH()), frame(0, 0, 1, lpm([0x0a, 1, 0x41]))), c2s(frame(3, 0, 1, [0, 0, 0, 8]))]);
+    const c = s.calls[0];
+    assert.equal(c.state, 'aborted');
+    assert.equal(c.status?.text, 'CANCELLED');
+  });
+  it('gzip-compressed message; snappy gives a clear warning', () => {
+    const gz = gzipSync(Uint8Array.of(8, 7));
+    const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'gzip']])), frame(0, 1, 1, lpm(gz, 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
+    assert.deepEqual(s.calls[0].request?.value, { '1': 7 });
+    const s2 = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'snappy']])), frame(0, 1, 1, lpm([1, 2, 3], 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
+    assert.ok(s2.calls[0].warnings.some((w) => /snappy/.test(w)));
+  });
+  it('decompression bomb is bounded', () => {
+    const bomb = gzipSync(new Uint8Array(4 << 20));
+    const env = { ...testSession().env, limits: { ...testSession().env.limits, maxDecompressedBytes: 1 << 20 } };
+    const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'gzip']])), frame(0, 1, 1, lpm(bomb, 1))), s2c(frame(1, 0x5, 1, block([[':status', '200'], ['grpc-status', '0']])))], { env });
+    assert.ok(s.calls[0].warnings.some((w) => /decompresses past/.test(w)));
+  });
+  it('message counts give the kind without a schema', () => {
+    const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/x.Y/Z')), frame(0, 1, 1, lpm([8, 1]))), s2c(frame(1, 0x4, 1, RESH()), frame(0, 0, 1, concatBytes([lpm([8, 1]), lpm([8, 2])])), frame(1, 0x5, 1, OK()))]);
+    assert.equal(s.calls[0].kind, 'server-stream');
+    assert.equal(s.calls[0].messages?.length, 3);
+  });
+});
+
+describe('length-prefixed messages and header values', () => {
+  it('reader across byte splits, zero-length messages', () => {
+    const bytes = concatBytes([lpm([]), lpm([1, 2, 3]), lpm([])]);
+    const got: number[] = [];
+    const r = new LengthPrefixedReader(100);
+    for (let i = 0; i < bytes.length; i++) r.push(bytes.subarray(i, i + 1), i, (m) => got.push(m.length, m.endOffset));
+    assert.deepEqual(got, [0, 4, 3, 12, 0, 17]);
+  });
+  it('grpc-timeout units and percent-decoding', () => {
+    assert.equal(parseGrpcTimeout('1S'), 1_000_000);
+    assert.equal(parseGrpcTimeout('2M'), 120_000_000);
+    assert.equal(parseGrpcTimeout('100u'), 100);
+    assert.equal(parseGrpcTimeout('123456789S'), undefined);
+    assert.equal(percentDecode('a%20b%zz'), 'a b%zz');
+  });
+});
+
+describe('PROTOCOL-WEB.md: gRPC-Web router', () => {
+  const call = (reqBody: Uint8Array, resBody: Uint8Array, ct = 'application/grpc-web+proto'): Call => {
+    const s = testSession();
+    const c = s.newCall('http', { frame: 1, tsUs: 1, streamOffset: 0 });
+    const text = ct.includes('text');
+    const body = (b: Uint8Array) => (text ? { size: b.length, kind: 'text' as const, text: toBase64(b) } : { size: b.length, kind: 'binary' as const, hex: toHex(b) });
+    c.http = { version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 200, requestHeaders: [['Content-Type', ct]], responseHeaders: [['Content-Type', ct]], requestBody: body(reqBody), responseBody: body(resBody) };
+    assert.ok(grpcWebRouter.match(c));
+    grpcWebRouter.apply(c, s);
+    return c;
+  };
+  it('binary body with a trailers frame', () => {
+    const c = call(lpm([8, 5]), concatBytes([lpm([0x0a, 1, 0x42]), lpm(new TextEncoder().encode('grpc-status: 3\r\ngrpc-message: bad\r\n'), 0x80)]));
+    assert.equal(c.protocol, 'grpc');
+    assert.equal(c.fields['grpc.web'], true);
+    assert.equal(c.status?.text, 'INVALID_ARGUMENT');
+    assert.deepEqual(c.request?.value, { '1': 5 });
+  });
+  it('grpc-web-text (base64)', () => {
+    const c = call(lpm([8, 5]), concatBytes([lpm([0x0a, 1, 0x42]), lpm(new TextEncoder().encode('grpc-status: 0\r\n'), 0x80)]), 'application/grpc-web-text');
+    assert.equal(c.status?.code, 0);
+    assert.deepEqual(c.response?.value, { '1': 'B' });
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as protobuf from 'protobufjs';
+import { buildProtoDefinitions, lookupMethod } from '../../../decoders/protobuf/definitions';
+import { decodeProtobuf, decodeRaw, resolverFor } from '../../../decoders/protobuf/decode';
+import { DEFAULT_LIMITS } from '../../../decoders/core/env';
+import { fromHex } from '../../../decoders/core/bytes';
+
+const ALL = `syntax = "proto3";
+package k;
+import "google/protobuf/any.proto";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/duration.proto";
+import "google/protobuf/wrappers.proto";
+import "google/protobuf/struct.proto";
+import "sub/inner.proto";
+enum Color { RED = 0; GREEN = 1; }
+message All {
+  int32 i32 = 1; int64 i64 = 2; uint32 u32 = 3; uint64 u64 = 4; sint32 s32 = 5; sint64 s64 = 6;
+  fixed32 f32 = 7; fixed64 f64 = 8; sfixed32 sf32 = 9; sfixed64 sf64 = 10; bool b = 11; float fl = 12; double d = 13;
+  string s = 14; bytes by = 15; Color color = 16; repeated int32 packed = 17; map<string, int64> m = 18;
+  inner.Inner inner = 19; google.protobuf.Any any = 20; google.protobuf.Timestamp ts = 21; google.protobuf.Duration dur = 22;
+  google.protobuf.StringValue sv = 23; google.protobuf.Struct st = 24; oneof o { string a = 25; int32 bb = 26; }
+}
+service Svc { rpc Do(All) returns (All); }
+`;
+const INNER = `syntax = "proto3"; package inner; message Inner { string x = 1; }`;
+
+describe('protobuf encoding spec with a schema: every field kind', () => {
+  const defs = buildProtoDefinitions([{ path: '/r/all.proto', text: ALL, root: '/r' }, { path: '/r/sub/inner.proto', text: INNER, root: '/r' }]);
+  it('loads without warnings and indexes positions', () => {
+    assert.deepEqual(defs.warnings, []);
+    const m = lookupMethod(defs, '/k.Svc/Do')!;
+    assert.equal(m.requestType, 'k.All');
+    assert.equal(m.line, 17);
+    assert.equal(defs.messages.get('k.All')?.line, 10);
+  });
+  it('round-trips a message encoded by protobufjs', () => {
+    const root = defs.root;
+    const All = root.lookupType('k.All');
+    const Inner = root.lookupType('inner.Inner');
+    const msg = All.fromObject({
+      i32: -5, i64: '-9007199254740993', u32: 4000000000, u64: '18446744073709551615', s32: -3, s64: '-4', f32: 7, f64: '8', sf32: -9, sf64: '-10',
+      b: true, fl: 1.5, d: 2.25, s: 'héllo', by: Uint8Array.of(1, 2, 3), color: 1, packed: [1, 2, 300], m: { a: '1', b: '2' }, inner: { x: 'in' },
+      any: { type_url: 'type.googleapis.com/inner.Inner', value: Inner.encode({ x: 'packed' }).finish() },
+      ts: { seconds: 1700000000, nanos: 0 }, dur: { seconds: 1, nanos: 500000000 }, sv: { value: 'w' },
+      st: { fields: { k: { stringValue: 'v' }, n: { numberValue: 2 } } }, bb: 7,
+    });
+    const bytes = All.encode(msg).finish();
+    const r = decodeProtobuf(bytes, 'k.All', resolverFor(root), DEFAULT_LIMITS);
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.value, {
+      i32: -5, i64: '-9007199254740993', u32: 4000000000, u64: '18446744073709551615', s32: -3, s64: '-4', f32: 7, f64: '8', sf32: -9, sf64: '-10',
+      b: true, fl: 1.5, d: 2.25, s: 'héllo', by: 'AQID', color: 'GREEN', packed: [1, 2, 300], m: { a: '1', b: '2' }, inner: { x: 'in' },
+      any: { '@type': 'type.googleapis.com/inner.Inner', x: 'packed' }, ts: '2023-11-14T22:13:20Z', dur: '1.5s', sv: 'w', st: { k: 'v', n: 2 }, bb: 7,
+    });
+  });
+  it('unknown fields are kept raw and flagged', () => {
+    const r = decodeProtobuf(fromHex('0801 f80605'), 'k.All', resolverFor(defs.root), DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { i32: 1, '111': 5 });
+    assert.match(r.warnings[0], /unknown field 111/);
+  });
+  it('length past the end → warning, no throw', () => {
+    const r = decodeProtobuf(fromHex('7205 6869'), 'k.All', resolverFor(defs.root), DEFAULT_LIMITS);
+    assert.match(r.warnings.join(), /past the end/);
+  });
+});
+
+describe('definitions loading', () => {
+  it('reports unresolved imports, duplicates and parse errors', () => {
+    const d = buildProtoDefinitions([
+      { path: 'a.proto', text: 'syntax="proto3"; package p; import "missing.proto"; message M { int32 x = 1; }' },
+      { path: 'b.proto', text: 'syntax="proto3"; package p; message M { string y = 1; }' },
+      { path: 'c.proto', text: 'this is not proto' },
+    ]);
+    assert.ok(d.warnings.some((w) => /missing\.proto/.test(w)));
+    assert.ok(d.warnings.some((w) => /already defined/.test(w)));
+    assert.ok(d.warnings.some((w) => /^c\.proto/.test(w)));
+  });
+});
+
+describe('raw decoding (protoc --decode_raw)', () => {
+  it('numbers, strings, nested messages, repeated fields', () => {
+    // 1: 150, 2: "testing", 3: {1: 1}, 4: 1, 4: 2
+    const r = decodeRaw(fromHex('089601 120774657374696e67 1a020801 2001 2002'), DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { '1': 150, '2': 'testing', '3': { '1': 1 }, '4': [1, 2] });
+  });
+  it('fixed64 as double when plausible', () => {
+    const w = protobuf.Writer.create();
+    w.uint32((5 << 3) | 1).double(3.25);
+    assert.deepEqual(decodeRaw(w.finish(), DEFAULT_LIMITS).value, { '5': 3.25 });
+  });
+  it('fuzz: random bytes never throw, depth bounded', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256);
+    for (let i = 0; i < 300; i++) decodeRaw(Uint8Array.from({ length: 64 }, rnd), DEFAULT_LIMITS);
+    const deep = new Uint8Array(400);
+    for (let i = 0; i < 200; i++) (deep[2 * i] = 0x0a), (deep[2 * i + 1] = 398 - 2 * i > 127 ? 0 : 398 - 2 * i);
+    decodeRaw(deep, DEFAULT_LIMITS);
+  });
+});
