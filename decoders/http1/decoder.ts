@@ -115,6 +115,8 @@ class Side {
   /** Position of the last byte consumed. */
   last?: Pos;
   messages = 0;
+  /** Chunks pushed since the queue was last joined. */
+  chunks = 0;
   constructor(readonly dir: Dir) {}
 }
 
@@ -154,8 +156,16 @@ export class Http1Decoder implements StreamDecoder {
         side.last = { frame: at.frame, tsUs: at.tsUs, off: side.qOff - 1 };
         return;
       }
-      side.marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
+      // Consecutive chunks of one packet share a mark.
+      const lastMark = side.marks[side.marks.length - 1];
+      if (!lastMark || lastMark.frame !== at.frame || lastMark.tsUs !== at.tsUs || side.q.length === 0) side.marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
       side.q.push(bytes);
+      // Many tiny chunks (a stream fed byte by byte) make every queue scan walk them all: join
+      // them now and then (threshold ~√length keeps scanning and copying both cheap).
+      if (++side.chunks > Math.max(32, Math.sqrt(side.q.length))) {
+        if (side.q.length) side.q.peek(side.q.length);
+        side.chunks = 1;
+      }
       this.parse(side);
     } catch (e) {
       this.fail(dir, e);
@@ -893,14 +903,18 @@ export class Http1Decoder implements StreamDecoder {
   private resync(side: Side): boolean {
     const q = side.q;
     while (q.length) {
-      const lf = q.indexOf(10, 0, MAX_RESYNC_LINE);
+      // side.scan: bytes already known to hold no LF (keeps byte-by-byte arrival linear).
+      const lf = q.indexOf(10, side.scan, MAX_RESYNC_LINE);
       if (lf < 0) {
+        side.scan = q.length;
         if (q.length >= MAX_RESYNC_LINE) {
           this.consume(side, q.length);
+          side.scan = 0;
           side.atLineStart = false;
         }
         return false;
       }
+      side.scan = 0;
       if (side.atLineStart) {
         const line = latin1Text(q.peek(lf + 1));
         if (side.dir === 'c2s' ? looksLikeRequestLine(line) : looksLikeStatusLine(line)) {
