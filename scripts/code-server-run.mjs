@@ -24,6 +24,8 @@ export const BASE_SETTINGS = {
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'git.enabled': false,
   'files.simpleDialog.enable': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.secondarySideBar.forceMaximized': false,
 };
 
 export async function freePort(preferred) {
