@@ -23,7 +23,7 @@ const COLUMNS: Column[] = [
   { key: 'time', title: 'Time', width: '96px', align: 'end' },
   { key: 'duration', title: 'Duration', width: '74px', align: 'end' },
   { key: 'endpoints', title: 'Client → Server', width: 'minmax(140px, 1.2fr)' },
-  { key: 'protocol', title: 'Protocol', width: '78px' },
+  { key: 'protocol', title: 'Protocol', width: '92px' },
   { key: 'method', title: 'Method', width: 'minmax(90px, 1fr)' },
   { key: 'target', title: 'Target', width: 'minmax(100px, 1.4fr)' },
   { key: 'status', title: 'Status', width: '104px' },

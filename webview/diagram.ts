@@ -145,7 +145,7 @@ export class Diagram {
     }
     const defs = s('defs');
     for (const tone of ['none', 'ok', 'error', 'pending', 'aborted', 'conn']) {
-      defs.append(s('marker', { id: `ah-${tone}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', class: `marker tone-${tone}` }, s('path', { d: 'M0 0 10 5 0 10z' })));
+      defs.append(s('marker', { id: `ah-${tone}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse', class: `marker tone-${tone}` }, s('path', { d: 'M0 0 10 5 0 10z' })));
     }
     this.svg.append(defs);
     const lanes = s('g', { class: 'lifelines' });

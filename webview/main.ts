@@ -100,7 +100,7 @@ timeSelect.addEventListener('change', () => {
   save();
 });
 
-const statusText = h('span', { class: 'status-text muted', role: 'status', 'aria-live': 'polite' });
+const statusText = h('span', { class: 'summary-count muted', role: 'status', 'aria-live': 'polite' });
 const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Capture' },
   filterBar.root,
   h('div', { class: 'toolbar-group', role: 'group', 'aria-label': 'Views' }, waterfallBtn, diagramBtn, connBtn),
