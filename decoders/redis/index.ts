@@ -178,27 +178,10 @@ class RedisDecoder implements StreamDecoder {
       if (i >= 1 && i - 1 < shown.length) shown[i - 1] = REDACTED;
     };
     const p: Pending = { call, name };
-    if (name === 'AUTH') redact(args.length - 1);
+    for (const i of secretArgs(args.map((a) => latin1Text(a)))) redact(i);
     if (name === 'HELLO') {
       p.protover = Number(str(1));
-      for (let i = 2; i < args.length; i++) {
-        const opt = latin1Text(args[i]).toUpperCase();
-        if (opt === 'AUTH') {
-          redact(i + 2);
-          i += 2;
-        } else if (opt === 'SETNAME') i++;
-      }
       if (Number.isFinite(p.protover)) call.fields['redis.protover'] = p.protover!;
-    }
-    if (name === 'MIGRATE') {
-      for (let i = 6; i < args.length; i++) {
-        const opt = latin1Text(args[i]).toUpperCase();
-        if (opt === 'AUTH') redact(i + 1);
-        else if (opt === 'AUTH2') redact(i + 2);
-      }
-    }
-    if (name === 'CONFIG' && args.length > 3 && latin1Text(args[1]).toUpperCase() === 'SET') {
-      for (let i = 2; i + 1 < args.length; i += 2) if (/pass|auth/i.test(latin1Text(args[i]))) redact(i + 1);
     }
     if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
     call.request = { value: shown, wireBytes: wire };
@@ -399,6 +382,7 @@ class RedisDecoder implements StreamDecoder {
     call.state = 'complete';
     const m = /^(\d+\.\d+) \[(\S+) ([^\]]*)\] (.*)$/.exec(line);
     const args = m ? splitMonitorArgs(m[4]) : [];
+    for (const i of secretArgs(args)) if (!/^\(redacted\)$/.test(args[i])) args[i] = args[i][0] === '>' || args[i][0] === '<' ? args[i][0] + REDACTED : REDACTED;
     call.method = (args[0] ?? 'MONITOR').toUpperCase();
     if (args.length > 1) call.target = args[1];
     call.fields['redis.monitor'] = true;
@@ -441,6 +425,35 @@ function replyTypeName(n: RespNode): string {
   };
   if (n.nil && n.t !== '_') return 'null';
   return names[n.t] ?? n.t;
+}
+
+/** Indexes (into the full argument list, command name at 0) of arguments that hold secrets. */
+export function secretArgs(args: string[]): number[] {
+  const name = (args[0] ?? '').toUpperCase();
+  const out: number[] = [];
+  if (name === 'AUTH' && args.length > 1) out.push(args.length - 1);
+  if (name === 'HELLO') {
+    for (let i = 2; i < args.length; i++) {
+      const opt = args[i].toUpperCase();
+      if (opt === 'AUTH') out.push(i + 2), (i += 2);
+      else if (opt === 'SETNAME') i++;
+    }
+  }
+  if (name === 'MIGRATE') {
+    for (let i = 6; i < args.length; i++) {
+      const opt = args[i].toUpperCase();
+      if (opt === 'AUTH') out.push(i + 1);
+      else if (opt === 'AUTH2') out.push(i + 2);
+    }
+  }
+  if (name === 'CONFIG' && (args[1] ?? '').toUpperCase() === 'SET') {
+    for (let i = 2; i + 1 < args.length; i += 2) if (/pass|auth/i.test(args[i])) out.push(i + 1);
+  }
+  // ACL SETUSER rules: >password, <password, #sha256, !sha256.
+  if (name === 'ACL' && (args[1] ?? '').toUpperCase() === 'SETUSER') {
+    for (let i = 3; i < args.length; i++) if (/^[<>#!]/.test(args[i])) out.push(i);
+  }
+  return out.filter((i) => i < args.length);
 }
 
 /** Split an inline command like redis-cli/redis-server do: spaces separate, "…" and '…' quote. */
