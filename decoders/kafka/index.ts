@@ -1,12 +1,452 @@
 /**
- * Kafka — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * Apache Kafka wire protocol (kafka.apache.org/protocol, KIP-482 flexible versions), reached on
+ * port 9092 or by probe on a plausible request header (size, api key ≤ known, version,
+ * correlation id, client id length).
+ *
+ * Each connection is a series of size-prefixed requests (c2s) and responses (s2c). A response
+ * names only its correlation id: each request's api key and version are remembered by
+ * correlation id to decode it (request header v2 / response header v1 in flexible versions,
+ * except ApiVersions whose response header stays v0; an UNSUPPORTED_VERSION ApiVersions answer
+ * is a v0 body).
+ *
+ * Calls: Produce → one 'publish' per (topic, partition) with its record batches, completed by
+ * the base offset and error code of the response; Fetch → a 'unary' call plus one 'deliver' per
+ * record batch returned. Both set msg.key `kafka|topic|partition|base offset`, which links a
+ * produced batch to its fetches. Other APIs → 'unary' calls, decoded field by field for the
+ * common ones (messages.ts), by name and size for the rest.
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { Call, Dir } from '../core/model';
+import type { Limits } from '../core/env';
+import { be16, be32 } from '../core/bytes';
+import { DirStream, addFrames } from '../calls/stream';
+import { MAX_API_KEY, apiName, errorName, isFlexible } from './apis';
+import { REQUESTS, RESPONSES } from './messages';
+import { KReader, readStruct } from './schema';
+import { readBatches, type RecordBatch } from './records';
+
+/** Kafka's default socket.request.max.bytes is 100 MiB: larger sizes are not Kafka. */
+const MAX_FRAME = 100 << 20;
+const MAX_PENDING = 10000;
+
+export function probeKafka(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
+  if (head.length < 14) return head.length >= 8 && quick(head) === 'reject' ? 'reject' : 'need-more';
+  if (quick(head) === 'reject') return 'reject';
+  const size = be32(head, 0);
+  const cl = be16(head, 12);
+  if (cl === 0xffff) return 'accept';
+  if (cl > size - 10 || cl > 1024) return 'reject';
+  // client id must look like text
+  for (let i = 14; i < Math.min(head.length, 14 + cl); i++) if (head[i] < 0x20 || head[i] > 0x7e) return 'reject';
+  return 'accept';
+}
+
+function quick(head: Uint8Array): 'reject' | 'ok' {
+  const size = be32(head, 0);
+  if (size < 10 || size > MAX_FRAME) return 'reject';
+  const key = be16(head, 4);
+  const ver = be16(head, 6);
+  if (key > MAX_API_KEY || ver > 20) return 'reject';
+  return 'ok';
+}
+
+interface Pending {
+  key: number;
+  version: number;
+  call: Call;
+  publishes: Call[];
+  start: Position;
+}
+
+class KafkaDecoder implements StreamDecoder {
+  private s = { c2s: new DirStream(), s2c: new DirStream() };
+  private lost = { c2s: false, s2c: false };
+  private pending = new Map<number, Pending>();
+  private rawSasl = false;
+  private dead = false;
+  private readonly recLimits: Limits;
+
+  constructor(private readonly session: DecoderSession) {
+    this.recLimits = { ...session.env.limits, maxBodyBytes: Math.min(session.env.limits.maxBodyBytes, 16384) };
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.dead) return;
+    this.s[dir].push(bytes, at);
+    try {
+      this.parse(dir);
+    } catch (e) {
+      this.session.warn(`kafka: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    this.s[dir].reset();
+    this.lost[dir] = true;
+    this.session.warn(`kafka: ${length} bytes missing (${dir}); the rest of this direction is not decoded`, at);
+  }
+
+  end(): void {}
+
+  close(_at: Position): void {
+    for (const p of this.pending.values()) this.abandon(p, 'no response before the end of the capture');
+    this.pending.clear();
+  }
+
+  private abandon(p: Pending, why: string): void {
+    for (const c of [p.call, ...p.publishes]) {
+      if (p.publishes.length && c === p.call) continue;
+      const acks = c.fields['kafka.acks'];
+      c.state = acks === 0 ? 'complete' : 'incomplete';
+      if (acks !== 0) c.warnings.push(why);
+      this.session.emit(c);
+    }
+  }
+
+  private parse(dir: Dir): void {
+    const st = this.s[dir];
+    const q = st.q;
+    while (!this.lost[dir] && q.length >= 4) {
+      const size = be32(q.peek(4), 0);
+      if (size > MAX_FRAME) {
+        this.session.warn(`kafka: frame size ${size} is implausible (${dir}); the rest of this direction is not decoded`, st.pos(0));
+        this.lost[dir] = true;
+        st.reset();
+        return;
+      }
+      if (size + 4 > this.session.env.limits.maxBufferedBytes) {
+        this.session.warn(`kafka: ${dir === 'c2s' ? 'request' : 'response'} of ${size} bytes is larger than the buffer limit; skipped`, st.pos(0));
+        if (dir === 's2c' && q.length >= 8) {
+          const corr = be32(q.peek(8), 4) | 0;
+          const p = this.pending.get(corr);
+          if (p) {
+            this.pending.delete(corr);
+            this.abandon(p, `response of ${size} bytes not decoded (larger than the buffer limit)`);
+          }
+        }
+        st.skipAhead(size + 4);
+        continue;
+      }
+      if (q.length < size + 4) return;
+      const frame = q.peek(size + 4);
+      const start = st.pos(0);
+      const end = st.pos(size + 3);
+      const frames = st.frames(0, size + 4);
+      const body = frame.subarray(4);
+      if (dir === 'c2s') this.request(body, start, end, frames, size + 4);
+      else this.response(body, start, end, frames, size + 4);
+      st.consume(size + 4);
+    }
+  }
+
+  private request(b: Uint8Array, start: Position, end: Position, frames: number[], wire: number): void {
+    if (this.rawSasl && (b.length < 10 || be16(b, 0) > MAX_API_KEY || be16(b, 2) > 20)) {
+      this.event('sasl-token', start, end, frames, wire, 'c2s');
+      return;
+    }
+    this.rawSasl = false;
+    const r = new KReader(b);
+    const key = r.int16();
+    const version = r.int16();
+    const corr = r.int32();
+    const clientId = r.string(false);
+    const flexible = isFlexible(key, version);
+    if (flexible) r.tagged();
+    const call = this.session.newCall('kafka', start);
+    const name = apiName(key);
+    call.method = name;
+    call.kind = 'unary';
+    call.frames = frames.slice(0, 64);
+    call.timing.requestEndUs = end.tsUs;
+    call.fields['kafka.api_key'] = key;
+    call.fields['kafka.api_version'] = version;
+    call.fields['kafka.correlation_id'] = corr;
+    if (clientId !== null) call.fields['kafka.client_id'] = clientId;
+    if (key < 0 || key > MAX_API_KEY) call.warnings.push(`unknown api key ${key}`);
+    const schema = REQUESTS[key];
+    let value: Record<string, unknown> = { size: b.length };
+    if (schema && !r.error) {
+      value = readStruct(r, schema, version, flexible);
+      if (r.error) call.warnings.push(`${name} v${version} request: ${r.error}`);
+    } else if (r.error) call.warnings.push(`request header: ${r.error}`);
+    call.request = { value, wireBytes: wire };
+    const p: Pending = { key, version, call, publishes: [], start };
+
+    if (key === 0) this.producePublishes(p, value, end);
+    else {
+      setTargetFields(call, value);
+      call.request.value = scrubRecords(value);
+    }
+    if (key === 0 && value.acks === 0) {
+      // acks=0: the broker sends no response.
+      for (const c of p.publishes) {
+        c.state = 'complete';
+        c.status = { code: 'sent', text: 'acks=0', ok: true };
+        this.session.emit(c);
+      }
+      if (!p.publishes.length) {
+        call.state = 'complete';
+        call.kind = 'oneway';
+        this.session.emit(call);
+      }
+      return;
+    }
+    if (this.pending.has(corr)) this.abandon(this.pending.get(corr)!, `correlation id ${corr} reused before the response`);
+    this.pending.set(corr, p);
+    if (this.pending.size > MAX_PENDING) {
+      const first = this.pending.entries().next().value as [number, Pending];
+      this.pending.delete(first[0]);
+      this.abandon(first[1], 'too many requests without responses');
+    }
+  }
+
+  private producePublishes(p: Pending, value: Record<string, unknown>, end: Position): void {
+    const call = p.call;
+    const topics = (value.topic_data as Array<Record<string, unknown>>) ?? [];
+    for (const t of topics) {
+      const topic = String(t.name ?? t.topic_id ?? '');
+      for (const part of (t.partition_data as Array<Record<string, unknown>>) ?? []) {
+        const pc: Call = p.publishes.length === 0 ? call : { ...call, id: this.session.nextCallId(), fields: { ...call.fields }, frames: [...call.frames], warnings: [...call.warnings], timing: { ...call.timing } };
+        pc.kind = 'publish';
+        pc.method = 'Produce';
+        pc.target = topic;
+        pc.fields['kafka.topic'] = topic;
+        pc.fields['kafka.partition'] = part.index as number;
+        pc.fields['kafka.acks'] = value.acks as number;
+        pc.fields['msg.destination'] = topic;
+        const recs = part.records as Uint8Array | null;
+        const batches = recs ? readBatches(recs, { ...this.session.env, limits: this.recLimits }) : { batches: [], partialBytes: 0 };
+        if (batches.partialBytes) pc.warnings.push(`${batches.partialBytes} bytes of an incomplete record batch`);
+        const summary = batchValues(batches.batches, pc);
+        pc.request = {
+          value: { transactional_id: value.transactional_id, acks: value.acks, timeout_ms: value.timeout_ms, topic, partition: part.index, batches: summary },
+          body: firstValue(batches.batches),
+          wireBytes: recs?.length ?? 0,
+        };
+        pc.timing.requestEndUs = end.tsUs;
+        p.publishes.push(pc);
+      }
+    }
+    if (!p.publishes.length) call.request!.value = scrubRecords(value);
+  }
+
+  private response(b: Uint8Array, start: Position, end: Position, frames: number[], wire: number): void {
+    const r = new KReader(b);
+    const corr = r.int32();
+    const p = this.pending.get(corr);
+    if (!p) {
+      this.event(this.rawSasl ? 'sasl-token' : 'response', start, end, frames, wire, 's2c', this.rawSasl ? undefined : `response to unknown correlation id ${corr}`);
+      return;
+    }
+    this.pending.delete(corr);
+    let { key, version } = p;
+    let flexible = isFlexible(key, version);
+    if (flexible && key !== 18) r.tagged();
+    const call = p.call;
+    const name = apiName(key);
+    // An ApiVersions request the broker does not support is answered with a v0 body.
+    if (key === 18 && r.left >= 2 && be16(b, r.o) === 35) {
+      version = 0;
+      flexible = false;
+    }
+    const schema = RESPONSES[key];
+    let value: Record<string, unknown> = { size: b.length };
+    const warnings: string[] = [];
+    if (key === 18 && version === 0 && p.version > 0) {
+      // Brokers answer v0; some (librdkafka's mock) keep the newer layout: try both, quietly.
+      const at = r.o;
+      value = readStruct(r, schema, 0, false);
+      if (r.error) {
+        const r3 = new KReader(b, at);
+        value = readStruct(r3, schema, p.version, true);
+        if (r3.error) value = { error_code: 35 };
+      }
+    } else if (schema && !r.error) {
+      value = readStruct(r, schema, version, flexible);
+      if (r.error) warnings.push(`${name} v${p.version} response: ${r.error}`);
+    }
+    const respStart = start.tsUs;
+    const respEnd = end.tsUs;
+
+    if (key === 0 && p.publishes.length) {
+      const parts = new Map<string, Record<string, unknown>>();
+      for (const t of (value.responses as Array<Record<string, unknown>>) ?? []) {
+        for (const pr of (t.partition_responses as Array<Record<string, unknown>>) ?? []) parts.set(`${t.name ?? t.topic_id}|${pr.index}`, pr);
+      }
+      for (const pc of p.publishes) {
+        const pr = parts.get(`${pc.target}|${pc.fields['kafka.partition']}`);
+        pc.timing.responseStartUs = respStart;
+        pc.timing.endUs = respEnd;
+        addFrames(pc.frames, frames);
+        pc.state = 'complete';
+        pc.warnings.push(...warnings);
+        if (!pr) {
+          pc.warnings.push('partition missing from the Produce response');
+          pc.status = { code: 'missing', ok: false };
+        } else {
+          const ec = Number(pr.error_code ?? 0);
+          pc.response = { value: pr, wireBytes: wire };
+          pc.status = { code: ec, text: errorName(ec), ok: ec === 0 };
+          pc.fields['kafka.error_code'] = ec;
+          if (ec === 0 && pr.base_offset !== undefined && pr.base_offset !== -1) {
+            pc.fields['kafka.offset'] = pr.base_offset as number;
+            pc.fields['msg.key'] = `kafka|${pc.target}|${pc.fields['kafka.partition']}|${pr.base_offset}`;
+          }
+        }
+        this.session.emit(pc);
+      }
+      return;
+    }
+
+    call.timing.responseStartUs = respStart;
+    call.timing.endUs = respEnd;
+    addFrames(call.frames, frames);
+    call.state = 'complete';
+    call.warnings.push(...warnings);
+    const deliveries: Call[] = [];
+    if (key === 1) {
+      for (const t of (value.responses as Array<Record<string, unknown>>) ?? []) {
+        const topic = String(t.topic ?? t.topic_id ?? '');
+        for (const part of (t.partitions as Array<Record<string, unknown>>) ?? []) {
+          const recs = part.records as Uint8Array | null;
+          if (!recs || !recs.length) continue;
+          const { batches } = readBatches(recs, { ...this.session.env, limits: this.recLimits });
+          part.records = { size: recs.length, batches: batches.length };
+          for (const batch of batches) {
+            if (batch.control) continue;
+            const d = this.session.newCall('kafka', start);
+            d.kind = 'deliver';
+            d.method = 'Fetch';
+            d.target = topic;
+            d.state = 'complete';
+            d.frames = frames.slice(0, 64);
+            d.timing.endUs = respEnd;
+            d.fields['kafka.api_key'] = 1;
+            d.fields['kafka.api_version'] = p.version;
+            d.fields['kafka.correlation_id'] = corr;
+            d.fields['kafka.topic'] = topic;
+            d.fields['kafka.partition'] = part.partition_index as number;
+            d.fields['kafka.offset'] = String(batch.baseOffset);
+            const off = Number(batch.baseOffset);
+            if (Number.isSafeInteger(off)) d.fields['kafka.offset'] = off;
+            d.fields['msg.key'] = `kafka|${topic}|${part.partition_index}|${batch.baseOffset}`;
+            d.fields['msg.destination'] = topic;
+            const summary = batchValues([batch], d);
+            d.request = { value: { topic, partition: part.partition_index, ...(summary[0] as object) }, body: firstValue([batch]), wireBytes: batch.sizeBytes };
+            d.status = { code: 0, text: 'NONE', ok: true };
+            d.parentId = call.id;
+            deliveries.push(d);
+          }
+        }
+      }
+    }
+    if (key === 17 && p.version === 0 && value.error_code === 0) this.rawSasl = true;
+    call.response = { value: scrubRecords(value), wireBytes: wire };
+    const err = firstError(value);
+    call.status = err ? { code: err, text: errorName(err), ok: false } : { code: 0, text: 'NONE', ok: true };
+    call.fields['kafka.error_code'] = err ?? 0;
+    if (deliveries.length) call.childIds = deliveries.map((d) => d.id);
+    this.session.emit(call);
+    for (const d of deliveries) this.session.emit(d);
+  }
+
+  private event(method: string, start: Position, end: Position, frames: number[], wire: number, dir: Dir, warning?: string): void {
+    const c = this.session.newCall('kafka', start);
+    c.kind = 'event';
+    c.method = method;
+    c.state = 'complete';
+    c.frames = frames.slice(0, 64);
+    c.timing.endUs = end.tsUs;
+    c.request = { value: { dir, size: wire - 4 }, wireBytes: wire };
+    if (warning) c.warnings.push(warning);
+    this.session.emit(c);
+  }
+}
+
+function batchValues(batches: RecordBatch[], call: Call): unknown[] {
+  let n = 0;
+  const out = batches.map((b) => {
+    n += b.recordCount;
+    call.warnings.push(...b.warnings);
+    return {
+      base_offset: b.baseOffset <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b.baseOffset) : b.baseOffset.toString(),
+      magic: b.magic,
+      compression: b.compression,
+      ...(b.transactional ? { transactional: true } : {}),
+      ...(b.producerId !== undefined ? { producer_id: b.producerId, base_sequence: b.baseSequence } : {}),
+      record_count: b.recordCount,
+      size: b.sizeBytes,
+      records: b.records,
+    };
+  });
+  call.fields['kafka.record_count'] = n;
+  if (batches.some((b) => b.compression !== 'none')) call.fields['kafka.compression'] = batches.find((b) => b.compression !== 'none')!.compression;
+  return out;
+}
+
+function firstValue(batches: RecordBatch[]) {
+  for (const b of batches) for (const r of b.records) if (r.value) return r.value;
+  return undefined;
+}
+
+/** Replace raw record bytes (Uint8Array) by their size, so values stay plain JSON. */
+function scrubRecords(v: Record<string, unknown>): Record<string, unknown> {
+  const walk = (x: unknown, depth: number): unknown => {
+    if (x instanceof Uint8Array) return { size: x.length };
+    if (depth > 8 || x === null || typeof x !== 'object') return x;
+    if (Array.isArray(x)) return x.map((y) => walk(y, depth + 1));
+    const o: Record<string, unknown> = {};
+    for (const [k, y] of Object.entries(x)) o[k] = walk(y, depth + 1);
+    return o;
+  };
+  return walk(v, 0) as Record<string, unknown>;
+}
+
+/** The first non-zero error_code anywhere in a decoded body (bounded walk). */
+function firstError(v: unknown, depth = 0, budget = { n: 10000 }): number | undefined {
+  if (depth > 8 || v === null || typeof v !== 'object' || budget.n-- <= 0) return undefined;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const e = firstError(x, depth + 1, budget);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.error_code === 'number' && o.error_code !== 0) return o.error_code;
+  for (const x of Object.values(o)) {
+    if (typeof x === 'object') {
+      const e = firstError(x, depth + 1, budget);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+function setTargetFields(call: Call, v: Record<string, unknown>): void {
+  const group = v.group_id ?? (Array.isArray(v.groups) ? (v.groups[0] as Record<string, unknown>)?.group_id : undefined) ?? v.key;
+  if (typeof group === 'string') {
+    call.target = group;
+    call.fields['kafka.group_id'] = group;
+  }
+  const topics = v.topics ?? v.topic_data;
+  if (Array.isArray(topics) && topics.length) {
+    const names = topics.map((t) => (t && typeof t === 'object' ? ((t as Record<string, unknown>).name ?? (t as Record<string, unknown>).topic) : t)).filter((x) => typeof x === 'string') as string[];
+    if (names.length) {
+      call.fields['kafka.topic'] = names[0];
+      if (!call.target) call.target = names.slice(0, 5).join(', ') + (names.length > 5 ? '…' : '');
+    }
+  }
+  if (typeof v.transactional_id === 'string' && !call.target) call.target = v.transactional_id;
+}
 
 export const spec: DecoderSpec = {
   id: 'kafka',
   name: 'Kafka',
   transport: 'tcp',
-  handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  ports: [9092],
+  probeOrder: 150,
+  probe: (head) => probeKafka(head),
+  create: (session) => new KafkaDecoder(session),
 };

@@ -8,6 +8,7 @@ import type { DecoderSpec, Position, StreamDecoder } from '../../../decoders/cor
 import type { Call, Dir } from '../../../decoders/core/model';
 import { testSession, type TestSession } from '../../helpers/session';
 import { decoderById } from '../../../decoders/registry';
+import { FlowCorrelator } from '../../../decoders/calls/correlator';
 
 interface Pkt {
   frame: number;
@@ -161,7 +162,10 @@ export function table(calls: Call[]): string {
 if (process.argv[1] && process.argv[1].endsWith('replay.ts') && process.argv[2]) {
   const [, , file, id, portList] = process.argv;
   const spec = decoderById(id)!;
-  const r = replay(file, spec, (portList ?? String(spec.ports?.[0])).split(',').map(Number));
-  console.log(table(r.calls));
+  const out: Call[] = [];
+  const fc = new FlowCorrelator({ emit: (c) => out.push(c) });
+  const r = replay(file, spec, (portList ?? String(spec.ports?.[0])).split(',').map(Number), (c) => fc.add(c));
+  fc.flush();
+  console.log(table(process.env.RAW ? r.calls : out));
   if (r.warnings.length) console.log('flow warnings:', r.warnings);
 }
