@@ -48,6 +48,7 @@ class NatsDecoder implements StreamDecoder {
   private verbose = false;
   private readonly acks: Call[] = [];
   private maxPayload = 0;
+  private maxPayloadWarned = false;
 
   constructor(private readonly session: DecoderSession) {}
 
@@ -116,7 +117,10 @@ class NatsDecoder implements StreamDecoder {
         }
         const need = lf + 1 + total + 2;
         if (buf.length < need) return;
-        if (this.maxPayload > 0 && total > this.maxPayload && dir === 'c2s') s_warnOnce(this.session, `${op} of ${total} bytes exceeds the server's max_payload ${this.maxPayload}`, start);
+        if (this.maxPayload > 0 && total > this.maxPayload && dir === 'c2s' && !this.maxPayloadWarned) {
+          this.maxPayloadWarned = true;
+          this.session.warn(`${op} of ${total} bytes exceeds the server's max_payload ${this.maxPayload}`, start);
+        }
         if (b[lf + 1 + total] !== 13 || b[lf + 2 + total] !== 10) {
           this.stop(dir, `${op} payload is not followed by CR LF (size ${total} is wrong)`, start);
           return;
@@ -350,10 +354,6 @@ class NatsDecoder implements StreamDecoder {
       this.session.emit(c);
     }
   }
-}
-
-function s_warnOnce(s: DecoderSession, msg: string, at: Position): void {
-  s.warn(msg, at);
 }
 
 const KNOWN_OPS = new Set(['INFO', 'CONNECT', 'PUB', 'HPUB', 'SUB', 'UNSUB', 'MSG', 'HMSG', 'PING', 'PONG', '+OK', '-ERR']);
