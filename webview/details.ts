@@ -103,7 +103,7 @@ export class Details {
   private setBadge(tab: TabName, n: number): void {
     const b = this.badges.get(tab)!;
     b.hidden = n === 0;
-    b.textContent = String(n);
+    b.textContent = n ? String(n) : '';
   }
 
   private activated(): void {

@@ -1,0 +1,198 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDuration, formatSize, formatTime, formatCount, statusBadge, shortEndpoints, protocolFamily } from '../../webview/format';
+import { visibleRange, scrollGeometry, scrollTopForIndex, scrollToReveal, pagesFor } from '../../webview/virtual';
+import { layoutDiagram, serverLifeline, LANE_PX, STEP_PX } from '../../webview/diagram-layout';
+import { teachingSteps, textParts } from '../../webview/teaching';
+import { jsonTokens, xmlTokens, decodeRawProtobuf, hexLines, findBytes, httpBodyOffset } from '../../webview/pretty';
+import { waterfallBar, axisTicks } from '../../webview/waterfall';
+import { compareMetrics, similarity } from '../../webview/compare';
+import type { CallRow } from '../../webview/protocol';
+import type { Call, FlowSummary } from '../../decoders/core/model';
+
+function row(over: Partial<CallRow> = {}): CallRow {
+  return { id: 1, protocol: 'xmlrpc', kind: 'unary', state: 'complete', flowId: 1, client: '127.0.0.1:38066', server: '127.0.0.1:8000', method: 'fun_add', target: '/RPC2', status: { code: 200, text: 'OK', ok: true }, startUs: 1_000_000, endUs: 1_000_760, sizeBytes: 594, warnings: 0, hasDefinition: false, ...over };
+}
+
+const flow: FlowSummary = {
+  id: 1, transport: 'tcp', client: { ip: '127.0.0.1', port: 38066 }, server: { ip: '127.0.0.1', port: 8000 }, protocol: 'xmlrpc', dispatch: 'probe', c2sBytes: 336, s2cBytes: 258, packets: 12, firstFrame: 1,
+  startUs: 999_900, endUs: 1_001_200, synSeen: true, handshakeRttUs: 32, synUs: 999_900, synAckUs: 999_916, ackUs: 999_932, finUs: { s2c: 1_000_800, c2s: 1_001_100 }, roleFrom: 'syn', gapBytes: { c2s: 0, s2c: 0 }, calls: 1, warnings: [],
+};
+
+const funAdd: Call = {
+  id: 1, protocol: 'xmlrpc', kind: 'unary', state: 'complete', flowId: 1, client: { ip: '127.0.0.1', port: 38066 }, server: { ip: '127.0.0.1', port: 8000 }, method: 'fun_add', target: '/RPC2',
+  status: { code: 200, text: 'OK', ok: true }, timing: { startUs: 1_000_000, requestEndUs: 1_000_016, responseStartUs: 1_000_760, endUs: 1_000_760 },
+  request: { wireBytes: 336, value: [2, 3], body: { size: 191, kind: 'xml', text: '<methodCall/>' } }, response: { wireBytes: 258, value: 5 },
+  http: { version: 'HTTP/1.1', method: 'POST', uri: '/RPC2', status: 200, reason: 'OK', requestHeaders: [['Content-Type', 'text/xml']] },
+  fields: {}, frames: [4, 6, 8], warnings: [],
+};
+
+describe('format', () => {
+  it('durations with units', () => {
+    assert.equal(formatDuration(12), '12 µs');
+    assert.equal(formatDuration(3400), '3.4 ms');
+    assert.equal(formatDuration(1_250_000), '1.25 s');
+    assert.equal(formatDuration(125_000_000), '2 min 5 s');
+    assert.equal(formatDuration(undefined), '—');
+  });
+  it('sizes in B/KiB/MiB', () => {
+    assert.equal(formatSize(512), '512 B');
+    assert.equal(formatSize(1536), '1.5 KiB');
+    assert.equal(formatSize(12.3 * 1024 * 1024), '12.3 MiB');
+  });
+  it('times: relative, delta, absolute', () => {
+    assert.equal(formatTime(1_500_000, 'relative', 1_000_000), '0.500000');
+    assert.equal(formatTime(1_500_000, 'delta', 0, 1_400_000), '+0.100000');
+    assert.equal(formatTime(Date.UTC(2024, 0, 1, 12, 34, 56) * 1000 + 123456, 'absolute', 0), '12:34:56.123456');
+  });
+  it('counts, endpoints, families', () => {
+    assert.equal(formatCount(1234567), '1\u202f234\u202f567');
+    assert.deepEqual(shortEndpoints('127.0.0.1:5', '127.0.0.1:80'), { client: ':5', server: ':80' });
+    assert.deepEqual(shortEndpoints('10.0.0.1:5', '10.0.0.2:80'), { client: '10.0.0.1:5', server: '10.0.0.2:80' });
+    assert.equal(protocolFamily('grpc'), 'grpc');
+    assert.equal(protocolFamily('mqtt'), 'messaging');
+  });
+  it('status is icon + text, never colour alone', () => {
+    const e = statusBadge(row({ protocol: 'grpc', status: { code: 5, text: 'NOT_FOUND', ok: false } }));
+    assert.deepEqual([e.tone, e.icon, e.text], ['error', 'error', 'NOT_FOUND']);
+    assert.equal(statusBadge(row({ kind: 'publish', status: undefined })).text, 'sent');
+    assert.equal(statusBadge(row({ state: 'pending', status: undefined, endUs: undefined })).tone, 'pending');
+    assert.equal(statusBadge(row({ state: 'aborted' })).icon, 'aborted');
+  });
+});
+
+describe('virtual scroller', () => {
+  it('plain geometry for small lists', () => {
+    assert.deepEqual(scrollGeometry(100, 22), { spacerPx: 2200, scaled: false });
+    const r = visibleRange(220, 440, 100, 22, 2);
+    assert.equal(r.start, 8);
+    assert.equal(r.end, 10 + 21 + 2);
+    assert.equal(r.offsetPx, 8 * 22);
+  });
+  it('a million rows: compressed spacer, first and last rows reachable', () => {
+    const total = 1_000_000;
+    const g = scrollGeometry(total, 22);
+    assert.ok(g.scaled && g.spacerPx <= 8_000_000);
+    const top = visibleRange(0, 500, total, 22, 0);
+    assert.equal(top.start, 0);
+    const bottom = visibleRange(g.spacerPx - 500, 500, total, 22, 0);
+    assert.equal(bottom.end, total);
+    const mid = scrollTopForIndex(500_000, 500, total, 22);
+    assert.equal(Math.round(visibleRange(mid, 500, total, 22, 0).topIndex), 500_000);
+  });
+  it('reveal moves minimally', () => {
+    assert.equal(scrollToReveal(3, 0, 220, 100, 22), undefined);
+    assert.equal(scrollToReveal(20, 0, 220, 100, 22), (21 - 10) * 22);
+    assert.equal(scrollToReveal(2, 220, 220, 100, 22), 44);
+  });
+  it('pages', () => {
+    assert.deepEqual(pagesFor(150, 450, 200), [0, 1, 2]);
+    assert.deepEqual(pagesFor(0, 0, 200), []);
+  });
+});
+
+describe('diagram layout', () => {
+  it('request and response arrows between a client and a server lifeline', () => {
+    const L = layoutDiagram([row()], { showConnections: false });
+    assert.deepEqual(L.lifelines.map((l) => [l.label, l.role]), [['client 127.0.0.1', 'client'], ['server :8000', 'server']]);
+    assert.equal(L.lifelines[1].x - L.lifelines[0].x, LANE_PX);
+    assert.deepEqual(L.arrows.map((a) => [a.phase, a.x1 < a.x2]), [['request', true], ['response', false]]);
+    assert.equal(L.arrows[1].y - L.arrows[0].y, STEP_PX);
+    assert.match(L.arrows[1].label, /200/);
+  });
+  it('handshake and teardown when connections are shown, in time order', () => {
+    const L = layoutDiagram([row()], { showConnections: true, flows: new Map([[1, flow]]) });
+    assert.deepEqual(L.arrows.map((a) => a.phase), ['syn', 'syn-ack', 'ack', 'request', 'response', 'fin', 'fin']);
+  });
+  it('publish to a broker and delivery from it; renames win; gRPC services name lifelines', () => {
+    const L = layoutDiagram(
+      [
+        row({ id: 1, protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'trips/new', server: '10.0.0.5:1883', client: '10.0.0.2:5000', status: undefined }),
+        row({ id: 2, protocol: 'mqtt', kind: 'deliver', method: 'PUBLISH', target: 'trips/new', server: '10.0.0.5:1883', client: '10.0.0.3:6000', status: undefined, startUs: 1_000_100 }),
+      ],
+      { showConnections: false, names: { 's:10.0.0.5:1883': 'broker' } },
+    );
+    assert.deepEqual(L.lifelines.map((l) => l.label), ['client 10.0.0.2', 'client 10.0.0.3', 'broker']);
+    assert.equal(L.arrows[0].phase, 'publish');
+    assert.equal(L.arrows[1].phase, 'deliver');
+    assert.ok(L.arrows[1].x1 > L.arrows[1].x2, 'delivery goes from the broker to the consumer');
+    assert.equal(serverLifeline({ server: '1.2.3.4:50051', protocol: 'grpc', target: '/people.People/GetPerson' }).label, 'People');
+  });
+  it('streamed messages become arrows when known', () => {
+    const r = row({ protocol: 'grpc', kind: 'server-stream', target: '/p.S/List', status: { code: 0, text: 'OK', ok: true } });
+    const msgs = [{ dir: 'c2s' as const, index: 0, tsUs: 1_000_000, size: 5 }, { dir: 's2c' as const, index: 0, tsUs: 1_000_100, size: 9 }, { dir: 's2c' as const, index: 1, tsUs: 1_000_200, size: 9 }];
+    const L = layoutDiagram([r], { showConnections: false, messages: new Map([[1, msgs]]) });
+    assert.deepEqual(L.arrows.map((a) => a.phase), ['message', 'message', 'message', 'response']);
+  });
+});
+
+describe('teaching', () => {
+  it('the XML-RPC walkthrough: handshake, stub, wire, server, result, answer, teardown', () => {
+    const steps = teachingSteps(funAdd, flow);
+    assert.deepEqual(steps.map((s) => s.id), ['handshake', 'serialize', 'wire', 'server', 'reply', 'receive', 'teardown']);
+    assert.match(steps[1].text, /fun_add\(2, 3\)/);
+    assert.match(steps[4].text, /`5`/);
+    assert.match(steps[0].text, /32 µs/);
+    assert.deepEqual(steps[0].phases, ['syn', 'syn-ack', 'ack']);
+    assert.equal(steps[3].lifeline, 'server');
+  });
+  it('a fault is explained as an error in the body', () => {
+    const fault: Call = { ...funAdd, method: 'fun_div', status: { code: 1, text: 'division by zero', ok: false } };
+    const reply = teachingSteps(fault, undefined).find((s) => s.id === 'reply')!;
+    assert.match(reply.text, /<fault>/);
+    assert.match(reply.title, /error/);
+  });
+  it('reused connections, gRPC trailers, broker publish', () => {
+    assert.equal(teachingSteps(funAdd, flow, true)[0].id, 'reuse');
+    const g = teachingSteps({ ...funAdd, protocol: 'grpc', http: undefined, status: { code: 5, text: 'NOT_FOUND', ok: false } }, undefined);
+    assert.match(g.find((s) => s.id === 'reply')!.text, /grpc-status/);
+    const p = teachingSteps({ ...funAdd, protocol: 'mqtt', kind: 'publish', target: 'trips/new', status: undefined }, undefined);
+    assert.deepEqual(p.map((s) => s.id), ['publish', 'route']);
+  });
+  it('code spans', () => {
+    assert.deepEqual(textParts('call `f(1)` now'), [{ code: false, text: 'call ' }, { code: true, text: 'f(1)' }, { code: false, text: ' now' }]);
+  });
+});
+
+describe('pretty printers', () => {
+  it('JSON tokens keep keys and numbers apart', () => {
+    const t = jsonTokens({ a: [1, 'x'] });
+    assert.equal(t.map((x) => x.t).join(''), '{\n  "a": [\n    1,\n    "x"\n  ]\n}');
+    assert.ok(t.some((x) => x.c === 'key' && x.t === '"a"'));
+  });
+  it('XML re-indented, short elements on one line', () => {
+    const text = xmlTokens("<?xml version='1.0'?><methodCall><methodName>fun_add</methodName><params><param><value><int>2</int></value></param></params></methodCall>").map((x) => x.t).join('');
+    assert.equal(text, "<?xml version='1.0'?>\n<methodCall>\n  <methodName>fun_add</methodName>\n  <params>\n    <param>\n      <value>\n        <int>2</int>\n      </value>\n    </param>\n  </params>\n</methodCall>");
+  });
+  it('raw protobuf: varints, strings, nested messages', () => {
+    // field 1 varint 150; field 2 "testing"; field 3 { field 1: 1 }
+    const b = Uint8Array.from([0x08, 0x96, 0x01, 0x12, 0x07, ...new TextEncoder().encode('testing'), 0x1a, 0x02, 0x08, 0x01]);
+    const f = decodeRawProtobuf(b)!;
+    assert.equal(f[0].value, '150');
+    assert.equal(f[1].text, 'testing');
+    assert.equal(f[2].message![0].value, '1');
+    assert.equal(decodeRawProtobuf(Uint8Array.from([0x0f])), undefined);
+  });
+  it('hex lines, search, HTTP body offset', () => {
+    const b = new TextEncoder().encode('POST / HTTP/1.1\r\nA: b\r\n\r\nbody');
+    assert.equal(hexLines(b).length, 2);
+    assert.equal(hexLines(b)[0].ascii, 'POST / HTTP/1.1·');
+    assert.equal(findBytes(b, 'A: b'), 17);
+    assert.equal(httpBodyOffset(b), b.length - 4);
+  });
+});
+
+describe('waterfall and compare', () => {
+  it('bars sit on the capture axis', () => {
+    const bar = waterfallBar({ startUs: 250, endUs: 500, responseStartUs: 450 }, [0, 1000]);
+    assert.deepEqual([bar.left, bar.width, bar.open], [0.25, 0.25, false]);
+    assert.ok(Math.abs(bar.waitFraction! - 0.8) < 1e-9);
+    assert.equal(waterfallBar({ startUs: 900 }, [0, 1000]).open, true);
+    assert.deepEqual(axisTicks(0, 1000, 4).map((t) => t.label), ['0', '500 µs', '1 ms']);
+  });
+  it('metrics and operation matching', () => {
+    const m = compareMetrics(funAdd, flow, true);
+    assert.deepEqual([m.wireBytes, m.packets, m.roundTrips, m.latencyUs], [594, 3, 2, 760]);
+    assert.ok(similarity('GetPerson', 'GET /persons/1234') > similarity('GetPerson', 'addItem'));
+  });
+});
