@@ -11,6 +11,8 @@ export class ByteQueue {
   private chunks: Uint8Array[] = [];
   private head = 0; // bytes already consumed from chunks[0]
   private total = 0;
+  private tail: Uint8Array | undefined;
+  private tailEnd = 0;
 
   /** Bytes currently buffered. */
   get length(): number {
@@ -18,9 +20,31 @@ export class ByteQueue {
   }
 
   push(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.chunks.push(bytes.slice());
-    this.total += bytes.length;
+    const n = bytes.length;
+    if (n === 0) return;
+    this.total += n;
+    // Small pushes (a stream fed in tiny pieces) are packed into a shared tail buffer, so the
+    // chunk count — and the cost of walking chunks in indexOf/at — stays small.
+    const last = this.chunks.length - 1;
+    const tail = this.tail;
+    if (tail && last >= 0 && this.tailEnd + n <= tail.length) {
+      const c = this.chunks[last];
+      if (c.buffer === tail.buffer && c.byteOffset + c.length === tail.byteOffset + this.tailEnd) {
+        tail.set(bytes, this.tailEnd);
+        this.tailEnd += n;
+        this.chunks[last] = tail.subarray(c.byteOffset - tail.byteOffset, this.tailEnd);
+        return;
+      }
+    }
+    if (n < 4096) {
+      this.tail = new Uint8Array(8192);
+      this.tail.set(bytes);
+      this.tailEnd = n;
+      this.chunks.push(this.tail.subarray(0, n));
+    } else {
+      this.tail = undefined;
+      this.chunks.push(bytes.slice());
+    }
   }
 
   /** A contiguous view of the first `n` bytes (n ≤ length). Valid until the next mutation. */
@@ -124,6 +148,7 @@ export class ByteQueue {
   }
 
   clear(): void {
+    this.tail = undefined;
     this.chunks = [];
     this.head = 0;
     this.total = 0;
