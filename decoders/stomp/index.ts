@@ -1,12 +1,416 @@
 /**
- * STOMP — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * STOMP 1.0, 1.1 and 1.2 (stomp.github.io specifications), reached on port 61613 or by probe on
+ * a CONNECT / STOMP frame.
+ *
+ * Frames: command line, header lines, blank line, body, NUL. EOL is LF or CRLF; EOLs between
+ * frames are heart-beats. The body is `content-length` bytes when that header is present,
+ * otherwise everything up to the first NUL. Header values are unescaped (1.1: \n \c \\;
+ * 1.2 adds \r) except in CONNECT and CONNECTED frames; the first of repeated headers wins.
+ *
+ * Calls: CONNECT/STOMP → CONNECTED (or ERROR) = 'unary'; any client frame with a `receipt`
+ * header → paired with its RECEIPT (or an ERROR naming it) = 'unary'; SEND → 'publish';
+ * MESSAGE → 'deliver', held until its ACK/NACK when the subscription acknowledges (client /
+ * client-individual); ERROR → error status; other frames → 'oneway' / 'event'.
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { Call, Dir, HeaderList } from '../core/model';
+import { latin1Text, utf8Text } from '../core/bytes';
+import { header } from '../core/handoff';
+import { DirStream, addFrames } from '../calls/stream';
+import { PayloadBuffer, payloadBody } from '../calls/payload';
+
+const CLIENT_COMMANDS = ['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BEGIN', 'COMMIT', 'ABORT', 'ACK', 'NACK', 'DISCONNECT'];
+const SERVER_COMMANDS = ['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR'];
+const MAX_HELD = 10000;
+
+export function probeStomp(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
+  let i = 0;
+  while (i < head.length && (head[i] === 0x0a || head[i] === 0x0d)) i++;
+  const text = latin1Text(head.subarray(i, i + 10));
+  for (const cmd of ['CONNECT', 'STOMP']) {
+    if (text.length < cmd.length + 1) {
+      if (cmd.startsWith(text) || text.startsWith(cmd.slice(0, text.length))) return 'need-more';
+      continue;
+    }
+    if (text.startsWith(cmd) && (text[cmd.length] === '\n' || text[cmd.length] === '\r')) return 'accept';
+  }
+  return 'reject';
+}
+
+interface Frame {
+  command: string;
+  headers: HeaderList;
+  body: Uint8Array;
+  bodySize: number;
+  start: Position;
+  end: Position;
+  frames: number[];
+  wire: number;
+}
+
+class StompDecoder implements StreamDecoder {
+  private s = { c2s: new DirStream(), s2c: new DirStream() };
+  private lost = { c2s: false, s2c: false };
+  private version = '1.2';
+  private versionKnown = false;
+  private connect?: Call;
+  private receipts = new Map<string, Call>();
+  private subs = new Map<string, string>(); // subscription id → ack mode
+  private unacked = new Map<string, Call>(); // ack id → MESSAGE call
+  private dead = false;
+
+  constructor(private readonly session: DecoderSession) {}
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.dead) return;
+    this.s[dir].push(bytes, at);
+    try {
+      this.parse(dir);
+    } catch (e) {
+      this.session.warn(`stomp: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    this.s[dir].reset();
+    this.lost[dir] = true;
+    this.session.warn(`stomp: ${length} bytes missing (${dir}); resynchronising after the next NUL`, at);
+  }
+
+  end(): void {}
+
+  close(_at: Position): void {
+    const open = [...(this.connect ? [this.connect] : []), ...this.receipts.values()];
+    for (const c of open.sort((a, b) => a.id - b.id)) {
+      c.state = 'incomplete';
+      c.warnings.push('no receipt before the end of the capture');
+      this.session.emit(c);
+    }
+    for (const c of this.unacked.values()) {
+      c.fields['stomp.ack'] = 'none';
+      this.session.emit(c);
+    }
+    this.connect = undefined;
+    this.receipts.clear();
+    this.unacked.clear();
+  }
+
+  private parse(dir: Dir): void {
+    const st = this.s[dir];
+    const q = st.q;
+    const lim = this.session.env.limits;
+    for (;;) {
+      if (this.lost[dir]) {
+        const nul = q.indexOf(0);
+        if (nul < 0) {
+          if (q.length) st.consume(q.length);
+          return;
+        }
+        st.consume(nul + 1);
+        this.lost[dir] = false;
+      }
+      // Heart-beats: EOLs between frames.
+      while (q.length && (q.at(0) === 0x0a || q.at(0) === 0x0d)) st.consume(1);
+      if (!q.length) return;
+      // End of the header block: an empty line.
+      const limit = Math.min(q.length, lim.maxHeaderBytes + 2);
+      let hdrEnd = -1;
+      let bodyStart = -1;
+      let from = 0;
+      for (;;) {
+        const nl = q.indexOf(0x0a, from, limit);
+        if (nl < 0) break;
+        const next = nl + 1;
+        if (next < q.length && q.at(next) === 0x0a) {
+          hdrEnd = nl;
+          bodyStart = next + 1;
+          break;
+        }
+        if (next + 1 < q.length && q.at(next) === 0x0d && q.at(next + 1) === 0x0a) {
+          hdrEnd = nl;
+          bodyStart = next + 2;
+          break;
+        }
+        if (next >= q.length || (q.at(next) === 0x0d && next + 1 >= q.length)) break;
+        from = next;
+      }
+      if (hdrEnd < 0) {
+        if (q.length > lim.maxHeaderBytes) {
+          this.session.warn(`stomp: header block longer than ${lim.maxHeaderBytes} bytes (${dir}); skipping to the next NUL`, st.pos(0));
+          this.lost[dir] = true;
+          continue;
+        }
+        return;
+      }
+      const head = utf8Text(q.peek(hdrEnd));
+      const lines = head.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+      const command = lines[0];
+      const escape = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
+      const headers: HeaderList = [];
+      let bad = '';
+      for (let i = 1; i < lines.length && headers.length < lim.maxHeaders; i++) {
+        const c = lines[i].indexOf(':');
+        if (c < 0) {
+          bad = `header line without a colon: ${lines[i].slice(0, 40)}`;
+          continue;
+        }
+        const name = lines[i].slice(0, c);
+        const value = lines[i].slice(c + 1);
+        headers.push(escape ? [unescape(name), unescape(value)] : [name, value]);
+      }
+      const cl = header(headers, 'content-length');
+      let total: number;
+      let bodyLen: number;
+      if (cl !== undefined && /^\s*\d+\s*$/.test(cl)) {
+        bodyLen = parseInt(cl, 10);
+        total = bodyStart + bodyLen + 1;
+        if (total > lim.maxBufferedBytes) {
+          this.session.warn(`stomp: ${command} body of ${bodyLen} bytes is larger than the buffer limit; skipped`, st.pos(0));
+          st.skipAhead(total);
+          continue;
+        }
+        if (q.length < total) return;
+        if (q.at(total - 1) !== 0) {
+          this.session.warn(`stomp: ${command} body not followed by NUL (content-length ${bodyLen}); resynchronising`, st.pos(total - 1));
+          this.lost[dir] = true;
+          continue;
+        }
+      } else {
+        const nul = q.indexOf(0, bodyStart, lim.maxBufferedBytes);
+        if (nul < 0) {
+          if (q.length >= lim.maxBufferedBytes) {
+            this.session.warn(`stomp: ${command} frame without NUL within the buffer limit; skipping`, st.pos(0));
+            this.lost[dir] = true;
+            continue;
+          }
+          return;
+        }
+        bodyLen = nul - bodyStart;
+        total = nul + 1;
+      }
+      const keep = Math.min(bodyLen, lim.maxBodyBytes);
+      const body = q.peek(bodyStart + keep).subarray(bodyStart).slice();
+      const f: Frame = { command, headers, body, bodySize: bodyLen, start: st.pos(0), end: st.pos(total - 1), frames: st.frames(0, total), wire: total };
+      st.consume(total);
+      this.frame(dir, f, bad);
+    }
+  }
+
+  private mk(f: Frame): Call {
+    const call = this.session.newCall('stomp', f.start);
+    call.method = f.command;
+    call.frames = f.frames.slice(0, 64);
+    call.fields['stomp.command'] = f.command;
+    const dest = header(f.headers, 'destination');
+    if (dest !== undefined) {
+      call.target = dest;
+      call.fields['stomp.destination'] = dest;
+    }
+    return call;
+  }
+
+  private part(f: Frame) {
+    const buf = new PayloadBuffer(this.session.env.limits.maxBodyBytes);
+    buf.add(f.body);
+    const body = payloadBody(f.body, f.bodySize, this.session.env.limits, header(f.headers, 'content-type'));
+    return { headers: f.headers, body, wireBytes: f.wire, buf };
+  }
+
+  private frame(dir: Dir, f: Frame, bad: string): void {
+    const cmd = f.command;
+    const known = dir === 'c2s' ? CLIENT_COMMANDS.includes(cmd) : SERVER_COMMANDS.includes(cmd);
+    const h = (n: string) => header(f.headers, n);
+    if (cmd === 'CONNECT' || cmd === 'STOMP') {
+      const call = this.mk(f);
+      call.kind = 'unary';
+      const { buf: _b, ...req } = this.part(f);
+      call.request = { ...req, headers: f.headers.map(([k, v]) => (k.toLowerCase() === 'passcode' ? [k, '(hidden)'] : [k, v])) };
+      call.target = h('host') ?? h('login');
+      call.fields['stomp.accept_version'] = h('accept-version') ?? '1.0';
+      call.timing.requestEndUs = f.end.tsUs;
+      if (bad) call.warnings.push(bad);
+      if (this.connect) {
+        this.connect.state = 'incomplete';
+        this.session.emit(this.connect);
+      }
+      this.connect = call;
+      return;
+    }
+    if (cmd === 'CONNECTED') {
+      const v = h('version') ?? '1.0';
+      this.version = v;
+      this.versionKnown = true;
+      const call = this.connect ?? this.mk(f);
+      this.connect = undefined;
+      this.reply(call, f);
+      call.status = { code: 'CONNECTED', text: `STOMP ${v}${h('server') ? ` (${h('server')})` : ''}`, ok: true };
+      call.fields['stomp.version'] = v;
+      if (h('heart-beat')) call.fields['stomp.heart_beat'] = h('heart-beat')!;
+      this.session.emit(call);
+      return;
+    }
+    if (cmd === 'RECEIPT' || cmd === 'ERROR') {
+      const rid = h('receipt-id');
+      let call = rid !== undefined ? this.receipts.get(rid) : undefined;
+      if (call) this.receipts.delete(rid!);
+      else if (cmd === 'ERROR' && this.connect) {
+        call = this.connect;
+        this.connect = undefined;
+      } else if (cmd === 'ERROR' && rid === undefined && this.receipts.size === 1) {
+        // No receipt-id (RabbitMQ omits it): the only frame waiting for a receipt is the culprit.
+        const [k, c] = this.receipts.entries().next().value as [string, Call];
+        this.receipts.delete(k);
+        call = c;
+        call.warnings.push('ERROR without receipt-id, attributed to the only frame waiting for a receipt');
+      }
+      if (!call) {
+        call = this.mk(f);
+        call.kind = 'event';
+        const p = this.part(f);
+        call.request = { headers: p.headers, body: p.body, wireBytes: p.wireBytes };
+        call.state = 'complete';
+        call.timing.endUs = f.end.tsUs;
+        if (cmd === 'RECEIPT') call.warnings.push(`RECEIPT ${rid ?? ''} without its frame in the capture`);
+      } else this.reply(call, f);
+      if (cmd === 'ERROR') {
+        call.status = { code: 'ERROR', text: h('message') ?? 'ERROR', ok: false };
+        call.fields['stomp.error'] = h('message') ?? '';
+      } else if (!call.status) call.status = { code: 'RECEIPT', text: `receipt ${rid}`, ok: true };
+      if (bad) call.warnings.push(bad);
+      this.session.emit(call);
+      return;
+    }
+    if (cmd === 'MESSAGE') {
+      const call = this.mk(f);
+      call.kind = 'deliver';
+      call.state = 'complete';
+      call.timing.endUs = f.end.tsUs;
+      const { buf, ...req } = this.part(f);
+      call.request = req;
+      const dest = h('destination') ?? '';
+      call.fields['msg.key'] = buf.key('stomp', dest);
+      call.fields['msg.destination'] = dest;
+      this.rpcFields(call, f);
+      const sub = h('subscription');
+      const mid = h('message-id');
+      if (sub !== undefined) call.fields['stomp.subscription'] = sub;
+      if (mid !== undefined) call.fields['stomp.message_id'] = mid;
+      call.status = { code: 'MESSAGE', ok: true };
+      if (bad) call.warnings.push(bad);
+      const mode = sub !== undefined ? this.subs.get(sub) : undefined;
+      const ackId = h('ack') ?? mid;
+      if (mode && mode !== 'auto' && ackId !== undefined) {
+        call.fields['stomp.ack_mode'] = mode;
+        const prev = this.unacked.get(ackId);
+        if (prev) this.session.emit(prev);
+        this.unacked.set(ackId, call);
+        if (this.unacked.size > MAX_HELD) {
+          const first = this.unacked.entries().next().value as [string, Call];
+          this.unacked.delete(first[0]);
+          this.session.emit(first[1]);
+        }
+      } else this.session.emit(call);
+      return;
+    }
+    if (cmd === 'ACK' || cmd === 'NACK') {
+      const id = h('id') ?? h('message-id');
+      const target = id !== undefined ? this.unacked.get(id) : undefined;
+      if (target) {
+        const sub = target.fields['stomp.subscription'];
+        const cumulative = target.fields['stomp.ack_mode'] === 'client';
+        const acked: Call[] = [];
+        for (const [k, c] of this.unacked) {
+          if (c === target || (cumulative && c.fields['stomp.subscription'] === sub && c.id < target.id)) acked.push(c), this.unacked.delete(k);
+        }
+        for (const c of acked.sort((a, b) => a.id - b.id)) {
+          c.response = { headers: f.headers, wireBytes: f.wire, value: { frame: cmd } };
+          c.timing.responseStartUs = f.start.tsUs;
+          c.timing.endUs = f.end.tsUs;
+          addFrames(c.frames, f.frames);
+          c.fields['stomp.ack'] = cmd.toLowerCase();
+          if (cmd === 'NACK') c.status = { code: 'NACK', ok: false };
+          this.session.emit(c);
+        }
+        if (h('receipt') === undefined) return;
+      }
+    }
+    if (cmd === 'SUBSCRIBE') {
+      const id = h('id') ?? h('destination') ?? '';
+      if (this.subs.size < 65536) this.subs.set(id, h('ack') ?? 'auto');
+    }
+    // SEND, SUBSCRIBE, UNSUBSCRIBE, BEGIN, COMMIT, ABORT, ACK, NACK, DISCONNECT, unknown.
+    const call = this.mk(f);
+    const { buf, ...req } = this.part(f);
+    call.request = req;
+    call.timing.requestEndUs = f.end.tsUs;
+    if (!known) call.warnings.push(`unknown ${dir === 'c2s' ? 'client' : 'server'} command ${JSON.stringify(cmd.slice(0, 40))}`);
+    if (bad) call.warnings.push(bad);
+    if (cmd === 'SEND') {
+      call.kind = 'publish';
+      const dest = h('destination') ?? '';
+      call.fields['msg.key'] = buf.key('stomp', dest);
+      call.fields['msg.destination'] = dest;
+      this.rpcFields(call, f);
+    } else call.kind = cmd === 'DISCONNECT' || !known ? 'event' : 'oneway';
+    if (cmd === 'SUBSCRIBE' || cmd === 'UNSUBSCRIBE') {
+      const id = h('id');
+      if (id !== undefined) call.fields['stomp.subscription'] = id;
+      if (h('ack')) call.fields['stomp.ack_mode'] = h('ack')!;
+    }
+    const receipt = h('receipt');
+    if (receipt !== undefined && dir === 'c2s') {
+      if (call.kind !== 'publish') call.kind = 'unary';
+      call.fields['stomp.receipt'] = receipt;
+      const prev = this.receipts.get(receipt);
+      if (prev) {
+        prev.state = 'incomplete';
+        this.session.emit(prev);
+      }
+      this.receipts.set(receipt, call);
+      if (this.receipts.size > MAX_HELD) {
+        const first = this.receipts.entries().next().value as [string, Call];
+        this.receipts.delete(first[0]);
+        first[1].state = 'incomplete';
+        this.session.emit(first[1]);
+      }
+      return;
+    }
+    call.state = 'complete';
+    call.timing.endUs = f.end.tsUs;
+    if (cmd === 'SEND') call.status = { code: 'sent', ok: true };
+    this.session.emit(call);
+  }
+
+  private rpcFields(call: Call, f: Frame): void {
+    const rt = header(f.headers, 'reply-to');
+    const corr = header(f.headers, 'correlation-id');
+    if (rt) call.fields['msg.reply_to'] = rt;
+    if (corr) call.fields['msg.correlation_id'] = corr;
+  }
+
+  private reply(call: Call, f: Frame): void {
+    const p = this.part(f);
+    call.response = { headers: p.headers, body: p.body, wireBytes: p.wireBytes };
+    call.timing.responseStartUs = f.start.tsUs;
+    call.timing.endUs = f.end.tsUs;
+    addFrames(call.frames, f.frames);
+    call.state = 'complete';
+  }
+}
+
+/** STOMP 1.2 "Value Encoding": \r \n \c \\ (an undefined escape is kept as is). */
+function unescape(s: string): string {
+  if (!s.includes('\\')) return s;
+  return s.replace(/\\(.)/g, (m, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 'c' ? ':' : c === '\\' ? '\\' : m));
+}
 
 export const spec: DecoderSpec = {
   id: 'stomp',
   name: 'STOMP',
   transport: 'tcp',
-  handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  ports: [61613],
+  probeOrder: 60,
+  probe: (head) => probeStomp(head),
+  create: (session) => new StompDecoder(session),
 };
