@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Definitions } from '../../decoders/core/env';
 import { buildProtoDefinitions } from '../../decoders/protobuf/definitions';
+import { buildThriftDefinitions } from '../../decoders/thrift/idl';
 
 export interface DefinitionFile {
   /** Absolute path. */
@@ -34,6 +35,14 @@ export const LOADERS: DefinitionLoader[] = [
     extensions: ['.proto'],
     build(files) {
       const defs = buildProtoDefinitions(files.map((f) => ({ path: f.path, text: f.text, root: f.root })));
+      return { entry: defs, warnings: defs.warnings };
+    },
+  },
+  {
+    kind: 'thrift',
+    extensions: ['.thrift'],
+    build(files) {
+      const defs = buildThriftDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
       return { entry: defs, warnings: defs.warnings };
     },
   },

@@ -1,12 +1,321 @@
 /**
- * Apache Thrift — not implemented yet (stub so the registry is complete; the owner replaces this file).
+ * Apache Thrift over TCP: binary (strict and old-style headers) and compact protocols, framed
+ * and unframed (buffered) transports, the multiplexed protocol (`Service:method` names).
+ *
+ * Each direction is recognised on its first bytes (`detectFraming`); the server side adopts the
+ * client's framing when its own first bytes do not say. CALL/ONEWAY messages start calls;
+ * REPLY/EXCEPTION messages complete the oldest pending call with the same sequence id (several
+ * clients — Python's among them — send 0 for every call, so pending calls form a FIFO per id).
+ *
+ * Reply structs follow the IDL convention: field 0 is the result, other fields the declared
+ * exceptions. EXCEPTION messages carry a TApplicationException {1: message, 2: type}. With the
+ * workspace IDL (`env.definitions.thrift`) argument and result fields are named and typed and the
+ * call links to its method's line.
  */
-import type { DecoderSpec } from '../core/decoder';
+import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { Dir } from '../core/model';
+import type { Call, CallStatus } from '../core/model';
+import { be32 } from '../core/bytes';
+import { DirStream, addFrames } from '../calls/stream';
+import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, type Framing, type ThriftMessage, type TNode } from './wire';
+import { lookupMethod, thriftDefinitionsOf, type ThriftDefinitions, type ThriftMethodDef, type ThriftServiceDef } from './idl';
+import { Renderer, renderRaw } from './render';
+
+export const APPLICATION_EXCEPTION_TYPES: Record<number, string> = {
+  0: 'UNKNOWN',
+  1: 'UNKNOWN_METHOD',
+  2: 'INVALID_MESSAGE_TYPE',
+  3: 'WRONG_METHOD_NAME',
+  4: 'BAD_SEQUENCE_ID',
+  5: 'MISSING_RESULT',
+  6: 'INTERNAL_ERROR',
+  7: 'PROTOCOL_ERROR',
+  8: 'INVALID_TRANSFORM',
+  9: 'INVALID_PROTOCOL',
+  10: 'UNSUPPORTED_CLIENT_TYPE',
+};
+
+interface Side {
+  s: DirStream;
+  framing?: Framing & { strict?: boolean };
+  /** Total buffered bytes known to be needed before a parse can succeed. */
+  needHint: number;
+  /** Lost sync (gap or malformed input): drop this direction's bytes. */
+  lost: boolean;
+}
+
+interface Pending {
+  call: Call;
+  seqid: number;
+  name: string;
+  method?: { service: ThriftServiceDef; method: ThriftMethodDef };
+}
+
+const MAX_PENDING = 10000;
+
+class ThriftDecoder implements StreamDecoder {
+  private sides: Record<Dir, Side> = {
+    c2s: { s: new DirStream(), needHint: 0, lost: false },
+    s2c: { s: new DirStream(), needHint: 0, lost: false },
+  };
+  private pending: Pending[] = [];
+  private readonly defs: ThriftDefinitions | undefined;
+  private readonly render: Renderer | undefined;
+
+  constructor(private readonly session: DecoderSession) {
+    this.defs = thriftDefinitionsOf(session.env.definitions);
+    this.render = this.defs ? new Renderer(this.defs) : undefined;
+  }
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    const side = this.sides[dir];
+    if (side.lost || !bytes.length) return;
+    side.s.push(bytes, at);
+    this.drain(dir, side);
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    const side = this.sides[dir];
+    if (side.lost) return;
+    side.s.reset();
+    side.lost = true;
+    this.session.warn(`thrift: ${length} bytes missing in ${dir}; the rest of this direction is not decoded (message boundaries lost)`, at);
+  }
+
+  end(dir: Dir, at: Position): void {
+    const side = this.sides[dir];
+    if (!side.lost && side.s.q.length > 0) {
+      this.session.warn(`thrift: ${side.s.q.length} bytes of an unfinished message at the end of ${dir}`, at);
+      side.s.reset();
+    }
+  }
+
+  close(_at: Position): void {
+    for (const p of this.pending) {
+      p.call.state = 'incomplete';
+      p.call.warnings.push('no reply seen');
+      this.session.emit(p.call);
+    }
+    this.pending = [];
+  }
+
+  private limits() {
+    const l = this.session.env.limits;
+    return { maxDepth: l.maxDepth, maxLength: l.maxBufferedBytes };
+  }
+
+  private drain(dir: Dir, side: Side): void {
+    const s = side.s;
+    const max = this.session.env.limits.maxBufferedBytes;
+    for (let guard = 0; guard < 1_000_000 && s.q.length > 0 && !side.lost; guard++) {
+      if (!side.framing) {
+        const head = s.q.peek(Math.min(64, s.q.length));
+        const f = detectFraming(head);
+        if (f === 'need-more' && s.q.length < 64) return;
+        if (f !== 'need-more' && f !== 'reject') side.framing = f;
+        else {
+          const other = this.sides[dir === 'c2s' ? 's2c' : 'c2s'].framing;
+          if (other) side.framing = other;
+          else if (looksLikeOldBinary(head)) side.framing = { protocol: 'binary', framed: false };
+          else {
+            this.lose(dir, side, 'not a Thrift message header');
+            return;
+          }
+        }
+      }
+      const framing = side.framing;
+      let start = 0;
+      let limit: number;
+      if (framing.framed) {
+        if (s.q.length < 4) return;
+        const len = be32(s.q.peek(4), 0);
+        if (len > max) {
+          this.session.warn(`thrift: frame of ${len} bytes in ${dir} exceeds the buffer limit; skipped`, s.pos(0));
+          s.skipAhead(4 + len);
+          continue;
+        }
+        if (s.q.length < 4 + len) return;
+        start = 4;
+        limit = 4 + len;
+      } else {
+        if (s.q.length < side.needHint) return;
+        limit = s.q.length;
+      }
+      const buf = s.q.peek(limit);
+      let msg: ThriftMessage;
+      let end: number;
+      try {
+        const r = readMessage(framing.protocol, buf, start, limit, this.limits());
+        msg = r.msg;
+        end = r.end;
+      } catch (e) {
+        if (e instanceof NeedMore) {
+          if (framing.framed) {
+            this.session.warn(`thrift: message longer than its ${limit - 4}-byte frame in ${dir}; frame skipped`, s.pos(0));
+            s.consume(limit);
+            continue;
+          }
+          side.needHint = e.need;
+          if (e.need > max) this.lose(dir, side, `message needs more than ${max} bytes`);
+          return;
+        }
+        if (framing.framed) {
+          this.session.warn(`thrift: bad message in ${dir}: ${(e as Error).message}; frame skipped`, s.pos(0));
+          s.consume(limit);
+          continue;
+        }
+        this.lose(dir, side, (e as Error).message);
+        return;
+      }
+      side.needHint = 0;
+      const total = framing.framed ? limit : end;
+      const warnings: string[] = [];
+      if (framing.framed && end < limit) warnings.push(`${limit - end} bytes after the message in its frame`);
+      this.message(dir, msg, framing, s.pos(0), s.pos(total - 1), s.frames(0, total), total, warnings);
+      s.consume(total);
+    }
+  }
+
+  private lose(dir: Dir, side: Side, why: string): void {
+    this.session.warn(`thrift: ${why} in ${dir}; the rest of this direction is not decoded`, side.s.pos(0));
+    side.s.reset();
+    side.lost = true;
+  }
+
+  private message(dir: Dir, msg: ThriftMessage, framing: Framing, first: Position, last: Position, frames: number[], wire: number, warnings: string[]): void {
+    const range = { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
+    const colon = msg.name.indexOf(':');
+    const service = colon > 0 ? msg.name.slice(0, colon) : undefined;
+    const method = colon > 0 ? msg.name.slice(colon + 1) : msg.name;
+    if (msg.type === 1 || msg.type === 4) {
+      const call = this.session.newCall('thrift', first);
+      call.frames = [];
+      addFrames(call.frames, frames);
+      call.kind = msg.type === 4 ? 'oneway' : 'unary';
+      call.method = method;
+      const m = this.defs ? lookupMethod(this.defs, service, method) : undefined;
+      const svcName = service ?? (m ? m.service.name.slice(m.service.name.indexOf('.') + 1) : undefined);
+      if (svcName) call.target = svcName;
+      call.timing = { startUs: first.tsUs, requestEndUs: last.tsUs };
+      call.request = { value: m && this.render ? this.render.fields(msg.body, m.method.args) : renderRaw(msg.body), wireBytes: wire };
+      call.ranges = { request: [range] };
+      call.fields['thrift.method'] = method;
+      if (svcName) call.fields['thrift.service'] = svcName;
+      call.fields['thrift.mtype'] = MESSAGE_TYPES[msg.type];
+      call.fields['thrift.seq_id'] = msg.seqid;
+      call.fields['thrift.protocol'] = framing.protocol;
+      call.fields['thrift.framed'] = framing.framed;
+      if (service) call.fields['thrift.multiplexed'] = true;
+      if (!msg.strict) call.fields['thrift.strict'] = false;
+      if (m) {
+        call.definition = { kind: 'thrift-method', name: `${m.method.service}.${m.method.name}`, file: m.method.file, line: m.method.line, column: m.method.column };
+        if (m.method.oneway !== (msg.type === 4)) warnings.push(msg.type === 4 ? 'ONEWAY message for a method the IDL does not declare oneway' : 'CALL message for a method the IDL declares oneway');
+      }
+      call.warnings.push(...warnings);
+      if (dir !== 'c2s') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the server side`);
+      if (msg.type === 4) {
+        call.state = 'complete';
+        call.timing.endUs = last.tsUs;
+        this.session.emit(call);
+        return;
+      }
+      if (this.pending.length >= MAX_PENDING) {
+        const old = this.pending.shift()!;
+        old.call.state = 'incomplete';
+        old.call.warnings.push('no reply seen (too many pending calls)');
+        this.session.emit(old.call);
+      }
+      this.pending.push({ call, seqid: msg.seqid, name: msg.name, method: m });
+      return;
+    }
+    // REPLY / EXCEPTION
+    const base = (n: string) => n.slice(n.indexOf(':') + 1);
+    let idx = this.pending.findIndex((p) => p.seqid === msg.seqid && base(p.name) === method);
+    if (idx < 0) idx = this.pending.findIndex((p) => p.seqid === msg.seqid);
+    let p: Pending;
+    if (idx >= 0) {
+      p = this.pending.splice(idx, 1)[0];
+      if (base(p.name) !== method) warnings.push(`reply names "${msg.name}" but the call with sequence id ${msg.seqid} was "${p.name}"`);
+    } else {
+      const call = this.session.newCall('thrift', first);
+      call.frames = [];
+      call.method = method;
+      if (service) call.target = service;
+      call.timing = { startUs: first.tsUs };
+      call.fields['thrift.method'] = method;
+      call.fields['thrift.seq_id'] = msg.seqid;
+      call.fields['thrift.protocol'] = framing.protocol;
+      call.fields['thrift.framed'] = framing.framed;
+      call.warnings.push('reply without a request (request not captured)');
+      const m = this.defs ? lookupMethod(this.defs, service, method) : undefined;
+      p = { call, seqid: msg.seqid, name: msg.name, method: m };
+    }
+    const call = p.call;
+    addFrames(call.frames, frames);
+    call.timing.responseStartUs = first.tsUs;
+    call.timing.endUs = last.tsUs;
+    (call.ranges ??= {}).response = [range];
+    call.fields['thrift.reply_mtype'] = MESSAGE_TYPES[msg.type];
+    call.warnings.push(...warnings);
+    if (dir !== 's2c') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the client side`);
+    const { value, status } = msg.type === 3 ? this.applicationException(msg.body) : this.reply(msg.body, p.method?.method);
+    call.response = { value, wireBytes: wire };
+    call.status = status;
+    if (!status.ok) call.fields['thrift.exception'] = String(status.code);
+    call.state = 'complete';
+    this.session.emit(call);
+  }
+
+  private applicationException(body: TNode & { t: 'struct' }): { value: unknown; status: CallStatus } {
+    let message: string | undefined;
+    let type = 0;
+    for (const f of body.fields) {
+      if (f.id === 1 && f.node.t === 'binary') message = new TextDecoder().decode(f.node.v);
+      if (f.id === 2 && f.node.t === 'i32') type = f.node.v;
+    }
+    const typeName = APPLICATION_EXCEPTION_TYPES[type] ?? `type ${type}`;
+    const value: Record<string, unknown> = { TApplicationException: { message: message ?? null, type: `${typeName} (${type})` } };
+    return { value, status: { code: 'TApplicationException', text: message !== undefined ? `${typeName}: ${message}` : typeName, ok: false } };
+  }
+
+  private reply(body: TNode & { t: 'struct' }, m: ThriftMethodDef | undefined): { value: unknown; status: CallStatus } {
+    const f = body.fields[0];
+    if (!f) return { value: null, status: { code: 'OK', ok: true } };
+    if (f.id === 0) {
+      const value = m && this.render ? this.render.value(f.node, m.returns) : renderRaw(f.node);
+      return { value, status: { code: 'OK', ok: true } };
+    }
+    // A declared exception.
+    const decl = m?.throws.find((t) => t.id === f.id);
+    if (decl && this.render) {
+      const name = this.render.typeName(decl.type) ?? decl.name;
+      const v = this.render.value(f.node, decl.type);
+      return { value: { [decl.name]: v }, status: { code: name, text: exceptionText(v), ok: false } };
+    }
+    const v = renderRaw(f.node);
+    return { value: { [String(f.id)]: v }, status: { code: `exception ${f.id}`, text: exceptionText(v), ok: false } };
+  }
+}
+
+/** A short text for an exception value: its message-like field, or its first string. */
+function exceptionText(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  for (const k of ['message', 'msg', 'why', 'reason', 'error', 'description']) if (typeof o[k] === 'string') return o[k] as string;
+  for (const x of Object.values(o)) if (typeof x === 'string') return x;
+  return undefined;
+}
 
 export const spec: DecoderSpec = {
   id: 'thrift',
   name: 'Apache Thrift',
   transport: 'tcp',
-  handoffOnly: true,
-  create: () => ({ data() {}, gap() {}, end() {}, close() {} }),
+  ports: [9090],
+  probeOrder: 30,
+  probe(head: Uint8Array) {
+    const f = detectFraming(head);
+    if (f === 'need-more') return head.length >= 64 ? 'reject' : 'need-more';
+    return f === 'reject' ? 'reject' : 'accept';
+  },
+  create: (session) => new ThriftDecoder(session),
 };
