@@ -1,0 +1,158 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec, probeAmqp } from '../../../decoders/amqp/index';
+import { fromHex } from '../../../decoders/core/bytes';
+import { run, assertSplitInvariant, fuzz, type Script } from '../calls/harness';
+
+const HEADER = '414d515000000901';
+// connection.start with a server-properties table (S, F nested, A, T, D, l, d, t, I, b, u, V)
+const START =
+  '010000000000a3000a000a00090000007e0770726f6475637453000000085261626269744d510c6361706162696c6974696573460000001c127075626c69736865725f636f6e6669726d737401016e49fffffffb03617272410000000662ff7500075602747354000000006553f10003646563440200003039016c6cfffffffffffffffe0164643ff80000000000000000000e504c41494e20414d51504c41494e00000005656e5f5553ce';
+const START_OK = '01000000000024000a000b0000000005504c41494e0000000c00677565737400677565737405656e5f5553ce';
+const QDECL = '010001000000110032000a0000057461736b730200000000ce';
+const QDECL_OK = '010001000000120032000b057461736b730000000300000001ce';
+const PUBLISH = '0100010000001c003c002800000572696465730e747269702e72657175657374656401ce';
+// content header: basic, body 11, flags content-type | correlation-id | reply-to
+const HDR = '0200010000002b003c0000000000000000000b8600106170706c69636174696f6e2f6a736f6e03632d31077265706c696573ce';
+const BODY = '0300010000000b7b2274726970223a34327dce';
+const DELIVER = '01000100000029003c003c06637461672d310000000000000007000572696465730e747269702e726571756573746564ce';
+const ACK7 = '0100010000000d003c0050000000000000000700ce';
+const CH_CLOSE_404 = '01000100000023001400280194184e4f545f464f554e44202d206e6f207175657565202778270032000ace';
+const CH_CLOSE_OK = '0100010000000400140029ce';
+const HEARTBEAT = '08000000000000ce';
+const CONFIRM_SELECT = '010001000000050055000a00ce';
+const CONFIRM_SELECT_OK = '010001000000040055000bce';
+const NACK1 = '0100010000000d003c0078000000000000000100ce';
+
+const handshake: Script = [
+  ['c2s', HEADER],
+  ['s2c', START],
+  ['c2s', START_OK],
+];
+
+describe('AMQP 0-9-1 §4.2.2 protocol header', () => {
+  it('probes AMQP 0-9-1 and rejects other bytes', () => {
+    assert.equal(probeAmqp(fromHex(HEADER)), 'accept');
+    assert.equal(probeAmqp(fromHex('414d51')), 'need-more');
+    assert.equal(probeAmqp(fromHex('474554202f20')), 'reject');
+  });
+  it('reports a server that answers with another protocol header', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['s2c', '414d515000000900']]);
+    assert.equal(calls[0].method, 'protocol-header');
+    assert.equal(calls[0].status?.ok, false);
+  });
+});
+
+describe('AMQP 0-9-1 §4.2.3 general frame format', () => {
+  it('checks the frame-end octet and resynchronises', () => {
+    const bad = HEARTBEAT.slice(0, -2) + '00';
+    const { calls, session } = run(spec, [['c2s', HEADER], ['s2c', bad + HEARTBEAT]]);
+    assert.ok(session.warnings.some((w) => w.includes('not 0xce')));
+    assert.equal(calls.filter((c) => c.method === 'heartbeat').length, 1);
+  });
+  it('bounds frame sizes (a size lie is a warning, not a buffer)', () => {
+    const { session } = run(spec, [['c2s', HEADER], ['s2c', '0100007fffffff0000']]);
+    assert.ok(session.warnings.some((w) => w.includes('implausible')));
+  });
+  it('heartbeat frames are events', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['s2c', HEARTBEAT], ['c2s', HEARTBEAT]]);
+    assert.deepEqual(calls.map((c) => [c.kind, c.method]), [['event', 'heartbeat'], ['event', 'heartbeat']]);
+  });
+});
+
+describe('AMQP 0-9-1 §4.2.5 field tables (with RabbitMQ types)', () => {
+  it('decodes nested tables, arrays, timestamps, decimals and signed integers', () => {
+    const { calls } = run(spec, handshake);
+    const v = calls[0].request!.value as Record<string, unknown>;
+    const props = v['server-properties'] as Record<string, unknown>;
+    assert.equal(props.product, 'RabbitMQ');
+    assert.deepEqual(props.capabilities, { publisher_confirms: true, n: -5 });
+    assert.deepEqual(props.arr, [-1, 7, null]);
+    assert.equal(props.ts, 1700000000);
+    assert.equal(props.dec, 123.45);
+    assert.equal(props.l, -2);
+    assert.equal(props.d, 1.5);
+    assert.equal(calls[0].method, 'connection.start');
+    assert.equal(calls[0].state, 'complete');
+    assert.equal((calls[0].response!.value as Record<string, unknown>).mechanism, 'PLAIN');
+  });
+});
+
+describe('AMQP 0-9-1 §4.2.6 method frames: synchronous method → -Ok', () => {
+  it('pairs queue.declare with declare-ok as one unary call', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', QDECL], ['s2c', QDECL_OK]]);
+    assert.equal(calls.length, 1);
+    const c = calls[0];
+    assert.equal(c.kind, 'unary');
+    assert.equal(c.method, 'queue.declare');
+    assert.equal(c.target, 'tasks');
+    assert.equal(c.fields['amqp.queue'], 'tasks');
+    assert.equal(c.fields['amqp.message_count'], 3);
+    assert.deepEqual(c.frames, [2, 3]);
+    assert.equal(c.timing.startUs, 1_001_000);
+    assert.equal(c.timing.endUs, 1_002_000);
+  });
+  it('channel.close 404 fails the method it names', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', QDECL], ['s2c', CH_CLOSE_404], ['c2s', CH_CLOSE_OK]]);
+    const decl = calls.find((c) => c.method === 'queue.declare')!;
+    assert.equal(decl.status?.code, 404);
+    assert.equal(decl.status?.ok, false);
+    const close = calls.find((c) => c.method === 'channel.close')!;
+    assert.equal(close.status?.code, 404);
+    assert.equal(close.state, 'complete');
+  });
+});
+
+describe('AMQP 0-9-1 §4.2.6.2 content header and body frames', () => {
+  it('basic.publish + header + body is one publish with properties and msg keys', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY]]);
+    const p = calls[0];
+    assert.equal(p.kind, 'publish');
+    assert.equal(p.target, 'rides/trip.requested');
+    assert.equal(p.fields['amqp.exchange'], 'rides');
+    assert.equal(p.fields['amqp.routing_key'], 'trip.requested');
+    assert.equal(p.fields['msg.reply_to'], 'replies');
+    assert.equal(p.fields['msg.correlation_id'], 'c-1');
+    assert.equal(p.fields['msg.key'], 'amqp|rides/trip.requested|11|' + p.fields['msg.key']!.toString().split('|')[3]);
+    assert.deepEqual(p.request!.body!.value, { trip: 42 });
+    assert.equal(p.request!.body!.contentType, 'application/json');
+    assert.deepEqual(p.frames, [2, 3, 4]);
+  });
+  it('basic.deliver is held until the consumer acks, and carries the ack', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['s2c', DELIVER], ['s2c', HDR], ['s2c', BODY], ['c2s', ACK7]]);
+    assert.equal(calls.length, 1);
+    const d = calls[0];
+    assert.equal(d.kind, 'deliver');
+    assert.equal(d.fields['amqp.delivery_tag'], 7);
+    assert.equal(d.fields['amqp.consumer_tag'], 'ctag-1');
+    assert.equal(d.fields['amqp.ack'], 'ack');
+    assert.deepEqual(d.frames, [2, 3, 4, 5]);
+  });
+  it('a message cut by the end of the capture is incomplete', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', PUBLISH], ['c2s', HDR]]);
+    assert.equal(calls[0].state, 'incomplete');
+  });
+});
+
+describe('RabbitMQ extension: publisher confirms', () => {
+  it('a nacked publish shows the nack', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', CONFIRM_SELECT], ['s2c', CONFIRM_SELECT_OK], ['c2s', PUBLISH + HDR + BODY], ['s2c', NACK1]]);
+    const p = calls.find((c) => c.kind === 'publish')!;
+    assert.equal(p.fields['amqp.confirm'], 'nack');
+    assert.equal(p.status?.ok, false);
+  });
+});
+
+describe('AMQP split invariance and robustness', () => {
+  const scripts: Script[] = [
+    [...handshake, ['c2s', QDECL], ['s2c', QDECL_OK + HEARTBEAT]],
+    [['c2s', HEADER], ['c2s', PUBLISH + HDR], ['c2s', BODY], ['s2c', DELIVER + HDR + BODY], ['c2s', ACK7]],
+    [['c2s', HEADER], ['c2s', CONFIRM_SELECT], ['s2c', CONFIRM_SELECT_OK], ['c2s', PUBLISH + HDR + BODY], ['s2c', NACK1], ['s2c', CH_CLOSE_404], ['c2s', CH_CLOSE_OK]],
+  ];
+  it('gives identical calls whatever the split', () => {
+    for (const s of scripts) assertSplitInvariant(spec, s);
+  });
+  it('never throws on mutated input', () => {
+    fuzz(spec, scripts, 300);
+  });
+});
