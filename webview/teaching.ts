@@ -159,7 +159,7 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
 
   // 3: the bytes on the wire.
   const carrier = http ? `an ${http.version} \`${http.method ?? 'POST'} ${http.uri ?? ''}\`` : `${name} frames`;
-  const ctype = http?.requestHeaders?.find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const ctype = (http?.requestHeaders ?? call.request?.headers)?.find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   const frames = call.frames.length;
   steps.push({
     id: 'wire',

@@ -36,7 +36,11 @@ export class ByteQueue {
         return;
       }
     }
-    if (n < 4096) {
+    if (last < 0) {
+      // Empty queue: the common case of a PDU consumed within the same call. An exact copy.
+      this.tail = undefined;
+      this.chunks.push(bytes.slice());
+    } else if (n < 4096) {
       this.tail = new Uint8Array(8192);
       this.tail.set(bytes);
       this.tailEnd = n;
@@ -90,32 +94,34 @@ export class ByteQueue {
     throw new RangeError(`at(${i}) past ${this.total} buffered bytes`);
   }
 
-  /** Index of the first occurrence of `needle` at or after `from`, or -1. */
+  /** Index of the first occurrence of `needle` at or after `from` (ending before `limit`), or -1. */
   indexOf(needle: Uint8Array | number, from = 0, limit = this.total): number {
-    const pat = typeof needle === 'number' ? Uint8Array.of(needle) : needle;
+    const first = typeof needle === 'number' ? needle : needle[0];
+    const patLen = typeof needle === 'number' ? 1 : needle.length;
     const end = Math.min(limit, this.total);
-    if (pat.length === 0) return from;
-    // Walk the chunks without joining them.
+    if (patLen === 0) return from;
+    // Walk the chunks without joining them; the native indexOf finds candidates.
     let base = -this.head;
     for (let ci = 0; ci < this.chunks.length; ci++) {
       const c = this.chunks[ci];
-      const startInChunk = Math.max(0, from - base);
-      for (let j = startInChunk; j < c.length; j++) {
-        const pos = base + j;
-        if (pos + pat.length > end) return -1;
-        if (c[j] !== pat[0]) continue;
-        let ok = true;
-        for (let k = 1; k < pat.length; k++) {
-          if (this.at(pos + k) !== pat[k]) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) return pos;
+      let j = Math.max(0, from - base);
+      while (j < c.length) {
+        const hit = c.indexOf(first, j);
+        if (hit < 0) break;
+        const pos = base + hit;
+        if (pos + patLen > end) return -1;
+        if (patLen === 1 || this.matchesAt(needle as Uint8Array, pos)) return pos;
+        j = hit + 1;
       }
       base += c.length;
+      if (base >= end) return -1;
     }
     return -1;
+  }
+
+  private matchesAt(pat: Uint8Array, pos: number): boolean {
+    for (let k = 1; k < pat.length; k++) if (this.at(pos + k) !== pat[k]) return false;
+    return true;
   }
 
   /** Remove and return (a copy of) the first n bytes. */

@@ -50,7 +50,22 @@ export function emitHttpCall(call: Call, session: DecoderSession): void {
     }
     break;
   }
+  dropDuplicateHttpParts(call);
   session.emit(call);
+}
+
+/**
+ * A plain HTTP call's headers and bodies already are its request/response: keep them once, so
+ * the serialized call (JSONL, worker → webview) is not twice its size. Calls promoted to an RPC
+ * keep the full HTTP layer inside.
+ */
+function dropDuplicateHttpParts(call: Call): void {
+  const h = call.http;
+  if (!h || (call.protocol !== 'http' && call.protocol !== 'http2')) return;
+  if (h.requestHeaders === call.request?.headers) h.requestHeaders = undefined;
+  if (h.requestBody === call.request?.body) h.requestBody = undefined;
+  if (h.responseHeaders === call.response?.headers) h.responseHeaders = undefined;
+  if (h.responseBody === call.response?.body) h.responseBody = undefined;
 }
 
 /** The plain-HTTP view (exported for decoders that need it without routing). */

@@ -24,7 +24,7 @@ export function setServiceNames(names: Record<string, string>): void {
 function serverNameOf(c: Call): string | undefined {
   const named = serviceNames[ep(c.server)] ?? serviceNames[c.server.ip];
   if (named) return named;
-  const host = c.http?.host ?? c.http?.requestHeaders?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
+  const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
   return host || undefined;
 }
 
