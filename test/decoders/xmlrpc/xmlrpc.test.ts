@@ -46,7 +46,8 @@ describe('XML-RPC spec: request (methodCall) and response', () => {
   });
   it('matches without a content type, not with an unrelated XML root', () => {
     assert.equal(exchange(call('a', []), response('<int>1</int>'), '')[0].protocol, 'xmlrpc');
-    assert.equal(exchange('<soap:Envelope xmlns:soap="x"/>', '<ok/>')[0].protocol, 'http');
+    // Another root is not XML-RPC (here SOAP's router may claim it).
+    assert.notEqual(exchange('<soap:Envelope xmlns:soap="x"/>', '<ok/>')[0].protocol, 'xmlrpc');
   });
   it('keeps the request when the response has not come', () => {
     const c = exchange(call('slow', ['<string>x</string>']))[0];
