@@ -91,6 +91,8 @@ export class FlowCorrelator {
   add(call: Call): void {
     const t = call.timing.endUs ?? call.timing.startUs;
     if (t > this.now) this.now = t;
+    // What this call's time makes due goes out first, so output stays in time order.
+    this.release(false);
     const key = typeof call.fields['msg.key'] === 'string' ? (call.fields['msg.key'] as string) : undefined;
 
     if (call.kind === 'publish') {

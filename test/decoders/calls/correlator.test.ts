@@ -1,0 +1,106 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FlowCorrelator } from '../../../decoders/calls/correlator';
+import type { Call, CallKind } from '../../../decoders/core/model';
+
+function call(id: number, kind: CallKind, startUs: number, fields: Call['fields'] = {}, extra: Partial<Call> = {}): Call {
+  return {
+    id,
+    protocol: 'amqp',
+    kind,
+    state: 'complete',
+    flowId: id,
+    client: { ip: '127.0.0.1', port: 40000 + id },
+    server: { ip: '127.0.0.1', port: 5672 },
+    method: kind,
+    timing: { startUs, endUs: startUs + 100 },
+    fields,
+    frames: [id],
+    warnings: [],
+    ...extra,
+  };
+}
+
+function setup(opts: { windowUs?: number; maxHeld?: number } = {}) {
+  const out: Call[] = [];
+  let next = 1000;
+  const fc = new FlowCorrelator({ ...opts, emit: (c) => out.push(c), nextCallId: () => next++ });
+  return { out, fc };
+}
+
+describe('FlowCorrelator: publish → deliveries by msg.key', () => {
+  it('holds the publish until its window, links both ways, emits each call once', () => {
+    const { out, fc } = setup({ windowUs: 1000 });
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'k' }));
+    fc.add(call(2, 'deliver', 200, { 'msg.key': 'k' }));
+    fc.add(call(3, 'deliver', 300, { 'msg.key': 'k' }));
+    assert.deepEqual(out.map((c) => c.id), [2, 3]);
+    assert.equal(out[0].links?.publishId, 1);
+    fc.add(call(4, 'unary', 5000));
+    assert.deepEqual(out.map((c) => c.id), [2, 3, 1, 4]);
+    assert.deepEqual(out[2].links?.deliveryIds, [2, 3]);
+  });
+  it('a delivery reported before its publish waits a grace time and is linked', () => {
+    const { out, fc } = setup();
+    fc.add(call(2, 'deliver', 200, { 'msg.key': 'k' }));
+    assert.equal(out.length, 0);
+    fc.add(call(1, 'publish', 100, { 'msg.key': 'k' }));
+    assert.equal(out[0].id, 2);
+    assert.equal(out[0].links?.publishId, 1);
+    fc.flush();
+    assert.deepEqual(out[1].links?.deliveryIds, [2]);
+  });
+  it('a delivery whose publish was released is emitted unlinked', () => {
+    const { out, fc } = setup({ windowUs: 10 });
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'k' }));
+    fc.add(call(9, 'unary', 10_000));
+    fc.add(call(2, 'deliver', 10_001, { 'msg.key': 'k' }));
+    fc.flush();
+    assert.equal(out.find((c) => c.id === 2)!.links, undefined);
+    assert.equal(out.length, 3);
+  });
+  it('bounds what it holds', () => {
+    const { out, fc } = setup({ maxHeld: 10 });
+    for (let i = 1; i <= 100; i++) fc.add(call(i, 'publish', i, { 'msg.key': `k${i}` }));
+    assert.equal(out.length, 90);
+    fc.flush();
+    assert.equal(out.length, 100);
+  });
+});
+
+describe('FlowCorrelator: broker RPC (reply-to + correlation id)', () => {
+  it('synthesizes one unary call from request to reply delivery', () => {
+    const { out, fc } = setup();
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'a', 'msg.destination': 'rpc.fare', 'msg.reply_to': 'replies', 'msg.correlation_id': 'c1' }, { request: { body: { size: 2, kind: 'json', value: { km: 7 } } } }));
+    fc.add(call(2, 'deliver', 100, { 'msg.key': 'a' }));
+    fc.add(call(3, 'publish', 200, { 'msg.key': 'b', 'msg.destination': 'replies', 'msg.correlation_id': 'c1' }, { request: { body: { size: 2, kind: 'json', value: { fare: 9 } } } }));
+    fc.add(call(4, 'deliver', 300, { 'msg.key': 'b' }));
+    fc.flush();
+    const rpc = out.filter((c) => c.links?.requestId !== undefined);
+    assert.equal(rpc.length, 1);
+    assert.equal(rpc[0].kind, 'unary');
+    assert.equal(rpc[0].method, 'rpc.fare');
+    assert.deepEqual(rpc[0].links, { requestId: 1, replyId: 3 });
+    assert.equal(rpc[0].timing.startUs, 0);
+    assert.equal(rpc[0].timing.endUs, 400);
+    assert.deepEqual(rpc[0].request?.value, { km: 7 });
+    assert.deepEqual(rpc[0].response?.value, { fare: 9 });
+    assert.equal(out.length, 5);
+  });
+  it('matches RabbitMQ direct reply-to by the rewritten name and the correlation id', () => {
+    const { out, fc } = setup();
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'a', 'msg.destination': 'rpc', 'msg.reply_to': 'amq.rabbitmq.reply-to', 'msg.correlation_id': 'x' }));
+    fc.add(call(2, 'publish', 10, { 'msg.key': 'b', 'msg.destination': 'amq.rabbitmq.reply-to.g1h2AA==.abc', 'msg.correlation_id': 'y' }));
+    fc.add(call(3, 'publish', 20, { 'msg.key': 'c', 'msg.destination': 'amq.rabbitmq.reply-to.g1h2AA==.abc', 'msg.correlation_id': 'x' }));
+    fc.flush();
+    const rpc = out.filter((c) => c.links?.requestId !== undefined);
+    assert.deepEqual(rpc.map((c) => c.links), [{ requestId: 1, replyId: 3 }]);
+  });
+  it('a mismatching correlation id is not a reply', () => {
+    const { out, fc } = setup();
+    fc.add(call(1, 'publish', 0, { 'msg.destination': 'q', 'msg.reply_to': 'r', 'msg.correlation_id': '1' }));
+    fc.add(call(2, 'publish', 10, { 'msg.destination': 'r', 'msg.correlation_id': '2' }));
+    fc.flush();
+    assert.equal(out.length, 2);
+  });
+});

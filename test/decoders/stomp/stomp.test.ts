@@ -1,0 +1,77 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec, probeStomp } from '../../../decoders/stomp/index';
+import { fromHex } from '../../../decoders/core/bytes';
+import { header } from '../../../decoders/core/handoff';
+import { run, assertSplitInvariant, fuzz, type Script } from '../calls/harness';
+
+// CONNECT (1.2, heart-beat) / CONNECTED with CRLF line ends and a heart-beat EOL after the NUL
+const CONNECT = '434f4e4e4543540a6163636570742d76657273696f6e3a312e320a686f73743a2f0a6c6f67696e3a67756573740a70617373636f64653a67756573740a68656172742d626561743a313030302c313030300a0a00';
+const CONNECTED = '434f4e4e45435445440d0a76657273696f6e3a312e320d0a7365727665723a5261626269744d512f332e31302e380d0a68656172742d626561743a302c300d0a0d0a000a';
+const SUBSCRIBE = '5355425343524942450a69643a7375622d300a64657374696e6174696f6e3a2f71756575652f72696465730a61636b3a636c69656e742d696e646976696475616c0a726563656970743a722d310a0a00';
+const RECEIPT1 = '524543454950540a726563656970742d69643a722d310a0a00';
+// SEND with content-length 15 and a NUL inside the body, escaped header x-note:a\cb\nc
+const SEND_CL =
+  '53454e440a64657374696e6174696f6e3a2f71756575652f72696465730a636f6e74656e742d747970653a6170706c69636174696f6e2f6a736f6e0a636f6e74656e742d6c656e6774683a31350a782d6e6f74653a615c63625c6e630a0a7b2274726970223a2274002d31227d00';
+const SEND_NUL = '53454e440a64657374696e6174696f6e3a2f71756575652f72696465730a0a68656c6c6f00';
+const MESSAGE = '4d4553534147450a64657374696e6174696f6e3a2f71756575652f72696465730a737562736372697074696f6e3a7375622d300a6d6573736167652d69643a6d2d310a61636b3a612d310a636f6e74656e742d6c656e6774683a350a0a68656c6c6f00';
+const ACK = '41434b0a69643a612d310a0a00';
+const ERROR = '4552524f520a6d6573736167653a6261642064657374696e6174696f6e0a726563656970742d69643a722d390a636f6e74656e742d6c656e6774683a330a0a62616400';
+const SEND_R9 = '53454e440a64657374696e6174696f6e3a2f6e6f70650a726563656970743a722d390a0a7800';
+const HB = '0a0d0a';
+
+describe('STOMP 1.2 Connecting', () => {
+  it('probes CONNECT / STOMP frames', () => {
+    assert.equal(probeStomp(fromHex(CONNECT)), 'accept');
+    assert.equal(probeStomp(fromHex('434f4e')), 'need-more');
+    assert.equal(probeStomp(fromHex('474554')), 'reject');
+  });
+  it('CONNECT + CONNECTED is one call; CRLF line ends; heart-beat EOLs skipped', () => {
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED + HB]]);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].fields['stomp.version'], '1.2');
+    assert.equal(calls[0].status?.ok, true);
+    assert.equal(header(calls[0].request!.headers, 'passcode'), '(hidden)');
+  });
+});
+
+describe('STOMP 1.2 Frames: content-length, NUL bodies, value encoding', () => {
+  it('content-length bodies may contain NUL; escaped header values are decoded', () => {
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SEND_CL + HB + SEND_NUL]]);
+    const [, a, b] = calls;
+    assert.equal(a.kind, 'publish');
+    assert.equal(a.request!.body!.size, 15);
+    assert.equal(header(a.request!.headers, 'x-note'), 'a:b\nc');
+    assert.equal(b.request!.body!.text, 'hello');
+    assert.equal(b.fields['stomp.destination'], '/queue/rides');
+  });
+});
+
+describe('STOMP 1.2 Receipts, MESSAGE and ACK, ERROR', () => {
+  it('pairs receipts, holds a client-individual MESSAGE until its ACK, fails a frame named by ERROR', () => {
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SUBSCRIBE], ['s2c', RECEIPT1], ['s2c', MESSAGE], ['c2s', ACK], ['c2s', SEND_R9], ['s2c', ERROR]]);
+    const sub = calls.find((c) => c.method === 'SUBSCRIBE')!;
+    assert.equal(sub.kind, 'unary');
+    assert.equal(sub.status?.code, 'RECEIPT');
+    const msg = calls.find((c) => c.method === 'MESSAGE')!;
+    assert.equal(msg.kind, 'deliver');
+    assert.equal(msg.fields['stomp.ack'], 'ack');
+    assert.equal(msg.fields['stomp.message_id'], 'm-1');
+    assert.deepEqual(msg.frames, [5, 6]);
+    const bad = calls.find((c) => c.target === '/nope')!;
+    assert.equal(bad.status?.ok, false);
+    assert.equal(bad.status?.text, 'bad destination');
+  });
+});
+
+describe('STOMP split invariance and robustness', () => {
+  const scripts: Script[] = [
+    [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SUBSCRIBE + SEND_CL], ['s2c', RECEIPT1 + HB + MESSAGE], ['c2s', ACK + SEND_NUL + SEND_R9], ['s2c', ERROR]],
+  ];
+  it('gives identical calls whatever the split', () => {
+    for (const s of scripts) assertSplitInvariant(spec, s);
+  });
+  it('never throws on mutated input', () => {
+    fuzz(spec, scripts, 300);
+  });
+});
