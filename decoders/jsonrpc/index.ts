@@ -75,7 +75,10 @@ function fillFields(call: Call, req: Obj): void {
 function applyOutcome(call: Call, o: Outcome): void {
   (call.response ??= {}).value = o.value;
   if (o.status) call.status = o.status;
-  if (o.status && !o.status.ok) call.fields['jsonrpc.error.code'] = o.status.code;
+  if (o.status && !o.status.ok) {
+    call.fields['jsonrpc.error.code'] = o.status.code;
+    if (o.status.text) call.fields['jsonrpc.error.message'] = o.status.text;
+  }
   call.warnings.push(...o.warnings);
 }
 

@@ -425,6 +425,7 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown[], 
         child.response.value = { faultCode: f.faultCode, faultString: f.faultString };
         child.status = faultStatus(f);
         child.fields['xmlrpc.fault.code'] = child.status.code;
+        if (child.status.text) child.fields['xmlrpc.fault.string'] = child.status.text;
       } else {
         child.response.value = r;
         child.warnings.push('multicall result is neither [value] nor a fault');
@@ -439,5 +440,9 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown[], 
   });
   call.childIds = childIds;
   const faults = childIds.length && results ? results.filter((r) => r && typeof r === 'object' && !Array.isArray(r)).length : 0;
-  if (faults) call.fields['xmlrpc.multicall.faults'] = faults;
+  if (faults) {
+    call.fields['xmlrpc.multicall.faults'] = faults;
+    // Like a JSON-RPC batch: the outer call is not ok when an inner call failed.
+    if (call.status) call.status = { ...call.status, ok: false, text: `${faults} of ${childIds.length} failed` };
+  }
 }
