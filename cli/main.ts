@@ -36,6 +36,11 @@ options:
   --stats                    print frames, calls, flows, bytes and time on stderr
   -h, --help                 this text
   -V, --version              the version
+
+live subcommands (see callscope capture|proxy|replay --help):
+  callscope capture [-i lo] [-f FILTER] [-w out.pcapng]     live capture (dumpcap/tcpdump)
+  callscope proxy --listen PORT --target HOST:PORT [-w F]   record through a proxy, no root
+  callscope replay CAPTURE --target HOST:PORT               re-issue calls, report changes
 `;
 
 interface Args {
@@ -208,7 +213,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
 });
 
-main(process.argv.slice(2)).then(
+const argv0 = process.argv[2];
+(argv0 === 'capture' || argv0 === 'proxy' || argv0 === 'replay'
+  ? import('./commands').then((m) => m.runLiveCommand(process.argv.slice(2)))
+  : main(process.argv.slice(2))
+).then(
   (code) => {
     process.exitCode = code;
   },
