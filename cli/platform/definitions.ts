@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Definitions } from '../../decoders/core/env';
 import { buildProtoDefinitions } from '../../decoders/protobuf/definitions';
 import { buildThriftDefinitions } from '../../decoders/thrift/idl';
+import { buildWsdlDefinitions } from '../../decoders/soap/wsdl';
 
 export interface DefinitionFile {
   /** Absolute path. */
@@ -43,6 +44,14 @@ export const LOADERS: DefinitionLoader[] = [
     extensions: ['.thrift'],
     build(files) {
       const defs = buildThriftDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
+      return { entry: defs, warnings: defs.warnings };
+    },
+  },
+  {
+    kind: 'wsdl',
+    extensions: ['.wsdl'],
+    build(files) {
+      const defs = buildWsdlDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
       return { entry: defs, warnings: defs.warnings };
     },
   },

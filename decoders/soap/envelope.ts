@@ -1,0 +1,115 @@
+/**
+ * SOAP envelopes: SOAP 1.1 (W3C Note, section 4: Envelope, Header, Body, Fault with faultcode,
+ * faultstring, faultactor, detail) and SOAP 1.2 (W3C Recommendation, Part 1 section 5: Fault
+ * with Code/Value/Subcode, Reason/Text, Node, Role, Detail).
+ */
+import { child, parseXml, toValue, type XEl } from './xml';
+
+export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+
+export interface SoapFault {
+  code: string;
+  /** SOAP 1.2 subcodes, outermost first. */
+  subcodes?: string[];
+  reason?: string;
+  actor?: string;
+  detail?: unknown;
+}
+
+export interface SoapEnvelope {
+  version: '1.1' | '1.2';
+  header?: unknown;
+  /** Header blocks' local names, in order. */
+  headerBlocks: string[];
+  /** The first element of the Body (the operation or its response, or the Fault). */
+  first?: XEl;
+  /** The Body as a tree. */
+  body: unknown;
+  fault?: SoapFault;
+  warnings: string[];
+}
+
+/** Is the text (after prolog and comments) an element named `Envelope` (any prefix)? */
+export function looksLikeEnvelope(text: string): boolean {
+  let s = text.slice(0, 8192).replace(/^\uFEFF/, '');
+  for (let i = 0; i < 50; i++) {
+    s = s.replace(/^\s+/, '');
+    if (s.startsWith('<?')) s = s.slice(s.indexOf('?>') + 2 || s.length);
+    else if (s.startsWith('<!--')) s = s.slice(s.indexOf('-->') + 3 || s.length);
+    else break;
+  }
+  if (/^<!DOCTYPE/i.test(s)) return /<([\w.-]+:)?Envelope[\s>]/.test(text.slice(0, 65536));
+  return /^<([\w.-]+:)?Envelope[\s>/]/.test(s);
+}
+
+function textOf(el: XEl | undefined): string | undefined {
+  return el ? el.text.trim() : undefined;
+}
+
+export function parseEnvelope(text: string, maxDepth: number): SoapEnvelope {
+  const root = parseXml(text, maxDepth);
+  const warnings: string[] = [];
+  if (root.local !== 'Envelope') throw new Error(`root element is <${root.name}>, not a SOAP Envelope`);
+  let version: '1.1' | '1.2';
+  if (root.ns === SOAP11_NS) version = '1.1';
+  else if (root.ns === SOAP12_NS) version = '1.2';
+  else {
+    version = '1.1';
+    warnings.push(`Envelope namespace ${root.ns ? `"${root.ns}"` : 'missing'}: not SOAP 1.1 or 1.2 (read as 1.1)`);
+  }
+  const inEnv = (e: XEl) => e.ns === root.ns;
+  const headerEl = root.children.find((c) => c.local === 'Header' && inEnv(c));
+  const bodyEl = root.children.find((c) => c.local === 'Body' && inEnv(c));
+  if (!bodyEl) warnings.push('Envelope without a Body');
+  const first = bodyEl?.children[0];
+  const env: SoapEnvelope = {
+    version,
+    headerBlocks: headerEl ? headerEl.children.map((c) => c.local) : [],
+    first,
+    body: bodyEl ? toValue(bodyEl) : undefined,
+    warnings,
+  };
+  if (headerEl) env.header = toValue(headerEl);
+  if (first && first.local === 'Fault' && inEnv(first)) {
+    const shape12 = !child(first, 'faultcode') && !!child(first, 'Code');
+    if (shape12 !== (version === '1.2')) warnings.push(`SOAP ${shape12 ? '1.2' : '1.1'} Fault inside a SOAP ${version} Envelope`);
+    env.fault = shape12 ? fault12(first) : fault11(first);
+  }
+  if (bodyEl && bodyEl.children.length > 1 && env.fault) warnings.push('Fault is not the only Body element');
+  return env;
+}
+
+function fault11(f: XEl): SoapFault {
+  // faultcode etc. are unqualified in 1.1; accept qualified ones too.
+  const code = textOf(child(f, 'faultcode')) ?? '';
+  const out: SoapFault = { code };
+  const reason = textOf(child(f, 'faultstring'));
+  if (reason !== undefined) out.reason = reason;
+  const actor = textOf(child(f, 'faultactor'));
+  if (actor) out.actor = actor;
+  const detail = child(f, 'detail');
+  if (detail) out.detail = toValue(detail);
+  return out;
+}
+
+function fault12(f: XEl): SoapFault {
+  const codeEl = child(f, 'Code');
+  const out: SoapFault = { code: textOf(child(codeEl, 'Value')) ?? '' };
+  const subcodes: string[] = [];
+  let sub = child(codeEl, 'Subcode');
+  for (let i = 0; sub && i < 32; i++) {
+    const v = textOf(child(sub, 'Value'));
+    if (v) subcodes.push(v);
+    sub = child(sub, 'Subcode');
+  }
+  if (subcodes.length) out.subcodes = subcodes;
+  const texts = child(f, 'Reason')?.children.filter((c) => c.local === 'Text') ?? [];
+  const en = texts.find((t) => (t.attrs['xml:lang'] ?? '').toLowerCase().startsWith('en')) ?? texts[0];
+  if (en) out.reason = en.text.trim();
+  const node = textOf(child(f, 'Node'));
+  if (node) out.actor = node;
+  const detail = child(f, 'Detail');
+  if (detail) out.detail = toValue(detail);
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * SOAP 1.1 and 1.2 over HTTP, as a body router (`http-common/routers.ts`): a request whose body
+ * is an `Envelope` (content type text/xml — SOAP 1.1 with a `SOAPAction` header — or
+ * application/soap+xml — SOAP 1.2 with an optional `action` parameter). The HTTP call becomes
+ * a `soap` call: method = the local name of the Body's first element, request/response values
+ * = the envelope as a tree ({Header, Body}), status = the Fault when there is one.
+ *
+ * With a workspace WSDL (`env.definitions.wsdl`) the call links to its portType operation and the
+ * message parts are named (`parts`). XML is parsed with entities off; DTDs are refused.
+ */
+import type { Call, HeaderList } from '../core/model';
+import type { DecoderSession } from '../core/decoder';
+import type { BodyRouter } from '../http-common/routers';
+import { parseMediaType } from '../http-common/body';
+import { looksLikeEnvelope, parseEnvelope, type SoapEnvelope } from './envelope';
+import { findOperation, wsdlDefinitionsOf, type WsdlOperation, type WsdlPart } from './wsdl';
+import { toValue, type XEl } from './xml';
+
+function header(list: HeaderList | undefined, name: string): string | undefined {
+  for (const [k, v] of list ?? []) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+function unquote(s: string): string {
+  const t = s.trim();
+  return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
+}
+
+function isSoapContentType(ct: string | undefined): boolean {
+  const mt = parseMediaType(ct);
+  if (!mt) return true;
+  return mt.essence === 'text/xml' || mt.essence === 'application/soap+xml' || mt.essence === 'application/xml' || mt.essence === 'multipart/related';
+}
+
+/** Name the parts of a message: rpc style — the operation element's children; document — the Body elements. */
+function partsOf(parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[]): Record<string, unknown> | undefined {
+  if (!parts.length) return undefined;
+  const o: Record<string, unknown> = {};
+  if (style === 'rpc') {
+    for (const p of parts) {
+      const el = first?.children.find((c) => c.local === p.name);
+      if (el) o[p.name] = toValue(el);
+    }
+  } else {
+    parts.forEach((p, i) => {
+      const el = bodyEls.find((c) => c.local === p.element) ?? bodyEls[i];
+      if (el) o[p.name] = toValue(el);
+    });
+  }
+  return Object.keys(o).length ? o : undefined;
+}
+
+function envelopeValue(env: SoapEnvelope, parts: Record<string, unknown> | undefined): unknown {
+  const v: Record<string, unknown> = {};
+  if (env.header !== undefined) v.Header = env.header;
+  v.Body = env.body;
+  if (parts) v.parts = parts;
+  return v;
+}
+
+export const soapRouter: BodyRouter = {
+  id: 'soap',
+  match(call: Call): boolean {
+    const body = call.http?.requestBody;
+    if (!body || typeof body.text !== 'string') return false;
+    if (!isSoapContentType(body.contentType)) return false;
+    return looksLikeEnvelope(body.text);
+  },
+  apply(call: Call, session: DecoderSession): void {
+    const maxDepth = session.env.limits.maxDepth;
+    const http = call.http!;
+    call.protocol = 'soap';
+    const reqBody = http.requestBody!;
+    const mt = parseMediaType(reqBody.contentType);
+    const soapAction = header(http.requestHeaders, 'soapaction');
+    const action = soapAction !== undefined ? unquote(soapAction) : mt?.params.action;
+    if (action) call.fields['soap.action'] = action;
+    let req: SoapEnvelope;
+    try {
+      req = parseEnvelope(reqBody.text ?? '', maxDepth);
+    } catch (e) {
+      call.warnings.push(`SOAP request${reqBody.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
+      call.method = action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP';
+      return;
+    }
+    call.warnings.push(...req.warnings.map((w) => `SOAP request: ${w}`));
+    call.fields['soap.version'] = req.version;
+    if (req.version === '1.1' && mt?.essence === 'application/soap+xml') call.warnings.push('SOAP 1.1 envelope sent as application/soap+xml');
+    if (req.version === '1.2' && mt?.essence === 'text/xml') call.warnings.push('SOAP 1.2 envelope sent as text/xml');
+    if (req.version === '1.1' && soapAction === undefined) call.warnings.push('SOAP 1.1 request without a SOAPAction header');
+    const first = req.first;
+    call.method = first ? first.local : '(empty Body)';
+    call.fields['soap.operation'] = call.method;
+    if (req.headerBlocks.length) call.fields['soap.header'] = req.headerBlocks.join(',');
+
+    const wsdl = wsdlDefinitionsOf(session.env.definitions);
+    const op: WsdlOperation | undefined = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined;
+    const bodyEls = (e: SoapEnvelope) => (e.first ? [e.first] : []);
+    if (op) {
+      call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
+      call.method = op.name;
+      call.fields['soap.operation'] = op.name;
+      if (op.service) call.fields['soap.service'] = op.service;
+    }
+    (call.request ??= {}).value = envelopeValue(req, op ? partsOf(op.input, op.style, first, bodyEls(req)) : undefined);
+
+    const respBody = http.responseBody;
+    if (respBody?.text && looksLikeEnvelope(respBody.text)) {
+      let resp: SoapEnvelope | undefined;
+      try {
+        resp = parseEnvelope(respBody.text, maxDepth);
+      } catch (e) {
+        call.warnings.push(`SOAP response${respBody.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
+      }
+      if (resp) {
+        call.warnings.push(...resp.warnings.map((w) => `SOAP response: ${w}`));
+        if (resp.version !== req.version) call.warnings.push(`SOAP ${req.version} request answered with a SOAP ${resp.version} envelope`);
+        (call.response ??= {}).value = envelopeValue(resp, op && !resp.fault ? partsOf(op.output, op.style, resp.first, bodyEls(resp)) : undefined);
+        if (resp.fault) {
+          const f = resp.fault;
+          call.status = { code: f.code || 'Fault', ...(f.reason !== undefined ? { text: f.reason } : {}), ok: false };
+          call.fields['soap.fault.code'] = f.code;
+          if (f.subcodes) call.fields['soap.fault.subcode'] = f.subcodes.join(' ');
+          if (f.reason !== undefined) call.fields['soap.fault.string'] = f.reason;
+          if (http.status !== undefined && http.status !== 500 && !(req.version === '1.2' && http.status === 400)) call.warnings.push(`SOAP Fault in an HTTP ${http.status} response (expected 500)`);
+        } else if (http.status !== undefined && http.status >= 400) call.warnings.push(`HTTP ${http.status} response without a SOAP Fault`);
+      }
+    } else if (http.status !== undefined && http.status !== 202 && http.status !== 204 && respBody && respBody.size > 0) {
+      call.warnings.push('SOAP response is not an Envelope');
+    }
+  },
+};

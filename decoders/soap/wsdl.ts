@@ -1,0 +1,167 @@
+/**
+ * The `wsdl` entry of `env.definitions`: WSDL 1.1 documents (W3C Note, sections 2.3–2.7:
+ * message/part, portType/operation, binding with the SOAP 1.1/1.2 binding extensions
+ * (style, soapAction), service/port) indexed by operation, with the source position of each
+ * portType operation. Pure: the host hands us the texts.
+ */
+import { parseXml, qnameLocal, type XEl } from './xml';
+
+export interface WsdlPart {
+  name: string;
+  /** Local name of the element (document style) or type (rpc style). */
+  element?: string;
+  type?: string;
+}
+
+export interface WsdlOperation {
+  name: string;
+  portType: string;
+  service?: string;
+  targetNamespace?: string;
+  soapAction?: string;
+  style: 'document' | 'rpc';
+  input: WsdlPart[];
+  output: WsdlPart[];
+  faults: string[];
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface WsdlDefinitions {
+  kind: 'wsdl';
+  operations: WsdlOperation[];
+  files: string[];
+  warnings: string[];
+}
+
+export interface WsdlFile {
+  path: string;
+  text: string;
+}
+
+const kids = (el: XEl, local: string) => el.children.filter((c) => c.local === local);
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function lineCol(text: string, index: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < index; i++)
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  return { line, column: index - last };
+}
+
+/** Where `<…operation name="op"` is declared inside `<…portType name="pt"`. */
+function positionOf(text: string, portType: string, op: string): { line: number; column: number } {
+  const pt = new RegExp(`<([\\w.-]+:)?portType\\b[^>]*\\bname\\s*=\\s*["']${escapeRe(portType)}["']`).exec(text);
+  const from = pt ? pt.index : 0;
+  const re = new RegExp(`<([\\w.-]+:)?operation\\b[^>]*\\bname\\s*=\\s*["']${escapeRe(op)}["']`, 'g');
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return lineCol(text, m ? m.index : from);
+}
+
+export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefinitions {
+  const out: WsdlDefinitions = { kind: 'wsdl', operations: [], files: [], warnings: [] };
+  for (const f of files) {
+    out.files.push(f.path);
+    let root: XEl;
+    try {
+      root = parseXml(f.text, maxDepth);
+    } catch (e) {
+      out.warnings.push(`${f.path}: ${(e as Error).message}`);
+      continue;
+    }
+    if (root.local !== 'definitions') {
+      if (root.local === 'description') out.warnings.push(`${f.path}: WSDL 2.0 is not supported`);
+      continue;
+    }
+    const tns = root.attrs.targetNamespace;
+    const messages = new Map<string, WsdlPart[]>();
+    for (const m of kids(root, 'message')) {
+      messages.set(
+        m.attrs.name ?? '',
+        kids(m, 'part').map((p) => ({ name: p.attrs.name ?? '', ...(p.attrs.element ? { element: qnameLocal(p.attrs.element) } : {}), ...(p.attrs.type ? { type: qnameLocal(p.attrs.type) } : {}) })),
+      );
+    }
+    // binding details per portType operation
+    const bindingInfo = new Map<string, { portType: string; style: 'document' | 'rpc'; actions: Map<string, { action?: string; style?: 'document' | 'rpc' }> }>();
+    for (const b of kids(root, 'binding')) {
+      const sb = b.children.find((c) => c.local === 'binding');
+      const style = sb?.attrs.style === 'rpc' ? 'rpc' : 'document';
+      const actions = new Map<string, { action?: string; style?: 'document' | 'rpc' }>();
+      for (const o of kids(b, 'operation')) {
+        const so = o.children.find((c) => c.local === 'operation');
+        const st = so?.attrs.style;
+        actions.set(o.attrs.name ?? '', { ...(so?.attrs.soapAction !== undefined ? { action: so.attrs.soapAction } : {}), ...(st === 'rpc' || st === 'document' ? { style: st } : {}) });
+      }
+      bindingInfo.set(b.attrs.name ?? '', { portType: qnameLocal(b.attrs.type) ?? '', style, actions });
+    }
+    const serviceOf = new Map<string, string>(); // binding → service
+    for (const s of kids(root, 'service')) for (const p of kids(s, 'port')) serviceOf.set(qnameLocal(p.attrs.binding) ?? '', s.attrs.name ?? '');
+    for (const pt of kids(root, 'portType')) {
+      const ptName = pt.attrs.name ?? '';
+      const bindings = [...bindingInfo.entries()].filter(([, b]) => b.portType === ptName);
+      for (const op of kids(pt, 'operation')) {
+        const name = op.attrs.name ?? '';
+        const msgParts = (io: string) => {
+          const el = kids(op, io)[0];
+          const m = el ? qnameLocal(el.attrs.message) : undefined;
+          if (m && !messages.has(m)) out.warnings.push(`${f.path}: operation ${name}: message ${m} not found`);
+          return m ? messages.get(m) ?? [] : [];
+        };
+        const [bName, b] = bindings[0] ?? [undefined, undefined];
+        const bop = b?.actions.get(name);
+        out.operations.push({
+          name,
+          portType: ptName,
+          ...(bName && serviceOf.get(bName) ? { service: serviceOf.get(bName) } : {}),
+          ...(tns ? { targetNamespace: tns } : {}),
+          ...(bop?.action ? { soapAction: bop.action } : {}),
+          style: bop?.style ?? b?.style ?? 'document',
+          input: msgParts('input'),
+          output: msgParts('output'),
+          faults: kids(op, 'fault').map((x) => x.attrs.name ?? ''),
+          file: f.path,
+          ...positionOf(f.text, ptName, name),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function wsdlDefinitionsOf(defs: { [k: string]: unknown } | undefined): WsdlDefinitions | undefined {
+  const d = defs?.wsdl as WsdlDefinitions | undefined;
+  return d && d.kind === 'wsdl' ? d : undefined;
+}
+
+function stripQuotes(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
+}
+
+/** The WSDL operation of a request: by SOAPAction/action, then by the Body's first element. */
+export function findOperation(defs: WsdlDefinitions, action: string | undefined, bodyLocal: string | undefined, bodyNs: string | undefined): WsdlOperation | undefined {
+  const a = stripQuotes(action);
+  const sameNs = (o: WsdlOperation) => !bodyNs || !o.targetNamespace || o.targetNamespace === bodyNs;
+  if (a) {
+    const hits = defs.operations.filter((o) => o.soapAction === a);
+    if (hits.length === 1) return hits[0];
+    const h = hits.find((o) => o.name === bodyLocal || o.input.some((p) => p.element === bodyLocal));
+    if (h) return h;
+  }
+  if (!bodyLocal) return undefined;
+  return (
+    defs.operations.find((o) => o.style === 'document' && o.input.some((p) => p.element === bodyLocal) && sameNs(o)) ??
+    defs.operations.find((o) => o.name === bodyLocal && sameNs(o)) ??
+    defs.operations.find((o) => o.name === bodyLocal || o.input.some((p) => p.element === bodyLocal))
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * A small namespace-aware XML element tree over fast-xml-parser (entity processing off), for
+ * SOAP envelopes and WSDL documents. Documents with a DTD or entity declarations are refused,
+ * never expanded (billion laughs); nesting is bounded.
+ */
+import { XMLParser } from 'fast-xml-parser';
+
+export interface XEl {
+  /** Qualified name as written (`soap:Envelope`). */
+  name: string;
+  local: string;
+  /** Namespace URI, when the prefix (or default namespace) is declared. */
+  ns?: string;
+  attrs: Record<string, string>;
+  children: XEl[];
+  /** Text content directly inside (entities decoded, CDATA verbatim), untrimmed. */
+  text: string;
+}
+
+export class XmlRefused extends Error {}
+
+type XNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  allowBooleanAttributes: true,
+  processEntities: false,
+  htmlEntities: false,
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  commentPropName: '#comment',
+  cdataPropName: '#cdata',
+});
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The five predefined entities and character references; anything else stays literal. */
+export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot|apos);/g, (all, ref: string) => {
+    if (ref[0] !== '#') return PREDEFINED[ref];
+    const cp = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
+  });
+}
+
+/** Deepest element nesting (tags only), stopping past `stopAt`. */
+function depthOf(text: string, stopAt: number): number {
+  let depth = 0;
+  let max = 0;
+  const re = /<(\/?)([^\s>/!?]*)[^>]*?(\/?)>/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (!m[2]) continue;
+    if (m[1]) depth--;
+    else if (!m[3] && ++depth > max) {
+      max = depth;
+      if (max > stopAt) return max;
+    }
+  }
+  return max;
+}
+
+function tagOf(n: XNode): string | undefined {
+  for (const k of Object.keys(n)) if (k !== ':@') return k;
+  return undefined;
+}
+
+function localOf(name: string): string {
+  const c = name.indexOf(':');
+  return c >= 0 ? name.slice(c + 1) : name;
+}
+
+function convert(n: XNode, scope: Map<string, string>): XEl {
+  const name = tagOf(n)!;
+  const rawAttrs = (n[':@'] ?? {}) as Record<string, unknown>;
+  const attrs: Record<string, string> = {};
+  let inner = scope;
+  for (const [k, v] of Object.entries(rawAttrs)) {
+    const val = decodeEntities(String(v));
+    attrs[k] = val;
+    if (k === 'xmlns' || k.startsWith('xmlns:')) {
+      if (inner === scope) inner = new Map(scope);
+      inner.set(k === 'xmlns' ? '' : k.slice(6), val);
+    }
+  }
+  const c = name.indexOf(':');
+  const ns = inner.get(c >= 0 ? name.slice(0, c) : '');
+  const el: XEl = { name, local: localOf(name), ...(ns ? { ns } : {}), attrs, children: [], text: '' };
+  const kids = n[name];
+  if (Array.isArray(kids)) {
+    for (const k of kids as XNode[]) {
+      const t = tagOf(k);
+      if (t === '#text') el.text += decodeEntities(String(k['#text']));
+      else if (t === '#cdata') {
+        for (const cd of k['#cdata'] as XNode[]) if ('#text' in cd) el.text += String(cd['#text']);
+      } else if (t && t !== '#comment') el.children.push(convert(k, inner));
+    }
+  }
+  return el;
+}
+
+/** Parse a document into its root element. Throws XmlRefused (DTD, too deep, not well-formed). */
+export function parseXml(text: string, maxDepth: number): XEl {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlRefused('document declares a DTD or entities: refused (entities are never expanded)');
+  if (depthOf(text, maxDepth) > maxDepth) throw new XmlRefused(`XML nested deeper than ${maxDepth} levels: refused`);
+  let doc: XNode[];
+  try {
+    doc = parser.parse(text) as XNode[];
+  } catch (e) {
+    throw new XmlRefused(`not well-formed XML: ${(e as Error).message}`);
+  }
+  const root = (Array.isArray(doc) ? doc : []).find((n) => {
+    const t = tagOf(n);
+    return t !== undefined && !t.startsWith('#') && !t.startsWith('?');
+  });
+  if (!root) throw new XmlRefused('no root element');
+  return convert(root, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
+}
+
+/** Resolve a QName attribute value (`tns:Foo`) against the namespaces in scope at `el`'s document (best effort: root + el). */
+export function qnameLocal(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : localOf(v.trim());
+}
+
+export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+/**
+ * An element's content as a plain value: text for leaves, an object keyed by local name for
+ * elements with children (repeated names become arrays), attributes as `@name` (namespace
+ * declarations left out), `xsi:nil="true"` as null.
+ */
+export function toValue(el: XEl): unknown {
+  const attrs: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(el.attrs)) {
+    if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+    if (localOf(k) === 'nil' && (v === 'true' || v === '1')) return null;
+    attrs.push([k, v]);
+  }
+  if (!el.children.length && !attrs.length) return el.text;
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of attrs) setKey(o, `@${k}`, v);
+  for (const c of el.children) {
+    const v = toValue(c);
+    if (Object.prototype.hasOwnProperty.call(o, c.local)) {
+      const prev = o[c.local];
+      if (Array.isArray(prev) && (prev as { __rep?: boolean }).__rep) prev.push(v);
+      else {
+        const arr: unknown[] = [prev, v];
+        Object.defineProperty(arr, '__rep', { value: true, enumerable: false });
+        setKey(o, c.local, arr);
+      }
+    } else setKey(o, c.local, v);
+  }
+  if (!el.children.length || el.text.trim()) {
+    if (el.text.trim()) setKey(o, '#text', el.text);
+  }
+  return o;
+}
+
+export function child(el: XEl | undefined, local: string): XEl | undefined {
+  return el?.children.find((c) => c.local === local);
+}
