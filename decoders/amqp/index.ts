@@ -439,10 +439,7 @@ class AmqpDecoder implements StreamDecoder {
 
     // Replies to a pending synchronous method.
     if (REQUEST_OF.has(name)) {
-      if (this.answer(dir, c, name, args, start, end, frames, wire)) {
-        if (name === 'basic.consume-ok') this.consumeOk(c, args);
-        return;
-      }
+      if (this.answer(dir, c, name, args, start, end, frames, wire)) return;
       const call = mk();
       call.kind = 'event';
       call.state = 'complete';
@@ -486,11 +483,6 @@ class AmqpDecoder implements StreamDecoder {
     call.timing.endUs = end.tsUs;
     if (name === 'connection.blocked') call.status = { code: 'blocked', text: String(args['reason'] ?? ''), ok: false };
     this.session.emit(call);
-  }
-
-  private consumeOk(c: ChannelState, args: Record<string, unknown>): void {
-    void c;
-    void args;
   }
 
   /** Pair a reply with the oldest pending request (from the other side) it answers. */

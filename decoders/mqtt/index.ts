@@ -16,7 +16,6 @@
  */
 import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
-import { utf8Text } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, type Props } from './wire';
@@ -502,8 +501,6 @@ class MqttDecoder implements StreamDecoder {
     } else finish(code < 0x80);
   }
 }
-
-void utf8Text;
 
 export const spec: DecoderSpec = {
   id: 'mqtt',
