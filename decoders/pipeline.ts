@@ -183,6 +183,7 @@ export class Pipeline {
     }
     this.correlator = new FlowCorrelator({
       windowUs: opts.flowWindowUs,
+      nextCallId: () => this.nextCallId++,
       emit: (c) => {
         this.stats.calls++;
         sink.call(c);
