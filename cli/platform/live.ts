@@ -56,9 +56,13 @@ function which(name: string, envPath = process.env.PATH ?? ''): string | undefin
   return undefined;
 }
 
-/** dumpcap first (pcapng, the usual permission setup), then tcpdump. `prefer` picks one if present. */
+/**
+ * tcpdump first (its --immediate-mode hands over each packet at once: a call shows within
+ * milliseconds; dumpcap 4.0 has no such switch and delivers in ~250 ms batches), then dumpcap
+ * (the usual non-root setup: the wireshark group). `prefer` picks one if present.
+ */
 export function findCaptureTool(prefer?: CaptureToolName): CaptureTool | undefined {
-  const order: CaptureToolName[] = prefer === 'tcpdump' ? ['tcpdump', 'dumpcap'] : ['dumpcap', 'tcpdump'];
+  const order: CaptureToolName[] = prefer === 'dumpcap' ? ['dumpcap', 'tcpdump'] : ['tcpdump', 'dumpcap'];
   for (const name of order) {
     const path = which(name);
     if (path) return { name, path };
@@ -174,7 +178,7 @@ export interface LiveCaptureStats {
  * LiveCaptureError); `stop()` ends it cleanly (SIGINT, so the tool flushes) and closes the file.
  */
 export class LiveCapture {
-  readonly tool: CaptureTool;
+  tool: CaptureTool;
   readonly iface: string;
   readonly feed: LiveFeed;
   private child: ChildProcess | undefined;
@@ -204,7 +208,25 @@ export class LiveCapture {
     return ['-i', this.iface, '-U', '--immediate-mode', '-s', '0', '-n', '-w', '-', ...(f ? [f] : [])];
   }
 
-  start(): Promise<void> {
+  /**
+   * Start capturing. Without an explicit tool, a permission failure of tcpdump falls back to
+   * dumpcap (which the wireshark group may run without root).
+   */
+  async start(): Promise<void> {
+    try {
+      await this.spawnTool();
+    } catch (e) {
+      const other = this.tool.name === 'tcpdump' ? which('dumpcap') : undefined;
+      if (!(e instanceof LiveCaptureError) || e.kind !== 'permission' || this.opts.tool || !other) throw e;
+      this.tool = { name: 'dumpcap', path: other };
+      this.child = undefined;
+      this.stderr = '';
+      this.converter = undefined;
+      await this.spawnTool();
+    }
+  }
+
+  private spawnTool(): Promise<void> {
     if (this.child) return Promise.resolve();
     const child = spawn(this.tool.path, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -257,10 +257,11 @@ function lookupType(root: protobuf.Root, name: string): protobuf.Type | undefine
 
 /** Encode a message given in the decoder's JSON form (names, enum names, int64 strings, well-known types as JSON). */
 export function encodeProto(type: protobuf.Type, value: unknown): Uint8Array {
-  const obj = toProtoObject(type, value);
-  const err = type.verify(obj as Record<string, unknown>);
+  // fromObject accepts the JSON forms (int64 as decimal strings, enum names, base64 bytes).
+  const msg = type.fromObject(toProtoObject(type, value) as Record<string, unknown>);
+  const err = type.verify(msg);
   if (err) throw new Error(`${type.fullName.slice(1)}: ${err}`);
-  return type.encode(type.fromObject(obj as Record<string, unknown>)).finish();
+  return type.encode(msg).finish();
 }
 
 function toProtoObject(type: protobuf.Type, value: unknown): unknown {
