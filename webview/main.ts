@@ -459,7 +459,7 @@ async function renderCompare(): Promise<void> {
   const base = state.selectedId !== undefined ? await fetchCall(state.selectedId) : undefined;
   fill(comparePanel, h('div', { class: 'muted empty-panel' }, 'Looking for the same operation in other protocols…'));
   const picks: Call[] = [];
-  for (const proto of ['http', 'xmlrpc', 'jsonrpc', 'grpc']) {
+  for (const proto of ['http', 'xmlrpc', 'jsonrpc', 'grpc', 'soap', 'thrift', 'dubbo']) {
     if (base && base.protocol === proto) {
       picks.push(base);
       continue;
