@@ -14,12 +14,11 @@
  */
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
-import { fromBase64 } from '../core/bytes';
 import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
-import { grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
+import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 
 export { isGrpcContentType };
 
@@ -208,8 +207,8 @@ export class GrpcCallBuilder {
     if (msg) f['grpc.message'] = percentDecode(msg);
     const details = hdr(t, 'grpc-status-details-bin');
     if (details) {
-      const bytes = fromBase64(details);
-      if (!bytes) call.warnings.push('grpc-status-details-bin is not valid base64');
+      const bytes = binaryHeaderValue(details);
+      if (!bytes) call.warnings.push('grpc-status-details-bin is neither base64 nor true binary');
       else {
         const r = decodeProtobuf(bytes, 'google.rpc.Status', resolverFor(this.defs?.root, rpcStatusTypes()), limits);
         f['grpc.status_details'] = JSON.stringify(r.value).slice(0, 4096);

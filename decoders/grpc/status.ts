@@ -2,7 +2,7 @@
  * gRPC status vocabulary (grpc/doc/statuscodes.md), the HTTP/2 → gRPC mappings of
  * PROTOCOL-HTTP2.md and doc/http-grpc-status-mapping.md, and header value parsing.
  */
-import { utf8Text } from '../core/bytes';
+import { fromBase64, utf8Text } from '../core/bytes';
 
 export const GRPC_STATUS_NAMES = [
   'OK',
@@ -88,6 +88,25 @@ export function percentDecode(v: string): string {
     else for (const b of new TextEncoder().encode(v[i])) bytes.push(b);
   }
   return utf8Text(Uint8Array.from(bytes));
+}
+
+/**
+ * Bytes of a `-bin` metadata value. Normally base64, padded or not (PROTOCOL-HTTP2.md: both
+ * must be accepted). grpc C-core sends them raw instead ("true binary" metadata, a NUL octet
+ * then the bytes) when both peers set HTTP/2 setting 0xfe03; the HPACK decoder keeps such
+ * values one char per octet. Undefined when neither form fits.
+ */
+export function binaryHeaderValue(v: string): Uint8Array | undefined {
+  if (v.charCodeAt(0) === 0) {
+    const out = new Uint8Array(v.length - 1);
+    for (let i = 1; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 0xff) return new TextEncoder().encode(v.slice(1));
+      out[i - 1] = c;
+    }
+    return out;
+  }
+  return fromBase64(v);
 }
 
 /** Is this content-type gRPC over HTTP/2 (not gRPC-Web)? `application/grpc`, `application/grpc+proto`, `+json`… */

@@ -254,6 +254,9 @@ export class HpackDecoder {
       p += len;
       const bytes = huffman ? huffmanDecode(raw) : raw;
       lastLen = bytes.length;
+      // A value starting with NUL is gRPC "true binary" metadata (a `-bin` header sent raw after
+      // both peers set SETTINGS 0xfe03, as grpc C-core does): keep every octet as one char.
+      if (bytes.length && bytes[0] === 0) return latin1Text(bytes);
       return utf8Strict(bytes) ?? latin1Text(bytes);
     };
     const lookup = (index: number): [string, string, number] | undefined => {
