@@ -14,6 +14,7 @@ import { DefinitionsService } from './definitions/service';
 import { registerCodeLens } from './definitions/codelens';
 import { decodeAsRules, protoPaths, serviceNames } from './settings';
 import { setServiceNames } from './analysis/rows';
+import { registerLive } from './live';
 
 export function activate(context: vscode.ExtensionContext): void {
   setServiceNames(serviceNames());
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     refreshDefinitions: () => definitions.rescan(),
   });
   registerStatusBar(context, provider);
+  registerLive(context, provider);
   registerTree(context, provider);
   registerCodeLens(context, provider, definitions);
 

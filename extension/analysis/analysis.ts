@@ -34,6 +34,8 @@ export class Analysis {
   finishedAt?: number;
   /** Applied to every call as it arrives (definition linking, schema checks). */
   decorate?: (c: Call) => void;
+  /** Host-fed analyses (live capture, proxy, playback; see extension/live): what cancel does instead. */
+  onCancel?: () => void;
   private worker?: Worker;
   private listeners = new Set<AnalysisListener>();
   private finished: Promise<void>;
@@ -76,6 +78,7 @@ export class Analysis {
 
   cancel(): void {
     if (this.state !== 'running') return;
+    if (this.onCancel) return this.onCancel();
     this.worker?.postMessage({ type: 'cancel' });
     // A worker stuck in a long synchronous step is stopped outright after a grace period.
     const w = this.worker;
@@ -86,6 +89,11 @@ export class Analysis {
         this.finish();
       }
     }, 1500).unref?.();
+  }
+
+  /** Feed a host-side source's messages (live capture, proxy, playback) instead of a worker's. */
+  feed(m: WorkerToHost): void {
+    this.onMessage(m);
   }
 
   dispose(): void {

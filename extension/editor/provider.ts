@@ -38,6 +38,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   private readonly progressed = new vscode.EventEmitter<Analysis>();
   readonly onDidProgress = this.progressed.event;
   private readonly watchers = new Map<CaptureDocument, vscode.Disposable>();
+  /** Analyses fed by the host for a file still being written (live capture, proxy): no worker, no re-decoding on change. */
+  readonly liveAnalyses = new Map<string, Analysis>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -130,6 +132,8 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   private async analysisFor(file: string): Promise<{ key: string; analysis: Analysis }> {
+    const live = this.liveAnalyses.get(file);
+    if (live) return { key: `live:${file}`, analysis: live };
     const st = await fs.stat(file);
     const req: AnalyzeRequest = { type: 'analyze', file, ...this.deps.requestFor(file) };
     const key = analysisKey(req, { size: st.size, mtimeMs: st.mtimeMs });
@@ -184,6 +188,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, doc.name));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onChange = () => {
+      if (this.liveAnalyses.has(doc.localPath)) return;
       if (timer) clearTimeout(timer);
       // A capture still being written changes often: decode again once it settles.
       timer = setTimeout(() => void this.reanalyze(doc).catch(() => undefined), 1000);
