@@ -144,11 +144,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!Array.isArray(ids) || !ids.length) return;
     const doc = [...provider.documents].find((d) => !captureUri || d.uri.toString() === captureUri) ?? provider.activePanel?.document;
     if (!doc) return;
-    let panel = provider.panelsOf(doc)[0];
-    if (!panel) {
-      await vscode.commands.executeCommand('vscode.openWith', doc.uri, VIEW_TYPE);
-      panel = provider.panelsOf(doc)[0];
-    } else panel.panel.reveal(undefined, false);
+    const existing = provider.panelsOf(doc)[0];
+    // openWith on the panel's own column focuses that tab (reveal() could move the webview).
+    await vscode.commands.executeCommand('vscode.openWith', doc.uri, VIEW_TYPE, { viewColumn: existing?.panel.viewColumn, preserveFocus: false });
+    const panel = provider.panelsOf(doc).find((p) => p.panel.active) ?? provider.panelsOf(doc)[0];
     panel?.reveal(ids);
   });
 

@@ -42,10 +42,14 @@ export class Workbench {
     await this.page.keyboard.press('F1');
     const input = await this.quickInput();
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 10_000 });
+    const rows = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title });
+    await rows.first().waitFor({ timeout: 10_000 });
     await this.page.waitForTimeout(150);
-    await input.press('Enter');
+    // The row whose label is exactly the title (others may only contain it).
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+    const i = labels.findIndex((l) => l === title || l.startsWith(title + ',') || l.startsWith(title + ' '));
+    if (i >= 0) await rows.nth(i).click();
+    else await input.press('Enter');
   }
 
   /** Open a workspace file with Quick Open (as a user types its name). */

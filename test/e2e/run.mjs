@@ -91,6 +91,7 @@ try {
     });
     page.on('console', (m) => {
       if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text().slice(0, 300)}`);
+      else if (m.type() === 'error') problems.push(`console: ${m.text().slice(0, 300)}`);
     });
     const wb = new Workbench(page, { url: server.url, shotsDir, name: t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() });
     const t0 = Date.now();

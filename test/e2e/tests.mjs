@@ -1,8 +1,24 @@
-// The end-to-end tests: each gets a fresh browser page on the same code-server.
+// The end-to-end tests: each gets a fresh browser page on the same code-server (the workspace is
+// a copy of samples/ plus the fixtures). They read the webview through its ARIA roles.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from './harness.mjs';
 
 function assert(cond, message) {
   if (!cond) throw new Error(message);
+}
+
+const rowsOf = (grid) => grid.locator('[role=row][data-call-id]');
+
+async function rowCount(grid, n, message) {
+  await waitFor(async () => (await rowsOf(grid).count()) === n, { message: message ?? `${n} rows`, timeout: 20_000 });
+}
+
+/** The editor's cursor position from the status bar ("Ln 56, Col 3"). */
+async function cursorLine(page) {
+  const t = await page.locator('.statusbar-item[id="status.editor.selection"]').innerText().catch(() => '');
+  const m = /Ln (\d+)/.exec(t);
+  return m ? Number(m[1]) : undefined;
 }
 
 export const tests = [
@@ -10,15 +26,188 @@ export const tests = [
     name: 'xmlrpc walkthrough: rows, diagram arrows, decoded body',
     async run(wb) {
       const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
-      const rows = grid.locator('[role=row][data-call-id]');
-      await waitFor(async () => (await rows.count()) === 2, { message: 'two call rows', timeout: 20_000 });
+      await rowCount(grid, 2, 'two call rows');
       const text = (await grid.innerText()).replace(/\s+/g, ' ');
       assert(text.includes('fun_add') && text.includes('fun_div'), `rows name fun_add and fun_div: ${text.slice(0, 300)}`);
+      const arrows = wb.webview().locator('svg[role=img] [data-call-id]');
+      await waitFor(async () => (await arrows.count()) >= 2, { message: 'diagram arrows with data-call-id' });
+      const ids = new Set(await arrows.evaluateAll((els) => els.map((e) => e.getAttribute('data-call-id'))));
+      assert(ids.has('1') && ids.has('2'), `arrows for both calls: ${[...ids]}`);
       await wb.screenshot('list');
-      await rows.first().click();
+      await rowsOf(grid).first().click();
       const details = wb.webview().locator('section.details');
-      await waitFor(async () => /fun_add/.test(await details.innerText()), { message: 'details show fun_add' });
+      await waitFor(async () => /fun_add\s*\(\s*2\s*,\s*3\s*\)/.test(await details.innerText()), { message: 'details show fun_add(2, 3)' });
+      await rowsOf(grid).nth(1).click();
+      await waitFor(async () => /ZeroDivisionError|division by zero/.test(await details.innerText()), { message: 'details show the fault' });
       await wb.screenshot('details');
+    },
+  },
+  {
+    name: 'rest sample: rows, filter narrows the list, HAR export',
+    async run(wb, { workspace }) {
+      const grid = await wb.openCapture('rest-person-api/rest-person-api.pcapng');
+      await rowCount(grid, 9, 'nine REST calls');
+      const filter = wb.webview().getByRole('combobox', { name: /filter/i });
+      await filter.fill('method == DELETE');
+      await filter.press('Enter');
+      await rowCount(grid, 2, 'two DELETE rows after filtering');
+      const text = await grid.innerText();
+      assert(!/\bPOST\b|\bPUT\b/.test(text), 'no POST/PUT rows under the filter');
+      await wb.screenshot('filtered');
+      await filter.fill('');
+      await filter.press('Enter');
+      await rowCount(grid, 9, 'nine rows after clearing the filter');
+      // Export as HAR through the palette; the simple file dialog takes a typed path.
+      const target = join(workspace, 'exports', 'rest.har');
+      await wb.command('callscope: Export as HAR');
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Export as HAR' }).waitFor({ timeout: 10_000 });
+      const input = await wb.quickInput();
+      await input.fill(target);
+      await wb.page.waitForTimeout(300);
+      await input.press('Enter');
+      await waitFor(() => existsSync(target), { message: 'HAR file written', timeout: 15_000 });
+      const har = JSON.parse(readFileSync(target, 'utf8'));
+      assert(har.log?.version === '1.2', 'HAR 1.2');
+      assert(har.log.entries.length === 9, `9 HAR entries, got ${har.log.entries.length}`);
+      const first = har.log.entries[0];
+      assert(first.request.method === 'POST' && /\/persons$/.test(first.request.url), `first entry POST /persons: ${first.request.method} ${first.request.url}`);
+      assert(first.response.status === 201, 'first entry 201');
+      assert(har.log.entries.every((e) => typeof e.startedDateTime === 'string' && typeof e.time === 'number' && e.timings), 'entries have times');
+    },
+  },
+  {
+    name: 'grpc: go to definition lands on the rpc line; codelens counts',
+    async run(wb) {
+      const grid = await wb.openCapture('grpc-person-api/grpc-person-api.pcap');
+      await rowCount(grid, 8, 'eight gRPC calls');
+      await rowsOf(grid).first().click();
+      const details = wb.webview().locator('section.details');
+      await waitFor(async () => /GetPerson/.test(await details.innerText()), { message: 'details of GetPerson' });
+      await wb.screenshot('grpc');
+      await wb.command('callscope: Go to Definition');
+      const tab = wb.page.locator('.tabs-container .tab.active', { hasText: 'person.proto' });
+      await tab.first().waitFor({ timeout: 15_000 });
+      const rpcLine = readFileSync(new URL('../../samples/grpc-person-api/person.proto', import.meta.url), 'utf8').split('\n').findIndex((l) => /rpc GetPerson\(/.test(l)) + 1;
+      await waitFor(async () => (await cursorLine(wb.page)) === rpcLine, { message: `cursor on line ${rpcLine} (rpc GetPerson)` });
+      const lens = wb.page.locator('.contentWidgets .codelens-decoration, .codelens-decoration');
+      await waitFor(async () => (await lens.allInnerTexts()).some((t) => /^4 calls · p50 .+ · 2 errors$/.test(t.trim())), { message: 'CodeLens "4 calls · p50 … · 2 errors"', timeout: 20_000 });
+      await wb.screenshot('codelens');
+      // The lens reveals those calls in the capture.
+      await lens.filter({ hasText: '4 calls' }).first().locator('a').first().click();
+      await waitFor(async () => (await wb.page.locator('.tabs-container .tab.active', { hasText: 'grpc-person-api.pcap' }).count()) >= 1, { message: 'capture editor active again' });
+      await waitFor(async () => (await rowsOf(grid).first().getAttribute('aria-selected')) === 'true', { message: 'the first GetPerson call selected' });
+    },
+  },
+  {
+    name: 'teaching mode steps through a call',
+    async run(wb) {
+      const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await rowCount(grid, 2);
+      await rowsOf(grid).first().click();
+      const view = wb.webview();
+      await view.locator('vscode-button, button', { hasText: /^\s*Teach\s*$/ }).first().click();
+      const card = view.locator('section.teach-card');
+      await card.waitFor({ timeout: 10_000 });
+      const title = card.locator('.teach-title');
+      await title.waitFor({ timeout: 10_000 });
+      const first = await title.innerText();
+      const counter = async () => (await card.locator('.teach-head').innerText()).replace(/\s+/g, ' ');
+      const before = await counter();
+      assert(/step 1 of \d+/.test(before), `step counter: ${before}`);
+      await wb.screenshot('teach-1');
+      await card.locator('button, vscode-button', { hasText: /next/i }).first().click();
+      await waitFor(async () => /step 2 of/.test(await counter()) && (await title.innerText()) !== first, { message: 'teaching step 2' });
+      await wb.screenshot('teach-2');
+    },
+  },
+  {
+    name: 'keyboard only: open, move, open details',
+    async run(wb) {
+      const { page } = wb;
+      // Quick Open by keyboard (F1, type, Enter) opens the capture.
+      const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await rowCount(grid, 2);
+      // Tab into the grid.
+      let focused = false;
+      for (let i = 0; i < 25 && !focused; i++) {
+        await page.keyboard.press('Tab');
+        focused = await grid.evaluate((el) => el === document.activeElement).catch(() => false);
+      }
+      assert(focused, 'the call list is reachable with Tab');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await waitFor(async () => (await rowsOf(grid).nth(1).getAttribute('aria-selected')) === 'true', { message: 'second row selected with ↓' });
+      await page.keyboard.press('Enter');
+      const details = wb.webview().locator('section.details');
+      await waitFor(async () => /fun_div/.test(await details.innerText()), { message: 'details of fun_div' });
+      await wb.screenshot('keyboard');
+    },
+  },
+  {
+    name: 'hostile payloads render as text and run nothing',
+    async run(wb, { problems }) {
+      const grid = await wb.openCapture('xss/hostile-payloads.pcap');
+      await rowCount(grid, 2);
+      const view = wb.webview();
+      for (let i = 0; i < 2; i++) {
+        await rowsOf(grid).nth(i).click();
+        for (const tab of ['Summary', 'Request', 'Response']) {
+          const t = view.getByRole('tab', { name: new RegExp(`^${tab}`) });
+          if (await t.count()) await t.first().click();
+          await wb.page.waitForTimeout(250);
+        }
+      }
+      await wb.screenshot('hostile');
+      const body = view.locator('body');
+      const facts = await body.evaluate(() => ({
+        pwned: (window).__pwned,
+        title: document.title,
+        // VS Code injects one script of its own; ours is dist/webview.js. None may carry a payload.
+        scripts: [...document.querySelectorAll('script')].filter((e) => /pwned|alert/.test(e.textContent + (e.getAttribute('src') ?? ''))).length,
+        onerror: document.querySelectorAll('[onerror], [onload], [onclick]').length,
+        jsLinks: [...document.querySelectorAll('a[href], [src]')].filter((e) => /^\s*javascript:/i.test(e.getAttribute('href') ?? e.getAttribute('src') ?? '')).length,
+        imgs: document.querySelectorAll('img[src="x"]').length,
+        text: document.body.innerText,
+      }));
+      assert(facts.pwned === undefined, `injected script ran (__pwned=${facts.pwned})`);
+      assert(facts.title !== 'PWNED', 'title changed by a payload');
+      assert(facts.scripts === 0, `${facts.scripts} payload script elements in the webview`);
+      assert(facts.onerror === 0, 'event-handler attributes in the DOM');
+      assert(facts.jsLinks === 0, 'javascript: links in the DOM');
+      assert(facts.imgs === 0, 'payload <img> elements in the DOM');
+      assert(/<script>|onerror=|javascript:/.test(facts.text), 'payload text is shown as text');
+      const outerPwned = await wb.page.evaluate(() => (window).__pwned);
+      assert(outerPwned === undefined, 'workbench window touched');
+      const bad = problems.filter((p) => p.startsWith('dialog') || p.startsWith('csp'));
+      assert(!bad.length, `dialogs or CSP violations: ${bad.join(' | ')}`);
+    },
+  },
+  {
+    name: 'themes: dark and light look native',
+    async run(wb) {
+      const grid = await wb.openCapture('rest-person-api/rest-person-api.pcapng');
+      await rowCount(grid, 9);
+      await rowsOf(grid).first().click();
+      await wb.page.waitForTimeout(500);
+      await wb.screenshot('dark');
+      const body = wb.webview().locator('body');
+      assert(/vscode-dark/.test((await body.getAttribute('class')) ?? ''), 'webview body has vscode-dark');
+      await wb.command('Preferences: Color Theme');
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
+      const input = await wb.quickInput();
+      await input.fill('Light Modern');
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
+      await input.press('Enter');
+      await waitFor(async () => /vscode-light/.test((await body.getAttribute('class')) ?? ''), { message: 'webview follows the light theme' });
+      await wb.page.waitForTimeout(500);
+      await wb.screenshot('light');
+      await wb.command('Preferences: Color Theme');
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
+      const input2 = await wb.quickInput();
+      await input2.fill('Dark Modern');
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
+      await input2.press('Enter');
+      await waitFor(async () => /vscode-dark/.test((await body.getAttribute('class')) ?? ''), { message: 'back to dark' });
     },
   },
 ];
