@@ -1,0 +1,220 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseOpenApi, matchOperation, compileTemplate, pickSchema, responseSchemasFor } from '../../decoders/definitions/openapi';
+import { parseAsyncApi, matchChannel, channelCandidates } from '../../decoders/definitions/asyncapi';
+import { SchemaChecker } from '../../decoders/definitions/validate';
+import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
+import { makeCall } from './builders';
+
+const OAS3 = `openapi: 3.0.3
+info: { title: t, version: '1' }
+servers:
+  - url: https://api.example.com/{base}/v1
+    variables:
+      base: { default: people }
+paths:
+  /persons:
+    post:
+      operationId: createPerson
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/NewPerson' }
+      responses:
+        '201':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Person' }
+  /persons/{id}:
+    get:
+      responses:
+        '2XX':
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Person' }
+  /persons/me:
+    get:
+      responses: { '200': { description: me } }
+components:
+  schemas:
+    NewPerson:
+      type: object
+      required: [name, email]
+      properties:
+        name: { type: string }
+        email: { type: string, format: email }
+        nickname: { type: string, nullable: true }
+    Person:
+      allOf:
+        - $ref: '#/components/schemas/NewPerson'
+        - type: object
+          required: [id]
+          properties: { id: { type: integer } }
+`;
+
+const SWAGGER = JSON.stringify(
+  {
+    swagger: '2.0',
+    info: { title: 's', version: '1' },
+    basePath: '/api',
+    paths: {
+      '/items/{itemId}': {
+        put: { parameters: [{ name: 'itemId', in: 'path', required: true, type: 'string' }, { name: 'body', in: 'body', schema: { $ref: '#/definitions/Item' } }], responses: { 200: { description: 'ok' } } },
+      },
+    },
+    definitions: { Item: { type: 'object', required: ['title'], properties: { title: { type: 'string' }, price: { type: 'number', minimum: 0 } } } },
+  },
+  null,
+  2,
+);
+
+describe('OpenAPI operation index', () => {
+  const doc = parseOpenApi('/ws/api.yaml', OAS3)!;
+  test('operations with their lines and base paths from server variables', () => {
+    assert.equal(doc.operations.length, 3);
+    const post = doc.operations.find((o) => o.name === 'POST /persons')!;
+    assert.equal(post.line, 9);
+    assert.equal(post.column, 5);
+    assert.deepEqual(post.templates, ['/people/v1/persons']);
+    assert.equal(post.operationId, 'createPerson');
+  });
+  test('matching: base path, templates, literal beats parameter, query ignored', () => {
+    assert.equal(matchOperation([doc], 'POST', '/people/v1/persons')?.op.name, 'POST /persons');
+    const m = matchOperation([doc], 'get', '/people/v1/persons/42?x=1');
+    assert.equal(m?.op.name, 'GET /persons/{id}');
+    assert.deepEqual(m?.params, { id: '42' });
+    assert.equal(matchOperation([doc], 'GET', '/people/v1/persons/me')?.op.name, 'GET /persons/me');
+    assert.equal(matchOperation([doc], 'GET', 'http://api.example.com/people/v1/persons/7/')?.op.name, 'GET /persons/{id}');
+    assert.equal(matchOperation([doc], 'DELETE', '/people/v1/persons/42'), undefined);
+    assert.equal(matchOperation([doc], 'GET', '/persons/42'), undefined);
+  });
+  test('Swagger 2.0: basePath and body parameter schema', () => {
+    const sw = parseOpenApi('/ws/sw.json', SWAGGER)!;
+    assert.equal(sw.version, '2.0');
+    const m = matchOperation([sw], 'PUT', '/api/items/456')!;
+    assert.equal(m.op.name, 'PUT /items/{itemId}');
+    assert.equal(m.op.line, 10);
+    const schema = pickSchema(m.op.requestSchemas, 'application/json; charset=utf-8')!;
+    const checker = new SchemaChecker(sw.data, 'test:sw');
+    assert.deepEqual(checker.check(schema.pointer, { title: 'Bike', price: 1 }), []);
+    assert.deepEqual(checker.check(schema.pointer, { price: -1 }), ['(root) must have required property \'title\'', '/price must be >= 0']);
+  });
+  test('ajv checks request and response bodies through $ref, allOf, nullable and formats', () => {
+    const checker = new SchemaChecker(doc.data, 'test:oas3');
+    const post = doc.operations.find((o) => o.name === 'POST /persons')!;
+    const req = pickSchema(post.requestSchemas, 'application/json')!;
+    assert.deepEqual(checker.check(req.pointer, { name: 'Ada', email: 'ada@example.org', nickname: null }), []);
+    assert.deepEqual(checker.check(req.pointer, { name: 'Ada', email: 'not-an-email' }), ['/email must match format "email"']);
+    const get = doc.operations.find((o) => o.name === 'GET /persons/{id}')!;
+    const res = pickSchema(responseSchemasFor(get, 200), 'application/json')!;
+    assert.equal(res.status, '2XX');
+    assert.deepEqual(checker.check(res.pointer, { id: 'x', name: 'A', email: 'a@b.c' }), ['/id must be integer']);
+  });
+  test('templates compile to anchored patterns', () => {
+    const t = compileTemplate('/a/{x}/b.{fmt}');
+    assert.ok(t.re.test('/a/1/b.json'));
+    assert.ok(!t.re.test('/a/1/2/b.json'));
+    assert.deepEqual(t.params, ['x', 'fmt']);
+  });
+  test('not OpenAPI → undefined', () => {
+    assert.equal(parseOpenApi('/ws/x.yaml', 'name: x\nversion: 1\n'), undefined);
+    assert.equal(parseOpenApi('/ws/package.json', '{"name":"x"}'), undefined);
+  });
+});
+
+const ASYNC2 = `asyncapi: '2.6.0'
+info: { title: rides, version: '1' }
+servers:
+  broker: { url: 'mqtt://localhost:1883', protocol: mqtt }
+channels:
+  trips/{tripId}/status:
+    parameters:
+      tripId: { schema: { type: string } }
+    subscribe:
+      message:
+        payload:
+          type: object
+          required: [state]
+          properties: { state: { type: string, enum: [requested, accepted] } }
+  trips/new:
+    publish:
+      message: { $ref: '#/components/messages/Trip' }
+components:
+  messages:
+    Trip:
+      payload: { type: object, required: [rider] }
+`;
+
+const ASYNC3 = `asyncapi: 3.0.0
+info: { title: x, version: '1' }
+servers:
+  k: { host: 'localhost:9092', protocol: kafka }
+channels:
+  orders:
+    address: shop.orders.{region}
+    messages:
+      order: { payload: { type: object } }
+`;
+
+describe('AsyncAPI channels', () => {
+  const d2 = parseAsyncApi('/ws/a2.yaml', ASYNC2)!;
+  const d3 = parseAsyncApi('/ws/a3.yaml', ASYNC3)!;
+  test('2.x channels with parameters, lines and payload pointers', () => {
+    assert.equal(d2.channels.length, 2);
+    const st = d2.channels[0];
+    assert.equal(st.address, 'trips/{tripId}/status');
+    assert.equal(st.line, 6);
+    assert.deepEqual(st.protocols, ['mqtt']);
+    assert.deepEqual(st.payloads, ['#/channels/trips~1{tripId}~1status/subscribe/message/payload']);
+    assert.deepEqual(d2.channels[1].payloads, ['#/components/messages/Trip/payload']);
+  });
+  test('matching topics; protocol must fit the servers', () => {
+    assert.equal(matchChannel([d2], 'mqtt', ['trips/42/status'])?.channel.address, 'trips/{tripId}/status');
+    assert.equal(matchChannel([d2], 'mqtt', ['trips/new'])?.channel.address, 'trips/new');
+    assert.equal(matchChannel([d2], 'amqp', ['trips/new']), undefined);
+    assert.equal(matchChannel([d2], 'mqtt', ['trips/42/other']), undefined);
+  });
+  test('3.x address with a parameter; candidates from fields', () => {
+    assert.equal(d3.channels[0].address, 'shop.orders.{region}');
+    const cands = channelCandidates(undefined, { 'kafka.topic': 'shop.orders.eu', 'kafka.partition': 1 });
+    assert.deepEqual(cands, ['shop.orders.eu']);
+    assert.equal(matchChannel([d3], 'kafka', cands)?.channel.id, 'orders');
+  });
+  test('payload validation against the channel message', () => {
+    const checker = new SchemaChecker(d2.data, 'test:a2');
+    assert.deepEqual(checker.check(d2.channels[0].payloads[0], { state: 'accepted' }), []);
+    assert.deepEqual(checker.check(d2.channels[0].payloads[0], { state: 'lost' }), ['/state must be one of ["requested","accepted"]']);
+  });
+});
+
+describe('CodeLens statistics', () => {
+  test('count, nearest-rank p50, errors', () => {
+    const calls = [3000, 1000, 2000, 8000].map((d, i) =>
+      makeCall({ id: i + 1, timing: { startUs: 0, endUs: d }, status: i === 3 ? { code: 5, text: 'NOT_FOUND', ok: false } : { code: 0, ok: true } }),
+    );
+    const s = definitionStats(calls);
+    assert.equal(s.calls, 4);
+    assert.equal(s.errors, 1);
+    assert.equal(s.p50Us, 2000);
+    assert.equal(statsLabel(s), '4 calls · p50 2.0 ms · 1 error');
+    assert.equal(statsLabel(definitionStats([makeCall({ timing: { startUs: 0 }, status: undefined, state: 'pending' })])), '1 call');
+    assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10);
+    assert.equal(percentile([], 50), undefined);
+  });
+});
+
+describe('the e2e OpenAPI fixture matches the REST sample paths', () => {
+  test('every request of the REST sample finds its operation', () => {
+    const doc = parseOpenApi('f', readFileSync(new URL('../e2e/fixtures/person-api.openapi.yaml', import.meta.url), 'utf8'))!;
+    for (const [m, p, want] of [
+      ['POST', '/persons', 'POST /persons'],
+      ['GET', '/persons/1234', 'GET /persons/{id}'],
+      ['POST', '/persons/1234/items', 'POST /persons/{id}/items'],
+      ['PUT', '/items/456', 'PUT /items/{id}'],
+      ['DELETE', '/persons/1234', 'DELETE /persons/{id}'],
+    ]) assert.equal(matchOperation([doc], m, p)?.op.name, want);
+  });
+});
