@@ -13,6 +13,8 @@ export class ByteQueue {
   private total = 0;
   private tail: Uint8Array | undefined;
   private tailEnd = 0;
+  /** Buffer of views queued by `pushView` and not yet copied by `own`. */
+  private borrowed: ArrayBufferLike | undefined;
 
   /** Bytes currently buffered. */
   get length(): number {
@@ -48,6 +50,42 @@ export class ByteQueue {
     } else {
       this.tail = undefined;
       this.chunks.push(bytes.slice());
+    }
+  }
+
+  /**
+   * Queue a view *without copying it*: the caller must call `own()` before the memory behind
+   * `bytes` changes (typically at the end of the call that received it). Lets a decoder parse a
+   * segment in place and copy only the part it did not consume.
+   */
+  pushView(bytes: Uint8Array): void {
+    const n = bytes.length;
+    if (n === 0) return;
+    if (this.borrowed !== undefined && this.borrowed !== bytes.buffer) this.own();
+    this.total += n;
+    this.tail = undefined;
+    this.borrowed = bytes.buffer;
+    this.chunks.push(bytes);
+  }
+
+  /** Copy what is still queued from `pushView` views, so the queue owns all its bytes again. */
+  own(): void {
+    const buf = this.borrowed;
+    if (buf === undefined) return;
+    this.borrowed = undefined;
+    const chunks = this.chunks;
+    const last = chunks.length - 1;
+    for (let i = 0; i < last; i++) if (chunks[i].buffer === buf) chunks[i] = chunks[i].slice();
+    if (last >= 0 && chunks[last].buffer === buf) {
+      // The usual case: the unconsumed tail of the last segment. Re-queue it through push, which
+      // packs small remainders into the shared tail buffer.
+      let c = chunks.pop()!;
+      if (last === 0 && this.head > 0) {
+        c = c.subarray(this.head);
+        this.head = 0;
+      }
+      this.total -= c.length;
+      this.push(c);
     }
   }
 
@@ -155,6 +193,7 @@ export class ByteQueue {
 
   clear(): void {
     this.tail = undefined;
+    this.borrowed = undefined;
     this.chunks = [];
     this.head = 0;
     this.total = 0;

@@ -9,8 +9,21 @@
 import type { Body, HeaderList } from '../core/model';
 import type { DecoderEnv } from '../core/env';
 import { DecompressLimitError } from '../core/env';
-import { header } from '../core/handoff';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
+
+/**
+ * The first value of a header whose name is given in lower case (core/handoff's `header`, without
+ * lower-casing every name it passes: a name can only match one of the same length).
+ */
+export function headerValue(headers: HeaderList | undefined, lowerName: string): string | undefined {
+  if (!headers) return undefined;
+  const len = lowerName.length;
+  for (let i = 0; i < headers.length; i++) {
+    const k = headers[i][0];
+    if (k.length === len && (k === lowerName || k.toLowerCase() === lowerName)) return headers[i][1];
+  }
+  return undefined;
+}
 
 /** Parsed `type/subtype; param=value` (lower-cased type and parameter names). */
 export interface MediaType {
@@ -39,6 +52,7 @@ export function parseMediaType(value: string | undefined): MediaType | undefined
 
 /** Split on ';' outside quoted strings. */
 function splitParams(value: string): string[] {
+  if (value.indexOf('"') < 0) return value.split(';');
   const out: string[] = [];
   let cur = '';
   let quoted = false;
@@ -159,7 +173,7 @@ export function contentCodings(headers: HeaderList | undefined): string[] {
   const out: string[] = [];
   if (!headers) return out;
   for (const [k, v] of headers) {
-    if (k.toLowerCase() !== 'content-encoding') continue;
+    if (k.length !== 16 || k.toLowerCase() !== 'content-encoding') continue;
     for (const c of v.split(',')) {
       const t = c.trim().toLowerCase();
       if (t) out.push(t);
@@ -323,7 +337,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
   const warnings: string[] = [];
   const limits = env.limits;
   const truncated = size > bytes.length;
-  const ctRaw = header(headers, 'content-type');
+  const ctRaw = headerValue(headers, 'content-type');
   const mt = parseMediaType(ctRaw);
   const body: Body = { size, kind: 'none' };
   if (ctRaw) body.contentType = ctRaw;

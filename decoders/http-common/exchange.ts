@@ -5,13 +5,14 @@
  */
 import type { Call, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
-import { header } from '../core/handoff';
+import { headerValue } from './body';
 import { BODY_ROUTERS } from './routers';
 
 /** The path (and query) of a request target, whatever its form (RFC 9112 §3.2). */
 export function targetPath(uri: string | undefined, method?: string): string | undefined {
   if (uri === undefined) return undefined;
   if (method === 'CONNECT' || uri === '*') return uri; // authority-form / asterisk-form
+  if (uri.charCodeAt(0) === 47 /* / */) return uri; // origin-form, the usual case
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(uri); // absolute-form (proxies)
   if (m) return m[1] || '/';
   return uri;
@@ -98,17 +99,17 @@ export function applyHttpView(call: Call): void {
     if (q >= 0) setIf(f, 'http.request.uri.query', path.slice(q + 1));
   }
   setIf(f, 'http.request.version', http.version);
-  setIf(f, 'http.host', http.host ?? header(rq, 'host'));
-  setIf(f, 'http.user_agent', header(rq, 'user-agent'));
+  setIf(f, 'http.host', http.host ?? headerValue(rq, 'host'));
+  setIf(f, 'http.user_agent', headerValue(rq, 'user-agent'));
   setIf(f, 'http.status', http.status);
   setIf(f, 'http.response.phrase', http.reason);
-  setIf(f, 'http.content_type', header(rs, 'content-type') ?? header(rq, 'content-type'));
-  setIf(f, 'http.server', header(rs, 'server'));
-  setIf(f, 'http.location', header(rs, 'location'));
-  setIf(f, 'http.content_encoding', header(rs, 'content-encoding'));
-  setIf(f, 'http.transfer_encoding', header(rs, 'transfer-encoding'));
-  setIf(f, 'http.upgrade', header(rs, 'upgrade') ?? header(rq, 'upgrade'));
-  const cl = header(rs, 'content-length');
+  setIf(f, 'http.content_type', headerValue(rs, 'content-type') ?? headerValue(rq, 'content-type'));
+  setIf(f, 'http.server', headerValue(rs, 'server'));
+  setIf(f, 'http.location', headerValue(rs, 'location'));
+  setIf(f, 'http.content_encoding', headerValue(rs, 'content-encoding'));
+  setIf(f, 'http.transfer_encoding', headerValue(rs, 'transfer-encoding'));
+  setIf(f, 'http.upgrade', headerValue(rs, 'upgrade') ?? headerValue(rq, 'upgrade'));
+  const cl = headerValue(rs, 'content-length');
   if (cl !== undefined && /^\s*\d+\s*$/.test(cl)) f['http.content_length'] = Number(cl);
   if (http.responseBody) f['http.response.body.size'] = http.responseBody.size;
   if (http.requestBody) f['http.request.body.size'] = http.requestBody.size;

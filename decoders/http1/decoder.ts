@@ -12,16 +12,17 @@ import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { HttpUpgradeInit } from '../core/handoff';
 import { header } from '../core/handoff';
 import { ByteQueue, concatBytes, latin1Text } from '../core/bytes';
-import { decodeHttpBody } from '../http-common/body';
+import { decodeHttpBody, headerValue } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
 import {
   contentLength,
+  isTcharByte,
   listValues,
   looksLikeRequestLine,
   looksLikeStatusLine,
   parseFieldLines,
-  parseRequestLine,
-  parseStatusLine,
+  parseHead,
+  validStartLine,
   type RequestLine,
   type StatusLine,
 } from './message';
@@ -32,6 +33,7 @@ const MAX_CHUNK_LINE = 4096;
 /** Longest line kept while looking for a start line after losing sync. */
 const MAX_RESYNC_LINE = 16 << 10;
 const H2_PREFACE = 'PRI * HTTP/2.0\r\n';
+const HTTP_SLASH = [72, 84, 84, 80, 47];
 
 interface Mark {
   off: number;
@@ -159,7 +161,8 @@ export class Http1Decoder implements StreamDecoder {
       // Consecutive chunks of one packet share a mark.
       const lastMark = side.marks[side.marks.length - 1];
       if (!lastMark || lastMark.frame !== at.frame || lastMark.tsUs !== at.tsUs || side.q.length === 0) side.marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
-      side.q.push(bytes);
+      // Parsed in place: only what this call leaves unconsumed is copied (q.own() below).
+      side.q.pushView(bytes);
       // Many tiny chunks (a stream fed byte by byte) make every queue scan walk them all: join
       // them now and then (threshold ~√length keeps scanning and copying both cheap).
       if (++side.chunks > Math.max(32, Math.sqrt(side.q.length))) {
@@ -167,6 +170,7 @@ export class Http1Decoder implements StreamDecoder {
         side.chunks = 1;
       }
       this.parse(side);
+      side.q.own();
     } catch (e) {
       this.fail(dir, e);
     }
@@ -456,15 +460,23 @@ export class Http1Decoder implements StreamDecoder {
   private plausibleStart(side: Side): boolean {
     const q = side.q;
     const n = Math.min(q.length, 24);
-    const head = latin1Text(q.peek(n));
+    const head = q.peek(n);
     if (side.dir === 's2c') {
-      const want = 'HTTP/';
-      return head.length >= want.length ? head.startsWith(want) : want.startsWith(head);
+      // starts with "HTTP/" (or with a prefix of it, when fewer bytes are here)
+      for (let i = 0; i < n && i < 5; i++) if (head[i] !== HTTP_SLASH[i]) return false;
+      return true;
     }
-    const sp = head.search(/[ \t]/);
-    const token = sp < 0 ? head : head.slice(0, sp);
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]*$/.test(token)) return false;
-    return sp !== 0 && !(sp < 0 && head.length >= 24);
+    // a token (the method) up to the first space or tab
+    let sp = -1;
+    for (let i = 0; i < n; i++) {
+      const c = head[i];
+      if (c === 32 || c === 9) {
+        sp = i;
+        break;
+      }
+      if (!isTcharByte(c)) return false;
+    }
+    return sp !== 0 && !(sp < 0 && n >= 24);
   }
 
   /**
@@ -481,9 +493,8 @@ export class Http1Decoder implements StreamDecoder {
       }
       const lineLen = lf - side.lineStart;
       if (side.lineStart === 0) {
-        const line = latin1Text(q.peek(lf + 1));
-        const ok = side.dir === 'c2s' ? looksLikeRequestLine(line) || !!parseRequestLine(line.replace(/\r?\n$/, '')) : looksLikeStatusLine(line);
-        if (!ok) return 'bad-start';
+        // (a request line with any HTTP/d.d version; resync is stricter: 1.0 and 1.1 only)
+        if (!validStartLine(q.peek(lf + 1), lf, side.dir === 'c2s')) return 'bad-start';
       } else if (lineLen === 0 || (lineLen === 1 && q.at(side.lineStart) === 13)) {
         return lf + 1;
       }
@@ -511,17 +522,15 @@ export class Http1Decoder implements StreamDecoder {
   private onHead(side: Side, headBytes: number): void {
     const limits = this.session.env.limits;
     const msg = side.msg!;
-    const text = latin1Text(side.q.peek(headBytes));
+    const bytes = side.q.peek(headBytes);
+    const parsed = parseHead(bytes, latin1Text(bytes), side.dir === 'c2s', limits.maxHeaders);
     this.consume(side, headBytes, msg);
     this.resetScan(side);
-    const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
-    const startLine = lines.shift() ?? '';
-    const parsed = parseFieldLines(lines, limits.maxHeaders);
     msg.headers = parsed.headers;
-    msg.warnings.push(...parsed.warnings);
+    if (parsed.warnings.length) msg.warnings.push(...parsed.warnings);
     side.messages++;
     if (side.dir === 'c2s') {
-      msg.request = parseRequestLine(startLine);
+      msg.request = parsed.request;
       if (!msg.request) {
         // findHeadEnd checked the line; keep going defensively.
         side.msg = undefined;
@@ -530,7 +539,7 @@ export class Http1Decoder implements StreamDecoder {
       }
       this.onRequestHead(side, msg);
     } else {
-      msg.status = parseStatusLine(startLine);
+      msg.status = parsed.status;
       if (!msg.status) {
         side.msg = undefined;
         this.enterResync(side, 'an invalid status line', true);
@@ -553,7 +562,7 @@ export class Http1Decoder implements StreamDecoder {
     const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
     call.method = req.method;
     const ex: Exchange = { call, req: msg, reqDone: false, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: req.method === 'CONNECT', warnings: [] };
-    const upgrade = header(msg.headers, 'upgrade');
+    const upgrade = headerValue(msg.headers, 'upgrade');
     if (upgrade !== undefined) ex.upgrade = upgrade;
     this.exchanges.push(ex);
     // RFC 9112 §6.3 items 4–6 for requests: chunked, else Content-Length, else no body.
@@ -964,7 +973,7 @@ export class Http1Decoder implements StreamDecoder {
       http.method = req.request.method;
       http.uri = req.request.uri;
       http.requestHeaders = req.headers;
-      const host = header(req.headers, 'host') ?? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(req.request.uri)?.[1];
+      const host = headerValue(req.headers, 'host') ?? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(req.request.uri)?.[1];
       if (host !== undefined) http.host = host;
       call.warnings.push(...req.warnings);
       call.request = { headers: req.headers, wireBytes: req.wire };

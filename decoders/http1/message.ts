@@ -101,7 +101,7 @@ export function listValues(headers: HeaderList, name: string): string[] {
   const out: string[] = [];
   const n = name.toLowerCase();
   for (const [k, v] of headers) {
-    if (k.toLowerCase() !== n) continue;
+    if (k.length !== n.length || k.toLowerCase() !== n) continue;
     for (const part of v.split(',')) {
       const t = part.trim().toLowerCase();
       if (t) out.push(t);
@@ -109,6 +109,8 @@ export function listValues(headers: HeaderList, name: string): string[] {
   }
   return out;
 }
+
+const DIGITS = /^\d{1,15}$/;
 
 /**
  * Content-Length (RFC 9112 §6.3 item 5): undefined when absent, a number when all values agree,
@@ -118,8 +120,15 @@ export function contentLength(headers: HeaderList): number | 'invalid' | undefin
   let value: number | undefined;
   let seen = false;
   for (const [k, v] of headers) {
-    if (k.toLowerCase() !== 'content-length') continue;
+    if (k.length !== 14 || k.toLowerCase() !== 'content-length') continue;
     seen = true;
+    if (DIGITS.test(v)) {
+      // The usual single value: no list to split.
+      const n = Number(v);
+      if (value !== undefined && value !== n) return 'invalid';
+      value = n;
+      continue;
+    }
     for (const part of v.split(',')) {
       const t = part.trim();
       if (!/^\d{1,15}$/.test(t)) return 'invalid';
@@ -130,4 +139,173 @@ export function contentLength(headers: HeaderList): number | 'invalid' | undefin
   }
   if (!seen) return undefined;
   return value ?? 'invalid';
+}
+
+// ── byte-level head parsing (the hot path: one latin1 decode per head, no regex per line) ──
+
+/** tchar (RFC 9110 §5.6.2) by byte value. */
+const TCHAR = (() => {
+  const t = new Uint8Array(256);
+  for (const ch of "!#$%&'*+.^_`|~-") t[ch.charCodeAt(0)] = 1;
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = 1;
+  for (let c = 97; c <= 122; c++) t[c] = 1;
+  return t;
+})();
+
+/** Is this byte a tchar? */
+export const isTcharByte = (c: number): boolean => TCHAR[c] === 1;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isWs = (c: number) => c === 32 || c === 9;
+
+/** `HTTP/d.d` at b[i..i+8)? */
+function isVersionAt(b: Uint8Array, i: number, end: number): boolean {
+  return (
+    i + 8 <= end &&
+    b[i] === 72 && b[i + 1] === 84 && b[i + 2] === 84 && b[i + 3] === 80 && b[i + 4] === 47 &&
+    isDigit(b[i + 5]) && b[i + 6] === 46 && isDigit(b[i + 7])
+  );
+}
+
+/** The length of a line without its line ending: b[0..lf) minus one trailing CR (`\r?\n` stripped). */
+export function lineContentEnd(b: Uint8Array, lf: number): number {
+  return lf > 0 && b[lf - 1] === 13 ? lf - 1 : lf;
+}
+
+/**
+ * parseRequestLine on bytes: b[0..end) is the line without its line ending. Returns the end of the
+ * method, start and end of the target, start of the version (8 bytes), or undefined. Matches
+ * exactly what parseRequestLine's pattern accepts.
+ */
+export function scanRequestLine(b: Uint8Array, end: number): [number, number, number, number] | undefined {
+  let i = 0;
+  while (i < end && TCHAR[b[i]]) i++;
+  if (i === 0) return undefined;
+  const methodEnd = i;
+  while (i < end && isWs(b[i])) i++;
+  if (i === methodEnd) return undefined;
+  const uriStart = i;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 32 || c === 9 || c === 13 || c === 10) break;
+  }
+  if (i === uriStart) return undefined;
+  const uriEnd = i;
+  while (i < end && isWs(b[i])) i++;
+  if (i === uriEnd || !isVersionAt(b, i, end)) return undefined;
+  const versionStart = i;
+  for (i += 8; i < end; i++) if (!isWs(b[i])) return undefined;
+  return [methodEnd, uriStart, uriEnd, versionStart];
+}
+
+/**
+ * parseStatusLine on bytes: b[0..end) is the line without its line ending. Returns the offset of
+ * the 3-digit status and the reason's start and end, or undefined; exactly what parseStatusLine's
+ * pattern accepts.
+ */
+export function scanStatusLine(b: Uint8Array, end: number): [number, number, number] | undefined {
+  if (!isVersionAt(b, 0, end)) return undefined;
+  let i = 8;
+  while (i < end && isWs(b[i])) i++;
+  if (i === 8 || i + 3 > end || !isDigit(b[i]) || !isDigit(b[i + 1]) || !isDigit(b[i + 2])) return undefined;
+  const statusAt = i;
+  i += 3;
+  if (i === end) return [statusAt, end, end];
+  if (!isWs(b[i])) return undefined;
+  for (let k = i; k < end; k++) if (b[k] === 13 || b[k] === 10) return undefined;
+  while (i < end && isWs(b[i])) i++;
+  let e = end;
+  while (e > i && isWs(b[e - 1])) e--;
+  return [statusAt, i, e];
+}
+
+/** Is b[0..lf] (lf the index of the line feed) a request line (c2s) or status line (s2c)? */
+export function validStartLine(b: Uint8Array, lf: number, request: boolean): boolean {
+  const end = lineContentEnd(b, lf);
+  return request ? scanRequestLine(b, end) !== undefined : scanStatusLine(b, end) !== undefined;
+}
+
+function isTokenRange(text: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || !TCHAR[c]) return false;
+  }
+  return true;
+}
+
+export interface ParsedHead extends ParsedFields {
+  request?: RequestLine;
+  status?: StatusLine;
+}
+
+/**
+ * A complete head: `bytes` (start line, field lines, empty line) and `text` its latin1 decoding
+ * (one char per byte). Same results and warnings as parseRequestLine/parseStatusLine on the first
+ * line and parseFieldLines on the others.
+ */
+export function parseHead(bytes: Uint8Array, text: string, request: boolean, maxHeaders: number): ParsedHead {
+  const out: ParsedHead = { headers: [], warnings: [], tooMany: false };
+  let lf = text.indexOf('\n');
+  if (lf < 0) lf = text.length;
+  const end = lineContentEnd(bytes, lf);
+  if (request) {
+    const r = scanRequestLine(bytes, end);
+    if (r) out.request = { method: text.slice(0, r[0]), uri: text.slice(r[1], r[2]), version: text.slice(r[3], r[3] + 8) };
+  } else {
+    const r = scanStatusLine(bytes, end);
+    if (r) out.status = { version: text.slice(0, 8), status: (bytes[r[0]] - 48) * 100 + (bytes[r[0] + 1] - 48) * 10 + (bytes[r[0] + 2] - 48), reason: text.slice(r[1], r[2]) };
+  }
+  const headers = out.headers;
+  const warnings = out.warnings;
+  let folded = false;
+  let pos = lf + 1;
+  const n = text.length;
+  while (pos < n) {
+    let next = text.indexOf('\n', pos);
+    if (next < 0) next = n;
+    let le = next;
+    if (le > pos && text.charCodeAt(le - 1) === 13) le--;
+    const ls = pos;
+    pos = next + 1;
+    if (le === ls) continue;
+    const c0 = text.charCodeAt(ls);
+    if (c0 === 32 || c0 === 9) {
+      if (headers.length) {
+        const last = headers[headers.length - 1];
+        const more = text.slice(ls, le).trim();
+        last[1] = last[1] ? (more ? `${last[1]} ${more}` : last[1]) : more;
+        folded = true;
+      } else warnings.push('header section starts with a continuation line: ignored');
+      continue;
+    }
+    const c = text.indexOf(':', ls);
+    if (c <= ls || c >= le) {
+      warnings.push(`invalid header line ignored: ${JSON.stringify(text.slice(ls, le).slice(0, 60))}`);
+      continue;
+    }
+    let name: string;
+    const lastNameChar = text.charCodeAt(c - 1);
+    if (lastNameChar === 32 || lastNameChar === 9) {
+      name = text.slice(ls, c);
+      warnings.push(`whitespace before colon in header "${name.trim()}"`);
+      name = name.trim();
+      if (!isToken(name)) warnings.push(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
+    } else {
+      name = text.slice(ls, c);
+      if (!isTokenRange(text, ls, c)) warnings.push(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
+    }
+    if (headers.length >= maxHeaders) {
+      warnings.push(`more than ${maxHeaders} header fields: decoding stopped`);
+      out.tooMany = true;
+      return out;
+    }
+    let vs = c + 1;
+    let ve = le;
+    while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
+    while (ve > vs && (text.charCodeAt(ve - 1) === 32 || text.charCodeAt(ve - 1) === 9)) ve--;
+    headers.push([name, text.slice(vs, ve)]);
+  }
+  if (folded) warnings.push('obsolete line folding (obs-fold) in header fields');
+  return out;
 }
