@@ -10,10 +10,13 @@
  *  - a 'publish' with a msg.key is held until its window (capture time, `windowUs` after its
  *    end, on the clock of the calls passing through) has passed, then emitted with
  *    `links.deliveryIds`;
- *  - a 'deliver' whose publish is held is emitted at once with `links.publishId`; one whose
- *    publish has not been seen yet (decoders of other connections may report a publish after
- *    its delivery, e.g. MQTT QoS 1 waits for PUBACK) is held for a short grace time, then
- *    emitted unlinked;
+ *  - a 'deliver' with a msg.key is held for a short grace time (`graceUs` after its end), then
+ *    linked to the latest publish of that key that started before it: decoders of other
+ *    connections may report a publish after its delivery (MQTT QoS 1/2 waits for PUBACK or
+ *    PUBCOMP, a produce waits for its response), and when the same payload is published again
+ *    and again the publish already seen is the previous message, not this one. A publish
+ *    released at the end of its window first takes the held deliveries that pick it;
+ *    a delivery with no publish is emitted unlinked;
  *  - for a request publish with msg.reply_to and a later reply publish to that destination
  *    (same correlation id when both have one; RabbitMQ direct reply-to names are matched by
  *    prefix), one extra 'unary' call is synthesized when the reply is released, spanning the
@@ -102,32 +105,18 @@ export class FlowCorrelator {
         const h: Held = { call, releaseAt: t + this.windowUs, deliveries: [], request };
         this.held.set(call.id, h);
         push(this.pubsByKey, key, call.id);
-        // Deliveries reported before this publish.
+        // Held deliveries of this key are linked when they are released (the latest publish
+        // that started before each wins), or when a publish they pick is released.
         const early = this.earlyByKey.get(key);
-        if (early) {
-          for (const did of early) {
-            const d = this.early.get(did);
-            if (!d || d.call.timing.startUs < call.timing.startUs) continue;
-            this.early.delete(did);
-            this.linkDelivery(h, d.call);
-            this.out(d.call);
-          }
-          this.earlyByKey.delete(key);
-        }
+        if (early) for (const did of early) this.noteAlias(this.early.get(did)?.call);
       } else {
         this.out(call);
         if (request) this.synthesize(request, call, []);
       }
     } else if (call.kind === 'deliver' && key) {
-      const pid = this.pickPublish(key, call);
-      if (pid !== undefined) {
-        const h = this.held.get(pid)!;
-        this.linkDelivery(h, call);
-        this.out(call);
-      } else {
-        this.early.set(call.id, { call, releaseAt: t + this.graceUs });
-        push(this.earlyByKey, key, call.id);
-      }
+      this.early.set(call.id, { call, releaseAt: t + this.graceUs });
+      push(this.earlyByKey, key, call.id);
+      this.noteAlias(call);
     } else this.out(call);
 
     this.release(false);
@@ -141,13 +130,32 @@ export class FlowCorrelator {
   private linkDelivery(h: Held, d: Call): void {
     d.links = { ...d.links, publishId: h.call.id };
     h.deliveries!.push(d);
-    // A delivered request may carry the broker-rewritten reply address (direct reply-to).
-    const req = this.requestsById.get(h.call.id);
-    const rt = d.fields['msg.reply_to'];
-    if (req && typeof rt === 'string' && rt !== req.replyTo && req.aliases.length < 16) {
+  }
+
+  /**
+   * A delivered request may carry the broker-rewritten reply address (direct reply-to): remember
+   * it for the request its publish (as known now) is, so a reply sent to it is recognized even
+   * while the delivery is still held.
+   */
+  private noteAlias(d: Call | undefined): void {
+    const rt = d?.fields['msg.reply_to'];
+    if (!d || typeof rt !== 'string') return;
+    const pid = this.pickPublish(d.fields['msg.key'] as string, d);
+    const req = pid === undefined ? undefined : this.requestsById.get(pid);
+    if (req && rt !== req.replyTo && req.aliases.length < 16 && !req.aliases.includes(rt)) {
       req.aliases.push(rt);
       push(this.requests, rt, req);
     }
+  }
+
+  /** Emit a held delivery, linked to the publish it picks now (if any is still held). */
+  private releaseDelivery(id: number, d: Held): void {
+    const key = d.call.fields['msg.key'] as string;
+    this.early.delete(id);
+    remove(this.earlyByKey, key, id);
+    const pid = this.pickPublish(key, d.call);
+    if (pid !== undefined) this.linkDelivery(this.held.get(pid)!, d.call);
+    this.out(d.call);
   }
 
   private pickPublish(key: string, d: Call): number | undefined {
@@ -158,7 +166,7 @@ export class FlowCorrelator {
       const h = this.held.get(id);
       if (h && h.call.timing.startUs <= d.timing.startUs) best = id;
     }
-    return best ?? ids[0];
+    return best;
   }
 
   private release(all: boolean): void {
@@ -170,17 +178,22 @@ export class FlowCorrelator {
       const first = map.entries().next().value as [number, Held];
       const [id, h] = first;
       if (!all && h.releaseAt > this.now && this.held.size + this.early.size <= this.maxHeld) break;
-      map.delete(id);
       const key = h.call.fields['msg.key'] as string;
       if (h.call.kind === 'publish') {
+        // Held deliveries that pick this publish go first, linked to it.
+        const early = this.earlyByKey.get(key);
+        if (early) {
+          for (const did of [...early]) {
+            const d = this.early.get(did);
+            if (d && this.pickPublish(key, d.call) === id) this.releaseDelivery(did, d);
+          }
+        }
+        map.delete(id);
         remove(this.pubsByKey, key, id);
         if (h.deliveries!.length) h.call.links = { ...h.call.links, deliveryIds: h.deliveries!.map((d) => d.id) };
         this.out(h.call);
         if (h.request) this.synthesize(h.request, h.call, h.deliveries!);
-      } else {
-        remove(this.earlyByKey, key, id);
-        this.out(h.call);
-      }
+      } else this.releaseDelivery(id, h);
     }
   }
 

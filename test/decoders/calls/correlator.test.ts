@@ -34,9 +34,10 @@ describe('FlowCorrelator: publish → deliveries by msg.key', () => {
     fc.add(call(1, 'publish', 0, { 'msg.key': 'k' }));
     fc.add(call(2, 'deliver', 200, { 'msg.key': 'k' }));
     fc.add(call(3, 'deliver', 300, { 'msg.key': 'k' }));
-    assert.deepEqual(out.map((c) => c.id), [2, 3]);
-    assert.equal(out[0].links?.publishId, 1);
+    // Deliveries wait their grace time (a later publish may still be reported).
+    assert.deepEqual(out.map((c) => c.id), []);
     fc.add(call(4, 'unary', 5000));
+    assert.equal(out[0].links?.publishId, 1);
     assert.deepEqual(out.map((c) => c.id), [2, 3, 1, 4]);
     assert.deepEqual(out[2].links?.deliveryIds, [2, 3]);
   });
@@ -45,9 +46,9 @@ describe('FlowCorrelator: publish → deliveries by msg.key', () => {
     fc.add(call(2, 'deliver', 200, { 'msg.key': 'k' }));
     assert.equal(out.length, 0);
     fc.add(call(1, 'publish', 100, { 'msg.key': 'k' }));
+    fc.flush();
     assert.equal(out[0].id, 2);
     assert.equal(out[0].links?.publishId, 1);
-    fc.flush();
     assert.deepEqual(out[1].links?.deliveryIds, [2]);
   });
   it('a delivery whose publish was released is emitted unlinked', () => {
@@ -58,6 +59,13 @@ describe('FlowCorrelator: publish → deliveries by msg.key', () => {
     fc.flush();
     assert.equal(out.find((c) => c.id === 2)!.links, undefined);
     assert.equal(out.length, 3);
+  });
+  it('a delivery is not given to a held publish that started after it', () => {
+    const { out, fc } = setup();
+    fc.add(call(1, 'publish', 500, { 'msg.key': 'k' }));
+    fc.add(call(2, 'deliver', 200, { 'msg.key': 'k' }));
+    fc.flush();
+    assert.equal(out.find((c) => c.id === 2)!.links, undefined);
   });
   it('bounds what it holds', () => {
     const { out, fc } = setup({ maxHeld: 10 });
@@ -102,5 +110,32 @@ describe('FlowCorrelator: broker RPC (reply-to + correlation id)', () => {
     fc.add(call(2, 'publish', 10, { 'msg.destination': 'r', 'msg.correlation_id': '2' }));
     fc.flush();
     assert.equal(out.length, 2);
+  });
+});
+
+describe('FlowCorrelator: the same payload published again (MQTT 3.1.1 §4.3.2 QoS 1: a publish completes at PUBACK)', () => {
+  // Timings (µs) of a real capture: paho-mqtt 1.6.1 against mosquitto 2.0, twice the same QoS 1
+  // publish of {"c": 21} to sensors/kitchen/temp, 2 s apart; the second time the broker's
+  // delivery (frame 101) precedes the publisher's PUBACK (frame 103), so the second publish is
+  // reported after its delivery, while the first is still held.
+  const K = { 'msg.key': 'mqtt|sensors/kitchen/temp|7b2263223a2032317d' };
+  const at = (id: number, kind: CallKind, start: number, end: number, flowId: number) => {
+    const c = call(id, kind, start, K);
+    c.timing.endUs = end;
+    c.flowId = flowId;
+    return c;
+  };
+  it('each delivery goes to the latest publish that started before it, even one reported after it', () => {
+    const { out, fc } = setup();
+    fc.add(at(11, 'deliver', 644_458, 644_458, 1)); // first round: delivered to sub 1 …
+    fc.add(at(10, 'publish', 644_396, 644_472, 2)); // … before the PUBACK ends the publish
+    fc.add(at(21, 'deliver', 2_692_602, 2_692_602, 3)); // second round: first publish still held
+    fc.add(at(20, 'publish', 2_692_549, 2_692_615, 4));
+    fc.flush();
+    const byId = new Map(out.map((c) => [c.id, c]));
+    assert.equal(out.length, 4);
+    assert.deepEqual(byId.get(10)!.links?.deliveryIds, [11]);
+    assert.deepEqual(byId.get(20)!.links?.deliveryIds, [21]);
+    assert.equal(byId.get(21)!.links?.publishId, 20);
   });
 });
