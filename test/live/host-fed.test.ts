@@ -26,7 +26,7 @@ describe('host-fed analysis (live seam)', () => {
     try {
       const p = await set.add({ listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port } });
       await new Promise<void>((res, rej) => http.get({ host: '127.0.0.1', port: p.address!.port, path: '/live', agent: false }, (r) => r.resume().on('end', () => res())).on('error', rej));
-      assert.ok(await waitFor(() => seen.length === 1, 2000));
+      assert.ok(await waitFor(() => seen.length === 1, 5000));
       assert.equal(a.store.size, 1);
       assert.equal(a.state, 'running');
       a.cancel();

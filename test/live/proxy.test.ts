@@ -68,13 +68,13 @@ describe('recording proxy', () => {
       const { stdout: a } = await run('curl', ['-s', '--max-time', '5', `${base}/persons/1`]);
       assert.equal(JSON.parse(a).path, '/persons/1');
       const t0 = Date.now();
-      const got = await waitFor(() => r.calls.length >= 1, 2000);
+      const got = await waitFor(() => r.calls.length >= 1, 5000);
       assert.ok(got, 'first call decoded live');
       assert.ok(Date.now() - t0 < 500, `call appeared ${Date.now() - t0} ms after the response`);
       const { stdout: b } = await run('curl', ['-s', '--max-time', '5', '-H', 'content-type: application/json', '-d', '{"name":"Ada","tags":["x"]}', `${base}/persons`]);
       assert.deepEqual(JSON.parse(b).got, { name: 'Ada', tags: ['x'] });
-      await waitFor(() => r.calls.length >= 2, 2000);
-      await waitFor(() => r.events.filter((e) => e.type === 'closed').length >= 2, 2000);
+      await waitFor(() => r.calls.length >= 2, 5000);
+      await waitFor(() => r.events.filter((e) => e.type === 'closed').length >= 2, 5000);
     } finally {
       await r.set.close();
       await r.feed.end();
@@ -100,7 +100,7 @@ describe('recording proxy', () => {
     try {
       const p = await r.set.add({ listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port: dead } });
       await run('curl', ['-s', '--max-time', '5', `http://127.0.0.1:${p.address!.port}/`]).catch(() => undefined);
-      const failed = await waitFor(() => r.events.find((e) => e.type === 'connect-failed'), 2000);
+      const failed = await waitFor(() => r.events.find((e) => e.type === 'connect-failed'), 5000);
       assert.ok(failed && failed.type === 'connect-failed');
       assert.match(failed.message, /refused/);
     } finally {
@@ -136,7 +136,7 @@ describe('recording proxy', () => {
       ]);
       assert.equal(a.stdout, 'one');
       assert.equal(b.stdout, 'two');
-      await waitFor(() => r.calls.length >= 2, 2000);
+      await waitFor(() => r.calls.length >= 2, 5000);
     } finally {
       await r.set.close();
       await r.feed.end();
@@ -164,7 +164,7 @@ describe('recording proxy', () => {
       assert.equal(set.stdout.trim(), 'OK');
       const get = await run('redis-cli', ['-p', String(p.address!.port), 'GET', 'callscope:k']);
       assert.equal(get.stdout.trim(), 'hello');
-      await waitFor(() => r.calls.filter((c) => c.protocol === 'redis').length >= 2, 2000);
+      await waitFor(() => r.calls.filter((c) => c.protocol === 'redis').length >= 2, 5000);
     } finally {
       await r.set.close();
       await r.feed.end();
@@ -194,7 +194,7 @@ describe('recording proxy', () => {
         if (!person) await new Promise((res) => setTimeout(res, 100));
       }
       assert.equal(person?.name, 'Ada Lovelace');
-      await waitFor(() => calls.some((c) => c.protocol === 'grpc' && c.state === 'complete'), 2000);
+      await waitFor(() => calls.some((c) => c.protocol === 'grpc' && c.state === 'complete'), 5000);
     } finally {
       client?.close();
       await set.close();
@@ -219,7 +219,7 @@ describe('recording proxy', () => {
       await cap.start();
       const p = await r.set.add({ listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port: srv.port } });
       for (let i = 1; i <= 3; i++) await run('curl', ['-s', '--max-time', '5', `http://127.0.0.1:${p.address!.port}/${i}`]);
-      await waitFor(() => r.calls.length >= 3, 2000);
+      await waitFor(() => r.calls.length >= 3, 5000);
       await new Promise((res) => setTimeout(res, 300)); // let tcpdump see the last FINs
     } finally {
       await r.set.close();

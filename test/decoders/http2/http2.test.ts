@@ -40,7 +40,7 @@ describe('RFC 9113 §6.1 DATA and §6.2 HEADERS', () => {
     assert.equal(c.target, '/a');
     assert.equal(c.status?.code, 200);
     assert.equal(c.state, 'complete');
-    assert.deepEqual(c.http?.responseBody?.value, { a: 1 });
+    assert.deepEqual(c.response?.body?.value, { a: 1 });
     assert.equal(c.timing.startUs, 1_002_000);
     assert.equal(c.timing.endUs, 1_003_000);
     assert.equal(c.fields['http2.streamid'], 1);
@@ -56,7 +56,7 @@ describe('RFC 9113 §6.1 DATA and §6.2 HEADERS', () => {
     assert.equal(c.target, '/pad');
     assert.equal(c.fields['http2.headers.weight'], 16);
     assert.equal(c.fields['http2.headers.exclusive'], true);
-    assert.equal(c.http?.responseBody?.text, 'hi');
+    assert.equal(c.response?.body?.text, 'hi');
   });
   it('identical calls whatever the split (chunking)', () => {
     const whole = norm(feed(simple()));
@@ -95,7 +95,7 @@ describe('RFC 9113 §6.5 SETTINGS', () => {
     const big = frame(0, 1, 1, new Uint8Array(20000));
     const s1 = feed([c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':path', '/u'], [':scheme', 'http']])), big), s2c(frame(1, 0x5, 1, RES()))]);
     assert.ok(s1.warnings.some((w) => /SETTINGS_MAX_FRAME_SIZE/.test(w)));
-    assert.equal(s1.calls[0].http?.requestBody?.size, 20000);
+    assert.equal(s1.calls[0].request?.body?.size, 20000);
     const s2 = feed([c2s(preface()), s2c(settings([[5, 65536]])), c2s(frame(1, 0x4, 1, block([[':method', 'POST'], [':path', '/u']])), big), s2c(frame(1, 0x5, 1, RES()))]);
     assert.ok(!s2.warnings.some((w) => /SETTINGS_MAX_FRAME_SIZE/.test(w)));
   });
@@ -187,7 +187,7 @@ describe('h2c upgrade (RFC 9113 §3.2 of RFC 7540, via HTTP/1.1 hand-off)', () =
     const c = s.calls[0];
     assert.equal(c.target, '/up');
     assert.equal(c.http?.host, 'h');
-    assert.equal(c.http?.responseBody?.text, 'ok');
+    assert.equal(c.response?.body?.text, 'ok');
     assert.equal(c.state, 'complete');
   });
 });
