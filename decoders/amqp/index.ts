@@ -453,6 +453,9 @@ class AmqpDecoder implements StreamDecoder {
     const call = mk();
     call.request = { value: args, wireBytes: wire };
     call.timing.requestEndUs = end.tsUs;
+    // Sent by the broker: channel.close / connection.close on an error, channel.flow,
+    // connection.blocked, a consumer cancel notification.
+    if (dir === 's2c') call.fields['amqp.direction'] = 's2c';
     if (def?.replies) {
       if (name === 'channel.close' || name === 'connection.close') {
         const code = Number(args['reply-code']);
@@ -463,6 +466,12 @@ class AmqpDecoder implements StreamDecoder {
       }
       if (args['no-wait'] === true) {
         call.kind = 'oneway';
+        if (dir === 's2c' && name === 'basic.cancel') {
+          // RabbitMQ's consumer cancel notification (capability consumer_cancel_notify): the
+          // queue was deleted or its node failed; the consumer receives nothing more.
+          call.kind = 'event';
+          call.status = { code: 'cancelled', text: 'consumer cancelled by the broker', ok: false };
+        }
         call.state = 'complete';
         call.timing.endUs = end.tsUs;
         this.session.emit(call);

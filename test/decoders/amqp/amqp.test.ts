@@ -143,6 +143,27 @@ describe('RabbitMQ extension: publisher confirms', () => {
   });
 });
 
+describe('RabbitMQ extension: consumer cancel notification (basic.cancel sent by the broker)', () => {
+  // Real frames (RabbitMQ 3.10 and pika 1.3, frames 144, 161, 165 of the capture): the queue of
+  // consumer ctag1.e314… was deleted, the broker cancels it (no-wait), pika later cancels it too.
+  const BROKER_CANCEL = '0100010000002c003c001e2663746167312e653331343835623738346164343262663937663138353539383837316661663301ce';
+  const CLIENT_CANCEL = '0100010000002c003c001e2663746167312e653331343835623738346164343262663937663138353539383837316661663300ce';
+  const CANCEL_OK = '0100010000002b003c001f2663746167312e6533313438356237383461643432626639376631383535393838373166616633ce';
+  const script: Script = [['c2s', HEADER], ['s2c', BROKER_CANCEL], ['c2s', CLIENT_CANCEL], ['s2c', CANCEL_OK]];
+  it('is an event from the broker, not a oneway call of the client', () => {
+    const { calls } = run(spec, script);
+    const [broker, client] = calls.filter((c) => c.method === 'basic.cancel');
+    assert.equal(broker.kind, 'event');
+    assert.equal(broker.fields['amqp.direction'], 's2c');
+    assert.equal(broker.status?.code, 'cancelled');
+    assert.equal(broker.target, 'ctag1.e31485b784ad42bf97f185598871faf3');
+    assert.equal(client.kind, 'unary');
+    assert.equal(client.fields['amqp.direction'], undefined);
+    assert.equal(client.status?.text, 'basic.cancel-ok');
+  });
+  it('split anywhere', () => assertSplitInvariant(spec, script));
+});
+
 describe('AMQP split invariance and robustness', () => {
   const scripts: Script[] = [
     [...handshake, ['c2s', QDECL], ['s2c', QDECL_OK + HEARTBEAT]],
