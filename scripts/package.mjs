@@ -14,5 +14,7 @@ const run = (cmd, args) => {
 };
 run(process.execPath, ['esbuild.mjs', '--production']);
 const out = process.argv[2] ?? `${pkg.name}-${pkg.version}.vsix`;
-run(process.execPath, [join(repo, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out]);
+// Relative links in README.md point into the repository (vsce cannot guess it from a non-GitHub URL).
+const base = String(pkg.repository?.url ?? 'https://example.invalid/callscope').replace(/\.git$/, '') + '/raw/main';
+run(process.execPath, [join(repo, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--baseContentUrl', base, '--baseImagesUrl', base, '--out', out]);
 console.log(`packaged ${out}`);
