@@ -155,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
     {
       call(c) {
         if (filter && !filter(c)) return;
-        if (args.format === 'jsonl') out.write(callToJsonLine(c) + '\n');
+        if (args.format === 'jsonl') out.writeLine(callToJsonLine(c));
         else if (args.format === 'har') harCalls.push(c);
         else tableCalls.push(c);
       },
@@ -191,21 +191,46 @@ function warn(message: string): void {
   process.stderr.write(`callscope: warning: ${message}\n`);
 }
 
-/** Buffered stdout that respects back-pressure (a pipe to `head` or a slow terminal). */
+const OUT_BYTES = 1 << 20;
+
+/**
+ * Buffered stdout that respects back-pressure (a pipe to `head` or a slow terminal). Text is
+ * encoded straight into 1 MiB buffers (no joining of strings, no second copy when writing).
+ */
 class Output {
-  private buf: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(OUT_BYTES);
+  private used = 0;
   write(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) void this.flush();
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (s.length * 3 > this.buf.length - this.used) {
+      this.emit();
+      if (s.length * 3 > this.buf.length) {
+        process.stdout.write(s);
+        return;
+      }
+    }
+    this.used += this.buf.write(s, this.used);
+  }
+  /** `s` and a line feed. */
+  writeLine(s: string): void {
+    if (s.length * 3 + 1 > this.buf.length - this.used) {
+      this.write(s);
+      this.write('\n');
+      return;
+    }
+    this.used += this.buf.write(s, this.used);
+    this.buf[this.used++] = 10;
+  }
+  /** Hand the filled part to stdout (never reused: the stream may still hold it); false = wait for 'drain'. */
+  private emit(): boolean {
+    if (this.used === 0) return true;
+    const b = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(OUT_BYTES);
+    this.used = 0;
+    return process.stdout.write(b);
   }
   async flush(): Promise<void> {
-    if (!this.buf.length) return;
-    const s = this.buf.join('');
-    this.buf = [];
-    this.size = 0;
-    if (!process.stdout.write(s)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+    if (!this.emit()) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
   }
 }
 

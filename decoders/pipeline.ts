@@ -94,7 +94,8 @@ class Flow implements FlowInfo {
   transport: 'tcp' | 'udp';
   client: Endpoint;
   server: Endpoint;
-  clientKey: string;
+  /** Key of this flow in the pipeline's table (transport and ports, see `portKey`). */
+  portKey: number;
   summary: FlowSummary;
   streams?: { c2s: TcpStream; s2c: TcpStream };
   decoder?: StreamDecoder | DatagramDecoder;
@@ -124,7 +125,7 @@ class Flow implements FlowInfo {
     this.transport = transport;
     this.client = client;
     this.server = server;
-    this.clientKey = `${client.ip}|${client.port}`;
+    this.portKey = portKey(transport === 'udp', client.port, server.port);
     this.summary = {
       id,
       transport,
@@ -149,10 +150,28 @@ class Flow implements FlowInfo {
 
 const MAX_FLOW_WARNINGS = 20;
 
+/**
+ * The flow table's key: transport and the two ports, in either order (numbers, no string built per
+ * packet). Flows that share it (same ports, other addresses) sit in one small list.
+ */
+function portKey(udp: boolean, portA: number, portB: number): number {
+  return (portA < portB ? portA * 65536 + portB : portB * 65536 + portA) + (udp ? 4294967296 : 0);
+}
+
+/** The historical string key of a connection (recently closed connections are remembered by it). */
+function connKey(transport: string, ipA: string, portA: number, ipB: string, portB: number): string {
+  const a = `${ipA}|${portA}`;
+  const b = `${ipB}|${portB}`;
+  return a < b ? `${transport}|${a}|${b}` : `${transport}|${b}|${a}`;
+}
+
 export class Pipeline {
   private reader: CaptureReader;
   private net: NetDecoder;
-  private flows = new Map<string, Flow>();
+  /** Open flows by port key (see `portKey`); a list only when ports collide across addresses. */
+  private flows = new Map<number, Flow | Flow[]>();
+  /** Open flows in the order they were opened. */
+  private openFlows = new Set<Flow>();
   /** Recently closed connections: their stray last ACKs must not open ghost flows. */
   private closedKeys = new Map<string, number>();
   private nextFlowId = 1;
@@ -218,8 +237,9 @@ export class Pipeline {
     this.ended = true;
     this.reader.end();
     this.net.flush();
-    for (const flow of [...this.flows.values()]) this.closeFlow(flow);
+    for (const flow of [...this.openFlows]) this.closeFlow(flow);
     this.flows.clear();
+    this.openFlows.clear();
     this.correlator.flush();
   }
 
@@ -233,26 +253,24 @@ export class Pipeline {
     this.stats.packets++;
     const transport = p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : undefined;
     if (!transport) return;
-    const srcKey = `${p.src}|${p.srcPort}`;
-    const dstKey = `${p.dst}|${p.dstPort}`;
-    const key = srcKey < dstKey ? `${transport}|${srcKey}|${dstKey}` : `${transport}|${dstKey}|${srcKey}`;
-    let flow = this.flows.get(key);
+    const pk = portKey(transport === 'udp', p.srcPort, p.dstPort);
+    let flow = this.findFlow(pk, p);
     const isSyn = transport === 'tcp' && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
     if (flow && isSyn && flow.isn !== undefined && flow.isn !== p.seq) {
       // A new connection reusing the same ports (a different ISN): close the old one.
       this.closeFlow(flow);
-      this.flows.delete(key);
+      this.removeFlow(flow);
       flow = undefined;
     }
-    if (!flow && transport === 'tcp' && !isSyn && p.payloadWireLength === 0) {
-      const closedAt = this.closedKeys.get(key);
+    if (!flow && transport === 'tcp' && !isSyn && p.payloadWireLength === 0 && this.closedKeys.size) {
+      const closedAt = this.closedKeys.get(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort));
       if (closedAt !== undefined && p.tsUs - closedAt < 120_000_000) return;
     }
     if (!flow) {
       flow = this.openFlow(transport, p, isSyn);
-      this.flows.set(key, flow);
+      this.addFlow(flow);
     }
-    const dir: Dir = flow.clientKey === srcKey ? 'c2s' : 's2c';
+    const dir: Dir = flow.client.port === p.srcPort && flow.client.ip === p.src ? 'c2s' : 's2c';
     const s = flow.summary;
     s.packets++;
     s.endUs = p.tsUs;
@@ -266,8 +284,8 @@ export class Pipeline {
     }
     this.tcp(flow, dir, p);
     if (flow.closed) {
-      this.flows.delete(key);
-      this.closedKeys.set(key, p.tsUs);
+      this.removeFlow(flow);
+      this.closedKeys.set(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort), p.tsUs);
       if (this.closedKeys.size > 50_000) {
         // Forget the oldest half (Map keeps insertion order).
         let n = 25_000;
@@ -276,6 +294,35 @@ export class Pipeline {
           if (--n === 0) break;
         }
       }
+    }
+  }
+
+  /** The open flow of this packet's connection (either direction), if any. */
+  private findFlow(pk: number, p: Packet): Flow | undefined {
+    const e = this.flows.get(pk);
+    if (e === undefined) return undefined;
+    if (!Array.isArray(e)) return sameConnection(e, p) ? e : undefined;
+    for (const f of e) if (sameConnection(f, p)) return f;
+    return undefined;
+  }
+
+  private addFlow(flow: Flow): void {
+    this.openFlows.add(flow);
+    const e = this.flows.get(flow.portKey);
+    if (e === undefined) this.flows.set(flow.portKey, flow);
+    else if (Array.isArray(e)) e.push(flow);
+    else this.flows.set(flow.portKey, [e, flow]);
+  }
+
+  private removeFlow(flow: Flow): void {
+    this.openFlows.delete(flow);
+    const e = this.flows.get(flow.portKey);
+    if (e === flow) this.flows.delete(flow.portKey);
+    else if (Array.isArray(e)) {
+      const i = e.indexOf(flow);
+      if (i >= 0) e.splice(i, 1);
+      if (e.length === 1) this.flows.set(flow.portKey, e[0]);
+      else if (e.length === 0) this.flows.delete(flow.portKey);
     }
   }
 
@@ -501,7 +548,12 @@ export class Pipeline {
     if (!d || flow.dead) return;
     if (kind === 'data') {
       this.opts.tap?.(flow.id, { type: 'data', dir, bytes: bytes.slice(), at });
-      this.guard(flow, () => d.data(dir, bytes, at));
+      // (guard() inlined: no closure per segment)
+      try {
+        d.data(dir, bytes, at);
+      } catch (e) {
+        this.stopDecoder(flow, e);
+      }
     } else if (kind === 'gap') {
       this.opts.tap?.(flow.id, { type: 'gap', dir, length, at });
       this.guard(flow, () => d.gap(dir, length, at));
@@ -551,10 +603,14 @@ export class Pipeline {
     try {
       fn();
     } catch (e) {
-      flow.dead = true;
-      const msg = e instanceof Error ? e.message : String(e);
-      this.flowWarn(flow, `${flow.spec?.id ?? 'decoder'} stopped on this connection: ${msg}`);
+      this.stopDecoder(flow, e);
     }
+  }
+
+  private stopDecoder(flow: Flow, e: unknown): void {
+    flow.dead = true;
+    const msg = e instanceof Error ? e.message : String(e);
+    this.flowWarn(flow, `${flow.spec?.id ?? 'decoder'} stopped on this connection: ${msg}`);
   }
 
   private flowWarn(flow: Flow, message: string): void {
@@ -618,3 +674,14 @@ export class Pipeline {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Is packet `p` on this flow's connection (its transport, addresses and ports, either direction)? */
+function sameConnection(f: Flow, p: Packet): boolean {
+  if ((f.transport === 'tcp') !== (p.proto === 6)) return false;
+  const c = f.client;
+  const s = f.server;
+  return (
+    (c.port === p.srcPort && s.port === p.dstPort && c.ip === p.src && s.ip === p.dst) ||
+    (c.port === p.dstPort && s.port === p.srcPort && c.ip === p.dst && s.ip === p.src)
+  );
+}

@@ -122,6 +122,11 @@ class Side {
   constructor(readonly dir: Dir) {}
 }
 
+/** The body preview in one piece (the message owns its pieces: a single one needs no copy). */
+function previewBytes(msg: Msg): Uint8Array {
+  return msg.preview.length === 1 ? msg.preview[0] : concatBytes(msg.preview);
+}
+
 function addFrame(frames: number[], frame: number): void {
   if (frames.length && frames[frames.length - 1] === frame) return;
   if (frames.includes(frame)) return;
@@ -978,7 +983,7 @@ export class Http1Decoder implements StreamDecoder {
       call.warnings.push(...req.warnings);
       call.request = { headers: req.headers, wireBytes: req.wire };
       if (req.bodySize > 0 || req.previewBytes > 0) {
-        const decoded = decodeHttpBody(concatBytes(req.preview), req.bodySize, req.headers, env);
+        const decoded = decodeHttpBody(previewBytes(req), req.bodySize, req.headers, env);
         if (req.holed) decoded.body.truncated = true;
         http.requestBody = decoded.body;
         call.request.body = decoded.body;
@@ -997,7 +1002,7 @@ export class Http1Decoder implements StreamDecoder {
       http.responseHeaders = resp.headers;
       call.warnings.push(...resp.warnings);
       const noBody = resp.bodySize === 0 && resp.previewBytes === 0;
-      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(concatBytes(resp.preview), resp.bodySize, resp.headers, env);
+      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewBytes(resp), resp.bodySize, resp.headers, env);
       if (decoded.body) {
         if (resp.holed) decoded.body.truncated = true;
         http.responseBody = decoded.body;
