@@ -102,7 +102,7 @@ try {
           await wb.open();
           await t.run(wb, { workspace, problems });
         })(),
-        new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000}s`)), TEST_TIMEOUT_MS))),
+        new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${(t.timeoutMs ?? TEST_TIMEOUT_MS) / 1000}s`)), t.timeoutMs ?? TEST_TIMEOUT_MS))),
       ]);
       await wb.screenshot('end');
       passed++;

@@ -1,7 +1,9 @@
 // The end-to-end tests: each gets a fresh browser page on the same code-server (the workspace is
 // a copy of samples/ plus the fixtures). They read the webview through its ARIA roles.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { waitFor } from './harness.mjs';
 
 function assert(cond, message) {
@@ -19,6 +21,23 @@ async function cursorLine(page) {
   const t = await page.locator('.statusbar-item[id="status.editor.selection"]').innerText().catch(() => '');
   const m = /Ln (\d+)/.exec(t);
   return m ? Number(m[1]) : undefined;
+}
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** One capture per sample folder (the ones the other tests do not open), with the CLI's call count. */
+function sampleCaptures(workspace) {
+  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'xss', 'exports', 'lib', 'node_modules']);
+  const out = [];
+  for (const dir of readdirSync(workspace).sort()) {
+    if (skip.has(dir) || !statSync(join(workspace, dir)).isDirectory()) continue;
+    const file = readdirSync(join(workspace, dir)).sort().find((f) => /\.(pcap|pcapng|cap)(\.gz)?$/.test(f));
+    if (!file) continue;
+    const r = spawnSync(process.execPath, [join(repo, 'dist/cli.js'), join(workspace, dir, file), '--format', 'jsonl'], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 << 20 });
+    const calls = r.status === 0 ? r.stdout.split('\n').filter((l) => l.trim()).length : undefined;
+    out.push({ rel: `${dir}/${file}`, calls });
+  }
+  return out;
 }
 
 export const tests = [
@@ -208,6 +227,38 @@ export const tests = [
       await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
       await input2.press('Enter');
       await waitFor(async () => /vscode-dark/.test((await body.getAttribute('class')) ?? ''), { message: 'back to dark' });
+    },
+  },
+  {
+    name: 'every sample opens: call count, rows, arrows, details',
+    timeoutMs: 150_000,
+    async run(wb, { workspace }) {
+      const samples = sampleCaptures(workspace);
+      assert(samples.length >= 5, `samples found: ${samples.length}`);
+      const failures = [];
+      for (const { rel, calls } of samples) {
+        try {
+          const grid = await wb.openCapture(rel);
+          const view = wb.webview();
+          if (calls !== undefined) {
+            const want = new RegExp(`\\b${calls.toLocaleString('en-US')} calls?\\b`);
+            await waitFor(async () => want.test(await view.locator('body').innerText()), { message: `"${calls} calls" shown`, timeout: 20_000 });
+          }
+          if (calls !== 0) {
+            await waitFor(async () => (await rowsOf(grid).count()) > 0, { message: 'rows', timeout: 15_000 });
+            await waitFor(async () => (await view.locator('svg[role=img] [data-call-id]').count()) > 0, { message: 'diagram arrows', timeout: 15_000 });
+            await rowsOf(grid).first().click();
+            const details = view.locator('section.details');
+            await waitFor(async () => (await details.innerText()).trim().length > 20, { message: 'details', timeout: 10_000 });
+          }
+          await wb.screenshot(rel.split('/')[0]);
+        } catch (e) {
+          failures.push(`${rel}: ${e.message.split('\n')[0]}`);
+          await wb.screenshot(`${rel.split('/')[0]}-failed`);
+        }
+        await wb.closeAllEditors();
+      }
+      assert(!failures.length, failures.join('; '));
     },
   },
 ];
