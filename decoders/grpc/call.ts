@@ -29,7 +29,7 @@ function hdr(headers: HeaderList | undefined, name: string): string | undefined 
 }
 
 export interface GrpcFinishInfo {
-  rst?: { code: number; name: string; by: Dir };
+  rst?: { code: number; name: string; by: Dir; tsUs?: number };
   wire?: { c2s: number; s2c: number };
   requestTrailers?: HeaderList;
   ended?: { c2s: boolean; s2c: boolean };
@@ -190,7 +190,15 @@ export class GrpcCallBuilder {
     } else if (statusText !== undefined) {
       call.warnings.push(`malformed grpc-status "${statusText}"`);
     } else if (info.rst) {
-      const code = statusForRstStream(info.rst.code);
+      let code = statusForRstStream(info.rst.code);
+      // A client resets with CANCEL when its own deadline passes (grpc C-core, grpc-js): for
+      // the caller that is DEADLINE_EXCEEDED, not a cancellation by the application.
+      const deadline = f['grpc.deadline'];
+      const timeout = f['grpc.timeout'];
+      if (code === 1 && info.rst.by === 'c2s' && typeof deadline === 'number' && typeof timeout === 'number' && info.rst.tsUs !== undefined && info.rst.tsUs >= deadline - Math.max(1000, timeout * 0.02)) {
+        code = 4;
+        f['grpc.deadline_passed'] = true;
+      }
       call.status = { code, text: grpcStatusName(code), ok: false };
       f['grpc.status'] = code;
       f['grpc.status_from'] = 'rst_stream';

@@ -62,7 +62,7 @@ interface H2Stream {
   body: { c2s: BodyAcc; s2c: BodyAcc };
   ended: { c2s: boolean; s2c: boolean };
   wire: { c2s: number; s2c: number };
-  rst?: { code: number; dir: Dir };
+  rst?: { code: number; dir: Dir; tsUs: number };
   lastUs: number;
 }
 
@@ -326,7 +326,7 @@ export class Http2Connection implements StreamDecoder {
         const s = this.streams.get(h.streamId);
         if (!s) return;
         const code = be32(p, 0);
-        s.rst = { code, dir };
+        s.rst = { code, dir, tsUs: start.tsUs };
         this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
         s.call.fields['http2.rst_stream.error'] = errorCodeName(code);
         this.finish(s, 'aborted', end);
@@ -690,7 +690,7 @@ export class Http2Connection implements StreamDecoder {
     }
     try {
       if (s.grpc) {
-        s.grpc.finish({ rst: s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir } : undefined, wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended });
+        s.grpc.finish({ rst: s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs } : undefined, wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended });
         call.request = { ...call.request, headers: s.requestHeaders, wireBytes: s.wire.c2s };
         call.response = { ...call.response, headers: s.responseHeaders, trailers: s.responseTrailers, wireBytes: s.wire.s2c };
         if (s.hinted) call.fields['grpc.hinted'] = true;

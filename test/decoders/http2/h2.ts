@@ -48,6 +48,8 @@ export interface Pkt {
   dir: Dir;
   data?: Uint8Array;
   gap?: number;
+  /** Capture time; default 1_000_000 + 1000·i µs. */
+  tsUs?: number;
 }
 
 export const c2s = (...parts: Uint8Array[]): Pkt => ({ dir: 'c2s', data: concatBytes(parts) });
@@ -60,7 +62,7 @@ export function feed(pkts: Pkt[], opts: { split?: number; env?: DecoderEnv; init
   const d = new Http2Connection(s, opts.init);
   const off: Record<Dir, number> = { c2s: 0, s2c: 0 };
   pkts.forEach((p, i) => {
-    const at = (o: number) => ({ frame: i + 1, tsUs: 1_000_000 + 1000 * i, streamOffset: o });
+    const at = (o: number) => ({ frame: i + 1, tsUs: p.tsUs ?? 1_000_000 + 1000 * i, streamOffset: o });
     if (p.gap) {
       d.gap(p.dir, p.gap, at(off[p.dir]));
       off[p.dir] += p.gap;
