@@ -67,6 +67,10 @@ class RedisDecoder implements StreamDecoder {
   private readonly json: JsonOptions;
   /** The server direction was lost (gap): later commands cannot be paired. */
   private repliesLost = false;
+  /** Bytes of the value being read that were missing from the capture (zero-filled), per direction. */
+  private readonly cut: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  /** Missing bytes of the value being handed to onCommand / onReply; 0 once reported on a call. */
+  private cutNow = 0;
 
   constructor(private readonly session: DecoderSession) {
     const l = session.env.limits;
@@ -132,12 +136,22 @@ class RedisDecoder implements StreamDecoder {
       const end = buf.pos(r - 1);
       const [node] = buildResp(b, 0);
       buf.consume(r);
+      this.cutNow = this.cut[dir];
+      this.cut[dir] = 0;
+      this.handle(dir, node, start, end, r);
+      if (this.cutNow) this.session.warn(`${dir}: ${this.cutNow} bytes of a RESP value missing from the capture (zero bytes stand in for them)`, start);
+      this.cutNow = 0;
+    }
+  }
+
+  private handle(dir: Dir, node: RespNode, start: Position, end: Position, r: number): void {
+    {
       if (dir === 'c2s') {
         if (node.t !== '*' || !node.items || node.items.some((x) => !x.b)) {
           this.session.warn('c2s: a request that is not an array of bulk strings', start);
-          continue;
+          return;
         }
-        if (node.items.length === 0) continue;
+        if (node.items.length === 0) return;
         this.onCommand(node.items.map((x) => x.b!), start, end, r, false);
       } else {
         this.onReply(node, start, end, r);
@@ -153,6 +167,7 @@ class RedisDecoder implements StreamDecoder {
     const str = (i: number) => (i < args.length ? utf8Text(args[i]) : undefined);
     const call = s.newCall('redis', start);
     call.kind = 'unary';
+    this.noteCut(call, 'command');
     let method = name;
     let keyIndex = NO_KEY.has(name) ? -1 : 1;
     if (CONTAINERS.has(name) && args.length > 1) {
@@ -257,6 +272,7 @@ class RedisDecoder implements StreamDecoder {
     }
     if (this.monitoring && node.t === '+' && /^\d+\.\d+ \[/.test(node.s ?? '')) return this.onMonitorLine(node.s!, start, end, wire);
     const p = this.pending.shift();
+    if (p) this.noteCut(p.call, 'reply');
     const s = this.session;
     if (!p) {
       const call = s.newCall('redis', start);
@@ -398,8 +414,31 @@ class RedisDecoder implements StreamDecoder {
     s.emit(call);
   }
 
+  private noteCut(call: Call, what: string): void {
+    if (!this.cutNow) return;
+    call.warnings.push(`${this.cutNow} bytes of this ${what} missing from the capture (snaplen or loss): zero bytes stand in for them`);
+    this.cutNow = 0;
+  }
+
   gap(dir: Dir, length: number, at: Position): void {
     if (this.dead[dir]) return;
+    // A gap inside a long argument or bulk reply (a capture cut by snaplen): the RESP length
+    // says how many bytes the blob has, so stand in zero bytes and keep the framing.
+    const buf = this.buf[dir];
+    const missing = buf.length ? this.scan[dir].missingBlobBytes(buf.bytes()) : undefined;
+    if (missing !== undefined && length <= missing + 2) {
+      // Zeros for the payload, then the blob's own CR LF when the gap covers it too.
+      const fill = new Uint8Array(length);
+      if (length > missing) fill.set(Uint8Array.of(13, 10).subarray(0, length - missing), missing);
+      buf.push(fill, at);
+      this.cut[dir] += Math.min(length, missing);
+      try {
+        this.drain(dir);
+      } catch (e) {
+        this.stop(dir, `redis decoder error: ${(e as Error).message}`, at);
+      }
+      return;
+    }
     this.stop(dir, `${length} bytes missing from the capture`, at);
   }
 

@@ -131,6 +131,27 @@ export class RespScanner {
     }
   }
 
+  /**
+   * When the scan stopped inside the payload of a blob ($, !, =) whose header is complete: how
+   * many payload bytes are still to come (the CR LF after them not counted). Undefined anywhere
+   * else. Lets a gap that falls inside a long argument be skipped without losing the framing.
+   */
+  missingBlobBytes(b: Uint8Array): number | undefined {
+    const pos = this.pos;
+    if (pos >= b.length) return undefined;
+    const type = b[pos];
+    if (type !== 0x24 && type !== 0x21 && type !== 0x3d) return undefined;
+    const limit = Math.min(b.length, pos + MAX_LINE);
+    for (let i = pos + 1; i + 1 < limit; i++) {
+      if (b[i] !== 13 || b[i + 1] !== 10) continue;
+      const n = parseLength(latin1Text(b.subarray(pos + 1, i)));
+      if (n === undefined || n < 0) return undefined;
+      const missing = i + 2 + n - b.length;
+      return missing > 0 ? missing : undefined;
+    }
+    return undefined;
+  }
+
   /** After consuming `n` bytes the scanner's indices shift (only valid between values). */
 }
 

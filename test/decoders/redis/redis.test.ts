@@ -4,6 +4,8 @@ import { spec, splitInline } from '../../../decoders/redis/index';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { messageKey } from '../../../decoders/calls/key';
 import { replay, c2s, s2c, seg, snapshot, prng, type Segment } from './feed';
+import { fromHex } from '../../../decoders/core/bytes';
+import { testSession } from '../../helpers/session';
 
 const redis = (s: DecoderSession) => spec.create(s) as StreamDecoder;
 const cmd = (...a: string[]) => `*${a.length}\r\n` + a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('');
@@ -169,5 +171,39 @@ describe('limits and robustness', () => {
       });
       replay(redis, segs, i);
     }
+  });
+});
+
+describe('RESP2 bulk strings ($<length>\r\n<bytes>\r\n) cut by snaplen: the length keeps the framing', () => {
+  // tcpdump -s 128 on lo, redis-cli SET k <600 × "v"> (frame 73: 62 of 628 payload bytes kept,
+  // then 566 missing: 564 of the value and its CR LF), the +OK reply (frame 75), and the next
+  // command from the same capture (GET k, frame 83) on the same direction.
+  const SET_HEAD = '2a330d0a24330d0a7365740d0a24310d0a6b0d0a243630300d0a' + '76'.repeat(36);
+  const OK = '2b4f4b0d0a';
+  const GET = '2a320d0a24330d0a6765740d0a24310d0a6b0d0a';
+  function run(gap: number) {
+    const s = testSession();
+    const d = spec.create(s) as StreamDecoder;
+    const at = (frame: number, streamOffset: number) => ({ frame, tsUs: 1_000_000 + frame, streamOffset });
+    d.data('c2s', fromHex(SET_HEAD), at(73, 0));
+    d.gap('c2s', gap, at(73, 62));
+    d.data('s2c', fromHex(OK), at(75, 0));
+    d.data('c2s', fromHex(GET), at(83, 62 + gap));
+    d.close(at(90, 0));
+    return s;
+  }
+  it('a gap inside the value (and its CR LF) is stood in for; the command, its reply and the next command remain', () => {
+    const s = run(566);
+    assert.deepEqual(s.calls.map((c) => `${c.method} ${c.target}`), ['SET k', 'GET k']);
+    const set = s.calls[0];
+    assert.equal(set.status?.ok, true);
+    assert.deepEqual(set.warnings, ['564 bytes of this command missing from the capture (snaplen or loss): zero bytes stand in for them']);
+    assert.equal((set.request?.value as string[])[1].length, 600);
+    assert.equal(s.warnings.length, 0);
+  });
+  it('a gap running past the value still stops the direction', () => {
+    const s = run(600);
+    assert.deepEqual(s.calls.map((c) => c.method), ['(reply)']); // the command is lost, its reply stays
+    assert.match(s.warnings[0].message, /600 bytes missing from the capture; the rest of this direction is not decoded/);
   });
 });
