@@ -35,6 +35,11 @@ export interface MediaType {
 /** Parse a Content-Type value (RFC 9110 §8.3.1); undefined when absent or empty. */
 export function parseMediaType(value: string | undefined): MediaType | undefined {
   if (!value) return undefined;
+  if (value.indexOf(';') < 0) {
+    // No parameters (the usual `application/json`): what the general path gives, cheaper.
+    const essence = value.trim().toLowerCase();
+    return essence ? { essence, params: {} } : undefined;
+  }
   const parts = splitParams(value);
   const essence = (parts.shift() ?? '').trim().toLowerCase();
   if (!essence) return undefined;
