@@ -54,7 +54,19 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
   rows.forEach((r, i) => (out += rowColors[i](line(r)) + '\n'));
   if (!rows.length) out += '(no calls decoded)\n';
 
-  const raw = flows.filter((f) => f.protocol === 'tcp' || f.protocol === 'udp');
+  const unclaimed = flows.filter((f) => f.protocol === 'tcp' || f.protocol === 'udp');
+  // A SYN answered by a reset is a refused connection, not something a decoder could claim.
+  const refused = unclaimed.filter((f) => f.transport === 'tcp' && f.synSeen && f.synAckUs === undefined && f.rstUs !== undefined);
+  const empty = unclaimed.filter((f) => !refused.includes(f) && f.c2sBytes === 0 && f.s2cBytes === 0);
+  const raw = unclaimed.filter((f) => !refused.includes(f) && !empty.includes(f));
+  if (refused.length) {
+    out += `\n${refused.length} connection${refused.length === 1 ? '' : 's'} refused (SYN answered by RST):\n`;
+    for (const f of refused) out += `  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}\n`;
+  }
+  if (empty.length) {
+    out += `\n${empty.length} connection${empty.length === 1 ? '' : 's'} without data:\n`;
+    for (const f of empty) out += `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${f.packets} packets\n`;
+  }
   if (raw.length) {
     out += `\n${raw.length} connection${raw.length === 1 ? '' : 's'} not decoded (use --decode-as tcp.port==PORT,PROTOCOL):\n`;
     for (const f of raw.sort((a, b) => a.startUs - b.startUs)) {

@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatTable, humanUs, formatBytes } from '../../cli/table';
+import type { Call, FlowSummary } from '../../decoders/core/model';
+
+function flow(o: Partial<FlowSummary>): FlowSummary {
+  return {
+    id: 1, transport: 'tcp', client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.2', port: 9120 }, protocol: 'tcp', dispatch: 'none',
+    c2sBytes: 0, s2cBytes: 0, packets: 2, firstFrame: 1, startUs: 1e15, endUs: 1e15, synSeen: true, roleFrom: 'syn', gapBytes: { c2s: 0, s2c: 0 }, calls: 0, warnings: [], ...o,
+  };
+}
+function call(o: Partial<Call>): Call {
+  return { id: 1, protocol: 'xmlrpc', kind: 'unary', state: 'complete', flowId: 1, client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.2', port: 8000 }, method: 'fun_add', timing: { startUs: 1e15, endUs: 1e15 + 760 }, fields: {}, frames: [], warnings: [], ...o };
+}
+
+describe('the terminal timeline', () => {
+  it('an RPC line shows arguments and result', () => {
+    const t = formatTable([call({ request: { value: [2, 3] }, response: { value: 5 }, status: { code: 200, text: 'OK', ok: true } })], []);
+    assert.match(t, /fun_add\(2, 3\) → 5\s+✓ 200 OK/);
+    assert.match(t, /760 µs/);
+  });
+  it('deliveries sit under their publish', () => {
+    const pub = call({ id: 1, protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'trips/new', links: { deliveryIds: [2] } });
+    const del = call({ id: 2, protocol: 'mqtt', kind: 'deliver', method: 'PUBLISH', target: 'trips/new', timing: { startUs: 1e15 + 5 }, links: { publishId: 1 } });
+    const lines = formatTable([del, pub], []).split('\n');
+    const i = lines.findIndex((l) => l.includes('PUBLISH trips/new') && !l.includes('└'));
+    assert.match(lines[i + 1], /└ PUBLISH trips\/new/);
+  });
+  it('refused, empty and undecoded connections are listed, nothing hidden', () => {
+    const t = formatTable([], [
+      flow({ id: 1, rstUs: 1e15 + 10 }),
+      flow({ id: 2, client: { ip: '10.0.0.3', port: 1 }, synAckUs: 1e15 + 5, c2sBytes: 0 }),
+      flow({ id: 3, client: { ip: '10.0.0.4', port: 2 }, synAckUs: 1e15 + 5, c2sBytes: 300, s2cBytes: 2048, packets: 7 }),
+    ]);
+    assert.match(t, /1 connection refused \(SYN answered by RST\):\n {2}10\.0\.0\.1:40000 → 10\.0\.0\.2:9120/);
+    assert.match(t, /1 connection without data:/);
+    assert.match(t, /1 connection not decoded .*\n {2}tcp {2}10\.0\.0\.4:2 → 10\.0\.0\.2:9120 {2}300 B → \/ ← 2\.0 KiB {2}7 packets/);
+  });
+  it('readable durations and sizes', () => {
+    assert.equal(humanUs(999), '999 µs');
+    assert.equal(humanUs(12_345), '12.3 ms');
+    assert.equal(humanUs(2_500_000), '2.50 s');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+  });
+});
