@@ -59,6 +59,13 @@ export const tests = [
       await rowsOf(grid).nth(1).click();
       await waitFor(async () => /ZeroDivisionError|division by zero/.test(await details.innerText()), { message: 'details show the fault' });
       await wb.screenshot('details');
+      // Reopening the unchanged file comes from the cache: rows at once.
+      await wb.closeAllEditors();
+      const t0 = Date.now();
+      const again = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await rowCount(again, 2, 'rows after reopening');
+      const ms = Date.now() - t0;
+      assert(ms < 5000, `reopen took ${ms} ms`);
     },
   },
   {
