@@ -21,7 +21,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const definitions = new DefinitionsService(context);
   const openDefinition = async (c: Call) => {
     const d = c.definition;
-    if (!d) return;
+    if (!d) {
+      void vscode.window.showInformationMessage(
+        `callscope: no definition found for ${c.method}. callscope links calls to .proto, .thrift, .wsdl, OpenAPI and AsyncAPI files in the workspace (settings: callscope.definitions.include).`,
+      );
+      return;
+    }
     const uri = d.file.includes('://') ? vscode.Uri.parse(d.file) : vscode.Uri.file(d.file);
     const pos = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.column - 1));
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: false, viewColumn: vscode.ViewColumn.Beside });

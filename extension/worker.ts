@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { buildProtoDefinitions, type ProtoFile } from '../decoders/protobuf/definitions';
+import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
 import type { Call, FlowSummary } from '../decoders/core/model';
 import type { HostToWorker, WorkerToHost, AnalyzeRequest } from './analysis/worker-protocol';
@@ -19,28 +19,34 @@ function post(m: WorkerToHost): void {
   port.postMessage(m);
 }
 
-/** The .proto files (and import roots) the host found, parsed here: protobufjs roots do not cross threads. */
+/**
+ * The definition files the host found (.proto, .thrift, .wsdl), parsed here with the same loaders
+ * as the CLI: protobufjs roots do not cross threads.
+ */
 async function loadDefinitions(req: AnalyzeRequest): Promise<AnalyzeOptions['definitions']> {
   if (!req.definitionFiles.length) return undefined;
   const roots = req.protoPaths.map((p) => p.replace(/\/+$/, ''));
-  const files: ProtoFile[] = [];
-  for (const path of req.definitionFiles) {
-    if (!path.endsWith('.proto')) continue;
+  const definitions: NonNullable<AnalyzeOptions['definitions']> = {};
+  for (const loader of LOADERS) {
+    const files: DefinitionFile[] = [];
+    for (const path of req.definitionFiles) {
+      if (!loader.extensions.some((ext) => path.toLowerCase().endsWith(ext))) continue;
+      try {
+        const text = await readFile(path, 'utf8');
+        const root = roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0] ?? dirname(path);
+        files.push({ path, text, root });
+      } catch (e) {
+        post({ type: 'warning', warning: { message: `could not read ${path}: ${(e as Error).message}` } });
+      }
+    }
+    if (!files.length) continue;
     try {
-      const text = await readFile(path, 'utf8');
-      const root = roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0] ?? dirname(path);
-      files.push({ path, text, root });
+      definitions[loader.kind] = loader.build(files).entry;
     } catch (e) {
-      post({ type: 'warning', warning: { message: `could not read ${path}: ${(e as Error).message}` } });
+      post({ type: 'warning', warning: { message: `${loader.kind} definitions not loaded: ${(e as Error).message}` } });
     }
   }
-  if (!files.length) return undefined;
-  try {
-    return { proto: buildProtoDefinitions(files) };
-  } catch (e) {
-    post({ type: 'warning', warning: { message: `.proto files not loaded: ${(e as Error).message}` } });
-    return undefined;
-  }
+  return Object.keys(definitions).length ? definitions : undefined;
 }
 
 async function run(req: AnalyzeRequest): Promise<void> {

@@ -14,7 +14,9 @@ import { buildProtoDefinitions, lookupMethod, type ProtoDefinitions, type ProtoF
 import type { CaptureEditorProvider } from '../editor/provider';
 import { definitionExcludes, definitionIncludes, protoPaths } from '../settings';
 
-const DEF_GLOB = '**/*.{proto,yaml,yml,json}';
+const DEF_GLOB = '**/*.{proto,thrift,wsdl,yaml,yml,json}';
+/** Definition files the decoders read in the worker (protobuf schemas, Thrift IDL, WSDL). */
+const WORKER_DEFS = /\.(proto|thrift|wsdl)$/i;
 const MAX_FILE_BYTES = 4 << 20;
 const MAX_FILES = 5000;
 /** Warnings this service adds to calls (removed before a relink). */
@@ -136,7 +138,7 @@ export class DefinitionsService implements vscode.Disposable {
     this.protos.delete(file);
     this.checkers.delete(file);
     try {
-      if (file.endsWith('.proto')) {
+      if (WORKER_DEFS.test(file)) {
         this.protos.add(file);
         return;
       }
@@ -164,6 +166,7 @@ export class DefinitionsService implements vscode.Disposable {
     const roots = protoPaths().map((p) => p.replace(/\/+$/, ''));
     const files: ProtoFile[] = [];
     for (const path of this.protos) {
+      if (!path.endsWith('.proto')) continue;
       try {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === path);
         // Synchronous read keeps the rebuild atomic; .proto files are small.
@@ -186,7 +189,7 @@ export class DefinitionsService implements vscode.Disposable {
     this.pending = new Map();
     let protoChanged = false;
     for (const [file, kind] of batch) {
-      if (file.endsWith('.proto')) protoChanged = true;
+      if (WORKER_DEFS.test(file)) protoChanged = true;
       if (kind === 'delete') {
         this.openapi.delete(file);
         this.asyncapi.delete(file);
