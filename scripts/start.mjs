@@ -7,11 +7,32 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { startCodeServer } from './code-server-run.mjs';
+import { codeServerEntry } from './code-server.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
 const port = portArg >= 0 ? Number(args[portArg + 1]) : Number(process.env.PORT) || 8123;
+
+// A fresh clone: install the project's npm dependencies first (only node built-ins are used above).
+if (!existsSync(join(repo, 'node_modules', 'esbuild'))) {
+  console.log('callscope: installing npm dependencies (npm ci)…');
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repo, stdio: 'inherit' });
+  if (ci.status !== 0) process.exit(ci.status ?? 1);
+}
+// code-server compiles a native module against Kerberos headers the first time it is installed.
+const codeServerInstalled = existsSync(codeServerEntry);
+if (!codeServerInstalled && process.platform === 'linux' && spawnSync('dpkg', ['-s', 'libkrb5-dev'], { stdio: 'ignore' }).status !== 0) {
+  const root = process.getuid?.() === 0;
+  if (!root) {
+    console.error('callscope: code-server needs the Debian package libkrb5-dev to install. Run:\n\n    sudo apt-get install -y libkrb5-dev\n\nthen npm start again.');
+    process.exit(1);
+  }
+  console.log('callscope: installing libkrb5-dev (apt-get), needed to build code-server…');
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  const apt = spawnSync('apt-get', ['install', '-y', '-qq', 'libkrb5-dev'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (apt.status !== 0) process.exit(apt.status ?? 1);
+}
 
 console.log('callscope: building the extension…');
 const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
