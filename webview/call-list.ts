@@ -21,7 +21,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { key: 'time', title: 'Time', width: '96px', align: 'end' },
-  { key: 'duration', title: 'Duration', width: '74px', align: 'end' },
+  { key: 'duration', title: 'Duration', width: '88px', align: 'end' },
   { key: 'endpoints', title: 'Client → Server', width: 'minmax(140px, 1.2fr)' },
   { key: 'protocol', title: 'Protocol', width: '92px' },
   { key: 'method', title: 'Method', width: 'minmax(90px, 1fr)' },
