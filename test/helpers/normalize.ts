@@ -3,9 +3,16 @@
  * (method, target, status, timing, decoded values, links, warnings) with long strings cut,
  * and headers reduced to names so a diff stays readable.
  */
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Call, Body, CallPart } from '../../decoders/core/model';
 
 const MAX_STRING = 160;
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function repoRelative(file: string): string {
+  return file.startsWith(REPO + '/') ? relative(REPO, file) : file;
+}
 const MAX_ARRAY = 20;
 
 function cut(v: unknown, depth = 0): unknown {
@@ -76,7 +83,8 @@ export function normalizeCall(c: Call, ids?: Map<number, number>): Record<string
       replyId: id(c.links.replyId),
       requestId: id(c.links.requestId),
     },
-    definition: c.definition,
+    // Definition files as paths relative to the repository, so goldens hold in any checkout.
+    definition: c.definition && { ...c.definition, file: repoRelative(c.definition.file) },
     warnings: c.warnings,
   }) as Record<string, unknown>;
 }
