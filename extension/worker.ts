@@ -4,19 +4,36 @@
  * (first rows within a second), then every 200 ms or 2,000 calls, whichever comes first.
  */
 import { parentPort } from 'node:worker_threads';
-import { readFile } from 'node:fs/promises';
+import { readFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
 import type { Call, FlowSummary } from '../decoders/core/model';
 import type { HostToWorker, WorkerToHost, AnalyzeRequest } from './analysis/worker-protocol';
+import { FrameIndex } from './analysis/frame-index';
 
 
 const port = parentPort!;
 let controller: AbortController | undefined;
 
-function post(m: WorkerToHost): void {
-  port.postMessage(m);
+function post(m: WorkerToHost, transfer?: ArrayBuffer[]): void {
+  port.postMessage(m, transfer);
+}
+
+/** Gzip-compressed captures have no random access: no frame index for them. */
+async function isGzip(path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const head = new Uint8Array(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -67,9 +84,10 @@ async function run(req: AnalyzeRequest): Promise<void> {
   const timer = setInterval(flush, 200);
   try {
     const definitions = await loadDefinitions(req);
+    const index = (await isGzip(req.file)) ? undefined : new FrameIndex();
     const result = await analyzeFile(
       req.file,
-      { decodeAs: req.decodeAs, hints: req.hints, definitions, signal: controller.signal },
+      { decodeAs: req.decodeAs, hints: req.hints, definitions, signal: controller.signal, frame: index?.onFrame },
       {
         call(c) {
           batch.push(c);
@@ -95,6 +113,10 @@ async function run(req: AnalyzeRequest): Promise<void> {
     );
     flush();
     post({ type: 'flows', flows });
+    if (index && index.count) {
+      const { data, transfer } = index.toData();
+      post({ type: 'frameIndex', index: data }, transfer);
+    }
     post({ type: 'done', result, startUs: firstUs, endUs: lastUs });
   } catch (e) {
     flush();

@@ -116,8 +116,8 @@ export class Details {
     const [req, res] = await Promise.all([this.host.request({ type: 'call/bytes', id: call.id, part: 'request' }), this.host.request({ type: 'call/bytes', id: call.id, part: 'response' })]);
     if (this.call?.id !== call.id) return;
     this.hex.show([
-      { part: 'request', title: `Request — ${ep(call.client)} → ${ep(call.server)}`, bytes: toBytes(req.bytes), truncated: req.truncated, segments: req.segments },
-      { part: 'response', title: `Response — ${ep(call.server)} → ${ep(call.client)}`, bytes: toBytes(res.bytes), truncated: res.truncated, segments: res.segments },
+      { part: 'request', title: `Request — ${ep(call.client)} → ${ep(call.server)}`, bytes: toBytes(req.bytes), truncated: req.truncated, segments: req.segments, source: req.source, note: req.note },
+      { part: 'response', title: `Response — ${ep(call.server)} → ${ep(call.client)}`, bytes: toBytes(res.bytes), truncated: res.truncated, segments: res.segments, source: res.source, note: res.note },
     ]);
     if (highlight) this.hex.highlight(highlight);
   }

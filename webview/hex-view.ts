@@ -15,10 +15,31 @@ interface PartBytes {
   bytes: Uint8Array;
   truncated?: boolean;
   segments?: ByteSegment[];
+  /** `frames`: packets as captured (headers then payload per frame); `body`: the decoded body only. */
+  source?: 'frames' | 'body';
+  note?: string;
 }
 
 const WIDTH = 16;
 const LINES_PER_CHUNK = 1024;
+
+/** Offsets before a segment's payload are link/IP/TCP headers (only when the segments say where payloads start). */
+export function headerTest(segments: ByteSegment[] | undefined): (off: number) => boolean {
+  const withPayload = (segments ?? []).filter((s) => s.payloadOffset !== undefined);
+  if (!withPayload.length) return () => false;
+  const sorted = [...withPayload].sort((a, b) => a.offset - b.offset);
+  return (off) => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (sorted[mid].offset <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    const s = sorted[lo];
+    return off >= s.offset && off < s.payloadOffset! && off < s.offset + s.length;
+  };
+}
 
 /** Where a highlight falls in the bytes of its side: [start, end) or undefined. */
 export function highlightRange(bytes: Uint8Array, hl: Highlight): [number, number] | undefined {
@@ -74,13 +95,18 @@ export class HexView {
     for (const p of this.parts) {
       const maxLines = this.shown.get(p.part) ?? LINES_PER_CHUNK;
       const section = h('section', { class: 'hex-part', 'aria-label': p.title });
-      section.append(h('div', { class: 'section-title' }, p.title, ' ', h('span', { class: 'muted' }, `${formatSize(p.bytes.length)}${p.truncated ? ' (cut)' : ''}${p.segments?.length ? ` in ${p.segments.length} segment${p.segments.length > 1 ? 's' : ''}` : ''}`)));
+      const framed = p.source === 'frames';
+      const count = p.segments?.length ?? 0;
+      const what = framed ? ` in ${count} packet${count === 1 ? '' : 's'}, as captured` : p.source === 'body' ? ', decoded body' : count ? ` in ${count} segment${count > 1 ? 's' : ''}` : '';
+      section.append(h('div', { class: 'section-title' }, p.title, ' ', h('span', { class: 'muted' }, `${formatSize(p.bytes.length)}${p.truncated ? ' (cut)' : ''}${what}`)));
+      if (p.note) section.append(h('div', { class: 'muted note', role: 'note' }, p.note));
       if (!p.bytes.length) {
         section.append(h('div', { class: 'muted note' }, 'No bytes.'));
         this.root.append(section);
         continue;
       }
       const segOf = segmentIndex(p.segments, p.bytes.length);
+      const isHeader = headerTest(p.segments);
       const hl = this.current?.part === p.part ? this.current.range : undefined;
       const grid = h('div', { class: 'hex-grid mono', role: 'table', 'aria-label': `${p.part} bytes` });
       for (const line of hexLines(p.bytes, WIDTH, 0, maxLines)) {
@@ -88,7 +114,8 @@ export class HexView {
         const txtCell = h('span', { class: 'hex-text' });
         line.bytes.forEach((b, k) => {
           const off = line.offset + k;
-          const cls = `seg${segOf(off) % 2}${hl && off >= hl[0] && off < hl[1] ? ' hl' : ''}`;
+          const head = isHeader(off);
+          const cls = `seg${segOf(off) % 2}${head ? ' hdr' : ''}${hl && !head && off >= hl[0] && off < hl[1] ? ' hl' : ''}`;
           hexCell.append(h('span', { class: cls }, b.toString(16).padStart(2, '0')));
           txtCell.append(h('span', { class: cls }, line.ascii[k]));
         });
@@ -104,7 +131,8 @@ export class HexView {
         });
         section.append(more);
       }
-      if (p.segments?.length) section.append(h('div', { class: 'muted note' }, `Shading alternates per TCP segment: frames ${p.segments.map((s) => s.frame).join(', ')}.`));
+      if (framed && p.segments?.length) section.append(h('div', { class: 'muted note' }, `Frames ${p.segments.map((s) => s.frame).join(', ')}; shading alternates per frame, and link, IP and TCP/UDP headers are dimmed before each frame's payload.`));
+      else if (p.segments?.length) section.append(h('div', { class: 'muted note' }, `Shading alternates per TCP segment: frames ${p.segments.map((s) => s.frame).join(', ')}.`));
       this.root.append(section);
     }
   }

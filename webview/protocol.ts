@@ -59,7 +59,19 @@ export type HostToWebview =
   /** Answer to `calls/indexOf`: the row index of a call under the given filter/sort, -1 when filtered out. */
   | { type: 'calls/indexOf'; requestId: number; id: number; index: number }
   /** Answer to `call/bytes`: the reassembled bytes of one side of a call (at most ~1 MiB). */
-  | { type: 'call/bytes'; requestId: number; id: number; part: 'request' | 'response'; bytes: Uint8Array; truncated?: boolean; segments?: ByteSegment[] }
+  | {
+      type: 'call/bytes';
+      requestId: number;
+      id: number;
+      part: 'request' | 'response';
+      bytes: Uint8Array;
+      truncated?: boolean;
+      segments?: ByteSegment[];
+      /** What the bytes are: `frames` — the packets as captured; `body` — the decoded body only. */
+      source?: 'frames' | 'body';
+      /** Why the packets could not be shown (gzip capture, live capture…), shown above the bytes. */
+      note?: string;
+    }
   /** The user's view settings changed (or their initial values, sent after `webview/ready`). */
   | { type: 'settings/didChange'; settings: Partial<ViewSettings> }
   /** A command asked the editor to show a view (e.g. "callscope: Teach"). */
@@ -97,6 +109,8 @@ export interface ByteSegment {
   offset: number;
   length: number;
   tsUs?: number;
+  /** Where the TCP/UDP payload starts (offset into `bytes`); before it: link, IP and TCP/UDP headers. */
+  payloadOffset?: number;
 }
 
 /** Settings the view follows (the host maps them from `callscope.*` configuration). */

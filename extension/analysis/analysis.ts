@@ -8,6 +8,7 @@ import type { Call, CaptureWarning } from '../../decoders/core/model';
 import type { AnalyzeProgress, AnalyzeResult } from '../../cli/platform/analyze';
 import { CallStore } from './call-store';
 import type { AnalyzeRequest, WorkerToHost } from './worker-protocol';
+import { FrameIndex } from './frame-index';
 
 export type AnalysisState = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -30,6 +31,8 @@ export class Analysis {
   warnings: CaptureWarning[] = [];
   startUs?: number;
   endUs?: number;
+  /** Where each frame is in the file (for the Bytes tab); absent for gzip and host-fed analyses. */
+  frameIndex?: FrameIndex;
   readonly startedAt = Date.now();
   finishedAt?: number;
   /** Applied to every call as it arrives (definition linking, schema checks). */
@@ -125,6 +128,9 @@ export class Analysis {
       }
       case 'flows':
         this.store.flows = m.flows;
+        break;
+      case 'frameIndex':
+        this.frameIndex = FrameIndex.fromData(m.index);
         break;
       case 'warning':
         this.warnings.push(m.warning);

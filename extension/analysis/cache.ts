@@ -80,11 +80,11 @@ export class AnalysisCache {
 
   private evict(): void {
     const unused = [...this.entries.entries()].filter(([, e]) => !e.users).sort((a, b) => b[1].lastUsed - a[1].lastUsed);
-    let total = [...this.entries.values()].reduce((n, e) => n + e.analysis.store.approxBytes(), 0);
+    let total = [...this.entries.values()].reduce((n, e) => n + memoryOf(e.analysis), 0);
     for (let i = unused.length - 1; i >= 0; i--) {
       const [k, e] = unused[i];
       if (i < this.maxUnused && total <= this.budgetBytes) break;
-      total -= e.analysis.store.approxBytes();
+      total -= memoryOf(e.analysis);
       this.entries.delete(k);
       e.analysis.dispose();
     }
@@ -94,4 +94,9 @@ export class AnalysisCache {
     for (const e of this.entries.values()) e.analysis.dispose();
     this.entries.clear();
   }
+}
+
+/** Calls plus the frame index (12 bytes a frame). */
+function memoryOf(a: Analysis): number {
+  return a.store.approxBytes() + (a.frameIndex?.byteSize ?? 0);
 }

@@ -6,6 +6,7 @@ import type { Call, CaptureWarning, FlowSummary } from '../../decoders/core/mode
 import type { AnalyzeProgress, AnalyzeResult } from '../../cli/platform/analyze';
 import type { DecodeAsRule } from '../../decoders/pipeline';
 import type { StreamHint } from '../../decoders/core/env';
+import type { FrameIndexData } from './frame-index';
 
 export interface AnalyzeRequest {
   type: 'analyze';
@@ -25,5 +26,7 @@ export type WorkerToHost =
   | { type: 'flows'; flows: FlowSummary[] }
   | { type: 'warning'; warning: CaptureWarning }
   | { type: 'progress'; progress: AnalyzeProgress }
+  /** Sent once, just before `done`, for files with random access (not gzip): the Bytes tab's frame index. */
+  | { type: 'frameIndex'; index: FrameIndexData }
   | { type: 'done'; result: AnalyzeResult; startUs?: number; endUs?: number }
   | { type: 'error'; message: string; stack?: string };

@@ -9,6 +9,8 @@ import type { Analysis } from '../analysis/analysis';
 import { toRow } from '../analysis/rows';
 import type { CaptureDocument } from './document';
 import { viewSettings } from '../settings';
+import { readFrames, sideBytes } from '../analysis/frame-index';
+import { open } from 'node:fs/promises';
 
 /** Rows pushed with `calls/didAppend` while decoding; past this the webview pages (`calls/page`). */
 export const MAX_STREAMED_ROWS = 20_000;
@@ -201,12 +203,9 @@ export class CapturePanel implements vscode.Disposable {
         this.selectedId = m.id;
         this.post({ type: 'call/details', requestId: m.requestId, call: store.get(m.id) });
         break;
-      case 'call/bytes': {
-        const c = store.get(m.id);
-        const { bytes, truncated } = previewBytes(c, m.part);
-        this.post({ type: 'call/bytes', requestId: m.requestId, id: m.id, part: m.part, bytes, truncated });
+      case 'call/bytes':
+        void this.answerBytes(m.requestId, m.id, m.part);
         break;
-      }
       case 'definition/open': {
         const c = store.get(m.id);
         if (c) this.hooks.openDefinition(c);
@@ -221,10 +220,58 @@ export class CapturePanel implements vscode.Disposable {
     }
   }
 
+  /** The packets that carried one side of a call, read from the file by offset; else the decoded body. */
+  private async answerBytes(requestId: number, id: number, part: 'request' | 'response'): Promise<void> {
+    const a = this.analysis;
+    const c = a.store.get(id);
+    let note: string | undefined;
+    if (c && c.frames.length) {
+      try {
+        const framed = await packetBytes(a, c, part);
+        if (typeof framed === 'string') note = framed;
+        else if (!framed.bytes.length && c.frames.length >= 64) note = 'This side\'s frames were not kept (a call keeps its first 64 frame numbers): showing the decoded body.';
+        else if (framed.bytes.length) {
+          this.post({ type: 'call/bytes', requestId, id, part, bytes: framed.bytes, truncated: framed.truncated, segments: framed.segments, source: 'frames' });
+          return;
+        }
+      } catch (e) {
+        note = `The packets could not be read back from the file (${(e as Error).message}): showing the decoded body.`;
+      }
+    }
+    const { bytes, truncated } = previewBytes(c, part);
+    this.post({ type: 'call/bytes', requestId, id, part, bytes, truncated, source: 'body', note });
+  }
+
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.analysisSub?.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/**
+ * The frames of one side of a call, as captured, or the reason they cannot be shown. Needs the
+ * analysis's frame index (built by the worker for files with random access).
+ */
+async function packetBytes(a: Analysis, c: Call, part: 'request' | 'response'): Promise<ReturnType<typeof sideBytes> | string> {
+  if (!a.frameIndex) {
+    if (a.state === 'running') return 'The packets can be shown once decoding has finished: showing the decoded body for now.';
+    if (a.onCancel) return 'Live and proxy captures show the decoded body; save the capture and open it to see the packets.';
+    if (await isGzipFile(a.file)) return 'This capture is gzip-compressed, so its packets cannot be read back by offset: showing the decoded body. Decompress it to see the packets.';
+    return 'No frame index for this capture: showing the decoded body.';
+  }
+  const frames = await readFrames(a.file, a.frameIndex, c.frames);
+  return sideBytes(frames, part, c.client, c.server);
+}
+
+async function isGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await fh.close();
   }
 }
 
