@@ -33,7 +33,10 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const provider = CaptureEditorProvider.register(context, {
-    requestFor: () => ({ decodeAs: decodeAsRules(context.workspaceState), hints: [], protoPaths: protoPaths(), definitionFiles: definitions.protoFiles() }),
+    requestFor: async () => {
+      await definitions.ready();
+      return { decodeAs: decodeAsRules(context.workspaceState), hints: [], protoPaths: protoPaths(), definitionFiles: definitions.protoFiles() };
+    },
     decorate: (c) => definitions.link(c),
     openDefinition: (c) => void openDefinition(c),
     runCommand: (command, args, panel) => {

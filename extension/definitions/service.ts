@@ -91,9 +91,20 @@ export class DefinitionsService implements vscode.Disposable {
     return definitionExcludes().some((g) => globToRegExp(g).test(path));
   }
 
+  /**
+   * Resolves when the scan under way (the one at startup) has finished, or after `ms`: the worker
+   * needs the .proto/.thrift/.wsdl files when a capture opens, and a capture opened right at
+   * startup should not miss them.
+   */
+  ready(ms = 5000): Promise<void> {
+    if (!this.scanning) return Promise.resolve();
+    return Promise.race([this.scanning.then(() => undefined), new Promise<void>((r) => setTimeout(r, ms))]);
+  }
+
   /** Find every definition file again (startup, settings changed, the refresh command). */
   rescan(): Promise<void> {
     const run = async () => {
+      const before = this.protoFiles().join('\n');
       const files = new Set<string>();
       const excludes = ['**/node_modules/**', '**/.git/**', ...definitionExcludes()];
       const exclude = `{${excludes.join(',')}}`;
@@ -111,6 +122,13 @@ export class DefinitionsService implements vscode.Disposable {
       await Promise.all([...files].filter((f) => !this.excluded(f)).map((f) => this.load(f)));
       this.rebuildProto();
       this.relinkAll();
+      // Captures decoded before the scan (or with other files) are decoded again with these.
+      if (this.provider && before !== this.protoFiles().join('\n')) {
+        const want = this.protoFiles().join('\n');
+        for (const d of [...this.provider.documents]) {
+          if (d.analysis.request.definitionFiles.join('\n') !== want && !d.analysis.onCancel) void this.provider.reanalyze(d).catch(() => undefined);
+        }
+      }
     };
     this.scanning = (this.scanning ?? Promise.resolve()).then(run, run);
     return this.scanning;

@@ -20,7 +20,7 @@ export const VIEW_TYPE = 'callscope.capture';
 
 export interface ProviderDeps {
   /** Options for a new analysis of a file (decode-as rules, definitions…). */
-  requestFor(file: string): Omit<AnalyzeRequest, 'type' | 'file'>;
+  requestFor(file: string): Omit<AnalyzeRequest, 'type' | 'file'> | Promise<Omit<AnalyzeRequest, 'type' | 'file'>>;
   /** Applied to every arriving call (definition linking, schema checks). */
   decorate(c: Call, a: Analysis): void;
   openDefinition(c: Call): void;
@@ -135,7 +135,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const live = this.liveAnalyses.get(file);
     if (live) return { key: `live:${file}`, analysis: live };
     const st = await fs.stat(file);
-    const req: AnalyzeRequest = { type: 'analyze', file, ...this.deps.requestFor(file) };
+    const req: AnalyzeRequest = { type: 'analyze', file, ...(await this.deps.requestFor(file)) };
     const key = analysisKey(req, { size: st.size, mtimeMs: st.mtimeMs });
     const cached = this.cache.get(key);
     if (cached) return { key, analysis: cached };
