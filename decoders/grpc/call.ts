@@ -126,6 +126,21 @@ export class GrpcCallBuilder {
     this.readers[dir].push(bytes, offset, (m) => this.onMessage(dir, m, posAt));
   }
 
+  /** `length` bytes of this side's DATA are missing from the capture (see LengthPrefixedReader.gap). */
+  gap(dir: Dir, length: number, offset: number, posAt: (offset: number) => Position): void {
+    this.readers[dir].gap(length, offset, (m) => this.onMessage(dir, m, posAt));
+  }
+
+  /** Bytes of this side may be missing, how many unknown (see LengthPrefixedReader.unknownGap). */
+  unknownGap(dir: Dir): void {
+    this.readers[dir].unknownGap((m) => this.onMessage(dir, m, () => ({ frame: this.call.frames[this.call.frames.length - 1] ?? 0, tsUs: this.call.timing.endUs ?? this.call.timing.startUs, streamOffset: m.endOffset })));
+  }
+
+  /** A DATA frame of this side starts with `first` (undefined: empty or in a gap). */
+  dataFrameStart(dir: Dir, first: number | undefined): void {
+    if (this.readers[dir].frameStart(first)) this.call.warnings.push(`${dir}: gRPC message framing picked up again at a DATA frame after a gap`);
+  }
+
   private onMessage(dir: Dir, m: LpMessage, posAt: (offset: number) => Position): void {
     if (m.flags & 0x80 && this.web) {
       // gRPC-Web trailers frame (PROTOCOL-WEB.md): HTTP/1-style header lines.
@@ -145,6 +160,16 @@ export class GrpcCallBuilder {
     }
     const headers = dir === 'c2s' ? this.requestHeaderList : this.responseHeaderList;
     const warnings: string[] = [];
+    if (m.missing) {
+      // Cut by a gap in the capture: size and timing only.
+      warnings.push(`${m.missing} of its ${m.length} bytes missing from the capture (gap): not decoded`);
+      const msg: StreamMessage = { dir, index, tsUs: end.tsUs, size: m.length, frame: end.frame, label: 'DATA', compressed, warnings };
+      if (this.messageWarnings < 5) this.call.warnings.push(`${dir} message ${index}: ${warnings[0]}`);
+      this.messageWarnings++;
+      this.messages.push(msg);
+      this.rawSeen[dir] = true;
+      return;
+    }
     if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
     const d = decodeGrpcMessage(m, {
       encoding: hdr(headers, 'grpc-encoding'),
@@ -172,8 +197,9 @@ export class GrpcCallBuilder {
     const f = call.fields;
     const limits = this.session.env.limits;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
-      const pending = this.readers[dir].pending;
-      if (pending) call.warnings.push(`${dir}: ${pending} bytes of an incomplete gRPC message`);
+      const r = this.readers[dir];
+      if (r.pending) call.warnings.push(`${dir}: ${r.pending} bytes of an incomplete gRPC message`);
+      if (r.losses) call.warnings.push(`${dir}: a gap in the capture hid where a gRPC message starts (${r.losses}×); ${r.skipped} bytes not framed as messages`);
     }
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${limits.maxMessagesPerCall} not kept`);
     f['grpc.request_messages'] = this.counts.c2s;

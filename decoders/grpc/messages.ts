@@ -19,6 +19,8 @@ export interface LpMessage {
   /** Stream offsets of the first prefix byte and of the last payload byte. */
   startOffset: number;
   endOffset: number;
+  /** Payload bytes that fell in a gap of the capture (then `bytes` is absent). */
+  missing?: number;
 }
 
 export class LengthPrefixedReader {
@@ -28,6 +30,13 @@ export class LengthPrefixedReader {
   private got = 0;
   private chunks: Uint8Array[] | undefined;
   private startOffset = 0;
+  private missing = 0;
+  /** A gap swallowed a message prefix: the framing is unknown until a DATA frame starts a message. */
+  private lost = false;
+  /** Bytes dropped while the framing was lost. */
+  skipped = 0;
+  /** Gaps that lost the framing. */
+  losses = 0;
 
   constructor(private readonly maxKeepBytes: number) {}
 
@@ -36,7 +45,80 @@ export class LengthPrefixedReader {
     return this.prefixLen + this.got;
   }
 
+  get framingLost(): boolean {
+    return this.lost;
+  }
+
+  /**
+   * `length` bytes of the stream are missing from the capture (loss, snaplen). Inside a payload
+   * they shorten that message (emitted with `missing`, not decoded); a gap over a prefix loses
+   * the framing until `frameStart`.
+   */
+  gap(length: number, offset: number, onMessage: (m: LpMessage) => void): void {
+    if (length <= 0 || this.lost) {
+      this.skipped += Math.max(0, length);
+      return;
+    }
+    if (this.length >= 0) {
+      const take = Math.min(this.length - this.got, length);
+      this.got += take;
+      this.missing += take;
+      this.chunks = undefined;
+      length -= take;
+      if (this.got === this.length) this.emit(offset + take - 1, onMessage);
+      if (length === 0) return;
+    }
+    // The gap covers (part of) a length prefix: where the next message starts is unknown.
+    this.lost = true;
+    this.losses++;
+    this.skipped += length + this.prefixLen;
+    this.prefixLen = 0;
+    this.length = -1;
+    this.got = 0;
+    this.missing = 0;
+    this.chunks = undefined;
+  }
+
+  /**
+   * An unknown number of bytes may be missing (a gap that lost the HTTP/2 frame boundary: this
+   * stream's DATA may or may not have been in it). At a message boundary nothing changes (the
+   * next DATA frame is checked by `frameStart`); inside a message, that message is cut (emitted
+   * with `missing`, not decoded) and the framing is lost until `frameStart`.
+   */
+  unknownGap(onMessage: (m: LpMessage) => void): void {
+    if (this.lost) return;
+    if (this.length >= 0) {
+      const rest = this.length - this.got;
+      this.got = this.length;
+      this.missing += rest;
+      this.chunks = undefined;
+      this.emit(this.startOffset + 5 + this.length - 1, onMessage);
+    } else if (this.prefixLen === 0) return;
+    this.lost = true;
+    this.losses++;
+    this.skipped += this.prefixLen;
+    this.prefixLen = 0;
+    this.length = -1;
+    this.got = 0;
+    this.missing = 0;
+  }
+
+  /**
+   * A DATA frame starts here. After a lost framing, senders that put one message per DATA frame
+   * (grpc-js, grpc-go, C-core for small messages) start a message here: pick it up again when
+   * the first byte is a valid flags byte (0 or 1; 0x80 for gRPC-Web trailers).
+   */
+  frameStart(first: number | undefined): boolean {
+    if (!this.lost || first === undefined || (first > 1 && first !== 0x80)) return false;
+    this.lost = false;
+    return true;
+  }
+
   push(bytes: Uint8Array, offset: number, onMessage: (m: LpMessage) => void): void {
+    if (this.lost) {
+      this.skipped += bytes.length;
+      return;
+    }
     let i = 0;
     while (i < bytes.length) {
       if (this.length < 0) {
@@ -67,6 +149,11 @@ export class LengthPrefixedReader {
       for (const c of this.chunks) bytes.set(c, o), (o += c.length);
     }
     const m: LpMessage = { flags: this.prefix[0], length: this.length, bytes, startOffset: this.startOffset, endOffset };
+    if (this.missing) {
+      m.missing = this.missing;
+      m.bytes = undefined;
+    }
+    this.missing = 0;
     this.prefixLen = 0;
     this.length = -1;
     this.got = 0;

@@ -39,12 +39,22 @@ const MAX_CLOSED_REMEMBERED = 65536;
 const MAX_FRAMES_PER_CALL = 64;
 /** How far to look for a frame boundary after a gap or a mid-frame capture start. */
 const RESYNC_WINDOW = 256 << 10;
+/** The largest gap inside a frame that is zero-filled (the frame then decoded around its hole). */
+const MAX_GAP_FILL = 1 << 20;
+/** A stream id this far above the highest seen may be a stream whose HEADERS fell in a gap. */
+const NEW_STREAM_WINDOW = 2048;
+const HPACK_GAP_REASON = 'before a gap in the capture';
 
 interface BodyAcc {
   chunks: Uint8Array[];
   kept: number;
   size: number;
+  /** Bytes that fell in gaps of the capture (not in `chunks`, not in `size`). */
+  missing?: number;
 }
+
+/** [start, end) ranges of a frame payload that were missing from the capture (zero-filled). */
+type Holes = Array<[number, number]>;
 
 interface H2Stream {
   id: number;
@@ -64,6 +74,10 @@ interface H2Stream {
   wire: { c2s: number; s2c: number };
   rst?: { code: number; dir: Dir; tsUs: number };
   lastUs: number;
+  /** A header block of this stream was cut by a gap: the call is incomplete. */
+  cut?: boolean;
+  /** "data may be incomplete" already said for this direction. */
+  gapNoted?: { c2s?: boolean; s2c?: boolean };
 }
 
 interface DirState {
@@ -79,9 +93,19 @@ interface DirState {
   /** Looking for a frame boundary (mid-frame start, after a gap). */
   resync: boolean;
   /** Header block being continued by CONTINUATION frames. */
-  continuation?: { streamId: number; fragments: Uint8Array[]; bytes: number; endStream: boolean; promisedId?: number; start: Position };
+  continuation?: { streamId: number; fragments: Uint8Array[]; bytes: number; endStream: boolean; promisedId?: number; start: Position; cutAt?: number };
   oversizeWarned: boolean;
   dead: boolean;
+  /** Zero-filled ranges (stream offsets, [start, end)) in `queue`: gaps inside a frame of known length. */
+  holes: Holes;
+  /** The queue starts right after a gap, at a segment boundary: a frame header there needs no second one to confirm it. */
+  afterGap: boolean;
+  /** Gaps that lost the frame boundary, and the warnings about them said so far. */
+  losses: number;
+  lossWarned: number;
+  /** Gaps inside frames (zero-filled). */
+  filled: number;
+  filledBytes: number;
 }
 
 function newDir(preface: 'maybe' | 'done'): DirState {
@@ -94,7 +118,32 @@ function newDir(preface: 'maybe' | 'done'): DirState {
     resync: false,
     oversizeWarned: false,
     dead: false,
+    holes: [],
+    afterGap: false,
+    losses: 0,
+    lossWarned: 0,
+    filled: 0,
+    filledBytes: 0,
   };
+}
+
+/** Holes of [from, to) in the stream, relative to `from`. */
+function holesIn(holes: Holes, from: number, to: number): Holes | undefined {
+  let out: Holes | undefined;
+  for (const [a, b] of holes) {
+    const x = Math.max(a, from);
+    const y = Math.min(b, to);
+    if (x < y) (out ??= []).push([x - from, y - from]);
+  }
+  return out;
+}
+
+/** Where the first hole starts in [from, to) of a payload, relative to `from`; undefined when none. */
+function firstHole(holes: Holes | undefined, from: number, to: number): number | undefined {
+  if (!holes) return undefined;
+  let first: number | undefined;
+  for (const [a, b] of holes) if (a < to && b > from) first = Math.min(first ?? Infinity, Math.max(a, from) - from);
+  return first;
 }
 
 function hdr(headers: HeaderList | undefined, name: string): string | undefined {
@@ -113,6 +162,11 @@ export class Http2Connection implements StreamDecoder {
   /** The flow's roles were guessed the wrong way round (mid-connection capture): we swap them. */
   private swapped = false;
   private rolesKnown = false;
+  /** Bytes of this connection were missing from the capture (a gap, snaplen). */
+  private gapSeen = false;
+  /** Highest client-initiated stream id seen. */
+  private maxStreamId = 0;
+  private maxStreamIdBefore = 0;
 
   constructor(private readonly session: DecoderSession, init?: unknown) {
     const up = init as HttpUpgradeInit | undefined;
@@ -148,7 +202,8 @@ export class Http2Connection implements StreamDecoder {
   gap(dir: Dir, length: number, at: Position): void {
     if (this.swapped) dir = other(dir);
     try {
-      this.lose(dir, at, `${length} bytes missing from the capture`);
+      if (this.dirs[dir].dead || length <= 0) return;
+      if (!this.fillGap(dir, length, at)) this.lose(dir, at, `${length} bytes missing from the capture`);
     } catch (e) {
       this.session.warn(`HTTP/2 decoder error: ${(e as Error).message}`, at);
     }
@@ -168,8 +223,14 @@ export class Http2Connection implements StreamDecoder {
       const first = d.track.at(d.offset);
       this.session.warn(`HTTP/2 ${dir}: ${d.queue.length} bytes of an incomplete frame at the end`, first);
     }
+    if (d.losses > d.lossWarned) {
+      this.session.warn(`HTTP/2 ${dir}: ${d.losses - d.lossWarned} more gap(s) in the capture lost a frame boundary (${d.losses} in all); decoding went on from the next frame found`, at);
+    }
+    if (d.filled) {
+      this.session.warn(`HTTP/2 ${dir}: ${d.filled} gap(s) inside frames (${d.filledBytes} bytes missing from the capture, e.g. cut by snaplen): those frames decoded around them`, at);
+    }
     d.queue.clear();
-    void at;
+    d.holes = [];
   }
 
   close(at: Position): void {
@@ -182,25 +243,104 @@ export class Http2Connection implements StreamDecoder {
 
   // ---- framing -------------------------------------------------------------------------------
 
+  /**
+   * Bytes are missing and where the next frame starts is unknown: drop what is buffered and look
+   * for a frame boundary again. Header blocks may have been lost with them, so the HPACK table is
+   * reset to partial mode (fields that refer to older dynamic entries decode to a placeholder);
+   * gRPC readers of open streams forget their message framing until a DATA frame starts one.
+   */
   private lose(dir: Dir, at: Position, why: string): void {
     const d = this.dirs[dir];
+    this.gapSeen = true;
+    if (d.continuation) {
+      const s = this.streams.get(d.continuation.streamId);
+      if (s) {
+        s.cut = true;
+        s.call.warnings.push(`header block of stream ${d.continuation.streamId} (${dir}) lost in a gap before its END_HEADERS`);
+      }
+    }
     d.queue.clear();
+    d.holes = [];
     d.offset = -1;
     d.continuation = undefined;
     d.resync = true;
+    d.afterGap = true;
     if (d.preface === 'maybe') d.preface = 'done';
-    if (d.hpack && !d.hpack.lost) {
-      d.hpack.lost = true;
-      this.session.warn(`HTTP/2 ${dir}: ${why}; HPACK state lost, later streams from this side cannot be decoded`, at);
-    } else if (!d.hpack) {
+    d.losses++;
+    const say = d.lossWarned < 3;
+    if (say) d.lossWarned++;
+    if (!d.hpack) {
       // Nothing decoded yet: a table we never saw the start of.
       d.hpack = new HpackDecoder({ partial: true });
-      d.hpack.lost = true;
-      this.session.warn(`HTTP/2 ${dir}: ${why}; HPACK state unknown`, at);
-    }
+      d.hpack.partialReason = HPACK_GAP_REASON;
+      if (say) this.session.warn(`HTTP/2 ${dir}: ${why}; HPACK state unknown`, at);
+    } else if (!d.hpack.lost) {
+      d.hpack.resetPartial(HPACK_GAP_REASON);
+      if (say) this.session.warn(`HTTP/2 ${dir}: ${why}; HPACK table reset: later header fields that refer to older dynamic entries show as unknown`, at);
+    } else if (say) this.session.warn(`HTTP/2 ${dir}: ${why}`, at);
     for (const s of this.streams.values()) {
-      if (!s.ended[dir]) s.call.warnings.push(`${why} (${dir}): stream data may be incomplete`);
+      if (s.ended[dir]) continue;
+      s.grpc?.unknownGap(dir);
+      const noted = (s.gapNoted ??= {});
+      if (!noted[dir]) {
+        noted[dir] = true;
+        s.call.warnings.push(`${why} (${dir}): stream data may be incomplete`);
+      }
     }
+  }
+
+  /**
+   * A gap inside the frame being read, whose header is in the buffer (so its length is known):
+   * zero-fill the missing part up to the frame's end and remember it as a hole, so the frame is
+   * decoded around it and the next frame boundary stays known. A gap running past the frame's
+   * end loses the boundary after it (`lose`). False when the frame's length is unknown.
+   */
+  private fillGap(dir: Dir, length: number, at: Position): boolean {
+    const d = this.dirs[dir];
+    if (d.preface === 'maybe' || d.queue.length < FRAME_HEADER_BYTES) return false;
+    if (d.resync && !this.resyncAtGap(dir)) return false;
+    const have = d.queue.length;
+    if (d.offset + have !== at.streamOffset) return false;
+    const h = readFrameHeader(d.queue.peek(FRAME_HEADER_BYTES));
+    const total = FRAME_HEADER_BYTES + h.length;
+    if (total <= have || total > this.session.env.limits.maxBufferedBytes) return false;
+    const fill = Math.min(length, total - have);
+    if (fill > MAX_GAP_FILL) return false;
+    d.filled++;
+    d.filledBytes += fill;
+    this.gapSeen = true;
+    d.track.add(at);
+    d.holes.push([at.streamOffset, at.streamOffset + fill]);
+    d.queue.push(new Uint8Array(fill));
+    this.pump(dir);
+    const rest = length - fill;
+    if (rest > 0 && !d.dead) {
+      this.lose(dir, { ...at, streamOffset: at.streamOffset + fill }, `${rest} bytes missing from the capture`);
+    }
+    return true;
+  }
+
+  /**
+   * Looking for a frame boundary, the data so far ends in a gap: accept a frame header at the
+   * segment boundary right after the previous gap when it is plausible (RFC 9113 §4.1 sanity and
+   * a stream we know or a new client stream just above the highest seen). Its frame runs into
+   * the gap, so no second header can confirm it.
+   */
+  private resyncAtGap(dir: Dir): boolean {
+    const d = this.dirs[dir];
+    if (!d.afterGap || d.queue.length < FRAME_HEADER_BYTES) return false;
+    const head = d.queue.peek(FRAME_HEADER_BYTES);
+    if (!plausibleFrameHeader(head, 0, Math.max(d.maxFrameSize, DEFAULT_MAX_FRAME_SIZE)) || !this.plausibleStream(head)) return false;
+    d.resync = false;
+    d.afterGap = false;
+    return true;
+  }
+
+  private plausibleStream(head: Uint8Array): boolean {
+    const h = readFrameHeader(head, 0);
+    if (h.streamId === 0) return true;
+    if (this.streams.has(h.streamId) || this.closed.has(h.streamId)) return true;
+    return h.streamId % 2 === 1 && h.streamId > this.maxStreamId && h.streamId <= this.maxStreamId + NEW_STREAM_WINDOW;
   }
 
   private pump(dir: Dir): void {
@@ -246,7 +386,8 @@ export class Http2Connection implements StreamDecoder {
         d.oversizeWarned = true;
         this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame of ${h.length} bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE ${d.maxFrameSize} (FRAME_SIZE_ERROR)`, start);
       }
-      this.onFrame(this.dirs.c2s === d ? 'c2s' : 's2c', h, frame.subarray(FRAME_HEADER_BYTES), frameOffset, start, end);
+      const holes = d.holes.length ? holesIn(d.holes, frameOffset + FRAME_HEADER_BYTES, frameOffset + total) : undefined;
+      this.onFrame(this.dirs.c2s === d ? 'c2s' : 's2c', h, frame.subarray(FRAME_HEADER_BYTES), frameOffset, start, end, holes);
       this.consume(d, total);
     }
   }
@@ -255,6 +396,7 @@ export class Http2Connection implements StreamDecoder {
     d.queue.skip(n);
     d.offset += n;
     d.track.drop(d.offset);
+    if (d.holes.length) d.holes = d.holes.filter(([, b]) => b > d.offset);
   }
 
   /** Drop bytes until two consecutive plausible frame headers (or one ending the buffer exactly). */
@@ -265,6 +407,14 @@ export class Http2Connection implements StreamDecoder {
     if (avail < FRAME_HEADER_BYTES) return false;
     const look = Math.min(avail, RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + max);
     const buf = d.queue.peek(look);
+    if (d.afterGap) {
+      // Right after a gap: a segment boundary, where senders usually start a frame.
+      d.afterGap = false;
+      if (plausibleFrameHeader(buf, 0, max) && this.plausibleStream(buf)) {
+        d.resync = false;
+        return true;
+      }
+    }
     let skip = -1;
     for (let i = 0; i + FRAME_HEADER_BYTES <= buf.length && i <= RESYNC_WINDOW; i++) {
       if (!plausibleFrameHeader(buf, i, max)) continue;
@@ -305,7 +455,8 @@ export class Http2Connection implements StreamDecoder {
     return d.hpack;
   }
 
-  private onFrame(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position): void {
+  /** `holes`: payload ranges that were missing from the capture (zero-filled). */
+  private onFrame(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position, holes?: Holes): void {
     const d = this.dirs[dir];
     if (d.continuation && h.type !== FrameType.CONTINUATION) {
       this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame where CONTINUATION of stream ${d.continuation.streamId} was expected (PROTOCOL_ERROR)`, start);
@@ -314,15 +465,16 @@ export class Http2Connection implements StreamDecoder {
     }
     switch (h.type) {
       case FrameType.DATA:
-        return this.onData(dir, h, p, frameOffset, start, end);
+        return this.onData(dir, h, p, frameOffset, start, end, holes);
       case FrameType.HEADERS:
-        return this.onHeadersFrame(dir, h, p, start, end);
+        return this.onHeadersFrame(dir, h, p, start, end, holes);
       case FrameType.CONTINUATION:
-        return this.onContinuation(dir, h, p, start, end);
+        return this.onContinuation(dir, h, p, start, end, holes);
       case FrameType.PUSH_PROMISE:
-        return this.onPushPromise(dir, h, p, start, end);
+        return this.onPushPromise(dir, h, p, start, end, holes);
       case FrameType.RST_STREAM: {
         if (p.length !== 4 || h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: malformed RST_STREAM`, start);
+        if (holes) return; // its error code is missing from the capture
         const s = this.streams.get(h.streamId);
         if (!s) return;
         const code = be32(p, 0);
@@ -334,8 +486,10 @@ export class Http2Connection implements StreamDecoder {
       }
       case FrameType.SETTINGS: {
         if (h.flags & FLAG_ACK) return;
+        if (holes) this.session.warn(`HTTP/2 ${dir}: SETTINGS frame partly missing from the capture; only its captured entries applied`, start);
         if (h.streamId !== 0 || h.length % 6) return this.session.warn(`HTTP/2 ${dir}: malformed SETTINGS frame`, start);
         for (let o = 0; o + 6 <= p.length; o += 6) {
+          if (holes && firstHole(holes, o, o + 6) !== undefined) continue;
           const id = (p[o] << 8) | p[o + 1];
           const v = be32(p, o + 2);
           if (id === SETTINGS_HEADER_TABLE_SIZE) this.hpackFor(other(dir)).setSettingsLimit(v);
@@ -347,6 +501,7 @@ export class Http2Connection implements StreamDecoder {
         return;
       }
       case FrameType.GOAWAY: {
+        if (holes && firstHole(holes, 0, 8) !== undefined) return;
         if (p.length < 8) return this.session.warn(`HTTP/2 ${dir}: malformed GOAWAY`, start);
         const last = be32(p, 0) & 0x7fffffff;
         const code = be32(p, 4);
@@ -378,33 +533,59 @@ export class Http2Connection implements StreamDecoder {
     return { body: p.subarray(1, p.length - pad), skip: 1 };
   }
 
-  private onData(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position): void {
+  private onData(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position, holes?: Holes): void {
     if (h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: DATA on stream 0 (PROTOCOL_ERROR)`, start);
-    const u = this.unpad(h, p);
+    // A pad length that fell in a gap reads as 0: the padding then counts as (missing) body.
+    const u = holes && firstHole(holes, 0, 1) === 0 ? { body: p.subarray(1), skip: 1 } : this.unpad(h, p);
     if (!u) return this.session.warn(`HTTP/2 ${dir}: DATA padding longer than the frame`, start);
     const s = this.streamFor(h.streamId, dir, start, 'DATA');
     if (!s) return;
     this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
+    if (!s.grpc && this.gapSeen) this.grpcByShape(s, dir, u.body, holes ? firstHole(holes, u.skip, p.length) : undefined);
     const payloadOffset = frameOffset + FRAME_HEADER_BYTES + u.skip;
+    const bodyHoles = holes ? holesIn(holes.map(([a, b]) => [a - u.skip, b - u.skip]), 0, u.body.length) : undefined;
+    // Runs of the body: [start, end, missing].
+    const runs: Array<[number, number, boolean]> = [];
+    if (!bodyHoles) runs.push([0, u.body.length, false]);
+    else {
+      let o = 0;
+      for (const [a, b] of bodyHoles) {
+        if (a > o) runs.push([o, a, false]);
+        runs.push([a, b, true]);
+        o = b;
+      }
+      if (o < u.body.length) runs.push([o, u.body.length, false]);
+    }
     if (s.grpc) {
       const track = this.dirs[dir].track;
-      s.grpc.data(dir, u.body, payloadOffset, (o) => track.at(o));
+      const posAt = (o: number) => track.at(o);
+      s.grpc.dataFrameStart(dir, u.body.length && !(bodyHoles && bodyHoles[0][0] === 0) ? u.body[0] : undefined);
+      for (const [a, b, missing] of runs) {
+        if (missing) s.grpc.gap(dir, b - a, payloadOffset + a, posAt);
+        else if (b > a) s.grpc.data(dir, a === 0 && b === u.body.length ? u.body : u.body.subarray(a, b), payloadOffset + a, posAt);
+      }
     } else {
       const acc = s.body[dir];
-      acc.size += u.body.length;
-      const room = this.session.env.limits.maxBodyBytes - acc.kept;
-      if (room > 0 && u.body.length) {
-        const part = u.body.subarray(0, room).slice();
-        acc.chunks.push(part);
-        acc.kept += part.length;
+      for (const [a, b, missing] of runs) {
+        if (missing) {
+          acc.missing = (acc.missing ?? 0) + (b - a);
+          continue;
+        }
+        acc.size += b - a;
+        const room = this.session.env.limits.maxBodyBytes - acc.kept;
+        if (room > 0 && b > a) {
+          const part = u.body.subarray(a, Math.min(b, a + room)).slice();
+          acc.chunks.push(part);
+          acc.kept += part.length;
+        }
       }
     }
     if (h.flags & FLAG_END_STREAM) this.endStream(s, dir, end);
   }
 
-  private onHeadersFrame(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position): void {
+  private onHeadersFrame(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position, holes?: Holes): void {
     if (h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: HEADERS on stream 0 (PROTOCOL_ERROR)`, start);
-    const u = this.unpad(h, p);
+    const u = holes && firstHole(holes, 0, 1) === 0 ? { body: p.subarray(1), skip: 1 } : this.unpad(h, p);
     if (!u) return this.session.warn(`HTTP/2 ${dir}: HEADERS padding longer than the frame`, start);
     let block = u.body;
     let priority: { exclusive: boolean; dependency: number; weight: number } | undefined;
@@ -414,25 +595,34 @@ export class Http2Connection implements StreamDecoder {
       block = block.subarray(5);
     }
     const endStream = (h.flags & FLAG_END_STREAM) !== 0;
+    // A gap inside the block: only the part before it can be decoded.
+    const blockStart = u.skip + (priority ? 5 : 0);
+    const cutAt = firstHole(holes, blockStart, blockStart + block.length);
     if (h.flags & FLAG_END_HEADERS) {
-      this.onHeaderBlock(dir, h.streamId, block, endStream, start, end, FRAME_HEADER_BYTES + h.length, priority);
+      this.onHeaderBlock(dir, h.streamId, block, endStream, start, end, FRAME_HEADER_BYTES + h.length, priority, undefined, cutAt);
     } else {
-      this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream, start };
+      this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream, start, cutAt };
       const s = this.streams.get(h.streamId);
       if (s) this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
     }
   }
 
-  private onPushPromise(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position): void {
+  private onPushPromise(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position, holes?: Holes): void {
     const u = this.unpad(h, p);
     if (!u || u.body.length < 4) return this.session.warn(`HTTP/2 ${dir}: malformed PUSH_PROMISE`, start);
+    if (holes && firstHole(holes, u.skip, u.skip + 4) !== undefined) {
+      // The promised stream id is missing: the block cannot be attached; its insertions are lost.
+      this.hpackFor(dir).resetPartial(HPACK_GAP_REASON);
+      return this.session.warn(`HTTP/2 ${dir}: PUSH_PROMISE on stream ${h.streamId} cut by a gap in the capture`, start);
+    }
     const promisedId = be32(u.body, 0) & 0x7fffffff;
     const block = u.body.subarray(4);
-    if (h.flags & FLAG_END_HEADERS) this.onHeaderBlock(dir, h.streamId, block, false, start, end, FRAME_HEADER_BYTES + h.length, undefined, promisedId);
-    else this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream: false, promisedId, start };
+    const cutAt = firstHole(holes, u.skip + 4, u.skip + 4 + block.length);
+    if (h.flags & FLAG_END_HEADERS) this.onHeaderBlock(dir, h.streamId, block, false, start, end, FRAME_HEADER_BYTES + h.length, undefined, promisedId, cutAt);
+    else this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream: false, promisedId, start, cutAt };
   }
 
-  private onContinuation(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position): void {
+  private onContinuation(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position, holes?: Holes): void {
     const d = this.dirs[dir];
     const c = d.continuation;
     if (!c || c.streamId !== h.streamId) {
@@ -440,6 +630,8 @@ export class Http2Connection implements StreamDecoder {
       this.hpackFor(dir).lost = true;
       return;
     }
+    const hole = firstHole(holes, 0, p.length);
+    if (hole !== undefined && c.cutAt === undefined) c.cutAt = c.bytes + hole;
     c.fragments.push(p.slice());
     c.bytes += p.length;
     // A header block is at most ~maxHeaderBytes decoded; allow some room for literal encodings.
@@ -454,7 +646,7 @@ export class Http2Connection implements StreamDecoder {
     const block = new Uint8Array(c.bytes);
     let o = 0;
     for (const f of c.fragments) block.set(f, o), (o += f.length);
-    this.onHeaderBlock(dir, c.streamId, block, c.endStream, c.start, end, FRAME_HEADER_BYTES + h.length, undefined, c.promisedId);
+    this.onHeaderBlock(dir, c.streamId, block, c.endStream, c.start, end, FRAME_HEADER_BYTES + h.length, undefined, c.promisedId, c.cutAt);
   }
 
   private onHeaderBlock(
@@ -467,11 +659,19 @@ export class Http2Connection implements StreamDecoder {
     wire: number,
     priority?: { exclusive: boolean; dependency: number; weight: number },
     promisedId?: number,
+    cutAt?: number,
   ): void {
     const limits = this.session.env.limits;
     const hpack = this.hpackFor(dir);
     const wasLost = hpack.lost;
-    const r = hpack.decode(block, limits.maxHeaderBytes, limits.maxHeaders);
+    const r =
+      cutAt === undefined
+        ? hpack.decode(block, limits.maxHeaderBytes, limits.maxHeaders)
+        : hpack.decode(block.subarray(0, cutAt), limits.maxHeaderBytes, limits.maxHeaders, 'before a header block cut by a gap in the capture');
+    const cutNote =
+      cutAt === undefined
+        ? undefined
+        : `${promisedId !== undefined ? 'push promise' : dir === 'c2s' ? 'request' : 'response'} header block of stream ${promisedId ?? streamId} cut by a gap in the capture (${cutAt} of ${block.length} bytes captured): ${r.headers.length} field(s) decoded`;
     if (!this.rolesKnown && !r.error && promisedId === undefined) {
       const isRequest = r.headers.some(([k]) => k === ':method');
       const isResponse = r.headers.some(([k]) => k === ':status');
@@ -497,6 +697,10 @@ export class Http2Connection implements StreamDecoder {
       s.call.timing.requestEndUs = end.tsUs;
       this.addFrames(s, start, end);
       if (r.error) s.call.warnings.push(`push promise headers could not be decoded: ${r.error}`);
+      if (cutNote) {
+        s.cut = true;
+        s.call.warnings.push(cutNote);
+      }
       for (const w of r.warnings) s.call.warnings.push(w);
       return;
     }
@@ -516,6 +720,11 @@ export class Http2Connection implements StreamDecoder {
           s.headersUnknown = true;
           s.call.warnings.push(`request headers of stream ${streamId} could not be decoded (${r.error})`);
         }
+        if (cutNote) {
+          s.cut = true;
+          s.headersUnknown = true;
+          s.call.warnings.push(cutNote);
+        }
         for (const w of r.warnings) s.call.warnings.push(w);
         this.touch(s, dir, start, end, wire);
         if (endStream) this.endStream(s, dir, end);
@@ -525,6 +734,10 @@ export class Http2Connection implements StreamDecoder {
       if (!s) return;
     }
     this.touch(s, dir, start, end, wire);
+    if (cutNote) {
+      s.cut = true;
+      s.call.warnings.push(cutNote);
+    }
     for (const w of r.warnings) s.call.warnings.push(w);
     if (!headers) {
       s.call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} headers could not be decoded (${r.error})`);
@@ -581,6 +794,7 @@ export class Http2Connection implements StreamDecoder {
       oldest.call.warnings.push(`more than ${MAX_OPEN_STREAMS} concurrent streams: reported early`);
       this.finish(oldest, 'incomplete', start);
     }
+    if (id % 2 === 1 && id > this.maxStreamId) this.maxStreamId = id;
     const grpc = !!headers && isGrpcContentType(hdr(headers, 'content-type'));
     const call = this.session.newCall(grpc ? 'grpc' : 'http2', start);
     this.applyRoles(call);
@@ -616,6 +830,7 @@ export class Http2Connection implements StreamDecoder {
       return undefined;
     }
     const hint = this.session.env.hints?.find((x) => x.port === this.serverPort);
+    this.maxStreamIdBefore = this.maxStreamId;
     const s = this.openStream(id, start, undefined, false)!;
     s.headersUnknown = true;
     if (hint) {
@@ -624,6 +839,8 @@ export class Http2Connection implements StreamDecoder {
       s.hinted = true;
       s.call.warnings.push(`stream ${id} started before the capture: request headers taken from the hint for port ${hint.port}`);
       if (isGrpcContentType(hdr(headers, 'content-type'))) this.becomeGrpc(s);
+    } else if (this.gapSeen && id > this.maxStreamIdBefore) {
+      s.call.warnings.push(`request headers of stream ${id} missing from the capture (lost in a gap): headers unknown`);
     } else {
       s.call.warnings.push(`stream ${id} started before the capture: headers unknown`);
     }
@@ -635,10 +852,11 @@ export class Http2Connection implements StreamDecoder {
     s.call.protocol = 'grpc';
     s.grpc = new GrpcCallBuilder(s.call, this.session);
     if (s.requestHeaders) s.grpc.requestHeaders(s.requestHeaders);
+    else s.call.method = s.call.method || '?';
     // DATA already buffered as a plain body (before the response headers said gRPC): replay it.
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const acc = s.body[dir];
-      if (acc.size && acc.size === acc.kept) {
+      if (acc.size && acc.size === acc.kept && !acc.missing) {
         let off = 0;
         for (const c of acc.chunks) {
           s.grpc.data(dir, c, off, () => ({ frame: s.call.frames[0] ?? 0, tsUs: s.call.timing.startUs, streamOffset: off }));
@@ -683,7 +901,7 @@ export class Http2Connection implements StreamDecoder {
     const call = s.call;
     call.timing.endUs = s.lastUs;
     void at;
-    if (s.headersUnknown && !s.hinted && state === 'complete') state = 'incomplete';
+    if (((s.headersUnknown && !s.hinted) || s.cut) && state === 'complete') state = 'incomplete';
     call.state = state;
     if (s.rst) {
       call.warnings.push(`stream ${s.id} reset by the ${s.rst.dir === 'c2s' ? 'client' : 'server'}: RST_STREAM ${errorCodeName(s.rst.code)}`);
@@ -695,6 +913,12 @@ export class Http2Connection implements StreamDecoder {
         call.response = { ...call.response, headers: s.responseHeaders, trailers: s.responseTrailers, wireBytes: s.wire.s2c };
         if (s.hinted) call.fields['grpc.hinted'] = true;
         this.session.emit(call);
+        return;
+      }
+      if (this.gapSeen && this.grpcByShape(s)) {
+        this.streams.set(s.id, s);
+        this.closed.delete(s.id);
+        this.finish(s, state, at);
         return;
       }
       if (this.looksLikeGrpc(s)) {
@@ -710,6 +934,41 @@ export class Http2Connection implements StreamDecoder {
       call.warnings.push(`decoder error: ${(e as Error).message}`);
       this.session.emit(call);
     }
+  }
+
+  /**
+   * After a gap the request's content-type may be an HPACK entry we lost: a POST (or unknown
+   * method) to a `/pkg.Service/Method` path whose content-type is a placeholder is taken as gRPC,
+   * so its messages are framed (cut ones become warnings) — at the first DATA of a side when it
+   * starts with a gRPC message prefix (flags 0 or 1), or at the end of the stream.
+   */
+  private grpcByShape(s: H2Stream, dir?: Dir, body?: Uint8Array, holeAt?: number): boolean {
+    if (s.grpc || s.hinted) return false;
+    if (dir) {
+      const acc = s.body[dir];
+      if (acc.size || acc.missing || !body) return false;
+      if (body.length < 5 || body[0] > 1 || (holeAt !== undefined && holeAt < 5)) return false;
+    }
+    const ct = hdr(s.requestHeaders, 'content-type');
+    if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
+    const method = hdr(s.requestHeaders, ':method');
+    if (method !== undefined && method !== 'POST') return false;
+    const path = hdr(s.requestHeaders, ':path');
+    if (path === undefined || path === UNKNOWN_ENTRY) {
+      // Request headers lost or cut before :path: only the message prefix of a first DATA speaks.
+      if (!s.headersUnknown || !body || be32(body, 1) > 4 * this.session.env.limits.maxBodyBytes) return false;
+    } else {
+      if (!s.requestHeaders?.some(([k]) => k === UNKNOWN_ENTRY)) return false;
+      if (!/^\/[^/\s]+\.[^/\s]+\/[^/\s]+$/.test(path)) return false;
+    }
+    for (const d of ['c2s', 's2c'] as Dir[]) {
+      // A side already buffered must not contradict the framing.
+      const c = s.body[d].chunks[0];
+      if (c && c[0] > 1) return false;
+    }
+    s.call.warnings.push(`content-type unknown (lost in a gap): taken as gRPC by its ${path === undefined || path === UNKNOWN_ENTRY ? 'message framing' : ':path'}`);
+    this.becomeGrpc(s);
+    return true;
   }
 
   /** A stream whose content-type is unknown but whose bodies are exactly gRPC length-prefixed messages. */
@@ -748,6 +1007,7 @@ export class Http2Connection implements StreamDecoder {
     const status = statusText !== undefined && /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
     const body = (dir: Dir, headers: HeaderList) => {
       const acc = s.body[dir];
+      if (acc.missing) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${acc.missing} bytes missing from the capture (gap): body shortened`);
       if (!acc.size && !acc.chunks.length) return undefined;
       const bytes = new Uint8Array(acc.kept);
       let o = 0;

@@ -9,6 +9,11 @@
  * dynamic table holds entries we never saw. Entries inserted since the capture started are
  * still the newest ones, so their indices are right; a reference past them names an entry
  * from before the capture and decodes to a placeholder instead of failing.
+ *
+ * The same mode takes over after a header block was lost or cut by a gap in the capture (packet
+ * loss, a snaplen such as `tcpdump -s 128`): the insertions it made are unknown, so every index
+ * into the dynamic table is shifted by an unknown amount. `resetPartial` forgets the table and
+ * carries on: static-table fields, literals and entries inserted after the gap still decode.
  */
 import type { HeaderList } from '../core/model';
 import { latin1Text, utf8Strict } from '../core/bytes';
@@ -183,6 +188,8 @@ export class HpackDecoder {
   partial: boolean;
   /** Set after an unrecoverable error: the table no longer matches the encoder's. */
   lost = false;
+  /** Why the table content is unknown (for the warning on fields that refer to it). */
+  partialReason = 'before the capture started';
 
   constructor(opts: { partial?: boolean; tableSize?: number } = {}) {
     this.maxSize = opts.tableSize ?? 4096;
@@ -203,6 +210,18 @@ export class HpackDecoder {
     }
   }
 
+  /**
+   * Insertions were lost (a header block in a gap, or cut by one): forget the table and decode
+   * on in partial mode. Clears `lost`.
+   */
+  resetPartial(reason: string): void {
+    this.entries = [];
+    this.size = 0;
+    this.partial = true;
+    this.lost = false;
+    this.partialReason = reason;
+  }
+
   get tableSize(): number {
     return this.size;
   }
@@ -214,8 +233,12 @@ export class HpackDecoder {
   /**
    * Decode one complete header block. `maxListBytes` bounds the kept header list (RFC 7541
    * §4.1 sizes); past it, decoding continues to keep the table in step, but headers are dropped.
+   *
+   * `cut`: the block is only the captured start of a longer one (the rest fell in a gap). The
+   * fields it holds whole are returned, the one running past its end is not, and the table is
+   * then reset (`resetPartial`): it missed the insertions of the lost part.
    */
-  decode(block: Uint8Array, maxListBytes: number, maxHeaders: number): HpackResult {
+  decode(block: Uint8Array, maxListBytes: number, maxHeaders: number, cut?: string): HpackResult {
     const headers: HeaderList = [];
     const warnings: string[] = [];
     if (this.lost) return { headers, warnings, error: 'HPACK state lost earlier on this direction' };
@@ -316,11 +339,15 @@ export class HpackDecoder {
         }
       }
     } catch (e) {
-      this.lost = true;
-      return { headers, warnings, error: e instanceof HpackError ? e.message : String(e) };
+      if (cut === undefined) {
+        this.lost = true;
+        return { headers, warnings, error: e instanceof HpackError ? e.message : String(e) };
+      }
+      // The field running into the missing part of a cut block: expected, not an error.
     }
     if (dropped) warnings.push(`header list larger than ${maxListBytes} bytes or ${maxHeaders} fields: ${dropped} fields dropped`);
-    if (unknownRefs) warnings.push(`${unknownRefs} header field(s) refer to HPACK entries added before the capture started`);
+    if (unknownRefs) warnings.push(`${unknownRefs} header field(s) refer to HPACK entries added ${this.partialReason}`);
+    if (cut !== undefined) this.resetPartial(cut);
     return { headers, warnings };
   }
 

@@ -263,9 +263,33 @@ function readRawValue(r: Reader, wt: number, depth: number, ctx: Ctx, strict: bo
   }
 }
 
+/**
+ * Could these bytes be printable UTF-8 text? A byte scan for what rules it out at once — a
+ * control byte, a byte that cannot start a UTF-8 sequence, a lead without its continuation
+ * bytes — so that nested messages and binary fields (most LEN fields of a raw decode) never
+ * reach the fatal TextDecoder, whose exception on invalid input is the costly part. Only
+ * necessary conditions: `true` still goes through utf8Strict and printable.
+ */
+function maybePrintableUtf8(b: Uint8Array): boolean {
+  const n = b.length;
+  for (let i = 0; i < n; ) {
+    const c = b[i];
+    if (c < 0x80) {
+      if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) return false;
+      i++;
+      continue;
+    }
+    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (more < 0 || i + more >= n) return false;
+    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return false;
+    i += more + 1;
+  }
+  return true;
+}
+
 function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
   if (b.length === 0) return '';
-  const s = utf8Strict(b);
+  const s = maybePrintableUtf8(b) ? utf8Strict(b) : undefined;
   if (s !== undefined && printable(s)) return s;
   if (depth + 1 < ctx.limits.maxDepth) {
     const saved = ctx.budget;
