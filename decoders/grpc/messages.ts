@@ -31,6 +31,8 @@ export class LengthPrefixedReader {
   private chunks: Uint8Array[] | undefined;
   private startOffset = 0;
   private missing = 0;
+  /** A payload that arrived in one chunk (then `chunks` is unused). */
+  private whole: Uint8Array | undefined;
   /** A gap swallowed a message prefix: the framing is unknown until a DATA frame starts a message. */
   private lost = false;
   /** Bytes dropped while the framing was lost. */
@@ -134,6 +136,15 @@ export class LengthPrefixedReader {
         continue;
       }
       const take = Math.min(this.length - this.got, bytes.length - i);
+      if (this.chunks && this.got === 0 && take === this.length) {
+        // The whole payload in this chunk (the usual case): one copy, no joining.
+        this.chunks = undefined;
+        this.whole = bytes.slice(i, i + take);
+        this.got = take;
+        i += take;
+        this.emit(offset + i - 1, onMessage);
+        continue;
+      }
       if (this.chunks) this.chunks.push(bytes.slice(i, i + take));
       this.got += take;
       i += take;
@@ -142,7 +153,8 @@ export class LengthPrefixedReader {
   }
 
   private emit(endOffset: number, onMessage: (m: LpMessage) => void): void {
-    let bytes: Uint8Array | undefined;
+    let bytes: Uint8Array | undefined = this.whole;
+    this.whole = undefined;
     if (this.chunks) {
       bytes = new Uint8Array(this.length);
       let o = 0;
