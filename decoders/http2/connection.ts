@@ -416,11 +416,14 @@ export class Http2Connection implements StreamDecoder {
       }
     }
     let skip = -1;
+    // After a gap in a connection whose streams we know, a frame must also name a plausible stream.
+    const known = this.gapSeen && this.maxStreamId > 0;
     for (let i = 0; i + FRAME_HEADER_BYTES <= buf.length && i <= RESYNC_WINDOW; i++) {
       if (!plausibleFrameHeader(buf, i, max)) continue;
+      if (known && !this.plausibleStream(buf.subarray(i, i + FRAME_HEADER_BYTES))) continue;
       const next = i + FRAME_HEADER_BYTES + readFrameHeader(buf, i).length;
       if (next + FRAME_HEADER_BYTES <= buf.length) {
-        if (plausibleFrameHeader(buf, next, max)) {
+        if (plausibleFrameHeader(buf, next, max) && (!known || this.plausibleStream(buf.subarray(next, next + FRAME_HEADER_BYTES)))) {
           skip = i;
           break;
         }
