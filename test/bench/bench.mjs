@@ -1,17 +1,25 @@
 #!/usr/bin/env node
-// callscope benchmark: decode a large real HTTP capture with the CLI and, for scale, with tshark.
+// callscope benchmark: decode large real captures with the CLI and, for scale, with tshark.
 //
-//   npm run bench                        the ≥ 500 MiB capture (.cache/bench/http-bench.pcap, made once)
-//   npm run bench -- --quick             a ~50 MiB capture (.cache/bench/http-bench-quick.pcap)
-//   BENCH_FILE=path npm run bench        any capture
-//   options: --no-tshark (or BENCH_SKIP_TSHARK=1), BENCH_TSHARK_TIMEOUT=seconds (default 1800)
+//   npm run bench                        both captures, made once into .cache/bench/:
+//                                          http-bench.pcap (≥ 500 MiB HTTP/1.1, make-capture.sh) and
+//                                          grpc-bench.pcap (≥ 200 MiB gRPC over h2c, make-grpc-capture.sh)
+//   npm run bench -- --quick             the small variants (http-bench-quick.pcap ~50 MiB, grpc-bench-quick.pcap ~25 MiB)
+//   npm run bench -- --only http|grpc    one of the two
+//   BENCH_FILE=path npm run bench        any capture (gRPC when its .meta.json says decodeAs, or BENCH_GRPC_PORT=N)
+//   options: --no-tshark (or BENCH_SKIP_TSHARK=1), BENCH_TSHARK_TIMEOUT=seconds (default 1800),
+//            BENCH_CLI=path (another build of the CLI than dist/cli.js)
 //
 // For each tool: wall time, MB/s (10^6 bytes of capture file per second), calls and calls/s, peak RSS
 // of the child process (from /usr/bin/time when installed, else polled from /proc/<pid>/status VmHWM).
 //   callscope: node dist/cli.js FILE --format jsonl --stats > /dev/null; calls from the `calls=N` that
 //              --stats prints on stderr (or, without it, a second run counting the JSONL lines).
-//   tshark:    tshark -r FILE -Y http -T fields -e http.request.method -e http.request.uri
+//   tshark:    HTTP: tshark -r FILE -Y http -T fields -e http.request.method -e http.request.uri
 //              -e http.response.code; its rows are counted through a pipe: calls = request rows.
+//              gRPC: tshark -r FILE -d tcp.port==PORT,http2 -Y 'http2.headers.path || grpc' -T fields
+//              -E occurrence=a -e http2.headers.path -e http2.headers.status -e grpc.message_length
+//              (tshark 4.0 has no grpc.path/grpc.status fields): calls = :path values, messages = gRPC
+//              message lengths.
 // It reports and never gates: it exits 0 once it has measured, whatever the figures.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,39 +33,66 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const skipTshark = argv.includes('--no-tshark') || process.env.BENCH_SKIP_TSHARK === '1';
 const tsharkTimeoutS = Number(process.env.BENCH_TSHARK_TIMEOUT ?? 1800);
-const unknown = argv.filter((a) => !['--quick', '--no-tshark'].includes(a));
-if (unknown.length) {
-  console.error(`bench: unknown option(s): ${unknown.join(' ')}\nusage: bench.mjs [--quick] [--no-tshark]`);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+const unknown = argv.filter((a, i) => !['--quick', '--no-tshark', '--only'].includes(a) && !(onlyAt >= 0 && i === onlyAt + 1));
+if (unknown.length || (onlyAt >= 0 && only !== 'http' && only !== 'grpc')) {
+  console.error(`bench: unknown option(s): ${unknown.join(' ')}\nusage: bench.mjs [--quick] [--only http|grpc] [--no-tshark]`);
   process.exit(2);
 }
 
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 
-// ---- the capture ----------------------------------------------------------------------------------
-let file = process.env.BENCH_FILE;
-if (!file) {
-  file = join(root, '.cache', 'bench', quick ? 'http-bench-quick.pcap' : 'http-bench.pcap');
-  if (!existsSync(file) || !existsSync(`${file}.meta.json`)) {
-    log(`making ${relative(root, file)} (once; see test/bench/make-capture.sh)`);
-    const r = spawnSync('bash', [join(here, 'make-capture.sh'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+// ---- the captures ---------------------------------------------------------------------------------
+/** Makes .cache/bench/NAME with SCRIPT when it (or its .meta.json) is missing. */
+function ensureCapture(name, script) {
+  const f = join(root, '.cache', 'bench', name);
+  if (!existsSync(f) || !existsSync(`${f}.meta.json`)) {
+    log(`making ${relative(root, f)} (once; see test/bench/${script})`);
+    const r = spawnSync('bash', [join(here, script), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
     if (r.status !== 0) {
-      log('could not make the benchmark capture');
-      process.exit(1);
+      log(`could not make ${relative(root, f)}`);
+      return undefined;
     }
   }
+  return f;
 }
-if (!existsSync(file)) {
-  log(`no such file: ${file}`);
-  process.exit(1);
+const readMeta = (f) => {
+  try {
+    return JSON.parse(readFileSync(`${f}.meta.json`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+/** { kind: 'http'|'grpc', file, meta, port } for each capture to measure. */
+const captures = [];
+if (process.env.BENCH_FILE) {
+  const f = process.env.BENCH_FILE;
+  if (!existsSync(f)) {
+    log(`no such file: ${f}`);
+    process.exit(1);
+  }
+  const meta = readMeta(f);
+  const port = Number(process.env.BENCH_GRPC_PORT) || (meta?.decodeAs ? meta.port : undefined);
+  captures.push({ kind: port ? 'grpc' : 'http', file: f, meta, port });
+} else {
+  for (const [kind, name, script] of [
+    ['http', quick ? 'http-bench-quick.pcap' : 'http-bench.pcap', 'make-capture.sh'],
+    ['grpc', quick ? 'grpc-bench-quick.pcap' : 'grpc-bench.pcap', 'make-grpc-capture.sh'],
+  ]) {
+    if (only && only !== kind) continue;
+    const f = ensureCapture(name, script);
+    if (!f) continue;
+    const meta = readMeta(f);
+    captures.push({ kind, file: f, meta, port: kind === 'grpc' ? (meta?.port ?? (quick ? 9251 : 9250)) : undefined });
+  }
+  if (!captures.length) process.exit(1);
 }
-const fileBytes = statSync(file).size;
-let meta;
-try {
-  meta = JSON.parse(readFileSync(`${file}.meta.json`, 'utf8'));
-} catch {}
 
 // ---- the CLI ----------------------------------------------------------------------------------------
-const cli = join(root, 'dist', 'cli.js');
+// BENCH_CLI=path measures another build of the CLI (e.g. one made from a clean checkout).
+const cli = process.env.BENCH_CLI || join(root, 'dist', 'cli.js');
 if (!existsSync(cli)) {
   log('dist/cli.js missing: npm run build');
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -136,12 +171,12 @@ function measure(cmd, args, { stdout = 'ignore', onLine, timeoutS } = {}) {
 }
 
 // ---- runs ---------------------------------------------------------------------------------------
-const rows = [];
-const MB = fileBytes / 1e6;
-log(`capture ${file}: ${MB.toFixed(1)} MB`);
+const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
+const fmt = (n, d = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 
-if (existsSync(cli)) {
-  log('callscope: node dist/cli.js FILE --format jsonl --stats > /dev/null');
+async function runCallscope(file) {
+  if (!existsSync(cli)) return { tool: 'callscope', code: 'no dist/cli.js' };
+  log(`callscope: node ${relative(root, cli) || cli} FILE --format jsonl --stats > /dev/null`);
   let r = await measure(process.execPath, [cli, file, '--format', 'jsonl', '--stats']);
   let stats = /frames=(\d+) calls=(\d+)/.exec(r.stderr);
   if (r.code !== 0 && /--stats/.test(r.stderr)) {
@@ -158,13 +193,10 @@ if (existsSync(cli)) {
   if (r.code !== 0) log(`callscope exited with ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const warnings = (r.stderr.match(/callscope: warning/g) ?? []).length;
   if (warnings) log(`callscope printed ${warnings} warning line(s), e.g. ${/callscope: warning: .*/.exec(r.stderr)?.[0]}`);
-  rows.push({ tool: 'callscope', ...r, calls, frames });
-} else {
-  rows.push({ tool: 'callscope', code: 'no dist/cli.js' });
+  return { tool: 'callscope', ...r, calls, frames };
 }
 
-const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
-if (tshark && !skipTshark) {
+async function runTsharkHttp(file) {
   log(`tshark: -Y http -T fields (this takes a while on a large capture; at most ${tsharkTimeoutS}s)`);
   let requests = 0;
   let responses = 0;
@@ -181,45 +213,87 @@ if (tshark && !skipTshark) {
       },
     },
   );
-  rows.push({ tool: 'tshark', ...r, calls: requests, note: `${responses} responses` });
-} else {
-  rows.push({ tool: 'tshark', code: tshark ? 'skipped' : 'not installed' });
+  return { tool: 'tshark', ...r, calls: requests, note: `${responses} responses` };
 }
 
-// ---- report -------------------------------------------------------------------------------------
-const fmt = (n, d = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
-const table = [['tool', 'exit', 'wall s', 'MB/s', 'calls', 'calls/s', 'peak RSS MiB', 'frames']];
-for (const r of rows) {
-  const ran = typeof r.wallS === 'number';
-  table.push([
-    r.tool,
-    String(r.code),
-    ran ? fmt(r.wallS, 2) : '-',
-    ran ? fmt(MB / r.wallS) : '-',
-    r.calls === undefined ? '-' : String(r.calls),
-    ran && r.calls !== undefined ? fmt(r.calls / r.wallS, 0) : '-',
-    ran && r.rssKiB ? fmt(r.rssKiB / 1024, 0) : '-',
-    r.frames === undefined ? '-' : String(r.frames),
-  ]);
-}
-const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-const line = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-console.log(`\ncapture: ${relative(process.cwd(), file) || file}  ${MB.toFixed(1)} MB`);
-if (meta?.tcpdump) {
-  console.log(
-    `made by make-capture.sh in ${meta.loadSeconds}s: ${meta.tcpdump.captured} packets, ` +
-      `${meta.tcpdump.droppedByKernel} dropped by kernel`,
+async function runTsharkGrpc(file, port) {
+  const filter = 'http2.headers.path || grpc';
+  log(`tshark: -d tcp.port==${port},http2 -Y '${filter}' -T fields (at most ${tsharkTimeoutS}s)`);
+  // One row per packet; a packet may carry several HEADERS/DATA frames: occurrence=a lists them all.
+  let paths = 0;
+  let statuses = 0;
+  let messages = 0;
+  const count = (field) => (field ? field.split('\u0001').length : 0);
+  const r = await measure(
+    tshark,
+    ['-r', file, '-d', `tcp.port==${port},http2`, '-Y', filter, '-T', 'fields', '-E', 'occurrence=a', '-E', 'aggregator=\u0001',
+      '-e', 'http2.headers.path', '-e', 'http2.headers.status', '-e', 'grpc.message_length'],
+    {
+      stdout: 'count',
+      timeoutS: tsharkTimeoutS,
+      onLine: (line) => {
+        const [path, status, lengths] = line.split('\t');
+        paths += count(path);
+        statuses += count(status);
+        messages += count(lengths);
+      },
+    },
   );
+  return { tool: 'tshark', ...r, calls: paths, note: `${statuses} :status, ${messages} gRPC messages` };
 }
-console.log(line(table[0]));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const row of table.slice(1)) console.log(line(row));
-const [ours, theirs] = [rows[0], rows[1]];
-if (typeof ours.wallS === 'number' && typeof theirs.wallS === 'number') {
-  console.log(`\nspeed ratio: callscope is ${(theirs.wallS / ours.wallS).toFixed(1)}x tshark's speed`);
-  if (ours.calls !== undefined && theirs.calls !== undefined && ours.calls !== theirs.calls) {
-    console.log(`note: call counts differ (callscope ${ours.calls}, tshark requests ${theirs.calls})`);
+
+async function benchOne({ kind, file, meta, port }) {
+  const fileBytes = statSync(file).size;
+  const MB = fileBytes / 1e6;
+  log(`capture ${file} (${kind}): ${MB.toFixed(1)} MB`);
+  const rows = [await runCallscope(file)];
+  if (tshark && !skipTshark) rows.push(kind === 'grpc' ? await runTsharkGrpc(file, port) : await runTsharkHttp(file));
+  else rows.push({ tool: 'tshark', code: tshark ? 'skipped' : 'not installed' });
+
+  const table = [['tool', 'exit', 'wall s', 'MB/s', 'calls', 'calls/s', 'peak RSS MiB', 'frames']];
+  for (const r of rows) {
+    const ran = typeof r.wallS === 'number';
+    table.push([
+      r.tool,
+      String(r.code),
+      ran ? fmt(r.wallS, 2) : '-',
+      ran ? fmt(MB / r.wallS) : '-',
+      r.calls === undefined ? '-' : String(r.calls),
+      ran && r.calls !== undefined ? fmt(r.calls / r.wallS, 0) : '-',
+      ran && r.rssKiB ? fmt(r.rssKiB / 1024, 0) : '-',
+      r.frames === undefined ? '-' : String(r.frames),
+    ]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  const line = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\ncapture: ${relative(process.cwd(), file) || file}  ${MB.toFixed(1)} MB  (${kind === 'grpc' ? `gRPC, port ${port}` : 'HTTP/1.1'})`);
+  if (meta?.tcpdump) {
+    console.log(
+      `made by ${kind === 'grpc' ? 'make-grpc-capture.sh' : 'make-capture.sh'} in ${meta.loadSeconds}s: ${meta.tcpdump.captured} packets, ` +
+        `${meta.tcpdump.droppedByKernel} dropped by kernel` +
+        (meta.rpcs !== undefined ? `; the clients made ${meta.rpcs} RPCs` : ''),
+    );
+  }
+  console.log(line(table[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table.slice(1)) console.log(line(row));
+  for (const r of rows) if (r.note && typeof r.wallS === 'number') console.log(`${r.tool}: ${r.note}`);
+  const [ours, theirs] = rows;
+  if (typeof ours.wallS === 'number' && typeof theirs.wallS === 'number') {
+    console.log(`speed ratio: callscope is ${(theirs.wallS / ours.wallS).toFixed(1)}x tshark's speed`);
+    if (ours.calls !== undefined && theirs.calls !== undefined && ours.calls !== theirs.calls) {
+      console.log(`note: call counts differ (callscope ${ours.calls}, tshark ${kind === 'grpc' ? ':path headers' : 'requests'} ${theirs.calls})`);
+    }
+  }
+  if (typeof meta?.rpcs === 'number' && ours.calls !== undefined) {
+    console.log(
+      ours.calls === meta.rpcs
+        ? `callscope's call count equals the RPCs the load made (${meta.rpcs})`
+        : `MISMATCH: callscope found ${ours.calls} calls, the load made ${meta.rpcs} RPCs`,
+    );
   }
 }
+
+for (const c of captures) await benchOne(c);
 if (!gnuTime) console.log('(peak RSS polled from /proc/<pid>/status VmHWM every 20 ms)');
 process.exit(0);

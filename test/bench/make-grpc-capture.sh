@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Makes the gRPC benchmark capture once: unary, server-streaming, client-streaming and bidi calls of
+# the Person API (samples/grpc-person-api/person.proto) from several concurrent @grpc/grpc-js clients
+# (grpc-load.mjs) against a @grpc/grpc-js server (grpc-server.mjs) on loopback, captured with tcpdump
+# until the file reaches the target size.
+#
+#   test/bench/make-grpc-capture.sh           .cache/bench/grpc-bench.pcap        ≥ 200 MiB, port 9250
+#   test/bench/make-grpc-capture.sh --quick   .cache/bench/grpc-bench-quick.pcap  ≥ 25 MiB,  port 9251
+#   add --force to remake an existing capture
+#
+# Needs @grpc/grpc-js and @grpc/proto-loader in samples/node_modules (cd samples && npm install).
+# FILE.meta.json records size, packets, kernel drops, seconds, versions and the RPCs the clients
+# made (each client finishes its calls in flight before it exits, so every call counted is whole in
+# the capture). Bounded: the load stops at the target size or after BENCH_MAX_SECONDS (default 900).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+QUICK=0 FORCE=0
+for a in "$@"; do
+  case "$a" in
+    --quick) QUICK=1 ;;
+    --force) FORCE=1 ;;
+    *) echo "usage: $0 [--quick] [--force]" >&2; exit 2 ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then NAME=grpc-bench-quick.pcap TARGET_MIB=25 PORT=9251
+else NAME=grpc-bench.pcap TARGET_MIB=200 PORT=9250; fi
+CLIENTS="${BENCH_CLIENTS:-3}"          # client processes
+CHANNELS="${BENCH_CHANNELS:-2}"        # channels (TCP connections) per client, two concurrent call loops each
+MAX_SECONDS="${BENCH_MAX_SECONDS:-900}"
+
+DIR="$ROOT/.cache/bench"
+OUT="$DIR/$NAME"
+META="$OUT.meta.json"
+if [ "$FORCE" = 0 ] && [ -s "$OUT" ] && [ -s "$META" ]; then
+  echo "benchmark capture present: $OUT ($(stat -c %s "$OUT") bytes); --force to remake" >&2
+  exit 0
+fi
+if [ ! -d "$ROOT/samples/node_modules/@grpc/grpc-js" ]; then
+  echo "@grpc/grpc-js is not installed in samples/: cd samples && npm install" >&2
+  exit 1
+fi
+mkdir -p "$DIR"
+rm -f "$OUT" "$META"
+PART="$OUT.partial"
+
+. "$ROOT/samples/lib/capture.sh"
+CS_TCPDUMP_OPTS="-B 65536"   # no -U: let tcpdump buffer its writes; a 64 MiB kernel buffer against drops
+
+start_bg server node "$HERE/grpc-server.mjs" 127.0.0.1 "$PORT"
+wait_port "$PORT"
+start_capture "$PART" "tcp port $PORT" lo pcap
+
+TARGET_BYTES=$((TARGET_MIB * 1024 * 1024))
+START=$(date +%s.%N)
+for i in $(seq 1 "$CLIENTS"); do start_bg "client$i" node "$HERE/grpc-load.mjs" 127.0.0.1 "$PORT" "$CHANNELS" "$i"; done
+cs_log "load: $CLIENTS clients x $CHANNELS channels x 2 call loops; target $TARGET_MIB MiB, at most ${MAX_SECONDS}s"
+STOPPED_BY=size
+while :; do
+  size=$(stat -c %s "$PART" 2>/dev/null || echo 0)
+  [ "$size" -ge "$TARGET_BYTES" ] && break
+  if [ "$(awk -v a="$START" -v b="$(date +%s.%N)" -v m="$MAX_SECONDS" 'BEGIN { print (b - a >= m) }')" = 1 ]; then
+    STOPPED_BY=time; cs_log "time limit reached at $size bytes"; break
+  fi
+  sleep 0.5
+done
+LOAD_SECONDS=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+# SIGTERM: each client lets its calls in flight finish, closes its channels and prints its counts.
+for i in $(seq 1 "$CLIENTS"); do kill -TERM "${CS_BG_BY_NAME[client$i]}" 2>/dev/null || true; done
+for i in $(seq 1 "$CLIENTS"); do stop_bg "client$i"; done
+stop_capture 1
+
+RPCS=0 UNARY=0 SSTREAM=0 CSTREAM=0 BIDI=0 FAILED=0
+for i in $(seq 1 "$CLIENTS"); do
+  line=$(grep -E '^\{"client"' "$CS_LOG_DIR/client$i.log" | tail -1 || true)
+  if [ -z "$line" ]; then
+    cs_log "client $i printed no counts:"; cat "$CS_LOG_DIR/client$i.log" >&2
+    RPCS=null; break
+  fi
+  echo "$line" >&2
+  get() { echo "$line" | grep -oE "\"$1\":[0-9]+" | cut -d: -f2; }
+  RPCS=$((RPCS + $(get rpcs))); UNARY=$((UNARY + $(get unary))); SSTREAM=$((SSTREAM + $(get serverStream)))
+  CSTREAM=$((CSTREAM + $(get clientStream))); BIDI=$((BIDI + $(get bidi))); FAILED=$((FAILED + $(get failed)))
+done
+num() { grep -E "$1" "$CS_CAP_LOG" | grep -oE '^[0-9]+' | head -1; }
+CAPTURED=$(num 'packets captured'); RECEIVED=$(num 'received by filter'); DROPPED=$(num 'dropped by kernel')
+mv "$PART" "$OUT"
+BYTES=$(stat -c %s "$OUT")
+cat >"$META" <<JSON
+{
+  "file": "$NAME",
+  "bytes": $BYTES,
+  "targetMiB": $TARGET_MIB,
+  "stoppedBy": "$STOPPED_BY",
+  "loadSeconds": $LOAD_SECONDS,
+  "clients": $CLIENTS,
+  "channelsPerClient": $CHANNELS,
+  "port": $PORT,
+  "decodeAs": "tcp.port==$PORT,http2",
+  "rpcs": $RPCS,
+  "rpcKinds": { "unary": $UNARY, "serverStreaming": $SSTREAM, "clientStreaming": $CSTREAM, "bidi": $BIDI, "nonOkStatus": $FAILED },
+  "tcpdump": { "captured": ${CAPTURED:-null}, "receivedByFilter": ${RECEIVED:-null}, "droppedByKernel": ${DROPPED:-null} },
+  "made": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "versions": { "node": "$(node --version)", "grpc-js": "$(node -p "require('$ROOT/samples/node_modules/@grpc/grpc-js/package.json').version")", "tcpdump": "$(tcpdump --version 2>&1 | head -1 | awk '{print $3}')", "kernel": "$(uname -r)" }
+}
+JSON
+cs_log "done in ${LOAD_SECONDS}s: $OUT ($BYTES bytes, $RPCS RPCs), tcpdump dropped ${DROPPED:-?} packets"
+cat "$META"
