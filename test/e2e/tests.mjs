@@ -27,7 +27,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 /** One capture per sample folder (the ones the other tests do not open), with the CLI's call count. */
 function sampleCaptures(workspace) {
-  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'xss', 'exports', 'lib', 'node_modules']);
+  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'thrift-person-api', 'soap-person-api', 'xss', 'decode-as', 'exports', 'lib', 'node_modules']);
   const out = [];
   for (const dir of readdirSync(workspace).sort()) {
     if (skip.has(dir) || !statSync(join(workspace, dir)).isDirectory()) continue;
@@ -38,6 +38,62 @@ function sampleCaptures(workspace) {
     out.push({ rel: `${dir}/${file}`, calls });
   }
   return out;
+}
+
+/** A test that cannot run on this machine (not root, no capture tool): reported as skipped. */
+class Skip extends Error {
+  constructor(message) {
+    super(message);
+    this.skip = true;
+  }
+}
+
+/** Line (1-based) of the first line of a sample file matching `re`. */
+function lineOf(rel, re) {
+  return readFileSync(join(repo, 'samples', rel), 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+}
+
+/** Pick a theme in "Preferences: Color Theme" by its exact label. */
+async function pickTheme(wb, labels) {
+  await wb.command('Preferences: Color Theme');
+  const input = await wb.quickInput();
+  await input.fill(labels[0].replace(/^(Default|Dark|Light) /, ''));
+  const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
+  await rows.first().waitFor({ timeout: 10_000 });
+  await wb.page.waitForTimeout(200);
+  const texts = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.textContent ?? '').trim()));
+  const i = texts.findIndex((t) => labels.includes(t));
+  assert(i >= 0, `theme ${labels.join(' / ')} in the picker: ${texts.join(', ')}`);
+  await rows.nth(i).click();
+}
+
+/** Go to Definition of the selected call lands in `file` on `line`. */
+async function expectDefinition(wb, file, line) {
+  const tab = wb.page.locator('.tabs-container .tab.active', { hasText: file });
+  await tab.first().waitFor({ timeout: 15_000 });
+  await waitFor(async () => (await cursorLine(wb.page)) === line, { message: `cursor in ${file} on line ${line}` });
+}
+
+/** A tiny HTTP server on a free port in 8900–8999 (for the live capture test). */
+async function httpServer() {
+  const http = await import('node:http');
+  for (let tries = 0; tries < 20; tries++) {
+    const port = 8900 + Math.floor(Math.random() * 100);
+    const server = http.createServer((req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ live: true, path: req.url }));
+    });
+    const ok = await new Promise((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) return { server, port };
+  }
+  throw new Error('no free port in 8900–8999');
+}
+
+function hasTool(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0;
 }
 
 export const tests = [
@@ -56,6 +112,18 @@ export const tests = [
       await rowsOf(grid).first().click();
       const details = wb.webview().locator('section.details');
       await waitFor(async () => /fun_add\s*\(\s*2\s*,\s*3\s*\)/.test(await details.innerText()), { message: 'details show fun_add(2, 3)' });
+      // The Bytes tab shows the packets as captured: Ethernet, IPv4, TCP headers, then the XML.
+      await wb.webview().getByRole('tab', { name: /^Bytes/ }).first().click();
+      const reqPart = wb.webview().locator('section.hex-part').first();
+      await reqPart.locator('.hex-grid').waitFor({ timeout: 10_000 });
+      const reqHex = await reqPart.locator('.hex-bytes span').evaluateAll((els) => els.map((e) => e.textContent).join(''));
+      assert(reqHex.slice(24, 28) === '0800' && reqHex.slice(28, 30) === '45', `Ethernet type IPv4 and an IPv4 header first: ${reqHex.slice(0, 40)}`);
+      assert(reqHex.slice(28 + 18, 28 + 20) === '06', `IP protocol TCP: ${reqHex.slice(28, 68)}`);
+      assert(reqHex.includes('3c6d6574686f6443616c6c3e'), '<methodCall> in the request bytes');
+      assert((await reqPart.locator('.hex-bytes span.hdr').count()) >= 54, 'header bytes shaded apart from the payload');
+      assert(/as captured/.test(await reqPart.locator('.section-title').innerText()), 'the title says the packets are as captured');
+      await wb.screenshot('bytes');
+      await wb.webview().getByRole('tab', { name: /^Summary/ }).first().click();
       await rowsOf(grid).nth(1).click();
       await waitFor(async () => /ZeroDivisionError|division by zero/.test(await details.innerText()), { message: 'details show the fault' });
       await wb.screenshot('details');
@@ -88,8 +156,17 @@ export const tests = [
       await wb.command('callscope: Export as HAR');
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Export as HAR' }).waitFor({ timeout: 10_000 });
       const input = await wb.quickInput();
-      await input.fill(target);
-      await wb.page.waitForTimeout(300);
+      // The simple file dialog fills in its default path a moment after it opens: type once it
+      // has, and check the box holds our path before accepting.
+      await waitFor(async () => (await input.inputValue()).endsWith('.har'), { message: 'the dialog\'s default path' }).catch(() => {});
+      await waitFor(
+        async () => {
+          await input.fill(target);
+          await wb.page.waitForTimeout(300);
+          return (await input.inputValue()) === target;
+        },
+        { message: 'the HAR path typed into the dialog' },
+      );
       await input.press('Enter');
       await waitFor(() => existsSync(target), { message: 'HAR file written', timeout: 15_000 });
       const har = JSON.parse(readFileSync(target, 'utf8'));
@@ -234,6 +311,178 @@ export const tests = [
       await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
       await input2.press('Enter');
       await waitFor(async () => /vscode-dark/.test((await body.getAttribute('class')) ?? ''), { message: 'back to dark' });
+    },
+  },
+  {
+    name: 'thrift: go to definition lands on the service method line',
+    async run(wb) {
+      const grid = await wb.openCapture('thrift-person-api/thrift-person-api.pcap');
+      await waitFor(async () => (await rowsOf(grid).count()) > 0, { message: 'thrift rows' });
+      await rowsOf(grid).first().click();
+      const details = wb.webview().locator('section.details');
+      await waitFor(async () => /signup/.test(await details.innerText()), { message: 'details of signup' });
+      const button = wb.webview().locator('button', { hasText: 'Definition ↗' }).first();
+      await waitFor(async () => !(await button.isDisabled()), { message: 'the Definition link enabled' });
+      await wb.screenshot('thrift');
+      await wb.command('callscope: Go to Definition');
+      await expectDefinition(wb, 'person.thrift', lineOf('thrift-person-api/person.thrift', /^\s*PersonId signup\(/));
+      await wb.screenshot('thrift-definition');
+    },
+  },
+  {
+    name: 'soap: the Definition link and g d land on the wsdl operation line',
+    async run(wb) {
+      const grid = await wb.openCapture('soap-person-api/soap-person-api.pcap');
+      await waitFor(async () => (await rowsOf(grid).count()) > 1, { message: 'soap rows' });
+      const view = wb.webview();
+      await rowsOf(grid).first().click();
+      const details = view.locator('section.details');
+      await waitFor(async () => /signup/.test(await details.innerText()), { message: 'details of signup' });
+      const button = view.locator('button', { hasText: 'Definition ↗' }).first();
+      await waitFor(async () => !(await button.isDisabled()), { message: 'the Definition link enabled' });
+      await button.click();
+      await expectDefinition(wb, 'person.wsdl', lineOf('soap-person-api/person.wsdl', /<wsdl:operation name="signup"><wsdl:input/));
+      await wb.screenshot('soap-definition');
+      // Back in the capture, the second call (readPerson) by keyboard: g d.
+      await wb.page.locator('.tabs-container .tab', { hasText: 'soap-person-api.pcap' }).first().click();
+      await rowsOf(grid).nth(1).click();
+      await waitFor(async () => /readPerson/.test(await details.innerText()), { message: 'details of readPerson' });
+      await rowsOf(grid).nth(1).focus();
+      await wb.page.keyboard.press('g');
+      await wb.page.keyboard.press('d');
+      await expectDefinition(wb, 'person.wsdl', lineOf('soap-person-api/person.wsdl', /<wsdl:operation name="readPerson"><wsdl:input/));
+    },
+  },
+  {
+    name: 'decode as: an undecoded flow becomes WebSocket rows',
+    async run(wb) {
+      const grid = await wb.openCapture('decode-as/raw-websocket.pcap');
+      const view = wb.webview();
+      await waitFor(async () => /not recogni[sz]ed|Decode As/i.test(await view.locator('body').innerText()), { message: 'the "not recognised: Decode As…" state', timeout: 20_000 });
+      assert((await rowsOf(grid).count()) === 0, 'no rows before Decode As');
+      await wb.screenshot('before');
+      await wb.command('callscope: Decode As…');
+      const input = await wb.quickInput();
+      const portRow = wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'TCP port 7411' });
+      await portRow.first().waitFor({ timeout: 10_000 });
+      await portRow.first().click();
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/2)' }).waitFor({ timeout: 10_000 });
+      await input.fill('WebSocket');
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'WebSocket' }).first().waitFor({ timeout: 10_000 });
+      await wb.page.waitForTimeout(150);
+      await input.press('Enter');
+      await rowCount(grid, 4, 'four WebSocket rows after Decode As');
+      const text = (await grid.innerText()).replace(/\s+/g, ' ');
+      assert(/websocket|WS/i.test(text), `rows are WebSocket: ${text.slice(0, 200)}`);
+      await wb.screenshot('after');
+    },
+  },
+  {
+    name: 'live capture on lo: a request made during the capture appears',
+    async run(wb) {
+      if (process.getuid?.() !== 0) throw new Skip('live capture needs root here (not root: skipped)');
+      if (!hasTool('tcpdump') && !hasTool('dumpcap')) throw new Skip('neither tcpdump nor dumpcap is installed (skipped)');
+      const { server, port } = await httpServer();
+      let stopped = false;
+      try {
+        await wb.command('callscope: Start Live Capture…');
+        const input = await wb.quickInput();
+        const title = wb.page.locator('.quick-input-widget .quick-input-title');
+        await waitFor(async () => /which interface|capture filter/.test(await title.innerText().catch(() => '')), { message: 'the interface pick or the filter box' });
+        if (/which interface/.test(await title.innerText())) {
+          const ifaces = wb.page.locator('.quick-input-widget .monaco-list-row');
+          await ifaces.first().waitFor({ timeout: 10_000 });
+          const labels = await ifaces.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? '').trim()));
+          const lo = labels.findIndex((l) => l === 'lo' || l.startsWith('lo,') || l.startsWith('lo '));
+          assert(lo >= 0, `lo among the interfaces: ${labels.join(' | ')}`);
+          await wb.screenshot('interfaces');
+          await ifaces.nth(lo).click();
+          await waitFor(async () => /capture filter/.test(await title.innerText().catch(() => '')), { message: 'the capture filter box' });
+        }
+        await input.fill(`tcp port ${port}`);
+        await input.press('Enter');
+        const grid = wb.webview().locator('[role=grid]');
+        await grid.waitFor({ timeout: 20_000 });
+        // tcpdump needs a moment before it listens: send requests until one shows up as a row.
+        await waitFor(
+          async () => {
+            await fetch(`http://127.0.0.1:${port}/live/${Date.now()}`).then((r) => r.text()).catch(() => '');
+            return (await rowsOf(grid).count()) > 0;
+          },
+          { message: 'a live row', timeout: 25_000, interval: 700 },
+        );
+        const text = await grid.innerText();
+        assert(/GET/.test(text) && /\/live\//.test(text), `the row is the GET /live/…: ${text.slice(0, 200)}`);
+        await wb.screenshot('live');
+        await wb.command('callscope: Stop Live Capture');
+        stopped = true;
+        await waitFor(async () => (await wb.notifications()).some((n) => /stopped — \d+ calls?/.test(n)), { message: 'the "stopped" notification' });
+      } finally {
+        if (!stopped) await wb.command('callscope: Stop Live Capture').catch(() => {});
+        server.close();
+      }
+    },
+  },
+  {
+    name: 'playback: rows appear over time',
+    async run(wb) {
+      const grid = await wb.openCapture('ride-hailing/ride-hailing.pcapng');
+      const total = async () => Number(await grid.getAttribute('aria-rowcount')) - 1;
+      await waitFor(async () => (await total()) === 79, { message: '79 calls before playback', timeout: 20_000 });
+      await wb.command('callscope: Play Back Capture');
+      const seen = [];
+      const t0 = Date.now();
+      while (Date.now() - t0 < 12_000) {
+        seen.push(await total());
+        if (seen.at(-1) === 79 && seen.some((n) => n < 79)) break;
+        await wb.page.waitForTimeout(100);
+      }
+      const partial = seen.filter((n) => n > 0 && n < 79);
+      assert(seen.some((n) => n < 79), `playback starts with fewer rows: ${seen.join(',')}`);
+      assert(seen.at(-1) === 79, `all 79 rows in the end: ${seen.join(',')}`);
+      assert(partial.length >= 1 || new Set(seen).size >= 3, `rows arrive over time: ${seen.join(',')}`);
+      await wb.screenshot('playback');
+    },
+  },
+  {
+    name: 'high contrast theme: status keeps icon and text',
+    async run(wb) {
+      const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await rowCount(grid, 2);
+      const body = wb.webview().locator('body');
+      try {
+        await pickTheme(wb, ['Dark High Contrast', 'Default High Contrast']);
+        await waitFor(async () => /vscode-high-contrast/.test((await body.getAttribute('class')) ?? ''), { message: 'webview in high contrast' });
+        // The list alone (no diagram beside it), so every column, Status included, is on screen.
+        const diagram = wb.webview().locator('vscode-button.toggle', { hasText: /^\s*Diagram\s*$/ }).first();
+        if ((await diagram.getAttribute('aria-pressed')) === 'true') await diagram.click();
+        await rowsOf(grid).nth(1).click();
+        await wb.page.waitForTimeout(400);
+        await wb.screenshot('high-contrast');
+        const cells = await grid.locator('[role=row][data-call-id] .col-status').evaluateAll((els) =>
+          els.map((el) => {
+            const svg = el.querySelector('svg.icon');
+            const text = el.querySelector('.status-text');
+            const r = svg?.getBoundingClientRect();
+            const g = el.closest('[role=grid]').getBoundingClientRect();
+            const t = text?.getBoundingClientRect();
+            const onScreen = !!r && !!t && r.left >= g.left && t.right <= g.right + 1 && t.width > 0;
+            return { icon: !!svg && !!r && r.width > 0 && r.height > 0 && getComputedStyle(svg).visibility !== 'hidden', onScreen, text: (text?.textContent ?? '').trim(), color: text ? getComputedStyle(text).color : '' };
+          }),
+        );
+        assert(cells.length === 2, `two status cells: ${cells.length}`);
+        for (const c of cells) {
+          assert(c.icon, 'status icon visible');
+          assert(c.onScreen, 'status icon and text inside the list, not scrolled out of view');
+          assert(c.text.length > 0, 'status text present');
+          assert(c.color && !/rgba\(\d+, \d+, \d+, 0\)/.test(c.color), `status text has a colour: ${c.color}`);
+        }
+      } finally {
+        const diagram = wb.webview().locator('vscode-button.toggle', { hasText: /^\s*Diagram\s*$/ }).first();
+        if ((await diagram.getAttribute('aria-pressed').catch(() => 'true')) === 'false') await diagram.click().catch(() => {});
+        await pickTheme(wb, ['Dark Modern', 'Default Dark Modern']).catch(() => {});
+        await waitFor(async () => /vscode-dark/.test((await body.getAttribute('class')) ?? '') && !/high-contrast/.test((await body.getAttribute('class')) ?? ''), { message: 'back to dark' }).catch(() => {});
+      }
     },
   },
   {
