@@ -255,8 +255,8 @@ export class CapturePanel implements vscode.Disposable {
  */
 async function packetBytes(a: Analysis, c: Call, part: 'request' | 'response'): Promise<ReturnType<typeof sideBytes> | string> {
   if (!a.frameIndex) {
-    if (a.state === 'running') return 'The packets can be shown once decoding has finished: showing the decoded body for now.';
     if (a.onCancel) return 'Live and proxy captures show the decoded body; save the capture and open it to see the packets.';
+    if (a.state === 'running') return 'The packets can be shown once decoding has finished: showing the decoded body for now.';
     if (await isGzipFile(a.file)) return 'This capture is gzip-compressed, so its packets cannot be read back by offset: showing the decoded body. Decompress it to see the packets.';
     return 'No frame index for this capture: showing the decoded body.';
   }

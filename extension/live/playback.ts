@@ -67,6 +67,8 @@ export class Playback implements vscode.Disposable {
   private fresh(): void {
     const a = new Analysis(this.original.request, this.original.fileBytes, '');
     a.onCancel = () => this.stop();
+    // Same file: the Bytes tab reads the packets through the original's frame index.
+    a.frameIndex = this.original.frameIndex;
     this.current = a;
     this.shown = 0;
     this.doc.replaceAnalysis(`playback:${this.originalKey}`, a);
