@@ -17,6 +17,11 @@ import { toHar } from '../decoders/export/har';
 import { formatTable } from './table';
 import { loadDefinitions } from './platform/definitions';
 import { compileFilter } from './filter';
+import { analyzeFileParallel, filterAllowsParallel, runShardWorker, type ShardInit } from './platform/parallel';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { open } from 'node:fs/promises';
+import { sniffCapture } from '../decoders/capture/sniff';
 
 const VERSION = '0.1.0';
 
@@ -149,37 +154,101 @@ async function main(argv: string[]): Promise<number> {
   const tableCalls: Call[] = [];
   const harCalls: Call[] = [];
   const flows: FlowSummary[] = [];
+  // Lines and warnings already printed by a parallel run that had to stop (see platform/parallel).
+  let skipLines = 0;
+  let skipWarnings = 0;
+  const analysisWarn = (text: string): void => {
+    if (skipWarnings > 0) skipWarnings--;
+    else warn(text);
+  };
+  const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file) : 1;
+  if (workers > 1) {
+    const r = await analyzeFileParallel(
+      args.file,
+      {
+        workers,
+        decodeAs: args.decodeAs,
+        hints: args.hints,
+        protoDirs: args.protoDirs,
+        discover: args.discover,
+        filter: args.filter,
+        chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,
+      },
+      { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
+      __filename,
+    );
+    if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${workers} workers): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
+    if (r.status === 'done') {
+      await out.flush();
+      if (args.stats) printStats(t0, r);
+      return 0;
+    }
+    skipLines = r.linesWritten;
+    skipWarnings = r.warningsWritten;
+  }
   const result = await analyzeFile(
     args.file,
     { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, betweenChunks: () => out.flush() },
     {
       call(c) {
         if (filter && !filter(c)) return;
-        if (args.format === 'jsonl') out.writeLine(callToJsonLine(c));
+        if (args.format === 'jsonl') {
+          if (skipLines > 0) skipLines--;
+          else out.writeLine(callToJsonLine(c));
+        }
         else if (args.format === 'har') harCalls.push(c);
         else tableCalls.push(c);
       },
       flow(f) {
         if (args.format === 'table') flows.push(f);
-        for (const w of f.warnings) warn(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
+        for (const w of f.warnings) analysisWarn(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
       },
       warning(w) {
-        warn(w.frame !== undefined ? `frame ${w.frame}: ${w.message}` : w.message);
+        analysisWarn(w.frame !== undefined ? `frame ${w.frame}: ${w.message}` : w.message);
       },
     },
   );
   if (args.format === 'table') out.write(formatTable(tableCalls, flows, { color: process.stdout.isTTY === true }));
   else if (args.format === 'har') out.write(JSON.stringify(toHar(harCalls, { creatorVersion: VERSION }), null, 2) + '\n');
   await out.flush();
-  if (args.stats) {
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const mb = result.bytesRead / 1e6;
-    process.stderr.write(
-      `frames=${result.frames} calls=${result.calls} flows=${result.flows} bytes=${result.bytesRead} ms=${ms.toFixed(0)} ` +
-        `MBps=${(mb / (ms / 1000)).toFixed(1)} maxRssMB=${(process.resourceUsage().maxRSS / 1024).toFixed(0)}\n`,
-    );
-  }
+  if (args.stats) printStats(t0, result);
   return 0;
+}
+
+function printStats(t0: bigint, result: { frames: number; calls: number; flows: number; bytesRead: number }): void {
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const mb = result.bytesRead / 1e6;
+  process.stderr.write(
+    `frames=${result.frames} calls=${result.calls} flows=${result.flows} bytes=${result.bytesRead} ms=${ms.toFixed(0)} ` +
+      `MBps=${(mb / (ms / 1000)).toFixed(1)} maxRssMB=${(process.resourceUsage().maxRSS / 1024).toFixed(0)}\n`,
+  );
+}
+
+/**
+ * Worker threads for a JSONL run (platform/parallel.ts). Opt-in, experimental: CALLSCOPE_WORKERS=N
+ * (N ≥ 2, at most the cores) for an uncompressed capture of at least 16 MiB (or
+ * CALLSCOPE_PARALLEL_MIN_BYTES). Not the default: three isolates peak above the 256 MB budget
+ * (docs/benchmark.md).
+ */
+async function parallelWorkers(file: string): Promise<number> {
+  const wanted = Math.min(Number(process.env.CALLSCOPE_WORKERS ?? 1), availableParallelism(), 16);
+  if (!Number.isInteger(wanted) || wanted < 2) return 1;
+  const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const st = await fh.stat();
+      if (!st.isFile() || st.size < minBytes) return 1;
+      const head = new Uint8Array(4);
+      const { bytesRead } = await fh.read(head, 0, 4, 0);
+      const format = sniffCapture(head.subarray(0, bytesRead));
+      return format === 'pcap' || format === 'pcapng' ? wanted : 1;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return 1; // the single pipeline reports what is wrong with the file
+  }
 }
 
 let warned = 0;
@@ -211,6 +280,18 @@ class Output {
     }
     this.used += this.buf.write(s, this.used);
   }
+  /** Bytes already encoded. */
+  writeBytes(b: Uint8Array): void {
+    if (b.length > this.buf.length - this.used) {
+      this.emit();
+      if (b.length > this.buf.length) {
+        process.stdout.write(b);
+        return;
+      }
+    }
+    this.buf.set(b, this.used);
+    this.used += b.length;
+  }
   /** `s` and a line feed. */
   writeLine(s: string): void {
     if (s.length * 3 + 1 > this.buf.length - this.used) {
@@ -239,7 +320,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 const argv0 = process.argv[2];
-(argv0 === 'capture' || argv0 === 'proxy' || argv0 === 'replay'
+if (!isMainThread && (workerData as ShardInit | undefined)?.callscopeShard) {
+  // A decoding worker of a parallel run (platform/parallel.ts): this bundle is its script too.
+  void runShardWorker(workerData as ShardInit, parentPort!);
+} else (argv0 === 'capture' || argv0 === 'proxy' || argv0 === 'replay'
   ? import('./commands').then((m) => m.runLiveCommand(process.argv.slice(2)))
   : main(process.argv.slice(2))
 ).then(

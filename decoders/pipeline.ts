@@ -63,7 +63,36 @@ export interface PipelineOptions {
   flowWindowUs?: number;
   /** Called after each decoder callback with the events it received (tests: chunking). */
   tap?: (flowId: number, event: TapEvent) => void;
+  /**
+   * Decode only a share of the flows (the CLI's parallel mode, one pipeline per worker thread).
+   * Every flow is still tracked, so flow ids and flow ends are those of a full run, but only the
+   * flows whose `shardOf` is `index` get a decoder and report calls and summaries; capture and
+   * network warnings are reported by shard 0 only.
+   */
+  shard?: {
+    index: number;
+    count: number;
+    /**
+     * A publish or delivery reached the flow correlator: joining it to calls of other
+     * connections needs every flow, which a shard does not have.
+     */
+    crossFlow?: (c: Call) => void;
+  };
+  /** Call ids; default 1, 2, 3… in order of creation. */
+  nextCallId?: () => number;
 }
+
+/** Which of `count` shards decodes the connection on these ports (either order). */
+export function shardOf(udp: boolean, portA: number, portB: number, count: number): number {
+  const h = Math.imul(portKey(udp, portA, portB) % 4294967296 ^ (udp ? 0x5bd1e995 : 0), 0x9e3779b1);
+  return ((h ^ (h >>> 15)) >>> 0) % count;
+}
+
+/**
+ * `Pipeline.orderKey` past the end of the input: what closing flow N reports has key
+ * END_ORDER_KEY + N (flows close in id order).
+ */
+export const END_ORDER_KEY = 2 ** 40;
 
 /** What a decoder was fed, for replaying a flow in tests. */
 export type TapEvent =
@@ -107,6 +136,8 @@ class Flow implements FlowInfo {
   head: { c2s: Uint8Array; s2c: Uint8Array } = { c2s: new Uint8Array(0), s2c: new Uint8Array(0) };
   dead = false;
   closed = false;
+  /** Decoded by another shard (see PipelineOptions.shard). */
+  foreign = false;
   /** Client's initial sequence number, from its SYN. */
   isn: number | undefined;
   lastFrame = 0;
@@ -184,6 +215,13 @@ export class Pipeline {
   private lastFrame = 0;
   readonly stats: PipelineStats = { bytes: 0, frames: 0, packets: 0, calls: 0, flowsOpen: 0, flowsTotal: 0 };
   private ended = false;
+  /**
+   * Where the pipeline is, so that parallel shards can merge what they report in the order of a
+   * full run: 2F+1 while frame F is processed, 2F+2 after it, END_ORDER_KEY + N while flow N is
+   * closed at the end of the input.
+   */
+  orderKey = 0;
+  private readonly allocCallId: () => number;
 
   constructor(
     private readonly opts: PipelineOptions,
@@ -200,9 +238,11 @@ export class Pipeline {
         this.serverPorts.set(p, list);
       }
     }
+    this.allocCallId = opts.nextCallId ?? (() => this.nextCallId++);
+    const quietShard = opts.shard !== undefined && opts.shard.index !== 0;
     this.correlator = new FlowCorrelator({
       windowUs: opts.flowWindowUs,
-      nextCallId: () => this.nextCallId++,
+      nextCallId: this.allocCallId,
       emit: (c) => {
         this.stats.calls++;
         sink.call(c);
@@ -212,16 +252,22 @@ export class Pipeline {
       frame: (f) => {
         this.stats.frames++;
         this.lastFrame = f.frame;
+        this.orderKey = 2 * f.frame + 1;
         if (f.tsUs > this.lastTsUs) this.lastTsUs = f.tsUs;
         sink.frame?.(f);
         this.net.frame(f);
+        this.orderKey = 2 * f.frame + 2;
       },
-      warning: (w) => sink.warning?.(w),
+      warning: (w) => {
+        if (!quietShard) sink.warning?.(w);
+      },
       info: (i) => sink.info?.(i),
     });
     this.net = new NetDecoder({
       packet: (p) => this.packet(p),
-      warning: (w) => sink.warning?.(w),
+      warning: (w) => {
+        if (!quietShard) sink.warning?.(w);
+      },
     });
   }
 
@@ -235,11 +281,16 @@ export class Pipeline {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.orderKey = END_ORDER_KEY;
     this.reader.end();
     this.net.flush();
-    for (const flow of [...this.openFlows]) this.closeFlow(flow);
+    for (const flow of [...this.openFlows]) {
+      this.orderKey = END_ORDER_KEY + flow.id;
+      this.closeFlow(flow);
+    }
     this.flows.clear();
     this.openFlows.clear();
+    this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
   }
 
@@ -353,6 +404,12 @@ export class Pipeline {
     this.stats.flowsOpen++;
     this.stats.flowsTotal++;
     flow.session = this.makeSession(flow);
+    const shard = this.opts.shard;
+    if (shard && shardOf(transport === 'udp', p.srcPort, p.dstPort, shard.count) !== shard.index) {
+      // Another shard decodes this flow: track it (ids, ends), feed it to no decoder.
+      flow.decided = true;
+      flow.foreign = true;
+    }
     if (transport === 'tcp') {
       const mk = (dir: Dir) =>
         new TcpStream(
@@ -368,7 +425,7 @@ export class Pipeline {
       flow.streams = { c2s: mk('c2s'), s2c: mk('s2c') };
     }
     // A decode-as rule or a port decides at once for protocols without a probe.
-    this.decideByPort(flow);
+    if (!flow.foreign) this.decideByPort(flow);
     return flow;
   }
 
@@ -522,6 +579,7 @@ export class Pipeline {
   // ── bytes → decoders ──────────────────────────────────────────────────────────────────────
 
   private deliver(flow: Flow, dir: Dir, kind: 'data' | 'gap', bytes: Uint8Array, length: number, at: Position): void {
+    if (flow.foreign) return;
     if (!flow.decided) {
       if (kind === 'data') {
         const limit = this.opts.maxProbeBytes ?? 8192;
@@ -595,7 +653,7 @@ export class Pipeline {
       this.guard(flow, () => d.close(at));
     }
     this.stats.flowsOpen--;
-    this.sink.flow?.(flow.summary);
+    if (!flow.foreign) this.sink.flow?.(flow.summary);
   }
 
   /** Run decoder code; anything it throws becomes a flow warning and the decoder is stopped. */
@@ -624,9 +682,10 @@ export class Pipeline {
     const session: DecoderSession = {
       flow,
       env: this.opts.env,
-      nextCallId: () => pipeline.nextCallId++,
+      nextCallId: () => pipeline.allocCallId(),
       emit(call: Call) {
         flow.summary.calls++;
+        if (pipeline.opts.shard && (call.kind === 'publish' || call.kind === 'deliver')) pipeline.opts.shard.crossFlow?.(call);
         pipeline.correlator.add(call);
       },
       warn(message: string, at?: Position) {
@@ -654,7 +713,7 @@ export class Pipeline {
       },
       newCall(protocol: string, at: Position): Call {
         return {
-          id: pipeline.nextCallId++,
+          id: pipeline.allocCallId(),
           protocol,
           kind: 'unary',
           state: 'pending',

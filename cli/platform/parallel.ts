@@ -1,0 +1,500 @@
+/**
+ * Parallel JSONL analysis for the CLI: the capture is decoded by W worker threads, each owning a
+ * share of the flows (Pipeline `shard`), and their output is merged into exactly what one
+ * pipeline prints.
+ *
+ * - The main thread reads the file into a ring of SharedArrayBuffers and hands every chunk to
+ *   every worker. Each worker parses all frames and tracks every flow (so flow ids and flow ends
+ *   are those of a full run; that part is cheap) but decodes, filters and serializes only its own
+ *   flows: the costly part (HTTP parsing, body decoding, JSON.stringify, UTF-8 encoding) is split
+ *   W ways. A worker sends encoded lines; the main thread only copies bytes.
+ * - Everything a worker reports carries the pipeline's `orderKey` (frame being processed, or flow
+ *   being closed at the end). Each key belongs to one flow, hence to one worker, so merging the
+ *   workers' streams by key gives the order of a full run.
+ * - Call ids are handed out in order of creation across all flows. A worker gives its calls
+ *   provisional ids (PLACEHOLDER + n, 16 digits starting "4503599") and reports the key of each
+ *   creation; the main thread numbers the creations of all workers in key order, and writes each
+ *   line with the real ids in place of the provisional ones. A worker reports where its lines
+ *   hold provisional ids: the id fields it knows (id, parentId, childIds, links, the
+ *   http.upgrade_call field) must account for every "4503599" in the line.
+ * - What a shard cannot reproduce stops the run with 'fallback' and the number of lines and
+ *   warnings already written (all of them exactly the first ones a single pipeline prints): calls
+ *   linked across connections (broker publishes and deliveries), a line or warning with a
+ *   "4503599" the id fields do not explain. The caller then decodes again in one pipeline and
+ *   skips what was written.
+ */
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { open } from 'node:fs/promises';
+import type { Call } from '../../decoders/core/model';
+import { Pipeline, type DecodeAsRule } from '../../decoders/pipeline';
+import type { StreamHint } from '../../decoders/core/env';
+import { callToJsonLine } from '../../decoders/export/jsonl';
+import { nodeEnv } from './node-env';
+import { loadDefinitions } from './definitions';
+import { compileFilter } from '../filter';
+
+/** Provisional call ids are PLACEHOLDER + n: exact doubles, 16 digits, starting "4503599". */
+const PLACEHOLDER = 2 ** 52;
+const PLACEHOLDER_TEXT = '4503599';
+const PLACEHOLDER_DIGITS = 16;
+
+export interface ShardInit {
+  callscopeShard: true;
+  index: number;
+  count: number;
+  file: string;
+  decodeAs: DecodeAsRule[];
+  hints: StreamHint[];
+  protoDirs: string[];
+  discover: boolean;
+  filter?: string;
+}
+
+export interface ParallelOptions {
+  workers: number;
+  decodeAs: DecodeAsRule[];
+  hints: StreamHint[];
+  protoDirs: string[];
+  discover: boolean;
+  filter?: string;
+  /** Bytes per read (default 2 MiB) and chunks in flight (default 6). */
+  chunkBytes?: number;
+  slots?: number;
+}
+
+export interface ParallelOutput {
+  /** JSONL bytes, in order. */
+  write(bytes: Uint8Array): void;
+  /** Awaited between reads (back-pressure). */
+  flush(): Promise<void>;
+  /** One warning line (the CLI's own formatting and limits). */
+  warn(text: string): void;
+}
+
+export type ParallelResult =
+  | { status: 'done'; frames: number; calls: number; flows: number; bytesRead: number }
+  | { status: 'fallback'; reason: string; linesWritten: number; warningsWritten: number };
+
+/** Can a run with this --filter be split? (A filter on call ids would see provisional ones.) */
+export function filterAllowsParallel(filter: string | undefined): boolean {
+  return filter === undefined || !/id|upgrade_call/i.test(filter);
+}
+
+// ── messages ──────────────────────────────────────────────────────────────────────────────────
+
+type ToWorker = { type: 'chunk'; slot: number; sab: SharedArrayBuffer; length: number } | { type: 'end' };
+
+interface OutBatch {
+  /** Encoded lines (each ends with \n) and the end offset and key of each. */
+  bytes: Uint8Array;
+  ends: Int32Array;
+  keys: Float64Array;
+  /** Byte offsets of provisional ids (ascending) and their n (PLACEHOLDER + n). */
+  idAt: Int32Array;
+  idLocal: Float64Array;
+}
+
+type FromWorker =
+  | { type: 'ack'; slot: number }
+  /**
+   * Since the last report: keys of call creations, lines, warnings. `progress`: nothing this
+   * worker reports later has a smaller key (warnings of the next frames: progress - 0.5).
+   */
+  | { type: 'out'; allocKeys: Float64Array; batch: OutBatch; warnKeys: Float64Array; warnings: string[]; progress: number }
+  | { type: 'done'; frames: number; calls: number; flows: number }
+  | { type: 'fallback'; reason: string }
+  | { type: 'error'; message: string };
+
+// ── main thread ───────────────────────────────────────────────────────────────────────────────
+
+interface Lane {
+  worker: Worker;
+  allocKeys: number[];
+  allocHead: number;
+  /** Global id of provisional n at globals[n - 1]; `assigned` of them known. */
+  globals: Int32Array;
+  assigned: number;
+  progress: number;
+  batches: Array<OutBatch & { line: number; id: number }>;
+  warns: Array<{ keys: Float64Array; texts: string[]; i: number }>;
+  done?: { frames: number; calls: number; flows: number };
+}
+
+const DIGIT_BYTES = new Uint8Array(16);
+
+export async function analyzeFileParallel(path: string, opts: ParallelOptions, out: ParallelOutput, entry: string): Promise<ParallelResult> {
+  const fh = await open(path, 'r');
+  const chunkBytes = opts.chunkBytes ?? 2 << 20;
+  const slotCount = Math.max(2, opts.slots ?? 6);
+  const slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(chunkBytes));
+  const refs = new Array<number>(slotCount).fill(0);
+  const W = opts.workers;
+  let linesWritten = 0;
+  let warningsWritten = 0;
+  let nextGlobalId = 1;
+  let failure: { reason: string } | undefined;
+  let crashed: Error | undefined;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const waitEvent = () => new Promise<void>((r) => (wake = r));
+
+  const lanes: Lane[] = [];
+  for (let i = 0; i < W; i++) {
+    const init: ShardInit = {
+      callscopeShard: true,
+      index: i,
+      count: W,
+      file: path,
+      decodeAs: opts.decodeAs,
+      hints: opts.hints,
+      protoDirs: opts.protoDirs,
+      discover: opts.discover,
+      filter: opts.filter,
+    };
+    const worker = new Worker(entry, { workerData: init, stdout: false, stderr: false });
+    const lane: Lane = { worker, allocKeys: [], allocHead: 0, globals: new Int32Array(1 << 14), assigned: 0, progress: 0, batches: [], warns: [] };
+    lanes.push(lane);
+    worker.on('message', (m: FromWorker) => {
+      switch (m.type) {
+        case 'ack':
+          refs[m.slot]--;
+          break;
+        case 'out':
+          for (let k = 0; k < m.allocKeys.length; k++) lane.allocKeys.push(m.allocKeys[k]);
+          if (m.batch.ends.length) lane.batches.push({ ...m.batch, line: 0, id: 0 });
+          if (m.warnings.length) lane.warns.push({ keys: m.warnKeys, texts: m.warnings, i: 0 });
+          lane.progress = m.progress;
+          if (!failure) drain();
+          break;
+        case 'done':
+          lane.done = { frames: m.frames, calls: m.calls, flows: m.flows };
+          break;
+        case 'fallback':
+          failure ??= { reason: m.reason };
+          break;
+        case 'error':
+          crashed ??= new Error(m.message);
+          break;
+      }
+      poke();
+    });
+    worker.on('error', (e) => {
+      crashed ??= e;
+      poke();
+    });
+    worker.on('exit', (code) => {
+      if (!lane.done && code !== 0) crashed ??= new Error(`decoding worker ${i} exited with code ${code}`);
+      poke();
+    });
+  }
+
+  /** Number the call creations, in key order, that no worker can still precede. */
+  function assignIds(): void {
+    for (;;) {
+      let best = -1;
+      let bestKey = Infinity;
+      for (let w = 0; w < W; w++) {
+        const l = lanes[w];
+        if (l.allocHead < l.allocKeys.length && l.allocKeys[l.allocHead] < bestKey) {
+          bestKey = l.allocKeys[l.allocHead];
+          best = w;
+        }
+      }
+      if (best < 0) break;
+      if (lanes.some((l, w) => w !== best && l.progress <= bestKey)) break;
+      const l = lanes[best];
+      l.allocHead++;
+      if (l.assigned === l.globals.length) {
+        const bigger = new Int32Array(l.globals.length * 2);
+        bigger.set(l.globals);
+        l.globals = bigger;
+      }
+      l.globals[l.assigned++] = nextGlobalId++;
+    }
+    for (const l of lanes) {
+      if (l.allocHead > 4096) {
+        l.allocKeys = l.allocKeys.slice(l.allocHead);
+        l.allocHead = 0;
+      }
+    }
+  }
+
+  /** Write an id as ASCII digits. */
+  function writeId(id: number): void {
+    let n = 0;
+    do {
+      DIGIT_BYTES[15 - n++] = 48 + (id % 10);
+      id = Math.floor(id / 10);
+    } while (id > 0);
+    out.write(DIGIT_BYTES.subarray(16 - n));
+  }
+
+  /** Write the lines and warnings that no worker can still precede. */
+  function drain(): void {
+    assignIds();
+    for (;;) {
+      let best = -1;
+      let bestKey = Infinity;
+      for (let w = 0; w < W; w++) {
+        const b = lanes[w].batches[0];
+        if (b && b.keys[b.line] < bestKey) {
+          bestKey = b.keys[b.line];
+          best = w;
+        }
+      }
+      if (best < 0) break;
+      // Lines of `best` below every other worker's next line (queued, or yet to come).
+      let limit = Infinity;
+      for (let w = 0; w < W; w++) {
+        if (w === best) continue;
+        const o = lanes[w].batches[0];
+        limit = Math.min(limit, o ? o.keys[o.line] : lanes[w].progress);
+      }
+      if (bestKey >= limit) break;
+      const lane = lanes[best];
+      const b = lane.batches[0];
+      const first = b.line;
+      let j = first;
+      while (j < b.ends.length && b.keys[j] < limit) j++;
+      let from = first === 0 ? 0 : b.ends[first - 1];
+      const to = b.ends[j - 1];
+      // Copy, putting the real ids in place of the provisional ones.
+      while (b.id < b.idAt.length && b.idAt[b.id] < to) {
+        const at = b.idAt[b.id];
+        const n = b.idLocal[b.id];
+        if (n > lane.assigned) throw new Error(`call id ${n} of worker ${best} not numbered yet`);
+        out.write(b.bytes.subarray(from, at));
+        writeId(lane.globals[n - 1]);
+        from = at + PLACEHOLDER_DIGITS;
+        b.id++;
+      }
+      out.write(b.bytes.subarray(from, to));
+      linesWritten += j - first;
+      b.line = j;
+      if (b.line === b.ends.length) lane.batches.shift();
+    }
+    for (;;) {
+      let best = -1;
+      let bestKey = Infinity;
+      for (let w = 0; w < W; w++) {
+        const b = lanes[w].warns[0];
+        if (b && b.keys[b.i] < bestKey) {
+          bestKey = b.keys[b.i];
+          best = w;
+        }
+      }
+      if (best < 0 || lanes.some((l, w) => w !== best && !l.warns.length && l.progress - 0.5 <= bestKey)) break;
+      const q = lanes[best].warns;
+      const b = q[0];
+      out.warn(b.texts[b.i]);
+      warningsWritten++;
+      if (++b.i === b.texts.length) q.shift();
+    }
+  }
+
+  try {
+    let pos = 0;
+    let slot = 0;
+    for (;;) {
+      if (failure || crashed) break;
+      if (refs[slot] > 0) {
+        await waitEvent();
+        continue;
+      }
+      const view = new Uint8Array(slots[slot]);
+      const { bytesRead } = await fh.read(view, 0, chunkBytes, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      refs[slot] = W;
+      for (const l of lanes) l.worker.postMessage({ type: 'chunk', slot, sab: slots[slot], length: bytesRead } satisfies ToWorker);
+      slot = (slot + 1) % slotCount;
+      await out.flush();
+    }
+    if (!failure && !crashed) {
+      for (const l of lanes) l.worker.postMessage({ type: 'end' } satisfies ToWorker);
+      while (!failure && !crashed && lanes.some((l) => !l.done || l.batches.length || l.warns.length)) {
+        await waitEvent();
+        await out.flush();
+      }
+    }
+    if (crashed) throw crashed;
+    await out.flush();
+    if (failure) return { status: 'fallback', reason: failure.reason, linesWritten, warningsWritten };
+    return {
+      status: 'done',
+      frames: lanes[0].done!.frames,
+      calls: lanes.reduce((n, l) => n + l.done!.calls, 0),
+      flows: lanes.reduce((n, l) => n + l.done!.flows, 0),
+      bytesRead: pos,
+    };
+  } finally {
+    await Promise.all(lanes.map((l) => l.worker.terminate()));
+    await fh.close();
+  }
+}
+
+// ── worker thread ─────────────────────────────────────────────────────────────────────────────
+
+/** Provisional ids in the id fields of a call. */
+function provisionalIds(c: Call): number {
+  let n = 0;
+  const count = (x: number | undefined) => {
+    if (x !== undefined && x >= PLACEHOLDER) n++;
+  };
+  count(c.id);
+  count(c.parentId);
+  if (c.childIds) for (const x of c.childIds) count(x);
+  if (c.links) {
+    count(c.links.publishId);
+    count(c.links.replyId);
+    count(c.links.requestId);
+    if (c.links.deliveryIds) for (const x of c.links.deliveryIds) count(x);
+  }
+  const up = c.fields['http.upgrade_call'];
+  if (typeof up === 'number') count(up);
+  return n;
+}
+
+export async function runShardWorker(init: ShardInit, port: MessagePort): Promise<void> {
+  const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+  try {
+    const defs = await loadDefinitions({ captureFile: init.discover ? init.file : undefined, protoDirs: init.protoDirs });
+    const filter = init.filter ? compileFilter(init.filter) : undefined;
+
+    let allocKeys: number[] = [];
+    let localCount = 0;
+    let warnKeys: number[] = [];
+    let warnings: string[] = [];
+    let calls = 0;
+    let flows = 0;
+    let stopped = false;
+
+    let buf = Buffer.allocUnsafe(1 << 20);
+    let used = 0;
+    let ends: number[] = [];
+    let lineKeys: number[] = [];
+    let idAt: number[] = [];
+    let idLocal: number[] = [];
+
+    const stopWith = (reason: string) => {
+      if (stopped) return;
+      stopped = true;
+      post({ type: 'fallback', reason });
+    };
+
+    const pipeline: Pipeline = new Pipeline(
+      {
+        env: nodeEnv({ definitions: defs.definitions, hints: init.hints }),
+        decodeAs: init.decodeAs,
+        shard: {
+          index: init.index,
+          count: init.count,
+          crossFlow: (c) => stopWith(`${c.protocol} ${c.kind}: calls linked across connections`),
+        },
+        nextCallId: () => {
+          allocKeys.push(pipeline.orderKey);
+          return PLACEHOLDER + ++localCount;
+        },
+      },
+      {
+        call(c) {
+          calls++;
+          if (stopped || (filter && !filter(c))) return;
+          const line = callToJsonLine(c);
+          const need = line.length * 3 + 1;
+          if (used + need > buf.length) {
+            const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, used + need));
+            buf.copy(bigger, 0, 0, used);
+            buf = bigger;
+          }
+          const start = used;
+          used += buf.write(line, used);
+          buf[used++] = 10;
+          // Every "4503599" must be one of the provisional ids of the id fields.
+          let expected = provisionalIds(c);
+          const written = buf.subarray(0, used);
+          for (let at = written.indexOf(PLACEHOLDER_TEXT, start, 'latin1'); at >= 0; at = written.indexOf(PLACEHOLDER_TEXT, at + 1, 'latin1')) {
+            const n = Number(buf.toString("latin1", at, at + PLACEHOLDER_DIGITS)) - PLACEHOLDER;
+            const before = buf[at - 1];
+            const after = buf[at + PLACEHOLDER_DIGITS];
+            if (--expected < 0 || !(n >= 1 && n <= localCount) || (before >= 48 && before <= 57) || (after >= 48 && after <= 57) || after === 46) {
+              stopWith('a line holds text that looks like a provisional call id');
+              return;
+            }
+            idAt.push(at);
+            idLocal.push(n);
+            at += PLACEHOLDER_DIGITS - 1;
+          }
+          if (expected !== 0) {
+            stopWith('a provisional call id was not found in its line');
+            return;
+          }
+          ends.push(used);
+          lineKeys.push(pipeline.orderKey);
+        },
+        flow(f) {
+          flows++;
+          for (const w of f.warnings) {
+            warnKeys.push(pipeline.orderKey);
+            warnings.push(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
+          }
+        },
+        warning(w) {
+          // Capture and network warnings (shard 0 only) precede what flows report for the same frame.
+          warnKeys.push(pipeline.orderKey - 0.5);
+          warnings.push(w.frame !== undefined ? `frame ${w.frame}: ${w.message}` : w.message);
+        },
+      },
+    );
+
+    const report = (progress: number) => {
+      if (stopped) return;
+      for (const w of warnings) {
+        if (w.includes(PLACEHOLDER_TEXT)) return stopWith('a warning holds text that looks like a provisional call id');
+      }
+      const bytes = new Uint8Array(used);
+      bytes.set(buf.subarray(0, used));
+      const batch: OutBatch = {
+        bytes,
+        ends: Int32Array.from(ends),
+        keys: Float64Array.from(lineKeys),
+        idAt: Int32Array.from(idAt),
+        idLocal: Float64Array.from(idLocal),
+      };
+      post({ type: 'out', allocKeys: Float64Array.from(allocKeys), batch, warnKeys: Float64Array.from(warnKeys), warnings, progress }, [bytes.buffer as ArrayBuffer]);
+      used = 0;
+      ends = [];
+      lineKeys = [];
+      idAt = [];
+      idLocal = [];
+      allocKeys = [];
+      warnKeys = [];
+      warnings = [];
+      if (buf.length > 4 << 20) buf = Buffer.allocUnsafe(1 << 20);
+    };
+
+    port.on('message', (m: ToWorker) => {
+      if (stopped) return;
+      try {
+        if (m.type === 'chunk') {
+          pipeline.push(new Uint8Array(m.sab, 0, m.length));
+          post({ type: 'ack', slot: m.slot });
+          report(pipeline.orderKey);
+        } else if (m.type === 'end') {
+          pipeline.end();
+          report(Infinity);
+          if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows });
+        }
+      } catch (e) {
+        stopped = true;
+        post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      }
+    });
+  } catch (e) {
+    post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The CLI's parallel JSONL mode (cli/platform/parallel.ts, CALLSCOPE_WORKERS=2) prints exactly
+ * what the single pipeline prints — stdout and stderr, byte for byte — for every sample capture:
+ * merged in order, call ids renumbered, and for captures it cannot split (calls linked across
+ * connections) the lines already written followed by the rest of a single-pipeline run. Small
+ * read chunks make the merge work across many chunks and exercise that fallback mid-output.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { ROOT, SAMPLES, sampleCaptures } from '../helpers/samples';
+
+const tmp = mkdtempSync(join(tmpdir(), 'callscope-parallel-'));
+const CLI = join(tmp, 'cli.js');
+
+function run(file: string, env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, file, '--format', 'jsonl', ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    timeout: 60_000,
+    env: { ...process.env, CALLSCOPE_WORKERS: '', ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(async () => {
+  await esbuild.build({ entryPoints: [join(ROOT, 'cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: CLI, logLevel: 'error' });
+});
+
+describe('callscope --format jsonl with CALLSCOPE_WORKERS=2', () => {
+  for (const rel of sampleCaptures().filter((p) => !p.endsWith('.gz'))) {
+    it(`${rel}: same output as one pipeline`, () => {
+      const file = join(SAMPLES, rel);
+      const one = run(file, {});
+      assert.equal(one.code, 0, one.err);
+      for (const chunk of ['4096']) {
+        const par = run(file, { CALLSCOPE_WORKERS: '2', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: chunk });
+        assert.equal(par.code, 0, par.err);
+        assert.equal(par.out, one.out, `stdout differs (chunks of ${chunk} bytes)`);
+        assert.equal(par.err, one.err, `stderr differs (chunks of ${chunk} bytes)`);
+      }
+    });
+  }
+
+  it('a filter is applied the same way', () => {
+    const file = join(SAMPLES, 'rest-person-api/rest-person-api.pcapng');
+    const one = run(file, {}, '--filter', 'http.status >= 300');
+    const par = run(file, { CALLSCOPE_WORKERS: '2', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: '4096' }, '--filter', 'http.status >= 300');
+    assert.equal(par.out, one.out);
+    assert.equal(par.err, one.err);
+  });
+});
