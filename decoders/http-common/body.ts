@@ -125,8 +125,17 @@ export function parseJsonBounded(text: string, maxDepth: number): { ok: true; va
     if (e instanceof RangeError || jsonDepth(text, maxDepth) > maxDepth) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
     return { ok: false, warning: `invalid JSON: ${(e as Error).message}` };
   }
-  if (valueDeeperThan(value, maxDepth)) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
+  // No walk when the text cannot nest that deep: each level needs an opening bracket.
+  if (!fewBrackets(text, maxDepth) && valueDeeperThan(value, maxDepth)) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
   return { ok: true, value };
+}
+
+/** Are there at most `max` opening brackets ({ or [) in the text (strings included)? */
+function fewBrackets(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > max) return false;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n > max) return false;
+  return true;
 }
 
 /** Is this parsed value nested deeper than `max` containers? (stops descending at max+1) */
