@@ -25,8 +25,9 @@ const COLUMNS: Column[] = [
   { key: 'endpoints', title: 'Client → Server', width: 'minmax(140px, 1.2fr)' },
   { key: 'protocol', title: 'Protocol', width: '92px' },
   { key: 'method', title: 'Method', width: 'minmax(90px, 1fr)' },
-  { key: 'target', title: 'Target', width: 'minmax(100px, 1.4fr)' },
+  // Status before target: in a list beside the diagram it must stay in view.
   { key: 'status', title: 'Status', width: '104px' },
+  { key: 'target', title: 'Target', width: 'minmax(100px, 1.4fr)' },
   { key: 'size', title: 'Size', width: '72px', align: 'end' },
 ];
 const WATERFALL: Column = { key: 'waterfall', title: 'Waterfall', width: 'minmax(160px, 2fr)' };
