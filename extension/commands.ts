@@ -4,16 +4,13 @@
  */
 import * as vscode from 'vscode';
 import type { Call } from '../decoders/core/model';
-import { toHarText } from '../decoders/export/har';
-import { toJsonl } from '../decoders/export/jsonl';
-import { toMermaid } from '../decoders/export/mermaid';
-import { toMarkdownTable } from '../decoders/export/markdown';
 import { toCurl, toGrpcurl, toHttpFile } from '../decoders/export/copy-as';
 import type { CaptureEditorProvider } from './editor/provider';
 import type { CapturePanel } from './editor/panel';
 import { VIEW_TYPE } from './editor/provider';
 import { addDecodeAsRule, protoPaths, serviceNames, viewSettings, SECTION } from './settings';
 import type { ViewName } from '../webview/protocol';
+import type { ExportFormat } from './analysis/store-queries';
 
 export const CAPTURE_FILTERS = { 'Packet captures': ['pcap', 'pcapng', 'cap', 'gz', 'pcapgz'], 'All files': ['*'] };
 
@@ -47,17 +44,8 @@ function activeOrThrow(provider: CaptureEditorProvider): CapturePanel | undefine
   return p;
 }
 
-/** The calls an export writes: what the list shows (its filter and sort). */
-function shownCalls(p: CapturePanel): Call[] {
-  try {
-    return p.analysis.store.select(p.filter, p.sort);
-  } catch {
-    return p.analysis.store.calls;
-  }
-}
-
 /** The call a per-call command acts on: an id argument, or the one whose details are shown. */
-function targetCall(provider: CaptureEditorProvider, arg: unknown): Call | undefined {
+async function targetCall(provider: CaptureEditorProvider, arg: unknown): Promise<Call | undefined> {
   const p = provider.activePanel;
   let id: number | undefined;
   if (typeof arg === 'number') id = arg;
@@ -67,10 +55,11 @@ function targetCall(provider: CaptureEditorProvider, arg: unknown): Call | undef
     void vscode.window.showInformationMessage('callscope: select a call in the capture editor first.');
     return undefined;
   }
-  return p.analysis.store.get(id);
+  return p.analysis.store.get(id).catch(() => undefined);
 }
 
-async function saveExport(p: CapturePanel, ext: string, label: string, text: string): Promise<vscode.Uri | undefined> {
+/** Exports are made where the calls are (the worker) from what the list shows: its filter and sort. */
+async function saveExport(p: CapturePanel, ext: string, label: string, make: () => Promise<string>): Promise<vscode.Uri | undefined> {
   const base = p.document.uri.path.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '').split('/').pop() || 'capture';
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.joinPath(p.document.uri, '..');
   const target = await vscode.window.showSaveDialog({
@@ -80,6 +69,7 @@ async function saveExport(p: CapturePanel, ext: string, label: string, text: str
     title: `callscope: Export as ${label}`,
   });
   if (!target) return undefined;
+  const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `callscope: exporting ${label}` }, make);
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   void vscode.window.showInformationMessage(`callscope: wrote ${target.path.split('/').pop()}`, 'Open').then((choice) => {
     if (choice === 'Open') void vscode.window.showTextDocument(target);
@@ -105,33 +95,42 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (target) await vscode.commands.executeCommand('vscode.openWith', target, VIEW_TYPE);
   });
 
-  const exporter = (ext: string, label: string, make: (calls: Call[]) => string) => async () => {
+  const exporter = (ext: string, label: string, format: ExportFormat) => async () => {
     const p = activeOrThrow(provider);
     if (!p) return;
-    return saveExport(p, ext, label, make(shownCalls(p)));
+    return saveExport(p, ext, label, () =>
+      p.analysis.store.export({
+        format,
+        filter: p.filter,
+        sort: p.sort,
+        creatorVersion: String(context.extension.packageJSON.version ?? ''),
+        names: serviceNames(),
+        time: viewSettings().timeFormat,
+      }),
+    );
   };
-  reg('callscope.exportHar', exporter('har', 'HAR', (calls) => toHarText(calls, { creatorVersion: String(context.extension.packageJSON.version ?? '') })));
-  reg('callscope.exportJsonl', exporter('jsonl', 'JSON Lines', (calls) => toJsonl(calls)));
-  reg('callscope.exportMermaid', exporter('mmd', 'Mermaid', (calls) => toMermaid(calls, { names: serviceNames() })));
-  reg('callscope.exportMarkdown', exporter('md', 'Markdown', (calls) => toMarkdownTable(calls, { time: viewSettings().timeFormat, names: serviceNames() })));
+  reg('callscope.exportHar', exporter('har', 'HAR', 'har'));
+  reg('callscope.exportJsonl', exporter('jsonl', 'JSON Lines', 'jsonl'));
+  reg('callscope.exportMermaid', exporter('mmd', 'Mermaid', 'mermaid'));
+  reg('callscope.exportMarkdown', exporter('md', 'Markdown', 'markdown'));
 
   reg('callscope.copyAsCurl', async (arg?: unknown) => {
-    const c = targetCall(provider, arg);
+    const c = await targetCall(provider, arg);
     if (c) await copy(toCurl(c), 'as curl');
   });
   reg('callscope.copyAsGrpcurl', async (arg?: unknown) => {
-    const c = targetCall(provider, arg);
+    const c = await targetCall(provider, arg);
     if (!c) return;
     if (c.protocol !== 'grpc') void vscode.window.showWarningMessage('callscope: grpcurl replays gRPC calls; this one is ' + c.protocol + '.');
     await copy(toGrpcurl(c, deps.protoFilesFor(c)), 'as grpcurl');
   });
   reg('callscope.copyAsHttp', async (arg?: unknown) => {
-    const c = targetCall(provider, arg);
+    const c = await targetCall(provider, arg);
     if (c) await copy(toHttpFile(c), 'as .http request');
   });
 
   reg('callscope.goToDefinition', async (arg?: unknown) => {
-    const c = targetCall(provider, arg);
+    const c = await targetCall(provider, arg);
     if (!c) return;
     if (!c.definition) {
       void vscode.window.showInformationMessage(`callscope: no definition found for ${c.method}${c.target ? ' ' + c.target : ''} — add its .proto/OpenAPI/AsyncAPI file to the workspace or the callscope.definitions.include setting.`);
@@ -165,9 +164,13 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('callscope.decodeAs', async () => {
     const p = activeOrThrow(provider);
     if (!p) return;
+    const endpoint = (text: string) => {
+      const cut = text.lastIndexOf(':');
+      return { ip: text.slice(0, cut).replace(/^\[|\]$/g, ''), port: Number(text.slice(cut + 1)) };
+    };
     const flows = p.analysis.store.flows.length
       ? p.analysis.store.flows
-      : [...new Map(p.analysis.store.calls.map((c) => [c.flowId, { id: c.flowId, client: c.client, server: c.server, protocol: c.protocol, transport: 'tcp' as const }])).values()];
+      : (await p.analysis.store.connections().catch(() => [])).map((c) => ({ id: c.flowId, client: endpoint(c.client), server: endpoint(c.server), protocol: c.protocol, transport: 'tcp' as const }));
     type PortPick = vscode.QuickPickItem & { port: number; transport: 'tcp' | 'udp' };
     const ports = new Map<string, PortPick>();
     for (const f of flows) {

@@ -35,9 +35,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const provider = CaptureEditorProvider.register(context, {
     requestFor: async () => {
       await definitions.ready();
-      return { decodeAs: decodeAsRules(context.workspaceState), hints: [], protoPaths: protoPaths(), definitionFiles: definitions.protoFiles() };
+      return { decodeAs: decodeAsRules(context.workspaceState), hints: [], protoPaths: protoPaths(), definitionFiles: definitions.protoFiles(), link: definitions.linkConfig() };
     },
-    decorate: (c) => definitions.link(c),
+    prepare: (a) => definitions.prepare(a),
     openDefinition: (c) => void openDefinition(c),
     runCommand: (command, args, panel) => {
       if (!isWebviewRunnable(command)) return;
@@ -64,7 +64,10 @@ export function activate(context: vscode.ExtensionContext): void {
       if (e.affectsConfiguration('callscope.decodeAs')) void provider.reanalyzeAll();
       if (e.affectsConfiguration('callscope.serviceNames')) {
         setServiceNames(serviceNames());
-        for (const p of provider.panels) p.refresh();
+        const names = serviceNames();
+        void Promise.all(provider.cache.all().map((a) => a.setServiceNames(names))).then(() => {
+          for (const p of provider.panels) p.refresh();
+        });
       }
       if (e.affectsConfiguration('callscope.protoPaths') || e.affectsConfiguration('callscope.definitions')) void definitions.rescan();
     }),

@@ -3,7 +3,8 @@
  * capture editor.
  */
 import * as vscode from 'vscode';
-import type { Call, FlowSummary } from '../decoders/core/model';
+import type { FlowSummary } from '../decoders/core/model';
+import type { CallRow } from '../webview/protocol';
 import { formatDuration } from '../decoders/export/common';
 import type { CaptureEditorProvider } from './editor/provider';
 import type { CaptureDocument } from './editor/document';
@@ -12,8 +13,8 @@ const MAX_CALLS_PER_CONNECTION = 500;
 
 type Node =
   | { kind: 'capture'; doc: CaptureDocument }
-  | { kind: 'connection'; doc: CaptureDocument; flowId: number; label: string; protocol: string; calls: Call[]; flow?: FlowSummary }
-  | { kind: 'call'; doc: CaptureDocument; call: Call }
+  | { kind: 'connection'; doc: CaptureDocument; flowId: number; label: string; protocol: string; calls: number; flow?: FlowSummary }
+  | { kind: 'call'; doc: CaptureDocument; call: CallRow }
   | { kind: 'more'; count: number };
 
 function ep(e: { ip: string; port: number }): string {
@@ -39,36 +40,33 @@ export class CapturesTree implements vscode.TreeDataProvider<Node> {
     }, 500);
   }
 
-  getChildren(node?: Node): Node[] {
+  async getChildren(node?: Node): Promise<Node[]> {
     if (!node) return [...this.provider.documents].map((doc) => ({ kind: 'capture', doc }));
     if (node.kind === 'capture') return this.connections(node.doc);
     if (node.kind === 'connection') {
-      const calls: Node[] = node.calls.slice(0, MAX_CALLS_PER_CONNECTION).map((call) => ({ kind: 'call', doc: node.doc, call }));
-      if (node.calls.length > MAX_CALLS_PER_CONNECTION) calls.push({ kind: 'more', count: node.calls.length - MAX_CALLS_PER_CONNECTION });
+      const { rows, total } = await node.doc.analysis.store.flowCalls(node.flowId, MAX_CALLS_PER_CONNECTION).catch(() => ({ rows: [] as CallRow[], total: 0 }));
+      const calls: Node[] = rows.map((call) => ({ kind: 'call', doc: node.doc, call }));
+      if (total > rows.length) calls.push({ kind: 'more', count: total - rows.length });
       return calls;
     }
     return [];
   }
 
-  private connections(doc: CaptureDocument): Node[] {
+  /** Connections with their call counts, counted by the analysis's worker from its index. */
+  private async connections(doc: CaptureDocument): Promise<Node[]> {
     const store = doc.analysis.store;
-    const byFlow = new Map<number, Call[]>();
-    for (const c of store.calls) {
-      let l = byFlow.get(c.flowId);
-      if (!l) byFlow.set(c.flowId, (l = []));
-      l.push(c);
-    }
+    const byFlow = new Map((await store.connections().catch(() => [])).map((c) => [c.flowId, c]));
     const flows = new Map(store.flows.map((f) => [f.id, f]));
     const ids = new Set([...byFlow.keys(), ...flows.keys()]);
     const out: Node[] = [];
     for (const flowId of [...ids].sort((a, b) => a - b)) {
-      const calls = byFlow.get(flowId) ?? [];
+      const conn = byFlow.get(flowId);
       const flow = flows.get(flowId);
-      const client = flow?.client ?? calls[0]?.client;
-      const server = flow?.server ?? calls[0]?.server;
+      const client = flow ? ep(flow.client) : conn?.client;
+      const server = flow ? ep(flow.server) : conn?.server;
       if (!client || !server) continue;
-      const protocol = flow?.protocol ?? calls[0]?.protocol ?? 'tcp';
-      out.push({ kind: 'connection', doc, flowId, label: `${ep(client)} → ${ep(server)}`, protocol, calls, flow });
+      const protocol = flow?.protocol ?? conn?.protocol ?? 'tcp';
+      out.push({ kind: 'connection', doc, flowId, label: `${client} → ${server}`, protocol, calls: conn?.calls ?? 0, flow });
     }
     return out;
   }
@@ -88,10 +86,10 @@ export class CapturesTree implements vscode.TreeDataProvider<Node> {
         return item;
       }
       case 'connection': {
-        const item = new vscode.TreeItem(node.label, node.calls.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(node.label, node.calls ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `conn:${node.doc.uri.toString()}:${node.flowId}`;
-        item.description = `${node.protocol} · ${node.calls.length} call${node.calls.length === 1 ? '' : 's'}`;
-        item.iconPath = new vscode.ThemeIcon(node.calls.length ? 'plug' : 'debug-disconnect');
+        item.description = `${node.protocol} · ${node.calls} call${node.calls === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon(node.calls ? 'plug' : 'debug-disconnect');
         item.tooltip = node.flow
           ? `${node.flow.transport} flow ${node.flowId}: ${node.flow.packets} packets, ${node.flow.c2sBytes} B → / ${node.flow.s2cBytes} B ←, decoded as ${node.flow.protocol} (${node.flow.dispatch})`
           : `flow ${node.flowId}`;
@@ -100,7 +98,7 @@ export class CapturesTree implements vscode.TreeDataProvider<Node> {
       }
       case 'call': {
         const c = node.call;
-        const dur = c.timing.endUs !== undefined ? formatDuration(c.timing.endUs - c.timing.startUs) : c.state;
+        const dur = c.endUs !== undefined ? formatDuration(c.endUs - c.startUs) : c.state;
         const label = `${c.method}${c.target && c.target !== c.method ? ' ' + c.target : ''}`;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
         item.id = `call:${node.doc.uri.toString()}:${c.id}`;
@@ -110,8 +108,8 @@ export class CapturesTree implements vscode.TreeDataProvider<Node> {
           c.status && !c.status.ok ? 'error' : c.state === 'pending' || c.state === 'incomplete' ? 'circle-outline' : c.kind === 'publish' || c.kind === 'deliver' ? 'mail' : 'arrow-swap',
           c.status && !c.status.ok ? new vscode.ThemeColor('errorForeground') : undefined,
         );
-        item.tooltip = `#${c.id} ${c.protocol} ${label}\n${ep(c.client)} → ${ep(c.server)}${status ? `\n${status}` : ''}${c.warnings.length ? `\n⚠ ${c.warnings.join('\n⚠ ')}` : ''}`;
-        item.contextValue = c.definition ? 'callscope.call.withDefinition' : 'callscope.call';
+        item.tooltip = `#${c.id} ${c.protocol} ${label}\n${c.client} → ${c.server}${status ? `\n${status}` : ''}${c.warnings ? `\n⚠ ${c.warnings} warning${c.warnings === 1 ? '' : 's'}` : ''}`;
+        item.contextValue = c.hasDefinition ? 'callscope.call.withDefinition' : 'callscope.call';
         item.command = { command: 'callscope.revealCalls', title: 'Reveal', arguments: [[c.id], node.doc.uri.toString()] };
         return item;
       }

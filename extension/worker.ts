@@ -1,21 +1,35 @@
 /**
  * The decoding worker (a worker_threads thread of the extension host): runs the same
- * `analyzeFile` as the CLI and streams calls to the host in batches — the first batch soon
- * (first rows within a second), then every 200 ms or 2,000 calls, whichever comes first.
+ * `analyzeFile` as the CLI and keeps the calls itself, in a SpillStore (one JSON line per call
+ * in a spill file + a compact columnar index). The host gets rows of the first calls as they
+ * arrive (the first batch soon — first rows within a second — then every 200 ms or 2,000 rows),
+ * progress, and answers to its queries (pages, details, filters, exports, definition statistics):
+ * full calls cross only when asked for.
  */
 import { parentPort } from 'node:worker_threads';
 import { readFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
-import type { Call, FlowSummary } from '../decoders/core/model';
+import type { FlowSummary } from '../decoders/core/model';
+import type { CallRow } from '../webview/protocol';
 import type { HostToWorker, WorkerToHost, AnalyzeRequest } from './analysis/worker-protocol';
 import { FrameIndex } from './analysis/frame-index';
+import { SpillStore } from './analysis/spill-store';
+import { answerQuery, type QueryMethod } from './analysis/store-queries';
+import { Linker } from './definitions/linker';
+import { protoDefinitionsOf, type ProtoDefinitions } from '../decoders/protobuf/definitions';
 
+/** Rows streamed while decoding; past this the list pages (`calls/page`). Matches the panel's MAX_STREAMED_ROWS. */
+const STREAMED_ROWS = 20_000;
 
 const port = parentPort!;
 let controller: AbortController | undefined;
-
+let store: SpillStore | undefined;
+let proto: ProtoDefinitions | undefined;
+/** Queries wait until the analysis has made its store. */
+let storeReady!: (s: SpillStore) => void;
+const storePromise = new Promise<SpillStore>((r) => (storeReady = r));
 function post(m: WorkerToHost, transfer?: ArrayBuffer[]): void {
   port.postMessage(m, transfer);
 }
@@ -68,7 +82,10 @@ async function loadDefinitions(req: AnalyzeRequest): Promise<AnalyzeOptions['def
 
 async function run(req: AnalyzeRequest): Promise<void> {
   controller = new AbortController();
-  let batch: Call[] = [];
+  const calls = new SpillStore({ dir: req.spillDir });
+  calls.setServiceNames(req.serviceNames ?? {});
+  store = calls;
+  let batch: CallRow[] = [];
   let lastFlush = Date.now();
   let sent = 0;
   let firstUs: number | undefined;
@@ -76,7 +93,7 @@ async function run(req: AnalyzeRequest): Promise<void> {
   const flows: FlowSummary[] = [];
   const flush = () => {
     if (!batch.length) return;
-    post({ type: 'calls', calls: batch });
+    post({ type: 'rows', rows: batch, first: sent, count: calls.size });
     sent += batch.length;
     batch = [];
     lastFlush = Date.now();
@@ -84,18 +101,25 @@ async function run(req: AnalyzeRequest): Promise<void> {
   const timer = setInterval(flush, 200);
   try {
     const definitions = await loadDefinitions(req);
+    proto = protoDefinitionsOf(definitions as Record<string, unknown> | undefined);
+    const linker = new Linker(req.link, proto);
+    calls.setLinker(linker.empty ? undefined : linker);
+    storeReady(calls);
     const index = (await isGzip(req.file)) ? undefined : new FrameIndex();
     const result = await analyzeFile(
       req.file,
       { decodeAs: req.decodeAs, hints: req.hints, definitions, signal: controller.signal, frame: index?.onFrame },
       {
         call(c) {
-          batch.push(c);
+          calls.add(c);
           if (firstUs === undefined || c.timing.startUs < firstUs) firstUs = c.timing.startUs;
           const end = c.timing.endUs ?? c.timing.startUs;
           if (lastUs === undefined || end > lastUs) lastUs = end;
-          // The first rows go out at once; later ones in bigger batches.
-          if ((sent === 0 && batch.length >= 50) || batch.length >= 2000 || Date.now() - lastFlush > 200) flush();
+          if (sent + batch.length < STREAMED_ROWS) {
+            batch.push(calls.index.row(calls.size - 1, req.serviceNames ?? {}));
+            // The first rows go out at once; later ones in bigger batches.
+            if ((sent === 0 && batch.length >= 50) || batch.length >= 2000 || Date.now() - lastFlush > 200) flush();
+          }
         },
         flow(f) {
           flows.push(f);
@@ -107,19 +131,21 @@ async function run(req: AnalyzeRequest): Promise<void> {
         },
         progress(p) {
           flush();
-          post({ type: 'progress', progress: p });
+          post({ type: 'progress', progress: { ...p, calls: calls.size } });
         },
       },
     );
     flush();
+    calls.flows = flows;
     post({ type: 'flows', flows });
     if (index && index.count) {
       const { data, transfer } = index.toData();
       post({ type: 'frameIndex', index: data }, transfer);
     }
-    post({ type: 'done', result, startUs: firstUs, endUs: lastUs });
+    post({ type: 'done', result: { ...result, calls: calls.size }, startUs: firstUs, endUs: lastUs, indexBytes: calls.indexBytes });
   } catch (e) {
     flush();
+    storeReady(calls);
     const err = e as Error;
     post({ type: 'error', message: err?.message ?? String(e), stack: err?.stack });
   } finally {
@@ -128,7 +154,31 @@ async function run(req: AnalyzeRequest): Promise<void> {
   }
 }
 
-port.on('message', (m: HostToWorker) => {
+async function answer(requestId: number, method: QueryMethod, params: unknown): Promise<void> {
+  let last = 0;
+  const progress = (done: number, total: number) => {
+    const now = Date.now();
+    if (now - last < 250) return;
+    last = now;
+    post({ type: 'task/progress', requestId, done, total });
+  };
+  try {
+    const s = await storePromise;
+    const result = await answerQuery(s, method, params as never, { progress, proto });
+    const transfer = result instanceof Float64Array ? [result.buffer as ArrayBuffer] : undefined;
+    post({ type: 'answer', requestId, result }, transfer);
+  } catch (e) {
+    post({ type: 'answer', requestId, error: (e as Error)?.message ?? String(e) });
+  }
+}
+
+port.on('message', (m: HostToWorker | { type: 'close' }) => {
   if (m.type === 'cancel') controller?.abort();
   else if (m.type === 'analyze') void run(m);
+  else if (m.type === 'query') void answer(m.requestId, m.method as QueryMethod, m.params);
+  else if (m.type === 'close') {
+    controller?.abort();
+    store?.dispose();
+    process.exit(0);
+  }
 });

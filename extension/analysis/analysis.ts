@@ -1,29 +1,51 @@
 /**
- * One analysis of one capture file: a worker thread decodes it, calls arrive in batches into a
- * CallStore, listeners (editors, tree, status bar) hear about calls, progress and the end.
+ * One analysis of one capture file. A worker thread decodes it and keeps the calls (spill file +
+ * compact index, see spill-store.ts); the host keeps only counts, flow summaries and the frame
+ * index, and asks the worker for pages, details, filters, exports and statistics through
+ * `store` (a CallSource). Host-fed analyses (live capture, proxy, playback) keep their calls in
+ * a SpillStore on the host, behind the same CallSource.
+ * Listeners (editors, tree, status bar) hear about new rows, progress and the end.
  * Knows nothing of vscode, so it can run under plain node in tests.
  */
 import { Worker } from 'node:worker_threads';
-import type { Call, CaptureWarning } from '../../decoders/core/model';
+import type { CaptureWarning } from '../../decoders/core/model';
 import type { AnalyzeProgress, AnalyzeResult } from '../../cli/platform/analyze';
-import { CallStore } from './call-store';
+import type { CallRow } from '../../webview/protocol';
 import type { AnalyzeRequest, WorkerToHost } from './worker-protocol';
 import { FrameIndex } from './frame-index';
+import { SpillStore } from './spill-store';
+import { CallSource, answerQuery, type QueryMethod, type Queries } from './store-queries';
+import type { LinkConfig } from '../definitions/linker';
+
+/** The part of a worker_threads Worker an Analysis uses (a measurement can put a child process behind it). */
+export interface WorkerLike {
+  postMessage(m: unknown, transfer?: ArrayBuffer[]): void;
+  on(event: 'message', fn: (m: WorkerToHost) => void): unknown;
+  on(event: 'error', fn: (e: Error) => void): unknown;
+  on(event: 'exit', fn: (code: number) => void): unknown;
+  terminate(): unknown;
+}
 
 export type AnalysisState = 'running' | 'done' | 'failed' | 'cancelled';
 
+/** Rows announced with `rows` while calls arrive; past this, listeners only hear progress (the list pages). */
+export const STREAMED_ROWS = 20_000;
+
 export interface AnalysisListener {
-  calls?(batch: Call[]): void;
+  /** Rows of newly arrived calls at positions first… (the first STREAMED_ROWS calls only). */
+  rows?(batch: CallRow[], first: number): void;
   progress?(p: AnalyzeProgress): void;
   done?(a: Analysis): void;
   failed?(message: string): void;
+  /** A long query (a filter reading every call, a relink) moving on. */
+  task?(done: number, total: number): void;
 }
 
 let nextAnalysisId = 1;
 
 export class Analysis {
   readonly id = nextAnalysisId++;
-  readonly store = new CallStore();
+  readonly store: CallSource;
   state: AnalysisState = 'running';
   progress: AnalyzeProgress;
   result?: AnalyzeResult;
@@ -35,14 +57,21 @@ export class Analysis {
   frameIndex?: FrameIndex;
   readonly startedAt = Date.now();
   finishedAt?: number;
-  /** Applied to every call as it arrives (definition linking, schema checks). */
-  decorate?: (c: Call) => void;
+  /** Memory the worker's index holds (bytes), for the cache's budget. */
+  indexBytes = 0;
+  /** The definitions the calls were last linked with (DefinitionsService's generation). */
+  linkGeneration = 0;
   /** Host-fed analyses (live capture, proxy, playback; see extension/live): what cancel does instead. */
   onCancel?: () => void;
-  private worker?: Worker;
-  private listeners = new Set<AnalysisListener>();
-  private finished: Promise<void>;
+  private worker?: WorkerLike;
+  private local?: SpillStore;
+  private streamed = 0;
+  private readonly listeners = new Set<AnalysisListener>();
+  private readonly finished: Promise<void>;
   private resolveFinished!: () => void;
+  private nextRequest = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private disposed = false;
 
   constructor(
     readonly request: AnalyzeRequest,
@@ -51,10 +80,22 @@ export class Analysis {
   ) {
     this.progress = { bytesRead: 0, fileBytes, frames: 0, calls: 0 };
     this.finished = new Promise((r) => (this.resolveFinished = r));
+    if (!workerPath) {
+      const local = new SpillStore({ dir: request.spillDir });
+      this.local = local;
+      this.store = new CallSource((method, params) =>
+        answerQuery(local, method, params, { progress: (d, t) => this.emit('task', d, t) }),
+      );
+    } else this.store = new CallSource((method, params) => this.ask(method, params));
   }
 
   get file(): string {
     return this.request.file;
+  }
+
+  /** Host-fed (live capture, proxy, playback): calls come through `feed`, not a worker. */
+  get hostFed(): boolean {
+    return !!this.local;
   }
 
   /** Resolves when the analysis has ended (done, failed or cancelled). */
@@ -67,16 +108,41 @@ export class Analysis {
     return { dispose: () => this.listeners.delete(l) };
   }
 
-  start(): this {
-    const w = new Worker(this.workerPath);
+  start(worker?: WorkerLike): this {
+    const w: WorkerLike = worker ?? new Worker(this.workerPath);
     this.worker = w;
     w.on('message', (m: WorkerToHost) => this.onMessage(m));
     w.on('error', (e) => this.fail(e.message));
     w.on('exit', (code) => {
+      if (this.worker === w) this.worker = undefined;
+      for (const p of this.pending.values()) p.reject(new Error('the decoder worker has stopped'));
+      this.pending.clear();
       if (this.state === 'running') this.fail(`decoder worker stopped (exit code ${code})`);
     });
     w.postMessage(this.request);
     return this;
+  }
+
+  private ask<M extends QueryMethod>(method: M, params: Queries[M]['params']): Promise<Queries[M]['result']> {
+    const w = this.worker;
+    if (!w) return Promise.reject(new Error(this.disposed ? 'the analysis was closed' : 'the decoder worker has stopped'));
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ type: 'query', requestId, method, params });
+    });
+  }
+
+  /** Link the calls to these definitions again (they changed). */
+  async relink(config: LinkConfig | undefined, generation: number): Promise<void> {
+    this.linkGeneration = generation;
+    if (this.local) return;
+    await this.store.query('definitions/link', { config });
+  }
+
+  /** `callscope.serviceNames` changed. */
+  setServiceNames(names: Record<string, string>): Promise<void> {
+    return this.store.query('settings/serviceNames', { names }).catch(() => undefined);
   }
 
   cancel(): void {
@@ -96,14 +162,37 @@ export class Analysis {
 
   /** Feed a host-side source's messages (live capture, proxy, playback) instead of a worker's. */
   feed(m: WorkerToHost): void {
+    if (m.type === 'calls' && this.local) {
+      const rows: CallRow[] = [];
+      const first = this.local.size;
+      for (const c of m.calls) {
+        this.local.add(c);
+        if (this.startUs === undefined || c.timing.startUs < this.startUs) this.startUs = c.timing.startUs;
+        const end = c.timing.endUs ?? c.timing.startUs;
+        if (this.endUs === undefined || end > this.endUs) this.endUs = end;
+        if (this.streamed + rows.length < STREAMED_ROWS) rows.push(this.local.index.row(this.local.size - 1, {}));
+      }
+      this.onMessage({ type: 'rows', rows, first, count: this.local.size });
+      return;
+    }
+    if (m.type === 'flows' && this.local) this.local.flows = m.flows;
     this.onMessage(m);
   }
 
   dispose(): void {
+    this.disposed = true;
     this.listeners.clear();
     if (this.state === 'running') this.state = 'cancelled';
-    void this.worker?.terminate();
+    const w = this.worker;
     this.worker = undefined;
+    if (w) {
+      // The worker closes its spill file and exits; terminate if it does not.
+      w.postMessage({ type: 'close' });
+      setTimeout(() => void w.terminate(), 2000).unref?.();
+    }
+    for (const p of this.pending.values()) p.reject(new Error('the analysis was closed'));
+    this.pending.clear();
+    this.local?.dispose();
     this.resolveFinished();
   }
 
@@ -119,11 +208,11 @@ export class Analysis {
 
   private onMessage(m: WorkerToHost): void {
     switch (m.type) {
-      case 'calls': {
-        if (this.decorate) for (const c of m.calls) this.decorate(c);
-        this.store.add(m.calls);
+      case 'rows': {
+        this.store.size = Math.max(this.store.size, m.count);
         this.progress = { ...this.progress, calls: this.store.size };
-        this.emit('calls', m.calls);
+        this.streamed += m.rows.length;
+        if (m.rows.length) this.emit('rows', m.rows, m.first);
         break;
       }
       case 'flows':
@@ -136,13 +225,17 @@ export class Analysis {
         this.warnings.push(m.warning);
         break;
       case 'progress':
-        this.progress = { ...m.progress, calls: Math.max(m.progress.calls, this.store.size) };
+        this.store.size = Math.max(this.store.size, m.progress.calls);
+        this.progress = { ...m.progress, calls: this.store.size };
         this.emit('progress', this.progress);
         break;
       case 'done':
         this.result = m.result;
-        this.startUs = m.startUs;
-        this.endUs = m.endUs;
+        this.startUs = m.startUs ?? this.startUs;
+        this.endUs = m.endUs ?? this.endUs;
+        this.indexBytes = m.indexBytes ?? this.store.size * 120;
+        if (this.local) this.store.size = this.local.size;
+        else this.store.size = Math.max(this.store.size, m.result.calls);
         this.warnings.push(...m.result.warnings.filter((w) => !this.warnings.some((x) => x.message === w.message && x.frame === w.frame)));
         this.progress = { bytesRead: m.result.bytesRead, fileBytes: this.fileBytes, frames: m.result.frames, calls: this.store.size };
         this.state = m.result.cancelled ? 'cancelled' : 'done';
@@ -150,6 +243,17 @@ export class Analysis {
         break;
       case 'error':
         this.fail(m.message);
+        break;
+      case 'answer': {
+        const p = this.pending.get(m.requestId);
+        if (!p) break;
+        this.pending.delete(m.requestId);
+        if (m.error !== undefined) p.reject(new Error(m.error));
+        else p.resolve(m.result);
+        break;
+      }
+      case 'task/progress':
+        this.emit('task', m.done, m.total);
         break;
     }
   }
@@ -164,9 +268,7 @@ export class Analysis {
 
   private finish(): void {
     this.finishedAt = Date.now();
-    const w = this.worker;
-    this.worker = undefined;
-    void w?.terminate();
+    // The worker stays: it holds the calls and answers queries until the analysis is disposed.
     if (this.state !== 'failed') this.emit('done', this);
     this.resolveFinished();
   }

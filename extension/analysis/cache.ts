@@ -25,7 +25,7 @@ export class AnalysisCache {
 
   constructor(
     private readonly maxUnused = 4,
-    private readonly budgetBytes = 1.5 * 2 ** 30,
+    private readonly budgetBytes = 512 * 2 ** 20,
   ) {}
 
   get(key: string): Analysis | undefined {
@@ -96,7 +96,7 @@ export class AnalysisCache {
   }
 }
 
-/** Calls plus the frame index (12 bytes a frame). */
+/** The worker's call index plus the frame index (12 bytes a frame); the calls themselves are in a spill file. */
 function memoryOf(a: Analysis): number {
-  return a.store.approxBytes() + (a.frameIndex?.byteSize ?? 0);
+  return (a.indexBytes || a.store.size * 120) + (a.frameIndex?.byteSize ?? 0);
 }

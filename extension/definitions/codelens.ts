@@ -3,7 +3,7 @@
  * "12 calls · p50 8 ms · 1 error" over the open captures; clicking reveals those calls.
  */
 import * as vscode from 'vscode';
-import { definitionStats, statsLabel } from '../../decoders/definitions/stats';
+import { statsLabel } from '../../decoders/definitions/stats';
 import type { CaptureEditorProvider } from '../editor/provider';
 import { defKey, type DefinitionsService } from './service';
 
@@ -24,28 +24,25 @@ export function registerCodeLens(context: vscode.ExtensionContext, provider: Cap
       }
       const byDef = defs.callsByDefinition();
       // Lines that calls point to but the index does not know (a decoder linked them itself).
-      for (const [k, list] of byDef) {
+      for (const [k, d] of byDef) {
         const [f, line] = k.split('\u0000');
-        if (f === file && !places.some((p) => p.line === Number(line))) places.push({ line: Number(line), column: list[0].call.definition!.column, what: list[0].call.definition!.name });
+        if (f === file && !places.some((p) => p.line === Number(line))) places.push({ line: Number(line), column: d.ref.column, what: d.ref.name });
       }
       const out: vscode.CodeLens[] = [];
       for (const p of places) {
-        const entries = byDef.get(defKey(file, p.line)) ?? [];
+        const entry = byDef.get(defKey(file, p.line));
         const line = Math.min(Math.max(0, p.line - 1), document.lineCount - 1);
         const range = new vscode.Range(line, 0, line, 0);
-        if (!entries.length) {
+        if (!entry || !entry.stats.calls) {
           out.push(new vscode.CodeLens(range, { title: 'no calls in the open captures', command: '', tooltip: `${p.what}: not called in the open captures` }));
           continue;
         }
         // Reveal in the capture with the most calls to this definition.
-        const counts = new Map<string, number[]>();
-        for (const e of entries) counts.set(e.capture, [...(counts.get(e.capture) ?? []), e.call.id]);
-        const [capture, ids] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0];
-        const stats = definitionStats(entries.map((e) => e.call));
+        const { capture, ids, calls } = [...entry.byCapture].sort((a, b) => b.calls - a.calls)[0];
         out.push(
           new vscode.CodeLens(range, {
-            title: statsLabel(stats),
-            tooltip: `Show the ${ids.length} call${ids.length === 1 ? '' : 's'} to ${p.what} in the capture`,
+            title: statsLabel(entry.stats),
+            tooltip: `Show the ${calls} call${calls === 1 ? '' : 's'} to ${p.what} in the capture${ids.length < calls ? ` (the first ${ids.length})` : ''}`,
             command: 'callscope.revealCalls',
             arguments: [ids, capture],
           }),

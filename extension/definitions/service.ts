@@ -6,12 +6,15 @@
  */
 import * as vscode from 'vscode';
 import { promises as fs, readFileSync } from 'node:fs';
-import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
-import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, looksLikeOpenApi, type OpenApiDoc } from '../../decoders/definitions/openapi';
-import { parseAsyncApi, matchChannel, channelCandidates, looksLikeAsyncApi, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
-import { SchemaChecker } from '../../decoders/definitions/validate';
-import { buildProtoDefinitions, lookupMethod, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
+import type { DefinitionRef } from '../../decoders/core/model';
+import { parseOpenApi, looksLikeOpenApi, type OpenApiDoc } from '../../decoders/definitions/openapi';
+import { parseAsyncApi, looksLikeAsyncApi, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
+import { percentile, type DefinitionStats } from '../../decoders/definitions/stats';
+import { buildProtoDefinitions, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
 import type { CaptureEditorProvider } from '../editor/provider';
+import type { Analysis } from '../analysis/analysis';
+import type { DefinitionSummary } from '../analysis/spill-store';
+import { SCHEMA_PREFIX, type LinkConfig } from './linker';
 import { definitionExcludes, definitionIncludes, protoPaths } from '../settings';
 
 const DEF_GLOB = '**/*.{proto,thrift,wsdl,yaml,yml,json}';
@@ -19,22 +22,32 @@ const DEF_GLOB = '**/*.{proto,thrift,wsdl,yaml,yml,json}';
 const WORKER_DEFS = /\.(proto|thrift|wsdl)$/i;
 const MAX_FILE_BYTES = 4 << 20;
 const MAX_FILES = 5000;
-/** Warnings this service adds to calls (removed before a relink). */
-const SCHEMA_PREFIX = 'schema: ';
+
+/** The calls to one definition across the open captures (CodeLens). */
+export interface DefinitionCalls {
+  ref: DefinitionRef;
+  stats: DefinitionStats;
+  /** Per capture (document URI): call ids (at most a few thousand) and how many calls. */
+  byCapture: Array<{ capture: string; ids: number[]; calls: number }>;
+}
 
 export class DefinitionsService implements vscode.Disposable {
   readonly openapi = new Map<string, OpenApiDoc>();
   readonly asyncapi = new Map<string, AsyncApiDoc>();
   readonly protos = new Set<string>();
   proto?: ProtoDefinitions;
-  private checkers = new Map<string, SchemaChecker>();
+  /** Texts of the OpenAPI/AsyncAPI documents and .proto files, for the workers' linkers. */
+  private readonly texts = new Map<string, string>();
+  private protoFileList: ProtoFile[] = [];
+  /** Bumped whenever the definitions change: analyses linked with an older one are relinked. */
+  private generation = 1;
+  private summaries = new Map<string, DefinitionCalls>();
   private provider?: CaptureEditorProvider;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Definitions or links changed: CodeLens and diagnostics redraw. */
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('callscope');
-  private readonly hostLinked = new WeakSet<Call>();
   private pending = new Map<string, 'change' | 'delete'>();
   private timer?: ReturnType<typeof setTimeout>;
   private diagTimer?: ReturnType<typeof setTimeout>;
@@ -118,7 +131,7 @@ export class DefinitionsService implements vscode.Disposable {
       this.openapi.clear();
       this.asyncapi.clear();
       this.protos.clear();
-      this.checkers.clear();
+      this.texts.clear();
       await Promise.all([...files].filter((f) => !this.excluded(f)).map((f) => this.load(f)));
       this.rebuildProto();
       this.relinkAll();
@@ -154,7 +167,7 @@ export class DefinitionsService implements vscode.Disposable {
     this.openapi.delete(file);
     this.asyncapi.delete(file);
     this.protos.delete(file);
-    this.checkers.delete(file);
+    this.texts.delete(file);
     try {
       if (WORKER_DEFS.test(file)) {
         this.protos.add(file);
@@ -170,10 +183,10 @@ export class DefinitionsService implements vscode.Disposable {
       }
       if (looksLikeOpenApi(text)) {
         const doc = parseOpenApi(file, text);
-        if (doc) this.openapi.set(file, doc);
+        if (doc) this.openapi.set(file, doc), this.texts.set(file, text);
       } else if (looksLikeAsyncApi(text)) {
         const doc = parseAsyncApi(file, text);
-        if (doc) this.asyncapi.set(file, doc);
+        if (doc) this.asyncapi.set(file, doc), this.texts.set(file, text);
       }
     } catch {
       /* unreadable or not a definition */
@@ -195,6 +208,7 @@ export class DefinitionsService implements vscode.Disposable {
         /* deleted meanwhile */
       }
     }
+    this.protoFileList = files;
     try {
       this.proto = files.length ? buildProtoDefinitions(files) : undefined;
     } catch {
@@ -212,7 +226,7 @@ export class DefinitionsService implements vscode.Disposable {
         this.openapi.delete(file);
         this.asyncapi.delete(file);
         this.protos.delete(file);
-        this.checkers.delete(file);
+        this.texts.delete(file);
       } else await this.load(file);
     }
     if (protoChanged) this.rebuildProto();
@@ -221,147 +235,104 @@ export class DefinitionsService implements vscode.Disposable {
     if (protoChanged && this.provider) void this.provider.reanalyzeAll();
   }
 
-  private checker(doc: { file: string; data: Record<string, unknown> }): SchemaChecker | undefined {
-    let c = this.checkers.get(doc.file);
-    if (!c) {
-      try {
-        c = new SchemaChecker(doc.data, `callscope-def:${this.checkers.size}`);
-      } catch {
-        return undefined;
-      }
-      this.checkers.set(doc.file, c);
-    }
-    return c;
+  /** What the workers link calls with: the definition files' text. */
+  linkConfig(): LinkConfig {
+    const files = (paths: Iterable<string>) => [...paths].filter((p) => this.texts.has(p)).map((path) => ({ path, text: this.texts.get(path)! }));
+    return { openapi: files(this.openapi.keys()), asyncapi: files(this.asyncapi.keys()), proto: this.protoFileList };
   }
 
-  /** Attach a definition (and schema warnings) to a call that has none from the decoder. */
-  link(c: Call): void {
-    if (c.definition && !this.hostLinked.has(c)) return;
-    const def = this.find(c);
-    if (!def) return;
-    c.definition = def.ref;
-    this.hostLinked.add(c);
-    for (const w of def.warnings) c.warnings.push(SCHEMA_PREFIX + w);
+  /** An analysis about to be shown: link it with the current definitions if it was linked with older ones. */
+  prepare(a: Analysis): void {
+    if (a.linkGeneration === this.generation) return;
+    if (a.linkGeneration === 0 && a.state === 'running' && !a.hostFed) {
+      // Just started with the current link config in its request.
+      a.linkGeneration = this.generation;
+      return;
+    }
+    void a
+      .relink(this.linkConfig(), this.generation)
+      .then(() => this.scheduleDiagnostics())
+      .catch(() => undefined);
   }
 
-  private find(c: Call): { ref: DefinitionRef; warnings: string[] } | undefined {
-    if (c.protocol === 'grpc' || c.protocol === 'grpc-web') {
-      const m = lookupMethod(this.proto, c.target ?? c.http?.uri);
-      if (m) return { ref: { kind: 'proto-rpc', name: `${m.service}.${m.name}`, file: m.file, line: m.line, column: m.column }, warnings: [] };
-      return undefined;
-    }
-    if (c.http || c.protocol === 'http') {
-      const method = c.http?.method ?? c.method;
-      const uri = c.http?.uri ?? c.target;
-      if (!uri || !this.openapi.size) return undefined;
-      const m = matchOperation(this.openapi.values(), method, uri);
-      if (!m) return undefined;
-      const warnings: string[] = [];
-      const checker = m.op.requestSchemas.length || m.op.responseSchemas.length ? this.checker(m.doc) : undefined;
-      if (checker) {
-        const reqBody = c.http?.requestBody ?? c.request?.body;
-        const req = jsonValue(reqBody);
-        const reqSchema = pickSchema(m.op.requestSchemas, reqBody?.contentType);
-        if (req.ok && reqSchema) for (const p of checker.check(reqSchema.pointer, req.value)) warnings.push(`request body ${p}`);
-        const status = c.http?.status ?? (typeof c.status?.code === 'number' ? c.status.code : undefined);
-        const resBody = c.http?.responseBody ?? c.response?.body;
-        const res = jsonValue(resBody);
-        if (status !== undefined && res.ok) {
-          const resSchema = pickSchema(responseSchemasFor(m.op, status), resBody?.contentType);
-          if (resSchema) for (const p of checker.check(resSchema.pointer, res.value)) warnings.push(`response body (${status}) ${p}`);
-        }
-      }
-      const name = m.op.operationId ? `${m.op.name} (${m.op.operationId})` : m.op.name;
-      return { ref: { kind: 'openapi-operation', name, file: m.op.file, line: m.op.line, column: m.op.column }, warnings };
-    }
-    if (!this.asyncapi.size) return undefined;
-    const m = matchChannel(this.asyncapi.values(), c.protocol, channelCandidates(c.target, c.fields));
-    if (!m) return undefined;
-    const warnings: string[] = [];
-    const payload = jsonValue(c.request?.body ?? c.response?.body);
-    if (payload.ok && m.channel.payloads.length) {
-      const checker = this.checker(m.doc);
-      if (checker) {
-        const results = m.channel.payloads.map((p) => checker.check(p, payload.value));
-        if (results.every((r) => r.length)) warnings.push(...results[0].map((p) => `payload ${p}`));
-      }
-    }
-    return { ref: { kind: 'asyncapi-channel', name: m.channel.address, file: m.channel.file, line: m.channel.line, column: m.channel.column }, warnings };
-  }
-
-  /** Definitions changed: link every call of every open capture again. */
+  /** Definitions changed: link every call of every open capture again (in their workers). */
   relinkAll(): void {
+    this.generation++;
     const provider = this.provider;
     if (provider) {
+      const config = this.linkConfig();
+      const seen = new Set<Analysis>();
       for (const doc of provider.documents) {
-        for (const c of doc.analysis.store.calls) {
-          if (this.hostLinked.has(c)) {
-            c.definition = undefined;
-            c.warnings = c.warnings.filter((w) => !w.startsWith(SCHEMA_PREFIX));
-            this.hostLinked.delete(c);
-          }
-          this.link(c);
-        }
+        const a = doc.analysis;
+        if (seen.has(a) || a.hostFed) continue;
+        seen.add(a);
+        void a
+          .relink(config, this.generation)
+          .then(() => {
+            for (const p of provider.panelsOf(doc)) p.refresh();
+            this.scheduleDiagnostics();
+          })
+          .catch(() => undefined);
       }
-      for (const p of provider.panels) p.refresh();
     }
     this.changed.fire();
     this.scheduleDiagnostics();
   }
 
-  /** Calls per definition (file + line), across the open captures. */
-  callsByDefinition(): Map<string, Array<{ call: Call; capture: string }>> {
-    const out = new Map<string, Array<{ call: Call; capture: string }>>();
-    if (!this.provider) return out;
-    for (const { doc, call } of this.provider.allCalls()) {
-      const d = call.definition;
-      if (!d) continue;
-      const k = defKey(d.file, d.line);
-      let l = out.get(k);
-      if (!l) out.set(k, (l = []));
-      l.push({ call, capture: doc.uri.toString() });
-    }
-    return out;
+  /** Calls per definition (file + line), across the open captures, as last gathered from the analyses. */
+  callsByDefinition(): Map<string, DefinitionCalls> {
+    return this.summaries;
   }
 
   private scheduleDiagnostics(): void {
     if (this.diagTimer) return;
     this.diagTimer = setTimeout(() => {
       this.diagTimer = undefined;
-      this.publishDiagnostics();
-      this.changed.fire();
+      void this.gather().then(() => this.changed.fire());
     }, 500);
   }
 
-  /** Schema problems and protobuf unknown fields, at the definition they were checked against. */
-  private publishDiagnostics(): void {
-    this.diagnostics.clear();
+  /**
+   * Ask every open capture's analysis for its per-definition statistics and problems (computed
+   * where the calls are), merge them for CodeLens, and publish the problems in the Problems panel.
+   */
+  private async gather(): Promise<void> {
     if (!this.provider) return;
+    const docs = [...this.provider.documents];
+    const answers = await Promise.all(docs.map((d) => d.analysis.store.definitions().catch(() => [] as DefinitionSummary[])));
+    const merged = new Map<string, { ref: DefinitionRef; parts: DefinitionSummary[]; byCapture: DefinitionCalls['byCapture'] }>();
     const byFile = new Map<string, vscode.Diagnostic[]>();
     const perDef = new Map<string, number>();
-    for (const { doc, call } of this.provider.allCalls()) {
-      const d = call.definition;
-      if (!d || !call.warnings.length) continue;
-      const problems = call.warnings.filter((w) => w.startsWith(SCHEMA_PREFIX) || /unknown field/i.test(w));
-      if (!problems.length) continue;
-      const k = defKey(d.file, d.line);
-      const n = perDef.get(k) ?? 0;
-      if (n >= 20) continue;
-      perDef.set(k, n + problems.length);
-      const pos = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.column - 1));
-      const list = byFile.get(d.file) ?? [];
-      for (const w of problems) {
-        const diag = new vscode.Diagnostic(
-          new vscode.Range(pos, pos.translate(0, 1000)),
-          `${doc.name} call #${call.id} ${call.method}${call.target ? ' ' + call.target : ''}: ${w.replace(SCHEMA_PREFIX, '')}`,
-          vscode.DiagnosticSeverity.Warning,
-        );
-        diag.source = 'callscope';
-        diag.code = w.startsWith(SCHEMA_PREFIX) ? 'schema' : 'unknown-field';
-        list.push(diag);
+    docs.forEach((doc, i) => {
+      for (const s of answers[i]) {
+        const k = defKey(s.ref.file, s.ref.line);
+        let m = merged.get(k);
+        if (!m) merged.set(k, (m = { ref: s.ref, parts: [], byCapture: [] }));
+        m.parts.push(s);
+        m.byCapture.push({ capture: doc.uri.toString(), ids: s.ids, calls: s.calls });
+        for (const p of s.problems) {
+          const n = perDef.get(k) ?? 0;
+          if (n >= 20) break;
+          perDef.set(k, n + 1);
+          const d = s.ref;
+          const pos = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.column - 1));
+          const diag = new vscode.Diagnostic(
+            new vscode.Range(pos, pos.translate(0, 1000)),
+            `${doc.name} call #${p.id} ${p.method}${p.target ? ' ' + p.target : ''}: ${p.warning.replace(SCHEMA_PREFIX, '')}`,
+            vscode.DiagnosticSeverity.Warning,
+          );
+          diag.source = 'callscope';
+          diag.code = p.warning.startsWith(SCHEMA_PREFIX) ? 'schema' : 'unknown-field';
+          const list = byFile.get(d.file) ?? [];
+          list.push(diag);
+          byFile.set(d.file, list);
+        }
       }
-      byFile.set(d.file, list);
-    }
+    });
+    const summaries = new Map<string, DefinitionCalls>();
+    for (const [k, m] of merged) summaries.set(k, { ref: m.ref, stats: mergeStats(m.parts), byCapture: m.byCapture });
+    this.summaries = summaries;
+    this.diagnostics.clear();
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
   }
 
@@ -376,18 +347,29 @@ export function defKey(file: string, line: number): string {
   return `${file}\u0000${line}`;
 }
 
-/** A body's JSON value, when it has one. */
-function jsonValue(b: Body | undefined): { ok: boolean; value?: unknown } {
-  if (!b || b.size === 0) return { ok: false };
-  if (b.kind === 'json' && b.value !== undefined) return { ok: true, value: b.value };
-  if (b.text !== undefined && /json/i.test(b.contentType ?? '') && !b.truncated) {
-    try {
-      return { ok: true, value: JSON.parse(b.text) };
-    } catch {
-      return { ok: false };
-    }
+/** Statistics of one definition over several captures: exact when each capture sent every duration. */
+export function mergeStats(parts: readonly DefinitionSummary[]): DefinitionStats {
+  let calls = 0;
+  let errors = 0;
+  const samples: Array<[number, number]> = [];
+  for (const p of parts) {
+    calls += p.calls;
+    errors += p.errors;
+    const w = p.durations.length ? p.ended / p.durations.length : 0;
+    for (const d of p.durations) samples.push([d, w]);
   }
-  return { ok: false };
+  if (parts.every((p) => p.exact)) {
+    const sorted = samples.map(([d]) => d).sort((a, b) => a - b);
+    return { calls, errors, p50Us: percentile(sorted, 50), p95Us: percentile(sorted, 95) };
+  }
+  samples.sort((a, b) => a[0] - b[0]);
+  const total = samples.reduce((n, [, w]) => n + w, 0);
+  const at = (p: number) => {
+    let acc = 0;
+    for (const [d, w] of samples) if ((acc += w) >= (p / 100) * total) return d;
+    return samples[samples.length - 1]?.[0];
+  };
+  return { calls, errors, p50Us: samples.length ? at(50) : undefined, p95Us: samples.length ? at(95) : undefined };
 }
 
 function globToRegExp(glob: string): RegExp {

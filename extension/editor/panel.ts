@@ -5,15 +5,14 @@
 import * as vscode from 'vscode';
 import type { Call } from '../../decoders/core/model';
 import type { CallRow, HostToWebview, SortSpec, ViewName, WebviewToHost } from '../../webview/protocol';
-import type { Analysis } from '../analysis/analysis';
-import { toRow } from '../analysis/rows';
+import { STREAMED_ROWS, type Analysis } from '../analysis/analysis';
 import type { CaptureDocument } from './document';
 import { viewSettings } from '../settings';
 import { readFrames, sideBytes } from '../analysis/frame-index';
 import { open } from 'node:fs/promises';
 
 /** Rows pushed with `calls/didAppend` while decoding; past this the webview pages (`calls/page`). */
-export const MAX_STREAMED_ROWS = 20_000;
+export const MAX_STREAMED_ROWS = STREAMED_ROWS;
 const FLUSH_MS = 250;
 
 export interface PanelHooks {
@@ -33,6 +32,11 @@ export class CapturePanel implements vscode.Disposable {
   private lastFlush = 0;
   private queuedReveal?: number[];
   private queuedView?: ViewName;
+  private snapshotting = false;
+  private heldRows: Array<{ first: number; batch: CallRow[] }> = [];
+  private snapshotEpoch = 0;
+  /** Reports the progress of a long query (a filter reading every call) while one runs. */
+  private taskProgress?: (done: number, total: number) => void;
   /** The list's current filter and sort (from its last page request): exports follow what is shown. */
   filter?: string;
   sort?: SortSpec;
@@ -81,23 +85,21 @@ export class CapturePanel implements vscode.Disposable {
   /** Rows changed in place (definitions relinked): re-send what the webview knows. */
   refresh(): void {
     if (!this.ready) return;
-    this.analysis.store.touch();
     this.sendSnapshot();
   }
 
   private bind(a: Analysis, restart: boolean): void {
     this.analysisSub?.dispose();
     this.pendingRows = [];
+    this.heldRows = [];
     this.streamed = 0;
     this.analysisSub = a.listen({
-      calls: (batch) => {
+      rows: (batch, first) => {
         if (!this.ready) return;
-        for (const c of batch) {
-          if (this.streamed + this.pendingRows.length >= MAX_STREAMED_ROWS) break;
-          this.pendingRows.push(toRow(c));
-        }
-        this.schedule();
+        if (this.snapshotting) this.heldRows.push({ first, batch });
+        else this.acceptRows(first, batch);
       },
+      task: (done, total) => this.taskProgress?.(done, total),
       progress: () => {
         this.progressDirty = true;
         this.schedule();
@@ -113,6 +115,19 @@ export class CapturePanel implements vscode.Disposable {
       },
     });
     if (restart && this.ready) this.sendSnapshot();
+  }
+
+  /** Rows at positions first…: only those the webview does not have yet, in order. */
+  private acceptRows(first: number, batch: CallRow[]): void {
+    let known = this.streamed + this.pendingRows.length;
+    for (let j = 0; j < batch.length && known < MAX_STREAMED_ROWS; j++) {
+      const pos = first + j;
+      if (pos < known) continue;
+      if (pos > known) break;
+      this.pendingRows.push(batch[j]);
+      known++;
+    }
+    this.schedule();
   }
 
   private schedule(): void {
@@ -139,6 +154,7 @@ export class CapturePanel implements vscode.Disposable {
   }
 
   private finish(): void {
+    if (this.snapshotting) return; // the snapshot ends with it
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -164,10 +180,28 @@ export class CapturePanel implements vscode.Disposable {
     const a = this.analysis;
     this.post({ type: 'analysis/didStart', file: this.document.name, fileBytes: a.fileBytes });
     this.post({ type: 'settings/didChange', settings: viewSettings() });
-    const rows = a.store.calls.slice(0, MAX_STREAMED_ROWS).map(toRow);
-    this.streamed = rows.length;
+    this.streamed = 0;
     this.pendingRows = [];
-    for (let i = 0; i < rows.length; i += 5000) this.post({ type: 'calls/didAppend', rows: rows.slice(i, i + 5000) });
+    this.heldRows = [];
+    const epoch = ++this.snapshotEpoch;
+    // Rows arriving meanwhile are in the store: the snapshot's read includes them.
+    this.snapshotting = true;
+    void a.store
+      .rows(0, MAX_STREAMED_ROWS)
+      .catch(() => [])
+      .then((rows) => {
+        if (epoch !== this.snapshotEpoch || a !== this.analysis) return;
+        this.snapshotting = false;
+        this.streamed = rows.length;
+        for (let i = 0; i < rows.length; i += 5000) this.post({ type: 'calls/didAppend', rows: rows.slice(i, i + 5000) });
+        const held = this.heldRows;
+        this.heldRows = [];
+        for (const h of held) this.acceptRows(h.first, h.batch);
+        this.snapshotTail(a);
+      });
+  }
+
+  private snapshotTail(a: Analysis): void {
     if (a.state === 'running') {
       const p = a.progress;
       this.post({ type: 'analysis/didProgress', bytesRead: p.bytesRead, fileBytes: p.fileBytes, frames: p.frames, calls: a.store.size });
@@ -192,25 +226,32 @@ export class CapturePanel implements vscode.Disposable {
       case 'calls/page': {
         this.filter = m.filter;
         this.sort = m.sort;
-        const page = store.page(m.start, m.count, m.filter, m.sort);
-        this.post({ type: 'calls/page', requestId: m.requestId, rows: page.rows, total: page.total, filterError: page.filterError });
+        void this.withTask(store.page(m.start, m.count, m.filter, m.sort))
+          .catch(() => ({ rows: [], total: 0, filterError: undefined }))
+          .then((page) => this.post({ type: 'calls/page', requestId: m.requestId, rows: page.rows, total: page.total, filterError: page.filterError }));
         break;
       }
       case 'calls/indexOf':
-        this.post({ type: 'calls/indexOf', requestId: m.requestId, id: m.id, index: store.indexOf(m.id, m.filter, m.sort) });
+        void this.withTask(store.indexOf(m.id, m.filter, m.sort))
+          .catch(() => -1)
+          .then((index) => this.post({ type: 'calls/indexOf', requestId: m.requestId, id: m.id, index }));
         break;
       case 'call/details':
         this.selectedId = m.id;
-        this.post({ type: 'call/details', requestId: m.requestId, call: store.get(m.id) });
+        void store
+          .get(m.id)
+          .catch(() => undefined)
+          .then((call) => this.post({ type: 'call/details', requestId: m.requestId, call }));
         break;
       case 'call/bytes':
         void this.answerBytes(m.requestId, m.id, m.part);
         break;
-      case 'definition/open': {
-        const c = store.get(m.id);
-        if (c) this.hooks.openDefinition(c);
+      case 'definition/open':
+        void store
+          .get(m.id)
+          .catch(() => undefined)
+          .then((c) => c && this.hooks.openDefinition(c));
         break;
-      }
       case 'analysis/cancel':
         this.analysis.cancel();
         break;
@@ -220,10 +261,32 @@ export class CapturePanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * A query that may read every call (a filter on a field the index does not hold): after half a
+   * second, its progress shows in the status bar.
+   */
+  private withTask<T>(p: Promise<T>): Promise<T> {
+    let settled = false;
+    void p.finally(() => (settled = true)).catch(() => undefined);
+    setTimeout(() => {
+      if (settled) return;
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'callscope: filtering' }, (progress) => {
+        let reported = 0;
+        this.taskProgress = (done, total) => {
+          const pct = total ? Math.floor((done / total) * 100) : 0;
+          if (pct > reported) progress.report({ message: `${pct}%`, increment: pct - reported });
+          reported = pct;
+        };
+        return p.finally(() => (this.taskProgress = undefined)).catch(() => undefined);
+      });
+    }, 500);
+    return p;
+  }
+
   /** The packets that carried one side of a call, read from the file by offset; else the decoded body. */
   private async answerBytes(requestId: number, id: number, part: 'request' | 'response'): Promise<void> {
     const a = this.analysis;
-    const c = a.store.get(id);
+    const c = await a.store.get(id).catch(() => undefined);
     let note: string | undefined;
     if (c && c.frames.length) {
       try {

@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Call } from '../../decoders/core/model';
+import { serviceNames } from '../settings';
 import { Analysis } from '../analysis/analysis';
 import { AnalysisCache, analysisKey } from '../analysis/cache';
 import type { AnalyzeRequest } from '../analysis/worker-protocol';
@@ -21,8 +22,8 @@ export const VIEW_TYPE = 'callscope.capture';
 export interface ProviderDeps {
   /** Options for a new analysis of a file (decode-as rules, definitions…). */
   requestFor(file: string): Omit<AnalyzeRequest, 'type' | 'file'> | Promise<Omit<AnalyzeRequest, 'type' | 'file'>>;
-  /** Applied to every arriving call (definition linking, schema checks). */
-  decorate(c: Call, a: Analysis): void;
+  /** An analysis about to be shown (new or from the cache): link its calls to the current definitions. */
+  prepare?(a: Analysis): void;
   openDefinition(c: Call): void;
   runCommand(command: string, args: unknown[], panel: CapturePanel): void;
 }
@@ -57,6 +58,11 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       provider,
     );
     return provider;
+  }
+
+  /** Where analyses put their spill files (the extension's storage when it has one). */
+  get spillDir(): string {
+    return this.context.globalStorageUri?.scheme === 'file' ? join(this.context.globalStorageUri.fsPath, 'spill') : join(tmpdir(), 'callscope-spill');
   }
 
   get workerPath(): string {
@@ -135,12 +141,15 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     const live = this.liveAnalyses.get(file);
     if (live) return { key: `live:${file}`, analysis: live };
     const st = await fs.stat(file);
-    const req: AnalyzeRequest = { type: 'analyze', file, ...(await this.deps.requestFor(file)) };
+    const req: AnalyzeRequest = { type: 'analyze', file, spillDir: this.spillDir, serviceNames: serviceNames(), ...(await this.deps.requestFor(file)) };
     const key = analysisKey(req, { size: st.size, mtimeMs: st.mtimeMs });
     const cached = this.cache.get(key);
-    if (cached) return { key, analysis: cached };
+    if (cached) {
+      this.deps.prepare?.(cached);
+      return { key, analysis: cached };
+    }
     const a = new Analysis(req, st.size, this.workerPath);
-    a.decorate = (c) => this.deps.decorate(c, a);
+    this.deps.prepare?.(a);
     let lastFire = 0;
     a.listen({
       progress: () => {
@@ -150,7 +159,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
           this.progressed.fire(a);
         }
       },
-      calls: () => {
+      rows: () => {
         const now = Date.now();
         if (now - lastFire > 500) {
           lastFire = now;
@@ -204,11 +213,6 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.watchers.delete(doc);
     this.cache.release(doc.key, doc.analysis);
     this.changed.fire();
-  }
-
-  /** Every call of every open capture, with its document. */
-  *allCalls(): Iterable<{ doc: CaptureDocument; call: Call }> {
-    for (const doc of this.documents) for (const call of doc.analysis.store.calls) yield { doc, call };
   }
 
   dispose(): void {

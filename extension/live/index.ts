@@ -242,7 +242,7 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
     if (!pb) {
       if (p.analysis.state === 'running') return void vscode.window.showInformationMessage('callscope: wait until the capture is decoded, then play it back.');
       if (!p.analysis.store.size) return void vscode.window.showInformationMessage('callscope: this capture has no calls to play back.');
-      pb = new Playback(p.document);
+      pb = await Playback.create(p.document);
       playbacks.set(key, pb);
       const sub = pb.onDidChange(updateItems);
       p.document.onDidDispose(() => {
@@ -321,7 +321,7 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
     const p = panelOrSay();
     if (!p) return;
     const id = typeof arg === 'number' ? arg : arg && typeof arg === 'object' && typeof (arg as { id?: unknown }).id === 'number' ? (arg as { id: number }).id : p.selectedId;
-    const call = id !== undefined ? p.analysis.store.get(id) : undefined;
+    const call = id !== undefined ? await p.analysis.store.get(id).catch(() => undefined) : undefined;
     if (!call) return void vscode.window.showInformationMessage('callscope: select a call first.');
     if (!isReplayable(call)) return void vscode.window.showInformationMessage(`callscope: ${call.protocol} calls cannot be resent (HTTP, JSON-RPC, XML-RPC and unary gRPC can).`);
     const target = await askTarget(call, `callscope: resend ${call.method} ${call.target ?? ''} to…`);
@@ -369,7 +369,8 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
     if (!trusted()) return;
     const p = panelOrSay();
     if (!p) return;
-    const calls = p.analysis.store.calls.filter(isReplayable);
+    // Replay needs the full calls: they come from the analysis (its worker) for this command only.
+    const calls = (await p.analysis.store.select({}).catch(() => [])).filter(isReplayable);
     if (!calls.length) return void vscode.window.showInformationMessage('callscope: no HTTP, JSON-RPC, XML-RPC or gRPC client calls to replay in this capture.');
     const target = await askTarget(calls[0], `callscope: replay ${calls.length} client calls against…`);
     if (!target) return;

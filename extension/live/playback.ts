@@ -2,10 +2,11 @@
  * Playback in the editor: the open capture's calls appear again on their own clock (play,
  * pause, step, 0.25×–50×, idle gaps shortened), by swapping the document's analysis for a
  * host-fed one that receives the calls as the PlaybackClock makes them visible — the webview
- * sees ordinary `calls/didAppend` rows. Stop puts the full analysis back.
+ * sees ordinary `calls/didAppend` rows. Stop puts the full analysis back. The clock needs only
+ * the start times; the calls themselves are fetched from the original analysis (its worker)
+ * as they become visible.
  */
 import * as vscode from 'vscode';
-import type { Call } from '../../decoders/core/model';
 import { PlaybackClock } from '../../decoders/playback/clock';
 import { Analysis } from '../analysis/analysis';
 import type { CaptureDocument } from '../editor/document';
@@ -14,9 +15,13 @@ export const SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 25, 50];
 const IDLE_GAP_US = 2_000_000;
 
 export class Playback implements vscode.Disposable {
-  private clock: PlaybackClock;
-  private calls: Call[];
+  private clock!: PlaybackClock;
+  /** Start times in time order. */
+  private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
   private shown = 0;
+  /** Calls asked of the original analysis (≥ shown); fetches run one after another. */
+  private requested = 0;
+  private fetching: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current!: Analysis;
   private readonly original: Analysis;
@@ -26,19 +31,22 @@ export class Playback implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(readonly doc: CaptureDocument) {
+  private constructor(readonly doc: CaptureDocument) {
     this.original = doc.analysis;
     this.originalKey = doc.key;
-    this.calls = [...doc.analysis.store.calls].sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id);
-    this.clock = new PlaybackClock(
-      this.calls.map((c) => c.timing.startUs),
-      { speed: 1, idleGapUs: IDLE_GAP_US },
-    );
-    this.fresh();
+  }
+
+  /** A playback of the document's calls (their start times come from its analysis). */
+  static async create(doc: CaptureDocument): Promise<Playback> {
+    const pb = new Playback(doc);
+    pb.times = await doc.analysis.store.query('calls/startTimes', {});
+    pb.clock = new PlaybackClock(Array.from(pb.times), { speed: 1, idleGapUs: IDLE_GAP_US });
+    pb.fresh();
+    return pb;
   }
 
   get total(): number {
-    return this.calls.length;
+    return this.times.length;
   }
 
   get visible(): number {
@@ -54,24 +62,27 @@ export class Playback implements vscode.Disposable {
   }
 
   get done(): boolean {
-    return this.shown >= this.calls.length;
+    return this.shown >= this.times.length;
   }
 
   /** Seconds of capture time at the playhead since the first call. */
   get elapsedS(): number {
-    if (!this.calls.length) return 0;
-    return (this.clock.state(performance.now()).captureUs - this.calls[0].timing.startUs) / 1e6;
+    if (!this.times.length) return 0;
+    return (this.clock.state(performance.now()).captureUs - this.times[0]) / 1e6;
   }
 
   /** A new empty host-fed analysis in the editor (start, or going back). */
   private fresh(): void {
+    const old = this.current;
     const a = new Analysis(this.original.request, this.original.fileBytes, '');
     a.onCancel = () => this.stop();
     // Same file: the Bytes tab reads the packets through the original's frame index.
     a.frameIndex = this.original.frameIndex;
     this.current = a;
     this.shown = 0;
+    this.requested = 0;
     this.doc.replaceAnalysis(`playback:${this.originalKey}`, a);
+    old?.dispose();
   }
 
   private now(): number {
@@ -81,16 +92,31 @@ export class Playback implements vscode.Disposable {
   private sync(): void {
     if (this.stopped) return;
     const v = this.clock.visibleAt(this.now());
-    if (v < this.shown) {
+    if (v < this.requested) {
       this.fresh();
     }
-    if (v > this.shown) {
-      const batch = this.calls.slice(this.shown, v);
-      this.shown = v;
-      this.current.feed({ type: 'calls', calls: batch });
-      const fb = this.original.fileBytes;
-      this.current.feed({ type: 'progress', progress: { bytesRead: Math.round((fb * v) / Math.max(1, this.total)), fileBytes: fb, frames: 0, calls: v } });
+    if (v > this.requested) {
+      const target = this.current;
+      const start = this.requested;
+      this.requested = v;
+      // In order, one fetch at a time; a restart (new analysis) drops what is still in flight.
+      this.fetching = this.fetching.then(async () => {
+        const batch = await this.original.store.select({ start, count: v - start }).catch(() => []);
+        if (this.stopped || target !== this.current) return;
+        this.shown = v;
+        target.feed({ type: 'calls', calls: batch });
+        const fb = this.original.fileBytes;
+        target.feed({ type: 'progress', progress: { bytesRead: Math.round((fb * v) / Math.max(1, this.total)), fileBytes: fb, frames: 0, calls: v } });
+        this.finishIfDone();
+        this.changed.fire();
+      });
     }
+    this.finishIfDone();
+    this.changed.fire();
+    this.schedule();
+  }
+
+  private finishIfDone(): void {
     if (this.done && this.current.state === 'running') {
       this.current.feed({ type: 'flows', flows: this.original.store.flows });
       this.current.feed({
@@ -100,8 +126,6 @@ export class Playback implements vscode.Disposable {
         endUs: this.original.endUs,
       });
     }
-    this.changed.fire();
-    this.schedule();
   }
 
   private schedule(): void {

@@ -92,9 +92,7 @@ export class LiveSession implements vscode.Disposable {
     } finally {
       const a = this.analysis;
       if (this.flows.size) a.feed({ type: 'flows', flows: [...this.flows.values()] });
-      const calls = a.store.calls;
-      const startUs = calls.length ? Math.min(...calls.map((c) => c.timing.startUs)) : undefined;
-      const endUs = calls.length ? Math.max(...calls.map((c) => c.timing.endUs ?? c.timing.startUs)) : undefined;
+      const { startUs, endUs } = a;
       a.feed({
         type: 'done',
         result: { frames: this.frames(), calls: a.store.size, flows: this.flows.size, bytesRead: a.progress.bytesRead, warnings: [], cancelled: false },

@@ -8,14 +8,14 @@ import * as http from 'node:http';
 import { Analysis } from '../../extension/analysis/analysis';
 import { LiveFeed } from '../../cli/platform/live-feed';
 import { ProxySet } from '../../cli/platform/proxy';
-import type { Call } from '../../decoders/core/model';
+import type { CallRow } from '../../webview/protocol';
 import { freePort, waitFor } from './util';
 
 describe('host-fed analysis (live seam)', () => {
   it('proxy → LiveFeed → Analysis.feed: rows arrive while traffic flows; cancel stops the source', async () => {
     const a = new Analysis({ type: 'analyze', file: '/tmp/x.pcapng', decodeAs: [], hints: [], protoPaths: [], definitionFiles: [] }, 0, '');
-    const seen: Call[] = [];
-    a.listen({ calls: (b) => seen.push(...b) });
+    const seen: CallRow[] = [];
+    a.listen({ rows: (b) => seen.push(...b) });
     let cancelled = false;
     a.onCancel = () => (cancelled = true);
     const port = await freePort();

@@ -1,0 +1,364 @@
+/**
+ * The compact, columnar index of an analysis's calls: what the call list, sorting and the cheap
+ * filter fields need, without the calls themselves. One entry per call, in arrival order
+ * (its "position"); columns are typed arrays grown by doubling, strings are interned in small
+ * tables (method, target, endpoints, protocol…). About 110 bytes a call plus the distinct strings.
+ *
+ * The full calls live elsewhere (a spill file, see spill-store.ts); `offsets`/`lengths` say where.
+ * Pure: no node, no vscode.
+ */
+import type { Call, CallStatus } from '../../decoders/core/model';
+import type { CallRow, SortSpec } from '../../webview/protocol';
+import type { FieldValue } from '../../decoders/filter/index';
+import { callSize } from './rows';
+
+/** Interned strings; id 0 is "absent". */
+export class StringTable {
+  readonly values: Array<string | undefined> = [undefined];
+  private readonly ids = new Map<string, number>();
+  private rankCache?: { n: number; ranks: Uint32Array };
+
+  intern(s: string | undefined): number {
+    if (s === undefined) return 0;
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      this.values.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+
+  get(id: number): string | undefined {
+    return this.values[id];
+  }
+
+  /** Collation rank of every id (absent first), for sorting by the string without comparing strings. */
+  ranks(): Uint32Array {
+    const n = this.values.length;
+    if (this.rankCache && this.rankCache.n === n) return this.rankCache.ranks;
+    const order = Array.from({ length: n }, (_, i) => i);
+    const collator = new Intl.Collator();
+    order.sort((a, b) => collator.compare(this.values[a] ?? '', this.values[b] ?? ''));
+    const ranks = new Uint32Array(n);
+    for (let r = 0; r < n; r++) ranks[order[r]] = r;
+    this.rankCache = { n, ranks };
+    return ranks;
+  }
+
+  get approxBytes(): number {
+    let n = 0;
+    for (let i = 1; i < this.values.length; i++) n += 2 * (this.values[i]!.length + 40);
+    return n;
+  }
+}
+
+/** What decoration (definition linking) decided for one call. */
+export interface CallDecoration {
+  /** Interned definition id (`defKey`), -1 for none. */
+  defId: number;
+  /** Warnings after decoration. */
+  warnings: number;
+}
+
+function ep(e: Call['client']): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+/** The call fields the index answers itself; any other filter field needs the full calls. */
+export const INDEXED_FIELDS = new Set(['protocol', 'method', 'target', 'status', 'status.text', 'ok', 'duration', 'size', 'client', 'server', 'kind', 'state', 'flow', 'id', 'warnings']);
+
+const STATE_OK: Record<string, boolean | undefined> = { aborted: false, complete: true };
+
+export class CallIndex {
+  count = 0;
+  private cap = 0;
+  ids = new Float64Array(0);
+  /** Where the call's JSON line is in the spill file (bytes). */
+  offsets = new Float64Array(0);
+  lengths = new Uint32Array(0);
+  startUs = new Float64Array(0);
+  /** NaN when absent. */
+  endUs = new Float64Array(0);
+  responseStartUs = new Float64Array(0);
+  /** `callSize` (the list's Size column) and the filter's `size` (wire bytes, else bodies). */
+  sizeBytes = new Float64Array(0);
+  filterSize = new Float64Array(0);
+  publishId = new Float64Array(0);
+  flowId = new Float64Array(0);
+  protocol = new Uint16Array(0);
+  kind = new Uint16Array(0);
+  state = new Uint16Array(0);
+  client = new Uint32Array(0);
+  server = new Uint32Array(0);
+  method = new Uint32Array(0);
+  target = new Uint32Array(0);
+  status = new Uint32Array(0);
+  /** HTTP Host / :authority (the lifeline name when no service name is set). */
+  host = new Uint32Array(0);
+  serverIp = new Uint32Array(0);
+  warnings = new Uint32Array(0);
+  defId = new Int32Array(0);
+
+  readonly strings = {
+    protocol: new StringTable(),
+    kind: new StringTable(),
+    state: new StringTable(),
+    endpoint: new StringTable(),
+    method: new StringTable(),
+    target: new StringTable(),
+    host: new StringTable(),
+    ip: new StringTable(),
+    definition: new StringTable(),
+  };
+  /** Distinct statuses; id 0 is "no status". */
+  readonly statuses: Array<CallStatus | undefined> = [undefined];
+  private readonly statusIds = new Map<string, number>();
+  /** call id → position + 1 (0: unknown), for dense ids; a Map for the rest. */
+  private byIdDense = new Int32Array(0);
+  private readonly byIdSparse = new Map<number, number>();
+  /** Arrival order is start order while each call started no earlier than the one before. */
+  inTimeOrder = true;
+  minStartUs = Infinity;
+  maxEndUs = -Infinity;
+
+  private grow(min: number): void {
+    let cap = this.cap || 1024;
+    while (cap < min) cap *= 2;
+    const g = <T extends Float64Array | Uint32Array | Uint16Array | Int32Array>(a: T, fill?: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap);
+      if (fill !== undefined) b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.ids = g(this.ids);
+    this.offsets = g(this.offsets);
+    this.lengths = g(this.lengths);
+    this.startUs = g(this.startUs);
+    this.endUs = g(this.endUs);
+    this.responseStartUs = g(this.responseStartUs);
+    this.sizeBytes = g(this.sizeBytes);
+    this.filterSize = g(this.filterSize);
+    this.publishId = g(this.publishId);
+    this.flowId = g(this.flowId);
+    this.protocol = g(this.protocol);
+    this.kind = g(this.kind);
+    this.state = g(this.state);
+    this.client = g(this.client);
+    this.server = g(this.server);
+    this.method = g(this.method);
+    this.target = g(this.target);
+    this.status = g(this.status);
+    this.host = g(this.host);
+    this.serverIp = g(this.serverIp);
+    this.warnings = g(this.warnings);
+    this.defId = g(this.defId, -1);
+    this.cap = cap;
+  }
+
+  private statusId(s: CallStatus | undefined): number {
+    if (!s) return 0;
+    const k = `${typeof s.code}\u0000${s.code}\u0000${s.text ?? ''}\u0000${s.ok}`;
+    let id = this.statusIds.get(k);
+    if (id === undefined) {
+      id = this.statuses.length;
+      this.statuses.push(s.text === undefined ? { code: s.code, ok: s.ok } : { code: s.code, text: s.text, ok: s.ok });
+      this.statusIds.set(k, id);
+    }
+    return id;
+  }
+
+  /** Append one call; returns its position. */
+  add(c: Call, offset: number, length: number, dec: CallDecoration): number {
+    const i = this.count;
+    if (i >= this.cap) this.grow(i + 1);
+    if (i > 0) {
+      const ls = this.startUs[i - 1];
+      if (c.timing.startUs < ls || (c.timing.startUs === ls && c.id < this.ids[i - 1])) this.inTimeOrder = false;
+    }
+    this.ids[i] = c.id;
+    this.offsets[i] = offset;
+    this.lengths[i] = length;
+    this.startUs[i] = c.timing.startUs;
+    this.endUs[i] = c.timing.endUs ?? NaN;
+    this.responseStartUs[i] = c.timing.responseStartUs ?? NaN;
+    this.sizeBytes[i] = callSize(c);
+    const wire = (c.request?.wireBytes ?? 0) + (c.response?.wireBytes ?? 0);
+    this.filterSize[i] = wire || (c.request?.body?.size ?? 0) + (c.response?.body?.size ?? 0);
+    this.publishId[i] = c.links?.publishId ?? NaN;
+    this.flowId[i] = c.flowId;
+    this.protocol[i] = this.strings.protocol.intern(c.protocol);
+    this.kind[i] = this.strings.kind.intern(c.kind);
+    this.state[i] = this.strings.state.intern(c.state);
+    this.client[i] = this.strings.endpoint.intern(ep(c.client));
+    this.server[i] = this.strings.endpoint.intern(ep(c.server));
+    this.serverIp[i] = this.strings.ip.intern(c.server.ip);
+    this.method[i] = this.strings.method.intern(c.method);
+    this.target[i] = this.strings.target.intern(c.target);
+    this.status[i] = this.statusId(c.status);
+    const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
+    this.host[i] = this.strings.host.intern(host || undefined);
+    this.warnings[i] = dec.warnings;
+    this.defId[i] = dec.defId;
+    this.setId(c.id, i);
+    if (c.timing.startUs < this.minStartUs) this.minStartUs = c.timing.startUs;
+    const end = c.timing.endUs ?? c.timing.startUs;
+    if (end > this.maxEndUs) this.maxEndUs = end;
+    this.count++;
+    return i;
+  }
+
+  private setId(id: number, pos: number): void {
+    if (Number.isInteger(id) && id >= 0 && id < 4 * (this.count + 1024)) {
+      if (id >= this.byIdDense.length) {
+        let n = this.byIdDense.length || 1024;
+        while (n <= id) n *= 2;
+        const d = new Int32Array(n);
+        d.set(this.byIdDense);
+        this.byIdDense = d;
+      }
+      this.byIdDense[id] = pos + 1;
+    } else this.byIdSparse.set(id, pos);
+  }
+
+  /** Position of a call id, or -1. */
+  positionOf(id: number): number {
+    if (Number.isInteger(id) && id >= 0 && id < this.byIdDense.length && this.byIdDense[id]) return this.byIdDense[id] - 1;
+    return this.byIdSparse.get(id) ?? -1;
+  }
+
+  /** The list row of the call at position i. */
+  row(i: number, serviceNames: Record<string, string>): CallRow {
+    const s = this.strings;
+    const server = s.endpoint.get(this.server[i])!;
+    const row: CallRow = {
+      id: this.ids[i],
+      protocol: s.protocol.get(this.protocol[i])!,
+      kind: s.kind.get(this.kind[i]) as CallRow['kind'],
+      state: s.state.get(this.state[i]) as CallRow['state'],
+      flowId: this.flowId[i],
+      client: s.endpoint.get(this.client[i])!,
+      server,
+      method: s.method.get(this.method[i]) ?? '',
+      startUs: this.startUs[i],
+      sizeBytes: this.sizeBytes[i],
+      warnings: this.warnings[i],
+      hasDefinition: this.defId[i] >= 0,
+    };
+    const target = s.target.get(this.target[i]);
+    if (target !== undefined) row.target = target;
+    const status = this.statuses[this.status[i]];
+    if (status) row.status = status;
+    if (!Number.isNaN(this.endUs[i])) row.endUs = this.endUs[i];
+    if (!Number.isNaN(this.responseStartUs[i])) row.responseStartUs = this.responseStartUs[i];
+    const name = serviceNames[server] ?? serviceNames[s.ip.get(this.serverIp[i])!] ?? s.host.get(this.host[i]);
+    if (name) row.serverName = name;
+    if (!Number.isNaN(this.publishId[i])) row.publishId = this.publishId[i];
+    return row;
+  }
+
+  durationOf(i: number): number | undefined {
+    const e = this.endUs[i];
+    return Number.isNaN(e) ? undefined : e - this.startUs[i];
+  }
+
+  /** `callField` for the indexed fields (INDEXED_FIELDS), from the columns. */
+  field(i: number, name: string): FieldValue {
+    const s = this.strings;
+    switch (name) {
+      case 'protocol':
+        return s.protocol.get(this.protocol[i]);
+      case 'method':
+        return s.method.get(this.method[i]);
+      case 'target':
+        return s.target.get(this.target[i]);
+      case 'status':
+        return this.statuses[this.status[i]]?.code;
+      case 'status.text':
+        return this.statuses[this.status[i]]?.text;
+      case 'ok': {
+        const st = this.statuses[this.status[i]];
+        return st ? st.ok : STATE_OK[s.state.get(this.state[i])!];
+      }
+      case 'duration':
+        return this.durationOf(i);
+      case 'size':
+        return this.filterSize[i];
+      case 'client':
+        return s.endpoint.get(this.client[i]);
+      case 'server':
+        return s.endpoint.get(this.server[i]);
+      case 'kind':
+        return s.kind.get(this.kind[i]);
+      case 'state':
+        return s.state.get(this.state[i]);
+      case 'flow':
+        return this.flowId[i];
+      case 'id':
+        return this.ids[i];
+      case 'warnings':
+        return this.warnings[i];
+    }
+    return undefined;
+  }
+
+  /** A comparator over positions for a sort of the call list (ties: start time, then id). */
+  comparator(sort: SortSpec | undefined): (a: number, b: number) => number {
+    const st = this.startUs;
+    const ids = this.ids;
+    const byTime = (a: number, b: number) => st[a] - st[b] || ids[a] - ids[b];
+    if (!sort || (sort.key === 'time' && sort.dir === 'asc')) return byTime;
+    const sign = sort.dir === 'desc' ? -1 : 1;
+    let k: (a: number, b: number) => number;
+    const ranked = (col: Uint32Array | Uint16Array, t: StringTable) => {
+      const r = t.ranks();
+      return (a: number, b: number) => r[col[a]] - r[col[b]];
+    };
+    switch (sort.key) {
+      case 'duration': {
+        const d = (i: number) => this.durationOf(i) ?? -Infinity;
+        k = (a, b) => {
+          const x = d(a);
+          const y = d(b);
+          return x === y ? 0 : x < y ? -1 : 1;
+        };
+        break;
+      }
+      case 'endpoints': {
+        const r = this.strings.endpoint.ranks();
+        k = (a, b) => r[this.client[a]] - r[this.client[b]] || r[this.server[a]] - r[this.server[b]];
+        break;
+      }
+      case 'protocol':
+        k = ranked(this.protocol, this.strings.protocol);
+        break;
+      case 'method':
+        k = ranked(this.method, this.strings.method);
+        break;
+      case 'target':
+        k = ranked(this.target, this.strings.target);
+        break;
+      case 'status': {
+        const keys = this.statuses.map((x) => (x ? String(x.code).padStart(6, ' ') : ''));
+        const order = keys.map((_, i) => i).sort((a, b) => keys[a].localeCompare(keys[b]));
+        const r = new Uint32Array(keys.length);
+        order.forEach((id, rank) => (r[id] = rank));
+        k = (a, b) => r[this.status[a]] - r[this.status[b]];
+        break;
+      }
+      case 'size':
+        k = (a, b) => this.sizeBytes[a] - this.sizeBytes[b];
+        break;
+      default:
+        k = byTime;
+    }
+    return (a, b) => sign * k(a, b) || byTime(a, b);
+  }
+
+  /** Memory held by the columns and tables, in bytes. */
+  get byteSize(): number {
+    let n = this.cap * (8 * 10 + 4 * 10 + 2 * 3) + this.byIdDense.byteLength + this.byIdSparse.size * 40;
+    for (const t of Object.values(this.strings)) n += t.approxBytes;
+    return n;
+  }
+}

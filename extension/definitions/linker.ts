@@ -1,0 +1,147 @@
+/**
+ * Links a call to its definition (a .proto rpc when the decoder did not, an OpenAPI operation,
+ * an AsyncAPI channel) and checks its bodies against the schemas. Built from the definition
+ * files' text, so it runs where the calls are: in the decoding worker (for worker analyses) —
+ * the host's DefinitionsService only ships a LinkConfig. No vscode.
+ */
+import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
+import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, type OpenApiDoc } from '../../decoders/definitions/openapi';
+import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
+import { SchemaChecker } from '../../decoders/definitions/validate';
+import { buildProtoDefinitions, lookupMethod, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
+
+/** Warnings the linker adds to calls. */
+export const SCHEMA_PREFIX = 'schema: ';
+
+/** What the host sends the worker: the definition files it found, with their (possibly unsaved) text. */
+export interface LinkConfig {
+  openapi: Array<{ path: string; text: string }>;
+  asyncapi: Array<{ path: string; text: string }>;
+  proto: ProtoFile[];
+}
+
+export interface LinkResult {
+  ref: DefinitionRef;
+  /** Schema problems (without SCHEMA_PREFIX). */
+  warnings: string[];
+}
+
+export class Linker {
+  private readonly openapi: OpenApiDoc[] = [];
+  private readonly asyncapi: AsyncApiDoc[] = [];
+  private proto?: ProtoDefinitions;
+  private readonly checkers = new Map<string, SchemaChecker>();
+
+  constructor(cfg: LinkConfig | undefined, fallbackProto?: ProtoDefinitions) {
+    for (const f of cfg?.openapi ?? []) {
+      try {
+        const d = parseOpenApi(f.path, f.text);
+        if (d) this.openapi.push(d);
+      } catch {
+        /* not a definition after all */
+      }
+    }
+    for (const f of cfg?.asyncapi ?? []) {
+      try {
+        const d = parseAsyncApi(f.path, f.text);
+        if (d) this.asyncapi.push(d);
+      } catch {
+        /* not a definition after all */
+      }
+    }
+    try {
+      this.proto = cfg?.proto.length ? buildProtoDefinitions(cfg.proto) : fallbackProto;
+    } catch {
+      this.proto = fallbackProto;
+    }
+  }
+
+  get empty(): boolean {
+    return !this.openapi.length && !this.asyncapi.length && !this.proto;
+  }
+
+  private checker(doc: { file: string; data: Record<string, unknown> }): SchemaChecker | undefined {
+    let c = this.checkers.get(doc.file);
+    if (!c) {
+      try {
+        c = new SchemaChecker(doc.data, `callscope-def:${this.checkers.size}`);
+      } catch {
+        return undefined;
+      }
+      this.checkers.set(doc.file, c);
+    }
+    return c;
+  }
+
+  /** The definition of a call the decoder did not link, with schema problems; undefined when none. */
+  link(c: Call): LinkResult | undefined {
+    if (c.definition) return undefined;
+    if (c.protocol === 'grpc' || c.protocol === 'grpc-web') {
+      const m = lookupMethod(this.proto, c.target ?? c.http?.uri);
+      if (m) return { ref: { kind: 'proto-rpc', name: `${m.service}.${m.name}`, file: m.file, line: m.line, column: m.column }, warnings: [] };
+      return undefined;
+    }
+    if (c.http || c.protocol === 'http') {
+      const method = c.http?.method ?? c.method;
+      const uri = c.http?.uri ?? c.target;
+      if (!uri || !this.openapi.length) return undefined;
+      const m = matchOperation(this.openapi, method, uri);
+      if (!m) return undefined;
+      const warnings: string[] = [];
+      const checker = m.op.requestSchemas.length || m.op.responseSchemas.length ? this.checker(m.doc) : undefined;
+      if (checker) {
+        const reqBody = c.http?.requestBody ?? c.request?.body;
+        const req = jsonValue(reqBody);
+        const reqSchema = pickSchema(m.op.requestSchemas, reqBody?.contentType);
+        if (req.ok && reqSchema) for (const p of checker.check(reqSchema.pointer, req.value)) warnings.push(`request body ${p}`);
+        const status = c.http?.status ?? (typeof c.status?.code === 'number' ? c.status.code : undefined);
+        const resBody = c.http?.responseBody ?? c.response?.body;
+        const res = jsonValue(resBody);
+        if (status !== undefined && res.ok) {
+          const resSchema = pickSchema(responseSchemasFor(m.op, status), resBody?.contentType);
+          if (resSchema) for (const p of checker.check(resSchema.pointer, res.value)) warnings.push(`response body (${status}) ${p}`);
+        }
+      }
+      const name = m.op.operationId ? `${m.op.name} (${m.op.operationId})` : m.op.name;
+      return { ref: { kind: 'openapi-operation', name, file: m.op.file, line: m.op.line, column: m.op.column }, warnings };
+    }
+    if (!this.asyncapi.length) return undefined;
+    const m = matchChannel(this.asyncapi, c.protocol, channelCandidates(c.target, c.fields));
+    if (!m) return undefined;
+    const warnings: string[] = [];
+    const payload = jsonValue(c.request?.body ?? c.response?.body);
+    if (payload.ok && m.channel.payloads.length) {
+      const checker = this.checker(m.doc);
+      if (checker) {
+        const results = m.channel.payloads.map((p) => checker.check(p, payload.value));
+        if (results.every((r) => r.length)) warnings.push(...results[0].map((p) => `payload ${p}`));
+      }
+    }
+    return { ref: { kind: 'asyncapi-channel', name: m.channel.address, file: m.channel.file, line: m.channel.line, column: m.channel.column }, warnings };
+  }
+
+  /** The call as the user sees it: linked, with schema warnings (a shallow copy; the call is not changed). */
+  decorate(c: Call, link = this.link(c)): Call {
+    if (!link) return c;
+    return { ...c, definition: link.ref, warnings: [...c.warnings, ...link.warnings.map((w) => SCHEMA_PREFIX + w)] };
+  }
+}
+
+/** A body's JSON value, when it has one. */
+function jsonValue(b: Body | undefined): { ok: boolean; value?: unknown } {
+  if (!b || b.size === 0) return { ok: false };
+  if (b.kind === 'json' && b.value !== undefined) return { ok: true, value: b.value };
+  if (b.text !== undefined && /json/i.test(b.contentType ?? '') && !b.truncated) {
+    try {
+      return { ok: true, value: JSON.parse(b.text) };
+    } catch {
+      return { ok: false };
+    }
+  }
+  return { ok: false };
+}
+
+/** Warnings worth a Problems entry at the definition: schema problems, unknown protobuf fields. */
+export function isProblem(w: string): boolean {
+  return w.startsWith(SCHEMA_PREFIX) || /unknown field/i.test(w);
+}

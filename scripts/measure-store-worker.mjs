@@ -1,0 +1,13 @@
+// The "worker side" of scripts/measure-store.ts in a process of its own (so its peak RSS is its
+// own): runs dist/worker.js in a worker thread and relays messages to and from the parent.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+
+const w = new Worker(fileURLToPath(new URL('../dist/worker.js', import.meta.url)));
+process.on('message', (m) => {
+  if (m && m.type === 'measure/rss') process.send({ type: 'measure/rss', rss: process.memoryUsage.rss(), maxRss: process.resourceUsage().maxRSS * 1024 });
+  else w.postMessage(m);
+});
+w.on('message', (m) => process.send(m));
+w.on('error', (e) => process.send({ type: 'error', message: e.message }));
+w.on('exit', (code) => process.exit(code));
