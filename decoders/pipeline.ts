@@ -16,7 +16,7 @@ import type { CaptureInfo, RawFrame } from './capture/types';
 import type { Packet } from './net/types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
 import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary } from './core/model';
-import type { DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
+import type { CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
 import { TcpStream } from './flows/tcp-stream';
 import { ALL_DECODERS } from './registry';
@@ -286,7 +286,7 @@ export class Pipeline {
     this.net.flush();
     for (const flow of [...this.openFlows]) {
       this.orderKey = END_ORDER_KEY + flow.id;
-      this.closeFlow(flow);
+      this.closeFlow(flow, 'capture-end');
     }
     this.flows.clear();
     this.openFlows.clear();
@@ -309,7 +309,7 @@ export class Pipeline {
     const isSyn = transport === 'tcp' && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
     if (flow && isSyn && flow.isn !== undefined && flow.isn !== p.seq) {
       // A new connection reusing the same ports (a different ISN): close the old one.
-      this.closeFlow(flow);
+      this.closeFlow(flow, 'superseded');
       this.removeFlow(flow);
       flow = undefined;
     }
@@ -468,12 +468,12 @@ export class Pipeline {
     const at = { frame: p.frame, tsUs: p.tsUs, streamOffset: stream.delivered };
     if (f & TCP_RST) {
       s.rstUs ??= p.tsUs;
-      this.closeFlow(flow);
+      this.closeFlow(flow, 'rst');
       return;
     }
     if (stream.ended && !flow.decided) this.decide(flow, true);
     if (stream.ended) this.endDir(flow, dir, at);
-    if (streams.c2s.ended && streams.s2c.ended) this.closeFlow(flow);
+    if (streams.c2s.ended && streams.s2c.ended) this.closeFlow(flow, 'fin');
   }
 
   private udp(flow: Flow, dir: Dir, p: Packet): void {
@@ -633,7 +633,7 @@ export class Pipeline {
     this.feed(flow, dir, 'end', EMPTY, 0, at);
   }
 
-  private closeFlow(flow: Flow): void {
+  private closeFlow(flow: Flow, how: CloseReason): void {
     if (flow.closed) return;
     const at = { frame: flow.lastFrame, tsUs: flow.lastUs, streamOffset: 0 };
     if (flow.streams) {
@@ -650,7 +650,7 @@ export class Pipeline {
     const d = flow.decoder;
     if (d && !flow.dead) {
       this.opts.tap?.(flow.id, { type: 'close', at });
-      this.guard(flow, () => d.close(at));
+      this.guard(flow, () => d.close(at, how));
     }
     this.stats.flowsOpen--;
     if (!flow.foreign) this.sink.flow?.(flow.summary);

@@ -59,14 +59,24 @@ export interface StreamDecoder {
   gap(dir: Dir, length: number, at: Position): void;
   /** This direction ended (FIN, RST or end of capture). Called for both directions before `close`. */
   end(dir: Dir, at: Position): void;
-  /** The flow is over (end of capture or both directions ended): report what is left. */
-  close(at: Position): void;
+  /**
+   * The flow is over (end of capture or both directions ended): report what is left. `how` says why
+   * (absent from older callers: treat it as the end of the capture).
+   */
+  close(at: Position, how?: CloseReason): void;
 }
+
+/**
+ * Why a flow was closed: both directions ended with FIN (`fin`), a TCP RST (`rst`), the capture
+ * ended with the connection still open (`capture-end`), or a new connection reused its ports before
+ * its end was seen (`superseded`).
+ */
+export type CloseReason = 'fin' | 'rst' | 'capture-end' | 'superseded';
 
 /** A datagram decoder (UDP): each datagram is whole. */
 export interface DatagramDecoder {
   datagram(dir: Dir, bytes: Uint8Array, at: Position): void;
-  close(at: Position): void;
+  close(at: Position, how?: CloseReason): void;
 }
 
 export interface DecoderSpec {

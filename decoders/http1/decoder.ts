@@ -8,7 +8,7 @@
  * start/end times and frames are the same whatever the split of the stream.
  */
 import type { Dir, Call, HeaderList, HttpLayer } from '../core/model';
-import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { HttpUpgradeInit } from '../core/handoff';
 import { header } from '../core/handoff';
 import { ByteQueue, concatBytes, latin1Text } from '../core/bytes';
@@ -211,10 +211,10 @@ export class Http1Decoder implements StreamDecoder {
     }
   }
 
-  close(at: Position): void {
+  close(at: Position, how?: CloseReason): void {
     try {
       if (this.handedOff) {
-        this.next?.close(at);
+        this.next?.close(at, how);
         return;
       }
       for (const side of [this.c2s, this.s2c]) {

@@ -5,7 +5,7 @@
  * body routers: XML-RPC, JSON-RPC, gRPC-Web…); streams whose content-type is application/grpc
  * become `grpc` calls (decoders/grpc).
  */
-import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir, HeaderList } from '../core/model';
 import type { HttpUpgradeInit } from '../core/handoff';
 import { ByteQueue, be32 } from '../core/bytes';
@@ -233,10 +233,20 @@ export class Http2Connection implements StreamDecoder {
     d.holes = [];
   }
 
-  close(at: Position): void {
+  close(at: Position, how: CloseReason = 'capture-end'): void {
     for (const s of [...this.streams.values()]) {
-      s.call.warnings.push(`stream ${s.id} still open at the end of the capture`);
-      this.finish(s, 'incomplete', at);
+      if (how === 'rst' || how === 'fin') {
+        // The connection is gone, so the stream can never finish. With its response ended, only the
+        // request side was left open (RFC 9113 §8.1: a server may answer before the request ends);
+        // otherwise it was cut short (a proxy dropping its upstream leg after the client cancelled,
+        // a peer that crashed…).
+        const gone = how === 'rst' ? 'reset (TCP RST)' : 'closed (TCP FIN both ways)';
+        s.call.warnings.push(s.ended.s2c ? `request of stream ${s.id} not finished when the connection was ${gone}` : `stream ${s.id} still open when the connection was ${gone}`);
+        this.finish(s, s.ended.s2c ? 'complete' : 'aborted', at);
+      } else {
+        s.call.warnings.push(`stream ${s.id} still open at the end of the capture`);
+        this.finish(s, 'incomplete', at);
+      }
     }
     this.streams.clear();
   }
