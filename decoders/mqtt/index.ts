@@ -18,7 +18,7 @@ import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../co
 import type { Call, Dir } from '../core/model';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
-import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, type Props } from './wire';
+import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, sniffVersion, type Props } from './wire';
 
 const MAX_REMAINING = 268_435_455;
 
@@ -64,6 +64,8 @@ class MqttDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
   private lost = { c2s: false, s2c: false };
   private version = 4;
+  /** False until a CONNECT sets the version, or a packet only one version's layout fits (mid-connection capture). */
+  private versionKnown = false;
   private connect?: Call;
   private pubs = { c2s: new Map<number, PendingPub>(), s2c: new Map<number, PendingPub>() };
   private reqs = new Map<string, Call>(); // 'SUBSCRIBE:12' → call
@@ -171,6 +173,13 @@ class MqttDecoder implements StreamDecoder {
   }
 
   private packet(dir: Dir, p: Packet): void {
+    if (!this.versionKnown && p.type !== 1) {
+      const v = sniffVersion(p.type, p.flags, p.body);
+      if (v) {
+        this.version = v;
+        this.versionKnown = true;
+      }
+    }
     const v5 = this.version === 5;
     const r = new MqttReader(p.body);
     const name = PACKET_TYPES[p.type];
@@ -328,6 +337,7 @@ class MqttDecoder implements StreamDecoder {
     const proto = r.string();
     const level = r.byte();
     if (level === 3 || level === 4 || level === 5) this.version = level;
+    this.versionKnown = true;
     const flags = r.byte();
     const keepAlive = r.u16();
     const v5 = this.version === 5;

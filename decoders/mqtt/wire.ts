@@ -237,3 +237,112 @@ export const CONNACK_V3: Record<number, string> = {
 };
 
 export const PACKET_TYPES = ['Reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+
+/** §2.2.2 properties, strictly: known identifiers, values inside the packet, UTF-8 strings valid. */
+function propsValid(r: MqttReader): boolean {
+  const len = r.varint();
+  if (r.error || len > r.left) return false;
+  const sub = new MqttReader(r.b, r.o, r.o + len);
+  while (sub.o < sub.end && !sub.error) {
+    const def = PROPERTIES[sub.varint()];
+    if (!def) return false;
+    switch (def[1]) {
+      case 'byte':
+        sub.byte();
+        break;
+      case 'u16':
+        sub.u16();
+        break;
+      case 'u32':
+        sub.u32();
+        break;
+      case 'varint':
+        sub.varint();
+        break;
+      case 'binary':
+        sub.binary();
+        break;
+      case 'pair': // name and value, both strings
+        if (utf8Strict(sub.binary()) === undefined || utf8Strict(sub.binary()) === undefined) return false;
+        break;
+      case 'string':
+        if (utf8Strict(sub.binary()) === undefined) return false;
+        break;
+    }
+  }
+  if (sub.error) return false;
+  r.o = sub.end;
+  return true;
+}
+
+/** A topic filter list (SUBSCRIBE with options, UNSUBSCRIBE without) that ends exactly with the packet. */
+function filtersValid(r: MqttReader, options: (o: number) => boolean): boolean {
+  let n = 0;
+  while (r.left > 0) {
+    const f = r.binary();
+    if (r.error || f.length === 0 || utf8Strict(f) === undefined) return false;
+    if (options.length && !options(r.byte())) return false;
+    n++;
+  }
+  return !r.error && n > 0;
+}
+
+const SUBACK_V3 = new Set([0, 1, 2, 0x80]);
+const SUBACK_V5 = new Set([0, 1, 2, 0x80, 0x83, 0x87, 0x8f, 0x91, 0x97, 0x9e, 0xa1, 0xa2]);
+
+/**
+ * The protocol version of a connection whose CONNECT is not in the capture, from the shape of one
+ * packet: 5 or 4 when only that version's layout fits the packet, undefined when both fit.
+ * MQTT 5.0 adds a property list (§2.2.2) to CONNACK, the acknowledgements, SUBSCRIBE, SUBACK,
+ * UNSUBSCRIBE, UNSUBACK and PUBLISH, and a body to DISCONNECT; AUTH exists only in 5.0.
+ */
+export function sniffVersion(type: number, flags: number, body: Uint8Array): 4 | 5 | undefined {
+  const n = body.length;
+  switch (type) {
+    case 2: // CONNACK: flags + code (3.1.1 §3.2), then properties (5.0 §3.2.2.3)
+      return n === 2 ? 4 : n > 2 ? 5 : undefined;
+    case 4:
+    case 5:
+    case 6:
+    case 7: // PUBACK…PUBCOMP: packet id only in 3.1.1; a reason code and properties may follow in 5.0
+      return n > 2 ? 5 : undefined;
+    case 11: // UNSUBACK: packet id only in 3.1.1; properties and a reason code per filter in 5.0
+      return n === 2 ? 4 : n > 2 ? 5 : undefined;
+    case 14: // DISCONNECT: empty in 3.1.1
+      return n > 0 ? 5 : undefined;
+    case 15: // AUTH
+      return 5;
+    case 8:
+    case 10: {
+      const sub = type === 8;
+      const v3 = new MqttReader(body);
+      v3.u16();
+      const ok3 = filtersValid(v3, sub ? (o) => o <= 2 : () => true);
+      const v5 = new MqttReader(body);
+      v5.u16();
+      const ok5 = propsValid(v5) && filtersValid(v5, sub ? (o) => (o & 0xc0) === 0 && (o & 3) <= 2 && (o >> 4) <= 2 : () => true);
+      return ok3 === ok5 ? undefined : ok5 ? 5 : 4;
+    }
+    case 9: {
+      if (n < 3) return undefined;
+      const codes3 = body.subarray(2).every((c) => SUBACK_V3.has(c));
+      const v5 = new MqttReader(body);
+      v5.u16();
+      const ok5 = propsValid(v5) && v5.left > 0 && body.subarray(v5.o).every((c) => SUBACK_V5.has(c));
+      return codes3 === ok5 ? undefined : ok5 ? 5 : 4;
+    }
+    case 3: {
+      // The payload is free-form, so only a property list that cannot be one speaks for 3.1.1, and
+      // a non-empty valid one for 5.0.
+      const r = new MqttReader(body);
+      const topic = r.binary();
+      if (r.error || utf8Strict(topic) === undefined) return undefined;
+      if ((flags >> 1) & 3) r.u16();
+      if (r.error || r.left === 0) return undefined;
+      const empty = r.b[r.o] === 0;
+      if (!propsValid(r)) return 4;
+      return empty ? undefined : 5;
+    }
+  }
+  return undefined;
+}
