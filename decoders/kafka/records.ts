@@ -10,6 +10,7 @@ import type { Body } from '../core/model';
 import { be32, utf8Text } from '../core/bytes';
 import { payloadBody } from '../calls/payload';
 import { KReader, num64 } from './schema';
+import { lz4FrameDecompress, snappyDecompress } from './codecs';
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
@@ -78,10 +79,9 @@ function decompress(codec: number, data: Uint8Array, env: DecoderEnv): Uint8Arra
       case 1:
         return c.gunzip(data, max);
       case 2:
-        if (!c.snappy) return 'codec not available';
         return unsnappy(data, env);
       case 3:
-        return c.lz4 ? c.lz4(data, max) : 'codec not available';
+        return (c.lz4 ?? lz4FrameDecompress)(data, max);
       case 4:
         return c.zstd ? c.zstd(data, max) : 'codec not available';
       default:
@@ -96,8 +96,9 @@ function decompress(codec: number, data: Uint8Array, env: DecoderEnv): Uint8Arra
 /** Kafka's Java client frames snappy the xerial way (magic, then [int32 length, block]*). */
 function unsnappy(data: Uint8Array, env: DecoderEnv): Uint8Array {
   const max = env.limits.maxDecompressedBytes;
+  const snappy = env.compression.snappy ?? snappyDecompress;
   const xerial = [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00];
-  if (data.length < 16 || !xerial.every((v, i) => data[i] === v)) return env.compression.snappy!(data, max);
+  if (data.length < 16 || !xerial.every((v, i) => data[i] === v)) return snappy(data, max);
   const parts: Uint8Array[] = [];
   let total = 0;
   let o = 16;
@@ -105,7 +106,7 @@ function unsnappy(data: Uint8Array, env: DecoderEnv): Uint8Array {
     const n = be32(data, o);
     o += 4;
     if (o + n > data.length) throw new Error('xerial block runs past the end');
-    const out = env.compression.snappy!(data.subarray(o, o + n), max - total);
+    const out = snappy(data.subarray(o, o + n), max - total);
     total += out.length;
     if (total > max) throw new DecompressLimitError(max);
     parts.push(out);
