@@ -860,9 +860,8 @@ export class Http1Decoder implements StreamDecoder {
       msg.holed = true;
       msg.cut = true;
       msg.warnings.push(`message cut by a capture gap (${lost})`);
-      if (side.mode === 'head') {
-        side.msg = undefined; // a head we never finished: nothing to report
-      } else this.onMessageEnd(side);
+      if (side.mode === 'head') this.salvageHead(side, msg);
+      else this.onMessageEnd(side);
     }
     if (side.q.length) this.consume(side, side.q.length);
     consumeGap(length);
@@ -870,6 +869,29 @@ export class Http1Decoder implements StreamDecoder {
     // The bytes after the gap may start a message or be the middle of one: test the first line
     // like any other (the start-line patterns are strict enough).
     this.enterResync(side, `a capture gap (${lost})`, true);
+  }
+
+  /**
+   * A header section cut by a capture gap (a small snaplen cuts every head): when its start line
+   * and some whole header lines were captured, report the message from them — as cut, so the
+   * call is incomplete — instead of losing the request or response altogether.
+   */
+  private salvageHead(side: Side, msg: Msg): void {
+    const q = side.q;
+    const max = this.session.env.limits.maxHeaderBytes;
+    const firstLf = q.indexOf(10, 0, max);
+    const line = firstLf >= 0 ? latin1Text(q.peek(firstLf + 1)) : '';
+    if (firstLf < 0 || !(side.dir === 'c2s' ? looksLikeRequestLine(line) : looksLikeStatusLine(line))) {
+      side.msg = undefined; // not even a start line: nothing to report
+      return;
+    }
+    let last = firstLf;
+    for (let n = q.indexOf(10, last + 1, max); n >= 0; n = q.indexOf(10, last + 1, max)) last = n;
+    this.onHead(side, last + 1);
+    if (side.msg === msg) {
+      msg.warnings.push('header section cut by the capture gap: fields after it are unknown');
+      this.onMessageEnd(side);
+    }
   }
 
   private onEnd(side: Side): void {
