@@ -108,7 +108,9 @@ async function run(req: AnalyzeRequest): Promise<void> {
     const index = (await isGzip(req.file)) ? undefined : new FrameIndex();
     const result = await analyzeFile(
       req.file,
-      { decodeAs: req.decodeAs, hints: req.hints, definitions, signal: controller.signal, frame: index?.onFrame },
+      // 1 MiB reads (the CLI uses 4): the host's queries are answered between chunks, so a smaller
+      // chunk keeps a page request during decoding short.
+      { decodeAs: req.decodeAs, hints: req.hints, definitions, signal: controller.signal, frame: index?.onFrame, chunkBytes: 1 << 20 },
       {
         call(c) {
           calls.add(c);

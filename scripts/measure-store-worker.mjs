@@ -3,7 +3,8 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 
-const w = new Worker(fileURLToPath(new URL('../dist/worker.js', import.meta.url)));
+const limit = Number(process.env.WORKER_OLD_MB || 0);
+const w = new Worker(fileURLToPath(new URL('../dist/worker.js', import.meta.url)), limit ? { resourceLimits: { maxOldGenerationSizeMb: limit } } : {});
 process.on('message', (m) => {
   if (m && m.type === 'measure/rss') process.send({ type: 'measure/rss', rss: process.memoryUsage.rss(), maxRss: process.resourceUsage().maxRSS * 1024 });
   else w.postMessage(m);

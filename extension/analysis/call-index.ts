@@ -33,13 +33,18 @@ export class StringTable {
     return this.values[id];
   }
 
-  /** Collation rank of every id (absent first), for sorting by the string without comparing strings. */
+  /** Rank of every id in string order (absent first), for sorting by the string without comparing strings. */
   ranks(): Uint32Array {
     const n = this.values.length;
     if (this.rankCache && this.rankCache.n === n) return this.rankCache.ranks;
     const order = Array.from({ length: n }, (_, i) => i);
-    const collator = new Intl.Collator();
-    order.sort((a, b) => collator.compare(this.values[a] ?? '', this.values[b] ?? ''));
+    // Code-unit order: a collator takes seconds over a million distinct targets.
+    const v = this.values;
+    order.sort((a, b) => {
+      const x = v[a] ?? '';
+      const y = v[b] ?? '';
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
     const ranks = new Uint32Array(n);
     for (let r = 0; r < n; r++) ranks[order[r]] = r;
     this.rankCache = { n, ranks };
@@ -61,6 +66,18 @@ export interface CallDecoration {
   warnings: number;
 }
 
+/** Enum-like tables (protocol, kind, state) fit a byte. */
+function small(id: number): number {
+  if (id > 255) throw new Error('more than 255 distinct protocols, kinds or states');
+  return id;
+}
+
+/** The address part of "ip:port" / "[v6]:port". */
+function ipOf(endpoint: string): string {
+  const cut = endpoint.lastIndexOf(':');
+  return endpoint.slice(0, cut).replace(/^\[|\]$/g, '');
+}
+
 function ep(e: Call['client']): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
@@ -70,25 +87,27 @@ export const INDEXED_FIELDS = new Set(['protocol', 'method', 'target', 'status',
 
 const STATE_OK: Record<string, boolean | undefined> = { aborted: false, complete: true };
 
+/** A duration-like offset from startUs, in µs: absent, or too large for 32 bits (kept in a map). */
+const NO_DELTA = 0xffffffff;
+
 export class CallIndex {
   count = 0;
   private cap = 0;
-  ids = new Float64Array(0);
+  ids = new Uint32Array(0);
   /** Where the call's JSON line is in the spill file (bytes). */
   offsets = new Float64Array(0);
   lengths = new Uint32Array(0);
   startUs = new Float64Array(0);
-  /** NaN when absent. */
-  endUs = new Float64Array(0);
-  responseStartUs = new Float64Array(0);
-  /** `callSize` (the list's Size column) and the filter's `size` (wire bytes, else bodies). */
-  sizeBytes = new Float64Array(0);
-  filterSize = new Float64Array(0);
-  publishId = new Float64Array(0);
-  flowId = new Float64Array(0);
-  protocol = new Uint16Array(0);
-  kind = new Uint16Array(0);
-  state = new Uint16Array(0);
+  /** endUs − startUs and responseStartUs − startUs (NO_DELTA: absent or in `bigDeltas`). */
+  private endDelta = new Uint32Array(0);
+  private responseDelta = new Uint32Array(0);
+  /** `callSize` (the list's Size column) and the filter's `size` (wire bytes, else bodies); saturate at 4 GiB. */
+  sizeBytes = new Uint32Array(0);
+  filterSize = new Uint32Array(0);
+  flowId = new Uint32Array(0);
+  protocol = new Uint8Array(0);
+  kind = new Uint8Array(0);
+  state = new Uint8Array(0);
   client = new Uint32Array(0);
   server = new Uint32Array(0);
   method = new Uint32Array(0);
@@ -96,9 +115,12 @@ export class CallIndex {
   status = new Uint32Array(0);
   /** HTTP Host / :authority (the lifeline name when no service name is set). */
   host = new Uint32Array(0);
-  serverIp = new Uint32Array(0);
-  warnings = new Uint32Array(0);
+  warnings = new Uint16Array(0);
   defId = new Int32Array(0);
+  /** Rare values kept apart: publish links of deliveries, deltas beyond 32 bits, ids beyond 32 bits. */
+  private readonly publishIds = new Map<number, number>();
+  private readonly bigDeltas = new Map<number, [number | undefined, number | undefined]>();
+  private readonly bigIds = new Map<number, number>();
 
   readonly strings = {
     protocol: new StringTable(),
@@ -108,7 +130,6 @@ export class CallIndex {
     method: new StringTable(),
     target: new StringTable(),
     host: new StringTable(),
-    ip: new StringTable(),
     definition: new StringTable(),
   };
   /** Distinct statuses; id 0 is "no status". */
@@ -122,10 +143,11 @@ export class CallIndex {
   minStartUs = Infinity;
   maxEndUs = -Infinity;
 
+  /** Grows by half: the copy made while growing stays small next to what is kept. */
   private grow(min: number): void {
-    let cap = this.cap || 1024;
-    while (cap < min) cap *= 2;
-    const g = <T extends Float64Array | Uint32Array | Uint16Array | Int32Array>(a: T, fill?: number): T => {
+    let cap = this.cap || 4096;
+    while (cap < min) cap = Math.ceil(cap * 1.5);
+    const g = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T, fill?: number): T => {
       const b = new (a.constructor as { new (n: number): T })(cap);
       if (fill !== undefined) b.fill(fill);
       b.set(a);
@@ -135,11 +157,10 @@ export class CallIndex {
     this.offsets = g(this.offsets);
     this.lengths = g(this.lengths);
     this.startUs = g(this.startUs);
-    this.endUs = g(this.endUs);
-    this.responseStartUs = g(this.responseStartUs);
+    this.endDelta = g(this.endDelta);
+    this.responseDelta = g(this.responseDelta);
     this.sizeBytes = g(this.sizeBytes);
     this.filterSize = g(this.filterSize);
-    this.publishId = g(this.publishId);
     this.flowId = g(this.flowId);
     this.protocol = g(this.protocol);
     this.kind = g(this.kind);
@@ -150,10 +171,35 @@ export class CallIndex {
     this.target = g(this.target);
     this.status = g(this.status);
     this.host = g(this.host);
-    this.serverIp = g(this.serverIp);
     this.warnings = g(this.warnings);
     this.defId = g(this.defId, -1);
     this.cap = cap;
+  }
+
+  /** The call id at a position. */
+  idAt(i: number): number {
+    const id = this.ids[i];
+    return id === NO_DELTA ? (this.bigIds.get(i) ?? id) : id;
+  }
+
+  endAt(i: number): number | undefined {
+    const d = this.endDelta[i];
+    return d !== NO_DELTA ? this.startUs[i] + d : this.bigDeltas.get(i)?.[0];
+  }
+
+  responseStartAt(i: number): number | undefined {
+    const d = this.responseDelta[i];
+    return d !== NO_DELTA ? this.startUs[i] + d : this.bigDeltas.get(i)?.[1];
+  }
+
+  private delta(i: number, startUs: number, at: number | undefined, which: 0 | 1): number {
+    if (at === undefined) return NO_DELTA;
+    const d = at - startUs;
+    if (Number.isInteger(d) && d >= 0 && d < NO_DELTA) return d;
+    const big = this.bigDeltas.get(i) ?? [undefined, undefined];
+    big[which] = at;
+    this.bigDeltas.set(i, big);
+    return NO_DELTA;
   }
 
   private statusId(s: CallStatus | undefined): number {
@@ -174,35 +220,36 @@ export class CallIndex {
     if (i >= this.cap) this.grow(i + 1);
     if (i > 0) {
       const ls = this.startUs[i - 1];
-      if (c.timing.startUs < ls || (c.timing.startUs === ls && c.id < this.ids[i - 1])) this.inTimeOrder = false;
+      if (c.timing.startUs < ls || (c.timing.startUs === ls && c.id < this.idAt(i - 1))) this.inTimeOrder = false;
     }
-    this.ids[i] = c.id;
+    if (Number.isInteger(c.id) && c.id >= 0 && c.id < NO_DELTA) this.ids[i] = c.id;
+    else (this.ids[i] = NO_DELTA), this.bigIds.set(i, c.id);
     this.offsets[i] = offset;
     this.lengths[i] = length;
-    this.startUs[i] = c.timing.startUs;
-    this.endUs[i] = c.timing.endUs ?? NaN;
-    this.responseStartUs[i] = c.timing.responseStartUs ?? NaN;
-    this.sizeBytes[i] = callSize(c);
+    const st = c.timing.startUs;
+    this.startUs[i] = st;
+    this.endDelta[i] = this.delta(i, st, c.timing.endUs, 0);
+    this.responseDelta[i] = this.delta(i, st, c.timing.responseStartUs, 1);
+    this.sizeBytes[i] = Math.min(NO_DELTA, callSize(c));
     const wire = (c.request?.wireBytes ?? 0) + (c.response?.wireBytes ?? 0);
-    this.filterSize[i] = wire || (c.request?.body?.size ?? 0) + (c.response?.body?.size ?? 0);
-    this.publishId[i] = c.links?.publishId ?? NaN;
+    this.filterSize[i] = Math.min(NO_DELTA, wire || (c.request?.body?.size ?? 0) + (c.response?.body?.size ?? 0));
+    if (c.links?.publishId !== undefined) this.publishIds.set(i, c.links.publishId);
     this.flowId[i] = c.flowId;
-    this.protocol[i] = this.strings.protocol.intern(c.protocol);
-    this.kind[i] = this.strings.kind.intern(c.kind);
-    this.state[i] = this.strings.state.intern(c.state);
+    this.protocol[i] = small(this.strings.protocol.intern(c.protocol));
+    this.kind[i] = small(this.strings.kind.intern(c.kind));
+    this.state[i] = small(this.strings.state.intern(c.state));
     this.client[i] = this.strings.endpoint.intern(ep(c.client));
     this.server[i] = this.strings.endpoint.intern(ep(c.server));
-    this.serverIp[i] = this.strings.ip.intern(c.server.ip);
     this.method[i] = this.strings.method.intern(c.method);
     this.target[i] = this.strings.target.intern(c.target);
     this.status[i] = this.statusId(c.status);
     const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
     this.host[i] = this.strings.host.intern(host || undefined);
-    this.warnings[i] = dec.warnings;
+    this.warnings[i] = Math.min(0xffff, dec.warnings);
     this.defId[i] = dec.defId;
     this.setId(c.id, i);
-    if (c.timing.startUs < this.minStartUs) this.minStartUs = c.timing.startUs;
-    const end = c.timing.endUs ?? c.timing.startUs;
+    if (st < this.minStartUs) this.minStartUs = st;
+    const end = c.timing.endUs ?? st;
     if (end > this.maxEndUs) this.maxEndUs = end;
     this.count++;
     return i;
@@ -232,7 +279,7 @@ export class CallIndex {
     const s = this.strings;
     const server = s.endpoint.get(this.server[i])!;
     const row: CallRow = {
-      id: this.ids[i],
+      id: this.idAt(i),
       protocol: s.protocol.get(this.protocol[i])!,
       kind: s.kind.get(this.kind[i]) as CallRow['kind'],
       state: s.state.get(this.state[i]) as CallRow['state'],
@@ -249,17 +296,22 @@ export class CallIndex {
     if (target !== undefined) row.target = target;
     const status = this.statuses[this.status[i]];
     if (status) row.status = status;
-    if (!Number.isNaN(this.endUs[i])) row.endUs = this.endUs[i];
-    if (!Number.isNaN(this.responseStartUs[i])) row.responseStartUs = this.responseStartUs[i];
-    const name = serviceNames[server] ?? serviceNames[s.ip.get(this.serverIp[i])!] ?? s.host.get(this.host[i]);
+    const end = this.endAt(i);
+    if (end !== undefined) row.endUs = end;
+    const rs = this.responseStartAt(i);
+    if (rs !== undefined) row.responseStartUs = rs;
+    const name = serviceNames[server] ?? serviceNames[ipOf(server)] ?? s.host.get(this.host[i]);
     if (name) row.serverName = name;
-    if (!Number.isNaN(this.publishId[i])) row.publishId = this.publishId[i];
+    const pub = this.publishIds.get(i);
+    if (pub !== undefined) row.publishId = pub;
     return row;
   }
 
   durationOf(i: number): number | undefined {
-    const e = this.endUs[i];
-    return Number.isNaN(e) ? undefined : e - this.startUs[i];
+    const d = this.endDelta[i];
+    if (d !== NO_DELTA) return d;
+    const e = this.bigDeltas.get(i)?.[0];
+    return e === undefined ? undefined : e - this.startUs[i];
   }
 
   /** `callField` for the indexed fields (INDEXED_FIELDS), from the columns. */
@@ -295,7 +347,7 @@ export class CallIndex {
       case 'flow':
         return this.flowId[i];
       case 'id':
-        return this.ids[i];
+        return this.idAt(i);
       case 'warnings':
         return this.warnings[i];
     }
@@ -305,12 +357,11 @@ export class CallIndex {
   /** A comparator over positions for a sort of the call list (ties: start time, then id). */
   comparator(sort: SortSpec | undefined): (a: number, b: number) => number {
     const st = this.startUs;
-    const ids = this.ids;
-    const byTime = (a: number, b: number) => st[a] - st[b] || ids[a] - ids[b];
+    const byTime = (a: number, b: number) => st[a] - st[b] || this.idAt(a) - this.idAt(b);
     if (!sort || (sort.key === 'time' && sort.dir === 'asc')) return byTime;
     const sign = sort.dir === 'desc' ? -1 : 1;
     let k: (a: number, b: number) => number;
-    const ranked = (col: Uint32Array | Uint16Array, t: StringTable) => {
+    const ranked = (col: Uint32Array | Uint8Array, t: StringTable) => {
       const r = t.ranks();
       return (a: number, b: number) => r[col[a]] - r[col[b]];
     };
@@ -357,7 +408,7 @@ export class CallIndex {
 
   /** Memory held by the columns and tables, in bytes. */
   get byteSize(): number {
-    let n = this.cap * (8 * 10 + 4 * 10 + 2 * 3) + this.byIdDense.byteLength + this.byIdSparse.size * 40;
+    let n = this.cap * (8 * 2 + 4 * 14 + 2 + 3) + this.byIdDense.byteLength + (this.byIdSparse.size + this.publishIds.size + this.bigDeltas.size) * 40;
     for (const t of Object.values(this.strings)) n += t.approxBytes;
     return n;
   }

@@ -7,6 +7,9 @@
  * file; the rest are read back by offset (positional reads) or streamed for filters the index
  * cannot answer.
  *
+ * A line is `<fields JSON>\t<call JSON>`: filters on `fields` keys (http.status, mqtt.topic…)
+ * parse only the small first part (JSON never holds a raw tab, so the first one separates).
+ *
  * Calls are kept as decoded; definition links (a Linker) are applied when a call is read, and
  * their outcome (definition, warning count, per-definition statistics) is recorded in the index
  * when it arrives — and again, by one pass over the file, when the definitions change.
@@ -86,6 +89,7 @@ const MAX_PROBLEMS = 20;
 const SAMPLES = 1001;
 const WRITE_CHUNK = 1 << 20;
 const READ_CHUNK = 4 << 20;
+const TAB = 0x09;
 
 interface DefAcc {
   ref: DefinitionRef;
@@ -106,7 +110,8 @@ export class SpillStore {
   readonly path: string;
   private fd: number;
   private unlinked = false;
-  private pending: Buffer[] = [];
+  /** One reusable write buffer: no allocation per call (many small ones fragment the heap). */
+  private readonly writeBuf = Buffer.allocUnsafe(WRITE_CHUNK);
   private pendingBytes = 0;
   /** Bytes on disk (flushed) and in total (with pending). */
   private flushed = 0;
@@ -128,7 +133,7 @@ export class SpillStore {
 
   constructor(opts: SpillStoreOptions = {}) {
     this.residentCalls = opts.residentCalls ?? 20_000;
-    this.residentBytes = opts.residentBytes ?? 8 << 20;
+    this.residentBytes = opts.residentBytes ?? 4 << 20;
     const dir = opts.dir ?? tmpdir();
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `callscope-calls-${process.pid}-${Date.now().toString(36)}-${++spillSeq}.jsonl`);
@@ -168,17 +173,26 @@ export class SpillStore {
 
   add(c: Call): void {
     if (this.closed) return;
-    const line = Buffer.from(JSON.stringify(c) + '\n', 'utf8');
+    const text = JSON.stringify(c.fields ?? {}) + '\t' + JSON.stringify(c) + '\n';
     const offset = this.total;
-    this.pending.push(line);
-    this.pendingBytes += line.length;
-    this.total += line.length;
-    if (this.pendingBytes >= WRITE_CHUNK) this.flush();
+    let length: number;
+    // At most 3 bytes per UTF-16 unit: when that fits, write in place and learn the real length.
+    if (text.length * 3 > WRITE_CHUNK - this.pendingBytes) this.flush();
+    if (text.length * 3 <= WRITE_CHUNK) {
+      length = this.writeBuf.write(text, this.pendingBytes, 'utf8');
+      this.pendingBytes += length;
+    } else {
+      const big = Buffer.from(text, 'utf8');
+      this.writeAt(big, this.flushed);
+      this.flushed += big.length;
+      length = big.length;
+    }
+    this.total += length;
     const link = this.linker?.link(c);
-    const pos = this.index.add(c, offset, line.length - 1, this.decorationOf(c, link));
-    if (pos < this.residentCalls && this.residentBytesUsed + line.length <= this.residentBytes && this.resident.length === pos) {
+    const pos = this.index.add(c, offset, length - 1, this.decorationOf(c, link));
+    if (pos < this.residentCalls && this.residentBytesUsed + length <= this.residentBytes && this.resident.length === pos) {
       this.resident.push(c);
-      this.residentBytesUsed += line.length;
+      this.residentBytesUsed += length;
     }
   }
 
@@ -217,13 +231,15 @@ export class SpillStore {
   }
 
   private flush(): void {
-    if (!this.pending.length) return;
-    const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-    let at = 0;
-    while (at < buf.length) at += writeSync(this.fd, buf, at, buf.length - at, this.flushed + at);
-    this.flushed += buf.length;
-    this.pending = [];
+    if (!this.pendingBytes) return;
+    this.writeAt(this.writeBuf.subarray(0, this.pendingBytes), this.flushed);
+    this.flushed += this.pendingBytes;
     this.pendingBytes = 0;
+  }
+
+  private writeAt(buf: Buffer, position: number): void {
+    let at = 0;
+    while (at < buf.length) at += writeSync(this.fd, buf, at, buf.length - at, position + at);
   }
 
   /** The call at a position, as decoded (no links). */
@@ -239,7 +255,7 @@ export class SpillStore {
       if (!n) break;
       at += n;
     }
-    return JSON.parse(buf.toString('utf8', 0, at)) as Call;
+    return JSON.parse(buf.toString('utf8', buf.indexOf(TAB) + 1, at)) as Call;
   }
 
   /** The call at a position as the user sees it (linked). */
@@ -257,7 +273,7 @@ export class SpillStore {
    * Visit the calls at positions [from, to) in order, reading the spill file in large chunks.
    * Yields to the event loop between chunks; `visit` returning false stops.
    */
-  async scan(from: number, to: number, visit: (c: Call, pos: number) => boolean | void, progress?: TaskProgress): Promise<void> {
+  async scan(from: number, to: number, visit: (c: Call, pos: number) => boolean | void, progress?: TaskProgress, part: 'call' | 'fields' = 'call'): Promise<void> {
     const ix = this.index;
     let pos = from;
     for (; pos < to && pos < this.resident.length; pos++) if (visit(this.resident[pos], pos) === false) return;
@@ -283,7 +299,9 @@ export class SpillStore {
         const a = ix.offsets[pos] - start;
         const b = a + ix.lengths[pos];
         if (b > got) break;
-        if (visit(JSON.parse(buf.toString('utf8', a, b)) as Call, pos) === false) return;
+        const tab = buf.indexOf(TAB, a);
+        const c = part === 'fields' ? ({ fields: JSON.parse(buf.toString('utf8', a, tab)) } as Call) : (JSON.parse(buf.toString('utf8', tab + 1, b)) as Call);
+        if (visit(c, pos) === false) return;
         pos++;
       }
       progress?.(pos - from, to - from);
@@ -328,7 +346,10 @@ export class SpillStore {
       }
       memo.matches[memo.n++] = pos;
     };
-    const indexed = [...filterFields(node)].every((f) => INDEXED_FIELDS.has(f));
+    const fields = [...filterFields(node)];
+    const indexed = fields.every((f) => INDEXED_FIELDS.has(f));
+    // Built-ins from the index, `fields` keys from the first part of the line; `messages` needs the call.
+    const fieldsOnly = !fields.includes('messages');
     const from = memo.scanned;
     if (from < count) {
       if (indexed) {
@@ -339,9 +360,10 @@ export class SpillStore {
           count,
           (c, pos) => {
             // Linked fields (warnings) come from the index; the rest from the call.
-            if (evaluateFilter(node, (f) => (f === 'warnings' ? ix.warnings[pos] : callField(c, f)))) push(pos);
+            if (evaluateFilter(node, (f) => (INDEXED_FIELDS.has(f) ? ix.field(pos, f) : callField(c, f)))) push(pos);
           },
           progress,
+          fieldsOnly ? 'fields' : 'call',
         );
       }
       memo.scanned = count;
@@ -509,7 +531,7 @@ export class SpillStore {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pending = [];
+    this.pendingBytes = 0;
     try {
       closeSync(this.fd);
     } catch {
