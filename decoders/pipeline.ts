@@ -10,6 +10,7 @@
  *   user decode-as (port) → server port → client port → probes (by probeOrder) → raw.
  * A port match whose probe rejects the first bytes falls through to the probes.
  */
+import { newCallOn } from './core/call';
 import { CaptureReader } from './capture/reader';
 import { NetDecoder } from './net/decode';
 import type { CaptureInfo, RawFrame } from './capture/types';
@@ -712,20 +713,7 @@ export class Pipeline {
         return next;
       },
       newCall(protocol: string, at: Position): Call {
-        return {
-          id: pipeline.allocCallId(),
-          protocol,
-          kind: 'unary',
-          state: 'pending',
-          flowId: flow.id,
-          client: flow.client,
-          server: flow.server,
-          method: '',
-          timing: { startUs: at.tsUs },
-          fields: {},
-          frames: [at.frame],
-          warnings: [],
-        };
+        return newCallOn(flow, pipeline.allocCallId(), protocol, at);
       },
     };
     return session;

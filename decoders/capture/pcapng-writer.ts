@@ -10,6 +10,7 @@
  * `CaptureToPcapng` re-writes a pcap or pcapng byte stream (e.g. `tcpdump -U -w -`) as pcapng,
  * chunk by chunk, through the same reader the pipeline uses.
  */
+import { concatBytes } from '../core/bytes';
 import { CaptureReader } from './reader';
 import type { CaptureInfo, RawFrame } from './types';
 import type { CaptureWarning } from '../core/model';
@@ -186,17 +187,8 @@ export class PcapngWriter {
   }
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** Join byte arrays (the shared helper, re-exported for the writer's callers). */
+export const concat = concatBytes;
 
 /** A whole pcapng file from frames on one interface (tests, small exports). */
 export function pcapngFromFrames(

@@ -3,6 +3,7 @@
  * SOAP envelopes and WSDL documents. Documents with a DTD or entity declarations are refused,
  * never expanded (billion laughs); nesting is bounded.
  */
+import { xmlDepth } from '../core/xml';
 import { XMLParser } from 'fast-xml-parser';
 
 export interface XEl {
@@ -49,22 +50,6 @@ export function decodeEntities(s: string): string {
   });
 }
 
-/** Deepest element nesting (tags only), stopping past `stopAt`. */
-function depthOf(text: string, stopAt: number): number {
-  let depth = 0;
-  let max = 0;
-  const re = /<(\/?)([^\s>/!?]*)[^>]*?(\/?)>/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (!m[2]) continue;
-    if (m[1]) depth--;
-    else if (!m[3] && ++depth > max) {
-      max = depth;
-      if (max > stopAt) return max;
-    }
-  }
-  return max;
-}
 
 function tagOf(n: XNode): string | undefined {
   for (const k of Object.keys(n)) if (k !== ':@') return k;
@@ -108,7 +93,7 @@ function convert(n: XNode, scope: Map<string, string>): XEl {
 /** Parse a document into its root element. Throws XmlRefused (DTD, too deep, not well-formed). */
 export function parseXml(text: string, maxDepth: number): XEl {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new XmlRefused('document declares a DTD or entities: refused (entities are never expanded)');
-  if (depthOf(text, maxDepth) > maxDepth) throw new XmlRefused(`XML nested deeper than ${maxDepth} levels: refused`);
+  if (xmlDepth(text, maxDepth) > maxDepth) throw new XmlRefused(`XML nested deeper than ${maxDepth} levels: refused`);
   let doc: XNode[];
   try {
     doc = parser.parse(text) as XNode[];

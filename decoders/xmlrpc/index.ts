@@ -10,6 +10,7 @@
  * Parsed with fast-xml-parser, entity processing off; documents that declare a DTD or entities
  * are refused (never expanded), nesting is bounded by limits.maxDepth.
  */
+import { xmlDepth } from '../core/xml';
 import { XMLParser } from 'fast-xml-parser';
 import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
@@ -70,24 +71,6 @@ export function looksLikeMethodCall(text: string): boolean {
   return /^<!DOCTYPE/i.test(s) && text.includes('<methodCall');
 }
 
-/** Deepest element nesting of an XML text (approximate, tags only), stopping past `stopAt`. */
-function xmlDepth(text: string, stopAt: number): number {
-  let depth = 0;
-  let max = 0;
-  const re = /<(\/?)([^\s>/!?]*)[^>]*?(\/?)>/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (!m[2]) continue;
-    if (m[1]) depth--;
-    else if (!m[3]) {
-      if (++depth > max) {
-        max = depth;
-        if (max > stopAt) return max;
-      }
-    }
-  }
-  return max;
-}
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 

@@ -6,6 +6,7 @@ import type { DecoderSession, FlowInfo, Position, StreamDecoder } from '../../de
 import type { Call } from '../../decoders/core/model';
 import type { DecoderEnv } from '../../decoders/core/env';
 import { nodeEnv } from '../../cli/platform/node-env';
+import { newCallOn } from '../../decoders/core/call';
 
 export interface TestSession extends DecoderSession {
   calls: Call[];
@@ -45,20 +46,7 @@ export function testSession(opts: { env?: DecoderEnv; flow?: Partial<FlowInfo>; 
       return opts.resolveHandoff?.(id, s, init);
     },
     newCall(protocol, at: Position): Call {
-      return {
-        id: s.nextCallId(),
-        protocol,
-        kind: 'unary',
-        state: 'pending',
-        flowId: flow.id,
-        client: flow.client,
-        server: flow.server,
-        method: '',
-        timing: { startUs: at.tsUs },
-        fields: {},
-        frames: [at.frame],
-        warnings: [],
-      };
+      return newCallOn(flow, s.nextCallId(), protocol, at);
     },
   };
   return s;
