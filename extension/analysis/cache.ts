@@ -57,9 +57,10 @@ export class AnalysisCache {
     e.users = Math.max(0, e.users - 1);
     e.lastUsed = Date.now();
     if (!e.users && a.state === 'running') {
-      // Nobody waits for it any more: stop decoding.
+      // Nobody waits for it any more: stop decoding, then let the worker (and its calls) go.
       a.cancel();
       this.entries.delete(key);
+      void a.whenFinished().then(() => a.dispose());
       return;
     }
     this.evict();
