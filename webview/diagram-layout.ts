@@ -79,8 +79,12 @@ export function serverLifeline(row: Pick<CallRow, 'server' | 'protocol' | 'targe
   return { key, label: `server :${port}`, role };
 }
 
-/** Clients are grouped by address (each connection has a fresh port). */
-export function clientLifeline(row: Pick<CallRow, 'client'>): { key: string; label: string } {
+/**
+ * Clients are grouped by the name their connection gave itself (several services on one host,
+ * as on loopback, stay apart), else by address (each connection has a fresh port).
+ */
+export function clientLifeline(row: Pick<CallRow, 'client' | 'clientName'>): { key: string; label: string } {
+  if (row.clientName) return { key: `c:n:${row.clientName}`, label: row.clientName };
   const { host } = splitHostPort(row.client);
   return { key: `c:${host}`, label: `client ${host}` };
 }

@@ -4,7 +4,7 @@
  * buttons, Ctrl+wheel or +/-; pan by dragging or scrolling.
  */
 import { h, s, fill, clear } from './dom';
-import { layoutDiagram, type ArrowPhase, type DiagramLayout, type LayoutOptions } from './diagram-layout';
+import { clientLifeline, layoutDiagram, type ArrowPhase, type DiagramLayout, type LayoutOptions } from './diagram-layout';
 import type { CallRow } from './protocol';
 import { formatDuration } from './format';
 
@@ -130,7 +130,7 @@ export class Diagram {
       b.style.left = `${l.x * z}px`;
       if (this.teach?.lifeline) {
         const row = this.rows.find((r) => r.id === this.teach!.callId);
-        const k = row ? (this.teach.lifeline === 'client' ? `c:${row.client.slice(0, row.client.lastIndexOf(':'))}` : `s:${row.server}`) : undefined;
+        const k = row ? (this.teach.lifeline === 'client' ? clientLifeline(row).key : `s:${row.server}`) : undefined;
         if (k === l.key) b.classList.add('active');
       }
       const rename = () => this.startRename(b, l.key, l.label);

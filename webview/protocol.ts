@@ -31,6 +31,8 @@ export interface CallRow {
    * `:authority`, the gRPC service, the broker's name. The webview falls back to the address.
    */
   serverName?: string;
+  /** The client's lifeline name: a user-given name, else the name the connection gave itself (AMQP connection_name, MQTT client id, Kafka client.id, NATS name, Redis CLIENT SETNAME). */
+  clientName?: string;
 }
 
 export type HostToWebview =

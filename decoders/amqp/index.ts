@@ -509,6 +509,7 @@ class AmqpDecoder implements StreamDecoder {
     if (!call.status) call.status = { code: 200, text: name, ok: true };
     call.fields['amqp.reply_method'] = name;
     setArgFields(call, args);
+    if (name === 'connection.start-ok') nameAndRedactLogin(call, args);
     if (name === 'basic.consume-ok' && p.call.request?.value && (p.call.request.value as Record<string, unknown>)['no-ack'] === true) {
       const tag = args['consumer-tag'];
       if (typeof tag === 'string') c.noAckConsumers.add(tag);
@@ -680,3 +681,25 @@ export const spec: DecoderSpec = {
   probe: (head) => probeAmqp(head),
   create: (session) => new AmqpDecoder(session),
 };
+
+/**
+ * connection.start-ok: the client's `connection_name` names its lifeline (fields['client.name']),
+ * and a SASL PLAIN response (`\0user\0password`) keeps the user but never shows the password.
+ */
+function nameAndRedactLogin(call: Call, args: Record<string, unknown>): void {
+  const props = args['client-properties'];
+  const name = props && typeof props === 'object' ? (props as Record<string, unknown>)['connection_name'] : undefined;
+  if (typeof name === 'string' && name) call.fields['client.name'] = name;
+  const resp = args['response'];
+  if (args['mechanism'] === 'PLAIN' && typeof resp === 'string') {
+    const text = resp.startsWith('0x') ? hexToLatin1(resp.slice(2)) : resp;
+    const parts = text.split('\0');
+    if (parts.length === 3) args['response'] = `user ${JSON.stringify(parts[1])}, password (redacted)`;
+  }
+}
+
+function hexToLatin1(hex: string): string {
+  let s = '';
+  for (let i = 0; i + 1 < hex.length; i += 2) s += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return s;
+}

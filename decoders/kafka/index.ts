@@ -163,6 +163,7 @@ class KafkaDecoder implements StreamDecoder {
     call.fields['kafka.api_version'] = version;
     call.fields['kafka.correlation_id'] = corr;
     if (clientId !== null) call.fields['kafka.client_id'] = clientId;
+    if (clientId) call.fields['client.name'] = clientId;
     if (key < 0 || key > MAX_API_KEY) call.warnings.push(`unknown api key ${key}`);
     const schema = REQUESTS[key];
     let value: Record<string, unknown> = { size: b.length };

@@ -371,6 +371,7 @@ class MqttDecoder implements StreamDecoder {
     call.kind = 'unary';
     call.target = clientId;
     call.fields['mqtt.clientid'] = clientId;
+    if (clientId) call.fields['client.name'] = clientId;
     call.fields['mqtt.proto_name'] = proto;
     call.request = { value, wireBytes: p.wire };
     call.timing.requestEndUs = p.end.tsUs;

@@ -228,7 +228,10 @@ class NatsDecoder implements StreamDecoder {
             if (o.headers === true) call.fields['nats.headers'] = true;
           } else {
             this.verbose = o.verbose === true;
-            if (typeof o.name === 'string') call.fields['nats.client_name'] = o.name;
+            if (typeof o.name === 'string') {
+              call.fields['nats.client_name'] = o.name;
+              if (o.name) call.fields['client.name'] = o.name;
+            }
             if (typeof o.lang === 'string') call.fields['nats.lang'] = o.lang;
             if (typeof o.user === 'string') call.fields['nats.user'] = o.user;
           }

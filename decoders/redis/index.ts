@@ -197,7 +197,11 @@ class RedisDecoder implements StreamDecoder {
     if (name === 'HELLO') {
       p.protover = Number(str(1));
       if (Number.isFinite(p.protover)) call.fields['redis.protover'] = p.protover!;
+      const at = args.findIndex((a, i) => i > 1 && latin1Text(a).toUpperCase() === 'SETNAME');
+      if (at > 0 && at + 1 < args.length) call.fields['client.name'] = str(at + 1) ?? '';
     }
+    // The connection names itself: the sequence diagram's lifeline name for this client.
+    if (method === 'CLIENT SETNAME' && args.length > 2) call.fields['client.name'] = str(2) ?? '';
     if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
     call.request = { value: shown, wireBytes: wire };
     call.timing.requestEndUs = end.tsUs;

@@ -91,6 +91,8 @@ const STATE_OK: Record<string, boolean | undefined> = { aborted: false, complete
 const NO_DELTA = 0xffffffff;
 
 export class CallIndex {
+  /** Names connections gave themselves (fields['client.name']), by flow id: client lifeline names. */
+  private readonly flowNames = new Map<number, string>();
   count = 0;
   private cap = 0;
   ids = new Uint32Array(0);
@@ -217,6 +219,8 @@ export class CallIndex {
   /** Append one call; returns its position. */
   add(c: Call, offset: number, length: number, dec: CallDecoration): number {
     const i = this.count;
+    const selfName = c.fields['client.name'];
+    if (typeof selfName === 'string' && selfName && !this.flowNames.has(c.flowId)) this.flowNames.set(c.flowId, selfName);
     if (i >= this.cap) this.grow(i + 1);
     if (i > 0) {
       const ls = this.startUs[i - 1];
@@ -302,6 +306,9 @@ export class CallIndex {
     if (rs !== undefined) row.responseStartUs = rs;
     const name = serviceNames[server] ?? serviceNames[ipOf(server)] ?? s.host.get(this.host[i]);
     if (name) row.serverName = name;
+    const client = row.client;
+    const clientName = serviceNames[client] ?? this.flowNames.get(row.flowId);
+    if (clientName) row.clientName = clientName;
     const pub = this.publishIds.get(i);
     if (pub !== undefined) row.publishId = pub;
     return row;

@@ -118,6 +118,17 @@ describe('diagram layout', () => {
     assert.ok(L.arrows[1].x1 > L.arrows[1].x2, 'delivery goes from the broker to the consumer');
     assert.equal(serverLifeline({ server: '1.2.3.4:50051', protocol: 'grpc', target: '/people.People/GetPerson' }).label, 'People');
   });
+  it('services on one host get their own lifelines from the names their connections gave', () => {
+    const L = layoutDiagram(
+      [
+        row({ id: 1, protocol: 'amqp', kind: 'publish', method: 'basic.publish', target: 'trips', server: '127.0.0.1:5672', client: '127.0.0.1:44866', clientName: 'trip-service', status: undefined }),
+        row({ id: 2, protocol: 'amqp', kind: 'deliver', method: 'basic.deliver', target: 'trips', server: '127.0.0.1:5672', client: '127.0.0.1:44876', clientName: 'dispatcher', status: undefined, startUs: 1_000_100 }),
+        row({ id: 3, protocol: 'amqp', kind: 'deliver', method: 'basic.deliver', target: 'trips', server: '127.0.0.1:5672', client: '127.0.0.1:44890', status: undefined, startUs: 1_000_200 }),
+      ],
+      { showConnections: false },
+    );
+    assert.deepEqual(L.lifelines.map((l) => l.label).sort(), ['amqp broker :5672', 'client 127.0.0.1', 'dispatcher', 'trip-service']);
+  });
   it('streamed messages become arrows when known', () => {
     const r = row({ protocol: 'grpc', kind: 'server-stream', target: '/p.S/List', status: { code: 0, text: 'OK', ok: true } });
     const msgs = [{ dir: 'c2s' as const, index: 0, tsUs: 1_000_000, size: 5 }, { dir: 's2c' as const, index: 0, tsUs: 1_000_100, size: 9 }, { dir: 's2c' as const, index: 1, tsUs: 1_000_200, size: 9 }];
