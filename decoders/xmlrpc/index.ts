@@ -414,6 +414,11 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown[], 
         child.warnings.push('multicall result is neither [value] nor a fault');
       }
       child.state = call.state;
+    } else if (!result && call.http?.status !== undefined && call.http.status >= 400 && call.status) {
+      // the server refused the whole multicall at the HTTP level (e.g. 404 from a server without
+      // system.multicall): every entry shares that answer, nothing is missing from the capture
+      child.status = { ...call.status };
+      child.state = call.state;
     } else {
       child.state = 'incomplete';
       child.warnings.push('no result for this multicall entry');
