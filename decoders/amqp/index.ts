@@ -16,7 +16,7 @@
  *  - heartbeats and other chatter (blocked, unblocked, recover-async) → 'event'.
  * Publishes and deliveries set `msg.key` (calls/key.ts) so the flow correlator joins them.
  */
-import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir, HeaderList } from '../core/model';
 import { be16, be32, latin1Text } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
@@ -123,11 +123,14 @@ class AmqpDecoder implements StreamDecoder {
 
   end(_dir: Dir, _at: Position): void {}
 
-  close(at: Position): void {
+  close(at: Position, how: CloseReason = 'capture-end'): void {
+    // A connection that ended (FIN/RST) will never bring the reply: the method was cut short, not
+    // cut off by the capture (e.g. librabbitmq's amqp-get exits on a channel.close without -ok).
+    const gone = how === 'rst' ? 'reset (TCP RST)' : how === 'fin' ? 'closed (TCP FIN both ways)' : undefined;
     for (const [chan, c] of this.channels) {
       for (const p of c.pending) {
-        p.call.state = 'incomplete';
-        p.call.warnings.push(`no reply to ${p.method} before the end of the capture`);
+        p.call.state = gone ? 'aborted' : 'incomplete';
+        p.call.warnings.push(gone ? `no reply to ${p.method}: the connection was ${gone} first` : `no reply to ${p.method} before the end of the capture`);
         this.session.emit(p.call);
       }
       c.pending = [];

@@ -177,3 +177,26 @@ describe('AMQP split invariance and robustness', () => {
     fuzz(spec, scripts, 300);
   });
 });
+
+describe('AMQP 0-9-1 §4.2.6 channel.close: a peer that hangs up instead of sending channel.close-ok', () => {
+  // librabbitmq's amqp-get on a missing queue: basic.get, the broker's channel.close 404, then the
+  // client closes the TCP connection without channel.close-ok (RabbitMQ 3.10 answers with a RST).
+  const GET_MISSING = '01000100000015003c004600000d6e6f2d737563682d717565756501ce';
+  const CLOSE_404 = '0100010000003c001400280194314e4f545f464f554e44202d206e6f20717565756520276e6f2d737563682d71756575652720696e2076686f737420272f27003c0046ce';
+  it('the basic.get fails with 404, the unanswered channel.close is aborted (not cut by the capture)', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', GET_MISSING], ['s2c', CLOSE_404]], undefined, undefined, 'rst');
+    const get = calls.find((c) => c.method === 'basic.get')!;
+    assert.equal(get.status?.code, 404);
+    assert.equal(get.state, 'complete');
+    const close = calls.find((c) => c.method === 'channel.close')!;
+    assert.equal(close.status?.code, 404);
+    assert.equal(close.state, 'aborted');
+    assert.deepEqual(close.warnings, ['no reply to channel.close: the connection was reset (TCP RST) first']);
+  });
+  it('still says "end of the capture" when the capture stops first', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', GET_MISSING], ['s2c', CLOSE_404]]);
+    const close = calls.find((c) => c.method === 'channel.close')!;
+    assert.equal(close.state, 'incomplete');
+    assert.deepEqual(close.warnings, ['no reply to channel.close before the end of the capture']);
+  });
+});

@@ -3,7 +3,7 @@
  * one "packet" with its own frame number and time — fed whole, split at every byte, or mutated.
  */
 import assert from 'node:assert/strict';
-import type { DecoderSpec, StreamDecoder } from '../../../decoders/core/decoder';
+import type { CloseReason, DecoderSpec, StreamDecoder } from '../../../decoders/core/decoder';
 import type { Call, Dir } from '../../../decoders/core/model';
 import { fromHex } from '../../../decoders/core/bytes';
 import { testSession, type TestSession } from '../../helpers/session';
@@ -15,8 +15,8 @@ export interface RunResult {
   session: TestSession;
 }
 
-/** Feed `script`; `splitter` cuts each segment into chunks (default: whole). */
-export function run(spec: DecoderSpec, script: Array<[Dir, Uint8Array | string]>, splitter: (seg: number, b: Uint8Array) => Uint8Array[] = (_s, b) => [b], port?: number): RunResult {
+/** Feed `script`; `splitter` cuts each segment into chunks (default: whole); `how` is why the flow closes (default: end of capture). */
+export function run(spec: DecoderSpec, script: Array<[Dir, Uint8Array | string]>, splitter: (seg: number, b: Uint8Array) => Uint8Array[] = (_s, b) => [b], port?: number, how?: CloseReason): RunResult {
   const session = testSession({ flow: { server: { ip: '127.0.0.1', port: port ?? spec.ports?.[0] ?? 1 } } });
   const dec = spec.create(session) as StreamDecoder;
   const off: Record<Dir, number> = { c2s: 0, s2c: 0 };
@@ -33,7 +33,7 @@ export function run(spec: DecoderSpec, script: Array<[Dir, Uint8Array | string]>
   });
   dec.end('c2s', { ...last, streamOffset: off.c2s });
   dec.end('s2c', { ...last, streamOffset: off.s2c });
-  dec.close(last);
+  dec.close(last, how);
   return { calls: session.calls, session };
 }
 
