@@ -16,8 +16,9 @@ import { spec as nats } from './nats/index';
 import { spec as zmtp } from './zmtp/index';
 import { spec as thrift } from './thrift/index';
 import { spec as dubbo } from './dubbo/index';
+import { spec as jsonrpcTcp } from './jsonrpc/stream';
 
-export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo];
+export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp];
 
 export function decoderById(id: string): DecoderSpec | undefined {
   return ALL_DECODERS.find((d) => d.id === id);

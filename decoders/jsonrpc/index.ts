@@ -33,7 +33,7 @@ export function isNotification(v: Obj): boolean {
   return isV1(v) ? v.id === null : !('id' in v);
 }
 
-function idKey(id: unknown): string {
+export function idKey(id: unknown): string {
   return JSON.stringify(id ?? null);
 }
 
@@ -41,14 +41,14 @@ function idField(id: unknown): string | number | undefined {
   return typeof id === 'string' || typeof id === 'number' ? id : id === null ? 'null' : undefined;
 }
 
-interface Outcome {
+export interface Outcome {
   value?: unknown;
   status?: CallStatus;
   warnings: string[];
 }
 
 /** Read a response object: result, or error {code, message, data}. */
-function outcomeOf(resp: Obj, httpStatus: CallStatus | undefined): Outcome {
+export function outcomeOf(resp: Obj, httpStatus: CallStatus | undefined): Outcome {
   const warnings: string[] = [];
   const hasResult = 'result' in resp;
   const err = resp.error;
@@ -65,14 +65,14 @@ function outcomeOf(resp: Obj, httpStatus: CallStatus | undefined): Outcome {
   return { value: resp.result, status: httpStatus ? { ...httpStatus } : { code: 0, text: 'OK', ok: true }, warnings };
 }
 
-function fillFields(call: Call, req: Obj): void {
+export function fillFields(call: Call, req: Obj): void {
   call.fields['jsonrpc.method'] = req.method as string;
   const id = idField(req.id);
   if ('id' in req && id !== undefined) call.fields['jsonrpc.id'] = id;
   call.fields['jsonrpc.version'] = isV1(req) ? '1.0' : '2.0';
 }
 
-function applyOutcome(call: Call, o: Outcome): void {
+export function applyOutcome(call: Call, o: Outcome): void {
   (call.response ??= {}).value = o.value;
   if (o.status) call.status = o.status;
   if (o.status && !o.status.ok) {
