@@ -13,7 +13,8 @@
  * paired by id (request in one direction, response in the other) into 'unary' calls.
  */
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
-import type { Call, Dir } from '../core/model';
+import type { Body, Call, Dir } from '../core/model';
+import { isJsonRpcRequest } from '../jsonrpc/index';
 import type { InflateStream } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import type { HttpUpgradeInit } from '../core/handoff';
@@ -42,6 +43,7 @@ export const CLOSE_CODES: Record<number, string> = {
 
 const OPCODES: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const MAX_PENDING_RPC = 1000;
 
@@ -256,14 +258,47 @@ class WebSocketDecoder implements StreamDecoder {
     const body = data ? payloadBody(data, s.env.limits) : { size: raw.length, kind: 'binary' as const };
     if (data && m.opcode === 1 && utf8Strict(data) === undefined) warnings.push('text message is not valid UTF-8 (RFC 6455 §8.1)');
 
-    // JSON-RPC 2.0 over WebSocket: pair requests and responses by id.
-    let rpc: Record<string, unknown> | undefined;
-    if (body.kind === 'json' && body.value && typeof body.value === 'object' && !Array.isArray(body.value) && (body.value as Record<string, unknown>).jsonrpc === '2.0') {
-      rpc = body.value as Record<string, unknown>;
+    // JSON-RPC over WebSocket: pair requests and responses by id. 2.0 objects; 1.0 requests
+    // (method + params array + id, as Go's net/rpc/jsonrpc on x/net/websocket sends them) and the
+    // 1.0 responses that answer a pending one; a batch (array) is taken one element at a time.
+    const rpcs: Array<Record<string, unknown> | undefined> = [];
+    const v = body.kind === 'json' ? body.value : undefined;
+    if (isObj(v)) rpcs.push(this.rpcObject(dir, v));
+    else if (Array.isArray(v) && v.length > 0 && v.length <= MAX_PENDING_RPC && state === 'complete') {
+      const items = v.map((x) => (isObj(x) ? this.rpcObject(dir, x) : undefined));
+      if (items.every((x) => x !== undefined)) rpcs.push(...items);
     }
+    if (!rpcs.length) rpcs.push(undefined);
     const index = st.index++;
+    const batch = rpcs.length > 1 || Array.isArray(v);
+    for (const rpc of rpcs) this.rpcOrMessage(dir, rpc, batch, body, m, end, state, warnings, label, index, raw.length, data?.length ?? raw.length);
+  }
+
+  /** A JSON-RPC object worth pairing, or undefined. */
+  private rpcObject(dir: Dir, o: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (o.jsonrpc === '2.0') return o;
+    if (o.jsonrpc !== undefined) return undefined;
+    if ('id' in o && ('result' in o || 'error' in o) && this.rpc.has(`${OTHER[dir]}|${JSON.stringify(o.id)}`)) return o;
+    return isJsonRpcRequest(o) ? o : undefined;
+  }
+
+  private rpcOrMessage(
+    dir: Dir,
+    rpc: Record<string, unknown> | undefined,
+    batch: boolean,
+    body: Body,
+    m: OpenMessage,
+    end: Position | undefined,
+    state: Call['state'],
+    warnings: string[],
+    label: string,
+    index: number,
+    rawSize: number,
+    size: number,
+  ): void {
+    const s = this.session;
     const part = { body, wireBytes: m.wire, ...(rpc ? { value: rpc.params ?? rpc.result ?? rpc.error } : {}) };
-    const message = { dir, index, tsUs: (end ?? m.start).tsUs, size: data?.length ?? raw.length, frame: end?.frame, label, ...(m.compressed ? { compressed: true } : {}) };
+    const message = { dir, index, tsUs: (end ?? m.start).tsUs, size, frame: end?.frame, label, ...(m.compressed ? { compressed: true } : {}) };
 
     if (rpc && state === 'complete' && rpc.id !== undefined && typeof rpc.method !== 'string' && ('result' in rpc || 'error' in rpc)) {
       const key = `${OTHER[dir]}|${JSON.stringify(rpc.id)}`;
@@ -275,9 +310,14 @@ class WebSocketDecoder implements StreamDecoder {
         req.timing.endUs = end!.tsUs;
         for (const f of m.frames) addFrame(req.frames, f);
         req.messages!.push(message);
-        const err = rpc.error as { code?: unknown; message?: unknown } | undefined;
-        req.status = err && typeof err === 'object' ? { code: typeof err.code === 'number' ? err.code : String(err.code), text: String(err.message ?? ''), ok: false } : { code: 0, text: 'result', ok: true };
-        if (err) req.fields['jsonrpc.error_code'] = typeof err.code === 'number' ? err.code : String(err.code);
+        const err: unknown = rpc.error;
+        if (err !== undefined && err !== null) {
+          // 2.0: an error object; 1.0: any non-null value (Go sends the error text as a string)
+          const eo = isObj(err) ? err : undefined;
+          const code = eo ? (typeof eo.code === 'number' ? eo.code : String(eo.code)) : 'error';
+          req.status = { code, text: eo ? String(eo.message ?? '') : typeof err === 'string' ? err : JSON.stringify(err), ok: false };
+          req.fields['jsonrpc.error_code'] = code;
+        } else req.status = { code: 0, text: 'result', ok: true };
         req.state = 'complete';
         req.warnings.push(...warnings);
         s.emit(req);
@@ -295,7 +335,7 @@ class WebSocketDecoder implements StreamDecoder {
     for (const f of m.frames) addFrame(call.frames, f);
     call.fields['websocket.dir'] = dir;
     call.fields['websocket.opcode'] = m.opcode;
-    call.fields['websocket.payload_size'] = raw.length;
+    call.fields['websocket.payload_size'] = rawSize;
     if (m.compressed) call.fields['websocket.compressed'] = true;
     if (m.fragments > 1) call.fields['websocket.fragments'] = m.fragments;
     call.messages = [message];
@@ -310,6 +350,8 @@ class WebSocketDecoder implements StreamDecoder {
     if (rpc && typeof rpc.method === 'string') {
       call.method = rpc.method;
       call.fields['jsonrpc.method'] = rpc.method;
+      if (rpc.jsonrpc === undefined) call.fields['jsonrpc.version'] = '1.0';
+      if (batch) call.fields['jsonrpc.batch'] = true;
       if (rpc.id !== undefined && rpc.id !== null && state === 'complete') {
         call.kind = 'unary';
         call.state = 'pending';

@@ -179,3 +179,38 @@ describe('limits and robustness', () => {
     }
   });
 });
+
+describe('JSON-RPC 1.0 §2 and JSON-RPC 2.0 §6 batches over WebSocket', () => {
+  it('Go net/rpc/jsonrpc over golang.org/x/net/websocket: 1.0 requests paired, a string error is an error', () => {
+    const s = replay(ws(), [
+      seg('c2s', '81bce044c4279b66a942942cab43c27ee666922db04fce09b14b942db44b9966e8059025b6468d37e61dbb3fe666c27ef20bc206e61dd739990bc22da005da74b92d'),
+      seg('s2c', '81227b226964223a302c22726573756c74223a34322c226572726f72223a6e756c6c7d0a'),
+      seg('c2s', '81ba890bace3f229c186fd63c387ab318ea2fb62d88ba74fc595e06fc9c1a529dc82fb6ac190ab31f798ab4a8ed9b8278ea1ab319c9ed4278e8aed2996d2f401'),
+      seg('s2c', '81307b226964223a312c22726573756c74223a6e756c6c2c226572726f72223a22646976696465206279207a65726f227d0a'),
+    ]);
+    assert.deepEqual(s.warnings, []);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.kind, c.state, c.status?.ok, c.fields['jsonrpc.version']]), [
+      ['Arith.Multiply', 'unary', 'complete', true, '1.0'],
+      ['Arith.Divide', 'unary', 'complete', false, '1.0'],
+    ]);
+    assert.deepEqual(s.calls[0].request?.value, [{ A: 6, B: 7 }]);
+    assert.equal(s.calls[0].response?.value, 42);
+    assert.deepEqual(s.calls[1].status, { code: 'error', text: 'divide by zero', ok: false });
+  });
+  it('ws + jayson: a batch request and its batch response pair element by element', () => {
+    const s = replay(ws(), [
+      seg('c2s', '81e631ddf9936aa6dbf942b297e141bedba913efd7a313f1dbfa55ffc3a201f1dbfe54a991fc55ffc3b150b99db11dff89f243bc94e013e7a2a21deca4ee1da6dbf942b297e141bedba913efd7a313f1dbfa55ffc3a200f1dbfe54a991fc55ffc3b15cb48ae058b39eb14c80'),
+      seg('s2c', '81755b7b226a736f6e727063223a22322e30222c226964223a31302c22726573756c74223a327d2c7b226a736f6e727063223a22322e30222c226964223a31312c226572726f72223a7b22636f6465223a2d33323630312c226d657373616765223a224d6574686f64206e6f7420666f756e64227d7d5d'),
+    ]);
+    assert.deepEqual(s.warnings, []);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['jsonrpc.id'], c.fields['jsonrpc.batch'], c.state, c.status?.code, c.response?.value]), [
+      ['add', 10, true, 'complete', 0, 2],
+      ['missing', 11, true, 'complete', -32601, { code: -32601, message: 'Method not found' }],
+    ]);
+  });
+  it('a JSON object that is not JSON-RPC stays a text message', () => {
+    const body = Buffer.from('{"id":5,"result":"no request pending"}');
+    const s = replay(ws(), [seg('s2c', `81 ${body.length.toString(16)}` + body.toString('hex'))]);
+    assert.equal(s.calls[0].method, 'text');
+  });
+});
