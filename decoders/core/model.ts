@@ -123,6 +123,8 @@ export interface StreamMessage {
   label?: string;
   compressed?: boolean;
   value?: unknown;
+  /** Protocol facts of the message beyond its value (server-sent events: `event`, `id`, `retry`). */
+  meta?: Record<string, string | number>;
   warnings?: string[];
 }
 

@@ -83,6 +83,16 @@ export function isJsonType(essence: string): boolean {
   return essence === 'application/json' || essence.endsWith('+json') || (essence.startsWith('application/') && essence.includes('json'));
 }
 
+const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines', 'application/json-seq', 'application/stream+json', 'application/x-json-stream']);
+
+/** Streamed bodies read event by event (see event-stream.ts): server-sent events, NDJSON / JSON Lines. */
+export function eventStreamFormatOf(essence: string | undefined): 'sse' | 'ndjson' | undefined {
+  if (!essence) return undefined;
+  if (essence === 'text/event-stream') return 'sse';
+  if (NDJSON_TYPES.has(essence)) return 'ndjson';
+  return undefined;
+}
+
 export function isXmlType(essence: string): boolean {
   return essence === 'text/xml' || essence === 'application/xml' || essence.endsWith('+xml');
 }
@@ -377,7 +387,11 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     }
     const essence = mt?.essence ?? '';
     const charset = mt?.params.charset;
-    if (isJsonType(essence)) {
+    if (eventStreamFormatOf(essence) === 'ndjson') {
+      // One JSON text per line: the events are read by event-stream.ts; the preview is the text.
+      body.kind = 'text';
+      body.text = decodeCharset(content, charset);
+    } else if (isJsonType(essence)) {
       decodeJsonInto(body, decodeCharset(content, charset), limits.maxDepth, warnings, true);
     } else if (isXmlType(essence)) {
       body.kind = 'xml';

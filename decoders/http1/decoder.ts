@@ -14,6 +14,7 @@ import { header } from '../core/handoff';
 import { ByteQueue, concatBytes, latin1Text } from '../core/bytes';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
+import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings } from '../http-common/event-stream';
 import {
   contentLength,
   isTcharByte,
@@ -80,6 +81,12 @@ interface Msg {
   warnings: string[];
   /** The body ended early (connection closed or lost). */
   cut: boolean;
+  /** Server-sent events / NDJSON body: its events, read as the body arrives (or at the end when content-coded). */
+  events?: EventStreamReader;
+  /** Content codings to undo before reading the events (then read at the end). */
+  eventCodings?: string[];
+  /** The connection ended before this streamed body did: settled at `close` by how it ended. */
+  endedEarly?: string;
 }
 
 /** One request/response exchange, in request order. */
@@ -223,6 +230,7 @@ export class Http1Decoder implements StreamDecoder {
           this.onEnd(side);
         }
       }
+      for (const side of [this.c2s, this.s2c]) if (side.msg?.endedEarly) this.settleEarlyEnd(side, how);
       for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete');
       this.exchanges = [];
     } catch (e) {
@@ -289,6 +297,10 @@ export class Http1Decoder implements StreamDecoder {
 
   /** Consume n body bytes, keeping the first maxBodyBytes as the preview. */
   private consumeBody(side: Side, n: number, msg: Msg): void {
+    if (msg.events && !msg.eventCodings && !msg.holed) {
+      const base = side.qOff;
+      msg.events.push(side.q.peek(n), (i) => this.posAt(side, base + i));
+    }
     const room = this.session.env.limits.maxBodyBytes - msg.previewBytes;
     if (room > 0 && !msg.holed) {
       const k = Math.min(room, n);
@@ -534,6 +546,12 @@ export class Http1Decoder implements StreamDecoder {
     msg.headers = parsed.headers;
     if (parsed.warnings.length) msg.warnings.push(...parsed.warnings);
     side.messages++;
+    const format = eventStreamFormat(msg.headers);
+    if (format) {
+      msg.events = new EventStreamReader(format, side.dir, limits);
+      const codings = streamCodings(msg.headers);
+      if (codings.length) msg.eventCodings = codings;
+    }
     if (side.dir === 'c2s') {
       msg.request = parsed.request;
       if (!msg.request) {
@@ -903,6 +921,10 @@ export class Http1Decoder implements StreamDecoder {
       } else if (side.mode === 'head') {
         if (side.q.length) this.dirWarn(side, `${side.dir}: ${side.q.length} bytes of an unfinished message head at the end of the connection`);
         side.msg = undefined;
+      } else if (msg.events && (side.mode === 'length' || side.mode.startsWith('chunk'))) {
+        // A stream the client gave up on (EventSource.close(), an aborted fetch) ends with the
+        // connection: whether that is its end or the capture's is known at `close`.
+        msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
       } else {
         const what = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
         msg.warnings.push(`connection ended before the message did (${what})`);
@@ -912,6 +934,24 @@ export class Http1Decoder implements StreamDecoder {
     } else if (side.q.length && (side.mode === 'head' || side.mode === 'resync')) {
       this.dirWarn(side, `${side.dir}: ${side.q.length} undecoded bytes at the end of the connection`);
     }
+  }
+
+  /**
+   * A streamed body (server-sent events, NDJSON) the connection ended: closed (FIN) or reset (RST),
+   * the stream is over and the call complete with a note; at the end of the capture it is cut.
+   */
+  private settleEarlyEnd(side: Side, how: CloseReason | undefined): void {
+    const msg = side.msg!;
+    const what = msg.endedEarly!;
+    msg.endedEarly = undefined;
+    if (how === 'fin' || how === 'rst') {
+      const by = how === 'rst' ? 'the connection was reset (TCP RST)' : 'the connection was closed (TCP FIN)';
+      msg.warnings.push(`${side.dir === 's2c' ? 'response' : 'request'} stream ended because ${by} before its end (${what}): e.g. the client stopped reading (EventSource closed, fetch aborted)`);
+    } else {
+      msg.warnings.push(`connection ended before the message did (${what})`);
+      msg.cut = true;
+    }
+    this.onMessageEnd(side);
   }
 
   private enterResync(side: Side, why: string, atLineStart: boolean): void {
@@ -984,6 +1024,18 @@ export class Http1Decoder implements StreamDecoder {
 
   // ───────────────────────────── calls ─────────────────────────────
 
+  /** The events of a streamed body, read to its end. */
+  private finishEvents(msg: Msg): EventStreamReader {
+    const r = msg.events!;
+    const end = msg.end ?? msg.start;
+    if (msg.eventCodings) readCodedEventStream(r, previewBytes(msg), msg.bodySize, msg.eventCodings, this.session.env, end);
+    else {
+      if (msg.holed) r.warnings.push('a capture gap in the body: events after it were not read');
+      r.end(end);
+    }
+    return r;
+  }
+
   private finish(ex: Exchange, state: 'complete' | 'incomplete'): void {
     if (ex.emitted) return;
     ex.emitted = true;
@@ -1050,6 +1102,10 @@ export class Http1Decoder implements StreamDecoder {
         call.response = { headers: resp.headers, wireBytes: ex.respWire + resp.wire };
       }
       state = 'incomplete';
+    }
+    if (req?.events || resp?.events) {
+      const readers = [req?.events ? this.finishEvents(req) : undefined, resp?.events && ex.respDone ? this.finishEvents(resp) : undefined];
+      applyEventStreams(call, readers, env.limits.maxMessagesPerCall);
     }
     if (!req) state = 'incomplete'; // the request was not captured
     const frames: number[] = [];

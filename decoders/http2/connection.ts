@@ -32,6 +32,7 @@ import { PositionTrack } from './positions';
 import { isGrpcContentType, GrpcCallBuilder } from '../grpc/call';
 import { decodeHttpBody } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
+import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings } from '../http-common/event-stream';
 
 const other = (d: Dir): Dir => (d === 'c2s' ? 's2c' : 'c2s');
 const MAX_OPEN_STREAMS = 4096;
@@ -78,6 +79,12 @@ interface H2Stream {
   cut?: boolean;
   /** "data may be incomplete" already said for this direction. */
   gapNoted?: { c2s?: boolean; s2c?: boolean };
+  /** The RST_STREAM is already explained in the call's warnings. */
+  rstNoted?: boolean;
+  /** Server-sent events / NDJSON bodies, per direction (decided at the first DATA of that side). */
+  events?: { c2s?: EventStreamReader | null; s2c?: EventStreamReader | null };
+  /** Content codings of a streamed body: its events are read at the end. */
+  eventCodings?: { c2s?: string[]; s2c?: string[] };
 }
 
 interface DirState {
@@ -241,6 +248,11 @@ export class Http2Connection implements StreamDecoder {
         // otherwise it was cut short (a proxy dropping its upstream leg after the client cancelled,
         // a peer that crashed…).
         const gone = how === 'rst' ? 'reset (TCP RST)' : 'closed (TCP FIN both ways)';
+        if (this.clientStoppedStream(s)) {
+          s.call.warnings.push(`response stream of stream ${s.id} ended because the connection was ${gone} before its end`);
+          this.finish(s, 'complete', at);
+          continue;
+        }
         s.call.warnings.push(s.ended.s2c ? `request of stream ${s.id} not finished when the connection was ${gone}` : `stream ${s.id} still open when the connection was ${gone}`);
         this.finish(s, s.ended.s2c ? 'complete' : 'aborted', at);
       } else {
@@ -494,6 +506,12 @@ export class Http2Connection implements StreamDecoder {
         s.rst = { code, dir, tsUs: start.tsUs };
         this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
         s.call.fields['http2.rst_stream.error'] = errorCodeName(code);
+        if (dir === 'c2s' && (code === 8 || code === 0) && this.clientStoppedStream(s)) {
+          s.call.warnings.push(`response stream ended because the client cancelled stream ${s.id} (RST_STREAM ${errorCodeName(code)}): e.g. EventSource closed, fetch aborted`);
+          s.rstNoted = true;
+          this.finish(s, 'complete', end);
+          return;
+        }
         this.finish(s, 'aborted', end);
         return;
       }
@@ -579,10 +597,16 @@ export class Http2Connection implements StreamDecoder {
       }
     } else {
       const acc = s.body[dir];
+      const events = this.eventsOf(s, dir);
       for (const [a, b, missing] of runs) {
         if (missing) {
           acc.missing = (acc.missing ?? 0) + (b - a);
           continue;
+        }
+        if (events && !acc.missing && b > a) {
+          const track = this.dirs[dir].track;
+          const base = payloadOffset + a;
+          events.push(u.body.subarray(a, b), (i) => track.at(base + i));
         }
         acc.size += b - a;
         const room = this.session.env.limits.maxBodyBytes - acc.kept;
@@ -594,6 +618,49 @@ export class Http2Connection implements StreamDecoder {
       }
     }
     if (h.flags & FLAG_END_STREAM) this.endStream(s, dir, end);
+  }
+
+  /** The event reader of a streamed body read as it arrives (none when not streamed, or content-coded). */
+  private eventsOf(s: H2Stream, dir: Dir): EventStreamReader | undefined {
+    const ev = (s.events ??= {});
+    if (ev[dir] === undefined) {
+      const headers = dir === 'c2s' ? s.requestHeaders : s.responseHeaders;
+      const format = eventStreamFormat(headers);
+      ev[dir] = format ? new EventStreamReader(format, dir, this.session.env.limits) : null;
+      const codings = format ? streamCodings(headers) : [];
+      if (codings.length) (s.eventCodings ??= {})[dir] = codings;
+    }
+    const r = ev[dir];
+    return r && !s.eventCodings?.[dir] ? r : undefined;
+  }
+
+  /** Read every streamed body of a stream to its end and set the call's messages and kind. */
+  private finishEvents(s: H2Stream): void {
+    if (!s.events) return;
+    const readers: EventStreamReader[] = [];
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      const r = s.events[dir];
+      if (!r) continue;
+      const acc = s.body[dir];
+      const end = { frame: s.call.frames[s.call.frames.length - 1] ?? 0, tsUs: s.lastUs };
+      const codings = s.eventCodings?.[dir];
+      if (codings) {
+        const bytes = new Uint8Array(acc.kept);
+        let o = 0;
+        for (const c of acc.chunks) bytes.set(c, o), (o += c.length);
+        readCodedEventStream(r, bytes, acc.size, codings, this.session.env, end);
+      } else {
+        if (acc.missing) r.warnings.push('a capture gap in the body: events after it were not read');
+        r.end(end);
+      }
+      readers.push(r);
+    }
+    applyEventStreams(s.call, readers, this.session.env.limits.maxMessagesPerCall);
+  }
+
+  /** The client stopped a streamed response (RST_STREAM CANCEL/NO_ERROR, connection closed): its end, not a failure. */
+  private clientStoppedStream(s: H2Stream): boolean {
+    return !!s.responseHeaders && !!s.events?.s2c && !s.ended.s2c;
   }
 
   private onHeadersFrame(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position, holes?: Holes): void {
@@ -916,7 +983,7 @@ export class Http2Connection implements StreamDecoder {
     void at;
     if (((s.headersUnknown && !s.hinted) || s.cut) && state === 'complete') state = 'incomplete';
     call.state = state;
-    if (s.rst) {
+    if (s.rst && !s.rstNoted) {
       call.warnings.push(`stream ${s.id} reset by the ${s.rst.dir === 'c2s' ? 'client' : 'server'}: RST_STREAM ${errorCodeName(s.rst.code)}`);
     }
     try {
@@ -1048,6 +1115,7 @@ export class Http2Connection implements StreamDecoder {
     if (s.interim.length) call.http.interim = s.interim.map((i) => ({ status: i.status, tsUs: i.tsUs }));
     call.request = { headers: s.requestHeaders, trailers: s.requestTrailers, body: call.http.requestBody, wireBytes: s.wire.c2s };
     call.response = { headers: s.responseHeaders, trailers: s.responseTrailers, body: call.http.responseBody, wireBytes: s.wire.s2c };
+    this.finishEvents(s);
     delete call.fields['http2.header.method'];
     emitHttpCall(call, this.session);
   }

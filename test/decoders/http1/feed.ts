@@ -1,6 +1,6 @@
 /** Feed an HTTP/1 decoder with a scripted conversation, optionally split into tiny chunks. */
 import type { Dir, Call } from '../../../decoders/core/model';
-import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import type { CloseReason, DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { Http1Decoder } from '../../../decoders/http1/decoder';
 import { testSession, type TestSession } from '../../helpers/session';
 import type { DecoderEnv } from '../../../decoders/core/env';
@@ -23,6 +23,8 @@ export interface RunOpts {
   env?: DecoderEnv;
   resolveHandoff?: (id: string, s: DecoderSession, init?: unknown) => StreamDecoder | undefined;
   noClose?: boolean;
+  /** How the connection ended, passed to close (default: absent, the end of the capture). */
+  how?: CloseReason;
 }
 
 /** Packet i is frame i+1 at time 1_000_000 + 1000·i µs. */
@@ -54,7 +56,7 @@ export function run(packets: Packet[], opts: RunOpts = {}): TestSession {
       off[p.dir] += piece.length;
     }
   });
-  if (!opts.noClose) d.close({ frame, tsUs: ts, streamOffset: 0 });
+  if (!opts.noClose) d.close({ frame, tsUs: ts, streamOffset: 0 }, opts.how);
   return s;
 }
 
