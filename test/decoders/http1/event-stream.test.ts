@@ -38,7 +38,7 @@ describe('HTML § server-sent events over HTTP/1.1 (RFC 9112 §7.1 chunked)', ()
 
   it('close-delimited and Content-Length bodies', () => {
     const body = 'data: 1\n\ndata: 2\n\n';
-    const [a] = calls([{ dir: 'c2s', data: GET }, { dir: 's2c', data: 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n' + body }, { dir: 's2c', end: true }], { how: 'fin' });
+    const [a] = calls([{ dir: 'c2s', data: GET }, { dir: 's2c', data: 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n' + body }, { dir: 's2c', data: '', end: true }], { how: 'fin' });
     assert.deepEqual(a.messages!.map((m) => m.value), [1, 2]);
     assert.equal(a.state, 'complete');
     const [b] = calls([{ dir: 'c2s', data: GET }, { dir: 's2c', data: `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: ${body.length}\r\n\r\n` + body }]);
@@ -46,7 +46,7 @@ describe('HTML § server-sent events over HTTP/1.1 (RFC 9112 §7.1 chunked)', ()
   });
 
   it('a stream the client closed (FIN) is complete with a note; cut by the end of the capture it is incomplete', () => {
-    const open: Packet[] = [chunked[0], chunked[1], chunked[2], { dir: 'c2s', end: true }, { dir: 's2c', end: true }];
+    const open: Packet[] = [chunked[0], chunked[1], chunked[2], { dir: 'c2s', data: '', end: true }, { dir: 's2c', data: '', end: true }];
     const [fin] = calls(open, { how: 'fin' });
     assert.equal(fin.state, 'complete');
     assert.equal(fin.messages!.length, 1);
