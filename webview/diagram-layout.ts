@@ -149,6 +149,8 @@ export function layoutDiagram(rows: CallRow[], opts: LayoutOptions): DiagramLayo
     } else if (r.kind === 'publish') {
       ev({ tsUs: r.startUs, callId: r.id, phase: 'publish', from: c.key, to: s.key, label: requestLabel(r), dashed: false, tone: badge.tone });
     } else if (msgs && msgs.length > 1 && r.kind !== 'unary') {
+      // A stream whose request carries no messages (an SSE GET): the request is its own arrow.
+      if (!msgs.some((m) => m.dir === 'c2s')) ev({ tsUs: r.startUs, callId: r.id, phase: 'request', from: c.key, to: s.key, label: requestLabel(r), dashed: false, tone: 'none' });
       for (const m of msgs) {
         const c2s = m.dir === 'c2s';
         ev({ tsUs: m.tsUs, callId: r.id, phase: 'message', from: c2s ? c.key : s.key, to: c2s ? s.key : c.key, label: ellipsize(`${m.label ?? 'message'} #${m.index + 1}`, 30), dashed: !c2s, tone: 'none' });
