@@ -220,7 +220,7 @@ function renderEmpty(): void {
 
 function renderStatus(): void {
   const parts = [`${formatCount(store.total)} call${store.total === 1 ? '' : 's'}`];
-  if (store.filter) parts[0] += ' match';
+  if (store.filter) parts[0] += store.total === 1 ? ' matches' : ' match';
   if (analysis.finished) parts.push(`${formatCount(analysis.frames)} frames`);
   statusText.textContent = parts.join(' · ');
 }
