@@ -407,7 +407,8 @@ export const tests = [
         await waitFor(
           async () => {
             await fetch(`http://127.0.0.1:${port}/live/${Date.now()}`).then((r) => r.text()).catch(() => '');
-            return (await rowsOf(grid).count()) > 0;
+            // A row, rendered with its cells (the virtual list fills them a moment after it appears).
+            return (await rowsOf(grid).count()) > 0 && /\/live\//.test(await grid.innerText().catch(() => ''));
           },
           { message: 'a live row', timeout: 25_000, interval: 700 },
         );
