@@ -61,7 +61,8 @@ async function targetCall(provider: CaptureEditorProvider, arg: unknown): Promis
 /** Exports are made where the calls are (the worker) from what the list shows: its filter and sort. */
 async function saveExport(p: CapturePanel, ext: string, label: string, make: () => Promise<string>): Promise<vscode.Uri | undefined> {
   const base = p.document.uri.path.replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, '').split('/').pop() || 'capture';
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.joinPath(p.document.uri, '..');
+  // Next to the capture: that is where its other files (and its definitions) live.
+  const folder = vscode.Uri.joinPath(p.document.uri, '..');
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(folder, `${base}.${ext}`),
     filters: { [label]: [ext] },

@@ -13,6 +13,8 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const BASE_SETTINGS = {
   'workbench.startupEditor': 'none',
+  // Other programs listening on loopback would pop up "your application is available" notices.
+  'remote.autoForwardPorts': false,
   'security.workspace.trust.enabled': false,
   'workbench.reduceMotion': 'on',
   'telemetry.telemetryLevel': 'off',

@@ -86,7 +86,8 @@ export class CallList {
   }
 
   private columns(): Column[] {
-    return this.opts.waterfall ? [...COLUMNS.slice(0, 4), ...COLUMNS.slice(4, 5), WATERFALL, COLUMNS[6]] : COLUMNS;
+    // Time, duration, client → server, protocol, method, status — then the bars.
+    return this.opts.waterfall ? [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL] : COLUMNS;
   }
 
   setOptions(opts: Partial<ListOptions>): void {

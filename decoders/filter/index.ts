@@ -83,16 +83,17 @@ export const FILTER_FIELDS: FieldInfo[] = [
   { name: 'id', detail: 'call number' },
   { name: 'messages', detail: 'number of streamed messages' },
   { name: 'warnings', detail: 'number of warnings' },
-  { name: 'http.method', detail: 'HTTP request method' },
+  { name: 'http.request.method', detail: 'HTTP request method' },
   { name: 'http.status', detail: 'HTTP response status' },
   { name: 'http.host', detail: 'Host / :authority' },
-  { name: 'http.uri', detail: 'request URI' },
+  { name: 'http.request.uri', detail: 'request URI' },
+  { name: 'http.request.uri.path', detail: 'request path (no query)' },
   { name: 'http.content_type', detail: 'Content-Type' },
   { name: 'grpc.status', detail: 'gRPC status (0 = OK)' },
   { name: 'grpc.service', detail: 'gRPC service name' },
   { name: 'grpc.method', detail: 'gRPC method name' },
   { name: 'xmlrpc.method', detail: 'XML-RPC methodName' },
-  { name: 'xmlrpc.fault_code', detail: 'XML-RPC faultCode' },
+  { name: 'xmlrpc.fault.code', detail: 'XML-RPC faultCode' },
   { name: 'jsonrpc.method', detail: 'JSON-RPC method' },
   { name: 'jsonrpc.error.code', detail: 'JSON-RPC error code' },
   { name: 'soap.action', detail: 'SOAPAction' },
@@ -104,10 +105,11 @@ export const FILTER_FIELDS: FieldInfo[] = [
   { name: 'mqtt.topic', detail: 'MQTT topic' },
   { name: 'mqtt.qos', detail: 'MQTT QoS', values: ['0', '1', '2'] },
   { name: 'kafka.topic', detail: 'Kafka topic' },
-  { name: 'kafka.api', detail: 'Kafka API key name' },
+  { name: 'kafka.api_key', detail: 'Kafka API key' },
   { name: 'redis.command', detail: 'Redis command' },
   { name: 'stomp.destination', detail: 'STOMP destination' },
   { name: 'nats.subject', detail: 'NATS subject' },
+  { name: 'client.name', detail: 'the name a connection gave itself (AMQP connection_name, MQTT client id, Kafka client.id…)' },
 ];
 
 const BUILTIN = new Set(FILTER_FIELDS.slice(0, 16).map((f) => f.name));
@@ -295,6 +297,11 @@ class Parser {
     if (t.kind !== 'word') throw new FilterSyntaxError(`expected a field name, found '${t.text}'`, t.start, t.end);
     if (!/^[A-Za-z_:][\w.:\-]*$/.test(t.text)) throw new FilterSyntaxError(`'${t.text}' is not a field name`, t.start, t.end);
     const field = t.text; // field keys are case-sensitive as written
+    // Protocol fields always have a dot (http.status); a dotless word that is not a built-in is
+    // most likely a value typed on its own, which would silently match nothing.
+    if (!field.includes('.') && !BUILTIN.has(field)) {
+      throw new FilterSyntaxError(`unknown field '${field}': to search for it, write method ~ "${field}" or target ~ "${field}"`, t.start, t.end);
+    }
     const op = this.peek();
     if (op.kind === 'op') {
       this.next();

@@ -150,8 +150,18 @@ describe('filter: helpers', () => {
     assert.equal(callField(call({ client: { ip: '::1', port: 5 } }), 'client'), '[::1]:5');
   });
   it('filterFields lists the fields used', () => {
-    const r = parseFilter('a == 1 && (b || !c)');
+    const r = parseFilter('x.a == 1 && (x.b || !x.c)');
     assert.ok(r.ok);
-    if (r.ok) assert.deepEqual([...filterFields(r.node)], ['a', 'b', 'c']);
+    if (r.ok) assert.deepEqual([...filterFields(r.node)], ['x.a', 'x.b', 'x.c']);
+  });
+  it('a dotless word that is no built-in field is an error that says how to search', () => {
+    const r = parseFilter('fun_add');
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.match(r.error.message, /unknown field 'fun_add'.*method ~ "fun_add"/);
+      assert.deepEqual([r.error.start, r.error.end], [0, 7]);
+    }
+    const typo = parseFilter('durration > 5');
+    assert.equal(typo.ok, false);
   });
 });
