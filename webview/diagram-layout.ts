@@ -157,11 +157,13 @@ export function layoutDiagram(rows: CallRow[], opts: LayoutOptions): DiagramLayo
       }
       if (r.status) ev({ tsUs: r.endUs ?? r.startUs, callId: r.id, phase: 'response', from: s.key, to: c.key, label: ellipsize(badge.text, 30), dashed: true, tone: badge.tone });
     } else {
-      ev({ tsUs: r.startUs, callId: r.id, phase: 'request', from: c.key, to: s.key, label: requestLabel(r), dashed: false, tone: 'none' });
+      // A call the server started (a WebSocket message from the server…) points the other way.
+      const [from, to] = r.fromServer ? [s.key, c.key] : [c.key, s.key];
+      ev({ tsUs: r.startUs, callId: r.id, phase: 'request', from, to, label: requestLabel(r), dashed: false, tone: 'none' });
       const expectsAnswer = r.kind !== 'oneway' && r.kind !== 'event';
       if (expectsAnswer && (r.status || r.endUs !== undefined)) {
         const dur = r.endUs !== undefined ? ` (${formatDuration(r.endUs - r.startUs)})` : '';
-        ev({ tsUs: r.endUs ?? r.startUs, callId: r.id, phase: 'response', from: s.key, to: c.key, label: ellipsize(badge.text + dur, 34), dashed: true, tone: badge.tone });
+        ev({ tsUs: r.endUs ?? r.startUs, callId: r.id, phase: 'response', from: to, to: from, label: ellipsize(badge.text + dur, 34), dashed: true, tone: badge.tone });
       }
     }
     if (opts.showConnections && flow && lastCallOfFlow.get(r.flowId) === r) {

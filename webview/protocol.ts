@@ -33,6 +33,8 @@ export interface CallRow {
   serverName?: string;
   /** The client's lifeline name: a user-given name, else the name the connection gave itself (AMQP connection_name, MQTT client id, Kafka client.id, NATS name, Redis CLIENT SETNAME). */
   clientName?: string;
+  /** The server started this call (a WebSocket message from the server, a broker-initiated AMQP method, a JSON-RPC request from the server): its first arrow points at the client. */
+  fromServer?: boolean;
 }
 
 export type HostToWebview =

@@ -121,6 +121,8 @@ export class CallIndex {
   defId = new Int32Array(0);
   /** Rare values kept apart: publish links of deliveries, deltas beyond 32 bits, ids beyond 32 bits. */
   private readonly publishIds = new Map<number, number>();
+  /** Positions of calls the server started (rare next to all calls). */
+  private readonly fromServer = new Set<number>();
   private readonly bigDeltas = new Map<number, [number | undefined, number | undefined]>();
   private readonly bigIds = new Map<number, number>();
 
@@ -219,6 +221,8 @@ export class CallIndex {
   /** Append one call; returns its position. */
   add(c: Call, offset: number, length: number, dec: CallDecoration): number {
     const i = this.count;
+    const f = c.fields;
+    if (f['websocket.dir'] === 's2c' || f['amqp.direction'] === 's2c' || f['zmtp.dir'] === 's2c' || f['jsonrpc.direction'] === 'server-to-client') this.fromServer.add(i);
     const selfName = c.fields['client.name'];
     if (typeof selfName === 'string' && selfName && !this.flowNames.has(c.flowId)) this.flowNames.set(c.flowId, selfName);
     if (i >= this.cap) this.grow(i + 1);
@@ -309,6 +313,7 @@ export class CallIndex {
     const client = row.client;
     const clientName = serviceNames[client] ?? this.flowNames.get(row.flowId);
     if (clientName) row.clientName = clientName;
+    if (this.fromServer.has(i)) row.fromServer = true;
     const pub = this.publishIds.get(i);
     if (pub !== undefined) row.publishId = pub;
     return row;

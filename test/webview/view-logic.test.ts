@@ -129,6 +129,11 @@ describe('diagram layout', () => {
     );
     assert.deepEqual(L.lifelines.map((l) => l.label).sort(), ['amqp broker :5672', 'client 127.0.0.1', 'dispatcher', 'trip-service']);
   });
+  it('a message the server started points from the server to the client', () => {
+    const L = layoutDiagram([row({ protocol: 'websocket', kind: 'oneway', method: 'text', target: '/chat', fromServer: true, status: undefined })], { showConnections: false });
+    assert.equal(L.arrows.length, 1);
+    assert.ok(L.arrows[0].x1 > L.arrows[0].x2, 'server → client');
+  });
   it('streamed messages become arrows when known', () => {
     const r = row({ protocol: 'grpc', kind: 'server-stream', target: '/p.S/List', status: { code: 0, text: 'OK', ok: true } });
     const msgs = [{ dir: 'c2s' as const, index: 0, tsUs: 1_000_000, size: 5 }, { dir: 's2c' as const, index: 0, tsUs: 1_000_100, size: 9 }, { dir: 's2c' as const, index: 1, tsUs: 1_000_200, size: 9 }];
