@@ -83,6 +83,7 @@ async function loadDefinitions(req: AnalyzeRequest): Promise<AnalyzeOptions['def
 async function run(req: AnalyzeRequest): Promise<void> {
   controller = new AbortController();
   const calls = new SpillStore({ dir: req.spillDir });
+  const fieldNames = new Set<string>();
   calls.setServiceNames(req.serviceNames ?? {});
   store = calls;
   let batch: CallRow[] = [];
@@ -114,6 +115,8 @@ async function run(req: AnalyzeRequest): Promise<void> {
       {
         call(c) {
           calls.add(c);
+          // The field names this capture uses, for the filter bar's completion (bounded).
+          if (fieldNames.size < 500) for (const k in c.fields) fieldNames.add(k);
           if (firstUs === undefined || c.timing.startUs < firstUs) firstUs = c.timing.startUs;
           const end = c.timing.endUs ?? c.timing.startUs;
           if (lastUs === undefined || end > lastUs) lastUs = end;
@@ -144,7 +147,7 @@ async function run(req: AnalyzeRequest): Promise<void> {
       const { data, transfer } = index.toData();
       post({ type: 'frameIndex', index: data }, transfer);
     }
-    post({ type: 'done', result: { ...result, calls: calls.size }, startUs: firstUs, endUs: lastUs, indexBytes: calls.indexBytes });
+    post({ type: 'done', result: { ...result, calls: calls.size }, startUs: firstUs, endUs: lastUs, indexBytes: calls.indexBytes, fieldNames: [...fieldNames].sort() });
   } catch (e) {
     flush();
     storeReady(calls);

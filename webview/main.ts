@@ -556,6 +556,7 @@ function onHost(m: HostToWebview): void {
     case 'analysis/didFinish':
       Object.assign(analysis, { running: false, finished: true, frames: m.frames, calls: m.calls, warnings: m.warnings, damaged: m.damaged, startUs: m.startUs, endUs: m.endUs });
       if (m.startUs !== undefined) list.setOptions({ baseUs: m.startUs, rangeUs: [m.startUs, m.endUs ?? m.startUs + 1] });
+      if (m.fieldNames) filterBar.extraFields = m.fieldNames;
       store.refreshSoon();
       break;
     case 'analysis/didFail':

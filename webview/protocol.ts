@@ -52,6 +52,8 @@ export type HostToWebview =
       endUs?: number;
       /** The file was damaged or cut: what was read before the damage. */
       damaged?: { bytesRead: number; fileBytes: number; reason: string };
+      /** Field names the capture's calls use (`http.status`, `mqtt.topic`…), for filter completion. */
+      fieldNames?: string[];
     }
   | { type: 'analysis/didFail'; message: string }
   | { type: 'calls/didAppend'; rows: CallRow[] }

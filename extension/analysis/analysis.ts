@@ -44,6 +44,8 @@ export interface AnalysisListener {
 let nextAnalysisId = 1;
 
 export class Analysis {
+  /** Field names the capture's calls use (for filter completion), once decoded. */
+  fieldNames: string[] = [];
   readonly id = nextAnalysisId++;
   readonly store: CallSource;
   state: AnalysisState = 'running';
@@ -234,6 +236,7 @@ export class Analysis {
         this.startUs = m.startUs ?? this.startUs;
         this.endUs = m.endUs ?? this.endUs;
         this.indexBytes = m.indexBytes ?? this.store.size * 120;
+        if (m.fieldNames) this.fieldNames = m.fieldNames;
         if (this.local) this.store.size = this.local.size;
         else this.store.size = Math.max(this.store.size, m.result.calls);
         this.warnings.push(...m.result.warnings.filter((w) => !this.warnings.some((x) => x.message === w.message && x.frame === w.frame)));

@@ -46,7 +46,7 @@ export type WorkerToHost =
   | { type: 'progress'; progress: AnalyzeProgress }
   /** Sent once, just before `done`, for files with random access (not gzip): the Bytes tab's frame index. */
   | { type: 'frameIndex'; index: FrameIndexData }
-  | { type: 'done'; result: AnalyzeResult; startUs?: number; endUs?: number; indexBytes?: number }
+  | { type: 'done'; result: AnalyzeResult; startUs?: number; endUs?: number; indexBytes?: number; fieldNames?: string[] }
   | { type: 'error'; message: string; stack?: string }
   | { type: 'answer'; requestId: number; result?: unknown; error?: string }
   /** A long query (a filter that reads every call, a relink) moving on: calls done of total. */

@@ -172,6 +172,7 @@ export class CapturePanel implements vscode.Disposable {
       cancelled: a.state === 'cancelled',
       startUs: a.startUs,
       endUs: a.endUs,
+      fieldNames: a.fieldNames,
     });
   }
 

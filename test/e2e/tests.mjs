@@ -151,6 +151,12 @@ export const tests = [
       await filter.fill('');
       await filter.press('Enter');
       await rowCount(grid, 9, 'nine rows after clearing the filter');
+      // Completion offers the capture's own fields (from the decoded calls), not only the built-ins.
+      await filter.fill('http.res');
+      const completions = wb.webview().getByRole('listbox', { name: /filter completions/i });
+      await waitFor(async () => /http\.response\.phrase/.test(await completions.innerText().catch(() => '')), { message: 'http.response.phrase offered in the completion' });
+      await filter.fill('');
+      await filter.press('Escape');
       // Export as HAR through the palette; the simple file dialog takes a typed path.
       const target = join(workspace, 'exports', 'rest.har');
       await wb.command('callscope: Export as HAR');
