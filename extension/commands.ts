@@ -133,10 +133,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('callscope.goToDefinition', async (arg?: unknown) => {
     const c = await targetCall(provider, arg);
     if (!c) return;
-    if (!c.definition) {
-      void vscode.window.showInformationMessage(`callscope: no definition found for ${c.method}${c.target ? ' ' + c.target : ''} — add its .proto/OpenAPI/AsyncAPI file to the workspace or the callscope.definitions.include setting.`);
-      return;
-    }
+    // openDefinition explains when there is none (the same words as `g d` in the editor).
     await deps.openDefinition(c);
   });
 

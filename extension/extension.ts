@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const d = c.definition;
     if (!d) {
       void vscode.window.showInformationMessage(
-        `callscope: no definition found for ${c.method}. callscope links calls to .proto, .thrift, .wsdl, OpenAPI and AsyncAPI files in the workspace (settings: callscope.definitions.include).`,
+        `callscope: no definition found for ${c.method}${c.target ? ' ' + c.target : ''}. callscope links calls to .proto, .thrift, .wsdl, OpenAPI and AsyncAPI files in the workspace — add the file, or its folder to the callscope.definitions.include setting.`,
       );
       return;
     }

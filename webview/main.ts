@@ -487,6 +487,7 @@ async function renderCompare(): Promise<void> {
     comparePanel,
     h('div', { class: 'teach-head' }, h('span', { class: 'section-title' }, 'The same kind of operation, different protocols'), h('span', { class: 'muted' }, 'Picked by the closest method name; click a call in the list to compare around it.')),
     compareTable(metrics),
+    ...(metrics.length < 2 ? [h('p', { class: 'muted note' }, 'Only one protocol in this capture: open a capture with the same operation over several protocols (the Person API samples: REST, XML-RPC, JSON-RPC, gRPC, SOAP, Thrift) to compare them.')] : []),
     h('p', { class: 'muted note' }, 'Round trips count the TCP handshake when the call opened its own connection. Text formats (XML, JSON) cost bytes; gRPC pays for HTTP/2 framing but sends compact protobuf and reuses one connection.'),
   );
 }
