@@ -13,7 +13,8 @@ function assert(cond, message) {
 const rowsOf = (grid) => grid.locator('[role=row][data-call-id]');
 
 async function rowCount(grid, n, message) {
-  await waitFor(async () => (await rowsOf(grid).count()) === n, { message: message ?? `${n} rows`, timeout: 20_000 });
+  // n rows, each with its cells (a row still loading its page shows '…').
+  await waitFor(async () => (await rowsOf(grid).count()) === n && (await grid.locator('.grid-row.loading').count()) === 0, { message: message ?? `${n} rows`, timeout: 20_000 });
 }
 
 /** The editor's cursor position from the status bar ("Ln 56, Col 3"). */
@@ -378,7 +379,9 @@ export const tests = [
       await wb.page.waitForTimeout(150);
       await input.press('Enter');
       await rowCount(grid, 4, 'four WebSocket rows after Decode As');
-      const text = (await grid.innerText()).replace(/\s+/g, ' ');
+      // The virtual list fills a new row's cells a moment after the row appears.
+      let text = '';
+      await waitFor(async () => /websocket|WS/i.test((text = (await grid.innerText()).replace(/\s+/g, ' '))), { message: `rows are WebSocket: ${text.slice(0, 200)}`, timeout: 10_000 }).catch(() => {});
       assert(/websocket|WS/i.test(text), `rows are WebSocket: ${text.slice(0, 200)}`);
       await wb.screenshot('after');
     },
