@@ -96,6 +96,24 @@ function info(s: string): void {
   process.stderr.write(`callscope: ${s}\n`);
 }
 
+/** The options capture and proxy share (-w/--write, --format, --duration); true when `a` was one. */
+function commonOption(o: Common, a: string, value: () => string): boolean {
+  switch (a) {
+    case '-w':
+    case '--write':
+      o.out = value();
+      return true;
+    case '--format':
+      o.format = parseFormat(value());
+      return true;
+    case '--duration':
+      o.durationS = parseDuration(value());
+      return true;
+    default:
+      return false;
+  }
+}
+
 export async function runLiveCommand(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (rest.includes('-h') || rest.includes('--help')) {
@@ -122,16 +140,6 @@ async function capture(argv: string[]): Promise<number> {
       case '--capture-filter':
         o.filter = takeValue(argv, i++, a);
         break;
-      case '-w':
-      case '--write':
-        o.out = takeValue(argv, i++, a);
-        break;
-      case '--format':
-        o.format = parseFormat(takeValue(argv, i++, a));
-        break;
-      case '--duration':
-        o.durationS = parseDuration(takeValue(argv, i++, a));
-        break;
       case '--tool': {
         const t = takeValue(argv, i++, a);
         if (t !== 'dumpcap' && t !== 'tcpdump') throw new UserError('--tool must be dumpcap or tcpdump');
@@ -143,6 +151,7 @@ async function capture(argv: string[]): Promise<number> {
         o.list = true;
         break;
       default:
+        if (commonOption(o, a, () => takeValue(argv, i++, a))) break;
         throw new UserError(`capture: unknown option ${a} (see callscope capture --help)`);
     }
   }
@@ -189,20 +198,11 @@ async function proxy(argv: string[]): Promise<number> {
       case '-t':
         o.targets.push(takeValue(argv, i++, a));
         break;
-      case '-w':
-      case '--write':
-        o.out = takeValue(argv, i++, a);
-        break;
-      case '--format':
-        o.format = parseFormat(takeValue(argv, i++, a));
-        break;
-      case '--duration':
-        o.durationS = parseDuration(takeValue(argv, i++, a));
-        break;
       case '--allow-remote-listen':
         o.allowRemote = true;
         break;
       default:
+        if (commonOption(o, a, () => takeValue(argv, i++, a))) break;
         throw new UserError(`proxy: unknown option ${a} (see callscope proxy --help)`);
     }
   }

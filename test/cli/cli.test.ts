@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { createServer, type AddressInfo } from 'node:net';
 import { ROOT, SAMPLES } from '../helpers/samples';
 
 const tmp = mkdtempSync(join(tmpdir(), 'callscope-cli-'));
@@ -120,5 +121,31 @@ describe('callscope CLI: bad input', () => {
     const r = cli(WALKTHROUGH, '--format', 'jsonl', '--decode-as', 'tcp.port==8000,redis');
     assert.equal(r.code, 0, r.err);
     assert.doesNotMatch(r.out, /"protocol":"xmlrpc"/);
+  });
+});
+
+describe('callscope CLI: live subcommands (options shared by capture and proxy)', () => {
+  it('proxy with -w, --format and --duration runs, stops by itself and saves a pcapng', async () => {
+    const out = join(tmp, 'proxy.pcapng');
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const r = cli('proxy', '--listen', `127.0.0.1:${port}`, '--target', '127.0.0.1:9', '-w', out, '--format', 'jsonl', '--duration', '0.5');
+    assert.equal(r.code, 0, r.err);
+    const head = readFileSync(out).subarray(0, 4);
+    assert.equal(head.toString('hex'), '0a0d0d0a', 'a pcapng section header');
+  });
+  it('bad shared options are user errors with the reason', () => {
+    const d = cli('proxy', '--listen', '127.0.0.1:9000', '--target', '127.0.0.1:9', '--duration', '-1');
+    assert.equal(d.code, 2);
+    assert.match(d.err, /--duration must be a positive number/);
+    const f = cli('capture', '--format', 'xml');
+    assert.equal(f.code, 2);
+    const u = cli('capture', '--bogus');
+    assert.equal(u.code, 2);
+    assert.match(u.err, /capture: unknown option --bogus/);
   });
 });
