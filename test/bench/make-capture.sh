@@ -40,6 +40,7 @@ rm -f "$OUT" "$META"
 PART="$OUT.partial"
 
 . "$ROOT/samples/lib/capture.sh"
+. "$HERE/lib.sh"
 CS_TCPDUMP_OPTS="-B 65536"   # no -U: let tcpdump buffer its writes; a 64 MiB kernel buffer against drops
 
 start_bg server node "$HERE/server.mjs" 127.0.0.1 "$PORT"
@@ -50,16 +51,7 @@ TARGET_BYTES=$((TARGET_MIB * 1024 * 1024))
 START=$(date +%s.%N)
 for i in $(seq 1 "$CLIENTS"); do start_bg "client$i" node "$HERE/load.mjs" 127.0.0.1 "$PORT" "$CONNS" "$i"; done
 cs_log "load: $CLIENTS clients x $CONNS connections; target $TARGET_MIB MiB, at most ${MAX_SECONDS}s"
-STOPPED_BY=size
-while :; do
-  size=$(stat -c %s "$PART" 2>/dev/null || echo 0)
-  [ "$size" -ge "$TARGET_BYTES" ] && break
-  if [ "$(echo "$(date +%s.%N) - $START >= $MAX_SECONDS" | awk '{print ($1 - $3 >= $5)}')" = 1 ]; then
-    STOPPED_BY=time; cs_log "time limit reached at $size bytes"; break
-  fi
-  sleep 0.5
-done
-LOAD_SECONDS=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+wait_for_size "$PART" "$TARGET_BYTES" "$MAX_SECONDS"
 for i in $(seq 1 "$CLIENTS"); do stop_bg "client$i"; done
 stop_capture 1
 

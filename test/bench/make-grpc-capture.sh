@@ -46,6 +46,7 @@ rm -f "$OUT" "$META"
 PART="$OUT.partial"
 
 . "$ROOT/samples/lib/capture.sh"
+. "$HERE/lib.sh"
 CS_TCPDUMP_OPTS="-B 65536"   # no -U: let tcpdump buffer its writes; a 64 MiB kernel buffer against drops
 
 start_bg server node "$HERE/grpc-server.mjs" 127.0.0.1 "$PORT"
@@ -56,16 +57,7 @@ TARGET_BYTES=$((TARGET_MIB * 1024 * 1024))
 START=$(date +%s.%N)
 for i in $(seq 1 "$CLIENTS"); do start_bg "client$i" node "$HERE/grpc-load.mjs" 127.0.0.1 "$PORT" "$CHANNELS" "$i"; done
 cs_log "load: $CLIENTS clients x $CHANNELS channels x 2 call loops; target $TARGET_MIB MiB, at most ${MAX_SECONDS}s"
-STOPPED_BY=size
-while :; do
-  size=$(stat -c %s "$PART" 2>/dev/null || echo 0)
-  [ "$size" -ge "$TARGET_BYTES" ] && break
-  if [ "$(awk -v a="$START" -v b="$(date +%s.%N)" -v m="$MAX_SECONDS" 'BEGIN { print (b - a >= m) }')" = 1 ]; then
-    STOPPED_BY=time; cs_log "time limit reached at $size bytes"; break
-  fi
-  sleep 0.5
-done
-LOAD_SECONDS=$(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+wait_for_size "$PART" "$TARGET_BYTES" "$MAX_SECONDS"
 # SIGTERM: each client lets its calls in flight finish, closes its channels and prints its counts.
 for i in $(seq 1 "$CLIENTS"); do kill -TERM "${CS_BG_BY_NAME[client$i]}" 2>/dev/null || true; done
 for i in $(seq 1 "$CLIENTS"); do stop_bg "client$i"; done
