@@ -10,7 +10,7 @@
 import type { Call, CallStatus } from '../../decoders/core/model';
 import type { CallRow, SortSpec } from '../../webview/protocol';
 import type { FieldValue } from '../../decoders/filter/index';
-import { callSize } from './rows';
+import { callSize, startedByServer } from './rows';
 
 /** Interned strings; id 0 is "absent". */
 export class StringTable {
@@ -221,8 +221,7 @@ export class CallIndex {
   /** Append one call; returns its position. */
   add(c: Call, offset: number, length: number, dec: CallDecoration): number {
     const i = this.count;
-    const f = c.fields;
-    if (f['websocket.dir'] === 's2c' || f['amqp.direction'] === 's2c' || f['zmtp.dir'] === 's2c' || f['jsonrpc.direction'] === 'server-to-client') this.fromServer.add(i);
+    if (startedByServer(c)) this.fromServer.add(i);
     const selfName = c.fields['client.name'];
     if (typeof selfName === 'string' && selfName && !this.flowNames.has(c.flowId)) this.flowNames.set(c.flowId, selfName);
     if (i >= this.cap) this.grow(i + 1);

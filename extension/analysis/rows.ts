@@ -1,8 +1,8 @@
 /**
- * Compact call-list rows for the webview, and the sort orders the list offers. Pure.
+ * Compact call-list rows for the webview, and the size of a call. Pure.
  */
 import type { Call } from '../../decoders/core/model';
-import type { CallRow, SortSpec } from '../../webview/protocol';
+import type { CallRow } from '../../webview/protocol';
 
 function ep(e: Call['client']): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
@@ -28,6 +28,10 @@ function serverNameOf(c: Call): string | undefined {
   return host || undefined;
 }
 
+/**
+ * The row of a call built from the whole Call: the reference the worker's compact index
+ * (call-index.ts, which sorts and builds rows from its columns) is tested against.
+ */
 export function toRow(c: Call): CallRow {
   const row: CallRow = {
     id: c.id,
@@ -49,33 +53,16 @@ export function toRow(c: Call): CallRow {
   if (c.timing.responseStartUs !== undefined) row.responseStartUs = c.timing.responseStartUs;
   const name = serverNameOf(c);
   if (name) row.serverName = name;
+  const own = c.fields['client.name'];
+  const clientName = serviceNames[row.client] ?? (typeof own === 'string' && own ? own : undefined);
+  if (clientName) row.clientName = clientName;
+  if (startedByServer(c)) row.fromServer = true;
   if (c.links?.publishId !== undefined) row.publishId = c.links.publishId;
   return row;
 }
 
-type Cmp = (a: Call, b: Call) => number;
-const str = (a: string | undefined, b: string | undefined) => (a ?? '').localeCompare(b ?? '');
-const num = (a: number | undefined, b: number | undefined) => (a ?? -Infinity) - (b ?? -Infinity);
-const byTime: Cmp = (a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id;
-
-const KEYS: Record<SortSpec['key'], Cmp> = {
-  time: byTime,
-  duration: (a, b) => num(a.timing.endUs !== undefined ? a.timing.endUs - a.timing.startUs : undefined, b.timing.endUs !== undefined ? b.timing.endUs - b.timing.startUs : undefined),
-  endpoints: (a, b) => str(ep(a.client) + ep(a.server), ep(b.client) + ep(b.server)),
-  protocol: (a, b) => str(a.protocol, b.protocol),
-  method: (a, b) => str(a.method, b.method),
-  target: (a, b) => str(a.target, b.target),
-  status: (a, b) => str(a.status ? String(a.status.code).padStart(6, ' ') : '', b.status ? String(b.status.code).padStart(6, ' ') : ''),
-  size: (a, b) => callSize(a) - callSize(b),
-};
-
-export function comparator(sort: SortSpec | undefined): Cmp {
-  if (!sort || (sort.key === 'time' && sort.dir === 'asc')) return byTime;
-  const k = KEYS[sort.key] ?? byTime;
-  const sign = sort.dir === 'desc' ? -1 : 1;
-  return (a, b) => sign * k(a, b) || byTime(a, b);
-}
-
-export function sortKey(sort: SortSpec | undefined): string {
-  return sort ? `${sort.key}:${sort.dir}` : 'time:asc';
+/** Did the server start this call (a WebSocket message from the server, a broker-initiated AMQP method…)? */
+export function startedByServer(c: Call): boolean {
+  const f = c.fields;
+  return f['websocket.dir'] === 's2c' || f['amqp.direction'] === 's2c' || f['zmtp.dir'] === 's2c' || f['jsonrpc.direction'] === 'server-to-client';
 }

@@ -55,10 +55,16 @@ describe('call index', () => {
       makeCall({ id: 1 }),
       makeCall({ id: 2, server: { ip: '::1', port: 80 }, status: undefined, timing: { startUs: 7 }, target: undefined, links: { publishId: 1 } } as Partial<Call>),
       makeCall({ id: 3, http: { version: 'HTTP/1.1', method: 'GET', uri: '/x', host: 'api.local', requestHeaders: [], responseHeaders: [] } as unknown as Call['http'] }),
+      // A connection that named itself, and a message the server started.
+      makeCall({ id: 4, flowId: 7, fields: { 'client.name': 'trip-service', 'websocket.dir': 's2c' } } as Partial<Call>),
     ];
     const ix = new CallIndex();
     calls.forEach((c, i) => ix.add(c, i * 10, 10, { defId: -1, warnings: c.warnings.length }));
     calls.forEach((c, i) => assert.deepEqual(ix.row(i, {}), toRow(c)));
+    assert.equal(ix.row(3, {}).clientName, 'trip-service');
+    assert.equal(ix.row(3, {}).fromServer, true);
+    // A name the user gave the client endpoint wins over the name the connection gave itself.
+    assert.equal(ix.row(3, { [ix.row(3, {}).client]: 'renamed' }).clientName, 'renamed');
     assert.equal(ix.positionOf(2), 1);
     assert.equal(ix.positionOf(99), -1);
   });
