@@ -15,7 +15,7 @@
  * produced batch to its fetches. Other APIs → 'unary' calls, decoded field by field for the
  * common ones (messages.ts), by name and size for the rest.
  */
-import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
 import type { Limits } from '../core/env';
 import { be16, be32 } from '../core/bytes';
@@ -62,6 +62,8 @@ class KafkaDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
   private lost = { c2s: false, s2c: false };
   private pending = new Map<number, Pending>();
+  /** Correlation ids of acks=0 Produce requests (no response is due; a few brokers send one anyway). */
+  private unanswered = new Set<number>();
   private rawSasl = false;
   private dead = false;
   private readonly recLimits: Limits;
@@ -89,16 +91,19 @@ class KafkaDecoder implements StreamDecoder {
 
   end(): void {}
 
-  close(_at: Position): void {
-    for (const p of this.pending.values()) this.abandon(p, 'no response before the end of the capture');
+  close(_at: Position, how: CloseReason = 'capture-end'): void {
+    // A connection that ended (FIN/RST) will never bring the response: the request was cut short
+    // (a consumer closing with its long-poll Fetch outstanding), not cut off by the capture.
+    const gone = how === 'rst' ? 'reset (TCP RST)' : how === 'fin' ? 'closed (TCP FIN both ways)' : undefined;
+    for (const p of this.pending.values()) this.abandon(p, gone ? `no response: the connection was ${gone} first` : 'no response before the end of the capture', gone ? 'aborted' : 'incomplete');
     this.pending.clear();
   }
 
-  private abandon(p: Pending, why: string): void {
+  private abandon(p: Pending, why: string, state: 'incomplete' | 'aborted' = 'incomplete'): void {
     for (const c of [p.call, ...p.publishes]) {
       if (p.publishes.length && c === p.call) continue;
       const acks = c.fields['kafka.acks'];
-      c.state = acks === 0 ? 'complete' : 'incomplete';
+      c.state = acks === 0 ? 'complete' : state;
       if (acks !== 0) c.warnings.push(why);
       this.session.emit(c);
     }
@@ -180,7 +185,9 @@ class KafkaDecoder implements StreamDecoder {
       call.request.value = scrubRecords(value);
     }
     if (key === 0 && value.acks === 0) {
-      // acks=0: the broker sends no response.
+      // acks=0: the broker sends no response (a few, like librdkafka's mock broker, send one anyway).
+      this.unanswered.add(corr);
+      if (this.unanswered.size > MAX_PENDING) this.unanswered.delete(this.unanswered.values().next().value as number);
       for (const c of p.publishes) {
         c.state = 'complete';
         c.status = { code: 'sent', text: 'acks=0', ok: true };
@@ -237,6 +244,10 @@ class KafkaDecoder implements StreamDecoder {
     const corr = r.int32();
     const p = this.pending.get(corr);
     if (!p) {
+      if (!this.rawSasl && this.unanswered.delete(corr)) {
+        this.event('Produce response', start, end, frames, wire, 's2c', `response to an acks=0 Produce (correlation id ${corr}): Kafka brokers send none`);
+        return;
+      }
       this.event(this.rawSasl ? 'sasl-token' : 'response', start, end, frames, wire, 's2c', this.rawSasl ? undefined : `response to unknown correlation id ${corr}`);
       return;
     }
@@ -433,7 +444,8 @@ function setTargetFields(call: Call, v: Record<string, unknown>): void {
   }
   const topics = v.topics ?? v.topic_data;
   if (Array.isArray(topics) && topics.length) {
-    const names = topics.map((t) => (t && typeof t === 'object' ? ((t as Record<string, unknown>).name ?? (t as Record<string, unknown>).topic) : t)).filter((x) => typeof x === 'string') as string[];
+    // A topic may be listed more than once (kafkajs' Fetch v11 names a topic once per partition group).
+    const names = [...new Set(topics.map((t) => (t && typeof t === 'object' ? ((t as Record<string, unknown>).name ?? (t as Record<string, unknown>).topic) : t)).filter((x) => typeof x === 'string') as string[])];
     if (names.length) {
       call.fields['kafka.topic'] = names[0];
       if (!call.target) call.target = names.slice(0, 5).join(', ') + (names.length > 5 ? '…' : '');

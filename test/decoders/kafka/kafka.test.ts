@@ -86,10 +86,47 @@ describe('Kafka Fetch', () => {
   });
 });
 
+// kafkajs 2.2.4 Produce v7 with acks=0 (topic 'orders' partition 1, one record 'fire-and-forget'),
+// and the response librdkafka's mock broker sends to it anyway (a real broker sends none).
+const PROD7_ACKS0_REQ =
+  '0000008c0000000700000007000f68656c646f75742d6b61666b616a73ffff0000000075300000000100066f72646572730000000100000001000000530000000000000000000000470000000002be68d8d1000000000000000001a20048d458000001a20048d458ffffffffffffffff000000000000000000012a000000011e666972652d616e642d666f7267657400';
+const PROD7_ACKS0_RESP = '00000036000000070000000100066f726465727300000001000000010000000000000000000200000000000004d2000000000000000000000000';
+// kafkajs 2.2.4 Fetch v11: topics listed once per partition group ('orders', 'big', 'orders', 'big', 'orders', 'big').
+const FETCH11_REQ =
+  '0000015b0001000b00000000000f68656c646f75742d6b61666b616a73ffffffff000013880000000100a000000100000000ffffffff0000000600066f72646572730000000200000001ffffffff0000000000000000ffffffffffffffff0010000000000003ffffffff0000000000000000ffffffffffffffff0010000000036269670000000200000002ffffffff0000000000000000ffffffffffffffff0010000000000001ffffffff0000000000000000ffffffffffffffff0010000000066f72646572730000000100000002ffffffff0000000000000000ffffffffffffffff0010000000036269670000000100000003ffffffff0000000000000000ffffffffffffffff0010000000066f72646572730000000100000000ffffffff0000000000000000ffffffffffffffff0010000000036269670000000100000000ffffffff0000000000000000ffffffffffffffff00100000000000000000';
+
+describe('Kafka protocol guide: Produce with acks=0 ("the server will not send any response")', () => {
+  it('the publish is complete when sent; a response a broker sends anyway is named as such', () => {
+    const { calls } = run(spec, [['c2s', PROD7_ACKS0_REQ], ['s2c', PROD7_ACKS0_RESP]]);
+    assert.equal(calls[0].kind, 'publish');
+    assert.equal(calls[0].status?.code, 'sent');
+    assert.equal(calls[1].method, 'Produce response');
+    assert.match(calls[1].warnings[0], /acks=0 Produce \(correlation id 7\)/);
+  });
+});
+
+describe('Kafka Fetch v11 (kafkajs)', () => {
+  it('names each topic once in the target, however often the request lists it', () => {
+    const { calls } = run(spec, [['c2s', FETCH11_REQ]]);
+    assert.equal(calls[0].target, 'orders, big');
+  });
+});
+
+describe('Kafka connection end (TCP FIN/RST)', () => {
+  it('a request left unanswered because the connection ended is aborted, not incomplete', () => {
+    const fin = run(spec, [['c2s', FETCH4_REQ]], undefined, undefined, 'fin').calls[0];
+    assert.equal(fin.state, 'aborted');
+    assert.match(fin.warnings[0], /closed \(TCP FIN both ways\)/);
+    const end = run(spec, [['c2s', FETCH4_REQ]]).calls[0];
+    assert.equal(end.state, 'incomplete');
+  });
+});
+
 describe('Kafka split invariance and robustness', () => {
   const scripts: Script[] = [
     [['c2s', AV_REQ], ['s2c', AV_RESP], ['c2s', PROD9_REQ], ['s2c', PROD9_RESP]],
     [['c2s', PROD3_GZ_REQ + FETCH4_REQ], ['s2c', PROD3_RESP + FETCH4_RESP]],
+    [['c2s', PROD7_ACKS0_REQ], ['s2c', PROD7_ACKS0_RESP]],
   ];
   it('gives identical calls whatever the split', () => {
     for (const s of scripts) assertSplitInvariant(spec, s);
