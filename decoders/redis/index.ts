@@ -318,6 +318,9 @@ class RedisDecoder implements StreamDecoder {
       const text = nodeText(node) ?? '';
       const code = /^[A-Z][A-Z0-9_]*/.exec(text)?.[0] ?? 'ERR';
       call.status = { code, text, ok: false };
+    } else if (node.nil && call.method === 'EXEC') {
+      // Redis transactions: EXEC answers a null array (RESP3 null) when a WATCHed key changed.
+      call.status = { code: 'NIL', text: 'transaction discarded: a WATCHed key changed', ok: false };
     } else call.status = { code: 'OK', ok: true };
   }
 

@@ -38,6 +38,18 @@ describe('RESP2 (protocol spec: arrays of bulk strings, simple strings, errors, 
   });
 });
 
+describe('Transactions (redis.io/docs transactions: EXEC answers a null reply when a WATCHed key changed)', () => {
+  it('EXEC with a null array (RESP2) or null (RESP3) is a discarded transaction; EXEC with replies is OK', () => {
+    for (const nil of ['*-1\r\n', '_\r\n']) {
+      const s = replay(redis, [c2s(cmd('WATCH', 't') + cmd('MULTI') + cmd('INCR', 't') + cmd('EXEC')), s2c('+OK\r\n+OK\r\n+QUEUED\r\n' + nil)]);
+      assert.equal(s.calls[3].method, 'EXEC');
+      assert.deepEqual(s.calls[3].status, { code: 'NIL', text: 'transaction discarded: a WATCHed key changed', ok: false });
+    }
+    const ok = replay(redis, [c2s(cmd('MULTI') + cmd('INCR', 't') + cmd('EXEC')), s2c('+OK\r\n+QUEUED\r\n*1\r\n:2\r\n')]);
+    assert.deepEqual(ok.calls[2].status, { code: 'OK', ok: true });
+  });
+});
+
 describe('RESP3 types (HELLO 3)', () => {
   it('map, set, double (inf/nan), big number, boolean, null, verbatim, bulk error, attribute', () => {
     const replies = [
