@@ -306,7 +306,8 @@ class MqttDecoder implements StreamDecoder {
           value['reason-code'] = code;
           const props = r.left > 0 ? readProps(r) : undefined;
           if (props) value.properties = props.values;
-          call.status = { code, text: REASONS[code] ?? `code ${code}`, ok: code < 0x80 };
+          // 0x00 is "Normal disconnection" for DISCONNECT (MQTT 5.0 §3.14.2.1), "Success" for AUTH.
+          call.status = { code, text: (code === 0 && p.type === 14 ? 'Normal disconnection' : REASONS[code]) ?? `code ${code}`, ok: code < 0x80 };
           call.fields['mqtt.reason_code'] = code;
         } else call.status = { code: 0, text: p.type === 14 ? 'Normal disconnection' : 'Success', ok: true };
         call.request = { value, wireBytes: p.wire };

@@ -114,6 +114,15 @@ describe('MQTT 5.0 §2.2.2 properties, §3.3.2.3.4 topic alias', () => {
   });
 });
 
+describe('MQTT 5.0 §3.14.2.1 DISCONNECT reason code', () => {
+  it('an explicit 0x00 (as MQTT.js sends it, with an empty property list) reads "Normal disconnection", like an omitted one', () => {
+    for (const disc of ['e0020000', 'e000']) {
+      const { calls } = run(spec, [['c2s', C5], ['s2c', CONNACK5], ['c2s', disc]]);
+      assert.deepEqual(calls[1].status, { code: 0, text: 'Normal disconnection', ok: true });
+    }
+  });
+});
+
 describe('MQTT split invariance and robustness', () => {
   const scripts: Script[] = [
     [['c2s', C311], ['s2c', CONNACK], ['c2s', PUB1_QOS1 + SUBSCRIBE], ['s2c', PUBACK + SUBACK + PUB2_QOS2_RETAIN], ['c2s', PUBREC], ['s2c', PUBREL], ['c2s', PUBCOMP + PINGREQ], ['s2c', PINGRESP]],
