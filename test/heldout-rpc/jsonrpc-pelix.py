@@ -1,0 +1,25 @@
+# Held-out JSON-RPC check: python3-jsonrpclib-pelix server and client over HTTP (127.0.0.1:PORT)
+import json, sys, threading
+from jsonrpclib.SimpleJSONRPCServer import SimpleJSONRPCServer
+import jsonrpclib
+port = int(sys.argv[1])
+srv = SimpleJSONRPCServer(('127.0.0.1', port), logRequests=False)
+srv.register_function(lambda a, b: a + b, 'add')
+srv.register_function(lambda **kw: kw, 'kw')
+def boom(): raise ValueError('python says no')
+srv.register_function(boom, 'boom')
+t = threading.Thread(target=srv.serve_forever, daemon=True); t.start()
+def show(name, f):
+    try: print(json.dumps({'call': name, 'result': f()}))
+    except Exception as e: print(json.dumps({'call': name, 'error': repr(e)}))
+p = jsonrpclib.ServerProxy('http://127.0.0.1:%d' % port)
+show('add', lambda: p.add(2, 3))
+show('kw', lambda: p.kw(x=1, y=[1, 2]))
+show('boom', lambda: p.boom())
+show('nosuch', lambda: p.nosuch())
+p1 = jsonrpclib.ServerProxy('http://127.0.0.1:%d' % port, version=1.0)
+show('add v1', lambda: p1.add(4, 5))
+show('notify', lambda: p._notify.add(1, 1))
+batch = jsonrpclib.MultiCall(p); batch.add(1, 2); batch.boom(); batch.add(3, 4)
+show('multicall', lambda: [r for r in batch()] )
+srv.shutdown()

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Held-out validation of the RPC decoders against implementations the samples do not use.
+# Records one capture per implementation under $OUT (default /tmp/heldout-rpc), with each client's own
+# log beside it, then decodes each with the working tree's CLI (table + jsonl) and makes truncated copies
+# (editcap -s 80/-s 200, head -c) that must decode without a crash.
+#
+# Needs: Debian php-cli php-soap php-xml libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
+# python3-jsonrpclib-pelix libhessian-java thrift-compiler, a JDK, Go; npm (into $OUT, not the repo):
+# xmlrpc json-rpc-2.0 jayson thrift q soap dubbo2.js. Ports 22010-22050 on 127.0.0.1 only.
+# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo]...
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+OUT="${OUT:-/tmp/heldout-rpc}"
+mkdir -p "$OUT"
+cd "$OUT"
+export NODE_PATH="$OUT/node_modules"
+. "$REPO/samples/lib/capture.sh"
+PY=/usr/bin/python3
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo)
+
+# rec DIR NAME FILTER CLIENT...: capture what a bounded client does (servers already listening)
+rec() {
+  local dir="$1" name="$2" filter="$3"; shift 3
+  mkdir -p "$OUT/$dir"
+  start_capture "$OUT/$dir/$name.pcap" "$filter" lo pcap
+  timeout 40 "$@" > "$OUT/$dir/$name.client.log" 2>&1 || cs_log "$name client exited $?"
+  stop_capture
+}
+
+for w in "${WHAT[@]}"; do
+  case "$w" in
+  xmlrpc)
+    rec xmlrpc node 'tcp port 22010' node "$HERE/xmlrpc-node.cjs" 22010
+    start_bg xmlrpc-perl perl "$HERE/xmlrpc-perl-server.pl" 22011; wait_port 22011
+    rec xmlrpc perl 'tcp port 22011' perl "$HERE/xmlrpc-perl-client.pl" 22011
+    stop_bg xmlrpc-perl ;;
+  jsonrpc)
+    rec jsonrpc node 'tcp portrange 22020-22021' node "$HERE/jsonrpc-node.cjs" 22020
+    rec jsonrpc pelix 'tcp port 22022' "$PY" "$HERE/jsonrpc-pelix.py" 22022
+    mkdir -p "$OUT/jsonrpc/go" && cp "$HERE/jsonrpc-go.go" "$OUT/jsonrpc/go/main.go"
+    (cd "$OUT/jsonrpc/go" && { [ -f go.mod ] || go mod init heldout >/dev/null 2>&1; } && nice go build -o gojsonrpc .)
+    rec jsonrpc go 'tcp port 22023' "$OUT/jsonrpc/go/gojsonrpc" 22023 ;;
+  soap)
+    mkdir -p "$OUT/soap-php" && cp "$HERE"/soap-php/* "$OUT/soap-php/"
+    start_bg soap-php php -S 127.0.0.1:22030 -t "$OUT/soap-php" "$OUT/soap-php/server.php"; wait_port 22030
+    rec soap-php php 'tcp port 22030' php "$OUT/soap-php/client.php" 22030
+    stop_bg soap-php
+    start_bg soap-perl perl "$HERE/soap-perl-server.pl" 22031; wait_port 22031
+    rec soap-perl perl 'tcp port 22031' perl "$HERE/soap-perl-client.pl" 22031
+    stop_bg soap-perl
+    start_bg spyne "$PY" -u "$HERE/soap-spyne-server.py" 22032; wait_port 22032
+    mkdir -p "$OUT/soap-spyne"
+    curl -sS --max-time 5 'http://127.0.0.1:22032/?wsdl' > "$OUT/soap-spyne/shop.wsdl"
+    rec soap-spyne spyne 'tcp port 22032' "$PY" "$HERE/soap-zeep-client.py" 22032
+    stop_bg spyne ;;
+  thrift)
+    mkdir -p "$OUT/thrift/gen" && cp "$HERE/thrift/shop.thrift" "$OUT/thrift/"
+    thrift --gen js:node -out "$OUT/thrift/gen" "$OUT/thrift/shop.thrift"
+    rec thrift node 'tcp portrange 22040-22043' node "$HERE/thrift/run.cjs" "$OUT/thrift/gen" 22040 ;;
+  dubbo)
+    mkdir -p "$OUT/dubbo/classes"
+    javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"
+    start_bg dubbo java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED -cp "/usr/share/java/hessian.jar:$OUT/dubbo/classes" Provider 22050; wait_port 22050
+    rec dubbo dubbo 'tcp port 22050' node "$HERE/dubbo/client.cjs" 22050
+    stop_bg dubbo ;;
+  esac
+done
+
+# Decode with the working tree's CLI (bundled here, dist/ is left alone), then truncated copies.
+(cd "$REPO" && nice -n 10 node -e "require('esbuild').build({entryPoints:['cli/main.ts'],outfile:'$OUT/cli.js',bundle:true,platform:'node',format:'cjs',target:'es2022',logLevel:'warning'})")
+mkdir -p "$OUT/trunc"
+for f in "$OUT"/*/*.pcap; do
+  case "$f" in "$OUT/trunc/"*) continue ;; esac
+  node "$OUT/cli.js" "$f" > "${f%.pcap}.table.txt" 2>&1 || true
+  node "$OUT/cli.js" "$f" --format jsonl > "${f%.pcap}.jsonl" 2>/dev/null || true
+  b=$(basename "$(dirname "$f")")-$(basename "$f")
+  editcap -s 80 "$f" "$OUT/trunc/s80-$b"; editcap -s 200 "$f" "$OUT/trunc/s200-$b"
+  sz=$(stat -c %s "$f"); head -c $((sz * 2 / 3)) "$f" > "$OUT/trunc/h-$b"; head -c $((sz / 3 + 7)) "$f" > "$OUT/trunc/h3-$b"
+done
+for t in "$OUT"/trunc/*.pcap; do
+  rc=0; n=$(timeout 60 node "$OUT/cli.js" "$t" --format jsonl 2>"$t.err" | wc -l) || rc=$?
+  printf '%s rc=%s calls=%s warnings=%s\n' "$(basename "$t")" "$rc" "$n" "$(wc -l < "$t.err")"
+  grep -qiE 'internal error|TypeError|RangeError|at .*\.js:' "$t.err" && echo "  CRASH? see $t.err"
+done
+echo "captures and decodes in $OUT"
