@@ -6,6 +6,9 @@ import { h } from './dom';
 import type { Call, FlowSummary } from '../decoders/core/model';
 import { formatDuration, formatSize, protocolLabel } from './format';
 
+/** The request/response protocols the compare view lines up, in its column order. */
+export const COMPARED_PROTOCOLS = ['http', 'http2', 'xmlrpc', 'jsonrpc', 'grpc', 'soap', 'thrift', 'dubbo'];
+
 export interface CompareMetrics {
   callId: number;
   protocol: string;
@@ -27,7 +30,7 @@ export function compareMetrics(call: Call, flow: FlowSummary | undefined, opensC
   return {
     callId: call.id,
     protocol: call.protocol,
-    label: `${protocolLabel(call.protocol)} ${call.protocol === 'http' ? `${call.method} ${call.target ?? ''}` : call.method}`,
+    label: `${protocolLabel(call.protocol)} ${call.protocol === 'http' || call.protocol === 'http2' ? `${call.method} ${call.target ?? ''}` : call.method}`,
     requestBytes: req,
     responseBytes: res,
     wireBytes: req + res,
@@ -51,6 +54,46 @@ export function similarity(a: string, b: string): number {
   const A = new Set(operationWords(a));
   const B = operationWords(b);
   return B.filter((w) => A.has(w)).length;
+}
+
+/** Words for a list: "A", "A and B", "A, B and C". */
+function listWords(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** The Person API samples: the same operations over each protocol, made to be compared. */
+export const PERSON_API_SAMPLES = ['rest-person-api', 'xmlrpc-person-api', 'jsonrpc-person-api', 'grpc-person-api', 'soap-person-api', 'thrift-person-api', 'dubbo-person-api'];
+
+export interface CompareHint {
+  title: string;
+  /** What Compare is for. */
+  purpose: string;
+  /** What this capture holds instead. */
+  capture: string;
+  /** Where to find a capture it works on. */
+  howTo: string;
+  /** A command that makes one (mergecap, from Wireshark). */
+  command: string;
+}
+
+/**
+ * What the compare view says instead of a lone column, when the capture has fewer than two of the
+ * protocols it lines up: what Compare is for, what the capture holds (`found`: compared protocols
+ * with calls; `others`: the capture's other protocols), and how to get a capture it works on.
+ */
+export function compareHint(found: string[], others: string[]): CompareHint {
+  const rest = others.filter((p) => !COMPARED_PROTOCOLS.includes(p) && p !== 'tcp' && p !== 'udp').map(protocolLabel);
+  const besides = rest.length ? ` (and ${listWords(rest)} traffic, which has no request/response operation to line up)` : '';
+  const capture = found.length
+    ? `This capture has only ${listWords(found.map(protocolLabel))} calls${besides}.`
+    : `This capture has no ${listWords(COMPARED_PROTOCOLS.map(protocolLabel))} calls${rest.length ? `: only ${listWords(rest)} traffic, which has no request/response operation to line up` : ''}.`;
+  return {
+    title: 'Compare needs the same operation over two or more protocols',
+    purpose: 'Compare shows one operation — say, reading a person — over REST, XML-RPC, JSON-RPC, gRPC, SOAP and Thrift side by side: bytes on the wire, packets, round trips and latency.',
+    capture,
+    howTo: `Open a capture that holds several of them. The Person API samples (${PERSON_API_SAMPLES.map((x) => `samples/${x}`).join(', ')}) make the same calls over each protocol, one capture each: merge two or more with Wireshark's mergecap (in the samples folder) and open the result:`,
+    command: 'mergecap -w person-api.pcapng rest-person-api/rest-person-api.pcapng grpc-person-api/grpc-person-api.pcap soap-person-api/soap-person-api.pcap',
+  };
 }
 
 export function compareTable(items: CompareMetrics[]): HTMLElement {

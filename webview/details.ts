@@ -84,8 +84,10 @@ export class Details {
     this.flow = flow;
     this.bytesFor = undefined;
     for (const p of this.panels.values()) p.classList.remove('stale');
-    this.defButton.disabled = !call.definition;
-    this.defButton.title = call.definition ? `${call.definition.name} — ${call.definition.file}:${call.definition.line} (g d)` : 'No definition found in the workspace';
+    // Enabled without a definition too: it then says what was looked for (the same words as g d and the palette).
+    this.defButton.disabled = false;
+    this.defButton.classList.toggle('missing', !call.definition);
+    this.defButton.title = call.definition ? `${call.definition.name} — ${call.definition.file}:${call.definition.line} (g d)` : 'No definition linked: click (or g d) to see what was looked for and how to link one';
     this.setBadge('Messages', call.messages?.length ?? 0);
     this.setBadge('Warnings', call.warnings.length);
     fill(this.panels.get('Summary')!, this.summary(call, flow));

@@ -2,7 +2,8 @@
  * Sequence-diagram layout (pure data, tested): lifelines left to right in order of appearance,
  * arrows top to bottom in time order — one per request and per response, per streamed message
  * (for calls whose messages are known), per publish and per delivery; TCP handshakes and teardowns
- * when asked. Coordinates are in diagram units (px at zoom 1).
+ * when asked. Coordinates are in diagram units (px at zoom 1). Lanes are LANE_PX wide, or narrower
+ * (down to MIN_LANE_PX) when they are fitted to the pane's width.
  */
 import type { CallRow } from './protocol';
 import type { FlowSummary, StreamMessage } from '../decoders/core/model';
@@ -11,7 +12,22 @@ import { ellipsize, formatDuration, protocolFamily, statusBadge, type StatusTone
 export const LANE_PX = 170;
 export const STEP_PX = 30;
 export const TOP_PX = 16;
-export const GUTTER_PX = 70;
+export const GUTTER_PX = 60;
+/** The narrowest a fitted lane gets: below it the diagram scrolls sideways instead. */
+export const MIN_LANE_PX = 56;
+/** Average advance of one character of an arrow label (11px UI font), to place and cut labels. */
+export const LABEL_CHAR_PX = 6.2;
+/** Arrow labels keep this far from the diagram's edges. */
+const EDGE_PX = 4;
+
+/**
+ * The lane width that fits `lanes` lanes (and the time gutter) into `paneWidth` px: never wider
+ * than LANE_PX, never narrower than MIN_LANE_PX (the diagram then scrolls sideways).
+ */
+export function fitLaneWidth(paneWidth: number, lanes: number): number {
+  if (!(paneWidth > 0) || lanes < 1) return LANE_PX;
+  return Math.max(MIN_LANE_PX, Math.min(LANE_PX, Math.floor((paneWidth - GUTTER_PX) / lanes)));
+}
 
 export type ArrowPhase = 'syn' | 'syn-ack' | 'ack' | 'request' | 'response' | 'message' | 'publish' | 'deliver' | 'fin' | 'rst';
 
@@ -34,6 +50,8 @@ export interface Arrow {
   x2: number;
   y: number;
   label: string;
+  /** Where the label is centred: over the arrow, moved in so that it stays inside the diagram. */
+  labelX: number;
   /** Responses and TCP control segments are dashed. */
   dashed: boolean;
   tone: StatusTone | 'conn';
@@ -45,6 +63,8 @@ export interface Arrow {
 export interface DiagramLayout {
   lifelines: Lifeline[];
   arrows: Arrow[];
+  /** Distance between two lifelines. */
+  laneWidth: number;
   width: number;
   height: number;
 }
@@ -56,6 +76,10 @@ export interface LayoutOptions {
   /** Streamed messages of calls whose details are known. */
   messages?: Map<number, StreamMessage[]>;
   flows?: Map<number, FlowSummary>;
+  /** Fit the lanes into this width (the pane's, in px at zoom 1); see fitLaneWidth. */
+  fitWidth?: number;
+  /** A fixed lane width (the user zoomed by hand); LANE_PX when neither is given. */
+  laneWidth?: number;
 }
 
 function splitHostPort(addr: string): { host: string; port: string } {
@@ -176,26 +200,62 @@ export function layoutDiagram(rows: CallRow[], opts: LayoutOptions): DiagramLayo
 
   // Clients first (in order of appearance), then servers/brokers.
   const ordered = [...lanes.values()].filter((l) => l.role === 'client').concat([...lanes.values()].filter((l) => l.role !== 'client'));
-  ordered.forEach((l, i) => (l.x = GUTTER_PX + LANE_PX / 2 + i * LANE_PX));
-  const arrows: Arrow[] = events.map((e, i) => ({
-    callId: e.callId,
-    phase: e.phase,
-    fromKey: e.from,
-    toKey: e.to,
-    x1: lanes.get(e.from)!.x,
-    x2: lanes.get(e.to)!.x,
-    y: TOP_PX + (i + 1) * STEP_PX,
-    label: e.label,
-    dashed: e.dashed,
-    tone: e.tone,
-    family: e.family,
-    tsUs: e.tsUs,
-    flowId: e.flowId,
-  }));
+  const laneWidth = opts.laneWidth ?? (opts.fitWidth ? fitLaneWidth(opts.fitWidth, ordered.length) : LANE_PX);
+  ordered.forEach((l, i) => (l.x = GUTTER_PX + laneWidth / 2 + i * laneWidth));
+  const width = GUTTER_PX + Math.max(1, ordered.length) * laneWidth;
+  const arrows: Arrow[] = events.map((e, i) => {
+    const x1 = lanes.get(e.from)!.x;
+    const x2 = lanes.get(e.to)!.x;
+    const { label, labelX } = placeLabel(e.label, x1 === x2 ? x1 + 40 + (e.label.length * LABEL_CHAR_PX) / 2 : (x1 + x2) / 2, width);
+    return {
+      callId: e.callId,
+      phase: e.phase,
+      fromKey: e.from,
+      toKey: e.to,
+      x1,
+      x2,
+      y: TOP_PX + (i + 1) * STEP_PX,
+      label,
+      labelX,
+      dashed: e.dashed,
+      tone: e.tone,
+      family: e.family,
+      tsUs: e.tsUs,
+      flowId: e.flowId,
+    };
+  });
   return {
     lifelines: ordered,
     arrows,
-    width: GUTTER_PX + Math.max(1, ordered.length) * LANE_PX,
+    laneWidth,
+    width,
     height: TOP_PX + (arrows.length + 1) * STEP_PX + 10,
   };
+}
+
+/**
+ * An arrow's label centred at `centre`, moved in so that it does not run past either edge of a
+ * diagram `width` wide (narrow lanes make labels wider than their arrows; each arrow has its own
+ * row, so a label may reach over the neighbouring lanes), and cut when even that is not enough.
+ */
+export function placeLabel(text: string, centre: number, width: number): { label: string; labelX: number } {
+  const room = Math.max(LABEL_CHAR_PX, width - 2 * EDGE_PX);
+  const label = text.length * LABEL_CHAR_PX <= room ? text : ellipsize(text, Math.floor(room / LABEL_CHAR_PX));
+  const half = (label.length * LABEL_CHAR_PX) / 2;
+  const labelX = Math.max(EDGE_PX + half, Math.min(width - EDGE_PX - half, centre));
+  return { label, labelX: Math.round(labelX * 10) / 10 };
+}
+
+/**
+ * Where each lifeline name may sit in the header: from halfway to the previous name on its row to
+ * halfway to the next one (the diagram's edges for the outer names). With `rows` 2 the names
+ * alternate between two rows, so each has about twice the room. `xs` are the lane centres, in order.
+ */
+export function labelSlots(xs: number[], width: number, rows: 1 | 2): Array<{ from: number; to: number }> {
+  const GAP = 2;
+  return xs.map((x, i) => {
+    const prev = xs[i - rows];
+    const next = xs[i + rows];
+    return { from: prev === undefined ? GAP : (prev + x) / 2 + GAP, to: next === undefined ? width - GAP : (x + next) / 2 - GAP };
+  });
 }

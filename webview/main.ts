@@ -9,10 +9,11 @@ import { Host } from './host';
 import { RowStore } from './rows';
 import { CallList } from './call-list';
 import { Details } from './details';
-import { Diagram } from './diagram';
+import { Diagram, type DiagramSizing } from './diagram';
 import { FilterBar } from './filter-bar';
 import { teachingSteps, textParts, STAGES, type TeachStep } from './teaching';
-import { compareMetrics, compareTable, similarity } from './compare';
+import { COMPARED_PROTOCOLS, compareHint, compareMetrics, compareTable, similarity } from './compare';
+import { movedSelectionNote, nearestIndex } from './selection';
 import { formatCount, formatSize, protocolLabel, type TimeFormat } from './format';
 import type { Call, FlowSummary, CaptureWarning } from '../decoders/core/model';
 import type { CallRow, HostToWebview, SortSpec, ViewName } from './protocol';
@@ -29,10 +30,13 @@ interface ViewState {
   teach: boolean;
   teachStep: number;
   compare: boolean;
+  /** The diagram's sizing: lanes fitted to the pane (default), Fit, or the user's zoom and lane width. */
+  diagramSizing: DiagramSizing;
   zoom: number;
+  laneWidth?: number;
 }
 
-const DEFAULT_STATE: ViewState = { filter: '', sort: { key: 'time', dir: 'asc' }, diagram: true, waterfall: false, showConnections: true, timeFormat: 'relative', names: {}, teach: false, teachStep: 0, compare: false, zoom: 1 };
+const DEFAULT_STATE: ViewState = { filter: '', sort: { key: 'time', dir: 'asc' }, diagram: true, waterfall: false, showConnections: true, timeFormat: 'relative', names: {}, teach: false, teachStep: 0, compare: false, diagramSizing: 'lanes', zoom: 1 };
 
 const host = new Host();
 const state: ViewState = { ...DEFAULT_STATE, ...(host.getState<Partial<ViewState>>() ?? {}) };
@@ -222,6 +226,7 @@ function renderStatus(): void {
   const parts = [`${formatCount(store.total)} call${store.total === 1 ? '' : 's'}`];
   if (store.filter) parts[0] += store.total === 1 ? ' matches' : ' match';
   if (analysis.finished) parts.push(`${formatCount(analysis.frames)} frames`);
+  if (moved && moved.to === state.selectedId && store.filter) parts.push(moved.note);
   statusText.textContent = parts.join(' · ');
 }
 
@@ -271,9 +276,14 @@ list.onSort = (sort) => {
   state.sort = sort;
   save();
   store.setQuery(store.filter, sort);
+  recheckSelection = true;
   list.renderHead();
 };
 diagram.onSelect = (id) => void revealCall(id);
+diagram.onSizing = ({ sizing, zoom, laneWidth }) => {
+  Object.assign(state, { diagramSizing: sizing, zoom, laneWidth });
+  save();
+};
 diagram.onRename = (key, name) => {
   if (name) state.names[key] = name;
   else delete state.names[key];
@@ -298,11 +308,64 @@ function setFilter(text: string): void {
   state.filter = text;
   save();
   store.setQuery(text, store.sort);
+  recheckSelection = true;
+  moved = undefined;
+}
+
+// ── the selection under a new filter or sort ─────────────────────────────────────────────────
+
+/** The filter or sort changed: check where the selected call is once the first rows are back. */
+let recheckSelection = false;
+let selectionCheck = 0;
+/** The selection moved off a call the filter hid (for the status line). */
+let moved: { to: number; note: string } | undefined;
+
+/**
+ * Keeps the selected call selected (and in view) under the new query. When the filter hides it,
+ * the selection moves to the nearest call that matches — what Wireshark does with a packet the
+ * display filter hides; when nothing matches, nothing is selected and the details say why (the
+ * call is remembered: clearing the filter selects it again).
+ */
+async function checkSelection(): Promise<void> {
+  const id = state.selectedId;
+  if (id === undefined || store.filterError) return;
+  const check = ++selectionCheck;
+  if (store.total === 0) {
+    list.selectedId = undefined;
+    list.selectedIndex = -1;
+    diagram.selectedId = undefined;
+    detailsWant = undefined;
+    details.showEmpty('No call selected: no calls match the filter.');
+    host.post({ type: 'call/unselect' });
+    list.rowsChanged();
+    return;
+  }
+  const index = await store.indexOf(id);
+  if (check !== selectionCheck) return;
+  if (index >= 0) {
+    if (list.selectedId !== id || list.selectedIndex !== index || detailsWant !== id) await revealCall(id);
+    else list.reveal(index);
+    return;
+  }
+  const hidden = await fetchCall(id);
+  if (!hidden || check !== selectionCheck) return;
+  const filter = store.filter || undefined;
+  const rowAt = async (i: number) => (await host.request({ type: 'calls/page', start: i, count: 1, filter, sort: { key: 'time', dir: 'asc' } })).rows[0];
+  const near = await nearestIndex(store.total, { startUs: hidden.timing.startUs, id }, rowAt);
+  const row = near >= 0 ? await rowAt(near) : undefined;
+  if (!row || check !== selectionCheck) return;
+  moved = { to: row.id, note: movedSelectionNote(hidden, row) };
+  await revealCall(row.id);
+  renderStatus();
 }
 filterBar.onApply = setFilter;
 
 store.onChange = () => {
   list.rowsChanged();
+  if (recheckSelection) {
+    recheckSelection = false;
+    void checkSelection();
+  }
   filterBar.hostError(store.filterError);
   if (state.selectedId !== undefined && list.selectedIndex < 0) {
     const known = store.byCallId(state.selectedId);
@@ -462,7 +525,7 @@ async function renderCompare(): Promise<void> {
   const base = state.selectedId !== undefined ? await fetchCall(state.selectedId) : undefined;
   fill(comparePanel, h('div', { class: 'muted empty-panel' }, 'Looking for the same operation in other protocols…'));
   const picks: Call[] = [];
-  for (const proto of ['http', 'xmlrpc', 'jsonrpc', 'grpc', 'soap', 'thrift', 'dubbo']) {
+  for (const proto of COMPARED_PROTOCOLS) {
     if (base && base.protocol === proto) {
       picks.push(base);
       continue;
@@ -474,8 +537,18 @@ async function renderCompare(): Promise<void> {
     const c = await fetchCall(best.id);
     if (c) picks.push(c);
   }
-  if (!picks.length) {
-    fill(comparePanel, h('div', { class: 'muted empty-panel' }, 'No REST, XML-RPC, JSON-RPC or gRPC calls in this capture to compare.'));
+  if (picks.length < 2) {
+    // One column compares nothing: say what Compare is for and where it works instead.
+    const hint = compareHint(picks.map((c) => c.protocol), [...new Set([...flows.values()].map((f) => f.protocol))]);
+    fill(
+      comparePanel,
+      h('div', { class: 'compare-hint', role: 'note' },
+        h('div', { class: 'empty-title' }, hint.title),
+        h('p', null, hint.purpose),
+        h('p', { class: 'compare-hint-capture' }, hint.capture),
+        h('p', null, hint.howTo),
+        h('pre', { class: 'mono compare-hint-command' }, hint.command)),
+    );
     return;
   }
   const metrics = picks.map((c) => {
@@ -487,7 +560,6 @@ async function renderCompare(): Promise<void> {
     comparePanel,
     h('div', { class: 'teach-head' }, h('span', { class: 'section-title' }, 'The same kind of operation, different protocols'), h('span', { class: 'muted' }, 'Picked by the closest method name; click a call in the list to compare around it.')),
     compareTable(metrics),
-    ...(metrics.length < 2 ? [h('p', { class: 'muted note' }, 'Only one protocol in this capture: open a capture with the same operation over several protocols (the Person API samples: REST, XML-RPC, JSON-RPC, gRPC, SOAP, Thrift) to compare them.')] : []),
     h('p', { class: 'muted note' }, 'Round trips count the TCP handshake when the call opened its own connection. Text formats (XML, JSON) cost bytes; gRPC pays for HTTP/2 framing but sends compact protobuf and reuses one connection.'),
   );
 }
@@ -502,7 +574,8 @@ document.addEventListener('keydown', (e) => {
   const now = Date.now();
   if (pendingG && now - pendingG < 1000 && e.key === 'd') {
     pendingG = 0;
-    if (state.selectedId !== undefined) host.post({ type: 'definition/open', id: state.selectedId });
+    // The call the list has selected (none while the filter matches nothing).
+    if (list.selectedId !== undefined) host.post({ type: 'definition/open', id: list.selectedId });
     e.preventDefault();
     return;
   }
@@ -611,7 +684,7 @@ function showView(v: ViewName): void {
 
 host.on(onHost);
 list.setOptions({ timeFormat: state.timeFormat, waterfall: state.waterfall });
-diagram.setZoom(state.zoom);
+diagram.restore(state.diagramSizing, state.zoom, state.laneWidth);
 applyLayout();
 renderBanner();
 renderEmpty();

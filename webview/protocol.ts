@@ -94,7 +94,9 @@ export type WebviewToHost =
   /** Where a call sits under a filter/sort, to scroll to it (answered by `calls/indexOf`). */
   | { type: 'calls/indexOf'; requestId: number; id: number; filter?: string; sort?: SortSpec }
   /** The raw bytes of one side of a call, for the hex view (answered by `call/bytes`). */
-  | { type: 'call/bytes'; requestId: number; id: number; part: 'request' | 'response' };
+  | { type: 'call/bytes'; requestId: number; id: number; part: 'request' | 'response' }
+  /** Nothing is selected any more (the filter matches no call): commands on "the selected call" say so. */
+  | { type: 'call/unselect' };
 
 /** Sort order of the call list; the host sorts (it holds all rows). Default: startUs ascending, then id. */
 export interface SortSpec {

@@ -16,12 +16,24 @@ import type { Analysis } from '../analysis/analysis';
 import type { DefinitionSummary } from '../analysis/spill-store';
 import { SCHEMA_PREFIX, type LinkConfig } from './linker';
 import { definitionExcludes, definitionIncludes, protoPaths } from '../settings';
+import { noDefinitionHelp } from './no-definition';
+import type { Call } from '../../decoders/core/model';
 
 const DEF_GLOB = '**/*.{proto,thrift,wsdl,yaml,yml,json}';
 /** Definition files the decoders read in the worker (protobuf schemas, Thrift IDL, WSDL). */
 const WORKER_DEFS = /\.(proto|thrift|wsdl)$/i;
 const MAX_FILE_BYTES = 4 << 20;
 const MAX_FILES = 5000;
+
+/**
+ * Says that a call has no definition — what was looked for and how to link one — with a button to
+ * the setting that lists more places. The one message for the palette, `g d` and the Definition link.
+ */
+export async function showNoDefinition(call: Call): Promise<void> {
+  const help = noDefinitionHelp(call);
+  const open = 'Open Settings';
+  if ((await vscode.window.showInformationMessage(help.message, open)) === open) await vscode.commands.executeCommand('workbench.action.openSettings', help.setting);
+}
 
 /** The calls to one definition across the open captures (CodeLens). */
 export interface DefinitionCalls {

@@ -247,6 +247,9 @@ export class CapturePanel implements vscode.Disposable {
       case 'call/bytes':
         void this.answerBytes(m.requestId, m.id, m.part);
         break;
+      case 'call/unselect':
+        this.selectedId = undefined;
+        break;
       case 'definition/open':
         void store
           .get(m.id)

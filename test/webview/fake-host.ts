@@ -9,6 +9,7 @@
 import type { Call, FlowSummary } from '../../decoders/core/model';
 import type { CallRow, HostToWebview, WebviewToHost, SortSpec } from '../../webview/protocol';
 import { compileFilter } from '../../decoders/filter/index';
+import { toRow as hostRow } from '../../extension/analysis/rows';
 
 const params = new URLSearchParams(location.search);
 let calls: Call[] = [];
@@ -21,14 +22,8 @@ function ep(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
-function toRow(c: Call): CallRow {
-  return {
-    id: c.id, protocol: c.protocol, kind: c.kind, state: c.state, flowId: c.flowId, client: ep(c.client), server: ep(c.server), method: c.method, target: c.target,
-    status: c.status, startUs: c.timing.startUs, endUs: c.timing.endUs, responseStartUs: c.timing.responseStartUs,
-    sizeBytes: (c.request?.wireBytes ?? 0) + (c.response?.wireBytes ?? 0), warnings: c.warnings.length, publishId: c.links?.publishId, hasDefinition: !!c.definition,
-    serverName: c.http?.host && !/^[\d.:[\]]+$/.test(c.http.host) ? c.http.host : undefined,
-  };
-}
+/** The host's own row builder, so lanes and names match the editor. */
+const toRow = (c: Call): CallRow => hostRow(c);
 
 function sortKey(c: Call, key: SortSpec['key']): number | string {
   switch (key) {

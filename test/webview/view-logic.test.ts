@@ -2,11 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, formatSize, formatTime, formatCount, statusBadge, shortEndpoints, protocolFamily } from '../../webview/format';
 import { visibleRange, scrollGeometry, scrollTopForIndex, scrollToReveal, pagesFor } from '../../webview/virtual';
-import { layoutDiagram, serverLifeline, LANE_PX, STEP_PX } from '../../webview/diagram-layout';
+import { layoutDiagram, serverLifeline, fitLaneWidth, placeLabel, labelSlots, LANE_PX, STEP_PX, MIN_LANE_PX, GUTTER_PX, LABEL_CHAR_PX } from '../../webview/diagram-layout';
 import { teachingSteps, textParts } from '../../webview/teaching';
 import { jsonTokens, xmlTokens, decodeRawProtobuf, hexLines, findBytes, httpBodyOffset } from '../../webview/pretty';
 import { waterfallBar, axisTicks } from '../../webview/waterfall';
-import { compareMetrics, similarity } from '../../webview/compare';
+import { compareMetrics, similarity, compareHint, COMPARED_PROTOCOLS } from '../../webview/compare';
 import type { CallRow } from '../../webview/protocol';
 import type { Call, FlowSummary } from '../../decoders/core/model';
 
@@ -142,6 +142,51 @@ describe('diagram layout', () => {
   });
 });
 
+describe('diagram lanes fitted to the pane', () => {
+  // Seven lifelines, as in samples/mqtt-basics: six named clients and the broker.
+  const names = ['trip-service', 'dispatcher', 'driver-42', 'fare-service', 'passenger-app', 'rider-7'];
+  const seven = names.map((clientName, i) => row({ id: i + 1, protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'rides/status', server: '127.0.0.1:1883', client: `127.0.0.1:${5000 + i}`, clientName, status: undefined, startUs: 1_000_000 + i }));
+
+  it('lanes narrow to fit the pane, never below the minimum, never above their natural width', () => {
+    assert.equal(fitLaneWidth(GUTTER_PX + 7 * 80, 7), 80);
+    assert.equal(fitLaneWidth(300, 7), MIN_LANE_PX, 'too narrow: the minimum (then it scrolls)');
+    assert.equal(fitLaneWidth(4000, 2), LANE_PX, 'a wide pane does not stretch the lanes');
+    assert.equal(fitLaneWidth(0, 3), LANE_PX, 'a hidden pane: natural width');
+  });
+  it('seven lanes fit a 460 px pane; the layout says its lane width', () => {
+    const natural = layoutDiagram(seven, { showConnections: false });
+    assert.equal(natural.lifelines.length, 7);
+    assert.ok(natural.width > 460, `natural width ${natural.width} runs off a 460 px pane`);
+    const L = layoutDiagram(seven, { showConnections: false, fitWidth: 460 });
+    assert.ok(L.width <= 460, `fitted width ${L.width}`);
+    assert.equal(L.laneWidth, L.lifelines[1].x - L.lifelines[0].x);
+    assert.ok(L.laneWidth >= MIN_LANE_PX);
+    const narrow = layoutDiagram(seven, { showConnections: false, fitWidth: 250 });
+    assert.equal(narrow.laneWidth, MIN_LANE_PX);
+    assert.equal(narrow.width, GUTTER_PX + 7 * MIN_LANE_PX, 'wider than the pane: it scrolls sideways');
+    assert.equal(layoutDiagram(seven, { showConnections: false, fitWidth: 460, laneWidth: 100 }).laneWidth, 100, 'a fixed lane width (zoomed by hand) wins');
+  });
+  it('arrow labels stay inside the diagram and are cut only when the whole width is too small', () => {
+    const L = layoutDiagram(seven, { showConnections: false, fitWidth: 300 });
+    for (const a of L.arrows) {
+      const half = (a.label.length * LABEL_CHAR_PX) / 2;
+      assert.ok(a.labelX - half >= 0 && a.labelX + half <= L.width, `${a.label} at ${a.labelX} in ${L.width}`);
+      assert.equal(a.label, 'PUBLISH rides/status', 'wider than its lane, not cut');
+    }
+    assert.deepEqual(placeLabel('PUBLISH rides/status', 20, 400), { label: 'PUBLISH rides/status', labelX: 4 + (20 * LABEL_CHAR_PX) / 2 });
+    const cut = placeLabel('a very long label that cannot fit', 50, 100);
+    assert.ok(cut.label.endsWith('…') && cut.label.length * LABEL_CHAR_PX <= 92, cut.label);
+  });
+  it('lifeline names get the room up to their neighbours, twice as much on two rows', () => {
+    const xs = [100, 160, 220, 280];
+    assert.deepEqual(labelSlots(xs, 320, 1), [{ from: 2, to: 128 }, { from: 132, to: 188 }, { from: 192, to: 248 }, { from: 252, to: 318 }]);
+    const two = labelSlots(xs, 320, 2);
+    assert.deepEqual(two[2], { from: 162, to: 318 }, 'its row neighbours are two lanes away');
+    assert.deepEqual(two[1], { from: 2, to: 218 }, 'the first name of the lower row may use the room from the edge');
+    assert.deepEqual(two[3], { from: 222, to: 318 }, 'the last name may use the room up to the edge');
+  });
+});
+
 describe('teaching', () => {
   it('the XML-RPC walkthrough: handshake, stub, wire, server, result, answer, teardown', () => {
     const steps = teachingSteps(funAdd, flow);
@@ -195,6 +240,21 @@ describe('pretty printers', () => {
     assert.equal(hexLines(b)[0].ascii, 'POST / HTTP/1.1·');
     assert.equal(findBytes(b, 'A: b'), 17);
     assert.equal(httpBodyOffset(b), b.length - 4);
+  });
+});
+
+describe('compare on a capture with fewer than two protocols', () => {
+  it('one protocol: says what Compare is for, what the capture has, and how to get one that works', () => {
+    const hint = compareHint(['http'], ['http']);
+    assert.match(hint.purpose, /REST, XML-RPC, JSON-RPC, gRPC, SOAP and Thrift side by side/);
+    assert.equal(hint.capture, 'This capture has only HTTP calls.');
+    assert.match(hint.howTo, /samples\/rest-person-api/);
+    assert.match(hint.command, /^mergecap -w \S+ rest-person-api\/rest-person-api\.pcapng grpc-person-api\//);
+  });
+  it('messaging only: names what the capture has instead', () => {
+    assert.equal(compareHint([], ['mqtt', 'tcp']).capture, 'This capture has no HTTP, HTTP/2, XML-RPC, JSON-RPC, gRPC, SOAP, Thrift and Dubbo calls: only MQTT traffic, which has no request/response operation to line up.');
+    assert.match(compareHint(['http'], ['http', 'websocket']).capture, /^This capture has only HTTP calls \(and WebSocket traffic/);
+    assert.ok(COMPARED_PROTOCOLS.includes('http2'), 'REST over HTTP/2 is compared too');
   });
 });
 
