@@ -4,6 +4,14 @@
  * with Code/Value/Subcode, Reason/Text, Node, Role, Detail).
  */
 import { child, parseXml, toValue, type XEl } from './xml';
+import { typedValue, type TypeRef, type XsdComplex, type XsdSchema } from './schema';
+
+/** How to type the Header and Body entries, decided once the Body's first element is known. */
+export interface EnvelopeTyping {
+  schema?: XsdSchema;
+  /** The declared type of a Header block or Body entry (undefined: by xsi:type only). */
+  typeOf(el: XEl, where: 'Header' | 'Body'): TypeRef | undefined;
+}
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
@@ -24,8 +32,10 @@ export interface SoapEnvelope {
   headerBlocks: string[];
   /** The first element of the Body (the operation or its response, or the Fault). */
   first?: XEl;
-  /** The Body as a tree. */
+  /** The Body as a tree (values with an xsi:type typed). */
   body: unknown;
+  headerEl?: XEl;
+  bodyEl?: XEl;
   fault?: SoapFault;
   warnings: string[];
 }
@@ -47,7 +57,7 @@ function textOf(el: XEl | undefined): string | undefined {
   return el ? el.text.trim() : undefined;
 }
 
-export function parseEnvelope(text: string, maxDepth: number): SoapEnvelope {
+export function parseEnvelope(text: string, maxDepth: number, typing?: (first: XEl | undefined) => EnvelopeTyping | undefined): SoapEnvelope {
   const root = parseXml(text, maxDepth);
   const warnings: string[] = [];
   if (root.local !== 'Envelope') throw new Error(`root element is <${root.name}>, not a SOAP Envelope`);
@@ -63,24 +73,34 @@ export function parseEnvelope(text: string, maxDepth: number): SoapEnvelope {
   const bodyEl = root.children.find((c) => c.local === 'Body' && inEnv(c));
   if (!bodyEl) warnings.push('Envelope without a Body');
   const first = bodyEl?.children[0];
+  const t = typing?.(first);
+  const valueOf = (el: XEl, where: 'Header' | 'Body') => {
+    if (!t) return toValue(el, maxDepth, warnings);
+    // the Header/Body as a complex type whose entries are typed one by one
+    const entries: XsdComplex = { kind: 'complex', particles: [] };
+    for (const c of el.children) if (!entries.particles.some((p) => p.name === c.local)) entries.particles.push({ name: c.local, type: t.typeOf(c, where), max: 1 });
+    return typedValue(el, entries, { schema: t.schema, warnings, maxDepth });
+  };
   const env: SoapEnvelope = {
     version,
     headerBlocks: headerEl ? headerEl.children.map((c) => c.local) : [],
     first,
-    body: bodyEl ? toValue(bodyEl) : undefined,
+    body: bodyEl ? valueOf(bodyEl, 'Body') : undefined,
+    ...(headerEl ? { headerEl } : {}),
+    ...(bodyEl ? { bodyEl } : {}),
     warnings,
   };
-  if (headerEl) env.header = toValue(headerEl);
+  if (headerEl) env.header = valueOf(headerEl, 'Header');
   if (first && first.local === 'Fault' && inEnv(first)) {
     const shape12 = !child(first, 'faultcode') && !!child(first, 'Code');
     if (shape12 !== (version === '1.2')) warnings.push(`SOAP ${shape12 ? '1.2' : '1.1'} Fault inside a SOAP ${version} Envelope`);
-    env.fault = shape12 ? fault12(first) : fault11(first);
+    env.fault = shape12 ? fault12(first, maxDepth) : fault11(first, maxDepth);
   }
   if (bodyEl && bodyEl.children.length > 1 && env.fault) warnings.push('Fault is not the only Body element');
   return env;
 }
 
-function fault11(f: XEl): SoapFault {
+function fault11(f: XEl, maxDepth: number): SoapFault {
   // faultcode etc. are unqualified in 1.1; accept qualified ones too.
   const code = textOf(child(f, 'faultcode')) ?? '';
   const out: SoapFault = { code };
@@ -89,11 +109,11 @@ function fault11(f: XEl): SoapFault {
   const actor = textOf(child(f, 'faultactor'));
   if (actor) out.actor = actor;
   const detail = child(f, 'detail');
-  if (detail) out.detail = toValue(detail);
+  if (detail) out.detail = toValue(detail, maxDepth);
   return out;
 }
 
-function fault12(f: XEl): SoapFault {
+function fault12(f: XEl, maxDepth: number): SoapFault {
   const codeEl = child(f, 'Code');
   const out: SoapFault = { code: textOf(child(codeEl, 'Value')) ?? '' };
   const subcodes: string[] = [];
@@ -110,6 +130,6 @@ function fault12(f: XEl): SoapFault {
   const node = textOf(child(f, 'Node'));
   if (node) out.actor = node;
   const detail = child(f, 'Detail');
-  if (detail) out.detail = toValue(detail);
+  if (detail) out.detail = toValue(detail, maxDepth);
   return out;
 }

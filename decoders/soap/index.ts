@@ -12,9 +12,10 @@ import type { Call, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
 import { parseMediaType } from '../http-common/body';
-import { looksLikeEnvelope, parseEnvelope, type SoapEnvelope } from './envelope';
-import { findOperation, wsdlDefinitionsOf, type WsdlOperation, type WsdlPart } from './wsdl';
-import { toValue, type XEl } from './xml';
+import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
+import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
+import { globalElementType, typedValue, type QName, type TypeContext, type TypeRef, type XsdComplex } from './schema';
+import type { XEl } from './xml';
 
 function header(list: HeaderList | undefined, name: string): string | undefined {
   for (const [k, v] of list ?? []) if (k.toLowerCase() === name) return v;
@@ -32,19 +33,62 @@ function isSoapContentType(ct: string | undefined): boolean {
   return mt.essence === 'text/xml' || mt.essence === 'application/soap+xml' || mt.essence === 'application/xml' || mt.essence === 'multipart/related';
 }
 
+/** The type a global element is declared with. */
+function elementDeclType(wsdl: WsdlDefinitions, q: QName | undefined): TypeRef | undefined {
+  if (!q) return undefined;
+  const e = wsdl.schema.elements.get(`${q.ns ?? ''}|${q.local}`) ?? wsdl.schema.elementsByLocal.get(q.local);
+  return e?.type;
+}
+
+/** The declared type of a part's value: its `type`, or its `element`'s type. */
+function partType(wsdl: WsdlDefinitions, p: WsdlPart): TypeRef | undefined {
+  return p.typeQ ?? elementDeclType(wsdl, p.elementQ);
+}
+
+/**
+ * Typing of an envelope with the WSDL (WSDL 1.1 section 3.5): rpc style — the first Body entry is
+ * the operation wrapper whose children are the parts (typed by `type`); document style — each Body
+ * entry is a part's `element`; anything else (header blocks, other entries) by the global element
+ * of the same name, when the schema declares one.
+ */
+function typing(wsdl: WsdlDefinitions | undefined, opOf: (first: XEl | undefined) => WsdlOperation | undefined, dir: 'input' | 'output'): ((first: XEl | undefined) => EnvelopeTyping | undefined) | undefined {
+  if (!wsdl) return undefined;
+  return (first) => {
+    const op = opOf(first);
+    const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth: 64 };
+    const parts = op ? op[dir] : [];
+    return {
+      schema: wsdl.schema,
+      typeOf(el, where) {
+        if (where === 'Body' && op) {
+          if (op.style === 'rpc' && el === first && el.local !== 'Fault') {
+            const wrapper: XsdComplex = { kind: 'complex', particles: parts.map((p) => ({ name: p.name, type: partType(wsdl, p), max: 1 })) };
+            return wrapper;
+          }
+          const p = parts.find((x) => x.element === el.local);
+          if (p) return elementDeclType(wsdl, p.elementQ);
+        }
+        return globalElementType(el, ctx);
+      },
+    };
+  };
+}
+
 /** Name the parts of a message: rpc style — the operation element's children; document — the Body elements. */
-function partsOf(parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[]): Record<string, unknown> | undefined {
+function partsOf(wsdl: WsdlDefinitions, parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[], maxDepth: number): Record<string, unknown> | undefined {
   if (!parts.length) return undefined;
   const o: Record<string, unknown> = {};
+  // the Body's value already reported what does not match the schema
+  const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth };
   if (style === 'rpc') {
     for (const p of parts) {
       const el = first?.children.find((c) => c.local === p.name);
-      if (el) o[p.name] = toValue(el);
+      if (el) o[p.name] = typedValue(el, partType(wsdl, p), ctx);
     }
   } else {
     parts.forEach((p, i) => {
       const el = bodyEls.find((c) => c.local === p.element) ?? bodyEls[i];
-      if (el) o[p.name] = toValue(el);
+      if (el) o[p.name] = typedValue(el, partType(wsdl, p) ?? globalElementType(el, ctx), ctx);
     });
   }
   return Object.keys(o).length ? o : undefined;
@@ -75,9 +119,11 @@ export const soapRouter: BodyRouter = {
     const soapAction = header(http.requestHeaders, 'soapaction');
     const action = soapAction !== undefined ? unquote(soapAction) : mt?.params.action;
     if (action) call.fields['soap.action'] = action;
+    const wsdl = wsdlDefinitionsOf(session.env.definitions);
+    let op: WsdlOperation | undefined;
     let req: SoapEnvelope;
     try {
-      req = parseEnvelope(reqBody.text ?? '', maxDepth);
+      req = parseEnvelope(reqBody.text ?? '', maxDepth, typing(wsdl, (first) => (op = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined), 'input'));
     } catch (e) {
       call.warnings.push(`SOAP request${reqBody.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
       call.method = action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP';
@@ -93,8 +139,6 @@ export const soapRouter: BodyRouter = {
     call.fields['soap.operation'] = call.method;
     if (req.headerBlocks.length) call.fields['soap.header'] = req.headerBlocks.join(',');
 
-    const wsdl = wsdlDefinitionsOf(session.env.definitions);
-    const op: WsdlOperation | undefined = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined;
     const bodyEls = (e: SoapEnvelope) => (e.first ? [e.first] : []);
     if (op) {
       call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
@@ -102,20 +146,20 @@ export const soapRouter: BodyRouter = {
       call.fields['soap.operation'] = op.name;
       if (op.service) call.fields['soap.service'] = op.service;
     }
-    (call.request ??= {}).value = envelopeValue(req, op ? partsOf(op.input, op.style, first, bodyEls(req)) : undefined);
+    (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth) : undefined);
 
     const respBody = http.responseBody;
     if (respBody?.text && looksLikeEnvelope(respBody.text)) {
       let resp: SoapEnvelope | undefined;
       try {
-        resp = parseEnvelope(respBody.text, maxDepth);
+        resp = parseEnvelope(respBody.text, maxDepth, typing(wsdl, () => op, 'output'));
       } catch (e) {
         call.warnings.push(`SOAP response${respBody.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
       }
       if (resp) {
         call.warnings.push(...resp.warnings.map((w) => `SOAP response: ${w}`));
         if (resp.version !== req.version) call.warnings.push(`SOAP ${req.version} request answered with a SOAP ${resp.version} envelope`);
-        (call.response ??= {}).value = envelopeValue(resp, op && !resp.fault ? partsOf(op.output, op.style, resp.first, bodyEls(resp)) : undefined);
+        (call.response ??= {}).value = envelopeValue(resp, op && wsdl && !resp.fault ? partsOf(wsdl, op.output, op.style, resp.first, bodyEls(resp), maxDepth) : undefined);
         if (resp.fault) {
           const f = resp.fault;
           call.status = { code: f.code || 'Fault', ...(f.reason !== undefined ? { text: f.reason } : {}), ok: false };

@@ -5,12 +5,16 @@
  * portType operation. Pure: the host hands us the texts.
  */
 import { parseXml, qnameLocal, type XEl } from './xml';
+import { emptySchema, indexSchema, resolveQName, type QName, type XsdSchema } from './schema';
 
 export interface WsdlPart {
   name: string;
   /** Local name of the element (document style) or type (rpc style). */
   element?: string;
   type?: string;
+  /** The same, namespace-resolved, for typing values with the schema. */
+  elementQ?: QName;
+  typeQ?: QName;
 }
 
 export interface WsdlOperation {
@@ -33,6 +37,8 @@ export interface WsdlDefinitions {
   operations: WsdlOperation[];
   files: string[];
   warnings: string[];
+  /** The XML Schema of every `<types>` section, for typing values. */
+  schema: XsdSchema;
 }
 
 export interface WsdlFile {
@@ -68,7 +74,7 @@ function positionOf(text: string, portType: string, op: string): { line: number;
 }
 
 export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefinitions {
-  const out: WsdlDefinitions = { kind: 'wsdl', operations: [], files: [], warnings: [] };
+  const out: WsdlDefinitions = { kind: 'wsdl', operations: [], files: [], warnings: [], schema: emptySchema() };
   for (const f of files) {
     out.files.push(f.path);
     let root: XEl;
@@ -83,11 +89,16 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
       continue;
     }
     const tns = root.attrs.targetNamespace;
+    for (const t of kids(root, 'types')) for (const sc of kids(t, 'schema')) indexSchema(sc, out.schema);
     const messages = new Map<string, WsdlPart[]>();
     for (const m of kids(root, 'message')) {
       messages.set(
         m.attrs.name ?? '',
-        kids(m, 'part').map((p) => ({ name: p.attrs.name ?? '', ...(p.attrs.element ? { element: qnameLocal(p.attrs.element) } : {}), ...(p.attrs.type ? { type: qnameLocal(p.attrs.type) } : {}) })),
+        kids(m, 'part').map((p) => ({
+          name: p.attrs.name ?? '',
+          ...(p.attrs.element ? { element: qnameLocal(p.attrs.element), elementQ: resolveQName(p, p.attrs.element) } : {}),
+          ...(p.attrs.type ? { type: qnameLocal(p.attrs.type), typeQ: resolveQName(p, p.attrs.type) } : {}),
+        })),
       );
     }
     // binding details per portType operation

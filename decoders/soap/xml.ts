@@ -5,6 +5,7 @@
  */
 import { xmlDepth } from '../core/xml';
 import { XMLParser } from 'fast-xml-parser';
+import { typedValue } from './schema';
 
 export interface XEl {
   /** Qualified name as written (`soap:Envelope`). */
@@ -16,6 +17,8 @@ export interface XEl {
   children: XEl[];
   /** Text content directly inside (entities decoded, CDATA verbatim), untrimmed. */
   text: string;
+  /** Namespace prefixes in scope ('' = default namespace), to resolve QName values (xsi:type, type=). */
+  scope?: Map<string, string>;
 }
 
 export class XmlRefused extends Error {}
@@ -76,7 +79,7 @@ function convert(n: XNode, scope: Map<string, string>): XEl {
   }
   const c = name.indexOf(':');
   const ns = inner.get(c >= 0 ? name.slice(0, c) : '');
-  const el: XEl = { name, local: localOf(name), ...(ns ? { ns } : {}), attrs, children: [], text: '' };
+  const el: XEl = { name, local: localOf(name), ...(ns ? { ns } : {}), attrs, children: [], text: '', scope: inner };
   const kids = n[name];
   if (Array.isArray(kids)) {
     for (const k of kids as XNode[]) {
@@ -113,44 +116,14 @@ export function qnameLocal(v: string | undefined): string | undefined {
   return v === undefined ? undefined : localOf(v.trim());
 }
 
-export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
-
-function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-}
-
 /**
  * An element's content as a plain value: text for leaves, an object keyed by local name for
  * elements with children (repeated names become arrays), attributes as `@name` (namespace
- * declarations left out), `xsi:nil="true"` as null.
+ * declarations left out), `xsi:nil="true"` as null; a value with an `xsi:type` of a built-in
+ * (`xsd:int`, `xsd:boolean`…) or a SOAP-encoded array is typed (./schema.ts).
  */
-export function toValue(el: XEl): unknown {
-  const attrs: Array<[string, string]> = [];
-  for (const [k, v] of Object.entries(el.attrs)) {
-    if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
-    if (localOf(k) === 'nil' && (v === 'true' || v === '1')) return null;
-    attrs.push([k, v]);
-  }
-  if (!el.children.length && !attrs.length) return el.text;
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of attrs) setKey(o, `@${k}`, v);
-  for (const c of el.children) {
-    const v = toValue(c);
-    if (Object.prototype.hasOwnProperty.call(o, c.local)) {
-      const prev = o[c.local];
-      if (Array.isArray(prev) && (prev as { __rep?: boolean }).__rep) prev.push(v);
-      else {
-        const arr: unknown[] = [prev, v];
-        Object.defineProperty(arr, '__rep', { value: true, enumerable: false });
-        setKey(o, c.local, arr);
-      }
-    } else setKey(o, c.local, v);
-  }
-  if (!el.children.length || el.text.trim()) {
-    if (el.text.trim()) setKey(o, '#text', el.text);
-  }
-  return o;
+export function toValue(el: XEl, maxDepth = 64, warnings: string[] = []): unknown {
+  return typedValue(el, undefined, { warnings, maxDepth });
 }
 
 export function child(el: XEl | undefined, local: string): XEl | undefined {

@@ -148,7 +148,7 @@ describe('WSDL 1.1 (W3C Note 15 March 2001: 2.3 messages/parts, 2.4 portTypes, 3
     assert.deepEqual(defs.warnings, []);
     const op = defs.operations[0];
     assert.deepEqual([op.name, op.portType, op.service, op.style, op.soapAction, op.line, op.column], ['GetLastTradePrice', 'StockQuotePortType', 'StockQuoteService', 'document', 'http://example.com/GetLastTradePrice', 9, 5]);
-    assert.deepEqual(op.input, [{ name: 'body', element: 'TradePriceRequest' }]);
+    assert.deepEqual(op.input, [{ name: 'body', element: 'TradePriceRequest', elementQ: { ns: 'http://example.com/stockquote.xsd', local: 'TradePriceRequest' } }]);
     assert.equal(defs.operations[1].style, 'rpc');
     assert.equal(findOperation(defs, '""', 'GetTradePrice', undefined)?.name, 'GetTradePrice');
   });
@@ -167,5 +167,93 @@ describe('WSDL 1.1 (W3C Note 15 March 2001: 2.3 messages/parts, 2.4 portTypes, 3
     const d = buildWsdlDefinitions([{ path: 'x.wsdl', text: '<!DOCTYPE x [<!ENTITY a "b">]><definitions/>' }]);
     assert.equal(d.operations.length, 0);
     assert.equal(d.warnings.length, 1);
+  });
+});
+
+const XSI_DECL = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"';
+const ENC11 = 'http://schemas.xmlsoap.org/soap/encoding/';
+
+describe('Values typed by xsi:type (XML Schema Part 1 section 2.6.1; SOAP 1.1 section 5.1 rule 2, 5.4.2 arrays; SOAP 1.2 Part 2 section 3.1.4)', () => {
+  it('built-ins become numbers and booleans, encoded arrays become arrays, without any WSDL', () => {
+    // as Perl SOAP::Lite writes rpc/encoded calls: every value carries its xsi:type
+    const req = env11(`<m:describe xmlns:m="urn:Inventory" ${XSI_DECL} xmlns:soapenc="${ENC11}"><c-gensym5><size xsi:type="xsd:int">3</size><ratio xsi:type="xsd:float">2.5</ratio><big xsi:type="xsd:long">9007199254740993</big><ok xsi:type="xsd:boolean">1</ok><name xsi:type="xsd:string"> box </name><when xsi:type="xsd:dateTime">2024-01-02T03:04:05Z</when><none xsi:nil="true"/></c-gensym5><Array soapenc:arrayType="xsd:string[2]" xsi:type="soapenc:Array"><item xsi:type="xsd:string">a</item><item xsi:type="xsd:string">b</item></Array></m:describe>`);
+    const c = route(httpCall('text/xml', req, undefined, 200, [['SOAPAction', '"urn:Inventory#describe"']]));
+    assert.deepEqual(c.request?.value, {
+      Body: { describe: { 'c-gensym5': { size: 3, ratio: 2.5, big: '9007199254740993', ok: true, name: ' box ', when: '2024-01-02T03:04:05Z', none: null }, Array: ['a', 'b'] } },
+    });
+    assert.deepEqual(c.warnings, []);
+  });
+  it('the array item type comes from soapenc:arrayType when the items carry none; SOAP 1.2 enc:itemType too', () => {
+    const req = env11(`<m:sum xmlns:m="u" ${XSI_DECL} xmlns:SOAP-ENC="${ENC11}"><values SOAP-ENC:arrayType="xsd:int[3]"><item>1</item><item>-2</item><item>30</item></values></m:sum>`);
+    const c = route(httpCall('text/xml', req, undefined, 200, [['SOAPAction', '""']]));
+    assert.deepEqual(c.request?.value, { Body: { sum: { values: [1, -2, 30] } } });
+    const req12 = env12(`<m:sum xmlns:m="u" ${XSI_DECL} xmlns:enc="http://www.w3.org/2003/05/soap-encoding"><values enc:itemType="xsd:double" enc:arraySize="2"><item>0.5</item><item>1e3</item></values></m:sum>`);
+    const c12 = route(httpCall('application/soap+xml', req12, undefined));
+    assert.deepEqual(c12.request?.value, { Body: { sum: { values: [0.5, 1000] } } });
+  });
+  it('a value that is not of its type stays text, with a warning', () => {
+    const c = route(httpCall('text/xml', env11(`<m:x xmlns:m="u" ${XSI_DECL}><n xsi:type="xsd:int">12abc</n><b xsi:type="xsd:boolean">yes</b><d xsi:type="xsd:double">INF</d></m:x>`), undefined, 200, [['SOAPAction', '""']]));
+    assert.deepEqual(c.request?.value, { Body: { x: { n: '12abc', b: 'yes', d: 'INF' } } });
+    assert.deepEqual(c.warnings, ['SOAP request: <n>: "12abc" is not a valid xsd:int', 'SOAP request: <b>: "yes" is not a valid xsd:boolean']);
+  });
+});
+
+const TYPED_WSDL = `<?xml version="1.0"?>
+<wsdl:definitions targetNamespace="urn:shop" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+  xmlns:tns="urn:shop" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:soapenc="${ENC11}">
+  <wsdl:types>
+    <xs:schema targetNamespace="urn:shop" elementFormDefault="qualified">
+      <xs:complexType name="Item"><xs:sequence><xs:element name="sku" type="xs:string"/><xs:element name="qty" type="xs:integer"/><xs:element name="price" type="xs:double"/></xs:sequence></xs:complexType>
+      <xs:complexType name="ItemArray"><xs:sequence><xs:element name="Item" type="tns:Item" minOccurs="0" maxOccurs="unbounded"/></xs:sequence></xs:complexType>
+      <xs:complexType name="Base"><xs:sequence><xs:element name="id" type="xs:long"/></xs:sequence></xs:complexType>
+      <xs:complexType name="Order"><xs:complexContent><xs:extension base="tns:Base"><xs:sequence>
+        <xs:element name="paid" type="xs:boolean"/><xs:element name="items" type="tns:ItemArray"/><xs:element name="notes" type="xs:string" maxOccurs="unbounded"/>
+        <xs:element ref="tns:weight"/><xs:element name="money"><xs:complexType><xs:simpleContent><xs:extension base="tns:Amount"><xs:attribute name="cur" type="xs:string"/></xs:extension></xs:simpleContent></xs:complexType></xs:element>
+      </xs:sequence></xs:extension></xs:complexContent></xs:complexType>
+      <xs:simpleType name="Amount"><xs:restriction base="xs:decimal"><xs:fractionDigits value="2"/></xs:restriction></xs:simpleType>
+      <xs:element name="weight" type="xs:float"/>
+      <xs:element name="place"><xs:complexType><xs:sequence><xs:element name="order" type="tns:Order"/></xs:sequence></xs:complexType></xs:element>
+      <xs:element name="placeResponse"><xs:complexType><xs:sequence><xs:element name="ok" type="xs:boolean"/></xs:sequence></xs:complexType></xs:element>
+      <xs:element name="trace" type="xs:int"/>
+      <xs:complexType name="IntArray"><xs:complexContent><xs:restriction base="soapenc:Array"><xs:attribute ref="soapenc:arrayType" wsdl:arrayType="xs:int[]"/></xs:restriction></xs:complexContent></xs:complexType>
+    </xs:schema>
+  </wsdl:types>
+  <wsdl:message name="placeIn"><wsdl:part name="parameters" element="tns:place"/></wsdl:message>
+  <wsdl:message name="placeOut"><wsdl:part name="parameters" element="tns:placeResponse"/></wsdl:message>
+  <wsdl:message name="sumIn"><wsdl:part name="values" type="tns:IntArray"/><wsdl:part name="scale" type="xs:double"/></wsdl:message>
+  <wsdl:message name="sumOut"><wsdl:part name="total" type="xs:long"/></wsdl:message>
+  <wsdl:portType name="Shop">
+    <wsdl:operation name="place"><wsdl:input message="tns:placeIn"/><wsdl:output message="tns:placeOut"/></wsdl:operation>
+  </wsdl:portType>
+  <wsdl:portType name="Calc">
+    <wsdl:operation name="sum"><wsdl:input message="tns:sumIn"/><wsdl:output message="tns:sumOut"/></wsdl:operation>
+  </wsdl:portType>
+  <wsdl:binding name="ShopB" type="tns:Shop"><soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="place"><soap:operation soapAction="urn:shop#place"/></wsdl:operation></wsdl:binding>
+  <wsdl:binding name="CalcB" type="tns:Calc"><soap:binding style="rpc" transport="http://schemas.xmlsoap.org/soap/http"/>
+    <wsdl:operation name="sum"><soap:operation soapAction="urn:shop#sum"/></wsdl:operation></wsdl:binding>
+</wsdl:definitions>`;
+
+describe('Values typed by the WSDL schema (WSDL 1.1 sections 2.2 types, 2.3.1 parts, 3.5 soap:body; XML Schema Part 1 sections 3.3 elements, 3.4 complex types, 3.8 particles; Part 2 section 3.2 built-ins)', () => {
+  const defs = buildWsdlDefinitions([{ path: '/w/shop.wsdl', text: TYPED_WSDL }]);
+  const env = { ...nodeEnv(), definitions: { wsdl: defs } };
+  it('document/literal: nested complex types, extension, element refs, simpleContent, maxOccurs > 1 always an array', () => {
+    const order = '<s:order><s:id>7</s:id><s:paid>false</s:paid><s:items><s:Item><s:sku>A-1</s:sku><s:qty>2</s:qty><s:price>9.99</s:price></s:Item></s:items><s:notes>fragile</s:notes><s:weight>1.5</s:weight><s:money cur="EUR">12.30</s:money></s:order>';
+    const c = route(httpCall('text/xml', env11(`<s:place xmlns:s="urn:shop">${order}</s:place>`, '<SOAP-ENV:Header><s:trace xmlns:s="urn:shop">5</s:trace></SOAP-ENV:Header>'), env11('<s:placeResponse xmlns:s="urn:shop"><s:ok>1</s:ok></s:placeResponse>'), 200, [['SOAPAction', '"urn:shop#place"']]), env);
+    const typed = { order: { id: 7, paid: false, items: { Item: [{ sku: 'A-1', qty: 2, price: 9.99 }] }, notes: ['fragile'], weight: 1.5, money: { '@cur': 'EUR', '#text': 12.3 } } };
+    assert.deepEqual(c.request?.value, { Header: { trace: 5 }, Body: { place: typed }, parts: { parameters: typed } });
+    assert.deepEqual(c.response?.value, { Body: { placeResponse: { ok: true } }, parts: { parameters: { ok: true } } });
+    assert.deepEqual(c.warnings, []);
+  });
+  it('rpc/encoded: parts typed by their type attribute, a restriction of soapenc:Array with wsdl:arrayType', () => {
+    const c = route(httpCall('text/xml', env11(`<m:sum xmlns:m="urn:shop"><values><item>1</item><item>2</item></values><scale>0.5</scale></m:sum>`), env11('<m:sumResponse xmlns:m="urn:shop"><total>12345678901</total></m:sumResponse>'), 200, [['SOAPAction', '"urn:shop#sum"']]), env);
+    assert.equal(c.definition?.name, 'Calc.sum');
+    assert.deepEqual(c.request?.value, { Body: { sum: { values: [1, 2], scale: 0.5 } }, parts: { values: [1, 2], scale: 0.5 } });
+    assert.deepEqual(c.response?.value, { Body: { sumResponse: { total: 12345678901 } }, parts: { total: 12345678901 } });
+  });
+  it('an xsi:type overrides the declared type; elements the schema does not declare stay text', () => {
+    const c = route(httpCall('text/xml', env11(`<m:sum xmlns:m="urn:shop" ${XSI_DECL}><values><item xsi:type="xsd:string">007</item></values><scale>x</scale><extra>3</extra></m:sum>`), undefined, 200, [['SOAPAction', '"urn:shop#sum"']]), env);
+    assert.deepEqual((c.request?.value as { Body: unknown }).Body, { sum: { values: ['007'], scale: 'x', extra: '3' } });
+    assert.deepEqual(c.warnings, ['SOAP request: <scale>: "x" is not a valid xsd:double']);
   });
 });
