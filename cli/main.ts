@@ -39,6 +39,8 @@ options:
                              --hint 50051,:path=/person.PersonService/Get,content-type=application/grpc
   --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
   --stats                    print frames, calls, flows, bytes and time on stderr
+  -j, --jobs N               decoding threads for --format jsonl on captures of 16 MiB or more
+                             (default: 2 when the machine has 2 cores or more; 1 = one thread)
   -h, --help                 this text
   -V, --version              the version
 
@@ -57,6 +59,8 @@ interface Args {
   hints: StreamHint[];
   filter?: string;
   stats: boolean;
+  /** --jobs; undefined: the default (CALLSCOPE_WORKERS, else 2). */
+  jobs?: number;
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
@@ -107,6 +111,14 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       case '--stats':
         a.stats = true;
         break;
+      case '-j':
+      case '--jobs': {
+        const v = value();
+        const n = Number(v);
+        if (!/^[0-9]+$/.test(v) || n < 1 || n > 16) throw new UserError(`--jobs must be a whole number from 1 to 16 (got "${v}")`);
+        a.jobs = n;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UserError(`unknown option ${arg} (see --help)`);
         if (a.file) throw new UserError(`one capture at a time (got "${a.file}" and "${arg}")`);
@@ -161,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
     if (skipWarnings > 0) skipWarnings--;
     else warn(text);
   };
-  const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file) : 1;
+  const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file, args.jobs) : 1;
   if (workers > 1) {
     const r = await analyzeFileParallel(
       args.file,
@@ -179,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
     );
     if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${workers} workers): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
     if (r.status === 'done') {
-      await out.flush();
+      await out.drain();
       if (args.stats) printStats(t0, r);
       return 0;
     }
@@ -210,7 +222,7 @@ async function main(argv: string[]): Promise<number> {
   );
   if (args.format === 'table') out.write(formatTable(tableCalls, flows, { color: process.stdout.isTTY === true }));
   else if (args.format === 'har') out.write(JSON.stringify(toHar(harCalls, { creatorVersion: VERSION }), null, 2) + '\n');
-  await out.flush();
+  await out.drain();
   if (args.stats) printStats(t0, result);
   return 0;
 }
@@ -230,8 +242,14 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
  * CALLSCOPE_PARALLEL_MIN_BYTES). Not the default: three isolates peak above the 256 MB budget
  * (docs/benchmark.md).
  */
-async function parallelWorkers(file: string): Promise<number> {
-  const wanted = Math.min(Number(process.env.CALLSCOPE_WORKERS ?? 1), availableParallelism(), 16);
+/**
+ * Decoding threads for a JSONL run: --jobs, else CALLSCOPE_WORKERS, else 2 — at most the cores
+ * the machine has. Two threads decode the benchmark captures ~1.6–1.8× faster when two cores are
+ * free, within 256 MiB (docs/benchmark.md); small captures stay on one (starting the workers
+ * costs what they would save).
+ */
+async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
+  const wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
   if (!Number.isInteger(wanted) || wanted < 2) return 1;
   const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
   try {
@@ -261,14 +279,21 @@ function warn(message: string): void {
 }
 
 const OUT_BYTES = 1 << 20;
+/** Filled buffers handed to stdout that may be in flight at once before `flush` waits. */
+const OUT_POOL = 4;
 
 /**
  * Buffered stdout that respects back-pressure (a pipe to `head` or a slow terminal). Text is
- * encoded straight into 1 MiB buffers (no joining of strings, no second copy when writing).
+ * encoded straight into 1 MiB buffers (no joining of strings, no second copy when writing), and
+ * the buffers are reused once stdout has written them: memory stays a few MiB however large the
+ * output (fresh buffers per write left ~80 MiB of garbage between collections).
  */
 class Output {
-  private buf = Buffer.allocUnsafe(OUT_BYTES);
+  private free: Buffer[] = [];
+  private buf: Buffer = Buffer.allocUnsafe(OUT_BYTES);
   private used = 0;
+  private inFlight = 0;
+  private waiting: Array<() => void> = [];
   write(s: string): void {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     if (s.length * 3 > this.buf.length - this.used) {
@@ -285,7 +310,7 @@ class Output {
     if (b.length > this.buf.length - this.used) {
       this.emit();
       if (b.length > this.buf.length) {
-        process.stdout.write(b);
+        process.stdout.write(b.slice());
         return;
       }
     }
@@ -302,16 +327,31 @@ class Output {
     this.used += this.buf.write(s, this.used);
     this.buf[this.used++] = 10;
   }
-  /** Hand the filled part to stdout (never reused: the stream may still hold it); false = wait for 'drain'. */
-  private emit(): boolean {
-    if (this.used === 0) return true;
-    const b = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(OUT_BYTES);
+  /** Hand the filled part to stdout; the buffer comes back to the pool once written. */
+  private emit(): void {
+    if (this.used === 0) return;
+    const full = this.buf;
+    const b = full.subarray(0, this.used);
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(OUT_BYTES);
     this.used = 0;
-    return process.stdout.write(b);
+    this.inFlight++;
+    process.stdout.write(b, () => {
+      this.inFlight--;
+      if (this.free.length < OUT_POOL) this.free.push(full);
+      const w = this.waiting;
+      this.waiting = [];
+      for (const r of w) r();
+    });
   }
+  /** Emit what is buffered; wait while too many buffers are still being written. */
   async flush(): Promise<void> {
-    if (!this.emit()) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+    this.emit();
+    while (this.inFlight > OUT_POOL - 1) await new Promise<void>((r) => this.waiting.push(r));
+  }
+  /** Emit and wait until stdout has taken everything. */
+  async drain(): Promise<void> {
+    this.emit();
+    while (this.inFlight > 0) await new Promise<void>((r) => this.waiting.push(r));
   }
 }
 

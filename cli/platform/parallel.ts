@@ -82,7 +82,24 @@ export function filterAllowsParallel(filter: string | undefined): boolean {
 
 // ── messages ──────────────────────────────────────────────────────────────────────────────────
 
-type ToWorker = { type: 'chunk'; slot: number; sab: SharedArrayBuffer; length: number } | { type: 'end' };
+type ToWorker =
+  | { type: 'chunk'; slot: number; sab: SharedArrayBuffer; length: number }
+  /** An output buffer the main thread has written out, given back for reuse. */
+  | { type: 'recycle'; buffer: ArrayBuffer }
+  | { type: 'end' };
+
+/**
+ * Heap bounds of a decoding worker. A worker's live heap stays small (15–30 MiB on the benchmark
+ * captures: flow state is bounded by the decoders' limits), but without bounds each isolate lets
+ * its heap grow as it likes and three of them passed 256 MiB together. A worker that runs out of
+ * memory anyway ends the parallel run with a fallback: one pipeline decodes again and skips the
+ * lines already written.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
+/** Output buffers of a worker: this size, reused (sent back by the main thread once written). */
+const WORKER_OUT_BYTES = 4 << 20;
+/** Spare output buffers a worker keeps. */
+const WORKER_SPARES = 3;
 
 interface OutBatch {
   /** Encoded lines (each ends with \n) and the end offset and key of each. */
@@ -155,7 +172,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       discover: opts.discover,
       filter: opts.filter,
     };
-    const worker = new Worker(entry, { workerData: init, stdout: false, stderr: false });
+    const worker = new Worker(entry, { workerData: init, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
     const lane: Lane = { worker, allocKeys: [], allocHead: 0, globals: new Int32Array(1 << 14), assigned: 0, progress: 0, batches: [], warns: [] };
     lanes.push(lane);
     worker.on('message', (m: FromWorker) => {
@@ -183,11 +200,13 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       poke();
     });
     worker.on('error', (e) => {
-      crashed ??= e;
+      // Out of its heap bound (WORKER_LIMITS): what was written is right; one pipeline goes on.
+      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') failure ??= { reason: `decoding worker ${i} ran out of memory` };
+      else crashed ??= e;
       poke();
     });
     worker.on('exit', (code) => {
-      if (!lane.done && code !== 0) crashed ??= new Error(`decoding worker ${i} exited with code ${code}`);
+      if (!lane.done && code !== 0 && !failure) crashed ??= new Error(`decoding worker ${i} exited with code ${code}`);
       poke();
     });
   }
@@ -275,7 +294,13 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       out.write(b.bytes.subarray(from, to));
       linesWritten += j - first;
       b.line = j;
-      if (b.line === b.ends.length) lane.batches.shift();
+      if (b.line === b.ends.length) {
+        lane.batches.shift();
+        // Give the buffer back (a worker that has ended no longer needs it).
+        if (!lane.done && b.bytes.buffer.byteLength === WORKER_OUT_BYTES) {
+          lane.worker.postMessage({ type: 'recycle', buffer: b.bytes.buffer as ArrayBuffer } satisfies ToWorker, [b.bytes.buffer as ArrayBuffer]);
+        }
+      }
     }
     for (;;) {
       let best = -1;
@@ -373,7 +398,12 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
     let flows = 0;
     let stopped = false;
 
-    let buf = Buffer.allocUnsafe(1 << 20);
+    const spares: ArrayBuffer[] = [];
+    const freshBuffer = () => {
+      const ab = spares.pop() ?? new ArrayBuffer(WORKER_OUT_BYTES);
+      return Buffer.from(ab, 0, ab.byteLength);
+    };
+    let buf = freshBuffer();
     let used = 0;
     let ends: number[] = [];
     let lineKeys: number[] = [];
@@ -407,7 +437,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           const line = callToJsonLine(c);
           const need = line.length * 3 + 1;
           if (used + need > buf.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, used + need));
+            const bigger = Buffer.from(new ArrayBuffer(Math.max(buf.length * 2, used + need)));
             buf.copy(bigger, 0, 0, used);
             buf = bigger;
           }
@@ -456,8 +486,8 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
       for (const w of warnings) {
         if (w.includes(PLACEHOLDER_TEXT)) return stopWith('a warning holds text that looks like a provisional call id');
       }
-      const bytes = new Uint8Array(used);
-      bytes.set(buf.subarray(0, used));
+      // The filled buffer itself goes to the main thread (no copy); a spare takes its place.
+      const bytes = used ? new Uint8Array(buf.buffer, buf.byteOffset, used) : new Uint8Array(0);
       const batch: OutBatch = {
         bytes,
         ends: Int32Array.from(ends),
@@ -465,7 +495,8 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         idAt: Int32Array.from(idAt),
         idLocal: Float64Array.from(idLocal),
       };
-      post({ type: 'out', allocKeys: Float64Array.from(allocKeys), batch, warnKeys: Float64Array.from(warnKeys), warnings, progress }, [bytes.buffer as ArrayBuffer]);
+      post({ type: 'out', allocKeys: Float64Array.from(allocKeys), batch, warnKeys: Float64Array.from(warnKeys), warnings, progress }, used ? [bytes.buffer as ArrayBuffer] : []);
+      if (used) buf = freshBuffer();
       used = 0;
       ends = [];
       lineKeys = [];
@@ -474,13 +505,14 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
       allocKeys = [];
       warnKeys = [];
       warnings = [];
-      if (buf.length > 4 << 20) buf = Buffer.allocUnsafe(1 << 20);
     };
 
     port.on('message', (m: ToWorker) => {
       if (stopped) return;
       try {
-        if (m.type === 'chunk') {
+        if (m.type === 'recycle') {
+          if (spares.length < WORKER_SPARES) spares.push(m.buffer);
+        } else if (m.type === 'chunk') {
           pipeline.push(new Uint8Array(m.sab, 0, m.length));
           post({ type: 'ack', slot: m.slot });
           report(pipeline.orderKey);

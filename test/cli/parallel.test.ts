@@ -53,4 +53,28 @@ describe('callscope --format jsonl with CALLSCOPE_WORKERS=2', () => {
     assert.equal(par.out, one.out);
     assert.equal(par.err, one.err);
   });
+
+  it('--jobs 1 is one pipeline; --jobs 2 splits small captures only when told to', () => {
+    const file = join(SAMPLES, 'rest-person-api/rest-person-api.pcapng');
+    const one = run(file, {});
+    assert.equal(run(file, { CALLSCOPE_WORKERS: '2', CALLSCOPE_PARALLEL_MIN_BYTES: '0' }, '--jobs', '1').out, one.out);
+    const par = run(file, { CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: '4096', CALLSCOPE_PARALLEL_DEBUG: '1' }, '--jobs', '2');
+    assert.equal(par.out, one.out);
+    assert.match(par.err, /parallel run \(2 workers\): done/);
+  });
+
+  it('a bad --jobs is a usage error', () => {
+    const r = run(join(SAMPLES, 'rest-person-api/rest-person-api.pcapng'), {}, '--jobs', '0');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--jobs must be a whole number from 1 to 16 \(got "0"\)/);
+  });
+
+  it('a worker that runs out of heap hands over to one pipeline, output unchanged', () => {
+    const file = join(SAMPLES, 'grpc-person-api/grpc-person-api.pcap');
+    const one = run(file, {});
+    const par = run(file, { CALLSCOPE_WORKERS: '2', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: '4096', CALLSCOPE_PARALLEL_HEAP_MB: '1', CALLSCOPE_PARALLEL_DEBUG: '1' });
+    assert.equal(par.code, 0, par.err);
+    assert.equal(par.out, one.out);
+    assert.match(par.err, /fallback after \d+ lines: decoding worker \d ran out of memory/);
+  });
 });
