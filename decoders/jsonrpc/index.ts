@@ -82,14 +82,49 @@ export function applyOutcome(call: Call, o: Outcome): void {
   call.warnings.push(...o.warnings);
 }
 
+/** Is the response a JSON-RPC 2.0 error object, or a batch of them (§5, §5.1, §6)? */
+function isErrorAnswer(call: Call): boolean {
+  const r = call.http?.responseBody;
+  if (r?.kind !== 'json') return false;
+  const isError = (v: unknown) => isObj(v) && v.jsonrpc === '2.0' && isObj(v.error) && typeof v.error.code === 'number';
+  return Array.isArray(r.value) ? r.value.length > 0 && r.value.every(isError) : isError(r.value);
+}
+
+/** A request the server could not take (§5.1: parse error, invalid request; §6: empty batch): one call with the server's error. */
+function applyRejected(call: Call, reqValue: unknown, respValue: unknown, httpStatus: CallStatus | undefined): void {
+  call.kind = Array.isArray(reqValue) ? 'batch' : 'unary';
+  if (Array.isArray(reqValue)) {
+    call.method = `batch(${reqValue.length})`;
+    call.fields['jsonrpc.batch.size'] = reqValue.length;
+    call.warnings.push('empty batch: an invalid request (JSON-RPC 2.0 §6)');
+  } else if (isObj(reqValue)) {
+    call.method = typeof reqValue.method === 'string' ? reqValue.method : '?';
+    call.fields['jsonrpc.version'] = '2.0';
+    const id = idField(reqValue.id);
+    if (id !== undefined) call.fields['jsonrpc.id'] = id;
+    call.warnings.push(`invalid request: ${'method' in reqValue ? `method is ${typeof reqValue.method === 'string' ? 'a string' : `a ${reqValue.method === null ? 'null' : Array.isArray(reqValue.method) ? 'array' : typeof reqValue.method}, not a string`}` : 'no method member'} (JSON-RPC 2.0 §4)`);
+  } else {
+    call.method = '?';
+    call.warnings.push('request body is not valid JSON (JSON-RPC 2.0 §5.1 parse error)');
+  }
+  if (reqValue !== undefined) (call.request ??= {}).value = reqValue;
+  if (isObj(respValue)) applyOutcome(call, outcomeOf(respValue, httpStatus));
+  else if (call.state === 'complete' && (httpStatus?.ok ?? false)) call.warnings.push('no JSON-RPC response object');
+}
+
 export const jsonrpcRouter: BodyRouter = {
   id: 'jsonrpc',
   match(call: Call): boolean {
     const body = call.http?.requestBody;
-    if (!body || body.kind !== 'json') return false;
-    const v = body.value;
-    if (Array.isArray(v)) return v.length > 0 && v.some((x) => isJsonRpcRequest(x));
-    return isJsonRpcRequest(v);
+    if (!body) return false;
+    if (body.kind === 'json') {
+      const v = body.value;
+      if (Array.isArray(v)) return (v.length > 0 && v.some((x) => isJsonRpcRequest(x))) || isErrorAnswer(call);
+      // a 2.0 request object that is not valid (§4: method must be a string) is still JSON-RPC
+      return isJsonRpcRequest(v) || (isObj(v) && v.jsonrpc === '2.0');
+    }
+    // a body that is not JSON at all, answered with a JSON-RPC error (§5.1 -32700 Parse error)
+    return body.kind === 'text' && isErrorAnswer(call);
   },
   apply(call: Call, session: DecoderSession): void {
     const reqValue = call.http!.requestBody!.value;
@@ -99,6 +134,10 @@ export const jsonrpcRouter: BodyRouter = {
     call.protocol = 'jsonrpc';
     if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
 
+    if (call.http!.requestBody!.kind !== 'json' || (Array.isArray(reqValue) ? reqValue.length === 0 : !isJsonRpcRequest(reqValue))) {
+      applyRejected(call, call.http!.requestBody!.kind === 'json' ? reqValue : undefined, respValue, httpStatus);
+      return;
+    }
     if (!Array.isArray(reqValue)) {
       const req = reqValue as Obj;
       call.method = req.method as string;

@@ -119,3 +119,49 @@ describe('JSON-RPC 1.0 (method, params, id; no version member)', () => {
     assert.equal(c.protocol, 'http');
   });
 });
+
+function rawExchange(body: string, response: unknown): Call[] {
+  const rs = JSON.stringify(response);
+  return calls([
+    { dir: 'c2s', data: `POST /rpc HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` },
+    { dir: 's2c', data: `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(rs)}\r\n\r\n${rs}` },
+  ]);
+}
+
+describe('JSON-RPC 2.0 §7 examples of requests the server rejects (§5.1 -32700/-32600, §6 empty and invalid batches)', () => {
+  it('invalid JSON answered with a parse error is a failed jsonrpc call, not plain HTTP', () => {
+    const [c] = rawExchange('{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]', { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
+    assert.equal(c.protocol, 'jsonrpc');
+    assert.equal(c.method, '?');
+    assert.deepEqual(c.status, { code: -32700, text: 'Parse error', ok: false });
+    assert.ok(c.warnings.some((w) => /not valid JSON/.test(w)));
+  });
+  it('a request object whose method is not a string (§4) keeps its id and gets the server error', () => {
+    const [c] = exchange({ jsonrpc: '2.0', method: 1, params: 'bar', id: 7 }, { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: 7 });
+    assert.equal(c.protocol, 'jsonrpc');
+    assert.equal(c.method, '?');
+    assert.equal(c.fields['jsonrpc.id'], 7);
+    assert.equal(c.fields['jsonrpc.error.code'], -32600);
+    assert.deepEqual(c.warnings, ['invalid request: method is a number, not a string (JSON-RPC 2.0 §4)']);
+  });
+  it('an empty batch gets one error object', () => {
+    const [c] = exchange([], { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null });
+    assert.equal(c.protocol, 'jsonrpc');
+    assert.equal(c.kind, 'batch');
+    assert.equal(c.method, 'batch(0)');
+    assert.equal(c.status?.ok, false);
+  });
+  it('a batch of invalid requests: one child per element, each with its error', () => {
+    const err = { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request' }, id: null };
+    const cs = exchange([1, 2, 3], [err, err, err]);
+    const batch = cs.find((c) => c.kind === 'batch')!;
+    assert.equal(batch.protocol, 'jsonrpc');
+    const kids = cs.filter((c) => c.parentId === batch.id);
+    assert.equal(kids.length, 3);
+    assert.ok(kids.every((k) => k.status?.code === -32600 && k.warnings.includes('invalid request in batch')));
+  });
+  it('JSON that is not JSON-RPC stays HTTP', () => {
+    const [c] = exchange({ hello: 'world' }, { ok: true });
+    assert.equal(c.protocol, 'http');
+  });
+});
