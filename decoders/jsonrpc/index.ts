@@ -107,7 +107,7 @@ function applyRejected(call: Call, reqValue: unknown, respValue: unknown, httpSt
     call.method = '?';
     call.warnings.push('request body is not valid JSON (JSON-RPC 2.0 §5.1 parse error)');
   }
-  if (reqValue !== undefined) (call.request ??= {}).value = reqValue;
+  if (reqValue !== undefined) (call.request ??= {}).value = isObj(reqValue) ? reqValue.params : reqValue;
   if (isObj(respValue)) applyOutcome(call, outcomeOf(respValue, httpStatus));
   else if (call.state === 'complete' && (httpStatus?.ok ?? false)) call.warnings.push('no JSON-RPC response object');
 }
