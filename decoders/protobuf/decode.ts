@@ -16,7 +16,7 @@
  * unsigned integer. Repeated field numbers become arrays.
  */
 import * as protobuf from 'protobufjs';
-import { toBase64, utf8Strict } from '../core/bytes';
+import { latin1Text, toBase64, utf8Strict } from '../core/bytes';
 import type { Limits } from '../core/env';
 import { wellKnownTypes } from './definitions';
 
@@ -267,29 +267,35 @@ function readRawValue(r: Reader, wt: number, depth: number, ctx: Ctx, strict: bo
  * Could these bytes be printable UTF-8 text? A byte scan for what rules it out at once — a
  * control byte, a byte that cannot start a UTF-8 sequence, a lead without its continuation
  * bytes — so that nested messages and binary fields (most LEN fields of a raw decode) never
- * reach the fatal TextDecoder, whose exception on invalid input is the costly part. Only
- * necessary conditions: `true` still goes through utf8Strict and printable.
+ * reach the fatal TextDecoder, whose exception on invalid input is the costly part. 0: not
+ * text; 1: printable ASCII (text as it is); 2: maybe (still checked by utf8Strict and printable:
+ * overlong forms, surrogates, U+FFFD).
  */
-function maybePrintableUtf8(b: Uint8Array): boolean {
+function maybePrintableUtf8(b: Uint8Array): 0 | 1 | 2 {
   const n = b.length;
+  let ascii = true;
   for (let i = 0; i < n; ) {
     const c = b[i];
     if (c < 0x80) {
-      if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) return false;
+      if ((c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f) return 0;
       i++;
       continue;
     }
+    ascii = false;
     const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (more < 0 || i + more >= n) return false;
-    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return false;
+    if (more < 0 || i + more >= n) return 0;
+    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return 0;
     i += more + 1;
   }
-  return true;
+  return ascii ? 1 : 2;
 }
 
 function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
   if (b.length === 0) return '';
-  const s = maybePrintableUtf8(b) ? utf8Strict(b) : undefined;
+  const text = maybePrintableUtf8(b);
+  // Printable ASCII is its own text: no strict decode, no second scan.
+  if (text === 1) return latin1Text(b);
+  const s = text === 2 ? utf8Strict(b) : undefined;
   if (s !== undefined && printable(s)) return s;
   if (depth + 1 < ctx.limits.maxDepth) {
     const saved = ctx.budget;

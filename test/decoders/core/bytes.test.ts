@@ -32,6 +32,12 @@ describe('conversions', () => {
       assert.equal(new TextDecoder().decode(fromBase64(b64)), plain);
     }
   });
+  it('base64 of every byte value, short and long inputs (RFC 4648 §4)', () => {
+    for (const n of [1, 2, 3, 255, 1022, 1023, 1024, 1025, 3000, 70_000]) {
+      const b = Uint8Array.from({ length: n }, (_, i) => (i * 151 + (i >> 8)) & 255);
+      assert.equal(toBase64(b), Buffer.from(b).toString('base64'), `length ${n}`);
+    }
+  });
   it('reads big-endian integers', () => {
     assert.equal(be32(fromHex('ffffffff'), 0), 0xffffffff);
     assert.equal(be64s(fromHex('ffffffffffffffff'), 0), '-1');
