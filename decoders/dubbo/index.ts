@@ -103,6 +103,8 @@ interface Pending {
 class DubboDecoder implements StreamDecoder {
   private streams: Record<Dir, DirStream> = { c2s: new DirStream(), s2c: new DirStream() };
   private lost: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** After a gap that swallowed a message boundary: resume at the next segment that starts with the magic. */
+  private resync: Record<Dir, boolean> = { c2s: false, s2c: false };
   private pending = new Map<string, Pending>();
 
   constructor(private readonly session: DecoderSession) {}
@@ -110,6 +112,11 @@ class DubboDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.lost[dir] || !bytes.length) return;
     const s = this.streams[dir];
+    if (this.resync[dir]) {
+      if (s.discard > 0 || s.q.length > 0 || bytes.length < 2 || bytes[0] !== 0xda || bytes[1] !== 0xbb) return;
+      this.resync[dir] = false;
+      this.session.warn(`dubbo: decoding of ${dir} resumes at a message header after the gap`, at);
+    }
     s.push(bytes, at);
     const max = this.session.env.limits.maxBufferedBytes;
     for (let guard = 0; guard < 1_000_000 && !this.lost[dir]; guard++) {
@@ -135,11 +142,45 @@ class DubboDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). Inside a message whose header was captured the length says
+   * where the next message starts: the message is decoded as far as it goes, the rest of it skipped,
+   * and decoding goes on. A gap that swallows a header waits for a segment that starts with the magic.
+   */
   gap(dir: Dir, length: number, at: Position): void {
-    if (this.lost[dir]) return;
-    this.streams[dir].reset();
-    this.lost[dir] = true;
-    this.session.warn(`dubbo: ${length} bytes missing in ${dir}; the rest of this direction is not decoded`, at);
+    if (this.lost[dir] || this.resync[dir]) return;
+    const s = this.streams[dir];
+    if (s.discard > 0) {
+      // inside a message already being skipped (too large, or cut by an earlier gap)
+      if (length <= s.discard) {
+        s.discard -= length;
+        return;
+      }
+      s.reset();
+      this.resync[dir] = true;
+      this.session.warn(`dubbo: ${length} bytes missing in ${dir}, past a message boundary; waiting for the next message header`, at);
+      return;
+    }
+    const h = s.q.length >= 16 ? parseHeader(s.q.peek(16)) : undefined;
+    if (h && h.length <= this.session.env.limits.maxBufferedBytes) {
+      const total = 16 + h.length;
+      const have = s.q.length;
+      const missing = total - have;
+      if (missing > 0) {
+        const body = s.q.peek(have).subarray(16);
+        const cut = `body cut by a gap: ${body.length} of ${h.length} bytes captured`;
+        this.message(dir, h, body, s.pos(0), s.pos(have - 1), s.frames(0, have), total, cut);
+        s.consume(have);
+        if (length <= missing) {
+          s.skipAhead(missing - length);
+          if (missing - length === 0) s.discard = 0;
+          return;
+        }
+      }
+    }
+    s.reset();
+    this.resync[dir] = true;
+    this.session.warn(`dubbo: ${length} bytes missing in ${dir}${h ? ', past a message boundary' : ' (a message header among them)'}; waiting for the next message header`, at);
   }
 
   end(dir: Dir, at: Position): void {
@@ -170,7 +211,7 @@ class DubboDecoder implements StreamDecoder {
     return { serialization: SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`, size: body.length, hex: toHex(body, 1024), ...(body.length > 1024 ? { truncated: true } : {}) };
   }
 
-  private message(dir: Dir, h: DubboHeader, body: Uint8Array, first: Position, last: Position, frames: number[], wire: number): void {
+  private message(dir: Dir, h: DubboHeader, body: Uint8Array, first: Position, last: Position, frames: number[], wire: number, cut?: string): void {
     const range = { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
     const hessian = h.serialization === 2;
     const maxDepth = this.session.env.limits.maxDepth;
@@ -185,6 +226,7 @@ class DubboDecoder implements StreamDecoder {
       call.fields['dubbo.two_way'] = h.twoWay;
       if (h.event) call.fields['dubbo.event'] = true;
       if (dir !== 'c2s') call.warnings.push('request sent by the server side');
+      if (cut) call.warnings.push(`request ${cut}`);
       if (h.event) {
         call.kind = 'event';
         let v: HValue | undefined;
@@ -200,7 +242,7 @@ class DubboDecoder implements StreamDecoder {
       } else {
         call.kind = h.twoWay ? 'unary' : 'oneway';
         call.request = { wireBytes: wire };
-        if (hessian) this.decodeRequest(call, body);
+        if (hessian) this.decodeRequest(call, body, !!cut);
         else {
           call.method = 'request';
           call.request.value = this.rawBody(h, body);
@@ -242,6 +284,7 @@ class DubboDecoder implements StreamDecoder {
     (call.ranges ??= {}).response = [range];
     call.fields['dubbo.status'] = h.status;
     if (dir !== 's2c') call.warnings.push('response sent by the client side');
+    if (cut) call.warnings.push(`response ${cut}`);
     call.response = { wireBytes: wire };
     const statusName = STATUS[h.status] ?? `status ${h.status}`;
     if (h.status !== 20) {
@@ -262,12 +305,12 @@ class DubboDecoder implements StreamDecoder {
     } else if (!hessian) {
       call.status = { code: 20, text: 'OK', ok: true };
       call.response.value = this.rawBody(h, body);
-    } else this.decodeResult(call, body);
+    } else this.decodeResult(call, body, !!cut);
     call.state = 'complete';
     this.session.emit(call);
   }
 
-  private decodeRequest(call: Call, body: Uint8Array): void {
+  private decodeRequest(call: Call, body: Uint8Array, cut = false): void {
     const r = new HessianReader(body, 0, body.length, this.session.env.limits.maxDepth);
     const value: Record<string, unknown> = {};
     try {
@@ -285,20 +328,20 @@ class DubboDecoder implements StreamDecoder {
       const types = parseDescriptor(desc);
       value.parameterTypes = types;
       const args: HValue[] = [];
+      value.arguments = args; // filled as far as the body goes (a body cut by a gap)
       for (let i = 0; i < types.length; i++) args.push(r.value());
-      value.arguments = args;
       if (!r.done) value.attachments = r.value();
       if (!r.done) call.warnings.push(`${body.length - r.pos} bytes after the attachments`);
       value.service = path;
       if (version) value.version = version;
     } catch (e) {
-      call.warnings.push(`request body${e instanceof HessianEnd ? ' ends early' : ''}: ${(e as Error).message}`);
+      if (!(cut && e instanceof HessianEnd)) call.warnings.push(`request body${e instanceof HessianEnd ? ' ends early' : ''}: ${(e as Error).message}`);
       if (!call.method) call.method = '?';
     }
     call.request!.value = value;
   }
 
-  private decodeResult(call: Call, body: Uint8Array): void {
+  private decodeResult(call: Call, body: Uint8Array, cut = false): void {
     const r = new HessianReader(body, 0, body.length, this.session.env.limits.maxDepth);
     let status: CallStatus = { code: 20, text: 'OK', ok: true };
     try {
@@ -310,6 +353,8 @@ class DubboDecoder implements StreamDecoder {
       if (kind.startsWith('value')) out.value = r.value();
       else if (kind.startsWith('null')) out.value = null;
       else {
+        status = { code: 'exception', ok: false }; // even when the exception itself was not captured
+        call.response!.value = out;
         const ex = r.value();
         out.exception = ex;
         const o = ex && typeof ex === 'object' && !Array.isArray(ex) ? (ex as Record<string, HValue>) : {};
@@ -321,7 +366,7 @@ class DubboDecoder implements StreamDecoder {
       if (kind.endsWith('attachments')) out.attachments = r.value();
       call.response!.value = out;
     } catch (e) {
-      call.warnings.push(`response body${e instanceof HessianEnd ? ' ends early' : ''}: ${(e as Error).message}`);
+      if (!(cut && e instanceof HessianEnd)) call.warnings.push(`response body${e instanceof HessianEnd ? ' ends early' : ''}: ${(e as Error).message}`);
     }
     call.status = status;
   }
@@ -336,8 +381,9 @@ export const spec: DecoderSpec = {
   probe(head: Uint8Array) {
     if (head.length < 2) return 'need-more';
     if (head[0] !== 0xda || head[1] !== 0xbb) return 'reject';
-    if (head.length < 16) return 'need-more';
-    return 'accept';
+    // the magic and a known serialization id: enough even when a snaplen leaves less than a header
+    if (head.length < 4) return 'need-more';
+    return SERIALIZATIONS[head[2] & 0x1f] !== undefined ? 'accept' : 'reject';
   },
   create: (session) => new DubboDecoder(session),
 };

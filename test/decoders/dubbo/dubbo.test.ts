@@ -8,6 +8,7 @@ import { HessianReader } from '../../../decoders/dubbo/hessian';
 import { fromHex } from '../../../decoders/core/bytes';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { replay, seg, snapshot, prng, type Segment } from '../redis/feed';
+import { testSession } from '../../helpers/session';
 
 const dubbo = (s: DecoderSession) => spec.create(s) as StreamDecoder;
 const h = (hex: string) => new HessianReader(fromHex(hex)).value();
@@ -132,5 +133,52 @@ describe('Split invariance, fuzz and a hessian.js oracle', () => {
     const r = new HessianReader(new Uint8Array(enc.get()));
     const out = values.map(() => r.value());
     assert.deepEqual(out, [0, -1, 47, 48, -2048, 262143, 262144, 2 ** 31 - 1, 'hello', 'x'.repeat(40000), '中文 😀', true, null, 12.25, -0.5, [1, 'a', [2]], { a: 1, b: { c: 'd' } }, { $class: 'p.Person', name: 'Ada', age: 36 }, 1700000000123]);
+  });
+});
+
+describe('Gaps (bytes not captured: snaplen, loss) against the Dubbo header length', () => {
+  // drive the decoder by hand: data, gap, data with stream offsets that count the missing bytes
+  function feed(steps: Array<['c2s' | 's2c', string] | ['gap', 'c2s' | 's2c', number]>) {
+    const s = testSession();
+    const d = dubbo(s);
+    const off = { c2s: 0, s2c: 0 };
+    steps.forEach((st, i) => {
+      const at = { frame: i + 1, tsUs: 1_000_000 + i * 1000 };
+      if (st[0] === 'gap') {
+        d.gap(st[1], st[2], { ...at, streamOffset: off[st[1]] });
+        off[st[1]] += st[2];
+      } else {
+        const b = fromHex(st[1]);
+        d.data(st[0], b, { ...at, streamOffset: off[st[0]] });
+        off[st[0]] += b.length;
+      }
+    });
+    d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
+    return s;
+  }
+  const call = (id: number) => frame('c2', '00', id, REQ_BODY);
+  it('a message cut by a gap (snaplen) is decoded as far as it goes and the next one is found by the length', () => {
+    const c1 = call(2);
+    const kept = 16 + 18; // header + "2.0.2", "a.B", "1.0", "m"
+    const s = feed([['c2s', c1.slice(0, kept * 2)], ['gap', 'c2s', c1.length / 2 - kept], ['c2s', call(3)], ['s2c', RESP_VALUE], ['s2c', frame('02', '14', 3, '91 93')]]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['dubbo.request_id'], c.state, JSON.stringify(c.response?.value)]), [['m', '2', 'complete', '{"value":2}'], ['m', '3', 'complete', '{"value":3}']]);
+    assert.deepEqual(s.calls[0].warnings, [`request body cut by a gap: 18 of ${c1.length / 2 - 16} bytes captured`]);
+    assert.deepEqual(s.calls[1].warnings, []);
+  });
+  it('a gap past the message boundary: decoding resumes at the next segment that starts with the magic', () => {
+    const s = feed([['c2s', call(2).slice(0, 40)], ['gap', 'c2s', 500], ['c2s', '00112233'], ['c2s', call(4)], ['s2c', frame('02', '14', 4, '91 94')]]);
+    // the cut request keeps its header (id 2) and waits for an answer that never comes
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['dubbo.request_id'], c.state]), [['m', '4', 'complete'], ['?', '2', 'incomplete']]);
+    assert.ok(s.warnings.some((w) => /past a message boundary; waiting for the next message header/.test(w)));
+    assert.ok(s.warnings.some((w) => /resumes at a message header/.test(w)));
+  });
+  it('a response cut inside its exception is still an error', () => {
+    const s = feed([['c2s', call(3)], ['s2c', RESP_EX.slice(0, (16 + 4) * 2)], ['gap', 's2c', RESP_EX.length / 2 - 20]]);
+    assert.deepEqual(s.calls.map((c) => [c.fields['dubbo.response_type'], c.status?.ok, c.warnings]), [['exception', false, [`response body cut by a gap: 4 of ${RESP_EX.length / 2 - 16} bytes captured`]]]);
+  });
+  it('the probe accepts the magic and a known serialization before a whole header is there (snaplen)', () => {
+    assert.equal(spec.probe!(fromHex('dabbc200'), 'c2s'), 'accept');
+    assert.equal(spec.probe!(fromHex('dabbc1'), 'c2s'), 'need-more');
+    assert.equal(spec.probe!(fromHex('dabbc100'), 'c2s'), 'reject');
   });
 });
