@@ -14,7 +14,7 @@ export const STEP_PX = 30;
 export const TOP_PX = 16;
 export const GUTTER_PX = 60;
 /** The narrowest a fitted lane gets: below it the diagram scrolls sideways instead. */
-export const MIN_LANE_PX = 56;
+export const MIN_LANE_PX = 52;
 /** Average advance of one character of an arrow label (11px UI font), to place and cut labels. */
 export const LABEL_CHAR_PX = 6.2;
 /** Arrow labels keep this far from the diagram's edges. */

@@ -28,7 +28,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 /** One capture per sample folder (the ones the other tests do not open), with the CLI's call count. */
 function sampleCaptures(workspace) {
-  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'thrift-person-api', 'soap-person-api', 'xss', 'decode-as', 'exports', 'lib', 'node_modules']);
+  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'thrift-person-api', 'soap-person-api', 'xss', 'decode-as', 'compare', 'exports', 'lib', 'node_modules']);
   const out = [];
   for (const dir of readdirSync(workspace).sort()) {
     if (skip.has(dir) || !statSync(join(workspace, dir)).isDirectory()) continue;
@@ -91,6 +91,36 @@ async function httpServer() {
     if (ok) return { server, port };
   }
   throw new Error('no free port in 8900–8999');
+}
+
+/** Where the diagram's lifeline names and its scroller are on screen. */
+async function diagramGeometry(view) {
+  return view.locator('section.diagram').evaluate((d) => {
+    const sc = d.querySelector('.diagram-scroller').getBoundingClientRect();
+    const scroller = d.querySelector('.diagram-scroller');
+    return {
+      zoom: d.querySelector('.zoom-label').textContent.trim(),
+      fitPressed: d.querySelector('.diagram-tools [aria-pressed]')?.getAttribute('aria-pressed'),
+      overflowX: scroller.scrollWidth - scroller.clientWidth,
+      labels: [...d.querySelectorAll('.lifeline-label')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return { text: b.textContent, title: b.title, left: r.left - sc.left, right: r.right - sc.left, width: r.width };
+      }),
+      paneWidth: sc.width,
+    };
+  });
+}
+
+/** The text of the notification toasts, once one matches `re`. */
+async function toast(wb, re, message) {
+  let texts = [];
+  await waitFor(async () => (texts = await wb.notifications()).some((t) => re.test(t)), { message: `${message}: ${texts.join(' | ')}`, timeout: 10_000 });
+  return texts.find((t) => re.test(t));
+}
+
+async function clearNotifications(wb) {
+  await wb.command('Notifications: Clear All Notifications');
+  await waitFor(async () => (await wb.notifications()).length === 0, { message: 'notifications cleared' });
 }
 
 function hasTool(name) {
@@ -329,7 +359,7 @@ export const tests = [
       const details = wb.webview().locator('section.details');
       await waitFor(async () => /signup/.test(await details.innerText()), { message: 'details of signup' });
       const button = wb.webview().locator('button', { hasText: 'Definition ↗' }).first();
-      await waitFor(async () => !(await button.isDisabled()), { message: 'the Definition link enabled' });
+      await waitFor(async () => !(await button.isDisabled()) && !/\bmissing\b/.test((await button.getAttribute('class')) ?? ''), { message: 'the Definition link enabled, with a definition' });
       await wb.screenshot('thrift');
       await wb.command('callscope: Go to Definition');
       await expectDefinition(wb, 'person.thrift', lineOf('thrift-person-api/person.thrift', /^\s*PersonId signup\(/));
@@ -346,7 +376,7 @@ export const tests = [
       const details = view.locator('section.details');
       await waitFor(async () => /signup/.test(await details.innerText()), { message: 'details of signup' });
       const button = view.locator('button', { hasText: 'Definition ↗' }).first();
-      await waitFor(async () => !(await button.isDisabled()), { message: 'the Definition link enabled' });
+      await waitFor(async () => !(await button.isDisabled()) && !/\bmissing\b/.test((await button.getAttribute('class')) ?? ''), { message: 'the Definition link enabled, with a definition' });
       await button.click();
       await expectDefinition(wb, 'person.wsdl', lineOf('soap-person-api/person.wsdl', /<wsdl:operation name="signup"><wsdl:input/));
       await wb.screenshot('soap-definition');
@@ -493,6 +523,135 @@ export const tests = [
         await pickTheme(wb, ['Dark Modern', 'Default Dark Modern']).catch(() => {});
         await waitFor(async () => /vscode-dark/.test((await body.getAttribute('class')) ?? '') && !/high-contrast/.test((await body.getAttribute('class')) ?? ''), { message: 'back to dark' }).catch(() => {});
       }
+    },
+  },
+  {
+    name: 'diagram: the MQTT sample lanes fit the pane, names readable; Fit and a hand zoom are kept',
+    async run(wb) {
+      const grid = await wb.openCapture('mqtt-basics/mqtt-basics.pcapng');
+      await waitFor(async () => (await rowsOf(grid).count()) > 10, { message: 'MQTT rows', timeout: 20_000 });
+      const view = wb.webview();
+      let g;
+      await waitFor(async () => (g = await diagramGeometry(view)).labels.length >= 6, { message: 'six or more lifelines (five named services and the broker)' });
+      // Every lane in view without pressing Fit, at 100%: names inside the pane, none cut off by it.
+      assert(g.zoom === '100%', `zoom ${g.zoom}`);
+      assert(g.overflowX <= 1, `no sideways scrolling needed: ${g.overflowX}px more than the pane`);
+      for (const l of g.labels) {
+        assert(l.left >= 0 && l.right <= g.paneWidth + 1, `"${l.text}" inside the ${g.paneWidth}px pane: ${l.left}…${l.right}`);
+        assert(l.width >= 40, `"${l.text}" readable (${l.width}px)`);
+        assert(l.title.startsWith(`${l.text} — `) && /127\.0\.0\.1:\d+/.test(l.title), `tooltip names the full endpoint: ${l.title}`);
+      }
+      const named = g.labels.map((l) => l.text);
+      assert(['trip-service', 'dispatcher', 'mqtt broker :1883'].every((n) => named.includes(n)), `lifelines: ${named.join(', ')}`);
+      await wb.screenshot('fitted');
+      // A hand zoom is the user's: it stays through new rows in view and through the tab being hidden.
+      await view.locator('.diagram-tools vscode-button', { hasText: '+' }).first().click();
+      await waitFor(async () => (g = await diagramGeometry(view)).zoom === '125%', { message: 'zoomed to 125%' });
+      assert(g.overflowX > 0, 'zoomed in: the diagram scrolls sideways');
+      await rowsOf(grid).nth(8).click();
+      await wb.page.waitForTimeout(300);
+      assert((await diagramGeometry(view)).zoom === '125%', 'the zoom stays when the selection moves');
+      // Another capture over it in the same group (the hidden webview is dropped), then back.
+      await wb.command('View: Keep Editor');
+      await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await wb.page.locator('.tabs-container .tab', { hasText: 'mqtt-basics.pcapng' }).first().click();
+      await waitFor(async () => (await diagramGeometry(view)).labels.length >= 2 && (await diagramGeometry(view)).zoom === '125%', { message: 'back on the tab: still 125%' });
+      await wb.screenshot('zoomed');
+      // Fit: the whole width in the pane again.
+      await view.locator('.diagram-tools vscode-button', { hasText: 'Fit' }).first().click();
+      await waitFor(async () => (g = await diagramGeometry(view)).overflowX <= 1 && g.fitPressed === 'true', { message: 'Fit: no sideways scrolling' });
+      await wb.screenshot('fit');
+    },
+  },
+  {
+    name: 'filter hides the selected call: the nearest match is selected, nothing when none match',
+    async run(wb) {
+      const grid = await wb.openCapture('rest-person-api/rest-person-api.pcapng');
+      await rowCount(grid, 9, 'nine REST calls');
+      const view = wb.webview();
+      const details = view.locator('section.details');
+      const status = view.locator('.summary-count');
+      await rowsOf(grid).nth(4).click();
+      await waitFor(async () => /PUT\s+\/items\/456/.test(await details.innerText()), { message: 'details of PUT /items/456' });
+      const filter = view.getByRole('combobox', { name: /filter/i });
+      await filter.fill('method == GET');
+      await filter.press('Enter');
+      await rowCount(grid, 4, 'four GET rows');
+      // As in Wireshark: the selection moves to the last match before the hidden call.
+      await waitFor(async () => /GET\s+\/persons\/1234\/items/.test(await details.innerText()) && !/PUT/.test(await details.innerText()), { message: 'details of the nearest GET, not the hidden PUT' });
+      await waitFor(async () => (await grid.locator('[role=row][aria-selected=true]').count()) === 1, { message: 'one selected row' });
+      const sel = await grid.locator('[role=row][aria-selected=true]').innerText();
+      assert(/GET/.test(sel) && /61\.6 ms/.test(sel), `the GET /persons/1234/items row is selected: ${sel}`);
+      await waitFor(async () => /PUT \/items\/456 is hidden by the filter: selected GET \/persons\/1234\/items/.test(await status.innerText()), { message: 'the status line says the selection moved' });
+      await wb.screenshot('moved');
+      // Nothing matches: nothing selected, and the details say why.
+      await filter.fill('method == PATCH');
+      await filter.press('Enter');
+      await waitFor(async () => /No call selected: no calls match the filter/.test(await details.innerText()), { message: 'the details say no call matches' });
+      assert(!/GET|PUT/.test(await details.locator('vscode-tab-panel').first().innerText()), 'no call in the details');
+      await wb.screenshot('none');
+      await filter.fill('');
+      await filter.press('Enter');
+      await rowCount(grid, 9, 'nine rows again');
+      await waitFor(async () => /GET\s+\/persons\/1234\/items/.test(await details.innerText()), { message: 'the call selected before is selected again' });
+    },
+  },
+  {
+    name: 'compare: a one-protocol capture says what Compare is for; three protocols side by side',
+    async run(wb) {
+      const grid = await wb.openCapture('rest-person-api/rest-person-api.pcapng');
+      await rowCount(grid, 9);
+      const view = wb.webview();
+      await view.locator('vscode-button.toggle', { hasText: /^\s*Compare\s*$/ }).first().click();
+      const panel = view.getByRole('region', { name: 'Compare' });
+      await waitFor(async () => /Compare needs the same operation over two or more protocols/.test(await panel.innerText()), { message: 'the compare hint' });
+      const text = (await panel.innerText()).replace(/\s+/g, ' ');
+      assert(/over REST, XML-RPC, JSON-RPC, gRPC, SOAP and Thrift side by side/.test(text), `says what Compare is for: ${text}`);
+      assert(/This capture has only HTTP calls\./.test(text), `says what this capture has: ${text}`);
+      assert(/samples\/grpc-person-api/.test(text) && /mergecap -w /.test(text), `says how to get a capture it works on: ${text}`);
+      assert((await panel.locator('table').count()) === 0, 'no lone column');
+      await wb.screenshot('one-protocol');
+      await wb.closeAllEditors();
+      const three = await wb.openCapture('compare/person-three-ways.pcap');
+      await rowCount(three, 3);
+      await rowsOf(three).first().click();
+      await view.locator('vscode-button.toggle', { hasText: /^\s*Compare\s*$/ }).first().click();
+      const table = panel.locator('table.compare-table');
+      await table.waitFor({ timeout: 10_000 });
+      const heads = await table.locator('thead th').allInnerTexts();
+      assert(heads.length === 4 && /HTTP GET \/persons\/7/.test(heads[1]) && /XML-RPC getPerson/.test(heads[2]) && /JSON-RPC getPerson/.test(heads[3]), `three columns: ${heads.join(' | ')}`);
+      assert(!/Compare needs/.test(await panel.innerText()), 'no hint when there is something to compare');
+      await wb.screenshot('three-protocols');
+    },
+  },
+  {
+    name: 'no definition: g d, the Definition link and the palette give one message',
+    async run(wb) {
+      const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await rowCount(grid, 2);
+      const view = wb.webview();
+      await rowsOf(grid).first().click();
+      const details = view.locator('section.details');
+      await waitFor(async () => /fun_add/.test(await details.innerText()), { message: 'details of fun_add' });
+      const none = /no definition found for fun_add/;
+      await rowsOf(grid).first().focus();
+      await wb.page.keyboard.press('g');
+      await wb.page.keyboard.press('d');
+      const byKeys = await toast(wb, none, 'the message after g d');
+      await wb.screenshot('g-d');
+      // What was looked for, and how to link one.
+      assert(/OpenAPI/.test(byKeys) && /callscope\.definitions\.include/.test(byKeys), `says what was looked for and the setting: ${byKeys}`);
+      await clearNotifications(wb);
+      const link = view.locator('button', { hasText: 'Definition ↗' }).first();
+      assert(/\bmissing\b/.test((await link.getAttribute('class')) ?? ''), 'the Definition link looks unlinked');
+      await link.click();
+      const byLink = await toast(wb, none, 'the message after the Definition link');
+      await clearNotifications(wb);
+      await wb.command('callscope: Go to Definition');
+      const byPalette = await toast(wb, none, 'the message after the palette command');
+      await wb.screenshot('palette');
+      assert(byLink === byKeys, `the Definition link says the same as g d:\n${byLink}\n${byKeys}`);
+      assert(byPalette === byKeys, `the palette says the same as g d:\n${byPalette}\n${byKeys}`);
     },
   },
   {
