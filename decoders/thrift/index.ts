@@ -17,7 +17,7 @@ import type { Dir } from '../core/model';
 import type { Call, CallStatus } from '../core/model';
 import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, type Framing, type ThriftMessage, type TNode } from './wire';
+import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, readPartialMessage, type Framing, type ThriftMessage, type TNode } from './wire';
 import { lookupMethod, thriftDefinitionsOf, type ThriftDefinitions, type ThriftMethodDef, type ThriftServiceDef } from './idl';
 import { Renderer, renderRaw } from './render';
 
@@ -42,6 +42,8 @@ interface Side {
   needHint: number;
   /** Lost sync (gap or malformed input): drop this direction's bytes. */
   lost: boolean;
+  /** A gap swallowed a message boundary: resume at the next segment that starts a message. */
+  resync?: boolean;
 }
 
 interface Pending {
@@ -70,16 +72,59 @@ class ThriftDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const side = this.sides[dir];
     if (side.lost || !bytes.length) return;
+    if (side.resync) {
+      if (side.s.discard > 0 || side.s.q.length > 0 || !this.startsMessage(side, bytes)) return;
+      side.resync = false;
+      this.session.warn(`thrift: decoding of ${dir} resumes at a message header after the gap`, at);
+    }
     side.s.push(bytes, at);
     this.drain(dir, side);
   }
 
+  /** Does a segment start a message in this direction's protocol and transport? */
+  private startsMessage(side: Side, b: Uint8Array): boolean {
+    const f = detectFraming(b.subarray(0, 64));
+    return typeof f === 'object' && (!side.framing || (f.protocol === side.framing.protocol && f.framed === side.framing.framed));
+  }
+
+  /**
+   * Bytes not captured (snaplen, loss). A framed message cut by the gap is decoded as far as it
+   * goes (header and whole top-level fields) and the frame length finds the next one; an unframed
+   * one is decoded as far as it goes, then decoding waits for a segment that starts a message.
+   */
   gap(dir: Dir, length: number, at: Position): void {
     const side = this.sides[dir];
-    if (side.lost) return;
-    side.s.reset();
-    side.lost = true;
-    this.session.warn(`thrift: ${length} bytes missing in ${dir}; the rest of this direction is not decoded (message boundaries lost)`, at);
+    if (side.lost || side.resync) return;
+    const s = side.s;
+    if (s.discard > 0) {
+      if (length <= s.discard) {
+        s.discard -= length;
+        return;
+      }
+    } else if (side.framing && s.q.length > 0) {
+      const have = s.q.length;
+      const buf = s.q.peek(have);
+      let missing = -1;
+      if (side.framing.framed && have >= 4) {
+        const len = be32(buf, 0);
+        if (len <= this.session.env.limits.maxBufferedBytes) missing = 4 + len - have;
+      }
+      const msg = readPartialMessage(side.framing.protocol, buf, side.framing.framed ? 4 : 0, have, this.limits());
+      if (msg) {
+        const total = missing >= 0 ? have + missing : have + length;
+        this.message(dir, msg, side.framing, s.pos(0), s.pos(have - 1), s.frames(0, have), total, [`message cut by a gap: ${have} of ${missing >= 0 ? total : 'at least ' + total} bytes captured${msg.body.fields.length ? '' : ', no whole field'}`], true);
+      }
+      s.consume(have);
+      side.needHint = 0;
+      if (missing >= 0 && length <= missing) {
+        s.skipAhead(missing - length);
+        return;
+      }
+    }
+    s.reset();
+    side.needHint = 0;
+    side.resync = true;
+    this.session.warn(`thrift: ${length} bytes missing in ${dir}, past a message boundary; waiting for a segment that starts a message`, at);
   }
 
   end(dir: Dir, at: Position): void {
@@ -182,7 +227,7 @@ class ThriftDecoder implements StreamDecoder {
     side.lost = true;
   }
 
-  private message(dir: Dir, msg: ThriftMessage, framing: Framing, first: Position, last: Position, frames: number[], wire: number, warnings: string[]): void {
+  private message(dir: Dir, msg: ThriftMessage, framing: Framing, first: Position, last: Position, frames: number[], wire: number, warnings: string[], cut = false): void {
     const range = { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
     const colon = msg.name.indexOf(':');
     const service = colon > 0 ? msg.name.slice(0, colon) : undefined;
@@ -258,10 +303,16 @@ class ThriftDecoder implements StreamDecoder {
     call.fields['thrift.reply_mtype'] = MESSAGE_TYPES[msg.type];
     call.warnings.push(...warnings);
     if (dir !== 's2c') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the client side`);
-    const { value, status } = msg.type === 3 ? this.applicationException(msg.body) : this.reply(msg.body, p.method?.method);
-    call.response = { value, wireBytes: wire };
-    call.status = status;
-    if (!status.ok) call.fields['thrift.exception'] = String(status.code);
+    if (cut && !msg.body.fields.length) {
+      // the reply's result or exception was not captured: no outcome to show
+      call.response = { wireBytes: wire };
+      if (msg.type === 3) call.status = { code: 'TApplicationException', ok: false };
+    } else {
+      const { value, status } = msg.type === 3 ? this.applicationException(msg.body) : this.reply(msg.body, p.method?.method);
+      call.response = { value, wireBytes: wire };
+      call.status = status;
+      if (!status.ok) call.fields['thrift.exception'] = String(status.code);
+    }
     call.state = 'complete';
     this.session.emit(call);
   }

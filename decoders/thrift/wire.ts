@@ -99,6 +99,9 @@ function uuidText(b: Uint8Array): string {
 /** A cursor over one buffer, shared by both protocols. */
 abstract class Reader {
   pos: number;
+  /** Read a message cut short (a capture gap): the top-level struct ends at the last whole field. */
+  partial = false;
+  cut = false;
   constructor(
     protected readonly b: Uint8Array,
     start: number,
@@ -227,10 +230,16 @@ export class BinaryReader extends Reader {
     this.checkDepth(depth);
     const fields: TField[] = [];
     for (;;) {
-      const t = this.type();
-      if (t === 'stop') break;
-      const id = this.i16();
-      fields.push({ id, node: this.value(t, depth) });
+      try {
+        const t = this.type();
+        if (t === 'stop') break;
+        const id = this.i16();
+        fields.push({ id, node: this.value(t, depth) });
+      } catch (e) {
+        if (!(this.partial && depth === 1 && e instanceof NeedMore)) throw e;
+        this.cut = true;
+        break;
+      }
     }
     return { t: 'struct', fields };
   }
@@ -370,17 +379,23 @@ export class CompactReader extends Reader {
     const fields: TField[] = [];
     let last = 0;
     for (;;) {
-      const h = this.u8();
-      if (h === 0) break;
-      const nib = h & 0x0f;
-      const t = COMPACT_TYPES[nib];
-      if (!t || t === 'stop') throw new ThriftError(`unknown compact-protocol field type ${nib}`);
-      const delta = h >> 4;
-      const id = delta ? last + delta : this.zigzag32();
-      if (id < -32768 || id > 32767) throw new ThriftError(`field id ${id} out of range`);
-      last = id;
-      if (t === 'bool') this.boolField = nib === 1;
-      fields.push({ id, node: this.value(t, depth) });
+      try {
+        const h = this.u8();
+        if (h === 0) break;
+        const nib = h & 0x0f;
+        const t = COMPACT_TYPES[nib];
+        if (!t || t === 'stop') throw new ThriftError(`unknown compact-protocol field type ${nib}`);
+        const delta = h >> 4;
+        const id = delta ? last + delta : this.zigzag32();
+        if (id < -32768 || id > 32767) throw new ThriftError(`field id ${id} out of range`);
+        last = id;
+        if (t === 'bool') this.boolField = nib === 1;
+        fields.push({ id, node: this.value(t, depth) });
+      } catch (e) {
+        if (!(this.partial && depth === 1 && e instanceof NeedMore)) throw e;
+        this.cut = true;
+        break;
+      }
     }
     return { t: 'struct', fields };
   }
@@ -402,6 +417,20 @@ const utf8 = new TextDecoder('utf-8');
 
 function utf8Name(b: Uint8Array): string {
   return utf8.decode(b);
+}
+
+/**
+ * A message cut by a capture gap: its header and the top-level fields that were wholly captured.
+ * Undefined when not even the header is there or the bytes are not a message.
+ */
+export function readPartialMessage(protocol: ThriftProtocol, b: Uint8Array, start: number, end: number, limits: ReadLimits): ThriftMessage | undefined {
+  const r = protocol === 'binary' ? new BinaryReader(b, start, end, limits) : new CompactReader(b, start, end, limits);
+  r.partial = true;
+  try {
+    return r instanceof BinaryReader ? r.message() : (r as CompactReader).message();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Read one message of `protocol` from b[start, end). Returns it and the offset after it. */

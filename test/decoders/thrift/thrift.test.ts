@@ -126,7 +126,7 @@ describe('Transports and detection (framed: 4-byte length; buffered: bare messag
     const s = replay(thrift, [seg('c2s', '80010001 00000001 78 00000001 00'), seg('s2c', ex)]);
     assert.deepEqual(s.calls[0].status, { code: 'TApplicationException', text: 'UNKNOWN_METHOD: Unknown function x', ok: false });
   });
-  it('a gap stops the direction with a warning', () => {
+  it('a gap inside a message header: nothing to decode, a warning, waiting for a segment that starts a message', () => {
     const s = testSession();
     const d = thrift(s);
     d.data('c2s', fromHex(ADD_CALL_BIN).subarray(0, 10), { frame: 1, tsUs: 1, streamOffset: 0 });
@@ -134,6 +134,48 @@ describe('Transports and detection (framed: 4-byte length; buffered: bare messag
     d.close({ frame: 3, tsUs: 3, streamOffset: 0 });
     assert.equal(s.calls.length, 0);
     assert.match(s.warnings[0], /missing/);
+  });
+  // drive the decoder by hand: data and gaps with stream offsets that count the missing bytes
+  function feed(steps: Array<['c2s' | 's2c', string] | ['gap', 'c2s' | 's2c', number]>) {
+    const s = testSession();
+    const d = thrift(s);
+    const off = { c2s: 0, s2c: 0 };
+    steps.forEach((st, i) => {
+      const at = { frame: i + 1, tsUs: 1_000_000 + i * 1000 };
+      if (st[0] === 'gap') {
+        d.gap(st[1], st[2], { ...at, streamOffset: off[st[1]] });
+        off[st[1]] += st[2];
+      } else {
+        const b = fromHex(st[1]);
+        d.data(st[0], b, { ...at, streamOffset: off[st[0]] });
+        off[st[0]] += b.length;
+      }
+    });
+    d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
+    return s;
+  }
+  it('framed: a message cut by a gap (snaplen) keeps its header and whole fields; the frame length finds the next message', () => {
+    const call1 = framed(ADD_CALL_COMPACT); // 4 + 12 bytes: length, header (7), field 1 (2), field 2 (2), stop
+    const s = feed([['c2s', call1.slice(0, (4 + 9) * 2)], ['gap', 'c2s', 3], ['c2s', framed(ADD_CALL_COMPACT.replace('82 21 01', '82 21 02'))], ['s2c', framed(ADD_REPLY_COMPACT) + framed(ADD_REPLY_COMPACT.replace('82 41 01', '82 41 02'))]]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['thrift.seq_id'], c.request?.value, c.response?.value, c.warnings]), [
+      ['add', 1, { 1: 1 }, 3, ['message cut by a gap: 13 of 16 bytes captured']],
+      ['add', 2, { 1: 1, 2: 2 }, 3, []],
+    ]);
+    assert.deepEqual(s.warnings, []);
+  });
+  it('a reply cut before its result field has no outcome (neither OK nor an exception)', () => {
+    const reply = framed(ADD_REPLY_COMPACT);
+    const s = feed([['c2s', framed(ADD_CALL_COMPACT)], ['s2c', reply.slice(0, (4 + 7) * 2)], ['gap', 's2c', 4]]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.state, c.status, c.response?.value, c.warnings]), [['add', 'complete', undefined, undefined, ['message cut by a gap: 11 of 15 bytes captured, no whole field']]]);
+  });
+  it('unframed: a cut message is decoded as far as it goes, then decoding resumes at a segment that starts a message', () => {
+    const s = feed([['c2s', ADD_CALL_BIN.replace(/\s+/g, '').slice(0, 25 * 2)], ['gap', 'c2s', 7], ['c2s', '00000002 00'], ['c2s', ADD_CALL_BIN.replace('00000001 08', '00000002 08')], ['s2c', ADD_REPLY_BIN + ADD_REPLY_BIN.replace('00000001 08', '00000002 08')]]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['thrift.seq_id'], c.request?.value, c.response?.value]), [
+      ['add', 1, { 1: 1 }, 3],
+      ['add', 2, { 1: 1, 2: 2 }, 3],
+    ]);
+    assert.deepEqual(s.calls[0].warnings, ['message cut by a gap: 25 of at least 32 bytes captured']);
+    assert.deepEqual(s.warnings.map((w) => w.replace(/ \(.*/, '')), ['thrift: 7 bytes missing in c2s, past a message boundary; waiting for a segment that starts a message', 'thrift: decoding of c2s resumes at a message header after the gap']);
   });
   it('nesting deeper than limits.maxDepth is refused', () => {
     const deep = '0c0001'.repeat(100) + '00'.repeat(101);
