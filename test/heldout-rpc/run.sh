@@ -4,7 +4,7 @@
 # log beside it, then decodes each with the working tree's CLI (table + jsonl) and makes truncated copies
 # (editcap -s 80/-s 200, head -c) that must decode without a crash.
 #
-# Needs: Debian php-cli php-soap php-xml libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
+# Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler, a JDK, Go; npm (into $OUT, not the repo):
 # xmlrpc json-rpc-2.0 jayson thrift q soap dubbo2.js. Ports 22010-22050 on 127.0.0.1 only.
 # Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo]...
@@ -34,7 +34,10 @@ for w in "${WHAT[@]}"; do
     rec xmlrpc node 'tcp port 22010' node "$HERE/xmlrpc-node.cjs" 22010
     start_bg xmlrpc-perl perl "$HERE/xmlrpc-perl-server.pl" 22011; wait_port 22011
     rec xmlrpc perl 'tcp port 22011' perl "$HERE/xmlrpc-perl-client.pl" 22011
-    stop_bg xmlrpc-perl ;;
+    stop_bg xmlrpc-perl
+    start_bg xmlrpc-php php -S 127.0.0.1:22012 "$HERE/xmlrpc-php-server.php"; wait_port 22012
+    rec xmlrpc php 'tcp port 22012' php "$HERE/xmlrpc-php-client.php" 22012
+    stop_bg xmlrpc-php ;;
   jsonrpc)
     rec jsonrpc node 'tcp portrange 22020-22021' node "$HERE/jsonrpc-node.cjs" 22020
     rec jsonrpc pelix 'tcp port 22022' "$PY" "$HERE/jsonrpc-pelix.py" 22022
