@@ -286,6 +286,33 @@ export function parseXmlRpc(text: string, maxDepth: number, warnings: string[]):
   throw new XmlRpcError(tag ? `root element is <${tag}>, not an XML-RPC document` : 'no root element');
 }
 
+/**
+ * A document cut by a capture gap (snaplen, loss): the method name and the params whose
+ * `</param>` was captured, re-closed into a well-formed document; undefined when nothing is left.
+ * (The XML parser is lenient about unclosed tags, so a cut document must not be read as it is.)
+ */
+export function salvageXmlRpc(text: string, maxDepth: number, warnings: string[]): { doc: XmlRpcDocument; complete: number; fault: boolean } | undefined {
+  const head = /<(methodCall|methodResponse)[\s>]/.exec(text);
+  if (!head) return undefined;
+  const root = head[1];
+  const fault = root === 'methodResponse' && /<fault[\s>]/.test(text);
+  const last = text.lastIndexOf('</param>');
+  let prefix: string | undefined;
+  if (last >= 0 && !fault) prefix = `${text.slice(0, last + 8)}</params></${root}>`;
+  else {
+    const name = text.indexOf('</methodName>');
+    if (root === 'methodCall' && name >= 0) prefix = `${text.slice(0, name + 13)}</methodCall>`;
+    else if (root === 'methodResponse') prefix = `${text.slice(0, head.index + head[0].length - 1)}></methodResponse>`;
+  }
+  if (!prefix) return undefined;
+  try {
+    const doc = parseXmlRpc(prefix, maxDepth, warnings);
+    return { doc, complete: doc.kind === 'fault' ? 0 : doc.params.length, fault };
+  } catch {
+    return undefined;
+  }
+}
+
 function faultStatus(f: XmlRpcFault): CallStatus {
   const code = typeof f.faultCode === 'number' || typeof f.faultCode === 'string' ? f.faultCode : String(f.faultCode ?? '');
   return { code, text: typeof f.faultString === 'string' ? f.faultString : JSON.stringify(f.faultString ?? ''), ok: false };
@@ -316,14 +343,26 @@ export const xmlrpcRouter: BodyRouter = {
     call.protocol = 'xmlrpc';
     const req = bodyText(call, 'request');
     const reqWarnings: string[] = [];
-    let doc: XmlRpcDocument;
-    try {
-      doc = parseXmlRpc(req.text ?? '', maxDepth, reqWarnings);
-    } catch (e) {
-      call.warnings.push(`XML-RPC request${req.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
-      call.method = call.method ? `${call.method} (XML-RPC)` : 'XML-RPC';
-      return;
+    let doc: XmlRpcDocument | undefined;
+    let cutParams = -1;
+    if (req.truncated && !/<\/methodCall>\s*$/.test(req.text ?? '')) {
+      // not all of the body was captured: keep what was wholly captured
+      const sv = salvageXmlRpc(req.text ?? '', maxDepth, reqWarnings);
+      if (sv) {
+        doc = sv.doc;
+        cutParams = sv.complete;
+      }
     }
+    if (!doc) {
+      try {
+        doc = parseXmlRpc(req.text ?? '', maxDepth, reqWarnings);
+      } catch (e) {
+        call.warnings.push(`XML-RPC request${req.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
+        call.method = call.method ? `${call.method} (XML-RPC)` : 'XML-RPC';
+        return;
+      }
+    }
+    if (cutParams >= 0) reqWarnings.push(`body not captured whole: only its first ${cutParams} param${cutParams === 1 ? '' : 's'} read`);
     call.warnings.push(...reqWarnings.map((w) => `XML-RPC request: ${w}`));
     if (doc.kind !== 'call') return;
     call.method = doc.methodName || '?';
@@ -333,7 +372,16 @@ export const xmlrpcRouter: BodyRouter = {
     // The response, when there is one with a body.
     const resp = bodyText(call, 'response');
     let result: { ok: true; params: unknown[] } | { ok: false; fault: XmlRpcFault } | undefined;
-    if (resp.text !== undefined && /<methodResponse[\s>]/.test(resp.text)) {
+    if (resp.text !== undefined && resp.truncated && /<methodResponse[\s>]/.test(resp.text) && !/<\/methodResponse>\s*$/.test(resp.text)) {
+      const respWarnings: string[] = [];
+      const sv = salvageXmlRpc(resp.text, maxDepth, respWarnings);
+      if (sv?.fault) {
+        call.status = { code: 'fault', text: 'fault not captured whole', ok: false };
+        call.fields['xmlrpc.fault.code'] = 'fault';
+      } else if (sv && sv.doc.kind === 'response' && sv.complete > 0) result = { ok: true, params: sv.doc.params };
+      else respWarnings.push('body not captured whole: no value read');
+      call.warnings.push(...respWarnings.map((w) => `XML-RPC response: ${w}`));
+    } else if (resp.text !== undefined && /<methodResponse[\s>]/.test(resp.text)) {
       const respWarnings: string[] = [];
       try {
         const r = parseXmlRpc(resp.text, maxDepth, respWarnings);

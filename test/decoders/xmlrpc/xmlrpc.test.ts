@@ -177,3 +177,33 @@ describe('system.multicall refused at the HTTP level (RFC 9110 §15.5.5 404 for 
     }
   });
 });
+
+describe('Bodies not captured whole (snaplen, loss): XML 1.0 §2.1 well-formedness is not assumed of a cut document', () => {
+  /** The exchange with the last `cut` bytes of each body replaced by a capture gap. */
+  function cutExchange(requestXml: string, responseXml: string, cutReq: number, cutResp: number): Call[] {
+    const rq = new TextEncoder().encode(requestXml);
+    const rs = new TextEncoder().encode(responseXml);
+    return calls([
+      { dir: 'c2s', data: `POST /RPC2 HTTP/1.1\r\nHost: h\r\nContent-Type: text/xml\r\nContent-Length: ${rq.length}\r\n\r\n` + requestXml.slice(0, rq.length - cutReq) },
+      ...(cutReq ? [{ dir: 'c2s' as const, data: '', gap: cutReq }] : []),
+      { dir: 's2c', data: `HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${rs.length}\r\n\r\n` + responseXml.slice(0, rs.length - cutResp) },
+      ...(cutResp ? [{ dir: 's2c' as const, data: '', gap: cutResp }] : []),
+    ]);
+  }
+  it('a cut request keeps its method and the params captured whole, never a value invented from an unclosed tag', () => {
+    // as npm xmlrpc sends it, cut inside the second <double>
+    const req = '<?xml version="1.0"?><methodCall><methodName>add</methodName><params><param><value><double>1.5</double></value></param><param><value><double>2.25</double></value></param></params></methodCall>';
+    const [c] = cutExchange(req, response('<double>3.75</double>'), 48, 0);
+    assert.equal(c.protocol, 'xmlrpc');
+    assert.equal(c.method, 'add');
+    assert.deepEqual(c.request?.value, [1.5]);
+    assert.equal(c.response?.value, 3.75);
+    assert.ok(c.warnings.includes('XML-RPC request: body not captured whole: only its first 1 param read'), c.warnings.join('; '));
+  });
+  it('a request cut before its first param still names the method; a cut fault is still a fault', () => {
+    const [c] = cutExchange(call('fun_div', ['<int>1</int>', '<int>0</int>']), fault(1, 'division by zero'), 100, 40);
+    assert.equal(c.method, 'fun_div');
+    assert.deepEqual(c.request?.value, []);
+    assert.deepEqual(c.status, { code: 'fault', text: 'fault not captured whole', ok: false });
+  });
+});
