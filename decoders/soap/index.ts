@@ -102,6 +102,34 @@ function envelopeValue(env: SoapEnvelope, parts: Record<string, unknown> | undef
   return v;
 }
 
+const ENDS_ENVELOPE = /<\/([\w.-]+:)?Envelope\s*>\s*$/;
+
+/**
+ * An envelope not captured whole (snaplen, loss, preview limit): the XML parser is lenient about
+ * unclosed tags, so the cut text is not read as values. The operation is the first Body child's
+ * name (or the action's last segment), linked to the WSDL; a response showing a Fault is a fault.
+ */
+function applyCut(call: Call, text: string, action: string | undefined, wsdl: WsdlDefinitions | undefined, respText: string | undefined, respCut: boolean): void {
+  const m = /<([\w.-]+:)?Body\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)[\s/>]/.exec(text);
+  const name = m?.[2];
+  call.method = name ?? (action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP');
+  const v = /<([\w.-]+:)?Envelope\b[^>]*\bxmlns(:[\w.-]+)?\s*=\s*["']http:\/\/www\.w3\.org\/2003\/05\/soap-envelope["']/.test(text) ? '1.2' : '1.1';
+  call.fields['soap.version'] = v;
+  call.fields['soap.operation'] = call.method;
+  call.warnings.push(`SOAP request not captured whole: ${name ? 'operation named, ' : ''}values not read`);
+  const op = wsdl ? findOperation(wsdl, action, name, undefined) : undefined;
+  if (op) {
+    call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
+    call.method = op.name;
+    call.fields['soap.operation'] = op.name;
+    if (op.service) call.fields['soap.service'] = op.service;
+  }
+  if (respText && /<([\w.-]+:)?Envelope[\s>]/.test(respText)) {
+    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: respCut && !ENDS_ENVELOPE.test(respText) ? 'fault not captured whole' : 'Fault', ok: false };
+    call.warnings.push('SOAP response not read: its request was not captured whole');
+  }
+}
+
 export const soapRouter: BodyRouter = {
   id: 'soap',
   match(call: Call): boolean {
@@ -121,6 +149,10 @@ export const soapRouter: BodyRouter = {
     if (action) call.fields['soap.action'] = action;
     const wsdl = wsdlDefinitionsOf(session.env.definitions);
     let op: WsdlOperation | undefined;
+    if (reqBody.truncated && !ENDS_ENVELOPE.test(reqBody.text ?? '')) {
+      applyCut(call, reqBody.text ?? '', action, wsdl, http.responseBody?.text, !!http.responseBody?.truncated);
+      return;
+    }
     let req: SoapEnvelope;
     try {
       req = parseEnvelope(reqBody.text ?? '', maxDepth, typing(wsdl, (first) => (op = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined), 'input'));
@@ -149,7 +181,13 @@ export const soapRouter: BodyRouter = {
     (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth) : undefined);
 
     const respBody = http.responseBody;
-    if (respBody?.text && looksLikeEnvelope(respBody.text)) {
+    if (respBody?.text && respBody.truncated && looksLikeEnvelope(respBody.text) && !ENDS_ENVELOPE.test(respBody.text)) {
+      call.warnings.push('SOAP response not captured whole: values not read');
+      if (/<([\w.-]+:)?Fault[\s>]/.test(respBody.text)) {
+        call.status = { code: 'Fault', text: 'fault not captured whole', ok: false };
+        call.fields['soap.fault.code'] = 'Fault';
+      }
+    } else if (respBody?.text && looksLikeEnvelope(respBody.text)) {
       let resp: SoapEnvelope | undefined;
       try {
         resp = parseEnvelope(respBody.text, maxDepth, typing(wsdl, () => op, 'output'));

@@ -257,3 +257,29 @@ describe('Values typed by the WSDL schema (WSDL 1.1 sections 2.2 types, 2.3.1 pa
     assert.deepEqual(c.warnings, ['SOAP request: <scale>: "x" is not a valid xsd:double']);
   });
 });
+
+describe('Envelopes not captured whole (snaplen, loss): XML 1.0 §2.1 well-formedness is not assumed of a cut document', () => {
+  const defs = buildWsdlDefinitions([{ path: '/w/shop.wsdl', text: TYPED_WSDL }]);
+  const env = { ...nodeEnv(), definitions: { wsdl: defs } };
+  it('a cut request names its operation (first Body child), links it, reads no values', () => {
+    const whole = env11('<s:place xmlns:s="urn:shop"><s:order><s:id>7</s:id><s:paid>false</s:paid></s:order></s:place>');
+    const c = httpCall('text/xml', whole.slice(0, whole.indexOf('<s:paid>') + 9), env11('<s:placeResponse xmlns:s="urn:shop"><s:ok>1</s:ok></s:placeResponse>'), 200, [['SOAPAction', '""']]);
+    c.http!.requestBody!.truncated = true;
+    route(c, env);
+    assert.deepEqual([c.protocol, c.method, c.definition?.name, c.request?.value], ['soap', 'place', 'Shop.place', undefined]);
+    assert.ok(c.warnings.includes('SOAP request not captured whole: operation named, values not read'), c.warnings.join('; '));
+  });
+  it('a cut response with a Fault is a fault; a cut response without one has no value', () => {
+    const fault = env11('<SOAP-ENV:Fault><faultcode>SOAP-ENV:Client</faultcode><faultstring>no</faultstring></SOAP-ENV:Fault>');
+    const c = httpCall('text/xml', env11('<m:x xmlns:m="u"/>'), fault.slice(0, fault.indexOf('<faultstring>')), 500, [['SOAPAction', '""']]);
+    c.http!.responseBody!.truncated = true;
+    route(c);
+    assert.deepEqual(c.status, { code: 'Fault', text: 'fault not captured whole', ok: false });
+    const ok = env11('<m:xResponse xmlns:m="u"><r>12</r></m:xResponse>');
+    const d = httpCall('text/xml', env11('<m:x xmlns:m="u"/>'), ok.slice(0, ok.length - 30), 200, [['SOAPAction', '""']]);
+    d.http!.responseBody!.truncated = true;
+    route(d);
+    assert.equal(d.response?.value, undefined);
+    assert.ok(d.warnings.includes('SOAP response not captured whole: values not read'));
+  });
+});
