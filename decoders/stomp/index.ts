@@ -349,7 +349,9 @@ class StompDecoder implements StreamDecoder {
     if (cmd === 'SEND') {
       call.kind = 'publish';
       const dest = h('destination') ?? '';
-      call.fields['msg.key'] = buf.key('stomp', dest);
+      // RabbitMQ's temp queues: a reply sent to /reply-queue/amq.gen-X arrives as a MESSAGE whose
+      // destination is /queue/amq.gen-X (RabbitMQ STOMP plugin, "Temp Queue Destinations").
+      call.fields['msg.key'] = buf.key('stomp', dest.startsWith('/reply-queue/') ? `/queue/${dest.slice(13)}` : dest);
       call.fields['msg.destination'] = dest;
       this.rpcFields(call, f);
     } else call.kind = cmd === 'DISCONNECT' || !known ? 'event' : 'oneway';

@@ -64,6 +64,21 @@ describe('STOMP 1.2 Receipts, MESSAGE and ACK, ERROR', () => {
   });
 });
 
+// @stomp/stompjs answering an RPC through RabbitMQ: the reply SEND to /reply-queue/amq.gen-… and
+// the MESSAGE the requester gets for it (destination /queue/amq.gen-…, subscription /temp-queue/…).
+const SEND_REPLY = Buffer.from('SEND\ndestination:/reply-queue/amq.gen-0ivIJAXT8kD9TPBjnelTgQ\ncorrelation-id:c-42\ncontent-length:13\n\npong for ping\0').toString('hex');
+const MESSAGE_REPLY = Buffer.from('MESSAGE\nsubscription:/temp-queue/ho-replies\ndestination:/queue/amq.gen-0ivIJAXT8kD9TPBjnelTgQ\nmessage-id:T_/temp-queue/ho-replies@@session-g0rBOpEiIEJh-RunIVZbeg@@5\nredelivered:false\ncorrelation-id:c-42\ncontent-length:13\n\npong for ping\0').toString('hex');
+
+describe('RabbitMQ STOMP temp queues (/temp-queue/ reply-to, /reply-queue/ replies)', () => {
+  it('a reply sent to /reply-queue/X has the message key of its delivery on /queue/X', () => {
+    const send = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SEND_REPLY]]).calls.find((c) => c.kind === 'publish')!;
+    const msg = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['s2c', MESSAGE_REPLY]]).calls.find((c) => c.kind === 'deliver')!;
+    assert.equal(send.target, '/reply-queue/amq.gen-0ivIJAXT8kD9TPBjnelTgQ');
+    assert.ok(send.fields['msg.key']);
+    assert.equal(send.fields['msg.key'], msg.fields['msg.key']);
+  });
+});
+
 describe('STOMP split invariance and robustness', () => {
   const scripts: Script[] = [
     [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SUBSCRIBE + SEND_CL], ['s2c', RECEIPT1 + HB + MESSAGE], ['c2s', ACK + SEND_NUL + SEND_R9], ['s2c', ERROR]],
