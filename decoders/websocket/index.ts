@@ -11,8 +11,17 @@
  * fragments reassembled and client masking removed; ping → pong and close → close as 'event'
  * calls (close code name and reason in the status). Text messages that are JSON-RPC 2.0 are
  * paired by id (request in one direction, response in the other) into 'unary' calls.
+ *
+ * Brokers over WebSocket: when the 101 response names a subprotocol of the IANA WebSocket
+ * Subprotocol Name Registry that a broker decoder speaks (`mqtt`, `mqttv3.1` → MQTT, MQTT 5.0 §6 /
+ * 3.1.1 §6; `v10.stomp`, `v11.stomp`, `v12.stomp` → STOMP), or, with none named, when the first
+ * client message is an MQTT CONNECT or a STOMP CONNECT/STOMP frame, the data messages are one byte
+ * stream per direction fed to that decoder: its calls (publishes, deliveries, subscriptions…)
+ * replace the per-message 'binary'/'text' calls and carry fields['websocket.subprotocol'].
  */
-import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import { spec as mqttSpec } from '../mqtt/index';
+import { spec as stompSpec } from '../stomp/index';
 import type { Body, Call, Dir } from '../core/model';
 import { isJsonRpcRequest } from '../jsonrpc/index';
 import type { InflateStream } from '../core/env';
@@ -46,6 +55,9 @@ const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const MAX_PENDING_RPC = 1000;
+
+/** WebSocket subprotocol names (IANA registry) of the broker decoders that can ride on WebSocket. */
+const TUNNELS: Record<string, DecoderSpec> = { mqtt: mqttSpec, 'mqttv3.1': mqttSpec, 'v10.stomp': stompSpec, 'v11.stomp': stompSpec, 'v12.stomp': stompSpec };
 
 /** Negotiated permessage-deflate parameters (RFC 7692 §7.1). */
 export interface DeflateParams {
@@ -104,6 +116,10 @@ class WebSocketDecoder implements StreamDecoder {
   private readonly pings: Record<Dir, Call[]> = { c2s: [], s2c: [] };
   private closeCall?: { call: Call; from: Dir };
   private readonly rpc = new Map<string, Call>();
+  /** The broker decoder fed with the data messages (MQTT or STOMP over WebSocket), once known. */
+  private tunnel?: { id: string; dec: StreamDecoder; off: Record<Dir, number> };
+  /** No subprotocol named: the first client data message decides (probe); false once decided against. */
+  private sniff = true;
 
   constructor(
     private readonly session: DecoderSession,
@@ -114,7 +130,47 @@ class WebSocketDecoder implements StreamDecoder {
     if (init && init.kind === 'http-upgrade') {
       this.uri = init.request.uri;
       this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
+      const sub = header(init.response.headers, 'sec-websocket-protocol')?.trim().toLowerCase();
+      if (sub) {
+        this.sniff = false;
+        const inner = TUNNELS[sub];
+        if (inner) this.openTunnel(inner, sub);
+      }
     }
+  }
+
+  /** Start the broker decoder that reads the data messages; its calls are marked with the subprotocol. */
+  private openTunnel(inner: DecoderSpec, name: string): void {
+    const outer = this.session;
+    const session: DecoderSession = {
+      flow: outer.flow,
+      env: outer.env,
+      nextCallId: () => outer.nextCallId(),
+      emit: (c) => {
+        c.fields['websocket.subprotocol'] = name;
+        outer.emit(c);
+      },
+      warn: (m, at) => outer.warn(`${inner.id} over WebSocket: ${m}`, at),
+      handoff: () => undefined,
+      newCall: (protocol, at) => outer.newCall(protocol, at),
+    };
+    const dec = inner.create(session);
+    if ('data' in dec) this.tunnel = { id: inner.id, dec, off: { c2s: 0, s2c: 0 } };
+  }
+
+  /** Feed a data message to the tunnel: its first byte at the message start, the rest at its end. */
+  private feedTunnel(dir: Dir, data: Uint8Array | undefined, m: OpenMessage, end: Position | undefined): void {
+    const t = this.tunnel!;
+    if (!data || !end) {
+      t.dec.gap(dir, m.size || 1, m.start);
+      t.off[dir] += m.size || 1;
+      return;
+    }
+    if (!data.length) return;
+    const off = t.off[dir];
+    t.dec.data(dir, data.subarray(0, 1), { frame: m.start.frame, tsUs: m.start.tsUs, streamOffset: off });
+    if (data.length > 1) t.dec.data(dir, data.subarray(1), { frame: end.frame, tsUs: end.tsUs, streamOffset: off + 1 });
+    t.off[dir] = off + data.length;
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
@@ -134,6 +190,7 @@ class WebSocketDecoder implements StreamDecoder {
     st.dead = true;
     st.buf.clear();
     if (st.msg) this.emitMessage(dir, st.msg, undefined, 'incomplete', why);
+    else if (this.tunnel) this.tunnel.dec.gap(dir, 1, at ?? { frame: 0, tsUs: 0, streamOffset: this.tunnel.off[dir] });
     st.msg = undefined;
   }
 
@@ -254,6 +311,16 @@ class WebSocketDecoder implements StreamDecoder {
     let data: Uint8Array | undefined = raw;
     if (m.compressed && state === 'complete') data = this.inflate(dir, raw, warnings);
     else if (m.compressed) data = undefined;
+    if (this.sniff && dir === 'c2s' && data && state === 'complete') {
+      this.sniff = false;
+      if (mqttSpec.probe?.(data, 'c2s') === 'accept') this.openTunnel(mqttSpec, 'mqtt');
+      else if (stompSpec.probe?.(data, 'c2s') === 'accept') this.openTunnel(stompSpec, 'stomp');
+    }
+    if (this.tunnel) {
+      st.index++;
+      for (const w of warnings) s.warn(`${dir}: ${w}`, m.start);
+      return this.feedTunnel(dir, state === 'complete' ? data : undefined, m, end);
+    }
     const label = OPCODES[m.opcode];
     const body = data ? payloadBody(data, s.env.limits) : { size: raw.length, kind: 'binary' as const };
     if (data && m.opcode === 1 && utf8Strict(data) === undefined) warnings.push('text message is not valid UTF-8 (RFC 6455 §8.1)');
@@ -455,9 +522,11 @@ class WebSocketDecoder implements StreamDecoder {
     this.stop(dir, `${length} bytes missing from the capture`, at);
   }
 
-  end(): void {}
+  end(dir: Dir, at: Position): void {
+    this.tunnel?.dec.end(dir, at);
+  }
 
-  close(at: Position): void {
+  close(at: Position, how?: CloseReason): void {
     const s = this.session;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const st = this.st[dir];
@@ -483,6 +552,7 @@ class WebSocketDecoder implements StreamDecoder {
       s.emit(c);
     }
     this.rpc.clear();
+    this.tunnel?.dec.close(at, how);
   }
 }
 

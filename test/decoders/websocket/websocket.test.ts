@@ -214,3 +214,75 @@ describe('JSON-RPC 1.0 §2 and JSON-RPC 2.0 §6 batches over WebSocket', () => {
     assert.equal(s.calls[0].method, 'text');
   });
 });
+
+describe('Brokers over WebSocket: MQTT 5.0 §6 / 3.1.1 §6 (subprotocol "mqtt"), STOMP over WebSocket', () => {
+  const withProtocol = (protocol?: string) => (s: DecoderSession) => {
+    const i = init();
+    if (protocol) i.response.headers.push(['Sec-WebSocket-Protocol', protocol]);
+    return spec.create(s, i) as StreamDecoder;
+  };
+  const hex = (b: string | Uint8Array) => Buffer.from(b).toString('hex');
+  /** A client frame (masked with a zero key, so the payload reads as is). */
+  const masked = (op: number, payload: string | Uint8Array) => {
+    const p = typeof payload === 'string' ? fromHex(payload) : payload;
+    return (0x80 | op).toString(16) + (0x80 | p.length).toString(16) + '00000000' + hex(p);
+  };
+  const server = (op: number, payload: string | Uint8Array) => {
+    const p = typeof payload === 'string' ? fromHex(payload) : payload;
+    return (0x80 | op).toString(16) + p.length.toString(16).padStart(2, '0') + hex(p);
+  };
+  // MQTT 3.1.1 CONNECT "ho-sub" as MQTT.js over ws writes it: packet split over several binary messages.
+  const CONNECT = '101200044d5154540402003c0006686f2d737562';
+  const mqttScript = (): Segment[] => [
+    seg('c2s', masked(2, CONNECT.slice(0, 2)) + masked(2, CONNECT.slice(2, 4)) + masked(2, CONNECT.slice(4))),
+    seg('s2c', server(2, '20020000')),
+    seg('c2s', masked(2, '3009' + '0005' + hex('ho/q0') + hex('hi'))),
+    seg('c2s', '88 80 00 00 00 00'),
+    seg('s2c', '88 00'),
+  ];
+  it('the "mqtt" subprotocol: binary messages are one MQTT byte stream, packets across messages', () => {
+    const s = replay(withProtocol('mqtt'), mqttScript());
+    assert.deepEqual(s.calls.map((c) => [c.protocol, c.method, c.target ?? '']), [
+      ['mqtt', 'CONNECT', 'ho-sub'],
+      ['mqtt', 'PUBLISH', 'ho/q0'],
+      ['websocket', 'close', '/chat'],
+    ]);
+    assert.equal(s.calls[0].status?.ok, true);
+    assert.equal(s.calls[0].fields['websocket.subprotocol'], 'mqtt');
+    assert.equal(s.calls[1].kind, 'publish');
+    assert.equal(s.calls[1].request?.body?.text, 'hi');
+    assert.deepEqual(s.warnings, []);
+  });
+  it('split invariance and fuzz with the MQTT tunnel', () => {
+    const whole = snapshot(replay(withProtocol('mqtt'), mqttScript()));
+    assert.deepEqual(snapshot(replay(withProtocol('mqtt'), mqttScript(), 'bytes')), whole);
+    const rnd = prng(7);
+    for (let i = 0; i < 200; i++) {
+      const segs = mqttScript().map((g) => {
+        const b = g.bytes.slice();
+        if (rnd() < 0.5) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        return { dir: g.dir, bytes: b };
+      });
+      replay(withProtocol('mqtt'), segs, i);
+    }
+  });
+  it('no subprotocol named: a first client message that is a STOMP CONNECT makes the stream STOMP', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const s = replay(withProtocol(), [
+      seg('c2s', masked(1, enc('CONNECT\naccept-version:1.2\nhost:/\n\n\0'))),
+      seg('s2c', server(1, enc('CONNECTED\nversion:1.2\n\n\0'))),
+      seg('c2s', masked(1, enc('SEND\ndestination:/queue/a\n\nhello\0'))),
+      seg('c2s', masked(1, enc('\n'))),
+    ]);
+    assert.deepEqual(s.calls.map((c) => [c.protocol, c.method, c.target ?? '']), [
+      ['stomp', 'CONNECT', '/'],
+      ['stomp', 'SEND', '/queue/a'],
+    ]);
+    assert.equal(s.calls[1].fields['websocket.subprotocol'], 'stomp');
+  });
+  it('a subprotocol no broker decoder speaks keeps the per-message calls', () => {
+    const s = replay(withProtocol('graphql-ws'), [seg('c2s', masked(1, new TextEncoder().encode('CONNECT\n\n\0')))]);
+    assert.equal(s.calls[0].protocol, 'websocket');
+    assert.equal(s.calls[0].method, 'text');
+  });
+});
