@@ -10,7 +10,7 @@
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, ProbeResult, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
-import { latin1Text } from '../core/bytes';
+import { latin1Text, utf8Text } from '../core/bytes';
 import { DirStream } from '../calls/stream';
 import { payloadBody } from '../calls/payload';
 import { applyOutcome, fillFields, idKey, outcomeOf } from './index';
@@ -73,6 +73,15 @@ class JsonRpcStreamDecoder implements StreamDecoder {
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.dead[dir]) return;
+    if (this.resync[dir] && this.s[dir].q.length === 0) {
+      // a segment that starts a message (as most do) ends the resynchronisation at once
+      let i = 0;
+      while (i < bytes.length && WS.has(bytes[i])) i++;
+      if (i < bytes.length && (bytes[i] === 0x7b || bytes[i] === 0x5b || (bytes[i] | 0x20) === 0x63)) {
+        this.resync[dir] = false;
+        this.framed[dir] = undefined;
+      }
+    }
     this.s[dir].push(bytes, at);
     try {
       this.parse(dir);
@@ -83,6 +92,13 @@ class JsonRpcStreamDecoder implements StreamDecoder {
   }
 
   gap(dir: Dir, length: number, at: Position): void {
+    if (!this.dead[dir] && !this.resync[dir] && this.framed[dir] === false && this.s[dir].q.length > 0) {
+      try {
+        this.salvage(dir);
+      } catch (e) {
+        this.session.warn(`jsonrpc: internal error: ${(e as Error).message}`, at);
+      }
+    }
     this.s[dir].reset();
     this.scan[dir] = freshScan();
     this.resync[dir] = true;
@@ -182,6 +198,74 @@ class JsonRpcStreamDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * The message a gap cut short: its whole elements (a batch) are decoded; of the cut one, the
+   * method and id (a request) or the id and whether it is an error (a response), when they were
+   * captured, so that the call is listed and paired.
+   */
+  private salvage(dir: Dir): void {
+    const st = this.s[dir];
+    const len = st.q.length;
+    const bytes = st.q.peek(len).slice();
+    const text = utf8Text(bytes);
+    const msg: Msg = { value: undefined, bytes, start: st.pos(0), end: st.pos(len - 1), frames: st.frames(0, len), wire: len };
+    let rest = text;
+    const lead = /^\s*\[/.exec(text);
+    if (lead) {
+      // whole elements of a batch
+      let depth = 0;
+      let inStr = false;
+      let esc = false;
+      let from = lead[0].length;
+      for (let i = from; i < text.length; i++) {
+        const c = text[i];
+        if (inStr) {
+          if (esc) esc = false;
+          else if (c === '\\') esc = true;
+          else if (c === '"') inStr = false;
+        } else if (c === '"') inStr = true;
+        else if (c === '{' || c === '[') depth++;
+        else if (c === '}' || c === ']') {
+          depth--;
+          if (depth === 0) {
+            try {
+              this.message(dir, JSON.parse(text.slice(from, i + 1)), msg);
+            } catch {
+              /* not JSON after all: left to the warning below */
+            }
+            const comma = text.indexOf(',', i + 1);
+            from = comma < 0 ? text.length : comma + 1;
+            i = from - 1;
+          }
+        }
+      }
+      rest = text.slice(from);
+    }
+    const str = (k: string) => new RegExp(`"${k}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?|null)`).exec(rest)?.[1];
+    const method = str('method');
+    const id = str('id');
+    const parse = (v: string | undefined) => {
+      try {
+        return v === undefined ? undefined : JSON.parse(v);
+      } catch {
+        return undefined;
+      }
+    };
+    if (method !== undefined && typeof parse(method) === 'string') {
+      const item: Obj = { method: parse(method) };
+      if (/"jsonrpc"\s*:\s*"2\.0"/.test(rest)) item.jsonrpc = '2.0';
+      if (id !== undefined) item.id = parse(id);
+      else if (item.jsonrpc === undefined) item.params = [];
+      this.message(dir, item, msg, id === undefined ? 'no-id' : 'cut');
+    } else if (id !== undefined && /"(result|error)"\s*:/.test(rest)) {
+      const item: Obj = { id: parse(id) };
+      const err = /"error"\s*:\s*(\{[^{}]*?"code"\s*:\s*(-?\d+))?/.exec(rest);
+      if (err && !/"error"\s*:\s*null/.test(rest)) item.error = { code: err[2] !== undefined ? Number(err[2]) : 'error', message: '(not captured whole)' };
+      else item.result = undefined;
+      this.message(dir, item, msg, 'cut');
+    } else if (/\S/.test(rest)) this.session.warn(`jsonrpc: ${dir}: ${len} bytes of a message cut by a gap; not decoded`, msg.start);
+  }
+
   private fail(dir: Dir, why: string): void {
     this.session.warn(`jsonrpc: ${why} (${dir}); not decoded further`, this.s[dir].pos(0));
     this.dead[dir] = true;
@@ -212,7 +296,7 @@ class JsonRpcStreamDecoder implements StreamDecoder {
     return -1;
   }
 
-  private message(dir: Dir, item: unknown, msg: Msg): void {
+  private message(dir: Dir, item: unknown, msg: Msg, cut?: 'cut' | 'no-id'): void {
     const other: Dir = dir === 'c2s' ? 's2c' : 'c2s';
     if (isObj(item) && typeof item.method === 'string') {
       const call = this.session.newCall('jsonrpc', msg.start);
@@ -221,6 +305,16 @@ class JsonRpcStreamDecoder implements StreamDecoder {
       call.timing.requestEndUs = msg.end.tsUs;
       call.request = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json'), value: item.params, wireBytes: msg.wire };
       fillFields(call, item);
+      if (cut) {
+        call.request.value = undefined;
+        call.warnings.push(`request not captured whole (capture gap): ${cut === 'no-id' ? 'its id was not captured, so it is not paired' : 'params not read'}`);
+        if (cut === 'no-id') {
+          call.kind = 'unary';
+          call.state = 'incomplete';
+          this.session.emit(call);
+          return;
+        }
+      }
       call.fields['jsonrpc.transport'] = this.framed[dir] ? 'tcp-content-length' : 'tcp';
       if (dir === 's2c') call.fields['jsonrpc.direction'] = 'server-to-client';
       const v1 = item.jsonrpc === undefined;
@@ -264,6 +358,10 @@ class JsonRpcStreamDecoder implements StreamDecoder {
       for (const f of msg.frames) if (call.frames.length < 64 && !call.frames.includes(f)) call.frames.push(f);
       call.response = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json'), wireBytes: msg.wire };
       applyOutcome(call, outcomeOf(item, undefined));
+      if (cut) {
+        call.warnings = call.warnings.filter((w) => w !== 'response has neither result nor error');
+        call.warnings.push('response not captured whole (capture gap): its value not read');
+      }
       call.state = 'complete';
       this.session.emit(call);
       return;
