@@ -4,7 +4,7 @@
  * with Code/Value/Subcode, Reason/Text, Node, Role, Detail).
  */
 import { child, parseXml, toValue, type XEl } from './xml';
-import { typedValue, type TypeRef, type XsdComplex, type XsdSchema } from './schema';
+import { multiRefs, typedValue, type TypeRef, type XsdComplex, type XsdSchema } from './schema';
 
 /** How to type the Header and Body entries, decided once the Body's first element is known. */
 export interface EnvelopeTyping {
@@ -32,8 +32,10 @@ export interface SoapEnvelope {
   headerBlocks: string[];
   /** The first element of the Body (the operation or its response, or the Fault). */
   first?: XEl;
-  /** The Body as a tree (values with an xsi:type typed). */
+  /** The Body as a tree (values with an xsi:type typed, multi-reference accessors replaced by their target). */
   body: unknown;
+  /** Multi-reference targets by id, when the envelope has references. */
+  ids?: Map<string, XEl>;
   headerEl?: XEl;
   bodyEl?: XEl;
   fault?: SoapFault;
@@ -74,12 +76,17 @@ export function parseEnvelope(text: string, maxDepth: number, typing?: (first: X
   if (!bodyEl) warnings.push('Envelope without a Body');
   const first = bodyEl?.children[0];
   const t = typing?.(first);
+  // SOAP 1.1 section 5.4.1 / SOAP 1.2 Part 2 section 3.1.5: accessors refer to values serialized
+  // once elsewhere (SOAP::Lite does so for a value passed twice): they show the value itself, and
+  // the serialized-once targets are not listed as Body entries of their own.
+  const refs = text.includes('ref') ? multiRefs(root) : undefined;
   const valueOf = (el: XEl, where: 'Header' | 'Body') => {
-    if (!t) return toValue(el, maxDepth, warnings);
+    const kids = refs ? el.children.filter((c, i) => i === 0 || !(c.attrs.id !== undefined && refs.referenced.has(c.attrs.id))) : el.children;
+    if (!t && !refs) return toValue(el, maxDepth, warnings);
     // the Header/Body as a complex type whose entries are typed one by one
     const entries: XsdComplex = { kind: 'complex', particles: [] };
-    for (const c of el.children) if (!entries.particles.some((p) => p.name === c.local)) entries.particles.push({ name: c.local, type: t.typeOf(c, where), max: 1 });
-    return typedValue(el, entries, { schema: t.schema, warnings, maxDepth });
+    for (const c of kids) if (!entries.particles.some((p) => p.name === c.local)) entries.particles.push({ name: c.local, type: t?.typeOf(c, where), max: 1 });
+    return typedValue(kids === el.children ? el : { ...el, children: kids }, entries, { schema: t?.schema, warnings, maxDepth, ...(refs ? { ids: refs.ids } : {}) });
   };
   const env: SoapEnvelope = {
     version,
@@ -88,6 +95,7 @@ export function parseEnvelope(text: string, maxDepth: number, typing?: (first: X
     body: bodyEl ? valueOf(bodyEl, 'Body') : undefined,
     ...(headerEl ? { headerEl } : {}),
     ...(bodyEl ? { bodyEl } : {}),
+    ...(refs ? { ids: refs.ids } : {}),
     warnings,
   };
   if (headerEl) env.header = valueOf(headerEl, 'Header');

@@ -75,11 +75,11 @@ function typing(wsdl: WsdlDefinitions | undefined, opOf: (first: XEl | undefined
 }
 
 /** Name the parts of a message: rpc style — the operation element's children; document — the Body elements. */
-function partsOf(wsdl: WsdlDefinitions, parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[], maxDepth: number): Record<string, unknown> | undefined {
+function partsOf(wsdl: WsdlDefinitions, parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[], maxDepth: number, ids?: Map<string, XEl>): Record<string, unknown> | undefined {
   if (!parts.length) return undefined;
   const o: Record<string, unknown> = {};
   // the Body's value already reported what does not match the schema
-  const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth };
+  const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth, ...(ids ? { ids } : {}) };
   if (style === 'rpc') {
     for (const p of parts) {
       const el = first?.children.find((c) => c.local === p.name);
@@ -178,7 +178,7 @@ export const soapRouter: BodyRouter = {
       call.fields['soap.operation'] = op.name;
       if (op.service) call.fields['soap.service'] = op.service;
     }
-    (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth) : undefined);
+    (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth, req.ids) : undefined);
 
     const respBody = http.responseBody;
     if (respBody?.text && respBody.truncated && looksLikeEnvelope(respBody.text) && !ENDS_ENVELOPE.test(respBody.text)) {
@@ -197,7 +197,7 @@ export const soapRouter: BodyRouter = {
       if (resp) {
         call.warnings.push(...resp.warnings.map((w) => `SOAP response: ${w}`));
         if (resp.version !== req.version) call.warnings.push(`SOAP ${req.version} request answered with a SOAP ${resp.version} envelope`);
-        (call.response ??= {}).value = envelopeValue(resp, op && wsdl && !resp.fault ? partsOf(wsdl, op.output, op.style, resp.first, bodyEls(resp), maxDepth) : undefined);
+        (call.response ??= {}).value = envelopeValue(resp, op && wsdl && !resp.fault ? partsOf(wsdl, op.output, op.style, resp.first, bodyEls(resp), maxDepth, resp.ids) : undefined);
         if (resp.fault) {
           const f = resp.fault;
           call.status = { code: f.code || 'Fault', ...(f.reason !== undefined ? { text: f.reason } : {}), ok: false };

@@ -179,6 +179,10 @@ function builtinOf(local: string): Builtin | undefined {
 
 export interface TypeContext {
   schema?: XsdSchema;
+  /** Multi-reference targets by id (SOAP 1.1 section 5.4.1 `href="#id"`, SOAP 1.2 Part 2 3.1.5.1 `enc:ref`). */
+  ids?: Map<string, XEl>;
+  /** Targets being expanded (a reference cycle stops there). */
+  resolving?: Set<XEl>;
   /** Problems found (values that do not parse as their type); bounded. */
   warnings: string[];
   maxDepth: number;
@@ -280,6 +284,38 @@ function arrayAttr(el: XEl): { item?: QName } | undefined {
   return undefined;
 }
 
+/** The id an accessor refers to: `href="#x"` (SOAP 1.1) or `enc:ref="x"` (SOAP 1.2). */
+export function refOf(el: XEl): string | undefined {
+  const h = el.attrs.href;
+  if (h !== undefined) return h.startsWith('#') ? h.slice(1) : undefined;
+  for (const [k, v] of Object.entries(el.attrs)) {
+    const c = k.indexOf(':');
+    if (c > 0 && k.slice(c + 1) === 'ref' && el.scope?.get(k.slice(0, c)) === SOAP12_ENC) return v;
+  }
+  return undefined;
+}
+
+/** The multi-reference targets of an envelope by id, and the ids referred to; undefined when nothing refers. */
+export function multiRefs(root: XEl, limit = 100_000): { ids: Map<string, XEl>; referenced: Set<string> } | undefined {
+  const ids = new Map<string, XEl>();
+  const referenced = new Set<string>();
+  const stack: XEl[] = [root];
+  for (let n = 0; stack.length && n < limit; n++) {
+    const el = stack.pop()!;
+    const r = refOf(el);
+    if (r !== undefined) referenced.add(r);
+    let id = el.attrs.id;
+    if (id === undefined)
+      for (const [k, v] of Object.entries(el.attrs)) {
+        const c = k.indexOf(':');
+        if (c > 0 && k.slice(c + 1) === 'id' && el.scope?.get(k.slice(0, c)) === SOAP12_ENC) id = v;
+      }
+    if (id !== undefined && !ids.has(id)) ids.set(id, el);
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return referenced.size ? { ids, referenced } : undefined;
+}
+
 function particlesOf(t: XsdComplex, ctx: TypeContext): XsdParticle[] {
   const out: XsdParticle[] = [];
   let cur: XsdComplex | undefined = t;
@@ -315,6 +351,23 @@ export function globalElementType(el: XEl, ctx: TypeContext): TypeRef | undefine
  * (namespace declarations left out), `xsi:nil="true"` as null.
  */
 export function typedValue(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth = 0): unknown {
+  if (!ctx.ids) return valueOf(el, type, ctx, depth);
+  const busy = (ctx.resolving ??= new Set());
+  let node = el;
+  const id = el.children.length ? undefined : refOf(el);
+  const target = id !== undefined ? ctx.ids.get(id) : undefined;
+  if (target && depth < ctx.maxDepth && !busy.has(target)) node = target;
+  // a node being expanded is not expanded again below itself (a reference cycle)
+  if (busy.has(node)) return valueOf(el, type, ctx, depth);
+  busy.add(node);
+  try {
+    return valueOf(node, type, ctx, node === el ? depth : depth + 1);
+  } finally {
+    busy.delete(node);
+  }
+}
+
+function valueOf(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth: number): unknown {
   if (isNil(el)) return null;
   const xt = xsiType(el);
   let r = resolve(xt?.q ?? type, ctx);
@@ -326,6 +379,7 @@ export function typedValue(el: XEl, type: TypeRef | undefined, ctx: TypeContext,
   const attrs: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(el.attrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+    if (ctx.ids && (k === 'id' || k.endsWith(':id')) && ctx.ids.get(v) === el) continue; // a multi-reference target's id
     if (xt && k === xt.attr && (r?.k === 'builtin' || (r?.k === 'complex' && r.t.simpleBase))) continue;
     attrs.push([k, v]);
   }

@@ -5,7 +5,8 @@ my $j = JSON::PP->new->canonical->allow_nonref->allow_blessed->convert_blessed;
 for my $v ('1.1', '1.2') {
   my $s = SOAP::Lite->soapversion($v)->uri('urn:Inventory')->proxy("http://127.0.0.1:$ARGV[0]/");
   $s->on_fault(sub { return $_[1] });
-  for my $c (['count', ['a', 'b', 'c']], ['describe', {name => 'box', size => 3}], ['double', 21], ['oops'], ['nosuch', 1]) {
+  my $shared = {name => 'shared', n => 1}; # passed twice: SOAP::Lite sends it once, with href/id (SOAP 1.1 section 5.4.1)
+  for my $c (['pair', $shared, $shared], ['count', ['a', 'b', 'c']], ['describe', {name => 'box', size => 3}], ['double', 21], ['oops'], ['nosuch', 1]) {
     my ($m, @p) = @$c;
     my $r = $s->call($m, @p);
     if (!ref $r) { print $j->encode({v => $v, method => $m, transport => $s->transport->status}), "\n" }

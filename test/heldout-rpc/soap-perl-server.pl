@@ -5,6 +5,7 @@ package Inventory;
 sub count { my ($c, $a) = @_; return scalar @$a }
 sub describe { my ($c, $h) = @_; return { %$h, seen => SOAP::Data->type(boolean => 1), weight => 2.5 } }
 sub double { my ($c, $n) = @_; return $n * 2 }
+sub pair { my ($c, $a, $b) = @_; return [$a, $b, $a] } # one hash three times: serialized once, referred to by href
 sub oops { die SOAP::Fault->faultcode('Server.Oops')->faultstring('perl fault')->faultdetail(SOAP::Data->name(info => 'extra')) }
 package main;
 alarm 60;

@@ -283,3 +283,21 @@ describe('Envelopes not captured whole (snaplen, loss): XML 1.0 §2.1 well-forme
     assert.ok(d.warnings.includes('SOAP response not captured whole: values not read'));
   });
 });
+
+describe('Multi-reference values (SOAP 1.1 section 5.4.1 href/id; SOAP 1.2 Part 2 section 3.1.5.1 enc:ref/enc:id)', () => {
+  it('accessors show the value they refer to; the serialized-once targets are not Body entries of their own', () => {
+    // as Perl SOAP::Lite 1.27 serializes a hash passed twice (and once inside an array)
+    const body = `<pair xmlns:soapenc="${ENC11}" ${XSI_DECL}><c-gensym3 href="#ref-9"/><c-gensym5 href="#ref-9"/><soapenc:Array soapenc:arrayType="xsd:anyType[1]" xsi:type="soapenc:Array"><item href="#ref-9"/></soapenc:Array></pair><c-gensym7 id="ref-9" ${XSI_DECL}><name xsi:type="xsd:string">shared</name><n xsi:type="xsd:int">1</n></c-gensym7>`;
+    const c = route(httpCall('text/xml', env11(body), undefined, 200, [['SOAPAction', '"urn:x#pair"']]));
+    const shared = { name: 'shared', n: 1 };
+    assert.deepEqual(c.request?.value, { Body: { pair: { 'c-gensym3': shared, 'c-gensym5': shared, Array: [shared] } } });
+  });
+  it('SOAP 1.2 enc:ref, and a reference cycle stops at the repeated node', () => {
+    const E = 'http://www.w3.org/2003/05/soap-encoding';
+    const body = `<m:link xmlns:m="u" xmlns:enc="${E}"><a enc:id="n1"><v>1</v><next enc:ref="n2"/></a><b enc:ref="n1"/></m:link><n2 xmlns:enc="${E}" enc:id="n2"><v>2</v><next enc:ref="n1"/></n2>`;
+    const c = route(httpCall('application/soap+xml', env12(body), undefined));
+    const v = (c.request?.value as { Body: { link: { a: unknown; b: unknown } } }).Body.link;
+    assert.deepEqual(v.a, { v: '1', next: { v: '2', next: { '@enc:ref': 'n1' } } });
+    assert.deepEqual(v.b, v.a);
+  });
+});
