@@ -2,7 +2,9 @@
  * AMQP 0-9-1 (amqp0-9-1.pdf + amqp0-9-1.xml, with the RabbitMQ errata and extensions).
  *
  * Reached on port 5672 or by probe on the protocol header `AMQP\x00\x00\x09\x01` (other
- * `AMQP` headers — 0-8, 0-9, 1.0 — are recognised and reported, not decoded).
+ * `AMQP` headers — 0-8, 0-9, 1.0 — are recognised and reported, not decoded: such a connection
+ * becomes one 'event' naming the protocol, with its byte counts; AMQP 1.0 §2.2 servers accept a
+ * version by echoing the client's header, which is not a mismatch).
  *
  * §4.2.3 frames (type, channel, size, payload, 0xCE) are reassembled per direction; method
  * frames are decoded with named arguments (methods.ts), content headers with every basic
@@ -79,6 +81,8 @@ class AmqpDecoder implements StreamDecoder {
   private started: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
   private lost: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
   private dead = false;
+  /** A connection in another AMQP version (1.0, 0-8…): one summary call, its bytes counted, not decoded. */
+  private foreign?: { call: Call; header: string; bytes: Record<Dir, number> };
   private channels = new Map<number, ChannelState>();
   private held = 0;
 
@@ -124,6 +128,15 @@ class AmqpDecoder implements StreamDecoder {
   end(_dir: Dir, _at: Position): void {}
 
   close(at: Position, how: CloseReason = 'capture-end'): void {
+    const f = this.foreign;
+    if (f) {
+      this.foreign = undefined;
+      const v = f.call.request!.value as Record<string, unknown>;
+      v.c2sBytes = f.bytes.c2s;
+      v.s2cBytes = f.bytes.s2c;
+      f.call.timing.endUs = at.tsUs;
+      this.session.emit(f.call);
+    }
     // A connection that ended (FIN/RST) will never bring the reply: the method was cut short, not
     // cut off by the capture (e.g. librabbitmq's amqp-get exits on a channel.close without -ok).
     const gone = how === 'rst' ? 'reset (TCP RST)' : how === 'fin' ? 'closed (TCP FIN both ways)' : undefined;
@@ -175,6 +188,13 @@ class AmqpDecoder implements StreamDecoder {
           }
         }
         this.started[dir] = true;
+      }
+      if (this.foreign) {
+        this.foreign.bytes[dir] += q.length;
+        addFrames(this.foreign.call.frames, st.frames(0, q.length));
+        this.foreign.call.frames.splice(64);
+        st.consume(q.length);
+        return;
       }
       if (this.lost[dir]) {
         if (!this.resync(st)) return;
@@ -236,6 +256,14 @@ class AmqpDecoder implements StreamDecoder {
     const ver = `${h[4]}-${h[5]}-${h[6]}-${h[7]}`;
     const known = h[4] === 0 && h[5] === 0 && h[6] === 9 && h[7] === 1;
     if (known && dir === 'c2s') return;
+    const f = this.foreign;
+    if (f && dir === 's2c') {
+      // AMQP 1.0 §2.2: the server accepts the client's protocol version by sending the same header.
+      addFrames(f.call.frames, st.frames(0, 8));
+      (f.call.request!.value as Record<string, unknown>).server = f.header === ver ? 'accepted (same header)' : `answered ${ver}`;
+      if (f.header !== ver) f.call.status = { code: 'version-mismatch', text: `server answered with protocol header ${ver}`, ok: false };
+      return;
+    }
     const call = this.session.newCall('amqp', st.pos(0));
     call.kind = 'event';
     call.method = 'protocol-header';
@@ -248,7 +276,11 @@ class AmqpDecoder implements StreamDecoder {
     if (dir === 's2c') {
       call.status = { code: 'version-mismatch', text: `server answered with protocol header ${call.target}`, ok: false };
       call.warnings.push('the server rejected the client protocol version');
-    } else if (!known) call.warnings.push(`protocol ${call.target} is not decoded`);
+    } else if (!known) {
+      call.warnings.push(`${call.target} is not decoded (callscope decodes AMQP 0-9-1): the connection's bytes are counted, not shown`);
+      this.foreign = { call, header: ver, bytes: { c2s: 0, s2c: 0 } };
+      return;
+    }
     this.session.emit(call);
   }
 

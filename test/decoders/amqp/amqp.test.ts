@@ -43,6 +43,38 @@ describe('AMQP 0-9-1 §4.2.2 protocol header', () => {
   });
 });
 
+// rhea 3.0.5 ↔ RabbitMQ amqp1_0: SASL header both ways, sasl-mechanisms, sasl-init (PLAIN), sasl-outcome,
+// then the AMQP 1.0 header both ways and an open frame.
+const A10_SASL = '414d515003010000';
+const A10_SASL_MECHS = '0000003402010000005340c02701e02403b300000009414e4f4e594d4f555300000005504c41494e00000008414d51504c41494e';
+const A10_SASL_INIT = '0000003402010000005341d00000002400000003a305504c41494ea00c006775657374006775657374a1093132372e302e302e31';
+const A10_SASL_OUTCOME = '0000001102010000005344c00402500040';
+const A10_HEADER = '414d515000010000';
+const A10_OPEN = '0000002202000000005310d00000001200000001a10c68656c646f75742d72686561';
+
+describe('AMQP 1.0 §2.2 version negotiation and §5.3 SASL layer (not decoded)', () => {
+  const script: Script = [
+    ['c2s', A10_SASL], ['s2c', A10_SASL], ['s2c', A10_SASL_MECHS], ['c2s', A10_SASL_INIT], ['s2c', A10_SASL_OUTCOME],
+    ['c2s', A10_HEADER], ['s2c', A10_HEADER], ['c2s', A10_OPEN],
+  ];
+  it('is one event naming AMQP 1.0 with its byte counts: the echoed header is acceptance, and no frame warnings', () => {
+    const { calls, session } = run(spec, script);
+    assert.equal(calls.length, 1);
+    const c = calls[0];
+    assert.equal(c.target, 'AMQP 1.0 (SASL)');
+    assert.equal(c.status, undefined);
+    assert.match(c.warnings[0], /AMQP 1.0 \(SASL\) is not decoded/);
+    const v = c.request!.value as Record<string, unknown>;
+    assert.equal(v.server, 'accepted (same header)');
+    assert.equal(v.c2sBytes, (A10_SASL_INIT.length + A10_HEADER.length + A10_OPEN.length) / 2);
+    assert.equal(v.s2cBytes, (A10_SASL_MECHS.length + A10_SASL_OUTCOME.length + A10_HEADER.length) / 2);
+    assert.deepEqual(session.warnings, []);
+  });
+  it('gives the same result whatever the split', () => {
+    assertSplitInvariant(spec, script);
+  });
+});
+
 describe('AMQP 0-9-1 §4.2.3 general frame format', () => {
   it('checks the frame-end octet and resynchronises', () => {
     const bad = HEARTBEAT.slice(0, -2) + '00';
