@@ -10,7 +10,7 @@ import { CaptureEditorProvider } from './editor/provider';
 import { registerCommands, isWebviewRunnable } from './commands';
 import { registerStatusBar } from './status';
 import { registerTree } from './tree';
-import { DefinitionsService } from './definitions/service';
+import { DefinitionsService, showNoDefinition } from './definitions/service';
 import { registerCodeLens } from './definitions/codelens';
 import { decodeAsRules, protoPaths, serviceNames } from './settings';
 import { setServiceNames } from './analysis/rows';
@@ -21,12 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const definitions = new DefinitionsService(context);
   const openDefinition = async (c: Call) => {
     const d = c.definition;
-    if (!d) {
-      void vscode.window.showInformationMessage(
-        `callscope: no definition found for ${c.method}${c.target ? ' ' + c.target : ''}. callscope links calls to .proto, .thrift, .wsdl, OpenAPI and AsyncAPI files in the workspace — add the file, or its folder to the callscope.definitions.include setting.`,
-      );
-      return;
-    }
+    if (!d) return showNoDefinition(c);
     const uri = d.file.includes('://') ? vscode.Uri.parse(d.file) : vscode.Uri.file(d.file);
     const pos = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.column - 1));
     await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: false, viewColumn: vscode.ViewColumn.Beside });
