@@ -20,6 +20,7 @@ import type { Call, Dir } from '../core/model';
 import type { Limits } from '../core/env';
 import { be16, be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
+import { leftWaiting } from '../calls/ended';
 import { MAX_API_KEY, apiName, errorName, isFlexible } from './apis';
 import { REQUESTS, RESPONSES } from './messages';
 import { KReader, readStruct } from './schema';
@@ -94,8 +95,8 @@ class KafkaDecoder implements StreamDecoder {
   close(_at: Position, how: CloseReason = 'capture-end'): void {
     // A connection that ended (FIN/RST) will never bring the response: the request was cut short
     // (a consumer closing with its long-poll Fetch outstanding), not cut off by the capture.
-    const gone = how === 'rst' ? 'reset (TCP RST)' : how === 'fin' ? 'closed (TCP FIN both ways)' : undefined;
-    for (const p of this.pending.values()) this.abandon(p, gone ? `no response: the connection was ${gone} first` : 'no response before the end of the capture', gone ? 'aborted' : 'incomplete');
+    const left = leftWaiting(how, 'response', 'no response before the end of the capture');
+    for (const p of this.pending.values()) this.abandon(p, left.warning, left.state);
     this.pending.clear();
   }
 

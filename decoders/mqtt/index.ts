@@ -14,7 +14,8 @@
  * (PUBACK) or QoS 2 (PUBREC → PUBREL → PUBCOMP) handshake paired by packet identifier per
  * direction; DISCONNECT and AUTH → 'event'. Topic aliases (5.0) are resolved per direction.
  */
-import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
@@ -94,15 +95,16 @@ class MqttDecoder implements StreamDecoder {
 
   end(): void {}
 
-  close(_at: Position): void {
+  close(_at: Position, how?: CloseReason): void {
+    const left = leftWaiting(how, 'reply', 'no reply before the end of the capture');
     const open: Call[] = [];
     if (this.connect) open.push(this.connect);
     for (const m of [this.pubs.c2s, this.pubs.s2c]) for (const p of m.values()) open.push(p.call);
     open.push(...this.reqs.values(), ...this.pings);
     open.sort((a, b) => a.id - b.id);
     for (const c of open) {
-      c.state = 'incomplete';
-      c.warnings.push('no reply before the end of the capture');
+      c.state = left.state;
+      c.warnings.push(left.warning);
       this.session.emit(c);
     }
     this.connect = undefined;

@@ -12,7 +12,8 @@
  * header block → error); SUB/UNSUB events; PING→PONG pairs; -ERR events. With CONNECT
  * {"verbose":true} each client operation is paired with its +OK/-ERR.
  */
-import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import { leftWaiting } from '../calls/ended';
 import type { Call, Dir, HeaderList } from '../core/model';
 import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
@@ -345,15 +346,16 @@ class NatsDecoder implements StreamDecoder {
 
   end(): void {}
 
-  close(at: Position): void {
+  close(at: Position, how?: CloseReason): void {
+    const left = leftWaiting(how, '+OK/-ERR', 'no +OK/-ERR seen');
     for (const d of ['c2s', 's2c'] as Dir[]) {
-      for (const p of this.pings[d].splice(0)) this.finishPing(p.call, 'incomplete');
+      for (const p of this.pings[d].splice(0)) this.finishPing(p.call, left.state);
       if (!this.dead[d] && this.buf[d].length > 0 && !this.resync[d]) this.session.warn(`${d}: ${this.buf[d].length} bytes of an unfinished operation at the end`, at);
       this.buf[d].clear();
     }
     for (const c of this.acks.splice(0)) {
-      c.state = 'incomplete';
-      c.warnings.push('no +OK/-ERR seen');
+      c.state = left.state;
+      c.warnings.push(left.warning);
       this.session.emit(c);
     }
   }

@@ -10,7 +10,8 @@
  * are redacted. CLIENT REPLY OFF/SKIP is honoured (those commands get no reply).
  * Cross-connection keys: fields['msg.key'] = messageKey('redis', channel, payload).
  */
-import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
@@ -451,10 +452,11 @@ class RedisDecoder implements StreamDecoder {
 
   end(): void {}
 
-  close(at: Position): void {
+  close(at: Position, how?: CloseReason): void {
     for (const p of this.pending.splice(0)) {
-      p.call.state = 'incomplete';
-      p.call.warnings.push(p.replies?.length ? `only ${p.replies.length} of ${p.confirmations} confirmations seen` : 'no reply seen');
+      const left = leftWaiting(how, 'reply', 'no reply seen');
+      p.call.state = left.state;
+      p.call.warnings.push(p.replies?.length ? `only ${p.replies.length} of ${p.confirmations} confirmations seen` : left.warning);
       this.session.emit(p.call);
     }
     for (const dir of ['c2s', 's2c'] as Dir[]) {

@@ -12,7 +12,8 @@
  * MESSAGE → 'deliver', held until its ACK/NACK when the subscription acknowledges (client /
  * client-individual); ERROR → error status; other frames → 'oneway' / 'event'.
  */
-import type { DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import { leftWaiting } from '../calls/ended';
 import type { Call, Dir, HeaderList } from '../core/model';
 import { latin1Text, utf8Text } from '../core/bytes';
 import { header } from '../core/handoff';
@@ -80,11 +81,12 @@ class StompDecoder implements StreamDecoder {
 
   end(): void {}
 
-  close(_at: Position): void {
+  close(_at: Position, how?: CloseReason): void {
     const open = [...(this.connect ? [this.connect] : []), ...this.receipts.values()];
     for (const c of open.sort((a, b) => a.id - b.id)) {
-      c.state = 'incomplete';
-      c.warnings.push('no receipt before the end of the capture');
+      const left = leftWaiting(how, c === this.connect ? 'CONNECTED' : 'receipt', 'no receipt before the end of the capture');
+      c.state = left.state;
+      c.warnings.push(left.warning);
       this.session.emit(c);
     }
     for (const c of this.unacked.values()) {

@@ -135,3 +135,17 @@ describe('MQTT split invariance and robustness', () => {
     fuzz(spec, scripts, 300);
   });
 });
+
+describe('MQTT 3.1.1 §4.8 / connection end: what was waiting when the connection closed', () => {
+  it('a CONNECT the broker hung up on (TCP FIN) is aborted; at the end of the capture it is incomplete', () => {
+    const fin = run(spec, [['c2s', C311]], undefined, undefined, 'fin').calls[0];
+    assert.equal(fin.state, 'aborted');
+    assert.match(fin.warnings.join(), /connection was closed \(TCP FIN both ways\) first/);
+    assert.equal(run(spec, [['c2s', C311]]).calls[0].state, 'incomplete');
+  });
+  it('a QoS 1 delivery whose PUBACK never came because the client reset the connection is aborted', () => {
+    const { calls } = run(spec, [['c2s', C311], ['s2c', CONNACK], ['s2c', PUB1_QOS1]], undefined, undefined, 'rst');
+    const d = calls.find((c) => c.method === 'PUBLISH')!;
+    assert.equal(d.state, 'aborted');
+  });
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spec, parseHeaders } from '../../../decoders/nats/index';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { messageKey } from '../../../decoders/calls/key';
+import { run } from '../calls/harness';
 import { replay, c2s, s2c, seg, snapshot, prng, type Segment } from '../redis/feed';
 
 const nats = (s: DecoderSession) => spec.create(s) as StreamDecoder;
@@ -111,3 +112,11 @@ function testGap() {
   d.close({ frame: 3, tsUs: 3, streamOffset: 0 });
   return s;
 }
+
+describe('connection end: a PING left without a PONG', () => {
+  it('is aborted when the connection ended, incomplete at the end of the capture', () => {
+    const script: Array<['c2s' | 's2c', string]> = [['c2s', Buffer.from('PING\r\n').toString('hex')]];
+    assert.equal(run(spec, script, undefined, 4222, 'fin').calls[0].state, 'aborted');
+    assert.equal(run(spec, script, undefined, 4222).calls[0].state, 'incomplete');
+  });
+});

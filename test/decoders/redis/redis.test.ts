@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spec, splitInline } from '../../../decoders/redis/index';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { messageKey } from '../../../decoders/calls/key';
+import { run } from '../calls/harness';
 import { replay, c2s, s2c, seg, snapshot, prng, type Segment } from './feed';
 import { fromHex } from '../../../decoders/core/bytes';
 import { testSession } from '../../helpers/session';
@@ -217,5 +218,15 @@ describe('RESP2 bulk strings ($<length>\r\n<bytes>\r\n) cut by snaplen: the leng
     const s = run(600);
     assert.deepEqual(s.calls.map((c) => c.method), ['(reply)']); // the command is lost, its reply stays
     assert.match(s.warnings[0], /600 bytes missing from the capture; the rest of this direction is not decoded/);
+  });
+});
+
+describe('connection end: a command left without a reply', () => {
+  it('is aborted when the connection ended (SHUTDOWN, a killed server), incomplete at the end of the capture', () => {
+    const script: Array<['c2s' | 's2c', string]> = [['c2s', Buffer.from(cmd('SHUTDOWN')).toString('hex')]];
+    const rst = run(spec, script, undefined, 6379, 'rst').calls[0];
+    assert.equal(rst.state, 'aborted');
+    assert.match(rst.warnings.join(), /reset \(TCP RST\)/);
+    assert.equal(run(spec, script, undefined, 6379).calls[0].state, 'incomplete');
   });
 });

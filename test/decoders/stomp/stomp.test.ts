@@ -90,3 +90,13 @@ describe('STOMP split invariance and robustness', () => {
     fuzz(spec, scripts, 300);
   });
 });
+
+describe('STOMP 1.2 connection end: what was waiting when the connection closed', () => {
+  it('a CONNECT answered by a hang-up (RabbitMQ Web-STOMP refusing a login) is aborted, a receipt cut by the capture end incomplete', () => {
+    const c = run(spec, [['c2s', CONNECT]], undefined, undefined, 'fin').calls[0];
+    assert.equal(c.state, 'aborted');
+    assert.match(c.warnings.join(), /no CONNECTED: the connection was closed/);
+    const r = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SUBSCRIBE]]).calls.find((x) => x.method === 'SUBSCRIBE')!;
+    assert.equal(r.state, 'incomplete');
+  });
+});
