@@ -10,7 +10,7 @@ for my $v ('1.1', '1.2') {
     my ($m, @p) = @$c;
     my $r = $s->call($m, @p);
     if (!ref $r) { print $j->encode({v => $v, method => $m, transport => $s->transport->status}), "\n" }
-    elsif ($r->fault) { print $j->encode({v => $v, method => $m, fault => $r->faultcode, string => $r->faultstring, detail => $r->faultdetail}), "\n" }
+    elsif ($r->fault) { print $j->encode({v => $v, method => $m, fault => $r->faultcode, string => $r->faultstring, detail => scalar($r->faultdetail)}), "\n" }
     else { print $j->encode({v => $v, method => $m, result => $r->result}), "\n" }
   }
 }
