@@ -6,7 +6,7 @@
 #
 # Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler, a JDK, Go; npm (into $OUT, not the repo):
-# xmlrpc json-rpc-2.0 jayson thrift q soap dubbo2.js. Ports 22010-22050 on 127.0.0.1 only.
+# xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js. Ports 22010-22050 on 127.0.0.1 only.
 # Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -41,6 +41,7 @@ for w in "${WHAT[@]}"; do
   jsonrpc)
     rec jsonrpc node 'tcp portrange 22020-22021' node "$HERE/jsonrpc-node.cjs" 22020
     rec jsonrpc pelix 'tcp port 22022' "$PY" "$HERE/jsonrpc-pelix.py" 22022
+    rec jsonrpc ws 'tcp port 22024' node "$HERE/jsonrpc-ws.cjs" 22024
     mkdir -p "$OUT/jsonrpc/go" && cp "$HERE/jsonrpc-go.go" "$OUT/jsonrpc/go/main.go"
     (cd "$OUT/jsonrpc/go" && { [ -f go.mod ] || go mod init heldout >/dev/null 2>&1; } && nice go build -o gojsonrpc .)
     rec jsonrpc go 'tcp port 22023' "$OUT/jsonrpc/go/gojsonrpc" 22023 ;;
