@@ -43,6 +43,14 @@ export interface AnalysisListener {
 
 let nextAnalysisId = 1;
 
+/**
+ * Heap bounds of the decoding worker. Its live heap is small (calls live in the spill file and in
+ * typed-array indexes), but an unbounded isolate let its heap grow with the churn of decoding:
+ * 534 MiB peak RSS on the 527 MB benchmark capture, 345 MiB with these bounds (and first rows
+ * sooner: less time in large collections). scripts/measure-store.mts measures it.
+ */
+const WORKER_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+
 export class Analysis {
   /** Field names the capture's calls use (for filter completion), once decoded. */
   fieldNames: string[] = [];
@@ -111,10 +119,16 @@ export class Analysis {
   }
 
   start(worker?: WorkerLike): this {
-    const w: WorkerLike = worker ?? new Worker(this.workerPath);
+    const w: WorkerLike = worker ?? new Worker(this.workerPath, { resourceLimits: WORKER_HEAP_LIMITS });
     this.worker = w;
     w.on('message', (m: WorkerToHost) => this.onMessage(m));
-    w.on('error', (e) => this.fail(e.message));
+    w.on('error', (e) =>
+      this.fail(
+        (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `the decoder ran out of memory (its JavaScript heap is bounded to ${WORKER_HEAP_LIMITS.maxOldGenerationSizeMb} MiB). Split the capture (e.g. editcap -c 1000000 big.pcap part.pcap) and open the parts, and please report the capture's size and protocols.`
+          : e.message,
+      ),
+    );
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = undefined;
       for (const p of this.pending.values()) p.reject(new Error('the decoder worker has stopped'));
