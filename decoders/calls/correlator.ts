@@ -20,7 +20,9 @@
  *  - for a request publish with msg.reply_to and a later reply publish to that destination
  *    (same correlation id when both have one; RabbitMQ direct reply-to names are matched by
  *    prefix), one extra 'unary' call is synthesized when the reply is released, spanning the
- *    request's start to the reply's (or its last delivery's) end;
+ *    request's start to the reply's (or its last delivery's) end; a delivery to that destination
+ *    that no publish explains (the broker answered itself: NATS JetStream API and acks, no
+ *    responders) is the reply, and a failed one (503) gives the call its status;
  *  - everything else passes straight through.
  * Memory is bounded: at most `maxHeld` calls are held (the oldest is released beyond) and at
  * most `maxRequests` RPC requests are remembered.
@@ -156,6 +158,12 @@ export class FlowCorrelator {
     const pid = this.pickPublish(key, d.call);
     if (pid !== undefined) this.linkDelivery(this.held.get(pid)!, d.call);
     this.out(d.call);
+    // A reply no client published: the broker itself answered the request (NATS JetStream API and
+    // publish acks, KV, no-responders 503 statuses): the request's delivery on its reply address is the reply.
+    if (pid === undefined) {
+      const req = this.findRequest(d.call);
+      if (req) this.synthesize(req, d.call, [], true);
+    }
   }
 
   private pickPublish(key: string, d: Call): number | undefined {
@@ -236,7 +244,7 @@ export class FlowCorrelator {
     return found;
   }
 
-  private synthesize(req: RpcRequest, reply: Call, deliveries: Call[]): void {
+  private synthesize(req: RpcRequest, reply: Call, deliveries: Call[], byBroker = false): void {
     const rq = req.call;
     let end = reply.timing.endUs ?? reply.timing.startUs;
     for (const d of deliveries) end = Math.max(end, d.timing.endUs ?? d.timing.startUs);
@@ -255,7 +263,10 @@ export class FlowCorrelator {
       server: rq.server,
       method: dest,
       target: dest,
-      status: { code: 'reply', text: `reply on ${String(reply.fields['msg.destination'] ?? reply.target ?? '')}`, ok: true },
+      status:
+        reply.status && !reply.status.ok
+          ? reply.status
+          : { code: 'reply', text: `reply on ${String(reply.fields['msg.destination'] ?? reply.target ?? '')}${byBroker ? ' (from the broker)' : ''}`, ok: true },
       timing: { startUs: rq.timing.startUs, requestEndUs: rq.timing.requestEndUs ?? rq.timing.endUs, responseStartUs: reply.timing.startUs, endUs: end },
       request: { value: partValue(rq), body: rq.request?.body, headers: rq.request?.headers },
       response: { value: partValue(reply), body: reply.request?.body, headers: reply.request?.headers },

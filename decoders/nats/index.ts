@@ -375,6 +375,8 @@ export function parseHeaders(b: Uint8Array, maxHeaders: number): ParsedHeaders {
   const text = utf8Text(b);
   const lines = text.split(/\r?\n/);
   const out: ParsedHeaders = { headers: [] };
+  // nats.js sends `HPUB subject reply 0 <size>` (an empty header block) for a message without headers.
+  if (!b.length) return out;
   const first = lines[0] ?? '';
   const m = /^NATS\/\d+\.\d+(?:[ \t]+(\d{3})(?:[ \t]+(.*))?)?\s*$/.exec(first);
   if (!m) out.warning = `header block does not start with NATS/1.0 ("${first.slice(0, 40)}")`;

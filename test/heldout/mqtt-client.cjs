@@ -15,7 +15,7 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
     sub.on('message', (t, m, p) => log({ v, got: t, qos: p.qos, retain: p.retain, size: m.length, text: m.length < 80 ? m.toString() : undefined, props: p.properties }));
     log({ v, suback: (await sub.subscribeAsync({ [`ho/${v}/#`]: { qos: 2 }, [`ho/${v}/q0`]: { qos: 0 } })).map((g) => [g.topic, g.qos]) });
     const [pubw] = await connect({ clientId: `ho-will-${v}`, protocolVersion, will: { topic: `ho/${v}/will`, payload: Buffer.from('gone'), qos: 1, retain: false, ...(protocolVersion === 5 ? { properties: { willDelayInterval: 0 } } : {}) } });
-    const [pub] = await connect({ clientId: `ho-pub-${v}`, protocolVersion, username: 'u', password: Buffer.from('pw') });
+    const [pub] = await connect({ clientId: `ho-pub-${v}`, protocolVersion, username: process.env.MQTT_USER || 'u', password: Buffer.from(process.env.MQTT_PASS || 'pw') });
     for (const qos of [0, 1, 2]) await pub.publishAsync(`ho/${v}/qos${qos}`, `payload at qos ${qos}`, { qos });
     await pub.publishAsync(`ho/${v}/retained`, 'kept', { qos: 1, retain: true });
     await pub.publishAsync(`ho/${v}/big`, Buffer.alloc(200 * 1024, 0x41), { qos: 1 });

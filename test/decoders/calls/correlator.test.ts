@@ -104,6 +104,30 @@ describe('FlowCorrelator: broker RPC (reply-to + correlation id)', () => {
     const rpc = out.filter((c) => c.links?.requestId !== undefined);
     assert.deepEqual(rpc.map((c) => c.links), [{ requestId: 1, replyId: 3 }]);
   });
+  it('a delivery on the reply address that no client published is the reply (NATS JetStream API answered by nats-server)', () => {
+    const { out, fc } = setup();
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'a', 'msg.destination': '$JS.API.STREAM.CREATE.HO', 'msg.reply_to': '_INBOX.X.1' }, { request: { body: { size: 2, kind: 'json', value: { name: 'HO' } } } }));
+    fc.add(call(2, 'deliver', 100, { 'msg.key': 'b', 'msg.destination': '_INBOX.X.1' }, { request: { body: { size: 2, kind: 'json', value: { type: 'io.nats.jetstream.api.v1.stream_create_response' } } } }));
+    fc.add(call(3, 'publish', 200, { 'msg.key': 'c', 'msg.destination': 'ho.nobody', 'msg.reply_to': '_INBOX.X.2' }));
+    fc.add(call(4, 'deliver', 300, { 'msg.key': 'd', 'msg.destination': '_INBOX.X.2' }, { status: { code: 503, text: 'No Responders', ok: false } }));
+    fc.flush();
+    const rpc = out.filter((c) => c.links?.requestId !== undefined);
+    assert.deepEqual(rpc.map((c) => [c.method, c.links, c.status]), [
+      ['$JS.API.STREAM.CREATE.HO', { requestId: 1, replyId: 2 }, { code: 'reply', text: 'reply on _INBOX.X.1 (from the broker)', ok: true }],
+      ['ho.nobody', { requestId: 3, replyId: 4 }, { code: 503, text: 'No Responders', ok: false }],
+    ]);
+    assert.deepEqual(rpc[0].response?.value, { type: 'io.nats.jetstream.api.v1.stream_create_response' });
+    assert.equal(out.length, 6);
+  });
+  it('a delivery of a reply some client published is not taken as a broker reply too', () => {
+    const { out, fc } = setup();
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'a', 'msg.destination': 'svc', 'msg.reply_to': '_INBOX.1' }));
+    fc.add(call(2, 'deliver', 50, { 'msg.key': 'a', 'msg.destination': 'svc' }));
+    fc.add(call(3, 'publish', 100, { 'msg.key': 'r', 'msg.destination': '_INBOX.1' }));
+    fc.add(call(4, 'deliver', 150, { 'msg.key': 'r', 'msg.destination': '_INBOX.1' }));
+    fc.flush();
+    assert.deepEqual(out.filter((c) => c.links?.requestId !== undefined).map((c) => c.links), [{ requestId: 1, replyId: 3 }]);
+  });
   it('a mismatching correlation id is not a reply', () => {
     const { out, fc } = setup();
     fc.add(call(1, 'publish', 0, { 'msg.destination': 'q', 'msg.reply_to': 'r', 'msg.correlation_id': '1' }));

@@ -57,6 +57,11 @@ describe('NATS protocol: HPUB / HMSG headers', () => {
     assert.deepEqual(s.calls[1].status, { code: 503, text: 'No Responders', ok: false });
     assert.equal(s.calls[1].fields['nats.no_responders'], true);
   });
+  it('an empty header block (nats.js: `HPUB $KV.b.k _INBOX.x 0 4`, a KV put) is no headers, no warning', () => {
+    const s = replay(nats, [c2s('HPUB $KV.ho-kv.color _INBOX.0YYY.L3I 0 4\r\nblue\r\n')]);
+    assert.equal(s.calls[0].request?.body?.text, 'blue');
+    assert.deepEqual(s.calls[0].warnings, []);
+  });
   it('status line with a description', () => {
     assert.deepEqual(parseHeaders(Buffer.from('NATS/1.0 408 Request Timeout\r\n\r\n'), 10), { headers: [], status: 408, description: 'Request Timeout' });
   });
