@@ -1,0 +1,644 @@
+/**
+ * TLS recognizer: the record layer (RFC 8446 §5.1, RFC 5246 §6.2) and what a handshake shows in
+ * the clear — ClientHello (SNI, ALPN, supported_versions, cipher suites), ServerHello (version
+ * chosen, incl. TLS 1.3 through supported_versions, cipher suite, ALPN chosen up to TLS 1.2),
+ * HelloRetryRequest, alerts sent before encryption starts, and the SSL 2.0-compatible ClientHello
+ * (RFC 5246 Appendix E.2, only named). Nothing is decrypted: after the handshake only the sizes of
+ * the encrypted records are counted.
+ *
+ * Reached on the usual TLS ports (443, 8443, 993, 995, 465, 636, 5671, 8883, 9093, 6380… see
+ * `TLS_PORTS`) and, on any port, by a probe on a ClientHello record (type 22, version
+ * 0x0301–0x0304, handshake type 1, plausible lengths) or a ServerHello when only the server's side
+ * is seen; a capture that starts mid-connection is recognised by two chained records. STARTTLS
+ * (SMTP, IMAP, LDAP, PostgreSQL… switching to TLS inside a plain-text protocol) is out of scope:
+ * such connections stay with their plain-text decoder or raw. Hands off to nothing: what is inside
+ * is encrypted.
+ *
+ * One call per connection, kind 'event', method 'TLS handshake' ('TLS session' when the capture
+ * starts after the handshake), target the SNI or the server address, status the version chosen
+ * (ok) or the alert that ended the handshake (not ok), timing from the ClientHello to the end of
+ * the handshake (TLS ≤ 1.2: the later Finished; TLS 1.3: the client's first encrypted record, its
+ * Finished), emitted when the connection closes (with the byte counts of the encrypted
+ * application data each way).
+ *
+ * TLS 1.3 hides everything after the ServerHello, so records are classified by position: the
+ * server's encrypted records before the client's Finished are its handshake flight, everything
+ * after is application data (post-handshake messages such as NewSessionTicket are counted with it).
+ */
+import type { CloseReason, DecoderSession, DecoderSpec, Position, ProbeResult, StreamDecoder } from '../core/decoder';
+import type { Call, Dir, StreamMessage } from '../core/model';
+import { be16, be24, toHex } from '../core/bytes';
+import { DirStream, addFrames } from '../calls/stream';
+import { parseClientHello, parseServerHello, ssl2Hello, type ClientHello, type ServerHello, type Ssl2ClientHello } from './hello';
+import { TLS_PORTS, alertName, cipherSuiteName, extensionName, groupName, handshakeName, isTls13, versionName } from './names';
+
+/** TLSCiphertext.length ≤ 2^14 + 2048 (RFC 5246 §6.2.3; TLS 1.3 allows less: 2^14 + 256). */
+export const MAX_RECORD = (1 << 14) + 2048;
+/** Hello messages larger than this are counted, not parsed. */
+const MAX_HELLO = 1 << 16;
+const MAX_WARNINGS = 20;
+const MAX_MESSAGES = 64;
+
+export const ENCRYPTED_HINT =
+  'encrypted: calls inside TLS are not visible; record them in plain text with `callscope proxy --listen 127.0.0.1:PORT --target HOST:PORT` ' +
+  '(the client talks plain text to the proxy: it does not terminate TLS) or capture the service without TLS';
+
+// ── probe ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A record header a connection can carry after its start: type 20–23, version 3.1–3.3, sane length. */
+function midHeader(b: Uint8Array, o: number): number | undefined {
+  const t = b[o];
+  if (t < 20 || t > 23 || b[o + 1] !== 3 || b[o + 2] < 1 || b[o + 2] > 3) return undefined;
+  const len = be16(b, o + 3);
+  return len === 0 || len > MAX_RECORD ? undefined : len;
+}
+
+/**
+ * ClientHello (or, from the server, ServerHello) at the start of a direction; else two chained
+ * records (a capture that starts mid-connection). Never claims a stream whose first byte is not
+ * 20–23 (or an SSL 2.0 ClientHello header).
+ */
+export function probeTls(head: Uint8Array, dir: Dir): ProbeResult {
+  if (head.length === 0) return 'need-more';
+  if (head[0] & 0x80) {
+    if (dir !== 'c2s') return 'reject';
+    const r = ssl2Hello(head);
+    return r === 'need-more' ? 'need-more' : r ? 'accept' : 'reject';
+  }
+  const t = head[0];
+  if (t < 20 || t > 23) return 'reject';
+  if (head.length > 1 && head[1] !== 3) return 'reject';
+  if (head.length > 2 && head[2] > 4) return 'reject';
+  if (head.length < 5) return 'need-more';
+  const len = be16(head, 3);
+  if (len === 0 || len > MAX_RECORD) return 'reject';
+  if (t === 22 && head.length >= 6 && head[5] === (dir === 'c2s' ? 1 : 2)) {
+    // RFC 8446 §4.1.2 / §4.1.3: handshake header, then legacy_version 3.x.
+    if (head.length < 11) return 'need-more';
+    const hsLen = be24(head, 6);
+    const minHello = dir === 'c2s' ? 41 : 38;
+    if (head[2] < 1 || len < 4 + Math.min(hsLen, minHello) || hsLen < minHello || hsLen > MAX_HELLO) return 'reject';
+    if (head[9] !== 3 || head[10] > 4) return 'reject';
+    return 'accept';
+  }
+  // Mid-connection: two chained record headers.
+  let o = 0;
+  for (let n = 0; n < 2; n++) {
+    if (o + 5 > head.length) return 'need-more';
+    const l = midHeader(head, o);
+    if (l === undefined) return 'reject';
+    o += 5 + l;
+  }
+  return 'accept';
+}
+
+// ── decoder ───────────────────────────────────────────────────────────────────────────────────
+
+/** How a record is read: in the clear, encrypted handshake, encrypted alert, or application data. */
+type RecClass = 'clear' | 'enc-hs' | 'enc-alert' | 'app' | 'early';
+
+interface Pending {
+  type: number;
+  version: number;
+  len: number;
+  cls: RecClass;
+}
+
+interface HsAcc {
+  type: number;
+  len: number;
+  got: number;
+  buf?: Uint8Array;
+  start: Position;
+  recordVersion: number;
+}
+
+interface Side {
+  dir: Dir;
+  st: DirStream;
+  records: number;
+  /** This direction started with its hello in the clear (not mid-connection). */
+  clear: boolean;
+  /** TLS ≤ 1.2: ChangeCipherSpec seen, the records after it are encrypted. */
+  ccs: boolean;
+  /** Resynchronising after a gap or bytes that are not records. */
+  lost: boolean;
+  pending?: Pending;
+  hs?: HsAcc;
+  hdr: Uint8Array;
+  hdrGot: number;
+  hdrAt?: Position;
+  hdrVersion: number;
+  /** Bytes of data seen. */
+  wire: number;
+  appBytes: number;
+  appRecords: number;
+  encHsRecords: number;
+  encAlerts: number;
+  firstApp?: Position;
+  /** Its Finished (TLS ≤ 1.2) or, for a TLS 1.3 client, its first encrypted record: header seen… */
+  finishedSeen: boolean;
+  /** …and where that record ends. */
+  finishedEnd?: Position;
+  msgIndex: number;
+}
+
+function newSide(dir: Dir): Side {
+  return {
+    dir,
+    st: new DirStream(),
+    records: 0,
+    clear: false,
+    ccs: false,
+    lost: false,
+    hdr: new Uint8Array(4),
+    hdrGot: 0,
+    hdrVersion: 0,
+    wire: 0,
+    appBytes: 0,
+    appRecords: 0,
+    encHsRecords: 0,
+    encAlerts: 0,
+    finishedSeen: false,
+    msgIndex: 0,
+  };
+}
+
+const later = (a: Position | undefined, b: Position | undefined) => (!a ? b : !b ? a : b.tsUs > a.tsUs || (b.tsUs === a.tsUs && b.frame > a.frame) ? b : a);
+
+class TlsDecoder implements StreamDecoder {
+  private side: Record<Dir, Side> = { c2s: newSide('c2s'), s2c: newSide('s2c') };
+  private call?: Call;
+  private firstVersion?: number;
+  private ch?: ClientHello;
+  private chAt?: Position;
+  private chEnd?: Position;
+  private chRecordVersion?: number;
+  private clientHellos = 0;
+  private ssl2?: Ssl2ClientHello;
+  private sh?: ServerHello;
+  private shAt?: Position;
+  private hrr?: ServerHello;
+  private hrrAt?: Position;
+  /** Version chosen by the server. */
+  private version?: number;
+  private alert?: { level: number; desc: number; dir: Dir; at: Position };
+  private lastHandshake?: Position;
+  private earlyData = false;
+  private messages: StreamMessage[] = [];
+  private warnings: string[] = [];
+  private dead = false;
+
+  constructor(private readonly session: DecoderSession) {}
+
+  data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.dead) return;
+    const s = this.side[dir];
+    s.wire += bytes.length;
+    s.st.push(bytes, at);
+    try {
+      this.parse(s);
+    } catch (e) {
+      this.session.warn(`tls: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  gap(dir: Dir, length: number, at: Position): void {
+    if (this.dead) return;
+    const s = this.side[dir];
+    if (s.lost) {
+      s.st.reset();
+      return;
+    }
+    if (s.st.q.length === 0 && s.st.discard >= length) {
+      // Inside application data being skipped: the next record header is still where it was.
+      s.st.discard -= length;
+      return;
+    }
+    const p = s.pending;
+    if (p && s.st.q.length + length <= 5 + p.len && s.st.q.length >= 5) {
+      // The gap falls inside one record: its content is lost, its end is known.
+      const rest = 5 + p.len - s.st.q.length - length;
+      if (p.cls === 'clear' && p.type === 22) this.warn(`${dir}: a handshake record cut by a gap of ${length} bytes (frame ${at.frame}): its messages are not decoded`);
+      s.hs = undefined;
+      s.hdrGot = 0;
+      s.pending = undefined;
+      s.st.reset();
+      s.st.discard = rest;
+      return;
+    }
+    this.warn(`${dir}: ${length} bytes missing from the capture (frame ${at.frame}); looking for the next record`);
+    this.lose(s);
+  }
+
+  end(dir: Dir): void {
+    if (this.dead) return;
+    const s = this.side[dir];
+    if (s.lost) return;
+    const q = s.st.q.length;
+    if (s.pending) this.warn(`${dir}: the last record is cut: ${q} of its ${5 + s.pending.len} bytes are in the capture`);
+    else if (q > 0) this.warn(`${dir}: ${q} bytes of a record header at the end`);
+    else if (s.st.discard > 0) this.warn(`${dir}: the last record is cut: its last ${s.st.discard} bytes are not in the capture`);
+    s.st.reset();
+    s.pending = undefined;
+  }
+
+  close(_at: Position, how: CloseReason = 'capture-end'): void {
+    if (this.dead) return;
+    const c = this.call;
+    if (!c) {
+      if (this.side.c2s.wire + this.side.s2c.wire > 0) this.session.warn('tls: no TLS record in this connection');
+      return;
+    }
+    this.call = undefined;
+    this.finish(c, how);
+    this.session.emit(c);
+  }
+
+  // ── records ─────────────────────────────────────────────────────────────────────────────────
+
+  private parse(s: Side): void {
+    const q = s.st.q;
+    for (;;) {
+      if (s.lost && !this.resync(s)) return;
+      if (s.records === 0 && s.dir === 'c2s' && q.length > 0 && q.at(0) & 0x80) {
+        if (!this.sslv2(s)) return;
+        continue;
+      }
+      if (!s.pending) {
+        if (q.length < 5) return;
+        const h = q.peek(5);
+        const type = h[0];
+        const version = be16(h, 1);
+        const len = be16(h, 3);
+        if (type < 20 || type > 24 || h[1] !== 3 || h[2] > 4 || len > MAX_RECORD) {
+          this.warn(`${s.dir}: not a TLS record at stream offset ${s.st.base} (${toHex(h)}); looking for the next record`);
+          this.lose(s);
+          continue;
+        }
+        const at = s.st.pos(0);
+        this.ensureCall(at);
+        this.firstVersion ??= version;
+        const cls = this.classify(s, type, len);
+        s.records++;
+        if (cls === 'app' || cls === 'early') {
+          if (cls === 'early') this.earlyData = true;
+          s.appBytes += len;
+          s.appRecords++;
+          if (!s.firstApp) {
+            s.firstApp = at;
+            const label = cls === 'early' ? 'ApplicationData (0-RTT early data, first record)' : isTls13(this.version) ? 'encrypted, after the handshake (first record: application data or NewSessionTicket)' : 'ApplicationData (first record)';
+            this.message(s.dir, at, len, label);
+            addFrames(this.call!.frames, [at.frame]);
+          }
+          s.st.skipAhead(5 + len);
+          continue;
+        }
+        s.pending = { type, version, len, cls };
+      }
+      const p = s.pending;
+      if (q.length < 5 + p.len) return;
+      const body = q.peek(5 + p.len).subarray(5);
+      this.record(s, p, body);
+      addFrames(this.call!.frames, s.st.frames(0, 5 + p.len));
+      s.pending = undefined;
+      s.st.consume(5 + p.len);
+    }
+  }
+
+  /** Decide at the record header how its content is read (see the file header for TLS 1.3). */
+  private classify(s: Side, type: number, len: number): RecClass {
+    if (type === 23) {
+      if (isTls13(this.version) && !s.ccs) {
+        if (s.dir === 'c2s') {
+          if (!s.finishedSeen) {
+            s.finishedSeen = true;
+            return 'enc-hs';
+          }
+          return 'app';
+        }
+        return this.side.c2s.finishedSeen ? 'app' : 'enc-hs';
+      }
+      if (s.dir === 'c2s' && this.ch && !this.sh && this.ch.extensions.includes(42)) return 'early';
+      return 'app';
+    }
+    if (type === 21) return len === 2 && !s.ccs ? 'clear' : 'enc-alert';
+    if (type === 22) return s.ccs || (s.records > 0 && !s.clear) ? 'enc-hs' : 'clear';
+    return 'clear';
+  }
+
+  private record(s: Side, p: Pending, body: Uint8Array): void {
+    const first = s.records === 1;
+    const end = s.st.pos(4 + p.len);
+    if (p.type === 20) {
+      this.message(s.dir, end, p.len, 'ChangeCipherSpec');
+      // TLS 1.3 sends it only for middlebox compatibility (RFC 8446 §D.4): it changes nothing.
+      if (!isTls13(this.version)) s.ccs = true;
+      return;
+    }
+    if (p.type === 24) {
+      this.message(s.dir, end, p.len, 'Heartbeat');
+      return;
+    }
+    if (p.cls === 'enc-alert') {
+      s.encAlerts++;
+      this.message(s.dir, end, p.len, 'Alert (encrypted)');
+      return;
+    }
+    if (p.type === 21) {
+      if (first) s.clear = true;
+      this.onAlert(s, body[0], body[1], end);
+      return;
+    }
+    let cls = p.cls;
+    if (cls === 'clear' && first) {
+      if (body[0] === (s.dir === 'c2s' ? 1 : 2)) s.clear = true;
+      else cls = 'enc-hs';
+    }
+    if (cls === 'enc-hs') {
+      s.encHsRecords++;
+      const hidden13 = isTls13(this.version) && s.dir === 's2c' ? 'encrypted handshake (EncryptedExtensions … Finished)' : undefined;
+      const label = hidden13 ?? (!s.finishedEnd && (s.ccs || isTls13(this.version)) ? 'Finished (encrypted)' : 'encrypted handshake');
+      this.message(s.dir, end, p.len, label);
+      if (!s.finishedEnd && (s.ccs || (isTls13(this.version) && s.dir === 'c2s'))) {
+        s.finishedSeen = true;
+        s.finishedEnd = end;
+      }
+      return;
+    }
+    // Handshake messages in the clear: they may span records and a record may hold several.
+    this.handshakeBytes(s, body, p.version);
+  }
+
+  private handshakeBytes(s: Side, body: Uint8Array, recordVersion: number): void {
+    let i = 0;
+    while (i < body.length) {
+      if (!s.hs) {
+        if (s.hdrGot === 0) {
+          s.hdrAt = s.st.pos(5 + i);
+          s.hdrVersion = recordVersion;
+        }
+        const take = Math.min(4 - s.hdrGot, body.length - i);
+        s.hdr.set(body.subarray(i, i + take), s.hdrGot);
+        s.hdrGot += take;
+        i += take;
+        if (s.hdrGot < 4) return;
+        s.hdrGot = 0;
+        const type = s.hdr[0];
+        const len = be24(s.hdr, 1);
+        const hello = type === 1 || type === 2;
+        const keep = hello && len <= Math.min(MAX_HELLO, this.session.env.limits.maxBufferedBytes);
+        if (hello && !keep) this.warn(`${s.dir}: ${handshakeName(type)} of ${len} bytes is larger than ${MAX_HELLO}: not parsed`);
+        s.hs = { type, len, got: 0, buf: keep ? new Uint8Array(len) : undefined, start: s.hdrAt!, recordVersion: s.hdrVersion };
+      }
+      const hs = s.hs;
+      const take = Math.min(hs.len - hs.got, body.length - i);
+      if (hs.buf && take > 0) hs.buf.set(body.subarray(i, i + take), hs.got);
+      hs.got += take;
+      i += take;
+      if (hs.got === hs.len) {
+        s.hs = undefined;
+        this.onHandshake(s, hs, s.st.pos(5 + i - 1));
+      }
+    }
+  }
+
+  private onHandshake(s: Side, hs: HsAcc, end: Position): void {
+    this.lastHandshake = later(this.lastHandshake, end);
+    let label = handshakeName(hs.type);
+    if (hs.type === 1 && s.dir === 'c2s') {
+      this.clientHellos++;
+      if (this.clientHellos > 1) label += this.hrr ? ' (after HelloRetryRequest)' : ' (again)';
+      if (!this.ch && hs.buf) {
+        this.ch = parseClientHello(hs.buf);
+        this.chAt = hs.start;
+        this.chEnd = end;
+        this.chRecordVersion = hs.recordVersion;
+        for (const p of this.ch.problems) this.warn(`ClientHello: ${p}`);
+        if (this.ch.ech) this.warn('ClientHello offers Encrypted Client Hello: the server name shown is the public (outer) one');
+      } else if (!this.chAt) {
+        this.chAt = hs.start;
+        this.chEnd = end;
+      }
+    } else if (hs.type === 2 && s.dir === 's2c' && hs.buf) {
+      const sh = parseServerHello(hs.buf);
+      for (const p of sh.problems) this.warn(`ServerHello: ${p}`);
+      if (sh.hrr && !this.sh) {
+        label = 'HelloRetryRequest';
+        this.hrr ??= sh;
+        this.hrrAt ??= hs.start;
+        if (sh.selectedVersion !== undefined) this.version = sh.selectedVersion;
+      } else if (!this.sh) {
+        this.sh = sh;
+        this.shAt = hs.start;
+        this.version = sh.selectedVersion ?? sh.version;
+      }
+      if (isTls13(this.version)) this.side.c2s.ccs = this.side.s2c.ccs = false;
+    }
+    this.message(s.dir, end, hs.len, label);
+  }
+
+  private onAlert(s: Side, level: number, desc: number, at: Position): void {
+    const name = alertName(desc);
+    this.message(s.dir, at, 2, `Alert: ${name} (${level === 2 ? 'fatal' : level === 1 ? 'warning' : `level ${level}`})`);
+    // TLS 1.3 (§6): every alert but close_notify and user_canceled is fatal, whatever its level.
+    const fatal = level === 2 || (isTls13(this.version) && desc !== 0 && desc !== 90);
+    if (fatal && !this.alert && !this.handshakeEnd()) this.alert = { level, desc, dir: s.dir, at };
+  }
+
+  /** An SSL 2.0-compatible ClientHello at the start of the client's side. False: wait for bytes. */
+  private sslv2(s: Side): boolean {
+    const q = s.st.q;
+    const r = ssl2Hello(q.peek(Math.min(q.length, 11)));
+    if (r === 'need-more') return false;
+    if (!r) {
+      this.warn(`c2s: not a TLS record nor an SSL 2.0 ClientHello at stream offset ${s.st.base}; looking for the next record`);
+      s.records++;
+      this.lose(s);
+      return true;
+    }
+    if (q.length < r.length) return false;
+    const start = s.st.pos(0);
+    const end = s.st.pos(r.length - 1);
+    this.ensureCall(start);
+    this.ssl2 = r.hello;
+    this.chAt = start;
+    this.chEnd = end;
+    this.clientHellos++;
+    this.lastHandshake = end;
+    s.records++;
+    s.clear = true;
+    this.message('c2s', end, r.length - 2, 'ClientHello (SSL 2.0-compatible)');
+    addFrames(this.call!.frames, s.st.frames(0, r.length));
+    s.st.consume(r.length);
+    return true;
+  }
+
+  private lose(s: Side): void {
+    s.lost = true;
+    s.pending = undefined;
+    s.hs = undefined;
+    s.hdrGot = 0;
+  }
+
+  /**
+   * Find the next record after a gap or garbage: a plausible header followed, where its length
+   * says, by another. Decides only with the bytes that settle it, so any split of the stream finds
+   * the same place. True once the queue starts at a record.
+   */
+  private resync(s: Side): boolean {
+    const q = s.st.q;
+    const h = new Uint8Array(5);
+    let i = 0;
+    for (; i + 5 <= q.length; i++) {
+      for (let k = 0; k < 5; k++) h[k] = q.at(i + k);
+      const len = midHeader(h, 0);
+      if (len === undefined) continue;
+      const next = i + 5 + len;
+      if (next + 5 > q.length) {
+        if (i > 0) s.st.consume(i);
+        return false;
+      }
+      for (let k = 0; k < 5; k++) h[k] = q.at(next + k);
+      if (midHeader(h, 0) === undefined) continue;
+      s.st.consume(i);
+      s.lost = false;
+      return true;
+    }
+    if (i > 0) s.st.consume(i);
+    return false;
+  }
+
+  // ── the call ────────────────────────────────────────────────────────────────────────────────
+
+  private ensureCall(at: Position): void {
+    if (this.call) return;
+    const c = this.session.newCall('tls', at);
+    c.kind = 'event';
+    c.method = 'TLS handshake';
+    this.call = c;
+  }
+
+  private handshakeEnd(): Position | undefined {
+    const { c2s, s2c } = this.side;
+    if (isTls13(this.version)) return c2s.finishedEnd;
+    if (c2s.finishedEnd && s2c.finishedEnd) return later(c2s.finishedEnd, s2c.finishedEnd);
+    return undefined;
+  }
+
+  private message(dir: Dir, at: Position, size: number, label: string): void {
+    const s = this.side[dir];
+    const index = s.msgIndex++;
+    if (this.messages.length >= Math.min(MAX_MESSAGES, this.session.env.limits.maxMessagesPerCall)) return;
+    this.messages.push({ dir, index, tsUs: at.tsUs, size, frame: at.frame, label });
+  }
+
+  private warn(text: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(text);
+    else if (this.warnings.length === MAX_WARNINGS) this.warnings.push('further TLS warnings on this connection left out');
+  }
+
+  private finish(c: Call, how: CloseReason): void {
+    const { c2s, s2c } = this.side;
+    const f = c.fields;
+    const ch = this.ch;
+    const sh = this.sh;
+    const helloSeen = ch !== undefined || this.ssl2 !== undefined || this.chAt !== undefined;
+    const server = c.server.ip.includes(':') ? `[${c.server.ip}]:${c.server.port}` : `${c.server.ip}:${c.server.port}`;
+    c.method = helloSeen ? 'TLS handshake' : 'TLS session';
+    c.target = ch?.serverName ?? server;
+    if (this.chAt) c.timing.startUs = this.chAt.tsUs;
+    if (this.chEnd) c.timing.requestEndUs = this.chEnd.tsUs;
+    const answer = this.hrrAt ?? this.shAt;
+    if (answer) c.timing.responseStartUs = answer.tsUs;
+    const hsEnd = this.handshakeEnd();
+    const endAt = hsEnd ?? this.alert?.at ?? later(this.lastHandshake, later(c2s.finishedEnd, s2c.finishedEnd));
+    if (endAt && endAt.tsUs >= c.timing.startUs) c.timing.endUs = endAt.tsUs;
+
+    // Fields, in Wireshark's vocabulary where it has a name for the fact.
+    const recordVersion = this.ssl2 ? 0x0002 : (this.chRecordVersion ?? this.firstVersion);
+    if (recordVersion !== undefined) f['tls.record.version'] = versionName(recordVersion);
+    if (this.ssl2) f['tls.handshake.ssl2_client_hello'] = true;
+    if (ch?.serverName !== undefined) f['tls.handshake.extensions_server_name'] = ch.serverName;
+    if (ch?.alpn?.length) f['tls.handshake.extensions_alpn_str'] = ch.alpn.join(',');
+    if (ch?.supportedVersions?.length) f['tls.handshake.extensions.supported_version'] = ch.supportedVersions.map(versionName).join(',');
+    if (ch) f['tls.handshake.cipher_suites_count'] = ch.cipherSuiteCount;
+    else if (this.ssl2) f['tls.handshake.cipher_suites_count'] = this.ssl2.cipherSpecCount;
+    if (this.version !== undefined) f['tls.handshake.version'] = versionName(this.version);
+    if (sh && sh.cipherSuite >= 0) f['tls.handshake.ciphersuite'] = cipherSuiteName(sh.cipherSuite);
+    if (sh?.alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = sh.alpn;
+    if (sh?.keyShareGroup !== undefined) f['tls.handshake.extensions_key_share_group'] = groupName(sh.keyShareGroup);
+    if (this.hrr) {
+      f['tls.handshake.hello_retry_request'] = true;
+      if (this.hrr.keyShareGroup !== undefined) f['tls.handshake.extensions_key_share_selected_group'] = groupName(this.hrr.keyShareGroup);
+    }
+    const resumed = sh && (isTls13(this.version) ? sh.psk === true : sh.sessionId.length > 0 && ch !== undefined && toHex(sh.sessionId) === toHex(ch.sessionId));
+    if (resumed) f['tls.resumed'] = true;
+    if (this.alert) {
+      f['tls.alert_message.desc'] = this.alert.desc;
+      f['tls.alert_message.level'] = this.alert.level;
+    }
+    if (this.earlyData) f['tls.early_data'] = true;
+    f['tls.app_data.c2s_bytes'] = c2s.appBytes;
+    f['tls.app_data.s2c_bytes'] = s2c.appBytes;
+
+    // Outcome.
+    if (this.alert) c.status = { code: this.alert.desc, text: alertName(this.alert.desc), ok: false };
+    else if (sh && this.version !== undefined) c.status = sh.alpn ? { code: versionName(this.version), text: sh.alpn, ok: true } : { code: versionName(this.version), ok: true };
+    if (!helloSeen) {
+      c.state = 'incomplete';
+      this.warn(sh ? 'the ClientHello is not in the capture' : 'the handshake is not in the capture (the connection started before it)');
+    } else if (this.alert || hsEnd) c.state = 'complete';
+    else {
+      c.state = how === 'capture-end' ? 'pending' : 'aborted';
+      const ended = how === 'capture-end' ? 'the capture ended' : how === 'rst' ? 'the connection was reset' : 'the connection ended';
+      this.warn(sh || this.hrr ? `${ended} before the handshake finished` : `${ended} before the server answered the ClientHello`);
+    }
+
+    c.request = { value: clientValue(ch, this.ssl2), wireBytes: c2s.wire };
+    c.response = { value: serverValue(sh, this.hrr, this.version), wireBytes: s2c.wire };
+    if (this.messages.length) c.messages = this.messages;
+    const encrypted = c2s.appRecords + s2c.appRecords + c2s.encHsRecords + s2c.encHsRecords + c2s.encAlerts + s2c.encAlerts > 0;
+    c.warnings.push(...this.warnings);
+    if (encrypted) c.warnings.push(ENCRYPTED_HINT);
+  }
+}
+
+function clientValue(ch: ClientHello | undefined, ssl2: Ssl2ClientHello | undefined): unknown {
+  if (ssl2) return { hello: 'SSL 2.0-compatible ClientHello', version: versionName(ssl2.version), cipher_specs: ssl2.cipherSpecCount };
+  if (!ch) return undefined;
+  const v: Record<string, unknown> = { version: versionName(ch.version) };
+  if (ch.supportedVersions) v.supported_versions = ch.supportedVersions.map(versionName);
+  if (ch.serverName !== undefined) v.server_name = ch.serverName;
+  if (ch.alpn) v.alpn = ch.alpn;
+  v.cipher_suites = ch.cipherSuites.map(cipherSuiteName);
+  if (ch.keyShareGroups) v.key_share = ch.keyShareGroups.map(groupName);
+  v.extensions = ch.extensions.map(extensionName);
+  if (ch.sessionId.length) v.session_id_length = ch.sessionId.length;
+  return v;
+}
+
+function serverValue(sh: ServerHello | undefined, hrr: ServerHello | undefined, version: number | undefined): unknown {
+  if (!sh && !hrr) return undefined;
+  const v: Record<string, unknown> = {};
+  if (hrr) v.hello_retry_request = { key_share_group: hrr.keyShareGroup !== undefined ? groupName(hrr.keyShareGroup) : undefined, extensions: hrr.extensions.map(extensionName) };
+  if (sh) {
+    if (version !== undefined) v.version = versionName(version);
+    v.cipher_suite = cipherSuiteName(sh.cipherSuite);
+    if (sh.alpn !== undefined) v.alpn = sh.alpn;
+    if (sh.keyShareGroup !== undefined) v.key_share = groupName(sh.keyShareGroup);
+    v.extensions = sh.extensions.map(extensionName);
+  }
+  return v;
+}
+
+export const spec: DecoderSpec = {
+  id: 'tls',
+  name: 'TLS',
+  transport: 'tcp',
+  ports: TLS_PORTS,
+  probeOrder: 25,
+  probe: probeTls,
+  create: (session) => new TlsDecoder(session),
+};
