@@ -21,7 +21,8 @@
  * - subscriptions (3.0: a message whose first byte is 1/0; 3.1: SUBSCRIBE/CANCEL commands) and
  *   3.1 PING → PONG as 'event' calls.
  */
-import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { be16, be32, concatBytes, latin1Text, toHex, utf8Strict } from '../core/bytes';
 import { messageKey } from '../calls/key';
@@ -493,7 +494,7 @@ class ZmtpDecoder implements StreamDecoder {
 
   end(): void {}
 
-  close(at: Position): void {
+  close(at: Position, how?: CloseReason): void {
     const s = this.session;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const sd = this.side[dir];
@@ -503,11 +504,22 @@ class ZmtpDecoder implements StreamDecoder {
       sd.buf.clear();
       for (const p of this.pings[dir].splice(0)) this.finish(p, 'incomplete', 'no PONG seen');
     }
+    const left = leftWaiting(how, 'reply', 'no reply seen');
     if (this.hs && !this.hsEmitted) {
-      this.hs.warnings.push('handshake not finished');
-      this.emitHandshake('incomplete');
+      // Both sides' last handshake commands say where it stopped (PLAIN: a HELLO without WELCOME is
+      // a refused login or a server without a ZAP handler, ZMTP 3.1 / RFC 27).
+      const last = (dir: Dir) => {
+        const v = (dir === 'c2s' ? this.hs!.request?.value : this.hs!.response?.value) as { commands?: Array<{ command: string }> } | undefined;
+        const cmds = v?.commands ?? [];
+        return cmds.length ? cmds[cmds.length - 1].command : 'no command';
+      };
+      const where = `client: ${last('c2s')}, server: ${last('s2c')}`;
+      const gone = leftWaiting(how, 'end of the handshake', 'handshake not finished');
+      this.hs.warnings.push(`${gone.warning} (${where})`);
+      this.hs.status = { code: 'unfinished', text: `handshake not finished (${where})`, ok: false };
+      this.emitHandshake(gone.state);
     }
-    for (const p of this.pending.splice(0)) this.finish(p.call, 'incomplete', 'no reply seen');
+    for (const p of this.pending.splice(0)) this.finish(p.call, left.state, left.warning);
   }
 }
 

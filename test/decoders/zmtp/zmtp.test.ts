@@ -5,6 +5,7 @@ import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decod
 import { toHex } from '../../../decoders/core/bytes';
 import { messageKey } from '../../../decoders/calls/key';
 import { replay, seg, snapshot, prng, type Segment } from '../redis/feed';
+import { run } from '../calls/harness';
 
 const zmtp = (s: DecoderSession) => spec.create(s) as StreamDecoder;
 const hex = (s: string) => toHex(new TextEncoder().encode(s));
@@ -112,6 +113,17 @@ describe('PLAIN (rfc 24) and CURVE (rfc 26)', () => {
   it('PLAIN ERROR ends the handshake with an error status', () => {
     const s = replay(zmtp, [seg('c2s', greeting('PLAIN') + command('HELLO', '01' + hex('a') + '01' + hex('b'))), seg('s2c', greeting('PLAIN', 1, true) + command('ERROR', '0e' + hex('Invalid creds.')))]);
     assert.deepEqual(s.calls[0].status, { code: 'ERROR', text: 'Invalid creds.', ok: false });
+  });
+  it('PLAIN HELLO the server hangs up on (zeromq.js with no ZAP handler): the handshake is unfinished, not READY', () => {
+    const script: Array<['c2s' | 's2c', string]> = [
+      ['s2c', greeting('PLAIN', 1, true).replace(/\s/g, '')],
+      ['c2s', (greeting('PLAIN') + command('HELLO', '05' + hex('admin') + '06' + hex('secret'))).replace(/\s/g, '')],
+    ];
+    const fin = run(spec, script, undefined, 5555, 'fin').calls[0];
+    assert.equal(fin.state, 'aborted');
+    assert.deepEqual(fin.status, { code: 'unfinished', text: 'handshake not finished (client: HELLO, server: no command)', ok: false });
+    assert.match(fin.warnings.join(), /the connection was closed \(TCP FIN both ways\) first/);
+    assert.equal(run(spec, script, undefined, 5555).calls[0].state, 'incomplete');
   });
   it('CURVE: boxes are encrypted; nothing after the handshake is decoded', () => {
     const s = replay(zmtp, [
