@@ -76,6 +76,24 @@ class Reader {
     }
     return undefined;
   }
+  /**
+   * A varint as a number when it has at most 7 bytes (< 2^49, exact), else as a BigInt: the
+   * usual small values without BigInt arithmetic.
+   */
+  varintAny(): number | bigint | undefined {
+    const start = this.pos;
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      if (this.pos >= this.end) return undefined;
+      const b = this.buf[this.pos++];
+      result += (b & 0x7f) * mul;
+      if (!(b & 0x80)) return result;
+      mul *= 128;
+    }
+    this.pos = start;
+    return this.varint();
+  }
   /** Small varint as a number (tags, lengths). */
   varint32(): number | undefined {
     let result = 0;
@@ -206,12 +224,12 @@ const SKIP = Symbol('skip');
 function readRawValue(r: Reader, wt: number, depth: number, ctx: Ctx, strict: boolean, field: number): unknown {
   switch (wt) {
     case WT_VARINT: {
-      const v = r.varint();
+      const v = r.varintAny();
       if (v === undefined) {
         if (!strict) warn(ctx, `protobuf: field ${field}: truncated varint`);
         return FAIL;
       }
-      return bigToJson(v);
+      return typeof v === 'number' ? v : bigToJson(v);
     }
     case WT_I64: {
       const b = r.bytes(8);
@@ -342,8 +360,29 @@ function wireTypeOf(type: string, resolved: protobuf.ReflectionObject | null): n
 
 function scalarFrom(type: string, wt: number, r: Reader): unknown | typeof FAIL {
   if (wt === WT_VARINT) {
-    const v = r.varint();
+    const v = r.varintAny();
     if (v === undefined) return FAIL;
+    if (typeof v === 'number') {
+      // 0 ≤ v < 2^49: the same results as the BigInt path below, in number arithmetic.
+      switch (type) {
+        case 'int32':
+          return v | 0;
+        case 'uint32':
+          return v >>> 0;
+        case 'sint32':
+        case 'sint64': {
+          const z = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+          return type === 'sint32' ? z | 0 : String(z);
+        }
+        case 'int64':
+        case 'uint64':
+          return String(v);
+        case 'bool':
+          return v !== 0;
+        default:
+          return v;
+      }
+    }
     switch (type) {
       case 'int32':
         return Number(BigInt.asIntN(32, v));
@@ -488,7 +527,12 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
       }
       values = [field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : jsonFloat(v)];
     }
-    if (field.repeated) out[name] = ((out[name] as unknown[]) ?? []).concat(values);
+    if (field.repeated) {
+      // Appended in place (a concat per element made long repeated fields quadratic).
+      const list = out[name];
+      if (Array.isArray(list)) for (const v of values) list.push(v);
+      else out[name] = values;
+    }
     else if (values.length) {
       const v = values[values.length - 1];
       // A non-repeated message field seen twice is merged on the wire; keep the last value (close enough).

@@ -55,6 +55,41 @@ describe('protobuf encoding spec with a schema: every field kind', () => {
       any: { '@type': 'type.googleapis.com/inner.Inner', x: 'packed' }, ts: '2023-11-14T22:13:20Z', dur: '1.5s', sv: 'w', st: { k: 'v', n: 2 }, bb: 7,
     });
   });
+  it('varints of every width give the values protobufjs encoded (encoding §Base 128 Varints: short ones read as numbers, long ones as BigInt)', () => {
+    const All = defs.root.lookupType('k.All');
+    const cases: Array<Record<string, unknown>> = [
+      { i32: 0, i64: '0', u32: 0, u64: '0', s32: 0, s64: '0', b: false },
+      { i32: 2147483647, i64: '562949953421311', u32: 4294967295, u64: '562949953421312', s32: 2147483647, s64: '281474976710655', b: true },
+      { i32: -2147483648, i64: '-1', u32: 1, u64: '9007199254740993', s32: -2147483648, s64: '-281474976710656' },
+      { i32: -1, i64: '9223372036854775807', s32: -1, s64: '-9223372036854775808', color: 1 },
+    ];
+    for (const c of cases) {
+      const r = decodeProtobuf(All.encode(All.fromObject(c)).finish(), 'k.All', resolverFor(defs.root), DEFAULT_LIMITS);
+      const expected: Record<string, unknown> = {};
+      // proto3 does not write default values.
+      for (const [k, v] of Object.entries(c)) if (v !== 0 && v !== '0' && v !== false) expected[k] = k === 'color' ? 'GREEN' : v;
+      assert.deepEqual(r.value, expected);
+    }
+  });
+  it('a long repeated field keeps every element in order', () => {
+    const All = defs.root.lookupType('k.All');
+    const packed = Array.from({ length: 20_000 }, (_, i) => i * 7);
+    const bytes = All.encode(All.fromObject({ packed })).finish();
+    assert.deepEqual((decodeProtobuf(bytes, 'k.All', resolverFor(defs.root), DEFAULT_LIMITS).value as { packed: number[] }).packed, packed);
+    // The same values unpacked: one tag per element.
+    const parts: number[] = [];
+    for (const v of packed) {
+      parts.push(0x88, 0x01); // field 17, varint
+      let x = v;
+      while (x >= 0x80) {
+        parts.push((x & 0x7f) | 0x80);
+        x = Math.floor(x / 128);
+      }
+      parts.push(x);
+    }
+    const r = decodeProtobuf(Uint8Array.from(parts), 'k.All', resolverFor(defs.root), DEFAULT_LIMITS);
+    assert.deepEqual((r.value as { packed: number[] }).packed, packed);
+  });
   it('unknown fields are kept raw and flagged', () => {
     const r = decodeProtobuf(fromHex('0801 f80605'), 'k.All', resolverFor(defs.root), DEFAULT_LIMITS);
     assert.deepEqual(r.value, { i32: 1, '111': 5 });
