@@ -19,7 +19,7 @@ import { loadDefinitions } from './platform/definitions';
 import { compileFilter } from './filter';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { open } from 'node:fs/promises';
 import { sniffCapture } from '../decoders/capture/sniff';
 
@@ -40,7 +40,7 @@ options:
   --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
   --stats                    print frames, calls, flows, bytes and time on stderr
   -j, --jobs N               decoding threads for --format jsonl on captures of 16 MiB or more
-                             (default: 2 when the machine has 2 cores or more; 1 = one thread)
+                             (default: 2 when two cores are free; 1 = one thread)
   -h, --help                 this text
   -V, --version              the version
 
@@ -243,13 +243,19 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
  * (docs/benchmark.md).
  */
 /**
- * Decoding threads for a JSONL run: --jobs, else CALLSCOPE_WORKERS, else 2 — at most the cores
- * the machine has. Two threads decode the benchmark captures ~1.6–1.8× faster when two cores are
+ * Decoding threads for a JSONL run: --jobs, else CALLSCOPE_WORKERS, else 2 when two cores are
+ * free (1-minute load average) — at most the cores the machine has. Two threads decode the benchmark captures ~1.6–1.8× faster when two cores are
  * free, within 256 MiB (docs/benchmark.md); small captures stay on one (starting the workers
  * costs what they would save).
  */
 async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
-  const wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
+  let wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
+  if (jobs === undefined && process.env.CALLSCOPE_WORKERS === undefined) {
+    // By default only the cores other work leaves free: on a busy machine extra threads cost
+    // more CPU than they save (measured: 2× slower with both cores taken by other processes).
+    const free = availableParallelism() - loadavg()[0];
+    wanted = Math.min(wanted, Math.max(1, Math.floor(free + 0.5)));
+  }
   if (!Number.isInteger(wanted) || wanted < 2) return 1;
   const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
   try {

@@ -13,7 +13,9 @@
 // For each tool: wall time, MB/s (10^6 bytes of capture file per second), calls and calls/s, peak RSS
 // of the child process (from /usr/bin/time when installed, else polled from /proc/<pid>/status VmHWM).
 //   callscope: node dist/cli.js FILE --format jsonl --stats > /dev/null; calls from the `calls=N` that
-//              --stats prints on stderr (or, without it, a second run counting the JSONL lines).
+//              --stats prints on stderr (or, without it, a second run counting the JSONL lines). Run
+//              twice: the default (two decoding threads when the machine has two cores) and --jobs 1.
+//              gRPC captures with --proto samples/grpc-person-api (the .proto a user would have).
 //   tshark:    HTTP: tshark -r FILE -Y http -T fields -e http.request.method -e http.request.uri
 //              -e http.response.code; its rows are counted through a pipe: calls = request rows.
 //              gRPC: tshark -r FILE -d tcp.port==PORT,http2 -Y 'http2.headers.path || grpc' -T fields
@@ -174,26 +176,26 @@ function measure(cmd, args, { stdout = 'ignore', onLine, timeoutS } = {}) {
 const tshark = spawnSync('sh', ['-c', 'command -v tshark'], { encoding: 'utf8' }).stdout.trim();
 const fmt = (n, d = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
 
-async function runCallscope(file) {
-  if (!existsSync(cli)) return { tool: 'callscope', code: 'no dist/cli.js' };
-  log(`callscope: node ${relative(root, cli) || cli} FILE --format jsonl --stats > /dev/null`);
-  let r = await measure(process.execPath, [cli, file, '--format', 'jsonl', '--stats']);
+async function runCallscope(file, extra = [], tool = 'callscope') {
+  if (!existsSync(cli)) return { tool, code: 'no dist/cli.js' };
+  log(`${tool}: node ${relative(root, cli) || cli} FILE --format jsonl --stats ${extra.join(' ')} > /dev/null`);
+  let r = await measure(process.execPath, [cli, file, '--format', 'jsonl', '--stats', ...extra]);
   let stats = /frames=(\d+) calls=(\d+)/.exec(r.stderr);
   if (r.code !== 0 && /--stats/.test(r.stderr)) {
     log('the CLI does not know --stats: measuring without it');
-    r = await measure(process.execPath, [cli, file, '--format', 'jsonl']);
+    r = await measure(process.execPath, [cli, file, '--format', 'jsonl', ...extra]);
     stats = null;
   }
   let calls = stats ? Number(stats[2]) : undefined;
   const frames = stats ? Number(stats[1]) : undefined;
   if (calls === undefined && r.code === 0) {
     log('counting the JSONL lines (second run)');
-    calls = (await measure(process.execPath, [cli, file, '--format', 'jsonl'], { stdout: 'count' })).lines;
+    calls = (await measure(process.execPath, [cli, file, '--format', 'jsonl', ...extra], { stdout: 'count' })).lines;
   }
   if (r.code !== 0) log(`callscope exited with ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const warnings = (r.stderr.match(/callscope: warning/g) ?? []).length;
   if (warnings) log(`callscope printed ${warnings} warning line(s), e.g. ${/callscope: warning: .*/.exec(r.stderr)?.[0]}`);
-  return { tool: 'callscope', ...r, calls, frames };
+  return { tool, ...r, calls, frames };
 }
 
 async function runTsharkHttp(file) {
@@ -246,7 +248,10 @@ async function benchOne({ kind, file, meta, port }) {
   const fileBytes = statSync(file).size;
   const MB = fileBytes / 1e6;
   log(`capture ${file} (${kind}): ${MB.toFixed(1)} MB`);
-  const rows = [await runCallscope(file)];
+  // gRPC: with the Person API's .proto, as a user has it (messages decoded with field names).
+  const proto = kind === 'grpc' && !process.env.BENCH_FILE ? ['--proto', join(root, 'samples', 'grpc-person-api')] : [];
+  // The default (two decoding threads on a 2-core machine or more), then one thread.
+  const rows = [await runCallscope(file, proto), await runCallscope(file, [...proto, '--jobs', '1'], 'callscope --jobs 1')];
   if (tshark && !skipTshark) rows.push(kind === 'grpc' ? await runTsharkGrpc(file, port) : await runTsharkHttp(file));
   else rows.push({ tool: 'tshark', code: tshark ? 'skipped' : 'not installed' });
 
@@ -278,9 +283,9 @@ async function benchOne({ kind, file, meta, port }) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table.slice(1)) console.log(line(row));
   for (const r of rows) if (r.note && typeof r.wallS === 'number') console.log(`${r.tool}: ${r.note}`);
-  const [ours, theirs] = rows;
+  const [ours, single, theirs] = rows;
   if (typeof ours.wallS === 'number' && typeof theirs.wallS === 'number') {
-    console.log(`speed ratio: callscope is ${(theirs.wallS / ours.wallS).toFixed(1)}x tshark's speed`);
+    console.log(`speed ratio: callscope is ${(theirs.wallS / ours.wallS).toFixed(1)}x tshark's speed` + (typeof single.wallS === 'number' ? ` (one thread: ${(theirs.wallS / single.wallS).toFixed(1)}x)` : ''));
     if (ours.calls !== undefined && theirs.calls !== undefined && ours.calls !== theirs.calls) {
       console.log(`note: call counts differ (callscope ${ours.calls}, tshark ${kind === 'grpc' ? ':path headers' : 'requests'} ${theirs.calls})`);
     }
