@@ -86,6 +86,8 @@ class KafkaDecoder implements StreamDecoder {
 
   gap(dir: Dir, length: number, at: Position): void {
     this.s[dir].reset();
+    // Said once: a capture cut by a snaplen has a gap in every later segment.
+    if (this.lost[dir]) return;
     this.lost[dir] = true;
     this.session.warn(`kafka: ${length} bytes missing (${dir}); the rest of this direction is not decoded`, at);
   }

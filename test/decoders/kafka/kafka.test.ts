@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spec, probeKafka } from '../../../decoders/kafka/index';
 import { fromHex } from '../../../decoders/core/bytes';
 import { run, assertSplitInvariant, fuzz, type Script } from '../calls/harness';
+import { testSession } from '../../helpers/session';
+import type { StreamDecoder } from '../../../decoders/core/decoder';
 
 // ApiVersions v3 (flexible request header v2; response header v0 + flexible body)
 const AV_REQ = '0000001e00120003000000010003636c69000b6c696272646b61666b6104322e3000';
@@ -133,6 +135,14 @@ describe('Kafka split invariance and robustness', () => {
   });
   it('never throws on mutated input', () => {
     fuzz(spec, scripts, 300);
+  });
+  it('a direction lost to a gap says so once, not at every later gap (editcap -s 80 of kafkajs traffic)', () => {
+    const session = testSession({ flow: { server: { ip: '127.0.0.1', port: 9092 } } });
+    const dec = spec.create(session) as StreamDecoder;
+    const at = (frame: number) => ({ frame, tsUs: frame * 1000, streamOffset: 0 });
+    dec.data('c2s', fromHex(FETCH4_REQ).subarray(0, 14), at(1));
+    for (let f = 2; f < 6; f++) dec.gap('c2s', 50, at(f));
+    assert.equal(session.warnings.filter((w) => w.includes('missing')).length, 1);
   });
   it('a frame-size lie is bounded', () => {
     const { session } = run(spec, [['c2s', '7fffffff0000']]);
