@@ -522,13 +522,22 @@ export class Pipeline {
     }
     if (needMore && !final) return;
     // 2. heuristics, cheap and specific first
+    let undecided: DecoderSpec | undefined;
+    let undecidedCount = 0;
     for (const spec of this.probeOrder) {
       if (spec.transport !== flow.transport) continue;
       const r = this.probeSpec(spec, heads, dirs);
       if (r === 'accept') return this.attach(flow, spec, 'probe');
-      if (r === 'need-more') needMore = true;
+      if (r === 'need-more') {
+        needMore = true;
+        undecided ??= spec;
+        undecidedCount++;
+      }
     }
     if (needMore && !final) return;
+    // No more bytes will come before a gap or the end (a small snaplen keeps ~14 bytes of each
+    // segment): a heuristic that alone found its protocol's start, cut short, takes the flow.
+    if (final && undecidedCount === 1 && dirs.some((d) => heads[d].length >= 8)) return this.attach(flow, undecided!, 'probe');
     // 3. a port candidate whose probe was undecided still beats raw
     const fallback = this.portCandidates(flow)[0];
     if (fallback && final && dirs.length) {

@@ -23,6 +23,8 @@ import {
   looksLikeStatusLine,
   parseFieldLines,
   parseHead,
+  partialRequestLine,
+  partialStatusLine,
   validStartLine,
   type RequestLine,
   type StatusLine,
@@ -880,6 +882,14 @@ export class Http1Decoder implements StreamDecoder {
       msg.warnings.push(`message cut by a capture gap (${lost})`);
       if (side.mode === 'head') this.salvageHead(side, msg);
       else this.onMessageEnd(side);
+    } else if (side.mode === 'resync' && side.q.length && side.q.indexOf(10, 0, side.q.length) < 0) {
+      // Looking for a start line, and the segment before this gap held only the start of one.
+      const cutMsg = this.newMsg(side);
+      cutMsg.holed = true;
+      cutMsg.cut = true;
+      cutMsg.warnings.push(`message cut by a capture gap (${lost})`);
+      side.msg = cutMsg;
+      this.salvageStartLine(side, cutMsg);
     }
     if (side.q.length) this.consume(side, side.q.length);
     consumeGap(length);
@@ -894,10 +904,48 @@ export class Http1Decoder implements StreamDecoder {
    * and some whole header lines were captured, report the message from them — as cut, so the
    * call is incomplete — instead of losing the request or response altogether.
    */
+  /**
+   * The capture kept only the start of the start line (small snaplen: "POST /RPC2 HTT" before the
+   * gap): what it shows — method and target, or version and status — still makes an incomplete
+   * call, paired like any other.
+   */
+  private salvageStartLine(side: Side, msg: Msg): void {
+    const text = latin1Text(side.q.peek(side.q.length));
+    if (side.dir === 'c2s') {
+      const r = partialRequestLine(text);
+      if (!r) {
+        side.msg = undefined;
+        return;
+      }
+      msg.request = { method: r.method, uri: r.uri, version: r.version };
+      msg.warnings.push(`request line cut by the capture after ${side.q.length} bytes${r.targetComplete ? '' : ': the target may be longer'}`);
+    } else {
+      const st = partialStatusLine(text);
+      if (!st) {
+        side.msg = undefined;
+        return;
+      }
+      msg.status = st;
+      msg.warnings.push(`status line cut by the capture after ${side.q.length} bytes`);
+    }
+    this.consume(side, side.q.length, msg);
+    side.messages++;
+    if (side.dir === 'c2s') this.onRequestHead(side, msg);
+    else this.onResponseHead(side, msg);
+    if (side.msg === msg) {
+      msg.cut = true;
+      this.onMessageEnd(side);
+    }
+  }
+
   private salvageHead(side: Side, msg: Msg): void {
     const q = side.q;
     const max = this.session.env.limits.maxHeaderBytes;
     const firstLf = q.indexOf(10, 0, max);
+    if (firstLf < 0 && q.length > 0 && q.length <= max) {
+      this.salvageStartLine(side, msg);
+      return;
+    }
     const line = firstLf >= 0 ? latin1Text(q.peek(firstLf + 1)) : '';
     if (firstLf < 0 || !(side.dir === 'c2s' ? looksLikeRequestLine(line) : looksLikeStatusLine(line))) {
       side.msg = undefined; // not even a start line: nothing to report

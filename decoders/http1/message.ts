@@ -44,6 +44,24 @@ export function looksLikeRequestLine(line: string): boolean {
   return !!r && /^HTTP\/1\.[01]$/.test(r.version);
 }
 
+/**
+ * A start line cut before its end by the capture (snaplen): `METHOD SP target [SP HTTP/1.x prefix]`
+ * for requests (`target` possibly cut), `HTTP/1.x SP 3DIGIT [SP reason prefix]` for responses.
+ * Strict enough that random bytes do not pass: a known method token, a target starting with `/`,
+ * `*`, or a scheme; a version prefix when anything follows the target.
+ */
+export function partialRequestLine(text: string): (RequestLine & { targetComplete: boolean }) | undefined {
+  const m = /^([A-Z][A-Z-]{1,19}) ((?:\/|\*|[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[!-~]*)( (H(?:T(?:T(?:P(?:\/(?:1(?:\.[01]?)?)?)?)?)?)?)?)?$/.exec(text);
+  if (!m) return undefined;
+  return { method: m[1], uri: m[2], version: m[5] && m[5].length === 8 ? m[5] : 'HTTP/1.1', targetComplete: m[3] !== undefined };
+}
+
+export function partialStatusLine(text: string): StatusLine | undefined {
+  const m = /^(HTTP\/1\.[01]) ([1-5][0-9][0-9])(?: ([\t -~\x80-\xff]*))?$/.exec(text);
+  if (!m) return undefined;
+  return { version: m[1], status: Number(m[2]), reason: m[3] ?? '' };
+}
+
 /** Does this complete line look like a status line? (resync) */
 export function looksLikeStatusLine(line: string): boolean {
   return !!parseStatusLine(line.replace(/\r?\n$/, ''));

@@ -104,6 +104,20 @@ describe('dispatch', () => {
     assert.equal(flows[0].s2cBytes, 6);
     assert.equal(flows[0].packets, 8); // 9 frames; the last ACK after both FINs arrives once the flow is closed
   });
+  it('a gap before any decision: the one probe that saw the start of its protocol (cut short) takes the flow', () => {
+    const frames = tcpConversation({ server: { ip: '10.0.0.2', port: 7000 }, mss: 8, exchanges: [{ dir: 'c2s', data: 'HELLO, W' + 'ORLD\n' }] });
+    const lost = frames.filter((_, i) => i !== 4); // the second segment is lost: a gap after 8 bytes
+    const prefix = (want: string) => (h: Uint8Array) => {
+      const t = new TextDecoder().decode(h);
+      return t.length < want.length ? (want.startsWith(t) ? 'need-more' : 'reject') : t.startsWith(want) ? 'accept' : 'reject';
+    };
+    const { flows } = run(lost, [recorder('long', { probe: prefix('HELLO, WORLD!') }), recorder('other', { probe: prefix('HI') })]);
+    assert.equal(flows[0].protocol, 'long');
+    assert.equal(flows[0].dispatch, 'probe');
+    // Two probes still undecided: no guess, the flow stays raw.
+    const two = run(lost, [recorder('long', { probe: prefix('HELLO, WORLD!') }), recorder('twin', { probe: prefix('HELLO, WORLD?') })]);
+    assert.equal(two.flows[0].protocol, 'tcp');
+  });
   it('parseDecodeAs explains bad rules', () => {
     assert.deepEqual(parseDecodeAs('tcp.port==8000,echo', [recorder('echo')]), { transport: 'tcp', port: 8000, decoderId: 'echo' });
     assert.throws(() => parseDecodeAs('tcp.port=8000,echo', [recorder('echo')]), /expected tcp\.port==PORT,PROTOCOL/);

@@ -33,4 +33,51 @@ describe('RFC 9112 §2.2 message parsing when a capture cut the header section (
     d.close({ frame: 2, tsUs: 2, streamOffset: 0 });
     assert.equal(s.calls.length, 0);
   });
+  it('a start line cut before its end (snaplen 80 keeps 14 bytes per segment) still names the call, every time', () => {
+    const s = testSession();
+    const d = spec.create(s) as StreamDecoder;
+    let c2s = 0;
+    let s2c = 0;
+    for (let i = 0; i < 3; i++) {
+      const req = 'POST /RPC2 HTT'; // RFC 9112 §3: method SP request-target SP HTTP-version, cut
+      d.data('c2s', T(req), { frame: 10 * i + 4, tsUs: 1_000 * i + 100, streamOffset: c2s });
+      d.gap('c2s', 351, { frame: 10 * i + 4, tsUs: 1_000 * i + 100, streamOffset: c2s + req.length });
+      c2s += req.length + 351;
+      const resp = i === 2 ? 'HTTP/1.1 404 N' : 'HTTP/1.1 200 O'; // §4: HTTP-version SP status-code SP reason, cut
+      d.data('s2c', T(resp), { frame: 10 * i + 6, tsUs: 1_000 * i + 500, streamOffset: s2c });
+      d.gap('s2c', 265, { frame: 10 * i + 6, tsUs: 1_000 * i + 500, streamOffset: s2c + resp.length });
+      s2c += resp.length + 265;
+    }
+    d.close({ frame: 40, tsUs: 9_000, streamOffset: 0 });
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.target, c.status?.code, c.state]),
+      [
+        ['POST', '/RPC2', 200, 'incomplete'],
+        ['POST', '/RPC2', 200, 'incomplete'],
+        ['POST', '/RPC2', 404, 'incomplete'],
+      ],
+    );
+    assert.ok(s.calls[0].warnings.some((w) => /request line cut by the capture after 14 bytes/.test(w)));
+    assert.ok(s.calls[0].warnings.some((w) => /status line cut by the capture after 14 bytes/.test(w)));
+  });
+  it('a cut target is kept as far as it goes, with a warning that it may be longer', () => {
+    const s = testSession();
+    const d = spec.create(s) as StreamDecoder;
+    d.data('c2s', T('GET /persons/12'), { frame: 1, tsUs: 1, streamOffset: 0 });
+    d.gap('c2s', 40, { frame: 1, tsUs: 1, streamOffset: 15 });
+    d.close({ frame: 2, tsUs: 2, streamOffset: 0 });
+    assert.equal(s.calls[0]?.target, '/persons/12');
+    assert.ok(s.calls[0].warnings.some((w) => /the target may be longer/.test(w)));
+  });
+  it('text that is not the start of a start line makes no call (lower-case method, no target)', () => {
+    for (const text of ['post /RPC2 HTT', 'POST RPC2 HTTP', 'HTTP/1.1 20', 'POST /a XTTP/1.1']) {
+      const s = testSession();
+      const d = spec.create(s) as StreamDecoder;
+      const dir = text.startsWith('HTTP') ? 's2c' : 'c2s';
+      d.data(dir, T(text), { frame: 1, tsUs: 1, streamOffset: 0 });
+      d.gap(dir, 40, { frame: 1, tsUs: 1, streamOffset: text.length });
+      d.close({ frame: 2, tsUs: 2, streamOffset: 0 });
+      assert.equal(s.calls.length, 0, text);
+    }
+  });
 });
