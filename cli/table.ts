@@ -4,6 +4,7 @@
  * connections no decoder claimed, with their byte counts, so nothing is hidden.
  */
 import type { Call, FlowSummary } from '../decoders/core/model';
+import { isEncryptedPort } from '../decoders/tls/names';
 
 export interface TableOptions {
   color?: boolean;
@@ -67,11 +68,18 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
     out += `\n${empty.length} connection${empty.length === 1 ? '' : 's'} without data:\n`;
     for (const f of empty) out += `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${f.packets} packets\n`;
   }
-  if (raw.length) {
-    out += `\n${raw.length} connection${raw.length === 1 ? '' : 's'} not decoded (use --decode-as tcp.port==PORT,PROTOCOL):\n`;
-    for (const f of raw.sort((a, b) => a.startUs - b.startUs)) {
-      out += `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${formatBytes(f.c2sBytes)} → / ← ${formatBytes(f.s2cBytes)}  ${f.packets} packets\n`;
-    }
+  // On a TLS/QUIC port the bytes are most likely encrypted: no decode-as rule can help there.
+  const encrypted = raw.filter((f) => isEncryptedPort(f.transport, f.server.port) || isEncryptedPort(f.transport, f.client.port));
+  const plain = raw.filter((f) => !encrypted.includes(f));
+  const rawLine = (f: FlowSummary) =>
+    `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${formatBytes(f.c2sBytes)} → / ← ${formatBytes(f.s2cBytes)}  ${f.packets} packets\n`;
+  if (plain.length) {
+    out += `\n${plain.length} connection${plain.length === 1 ? '' : 's'} not decoded (use --decode-as tcp.port==PORT,PROTOCOL):\n`;
+    for (const f of plain.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
+  }
+  if (encrypted.length) {
+    out += `\n${encrypted.length} connection${encrypted.length === 1 ? '' : 's'} on TLS/QUIC ports not decoded (likely encrypted: --decode-as cannot decrypt them; record in plain text with \`callscope proxy\` or capture the service without TLS):\n`;
+    for (const f of encrypted.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
   }
   const withWarnings = calls.filter((x) => x.warnings.length).length;
   out += `\n${calls.length} call${calls.length === 1 ? '' : 's'}${withWarnings ? `, ${withWarnings} with warnings` : ''}\n`;

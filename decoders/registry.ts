@@ -18,8 +18,9 @@ import { spec as thrift } from './thrift/index';
 import { spec as dubbo } from './dubbo/index';
 import { spec as jsonrpcTcp } from './jsonrpc/stream';
 import { spec as tls } from './tls/index';
+import { spec as quic } from './quic/index';
 
-export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls];
+export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls, quic];
 
 export function decoderById(id: string): DecoderSpec | undefined {
   return ALL_DECODERS.find((d) => d.id === id);

@@ -72,6 +72,8 @@ export function probeTls(head: Uint8Array, dir: Dir): ProbeResult {
   if (head.length < 5) return 'need-more';
   const len = be16(head, 3);
   if (len === 0 || len > MAX_RECORD) return 'reject';
+  // A hello from the wrong side (a server does not send a ClientHello): not this stream's start.
+  if (t === 22 && head.length >= 6 && head[5] === (dir === 'c2s' ? 2 : 1)) return 'reject';
   if (t === 22 && head.length >= 6 && head[5] === (dir === 'c2s' ? 1 : 2)) {
     // RFC 8446 §4.1.2 / §4.1.3: handshake header, then legacy_version 3.x.
     if (head.length < 11) return 'need-more';
