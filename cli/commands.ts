@@ -279,7 +279,7 @@ async function replay(argv: string[]): Promise<number> {
     }
   }
   if (!o.file || !o.target) throw new UserError('replay: give a capture and --target HOST:PORT');
-  let target;
+  let target: ReturnType<typeof parseHostPort>;
   try {
     target = parseHostPort(o.target);
   } catch (e) {

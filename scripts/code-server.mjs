@@ -5,7 +5,7 @@
 // See shared/design/e2e-harness.md. Chromium and libkrb5-dev come from apt (the CI script installs them).
 // Usage: node scripts/code-server.mjs [--quiet]   → prints the code-server entry path on the last line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readFileSync, openSync, closeSync, unlinkSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, openSync, closeSync, unlinkSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

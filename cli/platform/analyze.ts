@@ -45,7 +45,7 @@ export interface AnalyzeResult {
   cancelled: boolean;
 }
 
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Pipeline } from '../../decoders/pipeline';
 import { sniffCapture, describeMagic } from '../../decoders/capture/sniff';
@@ -73,7 +73,7 @@ export interface AnalyzeFileOptions extends AnalyzeOptions {
  * capture; every problem inside the capture becomes a warning instead.
  */
 export async function analyzeFile(path: string, options: AnalyzeFileOptions, sink: AnalyzeSink): Promise<AnalyzeResult> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (e) {

@@ -39,7 +39,7 @@ export class LiveFeed {
   private fileError: Error | undefined;
 
   constructor(
-    private readonly opts: LiveFeedOptions,
+    opts: LiveFeedOptions,
     private readonly sink: LiveFeedSink = {},
   ) {
     if (opts.decode !== false) {

@@ -269,7 +269,7 @@ export class ProxySet {
   readonly proxies: RecordingProxy[] = [];
 
   constructor(
-    private readonly emit: (bytes: Uint8Array) => void,
+    emit: (bytes: Uint8Array) => void,
     private readonly opts: ProxyOptions = {},
   ) {
     this.recorder = new SynthRecorder(emit);

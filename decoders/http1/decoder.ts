@@ -246,10 +246,6 @@ export class Http1Decoder implements StreamDecoder {
     return dir === 'c2s' ? this.c2s : this.s2c;
   }
 
-  private other(side: Side): Side {
-    return side === this.c2s ? this.s2c : this.c2s;
-  }
-
   private fail(dir: Dir, e: unknown): void {
     const side = this.side(dir);
     side.mode = 'dead';

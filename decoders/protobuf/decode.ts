@@ -336,8 +336,6 @@ export function decodeRaw(bytes: Uint8Array, limits: Limits): DecodeResult {
 
 // ---- with a schema -----------------------------------------------------------------------------
 
-const INT64_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
-
 function wireTypeOf(type: string, resolved: protobuf.ReflectionObject | null): number {
   if (resolved instanceof protobuf.Enum) return WT_VARINT;
   if (resolved instanceof protobuf.Type) return WT_LEN;

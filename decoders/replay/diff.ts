@@ -91,7 +91,7 @@ function walk(a: unknown, b: unknown, path: string, depth: number, out: Change[]
     const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
     for (const k of keys) {
       if (out.length >= max) return;
-      walk(Object.prototype.hasOwnProperty.call(x, k) ? x[k] : undefined, Object.prototype.hasOwnProperty.call(y, k) ? y[k] : undefined, join(path, k), depth + 1, out, o);
+      walk(Object.hasOwn(x, k) ? x[k] : undefined, Object.hasOwn(y, k) ? y[k] : undefined, join(path, k), depth + 1, out, o);
     }
     return;
   }

@@ -4,7 +4,7 @@
 // screenshots under test-results/e2e/. Prints "N passed, N failed" and exits non-zero on failure.
 // Usage: node test/e2e/run.mjs [name-filter…] [--keep] [--headed-debug]
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, rmSync, existsSync, copyFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, existsSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

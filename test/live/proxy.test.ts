@@ -4,7 +4,7 @@
  * redis-server; @grpc/grpc-js client → proxy → the gRPC sample server; and the proxy's pcapng
  * against a tcpdump capture of the same session.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -24,9 +24,9 @@ const run = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'callscope-proxy-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function httpServer(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
-  return new Promise(async (resolve) => {
-    const port = await freePort();
+async function httpServer(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void> }> {
+  const port = await freePort();
+  return new Promise((resolve) => {
     const s = http.createServer(handler);
     s.keepAliveTimeout = 100;
     s.listen(port, '127.0.0.1', () =>
