@@ -23,7 +23,8 @@
  *
  * TLS 1.3 hides everything after the ServerHello, so records are classified by position: the
  * server's encrypted records before the client's Finished are its handshake flight, everything
- * after is application data (post-handshake messages such as NewSessionTicket are counted with it).
+ * after is application data (post-handshake messages such as NewSessionTicket, and alerts such as
+ * the closing close_notify, are encrypted the same way and counted with it).
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, ProbeResult, StreamDecoder } from '../core/decoder';
 import type { Call, Dir, StreamMessage } from '../core/model';
@@ -186,6 +187,8 @@ class TlsDecoder implements StreamDecoder {
   private version?: number;
   private alert?: { level: number; desc: number; dir: Dir; at: Position };
   private lastHandshake?: Position;
+  /** The server's first record: its answer when it is not a hello (an alert). */
+  private serverFirst?: Position;
   private earlyData = false;
   private messages: StreamMessage[] = [];
   private warnings: string[] = [];
@@ -281,6 +284,7 @@ class TlsDecoder implements StreamDecoder {
         }
         const at = s.st.pos(0);
         this.ensureCall(at);
+        if (s.dir === 's2c') this.serverFirst ??= at;
         this.firstVersion ??= version;
         const cls = this.classify(s, type, len);
         s.records++;
@@ -552,7 +556,7 @@ class TlsDecoder implements StreamDecoder {
     c.target = ch?.serverName ?? server;
     if (this.chAt) c.timing.startUs = this.chAt.tsUs;
     if (this.chEnd) c.timing.requestEndUs = this.chEnd.tsUs;
-    const answer = this.hrrAt ?? this.shAt;
+    const answer = this.hrrAt ?? this.shAt ?? (helloSeen ? this.serverFirst : undefined);
     if (answer) c.timing.responseStartUs = answer.tsUs;
     const hsEnd = this.handshakeEnd();
     const endAt = hsEnd ?? this.alert?.at ?? later(this.lastHandshake, later(c2s.finishedEnd, s2c.finishedEnd));

@@ -327,7 +327,7 @@ describe('RFC 8446 §5.1 record layer: truncated and garbage input', () => {
     const r = prng(443);
     const sources = [tls13Flow, tls12Flow];
     for (let i = 0; i < 300; i++) {
-      const base = sources[i % 2].map((g) => ('bytes' in g ? { ...g, bytes: g.bytes.slice() } : g));
+      const base: Segment[] = sources[i % 2].map((g) => ('bytes' in g ? { ...g, bytes: g.bytes.slice() } : g));
       for (const g of base) {
         if (!('bytes' in g)) continue;
         const n = Math.floor(r() * 6);
