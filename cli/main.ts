@@ -19,7 +19,7 @@ import { loadDefinitions } from './platform/definitions';
 import { compileFilter } from './filter';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { open } from 'node:fs/promises';
 import { sniffCapture } from '../decoders/capture/sniff';
 
@@ -244,18 +244,12 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
  */
 /**
  * Decoding threads for a JSONL run: --jobs, else CALLSCOPE_WORKERS, else 2 when two cores are
- * free (1-minute load average) — at most the cores the machine has. Two threads decode the benchmark captures ~1.6–1.8× faster when two cores are
+ * idle (sampled for 100 ms) — at most the cores the machine has. Two threads decode the benchmark captures ~1.6–1.8× faster when two cores are
  * free, within 256 MiB (docs/benchmark.md); small captures stay on one (starting the workers
  * costs what they would save).
  */
 async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
-  let wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
-  if (jobs === undefined && process.env.CALLSCOPE_WORKERS === undefined) {
-    // By default only the cores other work leaves free: on a busy machine extra threads cost
-    // more CPU than they save (measured: 2× slower with both cores taken by other processes).
-    const free = availableParallelism() - loadavg()[0];
-    wanted = Math.min(wanted, Math.max(1, Math.floor(free + 0.5)));
-  }
+  const wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
   if (!Number.isInteger(wanted) || wanted < 2) return 1;
   const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
   try {
@@ -266,13 +260,27 @@ async function parallelWorkers(file: string, jobs: number | undefined): Promise<
       const head = new Uint8Array(4);
       const { bytesRead } = await fh.read(head, 0, 4, 0);
       const format = sniffCapture(head.subarray(0, bytesRead));
-      return format === 'pcap' || format === 'pcapng' ? wanted : 1;
+      if (format !== 'pcap' && format !== 'pcapng') return 1;
     } finally {
       await fh.close();
     }
   } catch {
     return 1; // the single pipeline reports what is wrong with the file
   }
+  if (jobs !== undefined || process.env.CALLSCOPE_WORKERS !== undefined) return wanted;
+  // By default only the cores other work leaves idle: on a busy machine extra threads cost more
+  // CPU than they save (measured: 2× slower with both cores taken by other processes).
+  return Math.min(wanted, Math.max(1, Math.floor((await idleCores(100)) + 0.4)));
+}
+
+/** Cores idle over the next `ms` milliseconds (from the kernel's per-CPU time counters). */
+async function idleCores(ms: number): Promise<number> {
+  const sample = () => cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, total: a.total + c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq }), { idle: 0, total: 0 });
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = sample();
+  const total = b.total - a.total;
+  return total > 0 ? (cpus().length * (b.idle - a.idle)) / total : availableParallelism();
 }
 
 let warned = 0;
