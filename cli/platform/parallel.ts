@@ -57,7 +57,7 @@ export interface ParallelOptions {
   protoDirs: string[];
   discover: boolean;
   filter?: string;
-  /** Bytes per read (default 2 MiB) and chunks in flight (default 6). */
+  /** Bytes per read (default 2 MiB) and chunks in flight (default 4). */
   chunkBytes?: number;
   slots?: number;
 }
@@ -95,7 +95,7 @@ type ToWorker =
  * memory anyway ends the parallel run with a fallback: one pipeline decodes again and skips the
  * lines already written.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
 /** Output buffers of a worker: this size, reused (sent back by the main thread once written). */
 const WORKER_OUT_BYTES = 4 << 20;
 /** Spare output buffers a worker keeps. */
@@ -142,7 +142,7 @@ const DIGIT_BYTES = new Uint8Array(16);
 export async function analyzeFileParallel(path: string, opts: ParallelOptions, out: ParallelOutput, entry: string): Promise<ParallelResult> {
   const fh = await open(path, 'r');
   const chunkBytes = opts.chunkBytes ?? 2 << 20;
-  const slotCount = Math.max(2, opts.slots ?? 6);
+  const slotCount = Math.max(2, opts.slots ?? 4);
   const slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(chunkBytes));
   const refs = new Array<number>(slotCount).fill(0);
   const W = opts.workers;
