@@ -36,8 +36,8 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
       formatDuration(x),
       `${x.client.ip.includes(':') ? `[${x.client.ip}]` : x.client.ip}:${x.client.port} → ${x.server.ip.includes(':') ? `[${x.server.ip}]` : x.server.ip}:${x.server.port}`,
       x.protocol,
-      indent + callText(x),
-      statusText(x),
+      indent + oneLine(callText(x)),
+      oneLine(statusText(x)),
     ]);
     rowColors.push(x.status && !x.status.ok ? c.red : x.state !== 'complete' ? c.yellow : (s) => s);
     for (const k of (children.get(x.id) ?? []).sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id)) emit(k, depth + 1);
@@ -84,6 +84,12 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
   const withWarnings = calls.filter((x) => x.warnings.length).length;
   out += `\n${calls.length} call${calls.length === 1 ? '' : 's'}${withWarnings ? `, ${withWarnings} with warnings` : ''}\n`;
   return out;
+}
+
+/** A cell on one line: line breaks and other control characters written as escapes (`\n`). */
+export function oneLine(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+  return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)) : s;
 }
 
 /** `fun_add(2, 3) → 5`, `POST /persons`, `PUBLISH trips/new`. */

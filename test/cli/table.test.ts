@@ -19,6 +19,13 @@ describe('the terminal timeline', () => {
     assert.match(t, /fun_add\(2, 3\) → 5\s+✓ 200 OK/);
     assert.match(t, /760 µs/);
   });
+  it('one line per call: line breaks in a fault string are shown as \\n', () => {
+    const t = formatTable([call({ method: 'nosuch', request: { value: [1] }, status: { code: -32601, text: 'server error. method not found.\n\nnosuch', ok: false } })], []);
+    const lines = t.split('\n').filter((l) => l.includes('nosuch('));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /✗ -32601 server error\. method not found\.\\n\\nnosuch$/);
+    assert.doesNotMatch(t, /^nosuch$/m);
+  });
   it('deliveries sit under their publish', () => {
     const pub = call({ id: 1, protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'trips/new', links: { deliveryIds: [2] } });
     const del = call({ id: 2, protocol: 'mqtt', kind: 'deliver', method: 'PUBLISH', target: 'trips/new', timing: { startUs: 1e15 + 5 }, links: { publishId: 1 } });
