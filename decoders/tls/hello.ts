@@ -135,8 +135,11 @@ function alpnList(data: Uint8Array, problems: string[]): string[] {
 function extensions(c: Cursor, each: (type: number, data: Uint8Array) => void, problems: string[]): number[] {
   const types: number[] = [];
   if (c.left() === 0) return types; // extensions are optional before TLS 1.3
-  const all = c.vec(2, 'extensions');
-  if (!all) return problems.push(c.problem!), types;
+  const n = c.u16('extensions');
+  if (n === undefined) return problems.push(c.problem!), types;
+  // A block cut short (a hello cut by a gap) still gives the extensions that are whole.
+  if (n > c.left()) problems.push(`extensions: ${n} bytes announced, ${c.left()} left`);
+  const all = c.bytes(Math.min(n, c.left()), 'extensions')!;
   const e = new Cursor(all);
   while (e.left() > 0) {
     const type = e.u16('extension type');

@@ -120,6 +120,10 @@ interface Side {
   dir: Dir;
   st: DirStream;
   records: number;
+  /** The previous record, read without loss since: a handshake record in the clear, or ChangeCipherSpec. */
+  prev?: 'clear-hs' | 'ccs';
+  /** Stream offset where the last gap ended: a record header right there is taken as it is. */
+  resumeAt?: number;
   /** This direction started with its hello in the clear (not mid-connection). */
   clear: boolean;
   /** TLS ≤ 1.2: ChangeCipherSpec seen, the records after it are encrypted. */
@@ -222,10 +226,10 @@ class TlsDecoder implements StreamDecoder {
       return;
     }
     const p = s.pending;
+    const told = this.salvage(s, length, at);
     if (p && s.st.q.length + length <= 5 + p.len && s.st.q.length >= 5) {
       // The gap falls inside one record: its content is lost, its end is known.
       const rest = 5 + p.len - s.st.q.length - length;
-      if (p.cls === 'clear' && p.type === 22) this.warn(`${dir}: a handshake record cut by a gap of ${length} bytes (frame ${at.frame}): its messages are not decoded`);
       s.hs = undefined;
       s.hdrGot = 0;
       s.pending = undefined;
@@ -233,8 +237,10 @@ class TlsDecoder implements StreamDecoder {
       s.st.discard = rest;
       return;
     }
-    this.warn(`${dir}: ${length} bytes missing from the capture (frame ${at.frame}); looking for the next record`);
+    if (!told) this.warn(`${dir}: ${length} bytes missing from the capture (frame ${at.frame}); looking for the next record`);
     this.lose(s);
+    s.st.reset();
+    s.resumeAt = at.streamOffset + length;
   }
 
   end(dir: Dir): void {
@@ -287,6 +293,7 @@ class TlsDecoder implements StreamDecoder {
         if (s.dir === 's2c') this.serverFirst ??= at;
         this.firstVersion ??= version;
         const cls = this.classify(s, type, len);
+        s.prev = type === 20 ? 'ccs' : type === 22 && cls === 'clear' ? 'clear-hs' : undefined;
         s.records++;
         if (cls === 'app' || cls === 'early') {
           if (cls === 'early') this.earlyData = true;
@@ -316,6 +323,13 @@ class TlsDecoder implements StreamDecoder {
   /** Decide at the record header how its content is read (see the file header for TLS 1.3). */
   private classify(s: Side, type: number, len: number): RecClass {
     if (type === 23) {
+      if (s.dir === 's2c' && this.sh && this.version === undefined && s.prev !== undefined) {
+        // The ServerHello was cut before it said. Right after its hellos or ChangeCipherSpec, a TLS
+        // 1.2 server sends handshake records (Certificate…, Finished); only TLS 1.3 encrypts there.
+        this.version = 0x0304;
+        this.side.c2s.ccs = this.side.s2c.ccs = false;
+        this.warn('TLS 1.3 inferred: the ServerHello was cut by a gap, and the server encrypts its records right after it');
+      }
       if (isTls13(this.version) && !s.ccs) {
         if (s.dir === 'c2s') {
           if (!s.finishedSeen) {
@@ -410,7 +424,7 @@ class TlsDecoder implements StreamDecoder {
     }
   }
 
-  private onHandshake(s: Side, hs: HsAcc, end: Position): void {
+  private onHandshake(s: Side, hs: HsAcc, end: Position, cut = false): void {
     this.lastHandshake = later(this.lastHandshake, end);
     let label = handshakeName(hs.type);
     if (hs.type === 1 && s.dir === 'c2s') {
@@ -421,7 +435,7 @@ class TlsDecoder implements StreamDecoder {
         this.chAt = hs.start;
         this.chEnd = end;
         this.chRecordVersion = hs.recordVersion;
-        for (const p of this.ch.problems) this.warn(`ClientHello: ${p}`);
+        if (!cut) for (const p of this.ch.problems) this.warn(`ClientHello: ${p}`);
         if (this.ch.ech) this.warn('ClientHello offers Encrypted Client Hello: the server name shown is the public (outer) one');
       } else if (!this.chAt) {
         this.chAt = hs.start;
@@ -429,7 +443,7 @@ class TlsDecoder implements StreamDecoder {
       }
     } else if (hs.type === 2 && s.dir === 's2c' && hs.buf) {
       const sh = parseServerHello(hs.buf);
-      for (const p of sh.problems) this.warn(`ServerHello: ${p}`);
+      if (!cut) for (const p of sh.problems) this.warn(`ServerHello: ${p}`);
       if (sh.hrr && !this.sh) {
         label = 'HelloRetryRequest';
         this.hrr ??= sh;
@@ -439,10 +453,12 @@ class TlsDecoder implements StreamDecoder {
         this.sh = sh;
         this.shAt = hs.start;
         this.version = sh.selectedVersion ?? sh.version;
+        // Cut before its extensions: TLS 1.3 hides behind legacy_version 1.2 unless its suite tells.
+        if (cut && sh.selectedVersion === undefined && (sh.version === 0x0303 || sh.version < 0x0300)) this.version = sh.cipherSuite >> 8 === 0x13 ? 0x0304 : undefined;
       }
       if (isTls13(this.version)) this.side.c2s.ccs = this.side.s2c.ccs = false;
     }
-    this.message(s.dir, end, hs.len, label);
+    this.message(s.dir, end, hs.len, cut ? `${label} (cut by a gap)` : label);
   }
 
   private onAlert(s: Side, level: number, desc: number, at: Position): void {
@@ -481,8 +497,35 @@ class TlsDecoder implements StreamDecoder {
     return true;
   }
 
+  /**
+   * A gap cuts the handshake record being read (snaplen, loss): decode the messages before the
+   * hole, and what was captured of a hello cut by it (the server name usually comes first).
+   */
+  private salvage(s: Side, length: number, at: Position): boolean {
+    const p = s.pending;
+    if (!p || p.cls !== 'clear' || p.type !== 22 || s.st.q.length < 5) {
+      if (!s.hs) return false;
+      this.warn(`${s.dir}: ${handshakeName(s.hs.type)} cut by a gap of ${length} bytes (frame ${at.frame})`);
+      return true;
+    }
+    const have = s.st.q.length;
+    const body = s.st.q.peek(have).subarray(5);
+    if (s.records === 1) {
+      if (body.length && body[0] === (s.dir === 'c2s' ? 1 : 2)) s.clear = true;
+      else return false;
+    }
+    this.handshakeBytes(s, body, p.version);
+    const hs = s.hs;
+    s.hs = undefined;
+    if (!hs) return false;
+    this.warn(`${s.dir}: ${handshakeName(hs.type)} cut by a gap of ${length} bytes (frame ${at.frame}): ${hs.got} of its ${hs.len} bytes captured`);
+    if (hs.buf && hs.got > 0) this.onHandshake(s, { ...hs, buf: hs.buf.subarray(0, hs.got) }, s.st.pos(have - 1), true);
+    return true;
+  }
+
   private lose(s: Side): void {
     s.lost = true;
+    s.prev = undefined;
     s.pending = undefined;
     s.hs = undefined;
     s.hdrGot = 0;
@@ -496,6 +539,16 @@ class TlsDecoder implements StreamDecoder {
   private resync(s: Side): boolean {
     const q = s.st.q;
     const h = new Uint8Array(5);
+    if (s.resumeAt !== undefined && s.st.base === s.resumeAt && q.length >= 5) {
+      // Right after a gap: captures cut by a snaplen lose the end of each segment, and TLS stacks
+      // start a segment with a record, so one plausible header there is enough.
+      s.resumeAt = undefined;
+      for (let k = 0; k < 5; k++) h[k] = q.at(k);
+      if (midHeader(h, 0) !== undefined) {
+        s.lost = false;
+        return true;
+      }
+    }
     let i = 0;
     for (; i + 5 <= q.length; i++) {
       for (let k = 0; k < 5; k++) h[k] = q.at(i + k);
@@ -526,11 +579,17 @@ class TlsDecoder implements StreamDecoder {
     this.call = c;
   }
 
+  /**
+   * Where the handshake ended. A side that sent application data had sent its Finished before
+   * (False Start included), so a Finished lost in a gap is stood in for by that side's first
+   * application data.
+   */
   private handshakeEnd(): Position | undefined {
     const { c2s, s2c } = this.side;
-    if (isTls13(this.version)) return c2s.finishedEnd;
-    if (c2s.finishedEnd && s2c.finishedEnd) return later(c2s.finishedEnd, s2c.finishedEnd);
-    return undefined;
+    const client = c2s.finishedEnd ?? c2s.firstApp;
+    if (isTls13(this.version)) return client;
+    const server = s2c.finishedEnd ?? s2c.firstApp;
+    return client && server ? later(client, server) : undefined;
   }
 
   private message(dir: Dir, at: Position, size: number, label: string): void {
@@ -558,7 +617,7 @@ class TlsDecoder implements StreamDecoder {
     if (this.chEnd) c.timing.requestEndUs = this.chEnd.tsUs;
     const answer = this.hrrAt ?? this.shAt ?? (helloSeen ? this.serverFirst : undefined);
     if (answer) c.timing.responseStartUs = answer.tsUs;
-    const hsEnd = this.handshakeEnd();
+    const hsEnd = helloSeen ? this.handshakeEnd() : undefined;
     const endAt = hsEnd ?? this.alert?.at ?? later(this.lastHandshake, later(c2s.finishedEnd, s2c.finishedEnd));
     if (endAt && endAt.tsUs >= c.timing.startUs) c.timing.endUs = endAt.tsUs;
 
@@ -591,7 +650,11 @@ class TlsDecoder implements StreamDecoder {
 
     // Outcome.
     if (this.alert) c.status = { code: this.alert.desc, text: alertName(this.alert.desc), ok: false };
-    else if (sh && this.version !== undefined) c.status = sh.alpn ? { code: versionName(this.version), text: sh.alpn, ok: true } : { code: versionName(this.version), ok: true };
+    else if (sh) {
+      // The version is unknown only when the ServerHello was cut by a gap.
+      const code = this.version !== undefined ? versionName(this.version) : 'TLS';
+      c.status = sh.alpn ? { code, text: sh.alpn, ok: true } : { code, ok: true };
+    }
     if (!helloSeen) {
       c.state = 'incomplete';
       this.warn(sh ? 'the ClientHello is not in the capture' : 'the handshake is not in the capture (the connection started before it)');

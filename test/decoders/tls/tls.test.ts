@@ -360,8 +360,57 @@ describe('gaps (loss, snaplen)', () => {
     const cert = `16 0303 0104 0b 000100 ${rep('cd', 256)}`;
     const sh = hex(SERVER_HELLO_12);
     const c = only(feedTls([seg('c2s', CLIENT_HELLO), seg('s2c', sh), seg('s2c', hex(cert).subarray(0, 50)), gap('s2c', 100), seg('s2c', hex(cert).subarray(150)), seg('s2c', `${CCS} ${FINISHED_12}`)]));
-    assert.match(c.warnings[0], /s2c: a handshake record cut by a gap of 100 bytes/);
+    assert.match(c.warnings[0], /s2c: Certificate cut by a gap of 100 bytes \(frame 4\): 41 of its 256 bytes captured/);
     assert.ok(c.messages?.some((m) => m.dir === 's2c' && m.label === 'Finished (encrypted)'));
+  });
+});
+
+describe('snaplen: a hello cut by a gap keeps what was captured', () => {
+  it('the server name (the first extension) survives a ClientHello cut after 80 bytes of its body', () => {
+    const ch = hex(CLIENT_HELLO);
+    const c = only(feedTls([seg('c2s', ch.subarray(0, 89)), gap('c2s', ch.length - 89), seg('s2c', SERVER_HELLO_13), seg('c2s', encrypted(17))]));
+    assert.equal(c.method, 'TLS handshake');
+    assert.equal(c.target, 'api.example.com');
+    assert.equal(c.fields['tls.handshake.cipher_suites_count'], 3);
+    assert.equal(c.fields['tls.handshake.extensions_alpn_str'], undefined, 'ALPN was in the lost part');
+    assert.deepEqual(c.status, { code: 'TLS 1.3', ok: true });
+    assert.match(c.warnings[0], /c2s: ClientHello cut by a gap of 62 bytes \(frame 2\): 80 of its 142 bytes captured/);
+    assert.equal(c.messages?.[0].label, 'ClientHello (cut by a gap)');
+  });
+});
+
+describe('snaplen: segments cut short', () => {
+  it('a ServerHello cut before supported_versions: TLS 1.3 inferred from the encrypted records right after it', () => {
+    const sh = hex(SERVER_HELLO_13);
+    const c = only(feedTls([seg('c2s', CLIENT_HELLO), seg('s2c', sh.subarray(0, 29)), gap('s2c', sh.length - 29), seg('s2c', `${CCS} ${encrypted(32)}`), seg('c2s', `${CCS} ${encrypted(17)}`), seg('c2s', encrypted(40))]));
+    assert.equal(c.fields['tls.handshake.version'], 'TLS 1.3');
+    assert.match(c.warnings.join(' | '), /TLS 1\.3 inferred/);
+    assert.equal(c.fields['tls.app_data.c2s_bytes'], 40);
+    assert.equal(c.timing.endUs, tsOf(4));
+  });
+  it('a TLS 1.2 ServerHello cut the same way stays of unknown version', () => {
+    const sh = hex(SERVER_HELLO_12);
+    const c = only(feedTls([seg('c2s', CLIENT_HELLO), seg('s2c', sh.subarray(0, 20)), gap('s2c', sh.length - 20), seg('c2s', `${CLIENT_KEY_EXCHANGE} ${CCS} ${FINISHED_12}`), seg('s2c', `${CCS} ${FINISHED_12}`), seg('s2c', app12(7))]));
+    assert.deepEqual(c.status, { code: 'TLS', ok: true });
+    assert.equal(c.fields['tls.handshake.version'], undefined);
+    assert.equal(c.state, 'complete');
+  });
+  it('every segment cut: records tracked through the gaps, a header right after a gap taken as it is', () => {
+    const a = hex(app12(100));
+    const b = hex(app12(300));
+    const c = only(
+      feedTls([
+        ...tls12Flow.slice(0, 4),
+        seg('c2s', a.subarray(0, 20)),
+        gap('c2s', a.length - 20), // inside the record: still in step
+        seg('c2s', b.subarray(0, 20)),
+        gap('c2s', b.length - 20 + 7), // past its end, over the next header
+        seg('c2s', app12(60)), // a segment that starts with a record
+        seg('s2c', app12(5)),
+      ]),
+    );
+    assert.equal(c.fields['tls.app_data.c2s_bytes'], 100 + 300 + 60);
+    assert.match(c.warnings.join(' | '), /c2s: 7 bytes missing|c2s: \d+ bytes missing/);
   });
 });
 
