@@ -62,6 +62,12 @@ export interface PipelineOptions {
   maxPendingBytes?: number;
   /** Capture time after which a publish is released unlinked (default 10 s). */
   flowWindowUs?: number;
+  /**
+   * A UDP flow silent for this long (capture time) is closed, as the end of the capture would close
+   * it: UDP has no FIN, and a host resolving names opens a flow per lookup (default 60 s, Zeek's
+   * udp_inactivity_timeout). A datagram on the same ports after that starts a new flow.
+   */
+  udpIdleUs?: number;
   /** Called after each decoder callback with the events it received (tests: chunking). */
   tap?: (flowId: number, event: TapEvent) => void;
   /**
@@ -99,6 +105,7 @@ export const END_ORDER_KEY = 2 ** 40;
 export type TapEvent =
   | { type: 'attach'; decoderId: string; flow: FlowInfo }
   | { type: 'data'; dir: Dir; bytes: Uint8Array; at: Position }
+  | { type: 'datagram'; dir: Dir; bytes: Uint8Array; at: Position }
   | { type: 'gap'; dir: Dir; length: number; at: Position }
   | { type: 'end'; dir: Dir; at: Position }
   | { type: 'close'; at: Position };
@@ -204,6 +211,9 @@ export class Pipeline {
   private flows = new Map<number, Flow | Flow[]>();
   /** Open flows in the order they were opened. */
   private openFlows = new Set<Flow>();
+  /** Open UDP flows, least recently active first (see `udpIdleUs`). */
+  private udpByActivity = new Set<Flow>();
+  private readonly udpIdleUs: number;
   /** Recently closed connections: their stray last ACKs must not open ghost flows. */
   private closedKeys = new Map<string, number>();
   private nextFlowId = 1;
@@ -240,6 +250,7 @@ export class Pipeline {
       }
     }
     this.allocCallId = opts.nextCallId ?? (() => this.nextCallId++);
+    this.udpIdleUs = opts.udpIdleUs ?? DEFAULT_UDP_IDLE_US;
     const quietShard = opts.shard !== undefined && opts.shard.index !== 0;
     this.correlator = new FlowCorrelator({
       windowUs: opts.flowWindowUs,
@@ -291,6 +302,7 @@ export class Pipeline {
     }
     this.flows.clear();
     this.openFlows.clear();
+    this.udpByActivity.clear();
     this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
   }
@@ -305,6 +317,7 @@ export class Pipeline {
     this.stats.packets++;
     const transport = p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : undefined;
     if (!transport) return;
+    if (transport === 'udp' && this.udpByActivity.size !== 0) this.expireUdp(p.tsUs);
     const pk = portKey(transport === 'udp', p.srcPort, p.dstPort);
     let flow = this.findFlow(pk, p);
     const isSyn = transport === 'tcp' && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
@@ -478,6 +491,9 @@ export class Pipeline {
   }
 
   private udp(flow: Flow, dir: Dir, p: Packet): void {
+    // Most recently active last.
+    this.udpByActivity.delete(flow);
+    this.udpByActivity.add(flow);
     const at = { frame: p.frame, tsUs: p.tsUs, streamOffset: 0 };
     if (!flow.decided) {
       flow.decided = true;
@@ -485,7 +501,18 @@ export class Pipeline {
     }
     const d = flow.decoder as DatagramDecoder | undefined;
     if (!d || flow.dead) return;
+    this.opts.tap?.(flow.id, { type: 'datagram', dir, bytes: p.payload.slice(), at });
     this.guard(flow, () => d.datagram(dir, p.payload, at));
+  }
+
+  /** Close the UDP flows silent for longer than `udpIdleUs` before `nowUs` (oldest first). */
+  private expireUdp(nowUs: number): void {
+    for (const flow of this.udpByActivity) {
+      if (nowUs - flow.lastUs <= this.udpIdleUs) break;
+      this.udpByActivity.delete(flow);
+      this.closeFlow(flow, 'capture-end');
+      this.removeFlow(flow);
+    }
   }
 
   // ── choosing a decoder ─────────────────────────────────────────────────────────────────────
@@ -730,6 +757,9 @@ export class Pipeline {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Default `udpIdleUs`. */
+const DEFAULT_UDP_IDLE_US = 60_000_000;
 
 /** Is packet `p` on this flow's connection (its transport, addresses and ports, either direction)? */
 function sameConnection(f: Flow, p: Packet): boolean {

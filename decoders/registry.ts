@@ -19,8 +19,9 @@ import { spec as dubbo } from './dubbo/index';
 import { spec as jsonrpcTcp } from './jsonrpc/stream';
 import { spec as tls } from './tls/index';
 import { spec as quic } from './quic/index';
+import { spec as dns, tcpSpec as dnsTcp } from './dns/index';
 
-export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls, quic];
+export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls, quic, dns, dnsTcp];
 
 export function decoderById(id: string): DecoderSpec | undefined {
   return ALL_DECODERS.find((d) => d.id === id);
