@@ -389,11 +389,11 @@ export class DnsCalls {
     if (m.edns && m.edns.extendedRcode) f['dns.resp.ext_rcode'] = m.edns.extendedRcode;
     this.answerFields(call, m.answers);
     if (h.tc) {
-      call.warnings.push(
-        this.opts.transport === 'udp'
-          ? `truncated (TC): the answer did not fit in ${s.wire} bytes; the client should retry over TCP (RFC 7766 §5)`
-          : 'truncated (TC) over TCP',
-      );
+      if (this.opts.transport === 'udp') {
+        const asked = call.fields['dns.rr.udp_payload_size'];
+        const limit = call.request ? (typeof asked === 'number' ? `the client's ${asked}-byte EDNS limit` : 'the 512 bytes of UDP without EDNS') : 'one datagram';
+        call.warnings.push(`truncated (TC): the answer did not fit in ${limit}; the client should ask again over TCP (RFC 7766 §5)`);
+      } else call.warnings.push('truncated (TC) over TCP (RFC 7766 §8: a TCP answer should never be)');
     }
     this.messageWarnings(call, s, 'response');
   }
