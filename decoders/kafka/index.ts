@@ -21,6 +21,7 @@ import type { Limits } from '../core/env';
 import { be16, be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { leftWaiting } from '../calls/ended';
+import { GapNotes } from '../websocket/gap-notes';
 import { MAX_API_KEY, apiName, errorName, isFlexible } from './apis';
 import { REQUESTS, RESPONSES } from './messages';
 import { KReader, readStruct } from './schema';
@@ -29,6 +30,18 @@ import { readBatches, type RecordBatch } from './records';
 /** Kafka's default socket.request.max.bytes is 100 MiB: larger sizes are not Kafka. */
 const MAX_FRAME = 100 << 20;
 const MAX_PENDING = 10000;
+/** Bytes looked at per data event while resynchronising after a gap (more are dropped unread). */
+const RESYNC_WINDOW = 64 * 1024;
+/** Correlation ids after a gap must follow the last one seen within this distance (they count up per request). */
+const CORR_WINDOW = 65536;
+
+/** A PDU cut by a capture gap: what was captured of its `total` bytes. */
+interface Cut {
+  captured: number;
+  total: number;
+}
+
+const cutText = (what: string, c: Cut) => `${what} cut by a capture gap: ${c.captured} of ${c.total} bytes captured, ${c.total - c.captured} missing`;
 
 export function probeKafka(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   if (head.length < 14) return head.length >= 8 && quick(head) === 'reject' ? 'reject' : 'need-more';
@@ -61,7 +74,15 @@ interface Pending {
 
 class KafkaDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
+  /** A gap (or an implausible size) lost the message boundary: look for the next plausible header. */
+  private resync = { c2s: false, s2c: false };
+  /** Bytes that are not Kafka (an implausible size without a gap): the rest of the direction is not decoded. */
   private lost = { c2s: false, s2c: false };
+  /** Bytes of this direction were not captured at some point (snaplen, loss). */
+  private gapped = { c2s: false, s2c: false };
+  /** Highest correlation id seen in a request (resynchronisation wants the next ones above it). */
+  private lastCorr: number | undefined;
+  private readonly notes: GapNotes;
   private pending = new Map<number, Pending>();
   /** Correlation ids of acks=0 Produce requests (no response is due; a few brokers send one anyway). */
   private unanswered = new Set<number>();
@@ -71,10 +92,11 @@ class KafkaDecoder implements StreamDecoder {
 
   constructor(private readonly session: DecoderSession) {
     this.recLimits = { ...session.env.limits, maxBodyBytes: Math.min(session.env.limits.maxBodyBytes, 16384) };
+    this.notes = new GapNotes(session, 'kafka: ');
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
-    if (this.dead) return;
+    if (this.dead || this.lost[dir]) return;
     this.s[dir].push(bytes, at);
     try {
       this.parse(dir);
@@ -84,22 +106,142 @@ class KafkaDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). Inside a message whose size prefix was captured the size
+   * says where the next one starts: the message is decoded from its captured head (header, and the
+   * body as far as it goes) and framing resumes after it. A gap that swallows a boundary makes the
+   * direction resynchronise on the next plausible header (requests: size, api key, version, a
+   * correlation id above the last one; responses: the correlation id of a waiting request).
+   */
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.dead || this.lost[dir]) return;
+    this.gapped[dir] = true;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.session.warn(`kafka: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const st = this.s[dir];
+    if (st.discard > 0) {
+      // Inside the missing tail of a message already cut (or skipped as too large).
+      if (length <= st.discard) {
+        st.discard -= length;
+        return;
+      }
+      const past = length - st.discard;
+      st.discard = 0;
+      return this.lose(dir, past, at, 'past the end of the message they cut');
+    }
+    if (this.resync[dir] && !this.findHeader(dir, true)) {
+      st.reset();
+      return;
+    }
+    const q = st.q;
+    if (q.length >= 4) {
+      const size = be32(q.peek(4), 0);
+      const total = size + 4;
+      if (size <= MAX_FRAME && total > q.length) {
+        const have = q.length;
+        const missing = total - have;
+        const frame = q.peek(have);
+        const cut: Cut = { captured: have, total };
+        const start = st.pos(0);
+        const end = st.pos(have - 1);
+        const frames = st.frames(0, have);
+        st.reset();
+        if (dir === 'c2s') this.request(frame.subarray(4), start, end, frames, total, cut);
+        else this.response(frame.subarray(4), start, end, frames, total, cut);
+        if (length <= missing) {
+          st.discard = missing - length;
+          return;
+        }
+        return this.lose(dir, length - missing, at, 'past the end of the message they cut');
+      }
+    }
+    this.lose(dir, length, at, q.length ? 'inside a size prefix' : 'at a message boundary');
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered and wait for a plausible header. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
     this.s[dir].reset();
-    // Said once: a capture cut by a snaplen has a gap in every later segment.
-    if (this.lost[dir]) return;
-    this.lost[dir] = true;
-    this.session.warn(`kafka: ${length} bytes missing (${dir}); the rest of this direction is not decoded`, at);
+    this.resync[dir] = true;
+    const what = dir === 'c2s' ? 'request header (size, api key, version, correlation id)' : 'response to a waiting correlation id';
+    this.notes.lost(dir, length, `${length} bytes missing (${dir}) ${where}; decoding resumes at the next plausible ${what}`, at);
+  }
+
+  /**
+   * Resynchronisation: drop buffered bytes up to the first offset where a plausible header starts
+   * (true, the header now at the head) or where one may start once more bytes come (false). With
+   * `final` (a gap follows) a header cut short is judged on what was captured.
+   */
+  private findHeader(dir: Dir, final: boolean): boolean {
+    const st = this.s[dir];
+    while (st.q.length > 0) {
+      const n = Math.min(st.q.length, RESYNC_WINDOW);
+      const b = st.q.peek(n);
+      const last = n === st.q.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const v = this.plausible(dir, b, i, final && last);
+        if (v === 'yes') {
+          st.consume(i);
+          this.resync[dir] = false;
+          return true;
+        }
+        if (v === 'more') break;
+      }
+      st.consume(i);
+      if (i < n) return false;
+    }
+    return false;
+  }
+
+  private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean): 'yes' | 'no' | 'more' {
+    const left = b.length - i;
+    const short = final ? 'no' : 'more';
+    if (left < 4) return short;
+    const size = be32(b, i);
+    if (dir === 's2c') {
+      if (size < 4 || size > MAX_FRAME) return 'no';
+      if (left < 8) return short;
+      const corr = be32(b, i + 4) | 0;
+      return this.pending.has(corr) || this.unanswered.has(corr) ? 'yes' : 'no';
+    }
+    if (size < 10 || size > MAX_FRAME) return 'no';
+    if (left >= 6 && be16(b, i + 4) > MAX_API_KEY) return 'no';
+    if (left >= 8 && be16(b, i + 6) > 20) return 'no';
+    if (left < 12) return short;
+    const corr = be32(b, i + 8) | 0;
+    if (corr < 0) return 'no';
+    if (this.lastCorr !== undefined && (corr <= this.lastCorr || corr > this.lastCorr + CORR_WINDOW)) return 'no';
+    if (left < 14) return final && this.lastCorr !== undefined ? 'yes' : short;
+    const cl = be16(b, i + 12);
+    if (cl === 0xffff) return 'yes';
+    if (cl > size - 10 || cl > 1024) return 'no';
+    const seen = Math.min(cl, left - 14);
+    for (let k = 0; k < seen; k++) {
+      const c = b[i + 14 + k];
+      if (c < 0x20 || c > 0x7e) return 'no';
+    }
+    return seen === cl || final ? 'yes' : 'more';
   }
 
   end(): void {}
 
-  close(_at: Position, how: CloseReason = 'capture-end'): void {
+  close(at: Position, how: CloseReason = 'capture-end'): void {
     // A connection that ended (FIN/RST) will never bring the response: the request was cut short
-    // (a consumer closing with its long-poll Fetch outstanding), not cut off by the capture.
-    const left = leftWaiting(how, 'response', 'no response before the end of the capture');
+    // (a consumer closing with its long-poll Fetch outstanding), not cut off by the capture — unless
+    // the server's direction has holes, where the response may simply not have been captured.
+    const left = this.gapped.s2c
+      ? { state: 'incomplete' as const, warning: 'no response in the capture (bytes of the server side were not captured)' }
+      : leftWaiting(how, 'response', 'no response before the end of the capture');
     for (const p of this.pending.values()) this.abandon(p, left.warning, left.state);
     this.pending.clear();
+    this.notes.summary(at);
   }
 
   private abandon(p: Pending, why: string, state: 'incomplete' | 'aborted' = 'incomplete'): void {
@@ -116,8 +258,10 @@ class KafkaDecoder implements StreamDecoder {
     const st = this.s[dir];
     const q = st.q;
     while (!this.lost[dir] && q.length >= 4) {
+      if (this.resync[dir] && !this.findHeader(dir, false)) return;
       const size = be32(q.peek(4), 0);
       if (size > MAX_FRAME) {
+        // Not a gap but bytes that are not Kafka: nothing to resynchronise on.
         this.session.warn(`kafka: frame size ${size} is implausible (${dir}); the rest of this direction is not decoded`, st.pos(0));
         this.lost[dir] = true;
         st.reset();
@@ -148,8 +292,8 @@ class KafkaDecoder implements StreamDecoder {
     }
   }
 
-  private request(b: Uint8Array, start: Position, end: Position, frames: number[], wire: number): void {
-    if (this.rawSasl && (b.length < 10 || be16(b, 0) > MAX_API_KEY || be16(b, 2) > 20)) {
+  private request(b: Uint8Array, start: Position, end: Position, frames: number[], wire: number, cut?: Cut): void {
+    if (this.rawSasl && !cut && (b.length < 10 || be16(b, 0) > MAX_API_KEY || be16(b, 2) > 20)) {
       this.event('sasl-token', start, end, frames, wire, 'c2s');
       return;
     }
@@ -158,33 +302,56 @@ class KafkaDecoder implements StreamDecoder {
     const key = r.int16();
     const version = r.int16();
     const corr = r.int32();
-    const clientId = r.string(false);
-    const flexible = isFlexible(key, version);
-    if (flexible) r.tagged();
     const call = this.session.newCall('kafka', start);
-    const name = apiName(key);
+    const name = b.length >= 2 ? apiName(key) : 'request';
     call.method = name;
     call.kind = 'unary';
     call.frames = frames.slice(0, 64);
     call.timing.requestEndUs = end.tsUs;
-    call.fields['kafka.api_key'] = key;
-    call.fields['kafka.api_version'] = version;
+    if (b.length >= 2) call.fields['kafka.api_key'] = key;
+    if (b.length >= 4) call.fields['kafka.api_version'] = version;
+    if (cut) call.warnings.push(cutText('request', cut));
+    if (b.length < 8) {
+      // Cut before its correlation id: no response can be paired with it.
+      call.state = 'incomplete';
+      call.warnings.push('correlation id not captured: its response cannot be paired');
+      call.request = { value: { size: wire - 4 }, wireBytes: wire };
+      this.session.emit(call);
+      return;
+    }
+    if (corr >= 0 && (this.lastCorr === undefined || corr > this.lastCorr)) this.lastCorr = corr;
+    const clientId = r.string(false);
+    const flexible = isFlexible(key, version);
+    if (flexible) r.tagged();
     call.fields['kafka.correlation_id'] = corr;
-    if (clientId !== null) call.fields['kafka.client_id'] = clientId;
-    if (clientId) call.fields['client.name'] = clientId;
+    if (clientId !== null && !r.error) call.fields['kafka.client_id'] = clientId;
+    if (clientId && !r.error) call.fields['client.name'] = clientId;
     if (key < 0 || key > MAX_API_KEY) call.warnings.push(`unknown api key ${key}`);
     const schema = REQUESTS[key];
-    let value: Record<string, unknown> = { size: b.length };
+    let value: Record<string, unknown> = { size: wire - 4 };
     if (schema && !r.error) {
       value = readStruct(r, schema, version, flexible);
-      if (r.error) call.warnings.push(`${name} v${version} request: ${r.error}`);
-    } else if (r.error) call.warnings.push(`request header: ${r.error}`);
+      // A cut body is read as far as it goes; what is missing is said once, by the cut warning.
+      if (r.error && !cut) call.warnings.push(`${name} v${version} request: ${r.error}`);
+    } else if (r.error && !cut) call.warnings.push(`request header: ${r.error}`);
+    if (cut) value = { ...value, size: wire - 4 };
     call.request = { value, wireBytes: wire };
     const p: Pending = { key, version, call, publishes: [], start };
 
-    if (key === 0) this.producePublishes(p, value, end);
+    if (key === 0 && !cut) this.producePublishes(p, value, end);
     else {
-      setTargetFields(call, value);
+      if (key === 0) {
+        // A cut Produce: one publish call for what was captured (its record batches are not all there).
+        call.kind = 'publish';
+        const t = (value.topic_data as Array<Record<string, unknown>> | undefined)?.[0];
+        const topic = t && typeof t.name === 'string' && t.name ? t.name : undefined;
+        if (topic) {
+          call.target = topic;
+          call.fields['kafka.topic'] = topic;
+          call.fields['msg.destination'] = topic;
+        }
+        if (typeof value.acks === 'number') call.fields['kafka.acks'] = value.acks;
+      } else setTargetFields(call, value);
       call.request.value = scrubRecords(value);
     }
     if (key === 0 && value.acks === 0) {
@@ -198,7 +365,8 @@ class KafkaDecoder implements StreamDecoder {
       }
       if (!p.publishes.length) {
         call.state = 'complete';
-        call.kind = 'oneway';
+        call.kind = cut ? 'publish' : 'oneway';
+        if (cut) call.status = { code: 'sent', text: 'acks=0', ok: true };
         this.session.emit(call);
       }
       return;
@@ -242,16 +410,22 @@ class KafkaDecoder implements StreamDecoder {
     if (!p.publishes.length) call.request!.value = scrubRecords(value);
   }
 
-  private response(b: Uint8Array, start: Position, end: Position, frames: number[], wire: number): void {
+  private response(b: Uint8Array, start: Position, end: Position, frames: number[], wire: number, cut?: Cut): void {
     const r = new KReader(b);
+    if (cut && b.length < 4) {
+      this.event('response', start, end, frames, wire, 's2c', `${cutText('response', cut)}; its correlation id was not captured`);
+      return;
+    }
     const corr = r.int32();
     const p = this.pending.get(corr);
     if (!p) {
+      const cutNote = cut ? `; ${cutText('response', cut)}` : '';
       if (!this.rawSasl && this.unanswered.delete(corr)) {
-        this.event('Produce response', start, end, frames, wire, 's2c', `response to an acks=0 Produce (correlation id ${corr}): Kafka brokers send none`);
+        this.event('Produce response', start, end, frames, wire, 's2c', `response to an acks=0 Produce (correlation id ${corr}): Kafka brokers send none${cutNote}`);
         return;
       }
-      this.event(this.rawSasl ? 'sasl-token' : 'response', start, end, frames, wire, 's2c', this.rawSasl ? undefined : `response to unknown correlation id ${corr}`);
+      const why = this.gapped.c2s ? `response to correlation id ${corr}, whose request was not captured` : `response to unknown correlation id ${corr}`;
+      this.event(this.rawSasl ? 'sasl-token' : 'response', start, end, frames, wire, 's2c', this.rawSasl ? undefined : why + cutNote);
       return;
     }
     this.pending.delete(corr);
@@ -268,7 +442,11 @@ class KafkaDecoder implements StreamDecoder {
     const schema = RESPONSES[key];
     let value: Record<string, unknown> = { size: b.length };
     const warnings: string[] = [];
-    if (key === 18 && version === 0 && p.version > 0) {
+    if (cut) {
+      // Read as far as the captured head goes; what is missing is said once, by the cut warning.
+      warnings.push(cutText('response', cut));
+      if (schema && !r.error) value = { ...readStruct(r, schema, version, flexible), size: b.length };
+    } else if (key === 18 && version === 0 && p.version > 0) {
       // Brokers answer v0; some (librdkafka's mock) keep the newer layout: try both, quietly.
       const at = r.o;
       value = readStruct(r, schema, 0, false);
@@ -296,7 +474,8 @@ class KafkaDecoder implements StreamDecoder {
         addFrames(pc.frames, frames);
         pc.state = 'complete';
         pc.warnings.push(...warnings);
-        if (!pr) {
+        if (!pr && cut) pc.response = { value: scrubRecords(value), wireBytes: wire };
+        else if (!pr) {
           pc.warnings.push('partition missing from the Produce response');
           pc.status = { code: 'missing', ok: false };
         } else {
@@ -359,8 +538,10 @@ class KafkaDecoder implements StreamDecoder {
     if (key === 17 && p.version === 0 && value.error_code === 0) this.rawSasl = true;
     call.response = { value: scrubRecords(value), wireBytes: wire };
     const err = firstError(value);
-    call.status = err ? { code: err, text: errorName(err), ok: false } : { code: 0, text: 'NONE', ok: true };
-    call.fields['kafka.error_code'] = err ?? 0;
+    if (!cut || err || hasErrorCode(value)) {
+      call.status = err ? { code: err, text: errorName(err), ok: false } : { code: 0, text: 'NONE', ok: true };
+      call.fields['kafka.error_code'] = err ?? 0;
+    }
     if (deliveries.length) call.childIds = deliveries.map((d) => d.id);
     this.session.emit(call);
     for (const d of deliveries) this.session.emit(d);
@@ -416,6 +597,15 @@ function scrubRecords(v: Record<string, unknown>): Record<string, unknown> {
     return o;
   };
   return walk(v, 0) as Record<string, unknown>;
+}
+
+/** Whether a decoded body (a cut one: read as far as it went) holds an error_code at all. */
+function hasErrorCode(v: unknown, depth = 0): boolean {
+  if (depth > 8 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasErrorCode(x, depth + 1));
+  const o = v as Record<string, unknown>;
+  if (typeof o.error_code === 'number') return true;
+  return Object.values(o).some((x) => typeof x === 'object' && hasErrorCode(x, depth + 1));
 }
 
 /** The first non-zero error_code anywhere in a decoded body (bounded walk). */
