@@ -498,6 +498,8 @@ export class Pipeline {
     if (!flow.decided) {
       flow.decided = true;
       if (!flow.decoder) this.decideByProbe(flow, dir, p.payload, true);
+      // The probed head is a view into the capture chunk: a flow must not keep the chunk alive.
+      flow.head[dir] = EMPTY;
     }
     const d = flow.decoder as DatagramDecoder | undefined;
     if (!d || flow.dead) return;

@@ -18,8 +18,9 @@
  * - Multicast (mDNS, RFC 6762; LLMNR): a query sent to a group is answered by any number of
  *   responders, each to the group or by unicast from its own address — other flows — and with ID
  *   zero (RFC 6762 §18.1), so nothing can be paired: a multicast query is a `oneway` call, a
- *   response or announcement sent to a group an `event` call. Unicast queries to port 5353 (RFC
- *   6762 §5.1 one-shot queries) pair like any DNS query.
+ *   response or announcement sent to a group an `event` call; so is a unicast response from port
+ *   5353 to port 5353 (the answer to a question asked on the group with the QU bit, §5.4). Unicast
+ *   queries from another port to port 5353 (§5.1 one-shot queries) pair like any DNS query.
  */
 import type { CloseReason, DecoderSession, Position } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
@@ -43,7 +44,7 @@ export interface DnsCallsOptions {
   transport: 'udp' | 'tcp';
   /** Either end uses port 5353 (mDNS). */
   mdns: boolean;
-  /** Either end is a multicast or broadcast address: queries and responses are not paired. */
+  /** Either end is a multicast or broadcast address (or mDNS port to port): queries and responses are not paired. */
   multicast: boolean;
 }
 

@@ -30,7 +30,11 @@ function callsFor(session: DecoderSession, transport: 'udp' | 'tcp'): DnsCalls {
   return new DnsCalls(session, {
     transport,
     mdns: f.client.port === MDNS_PORT || f.server.port === MDNS_PORT,
-    multicast: transport === 'udp' && (isMulticastOrBroadcast(f.server.ip) || isMulticastOrBroadcast(f.client.ip)),
+    // mDNS between two 5353 ports is a multicast conversation answered by unicast (RFC 6762 §5.4,
+    // §6): the query went to the group, on another flow.
+    multicast:
+      transport === 'udp' &&
+      (isMulticastOrBroadcast(f.server.ip) || isMulticastOrBroadcast(f.client.ip) || (f.client.port === MDNS_PORT && f.server.port === MDNS_PORT)),
   });
 }
 

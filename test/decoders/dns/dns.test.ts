@@ -370,6 +370,12 @@ describe('RFC 6762 mDNS', () => {
     assert.deepEqual((values(c).res!.answers as unknown[])[1], { name: 'host.local', type: 'A', cacheFlush: true, ttl: 120, data: '10.0.0.7' });
     assert.equal(c.fields['dns.ptr.domain_name'], 'Büro._http._tcp.local');
   });
+  it('a unicast response from 5353 to 5353 (a QU answer, §5.4) is an event: its question went to the group', () => {
+    const { s, d } = udp({ client: { ip: '10.0.0.8', port: 5353 }, server: { ip: '10.0.0.7', port: 5353 } });
+    d.datagram('s2c', msg({ id: 0, flags: QR | AA, an: [{ name: 'host.local', type: 1, class: 0x8001, rdata: ipv4('10.0.0.7') }] }), pos(1));
+    d.close(pos(2));
+    assert.deepEqual(s.calls.map((c) => [c.kind, c.state, c.client.ip, c.warnings]), [['event', 'complete', '10.0.0.7', []]]);
+  });
   it('a unicast query to port 5353 pairs like DNS (§5.1 one-shot queries)', () => {
     const { s, d } = udp({ client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.7', port: 5353 } });
     d.datagram('c2s', query(0x42, 'host.local'), pos(1));
