@@ -388,6 +388,12 @@ export class DnsCalls {
     f['dns.count.auth_rr'] = h.nscount;
     f['dns.count.add_rr'] = h.arcount;
     if (m.edns && m.edns.extendedRcode) f['dns.resp.ext_rcode'] = m.edns.extendedRcode;
+    const ede = m.edns?.options.find((o) => o.code === 15)?.value as { code?: number; text?: string } | undefined;
+    if (ede && typeof ede === 'object' && ede.code !== undefined) {
+      // RFC 8914: why the server failed or filtered, beyond the RCODE.
+      f['dns.opt.ext_error.info_code'] = ede.code;
+      if (ede.text) f['dns.opt.ext_error.extra_text'] = ede.text;
+    }
     this.answerFields(call, m.answers);
     if (h.tc) {
       if (this.opts.transport === 'udp') {
@@ -417,9 +423,9 @@ export class DnsCalls {
     set('dns.srv.port', text(33).map((d) => d.split(' ')[2] ?? ''));
     set('dns.txt', by(16).flatMap((d) => (Array.isArray(d) ? d : [d])));
     const svcb = answers.filter((a) => a.type === 64 || a.type === 65).map((a) => String(a.data));
-    set('dns.svcb.target', svcb.map((d) => d.split(' ')[1] ?? ''));
+    set('dns.svcb.targetname', svcb.map((d) => d.split(' ')[1] ?? ''));
     const alpn = svcb.map((d) => /(?:^| )alpn=(\S+)/.exec(d)?.[1]).filter((x): x is string => x !== undefined);
-    set('dns.svcb.svcparam.alpn.identifier', alpn);
+    set('dns.svcb.svcparam.alpn', alpn);
   }
 
   private messageWarnings(call: Call, s: Seen, what: 'query' | 'response'): void {

@@ -155,6 +155,12 @@ describe('RDATA of the common types (RFC 1035 §3.3, RFC 3596, RFC 2782, RFC 946
     assert.match(bad.answers[0].data as string, /^\\# 8 /);
     assert.match(bad.warnings[0], /SvcParam runs past RDLENGTH/);
   });
+  it('HTTPS answers set dns.svcb.targetname and dns.svcb.svcparam.alpn on the call', () => {
+    const { s, d } = udp();
+    d.datagram('c2s', query(1, 'svc.test', 65), pos(1));
+    d.datagram('s2c', answer(1, 'svc.test', 65, [{ name: 'svc.test', type: 65, rdata: [0, 1, ...name('pool.svc.test'), 0, 1, 0, 3, 2, 0x68, 0x32] }]), pos(2));
+    assert.deepEqual([s.calls[0].method, s.calls[0].fields['dns.svcb.targetname'], s.calls[0].fields['dns.svcb.svcparam.alpn']], ['HTTPS', 'pool.svc.test', 'h2']);
+  });
   it('other types in the RFC 3597 generic form, named by number', () => {
     const m = one(65280, [0xde, 0xad]);
     assert.equal(m.answers[0].data, '\\# 2 dead');
@@ -239,7 +245,9 @@ describe('UDP: a query and its response are one call (RFC 1035 §4.2.1, §7.3)',
     d.datagram('c2s', query(1, 'nope.test'), pos(1));
     d.datagram('s2c', answer(1, 'nope.test', 1, [], { flags: QR | RD | RA | 3 }), pos(2));
     d.datagram('c2s', query(2, 'x.test', 28), pos(3));
-    d.datagram('s2c', answer(2, 'x.test', 28, [], { flags: QR | RD | RA | 2 }), pos(4));
+    // An Extended DNS Error (RFC 8914 §4.23, "Network Error") with its text.
+    d.datagram('s2c', answer(2, 'x.test', 28, [], { flags: QR | RD | RA | 2, opt: { options: [0, 15, 0, 6, 0, 23, ...Buffer.from('down')] } }), pos(4));
+    assert.deepEqual([s.calls[1].fields['dns.opt.ext_error.info_code'], s.calls[1].fields['dns.opt.ext_error.extra_text']], [23, 'down']);
     assert.deepEqual(
       s.calls.map((c) => [c.method, c.status]),
       [
