@@ -136,10 +136,12 @@ export class DnsCalls {
   }
 
   close(_at: Position, how?: CloseReason): void {
-    if (this.transfer) this.finishTransfer(this.opts.transport === 'tcp' && (how === 'fin' || how === 'rst') ? undefined : 'the zone transfer had not ended when the capture did');
+    const ended = this.opts.transport === 'tcp' && (how === 'fin' || how === 'rst');
+    if (this.transfer) this.finishTransfer(ended ? 'the connection closed before the zone transfer ended' : 'the zone transfer had not ended when the capture did', ended ? 'aborted' : 'incomplete');
     for (const p of this.pending.values()) {
-      if (this.opts.transport === 'tcp') {
-        const w = leftWaiting(how, 'response', 'no response in the capture');
+      if (ended) {
+        // The connection is gone: the answer will never come.
+        const w = leftWaiting(how, 'response', '');
         p.call.state = w.state;
         p.call.warnings.push(this.sendsNote(w.warning, p.sends));
         this.session.emit(p.call);
@@ -290,13 +292,13 @@ export class DnsCalls {
     if (this.transferEnds(m.answers, before)) this.finishTransfer(undefined);
   }
 
-  private finishTransfer(warning: string | undefined): void {
+  private finishTransfer(warning: string | undefined, state: 'incomplete' | 'aborted' = 'incomplete'): void {
     const t = this.transfer;
     if (!t) return;
     this.transfer = undefined;
     if (t.total > t.kept) t.call.warnings.push(`${t.total - t.kept} records of the transfer not listed (limit ${this.maxRecords})`);
     if (warning) {
-      t.call.state = 'incomplete';
+      t.call.state = state;
       t.call.warnings.push(warning);
     }
     this.session.emit(t.call);

@@ -470,7 +470,7 @@ describe('RFC 7766 / RFC 1035 §4.2.2 DNS over TCP', () => {
     d.data('s2c', framed(r1), pos(3, undefined, 5));
     d.close(pos(4), 'capture-end');
     assert.match(s.warnings[0], /server direction: a gap hid a length prefix/);
-    assert.deepEqual([s.calls[0].state, s.calls[0].warnings], ['incomplete', ['no response in the capture']]);
+    assert.deepEqual([s.calls[0].state, s.calls[0].warnings], ['pending', ['no response in the capture']]);
   });
   it('a query still waiting when the connection closes is aborted', () => {
     const s = feed([framed(q1)], []);
@@ -496,6 +496,9 @@ describe('RFC 7766 / RFC 1035 §4.2.2 DNS over TCP', () => {
     const c = s.calls[0];
     assert.deepEqual([c.kind, c.state, c.method, c.fields['dns.count.answers'], c.messages?.length], ['server-stream', 'complete', 'AXFR', 6, 3]);
     assert.equal((values(c).res!.answers as unknown[]).length, 6);
+    // The same transfer cut before its closing SOA: aborted when the connection closed, with a warning.
+    const cut = feed([framed(query(0x0a, 'zone.test', 252))], [framed(m1, m2)]);
+    assert.deepEqual([cut.calls[0].state, cut.calls[0].warnings], ['aborted', ['the connection closed before the zone transfer ended']]);
   });
 });
 
