@@ -20,8 +20,34 @@ import type { Call, Dir } from '../core/model';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, sniffVersion, type Props } from './wire';
+import { utf8Strict, utf8Text } from '../core/bytes';
+import { GapNotes } from '../websocket/gap-notes';
 
 const MAX_REMAINING = 268_435_455;
+/** Bytes looked at per data event while resynchronising after a gap. */
+const RESYNC_WINDOW = 64 * 1024;
+
+/** A packet cut by a capture gap: what was captured of its `total` bytes. */
+interface Cut {
+  captured: number;
+  total: number;
+}
+
+/** The fixed header at the head of `b` (MQTT 3.1.1 §2.2): type, flags, remaining length and header size; undefined when cut short, null when invalid. */
+function fixedHeader(b: Uint8Array, i = 0): { type: number; flags: number; len: number; hdr: number } | undefined | null {
+  if (b.length - i < 2) return undefined;
+  let len = 0;
+  let mul = 1;
+  for (let k = 1; k <= 4; k++) {
+    if (i + k >= b.length) return undefined;
+    const c = b[i + k];
+    if (k > 1 && c === 0) return null; // §1.5.5: the encoding uses the fewest bytes
+    len += (c & 0x7f) * mul;
+    mul *= 128;
+    if (!(c & 0x80)) return { type: b[i] >> 4, flags: b[i] & 15, len, hdr: k + 1 };
+  }
+  return null;
+}
 
 export function probeMqtt(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   if (head.length < 1) return 'need-more';
@@ -49,7 +75,16 @@ interface PendingPub {
   call: Call;
   qos: number;
   stage: 'sent' | 'rec' | 'rel';
+  /** Order of the PUBLISH among those of its direction. */
+  seq?: number;
 }
+
+/**
+ * In sending order, the QoS 1/2 PUBLISHes of one direction that were cut before their packet
+ * identifier, and barriers where a gap may have swallowed whole PUBLISHes (for the QoS levels whose
+ * acknowledgements have not shown since that everything before the barrier was acknowledged).
+ */
+type Unpaired = { call: Call; qos: number; seq: number; uncertain: boolean } | { barrier: Set<number>; seq: number };
 
 interface Packet {
   type: number;
@@ -64,20 +99,35 @@ interface Packet {
 class MqttDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
   private lost = { c2s: false, s2c: false };
+  /** A gap lost the packet boundary: look for the next plausible fixed header. */
+  private resync = { c2s: false, s2c: false };
+  /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
+  private afterGap = { c2s: false, s2c: false };
+  /** The packet being handled was cut by a gap. */
+  private cut?: Cut;
+  private readonly notes: GapNotes;
   private version = 4;
   /** False until a CONNECT sets the version, or a packet only one version's layout fits (mid-connection capture). */
   private versionKnown = false;
   private connect?: Call;
   private pubs = { c2s: new Map<number, PendingPub>(), s2c: new Map<number, PendingPub>() };
+  /** QoS 1/2 PUBLISHes cut before their packet identifier, and gap barriers (paired with their acknowledgement by order). */
+  private unpaired: Record<Dir, Unpaired[]> = { c2s: [], s2c: [] };
+  /** PUBLISHes seen per direction (their order). */
+  private seq: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  /** Gaps that lost a packet boundary, both directions. */
+  private losses = 0;
   private reqs = new Map<string, Call>(); // 'SUBSCRIBE:12' → call
   private pings: Call[] = [];
   private aliases = { c2s: new Map<number, string>(), s2c: new Map<number, string>() };
   private dead = false;
 
-  constructor(private readonly session: DecoderSession) {}
+  constructor(private readonly session: DecoderSession) {
+    this.notes = new GapNotes(session, 'mqtt: ');
+  }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
-    if (this.dead) return;
+    if (this.dead || this.lost[dir]) return;
     this.s[dir].push(bytes, at);
     try {
       this.parse(dir);
@@ -87,10 +137,176 @@ class MqttDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). Inside a packet whose fixed header was captured the remaining
+   * length says where the next one starts: the packet is decoded from its captured head (fixed header,
+   * topic and packet identifier when they were captured) and framing resumes after it. A gap that
+   * swallows a boundary makes the direction resynchronise on the next plausible fixed header.
+   */
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.dead || this.lost[dir]) return;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.session.warn(`mqtt: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const st = this.s[dir];
+    if (st.discard > 0) {
+      if (length <= st.discard) {
+        st.discard -= length;
+        return;
+      }
+      const past = length - st.discard;
+      st.discard = 0;
+      return this.lose(dir, past, at, 'past the end of the packet they cut');
+    }
+    if (this.resync[dir] && !this.findHeader(dir, true)) {
+      st.reset();
+      return;
+    }
+    const q = st.q;
+    const h = q.length >= 2 ? fixedHeader(q.peek(Math.min(q.length, 5))) : undefined;
+    if (h && h.type !== 0 && h.len <= MAX_REMAINING && h.hdr + h.len > q.length) {
+      const have = q.length;
+      const total = h.hdr + h.len;
+      const whole = q.peek(have);
+      const pkt: Packet = { type: h.type, flags: h.flags, body: whole.subarray(h.hdr), start: st.pos(0), end: st.pos(have - 1), frames: st.frames(0, have), wire: total };
+      st.reset();
+      this.cut = { captured: have, total };
+      try {
+        this.packet(dir, pkt);
+      } finally {
+        this.cut = undefined;
+      }
+      const missing = total - have;
+      if (length <= missing) {
+        st.discard = missing - length;
+        return;
+      }
+      return this.lose(dir, length - missing, at, 'past the end of the packet they cut');
+    }
+    this.lose(dir, length, at, q.length ? 'inside a fixed header' : 'at a packet boundary');
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered and wait for a plausible fixed header. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
+    const lost = length + this.s[dir].q.length;
     this.s[dir].reset();
-    this.lost[dir] = true;
-    this.session.warn(`mqtt: ${length} bytes missing (${dir}); the rest of this direction is not decoded`, at);
+    this.resync[dir] = true;
+    this.afterGap[dir] = true;
+    this.losses++;
+    // Whole PUBLISHes of `dir` may be gone: a barrier for order pairing. Acknowledgements of the
+    // other direction's PUBLISHes may be gone: those waiting for one by order are uncertain.
+    // (A PUBLISH takes at least 5 bytes, an acknowledgement 4: shorter holes hide neither.)
+    if (lost >= 5) this.unpaired[dir].push({ barrier: new Set([1, 2]), seq: this.seq[dir] + 0.5 });
+    if (lost >= 4) for (const u of this.unpaired[dir === 'c2s' ? 's2c' : 'c2s']) if (!('barrier' in u)) u.uncertain = true;
+    if (dir === 's2c') this.loseAnswers(at);
+    this.notes.lost(dir, length, `${length} bytes missing (${dir}) ${where}; decoding resumes at the next plausible fixed header`, at);
+  }
+
+  /**
+   * Packets of the broker were lost whole: a PINGRESP among them would answer a waiting PINGREQ, and
+   * the next one seen would be paired with the wrong request. Those waiting are given up on.
+   */
+  private loseAnswers(at: Position): void {
+    for (const c of this.pings.splice(0)) {
+      c.state = 'incomplete';
+      c.warnings.push('no PINGRESP in the capture (bytes of the broker side were not captured)');
+      this.session.emit(c);
+    }
+    void at;
+  }
+
+  /**
+   * Resynchronisation: drop buffered bytes up to the first offset where a plausible fixed header
+   * starts (true: it is at the head now) or may start once more bytes come (false).
+   */
+  private findHeader(dir: Dir, final: boolean): boolean {
+    const st = this.s[dir];
+    while (st.q.length > 0) {
+      const n = Math.min(st.q.length, RESYNC_WINDOW);
+      const b = st.q.peek(n);
+      const last = n === st.q.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const v = this.plausible(dir, b, i, final && last, i > 0 || !this.afterGap[dir]);
+        if (v === 'yes') {
+          st.consume(i);
+          this.resync[dir] = false;
+          this.afterGap[dir] = false;
+          return true;
+        }
+        if (v === 'more') break;
+      }
+      st.consume(i);
+      if (i > 0) this.afterGap[dir] = false;
+      if (i < n) return false;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a packet can start at b[i] (MQTT 3.1.1 §2.2, 5.0 §2.1: packet types, their fixed flags and
+   * direction, the remaining length and what the variable header must hold). `strict` (not the first
+   * byte after a gap) accepts only packets that say more than a type and a length: a PUBLISH with a
+   * readable topic, a CONNECT, an acknowledgement of a PUBLISH still waiting for one.
+   */
+  private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean, strict: boolean): 'yes' | 'no' | 'more' {
+    const short = final ? 'no' : 'more';
+    const h = fixedHeader(b, i);
+    if (h === null) return 'no';
+    if (h === undefined) return b.length - i >= 5 ? 'no' : short;
+    const { type, flags, len, hdr } = h;
+    const v5 = this.version === 5;
+    const fromClient = type === 1 || type === 8 || type === 10 || type === 12;
+    const fromServer = type === 2 || type === 9 || type === 11 || type === 13;
+    if (type === 0 || (type === 15 && !v5) || (fromClient && dir !== 'c2s') || (fromServer && dir !== 's2c')) return 'no';
+    if (type === 3 ? ((flags >> 1) & 3) === 3 : flags !== (type === 6 || type === 8 || type === 10 ? 2 : 0)) return 'no';
+    const body = i + hdr;
+    const have = b.length - body;
+    if (type >= 4 && type <= 7) {
+      if (v5 ? len < 2 || len > 4096 : len !== 2) return 'no';
+      if (!strict) return 'yes';
+      if (have < 2) return short;
+      const id = (b[body] << 8) | b[body + 1];
+      const senderDir: Dir = type === 6 ? dir : dir === 'c2s' ? 's2c' : 'c2s';
+      return this.pubs[senderDir].has(id) ? 'yes' : 'no';
+    }
+    if (type === 12 || type === 13) return len === 0 && !strict ? 'yes' : 'no';
+    if (type === 14) return (v5 ? len <= 4096 : len === 0) && !strict ? 'yes' : 'no';
+    if (type === 2) return (v5 ? len >= 2 && len <= 4096 : len === 2) && !strict ? 'yes' : 'no';
+    if (type === 9 || type === 11) return len >= (type === 9 ? 3 : 2) && len <= 65536 && !strict ? 'yes' : 'no';
+    if (type === 1) {
+      if (len < 10) return 'no';
+      if (have < 2) return short;
+      const n = (b[body] << 8) | b[body + 1];
+      if (n !== 4 && n !== 6) return 'no';
+      if (have < 2 + n) return final ? 'yes' : 'more';
+      const name = String.fromCharCode(...b.subarray(body + 2, body + 2 + n));
+      return name === 'MQTT' || name === 'MQIsdp' ? 'yes' : 'no';
+    }
+    if (type === 8 || type === 10) {
+      if (len < (type === 8 ? 5 : 4)) return 'no';
+      return strict ? 'no' : 'yes';
+    }
+    if (type === 15) return strict ? 'no' : 'yes';
+    // PUBLISH: topic name (length and UTF-8 text), packet identifier when QoS > 0.
+    const qos = (flags >> 1) & 3;
+    if (have < 2) return short;
+    const tl = (b[body] << 8) | b[body + 1];
+    if (2 + tl + (qos ? 2 : 0) > len || (tl === 0 && !v5)) return 'no';
+    const seen = Math.min(tl, have - 2);
+    const topic = b.subarray(body + 2, body + 2 + seen);
+    for (const c of topic) if (c < 0x20 || c === 0x7f || c === 0x23 || c === 0x2b) return 'no'; // §4.7.3: no wildcards in a topic name
+    let text = utf8Strict(topic);
+    for (let k = 1; text === undefined && k <= 3 && k < topic.length && seen < tl; k++) text = utf8Strict(topic.subarray(0, topic.length - k));
+    if (text === undefined) return 'no';
+    if (seen < tl) return final ? (seen >= 3 || !strict ? 'yes' : 'no') : 'more';
+    return !strict || tl >= 3 ? 'yes' : 'no';
   }
 
   end(): void {}
@@ -100,6 +316,7 @@ class MqttDecoder implements StreamDecoder {
     const open: Call[] = [];
     if (this.connect) open.push(this.connect);
     for (const m of [this.pubs.c2s, this.pubs.s2c]) for (const p of m.values()) open.push(p.call);
+    for (const d of ['c2s', 's2c'] as Dir[]) for (const u of this.unpaired[d].splice(0)) if ('call' in u) this.giveUpUnpaired(u.call);
     open.push(...this.reqs.values(), ...this.pings);
     open.sort((a, b) => a.id - b.id);
     for (const c of open) {
@@ -112,6 +329,7 @@ class MqttDecoder implements StreamDecoder {
     this.pubs.s2c.clear();
     this.reqs.clear();
     this.pings = [];
+    this.notes.summary(_at);
   }
 
   private parse(dir: Dir): void {
@@ -119,6 +337,8 @@ class MqttDecoder implements StreamDecoder {
     const q = st.q;
     const lim = this.session.env.limits;
     while (!this.lost[dir] && q.length >= 2) {
+      if (this.resync[dir] && !this.findHeader(dir, false)) return;
+      if (q.length < 2) return;
       let len = 0;
       let mul = 1;
       let i = 1;
@@ -163,10 +383,18 @@ class MqttDecoder implements StreamDecoder {
     call.frames = p.frames.slice(0, 64);
     call.fields['mqtt.msgtype'] = p.type;
     call.fields['mqtt.ver'] = this.version;
+    this.noteCut(call, p);
     return call;
   }
 
+  /** The packet being handled was cut by a gap: say so on its call, with what is missing. */
+  private noteCut(call: Call, p: Packet): void {
+    const c = this.cut;
+    if (c) call.warnings.push(`${PACKET_TYPES[p.type]} cut by a capture gap: ${c.captured} of ${c.total} bytes captured, ${c.total - c.captured} missing`);
+  }
+
   private reply(call: Call, p: Packet, value: unknown): void {
+    if (call.request) this.noteCut(call, p);
     call.response = { value, wireBytes: p.wire };
     call.timing.responseStartUs = p.start.tsUs;
     call.timing.endUs = p.end.tsUs;
@@ -175,7 +403,7 @@ class MqttDecoder implements StreamDecoder {
   }
 
   private packet(dir: Dir, p: Packet): void {
-    if (!this.versionKnown && p.type !== 1) {
+    if (!this.versionKnown && p.type !== 1 && !this.cut) {
       const v = sniffVersion(p.type, p.flags, p.body);
       if (v) {
         this.version = v;
@@ -206,7 +434,7 @@ class MqttDecoder implements StreamDecoder {
         call.status = { code, text: text ?? `code ${code}`, ok: code === 0 };
         call.fields['mqtt.conack.val'] = code;
         if (props?.values['assigned-client-identifier']) call.target = String(props.values['assigned-client-identifier']);
-        if (r.error) call.warnings.push(`CONNACK: ${r.error}`);
+        if (r.error && !this.cut) call.warnings.push(`CONNACK: ${r.error}`);
         this.session.emit(call);
         return;
       }
@@ -231,6 +459,7 @@ class MqttDecoder implements StreamDecoder {
             filters.push(f);
           } else filters.push({ topic });
         }
+        if (this.cut && r.error) filters.pop(); // the filter the gap cut
         const call = this.mk(p, name);
         call.kind = 'unary';
         call.target = filters.map((f) => f.topic).join(', ');
@@ -238,7 +467,7 @@ class MqttDecoder implements StreamDecoder {
         call.timing.requestEndUs = p.end.tsUs;
         call.fields['mqtt.msgid'] = id;
         if (filters[0]) call.fields['mqtt.topic'] = String(filters[0].topic);
-        if (r.error) call.warnings.push(`${name}: ${r.error}`);
+        if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
         if (p.flags !== 2) call.warnings.push(`${name} fixed-header flags ${p.flags} (must be 2)`);
         const key = `${name}:${id}`;
         const prev = this.reqs.get(key);
@@ -258,6 +487,7 @@ class MqttDecoder implements StreamDecoder {
         const codes: number[] = [];
         while (r.left > 0 && !r.error && codes.length < 4096) codes.push(r.byte());
         const reqName = p.type === 9 ? 'SUBSCRIBE' : 'UNSUBSCRIBE';
+        if (this.cut && r.error) codes.pop();
         const call = this.reqs.get(`${reqName}:${id}`) ?? this.mk(p, reqName);
         this.reqs.delete(`${reqName}:${id}`);
         if (!call.request) call.warnings.push(`${name} without its ${reqName} in the capture`);
@@ -267,7 +497,7 @@ class MqttDecoder implements StreamDecoder {
         call.kind = 'unary';
         const bad = codes.filter((c) => c >= 0x80);
         call.status = bad.length ? { code: bad[0], text: REASONS[bad[0]] ?? 'Failure', ok: false } : { code: codes[0] ?? 0, text: p.type === 9 ? `granted ${codes.join(',')}` : 'ok', ok: true };
-        if (r.error) call.warnings.push(`${name}: ${r.error}`);
+        if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
         this.session.emit(call);
         return;
       }
@@ -313,7 +543,7 @@ class MqttDecoder implements StreamDecoder {
           call.fields['mqtt.reason_code'] = code;
         } else call.status = { code: 0, text: p.type === 14 ? 'Normal disconnection' : 'Success', ok: true };
         call.request = { value, wireBytes: p.wire };
-        if (r.error) call.warnings.push(`${name}: ${r.error}`);
+        if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
         this.session.emit(call);
         return;
       }
@@ -337,45 +567,20 @@ class MqttDecoder implements StreamDecoder {
   }
 
   private connectPacket(dir: Dir, p: Packet, r: MqttReader): void {
+    // A CONNECT cut by a gap shows the fields read before the cut, and nothing made up after it.
+    const cutHere = () => this.cut !== undefined && r.error !== undefined;
     const proto = r.string();
     const level = r.byte();
-    if (level === 3 || level === 4 || level === 5) this.version = level;
-    this.versionKnown = true;
+    if (!cutHere()) {
+      if (level === 3 || level === 4 || level === 5) this.version = level;
+      this.versionKnown = true;
+    }
     const flags = r.byte();
     const keepAlive = r.u16();
     const v5 = this.version === 5;
-    const value: Record<string, unknown> = { 'protocol-name': proto, 'protocol-level': level, 'clean-session': (flags & 2) !== 0, 'keep-alive': keepAlive };
-    if (v5) value.properties = readProps(r).values;
-    const clientId = r.string();
-    value['client-id'] = clientId;
+    const value: Record<string, unknown> = {};
     const call = this.mk(p, 'CONNECT');
-    call.fields['mqtt.ver'] = this.version;
-    if (flags & 4) {
-      const will: Record<string, unknown> = { qos: (flags >> 3) & 3, retain: (flags & 0x20) !== 0 };
-      if (v5) will.properties = readProps(r).values;
-      will.topic = r.string();
-      const payload = r.binary();
-      const buf = new PayloadBuffer(this.session.env.limits.maxBodyBytes);
-      buf.add(payload);
-      will.payload = payloadBody(buf.bytes(), buf.size, this.session.env.limits);
-      value.will = will;
-      call.fields['mqtt.willtopic'] = String(will.topic);
-    }
-    if (flags & 0x80) {
-      value.username = r.string();
-      call.fields['mqtt.username'] = String(value.username);
-    }
-    if (flags & 0x40) {
-      r.binary();
-      value.password = '(present)';
-    }
-    if (flags & 1) call.warnings.push('CONNECT reserved flag set');
-    if (r.error) call.warnings.push(`CONNECT: ${r.error}`);
     call.kind = 'unary';
-    call.target = clientId;
-    call.fields['mqtt.clientid'] = clientId;
-    if (clientId) call.fields['client.name'] = clientId;
-    call.fields['mqtt.proto_name'] = proto;
     call.request = { value, wireBytes: p.wire };
     call.timing.requestEndUs = p.end.tsUs;
     if (dir !== 'c2s') call.warnings.push('CONNECT sent by the server side');
@@ -385,6 +590,43 @@ class MqttDecoder implements StreamDecoder {
       this.session.emit(this.connect);
     }
     this.connect = call;
+    call.fields['mqtt.ver'] = this.version;
+    if (!cutHere()) {
+      Object.assign(value, { 'protocol-name': proto, 'protocol-level': level, 'clean-session': (flags & 2) !== 0, 'keep-alive': keepAlive });
+      call.fields['mqtt.proto_name'] = proto;
+    } else if (!r.error || r.o > 2) call.fields['mqtt.proto_name'] = proto;
+    if (cutHere()) return;
+    if (v5) value.properties = readProps(r).values;
+    const clientId = r.string();
+    if (cutHere()) return;
+    value['client-id'] = clientId;
+    call.target = clientId;
+    call.fields['mqtt.clientid'] = clientId;
+    if (clientId) call.fields['client.name'] = clientId;
+    if (flags & 4) {
+      const will: Record<string, unknown> = { qos: (flags >> 3) & 3, retain: (flags & 0x20) !== 0 };
+      if (v5) will.properties = readProps(r).values;
+      will.topic = r.string();
+      const payload = r.binary();
+      const buf = new PayloadBuffer(this.session.env.limits.maxBodyBytes);
+      buf.add(payload);
+      will.payload = payloadBody(buf.bytes(), buf.size, this.session.env.limits);
+      if (cutHere()) return;
+      value.will = will;
+      call.fields['mqtt.willtopic'] = String(will.topic);
+    }
+    if (flags & 0x80) {
+      const user = r.string();
+      if (cutHere()) return;
+      value.username = user;
+      call.fields['mqtt.username'] = user;
+    }
+    if (flags & 0x40) {
+      r.binary();
+      value.password = '(present)';
+    }
+    if (flags & 1) call.warnings.push('CONNECT reserved flag set');
+    if (r.error && !this.cut) call.warnings.push(`CONNECT: ${r.error}`);
   }
 
   private publish(dir: Dir, p: Packet, r: MqttReader): void {
@@ -392,9 +634,25 @@ class MqttDecoder implements StreamDecoder {
     const retain = (p.flags & 1) === 1;
     const dup = (p.flags & 8) !== 0;
     const v5 = this.version === 5;
-    let topic = r.string();
-    const id = qos > 0 ? r.u16() : undefined;
-    const props: Props | undefined = v5 ? readProps(r) : undefined;
+    const cut = this.cut;
+    // A PUBLISH cut by a gap: the topic as far as it was captured, the packet identifier and
+    // properties only when whole (§3.3.2 variable header), the payload's captured head.
+    let topic: string;
+    let topicCut = false;
+    if (cut) {
+      const n = r.u16();
+      const seen = Math.min(n, r.left);
+      let tb = r.b.subarray(r.o, r.o + seen);
+      r.o += seen;
+      topicCut = r.error !== undefined || seen < n;
+      for (let k = 1; topicCut && k <= 3 && k < tb.length && utf8Strict(tb) === undefined; k++) tb = tb.subarray(0, tb.length - 1);
+      topic = utf8Text(tb);
+    } else topic = r.string();
+    let id = qos > 0 && !topicCut ? r.u16() : undefined;
+    if (cut && r.error) id = undefined;
+    let props: Props | undefined = v5 && !r.error && !topicCut ? readProps(r) : undefined;
+    if (cut && r.error) props = undefined;
+    const payloadAt = r.o;
     const call = this.mk(p, 'PUBLISH');
     call.kind = dir === 'c2s' ? 'publish' : 'deliver';
     const alias = props?.values['topic-alias'];
@@ -409,34 +667,49 @@ class MqttDecoder implements StreamDecoder {
       }
     }
     if (qos === 3) call.warnings.push('PUBLISH with QoS 3 (malformed)');
-    const payload = r.rest();
+    const payload = r.error ? new Uint8Array(0) : r.rest();
     const lim = this.session.env.limits;
     const buf = new PayloadBuffer(lim.maxBodyBytes);
     buf.add(payload);
+    // Payload size of a cut packet: the remaining length less the variable header, when that was read.
+    const payloadSize = cut ? (r.error || topicCut ? undefined : p.wire - (cut.captured - p.body.length) - payloadAt) : buf.size;
     const ct = typeof props?.values['content-type'] === 'string' ? (props.values['content-type'] as string) : undefined;
-    call.target = topic;
+    if (!cut || topic) call.target = topicCut ? `${topic}…` : topic;
     call.request = {
-      value: { topic, qos, retain, dup, ...(id !== undefined ? { 'packet-id': id } : {}), ...(props ? { properties: props.values } : {}) },
+      value: { ...(topicCut ? { 'topic-captured': topic } : { topic }), qos, retain, dup, ...(id !== undefined ? { 'packet-id': id } : {}), ...(props ? { properties: props.values } : {}) },
       headers: props?.userProps.length ? props.userProps.slice() : undefined,
-      body: payloadBody(buf.bytes(), buf.size, lim, ct),
       wireBytes: p.wire,
     };
+    if (payloadSize !== undefined) call.request.body = payloadBody(buf.bytes(), payloadSize, lim, ct);
     if (!call.request.headers) delete call.request.headers;
     call.timing.requestEndUs = p.end.tsUs;
-    call.fields['mqtt.topic'] = topic;
+    if (!topicCut) call.fields['mqtt.topic'] = topic;
     call.fields['mqtt.qos'] = qos;
     call.fields['mqtt.retain'] = retain;
     if (dup) call.fields['mqtt.dupflag'] = true;
     if (id !== undefined) call.fields['mqtt.msgid'] = id;
-    call.fields['msg.key'] = buf.key('mqtt', topic);
-    call.fields['msg.destination'] = topic;
+    // A cut payload hashes to nothing its deliveries would: no msg.key to join on.
+    if (!cut) call.fields['msg.key'] = buf.key('mqtt', topic);
+    if (!topicCut) call.fields['msg.destination'] = topic;
     if (props) {
       const rt = props.values['response-topic'];
       if (typeof rt === 'string') call.fields['msg.reply_to'] = rt;
       if (props.correlation) call.fields['msg.correlation_id'] = binText(props.correlation);
       if (ct) call.fields['mqtt.content_type'] = ct;
     }
-    if (r.error) call.warnings.push(`PUBLISH: ${r.error}`);
+    if (r.error && !this.cut) call.warnings.push(`PUBLISH: ${r.error}`);
+    const seq = ++this.seq[dir];
+    if (qos > 0 && id === undefined && cut) {
+      // §4.6: the receiver acknowledges QoS 1 and 2 PUBLISHes in the order it received them, so an
+      // acknowledgement naming no waiting PUBLISH may be this one's (see byOrder).
+      const list = this.unpaired[dir];
+      list.push({ call, qos, seq, uncertain: false });
+      if (list.length > 1000) {
+        const old = list.shift()!;
+        if ('call' in old) this.giveUpUnpaired(old.call);
+      }
+      return;
+    }
     if (qos === 0 || id === undefined) {
       call.state = 'complete';
       call.timing.endUs = p.end.tsUs;
@@ -458,7 +731,67 @@ class MqttDecoder implements StreamDecoder {
       prev.call.warnings.push(`packet identifier ${id} reused before the handshake completed`);
       this.session.emit(prev.call);
     }
-    map.set(id, { call, qos, stage: 'sent' });
+    map.set(id, { call, qos, stage: 'sent', seq });
+  }
+
+  /**
+   * The PUBLISH of `sender` cut before its packet identifier that an acknowledgement naming no
+   * waiting PUBLISH answers, by MQTT 3.1.1 / 5.0 §4.6 (PUBACKs, and PUBRECs, are sent in the order the
+   * PUBLISHes were received): the oldest one of its QoS, when no gap may have swallowed a PUBLISH
+   * before it (a barrier) or an acknowledgement after it (uncertain), and no older PUBLISH of its QoS
+   * with a known identifier is still waiting. Undefined otherwise: the acknowledgement stays alone.
+   */
+  private byOrder(sender: Dir, id: number, qos: number): PendingPub | undefined {
+    const list = this.unpaired[sender];
+    const i = list.findIndex((u) => ('barrier' in u ? u.barrier.has(qos) : u.qos === qos));
+    const u = list[i];
+    if (!u || 'barrier' in u || u.uncertain) return undefined;
+    for (const w of this.pubs[sender].values()) if (w.stage === 'sent' && w.qos === qos && (w.seq ?? 0) < u.seq) return undefined;
+    list.splice(i, 1);
+    const pend: PendingPub = { call: u.call, qos, stage: 'sent', seq: u.seq };
+    u.call.fields['mqtt.msgid'] = id;
+    u.call.warnings.push(`packet identifier not captured; paired with the ${qos === 1 ? 'PUBACK' : 'PUBREC'} for ${id} by order (§4.6)`);
+    this.pubs[sender].set(id, pend);
+    return pend;
+  }
+
+  /**
+   * The acknowledgement of a PUBLISH whose identifier is known: every PUBLISH of that QoS sent before
+   * it was acknowledged first (§4.6), so those still without theirs lost them to a gap, and the order
+   * after it is known again up to the next barrier.
+   */
+  private realign(sender: Dir, k: PendingPub): void {
+    if (!this.losses || k.seq === undefined) return;
+    const list = this.unpaired[sender];
+    const keep: Unpaired[] = [];
+    let fenced = false;
+    for (const u of list) {
+      if (u.seq < k.seq) {
+        if ('barrier' in u) {
+          u.barrier.delete(k.qos);
+          if (u.barrier.size) keep.push(u);
+        } else if (u.qos === k.qos) this.giveUpUnpaired(u.call);
+        else keep.push(u);
+        continue;
+      }
+      if ('barrier' in u && u.barrier.has(k.qos)) fenced = true;
+      if (!('barrier' in u) && u.qos === k.qos && !fenced) u.uncertain = false;
+      keep.push(u);
+    }
+    this.unpaired[sender] = keep;
+    for (const [id, w] of this.pubs[sender]) {
+      if (w === k || w.stage !== 'sent' || w.qos !== k.qos || (w.seq ?? 0) >= k.seq) continue;
+      this.pubs[sender].delete(id);
+      w.call.state = 'incomplete';
+      w.call.warnings.push(`no ${k.qos === 1 ? 'PUBACK' : 'PUBREC'} in the capture (lost to a capture gap: a later PUBLISH was acknowledged)`);
+      this.session.emit(w.call);
+    }
+  }
+
+  private giveUpUnpaired(call: Call): void {
+    call.state = 'incomplete';
+    call.warnings.push('packet identifier not captured: its acknowledgement cannot be paired');
+    this.session.emit(call);
   }
 
   private pubHandshake(dir: Dir, p: Packet, r: MqttReader): void {
@@ -474,7 +807,8 @@ class MqttDecoder implements StreamDecoder {
     // PUBACK, PUBREC, PUBCOMP come from the receiver (other direction); PUBREL from the sender.
     const senderDir: Dir = p.type === 6 ? dir : dir === 'c2s' ? 's2c' : 'c2s';
     const map = this.pubs[senderDir];
-    const pend = map.get(id);
+    let pend = map.get(id);
+    if (!pend && (p.type === 4 || p.type === 5)) pend = this.byOrder(senderDir, id, p.type === 4 ? 1 : 2);
     if (!pend) {
       const call = this.mk(p, name);
       call.kind = 'event';
@@ -483,15 +817,16 @@ class MqttDecoder implements StreamDecoder {
       call.fields['mqtt.msgid'] = id;
       call.request = { value: { 'packet-id': id, ...(v5 ? { 'reason-code': code } : {}) }, wireBytes: p.wire };
       call.warnings.push(`${name} for packet identifier ${id} without its PUBLISH in the capture`);
-      if (r.error) call.warnings.push(`${name}: ${r.error}`);
+      if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
       this.session.emit(call);
       return;
     }
     const call = pend.call;
     addFrames(call.frames, p.frames);
+    this.noteCut(call, p);
     const msgs = (call.messages ??= []);
     if (msgs.length < 16) msgs.push({ dir, index: msgs.filter((m) => m.dir === dir).length, tsUs: p.start.tsUs, size: p.wire, frame: p.frames[p.frames.length - 1], label: name, value: { 'packet-id': id, ...(v5 ? { 'reason-code': code, ...(props ? { properties: props.values } : {}) } : {}) } });
-    if (r.error) call.warnings.push(`${name}: ${r.error}`);
+    if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
     if (p.type !== 6 && call.timing.responseStartUs === undefined) call.timing.responseStartUs = p.start.tsUs;
     call.timing.endUs = p.end.tsUs;
     const finish = (ok: boolean) => {
@@ -502,6 +837,7 @@ class MqttDecoder implements StreamDecoder {
       call.response = { value: { handshake: msgs.map((m) => m.label).join(' → '), 'reason-code': code, ...(props ? { properties: props.values } : {}) } };
       this.session.emit(call);
     };
+    if ((p.type === 4 || p.type === 5) && pend.stage === 'sent') this.realign(senderDir, pend);
     if (p.type === 4) {
       if (pend.qos !== 1) call.warnings.push(`PUBACK for a QoS ${pend.qos} PUBLISH`);
       finish(code < 0x80);
