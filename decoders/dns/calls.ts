@@ -182,7 +182,15 @@ export class DnsCalls {
     if (t) this.finishTransfer('the zone transfer was interrupted by another response');
     const key = questionKey(m);
     let p = this.pending.get(key);
-    if (!p && m.questions.length === 0) for (const x of this.pending.values()) if (x.id === m.header.id) p = x;
+    // No question to compare on one side (a FORMERR without one, a message cut inside it): the ID.
+    if (!p) {
+      for (const x of this.pending.values()) {
+        if (x.id === m.header.id && (m.questions.length === 0 || x.qtype < 0)) {
+          p = x;
+          break;
+        }
+      }
+    }
     if (!p) return this.orphan(s, this.answered.has(key));
     this.pending.delete(p.key);
     this.remember(p.key, p.call.id);
@@ -328,7 +336,7 @@ export class DnsCalls {
     } else if (q) call.method = typeName(q.type);
     else if (m.header.qr && m.answers.length) call.method = typeName(m.answers[0].type);
     else call.method = 'QUERY';
-    const target = q ? q.name : m.header.qr && m.answers.length ? m.answers[0].name : undefined;
+    const target = q ? q.name : m.cutQuestion !== undefined ? m.cutQuestion : m.header.qr && m.answers.length ? m.answers[0].name : undefined;
     if (target !== undefined) call.target = target;
     f['dns.id'] = m.header.id;
     if (q) {
@@ -371,6 +379,8 @@ export class DnsCalls {
       addFrame(call, s.start.frame);
       addFrame(call, s.end.frame);
     }
+    // A query cut inside its question: the answer's copy of the question names the call.
+    if (!standalone && call.request && f['dns.qry.name'] === undefined && m.questions.length) this.describe(call, m);
     const v: Record<string, unknown> = { id: h.id };
     if (h.opcode !== 0) v.opcode = opcodeName(h.opcode);
     v.flags = headerFlags(h);

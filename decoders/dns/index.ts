@@ -236,8 +236,12 @@ export function probeTcp(head: Uint8Array): ProbeResult {
   if (!plausibleHeader(h, len) || h.qdcount === 0) return 'reject';
   if (body.length === len) return probeUdp(body) === 'accept' ? 'accept' : 'reject';
   const q = readName(body, HEADER_BYTES);
-  if (q.error) return /past the end|cut by the end/.test(q.error) ? 'need-more' : 'reject';
-  if (q.next + 4 > body.length) return 'need-more';
+  if (q.error && !/past the end|cut by the end/.test(q.error)) return 'reject';
+  if (q.error || q.next + 4 > body.length) {
+    // Cut inside the first question: a whole host-name label already is a good sign (and may be
+    // all that a snaplen leaves of the segment).
+    return q.name !== '.' && /^[A-Za-z0-9_-]{1,63}(\.|$)/.test(q.name) ? 'accept' : 'need-more';
+  }
   const type = readU16(body, q.next);
   const cls = readU16(body, q.next + 2);
   return plausibleQtype(type) && plausibleQclass(cls) ? 'accept' : 'reject';

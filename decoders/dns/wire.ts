@@ -94,6 +94,11 @@ export interface DnsMessage {
   rcode: number;
   /** Records (and questions) parsed but not kept (beyond `maxRecords`). */
   dropped: number;
+  /**
+   * The first question's name as far as it goes when the message ends inside that question (a
+   * snaplen, a gap): labels read so far, with a final `…` when the name itself was cut.
+   */
+  cutQuestion?: string;
   /** Message length in bytes (without a TCP length prefix). */
   size: number;
   warnings: string[];
@@ -528,10 +533,12 @@ export function parseMessage(b: Uint8Array, opts: ParseOptions = {}): DnsMessage
     const r = readName(b, p);
     if (r.error) {
       warn(`question ${i + 1}: ${r.error}`);
+      if (i === 0 && r.name !== '.' && /past the end|cut by the end/.test(r.error)) msg.cutQuestion = r.name + '…';
       return msg;
     }
     if (r.next + 4 > b.length) {
       warn(`question ${i + 1} cut by the end of the message`);
+      if (i === 0) msg.cutQuestion = r.name;
       return msg;
     }
     const type = readU16(b, r.next);

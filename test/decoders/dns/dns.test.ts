@@ -476,6 +476,25 @@ describe('RFC 7766 / RFC 1035 §4.2.2 DNS over TCP', () => {
     const s = feed([framed(q1)], []);
     assert.deepEqual([s.calls[0].state, s.calls[0].warnings], ['aborted', ['no response: the connection was closed (TCP FIN both ways) first']]);
   });
+  it('a query cut inside its question pairs with its answer by ID, which names the call', () => {
+    const { s, d } = tcp();
+    const f = framed(query(0x0303, 'www.example.test', 1));
+    d.data('c2s', f.subarray(0, 2 + 12 + 9), pos(1));
+    d.gap('c2s', f.length - 23, pos(2, undefined, 23));
+    d.data('s2c', framed(answer(0x0303, 'www.example.test', 1, [{ name: 'www.example.test', type: 1, rdata: ipv4('192.0.2.3') }])), pos(3));
+    d.close(pos(4), 'fin');
+    assert.deepEqual(s.calls.map((c) => [c.method, c.target, c.state, c.fields['dns.a']]), [['A', 'www.example.test', 'complete', '192.0.2.3']]);
+    assert.equal((s.calls[0].request?.value as { questions: unknown[] }).questions.length, 0);
+  });
+  it('a query cut inside its question and never answered keeps the name read so far', () => {
+    const { s, d } = tcp();
+    const f = framed(query(0x0304, 'www.example.test', 1));
+    // The header and 12 bytes of the name: "www", "example", then the cut.
+    d.data('c2s', f.subarray(0, 2 + 12 + 12), pos(1));
+    d.gap('c2s', f.length - 26, pos(2, undefined, 26));
+    d.close(pos(3), 'capture-end');
+    assert.deepEqual(s.calls.map((c) => [c.method, c.target, c.state]), [['QUERY', 'www.example…', 'pending']]);
+  });
   it('a message cut by the end of the stream is reported with what was captured', () => {
     const { s, d } = tcp();
     d.data('c2s', framed(q1), pos(1));
@@ -521,9 +540,13 @@ describe('probes', () => {
     const f = framed(query(1, 'a.test'));
     assert.equal(probeTcp(f.subarray(0, 1)), 'need-more');
     assert.equal(probeTcp(f.subarray(0, 2)), 'need-more');
-    assert.equal(probeTcp(f.subarray(0, 16)), 'need-more');
-    assert.equal(probeTcp(f.subarray(0, 25)), 'need-more');
+    // The first label's length byte alone: wait; a whole label (cut by a snaplen, say): take it.
+    assert.equal(probeTcp(f.subarray(0, 15)), 'need-more');
+    assert.equal(probeTcp(f.subarray(0, 16)), 'accept');
+    assert.equal(probeTcp(f.subarray(0, 25)), 'accept');
     assert.equal(probeTcp(f.subarray(0, 26)), 'accept');
+    // A binary label is no sign of a host name.
+    assert.equal(probeTcp(Uint8Array.from([0, 40, 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 0xff, 0x01])), 'need-more');
     assert.equal(probeTcp(f), 'accept');
     assert.equal(probeTcp(new TextEncoder().encode('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')), 'reject');
     assert.equal(probeTcp(Uint8Array.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, ...new Array(40).fill(7)])), 'reject');
