@@ -25,6 +25,7 @@ import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
 import { Reader, bigToJson } from './wire';
+import { GapNotes } from '../websocket/gap-notes';
 
 const FRAME_METHOD = 1;
 const FRAME_HEADER = 2;
@@ -34,6 +35,8 @@ const FRAME_END = 0xce;
 /** RabbitMQ's frame_max upper bound is far below this; larger sizes are lies. */
 const MAX_FRAME = 16 << 20;
 const MAX_HELD = 10000;
+/** Bytes looked at per data event while resynchronising. */
+const RESYNC_WINDOW = 64 * 1024;
 
 interface Pending {
   call: Call;
@@ -52,6 +55,10 @@ interface Content {
   props?: Record<string, unknown>;
   headerSeen: boolean;
   noAck?: boolean;
+  /** What capture gaps took from this message (its frames cut, its body short): said on its call. */
+  cut?: string[];
+  /** Body bytes counted as received though a gap kept them from the capture. */
+  missing?: number;
 }
 
 interface ChannelState {
@@ -63,6 +70,8 @@ interface ChannelState {
   unacked: Map<bigint, Call>;
   noAckConsumers: Set<string>;
   getNoAck: boolean[];
+  /** A gap may have swallowed whole basic.publish frames: the publish sequence numbers (confirms) are unknown from then on. */
+  seqLost?: boolean;
 }
 
 function newChannel(): ChannelState {
@@ -85,8 +94,15 @@ class AmqpDecoder implements StreamDecoder {
   private foreign?: { call: Call; header: string; bytes: Record<Dir, number> };
   private channels = new Map<number, ChannelState>();
   private held = 0;
+  /** Nothing consumed since the gap that started a resynchronisation: the head is the first byte after it. */
+  private afterGap: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
+  /** The frame being handled was cut by a gap: what was captured of it. */
+  private cutNow?: string;
+  private readonly notes: GapNotes;
 
-  constructor(private readonly session: DecoderSession) {}
+  constructor(private readonly session: DecoderSession) {
+    this.notes = new GapNotes(session, 'amqp: ');
+  }
 
   private ch(n: number): ChannelState {
     let c = this.channels.get(n);
@@ -109,19 +125,125 @@ class AmqpDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). Inside a frame whose header was captured (§4.2.3: type,
+   * channel, size) the size says where the next frame starts: the frame is decoded from its captured
+   * head (a method frame's class and method, its arguments as far as they go; a content header's
+   * properties; a body frame's bytes counted) and framing resumes after it. A gap that swallows a
+   * boundary makes the direction resynchronise on the next plausible frame.
+   */
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.dead) return;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.session.warn(`amqp: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
-    st.reset();
     this.started[dir] = true;
-    this.lost[dir] = true;
-    this.session.warn(`amqp: ${length} bytes missing (${dir}); resynchronising on the next frame`, at);
-    for (const c of this.channels.values()) {
-      const open = c.content[dir];
-      if (open) {
-        open.call.warnings.push('message cut by missing bytes');
-        this.finishContent(c, dir, open, undefined, 'incomplete');
-        c.content[dir] = undefined;
+    if (this.foreign) {
+      this.foreign.bytes[dir] += length + st.q.length;
+      st.reset();
+      return;
+    }
+    if (st.discard > 0) {
+      if (length <= st.discard) {
+        st.discard -= length;
+        return;
       }
+      const past = length - st.discard;
+      st.discard = 0;
+      return this.lose(dir, past, at, 'past the end of the frame they cut');
+    }
+    if (this.lost[dir] && !this.resync(dir, true)) {
+      st.reset();
+      return;
+    }
+    const q = st.q;
+    if (q.length >= 7) {
+      const hdr = q.peek(7);
+      const type = hdr[0];
+      const channel = be16(hdr, 1);
+      const size = be32(hdr, 3);
+      const total = size + 8;
+      if ((type === FRAME_METHOD || type === FRAME_HEADER || type === FRAME_BODY) && size <= MAX_FRAME && total > q.length) {
+        const have = q.length;
+        const frame = q.peek(have);
+        const start = st.pos(0);
+        const end = st.pos(have - 1);
+        const frames = st.frames(0, have);
+        const missing = total - have;
+        st.reset();
+        this.cutNow = `frame cut by a capture gap: ${have} of ${total} bytes captured, ${missing} missing`;
+        try {
+          if (type === FRAME_BODY) this.cutBody(dir, channel, frame.subarray(7), size, end, frames, total);
+          else this.frame(dir, type, channel, frame.subarray(7), start, end, frames, total);
+        } finally {
+          this.cutNow = undefined;
+        }
+        if (length <= missing) {
+          st.discard = missing - length;
+          return;
+        }
+        return this.lose(dir, length - missing, at, 'past the end of the frame they cut');
+      }
+    }
+    this.lose(dir, length, at, q.length ? 'inside a frame header' : 'at a frame boundary');
+  }
+
+  /** A body frame cut by a gap: its captured bytes join the message, the missing ones are counted. */
+  private cutBody(dir: Dir, channel: number, payload: Uint8Array, size: number, end: Position, frames: number[], wire: number): void {
+    const c = this.ch(channel);
+    const open = c.content[dir];
+    if (!open || !open.headerSeen) return;
+    addFrames(open.call.frames, frames);
+    if (open.call.request) open.call.request.wireBytes = (open.call.request.wireBytes ?? 0) + wire;
+    open.buf!.add(payload);
+    open.missing = (open.missing ?? 0) + size - payload.length;
+    this.noteCut(open, `body ${this.cutNow}`);
+    if (open.buf!.size + open.missing >= open.bodySize) {
+      this.finishContent(c, dir, open, end, 'complete');
+      c.content[dir] = undefined;
+    }
+  }
+
+  private noteCut(open: Content, note: string): void {
+    const list = (open.cut ??= []);
+    if (list.length < 8 && !list.includes(note)) list.push(note);
+    else if (list.length >= 8 && !list.includes('…')) list.push('…');
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered, wait for a plausible frame. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
+    const lost = length + this.s[dir].q.length;
+    this.s[dir].reset();
+    this.lost[dir] = true;
+    this.afterGap[dir] = true;
+    this.notes.lost(dir, length, `${length} bytes missing (${dir}) ${where}; resynchronising on the next plausible frame`, at);
+    for (const c of this.channels.values()) {
+      // A message being received may have lost frames (its end among them): it ends at the next method.
+      const open = c.content[dir];
+      if (open) this.noteCut(open, 'frames of this message may be missing (a capture gap)');
+      // (The smallest method frame takes 12 bytes: a shorter hole hides none.)
+      if (lost < 12) continue;
+      // Whole basic.publish frames may be gone: publisher confirms can no longer be counted.
+      if (dir === 'c2s' && c.confirm && !c.seqLost) c.seqLost = true;
+      // Replies travelling in `dir` may be gone: a later one would be paired with the wrong request.
+      const keep: Pending[] = [];
+      for (const p of c.pending) {
+        if (p.dir === dir) {
+          keep.push(p);
+          continue;
+        }
+        p.call.state = 'incomplete';
+        p.call.warnings.push(`no reply to ${p.method} in the capture (bytes of the ${dir === 's2c' ? 'broker' : 'client'} side were not captured)`);
+        this.session.emit(p.call);
+      }
+      c.pending = keep;
     }
   }
 
@@ -150,8 +272,9 @@ class AmqpDecoder implements StreamDecoder {
       for (const dir of ['c2s', 's2c'] as Dir[]) {
         const open = c.content[dir];
         if (open) {
-          open.call.warnings.push('message not complete at the end of the capture');
-          this.finishContent(c, dir, open, undefined, 'incomplete');
+          // A message cut by gaps was sent, not all of it captured (its warnings say what is missing).
+          if (!open.cut) open.call.warnings.push('message not complete at the end of the capture');
+          this.finishContent(c, dir, open, undefined, open.cut ? 'complete' : 'incomplete');
           c.content[dir] = undefined;
         }
       }
@@ -168,7 +291,7 @@ class AmqpDecoder implements StreamDecoder {
       void chan;
     }
     this.held = 0;
-    void at;
+    this.notes.summary(at);
   }
 
   private parse(dir: Dir): void {
@@ -196,10 +319,7 @@ class AmqpDecoder implements StreamDecoder {
         st.consume(q.length);
         return;
       }
-      if (this.lost[dir]) {
-        if (!this.resync(st)) return;
-        this.lost[dir] = false;
-      }
+      if (this.lost[dir] && !this.resync(dir, false)) return;
       if (q.length < 7) return;
       const hdr = q.peek(7);
       const type = hdr[0];
@@ -228,28 +348,62 @@ class AmqpDecoder implements StreamDecoder {
     }
   }
 
-  /** After a gap or a bad frame: find the next offset that looks like a whole frame. */
-  private resync(st: DirStream): boolean {
-    const q = st.q;
-    for (;;) {
-      if (q.length < 8) return false;
-      const t = q.at(0);
-      if (t === FRAME_METHOD || t === FRAME_HEADER || t === FRAME_BODY || t === FRAME_HEARTBEAT) {
-        const hdr = q.peek(7);
-        const size = be32(hdr, 3);
-        if (size <= Math.min(MAX_FRAME, 1 << 20) && (t !== FRAME_HEARTBEAT || size === 0)) {
-          if (q.length < size + 8) {
-            if (q.length > (1 << 20) + 8) {
-              st.consume(1);
-              continue;
-            }
-            return false;
-          }
-          if (q.at(size + 7) === FRAME_END && (t !== FRAME_METHOD || size >= 4)) return true;
+  /**
+   * After a gap or a bad frame: drop buffered bytes up to the first offset where a plausible frame
+   * starts (true: it is at the head now) or may start once more bytes come (false).
+   */
+  private resync(dir: Dir, final: boolean): boolean {
+    const st = this.s[dir];
+    while (st.q.length > 0) {
+      const n = Math.min(st.q.length, RESYNC_WINDOW);
+      const b = st.q.peek(n);
+      const last = n === st.q.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const v = this.plausible(dir, b, i, final && last, i > 0 || !this.afterGap[dir]);
+        if (v === 'yes') {
+          st.consume(i);
+          this.lost[dir] = false;
+          this.afterGap[dir] = false;
+          return true;
         }
+        if (v === 'more') break;
       }
-      st.consume(1);
+      st.consume(i);
+      if (i > 0) this.afterGap[dir] = false;
+      if (i < n) return false;
     }
+    return false;
+  }
+
+  /**
+   * Frame sanity (§4.2.3): a known type, a size within reason, the frame-end octet 0xCE when the
+   * whole frame is there. A frame a gap cuts before its end (`final`) must say more: a method frame
+   * a known class and method, a content header class basic (60) and weight 0; a body frame is taken
+   * only as the first bytes after a gap (`strict` false) for a message being received.
+   */
+  private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean, strict: boolean): 'yes' | 'no' | 'more' {
+    const left = b.length - i;
+    if (left < 7) return final ? 'no' : 'more';
+    const t = b[i];
+    const channel = be16(b, i + 1);
+    const size = be32(b, i + 3);
+    if (t !== FRAME_METHOD && t !== FRAME_HEADER && t !== FRAME_BODY && t !== FRAME_HEARTBEAT) return 'no';
+    if (size > Math.min(MAX_FRAME, 1 << 20)) return 'no';
+    if (t === FRAME_HEARTBEAT && (size !== 0 || channel !== 0)) return 'no';
+    if ((t === FRAME_METHOD && size < 4) || (t === FRAME_HEADER && size < 14)) return 'no';
+    if (t !== FRAME_HEARTBEAT && channel !== 0 && !this.channels.has(channel) && strict) return 'no';
+    const open = this.channels.get(channel)?.content[dir];
+    if ((t === FRAME_HEADER || t === FRAME_BODY) && !open) return 'no';
+    if (left >= size + 8) {
+      if (b[i + size + 7] !== FRAME_END) return 'no';
+      if (t === FRAME_METHOD && !methodDef(be16(b, i + 7), be16(b, i + 9))) return 'no';
+      return 'yes';
+    }
+    if (!final) return 'more';
+    if (t === FRAME_METHOD) return left >= 11 && methodDef(be16(b, i + 7), be16(b, i + 9)) ? 'yes' : 'no';
+    if (t === FRAME_HEADER) return left >= 11 && be16(b, i + 7) === 60 && be16(b, i + 9) === 0 ? 'yes' : 'no';
+    return t === FRAME_BODY && !strict ? 'yes' : 'no';
   }
 
   private protocolHeader(dir: Dir, h: Uint8Array, st: DirStream): void {
@@ -323,8 +477,8 @@ class AmqpDecoder implements StreamDecoder {
       return;
     }
     open.buf!.add(payload);
-    if (open.buf!.size >= open.bodySize) {
-      if (open.buf!.size > open.bodySize) open.call.warnings.push(`body is ${open.buf!.size} bytes, header said ${open.bodySize}`);
+    if (open.buf!.size + (open.missing ?? 0) >= open.bodySize) {
+      if (open.buf!.size + (open.missing ?? 0) > open.bodySize && !open.cut) open.call.warnings.push(`body is ${open.buf!.size} bytes, header said ${open.bodySize}`);
       this.finishContent(c, dir, open, end, 'complete');
       c.content[dir] = undefined;
     }
@@ -336,6 +490,14 @@ class AmqpDecoder implements StreamDecoder {
     const classId = r.short();
     r.short(); // weight
     const size = r.longlongBig();
+    if (r.error && this.cutNow) {
+      // Cut before the body size: the message ends at the next method frame of its channel.
+      open.props = {};
+      open.bodySize = Number.MAX_SAFE_INTEGER;
+      open.buf = new PayloadBuffer(lim.maxBodyBytes);
+      this.noteCut(open, `content header ${this.cutNow} (body size not captured)`);
+      return;
+    }
     const flags: number[] = [];
     for (let i = 0; i < 8; i++) {
       const f = r.short();
@@ -348,10 +510,13 @@ class AmqpDecoder implements StreamDecoder {
         const word = flags[Math.floor(i / 15)] ?? 0;
         if (!(word & (1 << (15 - (i % 15))))) continue;
         const [name, t] = BASIC_PROPERTIES[i];
-        props[name] = r.arg(t);
+        const v = r.arg(t);
+        if (r.error && this.cutNow) break;
+        props[name] = v;
       }
     } else open.call.warnings.push(`content header for class ${className(classId)} (expected basic)`);
-    if (r.error) open.call.warnings.push(`content header: ${r.error}`);
+    if (this.cutNow) this.noteCut(open, `content header ${this.cutNow}`);
+    else if (r.error) open.call.warnings.push(`content header: ${r.error}`);
     open.props = props;
     open.bodySize = size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size);
     open.buf = new PayloadBuffer(lim.maxBodyBytes);
@@ -374,15 +539,22 @@ class AmqpDecoder implements StreamDecoder {
       const r = new Reader(p, 4, p.length, lim.maxDepth, lim.maxHeaderBytes);
       for (const [n, t] of def.args) {
         const v = r.arg(t);
+        if (r.error && this.cutNow) break; // a cut frame: the arguments before the cut only
         if (!n.startsWith('reserved')) args[n] = v;
       }
-      if (r.error) warnings.push(`${name}: ${r.error}`);
+      if (r.error && !this.cutNow) warnings.push(`${name}: ${r.error}`);
     } else warnings.push(`unknown method ${classId}/${methodId}`);
+    if (this.cutNow) warnings.push(`${name} ${this.cutNow}`);
 
     if (c.content[dir]) {
       const open = c.content[dir]!;
-      open.call.warnings.push(`message interrupted by ${name}`);
-      this.finishContent(c, dir, open, start, 'incomplete');
+      if (open.cut) {
+        // A message cut by gaps ends where the next method starts: it was sent, not all of it captured.
+        this.finishContent(c, dir, open, undefined, 'complete');
+      } else {
+        open.call.warnings.push(`message interrupted by ${name}`);
+        this.finishContent(c, dir, open, start, 'incomplete');
+      }
       c.content[dir] = undefined;
     }
 
@@ -402,9 +574,11 @@ class AmqpDecoder implements StreamDecoder {
       call.request = { value: args, wireBytes: wire };
       call.timing.requestEndUs = end.tsUs;
       c.content[dir] = { call, method: name, args, bodySize: 0, headerSeen: false };
+      if (this.cutNow) c.content[dir]!.cut = [];
       if (name === 'basic.publish') {
         call.kind = 'publish';
-        if (c.confirm) {
+        if (c.confirm && c.seqLost) call.warnings.push('publisher confirm not paired: a capture gap may have swallowed earlier publishes on this channel');
+        else if (c.confirm) {
           c.publishSeq++;
           call.fields['amqp.publish_seq'] = c.publishSeq;
         }
@@ -422,6 +596,13 @@ class AmqpDecoder implements StreamDecoder {
 
     // Acknowledgements: publisher confirms (broker → client) and consumer acks (client → broker).
     if (name === 'basic.ack' || name === 'basic.nack' || name === 'basic.reject') {
+      // A delivery cut by gaps that the consumer acknowledges has ended (its end was not captured).
+      const other: Dir = dir === 'c2s' ? 's2c' : 'c2s';
+      const open = c.content[other];
+      if (dir === 'c2s' && open?.cut && open.method !== 'basic.publish') {
+        this.finishContent(c, other, open, undefined, 'complete');
+        c.content[other] = undefined;
+      }
       const tag = toBig(args['delivery-tag']);
       const multiple = args['multiple'] === true;
       let matched = false;
@@ -536,6 +717,7 @@ class AmqpDecoder implements StreamDecoder {
     if (i < 0) return false;
     const p = c.pending.splice(i, 1)[0];
     const call = p.call;
+    if (this.cutNow) call.warnings.push(`${name} ${this.cutNow}`);
     call.response = { value: args, wireBytes: wire };
     call.timing.responseStartUs = start.tsUs;
     call.timing.endUs = end.tsUs;
@@ -583,14 +765,18 @@ class AmqpDecoder implements StreamDecoder {
     const props = open.props ?? {};
     const buf = open.buf ?? new PayloadBuffer(0);
     const exchange = String(open.args['exchange'] ?? '');
-    const rk = String(open.args['routing-key'] ?? '');
+    // A method frame cut before its routing key: what was captured, marked.
+    const rk = open.cut && open.args['routing-key'] === undefined && open.args['exchange'] !== undefined ? '…' : String(open.args['routing-key'] ?? '');
     const dest = exchange ? `${exchange}/${rk}` : rk;
     call.target = dest;
     call.state = state;
     if (end) call.timing.endUs = end.tsUs;
     const ct = typeof props['content-type'] === 'string' ? (props['content-type'] as string) : undefined;
     const ce = typeof props['content-encoding'] === 'string' ? (props['content-encoding'] as string) : undefined;
-    const body = payloadBody(buf.bytes(), Math.max(buf.size, state === 'complete' ? 0 : open.bodySize), lim, ct, ce);
+    if (open.cut) for (const n of open.cut) call.warnings.push(n);
+    const known = open.bodySize !== Number.MAX_SAFE_INTEGER;
+    const size = open.cut ? (known ? open.bodySize : buf.size + (open.missing ?? 0)) : Math.max(buf.size, state === 'complete' ? 0 : open.bodySize);
+    const body = payloadBody(buf.bytes(), size, lim, ct, ce);
     const headers: HeaderList = [];
     for (const [k, v] of Object.entries(props)) {
       if (k === 'headers' && v && typeof v === 'object') {
@@ -598,7 +784,8 @@ class AmqpDecoder implements StreamDecoder {
       } else headers.push([k, String(v)]);
     }
     call.request = { ...call.request, headers, body, value: { ...open.args, properties: props } };
-    if (state === 'complete') {
+    // A cut body hashes to nothing its deliveries would: no msg.key to join on.
+    if (state === 'complete' && !open.cut) {
       call.fields['msg.key'] = buf.key('amqp', dest);
     }
     call.fields['msg.destination'] = dest;
@@ -633,6 +820,12 @@ class AmqpDecoder implements StreamDecoder {
       return;
     }
     // basic.deliver / basic.get-ok
+    if (open.args['delivery-tag'] === undefined) {
+      // Its delivery tag was not captured: its ack cannot be found.
+      call.status = { code: 'delivered', ok: true };
+      this.session.emit(call);
+      return;
+    }
     const tag = toBig(open.args['delivery-tag']);
     const ctag = String(open.args['consumer-tag'] ?? '');
     const noAck = open.method === 'basic.get-ok' ? open.noAck === true : c.noAckConsumers.has(ctag);
