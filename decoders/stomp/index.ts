@@ -19,10 +19,14 @@ import { latin1Text, utf8Text } from '../core/bytes';
 import { header } from '../core/handoff';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
+import { GapNotes } from '../websocket/gap-notes';
 
 const CLIENT_COMMANDS = ['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BEGIN', 'COMMIT', 'ABORT', 'ACK', 'NACK', 'DISCONNECT'];
 const SERVER_COMMANDS = ['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR'];
 const MAX_HELD = 10000;
+/** Bytes looked at per data event while resynchronising after a gap. */
+const RESYNC_WINDOW = 64 * 1024;
+const LONGEST_COMMAND = 'UNSUBSCRIBE'.length;
 
 export function probeStomp(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   let i = 0;
@@ -51,7 +55,15 @@ interface Frame {
 
 class StompDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
+  /** A bad frame: skip to the next NUL. */
   private lost = { c2s: false, s2c: false };
+  /** A gap lost the frame boundary: look for a command line at the first byte after it or after a NUL. */
+  private resync = { c2s: false, s2c: false };
+  /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
+  private afterGap = { c2s: false, s2c: false };
+  /** The frame being handled was cut by a gap: what was captured of it. */
+  private cutNow?: string;
+  private readonly notes: GapNotes;
   private version = '1.2';
   private versionKnown = false;
   private connect?: Call;
@@ -60,7 +72,9 @@ class StompDecoder implements StreamDecoder {
   private unacked = new Map<string, Call>(); // ack id → MESSAGE call
   private dead = false;
 
-  constructor(private readonly session: DecoderSession) {}
+  constructor(private readonly session: DecoderSession) {
+    this.notes = new GapNotes(session, 'stomp: ');
+  }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.dead) return;
@@ -73,10 +87,160 @@ class StompDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). A frame cut by the gap is decoded from its captured head
+   * (command, whole header lines, the body as far as it goes): with a content-length the frame's end
+   * is known and framing resumes there; without, or when the command line itself was lost, decoding
+   * resynchronises on the next command line — the first bytes after the gap or after a NUL.
+   */
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.dead) return;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.session.warn(`stomp: internal error: ${(e as Error).message}`, at);
+      this.dead = true;
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const st = this.s[dir];
+    if (st.discard > 0) {
+      if (length <= st.discard) {
+        st.discard -= length;
+        return;
+      }
+      const past = length - st.discard;
+      st.discard = 0;
+      return this.lose(dir, past, at, 'past the end of the frame they cut');
+    }
+    if (this.lost[dir]) {
+      // Already skipping a bad frame: its NUL may have been in the gap.
+      this.lost[dir] = false;
+      return this.lose(dir, length, at, 'while skipping a bad frame');
+    }
+    if (this.resync[dir] && !this.findCommand(dir, true)) {
+      st.reset();
+      return;
+    }
+    const missing = this.cutFrame(dir);
+    if (missing === undefined) return this.lose(dir, length, at, st.q.length ? 'before a command line ended' : 'at a frame boundary');
+    if (missing !== null && length <= missing) {
+      st.discard = missing - length;
+      return;
+    }
+    this.lose(dir, missing === null ? length : length - missing, at, missing === null ? 'in a frame without content-length' : 'past the end of the frame they cut');
+  }
+
+  /**
+   * Decode the buffered head of a frame a gap cuts. Returns the bytes of the frame still to come
+   * (content-length known), null when its end is unknown, undefined when no command line was captured.
+   */
+  private cutFrame(dir: Dir): number | null | undefined {
+    const st = this.s[dir];
+    const q = st.q;
+    const lim = this.session.env.limits;
+    while (q.length && (q.at(0) === 0x0a || q.at(0) === 0x0d)) st.consume(1);
+    const have = Math.min(q.length, lim.maxHeaderBytes + lim.maxBodyBytes);
+    if (!have) return undefined;
+    const b = q.peek(have);
+    const nl = b.indexOf(0x0a);
+    if (nl < 0 || nl > 64) return undefined;
+    const command = latin1Text(b.subarray(0, nl > 0 && b[nl - 1] === 0x0d ? nl - 1 : nl));
+    if (!/^[A-Z]+$/.test(command)) return undefined;
+    // Header lines up to the blank line, or up to the last whole line before the cut.
+    let bodyStart = -1;
+    let end = nl + 1;
+    for (;;) {
+      const next = b.indexOf(0x0a, end);
+      if (next < 0) break;
+      if (next === end || (next === end + 1 && b[end] === 0x0d)) {
+        bodyStart = next + 1;
+        break;
+      }
+      end = next + 1;
+    }
+    const headText = utf8Text(b.subarray(0, bodyStart >= 0 ? bodyStart : end));
+    const lines = headText.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l, i) => i > 0 && l !== '');
+    const escape = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
+    const headers: HeaderList = [];
+    for (const l of lines) {
+      if (headers.length >= lim.maxHeaders) break;
+      const c = l.indexOf(':');
+      if (c < 0) continue;
+      headers.push(escape ? [unescape(l.slice(0, c)), unescape(l.slice(c + 1))] : [l.slice(0, c), l.slice(c + 1)]);
+    }
+    const cl = bodyStart >= 0 ? header(headers, 'content-length') : undefined;
+    const bodyLen = cl !== undefined && /^\s*\d+\s*$/.test(cl) ? parseInt(cl, 10) : undefined;
+    const captured = bodyStart >= 0 ? b.subarray(bodyStart, Math.min(have, bodyStart + lim.maxBodyBytes)).slice() : new Uint8Array(0);
+    const total = bodyLen !== undefined ? bodyStart + bodyLen + 1 : undefined;
+    const f: Frame = { command, headers, body: captured, bodySize: bodyLen ?? captured.length, start: st.pos(0), end: st.pos(q.length - 1), frames: st.frames(0, q.length), wire: total ?? q.length };
+    const what = bodyStart < 0 ? 'header block' : total !== undefined ? 'body' : 'body (no content-length)';
+    this.cutNow = `${command} frame cut by a capture gap in its ${what}: ${q.length}${total !== undefined ? ` of ${total}` : ''} bytes captured${total !== undefined ? `, ${total - q.length} missing` : ''}`;
+    const left = q.length;
+    st.reset();
+    try {
+      this.frame(dir, f, '');
+    } finally {
+      this.cutNow = undefined;
+    }
+    return total !== undefined && total > left ? total - left : null;
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered and wait for a command line. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
     this.s[dir].reset();
-    this.lost[dir] = true;
-    this.session.warn(`stomp: ${length} bytes missing (${dir}); resynchronising after the next NUL`, at);
+    this.resync[dir] = true;
+    this.afterGap[dir] = true;
+    this.notes.lost(dir, length, `${length} bytes missing (${dir}) ${where}; resynchronising at the next ${dir === 'c2s' ? 'client' : 'server'} command line`, at);
+  }
+
+  /**
+   * Resynchronisation: drop buffered bytes up to the first command line (a known command of this
+   * side alone on its line) that starts the bytes after the gap or follows a NUL (with heart-beat
+   * EOLs between). True when it is at the head now.
+   */
+  private findCommand(dir: Dir, final: boolean): boolean {
+    const st = this.s[dir];
+    const cmds = dir === 'c2s' ? CLIENT_COMMANDS : SERVER_COMMANDS;
+    while (st.q.length > 0) {
+      const n = Math.min(st.q.length, RESYNC_WINDOW);
+      const b = st.q.peek(n);
+      const last = n === st.q.length;
+      let i = 0;
+      let wait = false;
+      for (; i < n; i++) {
+        const boundary = i === 0 ? this.afterGap[dir] : b[i - 1] === 0 || ((b[i - 1] === 0x0a || b[i - 1] === 0x0d) && this.afterNul(b, i - 1));
+        if (!boundary || b[i] === 0x0a || b[i] === 0x0d) continue;
+        const nl = b.indexOf(0x0a, i);
+        if (nl < 0 || nl - i > LONGEST_COMMAND + 1) {
+          if (nl < 0 && n - i <= LONGEST_COMMAND + 1 && !(final && last)) {
+            wait = true;
+            break;
+          }
+          continue;
+        }
+        const cmd = latin1Text(b.subarray(i, nl > i && b[nl - 1] === 0x0d ? nl - 1 : nl));
+        if (cmds.includes(cmd)) {
+          st.consume(i);
+          this.resync[dir] = false;
+          this.afterGap[dir] = false;
+          return true;
+        }
+      }
+      st.consume(i);
+      // The head stays a place a frame may start when what was dropped ended with a NUL (and EOLs).
+      if (i > 0) this.afterGap[dir] = b[i - 1] === 0 || ((b[i - 1] === 0x0a || b[i - 1] === 0x0d) && this.afterNul(b, i - 1));
+      if (wait || i < n) return false;
+    }
+    return false;
+  }
+
+  /** Whether the EOL at b[k] belongs to a run of EOLs that follows a NUL (heart-beats between frames). */
+  private afterNul(b: Uint8Array, k: number): boolean {
+    let j = k;
+    while (j >= 0 && (b[j] === 0x0a || b[j] === 0x0d)) j--;
+    return j >= 0 && b[j] === 0;
   }
 
   end(): void {}
@@ -96,6 +260,7 @@ class StompDecoder implements StreamDecoder {
     this.connect = undefined;
     this.receipts.clear();
     this.unacked.clear();
+    this.notes.summary(_at);
   }
 
   private parse(dir: Dir): void {
@@ -103,6 +268,7 @@ class StompDecoder implements StreamDecoder {
     const q = st.q;
     const lim = this.session.env.limits;
     for (;;) {
+      if (this.resync[dir] && !this.findCommand(dir, false)) return;
       if (this.lost[dir]) {
         const nul = q.indexOf(0);
         if (nul < 0) {
@@ -201,6 +367,7 @@ class StompDecoder implements StreamDecoder {
 
   private mk(f: Frame): Call {
     const call = this.session.newCall('stomp', f.start);
+    if (this.cutNow) call.warnings.push(this.cutNow);
     call.method = f.command;
     call.frames = f.frames.slice(0, 64);
     call.fields['stomp.command'] = f.command;
@@ -240,14 +407,17 @@ class StompDecoder implements StreamDecoder {
       return;
     }
     if (cmd === 'CONNECTED') {
-      const v = h('version') ?? '1.0';
-      this.version = v;
-      this.versionKnown = true;
+      // A CONNECTED cut before its version header does not say 1.0 (STOMP 1.1 §CONNECTED): it says nothing.
+      const v = h('version') ?? (this.cutNow ? undefined : '1.0');
+      if (v !== undefined) {
+        this.version = v;
+        this.versionKnown = true;
+      }
       const call = this.connect ?? this.mk(f);
       this.connect = undefined;
       this.reply(call, f);
-      call.status = { code: 'CONNECTED', text: `STOMP ${v}${h('server') ? ` (${h('server')})` : ''}`, ok: true };
-      call.fields['stomp.version'] = v;
+      call.status = { code: 'CONNECTED', text: `STOMP${v !== undefined ? ` ${v}` : ''}${h('server') ? ` (${h('server')})` : ''}`, ok: true };
+      if (v !== undefined) call.fields['stomp.version'] = v;
       if (h('heart-beat')) call.fields['stomp.heart_beat'] = h('heart-beat')!;
       this.session.emit(call);
       return;
@@ -273,12 +443,12 @@ class StompDecoder implements StreamDecoder {
         call.request = { headers: p.headers, body: p.body, wireBytes: p.wireBytes };
         call.state = 'complete';
         call.timing.endUs = f.end.tsUs;
-        if (cmd === 'RECEIPT') call.warnings.push(`RECEIPT ${rid ?? ''} without its frame in the capture`);
+        if (cmd === 'RECEIPT') call.warnings.push(rid === undefined && this.cutNow ? 'RECEIPT whose receipt-id was not captured' : `RECEIPT ${rid ?? ''} without its frame in the capture`);
       } else this.reply(call, f);
       if (cmd === 'ERROR') {
         call.status = { code: 'ERROR', text: h('message') ?? 'ERROR', ok: false };
         call.fields['stomp.error'] = h('message') ?? '';
-      } else if (!call.status) call.status = { code: 'RECEIPT', text: `receipt ${rid}`, ok: true };
+      } else if (!call.status) call.status = { code: 'RECEIPT', text: rid !== undefined ? `receipt ${rid}` : 'receipt', ok: true };
       if (bad) call.warnings.push(bad);
       this.session.emit(call);
       return;
@@ -291,7 +461,8 @@ class StompDecoder implements StreamDecoder {
       const { buf, ...req } = this.part(f);
       call.request = req;
       const dest = h('destination') ?? '';
-      call.fields['msg.key'] = buf.key('stomp', dest);
+      // A cut body hashes to nothing its publish would: no msg.key to join on.
+      if (!this.cutNow) call.fields['msg.key'] = buf.key('stomp', dest);
       call.fields['msg.destination'] = dest;
       this.rpcFields(call, f);
       const sub = h('subscription');
@@ -353,7 +524,7 @@ class StompDecoder implements StreamDecoder {
       const dest = h('destination') ?? '';
       // RabbitMQ's temp queues: a reply sent to /reply-queue/amq.gen-X arrives as a MESSAGE whose
       // destination is /queue/amq.gen-X (RabbitMQ STOMP plugin, "Temp Queue Destinations").
-      call.fields['msg.key'] = buf.key('stomp', dest.startsWith('/reply-queue/') ? `/queue/${dest.slice(13)}` : dest);
+      if (!this.cutNow) call.fields['msg.key'] = buf.key('stomp', dest.startsWith('/reply-queue/') ? `/queue/${dest.slice(13)}` : dest);
       call.fields['msg.destination'] = dest;
       this.rpcFields(call, f);
     } else call.kind = cmd === 'DISCONNECT' || !known ? 'event' : 'oneway';
@@ -394,6 +565,7 @@ class StompDecoder implements StreamDecoder {
   }
 
   private reply(call: Call, f: Frame): void {
+    if (this.cutNow && !call.warnings.includes(this.cutNow)) call.warnings.push(this.cutNow);
     const p = this.part(f);
     call.response = { headers: p.headers, body: p.body, wireBytes: p.wireBytes };
     call.timing.responseStartUs = f.start.tsUs;
