@@ -28,12 +28,17 @@ import { be16, be32, concatBytes, latin1Text, toHex, utf8Strict } from '../core/
 import { messageKey } from '../calls/key';
 import { PduBuffer } from '../websocket/pdu-buffer';
 import { addFrame, payloadBody, payloadValue } from '../websocket/payload';
+import { GapNotes } from '../websocket/gap-notes';
 
 const GREETING = 64;
 const REDACTED = '********';
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PARTS_SHOWN = 64;
 const MAX_PARTS = 100_000;
+/** Bytes looked at per data event while resynchronising after a gap. */
+const RESYNC_WINDOW = 64 * 1024;
+/** ZMTP 3.0/3.1 command names (rfc 23, 24, 26, 37). */
+const COMMANDS = new Set(['READY', 'HELLO', 'WELCOME', 'INITIATE', 'ERROR', 'SUBSCRIBE', 'CANCEL', 'PING', 'PONG', 'MESSAGE']);
 
 interface Greeting {
   major: number;
@@ -50,6 +55,8 @@ interface OpenMsg {
   frames: number[];
   wire: number;
   dropped: boolean;
+  /** What capture gaps took from this message (frames cut, parts lost): said on its call. */
+  cut?: string[];
 }
 
 interface Side {
@@ -63,10 +70,16 @@ interface Side {
   encrypted: boolean;
   msg?: OpenMsg;
   index: number;
+  /** Socket type guessed from the traffic when a gap kept the READY metadata from the capture. */
+  inferred?: string;
+  /** This side sent SUBSCRIBE/CANCEL commands (ZMTP 3.1) or 3.0 subscription messages. */
+  subscribes?: boolean;
 }
 
 interface PendingReq {
   call: Call;
+  /** Direction of the request (its reply comes the other way). */
+  dir: Dir;
 }
 
 class ZmtpDecoder implements StreamDecoder {
@@ -75,15 +88,34 @@ class ZmtpDecoder implements StreamDecoder {
   private hsEmitted = false;
   private readonly pending: PendingReq[] = [];
   private readonly pings: Record<Dir, Call[]> = { c2s: [], s2c: [] };
+  /** Bytes still to drop as they arrive: the part of a frame (or greeting) a gap cut that was not in the gap. */
+  private readonly skip: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  /** A gap lost the frame boundary: look for the next plausible frame. */
+  private readonly resync: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
+  private readonly afterGap: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** A gap was seen in this direction: a bad frame is a false start of a resynchronisation, not the end. */
+  private readonly gapped: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** The frame being handled was cut by a gap: what was captured of it. */
+  private cutNow?: string;
+  private readonly notes: GapNotes;
 
   constructor(private readonly session: DecoderSession) {
     const mk = (): Side => ({ buf: new PduBuffer(), dead: false, commands: [], ready: false, encrypted: false, index: 0 });
     this.side = { c2s: mk(), s2c: mk() };
+    this.notes = new GapNotes(session, 'zmtp: ');
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const sd = this.side[dir];
     if (sd.dead || sd.encrypted) return;
+    if (this.skip[dir] > 0) {
+      const n = Math.min(this.skip[dir], bytes.length);
+      this.skip[dir] -= n;
+      if (n === bytes.length) return;
+      bytes = bytes.subarray(n);
+      at = { ...at, streamOffset: at.streamOffset + n };
+    }
     sd.buf.push(bytes, at);
     try {
       this.drain(dir);
@@ -128,36 +160,22 @@ class ZmtpDecoder implements StreamDecoder {
       if (b[0] !== 0xff || b[9] !== 0x7f) return this.stop(dir, 'not a ZMTP 3 greeting (signature 0xFF…0x7F missing)', buf.pos(0));
       if (b[10] < 3) return this.stop(dir, `ZMTP ${b[10] === 1 ? '2.0' : '1.0'} peer (only ZMTP 3.x is decoded)`, buf.pos(0));
       if (buf.length < GREETING) return;
-      const mechBytes = b.subarray(12, 32);
-      let n = mechBytes.indexOf(0);
-      if (n < 0) n = 20;
-      const g: Greeting = { major: b[10], minor: b[11], mechanism: latin1Text(mechBytes.subarray(0, n)), asServer: b[32] === 1 };
-      const start = buf.pos(0);
-      const end = buf.pos(GREETING - 1);
+      this.greet(dir, b.subarray(0, GREETING), buf.pos(0), buf.pos(GREETING - 1));
       buf.consume(GREETING);
-      sd.greeting = g;
-      const hs = this.handshake(start);
-      addFrame(hs.frames, end.frame);
-      const part = this.hsPart(dir);
-      part.version = `${g.major}.${g.minor}`;
-      part.mechanism = g.mechanism;
-      part.asServer = g.asServer;
-      if (dir === 'c2s') hs.timing.requestEndUs = end.tsUs;
-      else {
-        hs.timing.responseStartUs ??= start.tsUs;
-        hs.timing.endUs = end.tsUs;
-      }
-      const other = this.side[OTHER[dir]].greeting;
-      const lower = other && (other.major < g.major || (other.major === g.major && other.minor < g.minor)) ? other : g;
-      hs.fields['zmtp.version'] = `${lower.major}.${lower.minor}`;
-      hs.fields['zmtp.mechanism'] = g.mechanism;
-      if (other && other.mechanism !== g.mechanism) hs.warnings.push(`mechanisms differ: ${other.mechanism} / ${g.mechanism}`);
-      if (g.mechanism !== 'NULL' && g.mechanism !== 'PLAIN' && g.mechanism !== 'CURVE') hs.warnings.push(`unknown security mechanism "${g.mechanism}"`);
     }
     while (!sd.dead && !sd.encrypted && buf.length >= 2) {
+      if (this.resync[dir] && !this.findFrame(dir, false)) return;
+      if (buf.length < 2) return;
       const b = buf.bytes();
       const flags = b[0];
-      if (flags & 0xf8) return this.stop(dir, `frame flags 0x${flags.toString(16)} have reserved bits set`, buf.pos(0));
+      if (flags & 0xf8) {
+        // After a gap this is a resynchronisation that started on bytes that only looked like a frame.
+        if (this.gapped[dir]) {
+          this.lose(dir, 0, buf.pos(0), 'earlier (a false start after it: reserved frame flags)');
+          continue;
+        }
+        return this.stop(dir, `frame flags 0x${flags.toString(16)} have reserved bits set`, buf.pos(0));
+      }
       const long = (flags & 0x02) !== 0;
       const hl = long ? 9 : 2;
       if (b.length < hl) return;
@@ -179,15 +197,243 @@ class ZmtpDecoder implements StreamDecoder {
     }
   }
 
+  /**
+   * A greeting (rfc 23 "The greeting": signature, version, mechanism, as-server, filler), whole or
+   * cut by a gap (`g` shorter than 64 bytes: the fields it holds are read, the others left unknown).
+   */
+  private greet(dir: Dir, g: Uint8Array, start: Position, end: Position): void {
+    const sd = this.side[dir];
+    const mechBytes = g.subarray(12, 32);
+    let n = mechBytes.indexOf(0);
+    if (n < 0) n = g.length >= 32 ? 20 : -1;
+    const greeting: Greeting = { major: g[10] ?? 3, minor: g[11] ?? 0, mechanism: n >= 0 ? latin1Text(mechBytes.subarray(0, n)) : '?', asServer: g[32] === 1 };
+    sd.greeting = greeting;
+    const hs = this.handshake(start);
+    addFrame(hs.frames, end.frame);
+    const part = this.hsPart(dir);
+    part.version = g.length > 11 ? `${greeting.major}.${greeting.minor}` : `${greeting.major}.?`;
+    if (greeting.mechanism !== '?') part.mechanism = greeting.mechanism;
+    if (g.length > 32) part.asServer = greeting.asServer;
+    if (g.length < GREETING) hs.warnings.push(`${dir} greeting cut by a capture gap: ${g.length} of ${GREETING} bytes captured${greeting.mechanism === '?' ? ' (mechanism not captured)' : ''}`);
+    if (dir === 'c2s') hs.timing.requestEndUs = end.tsUs;
+    else {
+      hs.timing.responseStartUs ??= start.tsUs;
+      hs.timing.endUs = end.tsUs;
+    }
+    const other = this.side[OTHER[dir]].greeting;
+    const lower = other && (other.major < greeting.major || (other.major === greeting.major && other.minor < greeting.minor)) ? other : greeting;
+    hs.fields['zmtp.version'] = `${lower.major}.${lower.minor}`;
+    if (greeting.mechanism !== '?') hs.fields['zmtp.mechanism'] = greeting.mechanism;
+    else if (other && other.mechanism !== '?') greeting.mechanism = other.mechanism;
+    if (other && other.mechanism === '?' && greeting.mechanism !== '?') other.mechanism = greeting.mechanism;
+    if (other && other.mechanism !== greeting.mechanism && other.mechanism !== '?' && greeting.mechanism !== '?') hs.warnings.push(`mechanisms differ: ${other.mechanism} / ${greeting.mechanism}`);
+    const m = greeting.mechanism;
+    if (m !== 'NULL' && m !== 'PLAIN' && m !== 'CURVE' && m !== '?') hs.warnings.push(`unknown security mechanism "${m}"`);
+  }
+
+  // ---- gaps ----------------------------------------------------------------------------------
+
+  /**
+   * Bytes not captured (snaplen, loss). Inside a frame whose size was captured (rfc 23 "Framing":
+   * flags, 1- or 8-byte size) or inside the 64-byte greeting, the missing bytes are counted against
+   * it: the frame is decoded from its captured head (a command's name and whole metadata properties,
+   * a message part's first bytes) and framing resumes after it. A gap that swallows a boundary makes
+   * the direction resynchronise on the next plausible frame.
+   */
+  gap(dir: Dir, length: number, at: Position): void {
+    const sd = this.side[dir];
+    if (sd.dead || sd.encrypted) return;
+    this.gapped[dir] = true;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.stop(dir, `zmtp decoder error: ${(e as Error).message}`, at);
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const sd = this.side[dir];
+    const buf = sd.buf;
+    if (this.skip[dir] > 0) {
+      if (length <= this.skip[dir]) {
+        this.skip[dir] -= length;
+        return;
+      }
+      const past = length - this.skip[dir];
+      this.skip[dir] = 0;
+      return this.lose(dir, past, at, 'past the end of the frame they cut');
+    }
+    if (!sd.greeting) {
+      const b = buf.bytes();
+      if (b.length >= 11 && b[0] === 0xff && b[9] === 0x7f && b[10] >= 3) {
+        const have = b.length;
+        this.greet(dir, b.slice(0, have), buf.pos(0), buf.pos(have - 1));
+        buf.clear();
+        return this.account(dir, GREETING - have, length, at);
+      }
+      // The greeting itself was not captured: ZMTP 3 is assumed, framing is looked for.
+      this.greet(dir, Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3), buf.pos(0), buf.pos(0));
+      return this.lose(dir, length, at, 'in the greeting');
+    }
+    if (this.resync[dir] && !this.findFrame(dir, true)) {
+      buf.clear();
+      return;
+    }
+    const b = buf.bytes();
+    if (b.length >= 2 && !(b[0] & 0xf8)) {
+      const flags = b[0];
+      const long = (flags & 2) !== 0;
+      const hl = long ? 9 : 2;
+      const size = b.length >= hl ? (long ? be32(b, 1) * 2 ** 32 + be32(b, 5) : b[1]) : -1;
+      if (size >= 0 && size <= this.session.env.limits.maxBufferedBytes && hl + size > b.length) {
+        const have = b.length;
+        const body = b.slice(hl);
+        const start = buf.pos(0);
+        const end = buf.pos(have - 1);
+        buf.clear();
+        this.cutNow = `frame cut by a capture gap: ${have} of ${hl + size} bytes captured, ${hl + size - have} missing`;
+        try {
+          if (flags & 0x04) this.onCommand(dir, body, start, end, hl + size, (flags & 0x01) !== 0);
+          else this.onFrame(dir, body, (flags & 0x01) !== 0, start, end, hl + size, size);
+        } finally {
+          this.cutNow = undefined;
+        }
+        return this.account(dir, hl + size - have, length, at);
+      }
+    }
+    this.lose(dir, length, at, b.length ? 'inside a frame header' : 'at a frame boundary');
+  }
+
+  /** `missing` bytes of the PDU just cut are still to come; the gap took `length` of them (or more). */
+  private account(dir: Dir, missing: number, length: number, at: Position): void {
+    if (length <= missing) {
+      this.skip[dir] = missing - length;
+      return;
+    }
+    this.lose(dir, length - missing, at, 'past the end of the frame they cut');
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered, wait for a plausible frame. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
+    const sd = this.side[dir];
+    sd.buf.clear();
+    this.skip[dir] = 0;
+    this.resync[dir] = true;
+    this.afterGap[dir] = true;
+    if (length > 0) this.notes.lost(dir, length, `${dir}: ${length} bytes missing from the capture ${where}; decoding resumes at the next plausible frame`, at);
+    else this.notes.lost(dir, 0, `${dir}: framing lost after a capture gap ${where}; decoding resumes at the next plausible frame`, at);
+    // A multipart message in progress: its other parts may be in the gap. It ends here.
+    if (sd.msg) {
+      const m = sd.msg;
+      sd.msg = undefined;
+      (m.cut ??= []).push('parts after a capture gap may be missing');
+      this.finishMessage(dir, m, undefined, 'complete');
+    }
+    // Replies travelling in `dir` may be gone: a later one would be paired with the wrong request.
+    const keep: PendingReq[] = [];
+    for (const p of this.pending) {
+      if (p.dir === dir) keep.push(p);
+      else this.finish(p.call, 'incomplete', 'no reply in the capture (bytes of the replying side were not captured)');
+    }
+    this.pending.length = 0;
+    this.pending.push(...keep);
+    for (const c of this.pings[OTHER[dir]].splice(0)) this.finish(c, 'incomplete', 'no PONG in the capture (bytes of the answering side were not captured)');
+  }
+
+  /**
+   * Resynchronisation: drop buffered bytes up to the first offset where a plausible frame starts
+   * (true: it is at the head now) or may start once more bytes come (false).
+   */
+  private findFrame(dir: Dir, final: boolean): boolean {
+    const buf = this.side[dir].buf;
+    while (buf.length > 0) {
+      const b = buf.bytes();
+      const n = Math.min(b.length, RESYNC_WINDOW);
+      const last = n === b.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const v = this.plausible(b, i, final && last, i > 0 || !this.afterGap[dir]);
+        if (v === 'yes') {
+          buf.consume(i);
+          this.resync[dir] = false;
+          this.afterGap[dir] = false;
+          return true;
+        }
+        if (v === 'more') break;
+      }
+      buf.consume(i);
+      if (i > 0) this.afterGap[dir] = false;
+      if (i < n) return false;
+    }
+    return false;
+  }
+
+  /**
+   * Frame sanity (rfc 23 "Framing"): flags without reserved bits (no MORE on a command), the long
+   * size only above 255 bytes, a command a known name. Message frames say little alone: a chain of
+   * them must run to the end of what was captured (or past it, when a gap cuts it); inside the
+   * bytes after a gap (`strict`) the chain needs two frames, or a command.
+   */
+  private plausible(b: Uint8Array, i: number, final: boolean, strict: boolean): 'yes' | 'no' | 'more' {
+    const short = final ? 'no' : 'more';
+    let o = i;
+    let count = 0;
+    const limit = this.session.env.limits.maxBufferedBytes;
+    for (;;) {
+      const left = b.length - o;
+      if (left === 0) return count >= (strict ? 2 : 1) ? 'yes' : short;
+      if (left < 2) return count >= (strict ? 2 : 1) && final ? 'yes' : short;
+      const flags = b[o];
+      if (flags & 0xf8 || (flags & 5) === 5) return 'no';
+      const long = (flags & 2) !== 0;
+      const hl = long ? 9 : 2;
+      if (left < hl) return count && final ? 'yes' : short;
+      let size = b[o + 1];
+      if (long) {
+        const hi = be32(b, o + 1);
+        if (hi >= 0x200000) return 'no';
+        size = hi * 2 ** 32 + be32(b, o + 5);
+        if (size < 256 || size > limit) return 'no';
+      }
+      if (flags & 4) {
+        if (left < hl + 1) return short;
+        const nl = b[o + hl];
+        if (nl === 0 || nl + 1 > size) return 'no';
+        const seen = Math.min(nl, left - hl - 1);
+        const name = latin1Text(b.subarray(o + hl + 1, o + hl + 1 + seen));
+        if (!/^[A-Z]*$/.test(name)) return 'no';
+        if (seen === nl) return COMMANDS.has(name) ? 'yes' : 'no';
+        return final && seen >= 3 && [...COMMANDS].some((c) => c.startsWith(name)) ? 'yes' : short;
+      }
+      count++;
+      if (left < hl + size) return final && (count >= 2 || !strict) ? 'yes' : short;
+      o += hl + size;
+      if (!(flags & 1) && o === b.length) return count >= (strict ? 2 : 1) ? 'yes' : short;
+    }
+  }
+
   // ---- commands ------------------------------------------------------------------------------
 
   private onCommand(dir: Dir, body: Uint8Array, start: Position, end: Position, wire: number, more: boolean): void {
     const sd = this.side[dir];
     const s = this.session;
     if (more) s.warn(`${dir}: command frame with the MORE flag set`, start);
-    if (body.length < 1 || body.length < 1 + body[0]) return s.warn(`${dir}: command frame too short for its name`, start);
-    const name = latin1Text(body.subarray(1, 1 + body[0]));
-    const data = body.subarray(1 + body[0]);
+    let name: string;
+    let data: Uint8Array;
+    if (body.length < 1 || body.length < 1 + body[0]) {
+      // Cut inside its name: the one command whose name starts so and has that length (rfc 23, 37).
+      const seen = latin1Text(body.subarray(1));
+      const only = this.cutNow && body.length >= 4 ? [...COMMANDS].filter((c) => c.length === body[0] && c.startsWith(seen)) : [];
+      if (only.length !== 1) {
+        if (this.cutNow) return void this.hs?.warnings.push(`${dir} command ${this.cutNow}, before its name ended`);
+        return s.warn(`${dir}: command frame too short for its name`, start);
+      }
+      name = only[0];
+      data = new Uint8Array(0);
+    } else {
+      name = latin1Text(body.subarray(1, 1 + body[0]));
+      data = body.subarray(1 + body[0]);
+    }
     const mech = sd.greeting?.mechanism ?? 'NULL';
     const hsOpen = !sd.ready || !this.hsEmitted;
     const note = (v: unknown) => {
@@ -210,8 +456,9 @@ class ZmtpDecoder implements StreamDecoder {
         sd.metadata = meta.props;
         const st = meta.props['Socket-Type'];
         if (typeof st === 'string') sd.socketType = st.toUpperCase();
-        note({ command: name, metadata: meta.props, ...(meta.warning ? { warning: meta.warning } : {}) });
-        if (meta.warning) this.hs?.warnings.push(`${dir} ${name}: ${meta.warning}`);
+        note({ command: name, metadata: meta.props, ...(meta.warning && !this.cutNow ? { warning: meta.warning } : {}) });
+        if (this.cutNow) this.hs?.warnings.push(`${dir} ${name} ${this.cutNow}${sd.socketType ? '' : ' (Socket-Type not captured)'}`);
+        else if (meta.warning) this.hs?.warnings.push(`${dir} ${name}: ${meta.warning}`);
         if (this.hs) {
           if (sd.socketType) this.hs.fields[dir === 'c2s' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'] = sd.socketType;
           const id = meta.props['Identity'];
@@ -230,7 +477,8 @@ class ZmtpDecoder implements StreamDecoder {
           const u = data[0] ?? 0;
           const username = latin1Text(data.subarray(1, 1 + u));
           const pw = data[1 + u];
-          if (1 + u > data.length || pw === undefined || 2 + u + pw > data.length) this.hs?.warnings.push('PLAIN HELLO: lengths run past the command');
+          if (this.cutNow) this.hs?.warnings.push(`${dir} HELLO ${this.cutNow}`);
+          else if (1 + u > data.length || pw === undefined || 2 + u + pw > data.length) this.hs?.warnings.push('PLAIN HELLO: lengths run past the command');
           note({ command: 'HELLO', username, password: REDACTED });
           if (this.hs) this.hs.fields['zmtp.username'] = username;
         } else if (mech === 'CURVE') note({ command: 'HELLO', encrypted: true, size: data.length, ...(data.length >= 2 ? { curveVersion: `${data[0]}.${data[1]}` } : {}) });
@@ -345,14 +593,39 @@ class ZmtpDecoder implements StreamDecoder {
     this.session.emit(c);
   }
 
+  /**
+   * The socket type of `dir` when a gap kept its READY metadata (Socket-Type) from the capture, read
+   * off the traffic where it is unambiguous (rfc 29 PUB/SUB, rfc 37 SUBSCRIBE/CANCEL): a side that
+   * subscribes is SUB and its peer PUB. Undefined otherwise: REQ and DEALER both send the empty
+   * delimiter frame, PUSH and PAIR look alike, so those stay unnamed rather than misnamed.
+   */
+  private infer(dir: Dir, m: OpenMsg): string | undefined {
+    const sd = this.side[dir];
+    const peer = this.side[OTHER[dir]];
+    if (sd.inferred) return sd.inferred;
+    if (!this.gapped.c2s && !this.gapped.s2c) return undefined;
+    const peerType = peer.socketType ?? peer.inferred;
+    let t: string | undefined;
+    if (sd.subscribes) t = 'SUB';
+    else if (peer.subscribes || peerType === 'SUB' || peerType === 'XSUB') t = 'PUB';
+    void m;
+    if (t) {
+      sd.inferred = t;
+      if (this.hs) this.hs.fields[dir === 'c2s' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'] ??= t;
+    }
+    return t;
+  }
+
   private onSubscription(dir: Dir, name: string, topic: Uint8Array, start: Position, end: Position, wire: number): void {
     const s = this.session;
+    this.side[dir].subscribes = true;
     const c = s.newCall('zmtp', start);
     c.kind = 'event';
     c.method = name;
     c.state = 'complete';
     const t = utf8Strict(topic);
-    c.target = t ?? `0x${toHex(topic, 64)}`;
+    c.target = (t ?? `0x${toHex(topic, 64)}`) + (this.cutNow ? '…' : '');
+    if (this.cutNow) c.warnings.push(`${name} ${this.cutNow}`);
     c.fields['zmtp.dir'] = dir;
     c.fields['zmtp.topic'] = c.target;
     if (this.side[dir].socketType) c.fields['zmtp.socket_type'] = this.side[dir].socketType!;
@@ -364,7 +637,7 @@ class ZmtpDecoder implements StreamDecoder {
 
   // ---- messages ------------------------------------------------------------------------------
 
-  private onFrame(dir: Dir, body: Uint8Array, more: boolean, start: Position, end: Position, wire: number): void {
+  private onFrame(dir: Dir, body: Uint8Array, more: boolean, start: Position, end: Position, wire: number, fullSize = body.length): void {
     const sd = this.side[dir];
     const limits = this.session.env.limits;
     if (!this.hsEmitted && this.hs) {
@@ -373,9 +646,10 @@ class ZmtpDecoder implements StreamDecoder {
     }
     let m = sd.msg;
     if (!m) m = sd.msg = { parts: [], sizes: [], total: 0, start, frames: [], wire: 0, dropped: false };
-    if (m.sizes.length < MAX_PARTS) m.sizes.push(body.length);
+    if (m.sizes.length < MAX_PARTS) m.sizes.push(fullSize);
     else m.dropped = true;
-    m.total += body.length;
+    m.total += fullSize;
+    if (this.cutNow) (m.cut ??= []).push(`part ${m.sizes.length}: ${this.cutNow}`);
     m.wire += wire;
     if (!m.dropped && m.total <= limits.maxBufferedBytes) m.parts.push(body);
     else m.dropped = true;
@@ -391,8 +665,9 @@ class ZmtpDecoder implements StreamDecoder {
     const s = this.session;
     const limits = s.env.limits;
     const sd = this.side[dir];
-    const sender = sd.socketType ?? '';
-    const receiver = this.side[OTHER[dir]].socketType ?? '';
+    const sender = sd.socketType ?? this.infer(dir, m) ?? '';
+    const receiver = this.side[OTHER[dir]].socketType ?? this.side[OTHER[dir]].inferred ?? '';
+    const guessed = !sd.socketType && !!sender;
 
     // ZMTP 3.0 subscriptions: a one-part message from SUB/XSUB starting with 1 (subscribe) or 0 (cancel).
     if (state === 'complete' && (sender === 'SUB' || sender === 'XSUB') && m.parts.length === 1 && m.parts[0].length >= 1 && m.parts[0][0] <= 1) {
@@ -402,22 +677,30 @@ class ZmtpDecoder implements StreamDecoder {
 
     let parts = m.parts;
     let envelope: Uint8Array[] = [];
+    /** Index in m.parts / m.sizes of the first part shown (after the envelope). */
+    let first = 0;
     const isRequest = sender === 'REQ' || (sender === 'DEALER' && receiver === 'REP');
     const isReply = sender === 'REP' || (sender === 'ROUTER' && receiver === 'REQ');
     if (isRequest || isReply) {
-      const d = parts.findIndex((p) => p.length === 0);
-      if (d >= 0) {
+      const d = m.sizes.findIndex((n) => n === 0);
+      if (d >= 0 && d < parts.length) {
         envelope = parts.slice(0, d);
         parts = parts.slice(d + 1);
+        first = d + 1;
       } else if (sender === 'REQ' || sender === 'REP') {
         why = why ?? 'REQ/REP message without the empty delimiter frame';
       }
     }
-    const whole = m.dropped ? undefined : concatBytes(m.parts);
-    const topicBytes = m.parts[0] ?? new Uint8Array(0);
-    const topic = utf8Strict(topicBytes.subarray(0, 256)) ?? toHex(topicBytes, 64);
+    // A message cut by a gap hashes to nothing its other copies would: no msg.key to join on.
+    const whole = m.dropped || m.cut ? undefined : concatBytes(m.parts);
+    if (m.cut) why = [why, ...m.cut.slice(0, 8)].filter(Boolean).join('; ');
+    let topicBytes = m.parts[0] ?? new Uint8Array(0);
+    // The first part cut by a gap: the topic as far as it was captured, marked.
+    const topicCut = (m.sizes[0] ?? 0) > topicBytes.length;
+    for (let k = 1; topicCut && k <= 3 && k < topicBytes.length && utf8Strict(topicBytes) === undefined; k++) topicBytes = topicBytes.subarray(0, topicBytes.length - 1);
+    const topic = (utf8Strict(topicBytes.subarray(0, 256)) ?? toHex(topicBytes, 64)) + (topicCut ? '…' : '');
     const value = {
-      parts: parts.slice(0, MAX_PARTS_SHOWN).map((p) => ({ size: p.length, value: payloadValue(p, limits) })),
+      parts: parts.slice(0, MAX_PARTS_SHOWN).map((p, k) => ({ size: m.sizes[first + k] ?? p.length, value: payloadValue(p, limits) })),
       ...(parts.length > MAX_PARTS_SHOWN ? { more: parts.length - MAX_PARTS_SHOWN } : {}),
       ...(envelope.length ? { envelope: envelope.map((e) => toHex(e, 64)) } : {}),
     };
@@ -441,6 +724,7 @@ class ZmtpDecoder implements StreamDecoder {
         c.state = 'complete';
         c.status = { code: 'OK', ok: true };
         if (why) c.warnings.push(why);
+        if (guessed) c.warnings.push(`socket type ${sender} inferred from the traffic (its READY metadata was not captured)`);
         s.emit(c);
         return;
       }
@@ -452,6 +736,10 @@ class ZmtpDecoder implements StreamDecoder {
     for (const f of m.frames) addFrame(c.frames, f);
     c.state = state;
     if (why) c.warnings.push(why);
+    if (guessed) {
+      c.warnings.push(`socket type ${sender} inferred from the traffic (its READY metadata was not captured)`);
+      c.fields['zmtp.socket_type_inferred'] = true;
+    }
     c.messages = [message];
     c.fields['zmtp.dir'] = dir;
     c.fields['zmtp.parts'] = m.sizes.length;
@@ -479,17 +767,11 @@ class ZmtpDecoder implements StreamDecoder {
     }
     if (c.kind === 'unary' && state === 'complete') {
       c.state = 'pending';
-      this.pending.push({ call: c });
+      this.pending.push({ call: c, dir });
       if (this.pending.length > 10_000) this.finish(this.pending.shift()!.call, 'incomplete', 'no reply seen');
       return;
     }
     s.emit(c);
-  }
-
-  gap(dir: Dir, length: number, at: Position): void {
-    const sd = this.side[dir];
-    if (sd.dead || sd.encrypted) return;
-    this.stop(dir, `${length} bytes missing from the capture`, at);
   }
 
   end(): void {}
