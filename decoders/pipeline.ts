@@ -65,7 +65,8 @@ export interface PipelineOptions {
   /**
    * A UDP flow silent for this long (capture time) is closed, as the end of the capture would close
    * it: UDP has no FIN, and a host resolving names opens a flow per lookup (default 60 s, Zeek's
-   * udp_inactivity_timeout). A datagram on the same ports after that starts a new flow.
+   * udp_inactivity_timeout; looked for every 5 s of capture time). A datagram on the same ports
+   * after that starts a new flow.
    */
   udpIdleUs?: number;
   /** Called after each decoder callback with the events it received (tests: chunking). */
@@ -211,9 +212,11 @@ export class Pipeline {
   private flows = new Map<number, Flow | Flow[]>();
   /** Open flows in the order they were opened. */
   private openFlows = new Set<Flow>();
-  /** Open UDP flows, least recently active first (see `udpIdleUs`). */
-  private udpByActivity = new Set<Flow>();
+  /** Open UDP flows (see `udpIdleUs`). */
+  private udpFlows = new Set<Flow>();
   private readonly udpIdleUs: number;
+  /** Capture time of the next look for idle UDP flows. */
+  private nextUdpSweepUs = 0;
   /** Recently closed connections: their stray last ACKs must not open ghost flows. */
   private closedKeys = new Map<string, number>();
   private nextFlowId = 1;
@@ -302,7 +305,7 @@ export class Pipeline {
     }
     this.flows.clear();
     this.openFlows.clear();
-    this.udpByActivity.clear();
+    this.udpFlows.clear();
     this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
   }
@@ -317,8 +320,8 @@ export class Pipeline {
     this.stats.packets++;
     const transport = p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : undefined;
     if (!transport) return;
-    if (transport === 'udp' && this.udpByActivity.size !== 0) this.expireUdp(p.tsUs);
-    const pk = portKey(transport === 'udp', p.srcPort, p.dstPort);
+    if (transport === 'udp') return this.udpPacket(p);
+    const pk = portKey(false, p.srcPort, p.dstPort);
     let flow = this.findFlow(pk, p);
     const isSyn = transport === 'tcp' && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
     if (flow && isSyn && flow.isn !== undefined && flow.isn !== p.seq) {
@@ -341,12 +344,6 @@ export class Pipeline {
     s.endUs = p.tsUs;
     flow.lastFrame = p.frame;
     flow.lastUs = p.tsUs;
-    if (transport === 'udp') {
-      if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
-      else s.s2cBytes += p.payloadWireLength;
-      this.udp(flow, dir, p);
-      return;
-    }
     this.tcp(flow, dir, p);
     if (flow.closed) {
       this.removeFlow(flow);
@@ -490,10 +487,33 @@ export class Pipeline {
     if (streams.c2s.ended && streams.s2c.ended) this.closeFlow(flow, 'fin');
   }
 
+  /** A UDP datagram: its flow (a new one after `udpIdleUs` of silence on the same ports), then its decoder. */
+  private udpPacket(p: Packet): void {
+    if (p.tsUs >= this.nextUdpSweepUs) this.expireUdp(p.tsUs);
+    let flow = this.findFlow(portKey(true, p.srcPort, p.dstPort), p);
+    if (flow && p.tsUs - flow.lastUs > this.udpIdleUs) {
+      this.udpFlows.delete(flow);
+      this.closeFlow(flow, 'capture-end');
+      this.removeFlow(flow);
+      flow = undefined;
+    }
+    if (!flow) {
+      flow = this.openFlow('udp', p, false);
+      this.addFlow(flow);
+      this.udpFlows.add(flow);
+    }
+    const dir: Dir = flow.client.port === p.srcPort && flow.client.ip === p.src ? 'c2s' : 's2c';
+    const s = flow.summary;
+    s.packets++;
+    s.endUs = p.tsUs;
+    flow.lastFrame = p.frame;
+    flow.lastUs = p.tsUs;
+    if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
+    else s.s2cBytes += p.payloadWireLength;
+    this.udp(flow, dir, p);
+  }
+
   private udp(flow: Flow, dir: Dir, p: Packet): void {
-    // Most recently active last.
-    this.udpByActivity.delete(flow);
-    this.udpByActivity.add(flow);
     const at = { frame: p.frame, tsUs: p.tsUs, streamOffset: 0 };
     if (!flow.decided) {
       flow.decided = true;
@@ -507,11 +527,17 @@ export class Pipeline {
     this.guard(flow, () => d.datagram(dir, p.payload, at));
   }
 
-  /** Close the UDP flows silent for longer than `udpIdleUs` before `nowUs` (oldest first). */
+  /**
+   * Close the UDP flows silent for longer than `udpIdleUs` before `nowUs`, in the order they were
+   * opened: their memory goes, their last calls come out. Runs every UDP_SWEEP_US of capture time
+   * (a quarter of the timeout when that is shorter): one pass over the open UDP flows then, not per
+   * datagram. A datagram on the ports of a flow silent for longer closes it at once (udpPacket).
+   */
   private expireUdp(nowUs: number): void {
-    for (const flow of this.udpByActivity) {
-      if (nowUs - flow.lastUs <= this.udpIdleUs) break;
-      this.udpByActivity.delete(flow);
+    this.nextUdpSweepUs = nowUs + Math.min(UDP_SWEEP_US, this.udpIdleUs / 4);
+    for (const flow of this.udpFlows) {
+      if (nowUs - flow.lastUs <= this.udpIdleUs) continue;
+      this.udpFlows.delete(flow);
       this.closeFlow(flow, 'capture-end');
       this.removeFlow(flow);
     }
@@ -762,6 +788,8 @@ const EMPTY = new Uint8Array(0);
 
 /** Default `udpIdleUs`. */
 const DEFAULT_UDP_IDLE_US = 60_000_000;
+/** Longest capture time between two looks for idle UDP flows. */
+const UDP_SWEEP_US = 5_000_000;
 
 /** Is packet `p` on this flow's connection (its transport, addresses and ports, either direction)? */
 function sameConnection(f: Flow, p: Packet): boolean {

@@ -169,6 +169,8 @@ export interface NameResult {
 
 /** One label in presentation form: printable ASCII as it is, `.` and `\` escaped, UTF-8 kept, other bytes `\DDD`. */
 function labelText(b: Uint8Array, s: number, n: number): string {
+  // The common case, a plain host-name label, in one pass.
+  let plain = '';
   let ascii = true;
   for (let i = s; i < s + n; i++) {
     const c = b[i];
@@ -176,8 +178,9 @@ function labelText(b: Uint8Array, s: number, n: number): string {
       ascii = false;
       break;
     }
+    plain += String.fromCharCode(c);
   }
-  if (ascii) return String.fromCharCode(...b.subarray(s, s + n));
+  if (ascii) return plain;
   let utf8: string | undefined;
   let high = false;
   for (let i = s; i < s + n; i++) if (b[i] >= 0x80) high = true;

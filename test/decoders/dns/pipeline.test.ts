@@ -118,6 +118,17 @@ describe('pipeline UDP path: idle flows are closed (udpIdleUs)', () => {
     const { flows } = run(frames);
     assert.deepEqual(flows.map((f) => [f.id, f.transport, f.transport === 'udp' ? f.packets : f.calls]), [[1, 'udp', 3], [2, 'tcp', 1], [3, 'udp', 1]]);
   });
+  it('between two looks for idle flows, a datagram on the ports of a flow silent for too long still starts a new flow', () => {
+    const frames = [
+      dgram(T0, '10.0.0.1', 40000, '10.0.0.53', 53, query(1, 'a.test')),
+      // Another flow at 58 s: the look for idle flows then finds none (the first is 58 s quiet).
+      dgram(T0 + 58_000_000, '10.0.0.2', 40002, '10.0.0.53', 53, query(2, 'b.test')),
+      dgram(T0 + 60_500_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(3, 'c.test')),
+    ];
+    const { flows, calls } = run(frames);
+    assert.deepEqual(flows.map((f) => [f.id, f.client.port, f.packets]), [[1, 40000, 1], [2, 40002, 1], [3, 40000, 1]]);
+    assert.deepEqual(calls.map((c) => [c.target, c.flowId]), [['a.test', 1], ['b.test', 2], ['c.test', 3]]);
+  });
   it('the timeout is an option', () => {
     const frames = [dgram(T0, '10.0.0.1', 40000, '10.0.0.53', 53, query(1, 'a.test')), dgram(T0 + 2_000_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(2, 'b.test'))];
     assert.equal(run(frames).flows.length, 1);
