@@ -31,6 +31,7 @@ import { header } from '../core/handoff';
 import { be16, concatBytes, utf8Strict } from '../core/bytes';
 import { PduBuffer } from './pdu-buffer';
 import { addFrame, payloadBody } from './payload';
+import { GapNotes } from './gap-notes';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -55,6 +56,8 @@ const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const MAX_PENDING_RPC = 1000;
+/** Bytes looked at per data event while resynchronising after a gap. */
+const RESYNC_WINDOW = 64 * 1024;
 
 /** WebSocket subprotocol names (IANA registry) of the broker decoders that can ride on WebSocket. */
 const TUNNELS: Record<string, DecoderSpec> = { mqtt: mqttSpec, 'mqttv3.1': mqttSpec, 'v10.stomp': stompSpec, 'v11.stomp': stompSpec, 'v12.stomp': stompSpec };
@@ -96,6 +99,10 @@ interface OpenMessage {
   start: Position;
   frames: number[];
   wire: number;
+  /** What capture gaps took from this message (frames cut, fragments lost): said on its call. */
+  cut?: string[];
+  /** Payload bytes of the message that were not captured. */
+  missing?: number;
 }
 
 interface DirState {
@@ -104,9 +111,19 @@ interface DirState {
   msg?: OpenMessage;
   inflate?: InflateStream;
   inflateBroken: boolean;
+  /** A compressed message was cut by a gap: the shared window lacks its bytes (later messages may refer to them). */
+  windowLost?: boolean;
   closed: boolean;
   maskWarned: boolean;
   index: number;
+  /** Bytes still to drop as they arrive: the part of a frame a gap cut that was not in the gap. */
+  skip: number;
+  /** The frame boundary is lost (a gap, or bytes handed over that are not a frame): look for the next plausible frame. */
+  resync: boolean;
+  /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
+  afterGap: boolean;
+  /** At least one frame was decoded in this direction. */
+  framed: boolean;
 }
 
 class WebSocketDecoder implements StreamDecoder {
@@ -120,13 +137,17 @@ class WebSocketDecoder implements StreamDecoder {
   private tunnel?: { id: string; dec: StreamDecoder; off: Record<Dir, number> };
   /** No subprotocol named: the first client data message decides (probe); false once decided against. */
   private sniff = true;
+  private readonly notes: GapNotes;
+  /** The frame being handled was cut by a gap: what was captured of it. */
+  private cutNow?: { note: string; missing: number };
 
   constructor(
     private readonly session: DecoderSession,
     init?: HttpUpgradeInit,
   ) {
-    const mk = (): DirState => ({ buf: new PduBuffer(), dead: false, inflateBroken: false, closed: false, maskWarned: false, index: 0 });
+    const mk = (): DirState => ({ buf: new PduBuffer(), dead: false, inflateBroken: false, closed: false, maskWarned: false, index: 0, skip: 0, resync: false, afterGap: false, framed: false });
     this.st = { c2s: mk(), s2c: mk() };
+    this.notes = new GapNotes(session, '');
     if (init && init.kind === 'http-upgrade') {
       this.uri = init.request.uri;
       this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
@@ -176,6 +197,13 @@ class WebSocketDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const st = this.st[dir];
     if (st.dead) return;
+    if (st.skip > 0) {
+      const n = Math.min(st.skip, bytes.length);
+      st.skip -= n;
+      if (n === bytes.length) return;
+      bytes = bytes.subarray(n);
+      at = { ...at, streamOffset: at.streamOffset + n };
+    }
     st.buf.push(bytes, at);
     try {
       this.drain(dir);
@@ -199,6 +227,8 @@ class WebSocketDecoder implements StreamDecoder {
     const buf = st.buf;
     const limits = this.session.env.limits;
     while (!st.dead && buf.length >= 2) {
+      if (st.resync && !this.findFrame(dir, false)) return;
+      if (buf.length < 2) return;
       const b = buf.bytes();
       const fin = (b[0] & 0x80) !== 0;
       const rsv1 = (b[0] & 0x40) !== 0;
@@ -221,7 +251,16 @@ class WebSocketDecoder implements StreamDecoder {
       }
       if (masked) hl += 4;
       const start = buf.pos(0);
-      if (!(opcode in OPCODES)) return this.stop(dir, `reserved opcode 0x${opcode.toString(16)}`, start);
+      if (!(opcode in OPCODES)) {
+        // Before any frame of this direction: the bytes handed over after an Upgrade whose header
+        // section a gap cut are the rest of that section, not frames. Look for the first frame.
+        if (!st.framed) {
+          st.resync = true;
+          this.notes.lost(dir, 0, `${dir}: bytes before the first frame are not a WebSocket frame (the Upgrade response was cut by a capture gap?); looking for the first plausible frame`, start);
+          continue;
+        }
+        return this.stop(dir, `reserved opcode 0x${opcode.toString(16)}`, start);
+      }
       if (len > limits.maxBufferedBytes) return this.stop(dir, `frame length ${len} exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
       if (b.length < hl + len) return;
       const payload = b.slice(hl, hl + len);
@@ -232,6 +271,7 @@ class WebSocketDecoder implements StreamDecoder {
       }
       const end = buf.pos(hl + len - 1);
       buf.consume(hl + len);
+      st.framed = true;
       if (masked !== (dir === 'c2s') && !st.maskWarned) {
         st.maskWarned = true;
         this.session.warn(dir === 'c2s' ? 'c2s: client frames are not masked (RFC 6455 §5.1)' : 's2c: server frames are masked (RFC 6455 §5.1)', start);
@@ -262,6 +302,10 @@ class WebSocketDecoder implements StreamDecoder {
     const m = st.msg!;
     m.parts.push(f.payload);
     m.size += f.payload.length;
+    if (this.cutNow) {
+      (m.cut ??= []).push(m.fragments ? `fragment ${m.fragments + 1}: ${this.cutNow.note}` : this.cutNow.note);
+      m.missing = (m.missing ?? 0) + this.cutNow.missing;
+    }
     m.fragments++;
     m.wire += f.wire;
     addFrame(m.frames, f.start.frame);
@@ -276,7 +320,7 @@ class WebSocketDecoder implements StreamDecoder {
   private inflate(dir: Dir, raw: Uint8Array, warnings: string[]): Uint8Array | undefined {
     const st = this.st[dir];
     const env = this.session.env;
-    if (!this.deflate) warnings.push('compressed (RSV1) message without negotiated permessage-deflate; inflating anyway');
+    if (!this.deflate && !st.windowLost) warnings.push('compressed (RSV1) message without negotiated permessage-deflate; inflating anyway');
     const noCtx = dir === 'c2s' ? this.deflate?.clientNoContextTakeover : this.deflate?.serverNoContextTakeover;
     if (st.inflateBroken && !noCtx) {
       warnings.push('not decompressed: an earlier message of this direction failed to inflate (shared context)');
@@ -294,8 +338,13 @@ class WebSocketDecoder implements StreamDecoder {
       }
       return out;
     } catch (e) {
-      st.inflateBroken = true;
       st.inflate.reset();
+      if (st.windowLost && !(e instanceof DecompressLimitError)) {
+        // It refers back to bytes a gap kept from the capture; the next message may not.
+        warnings.push('not decompressed: it refers to an earlier message cut by a capture gap (shared compression context)');
+        return undefined;
+      }
+      st.inflateBroken = true;
       warnings.push(e instanceof DecompressLimitError ? `decompression stopped: ${e.message}` : `inflate failed: ${(e as Error).message}`);
       return undefined;
     }
@@ -309,9 +358,30 @@ class WebSocketDecoder implements StreamDecoder {
     const raw = m.parts.length === 1 ? m.parts[0] : concatBytes(m.parts);
     m.parts = [];
     let data: Uint8Array | undefined = raw;
-    if (m.compressed && state === 'complete') data = this.inflate(dir, raw, warnings);
+    const cut = m.cut !== undefined;
+    if (cut) {
+      warnings.push(...m.cut!.slice(0, 8));
+      // A cut deflate stream cannot be inflated, and with context takeover neither can what follows.
+      const noCtx = dir === 'c2s' ? this.deflate?.clientNoContextTakeover : this.deflate?.serverNoContextTakeover;
+      if (m.compressed && !noCtx) {
+        st.inflate?.reset();
+        st.windowLost = true;
+      }
+    }
+    if (m.compressed && state === 'complete' && !cut) data = this.inflate(dir, raw, warnings);
     else if (m.compressed) data = undefined;
-    if (this.sniff && dir === 'c2s' && data && state === 'complete') {
+    if (this.tunnel && cut) {
+      // The broker decoder reads the captured head, then learns what was not captured.
+      st.index++;
+      for (const w of warnings) s.warn(`${dir}: ${w}`, m.start);
+      const t = this.tunnel;
+      if (data && data.length) this.feedTunnel(dir, data, m, end ?? m.start);
+      const lost = Math.max(1, m.missing ?? 0);
+      t.dec.gap(dir, lost, end ?? m.start);
+      t.off[dir] += lost;
+      return;
+    }
+    if (this.sniff && dir === 'c2s' && data && state === 'complete' && !cut) {
       this.sniff = false;
       if (mqttSpec.probe?.(data, 'c2s') === 'accept') this.openTunnel(mqttSpec, 'mqtt');
       else if (stompSpec.probe?.(data, 'c2s') === 'accept') this.openTunnel(stompSpec, 'stomp');
@@ -322,8 +392,9 @@ class WebSocketDecoder implements StreamDecoder {
       return this.feedTunnel(dir, state === 'complete' ? data : undefined, m, end);
     }
     const label = OPCODES[m.opcode];
-    const body = data ? payloadBody(data, s.env.limits) : { size: raw.length, kind: 'binary' as const };
-    if (data && m.opcode === 1 && utf8Strict(data) === undefined) warnings.push('text message is not valid UTF-8 (RFC 6455 §8.1)');
+    const fullSize = raw.length + (m.missing ?? 0);
+    const body = data ? payloadBody(data, s.env.limits, undefined, m.compressed ? data.length : fullSize) : { size: fullSize, kind: 'binary' as const };
+    if (data && m.opcode === 1 && !cut && utf8Strict(data) === undefined) warnings.push('text message is not valid UTF-8 (RFC 6455 §8.1)');
 
     // JSON-RPC over WebSocket: pair requests and responses by id. 2.0 objects; 1.0 requests
     // (method + params array + id, as Go's net/rpc/jsonrpc on x/net/websocket sends them) and the
@@ -338,7 +409,7 @@ class WebSocketDecoder implements StreamDecoder {
     if (!rpcs.length) rpcs.push(undefined);
     const index = st.index++;
     const batch = rpcs.length > 1 || Array.isArray(v);
-    for (const rpc of rpcs) this.rpcOrMessage(dir, rpc, batch, body, m, end, state, warnings, label, index, raw.length, data?.length ?? raw.length);
+    for (const rpc of rpcs) this.rpcOrMessage(dir, rpc, batch, body, m, end, state, warnings, label, index, fullSize, data && !cut ? data.length : fullSize);
   }
 
   /** A JSON-RPC object worth pairing, or undefined. */
@@ -442,8 +513,10 @@ class WebSocketDecoder implements StreamDecoder {
 
   private onControl(dir: Dir, opcode: number, payload: Uint8Array, start: Position, end: Position, wire: number): void {
     const s = this.session;
+    const cut = this.cutNow ? `${OPCODES[opcode]} ${this.cutNow.note}` : undefined;
     if (opcode === 9) {
       const call = s.newCall('websocket', start);
+      if (cut) call.warnings.push(cut);
       call.kind = 'event';
       call.method = 'ping';
       if (this.uri) call.target = this.uri;
@@ -473,6 +546,7 @@ class WebSocketDecoder implements StreamDecoder {
         call.fields['websocket.opcode'] = 10;
         call.fields['websocket.unsolicited'] = true;
       }
+      if (cut) call.warnings.push(cut);
       call.response = { body: payloadBody(payload, s.env.limits), wireBytes: wire };
       call.timing.responseStartUs = start.tsUs;
       call.timing.endUs = end.tsUs;
@@ -491,6 +565,7 @@ class WebSocketDecoder implements StreamDecoder {
     const part = { value, wireBytes: wire };
     if (this.closeCall && this.closeCall.from !== dir && !this.closeCall.call.response) {
       const c = this.closeCall.call;
+      if (cut) c.warnings.push(cut);
       c.response = part;
       c.timing.responseStartUs = start.tsUs;
       c.timing.endUs = end.tsUs;
@@ -508,7 +583,8 @@ class WebSocketDecoder implements StreamDecoder {
     call.fields['websocket.opcode'] = 8;
     call.fields['websocket.close_code'] = value.code;
     if (reason) call.fields['websocket.close_reason'] = reason;
-    if (payload.length === 1) call.warnings.push('close frame with a 1-byte payload (RFC 6455 §5.5.1)');
+    if (cut) call.warnings.push(cut);
+    if (payload.length === 1 && !cut) call.warnings.push('close frame with a 1-byte payload (RFC 6455 §5.5.1)');
     call.status = { code: value.code, text: reason ? `${value.name}: ${reason}` : value.name, ok: value.code === 1000 || value.code === 1001 || value.code === 1005 };
     call.request = part;
     call.timing.requestEndUs = end.tsUs;
@@ -517,9 +593,151 @@ class WebSocketDecoder implements StreamDecoder {
     call.state = 'pending';
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). Inside a frame whose header was captured (RFC 6455 §5.2:
+   * opcode, payload length, masking key) the missing bytes are counted against it: the frame is
+   * decoded from its captured head (opcode, length, the first payload bytes unmasked) and framing
+   * resumes after it. A gap that swallows a boundary makes the direction resynchronise on the next
+   * plausible frame header.
+   */
   gap(dir: Dir, length: number, at: Position): void {
-    if (this.st[dir].dead) return;
-    this.stop(dir, `${length} bytes missing from the capture`, at);
+    const st = this.st[dir];
+    if (st.dead) return;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.stop(dir, `websocket decoder error: ${(e as Error).message}`, at);
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const st = this.st[dir];
+    const buf = st.buf;
+    if (st.skip > 0) {
+      if (length <= st.skip) {
+        st.skip -= length;
+        return;
+      }
+      const past = length - st.skip;
+      st.skip = 0;
+      return this.lose(dir, past, at, 'past the end of the frame they cut');
+    }
+    if (st.resync && !this.findFrame(dir, true)) {
+      buf.clear();
+      return;
+    }
+    const h = buf.length >= 2 ? frameHeader(buf.bytes()) : undefined;
+    if (h && (h.opcode in OPCODES) && h.len <= this.session.env.limits.maxBufferedBytes && h.hl + h.len > buf.length) {
+      const b = buf.bytes();
+      const have = b.length;
+      const total = h.hl + h.len;
+      const payload = b.slice(h.hl);
+      if (h.masked) for (let i = 0; i < payload.length; i++) payload[i] ^= b[h.hl - 4 + (i & 3)];
+      const start = buf.pos(0);
+      const end = buf.pos(have - 1);
+      buf.clear();
+      st.framed = true;
+      this.cutNow = { note: `frame cut by a capture gap: ${have} of ${total} bytes captured, ${total - have} missing`, missing: total - have };
+      try {
+        this.onFrame(dir, { fin: h.fin, rsv1: h.rsv1, opcode: h.opcode, payload, start, end, wire: total });
+      } finally {
+        this.cutNow = undefined;
+      }
+      const missing = total - have;
+      if (length <= missing) {
+        st.skip = missing - length;
+        return;
+      }
+      return this.lose(dir, length - missing, at, 'past the end of the frame they cut');
+    }
+    this.lose(dir, length, at, buf.length ? 'inside a frame header' : 'at a frame boundary');
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered, wait for a plausible frame header. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
+    const st = this.st[dir];
+    st.buf.clear();
+    st.skip = 0;
+    st.resync = true;
+    st.afterGap = true;
+    this.notes.lost(dir, length, `${dir}: ${length} bytes missing from the capture ${where}; decoding resumes at the next plausible frame header`, at);
+    // A fragmented message in progress: its other fragments may be in the gap. It ends here.
+    if (st.msg) {
+      const m = st.msg;
+      st.msg = undefined;
+      (m.cut ??= []).push('fragments after a capture gap may be missing');
+      m.missing = m.missing ?? 0;
+      this.emitMessage(dir, m, undefined, 'complete');
+    } else if (this.tunnel) {
+      this.tunnel.dec.gap(dir, Math.max(1, length), at);
+      this.tunnel.off[dir] += Math.max(1, length);
+    }
+    // Pongs travelling in `dir` may be gone: a later one would answer the wrong ping.
+    for (const p of this.pings[OTHER[dir]].splice(0)) {
+      p.state = 'incomplete';
+      p.warnings.push('no pong in the capture (bytes of the answering side were not captured)');
+      this.session.emit(p);
+    }
+  }
+
+  /**
+   * Resynchronisation: drop buffered bytes up to the first offset where a plausible frame header
+   * starts (true: it is at the head now) or may start once more bytes come (false).
+   */
+  private findFrame(dir: Dir, final: boolean): boolean {
+    const st = this.st[dir];
+    const buf = st.buf;
+    while (buf.length > 0) {
+      const b = buf.bytes();
+      const n = Math.min(b.length, RESYNC_WINDOW);
+      const last = n === b.length;
+      let i = 0;
+      for (; i < n; i++) {
+        const v = this.plausible(dir, b, i, final && last, i > 0 || !st.afterGap);
+        if (v === 'yes') {
+          buf.consume(i);
+          st.resync = false;
+          st.afterGap = false;
+          return true;
+        }
+        if (v === 'more') break;
+      }
+      buf.consume(i);
+      if (i > 0) st.afterGap = false;
+      if (i < n) return false;
+    }
+    return false;
+  }
+
+  /**
+   * Frame sanity (RFC 6455 §5.2, §5.5): a defined opcode, no RSV2/RSV3, RSV1 only with
+   * permessage-deflate, the mask bit set by the client and clear from the server, the shortest length
+   * encoding, control frames whole and at most 125 bytes, no continuation (a message after a gap
+   * starts anew); a text frame's payload valid UTF-8. Inside the bytes after a gap (`strict`) the
+   * frame must be whole and followed by another plausible header or end exactly where the bytes do.
+   */
+  private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean, strict: boolean): 'yes' | 'no' | 'more' {
+    const short = final ? 'no' : 'more';
+    const h = frameHeader(b, i);
+    if (h === null) return 'no';
+    if (h === undefined) return short;
+    // (RSV1 is allowed on a data frame even without a negotiated permessage-deflate: the gap may have
+    // taken the Sec-WebSocket-Extensions header of the Upgrade response.)
+    if (!(h.opcode in OPCODES) || h.opcode === 0 || h.rsv23 || (h.rsv1 && h.opcode >= 8)) return 'no';
+    if (h.masked !== (dir === 'c2s')) return 'no';
+    if (h.opcode >= 8 && (!h.fin || h.len > 125)) return 'no';
+    if (h.len > this.session.env.limits.maxBufferedBytes) return 'no';
+    const end = i + h.hl + h.len;
+    if (end > b.length) return final ? (strict ? 'no' : 'yes') : 'more';
+    if (h.opcode === 1 && h.fin && !h.rsv1) {
+      const p = b.slice(i + h.hl, end);
+      if (h.masked) for (let k = 0; k < p.length; k++) p[k] ^= b[i + h.hl - 4 + (k & 3)];
+      if (utf8Strict(p) === undefined) return 'no';
+    }
+    if (!strict || end === b.length) return 'yes';
+    const next = frameHeader(b, end);
+    if (next === undefined) return final ? 'yes' : 'more';
+    return next && next.opcode in OPCODES && !next.rsv23 && next.masked === (dir === 'c2s') ? 'yes' : 'no';
   }
 
   end(dir: Dir, at: Position): void {
@@ -553,7 +771,34 @@ class WebSocketDecoder implements StreamDecoder {
     }
     this.rpc.clear();
     this.tunnel?.dec.close(at, how);
+    this.notes.summary(at);
   }
+}
+
+/**
+ * The frame header at b[i] (RFC 6455 §5.2): undefined when cut short, null when its length is not
+ * in the shortest encoding or has the most significant bit set.
+ */
+function frameHeader(b: Uint8Array, i = 0): { fin: boolean; rsv1: boolean; rsv23: number; opcode: number; masked: boolean; len: number; hl: number } | undefined | null {
+  if (b.length - i < 2) return undefined;
+  const masked = (b[i + 1] & 0x80) !== 0;
+  let len = b[i + 1] & 0x7f;
+  let hl = 2;
+  if (len === 126) {
+    if (b.length - i < 4) return undefined;
+    len = be16(b, i + 2);
+    if (len < 126) return null;
+    hl = 4;
+  } else if (len === 127) {
+    if (b.length - i < 10) return undefined;
+    if (b[i + 2] & 0x80) return null;
+    len = (((b[i + 2] << 24) >>> 0) + ((b[i + 3] << 16) | (b[i + 4] << 8) | b[i + 5])) * 2 ** 32 + ((b[i + 6] << 24) >>> 0) + ((b[i + 7] << 16) | (b[i + 8] << 8) | b[i + 9]);
+    if (len < 65536) return null;
+    hl = 10;
+  }
+  if (masked) hl += 4;
+  if (b.length - i < hl) return undefined;
+  return { fin: (b[i] & 0x80) !== 0, rsv1: (b[i] & 0x40) !== 0, rsv23: b[i] & 0x30, opcode: b[i] & 0x0f, masked, len, hl };
 }
 
 export const spec: DecoderSpec = {

@@ -47,11 +47,12 @@ export function looksLikeJson(t: string): boolean {
 }
 
 /** A Body for a message payload. `contentType` hints (e.g. from NATS/STOMP headers) are recorded only. */
-export function payloadBody(bytes: Uint8Array, limits: Limits, contentType?: string): Body {
-  const size = bytes.length;
+export function payloadBody(bytes: Uint8Array, limits: Limits, contentType?: string, fullSize = bytes.length): Body {
+  // `fullSize` above the bytes given: the rest of the payload was not captured (a capture gap).
+  const size = Math.max(fullSize, bytes.length);
   if (size === 0) return { size: 0, kind: 'none', ...(contentType ? { contentType } : {}) };
-  const cut = size > limits.maxBodyBytes;
-  const keep = cut ? bytes.subarray(0, limits.maxBodyBytes) : bytes;
+  const cut = size > Math.min(bytes.length, limits.maxBodyBytes);
+  const keep = bytes.length > limits.maxBodyBytes ? bytes.subarray(0, limits.maxBodyBytes) : bytes;
   const body: Body = { size, kind: 'text' };
   if (contentType) body.contentType = contentType;
   const text = strictCut(keep, cut);
