@@ -576,6 +576,8 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
     return m[0].length === t.length && t.length < 12 ? 'need-more' : 'reject';
   }
   if (/ HTTP\/\d/.test(t.split('\n')[0])) return 'reject';
+  // An HTTP request line cut before its end (a snaplen keeps 14 bytes: "GET /chat HTTP"): not Redis.
+  if (!t.includes('\n') && /^[A-Z]+ \/\S*( |$)/.test(t)) return 'reject';
   if (INLINE_COMMANDS.test(t)) return 'accept';
   return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
 }
