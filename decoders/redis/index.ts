@@ -17,9 +17,17 @@ import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
 import { PduBuffer } from '../websocket/pdu-buffer';
 import { addFrame, payloadBody } from '../websocket/payload';
-import { RespScanner, buildResp, nodeText, respJson, blobJson, MAX_LINE, type RespNode, type JsonOptions } from './resp';
+import { RespScanner, buildResp, buildPartial, nodeText, respJson, blobJson, MAX_LINE, type RespNode, type JsonOptions } from './resp';
+import { GapNotes } from '../websocket/gap-notes';
 
 const REDACTED = '********';
+/** Bytes looked at per data event while resynchronising after a gap. */
+const RESYNC_WINDOW = 64 * 1024;
+/** The shortest command a client sends in RESP (`*1\r\n$4\r\nPING\r\n`), inline (`PING\r\n`), and the shortest reply (`_\r\n`). */
+const MIN_COMMAND = 14;
+const MIN_INLINE_COMMAND = 6;
+const MIN_REPLY = 3;
+const RESP_TYPES = new Set([...'+-:$*_#,(!=%~>|'].map((c) => c.charCodeAt(0)));
 
 /** Commands whose first argument is not a key (target left empty or set differently). */
 const NO_KEY = new Set([
@@ -31,10 +39,33 @@ const NO_KEY = new Set([
   'OBJECT', 'XINFO', 'XGROUP',
 ]);
 
+/** Command names a name cut by a capture gap may be completed to (when one alone fits its length). */
+const KNOWN_COMMANDS = new Set([
+  'GET', 'SET', 'DEL', 'INCR', 'DECR', 'INCRBY', 'DECRBY', 'INCRBYFLOAT', 'APPEND', 'STRLEN', 'GETSET', 'GETDEL', 'GETEX', 'SETEX', 'SETNX', 'PSETEX',
+  'MGET', 'MSET', 'MSETNX', 'EXISTS', 'EXPIRE', 'PEXPIRE', 'EXPIREAT', 'TTL', 'PTTL', 'PERSIST', 'TYPE', 'RENAME', 'UNLINK', 'COPY', 'TOUCH',
+  'HGET', 'HSET', 'HMSET', 'HMGET', 'HDEL', 'HGETALL', 'HKEYS', 'HVALS', 'HLEN', 'HEXISTS', 'HINCRBY', 'HSCAN',
+  'LPUSH', 'RPUSH', 'LPOP', 'RPOP', 'LRANGE', 'LLEN', 'LINDEX', 'LREM', 'LTRIM', 'BLPOP', 'BRPOP', 'LMOVE', 'BLMOVE',
+  'SADD', 'SREM', 'SMEMBERS', 'SISMEMBER', 'SCARD', 'SPOP', 'SUNION', 'SINTER', 'SDIFF', 'SSCAN',
+  'ZADD', 'ZREM', 'ZRANGE', 'ZSCORE', 'ZCARD', 'ZRANK', 'ZINCRBY', 'ZRANGEBYSCORE', 'ZREVRANGE', 'ZSCAN', 'ZPOPMIN', 'ZPOPMAX',
+  'XADD', 'XREAD', 'XREADGROUP', 'XACK', 'XLEN', 'XRANGE', 'XTRIM', 'XDEL', 'XPENDING', 'XCLAIM', 'XAUTOCLAIM',
+  'PUBLISH', 'SPUBLISH', 'SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE',
+  'EVAL', 'EVALSHA', 'FCALL', 'WATCH', 'BITOP', 'BITCOUNT', 'SETBIT', 'GETBIT', 'PFADD', 'PFCOUNT', 'GEOADD', 'GEOSEARCH', 'OBJECT', 'DUMP', 'RESTORE', 'MIGRATE', 'SORT',
+]);
+
+/** A command name a gap cut (`prefix` captured of `length` bytes): the one known command that fits, or the prefix marked. */
+function completeName(prefix: string, length: number): string {
+  const up = prefix.toUpperCase();
+  const fits = [...new Set([...KNOWN_COMMANDS, ...NO_KEY])].filter((c) => c.length === length && c.startsWith(up));
+  return fits.length === 1 ? fits[0] : `${up}…`;
+}
+
 /** Container commands: the method includes the subcommand ("CLIENT SETNAME"). */
 const CONTAINERS = new Set(['CLIENT', 'CONFIG', 'CLUSTER', 'COMMAND', 'ACL', 'SCRIPT', 'FUNCTION', 'MEMORY', 'OBJECT', 'XINFO', 'XGROUP', 'PUBSUB', 'MODULE', 'LATENCY', 'SLOWLOG', 'DEBUG']);
 /** Container subcommands whose next argument is a key. */
 const CONTAINER_KEY = new Set(['OBJECT', 'XINFO', 'XGROUP', 'MEMORY']);
+
+/** Pub/sub and RESP3 push kinds (first element of the array). */
+const PUSH_KINDS = ['message', 'pmessage', 'smessage', 'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'invalidate'];
 
 const SUB_KINDS: Record<string, 'channels' | 'patterns' | 'shards'> = {
   subscribe: 'channels',
@@ -54,6 +85,11 @@ interface Pending {
   replies?: unknown[];
   /** HELLO's requested protocol version. */
   protover?: number;
+  /**
+   * Time of the capture gap just before this command that may have swallowed other commands: their
+   * replies would come first, so a reply is this command's only on evidence (see takeHead).
+   */
+  barrier?: number;
 }
 
 class RedisDecoder implements StreamDecoder {
@@ -72,11 +108,26 @@ class RedisDecoder implements StreamDecoder {
   private readonly cut: Record<Dir, number> = { c2s: 0, s2c: 0 };
   /** Missing bytes of the value being handed to onCommand / onReply; 0 once reported on a call. */
   private cutNow = 0;
+  /** The value being handled was cut by a gap (its end unknown): what was captured of it. */
+  private cutValue?: string;
+  /** A gap lost the value boundary: look for the next value that can start there. */
+  private readonly resync: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
+  private readonly afterGap: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** Some gap lost a boundary: a reply answers only a command whose request ended before it began. */
+  private uncertain = false;
+  /** A client gap that may hold whole commands, for the next command seen. */
+  private nextBarrier?: number;
+  /** Start of the latest value seen from the server (or of a gap in its direction). */
+  private lastReplyAt = 0;
+  private inlineSeen = false;
+  private readonly notes: GapNotes;
 
   constructor(private readonly session: DecoderSession) {
     const l = session.env.limits;
     this.scan = { c2s: new RespScanner(l.maxDepth, l.maxBufferedBytes), s2c: new RespScanner(l.maxDepth, l.maxBufferedBytes) };
     this.json = { maxText: Math.min(l.maxBodyBytes, 64 * 1024), maxItems: Math.min(l.maxMessagesPerCall, 1000) };
+    this.notes = new GapNotes(session, '');
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
@@ -110,6 +161,7 @@ class RedisDecoder implements StreamDecoder {
   private drain(dir: Dir): void {
     const buf = this.buf[dir];
     while (buf.length > 0 && !this.dead[dir]) {
+      if (this.resync[dir] && !this.findStart(dir, false)) return;
       const b = buf.bytes();
       if (dir === 'c2s' && b[0] !== 0x2a /* * */) {
         // Inline command: a line of space-separated words (empty lines are ignored by Redis).
@@ -123,7 +175,10 @@ class RedisDecoder implements StreamDecoder {
         const end = buf.pos(lf);
         const args = splitInline(line);
         if (args === undefined) this.session.warn('c2s: unbalanced quotes in an inline command', start);
-        else if (args.length) this.onCommand(args, start, end, lf + 1, true);
+        else if (args.length) {
+          this.inlineSeen = true;
+          this.onCommand(args, start, end, lf + 1, true);
+        }
         buf.consume(lf + 1);
         continue;
       }
@@ -156,22 +211,27 @@ class RedisDecoder implements StreamDecoder {
         this.onCommand(node.items.map((x) => x.b!), start, end, r, false);
       } else {
         this.onReply(node, start, end, r);
+        this.lastReplyAt = Math.max(this.lastReplyAt, start.tsUs);
       }
     }
   }
 
   // ---- requests ------------------------------------------------------------------------------
 
-  private onCommand(args: Uint8Array[], start: Position, end: Position, wire: number, inline: boolean): void {
+  private onCommand(args: Uint8Array[], start: Position, end: Position, wire: number, inline: boolean, declared?: number, nameCut = false, nameLen = Number.NaN, lastCut = false): void {
     const s = this.session;
-    const name = latin1Text(args[0]).toUpperCase();
+    // A name partly captured: zero bytes stood in for its tail (a gap inside it), or it was cut short.
+    const zero = args[0].indexOf(0);
+    const name = zero >= 0 ? completeName(latin1Text(args[0].subarray(0, zero)), args[0].length) : nameCut ? (inline ? `${latin1Text(args[0]).toUpperCase()}…` : completeName(latin1Text(args[0]), nameLen)) : latin1Text(args[0]).toUpperCase();
     const str = (i: number) => (i < args.length ? utf8Text(args[i]) : undefined);
     const call = s.newCall('redis', start);
     call.kind = 'unary';
     this.noteCut(call, 'command');
+    if (this.cutValue) call.warnings.push(this.cutValue);
     let method = name;
     let keyIndex = NO_KEY.has(name) ? -1 : 1;
-    if (CONTAINERS.has(name) && args.length > 1) {
+    // (A subcommand a gap cut short is not named: "ACL SE" could be several.)
+    if (CONTAINERS.has(name) && args.length > 1 && !(this.cutValue && lastCut && args.length === 2)) {
       method = `${name} ${latin1Text(args[1]).toUpperCase()}`;
       if (CONTAINER_KEY.has(name)) keyIndex = 2;
     }
@@ -215,14 +275,15 @@ class RedisDecoder implements StreamDecoder {
       call.target = channel;
       call.fields['redis.channel'] = channel;
       call.fields['msg.destination'] = channel;
-      call.fields['msg.key'] = messageKey('redis', channel, payload);
+      // A cut payload hashes to nothing its deliveries would: no msg.key to join on.
+      if (!this.cutValue) call.fields['msg.key'] = messageKey('redis', channel, payload);
       call.request.body = payloadBody(payload, s.env.limits);
     }
     const kind = SUB_KINDS[name.toLowerCase()];
     if (kind) {
       p.confirmKind = name.toLowerCase();
       p.replies = [];
-      const n = args.length - 1;
+      const n = (declared ?? args.length) - 1;
       if (n > 0) p.confirmations = n;
       if (n > 0) call.target = str(1);
       if (n > 1) call.fields['redis.channels'] = n;
@@ -232,7 +293,7 @@ class RedisDecoder implements StreamDecoder {
     // CLIENT REPLY OFF|SKIP: that command (and the next, for SKIP; all until ON, for OFF) gets no reply.
     let expectsReply = this.replyMode === 'on';
     if (this.replyMode === 'skip') this.replyMode = 'on';
-    if (method === 'CLIENT REPLY') {
+    if (method === 'CLIENT REPLY' && !this.cutValue) {
       const mode = (str(2) ?? '').toUpperCase();
       if (mode === 'OFF') (this.replyMode = 'off'), (expectsReply = false);
       else if (mode === 'SKIP') (this.replyMode = 'skip'), (expectsReply = false);
@@ -258,6 +319,10 @@ class RedisDecoder implements StreamDecoder {
       old.call.warnings.push('too many commands without a reply');
       s.emit(old.call);
     }
+    if (this.nextBarrier !== undefined) {
+      p.barrier = this.nextBarrier;
+      this.nextBarrier = undefined;
+    }
     this.pending.push(p);
   }
 
@@ -265,30 +330,39 @@ class RedisDecoder implements StreamDecoder {
 
   private onReply(node: RespNode, start: Position, end: Position, wire: number): void {
     const items = node.items ?? [];
-    const first = (nodeText(items[0]) ?? '').toLowerCase();
+    let first = (nodeText(items[0]) ?? '').toLowerCase();
+    if (items[0]?.cut) {
+      // A push kind cut by a gap ("messag"): the one kind of that length that starts so, else marked.
+      const fits = PUSH_KINDS.filter((k) => k.length === items[0].n && k.startsWith(first));
+      first = fits.length === 1 ? fits[0] : `${first}…`;
+    }
     const isPush = node.t === '>';
     const arrayPush = this.resp === 2 && node.t === '*' && items.length >= 3 && items.every((x) => x.b !== undefined || x.t === ':' || x.nil);
     const subscribed = this.subs.channels.size + this.subs.patterns.size + this.subs.shards.size > 0 || this.pending.some((p) => p.confirmKind && !p.confirmKind.includes('un'));
-    if (isPush || (arrayPush && (subscribed || this.pending.length === 0 || this.pending[0].confirmKind !== undefined))) {
-      if ((first === 'message' || first === 'smessage') && items.length === 3) return this.onMessage(first, undefined, items[1], items[2], start, end, wire);
-      if (first === 'pmessage' && items.length === 4) return this.onMessage(first, items[1], items[2], items[3], start, end, wire);
-      if (SUB_KINDS[first] && items.length === 3) return this.onConfirmation(first, node, start, end, wire);
+    const count = node.cut ? (node.n ?? items.length) : items.length;
+    if (isPush || ((arrayPush || (node.cut && node.t === '*' && count >= 3)) && (subscribed || this.pending.length === 0 || this.pending[0].confirmKind !== undefined))) {
+      const none: RespNode = { t: '$', b: new Uint8Array(0), cut: true };
+      if ((first === 'message' || first === 'smessage') && count === 3) return this.onMessage(first, undefined, items[1] ?? none, items[2] ?? none, start, end, wire);
+      if (first === 'pmessage' && count === 4) return this.onMessage(first, items[1] ?? none, items[2] ?? none, items[3] ?? none, start, end, wire);
+      if (SUB_KINDS[first] && count === 3 && (items.length === 3 || node.cut)) return this.onConfirmation(first, node, start, end, wire);
       if (isPush) return this.onPush(first, node, start, end, wire);
     }
-    if (this.monitoring && node.t === '+' && /^\d+\.\d+ \[/.test(node.s ?? '')) return this.onMonitorLine(node.s!, start, end, wire);
-    const p = this.pending.shift();
+    if (this.monitoring && node.t === '+' && (/^\d+\.\d+ \[/.test(node.s ?? '') || (node.cut && /^\d+(\.\d*( \[.*)?)?$/.test(node.s ?? '')))) return this.onMonitorLine(node.s!, start, end, wire);
+    const p = this.takeHead(start);
     if (p) this.noteCut(p.call, 'reply');
     const s = this.session;
     if (!p) {
       const call = s.newCall('redis', start);
       call.method = '(reply)';
       call.state = 'incomplete';
-      call.warnings.push('reply without a request (the command was not captured)');
+      call.warnings.push(this.uncertain ? 'reply whose command was not captured (a capture gap)' : 'reply without a request (the command was not captured)');
+      if (this.cutValue) call.warnings.push(this.cutValue);
       this.fillResponse(call, node, start, end, wire);
       s.emit(call);
       return;
     }
     const call = p.call;
+    if (this.cutValue) call.warnings.push(this.cutValue);
     this.fillResponse(call, node, start, end, wire);
     if (p.name === 'MONITOR' && node.t === '+') this.monitoring = true;
     if (p.name === 'RESET' && node.t === '+') {
@@ -331,7 +405,10 @@ class RedisDecoder implements StreamDecoder {
     const channel = nodeText(items[1]) ?? '';
     const set = this.subs[SUB_KINDS[kind]];
     const before = set.size;
-    if (kind.includes('un')) set.delete(channel);
+    // (A confirmation a gap cut before its channel ended changes no subscription set.)
+    if (!items[1] || items[1].cut) {
+      /* channel not captured */
+    } else if (kind.includes('un')) set.delete(channel);
     else if (!items[1].nil) set.add(channel);
     const idx = this.pending.findIndex((p) => p.confirmKind === kind);
     if (idx < 0) {
@@ -355,7 +432,8 @@ class RedisDecoder implements StreamDecoder {
     p.call.response = { value: p.replies, wireBytes: (p.call.response?.wireBytes ?? 0) + wire };
     p.call.timing.endUs = end.tsUs;
     addFrame(p.call.frames, end.frame);
-    p.call.fields['redis.subscriptions'] = Number(nodeText(items[2])) || 0;
+    if (this.cutValue && !p.call.warnings.includes(this.cutValue)) p.call.warnings.push(this.cutValue);
+    if (items[2] && !items[2].cut) p.call.fields['redis.subscriptions'] = Number(nodeText(items[2])) || 0;
     if (p.replies!.length >= p.confirmations) {
       this.pending.splice(idx, 1);
       p.call.state = 'complete';
@@ -371,12 +449,13 @@ class RedisDecoder implements StreamDecoder {
     const bytes = payload.b ?? new TextEncoder().encode(payload.s ?? '');
     call.kind = 'deliver';
     call.method = kind;
-    call.target = channel;
+    call.target = chan.cut ? (channel ? `${channel}…` : undefined) : channel;
     call.state = 'complete';
     call.fields['redis.channel'] = channel;
     if (pattern) call.fields['redis.pattern'] = nodeText(pattern) ?? '';
     call.fields['msg.destination'] = channel;
-    call.fields['msg.key'] = messageKey('redis', channel, bytes);
+    if (this.cutValue) call.warnings.push(this.cutValue);
+    else call.fields['msg.key'] = messageKey('redis', channel, bytes);
     call.response = { body: payloadBody(bytes, s.env.limits), value: blobJson(bytes, this.json), wireBytes: wire };
     call.timing.responseStartUs = start.tsUs;
     call.timing.endUs = end.tsUs;
@@ -407,7 +486,8 @@ class RedisDecoder implements StreamDecoder {
     const m = /^(\d+\.\d+) \[(\S+) ([^\]]*)\] (.*)$/.exec(line);
     const args = m ? splitMonitorArgs(m[4]) : [];
     for (const i of secretArgs(args)) if (!/^\(redacted\)$/.test(args[i])) args[i] = args[i][0] === '>' || args[i][0] === '<' ? args[i][0] + REDACTED : REDACTED;
-    call.method = (args[0] ?? 'MONITOR').toUpperCase();
+    // (A line a gap cut before its arguments names no command.)
+    call.method = args[0] !== undefined ? args[0].toUpperCase() : /\] /.test(line) ? 'MONITOR' : '(monitor line)';
     if (args.length > 1) call.target = args[1];
     call.fields['redis.monitor'] = true;
     if (m) {
@@ -428,11 +508,31 @@ class RedisDecoder implements StreamDecoder {
     this.cutNow = 0;
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). A gap inside a long argument or bulk reply keeps the framing
+   * (the RESP length says how many bytes the blob has: zero bytes stand in for them). Elsewhere the
+   * value the gap cuts is decoded from its captured head (a command's name and whole arguments, a
+   * reply's type and what it holds so far) and the direction resynchronises on the next value that
+   * can start where it looks: the first bytes after the gap, or a new line.
+   */
   gap(dir: Dir, length: number, at: Position): void {
     if (this.dead[dir]) return;
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.stop(dir, `redis decoder error: ${(e as Error).message}`, at);
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const buf = this.buf[dir];
+    if (this.resync[dir] && !this.findStart(dir, true)) {
+      buf.clear();
+      if (dir === 's2c') this.lastReplyAt = Math.max(this.lastReplyAt, at.tsUs);
+      return;
+    }
     // A gap inside a long argument or bulk reply (a capture cut by snaplen): the RESP length
     // says how many bytes the blob has, so stand in zero bytes and keep the framing.
-    const buf = this.buf[dir];
     const missing = buf.length ? this.scan[dir].missingBlobBytes(buf.bytes()) : undefined;
     if (missing !== undefined && length <= missing + 2) {
       // Zeros for the payload, then the blob's own CR LF when the gap covers it too.
@@ -440,19 +540,142 @@ class RedisDecoder implements StreamDecoder {
       if (length > missing) fill.set(Uint8Array.of(13, 10).subarray(0, length - missing), missing);
       buf.push(fill, at);
       this.cut[dir] += Math.min(length, missing);
-      try {
-        this.drain(dir);
-      } catch (e) {
-        this.stop(dir, `redis decoder error: ${(e as Error).message}`, at);
-      }
+      this.drain(dir);
       return;
     }
-    this.stop(dir, `${length} bytes missing from the capture`, at);
+    if (!buf.length) return this.lose(dir, length, at, 'at a value boundary');
+    const b = buf.bytes();
+    const start = buf.pos(0);
+    const end = buf.pos(b.length - 1);
+    const captured = b.length;
+    let minRest: number;
+    let node: RespNode | undefined;
+    let inline: Uint8Array[] | undefined;
+    if (dir === 'c2s' && b[0] !== 0x2a) {
+      // An inline command cut before its end of line: its words so far.
+      const line = b.subarray(0, b.length > 0 && b[b.length - 1] === 13 ? b.length - 1 : b.length);
+      inline = splitInline(line) ?? splitInline(Uint8Array.from(line).map((c) => (c === 0x22 || c === 0x27 ? 0x20 : c)));
+      minRest = 1;
+    } else {
+      const pv = buildPartial(b, this.session.env.limits.maxDepth, dir === 'c2s' ? 6 : MIN_REPLY);
+      node = pv.node;
+      minRest = pv.minRest;
+    }
+    buf.clear();
+    this.scan[dir].reset();
+    this.cutNow = this.cut[dir];
+    this.cut[dir] = 0;
+    this.cutValue = `${dir === 'c2s' ? 'command' : 'reply'} cut by a capture gap: ${captured} bytes captured, its end (${minRest} bytes or more) not`;
+    try {
+      if (inline?.length) {
+        this.inlineSeen = true;
+        this.onCommand(inline, start, end, captured, true, undefined, true);
+      } else if (dir === 'c2s' && node?.t === '*' && node.items?.length && node.items.every((x) => x.b)) {
+        const items = node.items;
+        const nameCut = !!items[0].cut;
+        this.onCommand(items.map((x) => x.b!), start, end, captured, false, node.n, nameCut, items[0].n, !!items[items.length - 1].cut || (node.n ?? 0) > items.length);
+      } else if (dir === 's2c' && node) {
+        this.onReply(node, start, end, captured);
+        this.lastReplyAt = Math.max(this.lastReplyAt, start.tsUs);
+      }
+    } finally {
+      this.cutValue = undefined;
+      this.cutNow = 0;
+    }
+    this.lose(dir, Math.max(0, length - minRest), at, 'past the end of the value they cut');
+  }
+
+  /**
+   * The framing of `dir` is lost. `slack` is what the gap may hold beyond the value it cut: room for
+   * whole commands puts a barrier before the next one (takeHead); room for whole replies means
+   * commands sent before the gap may have had theirs in it: those are given up rather than paired
+   * with a later reply.
+   */
+  private lose(dir: Dir, slack: number, at: Position, where: string): void {
+    this.buf[dir].clear();
+    this.scan[dir].reset();
+    this.resync[dir] = true;
+    this.afterGap[dir] = true;
+    this.uncertain = true;
+    if (dir === 'c2s') {
+      if (slack >= (this.inlineSeen ? MIN_INLINE_COMMAND : MIN_COMMAND)) this.nextBarrier = at.tsUs;
+    } else {
+      this.lastReplyAt = Math.max(this.lastReplyAt, at.tsUs);
+      if (slack >= MIN_REPLY) {
+        const keep: Pending[] = [];
+        for (const p of this.pending) {
+          if ((p.call.timing.requestEndUs ?? p.call.timing.startUs) > at.tsUs) keep.push(p);
+          else {
+            p.call.state = 'incomplete';
+            p.call.warnings.push(p.replies?.length ? `only ${p.replies.length} of ${p.confirmations} confirmations in the capture: the server side has a capture gap that may hold the others` : 'no reply in the capture: the server side has a capture gap that may hold it');
+            this.session.emit(p.call);
+          }
+        }
+        this.pending.length = 0;
+        this.pending.push(...keep);
+      }
+    }
+    this.notes.lost(dir, slack, `${dir}: bytes missing from the capture ${where} (${slack} more than it needs at least); decoding resumes at the next ${dir === 'c2s' ? 'command' : 'reply'}`, at);
+  }
+
+  /**
+   * The command a reply starting at `start` answers: the oldest waiting one (replies come in order),
+   * unless a gap makes that uncertain — a reply never answers a command sent after it began, and a
+   * command after a barrier (a gap that may hold other commands, whose replies would come first) is
+   * answered only when the server was seen replying after that gap and before this command was sent.
+   */
+  private takeHead(start: Position): Pending | undefined {
+    const p = this.pending[0];
+    if (!p || !this.uncertain) return this.pending.shift();
+    if ((p.call.timing.requestEndUs ?? p.call.timing.startUs) > start.tsUs) return undefined;
+    if (p.barrier !== undefined) {
+      if (!(this.lastReplyAt > p.barrier && this.lastReplyAt <= p.call.timing.startUs)) return undefined;
+      p.barrier = undefined;
+      p.call.warnings.push('paired across a capture gap: the server had replied since that gap when this command was sent');
+    }
+    return this.pending.shift();
+  }
+
+  /**
+   * Resynchronisation: drop buffered bytes up to the first place a value can start (true: it is at
+   * the head now). Commands: `*N\r\n$M\r\n` and a command name, after the gap or at a line start;
+   * an inline command only right after the gap. Replies: any RESP value right after the gap; at a
+   * line start only a pub/sub message (an element of a cut aggregate would pass for a reply).
+   */
+  private findStart(dir: Dir, final: boolean): boolean {
+    const buf = this.buf[dir];
+    while (buf.length > 0) {
+      const b = buf.bytes();
+      const n = Math.min(b.length, RESYNC_WINDOW);
+      const last = n === b.length;
+      let i = 0;
+      let wait = false;
+      for (; i < n; i++) {
+        const first = i === 0 && this.afterGap[dir];
+        if (!first && !(i > 0 && b[i - 1] === 10)) continue;
+        const v = dir === 'c2s' ? plausibleCommand(b, i, final && last, first) : plausibleReply(b, i, final && last, first);
+        if (v === 'yes') {
+          buf.consume(i);
+          this.resync[dir] = false;
+          this.afterGap[dir] = false;
+          return true;
+        }
+        if (v === 'more') {
+          wait = true;
+          break;
+        }
+      }
+      buf.consume(i);
+      if (i > 0) this.afterGap[dir] = false;
+      if (wait || i < n) return false;
+    }
+    return false;
   }
 
   end(): void {}
 
   close(at: Position, how?: CloseReason): void {
+    this.notes.summary(at);
     for (const p of this.pending.splice(0)) {
       const left = leftWaiting(how, 'reply', 'no reply seen');
       p.call.state = left.state;
@@ -460,7 +683,7 @@ class RedisDecoder implements StreamDecoder {
       this.session.emit(p.call);
     }
     for (const dir of ['c2s', 's2c'] as Dir[]) {
-      if (!this.dead[dir] && this.buf[dir].length > 0) this.session.warn(`${dir}: ${this.buf[dir].length} bytes of an unfinished RESP value at the end`, at);
+      if (!this.dead[dir] && !this.resync[dir] && this.buf[dir].length > 0) this.session.warn(`${dir}: ${this.buf[dir].length} bytes of an unfinished RESP value at the end`, at);
       this.buf[dir].clear();
     }
   }
@@ -562,6 +785,56 @@ function splitMonitorArgs(s: string): string[] {
     out.push(m[1].replace(/\\x([0-9a-fA-F]{2})|\\(.)/g, (_, h, c) => (h ? String.fromCharCode(parseInt(h, 16)) : c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c)));
   }
   return out;
+}
+
+/** A RESP command (`*N\r\n$M\r\n` + a name of M letters) or, right after a gap, an inline command at b[i]. */
+function plausibleCommand(b: Uint8Array, i: number, final: boolean, first: boolean): 'yes' | 'no' | 'more' {
+  const short = final ? 'no' : 'more';
+  if (b[i] !== 0x2a) {
+    if (!first) return 'no';
+    const t = latin1Text(b.subarray(i, i + 64));
+    if (INLINE_COMMANDS.test(t)) return 'yes';
+    return t.length < 12 && /^[A-Za-z]*$/.test(t) && !final ? 'more' : 'no';
+  }
+  const m = /^\*(\d{1,7})\r\n\$(\d{1,2})\r\n([A-Za-z]*)/.exec(latin1Text(b.subarray(i, i + 96)));
+  if (!m) {
+    const t = latin1Text(b.subarray(i, i + 16));
+    return /^\*\d{0,7}(\r(\n(\$(\d{1,2}(\r)?)?)?)?)?$/.test(t) ? short : 'no';
+  }
+  const n = Number(m[1]);
+  const len = Number(m[2]);
+  if (n < 1 || len < 1 || len > 64) return 'no';
+  if (m[3].length >= len) return 'yes';
+  const at = i + m[0].length;
+  if (at < b.length) return 'no'; // a byte that is not a letter inside the name
+  return final ? (m[3].length >= 3 ? 'yes' : 'no') : 'more';
+}
+
+/** A RESP value right after a gap (`first`), else only a pub/sub message (RESP2 array or RESP3 push), at b[i]. */
+function plausibleReply(b: Uint8Array, i: number, final: boolean, first: boolean): 'yes' | 'no' | 'more' {
+  const short = final ? 'no' : 'more';
+  if (!RESP_TYPES.has(b[i])) return 'no';
+  const t = latin1Text(b.subarray(i, i + 96));
+  if (!first) {
+    if (b[i] !== 0x2a && b[i] !== 0x3e) return 'no';
+    if (/^[*>]([34])\r\n\$(7\r\nmessage|8\r\n[ps]message)\r\n/.test(t)) return 'yes';
+    return /^[*>][34]?(\r(\n(\$(\d(\r(\n[psm]?[a-z]{0,7}\r?)?)?)?)?)?)?$/.test(t) ? short : 'no';
+  }
+  const lf = t.indexOf('\r\n');
+  const head = lf < 0 ? t.slice(1).replace(/\r$/, '') : t.slice(1, lf);
+  if (lf < 0 && t.length >= 64) return 'no';
+  const c = t[0];
+  let ok: boolean;
+  if (c === '+' || c === '-') ok = /^[\x20-\x7e]*$/.test(head) && (c === '+' || /^[A-Z]/.test(head) || head === '');
+  else if (c === ':' || c === '(') ok = /^-?\d*$/.test(head);
+  else if (c === '_') ok = head === '';
+  else if (c === '#') ok = /^[tf]?$/.test(head);
+  else if (c === ',') ok = /^[-+.\deEinfa]*$/.test(head);
+  else ok = /^-?\d*$/.test(head); // $ ! = * % ~ > |: a length or count
+  if (!ok) return 'no';
+  if (lf < 0) return final ? (head.length > 0 || c === '+' ? 'yes' : 'no') : 'more';
+  if (head === '' && c !== '_' && c !== '+' && c !== '-') return 'no';
+  return 'yes';
 }
 
 const INLINE_COMMANDS = /^(PING|ECHO|SET|GET|DEL|INCR|DECR|KEYS|INFO|AUTH|HELLO|SELECT|QUIT|MONITOR|SUBSCRIBE|PSUBSCRIBE|PUBLISH|EXISTS|EXPIRE|TTL|TYPE|MGET|MSET|HGET|HSET|LPUSH|RPUSH|LRANGE|SADD|SMEMBERS|ZADD|ZRANGE|CONFIG|CLIENT|DBSIZE|FLUSHALL|FLUSHDB|COMMAND|SCAN)(\s|\r?\n|$)/i;

@@ -19,6 +19,10 @@ export interface RespNode {
   items?: RespNode[];
   /** Attributes (RESP3 `|`) that preceded this value: key, value, key, value… */
   attrs?: RespNode[];
+  /** Cut by a capture gap: `s`/`b`/`items` hold what was captured (see buildPartial). */
+  cut?: boolean;
+  /** Declared element count of an aggregate (byte length of a blob) cut by a capture gap. */
+  n?: number;
 }
 
 /** Longest header line accepted (Redis itself caps inline requests at 64 KiB). */
@@ -217,6 +221,83 @@ export function buildResp(b: Uint8Array, start: number): [RespNode, number] {
     if (attrs) node.attrs = attrs;
     return [node, next];
   }
+}
+
+/** A value a capture gap cut: what its captured head holds, and how many bytes it needs at least to end. */
+export interface PartialValue {
+  node?: RespNode;
+  /** Fewest bytes that can still complete it (its own known lengths, the shortest encoding of what is unknown). */
+  minRest: number;
+}
+
+/**
+ * The tree of a value cut by a capture gap (the RESP framing of its head, as far as it goes): leaves
+ * and aggregates hold what was captured and are marked `cut`. `minElem` is the shortest encoding of
+ * a missing element (a command's are bulk strings: `$0\r\n\r\n`, 6 bytes; a reply's may be `_\r\n`).
+ */
+export function buildPartial(b: Uint8Array, maxDepth: number, minElem: number): PartialValue {
+  const r = partial(b, 0, 0, maxDepth, minElem);
+  return { node: r.node, minRest: r.done ? 0 : r.minRest };
+}
+
+interface Part {
+  node?: RespNode;
+  next: number;
+  done: boolean;
+  minRest: number;
+}
+
+function partial(b: Uint8Array, i: number, depth: number, maxDepth: number, minElem: number): Part {
+  if (i >= b.length) return { next: i, done: false, minRest: minElem };
+  const type = String.fromCharCode(b[i]);
+  let lf = -1;
+  for (let k = i + 1; k + 1 < b.length && k < i + MAX_LINE; k++) {
+    if (b[k] === 13 && b[k + 1] === 10) {
+      lf = k;
+      break;
+    }
+  }
+  const blob = type === '$' || type === '!' || type === '=';
+  const aggregate = type === '*' || type === '~' || type === '>' || type === '%' || type === '|';
+  if (lf < 0) {
+    // The header line itself is cut.
+    let head = latin1Text(b.subarray(i + 1));
+    if (head.endsWith('\r')) head = head.slice(0, -1);
+    const digits = /^\d*$/.test(head) ? head : '';
+    if (blob) return { node: { t: type, b: new Uint8Array(0), cut: true }, next: b.length, done: false, minRest: (digits ? 0 : 1) + 2 + Number(digits || 0) + 2 };
+    if (aggregate) return { node: { t: type, items: [], cut: true }, next: b.length, done: false, minRest: (digits ? 0 : 1) + 2 };
+    return { node: { t: type, s: head, cut: true }, next: b.length, done: false, minRest: 2 };
+  }
+  const head = latin1Text(b.subarray(i + 1, lf));
+  const next = lf + 2;
+  if (blob) {
+    const n = Number(head);
+    if (!/^-?\d{1,12}$/.test(head) || n < 0) return { node: { t: type, nil: true }, next, done: true, minRest: 0 };
+    if (next + n + 2 <= b.length) return { node: { t: type, b: b.slice(next, next + n) }, next: next + n + 2, done: true, minRest: 0 };
+    // Cut in its data (marked), or only in the CR LF after it (the content is whole).
+    const node: RespNode = { t: type, b: b.slice(next, Math.min(b.length, next + n)) };
+    if (next + n > b.length) {
+      node.cut = true;
+      node.n = n;
+    }
+    return { node, next: b.length, done: false, minRest: next + n + 2 - b.length };
+  }
+  if (aggregate) {
+    const n = Number(head);
+    if (!/^-?\d{1,12}$/.test(head) || n < 0) return { node: { t: type, nil: true }, next, done: true, minRest: 0 };
+    const count = type === '%' || type === '|' ? n * 2 : n;
+    const items: RespNode[] = [];
+    let pos = next;
+    for (let k = 0; k < count; k++) {
+      if (depth + 1 >= maxDepth || items.length >= MAX_ELEMENTS) return { node: { t: type, items, cut: true, n: count }, next: b.length, done: false, minRest: (count - k) * minElem };
+      const c = partial(b, pos, depth + 1, maxDepth, minElem);
+      if (c.node) items.push(c.node);
+      if (!c.done) return { node: { t: type, items, cut: true, n: count }, next: b.length, done: false, minRest: c.minRest + (count - k - 1) * minElem };
+      pos = c.next;
+    }
+    return { node: { t: type, items }, next: pos, done: true, minRest: 0 };
+  }
+  return { node: { t: type, s: head }, next, done: true, minRest: 0 };
 }
 
 /** Text of a blob/simple node (for command names, channels…); undefined for aggregates. */
