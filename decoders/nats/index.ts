@@ -19,6 +19,7 @@ import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
 import { PduBuffer } from '../websocket/pdu-buffer';
 import { addFrame, limitDepth, payloadBody } from '../websocket/payload';
+import { GapNotes } from '../websocket/gap-notes';
 
 /** Longest control line accepted (the server default max_control_line is 4 KiB). */
 const MAX_LINE = 64 * 1024;
@@ -50,11 +51,25 @@ class NatsDecoder implements StreamDecoder {
   private readonly acks: Call[] = [];
   private maxPayload = 0;
   private maxPayloadWarned = false;
+  /** Bytes still to drop as they arrive: the rest of a payload a gap cut. */
+  private readonly skip: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  /** The operation being handled was cut by a gap: what was captured of it. */
+  private cutNow?: string;
+  private readonly notes: GapNotes;
 
-  constructor(private readonly session: DecoderSession) {}
+  constructor(private readonly session: DecoderSession) {
+    this.notes = new GapNotes(session, '');
+  }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.dead[dir]) return;
+    if (this.skip[dir] > 0) {
+      const n = Math.min(this.skip[dir], bytes.length);
+      this.skip[dir] -= n;
+      if (n === bytes.length) return;
+      bytes = bytes.subarray(n);
+      at = { ...at, streamOffset: at.streamOffset + n };
+    }
     this.buf[dir].push(bytes, at);
     try {
       this.drain(dir);
@@ -150,22 +165,26 @@ class NatsDecoder implements StreamDecoder {
     this.buf[dir].consume(skip);
   }
 
-  private onMessage(op: string, isMsg: boolean, subject: string, sid: string | undefined, reply: string | undefined, parsed: ParsedHeaders | undefined, payload: Uint8Array, total: number, wire: number, start: Position, end: Position): void {
+  private onMessage(op: string, isMsg: boolean, subject: string | undefined, sid: string | undefined, reply: string | undefined, parsed: ParsedHeaders | undefined, payload: Uint8Array, total: number | undefined, wire: number, start: Position, end: Position, payloadSize = payload.length): void {
     const s = this.session;
     const call = s.newCall('nats', start);
+    if (this.cutNow) call.warnings.push(this.cutNow);
     call.kind = isMsg ? 'deliver' : 'publish';
     call.method = op;
-    call.target = subject;
     call.state = 'complete';
-    call.fields['nats.subject'] = subject;
-    call.fields['nats.size'] = total;
+    if (subject !== undefined) {
+      call.target = subject;
+      call.fields['nats.subject'] = subject;
+      call.fields['msg.destination'] = subject;
+    }
+    if (total !== undefined) call.fields['nats.size'] = total;
     if (sid !== undefined) call.fields['nats.sid'] = sid;
     if (reply) call.fields['nats.reply_to'] = reply;
-    call.fields['msg.destination'] = subject;
-    call.fields['msg.key'] = messageKey('nats', subject, payload);
+    // A cut payload hashes to nothing its other copies would: no msg.key to join on.
+    if (!this.cutNow && subject !== undefined) call.fields['msg.key'] = messageKey('nats', subject, payload);
     if (reply && !isMsg) call.fields['msg.reply_to'] = reply;
     const ctype = parsed ? header(parsed.headers, 'content-type') : undefined;
-    const part = { headers: parsed?.headers, body: payloadBody(payload, s.env.limits, ctype), wireBytes: wire };
+    const part = { headers: parsed?.headers, body: payloadBody(payload, s.env.limits, ctype, payloadSize), wireBytes: wire };
     if (parsed?.warning) call.warnings.push(parsed.warning);
     if (parsed?.status !== undefined) {
       const code = parsed.status;
@@ -203,6 +222,7 @@ class NatsDecoder implements StreamDecoder {
     const rest = line.replace(/^\s*\S+[ \t]*/, '');
     const newCall = (kind: Call['kind'], method: string) => {
       const c = s.newCall('nats', start);
+      if (this.cutNow) c.warnings.push(this.cutNow);
       c.kind = kind;
       c.method = method;
       c.state = 'complete';
@@ -217,7 +237,7 @@ class NatsDecoder implements StreamDecoder {
         try {
           value = limitDepth(JSON.parse(rest), s.env.limits.maxDepth);
         } catch {
-          call.warnings.push(`${op} JSON does not parse`);
+          if (!this.cutNow) call.warnings.push(`${op} JSON does not parse`);
         }
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           const o = value as Record<string, unknown>;
@@ -250,7 +270,7 @@ class NatsDecoder implements StreamDecoder {
         const p = parts.slice(1);
         if (op === 'SUB') {
           // SUB subject [queue group] sid
-          if (p.length < 2 || p.length > 3) call.warnings.push(`malformed SUB line "${line.slice(0, 80)}"`);
+          if ((p.length < 2 || p.length > 3) && !this.cutNow) call.warnings.push(`malformed SUB line "${line.slice(0, 80)}"`);
           const sid = p[p.length - 1] ?? '';
           call.target = p[0];
           call.fields['nats.subject'] = p[0] ?? '';
@@ -337,16 +357,120 @@ class NatsDecoder implements StreamDecoder {
     this.session.emit(c);
   }
 
+  /**
+   * Bytes not captured (snaplen, loss). A PUB/HPUB/MSG/HMSG whose control line was captured has a
+   * known size: the message is listed with its captured payload head and decoding resumes after its
+   * payload. An operation cut inside its control line is listed from what was captured (verb,
+   * subject), and decoding resumes at the next line that starts with a known operation.
+   */
   gap(dir: Dir, length: number, at: Position): void {
     if (this.dead[dir]) return;
-    this.session.warn(`${dir}: ${length} bytes missing from the capture; resynchronizing at the next operation`, at);
+    try {
+      this.gapIn(dir, length, at);
+    } catch (e) {
+      this.stop(dir, `nats decoder error: ${(e as Error).message}`, at);
+    }
+  }
+
+  private gapIn(dir: Dir, length: number, at: Position): void {
+    const buf = this.buf[dir];
+    if (this.skip[dir] > 0) {
+      if (length <= this.skip[dir]) {
+        this.skip[dir] -= length;
+        return;
+      }
+      const past = length - this.skip[dir];
+      this.skip[dir] = 0;
+      return this.lose(dir, past, at, 'past the end of the message they cut');
+    }
+    if (!buf.length) return this.lose(dir, length, at, 'at an operation boundary');
+    const b = buf.bytes();
+    const lf = buf.indexOf(10, 0, MAX_LINE + 1);
+    const lineEnd = lf < 0 ? b.length : lf > 0 && b[lf - 1] === 13 ? lf - 1 : lf;
+    const line = latin1Text(b.subarray(0, lineEnd));
+    const parts = line.trim().split(/[ \t]+/);
+    const op = parts[0].toUpperCase();
+    const isMsgOp = op === 'PUB' || op === 'HPUB' || op === 'MSG' || op === 'HMSG';
+    // In a resynchronisation the head may be the middle of something: only a known verb is taken.
+    if (!KNOWN_OPS.has(op) || (lf < 0 && !/[ \t]/.test(line) && op !== 'PING' && op !== 'PONG')) {
+      return this.lose(dir, length, at, lf < 0 ? 'inside a control line' : 'inside a payload');
+    }
+    this.resync[dir] = false;
+    const start = buf.pos(0);
+    const end = buf.pos(b.length - 1);
+    const have = b.length;
+    if (lf >= 0 && isMsgOp) {
+      // Control line whole, payload cut: its size says where the next operation starts.
+      const h = op[0] === 'H';
+      const isMsg = op.endsWith('MSG');
+      const fixed = (isMsg ? 3 : 2) + (h ? 2 : 1);
+      const total = Number(parts[parts.length - 1]);
+      const hsize = h ? Number(parts[parts.length - 2]) : 0;
+      if ((parts.length === fixed || parts.length === fixed + 1) && /^\d{1,15}$/.test(parts[parts.length - 1]) && Number.isSafeInteger(hsize) && hsize <= total) {
+        const need = lf + 1 + total + 2;
+        const body = b.slice(lf + 1, Math.min(b.length, lf + 1 + total));
+        const args = parts.slice(1);
+        const reply = parts.length === fixed + 1 ? args[isMsg ? 2 : 1] : undefined;
+        const hdrBytes = body.subarray(0, Math.min(hsize, body.length));
+        const headers = h && hdrBytes.length === hsize ? parseHeaders(hdrBytes, this.session.env.limits.maxHeaders) : undefined;
+        buf.clear();
+        this.cutNow = `${op} cut by a capture gap: ${have} of ${need} bytes captured, ${need - have} missing`;
+        try {
+          this.onMessage(op, isMsg, args[0], isMsg ? args[1] : undefined, reply, headers, body.subarray(Math.min(hsize, body.length)), total, need, start, end, total - hsize);
+        } finally {
+          this.cutNow = undefined;
+        }
+        const missing = need - have;
+        if (length <= missing) {
+          this.skip[dir] = missing - length;
+          return;
+        }
+        return this.lose(dir, length - missing, at, 'past the end of the message they cut');
+      }
+    }
+    if (lf < 0) {
+      // The control line itself is cut: what it names so far.
+      buf.clear();
+      this.cutNow = `${op} control line cut by a capture gap: ${have} bytes captured`;
+      try {
+        if (isMsgOp) {
+          // PUB subj … | MSG subj sid …: the subject only when whitespace shows it whole.
+          const subject = parts.length >= 2 && /[ \t]$/.test(line) ? parts[1] : parts.length >= 3 ? parts[1] : undefined;
+          this.onMessage(op, op.endsWith('MSG'), subject, undefined, undefined, undefined, new Uint8Array(0), undefined, have, start, end, undefined);
+        } else this.onLine(dir, op, parts, line, start, end, have);
+      } finally {
+        this.cutNow = undefined;
+      }
+    } else buf.clear();
+    this.lose(dir, length, at, 'past the end of the operation they cut');
+  }
+
+  /** The framing of `dir` is lost: drop what is buffered, wait for a line with a known operation. */
+  private lose(dir: Dir, length: number, at: Position, where: string): void {
     this.buf[dir].clear();
+    this.skip[dir] = 0;
     this.resync[dir] = true;
+    this.notes.lost(dir, length, `${dir}: ${length} bytes missing from the capture ${where}; resynchronizing at the next operation`, at);
+    // PONGs travelling in `dir` may be gone: a later one would answer the wrong PING.
+    for (const p of this.pings[OTHER[dir]].splice(0)) {
+      p.call.warnings.push('no PONG in the capture (bytes of the answering side were not captured)');
+      this.finishPing(p.call, 'incomplete');
+    }
+    // verbose: the +OK/-ERR of operations the gap swallowed would answer the wrong ones.
+    if (this.verbose && length >= 4) {
+      for (const c of this.acks.splice(0)) {
+        c.state = 'complete';
+        c.warnings.push('its +OK/-ERR cannot be paired: a capture gap may have swallowed operations or acknowledgements');
+        this.session.emit(c);
+      }
+      this.verbose = false;
+    }
   }
 
   end(): void {}
 
   close(at: Position, how?: CloseReason): void {
+    this.notes.summary(at);
     const left = leftWaiting(how, '+OK/-ERR', 'no +OK/-ERR seen');
     for (const d of ['c2s', 's2c'] as Dir[]) {
       for (const p of this.pings[d].splice(0)) this.finishPing(p.call, left.state);

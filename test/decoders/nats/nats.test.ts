@@ -79,7 +79,9 @@ describe('limits and robustness', () => {
   });
   it('resynchronizes after a gap', () => {
     const s = testGap();
-    assert.deepEqual(s.calls.map((c) => c.method), ['PUB', 'PUB']);
+    // PUB b is cut in its payload (listed, with its size), the garbage line after the gap is skipped.
+    assert.deepEqual(s.calls.map((c) => `${c.method} ${c.target}`), ['PUB a', 'PUB b', 'PUB c']);
+    assert.match(s.calls[1].warnings.join(), /PUB cut by a capture gap: 12 of 22 bytes captured, 10 missing/);
   });
   const sample: Segment[] = [
     s2c('INFO {"server_id":"S","headers":true}\r\n'),
