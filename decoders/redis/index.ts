@@ -114,6 +114,8 @@ class RedisDecoder implements StreamDecoder {
   private readonly resync: Record<Dir, boolean> = { c2s: false, s2c: false };
   /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
   private readonly afterGap: Record<Dir, boolean> = { c2s: false, s2c: false };
+  /** While resynchronising: the byte before the head (already dropped) ended a line. */
+  private readonly atLine: Record<Dir, boolean> = { c2s: false, s2c: false };
   /** Some gap lost a boundary: a reply answers only a command whose request ended before it began. */
   private uncertain = false;
   /** A client gap that may hold whole commands, for the next command seen. */
@@ -596,6 +598,7 @@ class RedisDecoder implements StreamDecoder {
     this.scan[dir].reset();
     this.resync[dir] = true;
     this.afterGap[dir] = true;
+    this.atLine[dir] = false;
     this.uncertain = true;
     if (dir === 'c2s') {
       if (slack >= (this.inlineSeen ? MIN_INLINE_COMMAND : MIN_COMMAND)) this.nextBarrier = at.tsUs;
@@ -652,7 +655,7 @@ class RedisDecoder implements StreamDecoder {
       let wait = false;
       for (; i < n; i++) {
         const first = i === 0 && this.afterGap[dir];
-        if (!first && !(i > 0 && b[i - 1] === 10)) continue;
+        if (!first && !(i > 0 ? b[i - 1] === 10 : this.atLine[dir])) continue;
         const v = dir === 'c2s' ? plausibleCommand(b, i, final && last, first) : plausibleReply(b, i, final && last, first);
         if (v === 'yes') {
           buf.consume(i);
@@ -666,7 +669,10 @@ class RedisDecoder implements StreamDecoder {
         }
       }
       buf.consume(i);
-      if (i > 0) this.afterGap[dir] = false;
+      if (i > 0) {
+        this.afterGap[dir] = false;
+        this.atLine[dir] = b[i - 1] === 10;
+      }
       if (wait || i < n) return false;
     }
     return false;

@@ -207,40 +207,34 @@ class StompDecoder implements StreamDecoder {
       const n = Math.min(st.q.length, RESYNC_WINDOW);
       const b = st.q.peek(n);
       const last = n === st.q.length;
+      // `bnd`: a frame may start at b[i] (right after the gap, or after a NUL and heart-beat EOLs).
+      let bnd = this.afterGap[dir];
       let i = 0;
       let wait = false;
       for (; i < n; i++) {
-        const boundary = i === 0 ? this.afterGap[dir] : b[i - 1] === 0 || ((b[i - 1] === 0x0a || b[i - 1] === 0x0d) && this.afterNul(b, i - 1));
-        if (!boundary || b[i] === 0x0a || b[i] === 0x0d) continue;
-        const nl = b.indexOf(0x0a, i);
-        if (nl < 0 || nl - i > LONGEST_COMMAND + 1) {
-          if (nl < 0 && n - i <= LONGEST_COMMAND + 1 && !(final && last)) {
+        if (bnd && (b[i] === 0x0a || b[i] === 0x0d)) continue;
+        if (bnd) {
+          const nl = b.indexOf(0x0a, i);
+          if (nl >= 0 && nl - i <= LONGEST_COMMAND + 1) {
+            const cmd = latin1Text(b.subarray(i, nl > i && b[nl - 1] === 0x0d ? nl - 1 : nl));
+            if (cmds.includes(cmd)) {
+              st.consume(i);
+              this.resync[dir] = false;
+              this.afterGap[dir] = false;
+              return true;
+            }
+          } else if (nl < 0 && n - i <= LONGEST_COMMAND + 1 && !(final && last)) {
             wait = true;
             break;
           }
-          continue;
         }
-        const cmd = latin1Text(b.subarray(i, nl > i && b[nl - 1] === 0x0d ? nl - 1 : nl));
-        if (cmds.includes(cmd)) {
-          st.consume(i);
-          this.resync[dir] = false;
-          this.afterGap[dir] = false;
-          return true;
-        }
+        bnd = b[i] === 0;
       }
       st.consume(i);
-      // The head stays a place a frame may start when what was dropped ended with a NUL (and EOLs).
-      if (i > 0) this.afterGap[dir] = b[i - 1] === 0 || ((b[i - 1] === 0x0a || b[i - 1] === 0x0d) && this.afterNul(b, i - 1));
+      this.afterGap[dir] = bnd;
       if (wait || i < n) return false;
     }
     return false;
-  }
-
-  /** Whether the EOL at b[k] belongs to a run of EOLs that follows a NUL (heart-beats between frames). */
-  private afterNul(b: Uint8Array, k: number): boolean {
-    let j = k;
-    while (j >= 0 && (b[j] === 0x0a || b[j] === 0x0d)) j--;
-    return j >= 0 && b[j] === 0;
   }
 
   end(): void {}
