@@ -17,6 +17,10 @@
  *    reject when the consumer acknowledges), basic.return → 'event' with the reply code;
  *  - heartbeats and other chatter (blocked, unblocked, recover-async) → 'event'.
  * Publishes and deliveries set `msg.key` (calls/key.ts) so the flow correlator joins them.
+ *
+ * Capture gaps (snaplen, loss; see gap()): a frame cut by a gap is decoded as far as it goes (a method
+ * frame's class and method, its arguments so far) and its size says where the next frame starts; a
+ * gap over a boundary resynchronises on frame sanity (type, size, frame-end 0xCE).
  */
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir, HeaderList } from '../core/model';

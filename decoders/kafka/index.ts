@@ -14,6 +14,10 @@
  * record batch returned. Both set msg.key `kafka|topic|partition|base offset`, which links a
  * produced batch to its fetches. Other APIs → 'unary' calls, decoded field by field for the
  * common ones (messages.ts), by name and size for the rest.
+ *
+ * Capture gaps (snaplen, loss; see gap()): a message cut by a gap keeps its header (api key,
+ * version, correlation id: still paired) and the body as far as it goes, and the size prefix says
+ * where the next one starts; a gap over a boundary resynchronises on the next plausible header.
  */
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';

@@ -13,6 +13,11 @@
  * 'event'; PUBLISH from the client → 'publish', from the broker → 'deliver', with its QoS 1
  * (PUBACK) or QoS 2 (PUBREC → PUBREL → PUBCOMP) handshake paired by packet identifier per
  * direction; DISCONNECT and AUTH → 'event'. Topic aliases (5.0) are resolved per direction.
+ *
+ * Capture gaps (snaplen, loss; see gap()): a packet cut by a gap keeps its fixed header, topic and
+ * packet identifier as far as captured (a PUBLISH cut before its identifier is paired with its
+ * acknowledgement by order, §4.6, when no gap may have swallowed one), and the remaining length says
+ * where the next starts; a gap over a boundary resynchronises on the next plausible fixed header.
  */
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';

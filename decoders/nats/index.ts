@@ -11,6 +11,10 @@
  * joined across connections by the flow correlator); MSG/HMSG 'deliver' (status ≥ 400 in the
  * header block → error); SUB/UNSUB events; PING→PONG pairs; -ERR events. With CONNECT
  * {"verbose":true} each client operation is paired with its +OK/-ERR.
+ *
+ * Capture gaps (snaplen, loss; see gap()): a message whose control line was captured keeps its size
+ * and payload head and decoding resumes after it; an operation cut in its control line is named by
+ * its verb, and decoding resumes at the next line with a known operation.
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';

@@ -9,6 +9,10 @@
  * other pushes (client-side caching `invalidate`) are 'event' calls. HELLO/AUTH/MIGRATE passwords
  * are redacted. CLIENT REPLY OFF/SKIP is honoured (those commands get no reply).
  * Cross-connection keys: fields['msg.key'] = messageKey('redis', channel, payload).
+ *
+ * Capture gaps (snaplen, loss; see gap()): a gap inside a bulk string keeps the framing (zeros stand
+ * in); a value cut elsewhere is decoded from its head and the direction resynchronises on the next
+ * value; replies are paired in order only where no gap may have shifted them (takeHead).
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';

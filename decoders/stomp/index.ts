@@ -11,6 +11,10 @@
  * header → paired with its RECEIPT (or an ERROR naming it) = 'unary'; SEND → 'publish';
  * MESSAGE → 'deliver', held until its ACK/NACK when the subscription acknowledges (client /
  * client-individual); ERROR → error status; other frames → 'oneway' / 'event'.
+ *
+ * Capture gaps (snaplen, loss; see gap()): a frame cut by a gap keeps its command, whole header lines
+ * and body head; with a content-length framing resumes at its end, otherwise at the next command line
+ * after the gap or after a NUL.
  */
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';

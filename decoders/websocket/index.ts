@@ -18,6 +18,10 @@
  * client message is an MQTT CONNECT or a STOMP CONNECT/STOMP frame, the data messages are one byte
  * stream per direction fed to that decoder: its calls (publishes, deliveries, subscriptions…)
  * replace the per-message 'binary'/'text' calls and carry fields['websocket.subprotocol'].
+ *
+ * Capture gaps (snaplen, loss; see gap()): a frame cut by a gap keeps its opcode, length and captured
+ * payload head, and its length says where the next frame starts; a gap over a boundary
+ * resynchronises on the next plausible frame header (RFC 6455 §5.2).
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import { spec as mqttSpec } from '../mqtt/index';

@@ -20,6 +20,10 @@
  *   calls with the same key;
  * - subscriptions (3.0: a message whose first byte is 1/0; 3.1: SUBSCRIBE/CANCEL commands) and
  *   3.1 PING → PONG as 'event' calls.
+ *
+ * Capture gaps (snaplen, loss; see gap()): a greeting or frame cut by a gap is decoded as far as it
+ * goes and its size says where the next frame starts; a gap over a boundary resynchronises on frame
+ * sanity. When a gap took the READY metadata, PUB/SUB are named from subscriptions, nothing else.
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';
