@@ -165,6 +165,7 @@ class AmqpDecoder implements StreamDecoder {
     }
     if (this.lost[dir] && !this.resync(dir, true)) {
       st.reset();
+      this.afterGap[dir] = true; // what comes next starts right after this gap
       return;
     }
     const q = st.q;

@@ -264,6 +264,12 @@ class KafkaDecoder implements StreamDecoder {
     while (!this.lost[dir] && q.length >= 4) {
       if (this.resync[dir] && !this.findHeader(dir, false)) return;
       const size = be32(q.peek(4), 0);
+      if (size > MAX_FRAME && this.gapped[dir]) {
+        // A resynchronisation after a gap started on bytes that only looked like a header: go on looking.
+        st.consume(1);
+        this.resync[dir] = true;
+        continue;
+      }
       if (size > MAX_FRAME) {
         // Not a gap but bytes that are not Kafka: nothing to resynchronise on.
         this.session.warn(`kafka: frame size ${size} is implausible (${dir}); the rest of this direction is not decoded`, st.pos(0));

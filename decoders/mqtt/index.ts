@@ -108,6 +108,8 @@ class MqttDecoder implements StreamDecoder {
   private resync = { c2s: false, s2c: false };
   /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
   private afterGap = { c2s: false, s2c: false };
+  /** A gap was seen in this direction: a bad packet is a false start of a resynchronisation, not the end. */
+  private gapped = { c2s: false, s2c: false };
   /** The packet being handled was cut by a gap. */
   private cut?: Cut;
   private readonly notes: GapNotes;
@@ -150,6 +152,7 @@ class MqttDecoder implements StreamDecoder {
    */
   gap(dir: Dir, length: number, at: Position): void {
     if (this.dead || this.lost[dir]) return;
+    this.gapped[dir] = true;
     try {
       this.gapIn(dir, length, at);
     } catch (e) {
@@ -171,6 +174,7 @@ class MqttDecoder implements StreamDecoder {
     }
     if (this.resync[dir] && !this.findHeader(dir, true)) {
       st.reset();
+      this.afterGap[dir] = true; // what comes next starts right after this gap
       return;
     }
     const q = st.q;
@@ -348,6 +352,7 @@ class MqttDecoder implements StreamDecoder {
       let mul = 1;
       let i = 1;
       for (; ; i++) {
+        if (i > 4 && this.gapped[dir]) break;
         if (i > 4) {
           this.session.warn(`mqtt: remaining length longer than 4 bytes (${dir}); the rest of this direction is not decoded`, st.pos(0));
           this.lost[dir] = true;
@@ -363,6 +368,13 @@ class MqttDecoder implements StreamDecoder {
       const hdr = i + 1;
       const first = q.at(0);
       const type = first >> 4;
+      if ((i > 4 || type === 0 || len > MAX_REMAINING) && this.gapped[dir]) {
+        // A resynchronisation after a gap started on bytes that only looked like a packet: go on looking.
+        st.consume(1);
+        this.resync[dir] = true;
+        this.afterGap[dir] = false;
+        continue;
+      }
       if (type === 0 || len > MAX_REMAINING) {
         this.session.warn(`mqtt: invalid packet (type ${type}) in ${dir}; the rest of this direction is not decoded`, st.pos(0));
         this.lost[dir] = true;

@@ -189,6 +189,15 @@ class RedisDecoder implements StreamDecoder {
         continue;
       }
       const r = this.scan[dir].scan(b);
+      if (typeof r === 'string' && this.uncertain) {
+        // After a gap: a resynchronisation that started on bytes that only looked like a value.
+        this.scan[dir].reset();
+        buf.consume(1);
+        this.resync[dir] = true;
+        this.afterGap[dir] = false;
+        this.atLine[dir] = false;
+        continue;
+      }
       if (typeof r === 'string') {
         this.stop(dir, r, buf.pos(0));
         return;
@@ -534,6 +543,8 @@ class RedisDecoder implements StreamDecoder {
     const buf = this.buf[dir];
     if (this.resync[dir] && !this.findStart(dir, true)) {
       buf.clear();
+      this.afterGap[dir] = true; // what comes next starts right after this gap
+      this.atLine[dir] = false;
       if (dir === 's2c') this.lastReplyAt = Math.max(this.lastReplyAt, at.tsUs);
       return;
     }

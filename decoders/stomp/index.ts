@@ -125,6 +125,7 @@ class StompDecoder implements StreamDecoder {
     }
     if (this.resync[dir] && !this.findCommand(dir, true)) {
       st.reset();
+      this.afterGap[dir] = true; // what comes next starts right after this gap
       return;
     }
     const missing = this.cutFrame(dir);

@@ -128,6 +128,8 @@ interface DirState {
   afterGap: boolean;
   /** At least one frame was decoded in this direction. */
   framed: boolean;
+  /** A gap was seen in this direction. */
+  gapped?: boolean;
 }
 
 class WebSocketDecoder implements StreamDecoder {
@@ -261,6 +263,13 @@ class WebSocketDecoder implements StreamDecoder {
         if (!st.framed) {
           st.resync = true;
           this.notes.lost(dir, 0, `${dir}: bytes before the first frame are not a WebSocket frame (the Upgrade response was cut by a capture gap?); looking for the first plausible frame`, start);
+          continue;
+        }
+        if (st.gapped) {
+          // A resynchronisation after a gap started on bytes that only looked like a frame: go on looking.
+          buf.consume(1);
+          st.resync = true;
+          st.afterGap = false;
           continue;
         }
         return this.stop(dir, `reserved opcode 0x${opcode.toString(16)}`, start);
@@ -607,6 +616,7 @@ class WebSocketDecoder implements StreamDecoder {
   gap(dir: Dir, length: number, at: Position): void {
     const st = this.st[dir];
     if (st.dead) return;
+    st.gapped = true;
     try {
       this.gapIn(dir, length, at);
     } catch (e) {
@@ -628,6 +638,7 @@ class WebSocketDecoder implements StreamDecoder {
     }
     if (st.resync && !this.findFrame(dir, true)) {
       buf.clear();
+      st.afterGap = true; // what comes next starts right after this gap
       return;
     }
     const h = buf.length >= 2 ? frameHeader(buf.bytes()) : undefined;

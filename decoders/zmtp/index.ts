@@ -281,6 +281,7 @@ class ZmtpDecoder implements StreamDecoder {
     }
     if (this.resync[dir] && !this.findFrame(dir, true)) {
       buf.clear();
+      this.afterGap[dir] = true; // what comes next starts right after this gap
       return;
     }
     const b = buf.bytes();

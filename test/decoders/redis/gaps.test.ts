@@ -90,6 +90,22 @@ describe('RESP pipelining (replies in order): a gap that may hold whole commands
   });
 });
 
+describe('RESP framing after a gap: a false start', () => {
+  it('bytes after the gap that only looked like a value do not stop the direction', () => {
+    const steps: Step[] = [
+      text('c2s', cmd('GET', 'a')),
+      hole('s2c', 20),
+      text('s2c', '$3\r\nabcdef\r\n'), // the tail of a longer value: "$3" is not its length
+      text('c2s', cmd('GET', 'b')),
+      hole('s2c', 2), // too short to hold a reply: GET b keeps its turn, and the next value starts after it
+      text('s2c', '$1\r\ny\r\n'),
+    ];
+    const s = feed(create, steps);
+    assert.ok(!s.warnings.some((w) => /not decoded/.test(w)), s.warnings.join('; '));
+    assert.deepEqual(brief(s), ['GET a incomplete', 'GET b complete']);
+  });
+});
+
 describe('RESP2 pub/sub and RESP3 pushes cut by a gap', () => {
   it('a message whose kind and channel were cut is still a delivery, its kind completed, its channel marked, no msg.key', () => {
     const steps: Step[] = [
