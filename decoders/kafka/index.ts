@@ -226,12 +226,13 @@ class KafkaDecoder implements StreamDecoder {
     const cl = be16(b, i + 12);
     if (cl === 0xffff) return 'yes';
     if (cl > size - 10 || cl > 1024) return 'no';
-    const seen = Math.min(cl, left - 14);
+    // (Bounded: the first 64 bytes of a client id say enough.)
+    const seen = Math.min(cl, left - 14, 64);
     for (let k = 0; k < seen; k++) {
       const c = b[i + 14 + k];
       if (c < 0x20 || c > 0x7e) return 'no';
     }
-    return seen === cl || final ? 'yes' : 'more';
+    return seen === Math.min(cl, 64) || final ? 'yes' : 'more';
   }
 
   end(): void {}

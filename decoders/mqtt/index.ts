@@ -26,7 +26,7 @@ import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, sniffVersion, type Props } from './wire';
 import { utf8Strict, utf8Text } from '../core/bytes';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes, isUtf8 } from '../websocket/gap-notes';
 
 const MAX_REMAINING = 268_435_455;
 /** Bytes looked at per data event while resynchronising after a gap. */
@@ -308,13 +308,13 @@ class MqttDecoder implements StreamDecoder {
     if (have < 2) return short;
     const tl = (b[body] << 8) | b[body + 1];
     if (2 + tl + (qos ? 2 : 0) > len || (tl === 0 && !v5)) return 'no';
-    const seen = Math.min(tl, have - 2);
+    // (Bounded: the first 256 bytes of a topic say enough.)
+    const avail = Math.min(tl, have - 2);
+    const seen = Math.min(avail, 256);
     const topic = b.subarray(body + 2, body + 2 + seen);
     for (const c of topic) if (c < 0x20 || c === 0x7f || c === 0x23 || c === 0x2b) return 'no'; // §4.7.3: no wildcards in a topic name
-    let text = utf8Strict(topic);
-    for (let k = 1; text === undefined && k <= 3 && k < topic.length && seen < tl; k++) text = utf8Strict(topic.subarray(0, topic.length - k));
-    if (text === undefined) return 'no';
-    if (seen < tl) return final ? (seen >= 3 || !strict ? 'yes' : 'no') : 'more';
+    if (!isUtf8(topic, seen < tl)) return 'no';
+    if (avail < tl && seen === avail) return final ? (seen >= 3 || !strict ? 'yes' : 'no') : 'more';
     return !strict || tl >= 3 ? 'yes' : 'no';
   }
 

@@ -219,7 +219,8 @@ class StompDecoder implements StreamDecoder {
       for (; i < n; i++) {
         if (bnd && (b[i] === 0x0a || b[i] === 0x0d)) continue;
         if (bnd) {
-          const nl = b.indexOf(0x0a, i);
+          const k = b.subarray(i, i + LONGEST_COMMAND + 2).indexOf(0x0a);
+          const nl = k < 0 ? -1 : i + k;
           if (nl >= 0 && nl - i <= LONGEST_COMMAND + 1) {
             const cmd = latin1Text(b.subarray(i, nl > i && b[nl - 1] === 0x0d ? nl - 1 : nl));
             if (cmds.includes(cmd)) {
@@ -229,6 +230,7 @@ class StompDecoder implements StreamDecoder {
               return true;
             }
           } else if (nl < 0 && n - i <= LONGEST_COMMAND + 1 && !(final && last)) {
+            // A command line may still be arriving.
             wait = true;
             break;
           }

@@ -43,3 +43,37 @@ export class GapNotes {
     }
   }
 }
+
+/**
+ * Whether `b` is valid UTF-8 (RFC 3629), without the exception a fatal TextDecoder throws (costly
+ * when a resynchronisation tries many offsets). `cutEnd` allows a sequence cut short at the end.
+ */
+export function isUtf8(b: Uint8Array, cutEnd = false): boolean {
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) (need = 1), (min = 0x80);
+    else if (c >= 0xe0 && c <= 0xef) (need = 2), (min = 0x800);
+    else if (c >= 0xf0 && c <= 0xf4) (need = 3), (min = 0x10000);
+    else return false;
+    if (i + need >= n + (cutEnd ? need : 0)) return false;
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    let k = 1;
+    for (; k <= need && i + k < n; k++) {
+      const d = b[i + k];
+      if ((d & 0xc0) !== 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (k <= need) return cutEnd; // cut at the end of the bytes
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
+}

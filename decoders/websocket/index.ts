@@ -35,7 +35,7 @@ import { header } from '../core/handoff';
 import { be16, concatBytes, utf8Strict } from '../core/bytes';
 import { PduBuffer } from './pdu-buffer';
 import { addFrame, payloadBody } from './payload';
-import { GapNotes } from './gap-notes';
+import { GapNotes, isUtf8 } from './gap-notes';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -745,9 +745,10 @@ class WebSocketDecoder implements StreamDecoder {
     const end = i + h.hl + h.len;
     if (end > b.length) return final ? (strict ? 'no' : 'yes') : 'more';
     if (h.opcode === 1 && h.fin && !h.rsv1) {
-      const p = b.slice(i + h.hl, end);
+      // (Bounded: the first 1 KiB of the payload; a character cut at its end is allowed.)
+      const p = b.slice(i + h.hl, Math.min(end, i + h.hl + 1024));
       if (h.masked) for (let k = 0; k < p.length; k++) p[k] ^= b[i + h.hl - 4 + (k & 3)];
-      if (utf8Strict(p) === undefined) return 'no';
+      if (!isUtf8(p, p.length === 1024)) return 'no';
     }
     if (!strict || end === b.length) return 'yes';
     const next = frameHeader(b, end);

@@ -411,6 +411,7 @@ class ZmtpDecoder implements StreamDecoder {
         return final && seen >= 3 && [...COMMANDS].some((c) => c.startsWith(name)) ? 'yes' : short;
       }
       count++;
+      if (count >= 16) return 'yes'; // (bounded: sixteen plausible frames in a row are enough)
       if (left < hl + size) return final && (count >= 2 || !strict) ? 'yes' : short;
       o += hl + size;
       if (!(flags & 1) && o === b.length) return count >= (strict ? 2 : 1) ? 'yes' : short;
