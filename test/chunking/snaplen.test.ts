@@ -4,6 +4,9 @@
  * in memory, then decoded. No decoder may throw, and at least the share of the full capture's calls
  * given below must still be found with their method (a multiset of protocol:method).
  *
+ * And no request may be paired with the wrong response: a call of the broker decoders that has both
+ * is found, with all its frames, among the calls of the same connection in the full capture.
+ *
  * The thresholds were measured, not hoped for (SNAPLEN_REPORT=1 prints the shares): what is lost is
  * what the bytes no longer hold — ZMTP socket types in a cut READY, pipelined operations that fell in
  * a gap, MONITOR lines cut before their command, correlator joins that need a cut payload, and, for
@@ -33,6 +36,9 @@ const THRESHOLDS: Record<string, Record<number, number>> = {
   'amqp-basics/amqp-basics.pcapng': { 80: 91, 128: 91, 200: 93 },
   'ride-hailing/ride-hailing.pcapng': { 80: 95, 128: 95, 200: 95 },
 };
+
+/** The decoders whose pairing across gaps is checked against the full capture. */
+const PAIRED = new Set(['kafka', 'mqtt', 'zmtp', 'redis', 'websocket', 'stomp', 'nats', 'amqp']);
 
 /** The frames of a capture, each cut to `snaplen` bytes (origLen keeps the length on the wire). */
 function cut(bytes: Uint8Array, snaplen: number): Uint8Array {
@@ -85,6 +91,11 @@ describe('snaplen: the messaging samples cut to N bytes per frame keep their cal
         const share = (100 * kept) / full.calls.length;
         if (process.env.SNAPLEN_REPORT) console.log(`${rel} -s ${n}: ${got.calls.length} calls (full ${full.calls.length}), ${share.toFixed(1)}% kept their method`);
         assert.ok(share >= least, `${rel} -s ${n}: ${share.toFixed(1)}% of the calls kept their method, expected at least ${least}%`);
+        for (const c of got.calls) {
+          if (!PAIRED.has(c.protocol) || c.state !== 'complete' || !c.request || !c.response || c.frames.length < 2) continue;
+          const same = full.calls.some((f) => f.flowId === c.flowId && c.frames.every((fr) => f.frames.includes(fr)));
+          assert.ok(same, `${rel} -s ${n}: ${c.protocol} ${c.method} (frames ${c.frames.join(',')}) pairs a request and a response the full capture does not`);
+        }
       }
     });
   }
