@@ -173,8 +173,8 @@ async function main(argv: string[]): Promise<number> {
     if (skipWarnings > 0) skipWarnings--;
     else warn(text);
   };
-  const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file, args.jobs) : 1;
-  if (workers > 1) {
+  const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file, args.jobs) : 0;
+  if (workers > 0) {
     const r = await analyzeFileParallel(
       args.file,
       {
@@ -189,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
       { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
       __filename,
     );
-    if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${workers} workers): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
+    if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${workers} worker${workers === 1 ? "" : "s"}): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
     if (r.status === 'done') {
       await out.drain();
       if (args.stats) printStats(t0, r);
@@ -243,31 +243,36 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
  * (docs/benchmark.md).
  */
 /**
- * Decoding threads for a JSONL run: --jobs, else CALLSCOPE_WORKERS, else 2 when two cores are
- * idle (sampled for 100 ms) — at most the cores the machine has. Two threads decode the benchmark captures ~1.6–1.8× faster when two cores are
- * free, within 256 MiB (docs/benchmark.md); small captures stay on one (starting the workers
- * costs what they would save).
+ * Worker threads for a JSONL run of a capture of 16 MiB or more (0: decode in this thread, as for
+ * small captures and other formats): --jobs, else CALLSCOPE_WORKERS, else 2 when two cores are
+ * idle (sampled for 100 ms), else 1 (0 on a one-core machine) — at most the cores the machine has. One decoding thread
+ * runs as a worker on large captures: its V8 heap is bounded (WORKER_LIMITS), so peak memory stays
+ * flat whatever the load (in this thread V8 let the young generation grow to 250+ MiB when the
+ * machine was busy). Two threads decode the benchmark captures ~1.6× faster when two cores are
+ * free (docs/benchmark.md).
  */
 async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
   const wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
-  if (!Number.isInteger(wanted) || wanted < 2) return 1;
+  if (!Number.isInteger(wanted) || wanted < 1) return 0;
   const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
   try {
     const fh = await open(file, 'r');
     try {
       const st = await fh.stat();
-      if (!st.isFile() || st.size < minBytes) return 1;
+      if (!st.isFile() || st.size < minBytes) return 0;
       const head = new Uint8Array(4);
       const { bytesRead } = await fh.read(head, 0, 4, 0);
       const format = sniffCapture(head.subarray(0, bytesRead));
-      if (format !== 'pcap' && format !== 'pcapng') return 1;
+      if (format !== 'pcap' && format !== 'pcapng') return 0;
     } finally {
       await fh.close();
     }
   } catch {
-    return 1; // the single pipeline reports what is wrong with the file
+    return 0; // the pipeline of the main thread reports what is wrong with the file
   }
   if (jobs !== undefined || process.env.CALLSCOPE_WORKERS !== undefined) return wanted;
+  // One core: a worker would only add the copying of its output.
+  if (availableParallelism() < 2) return 0;
   // By default only the cores other work leaves idle: on a busy machine extra threads cost more
   // CPU than they save (measured: 2× slower with both cores taken by other processes).
   return Math.min(wanted, Math.max(1, Math.floor((await idleCores(100)) + 0.4)));

@@ -423,12 +423,17 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         shard: {
           index: init.index,
           count: init.count,
-          crossFlow: (c) => stopWith(`${c.protocol} ${c.kind}: calls linked across connections`),
+          // One worker sees every flow: the correlator joins publishes and deliveries as usual.
+          crossFlow: init.count > 1 ? (c) => stopWith(`${c.protocol} ${c.kind}: calls linked across connections`) : undefined,
         },
-        nextCallId: () => {
-          allocKeys.push(pipeline.orderKey);
-          return PLACEHOLDER + ++localCount;
-        },
+        // One worker numbers the calls itself (1, 2, 3… as one pipeline does): no provisional ids.
+        nextCallId:
+          init.count > 1
+            ? () => {
+                allocKeys.push(pipeline.orderKey);
+                return PLACEHOLDER + ++localCount;
+              }
+            : undefined,
       },
       {
         call(c) {
@@ -444,6 +449,11 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           const start = used;
           used += buf.write(line, used);
           buf[used++] = 10;
+          if (init.count === 1) {
+            ends.push(used);
+            lineKeys.push(pipeline.orderKey);
+            return;
+          }
           // Every "4503599" must be one of the provisional ids of the id fields.
           let expected = provisionalIds(c);
           const written = buf.subarray(0, used);
@@ -483,8 +493,10 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
 
     const report = (progress: number) => {
       if (stopped) return;
-      for (const w of warnings) {
-        if (w.includes(PLACEHOLDER_TEXT)) return stopWith('a warning holds text that looks like a provisional call id');
+      if (init.count > 1) {
+        for (const w of warnings) {
+          if (w.includes(PLACEHOLDER_TEXT)) return stopWith('a warning holds text that looks like a provisional call id');
+        }
       }
       // The filled buffer itself goes to the main thread (no copy); a spare takes its place.
       const bytes = used ? new Uint8Array(buf.buffer, buf.byteOffset, used) : new Uint8Array(0);
