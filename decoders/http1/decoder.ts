@@ -713,7 +713,13 @@ export class Http1Decoder implements StreamDecoder {
 
   private onSwitch(ex: Exchange): void {
     const resp = ex.resp!;
-    const token = (header(resp.headers, 'upgrade') ?? ex.upgrade ?? '').split(',')[0].trim().toLowerCase().split('/')[0];
+    let token = (header(resp.headers, 'upgrade') ?? ex.upgrade ?? '').split(',')[0].trim().toLowerCase().split('/')[0];
+    if (!token && ex.req?.request?.method === 'GET' && (resp.cut || ex.req.cut)) {
+      // The capture cut the headers that name the protocol (small snaplen): a GET that switched
+      // protocols is a WebSocket handshake in practice (h2c upgrades are rare and carry a body).
+      token = 'websocket';
+      ex.warnings.push('101 Switching Protocols whose Upgrade header was not captured: decoded as WebSocket');
+    }
     ex.reqDone = true;
     const reqBody = ex.req && ex.req.previewBytes ? concatBytes(ex.req.preview) : undefined;
     this.finish(ex, 'complete');
@@ -878,6 +884,11 @@ export class Http1Decoder implements StreamDecoder {
       msg.warnings.push(`message cut by a capture gap (${lost})`);
       if (side.mode === 'head') this.salvageHead(side, msg);
       else this.onMessageEnd(side);
+      if (this.handedOff) {
+        // The salvaged head switched protocols: the gap belongs to the next decoder.
+        this.next?.gap(side.dir, length, at);
+        return;
+      }
     } else if (side.mode === 'resync' && side.q.length && side.q.indexOf(10, 0, side.q.length) < 0) {
       // Looking for a start line, and the segment before this gap held only the start of one.
       const cutMsg = this.newMsg(side);

@@ -80,4 +80,15 @@ describe('RFC 9112 §2.2 message parsing when a capture cut the header section (
       assert.equal(s.calls.length, 0, text);
     }
   });
+  it('a 101 whose Upgrade header was cut hands a GET over to WebSocket (RFC 6455 §4.1 handshake, headers lost to the snaplen)', () => {
+    const s = testSession();
+    const d = spec.create(s) as StreamDecoder;
+    d.data('c2s', T('GET /chat?room'), { frame: 4, tsUs: 100, streamOffset: 0 });
+    d.gap('c2s', 200, { frame: 4, tsUs: 100, streamOffset: 14 });
+    d.data('s2c', T('HTTP/1.1 101 S'), { frame: 6, tsUs: 200, streamOffset: 0 });
+    d.gap('s2c', 150, { frame: 6, tsUs: 200, streamOffset: 14 });
+    assert.deepEqual(s.handoffs.map((h) => h.id), ['websocket']);
+    assert.equal(s.calls[0]?.status?.code, 101);
+    assert.ok(s.calls[0].warnings.some((w) => /Upgrade header was not captured: decoded as WebSocket/.test(w)));
+  });
 });
