@@ -88,7 +88,6 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
 
 /** A cell on one line: line breaks and other control characters written as escapes (`\n`). */
 export function oneLine(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
   return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)) : s;
 }
 

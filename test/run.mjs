@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): type-check every folder, run the unit, golden, chunking,
+// The one test command (`npm test`): type-check every folder, lint, run the unit, golden, chunking,
 // fuzz and CLI tests with node's test runner, then the end-to-end tests in a real VS Code
 // (skipped with --unit). Prints node's test summary; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -36,6 +36,16 @@ for (const project of ['decoders', 'cli', 'extension', 'webview', 'test']) {
   const code = run(tsc, ['-p', project]);
   if (code) {
     console.error(`type-check failed: ${project}`);
+    failed++;
+  }
+}
+
+// Lint (Biome, correctness rules only: biome.json): unused code, unsafe optional chaining, shadowed
+// globals, == instead of ===, fallthrough… Formatting is not checked.
+if (!filters.length) {
+  const code = run(join(root, 'node_modules/.bin/biome'), ['lint', '--max-diagnostics=50']);
+  if (code) {
+    console.error('lint failed (npx biome lint)');
     failed++;
   }
 }

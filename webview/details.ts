@@ -28,7 +28,6 @@ export class Details {
   private readonly badges = new Map<TabName, HTMLElement>();
   private readonly defButton: HTMLButtonElement;
   private call: Call | undefined;
-  private flow: FlowSummary | undefined;
   private readonly hex: HexView;
   private bytesFor: number | undefined;
   onOpenDefinition: (id: number) => void = () => {};
@@ -81,7 +80,6 @@ export class Details {
 
   show(call: Call, flow: FlowSummary | undefined): void {
     this.call = call;
-    this.flow = flow;
     this.bytesFor = undefined;
     for (const p of this.panels.values()) p.classList.remove('stale');
     // Enabled without a definition too: it then says what was looked for (the same words as g d and the palette).

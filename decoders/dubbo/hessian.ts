@@ -311,7 +311,7 @@ export class HessianReader {
 }
 
 function setKey(o: Record<string, HValue>, k: string, v: HValue): void {
-  if (k === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__' || Object.hasOwn(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 

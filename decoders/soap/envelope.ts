@@ -80,7 +80,7 @@ export function parseEnvelope(text: string, maxDepth: number, typing?: (first: X
   // once elsewhere (SOAP::Lite does so for a value passed twice): they show the value itself, and
   // the serialized-once targets are not listed as Body entries of their own.
   const refs = text.includes('ref') ? multiRefs(root) : undefined;
-  const valueOf = (el: XEl, where: 'Header' | 'Body') => {
+  const valueOfElement = (el: XEl, where: 'Header' | 'Body') => {
     const kids = refs ? el.children.filter((c, i) => i === 0 || !(c.attrs.id !== undefined && refs.referenced.has(c.attrs.id))) : el.children;
     if (!t && !refs) return toValue(el, maxDepth, warnings);
     // the Header/Body as a complex type whose entries are typed one by one
@@ -92,13 +92,13 @@ export function parseEnvelope(text: string, maxDepth: number, typing?: (first: X
     version,
     headerBlocks: headerEl ? headerEl.children.map((c) => c.local) : [],
     first,
-    body: bodyEl ? valueOf(bodyEl, 'Body') : undefined,
+    body: bodyEl ? valueOfElement(bodyEl, 'Body') : undefined,
     ...(headerEl ? { headerEl } : {}),
     ...(bodyEl ? { bodyEl } : {}),
     ...(refs ? { ids: refs.ids } : {}),
     warnings,
   };
-  if (headerEl) env.header = valueOf(headerEl, 'Header');
+  if (headerEl) env.header = valueOfElement(headerEl, 'Header');
   if (first && first.local === 'Fault' && inEnv(first)) {
     const shape12 = !child(first, 'faultcode') && !!child(first, 'Code');
     if (shape12 !== (version === '1.2')) warnings.push(`SOAP ${shape12 ? '1.2' : '1.1'} Fault inside a SOAP ${version} Envelope`);

@@ -220,7 +220,7 @@ function resolve(t: TypeRef | undefined, ctx: TypeContext, depth = 0): Resolved 
 }
 
 function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__' || Object.hasOwn(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 
@@ -351,23 +351,23 @@ export function globalElementType(el: XEl, ctx: TypeContext): TypeRef | undefine
  * (namespace declarations left out), `xsi:nil="true"` as null.
  */
 export function typedValue(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth = 0): unknown {
-  if (!ctx.ids) return valueOf(el, type, ctx, depth);
+  if (!ctx.ids) return valueOfElement(el, type, ctx, depth);
   const busy = (ctx.resolving ??= new Set());
   let node = el;
   const id = el.children.length ? undefined : refOf(el);
   const target = id !== undefined ? ctx.ids.get(id) : undefined;
   if (target && depth < ctx.maxDepth && !busy.has(target)) node = target;
   // a node being expanded is not expanded again below itself (a reference cycle)
-  if (busy.has(node)) return valueOf(el, type, ctx, depth);
+  if (busy.has(node)) return valueOfElement(el, type, ctx, depth);
   busy.add(node);
   try {
-    return valueOf(node, type, ctx, node === el ? depth : depth + 1);
+    return valueOfElement(node, type, ctx, node === el ? depth : depth + 1);
   } finally {
     busy.delete(node);
   }
 }
 
-function valueOf(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth: number): unknown {
+function valueOfElement(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth: number): unknown {
   if (isNil(el)) return null;
   const xt = xsiType(el);
   let r = resolve(xt?.q ?? type, ctx);
@@ -401,7 +401,7 @@ function valueOf(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth: nu
     const p = particles?.find((x) => x.name === c.local);
     const v = typedValue(c, p ? particleType(p, ctx) : undefined, ctx, depth + 1);
     if (p && p.max > 1) always.add(c.local);
-    if (Object.prototype.hasOwnProperty.call(o, c.local)) {
+    if (Object.hasOwn(o, c.local)) {
       const prev = o[c.local];
       if (Array.isArray(prev) && (prev as { __rep?: boolean }).__rep) prev.push(v);
       else {

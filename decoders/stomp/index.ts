@@ -167,13 +167,13 @@ class StompDecoder implements StreamDecoder {
     }
     const headText = utf8Text(b.subarray(0, bodyStart >= 0 ? bodyStart : end));
     const lines = headText.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l, i) => i > 0 && l !== '');
-    const escape = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
+    const escaped = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
     const headers: HeaderList = [];
     for (const l of lines) {
       if (headers.length >= lim.maxHeaders) break;
       const c = l.indexOf(':');
       if (c < 0) continue;
-      headers.push(escape ? [unescape(l.slice(0, c)), unescape(l.slice(c + 1))] : [l.slice(0, c), l.slice(c + 1)]);
+      headers.push(escaped ? [unescapeValue(l.slice(0, c)), unescapeValue(l.slice(c + 1))] : [l.slice(0, c), l.slice(c + 1)]);
     }
     const cl = bodyStart >= 0 ? header(headers, 'content-length') : undefined;
     const bodyLen = cl !== undefined && /^\s*\d+\s*$/.test(cl) ? parseInt(cl, 10) : undefined;
@@ -315,7 +315,7 @@ class StompDecoder implements StreamDecoder {
       const head = utf8Text(q.peek(hdrEnd));
       const lines = head.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
       const command = lines[0];
-      const escape = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
+      const escaped = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
       const headers: HeaderList = [];
       let bad = '';
       for (let i = 1; i < lines.length && headers.length < lim.maxHeaders; i++) {
@@ -326,7 +326,7 @@ class StompDecoder implements StreamDecoder {
         }
         const name = lines[i].slice(0, c);
         const value = lines[i].slice(c + 1);
-        headers.push(escape ? [unescape(name), unescape(value)] : [name, value]);
+        headers.push(escaped ? [unescapeValue(name), unescapeValue(value)] : [name, value]);
       }
       const cl = header(headers, 'content-length');
       let total: number;
@@ -577,7 +577,7 @@ class StompDecoder implements StreamDecoder {
 }
 
 /** STOMP 1.2 "Value Encoding": \r \n \c \\ (an undefined escape is kept as is). */
-function unescape(s: string): string {
+function unescapeValue(s: string): string {
   if (!s.includes('\\')) return s;
   return s.replace(/\\(.)/g, (m, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 'c' ? ':' : c === '\\' ? '\\' : m));
 }

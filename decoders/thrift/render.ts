@@ -30,7 +30,7 @@ function doubleOf(v: number): number | string {
 }
 
 function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__' || Object.hasOwn(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 

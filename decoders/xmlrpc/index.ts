@@ -140,7 +140,7 @@ function parseInteger(text: string, type: string, warnings: string[]): number | 
 }
 
 function setMember(o: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, name)) {
+  if (name === '__proto__' || Object.hasOwn(Object.prototype, name)) {
     Object.defineProperty(o, name, { value, enumerable: true, writable: true, configurable: true });
   } else o[name] = value;
 }

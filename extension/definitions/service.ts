@@ -65,7 +65,7 @@ export class DefinitionsService implements vscode.Disposable {
   private diagTimer?: ReturnType<typeof setTimeout>;
   private scanning?: Promise<void>;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(context: vscode.ExtensionContext) {
     const w = vscode.workspace.createFileSystemWatcher(DEF_GLOB);
     const queue = (kind: 'change' | 'delete') => (uri: vscode.Uri) => {
       if (uri.scheme !== 'file' || this.excluded(uri.fsPath)) return;

@@ -1,6 +1,6 @@
 // Held-out JSON-RPC check: npm json-rpc-2.0 over node:http (port P), jayson over raw TCP (port P+1).
 const http = require('node:http');
-const { JSONRPCServer, JSONRPCClient, JSONRPCServerAndClient } = require('json-rpc-2.0');
+const { JSONRPCServer, JSONRPCClient } = require('json-rpc-2.0');
 const jayson = require('jayson');
 const P = Number(process.argv[2] || 22020);
 const log = (o) => console.log(JSON.stringify(o));

@@ -3,7 +3,7 @@
  * replayed into a decoder whole, split at every byte, or split at random points. Segment i is
  * frame i + 1 at 1 s + i ms.
  */
-import type { CloseReason, DatagramDecoder, DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import type { CloseReason, DatagramDecoder, StreamDecoder } from '../../../decoders/core/decoder';
 import type { Call, Dir } from '../../../decoders/core/model';
 import { fromHex } from '../../../decoders/core/bytes';
 import { testSession, type TestSession } from '../../helpers/session';
