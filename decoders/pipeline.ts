@@ -64,11 +64,16 @@ export interface PipelineOptions {
   flowWindowUs?: number;
   /**
    * A UDP flow silent for this long (capture time) is closed, as the end of the capture would close
-   * it: UDP has no FIN, and a host resolving names opens a flow per lookup (default 60 s, Zeek's
-   * udp_inactivity_timeout; looked for every 5 s of capture time). A datagram on the same ports
+   * it: UDP has no FIN, and a host resolving names opens a flow per lookup. Default 30 s, Linux
+   * conntrack's UDP timeout; looked for every 5 s of capture time. A datagram on the same ports
    * after that starts a new flow.
    */
   udpIdleUs?: number;
+  /**
+   * The same for a UDP flow that is a stream: more than two datagrams, both ways (QUIC, RTP…).
+   * Default 120 s, conntrack's udp_timeout_stream.
+   */
+  udpStreamIdleUs?: number;
   /** Called after each decoder callback with the events it received (tests: chunking). */
   tap?: (flowId: number, event: TapEvent) => void;
   /**
@@ -215,6 +220,7 @@ export class Pipeline {
   /** Open UDP flows (see `udpIdleUs`). */
   private udpFlows = new Set<Flow>();
   private readonly udpIdleUs: number;
+  private readonly udpStreamIdleUs: number;
   /** Capture time of the next look for idle UDP flows. */
   private nextUdpSweepUs = 0;
   /** Recently closed connections: their stray last ACKs must not open ghost flows. */
@@ -232,7 +238,9 @@ export class Pipeline {
   /**
    * Where the pipeline is, so that parallel shards can merge what they report in the order of a
    * full run: 2F+1 while frame F is processed, 2F+2 after it, END_ORDER_KEY + N while flow N is
-   * closed at the end of the input.
+   * closed at the end of the input; while the i-th (from 1) of k idle UDP flows is closed before a
+   * datagram of frame F, 2F + 1/2 + i/(2(k+1)): a key of its own, since that flow may belong to
+   * another shard than the datagram's (see `expireUdp`).
    */
   orderKey = 0;
   private readonly allocCallId: () => number;
@@ -254,6 +262,7 @@ export class Pipeline {
     }
     this.allocCallId = opts.nextCallId ?? (() => this.nextCallId++);
     this.udpIdleUs = opts.udpIdleUs ?? DEFAULT_UDP_IDLE_US;
+    this.udpStreamIdleUs = Math.max(this.udpIdleUs, opts.udpStreamIdleUs ?? DEFAULT_UDP_STREAM_IDLE_US);
     const quietShard = opts.shard !== undefined && opts.shard.index !== 0;
     this.correlator = new FlowCorrelator({
       windowUs: opts.flowWindowUs,
@@ -487,11 +496,11 @@ export class Pipeline {
     if (streams.c2s.ended && streams.s2c.ended) this.closeFlow(flow, 'fin');
   }
 
-  /** A UDP datagram: its flow (a new one after `udpIdleUs` of silence on the same ports), then its decoder. */
+  /** A UDP datagram: its flow (a new one after a silence longer than `idleLimit` on the same ports), then its decoder. */
   private udpPacket(p: Packet): void {
     if (p.tsUs >= this.nextUdpSweepUs) this.expireUdp(p.tsUs);
     let flow = this.findFlow(portKey(true, p.srcPort, p.dstPort), p);
-    if (flow && p.tsUs - flow.lastUs > this.udpIdleUs) {
+    if (flow && p.tsUs - flow.lastUs > this.idleLimit(flow)) {
       this.udpFlows.delete(flow);
       this.closeFlow(flow, 'capture-end');
       this.removeFlow(flow);
@@ -528,19 +537,41 @@ export class Pipeline {
   }
 
   /**
-   * Close the UDP flows silent for longer than `udpIdleUs` before `nowUs`, in the order they were
+   * Close the UDP flows silent for longer than `udpIdleUs` (`udpStreamIdleUs`) before `nowUs`, in the order they were
    * opened: their memory goes, their last calls come out. Runs every UDP_SWEEP_US of capture time
    * (a quarter of the timeout when that is shorter): one pass over the open UDP flows then, not per
    * datagram. A datagram on the ports of a flow silent for longer closes it at once (udpPacket).
    */
+  /** How long this UDP flow may stay silent. */
+  private idleLimit(flow: Flow): number {
+    const s = flow.summary;
+    return s.packets > 2 && s.c2sBytes > 0 && s.s2cBytes > 0 ? this.udpStreamIdleUs : this.udpIdleUs;
+  }
+
   private expireUdp(nowUs: number): void {
     this.nextUdpSweepUs = nowUs + Math.min(UDP_SWEEP_US, this.udpIdleUs / 4);
+    const idle: Flow[] = [];
     for (const flow of this.udpFlows) {
-      if (nowUs - flow.lastUs <= this.udpIdleUs) continue;
+      if (nowUs - flow.lastUs <= this.idleLimit(flow)) continue;
+      if (idle.length === MAX_IDLE_CLOSES) {
+        // The rest at the next datagram: keys stay distinct (below).
+        this.nextUdpSweepUs = nowUs;
+        break;
+      }
+      idle.push(flow);
+    }
+    if (!idle.length) return;
+    // Each close reports under a key of its own, between the frame's network warnings (key - 1/2)
+    // and the datagram (key): at most 1024 of them keep the keys distinct for any key below 2^41.
+    const key = this.orderKey;
+    const k = idle.length;
+    idle.forEach((flow, i) => {
+      this.orderKey = key - 0.5 + (0.5 * (i + 1)) / (k + 1);
       this.udpFlows.delete(flow);
       this.closeFlow(flow, 'capture-end');
       this.removeFlow(flow);
-    }
+    });
+    this.orderKey = key;
   }
 
   // ── choosing a decoder ─────────────────────────────────────────────────────────────────────
@@ -786,10 +817,13 @@ export class Pipeline {
 
 const EMPTY = new Uint8Array(0);
 
-/** Default `udpIdleUs`. */
-const DEFAULT_UDP_IDLE_US = 60_000_000;
+/** Default `udpIdleUs` and `udpStreamIdleUs`. */
+const DEFAULT_UDP_IDLE_US = 30_000_000;
+const DEFAULT_UDP_STREAM_IDLE_US = 120_000_000;
 /** Longest capture time between two looks for idle UDP flows. */
 const UDP_SWEEP_US = 5_000_000;
+/** Idle UDP flows closed in one look (see `orderKey`). */
+const MAX_IDLE_CLOSES = 1024;
 
 /** Is packet `p` on this flow's connection (its transport, addresses and ports, either direction)? */
 function sameConnection(f: Flow, p: Packet): boolean {

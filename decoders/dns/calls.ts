@@ -102,8 +102,10 @@ function addFrame(call: Call, frame: number): void {
 }
 
 export class DnsCalls {
-  private readonly pending = new Map<string, Pending>();
-  private readonly answered = new Map<string, number>();
+  /** Queries waiting for an answer, oldest first; undefined while none (most flows carry one lookup). */
+  private pending: Map<string, Pending> | undefined;
+  /** Keys of the last answered queries, oldest first. */
+  private answered: string[] = [];
   private transfer: Transfer | undefined;
   private readonly maxRecords: number;
 
@@ -128,17 +130,26 @@ export class DnsCalls {
 
   /** UDP: give up on queries first sent more than QUERY_TIMEOUT_US before `nowUs`. */
   expire(nowUs: number): void {
-    for (const p of this.pending.values()) {
+    const pending = this.pending;
+    if (!pending) return;
+    for (const p of pending.values()) {
       if (nowUs - p.firstUs <= QUERY_TIMEOUT_US) break;
-      this.pending.delete(p.key);
+      this.settle(p);
       this.noResponse(p, `within ${QUERY_TIMEOUT_US / 1e6} s`);
     }
+  }
+
+  /** A pending query is answered or given up: forget it (and the map with the last one). */
+  private settle(p: Pending): void {
+    const pending = this.pending!;
+    pending.delete(p.key);
+    if (pending.size === 0) this.pending = undefined;
   }
 
   close(_at: Position, how?: CloseReason): void {
     const ended = this.opts.transport === 'tcp' && (how === 'fin' || how === 'rst');
     if (this.transfer) this.finishTransfer(ended ? 'the connection closed before the zone transfer ended' : 'the zone transfer had not ended when the capture did', ended ? 'aborted' : 'incomplete');
-    for (const p of this.pending.values()) {
+    for (const p of this.pending?.values() ?? []) {
       if (ended) {
         // The connection is gone: the answer will never come.
         const w = leftWaiting(how, 'response', '');
@@ -147,14 +158,14 @@ export class DnsCalls {
         this.session.emit(p.call);
       } else this.noResponse(p, 'in the capture');
     }
-    this.pending.clear();
+    this.pending = undefined;
   }
 
   // ── queries and responses ─────────────────────────────────────────────────────────────────
 
   private query(s: Seen): void {
     const key = questionKey(s.msg);
-    const again = this.pending.get(key);
+    const again = this.pending?.get(key);
     if (again) {
       again.sends++;
       again.call.fields['dns.retransmissions'] = again.sends - 1;
@@ -163,16 +174,16 @@ export class DnsCalls {
       addFrame(again.call, s.end.frame);
       return;
     }
-    if (this.pending.size >= MAX_PENDING) {
+    if (this.pending && this.pending.size >= MAX_PENDING) {
       const oldest = this.pending.values().next().value as Pending;
-      this.pending.delete(oldest.key);
+      this.settle(oldest);
       this.noResponse(oldest, `(more than ${MAX_PENDING} queries outstanding on this flow)`);
     }
     const call = this.newCall(s, 'c2s');
     this.fillRequest(call, s);
     call.state = 'pending';
     const q = s.msg.questions[0];
-    this.pending.set(key, { call, key, id: s.msg.header.id, firstUs: s.start.tsUs, sends: 1, qtype: q ? q.type : -1 });
+    (this.pending ??= new Map()).set(key, { call, key, id: s.msg.header.id, firstUs: s.start.tsUs, sends: 1, qtype: q ? q.type : -1 });
   }
 
   private response(s: Seen): void {
@@ -181,19 +192,19 @@ export class DnsCalls {
     if (t && m.header.id === t.id && (m.questions.length === 0 || this.sameQuestion(t.call, m))) return this.continueTransfer(s);
     if (t) this.finishTransfer('the zone transfer was interrupted by another response');
     const key = questionKey(m);
-    let p = this.pending.get(key);
+    let p = this.pending?.get(key);
     // No question to compare on one side (a FORMERR without one, a message cut inside it): the ID.
     if (!p) {
-      for (const x of this.pending.values()) {
+      for (const x of this.pending?.values() ?? []) {
         if (x.id === m.header.id && (m.questions.length === 0 || x.qtype < 0)) {
           p = x;
           break;
         }
       }
     }
-    if (!p) return this.orphan(s, this.answered.has(key));
-    this.pending.delete(p.key);
-    this.remember(p.key, p.call.id);
+    if (!p) return this.orphan(s, this.answered.includes(key));
+    this.settle(p);
+    this.remember(p.key);
     const call = p.call;
     this.fillResponse(call, s);
     call.state = 'complete';
@@ -248,10 +259,12 @@ export class DnsCalls {
     return sends > 1 ? `${text} (query sent ${sends} times)` : text;
   }
 
-  private remember(key: string, id: number): void {
-    this.answered.delete(key);
-    this.answered.set(key, id);
-    if (this.answered.size > MAX_ANSWERED) this.answered.delete(this.answered.keys().next().value as string);
+  private remember(key: string): void {
+    const a = this.answered;
+    const i = a.indexOf(key);
+    if (i >= 0) a.splice(i, 1);
+    a.push(key);
+    if (a.length > MAX_ANSWERED) a.shift();
   }
 
   private sameQuestion(call: Call, m: DnsMessage): boolean {

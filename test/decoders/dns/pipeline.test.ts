@@ -94,7 +94,7 @@ describe('pipeline UDP path: datagrams reach the DNS decoder', () => {
 
 describe('pipeline UDP path: idle flows are closed (udpIdleUs)', () => {
   it('a flow silent for longer than the timeout is closed when later UDP traffic arrives; the same ports then open a new flow', () => {
-    const idle = 60_000_000;
+    const idle = 30_000_000;
     const frames = [
       dgram(T0, '10.0.0.1', 40000, '10.0.0.53', 53, query(1, 'first.test')),
       dgram(T0 + idle + 1, '10.0.0.9', 40009, '10.0.0.53', 53, query(9, 'other.test')),
@@ -110,9 +110,9 @@ describe('pipeline UDP path: idle flows are closed (udpIdleUs)', () => {
   it('traffic within the timeout keeps a flow open; TCP flows are not affected', () => {
     const frames = [
       dgram(T0, '10.0.0.1', 40000, '10.0.0.53', 53, query(1, 'a.test')),
-      dgram(T0 + 50_000_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(2, 'b.test')),
-      dgram(T0 + 100_000_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(3, 'c.test')),
-      ...tcpConversation({ startUs: T0 + 100_000_010, teardown: false, server: { ip: '10.0.0.53', port: 53 }, exchanges: [{ dir: 'c2s', data: framed(query(4, 'd.test')) }] }),
+      dgram(T0 + 25_000_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(2, 'b.test')),
+      dgram(T0 + 50_000_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(3, 'c.test')),
+      ...tcpConversation({ startUs: T0 + 50_000_010, teardown: false, server: { ip: '10.0.0.53', port: 53 }, exchanges: [{ dir: 'c2s', data: framed(query(4, 'd.test')) }] }),
       dgram(T0 + 500_000_000, '10.0.0.2', 40002, '10.0.0.53', 53, query(5, 'e.test')),
     ];
     const { flows } = run(frames);
@@ -121,13 +121,21 @@ describe('pipeline UDP path: idle flows are closed (udpIdleUs)', () => {
   it('between two looks for idle flows, a datagram on the ports of a flow silent for too long still starts a new flow', () => {
     const frames = [
       dgram(T0, '10.0.0.1', 40000, '10.0.0.53', 53, query(1, 'a.test')),
-      // Another flow at 58 s: the look for idle flows then finds none (the first is 58 s quiet).
-      dgram(T0 + 58_000_000, '10.0.0.2', 40002, '10.0.0.53', 53, query(2, 'b.test')),
-      dgram(T0 + 60_500_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(3, 'c.test')),
+      // Another flow at 28 s: the look for idle flows then finds none (the first is 28 s quiet).
+      dgram(T0 + 28_000_000, '10.0.0.2', 40002, '10.0.0.53', 53, query(2, 'b.test')),
+      dgram(T0 + 30_500_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(3, 'c.test')),
     ];
     const { flows, calls } = run(frames);
     assert.deepEqual(flows.map((f) => [f.id, f.client.port, f.packets]), [[1, 40000, 1], [2, 40002, 1], [3, 40000, 1]]);
     assert.deepEqual(calls.map((c) => [c.target, c.flowId]), [['a.test', 1], ['b.test', 2], ['c.test', 3]]);
+  });
+  it('a stream (more than two datagrams, both ways) may stay silent for 120 s', () => {
+    const c = (t: number, id: number) => dgram(T0 + t, '10.0.0.1', 40000, '10.0.0.53', 53, query(id, `q${id}.test`));
+    const r = (t: number, id: number) => dgram(T0 + t, '10.0.0.53', 53, '10.0.0.1', 40000, A(id, `q${id}.test`, '192.0.2.1'));
+    const frames = [c(0, 1), r(100, 1), c(1_000, 2), r(1_100, 2), c(100_000_000, 3), r(100_000_100, 3), c(300_000_000, 4)];
+    const { flows } = run(frames);
+    assert.deepEqual(flows.map((f) => [f.id, f.packets]), [[1, 6], [2, 1]]);
+    assert.deepEqual(run(frames.slice(0, 2).concat(frames.slice(4))).flows.map((f) => [f.id, f.packets]), [[1, 2], [2, 2], [3, 1]]);
   });
   it('the timeout is an option', () => {
     const frames = [dgram(T0, '10.0.0.1', 40000, '10.0.0.53', 53, query(1, 'a.test')), dgram(T0 + 2_000_000, '10.0.0.1', 40000, '10.0.0.53', 53, query(2, 'b.test'))];
