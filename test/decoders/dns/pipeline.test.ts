@@ -160,3 +160,33 @@ describe('pipeline: DNS over TCP on port 53', () => {
     assert.ok(calls[0].frames.length > 2);
   });
 });
+
+describe('pipeline: idle UDP closes and parallel shards', () => {
+  it('calls of flows closed for idleness carry keys of their own: shards merged by key give the full run', () => {
+    // 40 one-lookup flows, a second apart; each is idle long before the capture ends.
+    const frames: Frame[] = [];
+    for (let i = 0; i < 40; i++) {
+      frames.push(dgram(T0 + i * 1_000_000, '10.0.0.1', 41000 + i, '10.0.0.53', 53, query(i, `h${i}.test`)));
+      if (i % 3) frames.push(dgram(T0 + i * 1_000_000 + 100, '10.0.0.53', 53, '10.0.0.1', 41000 + i, A(i, `h${i}.test`, '192.0.2.1')));
+    }
+    const file = pcapFile(frames);
+    const runShard = (shard?: { index: number; count: number }) => {
+      const out: Array<{ key: number; target: string }> = [];
+      const p: Pipeline = new Pipeline({ env: nodeEnv(), shard }, { call: (c) => out.push({ key: p.orderKey, target: c.target ?? '' }) });
+      p.push(file);
+      p.end();
+      return out;
+    };
+    const full = runShard();
+    const a = runShard({ index: 0, count: 2 });
+    const b = runShard({ index: 1, count: 2 });
+    assert.ok(a.length > 0 && b.length > 0);
+    const keysA = new Set(a.map((x) => x.key));
+    assert.ok(b.every((x) => !keysA.has(x.key)), 'a key reported by both shards');
+    const merged = [...a, ...b].sort((x, y) => x.key - y.key).map((x) => x.target);
+    assert.deepEqual(merged, full.map((x) => x.target));
+    // Unanswered early lookups came out while the capture went on (at an idle close), not at its end.
+    const h0 = full.find((x) => x.target === 'h0.test')!;
+    assert.ok(h0.key < 2 ** 40 && !Number.isInteger(h0.key), `h0.test reported under key ${h0.key}`);
+  });
+});
