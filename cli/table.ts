@@ -26,7 +26,10 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
     }
   }
   const sorted = [...calls].sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id);
-  const t0 = Math.min(...sorted.map((x) => x.timing.startUs), ...flows.map((f) => f.startUs));
+  // (a loop: spreading 100k+ values as arguments overflows the stack)
+  let t0 = Infinity;
+  for (const x of sorted) if (x.timing.startUs < t0) t0 = x.timing.startUs;
+  for (const f of flows) if (f.startUs < t0) t0 = f.startUs;
   const rows: string[][] = [];
   const rowColors: Array<(s: string) => string> = [];
   const emit = (x: Call, depth: number) => {
@@ -45,7 +48,8 @@ export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOpti
   for (const x of sorted) if (!isChild(x)) emit(x, 0);
 
   const header = ['time', 'dur', 'client → server', 'proto', 'call', 'status'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h) => h.length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) if (r[i].length > widths[i]) widths[i] = r[i].length;
   const line = (r: string[]) =>
     r
       .map((cell, i) => (i === 0 || i === 1 ? cell.padStart(widths[i]) : i === r.length - 1 ? cell : cell.padEnd(widths[i])))

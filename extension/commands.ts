@@ -14,11 +14,12 @@ import type { ExportFormat } from './analysis/store-queries';
 
 export const CAPTURE_FILTERS = { 'Packet captures': ['pcap', 'pcapng', 'cap', 'gz', 'pcapgz'], 'All files': ['*'] };
 
-/** Decoders a flow can be forced to with Decode As…, with what they are. */
-export const DECODE_AS_CHOICES: Array<{ id: string; label: string; detail: string }> = [
+/** Decoders a flow can be forced to with Decode As…, with what they are (TCP unless `udp`). */
+export const DECODE_AS_CHOICES: Array<{ id: string; label: string; detail: string; transports?: Array<'tcp' | 'udp'> }> = [
   { id: 'http', label: 'HTTP/1.x', detail: 'REST, XML-RPC, JSON-RPC, SOAP over HTTP/1.0 and 1.1' },
   { id: 'http2', label: 'HTTP/2 (h2c)', detail: 'gRPC and HTTP/2 cleartext' },
   { id: 'websocket', label: 'WebSocket', detail: 'RFC 6455 frames without the HTTP upgrade' },
+  { id: 'jsonrpc', label: 'JSON-RPC over TCP', detail: 'JSON texts or Content-Length framing on a raw connection' },
   { id: 'amqp', label: 'AMQP 0-9-1', detail: 'RabbitMQ' },
   { id: 'mqtt', label: 'MQTT', detail: 'MQTT 3.1.1 and 5' },
   { id: 'kafka', label: 'Kafka', detail: 'Kafka wire protocol' },
@@ -28,6 +29,9 @@ export const DECODE_AS_CHOICES: Array<{ id: string; label: string; detail: strin
   { id: 'zmtp', label: 'ZeroMQ (ZMTP)', detail: 'ZMTP 3.x' },
   { id: 'thrift', label: 'Thrift', detail: 'binary/compact, framed or buffered' },
   { id: 'dubbo', label: 'Dubbo', detail: 'Apache Dubbo' },
+  { id: 'dns', label: 'DNS', detail: 'queries and answers (UDP, or TCP with length prefixes)', transports: ['udp', 'tcp'] },
+  { id: 'tls', label: 'TLS', detail: 'handshake only: names the server, version and ALPN (the calls inside stay encrypted)' },
+  { id: 'quic', label: 'QUIC', detail: 'long headers only: version and connection ids (encrypted)', transports: ['udp'] },
 ];
 
 export interface CommandDeps {
@@ -196,7 +200,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       port = Number(text);
     }
     const dec = await vscode.window.showQuickPick(
-      DECODE_AS_CHOICES.map((d) => ({ label: d.label, description: d.id, detail: d.detail, id: d.id })),
+      DECODE_AS_CHOICES.filter((d) => (d.transports ?? ['tcp']).includes(portPick.transport)).map((d) => ({ label: d.label, description: d.id, detail: d.detail, id: d.id })),
       { title: `callscope: Decode As… (2/2) decode ${portPick.transport.toUpperCase()} port ${port} as`, matchOnDescription: true, matchOnDetail: true },
     );
     if (!dec) return;

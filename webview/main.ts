@@ -643,8 +643,13 @@ function onHost(m: HostToWebview): void {
       flows.clear();
       for (const f of m.flows) flows.set(f.id, f);
       if (analysis.startUs === undefined && m.flows.length) {
-        const a = Math.min(...m.flows.map((f) => f.startUs));
-        const b = Math.max(...m.flows.map((f) => f.endUs));
+        // (loops: spreading 100k+ flows as arguments overflows the stack)
+        let a = Infinity;
+        let b = -Infinity;
+        for (const f of m.flows) {
+          if (f.startUs < a) a = f.startUs;
+          if (f.endUs > b) b = f.endUs;
+        }
         list.setOptions({ rangeUs: [a, b], baseUs: a });
       }
       scheduleDiagram();

@@ -26,6 +26,11 @@ describe('the terminal timeline', () => {
     assert.match(lines[0], /✗ -32601 server error\. method not found\.\\n\\nnosuch$/);
     assert.doesNotMatch(t, /^nosuch$/m);
   });
+  it('a capture with 200,000 calls (a DNS-heavy one) is printed, not a stack overflow', () => {
+    const calls = Array.from({ length: 200_000 }, (_, i) => call({ id: i + 1, protocol: 'dns', method: 'A', target: `h${i}.example`, timing: { startUs: 1e15 + i, endUs: 1e15 + i + 50 } }));
+    const t = formatTable(calls, []);
+    assert.match(t, /200000 calls\n$/);
+  });
   it('deliveries sit under their publish', () => {
     const pub = call({ id: 1, protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'trips/new', links: { deliveryIds: [2] } });
     const del = call({ id: 2, protocol: 'mqtt', kind: 'deliver', method: 'PUBLISH', target: 'trips/new', timing: { startUs: 1e15 + 5 }, links: { publishId: 1 } });
