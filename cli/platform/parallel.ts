@@ -98,7 +98,7 @@ type ToWorker =
 /** (A lone worker gets a 16 MiB young generation: ~10% less CPU on the gRPC capture, memory to spare.) */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
 /** Output buffers of a worker: this size, reused (sent back by the main thread once written). */
-const WORKER_OUT_BYTES = 4 << 20;
+const WORKER_OUT_BYTES = Number(process.env.CALLSCOPE_PARALLEL_OUT_BYTES) || 4 << 20;
 /** Spare output buffers a worker keeps. */
 const WORKER_SPARES = 3;
 

@@ -41,7 +41,8 @@ describe('callscope --format jsonl with CALLSCOPE_WORKERS=2', () => {
       // across connections joined as in one pipeline).
       for (const workers of ['2', '1']) {
         const chunk = '4096';
-        const par = run(file, { CALLSCOPE_WORKERS: workers, CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: chunk });
+        // Output buffers of 3000 bytes: most chunks send several batches, some lines are longer.
+        const par = run(file, { CALLSCOPE_WORKERS: workers, CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: chunk, CALLSCOPE_PARALLEL_OUT_BYTES: '3000' });
         assert.equal(par.code, 0, par.err);
         assert.equal(par.out, one.out, `stdout differs (${workers} worker(s), chunks of ${chunk} bytes)`);
         assert.equal(par.err, one.err, `stderr differs (${workers} worker(s), chunks of ${chunk} bytes)`);
