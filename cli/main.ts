@@ -40,7 +40,7 @@ options:
   --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
   --stats                    print frames, calls, flows, bytes and time on stderr
   -j, --jobs N               decoding threads for --format jsonl on captures of 16 MiB or more
-                             (default: 2 when two cores are free; 1 = one thread)
+                             (default: 2 from 128 MiB when two cores are idle, else 1)
   -h, --help                 this text
   -V, --version              the version
 
@@ -237,29 +237,26 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
 }
 
 /**
- * Worker threads for a JSONL run (platform/parallel.ts). Opt-in, experimental: CALLSCOPE_WORKERS=N
- * (N ≥ 2, at most the cores) for an uncompressed capture of at least 16 MiB (or
- * CALLSCOPE_PARALLEL_MIN_BYTES). Not the default: three isolates peak above the 256 MB budget
- * (docs/benchmark.md).
- */
-/**
- * Worker threads for a JSONL run of a capture of 16 MiB or more (0: decode in this thread, as for
- * small captures and other formats): --jobs, else CALLSCOPE_WORKERS, else 2 when two cores are
- * idle (sampled for 100 ms), else 1 (0 on a one-core machine) — at most the cores the machine has. One decoding thread
- * runs as a worker on large captures: its V8 heap is bounded (WORKER_LIMITS), so peak memory stays
- * flat whatever the load (in this thread V8 let the young generation grow to 250+ MiB when the
- * machine was busy). Two threads decode the benchmark captures ~1.6× faster when two cores are
- * free (docs/benchmark.md).
+ * Worker threads (platform/parallel.ts) for a JSONL run of an uncompressed capture of 16 MiB or
+ * more (CALLSCOPE_PARALLEL_MIN_BYTES); 0 = decode in this thread, as for small captures and the
+ * other formats. --jobs N, else CALLSCOPE_WORKERS, else 2 when the capture has 128 MiB or more
+ * (CALLSCOPE_PARALLEL_SPLIT_BYTES) and two cores are idle (sampled for 100 ms), else 1; 0 on a
+ * one-core machine. A single decoding thread runs as a worker too: its V8 heap is bounded
+ * (WORKER_LIMITS), so peak memory stays flat whatever the load (in the main thread V8 let the
+ * young generation grow to 250+ MiB on a busy machine). Two threads decode the benchmark captures
+ * 1.1–1.4× faster when two cores are free (docs/benchmark.md).
  */
 async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
   const wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
   if (!Number.isInteger(wanted) || wanted < 1) return 0;
   const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
+  let size = 0;
   try {
     const fh = await open(file, 'r');
     try {
       const st = await fh.stat();
       if (!st.isFile() || st.size < minBytes) return 0;
+      size = st.size;
       const head = new Uint8Array(4);
       const { bytesRead } = await fh.read(head, 0, 4, 0);
       const format = sniffCapture(head.subarray(0, bytesRead));
@@ -273,6 +270,8 @@ async function parallelWorkers(file: string, jobs: number | undefined): Promise<
   if (jobs !== undefined || process.env.CALLSCOPE_WORKERS !== undefined) return wanted;
   // One core: a worker would only add the copying of its output.
   if (availableParallelism() < 2) return 0;
+  // Two threads pay off from ~128 MiB (the 64 MB bench capture: 2.9 s with two, 2.5 s with one).
+  if (size < Number(process.env.CALLSCOPE_PARALLEL_SPLIT_BYTES ?? 128 << 20)) return 1;
   // By default only the cores other work leaves idle: on a busy machine extra threads cost more
   // CPU than they save (measured: 2× slower with both cores taken by other processes).
   return Math.min(wanted, Math.max(1, Math.floor((await idleCores(100)) + 0.4)));
