@@ -28,6 +28,7 @@ import { be16, be32, latin1Text } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
+import { scanForStart } from '../core/resync';
 import { Reader, bigToJson } from './wire';
 import { GapNotes } from '../websocket/gap-notes';
 
@@ -359,26 +360,10 @@ class AmqpDecoder implements StreamDecoder {
    */
   private resync(dir: Dir, final: boolean): boolean {
     const st = this.s[dir];
-    while (st.q.length > 0) {
-      const n = Math.min(st.q.length, RESYNC_WINDOW);
-      const b = st.q.peek(n);
-      const last = n === st.q.length;
-      let i = 0;
-      for (; i < n; i++) {
-        const v = this.plausible(dir, b, i, final && last, i > 0 || !this.afterGap[dir]);
-        if (v === 'yes') {
-          st.consume(i);
-          this.lost[dir] = false;
-          this.afterGap[dir] = false;
-          return true;
-        }
-        if (v === 'more') break;
-      }
-      st.consume(i);
-      if (i > 0) this.afterGap[dir] = false;
-      if (i < n) return false;
-    }
-    return false;
+    const r = scanForStart({ get length() { return st.q.length; }, view: (n) => st.q.peek(n), consume: (n) => st.consume(n) }, this.afterGap[dir], final, (b, i, fin, strict) => this.plausible(dir, b, i, fin, strict), RESYNC_WINDOW);
+    this.afterGap[dir] = r.afterGap;
+    if (r.found) this.lost[dir] = false;
+    return r.found;
   }
 
   /**

@@ -20,6 +20,7 @@
  * where the next one starts; a gap over a boundary resynchronises on the next plausible header.
  */
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import { scanForStart } from '../core/resync';
 import type { Call, Dir } from '../core/model';
 import type { Limits } from '../core/env';
 import { be16, be32 } from '../core/bytes';
@@ -184,24 +185,9 @@ class KafkaDecoder implements StreamDecoder {
    */
   private findHeader(dir: Dir, final: boolean): boolean {
     const st = this.s[dir];
-    while (st.q.length > 0) {
-      const n = Math.min(st.q.length, RESYNC_WINDOW);
-      const b = st.q.peek(n);
-      const last = n === st.q.length;
-      let i = 0;
-      for (; i < n; i++) {
-        const v = this.plausible(dir, b, i, final && last);
-        if (v === 'yes') {
-          st.consume(i);
-          this.resync[dir] = false;
-          return true;
-        }
-        if (v === 'more') break;
-      }
-      st.consume(i);
-      if (i < n) return false;
-    }
-    return false;
+    const r = scanForStart({ get length() { return st.q.length; }, view: (n) => st.q.peek(n), consume: (n) => st.consume(n) }, false, final, (b, i, fin) => this.plausible(dir, b, i, fin), RESYNC_WINDOW);
+    if (r.found) this.resync[dir] = false;
+    return r.found;
   }
 
   private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean): 'yes' | 'no' | 'more' {

@@ -20,6 +20,7 @@
  * where the next starts; a gap over a boundary resynchronises on the next plausible fixed header.
  */
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import { scanForStart } from '../core/resync';
 import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { DirStream, addFrames } from '../calls/stream';
@@ -236,26 +237,10 @@ class MqttDecoder implements StreamDecoder {
    */
   private findHeader(dir: Dir, final: boolean): boolean {
     const st = this.s[dir];
-    while (st.q.length > 0) {
-      const n = Math.min(st.q.length, RESYNC_WINDOW);
-      const b = st.q.peek(n);
-      const last = n === st.q.length;
-      let i = 0;
-      for (; i < n; i++) {
-        const v = this.plausible(dir, b, i, final && last, i > 0 || !this.afterGap[dir]);
-        if (v === 'yes') {
-          st.consume(i);
-          this.resync[dir] = false;
-          this.afterGap[dir] = false;
-          return true;
-        }
-        if (v === 'more') break;
-      }
-      st.consume(i);
-      if (i > 0) this.afterGap[dir] = false;
-      if (i < n) return false;
-    }
-    return false;
+    const r = scanForStart({ get length() { return st.q.length; }, view: (n) => st.q.peek(n), consume: (n) => st.consume(n) }, this.afterGap[dir], final, (b, i, fin, strict) => this.plausible(dir, b, i, fin, strict), RESYNC_WINDOW);
+    this.afterGap[dir] = r.afterGap;
+    if (r.found) this.resync[dir] = false;
+    return r.found;
   }
 
   /**

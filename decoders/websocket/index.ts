@@ -24,6 +24,7 @@
  * resynchronises on the next plausible frame header (RFC 6455 §5.2).
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import { scanForStart } from '../core/resync';
 import { spec as mqttSpec } from '../mqtt/index';
 import { spec as stompSpec } from '../stomp/index';
 import type { Body, Call, Dir } from '../core/model';
@@ -702,26 +703,10 @@ class WebSocketDecoder implements StreamDecoder {
   private findFrame(dir: Dir, final: boolean): boolean {
     const st = this.st[dir];
     const buf = st.buf;
-    while (buf.length > 0) {
-      const b = buf.bytes();
-      const n = Math.min(b.length, RESYNC_WINDOW);
-      const last = n === b.length;
-      let i = 0;
-      for (; i < n; i++) {
-        const v = this.plausible(dir, b, i, final && last, i > 0 || !st.afterGap);
-        if (v === 'yes') {
-          buf.consume(i);
-          st.resync = false;
-          st.afterGap = false;
-          return true;
-        }
-        if (v === 'more') break;
-      }
-      buf.consume(i);
-      if (i > 0) st.afterGap = false;
-      if (i < n) return false;
-    }
-    return false;
+    const r = scanForStart({ get length() { return buf.length; }, view: () => buf.bytes(), consume: (n) => buf.consume(n) }, st.afterGap, final, (b, i, fin, strict) => this.plausible(dir, b, i, fin, strict), RESYNC_WINDOW);
+    st.afterGap = r.afterGap;
+    if (r.found) st.resync = false;
+    return r.found;
   }
 
   /**

@@ -26,6 +26,7 @@
  * sanity. When a gap took the READY metadata, PUB/SUB are named from subscriptions, nothing else.
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
+import { scanForStart } from '../core/resync';
 import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { be16, be32, concatBytes, latin1Text, toHex, utf8Strict } from '../core/bytes';
@@ -351,26 +352,10 @@ class ZmtpDecoder implements StreamDecoder {
    */
   private findFrame(dir: Dir, final: boolean): boolean {
     const buf = this.side[dir].buf;
-    while (buf.length > 0) {
-      const b = buf.bytes();
-      const n = Math.min(b.length, RESYNC_WINDOW);
-      const last = n === b.length;
-      let i = 0;
-      for (; i < n; i++) {
-        const v = this.plausible(b, i, final && last, i > 0 || !this.afterGap[dir]);
-        if (v === 'yes') {
-          buf.consume(i);
-          this.resync[dir] = false;
-          this.afterGap[dir] = false;
-          return true;
-        }
-        if (v === 'more') break;
-      }
-      buf.consume(i);
-      if (i > 0) this.afterGap[dir] = false;
-      if (i < n) return false;
-    }
-    return false;
+    const r = scanForStart({ get length() { return buf.length; }, view: () => buf.bytes(), consume: (n) => buf.consume(n) }, this.afterGap[dir], final, (b, i, fin, strict) => this.plausible(b, i, fin, strict), RESYNC_WINDOW);
+    this.afterGap[dir] = r.afterGap;
+    if (r.found) this.resync[dir] = false;
+    return r.found;
   }
 
   /**
