@@ -109,8 +109,10 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
   }
   if (row.status) {
     const code = row.status.code;
-    // gRPC/XML-RPC read better by name: NOT_FOUND, fault 1.
-    const text = row.protocol === 'grpc' && row.status.text && typeof code === 'number' ? row.status.text : String(code) + (row.status.text && row.protocol !== 'grpc' && typeof code === 'number' && row.protocol.startsWith('http') ? ` ${row.status.text}` : '');
+    // gRPC, DNS and TLS read better by name (NOT_FOUND, NXDOMAIN, unknown_ca) than by number;
+    // HTTP by both (404 Not Found); the rest by code (XML-RPC fault 1, AMQP 320).
+    const byName = (row.protocol === 'grpc' || row.protocol === 'dns' || row.protocol === 'tls') && row.status.text && typeof code === 'number';
+    const text = byName ? row.status.text! : String(code) + (row.status.text && typeof code === 'number' && row.protocol.startsWith('http') ? ` ${row.status.text}` : '');
     const label = `${row.status.ok ? 'ok' : 'error'}: ${code}${row.status.text ? ' ' + row.status.text : ''}`;
     return row.status.ok ? { tone: 'ok', icon: 'ok', text, label } : { tone: 'error', icon: 'error', text, label };
   }

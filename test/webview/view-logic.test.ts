@@ -56,6 +56,10 @@ describe('format', () => {
     const e = statusBadge(row({ protocol: 'grpc', status: { code: 5, text: 'NOT_FOUND', ok: false } }));
     assert.deepEqual([e.tone, e.icon, e.text], ['error', 'error', 'NOT_FOUND']);
     assert.equal(statusBadge(row({ kind: 'publish', status: undefined })).text, 'sent');
+    assert.equal(statusBadge(row({ protocol: 'dns', status: { code: 3, text: 'NXDOMAIN', ok: false } })).text, 'NXDOMAIN');
+    assert.equal(statusBadge(row({ protocol: 'tls', status: { code: 48, text: 'unknown_ca', ok: false } })).text, 'unknown_ca');
+    assert.equal(statusBadge(row({ protocol: 'tls', status: { code: 'TLS 1.3', ok: true } })).text, 'TLS 1.3');
+    assert.equal(statusBadge(row({ protocol: 'http', status: { code: 404, text: 'Not Found', ok: false } })).text, '404 Not Found');
     assert.equal(statusBadge(row({ state: 'pending', status: undefined, endUs: undefined })).tone, 'pending');
     assert.equal(statusBadge(row({ state: 'aborted' })).icon, 'aborted');
   });
