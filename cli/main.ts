@@ -175,28 +175,34 @@ async function main(argv: string[]): Promise<number> {
   };
   const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file, args.jobs) : 0;
   if (workers > 0) {
-    const r = await analyzeFileParallel(
-      args.file,
-      {
-        workers,
-        decodeAs: args.decodeAs,
-        hints: args.hints,
-        protoDirs: args.protoDirs,
-        discover: args.discover,
-        filter: args.filter,
-        chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,
-      },
-      { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
-      __filename,
-    );
-    if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${workers} worker${workers === 1 ? "" : "s"}): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
-    if (r.status === 'done') {
-      await out.drain();
-      if (args.stats) printStats(t0, r);
-      return 0;
+    // Two or more workers hand over to one worker (its heap bounded too), which skips what was
+    // printed; one worker that still cannot finish (out of heap) hands over to this thread.
+    for (let n = workers; n >= 1; n = n > 1 ? 1 : 0) {
+      const r = await analyzeFileParallel(
+        args.file,
+        {
+          workers: n,
+          decodeAs: args.decodeAs,
+          hints: args.hints,
+          protoDirs: args.protoDirs,
+          discover: args.discover,
+          filter: args.filter,
+          chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,
+          skipLines,
+          skipWarnings,
+        },
+        { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
+        __filename,
+      );
+      if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${n} worker${n === 1 ? '' : 's'}): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
+      if (r.status === 'done') {
+        await out.drain();
+        if (args.stats) printStats(t0, r);
+        return 0;
+      }
+      skipLines = r.linesWritten;
+      skipWarnings = r.warningsWritten;
     }
-    skipLines = r.linesWritten;
-    skipWarnings = r.warningsWritten;
   }
   const result = await analyzeFile(
     args.file,

@@ -20,8 +20,9 @@
  * - What a shard cannot reproduce stops the run with 'fallback' and the number of lines and
  *   warnings already written (all of them exactly the first ones a single pipeline prints): calls
  *   linked across connections (broker publishes and deliveries), a line or warning with a
- *   "4503599" the id fields do not explain. The caller then decodes again in one pipeline and
- *   skips what was written.
+ *   "4503599" the id fields do not explain. The caller then decodes again with one worker (which
+ *   sees every connection; `skipLines`/`skipWarnings` keep what was written from being printed
+ *   twice), or in its own thread when that fails too.
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
@@ -57,6 +58,12 @@ export interface ParallelOptions {
   protoDirs: string[];
   discover: boolean;
   filter?: string;
+  /**
+   * The first lines and warnings of the output were printed by an earlier run that fell back:
+   * count them, do not print them again (`linesWritten` and `warningsWritten` include them).
+   */
+  skipLines?: number;
+  skipWarnings?: number;
   /** Bytes per read (default 2 MiB) and chunks in flight (default 4). */
   chunkBytes?: number;
   slots?: number;
@@ -149,6 +156,8 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
   const W = opts.workers;
   let linesWritten = 0;
   let warningsWritten = 0;
+  let skipLines = opts.skipLines ?? 0;
+  let skipWarnings = opts.skipWarnings ?? 0;
   let nextGlobalId = 1;
   let failure: { reason: string } | undefined;
   let crashed: Error | undefined;
@@ -282,6 +291,13 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       while (j < b.ends.length && b.keys[j] < limit) j++;
       let from = first === 0 ? 0 : b.ends[first - 1];
       const to = b.ends[j - 1];
+      // Lines an earlier run already printed (it fell back): counted, not written again.
+      const skip = Math.min(skipLines, j - first);
+      if (skip > 0) {
+        from = b.ends[first + skip - 1];
+        while (b.id < b.idAt.length && b.idAt[b.id] < from) b.id++;
+        skipLines -= skip;
+      }
       // Copy, putting the real ids in place of the provisional ones.
       while (b.id < b.idAt.length && b.idAt[b.id] < to) {
         const at = b.idAt[b.id];
@@ -316,7 +332,8 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       if (best < 0 || lanes.some((l, w) => w !== best && !l.warns.length && l.progress - 0.5 <= bestKey)) break;
       const q = lanes[best].warns;
       const b = q[0];
-      out.warn(b.texts[b.i]);
+      if (skipWarnings > 0) skipWarnings--;
+      else out.warn(b.texts[b.i]);
       warningsWritten++;
       if (++b.i === b.texts.length) q.shift();
     }
