@@ -327,19 +327,19 @@ export class Pipeline {
 
   private packet(p: Packet): void {
     this.stats.packets++;
-    const transport = p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : undefined;
-    if (!transport) return;
-    if (transport === 'udp') return this.udpPacket(p);
+    if (p.proto === 17) return this.udpPacket(p);
+    if (p.proto !== 6) return;
+    const transport = 'tcp';
     const pk = portKey(false, p.srcPort, p.dstPort);
     let flow = this.findFlow(pk, p);
-    const isSyn = transport === 'tcp' && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
+    const isSyn = (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
     if (flow && isSyn && flow.isn !== undefined && flow.isn !== p.seq) {
       // A new connection reusing the same ports (a different ISN): close the old one.
       this.closeFlow(flow, 'superseded');
       this.removeFlow(flow);
       flow = undefined;
     }
-    if (!flow && transport === 'tcp' && !isSyn && p.payloadWireLength === 0 && this.closedKeys.size) {
+    if (!flow && !isSyn && p.payloadWireLength === 0 && this.closedKeys.size) {
       const closedAt = this.closedKeys.get(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort));
       if (closedAt !== undefined && p.tsUs - closedAt < 120_000_000) return;
     }
@@ -347,13 +347,7 @@ export class Pipeline {
       flow = this.openFlow(transport, p, isSyn);
       this.addFlow(flow);
     }
-    const dir: Dir = flow.client.port === p.srcPort && flow.client.ip === p.src ? 'c2s' : 's2c';
-    const s = flow.summary;
-    s.packets++;
-    s.endUs = p.tsUs;
-    flow.lastFrame = p.frame;
-    flow.lastUs = p.tsUs;
-    this.tcp(flow, dir, p);
+    this.tcp(flow, this.arrive(flow, p), p);
     if (flow.closed) {
       this.removeFlow(flow);
       this.closedKeys.set(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort), p.tsUs);
@@ -366,6 +360,19 @@ export class Pipeline {
         }
       }
     }
+  }
+
+  /** A packet of `flow` arrived: count it and its payload; its direction. */
+  private arrive(flow: Flow, p: Packet): Dir {
+    const dir: Dir = flow.client.port === p.srcPort && flow.client.ip === p.src ? 'c2s' : 's2c';
+    const s = flow.summary;
+    s.packets++;
+    s.endUs = p.tsUs;
+    if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
+    else s.s2cBytes += p.payloadWireLength;
+    flow.lastFrame = p.frame;
+    flow.lastUs = p.tsUs;
+    return dir;
   }
 
   /** The open flow of this packet's connection (either direction), if any. */
@@ -473,8 +480,6 @@ export class Pipeline {
       s.ackUs = p.tsUs;
       if (s.synUs !== undefined) s.handshakeRttUs = p.tsUs - s.synUs;
     }
-    if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
-    else s.s2cBytes += p.payloadWireLength;
     if (f & TCP_FIN) {
       s.finUs ??= {};
       s.finUs[dir] ??= p.tsUs;
@@ -511,15 +516,7 @@ export class Pipeline {
       this.addFlow(flow);
       this.udpFlows.add(flow);
     }
-    const dir: Dir = flow.client.port === p.srcPort && flow.client.ip === p.src ? 'c2s' : 's2c';
-    const s = flow.summary;
-    s.packets++;
-    s.endUs = p.tsUs;
-    flow.lastFrame = p.frame;
-    flow.lastUs = p.tsUs;
-    if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
-    else s.s2cBytes += p.payloadWireLength;
-    this.udp(flow, dir, p);
+    this.udp(flow, this.arrive(flow, p), p);
   }
 
   private udp(flow: Flow, dir: Dir, p: Packet): void {
