@@ -28,19 +28,9 @@ CLIENTS="${BENCH_CLIENTS:-3}"         # client processes
 CONNS="${BENCH_CONNECTIONS:-4}"       # concurrent keep-alive connections per client
 MAX_SECONDS="${BENCH_MAX_SECONDS:-900}"
 
-DIR="$ROOT/.cache/bench"
-OUT="$DIR/$NAME"
-META="$OUT.meta.json"
-if [ "$FORCE" = 0 ] && [ -s "$OUT" ] && [ -s "$META" ]; then
-  echo "benchmark capture present: $OUT ($(stat -c %s "$OUT") bytes); --force to remake" >&2
-  exit 0
-fi
-mkdir -p "$DIR"
-rm -f "$OUT" "$META"
-PART="$OUT.partial"
-
-. "$ROOT/samples/lib/capture.sh"
 . "$HERE/lib.sh"
+prepare_output
+. "$ROOT/samples/lib/capture.sh"
 CS_TCPDUMP_OPTS="-B 65536"   # no -U: let tcpdump buffer its writes; a 64 MiB kernel buffer against drops
 
 start_bg server node "$HERE/server.mjs" 127.0.0.1 "$PORT"
@@ -56,8 +46,7 @@ for i in $(seq 1 "$CLIENTS"); do stop_bg "client$i"; done
 stop_capture 1
 
 for i in $(seq 1 "$CLIENTS"); do cat "$CS_LOG_DIR/client$i.log" >&2 || true; done
-num() { grep -E "$1" "$CS_CAP_LOG" | grep -oE '^[0-9]+' | head -1; }
-CAPTURED=$(num 'packets captured'); RECEIVED=$(num 'received by filter'); DROPPED=$(num 'dropped by kernel')
+read_tcpdump_counts
 mv "$PART" "$OUT"
 BYTES=$(stat -c %s "$OUT")
 cat >"$META" <<JSON

@@ -30,23 +30,13 @@ CLIENTS="${BENCH_CLIENTS:-3}"          # client processes
 CHANNELS="${BENCH_CHANNELS:-2}"        # channels (TCP connections) per client, two concurrent call loops each
 MAX_SECONDS="${BENCH_MAX_SECONDS:-900}"
 
-DIR="$ROOT/.cache/bench"
-OUT="$DIR/$NAME"
-META="$OUT.meta.json"
-if [ "$FORCE" = 0 ] && [ -s "$OUT" ] && [ -s "$META" ]; then
-  echo "benchmark capture present: $OUT ($(stat -c %s "$OUT") bytes); --force to remake" >&2
-  exit 0
-fi
+. "$HERE/lib.sh"
+prepare_output
 if [ ! -d "$ROOT/samples/node_modules/@grpc/grpc-js" ]; then
   echo "@grpc/grpc-js is not installed in samples/: cd samples && npm install" >&2
   exit 1
 fi
-mkdir -p "$DIR"
-rm -f "$OUT" "$META"
-PART="$OUT.partial"
-
 . "$ROOT/samples/lib/capture.sh"
-. "$HERE/lib.sh"
 CS_TCPDUMP_OPTS="-B 65536"   # no -U: let tcpdump buffer its writes; a 64 MiB kernel buffer against drops
 
 start_bg server node "$HERE/grpc-server.mjs" 127.0.0.1 "$PORT"
@@ -75,8 +65,7 @@ for i in $(seq 1 "$CLIENTS"); do
   RPCS=$((RPCS + $(get rpcs))); UNARY=$((UNARY + $(get unary))); SSTREAM=$((SSTREAM + $(get serverStream)))
   CSTREAM=$((CSTREAM + $(get clientStream))); BIDI=$((BIDI + $(get bidi))); FAILED=$((FAILED + $(get failed)))
 done
-num() { grep -E "$1" "$CS_CAP_LOG" | grep -oE '^[0-9]+' | head -1; }
-CAPTURED=$(num 'packets captured'); RECEIVED=$(num 'received by filter'); DROPPED=$(num 'dropped by kernel')
+read_tcpdump_counts
 mv "$PART" "$OUT"
 BYTES=$(stat -c %s "$OUT")
 cat >"$META" <<JSON
