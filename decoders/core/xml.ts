@@ -20,3 +20,12 @@ export function xmlDepth(text: string, stopAt: number): number {
   }
   return max;
 }
+
+/**
+ * Was this body cut by a capture gap (snaplen, loss, preview limit) before its root element's end
+ * tag (`rootEnd`, anchored at the end of the text)? fast-xml-parser is lenient about unclosed tags
+ * and would make up values from such a text, so it must not be read as it is.
+ */
+export function cutBeforeRootEnd(body: { text?: string; truncated?: boolean } | undefined, rootEnd: RegExp): boolean {
+  return !!body?.truncated && !rootEnd.test(body.text ?? '');
+}

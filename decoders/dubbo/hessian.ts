@@ -5,6 +5,7 @@
  * Buffer. One `HessianReader` per body: class definitions and references persist across the
  * values read from it. Past the end it throws `HessianEnd`; malformed input throws `HessianError`.
  */
+import { toHex } from '../core/bytes';
 
 export class HessianEnd extends Error {}
 export class HessianError extends Error {}
@@ -158,11 +159,7 @@ export class HessianReader {
     let size = 0;
     for (const p of parts) size += p.length;
     let hex = '';
-    outer: for (const p of parts)
-      for (const x of p) {
-        if (hex.length >= 2048) break outer;
-        hex += x.toString(16).padStart(2, '0');
-      }
+    for (const p of parts) hex += toHex(p, 1024 - hex.length / 2);
     return size * 2 > hex.length ? { $binary: hex, size, truncated: true } : { $binary: hex, size };
   }
 

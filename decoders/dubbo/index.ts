@@ -173,7 +173,6 @@ class DubboDecoder implements StreamDecoder {
         s.consume(have);
         if (length <= missing) {
           s.skipAhead(missing - length);
-          if (missing - length === 0) s.discard = 0;
           return;
         }
       }

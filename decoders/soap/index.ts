@@ -8,7 +8,8 @@
  * With a workspace WSDL (`env.definitions.wsdl`) the call links to its portType operation and the
  * message parts are named (`parts`). XML is parsed with entities off; DTDs are refused.
  */
-import type { Call, HeaderList } from '../core/model';
+import type { Body, Call, HeaderList } from '../core/model';
+import { cutBeforeRootEnd } from '../core/xml';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
 import { parseMediaType } from '../http-common/body';
@@ -109,7 +110,7 @@ const ENDS_ENVELOPE = /<\/([\w.-]+:)?Envelope\s*>\s*$/;
  * unclosed tags, so the cut text is not read as values. The operation is the first Body child's
  * name (or the action's last segment), linked to the WSDL; a response showing a Fault is a fault.
  */
-function applyCut(call: Call, text: string, action: string | undefined, wsdl: WsdlDefinitions | undefined, respText: string | undefined, respCut: boolean): void {
+function applyCut(call: Call, text: string, action: string | undefined, wsdl: WsdlDefinitions | undefined, respBody: Body | undefined): void {
   const m = /<([\w.-]+:)?Body\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)[\s/>]/.exec(text);
   const name = m?.[2];
   call.method = name ?? (action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP');
@@ -124,8 +125,9 @@ function applyCut(call: Call, text: string, action: string | undefined, wsdl: Ws
     call.fields['soap.operation'] = op.name;
     if (op.service) call.fields['soap.service'] = op.service;
   }
+  const respText = respBody?.text;
   if (respText && /<([\w.-]+:)?Envelope[\s>]/.test(respText)) {
-    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: respCut && !ENDS_ENVELOPE.test(respText) ? 'fault not captured whole' : 'Fault', ok: false };
+    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: cutBeforeRootEnd(respBody, ENDS_ENVELOPE) ? 'fault not captured whole' : 'Fault', ok: false };
     call.warnings.push('SOAP response not read: its request was not captured whole');
   }
 }
@@ -149,8 +151,8 @@ export const soapRouter: BodyRouter = {
     if (action) call.fields['soap.action'] = action;
     const wsdl = wsdlDefinitionsOf(session.env.definitions);
     let op: WsdlOperation | undefined;
-    if (reqBody.truncated && !ENDS_ENVELOPE.test(reqBody.text ?? '')) {
-      applyCut(call, reqBody.text ?? '', action, wsdl, http.responseBody?.text, !!http.responseBody?.truncated);
+    if (cutBeforeRootEnd(reqBody, ENDS_ENVELOPE)) {
+      applyCut(call, reqBody.text ?? '', action, wsdl, http.responseBody);
       return;
     }
     let req: SoapEnvelope;
@@ -181,7 +183,7 @@ export const soapRouter: BodyRouter = {
     (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth, req.ids) : undefined);
 
     const respBody = http.responseBody;
-    if (respBody?.text && respBody.truncated && looksLikeEnvelope(respBody.text) && !ENDS_ENVELOPE.test(respBody.text)) {
+    if (respBody?.text && cutBeforeRootEnd(respBody, ENDS_ENVELOPE) && looksLikeEnvelope(respBody.text)) {
       call.warnings.push('SOAP response not captured whole: values not read');
       if (/<([\w.-]+:)?Fault[\s>]/.test(respBody.text)) {
         call.status = { code: 'Fault', text: 'fault not captured whole', ok: false };

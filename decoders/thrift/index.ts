@@ -15,7 +15,7 @@
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Dir } from '../core/model';
 import type { Call, CallStatus } from '../core/model';
-import { be32 } from '../core/bytes';
+import { be32, utf8Text } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, readPartialMessage, type Framing, type ThriftMessage, type TNode } from './wire';
 import { lookupMethod, thriftDefinitionsOf, type ThriftDefinitions, type ThriftMethodDef, type ThriftServiceDef } from './idl';
@@ -321,7 +321,7 @@ class ThriftDecoder implements StreamDecoder {
     let message: string | undefined;
     let type = 0;
     for (const f of body.fields) {
-      if (f.id === 1 && f.node.t === 'binary') message = new TextDecoder().decode(f.node.v);
+      if (f.id === 1 && f.node.t === 'binary') message = utf8Text(f.node.v);
       if (f.id === 2 && f.node.t === 'i32') type = f.node.v;
     }
     const typeName = APPLICATION_EXCEPTION_TYPES[type] ?? `type ${type}`;

@@ -7,7 +7,7 @@
  * Reading past the buffer throws `NeedMore` (the caller waits for bytes); malformed input throws
  * `ThriftError`. Nesting, collection sizes and string lengths are bounded.
  */
-import { be32, toHex } from '../core/bytes';
+import { be32, toHex, utf8Text } from '../core/bytes';
 
 export type ThriftProtocol = 'binary' | 'compact';
 
@@ -101,7 +101,6 @@ abstract class Reader {
   pos: number;
   /** Read a message cut short (a capture gap): the top-level struct ends at the last whole field. */
   partial = false;
-  cut = false;
   constructor(
     protected readonly b: Uint8Array,
     start: number,
@@ -237,7 +236,6 @@ export class BinaryReader extends Reader {
         fields.push({ id, node: this.value(t, depth) });
       } catch (e) {
         if (!(this.partial && depth === 1 && e instanceof NeedMore)) throw e;
-        this.cut = true;
         break;
       }
     }
@@ -254,11 +252,11 @@ export class BinaryReader extends Reader {
       if ((first & 0xffff0000) !== (0x80010000 | 0)) throw new ThriftError(`bad binary-protocol version 0x${(first >>> 0).toString(16)}`);
       strict = true;
       type = first & 0xff;
-      name = utf8Name(this.bytes(this.count(this.i32(), 'name')));
+      name = utf8Text(this.bytes(this.count(this.i32(), 'name')));
     } else {
       strict = false;
       if (first > 1024) throw new ThriftError(`implausible method name length ${first}`);
-      name = utf8Name(this.bytes(first));
+      name = utf8Text(this.bytes(first));
       type = this.u8();
     }
     if (!MESSAGE_TYPES[type]) throw new ThriftError(`unknown message type ${type}`);
@@ -393,7 +391,6 @@ export class CompactReader extends Reader {
         fields.push({ id, node: this.value(t, depth) });
       } catch (e) {
         if (!(this.partial && depth === 1 && e instanceof NeedMore)) throw e;
-        this.cut = true;
         break;
       }
     }
@@ -408,16 +405,11 @@ export class CompactReader extends Reader {
     const type = vt >> 5;
     if (!MESSAGE_TYPES[type]) throw new ThriftError(`unknown message type ${type}`);
     const seqid = this.varint32() | 0;
-    const name = utf8Name(this.bytes(this.count(this.varint32(), 'name')));
+    const name = utf8Text(this.bytes(this.count(this.varint32(), 'name')));
     return { protocol: 'compact', strict: true, type, name, seqid, body: this.struct(1) };
   }
 }
 
-const utf8 = new TextDecoder('utf-8');
-
-function utf8Name(b: Uint8Array): string {
-  return utf8.decode(b);
-}
 
 /**
  * A message cut by a capture gap: its header and the top-level fields that were wholly captured.

@@ -10,7 +10,7 @@
  * Parsed with fast-xml-parser, entity processing off; documents that declare a DTD or entities
  * are refused (never expanded), nesting is bounded by limits.maxDepth.
  */
-import { xmlDepth } from '../core/xml';
+import { cutBeforeRootEnd, xmlDepth } from '../core/xml';
 import { XMLParser } from 'fast-xml-parser';
 import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
@@ -345,7 +345,7 @@ export const xmlrpcRouter: BodyRouter = {
     const reqWarnings: string[] = [];
     let doc: XmlRpcDocument | undefined;
     let cutParams = -1;
-    if (req.truncated && !/<\/methodCall>\s*$/.test(req.text ?? '')) {
+    if (cutBeforeRootEnd(req, /<\/methodCall>\s*$/)) {
       // not all of the body was captured: keep what was wholly captured
       const sv = salvageXmlRpc(req.text ?? '', maxDepth, reqWarnings);
       if (sv) {
@@ -372,7 +372,7 @@ export const xmlrpcRouter: BodyRouter = {
     // The response, when there is one with a body.
     const resp = bodyText(call, 'response');
     let result: { ok: true; params: unknown[] } | { ok: false; fault: XmlRpcFault } | undefined;
-    if (resp.text !== undefined && resp.truncated && /<methodResponse[\s>]/.test(resp.text) && !/<\/methodResponse>\s*$/.test(resp.text)) {
+    if (resp.text !== undefined && cutBeforeRootEnd(resp, /<\/methodResponse>\s*$/) && /<methodResponse[\s>]/.test(resp.text)) {
       const respWarnings: string[] = [];
       const sv = salvageXmlRpc(resp.text, maxDepth, respWarnings);
       if (sv?.fault) {

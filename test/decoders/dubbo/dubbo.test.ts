@@ -9,6 +9,7 @@ import { fromHex } from '../../../decoders/core/bytes';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { replay, seg, snapshot, prng, type Segment } from '../redis/feed';
 import { testSession } from '../../helpers/session';
+import { feedWithGaps, type GapStep } from '../../helpers/gaps';
 
 const dubbo = (s: DecoderSession) => spec.create(s) as StreamDecoder;
 const h = (hex: string) => new HessianReader(fromHex(hex)).value();
@@ -138,22 +139,9 @@ describe('Split invariance, fuzz and a hessian.js oracle', () => {
 
 describe('Gaps (bytes not captured: snaplen, loss) against the Dubbo header length', () => {
   // drive the decoder by hand: data, gap, data with stream offsets that count the missing bytes
-  function feed(steps: Array<['c2s' | 's2c', string] | ['gap', 'c2s' | 's2c', number]>) {
+  function feed(steps: GapStep[]) {
     const s = testSession();
-    const d = dubbo(s);
-    const off = { c2s: 0, s2c: 0 };
-    steps.forEach((st, i) => {
-      const at = { frame: i + 1, tsUs: 1_000_000 + i * 1000 };
-      if (st[0] === 'gap') {
-        d.gap(st[1], st[2], { ...at, streamOffset: off[st[1]] });
-        off[st[1]] += st[2];
-      } else {
-        const b = fromHex(st[1]);
-        d.data(st[0], b, { ...at, streamOffset: off[st[0]] });
-        off[st[0]] += b.length;
-      }
-    });
-    d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
+    feedWithGaps(dubbo(s), steps);
     return s;
   }
   const call = (id: number) => frame('c2', '00', id, REQ_BODY);

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { spec, probeJsonRpc } from '../../../decoders/jsonrpc/stream';
 import { run, assertSplitInvariant, fuzz, type Script } from '../calls/harness';
 import { testSession } from '../../helpers/session';
+import { toHex } from '../../../decoders/core/bytes';
+import { feedWithGaps, type GapStep } from '../../helpers/gaps';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const hex = (s: string) => Array.from(enc(s), (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (s: string) => toHex(enc(s));
 
 // Go 1.19 net/rpc/jsonrpc client → server on 127.0.0.1:9422, one TCP segment per message.
 const GO: Script = [
@@ -91,23 +93,10 @@ describe('LSP base protocol: Content-Length framing, requests both ways, notific
 });
 
 describe('Gaps (bytes not captured: snaplen, loss) in a JSON-RPC stream', () => {
-  /** Feed text segments; a number is a gap of that many bytes in the direction of the previous segment. */
-  function feed(steps: Array<['c2s' | 's2c', string] | ['gap', 'c2s' | 's2c', number]>) {
+  /** Feed text segments and gaps (of that many bytes, in that direction). */
+  function feed(steps: GapStep[]) {
     const session = testSession({ flow: { server: { ip: '127.0.0.1', port: 9422 } } });
-    const dec = spec.create(session) as StreamDecoder;
-    const off = { c2s: 0, s2c: 0 };
-    steps.forEach((st, i) => {
-      const at = { frame: i + 1, tsUs: 1_000_000 + i * 1000 };
-      if (st[0] === 'gap') {
-        dec.gap(st[1], st[2], { ...at, streamOffset: off[st[1]] });
-        off[st[1]] += st[2];
-      } else {
-        const b = enc(st[1]);
-        dec.data(st[0], b, { ...at, streamOffset: off[st[0]] });
-        off[st[0]] += b.length;
-      }
-    });
-    dec.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 }, 'fin');
+    feedWithGaps(spec.create(session) as StreamDecoder, steps, { bytesOf: enc, how: 'fin' });
     return session;
   }
   it('a request cut after its id is listed and paired; a segment that starts a message ends the resynchronisation', () => {

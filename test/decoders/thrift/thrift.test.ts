@@ -7,6 +7,7 @@ import { fromHex } from '../../../decoders/core/bytes';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
+import { feedWithGaps, type GapStep } from '../../helpers/gaps';
 import { replay, seg, snapshot, prng, type Segment } from '../redis/feed';
 
 const thrift = (s: DecoderSession) => spec.create(s) as StreamDecoder;
@@ -136,22 +137,9 @@ describe('Transports and detection (framed: 4-byte length; buffered: bare messag
     assert.match(s.warnings[0], /missing/);
   });
   // drive the decoder by hand: data and gaps with stream offsets that count the missing bytes
-  function feed(steps: Array<['c2s' | 's2c', string] | ['gap', 'c2s' | 's2c', number]>) {
+  function feed(steps: GapStep[]) {
     const s = testSession();
-    const d = thrift(s);
-    const off = { c2s: 0, s2c: 0 };
-    steps.forEach((st, i) => {
-      const at = { frame: i + 1, tsUs: 1_000_000 + i * 1000 };
-      if (st[0] === 'gap') {
-        d.gap(st[1], st[2], { ...at, streamOffset: off[st[1]] });
-        off[st[1]] += st[2];
-      } else {
-        const b = fromHex(st[1]);
-        d.data(st[0], b, { ...at, streamOffset: off[st[0]] });
-        off[st[0]] += b.length;
-      }
-    });
-    d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
+    feedWithGaps(thrift(s), steps);
     return s;
   }
   it('framed: a message cut by a gap (snaplen) keeps its header and whole fields; the frame length finds the next message', () => {
