@@ -248,8 +248,9 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
  * other formats. --jobs N, else CALLSCOPE_WORKERS, else 2 when the capture has 128 MiB or more
  * (CALLSCOPE_PARALLEL_SPLIT_BYTES) and two cores are idle (sampled for 100 ms), else 1; 0 on a
  * one-core machine. A single decoding thread runs as a worker too: its V8 heap is bounded
- * (WORKER_LIMITS), so peak memory stays flat whatever the load (in the main thread V8 let the
- * young generation grow to 250+ MiB on a busy machine). Two threads decode the benchmark captures
+ * (WORKER_LIMITS), so peak memory stays flat whatever the load (in the main thread the same run
+ * peaked at 124 MiB on a quiet machine and 256 MiB on a busy one; `--max-semi-space-size=4`, a
+ * young-generation bound, brought it to 114 MiB). Two threads decode the benchmark captures
  * 1.1–1.4× faster when two cores are free (docs/benchmark.md).
  */
 async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
