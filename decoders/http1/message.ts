@@ -47,7 +47,7 @@ export function looksLikeRequestLine(line: string): boolean {
 /**
  * A start line cut before its end by the capture (snaplen): `METHOD SP target [SP HTTP/1.x prefix]`
  * for requests (`target` possibly cut), `HTTP/1.x SP 3DIGIT [SP reason prefix]` for responses.
- * Strict enough that random bytes do not pass: a known method token, a target starting with `/`,
+ * Strict enough that random bytes do not pass: an upper-case method token, a target starting with `/`,
  * `*`, or a scheme; a version prefix when anything follows the target.
  */
 export function partialRequestLine(text: string): (RequestLine & { targetComplete: boolean }) | undefined {
