@@ -120,6 +120,11 @@ export class DnsCalls {
     return this.maxRecords;
   }
 
+  /** Either end uses port 5353: the top bit of CLASS is mDNS's (unicast-response / cache-flush). */
+  get mdns(): boolean {
+    return this.opts.mdns;
+  }
+
   /** A parsed message: a query (QR=0) or a response (QR=1). */
   message(s: Seen): void {
     if (this.opts.transport === 'udp') this.expire(s.start.tsUs);

@@ -16,9 +16,10 @@
  */
 import type { CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, Position, ProbeResult, StreamDecoder } from '../core/decoder';
 import type { Dir } from '../core/model';
+import { be16 } from '../core/bytes';
 import { DnsCalls, isMulticastOrBroadcast } from './calls';
 import { knownOpcode, plausibleQclass, plausibleQtype } from './names';
-import { HEADER_BYTES, parseHeader, parseMessage, readName, readU16, type DnsHeader } from './wire';
+import { HEADER_BYTES, parseHeader, parseMessage, readName, type DnsHeader } from './wire';
 
 const DNS_PORT = 53;
 const MDNS_PORT = 5353;
@@ -42,17 +43,14 @@ function callsFor(session: DecoderSession, transport: 'udp' | 'tcp'): DnsCalls {
 
 class DnsUdpDecoder implements DatagramDecoder {
   private readonly calls: DnsCalls;
-  private readonly mdns: boolean;
   private warned = 0;
 
   constructor(private readonly session: DecoderSession) {
     this.calls = callsFor(session, 'udp');
-    const f = session.flow;
-    this.mdns = f.client.port === MDNS_PORT || f.server.port === MDNS_PORT;
   }
 
   datagram(dir: Dir, bytes: Uint8Array, at: Position): void {
-    const msg = parseMessage(bytes, { mdns: this.mdns, maxRecords: this.calls.recordLimit });
+    const msg = parseMessage(bytes, { mdns: this.calls.mdns, maxRecords: this.calls.recordLimit });
     if (!msg) {
       this.calls.expire(at.tsUs);
       if (this.warned++ < MAX_FLOW_WARNINGS) this.session.warn(`a ${bytes.length}-byte datagram is too short for a DNS header (12 bytes)`, at);
@@ -81,7 +79,7 @@ class Direction {
 
   /** Bytes of the whole framed message, once the prefix is known. */
   need(): number {
-    return this.have < 2 ? 2 : 2 + readU16(this.buf, 0);
+    return this.have < 2 ? 2 : 2 + be16(this.buf, 0);
   }
 
   append(bytes: Uint8Array, from: number, n: number): void {
@@ -228,7 +226,7 @@ export function probeUdp(head: Uint8Array): ProbeResult {
  */
 export function probeTcp(head: Uint8Array): ProbeResult {
   if (head.length < 2) return 'need-more';
-  const len = readU16(head, 0);
+  const len = be16(head, 0);
   if (len < HEADER_BYTES + 5) return 'reject';
   const body = head.subarray(2, 2 + len);
   if (body.length < HEADER_BYTES) return 'need-more';
@@ -242,8 +240,8 @@ export function probeTcp(head: Uint8Array): ProbeResult {
     // all that a snaplen leaves of the segment).
     return q.name !== '.' && /^[A-Za-z0-9_-]{1,63}(\.|$)/.test(q.name) ? 'accept' : 'need-more';
   }
-  const type = readU16(body, q.next);
-  const cls = readU16(body, q.next + 2);
+  const type = be16(body, q.next);
+  const cls = be16(body, q.next + 2);
   return plausibleQtype(type) && plausibleQclass(cls) ? 'accept' : 'reject';
 }
 

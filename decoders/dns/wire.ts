@@ -8,8 +8,8 @@
  * becomes a warning on the message, and parsing stops at the first section that cannot go on.
  */
 import { formatIpv6, ipv4Text } from '../net/address';
-import { toBase64, toHex, utf8Strict } from '../core/bytes';
-import { className, edeName, ednsOptionName, opcodeName, svcKeyName, typeName } from './names';
+import { be16, be32, toBase64, toHex, utf8Strict } from '../core/bytes';
+import { className, edeName, ednsOptionName, svcKeyName, typeName } from './names';
 
 export const HEADER_BYTES = 12;
 /** RFC 1035 §3.1: a name is at most 255 octets on the wire (length octets included). */
@@ -113,19 +113,11 @@ export interface ParseOptions {
   maxRecords?: number;
 }
 
-export function readU16(b: Uint8Array, o: number): number {
-  return (b[o] << 8) | b[o + 1];
-}
-
-function readU32(b: Uint8Array, o: number): number {
-  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-}
-
 export function parseHeader(b: Uint8Array): DnsHeader | undefined {
   if (b.length < HEADER_BYTES) return undefined;
-  const f = readU16(b, 2);
+  const f = be16(b, 2);
   return {
-    id: readU16(b, 0),
+    id: be16(b, 0),
     qr: (f & 0x8000) !== 0,
     opcode: (f >> 11) & 0xf,
     aa: (f & 0x0400) !== 0,
@@ -136,10 +128,10 @@ export function parseHeader(b: Uint8Array): DnsHeader | undefined {
     ad: (f & 0x0020) !== 0,
     cd: (f & 0x0010) !== 0,
     rcode: f & 0xf,
-    qdcount: readU16(b, 4),
-    ancount: readU16(b, 6),
-    nscount: readU16(b, 8),
-    arcount: readU16(b, 10),
+    qdcount: be16(b, 4),
+    ancount: be16(b, 6),
+    nscount: be16(b, 8),
+    arcount: be16(b, 10),
   };
 }
 
@@ -310,8 +302,8 @@ function svcParams(ctx: RdataContext, p: number, e: number): string | undefined 
   let last = -1;
   while (p < e) {
     if (p + 4 > e) return undefined;
-    const key = readU16(b, p);
-    const len = readU16(b, p + 2);
+    const key = be16(b, p);
+    const len = be16(b, p + 2);
     const vs = p + 4;
     const ve = vs + len;
     if (ve > e) return undefined;
@@ -323,7 +315,7 @@ function svcParams(ctx: RdataContext, p: number, e: number): string | undefined 
       case 0: // mandatory: list of keys
         if (len % 2 === 0) {
           const keys: string[] = [];
-          for (let q = vs; q < ve; q += 2) keys.push(svcKeyName(readU16(b, q)));
+          for (let q = vs; q < ve; q += 2) keys.push(svcKeyName(be16(b, q)));
           text = keys.join(',');
         }
         break;
@@ -337,7 +329,7 @@ function svcParams(ctx: RdataContext, p: number, e: number): string | undefined 
         if (len === 0) text = '';
         break;
       case 3:
-        if (len === 2) text = String(readU16(b, vs));
+        if (len === 2) text = String(be16(b, vs));
         break;
       case 4:
         if (len > 0 && len % 4 === 0) {
@@ -397,7 +389,7 @@ export function rdataText(ctx: RdataContext, type: number, s: number, n: number)
       // MX: preference, exchange
       if (n < 3) return bad(`RDLENGTH ${n} too short`);
       const r = rdName(ctx, s + 2, e, 'MX');
-      return r ? `${readU16(b, s)} ${r.name}` : generic(b, s, n);
+      return r ? `${be16(b, s)} ${r.name}` : generic(b, s, n);
     }
     case 6: {
       // SOA: mname rname serial refresh retry expire minimum
@@ -406,7 +398,7 @@ export function rdataText(ctx: RdataContext, type: number, s: number, n: number)
       const r = rdName(ctx, m.next, e, 'SOA rname');
       if (!r) return generic(b, s, n);
       if (r.next + 20 !== e) return bad('the five counters do not fill RDATA');
-      const nums = [0, 4, 8, 12, 16].map((k) => readU32(b, r.next + k));
+      const nums = [0, 4, 8, 12, 16].map((k) => be32(b, r.next + k));
       return `${m.name} ${r.name} ${nums.join(' ')}`;
     }
     case 16: // TXT
@@ -424,13 +416,13 @@ export function rdataText(ctx: RdataContext, type: number, s: number, n: number)
       // SRV (RFC 2782): priority weight port target
       if (n < 7) return bad(`RDLENGTH ${n} too short`);
       const r = rdName(ctx, s + 6, e, 'SRV target');
-      return r ? `${readU16(b, s)} ${readU16(b, s + 2)} ${readU16(b, s + 4)} ${r.name}` : generic(b, s, n);
+      return r ? `${be16(b, s)} ${be16(b, s + 2)} ${be16(b, s + 4)} ${r.name}` : generic(b, s, n);
     }
     case 64: // SVCB
     case 65: {
       // HTTPS (RFC 9460 §2.2): priority, target (uncompressed), params
       if (n < 3) return bad(`RDLENGTH ${n} too short`);
-      const prio = readU16(b, s);
+      const prio = be16(b, s);
       const r = rdName(ctx, s + 2, e, `${typeName(type)} target`);
       if (!r) return generic(b, s, n);
       if (prio === 0) return r.next === e ? `0 ${r.name}` : bad('AliasMode (priority 0) with SvcParams (RFC 9460 §2.4.2)');
@@ -461,7 +453,7 @@ function ednsOption(b: Uint8Array, code: number, s: number, n: number): unknown 
     case 8: {
       // CLIENT-SUBNET (RFC 7871 §6): family, source prefix, scope prefix, address
       if (n < 4) break;
-      const family = readU16(b, s);
+      const family = be16(b, s);
       const source = b[s + 2];
       const scope = b[s + 3];
       const addr = b.subarray(s + 4, e);
@@ -481,14 +473,14 @@ function ednsOption(b: Uint8Array, code: number, s: number, n: number): unknown 
     case 15: {
       // EDE (RFC 8914 §2): info-code, extra text
       if (n < 2) break;
-      const info = readU16(b, s);
+      const info = be16(b, s);
       const out: Record<string, unknown> = { code: info, name: edeName(info) };
       if (n > 2) out.text = characterString(b, s + 2, n - 2);
       return out;
     }
     case 11: // TCP-KEEPALIVE (RFC 7828): optional timeout in units of 100 ms
       if (n === 0) return {};
-      if (n === 2) return { timeoutMs: readU16(b, s) * 100 };
+      if (n === 2) return { timeoutMs: be16(b, s) * 100 };
       break;
     case 12: // PADDING (RFC 7830)
       return { length: n };
@@ -544,8 +536,8 @@ export function parseMessage(b: Uint8Array, opts: ParseOptions = {}): DnsMessage
       if (i === 0) msg.cutQuestion = r.name;
       return msg;
     }
-    const type = readU16(b, r.next);
-    let cls = readU16(b, r.next + 2);
+    const type = be16(b, r.next);
+    let cls = be16(b, r.next + 2);
     const q: Question = { name: r.name, type, class: cls };
     if (opts.mdns && cls & 0x8000) {
       cls &= 0x7fff;
@@ -577,10 +569,10 @@ export function parseMessage(b: Uint8Array, opts: ParseOptions = {}): DnsMessage
         warn(`${what} record ${i + 1} cut by the end of the message`);
         return msg;
       }
-      const type = readU16(b, r.next);
-      const cls = readU16(b, r.next + 2);
-      const ttlRaw = readU32(b, r.next + 4);
-      const rdlen = readU16(b, r.next + 8);
+      const type = be16(b, r.next);
+      const cls = be16(b, r.next + 2);
+      const ttlRaw = be32(b, r.next + 4);
+      const rdlen = be16(b, r.next + 8);
       const rs = r.next + 10;
       if (rs + rdlen > b.length) {
         warn(`${what} record ${i + 1} (${typeName(type)}): RDLENGTH ${rdlen} runs past the end of the message`);
@@ -602,8 +594,8 @@ export function parseMessage(b: Uint8Array, opts: ParseOptions = {}): DnsMessage
             warn('EDNS option header cut by RDLENGTH');
             break;
           }
-          const code = readU16(b, q);
-          const olen = readU16(b, q + 2);
+          const code = be16(b, q);
+          const olen = be16(b, q + 2);
           if (q + 4 + olen > rs + rdlen) {
             warn(`EDNS option ${ednsOptionName(code)} runs past RDLENGTH`);
             break;
@@ -672,4 +664,3 @@ export function ednsValue(e: Edns): Record<string, unknown> {
   return v;
 }
 
-export { opcodeName };

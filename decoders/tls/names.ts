@@ -242,11 +242,3 @@ const GROUPS: Record<number, string> = {
 export function groupName(g: number): string {
   return GROUPS[g] ?? (isGrease(g) ? 'GREASE' : hex4(g));
 }
-
-export const CONTENT_TYPES: Record<number, string> = {
-  20: 'ChangeCipherSpec',
-  21: 'Alert',
-  22: 'Handshake',
-  23: 'ApplicationData',
-  24: 'Heartbeat',
-};
