@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
 import type { FlowSummary } from '../decoders/core/model';
+import { sniffCapture } from '../decoders/capture/sniff';
 import type { CallRow } from '../webview/protocol';
 import type { HostToWorker, WorkerToHost, AnalyzeRequest } from './analysis/worker-protocol';
 import { FrameIndex } from './analysis/frame-index';
@@ -41,7 +42,7 @@ async function isGzip(path: string): Promise<boolean> {
     try {
       const head = new Uint8Array(2);
       const { bytesRead } = await fh.read(head, 0, 2, 0);
-      return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+      return sniffCapture(head.subarray(0, bytesRead)) === 'gzip';
     } finally {
       await fh.close();
     }

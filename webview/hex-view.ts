@@ -29,16 +29,21 @@ export function headerTest(segments: ByteSegment[] | undefined): (off: number) =
   if (!withPayload.length) return () => false;
   const sorted = [...withPayload].sort((a, b) => a.offset - b.offset);
   return (off) => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (sorted[mid].offset <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    const s = sorted[lo];
+    const s = sorted[lastStartingAtOrBefore(sorted, off)];
     return off >= s.offset && off < s.payloadOffset! && off < s.offset + s.length;
   };
+}
+
+/** Index in `sorted` (by offset, non-empty) of the last segment starting at or before `off`; 0 when none does. */
+function lastStartingAtOrBefore(sorted: ByteSegment[], off: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid].offset <= off) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Where a highlight falls in the bytes of its side: [start, end) or undefined. */
@@ -105,7 +110,7 @@ export class HexView {
         this.root.append(section);
         continue;
       }
-      const segOf = segmentIndex(p.segments, p.bytes.length);
+      const segOf = segmentIndex(p.segments);
       const isHeader = headerTest(p.segments);
       const hl = this.current?.part === p.part ? this.current.range : undefined;
       const grid = h('div', { class: 'hex-grid mono', role: 'table', 'aria-label': `${p.part} bytes` });
@@ -138,17 +143,8 @@ export class HexView {
   }
 }
 
-function segmentIndex(segments: ByteSegment[] | undefined, _len: number): (off: number) => number {
+function segmentIndex(segments: ByteSegment[] | undefined): (off: number) => number {
   if (!segments?.length) return () => 0;
   const sorted = [...segments].sort((a, b) => a.offset - b.offset);
-  return (off) => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (sorted[mid].offset <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  return (off) => lastStartingAtOrBefore(sorted, off);
 }

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { Call } from '../../decoders/core/model';
+import { sniffCapture } from '../../decoders/capture/sniff';
 import type { CallRow, HostToWebview, SortSpec, ViewName, WebviewToHost } from '../../webview/protocol';
 import { STREAMED_ROWS, type Analysis } from '../analysis/analysis';
 import type { CaptureDocument } from './document';
@@ -336,7 +337,7 @@ async function isGzipFile(path: string): Promise<boolean> {
   try {
     const head = new Uint8Array(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return sniffCapture(head.subarray(0, bytesRead)) === 'gzip';
   } finally {
     await fh.close();
   }
