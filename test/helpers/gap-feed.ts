@@ -5,10 +5,10 @@
  * pattern (`tcpdump -s 80` on loopback keeps the first 14 payload bytes of every segment).
  */
 import assert from 'node:assert/strict';
-import type { DecoderSession, Position, StreamDecoder } from '../../../decoders/core/decoder';
-import type { Dir } from '../../../decoders/core/model';
-import { fromHex } from '../../../decoders/core/bytes';
-import { testSession, type TestSession } from '../../helpers/session';
+import type { DecoderSession, Position, StreamDecoder } from '../../decoders/core/decoder';
+import type { Dir } from '../../decoders/core/model';
+import { fromHex } from '../../decoders/core/bytes';
+import { testSession, type TestSession } from './session';
 
 export interface Step {
   dir: Dir;

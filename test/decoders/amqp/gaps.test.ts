@@ -1,6 +1,6 @@
 /**
  * AMQP 0-9-1 over a capture with gaps (snaplen, kernel drops). Fixtures: the frames of
- * amqp.test.ts (RabbitMQ and its clients), cut the way `tcpdump -s 80` cuts them on loopback:
+ * frames.ts, shared with amqp.test.ts (RabbitMQ and its clients), cut the way `tcpdump -s 80` cuts them on loopback:
  * 14 payload bytes kept per segment, the rest missing.
  */
 import { describe, it } from 'node:test';
@@ -8,25 +8,12 @@ import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/amqp/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
 import { fromHex } from '../../../decoders/core/bytes';
-import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../redis/gap-feed';
+import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../../helpers/gap-feed';
+import { HEADER, QDECL, QDECL_OK, PUBLISH, HDR, BODY, DELIVER, ACK7, HEARTBEAT } from './frames';
 
 const create = (s: Parameters<typeof spec.create>[0]) => spec.create(s) as StreamDecoder;
 const len = (hex: string) => fromHex(hex).length;
 const head = (hex: string, n: number) => hex.slice(0, 2 * n);
-
-const HEADER = '414d515000000901';
-// queue.declare 'tasks' on channel 1 and its -ok
-const QDECL = '010001000000110032000a0000057461736b730200000000ce';
-const QDECL_OK = '010001000000120032000b057461736b730000000300000001ce';
-// basic.publish to exchange 'rides', routing key 'trip.requested'; content header (body 11 bytes,
-// content-type, correlation-id, reply-to); body {"trip":42}
-const PUBLISH = '0100010000001c003c002800000572696465730e747269702e72657175657374656401ce';
-const HDR = '0200010000002b003c0000000000000000000b8600106170706c69636174696f6e2f6a736f6e03632d31077265706c696573ce';
-const BODY = '0300010000000b7b2274726970223a34327dce';
-// basic.deliver (consumer 'ctag-1', delivery tag 7) and the consumer's basic.ack 7
-const DELIVER = '01000100000029003c003c06637461672d310000000000000007000572696465730e747269702e726571756573746564ce';
-const ACK7 = '0100010000000d003c0050000000000000000700ce';
-const HEARTBEAT = '08000000000000ce';
 
 describe('AMQP 0-9-1 §4.2.3 general frame format: a gap inside a frame', () => {
   it('a method frame cut after its class and method ids is named and paired with its reply', () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/kafka/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
 import { fromHex } from '../../../decoders/core/bytes';
-import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../redis/gap-feed';
+import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../../helpers/gap-feed';
 
 const create = (s: Parameters<typeof spec.create>[0]) => spec.create(s) as StreamDecoder;
 const len = (hex: string) => fromHex(hex).length;

@@ -1,35 +1,20 @@
 /**
  * MQTT over a capture with gaps (snaplen, kernel drops). Fixtures: the MQTT 3.1.1 packets of
- * mqtt.test.ts, cut the way `tcpdump -s 80` cuts them on loopback (14 payload bytes per segment).
+ * packets.ts (shared with mqtt.test.ts), cut the way `tcpdump -s 80` cuts them on loopback (14
+ * payload bytes per segment).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/mqtt/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
 import { fromHex } from '../../../decoders/core/bytes';
-import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../redis/gap-feed';
+import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../../helpers/gap-feed';
+import { C311, CONNACK, PUB1_QOS1, PUBACK, PUB2_QOS2, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, PINGREQ, PINGRESP } from './packets';
 
 const create = (s: Parameters<typeof spec.create>[0]) => spec.create(s) as StreamDecoder;
 const len = (hex: string) => fromHex(hex).length;
 const head = (hex: string, n: number) => hex.slice(0, 2 * n);
 const tail = (hex: string, n: number) => hex.slice(2 * n);
-
-// CONNECT 'dev-1' (will 'clients/dev-1/will', user 'alice'), CONNACK
-const C311 = '103100044d515454048e003c00056465762d310012636c69656e74732f6465762d312f77696c6c00036279650005616c696365';
-const CONNACK = '20020000';
-// PUBLISH QoS 1 'rides/requested' id 10 {"trip":1}, its PUBACK
-const PUB1_QOS1 = '321d000f72696465732f726571756573746564000a7b2274726970223a317d';
-const PUBACK = '4002000a';
-// PUBLISH QoS 2 retained 'rides/status' id 11 "up", its handshake
-const PUB2_QOS2 = '3512000c72696465732f737461747573000b7570';
-const PUBREC = '5002000b';
-const PUBREL = '6202000b';
-const PUBCOMP = '7002000b';
-// SUBSCRIBE id 1: 'rides/#' QoS 2, 'bad/#' QoS 1; SUBACK granted 2, failure
-const SUBSCRIBE = '82140001000772696465732f230200056261642f2301';
-const SUBACK = '900400010280';
-const PINGREQ = 'c000';
-const PINGRESP = 'd000';
 
 describe('MQTT 3.1.1 §2.2.3 remaining length: a gap inside a packet', () => {
   it('a PUBLISH cut inside its topic keeps the topic captured, and is paired with its PUBACK by order (§4.6)', () => {

@@ -4,20 +4,8 @@ import { spec, probeMqtt } from '../../../decoders/mqtt/index';
 import { fromHex } from '../../../decoders/core/bytes';
 import { messageKey } from '../../../decoders/calls/key';
 import { run, assertSplitInvariant, fuzz, type Script } from '../calls/harness';
+import { C311, CONNACK, PUB1_QOS1, PUBACK, PUB2_QOS2, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, PINGREQ, PINGRESP } from './packets';
 
-// MQTT 3.1.1: CONNECT (clean session, will QoS 1 'clients/dev-1/will' = 'bye', user 'alice'), CONNACK
-const C311 = '103100044d515454048e003c00056465762d310012636c69656e74732f6465762d312f77696c6c00036279650005616c696365';
-const CONNACK = '20020000';
-const PUB1_QOS1 = '321d000f72696465732f726571756573746564000a7b2274726970223a317d';
-const PUBACK = '4002000a';
-const PUB2_QOS2_RETAIN = '3512000c72696465732f737461747573000b7570';
-const PUBREC = '5002000b';
-const PUBREL = '6202000b';
-const PUBCOMP = '7002000b';
-const SUBSCRIBE = '82140001000772696465732f230200056261642f2301';
-const SUBACK = '900400010280';
-const PINGREQ = 'c000';
-const PINGRESP = 'd000';
 // MQTT 5.0
 const C5 = '101a00044d5154540502001e08110000003c22000a00056170702d35';
 const CONNACK5 = '2006000003220005';
@@ -69,7 +57,7 @@ describe('MQTT 3.1.1 §4.3 QoS 1 and QoS 2 delivery', () => {
     assert.equal(p.state, 'complete');
   });
   it('QoS 2 from the broker: PUBLISH → PUBREC → PUBREL → PUBCOMP is one delivery', () => {
-    const { calls } = run(spec, [['c2s', C311], ['s2c', CONNACK], ['s2c', PUB2_QOS2_RETAIN], ['c2s', PUBREC], ['s2c', PUBREL], ['c2s', PUBCOMP]]);
+    const { calls } = run(spec, [['c2s', C311], ['s2c', CONNACK], ['s2c', PUB2_QOS2], ['c2s', PUBREC], ['s2c', PUBREL], ['c2s', PUBCOMP]]);
     const d = calls.find((c) => c.method === 'PUBLISH')!;
     assert.equal(d.kind, 'deliver');
     assert.equal(d.fields['mqtt.retain'], true);
@@ -125,7 +113,7 @@ describe('MQTT 5.0 §3.14.2.1 DISCONNECT reason code', () => {
 
 describe('MQTT split invariance and robustness', () => {
   const scripts: Script[] = [
-    [['c2s', C311], ['s2c', CONNACK], ['c2s', PUB1_QOS1 + SUBSCRIBE], ['s2c', PUBACK + SUBACK + PUB2_QOS2_RETAIN], ['c2s', PUBREC], ['s2c', PUBREL], ['c2s', PUBCOMP + PINGREQ], ['s2c', PINGRESP]],
+    [['c2s', C311], ['s2c', CONNACK], ['c2s', PUB1_QOS1 + SUBSCRIBE], ['s2c', PUBACK + SUBACK + PUB2_QOS2], ['c2s', PUBREC], ['s2c', PUBREL], ['c2s', PUBCOMP + PINGREQ], ['s2c', PINGRESP]],
     [['c2s', C5], ['s2c', CONNACK5], ['c2s', PUB5], ['s2c', PUBACK5], ['c2s', PUB5_ALIAS + DISCONNECT5]],
   ];
   it('gives identical calls whatever the split', () => {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/nats/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
-import { feed, snaplen, text, hole, tpkt, brief, assertGapSplitInvariant, type Step } from '../redis/gap-feed';
+import { feed, snaplen, text, hole, tpkt, brief, assertGapSplitInvariant, type Step } from '../../helpers/gap-feed';
 
 const create = (s: Parameters<typeof spec.create>[0]) => spec.create(s) as StreamDecoder;
 const len = (t: string) => Buffer.byteLength(t);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/redis/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
-import { feed, snaplen, text, hole, tpkt, brief, assertGapSplitInvariant, type Step } from './gap-feed';
+import { feed, snaplen, text, hole, tpkt, brief, assertGapSplitInvariant, type Step } from '../../helpers/gap-feed';
 
 const create = (s: Parameters<typeof spec.create>[0]) => spec.create(s) as StreamDecoder;
 /** A RESP command: an array of bulk strings (RESP2 "Sending commands to a Redis server"). */

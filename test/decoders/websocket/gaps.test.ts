@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/websocket/index';
 import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
-import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../redis/gap-feed';
+import { feed, snaplen, data, hole, pkt, brief, assertGapSplitInvariant, type Step } from '../../helpers/gap-feed';
 
 function init(headers: Array<[string, string]> = [['Upgrade', 'websocket']]): HttpUpgradeInit {
   return {
