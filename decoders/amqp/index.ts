@@ -30,7 +30,7 @@ import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
 import { scanForStart } from '../core/resync';
 import { Reader, bigToJson } from './wire';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes } from '../core/gap-notes';
 
 const FRAME_METHOD = 1;
 const FRAME_HEADER = 2;

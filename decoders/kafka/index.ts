@@ -26,7 +26,7 @@ import type { Limits } from '../core/env';
 import { be16, be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { leftWaiting } from '../calls/ended';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes } from '../core/gap-notes';
 import { MAX_API_KEY, apiName, errorName, isFlexible } from './apis';
 import { REQUESTS, RESPONSES } from './messages';
 import { KReader, readStruct } from './schema';

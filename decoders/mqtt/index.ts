@@ -27,7 +27,7 @@ import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, sniffVersion, type Props } from './wire';
 import { utf8Strict, utf8Text } from '../core/bytes';
-import { GapNotes, isUtf8 } from '../websocket/gap-notes';
+import { GapNotes, isUtf8 } from '../core/gap-notes';
 
 const MAX_REMAINING = 268_435_455;
 /** Bytes looked at per data event while resynchronising after a gap. */

@@ -21,9 +21,9 @@ import { leftWaiting } from '../calls/ended';
 import type { Call, Dir, HeaderList } from '../core/model';
 import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
-import { PduBuffer } from '../websocket/pdu-buffer';
+import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, limitDepth, payloadBody } from '../websocket/payload';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes } from '../core/gap-notes';
 
 /** Longest control line accepted (the server default max_control_line is 4 KiB). */
 const MAX_LINE = 64 * 1024;

@@ -19,10 +19,10 @@ import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
-import { PduBuffer } from '../websocket/pdu-buffer';
+import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from '../websocket/payload';
 import { RespScanner, buildResp, buildPartial, nodeText, respJson, blobJson, MAX_LINE, type RespNode, type JsonOptions } from './resp';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes } from '../core/gap-notes';
 
 const REDACTED = '********';
 /** Bytes looked at per data event while resynchronising after a gap. */

@@ -23,7 +23,7 @@ import { latin1Text, utf8Text } from '../core/bytes';
 import { header } from '../core/handoff';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes } from '../core/gap-notes';
 
 const CLIENT_COMMANDS = ['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BEGIN', 'COMMIT', 'ABORT', 'ACK', 'NACK', 'DISCONNECT'];
 const SERVER_COMMANDS = ['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR'];

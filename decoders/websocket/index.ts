@@ -34,9 +34,9 @@ import { DecompressLimitError } from '../core/env';
 import type { HttpUpgradeInit } from '../core/handoff';
 import { header } from '../core/handoff';
 import { be16, concatBytes, utf8Strict } from '../core/bytes';
-import { PduBuffer } from './pdu-buffer';
+import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from './payload';
-import { GapNotes, isUtf8 } from './gap-notes';
+import { GapNotes, isUtf8 } from '../core/gap-notes';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',

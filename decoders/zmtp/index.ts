@@ -31,9 +31,9 @@ import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
 import { be16, be32, concatBytes, latin1Text, toHex, utf8Strict } from '../core/bytes';
 import { messageKey } from '../calls/key';
-import { PduBuffer } from '../websocket/pdu-buffer';
+import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody, payloadValue } from '../websocket/payload';
-import { GapNotes } from '../websocket/gap-notes';
+import { GapNotes } from '../core/gap-notes';
 
 const GREETING = 64;
 const REDACTED = '********';

@@ -1,10 +1,9 @@
 /**
  * A contiguous per-direction byte buffer that remembers which packet carried every byte, so a
  * decoder can time a PDU by the packet of its first and last byte whatever the chunking.
- * Shared by the redis, nats, zmtp and websocket decoders (kept here to stay inside one owner's
- * folders; it uses no state of the websocket decoder).
+ * Shared by the redis, nats, zmtp and websocket decoders.
  */
-import type { Position } from '../core/decoder';
+import type { Position } from './decoder';
 
 interface Mark {
   /** Running offset (bytes ever pushed) of the first byte of the chunk. */

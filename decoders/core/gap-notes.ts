@@ -1,15 +1,14 @@
 /**
  * Flow warnings about capture gaps (snaplen, kernel drops) that lost a PDU boundary, shared by the
- * kafka, mqtt, zmtp, redis, websocket, stomp, nats and amqp decoders (kept here, beside
- * pdu-buffer.ts, to stay inside one owner's folders).
+ * kafka, mqtt, zmtp, redis, websocket, stomp, nats and amqp decoders.
  *
  * A gap inside a PDU whose length is known is the PDU's business: a warning on its call. A gap
  * that swallows a boundary makes the decoder resynchronise; that is a flow warning, one per
  * resynchronisation. A capture cut by `tcpdump -s 80` can need one at every segment, so only the
  * first few of each direction are given in full and the rest are counted and summed up at close.
  */
-import type { DecoderSession, Position } from '../core/decoder';
-import type { Dir } from '../core/model';
+import type { DecoderSession, Position } from './decoder';
+import type { Dir } from './model';
 
 export class GapNotes {
   private readonly count: Record<Dir, number> = { c2s: 0, s2c: 0 };
