@@ -72,7 +72,7 @@ export type Family = 'http' | 'rpc' | 'grpc' | 'messaging' | 'other';
 const FAMILY: Record<string, Family> = {
   http: 'http', http2: 'http', websocket: 'http', soap: 'rpc',
   xmlrpc: 'rpc', jsonrpc: 'rpc', thrift: 'rpc', dubbo: 'rpc', hessian: 'rpc',
-  grpc: 'grpc', 'grpc-web': 'grpc',
+  grpc: 'grpc', 'grpc-web': 'grpc', connect: 'grpc',
   amqp: 'messaging', mqtt: 'messaging', kafka: 'messaging', redis: 'messaging', stomp: 'messaging', nats: 'messaging', zmtp: 'messaging',
 };
 

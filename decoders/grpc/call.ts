@@ -217,11 +217,12 @@ export class GrpcCallBuilder {
       call.warnings.push(`malformed grpc-status "${statusText}"`);
     } else if (info.rst) {
       let code = statusForRstStream(info.rst.code);
-      // A client resets with CANCEL when its own deadline passes (grpc C-core, grpc-js): for
-      // the caller that is DEADLINE_EXCEEDED, not a cancellation by the application.
+      // A client resets when its own deadline passes — with CANCEL (grpc C-core, grpc-js),
+      // INTERNAL_ERROR (Connect-ES) or NO_ERROR: for the caller that is DEADLINE_EXCEEDED, not a
+      // cancellation by the application or an internal error.
       const deadline = f['grpc.deadline'];
       const timeout = f['grpc.timeout'];
-      if (code === 1 && info.rst.by === 'c2s' && typeof deadline === 'number' && typeof timeout === 'number' && info.rst.tsUs !== undefined && info.rst.tsUs >= deadline - Math.max(1000, timeout * 0.02)) {
+      if (info.rst.by === 'c2s' && info.rst.code !== 0x7 && typeof deadline === 'number' && typeof timeout === 'number' && info.rst.tsUs !== undefined && info.rst.tsUs >= deadline - Math.max(1000, timeout * 0.02)) {
         code = 4;
         f['grpc.deadline_passed'] = true;
       }

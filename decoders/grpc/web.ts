@@ -105,6 +105,16 @@ export const grpcWebRouter: BodyRouter = {
     else if (http.responseBody) call.warnings.push(`gRPC-Web response not decoded: ${res.why}`);
     // HTTP/1.1 may carry the status in real trailers or headers (Trailers-Only); the builder finds it there too.
     b.finish({});
+    // Over HTTP/2 a client may reset the stream once it has read the trailers frame, before the
+    // server's END_STREAM (Connect-ES does, with INTERNAL_ERROR): the call ended normally.
+    if (call.state === 'aborted' && call.fields['grpc.status'] !== undefined && call.fields['grpc.status_from'] === undefined) {
+      const i = call.warnings.findIndex((w) => /^stream \d+ reset by the client: RST_STREAM /.test(w));
+      if (i >= 0) {
+        call.warnings.splice(i, 1);
+        call.state = 'complete';
+        call.fields['grpc.reset_after_trailers'] = true;
+      }
+    }
     if (http.status !== undefined && http.status !== 200 && call.fields['grpc.status'] === undefined) {
       call.status = { code: http.status, text: http.reason ?? '', ok: false };
     }

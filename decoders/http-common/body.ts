@@ -387,7 +387,12 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     }
     const essence = mt?.essence ?? '';
     const charset = mt?.params.charset;
-    if (eventStreamFormatOf(essence) === 'ndjson') {
+    if (essence.startsWith('application/connect+') || essence === 'application/proto') {
+      // Connect (decoders/connect): enveloped messages or one bare protobuf message the Connect
+      // router decodes: keep the whole preview (application/connect+json is not one JSON text).
+      body.kind = 'binary';
+      body.hex = toHex(content);
+    } else if (eventStreamFormatOf(essence) === 'ndjson') {
       // One JSON text per line: the events are read by event-stream.ts; the preview is the text.
       body.kind = 'text';
       body.text = decodeCharset(content, charset);

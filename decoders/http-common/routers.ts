@@ -9,6 +9,7 @@ import type { DecoderSession } from '../core/decoder';
 import { xmlrpcRouter } from '../xmlrpc/index';
 import { jsonrpcRouter } from '../jsonrpc/index';
 import { grpcWebRouter } from '../grpc/web';
+import { connectRouter } from '../connect/index';
 import { soapRouter } from '../soap/index';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
@@ -24,4 +25,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, grpcWebRouter, soapRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, connectRouter, jsonrpcRouter, grpcWebRouter, soapRouter];

@@ -6,7 +6,7 @@ import { buildProtoDefinitions } from '../../../decoders/protobuf/definitions';
 import { LengthPrefixedReader } from '../../../decoders/grpc/messages';
 import { parseGrpcTimeout, percentDecode } from '../../../decoders/grpc/status';
 import { grpcWebRouter } from '../../../decoders/grpc/web';
-import { toBase64, toHex, concatBytes } from '../../../decoders/core/bytes';
+import { toBase64, toHex, fromHex, concatBytes } from '../../../decoders/core/bytes';
 import { testSession } from '../../helpers/session';
 import type { Call } from '../../../decoders/core/model';
 
@@ -66,6 +66,20 @@ describe('PROTOCOL-HTTP2.md: Trailers-Only, RST_STREAM, compression', () => {
     assert.equal(c.state, 'aborted');
     assert.equal(c.status?.text, 'CANCELLED');
   });
+  it('PROTOCOL-HTTP2.md "Timeouts": a client RST_STREAM at grpc-timeout is DEADLINE_EXCEEDED whatever its error code', () => {
+    // Connect-ES resets with INTERNAL_ERROR (0x2) when its deadline passes; grpc-js/C-core with CANCEL (0x8).
+    for (const code of [0x2, 0x8, 0x0]) {
+      const c = feed([
+        { ...c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get')), frame(0, 1, 1, lpm([8, 1]))), tsUs: 1_000_000 },
+        { ...c2s(fromHex(`0000040300000000010000000${code.toString(16)}`)), tsUs: 1_250_400 },
+      ]).calls[0];
+      assert.equal(c.state, 'aborted');
+      assert.deepEqual(c.status, { code: 4, text: 'DEADLINE_EXCEEDED', ok: false }, `RST_STREAM 0x${code.toString(16)}`);
+    }
+    // Well before the deadline an INTERNAL_ERROR reset stays INTERNAL.
+    const early = feed([{ ...c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get')), frame(0, 1, 1, lpm([8, 1]))), tsUs: 1_000_000 }, { ...c2s(fromHex('00000403000000000100000002')), tsUs: 1_010_000 }]).calls[0];
+    assert.equal(early.status?.text, 'INTERNAL');
+  });
   it('gzip-compressed message; snappy gives a clear warning', () => {
     const gz = gzipSync(Uint8Array.of(8, 7));
     const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'gzip']])), frame(0, 1, 1, lpm(gz, 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
@@ -120,6 +134,20 @@ describe('PROTOCOL-WEB.md: gRPC-Web router', () => {
     assert.equal(c.fields['grpc.web'], true);
     assert.equal(c.status?.text, 'INVALID_ARGUMENT');
     assert.deepEqual(c.request?.value, { '1': 5 });
+  });
+  it('over HTTP/2, a client RST_STREAM after the trailers frame leaves the call complete', () => {
+    // PROTOCOL-WEB.md trailers frame (flag 0x80) "grpc-status: 0\r\n", then RST_STREAM INTERNAL_ERROR from the client (Connect-ES).
+    const trailers = fromHex('8000000010677270632d7374617475733a20300d0a');
+    const ct = 'application/grpc-web+proto';
+    const c = feed([
+      c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', ct]])), frame(0, 1, 1, lpm([8, 5]))),
+      s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', ct]])), frame(0, 0, 1, concatBytes([lpm([0x0a, 1, 0x42]), trailers]))),
+      c2s(fromHex('00000403000000000100000002')),
+    ]).calls[0];
+    assert.equal(c.fields['grpc.web'], true);
+    assert.equal(c.state, 'complete');
+    assert.equal(c.status?.code, 0);
+    assert.deepEqual(c.warnings, []);
   });
   it('grpc-web-text (base64)', () => {
     const c = call(lpm([8, 5]), concatBytes([lpm([0x0a, 1, 0x42]), lpm(new TextEncoder().encode('grpc-status: 0\r\n'), 0x80)]), 'application/grpc-web-text');

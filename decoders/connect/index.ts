@@ -1,0 +1,466 @@
+/**
+ * The Connect protocol (https://connectrpc.com/docs/protocol, Connect-ES / connect-go / connect-kotlin…)
+ * as a body router: an HTTP/1.1 or HTTP/2 exchange becomes a `connect` call when it is
+ *
+ * - a streaming call: `Content-Type: application/connect+proto` (or `+json`, any codec), enveloped
+ *   messages (1 flags byte: 0x01 compressed by `Connect-Content-Encoding`, 0x02 end-stream; 4-byte
+ *   big-endian length), the response ending with an end-stream message (JSON `{"error":…,"metadata":…}`);
+ * - a unary call: a POST with `Connect-Protocol-Version: 1` (or `application/proto` to a
+ *   `/pkg.Service/Method` path), the body one bare message (`application/proto`, `application/json`,
+ *   compressed by `Content-Encoding`); an error is a non-200 status with a JSON body
+ *   `{"code":"not_found","message":…,"details":[{"type","value"}]}`;
+ * - a unary GET: `?connect=v1&encoding=proto|json&message=…[&base64=1][&compression=…]`.
+ *
+ * Naming as for gRPC: target `/pkg.Service/Method`, method `pkg.Service/Method`. Status: the
+ * code shared with gRPC (`not_found` = 5) and the Connect name as text (`✗ 5 not_found`; success
+ * `✓ 0 ok`). Messages are decoded with the .proto files like gRPC messages; error details
+ * (`google.protobuf.Any`-like `{type, value}`) are decoded by their type.
+ */
+import type { Body, Call, Dir, HeaderList, StreamMessage } from '../core/model';
+import type { DecoderSession } from '../core/decoder';
+import { fromBase64, fromHex, utf8Strict } from '../core/bytes';
+import type { BodyRouter } from '../http-common/routers';
+import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
+import { statusForHttpStatus } from '../grpc/status';
+import { lookupMethod, protoDefinitionsOf, type ProtoMethodInfo } from '../protobuf/definitions';
+import { decodeProtobuf } from '../protobuf/decode';
+
+/** Connect error codes (connectrpc.com/docs/protocol#error-codes), indexed by the code they share with gRPC. */
+export const CONNECT_CODES = ['ok', 'canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists', 'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented', 'internal', 'unavailable', 'data_loss', 'unauthenticated'];
+
+function hdr(headers: HeaderList | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+function essenceOf(ct: string | undefined): string {
+  return (ct ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function pathOf(uri: string | undefined): { path: string; query: string } {
+  const u = uri ?? '';
+  const q = u.indexOf('?');
+  return q < 0 ? { path: u, query: '' } : { path: u.slice(0, q), query: u.slice(q + 1) };
+}
+
+const RPC_PATH = /^\/[^/?\s]+\/[^/?\s]+$/;
+
+function queryParams(query: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? part : part.slice(0, eq);
+    const v = eq < 0 ? '' : part.slice(eq + 1);
+    let dv = v;
+    try {
+      dv = decodeURIComponent(v.replace(/\+/g, ' '));
+    } catch {
+      /* kept as sent */
+    }
+    if (!out.has(k)) out.set(k, dv);
+  }
+  return out;
+}
+
+/** How the exchange is Connect: 'stream', 'unary', 'get', or undefined when it is not. */
+export function connectShape(http: NonNullable<Call['http']>): 'stream' | 'unary' | 'get' | undefined {
+  const reqCt = essenceOf(hdr(http.requestHeaders, 'content-type'));
+  if (reqCt.startsWith('application/connect+')) return 'stream';
+  const { path, query } = pathOf(http.uri);
+  if (http.method === 'GET') {
+    if (!RPC_PATH.test(path)) return undefined;
+    const q = queryParams(query);
+    return q.get('connect') === 'v1' || (q.has('message') && q.has('encoding')) ? 'get' : undefined;
+  }
+  if (http.method !== 'POST' && http.method !== undefined) return undefined;
+  if (reqCt.startsWith('application/grpc')) return undefined;
+  if (hdr(http.requestHeaders, 'connect-protocol-version') !== undefined) return 'unary';
+  if (reqCt === 'application/proto' && RPC_PATH.test(path)) return 'unary';
+  // Only the response spoke (request headers lost): a Connect streaming response.
+  if (essenceOf(hdr(http.responseHeaders, 'content-type')).startsWith('application/connect+')) return 'stream';
+  return undefined;
+}
+
+/** The kept body bytes: the whole preview as hex (binary bodies), or the text (JSON bodies). */
+function bodyBytes(body: Body | undefined): { bytes?: Uint8Array; why?: string } {
+  if (!body || body.size === 0 || body.kind === 'none') return { bytes: new Uint8Array(0) };
+  if (body.truncated) return { why: `body of ${body.size} bytes larger than the preview` };
+  const size = body.decodedSize ?? body.size;
+  if (body.hex !== undefined && body.hex.length === size * 2) return { bytes: fromHex(body.hex) };
+  if (body.text !== undefined) return { bytes: new TextEncoder().encode(body.text) };
+  if (body.kind === 'json' && body.value !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(body.value)) };
+  return { why: 'body bytes not kept by the HTTP layer' };
+}
+
+function codecOf(ct: string): string {
+  // application/connect+proto → proto; application/proto → proto; application/json → json
+  const e = essenceOf(ct);
+  const plus = e.indexOf('+');
+  if (e.startsWith('application/connect+')) return e.slice(plus + 1);
+  const slash = e.indexOf('/');
+  return slash >= 0 ? e.slice(slash + 1) : 'proto';
+}
+
+interface ConnectError {
+  code?: string;
+  message?: string;
+  details?: unknown[];
+}
+
+export const connectRouter: BodyRouter = {
+  id: 'connect',
+  match(call: Call): boolean {
+    return !!call.http && connectShape(call.http) !== undefined;
+  },
+  apply(call: Call, session: DecoderSession): void {
+    new ConnectCall(call, session).build();
+  },
+};
+
+class ConnectCall {
+  private readonly http: NonNullable<Call['http']>;
+  private readonly defs;
+  private method?: ProtoMethodInfo;
+  private messages: StreamMessage[] = [];
+  private counts: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  private raw: Record<Dir, boolean> = { c2s: false, s2c: false };
+  private endStream?: { error?: ConnectError; metadata?: unknown };
+  private dropped = 0;
+
+  constructor(
+    private readonly call: Call,
+    private readonly session: DecoderSession,
+  ) {
+    this.http = call.http!;
+    this.defs = protoDefinitionsOf(session.env.definitions);
+  }
+
+  build(): void {
+    const { call, http } = this;
+    const shape = connectShape(http)!;
+    const f = call.fields;
+    call.protocol = 'connect';
+    const { path, query } = pathOf(http.uri);
+    call.target = path;
+    const p = path.startsWith('/') ? path.slice(1) : path;
+    call.method = p || '?';
+    const slash = p.lastIndexOf('/');
+    if (slash > 0) {
+      f['connect.service'] = p.slice(0, slash);
+      f['connect.method'] = p.slice(slash + 1);
+    }
+    f['connect.streaming'] = shape === 'stream';
+    const version = hdr(http.requestHeaders, 'connect-protocol-version');
+    if (version !== undefined) f['connect.protocol_version'] = version;
+    if (shape === 'get') f['connect.get'] = true;
+    const timeout = hdr(http.requestHeaders, 'connect-timeout-ms');
+    if (timeout !== undefined) {
+      if (/^\s*\d{1,10}\s*$/.test(timeout)) {
+        f['connect.timeout'] = Number(timeout) * 1000;
+        f['connect.deadline'] = call.timing.startUs + Number(timeout) * 1000;
+      } else call.warnings.push(`malformed connect-timeout-ms "${timeout}"`);
+    }
+    this.method = lookupMethod(this.defs, path);
+    if (this.method) {
+      call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
+    } else if (this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
+      call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
+    }
+    if (shape === 'stream') this.stream();
+    else this.unary(shape, query);
+    if (this.messages.length) call.messages = this.messages;
+    if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${this.session.env.limits.maxMessagesPerCall} not kept`);
+    f['connect.request_messages'] = this.counts.c2s;
+    f['connect.response_messages'] = this.counts.s2c;
+    this.kind(shape);
+    this.deadlineStatus();
+    if (this.endStream && call.state === 'aborted') this.resetAfterEnd();
+  }
+
+  /**
+   * Connect-ES clients reset the HTTP/2 stream (RST_STREAM INTERNAL_ERROR or CANCEL) once they have
+   * read the end-stream message, before the server's END_STREAM: the call ended normally.
+   */
+  private resetAfterEnd(): void {
+    const call = this.call;
+    const i = call.warnings.findIndex((w) => /^stream \d+ reset by the client: RST_STREAM /.test(w));
+    if (i < 0) return;
+    call.warnings.splice(i, 1);
+    call.state = 'complete';
+    call.fields['connect.reset_after_end_stream'] = true;
+  }
+
+  private kind(shape: string): void {
+    const call = this.call;
+    if (this.method) {
+      call.kind = this.method.requestStream ? (this.method.responseStream ? 'bidi' : 'client-stream') : this.method.responseStream ? 'server-stream' : 'unary';
+    } else if (shape !== 'stream') call.kind = 'unary';
+    else {
+      const c = this.counts.c2s > 1;
+      const s = this.counts.s2c > 1;
+      call.kind = c && s ? 'bidi' : c ? 'client-stream' : s ? 'server-stream' : 'unary';
+    }
+  }
+
+  /** A call the client gave up on (RST_STREAM, connection closed) at or past its Connect-Timeout-Ms. */
+  private deadlineStatus(): void {
+    const call = this.call;
+    const f = call.fields;
+    if (f['connect.code'] !== undefined || this.http.status !== undefined) return;
+    if (call.state !== 'aborted') return;
+    const deadline = f['connect.deadline'];
+    const timeout = f['connect.timeout'];
+    const end = call.timing.endUs;
+    if (typeof deadline === 'number' && typeof timeout === 'number' && end !== undefined && end >= deadline - Math.max(1000, timeout * 0.02)) {
+      this.setCode(4, true);
+      f['connect.deadline_passed'] = true;
+    }
+  }
+
+  private setCode(code: number, fromClient = false): void {
+    const name = CONNECT_CODES[code] ?? 'unknown';
+    this.call.status = { code, text: name, ok: code === 0 };
+    if (code !== 0) this.call.fields['connect.code'] = name;
+    if (fromClient) this.call.fields['connect.status_from'] = 'client';
+  }
+
+  private error(e: ConnectError, httpStatus: number | undefined): void {
+    const f = this.call.fields;
+    const code = typeof e.code === 'string' ? CONNECT_CODES.indexOf(e.code) : -1;
+    if (code > 0) this.setCode(code);
+    else {
+      if (e.code !== undefined) this.call.warnings.push(`unknown Connect error code ${JSON.stringify(e.code)}`);
+      this.setCode(httpStatus !== undefined && httpStatus !== 200 ? statusForHttpStatus(httpStatus) : 2);
+    }
+    if (typeof e.message === 'string') f['connect.message'] = e.message;
+    if (Array.isArray(e.details) && e.details.length) {
+      const details = e.details.slice(0, 16).map((d) => this.detail(d));
+      (e as { details: unknown[] }).details = details;
+      f['connect.error_details'] = JSON.stringify(details).slice(0, 4096);
+    }
+  }
+
+  /** `{type: "pkg.Msg", value: base64 (unpadded, std or URL-safe), debug?}` → with `value` decoded. */
+  private detail(d: unknown): unknown {
+    if (!d || typeof d !== 'object') return d;
+    const o = d as Record<string, unknown>;
+    if (typeof o.type !== 'string' || typeof o.value !== 'string') return d;
+    const bytes = fromBase64(o.value);
+    if (!bytes) {
+      this.call.warnings.push(`error detail ${o.type}: value is not base64`);
+      return d;
+    }
+    const r = decodeProtobuf(bytes, o.type, resolverOf(this.defs), this.session.env.limits);
+    for (const w of r.warnings.slice(0, 2)) this.call.warnings.push(`error detail ${o.type}: ${w}`);
+    return { ...o, value: r.value };
+  }
+
+  private decodeMessage(dir: Dir, bytes: Uint8Array, codec: string, flags: number, encoding: string | undefined): { value?: unknown; warnings: string[] } {
+    const d = decodeGrpcMessage(
+      { flags: flags & 0x01, length: bytes.length, bytes },
+      { encoding, codec, typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined, defs: this.defs, env: this.session.env },
+    );
+    if (d.raw) this.raw[dir] = true;
+    return { value: d.value, warnings: d.warnings.map((w) => w.replace('application/grpc+json', 'JSON')) };
+  }
+
+  private push(msg: StreamMessage): void {
+    if (this.messages.length >= this.session.env.limits.maxMessagesPerCall) this.dropped++;
+    else this.messages.push(msg);
+  }
+
+  private stream(): void {
+    const { call, http } = this;
+    const reqCt = hdr(http.requestHeaders, 'content-type') ?? hdr(http.responseHeaders, 'content-type') ?? '';
+    const resCt = hdr(http.responseHeaders, 'content-type') ?? reqCt;
+    const reqAt = { frame: call.frames[0] ?? 0, tsUs: call.timing.requestEndUs ?? call.timing.startUs };
+    const resAt = { frame: call.frames[call.frames.length - 1] ?? reqAt.frame, tsUs: call.timing.endUs ?? reqAt.tsUs };
+    const keep = this.session.env.limits.maxBodyBytes;
+    let warned = 0;
+    const side = (dir: Dir, body: Body | undefined, ct: string, encoding: string | undefined) => {
+      const at = dir === 'c2s' ? reqAt : resAt;
+      const b = bodyBytes(body);
+      if (!b.bytes) {
+        if (body) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} not decoded: ${b.why}`);
+        return;
+      }
+      const reader = new LengthPrefixedReader(keep);
+      const codec = codecOf(ct);
+      const payload = { c2s: 0, s2c: 0 };
+      reader.push(b.bytes, 0, (m: LpMessage) => {
+        if (dir === 's2c' && m.flags & 0x02) {
+          this.endOfStream(m, encoding, at);
+          return;
+        }
+        const index = this.counts[dir]++;
+        payload[dir] += m.length;
+        const msg: StreamMessage = { dir, index, tsUs: at.tsUs, size: m.length, frame: at.frame, label: 'message', compressed: (m.flags & 0x01) !== 0 };
+        const warnings: string[] = [];
+        if (m.flags & 0xfc || (dir === 'c2s' && m.flags & 0x02)) warnings.push(`reserved flag bits 0x${m.flags.toString(16)} set`);
+        if (!m.bytes) warnings.push(`message of ${m.length} bytes is larger than the ${keep}-byte preview: not decoded`);
+        else {
+          const d = this.decodeMessage(dir, m.bytes, codec, m.flags, encoding);
+          if (d.value !== undefined) msg.value = d.value;
+          warnings.push(...d.warnings);
+        }
+        if (warnings.length) {
+          msg.warnings = warnings.slice(0, 20);
+          if (warned++ < 5) call.warnings.push(`${dir} message ${index}: ${warnings[0]}`);
+        }
+        this.push(msg);
+      });
+      if (reader.pending) call.warnings.push(`${dir}: ${reader.pending} bytes of an incomplete Connect message`);
+      const part = dir === 'c2s' ? (call.request ??= {}) : (call.response ??= {});
+      part.body = { size: body?.size ?? 0, kind: this.counts[dir] ? (codec === 'json' ? 'json' : this.raw[dir] ? 'protobuf-raw' : 'protobuf') : 'none' };
+      if (ct) part.body.contentType = ct;
+      if (encoding && this.messages.some((m) => m.dir === dir && m.compressed)) part.body.encoding = encoding;
+    };
+    side('c2s', http.requestBody, reqCt, hdr(http.requestHeaders, 'connect-content-encoding'));
+    side('s2c', http.responseBody, resCt, hdr(http.responseHeaders, 'connect-content-encoding'));
+    const enc = hdr(http.requestHeaders, 'connect-content-encoding');
+    if (enc) call.fields['connect.encoding'] = enc;
+    // Single messages of non-streaming sides as request/response values (like gRPC).
+    const single = (dir: Dir, streaming: boolean | undefined) => {
+      if (streaming || this.counts[dir] !== 1) return;
+      const m = this.messages.find((x) => x.dir === dir && x.label === 'message');
+      if (!m || m.value === undefined) return;
+      const part = dir === 'c2s' ? call.request! : call.response!;
+      part.value = m.value;
+      delete m.value;
+    };
+    single('c2s', this.method?.requestStream ?? true);
+    single('s2c', this.method?.responseStream ?? true);
+
+    const status = http.status;
+    if (this.endStream) {
+      const err = this.endStream.error;
+      if (err && typeof err === 'object') this.error(err, status);
+      else this.setCode(0);
+    } else if (status !== undefined && status !== 200) {
+      // An HTTP error before any stream (RFC: servers answer unsupported requests this way).
+      this.setCode(statusForHttpStatus(status));
+      call.fields['connect.status_from'] = 'http_status';
+      call.warnings.push(`HTTP status ${status} without a Connect end-stream message`);
+    } else if (status === 200 && call.state === 'complete') {
+      call.warnings.push('response ended without a Connect end-stream message');
+      call.status = undefined;
+    } else call.status = undefined;
+  }
+
+  private endOfStream(m: LpMessage, encoding: string | undefined, at: { frame: number; tsUs: number }): void {
+    const call = this.call;
+    let bytes = m.bytes;
+    const msg: StreamMessage = { dir: 's2c', index: this.counts.s2c, tsUs: at.tsUs, size: m.length, frame: at.frame, label: 'end-stream', compressed: (m.flags & 0x01) !== 0 };
+    if (bytes && m.flags & 0x01) {
+      const w: string[] = [];
+      bytes = grpcDecompress(bytes, encoding, this.session.env, w);
+      for (const x of w) call.warnings.push(`end-stream message: ${x}`);
+    }
+    const text = bytes ? utf8Strict(bytes) : undefined;
+    let value: unknown;
+    try {
+      value = text !== undefined ? JSON.parse(text) : undefined;
+    } catch {
+      value = undefined;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      call.warnings.push('end-stream message is not a JSON object');
+      this.endStream = {};
+      msg.value = text;
+    } else {
+      this.endStream = value as { error?: ConnectError; metadata?: unknown };
+      const md = this.endStream.metadata;
+      if (md && typeof md === 'object') {
+        const trailers: HeaderList = [];
+        for (const [k, vs] of Object.entries(md as Record<string, unknown>)) for (const v of Array.isArray(vs) ? vs : [vs]) trailers.push([k.toLowerCase(), String(v)]);
+        call.response = { ...call.response, trailers };
+      }
+      msg.value = value;
+    }
+    this.push(msg);
+  }
+
+  private unary(shape: 'unary' | 'get', query: string): void {
+    const { call, http } = this;
+    const f = call.fields;
+    // Request.
+    if (shape === 'get') {
+      const q = queryParams(query);
+      const encoding = q.get('encoding') ?? 'proto';
+      const compression = q.get('compression');
+      let bytes: Uint8Array | undefined;
+      const msg = q.get('message') ?? '';
+      if (q.get('base64') === '1') {
+        bytes = fromBase64(msg);
+        if (!bytes) call.warnings.push('message query parameter is not base64');
+      } else bytes = new TextEncoder().encode(msg);
+      if (bytes && compression && compression !== 'identity') {
+        const w: string[] = [];
+        bytes = grpcDecompress(bytes, compression, this.session.env, w);
+        for (const x of w) call.warnings.push(`request: ${x}`);
+      }
+      if (compression) f['connect.encoding'] = compression;
+      if (bytes) this.unaryMessage('c2s', bytes, encoding);
+    } else {
+      const ct = hdr(http.requestHeaders, 'content-type') ?? 'application/proto';
+      const b = bodyBytes(http.requestBody);
+      if (b.bytes) this.unaryMessage('c2s', b.bytes, codecOf(ct), http.requestBody);
+      else call.warnings.push(`request not decoded: ${b.why}`);
+      const enc = hdr(http.requestHeaders, 'content-encoding');
+      if (enc) f['connect.encoding'] = enc;
+    }
+    // Response.
+    const status = http.status;
+    if (status === undefined) {
+      call.status = undefined;
+      return;
+    }
+    const resCt = hdr(http.responseHeaders, 'content-type') ?? '';
+    if (status === 200) {
+      const b = bodyBytes(http.responseBody);
+      if (b.bytes) this.unaryMessage('s2c', b.bytes, codecOf(resCt || (hdr(http.requestHeaders, 'content-type') ?? 'application/proto')), http.responseBody);
+      else call.warnings.push(`response not decoded: ${b.why}`);
+      this.setCode(0);
+      return;
+    }
+    // Errors: a JSON body with code/message/details; else the HTTP status says it.
+    const body = http.responseBody;
+    let err: ConnectError | undefined;
+    if (body?.kind === 'json' && body.value && typeof body.value === 'object') err = body.value as ConnectError;
+    else if (body && body.size) {
+      const b = bodyBytes(body);
+      const text = b.bytes ? utf8Strict(b.bytes) : undefined;
+      try {
+        const v = text !== undefined ? JSON.parse(text) : undefined;
+        if (v && typeof v === 'object') err = v as ConnectError;
+      } catch {
+        /* not JSON */
+      }
+    }
+    if (err && typeof err.code === 'string') {
+      this.error(err, status);
+      call.response = { ...call.response, value: err };
+      return;
+    }
+    this.setCode(statusForHttpStatus(status));
+    f['connect.status_from'] = 'http_status';
+    call.warnings.push(`HTTP status ${status} without a Connect error body`);
+  }
+
+  private unaryMessage(dir: Dir, bytes: Uint8Array, codec: string, body?: Body): void {
+    const call = this.call;
+    const index = this.counts[dir]++;
+    const part = dir === 'c2s' ? (call.request ??= {}) : (call.response ??= {});
+    if (body?.kind === 'json' && body.value !== undefined && codec === 'json') {
+      part.value = body.value;
+      return;
+    }
+    void index;
+    const d = this.decodeMessage(dir, bytes, codec, 0, undefined);
+    if (d.value !== undefined) part.value = d.value;
+    for (const w of d.warnings.slice(0, 3)) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'}: ${w}`);
+    if (part.body && codec !== 'json') part.body = { ...part.body, kind: this.raw[dir] ? 'protobuf-raw' : 'protobuf' };
+  }
+}

@@ -1,0 +1,125 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { feed, frame, block, c2s, s2c, preface, lpm } from '../http2/h2';
+import { buildProtoDefinitions } from '../../../decoders/protobuf/definitions';
+import { connectRouter } from '../../../decoders/connect/index';
+import { fromHex, toHex, concatBytes } from '../../../decoders/core/bytes';
+import { testSession } from '../../helpers/session';
+import type { Call } from '../../../decoders/core/model';
+
+const PROTO = `syntax = "proto3"; package t;
+message Req { int64 id = 1; }
+message Res { string name = 1; }
+service S { rpc Get(Req) returns (Res); rpc List(Req) returns (stream Res); }`;
+const defs = buildProtoDefinitions([{ path: 'proto/t.proto', text: PROTO }]);
+const env = () => ({ ...testSession().env, definitions: { proto: defs } });
+
+// connectrpc.com/docs/protocol "Streaming-Response": an end-stream message (flags 0x02) whose
+// payload is JSON {"error":{"code":"resource_exhausted","message":"stop"},"metadata":{"x-m":["v"]}}.
+const END_STREAM_ERROR = fromHex('02000000517b226572726f72223a7b22636f6465223a227265736f757263655f657868617573746564222c226d657373616765223a2273746f70227d2c226d65746164617461223a7b22782d6d223a5b2276225d7d7d');
+// "Unary-Response" error body: {"code":"not_found","message":"no such thing","details":[{"type":"t.Res","value":"CgNBZGE"}]}
+// (the detail's value unpadded base64 of t.Res{name:"Ada"}: 0a 03 41 64 61).
+const UNARY_ERROR = fromHex('7b22636f6465223a226e6f745f666f756e64222c226d657373616765223a226e6f2073756368207468696e67222c2264657461696c73223a5b7b2274797065223a22742e526573222c2276616c7565223a2243674e425a4745227d5d7d');
+
+describe('Connect protocol over HTTP/2: streaming (application/connect+proto)', () => {
+  const pkts = (resetAfterEnd: boolean) => [
+    c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/List'], ['content-type', 'application/connect+proto'], ['connect-protocol-version', '1'], ['connect-timeout-ms', '5000']])), frame(0, 1, 1, lpm([8, 2]))),
+    s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/connect+proto']])), frame(0, 0, 1, concatBytes([lpm([0x0a, 1, 0x41]), lpm([0x0a, 1, 0x42]), END_STREAM_ERROR]))),
+    // Connect-ES resets the stream (INTERNAL_ERROR) once it has read the end-stream message.
+    resetAfterEnd ? c2s(frame(3, 0, 1, [0, 0, 0, 2])) : s2c(frame(0, 1, 1, [])),
+  ];
+  for (const reset of [false, true]) {
+    it(`messages, end-stream error and metadata${reset ? ', client RST_STREAM after the end-stream message' : ''}`, () => {
+      const c = feed(pkts(reset), { env: env() }).calls[0];
+      assert.equal(c.protocol, 'connect');
+      assert.equal(c.method, 't.S/List');
+      assert.equal(c.kind, 'server-stream');
+      assert.equal(c.state, 'complete');
+      assert.deepEqual(c.status, { code: 8, text: 'resource_exhausted', ok: false });
+      assert.equal(c.fields['connect.message'], 'stop');
+      assert.equal(c.fields['connect.timeout'], 5_000_000);
+      assert.deepEqual(c.request?.value, { id: '2' });
+      assert.deepEqual(c.messages?.filter((m) => m.dir === 's2c' && m.label === 'message').map((m) => m.value), [{ name: 'A' }, { name: 'B' }]);
+      assert.equal(c.messages?.at(-1)?.label, 'end-stream');
+      assert.deepEqual(c.response?.trailers, [['x-m', 'v']]);
+      assert.deepEqual(c.warnings, []);
+    });
+  }
+  it('a stream without its end-stream message says so', () => {
+    const p = pkts(false);
+    p[1] = s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/connect+proto']])), frame(0, 1, 1, lpm([0x0a, 1, 0x41])));
+    const c = feed(p, { env: env() }).calls[0];
+    assert.equal(c.status, undefined);
+    assert.ok(c.warnings.some((w) => /without a Connect end-stream message/.test(w)));
+  });
+  it('a client reset at Connect-Timeout-Ms is deadline_exceeded', () => {
+    const c = feed(
+      [
+        { ...c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', 'application/proto'], ['connect-protocol-version', '1'], ['connect-timeout-ms', '100']])), frame(0, 1, 1, [8, 1])), tsUs: 1_000_000 },
+        { ...c2s(frame(3, 0, 1, [0, 0, 0, 2])), tsUs: 1_100_500 },
+      ],
+      { env: env() },
+    ).calls[0];
+    assert.equal(c.protocol, 'connect');
+    assert.equal(c.state, 'aborted');
+    assert.deepEqual(c.status, { code: 4, text: 'deadline_exceeded', ok: false });
+  });
+});
+
+describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request", "Unary-Response")', () => {
+  it('application/proto POST over HTTP/2, gzip Content-Encoding', () => {
+    const c = feed(
+      [
+        c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', 'application/proto'], ['connect-protocol-version', '1'], ['content-encoding', 'gzip']])), frame(0, 1, 1, gzipSync(Uint8Array.of(8, 7)))),
+        s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/proto']])), frame(0, 1, 1, [0x0a, 3, 0x41, 0x64, 0x61])),
+      ],
+      { env: env() },
+    ).calls[0];
+    assert.equal(c.protocol, 'connect');
+    assert.equal(c.kind, 'unary');
+    assert.deepEqual(c.request?.value, { id: '7' });
+    assert.deepEqual(c.response?.value, { name: 'Ada' });
+    assert.deepEqual(c.status, { code: 0, text: 'ok', ok: true });
+    assert.equal(c.fields['connect.encoding'], 'gzip');
+    assert.deepEqual(c.warnings, []);
+  });
+  const h1 = (http: NonNullable<Call['http']>): Call => {
+    const s = testSession({ env: env() });
+    const c = s.newCall('http', { frame: 1, tsUs: 1, streamOffset: 0 });
+    c.http = http;
+    assert.ok(connectRouter.match(c));
+    connectRouter.apply(c, s);
+    return c;
+  };
+  it('error: JSON body with code, message and details decoded by type', () => {
+    const c = h1({
+      version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 404,
+      requestHeaders: [['Content-Type', 'application/json'], ['Connect-Protocol-Version', '1']],
+      responseHeaders: [['Content-Type', 'application/json']],
+      requestBody: { size: 10, kind: 'json', value: { id: '5' } },
+      responseBody: { size: UNARY_ERROR.length, kind: 'json', value: JSON.parse(new TextDecoder().decode(UNARY_ERROR)) },
+    });
+    assert.deepEqual(c.status, { code: 5, text: 'not_found', ok: false });
+    assert.equal(c.fields['connect.message'], 'no such thing');
+    assert.deepEqual((c.response?.value as { details: unknown[] }).details, [{ type: 't.Res', value: { name: 'Ada' } }]);
+    assert.deepEqual(c.request?.value, { id: '5' });
+  });
+  it('GET with ?connect=v1&encoding=proto&base64=1&message=…', () => {
+    const c = h1({
+      version: 'HTTP/1.1', method: 'GET', uri: '/t.S/Get?connect=v1&encoding=proto&base64=1&message=CAc', status: 200,
+      responseHeaders: [['Content-Type', 'application/proto']],
+      responseBody: { size: 5, kind: 'binary', hex: toHex(Uint8Array.of(0x0a, 3, 0x41, 0x64, 0x61)) },
+    });
+    assert.equal(c.target, '/t.S/Get');
+    assert.equal(c.fields['connect.get'], true);
+    assert.deepEqual(c.request?.value, { id: '7' });
+    assert.deepEqual(c.response?.value, { name: 'Ada' });
+  });
+  it('a JSON POST without Connect-Protocol-Version is left to plain HTTP', () => {
+    const s = testSession();
+    const c = s.newCall('http', { frame: 1, tsUs: 1, streamOffset: 0 });
+    c.http = { version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 200, requestHeaders: [['Content-Type', 'application/json']] };
+    assert.equal(connectRouter.match(c), false);
+  });
+});
