@@ -102,10 +102,13 @@ type ToWorker =
  * memory anyway ends the parallel run with a fallback: one pipeline decodes again and skips the
  * lines already written.
  */
-/** (A lone worker gets a 16 MiB young generation: ~10% less CPU on the gRPC capture, memory to spare.) */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
+/**
+ * (A 16 MiB young generation, not 8: with 8, two workers scavenged so often that V8's helper
+ * threads took 8 s of CPU on the 527 MB benchmark capture and the run was 15-18 s instead of 13.)
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
 /** Output buffers of a worker: this size, reused (sent back by the main thread once written). */
-const WORKER_OUT_BYTES = Number(process.env.CALLSCOPE_PARALLEL_OUT_BYTES) || 4 << 20;
+const WORKER_OUT_BYTES = Number(process.env.CALLSCOPE_PARALLEL_OUT_BYTES) || 1 << 20;
 /** Spare output buffers a worker keeps. */
 const WORKER_SPARES = 3;
 
@@ -182,7 +185,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       discover: opts.discover,
       filter: opts.filter,
     };
-    const worker = new Worker(entry, { workerData: init, stdout: false, stderr: false, resourceLimits: { ...WORKER_LIMITS, maxYoungGenerationSizeMb: W === 1 ? 16 : WORKER_LIMITS.maxYoungGenerationSizeMb } });
+    const worker = new Worker(entry, { workerData: init, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
     const lane: Lane = { worker, allocKeys: [], allocHead: 0, globals: new Int32Array(1 << 14), assigned: 0, progress: 0, batches: [], warns: [] };
     lanes.push(lane);
     worker.on('message', (m: FromWorker) => {
