@@ -461,7 +461,8 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
       continue;
     }
     field.resolve();
-    const name = field.name;
+    // An extension (proto2 `extend`) is named `.pkg.name` by protobufjs; the JSON mapping writes `[pkg.name]`.
+    const name = field.name.charCodeAt(0) === 46 /* . */ ? `[${field.name.slice(1)}]` : field.name;
     if (field.map) {
       if (wt !== WT_LEN) {
         if (readRawValue(r, wt, depth, ctx, false, id) === FAIL) break;
@@ -499,6 +500,14 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
         values.push(field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : v);
         if (values.length > 1_000_000) break;
       }
+    } else if (wt === WT_SGROUP && field.resolvedType instanceof protobuf.Type) {
+      // A proto2 group (or an editions DELIMITED message): the fields up to the matching END_GROUP tag.
+      const b = groupBytes(r, id);
+      if (!b) {
+        warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: group without its end tag`);
+        break;
+      }
+      values = [decodeMessageValue(field.resolvedType, b, depth + 1, ctx)];
     } else if (wt !== expected) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
@@ -540,6 +549,38 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     }
   }
   return out;
+}
+
+/**
+ * The body of a group whose START_GROUP tag was just read (encoding guide, "Groups"): the bytes up
+ * to its END_GROUP tag for the same field number, nested groups skipped; undefined when the end is
+ * missing or a value inside runs past the message. The reader is left after the END_GROUP tag.
+ */
+function groupBytes(r: Reader, field: number): Uint8Array | undefined {
+  const start = r.pos;
+  const open: number[] = [field];
+  while (r.pos < r.end) {
+    const tagAt = r.pos;
+    const tag = r.varint32();
+    if (tag === undefined) return undefined;
+    const wt = tag & 7;
+    const id = Math.floor(tag / 8);
+    if (wt === WT_SGROUP) {
+      if (open.length >= 64) return undefined;
+      open.push(id);
+    } else if (wt === WT_EGROUP) {
+      if (open.pop() !== id) return undefined;
+      if (!open.length) return r.buf.subarray(start, tagAt);
+    } else if (wt === WT_VARINT) {
+      if (r.varint32() === undefined) return undefined;
+    } else if (wt === WT_I64 || wt === WT_I32) {
+      if (!r.bytes(wt === WT_I64 ? 8 : 4)) return undefined;
+    } else if (wt === WT_LEN) {
+      const len = r.varint32();
+      if (len === undefined || !r.bytes(len)) return undefined;
+    } else return undefined;
+  }
+  return undefined;
 }
 
 function enumName(e: protobuf.Enum, n: number): string | number {
@@ -695,7 +736,13 @@ function timestampText(seconds: unknown, nanos: unknown): string {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return `${seconds}s`;
   const iso = new Date(ms).toISOString(); // …sss Z
   if (n % 1e6 === 0) return iso.replace('.000Z', 'Z');
-  return iso.slice(0, 19) + '.' + String(n).padStart(9, '0').replace(/0+$/, '') + 'Z';
+  return iso.slice(0, 19) + '.' + nanosDigits(n) + 'Z';
+}
+
+/** Fractional seconds as the JSON mapping prints them: 3, 6 or 9 digits (protobuf.dev/programming-guides/json). */
+function nanosDigits(n: number): string {
+  const nine = String(n).padStart(9, '0');
+  return n % 1e6 === 0 ? nine.slice(0, 3) : n % 1e3 === 0 ? nine.slice(0, 6) : nine;
 }
 
 function durationText(seconds: unknown, nanos: unknown): string {
@@ -704,7 +751,7 @@ function durationText(seconds: unknown, nanos: unknown): string {
   if (!n) return `${s}s`;
   const neg = s < 0n || n < 0;
   const abs = (s < 0n ? -s : s).toString();
-  return `${neg ? '-' : ''}${abs}.${String(Math.abs(n)).padStart(9, '0').replace(/0+$/, '')}s`;
+  return `${neg ? '-' : ''}${abs}.${nanosDigits(Math.abs(n))}s`;
 }
 
 /**

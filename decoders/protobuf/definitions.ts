@@ -159,7 +159,13 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
     defs.files.push(f.path);
     indexPositions(f.path, f.text, defs);
   };
-  for (const f of list) parseFile(f, 0);
+  // A copy of a well-known type's file (google/protobuf/timestamp.proto vendored beside the user's
+  // files, as many repositories do) is the bundled one: not parsed again (its names would clash).
+  const bundled = (path: string) => {
+    for (const wk of WELL_KNOWN) if (path === wk || path.endsWith('/' + wk)) return true;
+    return false;
+  };
+  for (const f of list) if (!bundled(f.path)) parseFile(f, 0);
 
   // Resolve types one by one so one bad reference does not hide the rest.
   const visit = (ns: protobuf.NamespaceBase) => {

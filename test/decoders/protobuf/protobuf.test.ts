@@ -52,7 +52,7 @@ describe('protobuf encoding spec with a schema: every field kind', () => {
     assert.deepEqual(r.value, {
       i32: -5, i64: '-9007199254740993', u32: 4000000000, u64: '18446744073709551615', s32: -3, s64: '-4', f32: 7, f64: '8', sf32: -9, sf64: '-10',
       b: true, fl: 1.5, d: 2.25, s: 'héllo', by: 'AQID', color: 'GREEN', packed: [1, 2, 300], m: { a: '1', b: '2' }, inner: { x: 'in' },
-      any: { '@type': 'type.googleapis.com/inner.Inner', x: 'packed' }, ts: '2023-11-14T22:13:20Z', dur: '1.5s', sv: 'w', st: { k: 'v', n: 2 }, bb: 7,
+      any: { '@type': 'type.googleapis.com/inner.Inner', x: 'packed' }, ts: '2023-11-14T22:13:20Z', dur: '1.500s', sv: 'w', st: { k: 'v', n: 2 }, bb: 7,
     });
   });
   it('varints of every width give the values protobufjs encoded (encoding §Base 128 Varints: short ones read as numbers, long ones as BigInt)', () => {
@@ -132,5 +132,53 @@ describe('raw decoding (protoc --decode_raw)', () => {
     const deep = new Uint8Array(400);
     for (let i = 0; i < 200; i++) (deep[2 * i] = 0x0a), (deep[2 * i + 1] = 398 - 2 * i > 127 ? 0 : 398 - 2 * i);
     decodeRaw(deep, DEFAULT_LIMITS);
+  });
+});
+
+describe('proto2 groups and extensions (encoding guide "Groups"; JSON mapping of extensions)', () => {
+  const P2 = `syntax = "proto2"; package t2;
+message Old {
+  required string id = 1;
+  optional int32 level = 2 [default = 7];
+  optional group Result = 3 { optional string url = 4; optional int32 rank = 5; }
+  extensions 100 to 199;
+}
+extend Old { optional string note = 100; }
+message W { optional Old old = 1; }`;
+  const defs = buildProtoDefinitions([{ path: '/r/t2.proto', text: P2, root: '/r' }]);
+  const resolve = resolverFor(defs.root);
+  it('a group is decoded by its type, an extension named [pkg.name]', () => {
+    // protoc --encode=t2.Old: id "x", Result { url "u" rank 3 } (START_GROUP 0x1b … END_GROUP 0x1c), [t2.note] "hi"
+    const r = decodeProtobuf(fromHex('0a01781b22017528031ca206026869'), 't2.Old', resolve, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { id: 'x', result: { url: 'u', rank: 3 }, '[t2.note]': 'hi' });
+    assert.deepEqual(r.warnings, []);
+  });
+  it('a group inside a nested message; a group without its end tag is a warning, not a throw', () => {
+    const r = decodeProtobuf(fromHex('0a070a01791b28011c'), 't2.W', resolve, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { old: { id: 'y', result: { rank: 1 } } });
+    const cut = decodeProtobuf(fromHex('0a01781b2201752803'), 't2.Old', resolve, DEFAULT_LIMITS);
+    assert.deepEqual(cut.value, { id: 'x' });
+    assert.ok(cut.warnings.some((w) => /group without its end tag/.test(w)));
+  });
+});
+
+describe('well-known types in the JSON mapping: 0, 3, 6 or 9 fractional digits (protobuf.dev/programming-guides/json)', () => {
+  const resolve = resolverFor();
+  it('Duration and Timestamp', () => {
+    // seconds 1, nanos 1500 → "1.000001500s"; seconds 1, nanos 500000000 → "1.500s"; nanos 1000 → 6 digits
+    assert.equal(decodeProtobuf(fromHex('080110dc0b'), 'google.protobuf.Duration', resolve, DEFAULT_LIMITS).value, '1.000001500s');
+    assert.equal(decodeProtobuf(fromHex('08011080cab5ee01'), 'google.protobuf.Duration', resolve, DEFAULT_LIMITS).value, '1.500s');
+    assert.equal(decodeProtobuf(fromHex('0880e2cfaa0610e807'), 'google.protobuf.Timestamp', resolve, DEFAULT_LIMITS).value, '2023-11-14T22:13:20.000001Z');
+  });
+});
+
+describe('.proto roots that vendor google/protobuf/*.proto', () => {
+  it('a copy of a bundled well-known file is not parsed again: no duplicate-name warnings', () => {
+    const TS = 'syntax = "proto3"; package google.protobuf; message Timestamp { int64 seconds = 1; int32 nanos = 2; }';
+    const APP = 'syntax = "proto3"; package app; import "google/protobuf/timestamp.proto"; message X { google.protobuf.Timestamp at = 1; }';
+    const d = buildProtoDefinitions([{ path: '/r/app/x.proto', text: APP, root: '/r' }, { path: '/r/google/protobuf/timestamp.proto', text: TS, root: '/r' }]);
+    assert.deepEqual(d.warnings, []);
+    // at { seconds: 1700000000 }
+    assert.deepEqual(decodeProtobuf(fromHex('0a06088' + '0e2cfaa06'), 'app.X', resolverFor(d.root), DEFAULT_LIMITS).value, { at: '2023-11-14T22:13:20Z' });
   });
 });
