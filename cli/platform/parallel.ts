@@ -129,7 +129,7 @@ type FromWorker =
    * worker reports later has a smaller key (warnings of the next frames: progress - 0.5).
    */
   | { type: 'out'; allocKeys: Float64Array; batch: OutBatch; warnKeys: Float64Array; warnings: string[]; progress: number }
-  | { type: 'done'; frames: number; calls: number; flows: number }
+  | { type: 'done'; frames: number; calls: number; flows: number; busyMs: number; idleMs: number }
   | { type: 'fallback'; reason: string }
   | { type: 'error'; message: string };
 
@@ -202,6 +202,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
           break;
         case 'done':
           lane.done = { frames: m.frames, calls: m.calls, flows: m.flows };
+          if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: worker ${lanes.indexOf(lane) + 1}/${W}: ${m.calls} calls, busy ${m.busyMs.toFixed(0)} ms, waiting for input ${m.idleMs.toFixed(0)} ms\n`);
           break;
         case 'fallback':
           failure ??= { reason: m.reason };
@@ -544,19 +545,30 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
       warnings = [];
     };
 
+    // Time decoding and time waiting for the next chunk (CALLSCOPE_PARALLEL_DEBUG prints them).
+    let busyMs = 0;
+    let idleMs = 0;
+    let idleSince = -1;
     port.on('message', (m: ToWorker) => {
       if (stopped) return;
       try {
         if (m.type === 'recycle') {
           if (spares.length < WORKER_SPARES) spares.push(m.buffer);
         } else if (m.type === 'chunk') {
+          const t0 = performance.now();
+          if (idleSince >= 0) idleMs += t0 - idleSince;
           pipeline.push(new Uint8Array(m.sab, 0, m.length));
           post({ type: 'ack', slot: m.slot });
           report(pipeline.orderKey);
+          idleSince = performance.now();
+          busyMs += idleSince - t0;
         } else if (m.type === 'end') {
+          const t0 = performance.now();
+          if (idleSince >= 0) idleMs += t0 - idleSince;
           pipeline.end();
           report(Infinity);
-          if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows });
+          busyMs += performance.now() - t0;
+          if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows, busyMs, idleMs });
         }
       } catch (e) {
         stopped = true;
