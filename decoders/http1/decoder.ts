@@ -36,6 +36,16 @@ const MAX_CHUNK_LINE = 4096;
 /** Longest line kept while looking for a start line after losing sync. */
 const MAX_RESYNC_LINE = 16 << 10;
 const H2_PREFACE = 'PRI * HTTP/2.0\r\n';
+/**
+ * Fewest bytes a capture gap must hold beyond the message it cut to count as (the start of) another
+ * message: `GET / HTTP/1.1` CRLF CRLF is 18 bytes, `HTTP/1.1 200 ` CRLF CRLF 17; the CRLFs a client
+ * may send after a body (RFC 9112 §2.2) are fewer.
+ */
+const MIN_LOST_MESSAGE = 16;
+/** Most messages one gap is taken to have swallowed. */
+const MAX_LOST_MESSAGES = 1024;
+/** Responses without a request kept to match a later c2s gap against. */
+const MAX_ORPHANS = 64;
 const HTTP_SLASH = [72, 84, 84, 80, 47];
 
 interface Mark {
@@ -107,6 +117,23 @@ interface Exchange {
   upgrade?: string;
   connect: boolean;
   warnings: string[];
+  /**
+   * A stand-in for a request lost in a c2s capture gap: it takes the response to that request so
+   * the later ones keep their pairing (RFC 9112 §9.3: responses come in request order). `at` is
+   * the last c2s byte captured before the gap (the lost request was sent after it).
+   */
+  lost?: { bytes: number; at: Pos };
+  /** Its response was charged to an s2c capture gap. */
+  respLost?: boolean;
+}
+
+/** Bytes a capture gap held beyond the message it cut (see Http1Decoder.gapSurplus). */
+interface LostMessages {
+  surplus: number;
+  /** The gap holds the start of at least one more message. */
+  atLeastOne: boolean;
+  /** The gaps' lengths. */
+  bytes: number;
 }
 
 class Side {
@@ -128,6 +155,10 @@ class Side {
   messages = 0;
   /** Chunks pushed since the queue was last joined. */
   chunks = 0;
+  /** Messages read whole (no gap, not cut; 1xx left out) and their bytes: the typical size. */
+  wholeCount = 0;
+  wholeBytes = 0;
+  largestWhole = 0;
   constructor(readonly dir: Dir) {}
 }
 
@@ -150,6 +181,12 @@ export class Http1Decoder implements StreamDecoder {
   /** Index in `exchanges` of the exchange the next final response answers. */
   private next?: StreamDecoder;
   private handedOff = false;
+  /** What s2c capture gaps swallowed, not yet charged to requests (see answerFor). */
+  private lostResponses?: LostMessages;
+  /** Size of the last whole response to each `method target` (bounded). */
+  private respSizes = new Map<string, number>();
+  /** Start of responses that answered no captured request (the request may sit in a c2s gap reported later). */
+  private orphans: Pos[] = [];
 
   constructor(private readonly session: DecoderSession) {}
 
@@ -615,7 +652,7 @@ export class Http1Decoder implements StreamDecoder {
 
   private onResponseHead(side: Side, msg: Msg): void {
     const st = msg.status!;
-    let ex = this.exchanges.find((e) => !e.respDone);
+    let ex = this.answerFor(msg);
     if (!ex) {
       if (st.status >= 100 && st.status < 200 && st.status !== 101) {
         this.session.warn(`interim response ${st.status} without a request`);
@@ -626,6 +663,8 @@ export class Http1Decoder implements StreamDecoder {
       const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
       ex = { call, reqDone: true, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: false, warnings: ['response without a request (the request was not captured)'] };
       this.exchanges.push(ex);
+      this.orphans.push(msg.start);
+      if (this.orphans.length > MAX_ORPHANS) this.orphans.shift();
     }
     ex.resp = msg;
     ex.respStart ??= msg.start;
@@ -663,6 +702,117 @@ export class Http1Decoder implements StreamDecoder {
     side.mode = 'close';
   }
 
+  /**
+   * The exchange a final or interim response answers (RFC 9112 §9.3: the oldest request without a
+   * response), with two checks that keep a capture gap from shifting every later pairing:
+   * - a response cannot answer a request whose first byte was captured after its own first byte
+   *   (later frame, and not an earlier timestamp: packets with the same timestamp stay in capture
+   *   order); it then answers a request that was not captured;
+   * - responses lost in an s2c gap (lostResponses) belong to the oldest waiting requests, leaving
+   *   this response at least the newest request sent before it. How many: one when the gap began
+   *   between responses, more while the gap still holds over half of the next one's expected size
+   *   (the last whole response to the same method and target, else the largest whole response:
+   *   the sizes of responses vary too much for an average, and losing one is the likeliest case).
+   */
+  private answerFor(msg: Msg): Exchange | undefined {
+    const lost = this.lostResponses;
+    this.lostResponses = undefined;
+    const waiting: Exchange[] = [];
+    for (const e of this.exchanges) {
+      if (e.respDone || e.emitted) continue;
+      const start = e.req ? e.req.start : e.lost?.at;
+      if (start && capturedBefore(msg.start, start)) break;
+      waiting.push(e);
+    }
+    if (!waiting.length) return undefined;
+    let k = 0;
+    if (lost && waiting.length > 1) {
+      // Only exchanges with nothing of their response yet can have lost it (after an interim
+      // 100 Continue, the final response is the next one).
+      let most = 0;
+      while (most < waiting.length - 1 && !waiting[most].resp && !waiting[most].interim.length) most++;
+      const big = this.s2c.largestWhole;
+      k = Math.min(most, lost.atLeastOne ? 1 : 0);
+      if (big) {
+        let sum = 0;
+        for (let i = 0; i < most; i++) {
+          const r = waiting[i].req?.request;
+          const size = (r && this.respSizes.get(`${r.method} ${r.uri}`)) || big;
+          if (sum + size / 2 > lost.surplus) break;
+          sum += size;
+          k = Math.max(k, i + 1);
+        }
+      }
+    }
+    for (let i = 0; i < k; i++) {
+      const e = waiting[i];
+      e.respLost = true;
+      e.warnings.push(`the response was not captured (lost in a ${lost!.bytes}-byte capture gap)`);
+      this.finish(e, 'incomplete');
+    }
+    return waiting[k];
+  }
+
+  /**
+   * The bytes a capture gap of `length` held beyond the message it cut (all of it when it starts
+   * between messages; past the rest of a Content-Length body; past the typical size for a cut
+   * header section), and whether they must hold (the start of) at least one more message.
+   * Undefined when the gap cannot be told apart from the rest of the current message (a chunked
+   * or close-delimited body, a cut header section of unknown size).
+   */
+  private gapSurplus(side: Side, length: number): LostMessages | undefined {
+    const msg = side.msg;
+    let surplus: number;
+    let atLeastOne = true;
+    if (side.mode === 'head' && !msg && side.q.length === 0) surplus = length;
+    else if (msg && side.mode === 'length') surplus = length - (msg.remaining - side.q.length);
+    else if (side.mode === 'head' && msg && side.wholeCount) {
+      const avg = side.wholeBytes / side.wholeCount;
+      const seen = msg.wire + side.q.length;
+      if (seen >= avg) return undefined;
+      surplus = length - (avg - seen);
+      atLeastOne = false;
+    } else return undefined;
+    if (surplus < MIN_LOST_MESSAGE) return undefined;
+    return { surplus, atLeastOne, bytes: length };
+  }
+
+  /** Account for the messages a gap of `length` bytes swallowed (after the message it cut is settled). */
+  private noteLostMessages(side: Side, lost: LostMessages): void {
+    if (side.dir === 's2c') {
+      const prev = this.lostResponses;
+      this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, atLeastOne: prev.atLeastOne || lost.atLeastOne, bytes: prev.bytes + lost.bytes } : lost;
+      return;
+    }
+    const avg = side.wholeCount ? side.wholeBytes / side.wholeCount : 0;
+    let n = avg ? (lost.atLeastOne ? Math.max(1, Math.round(lost.surplus / avg)) : Math.floor(lost.surplus / avg)) : lost.atLeastOne ? 1 : 0;
+    n = Math.min(n, MAX_LOST_MESSAGES);
+    // A response that answered no request, captured after the last request byte before this gap,
+    // answered a request in it: it already stands for that one (the pipeline reports a c2s gap only
+    // once a later segment or an acknowledgement shows it, often after that response).
+    const at = side.last ?? { frame: 0, tsUs: 0, off: side.qOff };
+    this.orphans = this.orphans.filter((o) => !capturedBefore(o, at));
+    while (n > 0 && this.orphans.length) {
+      this.orphans.shift();
+      n--;
+    }
+    for (let i = 0; i < n; i++) {
+      const call = this.session.newCall('http', { frame: at.frame, tsUs: at.tsUs, streamOffset: side.qOff });
+      this.exchanges.push({
+        call,
+        reqDone: true,
+        respDone: false,
+        respFrames: [],
+        respWire: 0,
+        interim: [],
+        emitted: false,
+        connect: false,
+        warnings: [`the request was not captured (lost in a ${lost.bytes}-byte capture gap)`],
+        lost: { bytes: lost.bytes, at },
+      });
+    }
+  }
+
   /** The current message of this side is complete (or given up). */
   private onMessageEnd(side: Side): void {
     const msg = side.msg;
@@ -670,6 +820,15 @@ export class Http1Decoder implements StreamDecoder {
     if (side.mode !== 'resync' && side.mode !== 'dead' && side.mode !== 'tunnel') side.mode = 'head';
     this.resetScan(side);
     if (!msg) return;
+    if (!msg.cut && !msg.holed && !(msg.status && msg.status.status < 200)) {
+      side.wholeCount++;
+      side.wholeBytes += msg.wire;
+      if (msg.wire > side.largestWhole) side.largestWhole = msg.wire;
+    }
+    if (side.dir === 's2c' && !msg.cut && !msg.holed) {
+      const r = this.exchanges.find((e) => e.resp === msg)?.req?.request;
+      if (r && (this.respSizes.size < 256 || this.respSizes.has(`${r.method} ${r.uri}`))) this.respSizes.set(`${r.method} ${r.uri}`, msg.wire);
+    }
     if (side.dir === 'c2s') {
       const ex = this.exchanges.find((e) => e.req === msg);
       if (!ex) return;
@@ -838,6 +997,8 @@ export class Http1Decoder implements StreamDecoder {
   private onGap(side: Side, length: number, at: Position): void {
     const lost = `${length} bytes not captured`;
     const msg = side.msg;
+    // Counted before the cut message is settled, charged after it (its exchange comes first).
+    const swallowed = side.mode === 'head' || side.mode === 'length' ? this.gapSurplus(side, length) : undefined;
     const consumeGap = (n: number): void => {
       // The gap bytes are "consumed" without data: move the offset, keep a mark for times.
       side.qOff += n;
@@ -899,6 +1060,7 @@ export class Http1Decoder implements StreamDecoder {
       this.salvageStartLine(side, cutMsg);
     }
     if (side.q.length) this.consume(side, side.q.length);
+    if (swallowed) this.noteLostMessages(side, swallowed);
     consumeGap(length);
     side.msg = undefined;
     // The bytes after the gap may start a message or be the middle of one: test the first line
@@ -1046,14 +1208,28 @@ export class Http1Decoder implements StreamDecoder {
         return false;
       }
       side.scan = 0;
-      if (side.atLineStart) {
-        const line = latin1Text(q.peek(lf + 1));
-        if (side.dir === 'c2s' ? looksLikeRequestLine(line) : looksLikeStatusLine(line)) {
-          side.mode = 'head';
-          side.resyncWarned = false;
-          this.resetScan(side);
-          return true;
+      const looksLike = side.dir === 'c2s' ? looksLikeRequestLine : looksLikeStatusLine;
+      let start = side.atLineStart && looksLike(latin1Text(q.peek(lf + 1))) ? 0 : -1;
+      if (start < 0) {
+        // A message starts where a segment starts far more often than not: the bytes before it on
+        // this line may be the tail of a body without a line feed (a JSON body sent in its own
+        // segment after its head was cut by a small snaplen, then the next request).
+        const from = side.qOff;
+        for (const m of side.marks) {
+          if (m.off <= from) continue;
+          if (m.off >= from + lf) break;
+          if (looksLike(latin1Text(q.peek(lf + 1).subarray(m.off - from)))) {
+            start = m.off - from;
+            break;
+          }
         }
+      }
+      if (start >= 0) {
+        if (start) this.consume(side, start);
+        side.mode = 'head';
+        side.resyncWarned = false;
+        this.resetScan(side);
+        return true;
       }
       this.consume(side, lf + 1);
       side.atLineStart = true;
@@ -1096,6 +1272,8 @@ export class Http1Decoder implements StreamDecoder {
     ex.emitted = true;
     // Forget it (an earlier exchange may still wait for its request body: filter, not shift).
     this.exchanges = this.exchanges.filter((e) => !e.emitted);
+    // A stand-in for a lost request that no response came for: there is nothing to show.
+    if (ex.lost && !ex.resp) return;
     const call = ex.call;
     const env = this.session.env;
     const req = ex.req;
@@ -1149,7 +1327,7 @@ export class Http1Decoder implements StreamDecoder {
       if (req) call.timing.endUs = (req.end ?? req.start).tsUs;
       if (ex.interim.length) call.warnings.push(`no final response (only ${ex.interim.map((i) => i.status).join(', ')})`);
       else if (resp) call.warnings.push('response not finished');
-      else call.warnings.push('no response');
+      else if (!ex.respLost) call.warnings.push('no response');
       if (resp) {
         http.status = resp.status?.status;
         http.reason = resp.status?.reason;
@@ -1175,4 +1353,10 @@ export class Http1Decoder implements StreamDecoder {
     if (resp) resp.preview = [];
     emitHttpCall(call, this.session);
   }
+}
+
+/** Was position a captured before b? (an earlier frame, and not a later timestamp; without frame numbers, an earlier timestamp) */
+function capturedBefore(a: Pos, b: Pos): boolean {
+  if (a.tsUs > b.tsUs) return false;
+  return a.frame > 0 && b.frame > 0 ? a.frame < b.frame : a.tsUs < b.tsUs;
 }
