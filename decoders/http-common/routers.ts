@@ -25,4 +25,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, connectRouter, jsonrpcRouter, grpcWebRouter, soapRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter];

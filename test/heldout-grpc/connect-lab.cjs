@@ -84,11 +84,11 @@ async function scenarios(name, transport, opts = {}) {
   } catch (e) { log('count-fail', e.code); }
   if (!opts.noClientStream) {
     try {
-      async function* up() { for (let i = 1; i <= 3; i++) yield create(CountReply, { i }); }
+      const up = async function* () { for (let i = 1; i <= 3; i++) yield create(CountReply, { i }); };
       log('sum', (await c.sum(up())).n);
     } catch (e) { log('sum err', e.message); }
     try {
-      async function* up() { for (const n of ['a', 'b']) yield create(Item, { name: n }); }
+      const up = async function* () { for (const n of ['a', 'b']) yield create(Item, { name: n }); };
       for await (const r of c.chat(up())) log('chat', r.name);
     } catch (e) { log('chat err', e.message); }
   }
