@@ -130,10 +130,28 @@ interface Exchange {
 /** Bytes a capture gap held beyond the message it cut (see Http1Decoder.gapSurplus). */
 interface LostMessages {
   surplus: number;
-  /** The gap holds the start of at least one more message. */
-  atLeastOne: boolean;
   /** The gaps' lengths. */
   bytes: number;
+}
+
+/**
+ * How many messages `surplus` lost bytes held, at least one, at most `most`: one more while the
+ * bytes left hold over half of the next one's expected size (`sizeOf(i)`, else `guess`) — but on a
+ * guess only while the bytes left are not more than twice `largest` (the largest message read
+ * whole): one message larger than any seen so far is likelier than a run of lost ones.
+ */
+function lostCount(surplus: number, largest: number, guess: number, most: number, sizeOf: (i: number) => number | undefined): number {
+  if (most <= 0) return 0;
+  let k = 0;
+  let sum = 0;
+  for (; k < most; k++) {
+    const known = sizeOf(k);
+    const size = known || guess;
+    const left = surplus - sum;
+    if (k > 0 && (!size || left < size / 2 || (!known && left > 2 * largest))) break;
+    sum += size;
+  }
+  return k;
 }
 
 class Side {
@@ -709,10 +727,9 @@ export class Http1Decoder implements StreamDecoder {
    *   (later frame, and not an earlier timestamp: packets with the same timestamp stay in capture
    *   order); it then answers a request that was not captured;
    * - responses lost in an s2c gap (lostResponses) belong to the oldest waiting requests, leaving
-   *   this response at least the newest request sent before it. How many: one when the gap began
-   *   between responses, more while the gap still holds over half of the next one's expected size
-   *   (the last whole response to the same method and target, else the largest whole response:
-   *   the sizes of responses vary too much for an average, and losing one is the likeliest case).
+   *   this response at least the newest request sent before it. How many: see lostCount (the
+   *   expected size of a response is that of the last whole response to the same method and
+   *   target, else the largest whole response: response sizes vary too much for an average).
    */
   private answerFor(msg: Msg): Exchange | undefined {
     const lost = this.lostResponses;
@@ -731,18 +748,10 @@ export class Http1Decoder implements StreamDecoder {
       // 100 Continue, the final response is the next one).
       let most = 0;
       while (most < waiting.length - 1 && !waiting[most].resp && !waiting[most].interim.length) most++;
-      const big = this.s2c.largestWhole;
-      k = Math.min(most, lost.atLeastOne ? 1 : 0);
-      if (big) {
-        let sum = 0;
-        for (let i = 0; i < most; i++) {
-          const r = waiting[i].req?.request;
-          const size = (r && this.respSizes.get(`${r.method} ${r.uri}`)) || big;
-          if (sum + size / 2 > lost.surplus) break;
-          sum += size;
-          k = Math.max(k, i + 1);
-        }
-      }
+      k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, most, (i) => {
+        const r = waiting[i].req?.request;
+        return r && this.respSizes.get(`${r.method} ${r.uri}`);
+      });
     }
     for (let i = 0; i < k; i++) {
       const e = waiting[i];
@@ -754,39 +763,31 @@ export class Http1Decoder implements StreamDecoder {
   }
 
   /**
-   * The bytes a capture gap of `length` held beyond the message it cut (all of it when it starts
-   * between messages; past the rest of a Content-Length body; past the typical size for a cut
-   * header section), and whether they must hold (the start of) at least one more message.
-   * Undefined when the gap cannot be told apart from the rest of the current message (a chunked
-   * or close-delimited body, a cut header section of unknown size).
+   * The bytes a capture gap of `length` held beyond the message it cut: all of it when it starts
+   * between messages, what lies past the rest of a Content-Length body. Either way the gap holds
+   * the start of at least one more message. Undefined when the gap cannot be told apart from the
+   * rest of the current message (a header section, which can be any length; a chunked or
+   * close-delimited body), or holds too few bytes for a message.
    */
   private gapSurplus(side: Side, length: number): LostMessages | undefined {
     const msg = side.msg;
     let surplus: number;
-    let atLeastOne = true;
     if (side.mode === 'head' && !msg && side.q.length === 0) surplus = length;
     else if (msg && side.mode === 'length') surplus = length - (msg.remaining - side.q.length);
-    else if (side.mode === 'head' && msg && side.wholeCount) {
-      const avg = side.wholeBytes / side.wholeCount;
-      const seen = msg.wire + side.q.length;
-      if (seen >= avg) return undefined;
-      surplus = length - (avg - seen);
-      atLeastOne = false;
-    } else return undefined;
+    else return undefined;
     if (surplus < MIN_LOST_MESSAGE) return undefined;
-    return { surplus, atLeastOne, bytes: length };
+    return { surplus, bytes: length };
   }
 
   /** Account for the messages a gap of `length` bytes swallowed (after the message it cut is settled). */
   private noteLostMessages(side: Side, lost: LostMessages): void {
     if (side.dir === 's2c') {
       const prev = this.lostResponses;
-      this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, atLeastOne: prev.atLeastOne || lost.atLeastOne, bytes: prev.bytes + lost.bytes } : lost;
+      this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, bytes: prev.bytes + lost.bytes } : lost;
       return;
     }
     const avg = side.wholeCount ? side.wholeBytes / side.wholeCount : 0;
-    let n = avg ? (lost.atLeastOne ? Math.max(1, Math.round(lost.surplus / avg)) : Math.floor(lost.surplus / avg)) : lost.atLeastOne ? 1 : 0;
-    n = Math.min(n, MAX_LOST_MESSAGES);
+    let n = lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined);
     // A response that answered no request, captured after the last request byte before this gap,
     // answered a request in it: it already stands for that one (the pipeline reports a c2s gap only
     // once a later segment or an acknowledgement shows it, often after that response).

@@ -90,6 +90,17 @@ describe('RFC 9112 §9.3.2 pipelining: a request lost in a c2s capture gap', () 
     ]);
     assert.deepEqual(summary(calls).map((r) => `${r[0]} ${r[1]} ${r[2]}`), ['POST /rpc 1', 'GET /c 3']);
   });
+  it('a lost upload far larger than the requests seen stands for one request, not hundreds', () => {
+    const calls = decode([
+      ['data', 'c2s', get('/a'), 1],
+      ['gap', 'c2s', 300_000, 3],
+      ['data', 'c2s', get('/c'), 3],
+      ['data', 's2c', ok('{"n":1}'), 4],
+      ['data', 's2c', ok('{"n":2}'), 5],
+      ['data', 's2c', ok('{"n":3}'), 6],
+    ]);
+    assert.deepEqual(summary(calls).map((r) => `${r[1]} ${r[2]}`), ['/a 1', '? 2', '/c 3']);
+  });
   it('a stand-in that no response came for makes no call', () => {
     const calls = decode([
       ['data', 'c2s', get('/a'), 1],
@@ -150,6 +161,25 @@ describe('RFC 9112 §9.3 responses in request order: a response lost in an s2c c
       ['data', 's2c', ok('{"n":2}'), 5],
     ]);
     assert.deepEqual(summary(calls).map((r) => `${r[1]} ${r[2]} ${r[3]}`), ['/a null incomplete', '/b 2 complete']);
+  });
+  it('one lost response far larger than any seen is one, not many (a long header, a big body)', () => {
+    const calls = decode([
+      ['data', 'c2s', get('/a') + get('/big') + get('/c'), 1],
+      ['data', 's2c', ok('{"n":1}'), 2],
+      ['gap', 's2c', 7000, 4],
+      ['data', 's2c', ok('{"n":3}'), 4],
+    ]);
+    assert.deepEqual(summary(calls).map((r) => `${r[1]} ${r[2]}`), ['/a 1', '/big null', '/c 3']);
+  });
+  it('a gap inside a header section (any length) counts no lost response', () => {
+    const calls = decode([
+      ['data', 'c2s', get('/a') + get('/long') + get('/c'), 1],
+      ['data', 's2c', ok('{"n":1}'), 2],
+      ['data', 's2c', 'HTTP/1.1 200 OK\r\nX-Long: vvvv', 3],
+      ['gap', 's2c', 7000, 3],
+      ['data', 's2c', ok('{"n":3}'), 4],
+    ]);
+    assert.deepEqual(summary(calls).map((r) => `${r[1]} ${r[2]} ${r[3]}`), ['/a 1 complete', '/long null incomplete', '/c 3 complete']);
   });
   it('a response captured before a request cannot answer it (the request was delivered first by the reassembly)', () => {
     // Frame 3 (s2c) lost: the response in frame 4 waits until the client's ACK in frame 6, after
