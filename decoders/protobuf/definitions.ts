@@ -7,6 +7,7 @@
  * google/protobuf well-known types come from protobufjs's bundled `common` definitions.
  */
 import * as protobuf from 'protobufjs';
+import { oneByteCopy } from '../core/bytes';
 
 export interface SourcePos {
   file: string;
@@ -184,16 +185,17 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
   const svcVisit = (ns: protobuf.NamespaceBase) => {
     for (const obj of ns.nestedArray) {
       if (obj instanceof protobuf.Service) {
-        const svc = obj.fullName.slice(1);
+        const svc = oneByteCopy(obj.fullName.slice(1));
         for (const m of obj.methodsArray) {
-          const path = `/${svc}/${m.name}`;
+          const path = oneByteCopy(`/${svc}/${m.name}`);
           const pos = defs.methods.get(path);
+          // (copies: these names go into every call's JSON line, see oneByteCopy)
           defs.methods.set(path, {
             service: svc,
-            name: m.name,
+            name: oneByteCopy(m.name),
             path,
-            requestType: (m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, ''),
-            responseType: (m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, ''),
+            requestType: oneByteCopy((m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, '')),
+            responseType: oneByteCopy((m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, '')),
             requestStream: !!m.requestStream,
             responseStream: !!m.responseStream,
             file: pos?.file ?? defs.services.get(svc)?.file ?? definedBy.get(svc) ?? '',
