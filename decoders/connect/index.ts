@@ -24,18 +24,18 @@ import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, ty
 import { statusForHttpStatus } from '../grpc/status';
 import { lookupMethod, protoDefinitionsOf, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf } from '../protobuf/decode';
+import { headerValue } from '../http-common/body';
 
 /** Connect error codes (connectrpc.com/docs/protocol#error-codes), indexed by the code they share with gRPC. */
 export const CONNECT_CODES = ['ok', 'canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists', 'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented', 'internal', 'unavailable', 'data_loss', 'unauthenticated'];
 
-function hdr(headers: HeaderList | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
-  return undefined;
-}
+/** (the header lookup shared by the HTTP decoders: no lower-casing of every name it passes) */
+const hdr = headerValue;
 
 function essenceOf(ct: string | undefined): string {
-  return (ct ?? '').split(';')[0].trim().toLowerCase();
+  if (!ct) return '';
+  // (the usual `application/json`: no split)
+  return (ct.indexOf(';') < 0 ? ct : ct.slice(0, ct.indexOf(';'))).trim().toLowerCase();
 }
 
 function pathOf(uri: string | undefined): { path: string; query: string } {

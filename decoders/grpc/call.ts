@@ -19,14 +19,12 @@ import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
+import { headerValue } from '../http-common/body';
 
 export { isGrpcContentType };
 
-function hdr(headers: HeaderList | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  for (const [k, v] of headers) if (k.toLowerCase() === name) return v;
-  return undefined;
-}
+/** (the header lookup shared by the HTTP decoders: no lower-casing of every name it passes) */
+const hdr = headerValue;
 
 export interface GrpcFinishInfo {
   rst?: { code: number; name: string; by: Dir; tsUs?: number };

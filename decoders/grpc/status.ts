@@ -118,7 +118,8 @@ export function isGrpcContentType(ct: string | undefined): boolean {
 
 /** Is this content-type gRPC-Web? `application/grpc-web`, `+proto`, `-text`, `-text+proto`. */
 export function isGrpcWebContentType(ct: string | undefined): boolean {
-  if (!ct) return false;
+  // (asked of every HTTP exchange: most are not, and say so without a string built)
+  if (!ct || ct.length < 20 || !/grpc-web/i.test(ct)) return false;
   const e = ct.split(';')[0].trim().toLowerCase();
   return e === 'application/grpc-web' || e.startsWith('application/grpc-web+') || e === 'application/grpc-web-text' || e.startsWith('application/grpc-web-text+');
 }

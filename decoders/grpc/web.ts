@@ -14,11 +14,10 @@ import { fromHex } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { GrpcCallBuilder } from './call';
 import { isGrpcWebContentType } from './status';
+import { headerValue } from '../http-common/body';
 
 function ctOf(headers: HeaderList | undefined): string | undefined {
-  if (!headers) return undefined;
-  for (const [k, v] of headers) if (k.toLowerCase() === 'content-type') return v;
-  return undefined;
+  return headerValue(headers, 'content-type');
 }
 
 /** Base64 of possibly several padded chunks concatenated (grpc-web-text sends one per flush). */
