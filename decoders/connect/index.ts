@@ -70,7 +70,7 @@ export function connectShape(http: NonNullable<Call['http']>): 'stream' | 'unary
   if (reqCt.startsWith('application/connect+')) return 'stream';
   const { path, query } = pathOf(http.uri);
   if (http.method === 'GET') {
-    if (!RPC_PATH.test(path)) return undefined;
+    if (!query || !RPC_PATH.test(path)) return undefined;
     const q = queryParams(query);
     return q.get('connect') === 'v1' || (q.has('message') && q.has('encoding')) ? 'get' : undefined;
   }

@@ -31,6 +31,8 @@ import {
 } from './message';
 
 const MAX_FRAMES = 64;
+/** Targets whose last response size is kept, to size what a capture gap swallowed. */
+const RESP_SIZES_MAX = 256;
 /** Longest chunk-size line (size + extensions) accepted. */
 const MAX_CHUNK_LINE = 4096;
 /** Longest line kept while looking for a start line after losing sync. */
@@ -201,8 +203,9 @@ export class Http1Decoder implements StreamDecoder {
   private handedOff = false;
   /** What s2c capture gaps swallowed, not yet charged to requests (see answerFor). */
   private lostResponses?: LostMessages;
-  /** Size of the last whole response to each `method target` (bounded). */
-  private respSizes = new Map<string, number>();
+  /** Size of the last whole response to each method and target (at most RESP_SIZES_MAX targets). */
+  private respSizes = new Map<string, Map<string, number>>();
+  private respSizeCount = 0;
   /** Start of responses that answered no captured request (the request may sit in a c2s gap reported later). */
   private orphans: Pos[] = [];
 
@@ -750,7 +753,7 @@ export class Http1Decoder implements StreamDecoder {
       while (most < waiting.length - 1 && !waiting[most].resp && !waiting[most].interim.length) most++;
       k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, most, (i) => {
         const r = waiting[i].req?.request;
-        return r && this.respSizes.get(`${r.method} ${r.uri}`);
+        return r && this.respSizes.get(r.method)?.get(r.uri);
       });
     }
     for (let i = 0; i < k; i++) {
@@ -826,10 +829,6 @@ export class Http1Decoder implements StreamDecoder {
       side.wholeBytes += msg.wire;
       if (msg.wire > side.largestWhole) side.largestWhole = msg.wire;
     }
-    if (side.dir === 's2c' && !msg.cut && !msg.holed) {
-      const r = this.exchanges.find((e) => e.resp === msg)?.req?.request;
-      if (r && (this.respSizes.size < 256 || this.respSizes.has(`${r.method} ${r.uri}`))) this.respSizes.set(`${r.method} ${r.uri}`, msg.wire);
-    }
     if (side.dir === 'c2s') {
       const ex = this.exchanges.find((e) => e.req === msg);
       if (!ex) return;
@@ -840,6 +839,7 @@ export class Http1Decoder implements StreamDecoder {
     }
     const ex = this.exchanges.find((e) => e.resp === msg);
     if (!ex) return;
+    if (!msg.cut && !msg.holed) this.noteResponseSize(ex.req?.request, msg.wire);
     for (const f of msg.frames) addFrame(ex.respFrames, f);
     ex.respWire += msg.wire;
     const status = msg.status!.status;
@@ -866,6 +866,24 @@ export class Http1Decoder implements StreamDecoder {
     if (this.c2s.mode === 'await' && !this.exchanges.some((e) => !e.respDone && (e.upgrade !== undefined || e.connect) && e.reqDone)) {
       this.c2s.mode = 'head';
       this.parse(this.c2s);
+    }
+  }
+
+  /** Remember the size of a whole response to this request's method and target (see respSizes). */
+  private noteResponseSize(r: RequestLine | undefined, wire: number): void {
+    if (!r) return;
+    // (two levels, not one `${method} ${uri}` key: a key string built and hashed per response
+    // was 4% of the HTTP bench's CPU)
+    let byTarget = this.respSizes.get(r.method);
+    if (!byTarget) {
+      if (this.respSizeCount >= RESP_SIZES_MAX) return;
+      byTarget = new Map();
+      this.respSizes.set(r.method, byTarget);
+    }
+    if (byTarget.has(r.uri)) byTarget.set(r.uri, wire);
+    else if (this.respSizeCount < RESP_SIZES_MAX) {
+      this.respSizeCount++;
+      byTarget.set(r.uri, wire);
     }
   }
 
