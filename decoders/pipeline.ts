@@ -510,6 +510,12 @@ export class Pipeline {
       s.synSeen = true;
       if (f & TCP_ACK) s.synAckUs ??= p.tsUs;
       else {
+        // A retransmitted SYN (same ISN) before the handshake completed restarts the RTT clock, as
+        // Wireshark's tcp.analysis.initial_rtt does: the RTO before it is not a round trip.
+        if (s.ackUs === undefined && s.synUs !== undefined && s.synUs !== p.tsUs) {
+          s.synUs = p.tsUs;
+          s.synAckUs = undefined;
+        }
         s.synUs ??= p.tsUs;
         flow.isn ??= p.seq;
       }
@@ -522,7 +528,7 @@ export class Pipeline {
       s.finUs ??= {};
       s.finUs[dir] ??= p.tsUs;
     }
-    if (f & TCP_ACK && other.started) other.acked(p.ack, p.frame, p.tsUs);
+    if (f & TCP_ACK) other.acked(p.ack, p.frame, p.tsUs, p.payloadWireLength > 0 || (f & (TCP_FIN | TCP_RST)) !== 0);
     if (p.payloadWireLength > 0 || f & TCP_FIN) {
       // SYN-carried data (TFO) starts after the SYN's sequence number.
       const seq = f & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq;

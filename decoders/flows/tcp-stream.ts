@@ -11,7 +11,11 @@
  * - A segment beyond the next expected byte waits (copied, bounded by `maxPendingBytes`).
  * - Missing bytes become a `gap` — never glued over — when the peer has acknowledged past
  *   them (the receiver got them; the capture missed them), when the waiting room is full,
- *   or when the direction ends.
+ *   or when the direction ends. An acknowledgement is only believed once a later packet
+ *   confirms it (a second acknowledgement past the hole, or another segment of this direction
+ *   that does not fill it): a capture point that merges both directions (SPAN or TAP port,
+ *   mergecap of two captures, `-i any`) may record the receiver's ACK before the data it
+ *   acknowledges, and that data must still be delivered. The gap keeps the first ACK's frame.
  */
 
 export interface TcpStreamSink {
@@ -37,6 +41,10 @@ export class TcpStream {
   private delivered32 = 0;
   private pending: Pending[] = [];
   private pendingBytes = 0;
+  /** The peer acknowledged the hole before `end` (a stream offset) at this frame; not yet believed. */
+  private holeAcked: { end: number; frame: number; tsUs: number } | undefined;
+  /** Before this direction started: the last acknowledgement number the peer sent (RFC 9293 RCV.NXT). */
+  private peerAck: number | undefined;
   /** Stream offset of the FIN, once seen. */
   finOffset: number | undefined;
   ended = false;
@@ -75,8 +83,11 @@ export class TcpStream {
    */
   segment(seq: number, payload: Uint8Array, wireLength: number, frame: number, tsUs: number, fin: boolean): number {
     if (this.base32 === undefined) {
-      // Capture started mid-connection: the first segment seen defines offset 0.
-      this.base32 = seq >>> 0;
+      // Capture started mid-connection: the first segment seen defines offset 0, unless the peer
+      // already acknowledged an earlier sequence number — then the segment arrived out of order and
+      // stream offset 0 is the byte the peer expected (the earlier segment may still come).
+      const ahead = this.peerAck === undefined ? 0 : (seq - this.peerAck) | 0;
+      this.base32 = ahead > 0 && ahead <= this.maxPendingBytes ? this.peerAck! : seq >>> 0;
       this.delivered32 = this.base32;
     }
     let offset = this.offsetOf(seq);
@@ -109,16 +120,43 @@ export class TcpStream {
     } else {
       this.store({ offset, bytes: bytes.slice(), missing, frame, tsUs });
     }
+    // A segment of this direction after the ACK that did not fill the hole confirms it was lost.
+    this.settleAckedHole();
     this.maybeEnd(frame, tsUs);
     return start;
   }
 
-  /** The peer acknowledged up to `ack`: bytes before it that we never saw are a gap. */
-  acked(ack: number, frame: number, tsUs: number): void {
-    if (this.base32 === undefined || this.pending.length === 0) return;
+  /**
+   * The peer acknowledged up to `ack`: bytes before it that we never saw are a gap. A pure ACK
+   * (`withData` false) is believed once a second acknowledgement or a later segment of this
+   * direction confirms it (see the policy above); an ACK riding on the peer's data or FIN at once,
+   * so that what the peer sent in answer reaches the decoders after what it answered.
+   */
+  acked(ack: number, frame: number, tsUs: number, withData = false): void {
+    if (this.base32 === undefined) {
+      this.peerAck = ack >>> 0;
+      return;
+    }
+    if (this.pending.length === 0) return;
     const ackOffset = this.offsetOf(ack);
     if (ackOffset >= this.pending[0].offset && this.pending[0].offset > this.delivered) {
-      this.fillGapTo(this.pending[0].offset, frame, tsUs);
+      if (!withData && (this.holeAcked === undefined || this.holeAcked.end <= this.delivered)) {
+        this.holeAcked = { end: this.pending[0].offset, frame, tsUs };
+        return;
+      }
+      if (this.holeAcked === undefined || this.holeAcked.end <= this.delivered) this.holeAcked = { end: this.pending[0].offset, frame, tsUs };
+      else this.holeAcked.end = Math.max(this.holeAcked.end, this.pending[0].offset);
+      this.settleAckedHole();
+    }
+  }
+
+  /** Give up on the acknowledged hole: a gap up to its end (as far as waiting segments reach). */
+  private settleAckedHole(): void {
+    const h = this.holeAcked;
+    if (h === undefined) return;
+    this.holeAcked = undefined;
+    while (this.delivered < h.end && this.pending.length && this.pending[0].offset > this.delivered) {
+      this.fillGapTo(Math.min(this.pending[0].offset, h.end), h.frame, h.tsUs);
       this.drain();
     }
   }

@@ -39,6 +39,20 @@ describe('RFC 9293 §3.4 sequence numbers: in-order delivery', () => {
     seg(s, 5557, 'z');
     assert.deepEqual(events, ['data@0:xy', 'data@2:z']);
   });
+  it('mid-connection: a first segment ahead of what the peer acknowledged waits for the earlier one (RFC 9293 §3.4 RCV.NXT)', () => {
+    const { s, events } = stream();
+    s.acked(5555, 1, 0); // the peer expects 5555 next: seen before this direction's first segment
+    seg(s, 5557, 'z');
+    assert.deepEqual(events, []);
+    seg(s, 5555, 'xy');
+    assert.deepEqual(events, ['data@0:xy', 'data@2:z']);
+  });
+  it('mid-connection: a first segment behind the peer\'s acknowledgement is still delivered', () => {
+    const { s, events } = stream();
+    s.acked(5560, 1, 0); // a retransmission of bytes the peer already had, never captured before
+    seg(s, 5555, 'xy');
+    assert.deepEqual(events, ['data@0:xy']);
+  });
 });
 
 describe('RFC 9293 §3.10.7.4 out-of-order segments and retransmissions', () => {
@@ -70,13 +84,55 @@ describe('RFC 9293 §3.10.7.4 out-of-order segments and retransmissions', () => 
 });
 
 describe('gaps are reported, never glued over', () => {
-  it('a gap when the peer acknowledged bytes the capture missed', () => {
+  it('a gap when the peer acknowledged bytes the capture missed (confirmed by a second ACK)', () => {
     const { s, events } = stream();
     s.syn(0);
     seg(s, 1, 'ab');
     seg(s, 6, 'fg');
     s.acked(8, 2, 0);
+    assert.deepEqual(events, ['data@0:ab'], 'one ACK alone may have overtaken the data at the capture point');
+    s.acked(8, 3, 0);
     assert.deepEqual(events, ['data@0:ab', 'gap@2:3', 'data@5:fg']);
+  });
+  it('a gap when the peer acknowledged bytes the capture missed (confirmed by a later segment)', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 1, 'ab');
+    seg(s, 6, 'fg');
+    s.acked(8, 2, 0);
+    seg(s, 8, 'hi');
+    assert.deepEqual(events, ['data@0:ab', 'gap@2:3', 'data@5:fg', 'data@7:hi']);
+  });
+  it('RFC 9293 §3.10.7.4: an ACK captured before the data it acknowledges (SPAN/TAP, merged captures) is no gap', () => {
+    // Server segment 2, then the client's ACK of segments 1 and 2, then segment 1: as a capture
+    // point merging both directions records them. Wireshark reassembles all of it.
+    const { s, events } = stream();
+    s.syn(1000);
+    seg(s, 1004, 'def');
+    s.acked(1007, 2, 0);
+    seg(s, 1001, 'abc');
+    assert.deepEqual(events, ['data@0:abc', 'data@3:def']);
+    s.acked(1007, 3, 0);
+    seg(s, 1007, 'g');
+    assert.deepEqual(events, ['data@0:abc', 'data@3:def', 'data@6:g']);
+    assert.equal(s.gapBytes, 0);
+  });
+  it('an ACK riding on the peer\'s data is believed at once (its answer must follow what it answered)', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 6, 'fg');
+    s.acked(8, 2, 0, true);
+    assert.deepEqual(events, ['gap@0:5', 'data@5:fg']);
+  });
+  it('an acknowledged hole is filled only up to what the ACK covered', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 3, 'cd'); // hole [0,2)
+    s.acked(5, 2, 0); // covers the first hole only
+    seg(s, 9, 'ij'); // hole [4,8) not acknowledged: waits
+    assert.deepEqual(events, ['gap@0:2', 'data@2:cd']);
+    seg(s, 5, 'efgh');
+    assert.deepEqual(events, ['gap@0:2', 'data@2:cd', 'data@4:efgh', 'data@8:ij']);
   });
   it('a gap when the direction ends with a hole', () => {
     const { s, events } = stream();

@@ -1,0 +1,52 @@
+/**
+ * TCP reassembly and connection bookkeeping through the whole pipeline, on small captures kept
+ * as inline hex (made with scapy, test/heldout-net/craft.py; raw IPv4, LINKTYPE_RAW 101).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pipeline } from '../../../decoders/pipeline';
+import type { Call, FlowSummary } from '../../../decoders/core/model';
+import { nodeEnv } from '../../../cli/platform/node-env';
+
+const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
+
+function run(file: Uint8Array) {
+  const calls: Call[] = [];
+  const flows: FlowSummary[] = [];
+  const p = new Pipeline({ env: nodeEnv() }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
+  p.push(file);
+  p.end();
+  return { calls, flows };
+}
+
+describe('RFC 9293 §3.10.7.4: an ACK recorded before the data it acknowledges', () => {
+  // 10.0.0.1:40000 → 10.0.0.2:8080, handshake not captured: GET /; the response's second segment
+  // (t=1 ms, "tent-Length: 2\r\n\r\nok"), the client's ACK of the whole response (t=2 ms), then the
+  // response's first segment (t=3 ms). A SPAN/TAP port or mergecap of two capture points records
+  // this order; tshark reassembles the response.
+  const ackFirst = hex(
+    'd4c3b2a1020004000000000000000000ffff00006500000000000000a00f00003a0000003a0000004500003a00010000400666bb0a0000010a0000029c401f90000003e9000013895018ffffe9d40000474554202f20485454502f312e310d0a0d0a00000000881300003c0000003c0000004500003c00010000400666b90a0000020a0000011f909c400000139d000003fb5018ffffd958000074656e742d4c656e6774683a20320d0a0d0a6f6b000000007017000028000000280000004500002800010000400666cd0a0000010a0000029c401f90000003fb000013b15010ffffc855000000000000581b00003c0000003c0000004500003c00010000400666b90a0000020a0000011f909c4000001389000003fb5018ffff98ea0000485454502f312e3120323030204f4b0d0a436f6e',
+  );
+  it('the data still reaches the decoder: one complete call, no gap', () => {
+    const { calls, flows } = run(ackFirst);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].state, 'complete');
+    assert.equal(calls[0].fields['http.status'], 200);
+    assert.deepEqual(flows[0].gapBytes, { c2s: 0, s2c: 0 });
+  });
+});
+
+describe('RFC 9293 §3.8.1: a retransmitted SYN restarts the handshake RTT', () => {
+  // SYN t=0 (lost beyond the capture point), the same SYN again at t=1.0 s (RTO), SYN-ACK t=1.1 s,
+  // ACK t=1.3 s. Wireshark's tcp.analysis.initial_rtt is 0.3 s: from the SYN that was answered.
+  const synRetx = hex(
+    'd4c3b2a1020004000000000000000000ffff000065000000000000000000000028000000280000004500002800010000400666cd0a0000010a0000029c401f90000003e8000000005002ffffdc270000010000000000000028000000280000004500002800010000400666cd0a0000010a0000029c401f90000003e8000000005002ffffdc27000001000000a086010028000000280000004500002800010000400666cd0a0000020a0000011f909c4000001388000003e95012ffffc88e000001000000e093040028000000280000004500002800010000400666cd0a0000010a0000029c401f90000003e9000013895010ffffc88f0000',
+  );
+  it('handshakeRttUs counts from the last SYN, not the first', () => {
+    const { flows } = run(synRetx);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].synSeen, true);
+    assert.equal(flows[0].handshakeRttUs, 300_000);
+    assert.equal(flows[0].startUs, 0);
+  });
+});
