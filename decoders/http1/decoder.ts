@@ -101,6 +101,8 @@ interface Msg {
   eventCodings?: string[];
   /** The connection ended before this streamed body did: settled at `close` by how it ended. */
   endedEarly?: string;
+  /** Body bytes lost in capture gaps, how many gaps, and where their one warning is. */
+  bodyGaps?: { bytes: number; count: number; warning: number };
 }
 
 /** One request/response exchange, in request order. */
@@ -185,6 +187,19 @@ class Side {
 /** The body preview in one piece (the message owns its pieces: a single one needs no copy). */
 function previewBytes(msg: Msg): Uint8Array {
   return msg.preview.length === 1 ? msg.preview[0] : concatBytes(msg.preview);
+}
+
+/** A capture gap inside a body: one warning per message, with the total (not one per gap). */
+function noteBodyGap(msg: Msg, length: number): void {
+  const g = msg.bodyGaps;
+  if (!g) {
+    msg.bodyGaps = { bytes: length, count: 1, warning: msg.warnings.length };
+    msg.warnings.push(`body incomplete: ${length} bytes not captured (capture gap)`);
+    return;
+  }
+  g.bytes += length;
+  g.count++;
+  msg.warnings[g.warning] = `body incomplete: ${g.bytes} bytes not captured (${g.count} capture gaps)`;
 }
 
 function addFrame(frames: number[], frame: number): void {
@@ -1028,7 +1043,7 @@ export class Http1Decoder implements StreamDecoder {
       msg.bodySize += length;
       msg.wire += length;
       msg.remaining -= length;
-      msg.warnings.push(`body incomplete: ${lost} (capture gap)`);
+      noteBodyGap(msg, length);
       consumeGap(length);
       if (msg.remaining === 0) {
         if (side.mode === 'length') this.onMessageEnd(side);
@@ -1040,7 +1055,7 @@ export class Http1Decoder implements StreamDecoder {
       msg.holed = true;
       msg.bodySize += length;
       msg.wire += length;
-      if (!msg.warnings.some((w) => w.startsWith('body incomplete'))) msg.warnings.push(`body incomplete: ${lost} (capture gap)`);
+      noteBodyGap(msg, length);
       consumeGap(length);
       return;
     }

@@ -231,3 +231,25 @@ describe('RFC 9112 §2.2 finding the next message after a gap: a segment start m
     assert.deepEqual(summary(calls).map((r) => `${r[1]} ${r[2]} ${r[3]}`), ['/a null incomplete', '/b 2 complete']);
   });
 });
+
+describe('RFC 9112 §6.3: a Content-Length body holed by several capture gaps', () => {
+  it('carries one warning with the total, not one per gap', () => {
+    const body = 'x'.repeat(1000);
+    const head = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const calls = decode([
+      ['data', 'c2s', get('/big'), 1],
+      ['data', 's2c', head + body.slice(0, 100), 2],
+      ['gap', 's2c', 200, 3],
+      ['data', 's2c', body.slice(300, 400), 4],
+      ['gap', 's2c', 300, 5],
+      ['data', 's2c', body.slice(700, 800), 6],
+      ['gap', 's2c', 200, 7],
+    ]);
+    assert.equal(calls.length, 1);
+    const c = calls[0];
+    assert.equal(c.status?.code, 200);
+    assert.equal(c.response?.body?.size, 1000);
+    const gapWarnings = c.warnings.filter((w) => w.includes('not captured'));
+    assert.deepEqual(gapWarnings, ['body incomplete: 700 bytes not captured (3 capture gaps)']);
+  });
+});
