@@ -46,10 +46,36 @@ export function probeHttp2(head: Uint8Array, _dir: Dir): ProbeResult {
     return 'need-more';
   }
   if (!plausibleFrameHeader(head, 0, DEFAULT_MAX_FRAME_SIZE)) return 'reject';
+  if (knownSettingsFrame(head)) return 'accept';
   const next = FRAME_HEADER_BYTES + readFrameHeader(head, 0).length;
   if (next + FRAME_HEADER_BYTES <= head.length) return plausibleFrameHeader(head, next, DEFAULT_MAX_FRAME_SIZE) ? 'accept' : 'reject';
   if (next + FRAME_HEADER_BYTES <= 64 && head.length < 64 && head.length < next + FRAME_HEADER_BYTES) return 'need-more';
   return 'accept';
+}
+
+/**
+ * A whole SETTINGS frame with at least one entry, every identifier one RFC 9113 §6.5.2 (or RFC
+ * 8441 / RFC 9218) defines and every value valid for it: what a server that speaks first sends
+ * before the client's preface arrives (§3.4: the server preface is a SETTINGS frame; nghttpd,
+ * h2o). Specific enough to decide alone — waiting for a second frame that is not coming let
+ * other probes take such a head (Kafka read it as a Produce request).
+ */
+function knownSettingsFrame(head: Uint8Array): boolean {
+  const h = readFrameHeader(head, 0);
+  if (h.type !== 0x4 || h.flags !== 0 || h.streamId !== 0 || h.length === 0 || h.length % 6 || h.length > 6 * 16) return false;
+  if (head.length < FRAME_HEADER_BYTES + h.length) return false;
+  for (let o = FRAME_HEADER_BYTES; o < FRAME_HEADER_BYTES + h.length; o += 6) {
+    const id = (head[o] << 8) | head[o + 1];
+    const v = ((head[o + 2] << 24) >>> 0) + ((head[o + 3] << 16) | (head[o + 4] << 8) | head[o + 5]);
+    if (id === 2 || id === 8 || id === 9) {
+      if (v > 1) return false; // ENABLE_PUSH, ENABLE_CONNECT_PROTOCOL, NO_RFC7540_PRIORITIES
+    } else if (id === 4) {
+      if (v > 0x7fffffff) return false; // INITIAL_WINDOW_SIZE
+    } else if (id === 5) {
+      if (v < 16384 || v > 0xffffff) return false; // MAX_FRAME_SIZE
+    } else if (id !== 1 && id !== 3 && id !== 6) return false;
+  }
+  return true;
 }
 
 export const spec: DecoderSpec = {
