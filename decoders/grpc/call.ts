@@ -33,6 +33,22 @@ export interface GrpcFinishInfo {
   ended?: { c2s: boolean; s2c: boolean };
 }
 
+/**
+ * The RST_STREAM that ended an HTTP/2 stream, for body routers that build a gRPC call from the
+ * finished exchange (gRPC-Web over h2c): the HTTP/2 layer notes it before routing, the router
+ * reads it (a client reset at its grpc-timeout is DEADLINE_EXCEEDED, as for native gRPC).
+ * Kept beside the call, not in it: it is no part of the call model.
+ */
+const streamResets = new WeakMap<Call, NonNullable<GrpcFinishInfo['rst']>>();
+
+export function noteStreamReset(call: Call, rst: NonNullable<GrpcFinishInfo['rst']>): void {
+  streamResets.set(call, rst);
+}
+
+export function streamResetOf(call: Call): GrpcFinishInfo['rst'] {
+  return streamResets.get(call);
+}
+
 export class GrpcCallBuilder {
   private defs: ProtoDefinitions | undefined;
   private method?: ProtoMethodInfo;
@@ -85,8 +101,9 @@ export class GrpcCallBuilder {
     }
     const ct = hdr(h, 'content-type');
     if (ct) f['grpc.content_type'] = ct;
+    // What the client declared; `grpc.encoding` (set at the end) says what compressed messages used.
     const enc = hdr(h, 'grpc-encoding');
-    if (enc) f['grpc.encoding'] = enc;
+    if (enc) f['grpc.request_encoding'] = enc;
     const acc = hdr(h, 'grpc-accept-encoding');
     if (acc) f['grpc.accept_encoding'] = acc;
     const ua = hdr(h, 'user-agent');
@@ -249,7 +266,14 @@ export class GrpcCallBuilder {
       }
     }
     const respEnc = hdr(this.responseHeaderList, 'grpc-encoding');
-    if (respEnc && !f['grpc.encoding']) f['grpc.encoding'] = respEnc;
+    // The encodings compressed messages actually used (a message's compressed flag, PROTOCOL-HTTP2.md
+    // "Compressed-Flag"), not merely the ones the headers declared: grpc-encoding alone says how a
+    // side's messages are compressed *when* they are, and identity or uncompressed messages are common.
+    const used: string[] = [];
+    const reqEnc = hdr(this.requestHeaderList, 'grpc-encoding');
+    if (this.compressedSeen.c2s) used.push(reqEnc || '?');
+    if (this.compressedSeen.s2c && !used.includes(respEnc || '?')) used.push(respEnc || '?');
+    if (used.length) f['grpc.encoding'] = used.join(', ');
 
     // Kind.
     if (this.method) {

@@ -12,7 +12,7 @@ import type { Call, Body, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { fromHex } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
-import { GrpcCallBuilder } from './call';
+import { GrpcCallBuilder, streamResetOf } from './call';
 import { isGrpcWebContentType } from './status';
 import { headerValue } from '../http-common/body';
 
@@ -103,7 +103,9 @@ export const grpcWebRouter: BodyRouter = {
     if (res.bytes) b.data('s2c', res.bytes, 0, () => resAt);
     else if (http.responseBody) call.warnings.push(`gRPC-Web response not decoded: ${res.why}`);
     // HTTP/1.1 may carry the status in real trailers or headers (Trailers-Only); the builder finds it there too.
-    b.finish({});
+    // Over HTTP/2, a stream reset before any grpc-status gives the status (a client's reset at its
+    // grpc-timeout: DEADLINE_EXCEEDED), as for native gRPC.
+    b.finish({ rst: streamResetOf(call) });
     // Over HTTP/2 a client may reset the stream once it has read the trailers frame, before the
     // server's END_STREAM (Connect-ES does, with INTERNAL_ERROR): the call ended normally.
     if (call.state === 'aborted' && call.fields['grpc.status'] !== undefined && call.fields['grpc.status_from'] === undefined) {

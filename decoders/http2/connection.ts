@@ -29,7 +29,7 @@ import {
 } from './frames';
 import { HpackDecoder, UNKNOWN_ENTRY } from './hpack';
 import { PositionTrack } from './positions';
-import { isGrpcContentType, GrpcCallBuilder } from '../grpc/call';
+import { isGrpcContentType, GrpcCallBuilder, noteStreamReset } from '../grpc/call';
 import { decodeHttpBody } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
 import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings } from '../http-common/event-stream';
@@ -1117,6 +1117,7 @@ export class Http2Connection implements StreamDecoder {
     call.response = { headers: s.responseHeaders, trailers: s.responseTrailers, body: call.http.responseBody, wireBytes: s.wire.s2c };
     this.finishEvents(s);
     delete call.fields['http2.header.method'];
+    if (s.rst) noteStreamReset(call, { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs });
     emitHttpCall(call, this.session);
   }
 

@@ -87,6 +87,22 @@ describe('PROTOCOL-HTTP2.md: Trailers-Only, RST_STREAM, compression', () => {
     const s2 = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'snappy']])), frame(0, 1, 1, lpm([1, 2, 3], 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
     assert.ok(s2.calls[0].warnings.some((w) => /snappy/.test(w)));
   });
+  it('grpc.encoding names what compressed messages used; the headers stay as declared (PROTOCOL-HTTP2.md Compressed-Flag)', () => {
+    // grpcio: the client declares grpc-encoding gzip, the server too, but neither message has the compressed flag.
+    const declared = block([[':status', '200'], ['content-type', 'application/grpc'], ['grpc-encoding', 'gzip']]);
+    const plain = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'gzip']])), frame(0, 1, 1, lpm([8, 7]))), s2c(frame(1, 0x4, 1, declared), frame(0, 0, 1, lpm([8, 1])), frame(1, 0x5, 1, OK()))]).calls[0];
+    assert.equal(plain.fields['grpc.encoding'], undefined);
+    assert.equal(plain.fields['grpc.request_encoding'], 'gzip');
+    assert.equal(plain.fields['grpc.response_encoding'], 'gzip');
+    assert.equal(plain.response?.body?.encoding, undefined);
+    // Only the response is compressed (the request declared identity).
+    const gz = gzipSync(Uint8Array.of(8, 9));
+    const one = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'identity']])), frame(0, 1, 1, lpm([8, 7]))), s2c(frame(1, 0x4, 1, declared), frame(0, 0, 1, lpm(gz, 1)), frame(1, 0x5, 1, OK()))]).calls[0];
+    assert.equal(one.fields['grpc.encoding'], 'gzip');
+    assert.equal(one.fields['grpc.request_encoding'], 'identity');
+    assert.deepEqual(one.response?.value, { '1': 9 });
+    assert.equal(one.response?.body?.encoding, 'gzip');
+  });
   it('decompression bomb is bounded', () => {
     const bomb = gzipSync(new Uint8Array(4 << 20));
     const env = { ...testSession().env, limits: { ...testSession().env.limits, maxDecompressedBytes: 1 << 20 } };
@@ -148,6 +164,27 @@ describe('PROTOCOL-WEB.md: gRPC-Web router', () => {
     assert.equal(c.state, 'complete');
     assert.equal(c.status?.code, 0);
     assert.deepEqual(c.warnings, []);
+  });
+  it('over HTTP/2, a client RST_STREAM CANCEL at its grpc-timeout with no status is DEADLINE_EXCEEDED (PROTOCOL-HTTP2.md, RFC 9113 §6.4)', () => {
+    // python-h2 client: grpc-timeout 100m, response headers only, then RST_STREAM CANCEL (code 8) 100 ms later.
+    const ct = 'application/grpc-web+proto';
+    const c = feed([
+      { dir: 'c2s', tsUs: 1_000_000, data: concatBytes([preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', ct], ['grpc-timeout', '100m']])), frame(0, 1, 1, lpm([8, 5]))]) },
+      { dir: 's2c', tsUs: 1_000_400, data: frame(1, 0x4, 1, block([[':status', '200'], ['content-type', ct]])) },
+      { dir: 'c2s', tsUs: 1_100_300, data: fromHex('00000403000000000100000008') },
+    ]).calls[0];
+    assert.equal(c.fields['grpc.web'], true);
+    assert.equal(c.state, 'aborted');
+    assert.deepEqual(c.status, { code: 4, text: 'DEADLINE_EXCEEDED', ok: false });
+    assert.equal(c.fields['grpc.status_from'], 'rst_stream');
+    assert.equal(c.fields['grpc.deadline_passed'], true);
+    // A server reset (REFUSED_STREAM, code 7) before any status: UNAVAILABLE.
+    const r = feed([
+      c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', ct]])), frame(0, 1, 1, lpm([8, 5]))),
+      s2c(fromHex('00000403000000000100000007')),
+    ]).calls[0];
+    assert.equal(r.fields['grpc.web'], true);
+    assert.deepEqual([r.state, r.status?.code, r.status?.text], ['aborted', 14, 'UNAVAILABLE']);
   });
   it('grpc-web-text (base64)', () => {
     const c = call(lpm([8, 5]), concatBytes([lpm([0x0a, 1, 0x42]), lpm(new TextEncoder().encode('grpc-status: 0\r\n'), 0x80)]), 'application/grpc-web-text');
