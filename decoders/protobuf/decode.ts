@@ -311,10 +311,25 @@ function maybePrintableUtf8(b: Uint8Array): 0 | 1 | 2 {
 function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
   if (b.length === 0) return '';
   const text = maybePrintableUtf8(b);
+  if (text && b[0] === 0x0a && b.length >= 2 && depth + 1 < ctx.limits.maxDepth) {
+    // 0x0a is field 1 length-delimited, the usual start of a nested message, and also a newline:
+    // {1: "<a 32–126 byte string>"} is printable from end to end. Text rarely starts with a newline
+    // whose next byte is the exact length of what follows; when the bytes parse completely as a
+    // message, a message it is (as `protoc --decode_raw` says).
+    const m = rawMessage(b, depth, ctx);
+    if (m) return m;
+  }
   // Printable ASCII is its own text: no strict decode, no second scan.
   if (text === 1) return latin1Text(b);
   const s = text === 2 ? utf8Strict(b) : undefined;
   if (s !== undefined && printable(s)) return s;
+  const m = rawMessage(b, depth, ctx);
+  if (m) return m;
+  return toBase64(b.subarray(0, ctx.limits.maxBodyBytes));
+}
+
+/** `b` parsed completely as a nested message with at least one field, else undefined. */
+function rawMessage(b: Uint8Array, depth: number, ctx: Ctx): Record<string, unknown> | undefined {
   if (depth + 1 < ctx.limits.maxDepth) {
     const saved = ctx.budget;
     const m = tryRaw(b, depth + 1, { ...ctx, warnings: [] }, true);
@@ -324,7 +339,7 @@ function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
     }
     ctx.budget = saved;
   }
-  return toBase64(b.subarray(0, ctx.limits.maxBodyBytes));
+  return undefined;
 }
 
 /** Decode without a schema, like `protoc --decode_raw`. */

@@ -120,6 +120,22 @@ describe('raw decoding (protoc --decode_raw)', () => {
     const r = decodeRaw(fromHex('089601 120774657374696e67 1a020801 2001 2002'), DEFAULT_LIMITS);
     assert.deepEqual(r.value, { '1': 150, '2': 'testing', '3': { '1': 1 }, '4': [1, 2] });
   });
+  it('a nested message whose bytes are printable (field 1 holding a 32–126 byte string) is a message, not text starting with a newline', () => {
+    // grpc-go reflection ListServiceResponse: {2: {7: "*"}, 6: {1: [{1: "grpc.health.v1.Health"}, {1: "grpc.reflection.v1alpha.ServerReflection"}]}}.
+    // The second service entry, 0a 28 + 40 printable bytes, read as the string "\n(grpc.reflection…" before.
+    const hex =
+      '1203 3a012a' +
+      '3245' +
+      '0a17 0a15' + Buffer.from('grpc.health.v1.Health').toString('hex') +
+      '0a2a 0a28' + Buffer.from('grpc.reflection.v1alpha.ServerReflection').toString('hex');
+    assert.deepEqual(decodeRaw(fromHex(hex.replace(/ /g, '')), DEFAULT_LIMITS).value, {
+      '2': { '7': '*' },
+      '6': { '1': [{ '1': 'grpc.health.v1.Health' }, { '1': 'grpc.reflection.v1alpha.ServerReflection' }] },
+    });
+    // Text that starts with a newline but does not parse completely as a message stays text.
+    const text = '\nHello, world: a line of text after a newline';
+    assert.deepEqual(decodeRaw(fromHex('0a' + (text.length).toString(16) + Buffer.from(text).toString('hex')), DEFAULT_LIMITS).value, { '1': text });
+  });
   it('fixed64 as double when plausible', () => {
     const w = protobuf.Writer.create();
     w.uint32((5 << 3) | 1).double(3.25);
