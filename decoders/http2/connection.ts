@@ -100,7 +100,7 @@ interface DirState {
   /** Looking for a frame boundary (mid-frame start, after a gap). */
   resync: boolean;
   /** Header block being continued by CONTINUATION frames. */
-  continuation?: { streamId: number; fragments: Uint8Array[]; bytes: number; endStream: boolean; promisedId?: number; start: Position; cutAt?: number };
+  continuation?: { streamId: number; fragments: Uint8Array[]; bytes: number; endStream: boolean; promisedId?: number; start: Position; cutAt?: number; wire: number; frames: number[] };
   oversizeWarned: boolean;
   dead: boolean;
   /** Zero-filled ranges (stream offsets, [start, end)) in `queue`: gaps inside a frame of known length. */
@@ -171,6 +171,8 @@ export class Http2Connection implements StreamDecoder {
   private rolesKnown = false;
   /** Bytes of this connection were missing from the capture (a gap, snaplen). */
   private gapSeen = false;
+  /** Packets that carried the middle frames of the header block being decoded (HEADERS + CONTINUATION…). */
+  private blockFrames?: number[];
   /** Highest client-initiated stream id seen. */
   private maxStreamId = 0;
   private maxStreamIdBefore = 0;
@@ -681,9 +683,8 @@ export class Http2Connection implements StreamDecoder {
     if (h.flags & FLAG_END_HEADERS) {
       this.onHeaderBlock(dir, h.streamId, block, endStream, start, end, FRAME_HEADER_BYTES + h.length, priority, undefined, cutAt);
     } else {
-      this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream, start, cutAt };
-      const s = this.streams.get(h.streamId);
-      if (s) this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
+      // Wire bytes and packets are counted once the block ends (RFC 9113 §6.10: CONTINUATION frames follow).
+      this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream, start, cutAt, wire: FRAME_HEADER_BYTES + h.length, frames: [end.frame] };
     }
   }
 
@@ -699,7 +700,7 @@ export class Http2Connection implements StreamDecoder {
     const block = u.body.subarray(4);
     const cutAt = firstHole(holes, u.skip + 4, u.skip + 4 + block.length);
     if (h.flags & FLAG_END_HEADERS) this.onHeaderBlock(dir, h.streamId, block, false, start, end, FRAME_HEADER_BYTES + h.length, undefined, promisedId, cutAt);
-    else this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream: false, promisedId, start, cutAt };
+    else this.dirs[dir].continuation = { streamId: h.streamId, fragments: [block.slice()], bytes: block.length, endStream: false, promisedId, start, cutAt, wire: FRAME_HEADER_BYTES + h.length, frames: [end.frame] };
   }
 
   private onContinuation(dir: Dir, h: FrameHeader, p: Uint8Array, start: Position, end: Position, holes?: Holes): void {
@@ -714,6 +715,8 @@ export class Http2Connection implements StreamDecoder {
     if (hole !== undefined && c.cutAt === undefined) c.cutAt = c.bytes + hole;
     c.fragments.push(p.slice());
     c.bytes += p.length;
+    c.wire += FRAME_HEADER_BYTES + h.length;
+    if (c.frames.length < MAX_FRAMES_PER_CALL && c.frames[c.frames.length - 1] !== start.frame) c.frames.push(start.frame);
     // A header block is at most ~maxHeaderBytes decoded; allow some room for literal encodings.
     if (c.bytes > 4 * this.session.env.limits.maxHeaderBytes + 65536) {
       this.session.warn(`HTTP/2 ${dir}: header block of stream ${h.streamId} longer than ${c.bytes} bytes; dropped`, start);
@@ -726,7 +729,12 @@ export class Http2Connection implements StreamDecoder {
     const block = new Uint8Array(c.bytes);
     let o = 0;
     for (const f of c.fragments) block.set(f, o), (o += f.length);
-    this.onHeaderBlock(dir, c.streamId, block, c.endStream, c.start, end, FRAME_HEADER_BYTES + h.length, undefined, c.promisedId, c.cutAt);
+    this.blockFrames = c.frames;
+    try {
+      this.onHeaderBlock(dir, c.streamId, block, c.endStream, c.start, end, c.wire, undefined, c.promisedId, c.cutAt);
+    } finally {
+      this.blockFrames = undefined;
+    }
   }
 
   private onHeaderBlock(
@@ -955,10 +963,13 @@ export class Http2Connection implements StreamDecoder {
 
   private addFrames(s: H2Stream, start: Position, end: Position): void {
     const f = s.call.frames;
-    for (const n of start.frame === end.frame ? [start.frame] : [start.frame, end.frame]) {
-      if (f.length >= MAX_FRAMES_PER_CALL) return;
-      if (!f.includes(n)) f.push(n);
-    }
+    const add = (n: number) => {
+      if (f.length < MAX_FRAMES_PER_CALL && !f.includes(n)) f.push(n);
+    };
+    add(start.frame);
+    // The packets of a header block's middle frames, in order, before its last one.
+    if (this.blockFrames) for (const n of this.blockFrames) add(n);
+    add(end.frame);
   }
 
   private endStream(s: H2Stream, dir: Dir, end: Position): void {

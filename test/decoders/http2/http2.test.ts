@@ -71,6 +71,25 @@ describe('RFC 9113 §6.10 CONTINUATION', () => {
     assert.equal(s.calls[0].target, '/continued');
     assert.equal(s.calls[0].status?.code, 204);
   });
+  it('every frame of a split header block counts in the wire bytes and packets (nghttp --continuation, a 40 KB header)', () => {
+    // Request: HEADERS (no END_HEADERS) + CONTINUATION + CONTINUATION (END_HEADERS), one packet each;
+    // response: HEADERS + CONTINUATION (END_HEADERS | END_STREAM on the HEADERS).
+    const b = REQ('/continued', [['x-big', 'h'.repeat(300)]]);
+    const r = RES('200', [['x-also-big', 'r'.repeat(100)]]);
+    const s = feed([
+      c2s(preface()),
+      c2s(frame(1, 0x1, 1, b.subarray(0, 100))),
+      c2s(frame(9, 0, 1, b.subarray(100, 200))),
+      c2s(frame(9, 0x4, 1, b.subarray(200))),
+      s2c(frame(1, 0x1, 1, r.subarray(0, 50))),
+      s2c(frame(9, 0x4, 1, r.subarray(50))),
+    ]);
+    const c = s.calls[0];
+    assert.equal(c.target, '/continued');
+    assert.equal(c.request?.wireBytes, 3 * 9 + b.length);
+    assert.equal(c.response?.wireBytes, 2 * 9 + r.length);
+    assert.deepEqual(c.frames, [2, 3, 4, 5, 6]);
+  });
   it('a frame other than CONTINUATION in between is a protocol error (warning)', () => {
     const b = REQ('/x');
     const s = feed([c2s(preface(), frame(1, 0x1, 1, b.subarray(0, 5)), frame(6, 0, 0, new Uint8Array(8)))]);
