@@ -17,6 +17,7 @@ import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
 import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
+import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { headerValue } from '../http-common/body';
@@ -52,6 +53,8 @@ export function streamResetOf(call: Call): GrpcFinishInfo['rst'] {
 export class GrpcCallBuilder {
   private defs: ProtoDefinitions | undefined;
   private method?: ProtoMethodInfo;
+  /** Where the method's message types live: the bundled standard services', else the loaded ones. */
+  private typeDefs?: ProtoDefinitions;
   private requestHeaderList?: HeaderList;
   private responseHeaderList?: HeaderList;
   private trailerList?: HeaderList;
@@ -91,7 +94,12 @@ export class GrpcCallBuilder {
         f['grpc.method'] = p.slice(slash + 1);
       } else f['grpc.method'] = p;
       this.method = lookupMethod(this.defs, path);
-      if (this.method) {
+      const std = this.method ? undefined : standardGrpcMethod(path);
+      if (std) {
+        // Health checking / server reflection: decoded with the bundled definitions (no editor position).
+        this.method = std.method;
+        this.typeDefs = std.defs;
+      } else if (this.method) {
         call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
       } else if (this.defs && this.defs.methods.size) {
         call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
@@ -190,7 +198,7 @@ export class GrpcCallBuilder {
       encoding: hdr(headers, 'grpc-encoding'),
       codec: grpcCodec(hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type')),
       typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
-      defs: this.defs,
+      defs: this.typeDefs ?? this.defs,
       env: this.session.env,
     });
     if (d.raw) this.rawSeen[dir] = true;

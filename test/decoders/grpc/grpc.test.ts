@@ -133,6 +133,43 @@ describe('length-prefixed messages and header values', () => {
   });
 });
 
+describe('standard services bundled: grpc/health/v1/health.proto, grpc/reflection/v1alpha/reflection.proto', () => {
+  const req = (path: string) => block([[':method', 'POST'], [':scheme', 'http'], [':path', path], ['content-type', 'application/grpc'], ['te', 'trailers']]);
+  it('Health/Watch with one update is a server stream with named fields and enum values, without a .proto and beside unrelated ones', () => {
+    // grpc-go 1.33: HealthCheckRequest {service: "echo"}, one HealthCheckResponse {status: SERVING (1)}, then grpc-status 1 at the deadline.
+    const pkts = [
+      c2s(preface(), frame(1, 0x4, 1, req('/grpc.health.v1.Health/Watch')), frame(0, 1, 1, fromHex('00000000060a046563686f'))),
+      s2c(frame(1, 0x4, 1, RESH()), frame(0, 0, 1, fromHex('00000000020801')), frame(1, 0x5, 1, block([['grpc-status', '1'], ['grpc-message', 'Stream has ended.']]))),
+    ];
+    for (const env of [undefined, { ...testSession().env, definitions: { proto: defs } }]) {
+      const c = feed(pkts, { env }).calls[0];
+      assert.equal(c.kind, 'server-stream');
+      assert.deepEqual(c.request?.value, { service: 'echo' });
+      assert.deepEqual(c.messages?.filter((m) => m.dir === 's2c').map((m) => m.value), [{ status: 'SERVING' }]);
+      assert.deepEqual(c.warnings, []);
+      assert.equal(c.definition, undefined);
+    }
+  });
+  it('ServerReflectionInfo: list_services and an error response by field name', () => {
+    const c = feed([
+      c2s(preface(), frame(1, 0x4, 1, req('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo')), frame(0, 0, 1, fromHex('00000000033a012a'))),
+      s2c(
+        frame(1, 0x4, 1, RESH()),
+        // {original_request: {list_services: "*"}, list_services_response: {service: [{name: "a.B"}]}}
+        frame(0, 0, 1, fromHex('000000000e' + '12033a012a' + '3207' + '0a05' + '0a03612e42')),
+      ),
+      c2s(frame(0, 1, 1, fromHex('00000000032201' + '78'))),
+      // {error_response: {error_code: 5, error_message: "x"}}
+      s2c(frame(0, 0, 1, fromHex('0000000007' + '3a05' + '0805' + '1201' + '78')), frame(1, 0x5, 1, OK())),
+    ]).calls[0];
+    assert.equal(c.kind, 'bidi');
+    assert.deepEqual(
+      c.messages?.map((m) => m.value),
+      [{ list_services: '*' }, { original_request: { list_services: '*' }, list_services_response: { service: [{ name: 'a.B' }] } }, { file_containing_symbol: 'x' }, { error_response: { error_code: 5, error_message: 'x' } }],
+    );
+  });
+});
+
 describe('PROTOCOL-WEB.md: gRPC-Web router', () => {
   const call = (reqBody: Uint8Array, resBody: Uint8Array, ct = 'application/grpc-web+proto'): Call => {
     const s = testSession();
