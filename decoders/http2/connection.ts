@@ -539,7 +539,10 @@ export class Http2Connection implements StreamDecoder {
         const last = be32(p, 0) & 0x7fffffff;
         const code = be32(p, 4);
         const debug = p.subarray(8, Math.min(p.length, 8 + 512));
-        if ((code !== 0 || debug.length) && !this.goawayWarned) {
+        // NO_ERROR is a graceful shutdown (RFC 9113 §6.8; apache's idle "timeout", Go's "graceful"):
+        // worth a word only when it leaves open streams of the other side unprocessed.
+        const dropped = code === 0 && [...this.streams.keys()].some((id) => id > last && id % 2 === (dir === 's2c' ? 1 : 0));
+        if ((code !== 0 || dropped) && !this.goawayWarned) {
           this.goawayWarned = true;
           let text = '';
           for (const b of debug) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';

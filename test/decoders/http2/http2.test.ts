@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { feed, frame, block, settings, c2s, s2c, preface, enc, lpm, norm, type Pkt } from './h2';
 import { probeHttp2 } from '../../../decoders/http2/index';
-import { concatBytes } from '../../../decoders/core/bytes';
+import { concatBytes, fromHex } from '../../../decoders/core/bytes';
 import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
 
 const REQ = (path = '/p', extra: Array<[string, string]> = []) => block([[':method', 'GET'], [':scheme', 'http'], [':path', path], [':authority', 'h'], ...extra]);
@@ -106,6 +106,15 @@ describe('RFC 9113 §6.4 RST_STREAM, §6.8 GOAWAY', () => {
   it('GOAWAY with an error and debug data is a flow warning', () => {
     const s = feed([c2s(preface()), s2c(frame(7, 0, 0, concatBytes([Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 11), enc('calm down')])))]);
     assert.ok(s.warnings.some((w) => /GOAWAY.*ENHANCE_YOUR_CALM: calm down/.test(w)));
+  });
+  it('GOAWAY NO_ERROR with debug data is a graceful shutdown, no warning, unless it leaves a client stream unprocessed', () => {
+    // apache2 mod_http2 on an idle h2c connection: last stream 1, NO_ERROR, debug "timeout".
+    const idle = fromHex('00000f070000000000' + '00000001' + '00000000' + '74696d656f7574');
+    const s = feed([c2s(preface(), frame(1, 0x5, 1, REQ('/a'))), s2c(frame(1, 0x5, 1, RES())), s2c(idle)]);
+    assert.deepEqual(s.warnings, []);
+    // Stream 3 was sent but the server's GOAWAY says it processed up to 1: it will never be answered.
+    const t = feed([c2s(preface(), frame(1, 0x5, 1, REQ('/a')), frame(1, 0x5, 3, REQ('/b'))), s2c(frame(1, 0x5, 1, RES())), s2c(idle)]);
+    assert.ok(t.warnings.some((w) => /GOAWAY from server: last stream 1, NO_ERROR: timeout/.test(w)));
   });
 });
 
