@@ -650,6 +650,9 @@ export const spec: DecoderSpec = {
   transport: 'tcp',
   ports: [9092],
   probeOrder: 150,
-  probe: (head) => probeKafka(head),
+  // Requests only: a Kafka server never speaks first, and a response (size, correlation id) read as a
+  // request header passes for Produce v0–v20 whenever the correlation id is small (an HTTP/2 server's
+  // SETTINGS frame `00 00 12 04 00…` did).
+  probe: (head, dir) => (dir === 'c2s' ? probeKafka(head) : 'reject'),
   create: (session) => new KafkaDecoder(session),
 };

@@ -32,6 +32,14 @@ describe('Kafka protocol guide: request header and probe', () => {
     assert.equal(probeKafka(fromHex('474554202f20485454502f312e310d0a')), 'reject');
     assert.equal(probeKafka(fromHex('0000001e00ff0003000000010003636c69')), 'reject');
   });
+  it('probes only what the client sends (a Kafka server never speaks first)', () => {
+    // An HTTP/2 server's first SETTINGS frame (RFC 9113 §6.5: length 18, type 4, flags 0, stream 0,
+    // then SETTINGS_MAX_CONCURRENT_STREAMS 100 …) reads as a Produce v0 request header with a 0-byte client id.
+    const h2Settings = '000012040000000000000300000064000400010000000500004000';
+    assert.equal(probeKafka(fromHex(h2Settings)), 'accept');
+    assert.equal(spec.probe!(fromHex(h2Settings), 's2c'), 'reject');
+    assert.equal(spec.probe!(fromHex(AV_REQ), 'c2s'), 'accept');
+  });
 });
 
 describe('Kafka ApiVersions (KIP-511, flexible v3; response header v0)', () => {
