@@ -79,7 +79,7 @@ export interface PipelineOptions {
   /**
    * Decode only a share of the flows (the CLI's parallel mode, one pipeline per worker thread).
    * Every flow is still tracked, so flow ids and flow ends are those of a full run, but only the
-   * flows given to shard `index` (see `leastLoaded`) get a decoder and report calls and summaries; capture and
+   * flows whose `shardOf` is `index` get a decoder and report calls and summaries; capture and
    * network warnings are reported by shard 0 only.
    */
   shard?: {
@@ -95,30 +95,10 @@ export interface PipelineOptions {
   nextCallId?: () => number;
 }
 
-/**
- * Parallel shards: a new flow goes to the shard with the least recent load (payload bytes plus a
- * cost per packet, halved every SHARD_DECAY_BYTES), then the fewest open flows, then the lowest
- * index. Every shard sees every frame, so every shard makes the same choice. Balancing recent load
- * (not a hash of the ports) keeps the shards busy at the same time, which the in-order merge of
- * their output needs: 12 connections hashed by port split 7:5 and left one worker idle a quarter
- * of the time.
- */
-const SHARD_PACKET_COST = 256;
-const SHARD_DECAY_BYTES = 32 << 20;
-
-interface ShardLoad {
-  bytes: number[];
-  flows: number[];
-  sinceDecay: number;
-}
-
-function leastLoaded(load: ShardLoad): number {
-  let best = 0;
-  for (let s = 1; s < load.bytes.length; s++) {
-    const d = load.bytes[s] - load.bytes[best];
-    if (d < 0 || (d === 0 && load.flows[s] < load.flows[best])) best = s;
-  }
-  return best;
+/** Which of `count` shards decodes the connection on these ports (either order). */
+export function shardOf(udp: boolean, portA: number, portB: number, count: number): number {
+  const h = Math.imul(portKey(udp, portA, portB) % 4294967296 ^ (udp ? 0x5bd1e995 : 0), 0x9e3779b1);
+  return ((h ^ (h >>> 15)) >>> 0) % count;
 }
 
 /**
@@ -172,8 +152,6 @@ class Flow implements FlowInfo {
   closed = false;
   /** Decoded by another shard (see PipelineOptions.shard). */
   foreign = false;
-  /** Its shard, in parallel mode (see leastLoaded); else -1. */
-  shard = -1;
   /** Client's initial sequence number, from its SYN. */
   isn: number | undefined;
   lastFrame = 0;
@@ -266,7 +244,6 @@ export class Pipeline {
    */
   orderKey = 0;
   private readonly allocCallId: () => number;
-  private readonly shardLoad?: ShardLoad;
 
   constructor(
     private readonly opts: PipelineOptions,
@@ -286,7 +263,6 @@ export class Pipeline {
     this.allocCallId = opts.nextCallId ?? (() => this.nextCallId++);
     this.udpIdleUs = opts.udpIdleUs ?? DEFAULT_UDP_IDLE_US;
     this.udpStreamIdleUs = Math.max(this.udpIdleUs, opts.udpStreamIdleUs ?? DEFAULT_UDP_STREAM_IDLE_US);
-    if (opts.shard) this.shardLoad = { bytes: new Array<number>(opts.shard.count).fill(0), flows: new Array<number>(opts.shard.count).fill(0), sinceDecay: 0 };
     const quietShard = opts.shard !== undefined && opts.shard.index !== 0;
     this.correlator = new FlowCorrelator({
       windowUs: opts.flowWindowUs,
@@ -396,15 +372,6 @@ export class Pipeline {
     else s.s2cBytes += p.payloadWireLength;
     flow.lastFrame = p.frame;
     flow.lastUs = p.tsUs;
-    const load = this.shardLoad;
-    if (load) {
-      const cost = p.payloadWireLength + SHARD_PACKET_COST;
-      load.bytes[flow.shard] += cost;
-      if ((load.sinceDecay += cost) >= SHARD_DECAY_BYTES) {
-        load.sinceDecay = 0;
-        for (let i = 0; i < load.bytes.length; i++) load.bytes[i] /= 2;
-      }
-    }
     return dir;
   }
 
@@ -426,7 +393,6 @@ export class Pipeline {
   }
 
   private removeFlow(flow: Flow): void {
-    if (this.shardLoad && this.openFlows.has(flow)) this.shardLoad.flows[flow.shard]--;
     this.openFlows.delete(flow);
     const e = this.flows.get(flow.portKey);
     if (e === flow) this.flows.delete(flow.portKey);
@@ -466,14 +432,10 @@ export class Pipeline {
     this.stats.flowsTotal++;
     flow.session = this.makeSession(flow);
     const shard = this.opts.shard;
-    if (shard && this.shardLoad) {
-      flow.shard = leastLoaded(this.shardLoad);
-      this.shardLoad.flows[flow.shard]++;
-      if (flow.shard !== shard.index) {
-        // Another shard decodes this flow: track it (ids, ends), feed it to no decoder.
-        flow.decided = true;
-        flow.foreign = true;
-      }
+    if (shard && shardOf(transport === 'udp', p.srcPort, p.dstPort, shard.count) !== shard.index) {
+      // Another shard decodes this flow: track it (ids, ends), feed it to no decoder.
+      flow.decided = true;
+      flow.foreign = true;
     }
     if (transport === 'tcp') {
       const mk = (dir: Dir) =>
