@@ -83,7 +83,7 @@ export function protocolFamily(protocol: string): Family {
 /** How the protocol reads in a column: 'XML-RPC', 'gRPC', 'HTTP/2'… */
 export function protocolLabel(protocol: string): string {
   const labels: Record<string, string> = {
-    http: 'HTTP', http2: 'HTTP/2', grpc: 'gRPC', xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', soap: 'SOAP', thrift: 'Thrift', dubbo: 'Dubbo',
+    http: 'HTTP', http2: 'HTTP/2', grpc: 'gRPC', connect: 'Connect', xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', soap: 'SOAP', thrift: 'Thrift', dubbo: 'Dubbo',
     websocket: 'WebSocket', amqp: 'AMQP', mqtt: 'MQTT', kafka: 'Kafka', redis: 'Redis', stomp: 'STOMP', nats: 'NATS', zmtp: 'ZeroMQ',
   };
   return labels[protocol.toLowerCase()] ?? protocol.toUpperCase();

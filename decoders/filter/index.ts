@@ -62,7 +62,7 @@ export interface FieldInfo {
 }
 
 export const PROTOCOLS = [
-  'http', 'http2', 'grpc', 'xmlrpc', 'jsonrpc', 'soap', 'thrift', 'dubbo', 'websocket', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp',
+  'http', 'http2', 'grpc', 'connect', 'xmlrpc', 'jsonrpc', 'soap', 'thrift', 'dubbo', 'websocket', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
 ];
 
 /** Built-in fields (always available) followed by common `Call.fields` keys. */
@@ -92,6 +92,9 @@ export const FILTER_FIELDS: FieldInfo[] = [
   { name: 'grpc.status', detail: 'gRPC status (0 = OK)' },
   { name: 'grpc.service', detail: 'gRPC service name' },
   { name: 'grpc.method', detail: 'gRPC method name' },
+  { name: 'connect.code', detail: 'Connect error code name (not_found, deadline_exceeded…)' },
+  { name: 'connect.service', detail: 'Connect service name' },
+  { name: 'connect.method', detail: 'Connect method name' },
   { name: 'xmlrpc.method', detail: 'XML-RPC methodName' },
   { name: 'xmlrpc.fault.code', detail: 'XML-RPC faultCode' },
   { name: 'jsonrpc.method', detail: 'JSON-RPC method' },
