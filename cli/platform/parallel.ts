@@ -103,8 +103,8 @@ type ToWorker =
  * lines already written.
  */
 /**
- * (A 16 MiB young generation, not 8: with 8, two workers scavenged so often that V8's helper
- * threads took 8 s of CPU on the 527 MB benchmark capture and the run was 15-18 s instead of 13.)
+ * (A 16 MiB young generation, not 8: with 8, two workers scavenged so often that V8's four helper
+ * threads took ~8 s of CPU on the 527 MB benchmark capture, 1.6 s with 16; peak RSS +10 MiB.)
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
 /** Output buffers of a worker: this size, reused (sent back by the main thread once written). */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s } from '../../../decoders/core/bytes';
+import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s, oneByteCopy } from '../../../decoders/core/bytes';
 
 describe('ByteQueue', () => {
   it('peeks across chunk boundaries and consumes', () => {
@@ -41,5 +41,18 @@ describe('conversions', () => {
   it('reads big-endian integers', () => {
     assert.equal(be32(fromHex('ffffffff'), 0), 0xffffffff);
     assert.equal(be64s(fromHex('ffffffffffffffff'), 0), '-1');
+  });
+});
+
+describe('oneByteCopy', () => {
+  it('copies Latin-1 text whatever its storage, and leaves other strings as they are', () => {
+    // a slice of a string with a character above U+00FF is stored two bytes per character in V8
+    const sliced = 'ā/callscope.person.v1.PersonService/GetPerson'.slice(1);
+    assert.equal(oneByteCopy(sliced), '/callscope.person.v1.PersonService/GetPerson');
+    assert.equal(oneByteCopy('café'), 'café');
+    assert.equal(oneByteCopy('→ ok'), '→ ok');
+    assert.equal(oneByteCopy(''), '');
+    const long = 'x'.repeat(2000);
+    assert.equal(oneByteCopy(long), long);
   });
 });
