@@ -114,6 +114,28 @@ describe('definitions loading', () => {
   });
 });
 
+describe('a .proto with characters above U+00FF (comments, string defaults)', () => {
+  it('parses, and names and positions are those of the file', () => {
+    const text = [
+      '// Person API — the “sample” 日本語 ✓',
+      'syntax = "proto2";',
+      'package p;',
+      '/* résumé — block comment */',
+      'message Person { optional string name = 1 [default = "—"]; optional int32 id = 2; }',
+      'service People { rpc Get (Person) returns (Person); }',
+    ].join('\n');
+    const d = buildProtoDefinitions([{ path: '/r/p.proto', text, root: '/r' }]);
+    assert.deepEqual(d.warnings, []);
+    const m = lookupMethod(d, '/p.People/Get')!;
+    assert.equal(m.service, 'p.People');
+    assert.equal(m.line, 6);
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 2).string('Ada');
+    w.uint32((2 << 3) | 0).int32(7);
+    assert.deepEqual(decodeProtobuf(w.finish(), 'p.Person', resolverFor(d.root), DEFAULT_LIMITS).value, { name: 'Ada', id: 7 });
+  });
+});
+
 describe('raw decoding (protoc --decode_raw)', () => {
   it('numbers, strings, nested messages, repeated fields', () => {
     // 1: 150, 2: "testing", 3: {1: 1}, 4: 1, 4: 2
