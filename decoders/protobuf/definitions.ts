@@ -7,7 +7,7 @@
  * google/protobuf well-known types come from protobufjs's bundled `common` definitions.
  */
 import * as protobuf from 'protobufjs';
-import { oneByteCopy } from '../core/bytes';
+import { oneByteCopy, oneByteSource } from '../core/bytes';
 
 export interface SourcePos {
   file: string;
@@ -83,31 +83,6 @@ function normPath(p: string): string {
 }
 
 /**
- * The text protobufjs parses: stored one byte per character. protobufjs slices every name (fields,
- * enum values, messages, services) out of its source, and names sliced from a two-byte string are
- * two-byte strings: a .proto with one character above U+00FF (an em dash or a smart quote in a
- * comment is enough) made every decoded message's keys two-byte, and V8 then prints each gRPC call's
- * whole JSON line two bytes per character (JSON.stringify ~2.5×, the UTF-8 write ~4× slower).
- * Such characters can only be in comments and string literals (identifiers are ASCII): they are
- * read as '?' (positions for the editor come from the original text, see indexPositions).
- */
-function parseSource(text: string): string {
-  const CHUNK = 8192;
-  const parts: string[] = [];
-  const codes: number[] = [];
-  for (let i = 0; i < text.length; i += CHUNK) {
-    const n = Math.min(CHUNK, text.length - i);
-    codes.length = n;
-    for (let k = 0; k < n; k++) {
-      const c = text.charCodeAt(i + k);
-      codes[k] = c > 0xff ? 63 : c;
-    }
-    parts.push(String.fromCharCode.apply(null, codes));
-  }
-  return parts.join('');
-}
-
-/**
  * Parse the files into one Root and index what they define. Never throws: parse errors,
  * duplicates, unresolved imports and unresolved types become warnings.
  */
@@ -144,7 +119,7 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
     // Parse into a scratch root first: a duplicate name must not leave half a file in `root`.
     try {
       const scratch = new protobuf.Root();
-      result = protobuf.parse(parseSource(f.text), scratch, { keepCase: true, alternateCommentMode: true });
+      result = protobuf.parse(oneByteSource(f.text), scratch, { keepCase: true, alternateCommentMode: true });
     } catch (e) {
       warnings.push(`${f.path}: ${(e as Error).message}`);
       parsed.set(f.path, 'failed');
@@ -174,7 +149,7 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
       return;
     }
     try {
-      protobuf.parse(parseSource(f.text), root, { keepCase: true, alternateCommentMode: true });
+      protobuf.parse(oneByteSource(f.text), root, { keepCase: true, alternateCommentMode: true });
     } catch (e) {
       warnings.push(`${f.path}: ${(e as Error).message}`);
       parsed.set(f.path, 'failed');

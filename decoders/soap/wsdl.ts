@@ -6,6 +6,7 @@
  */
 import { parseXml, qnameLocal, type XEl } from './xml';
 import { emptySchema, indexSchema, resolveQName, type QName, type XsdSchema } from './schema';
+import { oneByteCopy } from '../core/bytes';
 
 export interface WsdlPart {
   name: string;
@@ -130,8 +131,9 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
         const [bName, b] = bindings[0] ?? [undefined, undefined];
         const bop = b?.actions.get(name);
         out.operations.push({
-          name,
-          portType: ptName,
+          // (one-byte copies when they can be: they go into every call's JSON line, see oneByteCopy)
+          name: oneByteCopy(name),
+          portType: oneByteCopy(ptName),
           ...(bName && serviceOf.get(bName) ? { service: serviceOf.get(bName) } : {}),
           ...(tns ? { targetNamespace: tns } : {}),
           ...(bop?.action ? { soapAction: bop.action } : {}),

@@ -9,6 +9,7 @@
  * and annotations `( key = "value" )` (skipped). Names are qualified by program (the file's base
  * name), as `include`d types are referenced (`shared.SharedStruct`).
  */
+import { oneByteSource } from '../core/bytes';
 
 export type ThriftTypeRef =
   | { kind: 'base'; name: string } // bool byte i8 i16 i32 i64 double string binary uuid void
@@ -417,7 +418,8 @@ export function buildThriftDefinitions(files: ThriftFile[]): ThriftDefinitions {
     const program = programOf(f.path);
     programs.add(program);
     try {
-      const includes = new Parser(tokenize(f.text), f.path, program, out).parse();
+      // (identifiers are ASCII: see oneByteSource)
+      const includes = new Parser(tokenize(oneByteSource(f.text)), f.path, program, out).parse();
       for (const inc of includes) {
         const p = programOf(inc);
         if (!files.some((g) => programOf(g.path) === p)) out.warnings.push(`${f.path}: include "${inc}" not found among the definition files`);

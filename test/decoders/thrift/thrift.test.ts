@@ -231,6 +231,13 @@ describe('Thrift IDL (idl.md: headers, typedef, enum, struct/union/exception, se
     const d = buildThriftDefinitions([{ path: 'bad.thrift', text: 'struct { 1: i32 x }' }]);
     assert.equal(d.warnings.length, 1);
   });
+  it('comments and string constants above U+00FF do not change names or lines (parsed from a one-byte copy)', () => {
+    const text = '// Calculator — “demo” 日本語\nconst string GREETING = "こんにちは"\n/* résumé ✓ */\nservice Calc {\n  i32 add(1: i32 a, 2: i32 b)\n}\n';
+    const d = buildThriftDefinitions([{ path: '/w/u.thrift', text }]);
+    assert.deepEqual(d.warnings, []);
+    const m = lookupMethod(d, 'Calc', 'add')!;
+    assert.deepEqual([m.method.service, m.method.name, m.method.line], ['u.Calc', 'add', 5]);
+  });
 });
 
 describe('Split invariance and fuzz', () => {
