@@ -166,9 +166,14 @@ export class GrpcCallBuilder {
 
   private onMessage(dir: Dir, m: LpMessage, posAt: (offset: number) => Position): void {
     if (m.flags & 0x80 && this.web) {
-      // gRPC-Web trailers frame (PROTOCOL-WEB.md): HTTP/1-style header lines.
-      if (m.bytes) this.trailers(parseTrailerBlock(m.bytes));
-      else this.call.warnings.push(`gRPC-Web trailers frame of ${m.length} bytes too large`);
+      // gRPC-Web trailers frame (PROTOCOL-WEB.md): HTTP/1-style header lines; they are the
+      // response's trailers (as HTTP/2 trailers are for native gRPC) unless the HTTP layer had real ones.
+      if (m.bytes) {
+        const list = parseTrailerBlock(m.bytes);
+        this.trailers(list);
+        const resp = (this.call.response ??= {});
+        if (dir === 's2c' && !resp.trailers?.length) resp.trailers = list;
+      } else this.call.warnings.push(`gRPC-Web trailers frame of ${m.length} bytes too large`);
       return;
     }
     const index = this.counts[dir]++;

@@ -187,6 +187,8 @@ describe('PROTOCOL-WEB.md: gRPC-Web router', () => {
     assert.equal(c.fields['grpc.web'], true);
     assert.equal(c.status?.text, 'INVALID_ARGUMENT');
     assert.deepEqual(c.request?.value, { '1': 5 });
+    // the trailers frame is the response's trailers, as HTTP/2 trailers are for native gRPC
+    assert.deepEqual(c.response?.trailers, [['grpc-status', '3'], ['grpc-message', 'bad']]);
   });
   it('over HTTP/2, a client RST_STREAM after the trailers frame leaves the call complete', () => {
     // PROTOCOL-WEB.md trailers frame (flag 0x80) "grpc-status: 0\r\n", then RST_STREAM INTERNAL_ERROR from the client (Connect-ES).
