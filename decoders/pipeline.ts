@@ -101,6 +101,13 @@ export function shardOf(udp: boolean, portA: number, portB: number, count: numbe
   return ((h ^ (h >>> 15)) >>> 0) % count;
 }
 
+/** Frames may be this far out of time order without a warning (interfaces merged by a capture tool). */
+const BACKWARDS_US = 10_000;
+
+function formatSeconds(us: number): string {
+  return us >= 1_000_000 ? `${(us / 1_000_000).toFixed(us >= 10_000_000 ? 0 : 1)} s` : `${Math.round(us / 1000)} ms`;
+}
+
 /**
  * `Pipeline.orderKey` past the end of the input: what closing flow N reports has key
  * END_ORDER_KEY + N (flows close in id order).
@@ -244,6 +251,7 @@ export class Pipeline {
    */
   orderKey = 0;
   private readonly allocCallId: () => number;
+  private warnedBackwards = false;
 
   constructor(
     private readonly opts: PipelineOptions,
@@ -278,6 +286,11 @@ export class Pipeline {
         this.lastFrame = f.frame;
         this.orderKey = 2 * f.frame + 1;
         if (f.tsUs > this.lastTsUs) this.lastTsUs = f.tsUs;
+        else if (f.tsUs < this.lastTsUs - BACKWARDS_US && !this.warnedBackwards) {
+          // Said once: a merged capture or a stepped clock; durations across it can come out negative.
+          this.warnedBackwards = true;
+          if (!quietShard) sink.warning?.({ frame: f.frame, message: `capture time goes back ${formatSeconds(this.lastTsUs - f.tsUs)} here (frames not in time order: merged captures, or the clock was set back): calls across this point can show negative durations` });
+        }
         sink.frame?.(f);
         this.net.frame(f);
         this.orderKey = 2 * f.frame + 2;

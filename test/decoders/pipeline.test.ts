@@ -209,3 +209,25 @@ describe('isolation and hand-off', () => {
     assert.equal(flows[0].dispatch, 'handoff');
   });
 });
+
+describe('capture time that goes back', () => {
+  const warningsOf = (frames: Frame[]) => {
+    const warnings: Array<{ frame?: number; message: string }> = [];
+    const p = new Pipeline({ env: nodeEnv(), decoders: [recorder('echo', { ports: [7000] })] }, { call: () => {}, flow: () => {}, warning: (w) => warnings.push(w) });
+    p.push(pcapFile(frames));
+    p.end();
+    return warnings;
+  };
+  it('is said once, at the first frame more than 10 ms back (merged captures, a clock set back)', () => {
+    const shifted = hello.map((f, i) => ({ ...f, tsUs: i === 3 ? f.tsUs - 5_000_000 : f.tsUs }));
+    const after = shifted.map((f, i) => (i === 5 ? { ...f, tsUs: f.tsUs - 9_000_000 } : f));
+    const w = warningsOf(after).filter((x) => /goes back/.test(x.message));
+    assert.equal(w.length, 1);
+    assert.equal(w[0].frame, 4);
+    assert.match(w[0].message, /capture time goes back 5\.0 s here/);
+  });
+  it('a few milliseconds out of order (interfaces merged) is not worth a warning', () => {
+    const jitter = hello.map((f, i) => ({ ...f, tsUs: i === 3 ? f.tsUs - 2_000 : f.tsUs }));
+    assert.deepEqual(warningsOf(jitter).filter((x) => /goes back/.test(x.message)), []);
+  });
+});
