@@ -152,7 +152,9 @@ class ConnectCall {
       f['connect.method'] = p.slice(slash + 1);
     }
     f['connect.streaming'] = shape === 'stream';
-    const version = hdr(http.requestHeaders, 'connect-protocol-version');
+    // (a GET says its version in the query: `connect=v1`)
+    const getVersion = shape === 'get' ? /^v(\d+)$/.exec(queryParams(query).get('connect') ?? '')?.[1] : undefined;
+    const version = hdr(http.requestHeaders, 'connect-protocol-version') ?? getVersion;
     if (version !== undefined) f['connect.protocol_version'] = version;
     if (shape === 'get') f['connect.get'] = true;
     const timeout = hdr(http.requestHeaders, 'connect-timeout-ms');

@@ -113,6 +113,8 @@ describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request",
     });
     assert.equal(c.target, '/t.S/Get');
     assert.equal(c.fields['connect.get'], true);
+    // the query's `connect=v1` is the protocol version a POST sends as Connect-Protocol-Version
+    assert.equal(c.fields['connect.protocol_version'], '1');
     assert.deepEqual(c.request?.value, { id: '7' });
     assert.deepEqual(c.response?.value, { name: 'Ada' });
   });
