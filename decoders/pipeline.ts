@@ -74,6 +74,12 @@ export interface PipelineOptions {
    * Default 120 s, conntrack's udp_timeout_stream.
    */
   udpStreamIdleUs?: number;
+  /**
+   * At most this many UDP flows open at once (default 16,384): past it, the flows silent for 1 s or
+   * more (the longest-open first) are closed early, 1024 at a time, so a host that resolves each name
+   * from a new socket at a high rate cannot fill the memory within the idle timeout.
+   */
+  maxUdpFlows?: number;
   /** Called after each decoder callback with the events it received (tests: chunking). */
   tap?: (flowId: number, event: TapEvent) => void;
   /**
@@ -228,6 +234,7 @@ export class Pipeline {
   private udpFlows = new Set<Flow>();
   private readonly udpIdleUs: number;
   private readonly udpStreamIdleUs: number;
+  private readonly maxUdpFlows: number;
   /** Capture time of the next look for idle UDP flows. */
   private nextUdpSweepUs = 0;
   /** Recently closed connections: their stray last ACKs must not open ghost flows. */
@@ -271,6 +278,7 @@ export class Pipeline {
     this.allocCallId = opts.nextCallId ?? (() => this.nextCallId++);
     this.udpIdleUs = opts.udpIdleUs ?? DEFAULT_UDP_IDLE_US;
     this.udpStreamIdleUs = Math.max(this.udpIdleUs, opts.udpStreamIdleUs ?? DEFAULT_UDP_STREAM_IDLE_US);
+    this.maxUdpFlows = Math.max(1, opts.maxUdpFlows ?? DEFAULT_MAX_UDP_FLOWS);
     const quietShard = opts.shard !== undefined && opts.shard.index !== 0;
     this.correlator = new FlowCorrelator({
       windowUs: opts.flowWindowUs,
@@ -522,7 +530,7 @@ export class Pipeline {
 
   /** A UDP datagram: its flow (a new one after a silence longer than `idleLimit` on the same ports), then its decoder. */
   private udpPacket(p: Packet): void {
-    if (p.tsUs >= this.nextUdpSweepUs) this.expireUdp(p.tsUs);
+    if (p.tsUs >= this.nextUdpSweepUs || this.udpFlows.size >= this.maxUdpFlows) this.expireUdp(p.tsUs);
     let flow = this.findFlow(portKey(true, p.srcPort, p.dstPort), p);
     if (flow && p.tsUs - flow.lastUs > this.idleLimit(flow)) {
       this.udpFlows.delete(flow);
@@ -565,16 +573,31 @@ export class Pipeline {
   }
 
   private expireUdp(nowUs: number): void {
-    this.nextUdpSweepUs = nowUs + Math.min(UDP_SWEEP_US, this.udpIdleUs / 4);
-    const idle: Flow[] = [];
+    const sweep = nowUs >= this.nextUdpSweepUs;
+    if (sweep) this.nextUdpSweepUs = nowUs + Math.min(UDP_SWEEP_US, this.udpIdleUs / 4);
+    // Too many open: the quiet ones (silent for UDP_EVICT_QUIET_US) go too, up to MAX_IDLE_CLOSES,
+    // so the next pass comes after as many new flows (one pass per 1024 new flows at most).
+    const quiet: Flow[] | undefined = this.udpFlows.size >= this.maxUdpFlows ? [] : undefined;
+    let idle: Flow[] = [];
     for (const flow of this.udpFlows) {
-      if (nowUs - flow.lastUs <= this.idleLimit(flow)) continue;
-      if (idle.length === MAX_IDLE_CLOSES) {
-        // The rest at the next datagram: keys stay distinct (below).
-        this.nextUdpSweepUs = nowUs;
-        break;
+      const silent = nowUs - flow.lastUs;
+      if (silent > this.idleLimit(flow)) {
+        if (idle.length === MAX_IDLE_CLOSES) {
+          // The rest at the next datagram: keys stay distinct (below).
+          this.nextUdpSweepUs = nowUs;
+          break;
+        }
+        idle.push(flow);
+      } else if (quiet && silent >= UDP_EVICT_QUIET_US && quiet.length < MAX_IDLE_CLOSES) quiet.push(flow);
+      if (!sweep && quiet && idle.length + quiet.length >= MAX_IDLE_CLOSES) break;
+    }
+    if (quiet) {
+      if (idle.length + quiet.length === 0) {
+        // Every open flow is busy: the longest-open go anyway.
+        for (const flow of this.udpFlows) if (quiet.push(flow) === MAX_IDLE_CLOSES) break;
       }
-      idle.push(flow);
+      // Closed in the order they were opened (flow ids are in that order).
+      idle = idle.concat(quiet.slice(0, MAX_IDLE_CLOSES - idle.length)).sort((a, b) => a.id - b.id);
     }
     if (!idle.length) return;
     // Each close reports under a key of its own, between the frame's network warnings (key - 1/2)
@@ -838,6 +861,8 @@ const DEFAULT_UDP_IDLE_US = 30_000_000;
 const DEFAULT_UDP_STREAM_IDLE_US = 120_000_000;
 /** Longest capture time between two looks for idle UDP flows. */
 const UDP_SWEEP_US = 5_000_000;
+const DEFAULT_MAX_UDP_FLOWS = 16_384;
+const UDP_EVICT_QUIET_US = 1_000_000;
 /** Idle UDP flows closed in one look (see `orderKey`). */
 const MAX_IDLE_CLOSES = 1024;
 

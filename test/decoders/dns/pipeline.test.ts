@@ -17,12 +17,12 @@ function dgram(tsUs: number, src: string, sport: number, dst: string, dport: num
   return { tsUs, data: ethernet(udpPacket({ src, dst, sport, dport, payload })) };
 }
 
-function run(frames: Frame[], opts: { decodeAs?: string[]; udpIdleUs?: number; tap?: (id: number, e: TapEvent) => void } = {}) {
+function run(frames: Frame[], opts: { decodeAs?: string[]; udpIdleUs?: number; maxUdpFlows?: number; onStats?: (open: number) => void; tap?: (id: number, e: TapEvent) => void } = {}) {
   const calls: Call[] = [];
   const flows: FlowSummary[] = [];
   const order: string[] = [];
   const p = new Pipeline(
-    { env: nodeEnv(), decodeAs: opts.decodeAs?.map((r) => parseDecodeAs(r)), udpIdleUs: opts.udpIdleUs, tap: opts.tap },
+    { env: nodeEnv(), decodeAs: opts.decodeAs?.map((r) => parseDecodeAs(r)), udpIdleUs: opts.udpIdleUs, maxUdpFlows: opts.maxUdpFlows, tap: opts.tap },
     {
       call: (c) => {
         calls.push(c);
@@ -35,9 +35,13 @@ function run(frames: Frame[], opts: { decodeAs?: string[]; udpIdleUs?: number; t
     },
   );
   const file = pcapFile(frames);
-  for (let i = 0; i < file.length; i += 53) p.push(file.subarray(i, i + 53));
+  let maxOpen = 0;
+  for (let i = 0; i < file.length; i += 53) {
+    p.push(file.subarray(i, i + 53));
+    maxOpen = Math.max(maxOpen, p.stats.flowsOpen);
+  }
   p.end();
-  return { calls, flows, order };
+  return { calls, flows, order, maxOpen };
 }
 
 const A = (id: number, n: string, ip: string) => answer(id, n, 1, [{ name: n, type: 1, rdata: ipv4(ip) }]);
@@ -188,5 +192,41 @@ describe('pipeline: idle UDP closes and parallel shards', () => {
     // Unanswered early lookups came out while the capture went on (at an idle close), not at its end.
     const h0 = full.find((x) => x.target === 'h0.test')!;
     assert.ok(h0.key < 2 ** 40 && !Number.isInteger(h0.key), `h0.test reported under key ${h0.key}`);
+  });
+});
+
+describe('pipeline UDP path: the number of open UDP flows is bounded (maxUdpFlows)', () => {
+  it('one lookup per new socket, faster than the idle timeout: quiet flows are closed early, oldest first, every call reported once', () => {
+    const frames: Frame[] = [];
+    // A stream that stays busy (a datagram each 100 ms both ways) must not be cut.
+    const busy = (t: number, id: number) => [dgram(T0 + t, '10.0.0.7', 50000, '10.0.0.53', 53, query(id, `busy${id}.test`)), dgram(T0 + t + 50, '10.0.0.53', 53, '10.0.0.7', 50000, A(id, `busy${id}.test`, '192.0.2.7'))];
+    for (let i = 0; i < 3000; i++) {
+      const t = i * 10_000; // 100 lookups a second: 30 s of capture, within the 30 s idle timeout
+      if (i % 10 === 0) frames.push(...busy(t, 60000 + i));
+      frames.push(dgram(T0 + t + 1, '10.0.0.1', 20000 + i, '10.0.0.53', 53, query(i, `h${i}.test`)));
+      frames.push(dgram(T0 + t + 100, '10.0.0.53', 53, '10.0.0.1', 20000 + i, A(i, `h${i}.test`, '192.0.2.1')));
+    }
+    const capped = run(frames, { maxUdpFlows: 200 });
+    const free = run(frames);
+    assert.equal(free.maxOpen, 3001);
+    assert.ok(capped.maxOpen <= 200, `at most 200 open, saw ${capped.maxOpen}`);
+    // The same calls either way (all answered), each once; the busy flow is one flow throughout.
+    const key = (c: Call) => `${c.target} ${c.state}`;
+    assert.deepEqual(capped.calls.map(key).sort(), free.calls.map(key).sort());
+    assert.equal(capped.calls.length, 3300);
+    assert.equal(capped.flows.length, 3001);
+    const busyFlow = capped.flows.find((f) => f.client.port === 50000)!;
+    assert.equal(busyFlow.packets, 600);
+    // Closed early in the order they were opened.
+    const early = capped.flows.filter((f) => f.client.port !== 50000);
+    assert.deepEqual(early.map((f) => f.id), [...early.map((f) => f.id)].sort((a, b) => a - b));
+  });
+  it('when every open flow is busy, the longest-open go anyway', () => {
+    const frames: Frame[] = [];
+    for (let i = 0; i < 50; i++) frames.push(dgram(T0 + i, '10.0.0.1', 20000 + i, '10.0.0.53', 53, query(i, `h${i}.test`)));
+    const { maxOpen, flows, calls } = run(frames, { maxUdpFlows: 10 });
+    assert.ok(maxOpen <= 10);
+    assert.equal(flows.length, 50);
+    assert.equal(calls.length, 50);
   });
 });
