@@ -104,8 +104,13 @@ function addFrame(call: Call, frame: number): void {
 export class DnsCalls {
   /** Queries waiting for an answer, oldest first; undefined while none (most flows carry one lookup). */
   private pending: Map<string, Pending> | undefined;
-  /** Keys of the last answered queries, oldest first. */
-  private answered: string[] = [];
+  /**
+   * Hashes of the keys of the last answered queries, oldest first: small integers, not the key
+   * strings (a flow of a host that reuses its ports for one lookup each holds up to 256 of them, and
+   * tens of thousands of such flows can be open; a collision only turns the note on a response
+   * without its query into 'duplicate response').
+   */
+  private answered: number[] = [];
   private transfer: Transfer | undefined;
   private readonly maxRecords: number;
 
@@ -207,7 +212,7 @@ export class DnsCalls {
         }
       }
     }
-    if (!p) return this.orphan(s, this.answered.includes(key));
+    if (!p) return this.orphan(s, this.answered.includes(keyHash(key)));
     this.settle(p);
     this.remember(p.key);
     const call = p.call;
@@ -266,9 +271,10 @@ export class DnsCalls {
 
   private remember(key: string): void {
     const a = this.answered;
-    const i = a.indexOf(key);
+    const h = keyHash(key);
+    const i = a.indexOf(h);
     if (i >= 0) a.splice(i, 1);
-    a.push(key);
+    a.push(h);
     if (a.length > MAX_ANSWERED) a.shift();
   }
 
@@ -463,4 +469,11 @@ export class DnsCalls {
     else for (const w of s.msg.warnings) call.warnings.push(`${what}: ${w}`);
     if (s.msg.dropped) call.warnings.push(`${what}: ${s.msg.dropped} records not listed (limit ${this.maxRecords})`);
   }
+}
+
+/** FNV-1a of a question key, 30 bits (a small integer in V8: no heap number per entry). */
+function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
 }
