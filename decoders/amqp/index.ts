@@ -156,13 +156,9 @@ class AmqpDecoder implements StreamDecoder {
       return;
     }
     if (st.discard > 0) {
-      if (length <= st.discard) {
-        st.discard -= length;
-        return;
-      }
-      const past = length - st.discard;
-      st.discard = 0;
-      return this.lose(dir, past, at, 'past the end of the frame they cut');
+      const past = st.gapOver(st.discard, length);
+      if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
+      return;
     }
     if (this.lost[dir] && !this.resync(dir, true)) {
       st.reset();
@@ -191,11 +187,9 @@ class AmqpDecoder implements StreamDecoder {
         } finally {
           this.cutNow = undefined;
         }
-        if (length <= missing) {
-          st.discard = missing - length;
-          return;
-        }
-        return this.lose(dir, length - missing, at, 'past the end of the frame they cut');
+        const past = st.gapOver(missing, length);
+        if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
+        return;
       }
     }
     this.lose(dir, length, at, q.length ? 'inside a frame header' : 'at a frame boundary');

@@ -92,6 +92,17 @@ export class DirStream {
     this.discard = n - have;
   }
 
+  /**
+   * A capture gap of `length` bytes where `missing` bytes of a PDU were still due (the rest of a PDU
+   * the gap cut, or of one being discarded): what the gap did not cover is discarded as it arrives.
+   * Returns the bytes the gap held past that PDU's end (0 when it ended inside it): the caller has
+   * lost its framing for those.
+   */
+  gapOver(missing: number, length: number): number {
+    this.discard = length <= missing ? missing - length : 0;
+    return length <= missing ? 0 : length - missing;
+  }
+
   reset(): void {
     this.q.clear();
     this.marks.length = 0;

@@ -133,13 +133,9 @@ class KafkaDecoder implements StreamDecoder {
     const st = this.s[dir];
     if (st.discard > 0) {
       // Inside the missing tail of a message already cut (or skipped as too large).
-      if (length <= st.discard) {
-        st.discard -= length;
-        return;
-      }
-      const past = length - st.discard;
-      st.discard = 0;
-      return this.lose(dir, past, at, 'past the end of the message they cut');
+      const past = st.gapOver(st.discard, length);
+      if (past) this.lose(dir, past, at, 'past the end of the message they cut');
+      return;
     }
     if (this.resync[dir] && !this.findHeader(dir, true)) {
       st.reset();
@@ -160,11 +156,9 @@ class KafkaDecoder implements StreamDecoder {
         st.reset();
         if (dir === 'c2s') this.request(frame.subarray(4), start, end, frames, total, cut);
         else this.response(frame.subarray(4), start, end, frames, total, cut);
-        if (length <= missing) {
-          st.discard = missing - length;
-          return;
-        }
-        return this.lose(dir, length - missing, at, 'past the end of the message they cut');
+        const past = st.gapOver(missing, length);
+        if (past) this.lose(dir, past, at, 'past the end of the message they cut');
+        return;
       }
     }
     this.lose(dir, length, at, q.length ? 'inside a size prefix' : 'at a message boundary');

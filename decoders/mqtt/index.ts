@@ -165,13 +165,9 @@ class MqttDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
     if (st.discard > 0) {
-      if (length <= st.discard) {
-        st.discard -= length;
-        return;
-      }
-      const past = length - st.discard;
-      st.discard = 0;
-      return this.lose(dir, past, at, 'past the end of the packet they cut');
+      const past = st.gapOver(st.discard, length);
+      if (past) this.lose(dir, past, at, 'past the end of the packet they cut');
+      return;
     }
     if (this.resync[dir] && !this.findHeader(dir, true)) {
       st.reset();
@@ -192,12 +188,9 @@ class MqttDecoder implements StreamDecoder {
       } finally {
         this.cut = undefined;
       }
-      const missing = total - have;
-      if (length <= missing) {
-        st.discard = missing - length;
-        return;
-      }
-      return this.lose(dir, length - missing, at, 'past the end of the packet they cut');
+      const past = st.gapOver(total - have, length);
+      if (past) this.lose(dir, past, at, 'past the end of the packet they cut');
+      return;
     }
     this.lose(dir, length, at, q.length ? 'inside a fixed header' : 'at a packet boundary');
   }

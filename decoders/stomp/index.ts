@@ -110,13 +110,9 @@ class StompDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
     if (st.discard > 0) {
-      if (length <= st.discard) {
-        st.discard -= length;
-        return;
-      }
-      const past = length - st.discard;
-      st.discard = 0;
-      return this.lose(dir, past, at, 'past the end of the frame they cut');
+      const past = st.gapOver(st.discard, length);
+      if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
+      return;
     }
     if (this.lost[dir]) {
       // Already skipping a bad frame: its NUL may have been in the gap.
@@ -130,11 +126,9 @@ class StompDecoder implements StreamDecoder {
     }
     const missing = this.cutFrame(dir);
     if (missing === undefined) return this.lose(dir, length, at, st.q.length ? 'before a command line ended' : 'at a frame boundary');
-    if (missing !== null && length <= missing) {
-      st.discard = missing - length;
-      return;
-    }
-    this.lose(dir, missing === null ? length : length - missing, at, missing === null ? 'in a frame without content-length' : 'past the end of the frame they cut');
+    if (missing === null) return this.lose(dir, length, at, 'in a frame without content-length');
+    const past = st.gapOver(missing, length);
+    if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
   }
 
   /**
