@@ -21,6 +21,8 @@ export class PduBuffer {
   private run = 0;
   private marks: Mark[] = [];
   private markHead = 0;
+  /** Bytes still to drop as they arrive: the uncaptured rest of a PDU a capture gap cut (see gapOver). */
+  private discard = 0;
 
   get length(): number {
     return this.e - this.s;
@@ -32,6 +34,12 @@ export class PduBuffer {
   }
 
   push(bytes: Uint8Array, at: Position): void {
+    if (this.discard > 0) {
+      const n = Math.min(this.discard, bytes.length);
+      this.discard -= n;
+      bytes = bytes.subarray(n);
+      at = { ...at, streamOffset: at.streamOffset + n };
+    }
     if (bytes.length === 0) return;
     const len = this.e - this.s;
     if (len === 0) {
@@ -81,10 +89,32 @@ export class PduBuffer {
       this.marks = this.marks.slice(this.markHead);
       this.markHead = 0;
     }
-    if (this.s === this.e) this.clear();
+    if (this.s === this.e) this.empty();
   }
 
+  /** Drop everything buffered, and any bytes still to be discarded. */
   clear(): void {
+    this.discard = 0;
+    this.empty();
+  }
+
+  /**
+   * A capture gap of `length` bytes where `missing` bytes of a PDU were still due (the rest of a PDU
+   * the gap cut, or of one being discarded): what the gap did not cover is dropped as it arrives
+   * (`push`). Returns the bytes the gap held past that PDU's end (0 when it ended inside it): the
+   * caller has lost its framing for those.
+   */
+  gapOver(missing: number, length: number): number {
+    this.discard = length <= missing ? missing - length : 0;
+    return length <= missing ? 0 : length - missing;
+  }
+
+  /** Bytes of a cut PDU still to be dropped as they arrive. */
+  get discarding(): number {
+    return this.discard;
+  }
+
+  private empty(): void {
     this.run += this.e - this.s;
     this.s = this.e = 0;
     this.marks = [];

@@ -152,10 +152,7 @@ class DubboDecoder implements StreamDecoder {
     const s = this.streams[dir];
     if (s.discard > 0) {
       // inside a message already being skipped (too large, or cut by an earlier gap)
-      if (length <= s.discard) {
-        s.discard -= length;
-        return;
-      }
+      if (!s.gapOver(s.discard, length)) return;
       s.reset();
       this.resync[dir] = true;
       this.session.warn(`dubbo: ${length} bytes missing in ${dir}, past a message boundary; waiting for the next message header`, at);
@@ -171,10 +168,7 @@ class DubboDecoder implements StreamDecoder {
         const cut = `body cut by a gap: ${body.length} of ${h.length} bytes captured`;
         this.message(dir, h, body, s.pos(0), s.pos(have - 1), s.frames(0, have), total, cut);
         s.consume(have);
-        if (length <= missing) {
-          s.skipAhead(missing - length);
-          return;
-        }
+        if (!s.gapOver(missing, length)) return;
       }
     }
     s.reset();

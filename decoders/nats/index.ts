@@ -55,8 +55,6 @@ class NatsDecoder implements StreamDecoder {
   private readonly acks: Call[] = [];
   private maxPayload = 0;
   private maxPayloadWarned = false;
-  /** Bytes still to drop as they arrive: the rest of a payload a gap cut. */
-  private readonly skip: Record<Dir, number> = { c2s: 0, s2c: 0 };
   /** The operation being handled was cut by a gap: what was captured of it. */
   private cutNow?: string;
   private readonly notes: GapNotes;
@@ -67,13 +65,6 @@ class NatsDecoder implements StreamDecoder {
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.dead[dir]) return;
-    if (this.skip[dir] > 0) {
-      const n = Math.min(this.skip[dir], bytes.length);
-      this.skip[dir] -= n;
-      if (n === bytes.length) return;
-      bytes = bytes.subarray(n);
-      at = { ...at, streamOffset: at.streamOffset + n };
-    }
     this.buf[dir].push(bytes, at);
     try {
       this.drain(dir);
@@ -378,14 +369,10 @@ class NatsDecoder implements StreamDecoder {
 
   private gapIn(dir: Dir, length: number, at: Position): void {
     const buf = this.buf[dir];
-    if (this.skip[dir] > 0) {
-      if (length <= this.skip[dir]) {
-        this.skip[dir] -= length;
-        return;
-      }
-      const past = length - this.skip[dir];
-      this.skip[dir] = 0;
-      return this.lose(dir, past, at, 'past the end of the message they cut');
+    if (buf.discarding > 0) {
+      const past = buf.gapOver(buf.discarding, length);
+      if (past) this.lose(dir, past, at, 'past the end of the message they cut');
+      return;
     }
     if (!buf.length) return this.lose(dir, length, at, 'at an operation boundary');
     const b = buf.bytes();
@@ -424,12 +411,9 @@ class NatsDecoder implements StreamDecoder {
         } finally {
           this.cutNow = undefined;
         }
-        const missing = need - have;
-        if (length <= missing) {
-          this.skip[dir] = missing - length;
-          return;
-        }
-        return this.lose(dir, length - missing, at, 'past the end of the message they cut');
+        const past = buf.gapOver(need - have, length);
+        if (past) this.lose(dir, past, at, 'past the end of the message they cut');
+        return;
       }
     }
     if (lf < 0) {
@@ -452,7 +436,6 @@ class NatsDecoder implements StreamDecoder {
   /** The framing of `dir` is lost: drop what is buffered, wait for a line with a known operation. */
   private lose(dir: Dir, length: number, at: Position, where: string): void {
     this.buf[dir].clear();
-    this.skip[dir] = 0;
     this.resync[dir] = true;
     this.notes.lost(dir, length, `${dir}: ${length} bytes missing from the capture ${where}; resynchronizing at the next operation`, at);
     // PONGs travelling in `dir` may be gone: a later one would answer the wrong PING.

@@ -121,8 +121,6 @@ interface DirState {
   closed: boolean;
   maskWarned: boolean;
   index: number;
-  /** Bytes still to drop as they arrive: the part of a frame a gap cut that was not in the gap. */
-  skip: number;
   /** The frame boundary is lost (a gap, or bytes handed over that are not a frame): look for the next plausible frame. */
   resync: boolean;
   /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
@@ -152,7 +150,7 @@ class WebSocketDecoder implements StreamDecoder {
     private readonly session: DecoderSession,
     init?: HttpUpgradeInit,
   ) {
-    const mk = (): DirState => ({ buf: new PduBuffer(), dead: false, inflateBroken: false, closed: false, maskWarned: false, index: 0, skip: 0, resync: false, afterGap: false, framed: false });
+    const mk = (): DirState => ({ buf: new PduBuffer(), dead: false, inflateBroken: false, closed: false, maskWarned: false, index: 0, resync: false, afterGap: false, framed: false });
     this.st = { c2s: mk(), s2c: mk() };
     this.notes = new GapNotes(session, '');
     if (init && init.kind === 'http-upgrade') {
@@ -204,13 +202,6 @@ class WebSocketDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const st = this.st[dir];
     if (st.dead) return;
-    if (st.skip > 0) {
-      const n = Math.min(st.skip, bytes.length);
-      st.skip -= n;
-      if (n === bytes.length) return;
-      bytes = bytes.subarray(n);
-      at = { ...at, streamOffset: at.streamOffset + n };
-    }
     st.buf.push(bytes, at);
     try {
       this.drain(dir);
@@ -628,14 +619,10 @@ class WebSocketDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.st[dir];
     const buf = st.buf;
-    if (st.skip > 0) {
-      if (length <= st.skip) {
-        st.skip -= length;
-        return;
-      }
-      const past = length - st.skip;
-      st.skip = 0;
-      return this.lose(dir, past, at, 'past the end of the frame they cut');
+    if (buf.discarding > 0) {
+      const past = buf.gapOver(buf.discarding, length);
+      if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
+      return;
     }
     if (st.resync && !this.findFrame(dir, true)) {
       buf.clear();
@@ -659,12 +646,9 @@ class WebSocketDecoder implements StreamDecoder {
       } finally {
         this.cutNow = undefined;
       }
-      const missing = total - have;
-      if (length <= missing) {
-        st.skip = missing - length;
-        return;
-      }
-      return this.lose(dir, length - missing, at, 'past the end of the frame they cut');
+      const past = buf.gapOver(total - have, length);
+      if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
+      return;
     }
     this.lose(dir, length, at, buf.length ? 'inside a frame header' : 'at a frame boundary');
   }
@@ -673,7 +657,6 @@ class WebSocketDecoder implements StreamDecoder {
   private lose(dir: Dir, length: number, at: Position, where: string): void {
     const st = this.st[dir];
     st.buf.clear();
-    st.skip = 0;
     st.resync = true;
     st.afterGap = true;
     this.notes.lost(dir, length, `${dir}: ${length} bytes missing from the capture ${where}; decoding resumes at the next plausible frame header`, at);

@@ -93,8 +93,6 @@ class ZmtpDecoder implements StreamDecoder {
   private hsEmitted = false;
   private readonly pending: PendingReq[] = [];
   private readonly pings: Record<Dir, Call[]> = { c2s: [], s2c: [] };
-  /** Bytes still to drop as they arrive: the part of a frame (or greeting) a gap cut that was not in the gap. */
-  private readonly skip: Record<Dir, number> = { c2s: 0, s2c: 0 };
   /** A gap lost the frame boundary: look for the next plausible frame. */
   private readonly resync: Record<Dir, boolean> = { c2s: false, s2c: false };
   /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
@@ -114,13 +112,6 @@ class ZmtpDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const sd = this.side[dir];
     if (sd.dead || sd.encrypted) return;
-    if (this.skip[dir] > 0) {
-      const n = Math.min(this.skip[dir], bytes.length);
-      this.skip[dir] -= n;
-      if (n === bytes.length) return;
-      bytes = bytes.subarray(n);
-      at = { ...at, streamOffset: at.streamOffset + n };
-    }
     sd.buf.push(bytes, at);
     try {
       this.drain(dir);
@@ -259,15 +250,7 @@ class ZmtpDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const sd = this.side[dir];
     const buf = sd.buf;
-    if (this.skip[dir] > 0) {
-      if (length <= this.skip[dir]) {
-        this.skip[dir] -= length;
-        return;
-      }
-      const past = length - this.skip[dir];
-      this.skip[dir] = 0;
-      return this.lose(dir, past, at, 'past the end of the frame they cut');
-    }
+    if (buf.discarding > 0) return this.account(dir, buf.discarding, length, at);
     if (!sd.greeting) {
       const b = buf.bytes();
       if (b.length >= 11 && b[0] === 0xff && b[9] === 0x7f && b[10] >= 3) {
@@ -312,18 +295,14 @@ class ZmtpDecoder implements StreamDecoder {
 
   /** `missing` bytes of the PDU just cut are still to come; the gap took `length` of them (or more). */
   private account(dir: Dir, missing: number, length: number, at: Position): void {
-    if (length <= missing) {
-      this.skip[dir] = missing - length;
-      return;
-    }
-    this.lose(dir, length - missing, at, 'past the end of the frame they cut');
+    const past = this.side[dir].buf.gapOver(missing, length);
+    if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
   }
 
   /** The framing of `dir` is lost: drop what is buffered, wait for a plausible frame. */
   private lose(dir: Dir, length: number, at: Position, where: string): void {
     const sd = this.side[dir];
     sd.buf.clear();
-    this.skip[dir] = 0;
     this.resync[dir] = true;
     this.afterGap[dir] = true;
     if (length > 0) this.notes.lost(dir, length, `${dir}: ${length} bytes missing from the capture ${where}; decoding resumes at the next plausible frame`, at);
