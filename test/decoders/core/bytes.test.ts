@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s, oneByteCopy } from '../../../decoders/core/bytes';
+import { serialize } from 'node:v8';
+import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s, oneByteCopy, oneByteSource } from '../../../decoders/core/bytes';
 
 describe('ByteQueue', () => {
   it('peeks across chunk boundaries and consumes', () => {
@@ -44,15 +45,34 @@ describe('conversions', () => {
   });
 });
 
+/** Is this string stored one byte per character? (V8's serializer tags one-byte strings `"`, two-byte `c`) */
+function isOneByte(s: string): boolean {
+  return serialize(s)[2] === 0x22;
+}
+
 describe('oneByteCopy', () => {
   it('copies Latin-1 text whatever its storage, and leaves other strings as they are', () => {
     // a slice of a string with a character above U+00FF is stored two bytes per character in V8
     const sliced = 'ā/callscope.person.v1.PersonService/GetPerson'.slice(1);
+    assert.equal(isOneByte(sliced), false);
     assert.equal(oneByteCopy(sliced), '/callscope.person.v1.PersonService/GetPerson');
+    assert.equal(isOneByte(oneByteCopy(sliced)), true);
     assert.equal(oneByteCopy('café'), 'café');
     assert.equal(oneByteCopy('→ ok'), '→ ok');
     assert.equal(oneByteCopy(''), '');
     const long = 'x'.repeat(2000);
     assert.equal(oneByteCopy(long), long);
+  });
+});
+
+describe('oneByteSource', () => {
+  it('stores a definition file one byte per character: characters above U+00FF become ?, offsets unchanged', () => {
+    const text = '// Person — “API” café\nmessage Person { string name = 1; }\n';
+    const out = oneByteSource(text);
+    assert.equal(isOneByte(text), false);
+    assert.equal(isOneByte(out), true);
+    assert.equal(out, '// Person ? ?API? café\nmessage Person { string name = 1; }\n');
+    assert.equal(out.length, text.length);
+    assert.equal(isOneByte(out.slice(out.indexOf('Person {'), out.indexOf(' {'))), true);
   });
 });

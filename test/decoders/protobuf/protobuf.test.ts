@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { serialize } from 'node:v8';
 import * as protobuf from 'protobufjs';
 import { buildProtoDefinitions, lookupMethod } from '../../../decoders/protobuf/definitions';
 import { decodeProtobuf, decodeRaw, resolverFor } from '../../../decoders/protobuf/decode';
@@ -121,18 +122,29 @@ describe('a .proto with characters above U+00FF (comments, string defaults)', ()
       'syntax = "proto2";',
       'package p;',
       '/* résumé — block comment */',
-      'message Person { optional string name = 1 [default = "—"]; optional int32 id = 2; }',
+      'enum Role { ROLE_UNKNOWN = 0; ROLE_QUARTERMASTER_Q7 = 1; }',
+      'message Person { optional string name = 1 [default = "—"]; optional int32 id = 2; optional Role role = 3; }',
       'service People { rpc Get (Person) returns (Person); }',
     ].join('\n');
     const d = buildProtoDefinitions([{ path: '/r/p.proto', text, root: '/r' }]);
     assert.deepEqual(d.warnings, []);
     const m = lookupMethod(d, '/p.People/Get')!;
     assert.equal(m.service, 'p.People');
-    assert.equal(m.line, 6);
+    assert.equal(m.line, 7);
     const w = protobuf.Writer.create();
     w.uint32((1 << 3) | 2).string('Ada');
     w.uint32((2 << 3) | 0).int32(7);
-    assert.deepEqual(decodeProtobuf(w.finish(), 'p.Person', resolverFor(d.root), DEFAULT_LIMITS).value, { name: 'Ada', id: 7 });
+    w.uint32((3 << 3) | 0).int32(1);
+    const value = decodeProtobuf(w.finish(), 'p.Person', resolverFor(d.root), DEFAULT_LIMITS).value as Record<string, unknown>;
+    // (the expected enum name is built at run time: a literal of it would be the string V8 hands out)
+    assert.deepEqual(value, { name: 'Ada', id: 7, role: ['ROLE', 'QUARTERMASTER', 'Q7'].join('_') });
+    // Names and keys are stored one byte per character, so a call's JSON line is too (V8's serializer
+    // tags a one-byte string `"`): one em dash in a comment used to make them all two-byte.
+    const oneByte = (s: string) => serialize(s)[2] === 0x22;
+    assert.ok(oneByte(m.service) && oneByte(m.name) && oneByte(m.path));
+    assert.ok(Object.keys(value).every(oneByte));
+    assert.ok(oneByte(value.role as string), 'enum value names');
+    assert.ok(oneByte(JSON.stringify(value)));
   });
 });
 
