@@ -241,8 +241,8 @@ export function oneByteCopy(s: string): string {
  * A definition file's text for a parser that slices names out of it (protobufjs, the Thrift IDL
  * tokenizer), stored one byte per character. Names sliced from a two-byte string are two-byte
  * strings: a .proto with one character above U+00FF (an em dash or a smart quote in a comment is
- * enough) made every decoded message's keys two-byte, and V8 then prints each call's whole JSON line
- * two bytes per character (JSON.stringify ~2.5×, the UTF-8 write ~4× slower). Only for languages
+ * enough) made the type and enum value names protobufjs hands out two-byte, and V8 then prints each
+ * call's whole JSON line that holds one two bytes per character (JSON.stringify ~2.5×, the UTF-8 write ~4× slower). Only for languages
  * whose identifiers are ASCII: characters above U+00FF (in comments and string literals) become
  * '?'; offsets and lines are unchanged (one UTF-16 unit each).
  */
