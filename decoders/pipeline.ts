@@ -13,6 +13,7 @@
 import { newCallOn } from './core/call';
 import { CaptureReader } from './capture/reader';
 import { NetDecoder } from './net/decode';
+import { formatDuration } from './export/common';
 import type { CaptureInfo, RawFrame } from './capture/types';
 import type { Packet } from './net/types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
@@ -109,10 +110,6 @@ export function shardOf(udp: boolean, portA: number, portB: number, count: numbe
 
 /** Frames may be this far out of time order without a warning (interfaces merged by a capture tool). */
 const BACKWARDS_US = 10_000;
-
-function formatSeconds(us: number): string {
-  return us >= 1_000_000 ? `${(us / 1_000_000).toFixed(us >= 10_000_000 ? 0 : 1)} s` : `${Math.round(us / 1000)} ms`;
-}
 
 /**
  * `Pipeline.orderKey` past the end of the input: what closing flow N reports has key
@@ -297,7 +294,7 @@ export class Pipeline {
         else if (f.tsUs < this.lastTsUs - BACKWARDS_US && !this.warnedBackwards) {
           // Said once: a merged capture or a stepped clock; durations across it can come out negative.
           this.warnedBackwards = true;
-          if (!quietShard) sink.warning?.({ frame: f.frame, message: `capture time goes back ${formatSeconds(this.lastTsUs - f.tsUs)} here (frames not in time order: merged captures, or the clock was set back): calls across this point can show negative durations` });
+          if (!quietShard) sink.warning?.({ frame: f.frame, message: `capture time goes back ${formatDuration(this.lastTsUs - f.tsUs)} here (frames not in time order: merged captures, or the clock was set back): calls across this point can show negative durations` });
         }
         sink.frame?.(f);
         this.net.frame(f);

@@ -224,7 +224,7 @@ describe('capture time that goes back', () => {
     const w = warningsOf(after).filter((x) => /goes back/.test(x.message));
     assert.equal(w.length, 1);
     assert.equal(w[0].frame, 4);
-    assert.match(w[0].message, /capture time goes back 5\.0 s here/);
+    assert.match(w[0].message, /capture time goes back 5\.00 s here/);
   });
   it('a few milliseconds out of order (interfaces merged) is not worth a warning', () => {
     const jitter = hello.map((f, i) => ({ ...f, tsUs: i === 3 ? f.tsUs - 2_000 : f.tsUs }));
