@@ -125,6 +125,22 @@ function readFloat(b: Uint8Array): number {
   for (let i = 0; i < 4; i++) u8_32[i] = b[i];
   return f32[0];
 }
+/**
+ * A float's value as the shortest decimal that reads back as the same float32 (what protoc and the
+ * proto3 JSON mapping print): 0.1f is 0.1, not 0.10000000149011612, and FLT_MAX is 3.4028235e+38
+ * (seven digits, 3.402823e+38, is another float). Up to 9 significant digits are needed (IEEE 754).
+ */
+function shortFloat(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  // From 6 digits, any shorter decimal that is the same float is this one without its trailing
+  // zeros (the float's spacing is far finer than the sixth digit), except for denormals, which have
+  // fewer significant bits: those search from 1 digit.
+  for (let p = Math.abs(x) < 1.1754944e-38 ? 1 : 6; p < 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === x) return y;
+  }
+  return Number(x.toPrecision(9));
+}
 function readDouble(b: Uint8Array): number {
   for (let i = 0; i < 8; i++) u8_64[i] = b[i];
   return f64[0];
@@ -247,7 +263,7 @@ function readRawValue(r: Reader, wt: number, depth: number, ctx: Ctx, strict: bo
         return FAIL;
       }
       const f = readFloat(b);
-      return niceFloat(f) && Math.abs(f) >= 1e-4 ? Number(f.toPrecision(7)) : le32u(b);
+      return niceFloat(f) && Math.abs(f) >= 1e-4 ? shortFloat(f) : le32u(b);
     }
     case WT_LEN: {
       const len = r.varint32();
@@ -426,7 +442,7 @@ function scalarFrom(type: string, wt: number, r: Reader): unknown | typeof FAIL 
   if (wt === WT_I32) {
     const b = r.bytes(4);
     if (!b) return FAIL;
-    if (type === 'float') return Number(readFloat(b).toPrecision(7));
+    if (type === 'float') return shortFloat(readFloat(b));
     const u = le32u(b);
     return type === 'sfixed32' ? u | 0 : u;
   }
@@ -512,7 +528,8 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
           warn(ctx, `protobuf: ${name}: malformed packed values`);
           break;
         }
-        values.push(field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : v);
+        // Infinity and NaN as their JSON-mapping names, as for an unpacked value (JSON has no number for them).
+        values.push(field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : jsonFloat(v));
         if (values.length > 1_000_000) break;
       }
     } else if (wt === WT_SGROUP && field.resolvedType instanceof protobuf.Type) {

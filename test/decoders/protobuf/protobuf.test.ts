@@ -232,3 +232,28 @@ describe('.proto roots that vendor google/protobuf/*.proto', () => {
     assert.deepEqual(decodeProtobuf(fromHex('0a06088' + '0e2cfaa06'), 'app.X', resolverFor(d.root), DEFAULT_LIMITS).value, { at: '2023-11-14T22:13:20Z' });
   });
 });
+
+describe('floats (protobuf encoding §Non-varint Numbers: I32 float, I64 double; JSON mapping "NaN", "Infinity")', () => {
+  const SRC = `syntax = "proto3"; package fl; message F { repeated float fs = 1; repeated double ds = 2; float f = 3; repeated float loose = 4 [packed = false]; }`;
+  const defs = buildProtoDefinitions([{ path: '/r/f.proto', text: SRC, root: '/r' }]);
+  const dec = (hex: string) => decodeProtobuf(fromHex(hex), 'fl.F', resolverFor(defs.root), DEFAULT_LIMITS);
+  it('a packed repeated float or double keeps Infinity and NaN as names, as an unpacked one does (JSON would print null)', () => {
+    // field 1 LEN 12: 1.5f, +inf (0000807f), NaN (0000c07f); field 2 LEN 16: -inf (fff0…), 2.5
+    const r = dec('0a0c 0000c03f 0000807f 0000c07f 1210 000000000000f0ff 0000000000000440');
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.value, { fs: [1.5, 'Infinity', 'NaN'], ds: ['-Infinity', 2.5] });
+    assert.equal(JSON.stringify(r.value), '{"fs":[1.5,"Infinity","NaN"],"ds":["-Infinity",2.5]}');
+    // the same values unpacked (field 4, I32 each)
+    assert.deepEqual(dec('250000807f 250000c07f').value, { loose: ['Infinity', 'NaN'] });
+  });
+  it('a float reads as the shortest decimal that is the same float32: FLT_MAX 3.4028235e+38, not 3.402823e+38', () => {
+    // 0xff7f7f7f = FLT_MAX; 0x3dcccccd = 0.1f; 0x3f800001 = 1 + 2^-23 (needs 8 digits); 0x00000001 = the smallest denormal
+    const r = dec('1d ffff7f7f');
+    assert.equal(Math.fround((r.value as { f: number }).f), 3.4028234663852886e38);
+    assert.deepEqual(r.value, { f: 3.4028235e38 });
+    assert.deepEqual(dec('1d cdcccc3d').value, { f: 0.1 });
+    assert.deepEqual(dec('1d 0100803f').value, { f: 1.0000001 });
+    assert.deepEqual(dec('1d 01000000').value, { f: 1e-45 });
+    assert.equal(Math.fround(1e-45), 2 ** -149);
+  });
+});
