@@ -514,6 +514,15 @@ export class Http2Connection implements StreamDecoder {
           this.finish(s, 'complete', end);
           return;
         }
+        if (dir === 's2c' && code === 0 && s.ended.s2c) {
+          // RFC 9113 §8.1: a server that has sent its complete response may stop the rest of the
+          // request with RST_STREAM NO_ERROR, and the client must not discard that response (nginx
+          // answers a POST to a static file or a `return` location so, before the body is sent).
+          s.call.warnings.push(`the server answered before the request ended, then stopped its upload: RST_STREAM NO_ERROR on stream ${s.id} after the complete response (RFC 9113 §8.1)`);
+          s.rstNoted = true;
+          this.finish(s, 'complete', end);
+          return;
+        }
         this.finish(s, 'aborted', end);
         return;
       }
