@@ -1,0 +1,3 @@
+module callscope.test/golab
+
+go 1.19
