@@ -20,7 +20,8 @@ import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
-import { headerValue } from '../http-common/body';
+import { decodeHttpBody, headerValue } from '../http-common/body';
+import { concatBytes } from '../core/bytes';
 
 export { isGrpcContentType };
 
@@ -68,6 +69,11 @@ export class GrpcCallBuilder {
   private messageWarnings = 0;
   /** gRPC-Web: a flag 0x80 frame carries the trailers. */
   web = false;
+  /**
+   * A response that is not gRPC (a proxy's or load balancer's own error page: nginx's 502 HTML
+   * when the backend is down): its body kept as a plain HTTP body, not framed as messages.
+   */
+  private plain?: { chunks: Uint8Array[]; kept: number; size: number };
 
   constructor(
     private readonly call: Call,
@@ -131,6 +137,12 @@ export class GrpcCallBuilder {
 
   responseHeaders(h: HeaderList, endStream: boolean): void {
     this.responseHeaderList = h;
+    // PROTOCOL-HTTP2.md: a response whose content-type is not application/grpc… is not gRPC (the
+    // client fails the call from the HTTP status, doc/http-grpc-status-mapping.md); nor is a
+    // non-200 response without one. gRPC-Web has its own content types and goes through HTTP/1.1 too.
+    const ct = hdr(h, 'content-type');
+    const status = hdr(h, ':status');
+    if (!this.web && (ct !== undefined ? !isGrpcContentType(ct) : status !== undefined && status !== '200')) this.plain = { chunks: [], kept: 0, size: 0 };
     const enc = hdr(h, 'grpc-encoding');
     if (enc) this.call.fields['grpc.response_encoding'] = enc;
     if (hdr(h, 'grpc-status') !== undefined) {
@@ -146,11 +158,28 @@ export class GrpcCallBuilder {
   }
 
   data(dir: Dir, bytes: Uint8Array, offset: number, posAt: (offset: number) => Position): void {
+    if (dir === 's2c' && this.plain) {
+      const p = this.plain;
+      if (p.size === 0 && this.call.timing.responseStartUs === undefined) this.call.timing.responseStartUs = posAt(offset).tsUs;
+      p.size += bytes.length;
+      const room = this.session.env.limits.maxBodyBytes - p.kept;
+      if (room > 0) {
+        const piece = bytes.length > room ? bytes.subarray(0, room) : bytes;
+        p.chunks.push(piece.slice());
+        p.kept += piece.length;
+      }
+      return;
+    }
     this.readers[dir].push(bytes, offset, (m) => this.onMessage(dir, m, posAt));
   }
 
   /** `length` bytes of this side's DATA are missing from the capture (see LengthPrefixedReader.gap). */
   gap(dir: Dir, length: number, offset: number, posAt: (offset: number) => Position): void {
+    if (dir === 's2c' && this.plain) {
+      this.plain.size += length;
+      this.call.warnings.push(`s2c: ${length} bytes of the response body missing from the capture (gap)`);
+      return;
+    }
     this.readers[dir].gap(length, offset, (m) => this.onMessage(dir, m, posAt));
   }
 
@@ -310,6 +339,13 @@ export class GrpcCallBuilder {
     };
     call.request = { ...call.request, body: part('c2s', reqCt, hdr(this.requestHeaderList, 'grpc-encoding')) };
     call.response = { ...call.response, body: part('s2c', resCt, respEnc) };
+    if (this.plain && this.responseHeaderList) {
+      const p = this.plain;
+      const d = decodeHttpBody(concatBytes(p.chunks), p.size, this.responseHeaderList, this.session.env);
+      call.response.body = d.body;
+      for (const w of d.warnings.slice(0, 3)) call.warnings.push(`response body: ${w}`);
+      if (p.size) call.warnings.push(`the response is not gRPC (content-type ${resCt === undefined ? 'missing' : `"${resCt}"`}): its ${p.size}-byte body is kept as an HTTP body`);
+    }
     const single = (dir: Dir, streaming: boolean | undefined) => {
       if (streaming || this.counts[dir] !== 1) return;
       const m = this.messages.find((x) => x.dir === dir);
