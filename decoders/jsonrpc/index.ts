@@ -167,6 +167,20 @@ export const jsonrpcRouter: BodyRouter = {
   },
 };
 
+/** The server's error for an element that is not a request object (§5.1 -32600 Invalid Request). */
+const isInvalidRequestError = (r: Obj) => isObj(r.error) && r.error.code === -32600;
+
+/**
+ * Take the response without a usable id that answers a batch element: an element that is not a
+ * request takes the first -32600 error (else the first left); a request with id null the first
+ * that is not a -32600 error (a result, or the error of a call that was made). Undefined when none fits.
+ */
+function takeUnmatched(unmatched: Obj[], invalidElement: boolean): Obj | undefined {
+  let i = unmatched.findIndex((r) => isInvalidRequestError(r) === invalidElement);
+  if (i < 0 && invalidElement) i = 0;
+  return i >= 0 && i < unmatched.length ? unmatched.splice(i, 1)[0] : undefined;
+}
+
 /** §6 Batch: children paired with responses by id; notifications get none. */
 function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respValue: unknown, httpStatus: CallStatus | undefined): void {
   call.kind = 'batch';
@@ -206,7 +220,7 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
       child.method = '?';
       child.request = { value: item };
       child.warnings.push('invalid request in batch');
-      const r = unmatched.shift();
+      const r = takeUnmatched(unmatched, true);
       if (r) applyOutcome(child, outcomeOf(r, httpStatus));
     } else {
       child.method = item.method as string;
@@ -216,7 +230,9 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
         child.kind = 'oneway';
       } else {
         child.kind = 'unary';
-        const r = responses.get(idKey(item.id));
+        // §4: a request id may be null (discouraged); its response then has id null too, like the
+        // errors for elements that were not requests: it is among the responses without a usable id
+        const r = responses.get(idKey(item.id)) ?? (item.id === null ? takeUnmatched(unmatched, false) : undefined);
         if (r) {
           responses.delete(idKey(item.id));
           applyOutcome(child, outcomeOf(r, httpStatus));

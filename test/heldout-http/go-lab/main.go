@@ -96,7 +96,7 @@ func rpcHandler(w http.ResponseWriter, req *http.Request) {
 			var out []*rpcResp
 			for _, m := range batch {
 				if r := rpcOne(m); r != nil {
-					out = append(out, r)
+					out = append([]*rpcResp{r}, out...) // answered in reverse order (§6: any order)
 				}
 			}
 			if len(out) > 0 {
@@ -117,6 +117,40 @@ func rpcHandler(w http.ResponseWriter, req *http.Request) {
 	b, _ := json.Marshal(answer)
 	w.Write(b)
 	logf("server rpc %d bytes -> %s", len(body), b)
+}
+
+// xmlrpcHandler answers by hand: types (echoes the params back pretty-printed), echo, stringfault
+// (a fault whose faultCode is a string, as some servers send), system.multicall.
+func xmlrpcHandler(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	doc := string(body)
+	name := ""
+	if i := strings.Index(doc, "<methodName>"); i >= 0 {
+		if j := strings.Index(doc[i:], "</methodName>"); j >= 0 {
+			name = doc[i+12 : i+j]
+		}
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	fault := "<fault>\n  <value>\n    <struct>\n      <member><name>faultCode</name><value><string>Server.Busy</string></value></member>\n      <member><name>faultString</name><value>try later</value></member>\n    </struct>\n  </value>\n</fault>"
+	var out string
+	switch name {
+	case "types":
+		i, j := strings.Index(doc, "<params>"), strings.LastIndex(doc, "</params>")
+		out = "<params>" + doc[i+8:j] + "</params>"
+	case "echo":
+		i, j := strings.Index(doc, "<params>"), strings.LastIndex(doc, "</params>")
+		out = "<params>" + doc[i+8:j] + "</params>"
+		w.Header().Set("Content-Type", "text/xml; charset=iso-8859-1")
+	case "stringfault":
+		out = fault
+	case "system.multicall":
+		out = "<params><param><value><array><data><value><array><data><value><int>1</int></value></data></array></value>" +
+			"<value><struct><member><name>faultCode</name><value><int>-32500</int></value></member><member><name>faultString</name><value><string>busy</string></value></member></struct></value></data></array></value></param></params>"
+	default:
+		out = fault
+	}
+	fmt.Fprintf(w, "<?xml version=\"1.0\"?>\n<methodResponse>\n%s\n</methodResponse>\n", out)
+	logf("server xmlrpc %s", name)
 }
 
 func server(port string, seconds int) {
@@ -177,6 +211,21 @@ func server(port string, seconds int) {
 		http.Redirect(w, r, "/json?via=307", http.StatusTemporaryRedirect)
 	})
 	mux.HandleFunc("/rpc", rpcHandler)
+	mux.HandleFunc("/early", func(w http.ResponseWriter, r *http.Request) {
+		// Go 1.19: a 1xx written before the final status goes out as an interim response
+		w.Header().Set("Link", "</style.css>; rel=preload; as=style")
+		w.WriteHeader(http.StatusEarlyHints)
+		time.Sleep(10 * time.Millisecond)
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html>early</html>")
+	})
+	mux.HandleFunc("/refuse", func(w http.ResponseWriter, r *http.Request) {
+		// answers without reading the body: for an Expect: 100-continue request net/http sends no
+		// 100 Continue, and closes the connection after this response
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, "refused\n")
+	})
+	mux.HandleFunc("/xmlrpc", xmlrpcHandler)
 	srv := &http.Server{Addr: "127.0.0.1:" + port, Handler: mux}
 	go func() {
 		time.Sleep(time.Duration(seconds) * time.Second)
@@ -237,6 +286,47 @@ func client(base string) {
 	rpc("rpc-notify-batch", `[{"jsonrpc":"2.0","method":"log","params":["a"]},{"jsonrpc":"2.0","method":"log","params":["b"]}]`)
 	rpc("rpc-parse-error", `{"jsonrpc":"2.0","id":5,"method":`)
 	rpc("rpc-empty-batch", `[]`)
+	get("early", "/early")
+	req, _ = http.NewRequest("PUT", base+"/refuse", bytes.NewReader(big))
+	req.Header.Set("Expect", "100-continue")
+	do("refused-expect", req)
+	rpcCT := func(name, ct, body string) {
+		req, _ := http.NewRequest("POST", base+"/rpc", strings.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		do(name, req)
+	}
+	rpcCT("rpc-ct-json-rpc", "application/json-rpc", `{"jsonrpc":"2.0","id":21,"method":"mul","params":[3,3]}`)
+	rpcCT("rpc-ct-text", "text/plain;charset=UTF-8", `{"jsonrpc":"2.0","id":22,"method":"mul","params":[4,4]}`)
+	rpcCT("rpc-ct-none", "", `{"jsonrpc":"2.0","id":23,"method":"mul","params":[5,5]}`)
+	rpcCT("rpc-id-null", "application/json", `[{"jsonrpc":"2.0","id":null,"method":"mul","params":[1,2]},{"jsonrpc":"2.0","id":"1","method":"mul","params":[1,3]},{"jsonrpc":"2.0","id":1,"method":"mul","params":[1,4]}]`)
+	xml := func(name, ct, body string) {
+		req, _ := http.NewRequest("POST", base+"/xmlrpc", strings.NewReader(body))
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		do(name, req)
+	}
+	xml("xmlrpc-types", "text/xml; charset=utf-8", `<?xml version="1.0" encoding="UTF-8"?>
+<methodCall>
+  <methodName>types</methodName>
+  <params>
+    <param><value>bare text</value></param>
+    <param><value></value></param>
+    <param><value><string/></value></param>
+    <param><value><i8>9007199254740993</i8></value></param>
+    <param><value><nil/></value></param>
+    <param><value><dateTime.iso8601>20261122T03:04:05</dateTime.iso8601></value></param>
+    <param><value><base64>aGVsbG8gd29ybGQ=</base64></value></param>
+    <param><value><struct><member><name>a</name><value><array><data><value><int>1</int></value><value><boolean>0</boolean></value></data></array></value></member></struct></value></param>
+  </params>
+</methodCall>
+`)
+	xml("xmlrpc-latin1", "text/xml", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><methodCall><methodName>echo</methodName><params><param><value><string>caf\xe9</string></value></param></params></methodCall>")
+	xml("xmlrpc-string-fault", "text/xml", `<?xml version="1.0"?><methodCall><methodName>stringfault</methodName><params/></methodCall>`)
+	xml("xmlrpc-multicall", "application/xml", `<?xml version="1.0"?><methodCall><methodName>system.multicall</methodName><params><param><value><array><data>`+
+		`<value><struct><member><name>methodName</name><value><string>echo</string></value></member><member><name>params</name><value><array><data><value><int>1</int></value></data></array></value></member></struct></value>`+
+		`<value><struct><member><name>methodName</name><value><string>stringfault</string></value></member><member><name>params</name><value><array><data></data></array></value></member></struct></value>`+
+		`</data></array></value></param></params></methodCall>`)
 	get("close", "/close")
 	get("after-close", "/json?b=2")
 
@@ -264,6 +354,7 @@ func client(base string) {
 		}
 	}
 	raw("http10", "GET /stream HTTP/1.0\r\nHost: x\r\n\r\n")
+	raw("http10-keepalive", "GET /json?k=1 HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\nGET /json?k=2 HTTP/1.0\r\nHost: x\r\n\r\n")
 	raw("pipelined", "GET /json?p=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /trailers HTTP/1.1\r\nHost: x\r\n\r\nGET /json?p=3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 }
 
