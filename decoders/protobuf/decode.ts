@@ -464,7 +464,7 @@ interface SchemaCtx extends Ctx {
 function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (depth >= ctx.limits.maxDepth) {
-    warn(ctx, `protobuf: nesting deeper than ${ctx.limits.maxDepth}; ${type.fullName} not decoded`);
+    warn(ctx, `protobuf: nesting deeper than ${ctx.limits.maxDepth}; ${type.fullName.slice(1)} not decoded`);
     return { '@bytes': toBase64(buf.subarray(0, 256)) };
   }
   const r = new Reader(buf);

@@ -257,3 +257,13 @@ describe('floats (protobuf encoding §Non-varint Numbers: I32 float, I64 double;
     assert.equal(Math.fround(1e-45), 2 ** -149);
   });
 });
+
+describe('a recursive message deeper than limits.maxDepth (protobuf encoding §Length-delimited, nested messages)', () => {
+  it('decodes down to the limit, keeps the rest as bytes, and names the type without its leading dot', () => {
+    const defs = buildProtoDefinitions([{ path: '/r/t.proto', text: 'syntax = "proto3"; package t; message Tree { string name = 1; Tree left = 3; }', root: '/r' }]);
+    // a { left: b { left: c { left: d } } }: each level name (field 1) then left (field 3, LEN)
+    const r = decodeProtobuf(fromHex('0a0161 1a0d 0a0162 1a08 0a0163 1a03 0a0164'), 't.Tree', resolverFor(defs.root), { ...DEFAULT_LIMITS, maxDepth: 3 });
+    assert.deepEqual(r.value, { name: 'a', left: { name: 'b', left: { name: 'c', left: { '@bytes': 'CgFk' } } } });
+    assert.deepEqual(r.warnings, ['protobuf: nesting deeper than 3; t.Tree not decoded']);
+  });
+});
