@@ -16,7 +16,7 @@
  * unsigned integer. Repeated field numbers become arrays.
  */
 import * as protobuf from 'protobufjs';
-import { latin1Text, toBase64, utf8Strict } from '../core/bytes';
+import { concatBytes, latin1Text, toBase64, utf8Strict } from '../core/bytes';
 import type { Limits } from '../core/env';
 import { wellKnownTypes } from './definitions';
 
@@ -469,6 +469,8 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
   }
   const r = new Reader(buf);
   const byId = type.fieldsById;
+  /** The bytes so far of each non-repeated message field (made only when a message has one). */
+  let merged: Map<number, Uint8Array> | undefined;
   while (r.pos < r.end) {
     if (--ctx.budget < 0) {
       warn(ctx, 'protobuf: too many fields; rest not decoded');
@@ -552,8 +554,17 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
         warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: length ${len ?? '?'} past the end of the message`);
         break;
       }
-      if (field.resolvedType instanceof protobuf.Type) values = [decodeMessageValue(field.resolvedType, b, depth + 1, ctx)];
-      else if (field.type === 'string') {
+      if (field.resolvedType instanceof protobuf.Type) {
+        let mb = b;
+        if (!field.repeated) {
+          // Encoding guide, "Last One Wins": a non-repeated message field that occurs again is merged
+          // into the earlier one — the same as parsing the two encodings concatenated.
+          const prev = (merged ??= new Map()).get(id);
+          if (prev) mb = concatBytes([prev, b]);
+          merged.set(id, mb);
+        }
+        values = [decodeMessageValue(field.resolvedType, mb, depth + 1, ctx)];
+      } else if (field.type === 'string') {
         const s = utf8Strict(b);
         if (s === undefined) warn(ctx, `protobuf: ${name}: invalid UTF-8 in a string field`);
         values = [s ?? toBase64(b)];
@@ -574,10 +585,18 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     }
     else if (values.length) {
       const v = values[values.length - 1];
-      // A non-repeated message field seen twice is merged on the wire; keep the last value (close enough).
+      // (a message field seen again was merged above; a scalar's last value wins)
       out[name] = v;
       const oneof = field.partOf;
-      if (oneof) for (const other of oneof.oneof) if (other !== name) delete out[other];
+      if (oneof) {
+        // Setting one member clears the others, and a message member set again after that starts anew.
+        for (const other of oneof.oneof) {
+          if (other === name) continue;
+          delete out[other];
+          const f = type.fields[other];
+          if (f && merged) merged.delete(f.id);
+        }
+      }
     }
   }
   return out;

@@ -267,3 +267,25 @@ describe('a recursive message deeper than limits.maxDepth (protobuf encoding §L
     assert.deepEqual(r.warnings, ['protobuf: nesting deeper than 3; t.Tree not decoded']);
   });
 });
+
+describe('a non-repeated message field that occurs twice (encoding guide "Last One Wins": merged)', () => {
+  const SRC = `syntax = "proto3"; package mg;
+message In { string s = 1; int32 n = 2; repeated int32 r = 3; }
+message M { In one = 1; oneof pick { In a = 2; int32 b = 3; } int32 x = 4; }`;
+  const defs = buildProtoDefinitions([{ path: '/r/m.proto', text: SRC, root: '/r' }]);
+  const dec = (hex: string) => decodeProtobuf(fromHex(hex), 'mg.M', resolverFor(defs.root), DEFAULT_LIMITS);
+  it('the two occurrences merge: scalars last one wins, repeated fields concatenate', () => {
+    // one { s: "x" r: [1] }, x: 1, one { n: 5 r: [2] }, x: 2
+    const r = dec('0a05 0a0178 1801' + '2001' + '0a04 1005 1802' + '2002');
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.value, { one: { s: 'x', r: [1, 2], n: 5 }, x: 2 });
+    // one { s: "x" }, one { s: "y" }: the later scalar wins inside the merged message
+    assert.deepEqual(dec('0a03 0a0178 0a03 0a0179').value, { one: { s: 'y' } });
+  });
+  it('a oneof message member merges with itself, but not across another member set in between', () => {
+    // a { s: "p" }, a { n: 1 } → a { s: "p", n: 1 }
+    assert.deepEqual(dec('1203 0a0170 1202 1001').value, { a: { s: 'p', n: 1 } });
+    // a { s: "p" }, b: 7, a { n: 1 } → a { n: 1 } (b cleared a, then a starts again)
+    assert.deepEqual(dec('1203 0a0170 1807 1202 1001').value, { a: { n: 1 } });
+  });
+});
