@@ -82,7 +82,8 @@ function jsonrpc(body) {
 
 async function handle(req, res) {
   const url = new URL(req.url, 'http://x');
-  const body = await readBody(req);
+  const early = url.pathname.endsWith('/early-reply');
+  const body = early ? Buffer.alloc(0) : await readBody(req);
   const done = (status) => log({ side: 'server', method: req.method, url: req.url, status, reqBytes: body.length });
   const p = url.pathname.replace(/^\/api/, '');
   if (p === '/json') {
@@ -111,6 +112,23 @@ async function handle(req, res) {
     }
     res.end('data: bye\n\n');
     return done(200);
+  }
+  if (p === '/trailers') {
+    // chunked with trailers announced in Trailer: (res.addTrailers), after a 103 Early Hints
+    res.writeEarlyHints({ link: '</app.js>; rel=preload; as=script' });
+    res.writeHead(200, { 'Content-Type': 'text/csv', Trailer: 'Content-MD5, X-Row-Count' });
+    res.write('a,b\n1,2\n');
+    await sleep(5);
+    res.write('3,4\n');
+    res.addTrailers({ 'Content-MD5': 'Q2hlY2sgSW50ZWdyaXR5IQ==', 'X-Row-Count': '2' });
+    res.end();
+    return done(200);
+  }
+  if (p === '/early-reply') {
+    // answers a large upload before reading it, then closes (the client may still be sending)
+    res.writeHead(413, { 'Content-Type': 'text/plain', Connection: 'close' });
+    res.end('too large\n');
+    return done(413);
   }
   if (p === '/echo') {
     const doc = JSON.stringify({ method: req.method, type: req.headers['content-type'] ?? null, te: req.headers['transfer-encoding'] ?? null, length: body.length, head: body.subarray(0, 40).toString('latin1') });
@@ -254,8 +272,38 @@ function httpClient(base) {
       r.on('continue', () => r.end('e'.repeat(2000)));
     });
     await req('get2', { path: '/api/stream' });
+    await req('head-chunked', { path: '/api/stream', method: 'HEAD' });
+    await req('trailers', { path: '/api/trailers' });
+    await req('upload-trailers', { path: '/api/echo', method: 'POST', headers: { 'content-type': 'application/json', trailer: 'X-Digest' } }, async (r) => {
+      r.write('{"t":');
+      await sleep(5);
+      r.addTrailers({ 'X-Digest': 'sha-256=abc' });
+      r.end('1}');
+    });
     await req('close', { path: '/api/json?n=1', headers: { connection: 'close' } });
     await req('after-close', { path: '/api/json?n=4' });
+    // a 200 kB upload the server refuses at once (413 + close) while the client is still sending
+    const other = new http.Agent({ keepAlive: false });
+    await new Promise((resolve) => {
+      const r = http.request({ host: u.hostname, port: u.port, agent: other, path: '/api/early-reply', method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': 200000 } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          log({ side: 'http', name: 'early-reply', status: res.statusCode });
+          resolve();
+        });
+      });
+      r.on('error', (e) => {
+        log({ side: 'http', name: 'early-reply', error: String(e) });
+        resolve();
+      });
+      (async () => {
+        for (let i = 0; i < 20 && !r.destroyed; i++) {
+          r.write(Buffer.alloc(10000, 0x61));
+          await sleep(5);
+        }
+        r.end();
+      })();
+    });
     agent.destroy();
   })();
 }

@@ -41,6 +41,10 @@ function decode(events: Ev[]): Call[] {
   return s.calls;
 }
 
+/** Why the lost-request cases fail, and the fix (both in decoders/http1/decoder.ts). */
+const LOST_COUNT_TODO =
+  'Http1Decoder.noteLostMessages counts the requests a c2s gap swallowed with lostCount on request sizes: a gap between 1.5x and 3x the largest request seen counts as two (after a 28-byte GET, a 56-byte POST or upload head). The second stand-in takes the next response and every later pair shifts. Fix: a client that has not pipelined on this connection (no request head parsed while an earlier exchange still waited for its response) and has no request waiting when the gap comes sends one request and waits: such a gap stands for at most one request (n = min(n, 1) before the orphans are subtracted); more lost requests, if any, show up as responses without a request.';
+
 const pairs = (calls: Call[]) => calls.map((c) => `${c.method} ${c.target ?? '?'} ${(c.response?.body?.value as { n?: number } | undefined)?.n ?? '-'}`);
 
 describe('RFC 9112 §9.3 keep-alive without pipelining: a lost request larger than the ones seen (node.pcap, frame 19 dropped)', () => {
@@ -64,10 +68,31 @@ describe('RFC 9112 §9.3 keep-alive without pipelining: a lost request larger th
   it(
     'the response already seen stands for the lost request: the gap is not counted as two requests, the later pairs do not shift',
     {
-      todo: 'Http1Decoder.noteLostMessages sizes the gap with lostCount on request sizes (after a 28-byte GET a 56-byte POST is "two requests"): one orphan response is consumed and a second stand-in takes /c\'s response, shifting every later pair. Without pipelining the captured orphan responses are the count.',
+      todo: LOST_COUNT_TODO,
     },
     () => {
       assert.deepEqual(pairs(decode(events)), ['GET /a 1', 'HTTP ? 2', 'GET /c 3', 'GET /d 4']);
+    },
+  );
+  it(
+    'a gap that held only the head of an upload whose body was captured (aiohttp.pcap, frame 35 dropped) stands for one request',
+    { todo: LOST_COUNT_TODO },
+    () => {
+      // aiohttp writes a multipart body in many segments after its head: the head (60 bytes here)
+      // is lost, the body parts arrive and are skipped while looking for the next request line.
+      const body = '--b\r\nContent-Disposition: form-data; name="t"\r\n\r\nreport\r\n--b--\r\n';
+      const calls = decode([
+        ['data', 'c2s', get('/a'), 1],
+        ['data', 's2c', ok('{"n":1}'), 2],
+        ['gap', 'c2s', 60, 4],
+        ['data', 'c2s', body, 4],
+        ['data', 's2c', ok('{"n":2}'), 5],
+        ['data', 'c2s', get('/c'), 6],
+        ['data', 's2c', ok('{"n":3}'), 7],
+        ['data', 'c2s', get('/d'), 8],
+        ['data', 's2c', ok('{"n":4}'), 9],
+      ]);
+      assert.deepEqual(pairs(calls), ['GET /a 1', 'HTTP ? 2', 'GET /c 3', 'GET /d 4']);
     },
   );
 });
@@ -94,8 +119,79 @@ describe('RFC 9110 §10.1.1 Expect: 100-continue refused with a final status, th
       assert.ok(!cs[0].warnings.some((w) => /missing/.test(w)), cs[0].warnings.join());
     },
   );
-  it('a body that did start and was cut stays incomplete (what the fix must keep)', () => {
-    const cs = feed([{ ...packets[0], data: `${packets[0].data}aaaa` }, ...packets.slice(1)], { how: 'fin' });
+  it(
+    'RFC 9112 §9.6: an upload the client stops when the server answered early and closes (node:http, 200 kB POST refused with 413) is not "missing" either',
+    {
+      todo: 'Http1Decoder.onEnd: same cause. A Content-Length request body that stops at a c2s FIN after its exchange already had a final response with Connection: close (or after the server closed) was abandoned as §9.6 asks, not lost: say "request body stopped after N of M bytes: the server had answered" and keep the call complete.',
+    },
+    () => {
+      const cs = feed(
+        [
+          { dir: 'c2s', data: msg(['POST /upload HTTP/1.1', 'Host: h', 'Content-Type: application/octet-stream', 'Content-Length: 200000'], 'a'.repeat(10000)) },
+          { dir: 's2c', data: msg(['HTTP/1.1 413 Payload Too Large', 'Content-Type: text/plain', 'Connection: close', 'Content-Length: 10'], 'too large\n') },
+          { dir: 's2c', data: '', end: true },
+          { dir: 'c2s', data: '', end: true },
+        ],
+        { how: 'fin' },
+      );
+      assert.equal(cs[0].status?.code, 413);
+      assert.equal(cs[0].state, 'complete');
+      assert.ok(!cs[0].warnings.some((w) => /missing/.test(w)), cs[0].warnings.join());
+    },
+  );
+  it('a body cut by the end of the capture, with no final response before it, stays incomplete (what the fix must keep)', () => {
+    const cs = feed([{ ...packets[0], data: `${packets[0].data}aaaa` }, packets[1]]);
     assert.equal(cs[0].state, 'incomplete');
+    assert.ok(cs[0].warnings.some((w) => /2996 body bytes missing/.test(w)), cs[0].warnings.join());
   });
+});
+
+describe('RFC 9112 §9.3 a final response after 100 Continue lost in an s2c capture gap (node.pcap, frame 110 dropped)', () => {
+  // node:http, one keep-alive socket: POST with Expect: 100-continue, 100 Continue, the body, the
+  // 200 (lost), then GET /s and its response.
+  it(
+    'is charged to the POST that had only its 100 Continue; the next response answers the next request',
+    {
+      todo: 'Http1Decoder.answerFor: the loop that bounds how many waiting exchanges can have lost their response stops at an exchange with an interim response (`&& !waiting[most].interim.length`), so a lost final response after 100 Continue is never counted and the next response answers the POST; every later pair shifts. An interim response is not part of the final one (onMessageEnd clears ex.resp after it): drop that condition (`while (most < waiting.length - 1 && !waiting[most].resp) most++`).',
+    },
+    () => {
+      const post = msg(['POST /up HTTP/1.1', 'Host: h', 'Expect: 100-continue', 'Content-Length: 4']);
+      const calls = decode([
+        ['data', 'c2s', post, 1],
+        ['data', 's2c', 'HTTP/1.1 100 Continue\r\n\r\n', 2],
+        ['data', 'c2s', 'data', 3],
+        ['gap', 's2c', ok('{"n":1}').length, 5],
+        ['data', 'c2s', get('/s'), 5],
+        ['data', 's2c', ok('{"n":2}'), 6],
+      ]);
+      assert.deepEqual(
+        calls.map((c) => `${c.method} ${c.target} ${(c.response?.body?.value as { n?: number } | undefined)?.n ?? '-'} ${c.state}`),
+        ['POST /up - incomplete', 'GET /s 2 complete'],
+      );
+    },
+  );
+});
+
+describe('RFC 9112 §6.3 item 1: the response to a HEAD whose request was lost (node.pcap, frame 100 dropped)', () => {
+  // node:http: GET, then HEAD /json (lost); its response says Content-Length: 7 and has no body.
+  it(
+    'does not take the next response as its body',
+    {
+      todo: 'Http1Decoder.onResponseHead/parse: a response that answers no captured request (orphan or stand-in) is read with its Content-Length (or chunked) body, so the next response becomes its body and the s2c side resyncs; the next pairs shift. Fix: mark such a response (no ex.req) and, before reading its first body byte in the length and chunk-size modes, look at the next 13 bytes: a status line (/^HTTP\\/1\\.[01] [1-5]\\d\\d[ \\r\\n]/) means the lost request was a HEAD: end the response bodiless with a warning.',
+    },
+    () => {
+      const calls = decode([
+        ['data', 'c2s', get('/json'), 1],
+        ['data', 's2c', ok('{"n":1}'), 2],
+        // HEAD /json lost (frame 3); its answer announces the GET's length
+        ['data', 's2c', 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n', 4],
+        ['gap', 'c2s', 'HEAD /json HTTP/1.1\r\nHost: h\r\n\r\n'.length, 5],
+        ['data', 'c2s', get('/c'), 5],
+        ['data', 's2c', ok('{"n":3}'), 6],
+        ['data', 'c2s', get('/d'), 7],
+        ['data', 's2c', ok('{"n":4}'), 8],
+      ]);
+      assert.deepEqual(pairs(calls), ['GET /json 1', 'HTTP ? -', 'GET /c 3', 'GET /d 4']);
+    },
+  );
 });
