@@ -1059,7 +1059,17 @@ export class Http2Connection implements StreamDecoder {
     const path = hdr(s.requestHeaders, ':path');
     if (path === undefined || path === UNKNOWN_ENTRY) {
       // Request headers lost or cut before :path: only the message prefix of a first DATA speaks.
-      if (!s.headersUnknown || !body || be32(body, 1) > 4 * this.session.env.limits.maxBodyBytes) return false;
+      if (!body || be32(body, 1) > 4 * this.session.env.limits.maxBodyBytes) return false;
+      if (!s.headersUnknown) {
+        // The header block was read, but :path (and content-type) were references to HPACK entries
+        // lost in a gap (RFC 7541 §2.3.2; grpc C-core indexes them on a connection's first call, so
+        // a snaplen that cuts that block hides them from every later call). A gRPC request header
+        // that survived (grpc-timeout, grpc-encoding…), or a DATA frame holding exactly whole
+        // length-prefixed messages, says gRPC.
+        const req = s.requestHeaders ?? [];
+        if (!req.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY)) return false;
+        if (!req.some(([k]) => k.startsWith('grpc-')) && (holeAt !== undefined || !wholeMessages(body))) return false;
+      }
     } else {
       if (!s.requestHeaders?.some(([k]) => k === UNKNOWN_ENTRY)) return false;
       if (!/^\/[^/\s]+\.[^/\s]+\/[^/\s]+$/.test(path)) return false;
@@ -1185,4 +1195,14 @@ function withoutPseudo(headers: HeaderList): HeaderList {
 
 function frameTypeName(t: number): string {
   return ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'][t] ?? `type 0x${t.toString(16)}`;
+}
+
+/** Does `b` hold exactly whole gRPC length-prefixed messages (flag 0 or 1, lengths that add up)? */
+function wholeMessages(b: Uint8Array): boolean {
+  let p = 0;
+  while (p < b.length) {
+    if (b.length - p < 5 || b[p] > 1) return false;
+    p += 5 + be32(b, p + 1);
+  }
+  return p === b.length;
 }
