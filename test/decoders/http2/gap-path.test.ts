@@ -15,7 +15,8 @@ const gap = (dir: 'c2s' | 's2c', n: number): Pkt => ({ dir, gap: n });
 // RFC 7541: 83 = :method POST (static 3); 44 06 "/a.B/C" = :path with incremental indexing (§6.2.1,
 // static name 4); 5f 10 "application/grpc" = content-type with incremental indexing (static name 31);
 // then be / bf = the two newest dynamic entries (content-type, :path) (§2.3.3).
-const FIRST_BLOCK = '83 44 06 2f612e422f43 5f 10 6170706c69636174696f6e2f67727063'; // 27 octets
+const FIRST_KEPT = '83';
+const FIRST_LOST = '44 06 2f612e422f43 5f 10 6170706c69636174696f6e2f67727063'; // the block is 27 octets
 const GRPC_TIMEOUT = '00 0c 677270632d74696d656f7574 02 3153'; // grpc-timeout: 1S, literal, new name (§6.2.2)
 const GRPC_STATUS_0 = '00 0b 677270632d737461747573 01 30';
 
@@ -23,8 +24,8 @@ const pkts = (): Pkt[] => [
   c2s(preface(), hex('000000 04 00 00000000')),
   s2c(hex('000000 04 00 00000000')),
   // stream 1: only the frame header and :method were captured; the two insertions are lost
-  c2s(hex('00001b 01 05 00000001 83')),
-  gap('c2s', 26),
+  c2s(hex(`00001b 01 05 00000001 ${FIRST_KEPT}`)),
+  gap('c2s', hex(FIRST_LOST).length),
   s2c(hex('000001 01 05 00000001 88')),
   // stream 3: :path and content-type by reference (unknown now), grpc-timeout literal, one message
   c2s(hex(`000014 01 04 00000003 83 bf be ${GRPC_TIMEOUT}`), hex('000007 00 01 00000003 0000000002 0801')),
