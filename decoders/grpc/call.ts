@@ -33,6 +33,8 @@ export interface GrpcFinishInfo {
   wire?: { c2s: number; s2c: number };
   requestTrailers?: HeaderList;
   ended?: { c2s: boolean; s2c: boolean };
+  /** The server's GOAWAY left this stream unprocessed (its id is above the GOAWAY's last stream). */
+  goaway?: { last: number; code: number };
 }
 
 /**
@@ -272,6 +274,12 @@ export class GrpcCallBuilder {
       f['grpc.status'] = code;
     } else if (statusText !== undefined) {
       call.warnings.push(`malformed grpc-status "${statusText}"`);
+    } else if (info.goaway) {
+      // PROTOCOL-HTTP2.md "Connection Management": streams above a GOAWAY's last stream id were not
+      // processed; the client fails them with UNAVAILABLE (grpcio: "GOAWAY received") or retries.
+      call.status = { code: 14, text: grpcStatusName(14), ok: false };
+      f['grpc.status'] = 14;
+      f['grpc.status_from'] = 'goaway';
     } else if (info.rst) {
       let code = statusForRstStream(info.rst.code);
       // A client resets when its own deadline passes — with CANCEL (grpc C-core, grpc-js),

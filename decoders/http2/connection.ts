@@ -81,6 +81,8 @@ interface H2Stream {
   gapNoted?: { c2s?: boolean; s2c?: boolean };
   /** The RST_STREAM is already explained in the call's warnings. */
   rstNoted?: boolean;
+  /** The peer's GOAWAY named a last stream below this one, which it did not process (RFC 9113 §6.8). */
+  goaway?: { last: number; code: number };
   /** Server-sent events / NDJSON bodies, per direction (decided at the first DATA of that side). */
   events?: { c2s?: EventStreamReader | null; s2c?: EventStreamReader | null };
   /** Content codings of a streamed body: its events are read at the end. */
@@ -166,6 +168,8 @@ export class Http2Connection implements StreamDecoder {
   private prefaceSeen = false;
   private upgraded = false;
   private goawayWarned = false;
+  /** The server's latest GOAWAY: client streams above its last stream id are not processed. */
+  private serverGoaway?: { last: number; code: number };
   /** The flow's roles were guessed the wrong way round (mid-connection capture): we swap them. */
   private swapped = false;
   private rolesKnown = false;
@@ -550,7 +554,14 @@ export class Http2Connection implements StreamDecoder {
         const debug = p.subarray(8, Math.min(p.length, 8 + 512));
         // NO_ERROR is a graceful shutdown (RFC 9113 §6.8; apache's idle "timeout", Go's "graceful"):
         // worth a word only when it leaves open streams of the other side unprocessed.
-        const dropped = code === 0 && [...this.streams.keys()].some((id) => id > last && id % 2 === (dir === 's2c' ? 1 : 0));
+        if (dir === 's2c') this.serverGoaway = { last, code };
+        let dropped = false;
+        for (const st of this.streams.values()) {
+          if (st.id <= last || st.id % 2 !== (dir === 's2c' ? 1 : 0)) continue;
+          // Initiated by the other side above the last stream this side processed: never processed.
+          st.goaway = { last, code };
+          dropped = code === 0;
+        }
         if ((code !== 0 || dropped) && !this.goawayWarned) {
           this.goawayWarned = true;
           let text = '';
@@ -912,6 +923,10 @@ export class Http2Connection implements StreamDecoder {
       wire: { c2s: 0, s2c: 0 },
       lastUs: start.tsUs,
     };
+    // A client stream opened after the server's GOAWAY (sent before the client read it) and above
+    // its last stream id is not processed either.
+    const g = this.serverGoaway;
+    if (g && id % 2 === 1 && id > g.last) s.goaway = g;
     this.streams.set(id, s);
     if (grpc) {
       s.grpc = new GrpcCallBuilder(call, this.session);
@@ -1006,12 +1021,19 @@ export class Http2Connection implements StreamDecoder {
     void at;
     if (((s.headersUnknown && !s.hinted) || s.cut) && state === 'complete') state = 'incomplete';
     call.state = state;
+    // A stream above the last one a GOAWAY said was processed, and that got no response: it was
+    // not processed at all (RFC 9113 §6.8), whatever reset or close ended it; a client may retry it.
+    const unprocessed = s.goaway && !s.responseHeaders && !s.pushed ? s.goaway : undefined;
+    if (unprocessed) {
+      call.warnings.push(`stream ${s.id} not processed: the server's GOAWAY (last stream ${unprocessed.last}, ${errorCodeName(unprocessed.code)}) came first (RFC 9113 §6.8); a client may retry it on a new connection`);
+      s.rstNoted = true;
+    }
     if (s.rst && !s.rstNoted) {
       call.warnings.push(`stream ${s.id} reset by the ${s.rst.dir === 'c2s' ? 'client' : 'server'}: RST_STREAM ${errorCodeName(s.rst.code)}`);
     }
     try {
       if (s.grpc) {
-        s.grpc.finish({ rst: s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs } : undefined, wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended });
+        s.grpc.finish({ rst: s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs } : undefined, wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended, goaway: unprocessed });
         call.request = { ...call.request, headers: s.requestHeaders, wireBytes: s.wire.c2s };
         call.response = { ...call.response, headers: s.responseHeaders, trailers: s.responseTrailers, wireBytes: s.wire.s2c };
         if (s.hinted) call.fields['grpc.hinted'] = true;

@@ -299,7 +299,8 @@ async def run_aio():
         f = ch.unary_unary(f'/{SVC}/Unary')
         res = await asyncio.gather(*[f(blob(bytes([i]) * i, f'aio {i}'), timeout=10) for i in range(40)],
                                    return_exceptions=True)
-        say('aio 40 concurrent unary', sum(1 for r in res if isinstance(r, bytes)))
+        errors = sorted({f'{r.code().name} {r.details()!r}' for r in res if isinstance(r, grpc.RpcError)})
+        say('aio 40 concurrent unary', f'{sum(1 for r in res if isinstance(r, bytes))} OK {errors}')
 
         async def bidi(k):
             call = ch.stream_stream(f'/{SVC}/Both')(timeout=10)

@@ -8,6 +8,8 @@
 #         to a location that returns 200 text.
 #   grpc  PORT BACKEND: nginx as a gRPC proxy (grpc_pass grpc://127.0.0.1:BACKEND, keepalive to the
 #         backend) with grpc-lab3.py serving on BACKEND and its clients sent to PORT (LAB3_TARGET).
+#         NGX_KEEPALIVE_REQUESTS=N: nginx ends each client connection after N requests (GOAWAY
+#         NO_ERROR with its last stream id; grpcio retries the streams it had already opened).
 #   down  PORT BACKEND: the same proxy with nothing listening on BACKEND: nginx answers the gRPC
 #         client with HTTP 502 and an HTML body (no grpc-status); grpcio reports UNAVAILABLE.
 set -u
@@ -30,6 +32,7 @@ http {
   upstream lab3 { server 127.0.0.1:${BACKEND:-1}; keepalive 4; }
   server {
     listen 127.0.0.1:$PORT http2;
+    keepalive_requests ${NGX_KEEPALIVE_REQUESTS:-1000};
     root $DIR/www;
     gzip on; gzip_min_length 0; gzip_types text/plain application/json;
     location = /echo { return 200 "echo \$request_method \$content_length\n"; }
