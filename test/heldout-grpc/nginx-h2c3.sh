@@ -5,7 +5,8 @@
 #         nghttp fetch a small file, gzip (gzip_min_length 0), a 404, a HEAD, a 2 MB file over one
 #         stream (nginx's flow control: WINDOW_UPDATEs from the client, DATA in 8 KB–16 KB frames),
 #         a POST to a static file (405), 8 parallel streams from nghttp, and a request with a body
-#         to a location that returns 200 text.
+#         to a location that returns 200 text; then curl in HTTP/1.1 and with an h2c Upgrade, which
+#         nginx answers with SETTINGS and GOAWAY PROTOCOL_ERROR (prior knowledge only).
 #   grpc  PORT BACKEND: nginx as a gRPC proxy (grpc_pass grpc://127.0.0.1:BACKEND, keepalive to the
 #         backend) with grpc-lab3.py serving on BACKEND and its clients sent to PORT (LAB3_TARGET).
 #         NGX_KEEPALIVE_REQUESTS=N: nginx ends each client connection after N requests (GOAWAY
@@ -61,6 +62,9 @@ if [ "$MODE" = h2c ]; then
   $C $B/big.bin
   $C -X POST -d 'a=1' $B/index.html
   $C -X POST --data-binary @"$DIR/www/index.html" $B/echo
+  # HTTP/1.1 and an h2c Upgrade to the prior-knowledge-only port: nginx answers with HTTP/2 frames
+  curl -sS -m 5 -o /dev/null -w '%{http_code}\n' $B/index.html
+  curl -sS -m 5 --http2 -o /dev/null -w '%{http_code}\n' $B/index.html
   timeout 20 nghttp -n -s $B/index.html $B/data.json $B/missing.html $B/big.bin $B/echo $B/index.html?x=1 $B/data.json?y=2 $B/index.html?z=3 | tail -12
 elif [ "$MODE" = down ]; then
   timeout 20 /usr/bin/python3 -c "
