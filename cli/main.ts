@@ -10,11 +10,10 @@
  */
 import { analyzeFile, UserError } from './platform/analyze';
 import { parseDecodeAs, type DecodeAsRule } from '../decoders/pipeline';
-import type { Call, FlowSummary } from '../decoders/core/model';
 import type { StreamHint } from '../decoders/core/env';
 import { callToJsonLine } from '../decoders/export/jsonl';
-import { toHar } from '../decoders/export/har';
-import { formatTable } from './table';
+import { TableWriter } from './table';
+import { HarWriter } from './har';
 import { loadDefinitions } from './platform/definitions';
 import { compileFilter } from './filter';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, type ShardInit } from './platform/parallel';
@@ -163,9 +162,9 @@ async function main(argv: string[]): Promise<number> {
   for (const w of defs.warnings) warn(w);
 
   const out = new Output();
-  const tableCalls: Call[] = [];
-  const harCalls: Call[] = [];
-  const flows: FlowSummary[] = [];
+  // Table and HAR rows wait, sorted, in bounded memory (on disk past a budget) until the end.
+  const table = args.format === 'table' ? new TableWriter({ color: process.stdout.isTTY === true }) : undefined;
+  const har = args.format === 'har' ? new HarWriter(VERSION) : undefined;
   // Lines and warnings already printed by a parallel run that had to stop (see platform/parallel).
   let skipLines = 0;
   let skipWarnings = 0;
@@ -173,7 +172,14 @@ async function main(argv: string[]): Promise<number> {
     if (skipWarnings > 0) skipWarnings--;
     else warn(text);
   };
-  const workers = args.format === 'jsonl' && filterAllowsParallel(args.filter) ? await parallelWorkers(args.file, args.jobs) : 0;
+  // JSONL: one or more workers. Table and HAR: one worker (they are sorted as a whole), whose
+  // heap is bounded like any decoding worker's (in this thread V8 let a HAR run grow to 380 MB).
+  const sortedOutput = args.format === 'jsonl' ? undefined : { format: args.format, color: process.stdout.isTTY === true, creatorVersion: VERSION };
+  const workers = sortedOutput
+    ? Math.min(1, await parallelWorkers(args.file, process.env.CALLSCOPE_WORKERS === undefined ? 1 : undefined))
+    : filterAllowsParallel(args.filter)
+      ? await parallelWorkers(args.file, args.jobs)
+      : 0;
   if (workers > 0) {
     // Two or more workers hand over to one worker (its heap bounded too), which skips what was
     // printed; one worker that still cannot finish (out of heap) hands over to this thread.
@@ -190,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
           chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,
           skipLines,
           skipWarnings,
+          output: sortedOutput,
         },
         { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
         __filename,
@@ -200,6 +207,8 @@ async function main(argv: string[]): Promise<number> {
         if (args.stats) printStats(t0, r);
         return 0;
       }
+      // (A table or HAR is written only once the whole capture is decoded: it cannot resume.)
+      if (sortedOutput && r.linesWritten > 0) throw new Error(`the decoding worker stopped while writing the ${args.format}: ${r.reason}`);
       skipLines = r.linesWritten;
       skipWarnings = r.warningsWritten;
     }
@@ -214,11 +223,11 @@ async function main(argv: string[]): Promise<number> {
           if (skipLines > 0) skipLines--;
           else out.writeLine(callToJsonLine(c));
         }
-        else if (args.format === 'har') harCalls.push(c);
-        else tableCalls.push(c);
+        else if (har) har.addCall(c);
+        else table?.addCall(c);
       },
       flow(f) {
-        if (args.format === 'table') flows.push(f);
+        table?.addFlow(f);
         for (const w of f.warnings) analysisWarn(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
       },
       warning(w) {
@@ -226,8 +235,8 @@ async function main(argv: string[]): Promise<number> {
       },
     },
   );
-  if (args.format === 'table') out.write(formatTable(tableCalls, flows, { color: process.stdout.isTTY === true }));
-  else if (args.format === 'har') out.write(JSON.stringify(toHar(harCalls, { creatorVersion: VERSION }), null, 2) + '\n');
+  if (table) await table.finish((s) => out.write(s), () => out.flush());
+  else if (har) await har.finish((s) => out.write(s), () => out.flush());
   await out.drain();
   if (args.stats) printStats(t0, result);
   return 0;

@@ -5,89 +5,199 @@
  */
 import type { Call, FlowSummary } from '../decoders/core/model';
 import { isEncryptedPort } from '../decoders/tls/names';
+import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
 
 export interface TableOptions {
   color?: boolean;
 }
 
 const MAX_CALL_TEXT = 72;
+/** Calls remembered as possible parents, and children waiting for a parent seen later. */
+const RECENT_PARENTS = 1 << 16;
+const MAX_PENDING = 1 << 16;
+const CELL = '\x1f';
 
-export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOptions = {}): string {
-  const c = colors(opts.color === true);
-  const byId = new Map(calls.map((x) => [x.id, x]));
-  const children = new Map<number, Call[]>();
-  const isChild = (x: Call) => (x.parentId !== undefined && byId.has(x.parentId)) || (x.links?.publishId !== undefined && byId.has(x.links.publishId));
-  for (const x of calls) {
-    const parent = x.parentId !== undefined && byId.has(x.parentId) ? x.parentId : x.links?.publishId;
-    if (parent !== undefined && byId.has(parent)) {
-      const list = children.get(parent) ?? [];
-      list.push(x);
-      children.set(parent, list);
+interface Row {
+  id: number;
+  startUs: number;
+  /** dur, endpoints, protocol, call text, status: one line each. */
+  cells: string[];
+  color: 'r' | 'y' | 'n';
+}
+
+/**
+ * Builds the table as calls arrive, in bounded memory: rows wait in a SortedSpool (on disk past
+ * its budget) keyed by start time, a child's key extending its parent's so that it sorts right
+ * under it. A child reported before its parent (a delivery before the publish it delivers) waits
+ * for it; one whose parent never comes (left out by --filter) is a row of its own.
+ */
+export class TableWriter {
+  private readonly spool: SortedSpool;
+  private readonly recent = new Map<number, { key: string; depth: number }>();
+  private readonly ring = new Float64Array(RECENT_PARENTS);
+  private ringAt = 0;
+  private readonly pending = new Map<number, Row[]>();
+  private pendingCount = 0;
+  /** Widths of dur, client → server, proto, call, status: the header's at least. */
+  private readonly widths = [3, 15, 5, 4, 6];
+  private t0 = Infinity;
+  private maxStart = -Infinity;
+  private calls = 0;
+  private withWarnings = 0;
+  private readonly unclaimed: FlowSummary[] = [];
+
+  private readonly c: ReturnType<typeof colors>;
+  private headerDone = false;
+  private timeWidth = 4;
+
+  constructor(opts: TableOptions = {}, spoolOpts?: SpoolOptions) {
+    this.spool = new SortedSpool(spoolOpts);
+    this.c = colors(opts.color === true);
+  }
+
+  addCall(x: Call): void {
+    this.calls++;
+    if (x.warnings.length) this.withWarnings++;
+    if (x.timing.startUs < this.t0) this.t0 = x.timing.startUs;
+    if (x.timing.startUs > this.maxStart) this.maxStart = x.timing.startUs;
+    const row: Row = {
+      id: x.id,
+      startUs: x.timing.startUs,
+      cells: [
+        formatDuration(x),
+        `${x.client.ip.includes(':') ? `[${x.client.ip}]` : x.client.ip}:${x.client.port} → ${x.server.ip.includes(':') ? `[${x.server.ip}]` : x.server.ip}:${x.server.port}`,
+        oneLine(x.protocol),
+        oneLine(callText(x)),
+        oneLine(statusText(x)),
+      ],
+      color: x.status && !x.status.ok ? 'r' : x.state !== 'complete' ? 'y' : 'n',
+    };
+    const parent = x.parentId ?? x.links?.publishId;
+    if (parent === undefined) return this.place(row, undefined);
+    const p = this.recent.get(parent);
+    if (p) return this.place(row, p);
+    const list = this.pending.get(parent);
+    if (list) list.push(row);
+    else this.pending.set(parent, [row]);
+    if (++this.pendingCount > MAX_PENDING) {
+      // The longest-waiting children give up on their parent.
+      const [first, rows] = this.pending.entries().next().value as [number, Row[]];
+      this.pending.delete(first);
+      this.pendingCount -= rows.length;
+      for (const r of rows) this.place(r, undefined);
     }
   }
-  const sorted = [...calls].sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id);
-  // (a loop: spreading 100k+ values as arguments overflows the stack)
-  let t0 = Infinity;
-  for (const x of sorted) if (x.timing.startUs < t0) t0 = x.timing.startUs;
-  for (const f of flows) if (f.startUs < t0) t0 = f.startUs;
-  const rows: string[][] = [];
-  const rowColors: Array<(s: string) => string> = [];
-  const emit = (x: Call, depth: number) => {
-    const indent = depth ? '  '.repeat(depth - 1) + '└ ' : '';
-    rows.push([
-      formatSeconds(x.timing.startUs - t0),
-      formatDuration(x),
-      `${x.client.ip.includes(':') ? `[${x.client.ip}]` : x.client.ip}:${x.client.port} → ${x.server.ip.includes(':') ? `[${x.server.ip}]` : x.server.ip}:${x.server.port}`,
-      x.protocol,
-      indent + oneLine(callText(x)),
-      oneLine(statusText(x)),
-    ]);
-    rowColors.push(x.status && !x.status.ok ? c.red : x.state !== 'complete' ? c.yellow : (s) => s);
-    for (const k of (children.get(x.id) ?? []).sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id)) emit(k, depth + 1);
-  };
-  for (const x of sorted) if (!isChild(x)) emit(x, 0);
 
-  const header = ['time', 'dur', 'client → server', 'proto', 'call', 'status'];
-  const widths = header.map((h) => h.length);
-  for (const r of rows) for (let i = 0; i < widths.length; i++) if (r[i].length > widths[i]) widths[i] = r[i].length;
-  const line = (r: string[]) =>
-    r
-      .map((cell, i) => (i === 0 || i === 1 ? cell.padStart(widths[i]) : i === r.length - 1 ? cell : cell.padEnd(widths[i])))
+  addFlow(f: FlowSummary): void {
+    if (f.startUs < this.t0) this.t0 = f.startUs;
+    if (f.protocol === 'tcp' || f.protocol === 'udp') this.unclaimed.push(f);
+  }
+
+  private place(row: Row, parent: { key: string; depth: number } | undefined): void {
+    const key = (parent ? parent.key : '') + sortableNumber(row.startUs) + sortableNumber(row.id);
+    const depth = parent ? parent.depth + 1 : 0;
+    if (depth) row.cells[3] = '  '.repeat(depth - 1) + '└ ' + row.cells[3];
+    for (let i = 0; i < row.cells.length; i++) if (row.cells[i].length > this.widths[i]) this.widths[i] = row.cells[i].length;
+    this.spool.add(key, row.startUs + CELL + row.color + CELL + row.cells.join(CELL));
+    // The oldest id is forgotten through a ring of ids: taking a Map's first key walks past
+    // every deleted entry before it, quadratic over a long capture.
+    if (this.recent.size >= RECENT_PARENTS) this.recent.delete(this.ring[this.ringAt]);
+    this.recent.set(row.id, { key, depth });
+    this.ring[this.ringAt] = row.id;
+    this.ringAt = (this.ringAt + 1) % RECENT_PARENTS;
+    const kids = this.pending.get(row.id);
+    if (kids) {
+      this.pending.delete(row.id);
+      this.pendingCount -= kids.length;
+      for (const k of kids) this.place(k, { key, depth });
+    }
+  }
+
+  /** The whole table, a piece at a time; `pause` is awaited now and then (back-pressure). */
+  async finish(write: (s: string) => void, pause: () => Promise<void> = async () => {}): Promise<void> {
+    this.settle();
+    await this.spool.drain((text) => write(this.render(text)), pause);
+    write(this.footer());
+  }
+
+  /** The same, all in memory (no budget): for tests and small inputs. */
+  finishSync(): string {
+    this.settle();
+    let out = '';
+    this.spool.drainSync((text) => (out += this.render(text)));
+    return out + this.footer();
+  }
+
+  /** Children still waiting become rows of their own; the header is fixed. */
+  private settle(): void {
+    for (const rows of this.pending.values()) for (const r of rows) this.place(r, undefined);
+    this.pending.clear();
+    this.pendingCount = 0;
+    if (this.maxStart > -Infinity) this.timeWidth = Math.max(4, formatSeconds(this.maxStart - this.t0).length);
+  }
+
+  private line(r: string[]): string {
+    const w = [this.timeWidth, ...this.widths];
+    return r
+      .map((cell, i) => (i === 0 || i === 1 ? cell.padStart(w[i]) : i === r.length - 1 ? cell : cell.padEnd(w[i])))
       .join('  ')
       .trimEnd();
-  let out = c.dim(line(header)) + '\n';
-  rows.forEach((r, i) => (out += rowColors[i](line(r)) + '\n'));
-  if (!rows.length) out += '(no calls decoded)\n';
+  }
 
-  const unclaimed = flows.filter((f) => f.protocol === 'tcp' || f.protocol === 'udp');
-  // A SYN answered by a reset is a refused connection, not something a decoder could claim.
-  const refused = unclaimed.filter((f) => f.transport === 'tcp' && f.synSeen && f.synAckUs === undefined && f.rstUs !== undefined);
-  const empty = unclaimed.filter((f) => !refused.includes(f) && f.c2sBytes === 0 && f.s2cBytes === 0);
-  const raw = unclaimed.filter((f) => !refused.includes(f) && !empty.includes(f));
-  if (refused.length) {
-    out += `\n${refused.length} connection${refused.length === 1 ? '' : 's'} refused (SYN answered by RST):\n`;
-    for (const f of refused) out += `  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}\n`;
+  private render(text: string): string {
+    const parts = text.split(CELL);
+    const color = parts[1] === 'r' ? this.c.red : parts[1] === 'y' ? this.c.yellow : (s: string) => s;
+    let head = '';
+    if (!this.headerDone) {
+      this.headerDone = true;
+      head = this.c.dim(this.line(['time', 'dur', 'client → server', 'proto', 'call', 'status'])) + '\n';
+    }
+    return head + color(this.line([formatSeconds(Number(parts[0]) - this.t0), ...parts.slice(2)])) + '\n';
   }
-  if (empty.length) {
-    out += `\n${empty.length} connection${empty.length === 1 ? '' : 's'} without data:\n`;
-    for (const f of empty) out += `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${f.packets} packets\n`;
+
+  private footer(): string {
+    let out = '';
+    if (!this.headerDone) out += this.c.dim(this.line(['time', 'dur', 'client → server', 'proto', 'call', 'status'])) + '\n(no calls decoded)\n';
+    const unclaimed = this.unclaimed;
+    // A SYN answered by a reset is a refused connection, not something a decoder could claim.
+    const isRefused = (f: FlowSummary) => f.transport === 'tcp' && f.synSeen && f.synAckUs === undefined && f.rstUs !== undefined;
+    const isEmpty = (f: FlowSummary) => f.c2sBytes === 0 && f.s2cBytes === 0;
+    const refused = unclaimed.filter(isRefused);
+    const empty = unclaimed.filter((f) => !isRefused(f) && isEmpty(f));
+    const raw = unclaimed.filter((f) => !isRefused(f) && !isEmpty(f));
+    if (refused.length) {
+      out += `\n${refused.length} connection${refused.length === 1 ? '' : 's'} refused (SYN answered by RST):\n`;
+      for (const f of refused) out += `  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}\n`;
+    }
+    if (empty.length) {
+      out += `\n${empty.length} connection${empty.length === 1 ? '' : 's'} without data:\n`;
+      for (const f of empty) out += `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${f.packets} packets\n`;
+    }
+    // On a TLS/QUIC port the bytes are most likely encrypted: no decode-as rule can help there.
+    const isEncrypted = (f: FlowSummary) => isEncryptedPort(f.transport, f.server.port) || isEncryptedPort(f.transport, f.client.port);
+    const encrypted = raw.filter(isEncrypted);
+    const plain = raw.filter((f) => !isEncrypted(f));
+    const rawLine = (f: FlowSummary) =>
+      `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${formatBytes(f.c2sBytes)} → / ← ${formatBytes(f.s2cBytes)}  ${f.packets} packets\n`;
+    if (plain.length) {
+      out += `\n${plain.length} connection${plain.length === 1 ? '' : 's'} not decoded (use --decode-as tcp.port==PORT,PROTOCOL):\n`;
+      for (const f of plain.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
+    }
+    if (encrypted.length) {
+      out += `\n${encrypted.length} connection${encrypted.length === 1 ? '' : 's'} on TLS/QUIC ports not decoded (likely encrypted: --decode-as cannot decrypt them; record in plain text with \`callscope proxy\` or capture the service without TLS):\n`;
+      for (const f of encrypted.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
+    }
+    out += `\n${this.calls} call${this.calls === 1 ? '' : 's'}${this.withWarnings ? `, ${this.withWarnings} with warnings` : ''}\n`;
+    return out;
   }
-  // On a TLS/QUIC port the bytes are most likely encrypted: no decode-as rule can help there.
-  const encrypted = raw.filter((f) => isEncryptedPort(f.transport, f.server.port) || isEncryptedPort(f.transport, f.client.port));
-  const plain = raw.filter((f) => !encrypted.includes(f));
-  const rawLine = (f: FlowSummary) =>
-    `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${formatBytes(f.c2sBytes)} → / ← ${formatBytes(f.s2cBytes)}  ${f.packets} packets\n`;
-  if (plain.length) {
-    out += `\n${plain.length} connection${plain.length === 1 ? '' : 's'} not decoded (use --decode-as tcp.port==PORT,PROTOCOL):\n`;
-    for (const f of plain.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
-  }
-  if (encrypted.length) {
-    out += `\n${encrypted.length} connection${encrypted.length === 1 ? '' : 's'} on TLS/QUIC ports not decoded (likely encrypted: --decode-as cannot decrypt them; record in plain text with \`callscope proxy\` or capture the service without TLS):\n`;
-    for (const f of encrypted.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
-  }
-  const withWarnings = calls.filter((x) => x.warnings.length).length;
-  out += `\n${calls.length} call${calls.length === 1 ? '' : 's'}${withWarnings ? `, ${withWarnings} with warnings` : ''}\n`;
-  return out;
+}
+
+/** The table of these calls and flows, in one string. */
+export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOptions = {}): string {
+  const t = new TableWriter(opts, { budgetBytes: Infinity });
+  for (const f of flows) t.addFlow(f);
+  for (const x of calls) t.addCall(x);
+  return t.finishSync();
 }
 
 /** A cell on one line: line breaks and other control characters written as escapes (`\n`). */

@@ -33,6 +33,8 @@ import { callToJsonLine } from '../../decoders/export/jsonl';
 import { nodeEnv } from './node-env';
 import { loadDefinitions } from './definitions';
 import { compileFilter } from '../filter';
+import { TableWriter } from '../table';
+import { HarWriter } from '../har';
 
 /** Provisional call ids are PLACEHOLDER + n: exact doubles, 16 digits, starting "4503599". */
 const PLACEHOLDER = 2 ** 52;
@@ -49,6 +51,19 @@ export interface ShardInit {
   protoDirs: string[];
   discover: boolean;
   filter?: string;
+  /** What the one worker of a table or HAR run writes (JSONL when absent). */
+  output?: SortedOutput;
+}
+
+/**
+ * A table or HAR is sorted by start time, so one worker decodes the whole capture (its heap
+ * bounded like any decoding worker's), keeps the rows or entries in a SortedSpool, and writes
+ * the sorted text once the capture is decoded.
+ */
+export interface SortedOutput {
+  format: 'table' | 'har';
+  color: boolean;
+  creatorVersion: string;
 }
 
 export interface ParallelOptions {
@@ -58,6 +73,8 @@ export interface ParallelOptions {
   protoDirs: string[];
   discover: boolean;
   filter?: string;
+  /** Table or HAR instead of JSONL (workers must be 1). */
+  output?: SortedOutput;
   /**
    * The first lines and warnings of the output were printed by an earlier run that fell back:
    * count them, do not print them again (`linesWritten` and `warningsWritten` include them).
@@ -144,6 +161,8 @@ interface Lane {
   assigned: number;
   progress: number;
   batches: Array<OutBatch & { line: number; id: number }>;
+  /** Output buffers written out, given back to the worker once stdout has taken them. */
+  written: ArrayBuffer[];
   warns: Array<{ keys: Float64Array; texts: string[]; i: number }>;
   done?: { frames: number; calls: number; flows: number };
 }
@@ -184,9 +203,10 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       protoDirs: opts.protoDirs,
       discover: opts.discover,
       filter: opts.filter,
+      output: opts.output,
     };
     const worker = new Worker(entry, { workerData: init, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
-    const lane: Lane = { worker, allocKeys: [], allocHead: 0, globals: new Int32Array(1 << 14), assigned: 0, progress: 0, batches: [], warns: [] };
+    const lane: Lane = { worker, allocKeys: [], allocHead: 0, globals: new Int32Array(1 << 14), assigned: 0, progress: 0, batches: [], written: [], warns: [] };
     lanes.push(lane);
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
@@ -318,9 +338,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       if (b.line === b.ends.length) {
         lane.batches.shift();
         // Give the buffer back (a worker that has ended no longer needs it).
-        if (!lane.done && b.bytes.buffer.byteLength === WORKER_OUT_BYTES) {
-          lane.worker.postMessage({ type: 'recycle', buffer: b.bytes.buffer as ArrayBuffer } satisfies ToWorker, [b.bytes.buffer as ArrayBuffer]);
-        }
+        if (!lane.done && b.bytes.buffer.byteLength === WORKER_OUT_BYTES) lane.written.push(b.bytes.buffer as ArrayBuffer);
       }
     }
     for (;;) {
@@ -343,6 +361,18 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
     }
   }
 
+  /**
+   * Wait for stdout, then give the written buffers back: a worker with no spare buffer waits
+   * before writing more (the final output of a table or HAR can be larger than the capture).
+   */
+  async function flushAndRecycle(): Promise<void> {
+    await out.flush();
+    for (const l of lanes) {
+      for (const buffer of l.written) if (!l.done) l.worker.postMessage({ type: 'recycle', buffer } satisfies ToWorker, [buffer]);
+      l.written = [];
+    }
+  }
+
   try {
     let pos = 0;
     let slot = 0;
@@ -359,13 +389,13 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       refs[slot] = W;
       for (const l of lanes) l.worker.postMessage({ type: 'chunk', slot, sab: slots[slot], length: bytesRead } satisfies ToWorker);
       slot = (slot + 1) % slotCount;
-      await out.flush();
+      await flushAndRecycle();
     }
     if (!failure && !crashed) {
       for (const l of lanes) l.worker.postMessage({ type: 'end' } satisfies ToWorker);
       while (!failure && !crashed && lanes.some((l) => !l.done || l.batches.length || l.warns.length)) {
         await waitEvent();
-        await out.flush();
+        await flushAndRecycle();
       }
     }
     if (crashed) throw crashed;
@@ -432,6 +462,13 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
     let idAt: number[] = [];
     let idLocal: number[] = [];
 
+    // A table or HAR: rows and entries kept sorted until the end (one worker).
+    const table = init.output?.format === 'table' ? new TableWriter({ color: init.output.color }) : undefined;
+    const har = init.output?.format === 'har' ? new HarWriter(init.output.creatorVersion) : undefined;
+    /** Output buffers the main thread has not given back yet. */
+    let outstanding = 0;
+    let recycled: (() => void) | undefined;
+
     const stopWith = (reason: string) => {
       if (stopped) return;
       stopped = true;
@@ -461,6 +498,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         call(c) {
           calls++;
           if (stopped || (filter && !filter(c))) return;
+          if (table || har) return (table ?? har)!.addCall(c);
           const line = callToJsonLine(c);
           const need = line.length * 3 + 1;
           // A full buffer goes out now rather than growing: fresh large buffers each chunk made
@@ -504,6 +542,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         },
         flow(f) {
           flows++;
+          table?.addFlow(f);
           for (const w of f.warnings) {
             warnKeys.push(pipeline.orderKey);
             warnings.push(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
@@ -533,6 +572,8 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         idAt: Int32Array.from(idAt),
         idLocal: Float64Array.from(idLocal),
       };
+      // (counted before the transfer detaches it: the main thread gives back buffers of this size)
+      if (used && bytes.buffer.byteLength === WORKER_OUT_BYTES) outstanding++;
       post({ type: 'out', allocKeys: Float64Array.from(allocKeys), batch, warnKeys: Float64Array.from(warnKeys), warnings, progress }, used ? [bytes.buffer as ArrayBuffer] : []);
       if (used) buf = freshBuffer();
       used = 0;
@@ -554,6 +595,8 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
       try {
         if (m.type === 'recycle') {
           if (spares.length < WORKER_SPARES) spares.push(m.buffer);
+          outstanding--;
+          recycled?.();
         } else if (m.type === 'chunk') {
           const t0 = performance.now();
           if (idleSince >= 0) idleMs += t0 - idleSince;
@@ -567,8 +610,34 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           if (idleSince >= 0) idleMs += t0 - idleSince;
           pipeline.end();
           report(Infinity);
-          busyMs += performance.now() - t0;
-          if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows, busyMs, idleMs });
+          const done = () => {
+            busyMs += performance.now() - t0;
+            if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows, busyMs, idleMs });
+          };
+          if (!table && !har) return done();
+          // The sorted text, sent a buffer at a time; at most WORKER_SPARES + 1 in flight.
+          const write = (text: string) => {
+            const need = text.length * 3;
+            if (used > 0 && used + need > buf.length) report(Infinity);
+            if (used + need > buf.length) buf = Buffer.from(new ArrayBuffer(Math.max(buf.length, need)));
+            used += buf.write(text, used);
+            ends.push(used);
+            lineKeys.push(Number.MAX_VALUE);
+          };
+          const pause = async () => {
+            report(Infinity);
+            while (outstanding > WORKER_SPARES && !stopped) await new Promise<void>((r) => (recycled = r));
+          };
+          (table ?? har)!.finish(write, pause).then(
+            () => {
+              report(Infinity);
+              done();
+            },
+            (e) => {
+              stopped = true;
+              post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+            },
+          );
         }
       } catch (e) {
         stopped = true;

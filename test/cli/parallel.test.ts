@@ -18,7 +18,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'callscope-parallel-'));
 const CLI = join(tmp, 'cli.js');
 
 function run(file: string, env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, file, '--format', 'jsonl', ...args], {
+  return runFormat('jsonl', file, env, ...args);
+}
+function runFormat(format: string, file: string, env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, file, '--format', format, ...args], {
     encoding: 'utf8',
     cwd: ROOT,
     timeout: 60_000,
@@ -82,4 +85,24 @@ describe('callscope --format jsonl with CALLSCOPE_WORKERS=2', () => {
     assert.equal(par.out, one.out);
     assert.match(par.err, /fallback after \d+ lines: decoding worker \d ran out of memory/);
   });
+});
+
+describe('callscope --format table|har in a decoding worker', () => {
+  // Captures of 16 MiB or more are decoded by one worker whose heap is bounded; its rows wait in
+  // a sorted spool (on disk past CALLSCOPE_SPOOL_BYTES) and its text goes out a buffer at a time.
+  const spill = { CALLSCOPE_WORKERS: '1', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_CHUNK_BYTES: '4096', CALLSCOPE_PARALLEL_OUT_BYTES: '3000', CALLSCOPE_SPOOL_BYTES: '4000', CALLSCOPE_PARALLEL_DEBUG: '1' };
+  for (const rel of ['xmlrpc-walkthrough/xmlrpc-walkthrough.pcap', 'rest-person-api/rest-person-api.pcapng', 'mqtt-basics/mqtt-basics.pcapng', 'ride-hailing/ride-hailing.pcapng', 'jsonrpc-person-api/jsonrpc-person-api.pcap', 'grpc-person-api/grpc-person-api.pcap']) {
+    for (const format of ['table', 'har']) {
+      it(`${rel} --format ${format}: the same as in this thread`, () => {
+        const file = join(SAMPLES, rel);
+        const one = runFormat(format, file, {});
+        assert.equal(one.code, 0, one.err);
+        const w = runFormat(format, file, spill);
+        assert.equal(w.code, 0, w.err);
+        assert.equal(w.out, one.out);
+        assert.match(w.err, /parallel run \(1 worker\): done/);
+        assert.equal(w.err.replace(/^callscope: (worker 1\/1|parallel run).*\n/gm, ''), one.err);
+      });
+    }
+  }
 });

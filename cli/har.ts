@@ -1,0 +1,96 @@
+/**
+ * `--format har` in bounded memory: each HTTP-carried call becomes its HAR entry as it arrives,
+ * kept as text in a SortedSpool (on disk past its budget) keyed by start time, and the log is
+ * written at the end: the same text as `JSON.stringify(toHar(calls), null, 2)`, without holding
+ * the calls (a HAR of every body can be many times the capture's size).
+ */
+import type { Call } from '../decoders/core/model';
+import { harEntry } from '../decoders/export/har';
+import { isHttpCarried } from '../decoders/export/common';
+import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
+
+/** Calls remembered as possible batch parents, and inner calls waiting for a parent seen later. */
+const RECENT_PARENTS = 1 << 16;
+const MAX_PENDING = 1 << 14;
+/** What JSON.stringify(…, null, 2) writes around an entry of `{ log: { entries: [entry] } }`. */
+const WRAP_HEAD = '{\n  "log": {\n    "entries": [\n';
+const WRAP_TAIL = '\n    ]\n  }\n}';
+
+export class HarWriter {
+  private readonly spool: SortedSpool;
+  private readonly recent = new Set<number>();
+  private readonly ring = new Float64Array(RECENT_PARENTS);
+  private ringAt = 0;
+  /** Inner calls reported before their batch: left out if it comes, entries of their own if not. */
+  private readonly pending = new Map<number, Call[]>();
+  private pendingCount = 0;
+  private skipped = 0;
+  private seq = 0;
+
+  constructor(
+    private readonly creatorVersion: string,
+    spoolOpts?: SpoolOptions,
+  ) {
+    this.spool = new SortedSpool(spoolOpts);
+  }
+
+  addCall(c: Call): void {
+    this.remember(c.id);
+    const waiting = this.pending.get(c.id);
+    if (waiting) {
+      // Inner calls of this batch: it stands for them.
+      this.pending.delete(c.id);
+      this.pendingCount -= waiting.length;
+    }
+    if (c.parentId !== undefined) {
+      if (this.recent.has(c.parentId)) return;
+      const list = this.pending.get(c.parentId);
+      if (list) list.push(c);
+      else this.pending.set(c.parentId, [c]);
+      if (++this.pendingCount > MAX_PENDING) {
+        const [first, calls] = this.pending.entries().next().value as [number, Call[]];
+        this.pending.delete(first);
+        this.pendingCount -= calls.length;
+        for (const x of calls) this.entry(x);
+      }
+      return;
+    }
+    this.entry(c);
+  }
+
+  private remember(id: number): void {
+    // (a ring of ids: taking a Set's first value walks past every deleted entry before it)
+    if (this.recent.size >= RECENT_PARENTS) this.recent.delete(this.ring[this.ringAt]);
+    this.recent.add(id);
+    this.ring[this.ringAt] = id;
+    this.ringAt = (this.ringAt + 1) % RECENT_PARENTS;
+  }
+
+  private entry(c: Call): void {
+    if (!isHttpCarried(c)) {
+      this.skipped++;
+      return;
+    }
+    const e = harEntry(c);
+    // Ties keep the order the calls came in (as a stable sort of the entries does).
+    // Indented as in the whole log, in one pass: printed inside the log's nesting, then cut out.
+    const text = JSON.stringify({ log: { entries: [e] } }, null, 2);
+    this.spool.add(e.startedDateTime + sortableNumber(this.seq++), text.slice(WRAP_HEAD.length, text.length - WRAP_TAIL.length));
+  }
+
+  /** The HAR text, a piece at a time; `pause` is awaited now and then (back-pressure). */
+  async finish(write: (s: string) => void, pause: () => Promise<void> = async () => {}): Promise<void> {
+    for (const calls of this.pending.values()) for (const x of calls) this.entry(x);
+    this.pending.clear();
+    const creator = JSON.stringify({ name: 'callscope', version: this.creatorVersion }, null, 2).replace(/\n/g, '\n    ');
+    write(`{\n  "log": {\n    "version": "1.2",\n    "creator": ${creator},\n    "entries": [`);
+    let first = true;
+    await this.spool.drain((text) => {
+      write((first ? '\n' : ',\n') + text);
+      first = false;
+    }, pause);
+    write(first ? ']' : '\n    ]');
+    if (this.skipped) write(`,\n    "comment": ${JSON.stringify(`${this.skipped} call(s) of protocols not carried by HTTP left out`)}`);
+    write('\n  }\n}\n');
+  }
+}
