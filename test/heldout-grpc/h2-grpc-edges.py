@@ -15,8 +15,11 @@ writes its frames in turn, and the connection is closed. Bounded: every socket t
   refused    response headers then RST_STREAM REFUSED_STREAM from the server (UNAVAILABLE)
   twostatus  trailers-only HEADERS then more trailers on a stream that already ended (ignored)
   bigmsg     a 70000-byte message over five DATA frames with WINDOW_UPDATEs between them
+  codecs     compressed messages: grpc-encoding deflate as zlib (RFC 1950, what grpc C-core and
+             grpc-go send) and as raw deflate (RFC 1951), snappy (not decodable here), and the
+             compressed flag set with no grpc-encoding (a protocol error: INTERNAL for a client)
 """
-import socket, struct, sys, time
+import socket, struct, sys, time, zlib
 import hpack
 
 PORT = int(sys.argv[1])
@@ -162,13 +165,26 @@ def case_bigmsg(k):
     k.sw(frame(1, 5, 1, k.se.encode([('grpc-status', '0')])))
 
 
+def case_codecs(k):
+    body = blob('compressed ' * 20)
+    raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw_deflate = raw.compress(body) + raw.flush()
+    cases = [('deflate', zlib.compress(body)), ('deflate', raw_deflate), ('snappy', b'\x00not really snappy'), (None, zlib.compress(body))]
+    for i, (enc, data) in enumerate(cases):
+        sid = 1 + 2 * i
+        extra = [('grpc-encoding', enc)] if enc else []
+        k.cw(frame(1, 4, sid, req_headers(k.ce, '/heldout.r3.Lab3/Unary', extra)) + frame(0, 1, sid, lpm(data, 1)))
+        k.sw(frame(1, 4, sid, res_headers(k.se, extra)) + frame(0, 0, sid, lpm(data, 1)))
+        k.sw(frame(1, 5, sid, k.se.encode([('grpc-status', '0')])))
+
+
 def main():
     lst = socket.socket()
     lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lst.bind(('127.0.0.1', PORT))
     lst.listen(4)
     lst.settimeout(5)
-    for name in ('split', 'contin', 'maxid', 'unknown', 'timeouts', 'nostatus', 'refused', 'twostatus', 'bigmsg'):
+    for name in ('split', 'contin', 'maxid', 'unknown', 'timeouts', 'nostatus', 'refused', 'twostatus', 'bigmsg', 'codecs'):
         k = Conn(lst)
         globals()['case_' + name](k)
         k.close()
