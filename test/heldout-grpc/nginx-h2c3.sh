@@ -6,7 +6,8 @@
 #         stream (nginx's flow control: WINDOW_UPDATEs from the client, DATA in 8 KB–16 KB frames),
 #         a POST to a static file (405), 8 parallel streams from nghttp, and a request with a body
 #         to a location that returns 200 text; then curl in HTTP/1.1 and with an h2c Upgrade, which
-#         nginx answers with SETTINGS and GOAWAY PROTOCOL_ERROR (prior knowledge only).
+#         nginx answers with SETTINGS and GOAWAY PROTOCOL_ERROR (prior knowledge only); nghttp
+#         fetching /push.html, for which nginx pushes two files (PUSH_PROMISE, http2_push).
 #   grpc  PORT BACKEND: nginx as a gRPC proxy (grpc_pass grpc://127.0.0.1:BACKEND, keepalive to the
 #         backend) with grpc-lab3.py serving on BACKEND and its clients sent to PORT (LAB3_TARGET).
 #         NGX_KEEPALIVE_REQUESTS=N: nginx ends each client connection after N requests (GOAWAY
@@ -37,6 +38,7 @@ http {
     root $DIR/www;
     gzip on; gzip_min_length 0; gzip_types text/plain application/json;
     location = /echo { return 200 "echo \$request_method \$content_length\n"; }
+    location = /push.html { http2_push /index.html; http2_push /data.json; }
     location /heldout.r3.Lab3/ {
       grpc_pass grpc://lab3;
       grpc_set_header x-via-nginx 1;
@@ -46,6 +48,7 @@ http {
 }
 CONF
 printf '<html>hello h2c</html>\n' > "$DIR/www/index.html"
+printf '<html>pushes two</html>\n' > "$DIR/www/push.html"
 python3 -c "import json; print(json.dumps([{'i': i, 'text': 'nginx gzip ' * 4} for i in range(300)]))" > "$DIR/www/data.json"
 head -c 2000000 /dev/urandom > "$DIR/www/big.bin"
 nginx -p "$DIR" -c "$DIR/nginx.conf" -e "$DIR/logs/error.log" &
@@ -65,6 +68,7 @@ if [ "$MODE" = h2c ]; then
   # HTTP/1.1 and an h2c Upgrade to the prior-knowledge-only port: nginx answers with HTTP/2 frames
   curl -sS -m 5 -o /dev/null -w '%{http_code}\n' $B/index.html
   curl -sS -m 5 --http2 -o /dev/null -w '%{http_code}\n' $B/index.html
+  timeout 10 nghttp -n -s $B/push.html | tail -4
   timeout 20 nghttp -n -s $B/index.html $B/data.json $B/missing.html $B/big.bin $B/echo $B/index.html?x=1 $B/data.json?y=2 $B/index.html?z=3 | tail -12
 elif [ "$MODE" = down ]; then
   timeout 20 /usr/bin/python3 -c "
