@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """aiohttp 3.8 (Debian python3-aiohttp) server and client for the second held-out round.
 
-Usage: aiohttp-lab.py PORT [SECONDS]
+Usage: aiohttp-lab.py PORT [SECONDS [serve | client BASE_URL]]
 Starts the server on 127.0.0.1:PORT, runs the client against it, stops (bounded by SECONDS).
+`serve`: only the server, for SECONDS (nginx.sh puts it behind nginx); `client BASE_URL`: only
+the client, against BASE_URL (e.g. through nginx: http://127.0.0.1:24010/aio).
 
 Server: /json, /chunked (StreamResponse with chunked encoding, written in pieces), /compressed
 (enable_compression: deflate or gzip, chunked), /ws (websocket: text, binary, a ping, a close with
@@ -154,7 +156,13 @@ async def client(base):
         await go('after-ws', 'GET', '/json?n=9')
 
 
+MODE = sys.argv[3] if len(sys.argv) > 3 else 'both'
+
+
 async def main():
+    if MODE == 'client':
+        await asyncio.wait_for(client(sys.argv[4]), SECONDS)
+        return
     app = web.Application()
     app.add_routes([web.get('/json', h_json), web.get('/chunked', h_chunked), web.get('/compressed', h_compressed),
                     web.get('/ws', h_ws), web.post('/upload', h_upload), web.post('/jsonrpc', h_jsonrpc), web.post('/echo', h_echo)])
@@ -162,7 +170,10 @@ async def main():
     await runner.setup()
     await web.TCPSite(runner, '127.0.0.1', PORT).start()
     try:
-        await asyncio.wait_for(client(f'http://127.0.0.1:{PORT}'), SECONDS)
+        if MODE == 'serve':
+            await asyncio.sleep(SECONDS)
+        else:
+            await asyncio.wait_for(client(f'http://127.0.0.1:{PORT}'), SECONDS)
     finally:
         await runner.cleanup()
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # nginx.sh OUT.pcap: nginx 1.22 (Debian, private config under /tmp/heldout-http2/nginx, foreground)
 # on 127.0.0.1/[::1]:24010 in front of node-lab.cjs (port 24011, upstream keepalive pool: the proxy
-# leg reuses its connections, HTTP/1.1 and chunked). Both legs are captured. Clients: curl
+# leg reuses its connections, HTTP/1.1 and chunked) and of aiohttp-lab.py (port 24012, /aio/, with
+# the websocket Upgrade passed through). Both legs are captured. Clients: curl
 # (keep-alive over many URLs, gzip, HEAD, single and multi ranges, 204, 302 followed, 404 and 413
 # error pages, Expect: 100-continue accepted and refused, a 9 kB header, HTTP/1.0, chunked upload
 # passed through unbuffered, a location with chunked_transfer_encoding off), a raw pipelined client
 # that meets `keepalive_requests 3` (nginx answers three and closes), python xmlrpc.client through
 # the proxy. nginx's access log ($connection / $connection_requests) is printed at the end.
 set -u
-OUT=$1; H=$(cd "$(dirname "$0")" && pwd); W=/tmp/heldout-http2/nginx; P=24010; B=24011
+OUT=$1; H=$(cd "$(dirname "$0")" && pwd); W=/tmp/heldout-http2/nginx; P=24010; B=24011; A=24012
 rm -rf $W; mkdir -p $W/www $W/logs $W/tmp
 python3 - "$W/www" <<'PY'
 import json, sys
@@ -35,8 +36,9 @@ http {
   keepalive_timeout 5s;
   client_max_body_size 1k;
   large_client_header_buffers 4 16k;
-  gzip on; gzip_min_length 20; gzip_types application/json text/plain; gzip_proxied any;
+  gzip on; gzip_min_length 20; gzip_types application/json text/plain text/xml; gzip_proxied any;
   upstream back { server 127.0.0.1:$B; keepalive 4; }
+  map \$http_upgrade \$conn_upgrade { default upgrade; '' ''; }
   server {
     listen 127.0.0.1:$P; listen [::1]:$P;
     root $W/www;
@@ -56,12 +58,18 @@ http {
       proxy_pass http://back/api/; proxy_http_version 1.1; proxy_set_header Connection "";
       chunked_transfer_encoding off;
     }
+    location /aio/ {
+      proxy_pass http://127.0.0.1:$A/; proxy_http_version 1.1; client_max_body_size 100k;
+      proxy_set_header Upgrade \$http_upgrade; proxy_set_header Connection \$conn_upgrade;
+    }
     location = /RPC2 { proxy_pass http://back; proxy_http_version 1.1; proxy_set_header Connection ""; client_max_body_size 100k; }
   }
 }
 CONF
 node "$H/node-lab.cjs" server $B 40 > $W/logs/backend.log 2>&1 &
 BACK=$!
+/usr/bin/python3 "$H/aiohttp-lab.py" $A 40 serve > $W/logs/aiohttp.log 2>&1 &
+AIO=$!
 nginx -p $W -c $W/nginx.conf -g 'daemon off;' 2> $W/logs/stderr.log &
 NGX=$!
 sleep 1
@@ -139,6 +147,8 @@ one(f'GET /tiny.json HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /data.json HT
 one(b'HELLO THERE\r\n\r\n', 'garbage')
 one(f'GET /tiny.json HTTP/1.1\r\n{host}X-Huge: {"h" * 20000}\r\n\r\n'.encode(), 'huge-header')
 PY
+  echo "# aiohttp behind nginx: JSON, chunked, compression, multipart, JSON-RPC, the websocket upgrade through the proxy"
+  /usr/bin/python3 "$H/aiohttp-lab.py" 0 20 client $U/aio
   echo "# XML-RPC through the proxy"
   python3 - $U/RPC2 <<'PY'
 import sys, xmlrpc.client
@@ -151,7 +161,7 @@ except xmlrpc.client.Fault as f:
 print('echo', s.echo('a<b', 'ünï'))
 PY
 }
-bash "$H/cap.sh" "$OUT" "tcp port $P or tcp port $B" bash -c "$(declare -f clients); H=$H W=$W U=$U P=$P; clients"
+bash "$H/cap.sh" "$OUT" "tcp port $P or tcp port $B or tcp port $A" bash -c "$(declare -f clients); H=$H W=$W U=$U P=$P; clients"
 kill $NGX; wait $NGX 2>/dev/null
-kill $BACK; wait $BACK 2>/dev/null
+kill $BACK $AIO; wait $BACK $AIO 2>/dev/null
 echo "# nginx access log"; cat $W/logs/access.log
