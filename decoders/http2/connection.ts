@@ -837,6 +837,8 @@ export class Http2Connection implements StreamDecoder {
           s.call.warnings.push(cutNote);
         }
         for (const w of r.warnings) s.call.warnings.push(w);
+        const bad = headers && !cutNote ? malformedBlock(headers, 'request') : undefined;
+        if (bad) s.call.warnings.push(`malformed request header block (${bad})`);
         this.touch(s, dir, start, end, wire);
         if (endStream) this.endStream(s, dir, end);
         return;
@@ -850,6 +852,11 @@ export class Http2Connection implements StreamDecoder {
       s.call.warnings.push(cutNote);
     }
     for (const w of r.warnings) s.call.warnings.push(w);
+    if (headers && !cutNote) {
+      const kind = dir === 'c2s' ? (s.requestHeaders && !s.headersUnknown ? 'trailers' : 'request') : s.responseHeaders || hdr(headers, ':status') === undefined ? 'trailers' : 'response';
+      const bad = malformedBlock(headers, kind);
+      if (bad) s.call.warnings.push(`malformed ${kind === 'trailers' ? 'trailer' : kind} header block (${bad})`);
+    }
     if (!headers) {
       s.call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} headers could not be decoded (${r.error})`);
       s.headersUnknown = s.headersUnknown || dir === 'c2s';
@@ -1227,4 +1234,37 @@ function wholeMessages(b: Uint8Array): boolean {
     p += 5 + be32(b, p + 1);
   }
   return p === b.length;
+}
+
+const REQUEST_PSEUDO = new Set([':method', ':scheme', ':authority', ':path', ':protocol']);
+/** Fields that are about the connection, not the message: not allowed in HTTP/2 (RFC 9113 §8.2.2). */
+const CONNECTION_SPECIFIC = new Set(['connection', 'proxy-connection', 'keep-alive', 'transfer-encoding', 'upgrade']);
+
+/**
+ * What makes a decoded header block malformed (RFC 9113 §8.2.1 field names, §8.2.2 connection-specific
+ * fields, §8.3 pseudo-header fields), as a short reason naming the section; undefined when nothing does.
+ * A peer would reset such a stream (PROTOCOL_ERROR); the decoder reads it anyway and says so.
+ * Placeholders for HPACK entries lost in a gap are skipped.
+ */
+function malformedBlock(headers: HeaderList, kind: 'request' | 'response' | 'trailers'): string | undefined {
+  let regularSeen = false;
+  const seen: string[] = [];
+  for (const [name, value] of headers) {
+    if (name === UNKNOWN_ENTRY) continue;
+    if (name.charCodeAt(0) === 58 /* : */) {
+      if (kind === 'trailers') return `RFC 9113 §8.1: pseudo-header ${name} in trailers`;
+      if (regularSeen) return `RFC 9113 §8.3: pseudo-header ${name} after a regular field`;
+      if (kind === 'request' ? !REQUEST_PSEUDO.has(name) : name !== ':status') return `RFC 9113 §8.3: pseudo-header ${name} in a ${kind}`;
+      if (seen.includes(name)) return `RFC 9113 §8.3: pseudo-header ${name} repeated`;
+      seen.push(name);
+      continue;
+    }
+    regularSeen = true;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if ((c >= 65 && c <= 90) || c <= 0x20 || c >= 0x7f) return `RFC 9113 §8.2.1: field name "${name}" has ${c >= 65 && c <= 90 ? 'upper-case letters' : 'a character not allowed'}`;
+    }
+    if (CONNECTION_SPECIFIC.has(name) || (name === 'te' && value.trim().toLowerCase() !== 'trailers')) return `RFC 9113 §8.2.2: connection-specific field ${name}${name === 'te' ? `: ${value}` : ''}`;
+  }
+  return undefined;
 }

@@ -15,6 +15,8 @@ writes its frames in turn, and the connection is closed. Bounded: every socket t
   refused    response headers then RST_STREAM REFUSED_STREAM from the server (UNAVAILABLE)
   twostatus  trailers-only HEADERS then more trailers on a stream that already ended (ignored)
   bigmsg     a 70000-byte message over five DATA frames with WINDOW_UPDATEs between them
+  malformed  header blocks RFC 9113 §8.2–8.3 calls malformed: an upper-case name, a pseudo-header
+             after a regular one, a connection-specific header, `te: gzip`, a repeated :path
   codecs     compressed messages: grpc-encoding deflate as zlib (RFC 1950, what grpc C-core and
              grpc-go send) and as raw deflate (RFC 1951), snappy (not decodable here), and the
              compressed flag set with no grpc-encoding (a protocol error: INTERNAL for a client)
@@ -165,6 +167,19 @@ def case_bigmsg(k):
     k.sw(frame(1, 5, 1, k.se.encode([('grpc-status', '0')])))
 
 
+def case_malformed(k):
+    blocks = [
+        [(':method', 'POST'), (':scheme', 'http'), (':path', '/heldout.r3.Lab3/Unary'), ('Content-Type', 'application/grpc'), ('X-Upper', '1')],
+        [(':method', 'POST'), ('content-type', 'application/grpc'), (':scheme', 'http'), (':path', '/heldout.r3.Lab3/Unary')],
+        [(':method', 'POST'), (':scheme', 'http'), (':path', '/heldout.r3.Lab3/Unary'), ('content-type', 'application/grpc'), ('connection', 'keep-alive'), ('te', 'gzip')],
+        [(':method', 'POST'), (':scheme', 'http'), (':path', '/heldout.r3.Lab3/Unary'), (':path', '/heldout.r3.Lab3/Other'), ('content-type', 'application/grpc')],
+    ]
+    for i, hs in enumerate(blocks):
+        sid = 1 + 2 * i
+        k.cw(frame(1, 4, sid, k.ce.encode(hs)) + frame(0, 1, sid, lpm(blob(f'malformed {i}'))))
+        k.sw(frame(1, 5, sid, res_headers(k.se, [('grpc-status', '0')])))
+
+
 def case_codecs(k):
     body = blob('compressed ' * 20)
     raw = zlib.compressobj(6, zlib.DEFLATED, -15)
@@ -184,7 +199,7 @@ def main():
     lst.bind(('127.0.0.1', PORT))
     lst.listen(4)
     lst.settimeout(5)
-    for name in ('split', 'contin', 'maxid', 'unknown', 'timeouts', 'nostatus', 'refused', 'twostatus', 'bigmsg', 'codecs'):
+    for name in ('split', 'contin', 'maxid', 'unknown', 'timeouts', 'nostatus', 'refused', 'twostatus', 'bigmsg', 'malformed', 'codecs'):
         k = Conn(lst)
         globals()['case_' + name](k)
         k.close()
