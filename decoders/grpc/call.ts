@@ -294,7 +294,8 @@ export class GrpcCallBuilder {
       call.status = { code, text: grpcStatusName(code), ok: false };
       f['grpc.status'] = code;
       f['grpc.status_from'] = 'rst_stream';
-    } else if (this.responseHeaderList && Number.isFinite(httpStatus) && httpStatus !== 200) {
+    } else if (this.responseHeaderList && Number.isFinite(httpStatus) && (httpStatus !== 200 || this.plain)) {
+      // (doc/http-grpc-status-mapping.md; a 200 that is not gRPC — a REST server on the path — maps to UNKNOWN)
       const code = statusForHttpStatus(httpStatus);
       call.status = { code, text: grpcStatusName(code), ok: false };
       f['grpc.status'] = code;

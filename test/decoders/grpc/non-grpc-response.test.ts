@@ -52,3 +52,18 @@ describe('gRPC PROTOCOL-HTTP2.md: a response that is not gRPC (a proxy error pag
     assert.ok(!down.calls[0].warnings.some((w) => /incomplete gRPC message/.test(w)));
   });
 });
+
+describe('doc/http-grpc-status-mapping.md: a 200 response that is not gRPC', () => {
+  it('a JSON answer to a gRPC request (a REST server on the path): UNKNOWN from the HTTP status, the JSON kept as the body', () => {
+    const req = frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/p.S/M'], ['content-type', 'application/grpc']]));
+    const s = feed([
+      c2s(preface(), req, frame(0, 1, 1, lpm([8, 1]))),
+      s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/json']])), frame(0, 1, 1, enc('{"error":"use REST"}'))),
+    ]);
+    const c = s.calls[0];
+    assert.deepEqual(c.status, { code: 2, text: 'UNKNOWN', ok: false });
+    assert.equal(c.fields['grpc.status_from'], 'http_status');
+    assert.deepEqual(c.response?.body?.value, { error: 'use REST' });
+    assert.deepEqual(c.warnings, ['HTTP status 200 without grpc-status', 'the response is not gRPC (content-type "application/json"): its 20-byte body is kept as an HTTP body']);
+  });
+});
