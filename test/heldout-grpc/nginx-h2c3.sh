@@ -13,7 +13,8 @@
 #         NGX_KEEPALIVE_REQUESTS=N: nginx ends each client connection after N requests (GOAWAY
 #         NO_ERROR with its last stream id; grpcio retries the streams it had already opened).
 #   down  PORT BACKEND: the same proxy with nothing listening on BACKEND: nginx answers the gRPC
-#         client with HTTP 502 and an HTML body (no grpc-status); grpcio reports UNAVAILABLE.
+#         client with HTTP 502 and an HTML body (no grpc-status); grpcio reports UNAVAILABLE. Then
+#         two locations that are not gRPC: a JSON 200 (grpcio: UNKNOWN) and a 503 page (UNAVAILABLE).
 set -u
 MODE=$1; PORT=$2; BACKEND=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,8 @@ http {
     gzip on; gzip_min_length 0; gzip_types text/plain application/json;
     location = /echo { return 200 "echo \$request_method \$content_length\n"; }
     location = /push.html { http2_push /index.html; http2_push /data.json; }
+    location /rest.S/ { default_type application/json; return 200 '{"error":"use REST"}'; }
+    location /busy.S/ { return 503; }
     location /heldout.r3.Lab3/ {
       grpc_pass grpc://lab3;
       grpc_set_header x-via-nginx 1;
@@ -74,10 +77,12 @@ elif [ "$MODE" = down ]; then
   timeout 20 /usr/bin/python3 -c "
 import grpc, sys
 with grpc.insecure_channel('127.0.0.1:$PORT') as ch:
-    try:
-        ch.unary_unary('/heldout.r3.Lab3/Unary')(b'\x12\x04down', timeout=3)
-    except grpc.RpcError as e:
-        print('backend down:', e.code().name, repr(e.details()))
+    for path in ('/heldout.r3.Lab3/Unary', '/rest.S/Get', '/busy.S/Get'):
+        try:
+            ch.unary_unary(path)(b'\x12\x04down', timeout=3)
+            print(path, 'OK')
+        except grpc.RpcError as e:
+            print(path, e.code().name, repr(e.details()))
 "
 else
   LAB3_TARGET=127.0.0.1:$PORT timeout 60 /usr/bin/python3 "$HERE/grpc-lab3.py" "$BACKEND" /tmp/heldout-h2c3/nginx-grpc || RC=$?
