@@ -11,6 +11,7 @@
 import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
+import { type JsonPrefix, parseJsonPrefix } from './partial';
 
 type Obj = Record<string, unknown>;
 
@@ -56,7 +57,8 @@ export function outcomeOf(resp: Obj, httpStatus: CallStatus | undefined): Outcom
     if (hasResult && resp.jsonrpc === '2.0') warnings.push('response has both result and error');
     if (isObj(err)) {
       const code = typeof err.code === 'number' || typeof err.code === 'string' ? err.code : 'error';
-      const text = typeof err.message === 'string' ? err.message : JSON.stringify(err.message ?? '');
+      // (a message cut by the capture, or missing: no text rather than "")
+      const text = typeof err.message === 'string' ? err.message : err.message === undefined ? undefined : JSON.stringify(err.message);
       return { value: err, status: { code, text, ok: false }, warnings };
     }
     return { value: err, status: { code: 'error', text: typeof err === 'string' ? err : JSON.stringify(err), ok: false }, warnings };
@@ -112,11 +114,32 @@ function applyRejected(call: Call, reqValue: unknown, respValue: unknown, httpSt
   else if (call.state === 'complete' && (httpStatus?.ok ?? false)) call.warnings.push('no JSON-RPC response object');
 }
 
+/** A body the capture cut (snaplen, gap): `text` is its start. */
+function cutText(b: { kind: string; text?: string; truncated?: boolean } | undefined): string | undefined {
+  return b?.truncated && b.kind === 'text' && typeof b.text === 'string' ? b.text : undefined;
+}
+
+/** What the captured start of a cut request body says: a JSON-RPC request or batch of them? */
+function cutRequest(call: Call): JsonPrefix | undefined {
+  const text = cutText(call.http?.requestBody);
+  if (text === undefined || !/^\s*[[{]/.test(text)) return undefined;
+  const p = parseJsonPrefix(text);
+  if (!p || p.complete) return undefined;
+  const first = Array.isArray(p.value) ? p.value[0] : p.value;
+  if (!isObj(first)) return undefined;
+  if (first.jsonrpc === '2.0' || typeof first.method === 'string') return p;
+  // the request was cut before its members said so: the server's JSON-RPC answer does
+  const r = call.http?.responseBody;
+  const rv = r?.kind === 'json' ? (Array.isArray(r.value) ? r.value[0] : r.value) : undefined;
+  return isObj(rv) && rv.jsonrpc === '2.0' && ('result' in rv || 'error' in rv) ? p : undefined;
+}
+
 export const jsonrpcRouter: BodyRouter = {
   id: 'jsonrpc',
   match(call: Call): boolean {
     const body = call.http?.requestBody;
     if (!body) return false;
+    if (cutRequest(call)) return true;
     if (body.kind === 'json') {
       const v = body.value;
       if (Array.isArray(v)) return (v.length > 0 && v.some((x) => isJsonRpcRequest(x))) || isErrorAnswer(call);
@@ -129,10 +152,22 @@ export const jsonrpcRouter: BodyRouter = {
   apply(call: Call, session: DecoderSession): void {
     const reqValue = call.http!.requestBody!.value;
     const respBody = call.http?.responseBody;
-    const respValue = respBody?.kind === 'json' ? respBody.value : undefined;
+    let respValue = respBody?.kind === 'json' ? respBody.value : undefined;
     const httpStatus = call.status;
     call.protocol = 'jsonrpc';
-    if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
+    // a response body the capture cut: what its captured start holds
+    const respCut = cutText(respBody);
+    const respPrefix = respCut !== undefined ? parseJsonPrefix(respCut) : undefined;
+    if (respPrefix && !respPrefix.complete) {
+      respValue = usableAnswers(respPrefix);
+      call.warnings.push(`JSON-RPC response: body not captured whole (${respCut!.length} of ${respBody!.size} bytes)${respValue === undefined ? ': no result or error read' : ''}`);
+    } else if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
+
+    const cut = cutRequest(call);
+    if (cut) {
+      applyCut(call, session, cut, respValue, httpStatus);
+      return;
+    }
 
     if (call.http!.requestBody!.kind !== 'json' || (Array.isArray(reqValue) ? reqValue.length === 0 : !isJsonRpcRequest(reqValue))) {
       applyRejected(call, call.http!.requestBody!.kind === 'json' ? reqValue : undefined, respValue, httpStatus);
@@ -158,7 +193,7 @@ export const jsonrpcRouter: BodyRouter = {
         call.warnings.push('a single request answered with a batch');
         const r = respValue.find((x) => isObj(x) && idKey(x.id) === idKey(req.id));
         if (isObj(r)) applyOutcome(call, outcomeOf(r, httpStatus));
-      } else if (call.state === 'complete' && (httpStatus?.ok ?? false)) {
+      } else if (call.state === 'complete' && (httpStatus?.ok ?? false) && !(respPrefix && !respPrefix.complete)) {
         call.warnings.push('no JSON-RPC response object');
       }
       return;
@@ -166,6 +201,58 @@ export const jsonrpcRouter: BodyRouter = {
     applyBatch(call, session, reqValue, respValue, httpStatus);
   },
 };
+
+/**
+ * A request body the capture cut: the requests whose method was captured, with their id and
+ * params when those were too. A batch lists only those; the responses to the requests that were
+ * not captured are counted, not listed.
+ */
+function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue: unknown, httpStatus: CallStatus | undefined): void {
+  const body = call.http!.requestBody!;
+  const captured = body.text?.length ?? 0;
+  const note = (what: string) => call.warnings.push(`JSON-RPC request: body not captured whole (${captured} of ${body.size} bytes)${what ? `: ${what}` : ''}`);
+  if (Array.isArray(p.value)) {
+    // the last element may be cut before its method: not a request that can be shown
+    const items = p.value.filter((x) => isObj(x) && (typeof x.method === 'string' || !p.cut.has(x)));
+    applyBatch(call, session, items, respValue, httpStatus);
+    call.method = items.length ? `batch(${items.length}+)` : 'batch(?)';
+    const stray = call.warnings.filter((w) => /^batch response id .* matches no request$/.test(w)).length;
+    call.warnings = call.warnings.filter((w) => !/^batch response id .* matches no request$/.test(w));
+    const read = items.length ? `only its first ${items.length} request${items.length === 1 ? '' : 's'} read` : 'no request read whole';
+    note(`${read}${stray ? `; ${stray} response${stray === 1 ? ' answers a request' : 's answer requests'} not captured` : ''}`);
+    return;
+  }
+  const req = p.value as Obj;
+  const method = typeof req.method === 'string' ? req.method : undefined;
+  call.method = method ?? '?';
+  if (method !== undefined) call.fields['jsonrpc.method'] = method;
+  const id = idField(req.id);
+  if ('id' in req && id !== undefined) call.fields['jsonrpc.id'] = id;
+  call.fields['jsonrpc.version'] = req.jsonrpc === '2.0' ? '2.0' : '1.0';
+  const answered = isObj(respValue) && ('result' in respValue || 'error' in respValue);
+  // no id seen: it may have come after the cut; an answer, or a body in the response, says a call
+  call.kind = 'id' in req || answered || (call.http?.responseBody?.size ?? 0) > 0 ? 'unary' : 'oneway';
+  if ('params' in req) (call.request ??= {}).value = req.params;
+  const params = !('params' in req) ? 'params not read' : isObj(req.params) || Array.isArray(req.params) ? (p.cut.has(req.params) ? 'params read in part' : '') : '';
+  note(method === undefined ? 'method not read' : params);
+  if (isObj(respValue)) {
+    if ('id' in req && 'id' in respValue && idKey(respValue.id) !== idKey(req.id) && respValue.id !== null) call.warnings.push(`response id ${idKey(respValue.id)} does not match request id ${idKey(req.id)}`);
+    if (answered) applyOutcome(call, outcomeOf(respValue, httpStatus));
+  }
+}
+
+/**
+ * The response objects of a cut response body that say something: a cut object counts once its
+ * result or error was reached (an error cut inside still has its code); undefined when none.
+ */
+function usableAnswers(p: JsonPrefix): unknown {
+  const usable = (v: unknown) => isObj(v) && (!p.cut.has(v) || 'result' in v || (isObj(v.error) && 'code' in v.error));
+  if (Array.isArray(p.value)) {
+    const list = p.value.filter(usable);
+    return list.length ? list : undefined;
+  }
+  return usable(p.value) ? p.value : undefined;
+}
 
 /** The server's error for an element that is not a request object (§5.1 -32600 Invalid Request). */
 const isInvalidRequestError = (r: Obj) => isObj(r.error) && r.error.code === -32600;

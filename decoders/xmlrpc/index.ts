@@ -345,6 +345,7 @@ export const xmlrpcRouter: BodyRouter = {
     const reqWarnings: string[] = [];
     let doc: XmlRpcDocument | undefined;
     let cutParams = -1;
+    let nameCut = false;
     if (cutBeforeRootEnd(req, /<\/methodCall>\s*$/)) {
       // not all of the body was captured: keep what was wholly captured
       const sv = salvageXmlRpc(req.text ?? '', maxDepth, reqWarnings);
@@ -352,6 +353,12 @@ export const xmlrpcRouter: BodyRouter = {
         doc = sv.doc;
         cutParams = sv.complete;
       }
+    }
+    if (!doc && cutParams < 0 && cutBeforeRootEnd(req, /<\/methodCall>\s*$/) && /<methodCall[\s>/]/.test(req.text ?? '')) {
+      // cut before its method name ended: an XML-RPC call all the same, its response may say more
+      doc = { kind: 'call', methodName: '', params: [] };
+      nameCut = true;
+      reqWarnings.push(`body not captured whole (${req.text?.length ?? 0} of ${call.http?.requestBody?.size ?? '?'} bytes): method name not read`);
     }
     if (!doc) {
       try {
@@ -366,8 +373,10 @@ export const xmlrpcRouter: BodyRouter = {
     call.warnings.push(...reqWarnings.map((w) => `XML-RPC request: ${w}`));
     if (doc.kind !== 'call') return;
     call.method = doc.methodName || '?';
-    call.fields['xmlrpc.method'] = call.method;
-    (call.request ??= {}).value = doc.params;
+    if (!nameCut) {
+      call.fields['xmlrpc.method'] = call.method;
+      (call.request ??= {}).value = doc.params;
+    }
 
     // The response, when there is one with a body.
     const resp = bodyText(call, 'response');

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Call } from '../../../decoders/core/model';
 import { calls } from '../http1/feed';
+import { parseJsonPrefix } from '../../../decoders/jsonrpc/partial';
 
 function exchange(request: unknown, response: unknown): Call[] {
   const rq = JSON.stringify(request);
@@ -76,5 +77,105 @@ describe('JSON-RPC 2.0 §4 a request whose id is null, in a §6 batch', () => {
         ['nope', -32601],
       ],
     );
+  });
+});
+
+/**
+ * A request whose body the capture cut (tcpdump -s 256 of go-lab: Go writes head and body in one
+ * segment), then the response, possibly cut too: the body's captured start, then a gap.
+ */
+function cutExchange(request: string, keep: number, response: string, keepResp = response.length): Call[] {
+  const head = (n: number, ct = 'application/json') => `Content-Type: ${ct}\r\nContent-Length: ${n}\r\n\r\n`;
+  const packets: Parameters<typeof calls>[0] = [{ dir: 'c2s', data: `POST /rpc HTTP/1.1\r\nHost: h\r\n${head(Buffer.byteLength(request))}${request.slice(0, keep)}` }];
+  if (keep < request.length) packets.push({ dir: 'c2s', data: '', gap: request.length - keep });
+  packets.push({ dir: 's2c', data: `HTTP/1.1 200 OK\r\n${head(response.length)}${response.slice(0, keepResp)}` });
+  if (keepResp < response.length) packets.push({ dir: 's2c', data: '', gap: response.length - keepResp });
+  return calls(packets);
+}
+
+describe('JSON-RPC 2.0 request bodies cut by the capture (snaplen): read from what was captured', () => {
+  const req = '{"jsonrpc":"2.0","id":1,"method":"mul","params":[6,7]}';
+  it('cut after the method: a jsonrpc call named by it, the complete response read, a warning says what is missing', () => {
+    const [c] = cutExchange(req, req.indexOf(',"params"') + 5, '{"jsonrpc":"2.0","id":1,"result":42}');
+    assert.equal(c.protocol, 'jsonrpc');
+    assert.equal(c.method, 'mul');
+    assert.equal(c.kind, 'unary');
+    assert.equal(c.fields['jsonrpc.id'], 1);
+    assert.equal(c.response?.value, 42);
+    assert.equal(c.request?.value, undefined);
+    assert.ok(c.warnings.some((w) => /^JSON-RPC request: body not captured whole \(\d+ of 54 bytes\): params not read$/.test(w)), c.warnings.join(' | '));
+  });
+  it('cut inside the params: the params read so far, marked in part', () => {
+    const [c] = cutExchange(req, req.indexOf('7'), '{"jsonrpc":"2.0","id":1,"result":42}');
+    assert.deepEqual(c.request?.value, [6]);
+    assert.ok(c.warnings.some((w) => /params read in part$/.test(w)), c.warnings.join(' | '));
+  });
+  it('cut before the method name ended: method "?", the answer still read; a cut error keeps its code', () => {
+    const r = '{"jsonrpc":"2.0","id":"u-0","error":{"code":404,"message":"no such user"}}';
+    const [c] = cutExchange('{"jsonrpc":"2.0","id":"u-0","method":"user.get","params":{"id":0}}', 35, r, r.indexOf('"message"') + 5);
+    assert.equal(c.protocol, 'jsonrpc');
+    assert.equal(c.method, '?');
+    assert.deepEqual(c.status, { code: 404, text: undefined, ok: false });
+    assert.ok(c.warnings.some((w) => /^JSON-RPC response: body not captured whole \(\d+ of \d+ bytes\)$/.test(w)), c.warnings.join(' | '));
+  });
+  it('a cut batch lists the requests captured with their method; responses to the others are counted', () => {
+    const batch = JSON.stringify([
+      { jsonrpc: '2.0', id: 10, method: 'mul', params: [2, 3] },
+      { jsonrpc: '2.0', method: 'log', params: ['note'] },
+      { jsonrpc: '2.0', id: 11, method: 'mul', params: [1] },
+    ]);
+    const resp = JSON.stringify([
+      { jsonrpc: '2.0', id: 11, error: { code: -32602, message: 'Invalid params' } },
+      { jsonrpc: '2.0', id: 10, result: 6 },
+    ]);
+    const cs = cutExchange(batch, batch.indexOf('"params":["note"'), resp);
+    const outer = cs.find((c) => c.kind === 'batch')!;
+    assert.equal(outer.method, 'batch(2+)');
+    const kids = cs.filter((c) => c.parentId === outer.id);
+    assert.deepEqual(
+      kids.map((k) => [k.method, k.kind, k.response?.value ?? null]),
+      [
+        ['mul', 'unary', 6],
+        ['log', 'oneway', null],
+      ],
+    );
+    assert.ok(outer.warnings.some((w) => /only its first 2 requests read; 1 response answers a request not captured$/.test(w)), outer.warnings.join(' | '));
+  });
+  it('JSON that is not JSON-RPC, cut, stays HTTP', () => {
+    const body = '{"user":{"name":"ada","roles":["admin","dev"]}}';
+    const [c] = cutExchange(body, 20, '{"ok":true}');
+    assert.equal(c.protocol, 'http');
+  });
+});
+
+describe('parseJsonPrefix (RFC 8259 text cut anywhere)', () => {
+  it('every prefix parses without throwing; only the whole value (trailing spaces aside) is complete and equals JSON.parse', () => {
+    for (const text of [
+      '[{"jsonrpc":"2.0","id":10,"method":"mul","params":[2.5e3,-3,true,null,"a\\"b\\u00e9"]},{"x":{}} ]',
+      ' {"a" : [ [], {}, 0, -0.5, 1E+2 ], "b":"\\n"} ',
+    ]) {
+      for (let k = 0; k <= text.length; k++) {
+        const p = parseJsonPrefix(text.slice(0, k));
+        if (text.slice(k).trim() === '') {
+          assert.equal(p?.complete, true);
+          assert.deepEqual(p?.value, JSON.parse(text));
+        } else assert.notEqual(p?.complete, true, `complete at ${k}: ${text.slice(0, k)}`);
+      }
+    }
+  });
+  it('a cut number or word is left out (12 may have been 123), a syntax error is not JSON', () => {
+    assert.deepEqual(parseJsonPrefix('{"a":1,"b":12')?.value, { a: 1 });
+    assert.deepEqual(parseJsonPrefix('{"a":1.')?.value, {});
+    assert.deepEqual(parseJsonPrefix('[true,fa')?.value, [true]);
+    assert.equal(parseJsonPrefix('{"a":1}}'), undefined);
+    assert.equal(parseJsonPrefix('{a:1'), undefined);
+  });
+  it('a large cut batch parses in linear time', () => {
+    const one = '{"jsonrpc":"2.0","id":1,"method":"m","params":["xxxxxxxxxxxxxxxxxxxxxxxxxx"]},';
+    const text = `[${one.repeat(20_000)}{"jsonrpc"`;
+    const t0 = performance.now();
+    const p = parseJsonPrefix(text);
+    assert.equal((p?.value as unknown[]).length, 20_001);
+    assert.ok(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
   });
 });
