@@ -165,7 +165,7 @@ export const jsonrpcRouter: BodyRouter = {
 
     const cut = cutRequest(call);
     if (cut) {
-      applyCut(call, session, cut, respValue, httpStatus);
+      applyCut(call, session, cut, respValue, httpStatus, !!respPrefix && !respPrefix.complete);
       return;
     }
 
@@ -198,7 +198,7 @@ export const jsonrpcRouter: BodyRouter = {
       }
       return;
     }
-    applyBatch(call, session, reqValue, respValue, httpStatus);
+    applyBatch(call, session, reqValue, respValue, httpStatus, { resp: !!respPrefix && !respPrefix.complete });
   },
 };
 
@@ -207,14 +207,14 @@ export const jsonrpcRouter: BodyRouter = {
  * params when those were too. A batch lists only those; the responses to the requests that were
  * not captured are counted, not listed.
  */
-function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue: unknown, httpStatus: CallStatus | undefined): void {
+function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue: unknown, httpStatus: CallStatus | undefined, respCut: boolean): void {
   const body = call.http!.requestBody!;
   const captured = body.text?.length ?? 0;
   const note = (what: string) => call.warnings.push(`JSON-RPC request: body not captured whole (${captured} of ${body.size} bytes)${what ? `: ${what}` : ''}`);
   if (Array.isArray(p.value)) {
     // the last element may be cut before its method: not a request that can be shown
     const items = p.value.filter((x) => isObj(x) && (typeof x.method === 'string' || !p.cut.has(x)));
-    applyBatch(call, session, items, respValue, httpStatus);
+    applyBatch(call, session, items, respValue, httpStatus, { req: p.cut, resp: respCut });
     call.method = items.length ? `batch(${items.length}+)` : 'batch(?)';
     const stray = call.warnings.filter((w) => /^batch response id .* matches no request$/.test(w)).length;
     call.warnings = call.warnings.filter((w) => !/^batch response id .* matches no request$/.test(w));
@@ -269,7 +269,7 @@ function takeUnmatched(unmatched: Obj[], invalidElement: boolean): Obj | undefin
 }
 
 /** §6 Batch: children paired with responses by id; notifications get none. */
-function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respValue: unknown, httpStatus: CallStatus | undefined): void {
+function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respValue: unknown, httpStatus: CallStatus | undefined, cut?: { req?: WeakSet<object>; resp: boolean }): void {
   call.kind = 'batch';
   call.method = `batch(${reqs.length})`;
   call.fields['jsonrpc.batch.size'] = reqs.length;
@@ -313,6 +313,14 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
       child.method = item.method as string;
       fillFields(child, item);
       child.request = { value: item.params };
+      if (cut?.req?.has(item)) {
+        const params = item.params;
+        const missing = [
+          !('params' in item) ? 'params not read' : params && typeof params === 'object' && cut.req.has(params) ? 'params read in part' : '',
+          'id' in item ? '' : 'no id read: a call or a notification',
+        ].filter(Boolean);
+        if (missing.length) child.warnings.push(`request cut by the capture: ${missing.join('; ')}`);
+      }
       if (isNotification(item)) {
         child.kind = 'oneway';
       } else {
@@ -325,7 +333,7 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
           applyOutcome(child, outcomeOf(r, httpStatus));
         } else if (Array.isArray(respValue)) {
           child.state = 'incomplete';
-          child.warnings.push(`no response with id ${idKey(item.id)} in the batch response`);
+          child.warnings.push(`no response with id ${idKey(item.id)} in the batch response${cut?.resp ? ' as far as it was captured' : ''}`);
         } else child.state = call.state === 'complete' && !isObj(respValue) ? 'incomplete' : child.state;
       }
     }

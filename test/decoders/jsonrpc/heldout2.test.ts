@@ -140,6 +140,27 @@ describe('JSON-RPC 2.0 request bodies cut by the capture (snaplen): read from wh
       ],
     );
     assert.ok(outer.warnings.some((w) => /only its first 2 requests read; 1 response answers a request not captured$/.test(w)), outer.warnings.join(' | '));
+    assert.deepEqual(kids[1].warnings, ['request cut by the capture: params not read; no id read: a call or a notification']);
+  });
+  it('a cut batch response: a request whose answer lies past the cut is incomplete, and says so', () => {
+    const batch = JSON.stringify([
+      { jsonrpc: '2.0', id: 1, method: 'a' },
+      { jsonrpc: '2.0', id: 2, method: 'b' },
+    ]);
+    const resp = JSON.stringify([
+      { jsonrpc: '2.0', id: 2, result: 'B' },
+      { jsonrpc: '2.0', id: 1, result: 'A' },
+    ]);
+    const cs = cutExchange(batch, batch.length, resp, resp.indexOf('"result":"A"'));
+    const kids = cs.filter((c) => c.parentId !== undefined);
+    assert.deepEqual(
+      kids.map((k) => [k.method, k.response?.value ?? null, k.state]),
+      [
+        ['a', null, 'incomplete'],
+        ['b', 'B', 'complete'],
+      ],
+    );
+    assert.deepEqual(kids[0].warnings, ['no response with id 1 in the batch response as far as it was captured']);
   });
   it('JSON that is not JSON-RPC, cut, stays HTTP', () => {
     const body = '{"user":{"name":"ada","roles":["admin","dev"]}}';
