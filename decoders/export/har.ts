@@ -144,8 +144,10 @@ export function harEntry(c: Call): HarEntry {
   const version = c.http?.version ?? (c.protocol === 'grpc' ? 'HTTP/2' : 'HTTP/1.1');
   const t = c.timing;
   const send = t.requestEndUs !== undefined ? Math.max(0, t.requestEndUs - t.startUs) : 0;
-  const wait = t.responseStartUs !== undefined ? Math.max(0, t.responseStartUs - (t.requestEndUs ?? t.startUs)) : -1;
-  const receive = t.endUs !== undefined && t.responseStartUs !== undefined ? Math.max(0, t.endUs - t.responseStartUs) : -1;
+  // HAR 1.2: send, wait and receive are required and non-negative (-1 is only for the optional
+  // phases): no response waited and received nothing.
+  const wait = t.responseStartUs !== undefined ? Math.max(0, t.responseStartUs - (t.requestEndUs ?? t.startUs)) : 0;
+  const receive = t.endUs !== undefined && t.responseStartUs !== undefined ? Math.max(0, t.endUs - t.responseStartUs) : 0;
   const total = t.endUs !== undefined ? Math.max(0, t.endUs - t.startUs) : 0;
 
   const entry: HarEntry = {

@@ -103,6 +103,11 @@ interface Msg {
   endedEarly?: string;
   /** Body bytes lost in capture gaps, how many gaps, and where their one warning is. */
   bodyGaps?: { bytes: number; count: number; warning: number };
+  /**
+   * A response to a request that was not captured announces a body: look at its first bytes
+   * before reading them as the body (see Http1Decoder.headProbe).
+   */
+  headProbe?: boolean;
 }
 
 /** One request/response exchange, in request order. */
@@ -202,6 +207,12 @@ function noteBodyGap(msg: Msg, length: number): void {
   msg.warnings[g.warning] = `body incomplete: ${g.bytes} bytes not captured (${g.count} capture gaps)`;
 }
 
+/** A message's declared Content-Length, if any (for notes). */
+function declaredLength(msg: Msg): number | undefined {
+  const cl = contentLength(msg.headers);
+  return typeof cl === 'number' ? cl : undefined;
+}
+
 function addFrame(frames: number[], frame: number): void {
   if (frames.length && frames[frames.length - 1] === frame) return;
   if (frames.includes(frame)) return;
@@ -223,6 +234,8 @@ export class Http1Decoder implements StreamDecoder {
   private respSizeCount = 0;
   /** Start of responses that answered no captured request (the request may sit in a c2s gap reported later). */
   private orphans: Pos[] = [];
+  /** A request head was read while an earlier request still waited for its response. */
+  private pipelined = false;
 
   constructor(private readonly session: DecoderSession) {}
 
@@ -287,7 +300,7 @@ export class Http1Decoder implements StreamDecoder {
       const side = this.side(dir);
       if (side.ended) return;
       side.ended = true;
-      this.onEnd(side);
+      this.onEnd(side, true);
     } catch (e) {
       this.fail(dir, e);
     }
@@ -302,7 +315,7 @@ export class Http1Decoder implements StreamDecoder {
       for (const side of [this.c2s, this.s2c]) {
         if (!side.ended) {
           side.ended = true;
-          this.onEnd(side);
+          this.onEnd(side, how === 'fin' || how === 'rst');
         }
       }
       for (const side of [this.c2s, this.s2c]) if (side.msg?.endedEarly) this.settleEarlyEnd(side, how);
@@ -414,6 +427,7 @@ export class Http1Decoder implements StreamDecoder {
           }
           if (side.lineStart === 0 && !this.plausibleStart(side)) {
             side.msg = undefined;
+            if (side.dir === 's2c' && side.messages === 0 && this.h2Answer(side)) return;
             this.enterResync(side, side.dir === 'c2s' ? 'bytes that are not an HTTP request' : 'bytes that are not an HTTP response', true);
             continue;
           }
@@ -435,6 +449,11 @@ export class Http1Decoder implements StreamDecoder {
         }
         case 'length': {
           const msg = side.msg!;
+          if (msg.headProbe) {
+            const r = this.headProbe(side, msg);
+            if (r === 'more') return;
+            if (r === 'no-body') continue;
+          }
           if (msg.remaining > 0) {
             const n = Math.min(msg.remaining, q.length);
             if (n === 0) return;
@@ -452,6 +471,11 @@ export class Http1Decoder implements StreamDecoder {
         }
         case 'chunk-size': {
           const msg = side.msg!;
+          if (msg.headProbe) {
+            const r = this.headProbe(side, msg);
+            if (r === 'more') return;
+            if (r === 'no-body') continue;
+          }
           const lf = q.indexOf(10, 0, MAX_CHUNK_LINE);
           if (lf < 0) {
             if (q.length >= MAX_CHUNK_LINE) {
@@ -545,6 +569,25 @@ export class Http1Decoder implements StreamDecoder {
   }
 
   /** Could the buffered bytes start an HTTP message? (cheap check before buffering a head) */
+  /**
+   * A server that speaks only prior-knowledge h2c answers an HTTP/1.1 request with HTTP/2 frames
+   * (RFC 9113 §3.3: its connection preface is a SETTINGS frame on stream 0, then usually a
+   * GOAWAY PROTOCOL_ERROR). Say so on the waiting call and read nothing more of this direction.
+   */
+  private h2Answer(side: Side): boolean {
+    const q = side.q;
+    if (q.length < 9) return false;
+    const h = q.peek(9);
+    const len = (h[0] << 16) | (h[1] << 8) | h[2];
+    if (h[3] !== 4 || h[4] > 1 || len % 6 !== 0 || len > 16384 || h[5] | h[6] | h[7] | h[8]) return false;
+    const ex = this.exchanges.find((e) => !e.respDone && !e.emitted);
+    const why = 'the server answered in HTTP/2 (a SETTINGS frame where the status line belongs): it accepts only prior-knowledge h2c (RFC 9113 §3.3), not HTTP/1.1';
+    if (ex) ex.warnings.push(why);
+    else this.session.warn(`s2c: ${why}`);
+    this.stop(side);
+    return true;
+  }
+
   private plausibleStart(side: Side): boolean {
     const q = side.q;
     const n = Math.min(q.length, 24);
@@ -656,6 +699,7 @@ export class Http1Decoder implements StreamDecoder {
     const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
     call.method = req.method;
     const ex: Exchange = { call, req: msg, reqDone: false, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: req.method === 'CONNECT', warnings: [] };
+    if (!this.pipelined) for (const e of this.exchanges) if (!e.respDone && !e.emitted && !e.respLost) this.pipelined = true;
     const upgrade = headerValue(msg.headers, 'upgrade');
     if (upgrade !== undefined) ex.upgrade = upgrade;
     this.exchanges.push(ex);
@@ -706,6 +750,8 @@ export class Http1Decoder implements StreamDecoder {
     ex.respStart ??= msg.start;
     const status = st.status;
     const method = ex.req?.request?.method;
+    // The lost request may have been a HEAD, whose response has no body whatever it announces.
+    if (!ex.req && status >= 200) msg.headProbe = true;
     if (status >= 100 && status < 200 && status !== 101) {
       side.mode = 'head';
       this.onMessageEnd(side);
@@ -762,10 +808,10 @@ export class Http1Decoder implements StreamDecoder {
     if (!waiting.length) return undefined;
     let k = 0;
     if (lost && waiting.length > 1) {
-      // Only exchanges with nothing of their response yet can have lost it (after an interim
-      // 100 Continue, the final response is the next one).
+      // Only exchanges with nothing of their final response yet can have lost it (an interim
+      // 100 Continue is not part of it: the final response after it can be lost too).
       let most = 0;
-      while (most < waiting.length - 1 && !waiting[most].resp && !waiting[most].interim.length) most++;
+      while (most < waiting.length - 1 && !waiting[most].resp) most++;
       k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, most, (i) => {
         const r = waiting[i].req?.request;
         return r && this.respSizes.get(r.method)?.get(r.uri);
@@ -806,6 +852,11 @@ export class Http1Decoder implements StreamDecoder {
     }
     const avg = side.wholeCount ? side.wholeBytes / side.wholeCount : 0;
     let n = lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined);
+    // A client that has not pipelined on this connection, with every request answered when the
+    // gap came, sent one request and waited for its answer (RFC 9112 §9.3): the gap holds at most
+    // one, however large (a POST twice the size of the GETs before it). More lost ones, if any,
+    // show up as responses without a request.
+    if (!this.pipelined && !this.exchanges.some((e) => !e.respDone && !e.emitted)) n = Math.min(n, 1);
     // A response that answered no request, captured after the last request byte before this gap,
     // answered a request in it: it already stands for that one (the pipeline reports a c2s gap only
     // once a later segment or an acknowledgement shows it, often after that response).
@@ -1163,7 +1214,35 @@ export class Http1Decoder implements StreamDecoder {
     }
   }
 
-  private onEnd(side: Side): void {
+  /**
+   * The response to a request that was not captured, before its first body byte: when a status
+   * line stands where its body should start, the lost request was a HEAD (RFC 9112 §6.3 item 1:
+   * no body whatever the header says) and the bytes are the next response, not this body.
+   * 'more' until enough bytes tell.
+   */
+  private headProbe(side: Side, msg: Msg): 'more' | 'body' | 'no-body' {
+    const q = side.q;
+    const n = Math.min(q.length, 13);
+    const text = latin1Text(q.peek(n));
+    const statusLine = /^HTTP\/1\.[01] [1-5]\d\d[ \r\n]/;
+    if (n < 13) {
+      // Could it still become a status line? (a body shorter than that, all here, is a body)
+      const prefix = 'HTTP/1.1 200 ';
+      const could = [...text].every((ch, i) => (i === 7 ? ch === '0' || ch === '1' : i >= 9 && i <= 11 ? ch >= '0' && ch <= '9' : i === 12 ? ch === ' ' || ch === '\r' || ch === '\n' : ch === prefix[i]));
+      if (could && !side.ended) return 'more';
+      msg.headProbe = false;
+      return 'body';
+    }
+    msg.headProbe = false;
+    if (!statusLine.test(text)) return 'body';
+    msg.warnings.push('no body though the header announces one: the next response starts here, so the request that was not captured was a HEAD (RFC 9112 §6.3)');
+    msg.remaining = 0;
+    this.onMessageEnd(side);
+    return 'no-body';
+  }
+
+  /** This side ended: `closed` by the peer (FIN, RST), else by the end of the capture. */
+  private onEnd(side: Side, closed: boolean): void {
     const msg = side.msg;
     if (msg) {
       if (side.mode === 'close') {
@@ -1176,6 +1255,8 @@ export class Http1Decoder implements StreamDecoder {
         // A stream the client gave up on (EventSource.close(), an aborted fetch) ends with the
         // connection: whether that is its end or the capture's is known at `close`.
         msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
+      } else if (closed && side.dir === 'c2s' && this.abandonedBody(msg)) {
+        this.onMessageEnd(side);
       } else {
         const what = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
         msg.warnings.push(`connection ended before the message did (${what})`);
@@ -1185,6 +1266,28 @@ export class Http1Decoder implements StreamDecoder {
     } else if (side.q.length && (side.mode === 'head' || side.mode === 'resync')) {
       this.dirWarn(side, `${side.dir}: ${side.q.length} undecoded bytes at the end of the connection`);
     }
+  }
+
+  /**
+   * A request body the client closed the connection on after the server had already given its
+   * final answer was not lost but abandoned, as it should be: RFC 9110 §10.1.1 (a final status
+   * instead of 100 Continue: the body need not be sent) and RFC 9112 §9.6 (an early response to
+   * an upload: the client stops sending). Notes it and says true; false when nothing answered it.
+   */
+  private abandonedBody(msg: Msg): boolean {
+    const ex = this.exchanges.find((e) => e.req === msg);
+    if (!ex) return false;
+    const code = ex.resp?.status?.status ?? (typeof ex.call.status?.code === 'number' ? ex.call.status.code : undefined);
+    if (!(ex.respDone || (code !== undefined && code >= 200))) return false;
+    const answer = code !== undefined ? String(code) : 'its final status';
+    const expect = (headerValue(msg.headers, 'expect') ?? '').toLowerCase() === '100-continue';
+    if (msg.bodySize === 0 && expect && !ex.interim.some((i) => i.status === 100)) {
+      msg.warnings.push(`request body not sent: the server answered ${answer} instead of 100 Continue (RFC 9110 §10.1.1)`);
+    } else {
+      const total = declaredLength(msg);
+      msg.warnings.push(`request body stopped after ${msg.bodySize}${total !== undefined ? ` of ${total}` : ''} bytes: the server had already answered ${answer} (RFC 9112 §9.6)`);
+    }
+    return true;
   }
 
   /**

@@ -871,7 +871,8 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   }
   if (/ HTTP\/\d/.test(t.split('\n')[0])) return 'reject';
   // An HTTP request line cut before its end (a snaplen keeps 14 bytes: "GET /chat HTTP"): not Redis.
-  if (!t.includes('\n') && /^[A-Z]+ \/\S*( |$)/.test(t)) return 'reject';
+  // (origin-form `/path` or absolute-form `http://host/path`, RFC 9112 §3.2.1–3.2.2: a proxy request)
+  if (!t.includes('\n') && /^[A-Z]+ (\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)\S*( |$)/.test(t)) return 'reject';
   if (INLINE_COMMANDS.test(t)) return 'accept';
   return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
 }

@@ -1,7 +1,6 @@
 /**
  * Third held-out round of the HTTP/2 and gRPC decoders (test/heldout-grpc/README.md, "Round 3"):
- * what it showed about the HTTP/1.1 decoder. Marked `todo`: they fail today and say where the fix
- * belongs (decoders/http1 is not the HTTP/2 round's to change).
+ * what it showed about the HTTP/1.1 decoder (fixed in decoders/http1: Http1Decoder.h2Answer).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,9 +24,6 @@ const H2_ANSWER = fromHex(
 describe('an HTTP/1.1 request answered with HTTP/2 frames (a prior-knowledge-only h2c server, RFC 9113 §3.3)', () => {
   it(
     'names the cause instead of "undecoded bytes"',
-    {
-      todo: 'Http1Decoder, response side: when the bytes where a status line is expected start with an HTTP/2 frame header (a SETTINGS frame on stream 0: length a multiple of 6, type 4, flags 0 or 1, stream 0 — what a server sends first), the server speaks HTTP/2 only. Say so on the call ("the server answered in HTTP/2 (SETTINGS … GOAWAY PROTOCOL_ERROR): it accepts only prior-knowledge h2c, not HTTP/1.1") and consume those bytes, instead of the flow warnings "bytes that are not an HTTP response" and "N undecoded bytes at the end of the connection".',
-    },
     () => {
       assert.equal(H2_ANSWER.length, 57);
       const s = testSession();
