@@ -125,7 +125,7 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
  * Parse JSON text with the depth bound. Returns `{ ok: true, value }`, or `{ ok: false, warning }`
  * (invalid or too deep; the warning says which).
  */
-export function parseJsonBounded(text: string, maxDepth: number): { ok: true; value: unknown } | { ok: false; warning: string } {
+export function parseJsonBounded(text: string, maxDepth: number): { ok: true; value: unknown; note?: string } | { ok: false; warning: string } {
   let value: unknown;
   try {
     // V8's JSON.parse does not recurse on the native stack; the depth is checked on the result,
@@ -137,7 +137,59 @@ export function parseJsonBounded(text: string, maxDepth: number): { ok: true; va
   }
   // No walk when the text cannot nest that deep: each level needs an opening bracket.
   if (!fewBrackets(text, maxDepth) && valueDeeperThan(value, maxDepth)) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
+  // An integer beyond ±2^53 (a 64-bit id) would come out of JSON.parse rounded: kept as the
+  // string of its digits instead, as 64-bit protobuf integers are. Sixteen digits in a row are
+  // rare, so the common body pays one scan.
+  if (SIXTEEN_DIGITS.test(text)) {
+    const exact = bigIntegersAsStrings(text);
+    if (exact) return { ok: true, value: JSON.parse(exact.text), note: `${exact.count} integer${exact.count === 1 ? '' : 's'} beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)` };
+  }
   return { ok: true, value };
+}
+
+const SIXTEEN_DIGITS = /\d{16}/;
+
+/**
+ * The JSON text with each integer literal outside strings that a double cannot hold exactly
+ * (RFC 8259 §6: beyond 2^53 − 1 in magnitude) put in quotes; undefined when there is none.
+ */
+export function bigIntegersAsStrings(text: string): { text: string; count: number } | undefined {
+  let out = '';
+  let last = 0;
+  let count = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: to its closing quote, past escapes
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      i++;
+      continue;
+    }
+    if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i;
+      let integer = true;
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d >= 48 && d <= 57) continue;
+        if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) integer = false;
+        else break;
+      }
+      if (integer && i - start >= 16 && !Number.isSafeInteger(Number(text.slice(start, i)))) {
+        out += text.slice(last, start) + '"' + text.slice(start, i) + '"';
+        last = i;
+        count++;
+      }
+      continue;
+    }
+    i++;
+  }
+  return count ? { text: out + text.slice(last), count } : undefined;
 }
 
 /** Are there at most `max` opening brackets ({ or [) in the text (strings included)? */
@@ -421,6 +473,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
         if (r.ok && r.value !== null && typeof r.value === 'object') {
           body.kind = 'json';
           body.value = r.value;
+          if (r.note) warnings.push(r.note);
           return { body, warnings };
         }
       }
@@ -467,6 +520,7 @@ function decodeJsonInto(body: Body, text: string, maxDepth: number, warnings: st
   if (r.ok) {
     body.kind = 'json';
     body.value = r.value;
+    if (r.note) warnings.push(r.note);
   } else {
     body.kind = 'text';
     body.text = text;

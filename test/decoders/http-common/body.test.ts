@@ -150,3 +150,20 @@ describe('emitHttpCall: the plain-HTTP view', () => {
     );
   });
 });
+
+describe('RFC 8259 §6: integers a double cannot hold exactly', () => {
+  it('a 64-bit id beyond 2^53 keeps its digits (as a string, with a note); safe integers, decimals and strings are untouched', () => {
+    const text = '{"id":9007199254740993,"neg":-12345678901234567890,"safe":9007199254740991,"ts":1795300185618786,"f":1.2345678901234567e300,"s":"9007199254740993","a":[18446744073709551615]}';
+    const r = dec(text, [['Content-Type', 'application/json']]);
+    assert.deepEqual(r.body.value, { id: '9007199254740993', neg: '-12345678901234567890', safe: 9007199254740991, ts: 1795300185618786, f: 1.2345678901234567e300, s: '9007199254740993', a: ['18446744073709551615'] });
+    assert.deepEqual(r.warnings, ['3 integers beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)']);
+  });
+  it('escaped quotes inside strings do not throw the scan off', () => {
+    const r = dec('{"k":"a\\"12345678901234567890","n":12345678901234567890}', [['Content-Type', 'application/json']]);
+    assert.deepEqual(r.body.value, { k: 'a"12345678901234567890', n: '12345678901234567890' });
+  });
+  it('an ordinary body gets no note', () => {
+    const r = dec('{"personid":"1574","score":57.4}', [['Content-Type', 'application/json']]);
+    assert.deepEqual(r.warnings, []);
+  });
+});
