@@ -338,7 +338,12 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       if (b.line === b.ends.length) {
         lane.batches.shift();
         // Give the buffer back (a worker that has ended no longer needs it).
-        if (!lane.done && b.bytes.buffer.byteLength === WORKER_OUT_BYTES) lane.written.push(b.bytes.buffer as ArrayBuffer);
+        // (JSONL output keeps pace with the input, which waits for stdout: the buffer goes back at
+        // once. A table or HAR is written after the input: its buffers wait for stdout.)
+        if (!lane.done && b.bytes.buffer.byteLength === WORKER_OUT_BYTES) {
+          if (opts.output) lane.written.push(b.bytes.buffer as ArrayBuffer);
+          else lane.worker.postMessage({ type: 'recycle', buffer: b.bytes.buffer as ArrayBuffer } satisfies ToWorker, [b.bytes.buffer as ArrayBuffer]);
+        }
       }
     }
     for (;;) {
