@@ -89,6 +89,12 @@ export interface Body {
   value?: unknown;
   /** Text, for text-like bodies (XML, plain text, forms). */
   text?: string;
+  /**
+   * A JSON body's text as sent (whitespace, `1.50`, digits beyond 2^53), for exports that show the
+   * body itself (HAR `content.text`). Not enumerable (see `keepJsonText`): left out of JSON Lines,
+   * goldens and structured clones, which have `value`.
+   */
+  readonly jsonText?: string;
   /** Lower-case hex of the first bytes, for binary bodies. */
   hex?: string;
   /** True when the body was larger than the preview limit and was cut. */

@@ -40,6 +40,9 @@ export function isHttpCarried(c: Call): boolean {
 export function bodyText(b: Body | undefined): string | undefined {
   if (!b || b.size === 0) return undefined;
   if (b.text !== undefined) return b.text;
+  // The text as sent when the decoder kept it; re-serialized from the value only when it did not
+  // (a call that went through a structured clone: whitespace and number spellings are then lost).
+  if (b.jsonText !== undefined) return b.jsonText;
   if (b.value !== undefined && (b.kind === 'json' || b.kind === 'jsonrpc')) return JSON.stringify(b.value);
   return undefined;
 }

@@ -473,6 +473,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
         if (r.ok && r.value !== null && typeof r.value === 'object') {
           body.kind = 'json';
           body.value = r.value;
+          keepJsonText(body, text);
           if (r.note) warnings.push(r.note);
           return { body, warnings };
         }
@@ -515,11 +516,17 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
   return { body, warnings };
 }
 
+/** Keep a JSON body's text beside its value, out of sight of JSON.stringify (Body.jsonText). */
+export function keepJsonText(body: Body, text: string): void {
+  Object.defineProperty(body, 'jsonText', { value: text, enumerable: false, configurable: true });
+}
+
 function decodeJsonInto(body: Body, text: string, maxDepth: number, warnings: string[], declared: boolean): void {
   const r = parseJsonBounded(text, maxDepth);
   if (r.ok) {
     body.kind = 'json';
     body.value = r.value;
+    keepJsonText(body, text);
     if (r.note) warnings.push(r.note);
   } else {
     body.kind = 'text';
