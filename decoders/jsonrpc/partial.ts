@@ -76,109 +76,58 @@ export function parseJsonPrefix(text: string, maxDepth = 64): JsonPrefix | undef
     need();
     if (depth > maxDepth) throw new SyntaxError('too deep');
     const c = text[i];
-    if (c === '{') {
+    if (c === '{' || c === '[') {
       i++;
-      const o: Record<string, unknown> = {};
+      const close = c === '{' ? '}' : ']';
+      const container: Record<string, unknown> | unknown[] = c === '{' ? {} : [];
+      // (once: a Cut passes through more than one handler on its way out)
       const keep = () => {
-        cut.add(o);
-        partial(o);
+        if (cut.has(container)) return;
+        cut.add(container);
+        partial(container);
       };
-      ws();
-      if (i >= text.length) {
-        keep();
-        throw new Cut();
-      }
-      if (text[i] === '}') {
+      /** Past the blanks: the end of the text keeps what was read and stops (Cut). */
+      const more = () => {
+        ws();
+        if (i >= text.length) {
+          keep();
+          throw new Cut();
+        }
+      };
+      more();
+      if (text[i] === close) {
         i++;
-        return o;
+        return container;
       }
       for (;;) {
-        ws();
-        if (i >= text.length || text[i] !== '"') {
-          if (i >= text.length) {
-            keep();
-            throw new Cut();
+        let key = '';
+        let v: unknown;
+        try {
+          if (!Array.isArray(container)) {
+            more();
+            if (text[i] !== '"') throw new SyntaxError('expected a member name');
+            key = scalar() as string;
+            ws();
+            need();
+            if (text[i] !== ':') throw new SyntaxError('expected :');
+            i++;
           }
-          throw new SyntaxError('expected a member name');
-        }
-        let key: string;
-        try {
-          key = scalar() as string;
-          ws();
-          need();
-          if (text[i] !== ':') throw new SyntaxError('expected :');
-          i++;
+          v = value(depth + 1, (p) => add(container, key, p));
         } catch (e) {
           if (e instanceof Cut) keep();
           throw e;
         }
-        let v: unknown;
-        try {
-          v = value(depth + 1, (p) => {
-            define(o, key, p);
-          });
-        } catch (e) {
-          if (e instanceof Cut) keep();
-          throw e;
-        }
-        define(o, key, v);
-        ws();
-        if (i >= text.length) {
-          keep();
-          throw new Cut();
-        }
+        add(container, key, v);
+        more();
         if (text[i] === ',') {
           i++;
           continue;
         }
-        if (text[i] === '}') {
+        if (text[i] === close) {
           i++;
-          return o;
+          return container;
         }
-        throw new SyntaxError('expected , or }');
-      }
-    }
-    if (c === '[') {
-      i++;
-      const a: unknown[] = [];
-      const keep = () => {
-        cut.add(a);
-        partial(a);
-      };
-      ws();
-      if (i >= text.length) {
-        keep();
-        throw new Cut();
-      }
-      if (text[i] === ']') {
-        i++;
-        return a;
-      }
-      for (;;) {
-        let v: unknown;
-        try {
-          v = value(depth + 1, (p) => {
-            a.push(p);
-          });
-        } catch (e) {
-          if (e instanceof Cut) keep();
-          throw e;
-        }
-        a.push(v);
-        ws();
-        if (i >= text.length) {
-          keep();
-          throw new Cut();
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return a;
-        }
-        throw new SyntaxError('expected , or ]');
+        throw new SyntaxError(`expected , or ${close}`);
       }
     }
     return scalar();
@@ -195,6 +144,12 @@ export function parseJsonPrefix(text: string, maxDepth = 64): JsonPrefix | undef
   ws();
   if (i < text.length) return undefined;
   return { value: top, complete: true, cut };
+}
+
+/** An element into an array, or a member into an object. */
+function add(container: Record<string, unknown> | unknown[], key: string, v: unknown): void {
+  if (Array.isArray(container)) container.push(v);
+  else define(container, key, v);
 }
 
 function define(o: Record<string, unknown>, key: string, v: unknown): void {

@@ -63,3 +63,27 @@ export function run(packets: Packet[], opts: RunOpts = {}): TestSession {
 export function calls(packets: Packet[], opts: RunOpts = {}): Call[] {
   return run(packets, opts).calls;
 }
+
+/** One event of a conversation with explicit frames (time = frame ms), as the TCP reassembly delivers them. */
+export type FramedEvent = ['data' | 'gap', 'c2s' | 's2c', string | number, number];
+
+/** Feed events in the given order (not frame order); the decoder closes after the last frame. */
+export function decodeFramed(events: FramedEvent[]): Call[] {
+  const s = testSession();
+  const d = new Http1Decoder(s);
+  const off = { c2s: 0, s2c: 0 };
+  let last = 0;
+  for (const [kind, dir, what, frame] of events) {
+    const at = { frame, tsUs: 1_000 * frame, streamOffset: off[dir] };
+    if (kind === 'gap') {
+      d.gap(dir, what as number, at);
+      off[dir] += what as number;
+    } else {
+      d.data(dir, enc(what as string), at);
+      off[dir] += (what as string).length;
+    }
+    last = Math.max(last, frame);
+  }
+  d.close({ frame: last + 1, tsUs: 1_000 * (last + 1), streamOffset: 0 });
+  return s.calls;
+}

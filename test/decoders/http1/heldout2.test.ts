@@ -6,13 +6,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spec } from '../../../decoders/http1/index';
 import { spec as redis } from '../../../decoders/redis/index';
 import { harEntry } from '../../../decoders/export/har';
-import type { StreamDecoder } from '../../../decoders/core/decoder';
 import type { Call } from '../../../decoders/core/model';
-import { testSession } from '../../helpers/session';
-import { calls as feed } from './feed';
+import { calls as feed, decodeFramed } from './feed';
 
 const T = (s: string) => new TextEncoder().encode(s);
 const CRLF = '\r\n';
@@ -22,26 +19,7 @@ const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Type: application/json\
 
 type Ev = ['data' | 'gap', 'c2s' | 's2c', string | number, number];
 
-/** Feed events with explicit frames and times, in the order the TCP reassembly delivers them. */
-function decode(events: Ev[]): Call[] {
-  const s = testSession();
-  const d = spec.create(s) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  let last = 0;
-  for (const [kind, dir, what, frame] of events) {
-    const at = { frame, tsUs: 1_000 * frame, streamOffset: off[dir] };
-    if (kind === 'gap') {
-      d.gap(dir, what as number, at);
-      off[dir] += what as number;
-    } else {
-      d.data(dir, T(what as string), at);
-      off[dir] += (what as string).length;
-    }
-    last = Math.max(last, frame);
-  }
-  d.close({ frame: last + 1, tsUs: 1_000 * (last + 1), streamOffset: 0 });
-  return s.calls;
-}
+const decode = decodeFramed;
 
 /*
  * The lost-request cases (fixed): Http1Decoder.noteLostMessages counted a gap between 1.5x and

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/http1/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
+import { decodeFramed } from './feed';
 import type { Call } from '../../../decoders/core/model';
 import { testSession } from '../../helpers/session';
 
@@ -14,26 +15,7 @@ const T = (s: string) => new TextEncoder().encode(s);
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`;
 const ok = (body: string) => `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
 
-/** Feed events with explicit frames and times (as the TCP reassembly delivers them, not in frame order). */
-function decode(events: Array<['data' | 'gap', 'c2s' | 's2c', string | number, number]>): Call[] {
-  const s = testSession();
-  const d = spec.create(s) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  let last = 0;
-  for (const [kind, dir, what, frame] of events) {
-    const at = { frame, tsUs: 1_000 * frame, streamOffset: off[dir] };
-    if (kind === 'gap') {
-      d.gap(dir, what as number, at);
-      off[dir] += what as number;
-    } else {
-      d.data(dir, T(what as string), at);
-      off[dir] += (what as string).length;
-    }
-    last = Math.max(last, frame);
-  }
-  d.close({ frame: last + 1, tsUs: 1_000 * (last + 1), streamOffset: 0 });
-  return s.calls;
-}
+const decode = decodeFramed;
 
 const summary = (calls: Call[]) => calls.map((c) => [c.method ?? '?', c.target ?? '?', (c.response?.body?.value as { n?: number } | undefined)?.n ?? null, c.state]);
 
