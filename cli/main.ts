@@ -14,6 +14,7 @@ import type { StreamHint } from '../decoders/core/env';
 import { callToJsonLine } from '../decoders/export/jsonl';
 import { TableWriter } from './table';
 import { HarWriter } from './har';
+import { Progress } from './progress';
 import { loadDefinitions } from './platform/definitions';
 import { compileFilter } from './filter';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, type ShardInit } from './platform/parallel';
@@ -162,6 +163,8 @@ async function main(argv: string[]): Promise<number> {
   for (const w of defs.warnings) warn(w);
 
   const out = new Output();
+  // On a terminal's stderr, for long runs; not when streamed JSONL shares that terminal.
+  progress = new Progress(process.stderr, process.stderr.isTTY === true && !(args.format === 'jsonl' && process.stdout.isTTY === true));
   // Table and HAR rows wait, sorted, in bounded memory (on disk past a budget) until the end.
   const table = args.format === 'table' ? new TableWriter({ color: process.stdout.isTTY === true }) : undefined;
   const har = args.format === 'har' ? new HarWriter(VERSION) : undefined;
@@ -197,6 +200,7 @@ async function main(argv: string[]): Promise<number> {
           skipLines,
           skipWarnings,
           output: sortedOutput,
+          progress: (bytesRead, fileBytes, lines) => progress?.decoding(bytesRead, fileBytes, sortedOutput ? undefined : lines),
         },
         { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
         __filename,
@@ -204,6 +208,7 @@ async function main(argv: string[]): Promise<number> {
       if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${n} worker${n === 1 ? '' : 's'}): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
       if (r.status === 'done') {
         await out.drain();
+        progress.clear();
         if (args.stats) printStats(t0, r);
         return 0;
       }
@@ -217,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
     args.file,
     { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, betweenChunks: () => out.flush() },
     {
+      progress: (p) => progress?.decoding(p.bytesRead, p.fileBytes, p.calls),
       call(c) {
         if (filter && !filter(c)) return;
         if (args.format === 'jsonl') {
@@ -238,6 +244,7 @@ async function main(argv: string[]): Promise<number> {
   if (table) await table.finish((s) => out.write(s), () => out.flush());
   else if (har) await har.finish((s) => out.write(s), () => out.flush());
   await out.drain();
+  progress.clear();
   if (args.stats) printStats(t0, result);
   return 0;
 }
@@ -304,7 +311,11 @@ async function idleCores(ms: number): Promise<number> {
 }
 
 let warned = 0;
+/** The run's progress line (cleared before every warning and before the output). */
+let progress: Progress | undefined;
+
 function warn(message: string): void {
+  progress?.clear();
   if (++warned > 200) {
     if (warned === 201) process.stderr.write('callscope: warning: more warnings suppressed\n');
     return;
@@ -312,6 +323,7 @@ function warn(message: string): void {
   process.stderr.write(`callscope: warning: ${message}\n`);
 }
 
+const STDOUT_TTY = process.stdout.isTTY === true;
 const OUT_BYTES = 1 << 20;
 /** Filled buffers handed to stdout that may be in flight at once before `flush` waits. */
 const OUT_POOL = 4;
@@ -364,6 +376,8 @@ class Output {
   /** Hand the filled part to stdout; the buffer comes back to the pool once written. */
   private emit(): void {
     if (this.used === 0) return;
+    // (the progress line goes before output to the terminal it shares)
+    if (STDOUT_TTY) progress?.clear();
     const full = this.buf;
     const b = full.subarray(0, this.used);
     this.buf = this.free.pop() ?? Buffer.allocUnsafe(OUT_BYTES);
@@ -405,6 +419,7 @@ if (!isMainThread && (workerData as ShardInit | undefined)?.callscopeShard) {
     process.exitCode = code;
   },
   (e) => {
+    progress?.clear();
     if (e instanceof UserError) {
       process.stderr.write(`callscope: ${e.message}\n`);
       process.exitCode = 2;

@@ -81,6 +81,8 @@ export interface ParallelOptions {
    */
   skipLines?: number;
   skipWarnings?: number;
+  /** After each read: bytes read so far, the file's size, lines written so far. */
+  progress?: (bytesRead: number, fileBytes: number, lines: number) => void;
   /** Bytes per read (default 2 MiB) and chunks in flight (default 4). */
   chunkBytes?: number;
   slots?: number;
@@ -171,6 +173,7 @@ const DIGIT_BYTES = new Uint8Array(16);
 
 export async function analyzeFileParallel(path: string, opts: ParallelOptions, out: ParallelOutput, entry: string): Promise<ParallelResult> {
   const fh = await open(path, 'r');
+  const fileBytes = opts.progress ? (await fh.stat()).size : 0;
   const chunkBytes = opts.chunkBytes ?? 2 << 20;
   const slotCount = Math.max(2, opts.slots ?? 4);
   const slots = Array.from({ length: slotCount }, () => new SharedArrayBuffer(chunkBytes));
@@ -395,6 +398,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       for (const l of lanes) l.worker.postMessage({ type: 'chunk', slot, sab: slots[slot], length: bytesRead } satisfies ToWorker);
       slot = (slot + 1) % slotCount;
       await flushAndRecycle();
+      opts.progress?.(pos, fileBytes, linesWritten);
     }
     if (!failure && !crashed) {
       for (const l of lanes) l.worker.postMessage({ type: 'end' } satisfies ToWorker);
