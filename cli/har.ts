@@ -80,6 +80,7 @@ export class HarWriter {
 
   /** The HAR text, a piece at a time; `pause` is awaited now and then (back-pressure). */
   async finish(write: (s: string) => void, pause: () => Promise<void> = async () => {}): Promise<void> {
+    if (this.spool.failure) throw this.spool.failure;
     for (const calls of this.pending.values()) for (const x of calls) this.entry(x);
     this.pending.clear();
     const creator = JSON.stringify({ name: 'callscope', version: this.creatorVersion }, null, 2).replace(/\n/g, '\n    ');

@@ -31,6 +31,7 @@ import { Pipeline, type DecodeAsRule } from '../../decoders/pipeline';
 import type { StreamHint } from '../../decoders/core/env';
 import { callToJsonLine } from '../../decoders/export/jsonl';
 import { nodeEnv } from './node-env';
+import { UserError } from './analyze';
 import { loadDefinitions } from './definitions';
 import { compileFilter } from '../filter';
 import { TableWriter } from '../table';
@@ -150,7 +151,8 @@ type FromWorker =
   | { type: 'out'; allocKeys: Float64Array; batch: OutBatch; warnKeys: Float64Array; warnings: string[]; progress: number }
   | { type: 'done'; frames: number; calls: number; flows: number; busyMs: number; idleMs: number }
   | { type: 'fallback'; reason: string }
-  | { type: 'error'; message: string };
+  /** `user`: a UserError (its message is for the user, not a stack trace). */
+  | { type: 'error'; message: string; user?: boolean };
 
 // ── main thread ───────────────────────────────────────────────────────────────────────────────
 
@@ -231,7 +233,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
           failure ??= { reason: m.reason };
           break;
         case 'error':
-          crashed ??= new Error(m.message);
+          crashed ??= m.user ? new UserError(m.message) : new Error(m.message);
           break;
       }
       poke();
@@ -421,6 +423,12 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
     await Promise.all(lanes.map((l) => l.worker.terminate()));
     await fh.close();
   }
+}
+
+/** An exception of a worker, for the main thread. */
+function errorMessage(e: unknown): FromWorker {
+  if (e instanceof UserError) return { type: 'error', message: e.message, user: true };
+  return { type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
 }
 
 // ── worker thread ─────────────────────────────────────────────────────────────────────────────
@@ -644,16 +652,16 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
             },
             (e) => {
               stopped = true;
-              post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+              post(errorMessage(e));
             },
           );
         }
       } catch (e) {
         stopped = true;
-        post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        post(errorMessage(e));
       }
     });
   } catch (e) {
-    post({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    post(errorMessage(e));
   }
 }

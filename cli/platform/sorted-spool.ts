@@ -10,6 +10,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from './analyze';
 
 export interface SpoolOptions {
   /**
@@ -42,6 +43,7 @@ export class SortedSpool {
   }
 
   add(key: string, text: string): void {
+    if (this.failure) return;
     this.keys.push(key);
     this.texts.push(text);
     this.count++;
@@ -59,6 +61,24 @@ export class SortedSpool {
 
   private spill(): void {
     if (!this.keys.length) return;
+    try {
+      this.writeRun();
+    } catch (e) {
+      // Not thrown from here: `add` runs inside the decoders' callbacks, which would take it for
+      // their own failure. `drain` reports it.
+      const err = e as NodeJS.ErrnoException;
+      this.failure = new UserError(
+        `cannot write the temporary files that sort a large table or HAR in ${this.parent} (${err.code ?? err.message}): ` +
+          'point TMPDIR at a folder with room (as large as the output), or use --format jsonl, which needs none',
+      );
+      this.dispose();
+    }
+  }
+
+  /** Why records could not be kept (thrown by `drain`). */
+  failure: UserError | undefined;
+
+  private writeRun(): void {
     if (!this.dir) {
       this.dir = mkdtempSync(join(this.parent, 'callscope-sort-'));
       // Removed however the process ends (an exception, EPIPE, exit()).
@@ -97,6 +117,7 @@ export class SortedSpool {
 
   /** Every record's text in key order; `pause` is awaited every ~1 MiB of text (back-pressure). */
   async drain(each: (text: string) => void, pause: () => Promise<void>): Promise<void> {
+    if (this.failure) throw this.failure;
     let since = 0;
     const give = async (t: string): Promise<void> => {
       each(t);
@@ -112,6 +133,7 @@ export class SortedSpool {
         return;
       }
       this.spill();
+      if (this.failure) throw this.failure;
       const readers = this.runs.map((f) => new RunReader(f));
       try {
         // A binary heap of readers by their current key (ties: the earlier run first, which

@@ -59,6 +59,12 @@ describe('SortedSpool', () => {
     assert.throws(() => t.drainSync(() => {}), /spilled/);
     t.dispose();
   });
+  it('a folder it cannot write to: adding goes on (inside decoder callbacks), drain says what to do', async () => {
+    const s = new SortedSpool({ budgetBytes: 1, dir: join(tmpdir(), 'callscope-no-such-folder', 'x') });
+    s.add('1', 'a');
+    s.add('2', 'b');
+    await assert.rejects(drainAll(s), /cannot write the temporary files .*\(ENOENT\): point TMPDIR at a folder with room .* or use --format jsonl/);
+  });
   it('sortableNumber orders as numbers do', () => {
     const xs = [0, 5, 17, 1e6, 1_795_300_185_618_786, 2 ** 52 + 7];
     const keys = xs.map(sortableNumber);
