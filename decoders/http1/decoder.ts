@@ -101,6 +101,8 @@ interface Msg {
   eventCodings?: string[];
   /** The connection ended before this streamed body did: settled at `close` by how it ended. */
   endedEarly?: string;
+  /** A request body after the server's final answer (see Http1Decoder.noteAbandonedBody). */
+  abandoned?: boolean;
   /** Body bytes lost in capture gaps, how many gaps, and where their one warning is. */
   bodyGaps?: { bytes: number; count: number; warning: number };
   /**
@@ -300,7 +302,7 @@ export class Http1Decoder implements StreamDecoder {
       const side = this.side(dir);
       if (side.ended) return;
       side.ended = true;
-      this.onEnd(side, true);
+      this.onEnd(side);
     } catch (e) {
       this.fail(dir, e);
     }
@@ -315,7 +317,7 @@ export class Http1Decoder implements StreamDecoder {
       for (const side of [this.c2s, this.s2c]) {
         if (!side.ended) {
           side.ended = true;
-          this.onEnd(side, how === 'fin' || how === 'rst');
+          this.onEnd(side);
         }
       }
       for (const side of [this.c2s, this.s2c]) if (side.msg?.endedEarly) this.settleEarlyEnd(side, how);
@@ -1241,8 +1243,7 @@ export class Http1Decoder implements StreamDecoder {
     return 'no-body';
   }
 
-  /** This side ended: `closed` by the peer (FIN, RST), else by the end of the capture. */
-  private onEnd(side: Side, closed: boolean): void {
+  private onEnd(side: Side): void {
     const msg = side.msg;
     if (msg) {
       if (side.mode === 'close') {
@@ -1255,8 +1256,11 @@ export class Http1Decoder implements StreamDecoder {
         // A stream the client gave up on (EventSource.close(), an aborted fetch) ends with the
         // connection: whether that is its end or the capture's is known at `close`.
         msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
-      } else if (closed && side.dir === 'c2s' && this.abandonedBody(msg)) {
-        this.onMessageEnd(side);
+      } else if (side.dir === 'c2s' && this.answeredFinal(msg)) {
+        // A request body after the server's final answer: abandoned if the connection was closed
+        // (FIN, RST), cut if the capture ended; known at `close` (settleEarlyEnd).
+        msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
+        msg.abandoned = true;
       } else {
         const what = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
         msg.warnings.push(`connection ended before the message did (${what})`);
@@ -1268,26 +1272,31 @@ export class Http1Decoder implements StreamDecoder {
     }
   }
 
+  /** The exchange of this request already has its final (>= 200) response. */
+  private answeredFinal(msg: Msg): boolean {
+    const ex = this.exchanges.find((e) => e.req === msg);
+    if (!ex) return false;
+    const code = ex.resp?.status?.status ?? (typeof ex.call.status?.code === 'number' ? ex.call.status.code : undefined);
+    return ex.respDone || (code !== undefined && code >= 200);
+  }
+
   /**
    * A request body the client closed the connection on after the server had already given its
    * final answer was not lost but abandoned, as it should be: RFC 9110 §10.1.1 (a final status
    * instead of 100 Continue: the body need not be sent) and RFC 9112 §9.6 (an early response to
-   * an upload: the client stops sending). Notes it and says true; false when nothing answered it.
+   * an upload: the client stops sending).
    */
-  private abandonedBody(msg: Msg): boolean {
+  private noteAbandonedBody(msg: Msg): void {
     const ex = this.exchanges.find((e) => e.req === msg);
-    if (!ex) return false;
-    const code = ex.resp?.status?.status ?? (typeof ex.call.status?.code === 'number' ? ex.call.status.code : undefined);
-    if (!(ex.respDone || (code !== undefined && code >= 200))) return false;
+    const code = ex?.resp?.status?.status ?? (typeof ex?.call.status?.code === 'number' ? ex.call.status.code : undefined);
     const answer = code !== undefined ? String(code) : 'its final status';
     const expect = (headerValue(msg.headers, 'expect') ?? '').toLowerCase() === '100-continue';
-    if (msg.bodySize === 0 && expect && !ex.interim.some((i) => i.status === 100)) {
+    if (msg.bodySize === 0 && expect && !ex?.interim.some((i) => i.status === 100)) {
       msg.warnings.push(`request body not sent: the server answered ${answer} instead of 100 Continue (RFC 9110 §10.1.1)`);
     } else {
       const total = declaredLength(msg);
       msg.warnings.push(`request body stopped after ${msg.bodySize}${total !== undefined ? ` of ${total}` : ''} bytes: the server had already answered ${answer} (RFC 9112 §9.6)`);
     }
-    return true;
   }
 
   /**
@@ -1298,7 +1307,9 @@ export class Http1Decoder implements StreamDecoder {
     const msg = side.msg!;
     const what = msg.endedEarly!;
     msg.endedEarly = undefined;
-    if (how === 'fin' || how === 'rst') {
+    if (msg.abandoned && (how === 'fin' || how === 'rst')) {
+      this.noteAbandonedBody(msg);
+    } else if (how === 'fin' || how === 'rst') {
       const by = how === 'rst' ? 'the connection was reset (TCP RST)' : 'the connection was closed (TCP FIN)';
       msg.warnings.push(`${side.dir === 's2c' ? 'response' : 'request'} stream ended because ${by} before its end (${what}): e.g. the client stopped reading (EventSource closed, fetch aborted)`);
     } else {
