@@ -290,7 +290,13 @@ export class Pipeline {
       nextCallId: this.allocCallId,
       emit: (c) => {
         this.stats.calls++;
-        sink.call(c);
+        // The sink's own failure is not the decoder's: the decoder that emitted the call would
+        // catch it as its own and stop. Kept and thrown from push/end instead (first one wins).
+        try {
+          sink.call(c);
+        } catch (e) {
+          this.sinkError ??= { error: e };
+        }
       },
     });
     this.reader = new CaptureReader({
@@ -325,6 +331,17 @@ export class Pipeline {
   push(chunk: Uint8Array): void {
     this.stats.bytes += chunk.length;
     this.reader.push(chunk);
+    this.rethrowSinkError();
+  }
+
+  /** An exception of the sink's `call` (see the correlator's emit), thrown to the caller. */
+  private sinkError: { error: unknown } | undefined;
+
+  private rethrowSinkError(): void {
+    const e = this.sinkError;
+    if (!e) return;
+    this.sinkError = undefined;
+    throw e.error;
   }
 
   /** End of input: flush fragments, close every flow, release held calls. */
@@ -343,6 +360,7 @@ export class Pipeline {
     this.udpFlows.clear();
     this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
+    this.rethrowSinkError();
   }
 
   get captureInfo(): CaptureInfo | undefined {

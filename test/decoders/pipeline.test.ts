@@ -165,6 +165,23 @@ describe('connections', () => {
   });
 });
 
+describe('a sink that throws', () => {
+  it('its error reaches the caller of push/end, not the decoder that emitted the call (no "internal error" on the flow)', () => {
+    const flows: FlowSummary[] = [];
+    const p = new Pipeline({ env: nodeEnv(), decoders: [recorder('echo', { ports: [7000] })] }, {
+      call: () => {
+        throw new Error('the consumer failed');
+      },
+      flow: (f) => flows.push(f),
+    });
+    assert.throws(() => {
+      p.push(pcapFile(hello));
+      p.end();
+    }, /the consumer failed/);
+    assert.deepEqual(flows[0].warnings, []);
+  });
+});
+
 describe('isolation and hand-off', () => {
   it('a decoder that throws stops on its connection only, with a warning', () => {
     const other = tcpConversation({ client: { ip: '10.0.0.3', port: 40000 }, server: { ip: '10.0.0.2', port: 7000 }, exchanges: [{ dir: 'c2s', data: 'fine' }] });
