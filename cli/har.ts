@@ -8,6 +8,7 @@ import type { Call } from '../decoders/core/model';
 import { harEntry } from '../decoders/export/har';
 import { isHttpCarried } from '../decoders/export/common';
 import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
+import { ParentLinks } from './platform/parent-links';
 
 /** Calls remembered as possible batch parents, and inner calls waiting for a parent seen later. */
 const RECENT_PARENTS = 1 << 16;
@@ -18,12 +19,8 @@ const WRAP_TAIL = '\n    ]\n  }\n}';
 
 export class HarWriter {
   private readonly spool: SortedSpool;
-  private readonly recent = new Set<number>();
-  private readonly ring = new Float64Array(RECENT_PARENTS);
-  private ringAt = 0;
-  /** Inner calls reported before their batch: left out if it comes, entries of their own if not. */
-  private readonly pending = new Map<number, Call[]>();
-  private pendingCount = 0;
+  /** Inner calls reported before their batch wait: left out if it comes, entries of their own if not. */
+  private readonly links = new ParentLinks<true, Call>(RECENT_PARENTS, MAX_PENDING);
   private skipped = 0;
   private seq = 0;
 
@@ -35,35 +32,12 @@ export class HarWriter {
   }
 
   addCall(c: Call): void {
-    this.remember(c.id);
-    const waiting = this.pending.get(c.id);
-    if (waiting) {
-      // Inner calls of this batch: it stands for them.
-      this.pending.delete(c.id);
-      this.pendingCount -= waiting.length;
-    }
-    if (c.parentId !== undefined) {
-      if (this.recent.has(c.parentId)) return;
-      const list = this.pending.get(c.parentId);
-      if (list) list.push(c);
-      else this.pending.set(c.parentId, [c]);
-      if (++this.pendingCount > MAX_PENDING) {
-        const [first, calls] = this.pending.entries().next().value as [number, Call[]];
-        this.pending.delete(first);
-        this.pendingCount -= calls.length;
-        for (const x of calls) this.entry(x);
-      }
-      return;
-    }
-    this.entry(c);
-  }
-
-  private remember(id: number): void {
-    // (a ring of ids: taking a Set's first value walks past every deleted entry before it)
-    if (this.recent.size >= RECENT_PARENTS) this.recent.delete(this.ring[this.ringAt]);
-    this.recent.add(id);
-    this.ring[this.ringAt] = id;
-    this.ringAt = (this.ringAt + 1) % RECENT_PARENTS;
+    this.links.remember(c.id, true);
+    // Inner calls of this batch that came first: it stands for them.
+    this.links.children(c.id);
+    if (c.parentId === undefined) return this.entry(c);
+    if (this.links.parent(c.parentId)) return;
+    for (const x of this.links.wait(c.parentId, c) ?? []) this.entry(x);
   }
 
   private entry(c: Call): void {
@@ -81,8 +55,7 @@ export class HarWriter {
   /** The HAR text, a piece at a time; `pause` is awaited now and then (back-pressure). */
   async finish(write: (s: string) => void, pause: () => Promise<void> = async () => {}): Promise<void> {
     if (this.spool.failure) throw this.spool.failure;
-    for (const calls of this.pending.values()) for (const x of calls) this.entry(x);
-    this.pending.clear();
+    for (const x of this.links.orphans()) this.entry(x);
     const creator = JSON.stringify({ name: 'callscope', version: this.creatorVersion }, null, 2).replace(/\n/g, '\n    ');
     write(`{\n  "log": {\n    "version": "1.2",\n    "creator": ${creator},\n    "entries": [`);
     let first = true;

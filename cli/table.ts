@@ -6,6 +6,7 @@
 import type { Call, FlowSummary } from '../decoders/core/model';
 import { isEncryptedPort } from '../decoders/tls/names';
 import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
+import { ParentLinks } from './platform/parent-links';
 
 export interface TableOptions {
   color?: boolean;
@@ -33,11 +34,7 @@ interface Row {
  */
 export class TableWriter {
   private readonly spool: SortedSpool;
-  private readonly recent = new Map<number, { key: string; depth: number }>();
-  private readonly ring = new Float64Array(RECENT_PARENTS);
-  private ringAt = 0;
-  private readonly pending = new Map<number, Row[]>();
-  private pendingCount = 0;
+  private readonly links = new ParentLinks<{ key: string; depth: number }, Row>(RECENT_PARENTS, MAX_PENDING);
   /** Widths of dur, client → server, proto, call, status: the header's at least. */
   private readonly widths = [3, 15, 5, 4, 6];
   private t0 = Infinity;
@@ -74,18 +71,9 @@ export class TableWriter {
     };
     const parent = x.parentId ?? x.links?.publishId;
     if (parent === undefined) return this.place(row, undefined);
-    const p = this.recent.get(parent);
+    const p = this.links.parent(parent);
     if (p) return this.place(row, p);
-    const list = this.pending.get(parent);
-    if (list) list.push(row);
-    else this.pending.set(parent, [row]);
-    if (++this.pendingCount > MAX_PENDING) {
-      // The longest-waiting children give up on their parent.
-      const [first, rows] = this.pending.entries().next().value as [number, Row[]];
-      this.pending.delete(first);
-      this.pendingCount -= rows.length;
-      for (const r of rows) this.place(r, undefined);
-    }
+    for (const r of this.links.wait(parent, row) ?? []) this.place(r, undefined);
   }
 
   addFlow(f: FlowSummary): void {
@@ -99,18 +87,8 @@ export class TableWriter {
     if (depth) row.cells[3] = '  '.repeat(depth - 1) + '└ ' + row.cells[3];
     for (let i = 0; i < row.cells.length; i++) if (row.cells[i].length > this.widths[i]) this.widths[i] = row.cells[i].length;
     this.spool.add(key, row.startUs + CELL + row.color + CELL + row.cells.join(CELL));
-    // The oldest id is forgotten through a ring of ids: taking a Map's first key walks past
-    // every deleted entry before it, quadratic over a long capture.
-    if (this.recent.size >= RECENT_PARENTS) this.recent.delete(this.ring[this.ringAt]);
-    this.recent.set(row.id, { key, depth });
-    this.ring[this.ringAt] = row.id;
-    this.ringAt = (this.ringAt + 1) % RECENT_PARENTS;
-    const kids = this.pending.get(row.id);
-    if (kids) {
-      this.pending.delete(row.id);
-      this.pendingCount -= kids.length;
-      for (const k of kids) this.place(k, { key, depth });
-    }
+    this.links.remember(row.id, { key, depth });
+    for (const k of this.links.children(row.id) ?? []) this.place(k, { key, depth });
   }
 
   /** The whole table, a piece at a time; `pause` is awaited now and then (back-pressure). */
@@ -130,9 +108,7 @@ export class TableWriter {
 
   /** Children still waiting become rows of their own; the header is fixed. */
   private settle(): void {
-    for (const rows of this.pending.values()) for (const r of rows) this.place(r, undefined);
-    this.pending.clear();
-    this.pendingCount = 0;
+    for (const r of this.links.orphans()) this.place(r, undefined);
     if (this.maxStart > -Infinity) this.timeWidth = Math.max(4, formatSeconds(this.maxStart - this.t0).length);
   }
 
@@ -144,20 +120,22 @@ export class TableWriter {
       .trimEnd();
   }
 
+  /** The header line, before the first row (or the note that there is none); then nothing. */
+  private header(): string {
+    if (this.headerDone) return '';
+    this.headerDone = true;
+    return this.c.dim(this.line(['time', 'dur', 'client → server', 'proto', 'call', 'status'])) + '\n';
+  }
+
   private render(text: string): string {
     const parts = text.split(CELL);
     const color = parts[1] === 'r' ? this.c.red : parts[1] === 'y' ? this.c.yellow : (s: string) => s;
-    let head = '';
-    if (!this.headerDone) {
-      this.headerDone = true;
-      head = this.c.dim(this.line(['time', 'dur', 'client → server', 'proto', 'call', 'status'])) + '\n';
-    }
-    return head + color(this.line([formatSeconds(Number(parts[0]) - this.t0), ...parts.slice(2)])) + '\n';
+    return this.header() + color(this.line([formatSeconds(Number(parts[0]) - this.t0), ...parts.slice(2)])) + '\n';
   }
 
   private footer(): string {
     let out = '';
-    if (!this.headerDone) out += this.c.dim(this.line(['time', 'dur', 'client → server', 'proto', 'call', 'status'])) + '\n(no calls decoded)\n';
+    if (!this.headerDone) out += this.header() + '(no calls decoded)\n';
     const unclaimed = this.unclaimed;
     // A SYN answered by a reset is a refused connection, not something a decoder could claim.
     const isRefused = (f: FlowSummary) => f.transport === 'tcp' && f.synSeen && f.synAckUs === undefined && f.rstUs !== undefined;

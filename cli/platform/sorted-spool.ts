@@ -35,7 +35,6 @@ export class SortedSpool {
   private readonly parent: string;
   private dir: string | undefined;
   private runs: string[] = [];
-  count = 0;
 
   constructor(opts: SpoolOptions = {}) {
     this.budget = opts.budgetBytes ?? (Number(process.env.CALLSCOPE_SPOOL_BYTES) || 24 << 20);
@@ -46,7 +45,6 @@ export class SortedSpool {
     if (this.failure) return;
     this.keys.push(key);
     this.texts.push(text);
-    this.count++;
     this.used += 2 * (key.length + text.length) + RECORD_OVERHEAD;
     if (this.used > this.budget) this.spill();
   }

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SortedSpool, sortableNumber } from '../../cli/platform/sorted-spool';
+import { ParentLinks } from '../../cli/platform/parent-links';
 import { TableWriter, formatTable } from '../../cli/table';
 import { HarWriter } from '../../cli/har';
 import { toHar } from '../../decoders/export/har';
@@ -89,6 +90,25 @@ function calls(): Call[] {
   out.push(xmlrpcCall({ id: 306, parentId: 999, method: 'orphan' }));
   return out;
 }
+
+describe('ParentLinks', () => {
+  it('remembers the last N parents; children wait, the longest-waiting give up past the cap', () => {
+    const l = new ParentLinks<string, string>(2, 2);
+    l.remember(1, 'a');
+    l.remember(2, 'b');
+    l.remember(3, 'c');
+    assert.equal(l.parent(1), undefined, 'forgotten: only the last 2');
+    assert.equal(l.parent(3), 'c');
+    assert.equal(l.wait(10, 'x'), undefined);
+    assert.equal(l.wait(11, 'y'), undefined);
+    assert.deepEqual(l.wait(11, 'z'), ['x'], 'over the cap: the children of 10 give up');
+    assert.deepEqual(l.children(11), ['y', 'z']);
+    assert.equal(l.children(11), undefined);
+    l.wait(12, 'w');
+    assert.deepEqual(l.orphans(), ['w']);
+    assert.deepEqual(l.orphans(), []);
+  });
+});
 
 describe('TableWriter', () => {
   it('spilled to disk: the same table as in memory, deliveries and inner calls under their parent', async () => {
