@@ -12,12 +12,10 @@ import { analyzeFile, UserError } from './platform/analyze';
 import { parseDecodeAs, type DecodeAsRule } from '../decoders/pipeline';
 import type { StreamHint } from '../decoders/core/env';
 import { callToJsonLine } from '../decoders/export/jsonl';
-import { TableWriter } from './table';
-import { HarWriter } from './har';
 import { Progress } from './progress';
 import { loadDefinitions } from './platform/definitions';
 import { compileFilter } from './filter';
-import { analyzeFileParallel, filterAllowsParallel, runShardWorker, type ShardInit } from './platform/parallel';
+import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
 import { open } from 'node:fs/promises';
@@ -165,9 +163,6 @@ async function main(argv: string[]): Promise<number> {
   const out = new Output();
   // On a terminal's stderr, for long runs; not when streamed JSONL shares that terminal.
   progress = new Progress(process.stderr, process.stderr.isTTY === true && !(args.format === 'jsonl' && process.stdout.isTTY === true));
-  // Table and HAR rows wait, sorted, in bounded memory (on disk past a budget) until the end.
-  const table = args.format === 'table' ? new TableWriter({ color: process.stdout.isTTY === true }) : undefined;
-  const har = args.format === 'har' ? new HarWriter(VERSION) : undefined;
   // Lines and warnings already printed by a parallel run that had to stop (see platform/parallel).
   let skipLines = 0;
   let skipWarnings = 0;
@@ -218,6 +213,8 @@ async function main(argv: string[]): Promise<number> {
       skipWarnings = r.warningsWritten;
     }
   }
+  // Table and HAR rows wait, sorted, in bounded memory (on disk past a budget) until the end.
+  const sorted = sortedOutput && sortedWriter(sortedOutput);
   const result = await analyzeFile(
     args.file,
     { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, betweenChunks: () => out.flush() },
@@ -229,11 +226,10 @@ async function main(argv: string[]): Promise<number> {
           if (skipLines > 0) skipLines--;
           else out.writeLine(callToJsonLine(c));
         }
-        else if (har) har.addCall(c);
-        else table?.addCall(c);
+        else sorted?.addCall(c);
       },
       flow(f) {
-        table?.addFlow(f);
+        sorted?.addFlow?.(f);
         for (const w of f.warnings) analysisWarn(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
       },
       warning(w) {
@@ -241,8 +237,7 @@ async function main(argv: string[]): Promise<number> {
       },
     },
   );
-  if (table) await table.finish((s) => out.write(s), () => out.flush());
-  else if (har) await har.finish((s) => out.write(s), () => out.flush());
+  await sorted?.finish((s) => out.write(s), () => out.flush());
   await out.drain();
   progress.clear();
   if (args.stats) printStats(t0, result);

@@ -26,7 +26,7 @@
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
-import type { Call } from '../../decoders/core/model';
+import type { Call, FlowSummary } from '../../decoders/core/model';
 import { Pipeline, type DecodeAsRule } from '../../decoders/pipeline';
 import type { StreamHint } from '../../decoders/core/env';
 import { callToJsonLine } from '../../decoders/export/jsonl';
@@ -425,6 +425,17 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
   }
 }
 
+/** What keeps a table's rows or a HAR's entries until the end. */
+export interface SortedWriter {
+  addCall(c: Call): void;
+  addFlow?(f: FlowSummary): void;
+  finish(write: (s: string) => void, pause: () => Promise<void>): Promise<void>;
+}
+
+export function sortedWriter(o: SortedOutput): SortedWriter {
+  return o.format === 'table' ? new TableWriter({ color: o.color }) : new HarWriter(o.creatorVersion);
+}
+
 /** An exception of a worker, for the main thread. */
 function errorMessage(e: unknown): FromWorker {
   if (e instanceof UserError) return { type: 'error', message: e.message, user: true };
@@ -478,10 +489,30 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
     let lineKeys: number[] = [];
     let idAt: number[] = [];
     let idLocal: number[] = [];
+    /**
+     * Encode `text` into the output buffer; returns where it starts. A full buffer goes out first
+     * (with `progress`) rather than growing: fresh large buffers each chunk made the collector run
+     * constantly (one worker on the 527 MB capture: 34 s instead of 20). Only a text larger than a
+     * buffer gets a bigger one.
+     */
+    const append = (text: string, progress: number, newline = false): number => {
+      // (at most 3 bytes of UTF-8 per UTF-16 unit)
+      const need = text.length * 3 + 1;
+      if (used > 0 && used + need > buf.length) report(progress);
+      if (used + need > buf.length) {
+        const bigger = Buffer.from(new ArrayBuffer(Math.max(buf.length * 2, used + need)));
+        buf.copy(bigger, 0, 0, used);
+        buf = bigger;
+      }
+      const start = used;
+      used += buf.write(text, used);
+      // (the line feed as a byte: `text + '\n'` would copy a line to flatten it)
+      if (newline) buf[used++] = 10;
+      return start;
+    };
 
     // A table or HAR: rows and entries kept sorted until the end (one worker).
-    const table = init.output?.format === 'table' ? new TableWriter({ color: init.output.color }) : undefined;
-    const har = init.output?.format === 'har' ? new HarWriter(init.output.creatorVersion) : undefined;
+    const sorted = init.output && sortedWriter(init.output);
     /** Output buffers the main thread has not given back yet. */
     let outstanding = 0;
     let recycled: (() => void) | undefined;
@@ -515,21 +546,9 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         call(c) {
           calls++;
           if (stopped || (filter && !filter(c))) return;
-          if (table || har) return (table ?? har)!.addCall(c);
-          const line = callToJsonLine(c);
-          const need = line.length * 3 + 1;
-          // A full buffer goes out now rather than growing: fresh large buffers each chunk made
-          // the collector run constantly (one worker on the 527 MB capture: 34 s instead of 20).
+          if (sorted) return sorted.addCall(c);
           // Later lines of this frame have its key; its warnings key - 0.5.
-          if (used > 0 && used + need > buf.length) report(pipeline.orderKey - 0.5);
-          if (used + need > buf.length) {
-            const bigger = Buffer.from(new ArrayBuffer(Math.max(buf.length * 2, used + need)));
-            buf.copy(bigger, 0, 0, used);
-            buf = bigger;
-          }
-          const start = used;
-          used += buf.write(line, used);
-          buf[used++] = 10;
+          const start = append(callToJsonLine(c), pipeline.orderKey - 0.5, true);
           if (init.count === 1) {
             ends.push(used);
             lineKeys.push(pipeline.orderKey);
@@ -559,7 +578,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
         },
         flow(f) {
           flows++;
-          table?.addFlow(f);
+          sorted?.addFlow?.(f);
           for (const w of f.warnings) {
             warnKeys.push(pipeline.orderKey);
             warnings.push(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
@@ -631,13 +650,10 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
             busyMs += performance.now() - t0;
             if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows, busyMs, idleMs });
           };
-          if (!table && !har) return done();
+          if (!sorted) return done();
           // The sorted text, sent a buffer at a time; at most WORKER_SPARES + 1 in flight.
           const write = (text: string) => {
-            const need = text.length * 3;
-            if (used > 0 && used + need > buf.length) report(Infinity);
-            if (used + need > buf.length) buf = Buffer.from(new ArrayBuffer(Math.max(buf.length, need)));
-            used += buf.write(text, used);
+            append(text, Infinity);
             ends.push(used);
             lineKeys.push(Number.MAX_VALUE);
           };
@@ -645,7 +661,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
             report(Infinity);
             while (outstanding > WORKER_SPARES && !stopped) await new Promise<void>((r) => (recycled = r));
           };
-          (table ?? har)!.finish(write, pause).then(
+          sorted.finish(write, pause).then(
             () => {
               report(Infinity);
               done();
