@@ -469,8 +469,13 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
   }
   const r = new Reader(buf);
   const byId = type.fieldsById;
-  /** The bytes so far of each non-repeated message field (made only when a message has one). */
-  let merged: Map<number, Uint8Array> | undefined;
+  /**
+   * The occurrences of each non-repeated message field (made only when a message has one), decoded
+   * once after the loop (decoding the bytes so far at every occurrence was quadratic, charged the
+   * field budget again each time and repeated the inner warnings). `raw` when a value that is not
+   * part of the merge (a wrong wire type, a group) came last: that value stays.
+   */
+  let merged: Map<number, { name: string; type: protobuf.Type; parts: Uint8Array[]; raw: boolean }> | undefined;
   while (r.pos < r.end) {
     if (--ctx.budget < 0) {
       warn(ctx, 'protobuf: too many fields; rest not decoded');
@@ -555,15 +560,21 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
         break;
       }
       if (field.resolvedType instanceof protobuf.Type) {
-        let mb = b;
         if (!field.repeated) {
           // Encoding guide, "Last One Wins": a non-repeated message field that occurs again is merged
-          // into the earlier one — the same as parsing the two encodings concatenated.
-          const prev = (merged ??= new Map()).get(id);
-          if (prev) mb = concatBytes([prev, b]);
-          merged.set(id, mb);
+          // into the earlier one — the same as parsing the encodings concatenated. Gathered here and
+          // decoded after the loop; the key is placed now (first occurrence) to keep the key order.
+          const m = (merged ??= new Map());
+          const prev = m.get(id);
+          if (prev) {
+            prev.parts.push(b);
+            prev.raw = false;
+          } else m.set(id, { name, type: field.resolvedType, parts: [b], raw: false });
+          if (!(name in out)) out[name] = undefined;
+          clearOneof(type, field, name, out, merged);
+          continue;
         }
-        values = [decodeMessageValue(field.resolvedType, mb, depth + 1, ctx)];
+        values = [decodeMessageValue(field.resolvedType, b, depth + 1, ctx)];
       } else if (field.type === 'string') {
         const s = utf8Strict(b);
         if (s === undefined) warn(ctx, `protobuf: ${name}: invalid UTF-8 in a string field`);
@@ -585,21 +596,42 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     }
     else if (values.length) {
       const v = values[values.length - 1];
-      // (a message field seen again was merged above; a scalar's last value wins)
+      // (a message field's occurrences are merged after the loop; a scalar's last value wins)
       out[name] = v;
-      const oneof = field.partOf;
-      if (oneof) {
-        // Setting one member clears the others, and a message member set again after that starts anew.
-        for (const other of oneof.oneof) {
-          if (other === name) continue;
-          delete out[other];
-          const f = type.fields[other];
-          if (f && merged) merged.delete(f.id);
-        }
-      }
+      const pending = merged?.get(id);
+      if (pending) pending.raw = true;
+      clearOneof(type, field, name, out, merged);
+    }
+  }
+  if (merged) {
+    for (const m of merged.values()) {
+      if (m.raw) continue;
+      const bytes = m.parts.length === 1 ? m.parts[0]! : concatBytes(m.parts);
+      out[m.name] = decodeMessageValue(m.type, bytes, depth + 1, ctx);
     }
   }
   return out;
+}
+
+/**
+ * Setting one member of a oneof clears the others, and a message member set again after that
+ * starts anew (its gathered occurrences are dropped).
+ */
+function clearOneof(
+  type: protobuf.Type,
+  field: protobuf.Field,
+  name: string,
+  out: Record<string, unknown>,
+  merged: Map<number, unknown> | undefined,
+): void {
+  const oneof = field.partOf;
+  if (!oneof) return;
+  for (const other of oneof.oneof) {
+    if (other === name) continue;
+    delete out[other];
+    const f = type.fields[other];
+    if (f && merged) merged.delete(f.id);
+  }
 }
 
 /**

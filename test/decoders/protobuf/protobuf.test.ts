@@ -288,4 +288,28 @@ message M { In one = 1; oneof pick { In a = 2; int32 b = 3; } int32 x = 4; }`;
     // a { s: "p" }, b: 7, a { n: 1 } → a { n: 1 } (b cleared a, then a starts again)
     assert.deepEqual(dec('1203 0a0170 1807 1202 1001').value, { a: { n: 1 } });
   });
+  it('300 occurrences merge in one decode: the field budget is charged once per field, not per re-decode', () => {
+    // 300 × one { r: [i, i, i, i, i] } (unpacked, so each element is a field), x: 9 between the first two.
+    // Decoding the bytes so far at every occurrence charged ~225,000 fields and hit "too many fields".
+    let hex = '';
+    const want: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const v = i % 100;
+      hex += '0a0a' + ('18' + v.toString(16).padStart(2, '0')).repeat(5);
+      if (i === 0) hex += '2009';
+      for (let k = 0; k < 5; k++) want.push(v);
+    }
+    const r = dec(hex);
+    assert.deepEqual(r.warnings, []);
+    // the key order is that of the first occurrence
+    assert.deepEqual(Object.keys(r.value as object), ['one', 'x']);
+    assert.deepEqual(r.value, { one: { r: want }, x: 9 });
+  });
+  it('the merged message is decoded once: its warnings are not repeated for every occurrence', () => {
+    // one { 7: 1 } (field 7 not in In) three times: one decode of the merged message sees the unknown
+    // field three times (a warning each); decoding the bytes so far at every occurrence gave 1 + 2 + 3.
+    const r = dec('0a02 3801'.repeat(3));
+    assert.deepEqual(r.value, { one: { 7: [1, 1, 1] } });
+    assert.deepEqual(r.warnings, Array(3).fill('protobuf: mg.In: unknown field 7 (not in the schema)'));
+  });
 });
