@@ -105,7 +105,8 @@ export interface PipelineOptions {
 /**
  * Which of `count` shards decodes flow `id`: in turn, in the order the flows open. Every shard
  * parses every frame, so all give a flow the same id and agree without talking. (A hash of the
- * ports split the benchmark's 12 connections 7:5, and the wall time is the busier worker's.)
+ * ports split the gRPC benchmark capture's connections 58:42, and the wall time is the busier
+ * worker's.)
  */
 export function shardOfFlow(id: number, count: number): number {
   return (id - 1) % count;

@@ -101,8 +101,8 @@ interface Msg {
   eventCodings?: string[];
   /** The connection ended before this streamed body did: settled at `close` by how it ended. */
   endedEarly?: string;
-  /** A request body after the server's final answer (see Http1Decoder.noteAbandonedBody). */
-  abandoned?: boolean;
+  /** A request body after the server's final answer, its status (see Http1Decoder.noteAbandonedBody). */
+  answeredBy?: number;
   /** Body bytes lost in capture gaps, how many gaps, and where their one warning is. */
   bodyGaps?: { bytes: number; count: number; warning: number };
   /**
@@ -207,12 +207,6 @@ function noteBodyGap(msg: Msg, length: number): void {
   g.bytes += length;
   g.count++;
   msg.warnings[g.warning] = `body incomplete: ${g.bytes} bytes not captured (${g.count} capture gaps)`;
-}
-
-/** A message's declared Content-Length, if any (for notes). */
-function declaredLength(msg: Msg): number | undefined {
-  const cl = contentLength(msg.headers);
-  return typeof cl === 'number' ? cl : undefined;
 }
 
 function addFrame(frames: number[], frame: number): void {
@@ -1256,11 +1250,10 @@ export class Http1Decoder implements StreamDecoder {
         // A stream the client gave up on (EventSource.close(), an aborted fetch) ends with the
         // connection: whether that is its end or the capture's is known at `close`.
         msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
-      } else if (side.dir === 'c2s' && this.answeredFinal(msg)) {
+      } else if (side.dir === 'c2s' && (msg.answeredBy = this.finalStatus(msg)) !== undefined) {
         // A request body after the server's final answer: abandoned if the connection was closed
         // (FIN, RST), cut if the capture ended; known at `close` (settleEarlyEnd).
         msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
-        msg.abandoned = true;
       } else {
         const what = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
         msg.warnings.push(`connection ended before the message did (${what})`);
@@ -1272,12 +1265,14 @@ export class Http1Decoder implements StreamDecoder {
     }
   }
 
-  /** The exchange of this request already has its final (>= 200) response. */
-  private answeredFinal(msg: Msg): boolean {
+  /**
+   * The status of the final (>= 200) response this request's exchange already has, if any (the
+   * response being read, else the one already put on the call).
+   */
+  private finalStatus(msg: Msg): number | undefined {
     const ex = this.exchanges.find((e) => e.req === msg);
-    if (!ex) return false;
-    const code = ex.resp?.status?.status ?? (typeof ex.call.status?.code === 'number' ? ex.call.status.code : undefined);
-    return ex.respDone || (code !== undefined && code >= 200);
+    const code = ex?.resp?.status?.status ?? ex?.call.status?.code;
+    return typeof code === 'number' && code >= 200 ? code : undefined;
   }
 
   /**
@@ -1286,16 +1281,14 @@ export class Http1Decoder implements StreamDecoder {
    * instead of 100 Continue: the body need not be sent) and RFC 9112 §9.6 (an early response to
    * an upload: the client stops sending).
    */
-  private noteAbandonedBody(msg: Msg): void {
-    const ex = this.exchanges.find((e) => e.req === msg);
-    const code = ex?.resp?.status?.status ?? (typeof ex?.call.status?.code === 'number' ? ex.call.status.code : undefined);
-    const answer = code !== undefined ? String(code) : 'its final status';
+  private noteAbandonedBody(side: Side, msg: Msg): void {
     const expect = (headerValue(msg.headers, 'expect') ?? '').toLowerCase() === '100-continue';
-    if (msg.bodySize === 0 && expect && !ex?.interim.some((i) => i.status === 100)) {
-      msg.warnings.push(`request body not sent: the server answered ${answer} instead of 100 Continue (RFC 9110 §10.1.1)`);
+    const interim100 = this.exchanges.find((e) => e.req === msg)?.interim.some((i) => i.status === 100);
+    if (msg.bodySize === 0 && expect && !interim100) {
+      msg.warnings.push(`request body not sent: the server answered ${msg.answeredBy} instead of 100 Continue (RFC 9110 §10.1.1)`);
     } else {
-      const total = declaredLength(msg);
-      msg.warnings.push(`request body stopped after ${msg.bodySize}${total !== undefined ? ` of ${total}` : ''} bytes: the server had already answered ${answer} (RFC 9112 §9.6)`);
+      const of = side.mode === 'length' ? ` of ${msg.bodySize + msg.remaining}` : '';
+      msg.warnings.push(`request body stopped after ${msg.bodySize}${of} bytes: the server had already answered ${msg.answeredBy} (RFC 9112 §9.6)`);
     }
   }
 
@@ -1307,8 +1300,8 @@ export class Http1Decoder implements StreamDecoder {
     const msg = side.msg!;
     const what = msg.endedEarly!;
     msg.endedEarly = undefined;
-    if (msg.abandoned && (how === 'fin' || how === 'rst')) {
-      this.noteAbandonedBody(msg);
+    if (msg.answeredBy !== undefined && (how === 'fin' || how === 'rst')) {
+      this.noteAbandonedBody(side, msg);
     } else if (how === 'fin' || how === 'rst') {
       const by = how === 'rst' ? 'the connection was reset (TCP RST)' : 'the connection was closed (TCP FIN)';
       msg.warnings.push(`${side.dir === 's2c' ? 'response' : 'request'} stream ended because ${by} before its end (${what}): e.g. the client stopped reading (EventSource closed, fetch aborted)`);
