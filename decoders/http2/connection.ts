@@ -852,25 +852,31 @@ export class Http2Connection implements StreamDecoder {
       s.call.warnings.push(cutNote);
     }
     for (const w of r.warnings) s.call.warnings.push(w);
-    if (headers && !cutNote) {
-      const kind = dir === 'c2s' ? (s.requestHeaders && !s.headersUnknown ? 'trailers' : 'request') : s.responseHeaders || hdr(headers, ':status') === undefined ? 'trailers' : 'response';
-      const bad = malformedBlock(headers, kind);
-      if (bad) s.call.warnings.push(`malformed ${kind === 'trailers' ? 'trailer' : kind} header block (${bad})`);
-    }
     if (!headers) {
       s.call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} headers could not be decoded (${r.error})`);
       s.headersUnknown = s.headersUnknown || dir === 'c2s';
-    } else if (dir === 'c2s') {
-      if (s.requestHeaders && !s.headersUnknown) s.requestTrailers = headers;
-      else if (!s.requestHeaders) s.requestHeaders = headers;
-      else s.requestTrailers = headers;
-      if (s.grpc && s.requestTrailers === headers) s.call.warnings.push('request trailers on a gRPC stream');
+      if (endStream) this.endStream(s, dir, end);
+      return;
+    }
+    // The block's role, decided once: it is both checked (malformedBlock) and stored by it.
+    const statusText = dir === 'c2s' ? undefined : hdr(headers, ':status');
+    const kind: 'request' | 'response' | 'trailers' =
+      dir === 'c2s' ? (s.requestHeaders ? 'trailers' : 'request') : !s.responseHeaders && statusText !== undefined ? 'response' : 'trailers';
+    if (!cutNote) {
+      const bad = malformedBlock(headers, kind);
+      if (bad) s.call.warnings.push(`malformed ${kind === 'trailers' ? 'trailer' : kind} header block (${bad})`);
+    }
+    if (dir === 'c2s') {
+      if (kind === 'request') s.requestHeaders = headers;
+      else {
+        s.requestTrailers = headers;
+        if (s.grpc) s.call.warnings.push('request trailers on a gRPC stream');
+      }
     } else {
-      const statusText = hdr(headers, ':status');
       const status = statusText === undefined ? NaN : Number(statusText);
-      if (!s.responseHeaders && status >= 100 && status < 200) {
+      if (kind === 'response' && status >= 100 && status < 200) {
         s.interim.push({ status, tsUs: start.tsUs });
-      } else if (!s.responseHeaders && statusText !== undefined) {
+      } else if (kind === 'response') {
         s.responseHeaders = headers;
         s.call.timing.responseStartUs = start.tsUs;
         if (!s.grpc && isGrpcContentType(hdr(headers, 'content-type')) && (s.headersUnknown || s.hinted)) this.becomeGrpc(s);

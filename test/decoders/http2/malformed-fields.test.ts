@@ -48,6 +48,22 @@ describe('RFC 9113 §8.2–8.3: malformed header blocks are read and named', () 
     assert.deepEqual(warningsFor(POST, [STATUS_200, STATUS_200]), ['malformed trailer header block (RFC 9113 §8.1: pseudo-header :status in trailers)']);
     assert.deepEqual(warningsFor(POST, [`${STATUS_200} 84`]), ['malformed response header block (RFC 9113 §8.3: pseudo-header :path in a response)']);
   });
+  it('§8.1 a pseudo-header in request trailers after request headers cut by a gap: checked as the trailers they are stored as', () => {
+    // Stream 1 HEADERS (END_HEADERS, 8 octets: POST, then x: y), only its first 3 captured;
+    // then trailers (END_STREAM|END_HEADERS) holding :method again.
+    const s = feed([
+      c2s(preface(), frame(1, 0x4, 1, hex(`${POST} 00 01 78 01 79`)).subarray(0, 9 + 3)),
+      { dir: 'c2s', gap: 5 },
+      c2s(frame(1, 0x5, 1, hex(`83 ${CT}`))),
+      s2c(frame(1, 0x5, 1, hex(STATUS_200))),
+    ]);
+    const c = s.calls[0];
+    assert.deepEqual(c.request?.trailers, [
+      [':method', 'POST'],
+      ['content-type', 'text/plain'],
+    ]);
+    assert.ok(c.warnings.includes('malformed trailer header block (RFC 9113 §8.1: pseudo-header :method in trailers)'), c.warnings.join('; '));
+  });
   it('well-formed blocks say nothing: pseudo-headers first, te: trailers, lower-case names', () => {
     assert.deepEqual(warningsFor(`${POST} ${CT} ${TE_TRAILERS}`), []);
   });
