@@ -22,6 +22,7 @@ import { fromBase64, fromHex, utf8Strict } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
 import { statusForHttpStatus } from '../grpc/status';
+import { clientResetAfterEnd } from '../grpc/call';
 import { lookupMethod, protoDefinitionsOf, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf } from '../protobuf/decode';
 import { headerValue } from '../http-common/body';
@@ -178,20 +179,9 @@ class ConnectCall {
     f['connect.response_messages'] = this.counts.s2c;
     this.kind(shape);
     this.deadlineStatus();
-    if (this.endStream && call.state === 'aborted') this.resetAfterEnd();
-  }
-
-  /**
-   * Connect-ES clients reset the HTTP/2 stream (RST_STREAM INTERNAL_ERROR or CANCEL) once they have
-   * read the end-stream message, before the server's END_STREAM: the call ended normally.
-   */
-  private resetAfterEnd(): void {
-    const call = this.call;
-    const i = call.warnings.findIndex((w) => /^stream \d+ reset by the client: RST_STREAM /.test(w));
-    if (i < 0) return;
-    call.warnings.splice(i, 1);
-    call.state = 'complete';
-    call.fields['connect.reset_after_end_stream'] = true;
+    // Connect-ES clients reset the HTTP/2 stream (RST_STREAM INTERNAL_ERROR or CANCEL) once they
+    // have read the end-stream message, before the server's END_STREAM: the call ended normally.
+    if (this.endStream && clientResetAfterEnd(call)) f['connect.reset_after_end_stream'] = true;
   }
 
   private kind(shape: string): void {

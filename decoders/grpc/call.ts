@@ -53,6 +53,28 @@ export function streamResetOf(call: Call): GrpcFinishInfo['rst'] {
   return streamResets.get(call);
 }
 
+/**
+ * A client's RST_STREAM after it read the end of the call at the RPC level (gRPC-Web's trailers
+ * frame, Connect's end-stream message), before the server's END_STREAM — Connect-ES resets with
+ * INTERNAL_ERROR: the call ended normally. Decided from the reset the HTTP/2 layer noted
+ * (`streamResetOf`); the caller has checked the RPC-level end. When the client reset the stream,
+ * the call becomes complete, the HTTP/2 layer's reset warning is dropped, and true is returned.
+ */
+export function clientResetAfterEnd(call: Call): boolean {
+  const rst = streamResetOf(call);
+  if (call.state !== 'aborted' || rst?.by !== 'c2s') return false;
+  // The HTTP/2 layer reports the reset only as a warning line (a warning has no data of its own to
+  // match), so the line is rebuilt from the same data it was written from — stream id and error
+  // name — and matched whole; only without a stream id, by its end.
+  const id = call.fields['http2.streamid'];
+  const tail = `reset by the client: RST_STREAM ${rst.name}`;
+  const line = typeof id === 'number' ? `stream ${id} ${tail}` : undefined;
+  const i = call.warnings.findIndex((w) => (line !== undefined ? w === line : w.endsWith(tail)));
+  if (i >= 0) call.warnings.splice(i, 1);
+  call.state = 'complete';
+  return true;
+}
+
 export class GrpcCallBuilder {
   private defs: ProtoDefinitions | undefined;
   private method?: ProtoMethodInfo;

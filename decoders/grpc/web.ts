@@ -12,7 +12,7 @@ import type { Call, Body, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { fromHex } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
-import { GrpcCallBuilder, streamResetOf } from './call';
+import { GrpcCallBuilder, clientResetAfterEnd, streamResetOf } from './call';
 import { isGrpcWebContentType } from './status';
 import { headerValue } from '../http-common/body';
 
@@ -108,13 +108,8 @@ export const grpcWebRouter: BodyRouter = {
     b.finish({ rst: streamResetOf(call) });
     // Over HTTP/2 a client may reset the stream once it has read the trailers frame, before the
     // server's END_STREAM (Connect-ES does, with INTERNAL_ERROR): the call ended normally.
-    if (call.state === 'aborted' && call.fields['grpc.status'] !== undefined && call.fields['grpc.status_from'] === undefined) {
-      const i = call.warnings.findIndex((w) => /^stream \d+ reset by the client: RST_STREAM /.test(w));
-      if (i >= 0) {
-        call.warnings.splice(i, 1);
-        call.state = 'complete';
-        call.fields['grpc.reset_after_trailers'] = true;
-      }
+    if (call.fields['grpc.status'] !== undefined && call.fields['grpc.status_from'] === undefined && clientResetAfterEnd(call)) {
+      call.fields['grpc.reset_after_trailers'] = true;
     }
     if (http.status !== undefined && http.status !== 200 && call.fields['grpc.status'] === undefined) {
       call.status = { code: http.status, text: http.reason ?? '', ok: false };

@@ -44,8 +44,17 @@ describe('Connect protocol over HTTP/2: streaming (application/connect+proto)', 
       assert.equal(c.messages?.at(-1)?.label, 'end-stream');
       assert.deepEqual(c.response?.trailers, [['x-m', 'v']]);
       assert.deepEqual(c.warnings, []);
+      assert.equal(c.fields['connect.reset_after_end_stream'], reset ? true : undefined);
     });
   }
+  it('a server RST_STREAM after the end-stream message is not taken for the client ending the call', () => {
+    const p = pkts(false);
+    p[2] = s2c(frame(3, 0, 1, [0, 0, 0, 2]));
+    const c = feed(p, { env: env() }).calls[0];
+    assert.equal(c.state, 'aborted');
+    assert.equal(c.fields['connect.reset_after_end_stream'], undefined);
+    assert.ok(c.warnings.includes('stream 1 reset by the server: RST_STREAM INTERNAL_ERROR'));
+  });
   it('a stream without its end-stream message says so', () => {
     const p = pkts(false);
     p[1] = s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/connect+proto']])), frame(0, 1, 1, lpm([0x0a, 1, 0x41])));

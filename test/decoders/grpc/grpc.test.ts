@@ -203,6 +203,15 @@ describe('PROTOCOL-WEB.md: gRPC-Web router', () => {
     assert.equal(c.state, 'complete');
     assert.equal(c.status?.code, 0);
     assert.deepEqual(c.warnings, []);
+    assert.equal(c.fields['grpc.reset_after_trailers'], true);
+    // The same reset from the server is no client ending the call: it stays aborted, its warning kept.
+    const r = feed([
+      c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', ct]])), frame(0, 1, 1, lpm([8, 5]))),
+      s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', ct]])), frame(0, 0, 1, concatBytes([lpm([0x0a, 1, 0x42]), trailers])), fromHex('00000403000000000100000002')),
+    ]).calls[0];
+    assert.equal(r.state, 'aborted');
+    assert.equal(r.fields['grpc.reset_after_trailers'], undefined);
+    assert.ok(r.warnings.includes('stream 1 reset by the server: RST_STREAM INTERNAL_ERROR'));
   });
   it('over HTTP/2, a client RST_STREAM CANCEL at its grpc-timeout with no status is DEADLINE_EXCEEDED (PROTOCOL-HTTP2.md, RFC 9113 §6.4)', () => {
     // python-h2 client: grpc-timeout 100m, response headers only, then RST_STREAM CANCEL (code 8) 100 ms later.
