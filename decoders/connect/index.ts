@@ -21,8 +21,8 @@ import type { DecoderSession } from '../core/decoder';
 import { fromBase64, fromHex, utf8Strict } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
-import { statusForHttpStatus } from '../grpc/status';
-import { clientResetAfterEnd } from '../grpc/call';
+import { pastDeadline, statusForHttpStatus } from '../grpc/status';
+import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
 import { lookupMethod, protoDefinitionsOf, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf } from '../protobuf/decode';
 import { headerValue } from '../http-common/body';
@@ -196,16 +196,16 @@ class ConnectCall {
     }
   }
 
-  /** A call the client gave up on (RST_STREAM, connection closed) at or past its Connect-Timeout-Ms. */
+  /**
+   * A call the client gave up on at or past its Connect-Timeout-Ms: its RST_STREAM there, by the
+   * rule gRPC uses for grpc-timeout (a server's reset, a GOAWAY or a closed connection is not one).
+   */
   private deadlineStatus(): void {
     const call = this.call;
     const f = call.fields;
     if (f['connect.code'] !== undefined || this.http.status !== undefined) return;
     if (call.state !== 'aborted') return;
-    const deadline = f['connect.deadline'];
-    const timeout = f['connect.timeout'];
-    const end = call.timing.endUs;
-    if (typeof deadline === 'number' && typeof timeout === 'number' && end !== undefined && end >= deadline - Math.max(1000, timeout * 0.02)) {
+    if (pastDeadline(streamResetOf(call), f['connect.deadline'], f['connect.timeout'])) {
       this.setCode(4, true);
       f['connect.deadline_passed'] = true;
     }

@@ -19,7 +19,7 @@ import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
-import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
+import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { concatBytes } from '../core/bytes';
 
@@ -304,12 +304,9 @@ export class GrpcCallBuilder {
       f['grpc.status_from'] = 'goaway';
     } else if (info.rst) {
       let code = statusForRstStream(info.rst.code);
-      // A client resets when its own deadline passes — with CANCEL (grpc C-core, grpc-js),
-      // INTERNAL_ERROR (Connect-ES) or NO_ERROR: for the caller that is DEADLINE_EXCEEDED, not a
-      // cancellation by the application or an internal error.
-      const deadline = f['grpc.deadline'];
-      const timeout = f['grpc.timeout'];
-      if (info.rst.by === 'c2s' && info.rst.code !== 0x7 && typeof deadline === 'number' && typeof timeout === 'number' && info.rst.tsUs !== undefined && info.rst.tsUs >= deadline - Math.max(1000, timeout * 0.02)) {
+      // A client's reset at its own deadline is DEADLINE_EXCEEDED, not a cancellation by the
+      // application or an internal error.
+      if (pastDeadline(info.rst, f['grpc.deadline'], f['grpc.timeout'])) {
         code = 4;
         f['grpc.deadline_passed'] = true;
       }

@@ -73,6 +73,25 @@ describe('Connect protocol over HTTP/2: streaming (application/connect+proto)', 
     assert.equal(c.protocol, 'connect');
     assert.equal(c.state, 'aborted');
     assert.deepEqual(c.status, { code: 4, text: 'deadline_exceeded', ok: false });
+    assert.equal(c.fields['connect.deadline_passed'], true);
+    assert.equal(c.fields['connect.status_from'], 'client');
+  });
+  it('a server reset near Connect-Timeout-Ms is not deadline_exceeded (the client did not give up)', () => {
+    // REFUSED_STREAM (7) and INTERNAL_ERROR (2) from the server, 100.5 ms into a 100 ms timeout.
+    for (const code of [7, 2]) {
+      const c = feed(
+        [
+          { ...c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/t.S/Get'], ['content-type', 'application/proto'], ['connect-protocol-version', '1'], ['connect-timeout-ms', '100']])), frame(0, 1, 1, [8, 1])), tsUs: 1_000_000 },
+          { ...s2c(frame(3, 0, 1, [0, 0, 0, code])), tsUs: 1_100_500 },
+        ],
+        { env: env() },
+      ).calls[0];
+      assert.equal(c.protocol, 'connect');
+      assert.equal(c.state, 'aborted');
+      assert.notEqual(c.status?.code, 4);
+      assert.equal(c.fields['connect.code'], undefined);
+      assert.equal(c.fields['connect.deadline_passed'], undefined);
+    }
   });
 });
 
