@@ -388,3 +388,18 @@ export const le32 = (b: Uint8Array, o: number) => ((b[o + 3] << 24) >>> 0) + ((b
 export const be64 = (b: Uint8Array, o: number) => (BigInt(be32(b, o)) << 32n) | BigInt(be32(b, o + 4));
 /** 64-bit big-endian as a decimal string (for JSON output; numbers stay exact). */
 export const be64s = (b: Uint8Array, o: number) => BigInt.asIntN(64, be64(b, o)).toString();
+
+/** Bytes of `s` in UTF-8 (a lone surrogate counts as the 3 bytes of U+FFFD). */
+export function utf8ByteLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n++;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

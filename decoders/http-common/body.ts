@@ -126,24 +126,22 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
  * (invalid or too deep; the warning says which).
  */
 export function parseJsonBounded(text: string, maxDepth: number): { ok: true; value: unknown; note?: string } | { ok: false; warning: string } {
+  // An integer beyond ±2^53 (a 64-bit id) would come out of JSON.parse rounded: it is put in
+  // quotes first and kept as the string of its digits, as 64-bit protobuf integers are. Bodies
+  // without sixteen digits in a row (most) pay one scan for them.
+  const exact = SIXTEEN_DIGITS.test(text) ? bigIntegersAsStrings(text) : undefined;
   let value: unknown;
   try {
     // V8's JSON.parse does not recurse on the native stack; the depth is checked on the result,
     // which is cheaper than scanning the text first (the text is at most the preview).
-    value = JSON.parse(text);
+    value = JSON.parse(exact?.text ?? text);
   } catch (e) {
     if (e instanceof RangeError || jsonDepth(text, maxDepth) > maxDepth) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
     return { ok: false, warning: `invalid JSON: ${(e as Error).message}` };
   }
   // No walk when the text cannot nest that deep: each level needs an opening bracket.
   if (!fewBrackets(text, maxDepth) && valueDeeperThan(value, maxDepth)) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
-  // An integer beyond ±2^53 (a 64-bit id) would come out of JSON.parse rounded: kept as the
-  // string of its digits instead, as 64-bit protobuf integers are. Sixteen digits in a row are
-  // rare, so the common body pays one scan.
-  if (SIXTEEN_DIGITS.test(text)) {
-    const exact = bigIntegersAsStrings(text);
-    if (exact) return { ok: true, value: JSON.parse(exact.text), note: `${exact.count} integer${exact.count === 1 ? '' : 's'} beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)` };
-  }
+  if (exact) return { ok: true, value, note: `${exact.count} integer${exact.count === 1 ? '' : 's'} beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)` };
   return { ok: true, value };
 }
 
@@ -153,7 +151,7 @@ const SIXTEEN_DIGITS = /\d{16}/;
  * The JSON text with each integer literal outside strings that a double cannot hold exactly
  * (RFC 8259 §6: beyond 2^53 − 1 in magnitude) put in quotes; undefined when there is none.
  */
-export function bigIntegersAsStrings(text: string): { text: string; count: number } | undefined {
+function bigIntegersAsStrings(text: string): { text: string; count: number } | undefined {
   let out = '';
   let last = 0;
   let count = 0;
@@ -517,7 +515,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
 }
 
 /** Keep a JSON body's text beside its value, out of sight of JSON.stringify (Body.jsonText). */
-export function keepJsonText(body: Body, text: string): void {
+function keepJsonText(body: Body, text: string): void {
   Object.defineProperty(body, 'jsonText', { value: text, enumerable: false, configurable: true });
 }
 

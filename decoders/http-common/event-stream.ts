@@ -15,7 +15,7 @@
  */
 import type { Dir, HeaderList, StreamMessage } from '../core/model';
 import type { Limits } from '../core/env';
-import { concatBytes, utf8Text } from '../core/bytes';
+import { concatBytes, utf8Text, utf8ByteLength } from '../core/bytes';
 import { contentCodings, decodeContentCodings, eventStreamFormatOf, headerValue, parseJsonBounded, parseMediaType } from './body';
 import type { DecoderEnv } from '../core/env';
 
@@ -273,23 +273,10 @@ function jsonValue(data: string, maxDepth: number, mustBeJson: boolean): { value
   const plausible = c === 123 || c === 91 || c === 34 || c === 45 || (c >= 48 && c <= 57) || t === 'true' || t === 'false' || t === 'null';
   if (!plausible) return mustBeJson ? { value: data, warning: 'not a JSON text: kept as text' } : { value: data };
   const r = parseJsonBounded(t, maxDepth);
-  if (r.ok) return { value: r.value };
+  if (r.ok) return { value: r.value, warning: r.note };
   return mustBeJson ? { value: data, warning: r.warning } : { value: data };
 }
 
-function utf8ByteLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n++;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
 
 /**
  * Finish a streamed call: its messages, a warning for those not kept, and its kind

@@ -12,6 +12,7 @@ import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
 import { type JsonPrefix, parseJsonPrefix } from './partial';
+import { utf8ByteLength } from '../core/bytes';
 
 type Obj = Record<string, unknown>;
 
@@ -114,16 +115,28 @@ function applyRejected(call: Call, reqValue: unknown, respValue: unknown, httpSt
   else if (call.state === 'complete' && (httpStatus?.ok ?? false)) call.warnings.push('no JSON-RPC response object');
 }
 
-/** A body the capture cut (snaplen, gap): `text` is its start. */
+/** A body kept only in part (cut by the capture, or longer than the preview): `text` is its start. */
 function cutText(b: { kind: string; text?: string; truncated?: boolean } | undefined): string | undefined {
   return b?.truncated && b.kind === 'text' && typeof b.text === 'string' ? b.text : undefined;
+}
+
+/** The prefix read of each cut body (`match` and `apply` ask for the same one). */
+const prefixes = new WeakMap<object, JsonPrefix | null>();
+
+function prefixOf(body: object, text: string): JsonPrefix | undefined {
+  let p = prefixes.get(body);
+  if (p === undefined) {
+    p = parseJsonPrefix(text) ?? null;
+    prefixes.set(body, p);
+  }
+  return p ?? undefined;
 }
 
 /** What the captured start of a cut request body says: a JSON-RPC request or batch of them? */
 function cutRequest(call: Call): JsonPrefix | undefined {
   const text = cutText(call.http?.requestBody);
   if (text === undefined || !/^\s*[[{]/.test(text)) return undefined;
-  const p = parseJsonPrefix(text);
+  const p = prefixOf(call.http!.requestBody!, text);
   if (!p || p.complete) return undefined;
   const first = Array.isArray(p.value) ? p.value[0] : p.value;
   if (!isObj(first)) return undefined;
@@ -160,7 +173,7 @@ export const jsonrpcRouter: BodyRouter = {
     const respPrefix = respCut !== undefined ? parseJsonPrefix(respCut) : undefined;
     if (respPrefix && !respPrefix.complete) {
       respValue = usableAnswers(respPrefix);
-      call.warnings.push(`JSON-RPC response: body not captured whole (${respCut!.length} of ${respBody!.size} bytes)${respValue === undefined ? ': no result or error read' : ''}`);
+      call.warnings.push(`JSON-RPC response: body not captured whole (${utf8ByteLength(respCut!)} of ${respBody!.size} bytes)${respValue === undefined ? ': no result or error read' : ''}`);
     } else if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
 
     const cut = cutRequest(call);
@@ -209,7 +222,7 @@ export const jsonrpcRouter: BodyRouter = {
  */
 function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue: unknown, httpStatus: CallStatus | undefined, respCut: boolean): void {
   const body = call.http!.requestBody!;
-  const captured = body.text?.length ?? 0;
+  const captured = utf8ByteLength(body.text ?? '');
   const note = (what: string) => call.warnings.push(`JSON-RPC request: body not captured whole (${captured} of ${body.size} bytes)${what ? `: ${what}` : ''}`);
   if (Array.isArray(p.value)) {
     // the last element may be cut before its method: not a request that can be shown

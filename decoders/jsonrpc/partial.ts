@@ -59,7 +59,9 @@ export function parseJsonPrefix(text: string, maxDepth = 64): JsonPrefix | undef
     const m = NUMBER.exec(text);
     if (m) {
       i += m[0].length;
-      return Number(m[0]);
+      // An integer a double cannot hold exactly keeps its digits (as parseJsonBounded does).
+      const n = Number(m[0]);
+      return Number.isInteger(n) && !Number.isSafeInteger(n) && /^-?\d+$/.test(m[0]) ? m[0] : n;
     }
     for (const [word, v] of WORDS) {
       if (text.startsWith(word, i)) {

@@ -191,6 +191,9 @@ export class SpillStore {
     const link = this.linker?.link(c);
     const pos = this.index.add(c, offset, length - 1, this.decorationOf(c, link));
     if (pos < this.residentCalls && this.residentBytesUsed + length <= this.residentBytes && this.resident.length === pos) {
+      // A JSON body's text as sent (Body.jsonText) is not in the spilled line; a call kept here
+      // drops it too, so exports say the same of every call and the budget counts what is held.
+      for (const part of [c.request, c.response]) if (part?.body?.jsonText !== undefined) delete (part.body as { jsonText?: string }).jsonText;
       this.resident.push(c);
       this.residentBytesUsed += length;
     }

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHar } from '../../decoders/export/har';
-import { toJsonl } from '../../decoders/export/jsonl';
+import { callToJsonLine, toJsonl } from '../../decoders/export/jsonl';
 import { toMermaid, mermaidText } from '../../decoders/export/mermaid';
 import { toMarkdownTable, formatTime } from '../../decoders/export/markdown';
 import { toCurl, toGrpcurl, toHttpFile, shellQuote } from '../../decoders/export/copy-as';
@@ -52,6 +52,14 @@ describe('JSONL', () => {
     const lines = text.trimEnd().split('\n');
     assert.equal(lines.length, 2);
     assert.equal(JSON.parse(lines[1]).id, 2);
+  });
+  test('ranges (editor-only stream offsets) are left out of the line and put back on the call', () => {
+    const ranges = { request: [{ flowId: 1, dir: 'c2s', offset: 0, length: 10 }] } as unknown as NonNullable<ReturnType<typeof makeCall>['ranges']>;
+    const c = makeCall({ id: 1, ranges });
+    const line = JSON.parse(callToJsonLine(c));
+    assert.equal('ranges' in line, false);
+    assert.equal(line.id, 1);
+    assert.equal(c.ranges, ranges);
   });
 });
 

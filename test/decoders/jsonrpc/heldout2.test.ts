@@ -184,6 +184,14 @@ describe('parseJsonPrefix (RFC 8259 text cut anywhere)', () => {
       }
     }
   });
+  it('RFC 8259 §6: a whole integer a double cannot hold keeps its digits, as in a whole body (the id of a cut request still matches its answer)', () => {
+    assert.deepEqual(parseJsonPrefix('{"id":9007199254740993,"n":-18446744073709551615,"ok":9007199254740991,"f":1.5e300,"m":"x')?.value, {
+      id: '9007199254740993',
+      n: '-18446744073709551615',
+      ok: 9007199254740991,
+      f: 1.5e300,
+    });
+  });
   it('a cut number or word is left out (12 may have been 123), a syntax error is not JSON', () => {
     assert.deepEqual(parseJsonPrefix('{"a":1,"b":12')?.value, { a: 1 });
     assert.deepEqual(parseJsonPrefix('{"a":1.')?.value, {});
