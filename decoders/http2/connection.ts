@@ -1101,9 +1101,8 @@ export class Http2Connection implements StreamDecoder {
         // a snaplen that cuts that block hides them from every later call). A gRPC request header
         // that survived (grpc-timeout, grpc-encoding…), or a DATA frame holding exactly whole
         // length-prefixed messages, says gRPC.
-        const req = s.requestHeaders ?? [];
-        if (!req.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY)) return false;
-        if (!req.some(([k]) => k.startsWith('grpc-')) && (holeAt !== undefined || !wholeMessages(body))) return false;
+        if (!refersToLostEntry(s.requestHeaders)) return false;
+        if (!s.requestHeaders?.some(([k]) => k.startsWith('grpc-')) && (holeAt !== undefined || !wholeMessages(body))) return false;
       }
     } else {
       if (!s.requestHeaders?.some(([k]) => k === UNKNOWN_ENTRY)) return false;
@@ -1123,7 +1122,7 @@ export class Http2Connection implements StreamDecoder {
   private looksLikeGrpc(s: H2Stream): boolean {
     const ct = hdr(s.requestHeaders, 'content-type');
     if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
-    if (!s.requestHeaders?.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY)) return false;
+    if (!refersToLostEntry(s.requestHeaders)) return false;
     if (!/^\/[^/]+\/[^/]+$/.test(hdr(s.requestHeaders, ':path') ?? '')) return false;
     let any = false;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
@@ -1132,13 +1131,8 @@ export class Http2Connection implements StreamDecoder {
       const b = new Uint8Array(acc.kept);
       let o = 0;
       for (const c of acc.chunks) b.set(c, o), (o += c.length);
-      let p = 0;
-      while (p < b.length) {
-        if (b.length - p < 5 || b[p] > 1) return false;
-        p += 5 + be32(b, p + 1);
-        any = true;
-      }
-      if (p !== b.length) return false;
+      if (!wholeMessages(b)) return false;
+      any ||= b.length > 0;
     }
     return any;
   }
@@ -1230,6 +1224,11 @@ function withoutPseudo(headers: HeaderList): HeaderList {
 
 function frameTypeName(t: number): string {
   return ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'][t] ?? `type 0x${t.toString(16)}`;
+}
+
+/** Does a header block hold a field (name or value) from an HPACK entry lost in a gap (RFC 7541 §2.3.2)? */
+function refersToLostEntry(headers: HeaderList | undefined): boolean {
+  return !!headers?.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY);
 }
 
 /** Does `b` hold exactly whole gRPC length-prefixed messages (flag 0 or 1, lengths that add up)? */
