@@ -210,3 +210,18 @@ describe('host-fed analysis (live capture, proxy, playback)', () => {
     a.dispose();
   });
 });
+
+describe('a JSON body kept as sent (Body.jsonText)', () => {
+  test('is held by neither a resident call nor a spilled one (exports re-serialize both alike)', () => {
+    const withText = (id: number) => {
+      const c = makeCall({ id, response: { body: { size: 12, kind: 'json', value: { a: 1.5 } } } });
+      // as decodeHttpBody keeps it: not enumerable
+      Object.defineProperty(c.response!.body!, 'jsonText', { value: '{"a": 1.50}', enumerable: false, configurable: true });
+      return c;
+    };
+    const store = storeOf([withText(1), withText(2)], { residentCalls: 1 });
+    assert.equal(store.get(1)?.response?.body?.jsonText, undefined, 'resident');
+    assert.equal(store.get(2)?.response?.body?.jsonText, undefined, 'spilled');
+    assert.deepEqual(store.get(1)?.response?.body?.value, { a: 1.5 });
+  });
+});
