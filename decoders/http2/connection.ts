@@ -81,8 +81,6 @@ interface H2Stream {
   gapNoted?: { c2s?: boolean; s2c?: boolean };
   /** The RST_STREAM is already explained in the call's warnings. */
   rstNoted?: boolean;
-  /** The peer's GOAWAY named a last stream below this one, which it did not process (RFC 9113 §6.8). */
-  goaway?: { last: number; code: number };
   /** Server-sent events / NDJSON bodies, per direction (decided at the first DATA of that side). */
   events?: { c2s?: EventStreamReader | null; s2c?: EventStreamReader | null };
   /** Content codings of a streamed body: its events are read at the end. */
@@ -554,13 +552,13 @@ export class Http2Connection implements StreamDecoder {
         const debug = p.subarray(8, Math.min(p.length, 8 + 512));
         // NO_ERROR is a graceful shutdown (RFC 9113 §6.8; apache's idle "timeout", Go's "graceful"):
         // worth a word only when it leaves open streams of the other side unprocessed.
+        // The server's is kept: finish tells the client streams above its last one (a last stream
+        // id never increases, §6.8) that they were not processed.
         if (dir === 's2c') this.serverGoaway = { last, code };
         let dropped = false;
         for (const st of this.streams.values()) {
-          if (st.id <= last || st.id % 2 !== (dir === 's2c' ? 1 : 0)) continue;
           // Initiated by the other side above the last stream this side processed: never processed.
-          st.goaway = { last, code };
-          dropped = code === 0;
+          if (st.id > last && st.id % 2 === (dir === 's2c' ? 1 : 0)) dropped = code === 0;
         }
         if ((code !== 0 || dropped) && !this.goawayWarned) {
           this.goawayWarned = true;
@@ -936,10 +934,6 @@ export class Http2Connection implements StreamDecoder {
       wire: { c2s: 0, s2c: 0 },
       lastUs: start.tsUs,
     };
-    // A client stream opened after the server's GOAWAY (sent before the client read it) and above
-    // its last stream id is not processed either.
-    const g = this.serverGoaway;
-    if (g && id % 2 === 1 && id > g.last) s.goaway = g;
     this.streams.set(id, s);
     if (grpc) {
       s.grpc = new GrpcCallBuilder(call, this.session);
@@ -1036,7 +1030,9 @@ export class Http2Connection implements StreamDecoder {
     call.state = state;
     // A stream above the last one a GOAWAY said was processed, and that got no response: it was
     // not processed at all (RFC 9113 §6.8), whatever reset or close ended it; a client may retry it.
-    const unprocessed = s.goaway && !s.responseHeaders && !s.pushed ? s.goaway : undefined;
+    // That holds too for a client stream opened after the server's GOAWAY (sent before the client read it).
+    const g = this.serverGoaway;
+    const unprocessed = g && s.id % 2 === 1 && s.id > g.last && !s.responseHeaders && !s.pushed ? g : undefined;
     if (unprocessed) {
       call.warnings.push(`stream ${s.id} not processed: the server's GOAWAY (last stream ${unprocessed.last}, ${errorCodeName(unprocessed.code)}) came first (RFC 9113 §6.8); a client may retry it on a new connection`);
       s.rstNoted = true;
