@@ -18,14 +18,15 @@
  */
 import type { Body, Call, Dir, HeaderList, StreamMessage } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
-import { fromBase64, fromHex, utf8Strict } from '../core/bytes';
+import { fromBase64, utf8Strict } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
 import { pastDeadline, statusForHttpStatus } from '../grpc/status';
 import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
 import { lookupMethod, protoDefinitionsOf, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf } from '../protobuf/decode';
-import { headerValue } from '../http-common/body';
+import { headerValue, parseMediaType, parseUrlEncoded } from '../http-common/body';
+import { bodyBytes } from '../grpc/web';
 
 /** Connect error codes (connectrpc.com/docs/protocol#error-codes), indexed by the code they share with gRPC. */
 export const CONNECT_CODES = ['ok', 'canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists', 'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented', 'internal', 'unavailable', 'data_loss', 'unauthenticated'];
@@ -34,9 +35,7 @@ export const CONNECT_CODES = ['ok', 'canceled', 'unknown', 'invalid_argument', '
 const hdr = headerValue;
 
 function essenceOf(ct: string | undefined): string {
-  if (!ct) return '';
-  // (the usual `application/json`: no split)
-  return (ct.indexOf(';') < 0 ? ct : ct.slice(0, ct.indexOf(';'))).trim().toLowerCase();
+  return parseMediaType(ct)?.essence ?? '';
 }
 
 function pathOf(uri: string | undefined): { path: string; query: string } {
@@ -47,53 +46,47 @@ function pathOf(uri: string | undefined): { path: string; query: string } {
 
 const RPC_PATH = /^\/[^/?\s]+\/[^/?\s]+$/;
 
+/** The query's parameters, the first value of each (a Map: no inherited names). */
 function queryParams(query: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const part of query.split('&')) {
-    if (!part) continue;
-    const eq = part.indexOf('=');
-    const k = eq < 0 ? part : part.slice(0, eq);
-    const v = eq < 0 ? '' : part.slice(eq + 1);
-    let dv = v;
-    try {
-      dv = decodeURIComponent(v.replace(/\+/g, ' '));
-    } catch {
-      /* kept as sent */
-    }
-    if (!out.has(k)) out.set(k, dv);
-  }
+  for (const [k, v] of Object.entries(parseUrlEncoded(query))) out.set(k, Array.isArray(v) ? (v[0] ?? '') : v);
   return out;
 }
 
-/** How the exchange is Connect: 'stream', 'unary', 'get', or undefined when it is not. */
-export function connectShape(http: NonNullable<Call['http']>): 'stream' | 'unary' | 'get' | undefined {
+/**
+ * How the exchange is Connect, or undefined when it is not. `query`: a GET's parameters (first
+ * value each). `needsMethod`: a GET with `message` and `encoding` but without `connect=v1` (the
+ * version is optional, connectrpc.com/docs/protocol "Unary-Get-Request") is Connect only when its
+ * path is a method of the loaded .proto files — a REST GET like `/api/search?message=x&encoding=utf8`
+ * is not; decided in `apply`, where the definitions are at hand.
+ */
+interface ConnectShape {
+  kind: 'stream' | 'unary' | 'get';
+  query?: Map<string, string>;
+  needsMethod?: boolean;
+}
+
+function connectShape(http: NonNullable<Call['http']>): ConnectShape | undefined {
   const reqCt = essenceOf(hdr(http.requestHeaders, 'content-type'));
-  if (reqCt.startsWith('application/connect+')) return 'stream';
-  const { path, query } = pathOf(http.uri);
+  if (reqCt.startsWith('application/connect+')) return { kind: 'stream' };
   if (http.method === 'GET') {
+    const { path, query } = pathOf(http.uri);
     if (!query || !RPC_PATH.test(path)) return undefined;
     const q = queryParams(query);
-    return q.get('connect') === 'v1' || (q.has('message') && q.has('encoding')) ? 'get' : undefined;
+    if (q.get('connect') === 'v1') return { kind: 'get', query: q };
+    return q.has('message') && q.has('encoding') ? { kind: 'get', query: q, needsMethod: true } : undefined;
   }
   if (http.method !== 'POST' && http.method !== undefined) return undefined;
   if (reqCt.startsWith('application/grpc')) return undefined;
-  if (hdr(http.requestHeaders, 'connect-protocol-version') !== undefined) return 'unary';
-  if (reqCt === 'application/proto' && RPC_PATH.test(path)) return 'unary';
+  if (hdr(http.requestHeaders, 'connect-protocol-version') !== undefined) return { kind: 'unary' };
+  if (reqCt === 'application/proto' && RPC_PATH.test(pathOf(http.uri).path)) return { kind: 'unary' };
   // Only the response spoke (request headers lost): a Connect streaming response.
-  if (essenceOf(hdr(http.responseHeaders, 'content-type')).startsWith('application/connect+')) return 'stream';
+  if (essenceOf(hdr(http.responseHeaders, 'content-type')).startsWith('application/connect+')) return { kind: 'stream' };
   return undefined;
 }
 
-/** The kept body bytes: the whole preview as hex (binary bodies), or the text (JSON bodies). */
-function bodyBytes(body: Body | undefined): { bytes?: Uint8Array; why?: string } {
-  if (!body || body.size === 0 || body.kind === 'none') return { bytes: new Uint8Array(0) };
-  if (body.truncated) return { why: `body of ${body.size} bytes larger than the preview` };
-  const size = body.decodedSize ?? body.size;
-  if (body.hex !== undefined && body.hex.length === size * 2) return { bytes: fromHex(body.hex) };
-  if (body.text !== undefined) return { bytes: new TextEncoder().encode(body.text) };
-  if (body.kind === 'json' && body.value !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(body.value)) };
-  return { why: 'body bytes not kept by the HTTP layer' };
-}
+/** The shape `match` found, for `apply` of the same exchange (not computed twice). */
+const shapes = new WeakMap<Call, ConnectShape>();
 
 function codecOf(ct: string): string {
   // application/connect+proto → proto; application/proto → proto; application/json → json
@@ -113,10 +106,15 @@ interface ConnectError {
 export const connectRouter: BodyRouter = {
   id: 'connect',
   match(call: Call): boolean {
-    return !!call.http && connectShape(call.http) !== undefined;
+    const shape = call.http && connectShape(call.http);
+    if (!shape) return false;
+    shapes.set(call, shape);
+    return true;
   },
   apply(call: Call, session: DecoderSession): void {
-    new ConnectCall(call, session).build();
+    const shape = shapes.get(call) ?? (call.http && connectShape(call.http));
+    shapes.delete(call);
+    if (shape) new ConnectCall(call, session, shape).build();
   },
 };
 
@@ -133,6 +131,7 @@ class ConnectCall {
   constructor(
     private readonly call: Call,
     private readonly session: DecoderSession,
+    private readonly shape: ConnectShape,
   ) {
     this.http = call.http!;
     this.defs = protoDefinitionsOf(session.env.definitions);
@@ -140,10 +139,13 @@ class ConnectCall {
 
   build(): void {
     const { call, http } = this;
-    const shape = connectShape(http)!;
+    const shape = this.shape.kind;
+    const { path } = pathOf(http.uri);
+    this.method = lookupMethod(this.defs, path);
+    // A GET that only looks like Connect's (no `connect=v1`) and names no loaded method: left as plain HTTP.
+    if (this.shape.needsMethod && !this.method) return;
     const f = call.fields;
     call.protocol = 'connect';
-    const { path, query } = pathOf(http.uri);
     call.target = path;
     const p = path.startsWith('/') ? path.slice(1) : path;
     call.method = p || '?';
@@ -154,7 +156,7 @@ class ConnectCall {
     }
     f['connect.streaming'] = shape === 'stream';
     // (a GET says its version in the query: `connect=v1`)
-    const getVersion = shape === 'get' ? /^v(\d+)$/.exec(queryParams(query).get('connect') ?? '')?.[1] : undefined;
+    const getVersion = /^v(\d+)$/.exec(this.shape.query?.get('connect') ?? '')?.[1];
     const version = hdr(http.requestHeaders, 'connect-protocol-version') ?? getVersion;
     if (version !== undefined) f['connect.protocol_version'] = version;
     if (shape === 'get') f['connect.get'] = true;
@@ -165,14 +167,13 @@ class ConnectCall {
         f['connect.deadline'] = call.timing.startUs + Number(timeout) * 1000;
       } else call.warnings.push(`malformed connect-timeout-ms "${timeout}"`);
     }
-    this.method = lookupMethod(this.defs, path);
     if (this.method) {
       call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
     } else if (this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
       call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
     }
     if (shape === 'stream') this.stream();
-    else this.unary(shape, query);
+    else this.unary(shape, this.shape.query ?? new Map());
     if (this.messages.length) call.messages = this.messages;
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${this.session.env.limits.maxMessagesPerCall} not kept`);
     f['connect.request_messages'] = this.counts.c2s;
@@ -273,7 +274,7 @@ class ConnectCall {
     let warned = 0;
     const side = (dir: Dir, body: Body | undefined, ct: string, encoding: string | undefined) => {
       const at = dir === 'c2s' ? reqAt : resAt;
-      const b = bodyBytes(body);
+      const b = bodyBytes(body, 'utf8');
       if (!b.bytes) {
         if (body) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} not decoded: ${b.why}`);
         return;
@@ -374,12 +375,11 @@ class ConnectCall {
     this.push(msg);
   }
 
-  private unary(shape: 'unary' | 'get', query: string): void {
+  private unary(shape: 'unary' | 'get', q: Map<string, string>): void {
     const { call, http } = this;
     const f = call.fields;
     // Request.
     if (shape === 'get') {
-      const q = queryParams(query);
       const encoding = q.get('encoding') ?? 'proto';
       const compression = q.get('compression');
       let bytes: Uint8Array | undefined;
@@ -397,7 +397,7 @@ class ConnectCall {
       if (bytes) this.unaryMessage('c2s', bytes, encoding);
     } else {
       const ct = hdr(http.requestHeaders, 'content-type') ?? 'application/proto';
-      const b = bodyBytes(http.requestBody);
+      const b = bodyBytes(http.requestBody, 'utf8');
       if (b.bytes) this.unaryMessage('c2s', b.bytes, codecOf(ct), http.requestBody);
       else call.warnings.push(`request not decoded: ${b.why}`);
       const enc = hdr(http.requestHeaders, 'content-encoding');
@@ -411,7 +411,7 @@ class ConnectCall {
     }
     const resCt = hdr(http.responseHeaders, 'content-type') ?? '';
     if (status === 200) {
-      const b = bodyBytes(http.responseBody);
+      const b = bodyBytes(http.responseBody, 'utf8');
       if (b.bytes) this.unaryMessage('s2c', b.bytes, codecOf(resCt || (hdr(http.requestHeaders, 'content-type') ?? 'application/proto')), http.responseBody);
       else call.warnings.push(`response not decoded: ${b.why}`);
       this.setCode(0);
@@ -422,7 +422,7 @@ class ConnectCall {
     let err: ConnectError | undefined;
     if (body?.kind === 'json' && body.value && typeof body.value === 'object') err = body.value as ConnectError;
     else if (body && body.size) {
-      const b = bodyBytes(body);
+      const b = bodyBytes(body, 'utf8');
       const text = b.bytes ? utf8Strict(b.bytes) : undefined;
       try {
         const v = text !== undefined ? JSON.parse(text) : undefined;

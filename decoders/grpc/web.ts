@@ -10,7 +10,7 @@
  */
 import type { Call, Body, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
-import { fromHex } from '../core/bytes';
+import { fromHex, latin1Text } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { GrpcCallBuilder, clientResetAfterEnd, streamResetOf } from './call';
 import { isGrpcWebContentType } from './status';
@@ -59,20 +59,30 @@ export function decodeConcatenatedBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(out);
 }
 
-/** The body bytes the HTTP layer kept, or undefined with the reason. */
-function bodyBytes(body: Body | undefined, isText: boolean): { bytes?: Uint8Array; why?: string } {
-  if (!body || body.size === 0) return { bytes: new Uint8Array(0) };
+/**
+ * The body bytes the HTTP layer kept, or undefined with the reason (shared with the Connect
+ * router). The whole preview's hex when it covers the body (after Content-Encoding); else, by
+ * `text`: 'base64', the text (or the hex's bytes) base64-decoded (grpc-web-text); 'utf8', a text
+ * body's UTF-8 bytes (Connect's JSON bodies: their text, else their value as JSON); without
+ * `text`, only the hex will do (a text body is no framed messages).
+ */
+export function bodyBytes(body: Body | undefined, text?: 'utf8' | 'base64'): { bytes?: Uint8Array; why?: string } {
+  if (!body || body.size === 0 || body.kind === 'none') return { bytes: new Uint8Array(0) };
   if (body.truncated) return { why: `body of ${body.size} bytes larger than the preview` };
-  let raw: Uint8Array | undefined;
-  if (body.hex !== undefined && body.hex.length === body.size * 2) raw = fromHex(body.hex);
-  else if (body.text !== undefined && isText) raw = undefined;
-  else if (body.text === undefined) return { why: 'body bytes not kept by the HTTP layer' };
-  if (isText) {
-    const text = raw ? String.fromCharCode(...raw.subarray(0, 1 << 20)) : body.text!;
-    const b = decodeConcatenatedBase64(text);
+  const size = body.decodedSize ?? body.size;
+  const raw = body.hex !== undefined && body.hex.length === size * 2 ? fromHex(body.hex) : undefined;
+  if (text === 'base64') {
+    const t = raw ? latin1Text(raw.subarray(0, 1 << 20)) : body.text;
+    if (t === undefined) return { why: 'body bytes not kept by the HTTP layer' };
+    const b = decodeConcatenatedBase64(t);
     return b ? { bytes: b } : { why: 'grpc-web-text body is not valid base64' };
   }
-  return raw ? { bytes: raw } : { why: 'body bytes not kept by the HTTP layer' };
+  if (raw) return { bytes: raw };
+  if (text === 'utf8') {
+    if (body.text !== undefined) return { bytes: new TextEncoder().encode(body.text) };
+    if (body.kind === 'json' && body.value !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(body.value)) };
+  }
+  return { why: 'body bytes not kept by the HTTP layer' };
 }
 
 export const grpcWebRouter: BodyRouter = {
@@ -96,10 +106,10 @@ export const grpcWebRouter: BodyRouter = {
     const reqAt = { frame, tsUs: call.timing.requestEndUs ?? call.timing.startUs, streamOffset: 0 };
     const resAt = { frame: call.frames[call.frames.length - 1] ?? frame, tsUs: call.timing.endUs ?? reqAt.tsUs, streamOffset: 0 };
     const isText = (ct: string | undefined) => !!ct && ct.toLowerCase().includes('grpc-web-text');
-    const req = bodyBytes(http.requestBody, isText(reqCt));
+    const req = bodyBytes(http.requestBody, isText(reqCt) ? 'base64' : undefined);
     if (req.bytes) b.data('c2s', req.bytes, 0, () => reqAt);
     else call.warnings.push(`gRPC-Web request not decoded: ${req.why}`);
-    const res = bodyBytes(http.responseBody, isText(ctOf(http.responseHeaders) ?? reqCt));
+    const res = bodyBytes(http.responseBody, isText(ctOf(http.responseHeaders) ?? reqCt) ? 'base64' : undefined);
     if (res.bytes) b.data('s2c', res.bytes, 0, () => resAt);
     else if (http.responseBody) call.warnings.push(`gRPC-Web response not decoded: ${res.why}`);
     // HTTP/1.1 may carry the status in real trailers or headers (Trailers-Only); the builder finds it there too.

@@ -7,6 +7,7 @@ import { connectRouter } from '../../../decoders/connect/index';
 import { fromHex, toHex, concatBytes } from '../../../decoders/core/bytes';
 import { testSession } from '../../helpers/session';
 import type { Call } from '../../../decoders/core/model';
+import { emitHttpCall } from '../../../decoders/http-common/exchange';
 
 const PROTO = `syntax = "proto3"; package t;
 message Req { int64 id = 1; }
@@ -145,6 +146,38 @@ describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request",
     assert.equal(c.fields['connect.protocol_version'], '1');
     assert.deepEqual(c.request?.value, { id: '7' });
     assert.deepEqual(c.response?.value, { name: 'Ada' });
+  });
+  it('a GET with message and encoding but without connect=v1 is Connect when it names a loaded method', () => {
+    const c = h1({
+      version: 'HTTP/1.1', method: 'GET', uri: '/t.S/Get?encoding=json&message=%7B%22id%22%3A%227%22%7D', status: 200,
+      responseHeaders: [['Content-Type', 'application/json']],
+      responseBody: { size: 14, kind: 'text', text: '{"name":"Ada"}' },
+    });
+    assert.equal(c.protocol, 'connect');
+    assert.equal(c.fields['connect.get'], true);
+    assert.equal(c.fields['connect.protocol_version'], undefined);
+    assert.deepEqual(c.request?.value, { id: '7' });
+    assert.deepEqual(c.response?.value, { name: 'Ada' });
+  });
+  it('a REST GET with message and encoding parameters (no connect=v1, no such method) stays plain HTTP', () => {
+    for (const definitions of [{ proto: defs }, {}]) {
+      const s = testSession({ env: { ...testSession().env, definitions } });
+      const c = s.newCall('http', { frame: 1, tsUs: 1, streamOffset: 0 });
+      c.http = {
+        version: 'HTTP/1.1', method: 'GET', uri: '/api/search?message=x&encoding=utf8', status: 200,
+        responseHeaders: [['Content-Type', 'application/json']],
+        responseBody: { size: 2, kind: 'json', value: [] },
+      };
+      emitHttpCall(c, s);
+      assert.equal(s.calls.length, 1);
+      const out = s.calls[0];
+      assert.equal(out.protocol, 'http');
+      assert.equal(out.method, 'GET');
+      assert.equal(out.target, '/api/search?message=x&encoding=utf8');
+      assert.deepEqual(out.status, { code: 200, text: '', ok: true });
+      assert.deepEqual(Object.keys(out.fields).filter((k) => k.startsWith('connect.')), []);
+      assert.deepEqual(out.warnings, []);
+    }
   });
   it('a JSON POST without Connect-Protocol-Version is left to plain HTTP', () => {
     const s = testSession();
