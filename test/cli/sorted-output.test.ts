@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SortedSpool, sortableNumber } from '../../cli/platform/sorted-spool';
@@ -141,11 +141,12 @@ describe('HarWriter', () => {
       assert.equal(text, JSON.stringify(toHar(all, { creatorVersion: '9.9.9' }), null, 2) + '\n');
     });
   }
-  it('no calls: an empty log', async () => {
-    const h = new HarWriter('1');
+  it('no calls: an empty log, and no temporary files made for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callscope-har-empty-'));
+    const h = new HarWriter('1', { budgetBytes: 1, dir });
     let text = '';
     await h.finish((s) => (text += s));
     assert.equal(text, JSON.stringify(toHar([], { creatorVersion: '1' }), null, 2) + '\n');
-    assert.ok(!existsSync(join(tmpdir(), 'nonexistent')));
+    assert.deepEqual(readdirSync(dir), []);
   });
 });
