@@ -29,7 +29,7 @@ import {
 } from './frames';
 import { HpackDecoder, UNKNOWN_ENTRY } from './hpack';
 import { PositionTrack } from './positions';
-import { isGrpcContentType, GrpcCallBuilder, noteStreamReset } from '../grpc/call';
+import { isGrpcContentType, GrpcCallBuilder, noteStreamReset, type GrpcFinishInfo } from '../grpc/call';
 import { decodeHttpBody } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
 import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings } from '../http-common/event-stream';
@@ -1042,7 +1042,7 @@ export class Http2Connection implements StreamDecoder {
     }
     try {
       if (s.grpc) {
-        s.grpc.finish({ rst: s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs } : undefined, wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended, goaway: unprocessed });
+        s.grpc.finish({ rst: rstInfo(s), wire: s.wire, requestTrailers: s.requestTrailers, ended: s.ended, goaway: unprocessed });
         call.request = { ...call.request, headers: s.requestHeaders, wireBytes: s.wire.c2s };
         call.response = { ...call.response, headers: s.responseHeaders, trailers: s.responseTrailers, wireBytes: s.wire.s2c };
         if (s.hinted) call.fields['grpc.hinted'] = true;
@@ -1175,7 +1175,8 @@ export class Http2Connection implements StreamDecoder {
     call.response = { headers: s.responseHeaders, trailers: s.responseTrailers, body: call.http.responseBody, wireBytes: s.wire.s2c };
     this.finishEvents(s);
     delete call.fields['http2.header.method'];
-    if (s.rst) noteStreamReset(call, { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs });
+    const rst = rstInfo(s);
+    if (rst) noteStreamReset(call, rst);
     emitHttpCall(call, this.session);
   }
 
@@ -1212,6 +1213,11 @@ export class Http2Connection implements StreamDecoder {
     this.dirs.c2s.hpack = new HpackDecoder();
     this.dirs.s2c.hpack = new HpackDecoder();
   }
+}
+
+/** A stream's RST_STREAM as the gRPC call builder reads it (code, its name, who sent it, when). */
+function rstInfo(s: H2Stream): GrpcFinishInfo['rst'] {
+  return s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs } : undefined;
 }
 
 function withoutPseudo(headers: HeaderList): HeaderList {
