@@ -185,14 +185,17 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
   const svcVisit = (ns: protobuf.NamespaceBase) => {
     for (const obj of ns.nestedArray) {
       if (obj instanceof protobuf.Service) {
+        // These names go into every call's JSON line, so they must be one-byte strings (see
+        // oneByteCopy). A name sliced from the text (m.name) is, the text being parsed through
+        // oneByteSource, and so is `path`, made of one-byte parts; a protobufjs fullName is not
+        // always (two-byte even then, as the one-byte test shows): those are copied.
         const svc = oneByteCopy(obj.fullName.slice(1));
         for (const m of obj.methodsArray) {
-          const path = oneByteCopy(`/${svc}/${m.name}`);
+          const path = `/${svc}/${m.name}`;
           const pos = defs.methods.get(path);
-          // (copies: these names go into every call's JSON line, see oneByteCopy)
           defs.methods.set(path, {
             service: svc,
-            name: oneByteCopy(m.name),
+            name: m.name,
             path,
             requestType: oneByteCopy((m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, '')),
             responseType: oneByteCopy((m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, '')),

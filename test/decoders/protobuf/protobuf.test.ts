@@ -124,7 +124,7 @@ describe('a .proto with characters above U+00FF (comments, string defaults)', ()
       '/* résumé — block comment */',
       'enum Role { ROLE_UNKNOWN = 0; ROLE_QUARTERMASTER_Q7 = 1; }',
       'message Person { optional string name = 1 [default = "—"]; optional int32 id = 2; optional Role role = 3; }',
-      'service People { rpc Get (Person) returns (Person); }',
+      'service People { rpc Get (Person) returns (Person); rpc Ping (google.protobuf.Empty) returns (google.protobuf.Empty); }',
     ].join('\n');
     const d = buildProtoDefinitions([{ path: '/r/p.proto', text, root: '/r' }]);
     assert.deepEqual(d.warnings, []);
@@ -142,6 +142,11 @@ describe('a .proto with characters above U+00FF (comments, string defaults)', ()
     // tags a one-byte string `"`): one em dash in a comment used to make them all two-byte.
     const oneByte = (s: string) => serialize(s)[2] === 0x22;
     assert.ok(oneByte(m.service) && oneByte(m.name) && oneByte(m.path));
+    assert.ok(oneByte(m.requestType) && oneByte(m.responseType), 'message type names');
+    // (a well-known type from the bundled definitions too)
+    const ping = lookupMethod(d, '/p.People/Ping')!;
+    assert.equal(ping.requestType, 'google.protobuf.Empty');
+    assert.ok(oneByte(ping.service) && oneByte(ping.name) && oneByte(ping.path) && oneByte(ping.requestType) && oneByte(ping.responseType));
     assert.ok(Object.keys(value).every(oneByte));
     assert.ok(oneByte(value.role as string), 'enum value names');
     assert.ok(oneByte(JSON.stringify(value)));
