@@ -97,10 +97,8 @@ class ThriftDecoder implements StreamDecoder {
     if (side.lost || side.resync) return;
     const s = side.s;
     if (s.discard > 0) {
-      if (length <= s.discard) {
-        s.discard -= length;
-        return;
-      }
+      // inside a message already being skipped (too large, or cut by an earlier gap)
+      if (!s.gapOver(s.discard, length)) return;
     } else if (side.framing && s.q.length > 0) {
       const have = s.q.length;
       const buf = s.q.peek(have);
@@ -116,10 +114,7 @@ class ThriftDecoder implements StreamDecoder {
       }
       s.consume(have);
       side.needHint = 0;
-      if (missing >= 0 && length <= missing) {
-        s.skipAhead(missing - length);
-        return;
-      }
+      if (missing >= 0 && !s.gapOver(missing, length)) return;
     }
     s.reset();
     side.needHint = 0;
