@@ -29,7 +29,7 @@ import { headerValue, parseMediaType, parseUrlEncoded } from '../http-common/bod
 import { bodyBytes } from '../grpc/web';
 
 /** Connect error codes (connectrpc.com/docs/protocol#error-codes), indexed by the code they share with gRPC. */
-export const CONNECT_CODES = ['ok', 'canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists', 'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented', 'internal', 'unavailable', 'data_loss', 'unauthenticated'];
+const CONNECT_CODES = ['ok', 'canceled', 'unknown', 'invalid_argument', 'deadline_exceeded', 'not_found', 'already_exists', 'permission_denied', 'resource_exhausted', 'failed_precondition', 'aborted', 'out_of_range', 'unimplemented', 'internal', 'unavailable', 'data_loss', 'unauthenticated'];
 
 /** (the header lookup shared by the HTTP decoders: no lower-casing of every name it passes) */
 const hdr = headerValue;
@@ -443,13 +443,12 @@ class ConnectCall {
 
   private unaryMessage(dir: Dir, bytes: Uint8Array, codec: string, body?: Body): void {
     const call = this.call;
-    const index = this.counts[dir]++;
+    this.counts[dir]++;
     const part = dir === 'c2s' ? (call.request ??= {}) : (call.response ??= {});
     if (body?.kind === 'json' && body.value !== undefined && codec === 'json') {
       part.value = body.value;
       return;
     }
-    void index;
     const d = this.decodeMessage(dir, bytes, codec, 0, undefined);
     if (d.value !== undefined) part.value = d.value;
     for (const w of d.warnings.slice(0, 3)) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'}: ${w}`);

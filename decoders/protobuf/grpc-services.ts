@@ -68,10 +68,13 @@ function standardDefinitions(): ProtoDefinitions {
   return bundled;
 }
 
-/** The bundled definition of a standard gRPC service's rpc (`/grpc.health.v1.Health/Check`…). */
+/**
+ * The bundled definition of a standard gRPC service's rpc (`/grpc.health.v1.Health/Check`…). The
+ * bundled services are all in `grpc.*` packages: other paths do not build the definitions; the
+ * rest is the definitions' own method lookup (no second list of the services here).
+ */
 export function standardGrpcMethod(path: string | undefined): { method: ProtoMethodInfo; defs: ProtoDefinitions } | undefined {
   if (!path || !path.startsWith('/grpc.')) return undefined;
-  if (!path.startsWith('/grpc.health.v1.Health/') && !path.startsWith('/grpc.reflection.v1alpha.ServerReflection/') && !path.startsWith('/grpc.reflection.v1.ServerReflection/')) return undefined;
   const defs = standardDefinitions();
   const method = defs.methods.get(path);
   return method && method.requestType ? { method, defs } : undefined;

@@ -6,6 +6,7 @@ import { buildProtoDefinitions, lookupMethod } from '../../../decoders/protobuf/
 import { decodeProtobuf, decodeRaw, resolverFor } from '../../../decoders/protobuf/decode';
 import { DEFAULT_LIMITS } from '../../../decoders/core/env';
 import { fromHex } from '../../../decoders/core/bytes';
+import { standardGrpcMethod } from '../../../decoders/protobuf/grpc-services';
 
 const ALL = `syntax = "proto3";
 package k;
@@ -316,5 +317,14 @@ message M { In one = 1; oneof pick { In a = 2; int32 b = 3; } int32 x = 4; }`;
     const r = dec('0a02 3801'.repeat(3));
     assert.deepEqual(r.value, { one: { 7: [1, 1, 1] } });
     assert.deepEqual(r.warnings, Array(3).fill('protobuf: mg.In: unknown field 7 (not in the schema)'));
+  });
+});
+
+describe('standardGrpcMethod: the bundled standard gRPC services', () => {
+  it('finds their rpcs and nothing else', () => {
+    assert.equal(standardGrpcMethod('/grpc.health.v1.Health/Check')?.method.requestType, 'grpc.health.v1.HealthCheckRequest');
+    assert.equal(standardGrpcMethod('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo')?.method.requestStream, true);
+    assert.equal(standardGrpcMethod('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo')?.method.responseType, 'grpc.reflection.v1.ServerReflectionResponse');
+    for (const p of ['/grpc.testing.TestService/EmptyCall', '/grpc.health.v1.Health/Nope', '/grpc.health.v1.Health/Check/x', '/k.Svc/Do', '', undefined]) assert.equal(standardGrpcMethod(p), undefined, String(p));
   });
 });
