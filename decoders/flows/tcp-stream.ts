@@ -140,12 +140,12 @@ export class TcpStream {
     if (this.pending.length === 0) return;
     const ackOffset = this.offsetOf(ack);
     if (ackOffset >= this.pending[0].offset && this.pending[0].offset > this.delivered) {
-      if (!withData && (this.holeAcked === undefined || this.holeAcked.end <= this.delivered)) {
-        this.holeAcked = { end: this.pending[0].offset, frame, tsUs };
-        return;
-      }
-      if (this.holeAcked === undefined || this.holeAcked.end <= this.delivered) this.holeAcked = { end: this.pending[0].offset, frame, tsUs };
-      else this.holeAcked.end = Math.max(this.holeAcked.end, this.pending[0].offset);
+      // No acknowledged hole yet, or one already passed: this ACK starts a new one.
+      const h = this.holeAcked;
+      const fresh = h === undefined || h.end <= this.delivered;
+      if (fresh) this.holeAcked = { end: this.pending[0].offset, frame, tsUs };
+      else h.end = Math.max(h.end, this.pending[0].offset);
+      if (!withData && fresh) return;
       this.settleAckedHole();
     }
   }
