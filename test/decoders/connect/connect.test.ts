@@ -6,7 +6,8 @@ import { buildProtoDefinitions } from '../../../decoders/protobuf/definitions';
 import { connectRouter } from '../../../decoders/connect/index';
 import { fromHex, toHex, concatBytes } from '../../../decoders/core/bytes';
 import { testSession } from '../../helpers/session';
-import type { Call } from '../../../decoders/core/model';
+import type { Body, Call } from '../../../decoders/core/model';
+import { decodeHttpBody } from '../../../decoders/http-common/body';
 import { emitHttpCall } from '../../../decoders/http-common/exchange';
 
 const PROTO = `syntax = "proto3"; package t;
@@ -122,17 +123,30 @@ describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request",
     return c;
   };
   it('error: JSON body with code, message and details decoded by type', () => {
-    const c = h1({
-      version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 404,
-      requestHeaders: [['Content-Type', 'application/json'], ['Connect-Protocol-Version', '1']],
-      responseHeaders: [['Content-Type', 'application/json']],
-      requestBody: { size: 10, kind: 'json', value: { id: '5' } },
-      responseBody: { size: UNARY_ERROR.length, kind: 'json', value: JSON.parse(new TextDecoder().decode(UNARY_ERROR)) },
-    });
-    assert.deepEqual(c.status, { code: 5, text: 'not_found', ok: false });
-    assert.equal(c.fields['connect.message'], 'no such thing');
-    assert.deepEqual((c.response?.value as { details: unknown[] }).details, [{ type: 't.Res', value: { name: 'Ada' } }]);
-    assert.deepEqual(c.request?.value, { id: '5' });
+    // The bodies from their bytes: as the HTTP layer decodes them (decodeHttpBody: a JSON value),
+    // as text, and as the bytes themselves (hex), so the router's own decoding is what is tested.
+    const REQ = new TextEncoder().encode('{"id":"5"}');
+    const JSON_CT: Array<[string, string]> = [['content-type', 'application/json']];
+    const fixtures: Array<(b: Uint8Array) => Body> = [
+      (b) => decodeHttpBody(b, b.length, JSON_CT, env()).body,
+      (b) => ({ size: b.length, kind: 'text', text: new TextDecoder().decode(b) }),
+      (b) => ({ size: b.length, kind: 'binary', hex: toHex(b) }),
+    ];
+    for (const body of fixtures) {
+      const c = h1({
+        version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 404,
+        requestHeaders: [['Content-Type', 'application/json'], ['Connect-Protocol-Version', '1']],
+        responseHeaders: [['Content-Type', 'application/json']],
+        requestBody: body(REQ),
+        responseBody: body(UNARY_ERROR),
+      });
+      assert.deepEqual(c.status, { code: 5, text: 'not_found', ok: false });
+      assert.equal(c.fields['connect.message'], 'no such thing');
+      assert.deepEqual((c.response?.value as { details: unknown[] }).details, [{ type: 't.Res', value: { name: 'Ada' } }]);
+      assert.deepEqual(c.response?.value, { code: 'not_found', message: 'no such thing', details: [{ type: 't.Res', value: { name: 'Ada' } }] });
+      assert.deepEqual(c.request?.value, { id: '5' });
+      assert.deepEqual(c.warnings, []);
+    }
   });
   it('GET with ?connect=v1&encoding=proto&base64=1&message=…', () => {
     const c = h1({
