@@ -129,12 +129,13 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
           return m ? messages.get(m) ?? [] : [];
         };
         const [bName, b] = bindings[0] ?? [undefined, undefined];
+        const service = bName ? serviceOf.get(bName) : undefined;
         const bop = b?.actions.get(name);
         out.operations.push({
           // (one-byte copies when they can be: they go into every call's JSON line, see oneByteCopy)
           name: oneByteCopy(name),
           portType: oneByteCopy(ptName),
-          ...(bName && serviceOf.get(bName) ? { service: serviceOf.get(bName) } : {}),
+          ...(service ? { service: oneByteCopy(service) } : {}),
           ...(tns ? { targetNamespace: tns } : {}),
           ...(bop?.action ? { soapAction: bop.action } : {}),
           style: bop?.style ?? b?.style ?? 'document',

@@ -6,6 +6,12 @@ import { buildWsdlDefinitions, findOperation } from '../../../decoders/soap/wsdl
 import type { Call, HeaderList } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
+import { serialize } from 'node:v8';
+
+/** Is this string stored one byte per character? (V8's serializer tags one-byte strings `"`, two-byte `c`) */
+function isOneByte(s: string): boolean {
+  return serialize(s)[2] === 0x22;
+}
 
 function httpCall(reqCt: string, reqText: string, respText: string | undefined, status = 200, extra: HeaderList = []): Call {
   return {
@@ -162,6 +168,15 @@ describe('WSDL 1.1 (W3C Note 15 March 2001: 2.3 messages/parts, 2.4 portTypes, 3
     const r = route(httpCall('text/xml', env11('<m:GetTradePrice xmlns:m="u"><tickerSymbol>X</tickerSymbol><time>now</time></m:GetTradePrice>'), undefined, 200, [['SOAPAction', '""']]), env);
     assert.deepEqual((r.request?.value as { parts: unknown }).parts, { tickerSymbol: 'X', time: 'now' });
     assert.equal(r.definition?.name, 'RpcPort.GetTradePrice');
+  });
+  it('names that go into every call are stored one byte per character, even from a two-byte WSDL text', () => {
+    // "→" makes V8 hold the whole text two bytes per character; names sliced from it would stay so.
+    const two = buildWsdlDefinitions([{ path: '/w/stock.wsdl', text: WSDL.replace('<definitions', '<!-- → --><definitions') }]);
+    const op = two.operations[0];
+    assert.deepEqual([op.name, op.portType, op.service], ['GetLastTradePrice', 'StockQuotePortType', 'StockQuoteService']);
+    assert.equal(isOneByte(op.name), true);
+    assert.equal(isOneByte(op.portType), true);
+    assert.equal(isOneByte(op.service!), true);
   });
   it('a WSDL with a DTD is refused with a warning', () => {
     const d = buildWsdlDefinitions([{ path: 'x.wsdl', text: '<!DOCTYPE x [<!ENTITY a "b">]><definitions/>' }]);
