@@ -7,6 +7,7 @@ import { fromHex } from '../../../decoders/core/bytes';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
+import { serialize } from 'node:v8';
 import { feedWithGaps, type GapStep } from '../../helpers/gaps';
 import { replay, seg, snapshot, prng, type Segment } from '../redis/feed';
 
@@ -237,8 +238,16 @@ describe('Thrift IDL (idl.md: headers, typedef, enum, struct/union/exception, se
     assert.deepEqual(d.warnings, []);
     const m = lookupMethod(d, 'Calc', 'add')!;
     assert.deepEqual([m.method.service, m.method.name, m.method.line], ['u.Calc', 'add', 5]);
+    // They go into every call: stored one byte per character, not slices of the two-byte text.
+    assert.equal(isOneByte(m.method.name), true);
+    assert.equal(isOneByte(m.method.service), true);
   });
 });
+
+/** Is this string stored one byte per character? (V8's serializer tags one-byte strings `"`, two-byte `c`) */
+function isOneByte(s: string): boolean {
+  return serialize(s)[2] === 0x22;
+}
 
 describe('Split invariance and fuzz', () => {
   const script: Segment[] = [
