@@ -156,7 +156,7 @@ class AmqpDecoder implements StreamDecoder {
       return;
     }
     if (st.discard > 0) {
-      const past = st.gapOver(st.discard, length);
+      const past = st.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
       return;
     }

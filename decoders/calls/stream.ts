@@ -5,6 +5,7 @@
  */
 import { ByteQueue } from '../core/bytes';
 import type { Position } from '../core/decoder';
+import { gapSplit } from '../core/pdu-buffer';
 
 interface Mark {
   off: number;
@@ -99,8 +100,14 @@ export class DirStream {
    * lost its framing for those.
    */
   gapOver(missing: number, length: number): number {
-    this.discard = length <= missing ? missing - length : 0;
-    return length <= missing ? 0 : length - missing;
+    const [rest, past] = gapSplit(missing, length);
+    this.discard = rest;
+    return past;
+  }
+
+  /** A capture gap of `length` bytes while a PDU's rest is being discarded: gapOver of that rest. */
+  gapWhileDiscarding(length: number): number {
+    return this.gapOver(this.discard, length);
   }
 
   reset(): void {

@@ -13,6 +13,15 @@ interface Mark {
   tsUs: number;
 }
 
+/**
+ * A capture gap of `length` bytes where `missing` bytes of a PDU were still due: the bytes of that
+ * PDU still to come after the gap (to drop as they arrive), and the bytes the gap held past its end.
+ * The discard accounting of PduBuffer and DirStream (decoders/calls/stream.ts).
+ */
+export function gapSplit(missing: number, length: number): [rest: number, past: number] {
+  return length <= missing ? [missing - length, 0] : [0, length - missing];
+}
+
 export class PduBuffer {
   private buf = new Uint8Array(1024);
   private s = 0;
@@ -105,8 +114,14 @@ export class PduBuffer {
    * caller has lost its framing for those.
    */
   gapOver(missing: number, length: number): number {
-    this.discard = length <= missing ? missing - length : 0;
-    return length <= missing ? 0 : length - missing;
+    const [rest, past] = gapSplit(missing, length);
+    this.discard = rest;
+    return past;
+  }
+
+  /** A capture gap of `length` bytes while a cut PDU's rest is being dropped: gapOver of that rest. */
+  gapWhileDiscarding(length: number): number {
+    return this.gapOver(this.discard, length);
   }
 
   /** Bytes of a cut PDU still to be dropped as they arrive. */

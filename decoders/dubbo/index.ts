@@ -152,7 +152,7 @@ class DubboDecoder implements StreamDecoder {
     const s = this.streams[dir];
     if (s.discard > 0) {
       // inside a message already being skipped (too large, or cut by an earlier gap)
-      if (!s.gapOver(s.discard, length)) return;
+      if (!s.gapWhileDiscarding(length)) return;
       s.reset();
       this.resync[dir] = true;
       this.session.warn(`dubbo: ${length} bytes missing in ${dir}, past a message boundary; waiting for the next message header`, at);

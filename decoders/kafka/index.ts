@@ -133,7 +133,7 @@ class KafkaDecoder implements StreamDecoder {
     const st = this.s[dir];
     if (st.discard > 0) {
       // Inside the missing tail of a message already cut (or skipped as too large).
-      const past = st.gapOver(st.discard, length);
+      const past = st.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the message they cut');
       return;
     }

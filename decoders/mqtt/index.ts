@@ -165,7 +165,7 @@ class MqttDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
     if (st.discard > 0) {
-      const past = st.gapOver(st.discard, length);
+      const past = st.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the packet they cut');
       return;
     }

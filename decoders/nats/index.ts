@@ -370,7 +370,7 @@ class NatsDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const buf = this.buf[dir];
     if (buf.discarding > 0) {
-      const past = buf.gapOver(buf.discarding, length);
+      const past = buf.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the message they cut');
       return;
     }

@@ -110,7 +110,7 @@ class StompDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
     if (st.discard > 0) {
-      const past = st.gapOver(st.discard, length);
+      const past = st.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
       return;
     }

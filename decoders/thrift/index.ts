@@ -98,7 +98,7 @@ class ThriftDecoder implements StreamDecoder {
     const s = side.s;
     if (s.discard > 0) {
       // inside a message already being skipped (too large, or cut by an earlier gap)
-      if (!s.gapOver(s.discard, length)) return;
+      if (!s.gapWhileDiscarding(length)) return;
     } else if (side.framing && s.q.length > 0) {
       const have = s.q.length;
       const buf = s.q.peek(have);

@@ -620,7 +620,7 @@ class WebSocketDecoder implements StreamDecoder {
     const st = this.st[dir];
     const buf = st.buf;
     if (buf.discarding > 0) {
-      const past = buf.gapOver(buf.discarding, length);
+      const past = buf.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
       return;
     }

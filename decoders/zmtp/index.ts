@@ -250,14 +250,14 @@ class ZmtpDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const sd = this.side[dir];
     const buf = sd.buf;
-    if (buf.discarding > 0) return this.account(dir, buf.discarding, length, at);
+    if (buf.discarding > 0) return this.account(dir, buf.gapWhileDiscarding(length), at);
     if (!sd.greeting) {
       const b = buf.bytes();
       if (b.length >= 11 && b[0] === 0xff && b[9] === 0x7f && b[10] >= 3) {
         const have = b.length;
         this.greet(dir, b.slice(0, have), buf.pos(0), buf.pos(have - 1));
         buf.clear();
-        return this.account(dir, GREETING - have, length, at);
+        return this.account(dir, buf.gapOver(GREETING - have, length), at);
       }
       // The greeting itself was not captured: ZMTP 3 is assumed, framing is looked for.
       this.greet(dir, Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3), buf.pos(0), buf.pos(0));
@@ -287,15 +287,14 @@ class ZmtpDecoder implements StreamDecoder {
         } finally {
           this.cutNow = undefined;
         }
-        return this.account(dir, hl + size - have, length, at);
+        return this.account(dir, buf.gapOver(hl + size - have, length), at);
       }
     }
     this.lose(dir, length, at, b.length ? 'inside a frame header' : 'at a frame boundary');
   }
 
-  /** `missing` bytes of the PDU just cut are still to come; the gap took `length` of them (or more). */
-  private account(dir: Dir, missing: number, length: number, at: Position): void {
-    const past = this.side[dir].buf.gapOver(missing, length);
+  /** The gap over the PDU just cut held `past` bytes beyond its end (buf.gapOver): framing is lost for those. */
+  private account(dir: Dir, past: number, at: Position): void {
     if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
   }
 

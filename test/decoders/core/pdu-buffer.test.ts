@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PduBuffer } from '../../../decoders/core/pdu-buffer';
+import { DirStream } from '../../../decoders/calls/stream';
 
 const at = (streamOffset: number) => ({ frame: 1, tsUs: 1, streamOffset });
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -31,6 +32,19 @@ describe('PduBuffer.gapOver', () => {
     // a later gap while discarding counts against what is still due
     b.gapOver(10, 4);
     assert.equal(b.gapOver(b.discarding, 9), 3);
+  });
+  it('gapWhileDiscarding: a gap counted against what is still to drop (PduBuffer and DirStream alike)', () => {
+    const b = new PduBuffer();
+    const d = new DirStream();
+    for (const x of [b, d]) x.gapOver(10, 4);
+    assert.equal(b.gapWhileDiscarding(2), 0);
+    assert.equal(d.gapWhileDiscarding(2), 0);
+    assert.equal(b.discarding, 4);
+    assert.equal(d.discard, 4);
+    assert.equal(b.gapWhileDiscarding(9), 5);
+    assert.equal(d.gapWhileDiscarding(9), 5);
+    assert.equal(b.discarding, 0);
+    assert.equal(d.discard, 0);
   });
   it('clear() forgets what was still to be dropped', () => {
     const b = new PduBuffer();
