@@ -760,7 +760,7 @@ class AmqpDecoder implements StreamDecoder {
     if (open.cut) for (const n of open.cut) call.warnings.push(n);
     const known = open.bodySize !== Number.MAX_SAFE_INTEGER;
     const size = open.cut ? (known ? open.bodySize : buf.size + (open.missing ?? 0)) : Math.max(buf.size, state === 'complete' ? 0 : open.bodySize);
-    const body = payloadBody(buf.bytes(), size, lim, ct, ce);
+    const body = payloadBody(buf.bytes(), size, lim, ct, ce, call.warnings);
     const headers: HeaderList = [];
     for (const [k, v] of Object.entries(props)) {
       if (k === 'headers' && v && typeof v === 'object') {

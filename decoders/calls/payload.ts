@@ -1,16 +1,22 @@
 /**
  * Message payload previews for the broker decoders, decoded the way HTTP bodies are shown:
  * JSON when it parses (or says so), text when it is valid UTF-8 without control bytes,
- * otherwise hex of the first bytes. Always bounded by `maxBodyBytes`.
+ * otherwise hex of the first bytes. Always bounded by `maxBodyBytes` (and JSON by `maxDepth`:
+ * deeper JSON is kept as text, as in HTTP bodies).
  */
 import type { Body } from '../core/model';
 import type { Limits } from '../core/env';
 import { toHex, utf8Strict } from '../core/bytes';
+import { parseJsonBounded } from '../http-common/body';
 
 const HEX_PREVIEW_BYTES = 4096;
 
-/** `bytes` is the kept prefix of a payload of `size` bytes. */
-export function payloadBody(bytes: Uint8Array, size: number, limits: Limits, contentType?: string, encoding?: string): Body {
+/**
+ * `bytes` is the kept prefix of a payload of `size` bytes. A JSON value whose integers beyond ±2^53
+ * were kept as exact strings adds `payload: <note>` to `notes` (a call's warnings: HTTP bodies
+ * note it the same way, as `request body: <note>`).
+ */
+export function payloadBody(bytes: Uint8Array, size: number, limits: Limits, contentType?: string, encoding?: string, notes?: string[]): Body {
   const keep = bytes.subarray(0, Math.min(bytes.length, limits.maxBodyBytes));
   const truncated = size > keep.length;
   const body: Body = { size, kind: 'none' };
@@ -23,14 +29,15 @@ export function payloadBody(bytes: Uint8Array, size: number, limits: Limits, con
   if (text !== undefined && !truncated) {
     const t = text.trim();
     if (ct.includes('json') || ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']')))) {
-      try {
-        body.value = JSON.parse(text);
+      const r = parseJsonBounded(text, limits.maxDepth);
+      if (r.ok) {
+        body.value = r.value;
         body.kind = 'json';
         body.text = text;
+        if (r.note) notes?.push(`payload: ${r.note}`);
         return body;
-      } catch {
-        /* fall through to text */
       }
+      // not JSON (or nested too deep): shown as text
     }
   }
   if (text !== undefined && isPrintable(text)) {

@@ -123,26 +123,41 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
 
 /**
  * Parse JSON text with the depth bound. Returns `{ ok: true, value }`, or `{ ok: false, warning }`
- * (invalid or too deep; the warning says which).
+ * (invalid or too deep; the warning says which). Integers beyond ±2^53 come out as exact strings
+ * (see parseJsonExact), and `note` then says so.
  */
 export function parseJsonBounded(text: string, maxDepth: number): { ok: true; value: unknown; note?: string } | { ok: false; warning: string } {
-  // An integer beyond ±2^53 (a 64-bit id) would come out of JSON.parse rounded: it is put in
-  // quotes first and kept as the string of its digits, as 64-bit protobuf integers are. Bodies
-  // without sixteen digits in a row (most) pay one scan for them.
-  const exact = SIXTEEN_DIGITS.test(text) ? bigIntegersAsStrings(text) : undefined;
-  let value: unknown;
+  let parsed: { value: unknown; exact: number };
   try {
     // V8's JSON.parse does not recurse on the native stack; the depth is checked on the result,
     // which is cheaper than scanning the text first (the text is at most the preview).
-    value = JSON.parse(exact?.text ?? text);
+    parsed = parseJsonExact(text);
   } catch (e) {
     if (e instanceof RangeError || jsonDepth(text, maxDepth) > maxDepth) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
     return { ok: false, warning: `invalid JSON: ${(e as Error).message}` };
   }
+  const value = parsed.value;
   // No walk when the text cannot nest that deep: each level needs an opening bracket.
   if (!fewBrackets(text, maxDepth) && valueDeeperThan(value, maxDepth)) return { ok: false, warning: `JSON nested deeper than ${maxDepth} levels: kept as text` };
-  if (exact) return { ok: true, value, note: `${exact.count} integer${exact.count === 1 ? '' : 's'} beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)` };
+  if (parsed.exact) return { ok: true, value, note: exactIntegersNote(parsed.exact) };
   return { ok: true, value };
+}
+
+/**
+ * JSON.parse, except that an integer beyond ±2^53 (a 64-bit id), which JSON.parse would round, is
+ * put in quotes first and kept as the string of its digits, as 64-bit protobuf integers are;
+ * `exact` counts them. Texts without sixteen digits in a row (most) pay one scan for them. Throws
+ * what JSON.parse throws. Every JSON payload the decoders show goes through here (bodies, message
+ * payloads, events), most through parseJsonBounded.
+ */
+export function parseJsonExact(text: string): { value: unknown; exact: number } {
+  const exact = SIXTEEN_DIGITS.test(text) ? bigIntegersAsStrings(text) : undefined;
+  return { value: JSON.parse(exact?.text ?? text), exact: exact?.count ?? 0 };
+}
+
+/** The note for a JSON value whose `count` integers beyond ±2^53 were kept as exact strings. */
+export function exactIntegersNote(count: number): string {
+  return `${count} integer${count === 1 ? '' : 's'} beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)`;
 }
 
 const SIXTEEN_DIGITS = /\d{16}/;

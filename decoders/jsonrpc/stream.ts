@@ -303,7 +303,9 @@ class JsonRpcStreamDecoder implements StreamDecoder {
       call.method = item.method;
       call.frames = msg.frames.slice(0, 64);
       call.timing.requestEndUs = msg.end.tsUs;
-      call.request = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json'), value: item.params, wireBytes: msg.wire };
+      const notes: string[] = [];
+      call.request = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json', undefined, notes), value: item.params, wireBytes: msg.wire };
+      for (const n of notes) call.warnings.push(`request ${n}`);
       fillFields(call, item);
       if (cut) {
         call.request.value = undefined;
@@ -356,7 +358,9 @@ class JsonRpcStreamDecoder implements StreamDecoder {
       call.timing.responseStartUs = msg.start.tsUs;
       call.timing.endUs = msg.end.tsUs;
       for (const f of msg.frames) if (call.frames.length < 64 && !call.frames.includes(f)) call.frames.push(f);
-      call.response = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json'), wireBytes: msg.wire };
+      const notes: string[] = [];
+      call.response = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json', undefined, notes), wireBytes: msg.wire };
+      for (const n of notes) call.warnings.push(`response ${n}`);
       applyOutcome(call, outcomeOf(item, undefined));
       if (cut) {
         call.warnings = call.warnings.filter((w) => w !== 'response has neither result nor error');

@@ -66,7 +66,7 @@ function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv): RecordBatch 
   const codec = CODECS[attr & 7] ?? `codec-${attr & 7}`;
   const batch: RecordBatch = { baseOffset: offset, magic, compression: codec, transactional: false, control: false, recordCount: 1, sizeBytes: b.length, records: [], warnings: [] };
   if ((attr & 7) !== 0) batch.warnings.push(`legacy (magic ${magic}) ${codec} message set: inner messages not decoded`);
-  else batch.records.push({ offset: num64(offset), timestamp: ts, key: key ? utf8Text(key) : null, value: value ? payloadBody(value, value.length, env.limits) : null });
+  else batch.records.push({ offset: num64(offset), timestamp: ts, key: key ? utf8Text(key) : null, value: value ? payloadBody(value, value.length, env.limits, undefined, undefined, batch.warnings) : null });
   if (r.error) batch.warnings.push(r.error);
   return batch;
 }
@@ -166,6 +166,8 @@ function readV2(b: Uint8Array, env: DecoderEnv): RecordBatch {
     body = out;
   }
   const rr = new KReader(body);
+  /** Records whose JSON value kept integers beyond ±2^53 as exact strings: one warning for the batch. */
+  const exact: number[] = [];
   for (let i = 0; i < count && rr.left > 0 && !rr.error; i++) {
     const len = rr.varint();
     if (len < 0 || len > rr.left) {
@@ -196,13 +198,19 @@ function readV2(b: Uint8Array, env: DecoderEnv): RecordBatch {
         offset: num64(baseOffset + BigInt(offDelta)),
         timestamp: num64(baseTs + tsDelta),
         key: key ? utf8Text(key.subarray(0, 1024)) : null,
-        value: value ? payloadBody(value, value.length, env.limits) : null,
+        value: null,
       };
+      if (value) {
+        const notes: string[] = [];
+        item.value = payloadBody(value, value.length, env.limits, undefined, undefined, notes);
+        if (notes.length) exact.push(i);
+      }
       if (headers.length) item.headers = headers;
       batch.records.push(item);
     }
     rr.o = end;
   }
   if (rr.error) batch.warnings.push(`records: ${rr.error}`);
+  if (exact.length) batch.warnings.push(`record${exact.length === 1 ? '' : 's'} ${exact.slice(0, 8).join(', ')}${exact.length > 8 ? '…' : ''}: JSON value with integers beyond ±2^53, kept as exact strings (a JSON number that large loses digits as a double)`);
   return batch;
 }

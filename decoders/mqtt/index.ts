@@ -605,7 +605,7 @@ class MqttDecoder implements StreamDecoder {
       const payload = r.binary();
       const buf = new PayloadBuffer(this.session.env.limits.maxBodyBytes);
       buf.add(payload);
-      will.payload = payloadBody(buf.bytes(), buf.size, this.session.env.limits);
+      will.payload = payloadBody(buf.bytes(), buf.size, this.session.env.limits, undefined, undefined, call.warnings);
       if (cutHere()) return;
       value.will = will;
       call.fields['mqtt.willtopic'] = String(will.topic);
@@ -675,7 +675,7 @@ class MqttDecoder implements StreamDecoder {
       headers: props?.userProps.length ? props.userProps.slice() : undefined,
       wireBytes: p.wire,
     };
-    if (payloadSize !== undefined) call.request.body = payloadBody(buf.bytes(), payloadSize, lim, ct);
+    if (payloadSize !== undefined) call.request.body = payloadBody(buf.bytes(), payloadSize, lim, ct, undefined, call.warnings);
     if (!call.request.headers) delete call.request.headers;
     call.timing.requestEndUs = p.end.tsUs;
     if (!topicCut) call.fields['mqtt.topic'] = topic;

@@ -23,6 +23,7 @@ import { latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
 import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, limitDepth, payloadBody } from '../websocket/payload';
+import { exactIntegersNote, parseJsonExact } from '../http-common/body';
 import { GapNotes } from '../core/gap-notes';
 
 /** Longest control line accepted (the server default max_control_line is 4 KiB). */
@@ -179,7 +180,7 @@ class NatsDecoder implements StreamDecoder {
     if (!this.cutNow && subject !== undefined) call.fields['msg.key'] = messageKey('nats', subject, payload);
     if (reply && !isMsg) call.fields['msg.reply_to'] = reply;
     const ctype = parsed ? header(parsed.headers, 'content-type') : undefined;
-    const part = { headers: parsed?.headers, body: payloadBody(payload, s.env.limits, ctype, payloadSize), wireBytes: wire };
+    const part = { headers: parsed?.headers, body: payloadBody(payload, s.env.limits, ctype, payloadSize, call.warnings), wireBytes: wire };
     if (parsed?.warning) call.warnings.push(parsed.warning);
     if (parsed?.status !== undefined) {
       const code = parsed.status;
@@ -230,7 +231,9 @@ class NatsDecoder implements StreamDecoder {
         const call = newCall('event', op);
         let value: unknown = rest;
         try {
-          value = limitDepth(JSON.parse(rest), s.env.limits.maxDepth);
+          const r = parseJsonExact(rest);
+          value = limitDepth(r.value, s.env.limits.maxDepth);
+          if (r.exact) call.warnings.push(`${op} JSON: ${exactIntegersNote(r.exact)}`);
         } catch {
           if (!this.cutNow) call.warnings.push(`${op} JSON does not parse`);
         }

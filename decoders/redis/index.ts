@@ -292,7 +292,7 @@ class RedisDecoder implements StreamDecoder {
       call.fields['msg.destination'] = channel;
       // A cut payload hashes to nothing its deliveries would: no msg.key to join on.
       if (!this.cutValue) call.fields['msg.key'] = messageKey('redis', channel, payload);
-      call.request.body = payloadBody(payload, s.env.limits);
+      call.request.body = payloadBody(payload, s.env.limits, undefined, payload.length, call.warnings);
     }
     const kind = SUB_KINDS[name.toLowerCase()];
     if (kind) {
@@ -471,7 +471,7 @@ class RedisDecoder implements StreamDecoder {
     call.fields['msg.destination'] = channel;
     if (this.cutValue) call.warnings.push(this.cutValue);
     else call.fields['msg.key'] = messageKey('redis', channel, bytes);
-    call.response = { body: payloadBody(bytes, s.env.limits), value: blobJson(bytes, this.json), wireBytes: wire };
+    call.response = { body: payloadBody(bytes, s.env.limits, undefined, bytes.length, call.warnings), value: blobJson(bytes, this.json), wireBytes: wire };
     call.timing.responseStartUs = start.tsUs;
     call.timing.endUs = end.tsUs;
     addFrame(call.frames, end.frame);

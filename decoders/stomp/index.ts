@@ -374,10 +374,11 @@ class StompDecoder implements StreamDecoder {
     return call;
   }
 
-  private part(f: Frame) {
+  /** A frame's headers and body; a note on its JSON body goes to `warnings` (its call's). */
+  private part(f: Frame, warnings: string[]) {
     const buf = new PayloadBuffer(this.session.env.limits.maxBodyBytes);
     buf.add(f.body);
-    const body = payloadBody(f.body, f.bodySize, this.session.env.limits, header(f.headers, 'content-type'));
+    const body = payloadBody(f.body, f.bodySize, this.session.env.limits, header(f.headers, 'content-type'), undefined, warnings);
     return { headers: f.headers, body, wireBytes: f.wire, buf };
   }
 
@@ -388,7 +389,7 @@ class StompDecoder implements StreamDecoder {
     if (cmd === 'CONNECT' || cmd === 'STOMP') {
       const call = this.mk(f);
       call.kind = 'unary';
-      const { buf: _b, ...req } = this.part(f);
+      const { buf: _b, ...req } = this.part(f, call.warnings);
       call.request = { ...req, headers: f.headers.map(([k, v]) => (k.toLowerCase() === 'passcode' ? [k, '(hidden)'] : [k, v])) };
       call.target = h('host') ?? h('login');
       call.fields['stomp.accept_version'] = h('accept-version') ?? '1.0';
@@ -434,7 +435,7 @@ class StompDecoder implements StreamDecoder {
       if (!call) {
         call = this.mk(f);
         call.kind = 'event';
-        const p = this.part(f);
+        const p = this.part(f, call.warnings);
         call.request = { headers: p.headers, body: p.body, wireBytes: p.wireBytes };
         call.state = 'complete';
         call.timing.endUs = f.end.tsUs;
@@ -453,7 +454,7 @@ class StompDecoder implements StreamDecoder {
       call.kind = 'deliver';
       call.state = 'complete';
       call.timing.endUs = f.end.tsUs;
-      const { buf, ...req } = this.part(f);
+      const { buf, ...req } = this.part(f, call.warnings);
       call.request = req;
       const dest = h('destination') ?? '';
       // A cut body hashes to nothing its publish would: no msg.key to join on.
@@ -509,7 +510,7 @@ class StompDecoder implements StreamDecoder {
     }
     // SEND, SUBSCRIBE, UNSUBSCRIBE, BEGIN, COMMIT, ABORT, ACK, NACK, DISCONNECT, unknown.
     const call = this.mk(f);
-    const { buf, ...req } = this.part(f);
+    const { buf, ...req } = this.part(f, call.warnings);
     call.request = req;
     call.timing.requestEndUs = f.end.tsUs;
     if (!known) call.warnings.push(`unknown ${dir === 'c2s' ? 'client' : 'server'} command ${JSON.stringify(cmd.slice(0, 40))}`);
@@ -561,7 +562,7 @@ class StompDecoder implements StreamDecoder {
 
   private reply(call: Call, f: Frame): void {
     if (this.cutNow && !call.warnings.includes(this.cutNow)) call.warnings.push(this.cutNow);
-    const p = this.part(f);
+    const p = this.part(f, call.warnings);
     call.response = { headers: p.headers, body: p.body, wireBytes: p.wireBytes };
     call.timing.responseStartUs = f.start.tsUs;
     call.timing.endUs = f.end.tsUs;

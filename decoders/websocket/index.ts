@@ -398,7 +398,7 @@ class WebSocketDecoder implements StreamDecoder {
     }
     const label = OPCODES[m.opcode];
     const fullSize = raw.length + (m.missing ?? 0);
-    const body = data ? payloadBody(data, s.env.limits, undefined, m.compressed ? data.length : fullSize) : { size: fullSize, kind: 'binary' as const };
+    const body = data ? payloadBody(data, s.env.limits, undefined, m.compressed ? data.length : fullSize, warnings) : { size: fullSize, kind: 'binary' as const };
     if (data && m.opcode === 1 && !cut && utf8Strict(data) === undefined) warnings.push('text message is not valid UTF-8 (RFC 6455 §8.1)');
 
     // JSON-RPC over WebSocket: pair requests and responses by id. 2.0 objects; 1.0 requests
@@ -527,7 +527,7 @@ class WebSocketDecoder implements StreamDecoder {
       if (this.uri) call.target = this.uri;
       call.fields['websocket.dir'] = dir;
       call.fields['websocket.opcode'] = 9;
-      call.request = { body: payloadBody(payload, s.env.limits), wireBytes: wire };
+      call.request = { body: payloadBody(payload, s.env.limits, undefined, payload.length, call.warnings), wireBytes: wire };
       call.timing.requestEndUs = end.tsUs;
       addFrame(call.frames, end.frame);
       const q = this.pings[dir];
@@ -552,7 +552,7 @@ class WebSocketDecoder implements StreamDecoder {
         call.fields['websocket.unsolicited'] = true;
       }
       if (cut) call.warnings.push(cut);
-      call.response = { body: payloadBody(payload, s.env.limits), wireBytes: wire };
+      call.response = { body: payloadBody(payload, s.env.limits, undefined, payload.length, call.warnings), wireBytes: wire };
       call.timing.responseStartUs = start.tsUs;
       call.timing.endUs = end.tsUs;
       addFrame(call.frames, start.frame);

@@ -6,6 +6,7 @@
 import type { Body } from '../core/model';
 import type { Limits } from '../core/env';
 import { toHex, utf8Strict } from '../core/bytes';
+import { exactIntegersNote, parseJsonExact } from '../http-common/body';
 
 /** Hex previews stop here even when maxBodyBytes is larger (a hex dump is for eyes). */
 export const MAX_HEX_PREVIEW = 4096;
@@ -46,8 +47,12 @@ export function looksLikeJson(t: string): boolean {
   return c === '{' || c === '[' || (c === '"' && s.trimEnd().endsWith('"'));
 }
 
-/** A Body for a message payload. `contentType` hints (e.g. from NATS/STOMP headers) are recorded only. */
-export function payloadBody(bytes: Uint8Array, limits: Limits, contentType?: string, fullSize = bytes.length): Body {
+/**
+ * A Body for a message payload. `contentType` hints (e.g. from NATS/STOMP headers) are recorded only.
+ * JSON integers beyond ±2^53 are kept as exact strings (parseJsonExact), and `payload: <note>` saying
+ * so goes to `notes` (a call's warnings: HTTP bodies note it the same way, as `request body: <note>`).
+ */
+export function payloadBody(bytes: Uint8Array, limits: Limits, contentType?: string, fullSize = bytes.length, notes?: string[]): Body {
   // `fullSize` above the bytes given: the rest of the payload was not captured (a capture gap).
   const size = Math.max(fullSize, bytes.length);
   if (size === 0) return { size: 0, kind: 'none', ...(contentType ? { contentType } : {}) };
@@ -59,9 +64,11 @@ export function payloadBody(bytes: Uint8Array, limits: Limits, contentType?: str
   if (text !== undefined && printable(text)) {
     if (!cut && looksLikeJson(text)) {
       try {
-        body.value = limitDepth(JSON.parse(text), limits.maxDepth);
+        const r = parseJsonExact(text);
+        body.value = limitDepth(r.value, limits.maxDepth);
         body.kind = 'json';
         body.text = text;
+        if (r.exact) notes?.push(`payload: ${exactIntegersNote(r.exact)}`);
         return body;
       } catch {
         /* not JSON after all */
@@ -79,8 +86,8 @@ export function payloadBody(bytes: Uint8Array, limits: Limits, contentType?: str
 }
 
 /** A compact JSON-able value for a payload: parsed JSON, text, or { hex, size }. */
-export function payloadValue(bytes: Uint8Array, limits: Limits): unknown {
-  const b = payloadBody(bytes, limits);
+export function payloadValue(bytes: Uint8Array, limits: Limits, notes?: string[]): unknown {
+  const b = payloadBody(bytes, limits, undefined, bytes.length, notes);
   if (b.kind === 'json') return b.value;
   if (b.kind === 'none') return '';
   if (b.kind === 'text') return b.truncated ? `${b.text}…` : b.text;

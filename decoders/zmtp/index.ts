@@ -668,8 +668,10 @@ class ZmtpDecoder implements StreamDecoder {
     const topicCut = (m.sizes[0] ?? 0) > topicBytes.length;
     for (let k = 1; topicCut && k <= 3 && k < topicBytes.length && utf8Strict(topicBytes) === undefined; k++) topicBytes = topicBytes.subarray(0, topicBytes.length - 1);
     const topic = (utf8Strict(topicBytes.subarray(0, 256)) ?? toHex(topicBytes, 64)) + (topicCut ? '…' : '');
+    // (a note on a part's JSON goes to the call's warnings; a single part's body says the same)
+    const notes: string[] = [];
     const value = {
-      parts: parts.slice(0, MAX_PARTS_SHOWN).map((p, k) => ({ size: m.sizes[first + k] ?? p.length, value: payloadValue(p, limits) })),
+      parts: parts.slice(0, MAX_PARTS_SHOWN).map((p, k) => ({ size: m.sizes[first + k] ?? p.length, value: payloadValue(p, limits, notes) })),
       ...(parts.length > MAX_PARTS_SHOWN ? { more: parts.length - MAX_PARTS_SHOWN } : {}),
       ...(envelope.length ? { envelope: envelope.map((e) => toHex(e, 64)) } : {}),
     };
@@ -694,6 +696,7 @@ class ZmtpDecoder implements StreamDecoder {
         c.status = { code: 'OK', ok: true };
         if (why) c.warnings.push(why);
         if (guessed) c.warnings.push(`socket type ${sender} inferred from the traffic (its READY metadata was not captured)`);
+        c.warnings.push(...notes);
         s.emit(c);
         return;
       }
@@ -715,6 +718,7 @@ class ZmtpDecoder implements StreamDecoder {
     if (sender) c.fields['zmtp.socket_type'] = sender;
     if (receiver) c.fields['zmtp.peer_socket_type'] = receiver;
     if (m.dropped) c.warnings.push(`message larger than ${limits.maxBufferedBytes} bytes or ${MAX_PARTS} parts: not all parts kept`);
+    c.warnings.push(...notes);
     const pubsub = sender === 'PUB' || sender === 'XPUB';
     if (isRequest) c.kind = 'unary';
     else if (pubsub) c.kind = receiver === 'XSUB' ? 'publish' : 'deliver';
