@@ -76,7 +76,7 @@ export interface PipelineOptions {
    */
   udpStreamIdleUs?: number;
   /**
-   * At most this many UDP flows open at once (default 16,384): past it, the flows silent for 1 s or
+   * At most this many UDP flows open at once (default 4096): past it, the flows silent for 1 s or
    * more (the longest-open first) are closed early, 1024 at a time, so a host that resolves each name
    * from a new socket at a high rate cannot fill the memory within the idle timeout.
    */
@@ -918,7 +918,7 @@ const DEFAULT_UDP_IDLE_US = 30_000_000;
 const DEFAULT_UDP_STREAM_IDLE_US = 120_000_000;
 /** Longest capture time between two looks for idle UDP flows. */
 const UDP_SWEEP_US = 5_000_000;
-const DEFAULT_MAX_UDP_FLOWS = 16_384;
+const DEFAULT_MAX_UDP_FLOWS = 4096;
 const UDP_EVICT_QUIET_US = 1_000_000;
 /** Idle UDP flows closed in one look (see `orderKey`). */
 const MAX_IDLE_CLOSES = 1024;
