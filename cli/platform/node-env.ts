@@ -2,11 +2,13 @@
  * The Node.js implementation of what `decoders/` needs injected: bounded decompression.
  * One-shot codecs use node:zlib with `maxOutputLength`; the stateful raw inflate used by
  * WebSocket permessage-deflate (context takeover) uses pako, which keeps its window between calls.
+ * zstd is node:zlib's where it has one (Node ≥ 22.15), else the bounded fzstd wrapper in decoders.
  */
 import * as zlib from 'node:zlib';
 import { Inflate } from 'pako';
 import type { Compression, DecoderEnv, InflateStream, Limits, Definitions, StreamHint } from '../../decoders/core/env';
 import { DEFAULT_LIMITS, DecompressLimitError } from '../../decoders/core/env';
+import { zstdDecompress } from '../../decoders/core/zstd';
 
 function bounded(fn: (b: Uint8Array, o: zlib.ZlibOptions | zlib.BrotliOptions) => Buffer, bytes: Uint8Array, max: number): Uint8Array {
   try {
@@ -58,7 +60,7 @@ export const nodeCompression: Compression = {
   brotli: (b, max) => bounded(zlib.brotliDecompressSync as never, b, max),
   zstd: (zlib as unknown as { zstdDecompressSync?: unknown }).zstdDecompressSync
     ? (b, max) => bounded((zlib as unknown as { zstdDecompressSync: typeof zlib.gunzipSync }).zstdDecompressSync, b, max)
-    : undefined,
+    : zstdDecompress,
   createInflateRaw: () => new PakoInflateRaw(),
 };
 

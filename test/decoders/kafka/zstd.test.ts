@@ -1,0 +1,79 @@
+/**
+ * Kafka record batches compressed with zstd (attributes bits 0-2 = 4) decode on every Node
+ * (decoders/core/zstd.ts where node:zlib has no zstd). The request is from a real capture: kcat
+ * 1.7.1 / librdkafka 2.0.2 (`kcat -X compression.codec=zstd -P -t c-zstd -p 0`, five JSON
+ * records) against the librdkafka mock broker, on the loopback of a private network namespace.
+ * librdkafka writes an RFC 8878 frame with a Window_Descriptor (2 MiB) and no content size.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec } from '../../../decoders/kafka/index';
+import type { StreamDecoder } from '../../../decoders/core/decoder';
+import type { Call } from '../../../decoders/core/model';
+import { fromHex } from '../../../decoders/core/bytes';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { testSession } from '../../helpers/session';
+import { run, assertSplitInvariant } from '../calls/harness';
+
+// Produce v7, topic c-zstd partition 0: one batch, attributes 4 (zstd).
+const PROD_ZSTD =
+  '000000c30000000700000004000772646b61666b61ffffffff00007530000000010006632d7a737464000000010000000000000092000000000000000000' +
+  '000086000000000242074d9b000400000004000001a201d83452000001a201d83452ffffffffffffffffffffffffffff0000000528b52ffd0058650200' +
+  '44038a01000000017e7b22636f646563223a227a737464222c2269223a312c22706164223a2261227d008a010000023204330634083509000053807280' +
+  '88014500d1018501915082c2db8027';
+const RESP_ZSTD = '0000003600000004000000010006632d7a73746400000001000000000000000000000000000000000000000004d2000000000000000000000000';
+
+interface Batch {
+  compression: string;
+  records: Array<{ offset: number; value: { value?: unknown } | null }>;
+}
+const publish = (calls: Call[]) => calls.find((c) => c.kind === 'publish')!;
+const batchOf = (c: Call) => (c.request?.value as { batches: Batch[] }).batches[0];
+
+/** Run the two segments with the given limit on decompressed bytes. */
+function runWithLimit(prod: string, maxDecompressedBytes: number): Call[] {
+  const session = testSession({ env: nodeEnv({ limits: { maxDecompressedBytes } }), flow: { server: { ip: '127.0.0.1', port: 9092 } } });
+  const dec = spec.create(session) as StreamDecoder;
+  const at = (frame: number, streamOffset: number) => ({ frame, tsUs: 1_000_000 + frame * 1000, streamOffset });
+  const p = fromHex(prod);
+  const r = fromHex(RESP_ZSTD);
+  dec.data('c2s', p, at(1, 0));
+  dec.data('s2c', r, at(2, 0));
+  dec.end('c2s', at(2, p.length));
+  dec.end('s2c', at(2, r.length));
+  dec.close(at(2, 0));
+  return session.calls;
+}
+
+describe('Kafka protocol guide: record batch compression, attributes codec 4 (zstd, RFC 8878)', () => {
+  it('the five records of a librdkafka zstd batch', () => {
+    const p = publish(run(spec, [['c2s', PROD_ZSTD], ['s2c', RESP_ZSTD]]).calls);
+    assert.deepEqual(p.warnings, []);
+    assert.equal(p.fields['kafka.compression'], 'zstd');
+    const b = batchOf(p);
+    assert.equal(b.compression, 'zstd');
+    assert.deepEqual(
+      b.records.map((r) => [r.offset, r.value?.value]),
+      [1, 2, 3, 4, 5].map((i) => [i - 1, { codec: 'zstd', i, pad: 'a'.repeat(32) }]),
+    );
+  });
+
+  it('any split gives the same calls', () => {
+    assertSplitInvariant(spec, [['c2s', PROD_ZSTD], ['s2c', RESP_ZSTD]]);
+  });
+
+  it('records that decompress past maxDecompressedBytes: the limit warning, no records', () => {
+    // The five records take 355 bytes once decompressed.
+    const p = publish(runWithLimit(PROD_ZSTD, 354));
+    assert.deepEqual(p.warnings, ['records compressed with zstd: decompressed size exceeds 354 bytes']);
+    assert.deepEqual(batchOf(p).records, []);
+    assert.equal(batchOf(publish(runWithLimit(PROD_ZSTD, 355))).records.length, 5);
+  });
+
+  it('a corrupt frame: a warning, no records, the call still complete', () => {
+    const p = publish(run(spec, [['c2s', PROD_ZSTD.replace('28b52ffd', '28b52ffe')], ['s2c', RESP_ZSTD]]).calls);
+    assert.deepEqual(p.warnings, ['records compressed with zstd: corrupt (not a zstd frame (magic number fe2fb528))']);
+    assert.deepEqual(batchOf(p).records, []);
+    assert.equal(p.status?.ok, true);
+  });
+});
