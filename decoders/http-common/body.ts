@@ -7,7 +7,7 @@
  * decompression stops at `limits.maxDecompressedBytes`; JSON nesting at `limits.maxDepth`.
  */
 import type { Body, HeaderList } from '../core/model';
-import type { DecoderEnv } from '../core/env';
+import type { DecoderEnv, Limits } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
 
@@ -272,10 +272,51 @@ export function contentCodings(headers: HeaderList | undefined): string[] {
 }
 
 /**
+ * Why a body is cut: `preview` when it is longer than the preview limit (limits.maxBodyBytes, a
+ * limit of ours: the capture has the rest), `capture` when the capture lost bytes of it (snaplen, a
+ * gap); undefined when it is whole.
+ */
+export type BodyCut = 'preview' | 'capture';
+
+/**
+ * Why `kept` bytes of a `size`-byte body are all there is: the callers keep the first maxBodyBytes
+ * of what was captured, so fewer than that means the capture had no more (an HTTP/1 body holed by
+ * a gap keeps the bytes before it, and counts the gap in its size).
+ */
+export function cutOf(kept: number, size: number, limits: Limits): BodyCut | undefined {
+  return size > kept ? (kept >= limits.maxBodyBytes ? 'preview' : 'capture') : undefined;
+}
+
+/** Bodies decodeHttpBody cut at the preview limit (see bodyCut). */
+const cutAtPreview = new WeakSet<Body>();
+
+/**
+ * Why a decoded HTTP body is `truncated`. A body is marked truncated also after decodeHttpBody (a
+ * capture gap the HTTP/1 decoder saw): a truncated body not cut at the preview is cut by the capture.
+ */
+export function bodyCut(body: Body | undefined): BodyCut | undefined {
+  if (!body?.truncated) return undefined;
+  return cutAtPreview.has(body) ? 'preview' : 'capture';
+}
+
+/**
+ * How a cut body is told in warnings: `not captured whole` (the capture lost bytes), or `longer
+ * than the 1 MiB preview (maxBodyBytes)` (our limit: the capture has the rest).
+ */
+export function cutWords(body: Body | undefined, limits: Limits): string {
+  return bodyCut(body) === 'preview' ? previewLimitWords(limits) : 'not captured whole';
+}
+
+/** A body cut at the preview limit, for warnings: `longer than the 1 MiB preview (maxBodyBytes)`. */
+export function previewLimitWords(limits: Limits): string {
+  return `longer than the ${formatBytes(limits.maxBodyBytes)} preview (maxBodyBytes)`;
+}
+
+/**
  * Undo content codings (applied left to right, so undone right to left). Returns the decoded
  * bytes, or undefined (with a warning) when a coding is unknown, corrupt or expands too far.
  */
-export function decodeContentCodings(bytes: Uint8Array, codings: string[], env: DecoderEnv, warnings: string[], truncated = false): Uint8Array | undefined {
+export function decodeContentCodings(bytes: Uint8Array, codings: string[], env: DecoderEnv, warnings: string[], cut?: BodyCut): Uint8Array | undefined {
   let cur = bytes;
   const max = env.limits.maxDecompressedBytes;
   for (let i = codings.length - 1; i >= 0; i--) {
@@ -308,8 +349,10 @@ export function decodeContentCodings(bytes: Uint8Array, codings: string[], env: 
     } catch (e) {
       if (e instanceof DecompressLimitError || (e as Error)?.name === 'DecompressLimitError') {
         warnings.push(`${coding} body expands past ${formatBytes(max)}: decoding stopped`);
-      } else if (truncated) {
-        warnings.push(`${coding} body cut short: only the preview could be decoded`);
+      } else if (cut === 'preview') {
+        warnings.push(`${coding} body ${previewLimitWords(env.limits)}: the preview alone could not be decoded`);
+      } else if (cut === 'capture') {
+        warnings.push(`${coding} body not captured whole: not decoded`);
       } else {
         warnings.push(`${coding} body is corrupt: ${(e as Error)?.message ?? String(e)}`);
       }
@@ -425,19 +468,21 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
 export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderList, env: DecoderEnv): { body: Body; warnings: string[] } {
   const warnings: string[] = [];
   const limits = env.limits;
-  const truncated = size > bytes.length;
+  const cut = cutOf(bytes.length, size, limits);
+  const truncated = cut !== undefined;
   const ctRaw = headerValue(headers, 'content-type');
   const mt = parseMediaType(ctRaw);
   const body: Body = { size, kind: 'none' };
   if (ctRaw) body.contentType = ctRaw;
   if (truncated) body.truncated = true;
+  if (cut === 'preview') cutAtPreview.add(body);
   if (size === 0 && bytes.length === 0) return { body, warnings };
   try {
     const codings = contentCodings(headers).filter((c) => c !== 'identity');
     let content: Uint8Array = bytes;
     if (codings.length) {
       body.encoding = codings.join(', ');
-      const decoded = decodeContentCodings(bytes, codings, env, warnings, truncated);
+      const decoded = decodeContentCodings(bytes, codings, env, warnings, cut);
       if (!decoded) {
         body.kind = 'binary';
         body.hex = toHex(bytes, 64);
@@ -449,6 +494,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     if (content.length > limits.maxBodyBytes) {
       content = content.subarray(0, limits.maxBodyBytes);
       body.truncated = true;
+      cutAtPreview.add(body);
     }
     const essence = mt?.essence ?? '';
     const charset = mt?.params.charset;
@@ -462,7 +508,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       body.kind = 'text';
       body.text = decodeCharset(content, charset);
     } else if (isJsonType(essence)) {
-      decodeJsonInto(body, decodeCharset(content, charset), limits.maxDepth, warnings, true);
+      decodeJsonInto(body, decodeCharset(content, charset), limits, warnings);
     } else if (isXmlType(essence)) {
       body.kind = 'xml';
       body.text = decodeCharset(content, charset ?? xmlDeclEncoding(content));
@@ -534,8 +580,9 @@ function keepJsonText(body: Body, text: string): void {
   Object.defineProperty(body, 'jsonText', { value: text, enumerable: false, configurable: true });
 }
 
-function decodeJsonInto(body: Body, text: string, maxDepth: number, warnings: string[], declared: boolean): void {
-  const r = parseJsonBounded(text, maxDepth);
+/** A body declared JSON. One cut at the preview says it is our limit, not the capture. */
+function decodeJsonInto(body: Body, text: string, limits: Limits, warnings: string[]): void {
+  const r = parseJsonBounded(text, limits.maxDepth);
   if (r.ok) {
     body.kind = 'json';
     body.value = r.value;
@@ -544,8 +591,8 @@ function decodeJsonInto(body: Body, text: string, maxDepth: number, warnings: st
   } else {
     body.kind = 'text';
     body.text = text;
-    if (body.truncated && declared) warnings.push('JSON body truncated: kept as text');
-    else warnings.push(r.warning);
+    if (cutAtPreview.has(body)) warnings.push(`JSON body ${previewLimitWords(limits)}, not cut by the capture: kept as text`);
+    else warnings.push(body.truncated ? 'JSON body truncated: kept as text' : r.warning);
   }
 }
 

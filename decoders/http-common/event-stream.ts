@@ -16,7 +16,7 @@
 import type { Dir, HeaderList, StreamMessage } from '../core/model';
 import type { Limits } from '../core/env';
 import { concatBytes, utf8Text, utf8ByteLength } from '../core/bytes';
-import { contentCodings, decodeContentCodings, eventStreamFormatOf, headerValue, parseJsonBounded, parseMediaType } from './body';
+import { contentCodings, cutOf, decodeContentCodings, eventStreamFormatOf, headerValue, parseJsonBounded, parseMediaType } from './body';
 import type { DecoderEnv } from '../core/env';
 
 export type EventStreamFormat = 'sse' | 'ndjson';
@@ -306,7 +306,7 @@ export function applyEventStreams(call: { kind: string; messages?: StreamMessage
  */
 export function readCodedEventStream(reader: EventStreamReader, preview: Uint8Array, size: number, codings: string[], env: DecoderEnv, at: EventAt): void {
   const warnings: string[] = [];
-  const decoded = decodeContentCodings(preview, codings, env, warnings, size > preview.length);
+  const decoded = decodeContentCodings(preview, codings, env, warnings, cutOf(preview.length, size, env.limits));
   for (const w of warnings) reader.warnings.push(w);
   if (decoded) {
     if (decoded.length) reader.push(decoded, () => at);

@@ -11,6 +11,7 @@
 import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
+import { cutWords } from '../http-common/body';
 import { type JsonPrefix, parseJsonPrefix } from './partial';
 import { utf8ByteLength } from '../core/bytes';
 
@@ -173,7 +174,7 @@ export const jsonrpcRouter: BodyRouter = {
     const respPrefix = respCut !== undefined ? parseJsonPrefix(respCut) : undefined;
     if (respPrefix && !respPrefix.complete) {
       respValue = usableAnswers(respPrefix);
-      call.warnings.push(`JSON-RPC response: body not captured whole (${utf8ByteLength(respCut!)} of ${respBody!.size} bytes)${respValue === undefined ? ': no result or error read' : ''}`);
+      call.warnings.push(`JSON-RPC response: body ${cutWords(respBody, session.env.limits)} (${utf8ByteLength(respCut!)} of ${respBody!.size} bytes)${respValue === undefined ? ': no result or error read' : ''}`);
     } else if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
 
     const cut = cutRequest(call);
@@ -223,7 +224,7 @@ export const jsonrpcRouter: BodyRouter = {
 function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue: unknown, httpStatus: CallStatus | undefined, respCut: boolean): void {
   const body = call.http!.requestBody!;
   const captured = utf8ByteLength(body.text ?? '');
-  const note = (what: string) => call.warnings.push(`JSON-RPC request: body not captured whole (${captured} of ${body.size} bytes)${what ? `: ${what}` : ''}`);
+  const note = (what: string) => call.warnings.push(`JSON-RPC request: body ${cutWords(body, session.env.limits)} (${captured} of ${body.size} bytes)${what ? `: ${what}` : ''}`);
   if (Array.isArray(p.value)) {
     // the last element may be cut before its method: not a request that can be shown
     const items = p.value.filter((x) => isObj(x) && (typeof x.method === 'string' || !p.cut.has(x)));

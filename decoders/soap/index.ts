@@ -12,7 +12,8 @@ import type { Body, Call, HeaderList } from '../core/model';
 import { cutBeforeRootEnd } from '../core/xml';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { parseMediaType } from '../http-common/body';
+import { bodyCut, cutWords, parseMediaType } from '../http-common/body';
+import type { Limits } from '../core/env';
 import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
 import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
 import { globalElementType, typedValue, type QName, type TypeContext, type TypeRef, type XsdComplex } from './schema';
@@ -105,19 +106,23 @@ function envelopeValue(env: SoapEnvelope, parts: Record<string, unknown> | undef
 
 const ENDS_ENVELOPE = /<\/([\w.-]+:)?Envelope\s*>\s*$/;
 
+/** The status text of a Fault whose envelope was cut: by the capture, or at our preview limit. */
+const faultCut = (body: Body | undefined) => (bodyCut(body) === 'preview' ? 'fault past the preview' : 'fault not captured whole');
+
 /**
  * An envelope not captured whole (snaplen, loss, preview limit): the XML parser is lenient about
  * unclosed tags, so the cut text is not read as values. The operation is the first Body child's
  * name (or the action's last segment), linked to the WSDL; a response showing a Fault is a fault.
  */
-function applyCut(call: Call, text: string, action: string | undefined, wsdl: WsdlDefinitions | undefined, respBody: Body | undefined): void {
+function applyCut(call: Call, reqBody: Body, action: string | undefined, wsdl: WsdlDefinitions | undefined, respBody: Body | undefined, limits: Limits): void {
+  const text = reqBody.text ?? '';
   const m = /<([\w.-]+:)?Body\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)[\s/>]/.exec(text);
   const name = m?.[2];
   call.method = name ?? (action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP');
   const v = /<([\w.-]+:)?Envelope\b[^>]*\bxmlns(:[\w.-]+)?\s*=\s*["']http:\/\/www\.w3\.org\/2003\/05\/soap-envelope["']/.test(text) ? '1.2' : '1.1';
   call.fields['soap.version'] = v;
   call.fields['soap.operation'] = call.method;
-  call.warnings.push(`SOAP request not captured whole: ${name ? 'operation named, ' : ''}values not read`);
+  call.warnings.push(`SOAP request ${bodyCut(reqBody) === 'preview' ? `body ${cutWords(reqBody, limits)}` : 'not captured whole'}: ${name ? 'operation named, ' : ''}values not read`);
   const op = wsdl ? findOperation(wsdl, action, name, undefined) : undefined;
   if (op) {
     call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
@@ -127,8 +132,8 @@ function applyCut(call: Call, text: string, action: string | undefined, wsdl: Ws
   }
   const respText = respBody?.text;
   if (respText && /<([\w.-]+:)?Envelope[\s>]/.test(respText)) {
-    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: cutBeforeRootEnd(respBody, ENDS_ENVELOPE) ? 'fault not captured whole' : 'Fault', ok: false };
-    call.warnings.push('SOAP response not read: its request was not captured whole');
+    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: cutBeforeRootEnd(respBody, ENDS_ENVELOPE) ? faultCut(respBody) : 'Fault', ok: false };
+    call.warnings.push(`SOAP response not read: its request was ${bodyCut(reqBody) === 'preview' ? 'not read whole' : 'not captured whole'}`);
   }
 }
 
@@ -152,7 +157,7 @@ export const soapRouter: BodyRouter = {
     const wsdl = wsdlDefinitionsOf(session.env.definitions);
     let op: WsdlOperation | undefined;
     if (cutBeforeRootEnd(reqBody, ENDS_ENVELOPE)) {
-      applyCut(call, reqBody.text ?? '', action, wsdl, http.responseBody);
+      applyCut(call, reqBody, action, wsdl, http.responseBody, session.env.limits);
       return;
     }
     let req: SoapEnvelope;
@@ -184,9 +189,9 @@ export const soapRouter: BodyRouter = {
 
     const respBody = http.responseBody;
     if (respBody?.text && cutBeforeRootEnd(respBody, ENDS_ENVELOPE) && looksLikeEnvelope(respBody.text)) {
-      call.warnings.push('SOAP response not captured whole: values not read');
+      call.warnings.push(`SOAP response ${bodyCut(respBody) === 'preview' ? `body ${cutWords(respBody, session.env.limits)}` : 'not captured whole'}: values not read`);
       if (/<([\w.-]+:)?Fault[\s>]/.test(respBody.text)) {
-        call.status = { code: 'Fault', text: 'fault not captured whole', ok: false };
+        call.status = { code: 'Fault', text: faultCut(respBody), ok: false };
         call.fields['soap.fault.code'] = 'Fault';
       }
     } else if (respBody?.text && looksLikeEnvelope(respBody.text)) {

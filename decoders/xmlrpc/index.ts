@@ -15,7 +15,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { parseMediaType } from '../http-common/body';
+import { bodyCut, cutWords, parseMediaType } from '../http-common/body';
 import { fromBase64, utf8ByteLength, utf8Strict } from '../core/bytes';
 
 /** An XML element as fast-xml-parser's preserveOrder mode gives it: { tag: children }. */
@@ -340,6 +340,7 @@ export const xmlrpcRouter: BodyRouter = {
   },
   apply(call: Call, session: DecoderSession): void {
     const maxDepth = session.env.limits.maxDepth;
+    const limits = session.env.limits;
     call.protocol = 'xmlrpc';
     const req = bodyText(call, 'request');
     const reqWarnings: string[] = [];
@@ -356,7 +357,7 @@ export const xmlrpcRouter: BodyRouter = {
         // cut before its method name ended: an XML-RPC call all the same, its response may say more
         doc = { kind: 'call', methodName: '', params: [] };
         nameCut = true;
-        reqWarnings.push(`body not captured whole (${utf8ByteLength(req.text ?? '')} of ${call.http?.requestBody?.size ?? '?'} bytes): method name not read`);
+        reqWarnings.push(`body ${cutWords(call.http?.requestBody, limits)} (${utf8ByteLength(req.text ?? '')} of ${call.http?.requestBody?.size ?? '?'} bytes): method name not read`);
       }
     }
     if (!doc) {
@@ -368,7 +369,7 @@ export const xmlrpcRouter: BodyRouter = {
         return;
       }
     }
-    if (cutParams >= 0) reqWarnings.push(`body not captured whole: only its first ${cutParams} param${cutParams === 1 ? '' : 's'} read`);
+    if (cutParams >= 0) reqWarnings.push(`body ${cutWords(call.http?.requestBody, limits)}: only its first ${cutParams} param${cutParams === 1 ? '' : 's'} read`);
     call.warnings.push(...reqWarnings.map((w) => `XML-RPC request: ${w}`));
     if (doc.kind !== 'call') return;
     call.method = doc.methodName || '?';
@@ -384,10 +385,10 @@ export const xmlrpcRouter: BodyRouter = {
       const respWarnings: string[] = [];
       const sv = salvageXmlRpc(resp.text, maxDepth, respWarnings);
       if (sv?.fault) {
-        call.status = { code: 'fault', text: 'fault not captured whole', ok: false };
+        call.status = { code: 'fault', text: bodyCut(call.http?.responseBody) === 'preview' ? 'fault past the preview' : 'fault not captured whole', ok: false };
         call.fields['xmlrpc.fault.code'] = 'fault';
       } else if (sv && sv.doc.kind === 'response' && sv.complete > 0) result = { ok: true, params: sv.doc.params };
-      else respWarnings.push('body not captured whole: no value read');
+      else respWarnings.push(`body ${cutWords(call.http?.responseBody, limits)}: no value read`);
       call.warnings.push(...respWarnings.map((w) => `XML-RPC response: ${w}`));
     } else if (resp.text !== undefined && /<methodResponse[\s>]/.test(resp.text)) {
       const respWarnings: string[] = [];
