@@ -580,7 +580,12 @@ function keepJsonText(body: Body, text: string): void {
   Object.defineProperty(body, 'jsonText', { value: text, enumerable: false, configurable: true });
 }
 
-/** A body declared JSON. One cut at the preview says it is our limit, not the capture. */
+/**
+ * A body declared JSON. One cut by the capture is kept as text without a word of its own: the
+ * decoder that lost the bytes has said so (HTTP/1: `body incomplete: … not captured`), and a body
+ * router that reads the cut text (JSON-RPC) says what it could read. One cut at the preview says
+ * it is our limit, not the capture.
+ */
 function decodeJsonInto(body: Body, text: string, limits: Limits, warnings: string[]): void {
   const r = parseJsonBounded(text, limits.maxDepth);
   if (r.ok) {
@@ -592,7 +597,7 @@ function decodeJsonInto(body: Body, text: string, limits: Limits, warnings: stri
     body.kind = 'text';
     body.text = text;
     if (cutAtPreview.has(body)) warnings.push(`JSON body ${previewLimitWords(limits)}, not cut by the capture: kept as text`);
-    else warnings.push(body.truncated ? 'JSON body truncated: kept as text' : r.warning);
+    else if (!body.truncated) warnings.push(r.warning);
   }
 }
 

@@ -8,12 +8,12 @@
  * are `oneway`. A batch becomes a `batch` call with one child per request, responses paired by
  * id in any order (§6).
  */
-import type { Call, CallStatus } from '../core/model';
+import type { Body, Call, CallStatus } from '../core/model';
+import type { Limits } from '../core/env';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { cutWords } from '../http-common/body';
+import { bodyCut, cutWords } from '../http-common/body';
 import { type JsonPrefix, parseJsonPrefix } from './partial';
-import { utf8ByteLength } from '../core/bytes';
 
 type Obj = Record<string, unknown>;
 
@@ -174,7 +174,7 @@ export const jsonrpcRouter: BodyRouter = {
     const respPrefix = respCut !== undefined ? parseJsonPrefix(respCut) : undefined;
     if (respPrefix && !respPrefix.complete) {
       respValue = usableAnswers(respPrefix);
-      call.warnings.push(`JSON-RPC response: body ${cutWords(respBody, session.env.limits)} (${utf8ByteLength(respCut!)} of ${respBody!.size} bytes)${respValue === undefined ? ': no result or error read' : ''}`);
+      cutNote(call, 'response', respBody!, session.env.limits, respValue === undefined ? 'no result or error read' : answerReadInPart(respPrefix, respValue));
     } else if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
 
     const cut = cutRequest(call);
@@ -217,14 +217,31 @@ export const jsonrpcRouter: BodyRouter = {
 };
 
 /**
+ * The JSON-RPC layer's one word on a cut body: what it could not read. A body the capture cut has
+ * its gap told by the decoder that lost the bytes (with how many), so nothing is said when all the
+ * JSON-RPC members were read; one cut at the preview limit is told here (the body layer says only
+ * that the JSON was kept as text).
+ */
+function cutNote(call: Call, side: 'request' | 'response', body: Body, limits: Limits, what: string): void {
+  if (bodyCut(body) === 'preview') call.warnings.push(`JSON-RPC ${side}: body ${cutWords(body, limits)}${what ? `: ${what}` : ''}`);
+  else if (what) call.warnings.push(`JSON-RPC ${side}: body not captured whole: ${what}`);
+}
+
+/** A single response object cut inside its result or error: say so (a batch's children say theirs). */
+function answerReadInPart(p: JsonPrefix, v: unknown): string {
+  if (!isObj(v)) return '';
+  if (isObj(v.error) || Array.isArray(v.error)) return p.cut.has(v.error) ? 'error read in part' : '';
+  return (isObj(v.result) || Array.isArray(v.result)) && p.cut.has(v.result) ? 'result read in part' : '';
+}
+
+/**
  * A request body the capture cut: the requests whose method was captured, with their id and
  * params when those were too. A batch lists only those; the responses to the requests that were
  * not captured are counted, not listed.
  */
 function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue: unknown, httpStatus: CallStatus | undefined, respCut: boolean): void {
   const body = call.http!.requestBody!;
-  const captured = utf8ByteLength(body.text ?? '');
-  const note = (what: string) => call.warnings.push(`JSON-RPC request: body ${cutWords(body, session.env.limits)} (${captured} of ${body.size} bytes)${what ? `: ${what}` : ''}`);
+  const note = (what: string) => cutNote(call, 'request', body, session.env.limits, what);
   if (Array.isArray(p.value)) {
     // the last element may be cut before its method: not a request that can be shown
     const items = p.value.filter((x) => isObj(x) && (typeof x.method === 'string' || !p.cut.has(x)));

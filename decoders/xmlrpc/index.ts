@@ -16,7 +16,7 @@ import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
 import { bodyCut, cutWords, parseMediaType } from '../http-common/body';
-import { fromBase64, utf8ByteLength, utf8Strict } from '../core/bytes';
+import { fromBase64, utf8Strict } from '../core/bytes';
 
 /** An XML element as fast-xml-parser's preserveOrder mode gives it: { tag: children }. */
 type XNode = Record<string, unknown>;
@@ -357,7 +357,7 @@ export const xmlrpcRouter: BodyRouter = {
         // cut before its method name ended: an XML-RPC call all the same, its response may say more
         doc = { kind: 'call', methodName: '', params: [] };
         nameCut = true;
-        reqWarnings.push(`body ${cutWords(call.http?.requestBody, limits)} (${utf8ByteLength(req.text ?? '')} of ${call.http?.requestBody?.size ?? '?'} bytes): method name not read`);
+        reqWarnings.push(`body ${cutWords(call.http?.requestBody, limits)}: method name not read`);
       }
     }
     if (!doc) {

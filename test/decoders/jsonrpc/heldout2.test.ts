@@ -103,7 +103,7 @@ describe('JSON-RPC 2.0 request bodies cut by the capture (snaplen): read from wh
     assert.equal(c.fields['jsonrpc.id'], 1);
     assert.equal(c.response?.value, 42);
     assert.equal(c.request?.value, undefined);
-    assert.ok(c.warnings.some((w) => /^JSON-RPC request: body not captured whole \(\d+ of 54 bytes\): params not read$/.test(w)), c.warnings.join(' | '));
+    assert.ok(c.warnings.some((w) => /^JSON-RPC request: body not captured whole: params not read$/.test(w)), c.warnings.join(' | '));
   });
   it('cut inside the params: the params read so far, marked in part', () => {
     const [c] = cutExchange(req, req.indexOf('7'), '{"jsonrpc":"2.0","id":1,"result":42}');
@@ -116,7 +116,7 @@ describe('JSON-RPC 2.0 request bodies cut by the capture (snaplen): read from wh
     assert.equal(c.protocol, 'jsonrpc');
     assert.equal(c.method, '?');
     assert.deepEqual(c.status, { code: 404, text: undefined, ok: false });
-    assert.ok(c.warnings.some((w) => /^JSON-RPC response: body not captured whole \(\d+ of \d+ bytes\)$/.test(w)), c.warnings.join(' | '));
+    assert.ok(c.warnings.includes('JSON-RPC response: body not captured whole: error read in part'), c.warnings.join(' | '));
   });
   it('a cut batch lists the requests captured with their method; responses to the others are counted', () => {
     const batch = JSON.stringify([

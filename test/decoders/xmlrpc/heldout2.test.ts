@@ -20,7 +20,7 @@ describe('XML-RPC request cut inside <methodName> by a snaplen', () => {
     assert.equal(c.fields['xmlrpc.method'], undefined);
     assert.equal(c.request?.value, undefined);
     assert.equal(c.response?.value, 1);
-    assert.ok(c.warnings.includes(`XML-RPC request: body not captured whole (${keep} of ${rq.length} bytes): method name not read`), c.warnings.join(' | '));
+    assert.ok(c.warnings.includes('XML-RPC request: body not captured whole: method name not read'), c.warnings.join(' | '));
     assert.ok(!c.warnings.some((w) => /not well-formed/.test(w)), c.warnings.join(' | '));
   });
 });
