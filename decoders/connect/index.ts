@@ -23,7 +23,8 @@ import type { BodyRouter } from '../http-common/routers';
 import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
 import { pastDeadline, statusForHttpStatus } from '../grpc/status';
 import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
-import { lookupMethod, protoDefinitionsOf, type ProtoMethodInfo } from '../protobuf/definitions';
+import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { decodeProtobuf } from '../protobuf/decode';
 import { headerValue, parseMediaType, parseUrlEncoded } from '../http-common/body';
 import { bodyBytes } from '../grpc/web';
@@ -122,6 +123,8 @@ class ConnectCall {
   private readonly http: NonNullable<Call['http']>;
   private readonly defs;
   private method?: ProtoMethodInfo;
+  /** Where the method's message types live: the bundled standard services', else the loaded ones. */
+  private typeDefs?: ProtoDefinitions;
   private messages: StreamMessage[] = [];
   private counts: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private raw: Record<Dir, boolean> = { c2s: false, s2c: false };
@@ -142,6 +145,13 @@ class ConnectCall {
     const shape = this.shape.kind;
     const { path } = pathOf(http.uri);
     this.method = lookupMethod(this.defs, path);
+    // Health checking / server reflection (connect-go's grpchealth and grpcreflect serve them over
+    // Connect too): the bundled definitions, as for gRPC (no editor position).
+    const std = this.method ? undefined : standardGrpcMethod(path);
+    if (std) {
+      this.method = std.method;
+      this.typeDefs = std.defs;
+    }
     // A GET that only looks like Connect's (no `connect=v1`) and names no loaded method: left as plain HTTP.
     if (this.shape.needsMethod && !this.method) return;
     const f = call.fields;
@@ -167,9 +177,9 @@ class ConnectCall {
         f['connect.deadline'] = call.timing.startUs + Number(timeout) * 1000;
       } else call.warnings.push(`malformed connect-timeout-ms "${timeout}"`);
     }
-    if (this.method) {
+    if (this.method && !std) {
       call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
-    } else if (this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
+    } else if (!this.method && this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
       call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
     }
     if (shape === 'stream') this.stream();
@@ -253,7 +263,7 @@ class ConnectCall {
   private decodeMessage(dir: Dir, bytes: Uint8Array, codec: string, flags: number, encoding: string | undefined): { value?: unknown; warnings: string[] } {
     const d = decodeGrpcMessage(
       { flags: flags & 0x01, length: bytes.length, bytes },
-      { encoding, codec, typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined, defs: this.defs, env: this.session.env },
+      { encoding, codec, typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined, defs: this.typeDefs ?? this.defs, env: this.session.env },
     );
     if (d.raw) this.raw[dir] = true;
     return { value: d.value, warnings: d.warnings.map((w) => w.replace('application/grpc+json', 'JSON')) };

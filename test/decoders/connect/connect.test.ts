@@ -114,6 +114,26 @@ describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request",
     assert.equal(c.fields['connect.encoding'], 'gzip');
     assert.deepEqual(c.warnings, []);
   });
+  it('grpc.health.v1.Health/Check over Connect (connect-go grpchealth serves it): fields by name from the bundled health.proto, with or without loaded .proto files', () => {
+    for (const e of [testSession().env, env()]) {
+      const c = feed(
+        [
+          // HealthCheckRequest {service: "echo"}
+          c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/grpc.health.v1.Health/Check'], ['content-type', 'application/proto'], ['connect-protocol-version', '1']])), frame(0, 1, 1, fromHex('0a046563686f'))),
+          // HealthCheckResponse {status: SERVING (1)}
+          s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/proto']])), frame(0, 1, 1, fromHex('0801'))),
+        ],
+        { env: e },
+      ).calls[0];
+      assert.equal(c.protocol, 'connect');
+      assert.equal(c.kind, 'unary');
+      assert.deepEqual(c.request?.value, { service: 'echo' });
+      assert.deepEqual(c.response?.value, { status: 'SERVING' });
+      assert.deepEqual(c.warnings, []);
+      // (bundled: no position in the workspace to go to)
+      assert.equal(c.definition, undefined);
+    }
+  });
   const h1 = (http: NonNullable<Call['http']>): Call => {
     const s = testSession({ env: env() });
     const c = s.newCall('http', { frame: 1, tsUs: 1, streamOffset: 0 });
