@@ -245,10 +245,9 @@ function applyCut(call: Call, session: DecoderSession, p: JsonPrefix, respValue:
   if (Array.isArray(p.value)) {
     // the last element may be cut before its method: not a request that can be shown
     const items = p.value.filter((x) => isObj(x) && (typeof x.method === 'string' || !p.cut.has(x)));
-    applyBatch(call, session, items, respValue, httpStatus, { req: p.cut, resp: respCut });
+    // the responses that match no request read answer requests past the cut: counted, not listed
+    const stray = applyBatch(call, session, items, respValue, httpStatus, { req: p.cut, resp: respCut });
     call.method = items.length ? `batch(${items.length}+)` : 'batch(?)';
-    const stray = call.warnings.filter((w) => /^batch response id .* matches no request$/.test(w)).length;
-    call.warnings = call.warnings.filter((w) => !/^batch response id .* matches no request$/.test(w));
     const read = items.length ? `only its first ${items.length} request${items.length === 1 ? '' : 's'} read` : 'no request read whole';
     note(`${read}${stray ? `; ${stray} response${stray === 1 ? ' answers a request' : 's answer requests'} not captured` : ''}`);
     return;
@@ -299,8 +298,12 @@ function takeUnmatched(unmatched: Obj[], invalidElement: boolean): Obj | undefin
   return i >= 0 && i < unmatched.length ? unmatched.splice(i, 1)[0] : undefined;
 }
 
-/** §6 Batch: children paired with responses by id; notifications get none. */
-function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respValue: unknown, httpStatus: CallStatus | undefined, cut?: { req?: WeakSet<object>; resp: boolean }): void {
+/**
+ * §6 Batch: children paired with responses by id; notifications get none. Returns how many
+ * responses (with an id) match no request: each is a warning, unless the request body was cut
+ * (`cut.req`), where they answer requests that were not captured and the caller counts them.
+ */
+function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respValue: unknown, httpStatus: CallStatus | undefined, cut?: { req?: WeakSet<object>; resp: boolean }): number {
   call.kind = 'batch';
   call.method = `batch(${reqs.length})`;
   call.fields['jsonrpc.batch.size'] = reqs.length;
@@ -373,10 +376,11 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
     session.emit(child);
   });
   call.childIds = childIds;
-  for (const r of responses.values()) call.warnings.push(`batch response id ${idKey(r.id)} matches no request`);
+  if (!cut?.req) for (const r of responses.values()) call.warnings.push(`batch response id ${idKey(r.id)} matches no request`);
   if (unmatched.length) call.warnings.push(`${unmatched.length} batch responses without a usable id`);
   if (errors) {
     call.fields['jsonrpc.batch.errors'] = errors;
     if (call.status) call.status = { ...call.status, ok: false, text: `${errors} of ${reqs.length} failed` };
   }
+  return responses.size;
 }

@@ -60,4 +60,36 @@ describe('one capture gap in a JSON-RPC or XML-RPC body over HTTP/1.1: one warni
     assert.equal(c.response?.value, 3);
     assert.deepEqual(c.warnings, ['body incomplete: 3 bytes not captured (capture gap)', 'XML-RPC request: body not captured whole: only its first 1 param read']);
   });
+
+  it('a batch request cut inside its second element: the responses to the requests past the cut are counted in its one warning', () => {
+    const batch = JSON.stringify([
+      { jsonrpc: '2.0', id: 1, method: 'a', params: [1] },
+      { jsonrpc: '2.0', id: 2, method: 'b', params: [2] },
+      { jsonrpc: '2.0', id: 3, method: 'c', params: [3] },
+      { jsonrpc: '2.0', id: 4, method: 'd', params: [4] },
+    ]);
+    const resp = JSON.stringify([
+      { jsonrpc: '2.0', id: 4, result: 'd' },
+      { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid Request' } },
+      { jsonrpc: '2.0', id: 1, result: 'a' },
+      { jsonrpc: '2.0', id: 3, result: 'c' },
+      { jsonrpc: '2.0', id: 2, result: 'b' },
+    ]);
+    const at = batch.indexOf('[2]');
+    const cs = calls(holed('application/json', batch, resp, 'c2s', at + 1, 4));
+    const outer = cs.find((c) => c.kind === 'batch')!;
+    assert.equal(outer.method, 'batch(2+)');
+    assert.deepEqual(
+      cs.filter((c) => c.parentId === outer.id).map((k) => [k.method, k.response?.value, k.warnings]),
+      [
+        ['a', 'a', []],
+        ['b', 'b', ['request cut by the capture: params read in part']],
+      ],
+    );
+    assert.deepEqual(outer.warnings, [
+      'body incomplete: 4 bytes not captured (capture gap)',
+      '1 batch responses without a usable id',
+      'JSON-RPC request: body not captured whole: only its first 2 requests read; 2 responses answer requests not captured',
+    ]);
+  });
 });
