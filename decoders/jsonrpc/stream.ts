@@ -14,6 +14,7 @@ import { latin1Text, utf8Text } from '../core/bytes';
 import { DirStream } from '../calls/stream';
 import { payloadBody } from '../calls/payload';
 import { applyOutcome, fillFields, idKey, outcomeOf } from './index';
+import { type JsonPrefix, parseJsonPrefix } from './partial';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -199,9 +200,10 @@ class JsonRpcStreamDecoder implements StreamDecoder {
   }
 
   /**
-   * The message a gap cut short: its whole elements (a batch) are decoded; of the cut one, the
-   * method and id (a request) or the id and whether it is an error (a response), when they were
-   * captured, so that the call is listed and paired.
+   * The message a gap cut short, read as far as it goes (parseJsonPrefix, as for HTTP bodies the
+   * capture cut): the whole elements of a batch are decoded; of the cut object, a request with its
+   * method (and its id and params when they were captured), or an answer with its id (and its result
+   * or error as far as it was captured), so that the call is listed and paired.
    */
   private salvage(dir: Dir): void {
     const st = this.s[dir];
@@ -209,61 +211,40 @@ class JsonRpcStreamDecoder implements StreamDecoder {
     const bytes = st.q.peek(len).slice();
     const text = utf8Text(bytes);
     const msg: Msg = { value: undefined, bytes, start: st.pos(0), end: st.pos(len - 1), frames: st.frames(0, len), wire: len };
-    let rest = text;
-    const lead = /^\s*\[/.exec(text);
-    if (lead) {
-      // whole elements of a batch
-      let depth = 0;
-      let inStr = false;
-      let esc = false;
-      let from = lead[0].length;
-      for (let i = from; i < text.length; i++) {
-        const c = text[i];
-        if (inStr) {
-          if (esc) esc = false;
-          else if (c === '\\') esc = true;
-          else if (c === '"') inStr = false;
-        } else if (c === '"') inStr = true;
-        else if (c === '{' || c === '[') depth++;
-        else if (c === '}' || c === ']') {
-          depth--;
-          if (depth === 0) {
-            try {
-              this.message(dir, JSON.parse(text.slice(from, i + 1)), msg);
-            } catch {
-              /* not JSON after all: left to the warning below */
-            }
-            const comma = text.indexOf(',', i + 1);
-            from = comma < 0 ? text.length : comma + 1;
-            i = from - 1;
-          }
-        }
-      }
-      rest = text.slice(from);
+    const p = parseJsonPrefix(text, this.session.env.limits.maxDepth);
+    const items = p === undefined ? [] : Array.isArray(p.value) ? p.value : [p.value];
+    let unread = p === undefined && /\S/.test(text);
+    for (const item of items) {
+      if (!p!.cut.has(item as object)) this.message(dir, item, msg);
+      else if (!this.cutMessage(dir, item, p!, msg)) unread = true;
     }
-    const str = (k: string) => new RegExp(`"${k}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|-?\\d+(?:\\.\\d+)?|null)`).exec(rest)?.[1];
-    const method = str('method');
-    const id = str('id');
-    const parse = (v: string | undefined) => {
-      try {
-        return v === undefined ? undefined : JSON.parse(v);
-      } catch {
-        return undefined;
+    if (unread) this.session.warn(`jsonrpc: ${dir}: ${len} bytes of a message cut by a gap; not decoded`, msg.start);
+  }
+
+  /** A request or an answer cut by a gap, listed with what was read; false when it is neither (yet). */
+  private cutMessage(dir: Dir, item: unknown, p: JsonPrefix, msg: Msg): boolean {
+    if (!isObj(item)) return false;
+    const inPart = (v: unknown) => v !== null && typeof v === 'object' && p.cut.has(v);
+    if (typeof item.method === 'string') {
+      if (!('id' in item)) {
+        this.message(dir, item, msg, { what: 'its id was not captured, so it is not paired', unpaired: true });
+        return true;
       }
-    };
-    if (method !== undefined && typeof parse(method) === 'string') {
-      const item: Obj = { method: parse(method) };
-      if (/"jsonrpc"\s*:\s*"2\.0"/.test(rest)) item.jsonrpc = '2.0';
-      if (id !== undefined) item.id = parse(id);
-      else if (item.jsonrpc === undefined) item.params = [];
-      this.message(dir, item, msg, id === undefined ? 'no-id' : 'cut');
-    } else if (id !== undefined && /"(result|error)"\s*:/.test(rest)) {
-      const item: Obj = { id: parse(id) };
-      const err = /"error"\s*:\s*(\{[^{}]*?"code"\s*:\s*(-?\d+))?/.exec(rest);
-      if (err && !/"error"\s*:\s*null/.test(rest)) item.error = { code: err[2] !== undefined ? Number(err[2]) : 'error', message: '(not captured whole)' };
-      else item.result = undefined;
-      this.message(dir, item, msg, 'cut');
-    } else if (/\S/.test(rest)) this.session.warn(`jsonrpc: ${dir}: ${len} bytes of a message cut by a gap; not decoded`, msg.start);
+      this.message(dir, item, msg, { what: !('params' in item) ? 'params not read' : inPart(item.params) ? 'params read in part' : '' });
+      return true;
+    }
+    // an answer: its result or error was reached, or its id is one the other side is waiting on
+    if (!('id' in item) || 'method' in item) return false;
+    const waited = this.pending.has(`${dir === 'c2s' ? 's2c' : 'c2s'} ${idKey(item.id)}`);
+    if (!('result' in item) && !('error' in item)) {
+      if (!waited) return false;
+      item.result = undefined;
+      this.message(dir, item, msg, { what: 'its value not read' });
+      return true;
+    }
+    const err = item.error !== undefined && item.error !== null;
+    this.message(dir, item, msg, { what: inPart(err ? item.error : item.result) ? `${err ? 'error' : 'result'} read in part` : '' });
+    return true;
   }
 
   private fail(dir: Dir, why: string): void {
@@ -296,7 +277,8 @@ class JsonRpcStreamDecoder implements StreamDecoder {
     return -1;
   }
 
-  private message(dir: Dir, item: unknown, msg: Msg, cut?: 'cut' | 'no-id'): void {
+  /** A request or an answer; `cut`: one a gap cut, what of it was not read (and whether it can be paired). */
+  private message(dir: Dir, item: unknown, msg: Msg, cut?: { what: string; unpaired?: boolean }): void {
     const other: Dir = dir === 'c2s' ? 's2c' : 'c2s';
     if (isObj(item) && typeof item.method === 'string') {
       const call = this.session.newCall('jsonrpc', msg.start);
@@ -308,9 +290,8 @@ class JsonRpcStreamDecoder implements StreamDecoder {
       for (const n of notes) call.warnings.push(`request ${n}`);
       fillFields(call, item);
       if (cut) {
-        call.request.value = undefined;
-        call.warnings.push(`request not captured whole (capture gap): ${cut === 'no-id' ? 'its id was not captured, so it is not paired' : 'params not read'}`);
-        if (cut === 'no-id') {
+        call.warnings.push(`request not captured whole (capture gap)${cut.what ? `: ${cut.what}` : ''}`);
+        if (cut.unpaired) {
           call.kind = 'unary';
           call.state = 'incomplete';
           this.session.emit(call);
@@ -362,10 +343,7 @@ class JsonRpcStreamDecoder implements StreamDecoder {
       call.response = { body: payloadBody(msg.bytes, msg.bytes.length, this.session.env.limits, 'application/json', undefined, notes), wireBytes: msg.wire };
       for (const n of notes) call.warnings.push(`response ${n}`);
       applyOutcome(call, outcomeOf(item, undefined));
-      if (cut) {
-        call.warnings = call.warnings.filter((w) => w !== 'response has neither result nor error');
-        call.warnings.push('response not captured whole (capture gap): its value not read');
-      }
+      if (cut) call.warnings.push(`response not captured whole (capture gap)${cut.what ? `: ${cut.what}` : ''}`);
       call.state = 'complete';
       this.session.emit(call);
       return;

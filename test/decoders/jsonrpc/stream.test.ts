@@ -99,7 +99,7 @@ describe('Gaps (bytes not captured: snaplen, loss) in a JSON-RPC stream', () => 
     feedWithGaps(spec.create(session) as StreamDecoder, steps, { bytesOf: enc, how: 'fin' });
     return session;
   }
-  it('a request cut after its id is listed and paired; a segment that starts a message ends the resynchronisation', () => {
+  it('a request cut after its id is listed and paired, with the params read so far; a segment that starts a message ends the resynchronisation', () => {
     // jayson over TCP: members in this order, one message per segment
     const s = feed([
       ['c2s', '{"method":"add","jsonrpc":"2.0","id":"a1","params":[3,'],
@@ -110,11 +110,12 @@ describe('Gaps (bytes not captured: snaplen, loss) in a JSON-RPC stream', () => 
       ['gap', 's2c', 20],
     ]);
     assert.deepEqual(s.calls.map((c) => [c.method, c.fields['jsonrpc.id'], c.state, c.request?.value, c.response?.value, c.status?.code]), [
-      ['add', 'a1', 'complete', undefined, 7, 0],
-      ['add', 'a2', 'complete', [1, 1], { code: 4000, message: '(not captured whole)' }, 4000],
+      ['add', 'a1', 'complete', [3], 7, 0],
+      ['add', 'a2', 'complete', [1, 1], { code: 4000 }, 4000],
     ]);
-    assert.deepEqual(s.calls[0].warnings, ['request not captured whole (capture gap): params not read']);
-    assert.deepEqual(s.calls[1].warnings, ['response not captured whole (capture gap): its value not read']);
+    assert.equal(s.calls[1].status?.text, undefined);
+    assert.deepEqual(s.calls[0].warnings, ['request not captured whole (capture gap): params read in part']);
+    assert.deepEqual(s.calls[1].warnings, ['response not captured whole (capture gap): error read in part']);
   });
   it('a cut batch: its whole elements are decoded, the cut one named', () => {
     const s = feed([
@@ -128,5 +129,31 @@ describe('Gaps (bytes not captured: snaplen, loss) in a JSON-RPC stream', () => 
       ['add', 'q', 'complete', 2],
     ]);
     assert.deepEqual(s.calls[0].warnings, ['request not captured whole (capture gap): its id was not captured, so it is not paired']);
+  });
+  it('the cut message is read as a JSON prefix, not searched: an "id" or "error" member inside params or a result is not taken for the top-level one', () => {
+    const s = feed([
+      ['c2s', '{"jsonrpc":"2.0","method":"find","params":{"id":5,"name":"ab'],
+      ['gap', 'c2s', 12],
+      ['c2s', '{"jsonrpc":"2.0","id":1,"method":"get"}\n'],
+      ['s2c', '{"jsonrpc":"2.0","id":5,"result":[]}\n'],
+      ['s2c', '{"jsonrpc":"2.0","id":1,"result":{"error":{"code":3,"msg":"x'],
+      ['gap', 's2c', 10],
+    ]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['jsonrpc.id'] ?? null, c.state, c.status?.ok ?? null, c.response?.value ?? null]), [
+      ['find', null, 'incomplete', null, null],
+      ['?', null, 'incomplete', true, []],
+      ['get', 1, 'complete', true, { error: { code: 3 } }],
+    ]);
+    assert.deepEqual(s.calls[0].warnings, ['request not captured whole (capture gap): its id was not captured, so it is not paired']);
+    assert.deepEqual(s.calls[0].request?.value, { id: 5 });
+    assert.deepEqual(s.calls[2].warnings, ['response not captured whole (capture gap): result read in part']);
+  });
+  it('a cut request with a 64-bit id keeps its digits and pairs with its answer', () => {
+    const s = feed([
+      ['c2s', '{"jsonrpc":"2.0","id":12345678901234567890,"method":"put","params":["abc'],
+      ['gap', 'c2s', 5],
+      ['s2c', '{"jsonrpc":"2.0","id":12345678901234567890,"result":true}\n'],
+    ]);
+    assert.deepEqual(s.calls.map((c) => [c.method, c.fields['jsonrpc.id'], c.state, c.response?.value]), [['put', '12345678901234567890', 'complete', true]]);
   });
 });
