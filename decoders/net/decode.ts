@@ -5,7 +5,15 @@
  * 802.1ad (0x88a8) and old QinQ (0x9100, 0x9200) tags; 113 Linux cooked (SLL, 16 bytes);
  * 276 Linux cooked v2 (SLL2, 20 bytes); 0 BSD loopback (4-byte address family in the capturing
  * host's byte order — both are recognised); 108 OpenBSD loopback (network byte order); 101 and
- * the DLT values 12/14 raw IP (version nibble decides); 228 raw IPv4; 229 raw IPv6.
+ * the DLT values 12/14 raw IP (version nibble decides); 228 raw IPv4; 229 raw IPv6; 258 Apple PKTAP
+ * (macOS `tcpdump -i any` / `-i pktap`: a header in the host's byte order naming the link type
+ * that follows, then that frame; DLT 149 is its value in Darwin's own files).
+ * In Ethernet payloads: MPLS label stacks (0x8847/0x8848) and PPPoE sessions (0x8864) are walked.
+ *
+ * Tunnels are opened so the calls inside them are found (depth ≤ 3 encapsulations): GRE (IP
+ * protocol 47, RFC 2784/2890; IPv4, IPv6, transparent Ethernet, ERSPAN II/III), VXLAN (UDP 4789,
+ * and 8472, Linux's default port, flannel's; RFC 7348) and Geneve (UDP 6081, RFC 8926) whose header
+ * checks out; a datagram on those ports that does not look like one stays a UDP datagram.
  *
  * IPv4 (RFC 791): options skipped by IHL, total length bounds the packet (Ethernet padding and
  * FCS ignored; 0 — TCP segmentation offload — means "the rest of the frame"), checksum not
@@ -51,7 +59,10 @@ export interface NetDecoderOptions extends FragmentOptions {
 }
 
 const MAX_VLAN_TAGS = 8;
+const MAX_MPLS_LABELS = 16;
 const MAX_IPV6_EXT = 16;
+/** Encapsulations opened inside one frame (PKTAP, IP-in-IP, GRE, VXLAN, Geneve). */
+const MAX_DEPTH = 3;
 
 export class NetDecoder {
   readonly stats: NetStats = {
@@ -113,46 +124,7 @@ export class NetDecoder {
     this.tsUs = f.tsUs;
     this.cut = f.capLen < f.origLen;
     this.fileBase = f.fileOffset;
-    switch (f.linkType) {
-      case 1: {
-        if (n < 14) return this.short('Ethernet header', 14, n);
-        this.etherPayload(d, 12, n);
-        return;
-      }
-      case 113: {
-        if (n < 16) return this.short('Linux cooked (SLL) header', 16, n);
-        this.etherPayload(d, 14, n);
-        return;
-      }
-      case 276: {
-        if (n < 20) return this.short('Linux cooked v2 (SLL2) header', 20, n);
-        this.etherType(d, (d[0] << 8) | d[1], 20, n);
-        return;
-      }
-      case 0:
-      case 108: {
-        if (n < 4) return this.short('loopback header', 4, n);
-        // BSD NULL is in the capturing host's byte order: a small value has its zero bytes first
-        // when big-endian. LOOP is always big-endian, which the same test also recognises.
-        const af = d[0] === 0 && d[1] === 0 ? (d[2] << 8) | d[3] : d[0] | (d[1] << 8);
-        if (af === 2) this.ipv4(d, 4, n, 0);
-        else if (af === 24 || af === 28 || af === 30) this.ipv6(d, 4, n, 0);
-        else this.stats.nonIp++;
-        return;
-      }
-      case 101:
-      case 12:
-      case 14:
-        return this.rawIp(d, n);
-      case 228:
-        this.ipv4(d, 0, n, 0);
-        return;
-      case 229:
-        this.ipv6(d, 0, n, 0);
-        return;
-      default:
-        this.unsupported(f);
-    }
+    if (!this.link(d, f.linkType, 0, n, 0)) this.unsupported(f);
   }
 
   /** End of capture: report datagrams whose fragments never all arrived. */
@@ -166,29 +138,136 @@ export class NetDecoder {
 
   // --- link layer ---------------------------------------------------------------------------
 
-  /** Ethernet-style type field at `o` (after MAC addresses or the SLL header). */
-  private etherPayload(d: Uint8Array, o: number, n: number): void {
-    this.etherType(d, (d[o] << 8) | d[o + 1], o + 2, n);
+  /** A frame of link type `type` at d[o..n). False: a link type this layer does not decode. */
+  private link(d: Uint8Array, type: number, o: number, n: number, depth: number): boolean {
+    switch (type) {
+      case 1:
+        if (n - o < 14) this.short('Ethernet header', 14, n - o);
+        else this.etherPayload(d, o + 12, n, depth);
+        return true;
+      case 113:
+        if (n - o < 16) this.short('Linux cooked (SLL) header', 16, n - o);
+        else this.etherPayload(d, o + 14, n, depth);
+        return true;
+      case 276:
+        if (n - o < 20) this.short('Linux cooked v2 (SLL2) header', 20, n - o);
+        else this.etherType(d, (d[o] << 8) | d[o + 1], o + 20, n, depth);
+        return true;
+      case 0:
+      case 108: {
+        if (n - o < 4) {
+          this.short('loopback header', 4, n - o);
+          return true;
+        }
+        // BSD NULL is in the capturing host's byte order: a small value has its zero bytes first
+        // when big-endian. LOOP is always big-endian, which the same test also recognises.
+        const af = d[o] === 0 && d[o + 1] === 0 ? (d[o + 2] << 8) | d[o + 3] : d[o] | (d[o + 1] << 8);
+        if (af === 2) this.ipv4(d, o + 4, n, depth);
+        else if (af === 24 || af === 28 || af === 30) this.ipv6(d, o + 4, n, depth);
+        else this.stats.nonIp++;
+        return true;
+      }
+      case 101:
+      case 12:
+      case 14:
+        this.rawIp(d, o, n, depth);
+        return true;
+      case 228:
+        this.ipv4(d, o, n, depth);
+        return true;
+      case 229:
+        this.ipv6(d, o, n, depth);
+        return true;
+      case 258:
+      case 149:
+        return depth === 0 && this.pktap(d, o, n, type);
+      default:
+        return false;
+    }
   }
 
-  /** Dispatch on an EtherType whose payload starts at `o`, unwrapping VLAN tags first. */
-  private etherType(d: Uint8Array, type: number, o: number, n: number): void {
+  /**
+   * Apple's PKTAP header (xnu bsd/net/pktap.h): pth_length, pth_type_next, pth_dlt, then the
+   * interface and process; the frame (of link type pth_dlt) starts pth_length bytes in. Its fields
+   * are in the capturing Mac's byte order (little-endian on every Mac since 2006; big-endian read
+   * when that is the one that makes sense). Records that carry no packet (pth_type_next other than
+   * 1: dropped-packet reports) are skipped. DLT 149 is taken for PKTAP only when its header checks out.
+   */
+  private pktap(d: Uint8Array, o: number, n: number, type: number): boolean {
+    const avail = n - o;
+    if (avail < 12) {
+      if (type === 149) return false;
+      this.short('PKTAP header', 12, avail);
+      return true;
+    }
+    const le = (i: number) => (d[o + i] | (d[o + i + 1] << 8) | (d[o + i + 2] << 16) | (d[o + i + 3] << 24)) >>> 0;
+    const be = (i: number) => ((d[o + i] << 24) | (d[o + i + 1] << 16) | (d[o + i + 2] << 8) | d[o + i + 3]) >>> 0;
+    let read = le;
+    if (le(0) > 0xffff && be(0) <= 0xffff) read = be;
+    const hl = read(0);
+    const next = read(4);
+    const dlt = read(8);
+    if (hl < 12 || hl > 4096) {
+      if (type === 149) return false;
+      this.malformed(`PKTAP header length ${hl}`);
+      return true;
+    }
+    if (hl > avail) {
+      this.short('PKTAP header', hl, avail);
+      return true;
+    }
+    if (next !== 1) {
+      this.stats.nonIp++;
+      return true;
+    }
+    if (!this.link(d, dlt, o + hl, n, 1)) {
+      if (type === 149) return false;
+      this.malformed(`PKTAP frame of link type ${dlt} (${linkTypeName(dlt)}), not decoded`);
+    }
+    return true;
+  }
+
+  /** Ethernet-style type field at `o` (after MAC addresses or the SLL header). */
+  private etherPayload(d: Uint8Array, o: number, n: number, depth: number): void {
+    this.etherType(d, (d[o] << 8) | d[o + 1], o + 2, n, depth);
+  }
+
+  /** Dispatch on an EtherType whose payload starts at `o`, unwrapping VLAN tags, MPLS labels and PPPoE first. */
+  private etherType(d: Uint8Array, type: number, o: number, n: number, depth: number): void {
     for (let tags = 0; type === 0x8100 || type === 0x88a8 || type === 0x9100 || type === 0x9200; tags++) {
       if (tags >= MAX_VLAN_TAGS) return this.malformed(`more than ${MAX_VLAN_TAGS} VLAN tags`);
       if (o + 4 > n) return this.short('VLAN tag', 4, n - o);
       type = (d[o + 2] << 8) | d[o + 3];
       o += 4;
     }
-    if (type === 0x0800) this.ipv4(d, o, n, 0);
-    else if (type === 0x86dd) this.ipv6(d, o, n, 0);
-    else this.stats.nonIp++;
+    if (type === 0x0800) this.ipv4(d, o, n, depth);
+    else if (type === 0x86dd) this.ipv6(d, o, n, depth);
+    else if (type === 0x8847 || type === 0x8848) {
+      // MPLS (RFC 3032): 4-byte label entries until the bottom-of-stack bit; then IP by its version nibble.
+      for (let labels = 0; ; labels++) {
+        if (labels >= MAX_MPLS_LABELS) return this.malformed(`more than ${MAX_MPLS_LABELS} MPLS labels`);
+        if (o + 4 > n) return this.short('MPLS label', 4, n - o);
+        const bottom = (d[o + 2] & 1) !== 0;
+        o += 4;
+        if (bottom) break;
+      }
+      if (o < n && (d[o] >> 4 === 4 || d[o] >> 4 === 6)) this.rawIp(d, o, n, depth);
+      else this.stats.nonIp++;
+    } else if (type === 0x8864) {
+      // PPPoE session (RFC 2516): 6-byte header, then the PPP protocol (0x0021 IPv4, 0x0057 IPv6).
+      if (o + 8 > n) return this.short('PPPoE header', 8, n - o);
+      const proto = (d[o + 6] << 8) | d[o + 7];
+      if (proto === 0x0021) this.ipv4(d, o + 8, n, depth);
+      else if (proto === 0x0057) this.ipv6(d, o + 8, n, depth);
+      else this.stats.nonIp++;
+    } else this.stats.nonIp++;
   }
 
-  private rawIp(d: Uint8Array, n: number): void {
-    if (n < 1) return this.short('IP header', 20, n);
-    const v = d[0] >> 4;
-    if (v === 4) this.ipv4(d, 0, n, 0);
-    else if (v === 6) this.ipv6(d, 0, n, 0);
+  private rawIp(d: Uint8Array, o: number, n: number, depth: number): void {
+    if (n - o < 1) return this.short('IP header', 20, n - o);
+    const v = d[o] >> 4;
+    if (v === 4) this.ipv4(d, o, n, depth);
+    else if (v === 6) this.ipv6(d, o, n, depth);
     else this.malformed(`raw IP frame with IP version ${v}`);
   }
 
@@ -370,6 +449,8 @@ export class NetDecoder {
       if (ulen === 0 && ipv === 6) ulen = wire; // jumbogram
       if (ulen < 8) return this.malformed(`UDP length ${ulen} < 8`);
       if (ulen > wire) return this.malformed(`UDP length ${ulen} exceeds the IP payload length ${wire}`);
+      const dstPort = (d[s + 2] << 8) | d[s + 3];
+      if ((dstPort === 4789 || dstPort === 8472 || dstPort === 6081) && depth < MAX_DEPTH && this.udpTunnel(d, s + 8, s + ulen < e ? s + ulen : e, dstPort, depth + 1)) return;
       p.frame = this.frameNo;
       p.tsUs = this.tsUs;
       p.ipVersion = ipv;
@@ -389,13 +470,72 @@ export class NetDecoder {
       this.handlers.packet(p);
       return;
     }
-    if ((proto === 4 || proto === 41) && depth < 1) {
+    if (proto === 47 && depth < MAX_DEPTH && this.gre(d, s, e, depth + 1)) return;
+    if ((proto === 4 || proto === 41) && depth < MAX_DEPTH) {
       // IP in IP / IPv6 in IPv4 (RFC 2003, RFC 4213): decode the inner packet.
       if (proto === 4) this.ipv4(d, s, e, depth + 1);
       else this.ipv6(d, s, e, depth + 1);
       return;
     }
     this.stats.otherIpProto++;
+  }
+
+  /**
+   * VXLAN (RFC 7348 §5: flags with the I bit, 24 reserved bits, VNI, 8 reserved bits; then an
+   * Ethernet frame) or Geneve (RFC 8926 §3.4: version 0, options length in 4-byte words,
+   * protocol type; Ethernet 0x6558 or IP) at d[o..e). False when the header does not check out:
+   * the datagram is then an ordinary one.
+   */
+  private udpTunnel(d: Uint8Array, o: number, e: number, port: number, depth: number): boolean {
+    if (port === 6081) {
+      if (e - o < 8 || d[o] >> 6 !== 0) return false;
+      const inner = o + 8 + (d[o] & 0x3f) * 4;
+      const type = (d[o + 2] << 8) | d[o + 3];
+      if (inner > e) return false;
+      if (type === 0x6558) {
+        if (e - inner < 14) return false;
+        this.etherPayload(d, inner + 12, e, depth);
+      } else if (type === 0x0800 || type === 0x86dd) this.etherType(d, type, inner, e, depth);
+      else return false;
+      return true;
+    }
+    // I flag set; the reserved bits of the base header clear (the group-policy extension uses some of byte 0-2: ignored).
+    if (e - o < 8 + 14 || (d[o] & 0x08) === 0 || d[o + 7] !== 0) return false;
+    const type = (d[o + 8 + 12] << 8) | d[o + 8 + 13];
+    if (type !== 0x0800 && type !== 0x86dd && type !== 0x8100 && type !== 0x88a8 && type !== 0x0806) return false;
+    this.etherPayload(d, o + 8 + 12, e, depth);
+    return true;
+  }
+
+  /**
+   * GRE (RFC 2784, keys and sequence numbers RFC 2890) at d[o..e): version 0 only (version 1 is
+   * PPTP's). The payload by protocol type: IPv4, IPv6, transparent Ethernet bridging (0x6558), and
+   * the mirrored Ethernet frames of ERSPAN type II (0x88be: 8-byte header) and III (0x22eb: 12
+   * bytes, 8 more with the O flag). False for anything else (counted as another IP protocol).
+   */
+  private gre(d: Uint8Array, o: number, e: number, depth: number): boolean {
+    if (e - o < 4) return false;
+    const flags = d[o];
+    if ((d[o + 1] & 7) !== 0) return false;
+    const type = (d[o + 2] << 8) | d[o + 3];
+    let p = o + 4 + (flags & 0x80 ? 4 : 0) + (flags & 0x20 ? 4 : 0) + (flags & 0x10 ? 4 : 0);
+    if (p > e) {
+      this.short('GRE header', p - o, e - o);
+      return true;
+    }
+    if (type === 0x0800 || type === 0x86dd) {
+      this.etherType(d, type, p, e, depth);
+      return true;
+    }
+    if (type === 0x88be) p += 8;
+    else if (type === 0x22eb) p += 12 + (p + 12 <= e && d[p + 11] & 1 ? 8 : 0);
+    else if (type !== 0x6558) return false;
+    if (e - p < 14) {
+      this.short('Ethernet frame in GRE', 14, e - p);
+      return true;
+    }
+    this.etherPayload(d, p + 12, e, depth);
+    return true;
   }
 
   // --- problems -----------------------------------------------------------------------------

@@ -115,6 +115,113 @@ describe('link layers (tcpdump.org LINKTYPE_*)', () => {
   });
 });
 
+describe('Apple PKTAP (LINKTYPE_PKTAP 258; xnu bsd/net/pktap.h)', () => {
+  // pth_length 108, pth_type_next 1 (a packet), pth_dlt, pth_ifname "lo0" at 12, pth_pid 4242 at 52,
+  // pth_comm "curl" at 56: little-endian, as a Mac writes it.
+  const header = (dlt: number, next = 1, length = 108) => {
+    const h = new Uint8Array(length);
+    const v = new DataView(h.buffer);
+    v.setUint32(0, length, true);
+    v.setUint32(4, next, true);
+    v.setUint32(8, dlt, true);
+    h.set(new TextEncoder().encode('lo0'), 12);
+    v.setUint32(52, 4242, true);
+    h.set(new TextEncoder().encode('curl'), 56);
+    return h;
+  };
+  it('lo0 (DLT_NULL with its 4-byte family after the header) and en0 (Ethernet); DLT 149 as Darwin writes it', () => {
+    const lo = B.concat(header(0), fromHex('02000000'), IPV4_TCP);
+    const en = B.concat(header(1), fromHex('020000000002 020000000001 0800'), IPV4_TCP);
+    for (const lt of [258, 149]) {
+      const r = run([{ data: lo, linkType: lt }, { data: en, linkType: lt }]);
+      assert.deepEqual(r.warnings, []);
+      assert.deepEqual(r.packets.map((p) => [p.src, p.payload, p.fileOffset]), [['10.0.0.1', 'hi', 1000 + 108 + 4 + 40], ['10.0.0.1', 'hi', 1000 + 108 + 14 + 40]]);
+    }
+  });
+  it('a big-endian header (the other byte order) and a raw-IP frame (DLT 12)', () => {
+    const h = header(12);
+    const v = new DataView(h.buffer);
+    v.setUint32(0, 108);
+    v.setUint32(4, 1);
+    v.setUint32(8, 12);
+    const r = one(B.concat(h, IPV4_TCP), 258);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets[0].payload, 'hi');
+  });
+  it('a record without a packet (pth_type_next 2, a drop report) is skipped silently; a bad length is malformed; an inner link type we do not decode is named', () => {
+    const r = run([
+      { data: B.concat(header(1, 2), fromHex('020000000002 020000000001 0800'), IPV4_TCP), linkType: 258 },
+      { data: B.concat(header(1, 1, 108).subarray(0, 50)), linkType: 258 },
+      { data: B.concat(header(105), new Uint8Array(40)), linkType: 258 },
+    ]);
+    assert.equal(r.packets.length, 0);
+    assert.deepEqual(r.warnings.map((w) => w.message), ['frame 2: PKTAP header needs 108 bytes, only 50 present; packet skipped', 'frame 3: PKTAP frame of link type 105 (IEEE802_11), not decoded; packet skipped']);
+  });
+  it('DLT 149 that is not PKTAP stays an unsupported link type (USER2)', () => {
+    const r = one(new Uint8Array(40).fill(0xff), 149);
+    assert.equal(r.packets.length, 0);
+    assert.match(r.warnings[0].message, /^link type 149 \(.*\) is not supported/);
+  });
+});
+
+describe('MPLS (RFC 3032) and PPPoE (RFC 2516) inside Ethernet', () => {
+  it('a two-label stack (bottom-of-stack on the second), then IPv4', () => {
+    const r = one(B.concat(fromHex('020000000002 020000000001 8847  00010 0 40  00020 1 40'.replace(/ /g, '')), IPV4_TCP), 1);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets[0].payload, 'hi');
+  });
+  it('a PPPoE session frame carrying IPv4 (PPP protocol 0x0021)', () => {
+    const r = one(B.concat(fromHex('020000000002 020000000001 8864 11 00 0001 002c 0021'), IPV4_TCP), 1);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets[0].payload, 'hi');
+  });
+});
+
+describe('tunnels: GRE (RFC 2784/2890), VXLAN (RFC 7348), Geneve (RFC 8926)', () => {
+  const innerEth = B.concat(fromHex('0a0000000002 0a0000000001 0800'), IPV4_TCP);
+  const outer = (proto: number, payload: Uint8Array) => B.ethernet(B.ipv4Packet({ src: '172.16.0.1', dst: '172.16.0.2', proto, payload }));
+  const check = (r: ReturnType<typeof run>) => {
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.packets.map((p) => [p.src, p.dst, p.srcPort, p.dstPort, p.payload]), [['10.0.0.1', '10.0.0.2', 50000, 80, 'hi']]);
+  };
+  it('GRE: IPv4 (0x0800); with key and sequence number (K, S); transparent Ethernet (0x6558)', () => {
+    check(one(outer(47, B.concat(fromHex('0000 0800'), IPV4_TCP)), 1));
+    check(one(outer(47, B.concat(fromHex('3000 0800 0000002a 00000007'), IPV4_TCP)), 1));
+    check(one(outer(47, B.concat(fromHex('2000 6558 00000001'), innerEth)), 1));
+  });
+  it('GRE: ERSPAN type II (0x88be, S flag, 8-byte header) and type III (0x22eb, 12 bytes)', () => {
+    check(one(outer(47, B.concat(fromHex('1000 88be 00000001  10640000 00000000'), innerEth)), 1));
+    check(one(outer(47, B.concat(fromHex('1000 22eb 00000001  20000000 00000000 00000000'), innerEth)), 1));
+  });
+  it('GRE version 1 (PPTP) and unknown protocol types are another IP protocol, not an error', () => {
+    const r = run([{ data: outer(47, fromHex('3001 880b 00000000 00000001')), linkType: 1 }, { data: outer(47, fromHex('0000 9999')), linkType: 1 }]);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.stats.otherIpProto, 2);
+  });
+  it('VXLAN on 4789 and on 8472 (Linux, flannel): flags 0x08, VNI 42', () => {
+    for (const dport of [4789, 8472]) check(one(B.ethernet(B.udpPacket({ src: '172.16.0.1', dst: '172.16.0.2', dport, payload: B.concat(fromHex('08000000 00002a00'), innerEth) })), 1));
+  });
+  it('Geneve on 6081: Ethernet (0x6558) with 8 bytes of options, and IPv4 directly', () => {
+    check(one(B.ethernet(B.udpPacket({ dport: 6081, payload: B.concat(fromHex('02006558 00002a00  0101 8001 00000000'), innerEth) })), 1));
+    check(one(B.ethernet(B.udpPacket({ dport: 6081, payload: B.concat(fromHex('00000800 00002a00'), IPV4_TCP) })), 1));
+  });
+  it('a datagram to 4789 that is not VXLAN (I flag clear, or no Ethernet inside) stays a UDP datagram', () => {
+    const r = run([
+      { data: B.ethernet(B.udpPacket({ dport: 4789, payload: B.concat(fromHex('00000000 00002a00'), innerEth) })), linkType: 1 },
+      { data: B.ethernet(B.udpPacket({ dport: 4789, payload: 'hello, not a tunnel at all' })), linkType: 1 },
+    ]);
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.packets.map((p) => [p.proto, p.dstPort]), [[17, 4789], [17, 4789]]);
+  });
+  it('nesting is bounded: GRE in GRE in GRE in GRE stops after three', () => {
+    let p: Uint8Array = IPV4_TCP;
+    for (let i = 0; i < 4; i++) p = B.ipv4Packet({ proto: 47, payload: B.concat(fromHex('0000 0800'), p) });
+    const r = one(p, 228);
+    assert.equal(r.packets.length, 0);
+    assert.equal(r.stats.otherIpProto, 1);
+  });
+});
+
 describe('IPv4 (RFC 791 §3.1)', () => {
   it('options are skipped by IHL', () => {
     const ip = B.ipv4Packet({ proto: 6, options: fromHex('94040000 01010101'), payload: B.tcpSegment({ payload: 'opt' }) });
