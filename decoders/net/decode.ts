@@ -254,11 +254,14 @@ export class NetDecoder {
       if (o < n && (d[o] >> 4 === 4 || d[o] >> 4 === 6)) this.rawIp(d, o, n, depth);
       else this.stats.nonIp++;
     } else if (type === 0x8864) {
-      // PPPoE session (RFC 2516): 6-byte header, then the PPP protocol (0x0021 IPv4, 0x0057 IPv6).
-      if (o + 8 > n) return this.short('PPPoE header', 8, n - o);
-      const proto = (d[o + 6] << 8) | d[o + 7];
-      if (proto === 0x0021) this.ipv4(d, o + 8, n, depth);
-      else if (proto === 0x0057) this.ipv6(d, o + 8, n, depth);
+      // PPPoE session (RFC 2516): 6-byte header, then the PPP protocol (0x0021 IPv4, 0x0057 IPv6),
+      // one byte when compressed (RFC 1661 §6.5: an odd first byte is the whole field).
+      if (o + 7 > n) return this.short('PPPoE header', 7, n - o);
+      const one = (d[o + 6] & 1) === 1;
+      const proto = one ? d[o + 6] : (d[o + 6] << 8) | d[o + 7];
+      const ip = o + (one ? 7 : 8);
+      if (proto === 0x0021) this.ipv4(d, ip, n, depth);
+      else if (proto === 0x0057) this.ipv6(d, ip, n, depth);
       else this.stats.nonIp++;
     } else this.stats.nonIp++;
   }

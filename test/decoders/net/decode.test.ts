@@ -170,10 +170,12 @@ describe('MPLS (RFC 3032) and PPPoE (RFC 2516) inside Ethernet', () => {
     assert.deepEqual(r.warnings, []);
     assert.equal(r.packets[0].payload, 'hi');
   });
-  it('a PPPoE session frame carrying IPv4 (PPP protocol 0x0021)', () => {
-    const r = one(B.concat(fromHex('020000000002 020000000001 8864 11 00 0001 002c 0021'), IPV4_TCP), 1);
-    assert.deepEqual(r.warnings, []);
-    assert.equal(r.packets[0].payload, 'hi');
+  it('a PPPoE session frame carrying IPv4 (PPP protocol 0x0021, and compressed to one byte 0x21 as RFC 1661 §6.5 allows)', () => {
+    for (const proto of ['0021', '21']) {
+      const r = one(B.concat(fromHex(`020000000002 020000000001 8864 11 00 0001 002c ${proto}`), IPV4_TCP), 1);
+      assert.deepEqual(r.warnings, []);
+      assert.equal(r.packets[0].payload, 'hi');
+    }
   });
 });
 
