@@ -26,7 +26,7 @@ import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
 import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { decodeProtobuf } from '../protobuf/decode';
-import { headerValue, parseMediaType, parseUrlEncoded } from '../http-common/body';
+import { headerValue, parseJsonBounded, parseMediaType, parseUrlEncoded } from '../http-common/body';
 import { bodyBytes } from '../grpc/web';
 
 /** Connect error codes (connectrpc.com/docs/protocol#error-codes), indexed by the code they share with gRPC. */
@@ -362,12 +362,9 @@ class ConnectCall {
       for (const x of w) call.warnings.push(`end-stream message: ${x}`);
     }
     const text = bytes ? utf8Strict(bytes) : undefined;
-    let value: unknown;
-    try {
-      value = text !== undefined ? JSON.parse(text) : undefined;
-    } catch {
-      value = undefined;
-    }
+    const parsed = text !== undefined ? parseJsonBounded(text, this.session.env.limits.maxDepth) : undefined;
+    const value: unknown = parsed?.ok ? parsed.value : undefined;
+    if (parsed?.ok && parsed.note) call.warnings.push(`end-stream message: ${parsed.note}`);
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       call.warnings.push('end-stream message is not a JSON object');
       this.endStream = {};
@@ -434,12 +431,8 @@ class ConnectCall {
     else if (body && body.size) {
       const b = bodyBytes(body, 'utf8');
       const text = b.bytes ? utf8Strict(b.bytes) : undefined;
-      try {
-        const v = text !== undefined ? JSON.parse(text) : undefined;
-        if (v && typeof v === 'object') err = v as ConnectError;
-      } catch {
-        /* not JSON */
-      }
+      const parsed = text !== undefined ? parseJsonBounded(text, this.session.env.limits.maxDepth) : undefined;
+      if (parsed?.ok && parsed.value && typeof parsed.value === 'object') err = parsed.value as ConnectError;
     }
     if (err && typeof err.code === 'string') {
       this.error(err, status);

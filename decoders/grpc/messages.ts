@@ -7,6 +7,7 @@
 import type { DecoderEnv } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { utf8Strict } from '../core/bytes';
+import { parseJsonBounded } from '../http-common/body';
 import { decodeProtobuf, resolverFor, type TypeResolver } from '../protobuf/decode';
 import type { ProtoDefinitions } from '../protobuf/definitions';
 
@@ -253,12 +254,14 @@ export function decodeGrpcMessage(
       warnings.push('application/grpc+json message is not valid UTF-8');
       return { raw: true, warnings, decodedSize };
     }
-    try {
-      return { value: JSON.parse(text), raw: false, warnings, decodedSize };
-    } catch {
-      warnings.push('application/grpc+json message is not valid JSON: kept as text');
+    // (bounded depth; integers beyond 2^53 kept exact, as HTTP JSON bodies are)
+    const r = parseJsonBounded(text, opts.env.limits.maxDepth);
+    if (!r.ok) {
+      warnings.push(`application/grpc+json message: ${r.warning.startsWith('invalid JSON') ? 'not valid JSON: kept as text' : r.warning}`);
       return { value: text, raw: true, warnings, decodedSize };
     }
+    if (r.note) warnings.push(`application/grpc+json message: ${r.note}`);
+    return { value: r.value, raw: false, warnings, decodedSize };
   }
   if (opts.codec !== 'proto') warnings.push(`gRPC codec ${opts.codec}: decoded as protobuf`);
   const r = decodeProtobuf(payload, opts.typeName, resolverOf(opts.defs), opts.env.limits);
