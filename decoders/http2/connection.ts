@@ -622,16 +622,19 @@ export class Http2Connection implements StreamDecoder {
       const acc = s.body[dir];
       const events = this.eventsOf(s, dir);
       for (const [a, b, missing] of runs) {
+        // The body's size on the wire counts what fell in gaps; its kept bytes stop at the first
+        // gap (never glued over it): the body is then cut by the capture, as in HTTP/1.
+        acc.size += b - a;
         if (missing) {
           acc.missing = (acc.missing ?? 0) + (b - a);
           continue;
         }
-        if (events && !acc.missing && b > a) {
+        if (acc.missing) continue;
+        if (events && b > a) {
           const track = this.dirs[dir].track;
           const base = payloadOffset + a;
           events.push(u.body.subarray(a, b), (i) => track.at(base + i));
         }
-        acc.size += b - a;
         const room = this.session.env.limits.maxBodyBytes - acc.kept;
         if (room > 0 && b > a) {
           const part = u.body.subarray(a, Math.min(b, a + room)).slice();
@@ -1145,7 +1148,7 @@ export class Http2Connection implements StreamDecoder {
     const status = statusText !== undefined && /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
     const body = (dir: Dir, headers: HeaderList) => {
       const acc = s.body[dir];
-      if (acc.missing) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${acc.missing} bytes missing from the capture (gap): body shortened`);
+      if (acc.missing) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${acc.missing} bytes missing from the capture (gap): kept up to the gap`);
       if (!acc.size && !acc.chunks.length) return undefined;
       const bytes = new Uint8Array(acc.kept);
       let o = 0;

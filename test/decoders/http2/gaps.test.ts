@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { feed, c2s, s2c, preface, norm, type Pkt } from './h2';
 import { UNKNOWN_ENTRY } from '../../../decoders/http2/hpack';
+import { bodyCut } from '../../../decoders/http-common/body';
 
 const hex = (s: string) => Uint8Array.from((s.replace(/\s+/g, '').match(/../g) ?? []).map((x) => parseInt(x, 16)));
 const gap = (dir: 'c2s' | 's2c', n: number): Pkt => ({ dir, gap: n });
@@ -166,7 +167,7 @@ describe('RFC 9113 §6.1 DATA cut by a gap', () => {
     assert.match(c.warnings.join(' '), /a gap in the capture hid where a gRPC message starts/);
   });
 
-  it('a plain HTTP/2 body is shortened with a warning', () => {
+  it('a plain HTTP/2 body is kept up to the gap, its size counting the missing bytes, cut by the capture', () => {
     const s = feed([
       START_C(),
       START_S(),
@@ -177,7 +178,28 @@ describe('RFC 9113 §6.1 DATA cut by a gap', () => {
     const c = s.calls[0];
     assert.equal(c.http?.status, 200);
     assert.equal(c.state, 'complete');
-    assert.match(c.warnings.join(' '), /response body: 5 bytes missing from the capture \(gap\): body shortened/);
+    assert.match(c.warnings.join(' '), /response body: 5 bytes missing from the capture \(gap\): kept up to the gap/);
+    assert.equal(c.response?.body?.size, 10);
+    assert.equal(c.response?.body?.truncated, true);
+    assert.equal(bodyCut(c.response?.body), 'capture');
+  });
+  it('bytes after a gap inside a body are not glued to the bytes before it (RFC 9113 §6.1 DATA; a JSON body cut, not corrupted)', () => {
+    // GET /, then a JSON response in three DATA frames: {"a":1, then a frame lost to a gap (a hole
+    // inside its payload), then ,"c":3} — glued, the text would read {"a":1,"c":3}, a value never sent.
+    const s = feed([
+      START_C(),
+      START_S(),
+      c2s(hex('000002 01 05 00000001 82 84')),
+      s2c(hex('000001 01 04 00000001 88'), hex('000006 00 00 00000001 7b2261223a31'), hex('000008 00 00 00000001 2c2262')),
+      gap('s2c', 5),
+      s2c(hex('000007 00 01 00000001 2c2263223a337d')),
+    ]);
+    const c = s.calls[0];
+    assert.equal(c.response?.body?.truncated, true);
+    assert.equal(c.response?.body?.size, 6 + 8 + 7);
+    assert.equal(c.response?.body?.kind, 'text');
+    assert.equal(c.response?.body?.text, '{"a":1,"b');
+    assert.match(c.warnings.join(' '), /response body: 5 bytes missing from the capture \(gap\): kept up to the gap/);
   });
 });
 
