@@ -99,8 +99,10 @@ interface Msg {
   events?: EventStreamReader;
   /** Content codings to undo before reading the events (then read at the end). */
   eventCodings?: string[];
-  /** The connection ended before this streamed body did: settled at `close` by how it ended. */
+  /** The connection ended before this body did: settled at `close` by how it ended (settleEarlyEnd). */
   endedEarly?: string;
+  /** The body stopped because the connection was closed or reset (not a capture cut): RFC 9112 §8. */
+  aborted?: boolean;
   /** A request body after the server's final answer, its status (see Http1Decoder.noteAbandonedBody). */
   answeredBy?: number;
   /** Body bytes lost in capture gaps, how many gaps, and where their one warning is. */
@@ -176,6 +178,8 @@ class Side {
   lineStart = 0;
   msg?: Msg;
   ended = false;
+  /** Where this direction ended (FIN or RST, or the capture's end) when `end` said so. */
+  endAt?: Pos;
   /** In resync: is q[0] at the start of a line? */
   atLineStart = true;
   resyncWarned = false;
@@ -296,6 +300,7 @@ export class Http1Decoder implements StreamDecoder {
       const side = this.side(dir);
       if (side.ended) return;
       side.ended = true;
+      side.endAt = { frame: at.frame, tsUs: at.tsUs, off: at.streamOffset };
       this.onEnd(side);
     } catch (e) {
       this.fail(dir, e);
@@ -315,7 +320,7 @@ export class Http1Decoder implements StreamDecoder {
         }
       }
       for (const side of [this.c2s, this.s2c]) if (side.msg?.endedEarly) this.settleEarlyEnd(side, how);
-      for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete');
+      for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete', how);
       this.exchanges = [];
     } catch (e) {
       this.session.warn(`http: internal error at close: ${(e as Error)?.message ?? String(e)}`);
@@ -745,6 +750,11 @@ export class Http1Decoder implements StreamDecoder {
     ex.resp = msg;
     ex.respStart ??= msg.start;
     const status = st.status;
+    // `end` came for c2s before this response began: the client closed its side (FIN) first, as a
+    // browser does when it cancels a request. Only a half-closing client still reads the answer.
+    if (this.c2s.endAt && capturedBefore(this.c2s.endAt, msg.start) && (status >= 200 || status === 101) && ex.req) {
+      msg.warnings.push(`the client closed the connection (TCP FIN) ${fmtDelay(msg.start.tsUs - this.c2s.endAt.tsUs)} before this response began: a cancelled request, whose answer the client did not read (unless it only half-closed)`);
+    }
     const method = ex.req?.request?.method;
     // The lost request may have been a HEAD, whose response has no body whatever it announces.
     if (!ex.req && status >= 200) msg.headProbe = true;
@@ -896,7 +906,7 @@ export class Http1Decoder implements StreamDecoder {
       if (!ex) return;
       ex.reqDone = true;
       if ((ex.upgrade !== undefined || ex.connect) && !ex.respDone && side.mode === 'head') side.mode = 'await';
-      if (ex.respDone) this.finish(ex, msg.cut ? 'incomplete' : 'complete');
+      if (ex.respDone) this.finish(ex, msg.aborted || ex.resp?.aborted ? 'aborted' : msg.cut ? 'incomplete' : 'complete');
       return;
     }
     const ex = this.exchanges.find((e) => e.resp === msg);
@@ -922,7 +932,7 @@ export class Http1Decoder implements StreamDecoder {
       return;
     }
     if (ex.reqDone || msg.cut) {
-      if (ex.reqDone) this.finish(ex, msg.cut || ex.req?.cut ? 'incomplete' : 'complete');
+      if (ex.reqDone) this.finish(ex, msg.aborted || ex.req?.aborted ? 'aborted' : msg.cut || ex.req?.cut ? 'incomplete' : 'complete');
     }
     // The request asked to switch but the server said no: the client's held bytes are HTTP again.
     if (this.c2s.mode === 'await' && !this.exchanges.some((e) => !e.respDone && (e.upgrade !== undefined || e.connect) && e.reqDone)) {
@@ -1254,9 +1264,12 @@ export class Http1Decoder implements StreamDecoder {
         // A request body after the server's final answer: abandoned if the connection was closed
         // (FIN, RST), cut if the capture ended; known at `close` (settleEarlyEnd).
         msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
+      } else if (side.mode === 'length' || side.mode.startsWith('chunk') || side.mode === 'trailers') {
+        // Closed (FIN, RST) before its end: the message really stopped there (RFC 9112 §8), e.g. a
+        // download the client cancelled; or the capture ended. Known at `close` (settleEarlyEnd).
+        msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : side.mode === 'trailers' ? 'trailer section not finished' : 'chunked body not finished';
       } else {
-        const what = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
-        msg.warnings.push(`connection ended before the message did (${what})`);
+        msg.warnings.push('connection ended before the message did');
         msg.cut = true;
         this.onMessageEnd(side);
       }
@@ -1302,14 +1315,31 @@ export class Http1Decoder implements StreamDecoder {
     msg.endedEarly = undefined;
     if (msg.answeredBy !== undefined && (how === 'fin' || how === 'rst')) {
       this.noteAbandonedBody(side, msg);
-    } else if (how === 'fin' || how === 'rst') {
+    } else if ((how === 'fin' || how === 'rst') && msg.events) {
       const by = how === 'rst' ? 'the connection was reset (TCP RST)' : 'the connection was closed (TCP FIN)';
       msg.warnings.push(`${side.dir === 's2c' ? 'response' : 'request'} stream ended because ${by} before its end (${what}): e.g. the client stopped reading (EventSource closed, fetch aborted)`);
+    } else if (how === 'fin' || how === 'rst') {
+      // Not a capture cut: the sender never sent the rest (RFC 9112 §8: an incomplete message).
+      // A client that closes during a response has given up on it (an aborted fetch or download).
+      const by = this.closedBy(how);
+      const hint = side.dir === 's2c' && by.startsWith('the client') ? ': the client gave up on it (e.g. an aborted fetch or download)' : '';
+      msg.warnings.push(`${side.dir === 's2c' ? 'response' : 'request'} cut short: ${by} before its end (${what.replace(' missing', ' never sent')}; RFC 9112 §8)${hint}`);
+      msg.aborted = true;
     } else {
       msg.warnings.push(`connection ended before the message did (${what})`);
       msg.cut = true;
     }
     this.onMessageEnd(side);
+  }
+
+  /** Who ended a connection that closed (FIN) or was reset (RST): the side whose FIN came first. */
+  private closedBy(how: 'fin' | 'rst'): string {
+    if (how === 'rst') return 'the connection was reset (TCP RST)';
+    const c = this.c2s.endAt;
+    const s = this.s2c.endAt;
+    if (c && (!s || capturedBefore(c, s))) return 'the client closed the connection (TCP FIN)';
+    if (s && (!c || capturedBefore(s, c))) return 'the server closed the connection (TCP FIN)';
+    return 'the connection was closed (TCP FIN both ways)';
   }
 
   private enterResync(side: Side, why: string, atLineStart: boolean): void {
@@ -1408,7 +1438,8 @@ export class Http1Decoder implements StreamDecoder {
     return r;
   }
 
-  private finish(ex: Exchange, state: 'complete' | 'incomplete'): void {
+  /** `how`: the connection ended (close), so a request still without a response was given up on. */
+  private finish(ex: Exchange, state: 'complete' | 'incomplete' | 'aborted', how?: CloseReason): void {
     if (ex.emitted) return;
     ex.emitted = true;
     // Forget it (an earlier exchange may still wait for its request body: filter, not shift).
@@ -1468,14 +1499,21 @@ export class Http1Decoder implements StreamDecoder {
       if (req) call.timing.endUs = (req.end ?? req.start).tsUs;
       if (ex.interim.length) call.warnings.push(`no final response (only ${ex.interim.map((i) => i.status).join(', ')})`);
       else if (resp) call.warnings.push('response not finished');
-      else if (!ex.respLost) call.warnings.push('no response');
+      else if (!ex.respLost && req && (how === 'fin' || how === 'rst')) {
+        // The connection ended with the request unanswered: it never will be (RFC 9112 §9.6).
+        const by = this.closedBy(how);
+        const client = by.startsWith('the client');
+        const when = client && req.end && !req.aborted && this.c2s.endAt ? `${fmtDelay(this.c2s.endAt.tsUs - req.end.tsUs)} after the request` : 'first';
+        call.warnings.push(`no response: ${by} ${when}${client ? ': the client gave up on it (e.g. an aborted fetch, a page left)' : ''}`);
+        state = 'aborted';
+      } else if (!ex.respLost) call.warnings.push('no response');
       if (resp) {
         http.status = resp.status?.status;
         http.reason = resp.status?.reason;
         http.responseHeaders = resp.headers;
         call.response = { headers: resp.headers, wireBytes: ex.respWire + resp.wire };
       }
-      state = 'incomplete';
+      if (state !== 'aborted') state = 'incomplete';
     }
     if (req?.events || resp?.events) {
       const readers = [req?.events ? this.finishEvents(req) : undefined, resp?.events && ex.respDone ? this.finishEvents(resp) : undefined];
@@ -1494,6 +1532,12 @@ export class Http1Decoder implements StreamDecoder {
     if (resp) resp.preview = [];
     emitHttpCall(call, this.session);
   }
+}
+
+/** A delay for a warning: `850 µs`, `3.2 ms`, `152 ms`. */
+function fmtDelay(us: number): string {
+  if (us < 1000) return `${Math.max(0, Math.round(us))} µs`;
+  return us < 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${Math.round(us / 1000)} ms`;
 }
 
 /** Was position a captured before b? (an earlier frame, and not a later timestamp; without frame numbers, an earlier timestamp) */
