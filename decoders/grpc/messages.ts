@@ -7,6 +7,7 @@
 import type { DecoderEnv } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { utf8Strict } from '../core/bytes';
+import { isSnappyFramed, lz4FrameDecompress, snappyDecompress, snappyFramedDecompress } from '../core/codecs';
 import { parseJsonBounded } from '../http-common/body';
 import { decodeProtobuf, resolverFor, type TypeResolver } from '../protobuf/decode';
 import type { ProtoDefinitions } from '../protobuf/definitions';
@@ -205,10 +206,12 @@ export function grpcDecompress(bytes: Uint8Array, encoding: string | undefined, 
       case 'deflate':
         return c.inflate(bytes, max);
       case 'snappy':
-      case 'zstd':
-      case 'lz4': {
-        const fn = c[enc];
-        if (fn) return fn.call(c, bytes, max);
+        // (the framing format, as golang/snappy writes it; a raw block when it does not start with the stream identifier)
+        return isSnappyFramed(bytes) ? snappyFramedDecompress(bytes, max) : c.snappy ? c.snappy(bytes, max) : snappyDecompress(bytes, max);
+      case 'lz4':
+        return c.lz4 ? c.lz4(bytes, max) : lz4FrameDecompress(bytes, max);
+      case 'zstd': {
+        if (c.zstd) return c.zstd(bytes, max);
         warnings.push(`grpc-encoding ${enc} is not supported here: message not decompressed`);
         return undefined;
       }

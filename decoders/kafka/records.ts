@@ -10,7 +10,7 @@ import type { Body } from '../core/model';
 import { be32, utf8Text } from '../core/bytes';
 import { payloadBody } from '../calls/payload';
 import { KReader, num64 } from './schema';
-import { lz4FrameDecompress, snappyDecompress } from './codecs';
+import { lz4FrameDecompress, snappyDecompress } from '../core/codecs';
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 

@@ -80,12 +80,26 @@ describe('PROTOCOL-HTTP2.md: Trailers-Only, RST_STREAM, compression', () => {
     const early = feed([{ ...c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get')), frame(0, 1, 1, lpm([8, 1]))), tsUs: 1_000_000 }, { ...c2s(fromHex('00000403000000000100000002')), tsUs: 1_010_000 }]).calls[0];
     assert.equal(early.status?.text, 'INTERNAL');
   });
-  it('gzip-compressed message; snappy gives a clear warning', () => {
+  it('gzip-compressed message; snappy that is not snappy gives a clear warning', () => {
     const gz = gzipSync(Uint8Array.of(8, 7));
     const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'gzip']])), frame(0, 1, 1, lpm(gz, 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
     assert.deepEqual(s.calls[0].request?.value, { '1': 7 });
     const s2 = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'snappy']])), frame(0, 1, 1, lpm([1, 2, 3], 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
-    assert.ok(s2.calls[0].warnings.some((w) => /snappy/.test(w)));
+    assert.ok(s2.calls[0].warnings.some((w) => /snappy decompression failed/.test(w)));
+  });
+  it('grpc-encoding snappy (google/snappy framing_format.txt: stream identifier, a compressed chunk and an uncompressed one) and lz4 (lz4_Frame_format.md) decode without an injected codec', () => {
+    // t.Req {id: 7} = 08 07 as a raw snappy block: preamble 2, literal tag (2-1)<<2, the bytes.
+    // The uncompressed chunk adds 10 01: field 2 = 1.
+    const framed = fromHex('ff060000734e61507059' + '00080000' + '00000000' + '02040807' + '01060000' + '00000000' + '1001');
+    const s = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'snappy']])), frame(0, 1, 1, lpm(framed, 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
+    assert.deepEqual(s.calls[0].request?.value, { '1': 7, '2': 1 });
+    assert.deepEqual(s.calls[0].warnings, []);
+    assert.equal(s.calls[0].fields['grpc.encoding'], 'snappy');
+    // LZ4 frame: magic, FLG 0x60, BD 0x40, HC, one stored block of 2 bytes, end mark.
+    const lz4 = fromHex('04224d18 60 40 82 02000080 0807 00000000'.replace(/ /g, ''));
+    const s3 = feed([c2s(preface(), frame(1, 0x4, 1, REQH('/t.S/Get', [['grpc-encoding', 'lz4']])), frame(0, 1, 1, lpm(lz4, 1))), s2c(frame(1, 0x4, 1, RESH()), frame(1, 0x5, 1, OK()))]);
+    assert.deepEqual(s3.calls[0].request?.value, { '1': 7 });
+    assert.deepEqual(s3.calls[0].warnings, []);
   });
   it('grpc.encoding names what compressed messages used; the headers stay as declared (PROTOCOL-HTTP2.md Compressed-Flag)', () => {
     // grpcio: the client declares grpc-encoding gzip, the server too, but neither message has the compressed flag.

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/kafka/index';
-import { lz4FrameDecompress, snappyDecompress } from '../../../decoders/kafka/codecs';
+import { lz4FrameDecompress, snappyDecompress } from '../../../decoders/core/codecs';
 import { DecompressLimitError } from '../../../decoders/core/env';
 import { fromHex } from '../../../decoders/core/bytes';
 import { run, assertSplitInvariant } from '../calls/harness';

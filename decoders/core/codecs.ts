@@ -2,11 +2,12 @@
  * Snappy and LZ4 decompression in plain TypeScript, for platforms that inject no codec (Node has
  * neither). Kafka record batches use the snappy raw block format (format_description.txt in
  * google/snappy), optionally in xerial framing (handled by the caller), and the LZ4 frame format
- * (lz4_Frame_format.md, blocks as in lz4_Block_format.md). Both stop with DecompressLimitError past
+ * (lz4_Frame_format.md, blocks as in lz4_Block_format.md); gRPC's `snappy` grpc-encoding is the
+ * snappy framing format (framing_format.txt: what golang/snappy's writer makes), `lz4` the LZ4 frame. Both stop with DecompressLimitError past
  * `max` output bytes and throw a plain Error on malformed input; nothing is checksummed (the bytes
  * come from a capture, and a wrong result shows anyway).
  */
-import { DecompressLimitError } from '../core/env';
+import { DecompressLimitError } from './env';
 
 /** A byte buffer that grows up to `max`. */
 class Out {
@@ -153,4 +154,46 @@ export function lz4FrameDecompress(src: Uint8Array, max: number): Uint8Array {
     if (contentChecksum) o += 4;
   }
   return out.result();
+}
+
+const SNAPPY_STREAM_ID = [0x73, 0x4e, 0x61, 0x50, 0x70, 0x59]; // "sNaPpY"
+
+/** Does `src` start with the snappy framing format's stream identifier chunk? */
+export function isSnappyFramed(src: Uint8Array): boolean {
+  return src.length >= 10 && src[0] === 0xff && src[1] === 6 && src[2] === 0 && src[3] === 0 && SNAPPY_STREAM_ID.every((v, i) => src[4 + i] === v);
+}
+
+/**
+ * Snappy framing format (framing_format.txt §4): chunks of a type byte and a 3-byte little-endian
+ * length; 0x00 a compressed chunk (4-byte masked CRC-32C, then a raw block), 0x01 uncompressed
+ * (CRC, then the bytes), 0xff the stream identifier (again at any concatenation), 0x80–0xfe
+ * skippable, 0x02–0x7f reserved and unskippable: an error. CRCs are not checked.
+ */
+export function snappyFramedDecompress(src: Uint8Array, max: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let o = 0;
+  while (o < src.length) {
+    if (o + 4 > src.length) throw new Error('snappy frame: chunk header cut short');
+    const type = src[o];
+    const len = src[o + 1] | (src[o + 2] << 8) | (src[o + 3] << 16);
+    const body = o + 4;
+    if (body + len > src.length) throw new Error('snappy frame: chunk runs past the end of the input');
+    if (type === 0x00 || type === 0x01) {
+      if (len < 4) throw new Error('snappy frame: chunk without its checksum');
+      const data = type === 0x00 ? snappyDecompress(src.subarray(body + 4, body + len), max - total) : src.subarray(body + 4, body + len);
+      total += data.length;
+      if (total > max) throw new DecompressLimitError(max);
+      parts.push(data);
+    } else if (type < 0x80) throw new Error(`snappy frame: reserved unskippable chunk type 0x${type.toString(16)}`);
+    o = body + len;
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const c of parts) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
 }
