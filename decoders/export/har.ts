@@ -6,6 +6,7 @@
  * share their parent's HTTP exchange and are left out too.
  */
 import type { Body, Call, HeaderList } from '../core/model';
+import type { MultipartPart } from '../http-common/body';
 import {
   base64,
   bodyBytes,
@@ -27,10 +28,30 @@ export interface HarNameValue {
   value: string;
   comment?: string;
 }
+/** HAR 1.2 cookie (`sameSite` as Chrome's and Firefox's exports write it). */
+export interface HarCookie {
+  name: string;
+  value: string;
+  path?: string;
+  domain?: string;
+  expires?: string;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: string;
+  comment?: string;
+}
+/** HAR 1.2 posted parameter: a form field or an uploaded file. */
+export interface HarParam {
+  name: string;
+  value?: string;
+  fileName?: string;
+  contentType?: string;
+  comment?: string;
+}
 export interface HarPostData {
   mimeType: string;
   text: string;
-  params?: HarNameValue[];
+  params?: HarParam[];
   comment?: string;
 }
 export interface HarContent {
@@ -50,7 +71,7 @@ export interface HarEntry {
     method: string;
     url: string;
     httpVersion: string;
-    cookies: HarNameValue[];
+    cookies: HarCookie[];
     headers: HarNameValue[];
     queryString: HarNameValue[];
     postData?: HarPostData;
@@ -62,7 +83,7 @@ export interface HarEntry {
     status: number;
     statusText: string;
     httpVersion: string;
-    cookies: HarNameValue[];
+    cookies: HarCookie[];
     headers: HarNameValue[];
     content: HarContent;
     redirectURL: string;
@@ -115,6 +136,68 @@ function safeDecode(s: string): string {
   }
 }
 
+/** The cookies of `Cookie` request headers (RFC 6265 §5.4: `name=value` pairs separated by `; `). */
+function requestCookies(headers: HeaderList): HarCookie[] {
+  const out: HarCookie[] = [];
+  for (const [k, v] of headers) {
+    if (k.toLowerCase() !== 'cookie') continue;
+    for (const pair of v.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0 || out.length >= 1000) continue;
+      out.push({ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() });
+    }
+  }
+  return out;
+}
+
+/** Each `Set-Cookie` response header as a cookie with its attributes (RFC 6265 §5.2). */
+function responseCookies(headers: HeaderList): HarCookie[] {
+  const out: HarCookie[] = [];
+  for (const [k, v] of headers) {
+    if (k.toLowerCase() !== 'set-cookie' || out.length >= 1000) continue;
+    const [first, ...attrs] = v.split(';');
+    const eq = first.indexOf('=');
+    if (eq <= 0) continue;
+    const cookie: HarCookie = { name: first.slice(0, eq).trim(), value: first.slice(eq + 1).trim() };
+    for (const a of attrs) {
+      const i = a.indexOf('=');
+      const name = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
+      const value = i < 0 ? '' : a.slice(i + 1).trim();
+      if (name === 'path') cookie.path = value;
+      else if (name === 'domain') cookie.domain = value;
+      else if (name === 'expires') {
+        const t = Date.parse(value);
+        cookie.expires = Number.isNaN(t) ? value : new Date(t).toISOString();
+      } else if (name === 'max-age' && /^-?\d{1,12}$/.test(value) && cookie.expires === undefined) cookie.comment = `Max-Age=${value}`;
+      else if (name === 'httponly') cookie.httpOnly = true;
+      else if (name === 'secure') cookie.secure = true;
+      else if (name === 'samesite') cookie.sameSite = value;
+    }
+    out.push(cookie);
+  }
+  return out;
+}
+
+/** A form body's fields (URL-encoded pairs, multipart parts with their file names) as HAR params. */
+function formParams(b: Body | undefined): HarParam[] | undefined {
+  if (b?.kind !== 'form' || !b.value || typeof b.value !== 'object') return undefined;
+  if (Array.isArray(b.value)) {
+    return (b.value as MultipartPart[]).map((p) => {
+      const param: HarParam = { name: p.name ?? '' };
+      if (p.text !== undefined) param.value = p.text;
+      if (p.filename !== undefined) param.fileName = p.filename;
+      if (p.contentType !== undefined) param.contentType = p.contentType;
+      if (p.text === undefined) param.comment = `${p.size} bytes not kept`;
+      return param;
+    });
+  }
+  const out: HarParam[] = [];
+  for (const [name, v] of Object.entries(b.value as Record<string, string | string[]>)) {
+    for (const value of Array.isArray(v) ? v : [v]) out.push({ name, value });
+  }
+  return out;
+}
+
 function mimeOf(b: Body | undefined, headers: HeaderList): string {
   return b?.contentType ?? header(headers, 'content-type') ?? (b?.kind === 'json' ? 'application/json' : b?.kind === 'xml' ? 'text/xml' : '');
 }
@@ -157,7 +240,7 @@ export function harEntry(c: Call): HarEntry {
       method: httpMethod(c),
       url,
       httpVersion: version,
-      cookies: [],
+      cookies: requestCookies(reqHeaders),
       headers: nameValues(reqHeaders),
       queryString: queryString(url),
       headersSize: -1,
@@ -167,7 +250,7 @@ export function harEntry(c: Call): HarEntry {
       status: c.http?.status ?? (typeof c.status?.code === 'number' && c.protocol === 'http' ? c.status.code : 0),
       statusText: c.http?.reason ?? (c.protocol === 'http' ? c.status?.text ?? '' : ''),
       httpVersion: version,
-      cookies: [],
+      cookies: responseCookies(resHeaders),
       headers: nameValues(resHeaders),
       content: { size: resBody ? (resBody.decodedSize ?? resBody.size) : 0, mimeType: mimeOf(resBody, resHeaders) },
       redirectURL: header(resHeaders, 'location') ?? '',
@@ -191,8 +274,11 @@ export function harEntry(c: Call): HarEntry {
   if (reqBody && reqBody.size > 0) {
     const content = bodyContent(reqBody);
     const postData: HarPostData = { mimeType: mimeOf(reqBody, reqHeaders), text: content.text ?? '' };
+    const params = formParams(reqBody);
+    if (params) postData.params = params;
     if (content.encoding) postData.comment = `base64 (${content.encoding})` + (content.comment ? `; ${content.comment}` : '');
-    else if (content.comment) postData.comment = content.comment;
+    else if (content.comment && !(params && content.text === undefined)) postData.comment = content.comment;
+    else if (params && content.text === undefined) postData.comment = 'multipart body: its parts are in params (file contents not kept)';
     entry.request.postData = postData;
   }
   const content = bodyContent(resBody);

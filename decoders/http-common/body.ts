@@ -164,7 +164,8 @@ const SIXTEEN_DIGITS = /\d{16}/;
 
 /**
  * The JSON text with each integer literal outside strings that a double cannot hold exactly
- * (RFC 8259 §6: beyond 2^53 − 1 in magnitude) put in quotes; undefined when there is none.
+ * (RFC 8259 §6: only integers up to 2^53 − 1 in magnitude are sure to be; 2^53, 2^60… are held
+ * exactly and stay numbers) put in quotes; undefined when there is none.
  */
 function bigIntegersAsStrings(text: string): { text: string; count: number } | undefined {
   let out = '';
@@ -193,7 +194,9 @@ function bigIntegersAsStrings(text: string): { text: string; count: number } | u
         if (d === 46 || d === 101 || d === 69 || d === 43 || d === 45) integer = false;
         else break;
       }
-      if (integer && i - start >= 16 && !Number.isSafeInteger(Number(text.slice(start, i)))) {
+      // (2^53 itself and the other integers a double holds exactly stay numbers: only a literal whose
+      // double is another integer would lose digits)
+      if (integer && i - start >= 16 && inexact(text.slice(start, i))) {
         out += text.slice(last, start) + '"' + text.slice(start, i) + '"';
         last = i;
         count++;
@@ -203,6 +206,17 @@ function bigIntegersAsStrings(text: string): { text: string; count: number } | u
     i++;
   }
   return count ? { text: out + text.slice(last), count } : undefined;
+}
+
+/** Does a double read from this integer literal hold another integer (digits lost)? */
+function inexact(literal: string): boolean {
+  const d = Number(literal);
+  if (Number.isSafeInteger(d)) return false;
+  try {
+    return BigInt(d) !== BigInt(literal);
+  } catch {
+    return true;
+  }
 }
 
 /** Are there at most `max` opening brackets ({ or [) in the text (strings included)? */

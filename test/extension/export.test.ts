@@ -46,6 +46,83 @@ describe('HAR 1.2', () => {
   });
 });
 
+describe('HAR 1.2 cookies and form params', () => {
+  test('Cookie and Set-Cookie headers become cookies with their attributes (RFC 6265 §5.2, §5.4)', () => {
+    const c = makeCall({
+      id: 1,
+      target: '/api/login',
+      http: {
+        version: 'HTTP/1.1',
+        method: 'GET',
+        uri: '/api/login',
+        status: 200,
+        requestHeaders: [['Host', 'example.test'], ['Cookie', 'sid=old; theme=light']],
+        responseHeaders: [
+          ['Set-Cookie', 'sid=s3cr3t-42; Path=/; HttpOnly; SameSite=Lax'],
+          ['Set-Cookie', 'theme=dark; Path=/; Domain=example.test; Secure; Expires=Wed, 21 Oct 2037 07:28:00 GMT'],
+          ['Set-Cookie', 'broken'],
+        ],
+      },
+    });
+    const e = toHar([c]).log.entries[0];
+    assert.deepEqual(e.request.cookies, [
+      { name: 'sid', value: 'old' },
+      { name: 'theme', value: 'light' },
+    ]);
+    assert.deepEqual(e.response.cookies, [
+      { name: 'sid', value: 's3cr3t-42', path: '/', httpOnly: true, sameSite: 'Lax' },
+      { name: 'theme', value: 'dark', path: '/', domain: 'example.test', secure: true, expires: '2037-10-21T07:28:00.000Z' },
+    ]);
+  });
+  test('a multipart upload lists its parts as params (file name and type; field values), a URL-encoded form its pairs', () => {
+    const upload = makeCall({
+      id: 1,
+      target: '/upload',
+      http: {
+        version: 'HTTP/1.1',
+        method: 'POST',
+        uri: '/upload',
+        status: 200,
+        requestHeaders: [['Content-Type', 'multipart/form-data; boundary=x']],
+        requestBody: {
+          size: 3453,
+          kind: 'form',
+          contentType: 'multipart/form-data; boundary=x',
+          value: [
+            { name: 'title', size: 5, text: 'hello' },
+            { name: 'file', filename: 'notes.txt', contentType: 'text/plain', size: 3000 },
+          ],
+        },
+      },
+    });
+    const form = makeCall({
+      id: 2,
+      target: '/form',
+      http: {
+        version: 'HTTP/1.1',
+        method: 'POST',
+        uri: '/form',
+        status: 303,
+        requestHeaders: [['Content-Type', 'application/x-www-form-urlencoded']],
+        requestBody: { size: 13, kind: 'form', text: 'a=1&b=2&a=3', value: { a: ['1', '3'], b: '2' } },
+      },
+    });
+    const [u, f] = toHar([upload, form]).log.entries;
+    assert.deepEqual(u.request.postData?.params, [
+      { name: 'title', value: 'hello' },
+      { name: 'file', fileName: 'notes.txt', contentType: 'text/plain', comment: '3000 bytes not kept' },
+    ]);
+    assert.equal(u.request.postData?.text, '');
+    assert.match(u.request.postData?.comment ?? '', /parts are in params/);
+    assert.deepEqual(f.request.postData?.params, [
+      { name: 'a', value: '1' },
+      { name: 'a', value: '3' },
+      { name: 'b', value: '2' },
+    ]);
+    assert.equal(f.request.postData?.text, 'a=1&b=2&a=3');
+  });
+});
+
 describe('JSONL', () => {
   test('one parseable line per call', () => {
     const text = toJsonl([makeCall({ id: 1 }), makeCall({ id: 2 })]);

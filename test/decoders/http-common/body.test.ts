@@ -166,4 +166,9 @@ describe('RFC 8259 §6: integers a double cannot hold exactly', () => {
     const r = dec('{"personid":"1574","score":57.4}', [['Content-Type', 'application/json']]);
     assert.deepEqual(r.warnings, []);
   });
+  it('2^53 and 2^60, which a double holds exactly, stay numbers without a note; 2^53 + 1 does not', () => {
+    const r = dec('{"a":9007199254740992,"b":1152921504606846976,"c":-9007199254740992,"d":9007199254740993}', [['Content-Type', 'application/json']]);
+    assert.deepEqual(r.body.value, { a: 2 ** 53, b: 2 ** 60, c: -(2 ** 53), d: '9007199254740993' });
+    assert.deepEqual(r.warnings, ['1 integer beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)']);
+  });
 });
