@@ -3,7 +3,7 @@
  *
  *   callscope <capture> [--format table|jsonl|har] [--decode-as tcp.port==8000,http]…
  *                       [--proto DIR]… [--no-discover] [--hint PORT,:path=/pkg.Svc/M,…]…
- *                       [--filter EXPR] [--stats]
+ *                       [--tls-keylog FILE]… [--filter EXPR] [--stats]
  *
  * Exit codes: 0 decoded (warnings go to stderr), 2 user error (bad option, unreadable file,
  * not a capture), 1 internal error.
@@ -14,6 +14,7 @@ import type { StreamHint } from '../decoders/core/env';
 import { callToJsonLine } from '../decoders/export/jsonl';
 import { Progress } from './progress';
 import { loadDefinitions } from './platform/definitions';
+import { loadKeyLogs } from './platform/keylog';
 import { compileFilter } from './filter';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -32,7 +33,9 @@ options:
   --decode-as RULE           force a decoder, Wireshark syntax: tcp.port==8000,http (repeatable)
   --proto DIR                a root of .proto files (repeatable); .proto files under the
                              capture's folder are found automatically
-  --no-discover              do not look for definitions beside the capture
+  --tls-keylog FILE          TLS key log (SSLKEYLOGFILE format) to decrypt TLS with (repeatable);
+                             *.keys, *.keylog, sslkeylog*.txt beside the capture are read too
+  --no-discover              do not look for definitions or key logs beside the capture
   --hint PORT,NAME=VALUE,…   headers for HTTP/2 streams whose start was not captured, e.g.
                              --hint 50051,:path=/person.PersonService/Get,content-type=application/grpc
   --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
@@ -55,6 +58,7 @@ interface Args {
   protoDirs: string[];
   discover: boolean;
   hints: StreamHint[];
+  tlsKeyLogs: string[];
   filter?: string;
   stats: boolean;
   /** --jobs; undefined: the default (CALLSCOPE_WORKERS, else 2). */
@@ -62,7 +66,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
-  const a: Args = { format: 'table', decodeAs: [], protoDirs: [], discover: true, hints: [], stats: false };
+  const a: Args = { format: 'table', decodeAs: [], protoDirs: [], discover: true, hints: [], tlsKeyLogs: [], stats: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -96,6 +100,9 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
         break;
       case '--proto':
         a.protoDirs.push(value());
+        break;
+      case '--tls-keylog':
+        a.tlsKeyLogs.push(value());
         break;
       case '--no-discover':
         a.discover = false;
@@ -159,6 +166,8 @@ async function main(argv: string[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   const defs = await loadDefinitions({ captureFile: args.discover ? args.file : undefined, protoDirs: args.protoDirs });
   for (const w of defs.warnings) warn(w);
+  // Read first: a missing key log is a user error before any decoding.
+  const keyLog = await loadKeyLogs({ files: args.tlsKeyLogs, captureFile: args.discover ? args.file : undefined });
 
   const out = new Output();
   // On a terminal's stderr, for long runs; not when streamed JSONL shares that terminal.
@@ -190,6 +199,7 @@ async function main(argv: string[]): Promise<number> {
           hints: args.hints,
           protoDirs: args.protoDirs,
           discover: args.discover,
+          tlsKeyLogFiles: args.tlsKeyLogs,
           filter: args.filter,
           chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,
           skipLines,
@@ -217,7 +227,7 @@ async function main(argv: string[]): Promise<number> {
   const sorted = sortedOutput && sortedWriter(sortedOutput);
   const result = await analyzeFile(
     args.file,
-    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, betweenChunks: () => out.flush() },
+    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, tlsKeyLog: keyLog.text, betweenChunks: () => out.flush() },
     {
       progress: (p) => progress?.decoding(p.bytesRead, p.fileBytes, p.calls),
       call(c) {

@@ -18,10 +18,14 @@ import { spec as thrift } from './thrift/index';
 import { spec as dubbo } from './dubbo/index';
 import { spec as jsonrpcTcp } from './jsonrpc/stream';
 import { spec as tls } from './tls/index';
+import { setInnerDecoders } from './tls/inner';
 import { spec as quic } from './quic/index';
 import { spec as dns, tcpSpec as dnsTcp } from './dns/index';
 
 export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls, quic, dns, dnsTcp];
+
+// What a decrypted TLS connection can be handed to (tls/inner.ts cannot import this file: a cycle).
+setInnerDecoders(ALL_DECODERS);
 
 export function decoderById(id: string): DecoderSpec | undefined {
   return ALL_DECODERS.find((d) => d.id === id);

@@ -16,6 +16,11 @@ export interface AnalyzeOptions {
   chunkBytes?: number;
   /** Stop early (cancel). */
   signal?: AbortSignal;
+  /**
+   * Key log text (NSS SSLKEYLOGFILE format) for TLS decryption. Undefined: the key logs found beside
+   * the capture are read (platform/keylog.ts); '' reads none.
+   */
+  tlsKeyLog?: string;
 }
 
 export interface AnalyzeProgress {
@@ -50,6 +55,7 @@ import { createGunzip } from 'node:zlib';
 import { Pipeline } from '../../decoders/pipeline';
 import { sniffCapture, describeMagic } from '../../decoders/capture/sniff';
 import { nodeEnv } from './node-env';
+import { keyLogsBeside } from './keylog';
 import type { RawFrame } from '../../decoders/capture/types';
 
 /** An error the user can fix (bad file, bad option): printed without a stack trace. */
@@ -94,9 +100,10 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
     let info: CaptureInfo | undefined;
     let calls = 0;
     let flows = 0;
+    const tlsKeyLog = options.tlsKeyLog ?? (await keyLogsBeside(path)).text;
     const pipeline = new Pipeline(
       {
-        env: nodeEnv({ limits: options.limits, definitions: options.definitions, hints: options.hints }),
+        env: nodeEnv({ limits: options.limits, definitions: options.definitions, hints: options.hints, tlsKeyLog }),
         decodeAs: options.decodeAs,
       },
       {

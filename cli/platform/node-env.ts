@@ -1,12 +1,15 @@
 /**
- * The Node.js implementation of what `decoders/` needs injected: bounded decompression.
+ * The Node.js implementation of what `decoders/` needs injected: bounded decompression, and the
+ * HMAC / AEAD primitives and key log store of TLS decryption (node:crypto).
  * One-shot codecs use node:zlib with `maxOutputLength`; the stateful raw inflate used by
  * WebSocket permessage-deflate (context takeover) uses pako, which keeps its window between calls.
  * zstd is node:zlib's where it has one (Node ≥ 22.15), else the bounded fzstd wrapper in decoders.
  */
 import * as zlib from 'node:zlib';
+import { createDecipheriv, createHmac } from 'node:crypto';
 import { Inflate } from 'pako';
-import type { Compression, DecoderEnv, InflateStream, Limits, Definitions, StreamHint } from '../../decoders/core/env';
+import type { Compression, DecoderEnv, InflateStream, Limits, Definitions, StreamHint, TlsCrypto, TlsSecrets } from '../../decoders/core/env';
+import { KeyLog } from '../../decoders/tls/keylog';
 import { DEFAULT_LIMITS, DecompressLimitError } from '../../decoders/core/env';
 import { zstdDecompress } from '../../decoders/core/zstd';
 
@@ -64,11 +67,39 @@ export const nodeCompression: Compression = {
   createInflateRaw: () => new PakoInflateRaw(),
 };
 
-export function nodeEnv(opts: { limits?: Partial<Limits>; definitions?: Definitions; hints?: StreamHint[] } = {}): DecoderEnv {
+const asBytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** HMAC and AEAD decryption for TLS (decoders/tls/decrypt.ts) with node:crypto. */
+export const nodeCrypto: TlsCrypto = {
+  hmac: (hash, key, data) => asBytes(createHmac(hash, key).update(data).digest()),
+  aeadOpen(aead, key, nonce, aad, sealed) {
+    if (sealed.length < 16) return undefined;
+    try {
+      const d = createDecipheriv(aead, key, nonce, { authTagLength: 16 } as never) as unknown as import('node:crypto').DecipherGCM;
+      d.setAAD(aad);
+      d.setAuthTag(sealed.subarray(sealed.length - 16));
+      const body = d.update(sealed.subarray(0, sealed.length - 16));
+      const tail = d.final();
+      return asBytes(tail.length ? Buffer.concat([body, tail]) : body);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/**
+ * The environment of one analysis. `tlsKeyLog`: key log text (NSS SSLKEYLOGFILE format) read from
+ * the files the user named; the store also receives the capture's Decryption Secrets Blocks.
+ */
+export function nodeEnv(opts: { limits?: Partial<Limits>; definitions?: Definitions; hints?: StreamHint[]; tlsKeyLog?: string } = {}): DecoderEnv {
+  const secrets: TlsSecrets = new KeyLog();
+  if (opts.tlsKeyLog) secrets.add(opts.tlsKeyLog);
   return {
     compression: nodeCompression,
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     definitions: opts.definitions ?? {},
     hints: opts.hints ?? [],
+    crypto: nodeCrypto,
+    tlsSecrets: secrets,
   };
 }

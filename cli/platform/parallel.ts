@@ -33,6 +33,7 @@ import { callToJsonLine } from '../../decoders/export/jsonl';
 import { nodeEnv } from './node-env';
 import { UserError } from './analyze';
 import { loadDefinitions } from './definitions';
+import { loadKeyLogs } from './keylog';
 import { compileFilter } from '../filter';
 import { TableWriter } from '../table';
 import { HarWriter } from '../har';
@@ -51,6 +52,8 @@ export interface ShardInit {
   hints: StreamHint[];
   protoDirs: string[];
   discover: boolean;
+  /** --tls-keylog files (the key logs beside the capture too, with `discover`). */
+  tlsKeyLogFiles?: string[];
   filter?: string;
   /** What the one worker of a table or HAR run writes (JSONL when absent). */
   output?: SortedOutput;
@@ -73,6 +76,7 @@ export interface ParallelOptions {
   hints: StreamHint[];
   protoDirs: string[];
   discover: boolean;
+  tlsKeyLogFiles?: string[];
   filter?: string;
   /** Table or HAR instead of JSONL (workers must be 1). */
   output?: SortedOutput;
@@ -207,6 +211,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       hints: opts.hints,
       protoDirs: opts.protoDirs,
       discover: opts.discover,
+      tlsKeyLogFiles: opts.tlsKeyLogFiles,
       filter: opts.filter,
       output: opts.output,
     };
@@ -468,6 +473,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
   const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
   try {
     const defs = await loadDefinitions({ captureFile: init.discover ? init.file : undefined, protoDirs: init.protoDirs });
+    const keyLog = await loadKeyLogs({ files: init.tlsKeyLogFiles ?? [], captureFile: init.discover ? init.file : undefined });
     const filter = init.filter ? compileFilter(init.filter) : undefined;
 
     let allocKeys: number[] = [];
@@ -525,7 +531,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
 
     const pipeline: Pipeline = new Pipeline(
       {
-        env: nodeEnv({ definitions: defs.definitions, hints: init.hints }),
+        env: nodeEnv({ definitions: defs.definitions, hints: init.hints, tlsKeyLog: keyLog.text }),
         decodeAs: init.decodeAs,
         shard: {
           index: init.index,

@@ -1,6 +1,6 @@
 /**
- * What the platform injects into `decoders/` (which imports no `node:` modules): decompression
- * and the definitions index. Every decompression is bounded by `maxOutputBytes`.
+ * What the platform injects into `decoders/` (which imports no `node:` modules): decompression,
+ * the definitions index, and the crypto and key log secrets TLS decryption uses. Every decompression is bounded by `maxOutputBytes`.
  */
 
 /** Thrown (and caught by the decoder, never beyond) when output would pass the limit. */
@@ -78,9 +78,46 @@ export interface StreamHint {
   headers: Record<string, string>;
 }
 
+/** Hash function of a TLS cipher suite (HKDF in TLS 1.3, the PRF in TLS 1.2). */
+export type TlsHash = 'sha256' | 'sha384';
+
+/** AEAD algorithms TLS records are decrypted with (RFC 5116, RFC 8439). */
+export type TlsAead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+
+/**
+ * Synchronous primitives TLS decryption needs, injected by the platform (node:crypto in the CLI
+ * and the extension host's worker). Without them TLS is only recognised, never decrypted.
+ */
+export interface TlsCrypto {
+  /** HMAC of `data` with `key` (RFC 2104). */
+  hmac(hash: TlsHash, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /**
+   * AEAD decryption: `sealed` is the ciphertext followed by its 16-byte tag. Returns the plaintext,
+   * or undefined when the tag does not verify (wrong key, wrong nonce, damaged record). Never throws.
+   */
+  aeadOpen(aead: TlsAead, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+}
+
+/**
+ * TLS session secrets, from key log files (NSS `SSLKEYLOGFILE` format) and the pcapng Decryption
+ * Secrets Blocks met in the capture. Bounded (entries, line length) by the implementation.
+ */
+export interface TlsSecrets {
+  /** The secret logged under `label` (`CLIENT_RANDOM`, `SERVER_TRAFFIC_SECRET_0`…) for this 32-byte client random. */
+  get(label: string, clientRandom: Uint8Array): Uint8Array | undefined;
+  /** Add key log text; lines that are not key log entries are counted, not kept. */
+  add(text: string): void;
+  /** Number of secrets held. */
+  readonly size: number;
+}
+
 export interface DecoderEnv {
   compression: Compression;
   limits: Limits;
   definitions: Definitions;
   hints: StreamHint[];
+  /** Crypto for TLS decryption; absent: TLS connections are only recognised. */
+  crypto?: TlsCrypto;
+  /** Key log secrets (files given by the user, Decryption Secrets Blocks of the capture). */
+  tlsSecrets?: TlsSecrets;
 }

@@ -21,6 +21,8 @@ const MAX_NAME = 255; // bytes kept of a host or protocol name
 export interface ClientHello {
   /** legacy_version (client_version before TLS 1.3). */
   version: number;
+  /** The 32-byte client random (what key logs are indexed by); absent when cut short. */
+  random?: Uint8Array;
   sessionId: Uint8Array;
   cipherSuites: number[];
   cipherSuiteCount: number;
@@ -165,6 +167,7 @@ export function parseClientHello(body: Uint8Array): ClientHello {
   const suites = c.vec(2, 'cipher_suites');
   const comp = c.vec(1, 'compression_methods');
   if (version !== undefined) out.version = version;
+  if (random) out.random = random.slice();
   if (sid) out.sessionId = sid.slice(0, 32);
   if (suites) {
     out.cipherSuiteCount = suites.length >> 1;
@@ -273,4 +276,22 @@ export function ssl2Hello(head: Uint8Array): { length: number; hello: Ssl2Client
   if (specs === 0 || specs % 3 !== 0 || (sid !== 0 && sid !== 16) || challenge < 16 || challenge > 32) return undefined;
   if (9 + specs + sid + challenge !== length) return undefined;
   return { length: 2 + length, hello: { version, cipherSpecCount: specs / 3 } };
+}
+
+/**
+ * The protocol an EncryptedExtensions message (RFC 8446 §4.3.1, body after the handshake header)
+ * selects with ALPN, when it carries one: TLS 1.3 sends the server's choice there, encrypted.
+ */
+export function encryptedExtensionsAlpn(body: Uint8Array): string | undefined {
+  const c = new Cursor(body);
+  const list = c.vec(2, 'extensions');
+  if (!list) return undefined;
+  const l = new Cursor(list);
+  while (l.left() >= 4) {
+    const type = l.u16('extension type');
+    const data = l.vec(2, 'extension data');
+    if (type === undefined || !data) return undefined;
+    if (type === 16) return alpnList(data, [])[0];
+  }
+  return undefined;
 }

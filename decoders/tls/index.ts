@@ -30,8 +30,10 @@ import type { CloseReason, DecoderSession, DecoderSpec, Position, ProbeResult, S
 import type { Call, Dir, StreamMessage } from '../core/model';
 import { be16, be24, toHex } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { parseClientHello, parseServerHello, ssl2Hello, type ClientHello, type ServerHello, type Ssl2ClientHello } from './hello';
+import { encryptedExtensionsAlpn, parseClientHello, parseServerHello, ssl2Hello, type ClientHello, type ServerHello, type Ssl2ClientHello } from './hello';
 import { TLS_PORTS, alertName, cipherSuiteName, extensionName, groupName, handshakeName, isTls13, versionName } from './names';
+import { RecordKeys, hashBytes, suiteInfo, tls12Keys, type SuiteInfo } from './decrypt';
+import { InnerStream } from './inner';
 
 /** TLSCiphertext.length ≤ 2^14 + 2048 (RFC 5246 §6.2.3; TLS 1.3 allows less: 2^14 + 256). */
 export const MAX_RECORD = (1 << 14) + 2048;
@@ -39,6 +41,49 @@ export const MAX_RECORD = (1 << 14) + 2048;
 const MAX_HELLO = 1 << 16;
 const MAX_WARNINGS = 20;
 const MAX_MESSAGES = 64;
+
+/** Where the user gives a key log (said when a connection's keys are not in it). */
+export const KEYLOG_HINT = 'pass the key log (SSLKEYLOGFILE) with --tls-keylog FILE, or the callscope.tls.keylogFile setting';
+
+/** After a loss of record framing: sequence numbers tried past the expected one… */
+const SEQ_SEARCH = 64;
+/** …on this many records before giving up the search. */
+const SEQ_SEARCH_RECORDS = 4;
+/** Largest decrypted handshake message kept whole (EncryptedExtensions, for its ALPN). */
+const MAX_DECRYPTED_HS = 1 << 16;
+
+/** Decryption state of one direction. */
+interface DirKeys {
+  /** Keys of the records now (TLS 1.3: handshake keys until this side's Finished). */
+  keys?: RecordKeys;
+  /** Keys that take over: TLS 1.3 application keys after the Finished; TLS 1.2 keys at ChangeCipherSpec. */
+  next?: RecordKeys;
+  /** Framing of the decrypted handshake messages (they may span records). */
+  hsHdr: Uint8Array;
+  hsHdrGot: number;
+  hsType: number;
+  hsLeft: number;
+  hsBody?: Uint8Array;
+  hsBodyGot: number;
+  opened: number;
+  failed: number;
+  /** Records left on which to search for the sequence number (after a loss of framing). */
+  uncertain: number;
+  warnedFail: boolean;
+  /** Application data decrypted this way already. */
+  appData?: boolean;
+}
+
+interface ConnKeys {
+  suite: SuiteInfo;
+  tls13: boolean;
+  dir: Record<Dir, DirKeys>;
+  /** The ALPN protocol of the EncryptedExtensions (TLS 1.3). */
+  alpn?: string;
+  inner?: InnerStream;
+}
+
+const newDirKeys = (): DirKeys => ({ hsHdr: new Uint8Array(4), hsHdrGot: 0, hsType: 0, hsLeft: 0, hsBodyGot: 0, opened: 0, failed: 0, uncertain: 0, warnedFail: false });
 
 export const ENCRYPTED_HINT =
   'encrypted: calls inside TLS are not visible; record them in plain text with `callscope proxy --listen 127.0.0.1:PORT --target HOST:PORT` ' +
@@ -195,8 +240,13 @@ class TlsDecoder implements StreamDecoder {
   private serverFirst?: Position;
   private earlyData = false;
   private messages: StreamMessage[] = [];
+  private keyUpdates = 0;
   private warnings: string[] = [];
   private dead = false;
+  /** Decryption: undefined until asked, null when this connection is not decrypted. */
+  private dec?: ConnKeys | null;
+  /** Why this connection is not decrypted (said once). */
+  private decryptNote?: string;
 
   constructor(private readonly session: DecoderSession) {}
 
@@ -218,6 +268,7 @@ class TlsDecoder implements StreamDecoder {
     const s = this.side[dir];
     if (s.lost) {
       s.st.reset();
+      this.dec?.inner?.gap(dir, length, at);
       return;
     }
     if (s.st.q.length === 0 && s.st.discard >= length) {
@@ -229,6 +280,7 @@ class TlsDecoder implements StreamDecoder {
     const told = this.salvage(s, length, at);
     if (p && s.st.q.length + length <= 5 + p.len && s.st.q.length >= 5) {
       // The gap falls inside one record: its content is lost, its end is known.
+      this.lostRecord(s, p, at);
       const rest = 5 + p.len - s.st.q.length - length;
       s.hs = undefined;
       s.hdrGot = 0;
@@ -239,12 +291,14 @@ class TlsDecoder implements StreamDecoder {
     }
     if (!told) this.warn(`${dir}: ${length} bytes missing from the capture (frame ${at.frame}); looking for the next record`);
     this.lose(s);
+    this.dec?.inner?.gap(dir, length, at);
     s.st.reset();
     s.resumeAt = at.streamOffset + length;
   }
 
-  end(dir: Dir): void {
+  end(dir: Dir, at: Position): void {
     if (this.dead) return;
+    this.dec?.inner?.end(dir, at);
     const s = this.side[dir];
     if (s.lost) return;
     const q = s.st.q.length;
@@ -255,8 +309,9 @@ class TlsDecoder implements StreamDecoder {
     s.pending = undefined;
   }
 
-  close(_at: Position, how: CloseReason = 'capture-end'): void {
+  close(at: Position, how: CloseReason = 'capture-end'): void {
     if (this.dead) return;
+    this.dec?.inner?.close(at, how);
     const c = this.call;
     if (!c) {
       if (this.side.c2s.wire + this.side.s2c.wire > 0) this.session.warn('tls: no TLS record in this connection');
@@ -299,14 +354,19 @@ class TlsDecoder implements StreamDecoder {
           if (cls === 'early') this.earlyData = true;
           s.appBytes += len;
           s.appRecords++;
+          const decrypting = this.decrypting(s, cls);
           if (!s.firstApp) {
             s.firstApp = at;
             const label = cls === 'early' ? 'ApplicationData (0-RTT early data, first record)' : isTls13(this.version) ? 'encrypted, after the handshake (first record: application data or NewSessionTicket)' : 'ApplicationData (first record)';
-            this.message(s.dir, at, len, label);
+            // (decrypted: the record says what it is, see decryptRecord)
+            if (!decrypting) this.message(s.dir, at, len, label);
             addFrames(this.call!.frames, [at.frame]);
           }
-          s.st.skipAhead(5 + len);
-          continue;
+          if (!decrypting) {
+            if (cls === 'early' && this.dec) this.dec.inner?.gap(s.dir, len, at);
+            s.st.skipAhead(5 + len);
+            continue;
+          }
         }
         s.pending = { type, version, len, cls };
       }
@@ -314,7 +374,7 @@ class TlsDecoder implements StreamDecoder {
       if (q.length < 5 + p.len) return;
       const body = q.peek(5 + p.len).subarray(5);
       this.record(s, p, body);
-      addFrames(this.call!.frames, s.st.frames(0, 5 + p.len));
+      if (p.cls !== 'app') addFrames(this.call!.frames, s.st.frames(0, 5 + p.len));
       s.pending = undefined;
       s.st.consume(5 + p.len);
     }
@@ -354,16 +414,26 @@ class TlsDecoder implements StreamDecoder {
     if (p.type === 20) {
       this.message(s.dir, end, p.len, 'ChangeCipherSpec');
       // TLS 1.3 sends it only for middlebox compatibility (RFC 8446 §D.4): it changes nothing.
-      if (!isTls13(this.version)) s.ccs = true;
+      if (!isTls13(this.version)) {
+        s.ccs = true;
+        // TLS 1.2: this side's records are protected from here, sequence number 0 (RFC 5246 §6.1).
+        const k = this.sh && this.version !== undefined ? this.decryption()?.dir[s.dir] : undefined;
+        if (k?.next) {
+          k.keys = k.next;
+          k.next = undefined;
+        }
+      }
       return;
     }
     if (p.type === 24) {
       this.message(s.dir, end, p.len, 'Heartbeat');
       return;
     }
+    const opened = this.decrypting(s, p.cls) && this.decryptRecord(s, p, body, end);
+    if (p.cls === 'app') return;
     if (p.cls === 'enc-alert') {
       s.encAlerts++;
-      this.message(s.dir, end, p.len, 'Alert (encrypted)');
+      if (!opened) this.message(s.dir, end, p.len, 'Alert (encrypted)');
       return;
     }
     if (p.type === 21) {
@@ -380,7 +450,7 @@ class TlsDecoder implements StreamDecoder {
       s.encHsRecords++;
       const hidden13 = isTls13(this.version) && s.dir === 's2c' ? 'encrypted handshake (EncryptedExtensions … Finished)' : undefined;
       const label = hidden13 ?? (!s.finishedEnd && (s.ccs || isTls13(this.version)) ? 'Finished (encrypted)' : 'encrypted handshake');
-      this.message(s.dir, end, p.len, label);
+      if (!opened) this.message(s.dir, end, p.len, label);
       if (!s.finishedEnd && (s.ccs || (isTls13(this.version) && s.dir === 'c2s'))) {
         s.finishedSeen = true;
         s.finishedEnd = end;
@@ -524,6 +594,9 @@ class TlsDecoder implements StreamDecoder {
   }
 
   private lose(s: Side): void {
+    // Records were lost with their headers: the sequence number is searched for at the next one.
+    const k = this.dec?.dir[s.dir];
+    if (k?.keys) k.uncertain = SEQ_SEARCH_RECORDS;
     s.lost = true;
     s.prev = undefined;
     s.pending = undefined;
@@ -567,6 +640,225 @@ class TlsDecoder implements StreamDecoder {
     }
     if (i > 0) s.st.consume(i);
     return false;
+  }
+
+  // ── decryption ────────────────────────────────────────────────────────────────────────────
+
+  /** Is this encrypted record to be decrypted (its bytes buffered)? */
+  private decrypting(s: Side, cls: RecClass): boolean {
+    if (cls === 'clear' || cls === 'early') return false;
+    // Before the ServerHello, type 23 is 0-RTT data (not decrypted: the early secret is not used).
+    if (this.ch && !this.sh) return false;
+    const d = this.decryption();
+    return !!d && !!d.dir[s.dir].keys;
+  }
+
+  /**
+   * This connection's keys, looked up once, when its first protected record comes. Without crypto
+   * or with an empty key log, nothing is said (today's behaviour); with a key log, why a
+   * connection is not decrypted is a warning on its call.
+   */
+  private decryption(): ConnKeys | null {
+    if (this.dec !== undefined) return this.dec;
+    this.dec = null;
+    const env = this.session.env;
+    const secrets = env.tlsSecrets;
+    if (!env.crypto || !secrets || secrets.size === 0) return null;
+    const random = this.ch?.random;
+    if (!random) {
+      this.decryptNote = 'not decrypted: the ClientHello is not in the capture (the connection started before it), and the key log is indexed by its client random';
+      return null;
+    }
+    const sh = this.sh;
+    if (!sh || this.version === undefined || sh.cipherSuite < 0) {
+      this.decryptNote = 'not decrypted: the ServerHello (version, cipher suite) is not in the capture';
+      return null;
+    }
+    if (this.version < 0x0303) {
+      this.decryptNote = `not decrypted: ${versionName(this.version)} (callscope decrypts TLS 1.2 and TLS 1.3)`;
+      return null;
+    }
+    const tls13 = isTls13(this.version);
+    const suite = suiteInfo(sh.cipherSuite, tls13);
+    if (!suite) {
+      this.decryptNote = `cipher suite ${cipherSuiteName(sh.cipherSuite)}: not decrypted (callscope decrypts the AES-GCM and ChaCha20-Poly1305 suites)`;
+      return null;
+    }
+    const crypto = env.crypto;
+    const noKey = `no key in the key log for this connection (client random ${toHex(random).slice(0, 16)}…): not decrypted; ${KEYLOG_HINT}`;
+    const d: ConnKeys = { suite, tls13, dir: { c2s: newDirKeys(), s2c: newDirKeys() } };
+    if (tls13) {
+      const labels = ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0'];
+      const got = labels.map((l) => secrets.get(l, random));
+      const missing = labels.filter((_, i) => !got[i]);
+      if (missing.length === labels.length) {
+        this.decryptNote = noKey;
+        return null;
+      }
+      if (missing.length) {
+        this.decryptNote = `not decrypted: the key log lacks ${missing.join(', ')} for this connection (client random ${toHex(random).slice(0, 16)}…)`;
+        return null;
+      }
+      if (got.some((g) => g!.length !== hashBytes(suite.hash))) {
+        this.decryptNote = `not decrypted: the key log's secrets for this connection are not ${hashBytes(suite.hash)} bytes long, as ${cipherSuiteName(suite.id)} needs`;
+        return null;
+      }
+      d.dir.c2s.keys = RecordKeys.fromSecret(crypto, suite, got[0]!);
+      d.dir.s2c.keys = RecordKeys.fromSecret(crypto, suite, got[1]!);
+      d.dir.c2s.next = RecordKeys.fromSecret(crypto, suite, got[2]!);
+      d.dir.s2c.next = RecordKeys.fromSecret(crypto, suite, got[3]!);
+    } else {
+      const master = secrets.get('CLIENT_RANDOM', random);
+      if (!master) {
+        this.decryptNote = noKey;
+        return null;
+      }
+      const k = tls12Keys(crypto, suite, master, random, sh.random);
+      d.dir.c2s.next = k.c2s;
+      d.dir.s2c.next = k.s2c;
+    }
+    this.dec = d;
+    return d;
+  }
+
+  /** A record cut by a gap: it cannot be decrypted, but it used a sequence number. */
+  private lostRecord(s: Side, p: Pending, at: Position): void {
+    const k = this.dec?.dir[s.dir].keys;
+    if (!k || !this.decrypting(s, p.cls)) return;
+    k.seq++;
+    if (p.type === 23) this.dec!.inner?.gap(s.dir, k.plainBytes(p.len), at);
+    this.warn(`${s.dir}: a record (frame ${at.frame}) is cut by a gap: not decrypted`);
+  }
+
+  /** Decrypt a whole record at the head of the queue; true when it opened. */
+  private decryptRecord(s: Side, p: Pending, body: Uint8Array, end: Position): boolean {
+    const d = this.dec!;
+    const k = d.dir[s.dir];
+    const keys = k.keys!;
+    const header = Uint8Array.of(p.type, p.version >> 8, p.version & 0xff, p.len >> 8, p.len & 0xff);
+    let opened = keys.open(header, body);
+    if (!opened && k.uncertain > 0) {
+      k.uncertain--;
+      for (let n = 1; n <= SEQ_SEARCH && !opened; n++) {
+        opened = keys.open(header, body, keys.seq + n);
+        if (opened) keys.seq += n;
+      }
+    }
+    keys.seq++;
+    if (!opened) {
+      k.failed++;
+      if (!k.warnedFail) {
+        k.warnedFail = true;
+        this.warn(`${s.dir}: record at frame ${end.frame} fails authentication (a wrong key for this connection, or records missing before it): not decrypted`);
+      }
+      if (p.type === 23) this.innerStream().gap(s.dir, keys.plainBytes(p.len), s.st.pos(0));
+      return false;
+    }
+    k.uncertain = 0;
+    k.opened++;
+    const pt = opened.plaintext;
+    if (opened.type === 23 && !k.appData) {
+      k.appData = true;
+      this.message(s.dir, end, pt.length, 'ApplicationData (first record)');
+    }
+    if (opened.type === 23) this.plaintext(s, pt, 5 + keys.suite.explicitNonceBytes);
+    else if (opened.type === 22) this.decryptedHandshake(s, pt, end);
+    else if (opened.type === 21 && pt.length === 2) this.onAlert(s, pt[0], pt[1], end);
+    else this.warn(`${s.dir}: decrypted record at frame ${end.frame} has content type ${opened.type} (${pt.length} bytes): ignored`);
+    return true;
+  }
+
+  /**
+   * Hand decrypted application data on, each byte with the capture position of the packet that
+   * carried its ciphertext (`rel` is where the plaintext starts in the buffered record).
+   */
+  private plaintext(s: Side, pt: Uint8Array, rel: number): void {
+    const inner = this.innerStream();
+    let i = 0;
+    while (i < pt.length) {
+      const at = s.st.pos(rel + i);
+      // The last plaintext byte carried by the same packet (positions change only at packet starts).
+      let lo = i + 1;
+      let hi = pt.length;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        const m = s.st.pos(rel + mid - 1);
+        if (m.frame === at.frame && m.tsUs === at.tsUs) lo = mid;
+        else hi = mid - 1;
+      }
+      inner.data(s.dir, pt.subarray(i, lo), at);
+      i = lo;
+    }
+  }
+
+  private innerStream(): InnerStream {
+    const d = this.dec!;
+    if (d.inner) return d.inner;
+    const alpn = d.tls13 ? d.alpn : this.sh?.alpn;
+    d.inner = new InnerStream(this.session, alpn, (c) => this.decorate(c), (t) => this.warn(t));
+    return d.inner;
+  }
+
+  /** The TLS facts an inner call carries (Wireshark shows the TLS layer under the decrypted protocol). */
+  private decorate(c: Call): void {
+    const f = c.fields;
+    if (this.ch?.serverName !== undefined) f['tls.handshake.extensions_server_name'] = this.ch.serverName;
+    if (this.version !== undefined) f['tls.handshake.version'] = versionName(this.version);
+    if (this.sh && this.sh.cipherSuite >= 0) f['tls.handshake.ciphersuite'] = cipherSuiteName(this.sh.cipherSuite);
+    const alpn = this.dec?.tls13 ? this.dec.alpn : this.sh?.alpn;
+    if (alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = alpn;
+    if (this.call) f['tls.call_id'] = this.call.id;
+  }
+
+  /** Decrypted handshake bytes: messages may span records; only their types and EncryptedExtensions matter. */
+  private decryptedHandshake(s: Side, b: Uint8Array, end: Position): void {
+    const k = this.dec!.dir[s.dir];
+    let i = 0;
+    while (i < b.length) {
+      if (k.hsLeft === 0) {
+        const take = Math.min(4 - k.hsHdrGot, b.length - i);
+        k.hsHdr.set(b.subarray(i, i + take), k.hsHdrGot);
+        k.hsHdrGot += take;
+        i += take;
+        if (k.hsHdrGot < 4) return;
+        k.hsHdrGot = 0;
+        k.hsType = k.hsHdr[0];
+        k.hsLeft = be24(k.hsHdr, 1);
+        k.hsBody = k.hsType === 8 && k.hsLeft <= MAX_DECRYPTED_HS ? new Uint8Array(k.hsLeft) : undefined;
+        k.hsBodyGot = 0;
+        if (k.hsLeft === 0) {
+          this.onDecryptedHandshake(s, k.hsType, new Uint8Array(0), end);
+          continue;
+        }
+      }
+      const take = Math.min(k.hsLeft, b.length - i);
+      if (k.hsBody) k.hsBody.set(b.subarray(i, i + take), k.hsBodyGot);
+      k.hsBodyGot += take;
+      k.hsLeft -= take;
+      i += take;
+      if (k.hsLeft === 0) {
+        const body = k.hsBody;
+        k.hsBody = undefined;
+        this.onDecryptedHandshake(s, k.hsType, body ?? new Uint8Array(0), end);
+      }
+    }
+  }
+
+  private onDecryptedHandshake(s: Side, type: number, body: Uint8Array, end: Position): void {
+    const d = this.dec!;
+    const k = d.dir[s.dir];
+    this.message(s.dir, end, body.length, handshakeName(type));
+    if (type === 8 && s.dir === 's2c') d.alpn = encryptedExtensionsAlpn(body);
+    if (!d.tls13) return;
+    if (type === 20 && k.next) {
+      // RFC 8446 §7.2: after its Finished, a side protects its records with the application keys.
+      k.keys = k.next;
+      k.next = undefined;
+    } else if (type === 24 && k.keys && !k.next) {
+      // KeyUpdate (§4.6.3): the sender's next records use the next generation of its secret.
+      k.keys = k.keys.next() ?? k.keys;
+      this.keyUpdates++;
+    }
   }
 
   // ── the call ────────────────────────────────────────────────────────────────────────────────
@@ -645,6 +937,16 @@ class TlsDecoder implements StreamDecoder {
       f['tls.alert_message.level'] = this.alert.level;
     }
     if (this.earlyData) f['tls.early_data'] = true;
+    const dec = this.dec;
+    if (dec?.tls13 && dec.alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = dec.alpn;
+    const opened = dec ? dec.dir.c2s.opened + dec.dir.s2c.opened : 0;
+    if (dec) {
+      f['tls.decrypted_records'] = opened;
+      const failed = dec.dir.c2s.failed + dec.dir.s2c.failed;
+      if (failed) f['tls.undecrypted_records'] = failed;
+      if (this.keyUpdates) f['tls.key_updates'] = this.keyUpdates;
+      if (dec.inner?.decoderId) f['tls.app_protocol'] = dec.inner.decoderId;
+    }
     f['tls.app_data.c2s_bytes'] = c2s.appBytes;
     f['tls.app_data.s2c_bytes'] = s2c.appBytes;
 
@@ -653,7 +955,8 @@ class TlsDecoder implements StreamDecoder {
     else if (sh) {
       // The version is unknown only when the ServerHello was cut by a gap.
       const code = this.version !== undefined ? versionName(this.version) : 'TLS';
-      c.status = sh.alpn ? { code, text: sh.alpn, ok: true } : { code, ok: true };
+      const alpn = sh.alpn ?? (dec?.tls13 ? dec.alpn : undefined);
+      c.status = alpn ? { code, text: alpn, ok: true } : { code, ok: true };
     }
     if (!helloSeen) {
       c.state = 'incomplete';
@@ -669,8 +972,9 @@ class TlsDecoder implements StreamDecoder {
     c.response = { value: serverValue(sh, this.hrr, this.version), wireBytes: s2c.wire };
     if (this.messages.length) c.messages = this.messages;
     const encrypted = c2s.appRecords + s2c.appRecords + c2s.encHsRecords + s2c.encHsRecords + c2s.encAlerts + s2c.encAlerts > 0;
+    if (this.decryptNote && encrypted) this.warnings.push(this.decryptNote);
     c.warnings.push(...this.warnings);
-    if (encrypted) c.warnings.push(ENCRYPTED_HINT);
+    if (encrypted && opened === 0) c.warnings.push(ENCRYPTED_HINT);
   }
 }
 

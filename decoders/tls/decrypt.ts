@@ -1,0 +1,256 @@
+/**
+ * TLS record decryption with secrets from a key log: the key derivations and the AEAD record
+ * protection of TLS 1.3 and TLS 1.2. The primitives (HMAC, AEAD) come from `env.crypto`.
+ *
+ * TLS 1.3 (RFC 8446): HKDF-Expand-Label (§7.1) turns a traffic secret into its write key and IV
+ * (§7.3); each record's nonce is the IV XOR the 64-bit record sequence number, left-padded (§5.3);
+ * the additional data is the 5-byte record header, and the plaintext is a TLSInnerPlaintext whose
+ * real content type is its last non-zero byte, zero padding after it (§5.2). KeyUpdate derives the
+ * next secret with the label "traffic upd" (§7.2).
+ *
+ * TLS 1.2 (RFC 5246): the key block is PRF(master_secret, "key expansion", server_random +
+ * client_random) cut into MAC keys (none for AEAD suites), write keys and IVs (§6.3), with the P_hash
+ * PRF of §5. AES-GCM (RFC 5288 §3): nonce = 4-byte salt from the key block + the 8-byte explicit
+ * nonce carried at the start of the record; ChaCha20-Poly1305 (RFC 7905 §2): nonce = the 12-byte IV
+ * XOR the sequence number. Additional data (RFC 5246 §6.2.3.3): seq_num + type + version + length of
+ * the plaintext. CBC and other non-AEAD suites are not decrypted.
+ */
+import type { TlsAead, TlsCrypto, TlsHash } from '../core/env';
+
+/** What decrypting a cipher suite takes. */
+export interface SuiteInfo {
+  id: number;
+  aead: TlsAead;
+  hash: TlsHash;
+  keyBytes: number;
+  /** TLS 1.3: the IV is 12 bytes; TLS 1.2: the implicit part from the key block (4 for GCM, 12 for ChaCha20). */
+  ivBytes: number;
+  /** TLS 1.2 GCM carries 8 bytes of nonce at the start of each record. */
+  explicitNonceBytes: number;
+  tls13: boolean;
+}
+
+export const TAG_BYTES = 16;
+
+const s13 = (id: number, aead: TlsAead, hash: TlsHash, keyBytes: number): SuiteInfo => ({ id, aead, hash, keyBytes, ivBytes: 12, explicitNonceBytes: 0, tls13: true });
+const gcm12 = (id: number, bits: 128 | 256): SuiteInfo => ({
+  id,
+  aead: bits === 128 ? 'aes-128-gcm' : 'aes-256-gcm',
+  hash: bits === 128 ? 'sha256' : 'sha384',
+  keyBytes: bits / 8,
+  ivBytes: 4,
+  explicitNonceBytes: 8,
+  tls13: false,
+});
+const chacha12 = (id: number): SuiteInfo => ({ id, aead: 'chacha20-poly1305', hash: 'sha256', keyBytes: 32, ivBytes: 12, explicitNonceBytes: 0, tls13: false });
+
+const SUITES: SuiteInfo[] = [
+  // RFC 8446 §B.4
+  s13(0x1301, 'aes-128-gcm', 'sha256', 16),
+  s13(0x1302, 'aes-256-gcm', 'sha384', 32),
+  s13(0x1303, 'chacha20-poly1305', 'sha256', 32),
+  // RFC 5288 (RSA, DHE_RSA, DHE_DSS), RFC 5289 (ECDHE), RFC 5487 (PSK): AES-GCM
+  gcm12(0x009c, 128),
+  gcm12(0x009d, 256),
+  gcm12(0x009e, 128),
+  gcm12(0x009f, 256),
+  gcm12(0x00a2, 128),
+  gcm12(0x00a3, 256),
+  gcm12(0x00a8, 128),
+  gcm12(0x00a9, 256),
+  gcm12(0x00aa, 128),
+  gcm12(0x00ab, 256),
+  gcm12(0xc02b, 128),
+  gcm12(0xc02c, 256),
+  gcm12(0xc02d, 128),
+  gcm12(0xc02e, 256),
+  gcm12(0xc02f, 128),
+  gcm12(0xc030, 256),
+  gcm12(0xc031, 128),
+  gcm12(0xc032, 256),
+  // RFC 7905: ChaCha20-Poly1305
+  chacha12(0xcca8),
+  chacha12(0xcca9),
+  chacha12(0xccaa),
+  chacha12(0xccab),
+  chacha12(0xccac),
+  chacha12(0xccad),
+  chacha12(0xccae),
+];
+
+/** The suite's decryption parameters, or undefined when callscope cannot decrypt it. */
+export function suiteInfo(id: number, tls13: boolean): SuiteInfo | undefined {
+  const s = SUITES.find((x) => x.id === id);
+  return s && s.tls13 === tls13 ? s : undefined;
+}
+
+export const hashBytes = (h: TlsHash) => (h === 'sha384' ? 48 : 32);
+
+const ASCII = (s: string) => {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+};
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** HKDF-Expand (RFC 5869 §2.3). */
+export function hkdfExpand(c: TlsCrypto, hash: TlsHash, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let t: Uint8Array = new Uint8Array(0);
+  let o = 0;
+  for (let i = 1; o < length; i++) {
+    t = c.hmac(hash, prk, concat(t, info, Uint8Array.of(i)));
+    const take = Math.min(t.length, length - o);
+    out.set(t.subarray(0, take), o);
+    o += take;
+  }
+  return out;
+}
+
+/** HKDF-Expand-Label (RFC 8446 §7.1): HkdfLabel = length, "tls13 " + label, context. */
+export function hkdfExpandLabel(c: TlsCrypto, hash: TlsHash, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
+  const full = ASCII(`tls13 ${label}`);
+  const info = concat(Uint8Array.of(length >> 8, length & 0xff, full.length), full, Uint8Array.of(context.length), context);
+  return hkdfExpand(c, hash, secret, info, length);
+}
+
+/** The TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label + seed). */
+export function prf12(c: TlsCrypto, hash: TlsHash, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+  const labelSeed = concat(ASCII(label), seed);
+  const out = new Uint8Array(length);
+  let a: Uint8Array = labelSeed;
+  let o = 0;
+  while (o < length) {
+    a = c.hmac(hash, secret, a);
+    const block = c.hmac(hash, secret, concat(a, labelSeed));
+    const take = Math.min(block.length, length - o);
+    out.set(block.subarray(0, take), o);
+    o += take;
+  }
+  return out;
+}
+
+/** The 64-bit big-endian sequence number (exact up to 2^53). */
+function seqBytes(seq: number): Uint8Array {
+  const b = new Uint8Array(8);
+  const hi = Math.floor(seq / 4294967296);
+  const lo = seq >>> 0;
+  b[0] = hi >>> 24;
+  b[1] = (hi >>> 16) & 0xff;
+  b[2] = (hi >>> 8) & 0xff;
+  b[3] = hi & 0xff;
+  b[4] = lo >>> 24;
+  b[5] = (lo >>> 16) & 0xff;
+  b[6] = (lo >>> 8) & 0xff;
+  b[7] = lo & 0xff;
+  return b;
+}
+
+/** What came out of a record. */
+export interface Opened {
+  /** The real content type (TLS 1.3: from the inner plaintext). */
+  type: number;
+  plaintext: Uint8Array;
+}
+
+/** One direction's record protection: write key, IV and sequence number. */
+export class RecordKeys {
+  /** Sequence number of the next record (RFC 8446 §5.3, RFC 5246 §6.1). */
+  seq = 0;
+
+  constructor(
+    private readonly crypto: TlsCrypto,
+    readonly suite: SuiteInfo,
+    private readonly key: Uint8Array,
+    private readonly iv: Uint8Array,
+    /** TLS 1.3: the traffic secret these keys came from (for KeyUpdate). */
+    readonly secret?: Uint8Array,
+  ) {}
+
+  /** TLS 1.3 keys from a traffic secret (RFC 8446 §7.3). */
+  static fromSecret(c: TlsCrypto, suite: SuiteInfo, secret: Uint8Array): RecordKeys {
+    const key = hkdfExpandLabel(c, suite.hash, secret, 'key', new Uint8Array(0), suite.keyBytes);
+    const iv = hkdfExpandLabel(c, suite.hash, secret, 'iv', new Uint8Array(0), 12);
+    return new RecordKeys(c, suite, key, iv, secret);
+  }
+
+  /** TLS 1.3 KeyUpdate (RFC 8446 §7.2): the next generation's keys, sequence number 0. */
+  next(): RecordKeys | undefined {
+    if (!this.secret) return undefined;
+    const n = hkdfExpandLabel(this.crypto, this.suite.hash, this.secret, 'traffic upd', new Uint8Array(0), hashBytes(this.suite.hash));
+    return RecordKeys.fromSecret(this.crypto, this.suite, n);
+  }
+
+  /** Plaintext bytes a record of `fragmentBytes` carries at most (its overhead removed). */
+  plainBytes(fragmentBytes: number): number {
+    return Math.max(0, fragmentBytes - TAG_BYTES - this.suite.explicitNonceBytes - (this.suite.tls13 ? 1 : 0));
+  }
+
+  private nonce(seq: number, explicit?: Uint8Array): Uint8Array {
+    if (explicit) {
+      const n = new Uint8Array(12);
+      n.set(this.iv.subarray(0, 4));
+      n.set(explicit, 4);
+      return n;
+    }
+    const n = this.iv.slice(0, 12);
+    const s = seqBytes(seq);
+    for (let i = 0; i < 8; i++) n[4 + i] ^= s[i];
+    return n;
+  }
+
+  /**
+   * Decrypt the record `header` (5 bytes) + `fragment` with sequence number `seq` (default: the
+   * next one). Undefined when the tag does not verify or the record is malformed. Does not advance
+   * the sequence number: the caller does, for every record, opened or not.
+   */
+  open(header: Uint8Array, fragment: Uint8Array, seq = this.seq): Opened | undefined {
+    const s = this.suite;
+    if (s.tls13) {
+      if (fragment.length < TAG_BYTES + 1) return undefined;
+      const inner = this.crypto.aeadOpen(s.aead, this.key, this.nonce(seq), header, fragment);
+      if (!inner) return undefined;
+      let end = inner.length;
+      while (end > 0 && inner[end - 1] === 0) end--;
+      if (end === 0) return undefined;
+      return { type: inner[end - 1], plaintext: inner.subarray(0, end - 1) };
+    }
+    const ex = s.explicitNonceBytes;
+    if (fragment.length < ex + TAG_BYTES) return undefined;
+    const plainLen = fragment.length - ex - TAG_BYTES;
+    const aad = new Uint8Array(13);
+    aad.set(seqBytes(seq));
+    aad[8] = header[0];
+    aad[9] = header[1];
+    aad[10] = header[2];
+    aad[11] = plainLen >> 8;
+    aad[12] = plainLen & 0xff;
+    const nonce = this.nonce(seq, ex ? fragment.subarray(0, ex) : undefined);
+    const plaintext = this.crypto.aeadOpen(s.aead, this.key, nonce, aad, fragment.subarray(ex));
+    return plaintext ? { type: header[0], plaintext } : undefined;
+  }
+}
+
+/** TLS 1.2 keys of both directions from the master secret (RFC 5246 §6.3). */
+export function tls12Keys(c: TlsCrypto, suite: SuiteInfo, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { c2s: RecordKeys; s2c: RecordKeys } {
+  const n = 2 * suite.keyBytes + 2 * suite.ivBytes;
+  const block = prf12(c, suite.hash, master, 'key expansion', concat(serverRandom, clientRandom), n);
+  let o = 0;
+  const take = (k: number) => block.slice(o, (o += k));
+  const ck = take(suite.keyBytes);
+  const sk = take(suite.keyBytes);
+  const civ = take(suite.ivBytes);
+  const siv = take(suite.ivBytes);
+  return { c2s: new RecordKeys(c, suite, ck, civ), s2c: new RecordKeys(c, suite, sk, siv) };
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Remakes tls-keylog.pcap, its key log tls-keylog.keys, and dsb/tls-keylog-dsb.pcapng (the same
+# packets with the key log inside, in a pcapng Decryption Secrets Block): real TLS clients on
+# loopback that log their session secrets in the NSS key log format.
+#   23701  node:http2 secure server with allowHTTP1 (server.cjs), a small Person API; curl with
+#          SSLKEYLOGFILE: TLS 1.3 with each cipher suite (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305),
+#          HTTP/1.1 and HTTP/2; TLS 1.2 (--tls-max 1.2) with ECDHE-ECDSA AES-128-GCM, AES-256-GCM and
+#          ChaCha20-Poly1305; a TLS 1.2 CBC suite (not decrypted: a warning); and one request made
+#          without SSLKEYLOGFILE (its keys are not in the log: a warning)
+#   23702  @grpc/grpc-js over TLS (grpc.cjs, notes.proto): three unary Add calls and a server-streaming
+#          List; the client logs its keys with NODE_OPTIONS=--tls-keylog
+# Needs `npm install` in samples/ (@grpc/grpc-js, @grpc/proto-loader), curl built with OpenSSL, and
+# editcap (Wireshark) for the pcapng. The certificate is made fresh (self-signed EC P-256 for
+# *.callscope.test) in a scratch directory.
+set -euo pipefail
+cd "$(dirname "$0")"
+. ../lib/capture.sh
+
+P_HTTPS=23701 P_GRPC=23702
+KEYS="$CS_LOG_DIR/keys"
+mkdir -p "$KEYS" dsb
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=callscope.test \
+  -addext 'subjectAltName=DNS:callscope.test,DNS:*.callscope.test' \
+  -keyout "$KEYS/key.pem" -out "$KEYS/cert.pem" 2>/dev/null
+
+LOG="$PWD/tls-keylog.keys"
+rm -f "$LOG"
+start_bg https node server.cjs $P_HTTPS "$KEYS/key.pem" "$KEYS/cert.pem"
+start_bg grpc node grpc.cjs server $P_GRPC "$KEYS/key.pem" "$KEYS/cert.pem"
+wait_port $P_HTTPS
+wait_port $P_GRPC
+
+start_capture tls-keylog.pcap "tcp port $P_HTTPS or tcp port $P_GRPC"
+
+API="https://api.callscope.test:$P_HTTPS"
+c() { SSLKEYLOGFILE="$LOG" timeout 10 curl -sS -o /dev/null -k --resolve "api.callscope.test:$P_HTTPS:127.0.0.1" "$@"; }
+json=(-H 'content-type: application/json')
+# TLS 1.3, one suite each; two requests on one connection (curl reuses it for the second URL)
+c --tlsv1.3 --http1.1 --tls13-ciphers TLS_AES_128_GCM_SHA256 "$API/persons" "$API/persons/1"
+c --tlsv1.3 --http2 --tls13-ciphers TLS_AES_256_GCM_SHA384 -X POST "${json[@]}" -d '{"name":"Grace Hopper","email":"grace@example.test"}' "$API/persons"
+c --tlsv1.3 --http1.1 --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256 -X DELETE "$API/persons/9"
+# TLS 1.2: AEAD suites (decrypted) and a CBC suite (not decrypted)
+c --tls-max 1.2 --http1.1 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 "$API/persons/2"
+c --tls-max 1.2 --http2 --ciphers ECDHE-ECDSA-AES256-GCM-SHA384 "$API/persons"
+c --tls-max 1.2 --http1.1 --ciphers ECDHE-ECDSA-CHACHA20-POLY1305 -X DELETE "$API/persons/2"
+c --tls-max 1.2 --http1.1 --ciphers ECDHE-ECDSA-AES128-SHA256 "$API/persons/1"
+# Keys not logged: this connection stays encrypted
+timeout 10 curl -sS -o /dev/null -k --resolve "api.callscope.test:$P_HTTPS:127.0.0.1" --http1.1 "$API/persons/3"
+
+NODE_OPTIONS="--tls-keylog=$LOG" timeout 30 node grpc.cjs client $P_GRPC "$KEYS/cert.pem"
+
+stop_capture
+chmod 0644 "$LOG"
+editcap -F pcapng --inject-secrets "tls,$LOG" tls-keylog.pcap dsb/tls-keylog-dsb.pcapng
+chmod 0644 dsb/tls-keylog-dsb.pcapng
