@@ -319,6 +319,7 @@ export class Pipeline {
         if (!quietShard) sink.warning?.(w);
       },
       info: (i) => sink.info?.(i),
+      secrets: (type, data) => this.secrets(type, data),
     });
     this.net = new NetDecoder({
       packet: (p) => this.packet(p),
@@ -362,6 +363,14 @@ export class Pipeline {
     this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
     this.rethrowSinkError();
+  }
+
+  /** A pcapng Decryption Secrets Block: TLS key log text goes to the key store (decoders/tls). */
+  private secrets(type: number, data: Uint8Array): void {
+    if (type !== DSB_TLS_KEY_LOG || !this.opts.env.tlsSecrets) return;
+    let text = '';
+    for (let i = 0; i < data.length; i += 8192) text += String.fromCharCode(...data.subarray(i, i + 8192));
+    this.opts.env.tlsSecrets.add(text);
   }
 
   get captureInfo(): CaptureInfo | undefined {
@@ -912,6 +921,8 @@ class FlowSession implements DecoderSession {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Decryption Secrets Block type of TLS key log text ("TLSK"). */
+const DSB_TLS_KEY_LOG = 0x544c534b;
 
 /** Default `udpIdleUs` and `udpStreamIdleUs`. */
 const DEFAULT_UDP_IDLE_US = 30_000_000;

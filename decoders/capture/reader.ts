@@ -9,8 +9,9 @@
  *
  * Memory: records are parsed in place in the pushed chunk (the frame's `data` is a view of it);
  * only a record that crosses a chunk boundary is copied, into one reusable buffer bounded by
- * `maxRecordBytes`. Blocks the reader does not need (NRB, ISB, DSB, custom…) are skipped
- * without buffering, however long they are.
+ * `maxRecordBytes`. Blocks the reader does not need (NRB, ISB, custom…) are skipped
+ * without buffering, however long they are. Decryption Secrets Blocks (DSB 10) are handed to the
+ * `secrets` handler, in file order, so their keys are known before the packets they decrypt.
  *
  * Bad input never throws: it becomes a warning and, when the framing itself is lost, the
  * reader stops (a capture has no resynchronisation marks worth trusting).
@@ -37,6 +38,9 @@ const BLOCK_IDB = 1;
 const BLOCK_PB = 2;
 const BLOCK_SPB = 3;
 const BLOCK_EPB = 6;
+const BLOCK_DSB = 10;
+/** Largest Decryption Secrets Block read (a key log of ~100k connections); larger ones are skipped. */
+const MAX_DSB_BYTES = 16 << 20;
 
 /** How an interface's 64-bit timestamps become µs. */
 const enum TsMode {
@@ -399,7 +403,9 @@ export class CaptureReader {
     if (len < 12 || len % 4 !== 0 || (typeRaw === SHB && len < 28)) {
       return this.stop(`block at offset ${this.offset} has an invalid length ${len}; capture damaged from here`, this.offset);
     }
-    const needed = type === SHB || type === BLOCK_IDB || type === BLOCK_EPB || type === BLOCK_SPB || type === BLOCK_PB;
+    const dsb = type === BLOCK_DSB && len <= MAX_DSB_BYTES + 16 && this.handlers.secrets !== undefined;
+    if (type === BLOCK_DSB && !dsb && this.handlers.secrets) this.warn(`Decryption Secrets Block at offset ${this.offset} is ${len} bytes long, more than ${MAX_DSB_BYTES}: skipped`, this.offset);
+    const needed = type === SHB || type === BLOCK_IDB || type === BLOCK_EPB || type === BLOCK_SPB || type === BLOCK_PB || dsb;
     if (!needed) {
       // Skip without buffering; its content does not matter to us.
       // Wireshark numbers custom and systemd journal blocks as frames; follow it so frame
@@ -432,8 +438,26 @@ export class CaptureReader {
       case BLOCK_SPB:
         this.simplePacketBlock(b, start, len);
         break;
+      case BLOCK_DSB:
+        this.secretsBlock(b, start, len);
+        break;
     }
     return len;
+  }
+
+  /** Decryption Secrets Block (pcapng §4.7): secrets type, length, data; handed on before the packets after it. */
+  private secretsBlock(b: Uint8Array, start: number, len: number): void {
+    if (len < 20) {
+      this.warn(`Decryption Secrets Block at offset ${this.offset} is too short (${len} bytes); skipped`, this.offset);
+      return;
+    }
+    const secretsType = this.u32(b, start + 8);
+    const secretsLen = this.u32(b, start + 12);
+    if (secretsLen > len - 20) {
+      this.warn(`Decryption Secrets Block at offset ${this.offset} claims ${secretsLen} bytes of secrets in a ${len}-byte block; skipped`, this.offset);
+      return;
+    }
+    this.handlers.secrets?.(secretsType, b.subarray(start + 16, start + 16 + secretsLen));
   }
 
   private sectionHeader(b: Uint8Array, start: number, len: number): void {

@@ -56,6 +56,11 @@ export interface CaptureHandlers {
   warning(w: CaptureWarning): void;
   /** Called when the header is read and each time a new section/interface is described. */
   info?(info: CaptureInfo): void;
+  /**
+   * A pcapng Decryption Secrets Block: `secretsType` (0x544c534b "TLSK": TLS key log text, 0x57474b4c
+   * WireGuard…) and its data (a view, valid during the call). Without this handler DSBs are skipped.
+   */
+  secrets?(secretsType: number, data: Uint8Array): void;
 }
 
 /** What the first bytes of a file say it is. */
