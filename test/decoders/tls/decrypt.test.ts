@@ -1,0 +1,292 @@
+/**
+ * TLS decryption with a key log: the key schedule and record protection against the known-answer
+ * traces of RFC 8448 (TLS 1.3) and a record of samples/tls-keylog (TLS 1.2 AES-GCM), the key log
+ * format, and a whole connection through the TLS decoder: what it decrypts, what it hands on, how
+ * it fails.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fromHex, toHex } from '../../../decoders/core/bytes';
+import { RecordKeys, hkdfExpandLabel, prf12, suiteInfo, tls12Keys } from '../../../decoders/tls/decrypt';
+import { KeyLog, MAX_LINE } from '../../../decoders/tls/keylog';
+import { nodeCrypto, nodeEnv } from '../../../cli/platform/node-env';
+import { testSession } from '../../helpers/session';
+import { feedTls, gap, seg, type Segment } from './feed';
+import '../../../decoders/registry';
+import type { Call } from '../../../decoders/core/model';
+
+const h = (s: string) => fromHex(s);
+const c = nodeCrypto;
+
+// ── RFC 8448 §3 "Simple 1-RTT Handshake" (TLS_AES_128_GCM_SHA256) ─────────────────────────────
+
+const CLIENT_HELLO = h(`
+  01 00 00 c0 03 03 cb 34 ec b1 e7 81 63 ba 1c 38 c6 da cb 19 6a 6d ff a2 1a 8d 99 12 ec 18 a2 ef 62 83
+  02 4d ec e7 00 00 06 13 01 13 03 13 02 01 00 00 91 00 00 00 0b 00 09 00 00 06 73 65 72 76 65 72 ff 01
+  00 01 00 00 0a 00 14 00 12 00 1d 00 17 00 18 00 19 01 00 01 01 01 02 01 03 01 04 00 23 00 00 00 33 00
+  26 00 24 00 1d 00 20 99 38 1d e5 60 e4 bd 43 d2 3d 8e 43 5a 7d ba fe b3 c0 6e 51 c1 3c ae 4d 54 13 69
+  1e 52 9a af 2c 00 2b 00 03 02 03 04 00 0d 00 20 00 1e 04 03 05 03 06 03 02 03 08 04 08 05 08 06 04 01
+  05 01 06 01 02 01 04 02 05 02 06 02 02 02 00 2d 00 02 01 01 00 1c 00 02 40 01`);
+const SERVER_HELLO = h(`
+  02 00 00 56 03 03 a6 af 06 a4 12 18 60 dc 5e 6e 60 24 9c d3 4c 95 93 0c 8a c5 cb 14 34 da c1 55 77 2e
+  d3 e2 69 28 00 13 01 00 00 2e 00 33 00 24 00 1d 00 20 c9 82 88 76 11 20 95 fe 66 76 2b db f7 c6 72 e1
+  56 d6 cc 25 3b 83 3d f1 dd 69 b1 b0 4e 75 1f 0f 00 2b 00 02 03 04`);
+const CLIENT_RANDOM = 'cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7';
+const SECRETS = {
+  CLIENT_HANDSHAKE_TRAFFIC_SECRET: 'b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21',
+  SERVER_HANDSHAKE_TRAFFIC_SECRET: 'b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38',
+  CLIENT_TRAFFIC_SECRET_0: '9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5',
+  SERVER_TRAFFIC_SECRET_0: 'a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643',
+};
+const KEY_LOG = Object.entries(SECRETS)
+  .map(([label, secret]) => `${label} ${CLIENT_RANDOM} ${secret}`)
+  .join('\n');
+
+/** {server} send handshake record: EncryptedExtensions, Certificate, CertificateVerify, Finished. */
+const SERVER_FLIGHT = h(`17 03 03 02 a2
+  d1 ff 33 4a 56 f5 bf f6 59 4a 07 cc 87 b5 80 23 3f 50 0f 45 e4 89 e7 f3 3a f3 5e df 78 69 fc f4
+  0a a4 0a a2 b8 ea 73 f8 48 a7 ca 07 61 2e f9 f9 45 cb 96 0b 40 68 90 51 23 ea 78 b1 11 b4 29 ba
+  91 91 cd 05 d2 a3 89 28 0f 52 61 34 aa dc 7f c7 8c 4b 72 9d f8 28 b5 ec f7 b1 3b d9 ae fb 0e 57
+  f2 71 58 5b 8e a9 bb 35 5c 7c 79 02 07 16 cf b9 b1 18 3e f3 ab 20 e3 7d 57 a6 b9 d7 47 76 09 ae
+  e6 e1 22 a4 cf 51 42 73 25 25 0c 7d 0e 50 92 89 44 4c 9b 3a 64 8f 1d 71 03 5d 2e d6 5b 0e 3c dd
+  0c ba e8 bf 2d 0b 22 78 12 cb b3 60 98 72 55 cc 74 41 10 c4 53 ba a4 fc d6 10 92 8d 80 98 10 e4
+  b7 ed 1a 8f d9 91 f0 6a a6 24 82 04 79 7e 36 a6 a7 3b 70 a2 55 9c 09 ea d6 86 94 5b a2 46 ab 66
+  e5 ed d8 04 4b 4c 6d e3 fc f2 a8 94 41 ac 66 27 2f d8 fb 33 0e f8 19 05 79 b3 68 45 96 c9 60 bd
+  59 6e ea 52 0a 56 a8 d6 50 f5 63 aa d2 74 09 96 0d ca 63 d3 e6 88 61 1e a5 e2 2f 44 15 cf 95 38
+  d5 1a 20 0c 27 03 42 72 96 8a 26 4e d6 54 0c 84 83 8d 89 f7 2c 24 46 1a ad 6d 26 f5 9e ca ba 9a
+  cb bb 31 7b 66 d9 02 f4 f2 92 a3 6a c1 b6 39 c6 37 ce 34 31 17 b6 59 62 22 45 31 7b 49 ee da 0c
+  62 58 f1 00 d7 d9 61 ff b1 38 64 7e 92 ea 33 0f ae ea 6d fa 31 c7 a8 4d c3 bd 7e 1b 7a 6c 71 78
+  af 36 87 90 18 e3 f2 52 10 7f 24 3d 24 3d c7 33 9d 56 84 c8 b0 37 8b f3 02 44 da 8c 87 c8 43 f5
+  e5 6e b4 c5 e8 28 0a 2b 48 05 2c f9 3b 16 49 9a 66 db 7c ca 71 e4 59 94 26 f7 d4 61 e6 6f 99 88
+  2b d8 9f c5 08 00 be cc a6 2d 6c 74 11 6d bd 29 72 fd a1 fa 80 f8 5d f8 81 ed be 5a 37 66 89 36
+  b3 35 58 3b 59 91 86 dc 5c 69 18 a3 96 fa 48 a1 81 d6 b6 fa 4f 9d 62 d5 13 af bb 99 2f 2b 99 2f
+  67 f8 af e6 7f 76 91 3f a3 88 cb 56 30 c8 ca 01 e0 c6 5d 11 c6 6a 1e 2a c4 c8 59 77 b7 c7 a6 99
+  9b bf 10 dc 35 ae 69 f5 51 56 14 63 6c 0b 9b 68 c1 9e d2 e3 1c 0b 3b 66 76 30 38 eb ba 42 f3 b3
+  8e dc 03 99 f3 a9 f2 3f aa 63 97 8c 31 7f c9 fa 66 a7 3f 60 f0 50 4d e9 3b 5b 84 5e 27 55 92 c1
+  23 35 ee 34 0b bc 4f dd d5 02 78 40 16 e4 b3 be 7e f0 4d da 49 f4 b4 40 a3 0c b5 d2 af 93 98 28
+  fd 4a e3 79 4e 44 f9 4d f5 a6 31 ed e4 2c 17 19 bf da bf 02 53 fe 51 75 be 89 8e 75 0e dc 53 37
+  0d 2b`);
+/** {client} send handshake record: Finished. */
+const CLIENT_FINISHED = h(`17 03 03 00 35
+  75 ec 4d c2 38 cc e6 0b 29 80 44 a7 1e 21 9c 56 cc 77 b0 51 7f e9 b9 3c 7a 4b fc 44 d8 7f 38 f8 03 38
+  ac 98 fc 46 de b3 84 bd 1c ae ac ab 68 67 d7 26 c4 05 46`);
+/** {server} send handshake record: NewSessionTicket (application keys, sequence 0). */
+const NEW_SESSION_TICKET = h(`17 03 03 00 de
+  3a 6b 8f 90 41 4a 97 d6 95 9c 34 87 68 0d e5 13 4a 2b 24 0e 6c ff ac 11 6e 95 d4 1d 6a f8 f6 b5 80 dc
+  f3 d1 1d 63 c7 58 db 28 9a 01 59 40 25 2f 55 71 3e 06 1d c1 3e 07 88 91 a3 8e fb cf 57 53 ad 8e f1 70
+  ad 3c 73 53 d1 6d 9d a7 73 b9 ca 7f 2b 9f a1 b6 c0 d4 a3 d0 3f 75 e0 9c 30 ba 1e 62 97 2a c4 6f 75 f7
+  b9 81 be 63 43 9b 29 99 ce 13 06 46 15 13 98 91 d5 e4 c5 b4 06 f1 6e 3f c1 81 a7 7c a4 75 84 00 25 db
+  2f 0a 77 f8 1b 5a b0 5b 94 c0 13 46 75 5f 69 23 2c 86 51 9d 86 cb ee ac 87 aa c3 47 d1 43 f9 60 5d 64
+  f6 50 db 4d 02 3e 70 e9 52 ca 49 fe 51 37 12 1c 74 bc 26 97 68 7e 24 87 46 d6 df 35 30 05 f3 bc e1 86
+  96 12 9c 81 53 55 6b 3b 6c 67 79 b3 7b f1 59 85 68 4f`);
+/** {client} send application_data record: the bytes 00…31. */
+const CLIENT_DATA = h(`17 03 03 00 43
+  a2 3f 70 54 b6 2c 94 d0 af fa fe 82 28 ba 55 cb ef ac ea 42 f9 14 aa 66 bc ab 3f 2b 98 19 a8 a5 b4 6b
+  39 5b d5 4a 9a 20 44 1e 2b 62 97 4e 1f 5a 62 92 a2 97 70 14 bd 1e 3d ea e6 3a ee bb 21 69 49 15 e4`);
+/** {server} send application_data record: the same bytes back (application keys, sequence 1). */
+const SERVER_DATA = h(`17 03 03 00 43
+  2e 93 7e 11 ef 4a c7 40 e5 38 ad 36 00 5f c4 a4 69 32 fc 32 25 d0 5f 82 aa 1b 36 e3 0e fa f9 7d 90 e6
+  df fc 60 2d cb 50 1a 59 a8 fc c4 9c 4b f2 e5 f0 a2 1c 00 47 c2 ab f3 32 54 0d d0 32 e1 67 c2 95 5d`);
+const DATA_0_TO_31 = Uint8Array.from({ length: 50 }, (_, i) => i);
+
+const record = (type: number, version: number, body: Uint8Array) => {
+  const r = new Uint8Array(5 + body.length);
+  r.set([type, version >> 8, version & 0xff, body.length >> 8, body.length & 0xff]);
+  r.set(body, 5);
+  return r;
+};
+
+const suite13 = suiteInfo(0x1301, true)!;
+
+describe('RFC 8446 §7.1 HKDF-Expand-Label, §7.3 traffic keys (RFC 8448 §3 values)', () => {
+  it('server handshake traffic secret → write key and IV', () => {
+    const secret = h(SECRETS.SERVER_HANDSHAKE_TRAFFIC_SECRET);
+    assert.equal(toHex(hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16)), '3fce516009c21727d0f2e4e86ee403bc');
+    assert.equal(toHex(hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12)), '5d313eb2671276ee13000b30');
+  });
+  it('finished key ("finished" label, 32 bytes)', () => {
+    const secret = h(SECRETS.SERVER_HANDSHAKE_TRAFFIC_SECRET);
+    assert.equal(toHex(hkdfExpandLabel(c, 'sha256', secret, 'finished', new Uint8Array(0), 32)), '008d3b66f816ea559f96b537e885c31fc068bf492c652f01f288a1d8cdc19fc8');
+  });
+});
+
+describe('RFC 8446 §5.2, §5.3 record protection (RFC 8448 §3 records)', () => {
+  it('the server flight opens with the server handshake keys, sequence 0: its inner content type is handshake', () => {
+    const keys = RecordKeys.fromSecret(c, suite13, h(SECRETS.SERVER_HANDSHAKE_TRAFFIC_SECRET));
+    const o = keys.open(SERVER_FLIGHT.subarray(0, 5), SERVER_FLIGHT.subarray(5))!;
+    assert.equal(o.type, 22);
+    assert.equal(o.plaintext.length, 657);
+    assert.equal(toHex(o.plaintext.subarray(0, 4)), '08000024'); // EncryptedExtensions, 36 bytes
+    assert.equal(toHex(o.plaintext.subarray(-36, -32)), '14000020'); // Finished, 32 bytes
+  });
+  it('the client Finished opens with the client handshake keys', () => {
+    const keys = RecordKeys.fromSecret(c, suite13, h(SECRETS.CLIENT_HANDSHAKE_TRAFFIC_SECRET));
+    const o = keys.open(CLIENT_FINISHED.subarray(0, 5), CLIENT_FINISHED.subarray(5))!;
+    assert.deepEqual([o.type, toHex(o.plaintext.subarray(0, 8))], [22, '14000020a8ec436d']);
+  });
+  it('application data: the per-record nonce is the IV XOR the sequence number (server record 1 after the ticket)', () => {
+    const server = RecordKeys.fromSecret(c, suite13, h(SECRETS.SERVER_TRAFFIC_SECRET_0));
+    assert.equal(server.open(SERVER_DATA.subarray(0, 5), SERVER_DATA.subarray(5), 0), undefined, 'sequence 0 is the ticket');
+    const o = server.open(SERVER_DATA.subarray(0, 5), SERVER_DATA.subarray(5), 1)!;
+    assert.deepEqual([o.type, [...o.plaintext]], [23, [...DATA_0_TO_31]]);
+    const client = RecordKeys.fromSecret(c, suite13, h(SECRETS.CLIENT_TRAFFIC_SECRET_0));
+    assert.deepEqual([...client.open(CLIENT_DATA.subarray(0, 5), CLIENT_DATA.subarray(5))!.plaintext], [...DATA_0_TO_31]);
+  });
+  it('a changed byte fails the tag: undefined, never an exception', () => {
+    const keys = RecordKeys.fromSecret(c, suite13, h(SECRETS.CLIENT_TRAFFIC_SECRET_0));
+    const bad = CLIENT_DATA.slice();
+    bad[20] ^= 1;
+    assert.equal(keys.open(bad.subarray(0, 5), bad.subarray(5)), undefined);
+    assert.equal(keys.open(bad.subarray(0, 5), bad.subarray(5, 10)), undefined);
+  });
+  it('§7.2 KeyUpdate: the next secret is HKDF-Expand-Label(secret, "traffic upd", "", Hash.length)', () => {
+    const keys = RecordKeys.fromSecret(c, suite13, h(SECRETS.CLIENT_TRAFFIC_SECRET_0));
+    const next = keys.next()!;
+    assert.equal(toHex(next.secret!), toHex(hkdfExpandLabel(c, 'sha256', h(SECRETS.CLIENT_TRAFFIC_SECRET_0), 'traffic upd', new Uint8Array(0), 32)));
+    assert.equal(next.seq, 0);
+  });
+});
+
+// ── TLS 1.2 ───────────────────────────────────────────────────────────────────────────────────
+
+// samples/tls-keylog, curl --tls-max 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 (TCP port 39764):
+// the hellos' randoms, the master secret of its CLIENT_RANDOM line, and the client's first
+// application data record (sequence 1: the Finished was 0).
+const T12 = {
+  clientRandom: '247c5b278031fbc87c0331f823b51795338391e41b64c18171d1b530c81be3fa',
+  serverRandom: 'd7c6960c4e8851c113718a5dfa6e9126d91660b3e1371c7a444f574e47524401',
+  master: '371ea2a4267578b2a5ba603d748a3a494d0668d9f126be2c0ee54f2634ba709508cf8d4016cd5717bc44a62ce97e93a9',
+  record: `17 03 03 00 79
+    9d 62 0e d6 95 ca c2 4e f3 d8 11 29 c8 94 64 5f 1c e3 66 54 5b 2a 48 4b fa de f0 b5 36 3f a9 63 08 06
+    eb 5a 04 dc 78 39 51 89 09 cd 78 0a 88 2f b4 8f 7e 49 6c dc 0e 46 ae 9b a8 64 25 e4 06 d2 c1 b4 d4 4d
+    d2 5d 64 bc dc 3d 55 dc bc 25 ee 94 5d d6 53 8e 19 d6 c4 23 92 8d 08 f3 b7 92 18 d0 9e d2 73 66 6f 57
+    0d a9 0e c6 60 f3 b6 ad 82 ea eb b2 af 00 f7 97 12 06 a7`,
+};
+
+describe('RFC 5246 §5 PRF, §6.3 key block; RFC 5288 AES-GCM records (a record of samples/tls-keylog)', () => {
+  it('P_SHA256 expands to any length; the first block is HMAC(secret, A(1) + seed)', () => {
+    const a = prf12(c, 'sha256', h('00'), 'x', h('01'), 100);
+    assert.equal(a.length, 100);
+    assert.equal(toHex(prf12(c, 'sha256', h('00'), 'x', h('01'), 32)), toHex(a.subarray(0, 32)));
+  });
+  it('the client record opens with the salt + explicit nonce, and seq_num + header in the additional data', () => {
+    const suite = suiteInfo(0xc02b, false)!;
+    const keys = tls12Keys(c, suite, h(T12.master), h(T12.clientRandom), h(T12.serverRandom));
+    const rec = h(T12.record);
+    assert.equal(keys.c2s.open(rec.subarray(0, 5), rec.subarray(5), 0), undefined);
+    const o = keys.c2s.open(rec.subarray(0, 5), rec.subarray(5), 1)!;
+    assert.equal(o.type, 23);
+    const text = new TextDecoder().decode(o.plaintext);
+    assert.match(text, /^GET \/persons\/2 HTTP\/1\.1\r\nHost: api\.callscope\.test:23701\r\n/);
+    assert.equal(o.plaintext.length, 0x79 - 8 - 16);
+  });
+  it('suites: AEAD ones are known, CBC ones are not, TLS 1.3 suites only in TLS 1.3', () => {
+    assert.equal(suiteInfo(0xcca9, false)?.aead, 'chacha20-poly1305');
+    assert.equal(suiteInfo(0xc030, false)?.hash, 'sha384');
+    assert.equal(suiteInfo(0xc023, false), undefined); // ECDHE_ECDSA_WITH_AES_128_CBC_SHA256
+    assert.equal(suiteInfo(0x1301, false), undefined);
+    assert.equal(suiteInfo(0x1304, true), undefined); // AES_128_CCM
+  });
+});
+
+// ── key log ───────────────────────────────────────────────────────────────────────────────────
+
+describe('NSS key log format', () => {
+  it('keeps CLIENT_RANDOM and the TLS 1.3 secrets; skips comments, blank lines, other labels; CRLF is fine', () => {
+    const k = new KeyLog();
+    k.add(`# SSL/TLS secrets log file\r\n\r\n${KEY_LOG.replace(/\n/g, '\r\n')}\r\nEXPORTER_SECRET ${CLIENT_RANDOM} ${'ab'.repeat(32)}\r\nCLIENT_RANDOM ${T12.clientRandom} ${T12.master}`);
+    assert.equal(k.size, 5);
+    assert.equal(toHex(k.get('CLIENT_RANDOM', h(T12.clientRandom))!), T12.master);
+    assert.equal(toHex(k.get('SERVER_TRAFFIC_SECRET_0', h(CLIENT_RANDOM))!), SECRETS.SERVER_TRAFFIC_SECRET_0);
+    assert.equal(k.get('EXPORTER_SECRET', h(CLIENT_RANDOM)), undefined);
+    assert.equal(k.malformed, 0);
+  });
+  it('malformed entries are counted, not kept: bad hex, a short random, a wrong secret length, an overlong line', () => {
+    const k = new KeyLog();
+    k.add(`CLIENT_RANDOM zz${T12.clientRandom.slice(2)} ${T12.master}\nCLIENT_RANDOM abcd ${T12.master}\nCLIENT_RANDOM ${T12.clientRandom} 0011\nCLIENT_RANDOM ${T12.clientRandom} ${'0'.repeat(MAX_LINE)}`);
+    assert.deepEqual([k.size, k.malformed], [0, 4]);
+  });
+});
+
+// ── the decoder ───────────────────────────────────────────────────────────────────────────────
+
+function rfc8448Segments(): Segment[] {
+  return [
+    seg('c2s', record(22, 0x0301, CLIENT_HELLO)),
+    seg('s2c', record(22, 0x0303, SERVER_HELLO)),
+    seg('s2c', SERVER_FLIGHT),
+    seg('c2s', CLIENT_FINISHED),
+    seg('s2c', NEW_SESSION_TICKET),
+    seg('c2s', CLIENT_DATA),
+    seg('s2c', SERVER_DATA),
+    // close_notify alerts are not in RFC 8448 §3's trace
+  ];
+}
+
+function feedWithKeys(segments: Segment[], keyLog: string, split: Parameters<typeof feedTls>[1] = 'whole') {
+  const env = nodeEnv({ tlsKeyLog: keyLog });
+  return feedTls(segments, split, 'fin', testSession({ env, flow: { server: { ip: '192.0.2.10', port: 443 } } }));
+}
+
+const tlsCall = (calls: Call[]) => calls.find((x) => x.protocol === 'tls')!;
+
+describe('the TLS decoder with a key log (RFC 8448 §3 connection)', () => {
+  it('decrypts the handshake flight, the ticket and the data; lists the hidden handshake messages', () => {
+    const s = feedWithKeys(rfc8448Segments(), KEY_LOG);
+    const t = tlsCall(s.calls);
+    assert.equal(t.fields['tls.decrypted_records'], 5);
+    assert.equal(t.fields['tls.undecrypted_records'], undefined);
+    const labels = t.messages!.map((m) => `${m.dir} ${m.label}`);
+    for (const l of ['s2c EncryptedExtensions', 's2c Certificate', 's2c CertificateVerify', 's2c Finished', 'c2s Finished', 's2c NewSessionTicket', 'c2s ApplicationData (first record)', 's2c ApplicationData (first record)']) {
+      assert.ok(labels.includes(l), `${l} in ${labels.join(', ')}`);
+    }
+    assert.ok(!t.warnings.some((w) => w.startsWith('encrypted: calls inside TLS')), t.warnings.join('; '));
+  });
+  it('any split of the streams gives the same calls (every byte, random)', () => {
+    const whole = JSON.stringify(feedWithKeys(rfc8448Segments(), KEY_LOG).calls);
+    assert.equal(JSON.stringify(feedWithKeys(rfc8448Segments(), KEY_LOG, 'bytes').calls), whole);
+    for (const seed of [1, 2, 3]) assert.equal(JSON.stringify(feedWithKeys(rfc8448Segments(), KEY_LOG, seed).calls), whole);
+  });
+  it('without a key log: as before (no decryption, no word about keys)', () => {
+    const s = feedTls(rfc8448Segments(), 'whole', 'fin');
+    const t = tlsCall(s.calls);
+    assert.equal(t.fields['tls.decrypted_records'], undefined);
+    assert.ok(!t.warnings.some((w) => /key log/.test(w)));
+    assert.ok(t.warnings.some((w) => w.startsWith('encrypted: calls inside TLS')));
+  });
+  it('a key log without this connection: said once, with the hint', () => {
+    const s = feedWithKeys(rfc8448Segments(), `CLIENT_RANDOM ${T12.clientRandom} ${T12.master}`);
+    const t = tlsCall(s.calls);
+    assert.equal(t.warnings.filter((w) => w.startsWith('no key in the key log for this connection (client random cb34ecb1e78163ba…)')).length, 1);
+    assert.ok(t.warnings.some((w) => w.includes('--tls-keylog')));
+  });
+  it('a wrong key: the tag fails, said once per direction', () => {
+    const wrong = KEY_LOG.replace(SECRETS.SERVER_TRAFFIC_SECRET_0, '00'.repeat(32));
+    const t = tlsCall(feedWithKeys(rfc8448Segments(), wrong).calls);
+    assert.equal(t.fields['tls.undecrypted_records'], 2);
+    assert.equal(t.warnings.filter((w) => /fails authentication/.test(w)).length, 1);
+  });
+  it('the handshake not captured: without the ClientHello there is no client random to look up', () => {
+    const t = tlsCall(feedWithKeys(rfc8448Segments().slice(2), KEY_LOG).calls);
+    assert.ok(t.warnings.some((w) => w.startsWith('not decrypted: the ClientHello is not in the capture')), t.warnings.join('; '));
+  });
+  it('a gap inside a record: that record is lost, the next one still opens (the sequence number counts it)', () => {
+    const segs = rfc8448Segments();
+    // the ticket record, its middle 100 bytes missing
+    segs.splice(4, 1, seg('s2c', NEW_SESSION_TICKET.subarray(0, 50)), gap('s2c', 100), seg('s2c', NEW_SESSION_TICKET.subarray(150)));
+    const t = tlsCall(feedWithKeys(segs, KEY_LOG).calls);
+    assert.equal(t.fields['tls.decrypted_records'], 4);
+    assert.equal(t.fields['tls.undecrypted_records'], undefined);
+    assert.ok(t.warnings.some((w) => /cut by a gap: not decrypted/.test(w)), t.warnings.join('; '));
+    assert.ok(t.messages!.some((m) => m.dir === 's2c' && m.label === 'ApplicationData (first record)'));
+  });
+  it('a gap that swallows record headers: the next record is found and its sequence number searched for', () => {
+    const segs = rfc8448Segments();
+    // The ticket record lost whole, header included: the server side resynchronises on the data
+    // record, which the decoder expects as record 0 but was sent as record 1; it opens at 1.
+    segs.splice(4, 1, gap('s2c', NEW_SESSION_TICKET.length));
+    const t = tlsCall(feedWithKeys(segs, KEY_LOG).calls);
+    assert.equal(t.fields['tls.decrypted_records'], 4);
+    assert.equal(t.fields['tls.undecrypted_records'], undefined);
+  });
+});
