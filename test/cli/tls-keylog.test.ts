@@ -1,0 +1,75 @@
+/**
+ * CLI: TLS key logs. `--tls-keylog FILE` (repeatable), the key logs found beside the capture,
+ * `--no-discover`, and a missing key log (exit 2 with the OS reason, like any user error).
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { ROOT, SAMPLES } from '../helpers/samples';
+
+const tmp = mkdtempSync(join(tmpdir(), 'callscope-keylog-'));
+const CLI = join(tmp, 'cli.js');
+const SAMPLE = join(SAMPLES, 'tls-keylog/tls-keylog.pcap');
+const KEYS = join(SAMPLES, 'tls-keylog/tls-keylog.keys');
+/** The capture alone, in a folder without its key log. */
+const ALONE = join(tmp, 'alone.pcap');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const protocols = (jsonl: string) => jsonl.trim().split('\n').map((l) => JSON.parse(l).protocol as string);
+
+before(async () => {
+  await esbuild.build({ entryPoints: [join(ROOT, 'cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: CLI, logLevel: 'error' });
+  copyFileSync(SAMPLE, ALONE);
+});
+
+describe('callscope CLI: --tls-keylog', () => {
+  it('the key log beside the capture is read: the calls inside TLS are listed (table)', () => {
+    const r = cli(SAMPLE);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /http\s+GET \/persons\/1\s+✓ 200 OK/);
+    assert.match(r.out, /grpc\s+notes\.Notes\/List/);
+    assert.match(r.out, /20 calls/);
+  });
+  it('a capture alone: only the tls calls', () => {
+    const r = cli(ALONE, '--format', 'jsonl');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([...new Set(protocols(r.out))], ['tls']);
+  });
+  it('--tls-keylog FILE decrypts it (jsonl), the decrypted calls carry the TLS facts', () => {
+    const r = cli(ALONE, '--format', 'jsonl', '--tls-keylog', KEYS);
+    assert.equal(r.code, 0, r.err);
+    const calls = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(calls.length, 20);
+    const post = calls.find((c) => c.method === 'POST');
+    assert.equal(post.protocol, 'http2');
+    assert.equal(post.fields['tls.handshake.ciphersuite'], 'TLS_AES_256_GCM_SHA384');
+    assert.equal(post.fields['tls.handshake.extensions_server_name'], 'api.callscope.test');
+  });
+  it('--no-discover: the key log beside the capture is not read', () => {
+    const r = cli(SAMPLE, '--format', 'jsonl', '--no-discover');
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([...new Set(protocols(r.out))], ['tls']);
+  });
+  it('a missing key log: exit 2 with the OS reason, nothing decoded', () => {
+    const r = cli(ALONE, '--tls-keylog', join(tmp, 'nope.keys'));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /nope\.keys: no such file/);
+    assert.equal(r.out, '');
+    const dir = cli(ALONE, '--tls-keylog', tmp);
+    assert.equal(dir.code, 2);
+    assert.match(dir.err, /is a directory/);
+  });
+  it('--tls-keylog needs a value', () => {
+    const r = cli(ALONE, '--tls-keylog');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--tls-keylog needs a value/);
+  });
+});
