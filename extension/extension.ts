@@ -12,7 +12,7 @@ import { registerStatusBar } from './status';
 import { registerTree } from './tree';
 import { DefinitionsService, showNoDefinition } from './definitions/service';
 import { registerCodeLens } from './definitions/codelens';
-import { decodeAsRules, protoPaths, serviceNames } from './settings';
+import { decodeAsRules, protoPaths, serviceNames, tlsKeyLogFiles } from './settings';
 import { setServiceNames } from './analysis/rows';
 import { registerLive } from './live';
 
@@ -30,7 +30,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const provider = CaptureEditorProvider.register(context, {
     requestFor: async () => {
       await definitions.ready();
-      return { decodeAs: decodeAsRules(context.workspaceState), hints: [], protoPaths: protoPaths(), definitionFiles: definitions.protoFiles(), link: definitions.linkConfig() };
+      return {
+        decodeAs: decodeAsRules(context.workspaceState),
+        hints: [],
+        protoPaths: protoPaths(),
+        definitionFiles: definitions.protoFiles(),
+        link: definitions.linkConfig(),
+        tlsKeyLogFiles: tlsKeyLogFiles(),
+      };
     },
     prepare: (a) => definitions.prepare(a),
     openDefinition: (c) => void openDefinition(c),
@@ -56,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     definitions,
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('callscope.decodeAs')) void provider.reanalyzeAll();
+      if (e.affectsConfiguration('callscope.decodeAs') || e.affectsConfiguration('callscope.tls')) void provider.reanalyzeAll();
       if (e.affectsConfiguration('callscope.serviceNames')) {
         setServiceNames(serviceNames());
         const names = serviceNames();

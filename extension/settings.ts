@@ -47,6 +47,12 @@ export async function addDecodeAsRule(state: vscode.Memento, rule: DecodeAsSetti
   }
 }
 
+/** `callscope.tls.keylogFile`, resolved against the workspace (none when empty). */
+export function tlsKeyLogFiles(): string[] {
+  const f = (cfg().get<string>('tls.keylogFile', '') ?? '').trim();
+  return f ? resolvePaths([f]) : [];
+}
+
 export function protoPaths(): string[] {
   return resolvePaths(cfg().get<string[]>('protoPaths', []) ?? []);
 }

@@ -11,6 +11,7 @@ import { readFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
+import { keyLogsBeside, readKeyLog } from '../cli/platform/keylog';
 import type { FlowSummary } from '../decoders/core/model';
 import { sniffCapture } from '../decoders/capture/sniff';
 import type { CallRow } from '../webview/protocol';
@@ -81,6 +82,19 @@ async function loadDefinitions(req: AnalyzeRequest): Promise<AnalyzeOptions['def
   return Object.keys(definitions).length ? definitions : undefined;
 }
 
+/** The key log of the setting (a problem with it is a warning, not a failure) and those beside the capture. */
+async function loadKeyLogs(req: AnalyzeRequest): Promise<string> {
+  let text = '';
+  for (const f of req.tlsKeyLogFiles ?? []) {
+    try {
+      text += `${await readKeyLog(f)}\n`;
+    } catch (e) {
+      post({ type: 'warning', warning: { message: `TLS key log (callscope.tls.keylogFile) not read: ${(e as Error).message}` } });
+    }
+  }
+  return text + (await keyLogsBeside(req.file)).text;
+}
+
 async function run(req: AnalyzeRequest): Promise<void> {
   controller = new AbortController();
   const calls = new SpillStore({ dir: req.spillDir });
@@ -107,12 +121,13 @@ async function run(req: AnalyzeRequest): Promise<void> {
     const linker = new Linker(req.link, proto);
     calls.setLinker(linker.empty ? undefined : linker);
     storeReady(calls);
+    const tlsKeyLog = await loadKeyLogs(req);
     const index = (await isGzip(req.file)) ? undefined : new FrameIndex();
     const result = await analyzeFile(
       req.file,
       // 1 MiB reads (the CLI uses 4): the host's queries are answered between chunks, so a smaller
       // chunk keeps a page request during decoding short.
-      { decodeAs: req.decodeAs, hints: req.hints, definitions, signal: controller.signal, frame: index?.onFrame, chunkBytes: 1 << 20 },
+      { decodeAs: req.decodeAs, hints: req.hints, definitions, tlsKeyLog, signal: controller.signal, frame: index?.onFrame, chunkBytes: 1 << 20 },
       {
         call(c) {
           calls.add(c);

@@ -24,6 +24,8 @@ export interface AnalyzeRequest {
   definitionFiles: string[];
   /** OpenAPI/AsyncAPI (and .proto) texts for linking calls to definitions (not part of the cache key: relinked in place). */
   link?: LinkConfig;
+  /** TLS key logs to decrypt with (`callscope.tls.keylogFile`); the ones beside the capture are read too. */
+  tlsKeyLogFiles?: string[];
   /** Where the spill file goes (default: os.tmpdir()). */
   spillDir?: string;
   /** `callscope.serviceNames`, for the rows' lifeline names. */
