@@ -3,16 +3,23 @@
  * the clear — ClientHello (SNI, ALPN, supported_versions, cipher suites), ServerHello (version
  * chosen, incl. TLS 1.3 through supported_versions, cipher suite, ALPN chosen up to TLS 1.2),
  * HelloRetryRequest, alerts sent before encryption starts, and the SSL 2.0-compatible ClientHello
- * (RFC 5246 Appendix E.2, only named). Nothing is decrypted: after the handshake only the sizes of
- * the encrypted records are counted.
+ * (RFC 5246 Appendix E.2, only named). Without keys, nothing is decrypted: after the handshake only
+ * the sizes of the encrypted records are counted.
+ *
+ * With keys (env.crypto and a key log in env.tlsSecrets: files, or the capture's Decryption Secrets
+ * Blocks), a connection whose ClientHello random is in the key log is decrypted (decrypt.ts: TLS 1.3
+ * and the TLS 1.2 AEAD suites): the handshake messages TLS 1.3 hides are listed, and the application
+ * data goes to an inner decoder (inner.ts) chosen by ALPN or by probing the plaintext, whose calls
+ * come out beside this connection's tls call with its TLS facts. A record cut by a gap or that fails
+ * its tag is a gap for the inner decoder; why a connection is not decrypted is a warning.
  *
  * Reached on the usual TLS ports (443, 8443, 993, 995, 465, 636, 5671, 8883, 9093, 6380… see
  * `TLS_PORTS`) and, on any port, by a probe on a ClientHello record (type 22, version
  * 0x0301–0x0304, handshake type 1, plausible lengths) or a ServerHello when only the server's side
  * is seen; a capture that starts mid-connection is recognised by two chained records. STARTTLS
  * (SMTP, IMAP, LDAP, PostgreSQL… switching to TLS inside a plain-text protocol) is out of scope:
- * such connections stay with their plain-text decoder or raw. Hands off to nothing: what is inside
- * is encrypted.
+ * such connections stay with their plain-text decoder or raw. Hands the decrypted data, when it has
+ * the keys, to the decoder ALPN names (`h2` → http2, `http/1.1` → http) or a probe finds.
  *
  * One call per connection, kind 'event', method 'TLS handshake' ('TLS session' when the capture
  * starts after the handshake), target the SNI or the server address, status the version chosen
@@ -670,7 +677,7 @@ class TlsDecoder implements StreamDecoder {
       return null;
     }
     const sh = this.sh;
-    if (!sh || this.version === undefined || sh.cipherSuite < 0) {
+    if (!sh || this.version === undefined || sh.cipherSuite < 0 || sh.random.length !== 32) {
       this.decryptNote = 'not decrypted: the ServerHello (version, cipher suite) is not in the capture';
       return null;
     }
@@ -749,7 +756,8 @@ class TlsDecoder implements StreamDecoder {
       k.failed++;
       if (!k.warnedFail) {
         k.warnedFail = true;
-        this.warn(`${s.dir}: record at frame ${end.frame} fails authentication (a wrong key for this connection, or records missing before it): not decrypted`);
+        const early = this.earlyData && s.dir === 'c2s' ? '; 0-RTT early data is not decrypted' : '';
+        this.warn(`${s.dir}: record at frame ${end.frame} fails authentication (a wrong key for this connection, or records missing before it${early}): not decrypted`);
       }
       if (p.type === 23) this.innerStream().gap(s.dir, keys.plainBytes(p.len), s.st.pos(0));
       return false;
