@@ -9,6 +9,9 @@
 #          without SSLKEYLOGFILE (its keys are not in the log: a warning)
 #   23702  @grpc/grpc-js over TLS (grpc.cjs, notes.proto): three unary Add calls and a server-streaming
 #          List; the client logs its keys with NODE_OPTIONS=--tls-keylog
+#   23703  openssl s_server -www: openssl s_client -keylogfile sends a TLS 1.3 KeyUpdate (its "K" command:
+#          update and request one back), then GET / HTTP/1.0 (no ALPN: the plaintext is probed)
+#   23704  wss:// (ws.cjs: node:https + ws): an Upgrade to WebSocket inside TLS, two messages each way
 # Needs `npm install` in samples/ (@grpc/grpc-js, @grpc/proto-loader), curl built with OpenSSL, and
 # editcap (Wireshark) for the pcapng. The certificate is made fresh (self-signed EC P-256 for
 # *.callscope.test) in a scratch directory.
@@ -16,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 . ../lib/capture.sh
 
-P_HTTPS=23701 P_GRPC=23702
+P_HTTPS=23701 P_GRPC=23702 P_OPENSSL=23703 P_WSS=23704
 KEYS="$CS_LOG_DIR/keys"
 mkdir -p "$KEYS" dsb
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=callscope.test \
@@ -27,10 +30,11 @@ LOG="$PWD/tls-keylog.keys"
 rm -f "$LOG"
 start_bg https node server.cjs $P_HTTPS "$KEYS/key.pem" "$KEYS/cert.pem"
 start_bg grpc node grpc.cjs server $P_GRPC "$KEYS/key.pem" "$KEYS/cert.pem"
-wait_port $P_HTTPS
-wait_port $P_GRPC
+start_bg openssl openssl s_server -accept $P_OPENSSL -key "$KEYS/key.pem" -cert "$KEYS/cert.pem" -www
+start_bg wss node ws.cjs server $P_WSS "$KEYS/key.pem" "$KEYS/cert.pem"
+for p in $P_HTTPS $P_GRPC $P_OPENSSL $P_WSS; do wait_port $p; done
 
-start_capture tls-keylog.pcap "tcp port $P_HTTPS or tcp port $P_GRPC"
+start_capture tls-keylog.pcap "tcp portrange $P_HTTPS-$P_WSS"
 
 API="https://api.callscope.test:$P_HTTPS"
 c() { SSLKEYLOGFILE="$LOG" timeout 10 curl -sS -o /dev/null -k --resolve "api.callscope.test:$P_HTTPS:127.0.0.1" "$@"; }
@@ -48,6 +52,12 @@ c --tls-max 1.2 --http1.1 --ciphers ECDHE-ECDSA-AES128-SHA256 "$API/persons/1"
 timeout 10 curl -sS -o /dev/null -k --resolve "api.callscope.test:$P_HTTPS:127.0.0.1" --http1.1 "$API/persons/3"
 
 NODE_OPTIONS="--tls-keylog=$LOG" timeout 30 node grpc.cjs client $P_GRPC "$KEYS/cert.pem"
+
+# s_client runs its one-letter commands only without -ign_eof: stdin stays open (sleep) until the answer
+(sleep 0.5; printf 'K\n'; sleep 0.5; printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1) |
+  timeout 10 openssl s_client -connect 127.0.0.1:$P_OPENSSL -tls1_3 -keylogfile "$LOG" -servername keyupdate.callscope.test >/dev/null 2>&1 || true
+
+NODE_OPTIONS="--tls-keylog=$LOG" timeout 10 node ws.cjs client $P_WSS
 
 stop_capture
 chmod 0644 "$LOG"

@@ -2,7 +2,7 @@
  * The chunking property through TLS decryption: samples/tls-keylog/tls-keylog.pcap with its key
  * log (the generic chunking test decodes samples without the key logs beside them; its DSB twin
  * is covered there). Each flow's events are replayed into a fresh TLS decoder whole, split at every
- * byte and at random points: the calls inside (HTTP/1.1, HTTP/2, gRPC) and the tls calls must be
+ * byte and at random points: the calls inside (HTTP/1.1, HTTP/2, gRPC, WebSocket) and the tls calls must be
  * identical.
  */
 import { describe, it } from 'node:test';
@@ -61,6 +61,6 @@ describe('chunking: decrypted TLS streams (samples/tls-keylog with its key log)'
       });
       assert.deepStrictEqual(random, whole, `flow ${flowId}: random split differs from whole`);
     }
-    assert.deepEqual([...inner].sort(), ['grpc', 'http', 'http2', 'tls']);
+    assert.deepEqual([...inner].sort(), ['grpc', 'http', 'http2', 'tls', 'websocket']);
   });
 });

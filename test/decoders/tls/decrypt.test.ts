@@ -149,18 +149,18 @@ describe('RFC 8446 §5.2, §5.3 record protection (RFC 8448 §3 records)', () =>
 
 // ── TLS 1.2 ───────────────────────────────────────────────────────────────────────────────────
 
-// samples/tls-keylog, curl --tls-max 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 (TCP port 39764):
+// samples/tls-keylog, curl --tls-max 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 (TCP port 44638):
 // the hellos' randoms, the master secret of its CLIENT_RANDOM line, and the client's first
 // application data record (sequence 1: the Finished was 0).
 const T12 = {
-  clientRandom: '247c5b278031fbc87c0331f823b51795338391e41b64c18171d1b530c81be3fa',
-  serverRandom: 'd7c6960c4e8851c113718a5dfa6e9126d91660b3e1371c7a444f574e47524401',
-  master: '371ea2a4267578b2a5ba603d748a3a494d0668d9f126be2c0ee54f2634ba709508cf8d4016cd5717bc44a62ce97e93a9',
+  clientRandom: '24c772f0ff97477a213696a8fa53c804d50d70e9ad43326cf36e277d4354b0cd',
+  serverRandom: '44d9fbdccdf81ae791ac08afa164c390f58a27226d426a6f444f574e47524401',
+  master: '229109c7dcd40552ba94c023a86278492bfa00e516d0fe9ac9e4b0969bebff9e5f7cf713960e7801b989f6633b37f5e2',
   record: `17 03 03 00 79
-    9d 62 0e d6 95 ca c2 4e f3 d8 11 29 c8 94 64 5f 1c e3 66 54 5b 2a 48 4b fa de f0 b5 36 3f a9 63 08 06
-    eb 5a 04 dc 78 39 51 89 09 cd 78 0a 88 2f b4 8f 7e 49 6c dc 0e 46 ae 9b a8 64 25 e4 06 d2 c1 b4 d4 4d
-    d2 5d 64 bc dc 3d 55 dc bc 25 ee 94 5d d6 53 8e 19 d6 c4 23 92 8d 08 f3 b7 92 18 d0 9e d2 73 66 6f 57
-    0d a9 0e c6 60 f3 b6 ad 82 ea eb b2 af 00 f7 97 12 06 a7`,
+    24 c1 4e 82 02 38 f4 63 74 e1 ba 69 cf 25 d0 89 99 60 d0 08 5a 99 e3 b4 ec df 35 4c d4 ec d6 b8 f4 e8 a1 52
+    6e 2d ad 9a 97 e5 7d e6 b4 0a 43 24 cd df f2 85 61 71 bf 1c d4 89 4b 3e 3a 87 22 38 cf 54 70 87 c4 4b d5 6f
+    a7 c9 5b 43 d2 86 7a 69 b3 6a cb 03 47 a9 d6 e7 c6 aa 3b 9f 52 5e 88 8b 71 33 94 ad 4b 2e 78 da c4 a7 2a d5
+    a8 fc 69 cd c4 52 43 b0 cb 5d 86 85 a3`,
 };
 
 describe('RFC 5246 §5 PRF, §6.3 key block; RFC 5288 AES-GCM records (a record of samples/tls-keylog)', () => {
