@@ -72,13 +72,27 @@ const asBytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLeng
 /** HMAC and AEAD decryption for TLS (decoders/tls/decrypt.ts) with node:crypto. */
 export const nodeCrypto: TlsCrypto = {
   hmac: (hash, key, data) => asBytes(createHmac(hash, key).update(data).digest()),
-  aeadOpen(aead, key, nonce, aad, sealed) {
-    if (sealed.length < 16) return undefined;
+  aeadOpen(aead, key, nonce, aad, sealed, tagBytes = 16) {
+    if (sealed.length < tagBytes) return undefined;
+    const ct = sealed.subarray(0, sealed.length - tagBytes);
     try {
-      const d = createDecipheriv(aead, key, nonce, { authTagLength: 16 } as never) as unknown as import('node:crypto').DecipherGCM;
-      d.setAAD(aad);
-      d.setAuthTag(sealed.subarray(sealed.length - 16));
-      const body = d.update(sealed.subarray(0, sealed.length - 16));
+      const d = createDecipheriv(aead, key, nonce, { authTagLength: tagBytes } as never) as unknown as import('node:crypto').DecipherCCM;
+      // (CCM needs the tag first and the plaintext length with the AAD; GCM and ChaCha20 accept both)
+      d.setAuthTag(sealed.subarray(sealed.length - tagBytes));
+      d.setAAD(aad, { plaintextLength: ct.length });
+      const body = d.update(ct);
+      const tail = d.final();
+      return asBytes(tail.length ? Buffer.concat([body, tail]) : body);
+    } catch {
+      return undefined;
+    }
+  },
+  cbcDecrypt(cipher, key, iv, data) {
+    if (data.length === 0 || data.length % 16 !== 0) return undefined;
+    try {
+      const d = createDecipheriv(cipher, key, iv);
+      d.setAutoPadding(false);
+      const body = d.update(data);
       const tail = d.final();
       return asBytes(tail.length ? Buffer.concat([body, tail]) : body);
     } catch {

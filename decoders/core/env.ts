@@ -78,11 +78,14 @@ export interface StreamHint {
   headers: Record<string, string>;
 }
 
-/** Hash function of a TLS cipher suite (HKDF in TLS 1.3, the PRF in TLS 1.2). */
-export type TlsHash = 'sha256' | 'sha384';
+/** Hash function of a TLS cipher suite (HKDF in TLS 1.3, the PRF in TLS 1.2; SHA-1 only for CBC suites' MACs). */
+export type TlsHash = 'sha1' | 'sha256' | 'sha384';
+
+/** Block ciphers of the TLS 1.2 CBC suites. */
+export type TlsCbc = 'aes-128-cbc' | 'aes-256-cbc';
 
 /** AEAD algorithms TLS records are decrypted with (RFC 5116, RFC 8439). */
-export type TlsAead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+export type TlsAead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm' | 'aes-256-ccm';
 
 /**
  * Synchronous primitives TLS decryption needs, injected by the platform (node:crypto in the CLI
@@ -92,10 +95,16 @@ export interface TlsCrypto {
   /** HMAC of `data` with `key` (RFC 2104). */
   hmac(hash: TlsHash, key: Uint8Array, data: Uint8Array): Uint8Array;
   /**
-   * AEAD decryption: `sealed` is the ciphertext followed by its 16-byte tag. Returns the plaintext,
-   * or undefined when the tag does not verify (wrong key, wrong nonce, damaged record). Never throws.
+   * AEAD decryption: `sealed` is the ciphertext followed by its tag (`tagBytes`, default 16; 8 for
+   * the CCM_8 suites). Returns the plaintext, or undefined when the tag does not verify (wrong key,
+   * wrong nonce, damaged record). Never throws.
    */
-  aeadOpen(aead: TlsAead, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+  aeadOpen(aead: TlsAead, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, tagBytes?: number): Uint8Array | undefined;
+  /**
+   * CBC decryption of whole blocks, padding left in place (TLS checks it itself). Undefined when
+   * `data` is not a whole number of blocks. Absent: CBC suites are not decrypted.
+   */
+  cbcDecrypt?(cipher: TlsCbc, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined;
 }
 
 /**

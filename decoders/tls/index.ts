@@ -687,8 +687,8 @@ class TlsDecoder implements StreamDecoder {
     }
     const tls13 = isTls13(this.version);
     const suite = suiteInfo(sh.cipherSuite, tls13);
-    if (!suite) {
-      this.decryptNote = `cipher suite ${cipherSuiteName(sh.cipherSuite)}: not decrypted (callscope decrypts the AES-GCM and ChaCha20-Poly1305 suites)`;
+    if (!suite || (suite.cbc && !env.crypto.cbcDecrypt)) {
+      this.decryptNote = `cipher suite ${cipherSuiteName(sh.cipherSuite)}: not decrypted (callscope decrypts the AES-GCM, AES-CCM and ChaCha20-Poly1305 suites, and AES-CBC in TLS 1.2)`;
       return null;
     }
     const crypto = env.crypto;
@@ -720,7 +720,8 @@ class TlsDecoder implements StreamDecoder {
         this.decryptNote = noKey;
         return null;
       }
-      const k = tls12Keys(crypto, suite, master, random, sh.random);
+      // RFC 7366 encrypt_then_mac (extension 22) changes only CBC records.
+      const k = tls12Keys(crypto, suite, master, random, sh.random, sh.extensions.includes(22));
       d.dir.c2s.next = k.c2s;
       d.dir.s2c.next = k.s2c;
     }

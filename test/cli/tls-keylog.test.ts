@@ -36,7 +36,7 @@ describe('callscope CLI: --tls-keylog', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /http\s+GET \/persons\/1\s+✓ 200 OK/);
     assert.match(r.out, /grpc\s+notes\.Notes\/List/);
-    assert.match(r.out, /29 calls/);
+    assert.match(r.out, /35 calls/);
   });
   it('a capture alone: only the tls calls', () => {
     const r = cli(ALONE, '--format', 'jsonl');
@@ -47,7 +47,7 @@ describe('callscope CLI: --tls-keylog', () => {
     const r = cli(ALONE, '--format', 'jsonl', '--tls-keylog', KEYS);
     assert.equal(r.code, 0, r.err);
     const calls = r.out.trim().split('\n').map((l) => JSON.parse(l));
-    assert.equal(calls.length, 29);
+    assert.equal(calls.length, 35);
     const post = calls.find((c) => c.method === 'POST');
     assert.equal(post.protocol, 'http2');
     assert.equal(post.fields['tls.handshake.ciphersuite'], 'TLS_AES_256_GCM_SHA384');

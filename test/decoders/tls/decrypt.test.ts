@@ -149,43 +149,89 @@ describe('RFC 8446 §5.2, §5.3 record protection (RFC 8448 §3 records)', () =>
 
 // ── TLS 1.2 ───────────────────────────────────────────────────────────────────────────────────
 
-// samples/tls-keylog, curl --tls-max 1.2 --ciphers ECDHE-ECDSA-AES128-GCM-SHA256 (TCP port 44638):
-// the hellos' randoms, the master secret of its CLIENT_RANDOM line, and the client's first
-// application data record (sequence 1: the Finished was 0).
-const T12 = {
-  clientRandom: '24c772f0ff97477a213696a8fa53c804d50d70e9ad43326cf36e277d4354b0cd',
-  serverRandom: '44d9fbdccdf81ae791ac08afa164c390f58a27226d426a6f444f574e47524401',
-  master: '229109c7dcd40552ba94c023a86278492bfa00e516d0fe9ac9e4b0969bebff9e5f7cf713960e7801b989f6633b37f5e2',
-  record: `17 03 03 00 79
-    24 c1 4e 82 02 38 f4 63 74 e1 ba 69 cf 25 d0 89 99 60 d0 08 5a 99 e3 b4 ec df 35 4c d4 ec d6 b8 f4 e8 a1 52
-    6e 2d ad 9a 97 e5 7d e6 b4 0a 43 24 cd df f2 85 61 71 bf 1c d4 89 4b 3e 3a 87 22 38 cf 54 70 87 c4 4b d5 6f
-    a7 c9 5b 43 d2 86 7a 69 b3 6a cb 03 47 a9 d6 e7 c6 aa 3b 9f 52 5e 88 8b 71 33 94 ad 4b 2e 78 da c4 a7 2a d5
-    a8 fc 69 cd c4 52 43 b0 cb 5d 86 85 a3`,
-};
+// samples/tls-keylog: the client's first application data record of four TLS 1.2 connections (sequence
+// number 1: the Finished was 0), with the hellos' randoms and the master secret of their CLIENT_RANDOM
+// lines. Each is a GET request.
+const T12: Array<{ suite: number; what: string; etm: boolean; clientRandom: string; serverRandom: string; master: string; fragment: string }> = [
+  {
+    suite: 0xc02b,
+    what: 'ECDHE-ECDSA-AES128-GCM-SHA256, curl (RFC 5288: salt + explicit nonce)',
+    etm: false,
+    clientRandom: '7b53a7cb6039efa5b518e7c2395d2d3be711f3765e6ae2ca355619ae324c0f66',
+    serverRandom: 'b07b9e488ec49899e5512850f6118af6d7009b68097c48be444f574e47524401',
+    master: '3fd1535b7ca300f66c62ff953da65899b98bdf0095c2af167ff4abafffdbbe65b136a7b0fd31055eceb61f9efb84f957',
+    fragment: `
+      b0 7f 7f 17 71 49 dd 82 91 80 78 49 20 f8 03 15 4c a3 35 3d 27 a7 5c a3 0d de be 32 e4 68 f6 c8 30 cd fa d5
+      cc fb 4e e2 29 77 02 fc 32 64 52 7e ec 6b 00 05 c4 aa 9f 0c da 39 db 0b 18 f7 60 fe 20 02 53 00 e8 8f ec cb
+      3a 06 9b 7d 0c 6f f6 ad 3a 27 2d ad 53 b0 89 90 4a 35 20 80 c5 a6 b7 5a 70 34 0b 08 29 c9 b6 36 54 96 23 68
+      a9 5d f9 9e 56 32 34 d2 c8 d9 d7 e4 d9`,
+  },
+  {
+    suite: 0xc023,
+    what: 'ECDHE-ECDSA-AES128-SHA256, curl, encrypt_then_mac (RFC 7366)',
+    etm: true,
+    clientRandom: '99843420ba8fc528f0d5cc73a974b973c45dea6e4f3d62597ab498aba8abaea7',
+    serverRandom: '0a7adab9d136161b124d51d0c098941ff6c3d15207a6f275444f574e47524401',
+    master: '5c9bc2f3ae11a8cca3b8d63ae01fb1bd7dd20d08c7148958d2e30b6664d852ecfd1e8bd698632077c8081a2495926312',
+    fragment: `
+      4b 3d e0 e8 d5 e6 53 57 08 a0 ce 88 44 9c 28 aa e1 85 ec f9 98 8b e7 92 a8 f9 50 9f 8c dd 73 b0 a2 4c 33 d7
+      55 79 64 cf 41 60 6f f7 75 da 01 5b 81 17 9a 5c ca f5 74 48 63 67 e4 58 b9 ea 07 3b 6c d2 93 f0 31 1b c4 80
+      a4 54 67 ed ba d6 1b 97 db c7 a8 c6 2b 4b fe 31 d1 b4 de 38 28 1f a5 aa cc 36 d4 ac 6b 0b 9d a9 be f4 22 f9
+      f2 83 ca da ab 58 66 9b b1 64 fc da 23 87 69 b7 a6 d7 ff 9d 1f a5 4c 46 18 ef ee 6f 60 73 3d 00 d6 13 31 ff
+      0e d9 41 ba 23 36 88 b9 d4 c5 b0 f5 64 b4 21 01`,
+  },
+  {
+    suite: 0xc024,
+    what: 'ECDHE-ECDSA-AES256-SHA384, s_client -no_etm (MAC, then padding, then CBC: RFC 5246 §6.2.3.2)',
+    etm: false,
+    clientRandom: 'a97ecd95fa012a8b04faaa41d2555349a18657c73bc8f9e5d0bb36c9c31665a3',
+    serverRandom: '2f88c7795d0815046a8d5300f37e4c8db89495e5a1c7a53b444f574e47524401',
+    master: '96ae58666231edda0b7010c1f9eb6bb4f9f63f316bd198290c7c75554fd92c3c98e396499fbfc7204bb4a16f256dbdaa',
+    fragment: `
+      df c2 9e 5c 9f c1 d3 e5 a0 55 1a 2c 37 77 19 f7 d8 3e 14 63 ec d5 71 fc 4a 8a 17 94 a2 31 97 fc be 33 59 76
+      45 d0 90 46 55 da 2e 0c cd 2e 4f a2 7c 11 35 25 5a 0f 2d 30 f5 6b 33 27 2c 1b ee 10 5d 7e 2f f1 5c 0a 11 78
+      7d 6a fb 0c 11 f4 bc 6d 41 12 11 d3 b5 77 78 fb ca 08 ff de a0 e9 a9 96`,
+  },
+  {
+    suite: 0xc0ae,
+    what: 'ECDHE-ECDSA-AES128-CCM8, s_client (RFC 7251: an 8-byte tag)',
+    etm: false,
+    clientRandom: '12b60e936a43799b3bba099d7c046f281711c5ad58b68e56afb1b163d8f5d1b8',
+    serverRandom: '6d79bad392bc392ac916d93d67095a49f112be577adf9aba444f574e47524401',
+    master: '37a8e7dac02ae562c0632b30c8dd1d13a27f0ab67f0f217b8de3daa21d5107604334d60a2526664f7431d6af4018f9c2',
+    fragment: `
+      00 00 00 00 00 00 00 01 99 8c b0 ff f9 f6 25 62 2d 44 ac 95 91 2f 66 25 41 24 a3 ca b4 86 6a 70 f3 c1`,
+  },
+];
 
-describe('RFC 5246 §5 PRF, §6.3 key block; RFC 5288 AES-GCM records (a record of samples/tls-keylog)', () => {
+describe('RFC 5246 §5 PRF, §6.3 key block, §6.2.3 records: AES-GCM, AES-CBC, AES-CCM_8 (records of samples/tls-keylog)', () => {
   it('P_SHA256 expands to any length; the first block is HMAC(secret, A(1) + seed)', () => {
     const a = prf12(c, 'sha256', h('00'), 'x', h('01'), 100);
     assert.equal(a.length, 100);
     assert.equal(toHex(prf12(c, 'sha256', h('00'), 'x', h('01'), 32)), toHex(a.subarray(0, 32)));
   });
-  it('the client record opens with the salt + explicit nonce, and seq_num + header in the additional data', () => {
-    const suite = suiteInfo(0xc02b, false)!;
-    const keys = tls12Keys(c, suite, h(T12.master), h(T12.clientRandom), h(T12.serverRandom));
-    const rec = h(T12.record);
-    assert.equal(keys.c2s.open(rec.subarray(0, 5), rec.subarray(5), 0), undefined);
-    const o = keys.c2s.open(rec.subarray(0, 5), rec.subarray(5), 1)!;
-    assert.equal(o.type, 23);
-    const text = new TextDecoder().decode(o.plaintext);
-    assert.match(text, /^GET \/persons\/2 HTTP\/1\.1\r\nHost: api\.callscope\.test:23701\r\n/);
-    assert.equal(o.plaintext.length, 0x79 - 8 - 16);
-  });
-  it('suites: AEAD ones are known, CBC ones are not, TLS 1.3 suites only in TLS 1.3', () => {
+  for (const t of T12) {
+    it(`${t.what}: the record opens at sequence number 1, not 0`, () => {
+      const suite = suiteInfo(t.suite, false)!;
+      const keys = tls12Keys(c, suite, h(t.master), h(t.clientRandom), h(t.serverRandom), t.etm);
+      const frag = h(t.fragment);
+      const header = Uint8Array.of(23, 3, 3, frag.length >> 8, frag.length & 0xff);
+      assert.equal(keys.c2s.open(header, frag, 0), undefined);
+      const o = keys.c2s.open(header, frag, 1)!;
+      assert.equal(o.type, 23);
+      assert.match(new TextDecoder().decode(o.plaintext), /^GET \/\S* HTTP\/1\.[01]\r\n/);
+      assert.ok(o.plaintext.length <= keys.c2s.plainBytes(frag.length) + 15, 'the plaintext estimate is close');
+      // the other direction's keys do not open it
+      assert.equal(keys.s2c.open(header, frag, 1), undefined);
+    });
+  }
+  it('suites: AEAD and AES-CBC ones are known, ARIA is not, TLS 1.3 suites only in TLS 1.3', () => {
     assert.equal(suiteInfo(0xcca9, false)?.aead, 'chacha20-poly1305');
     assert.equal(suiteInfo(0xc030, false)?.hash, 'sha384');
-    assert.equal(suiteInfo(0xc023, false), undefined); // ECDHE_ECDSA_WITH_AES_128_CBC_SHA256
+    assert.equal(suiteInfo(0xc023, false)?.cbc, 'aes-128-cbc'); // ECDHE_ECDSA_WITH_AES_128_CBC_SHA256
+    assert.equal(suiteInfo(0xc05c, false), undefined); // ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256
     assert.equal(suiteInfo(0x1301, false), undefined);
-    assert.equal(suiteInfo(0x1304, true), undefined); // AES_128_CCM
+    assert.equal(suiteInfo(0x1305, true)?.tagBytes, 8); // TLS_AES_128_CCM_8_SHA256
   });
 });
 
@@ -194,16 +240,16 @@ describe('RFC 5246 §5 PRF, §6.3 key block; RFC 5288 AES-GCM records (a record 
 describe('NSS key log format', () => {
   it('keeps CLIENT_RANDOM and the TLS 1.3 secrets; skips comments, blank lines, other labels; CRLF is fine', () => {
     const k = new KeyLog();
-    k.add(`# SSL/TLS secrets log file\r\n\r\n${KEY_LOG.replace(/\n/g, '\r\n')}\r\nEXPORTER_SECRET ${CLIENT_RANDOM} ${'ab'.repeat(32)}\r\nCLIENT_RANDOM ${T12.clientRandom} ${T12.master}`);
+    k.add(`# SSL/TLS secrets log file\r\n\r\n${KEY_LOG.replace(/\n/g, '\r\n')}\r\nEXPORTER_SECRET ${CLIENT_RANDOM} ${'ab'.repeat(32)}\r\nCLIENT_RANDOM ${T12[0].clientRandom} ${T12[0].master}`);
     assert.equal(k.size, 5);
-    assert.equal(toHex(k.get('CLIENT_RANDOM', h(T12.clientRandom))!), T12.master);
+    assert.equal(toHex(k.get('CLIENT_RANDOM', h(T12[0].clientRandom))!), T12[0].master);
     assert.equal(toHex(k.get('SERVER_TRAFFIC_SECRET_0', h(CLIENT_RANDOM))!), SECRETS.SERVER_TRAFFIC_SECRET_0);
     assert.equal(k.get('EXPORTER_SECRET', h(CLIENT_RANDOM)), undefined);
     assert.equal(k.malformed, 0);
   });
   it('malformed entries are counted, not kept: bad hex, a short random, a wrong secret length, an overlong line', () => {
     const k = new KeyLog();
-    k.add(`CLIENT_RANDOM zz${T12.clientRandom.slice(2)} ${T12.master}\nCLIENT_RANDOM abcd ${T12.master}\nCLIENT_RANDOM ${T12.clientRandom} 0011\nCLIENT_RANDOM ${T12.clientRandom} ${'0'.repeat(MAX_LINE)}`);
+    k.add(`CLIENT_RANDOM zz${T12[0].clientRandom.slice(2)} ${T12[0].master}\nCLIENT_RANDOM abcd ${T12[0].master}\nCLIENT_RANDOM ${T12[0].clientRandom} 0011\nCLIENT_RANDOM ${T12[0].clientRandom} ${'0'.repeat(MAX_LINE)}`);
     assert.deepEqual([k.size, k.malformed], [0, 4]);
   });
 });
@@ -255,7 +301,7 @@ describe('the TLS decoder with a key log (RFC 8448 §3 connection)', () => {
     assert.ok(t.warnings.some((w) => w.startsWith('encrypted: calls inside TLS')));
   });
   it('a key log without this connection: said once, with the hint', () => {
-    const s = feedWithKeys(rfc8448Segments(), `CLIENT_RANDOM ${T12.clientRandom} ${T12.master}`);
+    const s = feedWithKeys(rfc8448Segments(), `CLIENT_RANDOM ${T12[0].clientRandom} ${T12[0].master}`);
     const t = tlsCall(s.calls);
     assert.equal(t.warnings.filter((w) => w.startsWith('no key in the key log for this connection (client random cb34ecb1e78163ba…)')).length, 1);
     assert.ok(t.warnings.some((w) => w.includes('--tls-keylog')));
