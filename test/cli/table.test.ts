@@ -19,6 +19,17 @@ describe('the terminal timeline', () => {
     assert.match(t, /fun_add\(2, 3\) → 5\s+✓ 200 OK/);
     assert.match(t, /760 µs/);
   });
+  it('a gRPC call says its method once (its target is the same path with a slash); a REST call says method and target', () => {
+    const t = formatTable(
+      [
+        call({ id: 1, protocol: 'grpc', method: 'pkg.S/Get', target: '/pkg.S/Get', status: { code: 0, text: 'OK', ok: true } }),
+        call({ id: 2, protocol: 'http', method: 'GET', target: '/persons/1', status: { code: 200, text: 'OK', ok: true }, timing: { startUs: 1e15 + 1, endUs: 1e15 + 9 } }),
+      ],
+      [],
+    );
+    assert.match(t, /grpc\s+pkg\.S\/Get\s+✓ 0 OK/);
+    assert.match(t, /http\s+GET \/persons\/1\s+✓ 200 OK/);
+  });
   it('one line per call: line breaks in a fault string are shown as \\n', () => {
     const t = formatTable([call({ method: 'nosuch', request: { value: [1] }, status: { code: -32601, text: 'server error. method not found.\n\nnosuch', ok: false } })], []);
     const lines = t.split('\n').filter((l) => l.includes('nosuch('));
