@@ -168,6 +168,7 @@ async function main(argv: string[]): Promise<number> {
   for (const w of defs.warnings) warn(w);
   // Read first: a missing key log is a user error before any decoding.
   const keyLog = await loadKeyLogs({ files: args.tlsKeyLogs, captureFile: args.discover ? args.file : undefined });
+  for (const w of keyLog.warnings) warn(w);
 
   const out = new Output();
   // On a terminal's stderr, for long runs; not when streamed JSONL shares that terminal.

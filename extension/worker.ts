@@ -11,7 +11,7 @@ import { readFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
-import { keyLogsBeside, readKeyLog } from '../cli/platform/keylog';
+import { keyLogProblem, keyLogsBeside, readKeyLog } from '../cli/platform/keylog';
 import type { FlowSummary } from '../decoders/core/model';
 import { sniffCapture } from '../decoders/capture/sniff';
 import type { CallRow } from '../webview/protocol';
@@ -87,7 +87,10 @@ async function loadKeyLogs(req: AnalyzeRequest): Promise<string> {
   let text = '';
   for (const f of req.tlsKeyLogFiles ?? []) {
     try {
-      text += `${await readKeyLog(f)}\n`;
+      const t = await readKeyLog(f);
+      const problem = keyLogProblem(f, t);
+      if (problem) post({ type: 'warning', warning: { message: `TLS key log (callscope.tls.keylogFile): ${problem}` } });
+      text += `${t}\n`;
     } catch (e) {
       post({ type: 'warning', warning: { message: `TLS key log (callscope.tls.keylogFile) not read: ${(e as Error).message}` } });
     }

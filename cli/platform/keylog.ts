@@ -8,6 +8,7 @@
 import { open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from './analyze';
+import { KeyLog } from '../../decoders/tls/keylog';
 
 export const MAX_FILE_BYTES = 64 << 20;
 const MAX_FILES = 16;
@@ -84,12 +85,29 @@ export async function keyLogsBeside(captureFile: string): Promise<{ text: string
   return { text, files };
 }
 
-/** The named key logs (a missing one is a UserError), then, with `captureFile`, those beside it. */
-export async function loadKeyLogs(opts: { files: string[]; captureFile?: string }): Promise<{ text: string; files: string[] }> {
+/** Why a key log the user named is of no use (no entry callscope reads), or undefined. */
+export function keyLogProblem(file: string, text: string): string | undefined {
+  const k = new KeyLog();
+  k.add(text);
+  if (k.size > 0) return undefined;
+  return k.malformed > 0
+    ? `${file}: ${k.malformed} key log line${k.malformed === 1 ? '' : 's'} could not be read (expected LABEL <64 hex digits> <hex secret>): no TLS secrets from it`
+    : `${file}: no TLS secrets in it (expected NSS key log lines: CLIENT_RANDOM …, CLIENT_TRAFFIC_SECRET_0 …)`;
+}
+
+/**
+ * The named key logs (a missing one is a UserError; one without secrets a warning), then, with
+ * `captureFile`, those beside it.
+ */
+export async function loadKeyLogs(opts: { files: string[]; captureFile?: string }): Promise<{ text: string; files: string[]; warnings: string[] }> {
   let text = '';
   const files: string[] = [];
+  const warnings: string[] = [];
   for (const f of opts.files) {
-    text += `${await readKeyLog(f)}\n`;
+    const t = await readKeyLog(f);
+    const problem = keyLogProblem(f, t);
+    if (problem) warnings.push(problem);
+    text += `${t}\n`;
     files.push(path.resolve(f));
   }
   if (opts.captureFile) {
@@ -97,5 +115,5 @@ export async function loadKeyLogs(opts: { files: string[]; captureFile?: string 
     for (const f of beside.files) if (!files.includes(f)) files.push(f);
     text += beside.text;
   }
-  return { text, files };
+  return { text, files, warnings };
 }

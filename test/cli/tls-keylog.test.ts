@@ -5,7 +5,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -66,6 +66,15 @@ describe('callscope CLI: --tls-keylog', () => {
     const dir = cli(ALONE, '--tls-keylog', tmp);
     assert.equal(dir.code, 2);
     assert.match(dir.err, /is a directory/);
+  });
+  it('a key log without secrets: a warning on stderr, decoding goes on', () => {
+    const f = join(tmp, 'empty.keys');
+    writeFileSync(f, '# nothing here\nEXPORTER_SECRET 00 11\n');
+    const r = cli(ALONE, '--format', 'jsonl', '--tls-keylog', f);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /empty\.keys: no TLS secrets in it/);
+    writeFileSync(f, 'CLIENT_RANDOM 0011 2233\n');
+    assert.match(cli(ALONE, '--format', 'jsonl', '--tls-keylog', f).err, /empty\.keys: 1 key log line could not be read/);
   });
   it('--tls-keylog needs a value', () => {
     const r = cli(ALONE, '--tls-keylog');
