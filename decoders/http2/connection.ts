@@ -257,6 +257,13 @@ export class Http2Connection implements StreamDecoder {
           this.finish(s, 'complete', at);
           continue;
         }
+        if (this.wholeByLength(s)) {
+          // curl closes the connection once it has content-length bytes, before the END_STREAM a
+          // server (Node's http2) sends in a later empty DATA frame: the response had arrived.
+          s.call.warnings.push(`response of stream ${s.id} had all its content-length bytes; the connection was ${gone} before the server's END_STREAM`);
+          this.finish(s, 'complete', at);
+          continue;
+        }
         s.call.warnings.push(s.ended.s2c ? `request of stream ${s.id} not finished when the connection was ${gone}` : `stream ${s.id} still open when the connection was ${gone}`);
         this.finish(s, s.ended.s2c ? 'complete' : 'aborted', at);
       } else {
@@ -685,6 +692,15 @@ export class Http2Connection implements StreamDecoder {
   }
 
   /** The client stopped a streamed response (RST_STREAM CANCEL/NO_ERROR, connection closed): its end, not a failure. */
+  /** A request that ended, and a response (not gRPC) with every byte its content-length announced, captured without a gap. */
+  private wholeByLength(s: H2Stream): boolean {
+    if (!s.ended.c2s || s.ended.s2c || s.grpc || !s.responseHeaders) return false;
+    const cl = hdr(s.responseHeaders, 'content-length');
+    if (cl === undefined || !/^\d{1,15}$/.test(cl.trim())) return false;
+    const acc = s.body.s2c;
+    return !acc.missing && acc.size === Number(cl.trim());
+  }
+
   private clientStoppedStream(s: H2Stream): boolean {
     return !!s.responseHeaders && !!s.events?.s2c && !s.ended.s2c;
   }

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { feed, type Pkt } from './h2';
+import { feed, frame, block, enc, c2s, s2c, preface, type Pkt } from './h2';
 
 const hex = (s: string) => Uint8Array.from((s.replace(/\s+/g, '').match(/../g) ?? []).map((x) => parseInt(x, 16)));
 
@@ -50,6 +50,26 @@ describe('RFC 9113 §5.1 a stream open when the connection closes', () => {
       assert.equal(c.state, 'incomplete');
       assert.deepEqual(c.warnings, ['stream 1 still open at the end of the capture']);
     }
+  });
+
+  it('a response with all its content-length bytes is complete though the client closed before the END_STREAM (curl over h2 against Node http2)', () => {
+    // As in samples/tls-keylog: POST with END_STREAM on its DATA; HEADERS 201 (content-length 14)
+    // and DATA of 14 bytes without END_STREAM (Node sends it in a later empty DATA frame); curl has
+    // its body and closes (FIN, then RST).
+    const body = '{"id":3,"n":1}';
+    const pk: Pkt[] = [
+      c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'https'], [':path', '/persons'], ['content-type', 'application/json']])), frame(0, 1, 1, enc('{}'))),
+      s2c(frame(1, 0x4, 1, block([[':status', '201'], ['content-type', 'application/json'], ['content-length', String(body.length)]])), frame(0, 0, 1, enc(body))),
+    ];
+    for (const how of ['rst', 'fin'] as const) {
+      const c = feed(pk, { how }).calls[0];
+      assert.equal(c.state, 'complete');
+      assert.deepEqual(c.response?.body?.value, { id: 3, n: 1 });
+      assert.match(c.warnings.join(' '), /response of stream 1 had all its content-length bytes; the connection was (reset \(TCP RST\)|closed \(TCP FIN both ways\)) before the server's END_STREAM/);
+    }
+    // One byte short: still aborted.
+    const short = feed([pk[0], s2c(frame(1, 0x4, 1, block([[':status', '201'], ['content-length', '15']])), frame(0, 0, 1, enc(body)))], { how: 'rst' }).calls[0];
+    assert.equal(short.state, 'aborted');
   });
 
   it('any split gives the same calls', () => {
