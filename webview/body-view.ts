@@ -70,10 +70,12 @@ function hexDumpText(b: Uint8Array): string {
 }
 
 /**
- * "fun_add(2, 3)" for RPC requests whose decoded value is a parameter list, "→ 5" for results.
+ * "fun_add(2, 3)" for RPC requests whose decoded value is a parameter list, "→ 5" for results,
+ * "→ fault 1: division by zero" for an XML-RPC fault and "→ error -32601: Method not found" for a
+ * JSON-RPC error (when `failed`: a failed call's decoded response is its fault or error object).
  * Undefined when the value does not look like either.
  */
-export function callExpression(method: string, part: CallPart | undefined, side: 'request' | 'response'): string | undefined {
+export function callExpression(method: string, part: CallPart | undefined, side: 'request' | 'response', failed = false): string | undefined {
   const v = part?.value;
   if (v === undefined) return undefined;
   const short = (x: unknown): string => {
@@ -85,6 +87,12 @@ export function callExpression(method: string, part: CallPart | undefined, side:
     if (Array.isArray(params)) return `${method}(${params.map(short).join(', ')})`;
     if (params && typeof params === 'object') return `${method}(${short(params)})`;
     return undefined;
+  }
+  if (failed && v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const text = (x: unknown) => (typeof x === 'string' ? (x.length > 80 ? x.slice(0, 79) + '…' : x) : short(x));
+    if ('faultCode' in o || 'faultString' in o) return `→ fault ${text(o.faultCode)}${o.faultString !== undefined ? `: ${text(o.faultString)}` : ''}`;
+    if ('code' in o && 'message' in o) return `→ error ${text(o.code)}: ${text(o.message)}`;
   }
   const r = v && typeof v === 'object' && 'result' in v ? (v as { result: unknown }).result : v;
   return `→ ${short(r)}`;

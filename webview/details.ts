@@ -136,7 +136,8 @@ export class Details {
     const e = shortEndpoints(ep(call.client), ep(call.server));
     const title = h('div', { class: `summary-title tone-${badge.tone}` }, h('span', { class: 'summary-method' }, call.method), ' ', h('span', { class: 'summary-target' }, call.target ?? ''), ' ', h('span', { class: 'status-pill' }, icon(badge.icon), ' ', badge.label.replace(/^(ok|error): /, '')), ' ', h('span', { class: 'muted' }, dur));
     const sub = h('div', { class: 'summary-sub muted' }, `client ${ep(call.client)} → server ${ep(call.server)}  ·  ${protocolLabel(call.protocol)}, ${call.kind}${call.state !== 'complete' ? `, ${call.state}` : ''}  ·  connection ${call.flowId}`);
-    const expr = [callExpression(call.method, call.request, 'request'), call.response ? callExpression(call.method, call.response, 'response') : undefined].filter(Boolean).join('  ');
+    const failed = call.status?.ok === false;
+    const expr = [callExpression(call.method, call.request, 'request'), call.response ? callExpression(call.method, call.response, 'response', failed) : undefined].filter(Boolean).join('  ');
     const facts: Array<[string, string]> = [
       ['Started', formatDateTime(call.timing.startUs)],
       ['Duration', dur],
@@ -179,7 +180,7 @@ export class Details {
       const line = side === 'request' ? `${http.method ?? ''} ${http.uri ?? ''} ${http.version}` : `${http.version} ${http.status ?? ''} ${http.reason ?? ''}`;
       out.append(h('div', { class: 'start-line mono' }, line.trim()));
     }
-    const expr = callExpression(call.method, p, side);
+    const expr = callExpression(call.method, p, side, call.status?.ok === false);
     if (p?.value !== undefined) {
       out.append(h('div', { class: 'section-title' }, side === 'request' ? 'Decoded call' : 'Decoded result'));
       if (expr) out.append(h('pre', { class: 'code call-expression' }, expr));

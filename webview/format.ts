@@ -112,7 +112,10 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
     // gRPC, DNS and TLS read better by name (NOT_FOUND, NXDOMAIN, unknown_ca) than by number;
     // HTTP by both (404 Not Found); the rest by code (XML-RPC fault 1, AMQP 320).
     const byName = (row.protocol === 'grpc' || row.protocol === 'dns' || row.protocol === 'tls') && row.status.text && typeof code === 'number';
-    const text = byName ? row.status.text! : String(code) + (row.status.text && typeof code === 'number' && row.protocol.startsWith('http') ? ` ${row.status.text}` : '');
+    // An XML-RPC fault carries its faultCode (often 1): "fault 1" says what it is, a bare "1" does
+    // not. An HTTP error without a fault document keeps its HTTP code (4xx/5xx).
+    const fault = row.protocol === 'xmlrpc' && !row.status.ok && code !== 'fault' && !(typeof code === 'number' && code >= 400 && code <= 599);
+    const text = byName ? row.status.text! : fault ? `fault ${code}` : String(code) + (row.status.text && typeof code === 'number' && row.protocol.startsWith('http') ? ` ${row.status.text}` : '');
     const label = `${row.status.ok ? 'ok' : 'error'}: ${code}${row.status.text ? ' ' + row.status.text : ''}`;
     return row.status.ok ? { tone: 'ok', icon: 'ok', text, label } : { tone: 'error', icon: 'error', text, label };
   }

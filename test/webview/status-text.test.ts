@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { statusBadge } from '../../webview/format';
+import { callExpression } from '../../webview/body-view';
+import type { CallRow } from '../../webview/protocol';
+
+function row(over: Partial<CallRow> = {}): CallRow {
+  return { id: 2, protocol: 'xmlrpc', kind: 'unary', state: 'complete', flowId: 2, client: '127.0.0.1:38068', server: '127.0.0.1:8000', method: 'fun_div', target: '/RPC2', startUs: 1, endUs: 2, sizeBytes: 778, warnings: 0, hasDefinition: false, ...over };
+}
+
+describe('an XML-RPC fault reads as a fault (the walkthrough\'s fun_div(1, 0))', () => {
+  it('the status cell says "fault 1", not a bare "1"', () => {
+    const b = statusBadge(row({ status: { code: 1, text: "<class 'ZeroDivisionError'>:division by zero", ok: false } }));
+    assert.equal(b.text, 'fault 1');
+    assert.equal(b.tone, 'error');
+    assert.equal(b.label, "error: 1 <class 'ZeroDivisionError'>:division by zero");
+  });
+  it('string fault codes too; a fault cut by the capture and HTTP errors keep their words', () => {
+    assert.equal(statusBadge(row({ status: { code: 'Server.Busy', ok: false } })).text, 'fault Server.Busy');
+    assert.equal(statusBadge(row({ status: { code: 'fault', text: 'fault not captured whole', ok: false } })).text, 'fault');
+    assert.equal(statusBadge(row({ status: { code: 500, text: 'Internal Server Error', ok: false } })).text, '500');
+    assert.equal(statusBadge(row({ status: { code: 200, text: 'OK', ok: true } })).text, '200');
+  });
+  it('other protocols are unchanged', () => {
+    assert.equal(statusBadge(row({ protocol: 'amqp', status: { code: 312, text: 'NO_ROUTE', ok: false } })).text, '312');
+    assert.equal(statusBadge(row({ protocol: 'jsonrpc', status: { code: -32601, text: 'Method not found', ok: false } })).text, '-32601');
+  });
+});
+
+describe('the call expression of a failed call', () => {
+  it('an XML-RPC fault: "→ fault 1: …", not its struct as JSON', () => {
+    const fault = { faultCode: 1, faultString: "<class 'ZeroDivisionError'>:division by zero" };
+    assert.equal(callExpression('fun_div', { value: fault }, 'response', true), "→ fault 1: <class 'ZeroDivisionError'>:division by zero");
+    assert.equal(callExpression('fun_div', { value: [1, 0] }, 'request'), 'fun_div(1, 0)');
+  });
+  it('a JSON-RPC error: "→ error -32601: Method not found"', () => {
+    assert.equal(callExpression('deletePerson', { value: { code: -32601, message: 'Method not found' } }, 'response', true), '→ error -32601: Method not found');
+  });
+  it('a successful result that happens to have such keys stays a value', () => {
+    assert.equal(callExpression('status', { value: { code: 1, message: 'hi' } }, 'response'), '→ {"code":1,"message":"hi"}');
+    assert.equal(callExpression('fun_add', { value: 5 }, 'response', false), '→ 5');
+  });
+});
+
