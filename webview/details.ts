@@ -10,7 +10,7 @@ import { h, fill, icon } from './dom';
 import type { Call, CallPart, FlowSummary, HeaderList } from '../decoders/core/model';
 import type { Host } from './host';
 import { bodyBlock, callExpression, valueBlock, tokensToPre } from './body-view';
-import { formatDuration, formatSize, formatDateTime, protocolLabel, statusBadge, shortEndpoints } from './format';
+import { formatDuration, formatSize, formatDateTime, protocolLabel, statusBadge, shortEndpoints, targetAfterMethod } from './format';
 import { jsonTokens } from './pretty';
 import { HexView, type Highlight } from './hex-view';
 
@@ -134,7 +134,7 @@ export class Details {
     const badge = statusBadge({ ...call, status: call.status });
     const dur = call.timing.endUs !== undefined ? formatDuration(call.timing.endUs - call.timing.startUs) : 'no end seen';
     const e = shortEndpoints(ep(call.client), ep(call.server));
-    const title = h('div', { class: `summary-title tone-${badge.tone}` }, h('span', { class: 'summary-method' }, call.method), ' ', h('span', { class: 'summary-target' }, call.target ?? ''), ' ', h('span', { class: 'status-pill' }, icon(badge.icon), ' ', badge.label.replace(/^(ok|error): /, '')), ' ', h('span', { class: 'muted' }, dur));
+    const title = h('div', { class: `summary-title tone-${badge.tone}` }, h('span', { class: 'summary-method' }, call.method), ' ', h('span', { class: 'summary-target' }, targetAfterMethod(call.method, call.target) ?? ''), ' ', h('span', { class: 'status-pill' }, icon(badge.icon), ' ', badge.label.replace(/^(ok|error): /, '')), ' ', h('span', { class: 'muted' }, dur));
     const sub = h('div', { class: 'summary-sub muted' }, `client ${ep(call.client)} → server ${ep(call.server)}  ·  ${protocolLabel(call.protocol)}, ${call.kind}${call.state !== 'complete' ? `, ${call.state}` : ''}  ·  connection ${call.flowId}`);
     const failed = call.status?.ok === false;
     const expr = [callExpression(call.method, call.request, 'request'), call.response ? callExpression(call.method, call.response, 'response', failed) : undefined].filter(Boolean).join('  ');

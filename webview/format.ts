@@ -143,3 +143,10 @@ export function rowDuration(row: Pick<CallRow, 'startUs' | 'endUs'>): number | u
 export function ellipsize(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, Math.max(1, max - 1)) + '…';
 }
+
+/** The target after the method, unless it only repeats it (gRPC: method `/pkg.Svc/M`, target the same path). */
+export function targetAfterMethod(method: string, target: string | undefined): string | undefined {
+  if (!target) return undefined;
+  const bare = (x: string) => x.replace(/^\//, '');
+  return bare(target) === bare(method) ? undefined : target;
+}

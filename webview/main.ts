@@ -14,7 +14,7 @@ import { FilterBar } from './filter-bar';
 import { teachingSteps, textParts, STAGES, type TeachStep } from './teaching';
 import { COMPARED_PROTOCOLS, compareHint, compareMetrics, compareTable, similarity } from './compare';
 import { movedSelectionNote, nearestIndex } from './selection';
-import { formatCount, formatSize, protocolLabel, type TimeFormat } from './format';
+import { formatCount, formatSize, protocolLabel, targetAfterMethod, type TimeFormat } from './format';
 import type { Call, FlowSummary, CaptureWarning } from '../decoders/core/model';
 import type { CallRow, HostToWebview, SortSpec, ViewName } from './protocol';
 
@@ -464,7 +464,7 @@ function renderTeach(): void {
   if (step.stage === 'connection') pipeline.classList.add('conn');
   fill(
     teachCard,
-    h('div', { class: 'teach-head' }, h('span', { class: 'teach-call mono' }, `${protocolLabel(call.protocol)} · ${call.method}${call.target ? ' ' + call.target : ''}`), h('span', { class: 'muted' }, `call ${list.selectedIndex + 1} of ${formatCount(store.total)} · step ${state.teachStep + 1} of ${steps.length}`)),
+    h('div', { class: 'teach-head' }, h('span', { class: 'teach-call mono' }, `${protocolLabel(call.protocol)} · ${call.method}${targetAfterMethod(call.method, call.target) ? ' ' + call.target : ''}`), h('span', { class: 'muted' }, `call ${list.selectedIndex + 1} of ${formatCount(store.total)} · step ${state.teachStep + 1} of ${steps.length}`)),
     h('h2', { class: 'teach-title' }, step.title),
     pipeline,
     text,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusBadge } from '../../webview/format';
+import { statusBadge, targetAfterMethod } from '../../webview/format';
 import { callExpression } from '../../webview/body-view';
 import type { CallRow } from '../../webview/protocol';
 
@@ -42,3 +42,14 @@ describe('the call expression of a failed call', () => {
   });
 });
 
+describe('the target after the method', () => {
+  it('is left out when it repeats a gRPC method path', () => {
+    assert.equal(targetAfterMethod('callscope.person.v1.PersonService/GetPerson', '/callscope.person.v1.PersonService/GetPerson'), undefined);
+    assert.equal(targetAfterMethod('/pkg.Svc/M', '/pkg.Svc/M'), undefined);
+  });
+  it('is kept otherwise', () => {
+    assert.equal(targetAfterMethod('fun_add', '/RPC2'), '/RPC2');
+    assert.equal(targetAfterMethod('GET', '/persons/1234'), '/persons/1234');
+    assert.equal(targetAfterMethod('CONNECT', undefined), undefined);
+  });
+});
