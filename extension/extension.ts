@@ -13,6 +13,7 @@ import { registerTree } from './tree';
 import { DefinitionsService, showNoDefinition } from './definitions/service';
 import { registerCodeLens } from './definitions/codelens';
 import { decodeAsRules, protoPaths, serviceNames, tlsKeyLogFiles } from './settings';
+import { keyLogStamp } from '../cli/platform/keylog-files';
 import { setServiceNames } from './analysis/rows';
 import { registerLive } from './live';
 
@@ -28,15 +29,18 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const provider = CaptureEditorProvider.register(context, {
-    requestFor: async () => {
+    requestFor: async (file) => {
       await definitions.ready();
+      const keyLogs = tlsKeyLogFiles();
       return {
         decodeAs: decodeAsRules(context.workspaceState),
         hints: [],
         protoPaths: protoPaths(),
         definitionFiles: definitions.protoFiles(),
         link: definitions.linkConfig(),
-        tlsKeyLogFiles: tlsKeyLogFiles(),
+        tlsKeyLogFiles: keyLogs,
+        // a key log that grew since (a browser still writing it) decodes the capture again
+        tlsKeyLogStamp: await keyLogStamp(keyLogs, file),
       };
     },
     prepare: (a) => definitions.prepare(a),

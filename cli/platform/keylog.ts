@@ -9,15 +9,11 @@ import { open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from './analyze';
 import { KeyLog } from '../../decoders/tls/keylog';
+import { MAX_FILES, isKeyLogName } from './keylog-files';
+
+export { isKeyLogName, keyLogStamp } from './keylog-files';
 
 export const MAX_FILE_BYTES = 64 << 20;
-const MAX_FILES = 16;
-
-/** Does this file name look like a key log (see the header)? */
-export function isKeyLogName(name: string): boolean {
-  const n = name.toLowerCase();
-  return n.endsWith('.keys') || n.endsWith('.keylog') || /^(ssl)?keylog.*\.(txt|log)$/.test(n);
-}
 
 function osReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;

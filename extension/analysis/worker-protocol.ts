@@ -26,6 +26,8 @@ export interface AnalyzeRequest {
   link?: LinkConfig;
   /** TLS key logs to decrypt with (`callscope.tls.keylogFile`); the ones beside the capture are read too. */
   tlsKeyLogFiles?: string[];
+  /** Sizes and times of those key logs and of the ones beside the capture (cache key only). */
+  tlsKeyLogStamp?: string;
   /** Where the spill file goes (default: os.tmpdir()). */
   spillDir?: string;
   /** `callscope.serviceNames`, for the rows' lifeline names. */
