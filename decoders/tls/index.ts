@@ -52,7 +52,10 @@ const MAX_MESSAGES = 64;
 /** Where the user gives a key log (said when a connection's keys are not in it). */
 export const KEYLOG_HINT = 'pass the key log (SSLKEYLOGFILE) with --tls-keylog FILE, or the callscope.tls.keylogFile setting';
 
-/** After a loss of record framing: sequence numbers tried past the expected one… */
+/**
+ * After a loss of record framing: sequence numbers tried on each side of the estimate (bytes lost /
+ * the usual record size), and from the expected one up…
+ */
 const SEQ_SEARCH = 64;
 /** …on this many records before giving up the search. */
 const SEQ_SEARCH_RECORDS = 4;
@@ -76,6 +79,10 @@ interface DirKeys {
   failed: number;
   /** Records left on which to search for the sequence number (after a loss of framing). */
   uncertain: number;
+  /** Bytes lost with their record headers since the last record read (for the estimate). */
+  lostBytes: number;
+  /** Usual size of this side's records on the wire (header included), a running mean. */
+  recordBytes: number;
   warnedFail: boolean;
   /** Application data decrypted this way already. */
   appData?: boolean;
@@ -90,7 +97,28 @@ interface ConnKeys {
   inner?: InnerStream;
 }
 
-const newDirKeys = (): DirKeys => ({ hsHdr: new Uint8Array(4), hsHdrGot: 0, hsType: 0, hsLeft: 0, hsBodyGot: 0, opened: 0, failed: 0, uncertain: 0, warnedFail: false });
+/**
+ * Sequence number offsets to try after records were lost with their headers: around `estimate`
+ * (nearest first), then 1… SEQ_SEARCH; each once, none below 1.
+ */
+function seqCandidates(estimate: number): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const add = (n: number) => {
+    if (n >= 1 && !seen.has(n)) {
+      seen.add(n);
+      out.push(n);
+    }
+  };
+  for (let d = 0; d <= SEQ_SEARCH; d++) {
+    add(estimate + d);
+    add(estimate - d);
+  }
+  for (let n = 1; n <= SEQ_SEARCH; n++) add(n);
+  return out;
+}
+
+const newDirKeys = (): DirKeys => ({ hsHdr: new Uint8Array(4), hsHdrGot: 0, hsType: 0, hsLeft: 0, hsBodyGot: 0, opened: 0, failed: 0, uncertain: 0, lostBytes: 0, recordBytes: 0, warnedFail: false });
 
 export const ENCRYPTED_HINT =
   'encrypted: calls inside TLS are not visible; record them in plain text with `callscope proxy --listen 127.0.0.1:PORT --target HOST:PORT` ' +
@@ -276,6 +304,8 @@ class TlsDecoder implements StreamDecoder {
     if (s.lost) {
       s.st.reset();
       this.dec?.inner?.gap(dir, length, at);
+      const k = this.dec?.dir[dir];
+      if (k) k.lostBytes += length;
       return;
     }
     if (s.st.q.length === 0 && s.st.discard >= length) {
@@ -297,8 +327,11 @@ class TlsDecoder implements StreamDecoder {
       return;
     }
     if (!told) this.warn(`${dir}: ${length} bytes missing from the capture (frame ${at.frame}); looking for the next record`);
+    const lostBefore = s.st.q.length;
     this.lose(s);
     this.dec?.inner?.gap(dir, length, at);
+    const k = this.dec?.dir[dir];
+    if (k) k.lostBytes += lostBefore + length;
     s.st.reset();
     s.resumeAt = at.streamOffset + length;
   }
@@ -747,11 +780,15 @@ class TlsDecoder implements StreamDecoder {
     let opened = keys.open(header, body);
     if (!opened && k.uncertain > 0) {
       k.uncertain--;
-      for (let n = 1; n <= SEQ_SEARCH && !opened; n++) {
+      for (const n of seqCandidates(k.recordBytes > 0 ? Math.round(k.lostBytes / k.recordBytes) : 0)) {
         opened = keys.open(header, body, keys.seq + n);
-        if (opened) keys.seq += n;
+        if (opened) {
+          keys.seq += n;
+          break;
+        }
       }
     }
+    k.recordBytes = k.recordBytes ? (7 * k.recordBytes + 5 + p.len) / 8 : 5 + p.len;
     keys.seq++;
     if (!opened) {
       k.failed++;
@@ -764,6 +801,7 @@ class TlsDecoder implements StreamDecoder {
       return false;
     }
     k.uncertain = 0;
+    k.lostBytes = 0;
     k.opened++;
     const pt = opened.plaintext;
     if (opened.type === 23 && !k.appData) {

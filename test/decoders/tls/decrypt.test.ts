@@ -10,6 +10,7 @@ import { fromHex, toHex } from '../../../decoders/core/bytes';
 import { RecordKeys, hkdfExpandLabel, prf12, suiteInfo, tls12Keys } from '../../../decoders/tls/decrypt';
 import { KeyLog, MAX_LINE } from '../../../decoders/tls/keylog';
 import { nodeCrypto, nodeEnv } from '../../../cli/platform/node-env';
+import { createCipheriv } from 'node:crypto';
 import { testSession } from '../../helpers/session';
 import { feedTls, gap, seg, type Segment } from './feed';
 import '../../../decoders/registry';
@@ -334,5 +335,38 @@ describe('the TLS decoder with a key log (RFC 8448 §3 connection)', () => {
     const t = tlsCall(feedWithKeys(segs, KEY_LOG).calls);
     assert.equal(t.fields['tls.decrypted_records'], 4);
     assert.equal(t.fields['tls.undecrypted_records'], undefined);
+  });
+  it('a loss of 140 whole records: the sequence number is found from the bytes lost, the records after it open', () => {
+    // The server's application records 1…200 (0 is the ticket), 1000 bytes of data each, sealed here
+    // with the RFC 8448 server application keys; records 10…149 are lost with their headers.
+    const secret = h(SECRETS.SERVER_TRAFFIC_SECRET_0);
+    const key = hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16);
+    const iv = hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12);
+    const seal = (seq: number, data: Uint8Array) => {
+      const nonce = iv.slice();
+      for (let i = 0; i < 8; i++) nonce[11 - i] ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
+      const inner = new Uint8Array(data.length + 1);
+      inner.set(data);
+      inner[data.length] = 23;
+      const len = inner.length + 16;
+      const header = Uint8Array.of(23, 3, 3, len >> 8, len & 0xff);
+      const e = createCipheriv('aes-128-gcm', key, nonce);
+      e.setAAD(header);
+      const ct = Buffer.concat([e.update(inner), e.final(), e.getAuthTag()]);
+      const r = new Uint8Array(5 + ct.length);
+      r.set(header);
+      r.set(ct, 5);
+      return r;
+    };
+    const segs = rfc8448Segments().slice(0, 6); // up to the client data; the server data is replaced
+    const records = Array.from({ length: 200 }, (_, i) => seal(i + 1, new Uint8Array(1000).fill(0x41 + (i % 26))));
+    for (let i = 0; i < 200; i++) {
+      if (i === 9) segs.push(gap('s2c', records.slice(9, 149).reduce((n, r) => n + r.length, 0)));
+      if (i >= 9 && i < 149) continue;
+      segs.push(seg('s2c', records[i]));
+    }
+    const t = tlsCall(feedWithKeys(segs, KEY_LOG).calls);
+    assert.equal(t.fields['tls.undecrypted_records'], undefined, t.warnings.join('; '));
+    assert.equal(t.fields['tls.decrypted_records'], 4 + 60);
   });
 });
