@@ -6,31 +6,56 @@
 import { h, icon, fill } from './dom';
 import type { CallRow, SortSpec } from './protocol';
 import type { RowStore } from './rows';
-import { formatDuration, formatSize, formatTime, protocolFamily, protocolLabel, rowDuration, shortEndpoints, statusBadge, formatDateTime, type TimeFormat } from './format';
+import { formatDuration, formatSize, formatTime, protocolFamily, protocolLabel, rowDuration, shortEndpoints, shortMethod, statusBadge, formatDateTime, type TimeFormat } from './format';
 import { visibleRange, scrollGeometry, scrollToReveal, scrollTopForIndex } from './virtual';
 import { waterfallBar, axisTicks } from './waterfall';
 
 export const ROW_PX = 22;
 
-interface Column {
+export interface Column {
   key: SortSpec['key'] | 'waterfall';
   title: string;
   width: string;
+  /** The narrowest the column gets (px), for choosing the columns that fit the pane. */
+  min: number;
   align?: 'end';
 }
 
-const COLUMNS: Column[] = [
-  { key: 'time', title: 'Time', width: '96px', align: 'end' },
-  { key: 'duration', title: 'Duration', width: '88px', align: 'end' },
-  { key: 'endpoints', title: 'Client → Server', width: 'minmax(140px, 1.2fr)' },
-  { key: 'protocol', title: 'Protocol', width: '92px' },
-  { key: 'method', title: 'Method', width: 'minmax(90px, 1fr)' },
-  // Status before target: in a list beside the diagram it must stay in view.
-  { key: 'status', title: 'Status', width: '104px' },
-  { key: 'target', title: 'Target', width: 'minmax(100px, 1.4fr)' },
-  { key: 'size', title: 'Size', width: '72px', align: 'end' },
+export const COLUMNS: Column[] = [
+  { key: 'time', title: 'Time', width: '96px', min: 96, align: 'end' },
+  { key: 'duration', title: 'Duration', width: '88px', min: 88, align: 'end' },
+  { key: 'endpoints', title: 'Client → Server', width: 'minmax(140px, 1.2fr)', min: 140 },
+  { key: 'protocol', title: 'Protocol', width: '92px', min: 92 },
+  { key: 'method', title: 'Method', width: 'minmax(90px, 1fr)', min: 90 },
+  // Status before target: in a list beside the diagram it must stay in view. It grows when
+  // there is room, so that NOT_FOUND or DEADLINE_EXCEEDED is not cut.
+  { key: 'status', title: 'Status', width: 'minmax(120px, 0.9fr)', min: 120 },
+  { key: 'target', title: 'Target', width: 'minmax(100px, 1.4fr)', min: 100 },
+  { key: 'size', title: 'Size', width: '72px', min: 72, align: 'end' },
 ];
-const WATERFALL: Column = { key: 'waterfall', title: 'Waterfall', width: 'minmax(160px, 2fr)' };
+export const WATERFALL: Column = { key: 'waterfall', title: 'Waterfall', width: 'minmax(160px, 2fr)', min: 160 };
+
+/** The columns a narrow list leaves out, first to last: what the details also say, least used first. */
+const DROP_ORDER: Column['key'][] = ['size', 'endpoints', 'protocol', 'duration', 'time'];
+
+/**
+ * The columns that fit a list `widthPx` wide at their minimum widths, in their usual order: when
+ * they do not all fit, size goes first, then client → server, protocol, duration and time, so
+ * that method, status and target (or the waterfall) stay readable in a narrow pane instead of
+ * being cut off at its right edge. A width of 0 (not laid out yet) keeps them all.
+ */
+export function fitColumns(cols: Column[], widthPx: number): Column[] {
+  if (!(widthPx > 0)) return cols;
+  let shown = cols;
+  for (const key of DROP_ORDER) {
+    if (shown.reduce((n, c) => n + c.min, 0) <= widthPx) break;
+    shown = shown.filter((c) => c.key !== key);
+  }
+  return shown;
+}
+
+/** Room the vertical scrollbar takes from the rows. */
+const SCROLLBAR_PX = 12;
 
 export interface ListOptions {
   timeFormat: TimeFormat;
@@ -85,9 +110,13 @@ export class CallList {
     this.renderHead();
   }
 
+  /** The keys of the columns the head shows now (a narrower pane shows fewer). */
+  private shownKeys = '';
+
   private columns(): Column[] {
     // Time, duration, client → server, protocol, method, status — then the bars.
-    return this.opts.waterfall ? [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL] : COLUMNS;
+    const all = this.opts.waterfall ? [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL] : COLUMNS;
+    return fitColumns(all, Math.max(0, this.root.clientWidth - SCROLLBAR_PX));
   }
 
   setOptions(opts: Partial<ListOptions>): void {
@@ -102,6 +131,7 @@ export class CallList {
 
   renderHead(): void {
     const cols = this.columns();
+    this.shownKeys = cols.map((c) => c.key).join(' ');
     this.root.style.setProperty('--grid-cols', cols.map((c) => c.width).join(' '));
     this.root.setAttribute('aria-colcount', String(cols.length));
     const row = h('div', { class: 'grid-row grid-head-row', role: 'row', 'aria-rowindex': 1 });
@@ -155,6 +185,11 @@ export class CallList {
     this.store.ensure(r.start, r.end);
     this.rowsEl.style.transform = `translateY(${r.offsetPx}px)`;
     const cols = this.columns();
+    if (cols.map((c) => c.key).join(' ') !== this.shownKeys) {
+      // The pane got narrower or wider: other columns, so other cells in each row.
+      this.pool.splice(0).forEach((p) => p.el.remove());
+      this.renderHead();
+    }
     const count = r.end - r.start;
     while (this.pool.length < count) this.pool.push(this.makeRow(cols.length));
     while (this.pool.length > count) this.pool.pop()!.el.remove();
@@ -223,7 +258,7 @@ export class CallList {
           cell.title = row.kind;
           break;
         case 'method':
-          cell.textContent = row.method;
+          cell.textContent = shortMethod(row.method);
           cell.title = row.method;
           break;
         case 'target':

@@ -150,3 +150,14 @@ export function targetAfterMethod(method: string, target: string | undefined): s
   const bare = (x: string) => x.replace(/^\//, '');
   return bare(target) === bare(method) ? undefined : target;
 }
+
+/**
+ * The method as the call list shows it: a gRPC-style `/pkg.v1.Service/Method` or
+ * `pkg.v1.Service/Method` by its method name (`GetPerson`, as the diagram's arrows), since the
+ * whole path is the call's target, in the column beside it; cut by the column's ellipsis, the
+ * whole path would show only its package. Other names are kept as they are.
+ */
+export function shortMethod(method: string): string {
+  const m = /^\/?(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*\/([A-Za-z_]\w*)$/.exec(method);
+  return m ? m[1] : method;
+}

@@ -1,0 +1,37 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { COLUMNS, WATERFALL, fitColumns } from '../../webview/call-list';
+import { shortMethod } from '../../webview/format';
+
+const keys = (w: number, cols = COLUMNS) => fitColumns(cols, w).map((c) => c.key).join(' ');
+
+describe('the call list in a narrow pane keeps method, status and target', () => {
+  it('a wide pane shows every column', () => {
+    assert.equal(keys(1200), 'time duration endpoints protocol method status target size');
+    assert.equal(keys(0), 'time duration endpoints protocol method status target size', 'not laid out yet: all');
+  });
+  it('the list beside the diagram in a 1400 px window (~550 px): size, client → server and protocol go', () => {
+    assert.equal(keys(730), 'time duration endpoints protocol method status target');
+    assert.equal(keys(548), 'time duration method status target');
+  });
+  it('a split editor (~280 px list): method, status and target are what is left', () => {
+    assert.equal(keys(300), 'method status target');
+    assert.equal(keys(120), 'method status target', 'never fewer than these three');
+  });
+  it('with the waterfall, the bars stay', () => {
+    const wf = [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL];
+    assert.equal(keys(560, wf), 'time duration method status waterfall');
+    assert.equal(keys(548, wf), 'time method status waterfall');
+    assert.equal(keys(400, wf), 'method status waterfall');
+  });
+});
+
+describe('the method column', () => {
+  it('shows a gRPC method by its name (the whole path is the target beside it)', () => {
+    assert.equal(shortMethod('callscope.person.v1.PersonService/GetPerson'), 'GetPerson');
+    assert.equal(shortMethod('/grpc.health.v1.Health/Check'), 'Check');
+  });
+  it('keeps every other name', () => {
+    for (const m of ['GET', 'fun_add', 'basic.publish', 'PUBLISH', 'fare/quote', 'Greeter/SayHello', 'system.multicall', 'connection.start']) assert.equal(shortMethod(m), m);
+  });
+});
