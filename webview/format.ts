@@ -104,7 +104,9 @@ export interface StatusBadge {
 /** The status column: icon + text + a tone for colour, so colour is never the only signal. */
 export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'protocol'>): StatusBadge {
   if (row.state === 'aborted') {
-    const text = row.status ? String(row.status.code) : 'aborted';
+    // A cancelled gRPC call reads CANCELLED, as a finished one reads NOT_FOUND (not "1").
+    const named = row.status?.text && typeof row.status.code === 'number' && row.protocol === 'grpc';
+    const text = row.status ? (named ? row.status.text! : String(row.status.code)) : 'aborted';
     return { tone: 'aborted', icon: 'aborted', text, label: `aborted${row.status?.text ? ': ' + row.status.text : ''}` };
   }
   if (row.status) {

@@ -53,3 +53,12 @@ describe('the target after the method', () => {
     assert.equal(targetAfterMethod('CONNECT', undefined), undefined);
   });
 });
+
+describe('a cancelled gRPC call', () => {
+  it('reads CANCELLED, not "1" (grpc-person-api\'s last ListPersons)', () => {
+    const b = statusBadge(row({ protocol: 'grpc', state: 'aborted', status: { code: 1, text: 'CANCELLED', ok: false } }));
+    assert.equal(b.text, 'CANCELLED');
+    assert.equal(b.icon, 'aborted');
+    assert.equal(statusBadge(row({ protocol: 'http', state: 'aborted', status: undefined })).text, 'aborted');
+  });
+});
