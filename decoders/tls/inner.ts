@@ -23,6 +23,8 @@ export function setInnerDecoders(list: DecoderSpec[]): void {
 
 /** Plaintext bytes of each direction held while probing. */
 const MAX_PROBE_BYTES = 8192;
+/** Events held while probing, at most. */
+const MAX_HELD = 1024;
 const EMPTY = new Uint8Array(0);
 
 type Held = { kind: 'data'; dir: Dir; bytes: Uint8Array; at: Position } | { kind: 'gap'; dir: Dir; length: number; at: Position } | { kind: 'end'; dir: Dir; at: Position };
@@ -120,7 +122,7 @@ export class InnerStream {
     }
     this.held.push({ kind: 'data', dir, bytes: bytes.slice(), at: pos });
     this.heldBytes += bytes.length;
-    this.decide(this.heldBytes > 4 * MAX_PROBE_BYTES || this.head[dir].length >= MAX_PROBE_BYTES);
+    this.decide(this.heldBytes > 4 * MAX_PROBE_BYTES || this.head[dir].length >= MAX_PROBE_BYTES || this.held.length > MAX_HELD);
   }
 
   /** `length` plaintext bytes (an estimate) that could not be decrypted or were not captured. */
@@ -130,13 +132,16 @@ export class InnerStream {
     this.off[dir] += length;
     if (this.decided) return this.feed({ kind: 'gap', dir, length, at: pos });
     this.held.push({ kind: 'gap', dir, length, at: pos });
-    this.decide(true);
+    // Decide with what came before the gap; a gap before any plaintext (the first record lost)
+    // leaves the choice to the bytes after it.
+    this.decide(this.head.c2s.length + this.head.s2c.length > 0 || this.held.length > MAX_HELD);
   }
 
   end(dir: Dir, at: Position): void {
     const pos = { frame: at.frame, tsUs: at.tsUs, streamOffset: this.off[dir] };
     if (this.decided) return this.feed({ kind: 'end', dir, at: pos });
     this.held.push({ kind: 'end', dir, at: pos });
+    if (this.held.length > MAX_HELD) this.decide(true);
   }
 
   close(at: Position, how: CloseReason): void {

@@ -15,6 +15,7 @@ import { testSession } from '../../helpers/session';
 import { feedTls, gap, seg, type Segment } from './feed';
 import '../../../decoders/registry';
 import type { Call } from '../../../decoders/core/model';
+import { InnerStream } from '../../../decoders/tls/inner';
 
 const h = (s: string) => fromHex(s);
 const c = nodeCrypto;
@@ -370,3 +371,47 @@ describe('the TLS decoder with a key log (RFC 8448 §3 connection)', () => {
     assert.equal(t.fields['tls.decrypted_records'], 4 + 60);
   });
 });
+
+describe('the decoder of the plaintext (tls/inner.ts)', () => {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  const at = (frame: number) => ({ frame, tsUs: 1_000_000 + frame, streamOffset: 0 });
+  const run = (alpn: string | undefined, feed: (i: InnerStream) => void) => {
+    const s = testSession();
+    const warnings: string[] = [];
+    const i = new InnerStream(s, alpn, (c) => (c.fields['tls.call_id'] = 99), (w) => warnings.push(w));
+    feed(i);
+    i.close(at(9), 'fin');
+    return { calls: s.calls, warnings, id: i.decoderId };
+  };
+  const request = enc('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
+  const response = enc('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+  it('no ALPN: the probes find HTTP/1.1; its calls are decorated', () => {
+    const r = run(undefined, (i) => {
+      i.data('c2s', request, at(1));
+      i.data('s2c', response, at(2));
+    });
+    assert.equal(r.id, 'http');
+    assert.deepEqual(r.calls.map((c) => [c.protocol, c.method, c.status?.code, c.fields['tls.call_id']]), [['http', 'GET', 200, 99]]);
+    assert.equal(r.calls[0].timing.startUs, 1_000_001);
+  });
+  it('ALPN h2 picks HTTP/2 before any byte', () => {
+    assert.equal(run('h2', () => {}).id, 'http2');
+  });
+  it('a gap before any plaintext (the first record lost) does not decide: the bytes after it do', () => {
+    const r = run(undefined, (i) => {
+      i.gap('c2s', 40, at(1));
+      i.data('c2s', request, at(2));
+      i.data('s2c', response, at(3));
+    });
+    assert.equal(r.id, 'http');
+  });
+  it('plaintext no decoder knows: a warning with its first bytes, nothing else', () => {
+    const r = run(undefined, (i) => {
+      i.data('c2s', Uint8Array.from({ length: 64 }, (_, k) => (k * 37) & 0xff), at(1));
+    });
+    assert.equal(r.id, undefined);
+    assert.equal(r.calls.length, 0);
+    assert.match(r.warnings.join(), /not a protocol callscope decodes \(first bytes 00254a6f/);
+  });
+});
+
