@@ -5,6 +5,7 @@
  */
 import { h, fill } from './dom';
 import { parseFilter, completeFilter, type CompletionItem } from '../decoders/filter/index';
+import { unknownFieldHint, withSuggestion } from './filter-hint';
 
 export class FilterBar {
   readonly root: HTMLElement;
@@ -16,7 +17,7 @@ export class FilterBar {
   private range: { from: number; to: number } = { from: 0, to: 0 };
   private timer: ReturnType<typeof setTimeout> | undefined;
   private applied = '';
-  extraFields: string[] = [];
+  private captureFields: string[] | undefined;
   onApply: (filter: string) => void = () => {};
 
   constructor() {
@@ -60,13 +61,23 @@ export class FilterBar {
     });
   }
 
+  /** Field names the capture's calls have (known once decoding finished): completion, and a warning for a name none has. */
+  get extraFields(): string[] {
+    return this.captureFields ?? [];
+  }
+
+  set extraFields(names: string[]) {
+    this.captureFields = names;
+    this.validate(true);
+  }
+
   get value(): string {
     return this.input.value;
   }
 
   set(text: string): void {
     this.input.value = text;
-    this.validate();
+    this.validate(true);
   }
 
   /** Shows an error reported by the host (same shape as the local one). */
@@ -74,23 +85,30 @@ export class FilterBar {
     if (err) this.showError(err.message, err.start, err.end);
   }
 
-  /** True when the text parses. */
-  validate(): boolean {
+  /** True when the text parses. `hint`: also warn about a field no call has (once applied, not at each key). */
+  validate(hint = false): boolean {
     const r = parseFilter(this.input.value);
     if (r.ok) {
       this.error.textContent = '';
       this.input.removeAttribute('aria-invalid');
       this.root.classList.remove('invalid');
+      // It parses, but a field no call has (a typo: http.stauts) would match nothing in silence.
+      const h = hint ? unknownFieldHint(this.input.value, this.captureFields) : undefined;
+      this.error.classList.toggle('hint', !!h);
+      if (h) this.showError(h.message, h.start, h.end, true);
       return true;
     }
-    this.showError(r.error.message, r.error.start, r.error.end);
+    this.error.classList.remove('hint');
+    this.showError(withSuggestion(r.error.message), r.error.start, r.error.end);
     return false;
   }
 
-  private showError(message: string, start: number, end: number): void {
+  private showError(message: string, start: number, end: number, warning = false): void {
     const text = this.input.value;
-    this.input.setAttribute('aria-invalid', 'true');
-    this.root.classList.add('invalid');
+    if (!warning) {
+      this.input.setAttribute('aria-invalid', 'true');
+      this.root.classList.add('invalid');
+    }
     // "col 14: expected a value after '>='" and the text with the culprit marked.
     const mark = text.slice(start, Math.max(end, start + 1)) || ' ';
     fill(this.error, h('span', { class: 'filter-error-pos' }, `col ${start + 1}: `), message, '  ', h('span', { class: 'filter-error-context mono' }, text.slice(Math.max(0, start - 12), start), h('mark', null, mark), text.slice(Math.max(end, start + 1), Math.max(end, start + 1) + 12)));
@@ -99,7 +117,7 @@ export class FilterBar {
   apply(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.validate()) return;
+    if (!this.validate(true)) return;
     const v = this.input.value.trim();
     if (v === this.applied) return;
     this.applied = v;
