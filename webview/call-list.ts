@@ -364,6 +364,11 @@ export class CallList {
 
   private keydown(e: KeyboardEvent): void {
     if (e.target !== this.root) return;
+    this.handleKey(e);
+  }
+
+  /** The list's keys (↑ ↓ j k PageUp PageDown Home End Enter), also when they were pressed elsewhere. */
+  handleKey(e: KeyboardEvent): void {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const page = Math.max(1, Math.floor((this.scroller.clientHeight || 600) / ROW_PX) - 1);
     const cur = this.selectedIndex < 0 ? -1 : this.selectedIndex;

@@ -567,10 +567,18 @@ async function renderCompare(): Promise<void> {
 // ── keyboard ──────────────────────────────────────────────────────────────────────────────────
 
 let pendingG = 0;
+const LIST_KEYS = new Set(['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', 'Enter', 'j', 'k']);
 document.addEventListener('keydown', (e) => {
   const t = e.target as HTMLElement;
   const typing = t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t.isContentEditable;
   if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  // Nothing has the focus yet (the editor was just opened or clicked on empty space): the
+  // arrows and Enter move in the call list rather than doing nothing until Tab reaches it.
+  if ((t === document.body || t === document.documentElement) && LIST_KEYS.has(e.key) && store.total > 0) {
+    list.focus();
+    list.handleKey(e);
+    return;
+  }
   const now = Date.now();
   if (pendingG && now - pendingG < 1000 && e.key === 'd') {
     pendingG = 0;
