@@ -259,3 +259,16 @@ export function labelSlots(xs: number[], width: number, rows: 1 | 2): Array<{ fr
     return { from: prev === undefined ? GAP : (prev + x) / 2 + GAP, to: next === undefined ? width - GAP : (x + next) / 2 - GAP };
   });
 }
+
+/**
+ * The scroll position that brings the band [top, bottom] (px, in the scroller's content below
+ * its sticky head) into a view `height` tall, or undefined when it is in view already. A band
+ * taller than the view shows from its top.
+ */
+export function scrollToShow(top: number, bottom: number, scrollTop: number, height: number, marginPx = 12): number | undefined {
+  const from = top - marginPx;
+  const to = bottom + marginPx;
+  if (from >= scrollTop && to <= scrollTop + height) return undefined;
+  if (to - from > height || from < scrollTop) return Math.max(0, from);
+  return Math.max(0, to - height);
+}

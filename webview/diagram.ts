@@ -8,7 +8,7 @@
  * width and the zoom the user chose until Fit or 0 (back to the default).
  */
 import { h, s, fill, clear } from './dom';
-import { clientLifeline, labelSlots, layoutDiagram, LANE_PX, type ArrowPhase, type DiagramLayout, type LayoutOptions } from './diagram-layout';
+import { clientLifeline, labelSlots, layoutDiagram, scrollToShow, LANE_PX, type ArrowPhase, type DiagramLayout, type LayoutOptions } from './diagram-layout';
 import type { CallRow } from './protocol';
 import { formatDuration } from './format';
 
@@ -177,6 +177,18 @@ export class Diagram {
     const top = this.scroller.scrollTop;
     const hgt = this.scroller.clientHeight;
     if (y < top + 40 || y > top + hgt - 30) this.scroller.scrollTop = Math.max(0, y - hgt / 3);
+  }
+
+  /** Scrolls so that the arrows of the teaching step (the handshake, the request…) are in view. */
+  revealTeach(): void {
+    const t = this.teach;
+    if (!t) return;
+    const ys = this.layout.arrows.filter((a) => a.callId === t.callId && t.phases.includes(a.phase)).map((a) => a.y * this.zoom);
+    if (!ys.length) return;
+    // The lifeline names stick over the top of the view: the arrows have the rest.
+    const room = this.scroller.clientHeight - this.head.offsetHeight;
+    const top = scrollToShow(Math.min(...ys) - 14 * this.zoom, Math.max(...ys) + 6 * this.zoom, this.scroller.scrollTop, room);
+    if (top !== undefined) this.scroller.scrollTop = top;
   }
 
   paint(): void {

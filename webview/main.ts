@@ -451,6 +451,8 @@ function renderTeach(): void {
   save();
   diagram.teach = { callId: call.id, phases: step.phases, lifeline: step.lifeline };
   diagram.paint();
+  // The step's arrows may be above or below the diagram's view (it was scrolled, the call is long).
+  diagram.revealTeach();
   const text = h('p', { class: 'teach-text' });
   for (const p of textParts(step.text)) text.append(p.code ? h('code', null, p.text) : document.createTextNode(p.text));
   const prev = h('vscode-button', { secondary: true, title: 'Previous step (Shift+Space)' }, 'Previous');
