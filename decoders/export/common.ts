@@ -86,9 +86,11 @@ export function httpUrl(c: Call): string {
   let uri = c.http?.uri ?? header(headers, ':path') ?? c.target ?? '/';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return uri; // absolute-form (proxy requests)
   if (!uri.startsWith('/')) uri = '/' + uri;
-  const scheme = header(headers, ':scheme') ?? 'http';
+  // (an HTTP/1.1 call decrypted from TLS has no :scheme: its TLS fields say https)
+  const tls = c.fields['tls.handshake.version'] !== undefined || c.fields['tls.call_id'] !== undefined;
+  const scheme = header(headers, ':scheme') ?? (tls ? 'https' : 'http');
   let host = c.http?.host ?? header(headers, ':authority') ?? header(headers, 'host');
-  if (!host) host = c.server.port === 80 ? hostOf(c.server.ip) : `${hostOf(c.server.ip)}:${c.server.port}`;
+  if (!host) host = c.server.port === (tls ? 443 : 80) ? hostOf(c.server.ip) : `${hostOf(c.server.ip)}:${c.server.port}`;
   return `${scheme}://${host}${uri}`;
 }
 function hostOf(ip: string): string {

@@ -46,6 +46,17 @@ describe('HAR 1.2', () => {
   });
 });
 
+describe('HAR 1.2 URLs of calls decrypted from TLS', () => {
+  test('an HTTP/1.1 call with TLS fields is https:// (no :scheme header to say so); a plain one http://', () => {
+    const http = { version: 'HTTP/1.1', method: 'GET', uri: '/persons', status: 200, host: 'api.example.test', requestHeaders: [['Host', 'api.example.test']] as Array<[string, string]> };
+    const tls = makeCall({ id: 1, target: '/persons', http, fields: { 'tls.handshake.version': 'TLS 1.3', 'tls.call_id': 7 } });
+    const plain = makeCall({ id: 2, target: '/persons', http });
+    const [a, b] = toHar([tls, plain]).log.entries;
+    assert.equal(a.request.url, 'https://api.example.test/persons');
+    assert.equal(b.request.url, 'http://api.example.test/persons');
+  });
+});
+
 describe('HAR 1.2 cookies and form params', () => {
   test('Cookie and Set-Cookie headers become cookies with their attributes (RFC 6265 §5.2, §5.4)', () => {
     const c = makeCall({
