@@ -14,6 +14,7 @@ import { FilterBar } from './filter-bar';
 import { teachingSteps, textParts, STAGES, type TeachStep } from './teaching';
 import { COMPARED_PROTOCOLS, compareHint, compareMetrics, compareTable, similarity } from './compare';
 import { movedSelectionNote, nearestIndex } from './selection';
+import { emptyCaptureText } from './empty-state';
 import { formatCount, formatSize, protocolLabel, targetAfterMethod, type TimeFormat } from './format';
 import type { Call, FlowSummary, CaptureWarning } from '../decoders/core/model';
 import type { CallRow, HostToWebview, SortSpec, ViewName } from './protocol';
@@ -198,10 +199,7 @@ function renderEmpty(): void {
     fill(emptyState, h('div', { class: 'empty-title' }, 'Decoding…'), h('div', { class: 'muted' }, analysis.frames ? `${formatCount(analysis.frames)} frames read, no calls yet.` : 'Waiting for the first calls.'));
     return;
   }
-  if (analysis.failed) {
-    fill(emptyState, h('div', { class: 'empty-title' }, 'Nothing to show'), h('div', { class: 'muted' }, 'The capture could not be read (see above).'));
-    return;
-  }
+  if (analysis.failed) return renderFileProblem();
   if (store.filter) {
     const clear = h('vscode-button', { secondary: true }, 'Clear the filter');
     clear.addEventListener('click', () => {
@@ -211,15 +209,26 @@ function renderEmpty(): void {
     fill(emptyState, h('div', { class: 'empty-title' }, 'No calls match the filter'), h('div', { class: 'muted mono' }, store.filter), clear);
     return;
   }
+  renderFileProblem();
+}
+
+/** No calls because of the file: it could not be read, holds no packets, or nothing in it is known. What to do next. */
+function renderFileProblem(): void {
   const unrec = [...flows.values()].filter((f) => f.protocol === 'tcp' || f.protocol === 'udp');
-  const decodeAs = h('vscode-button', null, 'Decode As…');
-  decodeAs.addEventListener('click', () => host.post({ type: 'command/run', command: 'callscope.decodeAs' }));
+  const t = emptyCaptureText({ failed: analysis.failed || undefined, frames: analysis.frames, unrecognised: unrec.length });
+  const buttons = t.actions.map((a) => {
+    const b = h('vscode-button', a.primary ? null : { secondary: true }, a.label);
+    b.addEventListener('click', () => host.post({ type: 'command/run', command: a.command }));
+    return b;
+  });
   fill(
     emptyState,
-    h('div', { class: 'empty-title' }, unrec.length ? `No calls — ${unrec.length} flow${unrec.length > 1 ? 's' : ''} not recognised` : 'No calls in this capture'),
-    unrec.length ? h('ul', { class: 'muted flow-list' }, ...unrec.slice(0, 8).map((f) => h('li', { class: 'mono' }, `${f.transport} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} · ${formatSize(f.c2sBytes + f.s2cBytes)} · ${f.packets} packets`))) : h('div', { class: 'muted' }, `${formatCount(analysis.frames)} frames, no TCP or UDP conversations with a known protocol.`),
-    unrec.length ? decodeAs : null,
+    h('div', { class: 'empty-title' }, t.title),
+    ...t.lines.map((l) => h('p', { class: 'muted empty-text' }, l)),
+    unrec.length && !analysis.failed ? h('ul', { class: 'muted flow-list' }, ...unrec.slice(0, 8).map((f) => h('li', { class: 'mono' }, `${f.transport} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port} · ${formatSize(f.c2sBytes + f.s2cBytes)} · ${f.packets} packets`))) : null,
+    h('div', { class: 'empty-actions' }, ...buttons),
   );
+  details.showEmpty(t.title + '.');
 }
 
 function renderStatus(): void {
