@@ -193,7 +193,8 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
   }
 }
 
-function osReason(e: unknown): string {
+/** The OS's reason for a failed file operation, in words (`no such file`, `permission denied`…). */
+export function osReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err?.code) {
     case 'ENOENT':

@@ -7,7 +7,7 @@
  */
 import { open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { UserError } from './analyze';
+import { UserError, osReason } from './analyze';
 import { KeyLog } from '../../decoders/tls/keylog';
 import { MAX_FILES, isKeyLogName } from './keylog-files';
 
@@ -15,20 +15,6 @@ export { isKeyLogName, keyLogStamp } from './keylog-files';
 
 export const MAX_FILE_BYTES = 64 << 20;
 
-function osReason(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err?.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err?.message ?? String(e);
-  }
-}
 
 /** Read one key log (at most MAX_FILE_BYTES). Throws UserError with the OS reason. */
 export async function readKeyLog(file: string): Promise<string> {

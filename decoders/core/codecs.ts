@@ -8,6 +8,7 @@
  * come from a capture, and a wrong result shows anyway).
  */
 import { DecompressLimitError } from './env';
+import { concatBytes } from './bytes';
 
 /** A byte buffer that grows up to `max`. */
 class Out {
@@ -188,12 +189,5 @@ export function snappyFramedDecompress(src: Uint8Array, max: number): Uint8Array
     } else if (type < 0x80) throw new Error(`snappy frame: reserved unskippable chunk type 0x${type.toString(16)}`);
     o = body + len;
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of parts) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts);
 }

@@ -19,6 +19,7 @@
  */
 import { Decompress } from 'fzstd';
 import { DecompressLimitError } from './env';
+import { concatBytes } from './bytes';
 
 const FRAME_MAGIC = 0xfd2fb528;
 const BLOCK_MAX = 128 << 10;
@@ -150,12 +151,5 @@ export function zstdDecompress(src: Uint8Array, max: number): Uint8Array {
     if (!whole) break;
     o = checksumEnd;
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of parts) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts);
 }

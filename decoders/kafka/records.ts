@@ -7,7 +7,7 @@
 import type { DecoderEnv } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import type { Body } from '../core/model';
-import { be32, utf8Text } from '../core/bytes';
+import { be32, concatBytes, utf8Text } from '../core/bytes';
 import { payloadBody } from '../calls/payload';
 import { KReader, num64 } from './schema';
 import { lz4FrameDecompress, snappyDecompress } from '../core/codecs';
@@ -112,13 +112,7 @@ function unsnappy(data: Uint8Array, env: DecoderEnv): Uint8Array {
     parts.push(out);
     o += n;
   }
-  const all = new Uint8Array(total);
-  let p = 0;
-  for (const x of parts) {
-    all.set(x, p);
-    p += x.length;
-  }
-  return all;
+  return concatBytes(parts);
 }
 
 function readV2(b: Uint8Array, env: DecoderEnv): RecordBatch {

@@ -21,6 +21,7 @@
  * decrypted.
  */
 import type { TlsAead, TlsCbc, TlsCrypto, TlsHash } from '../core/env';
+import { concatBytes } from '../core/bytes';
 
 /** What decrypting a cipher suite takes. */
 export interface SuiteInfo {
@@ -166,17 +167,7 @@ const ASCII = (s: string) => {
   return out;
 };
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** HKDF-Expand (RFC 5869 §2.3). */
 export function hkdfExpand(c: TlsCrypto, hash: TlsHash, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
