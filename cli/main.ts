@@ -3,14 +3,14 @@
  *
  *   callscope <capture> [--format table|jsonl|har] [--decode-as tcp.port==8000,http]…
  *                       [--proto DIR]… [--no-discover] [--hint PORT,:path=/pkg.Svc/M,…]…
- *                       [--tls-keylog FILE]… [--filter EXPR] [--stats]
+ *                       [--tls-keylog FILE]… [--max-body SIZE] [--filter EXPR] [--stats]
  *
  * Exit codes: 0 decoded (warnings go to stderr), 2 user error (bad option, unreadable file,
  * not a capture), 1 internal error.
  */
 import { analyzeFile, UserError } from './platform/analyze';
 import { parseDecodeAs, type DecodeAsRule } from '../decoders/pipeline';
-import type { StreamHint } from '../decoders/core/env';
+import { DEFAULT_LIMITS, type Limits, type StreamHint } from '../decoders/core/env';
 import { callToJsonLine } from '../decoders/export/jsonl';
 import { Progress } from './progress';
 import { loadDefinitions } from './platform/definitions';
@@ -36,6 +36,8 @@ options:
   --tls-keylog FILE          TLS key log (SSLKEYLOGFILE format) to decrypt TLS with (repeatable);
                              *.keys, *.keylog, sslkeylog*.txt beside the capture are read too
   --no-discover              do not look for definitions or key logs beside the capture
+  --max-body SIZE            keep and decode at most SIZE bytes of each body or message
+                             (default 1M; e.g. 256k, 16M, at most 256M): a body cut at it says so
   --hint PORT,NAME=VALUE,…   headers for HTTP/2 streams whose start was not captured, e.g.
                              --hint 50051,:path=/person.PersonService/Get,content-type=application/grpc
   --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
@@ -59,6 +61,8 @@ interface Args {
   discover: boolean;
   hints: StreamHint[];
   tlsKeyLogs: string[];
+  /** --max-body: decoder limits other than the defaults. */
+  limits?: Partial<Limits>;
   filter?: string;
   stats: boolean;
   /** --jobs; undefined: the default (CALLSCOPE_WORKERS, else 2). */
@@ -107,6 +111,12 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       case '--no-discover':
         a.discover = false;
         break;
+      case '--max-body': {
+        const n = parseSize(value());
+        // (decompressed bodies get at least as much room as the preview, 8 MiB by default)
+        a.limits = { maxBodyBytes: n, maxDecompressedBytes: Math.max(DEFAULT_LIMITS.maxDecompressedBytes, n) };
+        break;
+      }
       case '--hint':
         a.hints.push(parseHint(value()));
         break;
@@ -131,6 +141,14 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     }
   }
   return a;
+}
+
+/** `1048576`, `256k`, `16M`, `1MiB`, `2G` → bytes (1024-based), from 1 KiB to 256 MiB. */
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
+  const n = m ? Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase())) : NaN;
+  if (!(n >= 1024 && n <= 256 << 20)) throw new UserError(`--max-body must be a size from 1k to 256M, e.g. 16M (got "${text}")`);
+  return n;
 }
 
 function parseHint(text: string): StreamHint {
@@ -201,6 +219,7 @@ async function main(argv: string[]): Promise<number> {
           protoDirs: args.protoDirs,
           discover: args.discover,
           tlsKeyLogFiles: args.tlsKeyLogs,
+          limits: args.limits,
           filter: args.filter,
           chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,
           skipLines,
@@ -228,7 +247,7 @@ async function main(argv: string[]): Promise<number> {
   const sorted = sortedOutput && sortedWriter(sortedOutput);
   const result = await analyzeFile(
     args.file,
-    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, tlsKeyLog: keyLog.text, betweenChunks: () => out.flush() },
+    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, tlsKeyLog: keyLog.text, limits: args.limits, betweenChunks: () => out.flush() },
     {
       progress: (p) => progress?.decoding(p.bytesRead, p.fileBytes, p.calls),
       call(c) {

@@ -12,7 +12,7 @@ import { registerStatusBar } from './status';
 import { registerTree } from './tree';
 import { DefinitionsService, showNoDefinition } from './definitions/service';
 import { registerCodeLens } from './definitions/codelens';
-import { decodeAsRules, protoPaths, serviceNames, tlsKeyLogFiles } from './settings';
+import { bodyLimits, decodeAsRules, protoPaths, serviceNames, tlsKeyLogFiles } from './settings';
 import { keyLogStamp } from '../cli/platform/keylog-files';
 import { setServiceNames } from './analysis/rows';
 import { registerLive } from './live';
@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
         definitionFiles: definitions.protoFiles(),
         link: definitions.linkConfig(),
         tlsKeyLogFiles: keyLogs,
+        limits: bodyLimits(),
         // a key log that grew since (a browser still writing it) decodes the capture again
         tlsKeyLogStamp: await keyLogStamp(keyLogs, file),
       };
@@ -67,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     definitions,
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('callscope.decodeAs') || e.affectsConfiguration('callscope.tls')) void provider.reanalyzeAll();
+      if (e.affectsConfiguration('callscope.decodeAs') || e.affectsConfiguration('callscope.tls') || e.affectsConfiguration('callscope.maxBodyBytes')) void provider.reanalyzeAll();
       if (e.affectsConfiguration('callscope.serviceNames')) {
         setServiceNames(serviceNames());
         const names = serviceNames();

@@ -130,7 +130,7 @@ async function run(req: AnalyzeRequest): Promise<void> {
       req.file,
       // 1 MiB reads (the CLI uses 4): the host's queries are answered between chunks, so a smaller
       // chunk keeps a page request during decoding short.
-      { decodeAs: req.decodeAs, hints: req.hints, definitions, tlsKeyLog, signal: controller.signal, frame: index?.onFrame, chunkBytes: 1 << 20 },
+      { decodeAs: req.decodeAs, hints: req.hints, definitions, tlsKeyLog, limits: req.limits, signal: controller.signal, frame: index?.onFrame, chunkBytes: 1 << 20 },
       {
         call(c) {
           calls.add(c);

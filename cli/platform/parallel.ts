@@ -28,7 +28,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
 import type { Call, FlowSummary } from '../../decoders/core/model';
 import { Pipeline, type DecodeAsRule } from '../../decoders/pipeline';
-import type { StreamHint } from '../../decoders/core/env';
+import type { Limits, StreamHint } from '../../decoders/core/env';
 import { callToJsonLine } from '../../decoders/export/jsonl';
 import { nodeEnv } from './node-env';
 import { UserError } from './analyze';
@@ -54,6 +54,8 @@ export interface ShardInit {
   discover: boolean;
   /** --tls-keylog files (the key logs beside the capture too, with `discover`). */
   tlsKeyLogFiles?: string[];
+  /** Decoder limits other than the defaults (--max-body). */
+  limits?: Partial<Limits>;
   filter?: string;
   /** What the one worker of a table or HAR run writes (JSONL when absent). */
   output?: SortedOutput;
@@ -77,6 +79,7 @@ export interface ParallelOptions {
   protoDirs: string[];
   discover: boolean;
   tlsKeyLogFiles?: string[];
+  limits?: Partial<Limits>;
   filter?: string;
   /** Table or HAR instead of JSONL (workers must be 1). */
   output?: SortedOutput;
@@ -212,6 +215,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       protoDirs: opts.protoDirs,
       discover: opts.discover,
       tlsKeyLogFiles: opts.tlsKeyLogFiles,
+      limits: opts.limits,
       filter: opts.filter,
       output: opts.output,
     };
@@ -531,7 +535,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
 
     const pipeline: Pipeline = new Pipeline(
       {
-        env: nodeEnv({ definitions: defs.definitions, hints: init.hints, tlsKeyLog: keyLog.text }),
+        env: nodeEnv({ limits: init.limits, definitions: defs.definitions, hints: init.hints, tlsKeyLog: keyLog.text }),
         decodeAs: init.decodeAs,
         shard: {
           index: init.index,

@@ -315,15 +315,15 @@ export function bodyCut(body: Body | undefined): BodyCut | undefined {
 
 /**
  * How a cut body is told in warnings: `not captured whole` (the capture lost bytes), or `longer
- * than the 1 MiB preview (maxBodyBytes)` (our limit: the capture has the rest).
+ * than the 1 MiB preview (--max-body, callscope.maxBodyBytes)` (our limit: the capture has the rest).
  */
 export function cutWords(body: Body | undefined, limits: Limits): string {
   return bodyCut(body) === 'preview' ? previewLimitWords(limits) : 'not captured whole';
 }
 
-/** A body cut at the preview limit, for warnings: `longer than the 1 MiB preview (maxBodyBytes)`. */
+/** A body cut at the preview limit, for warnings: `longer than the 1 MiB preview (--max-body, callscope.maxBodyBytes)`. */
 export function previewLimitWords(limits: Limits): string {
-  return `longer than the ${formatBytes(limits.maxBodyBytes)} preview (maxBodyBytes)`;
+  return `longer than the ${formatBytes(limits.maxBodyBytes)} preview (--max-body, callscope.maxBodyBytes)`;
 }
 
 /**

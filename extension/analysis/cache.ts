@@ -14,7 +14,7 @@ export interface FileStamp {
 
 export function analysisKey(req: AnalyzeRequest, stamp: FileStamp): string {
   const opts = createHash('sha1')
-    .update(JSON.stringify([req.decodeAs, req.hints, req.protoPaths, req.definitionFiles, req.tlsKeyLogFiles ?? [], req.tlsKeyLogStamp ?? '']))
+    .update(JSON.stringify([req.decodeAs, req.hints, req.protoPaths, req.definitionFiles, req.tlsKeyLogFiles ?? [], req.tlsKeyLogStamp ?? '', req.limits ?? null]))
     .digest('hex')
     .slice(0, 16);
   return `${req.file}\u0000${stamp.size}\u0000${Math.floor(stamp.mtimeMs)}\u0000${opts}`;

@@ -24,6 +24,8 @@ export interface AnalyzeRequest {
   definitionFiles: string[];
   /** OpenAPI/AsyncAPI (and .proto) texts for linking calls to definitions (not part of the cache key: relinked in place). */
   link?: LinkConfig;
+  /** `callscope.maxBodyBytes` (part of the cache key): limits other than the defaults. */
+  limits?: { maxBodyBytes: number; maxDecompressedBytes: number };
   /** TLS key logs to decrypt with (`callscope.tls.keylogFile`); the ones beside the capture are read too. */
   tlsKeyLogFiles?: string[];
   /** Sizes and times of those key logs and of the ones beside the capture (cache key only). */

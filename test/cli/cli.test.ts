@@ -72,6 +72,28 @@ describe('callscope CLI: the walkthrough sample', () => {
   });
 });
 
+describe('callscope CLI: --max-body', () => {
+  const PERSONS = join(SAMPLES, 'xmlrpc-person-api/xmlrpc-person-api.pcap');
+  const previews = (out: string) => out.trim().split('\n').flatMap((l) => (JSON.parse(l).warnings as string[]).filter((w) => /preview/.test(w)));
+  it('a smaller preview cuts the larger bodies, saying so and how to raise it; the default cuts none', () => {
+    const small = cli(PERSONS, '--format', 'jsonl', '--max-body', '1k');
+    assert.equal(small.code, 0, small.err);
+    const w = previews(small.out);
+    assert.ok(w.length > 0);
+    assert.match(w[0], /longer than the 1 KiB preview \(--max-body, callscope\.maxBodyBytes\)/);
+    const whole = cli(PERSONS, '--format', 'jsonl');
+    assert.deepEqual(previews(whole.out), []);
+  });
+  it('sizes: 16M, 512KiB, 2048; nonsense and out of range are exit 2 with the accepted range', () => {
+    for (const v of ['16M', '512KiB', '2048']) assert.equal(cli(WALKTHROUGH, '--max-body', v).code, 0, v);
+    for (const v of ['5', 'lots', '1G']) {
+      const r = cli(WALKTHROUGH, '--max-body', v);
+      assert.equal(r.code, 2, v);
+      assert.match(r.err, /--max-body must be a size from 1k to 256M/);
+    }
+  });
+});
+
 describe('callscope CLI: bad input', () => {
   it('not a capture: exit 2 and the first bytes named', () => {
     const f = join(tmp, 'notes.txt');

@@ -10,7 +10,7 @@ import { nodeEnv } from '../../../cli/platform/node-env';
 import { bodyCut, cutOf, decodeContentCodings, decodeHttpBody } from '../../../decoders/http-common/body';
 
 const env = nodeEnv({ limits: { maxBodyBytes: 40 } });
-const PREVIEW = 'longer than the 40 bytes preview (maxBodyBytes)';
+const PREVIEW = 'longer than the 40 bytes preview (--max-body, callscope.maxBodyBytes)';
 
 function post(ct: string, request: string, response?: string, extra = ''): Packet[] {
   const p: Packet[] = [{ dir: 'c2s', data: `POST /rpc HTTP/1.1\r\nHost: h\r\nContent-Type: ${ct}\r\n${extra}Content-Length: ${Buffer.byteLength(request, 'latin1')}\r\n\r\n${request}` }];
@@ -25,7 +25,7 @@ describe('a body cut at the preview limit is not said to be cut by the capture',
     assert.equal(cutOf(39, 41, env.limits), 'capture');
     const big = decodeHttpBody(new TextEncoder().encode('{"a":"' + 'x'.repeat(34)), 100, [['Content-Type', 'application/json']], env);
     assert.equal(bodyCut(big.body), 'preview');
-    assert.deepEqual(big.warnings, ['JSON body longer than the 40 bytes preview (maxBodyBytes), not cut by the capture: kept as text']);
+    assert.deepEqual(big.warnings, ['JSON body longer than the 40 bytes preview (--max-body, callscope.maxBodyBytes), not cut by the capture: kept as text']);
     const small = decodeHttpBody(new TextEncoder().encode('{"a":1'), 100, [['Content-Type', 'application/json']], env);
     assert.equal(bodyCut(small.body), 'capture');
   });
@@ -54,7 +54,7 @@ describe('a body cut at the preview limit is not said to be cut by the capture',
     const req = `<?xml version="1.0"?><methodCall><methodName>m</methodName><params><param><value><i4>1</i4></value></param><param><value><string>${'s'.repeat(60)}</string></value></param></params></methodCall>`;
     const [c] = calls(post('text/xml', req), { env: nodeEnv({ limits: { maxBodyBytes: 110 } }) });
     assert.equal(c.method, 'm');
-    assert.ok(c.warnings.includes('XML-RPC request: body longer than the 110 bytes preview (maxBodyBytes): only its first 1 param read'), c.warnings.join(' | '));
+    assert.ok(c.warnings.includes('XML-RPC request: body longer than the 110 bytes preview (--max-body, callscope.maxBodyBytes): only its first 1 param read'), c.warnings.join(' | '));
     assert.ok(!c.warnings.some((w) => /captured/.test(w)), c.warnings.join(' | '));
   });
 
@@ -62,7 +62,7 @@ describe('a body cut at the preview limit is not said to be cut by the capture',
     const req = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Get><id>${'1'.repeat(80)}</id></Get></soap:Body></soap:Envelope>`;
     const [c] = calls(post('text/xml', req, undefined, 'SOAPAction: "urn:Get"\r\n'), { env: nodeEnv({ limits: { maxBodyBytes: 130 } }) });
     assert.equal(c.protocol, 'soap');
-    assert.ok(c.warnings.includes('SOAP request body longer than the 130 bytes preview (maxBodyBytes): operation named, values not read'), c.warnings.join(' | '));
+    assert.ok(c.warnings.includes('SOAP request body longer than the 130 bytes preview (--max-body, callscope.maxBodyBytes): operation named, values not read'), c.warnings.join(' | '));
     assert.ok(!c.warnings.some((w) => /captured/.test(w)), c.warnings.join(' | '));
   });
 });
