@@ -59,7 +59,7 @@ const analysis = { running: false, finished: false, failed: '' as string, bytesR
 // ── layout ────────────────────────────────────────────────────────────────────────────────────
 
 function toggle(label: string, title: string, pressed: () => boolean, onClick: () => void): HTMLElement {
-  const b = h('vscode-button', { class: 'toggle', title, secondary: true, 'aria-pressed': 'false' }, h('span', { class: 'toggle-check', 'aria-hidden': 'true' }, '✓'), label);
+  const b = h('vscode-button', { class: 'toggle', title, secondary: true, 'aria-pressed': 'false' }, h('span', { class: 'toggle-check', 'aria-hidden': 'true' }), label);
   const sync = () => {
     const on = pressed();
     b.setAttribute('aria-pressed', on ? 'true' : 'false');
