@@ -4,7 +4,7 @@
  */
 import { h } from './dom';
 import type { Call, FlowSummary } from '../decoders/core/model';
-import { formatDuration, formatSize, protocolLabel } from './format';
+import { formatDuration, formatSize, protocolLabel, shortMethod, targetAfterMethod } from './format';
 
 /** The request/response protocols the compare view lines up, in its column order. */
 export const COMPARED_PROTOCOLS = ['http', 'http2', 'xmlrpc', 'jsonrpc', 'grpc', 'connect', 'soap', 'thrift', 'dubbo'];
@@ -30,7 +30,7 @@ export function compareMetrics(call: Call, flow: FlowSummary | undefined, opensC
   return {
     callId: call.id,
     protocol: call.protocol,
-    label: `${protocolLabel(call.protocol)} ${call.protocol === 'http' || call.protocol === 'http2' ? `${call.method} ${call.target ?? ''}` : call.method}`,
+    label: `${protocolLabel(call.protocol)} ${call.protocol === 'http' || call.protocol === 'http2' ? `${call.method} ${call.target ?? ''}` : shortMethod(call.method)}`,
     requestBytes: req,
     responseBytes: res,
     wireBytes: req + res,
@@ -54,6 +54,59 @@ export function similarity(a: string, b: string): number {
   const A = new Set(operationWords(a));
   const B = operationWords(b);
   return B.filter((w) => A.has(w)).length;
+}
+
+/** One protocol's closest call to the operation being compared, and how many words they share. */
+export interface AlikePick<T> {
+  protocol: string;
+  row: T;
+  score: number;
+}
+
+/** The words of a call's operation: its method (a gRPC one by its name) and a target that adds to it. */
+function callWords(c: { method: string; target?: string }): Set<string> {
+  return new Set(operationWords(`${shortMethod(c.method)} ${targetAfterMethod(c.method, c.target) ?? ''}`));
+}
+
+/**
+ * Which calls to line up: from each protocol's calls the one whose operation shares the most
+ * with `key` (the selected call's, whose protocol is `baseProtocol`), a shared word counting
+ * less the more calls have it (every Person API call says "person"; few say "item"). Of the
+ * other protocols only those whose closest call is as alike as the best one are kept — with
+ * POST /persons/1234/items selected, SOAP's addItemToUsersItemsList stays and gRPC's GetPerson
+ * goes — unless that leaves fewer than two columns, when each protocol's closest call stands in
+ * as before. Without a key (nothing selected), each protocol's first call.
+ */
+export function alikeCalls<T extends { method: string; target?: string }>(key: string, candidates: Array<{ protocol: string; rows: T[] }>, baseProtocol?: string): Array<AlikePick<T>> {
+  const keyWords = new Set(operationWords(key));
+  const words = new Map<T, Set<string>>();
+  const df = new Map<string, number>();
+  for (const { rows } of candidates) {
+    for (const r of rows) {
+      const w = callWords(r);
+      words.set(r, w);
+      for (const x of w) df.set(x, (df.get(x) ?? 0) + 1);
+    }
+  }
+  const scoreOf = (r: T) => [...(words.get(r) ?? [])].reduce((n, x) => n + (keyWords.has(x) ? 1 / (df.get(x) ?? 1) : 0), 0);
+  const picks: Array<AlikePick<T>> = [];
+  for (const { protocol, rows } of candidates) {
+    if (!rows.length) continue;
+    let best = rows[0];
+    let score = scoreOf(best);
+    for (const r of rows.slice(1)) {
+      const sc = scoreOf(r);
+      if (sc > score + 1e-9) {
+        best = r;
+        score = sc;
+      }
+    }
+    picks.push({ protocol, row: best, score });
+  }
+  if (!keyWords.size) return picks;
+  const top = Math.max(0, ...picks.filter((p) => p.protocol !== baseProtocol).map((p) => p.score));
+  const alike = picks.filter((p) => p.protocol === baseProtocol || (top > 0 && Math.abs(p.score - top) < 1e-9));
+  return alike.length >= 2 ? alike : picks;
 }
 
 /** Words for a list: "A", "A and B", "A, B and C". */

@@ -12,7 +12,7 @@ import { Details } from './details';
 import { Diagram, type DiagramSizing } from './diagram';
 import { FilterBar } from './filter-bar';
 import { teachingSteps, textParts, STAGES, type TeachStep } from './teaching';
-import { COMPARED_PROTOCOLS, compareHint, compareMetrics, compareTable, similarity } from './compare';
+import { COMPARED_PROTOCOLS, alikeCalls, compareHint, compareMetrics, compareTable } from './compare';
 import { movedSelectionNote, nearestIndex } from './selection';
 import { emptyCaptureText } from './empty-state';
 import { formatCount, formatSize, protocolLabel, targetAfterMethod, type TimeFormat } from './format';
@@ -535,17 +535,20 @@ function setCompare(on: boolean): void {
 async function renderCompare(): Promise<void> {
   const base = state.selectedId !== undefined ? await fetchCall(state.selectedId) : undefined;
   fill(comparePanel, h('div', { class: 'muted empty-panel' }, 'Looking for the same operation in other protocols…'));
-  const picks: Call[] = [];
+  const key = base ? `${base.method} ${base.target ?? ''}` : '';
+  const candidates: Array<{ protocol: string; rows: Array<{ id: number; method: string; target?: string }> }> = [];
   for (const proto of COMPARED_PROTOCOLS) {
     if (base && base.protocol === proto) {
-      picks.push(base);
+      // The selected call stands for its own protocol (it shares every word with itself).
+      candidates.push({ protocol: proto, rows: [{ id: base.id, method: base.method, target: base.target }] });
       continue;
     }
     const page = await host.request({ type: 'calls/page', start: 0, count: 200, filter: `protocol == ${proto}`, sort: { key: 'time', dir: 'asc' } });
-    if (!page.rows.length) continue;
-    const key = base ? `${base.method} ${base.target ?? ''}` : '';
-    const best = [...page.rows].sort((a, b) => similarity(key, `${b.method} ${b.target ?? ''}`) - similarity(key, `${a.method} ${a.target ?? ''}`))[0];
-    const c = await fetchCall(best.id);
+    candidates.push({ protocol: proto, rows: page.rows });
+  }
+  const picks: Call[] = [];
+  for (const p of alikeCalls(key, candidates, base?.protocol)) {
+    const c = p.row.id === base?.id ? base : await fetchCall(p.row.id);
     if (c) picks.push(c);
   }
   if (picks.length < 2) {
