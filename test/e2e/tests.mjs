@@ -686,4 +686,45 @@ export const tests = [
       assert(!failures.length, failures.join('; '));
     },
   },
+  {
+    name: 'new user: arrows from the start, fault status, Target column, a mistyped filter field, an empty file',
+    async run(wb, { workspace }) {
+      const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
+      await rowCount(grid, 2);
+      const view = wb.webview();
+      // At 1400×900 the list beside the diagram is ~550 px: Target stays, the least used columns go.
+      const heads = (await grid.locator('[role=columnheader]').allInnerTexts()).map((t) => t.replace(/[▲▼]/g, '').trim().toLowerCase());
+      assert(heads.includes('method') && heads.includes('status') && heads.includes('target'), `method, status and target columns: ${heads.join(', ')}`);
+      // No Tab: the first ↓ after opening moves the selection (it went to the page body before).
+      await waitFor(async () => (await rowsOf(grid).first().getAttribute('aria-selected')) === 'true', { message: 'first row selected on open' });
+      // A click on plain text leaves the focus on the page body, as right after opening.
+      await view.locator('.summary-count').click();
+      await wb.page.keyboard.press('ArrowDown');
+      await waitFor(async () => (await rowsOf(grid).nth(1).getAttribute('aria-selected')) === 'true', { message: 'second row selected with ↓ without tabbing to the list' });
+      const status = await rowsOf(grid).nth(1).locator('.col-status').innerText();
+      assert(/fault 1/.test(status), `fun_div's status reads as a fault: ${status}`);
+      const filter = view.getByRole('combobox', { name: /filter/i });
+      await filter.fill('http.stauts == 200');
+      await filter.press('Enter');
+      const alert = view.locator('#filter-error');
+      await waitFor(async () => /did you mean http\.status\?/.test(await alert.innerText()), { message: 'the mistyped field is flagged with a suggestion' });
+      assert((await filter.getAttribute('aria-invalid')) !== 'true', 'a warning, not a parse error');
+      await wb.screenshot('filter-typo');
+      await wb.closeAllEditors();
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(join(workspace, 'empty-new-user.pcap'), '');
+      // Made after the workbench indexed the files: opened through the command, as a user would.
+      await wb.command('callscope: Open Capture…');
+      const path = await wb.quickInput();
+      await wb.page.waitForTimeout(500);
+      await path.fill(join(workspace, 'empty-new-user.pcap'));
+      await wb.page.waitForTimeout(300);
+      await path.press('Enter');
+      const empty = wb.webview().locator('.empty-state');
+      await waitFor(async () => /This file is empty/.test(await empty.innerText()), { message: 'the empty file says what it is', timeout: 20_000 });
+      assert(/tcpdump/.test(await empty.innerText()), 'and how to record a capture');
+      assert((await empty.getByRole('button', { name: /Open Another Capture/ }).count()) === 1, 'with a button to open another');
+      await wb.screenshot('empty-file');
+    },
+  },
 ];
