@@ -138,7 +138,8 @@ export class CallList {
     cols.forEach((c, i) => {
       const sorted = this.store.sort.key === c.key;
       const sortState = sorted ? (this.store.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none';
-      const cell = h('div', { class: `grid-cell head-cell${c.align ? ' align-end' : ''}`, role: 'columnheader', 'aria-colindex': i + 1, 'aria-sort': c.key === 'waterfall' ? undefined : sortState });
+      // The waterfall's head holds its time axis, placed in this cell (.col-waterfall.head-cell).
+      const cell = h('div', { class: `grid-cell head-cell${c.align ? ' align-end' : ''}${c.key === 'waterfall' ? ' col-waterfall' : ''}`, role: 'columnheader', 'aria-colindex': i + 1, 'aria-sort': c.key === 'waterfall' ? undefined : sortState });
       if (c.key === 'waterfall') {
         cell.append(h('span', { class: 'head-title' }, c.title));
         cell.append(this.axis());
