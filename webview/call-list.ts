@@ -46,12 +46,20 @@ const DROP_ORDER: Column['key'][] = ['size', 'endpoints', 'protocol', 'duration'
  */
 export function fitColumns(cols: Column[], widthPx: number): Column[] {
   if (!(widthPx > 0)) return cols;
+  const total = (cs: Column[]) => cs.reduce((n, c) => n + c.min, 0);
   let shown = cols;
   for (const key of DROP_ORDER) {
-    if (shown.reduce((n, c) => n + c.min, 0) <= widthPx) break;
+    if (total(shown) <= widthPx) break;
     shown = shown.filter((c) => c.key !== key);
   }
+  // Narrower still (a split editor with the diagram on): what is left shares the width in
+  // proportion to its minimums, rather than the last column being cut off at the pane's edge.
+  if (total(shown) > widthPx) shown = shown.map((c) => ({ ...c, width: `minmax(0, ${c.min}fr)` }));
   return shown;
+}
+
+function columnsSignature(cols: Column[]): string {
+  return cols.map((c) => `${c.key}:${c.width}`).join(' ');
 }
 
 /** Room the vertical scrollbar takes from the rows. */
@@ -110,7 +118,7 @@ export class CallList {
     this.renderHead();
   }
 
-  /** The keys of the columns the head shows now (a narrower pane shows fewer). */
+  /** The columns (and widths) the head shows now: a narrower pane shows fewer. */
   private shownKeys = '';
 
   private columns(): Column[] {
@@ -131,7 +139,7 @@ export class CallList {
 
   renderHead(): void {
     const cols = this.columns();
-    this.shownKeys = cols.map((c) => c.key).join(' ');
+    this.shownKeys = columnsSignature(cols);
     this.root.style.setProperty('--grid-cols', cols.map((c) => c.width).join(' '));
     this.root.setAttribute('aria-colcount', String(cols.length));
     const row = h('div', { class: 'grid-row grid-head-row', role: 'row', 'aria-rowindex': 1 });
@@ -186,7 +194,7 @@ export class CallList {
     this.store.ensure(r.start, r.end);
     this.rowsEl.style.transform = `translateY(${r.offsetPx}px)`;
     const cols = this.columns();
-    if (cols.map((c) => c.key).join(' ') !== this.shownKeys) {
+    if (columnsSignature(cols) !== this.shownKeys) {
       // The pane got narrower or wider: other columns, so other cells in each row.
       this.pool.splice(0).forEach((p) => p.el.remove());
       this.renderHead();

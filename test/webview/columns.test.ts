@@ -14,9 +14,11 @@ describe('the call list in a narrow pane keeps method, status and target', () =>
     assert.equal(keys(730), 'time duration endpoints protocol method status target');
     assert.equal(keys(548), 'time duration method status target');
   });
-  it('a split editor (~280 px list): method, status and target are what is left', () => {
-    assert.equal(keys(300), 'method status target');
+  it('a split editor (~280 px list): method, status and target are what is left, sharing the width', () => {
+    assert.equal(keys(320), 'method status target');
     assert.equal(keys(120), 'method status target', 'never fewer than these three');
+    assert.deepEqual(fitColumns(COLUMNS, 320).map((c) => c.width), ['minmax(90px, 1fr)', 'minmax(120px, 0.9fr)', 'minmax(100px, 1.4fr)'], 'they fit: usual widths');
+    assert.deepEqual(fitColumns(COLUMNS, 268).map((c) => c.width), ['minmax(0, 90fr)', 'minmax(0, 120fr)', 'minmax(0, 100fr)'], 'too narrow: shares of the width, nothing cut off at the edge');
   });
   it('with the waterfall, the bars stay', () => {
     const wf = [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL];
