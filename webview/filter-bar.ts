@@ -26,7 +26,9 @@ export class FilterBar {
       type: 'text',
       spellcheck: 'false',
       autocomplete: 'off',
-      placeholder: 'Filter: grpc.status != 0 && duration > 50ms   (/ to focus)',
+      // Short enough not to be cut beside the toolbar, and true of every capture (not only gRPC ones).
+      placeholder: 'Filter: status >= 400 || duration > 50ms',
+      title: 'Filter the calls (/ focuses it): protocol, method, target, status, duration, size, client, server, http.status, grpc.status, mqtt.topic… Enter applies it.',
       'aria-label': 'Filter calls',
       role: 'combobox',
       'aria-autocomplete': 'list',
