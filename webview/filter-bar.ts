@@ -27,7 +27,7 @@ export class FilterBar {
       spellcheck: 'false',
       autocomplete: 'off',
       // Short enough not to be cut beside the toolbar, and true of every capture (not only gRPC ones).
-      placeholder: 'Filter: status >= 400 || duration > 50ms',
+      placeholder: 'Filter, e.g. status >= 400',
       title: 'Filter the calls (/ focuses it): protocol, method, target, status, duration, size, client, server, http.status, grpc.status, mqtt.topic… Enter applies it.',
       'aria-label': 'Filter calls',
       role: 'combobox',
