@@ -58,6 +58,15 @@ export function fitColumns(cols: Column[], widthPx: number): Column[] {
   return shown;
 }
 
+/**
+ * The Time column for a time format: wall-clock times (20:30:17.283320, 15 characters) need more
+ * room than seconds since the start (0.001171); at the narrower width every row read "20:30:17…".
+ */
+export function timeColumn(format: TimeFormat): Column {
+  const time = COLUMNS[0];
+  return format === 'absolute' ? { ...time, width: '144px', min: 144 } : time;
+}
+
 function columnsSignature(cols: Column[]): string {
   return cols.map((c) => `${c.key}:${c.width}`).join(' ');
 }
@@ -123,7 +132,8 @@ export class CallList {
 
   private columns(): Column[] {
     // Time, duration, client → server, protocol, method, status — then the bars.
-    const all = this.opts.waterfall ? [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL] : COLUMNS;
+    const base = this.opts.waterfall ? [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL] : COLUMNS;
+    const all = base.map((c) => (c.key === 'time' ? timeColumn(this.opts.timeFormat) : c));
     return fitColumns(all, Math.max(0, this.root.clientWidth - SCROLLBAR_PX));
   }
 

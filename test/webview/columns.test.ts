@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { COLUMNS, WATERFALL, fitColumns } from '../../webview/call-list';
+import { COLUMNS, WATERFALL, fitColumns, timeColumn } from '../../webview/call-list';
 import { shortMethod } from '../../webview/format';
 
 const keys = (w: number, cols = COLUMNS) => fitColumns(cols, w).map((c) => c.key).join(' ');
@@ -35,5 +35,13 @@ describe('the method column', () => {
   });
   it('keeps every other name', () => {
     for (const m of ['GET', 'fun_add', 'basic.publish', 'PUBLISH', 'fare/quote', 'Greeter/SayHello', 'system.multicall', 'connection.start']) assert.equal(shortMethod(m), m);
+  });
+});
+
+describe('the Time column', () => {
+  it('is wider for wall-clock times, which the narrow one cut to "20:30:17…" on every row', () => {
+    assert.equal(timeColumn('absolute').width, '144px');
+    assert.equal(timeColumn('relative').width, '96px');
+    assert.equal(timeColumn('delta').min, 96);
   });
 });
