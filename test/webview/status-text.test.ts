@@ -62,3 +62,15 @@ describe('a cancelled gRPC call', () => {
     assert.equal(statusBadge(row({ protocol: 'http', state: 'aborted', status: undefined })).text, 'aborted');
   });
 });
+
+describe('broker statuses by name where the number says little', () => {
+  it('MQTT: Success, Connection Accepted, granted 2,1 (not a column of 0s)', () => {
+    assert.equal(statusBadge(row({ protocol: 'mqtt', method: 'PUBLISH', status: { code: 0, text: 'Success', ok: true } })).text, 'Success');
+    assert.equal(statusBadge(row({ protocol: 'mqtt', method: 'SUBSCRIBE', status: { code: 2, text: 'granted 2,1', ok: true } })).text, 'granted 2,1');
+    assert.equal(statusBadge(row({ protocol: 'mqtt', method: 'fare/quote', status: { code: 'reply', text: 'reply on passenger/p-7/replies', ok: true } })).text, 'reply');
+  });
+  it('Kafka: an error by name, success stays 0', () => {
+    assert.equal(statusBadge(row({ protocol: 'kafka', status: { code: 35, text: 'UNSUPPORTED_VERSION', ok: false } })).text, 'UNSUPPORTED_VERSION');
+    assert.equal(statusBadge(row({ protocol: 'kafka', status: { code: 0, text: 'NONE', ok: true } })).text, '0');
+  });
+});
