@@ -108,6 +108,10 @@ export class Linker {
     if (!this.asyncapi.length) return undefined;
     const m = matchChannel(this.asyncapi, c.protocol, channelCandidates(c.target, c.fields));
     if (!m) return undefined;
+    // A channel that is all parameters (`{replyTo}`) matches any name: only a message (published,
+    // delivered, sent one-way) is taken for one, not a connection's call whose target is a client id
+    // or a vhost (MQTT CONNECT, AMQP connection.open).
+    if (m.channel.literal === 0 && c.kind !== 'publish' && c.kind !== 'deliver' && c.kind !== 'oneway') return undefined;
     const warnings: string[] = [];
     const payload = jsonValue(c.request?.body ?? c.response?.body);
     if (payload.ok && m.channel.payloads.length) {

@@ -6,6 +6,7 @@ import { parseAsyncApi, matchChannel, channelCandidates } from '../../decoders/d
 import { SchemaChecker } from '../../decoders/definitions/validate';
 import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
 import { makeCall } from './builders';
+import { Linker } from '../../extension/definitions/linker';
 
 const OAS3 = `openapi: 3.0.3
 info: { title: t, version: '1' }
@@ -182,6 +183,16 @@ describe('AsyncAPI channels', () => {
     const cands = channelCandidates(undefined, { 'kafka.topic': 'shop.orders.eu', 'kafka.partition': 1 });
     assert.deepEqual(cands, ['shop.orders.eu']);
     assert.equal(matchChannel([d3], 'kafka', cands)?.channel.id, 'orders');
+  });
+  test('a channel that is all parameters links messages only, not a connection call whose target is a client id', () => {
+    const doc = 'asyncapi: 2.6.0\ninfo: {title: t, version: "1"}\nchannels:\n  "{replyTo}":\n    subscribe:\n      message: {payload: {type: object}}\n  trips/new:\n    publish:\n      message: {payload: {type: object}}\n';
+    const linker = new Linker({ openapi: [], asyncapi: [{ path: '/w/a.yaml', text: doc }], proto: [] });
+    const connect = makeCall({ protocol: 'mqtt', kind: 'unary', method: 'CONNECT', target: 'trip-service' });
+    const reply = makeCall({ protocol: 'mqtt', kind: 'publish', method: 'PUBLISH', target: 'inbox-7' });
+    const trips = makeCall({ protocol: 'mqtt', kind: 'unary', method: 'SUBSCRIBE', target: 'trips/new' });
+    assert.equal(linker.link(connect), undefined);
+    assert.equal(linker.link(reply)?.ref.name, '{replyTo}');
+    assert.equal(linker.link(trips)?.ref.name, 'trips/new');
   });
   test('payload validation against the channel message', () => {
     const checker = new SchemaChecker(d2.data, 'test:a2');
