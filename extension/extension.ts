@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
         decodeAs: decodeAsRules(context.workspaceState),
         hints: [],
         protoPaths: protoPaths(),
-        definitionFiles: definitions.protoFiles(),
+        definitionFiles: definitions.protoFiles(file),
         link: definitions.linkConfig(),
         tlsKeyLogFiles: keyLogs,
         limits: bodyLimits(),

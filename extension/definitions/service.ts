@@ -95,8 +95,21 @@ export class DefinitionsService implements vscode.Disposable {
   }
 
   /** .proto files for the worker (decoding gRPC messages needs them there). */
-  protoFiles(): string[] {
-    return [...this.protos].sort();
+  /**
+   * The workspace's .proto files; with `near` (a capture), those in the closest folders first, so
+   * that when two files define the same package (a sample folder each) the capture's own wins.
+   */
+  protoFiles(near?: string): string[] {
+    const sorted = [...this.protos].sort();
+    if (!near) return sorted;
+    const dir = near.split(/[\\/]/).slice(0, -1);
+    const shared = (f: string) => {
+      const parts = f.split(/[\\/]/);
+      let n = 0;
+      while (n < dir.length && n < parts.length - 1 && parts[n] === dir[n]) n++;
+      return n;
+    };
+    return sorted.map((f) => ({ f, n: shared(f) })).sort((a, b) => b.n - a.n).map((x) => x.f);
   }
 
   /** grpcurl flags: the proto paths as import roots, the .proto files as -proto. */
