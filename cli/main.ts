@@ -16,6 +16,7 @@ import { Progress } from './progress';
 import { loadDefinitions } from './platform/definitions';
 import { loadKeyLogs } from './platform/keylog';
 import { compileFilter } from './filter';
+import { unknownFieldHint } from '../decoders/filter/hint';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
@@ -181,6 +182,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const filter = args.filter ? compileFilter(args.filter) : undefined;
+  // A field name a letter or two away from a documented one (`http.stauts`) parses and would match
+  // nothing, silently: say so before decoding.
+  if (args.filter) {
+    const hint = unknownFieldHint(args.filter, []);
+    if (hint?.suggestion) warn(`--filter: '${hint.field}' is not a field callscope documents — did you mean ${hint.suggestion}? (decoders add others: docs/jsonl.md)`);
+  }
   const t0 = process.hrtime.bigint();
   const defs = await loadDefinitions({ captureFile: args.discover ? args.file : undefined, protoDirs: args.protoDirs });
   for (const w of defs.warnings) warn(w);

@@ -5,7 +5,7 @@
  */
 import { h, fill } from './dom';
 import { parseFilter, completeFilter, type CompletionItem } from '../decoders/filter/index';
-import { unknownFieldHint, withSuggestion } from './filter-hint';
+import { unknownFieldHint, withSuggestion } from '../decoders/filter/hint';
 
 export class FilterBar {
   readonly root: HTMLElement;

@@ -94,6 +94,17 @@ describe('callscope CLI: --max-body', () => {
   });
 });
 
+describe('callscope CLI: --filter with a mistyped field', () => {
+  it('http.stauts: a warning with the documented name it was likely meant to be; a correct filter gives none', () => {
+    const typo = cli(WALKTHROUGH, '--filter', 'http.stauts == 200');
+    assert.equal(typo.code, 0, typo.err);
+    assert.match(typo.err, /--filter: 'http\.stauts' is not a field callscope documents — did you mean http\.status\?/);
+    const ok = cli(WALKTHROUGH, '--filter', 'http.status == 200');
+    assert.doesNotMatch(ok.err, /did you mean/);
+    assert.match(ok.out, /fun_add/);
+  });
+});
+
 describe('callscope CLI: bad input', () => {
   it('not a capture: exit 2 and the first bytes named', () => {
     const f = join(tmp, 'notes.txt');

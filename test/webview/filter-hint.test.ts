@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closestField, editDistance, unknownFieldHint, withSuggestion, FIELD_NAMES_CAP } from '../../webview/filter-hint';
+import { closestField, editDistance, unknownFieldHint, withSuggestion, FIELD_NAMES_CAP } from '../../decoders/filter/hint';
 import { parseFilter } from '../../decoders/filter/index';
 
 /** Field names the walkthrough's calls have (what the host reports once decoding finished). */

@@ -3,9 +3,9 @@
  * (decoders add their own: `http.status`, `mqtt.topic`…), so a typo such as `http.stauts == 200`
  * parses and silently matches nothing. Once the capture is decoded the host says which field
  * names its calls have; a name that is neither built in, nor a field the language documents, nor
- * one of those, is worth a warning naming the closest known name. Pure: unit-tested.
+ * one of those, is worth a warning naming the closest known name. Pure: unit-tested; the editor's filter bar and the CLI's --filter use it.
  */
-import { FILTER_FIELDS, isBuiltinField, parseFilter, type FilterNode } from '../decoders/filter/index';
+import { FILTER_FIELDS, isBuiltinField, parseFilter, type FilterNode } from './index';
 
 export interface FieldHint {
   field: string;
