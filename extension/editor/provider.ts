@@ -173,7 +173,12 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
       failed: (message) => {
         this.progressed.fire(a);
         this.changed.fire();
-        void vscode.window.showErrorMessage(`callscope: could not decode ${file.split('/').pop()}: ${message}`);
+        // A file that is not a capture (empty, another format) is explained in the editor itself,
+        // with what to do: no second message for it. Anything else also gets a notification.
+        if (/not a pcap or pcapng file|empty file|no packets/i.test(message)) return;
+        const name = file.split('/').pop();
+        const reason = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+        void vscode.window.showErrorMessage(`callscope: could not decode ${name}: ${reason}`);
       },
     });
     a.start();
