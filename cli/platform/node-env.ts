@@ -6,7 +6,7 @@
  * zstd is node:zlib's where it has one (Node ≥ 22.15), else the bounded fzstd wrapper in decoders.
  */
 import * as zlib from 'node:zlib';
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { Inflate } from 'pako';
 import type { Compression, DecoderEnv, InflateStream, Limits, Definitions, StreamHint, TlsCrypto, TlsSecrets } from '../../decoders/core/env';
 import { KeyLog } from '../../decoders/tls/keylog';
@@ -86,6 +86,11 @@ export const nodeCrypto: TlsCrypto = {
     } catch {
       return undefined;
     }
+  },
+  aesEncryptBlock(key, block) {
+    const c = createCipheriv('aes-128-ecb', key, null);
+    c.setAutoPadding(false);
+    return asBytes(c.update(block));
   },
   cbcDecrypt(cipher, key, iv, data) {
     if (data.length === 0 || data.length % 16 !== 0) return undefined;

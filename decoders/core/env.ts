@@ -105,6 +105,11 @@ export interface TlsCrypto {
    * `data` is not a whole number of blocks. Absent: CBC suites are not decrypted.
    */
   cbcDecrypt?(cipher: TlsCbc, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | undefined;
+  /**
+   * AES encryption of one 16-byte block with a 16-byte key (AES-128-ECB): QUIC's header protection
+   * mask (RFC 9001 §5.4.3). Absent: QUIC Initial packets are not opened.
+   */
+  aesEncryptBlock?(key: Uint8Array, block: Uint8Array): Uint8Array;
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * QUIC recognizer: names a QUIC connection and its version from the packet headers QUIC leaves in
  * the clear (RFC 9000 §17: long header — Initial, 0-RTT, Handshake, Retry — §17.2.1 Version
- * Negotiation, §17.3 short header; RFC 8999 invariants; RFC 9369 QUIC v2 packet types). Nothing is
- * decrypted: not even the Initial packets, whose keys anyone can derive from the client's
- * Destination Connection ID (RFC 9001 §5.2) — that would give the ClientHello (SNI, ALPN) and is
- * left for later.
+ * Negotiation, §17.3 short header; RFC 8999 invariants; RFC 9369 QUIC v2 packet types). The
+ * Initial packets are opened (initial.ts: their keys come from the client's first Destination
+ * Connection ID, RFC 9001 §5.2), which gives the ClientHello (server name, ALPN) and the
+ * ServerHello (cipher suite); the rest needs the TLS secrets and stays encrypted.
  *
  * Reached on UDP port 443 (and 8443) and, on any port, by a probe on a client Initial: long
  * header with the fixed bit, a known version (1, 2, drafts 29–34), connection IDs of at most 20
@@ -12,14 +12,17 @@
  * starts after the handshake (short headers only) is not recognised. Hands off to nothing.
  *
  * One call per UDP flow, kind 'event', protocol 'quic', method 'QUIC connection', target the
- * server address, status the version (ok once the server answered; a Version Negotiation packet is
+ * server name from the ClientHello (else the server address), with the TLS fields the TLS decoder
+ * gives (`tls.handshake.extensions_server_name`, `…alpn_str`, `…ciphersuite`), status the version (ok once the server answered; a Version Negotiation packet is
  * not ok), timing from the client's first Initial to its first short-header (1-RTT) packet, emitted
  * when the flow closes, with packet and byte counts each way.
  */
 import type { CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, Position, ProbeResult } from '../core/decoder';
 import type { Call, Dir, StreamMessage } from '../core/model';
 import { be32, toHex } from '../core/bytes';
-import { QUIC_PORTS } from '../tls/names';
+import { cipherSuiteName, QUIC_PORTS } from '../tls/names';
+import { parseClientHello, parseServerHello, type ClientHello, type ServerHello } from '../tls/hello';
+import { CryptoStream, cryptoFrames, initialKeys, openInitial, type InitialKeys } from './initial';
 
 const V1 = 0x00000001;
 const V2 = 0x6b3343cf;
@@ -73,6 +76,8 @@ export interface QuicPacket {
   scid?: Uint8Array;
   /** Bytes of this packet in the datagram. */
   size: number;
+  /** Where the packet starts in the datagram. */
+  start: number;
   /** Version Negotiation: the versions the server offers. */
   versions?: number[];
 }
@@ -87,7 +92,7 @@ export function parseDatagram(d: Uint8Array): { packets: QuicPacket[]; problem?:
   while (o < d.length && packets.length < MAX_PACKETS_PER_DATAGRAM) {
     const b0 = d[o];
     if (!(b0 & 0x80)) {
-      packets.push({ type: '1-RTT', size: d.length - o });
+      packets.push({ type: '1-RTT', size: d.length - o, start: o });
       break;
     }
     if (o + 7 > d.length) return { packets, problem: `long header cut at byte ${o}` };
@@ -103,13 +108,13 @@ export function parseDatagram(d: Uint8Array): { packets: QuicPacket[]; problem?:
     if (version === 0) {
       const versions: number[] = [];
       for (let i = p; i + 4 <= d.length && versions.length < 64; i += 4) versions.push(be32(d, i));
-      packets.push({ type: 'Version Negotiation', version, dcid, scid, size: d.length - o, versions });
+      packets.push({ type: 'Version Negotiation', version, dcid, scid, size: d.length - o, versions, start: o });
       break;
     }
     if (!(b0 & 0x40)) return { packets, problem: 'long header without the fixed bit' };
     const type = longType(version, (b0 >> 4) & 3);
     if (type === 'Retry') {
-      packets.push({ type, version, dcid, scid, size: d.length - o });
+      packets.push({ type, version, dcid, scid, size: d.length - o, start: o });
       break;
     }
     if (type === 'Initial') {
@@ -120,7 +125,7 @@ export function parseDatagram(d: Uint8Array): { packets: QuicPacket[]; problem?:
     const len = varint(d, p);
     if (!len || p + len[1] + len[0] > d.length) return { packets, problem: `${type} packet length does not fit in the datagram` };
     const end = p + len[1] + len[0];
-    packets.push({ type, version, dcid, scid, size: end - o });
+    packets.push({ type, version, dcid, scid, size: end - o, start: o });
     o = end;
   }
   return { packets };
@@ -161,6 +166,13 @@ class QuicDecoder implements DatagramDecoder {
   private index: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private warnings: string[] = [];
   private dead = false;
+  /** Initial packets opened (RFC 9001 §5.2): keys from the client's first DCID (after a Retry, the next one). */
+  private keys?: { version: number; dcid: string; c2s: InitialKeys; s2c: InitialKeys };
+  private crypto: Record<Dir, CryptoStream> = { c2s: new CryptoStream(), s2c: new CryptoStream() };
+  private opened: Record<Dir, number> = { c2s: 0, s2c: 0 };
+  private openProblem: Record<Dir, boolean> = { c2s: false, s2c: false };
+  private clientHello?: ClientHello;
+  private serverHello?: ServerHello;
 
   constructor(private readonly session: DecoderSession) {}
 
@@ -207,14 +219,52 @@ class QuicDecoder implements DatagramDecoder {
         continue;
       }
       if (p.version !== undefined && this.version === undefined) this.version = p.version;
+      if (p.type === 'Initial' && p.version !== undefined) this.openInitialPacket(dir, d, p, at);
       if (dir === 'c2s' && p.type === 'Initial' && !this.clientInitial) this.clientInitial = { at, dcid: toHex(p.dcid ?? new Uint8Array(0)), scid: toHex(p.scid ?? new Uint8Array(0)) };
       if (dir === 's2c') {
-        if (p.type === 'Retry') this.retry = true;
+        if (p.type === 'Retry') {
+          this.retry = true;
+          // (the client's next Initial goes to the Retry's connection ID: keys from that one)
+          this.keys = undefined;
+        }
         else this.serverAnswered = true;
         if (this.serverScid === undefined && p.scid) this.serverScid = toHex(p.scid);
       }
     }
     if (dir === 's2c' && packets.some((p) => p.type === '1-RTT')) this.serverAnswered = true;
+  }
+
+  /** Open an Initial packet and read the hellos from its CRYPTO frames. */
+  private openInitialPacket(dir: Dir, d: Uint8Array, p: QuicPacket, at: Position): void {
+    const c = this.session.env.crypto;
+    if (!c?.aesEncryptBlock || (dir === 'c2s' ? this.clientHello : this.serverHello)) return;
+    const dcid = toHex(p.dcid ?? new Uint8Array(0));
+    // The client's first Initial names the DCID the keys come from; after a Retry its next one does
+    // (the server's Initials use the same keys' server half).
+    if (dir === 'c2s' && (!this.keys || this.keys.version !== p.version)) {
+      const c2s = initialKeys(c, p.version!, p.dcid ?? new Uint8Array(0), false);
+      const s2c = initialKeys(c, p.version!, p.dcid ?? new Uint8Array(0), true);
+      if (c2s && s2c) this.keys = { version: p.version!, dcid, c2s, s2c };
+    }
+    if (!this.keys || this.keys.version !== p.version) return;
+    const r = openInitial(c, this.keys[dir], d, p.start);
+    if ('problem' in r) {
+      if (!this.openProblem[dir]) this.warn(`${dir} Initial packet (frame ${at.frame}) not opened: ${r.problem}`);
+      this.openProblem[dir] = true;
+      return;
+    }
+    this.opened[dir]++;
+    const { frames, problem } = cryptoFrames(r.payload);
+    if (problem) this.warn(`${dir} Initial packet (frame ${at.frame}): ${problem}`);
+    const stream = this.crypto[dir];
+    for (const f of frames) stream.add(f.offset, f.data);
+    if (dir === 'c2s') {
+      const body = stream.message(1);
+      if (body) this.clientHello = parseClientHello(body);
+    } else {
+      const body = stream.message(2);
+      if (body) this.serverHello = parseServerHello(body);
+    }
   }
 
   close(_at: Position, how: CloseReason = 'capture-end'): void {
@@ -224,7 +274,18 @@ class QuicDecoder implements DatagramDecoder {
     const { c2s, s2c } = this.side;
     const f = c.fields;
     const server = c.server.ip.includes(':') ? `[${c.server.ip}]:${c.server.port}` : `${c.server.ip}:${c.server.port}`;
-    c.target = server;
+    const ch = this.clientHello;
+    const sh = this.serverHello;
+    c.target = ch?.serverName ?? server;
+    if (ch?.serverName !== undefined) f['tls.handshake.extensions_server_name'] = ch.serverName;
+    if (ch?.alpn?.length) f['tls.handshake.extensions_alpn_str'] = ch.alpn.join(',');
+    if (sh && sh.cipherSuite >= 0) f['tls.handshake.ciphersuite'] = cipherSuiteName(sh.cipherSuite);
+    if (sh?.alpn) f['tls.handshake.extensions_alpn_selected'] = sh.alpn;
+    if (this.opened.c2s || this.opened.s2c) {
+      f['quic.initial_opened_c2s'] = this.opened.c2s;
+      f['quic.initial_opened_s2c'] = this.opened.s2c;
+    }
+    if (this.opened.c2s && !ch) this.warn(this.crypto.c2s.overflow ? 'ClientHello larger than the 64 KiB kept of the CRYPTO stream' : "the client's Initial packets opened, but its ClientHello is not whole in them (a packet missing from the capture)");
     if (this.clientInitial) c.timing.startUs = this.clientInitial.at.tsUs;
     if (s2c.first) c.timing.responseStartUs = s2c.first.tsUs;
     const end = c2s.firstShort ?? this.last;

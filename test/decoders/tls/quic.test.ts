@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { parseDatagram, probeQuic, quicVersionName, QUIC_HINT } from '../../../decoders/quic/index';
 import { feedQuic, hex, only, prng } from './feed';
 
+const NOT_OPENED = 'authentication failed (not an Initial of this connection, or damaged)';
+
 /** Pad a datagram with (encrypted-looking) bytes up to `size`. */
 const pad = (h: string, size: number) => {
   const b = hex(h);
@@ -103,7 +105,8 @@ describe('a QUIC flow becomes one call', () => {
     assert.equal(c.fields['quic.packet_types'], 'Initial,Handshake,1-RTT');
     assert.deepEqual(c.timing, { startUs: 1_000_000, responseStartUs: 1_001_000, endUs: 1_002_000 });
     assert.deepEqual(c.messages?.map((m) => `${m.dir} ${m.label}`), ['c2s Initial', 's2c Initial', 's2c Handshake', 'c2s 1-RTT (short header, first packet)', 's2c 1-RTT (short header, first packet)']);
-    assert.deepEqual(c.warnings, [QUIC_HINT]);
+    // (these Initials are made up: their payload is no real ciphertext, so opening them fails, and says so)
+    assert.deepEqual(c.warnings, [`c2s Initial packet (frame 1) not opened: ${NOT_OPENED}`, `s2c Initial packet (frame 2) not opened: ${NOT_OPENED}`, QUIC_HINT]);
   });
   it('a Version Negotiation answer is not ok', () => {
     const c = only(feedQuic([{ dir: 'c2s', bytes: CLIENT_INITIAL }, { dir: 's2c', bytes: VERSION_NEGOTIATION }]));
@@ -113,7 +116,7 @@ describe('a QUIC flow becomes one call', () => {
   it('no answer: pending, with a warning', () => {
     const c = only(feedQuic([{ dir: 'c2s', bytes: CLIENT_INITIAL }]));
     assert.equal(c.state, 'pending');
-    assert.deepEqual(c.warnings, ['no answer from the server']);
+    assert.deepEqual(c.warnings, [`c2s Initial packet (frame 1) not opened: ${NOT_OPENED}`, 'no answer from the server']);
   });
   it('random and mutated datagrams never throw', () => {
     const r = prng(9000);
