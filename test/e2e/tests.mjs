@@ -448,15 +448,16 @@ export const tests = [
         const grid = wb.webview().locator('[role=grid]');
         await grid.waitFor({ timeout: 20_000 });
         // tcpdump needs a moment before it listens: send requests until one shows up as a row.
+        // (the text as it was when the row showed: live rows keep arriving, and the list redraws)
+        let text = '';
         await waitFor(
           async () => {
             await fetch(`http://127.0.0.1:${port}/live/${Date.now()}`).then((r) => r.text()).catch(() => '');
             // A row, rendered with its cells (the virtual list fills them a moment after it appears).
-            return (await rowsOf(grid).count()) > 0 && /\/live\//.test(await grid.innerText().catch(() => ''));
+            return (await rowsOf(grid).count()) > 0 && /\/live\//.test((text = await grid.innerText().catch(() => '')));
           },
           { message: 'a live row', timeout: 25_000, interval: 700 },
         );
-        const text = await grid.innerText();
         assert(/GET/.test(text) && /\/live\//.test(text), `the row is the GET /live/…: ${text.slice(0, 200)}`);
         await wb.screenshot('live');
         await wb.command('callscope: Stop Live Capture');
