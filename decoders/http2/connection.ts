@@ -8,7 +8,7 @@
 import type { CloseReason, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir, HeaderList } from '../core/model';
 import type { HttpUpgradeInit } from '../core/handoff';
-import { ByteQueue, be32 } from '../core/bytes';
+import { ByteQueue, be32, concatBytes } from '../core/bytes';
 import {
   ABSOLUTE_MAX_FRAME_SIZE,
   DEFAULT_MAX_FRAME_SIZE,
@@ -562,11 +562,9 @@ export class Http2Connection implements StreamDecoder {
         // The server's is kept: finish tells the client streams above its last one (a last stream
         // id never increases, §6.8) that they were not processed.
         if (dir === 's2c') this.serverGoaway = { last, code };
+        // A stream the other side initiated above the last one this side processed: never processed.
         let dropped = false;
-        for (const st of this.streams.values()) {
-          // Initiated by the other side above the last stream this side processed: never processed.
-          if (st.id > last && st.id % 2 === (dir === 's2c' ? 1 : 0)) dropped = code === 0;
-        }
+        if (code === 0) for (const st of this.streams.values()) if (st.id > last && st.id % 2 === (dir === 's2c' ? 1 : 0)) dropped = true;
         if ((code !== 0 || dropped) && !this.goawayWarned) {
           this.goawayWarned = true;
           let text = '';
@@ -678,10 +676,7 @@ export class Http2Connection implements StreamDecoder {
       const end = { frame: s.call.frames[s.call.frames.length - 1] ?? 0, tsUs: s.lastUs };
       const codings = s.eventCodings?.[dir];
       if (codings) {
-        const bytes = new Uint8Array(acc.kept);
-        let o = 0;
-        for (const c of acc.chunks) bytes.set(c, o), (o += c.length);
-        readCodedEventStream(r, bytes, acc.size, codings, this.session.env, end);
+        readCodedEventStream(r, concatBytes(acc.chunks), acc.size, codings, this.session.env, end);
       } else {
         if (acc.missing) r.warnings.push('a capture gap in the body: events after it were not read');
         r.end(end);
@@ -691,16 +686,15 @@ export class Http2Connection implements StreamDecoder {
     applyEventStreams(s.call, readers, this.session.env.limits.maxMessagesPerCall);
   }
 
-  /** The client stopped a streamed response (RST_STREAM CANCEL/NO_ERROR, connection closed): its end, not a failure. */
   /** A request that ended, and a response (not gRPC) with every byte its content-length announced, captured without a gap. */
   private wholeByLength(s: H2Stream): boolean {
     if (!s.ended.c2s || s.ended.s2c || s.grpc || !s.responseHeaders) return false;
-    const cl = hdr(s.responseHeaders, 'content-length');
-    if (cl === undefined || !/^\d{1,15}$/.test(cl.trim())) return false;
+    const cl = hdr(s.responseHeaders, 'content-length')?.trim();
     const acc = s.body.s2c;
-    return !acc.missing && acc.size === Number(cl.trim());
+    return cl !== undefined && /^\d{1,15}$/.test(cl) && !acc.missing && acc.size === Number(cl);
   }
 
+  /** The client stopped a streamed response (RST_STREAM CANCEL/NO_ERROR, connection closed): its end, not a failure. */
   private clientStoppedStream(s: H2Stream): boolean {
     return !!s.responseHeaders && !!s.events?.s2c && !s.ended.s2c;
   }
@@ -1143,11 +1137,8 @@ export class Http2Connection implements StreamDecoder {
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const acc = s.body[dir];
       if (acc.size !== acc.kept) return false;
-      const b = new Uint8Array(acc.kept);
-      let o = 0;
-      for (const c of acc.chunks) b.set(c, o), (o += c.length);
-      if (!wholeMessages(b)) return false;
-      any ||= b.length > 0;
+      if (!wholeMessages(concatBytes(acc.chunks))) return false;
+      any ||= acc.kept > 0;
     }
     return any;
   }
@@ -1166,10 +1157,7 @@ export class Http2Connection implements StreamDecoder {
       const acc = s.body[dir];
       if (acc.missing) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${acc.missing} bytes missing from the capture (gap): kept up to the gap`);
       if (!acc.size && !acc.chunks.length) return undefined;
-      const bytes = new Uint8Array(acc.kept);
-      let o = 0;
-      for (const c of acc.chunks) bytes.set(c, o), (o += c.length);
-      const r = decodeHttpBody(bytes, acc.size, withoutPseudo(headers), env);
+      const r = decodeHttpBody(concatBytes(acc.chunks), acc.size, withoutPseudo(headers), env);
       for (const w of r.warnings) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${w}`);
       return r.body;
     };
