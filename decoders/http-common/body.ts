@@ -208,8 +208,12 @@ function bigIntegersAsStrings(text: string): { text: string; count: number } | u
   return count ? { text: out + text.slice(last), count } : undefined;
 }
 
-/** Does a double read from this integer literal hold another integer (digits lost)? */
-function inexact(literal: string): boolean {
+/**
+ * Does a double read from this integer literal hold another integer (digits lost)? The one rule
+ * for which JSON integers are kept as exact strings (parseJsonExact; jsonrpc/partial.ts for a cut
+ * text).
+ */
+export function inexact(literal: string): boolean {
   const d = Number(literal);
   if (Number.isSafeInteger(d)) return false;
   try {

@@ -5,6 +5,7 @@
  * (a string, a number: `12` may have been `123`) is left out; a cut object or array keeps what it
  * held before. RFC 8259 grammar; nesting bounded.
  */
+import { inexact } from '../http-common/body';
 
 export interface JsonPrefix {
   /** The top-level value as far as it was captured (undefined when not even its start was). */
@@ -59,9 +60,8 @@ export function parseJsonPrefix(text: string, maxDepth = 64): JsonPrefix | undef
     const m = NUMBER.exec(text);
     if (m) {
       i += m[0].length;
-      // An integer a double cannot hold exactly keeps its digits (as parseJsonBounded does).
-      const n = Number(m[0]);
-      return Number.isInteger(n) && !Number.isSafeInteger(n) && /^-?\d+$/.test(m[0]) ? m[0] : n;
+      // An integer a double cannot hold exactly keeps its digits (the rule of parseJsonExact).
+      return m[0].length >= 16 && /^-?\d+$/.test(m[0]) && inexact(m[0]) ? m[0] : Number(m[0]);
     }
     for (const [word, v] of WORDS) {
       if (text.startsWith(word, i)) {

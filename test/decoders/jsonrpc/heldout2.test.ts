@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Call } from '../../../decoders/core/model';
 import { calls } from '../http1/feed';
 import { parseJsonPrefix } from '../../../decoders/jsonrpc/partial';
+import { parseJsonExact } from '../../../decoders/http-common/body';
 
 function exchange(request: unknown, response: unknown): Call[] {
   const rq = JSON.stringify(request);
@@ -191,6 +192,12 @@ describe('parseJsonPrefix (RFC 8259 text cut anywhere)', () => {
       ok: 9007199254740991,
       f: 1.5e300,
     });
+    // the same rule as a whole body (parseJsonExact): 2^53 and 2^60, which a double holds exactly, stay numbers
+    const text = '{"a":9007199254740992,"b":1152921504606846976,"c":-9007199254740992,"d":9007199254740993}';
+    const whole = parseJsonExact(text).value;
+    assert.deepEqual(whole, { a: 9007199254740992, b: 1152921504606846976, c: -9007199254740992, d: '9007199254740993' });
+    assert.deepEqual(parseJsonPrefix(text)?.value, whole);
+    assert.deepEqual(parseJsonPrefix(`${text.slice(0, -1)},"e":`)?.value, whole);
   });
   it('a cut number or word is left out (12 may have been 123), a syntax error is not JSON', () => {
     assert.deepEqual(parseJsonPrefix('{"a":1,"b":12')?.value, { a: 1 });
