@@ -8,7 +8,7 @@
  * come from a capture, and a wrong result shows anyway).
  */
 import { DecompressLimitError } from './env';
-import { concatBytes } from './bytes';
+import { concatBytes, le32 } from './bytes';
 
 /** A byte buffer that grows up to `max`. */
 class Out {
@@ -93,7 +93,6 @@ export function snappyDecompress(src: Uint8Array, max: number): Uint8Array {
   return out.result();
 }
 
-const u32le = (b: Uint8Array, o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 2 ** 24;
 
 /** One LZ4 block (sequences of literals and matches) appended to `out`. */
 function lz4Block(src: Uint8Array, from: number, end: number, out: Out): void {
@@ -134,7 +133,7 @@ export function lz4FrameDecompress(src: Uint8Array, max: number): Uint8Array {
   const out = new Out(src.length * 4, max);
   let o = 0;
   while (o < src.length) {
-    if (o + 7 > src.length || u32le(src, o) !== 0x184d2204) throw new Error('not an LZ4 frame (magic number)');
+    if (o + 7 > src.length || le32(src, o) !== 0x184d2204) throw new Error('not an LZ4 frame (magic number)');
     const flg = src[o + 4];
     if (flg >> 6 !== 1) throw new Error(`LZ4 frame version ${flg >> 6}`);
     const blockChecksum = (flg & 0x10) !== 0;
@@ -142,7 +141,7 @@ export function lz4FrameDecompress(src: Uint8Array, max: number): Uint8Array {
     o += 6 + ((flg & 0x08) !== 0 ? 8 : 0) + ((flg & 0x01) !== 0 ? 4 : 0) + 1; // FLG BD [size] [dict] HC
     for (;;) {
       if (o + 4 > src.length) throw new Error('LZ4 frame ends without an end mark');
-      const word = u32le(src, o);
+      const word = le32(src, o);
       o += 4;
       if (word === 0) break;
       const size = word % 2 ** 31;

@@ -25,6 +25,7 @@
  * One `Packet` object is filled and reused for every callback; payloads are views of the frame
  * (or of a reassembled datagram). Problems are warnings naming the frame; the packet is skipped.
  */
+import { be32, le32 } from '../core/bytes';
 import type { CaptureWarning } from '../core/model';
 import type { RawFrame } from '../capture/types';
 import { linkTypeName } from '../capture/link-types';
@@ -200,13 +201,11 @@ export class NetDecoder {
       this.short('PKTAP header', 12, avail);
       return true;
     }
-    const le = (i: number) => (d[o + i] | (d[o + i + 1] << 8) | (d[o + i + 2] << 16) | (d[o + i + 3] << 24)) >>> 0;
-    const be = (i: number) => ((d[o + i] << 24) | (d[o + i + 1] << 16) | (d[o + i + 2] << 8) | d[o + i + 3]) >>> 0;
-    let read = le;
-    if (le(0) > 0xffff && be(0) <= 0xffff) read = be;
-    const hl = read(0);
-    const next = read(4);
-    const dlt = read(8);
+    const big = le32(d, o) > 0xffff && be32(d, o) <= 0xffff;
+    const read = big ? be32 : le32;
+    const hl = read(d, o);
+    const next = read(d, o + 4);
+    const dlt = read(d, o + 8);
     if (hl < 12 || hl > 4096) {
       if (type === 149) return false;
       this.malformed(`PKTAP header length ${hl}`);

@@ -22,7 +22,7 @@ import type { Call, Dir, StreamMessage } from '../core/model';
 import { be32, toHex } from '../core/bytes';
 import { cipherSuiteName, QUIC_PORTS } from '../tls/names';
 import { parseClientHello, parseServerHello, type ClientHello, type ServerHello } from '../tls/hello';
-import { CryptoStream, cryptoFrames, initialKeys, openInitial, type InitialKeys } from './initial';
+import { CryptoStream, cryptoFrames, initialKeys, openInitial, varint, type InitialKeys } from './initial';
 
 const V1 = 0x00000001;
 const V2 = 0x6b3343cf;
@@ -59,16 +59,6 @@ function longType(version: number, bits: number): PacketType {
   return (['Initial', '0-RTT', 'Handshake', 'Retry'] as const)[bits];
 }
 
-/** RFC 9000 §16 variable-length integer at `o`: [value, length] or undefined past the end. */
-function varint(b: Uint8Array, o: number): [number, number] | undefined {
-  if (o >= b.length) return undefined;
-  const n = 1 << (b[o] >> 6);
-  if (o + n > b.length) return undefined;
-  let v = b[o] & 0x3f;
-  for (let i = 1; i < n; i++) v = v * 256 + b[o + i];
-  return [v, n];
-}
-
 export interface QuicPacket {
   type: PacketType;
   version?: number;
@@ -78,6 +68,8 @@ export interface QuicPacket {
   size: number;
   /** Where the packet starts in the datagram. */
   start: number;
+  /** Initial, 0-RTT, Handshake: where its (protected) packet number starts. */
+  pnOffset?: number;
   /** Version Negotiation: the versions the server offers. */
   versions?: number[];
 }
@@ -125,7 +117,7 @@ export function parseDatagram(d: Uint8Array): { packets: QuicPacket[]; problem?:
     const len = varint(d, p);
     if (!len || p + len[1] + len[0] > d.length) return { packets, problem: `${type} packet length does not fit in the datagram` };
     const end = p + len[1] + len[0];
-    packets.push({ type, version, dcid, scid, size: end - o, start: o });
+    packets.push({ type, version, dcid, scid, size: end - o, start: o, pnOffset: p + len[1] });
     o = end;
   }
   return { packets };
@@ -247,7 +239,7 @@ class QuicDecoder implements DatagramDecoder {
       if (c2s && s2c) this.keys = { version: p.version!, dcid, c2s, s2c };
     }
     if (!this.keys || this.keys.version !== p.version) return;
-    const r = openInitial(c, this.keys[dir], d, p.start);
+    const r = openInitial(c, this.keys[dir], d, p.start, p.pnOffset!, p.start + p.size);
     if ('problem' in r) {
       if (!this.openProblem[dir]) this.warn(`${dir} Initial packet (frame ${at.frame}) not opened: ${r.problem}`);
       this.openProblem[dir] = true;

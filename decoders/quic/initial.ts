@@ -46,7 +46,7 @@ export function initialKeys(c: TlsCrypto, version: number, dcid: Uint8Array, ser
 }
 
 /** RFC 9000 §16 variable-length integer at `o`: [value, length] or undefined past `end`. */
-function varint(b: Uint8Array, o: number, end: number): [number, number] | undefined {
+export function varint(b: Uint8Array, o: number, end = b.length): [number, number] | undefined {
   if (o >= end) return undefined;
   const n = 1 << (b[o] >> 6);
   if (o + n > end) return undefined;
@@ -56,23 +56,12 @@ function varint(b: Uint8Array, o: number, end: number): [number, number] | undef
 }
 
 /**
- * Open the Initial packet that starts at `start` in datagram `d`: its plaintext payload and packet
- * number, or a reason it could not be opened.
+ * Open the Initial packet in d[start..end) whose (protected) packet number starts at `pnOffset`
+ * (the header read by parseDatagram): its plaintext payload and packet number, or a reason it
+ * could not be opened.
  */
-export function openInitial(c: TlsCrypto, keys: InitialKeys, d: Uint8Array, start: number): { payload: Uint8Array; pn: number } | { problem: string } {
+export function openInitial(c: TlsCrypto, keys: InitialKeys, d: Uint8Array, start: number, pnOffset: number, end: number): { payload: Uint8Array; pn: number } | { problem: string } {
   if (!c.aesEncryptBlock) return { problem: 'no AES block cipher on this platform' };
-  let p = start + 5;
-  if (p >= d.length) return { problem: 'header cut short' };
-  p += 1 + d[p]; // DCID
-  if (p >= d.length) return { problem: 'header cut short' };
-  p += 1 + d[p]; // SCID
-  const token = varint(d, p, d.length);
-  if (!token) return { problem: 'token length cut short' };
-  p += token[1] + token[0];
-  const len = varint(d, p, d.length);
-  if (!len) return { problem: 'length cut short' };
-  const pnOffset = p + len[1];
-  const end = pnOffset + len[0];
   if (end > d.length) return { problem: 'packet runs past the datagram' };
   // Header protection (RFC 9001 §5.4.2): the sample starts 4 bytes after the packet number's start.
   if (pnOffset + 4 + 16 > end) return { problem: 'packet too short for its header protection sample' };

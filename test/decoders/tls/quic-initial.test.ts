@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../../decoders/core/bytes';
 import { CryptoStream, cryptoFrames, initialKeys, openInitial } from '../../../decoders/quic/initial';
 import { parseClientHello } from '../../../decoders/tls/hello';
-import { nodeCrypto } from '../../../cli/platform/node-env';
+import { parseDatagram } from '../../../decoders/quic/index';
+import { nodeCrypto, nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
-import { nodeEnv } from '../../../cli/platform/node-env';
 import { feedQuic, only } from './feed';
 
 // RFC 9001 Appendix A.2, the protected packet (1200 bytes).
@@ -42,6 +42,9 @@ const CLIENT_INITIAL = fromHex(
   '7e78bfe706ca4cf5e9c5453e9f7cfd2b8b4c8d169a44e55c88d4a9a7f9474241e221af44860018ab0856972e194cd934',
 );
 const DCID = fromHex('8394c8f03e515708');
+// Where its packet number starts (byte 18, after the 2-byte Length) and where it ends, as the header parser reads them.
+const [PACKET] = parseDatagram(CLIENT_INITIAL).packets;
+const at = [PACKET.start, PACKET.pnOffset!, PACKET.start + PACKET.size] as const;
 
 describe('RFC 9001 §5.2 Initial secrets and §5.4 header protection (Appendix A test vectors)', () => {
   it('A.1: client and server key, iv and hp from the DCID', () => {
@@ -56,7 +59,8 @@ describe('RFC 9001 §5.2 Initial secrets and §5.4 header protection (Appendix A
   });
   it('A.2: the client Initial opens (packet number 2) and its CRYPTO frame is a ClientHello for example.com', () => {
     assert.equal(CLIENT_INITIAL.length, 1200);
-    const r = openInitial(nodeCrypto, initialKeys(nodeCrypto, 1, DCID, false)!, CLIENT_INITIAL, 0);
+    assert.deepEqual(at, [0, 18, 1200]);
+    const r = openInitial(nodeCrypto, initialKeys(nodeCrypto, 1, DCID, false)!, CLIENT_INITIAL, ...at);
     assert.ok(!('problem' in r), 'problem' in r ? r.problem : '');
     if ('problem' in r) return;
     assert.equal(r.pn, 2);
@@ -71,9 +75,9 @@ describe('RFC 9001 §5.2 Initial secrets and §5.4 header protection (Appendix A
     assert.equal(hello.quic, true);
   });
   it('the wrong keys (another DCID) fail authentication; a packet cut short is said so', () => {
-    const wrong = openInitial(nodeCrypto, initialKeys(nodeCrypto, 1, fromHex('0011223344556677'), false)!, CLIENT_INITIAL, 0);
+    const wrong = openInitial(nodeCrypto, initialKeys(nodeCrypto, 1, fromHex('0011223344556677'), false)!, CLIENT_INITIAL, ...at);
     assert.ok('problem' in wrong && /authentication failed/.test(wrong.problem));
-    const cut = openInitial(nodeCrypto, initialKeys(nodeCrypto, 1, DCID, false)!, CLIENT_INITIAL.subarray(0, 600), 0);
+    const cut = openInitial(nodeCrypto, initialKeys(nodeCrypto, 1, DCID, false)!, CLIENT_INITIAL.subarray(0, 600), ...at);
     assert.ok('problem' in cut && /runs past the datagram/.test(cut.problem));
   });
   it('CRYPTO data in pieces and out of order is joined from offset 0', () => {
