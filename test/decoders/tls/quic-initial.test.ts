@@ -44,7 +44,7 @@ const CLIENT_INITIAL = fromHex(
 const DCID = fromHex('8394c8f03e515708');
 // Where its packet number starts (byte 18, after the 2-byte Length) and where it ends, as the header parser reads them.
 const [PACKET] = parseDatagram(CLIENT_INITIAL).packets;
-const at = [PACKET.start, PACKET.pnOffset!, PACKET.start + PACKET.size] as const;
+const at: [number, number, number] = [PACKET.start, PACKET.pnOffset!, PACKET.start + PACKET.size];
 
 describe('RFC 9001 §5.2 Initial secrets and §5.4 header protection (Appendix A test vectors)', () => {
   it('A.1: client and server key, iv and hp from the DCID', () => {
