@@ -404,9 +404,7 @@ class ConnectCall {
       if (bytes) this.unaryMessage('c2s', bytes, encoding);
     } else {
       const ct = hdr(http.requestHeaders, 'content-type') ?? 'application/proto';
-      const b = bodyBytes(http.requestBody, 'utf8');
-      if (b.bytes) this.unaryMessage('c2s', b.bytes, codecOf(ct), http.requestBody);
-      else call.warnings.push(`request not decoded: ${b.why}`);
+      this.unaryBody('c2s', http.requestBody, codecOf(ct));
       const enc = hdr(http.requestHeaders, 'content-encoding');
       if (enc) f['connect.encoding'] = enc;
     }
@@ -418,9 +416,7 @@ class ConnectCall {
     }
     const resCt = hdr(http.responseHeaders, 'content-type') ?? '';
     if (status === 200) {
-      const b = bodyBytes(http.responseBody, 'utf8');
-      if (b.bytes) this.unaryMessage('s2c', b.bytes, codecOf(resCt || (hdr(http.requestHeaders, 'content-type') ?? 'application/proto')), http.responseBody);
-      else call.warnings.push(`response not decoded: ${b.why}`);
+      this.unaryBody('s2c', http.responseBody, codecOf(resCt || (hdr(http.requestHeaders, 'content-type') ?? 'application/proto')));
       this.setCode(0);
       return;
     }
@@ -444,14 +440,25 @@ class ConnectCall {
     call.warnings.push(`HTTP status ${status} without a Connect error body`);
   }
 
+  /**
+   * A unary message in an HTTP body: a JSON message is the value the HTTP layer parsed (its bytes
+   * are not made again to be parsed again); any other, the body's bytes decoded.
+   */
+  private unaryBody(dir: Dir, body: Body | undefined, codec: string): void {
+    if (codec === 'json' && body?.kind === 'json' && body.value !== undefined && !body.truncated) {
+      this.counts[dir]++;
+      (dir === 'c2s' ? (this.call.request ??= {}) : (this.call.response ??= {})).value = body.value;
+      return;
+    }
+    const b = bodyBytes(body, 'utf8');
+    if (b.bytes) this.unaryMessage(dir, b.bytes, codec, body);
+    else this.call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} not decoded: ${b.why}`);
+  }
+
   private unaryMessage(dir: Dir, bytes: Uint8Array, codec: string, body?: Body): void {
     const call = this.call;
     this.counts[dir]++;
     const part = dir === 'c2s' ? (call.request ??= {}) : (call.response ??= {});
-    if (body?.kind === 'json' && body.value !== undefined && codec === 'json') {
-      part.value = body.value;
-      return;
-    }
     const d = this.decodeMessage(dir, bytes, codec, 0, undefined);
     if (d.value !== undefined) part.value = d.value;
     for (const w of d.warnings.slice(0, 3)) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'}: ${w}`);

@@ -79,7 +79,9 @@ export function bodyBytes(body: Body | undefined, text?: 'utf8' | 'base64'): { b
   }
   if (raw) return { bytes: raw };
   if (text === 'utf8') {
-    if (body.text !== undefined) return { bytes: new TextEncoder().encode(body.text) };
+    // (a JSON body's text as sent: its value re-serialised would put 64-bit ids kept exact in quotes)
+    const t = body.text ?? body.jsonText;
+    if (t !== undefined) return { bytes: new TextEncoder().encode(t) };
     if (body.kind === 'json' && body.value !== undefined) return { bytes: new TextEncoder().encode(JSON.stringify(body.value)) };
   }
   return { why: 'body bytes not kept by the HTTP layer' };

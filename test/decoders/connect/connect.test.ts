@@ -9,6 +9,7 @@ import { testSession } from '../../helpers/session';
 import type { Body, Call } from '../../../decoders/core/model';
 import { decodeHttpBody } from '../../../decoders/http-common/body';
 import { emitHttpCall } from '../../../decoders/http-common/exchange';
+import { bodyBytes } from '../../../decoders/grpc/web';
 
 const PROTO = `syntax = "proto3"; package t;
 message Req { int64 id = 1; }
@@ -218,5 +219,16 @@ describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request",
     const c = s.newCall('http', { frame: 1, tsUs: 1, streamOffset: 0 });
     c.http = { version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 200, requestHeaders: [['Content-Type', 'application/json']] };
     assert.equal(connectRouter.match(c), false);
+  });
+});
+
+describe('bodyBytes (gRPC-Web and Connect): the bytes of a kept body', () => {
+  it('a JSON body gives its text as sent, not its value re-serialised (a 64-bit id kept exact stays a number)', () => {
+    const text = '{"id": 12345678901234567890, "n": 1.50}';
+    const b = decodeHttpBody(new TextEncoder().encode(text), text.length, [['Content-Type', 'application/json']], testSession().env).body;
+    assert.equal(b.kind, 'json');
+    assert.deepEqual(b.value, { id: '12345678901234567890', n: 1.5 });
+    const r = bodyBytes(b, 'utf8');
+    assert.equal(r.bytes && new TextDecoder().decode(r.bytes), text);
   });
 });
