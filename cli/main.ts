@@ -225,7 +225,7 @@ async function main(argv: string[]): Promise<number> {
           hints: args.hints,
           protoDirs: args.protoDirs,
           discover: args.discover,
-          tlsKeyLogFiles: args.tlsKeyLogs,
+          tlsKeyLog: keyLog.text,
           limits: args.limits,
           filter: args.filter,
           chunkBytes: Number(process.env.CALLSCOPE_PARALLEL_CHUNK_BYTES ?? 0) || undefined,

@@ -33,7 +33,6 @@ import { callToJsonLine } from '../../decoders/export/jsonl';
 import { nodeEnv } from './node-env';
 import { UserError } from './analyze';
 import { loadDefinitions } from './definitions';
-import { loadKeyLogs } from './keylog';
 import { compileFilter } from '../filter';
 import { TableWriter } from '../table';
 import { HarWriter } from '../har';
@@ -52,8 +51,11 @@ export interface ShardInit {
   hints: StreamHint[];
   protoDirs: string[];
   discover: boolean;
-  /** --tls-keylog files (the key logs beside the capture too, with `discover`). */
-  tlsKeyLogFiles?: string[];
+  /**
+   * Key log text (--tls-keylog files, and with `discover` those beside the capture), as the main
+   * thread read it: a worker does not read or look for key logs again.
+   */
+  tlsKeyLog: string;
   /** Decoder limits other than the defaults (--max-body). */
   limits?: Partial<Limits>;
   filter?: string;
@@ -78,7 +80,8 @@ export interface ParallelOptions {
   hints: StreamHint[];
   protoDirs: string[];
   discover: boolean;
-  tlsKeyLogFiles?: string[];
+  /** Key log text (see ShardInit). */
+  tlsKeyLog: string;
   limits?: Partial<Limits>;
   filter?: string;
   /** Table or HAR instead of JSONL (workers must be 1). */
@@ -214,7 +217,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
       hints: opts.hints,
       protoDirs: opts.protoDirs,
       discover: opts.discover,
-      tlsKeyLogFiles: opts.tlsKeyLogFiles,
+      tlsKeyLog: opts.tlsKeyLog,
       limits: opts.limits,
       filter: opts.filter,
       output: opts.output,
@@ -477,7 +480,6 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
   const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
   try {
     const defs = await loadDefinitions({ captureFile: init.discover ? init.file : undefined, protoDirs: init.protoDirs });
-    const keyLog = await loadKeyLogs({ files: init.tlsKeyLogFiles ?? [], captureFile: init.discover ? init.file : undefined });
     const filter = init.filter ? compileFilter(init.filter) : undefined;
 
     let allocKeys: number[] = [];
@@ -535,7 +537,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
 
     const pipeline: Pipeline = new Pipeline(
       {
-        env: nodeEnv({ limits: init.limits, definitions: defs.definitions, hints: init.hints, tlsKeyLog: keyLog.text }),
+        env: nodeEnv({ limits: init.limits, definitions: defs.definitions, hints: init.hints, tlsKeyLog: init.tlsKeyLog }),
         decodeAs: init.decodeAs,
         shard: {
           index: init.index,

@@ -19,7 +19,10 @@ const KEYS = join(SAMPLES, 'tls-keylog/tls-keylog.keys');
 const ALONE = join(tmp, 'alone.pcap');
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
+  return cliEnv({}, ...args);
+}
+function cliEnv(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000, env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -52,6 +55,18 @@ describe('callscope CLI: --tls-keylog', () => {
     assert.equal(post.protocol, 'http2');
     assert.equal(post.fields['tls.handshake.ciphersuite'], 'TLS_AES_256_GCM_SHA384');
     assert.equal(post.fields['tls.handshake.extensions_server_name'], 'api.callscope.test');
+  });
+  it('in a decoding worker: the key log the main thread read decrypts there too (jsonl, table)', () => {
+    const worker = { CALLSCOPE_WORKERS: '1', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_DEBUG: '1' };
+    const inThread = cli(ALONE, '--format', 'jsonl', '--tls-keylog', KEYS);
+    const r = cliEnv(worker, ALONE, '--format', 'jsonl', '--tls-keylog', KEYS);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /parallel run \(1 worker\): done/);
+    assert.equal(r.out, inThread.out);
+    assert.equal(protocols(r.out).length, 35);
+    const beside = cliEnv(worker, SAMPLE);
+    assert.match(beside.err, /parallel run \(1 worker\): done/);
+    assert.match(beside.out, /35 calls/);
   });
   it('--no-discover: the key log beside the capture is not read', () => {
     const r = cli(SAMPLE, '--format', 'jsonl', '--no-discover');
