@@ -111,7 +111,11 @@ export class CallList {
     this.scroller = h('div', { class: 'grid-scroller', role: 'rowgroup' }, this.spacer);
     this.root = h('div', { class: 'grid', role: 'grid', 'aria-label': 'Calls', tabindex: 0, 'aria-readonly': 'true', 'aria-rowcount': 1 }, this.head, this.scroller);
     this.scroller.addEventListener('scroll', () => this.schedule());
-    new ResizeObserver(() => this.schedule()).observe(this.scroller);
+    // The width is read here, once per resize (layout is done then), not on each scroll frame.
+    new ResizeObserver(() => {
+      this.width = Math.max(0, this.root.clientWidth - SCROLLBAR_PX);
+      this.schedule();
+    }).observe(this.scroller);
     this.root.addEventListener('keydown', (e) => this.keydown(e));
     this.rowsEl.addEventListener('click', (e) => {
       const rowEl = (e.target as Element).closest<HTMLElement>('[role=row]');
@@ -127,14 +131,29 @@ export class CallList {
     this.renderHead();
   }
 
-  /** The columns (and widths) the head shows now: a narrower pane shows fewer. */
-  private shownKeys = '';
+  /** The rows' width (px, without the scrollbar) at the last resize; 0 before the first layout. */
+  private width = 0;
+  /** The columns for the current options and width, and what they were worked out for. */
+  private cols: Column[] = [];
+  private colsFor = '';
+  /** The columns the head (and the pooled rows' cells) were made for. */
+  private headCols: Column[] | undefined;
 
+  /**
+   * The columns (and widths) to show: a narrower pane shows fewer. Worked out again only when the
+   * waterfall, the time format or the width changed, and replaced only when they differ, so that
+   * a scroll frame does no more than compare a key.
+   */
   private columns(): Column[] {
+    const key = `${this.opts.waterfall} ${this.opts.timeFormat} ${this.width}`;
+    if (key === this.colsFor) return this.cols;
+    this.colsFor = key;
     // Time, duration, client → server, protocol, method, status — then the bars.
     const base = this.opts.waterfall ? [...COLUMNS.filter((c) => c.key !== 'target' && c.key !== 'size'), WATERFALL] : COLUMNS;
     const all = base.map((c) => (c.key === 'time' ? timeColumn(this.opts.timeFormat) : c));
-    return fitColumns(all, Math.max(0, this.root.clientWidth - SCROLLBAR_PX));
+    const next = fitColumns(all, this.width);
+    if (columnsSignature(next) !== columnsSignature(this.cols)) this.cols = next;
+    return this.cols;
   }
 
   setOptions(opts: Partial<ListOptions>): void {
@@ -149,7 +168,7 @@ export class CallList {
 
   renderHead(): void {
     const cols = this.columns();
-    this.shownKeys = columnsSignature(cols);
+    this.headCols = cols;
     this.root.style.setProperty('--grid-cols', cols.map((c) => c.width).join(' '));
     this.root.setAttribute('aria-colcount', String(cols.length));
     const row = h('div', { class: 'grid-row grid-head-row', role: 'row', 'aria-rowindex': 1 });
@@ -204,7 +223,7 @@ export class CallList {
     this.store.ensure(r.start, r.end);
     this.rowsEl.style.transform = `translateY(${r.offsetPx}px)`;
     const cols = this.columns();
-    if (columnsSignature(cols) !== this.shownKeys) {
+    if (cols !== this.headCols) {
       // The pane got narrower or wider: other columns, so other cells in each row.
       this.pool.splice(0).forEach((p) => p.el.remove());
       this.renderHead();
