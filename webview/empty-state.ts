@@ -23,10 +23,24 @@ const DECODE_AS: EmptyAction = { label: 'Decode As…', command: 'callscope.deco
 
 const READS = 'callscope reads pcap and pcapng files and their gzip-compressed forms — what tcpdump -w, dumpcap, tshark -w and Wireshark save.';
 
+/**
+ * What a failure to read a capture says about the file: `empty` ("…: empty file, not a pcap or
+ * pcapng file"), `not-capture` ("…: not a pcap or pcapng file (starts with 0x…)", also inside a
+ * gzip), or undefined for any other failure. The editor explains the first two itself (the host
+ * adds no notification for them). By the reader's words, not the path's: a failing trace.pcapng
+ * is not "not a capture".
+ */
+export function fileProblem(message: string): 'empty' | 'not-capture' | undefined {
+  if (/\bempty file\b/i.test(message)) return 'empty';
+  if (/\bnot a pcap or pcapng file\b/i.test(message)) return 'not-capture';
+  return undefined;
+}
+
 export function emptyCaptureText(s: { failed?: string; frames: number; unrecognised: number }): EmptyText {
   if (s.failed) {
-    const empty = /empty file/i.test(s.failed);
-    const notCapture = /not a pcap|pcapng/i.test(s.failed);
+    const problem = fileProblem(s.failed);
+    const empty = problem === 'empty';
+    const notCapture = problem === 'not-capture';
     return {
       title: empty ? 'This file is empty' : notCapture ? 'This file is not a capture' : 'The capture could not be read',
       lines: [

@@ -16,6 +16,7 @@ import type { AnalyzeRequest } from '../analysis/worker-protocol';
 import { CaptureDocument } from './document';
 import { captureEditorHtml } from './html';
 import { CapturePanel } from './panel';
+import { fileProblem } from '../../webview/empty-state';
 
 export const VIEW_TYPE = 'callscope.capture';
 
@@ -175,7 +176,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
         this.changed.fire();
         // A file that is not a capture (empty, another format) is explained in the editor itself,
         // with what to do: no second message for it. Anything else also gets a notification.
-        if (/not a pcap or pcapng file|empty file|no packets/i.test(message)) return;
+        if (fileProblem(message)) return;
         const name = file.split('/').pop();
         const reason = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
         void vscode.window.showErrorMessage(`callscope: could not decode ${name}: ${reason}`);

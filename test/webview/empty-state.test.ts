@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyCaptureText } from '../../webview/empty-state';
+import { emptyCaptureText, fileProblem } from '../../webview/empty-state';
 
 describe('a capture with no calls says why and what to do', () => {
   it('an empty file', () => {
@@ -29,5 +29,18 @@ describe('a capture with no calls says why and what to do', () => {
   });
   it('packets, but nothing callscope reads', () => {
     assert.match(emptyCaptureText({ frames: 12, unrecognised: 0 }).lines[0], /^12 frames, but no TCP or UDP conversation/);
+  });
+});
+
+describe('which failures the editor explains itself (and the host does not notify)', () => {
+  it('by the reader\'s words: an empty file, a file that is not a capture (also inside a gzip)', () => {
+    assert.equal(fileProblem('/tmp/x/empty.pcap: empty file, not a pcap or pcapng file'), 'empty');
+    assert.equal(fileProblem('/tmp/x/notacapture.pcap: not a pcap or pcapng file (starts with 0x68656c6c)'), 'not-capture');
+    assert.equal(fileProblem('/tmp/x/a.pcap.gz: gzip-compressed, but not a pcap or pcapng file inside (starts with 0x00000000)'), 'not-capture');
+  });
+  it('not by the path: a .pcapng that failed otherwise could not be read, and gets its notification', () => {
+    const failed = "EACCES: permission denied, open '/tmp/pcapng-samples/trace.pcapng'";
+    assert.equal(fileProblem(failed), undefined);
+    assert.equal(emptyCaptureText({ failed, frames: 0, unrecognised: 0 }).title, 'The capture could not be read');
   });
 });
