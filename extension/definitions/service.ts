@@ -17,6 +17,7 @@ import type { DefinitionSummary } from '../analysis/spill-store';
 import { SCHEMA_PREFIX, type LinkConfig } from './linker';
 import { definitionExcludes, definitionIncludes, protoPaths } from '../settings';
 import { noDefinitionHelp } from './no-definition';
+import { nearestFirst } from './nearest';
 import type { Call } from '../../decoders/core/model';
 
 const DEF_GLOB = '**/*.{proto,thrift,wsdl,yaml,yml,json}';
@@ -94,22 +95,12 @@ export class DefinitionsService implements vscode.Disposable {
     );
   }
 
-  /** .proto files for the worker (decoding gRPC messages needs them there). */
   /**
-   * The workspace's .proto files; with `near` (a capture), those in the closest folders first, so
-   * that when two files define the same package (a sample folder each) the capture's own wins.
+   * The .proto (.thrift, .wsdl) files for the worker, which decodes with them: with `near` (a
+   * capture), those in the closest folders first (nearestFirst).
    */
   protoFiles(near?: string): string[] {
-    const sorted = [...this.protos].sort();
-    if (!near) return sorted;
-    const dir = near.split(/[\\/]/).slice(0, -1);
-    const shared = (f: string) => {
-      const parts = f.split(/[\\/]/);
-      let n = 0;
-      while (n < dir.length && n < parts.length - 1 && parts[n] === dir[n]) n++;
-      return n;
-    };
-    return sorted.map((f) => ({ f, n: shared(f) })).sort((a, b) => b.n - a.n).map((x) => x.f);
+    return nearestFirst(this.protos, near);
   }
 
   /** grpcurl flags: the proto paths as import roots, the .proto files as -proto. */
@@ -162,8 +153,9 @@ export class DefinitionsService implements vscode.Disposable {
       this.relinkAll();
       // Captures decoded before the scan (or with other files) are decoded again with these.
       if (this.provider && before !== this.protoFiles().join('\n')) {
-        const want = this.protoFiles().join('\n');
         for (const d of [...this.provider.documents]) {
+          // Compared in the order the request has them (closest to the capture first).
+          const want = this.protoFiles(d.analysis.request.file).join('\n');
           if (d.analysis.request.definitionFiles.join('\n') !== want && !d.analysis.onCancel) void this.provider.reanalyze(d).catch(() => undefined);
         }
       }

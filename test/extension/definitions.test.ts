@@ -7,6 +7,7 @@ import { SchemaChecker } from '../../decoders/definitions/validate';
 import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
 import { makeCall } from './builders';
 import { Linker } from '../../extension/definitions/linker';
+import { nearestFirst } from '../../extension/definitions/nearest';
 
 const OAS3 = `openapi: 3.0.3
 info: { title: t, version: '1' }
@@ -227,5 +228,18 @@ describe('the e2e OpenAPI fixture matches the REST sample paths', () => {
       ['PUT', '/items/456', 'PUT /items/{id}'],
       ['DELETE', '/persons/1234', 'DELETE /persons/{id}'],
     ]) assert.equal(matchOperation([doc], m, p)?.op.name, want);
+  });
+});
+
+describe('the .proto files a capture is decoded with', () => {
+  const files = ['/w/b-sample/person.proto', '/w/a-sample/person.proto', '/w/shared/common.proto'];
+  test('those beside the capture first, so that its own package definition wins', () => {
+    assert.deepEqual(nearestFirst(files, '/w/b-sample/capture.pcap'), ['/w/b-sample/person.proto', '/w/a-sample/person.proto', '/w/shared/common.proto']);
+    assert.deepEqual(nearestFirst(files, '/w/a-sample/deep/capture.pcap'), ['/w/a-sample/person.proto', '/w/b-sample/person.proto', '/w/shared/common.proto']);
+  });
+  test('without a capture, or one elsewhere: sorted', () => {
+    const sorted = ['/w/a-sample/person.proto', '/w/b-sample/person.proto', '/w/shared/common.proto'];
+    assert.deepEqual(nearestFirst(files), sorted);
+    assert.deepEqual(nearestFirst(files, '/tmp/capture.pcap'), sorted);
   });
 });
