@@ -11,6 +11,7 @@
  * A port match whose probe rejects the first bytes falls through to the probes.
  */
 import { newCallOn } from './core/call';
+import { latin1Text } from './core/bytes';
 import { CaptureReader } from './capture/reader';
 import { NetDecoder } from './net/decode';
 import { formatDuration } from './export/common';
@@ -368,9 +369,7 @@ export class Pipeline {
   /** A pcapng Decryption Secrets Block: TLS key log text goes to the key store (decoders/tls). */
   private secrets(type: number, data: Uint8Array): void {
     if (type !== DSB_TLS_KEY_LOG || !this.opts.env.tlsSecrets) return;
-    let text = '';
-    for (let i = 0; i < data.length; i += 8192) text += String.fromCharCode(...data.subarray(i, i + 8192));
-    this.opts.env.tlsSecrets.add(text);
+    this.opts.env.tlsSecrets.add(latin1Text(data));
   }
 
   get captureInfo(): CaptureInfo | undefined {
