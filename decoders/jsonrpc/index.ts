@@ -223,8 +223,7 @@ export const jsonrpcRouter: BodyRouter = {
  * that the JSON was kept as text).
  */
 function cutNote(call: Call, side: 'request' | 'response', body: Body, limits: Limits, what: string): void {
-  if (bodyCut(body) === 'preview') call.warnings.push(`JSON-RPC ${side}: body ${cutWords(body, limits)}${what ? `: ${what}` : ''}`);
-  else if (what) call.warnings.push(`JSON-RPC ${side}: body not captured whole: ${what}`);
+  if (what || bodyCut(body) === 'preview') call.warnings.push(`JSON-RPC ${side}: body ${cutWords(body, limits)}${what ? `: ${what}` : ''}`);
 }
 
 /** A single response object cut inside its result or error: say so (a batch's children say theirs). */

@@ -12,7 +12,7 @@ import type { Body, Call, HeaderList } from '../core/model';
 import { cutBeforeRootEnd } from '../core/xml';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { bodyCut, cutWords, parseMediaType } from '../http-common/body';
+import { bodyCut, parseMediaType, previewLimitWords } from '../http-common/body';
 import type { Limits } from '../core/env';
 import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
 import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
@@ -122,7 +122,7 @@ function applyCut(call: Call, reqBody: Body, action: string | undefined, wsdl: W
   const v = /<([\w.-]+:)?Envelope\b[^>]*\bxmlns(:[\w.-]+)?\s*=\s*["']http:\/\/www\.w3\.org\/2003\/05\/soap-envelope["']/.test(text) ? '1.2' : '1.1';
   call.fields['soap.version'] = v;
   call.fields['soap.operation'] = call.method;
-  call.warnings.push(`SOAP request ${bodyCut(reqBody) === 'preview' ? `body ${cutWords(reqBody, limits)}` : 'not captured whole'}: ${name ? 'operation named, ' : ''}values not read`);
+  call.warnings.push(`SOAP request ${bodyCut(reqBody) === 'preview' ? `body ${previewLimitWords(limits)}` : 'not captured whole'}: ${name ? 'operation named, ' : ''}values not read`);
   const op = wsdl ? findOperation(wsdl, action, name, undefined) : undefined;
   if (op) {
     call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
@@ -189,7 +189,7 @@ export const soapRouter: BodyRouter = {
 
     const respBody = http.responseBody;
     if (respBody?.text && cutBeforeRootEnd(respBody, ENDS_ENVELOPE) && looksLikeEnvelope(respBody.text)) {
-      call.warnings.push(`SOAP response ${bodyCut(respBody) === 'preview' ? `body ${cutWords(respBody, session.env.limits)}` : 'not captured whole'}: values not read`);
+      call.warnings.push(`SOAP response ${bodyCut(respBody) === 'preview' ? `body ${previewLimitWords(session.env.limits)}` : 'not captured whole'}: values not read`);
       if (/<([\w.-]+:)?Fault[\s>]/.test(respBody.text)) {
         call.status = { code: 'Fault', text: faultCut(respBody), ok: false };
         call.fields['soap.fault.code'] = 'Fault';
