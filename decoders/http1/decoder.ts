@@ -569,7 +569,6 @@ export class Http1Decoder implements StreamDecoder {
     }
   }
 
-  /** Could the buffered bytes start an HTTP message? (cheap check before buffering a head) */
   /**
    * A server that speaks only prior-knowledge h2c answers an HTTP/1.1 request with HTTP/2 frames
    * (RFC 9113 §3.3: its connection preface is a SETTINGS frame on stream 0, then usually a
@@ -589,6 +588,7 @@ export class Http1Decoder implements StreamDecoder {
     return true;
   }
 
+  /** Could the buffered bytes start an HTTP message? (cheap check before buffering a head) */
   private plausibleStart(side: Side): boolean {
     const q = side.q;
     const n = Math.min(q.length, 24);
@@ -1259,15 +1259,15 @@ export class Http1Decoder implements StreamDecoder {
       } else if (msg.events && (side.mode === 'length' || side.mode.startsWith('chunk'))) {
         // A stream the client gave up on (EventSource.close(), an aborted fetch) ends with the
         // connection: whether that is its end or the capture's is known at `close`.
-        msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
+        msg.endedEarly = unfinished(side, msg);
       } else if (side.dir === 'c2s' && (msg.answeredBy = this.finalStatus(msg)) !== undefined) {
         // A request body after the server's final answer: abandoned if the connection was closed
         // (FIN, RST), cut if the capture ended; known at `close` (settleEarlyEnd).
-        msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : 'chunked body not finished';
+        msg.endedEarly = unfinished(side, msg);
       } else if (side.mode === 'length' || side.mode.startsWith('chunk') || side.mode === 'trailers') {
         // Closed (FIN, RST) before its end: the message really stopped there (RFC 9112 §8), e.g. a
         // download the client cancelled; or the capture ended. Known at `close` (settleEarlyEnd).
-        msg.endedEarly = side.mode === 'length' ? `${msg.remaining} body bytes missing` : side.mode === 'trailers' ? 'trailer section not finished' : 'chunked body not finished';
+        msg.endedEarly = unfinished(side, msg);
       } else {
         msg.warnings.push('connection ended before the message did');
         msg.cut = true;
@@ -1532,6 +1532,11 @@ export class Http1Decoder implements StreamDecoder {
     if (resp) resp.preview = [];
     emitHttpCall(call, this.session);
   }
+}
+
+/** What of a message the connection ended in was still to come (Msg.endedEarly). */
+function unfinished(side: Side, msg: Msg): string {
+  return side.mode === 'length' ? `${msg.remaining} body bytes missing` : side.mode === 'trailers' ? 'trailer section not finished' : 'chunked body not finished';
 }
 
 /** A delay for a warning: `850 µs`, `3.2 ms`, `152 ms`. */
