@@ -22,6 +22,14 @@ import { C311, CONNACK } from '../mqtt/packets';
 const BIG = '{"id":12345678901234567890}';
 const NOTE = 'payload: 1 integer beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)';
 const enc = (s: string) => new TextEncoder().encode(s);
+/** A WebSocket handshake at `uri` handed over by the HTTP layer. */
+const upgrade = (uri: string): HttpUpgradeInit => ({
+  kind: 'http-upgrade',
+  protocol: 'websocket',
+  request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
+  response: { status: 101, reason: 'Switching Protocols', headers: [['Upgrade', 'websocket']], startUs: 0, endUs: 0, frame: 2 },
+  upgradeCallId: 1,
+});
 
 describe('JSON integers beyond ±2^53 in message payloads keep their digits', () => {
   it('the two payload decoders: exact digits, and a note for the call', () => {
@@ -37,13 +45,7 @@ describe('JSON integers beyond ±2^53 in message payloads keep their digits', ()
   });
 
   it('a WebSocket text message', () => {
-    const init: HttpUpgradeInit = {
-      kind: 'http-upgrade',
-      protocol: 'websocket',
-      request: { method: 'GET', uri: '/ws', headers: [], startUs: 0, endUs: 0, frame: 1 },
-      response: { status: 101, reason: 'Switching Protocols', headers: [['Upgrade', 'websocket']], startUs: 0, endUs: 0, frame: 2 },
-      upgradeCallId: 1,
-    };
+    const init = upgrade('/ws');
     const s = replay((x: DecoderSession) => websocket.create(x, init) as StreamDecoder, [seg('s2c', `81${BIG.length.toString(16).padStart(2, '0')}${toHex(enc(BIG))}`)]);
     assert.equal(s.calls.length, 1);
     assert.deepEqual(s.calls[0].response?.body?.value, { id: '12345678901234567890' });
@@ -51,13 +53,7 @@ describe('JSON integers beyond ±2^53 in message payloads keep their digits', ()
   });
 
   it('JSON-RPC over WebSocket: a 64-bit id pairs the request with its response, digits kept', () => {
-    const init: HttpUpgradeInit = {
-      kind: 'http-upgrade',
-      protocol: 'websocket',
-      request: { method: 'GET', uri: '/rpc', headers: [], startUs: 0, endUs: 0, frame: 1 },
-      response: { status: 101, reason: 'Switching Protocols', headers: [['Upgrade', 'websocket']], startUs: 0, endUs: 0, frame: 2 },
-      upgradeCallId: 1,
-    };
+    const init = upgrade('/rpc');
     const frame = (t: string) => `81${t.length.toString(16).padStart(2, '0')}${toHex(enc(t))}`;
     const s = replay((x: DecoderSession) => websocket.create(x, init) as StreamDecoder, [
       // (unmasked both ways: the decoder does not insist on masking)
