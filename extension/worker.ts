@@ -11,7 +11,7 @@ import { readFile, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LOADERS, type DefinitionFile } from '../cli/platform/definitions';
 import { analyzeFile, type AnalyzeOptions } from '../cli/platform/analyze';
-import { keyLogProblem, keyLogsBeside, readKeyLog } from '../cli/platform/keylog';
+import { loadKeyLogs } from '../cli/platform/keylog';
 import type { FlowSummary } from '../decoders/core/model';
 import { sniffCapture } from '../decoders/capture/sniff';
 import type { CallRow } from '../webview/protocol';
@@ -83,19 +83,10 @@ async function loadDefinitions(req: AnalyzeRequest): Promise<AnalyzeOptions['def
 }
 
 /** The key log of the setting (a problem with it is a warning, not a failure) and those beside the capture. */
-async function loadKeyLogs(req: AnalyzeRequest): Promise<string> {
-  let text = '';
-  for (const f of req.tlsKeyLogFiles ?? []) {
-    try {
-      const t = await readKeyLog(f);
-      const problem = keyLogProblem(f, t);
-      if (problem) post({ type: 'warning', warning: { message: `TLS key log (callscope.tls.keylogFile): ${problem}` } });
-      text += `${t}\n`;
-    } catch (e) {
-      post({ type: 'warning', warning: { message: `TLS key log (callscope.tls.keylogFile) not read: ${(e as Error).message}` } });
-    }
-  }
-  return text + (await keyLogsBeside(req.file)).text;
+async function loadTlsKeyLogs(req: AnalyzeRequest): Promise<string> {
+  const k = await loadKeyLogs({ files: req.tlsKeyLogFiles ?? [], captureFile: req.file, unreadable: 'warn' });
+  for (const w of k.warnings) post({ type: 'warning', warning: { message: `TLS key log (callscope.tls.keylogFile): ${w}` } });
+  return k.text;
 }
 
 async function run(req: AnalyzeRequest): Promise<void> {
@@ -124,7 +115,7 @@ async function run(req: AnalyzeRequest): Promise<void> {
     const linker = new Linker(req.link, proto);
     calls.setLinker(linker.empty ? undefined : linker);
     storeReady(calls);
-    const tlsKeyLog = await loadKeyLogs(req);
+    const tlsKeyLog = await loadTlsKeyLogs(req);
     const index = (await isGzip(req.file)) ? undefined : new FrameIndex();
     const result = await analyzeFile(
       req.file,

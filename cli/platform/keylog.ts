@@ -8,13 +8,12 @@
 import { open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError, osReason } from './analyze';
-import { KeyLog } from '../../decoders/tls/keylog';
+import { keyLogEntry, keyLogLines } from '../../decoders/tls/keylog';
 import { MAX_FILES, isKeyLogName } from './keylog-files';
 
 export { isKeyLogName, keyLogStamp } from './keylog-files';
 
 export const MAX_FILE_BYTES = 64 << 20;
-
 
 /** Read one key log (at most MAX_FILE_BYTES). Throws UserError with the OS reason. */
 export async function readKeyLog(file: string): Promise<string> {
@@ -44,58 +43,72 @@ export async function readKeyLog(file: string): Promise<string> {
   }
 }
 
-/** The key logs in the capture's folder (see the header), sorted by name. Unreadable ones are skipped. */
-export async function keyLogsBeside(captureFile: string): Promise<{ text: string; files: string[] }> {
+/**
+ * The key logs in the capture's folder (see the header), sorted by name, but those in `skip`
+ * (absolute paths: already read). Unreadable ones are skipped.
+ */
+export async function keyLogsBeside(captureFile: string, skip: string[] = []): Promise<{ text: string }> {
   const dir = path.dirname(path.resolve(captureFile));
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
-    return { text: '', files: [] };
+    return { text: '' };
   }
-  const files: string[] = [];
   let text = '';
   for (const name of names.filter(isKeyLogName).sort().slice(0, MAX_FILES)) {
     const file = path.join(dir, name);
+    if (skip.includes(file)) continue;
     try {
       text += `${await readKeyLog(file)}\n`;
-      files.push(file);
     } catch {
       // a directory or an unreadable file with a key log's name: not one
     }
   }
-  return { text, files };
+  return { text };
 }
 
-/** Why a key log the user named is of no use (no entry callscope reads), or undefined. */
+/**
+ * Why a key log the user named is of no use (no entry callscope reads), or undefined. Stops at its
+ * first entry: the text is parsed into the store once, by the decoding environment.
+ */
 export function keyLogProblem(file: string, text: string): string | undefined {
-  const k = new KeyLog();
-  k.add(text);
-  if (k.size > 0) return undefined;
-  return k.malformed > 0
-    ? `${file}: ${k.malformed} key log line${k.malformed === 1 ? '' : 's'} could not be read (expected LABEL <64 hex digits> <hex secret>): no TLS secrets from it`
+  let malformed = 0;
+  let found = false;
+  keyLogLines(text, (line) => {
+    const e = line === undefined ? 'malformed' : keyLogEntry(line);
+    if (e === 'malformed') malformed++;
+    else if (e) found = true;
+    return found;
+  });
+  if (found) return undefined;
+  return malformed > 0
+    ? `${file}: ${malformed} key log line${malformed === 1 ? '' : 's'} could not be read (expected LABEL <64 hex digits> <hex secret>): no TLS secrets from it`
     : `${file}: no TLS secrets in it (expected NSS key log lines: CLIENT_RANDOM …, CLIENT_TRAFFIC_SECRET_0 …)`;
 }
 
 /**
- * The named key logs (a missing one is a UserError; one without secrets a warning), then, with
- * `captureFile`, those beside it.
+ * The named key logs (one without secrets is a warning; a missing or unreadable one a UserError,
+ * or with `unreadable: 'warn'` a warning), then, with `captureFile`, those beside it.
  */
-export async function loadKeyLogs(opts: { files: string[]; captureFile?: string }): Promise<{ text: string; files: string[]; warnings: string[] }> {
+export async function loadKeyLogs(opts: { files: string[]; captureFile?: string; unreadable?: 'throw' | 'warn' }): Promise<{ text: string; warnings: string[] }> {
   let text = '';
-  const files: string[] = [];
+  const read: string[] = [];
   const warnings: string[] = [];
   for (const f of opts.files) {
-    const t = await readKeyLog(f);
+    let t: string;
+    try {
+      t = await readKeyLog(f);
+    } catch (e) {
+      if (opts.unreadable !== 'warn' || !(e instanceof UserError)) throw e;
+      warnings.push(`${e.message} (not read)`);
+      continue;
+    }
     const problem = keyLogProblem(f, t);
     if (problem) warnings.push(problem);
     text += `${t}\n`;
-    files.push(path.resolve(f));
+    read.push(path.resolve(f));
   }
-  if (opts.captureFile) {
-    const beside = await keyLogsBeside(opts.captureFile);
-    for (const f of beside.files) if (!files.includes(f)) files.push(f);
-    text += beside.text;
-  }
-  return { text, files, warnings };
+  if (opts.captureFile) text += (await keyLogsBeside(opts.captureFile, read)).text;
+  return { text, warnings };
 }

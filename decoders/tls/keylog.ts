@@ -11,7 +11,7 @@
  * first ones kept), lines longer than MAX_LINE skipped.
  */
 import type { TlsSecrets } from '../core/env';
-import { toHex } from '../core/bytes';
+import { fromHex, toHex } from '../core/bytes';
 
 /** Labels kept, and the secret lengths they may have (bytes). */
 const LABELS: Record<string, number[]> = {
@@ -25,11 +25,33 @@ const LABELS: Record<string, number[]> = {
 export const MAX_SECRETS = 200_000;
 export const MAX_LINE = 1024;
 
-function hexBytes(h: string): Uint8Array | undefined {
-  if (h.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(h)) return undefined;
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(h.substr(i * 2, 2), 16);
-  return out;
+const hexBytes = (h: string): Uint8Array | undefined => (h.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(h) ? fromHex(h) : undefined);
+
+/**
+ * One key log line: its entry (`LABEL <client random hex>` and the secret), 'malformed' when it
+ * has a kept label but cannot be read, undefined for comments, blank lines and other labels.
+ */
+export function keyLogEntry(raw: string): { key: string; secret: Uint8Array } | 'malformed' | undefined {
+  const line = raw.trim();
+  if (!line || line.startsWith('#')) return undefined;
+  const parts = line.split(/\s+/);
+  const lengths = LABELS[parts[0]];
+  if (!lengths) return undefined;
+  const random = parts.length === 3 && parts[1].length === 64 ? hexBytes(parts[1]) : undefined;
+  const secret = random ? hexBytes(parts[2]) : undefined;
+  if (!random || !secret || !lengths.includes(secret.length)) return 'malformed';
+  return { key: `${parts[0]} ${toHex(random)}`, secret };
+}
+
+/** Each line of key log text, overlong ones (> MAX_LINE) as undefined; stops when `each` returns true. */
+export function keyLogLines(text: string, each: (line: string | undefined) => boolean | void): void {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (each(end - start <= MAX_LINE ? text.slice(start, end) : undefined)) return;
+    start = end + 1;
+  }
 }
 
 /** A bounded in-memory key log. */
@@ -49,34 +71,13 @@ export class KeyLog implements TlsSecrets {
   }
 
   add(text: string): void {
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      if (end - start <= MAX_LINE) this.line(text.slice(start, end));
-      else this.malformed++;
-      start = end + 1;
-    }
-  }
-
-  private line(raw: string): void {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) return;
-    const parts = line.split(/\s+/);
-    const lengths = LABELS[parts[0]];
-    if (!lengths) return;
-    const random = parts.length === 3 && parts[1].length === 64 ? hexBytes(parts[1]) : undefined;
-    const secret = random ? hexBytes(parts[2]) : undefined;
-    if (!random || !secret || !lengths.includes(secret.length)) {
-      this.malformed++;
-      return;
-    }
-    const key = `${parts[0]} ${toHex(random)}`;
-    if (this.map.has(key)) return;
-    if (this.map.size >= MAX_SECRETS) {
-      this.dropped++;
-      return;
-    }
-    this.map.set(key, secret);
+    keyLogLines(text, (line) => {
+      const e = line === undefined ? 'malformed' : keyLogEntry(line);
+      if (e === 'malformed') this.malformed++;
+      else if (e && !this.map.has(e.key)) {
+        if (this.map.size >= MAX_SECRETS) this.dropped++;
+        else this.map.set(e.key, e.secret);
+      }
+    });
   }
 }

@@ -5,7 +5,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -95,5 +95,24 @@ describe('callscope CLI: --tls-keylog', () => {
     const r = cli(ALONE, '--tls-keylog');
     assert.equal(r.code, 2);
     assert.match(r.err, /--tls-keylog needs a value/);
+  });
+});
+
+describe('platform/keylog: loadKeyLogs', () => {
+  it('a named key log that is also beside the capture is read once; an unreadable one is a warning with unreadable: warn', async () => {
+    const { loadKeyLogs } = await import('../../cli/platform/keylog');
+    const dir = mkdtempSync(join(tmpdir(), 'callscope-keylog-load-'));
+    const capture = join(dir, 'c.pcap');
+    copyFileSync(SAMPLE, capture);
+    const keys = join(dir, 'c.keys');
+    copyFileSync(KEYS, keys);
+    const once = await loadKeyLogs({ files: [keys], captureFile: capture });
+    assert.equal(once.text, `${readFileSync(KEYS, 'latin1')}\n`);
+    assert.deepEqual(once.warnings, []);
+    const missing = join(dir, 'nope.keys');
+    await assert.rejects(loadKeyLogs({ files: [missing] }), /nope\.keys: no such file/);
+    const warned = await loadKeyLogs({ files: [missing], captureFile: capture, unreadable: 'warn' });
+    assert.deepEqual(warned.warnings, [`${missing}: no such file (not read)`]);
+    assert.equal(warned.text, once.text);
   });
 });
