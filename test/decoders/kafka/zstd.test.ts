@@ -8,6 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/kafka/index';
+import { readBatches } from '../../../decoders/kafka/records';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
 import type { Call } from '../../../decoders/core/model';
 import { fromHex } from '../../../decoders/core/bytes';
@@ -75,5 +76,43 @@ describe('Kafka protocol guide: record batch compression, attributes codec 4 (zs
     assert.deepEqual(p.warnings, ['records compressed with zstd: corrupt (not a zstd frame (magic number fe2fb528))']);
     assert.deepEqual(batchOf(p).records, []);
     assert.equal(p.status?.ok, true);
+  });
+});
+
+describe('Kafka record values: JSON integers beyond ±2^53 keep their digits (parseJsonExact)', () => {
+  /** A v2 record batch (uncompressed) holding these values, offsets 0…n-1. */
+  function v2Batch(values: string[]): Uint8Array {
+    const zz = (n: number) => {
+      const out: number[] = [];
+      let v = n >= 0 ? n * 2 : -n * 2 - 1;
+      while (v >= 0x80) {
+        out.push((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      out.push(v);
+      return out;
+    };
+    const recs: number[] = [];
+    values.forEach((t, i) => {
+      const v = [...new TextEncoder().encode(t)];
+      const body = [0, ...zz(0), ...zz(i), ...zz(-1), ...zz(v.length), ...v, ...zz(0)];
+      recs.push(...zz(body.length), ...body);
+    });
+    const head = new Uint8Array(61);
+    const dv = new DataView(head.buffer);
+    dv.setInt32(8, 49 + recs.length); // batch length: from the leader epoch on
+    head[16] = 2; // magic
+    dv.setBigInt64(43, -1n); // producer id
+    dv.setInt32(57, values.length);
+    return Uint8Array.from([...head, ...recs]);
+  }
+  it('each value keeps its digits; one warning for the batch names the records', () => {
+    const { batches } = readBatches(v2Batch(['{"id":12345678901234567890}', '{"id":1}', '[9007199254740993]']), nodeEnv());
+    const b = batches[0];
+    assert.deepEqual(
+      b.records.map((r) => r.value?.value),
+      [{ id: '12345678901234567890' }, { id: 1 }, ['9007199254740993']],
+    );
+    assert.deepEqual(b.warnings, ['records 0, 2: JSON value with integers beyond ±2^53, kept as exact strings (a JSON number that large loses digits as a double)']);
   });
 });
