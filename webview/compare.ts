@@ -50,12 +50,6 @@ export function operationWords(s: string): string[] {
     .filter((w) => w.length > 2 && !['get', 'post', 'put', 'rpc', 'api', 'v1'].includes(w));
 }
 
-export function similarity(a: string, b: string): number {
-  const A = new Set(operationWords(a));
-  const B = operationWords(b);
-  return B.filter((w) => A.has(w)).length;
-}
-
 /** One protocol's closest call to the operation being compared, and how many words they share. */
 export interface AlikePick<T> {
   protocol: string;

@@ -6,7 +6,7 @@ import { layoutDiagram, serverLifeline, fitLaneWidth, placeLabel, labelSlots, LA
 import { teachingSteps, textParts } from '../../webview/teaching';
 import { jsonTokens, xmlTokens, decodeRawProtobuf, hexLines, findBytes, httpBodyOffset } from '../../webview/pretty';
 import { waterfallBar, axisTicks } from '../../webview/waterfall';
-import { compareMetrics, similarity, compareHint, COMPARED_PROTOCOLS } from '../../webview/compare';
+import { compareMetrics, alikeCalls, compareHint, COMPARED_PROTOCOLS } from '../../webview/compare';
 import type { CallRow } from '../../webview/protocol';
 import type { Call, FlowSummary } from '../../decoders/core/model';
 
@@ -273,6 +273,9 @@ describe('waterfall and compare', () => {
   it('metrics and operation matching', () => {
     const m = compareMetrics(funAdd, flow, true);
     assert.deepEqual([m.wireBytes, m.packets, m.roundTrips, m.latencyUs], [594, 3, 2, 760]);
-    assert.ok(similarity('GetPerson', 'GET /persons/1234') > similarity('GetPerson', 'addItem'));
+    // GetPerson shares "person" with GET /persons/1234 and nothing with addItem (listed first).
+    const [pick] = alikeCalls('GetPerson', [{ protocol: 'http', rows: [{ method: 'addItem' }, { method: 'GET', target: '/persons/1234' }] }]);
+    assert.equal(pick.row.target, '/persons/1234');
+    assert.ok(pick.score > 0);
   });
 });
