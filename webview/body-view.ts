@@ -5,7 +5,7 @@
 import { h } from './dom';
 import type { Body, CallPart } from '../decoders/core/model';
 import { jsonTokens, xmlTokens, tryJson, decodeRawProtobuf, rawProtobufTokens, hexToBytes, type Tok } from './pretty';
-import { formatSize } from './format';
+import { ellipsize, formatSize } from './format';
 
 export function tokensToPre(tokens: Tok[], label: string): HTMLElement {
   const pre = h('pre', { class: 'code', tabindex: 0, role: 'region', 'aria-label': label });
@@ -90,7 +90,7 @@ export function callExpression(method: string, part: CallPart | undefined, side:
   }
   if (failed && v && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
-    const text = (x: unknown) => (typeof x === 'string' ? (x.length > 80 ? x.slice(0, 79) + '…' : x) : short(x));
+    const text = (x: unknown) => (typeof x === 'string' ? ellipsize(x, 80) : short(x));
     if ('faultCode' in o || 'faultString' in o) return `→ fault ${text(o.faultCode)}${o.faultString !== undefined ? `: ${text(o.faultString)}` : ''}`;
     if ('code' in o && 'message' in o) return `→ error ${text(o.code)}: ${text(o.message)}`;
   }
