@@ -11,6 +11,7 @@
  */
 import type { Call } from '../decoders/core/model';
 import { callToJsonLine } from '../decoders/export/jsonl';
+import { endpointLabel } from '../decoders/export/common';
 import { callText, statusText, formatDuration } from './table';
 import { UserError } from './platform/analyze';
 import { LiveCapture, LiveCaptureError, findCaptureTool, listInterfaces } from './platform/live';
@@ -62,9 +63,8 @@ function parseDuration(v: string): number {
 
 /** A call as one line, printed as soon as it completes. */
 function liveLine(c: Call, t0: number): string {
-  const ep = (e: Call['client']) => `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${e.port}`;
   const t = ((c.timing.startUs - t0) / 1e6).toFixed(3).padStart(8);
-  return `${t}  ${formatDuration(c).padStart(8)}  ${ep(c.client)} → ${ep(c.server)}  ${c.protocol.padEnd(8)} ${callText(c)}  ${statusText(c)}\n`;
+  return `${t}  ${formatDuration(c).padStart(8)}  ${endpointLabel(c.client)} → ${endpointLabel(c.server)}  ${c.protocol.padEnd(8)} ${callText(c)}  ${statusText(c)}\n`;
 }
 
 function printer(format: 'table' | 'jsonl'): (c: Call) => void {

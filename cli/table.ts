@@ -5,6 +5,7 @@
  */
 import type { Call, FlowSummary } from '../decoders/core/model';
 import { isEncryptedPort } from '../decoders/tls/names';
+import { endpointLabel } from '../decoders/export/common';
 import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
 import { ParentLinks } from './platform/parent-links';
 
@@ -62,7 +63,7 @@ export class TableWriter {
       startUs: x.timing.startUs,
       cells: [
         formatDuration(x),
-        `${x.client.ip.includes(':') ? `[${x.client.ip}]` : x.client.ip}:${x.client.port} → ${x.server.ip.includes(':') ? `[${x.server.ip}]` : x.server.ip}:${x.server.port}`,
+        `${endpointLabel(x.client)} → ${endpointLabel(x.server)}`,
         oneLine(x.protocol),
         oneLine(callText(x)),
         oneLine(statusText(x)),

@@ -30,6 +30,10 @@ describe('the terminal timeline', () => {
     assert.match(t, /grpc\s+pkg\.S\/Get\s+✓ 0 OK/);
     assert.match(t, /http\s+GET \/persons\/1\s+✓ 200 OK/);
   });
+  it('IPv6 endpoints in brackets, so that the port stands apart', () => {
+    const t = formatTable([call({ client: { ip: '::1', port: 40000 }, server: { ip: 'fe80::2', port: 8000 } })], []);
+    assert.match(t, /\[::1\]:40000 → \[fe80::2\]:8000/);
+  });
   it('one line per call: line breaks in a fault string are shown as \\n', () => {
     const t = formatTable([call({ method: 'nosuch', request: { value: [1] }, status: { code: -32601, text: 'server error. method not found.\n\nnosuch', ok: false } })], []);
     const lines = t.split('\n').filter((l) => l.includes('nosuch('));
