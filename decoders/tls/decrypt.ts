@@ -21,7 +21,7 @@
  * decrypted.
  */
 import type { TlsAead, TlsCbc, TlsCrypto, TlsHash } from '../core/env';
-import { concatBytes } from '../core/bytes';
+import { concatBytes, utf8Bytes } from '../core/bytes';
 
 /** What decrypting a cipher suite takes. */
 export interface SuiteInfo {
@@ -161,12 +161,6 @@ export function suiteInfo(id: number, tls13: boolean): SuiteInfo | undefined {
 
 export const hashBytes = (h: TlsHash) => (h === 'sha384' ? 48 : h === 'sha1' ? 20 : 32);
 
-const ASCII = (s: string) => {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-};
-
 const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** HKDF-Expand (RFC 5869 §2.3). */
@@ -185,14 +179,14 @@ export function hkdfExpand(c: TlsCrypto, hash: TlsHash, prk: Uint8Array, info: U
 
 /** HKDF-Expand-Label (RFC 8446 §7.1): HkdfLabel = length, "tls13 " + label, context. */
 export function hkdfExpandLabel(c: TlsCrypto, hash: TlsHash, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const full = ASCII(`tls13 ${label}`);
+  const full = utf8Bytes(`tls13 ${label}`);
   const info = concat(Uint8Array.of(length >> 8, length & 0xff, full.length), full, Uint8Array.of(context.length), context);
   return hkdfExpand(c, hash, secret, info, length);
 }
 
 /** The TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label + seed). */
 export function prf12(c: TlsCrypto, hash: TlsHash, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
-  const labelSeed = concat(ASCII(label), seed);
+  const labelSeed = concat(utf8Bytes(label), seed);
   const out = new Uint8Array(length);
   let a: Uint8Array = labelSeed;
   let o = 0;
@@ -209,16 +203,20 @@ export function prf12(c: TlsCrypto, hash: TlsHash, secret: Uint8Array, label: st
 /** The 64-bit big-endian sequence number (exact up to 2^53). */
 function seqBytes(seq: number): Uint8Array {
   const b = new Uint8Array(8);
-  const hi = Math.floor(seq / 4294967296);
-  const lo = seq >>> 0;
-  b[0] = hi >>> 24;
-  b[1] = (hi >>> 16) & 0xff;
-  b[2] = (hi >>> 8) & 0xff;
-  b[3] = hi & 0xff;
-  b[4] = lo >>> 24;
-  b[5] = (lo >>> 16) & 0xff;
-  b[6] = (lo >>> 8) & 0xff;
-  b[7] = lo & 0xff;
+  new DataView(b.buffer).setBigUint64(0, BigInt(seq));
+  return b;
+}
+
+/**
+ * seq_num + type + version + length (RFC 5246 §6.2.3.1, §6.2.3.3): what a TLS 1.2 record's MAC
+ * and AEAD additional data cover, `length` being the plaintext's.
+ */
+function seqHeader(header: Uint8Array, seq: number, length: number): Uint8Array {
+  const b = new Uint8Array(13);
+  b.set(seqBytes(seq));
+  b.set(header.subarray(0, 3), 8);
+  b[11] = length >> 8;
+  b[12] = length & 0xff;
   return b;
 }
 
@@ -300,13 +298,7 @@ export class RecordKeys {
     const ex = s.explicitNonceBytes;
     if (fragment.length < ex + s.tagBytes || !s.aead) return undefined;
     const plainLen = fragment.length - ex - s.tagBytes;
-    const aad = new Uint8Array(13);
-    aad.set(seqBytes(seq));
-    aad[8] = header[0];
-    aad[9] = header[1];
-    aad[10] = header[2];
-    aad[11] = plainLen >> 8;
-    aad[12] = plainLen & 0xff;
+    const aad = seqHeader(header, seq, plainLen);
     const nonce = this.nonce(seq, ex ? fragment.subarray(0, ex) : undefined);
     const plaintext = this.crypto.aeadOpen(s.aead, this.key, nonce, aad, fragment.subarray(ex), s.tagBytes);
     return plaintext ? { type: header[0], plaintext } : undefined;
@@ -314,12 +306,7 @@ export class RecordKeys {
 
   /** The HMAC of a TLS 1.2 record (RFC 5246 §6.2.3.1): seq_num + type + version + length + bytes. */
   private mac(header: Uint8Array, seq: number, bytes: Uint8Array): Uint8Array {
-    const pre = new Uint8Array(13);
-    pre.set(seqBytes(seq));
-    pre.set(header.subarray(0, 3), 8);
-    pre[11] = bytes.length >> 8;
-    pre[12] = bytes.length & 0xff;
-    return this.crypto.hmac(this.suite.mac!, this.macKey!, concat(pre, bytes));
+    return this.crypto.hmac(this.suite.mac!, this.macKey!, concat(seqHeader(header, seq, bytes.length), bytes));
   }
 
   /** The content of CBC-decrypted `p` with its padding checked (every padding byte = its length). */

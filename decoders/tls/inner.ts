@@ -12,7 +12,7 @@
  */
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
-import { toHex } from '../core/bytes';
+import { concatBytes, toHex } from '../core/bytes';
 
 let innerDecoders: DecoderSpec[] = [];
 
@@ -48,13 +48,11 @@ export class InnerStream {
   private dead = false;
   /** Id of the decoder the plaintext went to, when one took it. */
   decoderId?: string;
-  /** Plaintext bytes no decoder took. */
-  unclaimed = 0;
   private readonly session: DecoderSession;
 
   constructor(
     outer: DecoderSession,
-    private readonly alpn: string | undefined,
+    alpn: string | undefined,
     decorate: (c: Call) => void,
     private readonly warn: (text: string) => void,
   ) {
@@ -113,13 +111,7 @@ export class InnerStream {
     this.off[dir] += bytes.length;
     if (this.decided) return this.feed({ kind: 'data', dir, bytes, at: pos });
     const head = this.head[dir];
-    if (head.length < MAX_PROBE_BYTES) {
-      const take = bytes.subarray(0, MAX_PROBE_BYTES - head.length);
-      const joined = new Uint8Array(head.length + take.length);
-      joined.set(head);
-      joined.set(take, head.length);
-      this.head[dir] = joined;
-    }
+    if (head.length < MAX_PROBE_BYTES) this.head[dir] = concatBytes([head, bytes.subarray(0, MAX_PROBE_BYTES - head.length)]);
     this.held.push({ kind: 'data', dir, bytes: bytes.slice(), at: pos });
     this.heldBytes += bytes.length;
     this.decide(this.heldBytes > 4 * MAX_PROBE_BYTES || this.head[dir].length >= MAX_PROBE_BYTES || this.held.length > MAX_HELD);
@@ -178,17 +170,13 @@ export class InnerStream {
     this.decided = true;
     const first = this.head.c2s.length ? this.head.c2s : this.head.s2c;
     if (first.length) this.warn(`the decrypted application data is not a protocol callscope decodes (first bytes ${toHex(first, 16)}): not decoded further`);
-    for (const h of this.held) if (h.kind === 'data') this.unclaimed += h.bytes.length;
     this.held = [];
     this.head = { c2s: EMPTY, s2c: EMPTY };
   }
 
   private feed(h: Held): void {
     const d = this.decoder;
-    if (!d || this.dead) {
-      if (h.kind === 'data') this.unclaimed += h.bytes.length;
-      return;
-    }
+    if (!d || this.dead) return;
     try {
       if (h.kind === 'data') d.data(h.dir, h.bytes, h.at);
       else if (h.kind === 'gap') d.gap(h.dir, h.length, h.at);
@@ -201,10 +189,5 @@ export class InnerStream {
   private stop(e: unknown): void {
     this.dead = true;
     this.warn(`${this.decoderId ?? 'decoder'} stopped on the decrypted data: ${e instanceof Error ? e.message : String(e)}`);
-  }
-
-  /** The ALPN protocol this stream was chosen by, if any. */
-  get alpnProtocol(): string | undefined {
-    return this.alpn;
   }
 }
