@@ -841,8 +841,7 @@ class TlsDecoder implements StreamDecoder {
   private innerStream(): InnerStream {
     const d = this.dec!;
     if (d.inner) return d.inner;
-    const alpn = d.tls13 ? d.alpn : this.sh?.alpn;
-    d.inner = new InnerStream(this.session, alpn, (c) => this.decorate(c), (t) => this.warn(t));
+    d.inner = new InnerStream(this.session, this.alpnSelected, (c) => this.decorate(c), (t) => this.warn(t));
     return d.inner;
   }
 
@@ -852,9 +851,14 @@ class TlsDecoder implements StreamDecoder {
     if (this.ch?.serverName !== undefined) f['tls.handshake.extensions_server_name'] = this.ch.serverName;
     if (this.version !== undefined) f['tls.handshake.version'] = versionName(this.version);
     if (this.sh && this.sh.cipherSuite >= 0) f['tls.handshake.ciphersuite'] = cipherSuiteName(this.sh.cipherSuite);
-    const alpn = this.dec?.tls13 ? this.dec.alpn : this.sh?.alpn;
+    const alpn = this.alpnSelected;
     if (alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = alpn;
     if (this.call) f['tls.call_id'] = this.call.id;
+  }
+
+  /** The protocol the server selected with ALPN: in the ServerHello up to TLS 1.2, in the decrypted EncryptedExtensions in TLS 1.3. */
+  private get alpnSelected(): string | undefined {
+    return (this.dec?.tls13 ? this.dec.alpn : undefined) ?? this.sh?.alpn;
   }
 
   /** Decrypted handshake bytes: messages may span records; only their types and EncryptedExtensions matter. */
@@ -971,7 +975,8 @@ class TlsDecoder implements StreamDecoder {
     else if (this.ssl2) f['tls.handshake.cipher_suites_count'] = this.ssl2.cipherSpecCount;
     if (this.version !== undefined) f['tls.handshake.version'] = versionName(this.version);
     if (sh && sh.cipherSuite >= 0) f['tls.handshake.ciphersuite'] = cipherSuiteName(sh.cipherSuite);
-    if (sh?.alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = sh.alpn;
+    const alpn = this.alpnSelected;
+    if (alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = alpn;
     if (sh?.keyShareGroup !== undefined) f['tls.handshake.extensions_key_share_group'] = groupName(sh.keyShareGroup);
     if (this.hrr) {
       f['tls.handshake.hello_retry_request'] = true;
@@ -985,7 +990,6 @@ class TlsDecoder implements StreamDecoder {
     }
     if (this.earlyData) f['tls.early_data'] = true;
     const dec = this.dec;
-    if (dec?.tls13 && dec.alpn !== undefined) f['tls.handshake.extensions_alpn_selected'] = dec.alpn;
     const opened = dec ? dec.dir.c2s.opened + dec.dir.s2c.opened : 0;
     if (dec) {
       f['tls.decrypted_records'] = opened;
@@ -1002,7 +1006,6 @@ class TlsDecoder implements StreamDecoder {
     else if (sh) {
       // The version is unknown only when the ServerHello was cut by a gap.
       const code = this.version !== undefined ? versionName(this.version) : 'TLS';
-      const alpn = sh.alpn ?? (dec?.tls13 ? dec.alpn : undefined);
       c.status = alpn ? { code, text: alpn, ok: true } : { code, ok: true };
     }
     if (!helloSeen) {
