@@ -69,12 +69,9 @@ interface DirKeys {
   /** Keys that take over: TLS 1.3 application keys after the Finished; TLS 1.2 keys at ChangeCipherSpec. */
   next?: RecordKeys;
   /** Framing of the decrypted handshake messages (they may span records). */
-  hsHdr: Uint8Array;
-  hsHdrGot: number;
-  hsType: number;
-  hsLeft: number;
-  hsBody?: Uint8Array;
-  hsBodyGot: number;
+  hdr: Uint8Array;
+  hdrGot: number;
+  hs?: HsMessage;
   opened: number;
   failed: number;
   /** Records left on which to search for the sequence number (after a loss of framing). */
@@ -118,7 +115,7 @@ function seqCandidates(estimate: number): number[] {
   return out;
 }
 
-const newDirKeys = (): DirKeys => ({ hsHdr: new Uint8Array(4), hsHdrGot: 0, hsType: 0, hsLeft: 0, hsBodyGot: 0, opened: 0, failed: 0, uncertain: 0, lostBytes: 0, recordBytes: 0, warnedFail: false });
+const newDirKeys = (): DirKeys => ({ hdr: new Uint8Array(4), hdrGot: 0, opened: 0, failed: 0, uncertain: 0, lostBytes: 0, recordBytes: 0, warnedFail: false });
 
 export const ENCRYPTED_HINT =
   'encrypted: calls inside TLS are not visible; record them in plain text with `callscope proxy --listen 127.0.0.1:PORT --target HOST:PORT` ' +
@@ -187,13 +184,54 @@ interface Pending {
   cls: RecClass;
 }
 
-interface HsAcc {
+/** A handshake message being gathered: its header read, `got` of its `len` body bytes seen (kept in `buf` when wanted). */
+interface HsMessage {
   type: number;
   len: number;
   got: number;
   buf?: Uint8Array;
+}
+
+interface HsAcc extends HsMessage {
   start: Position;
   recordVersion: number;
+}
+
+/**
+ * Handshake messages over the bytes of successive records (RFC 8446 §4, RFC 5246 §7.4): a 4-byte
+ * header (type, 24-bit length), then the body; a message may span records and a record may hold
+ * several. `begin(i)` when a header starts at `b[i]`, `start(type, len)` when it is whole (the
+ * message to fill), `done(m, i)` when a body ends before `b[i]`.
+ */
+function frameHandshake<M extends HsMessage>(
+  f: { hdr: Uint8Array; hdrGot: number; hs?: M },
+  b: Uint8Array,
+  start: (type: number, len: number) => M,
+  done: (m: M, i: number) => void,
+  begin?: (i: number) => void,
+): void {
+  let i = 0;
+  while (i < b.length) {
+    if (!f.hs) {
+      if (f.hdrGot === 0) begin?.(i);
+      const take = Math.min(4 - f.hdrGot, b.length - i);
+      f.hdr.set(b.subarray(i, i + take), f.hdrGot);
+      f.hdrGot += take;
+      i += take;
+      if (f.hdrGot < 4) return;
+      f.hdrGot = 0;
+      f.hs = start(f.hdr[0], be24(f.hdr, 1));
+    }
+    const hs = f.hs;
+    const take = Math.min(hs.len - hs.got, b.length - i);
+    if (hs.buf && take > 0) hs.buf.set(b.subarray(i, i + take), hs.got);
+    hs.got += take;
+    i += take;
+    if (hs.got === hs.len) {
+      f.hs = undefined;
+      done(hs, i);
+    }
+  }
 }
 
 interface Side {
@@ -502,36 +540,21 @@ class TlsDecoder implements StreamDecoder {
   }
 
   private handshakeBytes(s: Side, body: Uint8Array, recordVersion: number): void {
-    let i = 0;
-    while (i < body.length) {
-      if (!s.hs) {
-        if (s.hdrGot === 0) {
-          s.hdrAt = s.st.pos(5 + i);
-          s.hdrVersion = recordVersion;
-        }
-        const take = Math.min(4 - s.hdrGot, body.length - i);
-        s.hdr.set(body.subarray(i, i + take), s.hdrGot);
-        s.hdrGot += take;
-        i += take;
-        if (s.hdrGot < 4) return;
-        s.hdrGot = 0;
-        const type = s.hdr[0];
-        const len = be24(s.hdr, 1);
+    frameHandshake<HsAcc>(
+      s,
+      body,
+      (type, len) => {
         const hello = type === 1 || type === 2;
         const keep = hello && len <= Math.min(MAX_HELLO, this.session.env.limits.maxBufferedBytes);
         if (hello && !keep) this.warn(`${s.dir}: ${handshakeName(type)} of ${len} bytes is larger than ${MAX_HELLO}: not parsed`);
-        s.hs = { type, len, got: 0, buf: keep ? new Uint8Array(len) : undefined, start: s.hdrAt!, recordVersion: s.hdrVersion };
-      }
-      const hs = s.hs;
-      const take = Math.min(hs.len - hs.got, body.length - i);
-      if (hs.buf && take > 0) hs.buf.set(body.subarray(i, i + take), hs.got);
-      hs.got += take;
-      i += take;
-      if (hs.got === hs.len) {
-        s.hs = undefined;
-        this.onHandshake(s, hs, s.st.pos(5 + i - 1));
-      }
-    }
+        return { type, len, got: 0, buf: keep ? new Uint8Array(len) : undefined, start: s.hdrAt!, recordVersion: s.hdrVersion };
+      },
+      (hs, i) => this.onHandshake(s, hs, s.st.pos(5 + i - 1)),
+      (i) => {
+        s.hdrAt = s.st.pos(5 + i);
+        s.hdrVersion = recordVersion;
+      },
+    );
   }
 
   private onHandshake(s: Side, hs: HsAcc, end: Position, cut = false): void {
@@ -863,43 +886,19 @@ class TlsDecoder implements StreamDecoder {
 
   /** Decrypted handshake bytes: messages may span records; only their types and EncryptedExtensions matter. */
   private decryptedHandshake(s: Side, b: Uint8Array, end: Position): void {
-    const k = this.dec!.dir[s.dir];
-    let i = 0;
-    while (i < b.length) {
-      if (k.hsLeft === 0) {
-        const take = Math.min(4 - k.hsHdrGot, b.length - i);
-        k.hsHdr.set(b.subarray(i, i + take), k.hsHdrGot);
-        k.hsHdrGot += take;
-        i += take;
-        if (k.hsHdrGot < 4) return;
-        k.hsHdrGot = 0;
-        k.hsType = k.hsHdr[0];
-        k.hsLeft = be24(k.hsHdr, 1);
-        k.hsBody = k.hsType === 8 && k.hsLeft <= MAX_DECRYPTED_HS ? new Uint8Array(k.hsLeft) : undefined;
-        k.hsBodyGot = 0;
-        if (k.hsLeft === 0) {
-          this.onDecryptedHandshake(s, k.hsType, new Uint8Array(0), end);
-          continue;
-        }
-      }
-      const take = Math.min(k.hsLeft, b.length - i);
-      if (k.hsBody) k.hsBody.set(b.subarray(i, i + take), k.hsBodyGot);
-      k.hsBodyGot += take;
-      k.hsLeft -= take;
-      i += take;
-      if (k.hsLeft === 0) {
-        const body = k.hsBody;
-        k.hsBody = undefined;
-        this.onDecryptedHandshake(s, k.hsType, body ?? new Uint8Array(0), end);
-      }
-    }
+    frameHandshake(
+      this.dec!.dir[s.dir],
+      b,
+      (type, len) => ({ type, len, got: 0, buf: type === 8 && len <= MAX_DECRYPTED_HS ? new Uint8Array(len) : undefined }),
+      (m) => this.onDecryptedHandshake(s, m, end),
+    );
   }
 
-  private onDecryptedHandshake(s: Side, type: number, body: Uint8Array, end: Position): void {
+  private onDecryptedHandshake(s: Side, { type, len, buf }: HsMessage, end: Position): void {
     const d = this.dec!;
     const k = d.dir[s.dir];
-    this.message(s.dir, end, body.length, handshakeName(type));
-    if (type === 8 && s.dir === 's2c') d.alpn = encryptedExtensionsAlpn(body);
+    this.message(s.dir, end, len, handshakeName(type));
+    if (type === 8 && s.dir === 's2c' && buf) d.alpn = encryptedExtensionsAlpn(buf);
     if (!d.tls13) return;
     if (type === 20 && k.next) {
       // RFC 8446 §7.2: after its Finished, a side protects its records with the application keys.

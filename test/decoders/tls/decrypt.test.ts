@@ -288,6 +288,9 @@ describe('the TLS decoder with a key log (RFC 8448 §3 connection)', () => {
     for (const l of ['s2c EncryptedExtensions', 's2c Certificate', 's2c CertificateVerify', 's2c Finished', 'c2s Finished', 's2c NewSessionTicket', 'c2s ApplicationData (first record)', 's2c ApplicationData (first record)']) {
       assert.ok(labels.includes(l), `${l} in ${labels.join(', ')}`);
     }
+    // each with its length from its handshake header (RFC 8448 §3: 36 + 441 + 132 + 32 bytes in the 657-byte flight)
+    const size = (l: string) => t.messages!.find((m) => `${m.dir} ${m.label}` === l)?.size;
+    assert.deepEqual(['s2c EncryptedExtensions', 's2c Certificate', 's2c CertificateVerify', 's2c Finished', 'c2s Finished', 's2c NewSessionTicket'].map(size), [36, 441, 132, 32, 32, 201]);
     assert.ok(!t.warnings.some((w) => w.startsWith('encrypted: calls inside TLS')), t.warnings.join('; '));
   });
   it('any split of the streams gives the same calls (every byte, random)', () => {
