@@ -32,6 +32,10 @@ export function activate(context: vscode.ExtensionContext): void {
     requestFor: async (file) => {
       await definitions.ready();
       const keyLogs = tlsKeyLogFiles();
+      // a key log that grew since (a browser still writing it) decodes the capture again. Awaited
+      // before the link config is taken: prepare() counts a just-started analysis as linked with the
+      // definitions of that moment, so no await may come between the two.
+      const tlsKeyLogStamp = await keyLogStamp(keyLogs, file);
       return {
         decodeAs: decodeAsRules(context.workspaceState),
         hints: [],
@@ -40,8 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
         link: definitions.linkConfig(),
         tlsKeyLogFiles: keyLogs,
         limits: bodyLimits(),
-        // a key log that grew since (a browser still writing it) decodes the capture again
-        tlsKeyLogStamp: await keyLogStamp(keyLogs, file),
+        tlsKeyLogStamp,
       };
     },
     prepare: (a) => definitions.prepare(a),
