@@ -54,6 +54,7 @@ export class HarWriter {
 
   /** The HAR text, a piece at a time; `pause` is awaited now and then (back-pressure). */
   async finish(write: (s: string) => void, pause: () => Promise<void> = async () => {}): Promise<void> {
+    // (before the log's head: a spool that could not spill fails the run with nothing written)
     if (this.spool.failure) throw this.spool.failure;
     for (const x of this.links.orphans()) this.entry(x);
     const creator = JSON.stringify({ name: 'callscope', version: this.creatorVersion }, null, 2).replace(/\n/g, '\n    ');

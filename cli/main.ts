@@ -197,7 +197,7 @@ async function main(argv: string[]): Promise<number> {
 
   const out = new Output();
   // On a terminal's stderr, for long runs; not when streamed JSONL shares that terminal.
-  progress = new Progress(process.stderr, process.stderr.isTTY === true && !(args.format === 'jsonl' && process.stdout.isTTY === true));
+  progress = new Progress(process.stderr, process.stderr.isTTY === true && !(args.format === 'jsonl' && STDOUT_TTY));
   // Lines and warnings already printed by a parallel run that had to stop (see platform/parallel).
   let skipLines = 0;
   let skipWarnings = 0;
@@ -207,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
   };
   // JSONL: one or more workers. Table and HAR: one worker (they are sorted as a whole), whose
   // heap is bounded like any decoding worker's (in this thread V8 let a HAR run grow to 380 MB).
-  const sortedOutput = args.format === 'jsonl' ? undefined : { format: args.format, color: process.stdout.isTTY === true, creatorVersion: VERSION };
+  const sortedOutput = args.format === 'jsonl' ? undefined : { format: args.format, color: STDOUT_TTY, creatorVersion: VERSION };
   const workers = sortedOutput
     ? Math.min(1, await parallelWorkers(args.file, process.env.CALLSCOPE_WORKERS === undefined ? 1 : undefined))
     : filterAllowsParallel(args.filter)

@@ -141,6 +141,16 @@ describe('HarWriter', () => {
       assert.equal(text, JSON.stringify(toHar(all, { creatorVersion: '9.9.9' }), null, 2) + '\n');
     });
   }
+  it('a folder it cannot write to: finish rejects with what to do, and writes nothing', async () => {
+    const h = new HarWriter('1', { budgetBytes: 1, dir: join(tmpdir(), 'callscope-no-such-folder', 'x') });
+    for (const c of calls()) h.addCall(c);
+    let text = '';
+    await assert.rejects(
+      h.finish((s) => (text += s)),
+      /cannot write the temporary files .*\(ENOENT\): point TMPDIR at a folder with room/,
+    );
+    assert.equal(text, '');
+  });
   it('no calls: an empty log, and no temporary files made for it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callscope-har-empty-'));
     const h = new HarWriter('1', { budgetBytes: 1, dir });
