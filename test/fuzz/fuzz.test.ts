@@ -15,20 +15,11 @@ import type { Dir } from '../../decoders/core/model';
 import { nodeEnv } from '../../cli/platform/node-env';
 import { testSession } from '../helpers/session';
 import { sampleCaptures, SAMPLES } from '../helpers/samples';
+import { rng } from '../helpers/split';
 
 const ITER = Number(process.env.FUZZ_ITERATIONS ?? 12);
 /** A run over a small mutated capture taking longer than this is a hang. */
 const HANG_MS = 10_000;
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 function mutate(src: Uint8Array, r: () => number): Uint8Array {
   const b = src.slice();

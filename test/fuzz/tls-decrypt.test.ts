@@ -10,19 +10,10 @@ import { readFileSync } from 'node:fs';
 import { Pipeline } from '../../decoders/pipeline';
 import { nodeEnv } from '../../cli/platform/node-env';
 import { SAMPLES } from '../helpers/samples';
+import { rng } from '../helpers/split';
 
 const ITER = Number(process.env.FUZZ_ITERATIONS ?? 40);
 const HANG_MS = 10_000;
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 function run(capture: Uint8Array, keyLog: string, chunk: number): string[] {
   const stopped: string[] = [];

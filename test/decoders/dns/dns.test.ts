@@ -6,6 +6,7 @@ import { probeTcp, probeUdp } from '../../../decoders/dns/index';
 import { QUERY_TIMEOUT_US } from '../../../decoders/dns/calls';
 import type { Call } from '../../../decoders/core/model';
 import { AA, QR, RA, RD, TC, answer, framed, ipv4, msg, name, pos, query, tcp, udp } from './build';
+import { rng } from '../../helpers/split';
 
 const values = (c: Call) => ({ req: c.request?.value as Record<string, unknown> | undefined, res: c.response?.value as Record<string, unknown> | undefined });
 
@@ -556,15 +557,6 @@ describe('probes', () => {
 });
 
 describe('fuzz: mutated and random messages never throw, never hang', () => {
-  function rng(seed: number) {
-    let x = seed >>> 0 || 1;
-    return () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) / 2 ** 32;
-    };
-  }
   const seeds = [
     query(1, 'api.test', 1, { opt: { size: 4096, do: true, options: [0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8] } }),
     answer(1, 'api.test', 65, [{ name: 'api.test', type: 65, rdata: [0, 1, 0, 0, 1, 0, 3, 2, 0x68, 0x32] }, { name: 'api.test', type: 6, rdata: [...name('a'), ...name('b'), ...new Array(20).fill(1)] }], { opt: {} }),

@@ -53,15 +53,5 @@ export function snapshot(s: TestSession): unknown {
   return JSON.parse(JSON.stringify({ calls: s.calls, warnings: s.warnings }));
 }
 
-/** Cheap deterministic PRNG for fuzzing. */
-export function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
+/** Cheap deterministic PRNG for fuzzing (the shared one). */
+export { rng as prng } from '../../helpers/split';

@@ -66,15 +66,5 @@ export function feedQuic(datagrams: Array<{ dir: Dir; bytes: Uint8Array }>, sess
   return s;
 }
 
-/** Cheap deterministic PRNG for fuzzing. */
-export function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
+/** Cheap deterministic PRNG for fuzzing (the shared one). */
+export { rng as prng } from '../../helpers/split';
