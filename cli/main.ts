@@ -145,7 +145,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
 }
 
 /** `1048576`, `256k`, `16M`, `1MiB`, `2G` → bytes (1024-based), from 1 KiB to 256 MiB. */
-export function parseSize(text: string): number {
+function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
   const n = m ? Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase())) : NaN;
   if (!(n >= 1024 && n <= 256 << 20)) throw new UserError(`--max-body must be a size from 1k to 256M, e.g. 16M (got "${text}")`);

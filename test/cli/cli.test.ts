@@ -84,6 +84,19 @@ describe('callscope CLI: --max-body', () => {
     const whole = cli(PERSONS, '--format', 'jsonl');
     assert.deepEqual(previews(whole.out), []);
   });
+  it('sizes are 1024-based, with or without a unit, fractions rounded to bytes', () => {
+    for (const [v, said] of [
+      ['2048', '2 KiB'],
+      ['2k', '2 KiB'],
+      ['1.5k', '1536 bytes'],
+    ]) {
+      const r = cli(PERSONS, '--format', 'jsonl', '--max-body', v);
+      assert.equal(r.code, 0, r.err);
+      const w = previews(r.out);
+      assert.ok(w.length > 0, v);
+      for (const x of w) assert.match(x, new RegExp(`longer than the ${said} preview`), v);
+    }
+  });
   it('sizes: 16M, 512KiB, 2048; nonsense and out of range are exit 2 with the accepted range', () => {
     for (const v of ['16M', '512KiB', '2048']) assert.equal(cli(WALKTHROUGH, '--max-body', v).code, 0, v);
     for (const v of ['5', 'lots', '1G']) {
