@@ -5,7 +5,7 @@
  * the calls (a HAR of every body can be many times the capture's size).
  */
 import type { Call } from '../decoders/core/model';
-import { harEntry } from '../decoders/export/har';
+import { harEntry, skippedComment, toHar } from '../decoders/export/har';
 import { isHttpCarried } from '../decoders/export/common';
 import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
 import { ParentLinks } from './platform/parent-links';
@@ -57,15 +57,16 @@ export class HarWriter {
     // (before the log's head: a spool that could not spill fails the run with nothing written)
     if (this.spool.failure) throw this.spool.failure;
     for (const x of this.links.orphans()) this.entry(x);
-    const creator = JSON.stringify({ name: 'callscope', version: this.creatorVersion }, null, 2).replace(/\n/g, '\n    ');
-    write(`{\n  "log": {\n    "version": "1.2",\n    "creator": ${creator},\n    "entries": [`);
+    // The log of no calls as toHar prints it, cut open where the entries go.
+    const shell = JSON.stringify(toHar([], { creatorVersion: this.creatorVersion }), null, 2);
+    write(shell.slice(0, shell.lastIndexOf('[') + 1));
     let first = true;
     await this.spool.drain((text) => {
       write((first ? '\n' : ',\n') + text);
       first = false;
     }, pause);
     write(first ? ']' : '\n    ]');
-    if (this.skipped) write(`,\n    "comment": ${JSON.stringify(`${this.skipped} call(s) of protocols not carried by HTTP left out`)}`);
+    if (this.skipped) write(`,\n    "comment": ${JSON.stringify(skippedComment(this.skipped))}`);
     write('\n  }\n}\n');
   }
 }

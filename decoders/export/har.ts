@@ -309,8 +309,13 @@ export function toHar(calls: readonly Call[], opts: HarOptions = {}): Har {
   const har: Har = {
     log: { version: '1.2', creator: { name: 'callscope', version: opts.creatorVersion ?? '0.1.0' }, entries },
   };
-  if (skipped) har.log.comment = `${skipped} call(s) of protocols not carried by HTTP left out`;
+  if (skipped) har.log.comment = skippedComment(skipped);
   return har;
+}
+
+/** The log's comment when calls of other protocols were left out. */
+export function skippedComment(skipped: number): string {
+  return `${skipped} call(s) of protocols not carried by HTTP left out`;
 }
 
 /** HAR as pretty-printed JSON text. */
