@@ -11,8 +11,6 @@ import { UserError, osReason } from './analyze';
 import { keyLogEntry, keyLogLines } from '../../decoders/tls/keylog';
 import { MAX_FILES, isKeyLogName } from './keylog-files';
 
-export { isKeyLogName, keyLogStamp } from './keylog-files';
-
 export const MAX_FILE_BYTES = 64 << 20;
 
 /** Read one key log (at most MAX_FILE_BYTES). Throws UserError with the OS reason. */

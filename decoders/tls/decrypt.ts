@@ -42,8 +42,6 @@ export interface SuiteInfo {
   tls13: boolean;
 }
 
-export const TAG_BYTES = 16;
-
 const s13 = (id: number, aead: TlsAead, hash: TlsHash, keyBytes: number, tagBytes = 16): SuiteInfo => ({ id, aead, hash, keyBytes, ivBytes: 12, explicitNonceBytes: 0, tagBytes, tls13: true });
 const gcm12 = (id: number, bits: 128 | 256): SuiteInfo => ({
   id,
