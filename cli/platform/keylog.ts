@@ -5,11 +5,11 @@
  * starts with `sslkeylog` or `keylog` and ends in `.txt` / `.log`. Bounded: at most MAX_FILES
  * files found beside, each read up to MAX_FILE_BYTES.
  */
-import { open, readdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError, osReason } from './analyze';
 import { keyLogEntry, keyLogLines } from '../../decoders/tls/keylog';
-import { MAX_FILES, isKeyLogName } from './keylog-files';
+import { keyLogFilesBeside } from './keylog-files';
 
 export const MAX_FILE_BYTES = 64 << 20;
 
@@ -46,16 +46,8 @@ export async function readKeyLog(file: string): Promise<string> {
  * (absolute paths: already read). Unreadable ones are skipped.
  */
 export async function keyLogsBeside(captureFile: string, skip: string[] = []): Promise<{ text: string }> {
-  const dir = path.dirname(path.resolve(captureFile));
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return { text: '' };
-  }
   let text = '';
-  for (const name of names.filter(isKeyLogName).sort().slice(0, MAX_FILES)) {
-    const file = path.join(dir, name);
+  for (const file of await keyLogFilesBeside(captureFile)) {
     if (skip.includes(file)) continue;
     try {
       text += `${await readKeyLog(file)}\n`;

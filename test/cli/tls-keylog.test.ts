@@ -115,4 +115,20 @@ describe('platform/keylog: loadKeyLogs', () => {
     assert.deepEqual(warned.warnings, [`${missing}: no such file (not read)`]);
     assert.equal(warned.text, once.text);
   });
+  it('keyLogStamp: the named key logs and those beside the capture; it changes when one grows', async () => {
+    const { keyLogStamp, keyLogFilesBeside } = await import('../../cli/platform/keylog-files');
+    const dir = mkdtempSync(join(tmpdir(), 'callscope-keylog-stamp-'));
+    const capture = join(dir, 'c.pcap');
+    writeFileSync(capture, '');
+    writeFileSync(join(dir, 'b.keylog'), 'x');
+    writeFileSync(join(dir, 'sslkeylog-1.txt'), 'x');
+    writeFileSync(join(dir, 'notes.txt'), 'x');
+    assert.deepEqual(await keyLogFilesBeside(capture), [join(dir, 'b.keylog'), join(dir, 'sslkeylog-1.txt')]);
+    const named = join(tmp, 'named.keys');
+    writeFileSync(named, 'x');
+    const before = await keyLogStamp([named], capture);
+    assert.deepEqual(before.split('|').map((p) => p.split(':')[0]), [named, join(dir, 'b.keylog'), join(dir, 'sslkeylog-1.txt')]);
+    writeFileSync(join(dir, 'b.keylog'), 'xy');
+    assert.notEqual(await keyLogStamp([named], capture), before);
+  });
 });
