@@ -69,6 +69,13 @@ export const nodeCompression: Compression = {
 
 const asBytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
+/** All of `data` through a decipher: update, then final (which throws when an AEAD tag does not verify). */
+function decipherAll(d: { update(b: Uint8Array): Buffer; final(): Buffer }, data: Uint8Array): Uint8Array {
+  const body = d.update(data);
+  const tail = d.final();
+  return asBytes(tail.length ? Buffer.concat([body, tail]) : body);
+}
+
 /** HMAC and AEAD decryption for TLS (decoders/tls/decrypt.ts) with node:crypto. */
 export const nodeCrypto: TlsCrypto = {
   hmac: (hash, key, data) => asBytes(createHmac(hash, key).update(data).digest()),
@@ -80,9 +87,7 @@ export const nodeCrypto: TlsCrypto = {
       // (CCM needs the tag first and the plaintext length with the AAD; GCM and ChaCha20 accept both)
       d.setAuthTag(sealed.subarray(sealed.length - tagBytes));
       d.setAAD(aad, { plaintextLength: ct.length });
-      const body = d.update(ct);
-      const tail = d.final();
-      return asBytes(tail.length ? Buffer.concat([body, tail]) : body);
+      return decipherAll(d, ct);
     } catch {
       return undefined;
     }
@@ -97,9 +102,7 @@ export const nodeCrypto: TlsCrypto = {
     try {
       const d = createDecipheriv(cipher, key, iv);
       d.setAutoPadding(false);
-      const body = d.update(data);
-      const tail = d.final();
-      return asBytes(tail.length ? Buffer.concat([body, tail]) : body);
+      return decipherAll(d, data);
     } catch {
       return undefined;
     }
