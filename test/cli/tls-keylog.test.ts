@@ -56,7 +56,7 @@ describe('callscope CLI: --tls-keylog', () => {
     assert.equal(post.fields['tls.handshake.ciphersuite'], 'TLS_AES_256_GCM_SHA384');
     assert.equal(post.fields['tls.handshake.extensions_server_name'], 'api.callscope.test');
   });
-  it('in a decoding worker: the key log the main thread read decrypts there too (jsonl, table)', () => {
+  it('in a decoding worker: the key logs (named, beside) decrypt there too (jsonl, table)', () => {
     const worker = { CALLSCOPE_WORKERS: '1', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_DEBUG: '1' };
     const inThread = cli(ALONE, '--format', 'jsonl', '--tls-keylog', KEYS);
     const r = cliEnv(worker, ALONE, '--format', 'jsonl', '--tls-keylog', KEYS);

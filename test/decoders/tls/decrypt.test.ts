@@ -10,7 +10,7 @@ import { fromHex, toHex } from '../../../decoders/core/bytes';
 import { RecordKeys, hkdfExpandLabel, prf12, suiteInfo, tls12Keys } from '../../../decoders/tls/decrypt';
 import { KeyLog, MAX_LINE } from '../../../decoders/tls/keylog';
 import { nodeCrypto, nodeEnv } from '../../../cli/platform/node-env';
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import { testSession } from '../../helpers/session';
 import { feedTls, gap, seg, type Segment } from './feed';
 import '../../../decoders/registry';
@@ -211,6 +211,12 @@ describe('RFC 5246 §5 PRF, §6.3 key block, §6.2.3 records: AES-GCM, AES-CBC, 
     const a = prf12(c, 'sha256', h('00'), 'x', h('01'), 100);
     assert.equal(a.length, 100);
     assert.equal(toHex(prf12(c, 'sha256', h('00'), 'x', h('01'), 32)), toHex(a.subarray(0, 32)));
+    // RFC 5246 §5, with node:crypto's HMAC directly: A(1) = HMAC(secret, label + seed), A(2) = HMAC(secret, A(1))
+    const hmac = (...parts: Buffer[]) => createHmac('sha256', Buffer.from([0])).update(Buffer.concat(parts)).digest();
+    const labelSeed = Buffer.from([0x78, 0x01]);
+    const a1 = hmac(labelSeed);
+    const a2 = hmac(a1);
+    assert.equal(toHex(a.subarray(0, 64)), toHex(Buffer.concat([hmac(a1, labelSeed), hmac(a2, labelSeed)])));
   });
   for (const t of T12) {
     it(`${t.what}: the record opens at sequence number 1, not 0`, () => {
