@@ -13,6 +13,13 @@ export class ParentLinks<V, C> {
   private ringAt = 0;
   private readonly pending = new Map<number, C[]>();
   private pendingCount = 0;
+  /**
+   * The waiting lists in the order they were made, for the same reason: the oldest that is still
+   * waiting (`pending.get(id) === list`) gives up first. Lists already claimed are dropped when
+   * they reach the front, or all at once when they outnumber the waiting ones.
+   */
+  private queue: Array<{ id: number; list: C[] }> = [];
+  private queueAt = 0;
 
   constructor(
     recentMax: number,
@@ -37,12 +44,26 @@ export class ParentLinks<V, C> {
   wait(parentId: number, child: C): C[] | undefined {
     const list = this.pending.get(parentId);
     if (list) list.push(child);
-    else this.pending.set(parentId, [child]);
+    else {
+      const fresh = [child];
+      this.pending.set(parentId, fresh);
+      if (this.queue.length - this.queueAt > 2 * this.pending.size + 64) this.compact();
+      this.queue.push({ id: parentId, list: fresh });
+    }
     if (++this.pendingCount <= this.pendingMax) return undefined;
-    const [first, given] = this.pending.entries().next().value as [number, C[]];
-    this.pending.delete(first);
-    this.pendingCount -= given.length;
-    return given;
+    for (;;) {
+      const { id, list: given } = this.queue[this.queueAt++];
+      if (this.pending.get(id) !== given) continue;
+      this.pending.delete(id);
+      this.pendingCount -= given.length;
+      return given;
+    }
+  }
+
+  /** Keep only the lists still waiting in the queue. */
+  private compact(): void {
+    this.queue = this.queue.slice(this.queueAt).filter((q) => this.pending.get(q.id) === q.list);
+    this.queueAt = 0;
   }
 
   /** The children that waited for this call. */
@@ -60,6 +81,8 @@ export class ParentLinks<V, C> {
     const all = [...this.pending.values()].flat();
     this.pending.clear();
     this.pendingCount = 0;
+    this.queue = [];
+    this.queueAt = 0;
     return all;
   }
 }

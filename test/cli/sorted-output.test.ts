@@ -108,6 +108,48 @@ describe('ParentLinks', () => {
     assert.deepEqual(l.orphans(), ['w']);
     assert.deepEqual(l.orphans(), []);
   });
+  it('the oldest list still waiting gives up first: claimed lists are skipped, a parent waited for again is new', () => {
+    const l = new ParentLinks<string, string>(2, 2);
+    l.wait(10, 'a');
+    l.wait(11, 'b');
+    assert.deepEqual(l.children(10), ['a']);
+    assert.equal(l.wait(10, 'c'), undefined);
+    assert.deepEqual(l.wait(12, 'd'), ['b']);
+    assert.deepEqual(l.wait(13, 'e'), ['c']);
+    assert.deepEqual(l.orphans(), ['d', 'e']);
+  });
+  it('gives up in the order a Map of the waiting lists would, over many children', () => {
+    const l = new ParentLinks<number, number>(4, 50);
+    // the reference: a Map's first key is the longest-waiting parent
+    const ref = new Map<number, number[]>();
+    let refCount = 0;
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let i = 0; i < 200_000; i++) {
+      const parent = rand(300);
+      if (rand(3) === 0) {
+        const got = l.children(parent);
+        const want = ref.get(parent);
+        ref.delete(parent);
+        refCount -= want?.length ?? 0;
+        assert.deepEqual(got, want);
+        continue;
+      }
+      const got = l.wait(parent, i);
+      const list = ref.get(parent);
+      if (list) list.push(i);
+      else ref.set(parent, [i]);
+      let want: number[] | undefined;
+      if (++refCount > 50) {
+        const [first, given] = ref.entries().next().value as [number, number[]];
+        ref.delete(first);
+        refCount -= given.length;
+        want = given;
+      }
+      assert.deepEqual(got, want);
+    }
+    assert.deepEqual(l.orphans(), [...ref.values()].flat());
+  });
 });
 
 describe('TableWriter', () => {
