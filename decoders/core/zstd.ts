@@ -19,12 +19,11 @@
  */
 import { Decompress } from 'fzstd';
 import { DecompressLimitError } from './env';
-import { concatBytes } from './bytes';
+import { concatBytes, le32 } from './bytes';
 
 const FRAME_MAGIC = 0xfd2fb528;
 const BLOCK_MAX = 128 << 10;
 
-const le32 = (b: Uint8Array, o: number): number => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 
 /** Little-endian unsigned integer of n ≤ 8 bytes (exact below 2^53, which is all that matters against a limit). */
 function leN(b: Uint8Array, o: number, n: number): number {
