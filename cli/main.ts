@@ -10,7 +10,7 @@
  */
 import { analyzeFile, UserError } from './platform/analyze';
 import { parseDecodeAs, type DecodeAsRule } from '../decoders/pipeline';
-import { DEFAULT_LIMITS, type Limits, type StreamHint } from '../decoders/core/env';
+import { MAX_BODY_BYTES, MIN_BODY_BYTES, bodyPreviewLimits, type Limits, type StreamHint } from '../decoders/core/env';
 import { callToJsonLine } from '../decoders/export/jsonl';
 import { Progress } from './progress';
 import { loadDefinitions } from './platform/definitions';
@@ -113,9 +113,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
         a.discover = false;
         break;
       case '--max-body': {
-        const n = parseSize(value());
-        // (decompressed bodies get at least as much room as the preview, 8 MiB by default)
-        a.limits = { maxBodyBytes: n, maxDecompressedBytes: Math.max(DEFAULT_LIMITS.maxDecompressedBytes, n) };
+        a.limits = bodyPreviewLimits(parseSize(value()));
         break;
       }
       case '--hint':
@@ -148,7 +146,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
 function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
   const n = m ? Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase())) : NaN;
-  if (!(n >= 1024 && n <= 256 << 20)) throw new UserError(`--max-body must be a size from 1k to 256M, e.g. 16M (got "${text}")`);
+  if (!(n >= MIN_BODY_BYTES && n <= MAX_BODY_BYTES)) throw new UserError(`--max-body must be a size from 1k to 256M, e.g. 16M (got "${text}")`);
   return n;
 }
 

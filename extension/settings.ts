@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { DecodeAsRule } from '../decoders/pipeline';
-import { DEFAULT_LIMITS } from '../decoders/core/env';
+import { DEFAULT_LIMITS, bodyPreviewLimits } from '../decoders/core/env';
 import type { ViewSettings } from '../webview/protocol';
 import type { ServiceNames } from '../decoders/export/names';
 
@@ -51,9 +51,7 @@ export async function addDecodeAsRule(state: vscode.Memento, rule: DecodeAsSetti
 /** `callscope.maxBodyBytes` as decoder limits (decompressed bodies get at least as much room), or none for the default. */
 export function bodyLimits(): { maxBodyBytes: number; maxDecompressedBytes: number } | undefined {
   const n = Math.round(Number(cfg().get<number>('maxBodyBytes', DEFAULT_LIMITS.maxBodyBytes)));
-  if (!Number.isFinite(n) || n === DEFAULT_LIMITS.maxBodyBytes) return undefined;
-  const max = Math.min(256 << 20, Math.max(1024, n));
-  return { maxBodyBytes: max, maxDecompressedBytes: Math.max(DEFAULT_LIMITS.maxDecompressedBytes, max) };
+  return !Number.isFinite(n) || n === DEFAULT_LIMITS.maxBodyBytes ? undefined : bodyPreviewLimits(n);
 }
 
 /** `callscope.tls.keylogFile`, resolved against the workspace (none when empty). */

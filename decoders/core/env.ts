@@ -62,6 +62,19 @@ export const DEFAULT_LIMITS: Limits = {
   maxBufferedBytes: 16 << 20,
 };
 
+/** The body preview a user may choose (CLI `--max-body`, the editor's `callscope.maxBodyBytes`): 1 KiB to 256 MiB. */
+export const MIN_BODY_BYTES = 1 << 10;
+export const MAX_BODY_BYTES = 256 << 20;
+
+/**
+ * Limits for a chosen body preview, clamped to the range above: decompressed output gets at least
+ * as much room as the preview (its default, 8 MiB, otherwise).
+ */
+export function bodyPreviewLimits(bytes: number): Pick<Limits, 'maxBodyBytes' | 'maxDecompressedBytes'> {
+  const maxBodyBytes = Math.min(MAX_BODY_BYTES, Math.max(MIN_BODY_BYTES, Math.round(bytes)));
+  return { maxBodyBytes, maxDecompressedBytes: Math.max(DEFAULT_LIMITS.maxDecompressedBytes, maxBodyBytes) };
+}
+
 /**
  * Definitions the decoders may consult (protobuf schemas, Thrift IDL, WSDL…). Each protocol
  * package defines the shape of its own entry; the pipeline passes through what the host loaded.
