@@ -10,6 +10,7 @@ import type { Body, HeaderList } from '../core/model';
 import type { DecoderEnv, Limits } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
+import { keepVerbatimJson } from '../core/verbatim-json';
 
 /**
  * The first value of a header whose name is given in lower case (core/handoff's `header`, without
@@ -552,6 +553,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
           body.value = r.value;
           keepJsonText(body, text);
           if (r.note) warnings.push(r.note);
+          else keepVerbatimJson(r.value, text);
           return { body, warnings };
         }
       }
@@ -611,6 +613,7 @@ function decodeJsonInto(body: Body, text: string, limits: Limits, warnings: stri
     body.value = r.value;
     keepJsonText(body, text);
     if (r.note) warnings.push(r.note);
+    else keepVerbatimJson(r.value, text);
   } else {
     body.kind = 'text';
     body.text = text;
