@@ -146,18 +146,18 @@ export class TableWriter {
     const raw = unclaimed.filter((f) => !isRefused(f) && !isEmpty(f));
     if (refused.length) {
       out += `\n${refused.length} connection${refused.length === 1 ? '' : 's'} refused (SYN answered by RST):\n`;
-      for (const f of refused) out += `  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}\n`;
+      for (const f of refused) out += `  ${endpointLabel(f.client)} → ${endpointLabel(f.server)}\n`;
     }
     if (empty.length) {
       out += `\n${empty.length} connection${empty.length === 1 ? '' : 's'} without data:\n`;
-      for (const f of empty) out += `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${f.packets} packets\n`;
+      for (const f of empty) out += `  ${f.transport}  ${endpointLabel(f.client)} → ${endpointLabel(f.server)}  ${f.packets} packets\n`;
     }
     // On a TLS/QUIC port the bytes are most likely encrypted: no decode-as rule can help there.
     const isEncrypted = (f: FlowSummary) => isEncryptedPort(f.transport, f.server.port) || isEncryptedPort(f.transport, f.client.port);
     const encrypted = raw.filter(isEncrypted);
     const plain = raw.filter((f) => !isEncrypted(f));
     const rawLine = (f: FlowSummary) =>
-      `  ${f.transport}  ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}  ${formatBytes(f.c2sBytes)} → / ← ${formatBytes(f.s2cBytes)}  ${f.packets} packets\n`;
+      `  ${f.transport}  ${endpointLabel(f.client)} → ${endpointLabel(f.server)}  ${formatBytes(f.c2sBytes)} → / ← ${formatBytes(f.s2cBytes)}  ${f.packets} packets\n`;
     if (plain.length) {
       out += `\n${plain.length} connection${plain.length === 1 ? '' : 's'} not decoded (use --decode-as tcp.port==PORT,PROTOCOL):\n`;
       for (const f of plain.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);

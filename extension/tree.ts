@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { FlowSummary } from '../decoders/core/model';
 import type { CallRow } from '../webview/protocol';
-import { formatDuration } from '../decoders/export/common';
+import { endpointLabel, formatDuration } from '../decoders/export/common';
 import type { CaptureEditorProvider } from './editor/provider';
 import type { CaptureDocument } from './editor/document';
 
@@ -17,9 +17,6 @@ type Node =
   | { kind: 'call'; doc: CaptureDocument; call: CallRow }
   | { kind: 'more'; count: number };
 
-function ep(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 export class CapturesTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -62,8 +59,8 @@ export class CapturesTree implements vscode.TreeDataProvider<Node> {
     for (const flowId of [...ids].sort((a, b) => a - b)) {
       const conn = byFlow.get(flowId);
       const flow = flows.get(flowId);
-      const client = flow ? ep(flow.client) : conn?.client;
-      const server = flow ? ep(flow.server) : conn?.server;
+      const client = flow ? endpointLabel(flow.client) : conn?.client;
+      const server = flow ? endpointLabel(flow.server) : conn?.server;
       if (!client || !server) continue;
       const protocol = flow?.protocol ?? conn?.protocol ?? 'tcp';
       out.push({ kind: 'connection', doc, flowId, label: `${client} → ${server}`, protocol, calls: conn?.calls ?? 0, flow });

@@ -4,7 +4,7 @@
  * the `.http` format of the REST Client extension (also read by httpyac and JetBrains).
  */
 import type { Call } from '../core/model';
-import { base64, bodyBytes, bodyText, header, httpMethod, httpUrl, requestBody, requestHeaders } from './common';
+import { base64, bodyBytes, bodyText, endpointLabel, header, httpMethod, httpUrl, requestBody, requestHeaders } from './common';
 
 /** Headers a replay must not copy: pseudo-headers, hop-by-hop and those the tool computes. */
 const SKIP = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'http2-settings']);
@@ -78,7 +78,7 @@ export function toGrpcurl(c: Call, opts: GrpcurlOptions = {}): string {
   }
   const json = grpcJson(c);
   if (json !== undefined) parts.push(`-d ${shellQuote(json)}`);
-  const authority = header(requestHeaders(c), ':authority') ?? `${c.server.ip.includes(':') ? `[${c.server.ip}]` : c.server.ip}:${c.server.port}`;
+  const authority = header(requestHeaders(c), ':authority') ?? endpointLabel(c.server);
   parts.push(shellQuote(authority), shellQuote(grpcMethod(c)));
   const note = json === undefined ? '# note: the request message was not decoded (add its .proto); fill in -d\n' : '';
   return note + parts.join(' \\\n  ') + '\n';
@@ -89,7 +89,7 @@ export function toHttpFile(c: Call): string {
   const lines: string[] = [`### ${c.protocol} #${c.id} ${c.method}${c.target && c.protocol !== 'http' ? ' ' + c.target : ''}`.replace(/[\r\n]+/g, ' ')];
   if (c.protocol === 'grpc') {
     // REST Client has no gRPC; httpyac reads `GRPC host/Service/Method` with a JSON body.
-    const authority = header(requestHeaders(c), ':authority') ?? `${c.server.ip}:${c.server.port}`;
+    const authority = header(requestHeaders(c), ':authority') ?? endpointLabel(c.server);
     lines.push(`GRPC ${authority}/${grpcMethod(c)}`);
     const json = grpcJson(c);
     if (json !== undefined) lines.push('', json);

@@ -11,6 +11,7 @@ import type { Call, CallStatus } from '../../decoders/core/model';
 import type { CallRow, SortSpec } from '../../webview/protocol';
 import type { FieldValue } from '../../decoders/filter/index';
 import { callSize, startedByServer } from './rows';
+import { endpointLabel } from '../../decoders/export/common';
 
 /** Interned strings; id 0 is "absent". */
 export class StringTable {
@@ -78,9 +79,6 @@ function ipOf(endpoint: string): string {
   return endpoint.slice(0, cut).replace(/^\[|\]$/g, '');
 }
 
-function ep(e: Call['client']): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 /** The call fields the index answers itself; any other filter field needs the full calls. */
 export const INDEXED_FIELDS = new Set(['protocol', 'method', 'target', 'status', 'status.text', 'ok', 'duration', 'size', 'client', 'server', 'kind', 'state', 'flow', 'id', 'warnings']);
@@ -245,8 +243,8 @@ export class CallIndex {
     this.protocol[i] = small(this.strings.protocol.intern(c.protocol));
     this.kind[i] = small(this.strings.kind.intern(c.kind));
     this.state[i] = small(this.strings.state.intern(c.state));
-    this.client[i] = this.strings.endpoint.intern(ep(c.client));
-    this.server[i] = this.strings.endpoint.intern(ep(c.server));
+    this.client[i] = this.strings.endpoint.intern(endpointLabel(c.client));
+    this.server[i] = this.strings.endpoint.intern(endpointLabel(c.server));
     this.method[i] = this.strings.method.intern(c.method);
     this.target[i] = this.strings.target.intern(c.target);
     this.status[i] = this.statusId(c.status);

@@ -3,10 +3,8 @@
  */
 import type { Call } from '../../decoders/core/model';
 import type { CallRow } from '../../webview/protocol';
+import { endpointLabel } from '../../decoders/export/common';
 
-function ep(e: Call['client']): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 export function callSize(c: Call): number {
   const side = (p: Call['request']) => p?.wireBytes ?? p?.body?.size ?? 0;
@@ -22,7 +20,7 @@ export function setServiceNames(names: Record<string, string>): void {
 
 /** The server's lifeline name: a user-given name, else the HTTP host / :authority. */
 function serverNameOf(c: Call): string | undefined {
-  const named = serviceNames[ep(c.server)] ?? serviceNames[c.server.ip];
+  const named = serviceNames[endpointLabel(c.server)] ?? serviceNames[c.server.ip];
   if (named) return named;
   const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
   return host || undefined;
@@ -39,8 +37,8 @@ export function toRow(c: Call): CallRow {
     kind: c.kind,
     state: c.state,
     flowId: c.flowId,
-    client: ep(c.client),
-    server: ep(c.server),
+    client: endpointLabel(c.client),
+    server: endpointLabel(c.server),
     method: c.method,
     startUs: c.timing.startUs,
     sizeBytes: callSize(c),

@@ -25,6 +25,7 @@ import { editableOf } from '../../decoders/replay/request';
 import { formatChange } from '../../decoders/replay/diff';
 import { LiveSession, startCaptureSession, startProxySession } from './sessions';
 import { Playback, SPEEDS } from './playback';
+import { endpointLabel } from '../../decoders/export/common';
 
 const TRUST_MESSAGE = 'callscope: live capture, the proxy, resend and replay run programs and send traffic, so they are only available in a trusted workspace (Workspaces: Manage Workspace Trust).';
 
@@ -308,7 +309,7 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
 
   // ── resend and replay ─────────────────────────────────────────────────────────────────────
   const askTarget = async (call: Call, title: string): Promise<{ host: string; port: number } | undefined> => {
-    const orig = `${call.server.ip.includes(':') ? `[${call.server.ip}]` : call.server.ip}:${call.server.port}`;
+    const orig = endpointLabel(call.server);
     const v = await vscode.window.showInputBox({
       title,
       value: orig,

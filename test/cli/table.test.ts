@@ -63,6 +63,16 @@ describe('the terminal timeline', () => {
     assert.match(t, /1 connection without data:/);
     assert.match(t, /1 connection not decoded .*\n {2}tcp {2}10\.0\.0\.4:2 → 10\.0\.0\.2:9120 {2}300 B → \/ ← 2\.0 KiB {2}7 packets/);
   });
+  it('IPv6 endpoints of the listed connections are bracketed (RFC 3986 §3.2.2), as in the rows', () => {
+    const t = formatTable([], [
+      flow({ id: 1, client: { ip: '::1', port: 40000 }, server: { ip: 'fe80::2', port: 9120 }, rstUs: 1e15 + 10 }),
+      flow({ id: 2, client: { ip: '::1', port: 40001 }, server: { ip: '::1', port: 9120 }, synAckUs: 1e15 + 5, c2sBytes: 0 }),
+      flow({ id: 3, client: { ip: '::1', port: 40002 }, server: { ip: '::1', port: 9120 }, synAckUs: 1e15 + 5, c2sBytes: 300, s2cBytes: 2048, packets: 7 }),
+    ]);
+    assert.match(t, /refused.*\n {2}\[::1\]:40000 → \[fe80::2\]:9120\n/);
+    assert.match(t, /without data:\n {2}tcp {2}\[::1\]:40001 → \[::1\]:9120 /);
+    assert.match(t, /not decoded .*\n {2}tcp {2}\[::1\]:40002 → \[::1\]:9120 /);
+  });
   it('readable durations and sizes', () => {
     assert.equal(humanUs(999), '999 µs');
     assert.equal(humanUs(12_345), '12.3 ms');

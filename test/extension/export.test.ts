@@ -220,6 +220,18 @@ describe('copy as', () => {
       "grpcurl \\\n  -plaintext \\\n  -import-path protos \\\n  -proto people.proto \\\n  -H 'x-trace: abc' \\\n  -d '{\"id\":7}' \\\n  localhost:50051 \\\n  people.v1.People/GetPerson\n",
     );
   });
+  test('grpcurl and .http without :authority: the server address, an IPv6 one bracketed', () => {
+    const c = makeCall({
+      protocol: 'grpc',
+      method: 'GetPerson',
+      target: '/people.v1.People/GetPerson',
+      server: { ip: '::1', port: 50051 },
+      request: { value: { id: 7 } },
+      http: { version: 'HTTP/2', method: 'POST', uri: '/people.v1.People/GetPerson', requestHeaders: [['content-type', 'application/grpc']] },
+    });
+    assert.match(toGrpcurl(c), /\n {2}'\[::1\]:50051' \\\n/);
+    assert.match(toHttpFile(c), /^GRPC \[::1\]:50051\/people\.v1\.People\/GetPerson$/m);
+  });
   test('.http request in REST Client format', () => {
     const s = toHttpFile(xmlrpcCall({ id: 9 }));
     const lines = s.split('\n');
