@@ -65,6 +65,8 @@ export class DefinitionsService implements vscode.Disposable {
   private timer?: ReturnType<typeof setTimeout>;
   private diagTimer?: ReturnType<typeof setTimeout>;
   private scanning?: Promise<void>;
+  /** The scan under way until it has listed the definition files (see ready). */
+  private listing?: Promise<void>;
 
   constructor(context: vscode.ExtensionContext) {
     const w = vscode.workspace.createFileSystemWatcher(DEF_GLOB);
@@ -121,47 +123,69 @@ export class DefinitionsService implements vscode.Disposable {
   }
 
   /**
-   * Resolves when the scan under way (the one at startup) has finished, or after `ms`: the worker
-   * needs the .proto/.thrift/.wsdl files when a capture opens, and a capture opened right at
-   * startup should not miss them.
+   * Resolves when the scan under way (the one at startup) has listed the workspace's definition
+   * files, or after `ms`: the worker needs the .proto/.thrift/.wsdl files when a capture opens, and
+   * a capture opened right at startup should not miss them. It does not wait for the OpenAPI and
+   * AsyncAPI documents to be read and parsed (in a workspace of many JSON and YAML files that took
+   * seconds with the capture still blank): calls are linked with them when they are in (relinkAll).
    */
   ready(ms = 5000): Promise<void> {
-    if (!this.scanning) return Promise.resolve();
-    return Promise.race([this.scanning.then(() => undefined), new Promise<void>((r) => setTimeout(r, ms))]);
+    if (!this.listing) return Promise.resolve();
+    return Promise.race([this.listing, new Promise<void>((r) => setTimeout(r, ms))]);
   }
 
   /** Find every definition file again (startup, settings changed, the refresh command). */
   rescan(): Promise<void> {
+    let listed!: () => void;
+    const listing = new Promise<void>((r) => (listed = r));
+    this.listing = listing;
     const run = async () => {
-      const before = this.protoFiles().join('\n');
-      const files = new Set<string>();
-      const excludes = ['**/node_modules/**', '**/.git/**', ...definitionExcludes()];
-      const exclude = `{${excludes.join(',')}}`;
-      if (vscode.workspace.workspaceFolders?.length) {
-        for (const u of await vscode.workspace.findFiles(DEF_GLOB, exclude, MAX_FILES)) files.add(u.fsPath);
-        for (const inc of definitionIncludes()) {
-          for (const u of await this.expand(inc, exclude)) files.add(u.fsPath);
-        }
-      }
-      for (const p of protoPaths()) for (const u of await this.expand(p, exclude, '**/*.proto')) files.add(u.fsPath);
-      this.openapi.clear();
-      this.asyncapi.clear();
-      this.protos.clear();
-      this.texts.clear();
-      await Promise.all([...files].filter((f) => !this.excluded(f)).map((f) => this.load(f)));
-      this.rebuildProto();
-      this.relinkAll();
-      // Captures decoded before the scan (or with other files) are decoded again with these.
-      if (this.provider && before !== this.protoFiles().join('\n')) {
-        for (const d of [...this.provider.documents]) {
-          // Compared in the order the request has them (closest to the capture first).
-          const want = this.protoFiles(d.analysis.request.file).join('\n');
-          if (d.analysis.request.definitionFiles.join('\n') !== want && !d.analysis.onCancel) void this.provider.reanalyze(d).catch(() => undefined);
-        }
+      try {
+        await this.scan(listed);
+      } finally {
+        listed();
+        if (this.listing === listing) this.listing = undefined;
       }
     };
     this.scanning = (this.scanning ?? Promise.resolve()).then(run, run);
     return this.scanning;
+  }
+
+  /**
+   * The scan: list the candidate files; take the .proto/.thrift/.wsdl files (the worker reads them
+   * itself) and call `listed`; then read the JSON and YAML candidates for OpenAPI and AsyncAPI
+   * documents, keeping the ones known until each is read again, and link every capture again.
+   */
+  private async scan(listed: () => void): Promise<void> {
+    const before = this.protoFiles().join('\n');
+    const files = new Set<string>();
+    const excludes = ['**/node_modules/**', '**/.git/**', ...definitionExcludes()];
+    const exclude = `{${excludes.join(',')}}`;
+    if (vscode.workspace.workspaceFolders?.length) {
+      for (const u of await vscode.workspace.findFiles(DEF_GLOB, exclude, MAX_FILES)) files.add(u.fsPath);
+      for (const inc of definitionIncludes()) {
+        for (const u of await this.expand(inc, exclude)) files.add(u.fsPath);
+      }
+    }
+    for (const p of protoPaths()) for (const u of await this.expand(p, exclude, '**/*.proto')) files.add(u.fsPath);
+    const wanted = [...files].filter((f) => !this.excluded(f));
+    this.protos.clear();
+    for (const f of wanted) if (WORKER_DEFS.test(f)) this.protos.add(f);
+    this.rebuildProto();
+    listed();
+    // Captures decoded before the scan (or with other files) are decoded again with these.
+    if (this.provider && before !== this.protoFiles().join('\n')) {
+      for (const d of [...this.provider.documents]) {
+        // Compared in the order the request has them (closest to the capture first).
+        const want = this.protoFiles(d.analysis.request.file).join('\n');
+        if (d.analysis.request.definitionFiles.join('\n') !== want && !d.analysis.onCancel) void this.provider.reanalyze(d).catch(() => undefined);
+      }
+    }
+    const documents = wanted.filter((f) => !WORKER_DEFS.test(f));
+    const keep = new Set(documents);
+    for (const map of [this.openapi, this.asyncapi, this.texts]) for (const f of [...map.keys()]) if (!keep.has(f)) map.delete(f);
+    await Promise.all(documents.map((f) => this.load(f)));
+    this.relinkAll();
   }
 
   /** A setting entry: a glob, a folder or a file (relative to the workspace or absolute). */
