@@ -17,6 +17,7 @@ import { loadDefinitions } from './platform/definitions';
 import { loadKeyLogs } from './platform/keylog';
 import { compileFilter } from './filter';
 import { unknownFieldHint } from '../decoders/filter/hint';
+import { SIZE_UNITS } from '../decoders/filter/index';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
@@ -38,7 +39,8 @@ options:
                              *.keys, *.keylog, sslkeylog*.txt beside the capture are read too
   --no-discover              do not look for definitions or key logs beside the capture
   --max-body SIZE            keep and decode at most SIZE bytes of each body or message
-                             (default 1M; e.g. 256k, 16M, at most 256M): a body cut at it says so
+                             (default 1M; e.g. 256k, 16M, at most 256M; k and M count in 1024s,
+                             kB and MB in 1000s): a body cut at it says so
   --hint PORT,NAME=VALUE,…   headers for HTTP/2 streams whose start was not captured, e.g.
                              --hint 50051,:path=/person.PersonService/Get,content-type=application/grpc
   --filter EXPR              only calls matching a filter expression (e.g. 'http.status >= 400')
@@ -144,8 +146,10 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
 
 /** `1048576`, `256k`, `16M`, `1MiB`, `2G` → bytes (1024-based), from 1 KiB to 256 MiB. */
 function parseSize(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(text);
-  const n = m ? Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase())) : NaN;
+  // The units of the filter language (SIZE_UNITS): 16M and 16MiB are 16 × 2^20, 16MB 16 × 10^6.
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m ? SIZE_UNITS[(m[2] || 'b').toLowerCase()] : undefined;
+  const n = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
   if (!(n >= MIN_BODY_BYTES && n <= MAX_BODY_BYTES)) throw new UserError(`--max-body must be a size from 1k to 256M, e.g. 16M (got "${text}")`);
   return n;
 }

@@ -214,8 +214,12 @@ function lex(src: string): Token[] {
 // ── values ────────────────────────────────────────────────────────────────────────────────────
 
 const TIME_UNITS: Record<string, number> = { ns: 0.001, us: 1, µs: 1, μs: 1, ms: 1000, s: 1_000_000, sec: 1_000_000, m: 60_000_000, min: 60_000_000 };
-const SIZE_UNITS: Record<string, number> = {
-  b: 1, kb: 1000, k: 1024, kib: 1024, mb: 1_000_000, mib: 1024 * 1024, m: 1024 * 1024, gb: 1e9, gib: 1024 ** 3,
+/**
+ * Size units, in filters and in the CLI's --max-body: k, m, g and KiB, MiB, GiB count in 1024s; kB,
+ * MB, GB in 1000s (IEC 80000-13); case does not matter.
+ */
+export const SIZE_UNITS: Readonly<Record<string, number>> = {
+  b: 1, kb: 1000, k: 1024, kib: 1024, mb: 1_000_000, mib: 1024 * 1024, m: 1024 * 1024, gb: 1e9, gib: 1024 ** 3, g: 1024 ** 3,
 };
 
 function toValue(tok: Token, field: string): FilterValue {

@@ -97,9 +97,19 @@ describe('callscope CLI: --max-body', () => {
       for (const x of w) assert.match(x, new RegExp(`longer than the ${said} preview`), v);
     }
   });
+  it('units as in filters: kB is 1000 bytes, k and KiB 1024', () => {
+    for (const [v, said] of [
+      ['2kB', '2000 bytes'],
+      ['2KiB', '2 KiB'],
+    ]) {
+      const w = previews(cli(PERSONS, '--format', 'jsonl', '--max-body', v).out);
+      assert.ok(w.length > 0, v);
+      for (const x of w) assert.match(x, new RegExp(`longer than the ${said} preview`), v);
+    }
+  });
   it('sizes: 16M, 512KiB, 2048; nonsense and out of range are exit 2 with the accepted range', () => {
     for (const v of ['16M', '512KiB', '2048']) assert.equal(cli(WALKTHROUGH, '--max-body', v).code, 0, v);
-    for (const v of ['5', 'lots', '1G']) {
+    for (const v of ['5', 'lots', '1G', '3 parsecs', '512MB']) {
       const r = cli(WALKTHROUGH, '--max-body', v);
       assert.equal(r.code, 2, v);
       assert.match(r.err, /--max-body must be a size from 1k to 256M/);
