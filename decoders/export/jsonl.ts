@@ -20,7 +20,12 @@ const STAND_IN_TEXTS = STAND_INS.map((s) => JSON.stringify(s));
  * printed as that text: printing the parsed value again cost as much as the rest of the line.
  */
 export function callToJsonLine(c: Call): string {
-  const ranges = c.ranges;
+  return callJson(c, false);
+}
+
+/** The call as JSON text, as callToJsonLine prints it; with `ranges` when `withRanges` (the editor's spill file). */
+export function callJson(c: Call, withRanges: boolean): string {
+  const ranges = withRanges ? undefined : c.ranges;
   // (set aside and put back, not deleted: a deleted property would make the object slower to print)
   if (ranges) c.ranges = undefined;
   const swapped = swapVerbatimBodies(c);

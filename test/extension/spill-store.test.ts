@@ -225,3 +225,16 @@ describe('a JSON body kept as sent (Body.jsonText)', () => {
     assert.deepEqual(store.get(1)?.response?.body?.value, { a: 1.5 });
   });
 });
+
+describe('calls kept in memory (resident) are held as their JSON, like spilled ones', () => {
+  test('a call changed after it was added reads back as added, resident or spilled', () => {
+    const a = makeCall({ id: 1 });
+    const b = makeCall({ id: 2 });
+    const store = storeOf([a, b], { residentCalls: 1 });
+    a.warnings.push('added later');
+    b.warnings.push('added later');
+    assert.deepEqual(store.get(1)?.warnings, [], 'resident');
+    assert.deepEqual(store.get(2)?.warnings, [], 'spilled');
+    assert.notEqual(store.get(1), a, 'not the decoder\'s object: holding those made V8 pretenure every later call');
+  });
+});
