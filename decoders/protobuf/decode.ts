@@ -461,6 +461,50 @@ interface SchemaCtx extends Ctx {
   resolve: TypeResolver;
 }
 
+/**
+ * What decodeWithType needs of a field, worked out once per message type (the field resolved, its
+ * JSON name, the wire type the schema expects, its enum or message type): it was worked out again
+ * for every field of every message.
+ */
+interface FieldPlan {
+  field: protobuf.Field;
+  /** The JSON name: an extension (proto2 `extend`, named `.pkg.name` by protobufjs) is written `[pkg.name]`. */
+  name: string;
+  expected: number;
+  msgType?: protobuf.Type;
+  enumType?: protobuf.Enum;
+  /** The scalar type to read a value as (`int32` for enums). */
+  scalar: string;
+  /** The same for packed values (`int32` also for a field whose type is literally `enum`). */
+  packedScalar: string;
+}
+
+const fieldPlans = new WeakMap<protobuf.Type, Map<number, FieldPlan>>();
+
+function fieldPlan(type: protobuf.Type, id: number): FieldPlan | undefined {
+  let plans = fieldPlans.get(type);
+  if (!plans) fieldPlans.set(type, (plans = new Map()));
+  const known = plans.get(id);
+  if (known) return known;
+  const field = type.fieldsById[id];
+  if (!field) return undefined;
+  field.resolve();
+  const resolved = field.resolvedType;
+  const enumType = resolved instanceof protobuf.Enum ? resolved : undefined;
+  const msgType = resolved instanceof protobuf.Type ? resolved : undefined;
+  const plan: FieldPlan = {
+    field,
+    name: field.name.charCodeAt(0) === 46 /* . */ ? `[${field.name.slice(1)}]` : field.name,
+    expected: wireTypeOf(field.type, resolved),
+    msgType,
+    enumType,
+    scalar: enumType ? 'int32' : field.type,
+    packedScalar: field.type === 'enum' || enumType ? 'int32' : field.type,
+  };
+  plans.set(id, plan);
+  return plan;
+}
+
 function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (depth >= ctx.limits.maxDepth) {
@@ -468,7 +512,6 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     return { '@bytes': toBase64(buf.subarray(0, 256)) };
   }
   const r = new Reader(buf);
-  const byId = type.fieldsById;
   /**
    * The occurrences of each non-repeated message field (made only when a message has one), decoded
    * once after the loop (decoding the bytes so far at every occurrence was quadratic, charged the
@@ -488,8 +531,8 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     }
     const id = Math.floor(tag / 8);
     const wt = tag & 7;
-    const field = byId[id];
-    if (!field) {
+    const plan = fieldPlan(type, id);
+    if (!plan) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
       warn(ctx, `protobuf: ${type.fullName.slice(1)}: unknown field ${id} (not in the schema)`);
@@ -498,9 +541,7 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
       else out[k] = v;
       continue;
     }
-    field.resolve();
-    // An extension (proto2 `extend`) is named `.pkg.name` by protobufjs; the JSON mapping writes `[pkg.name]`.
-    const name = field.name.charCodeAt(0) === 46 /* . */ ? `[${field.name.slice(1)}]` : field.name;
+    const { field, name, expected, msgType, enumType } = plan;
     if (field.map) {
       if (wt !== WT_LEN) {
         if (readRawValue(r, wt, depth, ctx, false, id) === FAIL) break;
@@ -518,7 +559,6 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
       obj[String(entry[0])] = entry[1];
       continue;
     }
-    const expected = wireTypeOf(field.type, field.resolvedType);
     let values: unknown[] = [];
     if (field.repeated && wt === WT_LEN && expected !== WT_LEN) {
       // packed
@@ -530,23 +570,23 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
       }
       const pr = new Reader(b);
       while (pr.pos < pr.end) {
-        const v = scalarFrom(field.type === 'enum' ? 'int32' : field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type, expected, pr);
+        const v = scalarFrom(plan.packedScalar, expected, pr);
         if (v === FAIL) {
           warn(ctx, `protobuf: ${name}: malformed packed values`);
           break;
         }
         // Infinity and NaN as their JSON-mapping names, as for an unpacked value (JSON has no number for them).
-        values.push(field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : jsonFloat(v));
+        values.push(enumType ? enumName(enumType, v as number) : jsonFloat(v));
         if (values.length > 1_000_000) break;
       }
-    } else if (wt === WT_SGROUP && field.resolvedType instanceof protobuf.Type) {
+    } else if (wt === WT_SGROUP && msgType) {
       // A proto2 group (or an editions DELIMITED message): the fields up to the matching END_GROUP tag.
       const b = groupBytes(r, id);
       if (!b) {
         warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: group without its end tag`);
         break;
       }
-      values = [decodeMessageValue(field.resolvedType, b, depth + 1, ctx)];
+      values = [decodeMessageValue(msgType, b, depth + 1, ctx)];
     } else if (wt !== expected) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
@@ -559,7 +599,7 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
         warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: length ${len ?? '?'} past the end of the message`);
         break;
       }
-      if (field.resolvedType instanceof protobuf.Type) {
+      if (msgType) {
         if (!field.repeated) {
           // Encoding guide, "Last One Wins": a non-repeated message field that occurs again is merged
           // into the earlier one — the same as parsing the encodings concatenated. Gathered here and
@@ -569,24 +609,24 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
           if (prev) {
             prev.parts.push(b);
             prev.raw = false;
-          } else m.set(id, { name, type: field.resolvedType, parts: [b], raw: false });
+          } else m.set(id, { name, type: msgType, parts: [b], raw: false });
           if (!(name in out)) out[name] = undefined;
           clearOneof(type, field, name, out, merged);
           continue;
         }
-        values = [decodeMessageValue(field.resolvedType, b, depth + 1, ctx)];
+        values = [decodeMessageValue(msgType, b, depth + 1, ctx)];
       } else if (field.type === 'string') {
         const s = utf8Strict(b);
         if (s === undefined) warn(ctx, `protobuf: ${name}: invalid UTF-8 in a string field`);
         values = [s ?? toBase64(b)];
       } else values = [toBase64(b.subarray(0, ctx.limits.maxBodyBytes))];
     } else {
-      const v = scalarFrom(field.resolvedType instanceof protobuf.Enum ? 'int32' : field.type, wt, r);
+      const v = scalarFrom(plan.scalar, wt, r);
       if (v === FAIL) {
         warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: value past the end of the message`);
         break;
       }
-      values = [field.resolvedType instanceof protobuf.Enum ? enumName(field.resolvedType, v as number) : jsonFloat(v)];
+      values = [enumType ? enumName(enumType, v as number) : jsonFloat(v)];
     }
     if (field.repeated) {
       // Appended in place (a concat per element made long repeated fields quadratic).
@@ -720,6 +760,8 @@ function decodeMapEntry(field: protobuf.MapField, b: Uint8Array, depth: number, 
 function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, ctx: SchemaCtx): unknown {
   const name = type.fullName;
   const m = decodeWithType(type, b, depth, ctx);
+  // (most types are not well-known: one prefix test, not a string compare per case below)
+  if (!name.startsWith('.google.protobuf.')) return m;
   switch (name) {
     case '.google.protobuf.Any': {
       const url = typeof m.type_url === 'string' ? m.type_url : '';
