@@ -41,6 +41,7 @@ import { encryptedExtensionsAlpn, parseClientHello, parseServerHello, ssl2Hello,
 import { TLS_PORTS, alertName, cipherSuiteName, extensionName, groupName, handshakeName, isTls13, versionName } from './names';
 import { RecordKeys, hashBytes, suiteInfo, tls12Keys, type SuiteInfo } from './decrypt';
 import { InnerStream } from './inner';
+import { growingSecrets, type GrowingSecrets } from './keylog';
 
 /** TLSCiphertext.length ≤ 2^14 + 2048 (RFC 5246 §6.2.3; TLS 1.3 allows less: 2^14 + 256). */
 export const MAX_RECORD = (1 << 14) + 2048;
@@ -61,6 +62,53 @@ const SEQ_SEARCH = 64;
 const SEQ_SEARCH_RECORDS = 4;
 /** Largest decrypted handshake message kept whole (EncryptedExtensions, for its ALPN). */
 const MAX_DECRYPTED_HS = 1 << 16;
+
+/**
+ * Live capture (a key log still growing, see keylog.ts `GrowingSecrets`): the client writes a
+ * connection's secrets while its handshake is on the wire, so they may reach the store a little
+ * after the connection's first encrypted records — or after its end (a short HTTPS call on
+ * loopback is over in milliseconds; the key log is looked at every 250 ms). Those records, and
+ * everything after them on the connection (its close included), are held in arrival order until
+ * the secrets come, then decoded as if they had been there from the start. Held at most
+ * HOLD_BYTES (and the decoders' `maxBufferedBytes`)…
+ */
+export const HOLD_BYTES = 1 << 20;
+/** …HOLD_SEGMENTS segments (a packet's data, gaps, ends)… */
+export const HOLD_SEGMENTS = 512;
+/** …HOLD_US of capture time after the first held one… */
+export const HOLD_US = 5_000_000;
+/** …and HOLD_LOOKS looks at the key log (3 s at one look every 250 ms); then it is decided without them (the usual warning, with why). */
+export const HOLD_LOOKS = 12;
+
+/** What arrived on a connection while it waited for its secrets. */
+type HeldSegment =
+  | { kind: 'data'; dir: Dir; bytes: Uint8Array; length: number; at: Position }
+  | { kind: 'gap'; dir: Dir; length: number; at: Position }
+  | { kind: 'end'; dir: Dir; at: Position }
+  | { kind: 'close'; at: Position; how: CloseReason };
+
+interface Hold {
+  store: GrowingSecrets;
+  /** The side whose record header started the wait (its queue holds that record). */
+  dir: Dir;
+  segments: HeldSegment[];
+  bytes: number;
+  sinceUs: number;
+  /** The store's `looks` when the wait began. */
+  sinceLooks: number;
+  /** The store's generation last looked at. */
+  generation: number;
+  /** The connection closed while waiting (its close is the last segment). */
+  closed: boolean;
+  unsubscribe: () => void;
+}
+
+/** A key lookup: the keys, or why not (`missing`: the key log lacks them, which a growing one may still fix). */
+interface KeyLookup {
+  keys?: ConnKeys;
+  note?: string;
+  missing?: boolean;
+}
 
 /** Decryption state of one direction. */
 interface DirKeys {
@@ -320,11 +368,17 @@ class TlsDecoder implements StreamDecoder {
   private dec?: ConnKeys | null;
   /** Why this connection is not decrypted (said once). */
   private decryptNote?: string;
+  /** Waiting for this connection's secrets (live capture), with what came meanwhile. */
+  private hold?: Hold;
 
   constructor(private readonly session: DecoderSession) {}
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.dead) return;
+    if (this.hold) {
+      this.heldData(dir, bytes, at);
+      return;
+    }
     const s = this.side[dir];
     s.wire += bytes.length;
     s.st.push(bytes, at);
@@ -338,6 +392,10 @@ class TlsDecoder implements StreamDecoder {
 
   gap(dir: Dir, length: number, at: Position): void {
     if (this.dead) return;
+    if (this.hold) {
+      this.held({ kind: 'gap', dir, length, at }, 0);
+      return;
+    }
     const s = this.side[dir];
     if (s.lost) {
       s.st.reset();
@@ -376,6 +434,10 @@ class TlsDecoder implements StreamDecoder {
 
   end(dir: Dir, at: Position): void {
     if (this.dead) return;
+    if (this.hold) {
+      this.held({ kind: 'end', dir, at }, 0);
+      return;
+    }
     this.dec?.inner?.end(dir, at);
     const s = this.side[dir];
     if (s.lost) return;
@@ -389,6 +451,14 @@ class TlsDecoder implements StreamDecoder {
 
   close(at: Position, how: CloseReason = 'capture-end'): void {
     if (this.dead) return;
+    if (this.hold) {
+      // Over, but its secrets may still be on their way: the close waits with the rest.
+      if (!this.hold.closed) {
+        this.hold.closed = true;
+        this.held({ kind: 'close', at, how }, 0);
+      }
+      return;
+    }
     this.dec?.inner?.close(at, how);
     const c = this.call;
     if (!c) {
@@ -412,6 +482,8 @@ class TlsDecoder implements StreamDecoder {
       }
       if (!s.pending) {
         if (q.length < 5) return;
+        // After the ServerHello, a growing key log may not have this connection's secrets yet.
+        if (this.dec === undefined && this.sh && this.waitForKeys(s)) return;
         const h = q.peek(5);
         const type = h[0];
         const version = be16(h, 1);
@@ -723,29 +795,38 @@ class TlsDecoder implements StreamDecoder {
    */
   private decryption(): ConnKeys | null {
     if (this.dec !== undefined) return this.dec;
-    this.dec = null;
+    this.decide(this.lookup(false));
+    return this.dec ?? null;
+  }
+
+  private decide(r: KeyLookup, waited?: string): void {
+    this.dec = r.keys ?? null;
+    this.decryptNote = r.note && r.missing && waited ? `${r.note} (${waited})` : r.note;
+  }
+
+  /**
+   * Look this connection's keys up. `growing`: the store may still receive secrets, so an empty
+   * one is not a reason to say nothing.
+   */
+  private lookup(growing: boolean): KeyLookup {
     const env = this.session.env;
     const secrets = env.tlsSecrets;
-    if (!env.crypto || !secrets || secrets.size === 0) return null;
+    if (!env.crypto || !secrets || (secrets.size === 0 && !growing)) return {};
     const random = this.ch?.random;
     if (!random) {
-      this.decryptNote = 'not decrypted: the ClientHello is not in the capture (the connection started before it), and the key log is indexed by its client random';
-      return null;
+      return { note: 'not decrypted: the ClientHello is not in the capture (the connection started before it), and the key log is indexed by its client random' };
     }
     const sh = this.sh;
     if (!sh || this.version === undefined || sh.cipherSuite < 0 || sh.random.length !== 32) {
-      this.decryptNote = 'not decrypted: the ServerHello (version, cipher suite) is not in the capture';
-      return null;
+      return { note: 'not decrypted: the ServerHello (version, cipher suite) is not in the capture' };
     }
     if (this.version < 0x0303) {
-      this.decryptNote = `not decrypted: ${versionName(this.version)} (callscope decrypts TLS 1.2 and TLS 1.3)`;
-      return null;
+      return { note: `not decrypted: ${versionName(this.version)} (callscope decrypts TLS 1.2 and TLS 1.3)` };
     }
     const tls13 = isTls13(this.version);
     const suite = suiteInfo(sh.cipherSuite, tls13);
     if (!suite || (suite.cbc && !env.crypto.cbcDecrypt)) {
-      this.decryptNote = `cipher suite ${cipherSuiteName(sh.cipherSuite)}: not decrypted (callscope decrypts the AES-GCM, AES-CCM and ChaCha20-Poly1305 suites, and AES-CBC in TLS 1.2)`;
-      return null;
+      return { note: `cipher suite ${cipherSuiteName(sh.cipherSuite)}: not decrypted (callscope decrypts the AES-GCM, AES-CCM and ChaCha20-Poly1305 suites, and AES-CBC in TLS 1.2)` };
     }
     const crypto = env.crypto;
     const noKey = `no key in the key log for this connection (client random ${toHex(random).slice(0, 16)}…): not decrypted; ${KEYLOG_HINT}`;
@@ -755,16 +836,13 @@ class TlsDecoder implements StreamDecoder {
       const got = labels.map((l) => secrets.get(l, random));
       const missing = labels.filter((_, i) => !got[i]);
       if (missing.length === labels.length) {
-        this.decryptNote = noKey;
-        return null;
+        return { note: noKey, missing: true };
       }
       if (missing.length) {
-        this.decryptNote = `not decrypted: the key log lacks ${missing.join(', ')} for this connection (client random ${toHex(random).slice(0, 16)}…)`;
-        return null;
+        return { note: `not decrypted: the key log lacks ${missing.join(', ')} for this connection (client random ${toHex(random).slice(0, 16)}…)`, missing: true };
       }
       if (got.some((g) => g!.length !== hashBytes(suite.hash))) {
-        this.decryptNote = `not decrypted: the key log's secrets for this connection are not ${hashBytes(suite.hash)} bytes long, as ${cipherSuiteName(suite.id)} needs`;
-        return null;
+        return { note: `not decrypted: the key log's secrets for this connection are not ${hashBytes(suite.hash)} bytes long, as ${cipherSuiteName(suite.id)} needs` };
       }
       d.dir.c2s.keys = RecordKeys.fromSecret(crypto, suite, got[0]!);
       d.dir.s2c.keys = RecordKeys.fromSecret(crypto, suite, got[1]!);
@@ -773,16 +851,123 @@ class TlsDecoder implements StreamDecoder {
     } else {
       const master = secrets.get('CLIENT_RANDOM', random);
       if (!master) {
-        this.decryptNote = noKey;
-        return null;
+        return { note: noKey, missing: true };
       }
       // RFC 7366 encrypt_then_mac (extension 22) changes only CBC records.
       const k = tls12Keys(crypto, suite, master, random, sh.random, sh.extensions.includes(22));
       d.dir.c2s.next = k.c2s;
       d.dir.s2c.next = k.s2c;
     }
-    this.dec = d;
-    return d;
+    return { keys: d };
+  }
+
+  /**
+   * At a record header after the ServerHello, with a growing key log (live capture): decide now if
+   * the keys are there or cannot come (another reason); else start holding this connection (true:
+   * leave the record where it is). See HOLD_BYTES.
+   */
+  private waitForKeys(s: Side): boolean {
+    const store = growingSecrets(this.session.env.tlsSecrets);
+    if (!store || !this.session.env.crypto) return false;
+    const r = this.lookup(true);
+    if (!r.missing) {
+      this.decide(r);
+      return false;
+    }
+    const at = s.st.pos(0);
+    const h: Hold = { store, dir: s.dir, segments: [], bytes: s.st.q.length, sinceUs: at.tsUs, sinceLooks: store.looks, generation: store.generation, closed: false, unsubscribe: () => undefined };
+    const unsubscribe = store.subscribe(() => {
+      // Told outside this connection's packets (the key log grew, or stopped growing).
+      if (this.hold !== h || this.dead) return;
+      try {
+        this.settle();
+      } catch (e) {
+        this.session.warn(`tls: internal error: ${(e as Error).message}`, at);
+        this.dead = true;
+      }
+    });
+    if (!unsubscribe) {
+      // Too many connections wait already: this one is decided now.
+      this.decide(r, 'the key log is followed while capturing: too many connections were waiting for theirs');
+      return false;
+    }
+    h.unsubscribe = unsubscribe;
+    this.hold = h;
+    return true;
+  }
+
+  /** Bytes arrived while holding: a copy joins the previous piece of the same packet, or starts a segment. */
+  private heldData(dir: Dir, bytes: Uint8Array, at: Position): void {
+    const h = this.hold!;
+    const last = h.segments[h.segments.length - 1];
+    if (last?.kind === 'data' && last.dir === dir && last.at.frame === at.frame && last.at.tsUs === at.tsUs && last.at.streamOffset + last.length === at.streamOffset) {
+      if (last.length + bytes.length > last.bytes.length) {
+        const grown = new Uint8Array(Math.max(2 * last.bytes.length, last.length + bytes.length));
+        grown.set(last.bytes.subarray(0, last.length));
+        last.bytes = grown;
+      }
+      last.bytes.set(bytes, last.length);
+      last.length += bytes.length;
+      h.bytes += bytes.length;
+      this.settle(at.tsUs);
+      return;
+    }
+    this.held({ kind: 'data', dir, bytes: bytes.slice(), length: bytes.length, at }, bytes.length);
+  }
+
+  /** Something arrived while holding: keep it, then see whether the wait is over. */
+  private held(segment: HeldSegment, bytes: number): void {
+    const h = this.hold!;
+    h.segments.push(segment);
+    h.bytes += bytes;
+    this.settle(segment.at.tsUs);
+  }
+
+  /**
+   * Ends the wait when the keys came or when it cannot last any more (bounds, the store stopped
+   * growing): decided, then what was held is decoded (its close too, when it came).
+   */
+  private settle(nowUs?: number): void {
+    const h = this.hold;
+    if (!h) return;
+    const limit = Math.min(HOLD_BYTES, this.session.env.limits.maxBufferedBytes);
+    const why =
+      h.bytes > limit
+        ? `its first ${h.bytes} encrypted bytes were held for them`
+        : h.segments.length >= HOLD_SEGMENTS
+          ? `${h.segments.length} packets were held for them`
+          : nowUs !== undefined && nowUs - h.sinceUs > HOLD_US
+            ? `waited ${HOLD_US / 1e6} s of capture for them`
+            : h.store.looks - h.sinceLooks >= HOLD_LOOKS
+              ? `the key log was looked at ${h.store.looks - h.sinceLooks} times since`
+              : !h.store.growing
+                ? 'the key log was followed until the capture stopped'
+                : undefined;
+    if (!why && h.store.generation === h.generation) return;
+    h.generation = h.store.generation;
+    const r = this.lookup(true);
+    if (!why && r.missing) return;
+    this.hold = undefined;
+    h.unsubscribe();
+    this.decide(r, why && `the key log is followed while capturing: ${why}`);
+    // Decode what waited, in the order it came: first the records already queued (the side that
+    // started the wait first: the other's queue holds at most a partial record), then the rest.
+    const other = this.side[h.dir === 'c2s' ? 's2c' : 'c2s'];
+    for (const side of [this.side[h.dir], other]) {
+      if (this.dead) return;
+      try {
+        this.parse(side);
+      } catch (e) {
+        this.session.warn(`tls: internal error: ${(e as Error).message}`, side.st.q.length ? side.st.pos(0) : undefined);
+        this.dead = true;
+      }
+    }
+    for (const g of h.segments) {
+      if (g.kind === 'data') this.data(g.dir, g.bytes.subarray(0, g.length), g.at);
+      else if (g.kind === 'gap') this.gap(g.dir, g.length, g.at);
+      else if (g.kind === 'end') this.end(g.dir, g.at);
+      else this.close(g.at, g.how);
+    }
   }
 
   /** A record cut by a gap: it cannot be decrypted, but it used a sequence number. */

@@ -54,16 +54,62 @@ export function keyLogLines(text: string, each: (line: string | undefined) => bo
   }
 }
 
+/**
+ * A store that may still receive secrets while the capture is decoded (live capture: the key log
+ * is followed as the client appends to it). A connection whose secrets are not there yet waits
+ * for them, bounded (decoders/tls `HOLD_*`), instead of giving up at its first encrypted record.
+ * The decoders have no clock: `looks` counts the looks at the key logs (the follower says each),
+ * so a connection waits a few looks, not an amount of time a busy machine would not keep.
+ */
+export interface GrowingSecrets extends TlsSecrets {
+  /** True while secrets may still come; false: decide at once, as with a file. */
+  readonly growing: boolean;
+  /** Bumped each time `add` keeps a new secret. */
+  readonly generation: number;
+  /** Looks at the key logs so far (each one read up to its end). */
+  readonly looks: number;
+  /**
+   * Call `fn` after each `add` that kept a new secret, each look and when `growing` ends; returns
+   * the unsubscribe, or undefined when too many wait already (MAX_LISTENERS: decide at once).
+   */
+  subscribe(fn: () => void): (() => void) | undefined;
+}
+
+/** The store as a growing one, when it is one and still grows. */
+export function growingSecrets(s: TlsSecrets | undefined): GrowingSecrets | undefined {
+  const g = s as Partial<GrowingSecrets> | undefined;
+  return g && g.growing === true && typeof g.subscribe === 'function' ? (g as GrowingSecrets) : undefined;
+}
+
+/** Listeners at most (connections waiting for their secrets at once); past it, a connection is decided at once. */
+export const MAX_LISTENERS = 4096;
+
 /** A bounded in-memory key log. */
-export class KeyLog implements TlsSecrets {
+export class KeyLog implements GrowingSecrets {
   private readonly map = new Map<string, Uint8Array>();
+  private readonly listeners = new Set<() => void>();
+  private live = false;
   /** Lines that looked like entries but could not be read (bad hex, wrong lengths, too long). */
   malformed = 0;
   /** Entries not kept because the store was full. */
   dropped = 0;
+  generation = 0;
+  looks = 0;
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** See GrowingSecrets; false unless set (a key log read whole, or Decryption Secrets Blocks). */
+  get growing(): boolean {
+    return this.live;
+  }
+
+  /** Secrets may still come (true) or not any more (false: the connections still waiting are told). */
+  setGrowing(on: boolean): void {
+    if (this.live === on) return;
+    this.live = on;
+    if (!on) this.notify();
   }
 
   get(label: string, clientRandom: Uint8Array): Uint8Array | undefined {
@@ -71,6 +117,7 @@ export class KeyLog implements TlsSecrets {
   }
 
   add(text: string): void {
+    const before = this.map.size;
     keyLogLines(text, (line) => {
       const e = line === undefined ? 'malformed' : keyLogEntry(line);
       if (e === 'malformed') this.malformed++;
@@ -79,5 +126,33 @@ export class KeyLog implements TlsSecrets {
         else this.map.set(e.key, e.secret);
       }
     });
+    if (this.map.size === before) return;
+    this.generation++;
+    this.notify();
+  }
+
+  /** The key logs were looked at (read up to their end): told to the connections waiting. */
+  looked(): void {
+    this.looks++;
+    if (this.listeners.size) this.notify();
+  }
+
+  subscribe(fn: () => void): (() => void) | undefined {
+    if (this.listeners.size >= MAX_LISTENERS) return undefined;
+    this.listeners.add(fn);
+    return () => {
+      this.listeners.delete(fn);
+    };
+  }
+
+  private notify(): void {
+    // A listener unsubscribes itself when told (its connection is decided): iterate over a copy.
+    for (const fn of [...this.listeners]) {
+      try {
+        fn();
+      } catch {
+        // a listener's failure is its own (the TLS decoder catches its errors and says so)
+      }
+    }
   }
 }

@@ -16,6 +16,9 @@ import { feedTls, gap, seg, type Segment } from './feed';
 import '../../../decoders/registry';
 import type { Call } from '../../../decoders/core/model';
 import { InnerStream } from '../../../decoders/tls/inner';
+import { HOLD_BYTES, HOLD_LOOKS, HOLD_SEGMENTS, HOLD_US, spec as tlsSpec } from '../../../decoders/tls/index';
+import type { StreamDecoder } from '../../../decoders/core/decoder';
+import type { Dir } from '../../../decoders/core/model';
 
 const h = (s: string) => fromHex(s);
 const c = nodeCrypto;
@@ -424,3 +427,194 @@ describe('the decoder of the plaintext (tls/inner.ts)', () => {
   });
 });
 
+
+// ── live capture: secrets that come after the records ───────────────────────────────────────
+
+describe('a growing key log (live capture): the secrets come after the first encrypted records', () => {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  /** A TLS 1.3 application data record sealed with one side's RFC 8448 traffic secret. */
+  const seal13 = (secretHex: string, seq: number, data: Uint8Array) => {
+    const secret = h(secretHex);
+    const key = hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16);
+    const iv = hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12);
+    const nonce = iv.slice();
+    for (let i = 0; i < 8; i++) nonce[11 - i] ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
+    const inner = new Uint8Array(data.length + 1);
+    inner.set(data);
+    inner[data.length] = 23;
+    const len = inner.length + 16;
+    const header = Uint8Array.of(23, 3, 3, len >> 8, len & 0xff);
+    const e = createCipheriv('aes-128-gcm', key, nonce);
+    e.setAAD(header);
+    return new Uint8Array(Buffer.concat([header, e.update(inner), e.final(), e.getAuthTag()]));
+  };
+  /** The RFC 8448 connection carrying two HTTP/1.1 exchanges (the client's records 0 and 1, the server's 1 and 2 after its ticket). */
+  const httpSegments = (): Segment[] => [
+    ...rfc8448Segments().slice(0, 5),
+    seg('c2s', seal13(SECRETS.CLIENT_TRAFFIC_SECRET_0, 0, enc('GET /a HTTP/1.1\r\nHost: x\r\n\r\n'))),
+    seg('s2c', seal13(SECRETS.SERVER_TRAFFIC_SECRET_0, 1, enc('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))),
+    seg('c2s', seal13(SECRETS.CLIENT_TRAFFIC_SECRET_0, 1, enc('GET /b HTTP/1.1\r\nHost: x\r\n\r\n'))),
+    seg('s2c', seal13(SECRETS.SERVER_TRAFFIC_SECRET_0, 2, enc('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'))),
+  ];
+  /** A decoder on a growing key log, fed segment by segment (segment i is frame i + 1 at 1 s + i ms, or at `tsUs(i)`). */
+  const live = (store: KeyLog, tsUs = (i: number) => 1_000_000 + i * 1000) => {
+    const s = testSession({ env: { ...nodeEnv(), tlsSecrets: store }, flow: { server: { ip: '192.0.2.10', port: 443 } } });
+    const d = tlsSpec.create(s) as StreamDecoder;
+    const off: Record<Dir, number> = { c2s: 0, s2c: 0 };
+    let i = 0;
+    return {
+      s,
+      feed(segs: Segment[]) {
+        for (const g of segs) {
+          const at = { frame: i + 1, tsUs: tsUs(i), streamOffset: off[g.dir] };
+          i++;
+          if ('gap' in g) {
+            d.gap(g.dir, g.gap, at);
+            off[g.dir] += g.gap;
+          } else {
+            d.data(g.dir, g.bytes, at);
+            off[g.dir] += g.bytes.length;
+          }
+        }
+      },
+      close() {
+        const at = { frame: i + 1, tsUs: tsUs(i), streamOffset: 0 };
+        d.end('c2s', { ...at, streamOffset: off.c2s });
+        d.end('s2c', { ...at, streamOffset: off.s2c });
+        d.close(at, 'fin');
+        return s;
+      },
+    };
+  };
+  const growing = (text = '') => {
+    const k = new KeyLog();
+    k.setGrowing(true);
+    if (text) k.add(text);
+    return k;
+  };
+  const http = (calls: Call[]) => calls.filter((x) => x.protocol === 'http').map((x) => `${x.method} ${x.target} ${x.status?.code}`);
+  const fileResult = () => JSON.stringify(feedTls(httpSegments(), 'whole', 'fin', testSession({ env: nodeEnv({ tlsKeyLog: KEY_LOG }), flow: { server: { ip: '192.0.2.10', port: 443 } } })).calls);
+
+  it('the key log read whole (a file): both calls, the reference', () => {
+    assert.deepEqual(http(JSON.parse(fileResult())), ['GET /a 200', 'GET /b 404']);
+  });
+  it('records first, then the secrets: held, then decoded when they come — the calls appear at once, the same as from a file', () => {
+    const store = growing();
+    const l = live(store);
+    l.feed(httpSegments());
+    assert.equal(l.s.calls.length, 0, 'nothing decided while waiting');
+    store.add(KEY_LOG);
+    assert.deepEqual(http(l.s.calls), ['GET /a 200', 'GET /b 404'], 'the calls come out when the secrets are added');
+    assert.equal(JSON.stringify(l.close().calls), fileResult());
+  });
+  it('any split of the streams: the same calls when the secrets come late', () => {
+    for (const split of ['bytes', 1, 2] as const) {
+      const store = growing();
+      const s = testSession({ env: { ...nodeEnv(), tlsSecrets: store }, flow: { server: { ip: '192.0.2.10', port: 443 } } });
+      // feedTls ends and closes the connection: the close waits, the secrets then release it all
+      feedTls(httpSegments(), split, 'fin', s);
+      assert.equal(s.calls.length, 0);
+      store.add(KEY_LOG);
+      assert.equal(JSON.stringify(s.calls), fileResult(), `split ${split}`);
+    }
+  });
+  it('the secrets in two parts (handshake secrets, then traffic secrets), between packets: the same calls', () => {
+    const lines = KEY_LOG.split('\n');
+    const store = growing();
+    const l = live(store);
+    const segs = httpSegments();
+    l.feed(segs.slice(0, 3));
+    store.add(lines.slice(0, 2).join('\n'));
+    l.feed(segs.slice(3, 6));
+    assert.equal(l.s.calls.length, 0, 'half the secrets: still waiting');
+    store.add(lines.slice(2).join('\n'));
+    l.feed(segs.slice(6));
+    assert.equal(JSON.stringify(l.close().calls), fileResult());
+  });
+  it('the secrets there before the records: decided at once (no wait)', () => {
+    const l = live(growing(KEY_LOG));
+    l.feed(httpSegments());
+    assert.deepEqual(http(l.s.calls), ['GET /a 200', 'GET /b 404']);
+    assert.equal(JSON.stringify(l.close().calls), fileResult());
+  });
+  it('the connection over before its secrets come (a short call on loopback): its close waits too, then all of it comes out', () => {
+    const store = growing();
+    const l = live(store);
+    l.feed(httpSegments());
+    l.close();
+    assert.equal(l.s.calls.length, 0, 'the close waits with the rest');
+    store.looked();
+    store.add(KEY_LOG);
+    assert.equal(JSON.stringify(l.s.calls), fileResult());
+  });
+  it('never: after HOLD_LOOKS looks at the key log, today\'s warning (with how long it waited); secrets added after are not used', () => {
+    const store = growing(`CLIENT_RANDOM ${T12[0].clientRandom} ${T12[0].master}`);
+    const l = live(store);
+    l.feed(httpSegments());
+    l.close();
+    for (let i = 1; i < HOLD_LOOKS; i++) store.looked();
+    assert.equal(l.s.calls.length, 0, `still waiting after ${HOLD_LOOKS - 1} looks`);
+    store.looked();
+    store.add(KEY_LOG);
+    const t = tlsCall(l.s.calls);
+    assert.equal(http(l.s.calls).length, 0);
+    assert.ok(t.warnings.some((w) => w.startsWith('no key in the key log for this connection (client random cb34ecb1e78163ba…)') && w.includes(`looked at ${HOLD_LOOKS} times`)), t.warnings.join('; '));
+    assert.ok(t.warnings.some((w) => w.startsWith('encrypted: calls inside TLS')));
+    // the same as the key log read whole, but for the words of the warning
+    const file = tlsCall(feedTls(httpSegments(), 'whole', 'fin', testSession({ env: nodeEnv({ tlsKeyLog: `CLIENT_RANDOM ${T12[0].clientRandom} ${T12[0].master}` }), flow: { server: { ip: '192.0.2.10', port: 443 } } })).calls);
+    assert.deepEqual({ ...t, warnings: [] }, { ...file, warnings: [] });
+    assert.deepEqual(
+      t.warnings.map((w) => w.replace(/ \(the key log is followed while capturing: [^)]*\)$/, '')),
+      file.warnings,
+    );
+  });
+  it('too late (capture time): after HOLD_US the connection is decided without them, said so', () => {
+    const store = growing();
+    const segs = httpSegments();
+    // segments from the 4th on come HOLD_US + 1 s later
+    const l = live(store, (i) => 1_000_000 + i * 1000 + (i >= 4 ? HOLD_US + 1_000_000 : 0));
+    l.feed(segs);
+    store.add(KEY_LOG);
+    const t = tlsCall(l.close().calls);
+    assert.equal(http(l.s.calls).length, 0);
+    assert.ok(t.warnings.some((w) => w.startsWith('no key in the key log') && w.includes(`waited ${HOLD_US / 1e6} s of capture`)), t.warnings.join('; '));
+  });
+  it('memory bounded: a connection waiting in vain holds at most HOLD_BYTES, then goes on as without keys', () => {
+    const store = growing();
+    const l = live(store);
+    l.feed(rfc8448Segments().slice(0, 5));
+    // 16 KiB records of application data, as many as it takes to pass the bound, and more
+    const big = new Uint8Array(5 + 16_000);
+    big.set([23, 3, 3, 16_000 >> 8, 16_000 & 0xff]);
+    const n = Math.ceil(HOLD_BYTES / big.length) + 20;
+    assert.ok(n < HOLD_SEGMENTS, 'the byte bound is the one tested');
+    l.feed(Array.from({ length: n }, () => seg('s2c', big)));
+    // decided at the bound: secrets added now change nothing
+    store.add(KEY_LOG);
+    const t = tlsCall(l.close().calls);
+    assert.equal(t.fields['tls.decrypted_records'], undefined);
+    assert.equal(t.fields['tls.app_data.s2c_bytes'], 0xde + n * 16_000);
+    assert.ok(t.warnings.some((w) => w.startsWith('no key in the key log') && /its first \d+ encrypted bytes were held for them/.test(w)), t.warnings.join('; '));
+  });
+  it('the key log stops growing (the capture stopped): the waiting connections are decided then', () => {
+    const store = growing();
+    const l = live(store);
+    l.feed(httpSegments());
+    l.close();
+    assert.equal(l.s.calls.length, 0);
+    store.setGrowing(false);
+    store.add(KEY_LOG);
+    const t = tlsCall(l.s.calls);
+    assert.ok(t.warnings.some((w) => w.includes('followed until the capture stopped')), t.warnings.join('; '));
+  });
+  it('a key log read whole (not growing): decided at the first encrypted record, as before', () => {
+    const store = new KeyLog();
+    store.add(`CLIENT_RANDOM ${T12[0].clientRandom} ${T12[0].master}`);
+    const l = live(store);
+    l.feed(httpSegments());
+    store.add(KEY_LOG);
+    const t = tlsCall(l.close().calls);
+    assert.equal(http(l.s.calls).length, 0);
+    assert.ok(t.warnings.some((w) => w.startsWith('no key in the key log') && w.endsWith('setting')), t.warnings.join('; '));
+  });
+});
