@@ -2,8 +2,9 @@
  * The CLI's live subcommands:
  *
  *   callscope capture [-i lo] [-f FILTER] [-w out.pcapng] [--format table|jsonl] [--duration S]
+ *                     [--tls-keylog FILE]…
  *   callscope proxy --listen 127.0.0.1:9000 --target 127.0.0.1:8000 [--listen … --target …]…
- *                   [-w out.pcapng] [--format table|jsonl] [--duration S]
+ *                   [-w out.pcapng] [--format table|jsonl] [--duration S] [--tls-keylog FILE]…
  *   callscope replay CAPTURE --target HOST:PORT [--filter EXPR] [--proto DIR]… [--format table|jsonl]
  *
  * capture/proxy print calls as they complete and stop on Ctrl-C (or after --duration);
@@ -19,6 +20,7 @@ import { ProxySet, parseHostPort, isLoopback, type ProxyRoute } from './platform
 import { LiveFeed } from './platform/live-feed';
 import { compileFilter } from './filter';
 import { loadDefinitions } from './platform/definitions';
+import { liveKeyLogState } from './platform/keylog';
 import { replayCapture, type ReplayResult } from './platform/replay';
 import { formatChange } from '../decoders/replay/diff';
 
@@ -26,9 +28,10 @@ export const LIVE_COMMANDS = new Set(['capture', 'proxy', 'replay']);
 
 const USAGE = `usage:
   callscope capture [-i IFACE] [-f FILTER] [-w out.pcapng] [--format table|jsonl] [--duration S] [--tool dumpcap|tcpdump]
+                    [--tls-keylog FILE]…
   callscope capture --list-interfaces
   callscope proxy --listen [HOST:]PORT --target HOST:PORT [--listen … --target …]… [-w out.pcapng]
-                  [--format table|jsonl] [--duration S] [--allow-remote-listen]
+                  [--format table|jsonl] [--duration S] [--allow-remote-listen] [--tls-keylog FILE]…
   callscope replay CAPTURE --target HOST:PORT [--filter EXPR] [--proto DIR]… [--format table|jsonl]
                   [--ignore PATH]… [--allow-remote] [--timeout MS]
 
@@ -36,12 +39,22 @@ capture   live capture with dumpcap or tcpdump (loopback by default); calls prin
 proxy     record any TCP protocol through a local proxy, no privileges needed; saves pcapng
 replay    re-issue a capture's client calls (HTTP, JSON-RPC, XML-RPC, gRPC) against a target and
           report which responses changed; exit 1 when something changed
+
+--tls-keylog FILE   (capture, proxy; repeatable) decrypt TLS as it is recorded with the key log the
+                    client writes (SSLKEYLOGFILE=FILE for curl, Chrome, Firefox; node --tls-keylog=FILE):
+                    read at the start, then followed as the client appends to it (a file not there yet
+                    is waited for). The proxy relays TCP as it is, so a client speaking TLS through it
+                    to a TLS server is recorded encrypted and decrypts the same way; the proxy itself
+                    never terminates TLS. The saved capture does not carry the secrets: open it with
+                    the key log beside it (*.keys) or with --tls-keylog.
 `;
 
 interface Common {
   format: 'table' | 'jsonl';
   out?: string;
   durationS?: number;
+  /** --tls-keylog files, followed while recording. */
+  keyLogs: string[];
 }
 
 function takeValue(argv: string[], i: number, name: string): string {
@@ -96,7 +109,14 @@ function info(s: string): void {
   process.stderr.write(`callscope: ${s}\n`);
 }
 
-/** The options capture and proxy share (-w/--write, --format, --duration); true when `a` was one. */
+/** The --tls-keylog files: one that cannot be read is a user error; one not there yet is waited for, said so. */
+async function checkKeyLogs(files: string[]): Promise<void> {
+  for (const f of files) {
+    if ((await liveKeyLogState(f)) === 'missing') info(`TLS key log ${f} does not exist yet: it is read as soon as the client writes it`);
+  }
+}
+
+/** The options capture and proxy share (-w/--write, --format, --duration, --tls-keylog); true when `a` was one. */
 function commonOption(o: Common, a: string, value: () => string): boolean {
   switch (a) {
     case '-w':
@@ -108,6 +128,9 @@ function commonOption(o: Common, a: string, value: () => string): boolean {
       return true;
     case '--duration':
       o.durationS = parseDuration(value());
+      return true;
+    case '--tls-keylog':
+      o.keyLogs.push(value());
       return true;
     default:
       return false;
@@ -128,7 +151,7 @@ export async function runLiveCommand(argv: string[]): Promise<number> {
 }
 
 async function capture(argv: string[]): Promise<number> {
-  const o: Common & { iface?: string; filter?: string; tool?: 'dumpcap' | 'tcpdump'; list?: boolean } = { format: 'table' };
+  const o: Common & { iface?: string; filter?: string; tool?: 'dumpcap' | 'tcpdump'; list?: boolean } = { format: 'table', keyLogs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -162,10 +185,12 @@ async function capture(argv: string[]): Promise<number> {
       for (const i of listInterfaces(tool)) process.stdout.write(`${i.name}${i.description ? `  (${i.description})` : ''}${i.loopback ? '  [loopback]' : ''}\n`);
       return 0;
     }
+    await checkKeyLogs(o.keyLogs);
     const print = printer(o.format);
-    const cap = new LiveCapture({ interface: o.iface, filter: o.filter, file: o.out, tool: o.tool }, { call: print, warning: (w) => info(`warning: ${w.message}`) });
+    const cap = new LiveCapture({ interface: o.iface, filter: o.filter, file: o.out, tool: o.tool, tlsKeyLogs: o.keyLogs }, { call: print, warning: (w) => info(`warning: ${w.message}`) });
     await cap.start();
-    info(`capturing on ${cap.iface} with ${cap.tool.name}${o.filter ? ` (filter: ${o.filter})` : ''}${o.out ? `, saving to ${o.out}` : ''}; Ctrl-C stops`);
+    const keys = o.keyLogs.length ? `; decrypting TLS with ${o.keyLogs.join(', ')} (followed as it grows)` : '';
+    info(`capturing on ${cap.iface} with ${cap.tool.name}${o.filter ? ` (filter: ${o.filter})` : ''}${o.out ? `, saving to ${o.out}` : ''}${keys}; Ctrl-C stops`);
     const stopped = new Promise<string>((resolve) => {
       cap.onExit = (err) => resolve(err ? 'tool failed' : 'tool exited');
     });
@@ -186,7 +211,7 @@ async function capture(argv: string[]): Promise<number> {
 }
 
 async function proxy(argv: string[]): Promise<number> {
-  const o: Common & { listens: string[]; targets: string[]; allowRemote: boolean } = { format: 'table', listens: [], targets: [], allowRemote: false };
+  const o: Common & { listens: string[]; targets: string[]; allowRemote: boolean } = { format: 'table', listens: [], targets: [], allowRemote: false, keyLogs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
@@ -213,7 +238,9 @@ async function proxy(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UserError(`proxy: ${(e as Error).message}`);
   }
-  const feed = new LiveFeed({ file: o.out }, { call: printer(o.format), warning: (w) => info(`warning: ${w.message}`) });
+  await checkKeyLogs(o.keyLogs);
+  const feed = new LiveFeed({ file: o.out, tlsKeyLogs: o.keyLogs }, { call: printer(o.format), warning: (w) => info(`warning: ${w.message}`) });
+  await feed.ready;
   const set = new ProxySet((b) => feed.push(b), {
     allowRemoteListen: o.allowRemote,
     onEvent: (e) => {
@@ -231,7 +258,7 @@ async function proxy(argv: string[]): Promise<number> {
     await feed.end();
     throw new UserError((e as Error).message);
   }
-  info(`recording${o.out ? ` to ${o.out}` : ''}; Ctrl-C stops`);
+  info(`recording${o.out ? ` to ${o.out}` : ''}${o.keyLogs.length ? `; decrypting TLS with ${o.keyLogs.join(', ')} (followed as it grows)` : ''}; Ctrl-C stops`);
   const why = await untilStopped(o.durationS);
   await set.close();
   await feed.end();

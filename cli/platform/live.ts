@@ -1,7 +1,8 @@
 /**
  * Live capture: find dumpcap or tcpdump, list interfaces, run `dumpcap -w -` (pcapng) or
  * `tcpdump -U -w -` (pcap, re-written as pcapng as it comes), and stream the output through a
- * LiveFeed (pipeline + file). Permission problems come back as LiveCaptureError with the exact
+ * LiveFeed (pipeline + file; TLS decrypted with the key logs named, followed as they grow: see
+ * live-feed.ts). Permission problems come back as LiveCaptureError with the exact
  * advice to fix them. This module never asks for, keeps or passes a password, and never runs sudo.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -213,17 +214,25 @@ export class LiveCapture {
    * dumpcap (which the wireshark group may run without root).
    */
   async start(): Promise<void> {
+    // The key logs' secrets so far are in the store before the first packet.
+    await this.feed.ready;
     try {
       await this.spawnTool();
     } catch (e) {
       const other = this.tool.name === 'tcpdump' ? which('dumpcap') : undefined;
-      if (!(e instanceof LiveCaptureError) || e.kind !== 'permission' || this.opts.tool || !other) throw e;
+      if (!(e instanceof LiveCaptureError) || e.kind !== 'permission' || this.opts.tool || !other) return this.failed(e);
       this.tool = { name: 'dumpcap', path: other };
       this.child = undefined;
       this.stderr = '';
       this.converter = undefined;
-      await this.spawnTool();
+      await this.spawnTool().catch((e2) => this.failed(e2));
     }
+  }
+
+  /** The capture did not start: the feed stops too (its key log followers, its file), then `e` is thrown. */
+  private async failed(e: unknown): Promise<never> {
+    await this.feed.end().catch(() => undefined);
+    throw e;
   }
 
   private spawnTool(): Promise<void> {

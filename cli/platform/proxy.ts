@@ -8,6 +8,11 @@
  * synthetic port, distinct for every connection; the server is the target's address and port as
  * connected, so decoders dispatch by the real server port. A connect failure is recorded as
  * SYN then RST and reported through `onEvent`.
+ *
+ * TLS is relayed as it is, never terminated (no CONNECT, no certificates): a client speaking TLS
+ * through the proxy to a TLS server is recorded encrypted, end to end, and the key log that client
+ * writes decrypts the recording as it is made (`callscope proxy --tls-keylog`, the LiveFeed's
+ * `tlsKeyLogs`) or later, like any capture.
  */
 import * as net from 'node:net';
 import { PcapngWriter } from '../../decoders/capture/pcapng-writer';

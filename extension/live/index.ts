@@ -16,7 +16,7 @@ import type { Definitions } from '../../decoders/core/env';
 import type { CaptureEditorProvider } from '../editor/provider';
 import { VIEW_TYPE } from '../editor/provider';
 import type { CapturePanel } from '../editor/panel';
-import { decodeAsRules, protoPaths, resolvePaths } from '../settings';
+import { decodeAsRules, protoPaths, resolvePaths, tlsKeyLogFiles } from '../settings';
 import { findCaptureTool, listInterfaces, noToolAdvice, defaultInterface, LiveCaptureError } from '../../cli/platform/live';
 import { parseHostPort, isLoopback, type ProxyRoute } from '../../cli/platform/proxy';
 import { loadDefinitions } from '../../cli/platform/definitions';
@@ -158,10 +158,18 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
     if (filter === undefined) return;
     await context.workspaceState.update('callscope.live.filter', filter);
     try {
-      const { session } = await startCaptureSession(provider, { iface, filter: filter.trim() || undefined, decodeAs: decodeAsRules(context.workspaceState), definitions: await definitions() });
+      const { session } = await startCaptureSession(provider, {
+        iface,
+        filter: filter.trim() || undefined,
+        decodeAs: decodeAsRules(context.workspaceState),
+        definitions: await definitions(),
+        tlsKeyLogs: tlsKeyLogFiles(),
+        warn: (m) => out.appendLine(`warning: ${m}`),
+      });
       sessions.push(session);
       session.onDidEnd(updateItems);
-      out.appendLine(`capturing on ${iface} with ${tool.name}${filter ? ` (filter: ${filter})` : ''} → ${session.file}`);
+      const keys = tlsKeyLogFiles();
+      out.appendLine(`capturing on ${iface} with ${tool.name}${filter ? ` (filter: ${filter})` : ''} → ${session.file}${keys.length ? `; decrypting TLS with ${keys.join(', ')} (followed as it grows)` : ''}`);
       await session.open();
       updateItems();
     } catch (e) {
@@ -233,6 +241,8 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
         routes,
         decodeAs: decodeAsRules(context.workspaceState),
         definitions: await definitions(),
+        tlsKeyLogs: tlsKeyLogFiles(),
+        warn: (m) => out.appendLine(`warning: ${m}`),
         onEvent: (e) => {
           if (e.type === 'connect-failed') {
             out.appendLine(`proxy ${e.route.listen.port}: ${e.message}`);

@@ -4,6 +4,8 @@
  * editor shows that file with a host-fed Analysis (registered in provider.liveAnalyses, so the
  * editor neither starts a worker nor re-decodes the file while it grows). Stop ends the
  * analysis; the file then is an ordinary capture that Save copies where the user wants.
+ * TLS is decrypted as it comes with the key log of `callscope.tls.keylogFile`, followed while the
+ * session runs (the client appends to it: cli/platform/live-feed.ts).
  */
 import * as vscode from 'vscode';
 import { mkdirSync } from 'node:fs';
@@ -57,13 +59,14 @@ export class LiveSession implements vscode.Disposable {
     provider.liveAnalyses.set(file, this.analysis);
   }
 
-  /** The sink for a LiveFeed: calls and flows into the analysis. */
-  sink(): { call(c: Call): void; flow(f: FlowSummary): void } {
+  /** The sink for a LiveFeed: calls and flows into the analysis; its warnings (a key log that cannot be read) to `warn`. */
+  sink(warn?: (message: string) => void): { call(c: Call): void; flow(f: FlowSummary): void; warning(w: { message: string }): void } {
     return {
       call: (c) => this.analysis.feed({ type: 'calls', calls: [c] }),
       flow: (f) => {
         this.flows.set(f.id, f);
       },
+      warning: (w) => warn?.(w.message),
     };
   }
 
@@ -113,13 +116,13 @@ export class LiveSession implements vscode.Disposable {
 
 export async function startCaptureSession(
   provider: CaptureEditorProvider,
-  o: { iface: string; filter?: string; decodeAs: DecodeAsRule[]; definitions?: Definitions },
+  o: { iface: string; filter?: string; decodeAs: DecodeAsRule[]; definitions?: Definitions; tlsKeyLogs?: string[]; warn?: (message: string) => void },
 ): Promise<{ session: LiveSession; capture: LiveCapture }> {
   const file = liveFile(`live-${o.iface}`);
   const session = new LiveSession('capture', `${o.iface}${o.filter ? ` (${o.filter})` : ''}`, provider, file, o.decodeAs);
   let capture: LiveCapture;
   try {
-    capture = new LiveCapture({ interface: o.iface, filter: o.filter, file, decodeAs: o.decodeAs, definitions: o.definitions }, session.sink());
+    capture = new LiveCapture({ interface: o.iface, filter: o.filter, file, decodeAs: o.decodeAs, definitions: o.definitions, tlsKeyLogs: o.tlsKeyLogs }, session.sink(o.warn));
     await capture.start();
   } catch (e) {
     provider.liveAnalyses.delete(file);
@@ -137,11 +140,12 @@ export async function startCaptureSession(
 
 export async function startProxySession(
   provider: CaptureEditorProvider,
-  o: { routes: ProxyRoute[]; decodeAs: DecodeAsRule[]; definitions?: Definitions; onEvent: (e: ProxyEvent) => void },
+  o: { routes: ProxyRoute[]; decodeAs: DecodeAsRule[]; definitions?: Definitions; tlsKeyLogs?: string[]; warn?: (message: string) => void; onEvent: (e: ProxyEvent) => void },
 ): Promise<{ session: LiveSession; proxies: ProxySet }> {
   const file = liveFile(`proxy-${o.routes.map((r) => r.listen.port).join('-')}`);
   const session = new LiveSession('proxy', o.routes.map((r) => `${r.listen.port}→${r.target.host}:${r.target.port}`).join(', '), provider, file, o.decodeAs);
-  const feed = new LiveFeed({ file, decodeAs: o.decodeAs, definitions: o.definitions }, session.sink());
+  const feed = new LiveFeed({ file, decodeAs: o.decodeAs, definitions: o.definitions, tlsKeyLogs: o.tlsKeyLogs }, session.sink(o.warn));
+  await feed.ready;
   const proxies = new ProxySet((b) => feed.push(b), { onEvent: o.onEvent });
   try {
     for (const r of o.routes) await proxies.add(r);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ROOT, SAMPLES } from '../helpers/samples';
+import { freePort } from '../live/util';
 
 const tmp = mkdtempSync(join(tmpdir(), 'callscope-keylog-'));
 const CLI = join(tmp, 'cli.js');
@@ -130,5 +131,26 @@ describe('platform/keylog: loadKeyLogs', () => {
     assert.deepEqual(before.split('|').map((p) => p.split(':')[0]), [named, join(dir, 'b.keylog'), join(dir, 'sslkeylog-1.txt')]);
     writeFileSync(join(dir, 'b.keylog'), 'xy');
     assert.notEqual(await keyLogStamp([named], capture), before);
+  });
+});
+
+describe('callscope capture|proxy --tls-keylog (live)', () => {
+  it('the help says how live capture and the proxy decrypt TLS', () => {
+    const r = cli('capture', '--help');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /capture \[-i IFACE\][\s\S]*--tls-keylog FILE/);
+    assert.match(r.out, /followed as the client appends to it/);
+    assert.match(r.out, /never terminates TLS/);
+  });
+  it('a directory named as the key log: exit 2 before anything starts', async () => {
+    const r = cli('proxy', '--listen', `127.0.0.1:${await freePort()}`, '--target', '127.0.0.1:1', '--tls-keylog', tmp, '--duration', '0.2');
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /is a directory/);
+  });
+  it('a key log not there yet: said, then waited for while recording', async () => {
+    const r = cli('proxy', '--listen', `127.0.0.1:${await freePort()}`, '--target', '127.0.0.1:1', '--tls-keylog', join(tmp, 'later.keys'), '--duration', '0.3');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /later\.keys does not exist yet: it is read as soon as the client writes it/);
+    assert.match(r.err, /decrypting TLS with .*later\.keys \(followed as it grows\)/);
   });
 });
