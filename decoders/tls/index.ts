@@ -41,7 +41,7 @@ import { encryptedExtensionsAlpn, parseClientHello, parseServerHello, ssl2Hello,
 import { TLS_PORTS, alertName, cipherSuiteName, extensionName, groupName, handshakeName, isTls13, versionName } from './names';
 import { RecordKeys, hashBytes, suiteInfo, tls12Keys, type SuiteInfo } from './decrypt';
 import { InnerStream } from './inner';
-import { growingSecrets, type GrowingSecrets } from './keylog';
+import { MAX_HELD_BYTES, growingSecrets, type GrowingSecrets } from './keylog';
 
 /** TLSCiphertext.length ≤ 2^14 + 2048 (RFC 5246 §6.2.3; TLS 1.3 allows less: 2^14 + 256). */
 export const MAX_RECORD = (1 << 14) + 2048;
@@ -73,7 +73,7 @@ const MAX_DECRYPTED_HS = 1 << 16;
  * HOLD_BYTES (and the decoders' `maxBufferedBytes`)…
  */
 export const HOLD_BYTES = 1 << 20;
-/** …HOLD_SEGMENTS segments (a packet's data, gaps, ends)… */
+/** …HOLD_SEGMENTS segments (a packet's data, gaps, ends)… (and all waiting connections together: keylog.ts MAX_HELD_BYTES)… */
 export const HOLD_SEGMENTS = 512;
 /** …HOLD_US of capture time after the first held one… */
 export const HOLD_US = 5_000_000;
@@ -100,6 +100,9 @@ interface Hold {
   generation: number;
   /** The connection closed while waiting (its close is the last segment). */
   closed: boolean;
+  /** Bytes counted in the store's budget (given back when the wait ends); over it: the wait ends. */
+  reserved: number;
+  overBudget: boolean;
   unsubscribe: () => void;
 }
 
@@ -875,7 +878,7 @@ class TlsDecoder implements StreamDecoder {
       return false;
     }
     const at = s.st.pos(0);
-    const h: Hold = { store, dir: s.dir, segments: [], bytes: s.st.q.length, sinceUs: at.tsUs, sinceLooks: store.looks, generation: store.generation, closed: false, unsubscribe: () => undefined };
+    const h: Hold = { store, dir: s.dir, segments: [], bytes: s.st.q.length, sinceUs: at.tsUs, sinceLooks: store.looks, generation: store.generation, closed: false, reserved: 0, overBudget: false, unsubscribe: () => undefined };
     const unsubscribe = store.subscribe(() => {
       // Told outside this connection's packets (the key log grew, or stopped growing).
       if (this.hold !== h || this.dead) return;
@@ -884,6 +887,7 @@ class TlsDecoder implements StreamDecoder {
       } catch (e) {
         this.session.warn(`tls: internal error: ${(e as Error).message}`, at);
         this.dead = true;
+        this.dropHold();
       }
     });
     if (!unsubscribe) {
@@ -894,6 +898,15 @@ class TlsDecoder implements StreamDecoder {
     h.unsubscribe = unsubscribe;
     this.hold = h;
     return true;
+  }
+
+  /** The wait is over: no more told, its bytes no longer counted in the store's budget. */
+  private dropHold(): void {
+    const h = this.hold;
+    if (!h) return;
+    this.hold = undefined;
+    h.unsubscribe();
+    h.store.reserve(-h.reserved);
   }
 
   /** Bytes arrived while holding: a copy joins the previous piece of the same packet, or starts a segment. */
@@ -908,7 +921,7 @@ class TlsDecoder implements StreamDecoder {
       }
       last.bytes.set(bytes, last.length);
       last.length += bytes.length;
-      h.bytes += bytes.length;
+      this.count(h, bytes.length);
       this.settle(at.tsUs);
       return;
     }
@@ -919,8 +932,15 @@ class TlsDecoder implements StreamDecoder {
   private held(segment: HeldSegment, bytes: number): void {
     const h = this.hold!;
     h.segments.push(segment);
-    h.bytes += bytes;
+    this.count(h, bytes);
     this.settle(segment.at.tsUs);
+  }
+
+  /** Held bytes, counted here and in the store (over all waiting connections); past the store's budget the wait ends. */
+  private count(h: Hold, bytes: number): void {
+    h.bytes += bytes;
+    if (h.store.reserve(bytes)) h.reserved += bytes;
+    else h.overBudget = true;
   }
 
   /**
@@ -931,24 +951,18 @@ class TlsDecoder implements StreamDecoder {
     const h = this.hold;
     if (!h) return;
     const limit = Math.min(HOLD_BYTES, this.session.env.limits.maxBufferedBytes);
-    const why =
-      h.bytes > limit
-        ? `its first ${h.bytes} encrypted bytes were held for them`
-        : h.segments.length >= HOLD_SEGMENTS
-          ? `${h.segments.length} packets were held for them`
-          : nowUs !== undefined && nowUs - h.sinceUs > HOLD_US
-            ? `waited ${HOLD_US / 1e6} s of capture for them`
-            : h.store.looks - h.sinceLooks >= HOLD_LOOKS
-              ? `the key log was looked at ${h.store.looks - h.sinceLooks} times since`
-              : !h.store.growing
-                ? 'the key log was followed until the capture stopped'
-                : undefined;
+    let why: string | undefined;
+    if (h.bytes > limit) why = `its first ${h.bytes} encrypted bytes were held for them`;
+    else if (h.overBudget) why = `the connections waiting for theirs held ${MAX_HELD_BYTES >> 20} MiB`;
+    else if (h.segments.length >= HOLD_SEGMENTS) why = `${h.segments.length} packets were held for them`;
+    else if (nowUs !== undefined && nowUs - h.sinceUs > HOLD_US) why = `waited ${HOLD_US / 1e6} s of capture for them`;
+    else if (h.store.looks - h.sinceLooks >= HOLD_LOOKS) why = `the key log was looked at ${h.store.looks - h.sinceLooks} times since`;
+    else if (!h.store.growing) why = 'the key log was followed until the capture stopped';
     if (!why && h.store.generation === h.generation) return;
     h.generation = h.store.generation;
     const r = this.lookup(true);
     if (!why && r.missing) return;
-    this.hold = undefined;
-    h.unsubscribe();
+    this.dropHold();
     this.decide(r, why && `the key log is followed while capturing: ${why}`);
     // Decode what waited, in the order it came: first the records already queued (the side that
     // started the wait first: the other's queue holds at most a partial record), then the rest.

@@ -73,6 +73,11 @@ export interface GrowingSecrets extends TlsSecrets {
    * the unsubscribe, or undefined when too many wait already (MAX_LISTENERS: decide at once).
    */
   subscribe(fn: () => void): (() => void) | undefined;
+  /**
+   * Count `bytes` more (negative: fewer) as held by connections waiting for their secrets; false
+   * when that would pass MAX_HELD_BYTES over all of them (nothing counted: the caller stops waiting).
+   */
+  reserve(bytes: number): boolean;
 }
 
 /** The store as a growing one, when it is one and still grows. */
@@ -83,6 +88,8 @@ export function growingSecrets(s: TlsSecrets | undefined): GrowingSecrets | unde
 
 /** Listeners at most (connections waiting for their secrets at once); past it, a connection is decided at once. */
 export const MAX_LISTENERS = 4096;
+/** Bytes held at most by all the connections waiting for their secrets, together. */
+export const MAX_HELD_BYTES = 64 << 20;
 
 /** A bounded in-memory key log. */
 export class KeyLog implements GrowingSecrets {
@@ -95,6 +102,8 @@ export class KeyLog implements GrowingSecrets {
   dropped = 0;
   generation = 0;
   looks = 0;
+  /** Bytes held now by the connections waiting for their secrets. */
+  heldBytes = 0;
 
   get size(): number {
     return this.map.size;
@@ -135,6 +144,12 @@ export class KeyLog implements GrowingSecrets {
   looked(): void {
     this.looks++;
     if (this.listeners.size) this.notify();
+  }
+
+  reserve(bytes: number): boolean {
+    if (bytes > 0 && this.heldBytes + bytes > MAX_HELD_BYTES) return false;
+    this.heldBytes = Math.max(0, this.heldBytes + bytes);
+    return true;
   }
 
   subscribe(fn: () => void): (() => void) | undefined {

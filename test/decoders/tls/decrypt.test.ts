@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromHex, toHex } from '../../../decoders/core/bytes';
 import { RecordKeys, hkdfExpandLabel, prf12, suiteInfo, tls12Keys } from '../../../decoders/tls/decrypt';
-import { KeyLog, MAX_LINE } from '../../../decoders/tls/keylog';
+import { KeyLog, MAX_HELD_BYTES, MAX_LINE } from '../../../decoders/tls/keylog';
 import { nodeCrypto, nodeEnv } from '../../../cli/platform/node-env';
 import { createCipheriv, createHmac } from 'node:crypto';
 import { testSession } from '../../helpers/session';
@@ -503,8 +503,10 @@ describe('a growing key log (live capture): the secrets come after the first enc
     const l = live(store);
     l.feed(httpSegments());
     assert.equal(l.s.calls.length, 0, 'nothing decided while waiting');
+    assert.ok(store.heldBytes > 0);
     store.add(KEY_LOG);
     assert.deepEqual(http(l.s.calls), ['GET /a 200', 'GET /b 404'], 'the calls come out when the secrets are added');
+    assert.equal(store.heldBytes, 0);
     assert.equal(JSON.stringify(l.close().calls), fileResult());
   });
   it('any split of the streams: the same calls when the secrets come late', () => {
@@ -595,6 +597,21 @@ describe('a growing key log (live capture): the secrets come after the first enc
     assert.equal(t.fields['tls.decrypted_records'], undefined);
     assert.equal(t.fields['tls.app_data.s2c_bytes'], 0xde + n * 16_000);
     assert.ok(t.warnings.some((w) => w.startsWith('no key in the key log') && /its first \d+ encrypted bytes were held for them/.test(w)), t.warnings.join('; '));
+    assert.equal(store.heldBytes, 0, 'the store\'s budget given back');
+  });
+  it('memory bounded over all connections: past MAX_HELD_BYTES held together, a waiting connection stops waiting', () => {
+    const store = growing();
+    const other = live(store);
+    other.feed(rfc8448Segments().slice(0, 5));
+    // another connection holds nearly all of the budget
+    const rest = MAX_HELD_BYTES - store.heldBytes - 10;
+    assert.ok(store.reserve(rest));
+    other.feed(httpSegments().slice(5, 6));
+    store.add(KEY_LOG);
+    const t = tlsCall(other.close().calls);
+    assert.ok(t.warnings.some((w) => w.includes(`the connections waiting for theirs held ${MAX_HELD_BYTES >> 20} MiB`)), t.warnings.join('; '));
+    store.reserve(-rest);
+    assert.equal(store.heldBytes, 0);
   });
   it('the key log stops growing (the capture stopped): the waiting connections are decided then', () => {
     const store = growing();
