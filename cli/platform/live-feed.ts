@@ -15,6 +15,7 @@ import type { Definitions, StreamHint } from '../../decoders/core/env';
 import { nodeEnv } from './node-env';
 import { KeyLog } from '../../decoders/tls/keylog';
 import { KeyLogTail, TAIL_INTERVAL_MS } from './keylog';
+import { injectTlsSecrets } from './inject-secrets';
 
 export interface LiveFeedOptions {
   /** Write the raw stream here as it comes. */
@@ -41,6 +42,7 @@ export interface LiveFeedSink {
 export class LiveFeed {
   readonly pipeline: Pipeline | undefined;
   private out: WriteStream | undefined;
+  private readonly file: string | undefined;
   private ended = false;
   bytes = 0;
   calls = 0;
@@ -95,6 +97,7 @@ export class LiveFeed {
       this.timer.unref?.();
     });
     if (opts.file) {
+      this.file = opts.file;
       this.out = createWriteStream(opts.file);
       this.out.on('error', (e) => {
         this.fileError = e;
@@ -151,6 +154,16 @@ export class LiveFeed {
     const out = this.out;
     if (out) await new Promise<void>((resolve) => out.end(() => resolve()));
     if (this.fileError) throw this.fileError;
+    // The secrets that decrypted this capture go into it (pcapng Decryption Secrets Blocks), so the
+    // saved file opens decrypted anywhere; those of other sessions in the key log do not.
+    const secrets = this.file ? this.keyLog?.usedLines() : undefined;
+    if (this.file && secrets) {
+      try {
+        await injectTlsSecrets(this.file, secrets);
+      } catch (e) {
+        this.sink.warning?.({ message: `could not add the TLS secrets to ${this.file}: ${(e as Error).message} (the key log still decrypts it)` });
+      }
+    }
   }
 }
 

@@ -95,6 +95,8 @@ export const MAX_HELD_BYTES = 64 << 20;
 export class KeyLog implements GrowingSecrets {
   private readonly map = new Map<string, Uint8Array>();
   private readonly listeners = new Set<() => void>();
+  /** Client randoms (hex) whose secrets were found (see usedLines). */
+  private readonly used = new Set<string>();
   private live = false;
   /** Lines that looked like entries but could not be read (bad hex, wrong lengths, too long). */
   malformed = 0;
@@ -122,7 +124,25 @@ export class KeyLog implements GrowingSecrets {
   }
 
   get(label: string, clientRandom: Uint8Array): Uint8Array | undefined {
-    return this.map.get(`${label} ${toHex(clientRandom)}`);
+    const random = toHex(clientRandom);
+    const secret = this.map.get(`${label} ${random}`);
+    if (secret && this.used.size < MAX_SECRETS) this.used.add(random);
+    return secret;
+  }
+
+  /**
+   * The key log lines of the connections that looked up a secret and found it (every kept label of
+   * their client random): what a capture of those connections needs to be decrypted later, and not
+   * the secrets of other sessions a browser's key log holds.
+   */
+  usedLines(): string {
+    let out = '';
+    if (!this.used.size) return out;
+    for (const [key, secret] of this.map) {
+      const sp = key.indexOf(' ');
+      if (this.used.has(key.slice(sp + 1))) out += `${key} ${toHex(secret)}\n`;
+    }
+    return out;
   }
 
   add(text: string): void {
