@@ -18,7 +18,7 @@ import { loadKeyLogs } from './platform/keylog';
 import { compileFilter } from './filter';
 import { unknownFieldHint } from '../decoders/filter/hint';
 import { SIZE_UNITS } from '../decoders/filter/index';
-import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, type ShardInit } from './platform/parallel';
+import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, threadCpuMs, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
 import { open } from 'node:fs/promises';
@@ -239,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
         { write: (b) => out.writeBytes(b), flush: () => out.flush(), warn },
         __filename,
       );
-      if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${n} worker${n === 1 ? '' : 's'}): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}\n`);
+      if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: parallel run (${n} worker${n === 1 ? '' : 's'}): ${r.status === 'done' ? 'done' : `fallback after ${r.linesWritten} lines: ${r.reason}`}; main thread CPU ${threadCpuMs()} ms\n`);
       if (r.status === 'done') {
         await out.drain();
         progress.clear();

@@ -21,7 +21,7 @@ import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
 import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary } from './core/model';
 import type { CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
-import { TcpStream } from './flows/tcp-stream';
+import { TcpStream, type TcpStreamSink } from './flows/tcp-stream';
 import { ALL_DECODERS } from './registry';
 import { FlowCorrelator } from './calls/correlator';
 
@@ -150,6 +150,15 @@ interface HeldBytes {
 
 const NO_BYTES = new Uint8Array(0);
 
+/**
+ * The reassembly sink of a flow another shard decodes: its streams still run (they say when the
+ * flow ends), their bytes and gaps go nowhere (no position or closure per segment).
+ */
+const NO_SINK: TcpStreamSink = {
+  data() {},
+  gap() {},
+};
+
 class Flow implements FlowInfo {
   transport: 'tcp' | 'udp';
   client: Endpoint;
@@ -170,6 +179,9 @@ class Flow implements FlowInfo {
   closed = false;
   /** Decoded by another shard (see PipelineOptions.shard). */
   foreign = false;
+  /** The end of each direction was handed on (fields of their own: a property added later would change the object's shape). */
+  endC2s = false;
+  endS2c = false;
   /** Client's initial sequence number, from its SYN. */
   isn: number | undefined;
   lastFrame = 0;
@@ -489,7 +501,8 @@ export class Pipeline {
       flow.decided = true;
       flow.foreign = true;
     }
-    if (transport === 'tcp') {
+    if (transport === 'tcp' && flow.foreign) flow.streams = { c2s: new TcpStream(NO_SINK, this.opts.maxPendingBytes), s2c: new TcpStream(NO_SINK, this.opts.maxPendingBytes) };
+    else if (transport === 'tcp') {
       const mk = (dir: Dir) =>
         new TcpStream(
           {
@@ -548,14 +561,13 @@ export class Pipeline {
       const seq = f & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq;
       stream.segment(seq, p.payload, p.payloadWireLength, p.frame, p.tsUs, (f & TCP_FIN) !== 0);
     }
-    const at = { frame: p.frame, tsUs: p.tsUs, streamOffset: stream.delivered };
     if (f & TCP_RST) {
       s.rstUs ??= p.tsUs;
       this.closeFlow(flow, 'rst');
       return;
     }
     if (stream.ended && !flow.decided) this.decide(flow, true);
-    if (stream.ended) this.endDir(flow, dir, at);
+    if (stream.ended) this.endDir(flow, dir, { frame: p.frame, tsUs: p.tsUs, streamOffset: stream.delivered });
     if (streams.c2s.ended && streams.s2c.ended) this.closeFlow(flow, 'fin');
   }
 
@@ -788,10 +800,13 @@ export class Pipeline {
   }
 
   private endDir(flow: Flow, dir: Dir, at: Position): void {
-    const key = dir === 'c2s' ? 'endC2s' : 'endS2c';
-    const f = flow as Flow & { endC2s?: boolean; endS2c?: boolean };
-    if (f[key]) return;
-    f[key] = true;
+    if (dir === 'c2s') {
+      if (flow.endC2s) return;
+      flow.endC2s = true;
+    } else {
+      if (flow.endS2c) return;
+      flow.endS2c = true;
+    }
     if (!flow.decided) {
       flow.held.push({ dir, kind: 'end', bytes: EMPTY, length: 0, at });
       return;

@@ -26,6 +26,7 @@
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { Call, FlowSummary } from '../../decoders/core/model';
 import { Pipeline, type DecodeAsRule } from '../../decoders/pipeline';
 import type { Limits, StreamHint } from '../../decoders/core/env';
@@ -136,7 +137,7 @@ type ToWorker =
  * (A 16 MiB young generation, not 8: with 8, two workers scavenged so often that V8's four helper
  * threads took ~8 s of CPU on the 527 MB benchmark capture, 1.6 s with 16; peak RSS +10 MiB.)
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_YOUNG_MB) || 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
 /** Output buffers of a worker: this size, reused (sent back by the main thread once written). */
 const WORKER_OUT_BYTES = Number(process.env.CALLSCOPE_PARALLEL_OUT_BYTES) || 1 << 20;
 /** Spare output buffers a worker keeps. */
@@ -159,7 +160,7 @@ type FromWorker =
    * worker reports later has a smaller key (warnings of the next frames: progress - 0.5).
    */
   | { type: 'out'; allocKeys: Float64Array; batch: OutBatch; warnKeys: Float64Array; warnings: string[]; progress: number }
-  | { type: 'done'; frames: number; calls: number; flows: number; busyMs: number; idleMs: number }
+  | { type: 'done'; frames: number; calls: number; flows: number; busyMs: number; idleMs: number; cpuMs: number }
   | { type: 'fallback'; reason: string }
   /** `user`: a UserError (its message is for the user, not a stack trace). */
   | { type: 'error'; message: string; user?: boolean };
@@ -239,7 +240,7 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
           break;
         case 'done':
           lane.done = { frames: m.frames, calls: m.calls, flows: m.flows };
-          if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: worker ${lanes.indexOf(lane) + 1}/${W}: ${m.calls} calls, busy ${m.busyMs.toFixed(0)} ms, waiting for input ${m.idleMs.toFixed(0)} ms\n`);
+          if (process.env.CALLSCOPE_PARALLEL_DEBUG) process.stderr.write(`callscope: worker ${lanes.indexOf(lane) + 1}/${W}: ${m.calls} calls, busy ${m.busyMs.toFixed(0)} ms, waiting for input ${m.idleMs.toFixed(0)} ms, thread CPU ${m.cpuMs} ms\n`);
           break;
         case 'fallback':
           failure ??= { reason: m.reason };
@@ -448,6 +449,21 @@ export function sortedWriter(o: SortedOutput): SortedWriter {
   return o.format === 'table' ? new TableWriter({ color: o.color }) : new HarWriter(o.creatorVersion);
 }
 
+/**
+ * CPU time (user + system) of the calling thread so far, in ms, for CALLSCOPE_PARALLEL_DEBUG; -1
+ * where Linux's /proc/thread-self is not there. (Node 20 has no per-thread CPU clock.)
+ */
+export function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'latin1');
+    // Fields after the command (which may hold spaces) in parentheses: utime and stime are 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return -1;
+  }
+}
+
 /** An exception of a worker, for the main thread. */
 function errorMessage(e: unknown): FromWorker {
   if (e instanceof UserError) return { type: 'error', message: e.message, user: true };
@@ -456,23 +472,33 @@ function errorMessage(e: unknown): FromWorker {
 
 // ── worker thread ─────────────────────────────────────────────────────────────────────────────
 
+/** Is `x` a provisional id (1) or not (0)? */
+function provisional(x: number | undefined): number {
+  return x !== undefined && x >= PLACEHOLDER ? 1 : 0;
+}
+
 /** Provisional ids in the id fields of a call. */
 function provisionalIds(c: Call): number {
-  let n = 0;
-  const count = (x: number | undefined) => {
-    if (x !== undefined && x >= PLACEHOLDER) n++;
-  };
-  count(c.id);
-  count(c.parentId);
-  if (c.childIds) for (const x of c.childIds) count(x);
-  if (c.links) {
-    count(c.links.publishId);
-    count(c.links.replyId);
-    count(c.links.requestId);
-    if (c.links.deliveryIds) for (const x of c.links.deliveryIds) count(x);
+  let n = provisional(c.id) + provisional(c.parentId);
+  if (c.childIds) for (const x of c.childIds) n += provisional(x);
+  const l = c.links;
+  if (l) {
+    n += provisional(l.publishId) + provisional(l.replyId) + provisional(l.requestId);
+    if (l.deliveryIds) for (const x of l.deliveryIds) n += provisional(x);
   }
   const up = c.fields['http.upgrade_call'];
-  if (typeof up === 'number') count(up);
+  if (typeof up === 'number') n += provisional(up);
+  return n;
+}
+
+/** The number written by the PLACEHOLDER_DIGITS characters of `text` at `i`; NaN if they are not all digits. */
+function digitsAt(text: string, i: number): number {
+  let n = 0;
+  for (let k = i; k < i + PLACEHOLDER_DIGITS; k++) {
+    const d = text.charCodeAt(k) - 48;
+    if (!(d >= 0 && d <= 9)) return Number.NaN;
+    n = n * 10 + d;
+  }
   return n;
 }
 
@@ -560,26 +586,30 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           if (stopped || (filter && !filter(c))) return;
           if (sorted) return sorted.addCall(c);
           // Later lines of this frame have its key; its warnings key - 0.5.
-          const start = append(callToJsonLine(c), pipeline.orderKey - 0.5, true);
+          const line = callToJsonLine(c);
+          const start = append(line, pipeline.orderKey - 0.5, true);
           if (init.count === 1) {
             ends.push(used);
             lineKeys.push(pipeline.orderKey);
             return;
           }
-          // Every "4503599" must be one of the provisional ids of the id fields.
+          // Every "4503599" must be one of the provisional ids of the id fields. Looked for in the
+          // line's text (a string search, no view or string per match); a character is a byte of
+          // the encoded line when the line is ASCII (as long in bytes as in characters: the
+          // line feed is the one byte more).
           let expected = provisionalIds(c);
-          const written = buf.subarray(0, used);
-          for (let at = written.indexOf(PLACEHOLDER_TEXT, start, 'latin1'); at >= 0; at = written.indexOf(PLACEHOLDER_TEXT, at + 1, 'latin1')) {
-            const n = Number(buf.toString("latin1", at, at + PLACEHOLDER_DIGITS)) - PLACEHOLDER;
-            const before = buf[at - 1];
-            const after = buf[at + PLACEHOLDER_DIGITS];
+          const ascii = used - start - 1 === line.length;
+          for (let i = line.indexOf(PLACEHOLDER_TEXT); i >= 0; i = line.indexOf(PLACEHOLDER_TEXT, i + 1)) {
+            const n = digitsAt(line, i) - PLACEHOLDER;
+            const before = line.charCodeAt(i - 1);
+            const after = line.charCodeAt(i + PLACEHOLDER_DIGITS);
             if (--expected < 0 || !(n >= 1 && n <= localCount) || (before >= 48 && before <= 57) || (after >= 48 && after <= 57) || after === 46) {
               stopWith('a line holds text that looks like a provisional call id');
               return;
             }
-            idAt.push(at);
+            idAt.push(ascii ? start + i : start + Buffer.byteLength(line.slice(0, i)));
             idLocal.push(n);
-            at += PLACEHOLDER_DIGITS - 1;
+            i += PLACEHOLDER_DIGITS - 1;
           }
           if (expected !== 0) {
             stopWith('a provisional call id was not found in its line');
@@ -660,7 +690,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           report(Infinity);
           const done = () => {
             busyMs += performance.now() - t0;
-            if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows, busyMs, idleMs });
+            if (!stopped) post({ type: 'done', frames: pipeline.stats.frames, calls, flows, busyMs, idleMs, cpuMs: threadCpuMs() });
           };
           if (!sorted) return done();
           // The sorted text, sent a buffer at a time; at most WORKER_SPARES + 1 in flight.

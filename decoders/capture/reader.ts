@@ -109,17 +109,7 @@ export class CaptureReader {
   private warnedIface = new Set<number>();
   private warnedTrailer = false;
   private lastTsUs = 0;
-  private readonly rf: RawFrame = {
-    frame: 0,
-    linkType: 0,
-    tsUs: 0,
-    capLen: 0,
-    origLen: 0,
-    data: new Uint8Array(0),
-    fileOffset: 0,
-    interfaceId: 0,
-    comment: undefined,
-  };
+  private readonly rf = new ReaderFrame();
 
   constructor(handlers: CaptureHandlers, opts: CaptureReaderOptions = {}) {
     this.handlers = handlers;
@@ -379,7 +369,7 @@ export class CaptureReader {
     this.lastTsUs = rf.tsUs;
     rf.capLen = capLen;
     rf.origLen = origLen;
-    rf.data = b.subarray(start + hdr, start + total);
+    rf.at(b, start + hdr);
     rf.fileOffset = this.offset + hdr;
     rf.interfaceId = 0;
     rf.comment = undefined;
@@ -602,7 +592,7 @@ export class CaptureReader {
     this.lastTsUs = rf.tsUs;
     rf.capLen = capLen;
     rf.origLen = origLen;
-    rf.data = b.subarray(start + 28, start + 28 + capLen);
+    rf.at(b, start + 28);
     rf.fileOffset = this.offset + 28;
     rf.interfaceId = ifId;
     this.handlers.frame(rf);
@@ -625,7 +615,7 @@ export class CaptureReader {
     rf.tsUs = this.lastTsUs;
     rf.capLen = capLen;
     rf.origLen = origLen;
-    rf.data = b.subarray(start + 12, start + 12 + capLen);
+    rf.at(b, start + 12);
     rf.fileOffset = this.offset + 12;
     rf.interfaceId = 0;
     rf.comment = undefined;
@@ -647,6 +637,43 @@ export class CaptureReader {
     }
   }
 }
+
+/**
+ * The one frame object a reader fills for every record. `data` is made when asked for (a view each
+ * time): the network layer reads the frame in place (`buffer`, `offset`), so most frames never
+ * need one. `data` is an own enumerable accessor, so that a copy made with `{ ...frame }` holds the
+ * bytes; `buffer` and `offset` are not enumerable, so such a copy does not keep the reader's buffer
+ * (and is the same however the input was chunked).
+ */
+class ReaderFrame implements RawFrame {
+  frame = 0;
+  linkType = 0;
+  tsUs = 0;
+  capLen = 0;
+  origLen = 0;
+  fileOffset = 0;
+  interfaceId = 0;
+  comment: string | undefined = undefined;
+  declare buffer: Uint8Array;
+  declare offset: number;
+  declare data: Uint8Array;
+
+  constructor() {
+    Object.defineProperties(this, {
+      buffer: { value: EMPTY, writable: true, enumerable: false },
+      offset: { value: 0, writable: true, enumerable: false },
+      data: { enumerable: true, get: (): Uint8Array => this.buffer.subarray(this.offset, this.offset + this.capLen) },
+    });
+  }
+
+  /** The frame's bytes start at b[offset] (capLen set first). */
+  at(b: Uint8Array, offset: number): void {
+    this.buffer = b;
+    this.offset = offset;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
 
 const textDecoder = new TextDecoder('utf-8');
 

@@ -16,6 +16,12 @@ export interface RawFrame {
   /** Length of the packet on the wire (> capLen when cut by snaplen). */
   origLen: number;
   data: Uint8Array;
+  /**
+   * Where `data` is, when the reader can say: buffer[offset, offset + capLen). The network layer
+   * parses the frame there rather than ask for `data` (a view made for each frame otherwise).
+   */
+  buffer?: Uint8Array;
+  offset?: number;
   /** Offset of `data` in the (decompressed) capture file. */
   fileOffset: number;
   /** pcapng interface id (0 for pcap). */

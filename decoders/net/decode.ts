@@ -60,6 +60,8 @@ export interface NetDecoderOptions extends FragmentOptions {
 }
 
 const MAX_VLAN_TAGS = 8;
+/** The payload of every packet that carries none. */
+const NO_PAYLOAD = new Uint8Array(0);
 const MAX_MPLS_LABELS = 16;
 const MAX_IPV6_EXT = 16;
 /** Encapsulations opened inside one frame (PKTAP, IP-in-IP, GRE, VXLAN, Geneve). */
@@ -119,13 +121,20 @@ export class NetDecoder {
 
   frame(f: RawFrame): void {
     this.stats.frames++;
-    const d = f.data;
-    const n = d.length;
     this.frameNo = f.frame;
     this.tsUs = f.tsUs;
     this.cut = f.capLen < f.origLen;
+    // Parsed in place in the reader's buffer when it says where the frame is (no view per frame).
+    const b = f.buffer;
+    if (b !== undefined) {
+      const o = f.offset ?? 0;
+      this.fileBase = f.fileOffset - o;
+      if (!this.link(b, f.linkType, o, o + f.capLen, 0)) this.unsupported(f);
+      return;
+    }
+    const d = f.data;
     this.fileBase = f.fileOffset;
-    if (!this.link(d, f.linkType, 0, n, 0)) this.unsupported(f);
+    if (!this.link(d, f.linkType, 0, d.length, 0)) this.unsupported(f);
   }
 
   /** End of capture: report datagrams whose fragments never all arrived. */
@@ -438,7 +447,8 @@ export class NetDecoder {
       p.ack = ((d[s + 8] << 24) | (d[s + 9] << 16) | (d[s + 10] << 8) | d[s + 11]) >>> 0;
       p.flags = d[s + 13];
       p.window = (d[s + 14] << 8) | d[s + 15];
-      p.payload = d.subarray(s + doff, e);
+      // (a bare ACK, most of a capture's frames, gets the shared empty payload, not a view of its own)
+      p.payload = s + doff < e ? d.subarray(s + doff, e) : NO_PAYLOAD;
       p.payloadWireLength = wire - doff;
       p.fileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + doff;
       this.stats.tcp++;
@@ -465,7 +475,8 @@ export class NetDecoder {
       p.ack = 0;
       p.flags = 0;
       p.window = 0;
-      p.payload = d.subarray(s + 8, s + ulen < e ? s + ulen : e);
+      const payloadEnd = s + ulen < e ? s + ulen : e;
+      p.payload = s + 8 < payloadEnd ? d.subarray(s + 8, payloadEnd) : NO_PAYLOAD;
       p.payloadWireLength = ulen - 8;
       p.fileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + 8;
       this.stats.udp++;
