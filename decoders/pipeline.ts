@@ -185,7 +185,18 @@ class Flow implements FlowInfo {
   /** Client's initial sequence number, from its SYN. */
   isn: number | undefined;
   lastFrame = 0;
-  lastUs = 0;
+  /** (its first value a time, not 0: a field that starts as a small integer changes shape when it gets a time) */
+  lastUs: number;
+  /**
+   * Per-packet counts, kept here while the flow is open and copied into `summary` when it closes
+   * (see `summarize`): the summary takes optional fields in varying order (synUs, finUs…), so
+   * its shape differs between flows, and reading it for every packet was a polymorphic access.
+   */
+  packets = 0;
+  c2sBytes = 0;
+  s2cBytes = 0;
+  /** The handshake is waiting for the client's final ACK: summary.synAckUs set, summary.ackUs not. */
+  awaitingAck = false;
   /** Made when a decoder is attached (a flow no decoder claims, or another shard's, has none). */
   session: DecoderSession | undefined;
 
@@ -202,6 +213,7 @@ class Flow implements FlowInfo {
     this.client = client;
     this.server = server;
     this.portKey = portKey(transport === 'udp', client.port, server.port);
+    this.lastUs = tsUs;
     this.summary = {
       id,
       transport,
@@ -430,11 +442,9 @@ export class Pipeline {
   /** A packet of `flow` arrived: count it and its payload; its direction. */
   private arrive(flow: Flow, p: Packet): Dir {
     const dir: Dir = flow.client.port === p.srcPort && flow.client.ip === p.src ? 'c2s' : 's2c';
-    const s = flow.summary;
-    s.packets++;
-    s.endUs = p.tsUs;
-    if (dir === 'c2s') s.c2sBytes += p.payloadWireLength;
-    else s.s2cBytes += p.payloadWireLength;
+    flow.packets++;
+    if (dir === 'c2s') flow.c2sBytes += p.payloadWireLength;
+    else flow.s2cBytes += p.payloadWireLength;
     flow.lastFrame = p.frame;
     flow.lastUs = p.tsUs;
     return dir;
@@ -535,20 +545,26 @@ export class Pipeline {
     const f = p.flags;
     if (f & TCP_SYN) {
       s.synSeen = true;
-      if (f & TCP_ACK) s.synAckUs ??= p.tsUs;
-      else {
+      if (f & TCP_ACK) {
+        if (s.synAckUs === undefined) {
+          s.synAckUs = p.tsUs;
+          flow.awaitingAck = s.ackUs === undefined;
+        }
+      } else {
         // A retransmitted SYN (same ISN) before the handshake completed restarts the RTT clock, as
         // Wireshark's tcp.analysis.initial_rtt does: the RTO before it is not a round trip.
         if (s.ackUs === undefined && s.synUs !== undefined && s.synUs !== p.tsUs) {
           s.synUs = p.tsUs;
           s.synAckUs = undefined;
+          flow.awaitingAck = false;
         }
         s.synUs ??= p.tsUs;
         flow.isn ??= p.seq;
       }
       stream.syn(p.seq);
-    } else if (dir === 'c2s' && s.synAckUs !== undefined && s.ackUs === undefined && f & TCP_ACK) {
+    } else if (dir === 'c2s' && flow.awaitingAck && f & TCP_ACK) {
       s.ackUs = p.tsUs;
+      flow.awaitingAck = false;
       if (s.synUs !== undefined) s.handshakeRttUs = p.tsUs - s.synUs;
     }
     if (f & TCP_FIN) {
@@ -611,8 +627,7 @@ export class Pipeline {
    */
   /** How long this UDP flow may stay silent. */
   private idleLimit(flow: Flow): number {
-    const s = flow.summary;
-    return s.packets > 2 && s.c2sBytes > 0 && s.s2cBytes > 0 ? this.udpStreamIdleUs : this.udpIdleUs;
+    return flow.packets > 2 && flow.c2sBytes > 0 && flow.s2cBytes > 0 ? this.udpStreamIdleUs : this.udpIdleUs;
   }
 
   private expireUdp(nowUs: number): void {
@@ -834,7 +849,7 @@ export class Pipeline {
       this.guard(flow, () => d.close(at, how));
     }
     this.stats.flowsOpen--;
-    if (!flow.foreign) this.sink.flow?.(flow.summary);
+    if (!flow.foreign) this.sink.flow?.(summarize(flow));
   }
 
   /** Run decoder code; anything it throws becomes a flow warning and the decoder is stopped. */
@@ -947,6 +962,16 @@ const DEFAULT_MAX_UDP_FLOWS = 4096;
 const UDP_EVICT_QUIET_US = 1_000_000;
 /** Idle UDP flows closed in one look (see `orderKey`). */
 const MAX_IDLE_CLOSES = 1024;
+
+/** The flow's summary, with the counts kept in the flow while it was open. */
+function summarize(flow: Flow): FlowSummary {
+  const s = flow.summary;
+  s.packets = flow.packets;
+  s.c2sBytes = flow.c2sBytes;
+  s.s2cBytes = flow.s2cBytes;
+  s.endUs = flow.lastUs;
+  return s;
+}
 
 /** Is packet `p` on this flow's connection (its transport, addresses and ports, either direction)? */
 function sameConnection(f: Flow, p: Packet): boolean {

@@ -137,7 +137,7 @@ type ToWorker =
  * (A 16 MiB young generation, not 8: with 8, two workers scavenged so often that V8's four helper
  * threads took ~8 s of CPU on the 527 MB benchmark capture, 1.6 s with 16; peak RSS +10 MiB.)
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_YOUNG_MB) || 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: Number(process.env.CALLSCOPE_PARALLEL_HEAP_MB) || 160 };
 /** Output buffers of a worker: this size, reused (sent back by the main thread once written). */
 const WORKER_OUT_BYTES = Number(process.env.CALLSCOPE_PARALLEL_OUT_BYTES) || 1 << 20;
 /** Spare output buffers a worker keeps. */
