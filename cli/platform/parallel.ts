@@ -154,12 +154,13 @@ interface OutBatch {
 }
 
 type FromWorker =
-  | { type: 'ack'; slot: number }
   /**
    * Since the last report: keys of call creations, lines, warnings. `progress`: nothing this
    * worker reports later has a smaller key (warnings of the next frames: progress - 0.5).
+   * `ack`: the ring slot this worker is done with (the report that ends a chunk), else -1; one
+   * message per chunk rather than an acknowledgement and a report (each wakes the main thread).
    */
-  | { type: 'out'; allocKeys: Float64Array; batch: OutBatch; warnKeys: Float64Array; warnings: string[]; progress: number }
+  | { type: 'out'; allocKeys: Float64Array; batch: OutBatch; warnKeys: Float64Array; warnings: string[]; progress: number; ack: number }
   | { type: 'done'; frames: number; calls: number; flows: number; busyMs: number; idleMs: number; cpuMs: number }
   | { type: 'fallback'; reason: string }
   /** `user`: a UserError (its message is for the user, not a stack trace). */
@@ -228,10 +229,8 @@ export async function analyzeFileParallel(path: string, opts: ParallelOptions, o
     lanes.push(lane);
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
-        case 'ack':
-          refs[m.slot]--;
-          break;
         case 'out':
+          if (m.ack >= 0) refs[m.ack]--;
           for (let k = 0; k < m.allocKeys.length; k++) lane.allocKeys.push(m.allocKeys[k]);
           if (m.batch.ends.length) lane.batches.push({ ...m.batch, line: 0, id: 0 });
           if (m.warnings.length) lane.warns.push({ keys: m.warnKeys, texts: m.warnings, i: 0 });
@@ -634,7 +633,9 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
       },
     );
 
-    const report = (progress: number) => {
+    /** Send what was written since the last report; `ack`: the ring slot of the chunk just decoded. */
+    const report = (progress: number, ack = -1) => {
+      // (a worker that stopped sends no more acknowledgements either: the main thread stops reading)
       if (stopped) return;
       if (init.count > 1) {
         for (const w of warnings) {
@@ -652,7 +653,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
       };
       // (counted before the transfer detaches it: the main thread gives back buffers of this size)
       if (used && bytes.buffer.byteLength === WORKER_OUT_BYTES) outstanding++;
-      post({ type: 'out', allocKeys: Float64Array.from(allocKeys), batch, warnKeys: Float64Array.from(warnKeys), warnings, progress }, used ? [bytes.buffer as ArrayBuffer] : []);
+      post({ type: 'out', allocKeys: Float64Array.from(allocKeys), batch, warnKeys: Float64Array.from(warnKeys), warnings, progress, ack }, used ? [bytes.buffer as ArrayBuffer] : []);
       if (used) buf = freshBuffer();
       used = 0;
       ends = [];
@@ -679,8 +680,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           const t0 = performance.now();
           if (idleSince >= 0) idleMs += t0 - idleSince;
           pipeline.push(new Uint8Array(m.sab, 0, m.length));
-          post({ type: 'ack', slot: m.slot });
-          report(pipeline.orderKey);
+          report(pipeline.orderKey, m.slot);
           idleSince = performance.now();
           busyMs += idleSince - t0;
         } else if (m.type === 'end') {
