@@ -351,13 +351,17 @@ export class CaptureReader {
 
   private pcapRecord(b: Uint8Array, start: number, end: number): number {
     const hdr = this.pcapRecHdr;
-    if (end - start < hdr) return -hdr;
+    // (the negations are computed before their tests: the optimized record loop has then seen them
+    // when a record first crosses the end of a chunk, and is not thrown away and compiled again)
+    const moreHdr = -hdr;
+    if (end - start < hdr) return moreHdr;
     const capLen = this.u32(b, start + 8);
     if (capLen > this.maxRecordBytes) {
       return this.stop(`record at offset ${this.offset} claims ${capLen} bytes; capture damaged from here`, this.offset);
     }
     const total = hdr + capLen;
-    if (end - start < total) return -total;
+    const more = -total;
+    if (end - start < total) return more;
     const sec = this.u32(b, start);
     const frac = this.u32(b, start + 4);
     let origLen = this.u32(b, start + 12);
@@ -409,7 +413,9 @@ export class CaptureReader {
     if (len > this.maxRecordBytes + 4096) {
       return this.stop(`record at offset ${this.offset} claims ${len} bytes; capture damaged from here`, this.offset);
     }
-    if (avail < len) return -len;
+    // (negated before the test, see pcapRecord)
+    const more = -len;
+    if (avail < len) return more;
     if (!this.warnedTrailer && this.u32(b, start + len - 4) !== len) {
       this.warnedTrailer = true;
       this.warn(`${blockName(type)} at offset ${this.offset}: trailing length differs from leading length ${len}`, this.offset);
