@@ -179,13 +179,19 @@ class Flow implements FlowInfo {
   closed = false;
   /** Decoded by another shard (see PipelineOptions.shard). */
   foreign = false;
-  /** The end of each direction was handed on (fields of their own: a property added later would change the object's shape). */
+  /**
+   * The end of each direction was handed on. (Declared fields: properties added later would give
+   * flows different shapes, and the code reading them would be optimized again.)
+   */
   endC2s = false;
   endS2c = false;
   /** Client's initial sequence number, from its SYN. */
   isn: number | undefined;
   lastFrame = 0;
-  /** (its first value a time, not 0: a field that starts as a small integer changes shape when it gets a time) */
+  /**
+   * Capture time of the last packet. (Starts as the first packet's time, not 0: a field that
+   * starts as a small integer changes the object's shape when it first holds a time.)
+   */
   lastUs: number;
   /**
    * Per-packet counts, kept here while the flow is open and copied into `summary` when it closes
@@ -511,17 +517,18 @@ export class Pipeline {
       flow.decided = true;
       flow.foreign = true;
     }
-    if (transport === 'tcp' && flow.foreign) flow.streams = { c2s: new TcpStream(NO_SINK, this.opts.maxPendingBytes), s2c: new TcpStream(NO_SINK, this.opts.maxPendingBytes) };
-    else if (transport === 'tcp') {
+    if (transport === 'tcp') {
       const mk = (dir: Dir) =>
         new TcpStream(
-          {
-            data: (bytes, offset, frame, tsUs) => this.deliver(flow, dir, 'data', bytes, bytes.length, { frame, tsUs, streamOffset: offset }),
-            gap: (length, offset, frame, tsUs) => {
-              flow.summary.gapBytes[dir] += length;
-              this.deliver(flow, dir, 'gap', EMPTY, length, { frame, tsUs, streamOffset: offset });
-            },
-          },
+          flow.foreign
+            ? NO_SINK
+            : {
+                data: (bytes, offset, frame, tsUs) => this.deliver(flow, dir, 'data', bytes, bytes.length, { frame, tsUs, streamOffset: offset }),
+                gap: (length, offset, frame, tsUs) => {
+                  flow.summary.gapBytes[dir] += length;
+                  this.deliver(flow, dir, 'gap', EMPTY, length, { frame, tsUs, streamOffset: offset });
+                },
+              },
           this.opts.maxPendingBytes,
         );
       flow.streams = { c2s: mk('c2s'), s2c: mk('s2c') };
