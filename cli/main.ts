@@ -18,6 +18,7 @@ import { loadKeyLogs } from './platform/keylog';
 import { compileFilter } from './filter';
 import { unknownFieldHint } from '../decoders/filter/hint';
 import { SIZE_UNITS } from '../decoders/filter/index';
+import { flowWarningText } from '../decoders/export/common';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, threadCpuMs, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
@@ -269,7 +270,7 @@ async function main(argv: string[]): Promise<number> {
       },
       flow(f) {
         sorted?.addFlow?.(f);
-        for (const w of f.warnings) analysisWarn(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
+        for (const w of f.warnings) analysisWarn(flowWarningText(f, w));
       },
       warning(w) {
         analysisWarn(w.frame !== undefined ? `frame ${w.frame}: ${w.message}` : w.message);

@@ -31,6 +31,7 @@ import type { Call, FlowSummary } from '../../decoders/core/model';
 import { Pipeline, type DecodeAsRule } from '../../decoders/pipeline';
 import type { Limits, StreamHint } from '../../decoders/core/env';
 import { callToJsonLine } from '../../decoders/export/jsonl';
+import { flowWarningText } from '../../decoders/export/common';
 import { nodeEnv } from './node-env';
 import { UserError } from './analyze';
 import { loadDefinitions } from './definitions';
@@ -622,7 +623,7 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           sorted?.addFlow?.(f);
           for (const w of f.warnings) {
             warnKeys.push(pipeline.orderKey);
-            warnings.push(`flow ${f.id} ${f.client.ip}:${f.client.port} → ${f.server.ip}:${f.server.port}: ${w}`);
+            warnings.push(flowWarningText(f, w));
           }
         },
         warning(w) {

@@ -9,6 +9,11 @@ export function endpointLabel(e: Endpoint): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
+/** A flow's warning as the CLI prints it: `flow 3 [::1]:5000 → [::1]:80: <warning>`. */
+export function flowWarningText(f: { id: number; client: Endpoint; server: Endpoint }, warning: string): string {
+  return `flow ${f.id} ${endpointLabel(f.client)} → ${endpointLabel(f.server)}: ${warning}`;
+}
+
 /** First value of a header (case-insensitive name), or undefined. */
 export function header(list: HeaderList | undefined, name: string): string | undefined {
   if (!list) return undefined;

@@ -1,3 +1,4 @@
+import { flowWarningText } from '../../decoders/export/common';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTable, humanUs, formatBytes } from '../../cli/table';
@@ -72,6 +73,9 @@ describe('the terminal timeline', () => {
     assert.match(t, /refused.*\n {2}\[::1\]:40000 → \[fe80::2\]:9120\n/);
     assert.match(t, /without data:\n {2}tcp {2}\[::1\]:40001 → \[::1\]:9120 /);
     assert.match(t, /not decoded .*\n {2}tcp {2}\[::1\]:40002 → \[::1\]:9120 /);
+  });
+  it('flow warnings name the flow with bracketed IPv6 endpoints', () => {
+    assert.equal(flowWarningText({ id: 3, client: { ip: '::1', port: 5000 }, server: { ip: '10.0.0.2', port: 80 } }, 'gap'), 'flow 3 [::1]:5000 → 10.0.0.2:80: gap');
   });
   it('readable durations and sizes', () => {
     assert.equal(humanUs(999), '999 µs');
