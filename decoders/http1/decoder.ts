@@ -11,10 +11,11 @@ import type { Dir, Call, HeaderList, HttpLayer } from '../core/model';
 import type { CloseReason, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { HttpUpgradeInit } from '../core/handoff';
 import { header } from '../core/handoff';
-import { ByteQueue, concatBytes, latin1Text } from '../core/bytes';
+import { concatBytes, latin1Text } from '../core/bytes';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
-import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings } from '../http-common/event-stream';
+import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings, type EventStreamFormat } from '../http-common/event-stream';
+import { Input } from './input';
 import {
   contentLength,
   isTcharByte,
@@ -26,6 +27,7 @@ import {
   partialRequestLine,
   partialStatusLine,
   validStartLine,
+  type ParsedHead,
   type RequestLine,
   type StatusLine,
 } from './message';
@@ -85,10 +87,17 @@ interface Msg {
   request?: RequestLine;
   status?: StatusLine;
   headers: HeaderList;
+  /** The parsed head `headers` come from, with where its framing fields are (see fieldsOf). */
+  head?: ParsedHead;
   trailers?: HeaderList;
   bodySize: number;
   preview: Uint8Array[];
   previewBytes: number;
+  /**
+   * preview[lentFrom..] are views of input bytes not copied yet (-1: none): copied at the end of
+   * the decoder call that read them (Http1Decoder.ownPreviews) unless the call was emitted by then.
+   */
+  lentFrom: number;
   /** Some body bytes were never captured: the preview stops at the hole. */
   holed: boolean;
   remaining: number;
@@ -168,7 +177,7 @@ function lostCount(surplus: number, largest: number, guess: number, most: number
 }
 
 class Side {
-  q = new ByteQueue();
+  q = new Input();
   /** Stream offset of q[0]. */
   qOff = -1;
   marks: Mark[] = [];
@@ -186,8 +195,6 @@ class Side {
   /** Position of the last byte consumed. */
   last?: Pos;
   messages = 0;
-  /** Chunks pushed since the queue was last joined. */
-  chunks = 0;
   /** Messages read whole (no gap, not cut; 1xx left out) and their bytes: the typical size. */
   wholeCount = 0;
   wholeBytes = 0;
@@ -195,9 +202,62 @@ class Side {
   constructor(readonly dir: Dir) {}
 }
 
-/** The body preview in one piece (the message owns its pieces: a single one needs no copy). */
+/**
+ * The body preview in one piece (a single piece needs no copy). A view of input bytes, possibly:
+ * to be read before the decoder call returns, not kept.
+ */
 function previewBytes(msg: Msg): Uint8Array {
   return msg.preview.length === 1 ? msg.preview[0] : concatBytes(msg.preview);
+}
+
+/**
+ * eventStreamFormat of a head whose first Content-Type field is `ct`. A function of that value
+ * alone: the last answer is kept, as a connection's messages mostly share one.
+ */
+let lastCt: string | undefined;
+let lastFormat: EventStreamFormat | undefined;
+function streamFormatOf(ct: string): EventStreamFormat | undefined {
+  if (ct !== lastCt) {
+    lastFormat = eventStreamFormat([['content-type', ct]]);
+    lastCt = ct;
+  }
+  return lastFormat;
+}
+
+const NO_CODINGS: readonly string[] = [];
+const CHUNKED: readonly string[] = ['chunked'];
+
+/** listValues(msg.headers, 'transfer-encoding'), from the parsed head's index when it has one. */
+function transferCodings(msg: Msg): readonly string[] {
+  const f = msg.head;
+  if (f && f.te === -1) return NO_CODINGS;
+  if (f && f.te >= 0 && msg.headers[f.te][1] === 'chunked') return CHUNKED;
+  return listValues(msg.headers, 'transfer-encoding');
+}
+
+/** contentLength(msg.headers), from the parsed head's index when it has one. */
+function msgContentLength(msg: Msg): number | 'invalid' | undefined {
+  const f = msg.head;
+  if (f && f.cl === -1) return undefined;
+  if (f && f.cl >= 0) {
+    // One field with 1–15 digits (contentLength's usual case): its value.
+    const v = msg.headers[f.cl][1];
+    let n = v.length > 0 && v.length <= 15 ? 0 : -1;
+    for (let i = 0; i < v.length && n >= 0; i++) {
+      const c = v.charCodeAt(i);
+      n = c >= 48 && c <= 57 ? n * 10 + (c - 48) : -1;
+    }
+    if (n >= 0) return n;
+  }
+  return contentLength(msg.headers);
+}
+
+/** headerValue(msg.headers, name) for the names the parsed head indexes. */
+function firstValue(msg: Msg, name: 'upgrade' | 'host'): string | undefined {
+  const f = msg.head;
+  if (!f) return headerValue(msg.headers, name);
+  const i = name === 'upgrade' ? f.upgrade : f.host;
+  return i < 0 ? undefined : msg.headers[i][1];
 }
 
 /** A capture gap inside a body: one warning per message, with the total (not one per gap). */
@@ -211,6 +271,23 @@ function noteBodyGap(msg: Msg, length: number): void {
   g.bytes += length;
   g.count++;
   msg.warnings[g.warning] = `body incomplete: ${g.bytes} bytes not captured (${g.count} capture gaps)`;
+}
+
+/**
+ * The usual chunk-size line b[from..lf) (lf the index of its line feed): 1 to 13 hex digits and
+ * an optional CR, nothing else; its value, or -1 for any other line (the general pattern then).
+ */
+function plainChunkSize(b: Uint8Array, from: number, lf: number): number {
+  const end = lf > from && b[lf - 1] === 13 ? lf - 1 : lf;
+  if (end <= from || end - from > 13) return -1;
+  let v = 0;
+  for (let i = from; i < end; i++) {
+    const c = b[i];
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
 }
 
 function addFrame(frames: number[], frame: number): void {
@@ -236,6 +313,8 @@ export class Http1Decoder implements StreamDecoder {
   private orphans: Pos[] = [];
   /** A request head was read while an earlier request still waited for its response. */
   private pipelined = false;
+  /** Messages whose preview holds views of input bytes (see Msg.lentFrom). */
+  private lent: Msg[] = [];
 
   constructor(private readonly session: DecoderSession) {}
 
@@ -258,22 +337,39 @@ export class Http1Decoder implements StreamDecoder {
         side.last = { frame: at.frame, tsUs: at.tsUs, off: side.qOff - 1 };
         return;
       }
-      // Consecutive chunks of one packet share a mark.
-      const lastMark = side.marks[side.marks.length - 1];
-      if (!lastMark || lastMark.frame !== at.frame || lastMark.tsUs !== at.tsUs || side.q.length === 0) side.marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
-      // Parsed in place: only what this call leaves unconsumed is copied (q.own() below).
-      side.q.pushView(bytes);
-      // Many tiny chunks (a stream fed byte by byte) make every queue scan walk them all: join
-      // them now and then (threshold ~√length keeps scanning and copying both cheap).
-      if (++side.chunks > Math.max(32, Math.sqrt(side.q.length))) {
-        if (side.q.length) side.q.peek(side.q.length);
-        side.chunks = 1;
+      const marks = side.marks;
+      if (side.q.length === 0) {
+        // Nothing buffered: the marks so far cover only consumed bytes, which are not looked up
+        // again (positions are asked from the first unconsumed byte on).
+        marks.length = 0;
+        marks.push({ off: side.qOff, frame: at.frame, tsUs: at.tsUs });
+      } else {
+        // Consecutive chunks of one packet share a mark.
+        const lastMark = marks[marks.length - 1];
+        if (!lastMark || lastMark.frame !== at.frame || lastMark.tsUs !== at.tsUs) marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
       }
+      // Parsed in place: only what this call leaves unconsumed is copied (q.own() below).
+      side.q.push(bytes);
       this.parse(side);
-      side.q.own();
     } catch (e) {
       this.fail(dir, e);
+    } finally {
+      // `bytes` may change once we return: copy what is kept of it.
+      if (this.lent.length) this.ownPreviews();
+      this.c2s.q.own();
+      this.s2c.q.own();
     }
+  }
+
+  /** Copy the preview pieces still lent from input bytes (see Msg.lentFrom). */
+  private ownPreviews(): void {
+    for (const msg of this.lent) {
+      if (msg.lentFrom < 0) continue; // (its preview was dropped, and it may be listed again)
+      const p = msg.preview;
+      for (let i = msg.lentFrom; i < p.length; i++) p[i] = p[i].slice();
+      msg.lentFrom = -1;
+    }
+    this.lent.length = 0;
   }
 
   gap(dir: Dir, length: number, at: Position): void {
@@ -288,6 +384,8 @@ export class Http1Decoder implements StreamDecoder {
       this.onGap(side, length, at);
     } catch (e) {
       this.fail(dir, e);
+    } finally {
+      if (this.lent.length) this.ownPreviews();
     }
   }
 
@@ -304,6 +402,8 @@ export class Http1Decoder implements StreamDecoder {
       this.onEnd(side);
     } catch (e) {
       this.fail(dir, e);
+    } finally {
+      if (this.lent.length) this.ownPreviews();
     }
   }
 
@@ -320,10 +420,13 @@ export class Http1Decoder implements StreamDecoder {
         }
       }
       for (const side of [this.c2s, this.s2c]) if (side.msg?.endedEarly) this.settleEarlyEnd(side, how);
-      for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete', how);
+      // (a copy: finish removes each from the list)
+      for (const ex of this.exchanges.slice()) if (!ex.emitted) this.finish(ex, 'incomplete', how);
       this.exchanges = [];
     } catch (e) {
       this.session.warn(`http: internal error at close: ${(e as Error)?.message ?? String(e)}`);
+    } finally {
+      if (this.lent.length) this.ownPreviews();
     }
   }
 
@@ -365,19 +468,20 @@ export class Http1Decoder implements StreamDecoder {
       }
       msg.wire += n;
     }
-    side.last = this.posAt(side, to - 1);
+    // The mark covering the last consumed byte (posAt): the marks before it cover only consumed bytes.
+    let last = 0;
+    while (last + 1 < marks.length && marks[last + 1].off <= to - 1) last++;
+    const m = marks[last];
+    side.last = m ? { frame: m.frame, tsUs: m.tsUs, off: to - 1 } : this.posAt(side, to - 1);
     if (msg) msg.end = side.last;
     side.q.skip(n);
     side.qOff = to;
-    // Drop marks that cover only consumed bytes (keep the one covering the last consumed byte).
-    let drop = 0;
-    while (drop + 1 < marks.length && marks[drop + 1].off <= to - 1) drop++;
-    if (drop) marks.splice(0, drop);
+    if (last) marks.splice(0, last);
   }
 
   private newMsg(side: Side): Msg {
     const start = this.posAt(side, side.qOff);
-    return { start, frames: [], wire: 0, headers: [], bodySize: 0, preview: [], previewBytes: 0, holed: false, remaining: 0, warnings: [], cut: false };
+    return { start, frames: [], wire: 0, headers: [], bodySize: 0, preview: [], previewBytes: 0, lentFrom: -1, holed: false, remaining: 0, warnings: [], cut: false };
   }
 
   /** Consume n body bytes, keeping the first maxBodyBytes as the preview. */
@@ -389,7 +493,12 @@ export class Http1Decoder implements StreamDecoder {
     const room = this.session.env.limits.maxBodyBytes - msg.previewBytes;
     if (room > 0 && !msg.holed) {
       const k = Math.min(room, n);
-      msg.preview.push(side.q.peek(k).slice());
+      // A view: copied at the end of this call if the message is still kept then (ownPreviews).
+      if (msg.lentFrom < 0) {
+        msg.lentFrom = msg.preview.length;
+        this.lent.push(msg);
+      }
+      msg.preview.push(side.q.peek(k));
       msg.previewBytes += k;
     }
     msg.bodySize += n;
@@ -485,15 +594,18 @@ export class Http1Decoder implements StreamDecoder {
             }
             return;
           }
-          const line = latin1Text(q.peek(lf)).replace(/\r$/, '');
-          const m = /^[ \t]*([0-9A-Fa-f]{1,13})[ \t]*(;.*)?$/.exec(line);
-          if (!m) {
-            msg.warnings.push(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}: chunked body abandoned`);
-            this.loseSync(side);
-            continue;
+          let size = plainChunkSize(q.buf, q.s, q.s + lf);
+          if (size < 0) {
+            const line = latin1Text(q.peek(lf)).replace(/\r$/, '');
+            const m = /^[ \t]*([0-9A-Fa-f]{1,13})[ \t]*(;.*)?$/.exec(line);
+            if (!m) {
+              msg.warnings.push(`invalid chunk size ${JSON.stringify(line.slice(0, 40))}: chunked body abandoned`);
+              this.loseSync(side);
+              continue;
+            }
+            size = parseInt(m[1], 16);
           }
           this.consume(side, lf + 1, msg);
-          const size = parseInt(m[1], 16);
           if (size === 0) {
             side.mode = 'trailers';
             this.resetScan(side);
@@ -592,16 +704,17 @@ export class Http1Decoder implements StreamDecoder {
   private plausibleStart(side: Side): boolean {
     const q = side.q;
     const n = Math.min(q.length, 24);
-    const head = q.peek(n);
+    const b = q.buf;
+    const s = q.s;
     if (side.dir === 's2c') {
       // starts with "HTTP/" (or with a prefix of it, when fewer bytes are here)
-      for (let i = 0; i < n && i < 5; i++) if (head[i] !== HTTP_SLASH[i]) return false;
+      for (let i = 0; i < n && i < 5; i++) if (b[s + i] !== HTTP_SLASH[i]) return false;
       return true;
     }
     // a token (the method) up to the first space or tab
     let sp = -1;
     for (let i = 0; i < n; i++) {
-      const c = head[i];
+      const c = b[s + i];
       if (c === 32 || c === 9) {
         sp = i;
         break;
@@ -617,22 +730,24 @@ export class Http1Decoder implements StreamDecoder {
    */
   private findHeadEnd(side: Side, maxBytes: number): number | 'more' | 'too-long' | 'bad-start' {
     const q = side.q;
-    while (true) {
-      const lf = q.indexOf(10, side.scan, maxBytes + 1);
-      if (lf < 0) {
-        side.scan = q.length;
-        return q.length > maxBytes ? 'too-long' : 'more';
-      }
-      const lineLen = lf - side.lineStart;
-      if (side.lineStart === 0) {
+    const b = q.buf;
+    const s = q.s;
+    const len = q.length;
+    // A line feed counts up to index maxBytes (a head of at most maxBytes + 1 bytes).
+    const lim = Math.min(len, maxBytes + 1);
+    for (let i = side.scan; i < lim; i++) {
+      if (b[s + i] !== 10) continue;
+      const lineStart = side.lineStart;
+      if (lineStart === 0) {
         // (a request line with any HTTP/d.d version; resync is stricter: 1.0 and 1.1 only)
-        if (!validStartLine(q.peek(lf + 1), lf, side.dir === 'c2s')) return 'bad-start';
-      } else if (lineLen === 0 || (lineLen === 1 && q.at(side.lineStart) === 13)) {
-        return lf + 1;
+        if (!validStartLine(b, s + i, side.dir === 'c2s', s)) return 'bad-start';
+      } else if (i === lineStart || (i === lineStart + 1 && b[s + lineStart] === 13)) {
+        return i + 1;
       }
-      side.lineStart = lf + 1;
-      side.scan = lf + 1;
+      side.lineStart = i + 1;
     }
+    side.scan = len;
+    return len > maxBytes ? 'too-long' : 'more';
   }
 
   /** Like findHeadEnd for a trailer section (no start line: may be empty at once). */
@@ -659,9 +774,10 @@ export class Http1Decoder implements StreamDecoder {
     this.consume(side, headBytes, msg);
     this.resetScan(side);
     msg.headers = parsed.headers;
+    msg.head = parsed;
     if (parsed.warnings.length) msg.warnings.push(...parsed.warnings);
     side.messages++;
-    const format = eventStreamFormat(msg.headers);
+    const format = parsed.ct < 0 ? undefined : streamFormatOf(parsed.headers[parsed.ct][1]);
     if (format) {
       msg.events = new EventStreamReader(format, side.dir, limits);
       const codings = streamCodings(msg.headers);
@@ -701,12 +817,12 @@ export class Http1Decoder implements StreamDecoder {
     call.method = req.method;
     const ex: Exchange = { call, req: msg, reqDone: false, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: req.method === 'CONNECT', warnings: [] };
     if (!this.pipelined) for (const e of this.exchanges) if (!e.respDone && !e.emitted && !e.respLost) this.pipelined = true;
-    const upgrade = headerValue(msg.headers, 'upgrade');
+    const upgrade = firstValue(msg, 'upgrade');
     if (upgrade !== undefined) ex.upgrade = upgrade;
     this.exchanges.push(ex);
     // RFC 9112 §6.3 items 4–6 for requests: chunked, else Content-Length, else no body.
-    const te = listValues(msg.headers, 'transfer-encoding');
-    const cl = contentLength(msg.headers);
+    const te = transferCodings(msg);
+    const cl = msgContentLength(msg);
     if (te.length) {
       if (cl !== undefined) msg.warnings.push('both Transfer-Encoding and Content-Length: Transfer-Encoding wins');
       if (te[te.length - 1] === 'chunked') {
@@ -768,8 +884,8 @@ export class Http1Decoder implements StreamDecoder {
       this.onMessageEnd(side);
       return;
     }
-    const te = listValues(msg.headers, 'transfer-encoding');
-    const cl = contentLength(msg.headers);
+    const te = transferCodings(msg);
+    const cl = msgContentLength(msg);
     if (te.length) {
       if (cl !== undefined) msg.warnings.push('both Transfer-Encoding and Content-Length: Transfer-Encoding wins');
       if (te[te.length - 1] === 'chunked') side.mode = 'chunk-size';
@@ -804,6 +920,15 @@ export class Http1Decoder implements StreamDecoder {
   private answerFor(msg: Msg): Exchange | undefined {
     const lost = this.lostResponses;
     this.lostResponses = undefined;
+    if (!lost) {
+      // Nothing lost (the usual case): the first of `waiting` below, without building the list.
+      for (const e of this.exchanges) {
+        if (e.respDone || e.emitted) continue;
+        const start = e.req ? e.req.start : e.lost?.at;
+        return start && capturedBefore(msg.start, start) ? undefined : e;
+      }
+      return undefined;
+    }
     const waiting: Exchange[] = [];
     for (const e of this.exchanges) {
       if (e.respDone || e.emitted) continue;
@@ -1080,7 +1205,8 @@ export class Http1Decoder implements StreamDecoder {
       if (side.q.length) this.consume(side, side.q.length);
       side.marks = side.marks.slice(-1);
     }
-    for (const ex of this.exchanges) if (!ex.emitted) this.finish(ex, 'incomplete');
+    // (a copy: finish removes each from the list)
+    for (const ex of this.exchanges.slice()) if (!ex.emitted) this.finish(ex, 'incomplete');
   }
 
   // ───────────────────────────── gaps, ends, resync ─────────────────────────────
@@ -1442,8 +1568,10 @@ export class Http1Decoder implements StreamDecoder {
   private finish(ex: Exchange, state: 'complete' | 'incomplete' | 'aborted', how?: CloseReason): void {
     if (ex.emitted) return;
     ex.emitted = true;
-    // Forget it (an earlier exchange may still wait for its request body: filter, not shift).
-    this.exchanges = this.exchanges.filter((e) => !e.emitted);
+    // Forget it (an earlier exchange may still wait for its request body: not always the first).
+    // The list holds no other emitted exchange: each is removed here.
+    const at = this.exchanges.indexOf(ex);
+    if (at >= 0) this.exchanges.splice(at, 1);
     // A stand-in for a lost request that no response came for: there is nothing to show.
     if (ex.lost && !ex.resp) return;
     const call = ex.call;
@@ -1452,21 +1580,21 @@ export class Http1Decoder implements StreamDecoder {
     const resp = ex.resp;
     const flowId = this.session.flow.id;
     const http: HttpLayer = { version: req?.request?.version ?? resp?.status?.version ?? 'HTTP/1.1' };
-    call.warnings.push(...ex.warnings);
+    if (ex.warnings.length) call.warnings.push(...ex.warnings);
     if (req?.request) {
       http.method = req.request.method;
       http.uri = req.request.uri;
       http.requestHeaders = req.headers;
-      const host = headerValue(req.headers, 'host') ?? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(req.request.uri)?.[1];
+      const host = firstValue(req, 'host') ?? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(req.request.uri)?.[1];
       if (host !== undefined) http.host = host;
-      call.warnings.push(...req.warnings);
+      if (req.warnings.length) call.warnings.push(...req.warnings);
       call.request = { headers: req.headers, wireBytes: req.wire };
       if (req.bodySize > 0 || req.previewBytes > 0) {
         const decoded = decodeHttpBody(previewBytes(req), req.bodySize, req.headers, env);
         if (req.holed) decoded.body.truncated = true;
         http.requestBody = decoded.body;
         call.request.body = decoded.body;
-        call.warnings.push(...decoded.warnings.map((w) => `request body: ${w}`));
+        for (const w of decoded.warnings) call.warnings.push(`request body: ${w}`);
       }
       if (req.trailers) call.request.trailers = req.trailers;
       call.timing.startUs = req.start.tsUs;
@@ -1479,14 +1607,14 @@ export class Http1Decoder implements StreamDecoder {
       http.status = resp.status.status;
       http.reason = resp.status.reason;
       http.responseHeaders = resp.headers;
-      call.warnings.push(...resp.warnings);
+      if (resp.warnings.length) call.warnings.push(...resp.warnings);
       const noBody = resp.bodySize === 0 && resp.previewBytes === 0;
       const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewBytes(resp), resp.bodySize, resp.headers, env);
       if (decoded.body) {
         if (resp.holed) decoded.body.truncated = true;
         http.responseBody = decoded.body;
       }
-      call.warnings.push(...decoded.warnings.map((w) => `response body: ${w}`));
+      for (const w of decoded.warnings) call.warnings.push(`response body: ${w}`);
       call.response = { headers: resp.headers, wireBytes: ex.respWire };
       if (decoded.body) call.response.body = decoded.body;
       if (resp.trailers) call.response.trailers = resp.trailers;
@@ -1528,8 +1656,14 @@ export class Http1Decoder implements StreamDecoder {
     call.http = http;
     call.state = state;
     // The previews are decoded now: drop them so a long connection keeps nothing per call.
-    if (req) req.preview = [];
-    if (resp) resp.preview = [];
+    if (req) {
+      req.preview = [];
+      req.lentFrom = -1;
+    }
+    if (resp) {
+      resp.preview = [];
+      resp.lentFrom = -1;
+    }
     emitHttpCall(call, this.session);
   }
 }

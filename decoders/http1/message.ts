@@ -185,20 +185,23 @@ function isVersionAt(b: Uint8Array, i: number, end: number): boolean {
   );
 }
 
-/** The length of a line without its line ending: b[0..lf) minus one trailing CR (`\r?\n` stripped). */
-export function lineContentEnd(b: Uint8Array, lf: number): number {
-  return lf > 0 && b[lf - 1] === 13 ? lf - 1 : lf;
+/**
+ * The end of a line without its line ending: b[from..lf) minus one trailing CR (`\r?\n` stripped),
+ * lf being the index of its line feed.
+ */
+export function lineContentEnd(b: Uint8Array, lf: number, from = 0): number {
+  return lf > from && b[lf - 1] === 13 ? lf - 1 : lf;
 }
 
 /**
- * parseRequestLine on bytes: b[0..end) is the line without its line ending. Returns the end of the
- * method, start and end of the target, start of the version (8 bytes), or undefined. Matches
- * exactly what parseRequestLine's pattern accepts.
+ * parseRequestLine on bytes: b[from..end) is the line without its line ending. Returns the end of
+ * the method, start and end of the target, start of the version (8 bytes), as indexes in b, or
+ * undefined. Matches exactly what parseRequestLine's pattern accepts.
  */
-export function scanRequestLine(b: Uint8Array, end: number): [number, number, number, number] | undefined {
-  let i = 0;
+export function scanRequestLine(b: Uint8Array, end: number, from = 0): [number, number, number, number] | undefined {
+  let i = from;
   while (i < end && TCHAR[b[i]]) i++;
-  if (i === 0) return undefined;
+  if (i === from) return undefined;
   const methodEnd = i;
   while (i < end && isWs(b[i])) i++;
   if (i === methodEnd) return undefined;
@@ -217,15 +220,15 @@ export function scanRequestLine(b: Uint8Array, end: number): [number, number, nu
 }
 
 /**
- * parseStatusLine on bytes: b[0..end) is the line without its line ending. Returns the offset of
- * the 3-digit status and the reason's start and end, or undefined; exactly what parseStatusLine's
- * pattern accepts.
+ * parseStatusLine on bytes: b[from..end) is the line without its line ending. Returns the index
+ * of the 3-digit status and the reason's start and end, or undefined; exactly what
+ * parseStatusLine's pattern accepts.
  */
-export function scanStatusLine(b: Uint8Array, end: number): [number, number, number] | undefined {
-  if (!isVersionAt(b, 0, end)) return undefined;
-  let i = 8;
+export function scanStatusLine(b: Uint8Array, end: number, from = 0): [number, number, number] | undefined {
+  if (!isVersionAt(b, from, end)) return undefined;
+  let i = from + 8;
   while (i < end && isWs(b[i])) i++;
-  if (i === 8 || i + 3 > end || !isDigit(b[i]) || !isDigit(b[i + 1]) || !isDigit(b[i + 2])) return undefined;
+  if (i === from + 8 || i + 3 > end || !isDigit(b[i]) || !isDigit(b[i + 1]) || !isDigit(b[i + 2])) return undefined;
   const statusAt = i;
   i += 3;
   if (i === end) return [statusAt, end, end];
@@ -237,10 +240,13 @@ export function scanStatusLine(b: Uint8Array, end: number): [number, number, num
   return [statusAt, i, e];
 }
 
-/** Is b[0..lf] (lf the index of the line feed) a request line (c2s) or status line (s2c)? */
-export function validStartLine(b: Uint8Array, lf: number, request: boolean): boolean {
-  const end = lineContentEnd(b, lf);
-  return request ? scanRequestLine(b, end) !== undefined : scanStatusLine(b, end) !== undefined;
+/**
+ * Is b[from..lf] (lf the index of the line feed) a request line (c2s) or status line (s2c)?
+ * Only says yes or no: no positions are kept.
+ */
+export function validStartLine(b: Uint8Array, lf: number, request: boolean, from = 0): boolean {
+  const end = lineContentEnd(b, lf, from);
+  return request ? scanRequestLine(b, end, from) !== undefined : scanStatusLine(b, end, from) !== undefined;
 }
 
 function isTokenRange(text: string, from: number, to: number): boolean {
@@ -252,18 +258,68 @@ function isTokenRange(text: string, from: number, to: number): boolean {
   return true;
 }
 
-export interface ParsedHead extends ParsedFields {
+/**
+ * Where the fields the decoder looks up are in a parsed head's list (names compared without case,
+ * as headerValue, listValues and contentLength do): `cl`, `te` the index of the only
+ * Content-Length / Transfer-Encoding field, -1 when there is none, -2 when there are several;
+ * `ct`, `upgrade`, `host` the index of the first Content-Type / Upgrade / Host field, or -1.
+ * Found while the head is parsed, so the decoder does not scan and lower-case the names again.
+ */
+export interface FieldIndex {
+  cl: number;
+  te: number;
+  ct: number;
+  upgrade: number;
+  host: number;
+}
+
+export interface ParsedHead extends ParsedFields, FieldIndex {
   request?: RequestLine;
   status?: StatusLine;
+}
+
+/** Is s[from..from+lower.length) `lower` (lower-case ASCII) but for the case of its letters? */
+function isNameAt(s: string, from: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let c = s.charCodeAt(from + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * Note header `i`, named s[from..to), in `out` when it is one of FieldIndex's. (A name matches when
+ * its ASCII letters match without case and its other characters exactly: what toLowerCase() gives
+ * for a latin1 name, whose other characters never lower-case to ASCII.)
+ */
+function indexField(out: FieldIndex, i: number, s: string, from: number, to: number): void {
+  switch (to - from) {
+    case 14:
+      if (isNameAt(s, from, 'content-length')) out.cl = out.cl === -1 ? i : -2;
+      return;
+    case 17:
+      if (isNameAt(s, from, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
+      return;
+    case 12:
+      if (out.ct === -1 && isNameAt(s, from, 'content-type')) out.ct = i;
+      return;
+    case 7:
+      if (out.upgrade === -1 && isNameAt(s, from, 'upgrade')) out.upgrade = i;
+      return;
+    case 4:
+      if (out.host === -1 && isNameAt(s, from, 'host')) out.host = i;
+      return;
+  }
 }
 
 /**
  * A complete head: `bytes` (start line, field lines, empty line) and `text` its latin1 decoding
  * (one char per byte). Same results and warnings as parseRequestLine/parseStatusLine on the first
- * line and parseFieldLines on the others.
+ * line and parseFieldLines on the others, plus the FieldIndex of the fields.
  */
 export function parseHead(bytes: Uint8Array, text: string, request: boolean, maxHeaders: number): ParsedHead {
-  const out: ParsedHead = { headers: [], warnings: [], tooMany: false };
+  const out: ParsedHead = { headers: [], warnings: [], tooMany: false, cl: -1, te: -1, ct: -1, upgrade: -1, host: -1 };
   let lf = text.indexOf('\n');
   if (lf < 0) lf = text.length;
   const end = lineContentEnd(bytes, lf);
@@ -304,7 +360,8 @@ export function parseHead(bytes: Uint8Array, text: string, request: boolean, max
     }
     let name: string;
     const lastNameChar = text.charCodeAt(c - 1);
-    if (lastNameChar === 32 || lastNameChar === 9) {
+    const trimmed = lastNameChar === 32 || lastNameChar === 9;
+    if (trimmed) {
       name = text.slice(ls, c);
       warnings.push(`whitespace before colon in header "${name.trim()}"`);
       name = name.trim();
@@ -318,6 +375,8 @@ export function parseHead(bytes: Uint8Array, text: string, request: boolean, max
       out.tooMany = true;
       return out;
     }
+    if (trimmed) indexField(out, headers.length, name, 0, name.length);
+    else indexField(out, headers.length, text, ls, c);
     let vs = c + 1;
     let ve = le;
     while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
