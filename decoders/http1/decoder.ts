@@ -341,8 +341,12 @@ export class Http1Decoder implements StreamDecoder {
       if (side.q.length === 0) {
         // Nothing buffered: the marks so far cover only consumed bytes, which are not looked up
         // again (positions are asked from the first unconsumed byte on).
-        marks.length = 0;
-        marks.push({ off: side.qOff, frame: at.frame, tsUs: at.tsUs });
+        if (marks.length === 1) {
+          const m = marks[0];
+          m.off = side.qOff;
+          m.frame = at.frame;
+          m.tsUs = at.tsUs;
+        } else side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs }];
       } else {
         // Consecutive chunks of one packet share a mark.
         const lastMark = marks[marks.length - 1];
@@ -369,7 +373,7 @@ export class Http1Decoder implements StreamDecoder {
       for (let i = msg.lentFrom; i < p.length; i++) p[i] = p[i].slice();
       msg.lentFrom = -1;
     }
-    this.lent.length = 0;
+    this.lent = [];
   }
 
   gap(dir: Dir, length: number, at: Position): void {
@@ -734,17 +738,25 @@ export class Http1Decoder implements StreamDecoder {
     const s = q.s;
     const len = q.length;
     // A line feed counts up to index maxBytes (a head of at most maxBytes + 1 bytes).
-    const lim = Math.min(len, maxBytes + 1);
-    for (let i = side.scan; i < lim; i++) {
-      if (b[s + i] !== 10) continue;
-      const lineStart = side.lineStart;
-      if (lineStart === 0) {
-        // (a request line with any HTTP/d.d version; resync is stricter: 1.0 and 1.1 only)
-        if (!validStartLine(b, s + i, side.dir === 'c2s', s)) return 'bad-start';
-      } else if (i === lineStart || (i === lineStart + 1 && b[s + lineStart] === 13)) {
-        return i + 1;
+    const lim = s + Math.min(len, maxBytes + 1);
+    let i = s + side.scan;
+    if (side.lineStart === 0) {
+      while (i < lim && b[i] !== 10) i++;
+      if (i === lim) {
+        side.scan = len;
+        return len > maxBytes ? 'too-long' : 'more';
       }
-      side.lineStart = i + 1;
+      // (a request line with any HTTP/d.d version; resync is stricter: 1.0 and 1.1 only)
+      if (!validStartLine(b, i, side.dir === 'c2s', s)) return 'bad-start';
+      side.lineStart = i + 1 - s;
+      i++;
+    }
+    // The empty line: a line feed right after the previous line's, or after a CR right after it.
+    // (Past the start line, whose line feed is the first one: b[i - 1], b[i - 2] are in the head.)
+    for (; i < lim; i++) {
+      if (b[i] !== 10) continue;
+      const p = b[i - 1];
+      if (p === 10 || (p === 13 && b[i - 2] === 10)) return i + 1 - s;
     }
     side.scan = len;
     return len > maxBytes ? 'too-long' : 'more';

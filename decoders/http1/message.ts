@@ -289,28 +289,47 @@ function isNameAt(s: string, from: number, lower: string): boolean {
 }
 
 /**
- * Note header `i`, named s[from..to), in `out` when it is one of FieldIndex's. (A name matches when
- * its ASCII letters match without case and its other characters exactly: what toLowerCase() gives
- * for a latin1 name, whose other characters never lower-case to ASCII.)
+ * Note header `i` in `out` when it is one of FieldIndex's. A name matches when its ASCII letters
+ * match without case and its other characters exactly: what toLowerCase() gives for a latin1 name,
+ * whose other characters never lower-case to ASCII. (The usual spelling is compared first: a
+ * native string comparison.)
  */
-function indexField(out: FieldIndex, i: number, s: string, from: number, to: number): void {
-  switch (to - from) {
+function indexField(out: FieldIndex, i: number, name: string): void {
+  switch (name.length) {
     case 14:
-      if (isNameAt(s, from, 'content-length')) out.cl = out.cl === -1 ? i : -2;
+      if (name === 'Content-Length' || isNameAt(name, 0, 'content-length')) out.cl = out.cl === -1 ? i : -2;
       return;
     case 17:
-      if (isNameAt(s, from, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
+      if (name === 'Transfer-Encoding' || isNameAt(name, 0, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
       return;
     case 12:
-      if (out.ct === -1 && isNameAt(s, from, 'content-type')) out.ct = i;
+      if (out.ct === -1 && (name === 'Content-Type' || isNameAt(name, 0, 'content-type'))) out.ct = i;
       return;
     case 7:
-      if (out.upgrade === -1 && isNameAt(s, from, 'upgrade')) out.upgrade = i;
+      if (out.upgrade === -1 && (name === 'Upgrade' || isNameAt(name, 0, 'upgrade'))) out.upgrade = i;
       return;
     case 4:
-      if (out.host === -1 && isNameAt(s, from, 'host')) out.host = i;
+      if (out.host === -1 && (name === 'Host' || isNameAt(name, 0, 'host'))) out.host = i;
       return;
   }
+}
+
+/**
+ * Header names as usually spelled, by length: a head's name equal to one is given as this string
+ * (the same characters, not a new copy of them).
+ */
+const COMMON_NAMES: Array<string[] | undefined> = [];
+for (const n of [
+  'Host', 'Date', 'Accept', 'Server', 'Cookie', 'Origin', 'Upgrade', 'Referer', 'Expires', 'Connection', 'Keep-Alive',
+  'User-Agent', 'Set-Cookie', 'Content-Type', 'Cache-Control', 'Authorization', 'Last-Modified', 'Accept-Ranges',
+  'Content-Length', 'Accept-Encoding', 'Accept-Language', 'Content-Encoding', 'Transfer-Encoding',
+]) (COMMON_NAMES[n.length] ??= []).push(n);
+
+/** The COMMON_NAMES string that text[from..to) is, if any. */
+function commonName(text: string, from: number, to: number): string | undefined {
+  const list = COMMON_NAMES[to - from];
+  if (list) for (const n of list) if (text.startsWith(n, from)) return n;
+  return undefined;
 }
 
 /**
@@ -360,23 +379,25 @@ export function parseHead(bytes: Uint8Array, text: string, request: boolean, max
     }
     let name: string;
     const lastNameChar = text.charCodeAt(c - 1);
-    const trimmed = lastNameChar === 32 || lastNameChar === 9;
-    if (trimmed) {
+    if (lastNameChar === 32 || lastNameChar === 9) {
       name = text.slice(ls, c);
       warnings.push(`whitespace before colon in header "${name.trim()}"`);
       name = name.trim();
       if (!isToken(name)) warnings.push(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
     } else {
-      name = text.slice(ls, c);
-      if (!isTokenRange(text, ls, c)) warnings.push(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
+      const common = commonName(text, ls, c);
+      if (common !== undefined) name = common;
+      else {
+        name = text.slice(ls, c);
+        if (!isTokenRange(text, ls, c)) warnings.push(`invalid header name ${JSON.stringify(name.slice(0, 40))}`);
+      }
     }
     if (headers.length >= maxHeaders) {
       warnings.push(`more than ${maxHeaders} header fields: decoding stopped`);
       out.tooMany = true;
       return out;
     }
-    if (trimmed) indexField(out, headers.length, name, 0, name.length);
-    else indexField(out, headers.length, text, ls, c);
+    indexField(out, headers.length, name);
     let vs = c + 1;
     let ve = le;
     while (vs < ve && (text.charCodeAt(vs) === 32 || text.charCodeAt(vs) === 9)) vs++;
