@@ -149,6 +149,46 @@ interface Exchange {
   respLost?: boolean;
 }
 
+/** A response size kept for a method and target; `next`: another with the same targetHash. */
+interface RespSize {
+  method: string;
+  uri: string;
+  wire: number;
+  next?: RespSize;
+}
+
+/** A hash of a request's method and target (FNV-1a of their characters), a small integer. */
+function targetHash(r: RequestLine): number {
+  let h = 0x811c9dc5;
+  const m = r.method;
+  for (let i = 0; i < m.length; i++) h = Math.imul(h ^ m.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ 32, 0x01000193);
+  const u = r.uri;
+  for (let i = 0; i < u.length; i++) h = Math.imul(h ^ u.charCodeAt(i), 0x01000193);
+  return h & 0x3fffffff;
+}
+
+/** A new exchange; without `req`, its request was not captured (reqDone). Every field set: one shape. */
+function newExchange(call: Call, req: Msg | undefined, connect: boolean, warnings: string[], lost?: Exchange['lost']): Exchange {
+  return {
+    call,
+    req,
+    reqDone: req === undefined,
+    resp: undefined,
+    respDone: false,
+    respStart: undefined,
+    respFrames: [],
+    respWire: 0,
+    interim: [],
+    emitted: false,
+    upgrade: undefined,
+    connect,
+    warnings,
+    lost,
+    respLost: undefined,
+  };
+}
+
 /** Bytes a capture gap held beyond the message it cut (see Http1Decoder.gapSurplus). */
 interface LostMessages {
   surplus: number;
@@ -306,8 +346,11 @@ export class Http1Decoder implements StreamDecoder {
   private handedOff = false;
   /** What s2c capture gaps swallowed, not yet charged to requests (see answerFor). */
   private lostResponses?: LostMessages;
-  /** Size of the last whole response to each method and target (at most RESP_SIZES_MAX targets). */
-  private respSizes = new Map<string, Map<string, number>>();
+  /**
+   * Size of the last whole response to each method and target (at most RESP_SIZES_MAX targets), by
+   * targetHash: numeric keys, as hashing a new target string for a Map is a runtime call per response.
+   */
+  private respSizes = new Map<number, RespSize>();
   private respSizeCount = 0;
   /** Start of responses that answered no captured request (the request may sit in a c2s gap reported later). */
   private orphans: Pos[] = [];
@@ -462,6 +505,19 @@ export class Http1Decoder implements StreamDecoder {
     const from = side.qOff;
     const to = from + n;
     const marks = side.marks;
+    if (marks.length === 1) {
+      // One packet's bytes (the usual case): the loops below in short.
+      const m = marks[0];
+      if (msg) {
+        if (m.off < to) addFrame(msg.frames, m.frame);
+        msg.wire += n;
+      }
+      side.last = { frame: m.frame, tsUs: m.tsUs, off: to - 1 };
+      if (msg) msg.end = side.last;
+      side.q.skip(n);
+      side.qOff = to;
+      return;
+    }
     if (msg) {
       for (let i = 0; i < marks.length; i++) {
         const mStart = marks[i].off;
@@ -485,7 +541,33 @@ export class Http1Decoder implements StreamDecoder {
 
   private newMsg(side: Side): Msg {
     const start = this.posAt(side, side.qOff);
-    return { start, frames: [], wire: 0, headers: [], bodySize: 0, preview: [], previewBytes: 0, lentFrom: -1, holed: false, remaining: 0, warnings: [], cut: false };
+    // Every field, the optional ones too: one object shape for all messages.
+    return {
+      start,
+      end: undefined,
+      frames: [],
+      wire: 0,
+      request: undefined,
+      status: undefined,
+      headers: [],
+      head: undefined,
+      trailers: undefined,
+      bodySize: 0,
+      preview: [],
+      previewBytes: 0,
+      lentFrom: -1,
+      holed: false,
+      remaining: 0,
+      warnings: [],
+      cut: false,
+      events: undefined,
+      eventCodings: undefined,
+      endedEarly: undefined,
+      aborted: undefined,
+      answeredBy: undefined,
+      bodyGaps: undefined,
+      headProbe: undefined,
+    };
   }
 
   /** Consume n body bytes, keeping the first maxBodyBytes as the preview. */
@@ -782,12 +864,11 @@ export class Http1Decoder implements StreamDecoder {
     const limits = this.session.env.limits;
     const msg = side.msg!;
     const bytes = side.q.peek(headBytes);
-    const parsed = parseHead(bytes, latin1Text(bytes), side.dir === 'c2s', limits.maxHeaders);
+    const parsed = parseHead(bytes, latin1Text(bytes), side.dir === 'c2s', limits.maxHeaders, msg.warnings);
     this.consume(side, headBytes, msg);
     this.resetScan(side);
     msg.headers = parsed.headers;
     msg.head = parsed;
-    if (parsed.warnings.length) msg.warnings.push(...parsed.warnings);
     side.messages++;
     const format = parsed.ct < 0 ? undefined : streamFormatOf(parsed.headers[parsed.ct][1]);
     if (format) {
@@ -827,7 +908,7 @@ export class Http1Decoder implements StreamDecoder {
     const req = msg.request!;
     const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
     call.method = req.method;
-    const ex: Exchange = { call, req: msg, reqDone: false, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: req.method === 'CONNECT', warnings: [] };
+    const ex = newExchange(call, msg, req.method === 'CONNECT', []);
     if (!this.pipelined) for (const e of this.exchanges) if (!e.respDone && !e.emitted && !e.respLost) this.pipelined = true;
     const upgrade = firstValue(msg, 'upgrade');
     if (upgrade !== undefined) ex.upgrade = upgrade;
@@ -870,7 +951,7 @@ export class Http1Decoder implements StreamDecoder {
         return;
       }
       const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
-      ex = { call, reqDone: true, respDone: false, respFrames: [], respWire: 0, interim: [], emitted: false, connect: false, warnings: ['response without a request (the request was not captured)'] };
+      ex = newExchange(call, undefined, false, ['response without a request (the request was not captured)']);
       this.exchanges.push(ex);
       this.orphans.push(msg.start);
       if (this.orphans.length > MAX_ORPHANS) this.orphans.shift();
@@ -957,7 +1038,7 @@ export class Http1Decoder implements StreamDecoder {
       while (most < waiting.length - 1 && !waiting[most].resp) most++;
       k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, most, (i) => {
         const r = waiting[i].req?.request;
-        return r && this.respSizes.get(r.method)?.get(r.uri);
+        return r && this.respSize(r);
       });
     }
     for (let i = 0; i < k; i++) {
@@ -1011,18 +1092,7 @@ export class Http1Decoder implements StreamDecoder {
     }
     for (let i = 0; i < n; i++) {
       const call = this.session.newCall('http', { frame: at.frame, tsUs: at.tsUs, streamOffset: side.qOff });
-      this.exchanges.push({
-        call,
-        reqDone: true,
-        respDone: false,
-        respFrames: [],
-        respWire: 0,
-        interim: [],
-        emitted: false,
-        connect: false,
-        warnings: [`the request was not captured (lost in a ${lost.bytes}-byte capture gap)`],
-        lost: { bytes: lost.bytes, at },
-      });
+      this.exchanges.push(newExchange(call, undefined, false, [`the request was not captured (lost in a ${lost.bytes}-byte capture gap)`], { bytes: lost.bytes, at }));
     }
   }
 
@@ -1049,10 +1119,13 @@ export class Http1Decoder implements StreamDecoder {
     const ex = this.exchanges.find((e) => e.resp === msg);
     if (!ex) return;
     if (!msg.cut && !msg.holed) this.noteResponseSize(ex.req?.request, msg.wire);
-    for (const f of msg.frames) addFrame(ex.respFrames, f);
-    ex.respWire += msg.wire;
     const status = msg.status!.status;
-    if (status >= 100 && status < 200 && status !== 101) {
+    const interim = status >= 100 && status < 200 && status !== 101;
+    // The frames of all the responses (interim ones, then the final one). A final response after
+    // none leaves the list empty: finish then takes its own frames, the same list.
+    if (interim || ex.respFrames.length) for (const f of msg.frames) addFrame(ex.respFrames, f);
+    ex.respWire += msg.wire;
+    if (interim) {
       ex.interim.push({ status, reason: msg.status!.reason, tsUs: msg.start.tsUs });
       ex.resp = undefined;
       ex.warnings.push(...msg.warnings);
@@ -1081,20 +1154,25 @@ export class Http1Decoder implements StreamDecoder {
   /** Remember the size of a whole response to this request's method and target (see respSizes). */
   private noteResponseSize(r: RequestLine | undefined, wire: number): void {
     if (!r) return;
-    // (two levels, not one `${method} ${uri}` key: a key string built and hashed per response
-    // was 4% of the HTTP bench's CPU)
-    let byTarget = this.respSizes.get(r.method);
-    if (!byTarget) {
-      if (this.respSizeCount >= RESP_SIZES_MAX) return;
-      byTarget = new Map();
-      this.respSizes.set(r.method, byTarget);
+    const h = targetHash(r);
+    const first = this.respSizes.get(h);
+    for (let e = first; e; e = e.next) {
+      if (e.uri === r.uri && e.method === r.method) {
+        e.wire = wire;
+        return;
+      }
     }
-    if (byTarget.has(r.uri)) byTarget.set(r.uri, wire);
-    else if (this.respSizeCount < RESP_SIZES_MAX) {
-      this.respSizeCount++;
-      byTarget.set(r.uri, wire);
-    }
+    if (this.respSizeCount >= RESP_SIZES_MAX) return;
+    this.respSizeCount++;
+    this.respSizes.set(h, { method: r.method, uri: r.uri, wire, next: first });
   }
+
+  /** The size of the last whole response to this method and target, if kept (see respSizes). */
+  private respSize(r: RequestLine): number | undefined {
+    for (let e = this.respSizes.get(targetHash(r)); e; e = e.next) if (e.uri === r.uri && e.method === r.method) return e.wire;
+    return undefined;
+  }
+
 
   // ───────────────────────────── switching protocols ─────────────────────────────
 

@@ -328,17 +328,24 @@ for (const n of [
 /** The COMMON_NAMES string that text[from..to) is, if any. */
 function commonName(text: string, from: number, to: number): string | undefined {
   const list = COMMON_NAMES[to - from];
-  if (list) for (const n of list) if (text.startsWith(n, from)) return n;
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const n = list[k];
+    let i = 0;
+    while (i < n.length && text.charCodeAt(from + i) === n.charCodeAt(i)) i++;
+    if (i === n.length) return n;
+  }
   return undefined;
 }
 
 /**
  * A complete head: `bytes` (start line, field lines, empty line) and `text` its latin1 decoding
  * (one char per byte). Same results and warnings as parseRequestLine/parseStatusLine on the first
- * line and parseFieldLines on the others, plus the FieldIndex of the fields.
+ * line and parseFieldLines on the others, plus the FieldIndex of the fields. The warnings are added
+ * to `warnings` (the result's list).
  */
-export function parseHead(bytes: Uint8Array, text: string, request: boolean, maxHeaders: number): ParsedHead {
-  const out: ParsedHead = { headers: [], warnings: [], tooMany: false, cl: -1, te: -1, ct: -1, upgrade: -1, host: -1 };
+export function parseHead(bytes: Uint8Array, text: string, request: boolean, maxHeaders: number, warnings: string[] = []): ParsedHead {
+  const out: ParsedHead = { headers: [], warnings, tooMany: false, cl: -1, te: -1, ct: -1, upgrade: -1, host: -1 };
   let lf = text.indexOf('\n');
   if (lf < 0) lf = text.length;
   const end = lineContentEnd(bytes, lf);
@@ -350,7 +357,6 @@ export function parseHead(bytes: Uint8Array, text: string, request: boolean, max
     if (r) out.status = { version: text.slice(0, 8), status: (bytes[r[0]] - 48) * 100 + (bytes[r[0] + 1] - 48) * 10 + (bytes[r[0] + 2] - 48), reason: text.slice(r[1], r[2]) };
   }
   const headers = out.headers;
-  const warnings = out.warnings;
   let folded = false;
   let pos = lf + 1;
   const n = text.length;
