@@ -250,6 +250,29 @@ function previewBytes(msg: Msg): Uint8Array {
   return msg.preview.length === 1 ? msg.preview[0] : concatBytes(msg.preview);
 }
 
+/** Previews of at most this many bytes are joined in `joinScratch`. */
+const JOIN_SCRATCH_MAX = 1 << 16;
+let joinScratch = new Uint8Array(0);
+
+/**
+ * previewBytes for decodeHttpBody, which reads the bytes and keeps nothing of them: several pieces
+ * (a chunked body) are joined in a buffer reused from one call to the next, not a new one each.
+ */
+function previewToDecode(msg: Msg): Uint8Array {
+  const p = msg.preview;
+  if (p.length === 1) return p[0];
+  let n = 0;
+  for (const piece of p) n += piece.length;
+  if (n === 0 || n > JOIN_SCRATCH_MAX) return concatBytes(p);
+  if (joinScratch.length < n) joinScratch = new Uint8Array(Math.max(4096, 2 ** Math.ceil(Math.log2(n))));
+  let o = 0;
+  for (const piece of p) {
+    joinScratch.set(piece, o);
+    o += piece.length;
+  }
+  return joinScratch.subarray(0, n);
+}
+
 /**
  * eventStreamFormat of a head whose first Content-Type field is `ct`. A function of that value
  * alone: the last answer is kept, as a connection's messages mostly share one.
@@ -1680,7 +1703,7 @@ export class Http1Decoder implements StreamDecoder {
       if (req.warnings.length) call.warnings.push(...req.warnings);
       call.request = { headers: req.headers, wireBytes: req.wire };
       if (req.bodySize > 0 || req.previewBytes > 0) {
-        const decoded = decodeHttpBody(previewBytes(req), req.bodySize, req.headers, env);
+        const decoded = decodeHttpBody(previewToDecode(req), req.bodySize, req.headers, env);
         if (req.holed) decoded.body.truncated = true;
         http.requestBody = decoded.body;
         call.request.body = decoded.body;
@@ -1699,7 +1722,7 @@ export class Http1Decoder implements StreamDecoder {
       http.responseHeaders = resp.headers;
       if (resp.warnings.length) call.warnings.push(...resp.warnings);
       const noBody = resp.bodySize === 0 && resp.previewBytes === 0;
-      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewBytes(resp), resp.bodySize, resp.headers, env);
+      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewToDecode(resp), resp.bodySize, resp.headers, env);
       if (decoded.body) {
         if (resp.holed) decoded.body.truncated = true;
         http.responseBody = decoded.body;
