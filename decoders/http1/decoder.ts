@@ -19,6 +19,7 @@ import { Input } from './input';
 import {
   contentLength,
   isTcharByte,
+  lineContentEnd,
   listValues,
   looksLikeRequestLine,
   looksLikeStatusLine,
@@ -26,7 +27,8 @@ import {
   parseHead,
   partialRequestLine,
   partialStatusLine,
-  validStartLine,
+  scanRequestLine,
+  scanStatusLine,
   type ParsedHead,
   type RequestLine,
   type StatusLine,
@@ -206,6 +208,8 @@ class Side {
   /** Head scanning state: where to look for the next LF, where the current line starts. */
   scan = 0;
   lineStart = 0;
+  /** The start line findHeadEnd checked (scanRequestLine / scanStatusLine, from q[0]), for parseHead. */
+  startLine?: number[];
   msg?: Msg;
   ended = false;
   /** Where this direction ended (FIN or RST, or the capture's end) when `end` said so. */
@@ -595,6 +599,7 @@ export class Http1Decoder implements StreamDecoder {
   private resetScan(side: Side): void {
     side.scan = 0;
     side.lineStart = 0;
+    side.startLine = undefined;
   }
 
   // ───────────────────────────── parsing ─────────────────────────────
@@ -830,7 +835,12 @@ export class Http1Decoder implements StreamDecoder {
         return len > maxBytes ? 'too-long' : 'more';
       }
       // (a request line with any HTTP/d.d version; resync is stricter: 1.0 and 1.1 only)
-      if (!validStartLine(b, i, side.dir === 'c2s', s)) return 'bad-start';
+      const end = lineContentEnd(b, i, s);
+      const start = side.dir === 'c2s' ? scanRequestLine(b, end, s) : scanStatusLine(b, end, s);
+      if (!start) return 'bad-start';
+      // Kept for parseHead, from q[0] (the bytes do not move until the head is read).
+      for (let k = 0; k < start.length; k++) start[k] -= s;
+      side.startLine = start;
       side.lineStart = i + 1 - s;
       i++;
     }
@@ -865,7 +875,7 @@ export class Http1Decoder implements StreamDecoder {
     const limits = this.session.env.limits;
     const msg = side.msg!;
     const bytes = side.q.peek(headBytes);
-    const parsed = parseHead(bytes, latin1Text(bytes), side.dir === 'c2s', limits.maxHeaders, msg.warnings);
+    const parsed = parseHead(bytes, latin1Text(bytes), side.dir === 'c2s', limits.maxHeaders, msg.warnings, side.startLine);
     this.consume(side, headBytes, msg);
     this.resetScan(side);
     msg.headers = parsed.headers;

@@ -240,15 +240,6 @@ export function scanStatusLine(b: Uint8Array, end: number, from = 0): [number, n
   return [statusAt, i, e];
 }
 
-/**
- * Is b[from..lf] (lf the index of the line feed) a request line (c2s) or status line (s2c)?
- * Only says yes or no: no positions are kept.
- */
-export function validStartLine(b: Uint8Array, lf: number, request: boolean, from = 0): boolean {
-  const end = lineContentEnd(b, lf, from);
-  return request ? scanRequestLine(b, end, from) !== undefined : scanStatusLine(b, end, from) !== undefined;
-}
-
 function isTokenRange(text: string, from: number, to: number): boolean {
   if (from >= to) return false;
   for (let i = from; i < to; i++) {
@@ -342,18 +333,19 @@ function commonName(text: string, from: number, to: number): string | undefined 
  * A complete head: `bytes` (start line, field lines, empty line) and `text` its latin1 decoding
  * (one char per byte). Same results and warnings as parseRequestLine/parseStatusLine on the first
  * line and parseFieldLines on the others, plus the FieldIndex of the fields. The warnings are added
- * to `warnings` (the result's list).
+ * to `warnings` (the result's list). `scanned`: what scanRequestLine / scanStatusLine already gave
+ * for the start line, if it was checked before.
  */
-export function parseHead(bytes: Uint8Array, text: string, request: boolean, maxHeaders: number, warnings: string[] = []): ParsedHead {
+export function parseHead(bytes: Uint8Array, text: string, request: boolean, maxHeaders: number, warnings: string[] = [], scanned?: readonly number[]): ParsedHead {
   const out: ParsedHead = { headers: [], warnings, tooMany: false, cl: -1, te: -1, ct: -1, upgrade: -1, host: -1 };
   let lf = text.indexOf('\n');
   if (lf < 0) lf = text.length;
   const end = lineContentEnd(bytes, lf);
   if (request) {
-    const r = scanRequestLine(bytes, end);
+    const r = scanned ?? scanRequestLine(bytes, end);
     if (r) out.request = { method: text.slice(0, r[0]), uri: text.slice(r[1], r[2]), version: text.slice(r[3], r[3] + 8) };
   } else {
-    const r = scanStatusLine(bytes, end);
+    const r = scanned ?? scanStatusLine(bytes, end);
     if (r) out.status = { version: text.slice(0, 8), status: (bytes[r[0]] - 48) * 100 + (bytes[r[0] + 1] - 48) * 10 + (bytes[r[0] + 2] - 48), reason: text.slice(r[1], r[2]) };
   }
   const headers = out.headers;
