@@ -89,7 +89,10 @@ interface Msg {
   request?: RequestLine;
   status?: StatusLine;
   headers: HeaderList;
-  /** The parsed head `headers` come from, with where its framing fields are (see fieldsOf). */
+  /**
+   * The parsed head `headers` come from, with where its framing fields are (transferCodings,
+   * msgContentLength, firstValue); none for a message salvaged from a cut start line.
+   */
   head?: ParsedHead;
   trailers?: HeaderList;
   bodySize: number;
@@ -97,7 +100,8 @@ interface Msg {
   previewBytes: number;
   /**
    * preview[lentFrom..] are views of input bytes not copied yet (-1: none): copied at the end of
-   * the decoder call that read them (Http1Decoder.ownPreviews) unless the call was emitted by then.
+   * the decoder call that read them (Http1Decoder.ownPreviews), unless the message was emitted
+   * (and its preview dropped) by then.
    */
   lentFrom: number;
   /** Some body bytes were never captured: the preview stops at the hole. */
@@ -1179,7 +1183,6 @@ export class Http1Decoder implements StreamDecoder {
       byTarget.set(r.uri, wire);
     }
   }
-
 
   // ───────────────────────────── switching protocols ─────────────────────────────
 

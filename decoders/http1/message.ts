@@ -269,10 +269,10 @@ export interface ParsedHead extends ParsedFields, FieldIndex {
   status?: StatusLine;
 }
 
-/** Is s[from..from+lower.length) `lower` (lower-case ASCII) but for the case of its letters? */
-function isNameAt(s: string, from: number, lower: string): boolean {
+/** Is `name` `lower` (lower-case ASCII, as long) but for the case of its letters? */
+function isNameAt(name: string, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) {
-    let c = s.charCodeAt(from + i);
+    let c = name.charCodeAt(i);
     if (c >= 65 && c <= 90) c += 32;
     if (c !== lower.charCodeAt(i)) return false;
   }
@@ -288,19 +288,19 @@ function isNameAt(s: string, from: number, lower: string): boolean {
 function indexField(out: FieldIndex, i: number, name: string): void {
   switch (name.length) {
     case 14:
-      if (name === 'Content-Length' || isNameAt(name, 0, 'content-length')) out.cl = out.cl === -1 ? i : -2;
+      if (name === 'Content-Length' || isNameAt(name, 'content-length')) out.cl = out.cl === -1 ? i : -2;
       return;
     case 17:
-      if (name === 'Transfer-Encoding' || isNameAt(name, 0, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
+      if (name === 'Transfer-Encoding' || isNameAt(name, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
       return;
     case 12:
-      if (out.ct === -1 && (name === 'Content-Type' || isNameAt(name, 0, 'content-type'))) out.ct = i;
+      if (out.ct === -1 && (name === 'Content-Type' || isNameAt(name, 'content-type'))) out.ct = i;
       return;
     case 7:
-      if (out.upgrade === -1 && (name === 'Upgrade' || isNameAt(name, 0, 'upgrade'))) out.upgrade = i;
+      if (out.upgrade === -1 && (name === 'Upgrade' || isNameAt(name, 'upgrade'))) out.upgrade = i;
       return;
     case 4:
-      if (out.host === -1 && (name === 'Host' || isNameAt(name, 0, 'host'))) out.host = i;
+      if (out.host === -1 && (name === 'Host' || isNameAt(name, 'host'))) out.host = i;
       return;
   }
 }
