@@ -23,6 +23,23 @@ import type { Dir } from '../../../decoders/core/model';
 const h = (s: string) => fromHex(s);
 const c = nodeCrypto;
 
+/** A TLS 1.3 application data record sealed with one side's RFC 8448 traffic secret. */
+const seal13 = (secretHex: string, seq: number, data: Uint8Array) => {
+  const secret = h(secretHex);
+  const key = hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16);
+  const iv = hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12);
+  const nonce = iv.slice();
+  for (let i = 0; i < 8; i++) nonce[11 - i] ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
+  const inner = new Uint8Array(data.length + 1);
+  inner.set(data);
+  inner[data.length] = 23;
+  const len = inner.length + 16;
+  const header = Uint8Array.of(23, 3, 3, len >> 8, len & 0xff);
+  const e = createCipheriv('aes-128-gcm', key, nonce);
+  e.setAAD(header);
+  return new Uint8Array(Buffer.concat([header, e.update(inner), e.final(), e.getAuthTag()]));
+};
+
 // ── RFC 8448 §3 "Simple 1-RTT Handshake" (TLS_AES_128_GCM_SHA256) ─────────────────────────────
 
 const CLIENT_HELLO = h(`
@@ -352,25 +369,7 @@ describe('the TLS decoder with a key log (RFC 8448 §3 connection)', () => {
   it('a loss of 140 whole records: the sequence number is found from the bytes lost, the records after it open', () => {
     // The server's application records 1…200 (0 is the ticket), 1000 bytes of data each, sealed here
     // with the RFC 8448 server application keys; records 10…149 are lost with their headers.
-    const secret = h(SECRETS.SERVER_TRAFFIC_SECRET_0);
-    const key = hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16);
-    const iv = hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12);
-    const seal = (seq: number, data: Uint8Array) => {
-      const nonce = iv.slice();
-      for (let i = 0; i < 8; i++) nonce[11 - i] ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
-      const inner = new Uint8Array(data.length + 1);
-      inner.set(data);
-      inner[data.length] = 23;
-      const len = inner.length + 16;
-      const header = Uint8Array.of(23, 3, 3, len >> 8, len & 0xff);
-      const e = createCipheriv('aes-128-gcm', key, nonce);
-      e.setAAD(header);
-      const ct = Buffer.concat([e.update(inner), e.final(), e.getAuthTag()]);
-      const r = new Uint8Array(5 + ct.length);
-      r.set(header);
-      r.set(ct, 5);
-      return r;
-    };
+    const seal = (seq: number, data: Uint8Array) => seal13(SECRETS.SERVER_TRAFFIC_SECRET_0, seq, data);
     const segs = rfc8448Segments().slice(0, 6); // up to the client data; the server data is replaced
     const records = Array.from({ length: 200 }, (_, i) => seal(i + 1, new Uint8Array(1000).fill(0x41 + (i % 26))));
     for (let i = 0; i < 200; i++) {
@@ -432,22 +431,6 @@ describe('the decoder of the plaintext (tls/inner.ts)', () => {
 
 describe('a growing key log (live capture): the secrets come after the first encrypted records', () => {
   const enc = (t: string) => new TextEncoder().encode(t);
-  /** A TLS 1.3 application data record sealed with one side's RFC 8448 traffic secret. */
-  const seal13 = (secretHex: string, seq: number, data: Uint8Array) => {
-    const secret = h(secretHex);
-    const key = hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16);
-    const iv = hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12);
-    const nonce = iv.slice();
-    for (let i = 0; i < 8; i++) nonce[11 - i] ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
-    const inner = new Uint8Array(data.length + 1);
-    inner.set(data);
-    inner[data.length] = 23;
-    const len = inner.length + 16;
-    const header = Uint8Array.of(23, 3, 3, len >> 8, len & 0xff);
-    const e = createCipheriv('aes-128-gcm', key, nonce);
-    e.setAAD(header);
-    return new Uint8Array(Buffer.concat([header, e.update(inner), e.final(), e.getAuthTag()]));
-  };
   /** The RFC 8448 connection carrying two HTTP/1.1 exchanges (the client's records 0 and 1, the server's 1 and 2 after its ticket). */
   const httpSegments = (): Segment[] => [
     ...rfc8448Segments().slice(0, 5),
