@@ -5,7 +5,6 @@
  */
 import type { Call, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
-import { headerValue } from './body';
 import { BODY_ROUTERS } from './routers';
 
 /** The path (and query) of a request target, whatever its form (RFC 9112 §3.2). */
@@ -16,10 +15,6 @@ export function targetPath(uri: string | undefined, method?: string): string | u
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(uri); // absolute-form (proxies)
   if (m) return m[1] || '/';
   return uri;
-}
-
-function setIf(fields: Call['fields'], key: string, v: string | number | undefined): void {
-  if (v !== undefined && v !== '') fields[key] = v;
 }
 
 /**
@@ -89,28 +84,116 @@ export function applyHttpView(call: Call): void {
   }
 
   const f = call.fields;
-  const rq: HeaderList | undefined = http.requestHeaders;
-  const rs: HeaderList | undefined = http.responseHeaders;
-  setIf(f, 'http.request.method', http.method);
-  setIf(f, 'http.request.uri', http.uri);
-  if (path !== undefined && http.method !== 'CONNECT') {
+  // (each field stored at its own site, in the order they have always been added: the order of
+  // the keys in the output)
+  const method = http.method;
+  if (method !== undefined && method !== '') f['http.request.method'] = method;
+  if (http.uri !== undefined && http.uri !== '') f['http.request.uri'] = http.uri;
+  if (path !== undefined && method !== 'CONNECT') {
     const q = path.indexOf('?');
-    setIf(f, 'http.request.uri.path', q < 0 ? path : path.slice(0, q));
-    if (q >= 0) setIf(f, 'http.request.uri.query', path.slice(q + 1));
+    const p = q < 0 ? path : path.slice(0, q);
+    if (p !== '') f['http.request.uri.path'] = p;
+    if (q >= 0 && q + 1 < path.length) f['http.request.uri.query'] = path.slice(q + 1);
   }
-  setIf(f, 'http.request.version', http.version);
-  setIf(f, 'http.host', http.host ?? headerValue(rq, 'host'));
-  setIf(f, 'http.user_agent', headerValue(rq, 'user-agent'));
-  setIf(f, 'http.status', http.status);
-  setIf(f, 'http.response.phrase', http.reason);
-  setIf(f, 'http.content_type', headerValue(rs, 'content-type') ?? headerValue(rq, 'content-type'));
-  setIf(f, 'http.server', headerValue(rs, 'server'));
-  setIf(f, 'http.location', headerValue(rs, 'location'));
-  setIf(f, 'http.content_encoding', headerValue(rs, 'content-encoding'));
-  setIf(f, 'http.transfer_encoding', headerValue(rs, 'transfer-encoding'));
-  setIf(f, 'http.upgrade', headerValue(rs, 'upgrade') ?? headerValue(rq, 'upgrade'));
-  const cl = headerValue(rs, 'content-length');
+  if (http.version !== undefined && http.version !== '') f['http.request.version'] = http.version;
+  const rq = viewHeaders(http.requestHeaders, reqView);
+  const rs = viewHeaders(http.responseHeaders, respView);
+  const host = http.host ?? rq.host;
+  if (host !== undefined && host !== '') f['http.host'] = host;
+  if (rq.userAgent !== undefined && rq.userAgent !== '') f['http.user_agent'] = rq.userAgent;
+  if (http.status !== undefined) f['http.status'] = http.status;
+  if (http.reason !== undefined && http.reason !== '') f['http.response.phrase'] = http.reason;
+  const ct = rs.contentType ?? rq.contentType;
+  if (ct !== undefined && ct !== '') f['http.content_type'] = ct;
+  if (rs.server !== undefined && rs.server !== '') f['http.server'] = rs.server;
+  if (rs.location !== undefined && rs.location !== '') f['http.location'] = rs.location;
+  if (rs.contentEncoding !== undefined && rs.contentEncoding !== '') f['http.content_encoding'] = rs.contentEncoding;
+  if (rs.transferEncoding !== undefined && rs.transferEncoding !== '') f['http.transfer_encoding'] = rs.transferEncoding;
+  const upgrade = rs.upgrade ?? rq.upgrade;
+  if (upgrade !== undefined && upgrade !== '') f['http.upgrade'] = upgrade;
+  const cl = rs.contentLength;
   if (cl !== undefined && /^\s*\d+\s*$/.test(cl)) f['http.content_length'] = Number(cl);
   if (http.responseBody) f['http.response.body.size'] = http.responseBody.size;
   if (http.requestBody) f['http.request.body.size'] = http.requestBody.size;
+}
+
+/**
+ * The first value of each header the plain-HTTP view shows, found in one pass over a header list
+ * (what headerValue gives for each name, without a scan per name).
+ */
+class ViewHeaders {
+  host?: string;
+  userAgent?: string;
+  contentType?: string;
+  upgrade?: string;
+  server?: string;
+  location?: string;
+  contentEncoding?: string;
+  transferEncoding?: string;
+  contentLength?: string;
+
+  clear(): void {
+    this.host = this.userAgent = this.contentType = this.upgrade = this.server = undefined;
+    this.location = this.contentEncoding = this.transferEncoding = this.contentLength = undefined;
+  }
+}
+
+/** Reused by applyHttpView (which does not call itself): viewHeaders clears them first. */
+const reqView = new ViewHeaders();
+const respView = new ViewHeaders();
+
+/** `out`, cleared then filled from the list: the first value of each of its names. */
+function viewHeaders(headers: HeaderList | undefined, out: ViewHeaders): ViewHeaders {
+  out.clear();
+  if (!headers) return out;
+  for (let i = 0; i < headers.length; i++) {
+    const k = headers[i][0];
+    // By length first (a name can only be one of the same length), then the usual spelling (a
+    // native comparison), then without case.
+    switch (k.length) {
+      case 4:
+        if (out.host === undefined && (k === 'Host' || sameName(k, 'host'))) out.host = headers[i][1];
+        break;
+      case 6:
+        if (out.server === undefined && (k === 'Server' || sameName(k, 'server'))) out.server = headers[i][1];
+        break;
+      case 7:
+        if (out.upgrade === undefined && (k === 'Upgrade' || sameName(k, 'upgrade'))) out.upgrade = headers[i][1];
+        break;
+      case 8:
+        if (out.location === undefined && (k === 'Location' || sameName(k, 'location'))) out.location = headers[i][1];
+        break;
+      case 10:
+        if (out.userAgent === undefined && (k === 'User-Agent' || sameName(k, 'user-agent'))) out.userAgent = headers[i][1];
+        break;
+      case 12:
+        if (out.contentType === undefined && (k === 'Content-Type' || sameName(k, 'content-type'))) out.contentType = headers[i][1];
+        break;
+      case 14:
+        if (out.contentLength === undefined && (k === 'Content-Length' || sameName(k, 'content-length'))) out.contentLength = headers[i][1];
+        break;
+      case 16:
+        if (out.contentEncoding === undefined && (k === 'Content-Encoding' || sameName(k, 'content-encoding'))) out.contentEncoding = headers[i][1];
+        break;
+      case 17:
+        if (out.transferEncoding === undefined && (k === 'Transfer-Encoding' || sameName(k, 'transfer-encoding'))) out.transferEncoding = headers[i][1];
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Is `name` `lower` (lower case, as long) without case? ASCII letters are compared without case,
+ * other characters exactly: what `name.toLowerCase() === lower` gives for these names (the only
+ * non-ASCII character that lower-cases to a single ASCII letter is the Kelvin sign, to `k`, and
+ * none of them has a `k`).
+ */
+function sameName(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
