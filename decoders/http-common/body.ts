@@ -33,9 +33,38 @@ export interface MediaType {
   params: Record<string, string>;
 }
 
-/** Parse a Content-Type value (RFC 9110 §8.3.1); undefined when absent or empty. */
+/**
+ * The last few values parseMediaType parsed, and what it gave (frozen: shared by every caller that
+ * asks for the same value). A capture's messages mostly repeat a handful of Content-Types, and each
+ * exchange asks for the same ones several times (body decoding, the body routers).
+ */
+const MEDIA_CACHE_SIZE = 4;
+const mediaCacheKeys: string[] = [];
+const mediaCacheValues: Array<MediaType | undefined> = [];
+let mediaCacheNext = 0;
+
+/**
+ * Parse a Content-Type value (RFC 9110 §8.3.1); undefined when absent or empty. The result is
+ * frozen (it may be shared with other callers).
+ */
 export function parseMediaType(value: string | undefined): MediaType | undefined {
   if (!value) return undefined;
+  for (let k = 0; k < mediaCacheKeys.length; k++) if (mediaCacheKeys[k] === value) return mediaCacheValues[k];
+  const mt = parseMediaTypeUncached(value);
+  if (mt) {
+    Object.freeze(mt.params);
+    Object.freeze(mt);
+  }
+  // (long values, multipart boundaries say, are not worth keeping)
+  if (value.length <= 128) {
+    mediaCacheKeys[mediaCacheNext] = value;
+    mediaCacheValues[mediaCacheNext] = mt;
+    mediaCacheNext = (mediaCacheNext + 1) % MEDIA_CACHE_SIZE;
+  }
+  return mt;
+}
+
+function parseMediaTypeUncached(value: string): MediaType | undefined {
   if (value.indexOf(';') < 0) {
     // No parameters (the usual `application/json`): what the general path gives, cheaper.
     const essence = value.trim().toLowerCase();
@@ -88,7 +117,7 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'app
 
 /** Streamed bodies read event by event (see event-stream.ts): server-sent events, NDJSON / JSON Lines. */
 export function eventStreamFormatOf(essence: string | undefined): 'sse' | 'ndjson' | undefined {
-  if (!essence) return undefined;
+  if (!essence || essence === 'application/json') return undefined; // (the usual answer, without a hash)
   if (essence === 'text/event-stream') return 'sse';
   if (NDJSON_TYPES.has(essence)) return 'ndjson';
   return undefined;
@@ -152,7 +181,7 @@ export function parseJsonBounded(text: string, maxDepth: number): { ok: true; va
  * payloads, events), most through parseJsonBounded.
  */
 export function parseJsonExact(text: string): { value: unknown; exact: number } {
-  const exact = SIXTEEN_DIGITS.test(text) ? bigIntegersAsStrings(text) : undefined;
+  const exact = hasSixteenDigits(text) ? bigIntegersAsStrings(text) : undefined;
   return { value: JSON.parse(exact?.text ?? text), exact: exact?.count ?? 0 };
 }
 
@@ -161,7 +190,27 @@ export function exactIntegersNote(count: number): string {
   return `${count} integer${count === 1 ? '' : 's'} beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)`;
 }
 
-const SIXTEEN_DIGITS = /\d{16}/;
+/**
+ * Does the text have sixteen ASCII digits in a row (what /\d{16}/ finds)? Such a run covers
+ * exactly one index ≡ 15 (mod 16), so only every sixteenth character is looked at until one is a
+ * digit; the run through it is then measured both ways.
+ */
+function hasSixteenDigits(text: string): boolean {
+  const n = text.length;
+  for (let i = 15; i < n; i += 16) {
+    if (!isDigitCode(text.charCodeAt(i))) continue;
+    let from = i;
+    while (from > 0 && i - from < 15 && isDigitCode(text.charCodeAt(from - 1))) from--;
+    let to = i + 1;
+    while (to < n && to - from < 16 && isDigitCode(text.charCodeAt(to))) to++;
+    if (to - from >= 16) return true;
+  }
+  return false;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /**
  * The JSON text with each integer literal outside strings that a double cannot hold exactly
@@ -517,7 +566,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     }
     const essence = mt?.essence ?? '';
     const charset = mt?.params.charset;
-    if (essence.startsWith('application/connect+') || essence === 'application/proto') {
+    if (essence === 'application/json') {
+      // (the usual type, first: what the isJsonType branch below does)
+      decodeJsonInto(body, decodeCharset(content, charset), limits, warnings);
+    } else if (essence.startsWith('application/connect+') || essence === 'application/proto') {
       // Connect (decoders/connect): enveloped messages or one bare protobuf message the Connect
       // router decodes: keep the whole preview (application/connect+json is not one JSON text).
       body.kind = 'binary';
