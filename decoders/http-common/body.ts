@@ -540,7 +540,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
   const truncated = cut !== undefined;
   const ctRaw = headerValue(headers, 'content-type');
   const mt = parseMediaType(ctRaw);
-  const body: Body = { size, kind: 'none' };
+  const body = new HttpBody(size);
   if (ctRaw) body.contentType = ctRaw;
   if (truncated) body.truncated = true;
   if (cut === 'preview') cutAtPreview.add(body);
@@ -647,9 +647,43 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
   return { body, warnings };
 }
 
+/**
+ * The bodies decodeHttpBody makes. A class for Body.jsonText alone: the text is kept in a private
+ * field and read through the class's getter, so that, as a non-enumerable property would be, it is
+ * left out of JSON.stringify, object spreads and structured clones (which give plain objects with
+ * the other fields), without an Object.defineProperty on each JSON body (which cost as much as
+ * building the rest of the body). The other fields are only declared: they become own properties
+ * when set, in the order they are set, as on an object literal.
+ */
+class HttpBody implements Body {
+  declare size: number;
+  declare kind: Body['kind'];
+  declare decodedSize?: number;
+  declare contentType?: string;
+  declare encoding?: string;
+  declare value?: unknown;
+  declare text?: string;
+  declare hex?: string;
+  declare truncated?: boolean;
+  #jsonText: string | undefined = undefined;
+
+  constructor(size: number) {
+    this.size = size;
+    this.kind = 'none';
+  }
+
+  get jsonText(): string | undefined {
+    return this.#jsonText;
+  }
+
+  keepJsonText(text: string): void {
+    this.#jsonText = text;
+  }
+}
+
 /** Keep a JSON body's text beside its value, out of sight of JSON.stringify (Body.jsonText). */
-function keepJsonText(body: Body, text: string): void {
-  Object.defineProperty(body, 'jsonText', { value: text, enumerable: false, configurable: true });
+function keepJsonText(body: HttpBody, text: string): void {
+  body.keepJsonText(text);
 }
 
 /**
@@ -658,7 +692,7 @@ function keepJsonText(body: Body, text: string): void {
  * router that reads the cut text (JSON-RPC) says what it could read. One cut at the preview says
  * it is our limit, not the capture.
  */
-function decodeJsonInto(body: Body, text: string, limits: Limits, warnings: string[]): void {
+function decodeJsonInto(body: HttpBody, text: string, limits: Limits, warnings: string[]): void {
   const r = parseJsonBounded(text, limits.maxDepth);
   if (r.ok) {
     body.kind = 'json';
