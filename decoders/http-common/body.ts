@@ -64,14 +64,26 @@ export function parseMediaType(value: string | undefined): MediaType | undefined
   return mt;
 }
 
+/**
+ * Usual media types: an essence equal to one is given as this constant, which the decoders'
+ * comparisons with it (`essence === 'application/json'`) then find by identity; a string made from
+ * a header value is compared character by character each time.
+ */
+const USUAL_ESSENCES = ['application/json', 'text/plain', 'text/html', 'application/xml', 'text/xml', 'application/x-www-form-urlencoded', 'application/grpc', 'text/event-stream', 'application/octet-stream'];
+
+function usualEssence(essence: string): string {
+  for (const e of USUAL_ESSENCES) if (e === essence) return e;
+  return essence;
+}
+
 function parseMediaTypeUncached(value: string): MediaType | undefined {
   if (value.indexOf(';') < 0) {
     // No parameters (the usual `application/json`): what the general path gives, cheaper.
-    const essence = value.trim().toLowerCase();
+    const essence = usualEssence(value.trim().toLowerCase());
     return essence ? { essence, params: {} } : undefined;
   }
   const parts = splitParams(value);
-  const essence = (parts.shift() ?? '').trim().toLowerCase();
+  const essence = usualEssence((parts.shift() ?? '').trim().toLowerCase());
   if (!essence) return undefined;
   const params: Record<string, string> = {};
   for (const p of parts) {
