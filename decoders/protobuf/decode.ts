@@ -479,11 +479,31 @@ interface FieldPlan {
   packedScalar: string;
 }
 
-const fieldPlans = new WeakMap<protobuf.Type, Map<number, FieldPlan>>();
+/**
+ * What decoding needs of a message type, worked out once: its full name (protobufjs's `fullName`
+ * is a getter that joins the parent chain anew at every read, and it was read for every message
+ * decoded) and the plans of the fields met so far.
+ */
+interface TypePlan {
+  /** `.pkg.Name`, as protobufjs's `fullName`. */
+  fullName: string;
+  /** A google.protobuf type: its value may take the JSON mapping of a well-known type. */
+  wellKnown: boolean;
+  fields: Map<number, FieldPlan>;
+}
 
-function fieldPlan(type: protobuf.Type, id: number): FieldPlan | undefined {
-  let plans = fieldPlans.get(type);
-  if (!plans) fieldPlans.set(type, (plans = new Map()));
+const typePlans = new WeakMap<protobuf.Type, TypePlan>();
+
+function typePlan(type: protobuf.Type): TypePlan {
+  let plan = typePlans.get(type);
+  if (!plan) {
+    const fullName = type.fullName;
+    typePlans.set(type, (plan = { fullName, wellKnown: isWellKnown(fullName), fields: new Map() }));
+  }
+  return plan;
+}
+
+function fieldPlan(type: protobuf.Type, plans: Map<number, FieldPlan>, id: number): FieldPlan | undefined {
   const known = plans.get(id);
   if (known) return known;
   const field = type.fieldsById[id];
@@ -505,10 +525,11 @@ function fieldPlan(type: protobuf.Type, id: number): FieldPlan | undefined {
   return plan;
 }
 
-function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
+function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const plans = tp.fields;
   if (depth >= ctx.limits.maxDepth) {
-    warn(ctx, `protobuf: nesting deeper than ${ctx.limits.maxDepth}; ${type.fullName.slice(1)} not decoded`);
+    warn(ctx, `protobuf: nesting deeper than ${ctx.limits.maxDepth}; ${tp.fullName.slice(1)} not decoded`);
     return { '@bytes': toBase64(buf.subarray(0, 256)) };
   }
   const r = new Reader(buf);
@@ -526,16 +547,16 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     }
     const tag = r.varint32();
     if (tag === undefined) {
-      warn(ctx, `protobuf: ${type.fullName.slice(1)}: truncated tag`);
+      warn(ctx, `protobuf: ${tp.fullName.slice(1)}: truncated tag`);
       break;
     }
     const id = Math.floor(tag / 8);
     const wt = tag & 7;
-    const plan = fieldPlan(type, id);
+    const plan = fieldPlan(type, plans, id);
     if (!plan) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
-      warn(ctx, `protobuf: ${type.fullName.slice(1)}: unknown field ${id} (not in the schema)`);
+      warn(ctx, `protobuf: ${tp.fullName.slice(1)}: unknown field ${id} (not in the schema)`);
       const k = String(id);
       if (k in out) out[k] = ([] as unknown[]).concat(out[k], v as never);
       else out[k] = v;
@@ -583,20 +604,20 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
       // A proto2 group (or an editions DELIMITED message): the fields up to the matching END_GROUP tag.
       const b = groupBytes(r, id);
       if (!b) {
-        warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: group without its end tag`);
+        warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: group without its end tag`);
         break;
       }
       values = [decodeMessageValue(msgType, b, depth + 1, ctx)];
     } else if (wt !== expected) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
-      warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: wire type ${wt} does not match the schema's ${field.type}`);
+      warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: wire type ${wt} does not match the schema's ${field.type}`);
       values = [v];
     } else if (expected === WT_LEN) {
       const len = r.varint32();
       const b = len === undefined ? undefined : r.bytes(len);
       if (!b) {
-        warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: length ${len ?? '?'} past the end of the message`);
+        warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: length ${len ?? '?'} past the end of the message`);
         break;
       }
       if (msgType) {
@@ -623,7 +644,7 @@ function decodeWithType(type: protobuf.Type, buf: Uint8Array, depth: number, ctx
     } else {
       const v = scalarFrom(plan.scalar, wt, r);
       if (v === FAIL) {
-        warn(ctx, `protobuf: ${type.fullName.slice(1)}.${name}: value past the end of the message`);
+        warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: value past the end of the message`);
         break;
       }
       values = [enumType ? enumName(enumType, v as number) : jsonFloat(v)];
@@ -758,10 +779,11 @@ function decodeMapEntry(field: protobuf.MapField, b: Uint8Array, depth: number, 
 
 /** A message value, with the well-known types in their JSON mapping. */
 function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, ctx: SchemaCtx): unknown {
-  const name = type.fullName;
-  const m = decodeWithType(type, b, depth, ctx);
-  // (most types are not well-known: one prefix test, not a string compare per case below)
-  if (!name.startsWith('.google.protobuf.')) return m;
+  const tp = typePlan(type);
+  const m = decodeWithType(type, tp, b, depth, ctx);
+  // (most types are not well-known: one flag, not a string compare per case below)
+  if (!tp.wellKnown) return m;
+  const name = tp.fullName;
   switch (name) {
     case '.google.protobuf.Any': {
       const url = typeof m.type_url === 'string' ? m.type_url : '';
@@ -775,7 +797,7 @@ function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, c
         return { '@type': url, ...(raw && typeof raw === 'object' ? raw : { value: raw }) };
       }
       const v = decodeMessageValue(inner, bytes ?? new Uint8Array(0), depth + 1, ctx);
-      if (isWellKnown(inner.fullName) && (typeof v !== 'object' || v === null || Array.isArray(v))) return { '@type': url, value: v };
+      if (typePlan(inner).wellKnown && (typeof v !== 'object' || v === null || Array.isArray(v))) return { '@type': url, value: v };
       return { '@type': url, ...(v as Record<string, unknown>) };
     }
     case '.google.protobuf.Timestamp':
@@ -859,9 +881,46 @@ function timestampText(seconds: unknown, nanos: unknown): string {
   const n = Number(nanos ?? 0);
   const ms = s * 1000 + Math.floor(n / 1e6);
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return `${seconds}s`;
-  const iso = new Date(ms).toISOString(); // …sss Z
-  if (n % 1e6 === 0) return iso.replace('.000Z', 'Z');
-  return iso.slice(0, 19) + '.' + nanosDigits(n) + 'Z';
+  const base = isoSeconds(ms);
+  if (base === undefined) {
+    const iso = new Date(ms).toISOString(); // …sss Z
+    if (n % 1e6 === 0) return iso.replace('.000Z', 'Z');
+    return iso.slice(0, 19) + '.' + nanosDigits(n) + 'Z';
+  }
+  if (n % 1e6 !== 0) return base + '.' + nanosDigits(n) + 'Z';
+  // What toISOString's milliseconds would be, then dropped when they are .000 (as above).
+  const milli = ms - Math.floor(ms / 1000) * 1000;
+  return milli === 0 ? base + 'Z' : base + '.' + PAD3[milli] + 'Z';
+}
+
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const DAY_MS = 86_400_000;
+
+/**
+ * `new Date(ms).toISOString().slice(0, 19)` (YYYY-MM-DDTHH:MM:SS, UTC) for years 0–9999, without a
+ * Date: toISOString was most of the cost of a Timestamp. Undefined for other years (toISOString
+ * writes them with a sign and six digits). The civil date from the day number is the usual
+ * era-of-400-years arithmetic of the proleptic Gregorian calendar (days since 0000-03-01).
+ */
+function isoSeconds(ms: number): string | undefined {
+  if (!Number.isInteger(ms)) return undefined; // (Date truncates a fraction: left to it)
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097; // [0, 146096]
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365); // [0, 399]
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // [0, 365], from March 1st
+  const mp = Math.floor((5 * doy + 2) / 153); // [0, 11], March = 0
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year < 0 || year > 9999) return undefined;
+  const secs = Math.floor(inDay / 1000);
+  const h = Math.floor(secs / 3600);
+  const mi = Math.floor(secs / 60) % 60;
+  return `${PAD2[Math.floor(year / 100)]}${PAD2[year % 100]}-${PAD2[month]}-${PAD2[day]}T${PAD2[h]}:${PAD2[mi]}:${PAD2[secs % 60]}`;
 }
 
 /** Fractional seconds as the JSON mapping prints them: 3, 6 or 9 digits (protobuf.dev/programming-guides/json). */
