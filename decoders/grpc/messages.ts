@@ -16,7 +16,10 @@ export interface LpMessage {
   flags: number;
   /** Payload length from the prefix. */
   length: number;
-  /** Payload, when it was small enough to keep (≤ limits.maxBodyBytes). */
+  /**
+   * Payload, when it was small enough to keep (≤ limits.maxBodyBytes). It may be a view of the
+   * bytes given to `push`: valid during the onMessage call only (copy it to keep it).
+   */
   bytes?: Uint8Array;
   /** Stream offsets of the first prefix byte and of the last payload byte. */
   startOffset: number;
@@ -139,9 +142,10 @@ export class LengthPrefixedReader {
       }
       const take = Math.min(this.length - this.got, bytes.length - i);
       if (this.chunks && this.got === 0 && take === this.length) {
-        // The whole payload in this chunk (the usual case): one copy, no joining.
+        // The whole payload in this chunk (the usual case): a view, no copy, no joining. The
+        // message is handed to onMessage at once and nothing of it is kept past that call.
         this.chunks = undefined;
-        this.whole = bytes.slice(i, i + take);
+        this.whole = take === bytes.length ? bytes : bytes.subarray(i, i + take);
         this.got = take;
         i += take;
         this.emit(offset + i - 1, onMessage);

@@ -126,6 +126,8 @@ export function binaryHeaderValue(v: string): Uint8Array | undefined {
 /** Is this content-type gRPC over HTTP/2 (not gRPC-Web)? `application/grpc`, `application/grpc+proto`, `+json`… */
 export function isGrpcContentType(ct: string | undefined): boolean {
   if (!ct) return false;
+  // (the usual ones at once, without a string built: asked for every stream)
+  if (ct === 'application/grpc' || ct === 'application/grpc+proto') return true;
   const e = ct.split(';')[0].trim().toLowerCase();
   return e === 'application/grpc' || e.startsWith('application/grpc+');
 }
@@ -140,6 +142,8 @@ export function isGrpcWebContentType(ct: string | undefined): boolean {
 
 /** The message codec from the content-type subtype: 'proto' (default) or 'json' etc. */
 export function grpcCodec(ct: string | undefined): string {
+  // (asked for every message: the usual content-types at once, without a string built)
+  if (ct === 'application/grpc' || ct === 'application/grpc+proto') return 'proto';
   const e = (ct ?? '').split(';')[0].trim().toLowerCase();
   const plus = e.indexOf('+');
   return plus >= 0 ? e.slice(plus + 1) : 'proto';
