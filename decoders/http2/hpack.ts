@@ -123,38 +123,107 @@ const HUFFMAN: HuffmanTables = (() => {
   return { firstCode, firstIndex, count, symbols };
 })();
 
-/** Decode an HPACK Huffman string (RFC 7541 §5.2). Throws HpackError on bad input. */
-export function huffmanDecode(src: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil((src.length * 8) / 5));
-  let n = 0;
-  let code = 0;
-  let len = 0; // bits in `code`
-  let allOnes = true;
-  for (let i = 0; i < src.length; i++) {
-    const byte = src[i];
-    for (let b = 7; b >= 0; b--) {
-      const bit = (byte >> b) & 1;
-      code = (code << 1) | bit;
-      len++;
-      if (!bit) allOnes = false;
-      if (len >= 5 && HUFFMAN.count[len] > 0) {
-        const k = code - HUFFMAN.firstCode[len];
-        if (k >= 0 && k < HUFFMAN.count[len]) {
-          const sym = HUFFMAN.symbols[HUFFMAN.firstIndex[len] + k];
-          if (sym === 256) throw new HpackError('Huffman string contains EOS');
-          out[n++] = sym;
-          code = 0;
-          len = 0;
-          allOnes = true;
-          continue;
+/**
+ * The same code as a state machine read four bits at a time (what most HPACK decoders do; bit by
+ * bit was the costly part of a header block). States are the inner nodes of the code tree (0 is
+ * the root; 256 of them for 257 symbols). HUFFMAN_FSM[state * 16 + nibble] packs the state after
+ * the nibble (bits 0–7), the symbol it completed (bits 8–15, with FSM_EMIT: codes are at least 5
+ * bits long, so a nibble completes at most one), FSM_EOS when it completed EOS, and FSM_ACCEPT
+ * when the string may end there (§5.2: what is left is a prefix of EOS, all ones, under 8 bits).
+ */
+const FSM_EMIT = 1 << 16;
+const FSM_EOS = 1 << 17;
+const FSM_ACCEPT = 1 << 18;
+
+const HUFFMAN_FSM: Int32Array = (() => {
+  // Children of inner node i: > 0 an inner node, < 0 the leaf of symbol -c - 1, 0 none yet.
+  const zero: number[] = [0];
+  const one: number[] = [0];
+  const depth: number[] = [0];
+  const allOnes: boolean[] = [true];
+  for (let len = 5; len <= 30; len++) {
+    for (let k = 0; k < HUFFMAN.count[len]; k++) {
+      const code = HUFFMAN.firstCode[len] + k;
+      const sym = HUFFMAN.symbols[HUFFMAN.firstIndex[len] + k];
+      let node = 0;
+      for (let b = len - 1; b >= 0; b--) {
+        const side = (code >>> b) & 1 ? one : zero;
+        if (b === 0) {
+          side[node] = -sym - 1;
+          break;
         }
+        if (side[node] === 0) {
+          const id = zero.length;
+          zero.push(0);
+          one.push(0);
+          depth.push(depth[node] + 1);
+          allOnes.push(allOnes[node] && side === one);
+          side[node] = id;
+        }
+        node = side[node];
       }
-      if (len > 30) throw new HpackError('bad Huffman code');
     }
   }
-  // §5.2: padding is the most significant bits of EOS (all ones), shorter than 8 bits.
-  if (len > 7 || !allOnes) throw new HpackError('bad Huffman padding');
-  return out.subarray(0, n);
+  if (zero.length !== 256) throw new Error('HPACK Huffman table: bad code lengths');
+  const fsm = new Int32Array(256 * 16);
+  for (let state = 0; state < 256; state++) {
+    for (let nibble = 0; nibble < 16; nibble++) {
+      let node = state;
+      let entry = 0;
+      for (let b = 3; b >= 0; b--) {
+        const c = (nibble >> b) & 1 ? one[node] : zero[node];
+        if (c >= 0) {
+          node = c;
+          continue;
+        }
+        const sym = -c - 1;
+        if (sym === 256) {
+          entry |= FSM_EOS;
+          break;
+        }
+        entry |= FSM_EMIT | (sym << 8);
+        node = 0;
+      }
+      if (depth[node] <= 7 && allOnes[node]) entry |= FSM_ACCEPT;
+      fsm[state * 16 + nibble] = entry | node;
+    }
+  }
+  return fsm;
+})();
+
+/** Output of the Huffman decoder, reused (a decoded string is read out of it at once). */
+let huffmanOut = new Uint8Array(1024);
+
+/**
+ * Decode the Huffman string in src[start, end) (RFC 7541 §5.2) into `huffmanOut`; returns its
+ * length. Throws HpackError on bad input.
+ */
+function huffmanDecodeInto(src: Uint8Array, start: number, end: number): number {
+  const most = Math.ceil(((end - start) * 8) / 5);
+  if (huffmanOut.length < most) huffmanOut = new Uint8Array(Math.max(most, 2 * huffmanOut.length));
+  const out = huffmanOut;
+  let n = 0;
+  let state = 0;
+  let entry = FSM_ACCEPT; // (an empty string is fine)
+  for (let i = start; i < end; i++) {
+    const byte = src[i];
+    entry = HUFFMAN_FSM[(state << 4) | (byte >> 4)];
+    if (entry & FSM_EOS) throw new HpackError('Huffman string contains EOS');
+    if (entry & FSM_EMIT) out[n++] = (entry >> 8) & 0xff;
+    state = entry & 0xff;
+    entry = HUFFMAN_FSM[(state << 4) | (byte & 15)];
+    if (entry & FSM_EOS) throw new HpackError('Huffman string contains EOS');
+    if (entry & FSM_EMIT) out[n++] = (entry >> 8) & 0xff;
+    state = entry & 0xff;
+  }
+  if (!(entry & FSM_ACCEPT)) throw new HpackError('bad Huffman padding');
+  return n;
+}
+
+/** Decode an HPACK Huffman string (RFC 7541 §5.2). Throws HpackError on bad input. */
+export function huffmanDecode(src: Uint8Array): Uint8Array {
+  const n = huffmanDecodeInto(src, 0, src.length);
+  return huffmanOut.slice(0, n);
 }
 
 export class HpackError extends Error {
@@ -178,8 +247,14 @@ export const UNKNOWN_ENTRY = '\u2026unknown (before capture)';
 /** Per-entry overhead (RFC 7541 §4.1). */
 const ENTRY_OVERHEAD = 32;
 
+/** A table entry: [name, value, size (§4.1), name octets as sent]. */
+type TableEntry = readonly [string, string, number, number];
+
+/** The static table as entries (their sizes are never used: they are not in the dynamic table). */
+const STATIC_ENTRIES: readonly TableEntry[] = STATIC_TABLE.map(([name, value]) => [name, value, 0, name.length] as const);
+
 export class HpackDecoder {
-  private entries: Array<[string, string, number, number]> = []; // newest first; [name, value, size, name octets]
+  private entries: TableEntry[] = []; // newest first
   private size = 0;
   private maxSize: number;
   /** Largest table size the encoder may pick (SETTINGS_HEADER_TABLE_SIZE of the decoding side). */
@@ -273,23 +348,24 @@ export class HpackDecoder {
       const huffman = (block[p] & 0x80) !== 0;
       const len = readInt(7);
       if (len > block.length - p) throw new HpackError(`string length ${len} past the end of the header block`);
-      const raw = block.subarray(p, p + len);
+      let bytes: Uint8Array;
+      if (huffman) {
+        const n = huffmanDecodeInto(block, p, p + len);
+        bytes = huffmanOut.subarray(0, n);
+      } else bytes = block.subarray(p, p + len);
       p += len;
-      const bytes = huffman ? huffmanDecode(raw) : raw;
       lastLen = bytes.length;
       // A value starting with NUL is gRPC "true binary" metadata (a `-bin` header sent raw after
       // both peers set SETTINGS 0xfe03, as grpc C-core does): keep every octet as one char.
       if (bytes.length && bytes[0] === 0) return latin1Text(bytes);
       return utf8Strict(bytes) ?? latin1Text(bytes);
     };
-    const lookup = (index: number): [string, string, number] | undefined => {
+    // The entry itself (not a copy): [name, value, size, name octets].
+    const lookup = (index: number): TableEntry | undefined => {
       if (index === 0) throw new HpackError('index 0');
-      if (index <= STATIC_TABLE.length) {
-        const e = STATIC_TABLE[index - 1];
-        return [e[0], e[1], e[0].length];
-      }
-      const d = index - STATIC_TABLE.length - 1;
-      if (d < this.entries.length) return [this.entries[d][0], this.entries[d][1], this.entries[d][3]];
+      if (index <= STATIC_ENTRIES.length) return STATIC_ENTRIES[index - 1];
+      const d = index - STATIC_ENTRIES.length - 1;
+      if (d < this.entries.length) return this.entries[d];
       if (this.partial) {
         unknownRefs++;
         return undefined;
@@ -313,7 +389,7 @@ export class HpackDecoder {
           if (idx) {
             const e = lookup(idx);
             name = e ? e[0] : UNKNOWN_ENTRY;
-            nameLen = e ? e[2] : 0;
+            nameLen = e ? e[3] : 0;
           } else {
             name = readString();
             nameLen = lastLen;
