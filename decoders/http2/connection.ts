@@ -197,7 +197,9 @@ export class Http2Connection implements StreamDecoder {
       }
       if (d.queue.length === 0) d.offset = at.streamOffset;
       d.track.add(at);
-      d.queue.push(bytes);
+      // Framed in place: only what this call leaves unconsumed is copied (own() below). Nothing
+      // keeps a view of a frame past its handling (bodies, header fragments and messages kept are copies).
+      d.queue.pushView(bytes);
       if (d.queue.length > this.session.env.limits.maxBufferedBytes) {
         this.session.warn(`HTTP/2 ${dir}: more than ${this.session.env.limits.maxBufferedBytes} bytes buffered without a complete frame; dropped`, at);
         this.lose(dir, at, 'buffer limit');
@@ -207,6 +209,10 @@ export class Http2Connection implements StreamDecoder {
     } catch (e) {
       this.session.warn(`HTTP/2 decoder error (${dir}): ${(e as Error).message}`, at);
       this.dirs[dir].dead = true;
+    } finally {
+      // `bytes` may change once we return. (Both sides: a role swap may have moved the queue.)
+      this.dirs.c2s.queue.own();
+      this.dirs.s2c.queue.own();
     }
   }
 
