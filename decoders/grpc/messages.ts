@@ -29,8 +29,10 @@ export interface LpMessage {
 }
 
 export class LengthPrefixedReader {
-  private prefix = new Uint8Array(5);
+  /** The length prefix read so far: its bytes, the flags byte, the length bytes as a number. */
   private prefixLen = 0;
+  private flags = 0;
+  private lengthSoFar = 0;
   private length = -1;
   private got = 0;
   private chunks: Uint8Array[] | undefined;
@@ -129,10 +131,23 @@ export class LengthPrefixedReader {
     let i = 0;
     while (i < bytes.length) {
       if (this.length < 0) {
-        if (this.prefixLen === 0) this.startOffset = offset + i;
-        this.prefix[this.prefixLen++] = bytes[i++];
+        if (this.prefixLen === 0) {
+          this.startOffset = offset + i;
+          this.flags = bytes[i++];
+          this.prefixLen = 1;
+          this.lengthSoFar = 0;
+          if (bytes.length - i >= 4) {
+            // The whole prefix here (the usual case).
+            this.lengthSoFar = bytes[i] * 0x1000000 + ((bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]);
+            this.prefixLen = 5;
+            i += 4;
+          }
+        } else {
+          this.lengthSoFar = this.lengthSoFar * 256 + bytes[i++];
+          this.prefixLen++;
+        }
         if (this.prefixLen < 5) continue;
-        this.length = ((this.prefix[1] << 24) >>> 0) + ((this.prefix[2] << 16) | (this.prefix[3] << 8) | this.prefix[4]);
+        this.length = this.lengthSoFar;
         this.got = 0;
         this.chunks = this.length <= this.maxKeepBytes ? [] : undefined;
         if (this.length === 0) {
@@ -166,7 +181,7 @@ export class LengthPrefixedReader {
       let o = 0;
       for (const c of this.chunks) bytes.set(c, o), (o += c.length);
     }
-    const m: LpMessage = { flags: this.prefix[0], length: this.length, bytes, startOffset: this.startOffset, endOffset };
+    const m: LpMessage = { flags: this.flags, length: this.length, bytes, startOffset: this.startOffset, endOffset };
     if (this.missing) {
       m.missing = this.missing;
       m.bytes = undefined;

@@ -580,7 +580,9 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
       obj[String(entry[0])] = entry[1];
       continue;
     }
-    let values: unknown[] = [];
+    // One value (in `value`), or packed ones (in `values`): no array made for a single value.
+    let values: unknown[] | undefined;
+    let value: unknown;
     if (field.repeated && wt === WT_LEN && expected !== WT_LEN) {
       // packed
       const len = r.varint32();
@@ -589,6 +591,7 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
         warn(ctx, `protobuf: ${name}: packed length past the end of the message`);
         break;
       }
+      values = [];
       const pr = new Reader(b);
       while (pr.pos < pr.end) {
         const v = scalarFrom(plan.packedScalar, expected, pr);
@@ -607,12 +610,12 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
         warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: group without its end tag`);
         break;
       }
-      values = [decodeMessageValue(msgType, b, depth + 1, ctx)];
+      value = decodeMessageValue(msgType, b, depth + 1, ctx);
     } else if (wt !== expected) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
       warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: wire type ${wt} does not match the schema's ${field.type}`);
-      values = [v];
+      value = v;
     } else if (expected === WT_LEN) {
       const len = r.varint32();
       const b = len === undefined ? undefined : r.bytes(len);
@@ -635,28 +638,31 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
           clearOneof(type, field, name, out, merged);
           continue;
         }
-        values = [decodeMessageValue(msgType, b, depth + 1, ctx)];
+        value = decodeMessageValue(msgType, b, depth + 1, ctx);
       } else if (field.type === 'string') {
         const s = utf8Strict(b);
         if (s === undefined) warn(ctx, `protobuf: ${name}: invalid UTF-8 in a string field`);
-        values = [s ?? toBase64(b)];
-      } else values = [toBase64(b.subarray(0, ctx.limits.maxBodyBytes))];
+        value = s ?? toBase64(b);
+      } else value = toBase64(b.length > ctx.limits.maxBodyBytes ? b.subarray(0, ctx.limits.maxBodyBytes) : b);
     } else {
       const v = scalarFrom(plan.scalar, wt, r);
       if (v === FAIL) {
         warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: value past the end of the message`);
         break;
       }
-      values = [enumType ? enumName(enumType, v as number) : jsonFloat(v)];
+      value = enumType ? enumName(enumType, v as number) : jsonFloat(v);
     }
     if (field.repeated) {
       // Appended in place (a concat per element made long repeated fields quadratic).
       const list = out[name];
-      if (Array.isArray(list)) for (const v of values) list.push(v);
+      if (!values) {
+        if (Array.isArray(list)) list.push(value);
+        else out[name] = [value];
+      } else if (Array.isArray(list)) for (const v of values) list.push(v);
       else out[name] = values;
     }
-    else if (values.length) {
-      const v = values[values.length - 1];
+    else if (!values || values.length) {
+      const v = values ? values[values.length - 1] : value;
       // (a message field's occurrences are merged after the loop; a scalar's last value wins)
       out[name] = v;
       const pending = merged?.get(id);
