@@ -90,6 +90,8 @@ interface H2Stream {
 interface DirState {
   queue: ByteQueue;
   track: PositionTrack;
+  /** `track.at`, as the callback gRPC readers take (made once, not per DATA frame). */
+  posAt: (offset: number) => Position;
   /** Stream offset of the first byte in `queue`. */
   offset: number;
   /** Frames from this direction must fit the other side's SETTINGS_MAX_FRAME_SIZE. */
@@ -116,9 +118,11 @@ interface DirState {
 }
 
 function newDir(preface: 'maybe' | 'done'): DirState {
+  const track = new PositionTrack();
   return {
     queue: new ByteQueue(),
-    track: new PositionTrack(),
+    track,
+    posAt: (offset) => track.at(offset),
     offset: -1,
     maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
     preface,
@@ -132,6 +136,20 @@ function newDir(preface: 'maybe' | 'done'): DirState {
     filled: 0,
     filledBytes: 0,
   };
+}
+
+/** Runs of a body of `length` bytes: [start, end, missing], around its holes (relative to the body). */
+function bodyRuns(length: number, holes: Holes | undefined): Array<[number, number, boolean]> {
+  if (!holes) return [[0, length, false]];
+  const runs: Array<[number, number, boolean]> = [];
+  let o = 0;
+  for (const [a, b] of holes) {
+    if (a > o) runs.push([o, a, false]);
+    runs.push([a, b, true]);
+    o = b;
+  }
+  if (o < length) runs.push([o, length, false]);
+  return runs;
 }
 
 /** Holes of [from, to) in the stream, relative to `from`. */
@@ -601,38 +619,39 @@ export class Http2Connection implements StreamDecoder {
   private onData(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position, holes?: Holes): void {
     if (h.streamId === 0) return this.session.warn(`HTTP/2 ${dir}: DATA on stream 0 (PROTOCOL_ERROR)`, start);
     // A pad length that fell in a gap reads as 0: the padding then counts as (missing) body.
-    const u = holes && firstHole(holes, 0, 1) === 0 ? { body: p.subarray(1), skip: 1 } : this.unpad(h, p);
-    if (!u) return this.session.warn(`HTTP/2 ${dir}: DATA padding longer than the frame`, start);
+    let body = p;
+    let skip = 0;
+    if (holes && firstHole(holes, 0, 1) === 0) {
+      body = p.subarray(1);
+      skip = 1;
+    } else if (h.flags & FLAG_PADDED) {
+      const u = this.unpad(h, p);
+      if (!u) return this.session.warn(`HTTP/2 ${dir}: DATA padding longer than the frame`, start);
+      body = u.body;
+      skip = u.skip;
+    }
     const s = this.streamFor(h.streamId, dir, start, 'DATA');
     if (!s) return;
     this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
-    if (!s.grpc && this.gapSeen) this.grpcByShape(s, dir, u.body, holes ? firstHole(holes, u.skip, p.length) : undefined);
-    const payloadOffset = frameOffset + FRAME_HEADER_BYTES + u.skip;
-    const bodyHoles = holes ? holesIn(holes.map(([a, b]) => [a - u.skip, b - u.skip]), 0, u.body.length) : undefined;
-    // Runs of the body: [start, end, missing].
-    const runs: Array<[number, number, boolean]> = [];
-    if (!bodyHoles) runs.push([0, u.body.length, false]);
-    else {
-      let o = 0;
-      for (const [a, b] of bodyHoles) {
-        if (a > o) runs.push([o, a, false]);
-        runs.push([a, b, true]);
-        o = b;
-      }
-      if (o < u.body.length) runs.push([o, u.body.length, false]);
-    }
+    if (!s.grpc && this.gapSeen) this.grpcByShape(s, dir, body, holes ? firstHole(holes, skip, p.length) : undefined);
+    const payloadOffset = frameOffset + FRAME_HEADER_BYTES + skip;
+    const bodyHoles = holes ? holesIn(holes.map(([a, b]) => [a - skip, b - skip]), 0, body.length) : undefined;
     if (s.grpc) {
-      const track = this.dirs[dir].track;
-      const posAt = (o: number) => track.at(o);
-      s.grpc.dataFrameStart(dir, u.body.length && !(bodyHoles && bodyHoles[0][0] === 0) ? u.body[0] : undefined);
-      for (const [a, b, missing] of runs) {
-        if (missing) s.grpc.gap(dir, b - a, payloadOffset + a, posAt);
-        else if (b > a) s.grpc.data(dir, a === 0 && b === u.body.length ? u.body : u.body.subarray(a, b), payloadOffset + a, posAt);
+      const posAt = this.dirs[dir].posAt;
+      s.grpc.dataFrameStart(dir, body.length && !(bodyHoles && bodyHoles[0][0] === 0) ? body[0] : undefined);
+      if (!bodyHoles) {
+        // (the usual case: the whole body captured)
+        if (body.length) s.grpc.data(dir, body, payloadOffset, posAt);
+      } else {
+        for (const [a, b, missing] of bodyRuns(body.length, bodyHoles)) {
+          if (missing) s.grpc.gap(dir, b - a, payloadOffset + a, posAt);
+          else if (b > a) s.grpc.data(dir, a === 0 && b === body.length ? body : body.subarray(a, b), payloadOffset + a, posAt);
+        }
       }
     } else {
       const acc = s.body[dir];
       const events = this.eventsOf(s, dir);
-      for (const [a, b, missing] of runs) {
+      for (const [a, b, missing] of bodyRuns(body.length, bodyHoles)) {
         // The body's size on the wire counts what fell in gaps; its kept bytes stop at the first
         // gap (never glued over it): the body is then cut by the capture, as in HTTP/1.
         acc.size += b - a;
@@ -644,11 +663,11 @@ export class Http2Connection implements StreamDecoder {
         if (events && b > a) {
           const track = this.dirs[dir].track;
           const base = payloadOffset + a;
-          events.push(u.body.subarray(a, b), (i) => track.at(base + i));
+          events.push(body.subarray(a, b), (i) => track.at(base + i));
         }
         const room = this.session.env.limits.maxBodyBytes - acc.kept;
         if (room > 0 && b > a) {
-          const part = u.body.subarray(a, Math.min(b, a + room)).slice();
+          const part = body.subarray(a, Math.min(b, a + room)).slice();
           acc.chunks.push(part);
           acc.kept += part.length;
         }
@@ -1016,13 +1035,10 @@ export class Http2Connection implements StreamDecoder {
 
   private addFrames(s: H2Stream, start: Position, end: Position): void {
     const f = s.call.frames;
-    const add = (n: number) => {
-      if (f.length < MAX_FRAMES_PER_CALL && !f.includes(n)) f.push(n);
-    };
-    add(start.frame);
+    addFrame(f, start.frame);
     // The packets of a header block's middle frames, in order, before its last one.
-    if (this.blockFrames) for (const n of this.blockFrames) add(n);
-    add(end.frame);
+    if (this.blockFrames) for (const n of this.blockFrames) addFrame(f, n);
+    if (end.frame !== start.frame) addFrame(f, end.frame);
   }
 
   private endStream(s: H2Stream, dir: Dir, end: Position): void {
@@ -1238,6 +1254,12 @@ export class Http2Connection implements StreamDecoder {
 /** A stream's RST_STREAM as the gRPC call builder reads it (code, its name, who sent it, when). */
 function rstInfo(s: H2Stream): GrpcFinishInfo['rst'] {
   return s.rst ? { code: s.rst.code, name: errorCodeName(s.rst.code), by: s.rst.dir, tsUs: s.rst.tsUs } : undefined;
+}
+
+/** A packet number into a call's frames (once each, up to MAX_FRAMES_PER_CALL). */
+function addFrame(frames: number[], n: number): void {
+  // (the newest packet first: a stream's frames mostly come in order)
+  if (frames.length < MAX_FRAMES_PER_CALL && frames[frames.length - 1] !== n && !frames.includes(n)) frames.push(n);
 }
 
 function withoutPseudo(headers: HeaderList): HeaderList {
