@@ -28,6 +28,8 @@ export { isGrpcContentType };
 /** (the header lookup shared by the HTTP decoders: no lower-casing of every name it passes) */
 const hdr = headerValue;
 
+type DecodeOptions = Parameters<typeof decodeGrpcMessage>[1];
+
 export interface GrpcFinishInfo {
   rst?: { code: number; name: string; by: Dir; tsUs?: number };
   wire?: { c2s: number; s2c: number };
@@ -91,6 +93,8 @@ export class GrpcCallBuilder {
   private dropped = 0;
   private messages: StreamMessage[] = [];
   private messageWarnings = 0;
+  /** decodeOptions per side, with the header lists (request's, the side's own) they were made from. */
+  private optionsOf: { c2s?: { request?: HeaderList; own?: HeaderList; options: DecodeOptions }; s2c?: { request?: HeaderList; own?: HeaderList; options: DecodeOptions } } = {};
   /** gRPC-Web: a flag 0x80 frame carries the trailers. */
   web = false;
   /**
@@ -239,7 +243,6 @@ export class GrpcCallBuilder {
       this.dropped++;
       return;
     }
-    const headers = dir === 'c2s' ? this.requestHeaderList : this.responseHeaderList;
     const warnings: string[] = [];
     if (m.missing) {
       // Cut by a gap in the capture: size and timing only.
@@ -252,13 +255,7 @@ export class GrpcCallBuilder {
       return;
     }
     if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
-    const d = decodeGrpcMessage(m, {
-      encoding: hdr(headers, 'grpc-encoding'),
-      codec: grpcCodec(hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type')),
-      typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
-      defs: this.typeDefs ?? this.defs,
-      env: this.session.env,
-    });
+    const d = decodeGrpcMessage(m, this.decodeOptions(dir));
     if (d.raw) this.rawSeen[dir] = true;
     warnings.push(...d.warnings);
     const msg: StreamMessage = { dir, index, tsUs: end.tsUs, size: m.length, frame: end.frame, label: 'DATA', compressed };
@@ -270,6 +267,25 @@ export class GrpcCallBuilder {
       this.messageWarnings++;
     }
     this.messages.push(msg);
+  }
+
+  /**
+   * How this side's messages are decoded (encoding, codec, type): worked out once per side, again
+   * only when a header list it comes from changes (it was three header scans for every message).
+   */
+  private decodeOptions(dir: Dir): DecodeOptions {
+    const headers = dir === 'c2s' ? this.requestHeaderList : this.responseHeaderList;
+    const known = this.optionsOf[dir];
+    if (known && known.request === this.requestHeaderList && known.own === headers) return known.options;
+    const options: DecodeOptions = {
+      encoding: hdr(headers, 'grpc-encoding'),
+      codec: grpcCodec(hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type')),
+      typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
+      defs: this.typeDefs ?? this.defs,
+      env: this.session.env,
+    };
+    this.optionsOf[dir] = { request: this.requestHeaderList, own: headers, options };
+    return options;
   }
 
   /** Fill status, kind, parts and messages. The HTTP/2 layer sets state, timing and emits. */

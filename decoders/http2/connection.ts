@@ -181,6 +181,8 @@ export class Http2Connection implements StreamDecoder {
   private dirs: Record<Dir, DirState> = { c2s: newDir('maybe'), s2c: newDir('done') };
   private streams = new Map<number, H2Stream>();
   private closed = new Set<number>();
+  /** The highest stream id ever put in `closed`: a stream above it was never closed (no Set lookup). */
+  private maxClosedId = -1;
   private prefaceSeen = false;
   private upgraded = false;
   private goawayWarned = false;
@@ -396,7 +398,7 @@ export class Http2Connection implements StreamDecoder {
   private plausibleStream(head: Uint8Array): boolean {
     const h = readFrameHeader(head, 0);
     if (h.streamId === 0) return true;
-    if (this.streams.has(h.streamId) || this.closed.has(h.streamId)) return true;
+    if (this.streams.has(h.streamId) || this.wasClosed(h.streamId)) return true;
     return h.streamId % 2 === 1 && h.streamId > this.maxStreamId && h.streamId <= this.maxStreamId + NEW_STREAM_WINDOW;
   }
 
@@ -854,7 +856,7 @@ export class Http2Connection implements StreamDecoder {
 
     let s = this.streams.get(streamId);
     if (!s) {
-      if (this.closed.has(streamId)) return;
+      if (this.wasClosed(streamId)) return;
       if (dir === 'c2s') {
         s = this.openStream(streamId, start, headers, false);
         if (!s) return;
@@ -984,7 +986,7 @@ export class Http2Connection implements StreamDecoder {
   private streamFor(id: number, dir: Dir, start: Position, what: string): H2Stream | undefined {
     const known = this.streams.get(id);
     if (known) return known;
-    if (this.closed.has(id)) {
+    if (this.wasClosed(id)) {
       // Frames in flight after a reset or after the stream ended (RFC 9113 §5.1): normal, ignored.
       void what;
       return undefined;
@@ -1048,9 +1050,15 @@ export class Http2Connection implements StreamDecoder {
     if (s.ended.c2s && s.ended.s2c) this.finish(s, 'complete', end);
   }
 
+  /** Did this stream end (and is it still remembered)? A new request's stream id is above every closed one. */
+  private wasClosed(id: number): boolean {
+    return id <= this.maxClosedId && this.closed.has(id);
+  }
+
   private finish(s: H2Stream, state: Call['state'], at: Position): void {
     if (!this.streams.delete(s.id)) return;
     this.closed.add(s.id);
+    if (s.id > this.maxClosedId) this.maxClosedId = s.id;
     if (this.closed.size > MAX_CLOSED_REMEMBERED) {
       let n = this.closed.size / 2;
       for (const id of this.closed) {
