@@ -107,6 +107,13 @@ class Reader {
     }
     return undefined;
   }
+  /** Step over `n` bytes: where they start, or -1 (nothing read) when they run past the end. */
+  skip(n: number): number {
+    if (n > this.end - this.pos) return -1;
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
   bytes(n: number): Uint8Array | undefined {
     if (n > this.end - this.pos) return undefined;
     const v = this.buf.subarray(this.pos, this.pos + n);
@@ -121,8 +128,8 @@ const f64 = new Float64Array(1);
 const u8_64 = new Uint8Array(f64.buffer);
 const u8_32 = new Uint8Array(f32.buffer);
 
-function readFloat(b: Uint8Array): number {
-  for (let i = 0; i < 4; i++) u8_32[i] = b[i];
+function readFloat(b: Uint8Array, o = 0): number {
+  for (let i = 0; i < 4; i++) u8_32[i] = b[o + i];
   return f32[0];
 }
 /**
@@ -141,17 +148,17 @@ function shortFloat(x: number): number {
   }
   return Number(x.toPrecision(9));
 }
-function readDouble(b: Uint8Array): number {
-  for (let i = 0; i < 8; i++) u8_64[i] = b[i];
+function readDouble(b: Uint8Array, o = 0): number {
+  for (let i = 0; i < 8; i++) u8_64[i] = b[o + i];
   return f64[0];
 }
-function le64(b: Uint8Array): bigint {
+function le64(b: Uint8Array, o = 0): bigint {
   let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[o + i]);
   return v;
 }
-function le32u(b: Uint8Array): number {
-  return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+function le32u(b: Uint8Array, o = 0): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 }
 void u32;
 
@@ -432,18 +439,21 @@ function scalarFrom(type: string, wt: number, r: Reader): unknown | typeof FAIL 
         return bigToJson(v);
     }
   }
+  // (fixed-size values read where they are: no view made for 4 or 8 bytes)
   if (wt === WT_I64) {
-    const b = r.bytes(8);
-    if (!b) return FAIL;
-    if (type === 'double') return readDouble(b);
-    const u = le64(b);
+    const o = r.skip(8);
+    if (o < 0) return FAIL;
+    const b = r.buf;
+    if (type === 'double') return readDouble(b, o);
+    const u = le64(b, o);
     return type === 'sfixed64' ? BigInt.asIntN(64, u).toString() : u.toString();
   }
   if (wt === WT_I32) {
-    const b = r.bytes(4);
-    if (!b) return FAIL;
-    if (type === 'float') return shortFloat(readFloat(b));
-    const u = le32u(b);
+    const o = r.skip(4);
+    if (o < 0) return FAIL;
+    const b = r.buf;
+    if (type === 'float') return shortFloat(readFloat(b, o));
+    const u = le32u(b, o);
     return type === 'sfixed32' ? u | 0 : u;
   }
   return FAIL;
