@@ -516,7 +516,9 @@ interface TypePlan {
   fullName: string;
   /** A google.protobuf type: its value may take the JSON mapping of a well-known type. */
   wellKnown: boolean;
-  fields: Map<number, FieldPlan>;
+  /** Plans by field number: the usual small numbers in an array, others in a map. */
+  fields: Array<FieldPlan | undefined>;
+  largeFields: Map<number, FieldPlan>;
 }
 
 const typePlans = new WeakMap<protobuf.Type, TypePlan>();
@@ -525,13 +527,16 @@ function typePlan(type: protobuf.Type): TypePlan {
   let plan = typePlans.get(type);
   if (!plan) {
     const fullName = type.fullName;
-    typePlans.set(type, (plan = { fullName, wellKnown: isWellKnown(fullName), fields: new Map() }));
+    typePlans.set(type, (plan = { fullName, wellKnown: isWellKnown(fullName), fields: [], largeFields: new Map() }));
   }
   return plan;
 }
 
-function fieldPlan(type: protobuf.Type, plans: Map<number, FieldPlan>, id: number): FieldPlan | undefined {
-  const known = plans.get(id);
+/** Field numbers below this have their plans in TypePlan.fields. */
+const SMALL_FIELD_IDS = 256;
+
+function fieldPlan(type: protobuf.Type, tp: TypePlan, id: number): FieldPlan | undefined {
+  const known = id < SMALL_FIELD_IDS ? tp.fields[id] : tp.largeFields.get(id);
   if (known) return known;
   const field = type.fieldsById[id];
   if (!field) return undefined;
@@ -548,13 +553,16 @@ function fieldPlan(type: protobuf.Type, plans: Map<number, FieldPlan>, id: numbe
     scalar: enumType ? 'int32' : field.type,
     packedScalar: field.type === 'enum' || enumType ? 'int32' : field.type,
   };
-  plans.set(id, plan);
+  if (id < SMALL_FIELD_IDS) {
+    // (filled up to id first, so the array stays a packed one)
+    while (tp.fields.length < id) tp.fields.push(undefined);
+    tp.fields[id] = plan;
+  } else tp.largeFields.set(id, plan);
   return plan;
 }
 
 function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const plans = tp.fields;
   if (depth >= ctx.limits.maxDepth) {
     warn(ctx, `protobuf: nesting deeper than ${ctx.limits.maxDepth}; ${tp.fullName.slice(1)} not decoded`);
     return { '@bytes': toBase64(buf.subarray(0, 256)) };
@@ -579,7 +587,7 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
     }
     const id = Math.floor(tag / 8);
     const wt = tag & 7;
-    const plan = fieldPlan(type, plans, id);
+    const plan = fieldPlan(type, tp, id);
     if (!plan) {
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
