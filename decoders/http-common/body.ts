@@ -26,6 +26,21 @@ export function headerValue(headers: HeaderList | undefined, lowerName: string):
   return undefined;
 }
 
+/**
+ * Is header name `name` the lower-case `lower` (as long) but for case? ASCII letters are compared
+ * without case, other characters exactly: what `name.toLowerCase() === lower` gives for the header
+ * names callers ask about (the only non-ASCII character that lower-cases to an ASCII letter is the
+ * Kelvin sign, to `k`, and none of them has a `k`). The caller checks the length first.
+ */
+export function sameHeaderName(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** Parsed `type/subtype; param=value` (lower-cased type and parameter names). */
 export interface MediaType {
   /** `type/subtype`, lower case, e.g. 'application/json'. */

@@ -6,6 +6,7 @@
 import type { Call, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { BODY_ROUTERS } from './routers';
+import { sameHeaderName } from './body';
 
 /** The path (and query) of a request target, whatever its form (RFC 9112 §3.2). */
 export function targetPath(uri: string | undefined, method?: string): string | undefined {
@@ -152,48 +153,34 @@ function viewHeaders(headers: HeaderList | undefined, out: ViewHeaders): ViewHea
     // native comparison), then without case.
     switch (k.length) {
       case 4:
-        if (out.host === undefined && (k === 'Host' || sameName(k, 'host'))) out.host = headers[i][1];
+        if (out.host === undefined && (k === 'Host' || sameHeaderName(k, 'host'))) out.host = headers[i][1];
         break;
       case 6:
-        if (out.server === undefined && (k === 'Server' || sameName(k, 'server'))) out.server = headers[i][1];
+        if (out.server === undefined && (k === 'Server' || sameHeaderName(k, 'server'))) out.server = headers[i][1];
         break;
       case 7:
-        if (out.upgrade === undefined && (k === 'Upgrade' || sameName(k, 'upgrade'))) out.upgrade = headers[i][1];
+        if (out.upgrade === undefined && (k === 'Upgrade' || sameHeaderName(k, 'upgrade'))) out.upgrade = headers[i][1];
         break;
       case 8:
-        if (out.location === undefined && (k === 'Location' || sameName(k, 'location'))) out.location = headers[i][1];
+        if (out.location === undefined && (k === 'Location' || sameHeaderName(k, 'location'))) out.location = headers[i][1];
         break;
       case 10:
-        if (out.userAgent === undefined && (k === 'User-Agent' || sameName(k, 'user-agent'))) out.userAgent = headers[i][1];
+        if (out.userAgent === undefined && (k === 'User-Agent' || sameHeaderName(k, 'user-agent'))) out.userAgent = headers[i][1];
         break;
       case 12:
-        if (out.contentType === undefined && (k === 'Content-Type' || sameName(k, 'content-type'))) out.contentType = headers[i][1];
+        if (out.contentType === undefined && (k === 'Content-Type' || sameHeaderName(k, 'content-type'))) out.contentType = headers[i][1];
         break;
       case 14:
-        if (out.contentLength === undefined && (k === 'Content-Length' || sameName(k, 'content-length'))) out.contentLength = headers[i][1];
+        if (out.contentLength === undefined && (k === 'Content-Length' || sameHeaderName(k, 'content-length'))) out.contentLength = headers[i][1];
         break;
       case 16:
-        if (out.contentEncoding === undefined && (k === 'Content-Encoding' || sameName(k, 'content-encoding'))) out.contentEncoding = headers[i][1];
+        if (out.contentEncoding === undefined && (k === 'Content-Encoding' || sameHeaderName(k, 'content-encoding'))) out.contentEncoding = headers[i][1];
         break;
       case 17:
-        if (out.transferEncoding === undefined && (k === 'Transfer-Encoding' || sameName(k, 'transfer-encoding'))) out.transferEncoding = headers[i][1];
+        if (out.transferEncoding === undefined && (k === 'Transfer-Encoding' || sameHeaderName(k, 'transfer-encoding'))) out.transferEncoding = headers[i][1];
         break;
     }
   }
   return out;
 }
 
-/**
- * Is `name` `lower` (lower case, as long) without case? ASCII letters are compared without case,
- * other characters exactly: what `name.toLowerCase() === lower` gives for these names (the only
- * non-ASCII character that lower-cases to a single ASCII letter is the Kelvin sign, to `k`, and
- * none of them has a `k`).
- */
-function sameName(name: string, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    let c = name.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}

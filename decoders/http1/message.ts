@@ -3,6 +3,7 @@
  * latin1 text of a complete head. Pure functions, no state.
  */
 import type { HeaderList } from '../core/model';
+import { sameHeaderName } from '../http-common/body';
 
 /** RFC 9110 §5.6.2 tchar. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -269,15 +270,6 @@ export interface ParsedHead extends ParsedFields, FieldIndex {
   status?: StatusLine;
 }
 
-/** Is `name` `lower` (lower-case ASCII, as long) but for the case of its letters? */
-function isNameAt(name: string, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    let c = name.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 /**
  * Note header `i` in `out` when it is one of FieldIndex's. A name matches when its ASCII letters
@@ -288,19 +280,19 @@ function isNameAt(name: string, lower: string): boolean {
 function indexField(out: FieldIndex, i: number, name: string): void {
   switch (name.length) {
     case 14:
-      if (name === 'Content-Length' || isNameAt(name, 'content-length')) out.cl = out.cl === -1 ? i : -2;
+      if (name === 'Content-Length' || sameHeaderName(name, 'content-length')) out.cl = out.cl === -1 ? i : -2;
       return;
     case 17:
-      if (name === 'Transfer-Encoding' || isNameAt(name, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
+      if (name === 'Transfer-Encoding' || sameHeaderName(name, 'transfer-encoding')) out.te = out.te === -1 ? i : -2;
       return;
     case 12:
-      if (out.ct === -1 && (name === 'Content-Type' || isNameAt(name, 'content-type'))) out.ct = i;
+      if (out.ct === -1 && (name === 'Content-Type' || sameHeaderName(name, 'content-type'))) out.ct = i;
       return;
     case 7:
-      if (out.upgrade === -1 && (name === 'Upgrade' || isNameAt(name, 'upgrade'))) out.upgrade = i;
+      if (out.upgrade === -1 && (name === 'Upgrade' || sameHeaderName(name, 'upgrade'))) out.upgrade = i;
       return;
     case 4:
-      if (out.host === -1 && (name === 'Host' || isNameAt(name, 'host'))) out.host = i;
+      if (out.host === -1 && (name === 'Host' || sameHeaderName(name, 'host'))) out.host = i;
       return;
   }
 }
