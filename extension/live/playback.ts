@@ -101,7 +101,18 @@ export class Playback implements vscode.Disposable {
       this.requested = v;
       // In order, one fetch at a time; a restart (new analysis) drops what is still in flight.
       this.fetching = this.fetching.then(async () => {
-        const batch = await this.original.store.select({ start, count: v - start }).catch(() => []);
+        // Asked again when the original analysis does not answer (a busy or restarting worker): a
+        // batch given up for lost would leave the playback short of those calls for good.
+        let batch: Awaited<ReturnType<typeof this.original.store.select>> = [];
+        for (let attempt = 0; attempt < 4; attempt++) {
+          const got = await this.original.store.select({ start, count: v - start }).catch(() => undefined);
+          if (this.stopped || target !== this.current) return;
+          if (got) {
+            batch = got;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 100 << attempt));
+        }
         if (this.stopped || target !== this.current) return;
         this.shown = v;
         target.feed({ type: 'calls', calls: batch });
