@@ -91,7 +91,7 @@ export interface Body {
   text?: string;
   /**
    * A JSON body's text as sent (whitespace, `1.50`, digits beyond 2^53), for exports that show the
-   * body itself (HAR `content.text`). Not enumerable (see `keepJsonText`): left out of JSON Lines,
+   * body itself (HAR `content.text`). Not enumerable (see http-common/body `HttpBody`): left out of JSON Lines,
    * goldens and structured clones, which have `value`.
    */
   readonly jsonText?: string;

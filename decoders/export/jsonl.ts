@@ -3,10 +3,10 @@
  * golden tests read the same thing the UI shows.
  */
 import type { Body, Call } from '../core/model';
-import { verbatimJson } from '../core/verbatim-json';
+import { verbatimJson } from '../http-common/body';
 
 /**
- * Stand-ins for JSON bodies printed as sent (core/verbatim-json): a string no capture can hold
+ * Stand-ins for JSON bodies printed as sent (http-common/body verbatimJson): a string no capture can hold
  * (a per-process nonce between U+0001 characters), as JSON.stringify prints it.
  */
 const NONCE = Math.random().toString(36).slice(2, 12);
@@ -57,7 +57,7 @@ function swapVerbatimBodies(c: Call): unknown[] | undefined {
   let out: unknown[] | undefined;
   const consider = (b: Body | undefined) => {
     if (b === undefined || b.kind !== 'json') return;
-    const text = verbatimJson(b.value);
+    const text = verbatimJson(b);
     if (text === undefined) return;
     out ??= [];
     if (out.length / 3 >= STAND_INS.length) return;

@@ -10,7 +10,6 @@ import type { Body, HeaderList } from '../core/model';
 import type { DecoderEnv, Limits } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
-import { keepVerbatimJson } from '../core/verbatim-json';
 
 /**
  * The first value of a header whose name is given in lower case (core/handoff's `header`, without
@@ -628,11 +627,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       if (looksLikeJson(text) && (essence === 'text/plain' || essence === '')) {
         const r = parseJsonBounded(text, limits.maxDepth);
         if (r.ok && r.value !== null && typeof r.value === 'object') {
-          body.kind = 'json';
-          body.value = r.value;
-          keepJsonText(body, text);
-          if (r.note) warnings.push(r.note);
-          else keepVerbatimJson(r.value, text);
+          body.setJson(r.value, text, r.note, warnings);
           return { body, warnings };
         }
       }
@@ -675,10 +670,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
 }
 
 /**
- * The bodies decodeHttpBody makes. A class for Body.jsonText alone: the text is kept in a private
- * field and read through the class's getter, so that, as a non-enumerable property would be, it is
- * left out of JSON.stringify, object spreads and structured clones (which give plain objects with
- * the other fields), without an Object.defineProperty on each JSON body (which cost as much as
+ * The bodies decodeHttpBody makes. A class for Body.jsonText: the text is kept in a private field
+ * and read through the class's getter, so that, as a non-enumerable property would be, it is left
+ * out of JSON.stringify, object spreads and structured clones (which give plain objects with the
+ * other fields), without an Object.defineProperty on each JSON body (which cost as much as
  * building the rest of the body). The other fields are only declared: they become own properties
  * when set, in the order they are set, as on an object literal.
  */
@@ -693,6 +688,8 @@ class HttpBody implements Body {
   declare hex?: string;
   declare truncated?: boolean;
   #jsonText: string | undefined = undefined;
+  /** The value the text as sent may stand for in a JSON line (see verbatimJson). */
+  #verbatimFor: unknown = undefined;
 
   constructor(size: number) {
     this.size = size;
@@ -703,14 +700,38 @@ class HttpBody implements Body {
     return this.#jsonText;
   }
 
-  keepJsonText(text: string): void {
+  /** A JSON body: its value, its text as sent, and `note` (integers kept exact) among the warnings. */
+  setJson(value: unknown, text: string, note: string | undefined, warnings: string[]): void {
+    this.kind = 'json';
+    this.value = value;
     this.#jsonText = text;
+    if (note) warnings.push(note);
+    // The text says exactly what the value says when no integer was turned into an exact string;
+    // a JSON line allows no CR or LF (JSON does, between tokens).
+    else if (text.length >= VERBATIM_MIN_CHARS && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) this.#verbatimFor = value;
+  }
+
+  verbatim(): string | undefined {
+    return this.#verbatimFor !== undefined && this.value === this.#verbatimFor ? this.#jsonText : undefined;
   }
 }
 
-/** Keep a JSON body's text beside its value, out of sight of JSON.stringify (Body.jsonText). */
-function keepJsonText(body: HttpBody, text: string): void {
-  body.keepJsonText(text);
+/**
+ * Below this the text as sent is not printed in place of a JSON body's value: the splice costs more
+ * than it saves (measured on the 84,442 calls of the HTTP bench capture, 240-character bodies: 9.5 µs
+ * a line spliced, 7.4 µs printed). Above it printing the value grows ~10 ns a character and the
+ * splice ~0.4: 10 KB bodies 82 → 12 µs, 100 KB 955 → 39 µs.
+ */
+const VERBATIM_MIN_CHARS = 1024;
+
+/**
+ * The text as sent of a JSON body that may stand for its value in a JSON line (export/jsonl): a
+ * body decodeHttpBody made, whose value is still the one parsed from that text, with no integer
+ * kept as an exact string, no CR or LF, 1 KiB or more. Undefined for any other body (a structured
+ * clone, a payload body, a value a decoder replaced).
+ */
+export function verbatimJson(body: Body): string | undefined {
+  return body instanceof HttpBody ? body.verbatim() : undefined;
 }
 
 /**
@@ -722,11 +743,7 @@ function keepJsonText(body: HttpBody, text: string): void {
 function decodeJsonInto(body: HttpBody, text: string, limits: Limits, warnings: string[]): void {
   const r = parseJsonBounded(text, limits.maxDepth);
   if (r.ok) {
-    body.kind = 'json';
-    body.value = r.value;
-    keepJsonText(body, text);
-    if (r.note) warnings.push(r.note);
-    else keepVerbatimJson(r.value, text);
+    body.setJson(r.value, text, r.note, warnings);
   } else {
     body.kind = 'text';
     body.text = text;

@@ -1,4 +1,4 @@
-// JSON Lines: a large JSON body is printed as its text as sent (core/verbatim-json), when that text
+// JSON Lines: a large JSON body is printed as its text as sent (http-common/body verbatimJson), when that text
 // says exactly what the parsed value says (RFC 8259: whitespace between tokens is insignificant;
 // JSON Lines allows no line break inside a line).
 import { describe, it } from 'node:test';
