@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import { nodeEnv } from '../../../cli/platform/node-env';
-import { decodeHttpBody, parseMediaType } from '../../../decoders/http-common/body';
+import { decodeHttpBody, parseJsonExact, parseMediaType } from '../../../decoders/http-common/body';
 import { emitHttpCall, targetPath } from '../../../decoders/http-common/exchange';
 import { BODY_ROUTERS } from '../../../decoders/http-common/routers';
 import { testSession, at } from '../../helpers/session';
@@ -170,5 +170,19 @@ describe('RFC 8259 §6: integers a double cannot hold exactly', () => {
     const r = dec('{"a":9007199254740992,"b":1152921504606846976,"c":-9007199254740992,"d":9007199254740993}', [['Content-Type', 'application/json']]);
     assert.deepEqual(r.body.value, { a: 2 ** 53, b: 2 ** 60, c: -(2 ** 53), d: '9007199254740993' });
     assert.deepEqual(r.warnings, ['1 integer beyond ±2^53 kept as exact strings (a JSON number that large loses digits as a double)']);
+  });
+});
+
+describe('RFC 8259 §6: integers beyond 2^53 kept exact wherever they stand in the text', () => {
+  it('a 20-digit integer is found at every offset (the scan looks at every sixteenth character), a 15-digit run is not one', () => {
+    for (let pad = 0; pad < 40; pad++) {
+      const text = `{"${'p'.repeat(pad)}":12345678901234567890}`;
+      const r = parseJsonExact(text);
+      assert.equal(r.exact, 1, `offset ${pad}`);
+      assert.equal((r.value as Record<string, unknown>)['p'.repeat(pad)], '12345678901234567890');
+      const short = parseJsonExact(`{"${'p'.repeat(pad)}":123456789012345}`);
+      assert.equal(short.exact, 0, `15 digits at offset ${pad}`);
+      assert.equal((short.value as Record<string, unknown>)['p'.repeat(pad)], 123456789012345);
+    }
   });
 });
