@@ -18,6 +18,7 @@ import { SCHEMA_PREFIX, type LinkConfig } from './linker';
 import { definitionExcludes, definitionIncludes, protoPaths } from '../settings';
 import { noDefinitionHelp } from './no-definition';
 import { nearestFirst } from './nearest';
+import { ScanGate } from './scan-gate';
 import type { Call } from '../../decoders/core/model';
 
 const DEF_GLOB = '**/*.{proto,thrift,wsdl,yaml,yml,json}';
@@ -64,9 +65,8 @@ export class DefinitionsService implements vscode.Disposable {
   private pending = new Map<string, 'change' | 'delete'>();
   private timer?: ReturnType<typeof setTimeout>;
   private diagTimer?: ReturnType<typeof setTimeout>;
-  private scanning?: Promise<void>;
-  /** The scan under way until it has listed the definition files (see ready). */
-  private listing?: Promise<void>;
+  /** Scans one after the other, and the point a capture opened meanwhile waits for (see ready). */
+  private readonly scans = new ScanGate();
 
   constructor(context: vscode.ExtensionContext) {
     const w = vscode.workspace.createFileSystemWatcher(DEF_GLOB);
@@ -130,25 +130,12 @@ export class DefinitionsService implements vscode.Disposable {
    * seconds with the capture still blank): calls are linked with them when they are in (relinkAll).
    */
   ready(ms = 5000): Promise<void> {
-    if (!this.listing) return Promise.resolve();
-    return Promise.race([this.listing, new Promise<void>((r) => setTimeout(r, ms))]);
+    return this.scans.ready(ms);
   }
 
   /** Find every definition file again (startup, settings changed, the refresh command). */
   rescan(): Promise<void> {
-    let listed!: () => void;
-    const listing = new Promise<void>((r) => (listed = r));
-    this.listing = listing;
-    const run = async () => {
-      try {
-        await this.scan(listed);
-      } finally {
-        listed();
-        if (this.listing === listing) this.listing = undefined;
-      }
-    };
-    this.scanning = (this.scanning ?? Promise.resolve()).then(run, run);
-    return this.scanning;
+    return this.scans.run((listed) => this.scan(listed));
   }
 
   /**
