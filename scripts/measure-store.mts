@@ -12,7 +12,12 @@ import type { WorkerToHost } from '../extension/analysis/worker-protocol';
 
 const file = process.argv[2] ?? '.cache/bench/http-bench.pcap';
 const MiB = 2 ** 20;
-const child = fork(new URL('./measure-store-worker.mjs', import.meta.url), [], { serialization: 'advanced' });
+// execArgv: [] — the child would otherwise inherit this process's `--import tsx`, and so would its
+// worker thread: tsx (and its module-hooks thread) made the worker side 147 MiB before the first
+// call instead of 70, and its peak ~45 MiB higher, which the extension's worker never has.
+// MEASURE_INHERIT_EXECARGV=1 measures the old way (as the worker-side figures measured before).
+const execArgv = process.env.MEASURE_INHERIT_EXECARGV ? process.execArgv : [];
+const child = fork(new URL('./measure-store-worker.mjs', import.meta.url), [], { serialization: 'advanced', execArgv });
 let rssWaiter: ((v: { rss: number; maxRss: number }) => void) | undefined;
 const onMessage: Array<(m: WorkerToHost) => void> = [];
 child.on('message', (m: any) => {
