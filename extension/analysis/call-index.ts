@@ -12,52 +12,9 @@ import type { CallRow, SortSpec } from '../../webview/protocol';
 import type { FieldValue } from '../../decoders/filter/index';
 import { callSize, startedByServer } from './rows';
 import { endpointLabel } from '../../decoders/export/common';
+import { StringTable } from './string-table';
 
-/** Interned strings; id 0 is "absent". */
-export class StringTable {
-  readonly values: Array<string | undefined> = [undefined];
-  private readonly ids = new Map<string, number>();
-  private rankCache?: { n: number; ranks: Uint32Array };
-
-  intern(s: string | undefined): number {
-    if (s === undefined) return 0;
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.values.length;
-      this.values.push(s);
-      this.ids.set(s, id);
-    }
-    return id;
-  }
-
-  get(id: number): string | undefined {
-    return this.values[id];
-  }
-
-  /** Rank of every id in string order (absent first), for sorting by the string without comparing strings. */
-  ranks(): Uint32Array {
-    const n = this.values.length;
-    if (this.rankCache && this.rankCache.n === n) return this.rankCache.ranks;
-    const order = Array.from({ length: n }, (_, i) => i);
-    // Code-unit order: a collator takes seconds over a million distinct targets.
-    const v = this.values;
-    order.sort((a, b) => {
-      const x = v[a] ?? '';
-      const y = v[b] ?? '';
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
-    const ranks = new Uint32Array(n);
-    for (let r = 0; r < n; r++) ranks[order[r]] = r;
-    this.rankCache = { n, ranks };
-    return ranks;
-  }
-
-  get approxBytes(): number {
-    let n = 0;
-    for (let i = 1; i < this.values.length; i++) n += 2 * (this.values[i]!.length + 40);
-    return n;
-  }
-}
+export { StringTable };
 
 /** What decoration (definition linking) decided for one call. */
 export interface CallDecoration {

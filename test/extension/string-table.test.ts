@@ -1,0 +1,125 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { StringTable } from '../../extension/analysis/string-table';
+
+/** What the table replaced: a JS array + a Map, ranks by code-unit order with absent as "" (stable). */
+function referenceRanks(values: Array<string | undefined>): Uint32Array {
+  const order = values.map((_, i) => i);
+  order.sort((a, b) => {
+    const x = values[a] ?? '';
+    const y = values[b] ?? '';
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const ranks = new Uint32Array(values.length);
+  order.forEach((id, r) => (ranks[id] = r));
+  return ranks;
+}
+
+function tableOf(strings: string[]): { t: StringTable; ids: number[] } {
+  const t = new StringTable();
+  return { t, ids: strings.map((s) => t.intern(s)) };
+}
+
+describe('StringTable (interned strings in a byte arena)', () => {
+  test('absent is id 0; the empty string is a string of its own', () => {
+    const t = new StringTable();
+    assert.equal(t.intern(undefined), 0);
+    assert.equal(t.get(0), undefined);
+    const e = t.intern('');
+    assert.notEqual(e, 0);
+    assert.equal(t.get(e), '');
+    assert.equal(t.intern(''), e);
+    assert.equal(t.size, 1);
+    assert.equal(t.get(99), undefined);
+    assert.equal(t.get(-1), undefined);
+  });
+
+  test('interning round-trips and gives one id per distinct string, in order of arrival', () => {
+    const { t, ids } = tableOf(['GET', 'POST', 'GET', '/a', 'POST', '/a/b']);
+    assert.deepEqual(ids, [1, 2, 1, 3, 2, 4]);
+    assert.deepEqual([1, 2, 3, 4].map((i) => t.get(i)), ['GET', 'POST', '/a', '/a/b']);
+    assert.equal(t.size, 4);
+  });
+
+  test('equal strings that are different objects (slices, concatenations) get the same id', () => {
+    const t = new StringTable();
+    const head = 'GET /persons/1574 HTTP/1.1\r\nHost: x\r\n\r\n';
+    const a = t.intern(head.slice(4, 17));
+    const b = t.intern(['/persons/', '1574'].join(''));
+    assert.equal(a, b);
+    assert.equal(t.get(a), '/persons/1574');
+  });
+
+  test('non-ASCII, beyond Latin-1, astral and lone surrogates come back exactly', () => {
+    const strings = ['café', 'ÿ', '\u0100', 'Ā-ā', '日本語/パス', '😀 emoji', '\ud800', 'a\udfffb', '\udc00\ud800', '\u0000nul', 'x'.repeat(3) + '\u00ff', 'x'.repeat(3) + '\u0100'];
+    const { t, ids } = tableOf(strings);
+    assert.equal(new Set(ids).size, strings.length);
+    strings.forEach((s, i) => {
+      assert.equal(t.get(ids[i]), s);
+      assert.equal(t.intern(s), ids[i]);
+    });
+  });
+
+  test('a Latin-1 string and a wide string of the same length do not meet', () => {
+    const t = new StringTable();
+    const a = t.intern('\u00e9');
+    const b = t.intern('\u0129');
+    assert.notEqual(a, b);
+    assert.equal(t.get(a), '\u00e9');
+    assert.equal(t.get(b), '\u0129');
+  });
+
+  test('long strings (beyond one String.fromCharCode chunk), both widths', () => {
+    const long1 = Array.from({ length: 20_000 }, (_, i) => String.fromCharCode(32 + (i % 200))).join('');
+    const long2 = Array.from({ length: 20_000 }, (_, i) => String.fromCharCode(0x100 + (i % 5000))).join('');
+    const { t, ids } = tableOf([long1, 'short', long2, long1.slice(0, 300)]);
+    assert.equal(t.get(ids[0]), long1);
+    assert.equal(t.get(ids[2]), long2);
+    assert.equal(t.get(ids[3]), long1.slice(0, 300));
+    assert.equal(t.intern(long2), ids[2]);
+  });
+
+  test('many strings: growth of the arena, the id columns and the hash keeps every id', () => {
+    const t = new StringTable();
+    const n = 120_000;
+    const ids = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ids[i] = t.intern(i % 7 === 0 ? `/wide/\u4e00${i}` : `/persons/${i}`);
+    assert.equal(t.size, n);
+    for (let i = 0; i < n; i++) {
+      assert.equal(ids[i], i + 1);
+      if (i % 997 === 0) assert.equal(t.get(ids[i]), i % 7 === 0 ? `/wide/\u4e00${i}` : `/persons/${i}`);
+    }
+    for (let i = 0; i < n; i += 13) assert.equal(t.intern(i % 7 === 0 ? `/wide/\u4e00${i}` : `/persons/${i}`), i + 1);
+    assert.equal(t.size, n);
+    assert.ok(t.approxBytes > 0);
+  });
+
+  test('ranks: the order of the old table (code units, absent first, ties by id)', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ['a', 'b', 'Z', '0', '/', 'é', 'ÿ', '\u0100', '日', '\ud83d\ude00', '\ud800', '\udfff', '\u0000', ''];
+    const strings: string[] = [''];
+    for (let i = 0; i < 3000; i++) {
+      let s = '';
+      const len = Math.floor(rnd() * 6);
+      for (let k = 0; k < len; k++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+      strings.push(s);
+    }
+    const t = new StringTable();
+    const values: Array<string | undefined> = [undefined];
+    for (const s of strings) {
+      const id = t.intern(s);
+      if (id === values.length) values.push(s);
+    }
+    assert.deepEqual(t.ranks(), referenceRanks(values));
+    // Cached while nothing new arrives; recomputed after.
+    assert.equal(t.ranks(), t.ranks());
+    t.intern('zzz-new');
+    values.push('zzz-new');
+    assert.deepEqual(t.ranks(), referenceRanks(values));
+  });
+
+  test('ranks of an empty table', () => {
+    assert.deepEqual([...new StringTable().ranks()], [0]);
+  });
+});
