@@ -12,25 +12,49 @@ const WALKTHROUGH = new URL('../../samples/xmlrpc-walkthrough/xmlrpc-walkthrough
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('frame index', () => {
-  test('grows by doubling and keeps what it recorded', () => {
+  test('grows by chunks and keeps what it recorded', () => {
     const x = new FrameIndex(4);
     for (let f = 1; f <= 5000; f++) x.add(f, f * 100 + 2 ** 33, f % 1500, 1);
     assert.equal(x.count, 5000);
     assert.deepEqual(x.get(1), { offset: 100 + 2 ** 33, length: 1, linkType: 1 });
+    assert.deepEqual(x.get(2345), { offset: 234500 + 2 ** 33, length: 2345 % 1500, linkType: 1 });
     assert.deepEqual(x.get(5000), { offset: 500000 + 2 ** 33, length: 5000 % 1500, linkType: 1 });
     assert.equal(x.get(0), undefined);
     assert.equal(x.get(5001), undefined);
-    // 12 bytes a frame, within the doubling slack.
-    assert.ok(x.byteSize <= 12 * 8192, `byteSize ${x.byteSize}`);
+    // 8 bytes a frame, plus at most one chunk not yet full.
+    assert.ok(x.byteSize <= 8 * (5000 + 16), `byteSize ${x.byteSize}`);
   });
 
   test('frames that were not recorded read as missing; mixed link types are kept per frame', () => {
     const x = new FrameIndex(2);
     x.add(1, 24, 60, 1);
     x.add(3, 200, 70, 113);
+    x.add(9, 900, 80, 1);
+    x.add(11, 1100, 90, 113);
     assert.equal(x.get(2), undefined);
+    assert.equal(x.get(5), undefined);
+    assert.equal(x.get(10), undefined);
     assert.equal(x.get(1)?.linkType, 1);
     assert.equal(x.get(3)?.linkType, 113);
+    assert.equal(x.get(9)?.linkType, 1);
+    assert.deepEqual(x.get(11), { offset: 1100, length: 90, linkType: 113 });
+  });
+
+  test('a chunk spanning 4 GiB or more, or with an offset before its first frame, keeps exact offsets', () => {
+    const x = new FrameIndex(3);
+    x.add(1, 1000, 10, 1);
+    x.add(2, 1000 + 2 ** 32 + 5, 20, 1);
+    x.add(3, 500, 30, 1);
+    x.add(9, 2 ** 40, 40, 1);
+    x.add(10, 2 ** 40 - 7, 50, 1);
+    assert.deepEqual(x.get(1), { offset: 1000, length: 10, linkType: 1 });
+    assert.deepEqual(x.get(2), { offset: 1000 + 2 ** 32 + 5, length: 20, linkType: 1 });
+    assert.deepEqual(x.get(3), { offset: 500, length: 30, linkType: 1 });
+    assert.equal(x.get(4), undefined);
+    assert.deepEqual(x.get(10), { offset: 2 ** 40 - 7, length: 50, linkType: 1 });
+    const y = FrameIndex.fromData(structuredClone(x.toData().data));
+    for (const f of [1, 2, 3, 9, 10]) assert.deepEqual(y.get(f), x.get(f));
+    assert.equal(y.get(4), undefined);
   });
 
   test('crosses threads as trimmed ArrayBuffers and reads back the same', () => {
@@ -38,12 +62,30 @@ describe('frame index', () => {
     x.add(1, 24, 60, 1);
     x.add(2, 100, 54, 1);
     const { data, transfer } = x.toData();
-    assert.equal(data.offsets.byteLength, 16);
-    assert.equal(data.lengths.byteLength, 8);
+    assert.equal(data.chunks.length, 1);
+    assert.equal(data.chunks[0].offsets.byteLength, 8);
+    assert.equal(data.chunks[0].lengths.byteLength, 8);
     assert.equal(transfer.length, 2);
     const y = FrameIndex.fromData(structuredClone(data));
     assert.deepEqual(y.get(2), { offset: 100, length: 54, linkType: 1 });
+    assert.equal(y.get(3), undefined);
     assert.equal(y.count, 2);
+  });
+
+  test('many chunks, gaps and mixed link types cross threads intact', () => {
+    const x = new FrameIndex(5);
+    const want = new Map<number, { offset: number; length: number; linkType: number }>();
+    for (let f = 1; f <= 1000; f++) {
+      if (f % 97 === 0 || (f > 300 && f < 400)) continue;
+      const e = { offset: 24 + f * 1600, length: 60 + (f % 1400), linkType: f > 700 && f % 3 === 0 ? 113 : 1 };
+      x.add(f, e.offset, e.length, e.linkType);
+      want.set(f, e);
+    }
+    const { data, transfer } = x.toData();
+    const bytes = transfer.reduce((n, b) => n + b.byteLength, 0);
+    const y = FrameIndex.fromData(structuredClone(data, { transfer }));
+    for (let f = 0; f <= 1001; f++) assert.deepEqual(y.get(f), want.get(f), `frame ${f}`);
+    assert.equal(y.byteSize, bytes);
   });
 });
 
