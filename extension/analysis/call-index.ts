@@ -1,8 +1,11 @@
 /**
  * The compact, columnar index of an analysis's calls: what the call list, sorting and the cheap
  * filter fields need, without the calls themselves. One entry per call, in arrival order
- * (its "position"); columns are typed arrays grown by doubling, strings are interned in small
- * tables (method, target, endpoints, protocol…). About 110 bytes a call plus the distinct strings.
+ * (its "position"); columns are typed arrays grown by half, id-like columns only as wide as their
+ * largest value so far (NarrowColumn), strings are interned in byte arenas (string-table.ts:
+ * method, target, endpoints, protocol…). About 52 bytes a call on the HTTP bench capture (77
+ * before the narrow columns; 20 of them for start time and spill offset) plus ~6 for the id
+ * lookup, plus the distinct strings (~36 bytes each for its 254,353 targets).
  *
  * The full calls live elsewhere (a spill file, see spill-store.ts); `offsets`/`lengths` say where.
  * Pure: no node, no vscode.
@@ -45,6 +48,22 @@ const STATE_OK: Record<string, boolean | undefined> = { aborted: false, complete
 /** A duration-like offset from startUs, in µs: absent, or too large for 32 bits (kept in a map). */
 const NO_DELTA = 0xffffffff;
 
+/**
+ * A column of unsigned values as narrow as its largest value so far: bytes until a value needs
+ * 16 bits, then 16 bits until one needs 32. Most id columns hold a few distinct values (methods,
+ * statuses, hosts, endpoints, flows), so a byte or two a call instead of four.
+ */
+export type NarrowColumn = Uint8Array | Uint16Array | Uint32Array;
+
+/** `col`, or a wider copy of it when v does not fit (v: an unsigned 32-bit value). */
+function widened(col: NarrowColumn, v: number): NarrowColumn {
+  const bytes = col.BYTES_PER_ELEMENT;
+  if (bytes === 4 || (bytes === 2 && v < 0x10000) || v < 0x100) return col;
+  const w = v < 0x10000 ? new Uint16Array(col.length) : new Uint32Array(col.length);
+  w.set(col);
+  return w;
+}
+
 export class CallIndex {
   /** Names connections gave themselves (fields['client.name']), by flow id: client lifeline names. */
   private readonly flowNames = new Map<number, string>();
@@ -53,27 +72,29 @@ export class CallIndex {
   ids = new Uint32Array(0);
   /** Where the call's JSON line is in the spill file (bytes). */
   offsets = new Float64Array(0);
-  lengths = new Uint32Array(0);
+  lengths: NarrowColumn = new Uint8Array(0);
   startUs = new Float64Array(0);
   /** endUs − startUs and responseStartUs − startUs (NO_DELTA: absent or in `bigDeltas`). */
   private endDelta = new Uint32Array(0);
   private responseDelta = new Uint32Array(0);
   /** `callSize` (the list's Size column) and the filter's `size` (wire bytes, else bodies); saturate at 4 GiB. */
-  sizeBytes = new Uint32Array(0);
-  filterSize = new Uint32Array(0);
-  flowId = new Uint32Array(0);
+  sizeBytes: NarrowColumn = new Uint8Array(0);
+  filterSize: NarrowColumn = new Uint8Array(0);
+  flowId: NarrowColumn = new Uint8Array(0);
   protocol = new Uint8Array(0);
   kind = new Uint8Array(0);
   state = new Uint8Array(0);
-  client = new Uint32Array(0);
-  server = new Uint32Array(0);
-  method = new Uint32Array(0);
-  target = new Uint32Array(0);
-  status = new Uint32Array(0);
+  client: NarrowColumn = new Uint8Array(0);
+  server: NarrowColumn = new Uint8Array(0);
+  method: NarrowColumn = new Uint8Array(0);
+  target: NarrowColumn = new Uint8Array(0);
+  status: NarrowColumn = new Uint8Array(0);
   /** HTTP Host / :authority (the lifeline name when no service name is set). */
-  host = new Uint32Array(0);
-  warnings = new Uint16Array(0);
-  defId = new Int32Array(0);
+  host: NarrowColumn = new Uint8Array(0);
+  /** Warnings after decoration (saturates at 65,535). */
+  private warningCount: NarrowColumn = new Uint8Array(0);
+  /** Definition id + 1 (0: none). */
+  private defPlus1: NarrowColumn = new Uint8Array(0);
   /** Rare values kept apart: publish links of deliveries, deltas beyond 32 bits, ids beyond 32 bits. */
   private readonly publishIds = new Map<number, number>();
   /** Positions of calls the server started (rare next to all calls). */
@@ -106,9 +127,8 @@ export class CallIndex {
   private grow(min: number): void {
     let cap = this.cap || 4096;
     while (cap < min) cap = Math.ceil(cap * 1.5);
-    const g = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T, fill?: number): T => {
+    const g = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as { new (n: number): T })(cap);
-      if (fill !== undefined) b.fill(fill);
       b.set(a);
       return b;
     };
@@ -130,8 +150,8 @@ export class CallIndex {
     this.target = g(this.target);
     this.status = g(this.status);
     this.host = g(this.host);
-    this.warnings = g(this.warnings);
-    this.defId = g(this.defId, -1);
+    this.warningCount = g(this.warningCount);
+    this.defPlus1 = g(this.defPlus1);
     this.cap = cap;
   }
 
@@ -187,34 +207,70 @@ export class CallIndex {
     if (Number.isInteger(c.id) && c.id >= 0 && c.id < NO_DELTA) this.ids[i] = c.id;
     else (this.ids[i] = NO_DELTA), this.bigIds.set(i, c.id);
     this.offsets[i] = offset;
+    if (length > 0xff) this.lengths = widened(this.lengths, Math.min(NO_DELTA, length));
     this.lengths[i] = length;
     const st = c.timing.startUs;
     this.startUs[i] = st;
     this.endDelta[i] = this.delta(i, st, c.timing.endUs, 0);
     this.responseDelta[i] = this.delta(i, st, c.timing.responseStartUs, 1);
-    this.sizeBytes[i] = Math.min(NO_DELTA, callSize(c));
+    const size = Math.min(NO_DELTA, callSize(c));
+    if (size > 0xff) this.sizeBytes = widened(this.sizeBytes, size);
+    this.sizeBytes[i] = size;
     const wire = (c.request?.wireBytes ?? 0) + (c.response?.wireBytes ?? 0);
-    this.filterSize[i] = Math.min(NO_DELTA, wire || (c.request?.body?.size ?? 0) + (c.response?.body?.size ?? 0));
+    const fsize = Math.min(NO_DELTA, wire || (c.request?.body?.size ?? 0) + (c.response?.body?.size ?? 0));
+    if (fsize > 0xff) this.filterSize = widened(this.filterSize, fsize);
+    this.filterSize[i] = fsize;
     if (c.links?.publishId !== undefined) this.publishIds.set(i, c.links.publishId);
-    this.flowId[i] = c.flowId;
+    const flow = c.flowId >>> 0;
+    if (flow > 0xff) this.flowId = widened(this.flowId, flow);
+    this.flowId[i] = flow;
     this.protocol[i] = small(this.strings.protocol.intern(c.protocol));
     this.kind[i] = small(this.strings.kind.intern(c.kind));
     this.state[i] = small(this.strings.state.intern(c.state));
-    this.client[i] = this.strings.endpoint.intern(endpointLabel(c.client));
-    this.server[i] = this.strings.endpoint.intern(endpointLabel(c.server));
-    this.method[i] = this.strings.method.intern(c.method);
-    this.target[i] = this.strings.target.intern(c.target);
-    this.status[i] = this.statusId(c.status);
-    const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
-    this.host[i] = this.strings.host.intern(host || undefined);
-    this.warnings[i] = Math.min(0xffff, dec.warnings);
-    this.defId[i] = dec.defId;
+    const client = this.strings.endpoint.intern(endpointLabel(c.client));
+    if (client > 0xff) this.client = widened(this.client, client);
+    this.client[i] = client;
+    const server = this.strings.endpoint.intern(endpointLabel(c.server));
+    if (server > 0xff) this.server = widened(this.server, server);
+    this.server[i] = server;
+    const method = this.strings.method.intern(c.method);
+    if (method > 0xff) this.method = widened(this.method, method);
+    this.method[i] = method;
+    const target = this.strings.target.intern(c.target);
+    if (target > 0xff) this.target = widened(this.target, target);
+    this.target[i] = target;
+    const status = this.statusId(c.status);
+    if (status > 0xff) this.status = widened(this.status, status);
+    this.status[i] = status;
+    const host = this.strings.host.intern((c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1]) || undefined);
+    if (host > 0xff) this.host = widened(this.host, host);
+    this.host[i] = host;
+    this.setDecoration(i, dec);
     this.setId(c.id, i);
     if (st < this.minStartUs) this.minStartUs = st;
     const end = c.timing.endUs ?? st;
     if (end > this.maxEndUs) this.maxEndUs = end;
     this.count++;
     return i;
+  }
+
+  /** Record what decoration decided for the call at position i (when it arrives, and again on relinking). */
+  setDecoration(i: number, dec: CallDecoration): void {
+    const w = Math.min(0xffff, dec.warnings);
+    if (w > 0xff) this.warningCount = widened(this.warningCount, w);
+    this.warningCount[i] = w;
+    const d = dec.defId + 1;
+    if (d > 0xff) this.defPlus1 = widened(this.defPlus1, d);
+    this.defPlus1[i] = d;
+  }
+
+  /** The definition id (`defKey`) of the call at position i, -1 for none. */
+  defIdAt(i: number): number {
+    return this.defPlus1[i] - 1;
+  }
+
+  warningsAt(i: number): number {
+    return this.warningCount[i];
   }
 
   private setId(id: number, pos: number): void {
@@ -251,8 +307,8 @@ export class CallIndex {
       method: s.method.get(this.method[i]) ?? '',
       startUs: this.startUs[i],
       sizeBytes: this.sizeBytes[i],
-      warnings: this.warnings[i],
-      hasDefinition: this.defId[i] >= 0,
+      warnings: this.warningCount[i],
+      hasDefinition: this.defPlus1[i] > 0,
     };
     const target = s.target.get(this.target[i]);
     if (target !== undefined) row.target = target;
@@ -315,7 +371,7 @@ export class CallIndex {
       case 'id':
         return this.idAt(i);
       case 'warnings':
-        return this.warnings[i];
+        return this.warningCount[i];
     }
     return undefined;
   }
@@ -327,7 +383,7 @@ export class CallIndex {
     if (!sort || (sort.key === 'time' && sort.dir === 'asc')) return byTime;
     const sign = sort.dir === 'desc' ? -1 : 1;
     let k: (a: number, b: number) => number;
-    const ranked = (col: Uint32Array | Uint8Array, t: StringTable) => {
+    const ranked = (col: NarrowColumn, t: StringTable) => {
       const r = t.ranks();
       return (a: number, b: number) => r[col[a]] - r[col[b]];
     };
@@ -374,7 +430,9 @@ export class CallIndex {
 
   /** Memory held by the columns and tables, in bytes. */
   get byteSize(): number {
-    let n = this.cap * (8 * 2 + 4 * 14 + 2 + 3) + this.byIdDense.byteLength + (this.byIdSparse.size + this.publishIds.size + this.bigDeltas.size) * 40;
+    const columns = [this.ids, this.offsets, this.lengths, this.startUs, this.endDelta, this.responseDelta, this.sizeBytes, this.filterSize, this.flowId, this.protocol, this.kind, this.state, this.client, this.server, this.method, this.target, this.status, this.host, this.warningCount, this.defPlus1];
+    let n = this.byIdDense.byteLength + (this.byIdSparse.size + this.publishIds.size + this.bigDeltas.size) * 40;
+    for (const c of columns) n += c.byteLength;
     for (const t of Object.values(this.strings)) n += t.approxBytes;
     return n;
   }

@@ -503,8 +503,7 @@ export class SpillStore {
       (c, pos) => {
         if (gen !== this.generation) return false;
         const d = this.decorationOf(c, linker?.link(c));
-        ix.defId[pos] = d.defId;
-        ix.warnings[pos] = d.warnings;
+        ix.setDecoration(pos, d);
       },
       progress,
     );
