@@ -3,7 +3,8 @@
  * filter fields need, without the calls themselves. One entry per call, in arrival order
  * (its "position"); columns are typed arrays grown by half, id-like columns only as wide as their
  * largest value so far (NarrowColumn), strings are interned in byte arenas (string-table.ts:
- * method, target, endpoints, protocol…). About 52 bytes a call on the HTTP bench capture (77
+ * method, target, endpoints, protocol…; a string past 2,048 characters kept as its start, marked
+ * cut, filters reading it whole from the call). About 52 bytes a call on the HTTP bench capture (77
  * before the narrow columns; 20 of them for start time and spill offset) plus ~6 for the id
  * lookup, plus the distinct strings (~36 bytes each for its 254,353 targets).
  *
@@ -106,6 +107,11 @@ export class CallIndex {
   private warningCount: NarrowColumn = new Uint8Array(0);
   /** Definition id + 1 (0: none). */
   private defPlus1: NarrowColumn = new Uint8Array(0);
+  /**
+   * Reads a field from the call at a position (the spill store sets it): filters on a string the
+   * index keeps cut (a target longer than 2,048 characters) see the whole string.
+   */
+  wholeField?: (pos: number, name: string) => FieldValue;
   /** Rare values kept apart: publish links of deliveries, deltas beyond 32 bits, ids beyond 32 bits. */
   private readonly publishIds = new Map<number, number>();
   /** Positions of calls the server started (rare next to all calls). */
@@ -306,22 +312,22 @@ export class CallIndex {
   /** The list row of the call at position i. */
   row(i: number, serviceNames: Record<string, string>): CallRow {
     const s = this.strings;
-    const server = s.endpoint.get(this.server[i])!;
+    const server = this.shown(s.endpoint, this.server[i])!;
     const row: CallRow = {
       id: this.idAt(i),
       protocol: s.protocol.get(this.protocol[i])!,
       kind: s.kind.get(this.kind[i]) as CallRow['kind'],
       state: s.state.get(this.state[i]) as CallRow['state'],
       flowId: this.flowId[i],
-      client: s.endpoint.get(this.client[i])!,
+      client: this.shown(s.endpoint, this.client[i])!,
       server,
-      method: s.method.get(this.method[i]) ?? '',
+      method: this.shown(s.method, this.method[i]) ?? '',
       startUs: this.startUs[i],
       sizeBytes: this.sizeBytes[i],
       warnings: this.warningCount[i],
       hasDefinition: this.defPlus1[i] > 0,
     };
-    const target = s.target.get(this.target[i]);
+    const target = this.shown(s.target, this.target[i]);
     if (target !== undefined) row.target = target;
     const status = this.statuses[this.status[i]];
     if (status) row.status = status;
@@ -329,7 +335,7 @@ export class CallIndex {
     if (end !== undefined) row.endUs = end;
     const rs = this.responseStartAt(i);
     if (rs !== undefined) row.responseStartUs = rs;
-    const name = serviceNames[server] ?? serviceNames[ipOf(server)] ?? s.host.get(this.host[i]);
+    const name = serviceNames[server] ?? serviceNames[ipOf(server)] ?? this.shown(s.host, this.host[i]);
     if (name) row.serverName = name;
     const client = row.client;
     const clientName = serviceNames[client] ?? this.flowNames.get(row.flowId);
@@ -354,9 +360,9 @@ export class CallIndex {
       case 'protocol':
         return s.protocol.get(this.protocol[i]);
       case 'method':
-        return s.method.get(this.method[i]);
+        return this.text(i, name, s.method, this.method[i]);
       case 'target':
-        return s.target.get(this.target[i]);
+        return this.text(i, name, s.target, this.target[i]);
       case 'status':
         return this.statuses[this.status[i]]?.code;
       case 'status.text':
@@ -370,9 +376,9 @@ export class CallIndex {
       case 'size':
         return this.filterSize[i];
       case 'client':
-        return s.endpoint.get(this.client[i]);
+        return this.text(i, name, s.endpoint, this.client[i]);
       case 'server':
-        return s.endpoint.get(this.server[i]);
+        return this.text(i, name, s.endpoint, this.server[i]);
       case 'kind':
         return s.kind.get(this.kind[i]);
       case 'state':
@@ -385,6 +391,20 @@ export class CallIndex {
         return this.warningCount[i];
     }
     return undefined;
+  }
+
+  /**
+   * An interned string field of the call at i for a filter: whole, from the call itself
+   * (`wholeField`, the spill file) when the table keeps only its start (StringTable.isCut).
+   */
+  private text(i: number, name: string, table: StringTable, id: number): FieldValue {
+    return table.isCut(id) && this.wholeField ? this.wholeField(i, name) : table.get(id);
+  }
+
+  /** A table's string for the call list: a cut one ends in "…". */
+  private shown(table: StringTable, id: number): string | undefined {
+    const v = table.get(id);
+    return v !== undefined && table.isCut(id) ? `${v}…` : v;
   }
 
   /** A comparator over positions for a sort of the call list (ties: start time, then id). */

@@ -136,6 +136,8 @@ export class SpillStore {
   constructor(opts: SpillStoreOptions = {}) {
     this.residentCalls = opts.residentCalls ?? 20_000;
     this.residentBytes = opts.residentBytes ?? 4 << 20;
+    // Filters on a string the index keeps cut read it from the call.
+    this.index.wholeField = (pos, name) => callField(this.raw(pos), name);
     const dir = opts.dir ?? tmpdir();
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `callscope-calls-${process.pid}-${Date.now().toString(36)}-${++spillSeq}.jsonl`);

@@ -14,6 +14,8 @@
  * comes back exactly. Strings of the first ids are also kept decoded (`CACHED`): the small
  * tables (protocol, kind, state, method) never decode twice.
  *
+ * Strings longer than a limit are kept as their start, marked cut (see the constructor).
+ *
  * Pure: no node, no vscode.
  */
 
@@ -30,11 +32,37 @@ function mix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** How long an interned string may be: see StringTable's constructor. */
+export interface StringTableLimits {
+  /** Code units kept of a string while the table holds less than `softBytes` (default 2048). */
+  fullChars?: number;
+  /** Bytes of strings after which new strings keep only `shortChars` code units (default 64 MiB). */
+  softBytes?: number;
+  /** Code units kept of a string once the table holds `softBytes` (default 128). */
+  shortChars?: number;
+}
+
 export class StringTable {
+  private readonly fullChars: number;
+  private readonly softBytes: number;
+  private readonly shortChars: number;
+
+  /**
+   * Strings longer than the limits are kept cut (isCut): the table stays bounded whatever the
+   * capture holds (a target is as long as a request line: 64 KiB and more), about `softBytes` plus
+   * `shortChars` code units a distinct string beyond it, as an index does. The calls keep the
+   * whole strings (the spill file); readers of a cut entry that need it whole read the call.
+   */
+  constructor(limits: StringTableLimits = {}) {
+    this.fullChars = limits.fullChars ?? 2048;
+    this.softBytes = limits.softBytes ?? 64 << 20;
+    this.shortChars = limits.shortChars ?? 128;
+  }
+
   /** Code units of every string (see the top). */
   private bytes = new Uint8Array(4096);
   private used = 0;
-  /** Per id: start in `bytes`; length in code units × 2, + 1 when stored two bytes a unit. */
+  /** Per id: start in `bytes`; length in code units × 4, + 2 when cut (see intern), + 1 when stored two bytes a unit. */
   private starts = new Uint32Array(256);
   private lens = new Uint32Array(256);
   /** Ids in use, absent (0) included. */
@@ -55,6 +83,12 @@ export class StringTable {
   intern(s: string | undefined): number {
     if (s === undefined) return 0;
     if (s === this.last) return this.lastId;
+    const full = s;
+    // Bounded whatever the input: a long string is kept as its first code units, marked cut (a
+    // cut string and a whole one of the same text are different entries).
+    const limit = this.used < this.softBytes ? this.fullChars : this.shortChars;
+    const cut = s.length > limit ? 1 : 0;
+    if (cut) s = s.slice(0, limit);
     const len = s.length;
     let h = 0x811c9dc5;
     let or = 0;
@@ -64,24 +98,30 @@ export class StringTable {
       h = Math.imul(h ^ u, 0x01000193);
     }
     const wide = or > 0xff ? 1 : 0;
-    const lenKey = len * 2 + wide;
+    h ^= cut;
+    const lenKey = len * 4 + cut * 2 + wide;
     const slots = this.slots;
     const mask = slots.length - 1;
     let slot = mix(h) & mask;
     for (let id = slots[slot]; id !== 0; id = slots[slot]) {
       if (this.lens[id] === lenKey && this.equals(id, s)) {
-        this.last = s;
+        this.last = full;
         this.lastId = id;
         return id;
       }
       slot = (slot + 1) & mask;
     }
-    const id = this.add(s, wide);
+    const id = this.add(s, wide, cut);
     slots[slot] = id;
     if (this.n * 2 > slots.length) this.rehash(slots.length * 2);
-    this.last = s;
+    this.last = full;
     this.lastId = id;
     return id;
+  }
+
+  /** Was the string of this id cut to the limits (its start only)? */
+  isCut(id: number): boolean {
+    return id > 0 && id < this.n && (this.lens[id] & 2) !== 0;
   }
 
   get(id: number): string | undefined {
@@ -117,7 +157,7 @@ export class StringTable {
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────
 
-  private add(s: string, wide: number): number {
+  private add(s: string, wide: number, cut: number): number {
     const id = this.n;
     if (id === this.starts.length) {
       const cap = Math.ceil(id * 1.5);
@@ -145,7 +185,7 @@ export class StringTable {
     }
     this.used = end;
     this.starts[id] = at;
-    this.lens[id] = len * 2 + wide;
+    this.lens[id] = len * 4 + cut * 2 + wide;
     this.n++;
     return id;
   }
@@ -154,7 +194,7 @@ export class StringTable {
   private equals(id: number, s: string): boolean {
     const at = this.starts[id];
     const l = this.lens[id];
-    const len = l >>> 1;
+    const len = l >>> 2;
     if (l & 1) {
       const u16 = new Uint16Array(this.bytes.buffer, at, len);
       for (let i = 0; i < len; i++) if (u16[i] !== s.charCodeAt(i)) return false;
@@ -168,7 +208,7 @@ export class StringTable {
   private hashOf(id: number): number {
     const at = this.starts[id];
     const l = this.lens[id];
-    const len = l >>> 1;
+    const len = l >>> 2;
     let h = 0x811c9dc5;
     if (l & 1) {
       const u16 = new Uint16Array(this.bytes.buffer, at, len);
@@ -177,7 +217,7 @@ export class StringTable {
       const b = this.bytes;
       for (let i = 0; i < len; i++) h = Math.imul(h ^ b[at + i], 0x01000193);
     }
-    return mix(h);
+    return mix(h ^ ((l >>> 1) & 1));
   }
 
   private rehash(size: number): void {
@@ -194,7 +234,7 @@ export class StringTable {
   private decode(id: number): string {
     const at = this.starts[id];
     const l = this.lens[id];
-    const len = l >>> 1;
+    const len = l >>> 2;
     if (len <= 256 && !(l & 1)) {
       // Through a plain array: twice as fast as applying a typed array.
       const b = this.bytes;
@@ -213,8 +253,8 @@ export class StringTable {
   private compare(a: number, b: number): number {
     const la = this.lens[a];
     const lb = this.lens[b];
-    const na = la >>> 1;
-    const nb = lb >>> 1;
+    const na = la >>> 2;
+    const nb = lb >>> 2;
     const m = na < nb ? na : nb;
     const sa = this.starts[a];
     const sb = this.starts[b];
@@ -232,7 +272,8 @@ export class StringTable {
         if (d) return d;
       }
     }
-    return na - nb;
+    // A cut string stands for a longer one: after the whole string of the same text.
+    return na - nb || ((la >>> 1) & 1) - ((lb >>> 1) & 1);
   }
 }
 

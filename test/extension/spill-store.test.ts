@@ -238,3 +238,34 @@ describe('calls kept in memory (resident) are held as their JSON, like spilled o
     assert.notEqual(store.get(1), a, 'not the decoder\'s object: holding those made V8 pretenure every later call');
   });
 });
+
+describe('targets longer than the index keeps (a 64 KiB request line)', () => {
+  const long = `/search?q=${'x'.repeat(70_000)}&tail=needle`;
+  const store = storeOf([
+    makeCall({ id: 1, target: long, timing: { startUs: 10, endUs: 30 } }),
+    makeCall({ id: 2, target: `${long.slice(0, 3000)}&other=1`, timing: { startUs: 20, endUs: 40 } }),
+    makeCall({ id: 3, target: '/short', timing: { startUs: 30, endUs: 50 } }),
+  ]);
+  test('the list shows the start of the target and says it is cut', async () => {
+    const rows = (await store.page(0, 10)).rows;
+    assert.equal(rows[0].target, `${long.slice(0, 2048)}…`);
+    assert.equal(rows[2].target, '/short');
+  });
+  test('filters see the whole target (read from the call), not the start the index keeps', async () => {
+    assert.deepEqual((await store.page(0, 10, 'target contains "needle"')).rows.map((r) => r.id), [1]);
+    assert.deepEqual((await store.page(0, 10, 'target contains "other=1"')).rows.map((r) => r.id), [2]);
+    assert.deepEqual((await store.page(0, 10, `target == "${long}"`)).rows.map((r) => r.id), [1]);
+    assert.deepEqual((await store.page(0, 10, 'target == "/short"')).rows.map((r) => r.id), [3]);
+    // A filter the index answers mixed with one it does not.
+    assert.deepEqual((await store.page(0, 10, 'target contains "needle" || method == POST')).rows.map((r) => r.id), [1]);
+  });
+  test('sorting by target orders the cut ones by their start (the same start: by time)', async () => {
+    const rows = (await store.page(0, 10, undefined, { key: 'target', dir: 'asc' })).rows;
+    assert.deepEqual(rows.map((r) => r.id), [1, 2, 3]);
+    const desc = (await store.page(0, 10, undefined, { key: 'target', dir: 'desc' })).rows;
+    assert.equal(desc[0].id, 3);
+  });
+  test('the call itself keeps the whole target', async () => {
+    assert.equal(store.get(1)?.target, long);
+  });
+});

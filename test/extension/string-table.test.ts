@@ -69,14 +69,58 @@ describe('StringTable (interned strings in a byte arena)', () => {
     assert.equal(t.get(b), '\u0129');
   });
 
-  test('long strings (beyond one String.fromCharCode chunk), both widths', () => {
+  test('long strings (beyond one String.fromCharCode chunk), both widths, in a table allowed them', () => {
     const long1 = Array.from({ length: 20_000 }, (_, i) => String.fromCharCode(32 + (i % 200))).join('');
     const long2 = Array.from({ length: 20_000 }, (_, i) => String.fromCharCode(0x100 + (i % 5000))).join('');
-    const { t, ids } = tableOf([long1, 'short', long2, long1.slice(0, 300)]);
+    const t = new StringTable({ fullChars: 100_000 });
+    const ids = [long1, 'short', long2, long1.slice(0, 300)].map((s) => t.intern(s));
     assert.equal(t.get(ids[0]), long1);
     assert.equal(t.get(ids[2]), long2);
     assert.equal(t.get(ids[3]), long1.slice(0, 300));
     assert.equal(t.intern(long2), ids[2]);
+    assert.equal(t.isCut(ids[0]), false);
+  });
+
+  test('bounded whatever the input: a string past the limit is kept cut, apart from a whole one of the same text', () => {
+    const t = new StringTable();
+    const long = `/search?q=${'x'.repeat(70_000)}`; // a request line of 64 KiB and more
+    const id = t.intern(long);
+    assert.equal(t.isCut(id), true);
+    assert.equal(t.get(id), long.slice(0, 2048));
+    assert.equal(t.intern(long), id, 'the same string again');
+    // Another long string with the same start shares the entry (the calls keep the whole strings).
+    assert.equal(t.intern(`${long}&page=2`), id);
+    // The start itself, whole, is another entry.
+    const start = t.intern(long.slice(0, 2048));
+    assert.notEqual(start, id);
+    assert.equal(t.isCut(start), false);
+    assert.equal(t.get(start), long.slice(0, 2048));
+    // Wide strings too.
+    const wide = '一'.repeat(3000);
+    const w = t.intern(wide);
+    assert.equal(t.isCut(w), true);
+    assert.equal(t.get(w), wide.slice(0, 2048));
+    assert.equal(t.isCut(0), false);
+    assert.equal(t.isCut(12345), false);
+    // Ranks: the cut entry sorts by its start, after the whole start.
+    const r = t.ranks();
+    assert.ok(r[start] < r[id]);
+  });
+
+  test('past softBytes of strings, new strings keep only shortChars: memory grows with distinct strings by a bounded step', () => {
+    const t = new StringTable({ fullChars: 1000, softBytes: 10_000, shortChars: 16 });
+    const ids: number[] = [];
+    for (let i = 0; i < 100; i++) ids.push(t.intern(`/${i}/${'y'.repeat(500)}`));
+    // The first ~20 (10,000 bytes) whole, the rest cut to 16 code units.
+    assert.equal(t.isCut(ids[0]), false);
+    assert.equal(t.get(ids[0]), `/0/${'y'.repeat(500)}`);
+    assert.equal(t.isCut(ids[99]), true);
+    assert.equal(t.get(ids[99]), `/99/${'y'.repeat(500)}`.slice(0, 16));
+    assert.ok(t.approxBytes < 40_000, `bounded: ${t.approxBytes}`);
+    // Short strings are still whole.
+    const s = t.intern('/short');
+    assert.equal(t.isCut(s), false);
+    assert.equal(t.get(s), '/short');
   });
 
   test('many strings: growth of the arena, the id columns and the hash keeps every id', () => {
