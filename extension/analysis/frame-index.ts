@@ -118,7 +118,11 @@ export class FrameIndex {
     return n;
   }
 
-  /** The chunks, ready to transfer to another thread (the last one trimmed to the frames recorded). */
+  /**
+   * The chunks, ready to transfer to another thread (the last one trimmed to the frames recorded).
+   * The buffers themselves go: once they are transferred this index reads as empty (the worker
+   * calls this once, at the end of its decoding).
+   */
   toData(): { data: FrameIndexData; transfer: ArrayBuffer[] } {
     const chunks: FrameChunkData[] = [];
     const transfer: ArrayBuffer[] = [];
