@@ -10,8 +10,10 @@
 //   options: --no-tshark (or BENCH_SKIP_TSHARK=1), BENCH_TSHARK_TIMEOUT=seconds (default 1800),
 //            BENCH_CLI=path (another build of the CLI than dist/cli.js)
 //
-// For each tool: wall time, MB/s (10^6 bytes of capture file per second), calls and calls/s, peak RSS
-// of the child process (from /usr/bin/time when installed, else polled from /proc/<pid>/status VmHWM).
+// For each tool: wall time, CPU time (user + system, with GNU time), MB/s (10^6 bytes of capture file
+// per second), calls and calls/s, peak RSS of the child process (from /usr/bin/time when installed,
+// else polled from /proc/<pid>/status VmHWM), and the machine's cores and load when the runs began
+// (wall times on a shared machine move with its load; CPU seconds move less).
 //   callscope: node dist/cli.js FILE --format jsonl --stats > /dev/null; calls from the `calls=N` that
 //              --stats prints on stderr (or, without it, a second run counting the JSONL lines). Run
 //              twice: the default (two decoding threads when the machine has two cores) and --jobs 1.
@@ -25,7 +27,7 @@
 // It reports and never gates: it exits 0 once it has measured, whatever the figures.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -106,13 +108,13 @@ const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /**
  * Runs cmd with stdout to /dev/null ('ignore') or counted ('count': lines and a per-line callback).
- * Resolves { code, wallS, rssKiB, stderr, lines }.
+ * Resolves { code, wallS, rssKiB, cpuS (user + system seconds, with GNU time), stderr, lines }.
  */
 function measure(cmd, args, { stdout = 'ignore', onLine, timeoutS } = {}) {
   return new Promise((resolve) => {
     const tmp = mkdtempSync(join(tmpdir(), 'callscope-bench-'));
     const timeFile = join(tmp, 'time');
-    const [exe, exeArgs] = gnuTime ? [gnuTime, ['-f', '%M', '-o', timeFile, cmd, ...args]] : [cmd, args];
+    const [exe, exeArgs] = gnuTime ? [gnuTime, ['-f', '%M %U %S', '-o', timeFile, cmd, ...args]] : [cmd, args];
     const t0 = process.hrtime.bigint();
     const child = spawn(exe, exeArgs, { cwd: root, stdio: ['ignore', stdout === 'count' ? 'pipe' : 'ignore', 'pipe'] });
     let stderr = '';
@@ -159,15 +161,18 @@ function measure(cmd, args, { stdout = 'ignore', onLine, timeoutS } = {}) {
       if (poll) clearInterval(poll);
       if (timer) clearTimeout(timer);
       let rssKiB = polledKiB;
+      let cpuS;
       if (gnuTime) {
         try {
           const text = readFileSync(timeFile, 'utf8').trim().split('\n');
-          rssKiB = Number(text[text.length - 1]) || 0;
           // GNU time prints "Command exited with non-zero status N" first; keep its status.
+          const [rss, user, sys] = text[text.length - 1].split(' ').map(Number);
+          rssKiB = rss || 0;
+          if (Number.isFinite(user) && Number.isFinite(sys)) cpuS = user + sys;
         } catch {}
       }
       rmSync(tmp, { recursive: true, force: true });
-      resolve({ code: timedOut ? 'timeout' : (code ?? signal), wallS, rssKiB, stderr, lines });
+      resolve({ code: timedOut ? 'timeout' : (code ?? signal), wallS, rssKiB, cpuS, stderr, lines });
     });
   });
 }
@@ -247,6 +252,7 @@ async function runTsharkGrpc(file, port) {
 async function benchOne({ kind, file, meta, port }) {
   const fileBytes = statSync(file).size;
   const MB = fileBytes / 1e6;
+  const loadStart = loadavg();
   log(`capture ${file} (${kind}): ${MB.toFixed(1)} MB`);
   // gRPC: with the Person API's .proto, as a user has it (messages decoded with field names).
   const proto = kind === 'grpc' && !process.env.BENCH_FILE ? ['--proto', join(root, 'samples', 'grpc-person-api')] : [];
@@ -255,13 +261,14 @@ async function benchOne({ kind, file, meta, port }) {
   if (tshark && !skipTshark) rows.push(kind === 'grpc' ? await runTsharkGrpc(file, port) : await runTsharkHttp(file));
   else rows.push({ tool: 'tshark', code: tshark ? 'skipped' : 'not installed' });
 
-  const table = [['tool', 'exit', 'wall s', 'MB/s', 'calls', 'calls/s', 'peak RSS MiB', 'frames']];
+  const table = [['tool', 'exit', 'wall s', 'CPU s', 'MB/s', 'calls', 'calls/s', 'peak RSS MiB', 'frames']];
   for (const r of rows) {
     const ran = typeof r.wallS === 'number';
     table.push([
       r.tool,
       String(r.code),
       ran ? fmt(r.wallS, 2) : '-',
+      ran && r.cpuS !== undefined ? fmt(r.cpuS, 2) : '-',
       ran ? fmt(MB / r.wallS) : '-',
       r.calls === undefined ? '-' : String(r.calls),
       ran && r.calls !== undefined ? fmt(r.calls / r.wallS, 0) : '-',
@@ -279,6 +286,9 @@ async function benchOne({ kind, file, meta, port }) {
         (meta.rpcs !== undefined ? `; the clients made ${meta.rpcs} RPCs` : ''),
     );
   }
+  // Wall times on a shared machine move with its load: the load when this capture's runs began, and
+  // the CPU seconds each tool used (user + system), say how much.
+  console.log(`machine: ${cpus().length} cores, load average ${loadStart.map((x) => x.toFixed(2)).join(' ')} when these runs began`);
   console.log(line(table[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table.slice(1)) console.log(line(row));
