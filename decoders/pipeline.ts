@@ -13,6 +13,7 @@
 import { newCallOn } from './core/call';
 import { latin1Text } from './core/bytes';
 import { CaptureReader } from './capture/reader';
+import { SECRETS_TLS_KEY_LOG } from './capture/dsb';
 import { NetDecoder } from './net/decode';
 import { formatDuration } from './export/common';
 import type { CaptureInfo, RawFrame } from './capture/types';
@@ -398,7 +399,7 @@ export class Pipeline {
 
   /** A pcapng Decryption Secrets Block: TLS key log text goes to the key store (decoders/tls). */
   private secrets(type: number, data: Uint8Array): void {
-    if (type !== DSB_TLS_KEY_LOG || !this.opts.env.tlsSecrets) return;
+    if (type !== SECRETS_TLS_KEY_LOG || !this.opts.env.tlsSecrets) return;
     this.opts.env.tlsSecrets.add(latin1Text(data));
   }
 
@@ -957,8 +958,6 @@ class FlowSession implements DecoderSession {
 }
 
 const EMPTY = new Uint8Array(0);
-/** Decryption Secrets Block type of TLS key log text ("TLSK"). */
-const DSB_TLS_KEY_LOG = 0x544c534b;
 
 /** Default `udpIdleUs` and `udpStreamIdleUs`. */
 const DEFAULT_UDP_IDLE_US = 30_000_000;

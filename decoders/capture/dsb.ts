@@ -4,13 +4,14 @@
  * (Wireshark and callscope read them; decoders/capture/reader.ts hands them to the key store).
  */
 
+/** Block type of a Section Header Block (the reader and the writer use these constants too). */
+export const BLOCK_SHB = 0x0a0d0d0a;
+/** Byte-order magic of a Section Header Block. */
+export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 /** Block type of a DSB. */
 export const BLOCK_DSB = 0x0000000a;
 /** Secrets type of an NSS key log (`TLSK`). */
 export const SECRETS_TLS_KEY_LOG = 0x544c534b;
-/** Byte-order magic of a Section Header Block. */
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
-const BLOCK_SHB = 0x0a0d0d0a;
 
 /** A DSB holding `keyLog` (NSS key log lines) in the section's byte order. */
 export function tlsSecretsBlock(keyLog: string, littleEndian: boolean): Uint8Array {

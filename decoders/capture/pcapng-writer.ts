@@ -12,13 +12,12 @@
  */
 import { concatBytes } from '../core/bytes';
 import { CaptureReader } from './reader';
+import { BLOCK_SHB as SHB_TYPE, BYTE_ORDER_MAGIC } from './dsb';
 import type { CaptureInfo, RawFrame } from './types';
 import type { CaptureWarning } from '../core/model';
 
-const SHB_TYPE = 0x0a0d0d0a;
 const IDB_TYPE = 1;
 const EPB_TYPE = 6;
-const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 const OPT_END = 0;
 const OPT_COMMENT = 1;

@@ -19,6 +19,7 @@
 import type { CaptureWarning } from '../core/model';
 import type { CaptureHandlers, CaptureInfo, CaptureInterface, RawFrame } from './types';
 import { describeMagic } from './sniff';
+import { BLOCK_DSB, BLOCK_SHB as SHB, BYTE_ORDER_MAGIC } from './dsb';
 
 export interface CaptureReaderOptions {
   /** Largest packet record accepted (bytes of packet data); larger means a damaged file. Default 16 MiB. */
@@ -33,12 +34,10 @@ const enum State {
 }
 
 const TWO32 = 4294967296;
-const SHB = 0x0a0d0d0a;
 const BLOCK_IDB = 1;
 const BLOCK_PB = 2;
 const BLOCK_SPB = 3;
 const BLOCK_EPB = 6;
-const BLOCK_DSB = 10;
 /** Largest Decryption Secrets Block read (a key log of ~100k connections); larger ones are skipped. */
 const MAX_DSB_BYTES = 16 << 20;
 
@@ -388,7 +387,7 @@ export class CaptureReader {
     if (typeRaw === SHB) {
       if (avail < 12) return -12;
       const bom = ((b[start + 8] << 24) | (b[start + 9] << 16) | (b[start + 10] << 8) | b[start + 11]) >>> 0;
-      if (bom === 0x1a2b3c4d) this.le = false;
+      if (bom === BYTE_ORDER_MAGIC) this.le = false;
       else if (bom === 0x4d3c2b1a) this.le = true;
       else return this.stop(`section header at offset ${this.offset} has a bad byte-order magic 0x${bom.toString(16)}; capture damaged from here`, this.offset);
     }
