@@ -83,12 +83,22 @@ export class StringTable {
   intern(s: string | undefined): number {
     if (s === undefined) return 0;
     if (s === this.last) return this.lastId;
-    const full = s;
     // Bounded whatever the input: a long string is kept as its first code units, marked cut (a
-    // cut string and a whole one of the same text are different entries).
-    const limit = this.used < this.softBytes ? this.fullChars : this.shortChars;
-    const cut = s.length > limit ? 1 : 0;
-    if (cut) s = s.slice(0, limit);
+    // cut string and a whole one of the same text are different entries). Past `softBytes` new
+    // strings are cut shorter, but one the table already holds as it was then keeps its id.
+    let id = this.find(s, this.fullChars, this.used >= this.softBytes && s.length > this.shortChars);
+    if (id < 0) id = this.find(s, this.shortChars, false);
+    this.last = s;
+    this.lastId = id;
+    return id;
+  }
+
+  /**
+   * The id of `s` kept to `limit` code units; added when absent unless `lookOnly` (then -1).
+   */
+  private find(full: string, limit: number, lookOnly: boolean): number {
+    const cut = full.length > limit ? 1 : 0;
+    const s = cut ? full.slice(0, limit) : full;
     const len = s.length;
     let h = 0x811c9dc5;
     let or = 0;
@@ -98,24 +108,18 @@ export class StringTable {
       h = Math.imul(h ^ u, 0x01000193);
     }
     const wide = or > 0xff ? 1 : 0;
-    h ^= cut;
     const lenKey = len * 4 + cut * 2 + wide;
     const slots = this.slots;
     const mask = slots.length - 1;
-    let slot = mix(h) & mask;
+    let slot = mix(h ^ cut) & mask;
     for (let id = slots[slot]; id !== 0; id = slots[slot]) {
-      if (this.lens[id] === lenKey && this.equals(id, s)) {
-        this.last = full;
-        this.lastId = id;
-        return id;
-      }
+      if (this.lens[id] === lenKey && this.equals(id, s)) return id;
       slot = (slot + 1) & mask;
     }
+    if (lookOnly) return -1;
     const id = this.add(s, wide, cut);
     slots[slot] = id;
     if (this.n * 2 > slots.length) this.rehash(slots.length * 2);
-    this.last = full;
-    this.lastId = id;
     return id;
   }
 

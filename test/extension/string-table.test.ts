@@ -117,6 +117,10 @@ describe('StringTable (interned strings in a byte arena)', () => {
     assert.equal(t.isCut(ids[99]), true);
     assert.equal(t.get(ids[99]), `/99/${'y'.repeat(500)}`.slice(0, 16));
     assert.ok(t.approxBytes < 40_000, `bounded: ${t.approxBytes}`);
+    // A string held whole from before keeps its id (one entry per string whenever it comes).
+    assert.equal(t.intern(`/0/${'y'.repeat(500)}`), ids[0]);
+    assert.equal(t.intern(`/99/${'y'.repeat(500)}`), ids[99]);
+    assert.equal(t.size, 100);
     // Short strings are still whole.
     const s = t.intern('/short');
     assert.equal(t.isCut(s), false);
