@@ -105,13 +105,13 @@ export class Playback implements vscode.Disposable {
         // batch given up for lost would leave the playback short of those calls for good.
         let batch: Awaited<ReturnType<typeof this.original.store.select>> = [];
         for (let attempt = 0; attempt < 4; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 100 << (attempt - 1)));
           const got = await this.original.store.select({ start, count: v - start }).catch(() => undefined);
           if (this.stopped || target !== this.current) return;
           if (got) {
             batch = got;
             break;
           }
-          await new Promise((r) => setTimeout(r, 100 << attempt));
         }
         if (this.stopped || target !== this.current) return;
         this.shown = v;
