@@ -115,6 +115,8 @@ interface DirState {
   /** Gaps inside frames (zero-filled). */
   filled: number;
   filledBytes: number;
+  /** Where this direction ended (FIN, RST, end of capture), once it has. */
+  endedAt?: Position;
 }
 
 function newDir(preface: 'maybe' | 'done'): DirState {
@@ -186,6 +188,8 @@ export class Http2Connection implements StreamDecoder {
   private prefaceSeen = false;
   private upgraded = false;
   private goawayWarned = false;
+  /** The client spoke HTTP/1.1 after all: the connection went to this decoder (toHttp1). */
+  private http1?: StreamDecoder;
   /** The server's latest GOAWAY: client streams above its last stream id are not processed. */
   private serverGoaway?: { last: number; code: number };
   /** The flow's roles were guessed the wrong way round (mid-connection capture): we swap them. */
@@ -207,6 +211,7 @@ export class Http2Connection implements StreamDecoder {
   // ---- StreamDecoder -------------------------------------------------------------------------
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.http1) return this.http1.data(dir, bytes, at);
     if (this.swapped) dir = other(dir);
     try {
       const d = this.dirs[dir];
@@ -237,6 +242,7 @@ export class Http2Connection implements StreamDecoder {
   }
 
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.http1) return this.http1.gap(dir, length, at);
     if (this.swapped) dir = other(dir);
     try {
       if (this.dirs[dir].dead || length <= 0) return;
@@ -247,8 +253,19 @@ export class Http2Connection implements StreamDecoder {
   }
 
   end(dir: Dir, at: Position): void {
+    if (this.http1) return this.http1.end(dir, at);
     if (this.swapped) dir = other(dir);
     const d = this.dirs[dir];
+    d.endedAt = at;
+    if (d.preface === 'maybe' && d.queue.length && !d.dead) {
+      // A client direction shorter than the preface, or than an HTTP/1.1 request line: decide now.
+      try {
+        this.pump(dir);
+      } catch (e) {
+        this.session.warn(`HTTP/2 decoder error: ${(e as Error).message}`, at);
+      }
+      if (this.http1) return;
+    }
     if (d.resync && d.queue.length && !d.dead) {
       try {
         if (this.resync(dir, true)) this.pump(dir);
@@ -271,6 +288,7 @@ export class Http2Connection implements StreamDecoder {
   }
 
   close(at: Position, how: CloseReason = 'capture-end'): void {
+    if (this.http1) return this.http1.close(at, how);
     for (const s of [...this.streams.values()]) {
       if (how === 'rst' || how === 'fin') {
         // The connection is gone, so the stream can never finish. With its response ended, only the
@@ -402,6 +420,42 @@ export class Http2Connection implements StreamDecoder {
     return h.streamId % 2 === 1 && h.streamId > this.maxStreamId && h.streamId <= this.maxStreamId + NEW_STREAM_WINDOW;
   }
 
+  /**
+   * Hand the connection to the HTTP/1.1 decoder with the client's bytes queued so far, each piece
+   * with the position of the packet that carried it. The server's SETTINGS frame was consumed:
+   * HTTP/1.1 sees the server's bytes from the next one (pipeline contract: session.handoff).
+   */
+  private toHttp1(d: DirState): void {
+    const from = d.offset;
+    const first = d.track.at(from);
+    this.session.warn(
+      'the server opened with an HTTP/2 SETTINGS frame (h2c with prior knowledge) but the client sent an HTTP/1.1 request; decoded as HTTP/1.1',
+      first,
+    );
+    let next: StreamDecoder | undefined;
+    try {
+      next = this.session.handoff('http');
+    } catch (e) {
+      this.session.warn(`HTTP/2: hand-off to HTTP/1.1 failed: ${(e as Error)?.message ?? String(e)}`, first);
+    }
+    this.dirs.c2s.dead = true;
+    this.dirs.s2c.dead = true;
+    if (!next) return;
+    this.http1 = next;
+    const bytes = d.queue.peek(d.queue.length).slice();
+    const to = from + bytes.length;
+    const starts = d.track.startsIn(from, to);
+    for (let i = 0; i < starts.length; i++) {
+      const a = starts[i].streamOffset;
+      const b = i + 1 < starts.length ? starts[i + 1].streamOffset : to;
+      if (b > a) next.data('c2s', bytes.subarray(a - from, b - from), starts[i]);
+    }
+    this.consume(d, bytes.length);
+    if (d.endedAt) next.end('c2s', d.endedAt);
+    const s2c = this.dirs.s2c;
+    if (s2c.endedAt) next.end('s2c', s2c.endedAt);
+  }
+
   private pump(dir: Dir): void {
     const d = this.dirs[dir];
     const limits = this.session.env.limits;
@@ -412,6 +466,20 @@ export class Http2Connection implements StreamDecoder {
         if (head[i] !== PREFACE[i]) {
           d.preface = 'done';
           break;
+        }
+      }
+      if (d.preface === 'done' && dir === 'c2s' && !this.upgraded) {
+        // The server spoke first (a SETTINGS frame: the probe's cue), but the client opens with
+        // something else: an HTTP/1.1 request (Java's HttpClient asks for `Upgrade: h2c`; a server
+        // that only takes h2c with prior knowledge, such as nghttpd, then closes the connection).
+        const verdict = http1RequestStart(d.queue.peek(Math.min(d.queue.length, HTTP1_LINE_MAX)));
+        if (verdict === 'need-more' && !d.endedAt && !this.swapped) {
+          d.preface = 'maybe';
+          return;
+        }
+        if (verdict === 'yes' && !this.swapped) {
+          this.toHttp1(d);
+          return;
         }
       }
       if (d.preface === 'maybe') {
@@ -1340,4 +1408,39 @@ function malformedBlock(headers: HeaderList, kind: 'request' | 'response' | 'tra
     if (connectionSpecific(name) || (name === 'te' && value.trim().toLowerCase() !== 'trailers')) return `RFC 9113 §8.2.2: connection-specific field ${name}${name === 'te' ? `: ${value}` : ''}`;
   }
   return undefined;
+}
+
+/** How far http1RequestStart looks for the end of a request line. */
+const HTTP1_LINE_MAX = 8192;
+
+/**
+ * Do these bytes (the start of a client direction) begin with an HTTP/1.x request line
+ * (RFC 9112 §3: method SP request-target SP HTTP-version CRLF)? 'need-more' while a prefix of
+ * one, up to HTTP1_LINE_MAX bytes.
+ */
+export function http1RequestStart(b: Uint8Array): 'yes' | 'no' | 'need-more' {
+  let i = 0;
+  // method: a token, here upper-case letters, digits, '-' and '_' (every registered method)
+  while (i < b.length && i <= 32) {
+    const c = b[i];
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f) i++;
+    else break;
+  }
+  if (i === b.length) return i <= 32 ? 'need-more' : 'no';
+  if (i === 0 || b[i] !== 0x20) return 'no';
+  const targetStart = ++i;
+  while (i < b.length && b[i] > 0x20 && b[i] < 0x7f) i++;
+  if (i === b.length) return b.length < HTTP1_LINE_MAX ? 'need-more' : 'no';
+  if (i === targetStart || b[i] !== 0x20) return 'no';
+  i++;
+  const version = 'HTTP/1.';
+  for (let k = 0; k < version.length + 1; k++, i++) {
+    if (i === b.length) return 'need-more';
+    if (k < version.length ? b[i] !== version.charCodeAt(k) : b[i] < 0x30 || b[i] > 0x39) return 'no';
+  }
+  if (i === b.length) return 'need-more';
+  if (b[i] === 0x0a) return 'yes';
+  if (b[i] !== 0x0d) return 'no';
+  if (i + 1 === b.length) return 'need-more';
+  return b[i + 1] === 0x0a ? 'yes' : 'no';
 }

@@ -41,6 +41,21 @@ export class PositionTrack {
     return { frame: this.frames[i], tsUs: this.times[i], streamOffset: offset };
   }
 
+  /**
+   * Where each chunk overlapping stream offsets [from, to) starts: the first entry is the
+   * position of `from`, the others the chunk boundaries after it.
+   */
+  startsIn(from: number, to: number): Position[] {
+    const out = [this.at(from)];
+    for (let i = this.head; i < this.offsets.length; i++) {
+      const o = this.offsets[i];
+      if (o <= from) continue;
+      if (o >= to) break;
+      out.push({ frame: this.frames[i], tsUs: this.times[i], streamOffset: o });
+    }
+    return out;
+  }
+
   /** Forget chunks that end before `offset`. */
   drop(offset: number): void {
     const n = this.offsets.length;
