@@ -20,7 +20,7 @@ import type { CaptureInfo, RawFrame } from './capture/types';
 import type { Packet } from './net/types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
 import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary } from './core/model';
-import type { CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
+import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
 import { TcpStream, type TcpStreamSink } from './flows/tcp-stream';
 import { ALL_DECODERS } from './registry';
@@ -99,6 +99,8 @@ export interface PipelineOptions {
      * connections needs every flow, which a shard does not have.
      */
     crossFlow?: (c: Call) => void;
+    /** A decoder learned something other flows decode with (CaptureScope.learned). */
+    learned?: (what: string) => void;
   };
   /** Call ids; default 1, 2, 3… in order of creation. */
   nextCallId?: () => number;
@@ -889,6 +891,7 @@ export class Pipeline {
     const pipeline = this;
     return (this.host ??= {
       env: this.opts.env,
+      capture: { state: new Map(), learned: (what: string) => pipeline.opts.shard?.learned?.(what) },
       allocCallId: this.allocCallId,
       emit(flow: Flow, call: Call) {
         flow.summary.calls++;
@@ -925,6 +928,7 @@ export class Pipeline {
 
 interface SessionHost {
   env: DecoderEnv;
+  capture: CaptureScope;
   allocCallId: () => number;
   emit(flow: Flow, call: Call): void;
   warn(flow: Flow, message: string): void;
@@ -934,11 +938,13 @@ interface SessionHost {
 /** A flow's DecoderSession, made when a decoder is attached to it. */
 class FlowSession implements DecoderSession {
   readonly env: DecoderEnv;
+  readonly capture: CaptureScope;
   constructor(
     readonly flow: Flow,
     private readonly host: SessionHost,
   ) {
     this.env = host.env;
+    this.capture = host.capture;
   }
   nextCallId(): number {
     return this.host.allocCallId();

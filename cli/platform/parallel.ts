@@ -570,6 +570,8 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           count: init.count,
           // One worker sees every flow: the correlator joins publishes and deliveries as usual.
           crossFlow: init.count > 1 ? (c) => stopWith(`${c.protocol} ${c.kind}: calls linked across connections`) : undefined,
+          // A schema learned on one connection (gRPC server reflection) decodes calls on the others.
+          learned: init.count > 1 ? (what) => stopWith(`${what}: learned on one connection, used on all`) : undefined,
         },
         // One worker numbers the calls itself (1, 2, 3… as one pipeline does): no provisional ids.
         nextCallId:

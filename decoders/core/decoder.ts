@@ -50,6 +50,23 @@ export interface DecoderSession {
   handoff(decoderId: string, init?: unknown): StreamDecoder | undefined;
   /** Base fields for a new call on this flow (id, flowId, client, server, fields, frames, warnings). */
   newCall(protocol: string, at: Position): Call;
+  /** What the analysis shares across its flows (absent in a decoder run alone, as in some tests). */
+  readonly capture?: CaptureScope;
+}
+
+/**
+ * What one analysis (one capture) shares across its flows, learned in capture order: gRPC
+ * schemas a server sent in answer to reflection, used for the calls after them on any
+ * connection.
+ */
+export interface CaptureScope {
+  /** Per-capture state of a decoder, by a key of its own ('protobuf.learned'). */
+  readonly state: Map<string, unknown>;
+  /**
+   * Something learned on this flow now changes how other flows decode. A sharded run (each
+   * worker decoding some of the flows) cannot pass it on and must fall back to one pipeline.
+   */
+  learned(what: string): void;
 }
 
 export interface StreamDecoder {

@@ -21,7 +21,8 @@ import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
-import { concatBytes } from '../core/bytes';
+import { concatBytes, fromBase64 } from '../core/bytes';
+import { LearnedSchemas } from '../protobuf/learned';
 
 export { isGrpcContentType };
 
@@ -82,6 +83,10 @@ export class GrpcCallBuilder {
   private method?: ProtoMethodInfo;
   /** Where the method's message types live: the bundled standard services', else the loaded ones. */
   private typeDefs?: ProtoDefinitions;
+  /** A server reflection stream: its answers' file descriptors are learned (LearnedSchemas). */
+  private reflection = false;
+  /** Files this call's answers taught the capture. */
+  private learnedFiles: string[] = [];
   private requestHeaderList?: HeaderList;
   private responseHeaderList?: HeaderList;
   private trailerList?: HeaderList;
@@ -133,10 +138,19 @@ export class GrpcCallBuilder {
         // Health checking / server reflection: decoded with the bundled definitions (no editor position).
         this.method = std.method;
         this.typeDefs = std.defs;
+        this.reflection = std.method.name === 'ServerReflectionInfo';
       } else if (this.method) {
         call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
-      } else if (this.defs && this.defs.methods.size) {
-        call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
+      } else {
+        // A schema the server sent earlier in the capture, in answer to reflection.
+        const learned = LearnedSchemas.of(this.session.capture, false)?.lookup(path);
+        if (learned) {
+          this.method = learned.method;
+          this.typeDefs = learned.defs;
+          f['grpc.schema'] = 'reflection';
+        } else if (this.defs && this.defs.methods.size) {
+          call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
+        }
       }
     } else {
       call.method = call.method || '?';
@@ -257,6 +271,7 @@ export class GrpcCallBuilder {
     if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
     const d = decodeGrpcMessage(m, this.decodeOptions(dir));
     if (d.raw) this.rawSeen[dir] = true;
+    if (this.reflection && dir === 's2c' && d.value) this.learn(d.value, warnings);
     warnings.push(...d.warnings);
     const msg: StreamMessage = { dir, index, tsUs: end.tsUs, size: m.length, frame: end.frame, label: 'DATA', compressed };
     if (d.value !== undefined) msg.value = d.value;
@@ -267,6 +282,28 @@ export class GrpcCallBuilder {
       this.messageWarnings++;
     }
     this.messages.push(msg);
+  }
+
+  /**
+   * Learn the file descriptors of a server reflection answer (ServerReflectionResponse
+   * `file_descriptor_response.file_descriptor_proto`, bytes as base64 in the decoded value).
+   */
+  private learn(value: unknown, warnings: string[]): void {
+    const answer = (value as { file_descriptor_response?: { file_descriptor_proto?: unknown } }).file_descriptor_response;
+    const list = answer?.file_descriptor_proto;
+    if (!Array.isArray(list) || list.length === 0) return;
+    const store = LearnedSchemas.of(this.session.capture, true);
+    if (!store) return;
+    const protos: Uint8Array[] = [];
+    for (const b64 of list) {
+      const bytes = typeof b64 === 'string' ? fromBase64(b64) : undefined;
+      if (bytes) protos.push(bytes);
+    }
+    const { added, warnings: problems } = store.add(protos);
+    warnings.push(...problems);
+    if (!added.length) return;
+    this.learnedFiles.push(...added);
+    this.session.capture?.learned('gRPC server reflection');
   }
 
   /**
@@ -301,6 +338,10 @@ export class GrpcCallBuilder {
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${limits.maxMessagesPerCall} not kept`);
     f['grpc.request_messages'] = this.counts.c2s;
     f['grpc.response_messages'] = this.counts.s2c;
+    if (this.learnedFiles.length) {
+      const shown = this.learnedFiles.slice(0, 20).join(', ');
+      f['grpc.reflection.learned'] = this.learnedFiles.length > 20 ? `${shown} (+${this.learnedFiles.length - 20} more)` : shown;
+    }
 
     // Status.
     const t = this.trailerList;

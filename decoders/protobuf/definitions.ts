@@ -49,7 +49,7 @@ export interface ProtoFile {
   root?: string;
 }
 
-const WELL_KNOWN = new Set(protobuf.common ? Object.keys(protobuf.common).filter((k) => k.endsWith('.proto')) : []);
+export const WELL_KNOWN = new Set(protobuf.common ? Object.keys(protobuf.common).filter((k) => k.endsWith('.proto')) : []);
 
 /** Imports that only carry options (custom options parse fine without them). */
 const OPTION_ONLY_IMPORTS = /^(google\/protobuf\/descriptor\.proto|google\/api\/.*|validate\/validate\.proto|gogoproto\/gogo\.proto|protoc-gen-openapiv2\/.*)$/;
@@ -57,7 +57,7 @@ const OPTION_ONLY_IMPORTS = /^(google\/protobuf\/descriptor\.proto|google\/api\/
 let wellKnownRoot: protobuf.Root | undefined;
 
 /** Add the bundled google/protobuf types to a root. */
-function addWellKnown(root: protobuf.Root): void {
+export function addWellKnown(root: protobuf.Root): void {
   for (const name of WELL_KNOWN) {
     const json = protobuf.common.get(name);
     if (json) root.addJSON((json as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
@@ -168,51 +168,54 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
   };
   for (const f of list) if (!bundled(f.path)) parseFile(f, 0);
 
-  // Resolve types one by one so one bad reference does not hide the rest.
-  const visit = (ns: protobuf.NamespaceBase) => {
-    for (const obj of ns.nestedArray) {
-      try {
-        if (obj instanceof protobuf.Type || obj instanceof protobuf.Service) obj.resolveAll();
-      } catch (e) {
-        warnings.push(`${definedBy.get(obj.fullName.slice(1)) ?? '?'}: ${(e as Error).message}`);
-      }
-      if (obj instanceof protobuf.Namespace) visit(obj);
-    }
-  };
-  visit(root);
-
-  // Methods.
-  const svcVisit = (ns: protobuf.NamespaceBase) => {
-    for (const obj of ns.nestedArray) {
-      if (obj instanceof protobuf.Service) {
-        // These names go into every call's JSON line, so they must be one-byte strings (see
-        // oneByteCopy). A name sliced from the text (m.name) is, the text being parsed through
-        // oneByteSource, and so is `path`, made of one-byte parts; a protobufjs fullName is not
-        // always (two-byte even then, as the one-byte test shows): those are copied.
-        const svc = oneByteCopy(obj.fullName.slice(1));
-        for (const m of obj.methodsArray) {
-          const path = `/${svc}/${m.name}`;
-          const pos = defs.methods.get(path);
-          defs.methods.set(path, {
-            service: svc,
-            name: m.name,
-            path,
-            requestType: oneByteCopy((m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, '')),
-            responseType: oneByteCopy((m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, '')),
-            requestStream: !!m.requestStream,
-            responseStream: !!m.responseStream,
-            file: pos?.file ?? defs.services.get(svc)?.file ?? definedBy.get(svc) ?? '',
-            line: pos?.line ?? defs.services.get(svc)?.line ?? 1,
-            column: pos?.column ?? defs.services.get(svc)?.column ?? 1,
-          });
-        }
-      }
-      if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) visit2(obj);
-    }
-  };
-  const visit2 = (ns: protobuf.NamespaceBase) => svcVisit(ns);
-  svcVisit(root);
+  resolveEach(root, (obj, e) => warnings.push(`${definedBy.get(obj.fullName.slice(1)) ?? '?'}: ${e.message}`));
+  indexMethods(defs, (svc) => definedBy.get(svc) ?? '');
   return defs;
+}
+
+/** Resolve types and services one by one, so that one bad reference does not hide the rest. */
+export function resolveEach(ns: protobuf.NamespaceBase, failed: (obj: protobuf.ReflectionObject, e: Error) => void): void {
+  for (const obj of ns.nestedArray) {
+    try {
+      if (obj instanceof protobuf.Type || obj instanceof protobuf.Service) obj.resolveAll();
+    } catch (e) {
+      failed(obj, e as Error);
+    }
+    if (obj instanceof protobuf.Namespace) resolveEach(obj, failed);
+  }
+}
+
+/**
+ * Index the rpcs of every service under `defs.root` by path (`/pkg.Service/Method`), at the
+ * position the source scan found (indexPositions), else the service's, else `fileOf`'s file.
+ */
+export function indexMethods(defs: ProtoDefinitions, fileOf: (service: string) => string, ns: protobuf.NamespaceBase = defs.root): void {
+  for (const obj of ns.nestedArray) {
+    if (obj instanceof protobuf.Service) {
+      // These names go into every call's JSON line, so they must be one-byte strings (see
+      // oneByteCopy). A name sliced from the text (m.name) is, the text being parsed through
+      // oneByteSource, and so is `path`, made of one-byte parts; a protobufjs fullName is not
+      // always (two-byte even then, as the one-byte test shows): those are copied.
+      const svc = oneByteCopy(obj.fullName.slice(1));
+      for (const m of obj.methodsArray) {
+        const path = `/${svc}/${m.name}`;
+        const pos = defs.methods.get(path);
+        defs.methods.set(path, {
+          service: svc,
+          name: m.name,
+          path,
+          requestType: oneByteCopy((m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, '')),
+          responseType: oneByteCopy((m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, '')),
+          requestStream: !!m.requestStream,
+          responseStream: !!m.responseStream,
+          file: pos?.file ?? defs.services.get(svc)?.file ?? fileOf(svc),
+          line: pos?.line ?? defs.services.get(svc)?.line ?? 1,
+          column: pos?.column ?? defs.services.get(svc)?.column ?? 1,
+        });
+      }
+    }
+    if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) indexMethods(defs, fileOf, obj);
+  }
 }
 
 function collectNames(ns: protobuf.NamespaceBase, out: string[]): void {

@@ -60,6 +60,7 @@ export class InnerStream {
     this.session = {
       flow: outer.flow,
       env: outer.env,
+      capture: outer.capture,
       nextCallId: () => outer.nextCallId(),
       emit(call: Call) {
         decorate(call);

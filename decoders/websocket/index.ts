@@ -171,6 +171,7 @@ class WebSocketDecoder implements StreamDecoder {
     const session: DecoderSession = {
       flow: outer.flow,
       env: outer.env,
+      capture: outer.capture,
       nextCallId: () => outer.nextCallId(),
       emit: (c) => {
         c.fields['websocket.subprotocol'] = name;

@@ -28,7 +28,7 @@ function callName(c: Pick<Call, 'method' | 'target'>): string {
   return `${c.method} ${c.target}`;
 }
 
-type CallFacts = Pick<Call, 'protocol' | 'method' | 'target'> & { http?: Pick<NonNullable<Call['http']>, 'method' | 'uri'> };
+type CallFacts = Pick<Call, 'protocol' | 'method' | 'target'> & { http?: Pick<NonNullable<Call['http']>, 'method' | 'uri'>; fields?: Call['fields'] };
 
 export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
   const name = callName(c);
@@ -61,5 +61,7 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
       setting,
     };
   }
-  return { message: `callscope: no definition found for ${name}. Looked for ${looked} in the workspace and found none. To link it, ${fix}.`, setting };
+  // Decoded with a schema the server sent (gRPC server reflection): readable, but no file to open.
+  const learned = c.fields?.['grpc.schema'] === 'reflection' ? ' Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; that gives field names, not a file to open.' : '';
+  return { message: `callscope: no definition found for ${name}. Looked for ${looked} in the workspace and found none.${learned} To link it, ${fix}.`, setting };
 }

@@ -2,7 +2,7 @@
  * A fake DecoderSession for unit tests: collects calls and warnings, resolves hand-offs
  * through the real registry.
  */
-import type { DecoderSession, FlowInfo, Position, StreamDecoder } from '../../decoders/core/decoder';
+import type { CaptureScope, DecoderSession, FlowInfo, Position, StreamDecoder } from '../../decoders/core/decoder';
 import type { Call } from '../../decoders/core/model';
 import type { DecoderEnv } from '../../decoders/core/env';
 import { nodeEnv } from '../../cli/platform/node-env';
@@ -14,7 +14,7 @@ export interface TestSession extends DecoderSession {
   handoffs: Array<{ id: string; init?: unknown }>;
 }
 
-export function testSession(opts: { env?: DecoderEnv; flow?: Partial<FlowInfo>; resolveHandoff?: (id: string, s: DecoderSession, init?: unknown) => StreamDecoder | undefined } = {}): TestSession {
+export function testSession(opts: { env?: DecoderEnv; flow?: Partial<FlowInfo>; capture?: CaptureScope; resolveHandoff?: (id: string, s: DecoderSession, init?: unknown) => StreamDecoder | undefined } = {}): TestSession {
   let nextId = 1;
   const flow: FlowInfo = {
     id: 1,
@@ -27,6 +27,7 @@ export function testSession(opts: { env?: DecoderEnv; flow?: Partial<FlowInfo>; 
   const s: TestSession = {
     flow,
     env: opts.env ?? nodeEnv(),
+    capture: opts.capture,
     calls: [],
     warnings: [],
     handoffs: [],

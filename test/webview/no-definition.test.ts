@@ -10,6 +10,10 @@ describe('no definition: what was looked for and how to link one', () => {
     assert.equal(h.message, `callscope: no definition found for /people.People/GetPerson. Looked for an rpc /people.People/GetPerson in a .proto file in the workspace and found none. To link it, put the .proto file in the workspace, or add its folder to the ${PROTO_SETTING} setting (import roots) or ${DEFINITIONS_SETTING}.`);
     assert.equal(h.setting, 'callscope.protoPaths');
   });
+  it('gRPC decoded with a schema learned by server reflection: says so, and still how to link a file', () => {
+    const h = noDefinitionHelp({ protocol: 'grpc', method: 'GetItem', target: '/inv.Inventory/GetItem', fields: { 'grpc.schema': 'reflection' } });
+    assert.match(h.message, /found none\. Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; .* To link it, put the \.proto file in the workspace/);
+  });
   it('REST: the OpenAPI operation for the method and path', () => {
     const h = noDefinitionHelp({ protocol: 'http', method: 'GET', target: '/persons/7', http: { method: 'GET', uri: '/persons/7' } });
     assert.match(h.message, /^callscope: no definition found for GET \/persons\/7\. Looked for an OpenAPI 3 or Swagger 2 operation for GET \/persons\/7 in the workspace/);

@@ -1,7 +1,7 @@
 /** Test helpers: build HTTP/2 frames and HPACK blocks, feed a connection split at any size. */
 import type { Dir } from '../../../decoders/core/model';
 import type { DecoderEnv } from '../../../decoders/core/env';
-import type { CloseReason } from '../../../decoders/core/decoder';
+import type { CaptureScope, CloseReason } from '../../../decoders/core/decoder';
 import { Http2Connection } from '../../../decoders/http2/connection';
 import { PREFACE } from '../../../decoders/http2/frames';
 import { concatBytes } from '../../../decoders/core/bytes';
@@ -58,8 +58,8 @@ export const s2c = (...parts: Uint8Array[]): Pkt => ({ dir: 's2c', data: concatB
 export const preface = () => PREFACE;
 
 /** Packet i is frame i+1 at 1_000_000 + 1000·i µs; each packet split into pieces of `split` bytes. */
-export function feed(pkts: Pkt[], opts: { split?: number; env?: DecoderEnv; init?: unknown; serverPort?: number; how?: CloseReason } = {}): TestSession {
-  const s = testSession({ env: opts.env, flow: opts.serverPort ? { server: { ip: '127.0.0.1', port: opts.serverPort } } : undefined });
+export function feed(pkts: Pkt[], opts: { split?: number; env?: DecoderEnv; init?: unknown; serverPort?: number; how?: CloseReason; capture?: CaptureScope } = {}): TestSession {
+  const s = testSession({ env: opts.env, capture: opts.capture, flow: opts.serverPort ? { server: { ip: '127.0.0.1', port: opts.serverPort } } : undefined });
   const d = new Http2Connection(s, opts.init);
   const off: Record<Dir, number> = { c2s: 0, s2c: 0 };
   pkts.forEach((p, i) => {

@@ -1,0 +1,147 @@
+/**
+ * Schemas a capture teaches: the FileDescriptorProtos a server sends in answer to gRPC server
+ * reflection (grpc.reflection.v1 / v1alpha ServerReflectionInfo: `file_containing_symbol`,
+ * `file_by_filename`…). grpcurl, Postman, Evans and grpcui ask for them before calling a
+ * service they have no .proto for; the same answers let callscope decode the calls that follow,
+ * on any connection of the capture, with field and enum names — no .proto in the workspace.
+ *
+ * Only forward in capture order: a call made before the answer was decoded without it. The
+ * workspace's own definitions come first; learned ones fill in services they do not define.
+ * Bounded: MAX_FILES descriptors, MAX_BYTES in all, each at most MAX_FILE_BYTES; a descriptor
+ * that does not parse, or whose names clash with one learned before, is left out with a warning.
+ */
+import * as protobuf from 'protobufjs';
+import * as descriptor from 'protobufjs/ext/descriptor';
+import { WELL_KNOWN, addWellKnown, indexMethods, resolveEach, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
+import type { CaptureScope } from '../core/decoder';
+
+const MAX_FILES = 2000;
+const MAX_BYTES = 16 << 20;
+const MAX_FILE_BYTES = 4 << 20;
+/** Key of the learned schemas in CaptureScope.state. */
+const KEY = 'protobuf.learned';
+
+interface LearnedFile {
+  name: string;
+  proto: descriptor.IFileDescriptorProto;
+}
+
+export class LearnedSchemas {
+  private files: LearnedFile[] = [];
+  private names = new Set<string>();
+  private bytes = 0;
+  private built?: ProtoDefinitions;
+
+  /** The capture's learned schemas; made when `create`, else undefined until something is learned. */
+  static of(scope: CaptureScope | undefined, create: boolean): LearnedSchemas | undefined {
+    if (!scope) return undefined;
+    let s = scope.state.get(KEY) as LearnedSchemas | undefined;
+    if (!s && create) scope.state.set(KEY, (s = new LearnedSchemas()));
+    return s;
+  }
+
+  /** Learned files so far. */
+  get size(): number {
+    return this.files.length;
+  }
+
+  /**
+   * Add serialized FileDescriptorProtos (one reflection answer). Returns the names of the files
+   * new to this capture, and what went wrong with the others. A file already learned (the same
+   * name) is kept as first seen.
+   */
+  add(protos: Uint8Array[]): { added: string[]; warnings: string[] } {
+    const added: string[] = [];
+    const warnings: string[] = [];
+    for (const bytes of protos) {
+      if (this.files.length >= MAX_FILES || this.bytes + bytes.length > MAX_BYTES) {
+        warnings.push(`reflection: more than ${MAX_FILES} files or ${MAX_BYTES >> 20} MiB of descriptors in this capture; the rest not learned`);
+        break;
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        warnings.push(`reflection: a file descriptor of ${bytes.length} bytes not learned (limit ${MAX_FILE_BYTES >> 20} MiB)`);
+        continue;
+      }
+      let proto: descriptor.IFileDescriptorProto;
+      try {
+        proto = descriptor.FileDescriptorProto.decode(bytes) as unknown as descriptor.IFileDescriptorProto;
+      } catch (e) {
+        warnings.push(`reflection: a file descriptor that does not parse (${(e as Error).message})`);
+        continue;
+      }
+      const name = typeof proto.name === 'string' && proto.name ? proto.name : `(unnamed ${this.files.length + 1})`;
+      if (this.names.has(name)) continue;
+      this.names.add(name);
+      this.bytes += bytes.length;
+      // The well-known types are bundled; a server's copy of them would clash.
+      if (WELL_KNOWN.has(name)) continue;
+      this.files.push({ name, proto });
+      added.push(name);
+      this.built = undefined;
+    }
+    return { added, warnings };
+  }
+
+  /** The rpc at this path (`/pkg.Service/Method`) as the learned files define it. */
+  lookup(path: string | undefined): { method: ProtoMethodInfo; defs: ProtoDefinitions } | undefined {
+    if (!path || this.files.length === 0) return undefined;
+    const defs = this.definitions();
+    const method = defs.methods.get(path);
+    return method?.requestType ? { method, defs } : undefined;
+  }
+
+  /** Definitions from every learned file (rebuilt when files were added since). */
+  definitions(): ProtoDefinitions {
+    if (this.built) return this.built;
+    const root = new protobuf.Root();
+    addWellKnown(root);
+    const defs: ProtoDefinitions = { kind: 'proto', root, methods: new Map(), services: new Map(), messages: new Map(), files: [], warnings: [] };
+    const fileOf = new Map<string, string>();
+    for (const f of this.files) {
+      const p = f.proto;
+      const ctx = { edition: editionOf(p), keepCase: true };
+      let ns: protobuf.Namespace = root;
+      try {
+        if (p.package) ns = root.define(p.package);
+      } catch (e) {
+        defs.warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
+        continue;
+      }
+      // One by one: a definition that fails (a clash with one learned before, from another
+      // server's version of the package) leaves the rest of its file usable. The well-known types
+      // a server sends under its own file name (@grpc/reflection's google_protobuf.proto) are
+      // the bundled ones: skipped.
+      const bundled = p.package === 'google.protobuf';
+      const add = (name: string | null | undefined, make: () => protobuf.ReflectionObject) => {
+        if (bundled && name && ns.get(name)) return;
+        try {
+          const obj = make();
+          ns.add(obj);
+          if (obj instanceof protobuf.Service) fileOf.set(obj.fullName.slice(1), f.name);
+        } catch (e) {
+          defs.warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
+        }
+      };
+      for (const m of p.messageType ?? []) add(m.name, () => protobuf.Type.fromDescriptor(m, ctx));
+      for (const e of p.enumType ?? []) add(e.name, () => protobuf.Enum.fromDescriptor(e, ctx));
+      for (const svc of p.service ?? []) add(svc.name, () => protobuf.Service.fromDescriptor(svc, ctx));
+      defs.files.push(f.name);
+    }
+    resolveEach(root, (obj, e) => defs.warnings.push(`reflection: ${obj.fullName.slice(1)}: ${e.message}`));
+    indexMethods(defs, (svc) => fileOf.get(svc) ?? '');
+    this.built = defs;
+    return defs;
+  }
+}
+
+/** The protobufjs edition of a file: its syntax, or its edition (FileDescriptorProto.edition). */
+function editionOf(p: descriptor.IFileDescriptorProto): string {
+  const syntax = (p as { syntax?: string }).syntax;
+  if (syntax === 'proto3') return 'proto3';
+  if (syntax === 'editions') {
+    const edition = (p as { edition?: number | string }).edition;
+    if (edition === 1001 || edition === 'EDITION_2024') return '2024';
+    return '2023';
+  }
+  return 'proto2';
+}

@@ -1,0 +1,144 @@
+/**
+ * gRPC server reflection (grpc/reflection/v1/reflection.proto, and v1alpha): the
+ * FileDescriptorProtos (google/protobuf/descriptor.proto) a server sends in a
+ * `file_descriptor_response` are learned, and the calls after them, on any connection of the
+ * capture, decode with field and enum names (decoders/protobuf/learned.ts).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { feed, frame, block, c2s, s2c, preface, lpm, norm, type Pkt } from '../http2/h2';
+import { LearnedSchemas } from '../../../decoders/protobuf/learned';
+import { concatBytes, fromHex } from '../../../decoders/core/bytes';
+import type { CaptureScope } from '../../../decoders/core/decoder';
+
+/**
+ * FileDescriptorProto (descriptor.proto) of
+ *   syntax = "proto3"; package t.v1;
+ *   message Req { string q = 1; int32 n = 2; }  enum Mode { MODE_UNSPECIFIED = 0; MODE_LOUD = 1; }
+ *   service Echo { rpc Say(Req) returns (Req); }
+ */
+const ECHO_FILE = fromHex(
+  '0a0c742f6563686f2e70726f746f' + // 1 name "t/echo.proto"
+    '1204742e7631' + // 2 package "t.v1"
+    '221e' + // 4 message_type: DescriptorProto
+    '0a03526571' + //   1 name "Req"
+    '120c0a0171180120012809520171' + //   2 field: name "q", number 1, label OPTIONAL, type STRING, json_name "q"
+    '12090a016e180220012805' + //   2 field: name "n", number 2, label OPTIONAL, type INT32
+    '2a2b0a044d6f6465' + // 5 enum_type: name "Mode"
+    '12140a104d4f44455f554e5350454349464945441000' + //   value MODE_UNSPECIFIED = 0
+    '120d0a094d4f44455f4c4f55441001' + //   value MODE_LOUD = 1
+    '32230a044563686f' + // 6 service: name "Echo"
+    '121b0a0353617912092e742e76312e5265711a092e742e76312e526571' + //   method Say(.t.v1.Req) returns (.t.v1.Req)
+    '620670726f746f33', // 12 syntax "proto3"
+);
+
+/** A protobuf length-delimited field (wire type 2). */
+function ld(field: number, bytes: Uint8Array): Uint8Array {
+  const len: number[] = [];
+  let n = bytes.length;
+  while (n >= 0x80) len.push((n & 0x7f) | 0x80), (n >>>= 7);
+  len.push(n);
+  return concatBytes([Uint8Array.of((field << 3) | 2), Uint8Array.from(len), bytes]);
+}
+const text = (s: string) => new TextEncoder().encode(s);
+
+/** ServerReflectionResponse { file_descriptor_response (4) { file_descriptor_proto (1): files } }. */
+const answer = (...files: Uint8Array[]) => ld(4, concatBytes(files.map((f) => ld(1, f))));
+/** ServerReflectionRequest { file_containing_symbol (4): symbol }. */
+const question = (symbol: string) => ld(4, text(symbol));
+
+const REQH = (path: string) => block([[':method', 'POST'], [':scheme', 'http'], [':path', path], ['content-type', 'application/grpc']]);
+const RESH = () => block([[':status', '200'], ['content-type', 'application/grpc']]);
+const OK = () => block([['grpc-status', '0']]);
+
+function reflectionStream(version: 'v1' | 'v1alpha', files: Uint8Array[]): Pkt[] {
+  return [
+    c2s(preface(), frame(1, 0x4, 1, REQH(`/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`)), frame(0, 0, 1, lpm(question('t.v1.Echo')))),
+    s2c(frame(1, 0x4, 1, RESH()), frame(0, 0, 1, lpm(answer(...files)))),
+    c2s(frame(0, 1, 1)),
+    s2c(frame(1, 0x5, 1, OK())),
+  ];
+}
+
+/** Req { q: "hi", n: 3 } and back. */
+function say(): Pkt[] {
+  const req = Uint8Array.of(0x0a, 2, 0x68, 0x69, 0x10, 3);
+  return [c2s(preface(), frame(1, 0x4, 1, REQH('/t.v1.Echo/Say')), frame(0, 1, 1, lpm(req))), s2c(frame(1, 0x4, 1, RESH()), frame(0, 0, 1, lpm(req)), frame(1, 0x5, 1, OK()))];
+}
+
+const scope = (): CaptureScope => ({ state: new Map(), learned: () => {} });
+
+describe('gRPC server reflection: schemas learned from the capture', () => {
+  for (const version of ['v1', 'v1alpha'] as const) {
+    it(`${version}: a call on another connection after the answer decodes with field names`, () => {
+      const capture = scope();
+      let told = '';
+      capture.learned = (what) => (told = what);
+      const r = feed(reflectionStream(version, [ECHO_FILE]), { capture });
+      assert.equal(r.calls[0].fields['grpc.reflection.learned'], 't/echo.proto');
+      assert.equal(told, 'gRPC server reflection');
+      const c = feed(say(), { capture }).calls[0];
+      assert.deepEqual(c.request?.value, { q: 'hi', n: 3 });
+      assert.deepEqual(c.response?.value, { q: 'hi', n: 3 });
+      assert.equal(c.fields['grpc.schema'], 'reflection');
+      assert.equal(c.kind, 'unary');
+      // No file to open: not a definition.
+      assert.equal(c.definition, undefined);
+      assert.deepEqual(c.warnings, []);
+    });
+  }
+
+  it('only forward: the same call before any answer is decoded without a schema', () => {
+    const c = feed(say(), { capture: scope() }).calls[0];
+    assert.equal(c.fields['grpc.schema'], undefined);
+    assert.notDeepEqual(c.request?.value, { q: 'hi', n: 3 });
+  });
+
+  it('the answer split into pieces of 1, 2, 3, 7 and 13 bytes gives the same calls', () => {
+    const whole = norm(feed(reflectionStream('v1', [ECHO_FILE]), { capture: scope() }));
+    for (const split of [1, 2, 3, 7, 13]) assert.equal(norm(feed(reflectionStream('v1', [ECHO_FILE]), { capture: scope(), split })), whole);
+  });
+
+  it('a descriptor that does not parse is a warning on the reflection call; nothing is learned', () => {
+    const capture = scope();
+    const r = feed(reflectionStream('v1', [Uint8Array.of(0x0a, 0x7f, 1, 2)]), { capture });
+    assert.ok(r.calls[0].warnings.some((w) => /reflection: a file descriptor that does not parse/.test(w)), r.calls[0].warnings.join('\n'));
+    assert.equal(LearnedSchemas.of(capture, false)?.size ?? 0, 0);
+    assert.equal(feed(say(), { capture }).calls[0].fields['grpc.schema'], undefined);
+  });
+
+  it('a file learned twice is kept as first seen; a well-known file is the bundled one', () => {
+    const s = new LearnedSchemas();
+    assert.deepEqual(s.add([ECHO_FILE]).added, ['t/echo.proto']);
+    assert.deepEqual(s.add([ECHO_FILE]).added, []);
+    const wkt = ld(1, text('google/protobuf/timestamp.proto'));
+    assert.deepEqual(s.add([wkt]).added, []);
+    assert.equal(s.size, 1);
+    assert.equal(s.lookup('/t.v1.Echo/Say')?.method.requestType, 't.v1.Req');
+    assert.equal(s.lookup('/t.v1.Echo/Nope'), undefined);
+  });
+
+  it('bounded: a descriptor past 4 MiB is not learned', () => {
+    const s = new LearnedSchemas();
+    const r = s.add([new Uint8Array((4 << 20) + 1)]);
+    assert.deepEqual(r.added, []);
+    assert.match(r.warnings[0], /a file descriptor of 4194305 bytes not learned/);
+  });
+
+  it('a clash with a file learned before leaves the rest of the file usable', () => {
+    const s = new LearnedSchemas();
+    s.add([ECHO_FILE]);
+    // Another file (another name) defining t.v1.Req again, and a service of its own.
+    const other = concatBytes([
+      ld(1, text('t/other.proto')),
+      ld(2, text('t.v1')),
+      ld(4, ld(1, text('Req'))),
+      ld(6, concatBytes([ld(1, text('Other')), ld(2, concatBytes([ld(1, text('Do')), ld(2, text('.t.v1.Req')), ld(3, text('.t.v1.Req'))]))])),
+      ld(12, text('proto3')),
+    ]);
+    assert.deepEqual(s.add([other]).added, ['t/other.proto']);
+    assert.ok(s.definitions().warnings.some((w) => /t\/other\.proto/.test(w)));
+    assert.equal(s.lookup('/t.v1.Other/Do')?.method.requestType, 't.v1.Req');
+    assert.equal(s.lookup('/t.v1.Echo/Say')?.method.responseType, 't.v1.Req');
+  });
+});
