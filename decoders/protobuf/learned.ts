@@ -73,8 +73,9 @@ export class LearnedSchemas {
       if (this.names.has(name)) continue;
       this.names.add(name);
       this.bytes += bytes.length;
-      // The well-known types are bundled; a server's copy of them would clash.
-      if (WELL_KNOWN.has(name)) continue;
+      // The well-known types are bundled; a server's copy of them (by their own file names, or
+      // @grpc/reflection's google_protobuf.proto) would clash.
+      if (WELL_KNOWN.has(name) || proto.package === 'google.protobuf') continue;
       this.files.push({ name, proto });
       added.push(name);
       this.built = undefined;
@@ -108,12 +109,8 @@ export class LearnedSchemas {
         continue;
       }
       // One by one: a definition that fails (a clash with one learned before, from another
-      // server's version of the package) leaves the rest of its file usable. The well-known types
-      // a server sends under its own file name (@grpc/reflection's google_protobuf.proto) are
-      // the bundled ones: skipped.
-      const bundled = p.package === 'google.protobuf';
-      const add = (name: string | null | undefined, make: () => protobuf.ReflectionObject) => {
-        if (bundled && name && ns.get(name)) return;
+      // server's version of the package) leaves the rest of its file usable.
+      const add = (make: () => protobuf.ReflectionObject) => {
         try {
           const obj = make();
           ns.add(obj);
@@ -122,9 +119,9 @@ export class LearnedSchemas {
           defs.warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
         }
       };
-      for (const m of p.messageType ?? []) add(m.name, () => protobuf.Type.fromDescriptor(m, ctx));
-      for (const e of p.enumType ?? []) add(e.name, () => protobuf.Enum.fromDescriptor(e, ctx));
-      for (const svc of p.service ?? []) add(svc.name, () => protobuf.Service.fromDescriptor(svc, ctx));
+      for (const m of p.messageType ?? []) add(() => protobuf.Type.fromDescriptor(m, ctx));
+      for (const e of p.enumType ?? []) add(() => protobuf.Enum.fromDescriptor(e, ctx));
+      for (const svc of p.service ?? []) add(() => protobuf.Service.fromDescriptor(svc, ctx));
       defs.files.push(f.name);
     }
     resolveEach(root, (obj, e) => defs.warnings.push(`reflection: ${obj.fullName.slice(1)}: ${e.message}`));
