@@ -21,8 +21,8 @@ import { standardGrpcMethod } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
-import { concatBytes, fromBase64 } from '../core/bytes';
-import { LearnedSchemas } from '../protobuf/learned';
+import { concatBytes } from '../core/bytes';
+import { LearnedSchemas, learnFromReflectionAnswer, learnedFilesText } from '../protobuf/learned';
 
 export { isGrpcContentType };
 
@@ -284,26 +284,11 @@ export class GrpcCallBuilder {
     this.messages.push(msg);
   }
 
-  /**
-   * Learn the file descriptors of a server reflection answer (ServerReflectionResponse
-   * `file_descriptor_response.file_descriptor_proto`, bytes as base64 in the decoded value).
-   */
+  /** Learn the file descriptors of a server reflection answer (learnFromReflectionAnswer). */
   private learn(value: unknown, warnings: string[]): void {
-    const answer = (value as { file_descriptor_response?: { file_descriptor_proto?: unknown } }).file_descriptor_response;
-    const list = answer?.file_descriptor_proto;
-    if (!Array.isArray(list) || list.length === 0) return;
-    const store = LearnedSchemas.of(this.session.capture, true);
-    if (!store) return;
-    const protos: Uint8Array[] = [];
-    for (const b64 of list) {
-      const bytes = typeof b64 === 'string' ? fromBase64(b64) : undefined;
-      if (bytes) protos.push(bytes);
-    }
-    const { added, warnings: problems } = store.add(protos);
+    const { added, warnings: problems } = learnFromReflectionAnswer(this.session.capture, value);
     warnings.push(...problems);
-    if (!added.length) return;
     this.learnedFiles.push(...added);
-    this.session.capture?.learned('gRPC server reflection');
   }
 
   /**
@@ -338,10 +323,7 @@ export class GrpcCallBuilder {
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${limits.maxMessagesPerCall} not kept`);
     f['grpc.request_messages'] = this.counts.c2s;
     f['grpc.response_messages'] = this.counts.s2c;
-    if (this.learnedFiles.length) {
-      const shown = this.learnedFiles.slice(0, 20).join(', ');
-      f['grpc.reflection.learned'] = this.learnedFiles.length > 20 ? `${shown} (+${this.learnedFiles.length - 20} more)` : shown;
-    }
+    if (this.learnedFiles.length) f['grpc.reflection.learned'] = learnedFilesText(this.learnedFiles);
 
     // Status.
     const t = this.trailerList;

@@ -14,6 +14,7 @@ import * as protobuf from 'protobufjs';
 import * as descriptor from 'protobufjs/ext/descriptor';
 import { WELL_KNOWN, addWellKnown, indexMethods, resolveEach, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
 import type { CaptureScope } from '../core/decoder';
+import { fromBase64 } from '../core/bytes';
 
 const MAX_FILES = 2000;
 const MAX_BYTES = 16 << 20;
@@ -141,4 +142,33 @@ function editionOf(p: descriptor.IFileDescriptorProto): string {
     return '2023';
   }
   return 'proto2';
+}
+
+/**
+ * Learn the file descriptors of one server reflection answer, as the protobuf decoder gave it
+ * (ServerReflectionResponse: `file_descriptor_response.file_descriptor_proto`, bytes as base64).
+ * Returns the names of the files new to the capture (the caller tells `scope.learned`) and
+ * what went wrong with the others.
+ */
+export function learnFromReflectionAnswer(scope: CaptureScope | undefined, value: unknown): { added: string[]; warnings: string[] } {
+  const none = { added: [], warnings: [] };
+  const answer = (value as { file_descriptor_response?: { file_descriptor_proto?: unknown } } | undefined)?.file_descriptor_response;
+  const list = answer?.file_descriptor_proto;
+  if (!Array.isArray(list) || list.length === 0) return none;
+  const store = LearnedSchemas.of(scope, true);
+  if (!store) return none;
+  const protos: Uint8Array[] = [];
+  for (const b64 of list) {
+    const bytes = typeof b64 === 'string' ? fromBase64(b64) : undefined;
+    if (bytes) protos.push(bytes);
+  }
+  const r = store.add(protos);
+  if (r.added.length) scope?.learned('gRPC server reflection');
+  return r;
+}
+
+/** How a call names the files a reflection answer taught (the `*.reflection.learned` field). */
+export function learnedFilesText(files: string[]): string {
+  const shown = files.slice(0, 20).join(', ');
+  return files.length > 20 ? `${shown} (+${files.length - 20} more)` : shown;
 }

@@ -36,7 +36,7 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
   let looked: string;
   let fix: string;
   let setting = DEFINITIONS_SETTING;
-  if (c.protocol === 'grpc' || c.protocol === 'grpc-web') {
+  if (c.protocol === 'grpc' || c.protocol === 'grpc-web' || c.protocol === 'connect') {
     looked = `an rpc ${c.target ?? c.http?.uri ?? c.method} in a .proto file`;
     fix = `put the .proto file in the workspace, or add its folder to the ${PROTO_SETTING} setting (import roots) or ${DEFINITIONS_SETTING}`;
     setting = PROTO_SETTING;
@@ -62,6 +62,6 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
     };
   }
   // Decoded with a schema the server sent (gRPC server reflection): readable, but no file to open.
-  const learned = c.fields?.['grpc.schema'] === 'reflection' ? ' Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; that gives field names, not a file to open.' : '';
+  const learned = c.fields?.['grpc.schema'] === 'reflection' || c.fields?.['connect.schema'] === 'reflection' ? ' Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; that gives field names, not a file to open.' : '';
   return { message: `callscope: no definition found for ${name}. Looked for ${looked} in the workspace and found none.${learned} To link it, ${fix}.`, setting };
 }

@@ -14,6 +14,11 @@ describe('no definition: what was looked for and how to link one', () => {
     const h = noDefinitionHelp({ protocol: 'grpc', method: 'GetItem', target: '/inv.Inventory/GetItem', fields: { 'grpc.schema': 'reflection' } });
     assert.match(h.message, /found none\. Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; .* To link it, put the \.proto file in the workspace/);
   });
+  it('Connect: an rpc in a .proto file, not an OpenAPI operation', () => {
+    const h = noDefinitionHelp({ protocol: 'connect', method: 'inv.Inventory/GetItem', target: '/inv.Inventory/GetItem', http: { method: 'POST', uri: '/inv.Inventory/GetItem' }, fields: { 'connect.schema': 'reflection' } });
+    assert.match(h.message, /Looked for an rpc \/inv\.Inventory\/GetItem in a \.proto file .* sent by gRPC server reflection/);
+    assert.equal(h.setting, PROTO_SETTING);
+  });
   it('REST: the OpenAPI operation for the method and path', () => {
     const h = noDefinitionHelp({ protocol: 'http', method: 'GET', target: '/persons/7', http: { method: 'GET', uri: '/persons/7' } });
     assert.match(h.message, /^callscope: no definition found for GET \/persons\/7\. Looked for an OpenAPI 3 or Swagger 2 operation for GET \/persons\/7 in the workspace/);

@@ -10,6 +10,10 @@ import { feed, frame, block, c2s, s2c, preface, lpm, norm, type Pkt } from '../h
 import { LearnedSchemas } from '../../../decoders/protobuf/learned';
 import { concatBytes, fromHex } from '../../../decoders/core/bytes';
 import type { CaptureScope } from '../../../decoders/core/decoder';
+import type { Call } from '../../../decoders/core/model';
+import { Pipeline } from '../../../decoders/pipeline';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { pcapFile, tcpConversation } from '../../helpers/pcap-builder';
 
 /**
  * FileDescriptorProto (descriptor.proto) of
@@ -140,5 +144,41 @@ describe('gRPC server reflection: schemas learned from the capture', () => {
     assert.ok(s.definitions().warnings.some((w) => /t\/other\.proto/.test(w)));
     assert.equal(s.lookup('/t.v1.Other/Do')?.method.requestType, 't.v1.Req');
     assert.equal(s.lookup('/t.v1.Echo/Say')?.method.responseType, 't.v1.Req');
+  });
+
+  it('Connect (connectrpc.com/docs/protocol): a reflection stream over Connect teaches the schema to a Connect unary call', () => {
+    const envelope = (flags: number, m: Uint8Array) => concatBytes([Uint8Array.of(flags, 0, 0, m.length >> 8, m.length & 255), m]);
+    const http = (head: string, body: Uint8Array) => concatBytes([text(`${head}Content-Length: ${body.length}\r\n\r\n`), body]);
+    const server = { ip: '127.0.0.1', port: 8080 };
+    const reflection = tcpConversation({
+      client: { ip: '127.0.0.1', port: 40001 },
+      server,
+      exchanges: [
+        { dir: 'c2s', data: http('POST /grpc.reflection.v1.ServerReflection/ServerReflectionInfo HTTP/1.1\r\nHost: x\r\nContent-Type: application/connect+proto\r\n', envelope(0, question('t.v1.Echo'))) },
+        { dir: 's2c', data: http('HTTP/1.1 200 OK\r\nContent-Type: application/connect+proto\r\n', concatBytes([envelope(0, answer(ECHO_FILE)), envelope(2, text('{}'))])) },
+      ],
+    });
+    const req = Uint8Array.of(0x0a, 2, 0x68, 0x69, 0x10, 3);
+    const unary = tcpConversation({
+      client: { ip: '127.0.0.1', port: 40002 },
+      server,
+      startUs: 1_700_000_001_000_000,
+      exchanges: [
+        { dir: 'c2s', data: http('POST /t.v1.Echo/Say HTTP/1.1\r\nHost: x\r\nContent-Type: application/proto\r\nConnect-Protocol-Version: 1\r\n', req) },
+        { dir: 's2c', data: http('HTTP/1.1 200 OK\r\nContent-Type: application/proto\r\n', req) },
+      ],
+    });
+    const calls: Call[] = [];
+    const p = new Pipeline({ env: nodeEnv() }, { call: (c) => calls.push(c) });
+    p.push(pcapFile([...reflection, ...unary]));
+    p.end();
+    const refl = calls.find((c) => c.method.endsWith('ServerReflectionInfo'));
+    const say = calls.find((c) => c.method === 't.v1.Echo/Say');
+    assert.equal(refl?.protocol, 'connect');
+    assert.equal(refl?.fields['connect.reflection.learned'], 't/echo.proto');
+    assert.equal(say?.protocol, 'connect');
+    assert.equal(say?.fields['connect.schema'], 'reflection');
+    assert.deepEqual(say?.request?.value, { q: 'hi', n: 3 });
+    assert.deepEqual(say?.response?.value, { q: 'hi', n: 3 });
   });
 });
