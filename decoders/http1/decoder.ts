@@ -16,6 +16,7 @@ import { decodeHttpBody, headerValue } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
 import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings, type EventStreamFormat } from '../http-common/event-stream';
 import { Input } from './input';
+import { HTTP1_LINE_MAX, http1RequestStart } from './request-start';
 import {
   contentLength,
   isTcharByte,
@@ -76,7 +77,8 @@ type Mode =
   | 'close' // body delimited by the end of the connection
   | 'await' // client: request asked to switch protocols; hold bytes until the response says
   | 'resync' // lost sync: looking for the next start line
-  | 'tunnel' // after CONNECT 2xx or an upgrade nobody decodes: bytes are counted, not decoded
+  | 'connect' // after CONNECT 2xx: the tunnel's first bytes are held until they say what runs inside
+  | 'tunnel' // after CONNECT 2xx (bytes that are not TLS, HTTP/2 or HTTP/1.1) or an upgrade nobody decodes: bytes are counted, not decoded
   | 'dead' // header bounds exceeded: this direction is no longer decoded
   | 'forward'; // handed off: bytes go to the next decoder
 
@@ -355,6 +357,8 @@ export class Http1Decoder implements StreamDecoder {
   private exchanges: Exchange[] = [];
   /** Index in `exchanges` of the exchange the next final response answers. */
   private next?: StreamDecoder;
+  /** The authority of the CONNECT whose tunnel this connection became (for warnings). */
+  private connectTarget = '';
   private handedOff = false;
   /** What s2c capture gaps swallowed, not yet charged to requests (see answerFor). */
   private lostResponses?: LostMessages;
@@ -753,6 +757,11 @@ export class Http1Decoder implements StreamDecoder {
           if (parsed.headers.length) msg.trailers = parsed.headers;
           this.onMessageEnd(side);
           continue;
+        }
+        case 'connect': {
+          if (q.length > limits.maxBufferedBytes) this.tunnel(`CONNECT ${this.connectTarget} tunnel: more than ${limits.maxBufferedBytes} bytes before its protocol was known: not decoded`);
+          else this.decideTunnel(false);
+          return;
         }
         case 'await': {
           if (q.length > limits.maxBufferedBytes) {
@@ -1153,7 +1162,15 @@ export class Http1Decoder implements StreamDecoder {
     }
     if (ex.connect && status >= 200 && status < 300) {
       this.finish(ex, 'complete');
-      this.tunnel(`CONNECT ${ex.req?.request?.uri ?? ''} tunnel: bytes not decoded`);
+      // RFC 9110 §9.3.6: from here both directions are the tunnel. What runs inside is known from
+      // the client's first bytes (an HTTPS proxy's usual load is TLS; gRPC clients behind a proxy
+      // send h2c prior knowledge; `curl --proxytunnel` plain HTTP/1.1).
+      this.connectTarget = ex.req?.request?.uri ?? '';
+      for (const side of [this.c2s, this.s2c]) {
+        if (side.dir === 's2c') side.msg = undefined;
+        side.mode = 'connect';
+      }
+      this.decideTunnel(false);
       return;
     }
     if (ex.reqDone || msg.cut) {
@@ -1296,6 +1313,38 @@ export class Http1Decoder implements StreamDecoder {
     }
   }
 
+  /**
+   * After a CONNECT 2xx: hand the connection to the decoder of what the tunnel carries, known
+   * from the client's first bytes (TLS record, HTTP/2 preface, HTTP/1.x request line); bytes
+   * that are none of these stay an undecoded tunnel. `final`: the client's side has ended.
+   */
+  private decideTunnel(final: boolean): void {
+    if (this.handedOff || this.c2s.mode !== 'connect') return;
+    const q = this.c2s.q;
+    if (q.length === 0) {
+      if (final) this.tunnel(`CONNECT ${this.connectTarget} tunnel: the client sent nothing through it`);
+      return;
+    }
+    const head = q.peek(Math.min(q.length, HTTP1_LINE_MAX));
+    const id = tunnelProtocol(head, final || q.length >= HTTP1_LINE_MAX);
+    if (id === undefined) return;
+    if (id === 'raw') {
+      this.tunnel(`CONNECT ${this.connectTarget} tunnel: not TLS, HTTP/2 or HTTP/1.1 inside: bytes not decoded`);
+      return;
+    }
+    let next: StreamDecoder | undefined;
+    try {
+      next = this.session.handoff(id);
+    } catch (e) {
+      this.session.warn(`http: hand-off to ${id} in the CONNECT tunnel failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+    if (!next) {
+      this.tunnel(`CONNECT ${this.connectTarget} tunnel: no ${id} decoder: bytes not decoded`);
+      return;
+    }
+    this.forwardTo(next);
+  }
+
   /** Both directions stop being HTTP (CONNECT tunnel, unknown upgrade). */
   private tunnel(why: string): void {
     this.session.warn(why);
@@ -1345,6 +1394,10 @@ export class Http1Decoder implements StreamDecoder {
     switch (side.mode) {
       case 'tunnel':
       case 'dead':
+        consumeGap(length);
+        return;
+      case 'connect':
+        this.tunnel(`CONNECT ${this.connectTarget} tunnel: ${lost} before its protocol was known: not decoded`);
         consumeGap(length);
         return;
       case 'await':
@@ -1474,6 +1527,11 @@ export class Http1Decoder implements StreamDecoder {
   }
 
   private onEnd(side: Side): void {
+    if (side.mode === 'connect') {
+      // The tunnel ended before its first bytes said enough: decide with what there is.
+      if (side.dir === 'c2s') this.decideTunnel(true);
+      return;
+    }
     const msg = side.msg;
     if (msg) {
       if (side.mode === 'close') {
@@ -1783,4 +1841,22 @@ function fmtDelay(us: number): string {
 function capturedBefore(a: Pos, b: Pos): boolean {
   if (a.tsUs > b.tsUs) return false;
   return a.frame > 0 && b.frame > 0 ? a.frame < b.frame : a.tsUs < b.tsUs;
+}
+
+/**
+ * What a CONNECT tunnel carries, from the client's first bytes: a TLS handshake record (RFC 8446
+ * §5.1: type 22, legacy version 3.x), the HTTP/2 preface (RFC 9113 §3.4), an HTTP/1.x request
+ * line; 'raw' for anything else, undefined while a prefix of one of them (unless `final`).
+ */
+export function tunnelProtocol(head: Uint8Array, final: boolean): 'tls' | 'http2' | 'http' | 'raw' | undefined {
+  if (head[0] === 0x16) {
+    if (head.length < 2) return final ? 'raw' : undefined;
+    return head[1] === 0x03 ? 'tls' : 'raw';
+  }
+  const n = Math.min(head.length, H2_PREFACE.length);
+  if (latin1Text(head.subarray(0, n)) === H2_PREFACE.slice(0, n)) return n === H2_PREFACE.length ? 'http2' : final ? 'raw' : undefined;
+  const line = http1RequestStart(head);
+  if (line === 'yes') return 'http';
+  if (line === 'need-more' && !final) return undefined;
+  return 'raw';
 }

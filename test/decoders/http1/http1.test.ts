@@ -353,15 +353,74 @@ describe('RFC 9112 §9.3 persistence: keep-alive and pipelining', () => {
 });
 
 describe('RFC 9110 §9.3.6 CONNECT', () => {
-  it('stops decoding after a 2xx answer to CONNECT (tunnel)', () => {
-    const s = run([
-      { dir: 'c2s', data: req(['CONNECT example.com:443 HTTP/1.1', 'Host: example.com:443']) + '\x16\x03\x01' },
-      { dir: 's2c', data: req(['HTTP/1.1 200 Connection Established']) + '\x16\x03\x03' },
-      { dir: 'c2s', data: 'GET / HTTP/1.1\r\n\r\n' },
-    ]);
+  const connect = (authority: string) => req([`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`]);
+  const established = req(['HTTP/1.1 200 Connection Established']);
+  it('a 2xx answer makes the connection a tunnel: TLS inside (RFC 8446 §5.1 record type 22) goes to tls, bytes of both sides forwarded in order', () => {
+    const rec = recorder();
+    const s = run(
+      [
+        { dir: 'c2s', data: connect('example.com:443') + '\x16\x03\x01' },
+        { dir: 's2c', data: established + '\x16\x03\x03' },
+        { dir: 'c2s', data: 'GET / HTTP/1.1\r\n\r\n' },
+      ],
+      { resolveHandoff: () => rec },
+    );
     assert.equal(s.calls.length, 1);
     assert.equal(s.calls[0].target, 'example.com:443');
     assert.equal(s.calls[0].state, 'complete');
+    assert.deepEqual(s.handoffs.map((h) => h.id), ['tls']);
+    assert.deepEqual(rec.got, [
+      ['c2s', '\x16\x03\x01', 1],
+      ['s2c', '\x16\x03\x03', 2],
+      ['c2s', 'GET / HTTP/1.1\r\n\r\n', 3],
+    ]);
+    assert.deepEqual(s.warnings, []);
+  });
+  it('the client waits for the 200: its first tunnel bytes, split anywhere, decide', () => {
+    for (const [inside, id] of [
+      ['\x16\x03\x01\x02\x00', 'tls'],
+      ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'http2'],
+      ['GET /ok.json HTTP/1.1\r\nHost: a\r\n\r\n', 'http'],
+    ] as const) {
+      for (const split of [1, 2, 5, 100]) {
+        const rec = recorder();
+        const s = run(
+          [
+            { dir: 'c2s', data: connect('127.0.0.1:22473') },
+            { dir: 's2c', data: established },
+            { dir: 'c2s', data: inside },
+          ],
+          { resolveHandoff: () => rec, split },
+        );
+        assert.deepEqual(s.handoffs.map((h) => h.id), [id], `${id}, split ${split}`);
+        assert.equal(rec.got.map((g) => g[1]).join(''), inside, `${id}, split ${split}`);
+      }
+    }
+  });
+  it('anything else stays an undecoded tunnel, with a warning saying so', () => {
+    const s = run([
+      { dir: 'c2s', data: connect('mail.example:25') },
+      { dir: 's2c', data: established + '220 mail ESMTP\r\n' },
+      { dir: 'c2s', data: 'EHLO me\r\n' },
+    ]);
+    assert.deepEqual(s.handoffs, []);
+    assert.equal(s.calls.length, 1);
+    assert.match(s.warnings.join('\n'), /CONNECT mail\.example:25 tunnel: not TLS, HTTP\/2 or HTTP\/1\.1 inside: bytes not decoded/);
+  });
+  it('a tunnel the client never used ends with a warning; a refused CONNECT stays HTTP', () => {
+    const s = run([
+      { dir: 'c2s', data: connect('a:443') },
+      { dir: 's2c', data: established },
+      { dir: 'c2s', data: '', end: true },
+    ]);
+    assert.match(s.warnings.join('\n'), /CONNECT a:443 tunnel: the client sent nothing through it/);
+    const refused = calls([
+      { dir: 'c2s', data: connect('b:443') },
+      { dir: 's2c', data: req(['HTTP/1.1 403 Forbidden', 'Content-Length: 0']) },
+      { dir: 'c2s', data: req(['GET /next HTTP/1.1', 'Host: b']) },
+      { dir: 's2c', data: req(['HTTP/1.1 200 OK', 'Content-Length: 0']) },
+    ]);
+    assert.deepEqual(refused.map((c) => [c.method, c.status?.code]), [['CONNECT', 403], ['GET', 200]]);
   });
 });
 

@@ -12,7 +12,7 @@ import type { Call, FlowSummary } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { pcapFile, tcpConversation } from '../../helpers/pcap-builder';
 import { probeHttp2 } from '../../../decoders/http2/index';
-import { http1RequestStart } from '../../../decoders/http2/connection';
+import { http1RequestStart } from '../../../decoders/http1/request-start';
 import { fromHex } from '../../../decoders/core/bytes';
 import { block, frame, preface, settings } from './h2';
 import { concatBytes } from '../../../decoders/core/bytes';
