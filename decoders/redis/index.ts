@@ -406,8 +406,9 @@ class RedisDecoder implements StreamDecoder {
     call.fields['redis.reply_type'] = replyTypeName(node);
     if (node.t === '-' || node.t === '!') {
       const text = nodeText(node) ?? '';
-      const code = /^[A-Z][A-Z0-9_]*/.exec(text)?.[0] ?? 'ERR';
-      call.status = { code, text, ok: false };
+      // The error prefix is the code (RESP "simple errors": ERR, WRONGTYPE, NOSCRIPT…), the rest its text.
+      const prefix = /^[A-Z][A-Z0-9_]*/.exec(text)?.[0];
+      call.status = { code: prefix ?? 'ERR', text: (prefix ? text.slice(prefix.length).trim() : '') || text, ok: false };
     } else if (node.nil && call.method === 'EXEC') {
       // Redis transactions: EXEC answers a null array (RESP3 null) when a WATCHed key changed.
       call.status = { code: 'NIL', text: 'transaction discarded: a WATCHed key changed', ok: false };

@@ -1,6 +1,7 @@
 // gRPC Person API client. Usage: node client.js PORT [scenario]
 // scenario "all" (default): every kind of call; "mid-before" / "mid-after": the halves of the
-// mid-connection sample (one channel, the capture starts between them; see ../grpc-midstream).
+// mid-connection sample (one channel, the capture starts between them; see ../grpc-midstream);
+// "basic": GetPerson found and not found, a small server stream, a bidi chat (../http-proxy).
 'use strict';
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
@@ -55,6 +56,14 @@ async function main() {
   if (scenario === 'all') {
     await basic(c);
     await rest(c, gz);
+  } else if (scenario === 'basic') {
+    await basic(c);
+    console.log((await collect(c.ListPersons({ page_size: 2 }, { deadline: deadline(5000) }))).length);
+    const chat = c.Chat({ deadline: deadline(5000) });
+    const replies = collect(chat);
+    chat.write({ from: 'client', text: 'through the proxy' });
+    chat.end();
+    console.log(await replies);
   } else if (scenario === 'mid') {
     // One channel; the make script starts the capture when it sees "READY" on stdout.
     await basic(c);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# connect-tunnels.sh OUTDIR: clients through a forward proxy (connect-proxy.py, CONNECT only),
+# connect-tunnels.sh OUTDIR: clients through a forward proxy (samples/http-proxy/proxy.py),
 # the client↔proxy leg captured: curl to an HTTPS server (openssl s_server, TLS 1.3, key log in
 # OUTDIR/keys.txt), curl --proxytunnel to a plain HTTP server, a plain proxy request the proxy
 # refuses (405), and the grpc-js Person API client with grpc_proxy= (h2c prior knowledge inside
@@ -10,7 +10,7 @@ out=$(mkdir -p "${1:-/tmp/heldout-http/connect}" && cd "${1:-/tmp/heldout-http/c
 cd "$out"
 [ -f cert.pem ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=localhost 2>/dev/null
 mkdir -p www && echo '{"ok":true}' > www/ok.json
-python3 "$here/connect-proxy.py" 22470 40 & p1=$!
+python3 "$R/samples/http-proxy/proxy.py" 22470 40 & p1=$!
 openssl s_server -accept 22471 -www -cert cert.pem -key key.pem -quiet >/dev/null 2>&1 & p2=$!
 (cd www && exec timeout 40 python3 -m http.server 22472 --bind 127.0.0.1 >/dev/null 2>&1) & p3=$!
 (cd "$R/samples" && exec timeout 40 node grpc-person-api/server.js 22473 >/dev/null 2>&1) & p4=$!

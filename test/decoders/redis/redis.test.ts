@@ -20,7 +20,7 @@ describe('RESP2 (protocol spec: arrays of bulk strings, simple strings, errors, 
       ['GET', 'nokey', null],
       ['INCR', 'k', { error: 'ERR value is not an integer or out of range' }],
     ]);
-    assert.deepEqual(s.calls[3].status, { code: 'ERR', text: 'ERR value is not an integer or out of range', ok: false });
+    assert.deepEqual(s.calls[3].status, { code: 'ERR', text: 'value is not an integer or out of range', ok: false });
     assert.ok(s.calls.every((c) => c.state === 'complete'));
   });
   it('inline commands (with quotes)', () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""connect-proxy.py PORT [SECONDS]: a minimal forward proxy for held-out captures. It answers
+"""proxy.py PORT [SECONDS]: a minimal forward proxy (the http-proxy sample, held-out captures). It answers
 CONNECT host:port with 200 and relays bytes both ways (RFC 9110 §9.3.6); any other request is
 refused with 405. Loopback only; exits after SECONDS (default 30)."""
 import asyncio, sys
