@@ -5,7 +5,7 @@
  */
 import type { Call, FlowSummary } from '../decoders/core/model';
 import { isEncryptedPort } from '../decoders/tls/names';
-import { endpointLabel } from '../decoders/export/common';
+import { codeAndText, endpointLabel } from '../decoders/export/common';
 import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
 import { ParentLinks } from './platform/parent-links';
 
@@ -216,7 +216,7 @@ export function statusText(x: Call): string {
   const parts: string[] = [];
   if (x.status) {
     const mark = x.status.ok ? '✓' : '✗';
-    parts.push(`${mark} ${x.status.code}${x.status.text ? ' ' + x.status.text : ''}`);
+    parts.push(`${mark} ${codeAndText(x.status)}`);
   }
   if (x.state !== 'complete') parts.push(x.state);
   if (x.links?.deliveryIds?.length) parts.push(`→ ${x.links.deliveryIds.length} deliver${x.links.deliveryIds.length === 1 ? 'y' : 'ies'}`);

@@ -2,6 +2,7 @@
  * The side-bar tree: open captures → connections → calls. Selecting a call reveals it in its
  * capture editor.
  */
+import { codeAndText } from '../decoders/export/common';
 import * as vscode from 'vscode';
 import type { FlowSummary } from '../decoders/core/model';
 import type { CallRow } from '../webview/protocol';
@@ -99,7 +100,7 @@ export class CapturesTree implements vscode.TreeDataProvider<Node> {
         const label = `${c.method}${c.target && c.target !== c.method ? ' ' + c.target : ''}`;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
         item.id = `call:${node.doc.uri.toString()}:${c.id}`;
-        const status = c.status ? `${c.status.code}${c.status.text && c.status.text !== String(c.status.code) ? ' ' + c.status.text : ''}` : '';
+        const status = c.status ? codeAndText(c.status) : '';
         item.description = [c.protocol, status, dur].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon(
           c.status && !c.status.ok ? 'error' : c.state === 'pending' || c.state === 'incomplete' ? 'circle-outline' : c.kind === 'publish' || c.kind === 'deliver' ? 'mail' : 'arrow-swap',

@@ -3,6 +3,7 @@
  * status badges. No DOM here (unit-tested in test/webview/format.test.ts).
  */
 import type { CallRow } from './protocol';
+import { codeAndText } from '../decoders/export/common';
 
 /** 12 µs · 3.40 ms · 1.25 s · 2 min 5 s. */
 export function formatDuration(us: number | undefined): string {
@@ -121,7 +122,7 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
     // not. An HTTP error without a fault document keeps its HTTP code (4xx/5xx).
     const fault = row.protocol === 'xmlrpc' && !row.status.ok && code !== 'fault' && !(typeof code === 'number' && code >= 400 && code <= 599);
     const text = byName ? row.status.text! : fault ? `fault ${code}` : String(code) + (row.status.text && typeof code === 'number' && row.protocol.startsWith('http') ? ` ${row.status.text}` : '');
-    const label = `${row.status.ok ? 'ok' : 'error'}: ${code}${row.status.text ? ' ' + row.status.text : ''}`;
+    const label = `${row.status.ok ? 'ok' : 'error'}: ${codeAndText(row.status)}`;
     return row.status.ok ? { tone: 'ok', icon: 'ok', text, label } : { tone: 'error', icon: 'error', text, label };
   }
   if (row.kind === 'publish' || row.kind === 'oneway' || row.kind === 'deliver' || row.kind === 'event') {

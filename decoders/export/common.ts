@@ -119,9 +119,18 @@ export function formatDuration(us: number | undefined): string {
 /** Short status text of a call: "200 OK", "OK", "fault 4: Too many parameters". */
 export function statusLabel(c: Call): string {
   if (!c.status) return c.state === 'complete' ? '' : c.state;
-  const code = String(c.status.code);
-  const text = c.status.text ?? '';
+  return codeAndText(c.status);
+}
+
+/**
+ * A status as code and text, the code said once: "200 OK", "reply on rpc.replies" (a text that
+ * starts with its code does not repeat it), "OK" (no text, or the text is the code).
+ */
+export function codeAndText(status: { code: number | string; text?: string }): string {
+  const code = String(status.code);
+  const text = status.text ?? '';
   if (!text || text === code) return code;
+  if (text.startsWith(code + ' ')) return text;
   return `${code} ${text}`;
 }
 
