@@ -239,6 +239,26 @@ export const tests = [
     },
   },
   {
+    name: 'grpc without a .proto: the schema the server sent by reflection names the fields',
+    async run(wb) {
+      const grid = await wb.openCapture('grpc-reflection/grpc-reflection.pcap');
+      await rowCount(grid, 4, 'the reflection stream and three Inventory calls');
+      // The first GetItem (row 2): decoded with names from the reflection answer, not raw field numbers.
+      await rowsOf(grid).nth(1).click();
+      const details = wb.webview().locator('section.details');
+      await waitFor(async () => /GetItem/.test(await details.innerText()), { message: 'details of GetItem' });
+      await waitFor(async () => /Schema\s+sent by the server \(gRPC server reflection earlier in this capture\)/.test(await details.innerText()), { message: 'Summary says where the schema came from' });
+      await waitFor(async () => /"title":"Analytical engine gear"/.test(await details.innerText()), { message: 'the response in the Summary, with field names' });
+      await wb.webview().getByRole('tab', { name: /^Response/ }).first().click();
+      await waitFor(async () => /CONDITION_NEW/.test(await details.innerText()) && /restocked/.test(await details.innerText()), { message: 'Response tab: enum names and the Timestamp field' });
+      await wb.screenshot('reflection');
+      await wb.webview().getByRole('tab', { name: /^Summary/ }).first().click();
+      // The reflection stream itself says what it taught.
+      await rowsOf(grid).first().click();
+      await waitFor(async () => /Schema learned\s+callscope_inventory_v1\.proto/.test(await details.innerText()), { message: 'the reflection call lists the files it taught' });
+    },
+  },
+  {
     name: 'teaching mode steps through a call',
     async run(wb) {
       const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
