@@ -191,30 +191,33 @@ export function resolveEach(ns: protobuf.NamespaceBase, failed: (obj: protobuf.R
  */
 export function indexMethods(defs: ProtoDefinitions, fileOf: (service: string) => string, ns: protobuf.NamespaceBase = defs.root): void {
   for (const obj of ns.nestedArray) {
-    if (obj instanceof protobuf.Service) {
-      // These names go into every call's JSON line, so they must be one-byte strings (see
-      // oneByteCopy). A name sliced from the text (m.name) is, the text being parsed through
-      // oneByteSource, and so is `path`, made of one-byte parts; a protobufjs fullName is not
-      // always (two-byte even then, as the one-byte test shows): those are copied.
-      const svc = oneByteCopy(obj.fullName.slice(1));
-      for (const m of obj.methodsArray) {
-        const path = `/${svc}/${m.name}`;
-        const pos = defs.methods.get(path);
-        defs.methods.set(path, {
-          service: svc,
-          name: m.name,
-          path,
-          requestType: oneByteCopy((m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, '')),
-          responseType: oneByteCopy((m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, '')),
-          requestStream: !!m.requestStream,
-          responseStream: !!m.responseStream,
-          file: pos?.file ?? defs.services.get(svc)?.file ?? fileOf(svc),
-          line: pos?.line ?? defs.services.get(svc)?.line ?? 1,
-          column: pos?.column ?? defs.services.get(svc)?.column ?? 1,
-        });
-      }
-    }
+    if (obj instanceof protobuf.Service) indexService(defs, obj, fileOf);
     if (obj instanceof protobuf.Namespace || obj instanceof protobuf.Type) indexMethods(defs, fileOf, obj);
+  }
+}
+
+/** Index one service's rpcs (see indexMethods). */
+export function indexService(defs: ProtoDefinitions, obj: protobuf.Service, fileOf: (service: string) => string): void {
+  // These names go into every call's JSON line, so they must be one-byte strings (see
+  // oneByteCopy). A name sliced from the text (m.name) is, the text being parsed through
+  // oneByteSource, and so is `path`, made of one-byte parts; a protobufjs fullName is not
+  // always (two-byte even then, as the one-byte test shows): those are copied.
+  const svc = oneByteCopy(obj.fullName.slice(1));
+  for (const m of obj.methodsArray) {
+    const path = `/${svc}/${m.name}`;
+    const pos = defs.methods.get(path);
+    defs.methods.set(path, {
+      service: svc,
+      name: m.name,
+      path,
+      requestType: oneByteCopy((m.resolvedRequestType?.fullName ?? m.requestType).replace(/^\./, '')),
+      responseType: oneByteCopy((m.resolvedResponseType?.fullName ?? m.responseType).replace(/^\./, '')),
+      requestStream: !!m.requestStream,
+      responseStream: !!m.responseStream,
+      file: pos?.file ?? defs.services.get(svc)?.file ?? fileOf(svc),
+      line: pos?.line ?? defs.services.get(svc)?.line ?? 1,
+      column: pos?.column ?? defs.services.get(svc)?.column ?? 1,
+    });
   }
 }
 

@@ -12,13 +12,15 @@
  */
 import * as protobuf from 'protobufjs';
 import * as descriptor from 'protobufjs/ext/descriptor';
-import { WELL_KNOWN, addWellKnown, indexMethods, resolveEach, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
+import { WELL_KNOWN, addWellKnown, indexService, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
 import type { CaptureScope } from '../core/decoder';
 import { fromBase64 } from '../core/bytes';
 
 const MAX_FILES = 2000;
 const MAX_BYTES = 16 << 20;
 const MAX_FILE_BYTES = 4 << 20;
+/** Definitions waiting for a type they use, retried when more files come. */
+const MAX_UNRESOLVED = 64;
 /** Key of the learned schemas in CaptureScope.state. */
 const KEY = 'protobuf.learned';
 
@@ -28,10 +30,14 @@ interface LearnedFile {
 }
 
 export class LearnedSchemas {
-  private files: LearnedFile[] = [];
+  /** Learned files not yet in `built`. */
+  private pending: LearnedFile[] = [];
+  private count = 0;
   private names = new Set<string>();
   private bytes = 0;
   private built?: ProtoDefinitions;
+  /** Types and services whose references did not resolve yet, with their file. */
+  private unresolved: Array<{ obj: protobuf.ReflectionObject; file: string }> = [];
 
   /** The capture's learned schemas; made when `create`, else undefined until something is learned. */
   static of(scope: CaptureScope | undefined, create: boolean): LearnedSchemas | undefined {
@@ -43,7 +49,7 @@ export class LearnedSchemas {
 
   /** Learned files so far. */
   get size(): number {
-    return this.files.length;
+    return this.count;
   }
 
   /**
@@ -55,7 +61,7 @@ export class LearnedSchemas {
     const added: string[] = [];
     const warnings: string[] = [];
     for (const bytes of protos) {
-      if (this.files.length >= MAX_FILES || this.bytes + bytes.length > MAX_BYTES) {
+      if (this.count >= MAX_FILES || this.bytes + bytes.length > MAX_BYTES) {
         warnings.push(`reflection: more than ${MAX_FILES} files or ${MAX_BYTES >> 20} MiB of descriptors in this capture; the rest not learned`);
         break;
       }
@@ -70,36 +76,42 @@ export class LearnedSchemas {
         warnings.push(`reflection: a file descriptor that does not parse (${(e as Error).message})`);
         continue;
       }
-      const name = typeof proto.name === 'string' && proto.name ? proto.name : `(unnamed ${this.files.length + 1})`;
+      const name = typeof proto.name === 'string' && proto.name ? proto.name : `(unnamed ${this.names.size + 1})`;
       if (this.names.has(name)) continue;
       this.names.add(name);
       this.bytes += bytes.length;
       // The well-known types are bundled; a server's copy of them (by their own file names, or
       // @grpc/reflection's google_protobuf.proto) would clash.
       if (WELL_KNOWN.has(name) || proto.package === 'google.protobuf') continue;
-      this.files.push({ name, proto });
+      this.pending.push({ name, proto });
+      this.count++;
       added.push(name);
-      this.built = undefined;
     }
     return { added, warnings };
   }
 
   /** The rpc at this path (`/pkg.Service/Method`) as the learned files define it. */
   lookup(path: string | undefined): { method: ProtoMethodInfo; defs: ProtoDefinitions } | undefined {
-    if (!path || this.files.length === 0) return undefined;
+    if (!path || this.count === 0) return undefined;
     const defs = this.definitions();
     const method = defs.methods.get(path);
     return method?.requestType ? { method, defs } : undefined;
   }
 
-  /** Definitions from every learned file (rebuilt when files were added since). */
+  /**
+   * Definitions from every learned file. Files learned since the last call are added to the same
+   * root (never rebuilt: a capture of many answers interleaved with calls stays linear); the
+   * result is a new object each time something was added, so that type lookups cached for the
+   * previous one (grpc/messages.ts resolverOf) do not keep "not found" for types that came later.
+   */
   definitions(): ProtoDefinitions {
-    if (this.built) return this.built;
-    const root = new protobuf.Root();
-    addWellKnown(root);
-    const defs: ProtoDefinitions = { kind: 'proto', root, methods: new Map(), services: new Map(), messages: new Map(), files: [], warnings: [] };
-    const fileOf = new Map<string, string>();
-    for (const f of this.files) {
+    if (this.built && !this.pending.length) return this.built;
+    const root = this.built?.root ?? new protobuf.Root();
+    if (!this.built) addWellKnown(root);
+    const prev = this.built;
+    const defs: ProtoDefinitions = prev ? { ...prev, files: prev.files.slice(), warnings: prev.warnings.slice() } : { kind: 'proto', root, methods: new Map(), services: new Map(), messages: new Map(), files: [], warnings: [] };
+    const added: Array<{ obj: protobuf.ReflectionObject; file: string }> = [];
+    for (const f of this.pending) {
       const p = f.proto;
       const ctx = { edition: editionOf(p), keepCase: true };
       let ns: protobuf.Namespace = root;
@@ -115,7 +127,7 @@ export class LearnedSchemas {
         try {
           const obj = make();
           ns.add(obj);
-          if (obj instanceof protobuf.Service) fileOf.set(obj.fullName.slice(1), f.name);
+          added.push({ obj, file: f.name });
         } catch (e) {
           defs.warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
         }
@@ -125,8 +137,25 @@ export class LearnedSchemas {
       for (const svc of p.service ?? []) add(() => protobuf.Service.fromDescriptor(svc, ctx));
       defs.files.push(f.name);
     }
-    resolveEach(root, (obj, e) => defs.warnings.push(`reflection: ${obj.fullName.slice(1)}: ${e.message}`));
-    indexMethods(defs, (svc) => fileOf.get(svc) ?? '');
+    this.pending = [];
+    // Resolve what was added, and what could not be resolved before (a type it uses may have come
+    // in this answer); bounded, so that answers full of dangling references stay linear.
+    const retry = this.unresolved.length <= MAX_UNRESOLVED ? this.unresolved : [];
+    this.unresolved = [];
+    const resolve = (item: { obj: protobuf.ReflectionObject; file: string }, fresh: boolean) => {
+      const { obj } = item;
+      if (!(obj instanceof protobuf.Type || obj instanceof protobuf.Service)) return;
+      try {
+        obj.resolveAll();
+      } catch (e) {
+        if (this.unresolved.length < MAX_UNRESOLVED * 2) this.unresolved.push(item);
+        if (fresh) defs.warnings.push(`reflection: ${obj.fullName.slice(1)}: ${(e as Error).message}`);
+        return;
+      }
+      if (obj instanceof protobuf.Service) indexService(defs, obj, () => item.file);
+    };
+    for (const item of retry) resolve(item, false);
+    for (const item of added) resolve(item, true);
     this.built = defs;
     return defs;
   }

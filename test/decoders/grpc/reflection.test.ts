@@ -181,4 +181,42 @@ describe('gRPC server reflection: schemas learned from the capture', () => {
     assert.deepEqual(say?.request?.value, { q: 'hi', n: 3 });
     assert.deepEqual(say?.response?.value, { q: 'hi', n: 3 });
   });
+
+  it('a file that uses a type from a file of a later answer resolves once that answer comes', () => {
+    const s = new LearnedSchemas();
+    // t/svc.proto: service t.v1.Svc { rpc Get(.t.v1.Thing) returns (.t.v1.Thing); } — t.v1.Thing is in t/thing.proto.
+    const svcFile = concatBytes([
+      ld(1, text('t/svc.proto')),
+      ld(2, text('t.v1')),
+      ld(3, text('t/thing.proto')), // dependency
+      ld(6, concatBytes([ld(1, text('Svc')), ld(2, concatBytes([ld(1, text('Get')), ld(2, text('.t.v1.Thing')), ld(3, text('.t.v1.Thing'))]))])),
+      ld(12, text('proto3')),
+    ]);
+    const thingFile = concatBytes([ld(1, text('t/thing.proto')), ld(2, text('t.v1')), ld(4, concatBytes([ld(1, text('Thing')), ld(2, fromHex('0a046e616d651801200128095204' + '6e616d65'))])), ld(12, text('proto3'))]);
+    s.add([svcFile]);
+    assert.equal(s.lookup('/t.v1.Svc/Get'), undefined);
+    s.add([thingFile]);
+    const m = s.lookup('/t.v1.Svc/Get');
+    assert.equal(m?.method.requestType, 't.v1.Thing');
+    assert.ok(m?.defs.root.lookupType('t.v1.Thing').fields.name);
+  });
+
+  it('bounded work: 2,000 answers of one file each, each followed by a lookup, stay linear', () => {
+    const s = new LearnedSchemas();
+    for (let i = 0; i < 2000; i++) {
+      const file = concatBytes([
+        ld(1, text(`g/f${i}.proto`)),
+        ld(2, text(`g${i}`)),
+        ld(4, ld(1, text('M'))),
+        // A service whose types never arrive (dangling), and one that resolves.
+        ld(6, concatBytes([ld(1, text('Dangling')), ld(2, concatBytes([ld(1, text('X')), ld(2, text('.nowhere.T')), ld(3, text('.nowhere.T'))]))])),
+        ld(6, concatBytes([ld(1, text('S')), ld(2, concatBytes([ld(1, text('Do')), ld(2, text(`.g${i}.M`)), ld(3, text(`.g${i}.M`))]))])),
+      ]);
+      s.add([file]);
+      assert.ok(s.lookup(`/g${i}.S/Do`), `file ${i}`);
+    }
+    assert.equal(s.size, 2000);
+    // Past the limit: not learned, said once per answer.
+    assert.match(s.add([ld(1, text('late.proto'))]).warnings[0], /more than 2000 files/);
+  });
 });
