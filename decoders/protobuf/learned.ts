@@ -61,7 +61,7 @@ export class LearnedSchemas {
     const added: string[] = [];
     const warnings: string[] = [];
     for (const bytes of protos) {
-      if (this.count >= MAX_FILES || this.bytes + bytes.length > MAX_BYTES) {
+      if (this.count >= MAX_FILES || this.names.size >= 2 * MAX_FILES || this.bytes + bytes.length > MAX_BYTES) {
         warnings.push(`reflection: more than ${MAX_FILES} files or ${MAX_BYTES >> 20} MiB of descriptors in this capture; the rest not learned`);
         break;
       }
