@@ -188,6 +188,8 @@ class Flow implements FlowInfo {
    */
   endC2s = false;
   endS2c = false;
+  /** Fields every call of this flow gets (DecoderSession.tagCalls). */
+  callTags: Record<string, string> | undefined = undefined;
   /** Client's initial sequence number, from its SYN. */
   isn: number | undefined;
   lastFrame = 0;
@@ -895,6 +897,7 @@ export class Pipeline {
       allocCallId: this.allocCallId,
       emit(flow: Flow, call: Call) {
         flow.summary.calls++;
+        if (flow.callTags) for (const k in flow.callTags) if (!(k in call.fields)) call.fields[k] = flow.callTags[k];
         if (pipeline.opts.shard && (call.kind === 'publish' || call.kind === 'deliver')) pipeline.opts.shard.crossFlow?.(call);
         pipeline.correlator.add(call);
       },
@@ -957,6 +960,9 @@ class FlowSession implements DecoderSession {
   }
   handoff(decoderId: string, init?: unknown): StreamDecoder | undefined {
     return this.host.handoff(this, decoderId, init);
+  }
+  tagCalls(fields: Record<string, string>): void {
+    this.flow.callTags = { ...this.flow.callTags, ...fields };
   }
   newCall(protocol: string, at: Position): Call {
     return newCallOn(this.flow, this.host.allocCallId(), protocol, at);

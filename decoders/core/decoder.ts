@@ -52,6 +52,11 @@ export interface DecoderSession {
   newCall(protocol: string, at: Position): Call;
   /** What the analysis shares across its flows (absent in a decoder run alone, as in some tests). */
   readonly capture?: CaptureScope;
+  /**
+   * Every call this flow reports from now on carries these fields (those it does not set itself):
+   * the calls inside a CONNECT tunnel carry the tunnel's target (`http.proxy_tunnel`).
+   */
+  tagCalls?(fields: Record<string, string>): void;
 }
 
 /**

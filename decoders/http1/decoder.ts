@@ -1338,6 +1338,8 @@ export class Http1Decoder implements StreamDecoder {
     } catch (e) {
       this.session.warn(`http: hand-off to ${id} in the CONNECT tunnel failed: ${(e as Error)?.message ?? String(e)}`);
     }
+    // The calls inside went to the CONNECT's target, through the server this flow reached (the proxy).
+    if (next) this.session.tagCalls?.({ 'http.proxy_tunnel': this.connectTarget });
     if (!next) {
       this.tunnel(`CONNECT ${this.connectTarget} tunnel: no ${id} decoder: bytes not decoded`);
       return;

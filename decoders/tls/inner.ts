@@ -61,6 +61,7 @@ export class InnerStream {
       flow: outer.flow,
       env: outer.env,
       capture: outer.capture,
+      tagCalls: (fields: Record<string, string>) => outer.tagCalls?.(fields),
       nextCallId: () => outer.nextCallId(),
       emit(call: Call) {
         decorate(call);

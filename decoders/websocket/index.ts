@@ -172,6 +172,7 @@ class WebSocketDecoder implements StreamDecoder {
       flow: outer.flow,
       env: outer.env,
       capture: outer.capture,
+      tagCalls: (fields) => outer.tagCalls?.(fields),
       nextCallId: () => outer.nextCallId(),
       emit: (c) => {
         c.fields['websocket.subprotocol'] = name;

@@ -14,7 +14,7 @@
 import type { Call, CallStatus } from '../../decoders/core/model';
 import type { CallRow, SortSpec } from '../../webview/protocol';
 import type { FieldValue } from '../../decoders/filter/index';
-import { callSize, startedByServer } from './rows';
+import { callSize, hostNameOf, startedByServer } from './rows';
 import { endpointLabel } from '../../decoders/export/common';
 import { StringTable } from './string-table';
 
@@ -259,7 +259,7 @@ export class CallIndex {
     const status = this.statusId(c.status);
     if (status > 0xff) this.status = widened(this.status, status);
     this.status[i] = status;
-    const host = this.strings.host.intern((c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1]) || undefined);
+    const host = this.strings.host.intern(hostNameOf(c));
     if (host > 0xff) this.host = widened(this.host, host);
     this.host[i] = host;
     this.setDecoration(i, dec);

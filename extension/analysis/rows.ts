@@ -18,10 +18,20 @@ export function setServiceNames(names: Record<string, string>): void {
   serviceNames = names;
 }
 
-/** The server's lifeline name: a user-given name, else the HTTP host / :authority. */
+/** The server's lifeline name: a user-given name, else hostNameOf. */
 function serverNameOf(c: Call): string | undefined {
   const named = serviceNames[endpointLabel(c.server)] ?? serviceNames[c.server.ip];
   if (named) return named;
+  return hostNameOf(c);
+}
+
+/**
+ * The name a call gives the server it reached: the HTTP host / :authority — except through a
+ * forward proxy, where a CONNECT's authority and the Host of every call inside its tunnel name
+ * the destination, not the proxy the packets went to: those say `proxy :PORT`.
+ */
+export function hostNameOf(c: Call): string | undefined {
+  if (c.fields['http.proxy_tunnel'] !== undefined || (c.method === 'CONNECT' && c.protocol === 'http')) return `proxy :${c.server.port}`;
   const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
   return host || undefined;
 }
