@@ -708,7 +708,7 @@ class MqttDecoder implements StreamDecoder {
     if (qos === 0 || id === undefined) {
       call.state = 'complete';
       call.timing.endUs = p.end.tsUs;
-      call.status = { code: 0, text: 'QoS 0', ok: true };
+      call.status = { code: 'QoS 0', ok: true }; // no acknowledgement at QoS 0: nothing on the wire gives a code
       this.session.emit(call);
       return;
     }
@@ -827,8 +827,10 @@ class MqttDecoder implements StreamDecoder {
     const finish = (ok: boolean) => {
       map.delete(id);
       call.state = 'complete';
-      call.status = { code, text: REASONS[code] ?? `code ${code}`, ok };
-      call.fields['mqtt.reason_code'] = code;
+      if (v5) {
+        call.status = { code, text: REASONS[code] ?? `code ${code}`, ok };
+        call.fields['mqtt.reason_code'] = code;
+      } else call.status = { code: name, ok }; // MQTT 3.1.1 acknowledgements carry no reason code: the packet that ended it
       call.response = { value: { handshake: msgs.map((m) => m.label).join(' → '), 'reason-code': code, ...(props ? { properties: props.values } : {}) } };
       this.session.emit(call);
     };
