@@ -27,11 +27,13 @@ function serverNameOf(c: Call): string | undefined {
 
 /**
  * The name a call gives the server it reached: the HTTP host / :authority — except through a
- * forward proxy, where a CONNECT's authority and the Host of every call inside its tunnel name
- * the destination, not the proxy the packets went to: those say `proxy :PORT`.
+ * forward proxy, where a CONNECT's authority, the Host of every call inside its tunnel and that of
+ * a request in absolute form (RFC 9112 §3.2.2, `GET http://origin/path`: what clients send to a
+ * proxy) name the destination, not the proxy the packets went to: those say `proxy :PORT`.
  */
 export function hostNameOf(c: Call): string | undefined {
-  if (c.fields['http.proxy_tunnel'] !== undefined || (c.method === 'CONNECT' && c.protocol === 'http')) return `proxy :${c.server.port}`;
+  const viaProxy = c.fields['http.proxy_tunnel'] !== undefined || (c.protocol === 'http' && (c.method === 'CONNECT' || /^https?:\/\//i.test(c.http?.uri ?? '')));
+  if (viaProxy) return `proxy :${c.server.port}`;
   const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
   return host || undefined;
 }

@@ -74,11 +74,14 @@ describe('lifeline names through a forward proxy (RFC 9110 §9.3.6 CONNECT)', ()
   const proxy = { ip: '127.0.0.1', port: 23750 };
   const http = (method: string, host: string, fields: Record<string, string> = {}) =>
     makeCall({ method, protocol: 'http', server: proxy, target: method === 'CONNECT' ? host : '/', http: { version: 'HTTP/1.1', method, uri: '/', host }, fields } as Partial<Call>);
-  test('a CONNECT and the calls inside its tunnel name the proxy, not the Host they carry; other calls keep their Host', () => {
-    const calls = [http('CONNECT', '127.0.0.1:23751'), http('GET', '127.0.0.1:23751', { 'http.proxy_tunnel': '127.0.0.1:23751' }), http('GET', 'api.example')];
+  test('a CONNECT, the calls inside its tunnel and an absolute-form request name the proxy, not the Host they carry; other calls keep their Host', () => {
+    const absolute = http('GET', 'origin.example');
+    absolute.http!.uri = 'http://origin.example/ok.json';
+    const calls = [http('CONNECT', '127.0.0.1:23751'), http('GET', '127.0.0.1:23751', { 'http.proxy_tunnel': '127.0.0.1:23751' }), absolute, http('GET', 'api.example')];
     const ix = new CallIndex();
     calls.forEach((c, i) => ix.add(c, i * 100, 100, { defId: -1, warnings: 0 }));
-    assert.deepEqual(calls.map((c) => toRow(c).serverName), ['proxy :23750', 'proxy :23750', 'api.example']);
-    assert.deepEqual(calls.map((_, i) => ix.row(i, {}).serverName), ['proxy :23750', 'proxy :23750', 'api.example']);
+    const want = ['proxy :23750', 'proxy :23750', 'proxy :23750', 'api.example'];
+    assert.deepEqual(calls.map((c) => toRow(c).serverName), want);
+    assert.deepEqual(calls.map((_, i) => ix.row(i, {}).serverName), want);
   });
 });
