@@ -147,6 +147,7 @@ export class Details {
       ['Frames', call.frames.length ? `${call.frames.length} (${call.frames[0]}…${call.frames[call.frames.length - 1]})` : '—'],
     ];
     if (flow?.handshakeRttUs !== undefined) facts.push(['TCP handshake', formatDuration(flow.handshakeRttUs)]);
+    if (call.fields['http.proxy_tunnel'] !== undefined) facts.push(['Via proxy', `${ep(call.server)}, in the tunnel it opened to ${String(call.fields['http.proxy_tunnel'])} (CONNECT)`]);
     if (call.definition) facts.push(['Definition', `${call.definition.name} (${call.definition.file}:${call.definition.line})`]);
     else if (call.fields['grpc.schema'] === 'reflection' || call.fields['connect.schema'] === 'reflection') facts.push(['Schema', 'sent by the server (gRPC server reflection earlier in this capture)']);
     const learned = call.fields['grpc.reflection.learned'] ?? call.fields['connect.reflection.learned'];

@@ -259,6 +259,27 @@ export const tests = [
     },
   },
   {
+    name: 'through a forward proxy: CONNECT tunnels decoded, the lifeline is the proxy',
+    async run(wb) {
+      const grid = await wb.openCapture('http-proxy/http-proxy.pcap');
+      await rowCount(grid, 11, 'three CONNECTs, the calls inside their tunnels, a refused request');
+      const view = wb.webview();
+      // One server lifeline, named for what the packets reached: the proxy, not a Host it relayed.
+      const lifelines = view.locator('svg[role=img]');
+      await waitFor(async () => /proxy :23750/.test(await lifelines.first().innerHTML()), { message: 'the diagram names the proxy "proxy :23750"' });
+      assert(!/>127\.0\.0\.1:2375[123]</.test(await lifelines.first().innerHTML()), 'no lifeline named after a tunnel destination');
+      // The GET inside the TLS tunnel, decrypted with the key log beside the capture.
+      await rowsOf(grid).nth(2).click();
+      const details = view.locator('section.details');
+      await waitFor(async () => /Via proxy\s+127\.0\.0\.1:23750, in the tunnel it opened to 127\.0\.0\.1:23751/.test(await details.innerText()), { message: 'the Summary says the call went through the proxy, and where' });
+      // A gRPC call inside a tunnel, decoded with the .proto beside the capture.
+      const getPerson = rowsOf(grid).filter({ hasText: 'GetPerson' }).first();
+      await getPerson.click();
+      await waitFor(async () => /Ada Lovelace/.test(await details.innerText()), { message: 'GetPerson through the proxy decoded with person.proto' });
+      await wb.screenshot('proxy');
+    },
+  },
+  {
     name: 'teaching mode steps through a call',
     async run(wb) {
       const grid = await wb.openCapture('xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
