@@ -17,6 +17,7 @@ import { emitHttpCall } from '../http-common/exchange';
 import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings, type EventStreamFormat } from '../http-common/event-stream';
 import { Input } from './input';
 import { HTTP1_LINE_MAX, http1RequestStart } from './request-start';
+import { probeTls } from '../tls/index';
 import {
   contentLength,
   isTcharByte,
@@ -1338,12 +1339,12 @@ export class Http1Decoder implements StreamDecoder {
     } catch (e) {
       this.session.warn(`http: hand-off to ${id} in the CONNECT tunnel failed: ${(e as Error)?.message ?? String(e)}`);
     }
-    // The calls inside went to the CONNECT's target, through the server this flow reached (the proxy).
-    if (next) this.session.tagCalls?.({ 'http.proxy_tunnel': this.connectTarget });
     if (!next) {
       this.tunnel(`CONNECT ${this.connectTarget} tunnel: no ${id} decoder: bytes not decoded`);
       return;
     }
+    // The calls inside went to the CONNECT's target, through the server this flow reached (the proxy).
+    this.session.tagCalls?.({ 'http.proxy_tunnel': this.connectTarget });
     this.forwardTo(next);
   }
 
@@ -1846,15 +1847,15 @@ function capturedBefore(a: Pos, b: Pos): boolean {
 }
 
 /**
- * What a CONNECT tunnel carries, from the client's first bytes: a TLS handshake record (RFC 8446
- * §5.1: type 22, legacy version 3.x), the HTTP/2 preface (RFC 9113 §3.4), an HTTP/1.x request
- * line; 'raw' for anything else, undefined while a prefix of one of them (unless `final`).
+ * What a CONNECT tunnel carries, from the client's first bytes: what the TLS decoder's own probe
+ * takes for a client's first record (a ClientHello, RFC 8446 §4.1.2), the HTTP/2 preface (RFC 9113
+ * §3.4), an HTTP/1.x request line; 'raw' for anything else, undefined while a prefix of one of
+ * them (unless `final`).
  */
 export function tunnelProtocol(head: Uint8Array, final: boolean): 'tls' | 'http2' | 'http' | 'raw' | undefined {
-  if (head[0] === 0x16) {
-    if (head.length < 2) return final ? 'raw' : undefined;
-    return head[1] === 0x03 ? 'tls' : 'raw';
-  }
+  const tls = probeTls(head, 'c2s');
+  if (tls === 'accept') return 'tls';
+  if (tls === 'need-more') return final ? 'raw' : undefined;
   const n = Math.min(head.length, H2_PREFACE.length);
   if (latin1Text(head.subarray(0, n)) === H2_PREFACE.slice(0, n)) return n === H2_PREFACE.length ? 'http2' : final ? 'raw' : undefined;
   const line = http1RequestStart(head);

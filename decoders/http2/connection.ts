@@ -469,16 +469,16 @@ export class Http2Connection implements StreamDecoder {
           break;
         }
       }
-      if (d.preface === 'done' && dir === 'c2s' && !this.upgraded) {
+      if (d.preface === 'done' && dir === 'c2s' && !this.upgraded && !this.swapped) {
         // The server spoke first (a SETTINGS frame: the probe's cue), but the client opens with
         // something else: an HTTP/1.1 request (Java's HttpClient asks for `Upgrade: h2c`; a server
         // that only takes h2c with prior knowledge, such as nghttpd, then closes the connection).
         const verdict = http1RequestStart(d.queue.peek(Math.min(d.queue.length, HTTP1_LINE_MAX)));
-        if (verdict === 'need-more' && !d.endedAt && !this.swapped) {
+        if (verdict === 'need-more' && !d.endedAt) {
           d.preface = 'maybe';
           return;
         }
-        if (verdict === 'yes' && !this.swapped) {
+        if (verdict === 'yes') {
           this.toHttp1(d);
           return;
         }
@@ -1410,4 +1410,3 @@ function malformedBlock(headers: HeaderList, kind: 'request' | 'response' | 'tra
   }
   return undefined;
 }
-

@@ -355,11 +355,12 @@ describe('RFC 9112 §9.3 persistence: keep-alive and pipelining', () => {
 describe('RFC 9110 §9.3.6 CONNECT', () => {
   const connect = (authority: string) => req([`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`]);
   const established = req(['HTTP/1.1 200 Connection Established']);
-  it('a 2xx answer makes the connection a tunnel: TLS inside (RFC 8446 §5.1 record type 22) goes to tls, bytes of both sides forwarded in order', () => {
+  it('a 2xx answer makes the connection a tunnel: a ClientHello inside goes to tls, bytes of both sides forwarded in order', () => {
     const rec = recorder();
     const s = run(
       [
-        { dir: 'c2s', data: connect('example.com:443') + '\x16\x03\x01' },
+        // A ClientHello's record and handshake headers (RFC 8446 §5.1, §4.1.2): what the TLS probe takes.
+        { dir: 'c2s', data: connect('example.com:443') + '\x16\x03\x01\x00\x50\x01\x00\x00\x4c\x03\x03' },
         { dir: 's2c', data: established + '\x16\x03\x03' },
         { dir: 'c2s', data: 'GET / HTTP/1.1\r\n\r\n' },
       ],
@@ -370,15 +371,15 @@ describe('RFC 9110 §9.3.6 CONNECT', () => {
     assert.equal(s.calls[0].state, 'complete');
     assert.deepEqual(s.handoffs.map((h) => h.id), ['tls']);
     assert.deepEqual(rec.got, [
-      ['c2s', '\x16\x03\x01', 1],
+      ['c2s', '\x16\x03\x01\x00\x50\x01\x00\x00\x4c\x03\x03', 1],
       ['s2c', '\x16\x03\x03', 2],
       ['c2s', 'GET / HTTP/1.1\r\n\r\n', 3],
     ]);
     assert.deepEqual(s.warnings, []);
   });
-  it('the client waits for the 200: its first tunnel bytes, split anywhere, decide', () => {
+  it('the client waits for the 200: its first tunnel bytes, split into pieces of 1, 2, 5 and 100 bytes, decide', () => {
     for (const [inside, id] of [
-      ['\x16\x03\x01\x02\x00', 'tls'],
+      ['\x16\x03\x01\x00\x50\x01\x00\x00\x4c\x03\x03', 'tls'],
       ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'http2'],
       ['GET /ok.json HTTP/1.1\r\nHost: a\r\n\r\n', 'http'],
     ] as const) {
