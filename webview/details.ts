@@ -149,9 +149,8 @@ export class Details {
     if (flow?.handshakeRttUs !== undefined) facts.push(['TCP handshake', formatDuration(flow.handshakeRttUs)]);
     if (call.fields['http.proxy_tunnel'] !== undefined) facts.push(['Via proxy', `${ep(call.server)}, in the tunnel it opened to ${String(call.fields['http.proxy_tunnel'])} (CONNECT)`]);
     if (call.definition) facts.push(['Definition', `${call.definition.name} (${call.definition.file}:${call.definition.line})`]);
-    else if (call.fields['grpc.schema'] === 'reflection' || call.fields['connect.schema'] === 'reflection') facts.push(['Schema', 'sent by the server (gRPC server reflection earlier in this capture)']);
-    const learned = call.fields['grpc.reflection.learned'] ?? call.fields['connect.reflection.learned'];
-    if (learned) facts.push(['Schema learned', String(learned)]);
+    else if (call.fields['protobuf.schema'] === 'reflection') facts.push(['Schema', 'sent by the server (gRPC server reflection earlier in this capture)']);
+    if (call.fields['protobuf.reflection_files']) facts.push(['Schema learned', String(call.fields['protobuf.reflection_files'])]);
     if (call.parentId !== undefined) facts.push(['Part of', `call ${call.parentId}`]);
     if (call.childIds?.length) facts.push(['Inner calls', call.childIds.join(', ')]);
     if (call.links?.publishId !== undefined) facts.push(['Published by', `call ${call.links.publishId}`]);

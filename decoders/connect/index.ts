@@ -23,9 +23,9 @@ import type { BodyRouter } from '../http-common/routers';
 import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
 import { pastDeadline, statusForHttpStatus } from '../grpc/status';
 import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
-import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
-import { standardGrpcMethod } from '../protobuf/grpc-services';
-import { LearnedSchemas, learnFromReflectionAnswer, learnedFilesText } from '../protobuf/learned';
+import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { rpcSchema } from '../protobuf/grpc-services';
+import { ReflectionAnswers } from '../protobuf/learned';
 import { decodeProtobuf } from '../protobuf/decode';
 import { headerValue, parseJsonBounded, parseMediaType, parseUrlEncoded } from '../http-common/body';
 import { bodyBytes } from '../grpc/web';
@@ -126,9 +126,8 @@ class ConnectCall {
   private method?: ProtoMethodInfo;
   /** Where the method's message types live: the bundled standard services', else the loaded ones. */
   private typeDefs?: ProtoDefinitions;
-  /** A server reflection stream: its answers' file descriptors are learned (LearnedSchemas). */
-  private reflection = false;
-  private learnedFiles: string[] = [];
+  /** This call is the server reflection stream: its answers teach schemas. */
+  private reflection?: ReflectionAnswers;
   private messages: StreamMessage[] = [];
   private counts: Record<Dir, number> = { c2s: 0, s2c: 0 };
   private raw: Record<Dir, boolean> = { c2s: false, s2c: false };
@@ -148,20 +147,13 @@ class ConnectCall {
     const { call, http } = this;
     const shape = this.shape.kind;
     const { path } = pathOf(http.uri);
-    this.method = lookupMethod(this.defs, path);
-    // Health checking / server reflection (connect-go's grpchealth and grpcreflect serve them over
-    // Connect too): the bundled definitions, as for gRPC (no editor position).
-    const std = this.method ? undefined : standardGrpcMethod(path);
-    // A schema the server sent earlier in the capture, in answer to reflection (buf curl asks).
-    const learned = this.method || std ? undefined : LearnedSchemas.of(this.session.capture, false)?.lookup(path);
-    if (std) {
-      this.method = std.method;
-      this.typeDefs = std.defs;
-      this.reflection = std.method.name === 'ServerReflectionInfo';
-    } else if (learned) {
-      this.method = learned.method;
-      this.typeDefs = learned.defs;
-    }
+    // As for gRPC: the loaded .proto files, else health checking / server reflection (connect-go's
+    // grpchealth and grpcreflect serve them over Connect too; buf curl asks), else a schema the
+    // capture taught.
+    const schema = rpcSchema(this.defs, path, this.session.capture);
+    this.method = schema.method;
+    this.typeDefs = schema.typeDefs;
+    if (schema.reflectionStream) this.reflection = new ReflectionAnswers(this.session.capture);
     // A GET that only looks like Connect's (no `connect=v1`) and names no loaded method: left as plain HTTP.
     if (this.shape.needsMethod && !this.method) return;
     const f = call.fields;
@@ -187,8 +179,8 @@ class ConnectCall {
         f['connect.deadline'] = call.timing.startUs + Number(timeout) * 1000;
       } else call.warnings.push(`malformed connect-timeout-ms "${timeout}"`);
     }
-    if (learned) f['connect.schema'] = 'reflection';
-    else if (this.method && !std) {
+    if (schema.from === 'reflection') f['protobuf.schema'] = 'reflection';
+    else if (this.method && schema.from === 'loaded') {
       call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
     } else if (!this.method && this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
       call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
@@ -199,7 +191,7 @@ class ConnectCall {
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${this.session.env.limits.maxMessagesPerCall} not kept`);
     f['connect.request_messages'] = this.counts.c2s;
     f['connect.response_messages'] = this.counts.s2c;
-    if (this.learnedFiles.length) f['connect.reflection.learned'] = learnedFilesText(this.learnedFiles);
+    this.reflection?.note(f);
     this.kind(shape);
     this.deadlineStatus();
     // Connect-ES clients reset the HTTP/2 stream (RST_STREAM INTERNAL_ERROR or CANCEL) once they
@@ -279,11 +271,7 @@ class ConnectCall {
     );
     if (d.raw) this.raw[dir] = true;
     const warnings = d.warnings.map((w) => w.replace('application/grpc+json', 'JSON'));
-    if (this.reflection && dir === 's2c' && d.value) {
-      const r = learnFromReflectionAnswer(this.session.capture, d.value);
-      this.learnedFiles.push(...r.added);
-      warnings.push(...r.warnings);
-    }
+    if (this.reflection && dir === 's2c' && d.value) warnings.push(...this.reflection.learn(d.value));
     return { value: d.value, warnings };
   }
 

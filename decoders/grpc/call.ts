@@ -14,15 +14,15 @@
  */
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
-import { lookupMethod, protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
-import { standardGrpcMethod } from '../protobuf/grpc-services';
+import { rpcSchema } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { concatBytes } from '../core/bytes';
-import { LearnedSchemas, learnFromReflectionAnswer, learnedFilesText } from '../protobuf/learned';
+import { ReflectionAnswers } from '../protobuf/learned';
 
 export { isGrpcContentType };
 
@@ -83,10 +83,8 @@ export class GrpcCallBuilder {
   private method?: ProtoMethodInfo;
   /** Where the method's message types live: the bundled standard services', else the loaded ones. */
   private typeDefs?: ProtoDefinitions;
-  /** A server reflection stream: its answers' file descriptors are learned (LearnedSchemas). */
-  private reflection = false;
-  /** Files this call's answers taught the capture. */
-  private learnedFiles: string[] = [];
+  /** This call is the server reflection stream: its answers teach schemas. */
+  private reflection?: ReflectionAnswers;
   private requestHeaderList?: HeaderList;
   private responseHeaderList?: HeaderList;
   private trailerList?: HeaderList;
@@ -132,25 +130,18 @@ export class GrpcCallBuilder {
         f['grpc.service'] = p.slice(0, slash);
         f['grpc.method'] = p.slice(slash + 1);
       } else f['grpc.method'] = p;
-      this.method = lookupMethod(this.defs, path);
-      const std = this.method ? undefined : standardGrpcMethod(path);
-      if (std) {
-        // Health checking / server reflection: decoded with the bundled definitions (no editor position).
-        this.method = std.method;
-        this.typeDefs = std.defs;
-        this.reflection = std.method.name === 'ServerReflectionInfo';
-      } else if (this.method) {
+      // The loaded .proto files (with an editor position), else health checking / server
+      // reflection with the bundled definitions, else a schema the capture taught.
+      const schema = rpcSchema(this.defs, path, this.session.capture);
+      this.method = schema.method;
+      this.typeDefs = schema.typeDefs;
+      if (schema.reflectionStream) this.reflection = new ReflectionAnswers(this.session.capture);
+      if (this.method && schema.from === 'loaded') {
         call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
-      } else {
-        // A schema the server sent earlier in the capture, in answer to reflection.
-        const learned = LearnedSchemas.of(this.session.capture, false)?.lookup(path);
-        if (learned) {
-          this.method = learned.method;
-          this.typeDefs = learned.defs;
-          f['grpc.schema'] = 'reflection';
-        } else if (this.defs && this.defs.methods.size) {
-          call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
-        }
+      } else if (schema.from === 'reflection') {
+        f['protobuf.schema'] = 'reflection';
+      } else if (!this.method && this.defs && this.defs.methods.size) {
+        call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
       }
     } else {
       call.method = call.method || '?';
@@ -271,7 +262,7 @@ export class GrpcCallBuilder {
     if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
     const d = decodeGrpcMessage(m, this.decodeOptions(dir));
     if (d.raw) this.rawSeen[dir] = true;
-    if (this.reflection && dir === 's2c' && d.value) this.learn(d.value, warnings);
+    if (this.reflection && dir === 's2c' && d.value) warnings.push(...this.reflection.learn(d.value));
     warnings.push(...d.warnings);
     const msg: StreamMessage = { dir, index, tsUs: end.tsUs, size: m.length, frame: end.frame, label: 'DATA', compressed };
     if (d.value !== undefined) msg.value = d.value;
@@ -282,13 +273,6 @@ export class GrpcCallBuilder {
       this.messageWarnings++;
     }
     this.messages.push(msg);
-  }
-
-  /** Learn the file descriptors of a server reflection answer (learnFromReflectionAnswer). */
-  private learn(value: unknown, warnings: string[]): void {
-    const { added, warnings: problems } = learnFromReflectionAnswer(this.session.capture, value);
-    warnings.push(...problems);
-    this.learnedFiles.push(...added);
   }
 
   /**
@@ -323,7 +307,7 @@ export class GrpcCallBuilder {
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${limits.maxMessagesPerCall} not kept`);
     f['grpc.request_messages'] = this.counts.c2s;
     f['grpc.response_messages'] = this.counts.s2c;
-    if (this.learnedFiles.length) f['grpc.reflection.learned'] = learnedFilesText(this.learnedFiles);
+    this.reflection?.note(f);
 
     // Status.
     const t = this.trailerList;

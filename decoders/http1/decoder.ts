@@ -1852,7 +1852,7 @@ function capturedBefore(a: Pos, b: Pos): boolean {
  * §3.4), an HTTP/1.x request line; 'raw' for anything else, undefined while a prefix of one of
  * them (unless `final`).
  */
-export function tunnelProtocol(head: Uint8Array, final: boolean): 'tls' | 'http2' | 'http' | 'raw' | undefined {
+function tunnelProtocol(head: Uint8Array, final: boolean): 'tls' | 'http2' | 'http' | 'raw' | undefined {
   const tls = probeTls(head, 'c2s');
   if (tls === 'accept') return 'tls';
   if (tls === 'need-more') return final ? 'raw' : undefined;

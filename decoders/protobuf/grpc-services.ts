@@ -3,10 +3,12 @@
  * field and enum names without the user's .proto files (like the google/protobuf well-known
  * types): grpc/health/v1/health.proto (Check, Watch: the health checks of load balancers and
  * Kubernetes probes) and grpc/reflection/v1alpha|v1/reflection.proto (grpcurl, Postman, Evans…;
- * the file descriptors it returns stay bytes). Used only when the loaded .proto files do not
- * define the rpc themselves. Texts as in github.com/grpc/grpc-proto, without comments and options.
+ * the file descriptors it returns are learned: protobuf/learned.ts). Used only when the loaded
+ * .proto files do not define the rpc themselves (rpcSchema says the order). Texts as in github.com/grpc/grpc-proto, without comments and options.
  */
-import { buildProtoDefinitions, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
+import { buildProtoDefinitions, lookupMethod, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
+import { LearnedSchemas } from './learned';
+import type { CaptureScope } from '../core/decoder';
 
 const HEALTH = `syntax = "proto3";
 package grpc.health.v1;
@@ -78,4 +80,28 @@ export function standardGrpcMethod(path: string | undefined): { method: ProtoMet
   const defs = standardDefinitions();
   const method = defs.methods.get(path);
   return method && method.requestType ? { method, defs } : undefined;
+}
+
+/**
+ * The schema of an rpc (`/pkg.Service/Method`), for gRPC and Connect alike, looked for in this
+ * order: the loaded .proto files (a definition with an editor position), the bundled standard
+ * services, the schemas the capture taught so far (server reflection answers).
+ */
+export interface RpcSchema {
+  method?: ProtoMethodInfo;
+  /** The definitions that hold its message types when they are not the loaded ones. */
+  typeDefs?: ProtoDefinitions;
+  from?: 'loaded' | 'standard' | 'reflection';
+  /** The server reflection stream itself: its answers teach schemas (ReflectionAnswers). */
+  reflectionStream?: boolean;
+}
+
+export function rpcSchema(defs: ProtoDefinitions | undefined, path: string | undefined, capture: CaptureScope | undefined): RpcSchema {
+  const loaded = lookupMethod(defs, path);
+  if (loaded) return { method: loaded, from: 'loaded' };
+  const std = standardGrpcMethod(path);
+  if (std) return { method: std.method, typeDefs: std.defs, from: 'standard', reflectionStream: std.method.name === 'ServerReflectionInfo' };
+  const learned = LearnedSchemas.of(capture, false)?.lookup(path);
+  if (learned) return { method: learned.method, typeDefs: learned.defs, from: 'reflection' };
+  return {};
 }

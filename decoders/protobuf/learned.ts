@@ -21,6 +21,8 @@ const MAX_BYTES = 16 << 20;
 const MAX_FILE_BYTES = 4 << 20;
 /** Definitions waiting for a type they use, retried when more files come. */
 const MAX_UNRESOLVED = 64;
+/** Problems said per answer (the rest counted). */
+const MAX_WARNINGS = 20;
 /** Key of the learned schemas in CaptureScope.state. */
 const KEY = 'protobuf.learned';
 
@@ -30,8 +32,6 @@ interface LearnedFile {
 }
 
 export class LearnedSchemas {
-  /** Learned files not yet in `built`. */
-  private pending: LearnedFile[] = [];
   private count = 0;
   private names = new Set<string>();
   private bytes = 0;
@@ -53,13 +53,15 @@ export class LearnedSchemas {
   }
 
   /**
-   * Add serialized FileDescriptorProtos (one reflection answer). Returns the names of the files
-   * new to this capture, and what went wrong with the others. A file already learned (the same
-   * name) is kept as first seen.
+   * Add serialized FileDescriptorProtos (one reflection answer) to the definitions. Returns the
+   * names of the files new to this capture, and what went wrong (files that do not parse,
+   * definitions that clash with ones learned before). A file already learned (the same name) is
+   * kept as first seen.
    */
   add(protos: Uint8Array[]): { added: string[]; warnings: string[] } {
     const added: string[] = [];
     const warnings: string[] = [];
+    const files: LearnedFile[] = [];
     for (const bytes of protos) {
       if (this.count >= MAX_FILES || this.names.size >= 2 * MAX_FILES || this.bytes + bytes.length > MAX_BYTES) {
         warnings.push(`reflection: more than ${MAX_FILES} files or ${MAX_BYTES >> 20} MiB of descriptors in this capture; the rest not learned`);
@@ -83,42 +85,46 @@ export class LearnedSchemas {
       // The well-known types are bundled; a server's copy of them (by their own file names, or
       // @grpc/reflection's google_protobuf.proto) would clash.
       if (WELL_KNOWN.has(name) || proto.package === 'google.protobuf') continue;
-      this.pending.push({ name, proto });
+      files.push({ name, proto });
       this.count++;
       added.push(name);
     }
+    if (files.length) this.integrate(files, warnings);
+    if (warnings.length > MAX_WARNINGS) warnings.splice(MAX_WARNINGS, warnings.length - MAX_WARNINGS, `reflection: ${warnings.length - MAX_WARNINGS} more problems with these descriptors`);
     return { added, warnings };
   }
 
   /** The rpc at this path (`/pkg.Service/Method`) as the learned files define it. */
   lookup(path: string | undefined): { method: ProtoMethodInfo; defs: ProtoDefinitions } | undefined {
-    if (!path || this.count === 0) return undefined;
-    const defs = this.definitions();
-    const method = defs.methods.get(path);
-    return method?.requestType ? { method, defs } : undefined;
+    const defs = this.built;
+    const method = path ? defs?.methods.get(path) : undefined;
+    return defs && method?.requestType ? { method, defs } : undefined;
   }
 
   /**
-   * Definitions from every learned file. Files learned since the last call are added to the same
-   * root (never rebuilt: a capture of many answers interleaved with calls stays linear); the
-   * result is a new object each time something was added, so that type lookups cached for the
-   * previous one (grpc/messages.ts resolverOf) do not keep "not found" for types that came later.
+   * Add files to the one root (never rebuilt: a capture of many answers interleaved with calls
+   * stays linear). The definitions are a new object each time, so that type lookups cached for
+   * the previous one (grpc/messages.ts resolverOf) do not keep "not found" for types that came
+   * later; its maps are shared.
    */
-  definitions(): ProtoDefinitions {
-    if (this.built && !this.pending.length) return this.built;
-    const root = this.built?.root ?? new protobuf.Root();
-    if (!this.built) addWellKnown(root);
-    const prev = this.built;
-    const defs: ProtoDefinitions = prev ? { ...prev, files: prev.files.slice(), warnings: prev.warnings.slice() } : { kind: 'proto', root, methods: new Map(), services: new Map(), messages: new Map(), files: [], warnings: [] };
+  private integrate(files: LearnedFile[], warnings: string[]): void {
+    let defs = this.built;
+    if (defs) defs = { ...defs };
+    else {
+      const root = new protobuf.Root();
+      addWellKnown(root);
+      defs = { kind: 'proto', root, methods: new Map(), services: new Map(), messages: new Map(), files: [], warnings: [] };
+    }
+    const root = defs.root;
     const added: Array<{ obj: protobuf.ReflectionObject; file: string }> = [];
-    for (const f of this.pending) {
+    for (const f of files) {
       const p = f.proto;
       const ctx = { edition: editionOf(p), keepCase: true };
       let ns: protobuf.Namespace = root;
       try {
         if (p.package) ns = root.define(p.package);
       } catch (e) {
-        defs.warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
+        warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
         continue;
       }
       // One by one: a definition that fails (a clash with one learned before, from another
@@ -129,7 +135,7 @@ export class LearnedSchemas {
           ns.add(obj);
           added.push({ obj, file: f.name });
         } catch (e) {
-          defs.warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
+          warnings.push(`reflection: ${f.name}: ${(e as Error).message}`);
         }
       };
       for (const m of p.messageType ?? []) add(() => protobuf.Type.fromDescriptor(m, ctx));
@@ -137,27 +143,24 @@ export class LearnedSchemas {
       for (const svc of p.service ?? []) add(() => protobuf.Service.fromDescriptor(svc, ctx));
       defs.files.push(f.name);
     }
-    this.pending = [];
     // Resolve what was added, and what could not be resolved before (a type it uses may have come
-    // in this answer); bounded, so that answers full of dangling references stay linear.
+    // in this answer: clients ask for a file's dependencies one answer at a time, so a reference
+    // that does not resolve yet is no error); bounded, so that answers full of dangling references
+    // stay linear. A service that never resolves is not indexed: its calls decode without a schema.
     const retry = this.unresolved.length <= MAX_UNRESOLVED ? this.unresolved : [];
     this.unresolved = [];
-    const resolve = (item: { obj: protobuf.ReflectionObject; file: string }, fresh: boolean) => {
+    for (const item of [...retry, ...added]) {
       const { obj } = item;
-      if (!(obj instanceof protobuf.Type || obj instanceof protobuf.Service)) return;
+      if (!(obj instanceof protobuf.Type || obj instanceof protobuf.Service)) continue;
       try {
         obj.resolveAll();
-      } catch (e) {
+      } catch {
         if (this.unresolved.length < MAX_UNRESOLVED * 2) this.unresolved.push(item);
-        if (fresh) defs.warnings.push(`reflection: ${obj.fullName.slice(1)}: ${(e as Error).message}`);
-        return;
+        continue;
       }
       if (obj instanceof protobuf.Service) indexService(defs, obj, () => item.file);
-    };
-    for (const item of retry) resolve(item, false);
-    for (const item of added) resolve(item, true);
+    }
     this.built = defs;
-    return defs;
   }
 }
 
@@ -174,30 +177,37 @@ function editionOf(p: descriptor.IFileDescriptorProto): string {
 }
 
 /**
- * Learn the file descriptors of one server reflection answer, as the protobuf decoder gave it
- * (ServerReflectionResponse: `file_descriptor_response.file_descriptor_proto`, bytes as base64).
- * Returns the names of the files new to the capture (the caller tells `scope.learned`) and
- * what went wrong with the others.
+ * The answers of one server reflection stream: each answer's file descriptors
+ * (ServerReflectionResponse `file_descriptor_response.file_descriptor_proto`, bytes as base64 in
+ * the value the protobuf decoder gave) are learned for the capture, which is told (`learned`: a
+ * sharded run falls back to one pipeline); the files this stream taught are named on its call.
  */
-export function learnFromReflectionAnswer(scope: CaptureScope | undefined, value: unknown): { added: string[]; warnings: string[] } {
-  const none = { added: [], warnings: [] };
-  const answer = (value as { file_descriptor_response?: { file_descriptor_proto?: unknown } } | undefined)?.file_descriptor_response;
-  const list = answer?.file_descriptor_proto;
-  if (!Array.isArray(list) || list.length === 0) return none;
-  const store = LearnedSchemas.of(scope, true);
-  if (!store) return none;
-  const protos: Uint8Array[] = [];
-  for (const b64 of list) {
-    const bytes = typeof b64 === 'string' ? fromBase64(b64) : undefined;
-    if (bytes) protos.push(bytes);
-  }
-  const r = store.add(protos);
-  if (r.added.length) scope?.learned('gRPC server reflection');
-  return r;
-}
+export class ReflectionAnswers {
+  private files: string[] = [];
+  constructor(private readonly capture: CaptureScope | undefined) {}
 
-/** How a call names the files a reflection answer taught (the `*.reflection.learned` field). */
-export function learnedFilesText(files: string[]): string {
-  const shown = files.slice(0, 20).join(', ');
-  return files.length > 20 ? `${shown} (+${files.length - 20} more)` : shown;
+  /** Learn one decoded answer; returns what went wrong (for the message's warnings). */
+  learn(value: unknown): string[] {
+    const list = (value as { file_descriptor_response?: { file_descriptor_proto?: unknown } } | undefined)?.file_descriptor_response?.file_descriptor_proto;
+    const store = Array.isArray(list) && list.length ? LearnedSchemas.of(this.capture, true) : undefined;
+    if (!store) return [];
+    const protos: Uint8Array[] = [];
+    for (const b64 of list as unknown[]) {
+      const bytes = typeof b64 === 'string' ? fromBase64(b64) : undefined;
+      if (bytes) protos.push(bytes);
+    }
+    const r = store.add(protos);
+    if (r.added.length) {
+      this.files.push(...r.added);
+      this.capture?.learned('gRPC server reflection');
+    }
+    return r.warnings;
+  }
+
+  /** `protobuf.reflection_files` on the reflection call: the files it taught (the first 20). */
+  note(fields: Record<string, string | number | boolean>): void {
+    if (!this.files.length) return;
+    const shown = this.files.slice(0, 20).join(', ');
+    fields['protobuf.reflection_files'] = this.files.length > 20 ? `${shown} (+${this.files.length - 20} more)` : shown;
+  }
 }

@@ -62,6 +62,6 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
     };
   }
   // Decoded with a schema the server sent (gRPC server reflection): readable, but no file to open.
-  const learned = c.fields?.['grpc.schema'] === 'reflection' || c.fields?.['connect.schema'] === 'reflection' ? ' Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; that gives field names, not a file to open.' : '';
+  const learned = c.fields?.['protobuf.schema'] === 'reflection' ? ' Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; that gives field names, not a file to open.' : '';
   return { message: `callscope: no definition found for ${name}. Looked for ${looked} in the workspace and found none.${learned} To link it, ${fix}.`, setting };
 }

@@ -11,11 +11,11 @@ describe('no definition: what was looked for and how to link one', () => {
     assert.equal(h.setting, 'callscope.protoPaths');
   });
   it('gRPC decoded with a schema learned by server reflection: says so, and still how to link a file', () => {
-    const h = noDefinitionHelp({ protocol: 'grpc', method: 'GetItem', target: '/inv.Inventory/GetItem', fields: { 'grpc.schema': 'reflection' } });
+    const h = noDefinitionHelp({ protocol: 'grpc', method: 'GetItem', target: '/inv.Inventory/GetItem', fields: { 'protobuf.schema': 'reflection' } });
     assert.match(h.message, /found none\. Its messages were decoded with the schema the server sent by gRPC server reflection earlier in this capture; .* To link it, put the \.proto file in the workspace/);
   });
   it('Connect: an rpc in a .proto file, not an OpenAPI operation', () => {
-    const h = noDefinitionHelp({ protocol: 'connect', method: 'inv.Inventory/GetItem', target: '/inv.Inventory/GetItem', http: { method: 'POST', uri: '/inv.Inventory/GetItem' }, fields: { 'connect.schema': 'reflection' } });
+    const h = noDefinitionHelp({ protocol: 'connect', method: 'inv.Inventory/GetItem', target: '/inv.Inventory/GetItem', http: { method: 'POST', uri: '/inv.Inventory/GetItem' }, fields: { 'protobuf.schema': 'reflection' } });
     assert.match(h.message, /Looked for an rpc \/inv\.Inventory\/GetItem in a \.proto file .* sent by gRPC server reflection/);
     assert.equal(h.setting, PROTO_SETTING);
   });
