@@ -20,6 +20,8 @@ export class RowStore {
   private pages = new Map<number, CallRow[]>();
   private loading = new Set<number>();
   private readonly byId = new Map<number, { row: CallRow; index: number }>();
+  /** `appended` calls so far: a page asked for before the latest ones carries an older total. */
+  private appends = 0;
   /** Called when rows arrive or the total changes. */
   onChange: () => void = () => {};
 
@@ -61,6 +63,7 @@ export class RowStore {
 
   /** New rows were decoded: with no filter and time order they extend the list in place. */
   appended(rows: CallRow[]): void {
+    this.appends++;
     if (!this.filter && this.sort.key === 'time' && this.sort.dir === 'asc') {
       const lastPage = Math.floor(Math.max(0, this.total - 1) / PAGE_SIZE);
       this.total += rows.length;
@@ -93,11 +96,18 @@ export class RowStore {
 
   private async load(page: number): Promise<void> {
     const gen = this.generation;
+    const appends = this.appends;
     this.loading.add(page);
     const answer = await this.host.request({ type: 'calls/page', start: page * PAGE_SIZE, count: PAGE_SIZE, filter: this.filter || undefined, sort: this.sort });
     if (gen !== this.generation) return;
     this.loading.delete(page);
-    this.total = answer.total;
+    if (appends === this.appends) this.total = answer.total;
+    else {
+      // Rows came while this page was asked for: the answer may predate them (its total one
+      // short, and the last row never shown). Keep the larger count and ask again.
+      this.total = Math.max(this.total, answer.total);
+      this.refreshSoon();
+    }
     this.filterError = answer.filterError;
     this.pages.set(page, answer.rows);
     answer.rows.forEach((row, i) => this.byId.set(row.id, { row, index: page * PAGE_SIZE + i }));

@@ -13,15 +13,19 @@ import type { CaptureDocument } from '../editor/document';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 25, 50];
 const IDLE_GAP_US = 2_000_000;
+/** Calls asked of the original analysis at once, and how often a failed request is asked again. */
+const FETCH_MAX = 2000;
+const FETCH_RETRIES = 8;
 
 export class Playback implements vscode.Disposable {
   private clock!: PlaybackClock;
   /** Start times in time order. */
   private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /** Calls fed to the playback's analysis. */
   private shown = 0;
-  /** Calls asked of the original analysis (≥ shown); fetches run one after another. */
-  private requested = 0;
-  private fetching: Promise<void> = Promise.resolve();
+  /** Calls the clock makes visible now (the pump brings `shown` up to it). */
+  private target = 0;
+  private pumping = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current!: Analysis;
   private readonly original: Analysis;
@@ -80,7 +84,7 @@ export class Playback implements vscode.Disposable {
     a.frameIndex = this.original.frameIndex;
     this.current = a;
     this.shown = 0;
-    this.requested = 0;
+    this.target = 0;
     this.doc.replaceAnalysis(`playback:${this.originalKey}`, a);
     old?.dispose();
   }
@@ -92,39 +96,57 @@ export class Playback implements vscode.Disposable {
   private sync(): void {
     if (this.stopped) return;
     const v = this.clock.visibleAt(this.now());
-    if (v < this.requested) {
-      this.fresh();
-    }
-    if (v > this.requested) {
-      const target = this.current;
-      const start = this.requested;
-      this.requested = v;
-      // In order, one fetch at a time; a restart (new analysis) drops what is still in flight.
-      this.fetching = this.fetching.then(async () => {
-        // Asked again when the original analysis does not answer (a busy or restarting worker): a
-        // batch given up for lost would leave the playback short of those calls for good.
-        let batch: Awaited<ReturnType<typeof this.original.store.select>> = [];
-        for (let attempt = 0; attempt < 4; attempt++) {
-          if (attempt > 0) await new Promise((r) => setTimeout(r, 100 << (attempt - 1)));
-          const got = await this.original.store.select({ start, count: v - start }).catch(() => undefined);
-          if (this.stopped || target !== this.current) return;
-          if (got) {
-            batch = got;
-            break;
-          }
-        }
-        if (this.stopped || target !== this.current) return;
-        this.shown = v;
-        target.feed({ type: 'calls', calls: batch });
-        const fb = this.original.fileBytes;
-        target.feed({ type: 'progress', progress: { bytesRead: Math.round((fb * v) / Math.max(1, this.total)), fileBytes: fb, frames: 0, calls: v } });
-        this.finishIfDone();
-        this.changed.fire();
-      });
-    }
+    if (v < this.target) this.fresh();
+    this.target = v;
+    void this.pump();
     this.finishIfDone();
     this.changed.fire();
     this.schedule();
+  }
+
+  /**
+   * Brings the shown calls up to the clock's count: the calls [shown, target) are asked of the
+   * original analysis, in order, one request at a time, and `shown` moves by what came back — a
+   * call is never counted as shown unless it was fed. A request that fails (a busy or restarting
+   * worker) is asked again after a pause; a restart (new analysis) ends the pump.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      let failures = 0;
+      while (!this.stopped && this.shown < this.target) {
+        const target = this.current;
+        const start = this.shown;
+        const count = Math.min(this.target - start, FETCH_MAX);
+        const got = await this.original.store.select({ start, count }).catch(() => undefined);
+        if (this.stopped) return;
+        if (target !== this.current) continue; // restarted meanwhile: `shown` is 0 again
+        if (!got?.length) {
+          if (++failures > FETCH_RETRIES) {
+            this.failed(`the decoder did not return calls ${start + 1}–${start + count} (asked ${failures} times); stop the playback and start it again`);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, Math.min(2000, 100 << (failures - 1))));
+          continue;
+        }
+        failures = 0;
+        this.shown = start + got.length;
+        target.feed({ type: 'calls', calls: got });
+        const fb = this.original.fileBytes;
+        target.feed({ type: 'progress', progress: { bytesRead: Math.round((fb * this.shown) / Math.max(1, this.total)), fileBytes: fb, frames: 0, calls: this.shown } });
+        this.finishIfDone();
+        this.changed.fire();
+      }
+    } catch (e) {
+      this.failed((e as Error)?.message ?? String(e));
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private failed(message: string): void {
+    if (this.current.state === 'running') this.current.feed({ type: 'error', message: `playback: ${message}` });
   }
 
   private finishIfDone(): void {

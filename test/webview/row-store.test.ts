@@ -1,0 +1,55 @@
+/**
+ * The list's row store while rows stream in: a page asked for before the latest rows were
+ * appended answers with the older total, and must not shrink the list (the playback e2e test once
+ * ended on 78 of 79 rows).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Host } from '../../webview/host';
+import type { CallRow } from '../../webview/protocol';
+import { RowStore } from '../../webview/rows';
+
+function fakeHost() {
+  const asked: Array<{ m: { start: number; count: number }; answer: (total: number) => void }> = [];
+  const host = {
+    request(m: { start: number; count: number }) {
+      return new Promise((resolve) => {
+        asked.push({ m, answer: (total) => resolve({ type: 'calls/page', requestId: 0, total, rows: rowsOf(m.start, Math.min(m.count, total - m.start)) }) });
+      });
+    },
+  } as unknown as Host;
+  return { host, asked };
+}
+
+const rowsOf = (start: number, n: number) => Array.from({ length: Math.max(0, n) }, (_, i) => ({ id: start + i }) as unknown as CallRow);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+test('a page answer older than the last appended rows does not shrink the list', async () => {
+  const { host, asked } = fakeHost();
+  const store = new RowStore(host);
+  store.reset(); // asks for page 0
+  assert.equal(asked.length, 1);
+  store.appended(rowsOf(0, 78));
+  assert.equal(store.total, 78);
+  store.appended(rowsOf(78, 1)); // the last row arrives while page 0 is on its way
+  asked[0].answer(78); // answered before the host had the 79th call
+  await tick();
+  assert.equal(store.total, 79, 'the appended row is still counted');
+  await new Promise((r) => setTimeout(r, 300)); // the store asks again
+  const again = asked.at(-1)!;
+  assert.ok(asked.length >= 2, 'the page is asked for again');
+  again.answer(79);
+  await tick();
+  assert.equal(store.total, 79);
+  assert.equal(store.at(78)?.id, 78, 'the last row is loaded');
+});
+
+test('with no rows appended meanwhile the answer sets the total (a filter can shrink it)', async () => {
+  const { host, asked } = fakeHost();
+  const store = new RowStore(host);
+  store.appended(rowsOf(0, 10));
+  store.setQuery('protocol == "http"', { key: 'time', dir: 'asc' });
+  asked.at(-1)!.answer(3);
+  await tick();
+  assert.equal(store.total, 3);
+});
