@@ -50,6 +50,7 @@ let browser;
 let failed = 0;
 let passed = 0;
 let skipped = 0;
+let flaky = 0;
 const results = [];
 try {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath} (apt-get install chromium)`);
@@ -90,51 +91,25 @@ try {
       failed++;
       continue;
     }
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    // Nothing leaves the machine: gallery, CDNs and telemetry are refused at once.
-    await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/])(https?|wss?):\/\//, (route) => route.abort());
-    const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text().slice(0, 300)}`);
-      else if (m.type() === 'error') problems.push(`console: ${m.text().slice(0, 300)}`);
-    });
-    const wb = new Workbench(page, { url: server.url, shotsDir, name: t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() });
-    const t0 = Date.now();
-    let timer;
-    try {
-      await Promise.race([
-        (async () => {
-          await wb.open();
-          await t.run(wb, { workspace, problems });
-        })(),
-        new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${(t.timeoutMs ?? TEST_TIMEOUT_MS) / 1000}s`)), t.timeoutMs ?? TEST_TIMEOUT_MS))),
-      ]);
-      await wb.screenshot('end');
+    // A test that fails is run once more in a fresh page: a pass then is reported as flaky, with
+    // the first attempt's error, so a race in the product or the harness is seen, not hidden.
+    let r = await attempt(t, workspace);
+    if (!r.ok && !r.skip) {
+      log(`     running "${t.name}" once more`);
+      const again = await attempt(t, workspace);
+      if (again.ok && !again.skip) r = { ...again, flaky: r.error };
+      else r = { ...r, retryError: again.error };
+    }
+    if (r.skip) {
+      skipped++;
+      results.push({ name: t.name, ok: true, skipped: r.skip, ms: r.ms });
+    } else if (r.ok) {
       passed++;
-      results.push({ name: t.name, ok: true, ms: Date.now() - t0 });
-      log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-    } catch (e) {
-      if (e?.skip) {
-        skipped++;
-        results.push({ name: t.name, ok: true, skipped: e.message, ms: Date.now() - t0 });
-        log(`skip ${t.name}: ${e.message}`);
-        continue;
-      }
+      if (r.flaky) flaky++;
+      results.push({ name: t.name, ok: true, ms: r.ms, flaky: r.flaky });
+    } else {
       failed++;
-      await wb.screenshot('failure');
-      results.push({ name: t.name, ok: false, error: e.message, ms: Date.now() - t0 });
-      log(`FAIL ${t.name}: ${e.message.split('\n')[0]}`);
-      if (problems.length) log(`     page problems: ${problems.slice(0, 5).join(' | ')}`);
-    } finally {
-      clearTimeout(timer);
-      await wb.closeAllEditors().catch(() => {});
-      await context.close().catch(() => {});
+      results.push({ name: t.name, ok: false, error: r.retryError && r.retryError !== r.error ? `${r.error} (again: ${r.retryError})` : r.error, ms: r.ms });
     }
   }
   if (!keep) rmSync(tmp, { recursive: true, force: true });
@@ -149,8 +124,55 @@ try {
 }
 
 console.log('\ne2e results:');
-for (const r of results) console.log(`  ${r.skipped ? '-' : r.ok ? '✔' : '✖'} ${r.name}${r.ms ? ` (${(r.ms / 1000).toFixed(1)}s)` : ''}${r.skipped ? ` — skipped: ${r.skipped}` : r.ok ? '' : ` — ${r.error}`}`);
+for (const r of results) console.log(`  ${r.skipped ? '-' : r.ok ? '✔' : '✖'} ${r.name}${r.ms ? ` (${(r.ms / 1000).toFixed(1)}s)` : ''}${r.skipped ? ` — skipped: ${r.skipped}` : r.flaky ? ` — flaky: passed the second time; the first failed: ${r.flaky.split('\n')[0]}` : r.ok ? '' : ` — ${r.error}`}`);
 console.log(`screenshots: ${shotsDir}`);
 if (skipped) console.log(`${skipped} skipped`);
+if (flaky) console.log(`${flaky} flaky (failed once, passed when run again): see above`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
+
+/** One run of a test in a new browser context: { ok, error?, skip?, ms }. */
+async function attempt(t, workspace) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  // Nothing leaves the machine: gallery, CDNs and telemetry are refused at once.
+  await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/])(https?|wss?):\/\//, (route) => route.abort());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text().slice(0, 300)}`);
+    else if (m.type() === 'error') problems.push(`console: ${m.text().slice(0, 300)}`);
+  });
+  const wb = new Workbench(page, { url: server.url, shotsDir, name: t.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() });
+  const t0 = Date.now();
+  let timer;
+  try {
+    await Promise.race([
+      (async () => {
+        await wb.open();
+        await t.run(wb, { workspace, problems });
+      })(),
+      new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out after ${(t.timeoutMs ?? TEST_TIMEOUT_MS) / 1000}s`)), t.timeoutMs ?? TEST_TIMEOUT_MS))),
+    ]);
+    await wb.screenshot('end');
+    log(`ok   ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    return { ok: true, ms: Date.now() - t0 };
+  } catch (e) {
+    if (e?.skip) {
+      log(`skip ${t.name}: ${e.message}`);
+      return { ok: true, skip: e.message, ms: Date.now() - t0 };
+    }
+    await wb.screenshot('failure');
+    log(`FAIL ${t.name}: ${e.message.split('\n')[0]}`);
+    if (problems.length) log(`     page problems: ${problems.slice(0, 5).join(' | ')}`);
+    return { ok: false, error: e.message, ms: Date.now() - t0 };
+  } finally {
+    clearTimeout(timer);
+    await wb.closeAllEditors().catch(() => {});
+    await context.close().catch(() => {});
+  }
+}
