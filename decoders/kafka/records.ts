@@ -1,7 +1,7 @@
 /**
  * Kafka record batches (protocol guide "Record Batch", KIP-98): magic 2 batches with varint
  * records and headers, compressed with gzip/snappy/lz4/zstd (attributes bits 0-2) through the
- * injected codecs; legacy message sets (magic 0/1) are listed with their sizes.
+ * injected codecs; legacy message sets (magic 0/1), a compressed wrapper read through to its messages.
  * A fetch response may end with a partial batch (the broker cuts at max_bytes): it is ignored.
  */
 import type { DecoderEnv } from '../core/env';
@@ -39,21 +39,28 @@ export interface RecordBatch {
 
 const MAX_RECORDS_SHOWN = 1000;
 
-export function readBatches(bytes: Uint8Array, env: DecoderEnv): { batches: RecordBatch[]; partialBytes: number } {
+export function readBatches(bytes: Uint8Array, env: DecoderEnv, depth = 0): { batches: RecordBatch[]; partialBytes: number } {
   const batches: RecordBatch[] = [];
   let o = 0;
   while (o + 12 <= bytes.length && batches.length < 10000) {
     const len = be32(bytes, o + 8);
     if (o + 12 + len > bytes.length || len < 5) break;
     const magic = bytes[o + 16];
-    const batch = magic === 2 ? readV2(bytes.subarray(o, o + 12 + len), env) : readLegacy(bytes.subarray(o, o + 12 + len), magic, env);
+    const batch = magic === 2 ? readV2(bytes.subarray(o, o + 12 + len), env) : readLegacy(bytes.subarray(o, o + 12 + len), magic, env, depth);
     batches.push(batch);
     o += 12 + len;
   }
   return { batches, partialBytes: bytes.length - o };
 }
 
-function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv): RecordBatch {
+/**
+ * A message of a legacy message set (protocol guide "Message sets", magic 0 and 1). A compressed
+ * one is a wrapper whose value is a whole message set, compressed: its messages are read from
+ * it. Magic 1 inner messages carry offsets relative to the wrapper's, which is the last inner
+ * message's offset (KIP-31); with LogAppendTime (attribute bit 3) the wrapper's timestamp is
+ * every inner message's.
+ */
+function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv, depth: number): RecordBatch {
   const r = new KReader(b);
   const offset = r.int64();
   r.int32(); // size
@@ -65,9 +72,35 @@ function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv): RecordBatch 
   const value = r.bytes(false);
   const codec = CODECS[attr & 7] ?? `codec-${attr & 7}`;
   const batch: RecordBatch = { baseOffset: offset, magic, compression: codec, transactional: false, control: false, recordCount: 1, sizeBytes: b.length, records: [], warnings: [] };
-  if ((attr & 7) !== 0) batch.warnings.push(`legacy (magic ${magic}) ${codec} message set: inner messages not decoded`);
-  else batch.records.push({ offset: num64(offset), timestamp: ts, key: key ? utf8Text(key) : null, value: value ? payloadBody(value, value.length, env.limits, undefined, undefined, batch.warnings) : null });
   if (r.error) batch.warnings.push(r.error);
+  if ((attr & 7) === 0) {
+    batch.records.push({ offset: num64(offset), timestamp: ts, key: key ? utf8Text(key) : null, value: value ? payloadBody(value, value.length, env.limits, undefined, undefined, batch.warnings) : null });
+    return batch;
+  }
+  batch.recordCount = 0;
+  if (!value) batch.warnings.push(`legacy (magic ${magic}) ${codec} message without a value`);
+  else if (depth > 0) batch.warnings.push(`legacy (magic ${magic}) ${codec} message inside a compressed message set: not decoded (the protocol does not nest them)`);
+  else {
+    const out = decompress(attr & 7, value, env);
+    if (typeof out === 'string') {
+      batch.warnings.push(out === 'codec not available' ? `legacy message set compressed with ${codec}: not decoded (codec not available)` : `legacy message set compressed with ${codec}: ${out}`);
+      return batch;
+    }
+    const inner = readBatches(out, env, depth + 1);
+    if (inner.partialBytes) batch.warnings.push(`legacy ${codec} message set: ${inner.partialBytes} bytes after its last whole message`);
+    const last = inner.batches.length ? inner.batches[inner.batches.length - 1].baseOffset : 0n;
+    // Relative offsets (magic 1) become absolute; a producer's wrapper (offset 0 or unset) keeps them as sent.
+    const shift = magic === 1 && offset >= last ? offset - last : 0n;
+    const logAppendTime = magic === 1 && (attr & 0x08) !== 0;
+    for (const ib of inner.batches) {
+      batch.recordCount += ib.recordCount;
+      batch.warnings.push(...ib.warnings);
+      for (const rec of ib.records) {
+        if (batch.records.length >= MAX_RECORDS_SHOWN) break;
+        batch.records.push({ ...rec, offset: num64(ib.baseOffset + shift), ...(logAppendTime ? { timestamp: ts } : {}) });
+      }
+    }
+  }
   return batch;
 }
 
