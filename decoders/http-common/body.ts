@@ -557,9 +557,10 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
 
 /**
  * Decode an HTTP body preview by Content-Encoding then Content-Type. `bytes` is at most
- * limits.maxBodyBytes (the preview); `size` the full de-chunked size.
+ * limits.maxBodyBytes (the preview); `size` the full de-chunked size. `requestHeaders`: for a
+ * response, its request's (a Thrift reply may come without a Content-Type of its own).
  */
-export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderList, env: DecoderEnv): { body: Body; warnings: string[] } {
+export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderList, env: DecoderEnv, requestHeaders?: HeaderList): { body: Body; warnings: string[] } {
   const warnings: string[] = [];
   const limits = env.limits;
   const cut = cutOf(bytes.length, size, limits);
@@ -590,11 +591,26 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       body.truncated = true;
       cutAtPreview.add(body);
     }
-    const essence = mt?.essence ?? '';
+    let essence = mt?.essence ?? '';
     const charset = mt?.params.charset;
+    // A response without a type of its own (or octet-stream) to a Thrift request (Node's thrift
+    // web server sends none) is read as the request's Thrift.
+    if (requestHeaders && (essence === '' || essence === 'application/octet-stream')) {
+      const rq = parseMediaType(headerValue(requestHeaders, 'content-type'))?.essence ?? '';
+      if (isThriftType(rq)) essence = rq;
+    }
     if (essence === 'application/json') {
       // (the usual type, first: what the isJsonType branch below does)
       decodeJsonInto(body, decodeCharset(content, charset), limits, warnings);
+    } else if (isThriftType(essence)) {
+      // Thrift over HTTP (decoders/thrift/http.ts): the JSON protocol as text, the others whole.
+      if (essence.endsWith('.json')) {
+        body.kind = 'text';
+        body.text = decodeCharset(content, charset);
+      } else {
+        body.kind = 'binary';
+        body.hex = toHex(content);
+      }
     } else if (essence.startsWith('application/connect+') || essence === 'application/proto') {
       // Connect (decoders/connect): enveloped messages or one bare protobuf message the Connect
       // router decodes: keep the whole preview (application/connect+json is not one JSON text).
@@ -667,6 +683,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     body.hex = toHex(bytes, 64);
   }
   return { body, warnings };
+}
+
+function isThriftType(essence: string): boolean {
+  return essence === 'application/x-thrift' || essence.startsWith('application/vnd.apache.thrift.');
 }
 
 /**

@@ -11,6 +11,7 @@ import { jsonrpcRouter } from '../jsonrpc/index';
 import { grpcWebRouter } from '../grpc/web';
 import { connectRouter } from '../connect/index';
 import { soapRouter } from '../soap/index';
+import { thriftHttpRouter } from '../thrift/http';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -25,4 +26,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter];

@@ -1770,7 +1770,7 @@ export class Http1Decoder implements StreamDecoder {
       http.responseHeaders = resp.headers;
       if (resp.warnings.length) call.warnings.push(...resp.warnings);
       const noBody = resp.bodySize === 0 && resp.previewBytes === 0;
-      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewToDecode(resp), resp.bodySize, resp.headers, env);
+      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewToDecode(resp), resp.bodySize, resp.headers, env, req?.headers);
       if (decoded.body) {
         if (resp.holed) decoded.body.truncated = true;
         http.responseBody = decoded.body;

@@ -7,33 +7,19 @@
  * REPLY/EXCEPTION messages complete the oldest pending call with the same sequence id (several
  * clients — Python's among them — send 0 for every call, so pending calls form a FIFO per id).
  *
- * Reply structs follow the IDL convention: field 0 is the result, other fields the declared
- * exceptions. EXCEPTION messages carry a TApplicationException {1: message, 2: type}. With the
- * workspace IDL (`env.definitions.thrift`) argument and result fields are named and typed and the
- * call links to its method's line.
+ * What each message says about its call is in call.ts (shared with Thrift over HTTP, http.ts).
+ * With the workspace IDL (`env.definitions.thrift`) argument and result fields are named and
+ * typed and the call links to its method's line.
  */
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Dir } from '../core/model';
-import type { Call, CallStatus } from '../core/model';
-import { be32, utf8Text } from '../core/bytes';
+import type { Call } from '../core/model';
+import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, readPartialMessage, type Framing, type ThriftMessage, type TNode } from './wire';
-import { lookupMethod, thriftDefinitionsOf, type ThriftDefinitions, type ThriftMethodDef, type ThriftServiceDef } from './idl';
-import { Renderer, renderRaw } from './render';
+import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, readPartialMessage, type Framing, type ThriftMessage } from './wire';
+import { describeReply, describeRequest, findMethod, type MethodRef, type ThriftIdl, thriftIdl } from './call';
 
-export const APPLICATION_EXCEPTION_TYPES: Record<number, string> = {
-  0: 'UNKNOWN',
-  1: 'UNKNOWN_METHOD',
-  2: 'INVALID_MESSAGE_TYPE',
-  3: 'WRONG_METHOD_NAME',
-  4: 'BAD_SEQUENCE_ID',
-  5: 'MISSING_RESULT',
-  6: 'INTERNAL_ERROR',
-  7: 'PROTOCOL_ERROR',
-  8: 'INVALID_TRANSFORM',
-  9: 'INVALID_PROTOCOL',
-  10: 'UNSUPPORTED_CLIENT_TYPE',
-};
+export { APPLICATION_EXCEPTION_TYPES } from './call';
 
 interface Side {
   s: DirStream;
@@ -50,7 +36,7 @@ interface Pending {
   call: Call;
   seqid: number;
   name: string;
-  method?: { service: ThriftServiceDef; method: ThriftMethodDef };
+  method?: MethodRef;
 }
 
 const MAX_PENDING = 10000;
@@ -61,12 +47,10 @@ class ThriftDecoder implements StreamDecoder {
     s2c: { s: new DirStream(), needHint: 0, lost: false },
   };
   private pending: Pending[] = [];
-  private readonly defs: ThriftDefinitions | undefined;
-  private readonly render: Renderer | undefined;
+  private readonly idl: ThriftIdl;
 
   constructor(private readonly session: DecoderSession) {
-    this.defs = thriftDefinitionsOf(session.env.definitions);
-    this.render = this.defs ? new Renderer(this.defs) : undefined;
+    this.idl = thriftIdl(session.env.definitions);
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
@@ -231,26 +215,9 @@ class ThriftDecoder implements StreamDecoder {
       const call = this.session.newCall('thrift', first);
       call.frames = [];
       addFrames(call.frames, frames);
-      call.kind = msg.type === 4 ? 'oneway' : 'unary';
-      call.method = method;
-      const m = this.defs ? lookupMethod(this.defs, service, method) : undefined;
-      const svcName = service ?? (m ? m.service.name.slice(m.service.name.indexOf('.') + 1) : undefined);
-      if (svcName) call.target = svcName;
+      const m = describeRequest(call, msg, this.idl, { 'thrift.framed': framing.framed }, warnings, wire);
       call.timing = { startUs: first.tsUs, requestEndUs: last.tsUs };
-      call.request = { value: m && this.render ? this.render.fields(msg.body, m.method.args) : renderRaw(msg.body), wireBytes: wire };
       call.ranges = { request: [range] };
-      call.fields['thrift.method'] = method;
-      if (svcName) call.fields['thrift.service'] = svcName;
-      call.fields['thrift.mtype'] = MESSAGE_TYPES[msg.type];
-      call.fields['thrift.seq_id'] = msg.seqid;
-      call.fields['thrift.protocol'] = framing.protocol;
-      call.fields['thrift.framed'] = framing.framed;
-      if (service) call.fields['thrift.multiplexed'] = true;
-      if (!msg.strict) call.fields['thrift.strict'] = false;
-      if (m) {
-        call.definition = { kind: 'thrift-method', name: `${m.method.service}.${m.method.name}`, file: m.method.file, line: m.method.line, column: m.method.column };
-        if (m.method.oneway !== (msg.type === 4)) warnings.push(msg.type === 4 ? 'ONEWAY message for a method the IDL does not declare oneway' : 'CALL message for a method the IDL declares oneway');
-      }
       call.warnings.push(...warnings);
       if (dir !== 'c2s') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the server side`);
       if (msg.type === 4) {
@@ -287,69 +254,19 @@ class ThriftDecoder implements StreamDecoder {
       call.fields['thrift.protocol'] = framing.protocol;
       call.fields['thrift.framed'] = framing.framed;
       call.warnings.push('reply without a request (request not captured)');
-      const m = this.defs ? lookupMethod(this.defs, service, method) : undefined;
-      p = { call, seqid: msg.seqid, name: msg.name, method: m };
+      p = { call, seqid: msg.seqid, name: msg.name, method: findMethod(this.idl, msg.name) };
     }
     const call = p.call;
     addFrames(call.frames, frames);
     call.timing.responseStartUs = first.tsUs;
     call.timing.endUs = last.tsUs;
     (call.ranges ??= {}).response = [range];
-    call.fields['thrift.reply_mtype'] = MESSAGE_TYPES[msg.type];
     call.warnings.push(...warnings);
     if (dir !== 's2c') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the client side`);
-    if (cut && !msg.body.fields.length) {
-      // the reply's result or exception was not captured: no outcome to show
-      call.response = { wireBytes: wire };
-      if (msg.type === 3) call.status = { code: 'TApplicationException', ok: false };
-    } else {
-      const { value, status } = msg.type === 3 ? this.applicationException(msg.body) : this.reply(msg.body, p.method?.method);
-      call.response = { value, wireBytes: wire };
-      call.status = status;
-      if (!status.ok) call.fields['thrift.exception'] = String(status.code);
-    }
+    describeReply(call, msg, p.method, this.idl, wire, cut);
     call.state = 'complete';
     this.session.emit(call);
   }
-
-  private applicationException(body: TNode & { t: 'struct' }): { value: unknown; status: CallStatus } {
-    let message: string | undefined;
-    let type = 0;
-    for (const f of body.fields) {
-      if (f.id === 1 && f.node.t === 'binary') message = utf8Text(f.node.v);
-      if (f.id === 2 && f.node.t === 'i32') type = f.node.v;
-    }
-    const typeName = APPLICATION_EXCEPTION_TYPES[type] ?? `type ${type}`;
-    const value: Record<string, unknown> = { TApplicationException: { message: message ?? null, type: `${typeName} (${type})` } };
-    return { value, status: { code: 'TApplicationException', text: message !== undefined ? `${typeName}: ${message}` : typeName, ok: false } };
-  }
-
-  private reply(body: TNode & { t: 'struct' }, m: ThriftMethodDef | undefined): { value: unknown; status: CallStatus } {
-    const f = body.fields[0];
-    if (!f) return { value: null, status: { code: 'OK', ok: true } };
-    if (f.id === 0) {
-      const value = m && this.render ? this.render.value(f.node, m.returns) : renderRaw(f.node);
-      return { value, status: { code: 'OK', ok: true } };
-    }
-    // A declared exception.
-    const decl = m?.throws.find((t) => t.id === f.id);
-    if (decl && this.render) {
-      const name = this.render.typeName(decl.type) ?? decl.name;
-      const v = this.render.value(f.node, decl.type);
-      return { value: { [decl.name]: v }, status: { code: name, text: exceptionText(v), ok: false } };
-    }
-    const v = renderRaw(f.node);
-    return { value: { [String(f.id)]: v }, status: { code: `exception ${f.id}`, text: exceptionText(v), ok: false } };
-  }
-}
-
-/** A short text for an exception value: its message-like field, or its first string. */
-function exceptionText(v: unknown): string | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const o = v as Record<string, unknown>;
-  for (const k of ['message', 'msg', 'why', 'reason', 'error', 'description']) if (typeof o[k] === 'string') return o[k] as string;
-  for (const x of Object.values(o)) if (typeof x === 'string') return x;
-  return undefined;
 }
 
 export const spec: DecoderSpec = {

@@ -3,7 +3,7 @@
  * field id; with IDL, by field name (undeclared fields keep their id), enums show their name,
  * `string` fields are text and `binary` fields hex.
  */
-import { toHex, utf8Strict } from '../core/bytes';
+import { fromBase64, toHex, utf8Strict } from '../core/bytes';
 import type { TNode, TType } from './wire';
 import { lookupNamed, type ThriftDefinitions, type ThriftFieldDef, type ThriftStructDef, type ThriftTypeRef } from './idl';
 
@@ -114,7 +114,14 @@ export class Renderer {
     if (depth > 128) return renderRaw(n);
     switch (t.kind) {
       case 'base':
-        if (n.t === 'binary') return binaryOf(n.v, t.name === 'string' ? true : t.name === 'binary' ? false : undefined);
+        if (n.t === 'binary') {
+          // The JSON protocol sends a `binary` field's bytes as base64 text.
+          if (n.json && t.name === 'binary') {
+            const bytes = fromBase64(utf8Strict(n.v) ?? '');
+            if (bytes) return binaryOf(bytes, false);
+          }
+          return binaryOf(n.v, t.name === 'string' ? true : t.name === 'binary' ? false : undefined);
+        }
         return renderRaw(n);
       case 'list':
       case 'set':

@@ -21,7 +21,8 @@ export type TNode =
   | { t: 'bool'; v: boolean }
   | { t: 'i8' | 'i16' | 'i32' | 'double'; v: number }
   | { t: 'i64'; v: bigint }
-  | { t: 'binary'; v: Uint8Array }
+  /** `json`: read from the JSON protocol, where a `binary` field's bytes are base64 text. */
+  | { t: 'binary'; v: Uint8Array; json?: boolean }
   | { t: 'uuid'; v: string }
   | { t: 'struct'; fields: TField[] }
   | { t: 'list' | 'set'; elem: TType; items: TNode[] }
@@ -33,7 +34,7 @@ export interface TField {
 }
 
 export interface ThriftMessage {
-  protocol: ThriftProtocol;
+  protocol: ThriftProtocol | 'json';
   /** Binary protocol without the version word (old clients). */
   strict: boolean;
   type: number;

@@ -5,9 +5,9 @@ sys.path.insert(0, sys.argv[1])
 from person import PersonApi  # noqa: E402
 from person.ttypes import Item, NotFound, Person  # noqa: E402
 from thrift.Thrift import TApplicationException, TMessageType, TType  # noqa: E402
-from thrift.protocol import TBinaryProtocol, TCompactProtocol  # noqa: E402
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
 from thrift.protocol.TMultiplexedProtocol import TMultiplexedProtocol  # noqa: E402
-from thrift.transport import TSocket, TTransport  # noqa: E402
+from thrift.transport import THttpClient, TSocket, TTransport  # noqa: E402
 
 
 def delete_person(client, person_id):
@@ -33,9 +33,12 @@ def delete_person(client, person_id):
 def main():
     port, proto, transport = int(sys.argv[2]), sys.argv[3], sys.argv[4]
     multiplexed = len(sys.argv) > 5 and sys.argv[5] == "multiplexed"
-    sock = TSocket.TSocket("127.0.0.1", port)
-    trans = TTransport.TBufferedTransport(sock) if transport == "buffered" else TTransport.TFramedTransport(sock)
-    protocol = TBinaryProtocol.TBinaryProtocol(trans) if proto == "binary" else TCompactProtocol.TCompactProtocol(trans)
+    if transport == "http":
+        trans = THttpClient.THttpClient("http://127.0.0.1:%d/person" % port)
+    else:
+        sock = TSocket.TSocket("127.0.0.1", port)
+        trans = TTransport.TBufferedTransport(sock) if transport == "buffered" else TTransport.TFramedTransport(sock)
+    protocol = {"binary": TBinaryProtocol.TBinaryProtocol, "compact": TCompactProtocol.TCompactProtocol, "json": TJSONProtocol.TJSONProtocol}[proto](trans)
     if multiplexed:
         protocol = TMultiplexedProtocol(protocol, "PersonApi")
     client = PersonApi.Client(protocol)

@@ -1,12 +1,12 @@
 """Person API Thrift server (Debian python3-thrift). Usage: server.py GEN_PY_DIR PORT PROTOCOL TRANSPORT [multiplexed]
-PROTOCOL: binary | compact, TRANSPORT: buffered | framed."""
+PROTOCOL: binary | compact | json, TRANSPORT: buffered | framed | http (THttpServer: one message per POST)."""
 import sys
 
 sys.path.insert(0, sys.argv[1])
 from person import PersonApi  # noqa: E402
 from person.ttypes import Item, NotFound, Person, Status  # noqa: E402
-from thrift.protocol import TBinaryProtocol, TCompactProtocol  # noqa: E402
-from thrift.server import TServer  # noqa: E402
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
+from thrift.server import THttpServer, TServer  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
 from thrift.TMultiplexedProcessor import TMultiplexedProcessor  # noqa: E402
 
@@ -61,7 +61,14 @@ def main():
         mp = TMultiplexedProcessor()
         mp.registerProcessor("PersonApi", processor)
         processor = mp
-    pf = TBinaryProtocol.TBinaryProtocolFactory() if proto == "binary" else TCompactProtocol.TCompactProtocolFactory()
+    pf = {
+        "binary": TBinaryProtocol.TBinaryProtocolFactory,
+        "compact": TCompactProtocol.TCompactProtocolFactory,
+        "json": TJSONProtocol.TJSONProtocolFactory,
+    }[proto]()
+    if transport == "http":
+        THttpServer.THttpServer(processor, ("127.0.0.1", port), pf).serve()
+        return
     tf = TTransport.TBufferedTransportFactory() if transport == "buffered" else TTransport.TFramedTransportFactory()
     server = TServer.TSimpleServer(processor, TSocket.TServerSocket(host="127.0.0.1", port=port), tf, pf)
     server.serve()

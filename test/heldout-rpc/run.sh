@@ -61,7 +61,7 @@ for w in "${WHAT[@]}"; do
   thrift)
     mkdir -p "$OUT/thrift/gen" && cp "$HERE/thrift/shop.thrift" "$OUT/thrift/"
     thrift --gen js:node -out "$OUT/thrift/gen" "$OUT/thrift/shop.thrift"
-    rec thrift node 'tcp portrange 22040-22043' node "$HERE/thrift/run.cjs" "$OUT/thrift/gen" 22040 ;;
+    rec thrift node 'tcp portrange 22040-22046' node "$HERE/thrift/run.cjs" "$OUT/thrift/gen" 22040 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"
