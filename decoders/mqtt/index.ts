@@ -536,7 +536,8 @@ class MqttDecoder implements StreamDecoder {
           // 0x00 is "Normal disconnection" for DISCONNECT (MQTT 5.0 §3.14.2.1), "Success" for AUTH.
           call.status = { code, text: (code === 0 && p.type === 14 ? 'Normal disconnection' : REASONS[code]) ?? `code ${code}`, ok: code < 0x80 };
           call.fields['mqtt.reason_code'] = code;
-        } else call.status = { code: 0, text: p.type === 14 ? 'Normal disconnection' : 'Success', ok: true };
+        } else if (v5) call.status = { code: 0, text: p.type === 14 ? 'Normal disconnection' : 'Success', ok: true }; // no reason code: 0x00 (§3.14.2.1)
+        else call.status = { code: name, ok: true }; // 3.1/3.1.1: DISCONNECT carries no code at all
         call.request = { value, wireBytes: p.wire };
         if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
         this.session.emit(call);
