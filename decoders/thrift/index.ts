@@ -1,6 +1,7 @@
 /**
  * Apache Thrift over TCP: binary (strict and old-style headers) and compact protocols, framed
- * and unframed (buffered) transports, the multiplexed protocol (`Service:method` names).
+ * and unframed (buffered) transports, the THeader transport (info headers, zlib/snappy
+ * transforms), the multiplexed protocol (`Service:method` names).
  *
  * Each direction is recognised on its first bytes (`detectFraming`); the server side adopts the
  * client's framing when its own first bytes do not say. CALL/ONEWAY messages start calls;
@@ -16,7 +17,12 @@ import type { Dir } from '../core/model';
 import type { Call } from '../core/model';
 import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readMessage, readPartialMessage, type Framing, type ThriftMessage } from './wire';
+import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
+import { snappyDecompress } from '../core/codecs';
+import { DecompressLimitError } from '../core/env';
+
+/** THeader payload transforms (HeaderFormat.md). */
+const TRANSFORMS: Record<number, string> = { 1: 'zlib', 2: 'hmac', 3: 'snappy', 4: 'qlz', 5: 'zstd' };
 import { describeReply, describeRequest, findMethod, type MethodRef, type ThriftIdl, thriftIdl } from './call';
 
 export { APPLICATION_EXCEPTION_TYPES } from './call';
@@ -91,7 +97,7 @@ class ThriftDecoder implements StreamDecoder {
         const len = be32(buf, 0);
         if (len <= this.session.env.limits.maxBufferedBytes) missing = 4 + len - have;
       }
-      const msg = readPartialMessage(side.framing.protocol, buf, side.framing.framed ? 4 : 0, have, this.limits());
+      const msg = side.framing.header ? undefined : readPartialMessage(side.framing.protocol, buf, side.framing.framed ? 4 : 0, have, this.limits());
       if (msg) {
         const total = missing >= 0 ? have + missing : have + length;
         this.message(dir, msg, side.framing, s.pos(0), s.pos(have - 1), s.frames(0, have), total, [`message cut by a gap: ${have} of ${missing >= 0 ? total : 'at least ' + total} bytes captured${msg.body.fields.length ? '' : ', no whole field'}`], true);
@@ -166,6 +172,11 @@ class ThriftDecoder implements StreamDecoder {
         limit = s.q.length;
       }
       const buf = s.q.peek(limit);
+      if (framing.header) {
+        this.headerFrame(dir, buf, limit);
+        s.consume(limit);
+        continue;
+      }
       let msg: ThriftMessage;
       let end: number;
       try {
@@ -200,13 +211,53 @@ class ThriftDecoder implements StreamDecoder {
     }
   }
 
+  /** One THeader frame (b[0, end), its length included): header, transforms undone, the message. */
+  private headerFrame(dir: Dir, b: Uint8Array, end: number): void {
+    const s = this.sides[dir].s;
+    const at = s.pos(0);
+    let frame: HeaderFrame;
+    let msg: ThriftMessage;
+    const names: string[] = [];
+    try {
+      frame = readHeaderFrame(b, end, this.limits());
+      let payload = frame.payload;
+      const max = this.session.env.limits.maxDecompressedBytes;
+      // Transforms are applied in order when sending: undone last first.
+      for (const t of [...frame.transforms].reverse()) {
+        names.unshift(TRANSFORMS[t] ?? `transform ${t}`);
+        if (t === 1) payload = this.session.env.compression.inflate(payload, max);
+        else if (t === 3) payload = snappyDecompress(payload, max);
+        else throw new ThriftError(`payload transform ${TRANSFORMS[t] ?? t} not supported`);
+      }
+      msg = readMessage(frame.protocol, payload, 0, payload.length, this.limits()).msg;
+    } catch (e) {
+      const why = e instanceof NeedMore ? 'message longer than its payload' : e instanceof DecompressLimitError ? `decompressed payload exceeds ${this.session.env.limits.maxDecompressedBytes} bytes` : (e as Error).message;
+      this.session.warn(`thrift: THeader frame in ${dir}: ${why}; frame skipped`, at);
+      return;
+    }
+    const transport: Record<string, string | boolean> = { 'thrift.framed': true, 'thrift.transport': 'header' };
+    if (names.length) transport['thrift.transforms'] = names.join(', ');
+    this.message(dir, msg, this.sides[dir].framing!, at, s.pos(end - 1), s.frames(0, end), end, [], false, { transport, headers: frame.headers });
+  }
+
   private lose(dir: Dir, side: Side, why: string): void {
     this.session.warn(`thrift: ${why} in ${dir}; the rest of this direction is not decoded`, side.s.pos(0));
     side.s.reset();
     side.lost = true;
   }
 
-  private message(dir: Dir, msg: ThriftMessage, framing: Framing, first: Position, last: Position, frames: number[], wire: number, warnings: string[], cut = false): void {
+  private message(
+    dir: Dir,
+    msg: ThriftMessage,
+    framing: Framing,
+    first: Position,
+    last: Position,
+    frames: number[],
+    wire: number,
+    warnings: string[],
+    cut = false,
+    header?: { transport: Record<string, string | boolean>; headers: Array<[string, string]> },
+  ): void {
     const range = { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
     const colon = msg.name.indexOf(':');
     const service = colon > 0 ? msg.name.slice(0, colon) : undefined;
@@ -215,7 +266,8 @@ class ThriftDecoder implements StreamDecoder {
       const call = this.session.newCall('thrift', first);
       call.frames = [];
       addFrames(call.frames, frames);
-      const m = describeRequest(call, msg, this.idl, { 'thrift.framed': framing.framed }, warnings, wire);
+      const m = describeRequest(call, msg, this.idl, header?.transport ?? { 'thrift.framed': framing.framed }, warnings, wire);
+      if (header?.headers.length) call.request!.headers = header.headers;
       call.timing = { startUs: first.tsUs, requestEndUs: last.tsUs };
       call.ranges = { request: [range] };
       call.warnings.push(...warnings);
@@ -252,7 +304,7 @@ class ThriftDecoder implements StreamDecoder {
       call.fields['thrift.method'] = method;
       call.fields['thrift.seq_id'] = msg.seqid;
       call.fields['thrift.protocol'] = framing.protocol;
-      call.fields['thrift.framed'] = framing.framed;
+      Object.assign(call.fields, header?.transport ?? { 'thrift.framed': framing.framed });
       call.warnings.push('reply without a request (request not captured)');
       p = { call, seqid: msg.seqid, name: msg.name, method: findMethod(this.idl, msg.name) };
     }
@@ -264,6 +316,7 @@ class ThriftDecoder implements StreamDecoder {
     call.warnings.push(...warnings);
     if (dir !== 's2c') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the client side`);
     describeReply(call, msg, p.method, this.idl, wire, cut);
+    if (header?.headers.length) call.response!.headers = header.headers;
     call.state = 'complete';
     this.session.emit(call);
   }

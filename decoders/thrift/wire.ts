@@ -3,7 +3,7 @@
  * compact protocol, read from a contiguous buffer into a typed tree (`TNode`) that keeps the
  * field ids and wire types. Transport framing (framed / unframed) is handled by the caller.
  *
- * References: thrift/doc/specs/thrift-binary-protocol.md, thrift-compact-protocol.md.
+ * References: thrift/doc/specs/thrift-binary-protocol.md, thrift-compact-protocol.md, HeaderFormat.md.
  * Reading past the buffer throws `NeedMore` (the caller waits for bytes); malformed input throws
  * `ThriftError`. Nesting, collection sizes and string lengths are bounded.
  */
@@ -436,6 +436,73 @@ export function readMessage(protocol: ThriftProtocol, b: Uint8Array, start: numb
 export interface Framing {
   protocol: ThriftProtocol;
   framed: boolean;
+  /** THeader transport (doc/specs/HeaderFormat.md): framed, magic 0x0FFF, then a header. */
+  header?: boolean;
+}
+
+/** A THeader frame (thrift/doc/specs/HeaderFormat.md), its payload still transformed. */
+export interface HeaderFrame {
+  protocol: ThriftProtocol;
+  flags: number;
+  seq: number;
+  /** Transform ids in the order applied (1 = zlib, 3 = snappy…). */
+  transforms: number[];
+  /** KEY_VALUE info headers. */
+  headers: Array<[string, string]>;
+  payload: Uint8Array;
+}
+
+const HEADER_PROTOCOLS: Record<number, ThriftProtocol> = { 0: 'binary', 2: 'compact' };
+
+/**
+ * Read a THeader frame from b[0, end) (the 4-byte length included):
+ *   LENGTH(4) 0x0FFF FLAGS(2) SEQUENCE(4) HEADER_SIZE/4(2) | protocol id (varint), transform
+ *   count and ids (varints), info sections (id 1 KEY_VALUE: count, then varint-length key and
+ *   value strings; id 0 or the end: padding) | payload.
+ */
+export function readHeaderFrame(b: Uint8Array, end: number, limits: ReadLimits): HeaderFrame {
+  if (end < 14 || b[4] !== 0x0f || b[5] !== 0xff) throw new ThriftError('not a THeader frame');
+  const flags = (b[6] << 8) | b[7];
+  const seq = be32(b, 8);
+  const hEnd = 14 + ((b[12] << 8) | b[13]) * 4;
+  if (hEnd > end) throw new ThriftError(`header of ${hEnd - 14} bytes runs past its ${end - 4}-byte frame`);
+  let o = 14;
+  const varint = (): number => {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (o >= hEnd) throw new ThriftError('header ends inside a varint');
+      const c = b[o++];
+      v += (c & 0x7f) * 2 ** shift;
+      if (!(c & 0x80)) return v;
+    }
+    throw new ThriftError('header varint longer than 5 bytes');
+  };
+  const str = (): string => {
+    const n = varint();
+    if (n > hEnd - o) throw new ThriftError(`header string of ${n} bytes runs past the header`);
+    const t = utf8Text(b.subarray(o, o + n));
+    o += n;
+    return t;
+  };
+  const pid = varint();
+  const protocol = HEADER_PROTOCOLS[pid];
+  if (!protocol) throw new ThriftError(`header protocol id ${pid} (0 binary and 2 compact are known)`);
+  const nt = varint();
+  if (nt > 16) throw new ThriftError(`${nt} transforms`);
+  const transforms: number[] = [];
+  for (let i = 0; i < nt; i++) transforms.push(varint());
+  const headers: Array<[string, string]> = [];
+  while (o < hEnd) {
+    const id = varint();
+    if (id !== 1) break; // 0: padding; other info types are not defined
+    const n = varint();
+    if (n > limits.maxLength || n > hEnd - o) throw new ThriftError(`${n} header pairs`);
+    for (let i = 0; i < n; i++) {
+      const k = str();
+      headers.push([k, str()]);
+    }
+  }
+  return { protocol, flags, seq, transforms, headers, payload: b.subarray(hEnd, end) };
 }
 
 function printable(b: Uint8Array, from: number, to: number): boolean {
@@ -485,6 +552,12 @@ export function detectFraming(h: Uint8Array): Framing | 'need-more' | 'reject' {
   if (h.length < 6) return h[0] === 0 ? 'need-more' : 'reject';
   const len = be32(h, 0);
   if (len < 4 || len > 0x7fffffff) return 'reject';
+  if (h[4] === 0x0f && h[5] === 0xff) {
+    // THeader: the protocol id is the header's first varint (0 binary, 2 compact)
+    if (h.length < 15) return 'need-more';
+    const p = HEADER_PROTOCOLS[h[14]];
+    return p && len >= 10 ? { protocol: p, framed: true, header: true } : 'reject';
+  }
   const framed = headerAt(h, 4);
   if (framed === 'binary' || framed === 'compact') return { protocol: framed, framed: true };
   if (framed === 'need-more') return h.length >= 64 ? 'reject' : 'need-more';

@@ -1,13 +1,14 @@
-"""Person API Thrift client. Usage: client.py GEN_PY_DIR PORT PROTOCOL TRANSPORT [multiplexed]"""
+"""Person API Thrift client. Usage: client.py GEN_PY_DIR PORT PROTOCOL TRANSPORT [multiplexed | zlib]
+TRANSPORT header: THeaderProtocol (an info header `client`, and the zlib transform with `zlib`)."""
 import sys
 
 sys.path.insert(0, sys.argv[1])
 from person import PersonApi  # noqa: E402
 from person.ttypes import Item, NotFound, Person  # noqa: E402
 from thrift.Thrift import TApplicationException, TMessageType, TType  # noqa: E402
-from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, THeaderProtocol, TJSONProtocol  # noqa: E402
 from thrift.protocol.TMultiplexedProtocol import TMultiplexedProtocol  # noqa: E402
-from thrift.transport import THttpClient, TSocket, TTransport  # noqa: E402
+from thrift.transport import THeaderTransport, THttpClient, TSocket, TTransport  # noqa: E402
 
 
 def delete_person(client, person_id):
@@ -33,12 +34,21 @@ def delete_person(client, person_id):
 def main():
     port, proto, transport = int(sys.argv[2]), sys.argv[3], sys.argv[4]
     multiplexed = len(sys.argv) > 5 and sys.argv[5] == "multiplexed"
-    if transport == "http":
+    if transport == "header":
+        H = THeaderTransport
+        trans = TSocket.TSocket("127.0.0.1", port)
+        sub = H.THeaderSubprotocolID.COMPACT if proto == "compact" else H.THeaderSubprotocolID.BINARY
+        protocol = THeaderProtocol.THeaderProtocol(trans, allowed_client_types=(H.THeaderClientType.HEADERS,), default_protocol=sub)
+        protocol.set_header(b"client", b"client.py")
+        if len(sys.argv) > 5 and sys.argv[5] == "zlib":
+            protocol.add_transform(H.THeaderTransformID.ZLIB)
+    elif transport == "http":
         trans = THttpClient.THttpClient("http://127.0.0.1:%d/person" % port)
     else:
         sock = TSocket.TSocket("127.0.0.1", port)
         trans = TTransport.TBufferedTransport(sock) if transport == "buffered" else TTransport.TFramedTransport(sock)
-    protocol = {"binary": TBinaryProtocol.TBinaryProtocol, "compact": TCompactProtocol.TCompactProtocol, "json": TJSONProtocol.TJSONProtocol}[proto](trans)
+    if transport != "header":
+        protocol = {"binary": TBinaryProtocol.TBinaryProtocol, "compact": TCompactProtocol.TCompactProtocol, "json": TJSONProtocol.TJSONProtocol}[proto](trans)
     if multiplexed:
         protocol = TMultiplexedProtocol(protocol, "PersonApi")
     client = PersonApi.Client(protocol)

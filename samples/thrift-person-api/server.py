@@ -1,11 +1,12 @@
 """Person API Thrift server (Debian python3-thrift). Usage: server.py GEN_PY_DIR PORT PROTOCOL TRANSPORT [multiplexed]
-PROTOCOL: binary | compact | json, TRANSPORT: buffered | framed | http (THttpServer: one message per POST)."""
+PROTOCOL: binary | compact | json, TRANSPORT: buffered | framed | http (THttpServer: one message per POST)
+| header (THeaderProtocol: the client's protocol and transforms, answered in kind)."""
 import sys
 
 sys.path.insert(0, sys.argv[1])
 from person import PersonApi  # noqa: E402
 from person.ttypes import Item, NotFound, Person, Status  # noqa: E402
-from thrift.protocol import TBinaryProtocol, TCompactProtocol, TJSONProtocol  # noqa: E402
+from thrift.protocol import TBinaryProtocol, TCompactProtocol, THeaderProtocol, TJSONProtocol  # noqa: E402
 from thrift.server import THttpServer, TServer  # noqa: E402
 from thrift.transport import TSocket, TTransport  # noqa: E402
 from thrift.TMultiplexedProcessor import TMultiplexedProcessor  # noqa: E402
@@ -68,6 +69,10 @@ def main():
     }[proto]()
     if transport == "http":
         THttpServer.THttpServer(processor, ("127.0.0.1", port), pf).serve()
+        return
+    if transport == "header":
+        sock = TSocket.TServerSocket(host="127.0.0.1", port=port)
+        TServer.TSimpleServer(processor, sock, TTransport.TTransportFactoryBase(), THeaderProtocol.THeaderProtocolFactory()).serve()
         return
     tf = TTransport.TBufferedTransportFactory() if transport == "buffered" else TTransport.TFramedTransportFactory()
     server = TServer.TSimpleServer(processor, TSocket.TServerSocket(host="127.0.0.1", port=port), tf, pf)
