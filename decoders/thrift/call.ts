@@ -57,9 +57,10 @@ export function findMethod(idl: ThriftIdl, name: string): MethodRef | undefined 
  */
 export function describeRequest(call: Call, msg: ThriftMessage, idl: ThriftIdl, transport: Record<string, string | boolean>, warnings: string[], wire?: number): MethodRef | undefined {
   const { service, method } = splitName(msg.name);
-  call.kind = msg.type === 4 ? 'oneway' : 'unary';
   call.method = method;
   const m = findMethod(idl, msg.name);
+  // Go's generated clients send oneway calls as CALL messages: the IDL says what they are.
+  call.kind = msg.type === 4 || m?.method.oneway ? 'oneway' : 'unary';
   const svcName = service ?? (m ? m.service.name.slice(m.service.name.indexOf('.') + 1) : undefined);
   if (svcName) call.target = svcName;
   const value = m && idl.render ? idl.render.fields(msg.body, m.method.args) : renderRaw(msg.body);

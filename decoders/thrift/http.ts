@@ -31,7 +31,7 @@ function readSide(call: Call, side: Side, session: DecoderSession): { msg?: Thri
   const http = call.http!;
   const body = side === 'request' ? http.requestBody : http.responseBody;
   const ct = headerValue(side === 'request' ? http.requestHeaders : http.responseHeaders, 'content-type');
-  if (!body || body.size === 0) return { empty: true };
+  if (!body || (body.decodedSize ?? body.size) === 0) return { empty: true };
   if (body.truncated) return { why: `body of ${body.size} bytes larger than the preview` };
   const l = session.env.limits;
   const limits = { maxDepth: l.maxDepth, maxLength: l.maxBufferedBytes };
@@ -77,7 +77,7 @@ export const thriftHttpRouter: BodyRouter = {
     const warnings: string[] = [];
     const m = describeRequest(call, req.msg, idl, { 'thrift.transport': 'http' }, warnings);
     if (req.msg.type !== 1 && req.msg.type !== 4) warnings.push(`${MESSAGE_TYPES[req.msg.type]} message in an HTTP request`);
-    if (req.msg.type === 4 && call.http?.status === undefined) {
+    if (call.kind === 'oneway' && call.http?.status === undefined) {
       // A oneway call's client does not wait for an answer, and some servers (Node's thrift web
       // server) send none: the call is complete, not an aborted HTTP exchange.
       call.state = 'complete';
@@ -95,7 +95,7 @@ export const thriftHttpRouter: BodyRouter = {
         describeReply(call, r, m, idl, undefined);
       } else warnings.push(`${MESSAGE_TYPES[r.type]} message in an HTTP response`);
     } else if (!res.empty && call.http?.responseBody) warnings.push(`Thrift reply not decoded: ${res.why}`);
-    else if (req.msg.type === 1 && call.http?.status !== undefined && call.http.status < 300) warnings.push('HTTP response without a Thrift reply');
+    else if (call.kind !== 'oneway' && call.http?.status !== undefined && call.http.status < 300) warnings.push('HTTP response without a Thrift reply');
     call.warnings.push(...warnings);
   },
 };

@@ -43,6 +43,8 @@ interface Pending {
   seqid: number;
   name: string;
   method?: MethodRef;
+  /** Replies seen on the connection when this call was sent. */
+  replies: number;
 }
 
 const MAX_PENDING = 10000;
@@ -53,6 +55,7 @@ class ThriftDecoder implements StreamDecoder {
     s2c: { s: new DirStream(), needHint: 0, lost: false },
   };
   private pending: Pending[] = [];
+  private replies = 0;
   private readonly idl: ThriftIdl;
 
   constructor(private readonly session: DecoderSession) {
@@ -123,7 +126,9 @@ class ThriftDecoder implements StreamDecoder {
   close(_at: Position): void {
     for (const p of this.pending) {
       p.call.state = 'incomplete';
-      p.call.warnings.push('no reply seen');
+      // Go's generated clients send oneway calls as CALL messages: with no IDL to say so, a call
+      // left unanswered while later ones got replies is most likely one.
+      p.call.warnings.push(this.replies > p.replies ? 'no reply seen, though later calls on this connection were answered: a oneway method called with a CALL message (as Go clients do)?' : 'no reply seen');
       this.session.emit(p.call);
     }
     this.pending = [];
@@ -272,7 +277,7 @@ class ThriftDecoder implements StreamDecoder {
       call.ranges = { request: [range] };
       call.warnings.push(...warnings);
       if (dir !== 'c2s') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the server side`);
-      if (msg.type === 4) {
+      if (call.kind === 'oneway') {
         call.state = 'complete';
         call.timing.endUs = last.tsUs;
         this.session.emit(call);
@@ -284,7 +289,7 @@ class ThriftDecoder implements StreamDecoder {
         old.call.warnings.push('no reply seen (too many pending calls)');
         this.session.emit(old.call);
       }
-      this.pending.push({ call, seqid: msg.seqid, name: msg.name, method: m });
+      this.pending.push({ call, seqid: msg.seqid, name: msg.name, method: m, replies: this.replies });
       return;
     }
     // REPLY / EXCEPTION
@@ -306,9 +311,10 @@ class ThriftDecoder implements StreamDecoder {
       call.fields['thrift.protocol'] = framing.protocol;
       Object.assign(call.fields, header?.transport ?? { 'thrift.framed': framing.framed });
       call.warnings.push('reply without a request (request not captured)');
-      p = { call, seqid: msg.seqid, name: msg.name, method: findMethod(this.idl, msg.name) };
+      p = { call, seqid: msg.seqid, name: msg.name, method: findMethod(this.idl, msg.name), replies: this.replies };
     }
     const call = p.call;
+    this.replies++;
     addFrames(call.frames, frames);
     call.timing.responseStartUs = first.tsUs;
     call.timing.endUs = last.tsUs;

@@ -5,8 +5,8 @@
 # (editcap -s 80/-s 200, head -c) that must decode without a crash.
 #
 # Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
-# python3-jsonrpclib-pelix libhessian-java thrift-compiler, a JDK, Go; npm (into $OUT, not the repo):
-# xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js. Ports 22010-22050 on 127.0.0.1 only.
+# python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
+# xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js. Ports 22010-22063 on 127.0.0.1 only.
 # Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -61,7 +61,14 @@ for w in "${WHAT[@]}"; do
   thrift)
     mkdir -p "$OUT/thrift/gen" && cp "$HERE/thrift/shop.thrift" "$OUT/thrift/"
     thrift --gen js:node -out "$OUT/thrift/gen" "$OUT/thrift/shop.thrift"
-    rec thrift node 'tcp portrange 22040-22046' node "$HERE/thrift/run.cjs" "$OUT/thrift/gen" 22040 ;;
+    rec thrift node 'tcp portrange 22040-22046' node "$HERE/thrift/run.cjs" "$OUT/thrift/gen" 22040
+    # Go's thrift 0.17 (Debian golang-thrift-dev): THeader, framed compact, HTTP binary/JSON; the Person IDL beside
+    # the capture (Go sends oneway calls as CALL messages: the IDL says they are oneway).
+    G="$OUT/thrift-go"; mkdir -p "$G/src/heldout/lab" "$G/src/heldout/gen" && cp "$HERE/thrift/go-lab/main.go" "$G/src/heldout/lab/"
+    cp "$REPO/samples/thrift-person-api/person.thrift" "$G/"
+    thrift --gen go:package_prefix=heldout/gen/ -out "$G/src/heldout/gen" "$G/person.thrift"
+    (cd "$G/src/heldout/lab" && GOPATH="$G:/usr/share/gocode" GO111MODULE=off nice go build -o "$G/lab" .)
+    rec thrift-go go 'tcp portrange 22060-22063' "$G/lab" 22060 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"
