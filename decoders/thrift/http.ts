@@ -48,7 +48,7 @@ function readSide(call: Call, side: Side, session: DecoderSession): { msg?: Thri
     // (Python's and Java's THttpClient send the JSON protocol as application/x-thrift too)
     if (looksLikeTJson(utf8Text(b.subarray(0, 400)))) return { msg: readJsonMessage(utf8Text(b), limits) };
     const f = detectFraming(b.subarray(0, 64));
-    if (typeof f === 'object') return { msg: readMessage(f.protocol, b, f.framed ? 4 : 0, b.length, limits).msg };
+    if (typeof f === 'object' && f.protocol !== 'json') return { msg: readMessage(f.protocol, b, f.framed ? 4 : 0, b.length, limits).msg };
     if (looksLikeOldBinary(b.subarray(0, 300))) return { msg: readMessage('binary', b, 0, b.length, limits).msg };
     return { why: 'not a Thrift message' };
   } catch (e) {

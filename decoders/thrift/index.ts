@@ -1,5 +1,5 @@
 /**
- * Apache Thrift over TCP: binary (strict and old-style headers) and compact protocols, framed
+ * Apache Thrift over TCP: binary (strict and old-style headers), compact and JSON protocols, framed
  * and unframed (buffered) transports, the THeader transport (info headers, zlib/snappy
  * transforms), the multiplexed protocol (`Service:method` names).
  *
@@ -17,7 +17,9 @@ import type { Dir } from '../core/model';
 import type { Call } from '../core/model';
 import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { detectFraming, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
+import { detectFraming, jsonMessageEnd, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
+import { readJsonMessage } from './json-protocol';
+import { utf8Text } from '../core/bytes';
 import { snappyDecompress } from '../core/codecs';
 import { DecompressLimitError } from '../core/env';
 
@@ -100,7 +102,8 @@ class ThriftDecoder implements StreamDecoder {
         const len = be32(buf, 0);
         if (len <= this.session.env.limits.maxBufferedBytes) missing = 4 + len - have;
       }
-      const msg = side.framing.header ? undefined : readPartialMessage(side.framing.protocol, buf, side.framing.framed ? 4 : 0, have, this.limits());
+      const fp = side.framing.protocol;
+      const msg = side.framing.header || fp === 'json' ? undefined : readPartialMessage(fp, buf, side.framing.framed ? 4 : 0, have, this.limits());
       if (msg) {
         const total = missing >= 0 ? have + missing : have + length;
         this.message(dir, msg, side.framing, s.pos(0), s.pos(have - 1), s.frames(0, have), total, [`message cut by a gap: ${have} of ${missing >= 0 ? total : 'at least ' + total} bytes captured${msg.body.fields.length ? '' : ', no whole field'}`], true);
@@ -185,9 +188,16 @@ class ThriftDecoder implements StreamDecoder {
       let msg: ThriftMessage;
       let end: number;
       try {
-        const r = readMessage(framing.protocol, buf, start, limit, this.limits());
-        msg = r.msg;
-        end = r.end;
+        if (framing.protocol === 'json') {
+          // TJSON: the message is its top-level array; wait until it has ended.
+          end = jsonMessageEnd(buf, start, limit);
+          if (end < 0) throw new NeedMore(limit + 1);
+          msg = readJsonMessage(utf8Text(buf.subarray(start, end)), this.limits());
+        } else {
+          const r = readMessage(framing.protocol, buf, start, limit, this.limits());
+          msg = r.msg;
+          end = r.end;
+        }
       } catch (e) {
         if (e instanceof NeedMore) {
           if (framing.framed) {

@@ -434,7 +434,8 @@ export function readMessage(protocol: ThriftProtocol, b: Uint8Array, start: numb
 }
 
 export interface Framing {
-  protocol: ThriftProtocol;
+  /** 'json': TJSONProtocol text (json-protocol.ts), a message ends with its top-level array. */
+  protocol: ThriftProtocol | 'json';
   framed: boolean;
   /** THeader transport (doc/specs/HeaderFormat.md): framed, magic 0x0FFF, then a header. */
   header?: boolean;
@@ -543,9 +544,43 @@ function headerAt(h: Uint8Array, o: number): ThriftProtocol | 'need-more' | unde
   return undefined;
 }
 
+/** Does h (at o) start a TJSON message: `[1,"` and a printable method name? */
+function jsonAt(h: Uint8Array, o: number): boolean | 'need-more' {
+  const head = [0x5b, 0x31, 0x2c, 0x22]; // [1,"
+  for (let i = 0; i < head.length; i++) {
+    if (h.length <= o + i) return 'need-more';
+    if (h[o + i] !== head[i]) return false;
+  }
+  for (let i = o + 4; i < Math.min(h.length, o + 4 + 48); i++) {
+    if (h[i] === 0x22) return i > o + 4; // the name's closing quote
+    if (h[i] < 0x20 || h[i] === 0x5c) return false;
+  }
+  return h.length < o + 52 ? 'need-more' : true;
+}
+
+/**
+ * Where the TJSON message at b[start, end) ends (after its top-level `]`), or -1 when it has not
+ * ended yet. Strings (and their escapes) are skipped; `[`/`{` nest.
+ */
+export function jsonMessageEnd(b: Uint8Array, start: number, end: number): number {
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c === 0x22) {
+      for (i++; i < end && b[i] !== 0x22; i++) if (b[i] === 0x5c) i++;
+      if (i >= end) return -1;
+    } else if (c === 0x5b || c === 0x7b) depth++;
+    else if ((c === 0x5d || c === 0x7d) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
 /** Recognise the start of a Thrift stream: protocol and transport, or reject/need more bytes. */
 export function detectFraming(h: Uint8Array): Framing | 'need-more' | 'reject' {
   if (h.length < 2) return 'need-more';
+  const js = jsonAt(h, 0);
+  if (js === true) return { protocol: 'json', framed: false };
+  if (js === 'need-more') return 'need-more';
   const direct = headerAt(h, 0);
   if (direct === 'binary' || direct === 'compact') return { protocol: direct, framed: false };
   if (direct === 'need-more') return 'need-more';
@@ -558,6 +593,9 @@ export function detectFraming(h: Uint8Array): Framing | 'need-more' | 'reject' {
     const p = HEADER_PROTOCOLS[h[14]];
     return p && len >= 10 ? { protocol: p, framed: true, header: true } : 'reject';
   }
+  const fjs = jsonAt(h, 4);
+  if (fjs === true) return { protocol: 'json', framed: true };
+  if (fjs === 'need-more') return 'need-more';
   const framed = headerAt(h, 4);
   if (framed === 'binary' || framed === 'compact') return { protocol: framed, framed: true };
   if (framed === 'need-more') return h.length >= 64 ? 'reject' : 'need-more';

@@ -12,6 +12,8 @@ import { ThriftError } from '../../../decoders/thrift/wire';
 import { renderRaw } from '../../../decoders/thrift/render';
 import { fromHex } from '../../../decoders/core/bytes';
 import { calls } from '../http1/feed';
+import { spec } from '../../../decoders/thrift/index';
+import { run, assertSplitInvariant } from '../calls/harness';
 
 const LIMITS = { maxDepth: 64, maxLength: 1 << 20 };
 
@@ -181,5 +183,50 @@ describe('Thrift over HTTP: the POST is a thrift call, its HTTP layer inside', (
     assert.equal(c.protocol, 'thrift');
     assert.equal(c.status?.code, 500);
     assert.ok(c.warnings.some((w) => /Thrift reply not decoded/.test(w)), c.warnings.join(' | '));
+  });
+});
+
+describe('Thrift JSON protocol over TCP (TJSONProtocol with a buffered or framed socket transport)', () => {
+  const hex = (t: string) => Buffer.from(t).toString('hex');
+  // python3-thrift: resign("1234") → true, unframed; a name with "]" and an escaped quote in a string.
+  const CALL = '[1,"resign",1,0,{"1":{"str":"1234"}}]';
+  const REPLY = '[1,"resign",2,0,{"0":{"tf":1}}]';
+  const TRICKY = '[1,"resign",1,1,{"1":{"str":"a]}\\"[{\\\\"}}]'; // a string ending in an escaped backslash
+  const TRICKY_REPLY = '[1,"resign",2,1,{"0":{"tf":0}}]';
+
+  it('unframed: messages end with their top-level array, strings with brackets and escapes included; any split', () => {
+    const script: Array<['c2s' | 's2c', string]> = [
+      ['c2s', hex(CALL + TRICKY)],
+      ['s2c', hex(REPLY)],
+      ['s2c', hex(TRICKY_REPLY)],
+    ];
+    const { calls: got } = run(spec, script, undefined, 19400);
+    assert.deepEqual(
+      got.map((c) => [c.method, c.fields['thrift.protocol'], c.fields['thrift.framed'], c.request?.value, c.response?.value]),
+      [
+        ['resign', 'json', false, { '1': '1234' }, true],
+        ['resign', 'json', false, { '1': 'a]}"[{\\' }, false],
+      ],
+    );
+    assertSplitInvariant(spec, script, 19400);
+  });
+
+  it('framed (python3-thrift TFramedTransport)', () => {
+    const frame = (t: string) => (t.length).toString(16).padStart(8, '0') + hex(t);
+    const script: Array<['c2s' | 's2c', string]> = [
+      ['c2s', frame(CALL)],
+      ['s2c', frame(REPLY)],
+    ];
+    const { calls: got } = run(spec, script, undefined, 19401);
+    assert.equal(got.length, 1);
+    assert.equal(got[0].fields['thrift.framed'], true);
+    assert.equal(got[0].response?.value, true);
+    assertSplitInvariant(spec, script, 19401);
+  });
+
+  it('a message that never ends is said at the end of the stream, nothing thrown', () => {
+    const { calls: got, session } = run(spec, [['c2s', hex('[1,"resign",1,0,{"1":{"str":"12')]], undefined, 19400);
+    assert.equal(got.length, 0);
+    assert.ok(session.warnings.some((w) => /unfinished message/.test(w)), session.warnings.join(' | '));
   });
 });
