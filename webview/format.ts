@@ -114,7 +114,7 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
     const code = row.status.code;
     // gRPC, DNS and TLS read better by name (NOT_FOUND, NXDOMAIN, unknown_ca) than by number;
     // HTTP by both (404 Not Found); the rest by code (XML-RPC fault 1, AMQP 320).
-    // MQTT's reason codes too (Success, Connection Accepted, granted 2,1: a column of 0s said
+    // MQTT's reason codes too (Success, Connection Accepted, granted QoS 2,1: a column of 0s said
     // nothing), and a Kafka error (UNSUPPORTED_VERSION; its success, NONE, stays 0).
     const named = row.protocol === 'grpc' || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok);
     const byName = named && row.status.text && typeof code === 'number';

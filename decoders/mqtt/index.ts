@@ -491,7 +491,14 @@ class MqttDecoder implements StreamDecoder {
         this.reply(call, p, value);
         call.kind = 'unary';
         const bad = codes.filter((c) => c >= 0x80);
-        call.status = bad.length ? { code: bad[0], text: REASONS[bad[0]] ?? 'Failure', ok: false } : { code: codes[0] ?? 0, text: p.type === 9 ? `granted ${codes.join(',')}` : 'ok', ok: true };
+        // SUBACK codes 0-2 grant that QoS (3.1.1 §3.9.3, 5.0 §3.9.3); a 3.1/3.1.1 UNSUBACK carries no code at all.
+        call.status = bad.length
+          ? { code: bad[0], text: REASONS[bad[0]] ?? 'Failure', ok: false }
+          : p.type === 9
+            ? { code: codes[0] ?? 0, text: `granted QoS ${codes.join(',')}`, ok: true }
+            : codes.length
+              ? { code: codes[0], text: REASONS[codes[0]] ?? 'ok', ok: true }
+              : { code: 'UNSUBACK', ok: true };
         if (r.error && !this.cut) call.warnings.push(`${name}: ${r.error}`);
         this.session.emit(call);
         return;

@@ -44,7 +44,7 @@ describe('MQTT 5.0 §2.2.2 properties tell 5.0 from 3.1.1 when CONNECT is not in
     const sub = calls.find((c) => c.method === 'SUBSCRIBE')!;
     assert.equal(sub.target, 'v2/#');
     assert.deepEqual(sub.warnings, []);
-    assert.equal(sub.status?.text, 'granted 2');
+    assert.equal(sub.status?.text, 'granted QoS 2');
     assert.equal(sub.fields['mqtt.ver'], 5);
     const d = calls.find((c) => c.method === 'PUBLISH')!;
     assert.equal(d.kind, 'deliver');
