@@ -12,6 +12,7 @@ import { grpcWebRouter } from '../grpc/web';
 import { connectRouter } from '../connect/index';
 import { soapRouter } from '../soap/index';
 import { thriftHttpRouter } from '../thrift/http';
+import { socketIoPollingRouter } from '../websocket/polling';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -26,4 +27,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter];

@@ -37,6 +37,7 @@ import { be16, concatBytes, utf8Strict } from '../core/bytes';
 import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from './payload';
 import { GapNotes, isUtf8 } from '../core/gap-notes';
+import { engineIoVersion, SocketIo } from './socketio';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -145,6 +146,8 @@ class WebSocketDecoder implements StreamDecoder {
   private readonly notes: GapNotes;
   /** The frame being handled was cut by a gap: what was captured of it. */
   private cutNow?: { note: string; missing: number };
+  /** Socket.IO (Engine.IO) on this WebSocket: by the upgrade URI's `EIO=`, or its first packets. */
+  private sio?: SocketIo;
 
   constructor(
     private readonly session: DecoderSession,
@@ -155,6 +158,8 @@ class WebSocketDecoder implements StreamDecoder {
     this.notes = new GapNotes(session, '');
     if (init && init.kind === 'http-upgrade') {
       this.uri = init.request.uri;
+      const eio = engineIoVersion(this.uri);
+      if (eio !== undefined) this.sio = new SocketIo(session, this.uri, eio);
       this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
       const sub = header(init.response.headers, 'sec-websocket-protocol')?.trim().toLowerCase();
       if (sub) {
@@ -387,6 +392,18 @@ class WebSocketDecoder implements StreamDecoder {
       t.dec.gap(dir, lost, end ?? m.start);
       t.off[dir] += lost;
       return;
+    }
+    if (!this.sio && this.sniff && data && state === 'complete' && !cut && m.opcode === 1 && startsEngineIo(dir, data)) {
+      // No upgrade request seen (mid-capture, decode-as): Socket.IO by its first packets.
+      this.sniff = false;
+      this.sio = new SocketIo(this.session, this.uri, undefined);
+    }
+    if (this.sio && data && state === 'complete' && !cut && !this.tunnel) {
+      const index = st.index;
+      if (this.sio.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index, compressed: m.compressed || undefined }, warnings)) {
+        st.index++;
+        return;
+      }
     }
     if (this.sniff && dir === 'c2s' && data && state === 'complete' && !cut) {
       this.sniff = false;
@@ -756,9 +773,19 @@ class WebSocketDecoder implements StreamDecoder {
       s.emit(c);
     }
     this.rpc.clear();
+    this.sio?.close();
     this.tunnel?.dec.close(at, how);
     this.notes.summary(at);
   }
+}
+
+/**
+ * The first packets of Socket.IO when the upgrade was not seen: the server's Engine.IO open
+ * (`0{"sid":…`), the upgrade probe (`2probe`), or a namespace CONNECT (`40`).
+ */
+function startsEngineIo(dir: Dir, data: Uint8Array): boolean {
+  const head = String.fromCharCode(...data.subarray(0, 8));
+  return dir === 's2c' ? head.startsWith('0{"sid"') : head === '2probe' || head === '40' || /^40[{/]/.test(head);
 }
 
 /**
