@@ -188,7 +188,16 @@ export function oneLine(s: string): string {
 export function callText(x: Call): string {
   let s: string;
   const rpc = ['xmlrpc', 'jsonrpc', 'thrift', 'dubbo', 'soap'].includes(x.protocol);
-  if (rpc && x.kind !== 'batch') {
+  if (x.protocol === 'graphql' && x.kind !== 'batch' && x.request?.value !== undefined) {
+    // `Signup({name: "Ada", …}) → {signup: {…}}`: the operation with its variables, and its data
+    const vars = (x.request.value as { variables?: unknown }).variables;
+    s = `${x.method}(${vars !== undefined ? short(vars) : ''})`;
+    if (x.response?.value !== undefined && x.status?.ok !== false && x.kind !== 'server-stream') s += ` → ${short(x.response.value)}`;
+  } else if (x.protocol === 'socketio' && Array.isArray(x.request?.value)) {
+    // an event with its arguments, and the ack's
+    s = `${x.method}(${(x.request!.value as unknown[]).map(short).join(', ')})`;
+    if (Array.isArray(x.response?.value)) s += ` → ${(x.response!.value as unknown[]).map(short).join(', ')}`;
+  } else if (rpc && x.kind !== 'batch') {
     const args = Array.isArray(x.request?.value) ? (x.request!.value as unknown[]).map(short).join(', ') : x.request?.value !== undefined ? short(x.request.value) : '';
     s = `${x.method}(${args})`;
     if (x.response?.value !== undefined && x.status?.ok !== false) s += ` → ${short(x.response.value)}`;

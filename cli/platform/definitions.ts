@@ -12,6 +12,7 @@ import type { Definitions } from '../../decoders/core/env';
 import { buildProtoDefinitions } from '../../decoders/protobuf/definitions';
 import { buildThriftDefinitions } from '../../decoders/thrift/idl';
 import { buildWsdlDefinitions } from '../../decoders/soap/wsdl';
+import { buildGraphqlDefinitions } from '../../decoders/graphql/schema';
 
 export interface DefinitionFile {
   /** Absolute path. */
@@ -44,6 +45,14 @@ export const LOADERS: DefinitionLoader[] = [
     extensions: ['.thrift'],
     build(files) {
       const defs = buildThriftDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
+      return { entry: defs, warnings: defs.warnings };
+    },
+  },
+  {
+    kind: 'graphql',
+    extensions: ['.graphql', '.graphqls', '.gql'],
+    build(files) {
+      const defs = buildGraphqlDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
       return { entry: defs, warnings: defs.warnings };
     },
   },

@@ -152,7 +152,7 @@ export interface HttpLayer {
 
 /** Where a call is defined in the workspace (proto rpc, OpenAPI operation, AsyncAPI channel…). */
 export interface DefinitionRef {
-  kind: 'proto-rpc' | 'proto-message' | 'openapi-operation' | 'asyncapi-channel' | 'thrift-method' | 'wsdl-operation';
+  kind: 'proto-rpc' | 'proto-message' | 'openapi-operation' | 'asyncapi-channel' | 'thrift-method' | 'wsdl-operation' | 'graphql-field';
   /** Fully-qualified name: `pkg.Service.Method`, `GET /persons/{id}`, channel name. */
   name: string;
   file: string;

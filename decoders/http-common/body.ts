@@ -670,7 +670,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       // Length-prefixed messages a body router (gRPC-Web) decodes: keep the whole preview.
       body.kind = 'binary';
       body.hex = toHex(content);
-    } else if (essence === 'application/javascript' || essence === 'application/ecmascript') {
+    } else if (essence === 'application/javascript' || essence === 'application/ecmascript' || essence === 'application/graphql') {
       body.kind = 'text';
       body.text = decodeCharset(content, charset);
     } else {

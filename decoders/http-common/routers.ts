@@ -13,6 +13,7 @@ import { connectRouter } from '../connect/index';
 import { soapRouter } from '../soap/index';
 import { thriftHttpRouter } from '../thrift/http';
 import { socketIoPollingRouter } from '../websocket/polling';
+import { graphqlRouter } from '../graphql/http';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -27,4 +28,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter];

@@ -38,6 +38,7 @@ import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from './payload';
 import { GapNotes, isUtf8 } from '../core/gap-notes';
 import { engineIoVersion, SocketIo } from './socketio';
+import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -148,6 +149,8 @@ class WebSocketDecoder implements StreamDecoder {
   private cutNow?: { note: string; missing: number };
   /** Socket.IO (Engine.IO) on this WebSocket: by the upgrade URI's `EIO=`, or its first packets. */
   private sio?: SocketIo;
+  /** GraphQL over WebSocket: by its subprotocol, or a first `connection_init`. */
+  private gql?: GraphqlWs;
 
   constructor(
     private readonly session: DecoderSession,
@@ -162,7 +165,10 @@ class WebSocketDecoder implements StreamDecoder {
       if (eio !== undefined) this.sio = new SocketIo(session, this.uri, eio);
       this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
       const sub = header(init.response.headers, 'sec-websocket-protocol')?.trim().toLowerCase();
-      if (sub) {
+      if (sub && GRAPHQL_WS_SUBPROTOCOLS.has(sub)) {
+        this.sniff = false;
+        this.gql = new GraphqlWs(session, this.uri, sub);
+      } else if (sub) {
         this.sniff = false;
         const inner = TUNNELS[sub];
         if (inner) this.openTunnel(inner, sub);
@@ -397,6 +403,17 @@ class WebSocketDecoder implements StreamDecoder {
       // No upgrade request seen (mid-capture, decode-as): Socket.IO by its first packets.
       this.sniff = false;
       this.sio = new SocketIo(this.session, this.uri, undefined);
+    }
+    if (!this.gql && !this.sio && this.sniff && dir === 'c2s' && data && state === 'complete' && !cut && m.opcode === 1 && startsGraphqlWs(String.fromCharCode(...data.subarray(0, 64)))) {
+      this.sniff = false;
+      this.gql = new GraphqlWs(this.session, this.uri, undefined);
+    }
+    if (this.gql && data && state === 'complete' && !cut) {
+      const index = st.index;
+      if (this.gql.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index, compressed: m.compressed || undefined }, warnings)) {
+        st.index++;
+        return;
+      }
     }
     if (this.sio && data && state === 'complete' && !cut && !this.tunnel) {
       const index = st.index;
@@ -774,6 +791,7 @@ class WebSocketDecoder implements StreamDecoder {
     }
     this.rpc.clear();
     this.sio?.close();
+    this.gql?.close();
     this.tunnel?.dec.close(at, how);
     this.notes.summary(at);
   }

@@ -61,7 +61,7 @@ export function registerCodeLens(context: vscode.ExtensionContext, provider: Cap
   };
   context.subscriptions.push(
     changed,
-    vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.proto' }, { scheme: 'file', pattern: '**/*.{yaml,yml,json}' }], lens),
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{proto,thrift,wsdl,graphql,graphqls,gql}' }, { scheme: 'file', pattern: '**/*.{yaml,yml,json}' }], lens),
     defs.onDidChange(refresh),
     provider.onDidChange(refresh),
     { dispose: () => timer && clearTimeout(timer) },

@@ -19,7 +19,7 @@ export interface NoDefinitionHelp {
 }
 
 const MESSAGING = new Set(['amqp', 'mqtt', 'kafka', 'stomp', 'nats', 'redis', 'zmtp', 'websocket', 'socketio']);
-const LABELS: Record<string, string> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', dubbo: 'Dubbo', http: 'HTTP', http2: 'HTTP/2' };
+const LABELS: Record<string, string> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', dubbo: 'Dubbo', http: 'HTTP', http2: 'HTTP/2', graphql: 'GraphQL', socketio: 'Socket.IO' };
 
 /** The call as the message names it: `GET /persons/7`, `/pkg.Svc/Method`, `fun_add`. */
 function callName(c: Pick<Call, 'method' | 'target'>): string {
@@ -43,6 +43,12 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
   } else if (c.protocol === 'thrift') {
     looked = `a service method ${c.method} in a .thrift file`;
     fix = inWorkspace('the .thrift file');
+  } else if (c.protocol === 'graphql') {
+    const t = c.fields?.['graphql.operation_type'];
+    const root = typeof t === 'string' ? `${t[0].toUpperCase()}${t.slice(1)}` : 'Query';
+    const field = typeof c.fields?.['graphql.root_fields'] === 'string' ? String(c.fields['graphql.root_fields']).split(', ')[0].replace(/^.*: /, '') : c.method;
+    looked = `a field ${field} of the ${root} type in a GraphQL schema (.graphql, .graphqls, .gql)`;
+    fix = inWorkspace('the schema file');
   } else if (c.protocol === 'soap') {
     looked = `an operation ${c.method} in a .wsdl file`;
     fix = inWorkspace('the .wsdl file');
@@ -57,7 +63,7 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
   } else {
     const proto = LABELS[c.protocol] ?? c.protocol.toUpperCase();
     return {
-      message: `callscope: no definition found for ${name}. callscope links gRPC calls to .proto files, Thrift to .thrift, SOAP to .wsdl, HTTP to OpenAPI and messages to AsyncAPI documents; it reads no definition format for ${proto}.`,
+      message: `callscope: no definition found for ${name}. callscope links gRPC calls to .proto files, Thrift to .thrift, SOAP to .wsdl, GraphQL to its schema, HTTP to OpenAPI and messages to AsyncAPI documents; it reads no definition format for ${proto}.`,
       setting,
     };
   }

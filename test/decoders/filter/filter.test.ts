@@ -133,7 +133,7 @@ describe('filter: completion', () => {
   it('suggests operators after a field, values after an operator', () => {
     assert.ok(completeFilter('duration ', 9).items.some((i) => i.label === '>'));
     const v = completeFilter('protocol == g', 13);
-    assert.deepEqual(v.items.map((i) => i.label), ['grpc']);
+    assert.deepEqual(v.items.map((i) => i.label), ['grpc', 'graphql']);
     const s = completeFilter('protocol in {mqtt, ', 19);
     assert.ok(s.items.some((i) => i.label === 'amqp'));
   });

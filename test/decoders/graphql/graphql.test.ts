@@ -1,0 +1,235 @@
+/**
+ * GraphQL (spec.graphql.org October 2021 §2 Language for operations, §3 Type System for schemas)
+ * over HTTP (graphql-over-http: POST JSON, GET ?query=, application/graphql, batches, persisted
+ * queries; {data, errors} results) and over WebSocket (graphql-ws `graphql-transport-ws` and
+ * subscriptions-transport-ws `graphql-ws`). WebSocket texts are those of the graphql-person-api
+ * sample (graphql-http 1.23, graphql-ws 6.4).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { operationInfo, operationLabel } from '../../../decoders/graphql/operation';
+import { buildGraphqlDefinitions } from '../../../decoders/graphql/schema';
+import { spec as wsSpec } from '../../../decoders/websocket/index';
+import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
+import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import type { Call } from '../../../decoders/core/model';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { testSession } from '../../helpers/session';
+import { calls as httpCalls } from '../http1/feed';
+
+const SCHEMA = `schema { query: Query mutation: Mutation }
+"""A person"""
+type Person { id: ID! name: String! }
+type Query {
+  "one person"
+  person(id: ID!, with: [String!] = ["a"]): Person @deprecated(reason: "x")
+  persons: [Person!]!
+}
+type Mutation { signup(name: String!): Person! }
+extend type Query { me: Person }
+type Subscription { itemAdded(personId: ID!): Person! }
+`;
+
+describe('GraphQL operations (§2.3 Operations, §2.4 Selection Sets, §2.7 Aliases, §2.8 Fragments)', () => {
+  it('type, name and root fields; aliases, arguments with objects and strings, directives, fragments; operationName chooses', () => {
+    const cases: Array<[string, string | undefined, unknown, string]> = [
+      ['{ person(id: 1) { name } }', undefined, { type: 'query', rootFields: ['person'], operations: 1 }, 'person'],
+      ['query GetPerson($id: ID!) @cached { person(id: $id) { friends(first: 2) { name } } __typename }', undefined, { type: 'query', name: 'GetPerson', rootFields: ['person', '__typename'], operations: 1 }, 'GetPerson'],
+      ['mutation { p: createPerson(input: {name: "A}b", tags: ["x"]}) { id } deletePerson(id: 2) }', undefined, { type: 'mutation', rootFields: ['p: createPerson', 'deletePerson'], operations: 1 }, 'createPerson, deletePerson'],
+      ['# comment {\nsubscription OnMsg { messages @include(if: $x) { text } }', undefined, { type: 'subscription', name: 'OnMsg', rootFields: ['messages'], operations: 1 }, 'OnMsg'],
+      ['fragment F on P { n } query A { a } query B { b ...F ... on X { c } }', 'B', { type: 'query', name: 'B', rootFields: ['b', '...F', '... on X'], operations: 2 }, 'B'],
+    ];
+    for (const [doc, name, want, label] of cases) {
+      const op = operationInfo(doc, name);
+      assert.deepEqual({ ...op }, want, doc);
+      assert.equal(operationLabel(op!), label);
+    }
+    assert.equal(operationInfo('hello world'), undefined);
+    assert.equal(operationInfo('{"query": 1}'), undefined);
+  });
+
+  it('schema (§3): root fields with lines, descriptions and arguments skipped, extend type, schema root names', () => {
+    const d = buildGraphqlDefinitions([{ path: '/w/schema.graphql', text: SCHEMA }]);
+    assert.deepEqual(d.roots, { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' });
+    assert.deepEqual(
+      ['Query.person', 'Query.persons', 'Query.me', 'Mutation.signup', 'Subscription.itemAdded', 'Person.name'].map((k) => [k, d.fields.get(k)?.line, d.fields.get(k)?.column]),
+      [
+        ['Query.person', 6, 3],
+        ['Query.persons', 7, 3],
+        ['Query.me', 10, 21],
+        ['Mutation.signup', 9, 17],
+        ['Subscription.itemAdded', 11, 21],
+        ['Person.name', 3, 23],
+      ],
+    );
+    assert.deepEqual(d.warnings, []);
+  });
+});
+
+const post = (body: string, ct = 'application/json') => `POST /graphql HTTP/1.1\r\nHost: h\r\nContent-Type: ${ct}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+const ok = (body: string, status = '200 OK') => `HTTP/1.1 ${status}\r\nContent-Type: application/graphql-response+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+describe('GraphQL over HTTP: the exchange is a graphql call named after its operation', () => {
+  const env = { ...nodeEnv(), definitions: { graphql: buildGraphqlDefinitions([{ path: '/w/schema.graphql', text: SCHEMA }]) } };
+
+  it('POST JSON with variables: named, linked to its root field, data as the response value', () => {
+    const [c] = httpCalls(
+      [
+        { dir: 'c2s', data: post(JSON.stringify({ query: 'mutation Signup($n: String!) { signup(name: $n) { id } }', variables: { n: 'Ada' }, operationName: 'Signup' })) },
+        { dir: 's2c', data: ok('{"data":{"signup":{"id":"1234"}}}') },
+      ],
+      { env },
+    );
+    assert.equal(c.protocol, 'graphql');
+    assert.equal(c.method, 'Signup');
+    assert.deepEqual(c.request?.value, { query: 'mutation Signup($n: String!) { signup(name: $n) { id } }', variables: { n: 'Ada' } });
+    assert.deepEqual(c.response?.value, { signup: { id: '1234' } });
+    assert.deepEqual(c.status, { code: 'data', ok: true });
+    assert.equal(c.fields['graphql.operation_type'], 'mutation');
+    assert.deepEqual(c.definition, { kind: 'graphql-field', name: 'Mutation.signup', file: '/w/schema.graphql', line: 9, column: 17 });
+    assert.equal(c.fields['http.request.method'], 'POST', 'the HTTP layer is kept');
+  });
+
+  it('errors fail the call under HTTP 200 (a resolver error with partial data), and under 400 (validation)', () => {
+    const [a] = httpCalls([
+      { dir: 'c2s', data: post('{"query":"query Two { persons { name } person(id: \\"6\\") { name } }"}') },
+      { dir: 's2c', data: ok('{"errors":[{"message":"person 6 is archived","path":["person"],"extensions":{"code":"FORBIDDEN"}}],"data":{"persons":[],"person":null}}') },
+    ]);
+    assert.deepEqual(a.status, { code: 'FORBIDDEN', text: 'person 6 is archived', ok: false });
+    assert.deepEqual(a.response?.value, { persons: [], person: null });
+    const [b] = httpCalls([
+      { dir: 'c2s', data: post('{"query":"{ person(id: 1) { nickname } }"}') },
+      { dir: 's2c', data: ok('{"errors":[{"message":"Cannot query field \\"nickname\\""},{"message":"second"}]}', '400 Bad Request') },
+    ]);
+    assert.deepEqual(b.status, { code: 'errors', text: 'Cannot query field "nickname" (+1 more)', ok: false });
+  });
+
+  it('GET ?query= and application/graphql; a persisted query (hash, no text); a batch', () => {
+    const q = encodeURIComponent('{ me { name } }');
+    const [g] = httpCalls([
+      { dir: 'c2s', data: `GET /graphql?query=${q}&variables=%7B%22a%22%3A1%7D HTTP/1.1\r\nHost: h\r\n\r\n` },
+      { dir: 's2c', data: ok('{"data":{"me":null}}') },
+    ], { env });
+    assert.equal(g.method, 'me');
+    assert.equal(g.target, '/graphql');
+    assert.deepEqual(g.request?.value, { query: '{ me { name } }', variables: { a: 1 } });
+    assert.equal(g.definition?.name, 'Query.me');
+    const [t] = httpCalls([
+      { dir: 'c2s', data: post('query { persons { id } }', 'application/graphql') },
+      { dir: 's2c', data: ok('{"data":{"persons":[]}}') },
+    ]);
+    assert.equal(t.method, 'persons');
+    const [p] = httpCalls([
+      { dir: 'c2s', data: post('{"operationName":"Feed","variables":{},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"ecf4"}}}') },
+      { dir: 's2c', data: ok('{"errors":[{"message":"PersistedQueryNotFound","extensions":{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}') },
+    ]);
+    assert.equal(p.method, 'Feed');
+    assert.equal(p.fields['graphql.persisted_query'], true);
+    assert.equal(p.status?.code, 'PERSISTED_QUERY_NOT_FOUND');
+    const [batch] = httpCalls([
+      { dir: 'c2s', data: post('[{"query":"query A { a }"},{"query":"{ b }"}]') },
+      { dir: 's2c', data: ok('[{"data":{"a":1}},{"errors":[{"message":"no b"}]}]') },
+    ]);
+    assert.equal(batch.kind, 'batch');
+    assert.equal(batch.method, 'A, b');
+    assert.deepEqual(batch.response?.value, [{ a: 1 }, { errors: [{ message: 'no b' }] }]);
+    assert.equal(batch.status?.ok, false);
+  });
+
+  it('JSON that is not GraphQL stays HTTP', () => {
+    const [c] = httpCalls([
+      { dir: 'c2s', data: post('{"query":"select * from persons"}') },
+      { dir: 's2c', data: ok('{}') },
+    ]);
+    assert.equal(c.protocol, 'http');
+  });
+});
+
+function init(sub?: string, uri = '/graphql'): HttpUpgradeInit {
+  return {
+    kind: 'http-upgrade',
+    protocol: 'websocket',
+    request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
+    response: { status: 101, reason: 'Switching Protocols', headers: [['Upgrade', 'websocket'], ...(sub ? [['Sec-WebSocket-Protocol', sub] as [string, string]] : [])], startUs: 0, endUs: 0, frame: 2 },
+    upgradeCallId: 1,
+  };
+}
+const frame = (dir: 'c2s' | 's2c', t: string) => {
+  const b = Buffer.from(t);
+  const len = b.length < 126 ? Buffer.from([b.length | (dir === 'c2s' ? 0x80 : 0)]) : Buffer.from([126 | (dir === 'c2s' ? 0x80 : 0), b.length >> 8, b.length & 255]);
+  return dir === 'c2s' ? Buffer.concat([Buffer.from([0x81]), len, Buffer.alloc(4), b]) : Buffer.concat([Buffer.from([0x81]), len, b]);
+};
+function ws(script: Array<['c2s' | 's2c', string]>, sub?: string): Call[] {
+  const s = testSession({ flow: { server: { ip: '127.0.0.1', port: 8800 } } });
+  const d = wsSpec.create(s as DecoderSession, init(sub)) as StreamDecoder;
+  const off = { c2s: 0, s2c: 0 };
+  script.forEach(([dir, t], i) => {
+    const b = frame(dir, t);
+    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i * 1000, streamOffset: off[dir] });
+    off[dir] += b.length;
+  });
+  d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
+  return s.calls;
+}
+
+describe('GraphQL over WebSocket', () => {
+  const A = '19c02328-00ab-4058-9400-00d836c318eb';
+  const B = 'ccacb705-2aee-4e49-9a69-7a809b90454c';
+  const session: Array<['c2s' | 's2c', string]> = [
+    ['c2s', '{"type":"connection_init"}'],
+    ['s2c', '{"type":"connection_ack"}'],
+    ['c2s', `{"id":"${A}","type":"subscribe","payload":{"query":"subscription { itemAdded(personId: \\"1234\\") { id title } }"}}`],
+    ['c2s', `{"id":"${B}","type":"subscribe","payload":{"query":"subscription Watch { itemAdded(personId: \\"1\\") { id } }"}}`],
+    ['s2c', `{"id":"${A}","type":"next","payload":{"data":{"itemAdded":{"id":"456","title":"Espresso machine"}}}}`],
+    ['s2c', `{"id":"${B}","type":"next","payload":{"data":{"itemAdded":{"id":"456"}}}}`],
+    ['s2c', `{"id":"${A}","type":"next","payload":{"data":{"itemAdded":{"id":"457","title":"Grinder"}}}}`],
+    ['c2s', `{"id":"${B}","type":"complete"}`],
+    ['c2s', '{"id":"q1","type":"subscribe","payload":{"query":"query { persons { id } }"}}'],
+    ['s2c', '{"id":"q1","type":"next","payload":{"data":{"persons":[]}}}'],
+    ['s2c', '{"id":"q1","type":"complete"}'],
+    ['c2s', '{"id":"q2","type":"subscribe","payload":{"query":"{ nope }"}}'],
+    ['s2c', '{"id":"q2","type":"error","payload":[{"message":"Cannot query field \\"nope\\" on type \\"Query\\"."}]}'],
+    ['c2s', '{"type":"ping"}'],
+    ['s2c', '{"type":"pong"}'],
+  ];
+
+  it('graphql-transport-ws (the sample): a subscription is a server-stream with each result a message; the client stops one; a query answers once; an error', () => {
+    const cs = ws(session, 'graphql-transport-ws');
+    const brief = cs.map((c) => `${c.method} ${c.kind} ${c.state} ${c.status?.code ?? ''}`.trim());
+    assert.deepEqual(brief, ['connection_init unary complete ack', 'Watch server-stream complete stopped', 'persons unary complete data', 'nope unary complete error', 'ping event complete pong', 'itemAdded server-stream complete data']);
+    const sub = cs.at(-1)!;
+    assert.deepEqual(
+      sub.messages!.filter((m) => m.dir === 's2c').map((m) => m.value),
+      [{ itemAdded: { id: '456', title: 'Espresso machine' } }, { itemAdded: { id: '457', title: 'Grinder' } }],
+    );
+    assert.ok(sub.warnings.some((w) => /still open/.test(w)));
+    assert.equal(cs[2].fields['graphql.id'], 'q1');
+    assert.deepEqual(cs[2].response?.value, { persons: [] });
+    assert.equal(cs[3].status?.text, 'Cannot query field "nope" on type "Query".');
+  });
+
+  it('subscriptions-transport-ws (Apollo\'s older `graphql-ws` protocol): start → data → complete, ka, stop', () => {
+    const cs = ws(
+      [
+        ['c2s', '{"type":"connection_init","payload":{}}'],
+        ['s2c', '{"type":"connection_ack"}'],
+        ['s2c', '{"type":"ka"}'],
+        ['c2s', '{"id":"1","type":"start","payload":{"query":"subscription OnItem { itemAdded(personId: \\"1\\") { id } }","variables":null}}'],
+        ['s2c', '{"id":"1","type":"data","payload":{"data":{"itemAdded":{"id":"9"}}}}'],
+        ['c2s', '{"id":"1","type":"stop"}'],
+        ['s2c', '{"id":"1","type":"complete"}'],
+      ],
+      'graphql-ws',
+    );
+    assert.deepEqual(
+      cs.map((c) => `${c.method} ${c.kind} ${c.state} ${c.status?.code ?? ''}`.trim()),
+      ['connection_init unary complete ack', 'ka event complete', 'OnItem server-stream complete stopped', 'complete event complete'],
+    );
+  });
+
+  it('recognised without its subprotocol by a first connection_init', () => {
+    const cs = ws(session.slice(0, 3));
+    assert.equal(cs[0].protocol, 'graphql');
+    assert.equal(cs[0].method, 'connection_init');
+  });
+});
