@@ -28,7 +28,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 /** One capture per sample folder (the ones the other tests do not open), with the CLI's call count. */
 function sampleCaptures(workspace) {
-  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'thrift-person-api', 'soap-person-api', 'xss', 'decode-as', 'compare', 'exports', 'lib', 'node_modules']);
+  const skip = new Set(['xmlrpc-walkthrough', 'rest-person-api', 'grpc-person-api', 'thrift-person-api', 'soap-person-api', 'graphql-person-api', 'xss', 'decode-as', 'compare', 'exports', 'lib', 'node_modules']);
   const out = [];
   for (const dir of readdirSync(workspace).sort()) {
     if (skip.has(dir) || !statSync(join(workspace, dir)).isDirectory()) continue;
@@ -405,6 +405,27 @@ export const tests = [
       await wb.command('callscope: Go to Definition');
       await expectDefinition(wb, 'person.thrift', lineOf('thrift-person-api/person.thrift', /^\s*PersonId signup\(/));
       await wb.screenshot('thrift-definition');
+    },
+  },
+  {
+    name: 'graphql: operations named, errors in a 200 fail, go to definition lands on the schema field; codelens counts',
+    async run(wb) {
+      const grid = await wb.openCapture('graphql-person-api/graphql-person-api.pcap');
+      await rowCount(grid, 13, 'the GraphQL calls, the upgrade and the close');
+      const rows = rowsOf(grid);
+      const texts = await rows.allInnerTexts();
+      const signup = texts.findIndex((t) => /\bSignup\b/.test(t));
+      assert(signup >= 0, `a Signup row: ${texts.join(' | ')}`);
+      assert(texts.some((t) => /\bTwo\b/.test(t) && /\berrors\b/.test(t)), `the resolver error (under HTTP 200) fails its row: ${texts.join(' | ')}`);
+      await rows.nth(signup).click();
+      const details = wb.webview().locator('section.details');
+      await waitFor(async () => /Signup/.test(await details.innerText()) && /GraphQL/.test(await details.innerText()), { message: 'details of Signup, GraphQL' });
+      await wb.screenshot('graphql');
+      await wb.command('callscope: Go to Definition');
+      await expectDefinition(wb, 'schema.graphql', lineOf('graphql-person-api/schema.graphql', /^\s*signup\(/));
+      const lens = wb.page.locator('.contentWidgets .codelens-decoration, .codelens-decoration');
+      await waitFor(async () => (await lens.allInnerTexts()).some((t) => /^3 calls · p50 /.test(t.trim())), { message: 'CodeLens "3 calls" above addItem', timeout: 20_000 });
+      await wb.screenshot('graphql-definition');
     },
   },
   {
