@@ -16,7 +16,7 @@ import { parseJsonBounded } from '../http-common/body';
 import { asGraphqlRequest, describeOperation, resultStatus } from '../graphql/http';
 import { graphqlDefinitionsOf } from '../graphql/schema';
 import { addFrame, payloadBody } from './payload';
-import type { WsMessage } from './socketio';
+import { answerPart, putPart, type WsMessage } from './socketio';
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
@@ -206,24 +206,11 @@ export class GraphqlWs {
   }
 
   private put(c: Call, m: WsMessage, value: unknown): void {
-    const part = { ...this.part(m), ...(value !== undefined ? { value } : {}) };
-    if (m.dir === 'c2s') {
-      c.request = part;
-      c.timing.requestEndUs = m.end.tsUs;
-    } else {
-      c.response = part;
-      c.timing.responseStartUs = m.start.tsUs;
-      c.timing.endUs = m.end.tsUs;
-    }
+    putPart(c, m, { ...this.part(m), ...(value !== undefined ? { value } : {}) });
   }
 
   private answer(c: Call, m: WsMessage, value: unknown, warnings: string[]): void {
-    c.response = { ...this.part(m), ...(value !== undefined ? { value } : {}) };
-    c.timing.responseStartUs ??= m.start.tsUs;
-    c.timing.endUs = m.end.tsUs;
-    for (const f of m.frames) addFrame(c.frames, f);
-    c.messages?.push({ dir: m.dir, index: 0, tsUs: m.end.tsUs, size: m.data.length, frame: m.end.frame, label: 'answer' });
-    c.warnings.push(...warnings);
+    answerPart(c, m, { ...this.part(m), ...(value !== undefined ? { value } : {}) }, warnings, 'answer');
   }
 
   private emit(c: Call, state: Call['state'], why?: string): void {

@@ -106,6 +106,31 @@ export interface WsMessage {
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
+
+/**
+ * A message that starts or stands alone (shared with graphql-ws.ts): on the request side from the
+ * client, on the response side from the server.
+ */
+export function putPart(c: Call, m: WsMessage, part: CallPart): void {
+  if (m.dir === 'c2s') {
+    c.request = part;
+    c.timing.requestEndUs = m.end.tsUs;
+  } else {
+    c.response = part;
+    c.timing.responseStartUs = m.start.tsUs;
+    c.timing.endUs = m.end.tsUs;
+  }
+}
+
+/** A message that answers a call (an ack, a pong, connection_ack): its response, one more message. */
+export function answerPart(c: Call, m: WsMessage, part: CallPart, warnings: string[], label: string): void {
+  c.response = part;
+  c.timing.responseStartUs ??= m.start.tsUs;
+  c.timing.endUs = m.end.tsUs;
+  for (const f of m.frames) addFrame(c.frames, f);
+  c.messages?.push({ dir: m.dir, index: m.index, tsUs: m.end.tsUs, size: m.data.length, frame: m.end.frame, label, ...(m.compressed ? { compressed: true } : {}) });
+  c.warnings.push(...warnings);
+}
 const MAX_ATTACHMENTS = 64;
 
 /**
@@ -344,25 +369,12 @@ export class SocketIo {
     return { body, wireBytes: m.wire };
   }
 
-  /** A message that is not an answer: on the request side from the client, the response side from the server. */
   private put(c: Call, m: WsMessage, part: CallPart): void {
-    if (m.dir === 'c2s') {
-      c.request = part;
-      c.timing.requestEndUs = m.end.tsUs;
-    } else {
-      c.response = part;
-      c.timing.responseStartUs = m.start.tsUs;
-      c.timing.endUs = m.end.tsUs;
-    }
+    putPart(c, m, part);
   }
 
   private respond(c: Call, m: WsMessage, part: CallPart, warnings: string[]): void {
-    c.response = part;
-    c.timing.responseStartUs = m.start.tsUs;
-    c.timing.endUs = m.end.tsUs;
-    for (const f of m.frames) addFrame(c.frames, f);
-    c.messages?.push(this.messageOf(m));
-    c.warnings.push(...warnings);
+    answerPart(c, m, part, warnings, 'text');
   }
 
   private emit(c: Call, state: Call['state'], why?: string): void {
