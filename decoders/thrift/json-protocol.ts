@@ -33,6 +33,9 @@ const SPECIAL_DOUBLES = new Map<string, number>([
 
 /** Does this text look like a TJSON message (`[1,"name",type,seqid,{…`)? */
 export function looksLikeTJson(text: string): boolean {
+  // (every HTTP body with a JSON or text type is asked: most start with `{`)
+  const c = text.charCodeAt(0);
+  if (c !== 0x5b && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) return false;
   return /^\s*\[\s*1\s*,\s*"(?:[^"\\]|\\.){1,256}"\s*,\s*[1-4]\s*,\s*-?\d+\s*,\s*\{/.test(text.slice(0, 400));
 }
 
