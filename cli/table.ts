@@ -188,9 +188,10 @@ export function oneLine(s: string): string {
 export function callText(x: Call): string {
   let s: string;
   const rpc = ['xmlrpc', 'jsonrpc', 'thrift', 'dubbo', 'soap'].includes(x.protocol);
-  if (x.protocol === 'graphql' && x.kind !== 'batch' && x.request?.value !== undefined) {
+  const rv = x.request?.value;
+  if (x.protocol === 'graphql' && x.kind !== 'batch' && rv !== null && typeof rv === 'object' && !Array.isArray(rv) && 'query' in rv) {
     // `Signup({name: "Ada", …}) → {signup: {…}}`: the operation with its variables, and its data
-    const vars = (x.request.value as { variables?: unknown }).variables;
+    const vars = (rv as { variables?: unknown }).variables;
     s = `${x.method}(${vars !== undefined ? short(vars) : ''})`;
     if (x.response?.value !== undefined && x.status?.ok !== false && x.kind !== 'server-stream') s += ` → ${short(x.response.value)}`;
   } else if (x.protocol === 'socketio' && Array.isArray(x.request?.value)) {

@@ -20,6 +20,21 @@ describe('the terminal timeline', () => {
     assert.match(t, /fun_add\(2, 3\) → 5\s+✓ 200 OK/);
     assert.match(t, /760 µs/);
   });
+  it('GraphQL and Socket.IO lines: an operation with its variables and data, an event with its arguments and ack; any request value (null, a string) prints', () => {
+    const t = formatTable(
+      [
+        call({ id: 1, protocol: 'graphql', method: 'Signup', request: { value: { query: 'mutation Signup…', variables: { n: 'Ada' } } }, response: { value: { signup: { id: '1' } } } }),
+        call({ id: 2, protocol: 'graphql', method: 'connection_init', kind: 'unary', request: { value: null } }),
+        call({ id: 3, protocol: 'graphql', method: 'ka', kind: 'event', request: { value: 'x' } }),
+        call({ id: 4, protocol: 'socketio', method: 'chat', request: { value: [{ text: 'hi' }] }, response: { value: [{ ok: true }] } }),
+        call({ id: 5, protocol: 'socketio', method: 'ping', request: { value: null } }),
+      ],
+      [],
+    );
+    assert.match(t, /Signup\(\{n: "Ada"\}\) → \{signup: \{id: "1"\}\}/);
+    assert.match(t, /connection_init/);
+    assert.match(t, /chat\(\{text: "hi"\}\) → \{ok: true\}/);
+  });
   it('a gRPC call says its method once (its target is the same path with a slash); a REST call says method and target', () => {
     const t = formatTable(
       [

@@ -6,8 +6,9 @@
 #
 # Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
-# xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js. Ports 22010-22063 on 127.0.0.1 only.
-# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo]...
+# xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js @apollo/server graphql subscriptions-transport-ws.
+# Ports 22010-22071 on 127.0.0.1 only.
+# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -17,7 +18,7 @@ cd "$OUT"
 export NODE_PATH="$OUT/node_modules"
 . "$REPO/samples/lib/capture.sh"
 PY=/usr/bin/python3
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql)
 
 # rec DIR NAME FILTER CLIENT...: capture what a bounded client does (servers already listening)
 rec() {
@@ -69,6 +70,9 @@ for w in "${WHAT[@]}"; do
     thrift --gen go:package_prefix=heldout/gen/ -out "$G/src/heldout/gen" "$G/person.thrift"
     (cd "$G/src/heldout/lab" && GOPATH="$G:/usr/share/gocode" GO111MODULE=off nice go build -o "$G/lab" .)
     rec thrift-go go 'tcp portrange 22060-22063' "$G/lab" 22060 ;;
+  graphql)
+    [ -d "$OUT/node_modules/@apollo/server" ] || npm install --no-audit --no-fund --prefix "$OUT" @apollo/server graphql subscriptions-transport-ws ws >/dev/null
+    rec graphql apollo 'tcp portrange 22070-22071' node "$HERE/graphql/apollo.cjs" 22070 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"
