@@ -184,8 +184,16 @@ export function oneLine(s: string): string {
   return /[\x00-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)) : s;
 }
 
-/** `fun_add(2, 3) → 5`, `POST /persons`, `PUBLISH trips/new`. */
+/** `fun_add(2, 3) → 5`, `POST /persons`, `PUBLISH trips/new`. Never throws: a value of an unexpected shape prints the method and target. */
 export function callText(x: Call): string {
+  try {
+    return describeCall(x);
+  } catch {
+    return x.target && x.target !== x.method ? `${x.method} ${x.target}` : String(x.method);
+  }
+}
+
+function describeCall(x: Call): string {
   let s: string;
   const rpc = ['xmlrpc', 'jsonrpc', 'thrift', 'dubbo', 'soap'].includes(x.protocol);
   const rv = x.request?.value;
