@@ -184,7 +184,16 @@ export class Details {
       out.append(h('div', { class: 'start-line mono' }, line.trim()));
     }
     const expr = callExpression(call.method, p, side, call.status?.ok === false);
-    if (p?.value !== undefined) {
+    const gql = call.protocol === 'graphql' && side === 'request' ? graphqlRequest(p?.value) : undefined;
+    if (gql) {
+      // The operation as its text (a JSON string would show its line breaks as \n), then its variables.
+      out.append(h('div', { class: 'section-title' }, 'GraphQL operation'));
+      out.append(h('pre', { class: 'code', tabindex: 0, role: 'region', 'aria-label': 'GraphQL operation' }, gql.query));
+      if (gql.variables !== undefined) {
+        out.append(h('div', { class: 'section-title' }, 'Variables'));
+        out.append(valueBlock(gql.variables, 'Variables'));
+      }
+    } else if (p?.value !== undefined) {
       out.append(h('div', { class: 'section-title' }, side === 'request' ? 'Decoded call' : 'Decoded result'));
       if (expr) out.append(h('pre', { class: 'code call-expression' }, expr));
       out.append(valueBlock(p.value, side === 'request' ? 'Decoded request' : 'Decoded response'));
@@ -303,4 +312,11 @@ function toBytes(b: Uint8Array | ArrayBuffer | number[] | undefined): Uint8Array
   if (b instanceof Uint8Array) return b;
   if (b instanceof ArrayBuffer) return new Uint8Array(b);
   return Uint8Array.from(b);
+}
+
+/** A GraphQL call's request value `{query, variables?}`, when it is one. */
+function graphqlRequest(v: unknown): { query: string; variables?: unknown } | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  return typeof o.query === 'string' ? { query: o.query, variables: o.variables } : undefined;
 }

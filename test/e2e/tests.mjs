@@ -420,6 +420,8 @@ export const tests = [
       await rows.nth(signup).click();
       const details = wb.webview().locator('section.details');
       await waitFor(async () => /Signup/.test(await details.innerText()) && /GraphQL/.test(await details.innerText()), { message: 'details of Signup, GraphQL' });
+      await wb.webview().getByRole('tab', { name: /^Request/ }).first().click();
+      await waitFor(async () => /GraphQL operation\s+mutation Signup\(\$name: String!/.test(await details.innerText()) && /Variables[\s\S]*"Ada Lovelace"/.test(await details.innerText()), { message: 'Request tab: the operation as text, then its variables' });
       await wb.screenshot('graphql');
       await wb.command('callscope: Go to Definition');
       await expectDefinition(wb, 'schema.graphql', lineOf('graphql-person-api/schema.graphql', /^\s*signup\(/));
