@@ -1,10 +1,10 @@
 /**
  * AMQP 0-9-1 (amqp0-9-1.pdf + amqp0-9-1.xml, with the RabbitMQ errata and extensions).
  *
- * Reached on port 5672 or by probe on the protocol header `AMQP\x00\x00\x09\x01` (other
- * `AMQP` headers — 0-8, 0-9, 1.0 — are recognised and reported, not decoded: such a connection
- * becomes one 'event' naming the protocol, with its byte counts; AMQP 1.0 §2.2 servers accept a
- * version by echoing the client's header, which is not a mismatch).
+ * Reached on port 5672 or by probe on the protocol header `AMQP\x00\x00\x09\x01`. An AMQP 1.0
+ * header (`AMQP 0 1 0 0`, or `AMQP 3 1 0 0` for SASL first) hands the connection to decoders/amqp1;
+ * other `AMQP` headers (0-8, 0-10) are recognised and reported, not decoded: such a connection
+ * becomes one 'event' naming the protocol, with its byte counts.
  *
  * §4.2.3 frames (type, channel, size, payload, 0xCE) are reassembled per direction; method
  * frames are decoded with named arguments (methods.ts), content headers with every basic
@@ -30,6 +30,7 @@ import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
 import { scanForStart } from '../core/resync';
 import { Reader, bigToJson } from './wire';
+import { createAmqp1Decoder } from '../amqp1/index';
 import { GapNotes } from '../core/gap-notes';
 
 const FRAME_METHOD = 1;
@@ -97,6 +98,8 @@ class AmqpDecoder implements StreamDecoder {
   private dead = false;
   /** A connection in another AMQP version (1.0, 0-8…): one summary call, its bytes counted, not decoded. */
   private foreign?: { call: Call; header: string; bytes: Record<Dir, number> };
+  /** An AMQP 1.0 connection: decoded by decoders/amqp1 (its header said so). */
+  private v1?: StreamDecoder;
   private channels = new Map<number, ChannelState>();
   private held = 0;
   /** Nothing consumed since the gap that started a resynchronisation: the head is the first byte after it. */
@@ -119,6 +122,7 @@ class AmqpDecoder implements StreamDecoder {
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.v1) return this.v1.data(dir, bytes, at);
     if (this.dead) return;
     const st = this.s[dir];
     st.push(bytes, at);
@@ -138,6 +142,7 @@ class AmqpDecoder implements StreamDecoder {
    * boundary makes the direction resynchronise on the next plausible frame.
    */
   gap(dir: Dir, length: number, at: Position): void {
+    if (this.v1) return this.v1.gap(dir, length, at);
     if (this.dead) return;
     try {
       this.gapIn(dir, length, at);
@@ -247,9 +252,12 @@ class AmqpDecoder implements StreamDecoder {
     }
   }
 
-  end(_dir: Dir, _at: Position): void {}
+  end(dir: Dir, at: Position): void {
+    this.v1?.end(dir, at);
+  }
 
   close(at: Position, how: CloseReason = 'capture-end'): void {
+    if (this.v1) return this.v1.close(at, how);
     const f = this.foreign;
     if (f) {
       this.foreign = undefined;
@@ -303,6 +311,16 @@ class AmqpDecoder implements StreamDecoder {
         if (q.at(0) === 0x41) {
           if (q.length < 8) return;
           const h = q.peek(8);
+          if (latin1Text(h.subarray(0, 4)) === 'AMQP' && h[5] === 1 && h[6] === 0 && (h[4] === 0 || h[4] === 3)) {
+            // AMQP 1.0 (or SASL for it): its own decoder takes the connection, bytes held so far included.
+            this.v1 = createAmqp1Decoder(this.session);
+            for (const d of ['c2s', 's2c'] as Dir[]) {
+              const s = this.s[d];
+              if (s.q.length) this.v1.data(d, s.q.peek(s.q.length), s.pos(0));
+              s.reset();
+            }
+            return;
+          }
           if (latin1Text(h.subarray(0, 4)) === 'AMQP') {
             this.protocolHeader(dir, h, st);
             st.consume(8);

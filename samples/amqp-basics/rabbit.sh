@@ -15,7 +15,7 @@ printf 'stomp.listeners.tcp.1 = 127.0.0.1:61613\nloopback_users = none\n' > $CS_
 chown -R rabbitmq:rabbitmq $CS_TMP 2>/dev/null || true; chmod 755 $CS_TMP
 
 cs_start_rabbit() {
-  rabbitmq-plugins enable --offline rabbitmq_stomp >/dev/null
+  rabbitmq-plugins enable --offline rabbitmq_stomp ${CS_RABBIT_PLUGINS:-} >/dev/null
   chown rabbitmq $RABBITMQ_ENABLED_PLUGINS_FILE 2>/dev/null || true
   rabbitmq-server > $CS_TMP/server.out 2>&1 &
   CS_RABBIT_PID=$!

@@ -1,5 +1,5 @@
 // rhea (AMQP 1.0) against RabbitMQ's amqp1_0 plugin on 127.0.0.1:21672: a sender and a receiver on
-// one queue, three messages settled. callscope does not decode AMQP 1.0: the flow must stay raw.
+// callscope decodes AMQP 1.0 (decoders/amqp1): sasl, open, begin, attaches, transfers with their outcomes, close.
 const rhea = require('rhea');
 const c = rhea.create_container({ id: 'heldout-rhea' });
 let got = 0;
