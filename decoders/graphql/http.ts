@@ -36,8 +36,10 @@ export function asGraphqlRequest(v: unknown): GraphqlRequest | undefined {
   return out;
 }
 
-function query(uri: string, key: string): string | undefined {
-  const m = new RegExp(`[?&]${key}=([^&#]*)`).exec(uri);
+const PARAMS: Record<string, RegExp> = { query: /[?&]query=([^&#]*)/, operationName: /[?&]operationName=([^&#]*)/, variables: /[?&]variables=([^&#]*)/ };
+
+function query(uri: string, key: 'query' | 'operationName' | 'variables'): string | undefined {
+  const m = PARAMS[key].exec(uri);
   if (!m) return undefined;
   try {
     return decodeURIComponent(m[1].replace(/\+/g, ' '));
@@ -51,7 +53,6 @@ function requestsOf(call: Call): GraphqlRequest[] | undefined {
   const http = call.http;
   if (!http) return undefined;
   const body = http.requestBody;
-  const ct = headerValue(http.requestHeaders, 'content-type')?.toLowerCase() ?? '';
   if (body && body.kind === 'json') {
     const v = body.value;
     if (Array.isArray(v) && v.length > 0 && v.length <= 100) {
@@ -61,10 +62,11 @@ function requestsOf(call: Call): GraphqlRequest[] | undefined {
     const one = asGraphqlRequest(v);
     return one ? [one] : undefined;
   }
+  const ct = body?.kind === 'text' ? (headerValue(http.requestHeaders, 'content-type')?.toLowerCase() ?? '') : '';
   if (body && ct.startsWith('application/graphql') && !ct.includes('json') && body.text !== undefined) {
     return operationInfo(body.text) ? [{ query: body.text }] : undefined;
   }
-  if ((http.method === 'GET' || !body) && http.uri) {
+  if ((http.method === 'GET' || !body) && http.uri && http.uri.includes('query=')) {
     const q = query(http.uri, 'query');
     if (q === undefined || !operationInfo(q)) return undefined;
     const r: GraphqlRequest = { query: q };

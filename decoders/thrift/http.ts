@@ -20,7 +20,7 @@ const THRIFT_TYPE = /^\s*application\/(?:x-thrift|vnd\.apache\.thrift\.(binary|c
 
 /** Is this Content-Type Thrift's? 'json' for the JSON protocol's. */
 export function thriftMediaType(ct: string | undefined): 'json' | 'binary' | undefined {
-  const m = ct ? THRIFT_TYPE.exec(ct) : null;
+  const m = ct && ct.includes('thrift') ? THRIFT_TYPE.exec(ct) : null;
   if (!m) return undefined;
   return m[1]?.toLowerCase() === 'json' ? 'json' : 'binary';
 }

@@ -19,8 +19,8 @@ function query(uri: string, key: string): string | undefined {
 export const socketIoPollingRouter: BodyRouter = {
   id: 'socketio',
   match(call: Call): boolean {
-    const uri = call.http?.uri ?? '';
-    return /[?&]EIO=\d/.test(uri) && /[?&]transport=polling\b/.test(uri);
+    const uri = call.http?.uri;
+    return uri !== undefined && uri.includes('EIO=') && /[?&]EIO=\d/.test(uri) && /[?&]transport=polling\b/.test(uri);
   },
   apply(call: Call, session: DecoderSession): void {
     const http = call.http!;
