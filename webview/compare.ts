@@ -7,7 +7,7 @@ import type { Call, FlowSummary } from '../decoders/core/model';
 import { formatDuration, formatSize, protocolLabel, shortMethod, targetAfterMethod } from './format';
 
 /** The request/response protocols the compare view lines up, in its column order. */
-export const COMPARED_PROTOCOLS = ['http', 'http2', 'xmlrpc', 'jsonrpc', 'grpc', 'connect', 'soap', 'thrift', 'dubbo'];
+export const COMPARED_PROTOCOLS = ['http', 'http2', 'xmlrpc', 'jsonrpc', 'graphql', 'grpc', 'connect', 'soap', 'thrift', 'dubbo'];
 
 export interface CompareMetrics {
   callId: number;
@@ -109,7 +109,7 @@ function listWords(items: string[]): string {
 }
 
 /** The Person API samples: the same operations over each protocol, made to be compared. */
-export const PERSON_API_SAMPLES = ['rest-person-api', 'xmlrpc-person-api', 'jsonrpc-person-api', 'grpc-person-api', 'soap-person-api', 'thrift-person-api', 'dubbo-person-api'];
+export const PERSON_API_SAMPLES = ['rest-person-api', 'xmlrpc-person-api', 'jsonrpc-person-api', 'graphql-person-api', 'grpc-person-api', 'soap-person-api', 'thrift-person-api', 'dubbo-person-api'];
 
 export interface CompareHint {
   title: string;
@@ -136,7 +136,7 @@ export function compareHint(found: string[], others: string[]): CompareHint {
     : `This capture has no ${listWords(COMPARED_PROTOCOLS.map(protocolLabel))} calls${rest.length ? `: only ${listWords(rest)} traffic, which has no request/response operation to line up` : ''}.`;
   return {
     title: 'Compare needs the same operation over two or more protocols',
-    purpose: 'Compare shows one operation — say, reading a person — over REST, XML-RPC, JSON-RPC, gRPC, SOAP and Thrift side by side: bytes on the wire, packets, round trips and latency.',
+    purpose: 'Compare shows one operation — say, reading a person — over REST, XML-RPC, JSON-RPC, GraphQL, gRPC, SOAP and Thrift side by side: bytes on the wire, packets, round trips and latency.',
     capture,
     howTo: `Open a capture that holds several of them. The Person API samples (${PERSON_API_SAMPLES.map((x) => `samples/${x}`).join(', ')}) make the same calls over each protocol, one capture each: merge two or more with Wireshark's mergecap (in the samples folder) and open the result:`,
     command: 'mergecap -w person-api.pcapng rest-person-api/rest-person-api.pcapng grpc-person-api/grpc-person-api.pcap soap-person-api/soap-person-api.pcap',

@@ -152,6 +152,14 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
     case 'dubbo':
       serialize = `Your code called \`${callText}\`. The client stub encodes the method name, a sequence number and the arguments in ${call.protocol === 'thrift' ? "Thrift's" : "Dubbo's"} binary format: typed fields, no names.`;
       break;
+    case 'graphql': {
+      const ws = call.fields['graphql.transport'] === 'websocket';
+      serialize = `Your code sent the GraphQL operation \`${call.method}\`. The operation travels as text — a document that names exactly the fields it wants — with its variables as JSON, ${ws ? 'in a `subscribe` message on a WebSocket kept open for the results' : `in a POST to the one endpoint \`${http?.uri?.split('?')[0] ?? '/graphql'}\``}. Unlike REST, the URL does not say what is asked: every operation goes to the same place, and the document inside tells them apart.`;
+      break;
+    }
+    case 'socketio':
+      serialize = `Your code called \`socket.emit('${call.method}', …)\`${call.kind === 'unary' ? ' with a callback' : ''}. Socket.IO writes an event packet: \`4\` (an Engine.IO message), \`2\` (a Socket.IO EVENT)${call.kind === 'unary' ? ', an acknowledgement id,' : ''} and a JSON array of the event name and its arguments — \`42["${call.method}",…]\` — in one WebSocket text frame (or the body of an HTTP long-polling request).`;
+      break;
     default:
       serialize = `The client prepares an HTTP request. The method \`${http?.method ?? call.method}\` says what to do, the path \`${http?.uri ?? call.target ?? '/'}\` names the resource${call.request?.body?.kind === 'json' || http?.requestBody?.kind === 'json' ? ', and the body carries the data as JSON' : ''}. In REST the URL and the verb carry the meaning, not a method name inside the body.`;
   }
@@ -196,6 +204,14 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       break;
     case 'jsonrpc':
       reply = r.fault ? `The reply carries an \`"error"\` object with a code and a message — ${r.fault} — and the same \`"id"\` as the request.` : `The reply carries \`"result"\`${r.value !== undefined ? `: \`${short(r.value)}\`` : ''} and the same \`"id"\` as the request, ${sizeText(resBytes)} in all.`;
+      break;
+    case 'graphql':
+      reply = r.fault
+        ? `The server answers with an \`errors\` list — ${r.fault} — ${http?.status === 200 ? 'yet HTTP says 200: GraphQL reports errors in the body, next to whatever `data` it could still compute' : `and HTTP ${http?.status ?? ''}`}.`
+        : `The server answers \`{"data": …}\` holding exactly the fields the operation asked for, no more${resBytes ? ` (${sizeText(resBytes)})` : ''}${call.kind === 'server-stream' ? '; a subscription keeps sending one result per event until it completes' : ''}.`;
+      break;
+    case 'socketio':
+      reply = `The receiver's handler calls the acknowledgement callback: an ACK packet (\`43\`, the same id, a JSON array of the callback's arguments${r.value !== undefined ? `: \`${short(r.value)}\`` : ''}) travels back on the same WebSocket. Without a callback an emit is one-way: nothing comes back.`;
       break;
     case 'grpc':
       reply = `The server sends the response message (protobuf again) and then trailers with \`grpc-status\` ${call.status?.code ?? '?'}${call.status?.text ? ` (${call.status.text})` : ''}. The HTTP status stays 200: gRPC reports its outcome in the trailers, after the data.`;

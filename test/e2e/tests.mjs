@@ -682,7 +682,7 @@ export const tests = [
       const panel = view.getByRole('region', { name: 'Compare' });
       await waitFor(async () => /Compare needs the same operation over two or more protocols/.test(await panel.innerText()), { message: 'the compare hint' });
       const text = (await panel.innerText()).replace(/\s+/g, ' ');
-      assert(/over REST, XML-RPC, JSON-RPC, gRPC, SOAP and Thrift side by side/.test(text), `says what Compare is for: ${text}`);
+      assert(/over REST, XML-RPC, JSON-RPC, GraphQL, gRPC, SOAP and Thrift side by side/.test(text), `says what Compare is for: ${text}`);
       assert(/This capture has only HTTP calls\./.test(text), `says what this capture has: ${text}`);
       assert(/samples\/grpc-person-api/.test(text) && /mergecap -w /.test(text), `says how to get a capture it works on: ${text}`);
       assert((await panel.locator('table').count()) === 0, 'no lone column');
