@@ -1,0 +1,84 @@
+/**
+ * Fuzz: the layers read from WebSocket text (Socket.IO packets, GraphQL over WebSocket messages)
+ * and the GraphQL scanners (operations, schemas) take mutated and random text without throwing or
+ * hanging. Seeds are real packets of the socketio-chat and graphql-person-api samples.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec } from '../../../decoders/websocket/index';
+import { operationInfo } from '../../../decoders/graphql/operation';
+import { buildGraphqlDefinitions } from '../../../decoders/graphql/schema';
+import { parseSio, pollingPackets } from '../../../decoders/websocket/socketio';
+import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
+import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import { testSession } from '../../helpers/session';
+import { rng } from '../calls/harness';
+
+const SIO = ['0{"sid":"a","upgrades":[],"pingInterval":25000}', '40', '40{"sid":"b"}', '420["chat message",{"seq":1}]', '430[{"ok":true}]', '451-1["upload","x",{"_placeholder":true,"num":0}]', '44/admin,{"message":"no"}', '2probe', '3', '41'];
+const GQL = ['{"type":"connection_init"}', '{"type":"connection_ack"}', '{"id":"1","type":"subscribe","payload":{"query":"subscription { a(x: 1) { b } }"}}', '{"id":"1","type":"next","payload":{"data":{"a":{"b":1}}}}', '{"id":"1","type":"error","payload":[{"message":"m"}]}', '{"id":"1","type":"complete"}', '{"type":"ping"}'];
+const ALPHABET = '[]{}",:0123456789-/#.\\ \nabcdeqrstuvwxyz_@!$()=';
+
+function mutate(s: string, r: () => number): string {
+  const c = [...s];
+  for (let k = 1 + Math.floor(r() * 4); k > 0; k--) {
+    const at = Math.floor(r() * (c.length + 1));
+    const op = r();
+    const ch = ALPHABET[Math.floor(r() * ALPHABET.length)];
+    if (op < 0.4 && c.length) c[Math.min(at, c.length - 1)] = ch;
+    else if (op < 0.7) c.splice(at, 1);
+    else c.splice(at, 0, ch);
+  }
+  return c.join('');
+}
+
+function frame(dir: 'c2s' | 's2c', t: string, binary = false): Uint8Array {
+  const b = Buffer.from(t);
+  const head = [binary ? 0x82 : 0x81];
+  const mask = dir === 'c2s' ? 0x80 : 0;
+  if (b.length < 126) head.push(b.length | mask);
+  else head.push(126 | mask, b.length >> 8, b.length & 255);
+  return Buffer.concat([Buffer.from(head), dir === 'c2s' ? Buffer.alloc(4) : Buffer.alloc(0), b]);
+}
+
+function feed(uri: string, sub: string | undefined, msgs: string[], r: () => number): void {
+  const init: HttpUpgradeInit = {
+    kind: 'http-upgrade',
+    protocol: 'websocket',
+    request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
+    response: { status: 101, reason: 'Switching Protocols', headers: sub ? [['Sec-WebSocket-Protocol', sub]] : [], startUs: 0, endUs: 0, frame: 2 },
+    upgradeCallId: 1,
+  };
+  const s = testSession();
+  const d = spec.create(s as DecoderSession, init) as StreamDecoder;
+  const off = { c2s: 0, s2c: 0 };
+  msgs.forEach((m, i) => {
+    const dir = r() < 0.5 ? 'c2s' : 's2c';
+    const b = frame(dir, m, r() < 0.1);
+    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i, streamOffset: off[dir] });
+    off[dir] += b.length;
+  });
+  d.close({ frame: 999, tsUs: 2_000_000, streamOffset: 0 });
+}
+
+describe('fuzz: Socket.IO and GraphQL-over-WebSocket layers, GraphQL scanners', () => {
+  it('1,000 mutated Socket.IO and graphql-ws conversations decode without throwing', () => {
+    const r = rng(21);
+    for (let n = 0; n < 500; n++) {
+      feed('/socket.io/?EIO=4&transport=websocket', undefined, SIO.map((m) => (r() < 0.5 ? mutate(m, r) : m)), r);
+      feed('/graphql', 'graphql-transport-ws', GQL.map((m) => (r() < 0.5 ? mutate(m, r) : m)), r);
+    }
+  });
+
+  it('the scanners take random and mutated text and stop (operations, schemas, polling payloads, packets)', () => {
+    const r = rng(5);
+    const seeds = ['query Q($a: Int = 1) @d { a(x: {y: "}"}) { b ... on T { c } } }', 'type Query { a(x: [Int!] = [1]): T @deprecated } schema { query: Query }', '"""doc""" extend type Mutation { m: Int }'];
+    for (let n = 0; n < 3000; n++) {
+      const t = r() < 0.2 ? Array.from({ length: Math.floor(r() * 200) }, () => ALPHABET[Math.floor(r() * ALPHABET.length)]).join('') : mutate(seeds[n % seeds.length], r);
+      operationInfo(t);
+      const d = buildGraphqlDefinitions([{ path: 'f.graphql', text: t }]);
+      assert.ok(d.fields instanceof Map);
+      parseSio(t, 32);
+      pollingPackets(t, n % 2 ? 3 : 4, 32);
+    }
+  });
+});
