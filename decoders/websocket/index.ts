@@ -39,6 +39,7 @@ import { addFrame, payloadBody } from './payload';
 import { GapNotes, isUtf8 } from '../core/gap-notes';
 import { engineIoVersion, SocketIo } from './socketio';
 import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
+import { createAmqp1Decoder } from '../amqp1/index';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -67,7 +68,9 @@ const MAX_PENDING_RPC = 1000;
 const RESYNC_WINDOW = 64 * 1024;
 
 /** WebSocket subprotocol names (IANA registry) of the broker decoders that can ride on WebSocket. */
-const TUNNELS: Record<string, DecoderSpec> = { mqtt: mqttSpec, 'mqttv3.1': mqttSpec, 'v10.stomp': stompSpec, 'v11.stomp': stompSpec, 'v12.stomp': stompSpec };
+/** AMQP 1.0 over WebSocket (OASIS AMQP WebSocket Binding, subprotocol `amqp`: Azure Service Bus, RabbitMQ 4.1+). */
+const amqpOverWs: DecoderSpec = { id: 'amqp', name: 'AMQP 1.0', transport: 'tcp', handoffOnly: true, create: (s) => createAmqp1Decoder(s) };
+const TUNNELS: Record<string, DecoderSpec> = { mqtt: mqttSpec, 'mqttv3.1': mqttSpec, 'v10.stomp': stompSpec, 'v11.stomp': stompSpec, 'v12.stomp': stompSpec, amqp: amqpOverWs };
 
 /** Negotiated permessage-deflate parameters (RFC 7692 §7.1). */
 export interface DeflateParams {
@@ -170,7 +173,7 @@ class WebSocketDecoder implements StreamDecoder {
         this.gql = new GraphqlWs(session, this.uri, sub);
       } else if (sub) {
         this.sniff = false;
-        const inner = TUNNELS[sub];
+        const inner = Object.hasOwn(TUNNELS, sub) ? TUNNELS[sub] : undefined;
         if (inner) this.openTunnel(inner, sub);
       }
     }
