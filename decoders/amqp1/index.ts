@@ -63,9 +63,10 @@ const SASL_CODES = ['ok', 'auth', 'sys', 'sys-perm', 'sys-temp'];
 /** A described list as an object with its field names (`{name, handle, role…}`). */
 function fieldsOf(v: unknown): { name: string; code: number; f: Record<string, unknown> } | undefined {
   if (!isDescribed(v)) return undefined;
-  const code = typeof v.descriptor === 'number' ? v.descriptor : (Object.hasOwn(SYMBOLS, String(v.descriptor)) ? SYMBOLS[String(v.descriptor)] : undefined);
-  const def = code !== undefined ? FIELDS[code] : undefined;
-  if (!def) return undefined;
+  const sym = String(v.descriptor);
+  const code = typeof v.descriptor === 'number' ? v.descriptor : Object.hasOwn(SYMBOLS, sym) ? SYMBOLS[sym] : undefined;
+  if (code === undefined || !Object.hasOwn(FIELDS, code)) return undefined;
+  const def = FIELDS[code];
   const list = Array.isArray(v.value) ? v.value : [];
   const f: Record<string, unknown> = {};
   def[1].forEach((k, i) => {
