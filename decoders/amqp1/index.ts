@@ -96,7 +96,7 @@ function errorOf(v: unknown): { condition?: string; description?: string } | und
 
 interface Link {
   name: string;
-  /** The client's role on this link: it sends (a sender link) or receives. */
+  /** Where the transfers this side sends on the link go to, or come from. */
   address?: string;
 }
 
@@ -273,9 +273,9 @@ class Amqp1Decoder implements StreamDecoder {
   private attach(dir: Dir, channel: number, f: Record<string, unknown>): void {
     const src = fieldsOf(f.source)?.f.address;
     const tgt = fieldsOf(f.target)?.f.address;
-    // The sender's messages go to the target, the receiver's come from the source.
-    const sending = f.role !== true;
-    const address = (sending ? tgt : src) ?? tgt ?? src;
+    // Transfers keyed by this direction are sent by this side: the client's go to the link's target (a queue or
+    // exchange), the broker's come from its source (the queue a receiver reads).
+    const address = dir === 'c2s' ? (tgt ?? src) : (src ?? tgt);
     if (this.links.size < MAX_PENDING) this.links.set(`${dir}|${channel}|${String(f.handle)}`, { name: String(f.name), address: typeof address === 'string' ? address : undefined });
   }
 
