@@ -14,6 +14,7 @@ import { soapRouter } from '../soap/index';
 import { thriftHttpRouter } from '../thrift/http';
 import { socketIoPollingRouter } from '../websocket/polling';
 import { graphqlRouter } from '../graphql/http';
+import { trpcRouter } from '../trpc/index';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -28,4 +29,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter, trpcRouter];
