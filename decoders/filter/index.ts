@@ -62,7 +62,7 @@ export interface FieldInfo {
 }
 
 export const PROTOCOLS = [
-  'http', 'http2', 'grpc', 'connect', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
+  'http', 'http2', 'grpc', 'connect', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
 ];
 
 /** Built-in fields (always available) followed by common `Call.fields` keys. */

@@ -40,6 +40,7 @@ import { GapNotes, isUtf8 } from '../core/gap-notes';
 import { engineIoVersion, SocketIo } from './socketio';
 import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
 import { createAmqp1Decoder } from '../amqp1/index';
+import { SignalR, startsSignalR } from './signalr';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -154,6 +155,8 @@ class WebSocketDecoder implements StreamDecoder {
   private sio?: SocketIo;
   /** GraphQL over WebSocket: by its subprotocol, or a first `connection_init`. */
   private gql?: GraphqlWs;
+  /** SignalR's JSON hub protocol: by its handshake, the first client message. */
+  private signalr?: SignalR;
 
   constructor(
     private readonly session: DecoderSession,
@@ -410,6 +413,17 @@ class WebSocketDecoder implements StreamDecoder {
     if (!this.gql && !this.sio && this.sniff && dir === 'c2s' && data && state === 'complete' && !cut && m.opcode === 1 && startsGraphqlWs(String.fromCharCode(...data.subarray(0, 64)))) {
       this.sniff = false;
       this.gql = new GraphqlWs(this.session, this.uri, undefined);
+    }
+    if (!this.signalr && !this.gql && !this.sio && this.sniff && dir === 'c2s' && data && state === 'complete' && !cut && m.opcode === 1 && startsSignalR(String.fromCharCode(...data.subarray(0, 80)))) {
+      this.sniff = false;
+      this.signalr = new SignalR(this.session, this.uri);
+    }
+    if (this.signalr && data && state === 'complete' && !cut) {
+      const index = st.index;
+      if (this.signalr.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index, compressed: m.compressed || undefined }, warnings)) {
+        st.index++;
+        return;
+      }
     }
     if (this.gql && data && state === 'complete' && !cut) {
       const index = st.index;
@@ -795,6 +809,7 @@ class WebSocketDecoder implements StreamDecoder {
     this.rpc.clear();
     this.sio?.close();
     this.gql?.close();
+    this.signalr?.close();
     this.tunnel?.dec.close(at, how);
     this.notes.summary(at);
   }

@@ -19,7 +19,7 @@ export interface NoDefinitionHelp {
 }
 
 const MESSAGING = new Set(['amqp', 'mqtt', 'kafka', 'stomp', 'nats', 'redis', 'zmtp', 'websocket', 'socketio']);
-const LABELS: Record<string, string> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', dubbo: 'Dubbo', http: 'HTTP', http2: 'HTTP/2', graphql: 'GraphQL', socketio: 'Socket.IO', trpc: 'tRPC' };
+const LABELS: Record<string, string> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', dubbo: 'Dubbo', http: 'HTTP', http2: 'HTTP/2', graphql: 'GraphQL', socketio: 'Socket.IO', trpc: 'tRPC', signalr: 'SignalR' };
 
 /** The call as the message names it: `GET /persons/7`, `/pkg.Svc/Method`, `fun_add`. */
 function callName(c: Pick<Call, 'method' | 'target'>): string {

@@ -7,7 +7,7 @@
 # Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
 # xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js @apollo/server graphql subscriptions-transport-ws @trpc/server
-# @trpc/client zod. Ports 22010-22080 on 127.0.0.1 only.
+# @trpc/client zod @microsoft/signalr. Ports 22010-22090 on 127.0.0.1 only.
 # Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -75,7 +75,9 @@ for w in "${WHAT[@]}"; do
     rec graphql apollo 'tcp portrange 22070-22071' node "$HERE/graphql/apollo.cjs" 22070
     [ -d "$OUT/node_modules/@trpc/server" ] || npm install --no-audit --no-fund --prefix "$OUT" @trpc/server @trpc/client zod >/dev/null
     cp "$HERE/trpc/lab.mjs" "$OUT/trpc-lab.mjs" # (ESM resolves packages from the script's folder, not NODE_PATH)
-    rec graphql trpc 'tcp port 22080' node "$OUT/trpc-lab.mjs" 22080 ;;
+    rec graphql trpc 'tcp port 22080' node "$OUT/trpc-lab.mjs" 22080
+    [ -d "$OUT/node_modules/@microsoft/signalr" ] || npm install --no-audit --no-fund --prefix "$OUT" @microsoft/signalr ws >/dev/null
+    rec graphql signalr 'tcp port 22090' node "$HERE/signalr/lab.cjs" 22090 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"

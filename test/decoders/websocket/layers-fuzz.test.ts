@@ -1,5 +1,5 @@
 /**
- * Fuzz: the layers read from WebSocket text (Socket.IO packets, GraphQL over WebSocket messages)
+ * Fuzz: the layers read from WebSocket text (Socket.IO packets, GraphQL over WebSocket messages, SignalR records)
  * and the GraphQL scanners (operations, schemas) take mutated and random text without throwing or
  * hanging. Seeds are real packets of the socketio-chat and graphql-person-api samples.
  */
@@ -16,6 +16,7 @@ import { rng } from '../calls/harness';
 
 const SIO = ['0{"sid":"a","upgrades":[],"pingInterval":25000}', '40', '40{"sid":"b"}', '420["chat message",{"seq":1}]', '430[{"ok":true}]', '451-1["upload","x",{"_placeholder":true,"num":0}]', '44/admin,{"message":"no"}', '2probe', '3', '41'];
 const GQL = ['{"type":"connection_init"}', '{"type":"connection_ack"}', '{"id":"1","type":"subscribe","payload":{"query":"subscription { a(x: 1) { b } }"}}', '{"id":"1","type":"next","payload":{"data":{"a":{"b":1}}}}', '{"id":"1","type":"error","payload":[{"message":"m"}]}', '{"id":"1","type":"complete"}', '{"type":"ping"}'];
+const SIGNALR = ['{"protocol":"json","version":1}\x1e', '{}\x1e', '{"target":"Send","arguments":["a"],"invocationId":"0","type":1}\x1e', '{"type":3,"invocationId":"0","result":1}\x1e', '{"type":4,"target":"C","arguments":[7],"invocationId":"1"}\x1e{"type":2,"invocationId":"1","item":7}\x1e', '{"type":7,"error":"x"}\x1e'];
 const ALPHABET = '[]{}",:0123456789-/#.\\ \nabcdeqrstuvwxyz_@!$()=';
 
 function mutate(s: string, r: () => number): string {
@@ -61,11 +62,12 @@ function feed(uri: string, sub: string | undefined, msgs: string[], r: () => num
 }
 
 describe('fuzz: Socket.IO and GraphQL-over-WebSocket layers, GraphQL scanners', () => {
-  it('1,000 mutated Socket.IO and graphql-ws conversations decode without throwing', () => {
+  it('1,500 mutated Socket.IO, graphql-ws and SignalR conversations decode without throwing', () => {
     const r = rng(21);
     for (let n = 0; n < 500; n++) {
       feed('/socket.io/?EIO=4&transport=websocket', undefined, SIO.map((m) => (r() < 0.5 ? mutate(m, r) : m)), r);
       feed('/graphql', 'graphql-transport-ws', GQL.map((m) => (r() < 0.5 ? mutate(m, r) : m)), r);
+      feed('/chat?id=1', undefined, SIGNALR.map((m, i) => (i > 0 && r() < 0.5 ? mutate(m, r) : m)), r);
     }
   });
 

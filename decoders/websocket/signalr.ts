@@ -1,0 +1,181 @@
+/**
+ * ASP.NET Core SignalR, JSON hub protocol (aspnetcore/src/SignalR/docs/specs/HubProtocol.md) over
+ * WebSocket: after the handshake (`{"protocol":"json","version":1}` answered by `{}` or `{"error"}`),
+ * each text message holds records ended by 0x1E: 1 Invocation {invocationId?, target, arguments},
+ * 2 StreamItem, 3 Completion {invocationId, result | error}, 4 StreamInvocation, 5 CancelInvocation,
+ * 6 Ping, 7 Close {error?}. An invocation with an id is a `unary` call its Completion answers (an
+ * error fails it); without one it is `oneway` — the hub calling a client method (`ReceiveMessage`)
+ * is one from the server; a StreamInvocation is a `server-stream` whose items are its messages.
+ * The MessagePack protocol (binary) is not read.
+ */
+import type { DecoderSession } from '../core/decoder';
+import type { Call, Dir } from '../core/model';
+import { utf8Strict } from '../core/bytes';
+import { parseJsonBounded } from '../http-common/body';
+import { addFrame, payloadBody } from './payload';
+import { answerPart, putPart, type WsMessage } from './socketio';
+
+const RS = '\x1e';
+const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
+const MAX_PENDING = 1000;
+const TYPES: Record<number, string> = { 1: 'invocation', 2: 'stream item', 3: 'completion', 4: 'stream invocation', 5: 'cancel', 6: 'ping', 7: 'close', 8: 'ack', 9: 'sequence' };
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Does a first client message start SignalR's JSON hub protocol? */
+export function startsSignalR(text: string): boolean {
+  return /^\{\s*"protocol"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}\x1e/.test(text.slice(0, 80));
+}
+
+export class SignalR {
+  private readonly open = new Map<string, Call>();
+  private handshake?: Call;
+  private handshaken: Record<Dir, boolean> = { c2s: false, s2c: false };
+
+  constructor(
+    private readonly session: DecoderSession,
+    private readonly target: string | undefined,
+  ) {}
+
+  message(m: WsMessage, warnings: string[]): boolean {
+    if (m.opcode !== 1) return false;
+    const text = utf8Strict(m.data);
+    if (text === undefined || !text.endsWith(RS)) return false;
+    const limits = this.session.env.limits;
+    for (const rec of text.split(RS).slice(0, -1).slice(0, 1000)) {
+      const j = parseJsonBounded(rec, limits.maxDepth);
+      if (!j.ok || !isObj(j.value)) {
+        this.session.warn(`signalr: a record in ${m.dir} is not a JSON object: ${j.ok ? 'not an object' : j.warning}`, m.start);
+        continue;
+      }
+      this.record(m, j.value, rec, warnings);
+    }
+    return true;
+  }
+
+  close(): void {
+    if (this.handshake) this.emit(this.handshake, 'incomplete', 'no handshake response');
+    for (const c of this.open.values()) this.emit(c, 'incomplete', c.kind === 'server-stream' ? 'the stream had not completed when the connection or the capture ended' : 'no completion seen');
+    this.open.clear();
+  }
+
+  private record(m: WsMessage, r: Record<string, unknown>, text: string, warnings: string[]): void {
+    if (!this.handshaken[m.dir] && !('type' in r)) {
+      this.handshaken[m.dir] = true;
+      if (m.dir === 'c2s') {
+        const c = this.call(m, 'unary', 'handshake', warnings, text);
+        c.request = this.part(m, text, r);
+        c.timing.requestEndUs = m.end.tsUs;
+        if (typeof r.protocol === 'string') c.fields['signalr.protocol'] = r.protocol;
+        this.handshake = c;
+      } else {
+        const c = this.handshake ?? this.call(m, 'event', 'handshake', warnings, text);
+        const err = typeof r.error === 'string' ? r.error : undefined;
+        if (this.handshake) answerPart(c, m, this.part(m, text, r), warnings, 'handshake');
+        else putPart(c, m, this.part(m, text, r));
+        c.status = err ? { code: 'error', text: err, ok: false } : { code: 'ok', ok: true };
+        this.handshake = undefined;
+        this.emit(c, 'complete');
+      }
+      return;
+    }
+    this.handshaken[m.dir] = true;
+    const type = typeof r.type === 'number' ? r.type : -1;
+    const id = typeof r.invocationId === 'string' ? r.invocationId : undefined;
+    switch (type) {
+      case 1:
+      case 4: {
+        const name = typeof r.target === 'string' ? r.target : '?';
+        const c = this.call(m, type === 4 ? 'server-stream' : id !== undefined ? 'unary' : 'oneway', name, warnings, text);
+        c.request = this.part(m, text, r.arguments);
+        c.timing.requestEndUs = m.end.tsUs;
+        c.fields['signalr.type'] = TYPES[type];
+        if (id !== undefined) {
+          c.fields['signalr.invocation_id'] = id;
+          const key = `${m.dir}|${id}`;
+          const old = this.open.get(key);
+          if (old) this.emit(old, 'incomplete', `invocation id ${id} used again before its completion`);
+          this.open.set(key, c);
+          if (this.open.size > MAX_PENDING) {
+            const [k, first] = this.open.entries().next().value as [string, Call];
+            this.open.delete(k);
+            this.emit(first, 'incomplete', 'no completion seen (too many invocations open)');
+          }
+        } else {
+          c.state = 'complete';
+          this.session.emit(c);
+        }
+        return;
+      }
+      case 2: {
+        const c = id !== undefined ? this.open.get(`${OTHER[m.dir]}|${id}`) : undefined;
+        if (!c) return this.orphan(m, type, text, r, warnings);
+        const n = c.messages!.filter((x) => x.dir === m.dir).length;
+        if (c.messages!.length <= this.session.env.limits.maxMessagesPerCall) c.messages!.push({ dir: m.dir, index: n, tsUs: m.end.tsUs, size: text.length, frame: m.end.frame, label: 'stream item', value: r.item });
+        for (const f of m.frames) addFrame(c.frames, f);
+        c.timing.responseStartUs ??= m.start.tsUs;
+        c.timing.endUs = m.end.tsUs;
+        return;
+      }
+      case 3: {
+        const key = `${OTHER[m.dir]}|${id}`;
+        const c = id !== undefined ? this.open.get(key) : undefined;
+        if (!c) return this.orphan(m, type, text, r, warnings);
+        this.open.delete(key);
+        answerPart(c, m, this.part(m, text, 'error' in r ? { error: r.error } : r.result), warnings, 'completion');
+        c.status = typeof r.error === 'string' ? { code: 'error', text: r.error, ok: false } : { code: 'completion', ok: true };
+        this.emit(c, 'complete');
+        return;
+      }
+      case 5: {
+        const key = `${m.dir}|${id}`;
+        const c = id !== undefined ? this.open.get(key) : undefined;
+        if (!c) return this.orphan(m, type, text, r, warnings);
+        this.open.delete(key);
+        for (const f of m.frames) addFrame(c.frames, f);
+        c.timing.endUs = m.end.tsUs;
+        c.status = { code: 'cancelled', text: 'by the caller', ok: true };
+        this.emit(c, 'complete');
+        return;
+      }
+      case 6:
+        return; // keep-alive pings, every 15 s by default: no calls
+      default: {
+        const c = this.call(m, 'event', TYPES[type] ?? `type ${type}`, warnings, text);
+        putPart(c, m, this.part(m, text, r));
+        if (type === 7 && typeof r.error === 'string') c.status = { code: 'error', text: r.error, ok: false };
+        this.emit(c, 'complete');
+      }
+    }
+  }
+
+  private orphan(m: WsMessage, type: number, text: string, r: Record<string, unknown>, warnings: string[]): void {
+    const c = this.call(m, 'event', TYPES[type] ?? `type ${type}`, warnings, text);
+    c.warnings.push(r.invocationId === undefined ? `${TYPES[type]} without an invocation id` : `${TYPES[type]} for invocation ${String(r.invocationId)}, whose start is not in the capture`);
+    putPart(c, m, this.part(m, text, r));
+    this.emit(c, 'complete');
+  }
+
+  private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], text: string): Call {
+    const c = this.session.newCall('signalr', m.start);
+    c.kind = kind;
+    c.method = method;
+    if (this.target) c.target = this.target.split('?')[0];
+    c.frames = [];
+    for (const f of m.frames) addFrame(c.frames, f);
+    c.warnings.push(...warnings);
+    c.fields['websocket.dir'] = m.dir;
+    c.messages = [{ dir: m.dir, index: 0, tsUs: m.end.tsUs, size: text.length, frame: m.end.frame, label: method }];
+    return c;
+  }
+
+  private part(m: WsMessage, text: string, value: unknown) {
+    const bytes = new TextEncoder().encode(text);
+    return { body: payloadBody(bytes, this.session.env.limits, undefined, bytes.length, []), wireBytes: m.wire, ...(value !== undefined ? { value } : {}) };
+  }
+
+  private emit(c: Call, state: Call['state'], why?: string): void {
+    c.state = state;
+    if (why) c.warnings.push(why);
+    this.session.emit(c);
+  }
+}

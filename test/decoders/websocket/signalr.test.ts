@@ -1,0 +1,76 @@
+/**
+ * SignalR's JSON hub protocol over WebSocket (aspnetcore SignalR HubProtocol.md: records ended by 0x1E;
+ * handshake, 1 Invocation, 2 StreamItem, 3 Completion, 4 StreamInvocation, 6 Ping, 7 Close). The texts
+ * are what the @microsoft/signalr 10 client sent and what a hub answered (test/heldout-rpc/signalr/lab.cjs).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spec } from '../../../decoders/websocket/index';
+import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
+import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import type { Call } from '../../../decoders/core/model';
+import { testSession } from '../../helpers/session';
+import { assertSplitInvariant } from '../calls/harness';
+
+const RS = '\x1e';
+const frame = (dir: 'c2s' | 's2c', t: string) => {
+  const b = Buffer.from(t);
+  const mask = dir === 'c2s' ? 0x80 : 0;
+  const len = b.length < 126 ? [b.length | mask] : [126 | mask, b.length >> 8, b.length & 255];
+  return Buffer.concat([Buffer.from([0x81, ...len]), dir === 'c2s' ? Buffer.alloc(4) : Buffer.alloc(0), b]).toString('hex');
+};
+const SESSION: Array<['c2s' | 's2c', string]> = [
+  ['c2s', frame('c2s', `{"protocol":"json","version":1}${RS}`)],
+  ['s2c', frame('s2c', `{}${RS}`)],
+  ['c2s', frame('c2s', `{"type":6}${RS}`)],
+  ['c2s', frame('c2s', `{"target":"SendMessage","arguments":["ada","hello"],"invocationId":"0","type":1}${RS}`)],
+  ['s2c', frame('s2c', `{"type":1,"target":"ReceiveMessage","arguments":["ada","hello"]}${RS}{"type":3,"invocationId":"0","result":{"delivered":true}}${RS}`)],
+  ['c2s', frame('c2s', `{"target":"Fail","arguments":[],"invocationId":"1","type":1}${RS}`)],
+  ['s2c', frame('s2c', `{"type":3,"invocationId":"1","error":"An unexpected error occurred invoking 'Fail' on the server."}${RS}`)],
+  ['c2s', frame('c2s', `{"target":"Counter","arguments":[7],"invocationId":"2","type":4}${RS}`)],
+  ['s2c', frame('s2c', `{"type":2,"invocationId":"2","item":7}${RS}`)],
+  ['s2c', frame('s2c', `{"type":2,"invocationId":"2","item":14}${RS}`)],
+  ['s2c', frame('s2c', `{"type":3,"invocationId":"2"}${RS}`)],
+  ['c2s', frame('c2s', `{"type":7}${RS}`)],
+];
+
+function feed(script: Array<['c2s' | 's2c', string]>): Call[] {
+  const init: HttpUpgradeInit = {
+    kind: 'http-upgrade',
+    protocol: 'websocket',
+    request: { method: 'GET', uri: '/chat?id=t1', headers: [], startUs: 0, endUs: 0, frame: 1 },
+    response: { status: 101, reason: 'Switching Protocols', headers: [], startUs: 0, endUs: 0, frame: 2 },
+    upgradeCallId: 1,
+  };
+  const s = testSession();
+  const d = spec.create(s as DecoderSession, init) as StreamDecoder;
+  const off = { c2s: 0, s2c: 0 };
+  script.forEach(([dir, h], i) => {
+    const b = Buffer.from(h, 'hex');
+    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i * 1000, streamOffset: off[dir] });
+    off[dir] += b.length;
+  });
+  d.close({ frame: 999, tsUs: 2_000_000, streamOffset: 0 });
+  return s.calls;
+}
+
+describe('SignalR JSON hub protocol over WebSocket', () => {
+  it('handshake, an invocation and its completion, the hub calling the client, an error, a stream; pings make no calls', () => {
+    const cs = feed(SESSION);
+    assert.deepEqual(
+      cs.map((c) => `${c.method} ${c.kind} ${c.status?.code ?? ''}`.trim()),
+      ['handshake unary ok', 'ReceiveMessage oneway', 'SendMessage unary completion', 'Fail unary error', 'Counter server-stream completion', 'close event'],
+    );
+    const send = cs[2];
+    assert.deepEqual(send.request?.value, ['ada', 'hello']);
+    assert.deepEqual(send.response?.value, { delivered: true });
+    assert.equal(cs[1].fields['websocket.dir'], 's2c', 'the hub called the client');
+    assert.match(cs[3].status?.text ?? '', /invoking 'Fail'/);
+    assert.deepEqual(cs[4].messages!.filter((m) => m.label === 'stream item').map((m) => m.value), [7, 14]);
+    assert.ok(cs.every((c) => c.protocol === 'signalr'));
+  });
+
+  it('recognised without the upgrade request by its handshake; any split gives the same calls', () => {
+    assertSplitInvariant(spec, SESSION);
+  });
+});
