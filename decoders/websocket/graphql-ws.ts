@@ -16,7 +16,7 @@ import { parseJsonBounded } from '../http-common/body';
 import { asGraphqlRequest, describeOperation, resultStatus } from '../graphql/http';
 import { graphqlDefinitionsOf } from '../graphql/schema';
 import { addFrame, payloadBody } from './payload';
-import { answerPart, putPart, type WsMessage } from './socketio';
+import { answerPart, emitCall, putPart, wsCall, type WsMessage } from './socketio';
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
@@ -187,17 +187,9 @@ export class GraphqlWs {
   }
 
   private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], label = method): Call {
-    const c = this.session.newCall('graphql', m.start);
-    c.kind = kind;
-    c.method = method;
-    if (this.target) c.target = this.target.split('?')[0];
-    c.frames = [];
-    for (const f of m.frames) addFrame(c.frames, f);
-    c.warnings.push(...warnings);
-    c.fields['websocket.dir'] = m.dir;
+    const c = wsCall(this.session, 'graphql', m, kind, method, warnings, this.target ? this.target.split('?')[0] : undefined, { dir: m.dir, index: 0, tsUs: m.end.tsUs, size: m.data.length, frame: m.end.frame, label });
     c.fields['graphql.transport'] = 'websocket';
     if (this.subprotocol) c.fields['websocket.subprotocol'] = this.subprotocol;
-    c.messages = [{ dir: m.dir, index: 0, tsUs: m.end.tsUs, size: m.data.length, frame: m.end.frame, label }];
     return c;
   }
 
@@ -214,9 +206,7 @@ export class GraphqlWs {
   }
 
   private emit(c: Call, state: Call['state'], why?: string): void {
-    c.state = state;
-    if (why) c.warnings.push(why);
-    this.session.emit(c);
+    emitCall(this.session, c, state, why);
   }
 }
 

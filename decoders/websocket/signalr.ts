@@ -13,7 +13,7 @@ import type { Call, Dir } from '../core/model';
 import { utf8Strict } from '../core/bytes';
 import { parseJsonBounded } from '../http-common/body';
 import { addFrame, payloadBody } from './payload';
-import { answerPart, putPart, type WsMessage } from './socketio';
+import { answerPart, emitCall, putPart, wsCall, type WsMessage } from './socketio';
 
 const RS = '\x1e';
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
@@ -156,16 +156,7 @@ export class SignalR {
   }
 
   private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], text: string): Call {
-    const c = this.session.newCall('signalr', m.start);
-    c.kind = kind;
-    c.method = method;
-    if (this.target) c.target = this.target.split('?')[0];
-    c.frames = [];
-    for (const f of m.frames) addFrame(c.frames, f);
-    c.warnings.push(...warnings);
-    c.fields['websocket.dir'] = m.dir;
-    c.messages = [{ dir: m.dir, index: 0, tsUs: m.end.tsUs, size: text.length, frame: m.end.frame, label: method }];
-    return c;
+    return wsCall(this.session, 'signalr', m, kind, method, warnings, this.target ? this.target.split('?')[0] : undefined, { dir: m.dir, index: 0, tsUs: m.end.tsUs, size: text.length, frame: m.end.frame, label: method });
   }
 
   private part(m: WsMessage, text: string, value: unknown) {
@@ -174,8 +165,6 @@ export class SignalR {
   }
 
   private emit(c: Call, state: Call['state'], why?: string): void {
-    c.state = state;
-    if (why) c.warnings.push(why);
-    this.session.emit(c);
+    emitCall(this.session, c, state, why);
   }
 }

@@ -14,7 +14,7 @@
  */
 import { parseJsonBounded } from '../http-common/body';
 import type { DecoderSession, Position } from '../core/decoder';
-import type { Body, Call, CallPart, Dir } from '../core/model';
+import type { Body, Call, CallPart, Dir, StreamMessage } from '../core/model';
 import { utf8Strict } from '../core/bytes';
 import { addFrame, payloadBody } from './payload';
 
@@ -120,6 +120,30 @@ export function putPart(c: Call, m: WsMessage, part: CallPart): void {
     c.timing.responseStartUs = m.start.tsUs;
     c.timing.endUs = m.end.tsUs;
   }
+}
+
+/**
+ * A call started by one message of a layer carried over WebSocket (Socket.IO, GraphQL, SignalR; shared
+ * with graphql-ws.ts and signalr.ts): its kind, method, target, frames and the message itself.
+ */
+export function wsCall(session: DecoderSession, protocol: string, m: WsMessage, kind: Call['kind'], method: string, warnings: string[], target: string | undefined, message: StreamMessage): Call {
+  const c = session.newCall(protocol, m.start);
+  c.kind = kind;
+  c.method = method;
+  if (target !== undefined) c.target = target;
+  c.frames = [];
+  for (const f of m.frames) addFrame(c.frames, f);
+  c.warnings.push(...warnings);
+  c.fields['websocket.dir'] = m.dir;
+  c.messages = [message];
+  return c;
+}
+
+/** Ends a call of such a layer: its state, a reason when there is one. */
+export function emitCall(session: DecoderSession, c: Call, state: Call['state'], why?: string): void {
+  c.state = state;
+  if (why) c.warnings.push(why);
+  session.emit(c);
 }
 
 /** A message that answers a call (an ack, a pong, connection_ack): its response, one more message. */
@@ -340,21 +364,13 @@ export class SocketIo {
   }
 
   private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], p?: SioPacket): Call {
-    const c = this.session.newCall('socketio', m.start);
-    c.kind = kind;
-    c.method = method;
-    c.target = p ? p.nsp : (this.target?.split('?')[0] ?? '/');
-    c.frames = [];
-    for (const f of m.frames) addFrame(c.frames, f);
-    c.warnings.push(...warnings);
-    c.fields['websocket.dir'] = m.dir;
+    const c = wsCall(this.session, 'socketio', m, kind, method, warnings, p ? p.nsp : (this.target?.split('?')[0] ?? '/'), this.messageOf(m));
     if (this.eio !== undefined) c.fields['engineio.version'] = this.eio;
     if (p) {
       c.fields['socketio.type'] = p.type;
       c.fields['socketio.namespace'] = p.nsp;
       if (p.id !== undefined) c.fields['socketio.ack_id'] = p.id;
     }
-    c.messages = [this.messageOf(m)];
     return c;
   }
 
@@ -378,9 +394,7 @@ export class SocketIo {
   }
 
   private emit(c: Call, state: Call['state'], why?: string): void {
-    c.state = state;
-    if (why) c.warnings.push(why);
-    this.session.emit(c);
+    emitCall(this.session, c, state, why);
   }
 }
 
