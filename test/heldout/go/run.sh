@@ -10,7 +10,7 @@
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="${1:-/tmp/heldout}"; mkdir -p "$OUT"
-W=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$W"' EXIT
+W=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; sleep 1; kill -9 $(jobs -p) 2>/dev/null; rm -rf "$W"' EXIT # (garagemq ignores SIGTERM)
 mkdir -p "$W/src/lab" && cp "$HERE/main.go" "$W/src/lab/"
 (cd "$W/src/lab" && GOPATH="$W:/usr/share/gocode" GO111MODULE=off go build -o "$W/lab" .) || exit 1
 sed -e 's/port: 5672/port: 21672/' -e 's/port: 15672/port: 21673/' -e "s#/var/lib/garagemq/db#$W/db#" /etc/garagemq/config.yaml > "$W/garage.yaml"
