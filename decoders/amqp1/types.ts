@@ -5,7 +5,7 @@
  * element; 64-bit integers beyond 2^53 are strings; binary is kept as bytes; timestamps are
  * milliseconds. Every length and count is checked against the bytes left, nesting is bounded.
  */
-import { be16, be32, utf8Text } from '../core/bytes';
+import { be16, be32, toHex, utf8Text } from '../core/bytes';
 
 export class Amqp1Error extends Error {}
 
@@ -228,12 +228,6 @@ export class Amqp1Reader {
     if (this.o !== end) throw new Amqp1Error('array size and contents disagree');
     return out;
   }
-}
-
-function toHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
 }
 
 /** A map as a plain object (keys as text), for display. */
