@@ -9,7 +9,7 @@
 import type { Call } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { headerValue } from '../http-common/body';
+import { headerValue, queryParam } from '../http-common/body';
 import { operationInfo, operationLabel, type OperationInfo } from './operation';
 import { graphqlDefinitionsOf, type GraphqlDefinitions } from './schema';
 
@@ -36,18 +36,6 @@ export function asGraphqlRequest(v: unknown): GraphqlRequest | undefined {
   return out;
 }
 
-const PARAMS: Record<string, RegExp> = { query: /[?&]query=([^&#]*)/, operationName: /[?&]operationName=([^&#]*)/, variables: /[?&]variables=([^&#]*)/ };
-
-function query(uri: string, key: 'query' | 'operationName' | 'variables'): string | undefined {
-  const m = PARAMS[key].exec(uri);
-  if (!m) return undefined;
-  try {
-    return decodeURIComponent(m[1].replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
-
 /** The GraphQL request(s) an HTTP exchange carries: one, a batch, or none. */
 function requestsOf(call: Call): GraphqlRequest[] | undefined {
   const http = call.http;
@@ -66,13 +54,13 @@ function requestsOf(call: Call): GraphqlRequest[] | undefined {
   if (body && ct.startsWith('application/graphql') && !ct.includes('json') && body.text !== undefined) {
     return operationInfo(body.text) ? [{ query: body.text }] : undefined;
   }
-  if ((http.method === 'GET' || !body) && http.uri && http.uri.includes('query=')) {
-    const q = query(http.uri, 'query');
+  if ((http.method === 'GET' || !body) && http.uri) {
+    const q = queryParam(http.uri, 'query');
     if (q === undefined || !operationInfo(q)) return undefined;
     const r: GraphqlRequest = { query: q };
-    const name = query(http.uri, 'operationName');
+    const name = queryParam(http.uri, 'operationName');
     if (name) r.operationName = name;
-    const vars = query(http.uri, 'variables');
+    const vars = queryParam(http.uri, 'variables');
     if (vars) {
       try {
         r.variables = JSON.parse(vars);

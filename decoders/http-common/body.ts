@@ -12,6 +12,31 @@ import { DecompressLimitError } from '../core/env';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
 
 /**
+ * The first value of a query-string parameter of a request URI (`?a=1&b=x`), percent- and
+ * plus-decoded; undefined when absent or not decodable. No RegExp: the body routers ask on every
+ * HTTP exchange.
+ */
+export function queryParam(uri: string | undefined, key: string): string | undefined {
+  if (!uri) return undefined;
+  const q = uri.indexOf('?');
+  if (q < 0) return undefined;
+  const end = uri.indexOf('#', q) < 0 ? uri.length : uri.indexOf('#', q);
+  for (let i = q + 1; i < end; ) {
+    const amp = uri.indexOf('&', i);
+    const stop = amp < 0 || amp > end ? end : amp;
+    if (uri.startsWith(key, i) && uri.charCodeAt(i + key.length) === 0x3d /* = */ && i + key.length < stop) {
+      try {
+        return decodeURIComponent(uri.slice(i + key.length + 1, stop).replace(/\+/g, ' '));
+      } catch {
+        return undefined;
+      }
+    }
+    i = stop + 1;
+  }
+  return undefined;
+}
+
+/**
  * The first value of a header whose name is given in lower case (core/handoff's `header`, without
  * lower-casing every name it passes: a name can only match one of the same length).
  */

@@ -10,6 +10,7 @@
 import type { Call } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
+import { queryParam } from '../http-common/body';
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const PROCEDURES = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:,[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)*$/;
@@ -37,16 +38,6 @@ function procedures(call: Call): string[] | undefined {
     return undefined;
   }
   return last && last.length <= 2048 && PROCEDURES.test(last) ? last.split(',') : undefined;
-}
-
-function queryParam(uri: string, key: 'input' | 'batch'): string | undefined {
-  const m = (key === 'input' ? /[?&]input=([^&#]*)/ : /[?&]batch=([^&#]*)/).exec(uri);
-  if (!m) return undefined;
-  try {
-    return decodeURIComponent(m[1].replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
 }
 
 export const trpcRouter: BodyRouter = {

@@ -9,12 +9,8 @@
 import type { Call } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
+import { queryParam } from '../http-common/body';
 import { packetName, pollingPackets, type PolledPacket } from './socketio';
-
-function query(uri: string, key: string): string | undefined {
-  const m = new RegExp(`[?&]${key}=([^&#]*)`).exec(uri);
-  return m ? decodeURIComponent(m[1].replace(/\+/g, ' ')) : undefined;
-}
 
 export const socketIoPollingRouter: BodyRouter = {
   id: 'socketio',
@@ -25,7 +21,7 @@ export const socketIoPollingRouter: BodyRouter = {
   apply(call: Call, session: DecoderSession): void {
     const http = call.http!;
     const uri = http.uri ?? '';
-    const eio = Number(query(uri, 'EIO') ?? 4);
+    const eio = Number(queryParam(uri, 'EIO') ?? 4);
     const depth = session.env.limits.maxDepth;
     const read = (b: typeof http.requestBody): PolledPacket[] | undefined => {
       const t = b ? (b.text ?? b.jsonText) : undefined;
@@ -43,7 +39,7 @@ export const socketIoPollingRouter: BodyRouter = {
     if (got) (call.response ??= {}).value = got;
     call.fields['engineio.transport'] = 'polling';
     call.fields['engineio.version'] = eio;
-    const sid = query(uri, 'sid');
+    const sid = queryParam(uri, 'sid');
     const open = got?.find((p) => p.type === 'open')?.data as Record<string, unknown> | undefined;
     const s = sid ?? (typeof open?.sid === 'string' ? open.sid : undefined);
     if (s) call.fields['engineio.sid'] = s;
