@@ -16,7 +16,7 @@ import { parseJsonBounded } from '../http-common/body';
 import { asGraphqlRequest, describeOperation, resultStatus } from '../graphql/http';
 import { graphqlDefinitionsOf } from '../graphql/schema';
 import { addFrame, payloadBody } from './payload';
-import { answerPart, emitCall, putPart, wsCall, type WsMessage } from './socketio';
+import { answerPart, emitCall, putPart, wsCall, type WsLayer, type WsMessage } from './socketio';
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
@@ -30,7 +30,7 @@ export function startsGraphqlWs(text: string): boolean {
   return /^\s*\{\s*"type"\s*:\s*"connection_init"/.test(text.slice(0, 64));
 }
 
-export class GraphqlWs {
+export class GraphqlWs implements WsLayer {
   private readonly ops = new Map<string, Call>();
   private init?: Call;
   private readonly pings: Record<Dir, Call[]> = { c2s: [], s2c: [] };

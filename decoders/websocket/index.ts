@@ -37,7 +37,7 @@ import { be16, concatBytes, utf8Strict } from '../core/bytes';
 import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from './payload';
 import { GapNotes, isUtf8 } from '../core/gap-notes';
-import { engineIoVersion, SocketIo } from './socketio';
+import { engineIoVersion, SocketIo, type WsLayer } from './socketio';
 import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
 import { createAmqp1Decoder } from '../amqp1/index';
 import { SignalR, startsSignalR } from './signalr';
@@ -151,12 +151,11 @@ class WebSocketDecoder implements StreamDecoder {
   private readonly notes: GapNotes;
   /** The frame being handled was cut by a gap: what was captured of it. */
   private cutNow?: { note: string; missing: number };
-  /** Socket.IO (Engine.IO) on this WebSocket: by the upgrade URI's `EIO=`, or its first packets. */
-  private sio?: SocketIo;
-  /** GraphQL over WebSocket: by its subprotocol, or a first `connection_init`. */
-  private gql?: GraphqlWs;
-  /** SignalR's JSON hub protocol: by its handshake, the first client message. */
-  private signalr?: SignalR;
+  /**
+   * A protocol the data messages carry, read message by message (Socket.IO by the upgrade URI's `EIO=`,
+   * GraphQL by its subprotocol; else any of them, SignalR too, by its first message: sniffLayer).
+   */
+  private layer?: WsLayer;
 
   constructor(
     private readonly session: DecoderSession,
@@ -168,12 +167,12 @@ class WebSocketDecoder implements StreamDecoder {
     if (init && init.kind === 'http-upgrade') {
       this.uri = init.request.uri;
       const eio = engineIoVersion(this.uri);
-      if (eio !== undefined) this.sio = new SocketIo(session, this.uri, eio);
+      if (eio !== undefined) this.layer = new SocketIo(session, this.uri, eio);
       this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
       const sub = header(init.response.headers, 'sec-websocket-protocol')?.trim().toLowerCase();
       if (sub && GRAPHQL_WS_SUBPROTOCOLS.has(sub)) {
         this.sniff = false;
-        this.gql = new GraphqlWs(session, this.uri, sub);
+        this.layer = new GraphqlWs(session, this.uri, sub);
       } else if (sub) {
         this.sniff = false;
         const inner = Object.hasOwn(TUNNELS, sub) ? TUNNELS[sub] : undefined;
@@ -405,36 +404,16 @@ class WebSocketDecoder implements StreamDecoder {
       t.off[dir] += lost;
       return;
     }
-    if (!this.sio && this.sniff && data && state === 'complete' && !cut && m.opcode === 1 && startsEngineIo(dir, data)) {
-      // No upgrade request seen (mid-capture, decode-as): Socket.IO by its first packets.
-      this.sniff = false;
-      this.sio = new SocketIo(this.session, this.uri, undefined);
-    }
-    if (!this.gql && !this.sio && this.sniff && dir === 'c2s' && data && state === 'complete' && !cut && m.opcode === 1 && startsGraphqlWs(String.fromCharCode(...data.subarray(0, 64)))) {
-      this.sniff = false;
-      this.gql = new GraphqlWs(this.session, this.uri, undefined);
-    }
-    if (!this.signalr && !this.gql && !this.sio && this.sniff && dir === 'c2s' && data && state === 'complete' && !cut && m.opcode === 1 && startsSignalR(String.fromCharCode(...data.subarray(0, 80)))) {
-      this.sniff = false;
-      this.signalr = new SignalR(this.session, this.uri);
-    }
-    if (this.signalr && data && state === 'complete' && !cut) {
-      const index = st.index;
-      if (this.signalr.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index, compressed: m.compressed || undefined }, warnings)) {
-        st.index++;
-        return;
+    if (!this.layer && !this.tunnel && this.sniff && data && state === 'complete' && !cut && m.opcode === 1) {
+      // No upgrade request or subprotocol said it (mid-capture, decode-as): a layer by its first message.
+      const layer = sniffLayer(dir, data, this.session, this.uri);
+      if (layer) {
+        this.sniff = false;
+        this.layer = layer;
       }
     }
-    if (this.gql && data && state === 'complete' && !cut) {
-      const index = st.index;
-      if (this.gql.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index, compressed: m.compressed || undefined }, warnings)) {
-        st.index++;
-        return;
-      }
-    }
-    if (this.sio && data && state === 'complete' && !cut && !this.tunnel) {
-      const index = st.index;
-      if (this.sio.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index, compressed: m.compressed || undefined }, warnings)) {
+    if (this.layer && data && state === 'complete' && !cut && !this.tunnel) {
+      if (this.layer.message({ dir, opcode: m.opcode, data, start: m.start, end: end!, frames: m.frames, wire: m.wire, index: st.index, compressed: m.compressed || undefined }, warnings)) {
         st.index++;
         return;
       }
@@ -807,21 +786,24 @@ class WebSocketDecoder implements StreamDecoder {
       s.emit(c);
     }
     this.rpc.clear();
-    this.sio?.close();
-    this.gql?.close();
-    this.signalr?.close();
+    this.layer?.close();
     this.tunnel?.dec.close(at, how);
     this.notes.summary(at);
   }
 }
 
 /**
- * The first packets of Socket.IO when the upgrade was not seen: the server's Engine.IO open
- * (`0{"sid":…`), the upgrade probe (`2probe`), or a namespace CONNECT (`40`).
+ * The layer a first text message starts when nothing said which: Socket.IO by the server's
+ * Engine.IO open (`0{"sid":…`) or the client's upgrade probe or namespace CONNECT (`2probe`, `40`);
+ * GraphQL over WebSocket by a client `connection_init`; SignalR by its JSON handshake.
  */
-function startsEngineIo(dir: Dir, data: Uint8Array): boolean {
-  const head = String.fromCharCode(...data.subarray(0, 8));
-  return dir === 's2c' ? head.startsWith('0{"sid"') : head === '2probe' || head === '40' || /^40[{/]/.test(head);
+function sniffLayer(dir: Dir, data: Uint8Array, session: DecoderSession, uri: string | undefined): WsLayer | undefined {
+  const head = String.fromCharCode(...data.subarray(0, 80));
+  if (dir === 's2c' ? head.startsWith('0{"sid"') : head.startsWith('2probe') || head === '40' || /^40[{/]/.test(head)) return new SocketIo(session, uri, undefined);
+  if (dir !== 'c2s') return undefined;
+  if (startsGraphqlWs(head)) return new GraphqlWs(session, uri, undefined);
+  if (startsSignalR(head)) return new SignalR(session, uri);
+  return undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Call, Dir } from '../core/model';
 import { utf8Strict } from '../core/bytes';
 import { parseJsonBounded } from '../http-common/body';
 import { addFrame, payloadBody } from './payload';
-import { answerPart, emitCall, putPart, wsCall, type WsMessage } from './socketio';
+import { answerPart, emitCall, putPart, wsCall, type WsLayer, type WsMessage } from './socketio';
 
 const RS = '\x1e';
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
@@ -26,7 +26,7 @@ export function startsSignalR(text: string): boolean {
   return /^\{\s*"protocol"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}\x1e/.test(text.slice(0, 80));
 }
 
-export class SignalR {
+export class SignalR implements WsLayer {
   private readonly open = new Map<string, Call>();
   private handshake?: Call;
   private handshaken: Record<Dir, boolean> = { c2s: false, s2c: false };

@@ -104,6 +104,14 @@ export interface WsMessage {
   compressed?: boolean;
 }
 
+/** A protocol carried message by message over a WebSocket (Socket.IO, GraphQL, SignalR). */
+export interface WsLayer {
+  /** Takes the message when it belongs to the layer; false leaves it to plain WebSocket. */
+  message(m: WsMessage, warnings: string[]): boolean;
+  /** The connection ended: what still waits for an answer is said. */
+  close(): void;
+}
+
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
 
@@ -163,7 +171,7 @@ const MAX_ATTACHMENTS = 64;
  * one is oneway; CONNECT → CONNECT (or CONNECT_ERROR) per namespace is a unary 'connect';
  * Engine.IO ping → pong pairs; open, close, upgrade, noop and DISCONNECT are events.
  */
-export class SocketIo {
+export class SocketIo implements WsLayer {
   private readonly acks = new Map<string, Call>();
   private readonly connects = new Map<string, Call>();
   private readonly pings: Record<Dir, Call[]> = { c2s: [], s2c: [] };
