@@ -71,6 +71,20 @@ describe('AMQP 1.0 over RabbitMQ (rhea): the conversation as calls', () => {
     assert.equal(calls[5].fields['msg.key'], calls[8].fields['msg.key'], 'a publish and its delivery share msg.key');
   });
 
+  it('the other outcomes (Part 3 §3.4): released and modified settle a delivery without success', () => {
+    for (const [code, outcome] of [['26', 'released'], ['27', 'modified']]) {
+      // the receiver's disposition of deliveries 0–1 (accepted, a described empty list) with another outcome
+      const script = RHEA_RABBIT.map(([d, h]) => [d, d === 'c2s' && h.startsWith('0000001d') ? h.replace(/00532445$/, `0053${code}45`) : h] as ['c2s' | 's2c', string]);
+      const { calls } = run(spec, script, undefined, 5672);
+      const deliveries = calls.filter((c) => c.kind === 'deliver');
+      assert.deepEqual(
+        deliveries.map((c) => [c.status?.code, c.status?.ok]),
+        [[outcome, false], [outcome, false], ['rejected', false]],
+        outcome,
+      );
+    }
+  });
+
   it('any split gives the same calls; mutated conversations never throw', () => {
     assertSplitInvariant(spec, RHEA_RABBIT, 5672);
     fuzz(spec, [RHEA_RABBIT], 300, 9);

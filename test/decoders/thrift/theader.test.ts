@@ -58,6 +58,21 @@ describe('Thrift THeader transport (HeaderFormat.md)', () => {
     });
   }
 
+  it('the snappy transform (3): the payload as a snappy block (a literal of the binary message) is undone', () => {
+    const payload = fromHex(BIN_CALL).subarray(34); // after the 20-byte header
+    assert.equal(payload.length, 98);
+    // snappy (format_description.txt): the length (98) as a varint, a literal tag with a 1-byte length (60 << 2, then 97)
+    const snappy = `62f061${BIN_CALL.slice(68)}`;
+    // header: protocol 0, one transform (3), info KEY_VALUE {client: hdr.py}, 1 byte of padding
+    const header = '00010301010663 6c69656e74066864722e707900'.replace(/ /g, '');
+    const frame = `${(10 + 20 + snappy.length / 2).toString(16).padStart(8, '0')}0fff00000000000000 05`.replace(/ /g, '') + header + snappy;
+    const { calls } = run(spec, [['c2s', frame], ['s2c', BIN_REPLY]], undefined, 19190);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].fields['thrift.transforms'], 'snappy');
+    assert.equal(calls[0].method, 'signup');
+    assert.deepEqual(calls[0].warnings, []);
+  });
+
   it('bad frames are skipped with a warning and the next frame still decodes', () => {
     const badProto = `${BIN_CALL.slice(0, 28)}07${BIN_CALL.slice(30)}`; // protocol id 7
     const hugeHeader = `${BIN_CALL.slice(0, 24)}ffff${BIN_CALL.slice(28)}`; // header size past the frame

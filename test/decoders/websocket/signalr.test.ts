@@ -70,6 +70,19 @@ describe('SignalR JSON hub protocol over WebSocket', () => {
     assert.ok(cs.every((c) => c.protocol === 'signalr'));
   });
 
+  it('a stream the caller cancels (CancelInvocation, type 5) is complete and says so', () => {
+    const cs = feed([
+      ['c2s', frame('c2s', `{"protocol":"json","version":1}${RS}`)],
+      ['s2c', frame('s2c', `{}${RS}`)],
+      ['c2s', frame('c2s', `{"target":"Counter","arguments":[7],"invocationId":"5","type":4}${RS}`)],
+      ['s2c', frame('s2c', `{"type":2,"invocationId":"5","item":7}${RS}`)],
+      ['c2s', frame('c2s', `{"type":5,"invocationId":"5"}${RS}`)],
+    ]);
+    const stream = cs.find((c) => c.method === 'Counter')!;
+    assert.equal(stream.state, 'complete');
+    assert.deepEqual(stream.status, { code: 'cancelled', text: 'by the caller', ok: true });
+  });
+
   it('recognised without the upgrade request by its handshake; any split gives the same calls', () => {
     assertSplitInvariant(spec, SESSION);
   });
