@@ -6,6 +6,8 @@
  * strings are skipped; with several operations in the document, `operationName` chooses.
  */
 
+import { graphqlTokens } from './lexer';
+
 export type OperationType = 'query' | 'mutation' | 'subscription';
 
 export interface OperationInfo {
@@ -20,59 +22,6 @@ export interface OperationInfo {
 /** Documents longer than this are scanned up to it. */
 const MAX_SCAN = 256 * 1024;
 const MAX_ROOT_FIELDS = 64;
-
-type Tok = { t: 'name'; v: string } | { t: 'punct'; v: string } | { t: 'other' };
-
-/** GraphQL lexical tokens (§2.1), ignoring whitespace, commas, comments and string contents. */
-function* tokens(src: string): Generator<Tok> {
-  const s = src.length > MAX_SCAN ? src.slice(0, MAX_SCAN) : src;
-  let i = 0;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2c || c === 0xfeff) {
-      i++;
-    } else if (c === 0x23) {
-      // # comment to the end of the line
-      while (i < s.length && s.charCodeAt(i) !== 0x0a && s.charCodeAt(i) !== 0x0d) i++;
-    } else if (c === 0x22) {
-      if (s.startsWith('"""', i)) {
-        const end = s.indexOf('"""', i + 3);
-        let j = i + 3;
-        // \""" escapes a triple quote inside a block string
-        for (let e = end; e >= 0; e = s.indexOf('"""', j)) {
-          if (s[e - 1] !== '\\') {
-            j = e + 3;
-            break;
-          }
-          j = e + 3;
-        }
-        i = end < 0 ? s.length : j;
-      } else {
-        i++;
-        while (i < s.length && s[i] !== '"' && s[i] !== '\n') i += s[i] === '\\' ? 2 : 1;
-        i++;
-      }
-      yield { t: 'other' };
-    } else if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f) {
-      let j = i + 1;
-      while (j < s.length && /[A-Za-z0-9_]/.test(s[j])) j++;
-      yield { t: 'name', v: s.slice(i, j) };
-      i = j;
-    } else if (s.startsWith('...', i)) {
-      yield { t: 'punct', v: '...' };
-      i += 3;
-    } else if ('{}()[]:=@$!|&'.includes(s[i])) {
-      yield { t: 'punct', v: s[i] };
-      i++;
-    } else {
-      // numbers and anything else
-      let j = i + 1;
-      while (j < s.length && /[0-9.eE+-]/.test(s[j])) j++;
-      i = j;
-      yield { t: 'other' };
-    }
-  }
-}
 
 /** The operation a request runs, or undefined when the text has none (not GraphQL, or only fragments). */
 export function operationInfo(query: string, operationName?: string): OperationInfo | undefined {
@@ -90,7 +39,7 @@ export function operationInfo(query: string, operationName?: string): OperationI
   let inlineOn = false;
   /** The next name is a directive's (`@include`), not a field. */
   let directive = false;
-  for (const tok of tokens(query)) {
+  for (const tok of graphqlTokens(query, MAX_SCAN)) {
     if (depth === 0 && !header && !skipDefinition) {
       if (tok.t === 'name' && (tok.v === 'query' || tok.v === 'mutation' || tok.v === 'subscription')) {
         header = { type: tok.v, rootFields: [], operations: 0 };

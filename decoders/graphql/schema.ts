@@ -6,6 +6,8 @@
  * names (`schema { query: RootQuery }`); descriptions, comments and arguments are skipped.
  */
 
+import { graphqlTokens } from './lexer';
+
 export interface GraphqlFieldDef {
   /** `Query.person` */
   name: string;
@@ -22,60 +24,8 @@ export interface GraphqlDefinitions {
   warnings: string[];
 }
 
-interface Tok {
-  v: string;
-  /** 'name' | 'punct' | 'string' */
-  t: 'name' | 'punct' | 'string';
-  line: number;
-  column: number;
-}
-
 const MAX_FILE = 4 << 20;
 const MAX_FIELDS = 100_000;
-
-function* tokens(s: string): Generator<Tok> {
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(s.length, MAX_FILE);
-  const nl = (at: number) => {
-    line++;
-    lineStart = at + 1;
-  };
-  while (i < end) {
-    const c = s[i];
-    if (c === '\n') {
-      nl(i);
-      i++;
-    } else if (c === ' ' || c === '\t' || c === '\r' || c === ',' || c === '\ufeff') i++;
-    else if (c === '#') {
-      while (i < end && s[i] !== '\n') i++;
-    } else if (c === '"') {
-      const at = { line, column: i - lineStart + 1 };
-      if (s.startsWith('"""', i)) {
-        let j = i + 3;
-        while (j < end && !(s.startsWith('"""', j) && s[j - 1] !== '\\')) {
-          if (s[j] === '\n') nl(j);
-          j++;
-        }
-        i = j + 3;
-      } else {
-        i++;
-        while (i < end && s[i] !== '"' && s[i] !== '\n') i += s[i] === '\\' ? 2 : 1;
-        i++;
-      }
-      yield { t: 'string', v: '', ...at };
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < end && /[A-Za-z0-9_]/.test(s[j])) j++;
-      yield { t: 'name', v: s.slice(i, j), line, column: i - lineStart + 1 };
-      i = j;
-    } else {
-      yield { t: 'punct', v: c, line, column: i - lineStart + 1 };
-      i++;
-    }
-  }
-}
 
 /** Index the root types' (and every object type's) fields of the given SDL files. */
 export function buildGraphqlDefinitions(files: Array<{ path: string; text: string }>): GraphqlDefinitions {
@@ -89,7 +39,7 @@ export function buildGraphqlDefinitions(files: Array<{ path: string; text: strin
     /** In a field list: expecting a field name (after the previous field's type). */
     let expectField = true;
     let schemaKey: string | undefined;
-    for (const tok of tokens(f.text)) {
+    for (const tok of graphqlTokens(f.text, MAX_FILE)) {
       if (state === 'top') {
         if (tok.t === 'name' && (tok.v === 'type' || tok.v === 'interface')) state = 'typeName';
         else if (tok.t === 'name' && tok.v === 'schema') state = 'schema';
