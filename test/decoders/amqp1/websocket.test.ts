@@ -5,33 +5,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spec } from '../../../decoders/websocket/index';
-import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
-import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
-import type { Call } from '../../../decoders/core/model';
-import { testSession } from '../../helpers/session';
+import { feedWs, wsFrame } from '../websocket/ws-feed';
 import { RHEA_RABBIT } from './fixture';
 
-function ws(sub: string, messages: Array<['c2s' | 's2c', Buffer]>): { calls: Call[]; warnings: string[] } {
-  const init: HttpUpgradeInit = {
-    kind: 'http-upgrade',
-    protocol: 'websocket',
-    request: { method: 'GET', uri: '/$servicebus/websocket', headers: [], startUs: 0, endUs: 0, frame: 1 },
-    response: { status: 101, reason: 'Switching Protocols', headers: [['Sec-WebSocket-Protocol', sub]], startUs: 0, endUs: 0, frame: 2 },
-    upgradeCallId: 1,
-  };
-  const s = testSession();
-  const d = spec.create(s as DecoderSession, init) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  messages.forEach(([dir, b], i) => {
-    const len = b.length < 126 ? [b.length | (dir === 'c2s' ? 0x80 : 0)] : [126 | (dir === 'c2s' ? 0x80 : 0), b.length >> 8, b.length & 255];
-    const f = Buffer.concat([Buffer.from([0x82, ...len]), dir === 'c2s' ? Buffer.alloc(4) : Buffer.alloc(0), b]);
-    d.data(dir, f, { frame: i + 3, tsUs: 1_000_000 + i * 1000, streamOffset: off[dir] });
-    off[dir] += f.length;
-  });
-  d.close({ frame: 999, tsUs: 2_000_000, streamOffset: 0 });
-  return { calls: s.calls, warnings: s.warnings };
-}
+const ws = (sub: string, messages: Array<['c2s' | 's2c', Buffer]>) =>
+  feedWs('/$servicebus/websocket', [['Sec-WebSocket-Protocol', sub]], messages.map(([d, b]) => [d, wsFrame(d, b, 0x82)]));
 
 describe('AMQP 1.0 over WebSocket (subprotocol amqp)', () => {
   it('the AMQP calls come out of the binary messages, marked with the subprotocol', () => {

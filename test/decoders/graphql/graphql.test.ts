@@ -9,12 +9,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { operationInfo, operationLabel } from '../../../decoders/graphql/operation';
 import { buildGraphqlDefinitions } from '../../../decoders/graphql/schema';
-import { spec as wsSpec } from '../../../decoders/websocket/index';
-import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
-import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import { feedWs, wsFrame } from '../websocket/ws-feed';
 import type { Call } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
-import { testSession } from '../../helpers/session';
 import { calls as httpCalls } from '../http1/feed';
 
 const SCHEMA = `schema { query: Query mutation: Mutation }
@@ -145,32 +142,8 @@ describe('GraphQL over HTTP: the exchange is a graphql call named after its oper
   });
 });
 
-function init(sub?: string, uri = '/graphql'): HttpUpgradeInit {
-  return {
-    kind: 'http-upgrade',
-    protocol: 'websocket',
-    request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
-    response: { status: 101, reason: 'Switching Protocols', headers: [['Upgrade', 'websocket'], ...(sub ? [['Sec-WebSocket-Protocol', sub] as [string, string]] : [])], startUs: 0, endUs: 0, frame: 2 },
-    upgradeCallId: 1,
-  };
-}
-const frame = (dir: 'c2s' | 's2c', t: string) => {
-  const b = Buffer.from(t);
-  const len = b.length < 126 ? Buffer.from([b.length | (dir === 'c2s' ? 0x80 : 0)]) : Buffer.from([126 | (dir === 'c2s' ? 0x80 : 0), b.length >> 8, b.length & 255]);
-  return dir === 'c2s' ? Buffer.concat([Buffer.from([0x81]), len, Buffer.alloc(4), b]) : Buffer.concat([Buffer.from([0x81]), len, b]);
-};
-function ws(script: Array<['c2s' | 's2c', string]>, sub?: string): Call[] {
-  const s = testSession({ flow: { server: { ip: '127.0.0.1', port: 8800 } } });
-  const d = wsSpec.create(s as DecoderSession, init(sub)) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  script.forEach(([dir, t], i) => {
-    const b = frame(dir, t);
-    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i * 1000, streamOffset: off[dir] });
-    off[dir] += b.length;
-  });
-  d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
-  return s.calls;
-}
+const ws = (script: Array<['c2s' | 's2c', string]>, sub?: string): Call[] =>
+  feedWs('/graphql', sub ? [['Sec-WebSocket-Protocol', sub]] : [], script.map(([d, t]) => [d, wsFrame(d, t)])).calls;
 
 describe('GraphQL over WebSocket', () => {
   const A = '19c02328-00ab-4058-9400-00d836c318eb';

@@ -5,13 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spec } from '../../../decoders/websocket/index';
+import { feedWs, wsFrame } from './ws-feed';
 import { operationInfo } from '../../../decoders/graphql/operation';
 import { buildGraphqlDefinitions } from '../../../decoders/graphql/schema';
 import { parseSio, pollingPackets } from '../../../decoders/websocket/socketio';
-import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
-import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
-import { testSession } from '../../helpers/session';
 import { rng } from '../calls/harness';
 
 const SIO = ['0{"sid":"a","upgrades":[],"pingInterval":25000}', '40', '40{"sid":"b"}', '420["chat message",{"seq":1}]', '430[{"ok":true}]', '451-1["upload","x",{"_placeholder":true,"num":0}]', '44/admin,{"message":"no"}', '2probe', '3', '41'];
@@ -32,33 +29,11 @@ function mutate(s: string, r: () => number): string {
   return c.join('');
 }
 
-function frame(dir: 'c2s' | 's2c', t: string, binary = false): Uint8Array {
-  const b = Buffer.from(t);
-  const head = [binary ? 0x82 : 0x81];
-  const mask = dir === 'c2s' ? 0x80 : 0;
-  if (b.length < 126) head.push(b.length | mask);
-  else head.push(126 | mask, b.length >> 8, b.length & 255);
-  return Buffer.concat([Buffer.from(head), dir === 'c2s' ? Buffer.alloc(4) : Buffer.alloc(0), b]);
-}
-
 function feed(uri: string, sub: string | undefined, msgs: string[], r: () => number): void {
-  const init: HttpUpgradeInit = {
-    kind: 'http-upgrade',
-    protocol: 'websocket',
-    request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
-    response: { status: 101, reason: 'Switching Protocols', headers: sub ? [['Sec-WebSocket-Protocol', sub]] : [], startUs: 0, endUs: 0, frame: 2 },
-    upgradeCallId: 1,
-  };
-  const s = testSession();
-  const d = spec.create(s as DecoderSession, init) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  msgs.forEach((m, i) => {
+  feedWs(uri, sub ? [['Sec-WebSocket-Protocol', sub]] : [], msgs.map((m) => {
     const dir = r() < 0.5 ? 'c2s' : 's2c';
-    const b = frame(dir, m, r() < 0.1);
-    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i, streamOffset: off[dir] });
-    off[dir] += b.length;
-  });
-  d.close({ frame: 999, tsUs: 2_000_000, streamOffset: 0 });
+    return [dir, wsFrame(dir, m, r() < 0.1 ? 0x82 : 0x81)];
+  }));
 }
 
 describe('fuzz: Socket.IO and GraphQL-over-WebSocket layers, GraphQL scanners', () => {

@@ -6,19 +6,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/websocket/index';
-import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
-import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
+import { feedWs, wsFrameHex } from './ws-feed';
 import type { Call } from '../../../decoders/core/model';
-import { testSession } from '../../helpers/session';
 import { assertSplitInvariant } from '../calls/harness';
 
 const RS = '\x1e';
-const frame = (dir: 'c2s' | 's2c', t: string) => {
-  const b = Buffer.from(t);
-  const mask = dir === 'c2s' ? 0x80 : 0;
-  const len = b.length < 126 ? [b.length | mask] : [126 | mask, b.length >> 8, b.length & 255];
-  return Buffer.concat([Buffer.from([0x81, ...len]), dir === 'c2s' ? Buffer.alloc(4) : Buffer.alloc(0), b]).toString('hex');
-};
+const frame = (dir: 'c2s' | 's2c', t: string) => wsFrameHex(dir, t);
 const SESSION: Array<['c2s' | 's2c', string]> = [
   ['c2s', frame('c2s', `{"protocol":"json","version":1}${RS}`)],
   ['s2c', frame('s2c', `{}${RS}`)],
@@ -34,25 +27,7 @@ const SESSION: Array<['c2s' | 's2c', string]> = [
   ['c2s', frame('c2s', `{"type":7}${RS}`)],
 ];
 
-function feed(script: Array<['c2s' | 's2c', string]>): Call[] {
-  const init: HttpUpgradeInit = {
-    kind: 'http-upgrade',
-    protocol: 'websocket',
-    request: { method: 'GET', uri: '/chat?id=t1', headers: [], startUs: 0, endUs: 0, frame: 1 },
-    response: { status: 101, reason: 'Switching Protocols', headers: [], startUs: 0, endUs: 0, frame: 2 },
-    upgradeCallId: 1,
-  };
-  const s = testSession();
-  const d = spec.create(s as DecoderSession, init) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  script.forEach(([dir, h], i) => {
-    const b = Buffer.from(h, 'hex');
-    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i * 1000, streamOffset: off[dir] });
-    off[dir] += b.length;
-  });
-  d.close({ frame: 999, tsUs: 2_000_000, streamOffset: 0 });
-  return s.calls;
-}
+const feed = (script: Array<['c2s' | 's2c', string]>): Call[] => feedWs('/chat?id=t1', [], script.map(([d, h]) => [d, Buffer.from(h, 'hex')])).calls;
 
 describe('SignalR JSON hub protocol over WebSocket', () => {
   it('handshake, an invocation and its completion, the hub calling the client, an error, a stream; pings make no calls', () => {

@@ -7,48 +7,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/websocket/index';
+import { feedWs, wsFrameHex } from './ws-feed';
 import { parseEio, parseSio, pollingPackets, engineIoVersion } from '../../../decoders/websocket/socketio';
-import type { HttpUpgradeInit } from '../../../decoders/core/handoff';
-import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import type { Call } from '../../../decoders/core/model';
-import { testSession } from '../../helpers/session';
 import { assertSplitInvariant } from '../calls/harness';
 import { calls as httpCalls } from '../http1/feed';
 
-/** An unmasked server frame (RFC 6455 §5.2, 7-bit length). */
-const server = (t: string | Buffer, b0 = 0x81) => {
-  const b = Buffer.isBuffer(t) ? t : Buffer.from(t);
-  return b0.toString(16).padStart(2, '0') + b.length.toString(16).padStart(2, '0') + b.toString('hex');
-};
-/** A client frame masked with key 37fa213d (§5.3). */
-const client = (t: string | Buffer, b0 = 0x81) => {
-  const key = [0x37, 0xfa, 0x21, 0x3d];
-  const p = Buffer.from(Buffer.isBuffer(t) ? t : Buffer.from(t)).map((c, i) => c ^ key[i & 3]);
-  return b0.toString(16).padStart(2, '0') + (0x80 | p.length).toString(16).padStart(2, '0') + '37fa213d' + Buffer.from(p).toString('hex');
-};
-
-function init(uri: string): HttpUpgradeInit {
-  return {
-    kind: 'http-upgrade',
-    protocol: 'websocket',
-    request: { method: 'GET', uri, headers: [], startUs: 0, endUs: 0, frame: 1 },
-    response: { status: 101, reason: 'Switching Protocols', headers: [['Upgrade', 'websocket']], startUs: 0, endUs: 0, frame: 2 },
-    upgradeCallId: 1,
-  };
-}
-
-function feed(script: Array<['c2s' | 's2c', string]>, uri = '/socket.io/?EIO=4&transport=websocket'): Call[] {
-  const s = testSession({ flow: { server: { ip: '127.0.0.1', port: 8700 } } });
-  const d = spec.create(s as DecoderSession, init(uri)) as StreamDecoder;
-  const off = { c2s: 0, s2c: 0 };
-  script.forEach(([dir, h], i) => {
-    const b = Buffer.from(h, 'hex');
-    d.data(dir, b, { frame: i + 3, tsUs: 1_000_000 + i * 1000, streamOffset: off[dir] });
-    off[dir] += b.length;
-  });
-  d.close({ frame: 99, tsUs: 2_000_000, streamOffset: 0 });
-  return s.calls;
-}
+const server = (t: string | Buffer, b0 = 0x81) => wsFrameHex('s2c', t, b0);
+const client = (t: string | Buffer, b0 = 0x81) => wsFrameHex('c2s', t, b0);
+const feed = (script: Array<['c2s' | 's2c', string]>, uri = '/socket.io/?EIO=4&transport=websocket'): Call[] =>
+  feedWs(uri, [], script.map(([d, h]) => [d, Buffer.from(h, 'hex')])).calls;
 
 const brief = (cs: Call[]) => cs.map((c) => `${c.method} ${c.target} ${c.kind} ${c.state}${c.status ? ` ${c.status.code}` : ''}`);
 
