@@ -164,8 +164,11 @@ export class DefinitionsService implements vscode.Disposable {
     if (this.provider && before !== this.protoFiles().join('\n')) {
       for (const d of [...this.provider.documents]) {
         // Compared in the order the request has them (closest to the capture first).
-        const want = this.protoFiles(d.analysis.request.file).join('\n');
-        if (d.analysis.request.definitionFiles.join('\n') !== want && !d.analysis.onCancel) void this.provider.reanalyze(d).catch(() => undefined);
+        // A live capture's analysis (it has onCancel) keeps its definitions; a playback over a
+        // document ends (reanalyze ends it) so the capture is shown with the new ones.
+        const own = d.ownAnalysis;
+        const want = this.protoFiles(own.request.file).join('\n');
+        if (own.request.definitionFiles.join('\n') !== want && !own.onCancel) void this.provider.reanalyze(d).catch(() => undefined);
       }
     }
     const documents = wanted.filter((f) => !WORKER_DEFS.test(f));

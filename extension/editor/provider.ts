@@ -123,7 +123,9 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   /** Decode the document again (file changed, decode-as rules or definitions changed). */
   async reanalyze(doc: CaptureDocument): Promise<void> {
-    const old = doc.analysis;
+    // A playback shown over the document was made from the analysis about to go: it ends now.
+    doc.endOverlay();
+    const old = doc.ownAnalysis;
     const oldKey = doc.key;
     this.cache.invalidate(doc.localPath);
     const { key, analysis } = await this.analysisFor(doc.localPath);
@@ -217,7 +219,7 @@ export class CaptureEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.documents.delete(doc);
     this.watchers.get(doc)?.dispose();
     this.watchers.delete(doc);
-    this.cache.release(doc.key, doc.analysis);
+    this.cache.release(doc.key, doc.ownAnalysis);
     this.changed.fire();
   }
 

@@ -49,6 +49,8 @@ const RESULT_SCHEME = 'callscope-resend';
 export function registerLive(context: vscode.ExtensionContext, provider: CaptureEditorProvider): void {
   const sessions: LiveSession[] = [];
   const playbacks = new Map<string, Playback>();
+  /** Documents whose playback is being set up (the start times asked for). */
+  const starting = new Set<string>();
   const out = vscode.window.createOutputChannel('callscope live');
   const results = new Map<string, string>();
   const resultsChanged = new vscode.EventEmitter<vscode.Uri>();
@@ -266,17 +268,30 @@ export function registerLive(context: vscode.ExtensionContext, provider: Capture
     const key = p.document.uri.toString();
     let pb = playbacks.get(key);
     if (!pb) {
-      if (p.analysis.state === 'running') return void vscode.window.showInformationMessage('callscope: wait until the capture is decoded, then play it back.');
-      if (!p.analysis.store.size) return void vscode.window.showInformationMessage('callscope: this capture has no calls to play back.');
-      pb = await Playback.create(p.document);
-      playbacks.set(key, pb);
-      const sub = pb.onDidChange(updateItems);
-      p.document.onDidDispose(() => {
-        playbacks.get(key)?.dispose();
-        playbacks.delete(key);
-        sub.dispose();
+      if (starting.has(key)) return; // asked twice while the first is setting up
+      const own = p.document.ownAnalysis;
+      if (own.state === 'running') return void vscode.window.showInformationMessage('callscope: wait until the capture is decoded, then play it back.');
+      if (!own.store.size) return void vscode.window.showInformationMessage('callscope: this capture has no calls to play back.');
+      starting.add(key);
+      try {
+        pb = await Playback.create(p.document);
+      } catch (e) {
+        return void vscode.window.showInformationMessage(`callscope: ${(e as Error).message}.`);
+      } finally {
+        starting.delete(key);
+      }
+      const started = pb;
+      playbacks.set(key, started);
+      // Stopped from anywhere (its command, the editor's Cancel, the capture decoded again or
+      // closed): it leaves the status bar and the palette.
+      const sub = started.onDidChange(() => {
+        if (started.stopped) {
+          if (playbacks.get(key) === started) playbacks.delete(key);
+          sub.dispose();
+        }
+        updateItems();
       });
-      pb.play();
+      started.play();
       updateItems();
       return;
     }

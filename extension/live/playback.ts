@@ -1,10 +1,12 @@
 /**
  * Playback in the editor: the open capture's calls appear again on their own clock (play,
- * pause, step, 0.25×–50×, idle gaps shortened), by swapping the document's analysis for a
- * host-fed one that receives the calls as the PlaybackClock makes them visible — the webview
- * sees ordinary `calls/didAppend` rows. Stop puts the full analysis back. The clock needs only
- * the start times; the calls themselves are fetched from the original analysis (its worker)
- * as they become visible.
+ * pause, step, 0.25×–50×, idle gaps shortened), by showing a host-fed analysis over the
+ * document's own (CaptureDocument.showOverlay) that receives the calls as the PlaybackClock makes
+ * them visible — the webview sees ordinary `calls/didAppend` rows. Stop shows the full analysis
+ * again. The clock needs only the start times; the calls themselves are fetched from the
+ * document's own analysis (its worker) as they become visible. That analysis stays the
+ * document's (held in the cache under its key) all along; a document decoded again or closed
+ * ends the playback first.
  */
 import * as vscode from 'vscode';
 import { PlaybackClock } from '../../decoders/playback/clock';
@@ -29,24 +31,31 @@ export class Playback implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current!: Analysis;
   private readonly original: Analysis;
-  private readonly originalKey: string;
-  private stopped = false;
+  private isStopped = false;
   skipIdle = true;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
   private constructor(readonly doc: CaptureDocument) {
-    this.original = doc.analysis;
-    this.originalKey = doc.key;
+    this.original = doc.ownAnalysis;
   }
 
-  /** A playback of the document's calls (their start times come from its analysis). */
+  /**
+   * A playback of the document's calls (their start times come from its analysis). Fails if
+   * the document was decoded again while the times were asked for.
+   */
   static async create(doc: CaptureDocument): Promise<Playback> {
     const pb = new Playback(doc);
-    pb.times = await doc.analysis.store.query('calls/startTimes', {});
+    pb.times = await pb.original.store.query('calls/startTimes', {});
+    if (doc.ownAnalysis !== pb.original || doc.hasOverlay) throw new Error('the capture was decoded again meanwhile; play it back when it is decoded');
     pb.clock = new PlaybackClock(Array.from(pb.times), { speed: 1, idleGapUs: IDLE_GAP_US });
     pb.fresh();
     return pb;
+  }
+
+  /** Ended: back to the whole capture (it cannot be started again). */
+  get stopped(): boolean {
+    return this.isStopped;
   }
 
   get total(): number {
@@ -85,7 +94,7 @@ export class Playback implements vscode.Disposable {
     this.current = a;
     this.shown = 0;
     this.target = 0;
-    this.doc.replaceAnalysis(`playback:${this.originalKey}`, a);
+    this.doc.showOverlay(a, () => this.stop());
     old?.dispose();
   }
 
@@ -94,7 +103,7 @@ export class Playback implements vscode.Disposable {
   }
 
   private sync(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     const v = this.clock.visibleAt(this.now());
     if (v < this.target) this.fresh();
     this.target = v;
@@ -115,12 +124,12 @@ export class Playback implements vscode.Disposable {
     this.pumping = true;
     try {
       let failures = 0;
-      while (!this.stopped && this.shown < this.target) {
+      while (!this.isStopped && this.shown < this.target) {
         const target = this.current;
         const start = this.shown;
         const count = Math.min(this.target - start, FETCH_MAX);
         const got = await this.original.store.select({ start, count }).catch(() => undefined);
-        if (this.stopped) return;
+        if (this.isStopped) return;
         if (target !== this.current) continue; // restarted meanwhile: `shown` is 0 again
         if (!got?.length) {
           if (++failures > FETCH_RETRIES) {
@@ -209,11 +218,11 @@ export class Playback implements vscode.Disposable {
 
   /** Back to the whole capture. */
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.isStopped) return;
+    this.isStopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.doc.clearOverlay();
     this.current.dispose();
-    this.doc.replaceAnalysis(this.originalKey, this.original);
     this.changed.fire();
   }
 

@@ -557,6 +557,8 @@ export const tests = [
       assert(seen.some((n) => n < 79), `playback starts with fewer rows: ${seen.join(',')}`);
       assert(seen.at(-1) === 79, `all 79 rows in the end: ${seen.join(',')} (status bar: ${await status()})`);
       assert(partial.length >= 1 || new Set(seen).size >= 3, `rows arrive over time: ${seen.join(',')}`);
+      // The playback fed them all and is still the one shown (a capture decoded again would have ended it).
+      await waitFor(async () => /79\/79/.test(await status()), { message: 'the status bar says 79/79', timeout: 5000 });
       await wb.screenshot('playback');
     },
   },
