@@ -730,9 +730,11 @@ export class Pipeline {
       }
     }
     if (needMore && !final) return;
-    // No more bytes will come before a gap or the end (a small snaplen keeps ~14 bytes of each
-    // segment): a heuristic that alone found its protocol's start, cut short, takes the flow.
-    if (final && undecidedCount === 1 && dirs.some((d) => heads[d].length >= 8)) return this.attach(flow, undecided!, 'probe');
+    // Bytes were lost before anything could be decided (a small snaplen keeps ~14 bytes of each
+    // segment): a heuristic that alone found its protocol's start, cut short, takes the flow. Not
+    // when the flow simply ended with all its bytes: then the start it found was all there was,
+    // and too short to be that protocol (Zabbix's `agent.ping\n` is no DNS length prefix).
+    if (final && undecidedCount === 1 && dirs.some((d) => heads[d].length >= 8) && this.bytesLost(flow)) return this.attach(flow, undecided!, 'probe');
     // 3. a port candidate whose probe was undecided still beats raw
     const fallback = this.portCandidates(flow)[0];
     if (fallback && final && dirs.length) {
@@ -743,6 +745,11 @@ export class Pipeline {
       flow.decided = true;
       flow.held = [];
     }
+  }
+
+  /** Some of the flow's bytes were not captured: a gap was delivered, or a hole is known to be waiting. */
+  private bytesLost(flow: Flow): boolean {
+    return flow.held.some((h) => h.kind === 'gap') || (flow.streams !== undefined && (flow.streams.c2s.hasHole || flow.streams.s2c.hasHole));
   }
 
   private probeSpec(spec: DecoderSpec, heads: Flow['head'], dirs: Dir[]): 'accept' | 'reject' | 'need-more' {

@@ -209,6 +209,13 @@ function plausibleHeader(h: DnsHeader, length: number): boolean {
   return HEADER_BYTES + h.qdcount * 5 + (h.ancount + h.nscount + h.arcount) * 11 <= length;
 }
 
+/**
+ * A NetBIOS name (RFC 1002 §4.1, first-level encoding): one 32-letter label of `A`–`P`, each
+ * pair a byte of the padded 16-byte name. NBNS (UDP/TCP 137) has DNS's message format but is not
+ * DNS: its flows are left to the raw list rather than shown as DNS calls for `FHEPFCELEHFC…`.
+ */
+const NETBIOS_NAME = /^[A-P]{32}(\.|$)/;
+
 /** UDP: the first datagram parses whole as DNS, with a question or an answer of plausible type and class. */
 export function probeUdp(head: Uint8Array): ProbeResult {
   const h = parseHeader(head);
@@ -216,6 +223,7 @@ export function probeUdp(head: Uint8Array): ProbeResult {
   const m = parseMessage(head, { mdns: true, maxRecords: 64 });
   if (!m || !m.whole || m.warnings.length) return 'need-more';
   if (!m.questions.length && !m.answers.length) return 'need-more';
+  if (NETBIOS_NAME.test(m.questions[0]?.name ?? m.answers[0]?.name ?? '')) return 'reject';
   for (const q of m.questions) if (!plausibleQtype(q.type) || !plausibleQclass(q.class | (q.unicastResponse ? 0x8000 : 0))) return 'need-more';
   return 'accept';
 }
@@ -234,6 +242,7 @@ export function probeTcp(head: Uint8Array): ProbeResult {
   if (!plausibleHeader(h, len) || h.qdcount === 0) return 'reject';
   if (body.length === len) return probeUdp(body) === 'accept' ? 'accept' : 'reject';
   const q = readName(body, HEADER_BYTES);
+  if (NETBIOS_NAME.test(q.name)) return 'reject';
   if (q.error && !/past the end|cut by the end/.test(q.error)) return 'reject';
   if (q.error || q.next + 4 > body.length) {
     // Cut inside the first question: a whole host-name label already is a good sign (and may be

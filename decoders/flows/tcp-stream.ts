@@ -58,6 +58,11 @@ export class TcpStream {
     private readonly maxPendingBytes = 4 << 20,
   ) {}
 
+  /** Bytes are known to be missing before what was seen: segments wait beyond a hole, or the FIN does. */
+  get hasHole(): boolean {
+    return this.pending.length > 0 || (this.finOffset !== undefined && this.finOffset > this.delivered);
+  }
+
   get started(): boolean {
     return this.base32 !== undefined;
   }
@@ -168,6 +173,11 @@ export class TcpStream {
       if (p.offset > this.delivered) this.fillGapTo(p.offset, frame, tsUs);
       this.drain();
     }
+    // The FIN came after bytes the capture never saw (the last segment lost): they are a gap too,
+    // so a decoder knows its last message was cut, not that the sender stopped there. A FIN far
+    // beyond anything waiting could hold (a bogus sequence number) is not believed.
+    const hole = this.finOffset === undefined ? 0 : this.finOffset - this.delivered;
+    if (hole > 0 && hole <= this.maxPendingBytes) this.fillGapTo(this.finOffset!, frame, tsUs);
     this.ended = true;
   }
 

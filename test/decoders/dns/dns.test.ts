@@ -537,6 +537,20 @@ describe('probes', () => {
     // QUIC long header (RFC 9000 §17.2).
     assert.equal(probeUdp(Uint8Array.from([0xc3, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0x44, 0xd0, ...new Array(40).fill(0)])), 'reject');
   });
+  it('NetBIOS name service (RFC 1002 §4.2.12 name query, §4.2.2 registration) has DNS framing but is not DNS: rejected', () => {
+    // NAME QUERY REQUEST, broadcast, for "WORKGROUP<1b>": first-level encoded (§4.1) into one
+    // 32-letter label; QTYPE NB (0x0020), QCLASS IN.
+    const nbQuery = fromHex('8a1c 0110 0001 0000 0000 0000 20 464845504643454c45484643455046464641434143414341434143414341424c 00 0020 0001'.replace(/\s/g, ''));
+    assert.equal(nbQuery.length, 50);
+    assert.equal(probeUdp(nbQuery), 'reject');
+    // NAME REGISTRATION REQUEST for "HOST1<00>": the question and an NB additional record (name
+    // pointer, TTL, NB_FLAGS, address).
+    const reg = fromHex('8a1d 2910 0001 0000 0000 0001 20 4549455046444645444243414341434143414341434143414341434143414141 00 0020 0001 c00c 0020 0001 000493e0 0006 0000 0a404005'.replace(/\s/g, ''));
+    assert.equal(probeUdp(reg), 'reject');
+    assert.equal(probeTcp(framed(nbQuery)), 'reject');
+    // Cut after the encoded label (a snaplen): still a NetBIOS name.
+    assert.equal(probeTcp(framed(nbQuery).subarray(0, 47)), 'reject');
+  });
   it('TCP: waits for the length and header, accepts a first question, rejects HTTP/2, TLS and zero lengths', () => {
     const f = framed(query(1, 'a.test'));
     assert.equal(probeTcp(f.subarray(0, 1)), 'need-more');

@@ -165,6 +165,23 @@ describe('pipeline: DNS over TCP on port 53', () => {
   });
 });
 
+describe('pipeline: a short stream that ends whole is not taken by a half-sure heuristic', () => {
+  it('a Zabbix agent check ("agent.ping\\n", a ZBXD answer) on port 10050 stays a raw TCP flow, not DNS', () => {
+    // The DNS-over-TCP probe reads "ag" as a 24935-byte length and waits for the rest; the
+    // connection then closed with all its bytes seen, so nothing was cut: no decoder takes it.
+    const frames = tcpConversation({
+      server: { ip: '10.0.0.2', port: 10050 },
+      exchanges: [
+        { dir: 'c2s', data: new TextEncoder().encode('agent.ping\n') },
+        { dir: 's2c', data: Uint8Array.of(0x5a, 0x42, 0x58, 0x44, 0x01, 1, 0, 0, 0, 0, 0, 0, 0, 0x31) },
+      ],
+    });
+    const { calls, flows } = run(frames);
+    assert.deepEqual(calls, []);
+    assert.deepEqual([flows[0].protocol, flows[0].c2sBytes, flows[0].s2cBytes], ['tcp', 11, 14]);
+  });
+});
+
 describe('pipeline: idle UDP closes and parallel shards', () => {
   it('calls of flows closed for idleness carry keys of their own: shards merged by key give the full run', () => {
     // 40 one-lookup flows, a second apart; each is idle long before the capture ends.

@@ -141,6 +141,22 @@ describe('gaps are reported, never glued over', () => {
     s.finish(1, 0);
     assert.deepEqual(events, ['gap@0:10', 'data@10:k']);
   });
+  it('a gap when the segments just before the FIN were lost (RFC 9293 §3.10.7.4: the FIN takes the sequence number after the data)', () => {
+    const { s, events } = stream(1000);
+    s.syn(0);
+    seg(s, 1, 'HELLO, W');
+    seg(s, 14, '', 0, true); // FIN at offset 13: "ORLD\n" (8..13) never captured
+    assert.equal(s.ended, false);
+    s.finish(1, 0);
+    assert.deepEqual(events, ['data@0:HELLO, W', 'gap@8:5']);
+    // A FIN whose sequence number is further away than anything could wait for is not believed.
+    const far = stream(1000);
+    far.s.syn(0);
+    seg(far.s, 1, 'abc');
+    seg(far.s, 1_000_000, '', 0, true);
+    far.s.finish(1, 0);
+    assert.deepEqual(far.events, ['data@0:abc']);
+  });
   it('a gap when the waiting room is full (bounded memory)', () => {
     const { s, events } = stream(4);
     s.syn(0);
