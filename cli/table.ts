@@ -206,6 +206,11 @@ function describeCall(x: Call): string {
     // an event with its arguments, and the ack's
     s = `${x.method}(${(x.request!.value as unknown[]).map(short).join(', ')})`;
     if (Array.isArray(x.response?.value)) s += ` → ${(x.response!.value as unknown[]).map(short).join(', ')}`;
+  } else if (x.protocol === 'dubbo' && isRecord(rv) && Array.isArray(rv.arguments)) {
+    // `readPerson("1234") → Person{id: "1234", …}`: the arguments, and the value of the answer
+    s = `${x.method}(${rv.arguments.map(short).join(', ')})`;
+    const res = x.response?.value;
+    if (isRecord(res) && 'value' in res && x.status?.ok !== false) s += ` → ${short(res.value)}`;
   } else if (rpc && x.kind !== 'batch') {
     const args = Array.isArray(x.request?.value) ? (x.request!.value as unknown[]).map(short).join(', ') : x.request?.value !== undefined ? short(x.request.value) : '';
     s = `${x.method}(${args})`;
@@ -217,14 +222,24 @@ function describeCall(x: Call): string {
   return s.length > MAX_CALL_TEXT ? s.slice(0, MAX_CALL_TEXT - 1) + '…' : s;
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 function short(v: unknown, depth = 0): string {
   if (v === null) return 'nil';
   if (typeof v === 'string') return JSON.stringify(v.length > 24 ? v.slice(0, 23) + '…' : v);
   if (typeof v !== 'object') return String(v);
-  if (depth > 1) return Array.isArray(v) ? '[…]' : '{…}';
+  // A typed Hessian object (`{$class: "org.callscope.Person", …}`) or fastjson one (`@type`) is
+  // named by its class's simple name; a typed list (`{$type, items}`) is its items.
+  const o = v as Record<string, unknown>;
+  const type = typeof o.$class === 'string' ? o.$class : typeof o['@type'] === 'string' ? o['@type'] : '';
+  const cls = type.slice(type.lastIndexOf('.') + 1);
+  if (!cls && typeof o.$type === 'string' && Array.isArray(o.items) && Object.keys(o).length === 2) return short(o.items, depth);
+  if (depth > 1) return Array.isArray(v) ? '[…]' : `${cls}{…}`;
   if (Array.isArray(v)) return `[${v.slice(0, 4).map((x) => short(x, depth + 1)).join(', ')}${v.length > 4 ? ', …' : ''}]`;
-  const entries = Object.entries(v as Record<string, unknown>);
-  return `{${entries
+  const entries = Object.entries(o).filter(([k]) => !cls || (k !== '$class' && k !== '@type'));
+  return `${cls}{${entries
     .slice(0, 3)
     .map(([k, x]) => `${k}: ${short(x, depth + 1)}`)
     .join(', ')}${entries.length > 3 ? ', …' : ''}}`;

@@ -10,13 +10,17 @@
  *             message string
  *   event:    heartbeat requests/responses carry a null body
  *
- * Other serializations are named and shown as hex. Requests pair with responses by request id.
+ * The JSON serializations — fastjson (6) and gson (16), whose ObjectOutput prints each value as
+ * one line of JSON — are read line by line into the same fields. Other serializations (fastjson2's
+ * binary JSONB, the default of Dubbo 3.2+, kryo, protobuf…) are named and shown as hex. Requests
+ * pair with responses by request id.
  */
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Call, CallStatus, Dir } from '../core/model';
 import { be32, toHex } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { HessianEnd, HessianReader, type HValue } from './hessian';
+import { parseJsonBounded } from '../http-common/body';
 
 export const SERIALIZATIONS: Record<number, string> = {
   2: 'hessian2',
@@ -94,6 +98,52 @@ export function parseDescriptor(desc: string): string[] {
     out.push(t + '[]'.repeat(dims));
   }
   return out;
+}
+
+/** Serializations whose values are lines of JSON text (Dubbo's FastJsonObjectOutput, GsonJsonObjectOutput). */
+const JSON_LINES = new Set([6, 16]);
+
+/** What decodeRequest/decodeResult read a body with: Hessian 2, or lines of JSON. */
+interface ValueReader {
+  readonly done: boolean;
+  readonly pos: number;
+  string(): string;
+  value(): HValue;
+}
+
+/**
+ * A body of JSON lines: one value per line (`"2.0.2"`, `"org.demo.Service"`, `{"id":1}`…). Throws
+ * HessianEnd past the last line (a body cut short), an Error on a line that is not JSON.
+ */
+class JsonLinesReader implements ValueReader {
+  pos = 0;
+  private readonly text: string;
+
+  constructor(body: Uint8Array, private readonly maxDepth: number) {
+    this.text = new TextDecoder().decode(body);
+  }
+
+  get done(): boolean {
+    return this.text.slice(this.pos).trim() === '';
+  }
+
+  value(): HValue {
+    if (this.done) throw new HessianEnd('end of body');
+    let end = this.text.indexOf('\n', this.pos);
+    if (end < 0) end = this.text.length;
+    const line = this.text.slice(this.pos, end).replace(/\r$/, '');
+    this.pos = end + 1;
+    const r = parseJsonBounded(line, this.maxDepth);
+    if (!r.ok) throw new Error(`${r.warning} (line ${JSON.stringify(line.slice(0, 40))})`);
+    return r.value as HValue;
+  }
+
+  string(): string {
+    const v = this.value();
+    if (v === null) return '';
+    if (typeof v !== 'string') throw new Error(`a string expected, found ${JSON.stringify(v).slice(0, 40)}`);
+    return v;
+  }
 }
 
 interface Pending {
@@ -206,8 +256,6 @@ class DubboDecoder implements StreamDecoder {
 
   private message(dir: Dir, h: DubboHeader, body: Uint8Array, first: Position, last: Position, frames: number[], wire: number, cut?: string): void {
     const range = { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
-    const hessian = h.serialization === 2;
-    const maxDepth = this.session.env.limits.maxDepth;
     if (h.request) {
       const call = this.session.newCall('dubbo', first);
       call.frames = [];
@@ -223,23 +271,25 @@ class DubboDecoder implements StreamDecoder {
       if (h.event) {
         call.kind = 'event';
         let v: HValue | undefined;
-        if (hessian && body.length) {
+        const reader = body.length ? this.reader(h, body) : undefined;
+        if (reader) {
           try {
-            v = new HessianReader(body, 0, body.length, maxDepth).value();
+            v = reader.value();
           } catch (e) {
             call.warnings.push(`event body: ${(e as Error).message}`);
           }
         }
         call.method = body.length === 0 || v === null ? 'heartbeat' : 'event';
-        call.request = { value: hessian ? (v ?? null) : this.rawBody(h, body), wireBytes: wire };
+        call.request = { value: reader || !body.length ? (v ?? null) : this.rawBody(h, body), wireBytes: wire };
       } else {
         call.kind = h.twoWay ? 'unary' : 'oneway';
         call.request = { wireBytes: wire };
-        if (hessian) this.decodeRequest(call, body, !!cut);
+        const reader = this.reader(h, body);
+        if (reader) this.decodeRequest(call, reader, body.length, !!cut);
         else {
           call.method = 'request';
           call.request.value = this.rawBody(h, body);
-          call.warnings.push(`${SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`} body not decoded (only Hessian 2)`);
+          call.warnings.push(`${SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`} body not decoded (Hessian 2, fastjson and gson are)`);
         }
       }
       if (!h.twoWay) {
@@ -280,11 +330,12 @@ class DubboDecoder implements StreamDecoder {
     if (cut) call.warnings.push(`response ${cut}`);
     call.response = { wireBytes: wire };
     const statusName = STATUS[h.status] ?? `status ${h.status}`;
+    const reader = this.reader(h, body);
     if (h.status !== 20) {
       let msg: string | undefined;
-      if (hessian) {
+      if (reader) {
         try {
-          const v = new HessianReader(body, 0, body.length, maxDepth).value();
+          const v = reader.value();
           if (typeof v === 'string') msg = v;
           call.response.value = v;
         } catch (e) {
@@ -295,16 +346,23 @@ class DubboDecoder implements StreamDecoder {
     } else if (h.event) {
       call.status = { code: 20, text: 'OK', ok: true };
       call.response.value = null;
-    } else if (!hessian) {
+    } else if (!reader) {
       call.status = { code: 20, text: 'OK', ok: true };
       call.response.value = this.rawBody(h, body);
-    } else this.decodeResult(call, body, !!cut);
+    } else this.decodeResult(call, reader, !!cut);
     call.state = 'complete';
     this.session.emit(call);
   }
 
-  private decodeRequest(call: Call, body: Uint8Array, cut = false): void {
-    const r = new HessianReader(body, 0, body.length, this.session.env.limits.maxDepth);
+  /** A reader for a body in a serialization we decode; undefined for the others. */
+  private reader(h: DubboHeader, body: Uint8Array): ValueReader | undefined {
+    const maxDepth = this.session.env.limits.maxDepth;
+    if (h.serialization === 2) return new HessianReader(body, 0, body.length, maxDepth);
+    if (JSON_LINES.has(h.serialization)) return new JsonLinesReader(body, maxDepth);
+    return undefined;
+  }
+
+  private decodeRequest(call: Call, r: ValueReader, size: number, cut = false): void {
     const value: Record<string, unknown> = {};
     try {
       const dubboVersion = r.string();
@@ -324,7 +382,7 @@ class DubboDecoder implements StreamDecoder {
       value.arguments = args; // filled as far as the body goes (a body cut by a gap)
       for (let i = 0; i < types.length; i++) args.push(r.value());
       if (!r.done) value.attachments = r.value();
-      if (!r.done) call.warnings.push(`${body.length - r.pos} bytes after the attachments`);
+      if (!r.done) call.warnings.push(`${size - r.pos} bytes after the attachments`);
       value.service = path;
       if (version) value.version = version;
     } catch (e) {
@@ -334,8 +392,7 @@ class DubboDecoder implements StreamDecoder {
     call.request!.value = value;
   }
 
-  private decodeResult(call: Call, body: Uint8Array, cut = false): void {
-    const r = new HessianReader(body, 0, body.length, this.session.env.limits.maxDepth);
+  private decodeResult(call: Call, r: ValueReader, cut = false): void {
     let status: CallStatus = { code: 20, text: 'OK', ok: true };
     try {
       const t = r.value();
@@ -351,7 +408,8 @@ class DubboDecoder implements StreamDecoder {
         const ex = r.value();
         out.exception = ex;
         const o = ex && typeof ex === 'object' && !Array.isArray(ex) ? (ex as Record<string, HValue>) : {};
-        const cls = typeof o.$class === 'string' ? o.$class : 'exception';
+        // Hessian names the class in `$class`; fastjson (WriteClassName) in `@type`.
+        const cls = typeof o.$class === 'string' ? o.$class : typeof o['@type'] === 'string' ? o['@type'] : 'exception';
         const msg = typeof o.detailMessage === 'string' ? o.detailMessage : typeof o.message === 'string' ? o.message : undefined;
         status = { code: cls, ...(msg !== undefined ? { text: msg } : {}), ok: false };
         call.fields['dubbo.exception'] = cls;

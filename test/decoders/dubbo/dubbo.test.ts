@@ -93,8 +93,31 @@ describe('Dubbo 2 protocol (dubbo.apache.org protocol spec: header, request/resp
     ]);
   });
   it('oneway requests are reported at once; other serializations are named and shown raw', () => {
-    const s = replay(dubbo, [seg('c2s', frame('86', '00', 5, '7b7d0a'))]);
-    assert.deepEqual([s.calls[0].kind, (s.calls[0].request?.value as { serialization: string }).serialization], ['oneway', 'fastjson']);
+    // flag 0x88: request, oneway, serialization 8 (kryo)
+    const s = replay(dubbo, [seg('c2s', frame('88', '00', 5, '0102030a'))]);
+    assert.deepEqual([s.calls[0].kind, (s.calls[0].request?.value as { serialization: string }).serialization], ['oneway', 'kryo']);
+    assert.match(s.calls[0].warnings[0], /kryo body not decoded/);
+  });
+  it('fastjson (serialization 6) and gson (16): one JSON value per line (Dubbo FastJsonObjectOutput/GsonJsonObjectOutput println each value)', () => {
+    const hex = (t: string) => Buffer.from(t).toString('hex');
+    // DubboCodec request data: dubbo version, path, version, method, descriptor, arguments, attachments.
+    const req = ['"2.0.2"', '"org.demo.ItemService"', '"1.0.0"', '"modifyItem"', '"Ljava/lang/String;Lorg/demo/Item;"', '"456"', '{"@type":"org.demo.Item","id":456,"title":"Espresso machine"}', '{"path":"org.demo.ItemService","timeout":"3000"}'].join('\n') + '\n';
+    // response: RESPONSE_VALUE_WITH_ATTACHMENTS (4), the value, the attachments
+    const res = '4\n{"id":456,"price":129.5}\n{"dubbo":"2.0.2"}\n';
+    for (const flag of ['c6', 'd0']) {
+      const s = replay(dubbo, [seg('c2s', frame(flag, '00', 7, hex(req))), seg('s2c', frame(flag === 'c6' ? '06' : '10', '14', 7, hex(res)))]);
+      const c = s.calls[0];
+      assert.deepEqual([c.method, c.target, c.fields['dubbo.serialization'], c.warnings], ['modifyItem', 'org.demo.ItemService:1.0.0', flag === 'c6' ? 'fastjson' : 'gson', []]);
+      assert.deepEqual((c.request?.value as { arguments: unknown[] }).arguments, ['456', { '@type': 'org.demo.Item', id: 456, title: 'Espresso machine' }]);
+      assert.deepEqual((c.request?.value as { attachments: unknown }).attachments, { path: 'org.demo.ItemService', timeout: '3000' });
+      assert.deepEqual([c.status, c.response?.value], [{ code: 20, text: 'OK', ok: true }, { value: { id: 456, price: 129.5 }, attachments: { dubbo: '2.0.2' } }]);
+    }
+    // An exception answer (RESPONSE_WITH_EXCEPTION, 0) and a line that is not JSON.
+    const ex = replay(dubbo, [seg('c2s', frame('c6', '00', 8, hex(req))), seg('s2c', frame('06', '14', 8, hex('0\n{"@type":"java.lang.IllegalStateException","message":"sold out"}\n')))]);
+    assert.deepEqual(ex.calls[0].status, { code: 'java.lang.IllegalStateException', text: 'sold out', ok: false });
+    const bad = replay(dubbo, [seg('c2s', frame('86', '00', 9, hex('"2.0.2"\nnot json\n')))]);
+    assert.equal(bad.calls[0].kind, 'oneway');
+    assert.match(bad.calls[0].warnings.join(' '), /request body: invalid JSON/);
   });
   it('JVM descriptors', () => {
     assert.deepEqual(parseDescriptor('[Ljava/lang/String;JZ[[I'), ['java.lang.String[]', 'long', 'boolean', 'int[][]']);
