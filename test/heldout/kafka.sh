@@ -7,6 +7,7 @@ OUT=$1; shift
 NS=cs-ho-k$$
 ip netns add $NS; ip netns exec $NS ip link set lo up; ip netns exec $NS ip addr add 10.213.0.1/32 dev lo
 ip netns exec $NS sysctl -qw net.ipv4.ip_local_port_range="21000 21999"
+rm -f /tmp/heldout/mock.out  # (a stale one would name the last run's broker)
 ip netns exec $NS timeout 60 /usr/bin/python3 "$(dirname "$0")/kafka-mock.py" 50 > /tmp/heldout/mock.out 2>&1 &
 MOCK=$!
 for i in $(seq 50); do grep -q BOOTSTRAP /tmp/heldout/mock.out && break; sleep 0.2; done
