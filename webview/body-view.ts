@@ -75,9 +75,21 @@ function hexDumpText(b: Uint8Array): string {
  * JSON-RPC error (when `failed`: a failed call's decoded response is its fault or error object).
  * Undefined when the value does not look like either.
  */
-export function callExpression(method: string, part: CallPart | undefined, side: 'request' | 'response', failed = false): string | undefined {
-  const v = part?.value;
+export function callExpression(method: string, part: CallPart | undefined, side: 'request' | 'response', failed = false, protocol?: string): string | undefined {
+  let v = part?.value;
   if (v === undefined) return undefined;
+  // Dubbo: the request is {parameterTypes, arguments, attachments…}, the answer {value | exception, attachments}.
+  if (protocol === 'dubbo' && v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    if (side === 'request' && Array.isArray(o.arguments)) v = o.arguments;
+    else if (side === 'response' && 'value' in o) v = o.value;
+    else if (side === 'response' && o.exception && typeof o.exception === 'object') {
+      const ex = o.exception as Record<string, unknown>;
+      const cls = String(ex.$class ?? ex['@type'] ?? 'exception');
+      const msg = ex.detailMessage ?? ex.message;
+      return `→ ${cls.slice(cls.lastIndexOf('.') + 1)}${typeof msg === 'string' ? `: ${ellipsize(msg, 80)}` : ''}`;
+    }
+  }
   const short = (x: unknown): string => {
     const s = typeof x === 'string' ? JSON.stringify(x) : JSON.stringify(x, (_k, y) => (typeof y === 'bigint' ? String(y) : y));
     return s === undefined ? String(x) : s.length > 60 ? s.slice(0, 59) + '…' : s;

@@ -137,7 +137,7 @@ export class Details {
     const title = h('div', { class: `summary-title tone-${badge.tone}` }, h('span', { class: 'summary-method' }, call.method), ' ', h('span', { class: 'summary-target' }, targetAfterMethod(call.method, call.target) ?? ''), ' ', h('span', { class: 'status-pill' }, icon(badge.icon), ' ', badge.label.replace(/^(ok|error): /, '')), ' ', h('span', { class: 'muted' }, dur));
     const sub = h('div', { class: 'summary-sub muted' }, `client ${ep(call.client)} → server ${ep(call.server)}  ·  ${protocolLabel(call.protocol)}, ${call.kind}${call.state !== 'complete' ? `, ${call.state}` : ''}  ·  connection ${call.flowId}`);
     const failed = call.status?.ok === false;
-    const expr = [callExpression(call.method, call.request, 'request'), call.response ? callExpression(call.method, call.response, 'response', failed) : undefined].filter(Boolean).join('  ');
+    const expr = [callExpression(call.method, call.request, 'request', false, call.protocol), call.response ? callExpression(call.method, call.response, 'response', failed, call.protocol) : undefined].filter(Boolean).join('  ');
     const facts: Array<[string, string]> = [
       ['Started', formatDateTime(call.timing.startUs)],
       ['Duration', dur],
@@ -183,7 +183,7 @@ export class Details {
       const line = side === 'request' ? `${http.method ?? ''} ${http.uri ?? ''} ${http.version}` : `${http.version} ${http.status ?? ''} ${http.reason ?? ''}`;
       out.append(h('div', { class: 'start-line mono' }, line.trim()));
     }
-    const expr = callExpression(call.method, p, side, call.status?.ok === false);
+    const expr = callExpression(call.method, p, side, call.status?.ok === false, call.protocol);
     const gql = call.protocol === 'graphql' && side === 'request' ? graphqlRequest(p?.value) : undefined;
     if (gql) {
       // The operation as its text (a JSON string would show its line breaks as \n), then its variables.

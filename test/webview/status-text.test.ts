@@ -42,6 +42,17 @@ describe('the call expression of a failed call', () => {
   });
 });
 
+describe('the call expression of a Dubbo call', () => {
+  it('its arguments and the value of its answer, not their wrappers', () => {
+    const req = { value: { parameterTypes: ['java.lang.String'], arguments: ['1234'], attachments: { path: 'org.demo.PersonService' } } };
+    assert.equal(callExpression('readPerson', req, 'request', false, 'dubbo'), 'readPerson("1234")');
+    assert.equal(callExpression('signup', { value: { value: '1234', attachments: { dubbo: '2.0.2' } } }, 'response', false, 'dubbo'), '→ "1234"');
+    assert.equal(callExpression('removeItem', { value: { value: null } }, 'response', false, 'dubbo'), '→ null');
+    const ex = { value: { exception: { $class: 'org.demo.NotFoundException', detailMessage: 'no such person: 9999' } } };
+    assert.equal(callExpression('readPerson', ex, 'response', true, 'dubbo'), '→ NotFoundException: no such person: 9999');
+  });
+});
+
 describe('the target after the method', () => {
   it('is left out when it repeats a gRPC method path', () => {
     assert.equal(targetAfterMethod('callscope.person.v1.PersonService/GetPerson', '/callscope.person.v1.PersonService/GetPerson'), undefined);
