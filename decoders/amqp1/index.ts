@@ -113,8 +113,12 @@ class Amqp1Decoder implements StreamDecoder {
   private readonly waiting = new Map<string, Call[]>();
   private readonly links = new Map<string, Link>();
   private readonly transfers = new Map<string, OpenTransfer>();
-  /** Unsettled deliveries by sender direction and delivery id. */
+  /** Unsettled deliveries by sender direction, channel and delivery id. */
   private readonly unsettled = new Map<string, Call>();
+  /** `dir|channel` → the other side's channel of the same session (from the answering begin). */
+  private readonly peerChannel = new Map<string, number>();
+  /** `dir|id` → the keys of `unsettled` with that delivery id (for a disposition whose session is not known). */
+  private readonly unsettledById = new Map<string, Set<string>>();
   private sasl?: { call?: Call; mechanisms?: unknown };
 
   constructor(private readonly session: DecoderSession) {}
@@ -148,6 +152,7 @@ class Amqp1Decoder implements StreamDecoder {
     this.waiting.clear();
     this.transfers.clear();
     this.unsettled.clear();
+    this.unsettledById.clear();
   }
 
   private parse(dir: Dir): void {
@@ -227,7 +232,7 @@ class Amqp1Decoder implements StreamDecoder {
       case 'transfer':
         return this.transfer(dir, channel, f, payload, start, end, frames, wire);
       case 'disposition':
-        return this.disposition(dir, f, end, frames);
+        return this.disposition(dir, channel, f, end, frames);
       case 'open':
       case 'begin':
       case 'attach':
@@ -238,6 +243,12 @@ class Amqp1Decoder implements StreamDecoder {
         const mine = this.waiting.get(`${OTHER[dir]}|${key}`);
         const value = show(v) as Record<string, unknown>;
         if (p.name === 'attach') this.attach(dir, channel, f);
+        if (p.name === 'begin' && typeof f['remote-channel'] === 'number' && this.peerChannel.size < MAX_PENDING) {
+          // Each side numbers the session's channel its own way; the answering begin names the
+          // other side's (§2.7.2). Delivery ids are counted per session (§2.6.12).
+          this.peerChannel.set(`${dir}|${channel}`, f['remote-channel']);
+          this.peerChannel.set(`${OTHER[dir]}|${f['remote-channel']}`, channel);
+        }
         if (mine?.length) {
           const c = mine.shift()!;
           this.answer(c, end, frames, value, wire);
@@ -313,13 +324,13 @@ class Amqp1Decoder implements StreamDecoder {
       this.emit(c, 'complete');
       return;
     }
-    const key = `${dir}|${id}`;
+    const key = `${dir}|${channel}|${id}`;
     const old = this.unsettled.get(key);
     if (old) this.emit(old, 'complete', 'no disposition before its delivery id was used again');
-    this.unsettled.set(key, c);
+    this.putUnsettled(key, c);
     if (this.unsettled.size > MAX_PENDING) {
       const [k, first] = this.unsettled.entries().next().value as [string, Call];
-      this.unsettled.delete(k);
+      this.dropUnsettled(k);
       this.emit(first, 'complete', 'no disposition seen (too many unsettled deliveries)');
     }
   }
@@ -400,17 +411,21 @@ class Amqp1Decoder implements StreamDecoder {
     }
   }
 
-  private disposition(dir: Dir, f: Record<string, unknown>, end: Position, frames: number[]): void {
+  private disposition(dir: Dir, channel: number, f: Record<string, unknown>, end: Position, frames: number[]): void {
     const first = typeof f.first === 'number' ? f.first : undefined;
     if (first === undefined) return;
     const last = typeof f.last === 'number' ? f.last : first;
     const state = fieldsOf(f.state);
-    // The disposition comes from the other side of the deliveries it settles.
+    // The disposition comes from the other side of the deliveries it settles, on its own channel
+    // of their session. Begins not captured (a capture started later): the same channel number,
+    // else the one unsettled delivery of that id on any channel.
+    const mapped = this.peerChannel.get(`${dir}|${channel}`);
     for (let id = first; id <= last && id - first < 10_000; id++) {
-      const key = `${OTHER[dir]}|${id}`;
+      let key = `${OTHER[dir]}|${mapped ?? channel}|${id}`;
+      if (mapped === undefined && !this.unsettled.has(key)) key = this.onlyUnsettled(OTHER[dir], id) ?? key;
       const c = this.unsettled.get(key);
       if (!c) continue;
-      this.unsettled.delete(key);
+      this.dropUnsettled(key);
       addFrames(c.frames, frames);
       if (c.kind === 'publish') {
         c.timing.responseStartUs = end.tsUs;
@@ -422,6 +437,28 @@ class Amqp1Decoder implements StreamDecoder {
       c.status = { code: outcome, ...(err ? { text: `${err.condition ?? ''}${err.description ? `: ${err.description}` : ''}` } : {}), ok: outcome === 'accepted' || outcome === 'settled' || outcome === 'received' };
       this.emit(c, 'complete');
     }
+  }
+
+  /** The key of the one unsettled delivery `id` sent from `dir` on any channel, if there is exactly one. */
+  private onlyUnsettled(dir: Dir, id: number): string | undefined {
+    const keys = this.unsettledById.get(`${dir}|${id}`);
+    return keys?.size === 1 ? keys.values().next().value : undefined;
+  }
+
+  private putUnsettled(key: string, c: Call): void {
+    this.unsettled.set(key, c);
+    const byId = key.slice(0, key.indexOf('|')) + key.slice(key.lastIndexOf('|'));
+    let keys = this.unsettledById.get(byId);
+    if (!keys) this.unsettledById.set(byId, (keys = new Set()));
+    keys.add(key);
+  }
+
+  private dropUnsettled(key: string): void {
+    this.unsettled.delete(key);
+    const byId = key.slice(0, key.indexOf('|')) + key.slice(key.lastIndexOf('|'));
+    const keys = this.unsettledById.get(byId);
+    keys?.delete(key);
+    if (keys?.size === 0) this.unsettledById.delete(byId);
   }
 
   private call(dir: Dir, method: string, start: Position, frames: number[], channel: number): Call {

@@ -85,6 +85,61 @@ describe('AMQP 1.0 over RabbitMQ (rhea): the conversation as calls', () => {
     }
   });
 
+  it('Part 2 §2.7.4–2.7.6: delivery ids are per session; a disposition settles the deliveries of its own session (channels mapped by begin)', () => {
+    // Frame (Part 2 §2.3.1): size, doff 2, type 0, channel; then the described performative.
+    const hex = (...parts: string[]) => parts.join('');
+    const u = (n: number) => (n === 0 ? '43' : `52${n.toString(16).padStart(2, '0')}`); // uint0 / smalluint
+    const str = (t: string) => `a1${t.length.toString(16).padStart(2, '0')}${Buffer.from(t).toString('hex')}`;
+    const list = (...items: string[]) => {
+      const body = items.join('');
+      return `c0${(body.length / 2 + 1).toString(16).padStart(2, '0')}${items.length.toString(16).padStart(2, '0')}${body}`;
+    };
+    const frame = (channel: number, code: string, fields: string, payload = '') => {
+      const body = `0053${code}${fields}${payload}`;
+      return `${(body.length / 2 + 8).toString(16).padStart(8, '0')}0200${channel.toString(16).padStart(4, '0')}${body}`;
+    };
+    const ushort = (n: number) => `60${n.toString(16).padStart(4, '0')}`;
+    const target = (addr: string) => `005329${list(str(addr))}`;
+    const open = frame(0, '10', list(str('c')));
+    // The client begins sessions on channels 0 and 1; the broker answers on 1 and 0 (remote-channel 0 and 1).
+    const c2s = hex(
+      '414d515000010000',
+      open,
+      frame(0, '11', list('40', u(0), u(100), u(100))),
+      frame(1, '11', list('40', u(0), u(100), u(100))),
+      frame(0, '12', list(str('a'), u(0), '42', '40', '40', '40', target('/queue/a'))),
+      frame(1, '12', list(str('b'), u(0), '42', '40', '40', '40', target('/queue/b'))),
+      // delivery id 0 in each session
+      frame(0, '14', list(u(0), u(0), 'a00101', u(0), '42'), `005377${str('to a')}`),
+      frame(1, '14', list(u(0), u(0), 'a00102', u(0), '42'), `005377${str('to b')}`),
+    );
+    const rejected = `005325${list(`00531d${list('a3' + '0b' + Buffer.from('amqp:denied').toString('hex'))}`)}`;
+    const s2c = hex(
+      '414d515000010000',
+      open,
+      frame(1, '11', list(ushort(0), u(0), u(100), u(100))),
+      frame(0, '11', list(ushort(1), u(0), u(100), u(100))),
+      // session b (broker channel 0) rejects its delivery 0 first; session a (broker channel 1) accepts its own.
+      frame(0, '15', list('41', u(0), '40', '41', rejected)),
+      frame(1, '15', list('41', u(0), '40', '41', '0053244' + '5')),
+    );
+    const { calls } = run(spec, [['c2s', c2s], ['s2c', s2c]], undefined, 5672);
+    const transfers = calls.filter((c) => c.method === 'transfer').map((c) => [c.target, c.status?.code]);
+    assert.deepEqual(transfers.sort(), [['/queue/a', 'accepted'], ['/queue/b', 'rejected']]);
+    // The begins not captured, one session (client channel 0, broker channel 1): the disposition
+    // finds the one unsettled delivery with its id.
+    const late = run(
+      spec,
+      [
+        ['c2s', hex('414d515000010000', frame(0, '12', list(str('a'), u(0), '42', '40', '40', '40', target('/queue/a'))), frame(0, '14', list(u(0), u(0), 'a00101', u(0), '42'), `005377${str('to a')}`))],
+        ['s2c', hex('414d515000010000', frame(1, '15', list('41', u(0), '40', '41', rejected)))],
+      ],
+      undefined,
+      5672,
+    );
+    assert.deepEqual(late.calls.filter((c) => c.method === 'transfer').map((c) => c.status?.code), ['rejected']);
+  });
+
   it('any split gives the same calls; mutated conversations never throw', () => {
     assertSplitInvariant(spec, RHEA_RABBIT, 5672);
     fuzz(spec, [RHEA_RABBIT], 300, 9);
