@@ -27,6 +27,7 @@ import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder 
 import { scanForStart } from '../core/resync';
 import { spec as mqttSpec } from '../mqtt/index';
 import { spec as stompSpec } from '../stomp/index';
+import { spec as natsSpec } from '../nats/index';
 import type { Body, Call, Dir } from '../core/model';
 import { isJsonRpcRequest } from '../jsonrpc/index';
 import type { InflateStream } from '../core/env';
@@ -418,10 +419,17 @@ class WebSocketDecoder implements StreamDecoder {
         return;
       }
     }
+    // NATS over WebSocket (nats-server's websocket listener, nats.ws) names no subprotocol and
+    // the server speaks first: its INFO, else (INFO not captured) the client's CONNECT.
+    if (this.sniff && dir === 's2c' && data && state === 'complete' && !cut && natsSpec.probe?.(data, 's2c') === 'accept') {
+      this.sniff = false;
+      this.openTunnel(natsSpec, 'nats');
+    }
     if (this.sniff && dir === 'c2s' && data && state === 'complete' && !cut) {
       this.sniff = false;
       if (mqttSpec.probe?.(data, 'c2s') === 'accept') this.openTunnel(mqttSpec, 'mqtt');
       else if (stompSpec.probe?.(data, 'c2s') === 'accept') this.openTunnel(stompSpec, 'stomp');
+      else if (/^CONNECT[ \t]+\{/.test(String.fromCharCode(...data.subarray(0, 16)))) this.openTunnel(natsSpec, 'nats');
     }
     if (this.tunnel) {
       st.index++;

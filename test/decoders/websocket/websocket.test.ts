@@ -280,6 +280,31 @@ describe('Brokers over WebSocket: MQTT 5.0 §6 / 3.1.1 §6 (subprotocol "mqtt"),
     ]);
     assert.equal(s.calls[1].fields['websocket.subprotocol'], 'stomp');
   });
+  it('no subprotocol named: NATS (nats-server websocket listener, nats.ws) by the server\'s INFO, or the client\'s CONNECT when INFO was not captured', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    // nats.ws sends binary messages; a NATS operation may span two of them.
+    const script = (withInfo: boolean): Segment[] => [
+      ...(withInfo ? [seg('s2c', server(2, enc('INFO {"server_id":"N1","version":"2.9.10","headers":true,"max_payload":1048576}\r\n')))] : []),
+      seg('c2s', masked(2, enc('CONNECT {"name":"natsws-lab","verbose":false,"headers":true}\r\nPING\r\n'))),
+      seg('s2c', server(2, enc('PONG\r\n'))),
+      seg('c2s', masked(2, enc('SUB news.* 1\r\nPUB news.tech 5\r\nhel')) + masked(2, enc('lo\r\n'))),
+      seg('s2c', server(2, enc('MSG news.tech 1 5\r\nhello\r\n'))),
+    ];
+    const s = replay(withProtocol(), script(true));
+    assert.deepEqual(s.calls.map((c) => [c.protocol, c.method, c.target ?? '']), [
+      ['nats', 'INFO', ''],
+      ['nats', 'CONNECT', ''],
+      ['nats', 'PING', ''],
+      ['nats', 'SUB', 'news.*'],
+      ['nats', 'PUB', 'news.tech'],
+      ['nats', 'MSG', 'news.tech'],
+    ]);
+    assert.equal(s.calls[4].fields['websocket.subprotocol'], 'nats');
+    assert.deepEqual(replay(withProtocol(), script(false)).calls.map((c) => c.method), ['CONNECT', 'PING', 'SUB', 'PUB', 'MSG']);
+    // Text that merely starts like a NATS operation is no tunnel: "PUB" from a chat client stays a message.
+    const chat = replay(withProtocol(), [seg('c2s', masked(1, enc('PUB quiz tonight?')))]);
+    assert.deepEqual(chat.calls.map((c) => [c.protocol, c.method]), [['websocket', 'text']]);
+  });
   it('a subprotocol no broker decoder speaks keeps the per-message calls', () => {
     const s = replay(withProtocol('graphql-ws'), [seg('c2s', masked(1, new TextEncoder().encode('CONNECT\n\n\0')))]);
     assert.equal(s.calls[0].protocol, 'websocket');
