@@ -42,6 +42,7 @@ import { engineIoVersion, SocketIo, type WsLayer } from './socketio';
 import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
 import { createAmqp1Decoder } from '../amqp1/index';
 import { SignalR, startsSignalR } from './signalr';
+import { SOCKJS_CLOSE, isSockJsUri, unwrapSockJs, type SockJsFrame } from './sockjs';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -149,6 +150,8 @@ class WebSocketDecoder implements StreamDecoder {
   private tunnel?: { id: string; dec: StreamDecoder; off: Record<Dir, number> };
   /** No subprotocol named: the first client data message decides (probe); false once decided against. */
   private sniff = true;
+  /** SockJS framing (its transport URL, or a first server message `o`): messages are unwrapped first (./sockjs.ts). */
+  private sockjs = false;
   private readonly notes: GapNotes;
   /** The frame being handled was cut by a gap: what was captured of it. */
   private cutNow?: { note: string; missing: number };
@@ -167,6 +170,7 @@ class WebSocketDecoder implements StreamDecoder {
     this.notes = new GapNotes(session, '');
     if (init && init.kind === 'http-upgrade') {
       this.uri = init.request.uri;
+      this.sockjs = isSockJsUri(this.uri);
       const eio = engineIoVersion(this.uri);
       if (eio !== undefined) this.layer = new SocketIo(session, this.uri, eio);
       this.deflate = parseDeflate(header(init.response.headers, 'sec-websocket-extensions'));
@@ -193,6 +197,7 @@ class WebSocketDecoder implements StreamDecoder {
       nextCallId: () => outer.nextCallId(),
       emit: (c) => {
         c.fields['websocket.subprotocol'] = name;
+        if (this.sockjs) c.fields['websocket.sockjs'] = true;
         outer.emit(c);
       },
       warn: (m, at) => outer.warn(`${inner.id} over WebSocket: ${m}`, at),
@@ -405,6 +410,28 @@ class WebSocketDecoder implements StreamDecoder {
       t.off[dir] += lost;
       return;
     }
+    // SockJS: a first server message `o` says so when the URL did not; each message inside a
+    // frame is then a message of its own, the open/heartbeat/close frames events.
+    if (!this.sockjs && dir === 's2c' && st.index === 0 && !this.layer && !this.tunnel && state === 'complete' && !cut && data?.length === 1 && data[0] === 0x6f) this.sockjs = true;
+    if (this.sockjs && data && state === 'complete' && !cut && m.opcode === 1) {
+      const f = unwrapSockJs(dir, new TextDecoder().decode(data), s.env.limits.maxDepth);
+      if (f?.kind === 'messages') {
+        if (!f.messages.length) st.index++;
+        f.messages.forEach((t, i) => {
+          const inner = new TextEncoder().encode(t);
+          this.payload(dir, m, end, state, i === 0 ? warnings : [], inner, inner, false);
+        });
+        return;
+      }
+      if (f) return this.sockJsEvent(dir, f, data, m, end, warnings);
+    }
+    this.payload(dir, m, end, state, warnings, raw, data, cut);
+  }
+
+  /** One message's payload (`data`, undefined when it could not be had): to a layer, a tunnel, or a call of its own. */
+  private payload(dir: Dir, m: OpenMessage, end: Position | undefined, state: Call['state'], warnings: string[], raw: Uint8Array, data: Uint8Array | undefined, cut: boolean): void {
+    const s = this.session;
+    const st = this.st[dir];
     if (!this.layer && !this.tunnel && this.sniff && data && state === 'complete' && !cut && m.opcode === 1) {
       // No upgrade request or subprotocol said it (mid-capture, decode-as): a layer by its first message.
       const layer = sniffLayer(dir, data, this.session, this.uri);
@@ -455,6 +482,32 @@ class WebSocketDecoder implements StreamDecoder {
     const index = st.index++;
     const batch = rpcs.length > 1 || Array.isArray(v);
     for (const rpc of rpcs) this.rpcOrMessage(dir, rpc, batch, body, m, end, state, warnings, label, index, fullSize, data && !cut ? data.length : fullSize);
+  }
+
+  /** A SockJS open, heartbeat or close frame: an event (a close with its code and reason). */
+  private sockJsEvent(dir: Dir, f: Exclude<SockJsFrame, { kind: 'messages' }>, data: Uint8Array, m: OpenMessage, end: Position | undefined, warnings: string[]): void {
+    const s = this.session;
+    this.st[dir].index++;
+    const call = s.newCall('websocket', m.start);
+    call.kind = 'event';
+    call.method = `sockjs ${f.kind}`;
+    if (this.uri) call.target = this.uri;
+    call.warnings.push(...warnings);
+    for (const fr of m.frames) addFrame(call.frames, fr);
+    call.fields['websocket.dir'] = dir;
+    call.fields['websocket.sockjs'] = true;
+    call.fields['sockjs.frame'] = f.kind;
+    const part = { body: payloadBody(data, s.env.limits, undefined, data.length, call.warnings), wireBytes: m.wire };
+    if (dir === 'c2s') call.request = part;
+    else call.response = part;
+    call.timing.endUs = (end ?? m.start).tsUs;
+    call.state = 'complete';
+    if (f.kind === 'close') {
+      const code = f.code ?? 1000;
+      const name = SOCKJS_CLOSE[code] ?? CLOSE_CODES[code] ?? 'close';
+      call.status = { code, text: f.reason && f.reason !== name ? `${name}: ${f.reason}` : name, ok: code === 1000 || code === 3000 };
+    }
+    s.emit(call);
   }
 
   /** A JSON-RPC object worth pairing, or undefined. */
@@ -519,6 +572,7 @@ class WebSocketDecoder implements StreamDecoder {
     call.fields['websocket.dir'] = dir;
     call.fields['websocket.opcode'] = m.opcode;
     call.fields['websocket.payload_size'] = rawSize;
+    if (this.sockjs) call.fields['websocket.sockjs'] = true;
     if (m.compressed) call.fields['websocket.compressed'] = true;
     if (m.fragments > 1) call.fields['websocket.fragments'] = m.fragments;
     call.messages = [message];
