@@ -89,11 +89,37 @@ interface Pending {
   replies?: unknown[];
   /** HELLO's requested protocol version. */
   protover?: number;
+  /** XREADGROUP's consumer group and consumer (its deliveries carry them). */
+  group?: [string, string];
   /**
    * Time of the capture gap just before this command that may have swallowed other commands: their
    * replies would come first, so a reply is this command's only on evidence (see takeHead).
    */
   barrier?: number;
+}
+
+/** Deliveries made from one XREAD/XREADGROUP reply (its COUNT is the client's to choose). */
+const MAX_STREAM_DELIVERIES = 10_000;
+
+/**
+ * XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] id field value [field value …]:
+ * the field/value pairs, or undefined when the options do not parse.
+ */
+export function xaddPairs(args: Uint8Array[]): Array<[Uint8Array, Uint8Array]> | undefined {
+  let i = 2;
+  const word = (k: number) => (k < args.length ? latin1Text(args[k]).toUpperCase() : '');
+  if (word(i) === 'NOMKSTREAM') i++;
+  if (word(i) === 'MAXLEN' || word(i) === 'MINID') {
+    i++;
+    if (word(i) === '=' || word(i) === '~') i++;
+    i++;
+    if (word(i) === 'LIMIT') i += 2;
+  }
+  i++; // the id (* or ms-seq)
+  if (i >= args.length || (args.length - i) % 2 !== 0) return undefined;
+  const pairs: Array<[Uint8Array, Uint8Array]> = [];
+  for (; i + 1 < args.length; i += 2) pairs.push([args[i], args[i + 1]]);
+  return pairs;
 }
 
 class RedisDecoder implements StreamDecoder {
@@ -294,6 +320,21 @@ class RedisDecoder implements StreamDecoder {
       if (!this.cutValue) call.fields['msg.key'] = messageKey('redis', channel, payload);
       call.request.body = payloadBody(payload, s.env.limits, undefined, payload.length, call.warnings);
     }
+    if (name === 'XADD' && args.length > 2) {
+      // Redis Streams as a message queue: XADD is a publish to the stream; its reply (the entry id)
+      // gives the msg.key its XREAD/XREADGROUP deliveries share.
+      const stream = str(1) ?? '';
+      call.kind = 'publish';
+      call.fields['redis.stream'] = stream;
+      call.fields['msg.destination'] = stream;
+      const pairs = xaddPairs(args);
+      if (pairs?.length === 1 && !this.cutValue) call.request.body = payloadBody(pairs[0][1], s.env.limits, undefined, pairs[0][1].length, call.warnings);
+    }
+    if (name === 'XREADGROUP' && args.length > 3 && latin1Text(args[1]).toUpperCase() === 'GROUP') {
+      p.group = [str(2) ?? '', str(3) ?? ''];
+      call.fields['redis.group'] = p.group[0];
+      call.fields['redis.consumer'] = p.group[1];
+    }
     const kind = SUB_KINDS[name.toLowerCase()];
     if (kind) {
       p.confirmKind = name.toLowerCase();
@@ -392,9 +433,67 @@ class RedisDecoder implements StreamDecoder {
       call.fields['redis.resp'] = this.resp;
     }
     if ((p.name === 'PUBLISH' || p.name === 'SPUBLISH') && node.t === ':') call.fields['redis.receivers'] = Number(node.s);
+    if (p.name === 'XADD' && node.b && !node.cut) {
+      const id = utf8Text(node.b);
+      call.fields['redis.stream_id'] = id;
+      call.fields['msg.key'] = `redis-stream|${call.fields['redis.stream']}|${id}`;
+    }
     if (p.confirmKind) call.warnings.push('expected a subscription confirmation, got another reply');
     call.state = 'complete';
+    const deliveries = (p.name === 'XREAD' || p.name === 'XREADGROUP') && !node.cut && !this.cutValue ? this.streamDeliveries(p, node, start, end) : [];
+    if (deliveries.length) call.childIds = deliveries.map((d) => d.id);
     s.emit(call);
+    for (const d of deliveries) s.emit(d);
+  }
+
+  /**
+   * The entries an XREAD/XREADGROUP reply hands over, one 'deliver' call each: RESP2 an array of
+   * [stream, [[id, [field, value, …]], …]], RESP3 a map of stream → entries. An entry whose fields
+   * are nil (deleted, re-read from the pending list) delivers nothing.
+   */
+  private streamDeliveries(p: Pending, node: RespNode, start: Position, end: Position): Call[] {
+    const s = this.session;
+    const items = node.items ?? [];
+    const streams: Array<[RespNode, RespNode]> = [];
+    if (node.t === '%') for (let i = 0; i + 1 < items.length; i += 2) streams.push([items[i], items[i + 1]]);
+    else if (node.t === '*') for (const x of items) if (x.items?.length === 2) streams.push([x.items[0], x.items[1]]);
+    const out: Call[] = [];
+    for (const [nameNode, entries] of streams) {
+      const stream = nodeText(nameNode) ?? '';
+      for (const e of entries.items ?? []) {
+        if (out.length >= MAX_STREAM_DELIVERIES) return out;
+        const id = nodeText(e.items?.[0]);
+        const kv = e.items?.[1]?.items;
+        if (id === undefined || !kv) continue;
+        const d = s.newCall('redis', start);
+        d.kind = 'deliver';
+        d.method = p.name;
+        d.target = stream;
+        d.state = 'complete';
+        d.parentId = p.call.id;
+        d.fields['redis.stream'] = stream;
+        d.fields['redis.stream_id'] = id;
+        if (p.group) {
+          d.fields['redis.group'] = p.group[0];
+          d.fields['redis.consumer'] = p.group[1];
+        }
+        d.fields['msg.destination'] = stream;
+        d.fields['msg.key'] = `redis-stream|${stream}|${id}`;
+        const value: Record<string, unknown> = {};
+        for (let i = 0; i + 1 < kv.length; i += 2) {
+          const v = kv[i + 1];
+          value[nodeText(kv[i]) ?? String(i)] = v.b ? blobJson(v.b, this.json) : respJson(v, this.json);
+        }
+        const only = kv.length === 2 ? kv[1].b : undefined;
+        d.response = { value, ...(only ? { body: payloadBody(only, s.env.limits, undefined, only.length, d.warnings) } : {}), wireBytes: 0 };
+        d.timing.responseStartUs = start.tsUs;
+        d.timing.endUs = end.tsUs;
+        addFrame(d.frames, end.frame);
+        d.status = { code: 'OK', ok: true };
+        out.push(d);
+      }
+    }
+    return out;
   }
 
   private fillResponse(call: Call, node: RespNode, start: Position, end: Position, wire: number): void {

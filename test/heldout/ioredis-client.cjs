@@ -48,6 +48,18 @@ const log = (o) => console.log(JSON.stringify(o, (k, v) => (typeof v === 'string
   await pub.set('watched1', 'x');
   await pub.del('watched1');
   await new Promise((r) => setTimeout(r, 300));
+  // Streams as a queue: a consumer group on RESP2, a plain XREAD on RESP3 (a map reply)
+  await pub.call('XGROUP', 'CREATE', 'jobs', 'workers', '$', 'MKSTREAM').catch(() => {});
+  log({ xadd: await pub.xadd('jobs', '*', 'job', JSON.stringify({ id: 1, kind: 'resize' })) });
+  log({ xadd: await pub.xadd('jobs', 'MAXLEN', '~', '100', '*', 'job', JSON.stringify({ id: 2 }), 'prio', '5') });
+  const worker = new Redis({ port, host: '127.0.0.1', connectionName: 'heldout-worker' });
+  const got = await worker.xreadgroup('GROUP', 'workers', 'w1', 'COUNT', '10', 'STREAMS', 'jobs', '>');
+  log({ xreadgroup: got });
+  for (const [, entries] of got ?? []) for (const [id] of entries) await worker.xack('jobs', 'workers', id);
+  const r3 = new Redis({ port, host: '127.0.0.1', connectionName: 'heldout-reader3', protocol: 3 });
+  log({ xread: await r3.xread('COUNT', '5', 'STREAMS', 'jobs', '0') });
+  worker.disconnect();
+  r3.disconnect();
   for (const s of subs) { await s.unsubscribe('news'); await s.punsubscribe(); s.disconnect(); }
   pub.disconnect();
   log({ done: true });

@@ -118,6 +118,43 @@ describe('Pub/Sub', () => {
     assert.equal(s.calls[2].fields['redis.receivers'], 1);
     assert.equal(s.calls[2].fields['msg.key'], s.calls[1].fields['msg.key']);
   });
+  it('Redis Streams as a queue: XADD publishes (msg.key from its entry id), XREADGROUP (RESP2) and XREAD (RESP3 map) deliver each entry', () => {
+    const bulk = (x: string) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`;
+    const entry = (id: string, ...kv: string[]) => `*2\r\n${bulk(id)}*${kv.length}\r\n${kv.map(bulk).join('')}`;
+    const s = replay(redis, [
+      c2s(cmd('XADD', 'orders', '*', 'data', '{"id":1,"item":"tea"}') + cmd('XADD', 'orders', 'MAXLEN', '~', '1000', '*', 'item', 'coffee', 'qty', '2')),
+      s2c(bulk('1700000000000-0') + bulk('1700000000001-0')),
+      c2s(cmd('XREADGROUP', 'GROUP', 'workers', 'w1', 'COUNT', '10', 'STREAMS', 'orders', '>')),
+      // [[stream, [entry, entry]]]
+      s2c(`*1\r\n*2\r\n${bulk('orders')}*2\r\n${entry('1700000000000-0', 'data', '{"id":1,"item":"tea"}')}${entry('1700000000001-0', 'item', 'coffee', 'qty', '2')}`),
+      c2s(cmd('HELLO', '3') + cmd('XREAD', 'COUNT', '5', 'STREAMS', 'orders', '0')),
+      // RESP3: HELLO's map, then XREAD's map stream → entries (one re-read from a pending list with nil fields)
+      s2c(`%1\r\n+proto\r\n:3\r\n%1\r\n${bulk('orders')}*2\r\n${entry('1700000000000-0', 'data', '{"id":1,"item":"tea"}')}*2\r\n${bulk('1699999999999-0')}_\r\n`),
+    ]);
+    const brief = s.calls.map((c) => [c.kind, c.method, c.target, c.fields['redis.stream_id'] ?? '']);
+    assert.deepEqual(brief, [
+      ['publish', 'XADD', 'orders', '1700000000000-0'],
+      ['publish', 'XADD', 'orders', '1700000000001-0'],
+      ['unary', 'XREADGROUP', 'orders', ''],
+      ['deliver', 'XREADGROUP', 'orders', '1700000000000-0'],
+      ['deliver', 'XREADGROUP', 'orders', '1700000000001-0'],
+      ['unary', 'HELLO', undefined, ''],
+      ['unary', 'XREAD', 'orders', ''],
+      ['deliver', 'XREAD', 'orders', '1700000000000-0'],
+    ]);
+    // publish and deliveries share msg.key; the group and consumer ride on XREADGROUP's deliveries
+    assert.equal(s.calls[0].fields['msg.key'], 'redis-stream|orders|1700000000000-0');
+    assert.equal(s.calls[3].fields['msg.key'], s.calls[0].fields['msg.key']);
+    assert.equal(s.calls[7].fields['msg.key'], s.calls[0].fields['msg.key']);
+    assert.deepEqual([s.calls[3].fields['redis.group'], s.calls[3].fields['redis.consumer']], ['workers', 'w1']);
+    assert.deepEqual(s.calls[3].response?.value, { data: '{"id":1,"item":"tea"}' });
+    assert.deepEqual(s.calls[3].response?.body?.value, { id: 1, item: 'tea' });
+    assert.deepEqual(Object.keys(s.calls[4].response?.value as object), ['item', 'qty']);
+    assert.deepEqual(s.calls[2].childIds, [s.calls[3].id, s.calls[4].id]);
+    assert.equal(s.calls[3].parentId, s.calls[2].id);
+    // a one-field entry's value is its body (the JSON the application sent)
+    assert.equal(s.calls[0].request?.body?.kind, 'json');
+  });
   it('UNSUBSCRIBE without arguments consumes one confirmation per subscribed channel', () => {
     const sub = (k: string, ch: string, n: number) => `*3\r\n$${k.length}\r\n${k}\r\n$${ch.length}\r\n${ch}\r\n:${n}\r\n`;
     const s = replay(redis, [c2s(cmd('SUBSCRIBE', 'a', 'b')), s2c(sub('subscribe', 'a', 1) + sub('subscribe', 'b', 2)), c2s(cmd('UNSUBSCRIBE') + cmd('PING')), s2c(sub('unsubscribe', 'a', 1) + sub('unsubscribe', 'b', 0) + '+PONG\r\n')]);
