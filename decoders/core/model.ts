@@ -70,6 +70,7 @@ export type BodyKind =
   | 'thrift'
   | 'hessian'
   | 'resp'
+  | 'msgpack'
   | 'unknown';
 
 /**

@@ -10,6 +10,10 @@ import type { Body, HeaderList } from '../core/model';
 import type { DecoderEnv, Limits } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
+import { decodeMsgpack } from '../core/msgpack';
+
+/** MessagePack media types (IANA application/vnd.msgpack; the older unregistered ones clients still send). */
+const MSGPACK_TYPES = new Set(['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack']);
 
 /**
  * The first value of a query-string parameter of a request URI (`?a=1&b=x`), percent- and
@@ -695,6 +699,17 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       // Length-prefixed messages a body router (gRPC-Web) decodes: keep the whole preview.
       body.kind = 'binary';
       body.hex = toHex(content);
+    } else if (MSGPACK_TYPES.has(essence)) {
+      const r = decodeMsgpack(content, limits.maxDepth);
+      if (r.ok) {
+        body.kind = 'msgpack';
+        body.value = r.value;
+        if (r.warning) warnings.push(r.warning);
+      } else {
+        body.kind = 'binary';
+        body.hex = toHex(content, 64);
+        warnings.push(body.truncated ? 'MessagePack body cut at the preview size: not decoded (raise --max-body / callscope.maxBodyBytes)' : r.warning!);
+      }
     } else if (essence === 'application/javascript' || essence === 'application/ecmascript' || essence === 'application/graphql') {
       body.kind = 'text';
       body.text = decodeCharset(content, charset);
