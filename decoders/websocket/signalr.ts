@@ -6,7 +6,13 @@
  * 6 Ping, 7 Close {error?}. An invocation with an id is a `unary` call its Completion answers (an
  * error fails it); without one it is `oneway` — the hub calling a client method (`ReceiveMessage`)
  * is one from the server; a StreamInvocation is a `server-stream` whose items are its messages.
- * The MessagePack protocol (binary) is not read.
+ *
+ * The MessagePack hub protocol (handshake `{"protocol":"messagepack","version":1}`, still JSON text)
+ * goes on in binary messages, each holding records prefixed by their length as a VarInt (7 bits a
+ * byte, at most 5 bytes), each record a MessagePack array by position: [1, headers, invocationId,
+ * target, arguments, streamIds?], [2, headers, invocationId, item], [3, headers, invocationId,
+ * resultKind (1 error, 2 void, 3 result), error | result], [4, …as 1], [5, headers, invocationId],
+ * [6], [7, error, allowReconnect?]. They become the same calls as the JSON records.
  */
 import type { DecoderSession } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
@@ -14,6 +20,8 @@ import { utf8Strict } from '../core/bytes';
 import { parseJsonBounded } from '../http-common/body';
 import { addFrame, payloadBody } from './payload';
 import { answerPart, emitCall, putPart, wsCall, type WsLayer, type WsMessage } from './socketio';
+import { decodeMsgpack } from '../core/msgpack';
+import type { Body } from '../core/model';
 
 const RS = '\x1e';
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
@@ -23,11 +31,61 @@ const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 
 /** Does a first client message start SignalR's JSON hub protocol? */
 export function startsSignalR(text: string): boolean {
-  return /^\{\s*"protocol"\s*:\s*"json"\s*,\s*"version"\s*:\s*\d+\s*\}\x1e/.test(text.slice(0, 80));
+  return /^\{\s*"protocol"\s*:\s*"(json|messagepack)"\s*,\s*"version"\s*:\s*\d+\s*\}\x1e/.test(text.slice(0, 80));
+}
+
+/** A MessagePack hub record by position (HubProtocol.md, "MessagePack Encoding") as the JSON record's fields. */
+export function msgpackRecord(a: unknown[]): Record<string, unknown> {
+  const type = a[0];
+  const id = typeof a[2] === 'string' ? { invocationId: a[2] } : {};
+  switch (type) {
+    case 1:
+    case 4:
+      return { type, ...id, target: a[3], arguments: a[4], ...(Array.isArray(a[5]) && a[5].length ? { streamIds: a[5] } : {}), ...(headersOf(a[1]) ?? {}) };
+    case 2:
+      return { type, ...id, item: a[3], ...(headersOf(a[1]) ?? {}) };
+    case 3:
+      return { type, ...id, ...(a[3] === 1 ? { error: a[4] } : a[3] === 3 ? { result: a[4] } : {}), ...(headersOf(a[1]) ?? {}) };
+    case 5:
+      return { type, ...id, ...(headersOf(a[1]) ?? {}) };
+    case 7:
+      return { type, ...(typeof a[1] === 'string' ? { error: a[1] } : {}), ...(typeof a[2] === 'boolean' ? { allowReconnect: a[2] } : {}) };
+    default:
+      return { type: typeof type === 'number' ? type : -1, ...(a.length > 1 ? { fields: a.slice(1) } : {}) };
+  }
+}
+
+function headersOf(h: unknown): { headers: Record<string, unknown> } | undefined {
+  return isObj(h) && Object.keys(h).length ? { headers: h } : undefined;
+}
+
+/** The records of a binary message: VarInt length, then that many bytes (undefined when the framing does not hold). */
+export function binaryRecords(b: Uint8Array, max = 1000): Uint8Array[] | undefined {
+  const out: Uint8Array[] = [];
+  let i = 0;
+  while (i < b.length && out.length < max) {
+    let len = 0;
+    let shift = 0;
+    let k = 0;
+    for (;;) {
+      if (i >= b.length || k === 5) return undefined;
+      const c = b[i++];
+      len += (c & 0x7f) * 2 ** shift;
+      shift += 7;
+      k++;
+      if (!(c & 0x80)) break;
+    }
+    if (len === 0 || i + len > b.length) return undefined;
+    out.push(b.subarray(i, i + len));
+    i += len;
+  }
+  return out;
 }
 
 export class SignalR implements WsLayer {
   private readonly open = new Map<string, Call>();
+  /** The hub protocol the handshake asked for (`json`, `messagepack`). */
+  private protocol = 'json';
   private handshake?: Call;
   private handshaken: Record<Dir, boolean> = { c2s: false, s2c: false };
 
@@ -37,6 +95,7 @@ export class SignalR implements WsLayer {
   ) {}
 
   message(m: WsMessage, warnings: string[]): boolean {
+    if (m.opcode === 2 && this.protocol === 'messagepack') return this.binary(m, warnings);
     if (m.opcode !== 1) return false;
     const text = utf8Strict(m.data);
     if (text === undefined || !text.endsWith(RS)) return false;
@@ -52,20 +111,41 @@ export class SignalR implements WsLayer {
     return true;
   }
 
+  /** A binary message of the MessagePack hub protocol. */
+  private binary(m: WsMessage, warnings: string[]): boolean {
+    const recs = binaryRecords(m.data);
+    if (!recs) {
+      this.session.warn(`signalr: a binary message in ${m.dir} is not length-prefixed MessagePack records`, m.start);
+      return false;
+    }
+    for (const bytes of recs) {
+      const r = decodeMsgpack(bytes, this.session.env.limits.maxDepth);
+      if (!r.ok || !Array.isArray(r.value) || typeof r.value[0] !== 'number') {
+        this.session.warn(`signalr: a MessagePack record in ${m.dir} is not a message array${r.warning ? ` (${r.warning})` : ''}`, m.start);
+        continue;
+      }
+      this.record(m, msgpackRecord(r.value), bytes, warnings);
+    }
+    return true;
+  }
+
   close(): void {
     if (this.handshake) this.emit(this.handshake, 'incomplete', 'no handshake response');
     for (const c of this.open.values()) this.emit(c, 'incomplete', c.kind === 'server-stream' ? 'the stream had not completed when the connection or the capture ended' : 'no completion seen');
     this.open.clear();
   }
 
-  private record(m: WsMessage, r: Record<string, unknown>, text: string, warnings: string[]): void {
+  private record(m: WsMessage, r: Record<string, unknown>, text: string | Uint8Array, warnings: string[]): void {
     if (!this.handshaken[m.dir] && !('type' in r)) {
       this.handshaken[m.dir] = true;
       if (m.dir === 'c2s') {
         const c = this.call(m, 'unary', 'handshake', warnings, text);
         c.request = this.part(m, text, r);
         c.timing.requestEndUs = m.end.tsUs;
-        if (typeof r.protocol === 'string') c.fields['signalr.protocol'] = r.protocol;
+        if (typeof r.protocol === 'string') {
+          c.fields['signalr.protocol'] = r.protocol;
+          this.protocol = r.protocol;
+        }
         this.handshake = c;
       } else {
         const c = this.handshake ?? this.call(m, 'event', 'handshake', warnings, text);
@@ -148,20 +228,25 @@ export class SignalR implements WsLayer {
     }
   }
 
-  private orphan(m: WsMessage, type: number, text: string, r: Record<string, unknown>, warnings: string[]): void {
+  private orphan(m: WsMessage, type: number, text: string | Uint8Array, r: Record<string, unknown>, warnings: string[]): void {
     const c = this.call(m, 'event', TYPES[type] ?? `type ${type}`, warnings, text);
     c.warnings.push(r.invocationId === undefined ? `${TYPES[type]} without an invocation id` : `${TYPES[type]} for invocation ${String(r.invocationId)}, whose start is not in the capture`);
     putPart(c, m, this.part(m, text, r));
     this.emit(c, 'complete');
   }
 
-  private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], text: string): Call {
+  private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], text: string | Uint8Array): Call {
     return wsCall(this.session, 'signalr', m, kind, method, warnings, this.target ? this.target.split('?')[0] : undefined, { dir: m.dir, index: 0, tsUs: m.end.tsUs, size: text.length, frame: m.end.frame, label: method });
   }
 
-  private part(m: WsMessage, text: string, value: unknown) {
-    const bytes = new TextEncoder().encode(text);
-    return { body: payloadBody(bytes, this.session.env.limits, undefined, bytes.length, []), wireBytes: m.wire, ...(value !== undefined ? { value } : {}) };
+  /** A record's part: a JSON record's text as its body; a MessagePack record's decoded fields. */
+  private part(m: WsMessage, text: string | Uint8Array, value: unknown) {
+    let body: Body;
+    if (typeof text === 'string') {
+      const bytes = new TextEncoder().encode(text);
+      body = payloadBody(bytes, this.session.env.limits, undefined, bytes.length, []);
+    } else body = { size: text.length, kind: 'msgpack' };
+    return { body, wireBytes: m.wire, ...(value !== undefined ? { value } : {}) };
   }
 
   private emit(c: Call, state: Call['state'], why?: string): void {

@@ -62,3 +62,52 @@ describe('SignalR JSON hub protocol over WebSocket', () => {
     assertSplitInvariant(spec, SESSION);
   });
 });
+
+describe('SignalR MessagePack hub protocol (HubProtocol.md, "MessagePack Encoding") over WebSocket', () => {
+  // Records as @microsoft/signalr-protocol-msgpack writes them: VarInt length, then an array by
+  // position (hex written by python3-msgpack from the same arrays; test/heldout-rpc/signalr/lab.cjs
+  // records the real client).
+  const bin = (dir: 'c2s' | 's2c', hex: string) => wsFrameHex(dir, Buffer.from(hex, 'hex'), 0x82);
+  const MP: Array<['c2s' | 's2c', string]> = [
+    ['c2s', frame('c2s', `{"protocol":"messagepack","version":1}${RS}`)],
+    ['s2c', frame('s2c', `{}${RS}`)],
+    // Invocation [1, {}, "0", "SendMessage", ["ada", "hello"], []]
+    ['c2s', bin('c2s', '1d960180a130ab53656e644d65737361676592a3616461a568656c6c6f90')],
+    // the hub calls the client: [1, {}, nil, "ReceiveMessage", …], then Completion [3, {}, "0", 3, {delivered: true}] — two records in one message
+    ['s2c', bin('s2c', '1f960180c0ae526563656976654d65737361676592a3616461a568656c6c6f90' + '12950380a1300381a964656c697665726564c3')],
+    // StreamInvocation [4, {}, "2", "Counter", [7], []], items 7 and 14, a void completion
+    ['c2s', bin('c2s', '10960480a132a7436f756e746572910790')],
+    ['s2c', bin('s2c', '06940280a1320706940280a1320e')],
+    ['s2c', bin('s2c', '06940380a13202')],
+    // an error completion for an invocation "1", a ping (no call), a close [7, nil, false]
+    ['c2s', bin('c2s', '1d960180a131ab53656e644d65737361676592a3616461a568656c6c6f90')],
+    ['s2c', bin('s2c', '0b950380a13101a4626f6f6d' + '029106')],
+    ['s2c', bin('s2c', '049307c0c2')],
+  ];
+  it('the same calls as the JSON protocol: invocations answered by completions, the hub calling back, a stream with its items, an error, close', () => {
+    const calls = feed(MP);
+    const brief = calls.map((c) => [c.protocol, c.method, c.kind, c.status?.code ?? '']);
+    assert.deepEqual(brief, [
+      ['signalr', 'handshake', 'unary', 'ok'],
+      ['signalr', 'ReceiveMessage', 'oneway', ''],
+      ['signalr', 'SendMessage', 'unary', 'completion'],
+      ['signalr', 'Counter', 'server-stream', 'completion'],
+      ['signalr', 'SendMessage', 'unary', 'error'],
+      ['signalr', 'close', 'event', ''],
+    ]);
+    assert.equal(calls[0].fields['signalr.protocol'], 'messagepack');
+    assert.deepEqual(calls[2].request?.value, ['ada', 'hello']);
+    assert.deepEqual(calls[2].response?.value, { delivered: true });
+    assert.equal(calls[2].request?.body?.kind, 'msgpack');
+    assert.deepEqual(calls[3].messages?.filter((x) => x.label === 'stream item').map((x) => x.value), [7, 14]);
+    assert.equal(calls[4].status?.text, 'boom');
+  });
+  it('any split gives the same calls', () => {
+    assertSplitInvariant(spec, MP);
+  });
+  it('a binary message that is not VarInt-framed MessagePack is a warning, and stays a WebSocket message', () => {
+    const { calls, warnings } = feedWs('/chat', [], [...MP.slice(0, 2), ['c2s', bin('c2s', 'ff')]].map(([d, h]) => [d, Buffer.from(h, 'hex')]));
+    assert.match(warnings.join(' '), /not length-prefixed MessagePack/);
+    assert.equal(calls.at(-1)?.protocol, 'websocket');
+  });
+});
