@@ -19,7 +19,7 @@
  * version, correlation id: still paired) and the body as far as it goes, and the size prefix says
  * where the next one starts; a gap over a boundary resynchronises on the next plausible header.
  */
-import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
+import type { CaptureScope, CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import { scanForStart } from '../core/resync';
 import type { Call, Dir } from '../core/model';
 import type { Limits } from '../core/env';
@@ -77,6 +77,18 @@ interface Pending {
   start: Position;
 }
 
+/** Per-capture map topic id → name, from Metadata responses (capture scope key). */
+const TOPIC_IDS = 'kafka.topicIds';
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+const MAX_TOPIC_IDS = 100_000;
+
+function topicIdsOf(scope: CaptureScope | undefined): Map<string, string> | undefined {
+  if (!scope) return undefined;
+  let m = scope.state.get(TOPIC_IDS) as Map<string, string> | undefined;
+  if (!m) scope.state.set(TOPIC_IDS, (m = new Map()));
+  return m;
+}
+
 class KafkaDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
   /** A gap (or an implausible size) lost the message boundary: look for the next plausible header. */
@@ -94,6 +106,41 @@ class KafkaDecoder implements StreamDecoder {
   private rawSasl = false;
   private dead = false;
   private readonly recLimits: Limits;
+
+  private usedTopicIds = false;
+  /** Topic ids of this connection when the decoder runs without a capture scope (tests, tools). */
+  private readonly localTopicIds = new Map<string, string>();
+
+  private topicIds(): Map<string, string> {
+    return topicIdsOf(this.session.capture) ?? this.localTopicIds;
+  }
+
+  /**
+   * A topic's name: its own, else the name a Metadata response (v10+) gave its id on any connection
+   * of the capture — Fetch v13+ and Produce v13+ name topics by id only (KIP-516), and without the
+   * name their deliveries would not meet their publishes. Unknown ids stay ids.
+   */
+  private topicName(t: Record<string, unknown>): string {
+    const n = t.name ?? t.topic;
+    if (typeof n === 'string' && n) return n;
+    const id = t.topic_id;
+    if (typeof id !== 'string' || !id) return '';
+    if (!this.usedTopicIds) {
+      this.usedTopicIds = true;
+      this.session.capture?.learned('Kafka topic ids');
+    }
+    return this.topicIds().get(id) ?? id;
+  }
+
+  /** Metadata v10+ names each topic's id: kept for the Fetch/Produce that use ids only. */
+  private learnTopicIds(value: Record<string, unknown>): void {
+    const topics = value.topics;
+    if (!Array.isArray(topics)) return;
+    const ids = this.topicIds();
+    for (const t of topics as Array<Record<string, unknown>>) {
+      if (typeof t?.topic_id === 'string' && t.topic_id !== ZERO_UUID && typeof t.name === 'string' && t.name && (ids.size < MAX_TOPIC_IDS || ids.has(t.topic_id))) ids.set(t.topic_id, t.name);
+    }
+  }
 
   constructor(private readonly session: DecoderSession) {
     this.recLimits = { ...session.env.limits, maxBodyBytes: Math.min(session.env.limits.maxBodyBytes, 16384) };
@@ -342,7 +389,7 @@ class KafkaDecoder implements StreamDecoder {
           call.fields['msg.destination'] = topic;
         }
         if (typeof value.acks === 'number') call.fields['kafka.acks'] = value.acks;
-      } else setTargetFields(call, value);
+      } else setTargetFields(call, value, (t) => this.topicName(t));
       call.request.value = scrubRecords(value);
     }
     if (key === 0 && value.acks === 0) {
@@ -375,7 +422,7 @@ class KafkaDecoder implements StreamDecoder {
     const call = p.call;
     const topics = (value.topic_data as Array<Record<string, unknown>>) ?? [];
     for (const t of topics) {
-      const topic = String(t.name ?? t.topic_id ?? '');
+      const topic = this.topicName(t);
       for (const part of (t.partition_data as Array<Record<string, unknown>>) ?? []) {
         const pc: Call = p.publishes.length === 0 ? call : { ...call, id: this.session.nextCallId(), fields: { ...call.fields }, frames: [...call.frames], warnings: [...call.warnings], timing: { ...call.timing } };
         pc.kind = 'publish';
@@ -452,11 +499,12 @@ class KafkaDecoder implements StreamDecoder {
     }
     const respStart = start.tsUs;
     const respEnd = end.tsUs;
+    if (key === 3) this.learnTopicIds(value);
 
     if (key === 0 && p.publishes.length) {
       const parts = new Map<string, Record<string, unknown>>();
       for (const t of (value.responses as Array<Record<string, unknown>>) ?? []) {
-        for (const pr of (t.partition_responses as Array<Record<string, unknown>>) ?? []) parts.set(`${t.name ?? t.topic_id}|${pr.index}`, pr);
+        for (const pr of (t.partition_responses as Array<Record<string, unknown>>) ?? []) parts.set(`${this.topicName(t)}|${pr.index}`, pr);
       }
       for (const pc of p.publishes) {
         const pr = parts.get(`${pc.target}|${pc.fields['kafka.partition']}`);
@@ -492,7 +540,7 @@ class KafkaDecoder implements StreamDecoder {
     const deliveries: Call[] = [];
     if (key === 1) {
       for (const t of (value.responses as Array<Record<string, unknown>>) ?? []) {
-        const topic = String(t.topic ?? t.topic_id ?? '');
+        const topic = this.topicName(t);
         for (const part of (t.partitions as Array<Record<string, unknown>>) ?? []) {
           const recs = part.records as Uint8Array | null;
           if (!recs || !recs.length) continue;
@@ -620,7 +668,7 @@ function firstError(v: unknown, depth = 0, budget = { n: 10000 }): number | unde
   return undefined;
 }
 
-function setTargetFields(call: Call, v: Record<string, unknown>): void {
+function setTargetFields(call: Call, v: Record<string, unknown>, topicName: (t: Record<string, unknown>) => string): void {
   const group = v.group_id ?? (Array.isArray(v.groups) ? (v.groups[0] as Record<string, unknown>)?.group_id : undefined) ?? v.key;
   if (typeof group === 'string') {
     call.target = group;
@@ -629,7 +677,7 @@ function setTargetFields(call: Call, v: Record<string, unknown>): void {
   const topics = v.topics ?? v.topic_data;
   if (Array.isArray(topics) && topics.length) {
     // A topic may be listed more than once (kafkajs' Fetch v11 names a topic once per partition group).
-    const names = [...new Set(topics.map((t) => (t && typeof t === 'object' ? ((t as Record<string, unknown>).name ?? (t as Record<string, unknown>).topic) : t)).filter((x) => typeof x === 'string') as string[])];
+    const names = [...new Set(topics.map((t) => (t && typeof t === 'object' ? topicName(t as Record<string, unknown>) : t)).filter((x) => typeof x === 'string' && x) as string[])];
     if (names.length) {
       call.fields['kafka.topic'] = names[0];
       if (!call.target) call.target = names.slice(0, 5).join(', ') + (names.length > 5 ? '…' : '');
