@@ -704,6 +704,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       if (r.ok) {
         body.kind = 'msgpack';
         body.value = r.value;
+        body.hex = toHex(content, 64); // (the bytes' start, as for binary bodies: HAR and copy-as)
         if (r.warning) warnings.push(r.warning);
       } else {
         body.kind = 'binary';

@@ -52,7 +52,7 @@ describe('MessagePack HTTP bodies', () => {
   it('application/msgpack, application/x-msgpack and application/vnd.msgpack are decoded to a value', () => {
     for (const ct of ['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack']) {
       const { body, warnings } = decodeHttpBody(CREATED, CREATED.length, [['Content-Type', ct]], env);
-      assert.deepEqual([body.kind, body.value, warnings], ['msgpack', { created: 'Grace Hopper', id: 1235 }, []], ct);
+      assert.deepEqual([body.kind, body.value, warnings, body.hex], ['msgpack', { created: 'Grace Hopper', id: 1235 }, [], '82a763726561746564ac477261636520486f70706572a26964cd04d3'], ct);
     }
   });
   it('a body that is not MessagePack stays binary, with the reason', () => {
