@@ -6,6 +6,7 @@
  * response is `{data, errors}`: errors make the call fail even under HTTP 200. The HTTP exchange
  * becomes a graphql call named after its operation, its HTTP layer kept.
  */
+import { applyIncremental, incrementalPayloads } from './incremental';
 import type { Call } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
@@ -117,7 +118,9 @@ export const graphqlRouter: BodyRouter = {
     call.protocol = 'graphql';
     // (a GET's query is decoded: the target is the path)
     if (call.http?.uri) call.target = call.http.uri.split('?')[0];
-    const res = call.http?.responseBody?.kind === 'json' ? call.http.responseBody.value : undefined;
+    let res = call.http?.responseBody?.kind === 'json' ? call.http.responseBody.value : undefined;
+    const incremental = reqs.length === 1 ? incrementalPayloads(call.http?.responseBody, session.env.limits.maxDepth) : undefined;
+    if (incremental) res = applyIncremental(call, incremental);
     if (reqs.length === 1) {
       const r = reqs[0];
       describeOperation(call, r, defs);

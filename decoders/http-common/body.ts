@@ -570,7 +570,10 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
         if (mt?.params.filename !== undefined) part.filename = mt.params.filename;
       }
     }
-    if (part.filename === undefined && part.size <= 1024) {
+    // Short fields, and JSON parts whatever their size (multipart/mixed answers: GraphQL's
+    // incremental delivery sends each payload as one): as text.
+    const json = part.contentType !== undefined && isJsonType(parseMediaType(part.contentType)?.essence ?? '');
+    if (part.filename === undefined && (part.size <= 1024 || json)) {
       const t = utf8Strict(bytes.subarray(bodyStart, end));
       if (t !== undefined) part.text = t;
     }

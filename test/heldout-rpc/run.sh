@@ -76,6 +76,8 @@ for w in "${WHAT[@]}"; do
     [ -d "$OUT/node_modules/@trpc/server" ] || npm install --no-audit --no-fund --prefix "$OUT" @trpc/server @trpc/client zod >/dev/null
     cp "$HERE/trpc/lab.mjs" "$OUT/trpc-lab.mjs" # (ESM resolves packages from the script's folder, not NODE_PATH)
     rec graphql trpc 'tcp port 22080' node "$OUT/trpc-lab.mjs" 22080
+    [ -d "$OUT/node_modules/graphql-yoga" ] || npm install --no-audit --no-fund --prefix "$OUT" graphql-yoga @graphql-yoga/plugin-defer-stream >/dev/null
+    rec graphql yoga-defer 'tcp port 22100' node "$HERE/graphql/yoga-defer.cjs" 22100
     [ -d "$OUT/node_modules/@microsoft/signalr-protocol-msgpack" ] || npm install --no-audit --no-fund --prefix "$OUT" @microsoft/signalr @microsoft/signalr-protocol-msgpack @msgpack/msgpack ws >/dev/null
     rec graphql signalr 'tcp port 22090' node "$HERE/signalr/lab.cjs" 22090
     rec graphql signalr-msgpack 'tcp port 22091' node "$HERE/signalr/lab.cjs" 22091 msgpack ;;

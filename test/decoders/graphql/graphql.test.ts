@@ -145,6 +145,40 @@ describe('GraphQL over HTTP: the exchange is a graphql call named after its oper
 const ws = (script: Array<['c2s' | 's2c', string]>, sub?: string): Call[] =>
   feedWs('/graphql', sub ? [['Sec-WebSocket-Protocol', sub]] : [], script.map(([d, t]) => [d, wsFrame(d, t)])).calls;
 
+describe('GraphQL incremental delivery over HTTP (@defer, @stream: multipart/mixed, deferSpec=20220824)', () => {
+  // The answers graphql-yoga 5 with @graphql-yoga/plugin-defer-stream sent (test/heldout-rpc/graphql/yoga-defer.cjs).
+  const part = (json: string) => `\r\n---\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  const mixed = (...parts: string[]) => {
+    const body = parts.map(part).join('') + '\r\n-----\r\n';
+    return `HTTP/1.1 200 OK\r\nContent-Type: multipart/mixed; boundary="-"\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  const ask = (query: string, answer: string) =>
+    httpCalls([
+      { dir: 'c2s', data: post(JSON.stringify({ query })) },
+      { dir: 's2c', data: answer },
+    ])[0];
+
+  it('@defer: the deferred fields merged into the data; each payload a message of a server stream', () => {
+    const c = ask('query Profile { person(id: "1") { id name ... @defer(label: "bio") { bio } } }', mixed('{"data":{"person":{"id":"1","name":"Ada Lovelace"}},"hasNext":true}', '{"incremental":[{"data":{"bio":"Mathematician"},"path":["person"],"label":"bio"}],"hasNext":false}'));
+    assert.deepEqual([c.protocol, c.method, c.kind, c.status?.code], ['graphql', 'Profile', 'server-stream', 'data']);
+    assert.deepEqual(c.response?.value, { person: { id: '1', name: 'Ada Lovelace', bio: 'Mathematician' } });
+    assert.deepEqual(c.messages?.map((m) => m.label), ['initial', 'incremental bio']);
+    assert.equal(c.fields['graphql.incremental'], 1);
+    assert.deepEqual(c.warnings, []);
+  });
+  it('@stream: the streamed items appended to their list; an error in a later payload fails the call', () => {
+    const c = ask('query Letters { letters @stream(initialCount: 1) }', mixed('{"data":{"letters":["a"]},"hasNext":true}', '{"incremental":[{"items":["b"],"path":["letters",1]}],"hasNext":true}', '{"incremental":[{"items":["c"],"path":["letters",2]}],"hasNext":false}'));
+    assert.deepEqual(c.response?.value, { letters: ['a', 'b', 'c'] });
+    const failed = ask('query Letters { letters @stream(initialCount: 1) }', mixed('{"data":{"letters":["a"]},"hasNext":true}', '{"incremental":[{"items":null,"path":["letters",1],"errors":[{"message":"letter b failed","path":["letters",1]}]}],"hasNext":false}'));
+    assert.deepEqual(failed.status, { code: 'errors', text: 'letter b failed', ok: false });
+  });
+  it('an answer cut before its last payload, and an increment whose path is not in the data, are said', () => {
+    const c = ask('query Profile { person(id: "1") { id ... @defer { bio } } }', mixed('{"data":{"person":{"id":"1"}},"hasNext":true}', '{"incremental":[{"data":{"bio":"x"},"path":["nobody"]}],"hasNext":true}'));
+    assert.deepEqual(c.warnings, ['the answer ended before its last payload (hasNext was still true)', '1 increment whose path is not in the data: shown in the messages, not merged']);
+    assert.deepEqual(c.response?.value, { person: { id: '1' } });
+  });
+});
+
 describe('GraphQL over WebSocket', () => {
   const A = '19c02328-00ab-4058-9400-00d836c318eb';
   const B = 'ccacb705-2aee-4e49-9a69-7a809b90454c';
