@@ -67,6 +67,8 @@ const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const MAX_PENDING_RPC = 1000;
+/** Messages taken from one SockJS frame (`a[…]` of a hostile size makes no more calls than this). */
+const MAX_SOCKJS_MESSAGES = 1000;
 /** Bytes looked at per data event while resynchronising after a gap. */
 const RESYNC_WINDOW = 64 * 1024;
 
@@ -417,7 +419,8 @@ class WebSocketDecoder implements StreamDecoder {
       const f = unwrapSockJs(dir, new TextDecoder().decode(data), s.env.limits.maxDepth);
       if (f?.kind === 'messages') {
         if (!f.messages.length) st.index++;
-        f.messages.forEach((t, i) => {
+        if (f.messages.length > MAX_SOCKJS_MESSAGES) warnings.push(`a SockJS frame of ${f.messages.length} messages: the first ${MAX_SOCKJS_MESSAGES} decoded`);
+        f.messages.slice(0, MAX_SOCKJS_MESSAGES).forEach((t, i) => {
           const inner = new TextEncoder().encode(t);
           this.payload(dir, m, end, state, i === 0 ? warnings : [], inner, inner, false);
         });

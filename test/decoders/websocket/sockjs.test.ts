@@ -62,6 +62,13 @@ describe('STOMP over SockJS over WebSocket', () => {
     const send = calls.find((c) => c.status?.code === 'RECEIPT');
     assert.deepEqual(send?.request?.body?.value, { name: 'Ada' });
   });
+  it('a frame of a hostile number of messages makes at most 1000 calls, and says so', () => {
+    const many = `a[${new Array(1500).fill('"x"').join(',')}]`;
+    const { calls } = feedWs(URI, [], [['s2c', wsFrame('s2c', 'o')], ['s2c', wsFrame('s2c', many)]]);
+    const inner = calls.filter((c) => c.method === 'text');
+    assert.equal(inner.length, 1000);
+    assert.match(inner[0].warnings.join(' '), /1500 messages: the first 1000 decoded/);
+  });
   it('no SockJS URL (a proxy rewrote it, decode-as): the server\'s first frame `o` says it; without either, JSON arrays stay messages', () => {
     const viaOpen = feedWs('/chat', [], script());
     assert.equal(viaOpen.calls.filter((c) => c.protocol === 'stomp').length, 5);
