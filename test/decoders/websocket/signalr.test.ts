@@ -106,7 +106,8 @@ describe('SignalR MessagePack hub protocol (HubProtocol.md, "MessagePack Encodin
     assertSplitInvariant(spec, MP);
   });
   it('a binary message that is not VarInt-framed MessagePack is a warning, and stays a WebSocket message', () => {
-    const { calls, warnings } = feedWs('/chat', [], [...MP.slice(0, 2), ['c2s', bin('c2s', 'ff')]].map(([d, h]) => [d, Buffer.from(h, 'hex')]));
+    const script: Array<['c2s' | 's2c', string]> = [...MP.slice(0, 2), ['c2s', bin('c2s', 'ff')]];
+    const { calls, warnings } = feedWs('/chat', [], script.map(([d, h]) => [d, Buffer.from(h, 'hex')]));
     assert.match(warnings.join(' '), /not length-prefixed MessagePack/);
     assert.equal(calls.at(-1)?.protocol, 'websocket');
   });
