@@ -107,6 +107,34 @@ export function resultStatus(v: unknown): Call['status'] | undefined {
   return undefined;
 }
 
+/**
+ * GraphQL over server-sent events (the graphql-sse protocol's distinct connections mode, GraphQL
+ * Yoga's default for subscriptions): the HTTP layer made the answer a server stream of its events;
+ * each `next` event's payload is a result `{data, errors}` — its data becomes the message's value
+ * (as over WebSocket), the last data the response value, and errors in any of them fail the call.
+ */
+function applyEventResults(call: Call): void {
+  let failed: Call['status'] | undefined;
+  let results = 0;
+  for (const m of call.messages ?? []) {
+    const event = m.label ?? m.meta?.event;
+    if (m.dir !== 's2c' || !(event === 'next' || event === 'message' || event === undefined) || !isObj(m.value) || !('data' in m.value || 'errors' in m.value)) continue;
+    results++;
+    const v = m.value;
+    const st = resultStatus(v);
+    if (st && !st.ok && !failed) failed = st;
+    if ('data' in v) {
+      m.value = v.data;
+      (call.response ??= {}).value = v.data;
+    }
+  }
+  if (!results) return;
+  call.fields['graphql.results'] = results;
+  const httpOk = call.http?.status !== undefined && call.http.status < 300;
+  if (failed) call.status = failed;
+  else if (httpOk) call.status = { code: 'data', ok: true };
+}
+
 export const graphqlRouter: BodyRouter = {
   id: 'graphql',
   match(call: Call): boolean {
@@ -131,7 +159,7 @@ export const graphqlRouter: BodyRouter = {
         const httpOk = call.http?.status !== undefined && call.http.status < 300;
         if (st && (httpOk || !st.ok)) call.status = st;
         if (isObj(res) && Array.isArray(res.errors) && res.errors.length) call.fields['graphql.errors'] = res.errors.length;
-      }
+      } else if (call.kind === 'server-stream' && call.messages?.length) applyEventResults(call);
       return;
     }
     // A batch (Apollo's batching link): one call, its operations and their results side by side.

@@ -388,7 +388,9 @@ export function contentCodings(headers: HeaderList | undefined): string[] {
     if (k.length !== 16 || k.toLowerCase() !== 'content-encoding') continue;
     for (const c of v.split(',')) {
       const t = c.trim().toLowerCase();
-      if (t) out.push(t);
+      // `none` is no registered coding (RFC 9110 §8.4.1), but servers send it meaning identity
+      // (GraphQL Yoga's event streams, to keep proxies from compressing them): nothing to undo.
+      if (t && t !== 'none') out.push(t);
     }
   }
   return out;

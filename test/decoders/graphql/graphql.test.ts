@@ -179,6 +179,28 @@ describe('GraphQL incremental delivery over HTTP (@defer, @stream: multipart/mix
   });
 });
 
+describe('GraphQL over server-sent events (graphql-sse distinct connections; GraphQL Yoga subscriptions)', () => {
+  // As GraphQL Yoga 5 answers a subscription asked with Accept: text/event-stream (test/heldout-rpc/graphql/yoga-defer.cjs):
+  // its Content-Encoding: none (no registered coding) means identity.
+  const sse = (events: string) => `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nContent-Encoding: none\r\nContent-Length: ${Buffer.byteLength(events)}\r\n\r\n${events}`;
+  const sub = (events: string) =>
+    httpCalls([
+      { dir: 'c2s', data: post(JSON.stringify({ query: 'subscription Count { countdown(from: 2) }' })) },
+      { dir: 's2c', data: sse(events) },
+    ])[0];
+  it('each next event a message holding its data, the last data the response, completed', () => {
+    const c = sub(':\n\nevent: next\ndata: {"data":{"countdown":2}}\n\nevent: next\ndata: {"data":{"countdown":1}}\n\nevent: complete\ndata:\n\n');
+    assert.deepEqual([c.protocol, c.method, c.kind, c.status?.code, c.warnings], ['graphql', 'Count', 'server-stream', 'data', []]);
+    assert.deepEqual(c.messages?.filter((m) => m.label === 'next').map((m) => m.value), [{ countdown: 2 }, { countdown: 1 }]);
+    assert.deepEqual(c.response?.value, { countdown: 1 });
+    assert.equal(c.fields['graphql.results'], 2);
+  });
+  it('a result with errors fails the call', () => {
+    const c = sub('event: next\ndata: {"data":{"countdown":2}}\n\nevent: next\ndata: {"errors":[{"message":"clock stopped","extensions":{"code":"CLOCK"}}]}\n\nevent: complete\ndata:\n\n');
+    assert.deepEqual(c.status, { code: 'CLOCK', text: 'clock stopped', ok: false });
+  });
+});
+
 describe('GraphQL over WebSocket', () => {
   const A = '19c02328-00ab-4058-9400-00d836c318eb';
   const B = 'ccacb705-2aee-4e49-9a69-7a809b90454c';
