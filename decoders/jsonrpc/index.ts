@@ -172,7 +172,9 @@ export const jsonrpcRouter: BodyRouter = {
     // a response body the capture cut: what its captured start holds
     const respCut = cutText(respBody);
     const respPrefix = respCut !== undefined ? parseJsonPrefix(respCut) : undefined;
-    if (respPrefix && !respPrefix.complete) {
+    const streamed = eventStreamAnswers(call);
+    if (streamed) respValue = streamed.length === 1 && !Array.isArray(reqValue) ? streamed[0] : streamed;
+    else if (respPrefix && !respPrefix.complete) {
       respValue = usableAnswers(respPrefix);
       cutNote(call, 'response', respBody!, session.env.limits, respValue === undefined ? 'no result or error read' : answerReadInPart(respPrefix, respValue));
     } else if (respBody && respBody.size > 0 && respBody.kind !== 'json') call.warnings.push(`JSON-RPC response body is not JSON (${respBody.kind})`);
@@ -203,10 +205,14 @@ export const jsonrpcRouter: BodyRouter = {
       if (isObj(respValue)) {
         if (idKey(respValue.id) !== idKey(req.id) && respValue.id !== null) call.warnings.push(`response id ${idKey(respValue.id)} does not match request id ${idKey(req.id)}`);
         applyOutcome(call, outcomeOf(respValue, httpStatus));
+        mcpToolError(call, req, respValue);
       } else if (Array.isArray(respValue)) {
-        call.warnings.push('a single request answered with a batch');
+        if (!streamed) call.warnings.push('a single request answered with a batch');
         const r = respValue.find((x) => isObj(x) && idKey(x.id) === idKey(req.id));
-        if (isObj(r)) applyOutcome(call, outcomeOf(r, httpStatus));
+        if (isObj(r)) {
+          applyOutcome(call, outcomeOf(r, httpStatus));
+          mcpToolError(call, req, r);
+        }
       } else if (call.state === 'complete' && (httpStatus?.ok ?? false) && !(respPrefix && !respPrefix.complete)) {
         call.warnings.push('no JSON-RPC response object');
       }
@@ -215,6 +221,35 @@ export const jsonrpcRouter: BodyRouter = {
     applyBatch(call, session, reqValue, respValue, httpStatus, { resp: !!respPrefix && !respPrefix.complete });
   },
 };
+
+/**
+ * JSON-RPC answered over server-sent events (MCP's Streamable HTTP transport, and other streaming
+ * JSON-RPC servers): the HTTP layer made each event a message; the response objects among them
+ * (`result` or `error` with an id) are the answers. Requests and notifications the server sent in
+ * the same stream (progress, sampling) stay messages of the call. Undefined when the answer is no
+ * event stream.
+ */
+function eventStreamAnswers(call: Call): Obj[] | undefined {
+  const ct = call.http?.responseBody?.contentType ?? '';
+  if (!/^text\/event-stream\b/i.test(ct) || !call.messages?.length) return undefined;
+  const out = call.messages.filter((m) => m.dir === 's2c' && isObj(m.value) && 'id' in m.value && ('result' in m.value || 'error' in m.value)).map((m) => m.value as Obj);
+  return out.length ? out : undefined;
+}
+
+/**
+ * MCP (Model Context Protocol, JSON-RPC 2.0): a `tools/call` whose result says `isError: true` is
+ * a tool that failed — a result, not a JSON-RPC error, but the call did not do what was asked.
+ */
+function mcpToolError(call: Call, req: Obj, resp: Obj): void {
+  if (req.method !== 'tools/call') return;
+  const params = req.params;
+  if (isObj(params) && typeof params.name === 'string') call.fields['mcp.tool'] = params.name;
+  const result = resp.result;
+  if (!isObj(result) || result.isError !== true) return;
+  const first = Array.isArray(result.content) ? result.content.find((c) => isObj(c) && typeof c.text === 'string') : undefined;
+  call.status = { code: 'isError', text: isObj(first) ? String(first.text).slice(0, 200) : 'the tool reported an error', ok: false };
+  call.fields['mcp.tool_error'] = true;
+}
 
 /**
  * The JSON-RPC layer's one word on a cut body: what it could not read. A body the capture cut has

@@ -8,7 +8,7 @@
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
 # xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js @apollo/server graphql subscriptions-transport-ws @trpc/server
 # @trpc/client zod @microsoft/signalr. Ports 22010-22090 on 127.0.0.1 only.
-# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql]...
+# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql|mcp]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -18,7 +18,7 @@ cd "$OUT"
 export NODE_PATH="$OUT/node_modules"
 . "$REPO/samples/lib/capture.sh"
 PY=/usr/bin/python3
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql mcp)
 
 # rec DIR NAME FILTER CLIENT...: capture what a bounded client does (servers already listening)
 rec() {
@@ -81,6 +81,9 @@ for w in "${WHAT[@]}"; do
     [ -d "$OUT/node_modules/@microsoft/signalr-protocol-msgpack" ] || npm install --no-audit --no-fund --prefix "$OUT" @microsoft/signalr @microsoft/signalr-protocol-msgpack @msgpack/msgpack ws >/dev/null
     rec graphql signalr 'tcp port 22090' node "$HERE/signalr/lab.cjs" 22090
     rec graphql signalr-msgpack 'tcp port 22091' node "$HERE/signalr/lab.cjs" 22091 msgpack ;;
+  mcp)
+    [ -d "$OUT/node_modules/@modelcontextprotocol/sdk" ] || npm install --no-audit --no-fund --prefix "$OUT" @modelcontextprotocol/sdk zod@3 >/dev/null
+    rec mcp streamable-http 'tcp port 22110' node "$HERE/mcp/lab.cjs" 22110 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"

@@ -165,3 +165,40 @@ describe('JSON-RPC 2.0 §7 examples of requests the server rejects (§5.1 -32700
     assert.equal(c.protocol, 'http');
   });
 });
+
+describe('JSON-RPC answered over server-sent events (MCP Streamable HTTP, modelcontextprotocol.io 2025-11-25 "Transports")', () => {
+  // As the official MCP TypeScript SDK 1.32's server answers (test/heldout-rpc/mcp/lab.cjs): the POSTed
+  // request's answer is an event stream holding the JSON-RPC response (and anything the server sends first).
+  const post = (body: unknown) => {
+    const b = JSON.stringify(body);
+    return `POST /mcp HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nmcp-session-id: s1\r\nContent-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+  };
+  const sse = (...objects: unknown[]) => {
+    const events = objects.map((o) => `event: message\ndata: ${JSON.stringify(o)}\n\n`).join('');
+    return `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache, no-transform\r\nContent-Length: ${Buffer.byteLength(events)}\r\n\r\n${events}`;
+  };
+  const call = (req: unknown, ...answer: unknown[]) =>
+    calls([
+      { dir: 'c2s', data: post(req) },
+      { dir: 's2c', data: sse(...answer) },
+    ])[0];
+  it('the response object in the stream is the answer: result, or error', () => {
+    const c = call({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'add', arguments: { a: 2, b: 3 } } }, { result: { content: [{ type: 'text', text: '5' }] }, jsonrpc: '2.0', id: 2 });
+    assert.deepEqual([c.protocol, c.method, c.kind, c.warnings], ['jsonrpc', 'tools/call', 'unary', []]);
+    assert.deepEqual(c.response?.value, { content: [{ type: 'text', text: '5' }] });
+    assert.equal(c.fields['mcp.tool'], 'add');
+    const e = call({ jsonrpc: '2.0', id: 5, method: 'nope/nothing', params: {} }, { jsonrpc: '2.0', id: 5, error: { code: -32601, message: 'Method not found' } });
+    assert.deepEqual(e.status, { code: -32601, text: 'Method not found', ok: false });
+  });
+  it('a notification the server sends first stays a message; the response is found by its id', () => {
+    const c = call({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'slow', arguments: {} } }, { jsonrpc: '2.0', method: 'notifications/progress', params: { progress: 1, total: 2 } }, { jsonrpc: '2.0', id: 7, result: { content: [] } });
+    assert.deepEqual(c.response?.value, { content: [] });
+    assert.equal(c.messages?.length, 2);
+    assert.deepEqual(c.warnings, []);
+  });
+  it('MCP: a tool result with isError fails the call, with its text', () => {
+    const c = call({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'readPerson', arguments: { id: '9' } } }, { result: { content: [{ type: 'text', text: 'no person 9' }], isError: true }, jsonrpc: '2.0', id: 3 });
+    assert.deepEqual(c.status, { code: 'isError', text: 'no person 9', ok: false });
+    assert.equal(c.fields['mcp.tool_error'], true);
+  });
+});
