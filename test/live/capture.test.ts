@@ -85,8 +85,8 @@ describe('live capture on loopback', () => {
       assert.deepEqual(back.calls.map(essence), calls.map((c) => essence(c.call)));
       if (has('tshark')) {
         // (tshark's TCP sequence analysis is off: on a loaded machine `-i lo` can record a segment
-        // after the ACK that covers it, and tshark then leaves that request undissected — seen once
-        // as 7 of 8 while callscope, reading the same file above, had all 8)
+        // after the ACK that covers it, which tshark may then leave undissected (our guess at why it saw
+        // 7 of 8 once, under load, while callscope, reading the same file above, had all 8)
         const { stdout } = await run('tshark', ['-r', file, '-o', 'tcp.analyze_sequence_numbers:FALSE', '-Y', 'http.request.uri contains "/item/"', '-T', 'fields', '-e', 'http.request.uri']);
         assert.equal(stdout.trim().split('\n').length, 8);
       }
