@@ -12,17 +12,27 @@ import * as vscode from 'vscode';
 import { PlaybackClock } from '../../decoders/playback/clock';
 import { Analysis } from '../analysis/analysis';
 import type { CaptureDocument } from '../editor/document';
+import type { Call } from '../../decoders/core/model';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 5, 10, 25, 50];
 const IDLE_GAP_US = 2_000_000;
 /** Calls asked of the original analysis at once, and how often a failed request is asked again. */
 const FETCH_MAX = 2000;
 const FETCH_RETRIES = 8;
+/** A request the decoder has not answered in this long is asked again (a busy or stuck worker). */
+const FETCH_TIMEOUT_MS = 5000;
+/** Captures with at most this many calls have them all fetched when the playback starts. */
+const PREFETCH_MAX = 5000;
 
 export class Playback implements vscode.Disposable {
   private clock!: PlaybackClock;
   /** Start times in time order. */
   private times: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  /**
+   * The calls fetched when the playback started (small captures): fed from here, so the playback
+   * no longer depends on the decoder's worker answering while it plays.
+   */
+  private prefetched: Call[] = [];
   /** Calls fed to the playback's analysis. */
   private shown = 0;
   /** Calls the clock makes visible now (the pump brings `shown` up to it). */
@@ -47,6 +57,7 @@ export class Playback implements vscode.Disposable {
   static async create(doc: CaptureDocument): Promise<Playback> {
     const pb = new Playback(doc);
     pb.times = await pb.original.store.query('calls/startTimes', {});
+    if (pb.times.length <= PREFETCH_MAX) pb.prefetched = (await pb.fetch(0, pb.times.length)) ?? [];
     if (doc.ownAnalysis !== pb.original || doc.hasOverlay) throw new Error('the capture was decoded again meanwhile; play it back when it is decoded');
     pb.clock = new PlaybackClock(Array.from(pb.times), { speed: 1, idleGapUs: IDLE_GAP_US });
     pb.fresh();
@@ -128,9 +139,15 @@ export class Playback implements vscode.Disposable {
         const target = this.current;
         const start = this.shown;
         const count = Math.min(this.target - start, FETCH_MAX);
-        const got = await this.original.store.select({ start, count }).catch(() => undefined);
+        const got = start + count <= this.prefetched.length ? this.prefetched.slice(start, start + count) : await this.fetch(start, count);
         if (this.isStopped) return;
         if (target !== this.current) continue; // restarted meanwhile: `shown` is 0 again
+        if (got && !got.length && start >= this.prefetched.length && this.prefetched.length) {
+          // The decoder answered that there is nothing at `start`: fewer calls than start times
+          // (should not happen). Said once, not asked forever.
+          this.failed(`the decoder has no call ${start + 1} of ${this.total}; the playback shows the ${start} it has`);
+          return;
+        }
         if (!got?.length) {
           if (++failures > FETCH_RETRIES) {
             this.failed(`the decoder did not return calls ${start + 1}–${start + count} (asked ${failures} times); stop the playback and start it again`);
@@ -152,6 +169,14 @@ export class Playback implements vscode.Disposable {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Calls [start, start + count) of the capture from its decoder; undefined when it fails or does not answer in time. */
+  private fetch(start: number, count: number): Promise<Call[] | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), FETCH_TIMEOUT_MS)));
+    const asked = this.original.store.select({ start, count }).catch(() => undefined);
+    return Promise.race([asked, late]).finally(() => clearTimeout(timer));
   }
 
   private failed(message: string): void {

@@ -115,3 +115,16 @@ test('Cancel on the playback analysis stops the playback', async () => {
   assert.equal(pb.stopped, true);
   assert.equal(doc.analysis, own);
 });
+
+test('a small capture is fetched when the playback starts: it plays to the end even if the decoder stops answering', async () => {
+  const own = decoded(25);
+  const { doc } = document(own);
+  const pb = await Playback.create(doc);
+  // the decoder goes away (a stuck or stopped worker): nothing more can be asked of it
+  own.store.select = () => new Promise(() => undefined);
+  pb.setSpeed(50);
+  pb.play();
+  await until(() => pb.done, 'all calls shown from what was fetched at the start');
+  assert.equal(doc.analysis.store.size, 25);
+  pb.dispose();
+});
