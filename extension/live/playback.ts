@@ -115,13 +115,18 @@ export class Playback implements vscode.Disposable {
 
   private sync(): void {
     if (this.isStopped) return;
-    const v = this.clock.visibleAt(this.now());
+    // One instant for what is visible and for when to look again: asked at two instants, the last
+    // calls could become visible in between (feeding rows takes a moment; ride-hailing's last two
+    // calls are 2.6 ms apart) — then "nothing more is due" was the answer, and the playback stayed
+    // one call short for good (CI's 78/79).
+    const now = this.now();
+    const v = this.clock.visibleAt(now);
     if (v < this.target) this.fresh();
     this.target = v;
     void this.pump();
     this.finishIfDone();
     this.changed.fire();
-    this.schedule();
+    this.schedule(now);
   }
 
   /**
@@ -195,10 +200,10 @@ export class Playback implements vscode.Disposable {
     }
   }
 
-  private schedule(): void {
+  private schedule(now = this.now()): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const due = this.clock.nextDueAt(this.now());
+    const due = this.clock.nextDueAt(now);
     if (due === undefined) return;
     this.timer = setTimeout(() => this.sync(), Math.max(0, due - this.now()));
   }
