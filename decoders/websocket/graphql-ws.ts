@@ -9,6 +9,7 @@
  * An operation is a graphql call (subscriptions `server-stream`, each result a message; queries
  * and mutations `unary`), from its subscribe/start to its complete, error or stop.
  */
+import { holdWaiting } from '../calls/waiting';
 import type { DecoderSession } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
 import { utf8Strict } from '../core/bytes';
@@ -105,14 +106,14 @@ export class GraphqlWs implements WsLayer {
           this.emit(c, 'incomplete');
           return true;
         }
-        const old = this.ops.get(id);
-        if (old) this.emit(old, 'incomplete', `operation id ${id} used again before it completed`);
-        this.ops.set(id, c);
-        if (this.ops.size > MAX_PENDING) {
-          const [k, first] = this.ops.entries().next().value as [string, Call];
-          this.ops.delete(k);
-          this.emit(first, 'incomplete', 'no complete seen (too many operations open)');
-        }
+        holdWaiting(
+          this.ops,
+          id,
+          c,
+          MAX_PENDING,
+          (old) => this.emit(old, 'incomplete', `operation id ${id} used again before it completed`),
+          (first) => this.emit(first, 'incomplete', 'no complete seen (too many operations open)'),
+        );
         return true;
       }
       case 'next':

@@ -14,6 +14,7 @@
  * resultKind (1 error, 2 void, 3 result), error | result], [4, …as 1], [5, headers, invocationId],
  * [6], [7, error, allowReconnect?]. They become the same calls as the JSON records.
  */
+import { holdWaiting } from '../calls/waiting';
 import type { DecoderSession } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
 import { utf8Strict } from '../core/bytes';
@@ -171,15 +172,14 @@ export class SignalR implements WsLayer {
         c.fields['signalr.type'] = TYPES[type];
         if (id !== undefined) {
           c.fields['signalr.invocation_id'] = id;
-          const key = `${m.dir}|${id}`;
-          const old = this.open.get(key);
-          if (old) this.emit(old, 'incomplete', `invocation id ${id} used again before its completion`);
-          this.open.set(key, c);
-          if (this.open.size > MAX_PENDING) {
-            const [k, first] = this.open.entries().next().value as [string, Call];
-            this.open.delete(k);
-            this.emit(first, 'incomplete', 'no completion seen (too many invocations open)');
-          }
+          holdWaiting(
+            this.open,
+            `${m.dir}|${id}`,
+            c,
+            MAX_PENDING,
+            (old) => this.emit(old, 'incomplete', `invocation id ${id} used again before its completion`),
+            (first) => this.emit(first, 'incomplete', 'no completion seen (too many invocations open)'),
+          );
         } else {
           c.state = 'complete';
           this.session.emit(c);

@@ -12,6 +12,7 @@
  * payload holds `{"_placeholder":true,"num":n}` where attachment n goes.
  * Pure parsing here; pairing (event with ack id → its ACK) is in the WebSocket decoder.
  */
+import { holdWaiting } from '../calls/waiting';
 import { parseJsonBounded } from '../http-common/body';
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Body, Call, CallPart, Dir, StreamMessage } from '../core/model';
@@ -361,14 +362,14 @@ export class SocketIo implements WsLayer {
   }
 
   private hold(map: Map<string, Call>, key: string, c: Call): void {
-    const old = map.get(key);
-    if (old) this.emit(old, 'incomplete', 'its id was used again before an answer');
-    map.set(key, c);
-    if (map.size > MAX_PENDING) {
-      const [k, first] = map.entries().next().value as [string, Call];
-      map.delete(k);
-      this.emit(first, 'incomplete', 'no answer seen (too many waiting)');
-    }
+    holdWaiting(
+      map,
+      key,
+      c,
+      MAX_PENDING,
+      (old) => this.emit(old, 'incomplete', 'its id was used again before an answer'),
+      (first) => this.emit(first, 'incomplete', 'no answer seen (too many waiting)'),
+    );
   }
 
   private call(m: WsMessage, kind: Call['kind'], method: string, warnings: string[], p?: SioPacket): Call {
