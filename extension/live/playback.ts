@@ -147,7 +147,7 @@ export class Playback implements vscode.Disposable {
         const got = start + count <= this.prefetched.length ? this.prefetched.slice(start, start + count) : await this.fetch(start, count);
         if (this.isStopped) return;
         if (target !== this.current) continue; // restarted meanwhile: `shown` is 0 again
-        if (got && !got.length && start >= this.prefetched.length && this.prefetched.length) {
+        if (got && !got.length) {
           // The decoder answered that there is nothing at `start`: fewer calls than start times
           // (should not happen). Said once, not asked forever.
           this.failed(`the decoder has no call ${start + 1} of ${this.total}; the playback shows the ${start} it has`);
