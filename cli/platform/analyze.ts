@@ -51,7 +51,8 @@ export interface AnalyzeResult {
 }
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
+import { pipeline as pipeStreams, type Readable } from 'node:stream';
 import { Pipeline } from '../../decoders/pipeline';
 import { sniffCapture, describeMagic } from '../../decoders/capture/sniff';
 import { nodeEnv } from './node-env';
@@ -139,12 +140,20 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
     };
     if (format === 'gzip') {
       // Compressed captures stream through gunzip; the decompressed bytes never sit in memory whole.
-      const gunzip = createGunzip({ chunkSize: 1 << 20 });
+      const layers = await gzipLayers(fh);
       const input = fh.createReadStream({ highWaterMark: chunkBytes, autoClose: false });
       input.on('data', (c) => {
         bytesRead += (c as Buffer).length;
       });
-      input.pipe(gunzip);
+      const stages: NodeJS.ReadWriteStream[] = [];
+      for (let i = 0; i < layers; i++) stages.push(createGunzip({ chunkSize: 1 << 20 }));
+      // pipeline() passes an error of any stage on to the last one, which the loop below reads.
+      const gunzip = (pipeStreams as (...s: unknown[]) => Readable)(input, ...stages, () => {});
+      if (layers > 1) {
+        const w = { message: `capture is gzip-compressed ${layers} times over; decompressed all ${layers} layers` };
+        warnings.push(w);
+        sink.warning?.(w);
+      }
       let inner: 'pcap' | 'pcapng' | 'unknown' | 'gzip' | undefined;
       try {
         for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -191,6 +200,29 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
   } finally {
     await fh.close();
   }
+}
+
+/** At most this many gzip layers are taken off one capture (a file gzipped twice exists in the wild). */
+const MAX_GZIP_LAYERS = 3;
+
+/**
+ * How many gzip layers wrap the capture: python3-libtrace's example `anon-v4.pcap.gz` is a gzip of a gzip of a
+ * pcap (tshark refuses it). Decompresses the file's first 64 KiB only, as far as it goes, layer by layer.
+ */
+async function gzipLayers(fh: FileHandle): Promise<number> {
+  const buf = new Uint8Array(64 << 10);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  let head: Uint8Array = buf.subarray(0, bytesRead);
+  let layers = 0;
+  while (layers < MAX_GZIP_LAYERS && sniffCapture(head.subarray(0, 4)) === 'gzip') {
+    layers++;
+    try {
+      head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    } catch {
+      break; // damaged: the stream reports it
+    }
+  }
+  return Math.max(1, layers);
 }
 
 /** The OS's reason for a failed file operation, in words (`no such file`, `permission denied`…). */

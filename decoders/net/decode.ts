@@ -307,7 +307,7 @@ export class NetDecoder {
     let total = (d[o + 2] << 8) | d[o + 3];
     if (total === 0) total = avail; // TCP segmentation offload: the NIC fills it in later
     if (total < ihl) return this.malformed(`IPv4 total length ${total} < header length ${ihl}`);
-    if (total > avail && !this.cut) return this.malformed(`IPv4 total length ${total} exceeds the ${avail} bytes captured`);
+    if (total > avail && !this.cut) this.shortOnWire(`IPv4 total length ${total}`, avail);
     const end = total < avail ? o + total : lim;
     const proto = d[o + 9];
     const src = ipv4Text(d, o + 12);
@@ -355,7 +355,7 @@ export class NetDecoder {
     let plen = (d[o + 4] << 8) | d[o + 5];
     // 0: a jumbogram (RFC 2675) or segmentation offload; take what was captured.
     if (plen === 0) plen = avail - 40;
-    if (40 + plen > avail && !this.cut) return this.malformed(`IPv6 payload length ${plen} exceeds the ${avail - 40} bytes captured`);
+    if (40 + plen > avail && !this.cut) this.shortOnWire(`IPv6 payload length ${plen}`, avail - 40);
     const wireEnd = o + 40 + plen;
     const end = wireEnd < lim ? wireEnd : lim;
     const src = ipv6Text(d, o + 8);
@@ -569,9 +569,20 @@ export class NetDecoder {
     this.malformed(`${what} needs ${need} bytes, only ${Math.max(0, have)} present`);
   }
 
+  /**
+   * The IP header promises more bytes than the frame holds although nothing was cut by the snapshot length
+   * (a capturing stack that lost the tail, e.g. 1999-era keep-alives whose garbage byte is missing). Like
+   * Wireshark, read what is there: the frame counts as cut, so its transport sees the missing bytes as lost.
+   */
+  private shortOnWire(what: string, have: number): void {
+    this.cut = true;
+    this.stats.malformed++;
+    this.emitWarning({ message: `${what} exceeds the ${have} bytes captured; read as cut short`, frame: this.frameNo });
+  }
+
   private malformed(why: string): void {
     this.stats.malformed++;
-    this.emitWarning({ message: `frame ${this.frameNo}: ${why}; packet skipped`, frame: this.frameNo });
+    this.emitWarning({ message: `${why}; packet skipped`, frame: this.frameNo });
   }
 
   private emitWarning(w: CaptureWarning): void {

@@ -70,6 +70,20 @@ describe('callscope CLI: the walkthrough sample', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /fun_add\(2, 3\) → 5/);
   });
+  it('a capture gzipped twice (python3-libtrace ships one) is read through both layers, saying so; five layers are too many', () => {
+    const gz = join(tmp, 'walk.pcap.gz.gz');
+    writeFileSync(gz, gzipSync(gzipSync(readFileSync(WALKTHROUGH)), { level: 0 }));
+    const r = cli(gz);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /fun_add\(2, 3\) → 5/);
+    assert.match(r.err, /gzip-compressed 2 times over/);
+    let many = readFileSync(WALKTHROUGH) as Buffer;
+    for (let i = 0; i < 5; i++) many = gzipSync(many);
+    writeFileSync(gz, many);
+    const deep = cli(gz);
+    assert.equal(deep.code, 2);
+    assert.match(deep.err, /gzip-compressed, but not a pcap or pcapng file inside \(starts with 0x1f8b0800/);
+  });
 });
 
 describe('callscope CLI: --max-body', () => {
