@@ -299,7 +299,7 @@ export class Http2Connection implements StreamDecoder {
         const gone = how === 'rst' ? 'reset (TCP RST)' : 'closed (TCP FIN both ways)';
         if (this.clientStoppedStream(s)) {
           s.call.warnings.push(`response stream of stream ${s.id} ended because the connection was ${gone} before its end`);
-          this.finish(s, 'complete', at);
+          this.finish(s, 'complete', at, true);
           continue;
         }
         if (this.wholeByLength(s)) {
@@ -310,7 +310,8 @@ export class Http2Connection implements StreamDecoder {
           continue;
         }
         s.call.warnings.push(s.ended.s2c ? `request of stream ${s.id} not finished when the connection was ${gone}` : `stream ${s.id} still open when the connection was ${gone}`);
-        this.finish(s, s.ended.s2c ? 'complete' : 'aborted', at);
+        // (an open stream lasted until the connection went: an etcd watch ends when etcdctl exits, not at its last event)
+        this.finish(s, s.ended.s2c ? 'complete' : 'aborted', at, !s.ended.s2c);
       } else {
         s.call.warnings.push(`stream ${s.id} still open at the end of the capture`);
         this.finish(s, 'incomplete', at);
@@ -1124,7 +1125,8 @@ export class Http2Connection implements StreamDecoder {
     return id <= this.maxClosedId && this.closed.has(id);
   }
 
-  private finish(s: H2Stream, state: Call['state'], at: Position): void {
+  /** `untilAt`: the call lasted until `at` (the connection's close), not only until its last frame. */
+  private finish(s: H2Stream, state: Call['state'], at: Position, untilAt = false): void {
     if (!this.streams.delete(s.id)) return;
     this.closed.add(s.id);
     if (s.id > this.maxClosedId) this.maxClosedId = s.id;
@@ -1136,8 +1138,7 @@ export class Http2Connection implements StreamDecoder {
       }
     }
     const call = s.call;
-    call.timing.endUs = s.lastUs;
-    void at;
+    call.timing.endUs = untilAt && at.tsUs > s.lastUs ? at.tsUs : s.lastUs;
     if (((s.headersUnknown && !s.hinted) || s.cut) && state === 'complete') state = 'incomplete';
     call.state = state;
     // A stream above the last one a GOAWAY said was processed, and that got no response: it was

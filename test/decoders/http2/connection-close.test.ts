@@ -36,6 +36,8 @@ describe('RFC 9113 §5.1 a stream open when the connection closes', () => {
     assert.equal(c.target, '/callscope.person.v1.PersonService/ListPersons');
     assert.equal(c.state, 'aborted');
     assert.deepEqual(c.warnings, ['stream 1 still open when the connection was reset (TCP RST)']);
+    // It lasted until the connection went (2 s in feed()), not only until its last frame (an etcd watch)
+    assert.equal(c.timing.endUs, 2_000_000);
   });
 
   it('FIN both ways: aborted as well', () => {
@@ -49,6 +51,7 @@ describe('RFC 9113 §5.1 a stream open when the connection closes', () => {
       const c = feed(PKTS, { how }).calls[0];
       assert.equal(c.state, 'incomplete');
       assert.deepEqual(c.warnings, ['stream 1 still open at the end of the capture']);
+      assert.equal(c.timing.endUs, 1_004_000, 'ends with its last frame: nothing says how long it went on');
     }
   });
 
