@@ -52,7 +52,11 @@ export interface ProtoFile {
 export const WELL_KNOWN = new Set(protobuf.common ? Object.keys(protobuf.common).filter((k) => k.endsWith('.proto')) : []);
 
 /** Imports that only carry options (custom options parse fine without them). */
-const OPTION_ONLY_IMPORTS = /^(google\/protobuf\/descriptor\.proto|google\/api\/.*|validate\/validate\.proto|gogoproto\/gogo\.proto|protoc-gen-openapiv2\/.*)$/;
+/**
+ * Imports that only carry options (custom options parse fine without them), also under a repository prefix
+ * (etcd's `github.com/gogo/protobuf/gogoproto/gogo.proto`, `github.com/envoyproxy/protoc-gen-validate/validate/…`).
+ */
+const OPTION_ONLY_IMPORTS = /(^|\/)(google\/protobuf\/descriptor\.proto|google\/api\/[^/]+\.proto|validate\/validate\.proto|gogoproto\/gogo\.proto|protoc-gen-openapiv2\/.*|protoc-gen-swagger\/.*)$/;
 
 let wellKnownRoot: protobuf.Root | undefined;
 
@@ -127,7 +131,14 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
     }
     for (const imp of [...(result.imports ?? []), ...(result.weakImports ?? [])]) {
       if (WELL_KNOWN.has(imp)) continue;
-      const candidates = byRelative.get(normPath(imp));
+      let candidates = byRelative.get(normPath(imp));
+      if (candidates && candidates.length > 1) {
+        // A file beside the importer comes first: etcd's raft_internal.proto imports "rpc.proto", its
+        // sibling, compiled with its own folder on the include path, not functional/rpcpb/rpc.proto.
+        const dir = f.path.slice(0, f.path.lastIndexOf('/') + 1);
+        const beside = candidates.find((c) => c.path === dir + normPath(imp));
+        if (beside) candidates = [beside];
+      }
       if (!candidates || candidates.length === 0) {
         if (!OPTION_ONLY_IMPORTS.test(imp)) warnings.push(`${f.path}: import "${imp}" not found among the loaded .proto files`);
         continue;

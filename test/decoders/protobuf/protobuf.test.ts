@@ -114,6 +114,22 @@ describe('definitions loading', () => {
     assert.ok(d.warnings.some((w) => /already defined/.test(w)));
     assert.ok(d.warnings.some((w) => /^c\.proto/.test(w)));
   });
+  it("etcd's layout: an import of a sibling file is that file, not a same-named one elsewhere; option-only imports under a repository prefix are not missing", () => {
+    const d = buildProtoDefinitions([
+      { path: 'etcd/etcdserver/etcdserverpb/rpc.proto', text: 'syntax="proto3"; package etcdserverpb; import "gogoproto/gogo.proto"; message RangeRequest { bytes key = 1; }' },
+      { path: 'etcd/functional/rpcpb/rpc.proto', text: 'syntax="proto3"; package rpcpb; import "github.com/gogo/protobuf/gogoproto/gogo.proto"; message Request { string op = 1; }' },
+      { path: 'etcd/etcdserver/etcdserverpb/raft_internal.proto', text: 'syntax="proto3"; package etcdserverpb; import "rpc.proto"; message InternalRaftRequest { RangeRequest range = 9; }' },
+    ]);
+    assert.deepEqual(d.warnings, []);
+    assert.ok(d.messages.has('etcdserverpb.InternalRaftRequest'));
+    // Two same-named files and no sibling: still ambiguous, and said so
+    const amb = buildProtoDefinitions([
+      { path: 'x/a.proto', text: 'syntax="proto3"; package a; message A {}' },
+      { path: 'y/a.proto', text: 'syntax="proto3"; package b; message A {}' },
+      { path: 'z/use.proto', text: 'syntax="proto3"; package z; import "a.proto"; message U {}' },
+    ]);
+    assert.match(amb.warnings.join('\n'), /z\/use\.proto: import "a\.proto" is ambiguous/);
+  });
 });
 
 describe('a .proto with characters above U+00FF (comments, string defaults)', () => {
