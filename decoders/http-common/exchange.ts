@@ -7,6 +7,7 @@ import type { Call, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { BODY_ROUTERS } from './routers';
 import { sameHeaderName } from './body';
+import { matchHttpRule, protoDefinitionsOf } from '../protobuf/definitions';
 
 /** The path (and query) of a request target, whatever its form (RFC 9112 §3.2). */
 export function targetPath(uri: string | undefined, method?: string): string | undefined {
@@ -47,8 +48,23 @@ export function emitHttpCall(call: Call, session: DecoderSession): void {
     }
     break;
   }
+  if (!call.definition && (call.protocol === 'http' || call.protocol === 'http2')) linkTranscodedRpc(call, session);
   dropDuplicateHttpParts(call);
   session.emit(call);
+}
+
+/**
+ * A plain HTTP call that an rpc's `google.api.http` binding serves (grpc-gateway, Envoy's JSON transcoder:
+ * etcd's `POST /v3/kv/range` is `etcdserverpb.KV.Range`) links to that rpc, as a gRPC call to it does.
+ */
+function linkTranscodedRpc(call: Call, session: DecoderSession): void {
+  const defs = protoDefinitionsOf(session.env.definitions);
+  if (!defs?.httpRules) return;
+  const method = call.http?.method ?? call.method;
+  const m = matchHttpRule(defs, method, targetPath(call.http?.uri ?? call.target, method));
+  if (!m) return;
+  const rpc = m.rule.target;
+  call.definition = { kind: 'proto-rpc', name: `${rpc.service}.${rpc.name}`, file: rpc.file, line: rpc.line, column: rpc.column };
 }
 
 /**

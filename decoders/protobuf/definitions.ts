@@ -8,6 +8,7 @@
  */
 import * as protobuf from 'protobufjs';
 import { oneByteCopy, oneByteSource } from '../core/bytes';
+import { HttpRuleIndex, httpBindingsOf, type HttpRuleMatch } from './http-rules';
 
 export interface SourcePos {
   file: string;
@@ -37,6 +38,8 @@ export interface ProtoDefinitions {
   /** Keyed by fully-qualified name without the leading dot. */
   services: Map<string, SourcePos>;
   messages: Map<string, SourcePos>;
+  /** The rpcs' `option (google.api.http)` bindings (HTTP/JSON transcoding), when any rpc has one. */
+  httpRules?: HttpRuleIndex<ProtoMethodInfo>;
   files: string[];
   warnings: string[];
 }
@@ -217,7 +220,7 @@ export function indexService(defs: ProtoDefinitions, obj: protobuf.Service, file
   for (const m of obj.methodsArray) {
     const path = `/${svc}/${m.name}`;
     const pos = defs.methods.get(path);
-    defs.methods.set(path, {
+    const info: ProtoMethodInfo = {
       service: svc,
       name: m.name,
       path,
@@ -228,8 +231,23 @@ export function indexService(defs: ProtoDefinitions, obj: protobuf.Service, file
       file: pos?.file ?? defs.services.get(svc)?.file ?? fileOf(svc),
       line: pos?.line ?? defs.services.get(svc)?.line ?? 1,
       column: pos?.column ?? defs.services.get(svc)?.column ?? 1,
-    });
+    };
+    defs.methods.set(path, info);
+    for (const b of httpBindingsOf(m)) {
+      defs.httpRules ??= new HttpRuleIndex();
+      const bad = defs.httpRules.bad.length;
+      defs.httpRules.add(b, info);
+      if (defs.httpRules.bad.length > bad) defs.warnings.push(`${info.file}:${info.line}: rpc ${svc}.${m.name}: google.api.http ${b.verb.toLowerCase()} "${b.template.slice(0, 200)}" is not a path template (google/api/http.proto); ignored`);
+    }
   }
+}
+
+/**
+ * The rpc an HTTP request is transcoded to (grpc-gateway, Envoy's JSON transcoder): the most specific
+ * `google.api.http` binding matching its method and path. `uri` is the request target as sent.
+ */
+export function matchHttpRule(defs: ProtoDefinitions | undefined, method: string | undefined, uri: string | undefined): HttpRuleMatch<ProtoMethodInfo> | undefined {
+  return defs?.httpRules?.match(method, uri);
 }
 
 function collectNames(ns: protobuf.NamespaceBase, out: string[]): void {

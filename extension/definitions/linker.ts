@@ -8,7 +8,8 @@ import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
 import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, type OpenApiDoc } from '../../decoders/definitions/openapi';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker } from '../../decoders/definitions/validate';
-import { buildProtoDefinitions, lookupMethod, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
+import { buildProtoDefinitions, lookupMethod, matchHttpRule, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
+import { targetPath } from '../../decoders/http-common/exchange';
 
 /** Warnings the linker adds to calls. */
 export const SCHEMA_PREFIX = 'schema: ';
@@ -84,9 +85,15 @@ export class Linker {
     if (c.http || c.protocol === 'http') {
       const method = c.http?.method ?? c.method;
       const uri = c.http?.uri ?? c.target;
-      if (!uri || !this.openapi.length) return undefined;
-      const m = matchOperation(this.openapi, method, uri);
-      if (!m) return undefined;
+      if (!uri) return undefined;
+      const m = this.openapi.length ? matchOperation(this.openapi, method, uri) : undefined;
+      if (!m) {
+        // An rpc served as HTTP/JSON by its google.api.http binding (grpc-gateway, Envoy transcoding)
+        const t = matchHttpRule(this.proto, method, targetPath(uri, method));
+        if (!t) return undefined;
+        const rpc = t.rule.target;
+        return { ref: { kind: 'proto-rpc', name: `${rpc.service}.${rpc.name}`, file: rpc.file, line: rpc.line, column: rpc.column }, warnings: [] };
+      }
       const warnings: string[] = [];
       const checker = m.op.requestSchemas.length || m.op.responseSchemas.length ? this.checker(m.doc) : undefined;
       if (checker) {
