@@ -55,7 +55,7 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
   } else if (c.http || c.protocol === 'http' || c.protocol === 'http2') {
     const op = `${c.http?.method ?? c.method} ${c.http?.uri ?? c.target ?? ''}`.trim();
     const rpc = c.protocol !== 'http' && c.protocol !== 'http2' ? ` (${LABELS[c.protocol] ?? c.protocol} has no definition files of its own: callscope matches the HTTP request it travels in)` : '';
-    looked = `an OpenAPI 3 or Swagger 2 operation for ${op}${rpc}`;
+    looked = `an OpenAPI 3 or Swagger 2 operation for ${op}${rpc}${rpc ? '' : ' (or a .proto rpc whose google.api.http option binds that path)'}`;
     fix = inWorkspace('the OpenAPI document (YAML or JSON)');
   } else if (MESSAGING.has(c.protocol)) {
     looked = `an AsyncAPI channel for ${c.target ?? c.method}`;

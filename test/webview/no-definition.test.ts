@@ -21,7 +21,7 @@ describe('no definition: what was looked for and how to link one', () => {
   });
   it('REST: the OpenAPI operation for the method and path', () => {
     const h = noDefinitionHelp({ protocol: 'http', method: 'GET', target: '/persons/7', http: { method: 'GET', uri: '/persons/7' } });
-    assert.match(h.message, /^callscope: no definition found for GET \/persons\/7\. Looked for an OpenAPI 3 or Swagger 2 operation for GET \/persons\/7 in the workspace/);
+    assert.match(h.message, /^callscope: no definition found for GET \/persons\/7\. Looked for an OpenAPI 3 or Swagger 2 operation for GET \/persons\/7 \(or a \.proto rpc whose google\.api\.http option binds that path\) in the workspace/);
     assert.match(h.message, /put the OpenAPI document \(YAML or JSON\) in the workspace, or add its folder \(or a glob\) to the callscope\.definitions\.include setting\.$/);
     assert.equal(h.setting, 'callscope.definitions.include');
   });
