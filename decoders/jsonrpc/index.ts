@@ -206,6 +206,7 @@ export const jsonrpcRouter: BodyRouter = {
         if (idKey(respValue.id) !== idKey(req.id) && respValue.id !== null) call.warnings.push(`response id ${idKey(respValue.id)} does not match request id ${idKey(req.id)}`);
         applyOutcome(call, outcomeOf(respValue, httpStatus));
         mcpToolError(call, req, respValue);
+        if (req.method === 'system.multicall') applyMulticall(call, session, req.params, 'error' in respValue && respValue.error !== null ? undefined : respValue.result, httpStatus);
       } else if (Array.isArray(respValue)) {
         if (!streamed) call.warnings.push('a single request answered with a batch');
         const r = respValue.find((x) => isObj(x) && idKey(x.id) === idKey(req.id));
@@ -221,6 +222,62 @@ export const jsonrpcRouter: BodyRouter = {
     applyBatch(call, session, reqValue, respValue, httpStatus, { resp: !!respPrefix && !respPrefix.complete });
   },
 };
+
+/**
+ * `system.multicall` over JSON-RPC (aria2, after XML-RPC's convention): params `[[{methodName, params}, …]]`, result
+ * one entry per call, `[value]` or an error object (`{code, message}`, or XML-RPC's `{faultCode, faultString}`). Each
+ * inner call becomes a child, as a batch's are. A request of another shape is left as it is.
+ */
+function applyMulticall(call: Call, session: DecoderSession, params: unknown, result: unknown, httpStatus: CallStatus | undefined): void {
+  const inner = Array.isArray(params) && params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : undefined;
+  if (!inner || !inner.every((e) => isObj(e) && typeof e.methodName === 'string')) return;
+  call.kind = 'batch';
+  const results = Array.isArray(result) ? result : undefined;
+  if (results && results.length !== inner.length) call.warnings.push(`system.multicall: ${inner.length} calls but ${results.length} results`);
+  const at = { frame: call.frames[0] ?? 0, tsUs: call.timing.startUs, streamOffset: call.ranges?.request?.[0]?.offset ?? 0 };
+  const childIds: number[] = [];
+  const limit = session.env.limits.maxMessagesPerCall;
+  let errors = 0;
+  inner.forEach((entry, i) => {
+    if (i >= limit) {
+      if (i === limit) call.warnings.push(`system.multicall: only the first ${limit} calls listed`);
+      return;
+    }
+    const e = entry as Obj;
+    const child = session.newCall('jsonrpc', at);
+    child.kind = 'unary';
+    child.parentId = call.id;
+    child.timing = { ...call.timing };
+    child.frames = call.frames.slice();
+    child.target = call.target;
+    child.state = call.state;
+    child.method = e.methodName as string;
+    child.fields['jsonrpc.method'] = child.method;
+    child.request = { value: e.params };
+    const r = results?.[i];
+    if (Array.isArray(r)) {
+      child.response = { value: r.length === 1 ? r[0] : r };
+      child.status = httpStatus ? { ...httpStatus } : { code: 0, text: 'OK', ok: true };
+    } else if (isObj(r)) {
+      const code = r.code ?? r.faultCode;
+      const text = r.message ?? r.faultString;
+      applyOutcome(child, { value: r, status: { code: typeof code === 'number' || typeof code === 'string' ? code : 'error', text: typeof text === 'string' ? text : undefined, ok: false }, warnings: [] });
+      errors++;
+    } else if (call.status && !call.status.ok) {
+      child.status = { ...call.status }; // the whole multicall failed
+    } else if (call.state === 'complete') {
+      child.state = 'incomplete';
+      child.warnings.push('no result for this multicall entry');
+    }
+    childIds.push(child.id);
+    session.emit(child);
+  });
+  call.childIds = childIds;
+  if (errors) {
+    call.fields['jsonrpc.batch.errors'] = errors;
+    if (call.status) call.status = { ...call.status, ok: false, text: `${errors} of ${inner.length} failed` };
+  }
+}
 
 /**
  * JSON-RPC answered over server-sent events (MCP's Streamable HTTP transport, and other streaming

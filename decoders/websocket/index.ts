@@ -29,7 +29,7 @@ import { spec as mqttSpec } from '../mqtt/index';
 import { spec as stompSpec } from '../stomp/index';
 import { spec as natsSpec } from '../nats/index';
 import type { Body, Call, Dir } from '../core/model';
-import { isJsonRpcRequest } from '../jsonrpc/index';
+import { applyOutcome, isJsonRpcRequest, outcomeOf } from '../jsonrpc/index';
 import type { InflateStream } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import type { HttpUpgradeInit } from '../core/handoff';
@@ -549,14 +549,8 @@ class WebSocketDecoder implements StreamDecoder {
         req.timing.endUs = end!.tsUs;
         for (const f of m.frames) addFrame(req.frames, f);
         req.messages!.push(message);
-        const err: unknown = rpc.error;
-        if (err !== undefined && err !== null) {
-          // 2.0: an error object; 1.0: any non-null value (Go sends the error text as a string)
-          const eo = isObj(err) ? err : undefined;
-          const code = eo ? (typeof eo.code === 'number' ? eo.code : String(eo.code)) : 'error';
-          req.status = { code, text: eo ? String(eo.message ?? '') : typeof err === 'string' ? err : JSON.stringify(err), ok: false };
-          req.fields['jsonrpc.error_code'] = code;
-        } else req.status = { code: 0, text: 'result', ok: true };
+        // 2.0: an error object; 1.0: any non-null value (Go sends the error text as a string). As over HTTP and TCP.
+        applyOutcome(req, outcomeOf(rpc, undefined));
         req.state = 'complete';
         req.warnings.push(...warnings);
         s.emit(req);
@@ -588,23 +582,26 @@ class WebSocketDecoder implements StreamDecoder {
       if (end) call.timing.endUs = end.tsUs;
     }
     if (rpc && typeof rpc.method === 'string') {
+      // A JSON-RPC call (aria2, Ethereum nodes, MCP's WebSocket transport), its WebSocket layer in the fields
+      call.protocol = 'jsonrpc';
       call.method = rpc.method;
       call.fields['jsonrpc.method'] = rpc.method;
-      if (rpc.jsonrpc === undefined) call.fields['jsonrpc.version'] = '1.0';
+      call.fields['jsonrpc.version'] = rpc.jsonrpc === undefined ? '1.0' : '2.0';
       if (batch) call.fields['jsonrpc.batch'] = true;
+      // A request or notification from the server (aria2.onDownloadStart) keeps its params on the request side, as over TCP.
+      if (dir === 's2c') {
+        call.request = call.response;
+        call.response = undefined;
+        call.timing.requestEndUs = call.timing.endUs;
+        call.timing.responseStartUs = undefined;
+      }
       if (rpc.id !== undefined && rpc.id !== null && state === 'complete') {
         call.kind = 'unary';
         call.state = 'pending';
         call.fields['jsonrpc.id'] = typeof rpc.id === 'number' ? rpc.id : String(rpc.id);
         const key = `${dir}|${JSON.stringify(rpc.id)}`;
         if (!this.rpc.has(key) && this.rpc.size < MAX_PENDING_RPC) {
-          // A server-initiated request keeps its payload on the response side; move it to the request side.
-          if (dir === 's2c') {
-            call.request = call.response;
-            call.response = undefined;
-            call.timing.requestEndUs = call.timing.endUs;
-            call.timing.responseStartUs = call.timing.endUs = undefined;
-          }
+          if (dir === 's2c') call.timing.endUs = undefined;
           this.rpc.set(key, call);
           return;
         }

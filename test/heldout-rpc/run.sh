@@ -8,7 +8,7 @@
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
 # xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js @apollo/server graphql subscriptions-transport-ws @trpc/server
 # @trpc/client zod @microsoft/signalr. Ports 22010-22090 on 127.0.0.1 only.
-# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql|mcp]...
+# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql|mcp|aria2]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -18,7 +18,7 @@ cd "$OUT"
 export NODE_PATH="$OUT/node_modules"
 . "$REPO/samples/lib/capture.sh"
 PY=/usr/bin/python3
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql mcp)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql mcp aria2)
 
 # rec DIR NAME FILTER CLIENT...: capture what a bounded client does (servers already listening)
 rec() {
@@ -81,6 +81,13 @@ for w in "${WHAT[@]}"; do
     [ -d "$OUT/node_modules/@microsoft/signalr-protocol-msgpack" ] || npm install --no-audit --no-fund --prefix "$OUT" @microsoft/signalr @microsoft/signalr-protocol-msgpack @msgpack/msgpack ws >/dev/null
     rec graphql signalr 'tcp port 22090' node "$HERE/signalr/lab.cjs" 22090
     rec graphql signalr-msgpack 'tcp port 22091' node "$HERE/signalr/lab.cjs" 22091 msgpack ;;
+  aria2)
+    # aria2c --enable-rpc (Debian aria2): JSON-RPC over HTTP and WebSocket, XML-RPC, system.multicall in both
+    [ -d "$OUT/node_modules/ws" ] || npm install --no-audit --no-fund --prefix "$OUT" ws >/dev/null
+    mkdir -p "$OUT/aria2"
+    start_bg aria2 aria2c --enable-rpc --rpc-listen-port=22120 --rpc-secret=s3cret --rpc-listen-all=false -d "$OUT/aria2/dl" --quiet; wait_port 22120
+    rec aria2 aria2 'tcp port 22120' bash -c "'$PY' '$HERE/aria2/lab.py' 22120 22121 '$OUT/aria2' && node '$HERE/aria2/ws.cjs' 22120 22121 '$OUT/aria2'"
+    stop_bg aria2 ;;
   mcp)
     [ -d "$OUT/node_modules/@modelcontextprotocol/sdk" ] || npm install --no-audit --no-fund --prefix "$OUT" @modelcontextprotocol/sdk zod@3 >/dev/null
     rec mcp streamable-http 'tcp port 22110' node "$HERE/mcp/lab.cjs" 22110 ;;

@@ -40,6 +40,36 @@ describe('JSON-RPC 2.0 §4 request object and §5 response object', () => {
   });
 });
 
+describe("system.multicall over JSON-RPC (aria2's RPC interface, after XML-RPC's convention)", () => {
+  // The request and answer aria2 1.36 gave (test/heldout-rpc: aria2c --enable-rpc)
+  const req = { jsonrpc: '2.0', id: 6, method: 'system.multicall', params: [[{ methodName: 'aria2.getVersion', params: ['token:s3cret'] }, { methodName: 'aria2.tellActive', params: ['token:s3cret'] }, { methodName: 'aria2.nosuch', params: [] }]] };
+  it('each inner call is a child with its result or its error', () => {
+    const cs = exchange(req, { id: 6, jsonrpc: '2.0', result: [[{ version: '1.36.0' }], [[]], { code: 1, message: 'Unauthorized' }] });
+    const parent = cs.find((c) => c.method === 'system.multicall')!;
+    const kids = cs.filter((c) => c.parentId === parent.id);
+    assert.equal(parent.kind, 'batch');
+    assert.deepEqual(parent.status, { code: 200, text: '1 of 3 failed', ok: false });
+    assert.deepEqual(parent.childIds, kids.map((k) => k.id));
+    assert.deepEqual(
+      kids.map((k) => [k.protocol, k.method, k.request?.value, k.response?.value, k.status?.ok, k.status?.text]),
+      [
+        ['jsonrpc', 'aria2.getVersion', ['token:s3cret'], { version: '1.36.0' }, true, 'OK'],
+        ['jsonrpc', 'aria2.tellActive', ['token:s3cret'], [], true, 'OK'],
+        ['jsonrpc', 'aria2.nosuch', [], { code: 1, message: 'Unauthorized' }, false, 'Unauthorized'],
+      ],
+    );
+  });
+  it('a multicall that failed as a whole fails every entry; a missing result is said; other shapes stay one call', () => {
+    const failed = exchange(req, { id: 6, jsonrpc: '2.0', error: { code: 1, message: 'Unauthorized' } });
+    assert.deepEqual(failed.filter((c) => c.parentId !== undefined).map((c) => c.status?.text), ['Unauthorized', 'Unauthorized', 'Unauthorized']);
+    const short = exchange(req, { id: 6, jsonrpc: '2.0', result: [[1]] });
+    assert.match(short.find((c) => c.kind === 'batch')!.warnings.join(), /3 calls but 1 results/);
+    assert.deepEqual(short.filter((c) => c.parentId !== undefined).map((c) => c.state), ['complete', 'incomplete', 'incomplete']);
+    const other = exchange({ jsonrpc: '2.0', id: 1, method: 'system.multicall', params: { calls: [] } }, { jsonrpc: '2.0', id: 1, result: [] });
+    assert.deepEqual(other.map((c) => c.kind), ['unary']);
+  });
+});
+
 describe('JSON-RPC 2.0 §4.1 notification', () => {
   it('is oneway and expects no response even when HTTP answers 204', () => {
     const [c] = exchange({ jsonrpc: '2.0', method: 'update', params: [1, 2, 3] }, null, '204 No Content');

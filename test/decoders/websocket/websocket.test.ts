@@ -134,6 +134,18 @@ describe('JSON-RPC 2.0 over WebSocket', () => {
     assert.equal(s.calls[0].kind, 'unary');
     assert.equal(s.calls[0].method, 'add');
     assert.equal(s.calls[0].response?.value, 3);
+    assert.equal(s.calls[0].protocol, 'jsonrpc', 'a JSON-RPC call, as over HTTP and TCP');
+    assert.deepEqual(s.calls[0].status, { code: 0, text: 'OK', ok: true });
+    assert.equal(s.calls[0].fields['jsonrpc.version'], '2.0');
+  });
+  it("a server's notification (aria2.onDownloadStart) carries its params on the request side, as over TCP", () => {
+    // aria2 1.36's --enable-rpc WebSocket at /jsonrpc, after an aria2.addUri
+    const note = Buffer.from('{"jsonrpc":"2.0","method":"aria2.onDownloadStart","params":[{"gid":"84553b232b3f80ac"}]}');
+    const s = replay(ws(), [seg('s2c', `81 ${note.length.toString(16)}` + note.toString('hex'))]);
+    const c = s.calls[0];
+    assert.deepEqual([c.protocol, c.kind, c.method, c.fields['websocket.dir']], ['jsonrpc', 'oneway', 'aria2.onDownloadStart', 's2c']);
+    assert.deepEqual(c.request?.value, [{ gid: '84553b232b3f80ac' }]);
+    assert.equal(c.response, undefined);
   });
 });
 
@@ -207,6 +219,7 @@ describe('JSON-RPC 1.0 §2 and JSON-RPC 2.0 §6 batches over WebSocket', () => {
       ['add', 10, true, 'complete', 0, 2],
       ['missing', 11, true, 'complete', -32601, { code: -32601, message: 'Method not found' }],
     ]);
+    assert.deepEqual([s.calls[1].fields['jsonrpc.error.code'], s.calls[1].fields['jsonrpc.error.message']], [-32601, 'Method not found']);
   });
   it('a JSON object that is not JSON-RPC stays a text message', () => {
     const body = Buffer.from('{"id":5,"result":"no request pending"}');
