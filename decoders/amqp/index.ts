@@ -41,6 +41,8 @@ const FRAME_END = 0xce;
 /** RabbitMQ's frame_max upper bound is far below this; larger sizes are lies. */
 const MAX_FRAME = 16 << 20;
 const MAX_HELD = 10000;
+/** Publishes remembered per channel since the broker last answered on it (for a channel.close naming basic.publish). */
+const RECENT_PUBLISHES = 64;
 /** Bytes looked at per data event while resynchronising. */
 const RESYNC_WINDOW = 64 * 1024;
 
@@ -78,10 +80,12 @@ interface ChannelState {
   getNoAck: boolean[];
   /** A gap may have swallowed whole basic.publish frames: the publish sequence numbers (confirms) are unknown from then on. */
   seqLost?: boolean;
+  /** Publishes (id, exchange, start) sent since the broker last answered a method of this channel, oldest first. */
+  recent: Array<{ id: number; exchange: string; startUs: number }>;
 }
 
 function newChannel(): ChannelState {
-  return { pending: [], content: {}, confirm: false, publishSeq: 0, unconfirmed: new Map(), unacked: new Map(), noAckConsumers: new Set(), getNoAck: [] };
+  return { pending: [], content: {}, confirm: false, publishSeq: 0, unconfirmed: new Map(), unacked: new Map(), noAckConsumers: new Set(), getNoAck: [], recent: [] };
 }
 
 export function probeAmqp(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
@@ -681,6 +685,7 @@ class AmqpDecoder implements StreamDecoder {
         call.status = { code, text: txt || REPLY_CODES[code], ok: code === 200 };
         call.fields['amqp.reply_code'] = code;
         if (code !== 200) this.failPending(name === 'connection.close' ? undefined : c, args, code, txt, start);
+        if (code !== 200 && name === 'channel.close' && dir === 's2c') this.failPublish(c, call, args, code, txt);
       }
       if (args['no-wait'] === true) {
         call.kind = 'oneway';
@@ -719,6 +724,8 @@ class AmqpDecoder implements StreamDecoder {
     if (i < 0) return false;
     const p = c.pending.splice(i, 1)[0];
     const call = p.call;
+    // The broker handles a channel's frames in order: answering a later method, it took the publishes before it.
+    if (p.dir === 'c2s' && c.recent.length) c.recent = c.recent.filter((x) => x.startUs > call.timing.startUs);
     if (this.cutNow) call.warnings.push(`${name} ${this.cutNow}`);
     call.response = { value: args, wireBytes: wire };
     call.timing.responseStartUs = start.tsUs;
@@ -737,6 +744,28 @@ class AmqpDecoder implements StreamDecoder {
     if (name === 'basic.get-ok' || name === 'basic.get-empty') c.getNoAck.shift();
     this.session.emit(call);
     return true;
+  }
+
+  /**
+   * The broker closed the channel for a basic.publish (class 60, method 40): 404 "no exchange 'X'", 403 access
+   * refused, 406 a bad property. The publish it names is the first one since the broker last answered on this
+   * channel that went to that exchange (the first one when the text names none): it fails with the close's status;
+   * those after it were ignored, since the broker drops a closing channel's frames (AMQP 0-9-1 §4.2.4,
+   * channel.close). The publishes are already reported: the flow correlator, which holds them for their deliveries,
+   * applies this (Call.failsCalls); the close links to the publish.
+   */
+  private failPublish(c: ChannelState, close: Call, args: Record<string, unknown>, code: number, text: string): void {
+    if (args['class-id'] !== 60 || args['method-id'] !== 40 || !c.recent.length) return;
+    const exchange = /\bexchange '([^']*)'/.exec(text)?.[1];
+    let i = exchange === undefined ? 0 : c.recent.findIndex((x) => x.exchange === exchange);
+    if (i < 0) i = 0;
+    const status = { code, text: text || REPLY_CODES[code], ok: false };
+    close.links = { ...close.links, requestId: c.recent[i].id };
+    close.failsCalls = [
+      { id: c.recent[i].id, status, warning: `the broker closed channel ${close.fields['amqp.channel']} for this publish` },
+      ...c.recent.slice(i + 1).map((x) => ({ id: x.id, status: { code: 'discarded', text: `ignored: sent after a publish the broker closed the channel for (${code})`, ok: false } })),
+    ];
+    c.recent = [];
   }
 
   /** channel.close / connection.close with an error: the method it names failed. */
@@ -797,6 +826,8 @@ class AmqpDecoder implements StreamDecoder {
     if (ct) call.fields['amqp.content_type'] = ct;
 
     if (open.method === 'basic.publish') {
+      if (c.recent.length >= RECENT_PUBLISHES) c.recent.shift();
+      c.recent.push({ id: call.id, exchange, startUs: call.timing.startUs });
       if (c.confirm && state === 'complete' && typeof call.fields['amqp.publish_seq'] === 'number') {
         c.unconfirmed.set(call.fields['amqp.publish_seq'] as number, call);
         this.hold();

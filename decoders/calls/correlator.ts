@@ -96,6 +96,16 @@ export class FlowCorrelator {
   add(call: Call): void {
     const t = call.timing.endUs ?? call.timing.startUs;
     if (t > this.now) this.now = t;
+    if (call.failsCalls) {
+      // A later call says earlier ones failed (AMQP channel.close for a publish): update those still held.
+      for (const f of call.failsCalls) {
+        const h = this.held.get(f.id) ?? this.early.get(f.id);
+        if (!h) continue;
+        h.call.status = f.status;
+        if (f.warning) h.call.warnings.push(f.warning);
+      }
+      delete call.failsCalls;
+    }
     // What this call's time makes due goes out first, so output stays in time order.
     this.release(false);
     const key = typeof call.fields['msg.key'] === 'string' ? (call.fields['msg.key'] as string) : undefined;

@@ -216,6 +216,12 @@ export interface Call {
   };
   definition?: DefinitionRef;
   warnings: string[];
+  /**
+   * For the flow correlator only, removed before the call leaves the pipeline: earlier calls of this flow that
+   * this one says failed after all (a broker closing a channel for a publish already reported as sent). The
+   * correlator updates those it still holds.
+   */
+  failsCalls?: Array<{ id: number; status: CallStatus; warning?: string }>;
 }
 
 /** A connection or UDP conversation, listed whether or not a decoder claimed it. */

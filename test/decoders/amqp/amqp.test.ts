@@ -124,6 +124,27 @@ describe('AMQP 0-9-1 §4.2.6 method frames: synchronous method → -Ok', () => {
   });
 });
 
+describe('AMQP 0-9-1 §4.2.4 channel.close naming basic.publish (amqp-publish to a missing exchange, RabbitMQ 3.10)', () => {
+  // The broker's channel.close: 404 "NOT_FOUND - no exchange 'rides' in vhost '/'", class-id 60, method-id 40
+  const CLOSE_PUB_404 = '010001000000370014002801942c4e4f545f464f554e44202d206e6f2065786368616e6765202772696465732720696e2076686f737420272f27003c0028ce';
+  it('the publish to that exchange fails (applied by the flow correlator), the ones after it were ignored, the close links to it', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', QDECL], ['s2c', QDECL_OK], ['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY], ['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY], ['s2c', CLOSE_PUB_404]]);
+    const pubs = calls.filter((c) => c.method === 'basic.publish');
+    const close = calls.find((c) => c.method === 'channel.close')!;
+    assert.equal(close.links?.requestId, pubs[0].id);
+    assert.deepEqual(close.failsCalls, [
+      { id: pubs[0].id, status: { code: 404, text: "NOT_FOUND - no exchange 'rides' in vhost '/'", ok: false }, warning: 'the broker closed channel 1 for this publish' },
+      { id: pubs[1].id, status: { code: 'discarded', text: 'ignored: sent after a publish the broker closed the channel for (404)', ok: false } },
+    ]);
+  });
+  it('publishes the broker took before answering a later method are not named', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY], ['c2s', QDECL], ['s2c', QDECL_OK], ['s2c', CLOSE_PUB_404]]);
+    const close = calls.find((c) => c.method === 'channel.close')!;
+    assert.equal(close.failsCalls, undefined);
+    assert.equal(close.status?.code, 404);
+  });
+});
+
 describe('AMQP 0-9-1 §4.2.6.2 content header and body frames', () => {
   it('basic.publish + header + body is one publish with properties and msg keys', () => {
     const { calls } = run(spec, [['c2s', HEADER], ['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY]]);

@@ -163,3 +163,18 @@ describe('FlowCorrelator: the same payload published again (MQTT 3.1.1 §4.3.2 Q
     assert.equal(byId.get(21)!.links?.publishId, 20);
   });
 });
+
+describe('FlowCorrelator: a later call of the flow fails earlier ones (Call.failsCalls)', () => {
+  it('a held publish takes the status and warning; the instruction does not leave the pipeline; unknown ids are ignored', () => {
+    const { out, fc } = setup({ windowUs: 1000 });
+    fc.add(call(1, 'publish', 0, { 'msg.key': 'k' }, { status: { code: 'sent', ok: true } }));
+    const close = call(2, 'unary', 50, {}, { failsCalls: [{ id: 1, status: { code: 404, text: 'NOT_FOUND', ok: false }, warning: 'closed for this' }, { id: 77, status: { code: 'discarded', ok: false } }] });
+    fc.add(close);
+    fc.flush();
+    const pub = out.find((c) => c.id === 1)!;
+    assert.deepEqual(pub.status, { code: 404, text: 'NOT_FOUND', ok: false });
+    assert.deepEqual(pub.warnings, ['closed for this']);
+    assert.equal('failsCalls' in out.find((c) => c.id === 2)!, false);
+  });
+});
+
