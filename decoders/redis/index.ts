@@ -91,6 +91,10 @@ interface Pending {
   protover?: number;
   /** XREADGROUP's consumer group and consumer (its deliveries carry them). */
   group?: [string, string];
+  /** A pop from a list used as a queue: the reply's element is a delivery; `from` the list of a one-key pop. */
+  listPop?: { from?: string };
+  /** A push of several elements to a queue list: each is a publish (children made when the reply comes). */
+  listPush?: { key: string; values: Uint8Array[] };
   /**
    * Time of the capture gap just before this command that may have swallowed other commands: their
    * replies would come first, so a reply is this command's only on evidence (see takeHead).
@@ -100,6 +104,29 @@ interface Pending {
 
 /** Deliveries made from one XREAD/XREADGROUP reply (its COUNT is the client's to choose). */
 const MAX_STREAM_DELIVERIES = 10_000;
+
+/**
+ * Lists used as queues (Celery and kombu, Sidekiq, RQ, Bull: LPUSH/RPUSH in, a blocking pop out). A list is a
+ * queue once a blocking pop (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) names it anywhere in the capture: from
+ * then on a push to it is a publish and a pop's element a delivery, joined by msg.key. Lists only pushed and read
+ * (LRANGE), never waited on, stay data. Capture scope: the consumer's connection teaches the producer's.
+ */
+const QUEUE_LISTS = 'redis.queueLists';
+const MAX_QUEUE_LISTS = 10_000;
+const BLOCKING_POPS = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP']);
+const POPS = new Set(['LPOP', 'RPOP', 'LMOVE', 'RPOPLPUSH', 'LMPOP', ...BLOCKING_POPS]);
+const PUSHES = new Set(['LPUSH', 'RPUSH', 'LPUSHX', 'RPUSHX']);
+
+/** The lists a pop command reads: BLPOP/BRPOP k… timeout, BLMPOP timeout n k…, LMPOP n k…, else its first key. */
+export function popKeys(name: string, args: string[]): string[] {
+  if (name === 'BLPOP' || name === 'BRPOP') return args.slice(1, -1);
+  const at = name === 'BLMPOP' ? 2 : name === 'LMPOP' ? 1 : -1;
+  if (at > 0) {
+    const n = Number(args[at]);
+    return Number.isInteger(n) && n > 0 ? args.slice(at + 1, at + 1 + n) : [];
+  }
+  return args.length > 1 ? [args[1]] : [];
+}
 
 /**
  * XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] id field value [field value …]:
@@ -127,6 +154,9 @@ class RedisDecoder implements StreamDecoder {
   private readonly scan: Record<Dir, RespScanner>;
   private readonly dead: Record<Dir, boolean> = { c2s: false, s2c: false };
   private readonly pending: Pending[] = [];
+  /** Queue lists when the decoder runs without a capture scope (tests, tools). */
+  private readonly localQueues = new Set<string>();
+  private taughtQueues = false;
   private readonly subs = { channels: new Set<string>(), patterns: new Set<string>(), shards: new Set<string>() };
   private monitoring = false;
   private resp = 2;
@@ -335,6 +365,7 @@ class RedisDecoder implements StreamDecoder {
       call.fields['redis.group'] = p.group[0];
       call.fields['redis.consumer'] = p.group[1];
     }
+    if ((POPS.has(name) || PUSHES.has(name)) && args.length > 1 && !this.cutValue) this.listQueue(name, args, call, p);
     const kind = SUB_KINDS[name.toLowerCase()];
     if (kind) {
       p.confirmKind = name.toLowerCase();
@@ -440,10 +471,108 @@ class RedisDecoder implements StreamDecoder {
     }
     if (p.confirmKind) call.warnings.push('expected a subscription confirmation, got another reply');
     call.state = 'complete';
+    const popped = p.listPop && !node.cut && !this.cutValue && node.t !== '-' && node.t !== '!' ? this.listDeliveries(p, node, start, end) : [];
+    if (p.listPush && node.t === ':') {
+      const kids = p.listPush.values.slice(0, MAX_STREAM_DELIVERIES).map((v) => this.listChild(call, 'publish', p.listPush!.key, v, start, end));
+      call.childIds = kids.map((k) => k.id);
+      s.emit(call);
+      for (const k of kids) s.emit(k);
+      return;
+    }
+    if (popped.length) {
+      call.childIds = popped.map((d) => d.id);
+      s.emit(call);
+      for (const d of popped) s.emit(d);
+      return;
+    }
     const deliveries = (p.name === 'XREAD' || p.name === 'XREADGROUP') && !node.cut && !this.cutValue ? this.streamDeliveries(p, node, start, end) : [];
     if (deliveries.length) call.childIds = deliveries.map((d) => d.id);
     s.emit(call);
     for (const d of deliveries) s.emit(d);
+  }
+
+  private queueLists(): Set<string> {
+    const scope = this.session.capture;
+    if (!scope) return this.localQueues;
+    let set = scope.state.get(QUEUE_LISTS) as Set<string> | undefined;
+    if (!set) scope.state.set(QUEUE_LISTS, (set = new Set()));
+    return set;
+  }
+
+  /** A push to or pop from a list: marks queue lists (blocking pops) and makes pushes to them publishes. */
+  private listQueue(name: string, args: Uint8Array[], call: Call, p: Pending): void {
+    const queues = this.queueLists();
+    if (BLOCKING_POPS.has(name)) {
+      const keys = popKeys(name, args.map((a) => utf8Text(a)));
+      for (const k of keys) if (queues.size < MAX_QUEUE_LISTS) queues.add(k);
+      if (keys.length && !this.taughtQueues && this.session.capture) {
+        this.taughtQueues = true;
+        this.session.capture.learned('Redis lists used as queues');
+      }
+    }
+    if (POPS.has(name)) {
+      const keys = popKeys(name, args.map((a) => utf8Text(a)));
+      if (keys.length) call.target = keys[0]; // (LMPOP/BLMPOP name their lists after a count)
+      if (keys.some((k) => queues.has(k))) p.listPop = { from: keys.length === 1 ? keys[0] : undefined };
+      return;
+    }
+    const key = utf8Text(args[1]);
+    if (!queues.has(key) || args.length < 3) return;
+    call.kind = 'publish';
+    call.target = key;
+    call.fields['redis.list'] = key;
+    call.fields['msg.destination'] = key;
+    if (args.length === 3) {
+      call.fields['msg.key'] = messageKey('redis-list', key, args[2]);
+      call.request!.body = payloadBody(args[2], this.session.env.limits, undefined, args[2].length, call.warnings);
+    } else p.listPush = { key, values: args.slice(2) };
+  }
+
+  /** One element pushed to (publish) or popped from (deliver) a queue list, as a child of the command. */
+  private listChild(parent: Call, kind: 'publish' | 'deliver', key: string, value: Uint8Array, start: Position, end: Position): Call {
+    const s = this.session;
+    const c = s.newCall('redis', start);
+    c.kind = kind;
+    c.method = parent.method;
+    c.target = key;
+    c.state = 'complete';
+    c.parentId = parent.id;
+    c.fields['redis.command'] = parent.fields['redis.command'];
+    c.fields['redis.list'] = key;
+    c.fields['msg.destination'] = key;
+    c.fields['msg.key'] = messageKey('redis-list', key, value);
+    const part = { value: blobJson(value, this.json), body: payloadBody(value, s.env.limits, undefined, value.length, c.warnings), wireBytes: 0 };
+    if (kind === 'publish') {
+      c.request = part;
+      c.timing = { ...parent.timing };
+    } else {
+      c.response = part;
+      c.timing.responseStartUs = start.tsUs;
+      c.timing.endUs = end.tsUs;
+    }
+    addFrame(c.frames, end.frame);
+    c.status = { code: 'OK', ok: true };
+    return c;
+  }
+
+  /**
+   * What a pop from a queue list handed over, one child delivery per element, timed at the reply (a blocking pop
+   * is sent before the push it returns): BLPOP/BRPOP [list, element], LMOVE-like and LPOP/RPOP an element (or, with
+   * a count, several), LMPOP/BLMPOP [list, [elements]]. Nil (the wait timed out, the list was empty) delivers nothing.
+   */
+  private listDeliveries(p: Pending, node: RespNode, start: Position, end: Position): Call[] {
+    const items = node.items ?? [];
+    let key = p.listPop?.from;
+    let values: RespNode[] = node.b ? [node] : items;
+    if ((p.name === 'BLPOP' || p.name === 'BRPOP') && items.length === 2 && items[0].b) {
+      key = utf8Text(items[0].b);
+      values = [items[1]];
+    } else if ((p.name === 'LMPOP' || p.name === 'BLMPOP') && items.length === 2 && items[0].b && items[1].items) {
+      key = utf8Text(items[0].b);
+      values = items[1].items;
+    }
+    if (key === undefined || !values.length || !values.every((v) => v.b)) return [];
+    return values.slice(0, MAX_STREAM_DELIVERIES).map((v) => this.listChild(p.call, 'deliver', key!, v.b!, start, end));
   }
 
   /**

@@ -155,6 +155,52 @@ describe('Pub/Sub', () => {
     // a one-field entry's value is its body (the JSON the application sent)
     assert.equal(s.calls[0].request?.body?.kind, 'json');
   });
+  it('lists as queues (Celery/kombu 5.2 with redis-py 4.3: BRPOP on the queue, LPUSH of a task): once a blocking pop names a list, a push to it is a publish and each popped element a delivery', () => {
+    const bulk = (x: string) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`;
+    const task = '{"body":"W1syLCAzXSwge30sIHt9XQ==","headers":{"task":"tasks.add"}}';
+    const s = replay(redis, [
+      c2s(cmd('LPUSH', 'celery', task) + cmd('RPUSH', 'history', 'a', 'b')),
+      s2c(':1\r\n:2\r\n'),
+      c2s(cmd('BRPOP', 'celery', 'celery\x06\x163', '1')),
+      s2c('*-1\r\n'), // timed out
+      c2s(cmd('LPUSH', 'celery', task) + cmd('BRPOP', 'celery', 'celery\x06\x163', '1')),
+      s2c(`:1\r\n*2\r\n${bulk('celery')}${bulk(task)}`),
+      c2s(cmd('RPUSH', 'celery', 'x', 'y') + cmd('LMPOP', '1', 'celery', 'LEFT', 'COUNT', '2') + cmd('LRANGE', 'history', '0', '-1')),
+      s2c(`:2\r\n*2\r\n${bulk('celery')}*2\r\n${bulk('x')}${bulk('y')}*2\r\n${bulk('a')}${bulk('b')}`),
+    ]);
+    const brief = s.calls.map((c) => [c.kind, c.method, c.target, c.parentId === undefined ? '' : 'child']);
+    assert.deepEqual(brief, [
+      ['unary', 'LPUSH', 'celery', ''], // before any consumer waited on it: a list like any other
+      ['unary', 'RPUSH', 'history', ''],
+      ['unary', 'BRPOP', 'celery', ''],
+      ['publish', 'LPUSH', 'celery', ''],
+      ['unary', 'BRPOP', 'celery', ''],
+      ['deliver', 'BRPOP', 'celery', 'child'],
+      ['publish', 'RPUSH', 'celery', ''],
+      ['publish', 'RPUSH', 'celery', 'child'],
+      ['publish', 'RPUSH', 'celery', 'child'],
+      ['unary', 'LMPOP', 'celery', ''],
+      ['deliver', 'LMPOP', 'celery', 'child'],
+      ['deliver', 'LMPOP', 'celery', 'child'],
+      ['unary', 'LRANGE', 'history', ''],
+    ]);
+    const key = messageKey('redis-list', 'celery', Buffer.from(task));
+    assert.equal(s.calls[3].fields['msg.key'], key);
+    assert.equal(s.calls[5].fields['msg.key'], key);
+    assert.deepEqual(s.calls[4].childIds, [s.calls[5].id]);
+    assert.equal(s.calls[5].timing.startUs, 1_005_000, 'timed at the reply: the pop was sent before the push it returns');
+    assert.equal((s.calls[5].response?.body?.value as { headers: { task: string } }).headers.task, 'tasks.add');
+    assert.equal(s.calls[7].fields['msg.key'], s.calls[10].fields['msg.key']);
+    assert.equal(s.calls[6].fields['msg.key'], undefined, 'a push of several elements: each child carries its own');
+  });
+  it("a consumer's blocking pop teaches the producer's connection (capture scope), and says a sharded run cannot split them", () => {
+    const learned: string[] = [];
+    const capture = { state: new Map<string, unknown>(), learned: (w: string) => learned.push(w) };
+    replay(redis, [c2s(cmd('BLMOVE', 'jobs', 'jobs:active', 'RIGHT', 'LEFT', '0'))], 'whole', testSession({ capture }));
+    const producer = replay(redis, [c2s(cmd('LPUSH', 'jobs', '42')), s2c(':1\r\n')], 'whole', testSession({ capture }));
+    assert.equal(producer.calls[0].kind, 'publish');
+    assert.deepEqual(learned, ['Redis lists used as queues']);
+  });
   it('UNSUBSCRIBE without arguments consumes one confirmation per subscribed channel', () => {
     const sub = (k: string, ch: string, n: number) => `*3\r\n$${k.length}\r\n${k}\r\n$${ch.length}\r\n${ch}\r\n:${n}\r\n`;
     const s = replay(redis, [c2s(cmd('SUBSCRIBE', 'a', 'b')), s2c(sub('subscribe', 'a', 1) + sub('subscribe', 'b', 2)), c2s(cmd('UNSUBSCRIBE') + cmd('PING')), s2c(sub('unsubscribe', 'a', 1) + sub('unsubscribe', 'b', 0) + '+PONG\r\n')]);
