@@ -9,7 +9,7 @@ import { DecompressLimitError } from '../core/env';
 import { utf8Strict } from '../core/bytes';
 import { isSnappyFramed, lz4FrameDecompress, snappyDecompress, snappyFramedDecompress } from '../core/codecs';
 import { parseJsonBounded } from '../http-common/body';
-import { decodeProtobuf, resolverFor, type TypeResolver } from '../protobuf/decode';
+import { decodeProtobuf, resolverOf } from '../protobuf/decode';
 import type { ProtoDefinitions } from '../protobuf/definitions';
 
 export interface LpMessage {
@@ -195,15 +195,7 @@ export class LengthPrefixedReader {
   }
 }
 
-const resolvers = new WeakMap<object, TypeResolver>();
-let plainResolver: TypeResolver | undefined;
-
-export function resolverOf(defs: ProtoDefinitions | undefined): TypeResolver {
-  if (!defs) return (plainResolver ??= resolverFor());
-  let r = resolvers.get(defs);
-  if (!r) resolvers.set(defs, (r = resolverFor(defs.root)));
-  return r;
-}
+export { resolverOf } from '../protobuf/decode';
 
 export interface DecodedMessage {
   value?: unknown;

@@ -11,6 +11,9 @@ import type { DecoderEnv, Limits } from '../core/env';
 import { DecompressLimitError } from '../core/env';
 import { latin1Text, toHex, utf8Strict, utf8Text } from '../core/bytes';
 import { decodeMsgpack } from '../core/msgpack';
+import { isSnappyFramed, snappyDecompress, snappyFramedDecompress } from '../core/codecs';
+import { decodeProtobuf, decodeRaw, resolverOf } from '../protobuf/decode';
+import { protoDefinitionsOf } from '../protobuf/definitions';
 
 /** MessagePack media types (IANA application/vnd.msgpack; the older unregistered ones clients still send). */
 const MSGPACK_TYPES = new Set(['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack']);
@@ -460,6 +463,10 @@ export function decodeContentCodings(bytes: Uint8Array, codings: string[], env: 
         case 'br':
           cur = env.compression.brotli(cur, max);
           break;
+        case 'snappy':
+          // Prometheus remote write (and its receivers' answers): snappy's block format; framed when it says so.
+          cur = isSnappyFramed(cur) ? snappyFramedDecompress(cur, max) : env.compression.snappy ? env.compression.snappy(cur, max) : snappyDecompress(cur, max);
+          break;
         case 'zstd':
           if (!env.compression.zstd) {
             warnings.push('zstd content coding: no zstd decoder on this platform');
@@ -704,6 +711,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       // Length-prefixed messages a body router (gRPC-Web) decodes: keep the whole preview.
       body.kind = 'binary';
       body.hex = toHex(content);
+    } else if (PROTOBUF_TYPES.has(essence)) {
+      // Prometheus remote write 1.0 names its message by a header, not by the media type
+      const params = !mt!.params.proto && headerValue(headers, 'x-prometheus-remote-write-version')?.startsWith('0.1') ? { ...mt!.params, proto: 'prometheus.WriteRequest' } : mt!.params;
+      decodeProtobufBody(body, content, params, env, warnings);
     } else if (MSGPACK_TYPES.has(essence)) {
       const r = decodeMsgpack(content, limits.maxDepth);
       if (r.ok) {
@@ -729,6 +740,63 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     body.hex = toHex(bytes, 64);
   }
   return { body, warnings };
+}
+
+/** Protocol Buffers as an HTTP body: OTLP/HTTP, Prometheus remote write and protobuf exposition, Google APIs' `alt=proto`. */
+const PROTOBUF_TYPES = new Set(['application/x-protobuf', 'application/protobuf', 'application/vnd.google.protobuf', 'application/x-google-protobuf']);
+
+/**
+ * A protobuf HTTP body: typed when the media type names the message (`proto=io.prometheus.client.MetricFamily`,
+ * Prometheus; `messageType=`; a remote write 1.0 request, `prometheus.WriteRequest`) and the workspace's .proto files define it, else decoded raw as `protoc --decode_raw`
+ * does. `encoding=delimited` (Prometheus exposition): a varint length before each message, decoded one by one.
+ */
+function decodeProtobufBody(body: HttpBody, content: Uint8Array, params: Record<string, string>, env: DecoderEnv, warnings: string[]): void {
+  body.hex = toHex(content, 64);
+  if (body.truncated) {
+    body.kind = 'binary';
+    warnings.push('protobuf body cut at the preview size: not decoded (raise --max-body / callscope.maxBodyBytes)');
+    return;
+  }
+  const typeName = params.proto ?? params.messagetype;
+  const defs = protoDefinitionsOf(env.definitions);
+  const limits = env.limits;
+  // (a type the workspace does not define: raw, said once per body)
+  const decode = (b: Uint8Array) => (typeName && defs ? decodeProtobuf(b, typeName, resolverOf(defs), limits) : decodeRaw(b, limits));
+  if (params.encoding === 'delimited') {
+    const values: unknown[] = [];
+    let raw = false;
+    let i = 0;
+    while (i < content.length) {
+      if (values.length >= limits.maxMessagesPerCall) {
+        warnings.push(`delimited protobuf body: only the first ${values.length} messages decoded`);
+        break;
+      }
+      let len = 0;
+      let shift = 0;
+      let b = 0x80;
+      while (b & 0x80 && i < content.length && shift < 35) {
+        b = content[i++];
+        len += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      if (b & 0x80 || i + len > content.length) {
+        warnings.push(`delimited protobuf body: a length runs past the end at byte ${i}`);
+        break;
+      }
+      const r = decode(content.subarray(i, i + len));
+      raw ||= r.raw;
+      for (const w of r.warnings) if (!warnings.includes(w)) warnings.push(w);
+      values.push(r.value);
+      i += len;
+    }
+    body.kind = raw ? 'protobuf-raw' : 'protobuf';
+    body.value = values;
+    return;
+  }
+  const r = decode(content);
+  body.kind = r.raw ? 'protobuf-raw' : 'protobuf';
+  body.value = r.value;
+  warnings.push(...r.warnings);
 }
 
 function isThriftType(essence: string): boolean {

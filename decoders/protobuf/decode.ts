@@ -18,7 +18,7 @@
 import * as protobuf from 'protobufjs';
 import { concatBytes, latin1Text, toBase64, utf8Strict } from '../core/bytes';
 import type { Limits } from '../core/env';
-import { wellKnownTypes } from './definitions';
+import { wellKnownTypes, type ProtoDefinitions } from './definitions';
 
 export interface DecodeResult {
   value: unknown;
@@ -977,6 +977,17 @@ function durationText(seconds: unknown, nanos: unknown): string {
   const neg = s < 0n || n < 0;
   const abs = (s < 0n ? -s : s).toString();
   return `${neg ? '-' : ''}${abs}.${nanosDigits(Math.abs(n))}s`;
+}
+
+const resolvers = new WeakMap<object, TypeResolver>();
+let plainResolver: TypeResolver | undefined;
+
+/** The type resolver of a set of definitions (the well-known types only without), made once per set. */
+export function resolverOf(defs: ProtoDefinitions | undefined): TypeResolver {
+  if (!defs) return (plainResolver ??= resolverFor());
+  let r = resolvers.get(defs);
+  if (!r) resolvers.set(defs, (r = resolverFor(defs.root)));
+  return r;
 }
 
 /**

@@ -186,3 +186,68 @@ describe('RFC 8259 §6: integers beyond 2^53 kept exact wherever they stand in t
     }
   });
 });
+
+describe('Protocol Buffers bodies (Prometheus remote write 1.0 and protobuf exposition, OTLP/HTTP)', () => {
+  // Facts of the formats: remote write 1.0 posts a snappy block (Content-Encoding: snappy) of prometheus.WriteRequest
+  // with X-Prometheus-Remote-Write-Version 0.1.0; the protobuf exposition is
+  // `application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited`, each
+  // MetricFamily after its varint length. Prometheus 2.42 sent the bodies these were checked against.
+  const PROTO = `syntax = "proto3";
+package prometheus;
+message WriteRequest { repeated TimeSeries timeseries = 1; }
+message TimeSeries { repeated Label labels = 1; repeated Sample samples = 2; }
+message Label { string name = 1; string value = 2; }
+message Sample { double value = 1; int64 timestamp = 2; }
+`;
+  const FAMILY = `syntax = "proto2";
+package io.prometheus.client;
+message MetricFamily { optional string name = 1; optional string help = 2; optional MetricType type = 3; }
+enum MetricType { COUNTER = 0; GAUGE = 1; SUMMARY = 2; }
+`;
+  // WriteRequest{timeseries: [{labels: [{name: "__name__", value: "up"}], samples: [{value: 1, timestamp: 1700000000000}]}]}
+  const write = Uint8Array.from(Buffer.from('0a220a0e0a085f5f6e616d655f5f12027570121009000000000000f03f1080d095ffbc31', 'hex'));
+  // a snappy block of one literal (snappy format_description.txt: the uncompressed length, then a literal tag)
+  const snappy = (b: Uint8Array) => Uint8Array.from([b.length, (b.length - 1) << 2, ...b]);
+  const withDefs = (texts: string[]) => {
+    const { buildProtoDefinitions } = require('../../../decoders/protobuf/definitions') as typeof import('../../../decoders/protobuf/definitions');
+    return { ...env, definitions: { proto: buildProtoDefinitions(texts.map((text, i) => ({ path: `p${i}.proto`, text }))) } };
+  };
+  const rwHeaders: HeaderList = [['Content-Type', 'application/x-protobuf'], ['Content-Encoding', 'snappy'], ['X-Prometheus-Remote-Write-Version', '0.1.0']];
+  it('without .proto files: snappy undone, decoded raw (field numbers)', () => {
+    const r = dec(snappy(write), rwHeaders);
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.body.kind, 'protobuf-raw');
+    assert.equal(r.body.encoding, 'snappy');
+    assert.deepEqual((r.body.value as Record<string, Record<string, unknown>>)['1']['1'], { '1': '__name__', '2': 'up' });
+  });
+  it("with the workspace's .proto: a remote write request is a typed prometheus.WriteRequest", () => {
+    const r = dec(snappy(write), rwHeaders, withDefs([PROTO]));
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.body.kind, 'protobuf');
+    assert.deepEqual(r.body.value, { timeseries: [{ labels: [{ name: '__name__', value: 'up' }], samples: [{ value: 1, timestamp: '1700000000000' }] }] });
+  });
+  it('the delimited exposition: each message after its varint length, typed by the proto= parameter', () => {
+    const fam = (name: string, type: number) => Buffer.concat([Buffer.from([0x0a, name.length]), Buffer.from(name), Buffer.from([0x18, type])]);
+    const a = fam('up', 1);
+    const b = fam('go_gc_duration_seconds', 2);
+    const body = Uint8Array.from(Buffer.concat([Buffer.from([a.length]), a, Buffer.from([b.length]), b]));
+    const headers: HeaderList = [['Content-Type', 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited']];
+    const typed = dec(body, headers, withDefs([FAMILY]));
+    assert.deepEqual(typed.body.value, [{ name: 'up', type: 'GAUGE' }, { name: 'go_gc_duration_seconds', type: 'SUMMARY' }]);
+    assert.equal(typed.body.kind, 'protobuf');
+    const raw = dec(body, headers);
+    assert.deepEqual(raw.body.value, [{ '1': 'up', '3': 1 }, { '1': 'go_gc_duration_seconds', '3': 2 }]);
+    // a length past the end: what came before, and a warning
+    const bad = dec(Uint8Array.from([...body, 0x7f, 1, 2]), headers);
+    assert.equal((bad.body.value as unknown[]).length, 2);
+    assert.match(bad.warnings.join(), /a length runs past the end/);
+  });
+  it('a type the loaded .proto files do not define is said; a body cut at the preview is not decoded', () => {
+    const r = dec(snappy(write), rwHeaders, withDefs([FAMILY]));
+    assert.equal(r.body.kind, 'protobuf-raw');
+    assert.match(r.warnings.join(), /protobuf type prometheus\.WriteRequest not found/);
+    const cut = decodeHttpBody(write.subarray(0, 10), write.length, [['Content-Type', 'application/x-protobuf']], env);
+    assert.equal(cut.body.kind, 'binary');
+    assert.match(cut.warnings.join(), /cut|captured whole|preview/);
+  });
+});
