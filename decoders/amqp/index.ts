@@ -82,6 +82,8 @@ interface ChannelState {
   seqLost?: boolean;
   /** Publishes (id, exchange, start) sent since the broker last answered a method of this channel, oldest first. */
   recent: Array<{ id: number; exchange: string; startUs: number }>;
+  /** tx.select was sent: publishes wait for tx.commit, and a tx.rollback drops them (their ids, since the last of either). */
+  tx?: number[];
 }
 
 function newChannel(): ChannelState {
@@ -675,6 +677,7 @@ class AmqpDecoder implements StreamDecoder {
     const call = mk();
     call.request = { value: args, wireBytes: wire };
     call.timing.requestEndUs = end.tsUs;
+    if (dir === 'c2s' && name.startsWith('tx.')) this.transaction(c, name, call);
     // Sent by the broker: channel.close / connection.close on an error, channel.flow,
     // connection.blocked, a consumer cancel notification.
     if (dir === 's2c') call.fields['amqp.direction'] = 's2c';
@@ -768,6 +771,19 @@ class AmqpDecoder implements StreamDecoder {
     c.recent = [];
   }
 
+  /**
+   * AMQP 0-9-1 §1.9 class tx: on a channel in tx mode publishes take effect at tx.commit; tx.rollback discards
+   * those since the last commit or rollback. They are already reported: the flow correlator, which holds them for
+   * their deliveries, marks them (Call.failsCalls).
+   */
+  private transaction(c: ChannelState, name: string, call: Call): void {
+    if (name === 'tx.select') c.tx ??= [];
+    else if (name === 'tx.rollback' && c.tx) {
+      if (c.tx.length) call.failsCalls = c.tx.map((id) => ({ id, status: { code: 'rolled back', text: 'tx.rollback: discarded, not delivered', ok: false } }));
+      c.tx = [];
+    } else if (name === 'tx.commit' && c.tx) c.tx = [];
+  }
+
   /** channel.close / connection.close with an error: the method it names failed. */
   private failPending(c: ChannelState | undefined, args: Record<string, unknown>, code: number, text: string, at: Position): void {
     const chans = c ? [c] : [...this.channels.values()];
@@ -828,6 +844,7 @@ class AmqpDecoder implements StreamDecoder {
     if (open.method === 'basic.publish') {
       if (c.recent.length >= RECENT_PUBLISHES) c.recent.shift();
       c.recent.push({ id: call.id, exchange, startUs: call.timing.startUs });
+      if (c.tx && c.tx.length < 10_000) c.tx.push(call.id);
       if (c.confirm && state === 'complete' && typeof call.fields['amqp.publish_seq'] === 'number') {
         c.unconfirmed.set(call.fields['amqp.publish_seq'] as number, call);
         this.hold();

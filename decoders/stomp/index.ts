@@ -74,6 +74,8 @@ class StompDecoder implements StreamDecoder {
   private receipts = new Map<string, Call>();
   private subs = new Map<string, string>(); // subscription id → ack mode
   private unacked = new Map<string, Call>(); // ack id → MESSAGE call
+  /** SENDs of each open transaction (BEGIN … COMMIT | ABORT), by call id: an ABORT means they were never delivered. */
+  private txSends = new Map<string, number[]>();
   private dead = false;
 
   constructor(private readonly session: DecoderSession) {
@@ -529,6 +531,8 @@ class StompDecoder implements StreamDecoder {
       if (id !== undefined) call.fields['stomp.subscription'] = id;
       if (h('ack')) call.fields['stomp.ack_mode'] = h('ack')!;
     }
+    const tx = h('transaction');
+    if (tx !== undefined && dir === 'c2s') this.transaction(cmd, tx, call);
     const receipt = h('receipt');
     if (receipt !== undefined && dir === 'c2s') {
       if (call.kind !== 'publish') call.kind = 'unary';
@@ -551,6 +555,24 @@ class StompDecoder implements StreamDecoder {
     call.timing.endUs = f.end.tsUs;
     if (cmd === 'SEND') call.status = { code: 'sent', ok: true };
     this.session.emit(call);
+  }
+
+  /**
+   * STOMP 1.2 "BEGIN"/"ABORT": the SENDs of a transaction reach their destination only at its COMMIT; after an ABORT
+   * they were dropped. They are already reported: the flow correlator, which holds them for their deliveries,
+   * marks them (Call.failsCalls).
+   */
+  private transaction(cmd: string, tx: string, call: Call): void {
+    call.fields['stomp.transaction'] = tx;
+    if (cmd === 'SEND') {
+      let ids = this.txSends.get(tx);
+      if (!ids && this.txSends.size < 256) this.txSends.set(tx, (ids = []));
+      if (ids && ids.length < 10_000) ids.push(call.id);
+    } else if (cmd === 'ABORT') {
+      const ids = this.txSends.get(tx);
+      if (ids?.length) call.failsCalls = ids.map((id) => ({ id, status: { code: 'aborted', text: `transaction ${tx} aborted: not delivered`, ok: false } }));
+      this.txSends.delete(tx);
+    } else if (cmd === 'COMMIT') this.txSends.delete(tx);
   }
 
   private rpcFields(call: Call, f: Frame): void {

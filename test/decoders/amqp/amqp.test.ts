@@ -145,6 +145,21 @@ describe('AMQP 0-9-1 §4.2.4 channel.close naming basic.publish (amqp-publish to
   });
 });
 
+describe('AMQP 0-9-1 §1.9 class tx: a tx.rollback discards the publishes since the last commit', () => {
+  // method frames on channel 1: tx.select (90/10), -ok (90/11), tx.commit (90/20), -ok (90/21), tx.rollback (90/30), -ok (90/31)
+  const m = (cls: number, meth: number) => `0100010000000400${cls.toString(16)}00${meth.toString(16).padStart(2, '0')}ce`;
+  it('the publishes before the commit stand; those after it are marked rolled back (applied by the flow correlator)', () => {
+    const pub: Script = [['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY]];
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', m(90, 10)], ['s2c', m(90, 11)], ...pub, ['c2s', m(90, 20)], ['s2c', m(90, 21)], ...pub, ...pub, ['c2s', m(90, 30)], ['s2c', m(90, 31)]]);
+    assert.deepEqual(calls.filter((c) => c.method.startsWith('tx.')).map((c) => [c.method, c.state]), [['tx.select', 'complete'], ['tx.commit', 'complete'], ['tx.rollback', 'complete']]);
+    const pubs = calls.filter((c) => c.method === 'basic.publish');
+    const rollback = calls.find((c) => c.method === 'tx.rollback')!;
+    assert.deepEqual(rollback.failsCalls?.map((f) => f.id), [pubs[1].id, pubs[2].id]);
+    assert.deepEqual(rollback.failsCalls?.[0].status, { code: 'rolled back', text: 'tx.rollback: discarded, not delivered', ok: false });
+    assert.equal(calls.find((c) => c.method === 'tx.commit')!.failsCalls, undefined);
+  });
+});
+
 describe('AMQP 0-9-1 §4.2.6.2 content header and body frames', () => {
   it('basic.publish + header + body is one publish with properties and msg keys', () => {
     const { calls } = run(spec, [['c2s', HEADER], ['c2s', PUBLISH], ['c2s', HDR], ['c2s', BODY]]);

@@ -100,3 +100,30 @@ describe('STOMP 1.2 connection end: what was waiting when the connection closed'
     assert.equal(r.state, 'incomplete');
   });
 });
+
+describe('STOMP 1.2 BEGIN / COMMIT / ABORT (transactions; stomp.py 8 against ActiveMQ 5.17)', () => {
+  const hex = (t: string) => Buffer.from(t.replace(/\|/g, '\n') + '\0').toString('hex');
+  const frames: Script = [
+    ['c2s', CONNECT],
+    ['s2c', CONNECTED],
+    ['c2s', hex('BEGIN|transaction:tx1||')],
+    ['c2s', hex('SEND|destination:/queue/orders|transaction:tx1||in tx')],
+    ['c2s', hex('COMMIT|transaction:tx1||')],
+    ['c2s', hex('BEGIN|transaction:tx2||')],
+    ['c2s', hex('SEND|destination:/queue/orders|transaction:tx2||aborted')],
+    ['c2s', hex('SEND|destination:/queue/orders|transaction:tx2||aborted too')],
+    ['c2s', hex('ABORT|transaction:tx2||')],
+  ];
+  it("an ABORT says its transaction's SENDs were not delivered (applied by the flow correlator); a COMMIT's are left alone", () => {
+    const { calls } = run(spec, frames);
+    const sends = calls.filter((c) => c.method.startsWith('SEND'));
+    assert.deepEqual(sends.map((c) => c.fields['stomp.transaction']), ['tx1', 'tx2', 'tx2']);
+    const abort = calls.find((c) => c.method === 'ABORT')!;
+    assert.deepEqual(abort.failsCalls, [sends[1], sends[2]].map((c) => ({ id: c.id, status: { code: 'aborted', text: 'transaction tx2 aborted: not delivered', ok: false } })));
+    assert.equal(calls.find((c) => c.method === 'COMMIT')!.failsCalls, undefined);
+  });
+  it('gives the same result whatever the split', () => {
+    assertSplitInvariant(spec, frames);
+  });
+});
+
