@@ -101,6 +101,9 @@ export class CaptureReader {
   // classic pcap
   private pcapNano = false;
   private pcapRecHdr = 16;
+  /** The record header size was checked against the first records (old pcap variants, see pickRecordHeader). */
+  private recHdrChecked = false;
+  private pcapModified = false;
   private pcapLink = 0;
   // pcapng
   private section = -1;
@@ -304,10 +307,12 @@ export class CaptureReader {
       case 0xa1b2cd34:
         le = false;
         recHdr = 24;
+        this.pcapModified = true;
         break;
       case 0x34cdb2a1:
         le = true;
         recHdr = 24;
+        this.pcapModified = true;
         break;
       default:
         if (b[start] === 0x1f && b[start + 1] === 0x8b) {
@@ -348,7 +353,51 @@ export class CaptureReader {
     return 24;
   }
 
+  /**
+   * Old pcap variants keep the usual magic but write longer record headers (Wireshark's libpcap.c reads them all,
+   * and editcap writes them): Nokia IPSO's 20 bytes and Red Hat 6.1's tcpdump 24 bytes with the usual magic; with
+   * the "modified" magic (Kuznetsov's patches) 24 bytes, SuSE 6.3's 28. Which one a file uses is seen from its first
+   * records: the size under which the most of them (up to four) read as plausible records (fraction below one
+   * second, captured length within the original and 256 KiB, times within a day of each other) wins, the usual
+   * size on a tie. Said once.
+   */
+  private pickRecordHeader(b: Uint8Array, start: number, end: number): void {
+    const candidates = this.pcapModified ? [24, 28] : [16, 24, 20];
+    const unit = this.pcapNano ? 1e9 : 1e6;
+    const plausible = (hdr: number): number => {
+      let p = start;
+      let n = 0;
+      let lastSec = -1;
+      while (n < 4 && p + hdr <= end) {
+        const sec = this.u32(b, p);
+        const cap = this.u32(b, p + 8);
+        const orig = this.u32(b, p + 12);
+        if (this.u32(b, p + 4) >= unit || cap > orig || cap > 262144 || (lastSec >= 0 && Math.abs(sec - lastSec) > 86400)) return -1;
+        if (p + hdr + cap > end) break;
+        lastSec = sec;
+        p += hdr + cap;
+        n++;
+      }
+      return n;
+    };
+    const scores = candidates.map(plausible);
+    // (the first record not all here yet: judge when it is)
+    const whole = start + 16 <= end && start + candidates[0] + this.u32(b, start + 8) <= end;
+    if (scores.every((x) => x <= 0) && !whole && end - start < 65536) return;
+    this.recHdrChecked = true;
+    let best = 0;
+    for (let i = 1; i < candidates.length; i++) if (scores[i] > scores[best]) best = i;
+    if (best === 0 || scores[best] < 2) return;
+    this.pcapRecHdr = candidates[best];
+    const what = candidates[best] === 20 ? "Nokia IPSO's" : candidates[best] === 28 ? "SuSE 6.3's" : this.pcapModified ? '' : "Red Hat 6.1's";
+    this.warn(`records have ${candidates[best]}-byte headers (${what ? `${what} ` : ''}pcap variant): read as such`, 24);
+  }
+
   private pcapRecord(b: Uint8Array, start: number, end: number): number {
+    if (!this.recHdrChecked) {
+      if (this.framesRead > 0) this.recHdrChecked = true;
+      else this.pickRecordHeader(b, start, end);
+    }
     const hdr = this.pcapRecHdr;
     // (the negations are computed before their tests: the optimized record loop has then seen them
     // when a record first crosses the end of a chunk, and is not thrown away and compiled again)

@@ -545,6 +545,8 @@ export interface PcapOptions {
   snaplen?: number;
   /** Kuznetzov's modified pcap (magic 0xa1b2cd34, 24-byte record headers). */
   modified?: boolean;
+  /** Bytes after each standard 16-byte record header (old variants: Nokia 4, Red Hat 6.1 8, SuSE 6.3 with `modified` 4 more). */
+  recordPad?: number;
 }
 
 /** A classic pcap file (libpcap 2.4). */
@@ -558,6 +560,7 @@ export function pcapFile(frames: Frame[], o: PcapOptions = {}): Uint8Array {
     const us = f.tsUs - sec * 1e6;
     w.u32(sec).u32(o.nanosecond ? us * 1000 + (f.extraNs ?? 0) : us).u32(cap.length).u32(f.origLen ?? f.data.length);
     if (o.modified) w.u32(1).u16(0x0800).u8(0).u8(0);
+    for (let i = 0; i < (o.recordPad ?? 0); i++) w.u8(0);
     w.raw(cap);
   }
   return w.bytes();

@@ -86,6 +86,25 @@ describe('pcap file header and records (draft-ietf-opsawg-pcap §4, §5)', () =>
     const r = readAll(B.pcapFile([{ tsUs: TS, data: Uint8Array.of(1, 2, 3) }], { modified: true }));
     assert.deepEqual(r.frames.map((f) => f.data), [[1, 2, 3]]);
   });
+  it("old variants' longer record headers are found from the first records (as editcap -F nokiapcap / rh6_1pcap / suse6_3pcap write them)", () => {
+    const frames = B.tcpConversation({ exchanges: [{ dir: 'c2s', data: 'ping' }, { dir: 's2c', data: 'pong' }] });
+    const base = readAll(B.pcapFile(frames)).frames.map((f) => [f.tsUs, f.data]);
+    for (const [o, size, who] of [
+      [{ recordPad: 4 }, 20, "Nokia IPSO's"],
+      [{ recordPad: 8 }, 24, "Red Hat 6.1's"],
+      [{ modified: true, recordPad: 4 }, 28, "SuSE 6.3's"],
+    ] as const) {
+      // (judged from the first records of the first chunk read: files are read 4 MiB at a time)
+      for (const chunk of [undefined, 400]) {
+        const r = readAll(B.pcapFile(frames, o), chunk);
+        assert.deepEqual(r.frames.map((f) => [f.tsUs, f.data]), base, `${size}-byte records, chunk ${chunk}`);
+        assert.deepEqual(r.warnings.map((w) => w.message), [`records have ${size}-byte headers (${who} pcap variant): read as such`]);
+      }
+    }
+    // the usual sizes are not second-guessed, even for one short record
+    assert.deepEqual(readAll(B.pcapFile(frames)).warnings, []);
+    assert.deepEqual(readAll(B.pcapFile(frames.slice(0, 1)), 5).warnings, []);
+  });
   it('a record length beyond maxRecordBytes means damage: warning, stop', () => {
     const file = B.pcapFile([{ tsUs: TS, data: new Uint8Array(10) }, { tsUs: TS, data: new Uint8Array(10) }]);
     new DataView(file.buffer).setUint32(24 + 16 + 10 + 8, 0x7fffffff, true);
