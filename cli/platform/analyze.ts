@@ -89,9 +89,9 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new UserError(`${path}: is a directory`);
-    const head = new Uint8Array(4);
-    const { bytesRead: headBytes } = await fh.read(head, 0, 4, 0);
-    const format = sniffCapture(head.subarray(0, headBytes));
+    const head = new Uint8Array(16);
+    const { bytesRead: headBytes } = await fh.read(head, 0, 16, 0);
+    const format = sniffCapture(head.subarray(0, Math.min(4, headBytes)));
     if (format === 'unknown') {
       throw new UserError(
         headBytes === 0 ? `${path}: empty file, not a pcap or pcapng file` : `${path}: not a pcap or pcapng file (starts with ${describeMagic(head.subarray(0, headBytes))})`,
@@ -166,7 +166,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
             inner = sniffCapture(chunk.subarray(0, 4));
             if (inner !== 'pcap' && inner !== 'pcapng') {
               input.destroy();
-              throw new UserError(`${path}: gzip-compressed, but not a pcap or pcapng file inside (starts with ${describeMagic(chunk.subarray(0, 4))})`);
+              throw new UserError(`${path}: gzip-compressed, but not a pcap or pcapng file inside (starts with ${describeMagic(chunk.subarray(0, 16))})`);
             }
           }
           pipeline.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));

@@ -318,7 +318,7 @@ export class CaptureReader {
         if (b[start] === 0x1f && b[start + 1] === 0x8b) {
           return this.stop('capture is gzip-compressed: decompress it before reading');
         }
-        return this.stop(`not a pcap or pcapng file (starts with ${describeMagic(b.subarray(start, start + 4))})`, 0);
+        return this.stop(`not a pcap or pcapng file (starts with ${describeMagic(b.subarray(start, Math.min(end, start + 16)))})`, 0);
     }
     if (avail < 24) return -24;
     this.le = le;

@@ -32,5 +32,32 @@ export function sniffCapture(head: Uint8Array): CaptureFormat {
 export function describeMagic(head: Uint8Array): string {
   let s = '0x';
   for (let i = 0; i < 4 && i < head.length; i++) s += head[i].toString(16).padStart(2, '0');
-  return s;
+  const known = otherFormat(head);
+  return known ? `${s}: ${known}` : s;
+}
+
+const CONVERT = 'convert it with `editcap -F pcapng FILE OUT.pcapng` (Wireshark)';
+
+/**
+ * What a file that is no pcap or pcapng looks like it is, by its first bytes, with what to do: another capture
+ * format (snoop, Network Monitor, Sniffer, btsnoop, 5Views), an archive or another compression, a HAR or text
+ * file. Undefined when nothing is recognised.
+ */
+export function otherFormat(head: Uint8Array): string | undefined {
+  const at = (...b: number[]) => b.every((x, i) => head[i] === x);
+  const ascii = (t: string) => head.length >= t.length && [...t].every((c, i) => head[i] === c.charCodeAt(0));
+  if (ascii('snoop\0')) return `a Solaris snoop capture; ${CONVERT}`;
+  if (ascii('GMBU') || ascii('RTSS')) return `a Microsoft Network Monitor capture; ${CONVERT}`;
+  if (ascii('TRSNIFF')) return `a Sniffer capture; ${CONVERT}`;
+  if (ascii('btsnoop\0')) return `a Bluetooth btsnoop log; ${CONVERT}`;
+  if (at(0xaa, 0xaa, 0xaa, 0xaa)) return `a 5Views capture; ${CONVERT}`;
+  if (at(0x50, 0x4b, 0x03, 0x04)) return 'a ZIP archive; unzip it and open the capture inside';
+  if (at(0xfd, 0x37, 0x7a, 0x58, 0x5a)) return 'xz-compressed; `xz -d` it first';
+  if (at(0x42, 0x5a, 0x68)) return 'bzip2-compressed; `bunzip2` it first';
+  if (at(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd-compressed; `zstd -d` it first';
+  if (at(0x37, 0x7a, 0xbc, 0xaf)) return 'a 7-Zip archive; extract the capture first';
+  let i = 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09 || head[i] === 0xef || head[i] === 0xbb || head[i] === 0xbf)) i++;
+  if (head[i] === 0x7b) return 'JSON text, not a capture (a HAR file? callscope reads packet captures: record one with tcpdump -w)';
+  return undefined;
 }

@@ -151,6 +151,22 @@ describe('callscope CLI: bad input', () => {
     assert.equal(r.err.trim(), `callscope: ${f}: not a pcap or pcapng file (starts with 0x68656c6c)`);
     assert.doesNotMatch(r.err, /at .*\.js/);
   });
+  it('another capture format, an archive, a HAR: named, with what to do', () => {
+    for (const [bytes, said] of [
+      [Buffer.from('736e6f6f700000000000000200000004', 'hex'), /starts with 0x736e6f6f: a Solaris snoop capture; convert it with `editcap -F pcapng FILE OUT\.pcapng`/],
+      [Buffer.from('474d425502000100', 'hex'), /0x474d4255: a Microsoft Network Monitor capture/],
+      [Buffer.from('504b0304140000000800', 'hex'), /0x504b0304: a ZIP archive; unzip it/],
+      [Buffer.from('fd377a585a000004e6d6b446', 'hex'), /xz-compressed; `xz -d` it first/],
+      [Buffer.from('  {"log": {"version": "1.2"'), /JSON text, not a capture \(a HAR file\?/],
+    ] as const) {
+      const f = join(tmp, 'other.bin');
+      writeFileSync(f, bytes);
+      const r = cli(f);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /not a pcap or pcapng file \(starts with /);
+      assert.match(r.err, said);
+    }
+  });
   it('missing file: the OS reason', () => {
     const r = cli(join(tmp, 'nope.pcap'));
     assert.equal(r.code, 2);

@@ -23,7 +23,7 @@ describe('sniffing (pcap magics, pcapng SHB, gzip)', () => {
     const r = readAll(new TextEncoder().encode('{"not":"a capture"}'));
     assert.equal(r.frames.length, 0);
     assert.equal(r.warnings.length, 1);
-    assert.match(r.warnings[0].message, /not a pcap or pcapng file \(starts with 0x7b226e6f\)/);
+    assert.match(r.warnings[0].message, /not a pcap or pcapng file \(starts with 0x7b226e6f: JSON text, not a capture/);
   });
 });
 
