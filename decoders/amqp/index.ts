@@ -779,7 +779,7 @@ class AmqpDecoder implements StreamDecoder {
   private transaction(c: ChannelState, name: string, call: Call): void {
     if (name === 'tx.select') c.tx ??= [];
     else if (name === 'tx.rollback' && c.tx) {
-      if (c.tx.length) call.failsCalls = c.tx.map((id) => ({ id, status: { code: 'rolled back', text: 'tx.rollback: discarded, not delivered', ok: false } }));
+      if (c.tx.length) call.failsCalls = c.tx.map((id) => ({ id, status: { code: 'rolled back', text: 'not delivered (tx.rollback)', ok: false } }));
       c.tx = [];
     } else if (name === 'tx.commit' && c.tx) c.tx = [];
   }

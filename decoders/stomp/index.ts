@@ -570,7 +570,7 @@ class StompDecoder implements StreamDecoder {
       if (ids && ids.length < 10_000) ids.push(call.id);
     } else if (cmd === 'ABORT') {
       const ids = this.txSends.get(tx);
-      if (ids?.length) call.failsCalls = ids.map((id) => ({ id, status: { code: 'aborted', text: `transaction ${tx} aborted: not delivered`, ok: false } }));
+      if (ids?.length) call.failsCalls = ids.map((id) => ({ id, status: { code: 'aborted', text: `not delivered (ABORT of transaction ${tx})`, ok: false } }));
       this.txSends.delete(tx);
     } else if (cmd === 'COMMIT') this.txSends.delete(tx);
   }

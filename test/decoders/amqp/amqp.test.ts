@@ -155,7 +155,7 @@ describe('AMQP 0-9-1 §1.9 class tx: a tx.rollback discards the publishes since 
     const pubs = calls.filter((c) => c.method === 'basic.publish');
     const rollback = calls.find((c) => c.method === 'tx.rollback')!;
     assert.deepEqual(rollback.failsCalls?.map((f) => f.id), [pubs[1].id, pubs[2].id]);
-    assert.deepEqual(rollback.failsCalls?.[0].status, { code: 'rolled back', text: 'tx.rollback: discarded, not delivered', ok: false });
+    assert.deepEqual(rollback.failsCalls?.[0].status, { code: 'rolled back', text: 'not delivered (tx.rollback)', ok: false });
     assert.equal(calls.find((c) => c.method === 'tx.commit')!.failsCalls, undefined);
   });
 });

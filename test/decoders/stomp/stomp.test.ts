@@ -119,7 +119,7 @@ describe('STOMP 1.2 BEGIN / COMMIT / ABORT (transactions; stomp.py 8 against Act
     const sends = calls.filter((c) => c.method.startsWith('SEND'));
     assert.deepEqual(sends.map((c) => c.fields['stomp.transaction']), ['tx1', 'tx2', 'tx2']);
     const abort = calls.find((c) => c.method === 'ABORT')!;
-    assert.deepEqual(abort.failsCalls, [sends[1], sends[2]].map((c) => ({ id: c.id, status: { code: 'aborted', text: 'transaction tx2 aborted: not delivered', ok: false } })));
+    assert.deepEqual(abort.failsCalls, [sends[1], sends[2]].map((c) => ({ id: c.id, status: { code: 'aborted', text: 'not delivered (ABORT of transaction tx2)', ok: false } })));
     assert.equal(calls.find((c) => c.method === 'COMMIT')!.failsCalls, undefined);
   });
   it('gives the same result whatever the split', () => {
