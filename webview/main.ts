@@ -644,6 +644,7 @@ async function sameConnection(dir: 1 | -1): Promise<void> {
 function onHost(m: HostToWebview): void {
   switch (m.type) {
     case 'analysis/didStart':
+      store.clear();
       Object.assign(analysis, { running: true, finished: false, failed: '', file: m.file, fileBytes: m.fileBytes, bytesRead: 0, frames: 0, calls: 0, warnings: [], damaged: undefined });
       break;
     case 'analysis/didProgress':

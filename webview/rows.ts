@@ -52,6 +52,17 @@ export class RowStore {
     this.reset();
   }
 
+  /**
+   * A new analysis replaces the rows (the capture decoded again, a playback starting): back to none, as when the
+   * view opened, before its snapshot arrives. Without this its rows were counted on top of the old ones until the
+   * next page answer (a playback of 79 calls showed 80–93 rows for a moment).
+   */
+  clear(): void {
+    this.total = 0;
+    this.appends++;
+    this.reset();
+  }
+
   /** Forget every page (new filter/sort, or the host's rows changed). */
   reset(): void {
     this.generation++;

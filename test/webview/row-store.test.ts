@@ -53,3 +53,28 @@ test('with no rows appended meanwhile the answer sets the total (a filter can sh
   await tick();
   assert.equal(store.total, 3);
 });
+
+test('a new analysis (a playback starting, the capture decoded again) starts the list from no rows: its rows are not counted on top of the old ones', async () => {
+  const { host, asked } = fakeHost();
+  const store = new RowStore(host);
+  store.reset();
+  store.appended(rowsOf(0, 79));
+  asked[0].answer(79);
+  await tick();
+  assert.equal(store.total, 79);
+  store.ensure(200, 300); // a page of the old analysis on its way
+  const stale = asked.at(-1)!;
+  store.clear(); // analysis/didStart
+  assert.equal(store.total, 0);
+  assert.equal(store.at(0), undefined, 'the old pages are gone');
+  const fresh = asked.at(-1)!;
+  assert.notEqual(fresh, stale);
+  store.appended(rowsOf(0, 3)); // the playback's first rows
+  assert.equal(store.total, 3, 'not 82');
+  stale.answer(79); // answered late: dropped
+  await tick();
+  assert.equal(store.total, 3);
+  fresh.answer(3);
+  await tick();
+  assert.equal(store.total, 3);
+});
