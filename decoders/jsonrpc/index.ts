@@ -11,6 +11,7 @@
 import type { Body, Call, CallStatus } from '../core/model';
 import type { Limits } from '../core/env';
 import type { DecoderSession } from '../core/decoder';
+import { innerCalls } from '../calls/inner';
 import type { BodyRouter } from '../http-common/routers';
 import { bodyCut, cutWords } from '../http-common/body';
 import { type JsonPrefix, parseJsonPrefix } from './partial';
@@ -234,22 +235,9 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown, re
   call.kind = 'batch';
   const results = Array.isArray(result) ? result : undefined;
   if (results && results.length !== inner.length) call.warnings.push(`system.multicall: ${inner.length} calls but ${results.length} results`);
-  const at = { frame: call.frames[0] ?? 0, tsUs: call.timing.startUs, streamOffset: call.ranges?.request?.[0]?.offset ?? 0 };
-  const childIds: number[] = [];
-  const limit = session.env.limits.maxMessagesPerCall;
   let errors = 0;
-  inner.forEach((entry, i) => {
-    if (i >= limit) {
-      if (i === limit) call.warnings.push(`system.multicall: only the first ${limit} calls listed`);
-      return;
-    }
+  innerCalls(call, session, 'jsonrpc', inner, 'system.multicall', (child, entry, i) => {
     const e = entry as Obj;
-    const child = session.newCall('jsonrpc', at);
-    child.kind = 'unary';
-    child.parentId = call.id;
-    child.timing = { ...call.timing };
-    child.frames = call.frames.slice();
-    child.target = call.target;
     child.state = call.state;
     child.method = e.methodName as string;
     child.fields['jsonrpc.method'] = child.method;
@@ -269,10 +257,7 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown, re
       child.state = 'incomplete';
       child.warnings.push('no result for this multicall entry');
     }
-    childIds.push(child.id);
-    session.emit(child);
   });
-  call.childIds = childIds;
   if (errors) {
     call.fields['jsonrpc.batch.errors'] = errors;
     if (call.status) call.status = { ...call.status, ok: false, text: `${errors} of ${inner.length} failed` };
@@ -413,20 +398,8 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
     // A single error for the whole batch (e.g. -32600 invalid request / parse error).
     applyOutcome(call, outcomeOf(respValue, httpStatus));
   }
-  const at = { frame: call.frames[0] ?? 0, tsUs: call.timing.startUs, streamOffset: call.ranges?.request?.[0]?.offset ?? 0 };
-  const childIds: number[] = [];
   let errors = 0;
-  const limit = session.env.limits.maxMessagesPerCall;
-  reqs.forEach((item, i) => {
-    if (i >= limit) {
-      if (i === limit) call.warnings.push(`batch: only the first ${limit} requests listed`);
-      return;
-    }
-    const child = session.newCall('jsonrpc', at);
-    child.parentId = call.id;
-    child.timing = { ...call.timing };
-    child.frames = call.frames.slice();
-    child.target = call.target;
+  innerCalls(call, session, 'jsonrpc', reqs, 'batch', (child, item) => {
     child.state = call.state;
     if (!isJsonRpcRequest(item)) {
       child.method = '?';
@@ -463,10 +436,7 @@ function applyBatch(call: Call, session: DecoderSession, reqs: unknown[], respVa
       }
     }
     if (child.status && !child.status.ok) errors++;
-    childIds.push(child.id);
-    session.emit(child);
   });
-  call.childIds = childIds;
   if (!cut?.req) for (const r of responses.values()) call.warnings.push(`batch response id ${idKey(r.id)} matches no request`);
   if (unmatched.length) call.warnings.push(`${unmatched.length} batch responses without a usable id`);
   if (errors) {

@@ -14,6 +14,7 @@ import { cutBeforeRootEnd, xmlDepth } from '../core/xml';
 import { XMLParser } from 'fast-xml-parser';
 import type { Call, CallStatus } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
+import { innerCalls } from '../calls/inner';
 import type { BodyRouter } from '../http-common/routers';
 import { bodyCut, cutWords, parseMediaType } from '../http-common/body';
 import { fromBase64, utf8Strict } from '../core/bytes';
@@ -431,20 +432,7 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown[], 
   const results = result?.ok && Array.isArray(result.params[0]) ? (result.params[0] as unknown[]) : undefined;
   if (result?.ok && !results) call.warnings.push('system.multicall response is not an array');
   if (results && results.length !== inner.length) call.warnings.push(`system.multicall: ${inner.length} calls but ${results.length} results`);
-  const at = { frame: call.frames[0] ?? 0, tsUs: call.timing.startUs, streamOffset: call.ranges?.request?.[0]?.offset ?? 0 };
-  const childIds: number[] = [];
-  const limit = session.env.limits.maxMessagesPerCall;
-  inner.forEach((entry, i) => {
-    if (i >= limit) {
-      if (i === limit) call.warnings.push(`system.multicall: only the first ${limit} calls listed`);
-      return;
-    }
-    const child = session.newCall('xmlrpc', at);
-    child.kind = 'unary';
-    child.parentId = call.id;
-    child.timing = { ...call.timing };
-    child.frames = call.frames.slice();
-    child.target = call.target;
+  innerCalls(call, session, 'xmlrpc', inner, 'system.multicall', (child, entry, i) => {
     const e = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
     child.method = typeof e.methodName === 'string' ? e.methodName : '?';
     child.fields['xmlrpc.method'] = child.method;
@@ -480,10 +468,8 @@ function applyMulticall(call: Call, session: DecoderSession, params: unknown[], 
       child.state = 'incomplete';
       child.warnings.push('no result for this multicall entry');
     }
-    childIds.push(child.id);
-    session.emit(child);
   });
-  call.childIds = childIds;
+  const childIds = call.childIds!;
   const faults = childIds.length && results ? results.filter((r) => r && typeof r === 'object' && !Array.isArray(r)).length : 0;
   if (faults) {
     call.fields['xmlrpc.multicall.faults'] = faults;
