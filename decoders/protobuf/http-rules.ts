@@ -30,6 +30,8 @@ export interface HttpBinding {
 const MAX_TEMPLATE = 1024;
 const MAX_SEGMENTS = 64;
 const MAX_BINDINGS = 16;
+/** Longer request paths are not matched (no API path is this long; regex work stays bounded). */
+const MAX_PATH = 8192;
 const VERBS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /** The bindings of one rpc, from protobufjs's parsed options (the rule and its additional_bindings). */
@@ -69,6 +71,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Compile a path template; undefined when it does not follow the grammar (or is too long). */
 export function compileTemplate(t: string): CompiledTemplate | undefined {
   if (t.length > MAX_TEMPLATE || t.charCodeAt(0) !== 47 /* / */) return undefined;
+  // `**` only once, as the last segment (before the verb): two of them would make a backtracking regex
+  const deep = t.indexOf('**');
+  if (deep >= 0 && (t.indexOf('**', deep + 2) >= 0 || /[^}:]/.test(t.slice(deep + 2).replace(/:[^/]*$/, '')))) return undefined;
   // The verb: a ':' after the last '/' and outside braces.
   let verb = '';
   let depth = 0;
@@ -182,6 +187,7 @@ export class HttpRuleIndex<T> {
     const h = uri.indexOf('#');
     if (h >= 0 && h < end) end = h;
     const path = end < uri.length ? uri.slice(0, end) : uri;
+    if (path.length > MAX_PATH) return undefined;
     const slash = path.indexOf('/', 1);
     const firstSeg = slash < 0 ? path.slice(1) : path.slice(1, slash);
     const verb = method.toUpperCase();

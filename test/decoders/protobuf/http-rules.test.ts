@@ -77,6 +77,9 @@ describe('google.api.http path templates (http.proto "Path template syntax")', (
   });
   it('what is not a template: no leading slash, unbalanced braces, nested variables, an empty segment, too long', () => {
     for (const bad of ['v1/x', '/v1/{name', '/v1/{a={b}}', '/v1//x', '/v1/{1bad}', '/v1/x:', `/${'a/'.repeat(600)}`]) assert.equal(compileTemplate(bad), undefined, bad);
+    // `**` only as the last segment, once (two would make a regex that backtracks on long paths)
+    for (const bad of ['/v1/{a=**}/{b=**}', '/v1/**/x', '/v1/{name=**}/x']) assert.equal(compileTemplate(bad), undefined, bad);
+    for (const ok of ['/v1/{name=shelves/**}', '/v1/**', '/v1/{name=**}:cancel']) assert.ok(compileTemplate(ok), ok);
   });
   it('the most specific binding wins; the verb must match; the query is not part of the path', () => {
     const idx = new HttpRuleIndex<string>();
