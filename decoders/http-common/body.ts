@@ -601,7 +601,7 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
  * limits.maxBodyBytes (the preview); `size` the full de-chunked size. `requestHeaders`: for a
  * response, its request's (a Thrift reply may come without a Content-Type of its own).
  */
-export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderList, env: DecoderEnv, requestHeaders?: HeaderList): { body: Body; warnings: string[] } {
+export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderList, env: DecoderEnv, requestHeaders?: HeaderList, target?: string): { body: Body; warnings: string[] } {
   const warnings: string[] = [];
   const limits = env.limits;
   const cut = cutOf(bytes.length, size, limits);
@@ -713,7 +713,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       body.hex = toHex(content);
     } else if (PROTOBUF_TYPES.has(essence)) {
       // Prometheus remote write 1.0 names its message by a header, not by the media type
-      const params = !mt!.params.proto && headerValue(headers, 'x-prometheus-remote-write-version')?.startsWith('0.1') ? { ...mt!.params, proto: 'prometheus.WriteRequest' } : mt!.params;
+      // (or the OTLP/HTTP spec by the request path: /v1/traces carries ExportTraceServiceRequest…)
+      const otlp = target ? OTLP_TYPES[targetPathOnly(target)] : undefined;
+      const named = headerValue(headers, 'x-prometheus-remote-write-version')?.startsWith('0.1') ? 'prometheus.WriteRequest' : otlp ? `opentelemetry.proto.collector.${otlp}${requestHeaders ? 'Response' : 'Request'}` : undefined;
+      const params = !mt!.params.proto && named ? { ...mt!.params, proto: named } : mt!.params;
       decodeProtobufBody(body, content, params, env, warnings);
     } else if (MSGPACK_TYPES.has(essence)) {
       const r = decodeMsgpack(content, limits.maxDepth);
@@ -740,6 +743,17 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     body.hex = toHex(bytes, 64);
   }
   return { body, warnings };
+}
+
+/** OTLP/HTTP's default paths and the package of their messages (`…trace.v1.ExportTraceServiceRequest`). */
+const OTLP_TYPES: Record<string, string> = { '/v1/traces': 'trace.v1.ExportTraceService', '/v1/metrics': 'metrics.v1.ExportMetricsService', '/v1/logs': 'logs.v1.ExportLogsService' };
+
+/** A request target without its query, fragment or absolute-form prefix. */
+function targetPathOnly(t: string): string {
+  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(t);
+  const rest = abs ? t.slice(abs[0].length) || '/' : t;
+  const q = rest.search(/[?#]/);
+  return q >= 0 ? rest.slice(0, q) : rest;
 }
 
 /** Protocol Buffers as an HTTP body: OTLP/HTTP, Prometheus remote write and protobuf exposition, Google APIs' `alt=proto`. */

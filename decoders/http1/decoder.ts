@@ -1751,7 +1751,7 @@ export class Http1Decoder implements StreamDecoder {
       if (req.warnings.length) call.warnings.push(...req.warnings);
       call.request = { headers: req.headers, wireBytes: req.wire };
       if (req.bodySize > 0 || req.previewBytes > 0) {
-        const decoded = decodeHttpBody(previewToDecode(req), req.bodySize, req.headers, env);
+        const decoded = decodeHttpBody(previewToDecode(req), req.bodySize, req.headers, env, undefined, req.request.uri);
         if (req.holed) decoded.body.truncated = true;
         http.requestBody = decoded.body;
         call.request.body = decoded.body;
@@ -1770,7 +1770,7 @@ export class Http1Decoder implements StreamDecoder {
       http.responseHeaders = resp.headers;
       if (resp.warnings.length) call.warnings.push(...resp.warnings);
       const noBody = resp.bodySize === 0 && resp.previewBytes === 0;
-      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewToDecode(resp), resp.bodySize, resp.headers, env, req?.headers);
+      const decoded = noBody ? { body: undefined, warnings: [] as string[] } : decodeHttpBody(previewToDecode(resp), resp.bodySize, resp.headers, env, req?.headers, req?.request?.uri);
       if (decoded.body) {
         if (resp.holed) decoded.body.truncated = true;
         http.responseBody = decoded.body;

@@ -1264,7 +1264,7 @@ export class Http2Connection implements StreamDecoder {
       const acc = s.body[dir];
       if (acc.missing) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${acc.missing} bytes missing from the capture (gap): kept up to the gap`);
       if (!acc.size && !acc.chunks.length) return undefined;
-      const r = decodeHttpBody(concatBytes(acc.chunks), acc.size, withoutPseudo(headers), env, dir === 's2c' ? withoutPseudo(req) : undefined);
+      const r = decodeHttpBody(concatBytes(acc.chunks), acc.size, withoutPseudo(headers), env, dir === 's2c' ? withoutPseudo(req) : undefined, path);
       for (const w of r.warnings) call.warnings.push(`${dir === 'c2s' ? 'request' : 'response'} body: ${w}`);
       return r.body;
     };

@@ -251,3 +251,31 @@ enum MetricType { COUNTER = 0; GAUGE = 1; SUMMARY = 2; }
     assert.match(cut.warnings.join(), /cut|captured whole|preview/);
   });
 });
+
+describe('OTLP/HTTP (opentelemetry-proto "OTLP/HTTP": /v1/traces, /v1/metrics, /v1/logs carry Export*ServiceRequest)', () => {
+  // A cut-down collector message (field 1 as in the real ExportTraceServiceRequest: resource_spans)
+  const OTLP = `syntax = "proto3";
+package opentelemetry.proto.collector.trace.v1;
+message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+message ResourceSpans { string schema_url = 3; }
+message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
+message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
+`;
+  it('the request path names the message: typed with the workspace .proto, raw without', async () => {
+    const { run } = await import('../http1/feed');
+    const { buildProtoDefinitions } = await import('../../../decoders/protobuf/definitions');
+    const body = Buffer.from('0a0a1a0868747470733a2f2f', 'hex'); // resource_spans: [{schema_url: "https://"}]
+    const res = Buffer.from('0a020801', 'hex'); // partial_success: {rejected_spans: 1}
+    const script = [
+      { dir: 'c2s' as const, data: Buffer.concat([Buffer.from(`POST /v1/traces HTTP/1.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${body.length}\r\n\r\n`), body]) },
+      { dir: 's2c' as const, data: Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${res.length}\r\n\r\n`), res]) },
+    ];
+    const typed = run(script, { env: { ...env, definitions: { proto: buildProtoDefinitions([{ path: 'trace_service.proto', text: OTLP }]) } } }).calls[0];
+    assert.deepEqual(typed.request?.body?.value, { resource_spans: [{ schema_url: 'https://' }] });
+    assert.deepEqual(typed.response?.body?.value, { partial_success: { rejected_spans: '1' } });
+    assert.deepEqual(typed.warnings, []);
+    const raw = run(script).calls[0];
+    assert.equal(raw.request?.body?.kind, 'protobuf-raw');
+    assert.deepEqual(raw.request?.body?.value, { '1': { '3': 'https://' } });
+  });
+});
