@@ -660,7 +660,7 @@ function onHost(m: HostToWebview): void {
       Object.assign(analysis, { running: false, failed: m.message });
       break;
     case 'calls/didAppend':
-      store.appended(m.rows);
+      store.appended(m.rows, m.first);
       break;
     case 'flows/all':
       flows.clear();

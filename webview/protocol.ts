@@ -56,7 +56,8 @@ export type HostToWebview =
       fieldNames?: string[];
     }
   | { type: 'analysis/didFail'; message: string }
-  | { type: 'calls/didAppend'; rows: CallRow[] }
+  /** `first`: the position of the first of these rows in the analysis (appending is then idempotent: a page answer may already have counted them). */
+  | { type: 'calls/didAppend'; rows: CallRow[]; first?: number }
   | { type: 'calls/page'; requestId: number; rows: CallRow[]; total: number; filterError?: FilterErrorInfo }
   | { type: 'call/details'; requestId: number; call: Call | undefined }
   | { type: 'flows/all'; flows: FlowSummary[] }

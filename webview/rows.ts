@@ -72,12 +72,17 @@ export class RowStore {
     this.ensure(0, PAGE_SIZE);
   }
 
-  /** New rows were decoded: with no filter and time order they extend the list in place. */
-  appended(rows: CallRow[]): void {
+  /**
+   * New rows were decoded: with no filter and time order they extend the list in place. `first` (the host's
+   * position of the first of them) makes this idempotent: a page answered meanwhile may already count them (the
+   * host answers from its store while these rows wait for its next flush), and were they added again the list would
+   * grow past the calls for a moment (a playback showed 86 rows of 79).
+   */
+  appended(rows: CallRow[], first?: number): void {
     this.appends++;
     if (!this.filter && this.sort.key === 'time' && this.sort.dir === 'asc') {
       const lastPage = Math.floor(Math.max(0, this.total - 1) / PAGE_SIZE);
-      this.total += rows.length;
+      this.total = first === undefined ? this.total + rows.length : Math.max(this.total, first + rows.length);
       // The last page is now stale; let it reload when visible.
       this.pages.delete(lastPage);
       this.onChange();

@@ -143,8 +143,8 @@ export class CapturePanel implements vscode.Disposable {
   private flush(): void {
     this.lastFlush = Date.now();
     if (this.pendingRows.length) {
+      this.post({ type: 'calls/didAppend', rows: this.pendingRows, first: this.streamed });
       this.streamed += this.pendingRows.length;
-      this.post({ type: 'calls/didAppend', rows: this.pendingRows });
       this.pendingRows = [];
     }
     if (this.progressDirty || this.analysis.state === 'running') {
@@ -195,7 +195,7 @@ export class CapturePanel implements vscode.Disposable {
         if (epoch !== this.snapshotEpoch || a !== this.analysis) return;
         this.snapshotting = false;
         this.streamed = rows.length;
-        for (let i = 0; i < rows.length; i += 5000) this.post({ type: 'calls/didAppend', rows: rows.slice(i, i + 5000) });
+        for (let i = 0; i < rows.length; i += 5000) this.post({ type: 'calls/didAppend', rows: rows.slice(i, i + 5000), first: i });
         const held = this.heldRows;
         this.heldRows = [];
         for (const h of held) this.acceptRows(h.first, h.batch);

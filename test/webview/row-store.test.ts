@@ -78,3 +78,17 @@ test('a new analysis (a playback starting, the capture decoded again) starts the
   await tick();
   assert.equal(store.total, 3);
 });
+
+test('rows the host appends after a page answer already counted them are not counted twice (didAppend carries their position)', async () => {
+  const { host, asked } = fakeHost();
+  const store = new RowStore(host);
+  store.reset();
+  store.appended(rowsOf(0, 63), 0);
+  asked[0].answer(74); // the host answered from its store: 74 rows, 11 of them not yet flushed to the webview
+  await tick();
+  assert.equal(store.total, 74);
+  store.appended(rowsOf(63, 12), 63); // the flush with rows 63…74
+  assert.equal(store.total, 75, 'not 86: the 11 already counted are not added again');
+  store.appended(rowsOf(75, 4), 75);
+  assert.equal(store.total, 79);
+});
