@@ -33,7 +33,12 @@ MAX_SECONDS="${BENCH_MAX_SECONDS:-900}"
 . "$HERE/lib.sh"
 prepare_output
 if [ ! -d "$ROOT/samples/node_modules/@grpc/grpc-js" ]; then
-  echo "@grpc/grpc-js is not installed in samples/: cd samples && npm install" >&2
+  # (a fresh machine: the samples' own dependencies, @grpc/grpc-js among them, from the npm registry)
+  echo "bench: installing the samples' npm dependencies (@grpc/grpc-js): npm ci --prefix samples" >&2
+  (cd "$ROOT/samples" && npm ci --no-audit --no-fund >/dev/null) || true
+fi
+if [ ! -d "$ROOT/samples/node_modules/@grpc/grpc-js" ]; then
+  echo "@grpc/grpc-js is not installed in samples/ and could not be installed: cd samples && npm install" >&2
   exit 1
 fi
 . "$ROOT/samples/lib/capture.sh"
