@@ -166,7 +166,8 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
   steps.push({ id: 'serialize', title: proto === 'http' || proto === 'http2' ? 'Building the request' : 'The client stub serializes the call', text: serialize, stage: 'client-stub', phases: ['request', 'message'], lifeline: 'client' });
 
   // 3: the bytes on the wire.
-  const carrier = http ? `an ${http.version} \`${http.method ?? 'POST'} ${http.uri ?? ''}\`` : `${name} frames`;
+  // (a JSON-RPC call over WebSocket has no HTTP request of its own: it rides in a message of the upgraded connection)
+  const carrier = http ? `an ${http.version} \`${http.method ?? 'POST'} ${http.uri ?? ''}\`` : call.fields['websocket.opcode'] !== undefined ? 'a WebSocket message' : `${name} frames`;
   const ctype = (http?.requestHeaders ?? call.request?.headers)?.find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   const frames = call.frames.length;
   steps.push({

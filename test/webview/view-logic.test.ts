@@ -213,6 +213,9 @@ describe('teaching', () => {
     assert.match(g.find((s) => s.id === 'reply')!.text, /grpc-status/);
     const p = teachingSteps({ ...funAdd, protocol: 'mqtt', kind: 'publish', target: 'trips/new', status: undefined }, undefined);
     assert.deepEqual(p.map((s) => s.id), ['publish', 'route']);
+    // JSON-RPC over WebSocket (aria2): no HTTP request of its own, a WebSocket message carries it
+    const ws = teachingSteps({ ...funAdd, protocol: 'jsonrpc', http: undefined, fields: { 'websocket.opcode': 1, 'jsonrpc.method': 'aria2.getVersion' } }, undefined);
+    assert.match(ws.find((s) => s.id === 'wire')!.text, /as a WebSocket message/);
   });
   it('code spans', () => {
     assert.deepEqual(textParts('call `f(1)` now'), [{ code: false, text: 'call ' }, { code: true, text: 'f(1)' }, { code: false, text: ' now' }]);
