@@ -8,6 +8,7 @@ import { isEncryptedPort } from '../decoders/tls/names';
 import { codeAndText, endpointLabel } from '../decoders/export/common';
 import { SortedSpool, sortableNumber, type SpoolOptions } from './platform/sorted-spool';
 import { ParentLinks } from './platform/parent-links';
+import { isObj } from '../decoders/core/json';
 
 export interface TableOptions {
   color?: boolean;
@@ -206,11 +207,11 @@ function describeCall(x: Call): string {
     // an event with its arguments, and the ack's
     s = `${x.method}(${(x.request!.value as unknown[]).map(short).join(', ')})`;
     if (Array.isArray(x.response?.value)) s += ` → ${(x.response!.value as unknown[]).map(short).join(', ')}`;
-  } else if (x.protocol === 'dubbo' && isRecord(rv) && Array.isArray(rv.arguments)) {
+  } else if (x.protocol === 'dubbo' && isObj(rv) && Array.isArray(rv.arguments)) {
     // `readPerson("1234") → Person{id: "1234", …}`: the arguments, and the value of the answer
     s = `${x.method}(${rv.arguments.map(short).join(', ')})`;
     const res = x.response?.value;
-    if (isRecord(res) && 'value' in res && x.status?.ok !== false) s += ` → ${short(res.value)}`;
+    if (isObj(res) && 'value' in res && x.status?.ok !== false) s += ` → ${short(res.value)}`;
   } else if (rpc && x.kind !== 'batch') {
     const args = Array.isArray(x.request?.value) ? (x.request!.value as unknown[]).map(short).join(', ') : x.request?.value !== undefined ? short(x.request.value) : '';
     s = `${x.method}(${args})`;
@@ -220,10 +221,6 @@ function describeCall(x: Call): string {
     s = x.target && x.target !== x.method && x.target !== `/${x.method}` ? `${x.method} ${x.target}` : x.method;
   }
   return s.length > MAX_CALL_TEXT ? s.slice(0, MAX_CALL_TEXT - 1) + '…' : s;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function short(v: unknown, depth = 0): string {

@@ -13,6 +13,7 @@ import type { BodyRouter } from '../http-common/routers';
 import { headerValue, queryParam } from '../http-common/body';
 import { operationInfo, operationLabel, type OperationInfo } from './operation';
 import { graphqlDefinitionsOf, type GraphqlDefinitions } from './schema';
+import { isObj } from '../core/json';
 
 export interface GraphqlRequest {
   query?: string;
@@ -21,7 +22,6 @@ export interface GraphqlRequest {
   extensions?: unknown;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** A GraphQL request object, or undefined. */
 export function asGraphqlRequest(v: unknown): GraphqlRequest | undefined {

@@ -10,10 +10,10 @@
  */
 import type { Body, Call, StreamMessage } from '../core/model';
 import { parseJsonBounded } from '../http-common/body';
+import { isObj } from '../core/json';
 
 const MAX_PAYLOADS = 1000;
 const MAX_PATH = 64;
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The JSON payloads of a multipart/mixed answer, or undefined when it is not one. */
 export function incrementalPayloads(body: Body | undefined, maxDepth: number): Array<Record<string, unknown>> | undefined {

@@ -15,10 +15,10 @@ import { innerCalls } from '../calls/inner';
 import type { BodyRouter } from '../http-common/routers';
 import { bodyCut, cutWords } from '../http-common/body';
 import { type JsonPrefix, parseJsonPrefix } from './partial';
+import { isObj } from '../core/json';
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** A JSON-RPC request object (2.0, or 1.0 with method + params + id). */
 export function isJsonRpcRequest(v: unknown): v is Obj {

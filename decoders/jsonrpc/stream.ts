@@ -15,9 +15,7 @@ import { DirStream } from '../calls/stream';
 import { payloadBody } from '../calls/payload';
 import { applyOutcome, fillFields, idKey, outcomeOf } from './index';
 import { type JsonPrefix, parseJsonPrefix } from './partial';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+import { isObj } from '../core/json';
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const CL = 'content-length:';

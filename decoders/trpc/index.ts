@@ -11,8 +11,8 @@ import type { Call } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
 import { queryParam } from '../http-common/body';
+import { isObj } from '../core/json';
 
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const PROCEDURES = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:,[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)*$/;
 
 /** `{"json": x}` (superjson) → x. */

@@ -18,10 +18,10 @@ import { asGraphqlRequest, describeOperation, resultStatus } from '../graphql/ht
 import { graphqlDefinitionsOf } from '../graphql/schema';
 import { addFrame, payloadBody } from './payload';
 import { answerPart, emitCall, putPart, wsCall, type WsLayer, type WsMessage } from './socketio';
+import { isObj } from '../core/json';
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The subprotocols (Sec-WebSocket-Protocol) of GraphQL over WebSocket. */
 export const GRAPHQL_WS_SUBPROTOCOLS = new Set(['graphql-transport-ws', 'graphql-ws']);

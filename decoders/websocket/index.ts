@@ -43,6 +43,7 @@ import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-w
 import { createAmqp1Decoder } from '../amqp1/index';
 import { SignalR, startsSignalR } from './signalr';
 import { SOCKJS_CLOSE, isSockJsUri, unwrapSockJs, type SockJsFrame } from './sockjs';
+import { isObj } from '../core/json';
 
 export const CLOSE_CODES: Record<number, string> = {
   1000: 'Normal Closure',
@@ -64,7 +65,6 @@ export const CLOSE_CODES: Record<number, string> = {
 
 const OPCODES: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const DEFLATE_TAIL = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const MAX_PENDING_RPC = 1000;
 /** Messages taken from one SockJS frame (`a[…]` of a hostile size makes no more calls than this). */

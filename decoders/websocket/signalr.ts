@@ -23,12 +23,12 @@ import { addFrame, payloadBody } from './payload';
 import { answerPart, emitCall, putPart, wsCall, type WsLayer, type WsMessage } from './socketio';
 import { decodeMsgpack } from '../core/msgpack';
 import type { Body } from '../core/model';
+import { isObj } from '../core/json';
 
 const RS = '\x1e';
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PENDING = 1000;
 const TYPES: Record<number, string> = { 1: 'invocation', 2: 'stream item', 3: 'completion', 4: 'stream invocation', 5: 'cancel', 6: 'ping', 7: 'close', 8: 'ack', 9: 'sequence' };
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** Does a first client message start SignalR's JSON hub protocol? */
 export function startsSignalR(text: string): boolean {
