@@ -20,13 +20,13 @@ import type { Body, Call, Dir, HeaderList, StreamMessage } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { fromBase64, utf8Strict } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
-import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, resolverOf, type LpMessage } from '../grpc/messages';
+import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, type LpMessage } from '../grpc/messages';
 import { pastDeadline, statusForHttpStatus } from '../grpc/status';
 import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
-import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { protoDefinitionsOf, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { rpcSchema } from '../protobuf/grpc-services';
 import { ReflectionAnswers } from '../protobuf/learned';
-import { decodeProtobuf } from '../protobuf/decode';
+import { decodeProtobuf, resolverOf } from '../protobuf/decode';
 import { headerValue, parseJsonBounded, parseMediaType, parseUrlEncoded } from '../http-common/body';
 import { bodyBytes } from '../grpc/web';
 
@@ -181,7 +181,7 @@ class ConnectCall {
     }
     if (schema.from === 'reflection') f['protobuf.schema'] = 'reflection';
     else if (this.method && schema.from === 'loaded') {
-      call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
+      call.definition = rpcRef(this.method);
     } else if (!this.method && this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
       call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
     }

@@ -14,7 +14,7 @@
  */
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
-import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { protoDefinitionsOf, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { rpcSchema } from '../protobuf/grpc-services';
@@ -137,7 +137,7 @@ export class GrpcCallBuilder {
       this.typeDefs = schema.typeDefs;
       if (schema.reflectionStream) this.reflection = new ReflectionAnswers(this.session.capture);
       if (this.method && schema.from === 'loaded') {
-        call.definition = { kind: 'proto-rpc', name: `${this.method.service}.${this.method.name}`, file: this.method.file, line: this.method.line, column: this.method.column };
+        call.definition = rpcRef(this.method);
       } else if (schema.from === 'reflection') {
         f['protobuf.schema'] = 'reflection';
       } else if (!this.method && this.defs && this.defs.methods.size) {

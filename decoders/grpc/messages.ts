@@ -195,8 +195,6 @@ export class LengthPrefixedReader {
   }
 }
 
-export { resolverOf } from '../protobuf/decode';
-
 export interface DecodedMessage {
   value?: unknown;
   /** Size after decompression, when compressed. */

@@ -7,7 +7,7 @@ import type { Call, HeaderList } from '../core/model';
 import type { DecoderSession } from '../core/decoder';
 import { BODY_ROUTERS } from './routers';
 import { sameHeaderName } from './body';
-import { matchHttpRule, protoDefinitionsOf } from '../protobuf/definitions';
+import { matchHttpRule, protoDefinitionsOf, rpcRef } from '../protobuf/definitions';
 
 /** The path (and query) of a request target, whatever its form (RFC 9112 §3.2). */
 export function targetPath(uri: string | undefined, method?: string): string | undefined {
@@ -63,8 +63,7 @@ function linkTranscodedRpc(call: Call, session: DecoderSession): void {
   const method = call.http?.method ?? call.method;
   const m = matchHttpRule(defs, method, targetPath(call.http?.uri ?? call.target, method));
   if (!m) return;
-  const rpc = m.rule.target;
-  call.definition = { kind: 'proto-rpc', name: `${rpc.service}.${rpc.name}`, file: rpc.file, line: rpc.line, column: rpc.column };
+  call.definition = rpcRef(m.rule.target);
 }
 
 /**

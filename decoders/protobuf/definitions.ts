@@ -8,6 +8,7 @@
  */
 import * as protobuf from 'protobufjs';
 import { oneByteCopy, oneByteSource } from '../core/bytes';
+import type { DefinitionRef } from '../core/model';
 import { HttpRuleIndex, httpBindingsOf, type HttpRuleMatch } from './http-rules';
 
 export interface SourcePos {
@@ -240,6 +241,11 @@ export function indexService(defs: ProtoDefinitions, obj: protobuf.Service, file
       if (defs.httpRules.bad.length > bad) defs.warnings.push(`${info.file}:${info.line}: rpc ${svc}.${m.name}: google.api.http ${b.verb.toLowerCase()} "${b.template.slice(0, 200)}" is not a path template (google/api/http.proto); ignored`);
     }
   }
+}
+
+/** Where a call to this rpc is defined (the `definition` of gRPC, Connect and transcoded HTTP calls). */
+export function rpcRef(m: ProtoMethodInfo): DefinitionRef {
+  return { kind: 'proto-rpc', name: `${m.service}.${m.name}`, file: m.file, line: m.line, column: m.column };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
 import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, type OpenApiDoc } from '../../decoders/definitions/openapi';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker } from '../../decoders/definitions/validate';
-import { buildProtoDefinitions, lookupMethod, matchHttpRule, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
+import { buildProtoDefinitions, lookupMethod, matchHttpRule, rpcRef, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
 import { targetPath } from '../../decoders/http-common/exchange';
 
 /** Warnings the linker adds to calls. */
@@ -79,7 +79,7 @@ export class Linker {
     if (c.definition) return undefined;
     if (c.protocol === 'grpc' || c.protocol === 'grpc-web') {
       const m = lookupMethod(this.proto, c.target ?? c.http?.uri);
-      if (m) return { ref: { kind: 'proto-rpc', name: `${m.service}.${m.name}`, file: m.file, line: m.line, column: m.column }, warnings: [] };
+      if (m) return { ref: rpcRef(m), warnings: [] };
       return undefined;
     }
     if (c.http || c.protocol === 'http') {
@@ -90,9 +90,7 @@ export class Linker {
       if (!m) {
         // An rpc served as HTTP/JSON by its google.api.http binding (grpc-gateway, Envoy transcoding)
         const t = matchHttpRule(this.proto, method, targetPath(uri, method));
-        if (!t) return undefined;
-        const rpc = t.rule.target;
-        return { ref: { kind: 'proto-rpc', name: `${rpc.service}.${rpc.name}`, file: rpc.file, line: rpc.line, column: rpc.column }, warnings: [] };
+        return t ? { ref: rpcRef(t.rule.target), warnings: [] } : undefined;
       }
       const warnings: string[] = [];
       const checker = m.op.requestSchemas.length || m.op.responseSchemas.length ? this.checker(m.doc) : undefined;
