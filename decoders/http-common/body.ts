@@ -14,6 +14,7 @@ import { decodeMsgpack } from '../core/msgpack';
 import { isSnappyFramed, snappyDecompress, snappyFramedDecompress } from '../core/codecs';
 import { decodeProtobuf, decodeRaw, resolverOf } from '../protobuf/decode';
 import { protoDefinitionsOf } from '../protobuf/definitions';
+import { requestPath } from './target';
 
 /** MessagePack media types (IANA application/vnd.msgpack; the older unregistered ones clients still send). */
 const MSGPACK_TYPES = new Set(['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack']);
@@ -714,7 +715,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     } else if (PROTOBUF_TYPES.has(essence)) {
       // Prometheus remote write 1.0 names its message by a header, not by the media type
       // (or the OTLP/HTTP spec by the request path: /v1/traces carries ExportTraceServiceRequest…)
-      const otlp = target ? OTLP_TYPES[targetPathOnly(target)] : undefined;
+      const otlp = target ? OTLP_TYPES[requestPath(target)] : undefined;
       const named = headerValue(headers, 'x-prometheus-remote-write-version')?.startsWith('0.1') ? 'prometheus.WriteRequest' : otlp ? `opentelemetry.proto.collector.${otlp}${requestHeaders ? 'Response' : 'Request'}` : undefined;
       const params = !mt!.params.proto && named ? { ...mt!.params, proto: named } : mt!.params;
       decodeProtobufBody(body, content, params, env, warnings);
@@ -747,14 +748,6 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
 
 /** OTLP/HTTP's default paths and the package of their messages (`…trace.v1.ExportTraceServiceRequest`). */
 const OTLP_TYPES: Record<string, string> = { '/v1/traces': 'trace.v1.ExportTraceService', '/v1/metrics': 'metrics.v1.ExportMetricsService', '/v1/logs': 'logs.v1.ExportLogsService' };
-
-/** A request target without its query, fragment or absolute-form prefix. */
-function targetPathOnly(t: string): string {
-  const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(t);
-  const rest = abs ? t.slice(abs[0].length) || '/' : t;
-  const q = rest.search(/[?#]/);
-  return q >= 0 ? rest.slice(0, q) : rest;
-}
 
 /** Protocol Buffers as an HTTP body: OTLP/HTTP, Prometheus remote write and protobuf exposition, Google APIs' `alt=proto`. */
 const PROTOBUF_TYPES = new Set(['application/x-protobuf', 'application/protobuf', 'application/vnd.google.protobuf', 'application/x-google-protobuf']);

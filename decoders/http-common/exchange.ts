@@ -9,15 +9,9 @@ import { BODY_ROUTERS } from './routers';
 import { sameHeaderName } from './body';
 import { matchHttpRule, protoDefinitionsOf, rpcRef } from '../protobuf/definitions';
 
-/** The path (and query) of a request target, whatever its form (RFC 9112 §3.2). */
-export function targetPath(uri: string | undefined, method?: string): string | undefined {
-  if (uri === undefined) return undefined;
-  if (method === 'CONNECT' || uri === '*') return uri; // authority-form / asterisk-form
-  if (uri.charCodeAt(0) === 47 /* / */) return uri; // origin-form, the usual case
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(uri); // absolute-form (proxies)
-  if (m) return m[1] || '/';
-  return uri;
-}
+import { targetPath } from './target';
+
+export { targetPath };
 
 /**
  * Finish an HTTP exchange: `call.http` is filled (version, method, uri, host, status, reason,
@@ -63,7 +57,7 @@ function linkTranscodedRpc(call: Call, session: DecoderSession): void {
   const method = call.http?.method ?? call.method;
   const m = matchHttpRule(defs, method, targetPath(call.http?.uri ?? call.target, method));
   if (!m) return;
-  call.definition = rpcRef(m.rule.target);
+  call.definition = rpcRef(m.target);
 }
 
 /**

@@ -9,7 +9,7 @@
 import * as protobuf from 'protobufjs';
 import { oneByteCopy, oneByteSource } from '../core/bytes';
 import type { DefinitionRef } from '../core/model';
-import { HttpRuleIndex, httpBindingsOf, type HttpRuleMatch } from './http-rules';
+import { HttpRuleIndex, httpBindingsOf, type HttpRule } from './http-rules';
 
 export interface SourcePos {
   file: string;
@@ -236,9 +236,7 @@ export function indexService(defs: ProtoDefinitions, obj: protobuf.Service, file
     defs.methods.set(path, info);
     for (const b of httpBindingsOf(m)) {
       defs.httpRules ??= new HttpRuleIndex();
-      const bad = defs.httpRules.bad.length;
-      defs.httpRules.add(b, info);
-      if (defs.httpRules.bad.length > bad) defs.warnings.push(`${info.file}:${info.line}: rpc ${svc}.${m.name}: google.api.http ${b.verb.toLowerCase()} "${b.template.slice(0, 200)}" is not a path template (google/api/http.proto); ignored`);
+      if (!defs.httpRules.add(b, info)) defs.warnings.push(`${info.file}:${info.line}: rpc ${svc}.${m.name}: google.api.http ${b.verb.toLowerCase()} "${b.template.slice(0, 200)}" is not a path template (google/api/http.proto); ignored`);
     }
   }
 }
@@ -252,7 +250,7 @@ export function rpcRef(m: ProtoMethodInfo): DefinitionRef {
  * The rpc an HTTP request is transcoded to (grpc-gateway, Envoy's JSON transcoder): the most specific
  * `google.api.http` binding matching its method and path. `uri` is the request target as sent.
  */
-export function matchHttpRule(defs: ProtoDefinitions | undefined, method: string | undefined, uri: string | undefined): HttpRuleMatch<ProtoMethodInfo> | undefined {
+export function matchHttpRule(defs: ProtoDefinitions | undefined, method: string | undefined, uri: string | undefined): HttpRule<ProtoMethodInfo> | undefined {
   return defs?.httpRules?.match(method, uri);
 }
 

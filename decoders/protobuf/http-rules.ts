@@ -17,6 +17,7 @@
  * indexed by verb and first literal segment, so an HTTP call costs a few regex tests whatever the number of rpcs.
  */
 import type * as protobuf from 'protobufjs';
+import { requestPath } from '../http-common/target';
 
 /** One binding as written: `get: "/v1/{name=shelves/*}"`, `custom { kind: "HEAD" path: "/x" }`. */
 export interface HttpBinding {
@@ -71,9 +72,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Compile a path template; undefined when it does not follow the grammar (or is too long). */
 export function compileTemplate(t: string): CompiledTemplate | undefined {
   if (t.length > MAX_TEMPLATE || t.charCodeAt(0) !== 47 /* / */) return undefined;
-  // `**` only once, as the last segment (before the verb): two of them would make a backtracking regex
+  // `**` only once, as the last segment (then at most the variable's `}` and the verb): two of them would make a
+  // backtracking regex
   const deep = t.indexOf('**');
-  if (deep >= 0 && (t.indexOf('**', deep + 2) >= 0 || /[^}:]/.test(t.slice(deep + 2).replace(/:[^/]*$/, '')))) return undefined;
+  if (deep >= 0 && !/^\}?(:[^/]*)?$/.test(t.slice(deep + 2))) return undefined;
   // The verb: a ':' after the last '/' and outside braces.
   let verb = '';
   let depth = 0;
@@ -128,7 +130,7 @@ export function compileTemplate(t: string): CompiledTemplate | undefined {
         else {
           parts.push(escapeRe(seg));
           literal += seg.length;
-          if (parts.length === 1 && !inVar && first === undefined && segments === 1) first = seg;
+          if (segments === 1) first = seg; // (the template's first segment: the index key)
         }
         i += seg.length;
       }
@@ -152,56 +154,36 @@ export interface HttpRule<T> extends HttpBinding {
   target: T;
 }
 
-export interface HttpRuleMatch<T> {
-  rule: HttpRule<T>;
-  /** Variable field path → value as sent (percent-encoded). */
-  params: Record<string, string>;
-}
-
 /** Rules indexed by verb and first literal segment. */
 export class HttpRuleIndex<T> {
   private readonly byKey = new Map<string, HttpRule<T>[]>();
   size = 0;
-  /** Templates that do not follow the grammar (reported by the loader). */
-  readonly bad: Array<{ binding: HttpBinding; target: T }> = [];
 
-  add(b: HttpBinding, target: T): void {
+  /** Index a binding; false when its template does not follow the grammar (the loader says so). */
+  add(b: HttpBinding, target: T): boolean {
     const compiled = compileTemplate(b.template);
-    if (!compiled) {
-      this.bad.push({ binding: b, target });
-      return;
-    }
+    if (!compiled) return false;
     const key = `${b.verb} ${compiled.first ?? ''}`;
     let list = this.byKey.get(key);
     if (!list) this.byKey.set(key, (list = []));
     list.push({ ...b, compiled, target });
     this.size++;
+    return true;
   }
 
   /** The most specific rule whose verb and template match (ties: the first added). */
-  match(method: string | undefined, uri: string | undefined): HttpRuleMatch<T> | undefined {
+  match(method: string | undefined, uri: string | undefined): HttpRule<T> | undefined {
     if (!this.size || !method || !uri || uri.charCodeAt(0) !== 47) return undefined;
-    let end = uri.length;
-    const q = uri.indexOf('?');
-    if (q >= 0) end = q;
-    const h = uri.indexOf('#');
-    if (h >= 0 && h < end) end = h;
-    const path = end < uri.length ? uri.slice(0, end) : uri;
+    const path = requestPath(uri);
     if (path.length > MAX_PATH) return undefined;
     const slash = path.indexOf('/', 1);
     const firstSeg = slash < 0 ? path.slice(1) : path.slice(1, slash);
     const verb = method.toUpperCase();
-    let best: HttpRuleMatch<T> | undefined;
+    let best: HttpRule<T> | undefined;
     for (const key of [`${verb} ${firstSeg}`, `${verb} `]) {
       for (const rule of this.byKey.get(key) ?? []) {
-        if (best && rule.compiled.literal <= best.rule.compiled.literal) continue;
-        const m = rule.compiled.re.exec(path);
-        if (!m) continue;
-        const params: Record<string, string> = {};
-        rule.compiled.vars.forEach((v, i) => {
-          params[v] = m[i + 1] ?? '';
-        });
-        best = { rule, params };
+        if (best && rule.compiled.literal <= best.compiled.literal) continue;
+        if (rule.compiled.re.test(path)) best = rule;
       }
     }
     return best;

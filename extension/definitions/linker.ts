@@ -90,7 +90,7 @@ export class Linker {
       if (!m) {
         // An rpc served as HTTP/JSON by its google.api.http binding (grpc-gateway, Envoy transcoding)
         const t = matchHttpRule(this.proto, method, targetPath(uri, method));
-        return t ? { ref: rpcRef(t.rule.target), warnings: [] } : undefined;
+        return t ? { ref: rpcRef(t.target), warnings: [] } : undefined;
       }
       const warnings: string[] = [];
       const checker = m.op.requestSchemas.length || m.op.responseSchemas.length ? this.checker(m.doc) : undefined;

@@ -86,10 +86,10 @@ describe('google.api.http path templates (http.proto "Path template syntax")', (
     idx.add({ verb: 'GET', template: '/v1/{name=**}' }, 'any');
     idx.add({ verb: 'GET', template: '/v1/{name=shelves/*/books/*}' }, 'book');
     idx.add({ verb: 'GET', template: '/{x}/health' }, 'health');
-    assert.equal(idx.match('GET', '/v1/shelves/1/books/2?view=FULL')?.rule.target, 'book');
-    assert.equal(idx.match('GET', '/v1/shelves/1')?.rule.target, 'any');
+    assert.equal(idx.match('GET', '/v1/shelves/1/books/2?view=FULL')?.target, 'book');
+    assert.equal(idx.match('GET', '/v1/shelves/1')?.target, 'any');
     assert.equal(idx.match('POST', '/v1/shelves/1/books/2'), undefined);
-    assert.equal(idx.match('GET', '/svc/health')?.rule.target, 'health', 'a template starting with a variable is found too');
+    assert.equal(idx.match('GET', '/svc/health')?.target, 'health', 'a template starting with a variable is found too');
     assert.equal(idx.match('GET', 'http://proxy/v1/x'), undefined, 'absolute-form is made a path by the caller');
   });
 });
@@ -103,12 +103,12 @@ describe('google.api.http bindings of the workspace .proto files', () => {
     assert.equal(defs.httpRules?.size, 7);
     assert.deepEqual(defs.warnings, ['library/v1/library.proto:14: rpc library.v1.Library.Broken: google.api.http get "v1/no-leading-slash" is not a path template (google/api/http.proto); ignored']);
     const m = matchHttpRule(defs, 'POST', '/v3/kv/range');
-    assert.equal(m?.rule.target.path, '/etcdserverpb.KV/Range');
-    assert.equal(m?.rule.body, '*');
-    assert.equal(matchHttpRule(defs, 'GET', '/v1/books/b1')?.rule.target.name, 'GetBook', 'additional_bindings');
-    assert.equal(matchHttpRule(defs, 'HEAD', '/v1/peek/x')?.rule.target.name, 'Peek', 'custom kind');
-    assert.equal(matchHttpRule(defs, 'POST', '/v1/operations/9:cancel')?.rule.target.name, 'Cancel');
-    assert.equal(matchHttpRule(defs, 'GET', '/v1/anything/else')?.rule.target.name, 'ListAny');
+    assert.equal(m?.target.path, '/etcdserverpb.KV/Range');
+    assert.equal(m?.body, '*');
+    assert.equal(matchHttpRule(defs, 'GET', '/v1/books/b1')?.target.name, 'GetBook', 'additional_bindings');
+    assert.equal(matchHttpRule(defs, 'HEAD', '/v1/peek/x')?.target.name, 'Peek', 'custom kind');
+    assert.equal(matchHttpRule(defs, 'POST', '/v1/operations/9:cancel')?.target.name, 'Cancel');
+    assert.equal(matchHttpRule(defs, 'GET', '/v1/anything/else')?.target.name, 'ListAny');
   });
   it("an HTTP/1.1 call to a bound path links to the rpc's line (etcd's gateway: POST /v3/kv/range)", () => {
     const env = { ...testSession().env, definitions: { proto: defs } };
