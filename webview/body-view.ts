@@ -37,7 +37,7 @@ export function bodyBlock(body: Body, label: string, onPick?: () => void): HTMLE
 function renderBody(body: Body, label: string): HTMLElement {
   if (body.kind === 'none' || (body.size === 0 && !body.text && body.value === undefined)) return h('div', { class: 'muted empty-body' }, 'No body.');
   // (a raw decode already made, e.g. an HTTP protobuf body whose hex is only its first bytes, is shown as it is)
-  if ((body.kind === 'protobuf-raw' && body.value === undefined) || (body.kind === 'protobuf' && body.value === undefined && body.hex)) {
+  if (body.value === undefined && (body.kind === 'protobuf-raw' || (body.kind === 'protobuf' && body.hex))) {
     const fields = body.hex ? decodeRawProtobuf(hexToBytes(body.hex)) : undefined;
     if (fields) return h('div', null, h('div', { class: 'muted note' }, 'No .proto definition matched: fields by number, types guessed from the wire format.'), tokensToPre(rawProtobufTokens(fields), label));
   }

@@ -89,12 +89,14 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new UserError(`${path}: is a directory`);
-    const head = new Uint8Array(16);
-    const { bytesRead: headBytes } = await fh.read(head, 0, 16, 0);
-    const format = sniffCapture(head.subarray(0, Math.min(4, headBytes)));
+    // (enough to name what the file is, and to count gzip layers)
+    const buf = new Uint8Array(64 << 10);
+    const { bytesRead: headBytes } = await fh.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, headBytes);
+    const format = sniffCapture(head.subarray(0, 4));
     if (format === 'unknown') {
       throw new UserError(
-        headBytes === 0 ? `${path}: empty file, not a pcap or pcapng file` : `${path}: not a pcap or pcapng file (starts with ${describeMagic(head.subarray(0, headBytes))})`,
+        headBytes === 0 ? `${path}: empty file, not a pcap or pcapng file` : `${path}: not a pcap or pcapng file (starts with ${describeMagic(head.subarray(0, 16))})`,
       );
     }
     const warnings: CaptureWarning[] = [];
@@ -140,7 +142,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
     };
     if (format === 'gzip') {
       // Compressed captures stream through gunzip; the decompressed bytes never sit in memory whole.
-      const layers = await gzipLayers(fh);
+      const layers = gzipLayers(head);
       const input = fh.createReadStream({ highWaterMark: chunkBytes, autoClose: false });
       input.on('data', (c) => {
         bytesRead += (c as Buffer).length;
@@ -207,12 +209,10 @@ const MAX_GZIP_LAYERS = 3;
 
 /**
  * How many gzip layers wrap the capture: python3-libtrace's example `anon-v4.pcap.gz` is a gzip of a gzip of a
- * pcap (tshark refuses it). Decompresses the file's first 64 KiB only, as far as it goes, layer by layer.
+ * pcap (tshark refuses it). Decompresses the file's first bytes only, as far as they go, layer by layer.
  */
-async function gzipLayers(fh: FileHandle): Promise<number> {
-  const buf = new Uint8Array(64 << 10);
-  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-  let head: Uint8Array = buf.subarray(0, bytesRead);
+function gzipLayers(start: Uint8Array): number {
+  let head = start;
   let layers = 0;
   while (layers < MAX_GZIP_LAYERS && sniffCapture(head.subarray(0, 4)) === 'gzip') {
     layers++;

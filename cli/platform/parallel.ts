@@ -609,8 +609,8 @@ export async function runShardWorker(init: ShardInit, port: MessagePort): Promis
           let expected = provisionalIds(c);
           const ascii = used - start - 1 === line.length;
           for (let i = line.indexOf(PLACEHOLDER_TEXT); i >= 0; i = line.indexOf(PLACEHOLDER_TEXT, i + 1)) {
-            // Inside a longer or shorter number (a µs timestamp such as 1795388145035999: one line in about
-            // 100,000 has one) it is no id, which is always a number of exactly 16 digits of its own.
+            // Inside a longer or shorter number (a µs timestamp such as 1795388145035999: whether a capture has
+            // such timestamps depends on its clock) it is no id, which is always a number of exactly 16 digits.
             if (!standaloneId(line, i)) continue;
             const n = digitsAt(line, i) - PLACEHOLDER;
             if (--expected < 0 || !(n >= 1 && n <= localCount)) {

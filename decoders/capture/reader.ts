@@ -103,7 +103,6 @@ export class CaptureReader {
   private pcapRecHdr = 16;
   /** The record header size was checked against the first records (old pcap variants, see pickRecordHeader). */
   private recHdrChecked = false;
-  private pcapModified = false;
   private pcapLink = 0;
   // pcapng
   private section = -1;
@@ -307,12 +306,10 @@ export class CaptureReader {
       case 0xa1b2cd34:
         le = false;
         recHdr = 24;
-        this.pcapModified = true;
         break;
       case 0x34cdb2a1:
         le = true;
         recHdr = 24;
-        this.pcapModified = true;
         break;
       default:
         if (b[start] === 0x1f && b[start + 1] === 0x8b) {
@@ -362,7 +359,9 @@ export class CaptureReader {
    * size on a tie. Said once.
    */
   private pickRecordHeader(b: Uint8Array, start: number, end: number): void {
-    const candidates = this.pcapModified ? [24, 28] : [16, 24, 20];
+    // (before any change, a 24-byte header means the modified magic)
+    const modified = this.pcapRecHdr === 24;
+    const candidates = modified ? [24, 28] : [16, 24, 20];
     const unit = this.pcapNano ? 1e9 : 1e6;
     const plausible = (hdr: number): number => {
       let p = start;
@@ -389,7 +388,7 @@ export class CaptureReader {
     for (let i = 1; i < candidates.length; i++) if (scores[i] > scores[best]) best = i;
     if (best === 0 || scores[best] < 2) return;
     this.pcapRecHdr = candidates[best];
-    const what = candidates[best] === 20 ? "Nokia IPSO's" : candidates[best] === 28 ? "SuSE 6.3's" : this.pcapModified ? '' : "Red Hat 6.1's";
+    const what = candidates[best] === 20 ? "Nokia IPSO's" : candidates[best] === 28 ? "SuSE 6.3's" : modified ? '' : "Red Hat 6.1's";
     this.warn(`records have ${candidates[best]}-byte headers (${what ? `${what} ` : ''}pcap variant): read as such`, 24);
   }
 

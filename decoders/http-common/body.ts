@@ -713,12 +713,8 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       body.kind = 'binary';
       body.hex = toHex(content);
     } else if (PROTOBUF_TYPES.has(essence)) {
-      // Prometheus remote write 1.0 names its message by a header, not by the media type
-      // (or the OTLP/HTTP spec by the request path: /v1/traces carries ExportTraceServiceRequest…)
-      const otlp = target ? OTLP_TYPES[requestPath(target)] : undefined;
-      const named = headerValue(headers, 'x-prometheus-remote-write-version')?.startsWith('0.1') ? 'prometheus.WriteRequest' : otlp ? `opentelemetry.proto.collector.${otlp}${requestHeaders ? 'Response' : 'Request'}` : undefined;
-      const params = !mt!.params.proto && named ? { ...mt!.params, proto: named } : mt!.params;
-      decodeProtobufBody(body, content, params, env, warnings);
+      const implied = mt!.params.proto ? undefined : impliedProtoType(headers, target, requestHeaders !== undefined);
+      decodeProtobufBody(body, content, implied ? { ...mt!.params, proto: implied } : mt!.params, env, warnings);
     } else if (MSGPACK_TYPES.has(essence)) {
       const r = decodeMsgpack(content, limits.maxDepth);
       if (r.ok) {
@@ -748,6 +744,17 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
 
 /** OTLP/HTTP's default paths and the package of their messages (`…trace.v1.ExportTraceServiceRequest`). */
 const OTLP_TYPES: Record<string, string> = { '/v1/traces': 'trace.v1.ExportTraceService', '/v1/metrics': 'metrics.v1.ExportMetricsService', '/v1/logs': 'logs.v1.ExportLogsService' };
+
+/**
+ * The message a protobuf body holds when its media type does not say: a Prometheus remote write 1.0 request names
+ * it by a header; OTLP/HTTP by the request path (`/v1/traces` carries ExportTraceServiceRequest, its answer the
+ * Response).
+ */
+function impliedProtoType(headers: HeaderList, target: string | undefined, isResponse: boolean): string | undefined {
+  if (headerValue(headers, 'x-prometheus-remote-write-version')?.startsWith('0.1')) return 'prometheus.WriteRequest';
+  const otlp = target ? OTLP_TYPES[requestPath(target)] : undefined;
+  return otlp ? `opentelemetry.proto.collector.${otlp}${isResponse ? 'Response' : 'Request'}` : undefined;
+}
 
 /** Protocol Buffers as an HTTP body: OTLP/HTTP, Prometheus remote write and protobuf exposition, Google APIs' `alt=proto`. */
 const PROTOBUF_TYPES = new Set(['application/x-protobuf', 'application/protobuf', 'application/vnd.google.protobuf', 'application/x-google-protobuf']);
