@@ -471,24 +471,20 @@ class RedisDecoder implements StreamDecoder {
     }
     if (p.confirmKind) call.warnings.push('expected a subscription confirmation, got another reply');
     call.state = 'complete';
-    const popped = p.listPop && !node.cut && !this.cutValue && node.t !== '-' && node.t !== '!' ? this.listDeliveries(p, node, start, end) : [];
-    if (p.listPush && node.t === ':') {
-      const kids = p.listPush.values.slice(0, MAX_STREAM_DELIVERIES).map((v) => this.listChild(call, 'publish', p.listPush!.key, v, start, end));
-      call.childIds = kids.map((k) => k.id);
-      s.emit(call);
-      for (const k of kids) s.emit(k);
-      return;
-    }
-    if (popped.length) {
-      call.childIds = popped.map((d) => d.id);
-      s.emit(call);
-      for (const d of popped) s.emit(d);
-      return;
-    }
-    const deliveries = (p.name === 'XREAD' || p.name === 'XREADGROUP') && !node.cut && !this.cutValue ? this.streamDeliveries(p, node, start, end) : [];
-    if (deliveries.length) call.childIds = deliveries.map((d) => d.id);
+    const children = this.messagesOf(p, node, start, end);
+    if (children.length) call.childIds = children.map((d) => d.id);
     s.emit(call);
-    for (const d of deliveries) s.emit(d);
+    for (const d of children) s.emit(d);
+  }
+
+  /** The messages a reply hands over (stream entries, popped list elements) or a push sent (its elements), as children. */
+  private messagesOf(p: Pending, node: RespNode, start: Position, end: Position): Call[] {
+    const whole = !node.cut && !this.cutValue;
+    if ((p.name === 'XREAD' || p.name === 'XREADGROUP') && whole) return this.streamDeliveries(p, node, start, end);
+    if (p.listPop && whole && node.t !== '-' && node.t !== '!') return this.listDeliveries(p, node, start, end);
+    const push = p.listPush;
+    if (push && node.t === ':') return push.values.slice(0, MAX_STREAM_DELIVERIES).map((v) => this.listChild(p.call, 'publish', push.key, v, start, end));
+    return [];
   }
 
   private queueLists(): Set<string> {
@@ -502,16 +498,15 @@ class RedisDecoder implements StreamDecoder {
   /** A push to or pop from a list: marks queue lists (blocking pops) and makes pushes to them publishes. */
   private listQueue(name: string, args: Uint8Array[], call: Call, p: Pending): void {
     const queues = this.queueLists();
-    if (BLOCKING_POPS.has(name)) {
-      const keys = popKeys(name, args.map((a) => utf8Text(a)));
-      for (const k of keys) if (queues.size < MAX_QUEUE_LISTS) queues.add(k);
-      if (keys.length && !this.taughtQueues && this.session.capture) {
-        this.taughtQueues = true;
-        this.session.capture.learned('Redis lists used as queues');
-      }
-    }
     if (POPS.has(name)) {
       const keys = popKeys(name, args.map((a) => utf8Text(a)));
+      if (BLOCKING_POPS.has(name)) {
+        for (const k of keys) if (queues.size < MAX_QUEUE_LISTS) queues.add(k);
+        if (keys.length && !this.taughtQueues && this.session.capture) {
+          this.taughtQueues = true;
+          this.session.capture.learned('Redis lists used as queues');
+        }
+      }
       if (keys.length) call.target = keys[0]; // (LMPOP/BLMPOP name their lists after a count)
       if (keys.some((k) => queues.has(k))) p.listPop = { from: keys.length === 1 ? keys[0] : undefined };
       return;
@@ -528,30 +523,37 @@ class RedisDecoder implements StreamDecoder {
     } else p.listPush = { key, values: args.slice(2) };
   }
 
-  /** One element pushed to (publish) or popped from (deliver) a queue list, as a child of the command. */
-  private listChild(parent: Call, kind: 'publish' | 'deliver', key: string, value: Uint8Array, start: Position, end: Position): Call {
-    const s = this.session;
-    const c = s.newCall('redis', start);
+  /**
+   * A message a command carries as a child call (a stream entry or list element read, a list element pushed): its
+   * destination and join key; a delivery is timed at the reply, a publish as its command.
+   */
+  private messageChild(parent: Call, kind: 'publish' | 'deliver', dest: string, key: string, start: Position, end: Position): Call {
+    const c = this.session.newCall('redis', start);
     c.kind = kind;
     c.method = parent.method;
-    c.target = key;
+    c.target = dest;
     c.state = 'complete';
     c.parentId = parent.id;
-    c.fields['redis.command'] = parent.fields['redis.command'];
-    c.fields['redis.list'] = key;
-    c.fields['msg.destination'] = key;
-    c.fields['msg.key'] = messageKey('redis-list', key, value);
-    const part = { value: blobJson(value, this.json), body: payloadBody(value, s.env.limits, undefined, value.length, c.warnings), wireBytes: 0 };
-    if (kind === 'publish') {
-      c.request = part;
-      c.timing = { ...parent.timing };
-    } else {
-      c.response = part;
+    c.fields['msg.destination'] = dest;
+    c.fields['msg.key'] = key;
+    if (kind === 'publish') c.timing = { ...parent.timing };
+    else {
       c.timing.responseStartUs = start.tsUs;
       c.timing.endUs = end.tsUs;
     }
     addFrame(c.frames, end.frame);
     c.status = { code: 'OK', ok: true };
+    return c;
+  }
+
+  /** One element pushed to (publish) or popped from (deliver) a queue list, as a child of the command. */
+  private listChild(parent: Call, kind: 'publish' | 'deliver', list: string, value: Uint8Array, start: Position, end: Position): Call {
+    const c = this.messageChild(parent, kind, list, messageKey('redis-list', list, value), start, end);
+    c.fields['redis.command'] = parent.fields['redis.command'];
+    c.fields['redis.list'] = list;
+    const part = { value: blobJson(value, this.json), body: payloadBody(value, this.session.env.limits, undefined, value.length, c.warnings), wireBytes: 0 };
+    if (kind === 'publish') c.request = part;
+    else c.response = part;
     return c;
   }
 
@@ -594,20 +596,14 @@ class RedisDecoder implements StreamDecoder {
         const id = nodeText(e.items?.[0]);
         const kv = e.items?.[1]?.items;
         if (id === undefined || !kv) continue;
-        const d = s.newCall('redis', start);
-        d.kind = 'deliver';
+        const d = this.messageChild(p.call, 'deliver', stream, `redis-stream|${stream}|${id}`, start, end);
         d.method = p.name;
-        d.target = stream;
-        d.state = 'complete';
-        d.parentId = p.call.id;
         d.fields['redis.stream'] = stream;
         d.fields['redis.stream_id'] = id;
         if (p.group) {
           d.fields['redis.group'] = p.group[0];
           d.fields['redis.consumer'] = p.group[1];
         }
-        d.fields['msg.destination'] = stream;
-        d.fields['msg.key'] = `redis-stream|${stream}|${id}`;
         const value: Record<string, unknown> = {};
         for (let i = 0; i + 1 < kv.length; i += 2) {
           const v = kv[i + 1];
@@ -615,10 +611,6 @@ class RedisDecoder implements StreamDecoder {
         }
         const only = kv.length === 2 ? kv[1].b : undefined;
         d.response = { value, ...(only ? { body: payloadBody(only, s.env.limits, undefined, only.length, d.warnings) } : {}), wireBytes: 0 };
-        d.timing.responseStartUs = start.tsUs;
-        d.timing.endUs = end.tsUs;
-        addFrame(d.frames, end.frame);
-        d.status = { code: 'OK', ok: true };
         out.push(d);
       }
     }
