@@ -57,7 +57,7 @@ export type HostToWebview =
     }
   | { type: 'analysis/didFail'; message: string }
   /** `first`: the position of the first of these rows in the analysis (appending is then idempotent: a page answer may already have counted them). */
-  | { type: 'calls/didAppend'; rows: CallRow[]; first?: number }
+  | { type: 'calls/didAppend'; rows: CallRow[]; first: number }
   | { type: 'calls/page'; requestId: number; rows: CallRow[]; total: number; filterError?: FilterErrorInfo }
   | { type: 'call/details'; requestId: number; call: Call | undefined }
   | { type: 'flows/all'; flows: FlowSummary[] }

@@ -78,11 +78,11 @@ export class RowStore {
    * host answers from its store while these rows wait for its next flush), and were they added again the list would
    * grow past the calls for a moment (a playback showed 86 rows of 79).
    */
-  appended(rows: CallRow[], first?: number): void {
+  appended(rows: CallRow[], first: number): void {
     this.appends++;
     if (!this.filter && this.sort.key === 'time' && this.sort.dir === 'asc') {
       const lastPage = Math.floor(Math.max(0, this.total - 1) / PAGE_SIZE);
-      this.total = first === undefined ? this.total + rows.length : Math.max(this.total, first + rows.length);
+      this.total = Math.max(this.total, first + rows.length);
       // The last page is now stale; let it reload when visible.
       this.pages.delete(lastPage);
       this.onChange();

@@ -29,9 +29,9 @@ test('a page answer older than the last appended rows does not shrink the list',
   const store = new RowStore(host);
   store.reset(); // asks for page 0
   assert.equal(asked.length, 1);
-  store.appended(rowsOf(0, 78));
+  store.appended(rowsOf(0, 78), 0);
   assert.equal(store.total, 78);
-  store.appended(rowsOf(78, 1)); // the last row arrives while page 0 is on its way
+  store.appended(rowsOf(78, 1), 78); // the last row arrives while page 0 is on its way
   asked[0].answer(78); // answered before the host had the 79th call
   await tick();
   assert.equal(store.total, 79, 'the appended row is still counted');
@@ -47,7 +47,7 @@ test('a page answer older than the last appended rows does not shrink the list',
 test('with no rows appended meanwhile the answer sets the total (a filter can shrink it)', async () => {
   const { host, asked } = fakeHost();
   const store = new RowStore(host);
-  store.appended(rowsOf(0, 10));
+  store.appended(rowsOf(0, 10), 0);
   store.setQuery('protocol == "http"', { key: 'time', dir: 'asc' });
   asked.at(-1)!.answer(3);
   await tick();
@@ -58,7 +58,7 @@ test('a new analysis (a playback starting, the capture decoded again) starts the
   const { host, asked } = fakeHost();
   const store = new RowStore(host);
   store.reset();
-  store.appended(rowsOf(0, 79));
+  store.appended(rowsOf(0, 79), 0);
   asked[0].answer(79);
   await tick();
   assert.equal(store.total, 79);
@@ -69,7 +69,7 @@ test('a new analysis (a playback starting, the capture decoded again) starts the
   assert.equal(store.at(0), undefined, 'the old pages are gone');
   const fresh = asked.at(-1)!;
   assert.notEqual(fresh, stale);
-  store.appended(rowsOf(0, 3)); // the playback's first rows
+  store.appended(rowsOf(0, 3), 0); // the playback's first rows
   assert.equal(store.total, 3, 'not 82');
   stale.answer(79); // answered late: dropped
   await tick();
