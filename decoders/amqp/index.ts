@@ -592,6 +592,7 @@ class AmqpDecoder implements StreamDecoder {
         }
       } else if (name === 'basic.return') {
         call.kind = 'event';
+        call.fields['amqp.direction'] = 's2c';
         const code = Number(args['reply-code']);
         call.status = { code, text: String(args['reply-text'] ?? REPLY_CODES[code] ?? ''), ok: code === 200 };
       } else call.kind = 'deliver';

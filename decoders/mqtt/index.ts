@@ -535,6 +535,8 @@ class MqttDecoder implements StreamDecoder {
         call.state = 'complete';
         call.timing.endUs = p.end.tsUs;
         const value: Record<string, unknown> = { dir };
+        // (a server's DISCONNECT, MQTT 5.0 §3.14: the diagram draws it from the broker)
+        if (dir === 's2c') call.fields['mqtt.dir'] = 's2c';
         if (v5 && r.left > 0) {
           const code = r.byte();
           value['reason-code'] = code;

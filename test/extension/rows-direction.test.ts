@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startedByServer } from '../../extension/analysis/rows';
+import type { Call } from '../../decoders/core/model';
+import { makeCall } from './builders';
+
+// Which calls the sequence diagram draws from the server: the direction fields the decoders set,
+// and events or one-way messages that only the server side carries.
+test('startedByServer: direction fields and server-only events', () => {
+  const c = (p: Partial<Call>) => makeCall(p);
+  assert.equal(startedByServer(c({ fields: { 'websocket.dir': 's2c' } })), true);
+  assert.equal(startedByServer(c({ fields: { 'amqp.direction': 's2c' } })), true); // basic.return, channel.close from the broker
+  assert.equal(startedByServer(c({ fields: { 'mqtt.dir': 's2c' } })), true); // an MQTT 5 server's DISCONNECT
+  assert.equal(startedByServer(c({ kind: 'event', fields: { 'nats.ping_from': 's2c' }, request: { wireBytes: 6 }, response: { wireBytes: 6 } })), true);
+  assert.equal(startedByServer(c({ kind: 'event', fields: { 'nats.ping_from': 'c2s' }, request: { wireBytes: 6 }, response: { wireBytes: 6 } })), false);
+  // NATS INFO, a Redis push or MONITOR line: an event with a response side only
+  assert.equal(startedByServer(c({ kind: 'event', fields: {}, request: undefined, response: { wireBytes: 300 } })), true);
+  assert.equal(startedByServer(c({ kind: 'oneway', fields: {}, request: undefined, response: { wireBytes: 30 } })), true);
+  // an ordinary call, and a client event
+  assert.equal(startedByServer(c({ kind: 'unary', fields: {}, request: undefined, response: { wireBytes: 30 } })), false);
+  assert.equal(startedByServer(c({ kind: 'event', fields: {}, request: { wireBytes: 10 }, response: undefined })), false);
+});
