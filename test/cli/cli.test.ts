@@ -4,15 +4,15 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { createServer, type AddressInfo } from 'node:net';
 import { ROOT, SAMPLES } from '../helpers/samples';
+import { tempDir } from '../helpers/tmp';
 
-const tmp = mkdtempSync(join(tmpdir(), 'callscope-cli-'));
+const tmp = tempDir('callscope-cli-');
 const CLI = join(tmp, 'cli.js');
 const WALKTHROUGH = join(SAMPLES, 'xmlrpc-walkthrough/xmlrpc-walkthrough.pcap');
 

@@ -8,13 +8,12 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ROOT, SAMPLES, sampleCaptures } from '../helpers/samples';
+import { tempDir } from '../helpers/tmp';
 
-const tmp = mkdtempSync(join(tmpdir(), 'callscope-parallel-'));
+const tmp = tempDir('callscope-parallel-');
 const CLI = join(tmp, 'cli.js');
 
 function run(file: string, env: Record<string, string>, ...args: string[]) {

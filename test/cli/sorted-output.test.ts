@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SortedSpool, sortableNumber } from '../../cli/platform/sorted-spool';
@@ -16,6 +16,7 @@ import { HarWriter } from '../../cli/har';
 import { toHar } from '../../decoders/export/har';
 import type { Call } from '../../decoders/core/model';
 import { makeCall, xmlrpcCall } from '../extension/builders';
+import { tempDir } from '../helpers/tmp';
 
 async function drainAll(s: SortedSpool): Promise<string[]> {
   const out: string[] = [];
@@ -26,7 +27,7 @@ async function drainAll(s: SortedSpool): Promise<string[]> {
 
 describe('SortedSpool', () => {
   it('sorts across runs on disk, keeps equal keys in insertion order, any text survives', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'callscope-spool-test-'));
+    const dir = tempDir('callscope-spool-test-');
     const s = new SortedSpool({ budgetBytes: 2000, dir });
     const expected: Array<[string, string]> = [];
     for (let i = 0; i < 500; i++) {
@@ -194,7 +195,7 @@ describe('HarWriter', () => {
     assert.equal(text, '');
   });
   it('no calls: an empty log, and no temporary files made for it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'callscope-har-empty-'));
+    const dir = tempDir('callscope-har-empty-');
     const h = new HarWriter('1', { budgetBytes: 1, dir });
     let text = '';
     await h.finish((s) => (text += s));

@@ -5,14 +5,14 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ROOT, SAMPLES } from '../helpers/samples';
 import { freePort } from '../live/util';
+import { tempDir } from '../helpers/tmp';
 
-const tmp = mkdtempSync(join(tmpdir(), 'callscope-keylog-'));
+const tmp = tempDir('callscope-keylog-');
 const CLI = join(tmp, 'cli.js');
 const SAMPLE = join(SAMPLES, 'tls-keylog/tls-keylog.pcap');
 const KEYS = join(SAMPLES, 'tls-keylog/tls-keylog.keys');
@@ -102,7 +102,7 @@ describe('callscope CLI: --tls-keylog', () => {
 describe('platform/keylog: loadKeyLogs', () => {
   it('a named key log that is also beside the capture is read once; an unreadable one is a warning with unreadable: warn', async () => {
     const { loadKeyLogs } = await import('../../cli/platform/keylog');
-    const dir = mkdtempSync(join(tmpdir(), 'callscope-keylog-load-'));
+    const dir = tempDir('callscope-keylog-load-');
     const capture = join(dir, 'c.pcap');
     copyFileSync(SAMPLE, capture);
     const keys = join(dir, 'c.keys');
@@ -118,7 +118,7 @@ describe('platform/keylog: loadKeyLogs', () => {
   });
   it('keyLogStamp: the named key logs and those beside the capture; it changes when one grows', async () => {
     const { keyLogStamp, keyLogFilesBeside } = await import('../../cli/platform/keylog-files');
-    const dir = mkdtempSync(join(tmpdir(), 'callscope-keylog-stamp-'));
+    const dir = tempDir('callscope-keylog-stamp-');
     const capture = join(dir, 'c.pcap');
     writeFileSync(capture, '');
     writeFileSync(join(dir, 'b.keylog'), 'x');

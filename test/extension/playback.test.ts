@@ -8,9 +8,6 @@
 // First: `vscode` is the stub for every import below (imports run in their order).
 import '../helpers/vscode';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import * as vscode from 'vscode';
 import { Analysis, type Analysis as AnalysisT } from '../../extension/analysis/analysis';
@@ -18,8 +15,9 @@ import type { AnalyzeRequest } from '../../extension/analysis/worker-protocol';
 import { CaptureDocument } from '../../extension/editor/document';
 import { Playback } from '../../extension/live/playback';
 import { makeCall } from './builders';
+import { tempDir } from '../helpers/tmp';
 
-const spillDir = mkdtempSync(join(tmpdir(), 'callscope-playback-'));
+const spillDir = tempDir('callscope-playback-');
 const request: AnalyzeRequest = { type: 'analyze', file: '/tmp/x.pcap', spillDir, decodeAs: [], hints: [], protoPaths: [], definitionFiles: [] } as unknown as AnalyzeRequest;
 
 /** A finished host-fed analysis with `n` calls a millisecond apart. */
