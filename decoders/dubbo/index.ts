@@ -10,35 +10,21 @@
  *             message string
  *   event:    heartbeat requests/responses carry a null body
  *
- * The JSON serializations — fastjson (6) and gson (16), whose ObjectOutput prints each value as
- * one line of JSON — are read line by line into the same fields. Other serializations (fastjson2's
- * binary JSONB, the default of Dubbo 3.2+, kryo, protobuf…) are named and shown as hex. Requests
- * pair with responses by request id.
+ * fastjson2 (23, the default of Dubbo 3.2+: each value a 4-byte length and fastjson2's binary
+ * JSONB, ./jsonb.ts) and the JSON serializations — fastjson (6) and gson (16), whose ObjectOutput
+ * prints each value as one line of JSON — are read into the same fields (./readers.ts). Other
+ * serializations (kryo, fst, protobuf, native Java…) are named and shown as hex. Requests pair
+ * with responses by request id. A body that does not read (malformed, cut) keeps what was read
+ * and a warning on the call; nothing here throws out of the decoder.
  */
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Call, CallStatus, Dir } from '../core/model';
 import { be32, toHex } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { HessianEnd, HessianReader, type HValue } from './hessian';
-import { parseJsonBounded } from '../http-common/body';
+import { HessianEnd, type HValue } from './hessian';
+import { SERIALIZATIONS, readerForId, type ValueReader } from './readers';
 
-export const SERIALIZATIONS: Record<number, string> = {
-  2: 'hessian2',
-  3: 'java',
-  4: 'compactedjava',
-  6: 'fastjson',
-  7: 'nativejava',
-  8: 'kryo',
-  9: 'fst',
-  10: 'native-hessian',
-  11: 'avro',
-  12: 'protostuff',
-  16: 'gson',
-  21: 'protobuf-json',
-  22: 'protobuf',
-  23: 'fastjson2',
-  25: 'kryo2',
-};
+export { SERIALIZATIONS };
 
 export const STATUS: Record<number, string> = {
   20: 'OK',
@@ -98,52 +84,6 @@ export function parseDescriptor(desc: string): string[] {
     out.push(t + '[]'.repeat(dims));
   }
   return out;
-}
-
-/** Serializations whose values are lines of JSON text (Dubbo's FastJsonObjectOutput, GsonJsonObjectOutput). */
-const JSON_LINES = new Set([6, 16]);
-
-/** What decodeRequest/decodeResult read a body with: Hessian 2, or lines of JSON. */
-interface ValueReader {
-  readonly done: boolean;
-  readonly pos: number;
-  string(): string;
-  value(): HValue;
-}
-
-/**
- * A body of JSON lines: one value per line (`"2.0.2"`, `"org.demo.Service"`, `{"id":1}`…). Throws
- * HessianEnd past the last line (a body cut short), an Error on a line that is not JSON.
- */
-class JsonLinesReader implements ValueReader {
-  pos = 0;
-  private readonly text: string;
-
-  constructor(body: Uint8Array, private readonly maxDepth: number) {
-    this.text = new TextDecoder().decode(body);
-  }
-
-  get done(): boolean {
-    return this.text.slice(this.pos).trim() === '';
-  }
-
-  value(): HValue {
-    if (this.done) throw new HessianEnd('end of body');
-    let end = this.text.indexOf('\n', this.pos);
-    if (end < 0) end = this.text.length;
-    const line = this.text.slice(this.pos, end).replace(/\r$/, '');
-    this.pos = end + 1;
-    const r = parseJsonBounded(line, this.maxDepth);
-    if (!r.ok) throw new Error(`${r.warning} (line ${JSON.stringify(line.slice(0, 40))})`);
-    return r.value as HValue;
-  }
-
-  string(): string {
-    const v = this.value();
-    if (v === null) return '';
-    if (typeof v !== 'string') throw new Error(`a string expected, found ${JSON.stringify(v).slice(0, 40)}`);
-    return v;
-  }
 }
 
 interface Pending {
@@ -289,7 +229,7 @@ class DubboDecoder implements StreamDecoder {
         else {
           call.method = 'request';
           call.request.value = this.rawBody(h, body);
-          call.warnings.push(`${SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`} body not decoded (Hessian 2, fastjson and gson are)`);
+          call.warnings.push(`${SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`} body not decoded (Hessian 2, fastjson2, fastjson and gson are)`);
         }
       }
       if (!h.twoWay) {
@@ -356,10 +296,7 @@ class DubboDecoder implements StreamDecoder {
 
   /** A reader for a body in a serialization we decode; undefined for the others. */
   private reader(h: DubboHeader, body: Uint8Array): ValueReader | undefined {
-    const maxDepth = this.session.env.limits.maxDepth;
-    if (h.serialization === 2) return new HessianReader(body, 0, body.length, maxDepth);
-    if (JSON_LINES.has(h.serialization)) return new JsonLinesReader(body, maxDepth);
-    return undefined;
+    return readerForId(h.serialization, body, this.session.env.limits.maxDepth);
   }
 
   private decodeRequest(call: Call, r: ValueReader, size: number, cut = false): void {
