@@ -217,8 +217,10 @@ function describeCall(x: Call): string {
     s = `${x.method}(${args})`;
     if (x.response?.value !== undefined && x.status?.ok !== false) s += ` → ${short(x.response.value)}`;
   } else {
-    // (a gRPC or Connect target is the method's path: `/pkg.Service/Method`, said once)
-    s = x.target && x.target !== x.method && x.target !== `/${x.method}` ? `${x.method} ${x.target}` : x.method;
+    // (a gRPC or Connect target is the method's path: `/pkg.Service/Method`, said once; a Twirp
+    // one has its prefix before it, `/twirp/pkg.Service/Method`, also said by the method)
+    const said = x.target === x.method || x.target === `/${x.method}` || (x.protocol === 'twirp' && x.target?.endsWith(`/${x.method}`));
+    s = x.target && !said ? `${x.method} ${x.target}` : x.method;
   }
   return s.length > MAX_CALL_TEXT ? s.slice(0, MAX_CALL_TEXT - 1) + '…' : s;
 }

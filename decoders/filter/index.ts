@@ -62,7 +62,7 @@ export interface FieldInfo {
 }
 
 export const PROTOCOLS = [
-  'http', 'http2', 'grpc', 'connect', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
+  'http', 'http2', 'grpc', 'connect', 'twirp', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
 ];
 
 /** Built-in fields (always available) followed by common `Call.fields` keys. */
@@ -95,6 +95,9 @@ export const FILTER_FIELDS: FieldInfo[] = [
   { name: 'connect.code', detail: 'Connect error code name (not_found, deadline_exceeded…)' },
   { name: 'connect.service', detail: 'Connect service name' },
   { name: 'connect.method', detail: 'Connect method name' },
+  { name: 'twirp.code', detail: 'Twirp error code (not_found, bad_route, invalid_argument…)' },
+  { name: 'twirp.service', detail: 'Twirp service name (pkg.Service)' },
+  { name: 'twirp.method', detail: 'Twirp method name' },
   { name: 'xmlrpc.method', detail: 'XML-RPC methodName' },
   { name: 'xmlrpc.fault.code', detail: 'XML-RPC faultCode' },
   { name: 'jsonrpc.method', detail: 'JSON-RPC method' },

@@ -15,6 +15,7 @@ import { isSnappyFramed, snappyDecompress, snappyFramedDecompress } from '../cor
 import { decodeProtobuf, decodeRaw, resolverOf } from '../protobuf/decode';
 import { protoDefinitionsOf } from '../protobuf/definitions';
 import { requestPath } from './target';
+import { isTwirpProtobufTarget } from '../twirp/route';
 
 /** MessagePack media types (IANA application/vnd.msgpack; the older unregistered ones clients still send). */
 const MSGPACK_TYPES = new Set(['application/msgpack', 'application/x-msgpack', 'application/vnd.msgpack']);
@@ -710,6 +711,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       body.text = latin1Text(content);
     } else if (essence.startsWith('application/grpc')) {
       // Length-prefixed messages a body router (gRPC-Web) decodes: keep the whole preview.
+      body.kind = 'binary';
+      body.hex = toHex(content);
+    } else if (essence === 'application/protobuf' && isTwirpProtobufTarget(target)) {
+      // Twirp (decoders/twirp): one message the Twirp router decodes with its rpc's types: keep the whole preview.
       body.kind = 'binary';
       body.hex = toHex(content);
     } else if (PROTOBUF_TYPES.has(essence)) {

@@ -15,6 +15,7 @@ import { thriftHttpRouter } from '../thrift/http';
 import { socketIoPollingRouter } from '../websocket/polling';
 import { graphqlRouter } from '../graphql/http';
 import { trpcRouter } from '../trpc/index';
+import { twirpRouter } from '../twirp/index';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -29,4 +30,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter, trpcRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter, trpcRouter, twirpRouter];

@@ -82,6 +82,11 @@ export class Linker {
       if (m) return { ref: rpcRef(m), warnings: [] };
       return undefined;
     }
+    if (c.protocol === 'twirp') {
+      // (the method is the rpc's `pkg.Service/Method`; the target has the route's prefix before it)
+      const m = lookupMethod(this.proto, `/${c.method}`);
+      return m ? { ref: rpcRef(m), warnings: [] } : undefined;
+    }
     if (c.http || c.protocol === 'http') {
       const method = c.http?.method ?? c.method;
       const uri = c.http?.uri ?? c.target;

@@ -36,8 +36,9 @@ export function noDefinitionHelp(c: CallFacts): NoDefinitionHelp {
   let looked: string;
   let fix: string;
   let setting = DEFINITIONS_SETTING;
-  if (c.protocol === 'grpc' || c.protocol === 'grpc-web' || c.protocol === 'connect') {
-    looked = `an rpc ${c.target ?? c.http?.uri ?? c.method} in a .proto file`;
+  if (c.protocol === 'grpc' || c.protocol === 'grpc-web' || c.protocol === 'connect' || c.protocol === 'twirp') {
+    // (a Twirp target has its route's prefix before `/pkg.Service/Method`: the method names the rpc)
+    looked = `an rpc ${c.protocol === 'twirp' ? `/${c.method}` : (c.target ?? c.http?.uri ?? c.method)} in a .proto file`;
     fix = `put the .proto file in the workspace, or add its folder to the ${PROTO_SETTING} setting (import roots) or ${DEFINITIONS_SETTING}`;
     setting = PROTO_SETTING;
   } else if (c.protocol === 'thrift') {

@@ -7,8 +7,9 @@
 # Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
 # xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js @apollo/server graphql subscriptions-transport-ws @trpc/server
-# @trpc/client zod @microsoft/signalr. Ports 22010-22090 on 127.0.0.1 only.
-# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql|mcp|aria2]...
+# @trpc/client zod @microsoft/signalr twirp-ts @protobuf-ts/plugin @protobuf-ts/twirp-transport (and protoc: Debian
+# protobuf-compiler). Ports 22010-22132 on 127.0.0.1 only.
+# Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql|mcp|aria2|twirp]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -18,7 +19,7 @@ cd "$OUT"
 export NODE_PATH="$OUT/node_modules"
 . "$REPO/samples/lib/capture.sh"
 PY=/usr/bin/python3
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql mcp aria2)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc jsonrpc soap thrift dubbo graphql mcp aria2 twirp)
 
 # rec DIR NAME FILTER CLIENT...: capture what a bounded client does (servers already listening)
 rec() {
@@ -91,6 +92,15 @@ for w in "${WHAT[@]}"; do
   mcp)
     [ -d "$OUT/node_modules/@modelcontextprotocol/sdk" ] || npm install --no-audit --no-fund --prefix "$OUT" @modelcontextprotocol/sdk zod@3 >/dev/null
     rec mcp streamable-http 'tcp port 22110' node "$HERE/mcp/lab.cjs" 22110 ;;
+  twirp)
+    # twirp-ts 2 servers (default /twirp prefix, /api/rpc, none) with protoc-gen-twirp_ts and @protobuf-ts/plugin code,
+    # called by twirp-ts's NodeHttpRPC and protobuf-ts' TwirpFetchTransport; shop.proto beside the capture.
+    [ -d "$OUT/node_modules/twirp-ts" ] || npm install --no-audit --no-fund --prefix "$OUT" twirp-ts @protobuf-ts/plugin @protobuf-ts/runtime @protobuf-ts/runtime-rpc @protobuf-ts/twirp-transport >/dev/null
+    mkdir -p "$OUT/twirp/gen" && cp "$HERE/twirp/shop.proto" "$HERE/twirp/lab.mjs" "$OUT/twirp/"
+    protoc -I "$OUT/twirp" --plugin=protoc-gen-ts="$OUT/node_modules/.bin/protoc-gen-ts" --plugin=protoc-gen-twirp_ts="$OUT/node_modules/.bin/protoc-gen-twirp_ts" \
+      --ts_opt=generate_dependencies --ts_out="$OUT/twirp/gen" --twirp_ts_out="$OUT/twirp/gen" "$OUT/twirp/shop.proto"
+    (cd "$REPO" && node -e "require('esbuild').build({entryPoints:['$OUT/twirp/lab.mjs'],outfile:'$OUT/twirp/lab.cjs',bundle:true,platform:'node',format:'cjs',target:'es2022',logLevel:'warning',nodePaths:['$OUT/node_modules']})")
+    rec twirp twirp-ts 'tcp portrange 22130-22132' node "$OUT/twirp/lab.cjs" 22130 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"

@@ -19,6 +19,11 @@ describe('no definition: what was looked for and how to link one', () => {
     assert.match(h.message, /Looked for an rpc \/inv\.Inventory\/GetItem in a \.proto file .* sent by gRPC server reflection/);
     assert.equal(h.setting, PROTO_SETTING);
   });
+  it('Twirp: the rpc its method names (not the route with its /twirp prefix), the proto paths setting', () => {
+    const h = noDefinitionHelp({ protocol: 'twirp', method: 'inv.Inventory/GetItem', target: '/twirp/inv.Inventory/GetItem', http: { method: 'POST', uri: '/twirp/inv.Inventory/GetItem' } });
+    assert.match(h.message, /^callscope: no definition found for \/twirp\/inv\.Inventory\/GetItem\. Looked for an rpc \/inv\.Inventory\/GetItem in a \.proto file in the workspace/);
+    assert.equal(h.setting, PROTO_SETTING);
+  });
   it('REST: the OpenAPI operation for the method and path', () => {
     const h = noDefinitionHelp({ protocol: 'http', method: 'GET', target: '/persons/7', http: { method: 'GET', uri: '/persons/7' } });
     assert.match(h.message, /^callscope: no definition found for GET \/persons\/7\. Looked for an OpenAPI 3 or Swagger 2 operation for GET \/persons\/7 \(or a \.proto rpc whose google\.api\.http option binds that path\) in the workspace/);
