@@ -55,6 +55,11 @@ export function readerForName(name: string, bytes: Uint8Array, maxDepth: number)
   return kind ? readerOf(kind, bytes, maxDepth) : undefined;
 }
 
+/** Whether bytes in the serialization named `name` are read here. */
+export function isReadableName(name: string): boolean {
+  return Object.hasOwn(BY_NAME, name);
+}
+
 /** Whether `name` is a serialization a Triple wrapper may name (the ones read here and the other Dubbo ones). */
 export function isSerializationName(name: string): boolean {
   return Object.hasOwn(BY_NAME, name) || Object.values(SERIALIZATIONS).includes(name);

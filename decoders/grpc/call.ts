@@ -262,6 +262,7 @@ export class GrpcCallBuilder {
     if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
     const d = decodeGrpcMessage(m, this.decodeOptions(dir));
     if (d.raw) this.rawSeen[dir] = true;
+    if (d.triple) this.call.fields['dubbo.serialization'] = d.triple;
     if (this.reflection && dir === 's2c' && d.value) warnings.push(...this.reflection.learn(d.value));
     warnings.push(...d.warnings);
     const msg: StreamMessage = { dir, index, tsUs: end.tsUs, size: m.length, frame: end.frame, label: 'DATA', compressed };
@@ -289,6 +290,7 @@ export class GrpcCallBuilder {
       typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
       defs: this.typeDefs ?? this.defs,
       env: this.session.env,
+      triple: { side: dir === 'c2s' ? 'request' : 'response', headers: isTriple(this.requestHeaderList) },
     };
     this.optionsOf[dir] = { request: this.requestHeaderList, own: headers, options };
     return options;
@@ -410,6 +412,11 @@ export class GrpcCallBuilder {
     if (this.messages.length) call.messages = this.messages;
     if (info.requestTrailers) call.warnings.push('request carried trailers (not allowed by gRPC)');
   }
+}
+
+/** Dubbo Triple's own request headers (tri-service-version, tri-consumer-appname, tri-service-group…). */
+function isTriple(h: HeaderList | undefined): boolean {
+  return !!h?.some(([k]) => k.startsWith('tri-'));
 }
 
 /** `name: value\r\n` lines of a gRPC-Web trailers frame (names lower-cased). */

@@ -11,6 +11,7 @@ import { isSnappyFramed, lz4FrameDecompress, snappyDecompress, snappyFramedDecom
 import { parseJsonBounded } from '../http-common/body';
 import { decodeProtobuf, resolverOf } from '../protobuf/decode';
 import type { ProtoDefinitions } from '../protobuf/definitions';
+import { decodeTripleWrapper } from '../dubbo/triple';
 
 export interface LpMessage {
   flags: number;
@@ -201,6 +202,8 @@ export interface DecodedMessage {
   decodedSize?: number;
   raw: boolean;
   warnings: string[];
+  /** The message was a Dubbo Triple wrapper in this serialization (its args / data decoded). */
+  triple?: string;
 }
 
 /** Undo grpc-encoding. Returns undefined (with a warning) when it cannot. */
@@ -242,7 +245,15 @@ export function grpcDecompress(bytes: Uint8Array, encoding: string | undefined, 
 /** Decode one message payload. */
 export function decodeGrpcMessage(
   m: { flags: number; length: number; bytes?: Uint8Array },
-  opts: { encoding?: string; codec: string; typeName?: string; defs?: ProtoDefinitions; env: DecoderEnv },
+  opts: {
+    encoding?: string;
+    codec: string;
+    typeName?: string;
+    defs?: ProtoDefinitions;
+    env: DecoderEnv;
+    /** Which Dubbo Triple wrapper a schemaless message may be (../dubbo/triple.ts), and whether the call's headers are Triple's. */
+    triple?: { side: 'request' | 'response'; headers: boolean };
+  },
 ): DecodedMessage {
   const warnings: string[] = [];
   if (!m.bytes) {
@@ -276,6 +287,11 @@ export function decodeGrpcMessage(
     return { value: r.value, raw: false, warnings, decodedSize };
   }
   if (opts.codec !== 'proto') warnings.push(`gRPC codec ${opts.codec}: decoded as protobuf`);
+  if (opts.triple && !opts.typeName) {
+    // Dubbo Triple, an interface-based service: args / result in another serialization inside a wrapper
+    const t = decodeTripleWrapper(payload, opts.triple.side, opts.env.limits.maxDepth, opts.triple.headers);
+    if (t) return { value: t.value, raw: false, warnings: warnings.concat(t.warnings), decodedSize, triple: t.serializeType };
+  }
   const r = decodeProtobuf(payload, opts.typeName, resolverOf(opts.defs), opts.env.limits);
   return { value: r.value, raw: r.raw, warnings: warnings.concat(r.warnings), decodedSize };
 }
