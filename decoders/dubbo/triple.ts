@@ -97,7 +97,7 @@ export function decodeTripleWrapper(bytes: Uint8Array, side: 'request' | 'respon
       types.push(s);
     }
     const args = f.get(2) ?? [];
-    // WrapRequestPack adds a type for each argument
+    // WrapRequestPack adds a type for each argument (written after the args, TripleRequestWrapper.toByteArray)
     if (types.length !== args.length) return undefined;
     const value: Record<string, unknown> = { serializeType, parameterTypes: types };
     value.arguments = args.map((a, i) => decodeValue(serializeType, a, maxDepth, `argument ${i}`, warnings));
@@ -105,12 +105,12 @@ export function decodeTripleWrapper(bytes: Uint8Array, side: 'request' | 'respon
   }
   const data = f.get(2) ?? [];
   const type = f.get(3) ?? [];
-  // WrapResponsePack always sets the data (a serialized null for void) and the type
-  if (data.length !== 1 || type.length > 1) return undefined;
-  const typeName = type.length ? text(type[0]) : '';
+  // TripleResponseWrapper.toByteArray always writes the type (its builder refuses none); the data when there is some
+  if (data.length > 1 || type.length !== 1) return undefined;
+  const typeName = text(type[0]);
   if (typeName === undefined) return undefined;
   const value: Record<string, unknown> = { serializeType, type: typeName };
-  const v = decodeValue(serializeType, data[0], maxDepth, 'data', warnings);
+  const v = data.length ? decodeValue(serializeType, data[0], maxDepth, 'data', warnings) : null;
   // ReflectionPackableMethod.WrapResponsePack: an exception goes as type java.lang.Exception
   if (typeName === 'java.lang.Exception') value.exception = v;
   else value.value = v;

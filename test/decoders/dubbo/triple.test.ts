@@ -69,6 +69,10 @@ describe('Dubbo Triple wrappers (TripleCustomerProtocolWapper) in gRPC calls', (
     assert.deepEqual(c.request?.value, { serializeType: 'kryo', parameterTypes: ['int'], arguments: [{ serialization: 'kryo', size: 2, hex: '0102' }] });
     assert.match(c.warnings.join(' '), /argument 0: kryo not decoded/);
   });
+  it('a response wrapper always names a type (TripleResponseWrapper.Builder refuses none); its data may be absent', () => {
+    assert.deepEqual(decodeTripleWrapper(fromHex(pbs(1, 'hessian4') + pbs(3, 'void')), 'response', 64)?.value, { serializeType: 'hessian4', type: 'void', value: null });
+    assert.equal(decodeTripleWrapper(fromHex(pbs(1, 'hessian4') + pb(2, '4e')), 'response', 64), undefined);
+  });
   it('hostile wrappers never throw', () => {
     assert.equal(decodeTripleWrapper(fromHex('0aff'), 'request', 64), undefined);
     assert.equal(decodeTripleWrapper(fromHex('0a80808080808001'), 'request', 64), undefined);
