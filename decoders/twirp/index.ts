@@ -209,7 +209,7 @@ class TwirpCall {
       call.warnings.push(`rpc ${rpcPath} not found in the loaded .proto files: messages decoded without a schema`);
     }
     if (this.method && (this.method.requestStream || this.method.responseStream)) {
-      call.warnings.push(`rpc ${rpcPath} streams in the .proto file: Twirp serves unary rpcs only`);
+      call.warnings.push(`rpc ${rpcPath} streams in the .proto file; Twirp has no streams: one message each way (twirp-ts serves every rpc so)`);
     }
     if (shape.codec) this.message('c2s', http.requestBody, shape.codec);
     this.response();
@@ -237,6 +237,7 @@ class TwirpCall {
     if (isTwirpErrorShape(err) && isTwirpCode(err!.code)) {
       const e = err!;
       code = e.code as string;
+      f['twirp.code'] = code;
       f['twirp.msg'] = (e.msg as string).slice(0, 4096);
       if (e.meta !== undefined) {
         const meta = JSON.stringify(e.meta);
@@ -247,12 +248,12 @@ class TwirpCall {
       (call.response ??= {}).value = e;
     } else {
       code = twirpCodeForHttpStatus(status);
+      f['twirp.code'] = code;
       f['twirp.status_from'] = 'http_status';
       if (err && typeof err.code === 'string') call.warnings.push(`HTTP ${status} with an error body whose code ${JSON.stringify(err.code.slice(0, 64))} is not a Twirp error code: ${code}, as a Twirp client takes it`);
       else call.warnings.push(`HTTP ${status} without a Twirp error body (an intermediary's answer?): ${code}, as a Twirp client takes it`);
       if (err) (call.response ??= {}).value = err;
     }
-    f['twirp.code'] = code;
     call.status = { code: status, text: code, ok: false };
   }
 

@@ -122,10 +122,10 @@ describe('Twirp wire protocol v7: Requests and Responses', () => {
     assert.equal(pb.protocol, 'twirp');
     assert.deepEqual(pb.request?.value, { '1': 1 });
   });
-  it('a streaming rpc of the .proto file is said not to be Twirp (unary only)', () => {
+  it('a streaming rpc of the .proto file: one message each way, said so', () => {
     const c = one([post('/twirp/t.v1.Haberdasher/Watch', 'application/protobuf', Uint8Array.of(0x08, 1)), answer('200 OK', 'application/protobuf', Uint8Array.of(0x08, 1))]);
     assert.equal(c.kind, 'unary');
-    assert.deepEqual(c.warnings, ['rpc /t.v1.Haberdasher/Watch streams in the .proto file: Twirp serves unary rpcs only']);
+    assert.deepEqual(c.warnings, ['rpc /t.v1.Haberdasher/Watch streams in the .proto file; Twirp has no streams: one message each way (twirp-ts serves every rpc so)']);
   });
   it('an rpc the loaded .proto files lack: raw, with a warning', () => {
     const c = one([post('/twirp/t.v1.Haberdasher/BuyHat', 'application/protobuf', Uint8Array.of(0x08, 1)), answer('200 OK', 'application/protobuf', '')]);
