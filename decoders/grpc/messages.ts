@@ -286,12 +286,13 @@ export function decodeGrpcMessage(
     if (r.note) warnings.push(`application/grpc+json message: ${r.note}`);
     return { value: r.value, raw: false, warnings, decodedSize };
   }
-  if (opts.codec !== 'proto') warnings.push(`gRPC codec ${opts.codec}: decoded as protobuf`);
   if (opts.triple && !opts.typeName) {
     // Dubbo Triple, an interface-based service: args / result in another serialization inside a wrapper
+    // (under application/grpc+proto, or a custom `+…` codec of Triple's extended gRPC)
     const t = decodeTripleWrapper(payload, opts.triple.side, opts.env.limits.maxDepth, opts.triple.headers);
     if (t) return { value: t.value, raw: false, warnings: warnings.concat(t.warnings), decodedSize, triple: t.serializeType };
   }
+  if (opts.codec !== 'proto') warnings.push(`gRPC codec ${opts.codec}: decoded as protobuf`);
   const r = decodeProtobuf(payload, opts.typeName, resolverOf(opts.defs), opts.env.limits);
   return { value: r.value, raw: r.raw, warnings: warnings.concat(r.warnings), decodedSize };
 }
