@@ -71,6 +71,7 @@ export type BodyKind =
   | 'hessian'
   | 'resp'
   | 'msgpack'
+  | 'avro'
   | 'unknown';
 
 /**

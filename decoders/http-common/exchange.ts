@@ -8,6 +8,7 @@ import type { DecoderSession } from '../core/decoder';
 import { BODY_ROUTERS } from './routers';
 import { sameHeaderName } from './body';
 import { matchHttpRule, protoDefinitionsOf, rpcRef } from '../protobuf/definitions';
+import { learnRegistryExchange } from '../kafka/schema-registry';
 
 import { targetPath } from './target';
 
@@ -43,6 +44,8 @@ export function emitHttpCall(call: Call, session: DecoderSession): void {
     break;
   }
   if (!call.definition && (call.protocol === 'http' || call.protocol === 'http2')) linkTranscodedRpc(call, session);
+  // A schema registry's answer teaches the Kafka decoder a schema id (kafka/schema-registry.ts).
+  if (call.protocol === 'http' || call.protocol === 'http2') learnRegistryExchange(call, session.capture);
   dropDuplicateHttpParts(call);
   session.emit(call);
 }

@@ -30,7 +30,8 @@ import { GapNotes } from '../core/gap-notes';
 import { MAX_API_KEY, apiName, errorName, isFlexible } from './apis';
 import { REQUESTS, RESPONSES } from './messages';
 import { KReader, readStruct } from './schema';
-import { readBatches, type RecordBatch } from './records';
+import { readBatches, type RecordBatch, type RecordContext } from './records';
+import { RegistrySchemas } from './schema-registry';
 
 /** Kafka's default socket.request.max.bytes is 100 MiB: larger sizes are not Kafka. */
 const MAX_FRAME = 100 << 20;
@@ -39,6 +40,22 @@ const MAX_PENDING = 10000;
 const RESYNC_WINDOW = 64 * 1024;
 /** Correlation ids after a gap must follow the last one seen within this distance (they count up per request). */
 const CORR_WINDOW = 65536;
+/**
+ * Calls whose records look framed by a schema registry with an id the capture has not taught yet
+ * wait this long (capture time, checked as this connection's bytes come) for the registry lookup
+ * a consumer makes right after the Fetch; at most MAX_HELD groups wait.
+ */
+const HOLD_US = 2_000_000;
+const MAX_HELD = 256;
+
+/** Calls emitted together once the schema ids they wait for are learned (or the wait is over). */
+interface Held {
+  calls: Call[];
+  waiting: Set<number>;
+  /** Decode the records again, with what the capture has taught since. */
+  redo: Array<() => void>;
+  untilUs: number;
+}
 
 /** A PDU cut by a capture gap: what was captured of its `total` bytes. */
 interface Cut {
@@ -75,6 +92,9 @@ interface Pending {
   call: Call;
   publishes: Call[];
   start: Position;
+  /** Schema ids the publishes' records wait for, and how to decode them again (see Held). */
+  waiting?: Set<number>;
+  redo?: Array<() => void>;
 }
 
 /** Per-capture map topic id → name, from Metadata responses (capture scope key). */
@@ -106,6 +126,9 @@ class KafkaDecoder implements StreamDecoder {
   private rawSasl = false;
   private dead = false;
   private readonly recLimits: Limits;
+  private held: Held[] = [];
+  /** Registered with the capture's registry schemas while calls are held. */
+  private waiter?: (id: number) => void;
 
   private usedTopicIds = false;
   /** Topic ids of this connection when the decoder runs without a capture scope (tests, tools). */
@@ -148,6 +171,7 @@ class KafkaDecoder implements StreamDecoder {
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
+    if (this.held.length) this.releaseHeld(at.tsUs);
     if (this.dead || this.lost[dir]) return;
     this.s[dir].push(bytes, at);
     try {
@@ -273,6 +297,7 @@ class KafkaDecoder implements StreamDecoder {
       : leftWaiting(how, 'response', 'no response before the end of the capture');
     for (const p of this.pending.values()) this.abandon(p, left.warning, left.state);
     this.pending.clear();
+    this.releaseHeld(Infinity);
     this.notes.summary(at);
   }
 
@@ -433,14 +458,17 @@ class KafkaDecoder implements StreamDecoder {
         pc.fields['kafka.acks'] = value.acks as number;
         pc.fields['msg.destination'] = topic;
         const recs = part.records as Uint8Array | null;
-        const batches = recs ? readBatches(recs, { ...this.session.env, limits: this.recLimits }) : { batches: [], partialBytes: 0 };
-        if (batches.partialBytes) pc.warnings.push(`${batches.partialBytes} bytes of an incomplete record batch`);
-        const summary = batchValues(batches.batches, pc);
-        pc.request = {
-          value: { transactional_id: value.transactional_id, acks: value.acks, timeout_ms: value.timeout_ms, topic, partition: part.index, batches: summary },
-          body: firstValue(batches.batches),
-          wireBytes: recs?.length ?? 0,
+        const fill = (ctx: RecordContext = {}) => {
+          const batches = recs ? readBatches(recs, { ...this.session.env, limits: this.recLimits }, 0, ctx) : { batches: [], partialBytes: 0 };
+          if (batches.partialBytes) pc.warnings.push(`${batches.partialBytes} bytes of an incomplete record batch`);
+          const summary = batchValues(batches.batches, pc);
+          pc.request = {
+            value: { transactional_id: value.transactional_id, acks: value.acks, timeout_ms: value.timeout_ms, topic, partition: part.index, batches: summary },
+            body: firstValue(batches.batches),
+            wireBytes: recs?.length ?? 0,
+          };
         };
+        this.fillRecords(pc, fill, p);
         pc.timing.requestEndUs = end.tsUs;
         p.publishes.push(pc);
       }
@@ -527,8 +555,8 @@ class KafkaDecoder implements StreamDecoder {
             pc.fields['msg.key'] = `kafka|${pc.target}|${pc.fields['kafka.partition']}|${pr.base_offset}`;
           }
         }
-        this.session.emit(pc);
       }
+      this.emitOrHold(p.publishes, p.waiting, p.redo, respEnd);
       return;
     }
 
@@ -538,15 +566,19 @@ class KafkaDecoder implements StreamDecoder {
     call.state = 'complete';
     call.warnings.push(...warnings);
     const deliveries: Call[] = [];
+    const held: { waiting?: Set<number>; redo?: Array<() => void> } = {};
     if (key === 1) {
       for (const t of (value.responses as Array<Record<string, unknown>>) ?? []) {
         const topic = this.topicName(t);
         for (const part of (t.partitions as Array<Record<string, unknown>>) ?? []) {
           const recs = part.records as Uint8Array | null;
           if (!recs || !recs.length) continue;
-          const { batches } = readBatches(recs, { ...this.session.env, limits: this.recLimits });
+          const read = (ctx: RecordContext) => readBatches(recs, { ...this.session.env, limits: this.recLimits }, 0, ctx).batches;
+          const first: RecordContext = { schemas: RegistrySchemas.of(this.session.capture, false), waiting: new Set() };
+          const batches = read(first);
           part.records = { size: recs.length, batches: batches.length };
-          for (const batch of batches) {
+          for (let bi = 0; bi < batches.length; bi++) {
+            const batch = batches[bi];
             if (batch.control) continue;
             const d = this.session.newCall('kafka', start);
             d.kind = 'deliver';
@@ -565,8 +597,13 @@ class KafkaDecoder implements StreamDecoder {
             if (Number.isSafeInteger(off)) d.fields['kafka.offset'] = off;
             d.fields['msg.key'] = `kafka|${topic}|${part.partition_index}|${batch.baseOffset}`;
             d.fields['msg.destination'] = topic;
-            const summary = batchValues([batch], d);
-            d.request = { value: { topic, partition: part.partition_index, ...(summary[0] as object) }, body: firstValue([batch]), wireBytes: batch.sizeBytes };
+            const fill = (ctx?: RecordContext) => {
+              // (The first time with the batch read above; again when schemas came: the whole part read again, this batch taken.)
+              const b = ctx ? (read(ctx)[bi] ?? batch) : batch;
+              const summary = batchValues([b], d);
+              d.request = { value: { topic, partition: part.partition_index, ...(summary[0] as object) }, body: firstValue([b]), wireBytes: b.sizeBytes };
+            };
+            this.fillRecords(d, fill, held, first.waiting);
             d.status = { code: 0, text: 'NONE', ok: true };
             d.parentId = call.id;
             deliveries.push(d);
@@ -582,8 +619,78 @@ class KafkaDecoder implements StreamDecoder {
       call.fields['kafka.error_code'] = err ?? 0;
     }
     if (deliveries.length) call.childIds = deliveries.map((d) => d.id);
-    this.session.emit(call);
-    for (const d of deliveries) this.session.emit(d);
+    this.emitOrHold([call, ...deliveries], held.waiting, held.redo, respEnd);
+  }
+
+  /**
+   * Fill a call's records (`fill`) with the schemas learned so far. Keys and values that look
+   * framed with an id not learned yet are noted in `into.waiting`, with how to fill the call again
+   * (its own warnings replaced, later ones kept). `readWaiting`: the records were read already
+   * (`fill()` uses them), noting these ids.
+   */
+  private fillRecords(c: Call, fill: (ctx?: RecordContext) => void, into: { waiting?: Set<number>; redo?: Array<() => void> }, readWaiting?: Set<number>): void {
+    const schemas = () => RegistrySchemas.of(this.session.capture, false);
+    const w0 = c.warnings.length;
+    let waiting = readWaiting;
+    if (waiting) fill();
+    else {
+      const ctx: RecordContext = { schemas: schemas(), waiting: new Set() };
+      fill(ctx);
+      waiting = ctx.waiting!;
+    }
+    let n = c.warnings.length - w0;
+    if (!waiting.size || !this.session.capture) return;
+    into.waiting ??= new Set();
+    for (const id of waiting) into.waiting.add(id);
+    (into.redo ??= []).push(() => {
+      const tail = c.warnings.splice(w0);
+      tail.splice(0, n);
+      fill({ schemas: schemas() });
+      n = c.warnings.length - w0;
+      c.warnings.push(...tail);
+    });
+  }
+
+  /** Emit these calls, or hold them while schema ids they need may still be learned (see HOLD_US). */
+  private emitOrHold(calls: Call[], waiting: Set<number> | undefined, redo: Array<() => void> | undefined, endUs: number | undefined): void {
+    const store = waiting?.size ? RegistrySchemas.of(this.session.capture, true) : undefined;
+    if (!store || !redo) {
+      for (const c of calls) this.session.emit(c);
+      return;
+    }
+    this.held.push({ calls, waiting: waiting!, redo, untilUs: (endUs ?? 0) + HOLD_US });
+    if (!this.waiter) {
+      this.waiter = (id) => this.learnedId(id);
+      store.waiters.add(this.waiter);
+    }
+    if (this.held.length > MAX_HELD) this.release(this.held.shift()!);
+  }
+
+  /** The capture learned a schema id: emit the held calls that now have all theirs. */
+  private learnedId(id: number): void {
+    const store = RegistrySchemas.of(this.session.capture, false);
+    const ready = this.held.filter((h) => h.waiting.has(id) && [...h.waiting].every((x) => store?.byId.has(x)));
+    if (!ready.length) return;
+    this.held = this.held.filter((h) => !ready.includes(h));
+    for (const h of ready) this.release(h);
+  }
+
+  /** Emit the held calls whose wait ends before `nowUs` (all at Infinity). */
+  private releaseHeld(nowUs: number): void {
+    const due = this.held.filter((h) => h.untilUs < nowUs);
+    if (!due.length) return;
+    this.held = this.held.filter((h) => h.untilUs >= nowUs);
+    for (const h of due) this.release(h);
+  }
+
+  private release(h: Held): void {
+    const store = RegistrySchemas.of(this.session.capture, false);
+    if ([...h.waiting].some((x) => store?.byId.has(x))) for (const r of h.redo) r();
+    for (const c of h.calls) this.session.emit(c);
+    if (!this.held.length && this.waiter) {
+      store?.waiters.delete(this.waiter);
+      this.waiter = undefined;
+    }
   }
 
   private event(method: string, start: Position, end: Position, frames: number[], wire: number, dir: Dir, warning?: string): void {

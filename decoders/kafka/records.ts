@@ -11,6 +11,7 @@ import { be32, concatBytes, utf8Text } from '../core/bytes';
 import { payloadBody } from '../calls/payload';
 import { KReader, num64 } from './schema';
 import { lz4FrameDecompress, snappyDecompress } from '../core/codecs';
+import { decodeFramed, framedId, type Framed, type RegistrySchemas } from './schema-registry';
 
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
@@ -20,6 +21,20 @@ export interface KafkaRecord {
   key: string | null;
   value: Body | null;
   headers?: Array<[string, string]>;
+  /** A key framed by a schema registry's serializer (schema-registry.ts): `key` is its decoded value as text. */
+  key_schema?: Framed['schema'];
+  /** A value framed by a schema registry's serializer: `value` is decoded with the schema. */
+  value_schema?: Framed['schema'];
+}
+
+/**
+ * What reading records needs besides the bytes: the schemas the capture's registry exchanges
+ * taught so far, and where to note the ids of keys and values that look framed but whose
+ * schema is not known yet (the caller may hold the call until the lookup that follows).
+ */
+export interface RecordContext {
+  schemas?: RegistrySchemas;
+  waiting?: Set<number>;
 }
 
 export interface RecordBatch {
@@ -39,14 +54,14 @@ export interface RecordBatch {
 
 const MAX_RECORDS_SHOWN = 1000;
 
-export function readBatches(bytes: Uint8Array, env: DecoderEnv, depth = 0): { batches: RecordBatch[]; partialBytes: number } {
+export function readBatches(bytes: Uint8Array, env: DecoderEnv, depth = 0, ctx: RecordContext = {}): { batches: RecordBatch[]; partialBytes: number } {
   const batches: RecordBatch[] = [];
   let o = 0;
   while (o + 12 <= bytes.length && batches.length < 10000) {
     const len = be32(bytes, o + 8);
     if (o + 12 + len > bytes.length || len < 5) break;
     const magic = bytes[o + 16];
-    const batch = magic === 2 ? readV2(bytes.subarray(o, o + 12 + len), env) : readLegacy(bytes.subarray(o, o + 12 + len), magic, env, depth);
+    const batch = magic === 2 ? readV2(bytes.subarray(o, o + 12 + len), env, ctx) : readLegacy(bytes.subarray(o, o + 12 + len), magic, env, depth, ctx);
     batches.push(batch);
     o += 12 + len;
   }
@@ -60,7 +75,7 @@ export function readBatches(bytes: Uint8Array, env: DecoderEnv, depth = 0): { ba
  * message's offset (KIP-31); with LogAppendTime (attribute bit 3) the wrapper's timestamp is
  * every inner message's.
  */
-function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv, depth: number): RecordBatch {
+function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv, depth: number, ctx: RecordContext): RecordBatch {
   const r = new KReader(b);
   const offset = r.int64();
   r.int32(); // size
@@ -74,7 +89,9 @@ function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv, depth: number
   const batch: RecordBatch = { baseOffset: offset, magic, compression: codec, transactional: false, control: false, recordCount: 1, sizeBytes: b.length, records: [], warnings: [] };
   if (r.error) batch.warnings.push(r.error);
   if ((attr & 7) === 0) {
-    batch.records.push({ offset: num64(offset), timestamp: ts, key: key ? utf8Text(key) : null, value: value ? payloadBody(value, value.length, env.limits, undefined, undefined, batch.warnings) : null });
+    const rec: KafkaRecord = { offset: num64(offset), timestamp: ts, key: null, value: null };
+    fillKeyValue(rec, key, value, env, ctx, 'record', batch.warnings);
+    batch.records.push(rec);
     return batch;
   }
   batch.recordCount = 0;
@@ -86,7 +103,7 @@ function readLegacy(b: Uint8Array, magic: number, env: DecoderEnv, depth: number
       batch.warnings.push(out === 'codec not available' ? `legacy message set compressed with ${codec}: not decoded (codec not available)` : `legacy message set compressed with ${codec}: ${out}`);
       return batch;
     }
-    const inner = readBatches(out, env, depth + 1);
+    const inner = readBatches(out, env, depth + 1, ctx);
     if (inner.partialBytes) batch.warnings.push(`legacy ${codec} message set: ${inner.partialBytes} bytes after its last whole message`);
     const last = inner.batches.length ? inner.batches[inner.batches.length - 1].baseOffset : 0n;
     // Relative offsets (magic 1) become absolute; a producer's wrapper (offset 0 or unset) keeps them as sent.
@@ -148,7 +165,7 @@ function unsnappy(data: Uint8Array, env: DecoderEnv): Uint8Array {
   return concatBytes(parts);
 }
 
-function readV2(b: Uint8Array, env: DecoderEnv): RecordBatch {
+function readV2(b: Uint8Array, env: DecoderEnv, ctx: RecordContext): RecordBatch {
   const r = new KReader(b);
   const baseOffset = r.int64();
   r.int32(); // batch length
@@ -224,14 +241,10 @@ function readV2(b: Uint8Array, env: DecoderEnv): RecordBatch {
       const item: KafkaRecord = {
         offset: num64(baseOffset + BigInt(offDelta)),
         timestamp: num64(baseTs + tsDelta),
-        key: key ? utf8Text(key.subarray(0, 1024)) : null,
+        key: null,
         value: null,
       };
-      if (value) {
-        const notes: string[] = [];
-        item.value = payloadBody(value, value.length, env.limits, undefined, undefined, notes);
-        if (notes.length) exact.push(i);
-      }
+      if (fillKeyValue(item, key, value, env, ctx, `record ${i}`, batch.warnings)) exact.push(i);
       if (headers.length) item.headers = headers;
       batch.records.push(item);
     }
@@ -240,4 +253,38 @@ function readV2(b: Uint8Array, env: DecoderEnv): RecordBatch {
   if (rr.error) batch.warnings.push(`records: ${rr.error}`);
   if (exact.length) batch.warnings.push(`record${exact.length === 1 ? '' : 's'} ${exact.slice(0, 8).join(', ')}${exact.length > 8 ? '…' : ''}: JSON value with integers beyond ±2^53, kept as exact strings (a JSON number that large loses digits as a double)`);
   return batch;
+}
+
+/**
+ * A record's key (as text, at most 1 KiB) and value (a payload preview), each decoded with its
+ * schema when a registry serializer framed it. Returns whether a plain JSON value kept integers
+ * beyond ±2^53 as exact strings (the caller says so once per batch).
+ */
+function fillKeyValue(rec: KafkaRecord, key: Uint8Array | null, value: Uint8Array | null, env: DecoderEnv, ctx: RecordContext, what: string, warnings: string[]): boolean {
+  if (key) {
+    const f = framed(key, env, ctx);
+    if (f) {
+      const v = f.body.value;
+      rec.key = typeof v === 'string' ? v.slice(0, 1024) : v !== undefined ? JSON.stringify(v).slice(0, 1024) : (f.body.hex ?? '');
+      rec.key_schema = f.schema;
+      for (const w of f.warnings) warnings.push(`${what} key: ${w}`);
+    } else rec.key = utf8Text(key.subarray(0, 1024));
+  }
+  if (!value) return false;
+  const f = framed(value, env, ctx);
+  if (f) {
+    rec.value = f.body;
+    rec.value_schema = f.schema;
+    for (const w of f.warnings) warnings.push(`${what} value: ${w}`);
+    return false;
+  }
+  const notes: string[] = [];
+  rec.value = payloadBody(value, value.length, env.limits, undefined, undefined, notes);
+  return notes.length > 0;
+}
+
+function framed(b: Uint8Array, env: DecoderEnv, ctx: RecordContext): Framed | undefined {
+  const id = framedId(b);
+  if (id !== undefined && ctx.waiting && !ctx.schemas?.byId.has(id)) ctx.waiting.add(id);
+  return decodeFramed(b.subarray(0, Math.min(b.length, env.limits.maxBodyBytes)), ctx.schemas, env, b.length);
 }
