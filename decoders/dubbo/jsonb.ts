@@ -76,6 +76,8 @@ const MAX_ENTRIES = 1_000_000;
 /** Binary values show this many bytes as hex (as Hessian binary does). */
 const BINARY_PREVIEW = 1024;
 
+const UTF8 = new TextDecoder('utf-8');
+
 /** One JSONB value from `b[start, end)`: symbols and reference paths are its own. */
 export class JsonbReader {
   pos: number;
@@ -206,7 +208,7 @@ export class JsonbReader {
     const bytes = this.take(this.length('string length'));
     switch (t) {
       case BC_STR_UTF8:
-        return new TextDecoder('utf-8').decode(bytes);
+        return UTF8.decode(bytes);
       case BC_STR_UTF16LE:
         return utf16(bytes, true);
       case BC_STR_UTF16BE:
@@ -384,6 +386,8 @@ export class JsonbReader {
     const t = this.peek();
     if (t === BC_OBJECT) {
       this.pos++;
+      // JSONB does not tell a map from a bean: a class named …Map (TreeMap, java.util.LinkedHashMap,
+      // fastjson2's short names) is shown as Hessian shows a typed map, any other as an object
       return this.object(/Map$/.test(name) ? { $type: name } : { $class: name }, depth);
     }
     const v = this.value(depth + 1);
