@@ -133,10 +133,15 @@ function twirpShape(call: Call): Shape | undefined {
   const err = http.status !== undefined && http.status !== 200 ? jsonObject(http.responseBody, 64) : undefined;
   const twirpError = isTwirpErrorShape(err) && isTwirpCode(err!.code);
   if (http.method !== 'POST' && http.method !== undefined && !twirpError) return undefined;
-  // (request headers lost: the response's type says the codec of a success)
-  const reqCt = essenceOf(hdr(http.requestHeaders, 'content-type') ?? (http.requestHeaders ? undefined : hdr(http.responseHeaders, 'content-type')));
-  const codec = http.method === 'POST' || http.method === undefined ? codecOf(reqCt) : undefined;
+  const reqCt = essenceOf(hdr(http.requestHeaders, 'content-type'));
+  let codec = http.method === 'POST' || http.method === undefined ? codecOf(reqCt) : undefined;
   if (twirpError) return { route, codec };
+  // No request type (its headers lost, or cut by a capture gap): a success's type says the codec,
+  // on a route that is plainly Twirp's.
+  if (!reqCt && !codec && http.method !== 'GET' && (underTwirp(route) || route.service.includes('.'))) {
+    codec = http.status === 200 ? codecOf(essenceOf(hdr(http.responseHeaders, 'content-type'))) : undefined;
+    return codec ? { route, codec } : undefined;
+  }
   if (!codec) return undefined;
   if (hdr(http.requestHeaders, 'twirp-version') !== undefined || underTwirp(route)) return { route, codec };
   if (codec === 'protobuf' && route.service.includes('.')) return { route, codec };
@@ -234,6 +239,12 @@ class TwirpCall {
     }
     const err = jsonObject(http.responseBody, this.session.env.limits.maxDepth);
     let code: string;
+    if (!isTwirpErrorShape(err) && this.cut('s2c')) {
+      // (not an answer without a Twirp body: one whose body the capture lost)
+      call.status = { code: status, text: http.reason ?? '', ok: false };
+      call.warnings.push(`HTTP ${status}: the error body was not captured whole, its Twirp code is not known`);
+      return;
+    }
     if (isTwirpErrorShape(err) && isTwirpCode(err!.code)) {
       const e = err!;
       code = e.code as string;
@@ -257,14 +268,23 @@ class TwirpCall {
     call.status = { code: status, text: code, ok: false };
   }
 
+  /** The side's body was sent but not captured whole (a capture gap, a snaplen, the capture's end). */
+  private cut(dir: Dir): boolean {
+    const body = dir === 'c2s' ? this.http.requestBody : this.http.responseBody;
+    if (body) return body.truncated === true;
+    const length = hdr(dir === 'c2s' ? this.http.requestHeaders : this.http.responseHeaders, 'content-length');
+    return length === undefined ? this.call.state !== 'complete' : !/^\s*0\s*$/.test(length);
+  }
+
   /** The one message of a request or a 200 response: the JSON value as parsed, or the protobuf decoded by its type. */
   private message(dir: Dir, body: Body | undefined, codec: Codec): void {
     const call = this.call;
     const side = dir === 'c2s' ? 'request' : 'response';
     const part = dir === 'c2s' ? (call.request ??= {}) : (call.response ??= {});
     if (!body || !body.size) {
-      // An empty protobuf body is a message whose fields all have their default values (proto3).
-      if (codec === 'protobuf' && (dir === 's2c' || this.http.requestHeaders)) part.value = {};
+      // An empty protobuf body is a message whose fields all have their default values (proto3);
+      // a body the capture lost is not one.
+      if (codec === 'protobuf' && (dir === 's2c' || this.http.requestHeaders) && !this.cut(dir)) part.value = {};
       return;
     }
     if (codec === 'json') {

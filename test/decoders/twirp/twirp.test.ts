@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, enc, type Packet } from '../http1/feed';
+import { feed, frame, block, c2s, s2c, preface } from '../http2/h2';
 import { buildProtoDefinitions } from '../../../decoders/protobuf/definitions';
 import { concatBytes } from '../../../decoders/core/bytes';
 import { testSession } from '../../helpers/session';
@@ -84,6 +85,20 @@ describe('Twirp wire protocol v7: Requests and Responses', () => {
     assert.deepEqual(c.warnings, []);
     assert.equal(c.fields['http.status'], 200);
   });
+  it('over HTTP/2 (h2c, as twitchtv/twirp servers also serve): the same call', () => {
+    const c = feed(
+      [
+        c2s(preface(), frame(1, 0x4, 1, block([[':method', 'POST'], [':scheme', 'http'], [':path', '/twirp/t.v1.Haberdasher/MakeHat'], ['content-type', 'application/protobuf']])), frame(0, 1, 1, [0x08, 0x0c])),
+        s2c(frame(1, 0x4, 1, block([[':status', '200'], ['content-type', 'application/protobuf']])), frame(0, 1, 1, HAT)),
+      ],
+      { env: withDefs() },
+    ).calls[0];
+    assert.equal(c.protocol, 'twirp');
+    assert.deepEqual(c.request?.value, { inches: 12 });
+    assert.deepEqual(c.response?.value, { inches: 12, color: 'purple', name: LONG_NAME });
+    assert.equal(c.definition?.name, 't.v1.Haberdasher.MakeHat');
+    assert.deepEqual(c.warnings, []);
+  });
   it('protobuf without .proto files: the raw wire format, not linked', () => {
     const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', Uint8Array.of(0x08, 0x0c)), answer('200 OK', 'application/protobuf', HAT)], testSession().env);
     assert.equal(c.protocol, 'twirp');
@@ -110,6 +125,14 @@ describe('Twirp wire protocol v7: Requests and Responses', () => {
     assert.equal(c.protocol, 'twirp');
     assert.equal(c.fields['twirp.version'], 'v8.1.3');
     assert.equal(c.fields['twirp.prefix'], '');
+  });
+  it('a request without a Content-Type (its headers lost) to a /twirp route: the codec of its 200 answer', () => {
+    const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', undefined, Uint8Array.of(0x08, 3)), answer('200 OK', 'application/protobuf', Uint8Array.of(0x08, 3))]);
+    assert.equal(c.protocol, 'twirp');
+    assert.equal(c.fields['twirp.codec'], 'protobuf');
+    assert.deepEqual(c.response?.value, { inches: 3 });
+    // a REST path without a Content-Type stays HTTP
+    assert.equal(one([post('/api/Hats/Make', undefined, 'x'), answer('200 OK', 'application/protobuf', Uint8Array.of(0x08, 3))]).protocol, 'http');
   });
   it('a custom prefix: JSON is Twirp when the route names a loaded rpc; protobuf to a package-qualified service always', () => {
     const json = [post('/api/rpc/t.v1.Haberdasher/MakeHat', 'application/json', '{"inches":7}'), answer('200 OK', 'application/json', '{"inches":7}')];
@@ -185,6 +208,18 @@ describe('Twirp wire protocol v7: Error codes', () => {
     const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', ''), answer('404 Not Found', 'application/json', '{"code":"gone","msg":"x"}')]);
     assert.deepEqual(c.status, { code: 404, text: 'bad_route', ok: false });
     assert.match(c.warnings[0], /code "gone" is not a Twirp error code: bad_route/);
+  });
+  it('an error whose body the capture lost: its HTTP status, no Twirp code made up from it', () => {
+    const body = '{"code":"invalid_argument","msg":"too small","meta":{"argument":"inches"}}';
+    const head = msg('HTTP/1.1 400 Bad Request', [['Content-Type', 'application/json']], body);
+    const s = run([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', ''), { dir: 's2c', data: head.subarray(0, head.length - body.length) }, { dir: 's2c', data: '', gap: body.length }], { env: withDefs() });
+    const c = s.calls[0];
+    assert.equal(c.protocol, 'twirp');
+    assert.deepEqual(c.status, { code: 400, text: 'Bad Request', ok: false });
+    assert.equal(c.fields['twirp.code'], undefined);
+    assert.ok(c.warnings.includes('HTTP 400: the error body was not captured whole, its Twirp code is not known'));
+    // (the request was whole: Content-Length 0 is the all-defaults message)
+    assert.deepEqual(c.request?.value, {});
   });
   it('bad_route answers to a GET and to a request of another type are Twirp calls, said to be wrong', () => {
     const badRoute = (what: string) => JSON.stringify({ code: 'bad_route', msg: what, meta: { twirp_invalid_route: 'GET /twirp/t.v1.Haberdasher/MakeHat' } });
