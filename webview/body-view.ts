@@ -106,6 +106,8 @@ export function callExpression(method: string, part: CallPart | undefined, side:
     const text = (x: unknown) => (typeof x === 'string' ? ellipsize(x, 80) : short(x));
     if ('faultCode' in o || 'faultString' in o) return `→ fault ${text(o.faultCode)}${o.faultString !== undefined ? `: ${text(o.faultString)}` : ''}`;
     if ('code' in o && 'message' in o) return `→ error ${text(o.code)}: ${text(o.message)}`;
+    // (a Twirp error: {code, msg, meta})
+    if (typeof o.code === 'string' && typeof o.msg === 'string') return `→ error ${o.code}: ${text(o.msg)}`;
   }
   const r = v && typeof v === 'object' && 'result' in v ? (v as { result: unknown }).result : v;
   return `→ ${short(r)}`;

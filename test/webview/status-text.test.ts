@@ -25,6 +25,10 @@ describe('an XML-RPC fault reads as a fault (the walkthrough\'s fun_div(1, 0))',
     assert.equal(statusBadge(row({ protocol: 'amqp', status: { code: 312, text: 'NO_ROUTE', ok: false } })).text, '312');
     assert.equal(statusBadge(row({ protocol: 'jsonrpc', status: { code: -32601, text: 'Method not found', ok: false } })).text, '-32601');
   });
+  it('a Twirp call reads as its HTTP status and Twirp code (404 not_found)', () => {
+    assert.equal(statusBadge(row({ protocol: 'twirp', status: { code: 404, text: 'not_found', ok: false } })).text, '404 not_found');
+    assert.equal(statusBadge(row({ protocol: 'twirp', status: { code: 200, text: 'OK', ok: true } })).text, '200 OK');
+  });
 });
 
 describe('the call expression of a failed call', () => {
@@ -35,6 +39,10 @@ describe('the call expression of a failed call', () => {
   });
   it('a JSON-RPC error: "→ error -32601: Method not found"', () => {
     assert.equal(callExpression('deletePerson', { value: { code: -32601, message: 'Method not found' } }, 'response', true), '→ error -32601: Method not found');
+  });
+  it('a Twirp error: "→ error not_found: …", not its JSON', () => {
+    const e = { code: 'not_found', msg: 'person 42 not found', meta: { id: '42' } };
+    assert.equal(callExpression('callscope.person.v1.PersonService/GetPerson', { value: e }, 'response', true, 'twirp'), '→ error not_found: person 42 not found');
   });
   it('a successful result that happens to have such keys stays a value', () => {
     assert.equal(callExpression('status', { value: { code: 1, message: 'hi' } }, 'response'), '→ {"code":1,"message":"hi"}');
