@@ -20,9 +20,8 @@
  * deliveries until the id is learned (see index.ts `held`).
  *
  * Conservative: with the id known, the payload is decoded with its schema (a mismatch is a warning
- * and the bytes in hex). With the id unknown, only a payload that is plainly JSON, or message
- * indexes followed by well-formed protobuf, is taken as framed: other bytes that happen to start
- * with a 0 stay what they were.
+ * and the bytes in hex). With the id unknown, only a payload that is plainly JSON is taken as
+ * framed: other bytes that happen to start with a 0 stay what they were.
  */
 import * as protobuf from 'protobufjs';
 import type { Body, Call } from '../core/model';
@@ -213,6 +212,7 @@ export function decodeFramed(b: Uint8Array, store: RegistrySchemas | undefined, 
     const text = utf8Strict(payload);
     const body = text !== undefined ? payloadBody(payload, payload.length, env.limits, 'application/json', undefined, warnings) : undefined;
     if (!body || body.kind !== 'json') return hex(`schema id ${id} (JSON): the payload is not JSON`);
+    body.size = size;
     return { body, schema, warnings };
   }
   if (known.format === 'avro') {
@@ -267,22 +267,20 @@ function decodeProto(payload: Uint8Array, id: number, known: RegSchema, store: R
   };
 }
 
-/** An id this capture did not teach: JSON, or message indexes + well-formed protobuf; else not framed. */
+/**
+ * An id this capture did not teach: a JSON object or array after the id is JSON Schema framing;
+ * anything else is left alone. (Raw protobuf is no test: the Avro of a capture's own held-out run
+ * read as well-formed protobuf.)
+ */
 function guess(b: Uint8Array, id: number, env: DecoderEnv): Framed | undefined {
   const payload = b.subarray(5);
   const text = utf8Strict(payload);
-  if (text !== undefined && /^\s*[[{]/.test(text)) {
-    const body = payloadBody(payload, payload.length, env.limits, undefined, undefined, []);
-    if (body.kind === 'json') return { body, schema: { id, format: 'json' }, warnings: [`schema id ${id} not seen in this capture`] };
-  }
-  const idx = messageIndexes(payload);
-  if (idx && idx.end < payload.length) {
-    const r = decodeRaw(payload.subarray(idx.end), env.limits);
-    if (!r.warnings.length && r.value && Object.keys(r.value as object).length) {
-      return { body: { size: b.length, kind: 'protobuf-raw', value: r.value }, schema: { id, format: 'protobuf', message_indexes: idx.indexes }, warnings: [`schema id ${id} not seen in this capture: decoded without a schema`] };
-    }
-  }
-  return undefined;
+  if (text === undefined || !/^\s*[[{]/.test(text)) return undefined;
+  const warnings: string[] = [];
+  const body = payloadBody(payload, payload.length, env.limits, undefined, undefined, warnings);
+  if (body.kind !== 'json') return undefined;
+  body.size = b.length;
+  return { body, schema: { id, format: 'json' }, warnings: [`schema id ${id} not seen in this capture`, ...warnings] };
 }
 
 /**

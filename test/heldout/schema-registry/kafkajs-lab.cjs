@@ -3,6 +3,8 @@
 // nested record), JSON Schema and Protobuf values, registered, produced, then consumed and decoded
 // by a second registry client (which asks the registry for each id: GET /schemas/ids/{id}).
 // Logs JSON lines: {sent} with the encoded bytes in hex, then {got} per message read back.
+// argv[4] `consume`: only the consumer (a new group, from the beginning): run in a capture of its
+// own, the registry lookups come after the Fetch that brought each id.
 const { Kafka, logLevel } = require('kafkajs');
 const { SchemaRegistry, SchemaType } = require('@kafkajs/confluent-schema-registry');
 const log = (o) => console.log(JSON.stringify(o, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
@@ -48,7 +50,37 @@ message Shipment {
 }
 `;
 
+const consume = async (kafka, group, total) => {
+  // A consumer with its own registry client: it looks each id up when a message brings it.
+  const reader = new SchemaRegistry({ host });
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10000, heartbeatInterval: 1000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: ['orders', 'payments', 'shipments'], fromBeginning: true });
+  let n = 0;
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, 20000);
+    consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const value = await reader.decode(message.value);
+        const key = topic === 'orders' ? await reader.decode(message.key) : message.key?.toString();
+        log({ got: topic, offset: message.offset, key, value });
+        if (++n >= total) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  log({ did: 'consumed', group, n });
+};
+
 (async () => {
+  if (process.argv[4] === 'consume') {
+    const kafka = new Kafka({ clientId: 'heldout-sr-kafkajs-reader', brokers: [process.argv[3]], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    await consume(kafka, 'heldout-sr-2', 6);
+    return;
+  }
   const registry = new SchemaRegistry({ host });
   const { id: keyId } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(keySchema) }, { subject: 'orders-key' });
   const { id: orderId } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(orderSchema) }, { subject: 'orders-value' });
@@ -88,29 +120,7 @@ message Shipment {
   }
   await producer.disconnect();
 
-  // A consumer with its own registry client: it looks each id up when a message brings it.
-  const reader = new SchemaRegistry({ host });
-  const consumer = kafka.consumer({ groupId: 'heldout-sr', sessionTimeout: 10000, heartbeatInterval: 1000 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: ['orders', 'payments', 'shipments'], fromBeginning: true });
-  let n = 0;
-  const total = orders.length + payments.length + shipments.length;
-  await new Promise((resolve) => {
-    const timer = setTimeout(resolve, 20000);
-    consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        const value = await reader.decode(message.value);
-        const key = topic === 'orders' ? await reader.decode(message.key) : message.key?.toString();
-        log({ got: topic, offset: message.offset, key, value });
-        if (++n >= total) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
-  log({ did: 'consumed', n });
+  await consume(kafka, 'heldout-sr', orders.length + payments.length + shipments.length);
 })().catch((e) => {
   log({ err: e.stack || e.message });
   process.exit(1);
