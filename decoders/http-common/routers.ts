@@ -16,6 +16,7 @@ import { socketIoPollingRouter } from '../websocket/polling';
 import { graphqlRouter } from '../graphql/http';
 import { trpcRouter } from '../trpc/index';
 import { twirpRouter } from '../twirp/index';
+import { tripleHttpRouter } from '../dubbo/triple-http';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -30,4 +31,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter, trpcRouter, twirpRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, tripleHttpRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter, trpcRouter, twirpRouter];
