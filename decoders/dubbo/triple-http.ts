@@ -16,6 +16,7 @@ import type { Call } from '../core/model';
 import type { BodyRouter } from '../http-common/routers';
 import { headerValue as hdr } from '../http-common/body';
 import { STATUS } from './index';
+import { grpcStatusName } from '../grpc/status';
 
 /** `/<interface>/<method>`: a dotted Java interface name, a method name. */
 const PATH = /^\/([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\/([A-Za-z_$][\w$]*)$/;
@@ -74,13 +75,14 @@ export const tripleHttpRouter: BodyRouter = {
       call.status = { code: 200, text: 'OK', ok: true };
       return;
     }
-    // §3.1.2: an error is a non-200 status, its body (when any) JSON {status, message}
+    // §3.1.2: an error is a non-200 status, its body (when any) JSON {status, message}. The spec's
+    // table has Dubbo's codes (40, 70…); dubbo-js 3.0.0-alpha sends gRPC's (5 NOT_FOUND…): named by whichever it is.
     const o = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
     if (o) (call.response ??= {}).value = o;
     const code = typeof o?.status === 'number' ? o.status : undefined;
-    if (code !== undefined) f['dubbo.status'] = code;
+    if (code !== undefined) f['triple.status'] = code;
     const msg = typeof o?.message === 'string' ? o.message : (http.reason ?? '');
-    const name = code !== undefined ? STATUS[code] : undefined;
+    const name = code === undefined ? undefined : code >= 20 ? STATUS[code] : code > 0 && code <= 16 ? grpcStatusName(code) : undefined;
     call.status = { code: status, text: [name, msg].filter(Boolean).join(': '), ok: false };
   },
 };
