@@ -56,8 +56,16 @@ export const TWIRP_CODES: Readonly<Record<string, number>> = Object.freeze({
   dataloss: 500,
 });
 
+/** Codes some implementations spell otherwise: TwirpScript sends `data_loss` for `dataloss`. */
+const SPELLINGS: Readonly<Record<string, string>> = Object.freeze({ data_loss: 'dataloss' });
+
+/** The spec's name of a code as sent (its own, or the one an implementation's spelling stands for). */
+function specCode(code: string): string {
+  return Object.hasOwn(SPELLINGS, code) ? SPELLINGS[code] : code;
+}
+
 function isTwirpCode(code: unknown): code is string {
-  return typeof code === 'string' && Object.hasOwn(TWIRP_CODES, code);
+  return typeof code === 'string' && Object.hasOwn(TWIRP_CODES, specCode(code));
 }
 
 /**
@@ -254,7 +262,9 @@ class TwirpCall {
         const meta = JSON.stringify(e.meta);
         f['twirp.meta'] = meta.length > MAX_META_FIELD ? meta.slice(0, MAX_META_FIELD - 1) + '…' : meta;
       }
-      if (TWIRP_CODES[code] !== status) call.warnings.push(`Twirp error code ${code} is sent with HTTP ${TWIRP_CODES[code]}, this one came with ${status}`);
+      const spec = specCode(code);
+      if (spec !== code) call.warnings.push(`Twirp error code ${code}: the spec spells it ${spec}`);
+      if (TWIRP_CODES[spec] !== status) call.warnings.push(`Twirp error code ${code} is sent with HTTP ${TWIRP_CODES[spec]}, this one came with ${status}`);
       if (resCt && resCt !== 'application/json') call.warnings.push(`Twirp error body sent as ${resCt}, not application/json`);
       (call.response ??= {}).value = e;
     } else {

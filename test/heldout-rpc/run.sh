@@ -7,8 +7,8 @@
 # Needs: Debian php-cli php-soap php-xml php-xmlrpc libsoap-lite-perl libxmlrpc-lite-perl python3-zeep python3-spyne
 # python3-jsonrpclib-pelix libhessian-java thrift-compiler golang-thrift-dev, a JDK, Go; npm (into $OUT, not the repo):
 # xmlrpc json-rpc-2.0 jayson thrift q ws soap dubbo2.js @apollo/server graphql subscriptions-transport-ws @trpc/server
-# @trpc/client zod @microsoft/signalr twirp-ts @protobuf-ts/plugin @protobuf-ts/twirp-transport (and protoc: Debian
-# protobuf-compiler). Ports 22010-22132 on 127.0.0.1 only.
+# @trpc/client zod @microsoft/signalr twirp-ts @protobuf-ts/plugin @protobuf-ts/twirp-transport twirpscript (and protoc: Debian
+# protobuf-compiler). Ports 22010-22134 on 127.0.0.1 only.
 # Usage: test/heldout-rpc/run.sh [xmlrpc|jsonrpc|soap|thrift|dubbo|graphql|mcp|aria2|twirp]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -100,7 +100,13 @@ for w in "${WHAT[@]}"; do
     protoc -I "$OUT/twirp" --plugin=protoc-gen-ts="$OUT/node_modules/.bin/protoc-gen-ts" --plugin=protoc-gen-twirp_ts="$OUT/node_modules/.bin/protoc-gen-twirp_ts" \
       --ts_opt=generate_dependencies --ts_out="$OUT/twirp/gen" --twirp_ts_out="$OUT/twirp/gen" "$OUT/twirp/shop.proto"
     (cd "$REPO" && node -e "require('esbuild').build({entryPoints:['$OUT/twirp/lab.mjs'],outfile:'$OUT/twirp/lab.cjs',bundle:true,platform:'node',format:'cjs',target:'es2022',logLevel:'warning',nodePaths:['$OUT/node_modules']})")
-    rec twirp twirp-ts 'tcp portrange 22130-22132' node "$OUT/twirp/lab.cjs" 22130 ;;
+    rec twirp twirp-ts 'tcp portrange 22130-22132' node "$OUT/twirp/lab.cjs" 22130
+    # TwirpScript 0.0.72: its own generator (`twirpscript`, JavaScript), server and clients; ESM, so run from $OUT
+    [ -d "$OUT/node_modules/twirpscript" ] || npm install --no-audit --no-fund --prefix "$OUT" twirpscript >/dev/null
+    T="$OUT/twirp/twirpscript"; mkdir -p "$T/gen" && cp "$HERE/twirp/shop.proto" "$HERE/twirp/twirpscript.mjs" "$T/"
+    echo 'export default { root: ".", dest: "gen", language: "javascript" };' > "$T/proto.config.mjs"
+    (cd "$T" && "$OUT/node_modules/.bin/twirpscript" >/dev/null) && echo '{"type":"module"}' > "$T/gen/package.json"
+    rec twirp twirpscript 'tcp portrange 22133-22134' node "$T/twirpscript.mjs" "$T/gen" 22133 ;;
   dubbo)
     mkdir -p "$OUT/dubbo/classes"
     javac -cp /usr/share/java/hessian.jar -d "$OUT/dubbo/classes" "$HERE/dubbo/Provider.java"

@@ -196,6 +196,12 @@ describe('Twirp wire protocol v7: Error codes', () => {
     assert.deepEqual(c.status, { code: 500, text: 'not_found', ok: false });
     assert.deepEqual(c.warnings, ['Twirp error code not_found is sent with HTTP 404, this one came with 500']);
   });
+  it("TwirpScript's own spelling data_loss is taken for dataloss, and said so", () => {
+    const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', ''), answer('500 Internal Server Error', 'application/json', '{"code":"data_loss","msg":"corrupt"}')]);
+    assert.deepEqual(c.status, { code: 500, text: 'data_loss', ok: false });
+    assert.equal(c.fields['twirp.code'], 'data_loss');
+    assert.deepEqual(c.warnings, ['Twirp error code data_loss: the spec spells it dataloss']);
+  });
   it('an error without a Twirp body (a proxy answered): the code a Twirp client gives the HTTP status', () => {
     assert.deepEqual([301, 400, 401, 403, 404, 429, 502, 503, 504, 500, 418].map(twirpCodeForHttpStatus), ['internal', 'internal', 'unauthenticated', 'permission_denied', 'bad_route', 'unavailable', 'unavailable', 'unavailable', 'unavailable', 'unknown', 'unknown']);
     const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', Uint8Array.of(0x08, 1)), answer('502 Bad Gateway', 'text/html', '<html>bad gateway</html>')]);
