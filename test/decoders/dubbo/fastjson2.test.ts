@@ -14,7 +14,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/dubbo/index';
-import { JsonbReader, Fastjson2BodyReader } from '../../../decoders/dubbo/jsonb';
+import { JsonbReader, JsonbError, Fastjson2BodyReader } from '../../../decoders/dubbo/jsonb';
+import { HessianEnd } from '../../../decoders/dubbo/hessian';
 import { fromHex } from '../../../decoders/core/bytes';
 import type { DecoderSession, StreamDecoder } from '../../../decoders/core/decoder';
 import { replay, seg, snapshot, prng } from '../redis/feed';
@@ -158,6 +159,19 @@ describe('fastjson2 JSONB values (JSONB.java Constants, docs/JSONB/jsonb_format_
     assert.throws(() => j('a6 01'), /end of body/);
     assert.throws(() => j('b9 48 7fffffff 01'), /decimal scale .* out of bounds/);
     assert.throws(() => j('79 ff'), /symbol table/);
+  });
+  it('random bytes: only HessianEnd or JsonbError, never another exception', () => {
+    const rnd = prng(2024);
+    for (let i = 0; i < 3000; i++) {
+      const b = new Uint8Array(1 + Math.floor(rnd() * 48)).map(() => Math.floor(rnd() * 256));
+      // bias towards containers and typed values so the deeper paths run
+      if (i % 3 === 0) b[0] = [0x92, 0xa6, 0xa4, 0x96, 0xb9, 0xaa, 0x7f][i % 7];
+      try {
+        new JsonbReader(b).value();
+      } catch (e) {
+        assert.ok(e instanceof HessianEnd || e instanceof JsonbError, `${(e as Error).name}: ${(e as Error).message} on ${Buffer.from(b).toString('hex')}`);
+      }
+    }
   });
   it('the Dubbo body framing: a 4-byte length per value; a length past the body; bytes left inside a frame', () => {
     const r = new Fastjson2BodyReader(fromHex(fj('4e 322e302e32') + fj('af') + fj('01')));
