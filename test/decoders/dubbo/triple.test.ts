@@ -79,5 +79,14 @@ describe('Dubbo Triple wrappers (TripleCustomerProtocolWapper) in gRPC calls', (
     assert.equal(decodeTripleWrapper(fromHex(pb(1, 'ff')), 'response', 64), undefined);
     const deep = decodeTripleWrapper(fromHex(pbs(1, 'fastjson2') + pb(2, fj('95'.repeat(100) + '94')) + pbs(3, 'x')), 'response', 64);
     assert.match(deep!.warnings[0], /data: values nested deeper than 64 levels/);
+    // random bytes behind a valid serializeType: never a throw
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 2000; i++) {
+      const arg = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => Math.floor(rnd() * 256).toString(16).padStart(2, '0')).join('');
+      const name = ['fastjson2', 'hessian4', 'gson'][i % 3];
+      decodeTripleWrapper(fromHex(pbs(1, name) + pb(2, arg) + pbs(3, 'x')), i % 2 ? 'request' : 'response', 64, true);
+      decodeTripleWrapper(fromHex(pbs(1, name) + arg), 'request', 64, true);
+    }
   });
 });
