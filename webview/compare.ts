@@ -109,7 +109,7 @@ function listWords(items: string[]): string {
 }
 
 /** The Person API samples: the same operations over each protocol, made to be compared. */
-export const PERSON_API_SAMPLES = ['rest-person-api', 'xmlrpc-person-api', 'jsonrpc-person-api', 'graphql-person-api', 'grpc-person-api', 'soap-person-api', 'thrift-person-api', 'dubbo-person-api'];
+export const PERSON_API_SAMPLES = ['rest-person-api', 'xmlrpc-person-api', 'jsonrpc-person-api', 'graphql-person-api', 'grpc-person-api', 'soap-person-api', 'thrift-person-api', 'dubbo-person-api', 'twirp-person-api'];
 
 export interface CompareHint {
   title: string;
