@@ -26,8 +26,10 @@ import { SERIALIZATIONS, readerForId, type ValueReader } from './readers';
 
 export { SERIALIZATIONS };
 
+/** Response status (apache/dubbo remoting exchange/Response.java). */
 export const STATUS: Record<number, string> = {
   20: 'OK',
+  25: 'SERIALIZATION_ERROR',
   30: 'CLIENT_TIMEOUT',
   31: 'SERVER_TIMEOUT',
   35: 'CHANNEL_INACTIVE',
