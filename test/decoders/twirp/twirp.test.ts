@@ -265,6 +265,11 @@ describe('Twirp or not: Connect, REST and the other routers keep theirs', () => 
       assert.equal(one([post('/api/users/Create', 'application/json', '{}'), answer('404 Not Found', 'application/json', '{"code":"not_found","message":"x"}')], env).protocol, 'http');
     }
   });
+  it('a Twirp JSON message with a `query`, `method` or `id` field is not taken for GraphQL or JSON-RPC', () => {
+    const c = one([post('/twirp/t.v1.Search/Find', 'application/json', '{"query":"red hats","method":"fuzzy","id":"7"}'), answer('200 OK', 'application/json', '{"hits":[]}')], testSession().env);
+    assert.equal(c.protocol, 'twirp');
+    assert.deepEqual(c.request?.value, { query: 'red hats', method: 'fuzzy', id: '7' });
+  });
   it('OTLP/HTTP protobuf (/v1/traces) is not Twirp', () => {
     const c = one([post('/v1/traces', 'application/x-protobuf', Uint8Array.of(0x0a, 0)), answer('200 OK', 'application/x-protobuf', '')], testSession().env);
     assert.equal(c.protocol, 'http');
