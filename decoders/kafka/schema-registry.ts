@@ -255,7 +255,8 @@ function decodeProto(payload: Uint8Array, id: number, known: RegSchema, store: R
       warnings: r.warnings,
     };
     if (!r.warnings.length && !r.raw) return framed;
-    fallback ??= framed;
+    // Only the standard reading is shown with its warnings: the others are guesses about writers.
+    if (!rd.note) fallback ??= framed;
   }
   if (fallback) return fallback;
   const rd = readings[0];
