@@ -238,11 +238,14 @@ class TwirpCall {
     }
     const resCt = essenceOf(hdr(http.responseHeaders, 'content-type'));
     if (status === 200) {
-      const codec = codecOf(resCt) ?? this.shape.codec ?? 'protobuf';
-      if (resCt && codecOf(resCt) === undefined) call.warnings.push(`response Content-Type ${resCt} is not a Twirp one (application/protobuf, application/json)`);
-      else if (resCt && this.shape.codec && codec !== this.shape.codec) call.warnings.push(`response in ${codec} to a ${this.shape.codec} request`);
-      this.message('s2c', http.responseBody, codec);
       call.status = { code: 200, text: 'OK', ok: true };
+      const codec = resCt ? codecOf(resCt) : (this.shape.codec ?? 'protobuf');
+      // (a 200 of another type, such as a proxy's page, stays the HTTP body it is)
+      if (!codec) call.warnings.push(`response Content-Type ${resCt} is not a Twirp one (application/protobuf, application/json): not decoded as a message`);
+      else {
+        if (this.shape.codec && codec !== this.shape.codec) call.warnings.push(`response in ${codec} to a ${this.shape.codec} request`);
+        this.message('s2c', http.responseBody, codec);
+      }
       return;
     }
     const err = jsonObject(http.responseBody, this.session.env.limits.maxDepth);
@@ -299,7 +302,7 @@ class TwirpCall {
     }
     if (codec === 'json') {
       if (body.kind === 'json' && body.value !== undefined && !body.truncated) part.value = body.value;
-      else if (body.truncated) call.warnings.push(`${side}: JSON body larger than the preview: not decoded`);
+      else if (body.truncated) call.warnings.push(`${side}: the JSON body was not kept whole (a capture gap, or larger than the preview): not decoded`);
       else {
         // (not JSON: the HTTP layer has said why)
         const o = jsonObject(body, this.session.env.limits.maxDepth);

@@ -115,6 +115,13 @@ describe('Twirp wire protocol v7: Requests and Responses', () => {
     assert.equal(c.fields['twirp.codec'], 'json');
     assert.deepEqual(c.warnings, []);
   });
+  it('a 200 of another type (a proxy\'s HTML page) is not decoded as a message', () => {
+    const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', Uint8Array.of(0x08, 1)), answer('200 OK', 'text/html', '<html>maintenance</html>')]);
+    assert.equal(c.protocol, 'twirp');
+    assert.equal(c.response?.value, undefined);
+    assert.equal(c.response?.body?.kind, 'text');
+    assert.deepEqual(c.warnings, ['response Content-Type text/html is not a Twirp one (application/protobuf, application/json): not decoded as a message']);
+  });
   it('an empty protobuf request is the message with every field at its default', () => {
     const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', ''), answer('200 OK', 'application/protobuf', Uint8Array.of(0x12, 1, 0x41))]);
     assert.deepEqual(c.request?.value, {});
