@@ -133,6 +133,8 @@ interface Shape {
 function twirpShape(call: Call): Shape | undefined {
   const http = call.http;
   if (!http) return undefined;
+  // (cheap first: only a POST, or an error that may be a Twirp server's, can be Twirp)
+  if (http.method !== 'POST' && http.method !== undefined && (http.status === undefined || http.status < 400)) return undefined;
   const route = twirpRoute(http.uri);
   if (!route) return undefined;
   if (hdr(http.requestHeaders, 'connect-protocol-version') !== undefined) return undefined;
