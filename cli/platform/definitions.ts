@@ -13,6 +13,7 @@ import { buildProtoDefinitions } from '../../decoders/protobuf/definitions';
 import { buildThriftDefinitions } from '../../decoders/thrift/idl';
 import { buildWsdlDefinitions } from '../../decoders/soap/wsdl';
 import { buildGraphqlDefinitions } from '../../decoders/graphql/schema';
+import { buildAvroDefinitions } from '../../decoders/avro/definitions';
 
 export interface DefinitionFile {
   /** Absolute path. */
@@ -53,6 +54,15 @@ export const LOADERS: DefinitionLoader[] = [
     extensions: ['.graphql', '.graphqls', '.gql'],
     build(files) {
       const defs = buildGraphqlDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
+      return { entry: defs, warnings: defs.warnings };
+    },
+  },
+  {
+    // Avro schemas: candidates for Kafka values framed with a schema id the capture did not teach.
+    kind: 'avro',
+    extensions: ['.avsc'],
+    build(files) {
+      const defs = buildAvroDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
       return { entry: defs, warnings: defs.warnings };
     },
   },

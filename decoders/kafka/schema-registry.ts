@@ -32,6 +32,7 @@ import { payloadBody } from '../calls/payload';
 import { targetPath } from '../http-common/target';
 import { parseAvroSchema, type AvroSchema, type Names } from '../avro/schema';
 import { decodeAvro } from '../avro/decode';
+import { avroDefinitionsOf, type AvroDefinitions, type AvroSchemaFile } from '../avro/definitions';
 import { decodeProtobuf, decodeRaw, resolverFor, resolverOf } from '../protobuf/decode';
 import * as descriptor from 'protobufjs/ext/descriptor';
 import { WELL_KNOWN, addWellKnown, protoDefinitionsOf } from '../protobuf/definitions';
@@ -175,7 +176,7 @@ export function learnRegistryExchange(call: Call, scope: CaptureScope | undefine
 export interface Framed {
   body: Body;
   /** `{id, format, subject?, message_indexes?}` for the record. */
-  schema: { id: number; format: SchemaFormat; subject?: string; message_indexes?: number[]; message_type?: string; note?: string };
+  schema: { id: number; format: SchemaFormat; subject?: string; message_indexes?: number[]; message_type?: string; file?: string; note?: string };
   warnings: string[];
 }
 
@@ -270,18 +271,53 @@ function decodeProto(payload: Uint8Array, id: number, known: RegSchema, store: R
 
 /**
  * An id this capture did not teach: a JSON object or array after the id is JSON Schema framing;
- * anything else is left alone. (Raw protobuf is no test: the Avro of a capture's own held-out run
- * read as well-formed protobuf.)
+ * Avro when exactly one record schema of the workspace's `.avsc` files reads the whole payload
+ * (and then that id keeps that schema); anything else is left alone. (Raw protobuf is no test:
+ * the Avro of the held-out run read as well-formed protobuf.)
  */
 function guess(b: Uint8Array, id: number, env: DecoderEnv): Framed | undefined {
   const payload = b.subarray(5);
   const text = utf8Strict(payload);
-  if (text === undefined || !/^\s*[[{]/.test(text)) return undefined;
+  if (text === undefined || !/^\s*[[{]/.test(text)) return workspaceAvro(payload, id, env, b.length);
   const warnings: string[] = [];
   const body = payloadBody(payload, payload.length, env.limits, undefined, undefined, warnings);
   if (body.kind !== 'json') return undefined;
   body.size = b.length;
-  return { body, schema: { id, format: 'json' }, warnings: [`schema id ${id} not seen in this capture`, ...warnings] };
+  return { body, schema: { id, format: 'json', note: `schema id ${id} not seen in this capture` }, warnings };
+}
+
+const MAX_WORKSPACE_IDS = 10_000;
+/** Per set of workspace definitions: schema id → the record schema that read its first value. */
+const workspaceIds = new WeakMap<AvroDefinitions, Map<number, AvroSchemaFile>>();
+
+function workspaceAvro(payload: Uint8Array, id: number, env: DecoderEnv, size: number): Framed | undefined {
+  const ws = avroDefinitionsOf(env.definitions);
+  if (!ws?.records.length) return undefined;
+  let ids = workspaceIds.get(ws);
+  if (!ids) workspaceIds.set(ws, (ids = new Map()));
+  let pick = ids.get(id);
+  let value: unknown;
+  if (pick) {
+    const r = decodeAvro(payload, pick.schema, env.limits.maxDepth);
+    if (!r.ok) return undefined;
+    value = r.value;
+  } else {
+    for (const cand of ws.records) {
+      const r = decodeAvro(payload, cand.schema, env.limits.maxDepth);
+      if (!r.ok) continue;
+      if (pick) return undefined; // two schemas read these bytes: not a safe guess
+      pick = cand;
+      value = r.value;
+    }
+    if (!pick) return undefined;
+    if (ids.size < MAX_WORKSPACE_IDS) ids.set(id, pick);
+  }
+  const file = pick.file.split(/[\\/]/).pop() ?? pick.file;
+  return {
+    body: { size, kind: 'avro', value },
+    schema: { id, format: 'avro', file, message_type: pick.schema.name, note: `schema id ${id} not seen in this capture: ${pick.schema.name} from ${file}, the one workspace schema that reads these bytes` },
+    warnings: [],
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegistrySchemas, decodeFramed, learnRegistryExchange, messageIndexes } from '../../../decoders/kafka/schema-registry';
 import { fromHex } from '../../../decoders/core/bytes';
+import { buildAvroDefinitions } from '../../../decoders/avro/definitions';
 import type { CaptureScope } from '../../../decoders/core/decoder';
 import type { Body, Call } from '../../../decoders/core/model';
 import { Pipeline } from '../../../decoders/pipeline';
@@ -78,7 +79,8 @@ describe('Confluent wire format: magic byte and schema id', () => {
   it('an id this capture did not teach: JSON is still JSON (said); any other bytes stay unclaimed', () => {
     const f = decodeFramed(fromHex('00000000097b2261223a317d'), undefined, env)!;
     assert.deepEqual(f.body.value, { a: 1 });
-    assert.deepEqual(f.warnings, ['schema id 9 not seen in this capture']);
+    assert.deepEqual(f.schema, { id: 9, format: 'json', note: 'schema id 9 not seen in this capture' });
+    assert.deepEqual(f.warnings, []);
     // kafkajs' Avro order (id 5), its schema not seen: it parses as raw protobuf too, and is left alone.
     assert.equal(decodeFramed(fromHex('00000000050406626f620d04ff850001000000021463616c6c2066697273740000000010c0ffffffffffff01'), undefined, env), undefined);
     // Ordinary binary that starts with a 0: a big-endian int64 key, a value of zeros.
@@ -91,6 +93,30 @@ describe('Confluent wire format: magic byte and schema id', () => {
     assert.equal(f.body.truncated, true);
     assert.equal(f.body.size, 100_000);
     assert.match(f.warnings[0], /100000 bytes, more than the 9 kept/);
+  });
+});
+
+describe('Workspace .avsc files: an id the capture did not teach, read by the one schema that fits', () => {
+  const wsEnv = (files: Array<[string, unknown]>) => ({ ...env, definitions: { avro: buildAvroDefinitions(files.map(([path, s]) => ({ path, text: JSON.stringify(s) }))) } });
+  const KEY = JSON.parse(KEY_SCHEMA);
+  const FLAG = { type: 'record', name: 'Flag', fields: [{ name: 'on', type: 'boolean' }] };
+  it('the only record schema that reads the whole payload is used, named in value_schema', () => {
+    const e = wsEnv([['/w/flag.avsc', FLAG], ['/w/keys/order-key.avsc', KEY]]);
+    const f = decodeFramed(fromHex('000000000402046575'), undefined, e)!;
+    assert.deepEqual(f.body.value, { id: 1, region: 'eu' });
+    assert.equal(f.schema.file, 'order-key.avsc');
+    assert.equal(f.schema.message_type, 'shop.OrderKey');
+    assert.match(f.schema.note ?? '', /schema id 4 not seen in this capture: shop.OrderKey from order-key.avsc/);
+  });
+  it('two schemas that both read the bytes: not a safe guess, left alone; no schema fits: left alone', () => {
+    const twin = { ...KEY, name: 'Twin' };
+    assert.equal(decodeFramed(fromHex('000000000402046575'), undefined, wsEnv([['/w/a.avsc', KEY], ['/w/b.avsc', twin]])), undefined);
+    assert.equal(decodeFramed(fromHex('0000000004ff'), undefined, wsEnv([['/w/a.avsc', KEY]])), undefined);
+  });
+  it('a file that is not a schema is a warning of the definitions; a top-level array lists several', () => {
+    const d = buildAvroDefinitions([{ path: '/w/bad.avsc', text: '{"type":"record"' }, { path: '/w/two.avsc', text: JSON.stringify([FLAG, KEY]) }]);
+    assert.match(d.warnings[0], /^\/w\/bad.avsc: not JSON/);
+    assert.deepEqual(d.records.map((r) => r.schema.name), ['Flag', 'shop.OrderKey']);
   });
 });
 
