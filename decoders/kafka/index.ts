@@ -685,7 +685,13 @@ class KafkaDecoder implements StreamDecoder {
 
   private release(h: Held): void {
     const store = RegistrySchemas.of(this.session.capture, false);
-    if ([...h.waiting].some((x) => store?.byId.has(x))) for (const r of h.redo) r();
+    if ([...h.waiting].some((x) => store?.byId.has(x))) {
+      try {
+        for (const r of h.redo) r();
+      } catch (e) {
+        h.calls[0]?.warnings.push(`kafka: records not decoded again with the schemas learned since: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
     for (const c of h.calls) this.session.emit(c);
     if (!this.held.length && this.waiter) {
       store?.waiters.delete(this.waiter);

@@ -94,7 +94,14 @@ export class RegistrySchemas {
     if (s.subject !== undefined) s.subjects = new Set([s.subject]);
     this.chars += s.text.length;
     this.byId.set(s.id, s);
-    for (const w of [...this.waiters]) w(s.id);
+    // (A waiting Kafka decoder's failure is its own: the registry call that taught the id goes on.)
+    for (const w of [...this.waiters]) {
+      try {
+        w(s.id);
+      } catch {
+        this.waiters.delete(w);
+      }
+    }
     return true;
   }
 
@@ -136,6 +143,14 @@ function subjectOf(s: string): string {
  * schema it names, and mark the call with `schema_registry.schema_id` / `.subject`.
  */
 export function learnRegistryExchange(call: Call, scope: CaptureScope | undefined): void {
+  try {
+    learn(call, scope);
+  } catch (e) {
+    call.warnings.push(`schema registry: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+function learn(call: Call, scope: CaptureScope | undefined): void {
   const h = call.http;
   if (!h || h.status !== 200 || !scope) return;
   const path = targetPath(h.uri, h.method)?.split('?')[0];

@@ -208,3 +208,25 @@ describe('Avro: bytes @kafkajs/confluent-schema-registry 3.9 (avsc) wrote (held-
     assert.match(r.warnings[0], /boolean byte 4/);
   });
 });
+
+describe('Avro: mutated bytes never throw', () => {
+  it('500 mutations of a real order, each decoded (ok or a warning), none throwing', () => {
+    const order = parseAvroSchema(JSON.stringify({
+      type: 'record', name: 'O', fields: [
+        { name: 'id', type: 'long' }, { name: 's', type: 'string' }, { name: 'm', type: { type: 'map', values: ['null', 'double', { type: 'array', items: 'int' }] } },
+        { name: 'd', type: { type: 'bytes', logicalType: 'decimal', precision: 30, scale: 3 } }, { name: 't', type: { type: 'long', logicalType: 'timestamp-micros' } },
+      ],
+    }));
+    const base = fromHex('02066162630402610200000000000000400262040402040000' + '04ff85' + '808080808080808001');
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    assert.equal(decodeAvro(base, order).ok, true);
+    for (let i = 0; i < 500; i++) {
+      const b = base.slice(0, Math.max(1, Math.floor(rand() * (base.length + 4))));
+      for (let k = 0; k < 3; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      const r = decodeAvro(b, order);
+      assert.equal(typeof r.ok, 'boolean');
+      if (!r.ok) assert.ok(r.warnings.length > 0);
+    }
+  });
+});
