@@ -729,6 +729,12 @@ function batchValues(batches: RecordBatch[], call: Call): unknown[] {
     };
   });
   call.fields['kafka.record_count'] = n;
+  // The schema of the first value a registry serializer framed (schema-registry.ts), for filtering.
+  const framed = batches.flatMap((b) => b.records).find((r) => r.value_schema)?.value_schema;
+  if (framed) {
+    call.fields['kafka.schema_id'] = framed.id;
+    call.fields['kafka.schema_format'] = framed.format;
+  }
   if (batches.some((b) => b.compression !== 'none')) call.fields['kafka.compression'] = batches.find((b) => b.compression !== 'none')!.compression;
   return out;
 }
