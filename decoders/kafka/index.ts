@@ -576,6 +576,13 @@ class KafkaDecoder implements StreamDecoder {
           const read = (ctx: RecordContext) => readBatches(recs, { ...this.session.env, limits: this.recLimits }, 0, ctx).batches;
           const first: RecordContext = { schemas: RegistrySchemas.of(this.session.capture, false), waiting: new Set() };
           const batches = read(first);
+          // Read again once per pass of redo (all of this part's deliveries take their batch from it), not once per delivery.
+          let again: { learned: number; batches: RecordBatch[] } | undefined;
+          const readAgain = (ctx: RecordContext) => {
+            const learned = ctx.schemas?.byId.size ?? 0;
+            if (again?.learned !== learned) again = { learned, batches: read(ctx) };
+            return again.batches;
+          };
           part.records = { size: recs.length, batches: batches.length };
           for (let bi = 0; bi < batches.length; bi++) {
             const batch = batches[bi];
@@ -599,7 +606,7 @@ class KafkaDecoder implements StreamDecoder {
             d.fields['msg.destination'] = topic;
             const fill = (ctx?: RecordContext) => {
               // (The first time with the batch read above; again when schemas came: the whole part read again, this batch taken.)
-              const b = ctx ? (read(ctx)[bi] ?? batch) : batch;
+              const b = ctx ? (readAgain(ctx)[bi] ?? batch) : batch;
               const summary = batchValues([b], d);
               d.request = { value: { topic, partition: part.partition_index, ...(summary[0] as object) }, body: firstValue([b]), wireBytes: b.sizeBytes };
             };

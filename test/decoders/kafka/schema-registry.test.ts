@@ -277,6 +277,12 @@ describe('Schema registry lookups after the Fetch (a consumer): the delivery wai
     assert.equal(d.parentId, fetch.id);
     assert.deepEqual(fetch.childIds, [d.id]);
   });
+  it('two batches of one partition: each delivery gets its own records decoded', () => {
+    const two = response(3, Buffer.concat([i32(0), i16(0), i32(0), carr([Buffer.concat([cstr('orders'), carr([Buffer.concat([i32(0), i16(0), i64(44), i64(44), i64(0), uvarint(0), i32(-1), cbytes(Buffer.concat([batch(42, Buffer.from('k1'), AVRO_KEY), batch(43, Buffer.from('k2'), Buffer.from('000000000404046575', 'hex'))])), TAGS])]), TAGS])]), TAGS]));
+    const calls = analyse([...kafka([{ dir: 'c2s', data: FETCH_REQ }, { dir: 's2c', data: two }]), ...lookup(T0 + 10_000)]);
+    const values = calls.filter((c) => c.kind === 'deliver').map((d) => (d.request?.value as { records: Array<{ key: string; value: Body }> }).records.map((r) => [r.key, r.value.value]));
+    assert.deepEqual(values, [[['k1', { id: 1, region: 'eu' }]], [['k2', { id: 2, region: 'eu' }]]]);
+  });
   it('no lookup in the capture: the delivery is reported at the end, its value as it was', () => {
     const calls = analyse(kafka([{ dir: 'c2s', data: FETCH_REQ }, { dir: 's2c', data: FETCH_RESP }]));
     const d = calls.find((c) => c.kind === 'deliver')!;
