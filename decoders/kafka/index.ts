@@ -458,8 +458,9 @@ class KafkaDecoder implements StreamDecoder {
         pc.fields['kafka.acks'] = value.acks as number;
         pc.fields['msg.destination'] = topic;
         const recs = part.records as Uint8Array | null;
+        let src = recs;
         const fill = (ctx: RecordContext = {}) => {
-          const batches = recs ? readBatches(recs, { ...this.session.env, limits: this.recLimits }, 0, ctx) : { batches: [], partialBytes: 0 };
+          const batches = src ? readBatches(src, { ...this.session.env, limits: this.recLimits }, 0, ctx) : { batches: [], partialBytes: 0 };
           if (batches.partialBytes) pc.warnings.push(`${batches.partialBytes} bytes of an incomplete record batch`);
           const summary = batchValues(batches.batches, pc);
           pc.request = {
@@ -468,7 +469,10 @@ class KafkaDecoder implements StreamDecoder {
             wireBytes: recs?.length ?? 0,
           };
         };
+        const redos = p.redo?.length ?? 0;
         this.fillRecords(pc, fill, p);
+        // Records that may be read again (see Held) keep their own copy: the frame's bytes are the stream buffer's.
+        if ((p.redo?.length ?? 0) > redos && recs) src = recs.slice();
         pc.timing.requestEndUs = end.tsUs;
         p.publishes.push(pc);
       }
@@ -573,9 +577,12 @@ class KafkaDecoder implements StreamDecoder {
         for (const part of (t.partitions as Array<Record<string, unknown>>) ?? []) {
           const recs = part.records as Uint8Array | null;
           if (!recs || !recs.length) continue;
-          const read = (ctx: RecordContext) => readBatches(recs, { ...this.session.env, limits: this.recLimits }, 0, ctx).batches;
+          let src = recs;
+          const read = (ctx: RecordContext) => readBatches(src, { ...this.session.env, limits: this.recLimits }, 0, ctx).batches;
           const first: RecordContext = { schemas: RegistrySchemas.of(this.session.capture, false), waiting: new Set() };
           const batches = read(first);
+          // Records that may be read again (see Held) keep their own copy: the frame's bytes are the stream buffer's.
+          if (first.waiting!.size && this.session.capture) src = recs.slice();
           // Read again once per pass of redo (all of this part's deliveries take their batch from it), not once per delivery.
           let again: { learned: number; batches: RecordBatch[] } | undefined;
           const readAgain = (ctx: RecordContext) => {
