@@ -190,7 +190,7 @@ function learn(call: Call, scope: CaptureScope | undefined): void {
 /** A framed key or value, decoded. */
 export interface Framed {
   body: Body;
-  /** `{id, format, subject?, message_indexes?}` for the record. */
+  /** The record's `key_schema` / `value_schema`: the id, the format, and what else is known (subject, Protobuf message, workspace file, how it was read). */
   schema: { id: number; format: SchemaFormat; subject?: string; message_indexes?: number[]; message_type?: string; file?: string; note?: string };
   warnings: string[];
 }
