@@ -534,12 +534,28 @@ export interface MultipartPart {
   filename?: string;
   contentType?: string;
   size: number;
-  /** Short textual form fields (no filename, ≤ 1 KiB of valid UTF-8). */
+  /** Short textual form fields (no filename, ≤ 1 KiB of valid UTF-8), and the part `keepText` picks whatever its size. */
   text?: string;
+  /** The part's Content-ID without its angle brackets (RFC 2392; multipart/related, RFC 2387). */
+  contentId?: string;
+  /** The body ended inside this part (no delimiter after it: a cut capture or preview). */
+  open?: true;
+}
+
+/**
+ * SOAP messages with attachments (SOAP MTOM / XOP: `type="application/xop+xml"`; SwA: `type="text/xml"`):
+ * a multipart/related body whose root part (RFC 2387 section 3.2: the `start` Content-ID, else the
+ * first part) is an envelope. Its text is kept whatever its size, for the SOAP router.
+ */
+function soapRootPicker(params: Record<string, string>): ((part: MultipartPart, index: number) => boolean) | undefined {
+  const type = (params.type ?? '').trim().toLowerCase();
+  if (type !== 'application/xop+xml' && type !== 'text/xml' && type !== 'application/soap+xml') return undefined;
+  const start = params.start?.trim().replace(/^<(.*)>$/, '$1');
+  return start ? (p) => p.contentId === start : (_p, i) => i === 0;
 }
 
 /** List the parts of a multipart body (RFC 2046 §5.1, RFC 7578). Bounded to 1000 parts. */
-export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: string[]): MultipartPart[] {
+export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: string[], keepText?: (part: MultipartPart, index: number) => boolean): MultipartPart[] {
   const parts: MultipartPart[] = [];
   const text = latin1Text(bytes); // one char per byte: indexes are byte offsets
   const delim = '--' + boundary;
@@ -579,12 +595,13 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
         const mt = parseMediaType(value);
         if (mt?.params.name !== undefined) part.name = mt.params.name;
         if (mt?.params.filename !== undefined) part.filename = mt.params.filename;
-      }
+      } else if (name === 'content-id') part.contentId = value.replace(/^<(.*)>$/, '$1');
     }
+    if (nextLf < 0) part.open = true;
     // Short fields, and JSON parts whatever their size (multipart/mixed answers: GraphQL's
     // incremental delivery sends each payload as one): as text.
     const json = part.contentType !== undefined && isJsonType(parseMediaType(part.contentType)?.essence ?? '');
-    if (part.filename === undefined && (part.size <= 1024 || json)) {
+    if ((part.filename === undefined && (part.size <= 1024 || json)) || keepText?.(part, parts.length)) {
       const t = utf8Strict(bytes.subarray(bodyStart, end));
       if (t !== undefined) part.text = t;
     }
@@ -675,7 +692,7 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
     } else if (essence.startsWith('multipart/')) {
       const boundary = mt?.params.boundary;
       body.kind = 'form';
-      if (boundary) body.value = parseMultipart(content, boundary, warnings);
+      if (boundary) body.value = parseMultipart(content, boundary, warnings, essence === 'multipart/related' && mt ? soapRootPicker(mt.params) : undefined);
       else {
         warnings.push('multipart body without a boundary parameter');
         body.kind = 'binary';

@@ -4,7 +4,7 @@
  * with Code/Value/Subcode, Reason/Text, Node, Role, Detail).
  */
 import { child, parseXml, toValue, type XEl } from './xml';
-import { multiRefs, typedValue, type TypeRef, type XsdComplex, type XsdSchema } from './schema';
+import { multiRefs, typedValue, type TypeRef, type XopAttachment, type XsdComplex, type XsdSchema } from './schema';
 
 /** How to type the Header and Body entries, decided once the Body's first element is known. */
 export interface EnvelopeTyping {
@@ -59,7 +59,8 @@ function textOf(el: XEl | undefined): string | undefined {
   return el ? el.text.trim() : undefined;
 }
 
-export function parseEnvelope(text: string, maxDepth: number, typing?: (first: XEl | undefined) => EnvelopeTyping | undefined): SoapEnvelope {
+/** `attachments`: an XOP package's other parts by Content-ID (SOAP MTOM), what `xop:Include` elements show. */
+export function parseEnvelope(text: string, maxDepth: number, typing?: (first: XEl | undefined) => EnvelopeTyping | undefined, attachments?: Map<string, XopAttachment>): SoapEnvelope {
   const root = parseXml(text, maxDepth);
   const warnings: string[] = [];
   if (root.local !== 'Envelope') throw new Error(`root element is <${root.name}>, not a SOAP Envelope`);
@@ -82,11 +83,11 @@ export function parseEnvelope(text: string, maxDepth: number, typing?: (first: X
   const refs = text.includes('ref') ? multiRefs(root) : undefined;
   const valueOfElement = (el: XEl, where: 'Header' | 'Body') => {
     const kids = refs ? el.children.filter((c, i) => i === 0 || !(c.attrs.id !== undefined && refs.referenced.has(c.attrs.id))) : el.children;
-    if (!t && !refs) return toValue(el, maxDepth, warnings);
+    if (!t && !refs) return attachments ? typedValue(el, undefined, { warnings, maxDepth, attachments }) : toValue(el, maxDepth, warnings);
     // the Header/Body as a complex type whose entries are typed one by one
     const entries: XsdComplex = { kind: 'complex', particles: [] };
     for (const c of kids) if (!entries.particles.some((p) => p.name === c.local)) entries.particles.push({ name: c.local, type: t?.typeOf(c, where), max: 1 });
-    return typedValue(kids === el.children ? el : { ...el, children: kids }, entries, { schema: t?.schema, warnings, maxDepth, ...(refs ? { ids: refs.ids } : {}) });
+    return typedValue(kids === el.children ? el : { ...el, children: kids }, entries, { schema: t?.schema, warnings, maxDepth, ...(refs ? { ids: refs.ids } : {}), ...(attachments ? { attachments } : {}) });
   };
   const env: SoapEnvelope = {
     version,

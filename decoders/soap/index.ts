@@ -12,11 +12,11 @@ import type { Body, Call, HeaderList } from '../core/model';
 import { cutBeforeRootEnd } from '../core/xml';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { bodyCut, parseMediaType, previewLimitWords } from '../http-common/body';
+import { bodyCut, parseMediaType, previewLimitWords, type MultipartPart } from '../http-common/body';
 import type { Limits } from '../core/env';
 import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
 import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
-import { globalElementType, typedValue, type QName, type TypeContext, type TypeRef, type XsdComplex } from './schema';
+import { globalElementType, typedValue, type QName, type TypeContext, type TypeRef, type XopAttachment, type XsdComplex } from './schema';
 import type { XEl } from './xml';
 
 function header(list: HeaderList | undefined, name: string): string | undefined {
@@ -33,6 +33,48 @@ function isSoapContentType(ct: string | undefined): boolean {
   const mt = parseMediaType(ct);
   if (!mt) return true;
   return mt.essence === 'text/xml' || mt.essence === 'application/soap+xml' || mt.essence === 'application/xml' || mt.essence === 'multipart/related';
+}
+
+/** Where an envelope's text is: the body, or the root part of a multipart/related one (MTOM/XOP, SwA). */
+interface EnvelopeSource {
+  text: string;
+  /** The text was cut (capture gap or preview) — `{text, truncated}` for cutBeforeRootEnd. */
+  truncated: boolean;
+  /** The other parts by Content-ID (multipart bodies only). */
+  attachments?: Map<string, XopAttachment>;
+  /** The root part's Content-Type (multipart bodies only). */
+  rootType?: string;
+}
+
+const MAX_ATTACHMENTS = 1000;
+
+/**
+ * SOAP Message Transmission Optimization (MTOM, W3C 2005, section 3) and SOAP with Attachments
+ * (W3C Note 2000): the envelope is the root part of a multipart/related body (RFC 2387 section
+ * 3.2: the part whose Content-ID is the `start` parameter, else the first); the other parts are
+ * what `xop:Include` (XOP 1.0 section 3.2) or `href="cid:…"` refer to.
+ */
+function envelopeSource(body: Body | undefined): EnvelopeSource | undefined {
+  if (!body) return undefined;
+  if (typeof body.text === 'string') return { text: body.text, truncated: !!body.truncated };
+  const mt = parseMediaType(body.contentType);
+  if (mt?.essence !== 'multipart/related' || !Array.isArray(body.value)) return undefined;
+  const parts = body.value as MultipartPart[];
+  const start = mt.params.start?.trim().replace(/^<(.*)>$/, '$1');
+  const root = start ? parts.find((p) => p.contentId === start) : parts[0];
+  if (!root || typeof root.text !== 'string') return undefined;
+  const attachments = new Map<string, XopAttachment>();
+  for (const p of parts) {
+    if (p === root || p.contentId === undefined || attachments.size >= MAX_ATTACHMENTS) continue;
+    attachments.set(p.contentId, { ...(p.contentType !== undefined ? { contentType: p.contentType } : {}), size: p.size, ...(p.open ? { cut: true } : {}) });
+  }
+  return { text: root.text, truncated: !!root.open, attachments, ...(root.contentType !== undefined ? { rootType: root.contentType } : {}) };
+}
+
+/** The SOAP 1.2 `action` of an XOP package: on the root part's `type` (or the `start-info`) parameter. */
+function xopAction(outer: ReturnType<typeof parseMediaType>, rootType: string | undefined): string | undefined {
+  const inner = parseMediaType(parseMediaType(rootType)?.params.type ?? outer?.params['start-info']);
+  return outer?.params.action ?? inner?.params.action;
 }
 
 /** The type a global element is declared with. */
@@ -114,8 +156,7 @@ const faultCut = (body: Body | undefined) => (bodyCut(body) === 'preview' ? 'fau
  * unclosed tags, so the cut text is not read as values. The operation is the first Body child's
  * name (or the action's last segment), linked to the WSDL; a response showing a Fault is a fault.
  */
-function applyCut(call: Call, reqBody: Body, action: string | undefined, wsdl: WsdlDefinitions | undefined, respBody: Body | undefined, limits: Limits): void {
-  const text = reqBody.text ?? '';
+function applyCut(call: Call, reqBody: Body, text: string, action: string | undefined, wsdl: WsdlDefinitions | undefined, respBody: Body | undefined, limits: Limits): void {
   const m = /<([\w.-]+:)?Body\b[^>]*>\s*(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)[\s/>]/.exec(text);
   const name = m?.[2];
   call.method = name ?? (action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP');
@@ -130,9 +171,10 @@ function applyCut(call: Call, reqBody: Body, action: string | undefined, wsdl: W
     call.fields['soap.operation'] = op.name;
     if (op.service) call.fields['soap.service'] = op.service;
   }
-  const respText = respBody?.text;
+  const resp = envelopeSource(respBody);
+  const respText = resp?.text;
   if (respText && /<([\w.-]+:)?Envelope[\s>]/.test(respText)) {
-    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: cutBeforeRootEnd(respBody, ENDS_ENVELOPE) ? faultCut(respBody) : 'Fault', ok: false };
+    if (/<([\w.-]+:)?Fault[\s>]/.test(respText)) call.status = { code: 'Fault', text: cutBeforeRootEnd(resp, ENDS_ENVELOPE) ? faultCut(respBody) : 'Fault', ok: false };
     call.warnings.push(`SOAP response not read: its request was ${bodyCut(reqBody) === 'preview' ? 'not read whole' : 'not captured whole'}`);
   }
 }
@@ -141,30 +183,31 @@ export const soapRouter: BodyRouter = {
   id: 'soap',
   match(call: Call): boolean {
     const body = call.http?.requestBody;
-    if (!body || typeof body.text !== 'string') return false;
-    if (!isSoapContentType(body.contentType)) return false;
-    return looksLikeEnvelope(body.text);
+    if (!body || !isSoapContentType(body.contentType)) return false;
+    const src = envelopeSource(body);
+    return !!src && looksLikeEnvelope(src.text);
   },
   apply(call: Call, session: DecoderSession): void {
     const maxDepth = session.env.limits.maxDepth;
     const http = call.http!;
     call.protocol = 'soap';
     const reqBody = http.requestBody!;
+    const reqSrc = envelopeSource(reqBody)!;
     const mt = parseMediaType(reqBody.contentType);
     const soapAction = header(http.requestHeaders, 'soapaction');
-    const action = soapAction !== undefined ? unquote(soapAction) : mt?.params.action;
+    const action = soapAction !== undefined ? unquote(soapAction) : reqSrc.attachments ? xopAction(mt, reqSrc.rootType) : mt?.params.action;
     if (action) call.fields['soap.action'] = action;
     const wsdl = wsdlDefinitionsOf(session.env.definitions);
     let op: WsdlOperation | undefined;
-    if (cutBeforeRootEnd(reqBody, ENDS_ENVELOPE)) {
-      applyCut(call, reqBody, action, wsdl, http.responseBody, session.env.limits);
+    if (cutBeforeRootEnd(reqSrc, ENDS_ENVELOPE)) {
+      applyCut(call, reqBody, reqSrc.text, action, wsdl, http.responseBody, session.env.limits);
       return;
     }
     let req: SoapEnvelope;
     try {
-      req = parseEnvelope(reqBody.text ?? '', maxDepth, typing(wsdl, (first) => (op = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined), 'input'));
+      req = parseEnvelope(reqSrc.text, maxDepth, typing(wsdl, (first) => (op = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined), 'input'), reqSrc.attachments);
     } catch (e) {
-      call.warnings.push(`SOAP request${reqBody.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
+      call.warnings.push(`SOAP request${reqSrc.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
       call.method = action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP';
       return;
     }
@@ -188,18 +231,19 @@ export const soapRouter: BodyRouter = {
     (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth, req.ids) : undefined);
 
     const respBody = http.responseBody;
-    if (respBody?.text && cutBeforeRootEnd(respBody, ENDS_ENVELOPE) && looksLikeEnvelope(respBody.text)) {
+    const respSrc = envelopeSource(respBody);
+    if (respSrc && cutBeforeRootEnd(respSrc, ENDS_ENVELOPE) && looksLikeEnvelope(respSrc.text)) {
       call.warnings.push(`SOAP response ${bodyCut(respBody) === 'preview' ? `body ${previewLimitWords(session.env.limits)}` : 'not captured whole'}: values not read`);
-      if (/<([\w.-]+:)?Fault[\s>]/.test(respBody.text)) {
+      if (/<([\w.-]+:)?Fault[\s>]/.test(respSrc.text)) {
         call.status = { code: 'Fault', text: faultCut(respBody), ok: false };
         call.fields['soap.fault.code'] = 'Fault';
       }
-    } else if (respBody?.text && looksLikeEnvelope(respBody.text)) {
+    } else if (respSrc && looksLikeEnvelope(respSrc.text)) {
       let resp: SoapEnvelope | undefined;
       try {
-        resp = parseEnvelope(respBody.text, maxDepth, typing(wsdl, () => op, 'output'));
+        resp = parseEnvelope(respSrc.text, maxDepth, typing(wsdl, () => op, 'output'), respSrc.attachments);
       } catch (e) {
-        call.warnings.push(`SOAP response${respBody.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
+        call.warnings.push(`SOAP response${respSrc.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
       }
       if (resp) {
         call.warnings.push(...resp.warnings.map((w) => `SOAP response: ${w}`));

@@ -186,6 +186,42 @@ export interface TypeContext {
   /** Problems found (values that do not parse as their type); bounded. */
   warnings: string[];
   maxDepth: number;
+  /** The MIME parts beside an XOP package's root (SOAP MTOM), by Content-ID: what `xop:Include` refers to. */
+  attachments?: Map<string, XopAttachment>;
+}
+
+/** A part of an XOP package (W3C XOP 1.0 section 3) other than the root: its type and size, never its bytes. */
+export interface XopAttachment {
+  contentType?: string;
+  size: number;
+  /** The body ended inside the part: `size` is what was captured. */
+  cut?: boolean;
+}
+
+export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
+
+/**
+ * W3C XOP 1.0 section 3.2: an element whose content was optimized holds one `xop:Include` whose
+ * `href` is a `cid:` URL (RFC 2392: the part's Content-ID, %-escaped, without angle brackets). Its
+ * value is the attachment: `{attachment, contentType, size}`.
+ */
+function xopValue(el: XEl, ctx: TypeContext): unknown {
+  const inc = el.children[0]!;
+  const href = inc.attrs.href ?? '';
+  let id = href.replace(/^cid:/i, '');
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // a malformed escape: compared as written
+  }
+  const part = ctx.attachments?.get(id);
+  if (!/^cid:/i.test(href)) warn(ctx, `<${el.local}>: xop:Include href ${JSON.stringify(href.slice(0, 80))} is not a cid: URL`);
+  else if (!part) warn(ctx, `<${el.local}>: xop:Include refers to ${href.slice(0, 120)}, not a part of the message`);
+  const v: Record<string, unknown> = { attachment: href };
+  if (part?.contentType !== undefined) v.contentType = part.contentType;
+  if (part) v.size = part.size;
+  if (part?.cut) v.cut = true;
+  return v;
 }
 
 const MAX_WARNINGS = 20;
@@ -369,6 +405,7 @@ export function typedValue(el: XEl, type: TypeRef | undefined, ctx: TypeContext,
 
 function valueOfElement(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth: number): unknown {
   if (isNil(el)) return null;
+  if (el.children.length === 1 && el.children[0]!.local === 'Include' && el.children[0]!.ns === XOP_NS && !el.text.trim()) return xopValue(el, ctx);
   const xt = xsiType(el);
   let r = resolve(xt?.q ?? type, ctx);
   if (!r && xt && type) r = resolve(type, ctx); // an xsi:type we do not know: fall back to the declared type

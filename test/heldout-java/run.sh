@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Held-out round with Java implementations from Debian (OpenJDK 17): records one capture per round under
+# $OUT (default /tmp/heldout-java), the program's own log beside it, then decodes each with the working
+# tree's CLI (table + jsonl). Loopback only, ports 27000-27099 (RabbitMQ: 27672, its distribution 27625,
+# epmd 27369); every server is started and stopped here, every client bounded (cap.sh: 120 s).
+#
+# Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java (rabbit);
+# libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libokhttp-java (okhttp);
+# libjetty9-java (jetty).
+# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|okhttp|jetty]...
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+OUT="${OUT:-/tmp/heldout-java}"
+CAP="$REPO/test/heldout/cap.sh"
+J=/usr/share/java
+PY=/usr/bin/python3
+mkdir -p "$OUT"
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc okhttp jetty)
+cp_of() { local IFS=:; local a=(); for j in "$@"; do a+=("$J/$j.jar"); done; echo "${a[*]}"; }
+decode() { # decode DIR NAME: table + jsonl beside the capture
+  node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format table > "$OUT/$1/$2.table.txt" 2>&1 || true
+  node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format jsonl > "$OUT/$1/$2.jsonl" 2>/dev/null || true
+  echo "$1/$2: $(tail -1 "$OUT/$1/$2.table.txt")"
+}
+
+for w in "${WHAT[@]}"; do
+  case "$w" in
+  soap)
+    # JAX-WS RI 2.3 on both ends. Debian's jaxws-rt wants ASM relocated under com.sun.xml.ws.org.objectweb.asm
+    # (upstream bundles it): soap/RelocateAsm.java writes that copy from Debian's asm.jar.
+    D="$OUT/soap"; mkdir -p "$D/classes"
+    CP=$(cp_of jaxws-rt jaxws-api jws-api jaxb-api jaxb-runtime jaxb-core javax.activation javax.xml.soap-api saaj-impl mimepull \
+      stax-ex streambuffer istack-commons-runtime gmbal metro-policy glassfish-management-api FastInfoset geronimo-annotation-1.3-spec woodstox-core stax2-api)
+    [ -f "$D/asm-relocated.jar" ] || java -cp "$J/asm.jar:$J/asm-commons.jar" "$HERE/soap/RelocateAsm.java" "$J/asm.jar" "$D/asm-relocated.jar"
+    javac -cp "$CP" -d "$D/classes" "$HERE/soap/SoapLab.java"
+    "$CAP" "$D/jaxws.pcap" 'tcp port 27010' java --add-opens java.base/java.lang=ALL-UNNAMED -cp "$CP:$D/asm-relocated.jar:$D/classes" \
+      heldout.SoapLab 27010 > "$D/jaxws.client.log" 2>&1 || echo "soap lab exited $?"
+    decode soap jaxws ;;
+  esac
+done
