@@ -37,5 +37,14 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/jaxws.pcap" 'tcp port 27010' java --add-opens java.base/java.lang=ALL-UNNAMED -cp "$CP:$D/asm-relocated.jar:$D/classes" \
       heldout.SoapLab 27010 > "$D/jaxws.client.log" 2>&1 || echo "soap lab exited $?"
     decode soap jaxws ;;
+  rabbit)
+    D="$OUT/rabbit"; mkdir -p "$D/classes"
+    CP=$(cp_of amqp-client slf4j-api slf4j-nop)
+    javac -cp "$CP" -d "$D/classes" "$HERE/rabbit/RabbitLab.java"
+    . "$HERE/rabbit/rabbit.sh"
+    hj_rabbit_start
+    "$CAP" "$D/amqp-client.pcap" 'tcp port 27672' java -cp "$CP:$D/classes" RabbitLab 27672 > "$D/amqp-client.client.log" 2>&1 || echo "rabbit lab exited $?"
+    hj_rabbit_stop
+    decode rabbit amqp-client ;;
   esac
 done
