@@ -46,5 +46,16 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/amqp-client.pcap" 'tcp port 27672' java -cp "$CP:$D/classes" RabbitLab 27672 > "$D/amqp-client.client.log" 2>&1 || echo "rabbit lab exited $?"
     hj_rabbit_stop
     decode rabbit amqp-client ;;
+  thrift)
+    # code from the thrift 0.17 compiler for libthrift 0.16; the IDL beside the capture names the fields
+    D="$OUT/thrift"; mkdir -p "$D/gen" "$D/classes"
+    CP=$(cp_of thrift slf4j-api slf4j-nop geronimo-annotation-1.3-spec servlet-api jetty9-server jetty9-servlet jetty9-http jetty9-io \
+      jetty9-util jetty9-security httpclient httpcore commons-logging commons-lang3)
+    thrift --gen java -out "$D/gen" "$REPO/test/heldout-rpc/thrift/shop.thrift"
+    javac -nowarn -cp "$CP" -d "$D/classes" $(find "$D/gen" -name '*.java') "$HERE/thrift/ThriftLab.java"
+    "$CAP" "$D/libthrift.pcap" 'tcp portrange 27020-27029' java -cp "$CP:$D/classes" ThriftLab 27020 > "$D/libthrift.client.log" 2>&1 || echo "thrift lab exited $?"
+    decode thrift libthrift
+    cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$D/idl/" 2>/dev/null || { mkdir -p "$D/idl" && cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$D/idl/"; }
+    cp "$D/libthrift.pcap" "$D/idl/" && node "$REPO/dist/cli.js" "$D/idl/libthrift.pcap" --format jsonl > "$D/idl/libthrift.jsonl" ;;
   esac
 done
