@@ -57,5 +57,13 @@ for w in "${WHAT[@]}"; do
     decode thrift libthrift
     cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$D/idl/" 2>/dev/null || { mkdir -p "$D/idl" && cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$D/idl/"; }
     cp "$D/libthrift.pcap" "$D/idl/" && node "$REPO/dist/cli.js" "$D/idl/libthrift.pcap" --format jsonl > "$D/idl/libthrift.jsonl" ;;
+  xmlrpc)
+    D="$OUT/xmlrpc"; mkdir -p "$D/classes"
+    javac -cp "$J/axmlrpc.jar" -d "$D/classes" "$HERE/xmlrpc/AxmlrpcLab.java"
+    "$PY" -u "$HERE/xmlrpc/server.py" 27030 > "$D/server.log" 2>&1 & SRV=$!
+    for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/27030) 2>/dev/null && break; sleep 0.1; done
+    "$CAP" "$D/axmlrpc.pcap" 'tcp port 27030' java -cp "$J/axmlrpc.jar:$D/classes" AxmlrpcLab 27030 > "$D/axmlrpc.client.log" 2>&1 || echo "xmlrpc lab exited $?"
+    kill "$SRV"; wait "$SRV" 2>/dev/null || true
+    decode xmlrpc axmlrpc ;;
   esac
 done
