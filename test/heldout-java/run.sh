@@ -65,5 +65,13 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/axmlrpc.pcap" 'tcp port 27030' java -cp "$J/axmlrpc.jar:$D/classes" AxmlrpcLab 27030 > "$D/axmlrpc.client.log" 2>&1 || echo "xmlrpc lab exited $?"
     kill "$SRV"; wait "$SRV" 2>/dev/null || true
     decode xmlrpc axmlrpc ;;
+  okhttp)
+    D="$OUT/okhttp"; mkdir -p "$D/classes"
+    javac -cp "$(cp_of okhttp okio)" -d "$D/classes" "$HERE/okhttp/OkHttpLab.java"
+    node "$HERE/okhttp/server.cjs" 27040 > "$D/server.log" 2>&1 & SRV=$!
+    for i in $(seq 50); do grep -q listening "$D/server.log" && break; sleep 0.1; done
+    "$CAP" "$D/okhttp.pcap" 'tcp port 27040' java -cp "$(cp_of okhttp okio):$D/classes" OkHttpLab 27040 > "$D/okhttp.client.log" 2>&1 || echo "okhttp lab exited $?"
+    kill "$SRV"; wait "$SRV" 2>/dev/null || true
+    decode okhttp okhttp ;;
   esac
 done
