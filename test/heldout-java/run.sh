@@ -73,5 +73,12 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/okhttp.pcap" 'tcp port 27040' java -cp "$(cp_of okhttp okio):$D/classes" OkHttpLab 27040 > "$D/okhttp.client.log" 2>&1 || echo "okhttp lab exited $?"
     kill "$SRV"; wait "$SRV" 2>/dev/null || true
     decode okhttp okhttp ;;
+  jetty)
+    D="$OUT/jetty"; mkdir -p "$D/classes"
+    CP=$(cp_of servlet-api jetty9-server jetty9-servlet jetty9-http jetty9-io jetty9-util jetty9-security jetty9-http2-server \
+      jetty9-http2-common jetty9-http2-hpack okhttp okio)
+    javac -cp "$CP" -d "$D/classes" "$HERE/jetty/JettyLab.java"
+    "$CAP" "$D/jetty.pcap" 'tcp port 27050' java -cp "$CP:$D/classes" JettyLab 27050 > "$D/jetty.client.log" 2>&1 || echo "jetty lab exited $?"
+    decode jetty jetty ;;
   esac
 done

@@ -1,0 +1,97 @@
+// Held-out HTTP check: Jetty 9.4 (Debian libjetty9-java) serving HTTP/1.1 and h2c on one connector
+// (HttpConnectionFactory + HTTP2CServerConnectionFactory), with a GzipHandler. Clients: the JDK's
+// java.net.http.HttpClient over HTTP/1.1 (keep-alive, chunked answers) and over HTTP/2 (for http:// it
+// upgrades: Upgrade: h2c + HTTP2-Settings, 101, the answer on stream 1), and OkHttp 3.13 with prior
+// knowledge. Routes: /json, /chunked (written in five flushes), /text (40 KB of text: gzip-encoded when
+// asked), /echo (POST), /status/N.
+// Usage: java JettyLab PORT  (one "CALL ..." line per call)
+import java.io.*;
+import java.net.URI;
+import java.net.http.*;
+import java.nio.charset.StandardCharsets;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import javax.servlet.http.*;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.*;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.servlet.*;
+
+public class JettyLab {
+  static void log(String s) { System.out.println("CALL " + s); }
+
+  public static class Routes extends HttpServlet {
+    protected void service(HttpServletRequest rq, HttpServletResponse rs) throws IOException {
+      String p = rq.getRequestURI();
+      if (p.equals("/json")) {
+        rs.setContentType("application/json"); rs.getWriter().write("{\"ok\":true,\"proto\":\"" + rq.getProtocol() + "\"}");
+      } else if (p.equals("/chunked")) {
+        rs.setContentType("text/plain;charset=utf-8");
+        PrintWriter w = rs.getWriter();
+        for (int i = 0; i < 5; i++) { w.write("part " + i + "\n"); w.flush(); try { Thread.sleep(20); } catch (InterruptedException e) { return; } }
+      } else if (p.equals("/text")) {
+        rs.setContentType("text/plain;charset=utf-8");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; sb.length() < 40000; i++) sb.append("line ").append(i).append(" of some very compressible text\n");
+        rs.getWriter().write(sb.toString());
+      } else if (p.equals("/echo")) {
+        byte[] b = rq.getInputStream().readAllBytes();
+        rs.setStatus(201); rs.setContentType("application/json");
+        rs.getWriter().write("{\"len\":" + b.length + ",\"type\":\"" + rq.getContentType() + "\"}");
+      } else if (p.startsWith("/status/")) {
+        rs.sendError(Integer.parseInt(p.substring(8)), "status on request");
+      } else rs.sendError(404);
+    }
+  }
+
+  static void jdk(HttpClient c, String tag, HttpRequest r) throws Exception {
+    HttpResponse<String> resp = c.send(r, HttpResponse.BodyHandlers.ofString());
+    String b = resp.body();
+    log(tag + " " + r.method() + " " + r.uri().getPath() + " -> " + resp.statusCode() + " " + resp.version() + " " + (b.length() > 60 ? b.length() + " chars" : b.replace("\n", "\\n")));
+  }
+
+  public static void main(String[] a) throws Exception {
+    int port = Integer.parseInt(a[0]);
+    Server server = new Server();
+    HttpConfiguration cfg = new HttpConfiguration();
+    cfg.setSendServerVersion(true);
+    ServerConnector conn = new ServerConnector(server, new HttpConnectionFactory(cfg), new HTTP2CServerConnectionFactory(cfg));
+    conn.setHost("127.0.0.1"); conn.setPort(port);
+    server.addConnector(conn);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ctx.addServlet(new ServletHolder(new Routes()), "/*");
+    GzipHandler gz = new GzipHandler();
+    gz.setMinGzipSize(1024);
+    gz.setIncludedMethods("GET", "POST");
+    gz.setHandler(ctx);
+    server.setHandler(gz);
+    server.start();
+    String base = "http://127.0.0.1:" + port;
+    try {
+      HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      jdk(h1, "jdk h1", HttpRequest.newBuilder(URI.create(base + "/json")).build());
+      jdk(h1, "jdk h1", HttpRequest.newBuilder(URI.create(base + "/chunked")).build());
+      jdk(h1, "jdk h1 (Accept-Encoding: gzip, body left compressed)", HttpRequest.newBuilder(URI.create(base + "/text")).header("Accept-Encoding", "gzip").build());
+      jdk(h1, "jdk h1", HttpRequest.newBuilder(URI.create(base + "/echo")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"a\":[1,2,3]}")).build());
+      jdk(h1, "jdk h1", HttpRequest.newBuilder(URI.create(base + "/status/503")).build());
+      HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+      jdk(h2, "jdk h2c upgrade", HttpRequest.newBuilder(URI.create(base + "/json")).build());
+      jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/chunked")).build());
+      jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/text")).header("Accept-Encoding", "gzip").build());
+      jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/echo")).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x".repeat(3000))).build());
+      jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/status/418")).build());
+      okhttp3.OkHttpClient ok = new okhttp3.OkHttpClient.Builder().protocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE)).callTimeout(10, TimeUnit.SECONDS).build();
+      for (String path : new String[] {"/json", "/text", "/chunked"}) {
+        try (okhttp3.Response r = ok.newCall(new okhttp3.Request.Builder().url(base + path).build()).execute()) {
+          String b = r.body().string();
+          log("okhttp h2 prior knowledge GET " + path + " -> " + r.code() + " " + r.protocol() + " " + (b.length() > 60 ? b.length() + " chars (unzipped by OkHttp)" : b.replace("\n", "\\n")));
+        }
+      }
+      ok.connectionPool().evictAll();
+      ok.dispatcher().executorService().shutdown();
+    } finally {
+      server.stop();
+    }
+    System.exit(0);
+  }
+}
