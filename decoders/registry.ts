@@ -10,6 +10,7 @@ import { spec as websocket } from './websocket/index';
 import { spec as amqp } from './amqp/index';
 import { spec as mqtt } from './mqtt/index';
 import { spec as kafka } from './kafka/index';
+import { spec as rabbitstream } from './rabbitstream/index';
 import { spec as redis } from './redis/index';
 import { spec as stomp } from './stomp/index';
 import { spec as nats } from './nats/index';
@@ -22,7 +23,7 @@ import { setInnerDecoders } from './tls/inner';
 import { spec as quic } from './quic/index';
 import { spec as dns, tcpSpec as dnsTcp } from './dns/index';
 
-export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls, quic, dns, dnsTcp];
+export const ALL_DECODERS: DecoderSpec[] = [http, http2, websocket, amqp, mqtt, kafka, rabbitstream, redis, stomp, nats, zmtp, thrift, dubbo, jsonrpcTcp, tls, quic, dns, dnsTcp];
 
 // What a decrypted TLS connection can be handed to (tls/inner.ts cannot import this file: a cycle).
 setInnerDecoders(ALL_DECODERS);
