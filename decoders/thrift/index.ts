@@ -17,7 +17,9 @@ import type { Dir } from '../core/model';
 import type { Call } from '../core/model';
 import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { detectFraming, jsonMessageEnd, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
+import { CompactReader, detectFraming, jsonMessageEnd, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
+import { readTupleMessage, resultFields } from './tuple';
+import { wireTypeOf } from './render';
 import { readJsonMessage } from './json-protocol';
 import { utf8Text } from '../core/bytes';
 import { snappyDecompress } from '../core/codecs';
@@ -58,6 +60,8 @@ class ThriftDecoder implements StreamDecoder {
   };
   private pending: Pending[] = [];
   private replies = 0;
+  /** A message of this connection read as Java's TTupleProtocol. */
+  private tupleSeen = false;
   private readonly idl: ThriftIdl;
 
   constructor(private readonly session: DecoderSession) {
@@ -185,6 +189,13 @@ class ThriftDecoder implements StreamDecoder {
         s.consume(limit);
         continue;
       }
+      // Java's TTupleProtocol: compact message headers, structs without field headers (tuple.ts)
+      const tuple = framing.framed && framing.protocol === 'compact' && this.idl.defs ? this.tupleMessage(buf, start, limit) : undefined;
+      if (tuple) {
+        this.message(dir, tuple, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, []);
+        s.consume(limit);
+        continue;
+      }
       let msg: ThriftMessage;
       let end: number;
       try {
@@ -199,6 +210,13 @@ class ThriftDecoder implements StreamDecoder {
           end = r.end;
         }
       } catch (e) {
+        const headerOnly = framing.framed && framing.protocol === 'compact' ? this.headerOnly(buf, start, limit, e as Error) : undefined;
+        if (headerOnly) {
+          // (as a cut message: a reply whose body was not read shows no outcome)
+          this.message(dir, headerOnly.msg, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, [headerOnly.warning], true);
+          s.consume(limit);
+          continue;
+        }
         if (e instanceof NeedMore) {
           if (framing.framed) {
             this.session.warn(`thrift: message longer than its ${limit - 4}-byte frame in ${dir}; frame skipped`, s.pos(0));
@@ -217,12 +235,84 @@ class ThriftDecoder implements StreamDecoder {
         this.lose(dir, side, (e as Error).message);
         return;
       }
+      if (framing.framed && framing.protocol === 'compact' && end < limit) {
+        // A compact message that stops short of its frame's end is not what it seems (TTupleProtocol
+        // without its IDL reads as a few made-up fields): its header only.
+        const headerOnly = this.headerOnly(buf, start, limit, new ThriftError(`ends ${limit - end} bytes before its frame does`));
+        if (headerOnly) {
+          this.message(dir, headerOnly.msg, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, [headerOnly.warning], true);
+          s.consume(limit);
+          continue;
+        }
+      }
       side.needHint = 0;
       const total = framing.framed ? limit : end;
       const warnings: string[] = [];
       if (framing.framed && end < limit) warnings.push(`${limit - end} bytes after the message in its frame`);
       this.message(dir, msg, framing, s.pos(0), s.pos(total - 1), s.frames(0, total), total, warnings);
       s.consume(total);
+    }
+  }
+
+  /** The IDL method a message header names (a reply: its pending call's). */
+  private methodOf(h: { type: number; name: string; seqid: number }): MethodRef | undefined {
+    if (h.type === 2) {
+      const p = this.pending.find((x) => x.seqid === h.seqid && x.name === h.name) ?? this.pending.find((x) => x.seqid === h.seqid);
+      if (p?.method) return p.method;
+    }
+    return findMethod(this.idl, h.name);
+  }
+
+  /** Does a message read as the compact protocol fit its IDL method (field ids and wire types)? */
+  private fitsIdl(msg: ThriftMessage): boolean {
+    const defs = this.idl.defs!;
+    const m = this.methodOf(msg);
+    if (!m || msg.type === 3) return true;
+    const fields = msg.type === 2 ? resultFields(m.method.returns, m.method.throws) : m.method.args;
+    return msg.body.fields.every((f) => {
+      const d = fields.find((x) => x.id === f.id);
+      return !!d && wireTypeOf(defs, d.type) === f.node.t;
+    });
+  }
+
+  /**
+   * A framed compact-protocol message that is Java's TTupleProtocol: once a connection has shown
+   * one, every message is tried as tuple first; before that, only a frame the compact protocol
+   * cannot read whole, or reads into fields its IDL method does not declare.
+   */
+  private tupleMessage(buf: Uint8Array, start: number, limit: number): ThriftMessage | undefined {
+    const limits = this.limits();
+    if (!this.tupleSeen) {
+      try {
+        const r = readMessage('compact', buf, start, limit, limits);
+        if (r.end === limit && this.fitsIdl(r.msg)) return undefined;
+      } catch (e) {
+        if (!(e instanceof ThriftError || e instanceof NeedMore)) throw e;
+      }
+    }
+    const msg = readTupleMessage(buf, start, limit, limits, this.idl.defs!, (h) => {
+      const m = this.methodOf(h);
+      if (!m) return undefined;
+      return h.type === 2 ? resultFields(m.method.returns, m.method.throws) : m.method.args;
+    });
+    if (msg) this.tupleSeen = true;
+    return msg;
+  }
+
+  /**
+   * A framed compact-protocol frame whose body does not read (Java's TTupleProtocol without its
+   * IDL, or damage): the call keeps its header (method, type, sequence id) and says why no values.
+   */
+  private headerOnly(buf: Uint8Array, start: number, limit: number, e: Error): { msg: ThriftMessage; warning: string } | undefined {
+    try {
+      const h = new CompactReader(buf, start, limit, this.limits()).header();
+      const why = e instanceof NeedMore ? `it runs past its ${limit - start}-byte frame` : e.message;
+      return {
+        msg: { protocol: 'compact', strict: true, type: h.type, name: h.name, seqid: h.seqid, body: { t: 'struct', fields: [] } },
+        warning: `message body not read as a compact-protocol struct (${why}): Java's TTupleProtocol writes structs without field headers, read with the IDL`,
+      };
+    } catch {
+      return undefined;
     }
   }
 

@@ -34,7 +34,8 @@ export interface TField {
 }
 
 export interface ThriftMessage {
-  protocol: ThriftProtocol | 'json';
+  /** 'tuple': Java's TTupleProtocol (tuple.ts), read with the IDL. */
+  protocol: ThriftProtocol | 'json' | 'tuple';
   /** Binary protocol without the version word (old clients). */
   strict: boolean;
   type: number;
@@ -396,6 +397,19 @@ export class CompactReader extends Reader {
       }
     }
     return { t: 'struct', fields };
+  }
+
+  /** The message header alone (protocol id, version and type, sequence id, name). */
+  header(): { type: number; seqid: number; name: string } {
+    const id = this.u8();
+    if (id !== 0x82) throw new ThriftError(`bad compact-protocol id 0x${id.toString(16)}`);
+    const vt = this.u8();
+    if ((vt & 0x1f) !== 1) throw new ThriftError(`unsupported compact-protocol version ${vt & 0x1f}`);
+    const type = vt >> 5;
+    if (!MESSAGE_TYPES[type]) throw new ThriftError(`unknown message type ${type}`);
+    const seqid = this.varint32() | 0;
+    const name = utf8Text(this.bytes(this.count(this.varint32(), 'name')));
+    return { type, seqid, name };
   }
 
   message(): ThriftMessage {

@@ -112,6 +112,22 @@ public class ThriftLab {
         h.close();
       }
     } finally { jetty.stop(); }
+    port++;
+
+    // Java-only: TTupleProtocol (compact message headers, struct fields by position behind a presence
+    // bit set) framed; and compact inside TZlibTransport (the whole byte stream deflated, flushed per call)
+    TServer ts = socketServer(port, new Shop.Processor<>(new ShopHandler()), new TTupleProtocol.Factory(), true);
+    TTransport tt = new TFramedTransport(new TSocket("127.0.0.1", port)); tt.open();
+    calls("tuple framed :" + port, new Shop.Client(new TTupleProtocol(tt)));
+    tt.close(); ts.stop(); port++;
+    TServerSocket zs = new TServerSocket(new java.net.InetSocketAddress("127.0.0.1", port));
+    TServer zserver = new TSimpleServer(new TSimpleServer.Args(zs).processor(new Shop.Processor<>(new ShopHandler()))
+      .protocolFactory(new TCompactProtocol.Factory()).transportFactory(new TZlibTransport.Factory()));
+    Thread zt = new Thread(zserver::serve); zt.setDaemon(true); zt.start();
+    for (int i = 0; i < 100 && !zserver.isServing(); i++) Thread.sleep(20);
+    TTransport z = new TZlibTransport(new TSocket("127.0.0.1", port)); z.open();
+    calls("zlib compact :" + port, new Shop.Client(new TCompactProtocol(z)));
+    z.close(); zserver.stop();
     System.exit(0);
   }
 }
