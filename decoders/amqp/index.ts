@@ -834,7 +834,14 @@ class AmqpDecoder implements StreamDecoder {
     call.request = { ...call.request, headers, body, value: { ...open.args, properties: props } };
     // A cut body hashes to nothing its deliveries would: no msg.key to join on.
     if (state === 'complete' && !open.cut) {
-      call.fields['msg.key'] = buf.key('amqp', dest);
+      // A dead-lettered copy (RabbitMQ: an `x-death` header) is keyed as the message first
+      // published, so that it joins that publish as one more of its deliveries.
+      const origin = open.method !== 'basic.publish' ? deadLetterOrigin(props) : undefined;
+      call.fields['msg.key'] = buf.key('amqp', origin?.dest ?? dest);
+      if (origin) {
+        call.fields['amqp.dead_letter_reason'] = origin.reason;
+        call.fields['amqp.dead_letter_from'] = origin.dest;
+      }
     }
     call.fields['msg.destination'] = dest;
     if (typeof props['reply-to'] === 'string' && props['reply-to']) call.fields['msg.reply_to'] = props['reply-to'] as string;
@@ -949,6 +956,25 @@ function setArgFields(call: Call, args: Record<string, unknown>): void {
     const t = args['queue'] ?? args['exchange'] ?? args['destination'] ?? args['consumer-tag'] ?? args['virtual-host'];
     if (typeof t === 'string' && t) call.target = t;
   }
+}
+
+/**
+ * Where a dead-lettered message was first published (RabbitMQ's dead lettering, rabbitmq.com/docs/dlx:
+ * `x-death` lists the deaths most recent first, each with the `exchange` and `routing-keys` the message
+ * was published with; the last entry is the first death). Undefined without an `x-death` header.
+ */
+function deadLetterOrigin(props: Record<string, unknown>): { dest: string; reason: string } | undefined {
+  const headers = props.headers;
+  if (!headers || typeof headers !== 'object') return undefined;
+  const deaths = (headers as Record<string, unknown>)['x-death'];
+  if (!Array.isArray(deaths) || !deaths.length) return undefined;
+  const first = deaths[deaths.length - 1] as Record<string, unknown> | null;
+  if (!first || typeof first !== 'object') return undefined;
+  const keys = first['routing-keys'];
+  const rk = Array.isArray(keys) && typeof keys[0] === 'string' ? keys[0] : undefined;
+  if (rk === undefined) return undefined;
+  const exchange = typeof first.exchange === 'string' ? first.exchange : '';
+  return { dest: exchange ? `${exchange}/${rk}` : rk, reason: typeof first.reason === 'string' ? first.reason : 'unknown' };
 }
 
 export const spec: DecoderSpec = {

@@ -107,6 +107,44 @@ public class RabbitLab {
       // passive declare of a missing queue: 404
       Channel bad2 = conn.createChannel();
       try { bad2.queueDeclarePassive("hj.missing"); } catch (java.io.IOException e) { log("queue.declare passive hj.missing -> " + ((ShutdownSignalException) e.getCause()).getReason()); }
+      // dead-lettering: a nack'd message goes to hj.dlx with an x-death header (an array of tables)
+      Channel dl = conn.createChannel();
+      dl.exchangeDeclare("hj.dlx", BuiltinExchangeType.FANOUT, false, true, null);
+      dl.queueDeclare("hj.dead", false, false, true, null);
+      dl.queueBind("hj.dead", "hj.dlx", "");
+      dl.queueDeclare("hj.live", false, false, true, Map.of("x-dead-letter-exchange", "hj.dlx", "x-message-ttl", 60000));
+      dl.basicPublish("", "hj.live", new AMQP.BasicProperties.Builder().messageId("doomed").build(), b("doomed"));
+      GetResponse live = null;
+      for (int i = 0; i < 50 && live == null; i++) { live = dl.basicGet("hj.live", false); if (live == null) Thread.sleep(20); }
+      if (live != null) dl.basicNack(live.getEnvelope().getDeliveryTag(), false, false);
+      GetResponse dead = null;
+      for (int i = 0; i < 50 && dead == null; i++) { dead = dl.basicGet("hj.dead", true); if (dead == null) Thread.sleep(20); }
+      log("dead-letter: nack hj.live -> hj.dead " + (dead == null ? "nothing" : new String(dead.getBody(), StandardCharsets.UTF_8) + " x-death=" + dead.getProps().getHeaders().get("x-death")));
+      // a headers exchange
+      dl.exchangeDeclare("hj.headers", BuiltinExchangeType.HEADERS, false, true, null);
+      dl.queueBind("hj.dead", "hj.headers", "", Map.of("x-match", "all", "kind", "audit"));
+      dl.basicPublish("hj.headers", "", new AMQP.BasicProperties.Builder().headers(Map.of("kind", "audit")).build(), b("audited"));
+      GetResponse aud = null;
+      for (int i = 0; i < 50 && aud == null; i++) { aud = dl.basicGet("hj.dead", true); if (aud == null) Thread.sleep(20); }
+      log("headers exchange kind=audit -> hj.dead " + (aud == null ? "nothing" : new String(aud.getBody(), StandardCharsets.UTF_8)));
+      // transactions: a commit and a rollback
+      Channel tx = conn.createChannel();
+      tx.txSelect();
+      tx.basicPublish("", "hj.work", null, b("tx committed"));
+      tx.txCommit();
+      tx.basicPublish("", "hj.work", null, b("tx rolled back"));
+      tx.txRollback();
+      log("tx.select, publish, tx.commit, publish, tx.rollback -> hj.work has " + tx.messageCount("hj.work"));
+      // a body larger than frame_max (131072): several body frames; consumed with basic.get
+      byte[] big = new byte[300000];
+      for (int i = 0; i < big.length; i++) big[i] = (byte) ('a' + i % 26);
+      ch.basicPublish("", "hj.work", new AMQP.BasicProperties.Builder().contentType("text/plain").build(), big);
+      ch.waitForConfirms(5000);
+      ch.queuePurge("hj.work");
+      ch.basicPublish("", "hj.work", new AMQP.BasicProperties.Builder().contentType("text/plain").build(), big);
+      ch.waitForConfirms(5000);
+      GetResponse bg = ch.basicGet("hj.work", true);
+      log("publish 300000 bytes, basic.get -> " + (bg == null ? "nothing" : bg.getBody().length + " bytes"));
       ch.queueDelete("hj.rpc"); log("queue.delete hj.rpc");
       log("queue.delete hj.work -> " + ch.queueDelete("hj.work").getMessageCount());
     }
