@@ -201,13 +201,10 @@ export interface XopAttachment {
 export const XOP_NS = 'http://www.w3.org/2004/08/xop/include';
 
 /**
- * W3C XOP 1.0 section 3.2: an element whose content was optimized holds one `xop:Include` whose
- * `href` is a `cid:` URL (RFC 2392: the part's Content-ID, %-escaped, without angle brackets). Its
- * value is the attachment: `{attachment, contentType, size}`.
+ * The attachment a `cid:` URL (RFC 2392: the part's Content-ID, %-escaped, without angle brackets)
+ * names: `{attachment, contentType, size}` (`cut` when the capture ended inside the part).
  */
-function xopValue(el: XEl, ctx: TypeContext): unknown {
-  const inc = el.children[0]!;
-  const href = inc.attrs.href ?? '';
+function attachmentValue(href: string, el: XEl, ctx: TypeContext): unknown {
   let id = href.replace(/^cid:/i, '');
   try {
     id = decodeURIComponent(id);
@@ -216,12 +213,24 @@ function xopValue(el: XEl, ctx: TypeContext): unknown {
   }
   const part = ctx.attachments?.get(id);
   if (!/^cid:/i.test(href)) warn(ctx, `<${el.local}>: xop:Include href ${JSON.stringify(href.slice(0, 80))} is not a cid: URL`);
-  else if (!part) warn(ctx, `<${el.local}>: xop:Include refers to ${href.slice(0, 120)}, not a part of the message`);
+  else if (!part) warn(ctx, `<${el.local}>: ${href.slice(0, 120)} is not a part of the message`);
   const v: Record<string, unknown> = { attachment: href };
   if (part?.contentType !== undefined) v.contentType = part.contentType;
   if (part) v.size = part.size;
   if (part?.cut) v.cut = true;
   return v;
+}
+
+/**
+ * W3C XOP 1.0 section 3.2: an element whose content was optimized holds one `xop:Include` whose `href`
+ * is a `cid:` URL; SOAP with Attachments (W3C Note, section 3): an element with an `href="cid:…"`
+ * attribute and no content refers to a MIME part (read only in a multipart message: `ctx.attachments`).
+ */
+function attachmentRef(el: XEl, ctx: TypeContext): string | undefined {
+  const inc = el.children.length === 1 ? el.children[0]! : undefined;
+  if (inc && inc.local === 'Include' && inc.ns === XOP_NS && !el.text.trim()) return inc.attrs.href ?? '';
+  if (ctx.attachments && !el.children.length && !el.text.trim() && /^cid:/i.test(el.attrs.href ?? '')) return el.attrs.href;
+  return undefined;
 }
 
 const MAX_WARNINGS = 20;
@@ -405,7 +414,8 @@ export function typedValue(el: XEl, type: TypeRef | undefined, ctx: TypeContext,
 
 function valueOfElement(el: XEl, type: TypeRef | undefined, ctx: TypeContext, depth: number): unknown {
   if (isNil(el)) return null;
-  if (el.children.length === 1 && el.children[0]!.local === 'Include' && el.children[0]!.ns === XOP_NS && !el.text.trim()) return xopValue(el, ctx);
+  const href = attachmentRef(el, ctx);
+  if (href !== undefined) return attachmentValue(href, el, ctx);
   const xt = xsiType(el);
   let r = resolve(xt?.q ?? type, ctx);
   if (!r && xt && type) r = resolve(type, ctx); // an xsi:type we do not know: fall back to the declared type

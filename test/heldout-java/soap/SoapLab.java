@@ -125,6 +125,36 @@ public class SoapLab {
   @BindingType(javax.xml.ws.soap.SOAPBinding.SOAP12HTTP_MTOM_BINDING)
   public static class Files12Impl extends FilesImpl {}
 
+  @WebService(serviceName = "AddrService", portName = "AddrPort", endpointInterface = "heldout.SoapLab$Shop", targetNamespace = "urn:heldout:shop")
+  @javax.xml.ws.soap.Addressing(required = true)
+  public static class AddrImpl extends ShopImpl {}
+
+  /** SOAP with Attachments (SAAJ): echoes the request's attachment back, referenced by href="cid:…". */
+  @javax.xml.ws.WebServiceProvider(serviceName = "SwaService", portName = "SwaPort", targetNamespace = "urn:heldout:swa")
+  @javax.xml.ws.ServiceMode(javax.xml.ws.Service.Mode.MESSAGE)
+  public static class SwaProvider implements javax.xml.ws.Provider<javax.xml.soap.SOAPMessage> {
+    public javax.xml.soap.SOAPMessage invoke(javax.xml.soap.SOAPMessage rq) {
+      try {
+        javax.xml.soap.SOAPMessage rs = javax.xml.soap.MessageFactory.newInstance().createMessage();
+        javax.xml.soap.SOAPElement r = rs.getSOAPBody().addChildElement("storeResponse", "s", "urn:heldout:swa");
+        int n = 0;
+        for (java.util.Iterator<?> it = rq.getAttachments(); it.hasNext();) {
+          javax.xml.soap.AttachmentPart in = (javax.xml.soap.AttachmentPart) it.next();
+          byte[] b = in.getRawContentBytes();
+          javax.xml.soap.AttachmentPart out = rs.createAttachmentPart();
+          out.setRawContentBytes(b, 0, b.length, "image/png");
+          out.setContentId("<receipt-" + n + "@heldout>");
+          rs.addAttachmentPart(out);
+          r.addChildElement("receipt").addAttribute(new QName("href"), "cid:receipt-" + n + "@heldout");
+          n++;
+        }
+        r.addChildElement("count").addTextNode(String.valueOf(n));
+        rs.saveChanges();
+        return rs;
+      } catch (javax.xml.soap.SOAPException e) { throw new RuntimeException(e); }
+    }
+  }
+
   static int uploadBytes(Files f, byte[] up) {
     return f.upload("up.bin", new DataHandler(new javax.activation.DataSource() {
       public java.io.InputStream getInputStream() { return new java.io.ByteArrayInputStream(up); }
@@ -144,6 +174,8 @@ public class SoapLab {
     Endpoint e3 = Endpoint.publish(base + "/rpc", new CalcImpl());
     Endpoint e4 = Endpoint.publish(base + "/files", new FilesImpl());
     Endpoint e5 = Endpoint.publish(base + "/files12", new Files12Impl());
+    Endpoint e6 = Endpoint.publish(base + "/addr", new AddrImpl());
+    Endpoint e7 = Endpoint.publish(base + "/swa", new SwaProvider());
     try {
       for (String path : new String[] {"/shop", "/shop12"}) {
         String svc = path.equals("/shop") ? "ShopService" : "Shop12Service";
@@ -183,8 +215,30 @@ public class SoapLab {
       byte[] up12 = new byte[1000]; Arrays.fill(up12, (byte) 'y');
       log("/files12 upload(\"up.bin\", 1000 bytes) -> " + uploadBytes(f12, up12));
       try { f12.download("neg.bin", -2); } catch (javax.xml.ws.soap.SOAPFaultException ex) { log("/files12 download(\"neg.bin\", -2) -> FAULT " + ex.getFault().getFaultCode() + " " + ex.getFault().getFaultString()); }
+      Shop addr = Service.create(new URL(base + "/addr?wsdl"), new QName("urn:heldout:shop", "AddrService")).getPort(Shop.class, new javax.xml.ws.soap.AddressingFeature(true, true));
+      log("/addr echo(\"with WS-Addressing\") -> " + addr.echo("with WS-Addressing"));
+      try { Shop noAddr = Service.create(new URL(base + "/addr?wsdl"), new QName("urn:heldout:shop", "AddrService")).getPort(Shop.class, new javax.xml.ws.soap.AddressingFeature(false));
+        log("/addr echo without addressing -> " + noAddr.echo("no headers")); }
+      catch (javax.xml.ws.soap.SOAPFaultException ex) { log("/addr echo(\"no headers\") without addressing -> FAULT " + ex.getFault().getFaultCode() + " " + ex.getFault().getFaultString()); }
+      // SwA: a SAAJ client sends a message with two attachments referenced by href="cid:…"
+      javax.xml.soap.SOAPMessage m = javax.xml.soap.MessageFactory.newInstance().createMessage();
+      javax.xml.soap.SOAPElement st = m.getSOAPBody().addChildElement("store", "s", "urn:heldout:swa");
+      for (int i = 0; i < 2; i++) {
+        javax.xml.soap.AttachmentPart ap = m.createAttachmentPart();
+        byte[] pic = new byte[700 + i * 300]; Arrays.fill(pic, (byte) (0x80 + i));
+        ap.setRawContentBytes(pic, 0, pic.length, "image/png");
+        ap.setContentId("<pic-" + i + "@heldout>");
+        m.addAttachmentPart(ap);
+        st.addChildElement("picture").addAttribute(new QName("href"), "cid:pic-" + i + "@heldout");
+      }
+      m.getMimeHeaders().addHeader("SOAPAction", "\"urn:heldout:swa:store\"");
+      m.saveChanges();
+      javax.xml.soap.SOAPConnection sc = javax.xml.soap.SOAPConnectionFactory.newInstance().createConnection();
+      javax.xml.soap.SOAPMessage back = sc.call(m, new URL(base + "/swa"));
+      log("/swa store(2 pictures, 700 + 1000 bytes, SAAJ) -> count " + back.getSOAPBody().getElementsByTagName("count").item(0).getTextContent() + ", " + back.countAttachments() + " attachments");
+      sc.close();
     } finally {
-      e1.stop(); e2.stop(); e3.stop(); e4.stop(); e5.stop();
+      e1.stop(); e2.stop(); e3.stop(); e4.stop(); e5.stop(); e6.stop(); e7.stop();
     }
     System.exit(0);
   }
