@@ -23,7 +23,7 @@ import { wireTypeOf } from './render';
 import { readJsonMessage } from './json-protocol';
 import { utf8Text } from '../core/bytes';
 import { snappyDecompress } from '../core/codecs';
-import { DecompressLimitError } from '../core/env';
+import { DecompressLimitError, type InflateStream } from '../core/env';
 
 /** THeader payload transforms (HeaderFormat.md). */
 const TRANSFORMS: Record<number, string> = { 1: 'zlib', 2: 'hmac', 3: 'snappy', 4: 'qlz', 5: 'zstd' };
@@ -40,6 +40,18 @@ interface Side {
   lost: boolean;
   /** A gap swallowed a message boundary: resume at the next segment that starts a message. */
   resync?: boolean;
+  /**
+   * TZlibTransport (the Java, C++, Python and Go libraries): the direction is one zlib stream (RFC 1950)
+   * from its first byte, flushed after each message; `null` once its first bytes said it is not.
+   */
+  zlib?: InflateStream | null;
+  /** Offset in the inflated stream (what positions and ranges of a zlib direction count). */
+  zOff?: number;
+}
+
+/** An RFC 1950 header: deflate (CM 8), a window of at most 32 KiB, FCHECK right, no preset dictionary. */
+function isZlibHeader(b: Uint8Array): boolean {
+  return b.length >= 2 && (b[0] & 0x0f) === 8 && b[0] >> 4 <= 7 && ((b[0] << 8) | b[1]) % 31 === 0 && !(b[1] & 0x20);
 }
 
 interface Pending {
@@ -71,6 +83,26 @@ class ThriftDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const side = this.sides[dir];
     if (side.lost || !bytes.length) return;
+    if (side.zlib === undefined && !side.framing && !side.resync && side.s.q.length === 0 && bytes.length >= 2) {
+      side.zlib = isZlibHeader(bytes) ? this.session.env.compression.createInflateRaw() : null;
+      if (side.zlib) {
+        side.zOff = 0;
+        bytes = bytes.subarray(2);
+      }
+    }
+    if (side.zlib) {
+      let out: Uint8Array;
+      try {
+        out = side.zlib.push(bytes, this.session.env.limits.maxDecompressedBytes);
+      } catch (e) {
+        this.lose(dir, side, e instanceof DecompressLimitError ? `zlib transport: a flush inflates past ${this.session.env.limits.maxDecompressedBytes} bytes` : 'zlib transport: the stream does not inflate');
+        return;
+      }
+      if (!out.length) return;
+      at = { ...at, streamOffset: side.zOff! };
+      side.zOff! += out.length;
+      bytes = out;
+    }
     if (side.resync) {
       if (side.s.discard > 0 || side.s.q.length > 0 || !this.startsMessage(side, bytes)) return;
       side.resync = false;
@@ -94,6 +126,10 @@ class ThriftDecoder implements StreamDecoder {
   gap(dir: Dir, length: number, at: Position): void {
     const side = this.sides[dir];
     if (side.lost || side.resync) return;
+    if (side.zlib) {
+      this.lose(dir, side, `zlib transport: ${length} bytes missing, the rest of the stream cannot be inflated`);
+      return;
+    }
     const s = side.s;
     if (s.discard > 0) {
       // inside a message already being skipped (too large, or cut by an earlier gap)
@@ -363,7 +399,10 @@ class ThriftDecoder implements StreamDecoder {
     cut = false,
     header?: { transport: Record<string, string | boolean>; headers: Array<[string, string]> },
   ): void {
-    const range = { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
+    // (a zlib direction's offsets count inflated bytes: no byte range on the wire to point at)
+    const zlib = !!this.sides[dir].zlib;
+    const range = zlib ? undefined : { flowId: this.session.flow.id, dir, offset: first.streamOffset, length: wire };
+    const transport = header?.transport ?? { 'thrift.framed': framing.framed, ...(zlib ? { 'thrift.transport': 'zlib' } : {}) };
     const colon = msg.name.indexOf(':');
     const service = colon > 0 ? msg.name.slice(0, colon) : undefined;
     const method = colon > 0 ? msg.name.slice(colon + 1) : msg.name;
@@ -371,10 +410,10 @@ class ThriftDecoder implements StreamDecoder {
       const call = this.session.newCall('thrift', first);
       call.frames = [];
       addFrames(call.frames, frames);
-      const m = describeRequest(call, msg, this.idl, header?.transport ?? { 'thrift.framed': framing.framed }, warnings, wire);
+      const m = describeRequest(call, msg, this.idl, transport, warnings, wire);
       if (header?.headers.length) call.request!.headers = header.headers;
       call.timing = { startUs: first.tsUs, requestEndUs: last.tsUs };
-      call.ranges = { request: [range] };
+      if (range) call.ranges = { request: [range] };
       call.warnings.push(...warnings);
       if (dir !== 'c2s') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the server side`);
       if (call.kind === 'oneway') {
@@ -409,7 +448,7 @@ class ThriftDecoder implements StreamDecoder {
       call.fields['thrift.method'] = method;
       call.fields['thrift.seq_id'] = msg.seqid;
       call.fields['thrift.protocol'] = framing.protocol;
-      Object.assign(call.fields, header?.transport ?? { 'thrift.framed': framing.framed });
+      Object.assign(call.fields, transport);
       call.warnings.push('reply without a request (request not captured)');
       p = { call, seqid: msg.seqid, name: msg.name, method: findMethod(this.idl, msg.name), replies: this.replies };
     }
@@ -418,7 +457,7 @@ class ThriftDecoder implements StreamDecoder {
     addFrames(call.frames, frames);
     call.timing.responseStartUs = first.tsUs;
     call.timing.endUs = last.tsUs;
-    (call.ranges ??= {}).response = [range];
+    if (range) (call.ranges ??= {}).response = [range];
     call.warnings.push(...warnings);
     if (dir !== 's2c') call.warnings.push(`${MESSAGE_TYPES[msg.type]} sent by the client side`);
     describeReply(call, msg, p.method, this.idl, wire, cut);
