@@ -11,6 +11,7 @@ test('startedByServer: direction fields and server-only events', () => {
   assert.equal(startedByServer(c({ fields: { 'websocket.dir': 's2c' } })), true);
   assert.equal(startedByServer(c({ fields: { 'amqp.direction': 's2c' } })), true); // basic.return, channel.close from the broker
   assert.equal(startedByServer(c({ fields: { 'mqtt.dir': 's2c' } })), true); // an MQTT 5 server's DISCONNECT
+  assert.equal(startedByServer(c({ fields: { 'rabbitstream.dir': 's2c' } })), true); // a stream server's Tune, ConsumerUpdate
   assert.equal(startedByServer(c({ kind: 'event', fields: { 'nats.ping_from': 's2c' }, request: { wireBytes: 6 }, response: { wireBytes: 6 } })), true);
   assert.equal(startedByServer(c({ kind: 'event', fields: { 'nats.ping_from': 'c2s' }, request: { wireBytes: 6 }, response: { wireBytes: 6 } })), false);
   // NATS INFO, a Redis push or MONITOR line: an event with a response side only
