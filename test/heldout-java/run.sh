@@ -54,9 +54,12 @@ for w in "${WHAT[@]}"; do
     thrift --gen java -out "$D/gen" "$REPO/test/heldout-rpc/thrift/shop.thrift"
     javac -nowarn -cp "$CP" -d "$D/classes" $(find "$D/gen" -name '*.java') "$HERE/thrift/ThriftLab.java"
     "$CAP" "$D/libthrift.pcap" 'tcp portrange 27020-27029' java -cp "$CP:$D/classes" ThriftLab 27020 > "$D/libthrift.client.log" 2>&1 || echo "thrift lab exited $?"
+    rm -rf "$D/idl"  # (an IDL under the capture's folder would be found: the first decode is without it)
     decode thrift libthrift
-    cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$D/idl/" 2>/dev/null || { mkdir -p "$D/idl" && cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$D/idl/"; }
-    cp "$D/libthrift.pcap" "$D/idl/" && node "$REPO/dist/cli.js" "$D/idl/libthrift.pcap" --format jsonl > "$D/idl/libthrift.jsonl" ;;
+    mkdir -p "$OUT/thrift-idl" && cp "$REPO/test/heldout-rpc/thrift/shop.thrift" "$OUT/thrift-idl/"
+    # with the IDL beside it (TTupleProtocol), and the TZlibTransport connection given to Thrift
+    cp "$D/libthrift.pcap" "$OUT/thrift-idl/" && node "$REPO/dist/cli.js" "$OUT/thrift-idl/libthrift.pcap" --decode-as tcp.port==27027,thrift --format jsonl > "$OUT/thrift-idl/libthrift.jsonl"
+    echo "thrift-idl/libthrift (IDL beside, --decode-as zlib): $(wc -l < "$OUT/thrift-idl/libthrift.jsonl") calls, $(grep -c "\"warnings\":\[\]" "$OUT/thrift-idl/libthrift.jsonl") without warnings" ;;
   xmlrpc)
     D="$OUT/xmlrpc"; mkdir -p "$D/classes"
     javac -cp "$J/axmlrpc.jar" -d "$D/classes" "$HERE/xmlrpc/AxmlrpcLab.java"

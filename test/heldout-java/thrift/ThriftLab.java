@@ -2,7 +2,7 @@
 // compiler (test/heldout-rpc/thrift/shop.thrift, --gen java), client and server in one process. Socket
 // servers: binary framed, compact framed, JSON buffered, binary unframed, multiplexed (Shop + Admin, compact
 // framed); HTTP: THttpClient against TServlets in Jetty 9.4 (binary, compact, JSON).
-// Usage: java ThriftLab BASEPORT  (ports BASEPORT..BASEPORT+5; one "CALL ..." line per call)
+// Usage: java ThriftLab BASEPORT  (ports BASEPORT..BASEPORT+7; one "CALL ..." line per call)
 import java.util.*;
 import org.apache.thrift.*;
 import org.apache.thrift.protocol.*;
