@@ -72,7 +72,7 @@ function sizeText(n: number | undefined): string {
   return n === undefined ? 'a few' : formatSize(n);
 }
 
-const BROKER = new Set(['amqp', 'mqtt', 'kafka', 'stomp', 'nats', 'redis', 'zmtp']);
+const BROKER = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis', 'zmtp']);
 
 /**
  * The steps for one call. `previousOnFlow` says whether an earlier call used the same

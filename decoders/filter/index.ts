@@ -62,7 +62,7 @@ export interface FieldInfo {
 }
 
 export const PROTOCOLS = [
-  'http', 'http2', 'grpc', 'connect', 'twirp', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'amqp', 'mqtt', 'kafka', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
+  'http', 'http2', 'grpc', 'connect', 'twirp', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'amqp', 'mqtt', 'kafka', 'rabbitstream', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
 ];
 
 /** Built-in fields (always available) followed by common `Call.fields` keys. */
@@ -112,6 +112,8 @@ export const FILTER_FIELDS: FieldInfo[] = [
   { name: 'mqtt.qos', detail: 'MQTT QoS', values: ['0', '1', '2'] },
   { name: 'kafka.topic', detail: 'Kafka topic' },
   { name: 'kafka.api_key', detail: 'Kafka API key' },
+  { name: 'rabbitstream.stream', detail: 'RabbitMQ stream' },
+  { name: 'rabbitstream.response_code', detail: 'RabbitMQ stream protocol response code (1 OK, 2 STREAM_DOES_NOT_EXIST…)' },
   { name: 'redis.command', detail: 'Redis command' },
   { name: 'stomp.destination', detail: 'STOMP destination' },
   { name: 'nats.subject', detail: 'NATS subject' },
