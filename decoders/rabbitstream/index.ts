@@ -43,7 +43,13 @@ const PROTO = 'rabbitstream';
 /** Who sends the commands that carry no correlation id (Tune and Heartbeat: either side). */
 const SENDER: Record<number, Dir> = { 0x02: 'c2s', 0x03: 's2c', 0x04: 's2c', 0x08: 's2c', 0x09: 'c2s', 0x0a: 'c2s', 0x10: 's2c' };
 
-/** Side-effect-free probe: a client's PeerProperties request (or the server's answer to it). */
+/**
+ * Side-effect-free probe: a client's PeerProperties request (or the server's answer to it). Decided
+ * on its first 12 bytes (size, key 0x0011, version, correlation id), so a capture that kept only the
+ * head of each segment (`-s 80`: 14 bytes on loopback) is still recognised; the bytes after it, when
+ * there, must read as a property count and a first key length that fit the frame — which tells it from
+ * a Kafka SaslHandshake v1 (the same key and version), whose client id and mechanism follow instead.
+ */
 export function probeRabbitStream(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   if (head.length < 8) return head.length >= 4 && (be32(head, 0) < 8 || be32(head, 0) > 1 << 20) ? 'reject' : 'need-more';
   const size = be32(head, 0);
@@ -51,9 +57,14 @@ export function probeRabbitStream(head: Uint8Array, dir: Dir): 'accept' | 'rejec
   const version = be16(head, 6);
   if (size < 8 || size > 1 << 20 || version < 1 || version > 2) return 'reject';
   if (dir === 'c2s' && key === 0x0011) {
-    if (head.length < 16) return 'need-more';
-    const n = be32(head, 12) | 0;
-    return n >= 0 && n <= 1000 && n * 4 <= size - 12 ? 'accept' : 'reject';
+    if (head.length < 12) return 'need-more';
+    if (size < 12) return 'reject';
+    if (head.length >= 14 && be16(head, 12) !== 0) return 'reject';
+    if (head.length < 16) return 'accept';
+    const n = be32(head, 12);
+    if (n > 1000 || n * 4 > size - 12) return 'reject';
+    if (head.length >= 18 && n > 0 && be16(head, 16) > Math.min(1024, size - 14)) return 'reject';
+    return 'accept';
   }
   if (dir === 's2c' && key === 0x8011) {
     if (head.length < 14) return 'need-more';
@@ -590,7 +601,8 @@ class RabbitStreamDecoder implements StreamDecoder {
       c.timing.responseStartUs = start.tsUs;
       c.timing.endUs = end.tsUs;
       c.response = { value, wireBytes: wire };
-      c.status = { code: 'tuned', text: `frame max ${value.frame_max ?? '?'}, heartbeat ${value.heartbeat ?? '?'} s`, ok: true };
+      const said = [value.frame_max !== undefined ? `frame max ${value.frame_max}` : '', value.heartbeat !== undefined ? `heartbeat ${value.heartbeat} s` : ''].filter(Boolean);
+      c.status = { code: 'tuned', ...(said.length ? { text: said.join(', ') } : {}), ok: true };
       this.finish(c, 'complete');
       return;
     }
@@ -685,6 +697,12 @@ class RabbitStreamDecoder implements StreamDecoder {
     }
     if (!made.length) {
       // Nothing readable: one call for the frame.
+      const pub = pubId === undefined ? undefined : this.publishers.get(pubId);
+      if (pub) {
+        base.target = pub.stream;
+        base.fields['rabbitstream.stream'] = pub.stream;
+      }
+      if (pubId !== undefined) base.fields['rabbitstream.publisher_id'] = pubId;
       base.request = { value: { publisher_id: pubId, size: wire - 4 }, wireBytes: wire };
       this.finish(base, cut ? 'incomplete' : 'complete', cut ? cutText(cut) : undefined);
       return;

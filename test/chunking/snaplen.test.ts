@@ -35,10 +35,11 @@ const THRESHOLDS: Record<string, Record<number, number>> = {
   'nats-basics/nats-basics.pcap': { 80: 69, 128: 84, 200: 87 },
   'amqp-basics/amqp-basics.pcapng': { 80: 91, 128: 91, 200: 93 },
   'ride-hailing/ride-hailing.pcapng': { 80: 95, 128: 95, 200: 95 },
+  'rabbitmq-stream/rabbitmq-stream.pcapng': { 80: 100, 128: 100, 200: 100 },
 };
 
 /** The decoders whose pairing across gaps is checked against the full capture. */
-const PAIRED = new Set(['kafka', 'mqtt', 'zmtp', 'redis', 'websocket', 'stomp', 'nats', 'amqp']);
+const PAIRED = new Set(['kafka', 'mqtt', 'zmtp', 'redis', 'websocket', 'stomp', 'nats', 'amqp', 'rabbitstream']);
 
 /** The frames of a capture, each cut to `snaplen` bytes (origLen keeps the length on the wire). */
 function cut(bytes: Uint8Array, snaplen: number): Uint8Array {

@@ -150,6 +150,13 @@ describe('PROTOCOL.adoc "Frame Structure": size, key (high bit: response), versi
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(PEER_REQ, 'hex')).subarray(0, 16), 'c2s'), 'accept');
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(PEER_RESP, 'hex')).subarray(0, 16), 's2c'), 'accept');
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(PEER_REQ, 'hex')).subarray(0, 6), 'c2s'), 'need-more');
+    // tcpdump -s 80 on loopback keeps 14 payload bytes: enough (else Kafka's probe would take it as a SaslHandshake v1)
+    assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(PEER_REQ, 'hex')).subarray(0, 14), 'c2s'), 'accept');
+    assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(PEER_REQ, 'hex')).subarray(0, 12), 'c2s'), 'accept');
+    // a Kafka SaslHandshake v1 (api key 17, version 1): a client id, or an empty one and the mechanism, follow
+    const kafkaSasl = (clientId: string) => Uint8Array.from(Buffer.from(frame(`00110001${u32(1)}${str(clientId)}${str('PLAIN')}`), 'hex'));
+    assert.equal(probeRabbitStream(kafkaSasl('rdkafka'), 'c2s'), 'reject');
+    assert.equal(probeRabbitStream(kafkaSasl(''), 'c2s'), 'reject');
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(OPEN_REQ, 'hex')), 'c2s'), 'reject');
     assert.equal(probeRabbitStream(new TextEncoder().encode('GET / HTTP/1.1\r\n'), 'c2s'), 'reject');
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from('7fffffff00110001000000650000000100', 'hex')), 'c2s'), 'reject', 'a 2 GiB frame');
