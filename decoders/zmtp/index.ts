@@ -1,6 +1,7 @@
 /**
  * ZeroMQ — ZMTP 3.0 (rfc.zeromq.org/spec/23) and 3.1 (spec/37), with the NULL, PLAIN (spec/24)
- * and CURVE (spec/26) security mechanisms.
+ * and CURVE (spec/26) security mechanisms; and ZMTP 2.0 (spec/15: a short greeting with the socket
+ * type and identity, no mechanism, no commands), which libzmq 3.2 and JeroMQ 0.3 speak.
  *
  * Reached by probe (there is no standard port): the 64-byte greeting starts with the signature
  * 0xFF, 8 padding bytes, 0x7F, then the major version (3). Both peers send a greeting, then
@@ -36,6 +37,8 @@ import { addFrame, payloadBody, payloadValue } from '../websocket/payload';
 import { GapNotes } from '../core/gap-notes';
 
 const GREETING = 64;
+/** ZMTP/2.0 socket types (rfc 15), by the number its greeting sends. */
+const SOCKET_TYPES_V2: Record<number, string> = { 0: 'PAIR', 1: 'PUB', 2: 'SUB', 3: 'REQ', 4: 'REP', 5: 'DEALER', 6: 'ROUTER', 7: 'PULL', 8: 'PUSH', 9: 'XPUB', 10: 'XSUB' };
 const REDACTED = '********';
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_PARTS_SHOWN = 64;
@@ -153,18 +156,24 @@ class ZmtpDecoder implements StreamDecoder {
     if (!sd.greeting) {
       if (buf.length < 11) return;
       const b = buf.bytes();
-      if (b[0] !== 0xff || b[9] !== 0x7f) return this.stop(dir, 'not a ZMTP 3 greeting (signature 0xFF…0x7F missing)', buf.pos(0));
-      if (b[10] < 3) return this.stop(dir, `ZMTP ${b[10] === 1 ? '2.0' : '1.0'} peer (only ZMTP 3.x is decoded)`, buf.pos(0));
-      if (buf.length < GREETING) return;
-      this.greet(dir, b.subarray(0, GREETING), buf.pos(0), buf.pos(GREETING - 1));
-      buf.consume(GREETING);
+      if (b[0] !== 0xff || b[9] !== 0x7f) return this.stop(dir, 'not a ZMTP greeting (signature 0xFF…0x7F missing)', buf.pos(0));
+      if (b[10] === 1) {
+        if (!this.greet2(dir)) return;
+      } else if (b[10] < 3) return this.stop(dir, `ZMTP revision ${b[10]} peer (ZMTP 2.0 and 3.x are decoded)`, buf.pos(0));
+      else {
+        if (buf.length < GREETING) return;
+        this.greet(dir, b.subarray(0, GREETING), buf.pos(0), buf.pos(GREETING - 1));
+        buf.consume(GREETING);
+      }
     }
+    const v2 = sd.greeting?.major === 2;
     while (!sd.dead && !sd.encrypted && buf.length >= 2) {
       if (this.resync[dir] && !this.findFrame(dir, false)) return;
       if (buf.length < 2) return;
       const b = buf.bytes();
       const flags = b[0];
-      if (flags & 0xf8) {
+      // ZMTP 2.0 frames have MORE and LONG only (rfc 15); 3.x adds COMMAND (rfc 23)
+      if (flags & (v2 ? 0xfc : 0xf8)) {
         // After a gap this is a resynchronisation that started on bytes that only looked like a frame.
         if (this.gapped[dir]) {
           this.lose(dir, 0, buf.pos(0), 'earlier (a false start after it: reserved frame flags)');
@@ -191,6 +200,66 @@ class ZmtpDecoder implements StreamDecoder {
       if (flags & 0x04) this.onCommand(dir, body, start, end, hl + size, (flags & 0x01) !== 0);
       else this.onFrame(dir, body, (flags & 0x01) !== 0, start, end, hl + size);
     }
+  }
+
+  /**
+   * A ZMTP/2.0 greeting (rfc.zeromq.org/spec/15: the signature — its 8 middle bytes a ZMTP/1.0
+   * length, for old peers —, revision 0x01, the socket type as a number, then the identity as a
+   * final frame; what libzmq 3.2 and JeroMQ 0.3 speak, and what libzmq 4 falls back to with them).
+   * No security mechanism and no READY: the greeting is the handshake. False while incomplete.
+   */
+  private greet2(dir: Dir): boolean {
+    const sd = this.side[dir];
+    const buf = sd.buf;
+    if (buf.length < 14) return false;
+    const b = buf.bytes();
+    const flags = b[12];
+    if (flags & ~0x02) {
+      this.stop(dir, `ZMTP 2.0 identity frame flags 0x${flags.toString(16)} (a final frame expected)`, buf.pos(12));
+      return false;
+    }
+    const hl = flags & 0x02 ? 9 : 2;
+    if (b.length < 12 + hl) return false;
+    const size = hl === 9 ? be32(b, 13) * 2 ** 32 + be32(b, 17) : b[13];
+    if (size > 255) {
+      this.stop(dir, `ZMTP 2.0 identity of ${size} bytes (at most 255)`, buf.pos(12));
+      return false;
+    }
+    const total = 12 + hl + size;
+    if (b.length < total) return false;
+    const start = buf.pos(0);
+    const end = buf.pos(total - 1);
+    const identity = b.subarray(12 + hl, total);
+    buf.consume(total);
+    sd.greeting = { major: 2, minor: 0, mechanism: 'NULL', asServer: false };
+    const type = SOCKET_TYPES_V2[b[11]];
+    if (type) sd.socketType = type;
+    const id = utf8Strict(identity);
+    const idShown = identity.length ? (id !== undefined && !/[\x00-\x08\x0e-\x1f]/.test(id) ? id : { hex: toHex(identity, 64), size: identity.length }) : undefined;
+    const hs = this.handshake(start);
+    addFrame(hs.frames, start.frame);
+    addFrame(hs.frames, end.frame);
+    const part = this.hsPart(dir);
+    part.version = '2.0';
+    part.socketType = type ?? `unknown (${b[11]})`;
+    if (idShown !== undefined) part.identity = idShown;
+    if (!type) hs.warnings.push(`${dir} greeting: unknown socket type ${b[11]}`);
+    if (dir === 'c2s') hs.timing.requestEndUs = end.tsUs;
+    else {
+      hs.timing.responseStartUs ??= start.tsUs;
+      hs.timing.endUs = end.tsUs;
+    }
+    hs.fields['zmtp.version'] = '2.0';
+    if (type) hs.fields[dir === 'c2s' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'] = type;
+    if (typeof idShown === 'string') hs.fields[dir === 'c2s' ? 'zmtp.identity' : 'zmtp.peer_identity'] = idShown;
+    const other = this.side[OTHER[dir]].greeting;
+    if (other && other.major !== 2) hs.warnings.push(`a ZMTP 2.0 greeting answered with ZMTP ${other.major}.${other.minor}`);
+    const cType = this.side.c2s.socketType;
+    const sType = this.side.s2c.socketType;
+    if (cType || sType) hs.target = `${cType ?? '?'} → ${sType ?? '?'}`;
+    sd.ready = true;
+    this.maybeEmitHandshake();
+    return true;
   }
 
   /**
@@ -609,7 +678,8 @@ class ZmtpDecoder implements StreamDecoder {
   private onFrame(dir: Dir, body: Uint8Array, more: boolean, start: Position, end: Position, wire: number, fullSize = body.length): void {
     const sd = this.side[dir];
     const limits = this.session.env.limits;
-    if (!this.hsEmitted && this.hs) {
+    // (ZMTP 2.0 has no handshake to wait for: a peer sends messages right after its own greeting)
+    if (!this.hsEmitted && this.hs && sd.greeting?.major !== 2) {
       this.hs.warnings.push('message frames before both READY commands');
       this.emitHandshake('incomplete');
     }
@@ -803,12 +873,13 @@ function probe(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   if (head.length === 0) return 'need-more';
   if (head[0] !== 0xff) return 'reject';
   if (head.length < 11) return 'need-more';
-  return head[9] === 0x7f && head[10] >= 3 ? 'accept' : 'reject';
+  // ZMTP 3.x (major version), or ZMTP 2.0 (revision 1)
+  return head[9] === 0x7f && (head[10] >= 3 || head[10] === 1) ? 'accept' : 'reject';
 }
 
 export const spec: DecoderSpec = {
   id: 'zmtp',
-  name: 'ZeroMQ (ZMTP 3)',
+  name: 'ZeroMQ (ZMTP 2.0, 3.x)',
   transport: 'tcp',
   probe,
   probeOrder: 20,

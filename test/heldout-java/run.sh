@@ -5,9 +5,9 @@
 # epmd 27369); every server is started and stopped here, every client bounded (cap.sh: 120 s).
 #
 # Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java (rabbit);
-# libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libokhttp-java (okhttp);
-# libjetty9-java (jetty).
-# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|okhttp|jetty]...
+# libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libjeromq-java (jeromq);
+# libokhttp-java (okhttp); libjetty9-java (jetty).
+# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|okhttp|jetty]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -16,7 +16,7 @@ CAP="$REPO/test/heldout/cap.sh"
 J=/usr/share/java
 PY=/usr/bin/python3
 mkdir -p "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc okhttp jetty)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq okhttp jetty)
 cp_of() { local IFS=:; local a=(); for j in "$@"; do a+=("$J/$j.jar"); done; echo "${a[*]}"; }
 decode() { # decode DIR NAME: table + jsonl beside the capture
   node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format table > "$OUT/$1/$2.table.txt" 2>&1 || true
@@ -68,6 +68,11 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/axmlrpc.pcap" 'tcp port 27030' java -cp "$J/axmlrpc.jar:$D/classes" AxmlrpcLab 27030 > "$D/axmlrpc.client.log" 2>&1 || echo "xmlrpc lab exited $?"
     kill "$SRV"; wait "$SRV" 2>/dev/null || true
     decode xmlrpc axmlrpc ;;
+  jeromq)
+    D="$OUT/jeromq"; mkdir -p "$D/classes"
+    javac -cp "$J/jeromq.jar" -d "$D/classes" "$HERE/jeromq/JeromqLab.java"
+    "$CAP" "$D/jeromq.pcap" 'tcp portrange 27060-27064' java -cp "$J/jeromq.jar:$D/classes" JeromqLab 27060 > "$D/jeromq.client.log" 2>&1 || echo "jeromq lab exited $?"
+    decode jeromq jeromq ;;
   okhttp)
     D="$OUT/okhttp"; mkdir -p "$D/classes"
     javac -cp "$(cp_of okhttp okio)" -d "$D/classes" "$HERE/okhttp/OkHttpLab.java"
