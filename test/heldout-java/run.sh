@@ -4,7 +4,7 @@
 # tree's CLI (table + jsonl). Loopback only, ports 27000-27099 (RabbitMQ: 27672, its distribution 27625,
 # epmd 27369); every server is started and stopped here, every client bounded (cap.sh: 120 s).
 #
-# Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java (rabbit);
+# Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java libmqtt-client-java (rabbit);
 # libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libjeromq-java (jeromq);
 # libokhttp-java (okhttp); libjetty9-java (jetty).
 # Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|okhttp|jetty]...
@@ -44,8 +44,13 @@ for w in "${WHAT[@]}"; do
     . "$HERE/rabbit/rabbit.sh"
     hj_rabbit_start
     "$CAP" "$D/amqp-client.pcap" 'tcp port 27672' java -cp "$CP:$D/classes" RabbitLab 27672 > "$D/amqp-client.client.log" 2>&1 || echo "rabbit lab exited $?"
+    # FuseSource mqtt-client (MQTT 3.1 and 3.1.1) against the same broker's MQTT plugin
+    MCP=$(cp_of mqtt-client hawtdispatch hawtdispatch-transport hawtbuf)
+    javac -cp "$MCP" -d "$D/classes" "$HERE/mqtt/FuseMqttLab.java"
+    "$CAP" "$D/fuse-mqtt.pcap" 'tcp port 27883' java -cp "$MCP:$D/classes" FuseMqttLab 27883 > "$D/fuse-mqtt.client.log" 2>&1 || echo "mqtt lab exited $?"
     hj_rabbit_stop
-    decode rabbit amqp-client ;;
+    decode rabbit amqp-client
+    decode rabbit fuse-mqtt ;;
   thrift)
     # code from the thrift 0.17 compiler for libthrift 0.16; the IDL beside the capture names the fields
     D="$OUT/thrift"; mkdir -p "$D/gen" "$D/classes"
