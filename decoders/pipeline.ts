@@ -372,6 +372,9 @@ export class Pipeline {
     this.rethrowSinkError();
   }
 
+  /** What decoders asked to run at the end of the capture (CaptureScope.atEnd). */
+  private readonly endHooks: Array<() => void> = [];
+
   /** An exception of the sink's `call` (see the correlator's emit), thrown to the caller. */
   private sinkError: { error: unknown } | undefined;
 
@@ -396,6 +399,14 @@ export class Pipeline {
     this.flows.clear();
     this.openFlows.clear();
     this.udpFlows.clear();
+    this.orderKey = 2 * END_ORDER_KEY - 1;
+    for (const fn of this.endHooks.splice(0)) {
+      try {
+        fn();
+      } catch {
+        // a decoder's end-of-capture report failed: what it held is lost, the rest goes on
+      }
+    }
     this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
     this.rethrowSinkError();
@@ -900,7 +911,7 @@ export class Pipeline {
     const pipeline = this;
     return (this.host ??= {
       env: this.opts.env,
-      capture: { state: new Map(), learned: (what: string) => pipeline.opts.shard?.learned?.(what) },
+      capture: { state: new Map(), learned: (what: string) => pipeline.opts.shard?.learned?.(what), atEnd: (fn: () => void) => pipeline.endHooks.push(fn) },
       allocCallId: this.allocCallId,
       emit(flow: Flow, call: Call) {
         flow.summary.calls++;

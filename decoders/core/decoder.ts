@@ -72,6 +72,11 @@ export interface CaptureScope {
    * worker decoding some of the flows) cannot pass it on and must fall back to one pipeline.
    */
   learned(what: string): void;
+  /**
+   * Call `fn` once at the end of the capture, after every flow has closed: state kept across
+   * connections (Socket.IO long-polling acks by session id) reports what still waits.
+   */
+  atEnd?(fn: () => void): void;
 }
 
 export interface StreamDecoder {

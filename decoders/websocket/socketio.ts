@@ -16,7 +16,7 @@ import { holdWaiting } from '../calls/waiting';
 import { parseJsonBounded } from '../http-common/body';
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Body, Call, CallPart, Dir, StreamMessage } from '../core/model';
-import { utf8Strict } from '../core/bytes';
+import { fromBase64, toHex, utf8Strict } from '../core/bytes';
 import { addFrame, payloadBody } from './payload';
 
 export const EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'] as const;
@@ -58,7 +58,7 @@ export function parseSio(text: string, maxDepth: number): SioPacket | undefined 
   if (text[i] === '/') {
     const comma = text.indexOf(',', i);
     const end = comma < 0 ? text.length : comma;
-    p.nsp = text.slice(i, end);
+    p.nsp = bareNamespace(text.slice(i, end));
     i = comma < 0 ? text.length : comma + 1;
   }
   let j = i;
@@ -416,12 +416,36 @@ export interface PolledPacket {
   data?: unknown;
   /** Binary payloads (`b` + base64 in a polling payload): their size. */
   binary?: number;
+  /** Their first bytes, in hex. */
+  hex?: string;
+  /** A binary event or ack: how many of the binary payloads after it were its attachments (put in place of its placeholders). */
+  attachments?: number;
+}
+
+/** Bytes of a base64 attachment shown in hex (its size is always given). */
+const ATTACHMENT_HEX = 1024;
+
+/** A `b…` record of a polling payload (v4 `b<base64>`, v3 `b4<base64>`): its size and first bytes. */
+function binaryRecord(r: string, eio: number): PolledPacket {
+  const b64 = r.slice(eio >= 4 ? 1 : 2);
+  const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  const size = Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
+  const head = fromBase64(b64.slice(0, Math.ceil(ATTACHMENT_HEX / 3) * 4));
+  return { type: 'message', binary: size, ...(head ? { hex: toHex(head.subarray(0, ATTACHMENT_HEX)) } : {}) };
+}
+
+/** The namespace of a packet without the query Socket.IO 2 clients append to it (`/chat?token=x`). */
+export function bareNamespace(nsp: string): string {
+  const q = nsp.indexOf('?');
+  return q < 0 ? nsp : nsp.slice(0, q);
 }
 
 /**
  * The packets of an Engine.IO long-polling payload: version 4 separates them with the record
  * separator 0x1E (engine-io-protocol "HTTP long-polling"); version 3 prefixes each with its
- * length in characters and a colon (`2:40`).
+ * length in characters and a colon (`2:40`). Binary payloads travel base64-encoded (`b` + base64,
+ * v3 `b4` + base64); those right after a BINARY_EVENT or BINARY_ACK are its attachments
+ * (socket-io-protocol v5 "Packet encoding"), put where its placeholders are.
  */
 export function pollingPackets(text: string, eio: number, maxDepth: number, max = 1000): PolledPacket[] {
   const raw: string[] = [];
@@ -436,12 +460,25 @@ export function pollingPackets(text: string, eio: number, maxDepth: number, max 
     }
   }
   const out: PolledPacket[] = [];
+  /** A binary event or ack still taking its attachments. */
+  let owner: { p: PolledPacket; need: number; got: unknown[] } | undefined;
+  const settle = () => {
+    if (!owner) return;
+    owner.p.data = fillPlaceholders(owner.p.data, owner.got);
+    owner.p.attachments = owner.got.length;
+    owner = undefined;
+  };
   for (const r of raw) {
     if (!r.length) continue;
     if (r[0] === 'b') {
-      out.push({ type: 'message', binary: Math.floor(((r.length - 1) * 3) / 4) });
+      const b = binaryRecord(r, eio);
+      if (owner) {
+        owner.got.push({ binary: b.binary, ...(b.hex !== undefined ? { hex: b.hex } : {}) });
+        if (owner.got.length >= owner.need) settle();
+      } else out.push(b);
       continue;
     }
+    settle();
     const e = parseEio(r);
     if (!e) continue;
     if (e.type !== 'message') {
@@ -456,13 +493,16 @@ export function pollingPackets(text: string, eio: number, maxDepth: number, max 
     }
     const args = Array.isArray(p.data) ? p.data : undefined;
     const isEvent = p.type === 'EVENT' || p.type === 'BINARY_EVENT';
-    out.push({
+    const packet: PolledPacket = {
       type: p.type,
-      nsp: p.nsp,
+      nsp: bareNamespace(p.nsp),
       ...(p.id !== undefined ? { id: p.id } : {}),
       ...(isEvent && args && typeof args[0] === 'string' ? { event: args[0], data: args.slice(1) } : p.data !== undefined ? { data: p.data } : {}),
-    });
+    };
+    out.push(packet);
+    if (p.attachments) owner = { p: packet, need: Math.min(p.attachments, MAX_ATTACHMENTS), got: [] };
   }
+  settle();
   return out;
 }
 

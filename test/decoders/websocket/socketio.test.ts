@@ -68,7 +68,17 @@ describe('Socket.IO packets (socket-io-protocol v5, engine-io-protocol v4)', () 
       { type: 'EVENT', nsp: '/', event: 'a', data: ['b'] },
       { type: 'noop' },
     ]);
-    assert.deepEqual(pollingPackets('bAQID', 4, 32), [{ type: 'message', binary: 3 }]);
+    assert.deepEqual(pollingPackets('bAQID', 4, 32), [{ type: 'message', binary: 3, hex: '010203' }]);
+    // socket-io-protocol v5 "Packet encoding": the binary payloads after a BINARY_EVENT/BINARY_ACK are its
+    // attachments (npm socket.io-client 4.8, and socket.io-client 2.5's `b4` + base64 under Engine.IO 3).
+    assert.deepEqual(pollingPackets('451-1["blob",{"_placeholder":true,"num":0}]\x1ebAQIDBA==\x1e422["never","x"]', 4, 32), [
+      { type: 'BINARY_EVENT', nsp: '/', id: 1, event: 'blob', data: [{ binary: 4, hex: '01020304' }], attachments: 1 },
+      { type: 'EVENT', nsp: '/', id: 2, event: 'never', data: ['x'] },
+    ]);
+    assert.deepEqual(pollingPackets('54:461-1[{"size":4,"back":{"_placeholder":true,"num":0}}]6:b4CQgH15:40/chat?who=v2,', 3, 32), [
+      { type: 'BINARY_ACK', nsp: '/', id: 1, data: [{ size: 4, back: { binary: 3, hex: '090807' } }], attachments: 1 },
+      { type: 'CONNECT', nsp: '/chat' },
+    ]);
   });
 });
 
