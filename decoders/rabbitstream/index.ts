@@ -97,9 +97,11 @@ class RabbitStreamDecoder implements StreamDecoder {
   /** A Tune waiting for the other side's Tune. */
   private tune?: { dir: Dir; call: Call };
   /** Publisher id → the stream and reference it was declared with. */
-  private readonly publishers = new Map<number, { stream: string; reference?: string }>();
+  private readonly publishers = new Map<number, { stream: string; reference?: string; last?: bigint }>();
   /** Subscription id → stream. */
   private readonly subscriptions = new Map<number, string>();
+  /** Subscription id → the offset it asked to start from (an `offset` specification). */
+  private readonly startOffsets = new Map<number, bigint>();
   /** Publishes waiting for their confirm: `<publisher id>|<publishing id>`. */
   private readonly unconfirmed = new Map<string, Call[]>();
   private unconfirmedCount = 0;
@@ -374,6 +376,8 @@ class RabbitStreamDecoder implements StreamDecoder {
         if (s !== null && (this.subscriptions.size < MAX_PENDING || this.subscriptions.has(id))) this.subscriptions.set(id, s);
         const offset = r.offsetSpec();
         c.fields['rabbitstream.offset_type'] = offset.type;
+        if (offset.offset !== undefined && this.startOffsets.size < MAX_PENDING) this.startOffsets.set(id, BigInt(offset.offset));
+        else this.startOffsets.delete(id);
         const credit = r.u16('credit');
         const properties = r.left ? r.map('properties') : {};
         return { subscription_id: id, stream: s, offset_specification: offset, credit, properties };
@@ -663,10 +667,11 @@ class RabbitStreamDecoder implements StreamDecoder {
       pubId = r.u8('publisher id');
       const pub = this.publishers.get(pubId);
       const n = r.count('published messages', 12);
+      const baseFields = { ...base.fields };
       for (let i = 0; i < n; i++) {
         const publishingId = r.u64('publishing id');
         const filter = version >= 2 ? r.string('filter value') : undefined;
-        const c = i === 0 ? base : { ...base, id: this.session.nextCallId(), fields: { ...base.fields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
+        const c = i === 0 ? base : { ...base, id: this.session.nextCallId(), fields: { ...baseFields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
         c.fields['rabbitstream.publisher_id'] = pubId;
         c.fields['rabbitstream.publishing_id'] = publishingId;
         if (pub) {
@@ -675,6 +680,14 @@ class RabbitStreamDecoder implements StreamDecoder {
           if (pub.reference) c.fields['rabbitstream.publisher_reference'] = pub.reference;
         }
         if (filter) c.fields['rabbitstream.filter_value'] = filter;
+        if (pub?.reference) {
+          // With a reference the broker deduplicates: a publishing id not above the highest one it stored
+          // for that reference is confirmed but not stored (no delivery will follow).
+          const idn = BigInt(publishingId);
+          if (pub.last !== undefined && idn <= pub.last)
+            c.warnings.push(`publishing id ${publishingId} is not above ${pub.last} (publisher reference ${JSON.stringify(pub.reference)}): the broker confirms it as a duplicate and does not store it`);
+          else pub.last = idn;
+        }
         made.push(c);
         const head: Record<string, unknown> = { publishing_id: publishingId, ...(filter !== undefined ? { filter_value: filter } : {}) };
         if (r.left > 0 && r.b[r.o] & 0x80) {
@@ -830,9 +843,14 @@ class RabbitStreamDecoder implements StreamDecoder {
         this.finish(base, cut ? 'incomplete' : 'complete', notes.join('; ') || undefined);
         return;
       }
+      const baseFields = { ...base.fields };
       chunk.read.forEach((entry, i) => {
-        const c = i === 0 ? base : { ...base, id: this.session.nextCallId(), fields: { ...base.fields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
+        const c = i === 0 ? base : { ...base, id: this.session.nextCallId(), fields: { ...baseFields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
         c.fields['rabbitstream.offset'] = entry.offset;
+        // The broker sends whole chunks: entries before the offset the subscription asked for reach the
+        // client, which skips them.
+        const from = this.startOffsets.get(subId);
+        if (from !== undefined && BigInt(entry.offset) < from) c.fields['rabbitstream.before_start'] = true;
         const head = { offset: entry.offset, chunk: info };
         if (entry.subBatch) {
           this.fillSubBatch(c, 'response', entry.subBatch, head, entry.size);

@@ -292,6 +292,31 @@ describe('PROTOCOL.adoc "DeclarePublisher", "Publish", "PublishConfirm", "Publis
     assert.equal(cs[0].fields['rabbitstream.publisher_reference'], undefined, 'a null reference');
   });
 
+  it('deduplication: with a publisher reference, a publishing id not above the last one is named a duplicate', () => {
+    // rabbitmq-stream-js-client 1.0.0's sendSubEntries reuses the last publishing id: RabbitMQ confirms it, stores nothing.
+    const cs = calls([
+      ['c2s', DECL_PUB_REQ],
+      ['c2s', PUBLISH_TEXT],
+      ['c2s', frame(`00020001${u8(0)}${u32(1)}${u64(1)}${bytes('005375a0026869')}`)],
+    ]);
+    const [first, dup] = cs.filter((c) => c.kind === 'publish');
+    assert.deepEqual(first.warnings, ['no PublishConfirm before the end of the capture']);
+    assert.equal(dup.warnings[0], 'publishing id 1 is not above 1 (publisher reference "ride-publisher"): the broker confirms it as a duplicate and does not store it');
+  });
+
+  it('messages of one Publish keep their own facts (the second does not inherit the first one\'s message id)', () => {
+    const propsMsg = PUBLISH_PROPS.slice(2 * (4 + 2 + 2 + 1 + 4 + 8 + 4));
+    const cs = calls([
+      ['c2s', DECL_PUB_REQ],
+      ['c2s', frame(`00020001${u8(0)}${u32(2)}${u64(5)}${bytes(propsMsg)}${u64(6)}${bytes('005375a0026869')}`)],
+    ]);
+    const [a, b] = cs.filter((c) => c.kind === 'publish');
+    assert.equal(a.fields['rabbitstream.message_id'], 'ride-42');
+    assert.equal(b.fields['rabbitstream.message_id'], undefined);
+    assert.equal(b.fields['msg.correlation_id'], undefined);
+    assert.notEqual(a.fields['msg.key'], b.fields['msg.key']);
+  });
+
   it('Publish v2: a filter value per message', () => {
     const cs = calls([
       ['c2s', frame(`00010001${u32(5)}${u8(0)}${str('')}${str('s')}`)],
@@ -355,6 +380,17 @@ describe('PROTOCOL.adoc "Subscribe", "Deliver" (the Osiris chunk), "Credit", "St
     const dels = cs.filter((c) => c.kind === 'deliver');
     assert.deepEqual(dels.map((d) => [d.fields['rabbitstream.offset'], d.response?.body?.text]), [[40, 'hi'], [41, 'you']]);
     assert.equal((dels[0].response?.value as { chunk: { committed_chunk_id: number } }).chunk.committed_chunk_id, 38);
+  });
+
+  it('a subscription from an offset inside a chunk: the entries before it are marked (the broker sends whole chunks)', () => {
+    const entries = `${u32(2)}6869${u32(3)}796f75`;
+    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(0)}${u64(1)}${u64(40)}${u32(0)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
+    const cs = calls([
+      ['c2s', frame(`00070001${u32(9)}${u8(2)}${str('s')}${u16(4)}${u64(41)}${u16(1)}${u32(0)}`)],
+      ['s2c', frame(`00080001${u8(2)}${chunk}`)],
+    ]);
+    const dels = cs.filter((c) => c.kind === 'deliver');
+    assert.deepEqual(dels.map((d) => [d.fields['rabbitstream.offset'], d.fields['rabbitstream.before_start']]), [[40, true], [41, undefined]]);
   });
 
   it('a timestamp offset specification, and the other compressions named, not decoded', () => {
