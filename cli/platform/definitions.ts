@@ -68,7 +68,8 @@ export const LOADERS: DefinitionLoader[] = [
   },
   {
     kind: 'wsdl',
-    extensions: ['.wsdl'],
+    // (.xsd: the schemas a WSDL imports, typing its messages)
+    extensions: ['.wsdl', '.xsd'],
     build(files) {
       const defs = buildWsdlDefinitions(files.map((f) => ({ path: f.path, text: f.text })));
       return { entry: defs, warnings: defs.warnings };

@@ -119,11 +119,11 @@ function typing(wsdl: WsdlDefinitions | undefined, opOf: (first: XEl | undefined
 }
 
 /** Name the parts of a message: rpc style — the operation element's children; document — the Body elements. */
-function partsOf(wsdl: WsdlDefinitions, parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[], maxDepth: number, ids?: Map<string, XEl>): Record<string, unknown> | undefined {
+function partsOf(wsdl: WsdlDefinitions, parts: WsdlPart[], style: 'document' | 'rpc', first: XEl | undefined, bodyEls: XEl[], maxDepth: number, ids?: Map<string, XEl>, attachments?: Map<string, XopAttachment>): Record<string, unknown> | undefined {
   if (!parts.length) return undefined;
   const o: Record<string, unknown> = {};
   // the Body's value already reported what does not match the schema
-  const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth, ...(ids ? { ids } : {}) };
+  const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth, ...(ids ? { ids } : {}), ...(attachments ? { attachments } : {}) };
   if (style === 'rpc') {
     for (const p of parts) {
       const el = first?.children.find((c) => c.local === p.name);
@@ -228,7 +228,7 @@ export const soapRouter: BodyRouter = {
       call.fields['soap.operation'] = op.name;
       if (op.service) call.fields['soap.service'] = op.service;
     }
-    (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth, req.ids) : undefined);
+    (call.request ??= {}).value = envelopeValue(req, op && wsdl ? partsOf(wsdl, op.input, op.style, first, bodyEls(req), maxDepth, req.ids, reqSrc.attachments) : undefined);
 
     const respBody = http.responseBody;
     const respSrc = envelopeSource(respBody);
@@ -248,7 +248,7 @@ export const soapRouter: BodyRouter = {
       if (resp) {
         call.warnings.push(...resp.warnings.map((w) => `SOAP response: ${w}`));
         if (resp.version !== req.version) call.warnings.push(`SOAP ${req.version} request answered with a SOAP ${resp.version} envelope`);
-        (call.response ??= {}).value = envelopeValue(resp, op && wsdl && !resp.fault ? partsOf(wsdl, op.output, op.style, resp.first, bodyEls(resp), maxDepth, resp.ids) : undefined);
+        (call.response ??= {}).value = envelopeValue(resp, op && wsdl && !resp.fault ? partsOf(wsdl, op.output, op.style, resp.first, bodyEls(resp), maxDepth, resp.ids, respSrc.attachments) : undefined);
         if (resp.fault) {
           const f = resp.fault;
           call.status = { code: f.code || 'Fault', ...(f.reason !== undefined ? { text: f.reason } : {}), ok: false };

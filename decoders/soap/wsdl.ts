@@ -49,6 +49,8 @@ export interface WsdlFile {
 
 const kids = (el: XEl, local: string) => el.children.filter((c) => c.local === local);
 
+const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -83,6 +85,12 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
       root = parseXml(f.text, maxDepth);
     } catch (e) {
       out.warnings.push(`${f.path}: ${(e as Error).message}`);
+      continue;
+    }
+    if (root.local === 'schema' && root.ns === XSD_NS) {
+      // An XML Schema file beside the WSDLs: what their `xs:import`/`xs:include` pull in (JAX-WS
+      // publishes its types as `?xsd=1`, imported by namespace); global declarations merge by namespace.
+      indexSchema(root, out.schema);
       continue;
     }
     if (root.local !== 'definitions') {

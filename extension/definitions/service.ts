@@ -21,9 +21,9 @@ import { nearestFirst } from './nearest';
 import { ScanGate } from './scan-gate';
 import type { Call } from '../../decoders/core/model';
 
-const DEF_GLOB = '**/*.{proto,thrift,wsdl,graphql,graphqls,gql,avsc,yaml,yml,json}';
+const DEF_GLOB = '**/*.{proto,thrift,wsdl,xsd,graphql,graphqls,gql,avsc,yaml,yml,json}';
 /** Definition files the decoders read in the worker (protobuf schemas, Thrift IDL, WSDL, GraphQL schemas, Avro schemas). */
-const WORKER_DEFS = /\.(proto|thrift|wsdl|graphql|graphqls|gql|avsc)$/i;
+const WORKER_DEFS = /\.(proto|thrift|wsdl|xsd|graphql|graphqls|gql|avsc)$/i;
 const MAX_FILE_BYTES = 4 << 20;
 const MAX_FILES = 5000;
 

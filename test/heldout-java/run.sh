@@ -29,14 +29,17 @@ for w in "${WHAT[@]}"; do
   soap)
     # JAX-WS RI 2.3 on both ends. Debian's jaxws-rt wants ASM relocated under com.sun.xml.ws.org.objectweb.asm
     # (upstream bundles it): soap/RelocateAsm.java writes that copy from Debian's asm.jar.
-    D="$OUT/soap"; mkdir -p "$D/classes"
+    D="$OUT/soap"; mkdir -p "$D/classes" "$OUT/soap-wsdl"
     CP=$(cp_of jaxws-rt jaxws-api jws-api jaxb-api jaxb-runtime jaxb-core javax.activation javax.xml.soap-api saaj-impl mimepull \
       stax-ex streambuffer istack-commons-runtime gmbal metro-policy glassfish-management-api FastInfoset geronimo-annotation-1.3-spec woodstox-core stax2-api)
     [ -f "$D/asm-relocated.jar" ] || java -cp "$J/asm.jar:$J/asm-commons.jar" "$HERE/soap/RelocateAsm.java" "$J/asm.jar" "$D/asm-relocated.jar"
     javac -cp "$CP" -d "$D/classes" "$HERE/soap/SoapLab.java"
     "$CAP" "$D/jaxws.pcap" 'tcp port 27010' java --add-opens java.base/java.lang=ALL-UNNAMED -cp "$CP:$D/asm-relocated.jar:$D/classes" \
-      heldout.SoapLab 27010 > "$D/jaxws.client.log" 2>&1 || echo "soap lab exited $?"
-    decode soap jaxws ;;
+      heldout.SoapLab 27010 "$OUT/soap-wsdl" > "$D/jaxws.client.log" 2>&1 || echo "soap lab exited $?"
+    decode soap jaxws
+    # again with the WSDLs and the schemas they import (?xsd=1) beside the capture
+    cp "$D/jaxws.pcap" "$OUT/soap-wsdl/" && node "$REPO/dist/cli.js" "$OUT/soap-wsdl/jaxws.pcap" --format jsonl > "$OUT/soap-wsdl/jaxws.jsonl"
+    echo "soap-wsdl/jaxws (WSDL + XSD beside): $(grep -c '"definition"' "$OUT/soap-wsdl/jaxws.jsonl") calls linked to their operation" ;;
   rabbit)
     D="$OUT/rabbit"; mkdir -p "$D/classes"
     CP=$(cp_of amqp-client slf4j-api slf4j-nop)

@@ -3,7 +3,7 @@
 // from the published WSDLs (fetched over HTTP, so the WSDL GETs are in the capture too).
 // Endpoints: /shop SOAP 1.1 document/literal wrapped; /shop12 the same with the SOAP 1.2 binding;
 // /rpc rpc/literal; /files with MTOM (XOP attachments both ways, multipart/related bodies).
-// Usage: java SoapLab PORT  (every call prints one line: "CALL op args -> result | FAULT ...")
+// Usage: java SoapLab PORT [WSDL_DIR]  (every call prints one line: "CALL op args -> result | FAULT ...")
 package heldout;
 
 import java.net.URL;
@@ -177,6 +177,12 @@ public class SoapLab {
     Endpoint e6 = Endpoint.publish(base + "/addr", new AddrImpl());
     Endpoint e7 = Endpoint.publish(base + "/swa", new SwaProvider());
     try {
+      // WSDL_DIR: the published WSDLs and the schemas they import (?xsd=1), saved for decoding with them
+      if (a.length > 1) {
+        for (String[] f : new String[][] {{"/shop?wsdl", "shop.wsdl"}, {"/shop?xsd=1", "shop.xsd"}, {"/rpc?wsdl", "calc.wsdl"}, {"/rpc?xsd=1", "calc.xsd"}, {"/files?wsdl", "files.wsdl"}, {"/files?xsd=1", "files.xsd"}}) {
+          try (java.io.InputStream in = new URL(base + f[0]).openStream()) { java.nio.file.Files.write(java.nio.file.Path.of(a[1], f[1]), in.readAllBytes()); }
+        }
+      }
       for (String path : new String[] {"/shop", "/shop12"}) {
         String svc = path.equals("/shop") ? "ShopService" : "Shop12Service";
         Shop s = Service.create(new URL(base + path + "?wsdl"), new QName("urn:heldout:shop", svc)).getPort(Shop.class);

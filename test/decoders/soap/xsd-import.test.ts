@@ -1,0 +1,67 @@
+/**
+ * A WSDL whose types are imported from another document (WSDL 1.1 section 2.2; XML Schema Part 1
+ * section 4.2.3 `import` with a schemaLocation): JAX-WS RI publishes `?wsdl` with
+ * `<xsd:import namespace="urn:heldout:shop" schemaLocation="…/shop?xsd=1"/>` and the types in `?xsd=1`.
+ * With that schema saved beside the WSDL (any file name: schemas merge by target namespace), the
+ * messages are typed. Fixtures: JAX-WS RI 2.3.0.2 (Debian libjaxws-java) as it published them
+ * (test/heldout-java/soap/SoapLab.java), and the envelopes its client and server sent.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { soapRouter } from '../../../decoders/soap/index';
+import { buildWsdlDefinitions } from '../../../decoders/soap/wsdl';
+import type { Call } from '../../../decoders/core/model';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { testSession } from '../../helpers/session';
+
+const fixture = (name: string) => ({ path: `/w/${name}`, text: readFileSync(new URL(`../../fixtures/soap-jaxws/${name}`, import.meta.url), 'utf8') });
+
+const PLACE =
+  '<?xml version=\'1.0\' encoding=\'UTF-8\'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:place xmlns:ns2="urn:heldout:shop"><order><id>0</id><customer>Ada</customer><items><sku>A-1</sku><qty>2</qty><price>9.5</price></items><items><sku>B-2</sku><qty>1</qty><price>0.25</price></items><placed>2024-05-06T07:08:09.123Z</placed></order></ns2:place></S:Body></S:Envelope>';
+const PLACE_RESPONSE =
+  '<?xml version=\'1.0\' encoding=\'UTF-8\'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:placeResponse xmlns:ns2="urn:heldout:shop"><return><id>1001</id><customer>Ada</customer><items><sku>A-1</sku><qty>2</qty><price>9.5</price></items><items><sku>B-2</sku><qty>1</qty><price>0.25</price></items><placed>2024-05-06T07:08:09.123Z</placed></return></ns2:placeResponse></S:Body></S:Envelope>';
+// one item only: `items` is declared maxOccurs="unbounded", so still an array
+const PLACE_BOB =
+  '<?xml version=\'1.0\' encoding=\'UTF-8\'?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:place xmlns:ns2="urn:heldout:shop"><order><id>0</id><customer>Bob</customer><items><sku>C-3</sku><qty>50</qty><price>1.0</price></items></order></ns2:place></S:Body></S:Envelope>';
+
+function call(req: string, resp: string): Call {
+  const ct = 'text/xml; charset=utf-8';
+  return {
+    id: 1, protocol: 'http', kind: 'unary', state: 'complete', flowId: 1,
+    client: { ip: '127.0.0.1', port: 54806 }, server: { ip: '127.0.0.1', port: 27010 },
+    method: 'POST', target: '/shop', timing: { startUs: 0 }, fields: {}, frames: [1], warnings: [],
+    http: {
+      version: 'HTTP/1.1', method: 'POST', uri: '/shop', status: 200,
+      requestHeaders: [['Content-Type', ct], ['SOAPAction', '"urn:heldout:shop:Shop:placeRequest"']],
+      requestBody: { size: req.length, kind: 'xml', contentType: ct, text: req },
+      responseBody: { size: resp.length, kind: 'xml', contentType: ct, text: resp },
+    },
+  };
+}
+
+function route(c: Call, files: Array<{ path: string; text: string }>): Call {
+  const env = { ...nodeEnv(), definitions: { wsdl: buildWsdlDefinitions(files) } };
+  assert.ok(soapRouter.match(c));
+  soapRouter.apply(c, testSession({ env }));
+  return c;
+}
+
+describe('WSDL types imported from a schema file beside it (JAX-WS ?xsd=1)', () => {
+  it('with the .xsd: numbers, an always-array maxOccurs element, the operation linked', () => {
+    const c = route(call(PLACE, PLACE_RESPONSE), [fixture('shop.wsdl'), fixture('shop.xsd')]);
+    assert.equal(c.definition?.name, 'Shop.place');
+    const order = { id: 0, customer: 'Ada', items: [{ sku: 'A-1', qty: 2, price: 9.5 }, { sku: 'B-2', qty: 1, price: 0.25 }], placed: '2024-05-06T07:08:09.123Z' };
+    assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { order } });
+    assert.deepEqual((c.response?.value as { parts: unknown }).parts, { parameters: { return: { ...order, id: 1001 } } });
+    const bob = route(call(PLACE_BOB, PLACE_RESPONSE), [fixture('shop.xsd'), fixture('shop.wsdl')]);
+    assert.deepEqual((bob.request?.value as { parts: unknown }).parts, { parameters: { order: { id: 0, customer: 'Bob', items: [{ sku: 'C-3', qty: 50, price: 1 }] } } });
+    assert.deepEqual(c.warnings, []);
+  });
+
+  it('without it: linked, values as text (the import is not fetched)', () => {
+    const c = route(call(PLACE_BOB, PLACE_RESPONSE), [fixture('shop.wsdl')]);
+    assert.equal(c.definition?.name, 'Shop.place');
+    assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { order: { id: '0', customer: 'Bob', items: { sku: 'C-3', qty: '50', price: '1.0' } } } });
+  });
+});
