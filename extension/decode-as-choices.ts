@@ -11,6 +11,7 @@ export const DECODE_AS_CHOICES: Array<{ id: string; label: string; detail: strin
   { id: 'amqp', label: 'AMQP 0-9-1', detail: 'RabbitMQ' },
   { id: 'mqtt', label: 'MQTT', detail: 'MQTT 3.1.1 and 5' },
   { id: 'kafka', label: 'Kafka', detail: 'Kafka wire protocol' },
+  { id: 'rabbitstream', label: 'RabbitMQ Streams', detail: 'the stream protocol (rabbitmq_stream plugin)' },
   { id: 'redis', label: 'Redis (RESP)', detail: 'RESP2/RESP3' },
   { id: 'stomp', label: 'STOMP', detail: 'STOMP 1.0–1.2' },
   { id: 'nats', label: 'NATS', detail: 'NATS client protocol' },

@@ -115,8 +115,9 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
     // gRPC, DNS and TLS read better by name (NOT_FOUND, NXDOMAIN, unknown_ca) than by number;
     // HTTP by both (404 Not Found); the rest by code (XML-RPC fault 1, AMQP 320).
     // MQTT's reason codes too (Success, Connection Accepted, granted QoS 2,1: a column of 0s said
-    // nothing), and a Kafka error (UNSUPPORTED_VERSION; its success, NONE, stays 0).
-    const named = row.protocol === 'grpc' || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok);
+    // nothing), a Kafka error (UNSUPPORTED_VERSION; its success, NONE, stays 0), and the RabbitMQ
+    // stream protocol's response codes (OK, STREAM_DOES_NOT_EXIST: its success is 1).
+    const named = row.protocol === 'grpc' || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok) || row.protocol === 'rabbitstream';
     const byName = named && row.status.text && typeof code === 'number';
     // An XML-RPC fault carries its faultCode (often 1): "fault 1" says what it is, a bare "1" does
     // not. An HTTP error without a fault document keeps its HTTP code (4xx/5xx).

@@ -18,7 +18,7 @@ export interface NoDefinitionHelp {
   setting: string;
 }
 
-const MESSAGING = new Set(['amqp', 'mqtt', 'kafka', 'stomp', 'nats', 'redis', 'zmtp', 'websocket', 'socketio']);
+const MESSAGING = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis', 'zmtp', 'websocket', 'socketio']);
 const LABELS: Record<string, string> = { xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', dubbo: 'Dubbo', http: 'HTTP', http2: 'HTTP/2', graphql: 'GraphQL', socketio: 'Socket.IO', trpc: 'tRPC', signalr: 'SignalR' };
 
 /** The call as the message names it: `GET /persons/7`, `/pkg.Svc/Method`, `fun_add`. */
