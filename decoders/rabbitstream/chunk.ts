@@ -4,7 +4,7 @@
  * (0 user, 1 tracking delta, 2 tracking snapshot), entries (uint16), records (uint32), timestamp
  * (int64 ms), epoch (uint64), first offset (uint64: the chunk id), CRC (uint32), data length,
  * trailer length (uint32), bloom filter size (uint8) and 3 reserved bytes — 48 bytes — then the
- * bloom filter, then the entries: simple (top bit 0: a 31-bit size and the message) or sub-batch
+ * bloom filter, then the entries (their CRC-32 checked against the header's): simple (top bit 0: a 31-bit size and the message) or sub-batch
  * (top bit 1: see message.ts). The broker sends the data, not the trailer.
  */
 import { be32 } from '../core/bytes';
@@ -41,6 +41,23 @@ export interface Chunk {
   bloomSize: number;
   read: ChunkEntry[];
   warnings: string[];
+}
+
+let CRC_TABLE: Uint32Array | undefined;
+
+/** CRC-32 (ISO-HDLC, as zlib and Erlang's crc32 compute it): the chunk's data CRC. */
+export function crc32(b: Uint8Array): number {
+  if (!CRC_TABLE) {
+    CRC_TABLE = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      CRC_TABLE[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** Add `n` to a 64-bit offset kept as a number or as digits. */
@@ -87,6 +104,10 @@ export function readChunk(r: Reader, env: DecoderEnv): Chunk {
   r.o += c.bloomSize;
   const dataEnd = r.o + Math.min(c.dataLength, r.left);
   if (c.dataLength > r.left) c.warnings.push(`chunk data of ${c.dataLength} bytes, ${r.left} in the frame`);
+  else {
+    const crc = crc32(r.b.subarray(r.o, dataEnd));
+    if (crc !== c.crc) c.warnings.push(`chunk CRC 0x${c.crc.toString(16).padStart(8, '0')} does not match its data (0x${crc.toString(16).padStart(8, '0')})`);
+  }
   if (type !== 0) {
     r.o = dataEnd;
     return c;

@@ -7,6 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
 import { probeRabbitStream, spec } from '../../../decoders/rabbitstream/index';
 import { toHex } from '../../../decoders/core/bytes';
 
@@ -20,6 +21,8 @@ const u64 = (n: number | bigint) => BigInt.asUintN(64, BigInt(n)).toString(16).p
 const str = (s: string) => u16(new TextEncoder().encode(s).length) + toHex(new TextEncoder().encode(s));
 const bytes = (hex: string) => u32(hex.length / 2) + hex;
 const frame = (hex: string) => u32(hex.length / 2) + hex;
+/** The chunk's data CRC (CRC-32, as osiris computes it with erlang:crc32). */
+const crc = (hex: string) => u32(crc32(Buffer.from(hex, 'hex')));
 
 // --- real frames (samples/rabbitmq-stream: RabbitMQ 3.10.8 and rabbitmq-stream-js-client 1.0.0)
 const PEER_REQ =
@@ -369,7 +372,7 @@ describe('PROTOCOL.adoc "Subscribe", "Deliver" (the Osiris chunk), "Credit", "St
 
   it('Deliver v2 (committed chunk id), several simple entries: offsets count records from the chunk id', () => {
     const entries = `${u32(2)}6869${u32(3)}796f75`;
-    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(1700000000000)}${u64(3)}${u64(40)}${u32(0)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
+    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(1700000000000)}${u64(3)}${u64(40)}${crc(entries)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
     const cs = calls([
       ['c2s', frame(`00070001${u32(9)}${u8(4)}${str('s')}${u16(4)}${u64(40)}${u16(10)}${u32(1)}${str('single-active-consumer')}${str('true')}`)],
       ['s2c', frame(`00080002${u8(4)}${u64(38)}${chunk}`)],
@@ -384,7 +387,7 @@ describe('PROTOCOL.adoc "Subscribe", "Deliver" (the Osiris chunk), "Credit", "St
 
   it('a subscription from an offset inside a chunk: the entries before it are marked (the broker sends whole chunks)', () => {
     const entries = `${u32(2)}6869${u32(3)}796f75`;
-    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(0)}${u64(1)}${u64(40)}${u32(0)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
+    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(0)}${u64(1)}${u64(40)}${crc(entries)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
     const cs = calls([
       ['c2s', frame(`00070001${u32(9)}${u8(2)}${str('s')}${u16(4)}${u64(41)}${u16(1)}${u32(0)}`)],
       ['s2c', frame(`00080001${u8(2)}${chunk}`)],
@@ -395,7 +398,7 @@ describe('PROTOCOL.adoc "Subscribe", "Deliver" (the Osiris chunk), "Credit", "St
 
   it('a timestamp offset specification, and the other compressions named, not decoded', () => {
     const sb = `c0${u16(3)}${u32(100)}${u32(4)}deadbeef`; // 1 | zstd (4) << 4
-    const chunk = `50${u8(0)}${u16(1)}${u32(3)}${u64(0)}${u64(1)}${u64(7)}${u32(0)}${u32(sb.length / 2)}${u32(0)}00000000${sb}`;
+    const chunk = `50${u8(0)}${u16(1)}${u32(3)}${u64(0)}${u64(1)}${u64(7)}${crc(sb)}${u32(sb.length / 2)}${u32(0)}00000000${sb}`;
     const cs = calls([
       ['c2s', frame(`00070001${u32(9)}${u8(1)}${str('s')}${u16(5)}${u64(1700000000000)}${u16(1)}${u32(0)}`)],
       ['s2c', frame(`00080001${u8(1)}${chunk}`)],
@@ -488,10 +491,18 @@ describe('truncated and hostile input: warnings, never a throw', () => {
 
   it('a chunk whose entries overrun its data, and one with more records than its entries hold', () => {
     const entries = `${u32(50)}6869`;
-    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(0)}${u64(1)}${u64(0)}${u32(0)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
+    const chunk = `50${u8(0)}${u16(2)}${u32(2)}${u64(0)}${u64(1)}${u64(0)}${crc(entries)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
     const cs = calls([['s2c', frame(`00080001${u8(0)}${chunk}`)]]);
     assert.equal(cs[0].kind, 'event');
     assert.match(cs[0].warnings.join(), /entry 0 of 50 bytes runs past the end of the chunk data/);
+  });
+
+  it('a chunk whose data does not match its CRC says so (the real chunks match theirs)', () => {
+    const entries = `${u32(2)}6869`;
+    const chunk = `50${u8(0)}${u16(1)}${u32(1)}${u64(0)}${u64(1)}${u64(0)}${u32(0xdeadbeef)}${u32(entries.length / 2)}${u32(0)}00000000${entries}`;
+    const [d] = calls([['s2c', frame(`00080001${u8(0)}${chunk}`)]]);
+    assert.equal(d.response?.body?.text, 'hi');
+    assert.deepEqual(d.warnings.slice(0, 1), [`chunk CRC 0xdeadbeef does not match its data (0x${crc(entries)})`]);
   });
 
   it('an implausible frame size (too large, or too small for a key and version) stops the direction with a flow warning', () => {
