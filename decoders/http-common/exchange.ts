@@ -9,6 +9,7 @@ import { BODY_ROUTERS } from './routers';
 import { sameHeaderName } from './body';
 import { matchHttpRule, protoDefinitionsOf, rpcRef } from '../protobuf/definitions';
 import { learnRegistryExchange } from '../kafka/schema-registry';
+import { learnWsdlExchange } from '../soap/learned';
 
 import { targetPath } from './target';
 
@@ -46,6 +47,8 @@ export function emitHttpCall(call: Call, session: DecoderSession): void {
   if (!call.definition && (call.protocol === 'http' || call.protocol === 'http2')) linkTranscodedRpc(call, session);
   // A schema registry's answer teaches the Kafka decoder a schema id (kafka/schema-registry.ts).
   if (call.protocol === 'http' || call.protocol === 'http2') learnRegistryExchange(call, session.capture);
+  // A WSDL or schema fetched over HTTP types the SOAP calls after it (soap/learned.ts).
+  if (call.protocol === 'http' || call.protocol === 'http2') learnWsdlExchange(call, session.capture, session.env.limits.maxDepth);
   dropDuplicateHttpParts(call);
   session.emit(call);
 }

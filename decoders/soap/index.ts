@@ -16,6 +16,7 @@ import { bodyCut, parseMediaType, previewLimitWords, type MultipartPart } from '
 import type { Limits } from '../core/env';
 import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
 import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
+import { isLearnedFile, learnedWsdl } from './learned';
 import { globalElementType, typedValue, type QName, type TypeContext, type TypeRef, type XopAttachment, type XsdComplex } from './schema';
 import type { XEl } from './xml';
 
@@ -75,6 +76,12 @@ function envelopeSource(body: Body | undefined): EnvelopeSource | undefined {
 function xopAction(outer: ReturnType<typeof parseMediaType>, rootType: string | undefined): string | undefined {
   const inner = parseMediaType(parseMediaType(rootType)?.params.type ?? outer?.params['start-info']);
   return outer?.params.action ?? inner?.params.action;
+}
+
+/** Link the call to its operation: a workspace file, or (learned from the capture) the URL it was fetched from. */
+function linkOperation(call: Call, op: WsdlOperation): void {
+  if (isLearnedFile(op.file)) call.fields['soap.wsdl'] = op.file;
+  else call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
 }
 
 /** The type a global element is declared with. */
@@ -166,7 +173,7 @@ function applyCut(call: Call, reqBody: Body, text: string, action: string | unde
   call.warnings.push(`SOAP request ${bodyCut(reqBody) === 'preview' ? `body ${previewLimitWords(limits)}` : 'not captured whole'}: ${name ? 'operation named, ' : ''}values not read`);
   const op = wsdl ? findOperation(wsdl, action, name, undefined) : undefined;
   if (op) {
-    call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
+    linkOperation(call, op);
     call.method = op.name;
     call.fields['soap.operation'] = op.name;
     if (op.service) call.fields['soap.service'] = op.service;
@@ -197,7 +204,8 @@ export const soapRouter: BodyRouter = {
     const soapAction = header(http.requestHeaders, 'soapaction');
     const action = soapAction !== undefined ? unquote(soapAction) : reqSrc.attachments ? xopAction(mt, reqSrc.rootType) : mt?.params.action;
     if (action) call.fields['soap.action'] = action;
-    const wsdl = wsdlDefinitionsOf(session.env.definitions);
+    // the workspace's WSDLs, else those fetched over HTTP earlier in the capture
+    const wsdl = wsdlDefinitionsOf(session.env.definitions) ?? learnedWsdl(session.capture);
     let op: WsdlOperation | undefined;
     if (cutBeforeRootEnd(reqSrc, ENDS_ENVELOPE)) {
       applyCut(call, reqBody, reqSrc.text, action, wsdl, http.responseBody, session.env.limits);
@@ -223,7 +231,7 @@ export const soapRouter: BodyRouter = {
 
     const bodyEls = (e: SoapEnvelope) => (e.first ? [e.first] : []);
     if (op) {
-      call.definition = { kind: 'wsdl-operation', name: `${op.portType}.${op.name}`, file: op.file, line: op.line, column: op.column };
+      linkOperation(call, op);
       call.method = op.name;
       call.fields['soap.operation'] = op.name;
       if (op.service) call.fields['soap.service'] = op.service;

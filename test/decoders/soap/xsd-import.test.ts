@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { soapRouter } from '../../../decoders/soap/index';
 import { buildWsdlDefinitions } from '../../../decoders/soap/wsdl';
+import { learnWsdlExchange } from '../../../decoders/soap/learned';
 import type { Call } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
@@ -63,5 +64,48 @@ describe('WSDL types imported from a schema file beside it (JAX-WS ?xsd=1)', () 
     const c = route(call(PLACE_BOB, PLACE_RESPONSE), [fixture('shop.wsdl')]);
     assert.equal(c.definition?.name, 'Shop.place');
     assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { order: { id: '0', customer: 'Bob', items: { sku: 'C-3', qty: '50', price: '1.0' } } } });
+  });
+});
+
+describe('WSDL and schema fetched over HTTP earlier in the capture (JAX-WS GET ?wsdl, ?xsd=1)', () => {
+  const get = (uri: string, name: string): Call => {
+    const text = fixture(name).text;
+    return {
+      id: 0, protocol: 'http', kind: 'unary', state: 'complete', flowId: 1,
+      client: { ip: '127.0.0.1', port: 54806 }, server: { ip: '127.0.0.1', port: 27010 },
+      method: 'GET', target: uri, timing: { startUs: 0 }, fields: {}, frames: [1], warnings: [],
+      http: { version: 'HTTP/1.1', method: 'GET', uri, host: '127.0.0.1:27010', status: 200, responseBody: { size: text.length, kind: 'xml', contentType: 'text/xml;charset=utf-8', text } },
+    };
+  };
+
+  it('types and names the calls after them; no definition to open, the URL in soap.wsdl', () => {
+    const learned: string[] = [];
+    const capture = { state: new Map<string, unknown>(), learned: (w: string) => void learned.push(w) };
+    const session = testSession({ env: nodeEnv(), capture });
+    const wsdlGet = get('/shop?wsdl', 'shop.wsdl');
+    const xsdGet = get('/shop?xsd=1', 'shop.xsd');
+    learnWsdlExchange(wsdlGet, capture, 64);
+    learnWsdlExchange(xsdGet, capture, 64);
+    learnWsdlExchange(get('/shop?xsd=1', 'shop.xsd'), capture, 64); // the same again: nothing new
+    assert.equal(wsdlGet.fields['soap.learned'], 'wsdl');
+    assert.equal(xsdGet.fields['soap.learned'], 'xsd');
+    assert.equal(learned.length, 2);
+    const c = call(PLACE_BOB, PLACE_RESPONSE);
+    assert.ok(soapRouter.match(c));
+    soapRouter.apply(c, session);
+    assert.equal(c.definition, undefined);
+    assert.equal(c.fields['soap.wsdl'], 'http://127.0.0.1:27010/shop?wsdl');
+    assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { order: { id: 0, customer: 'Bob', items: [{ sku: 'C-3', qty: 50, price: 1 }] } } });
+  });
+
+  it('a GET answered with other XML, or cut, teaches nothing', () => {
+    const capture = { state: new Map<string, unknown>(), learned: () => {} };
+    const notWsdl = get('/feed', 'shop.wsdl');
+    notWsdl.http!.responseBody!.text = '<?xml version="1.0"?><rss><channel/></rss>';
+    learnWsdlExchange(notWsdl, capture, 64);
+    const cut = get('/shop?wsdl', 'shop.wsdl');
+    cut.http!.responseBody!.truncated = true;
+    learnWsdlExchange(cut, capture, 64);
+    assert.equal(capture.state.size, 0);
   });
 });
