@@ -2,7 +2,7 @@
 // (HttpConnectionFactory + HTTP2CServerConnectionFactory), with a GzipHandler. Clients: the JDK's
 // java.net.http.HttpClient over HTTP/1.1 (keep-alive, chunked answers) and over HTTP/2 (for http:// it
 // upgrades: Upgrade: h2c + HTTP2-Settings, 101, the answer on stream 1), and OkHttp 3.13 with prior
-// knowledge. Routes: /json, /chunked (written in five flushes), /text (40 KB of text: gzip-encoded when
+// knowledge; Apache HttpClient 4.5 (Expect: 100-continue, a chunked upload, a redirect, HEAD, 304). Routes: /json, /chunked (written in five flushes), /text (40 KB of text: gzip-encoded when
 // asked), /echo (POST), /status/N.
 // Usage: java JettyLab PORT  (one "CALL ..." line per call)
 import java.io.*;
@@ -38,6 +38,11 @@ public class JettyLab {
         byte[] b = rq.getInputStream().readAllBytes();
         rs.setStatus(201); rs.setContentType("application/json");
         rs.getWriter().write("{\"len\":" + b.length + ",\"type\":\"" + rq.getContentType() + "\"}");
+      } else if (p.equals("/redirect")) {
+        rs.sendRedirect("/json");
+      } else if (p.equals("/etag")) {
+        if ("\"v1\"".equals(rq.getHeader("If-None-Match"))) { rs.setStatus(304); return; }
+        rs.setHeader("ETag", "\"v1\""); rs.setContentType("text/plain"); rs.getWriter().write("tagged");
       } else if (p.startsWith("/status/")) {
         rs.sendError(Integer.parseInt(p.substring(8)), "status on request");
       } else rs.sendError(404);
@@ -80,6 +85,30 @@ public class JettyLab {
       jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/text")).header("Accept-Encoding", "gzip").build());
       jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/echo")).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x".repeat(3000))).build());
       jdk(h2, "jdk h2c", HttpRequest.newBuilder(URI.create(base + "/status/418")).build());
+      // Apache HttpClient 4.5 (Debian libhttpclient-java): Expect: 100-continue with a chunked upload,
+      // a redirect followed, HEAD, a conditional GET answered 304
+      try (org.apache.http.impl.client.CloseableHttpClient ac = org.apache.http.impl.client.HttpClients.custom()
+          .setDefaultRequestConfig(org.apache.http.client.config.RequestConfig.custom().setExpectContinueEnabled(true).build()).build()) {
+        org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(base + "/echo");
+        byte[] up = "y".repeat(5000).getBytes(StandardCharsets.UTF_8);
+        org.apache.http.entity.InputStreamEntity ent = new org.apache.http.entity.InputStreamEntity(new ByteArrayInputStream(up), -1, org.apache.http.entity.ContentType.TEXT_PLAIN);
+        ent.setChunked(true);
+        post.setEntity(ent);
+        try (org.apache.http.client.methods.CloseableHttpResponse r = ac.execute(post)) {
+          log("apache POST /echo (Expect: 100-continue, chunked 5000 bytes) -> " + r.getStatusLine().getStatusCode() + " " + org.apache.http.util.EntityUtils.toString(r.getEntity()));
+        }
+        try (org.apache.http.client.methods.CloseableHttpResponse r = ac.execute(new org.apache.http.client.methods.HttpGet(base + "/redirect"))) {
+          log("apache GET /redirect (followed) -> " + r.getStatusLine().getStatusCode() + " " + org.apache.http.util.EntityUtils.toString(r.getEntity()));
+        }
+        try (org.apache.http.client.methods.CloseableHttpResponse r = ac.execute(new org.apache.http.client.methods.HttpHead(base + "/text"))) {
+          log("apache HEAD /text -> " + r.getStatusLine().getStatusCode() + " Content-Length " + (r.getFirstHeader("Content-Length") == null ? "none" : r.getFirstHeader("Content-Length").getValue()));
+        }
+        org.apache.http.client.methods.HttpGet cond = new org.apache.http.client.methods.HttpGet(base + "/etag");
+        cond.setHeader("If-None-Match", "\"v1\"");
+        try (org.apache.http.client.methods.CloseableHttpResponse r = ac.execute(cond)) {
+          log("apache GET /etag If-None-Match \"v1\" -> " + r.getStatusLine().getStatusCode());
+        }
+      }
       okhttp3.OkHttpClient ok = new okhttp3.OkHttpClient.Builder().protocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE)).callTimeout(10, TimeUnit.SECONDS).build();
       for (String path : new String[] {"/json", "/text", "/chunked"}) {
         try (okhttp3.Response r = ok.newCall(new okhttp3.Request.Builder().url(base + path).build()).execute()) {
