@@ -856,9 +856,16 @@ class RabbitStreamDecoder implements StreamDecoder {
           this.fillSubBatch(c, 'response', entry.subBatch, head, entry.size);
           this.keyed(c, stream, entry.subBatch.data);
         } else {
-          fillMessage(c, 'response', entry.message!, entry.size, this.session.env);
+          const m = fillMessage(c, 'response', entry.message!, entry.size, this.session.env);
           c.response!.value = { ...head, message: c.response!.value };
           this.keyed(c, stream, entry.message!);
+          if (m.amqp091 && m.data) {
+            // Published over AMQP 0-9-1 into a stream queue: keyed as the amqp decoder keys that publish
+            // (its exchange/routing key and body), so the delivery joins it across protocols.
+            const { exchange, routingKey } = m.amqp091;
+            c.fields['msg.key'] = messageKey('amqp', exchange ? `${exchange}/${routingKey}` : routingKey, m.data);
+            c.fields['rabbitstream.published_via'] = 'amqp';
+          }
         }
         c.warnings.push(...notes);
         c.status = { code: 'delivered', ok: true };

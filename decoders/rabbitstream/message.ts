@@ -50,6 +50,10 @@ export interface DecodedMessage {
   body?: Body;
   /** Facts for fields: message id, subject, correlation id, content type. */
   props: Record<string, string>;
+  /** The data sections' bytes, joined (the payload an AMQP 0-9-1 publisher sent, when one did). */
+  data?: Uint8Array;
+  /** The exchange and routing key RabbitMQ noted (message annotations) for a message published over AMQP 0-9-1. */
+  amqp091?: { exchange: string; routingKey: string };
 }
 
 function listFields(list: unknown, names: string[]): Record<string, unknown> {
@@ -82,6 +86,7 @@ export function decodeMessage(bytes: Uint8Array, env: DecoderEnv, warnings: stri
   let bodyValue: unknown;
   let contentType: string | undefined;
   let contentEncoding: string | undefined;
+  let amqp091: DecodedMessage['amqp091'];
   const r = new Amqp1Reader(bytes);
   try {
     while (r.left > 0) {
@@ -96,6 +101,11 @@ export function decodeMessage(bytes: Uint8Array, env: DecoderEnv, warnings: stri
         case 0x72:
         case 0x78:
           value[SECTIONS[code]] = plain(s.value);
+          if (code === 0x72 && s.value instanceof Amqp1Map) {
+            const ex = s.value.get('x-exchange');
+            const rk = s.value.get('x-routing-key');
+            if (typeof ex === 'string' && typeof rk === 'string') amqp091 = { exchange: ex, routingKey: rk };
+          }
           break;
         case 0x73: {
           const p = listFields(s.value, PROPERTY_FIELDS);
@@ -129,8 +139,9 @@ export function decodeMessage(bytes: Uint8Array, env: DecoderEnv, warnings: stri
     warnings.push(`message: ${(e as Error).message}`);
   }
   let body: Body | undefined;
+  let all: Uint8Array | undefined;
   if (data.length) {
-    const all = data.length === 1 ? data[0] : concat(data);
+    all = data.length === 1 ? data[0] : concat(data);
     body = payloadBody(all, all.length, env.limits, contentType, contentEncoding, warnings);
   } else if (bodyValue instanceof Uint8Array) body = payloadBody(bodyValue, bodyValue.length, env.limits, contentType, contentEncoding, warnings);
   else if (typeof bodyValue === 'string') {
@@ -139,7 +150,7 @@ export function decodeMessage(bytes: Uint8Array, env: DecoderEnv, warnings: stri
     body = payloadBody(b, b.length, env.limits, contentType, contentEncoding, warnings);
   } else if (bodyValue !== undefined) value.body = plain(bodyValue);
   if (body?.kind === 'json') value.body = body.value;
-  return { value, headers: headers.length ? headers : undefined, body, props };
+  return { value, headers: headers.length ? headers : undefined, body, props, ...(all ? { data: all } : {}), ...(amqp091 ? { amqp091 } : {}) };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -155,7 +166,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Fill the message side of a publish (`request`) or delivery (`response`) from its bytes. */
-export function fillMessage(call: Call, side: 'request' | 'response', bytes: Uint8Array, wire: number, env: DecoderEnv): void {
+export function fillMessage(call: Call, side: 'request' | 'response', bytes: Uint8Array, wire: number, env: DecoderEnv): DecodedMessage {
   const m = decodeMessage(bytes, env, call.warnings);
   const part = (call[side] = { value: m.value, wireBytes: wire } as NonNullable<Call['request']>);
   if (m.headers) part.headers = m.headers;
@@ -167,6 +178,7 @@ export function fillMessage(call: Call, side: 'request' | 'response', bytes: Uin
   }
   if (m.props.subject !== undefined) call.fields['rabbitstream.subject'] = m.props.subject;
   if (m.props['reply-to'] !== undefined) call.fields['msg.reply_to'] = m.props['reply-to'];
+  return m;
 }
 
 export interface SubBatch {

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
 import { probeRabbitStream, spec } from '../../../decoders/rabbitstream/index';
 import { toHex } from '../../../decoders/core/bytes';
+import { messageKey } from '../../../decoders/calls/key';
 
 import { assertSplitInvariant, fuzz, run } from '../calls/harness';
 
@@ -368,6 +369,24 @@ describe('PROTOCOL.adoc "Subscribe", "Deliver" (the Osiris chunk), "Credit", "St
       dels.map((d) => d.fields['msg.key']),
       [pubs[0], pubs[1], pubs[3]].map((p) => p.fields['msg.key']),
     );
+  });
+
+  it('a message published over AMQP 0-9-1 into a stream queue (real: amqplib, RabbitMQ 3.10.8) is keyed as its AMQP publish', () => {
+    // The broker stored it as AMQP 1.0: message annotations x-routing-key/x-exchange, properties, headers as application properties.
+    const deliver =
+      '000000bd00080001005000000100000001000001a205dde472000000000000000100000000000000000172328f000000880000002b0000000000000084005372c12504a30d782d726f7574696e672d6b6579a1056d69786564a30a782d65786368616e6765a100005373c0230da1036d2d314040404040a3106170706c69636174696f6e2f6a736f6e404040404040005374c11404a10674656e616e74a10461636d65a1016e5107005375a0147b22766961223a22616d717020302d392d31227d';
+    const cs = calls([
+      ['c2s', frame(`00070001${u32(9)}${u8(0)}${str('mixed')}${u16(1)}${u16(1)}${u32(0)}`)],
+      ['s2c', deliver],
+    ]);
+    const d = cs.find((c) => c.kind === 'deliver')!;
+    assert.deepEqual(d.warnings, []);
+    const m = (d.response?.value as { message: Record<string, unknown> }).message;
+    assert.deepEqual(m['message-annotations'], { 'x-routing-key': 'mixed', 'x-exchange': '' });
+    assert.deepEqual(m['application-properties'], { tenant: 'acme', n: 7 });
+    assert.deepEqual(m.body, { via: 'amqp 0-9-1' });
+    assert.equal(d.fields['msg.key'], messageKey('amqp', 'mixed', new TextEncoder().encode('{"via":"amqp 0-9-1"}')), 'the amqp decoder keys basic.publish by exchange/routing key and body');
+    assert.equal(d.fields['rabbitstream.published_via'], 'amqp');
   });
 
   it('Deliver v2 (committed chunk id), several simple entries: offsets count records from the chunk id', () => {

@@ -56,6 +56,23 @@ async function main() {
   await wait(1500);
   console.log('received', JSON.stringify(seen));
   for (const c of consumers) await client.closeConsumer(c.extendedId);
+
+  // A stream queue written over AMQP 0-9-1 (amqplib, port 21672) and read over the stream protocol: the
+  // broker stores the message as AMQP 1.0 (properties, headers as application properties, the exchange
+  // and routing key as message annotations).
+  const amqp = require('amqplib');
+  const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:21672');
+  const ch = await conn.createConfirmChannel();
+  await ch.assertQueue('mixed', { durable: true, arguments: { 'x-queue-type': 'stream' } });
+  ch.sendToQueue('mixed', Buffer.from(JSON.stringify({ via: 'amqp 0-9-1' })), { contentType: 'application/json', messageId: 'm-1', headers: { tenant: 'acme', n: 7 } });
+  await ch.waitForConfirms();
+  await conn.close();
+  let mixed = 0;
+  const reader = await client.declareConsumer({ stream: 'mixed', offset: rabbit.Offset.first() }, () => mixed++);
+  for (let i = 0; i < 30 && !mixed; i++) await wait(100);
+  console.log('read over the stream protocol from a queue written with AMQP 0-9-1:', mixed);
+  await client.closeConsumer(reader.extendedId);
+  await client.deleteStream({ stream: 'mixed' });
   await pub.close();
   await client.deleteStream({ stream: 'lab' });
   await client.close();

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Held-out check of the rabbitstream decoder: RabbitMQ (Debian, rabbitmq_stream plugin) with its stream
 # listener on 127.0.0.1:21552 — not 5552, so the probe has to find it — and lab.cjs
-# (rabbitmq-stream-js-client, the version NODE_PATH gives: `cd /tmp/heldout && npm install rabbitmq-stream-js-client`).
+# (rabbitmq-stream-js-client and amqplib, the versions NODE_PATH gives: `cd /tmp/heldout && npm install rabbitmq-stream-js-client amqplib`).
 # Usage: run.sh [OUT.pcap]   (default /tmp/heldout/rabbitstream.pcap)
 set -u
 cd "$(dirname "$0")"
@@ -20,7 +20,7 @@ ho_rabbit_start_stream() {
   rabbitmqctl -n $RABBITMQ_NODENAME await_startup >/dev/null || tail -5 $HO_TMP/server.out
 }
 ho_rabbit_start_stream
-tcpdump -i lo -U -w "$OUT" 'tcp port 21552' > /tmp/heldout/rabbitstream-tcpdump.out 2>&1 &
+tcpdump -i lo -U -w "$OUT" 'tcp port 21552 or tcp port 21672' > /tmp/heldout/rabbitstream-tcpdump.out 2>&1 &
 TCPDUMP=$!
 for i in $(seq 1 50); do grep -q "listening on" /tmp/heldout/rabbitstream-tcpdump.out && break; sleep 0.1; done
 timeout 60 node lab.cjs
