@@ -6,8 +6,8 @@
 #
 # Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java libmqtt-client-java (rabbit);
 # libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libjeromq-java (jeromq);
-# libokhttp-java (okhttp); libjetty9-java (jetty).
-# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|okhttp|jetty]...
+# python3-websockets (websocket); libokhttp-java (okhttp); libjetty9-java (jetty).
+# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|websocket|okhttp|jetty]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -16,7 +16,7 @@ CAP="$REPO/test/heldout/cap.sh"
 J=/usr/share/java
 PY=/usr/bin/python3
 mkdir -p "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq okhttp jetty)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq websocket okhttp jetty)
 cp_of() { local IFS=:; local a=(); for j in "$@"; do a+=("$J/$j.jar"); done; echo "${a[*]}"; }
 decode() { # decode DIR NAME: table + jsonl beside the capture
   node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format table > "$OUT/$1/$2.table.txt" 2>&1 || true
@@ -81,6 +81,14 @@ for w in "${WHAT[@]}"; do
     javac -cp "$J/jeromq.jar" -d "$D/classes" "$HERE/jeromq/JeromqLab.java"
     "$CAP" "$D/jeromq.pcap" 'tcp portrange 27060-27064' java -cp "$J/jeromq.jar:$D/classes" JeromqLab 27060 > "$D/jeromq.client.log" 2>&1 || echo "jeromq lab exited $?"
     decode jeromq jeromq ;;
+  websocket)
+    D="$OUT/websocket"; mkdir -p "$D/classes"
+    javac -d "$D/classes" "$HERE/websocket/JdkWebSocketLab.java"
+    "$PY" -u "$HERE/websocket/server.py" 27070 > "$D/server.log" 2>&1 & SRV=$!
+    for i in $(seq 50); do grep -q listening "$D/server.log" && break; sleep 0.1; done
+    "$CAP" "$D/jdk-ws.pcap" 'tcp port 27070' java -cp "$D/classes" JdkWebSocketLab 27070 > "$D/jdk-ws.client.log" 2>&1 || echo "websocket lab exited $?"
+    kill "$SRV"; wait "$SRV" 2>/dev/null || true
+    decode websocket jdk-ws ;;
   okhttp)
     D="$OUT/okhttp"; mkdir -p "$D/classes"
     javac -cp "$(cp_of okhttp okio)" -d "$D/classes" "$HERE/okhttp/OkHttpLab.java"
