@@ -100,7 +100,7 @@ for w in "${WHAT[@]}"; do
   jetty)
     D="$OUT/jetty"; mkdir -p "$D/classes"
     CP=$(cp_of servlet-api jetty9-server jetty9-servlet jetty9-http jetty9-io jetty9-util jetty9-security jetty9-http2-server \
-      jetty9-http2-common jetty9-http2-hpack okhttp okio httpclient httpcore commons-logging)
+      jetty9-http2-common jetty9-http2-hpack jetty9-http2-client jetty9-alpn-client okhttp okio httpclient httpcore commons-logging)
     javac -cp "$CP" -d "$D/classes" "$HERE/jetty/JettyLab.java"
     "$CAP" "$D/jetty.pcap" 'tcp port 27050' java -cp "$CP:$D/classes" JettyLab 27050 > "$D/jetty.client.log" 2>&1 || echo "jetty lab exited $?"
     decode jetty jetty ;;

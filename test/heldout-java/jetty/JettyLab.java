@@ -2,8 +2,10 @@
 // (HttpConnectionFactory + HTTP2CServerConnectionFactory), with a GzipHandler. Clients: the JDK's
 // java.net.http.HttpClient over HTTP/1.1 (keep-alive, chunked answers) and over HTTP/2 (for http:// it
 // upgrades: Upgrade: h2c + HTTP2-Settings, 101, the answer on stream 1), and OkHttp 3.13 with prior
-// knowledge; Apache HttpClient 4.5 (Expect: 100-continue, a chunked upload, a redirect, HEAD, 304). Routes: /json, /chunked (written in five flushes), /text (40 KB of text: gzip-encoded when
-// asked), /echo (POST), /status/N.
+// knowledge; Apache HttpClient 4.5 (Expect: 100-continue, a chunked upload, a redirect, HEAD, 304); Jetty's
+// low-level HTTP2Client (prior knowledge: concurrent streams, a POST in two DATA frames, PING, a reset).
+// Routes: /json, /chunked (written in five flushes), /text (40 KB of text: gzip-encoded when asked),
+// /echo (POST), /redirect, /etag, /status/N.
 // Usage: java JettyLab PORT  (one "CALL ..." line per call)
 import java.io.*;
 import java.net.URI;
@@ -53,6 +55,65 @@ public class JettyLab {
     HttpResponse<String> resp = c.send(r, HttpResponse.BodyHandlers.ofString());
     String b = resp.body();
     log(tag + " " + r.method() + " " + r.uri().getPath() + " -> " + resp.statusCode() + " " + resp.version() + " " + (b.length() > 60 ? b.length() + " chars" : b.replace("\n", "\\n")));
+  }
+
+  /** Jetty's own low-level HTTP/2 client (jetty9-http2-client), prior knowledge: two GETs at once, a POST in two DATA frames, a PING, a stream reset. */
+  static void jettyH2(int port) throws Exception {
+    org.eclipse.jetty.http2.client.HTTP2Client client = new org.eclipse.jetty.http2.client.HTTP2Client();
+    client.start();
+    try {
+      org.eclipse.jetty.util.FuturePromise<org.eclipse.jetty.http2.api.Session> sp = new org.eclipse.jetty.util.FuturePromise<>();
+      client.connect(new java.net.InetSocketAddress("127.0.0.1", port), new org.eclipse.jetty.http2.api.server.ServerSessionListener.Adapter(), sp);
+      org.eclipse.jetty.http2.api.Session session = sp.get(5, TimeUnit.SECONDS);
+      String base = "http://127.0.0.1:" + port;
+      java.util.List<java.util.concurrent.CompletableFuture<String>> answers = new java.util.ArrayList<>();
+      for (String[] rq : new String[][] {{"GET", "/json", null}, {"GET", "/chunked", null}, {"POST", "/echo", "{\"from\":\"jetty-h2\",\"parts\":2}"}, {"GET", "/text", "reset"}}) {
+        org.eclipse.jetty.http.HttpFields fields = new org.eclipse.jetty.http.HttpFields();
+        if (rq[0].equals("POST")) fields.put("content-type", "application/json");
+        org.eclipse.jetty.http.MetaData.Request meta = new org.eclipse.jetty.http.MetaData.Request(rq[0], new org.eclipse.jetty.http.HttpURI(base + rq[1]), org.eclipse.jetty.http.HttpVersion.HTTP_2, fields);
+        boolean body = rq[0].equals("POST");
+        java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+        StringBuilder got = new StringBuilder();
+        int[] status = {0};
+        org.eclipse.jetty.util.FuturePromise<org.eclipse.jetty.http2.api.Stream> stp = new org.eclipse.jetty.util.FuturePromise<>();
+        session.newStream(new org.eclipse.jetty.http2.frames.HeadersFrame(meta, null, !body), stp, new org.eclipse.jetty.http2.api.Stream.Listener.Adapter() {
+          public void onHeaders(org.eclipse.jetty.http2.api.Stream st, org.eclipse.jetty.http2.frames.HeadersFrame f) {
+            if (f.getMetaData() instanceof org.eclipse.jetty.http.MetaData.Response) status[0] = ((org.eclipse.jetty.http.MetaData.Response) f.getMetaData()).getStatus();
+            if (f.isEndStream()) done.complete(status[0] + " (no body)");
+          }
+          public void onData(org.eclipse.jetty.http2.api.Stream st, org.eclipse.jetty.http2.frames.DataFrame f, org.eclipse.jetty.util.Callback cb) {
+            got.append(StandardCharsets.UTF_8.decode(f.getData()));
+            cb.succeeded();
+            if (f.isEndStream()) done.complete(status[0] + " " + (got.length() > 60 ? got.length() + " chars" : got.toString().replace("\n", "\\n")));
+          }
+          public void onReset(org.eclipse.jetty.http2.api.Stream st, org.eclipse.jetty.http2.frames.ResetFrame f) { done.complete("reset by the server " + f.getError()); }
+        });
+        org.eclipse.jetty.http2.api.Stream stream = stp.get(5, TimeUnit.SECONDS);
+        if (body) {
+          byte[] b = rq[2].getBytes(StandardCharsets.UTF_8);
+          int half = b.length / 2;
+          stream.data(new org.eclipse.jetty.http2.frames.DataFrame(stream.getId(), java.nio.ByteBuffer.wrap(b, 0, half), false), org.eclipse.jetty.util.Callback.NOOP);
+          stream.data(new org.eclipse.jetty.http2.frames.DataFrame(stream.getId(), java.nio.ByteBuffer.wrap(b, half, b.length - half), true), org.eclipse.jetty.util.Callback.NOOP);
+        }
+        if ("reset".equals(rq[2])) {
+          stream.reset(new org.eclipse.jetty.http2.frames.ResetFrame(stream.getId(), org.eclipse.jetty.http2.ErrorCode.CANCEL_STREAM_ERROR.code), org.eclipse.jetty.util.Callback.NOOP);
+          done.complete("reset by the client (CANCEL)");
+        }
+        answers.add(done.thenApply(x -> rq[0] + " " + rq[1] + " -> " + x));
+      }
+      for (java.util.concurrent.CompletableFuture<String> f : answers) log("jetty h2 client " + f.get(5, TimeUnit.SECONDS));
+      java.util.concurrent.CompletableFuture<Boolean> pong = new java.util.concurrent.CompletableFuture<>();
+      session.ping(new org.eclipse.jetty.http2.frames.PingFrame(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, false), new org.eclipse.jetty.util.Callback() {
+        public void succeeded() { pong.complete(true); }
+        public void failed(Throwable x) { pong.complete(false); }
+      });
+      log("jetty h2 client PING -> sent " + pong.get(5, TimeUnit.SECONDS));
+      Thread.sleep(200);
+      session.close(org.eclipse.jetty.http2.ErrorCode.NO_ERROR.code, "lab done", org.eclipse.jetty.util.Callback.NOOP);
+      Thread.sleep(200);
+    } finally {
+      client.stop();
+    }
   }
 
   public static void main(String[] a) throws Exception {
@@ -118,6 +179,7 @@ public class JettyLab {
       }
       ok.connectionPool().evictAll();
       ok.dispatcher().executorService().shutdown();
+      jettyH2(port);
     } finally {
       server.stop();
     }
