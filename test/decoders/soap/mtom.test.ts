@@ -216,3 +216,21 @@ describe('SOAP with Attachments (W3C Note 11 December 2000, sections 2-3: multip
     assert.deepEqual(c.warnings, []);
   });
 });
+
+describe('XOP 1.0 section 3.2 / RFC 2392: the href is the Content-ID %-escaped (as WCF writes it)', () => {
+  it('an escaped cid: URL finds its part; the root is the start part even when it is not first', () => {
+    const b = 'uuid:0d3b7c2e';
+    const att = 'http://tempuri.org/1/637000000000000000';
+    const env = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetFileResponse xmlns="http://tempuri.org/"><GetFileResult><xop:Include href="cid:${encodeURIComponent(att)}" xmlns:xop="http://www.w3.org/2004/08/xop/include"/></GetFileResult></GetFileResponse></s:Body></s:Envelope>`;
+    const body =
+      `--${b}\r\nContent-ID: <${att}>\r\nContent-Transfer-Encoding: binary\r\nContent-Type: application/octet-stream\r\n\r\n0123456789\r\n` +
+      `--${b}\r\nContent-ID: <http://tempuri.org/0>\r\nContent-Transfer-Encoding: 8bit\r\nContent-Type: application/xop+xml;charset=utf-8;type="application/soap+xml"\r\n\r\n${env}\r\n--${b}--\r\n`;
+    const ct = `multipart/related;type="application/xop+xml";start="<http://tempuri.org/0>";boundary="${b}";start-info="application/soap+xml"`;
+    const req = `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetFile xmlns="http://tempuri.org/"><name>a.bin</name></GetFile></s:Body></s:Envelope>`;
+    const c = route(mtomCall({ ct: 'application/soap+xml; charset=utf-8; action="http://tempuri.org/IFiles/GetFile"', bytes: new TextEncoder().encode(req) }, { ct, bytes: new TextEncoder().encode(body) }));
+    assert.equal(c.method, 'GetFile');
+    assert.equal(c.fields['soap.action'], 'http://tempuri.org/IFiles/GetFile');
+    assert.deepEqual(c.response?.value, { Body: { GetFileResponse: { GetFileResult: { attachment: `cid:${encodeURIComponent(att)}`, contentType: 'application/octet-stream', size: 10 } } } });
+    assert.deepEqual(c.warnings, []);
+  });
+});
