@@ -30,7 +30,7 @@ import { leftWaiting } from '../calls/ended';
 import { messageKey } from '../calls/key';
 import { GapNotes } from '../core/gap-notes';
 import { scanForStart } from '../core/resync';
-import { MAX_KEY, NO_CORRELATION, Reader, StreamError, codeName, commandName } from './protocol';
+import { MAX_KEY, NO_CORRELATION, Reader, StreamError, codeName, commandName, readsExactly } from './protocol';
 import { readChunk } from './chunk';
 import { decodeMessage, fillMessage, readSubBatch, type SubBatch } from './message';
 
@@ -51,11 +51,11 @@ const SENDER: Record<number, Dir> = { 0x02: 'c2s', 0x03: 's2c', 0x04: 's2c', 0x0
  * a Kafka SaslHandshake v1 (the same key and version), whose client id and mechanism follow instead.
  */
 export function probeRabbitStream(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
-  if (head.length < 8) return head.length >= 4 && (be32(head, 0) < 8 || be32(head, 0) > 1 << 20) ? 'reject' : 'need-more';
+  if (head.length < 8) return head.length >= 4 && (be32(head, 0) < 4 || be32(head, 0) > 1 << 20) ? 'reject' : 'need-more';
   const size = be32(head, 0);
   const key = be16(head, 4);
   const version = be16(head, 6);
-  if (size < 8 || size > 1 << 20 || version < 1 || version > 2) return 'reject';
+  if (size < 4 || size > 1 << 20 || version < 1 || version > 2) return 'reject';
   if (dir === 'c2s' && key === 0x0011) {
     if (head.length < 12) return 'need-more';
     if (size < 12) return 'reject';
@@ -70,6 +70,53 @@ export function probeRabbitStream(head: Uint8Array, dir: Dir): 'accept' | 'rejec
     if (head.length < 14) return 'need-more';
     const code = be16(head, 12);
     return code >= 1 && code <= 0x13 ? 'accept' : 'reject';
+  }
+  return midStream(head, dir, size, key, version);
+}
+
+/**
+ * A capture that starts inside a connection (a consumer already reading): the frames that make
+ * most of such traffic, each with a layout specific enough to tell — a Deliver (its chunk's magic
+ * 0x5 and type), a Publish (a message count and first message that fit its size), a PublishConfirm
+ * (its size is its id count's), a Credit or a Heartbeat (fixed sizes), a request whose fields read
+ * exactly to its end, a response that is just a response code.
+ */
+function midStream(head: Uint8Array, dir: Dir, size: number, key: number, version: number): 'accept' | 'reject' | 'need-more' {
+  if (key === 0x0017) return size === 4 && version === 1 ? 'accept' : 'reject';
+  if (dir === 'c2s' && key === 0x0009) return size === 7 && version === 1 ? 'accept' : 'reject';
+  if (dir === 's2c' && key === 0x0008) {
+    const at = version === 2 ? 17 : 9;
+    if (size < at - 4 + 48) return 'reject';
+    if (head.length < at + 2) return 'need-more';
+    return head[at] >> 4 === 5 && head[at + 1] <= 2 ? 'accept' : 'reject';
+  }
+  if (dir === 's2c' && key === 0x0003) {
+    if (head.length < 13) return 'need-more';
+    const n = be32(head, 9);
+    return version === 1 && n >= 1 && size === 9 + 8 * n ? 'accept' : 'reject';
+  }
+  if (key & 0x8000 && dir === 's2c') {
+    // A response: most are exactly a code (size 10), OK or an error of the table.
+    const cmd = key & 0x7fff;
+    if (cmd < 1 || cmd > MAX_KEY || NO_CORRELATION.has(cmd) || version > 2) return 'reject';
+    if (head.length < 14) return 'need-more';
+    const code = be16(head, 12);
+    return size === 10 && code >= 1 && code <= 0x13 ? 'accept' : 'reject';
+  }
+  if (dir === 'c2s' && key >= 1 && key <= MAX_KEY && !NO_CORRELATION.has(key)) {
+    // A request whose fields read exactly to its end.
+    if (size > 4096) return 'reject';
+    if (head.length < size + 4) return head.length >= 4096 ? 'reject' : 'need-more';
+    return readsExactly(key, head.subarray(12, size + 4)) ? 'accept' : 'reject';
+  }
+  if (dir === 'c2s' && key === 0x0002) {
+    const at = version === 2 ? 0 : 21;
+    if (head.length < (version === 2 ? 13 : 25)) return 'need-more';
+    const n = be32(head, 9);
+    if (n < 1 || n > 100_000 || n * 12 > size - 5) return 'reject';
+    if (version === 2) return 'accept';
+    const len = be32(head, at);
+    return (len & 0x80000000) !== 0 || len <= size - 21 ? 'accept' : 'reject';
   }
   return 'reject';
 }

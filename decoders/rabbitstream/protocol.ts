@@ -192,3 +192,89 @@ export class Reader {
     return toHex(this.b.subarray(this.o, Math.min(this.b.length, this.o + n)));
   }
 }
+
+/**
+ * Whether `body` (a request's bytes after its correlation id) reads exactly as command `cmd`'s fields,
+ * to the last byte: how a capture that starts inside a connection is recognised from a request (an
+ * exact parse of typed, length-prefixed fields is specific; Kafka's requests with the same key do not
+ * end where a stream request would).
+ */
+export function readsExactly(cmd: number, body: Uint8Array): boolean {
+  const r = new Reader(body);
+  try {
+    switch (cmd) {
+      case 0x01:
+        r.u8();
+        r.string();
+        r.string();
+        break;
+      case 0x05:
+      case 0x0b:
+      case 0x18:
+        r.string();
+        r.string();
+        break;
+      case 0x06:
+      case 0x0c:
+        r.u8();
+        break;
+      case 0x07:
+        r.u8();
+        r.string();
+        r.offsetSpec();
+        r.u16();
+        if (r.left) r.map('properties');
+        break;
+      case 0x0d:
+        r.string();
+        r.map('arguments');
+        break;
+      case 0x0e:
+      case 0x15:
+      case 0x19:
+      case 0x1c:
+      case 0x1e:
+        r.string();
+        break;
+      case 0x0f:
+        r.strings('streams');
+        break;
+      case 0x11:
+        r.map('properties');
+        break;
+      case 0x12:
+        break;
+      case 0x13:
+        r.string();
+        r.bytes();
+        break;
+      case 0x16:
+        r.u16();
+        r.string();
+        break;
+      case 0x1a:
+        r.u8();
+        if (r.u8() > 1) return false;
+        break;
+      case 0x1b:
+        r.array('commands', 6, () => [r.u16(), r.u16(), r.u16()]);
+        break;
+      case 0x1d:
+        r.string();
+        r.strings('partitions');
+        r.strings('binding keys');
+        r.map('arguments');
+        break;
+      case 0x1f:
+        r.string();
+        r.offsetSpec();
+        if (r.left) r.map('properties');
+        break;
+      default:
+        return false;
+    }
+  } catch {
+    return false;
+  }
+  return r.left === 0;
+}

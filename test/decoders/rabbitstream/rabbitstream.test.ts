@@ -161,10 +161,40 @@ describe('PROTOCOL.adoc "Frame Structure": size, key (high bit: response), versi
     const kafkaSasl = (clientId: string) => Uint8Array.from(Buffer.from(frame(`00110001${u32(1)}${str(clientId)}${str('PLAIN')}`), 'hex'));
     assert.equal(probeRabbitStream(kafkaSasl('rdkafka'), 'c2s'), 'reject');
     assert.equal(probeRabbitStream(kafkaSasl(''), 'c2s'), 'reject');
-    assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(OPEN_REQ, 'hex')), 'c2s'), 'reject');
+    assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from(frame(`00150001${u32(1)}${str('/')}00`), 'hex')), 'c2s'), 'reject', 'an Open with a byte too many');
     assert.equal(probeRabbitStream(new TextEncoder().encode('GET / HTTP/1.1\r\n'), 'c2s'), 'reject');
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from('7fffffff00110001000000650000000100', 'hex')), 'c2s'), 'reject', 'a 2 GiB frame');
     assert.equal(probeRabbitStream(Uint8Array.from(Buffer.from('0000001000110001000000657fffffff', 'hex')), 'c2s'), 'reject', 'an implausible property count');
+  });
+});
+
+describe('a capture that starts inside a connection: the probe on the frames such traffic is made of', () => {
+  const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
+  it('a Deliver, a Publish, a PublishConfirm, a Credit, a Heartbeat, a request that reads exactly, a bare response', () => {
+    assert.equal(probeRabbitStream(hex(DELIVER_TEXT), 's2c'), 'accept');
+    assert.equal(probeRabbitStream(hex(PUBLISH_PROPS), 'c2s'), 'accept');
+    assert.equal(probeRabbitStream(hex(CONFIRM(2)), 's2c'), 'accept');
+    assert.equal(probeRabbitStream(hex(CREDIT), 'c2s'), 'accept');
+    assert.equal(probeRabbitStream(hex(frame('00170001')), 's2c'), 'accept');
+    assert.equal(probeRabbitStream(hex(META_REQ), 'c2s'), 'accept');
+    assert.equal(probeRabbitStream(hex(QO_REQ), 'c2s'), 'accept');
+    assert.equal(probeRabbitStream(hex(DELETE_RESP), 's2c'), 'accept');
+    assert.equal(probeRabbitStream(hex(META_REQ).subarray(0, 20), 'c2s'), 'need-more');
+  });
+
+  it('Kafka requests with the same keys do not read as stream requests', () => {
+    // DescribeGroups v1 (api key 15), Metadata-like keys: a client id and arrays that do not end where a stream request would
+    const describeGroups = frame(`000f0001${u32(7)}${str('rdkafka')}${u32(1)}${str('group-1')}`);
+    const listOffsets = frame(`00020001${u32(3)}${str('cli')}ffffffff${u32(1)}${str('t')}${u32(1)}${u32(0)}${u64(-1)}`);
+    assert.equal(probeRabbitStream(hex(describeGroups), 'c2s'), 'reject');
+    assert.equal(probeRabbitStream(hex(listOffsets), 'c2s'), 'reject');
+    assert.equal(probeRabbitStream(hex('0000001a000000010000030000000000090000010000000d000000000000'), 's2c'), 'reject', 'a Kafka response');
+  });
+
+  it('mid-connection frames decode: deliveries from a subscription made before the capture say their stream is unknown', () => {
+    const [d] = calls([['s2c', DELIVER_TEXT]]);
+    assert.equal(d.kind, 'deliver');
+    assert.deepEqual(d.warnings, ['subscription 0 was not made in this capture: its stream is unknown']);
   });
 });
 
