@@ -736,7 +736,7 @@ export const tests = [
   },
   {
     name: 'every sample opens: call count, rows, arrows, details',
-    timeoutMs: 150_000,
+    timeoutMs: 240_000, // (29 samples: ~100 s on a busy two-core machine)
     async run(wb, { workspace }) {
       const samples = sampleCaptures(workspace);
       assert(samples.length >= 5, `samples found: ${samples.length}`);
