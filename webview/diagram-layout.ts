@@ -116,6 +116,8 @@ export function clientLifeline(row: Pick<CallRow, 'client' | 'clientName'>): { k
 function requestLabel(row: CallRow): string {
   if (row.kind === 'publish' || row.kind === 'deliver') return ellipsize(`${row.method} ${row.target ?? ''}`.trim(), 34);
   if (row.protocol === 'grpc' && row.target) return ellipsize(row.target.split('/').pop() || row.method, 34);
+  // (Connect and Twirp name a call pkg.Service/Method, as gRPC: the arrow says the method)
+  if (row.protocol === 'connect' || row.protocol === 'twirp') return ellipsize(row.method.split('/').pop() || row.method, 34);
   if (row.protocol === 'http' || row.protocol === 'http2') return ellipsize(`${row.method} ${row.target ?? ''}`, 34);
   return ellipsize(row.method, 34);
 }

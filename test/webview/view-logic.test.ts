@@ -138,6 +138,12 @@ describe('diagram layout', () => {
     assert.equal(L.arrows.length, 1);
     assert.ok(L.arrows[0].x1 > L.arrows[0].x2, 'server → client');
   });
+  it('a Connect or Twirp arrow says the method, as a gRPC one does', () => {
+    for (const protocol of ['connect', 'twirp', 'grpc']) {
+      const L = layoutDiagram([row({ protocol, method: 'callscope.person.v1.PersonService/GetPerson', target: '/twirp/callscope.person.v1.PersonService/GetPerson' })], { showConnections: false });
+      assert.equal(L.arrows[0].label, 'GetPerson', protocol);
+    }
+  });
   it('streamed messages become arrows when known', () => {
     const r = row({ protocol: 'grpc', kind: 'server-stream', target: '/p.S/List', status: { code: 0, text: 'OK', ok: true } });
     const msgs = [{ dir: 'c2s' as const, index: 0, tsUs: 1_000_000, size: 5 }, { dir: 's2c' as const, index: 0, tsUs: 1_000_100, size: 9 }, { dir: 's2c' as const, index: 1, tsUs: 1_000_200, size: 9 }];
