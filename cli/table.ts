@@ -203,7 +203,10 @@ function describeCall(x: Call): string {
     const vars = (rv as { variables?: unknown }).variables;
     s = `${x.method}(${vars !== undefined ? short(vars) : ''})`;
     if (x.response?.value !== undefined && x.status?.ok !== false && x.kind !== 'server-stream') s += ` → ${short(x.response.value)}`;
-  } else if (x.protocol === 'socketio' && Array.isArray(x.request?.value)) {
+  } else if (x.protocol === 'sockjs' && x.method === 'message') {
+    // a SockJS message that is not STOMP, with what it said
+    s = `message(${short(x.request?.value ?? x.response?.value)})`;
+  } else if (x.protocol === 'socketio' && !x.http && Array.isArray(x.request?.value)) {
     // an event with its arguments, and the ack's
     s = `${x.method}(${(x.request!.value as unknown[]).map(short).join(', ')})`;
     if (Array.isArray(x.response?.value)) s += ` → ${(x.response!.value as unknown[]).map(short).join(', ')}`;

@@ -71,7 +71,7 @@ export function formatDateTime(us: number): string {
 export type Family = 'http' | 'rpc' | 'grpc' | 'messaging' | 'other';
 
 const FAMILY: Record<string, Family> = {
-  http: 'http', http2: 'http', websocket: 'http', soap: 'rpc',
+  http: 'http', http2: 'http', websocket: 'http', sockjs: 'http', soap: 'rpc',
   xmlrpc: 'rpc', jsonrpc: 'rpc', thrift: 'rpc', dubbo: 'rpc', hessian: 'rpc', graphql: 'rpc', trpc: 'rpc', signalr: 'rpc',
   grpc: 'grpc', 'grpc-web': 'grpc', connect: 'grpc', twirp: 'grpc',
   amqp: 'messaging', mqtt: 'messaging', kafka: 'messaging', rabbitstream: 'messaging', redis: 'messaging', stomp: 'messaging', nats: 'messaging', zmtp: 'messaging', socketio: 'messaging',
@@ -85,7 +85,7 @@ export function protocolFamily(protocol: string): Family {
 export function protocolLabel(protocol: string): string {
   const labels: Record<string, string> = {
     http: 'HTTP', http2: 'HTTP/2', grpc: 'gRPC', connect: 'Connect', twirp: 'Twirp', xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', soap: 'SOAP', thrift: 'Thrift', dubbo: 'Dubbo', graphql: 'GraphQL', trpc: 'tRPC', signalr: 'SignalR',
-    websocket: 'WebSocket', socketio: 'Socket.IO', amqp: 'AMQP', mqtt: 'MQTT', kafka: 'Kafka', rabbitstream: 'RMQ Stream', redis: 'Redis', stomp: 'STOMP', nats: 'NATS', zmtp: 'ZeroMQ',
+    websocket: 'WebSocket', sockjs: 'SockJS', socketio: 'Socket.IO', amqp: 'AMQP', mqtt: 'MQTT', kafka: 'Kafka', rabbitstream: 'RMQ Stream', redis: 'Redis', stomp: 'STOMP', nats: 'NATS', zmtp: 'ZeroMQ',
   };
   return labels[protocol.toLowerCase()] ?? protocol.toUpperCase();
 }

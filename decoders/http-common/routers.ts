@@ -13,6 +13,7 @@ import { connectRouter } from '../connect/index';
 import { soapRouter } from '../soap/index';
 import { thriftHttpRouter } from '../thrift/http';
 import { socketIoPollingRouter } from '../websocket/polling';
+import { sockJsHttpRouter } from '../websocket/sockjs-http';
 import { graphqlRouter } from '../graphql/http';
 import { trpcRouter } from '../trpc/index';
 import { twirpRouter } from '../twirp/index';
@@ -31,4 +32,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, tripleHttpRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, graphqlRouter, trpcRouter, twirpRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, tripleHttpRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, sockJsHttpRouter, graphqlRouter, trpcRouter, twirpRouter];

@@ -14,6 +14,7 @@ import { header } from '../core/handoff';
 import { concatBytes, latin1Text } from '../core/bytes';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { emitHttpCall } from '../http-common/exchange';
+import { isSockJsLineStream } from '../websocket/sockjs-http';
 import { applyEventStreams, EventStreamReader, eventStreamFormat, readCodedEventStream, streamCodings, type EventStreamFormat } from '../http-common/event-stream';
 import { Input } from './input';
 import { HTTP1_LINE_MAX, http1RequestStart } from './request-start';
@@ -983,6 +984,8 @@ export class Http1Decoder implements StreamDecoder {
     }
     ex.resp = msg;
     ex.respStart ??= msg.start;
+    // SockJS's xhr_streaming and htmlfile answers are a frame per line, read as they come (websocket/sockjs-http.ts).
+    if (!msg.events && isSockJsLineStream(ex.req?.request?.uri)) msg.events = new EventStreamReader('ndjson', 's2c', this.session.env.limits);
     const status = st.status;
     // `end` came for c2s before this response began: the client closed its side (FIN) first, as a
     // browser does when it cancels a request. Only a half-closing client still reads the answer.

@@ -1,0 +1,113 @@
+/**
+ * SockJS's HTTP transports (sockjs-protocol 0.3.3 "Streaming transports", "Polling transports", "Framing"):
+ * the client's messages in `xhr_send`/`jsonp_send` POSTs, the server's frames in an `xhr_streaming`
+ * response (2048-byte `h` prelude, a frame per line), `xhr` polls, `eventsource` events, `htmlfile`
+ * `p("…")` scripts and `jsonp` callbacks. The bytes are those npm sockjs 0.3.24 exchanged with
+ * sockjs-client 1.6.1 (Node, and Chromium for htmlfile/jsonp-polling) and @stomp/stompjs 7.5.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pipeline } from '../../../decoders/pipeline';
+import type { Call } from '../../../decoders/core/model';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { pcapFile, tcpConversation, type Exchange, type Frame } from '../../helpers/pcap-builder';
+import { frameOfLine, sentMessages, sockJsHttpUri } from '../../../decoders/websocket/sockjs-http';
+
+const T0 = 1_795_394_672_000_000;
+let port = 33900;
+const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
+const HEAD = 'HTTP/1.1 200 OK\r\nCache-Control: no-store, no-cache, no-transform, must-revalidate, max-age=0\r\nAccess-Control-Allow-Origin: *\r\nVary: Origin\r\n';
+
+/** A connection of its own from `atMs`, its packets `stepMs` apart. */
+function conn(atMs: number, exchanges: Exchange[], stepMs = 1): Frame[] {
+  return tcpConversation({ client: { ip: '127.0.0.1', port: port++ }, server: { ip: '127.0.0.1', port: 8080 }, startUs: T0 + atMs * 1000, stepUs: stepMs * 1000, exchanges });
+}
+
+/** An xhr_send POST of these messages (sockjs-client's chunked body), answered 204. */
+function send(atMs: number, path: string, messages: string[]): Frame[] {
+  const body = JSON.stringify(messages);
+  return conn(atMs, [
+    { dir: 'c2s', data: `POST ${path}/xhr_send HTTP/1.1\r\nContent-type: text/plain\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(body)}0\r\n\r\n` },
+    { dir: 's2c', data: 'HTTP/1.1 204 No Content\r\nContent-Type: text/plain; charset=UTF-8\r\nConnection: keep-alive\r\n\r\n' },
+  ]);
+}
+
+function decode(...convs: Frame[][]): Call[] {
+  const calls: Call[] = [];
+  const p = new Pipeline({ env: nodeEnv() }, { call: (c) => calls.push(c) });
+  p.push(pcapFile(convs.flat().sort((a, b) => a.tsUs - b.tsUs)));
+  p.end();
+  return calls.sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id);
+}
+
+const a = (...frames: string[]) => `a${JSON.stringify(frames)}\n`;
+const CONNECT = 'CONNECT\naccept-version:1.2,1.1,1.0\nheart-beat:0,0\n\n\0';
+const CONNECTED = 'CONNECTED\nversion:1.2\nheart-beat:0,0\nserver:lab/1\n\n\0';
+
+describe('SockJS over its HTTP transports: STOMP inside is STOMP calls, the frames are events and messages', () => {
+  it('xhr_streaming (a long response that ends after every send it answers) with xhr_send: as over the WebSocket transport', () => {
+    const path = '/ws/513/cu5swrko';
+    const stream = conn(
+      0,
+      [
+        { dir: 'c2s', data: `POST ${path}/xhr_streaming HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n` },
+        { dir: 's2c', data: `${HEAD}Content-Type: application/javascript; charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(`${'h'.repeat(2048)}\n`)}${chunk('o\n')}` },
+        { dir: 's2c', data: chunk(a(CONNECTED)) },
+        { dir: 's2c', data: chunk(a('RECEIPT\nreceipt-id:s-1\n\n\0')) + chunk(a('MESSAGE\ndestination:/topic/greetings\nsubscription:sub-0\nmessage-id:1\ncontent-type:application/json\n\n{"name":"Ada"}\0')) + chunk(a('RECEIPT\nreceipt-id:r-1\n\n\0')) },
+        { dir: 's2c', data: chunk(a('ERROR\nmessage:no handler for /app/fail\ncontent-type:text/plain\n\nrejected\0')) },
+        { dir: 's2c', data: `${chunk(a('RECEIPT\nreceipt-id:close-1\n\n\0'))}0\r\n\r\n` },
+      ],
+      10,
+    );
+    const cs = decode(
+      stream,
+      send(45, path, [CONNECT]),
+      send(65, path, ['SUBSCRIBE\nreceipt:s-1\nid:sub-0\ndestination:/topic/greetings\n\n\0', 'SEND\ndestination:/topic/greetings\ncontent-type:application/json\nreceipt:r-1\ncontent-length:14\n\n{"name":"Ada"}\0']),
+      send(85, path, ['SEND\ndestination:/app/fail\ncontent-length:1\n\nx\0']),
+      send(115, path, ['DISCONNECT\nreceipt:close-1\n\n\0']),
+    );
+    const stomp = cs.filter((c) => c.protocol === 'stomp').map((c) => `${c.method} ${c.status?.code ?? ''}`.trim());
+    assert.deepEqual(stomp, ['CONNECT CONNECTED', 'SUBSCRIBE RECEIPT', 'SEND RECEIPT', 'SEND sent', 'MESSAGE MESSAGE', 'ERROR ERROR', 'DISCONNECT RECEIPT']);
+    assert.ok(cs.filter((c) => c.protocol === 'stomp').every((c) => c.fields['sockjs.session'] === 'cu5swrko' && c.fields['sockjs.transport'] === 'xhr_streaming'));
+    const carrier = cs.find((c) => c.fields['sockjs.transport'] === 'xhr_streaming' && c.protocol === 'http')!;
+    assert.equal(carrier.kind, 'server-stream');
+    assert.equal(carrier.messages?.length, 7, 'o and six a[…] frames; the 2048-byte prelude is no frame');
+    const open = cs.find((c) => c.protocol === 'sockjs' && c.method === 'open')!;
+    assert.equal(open.parentId, carrier.id);
+    assert.equal(open.timing.startUs, T0 + 50_000, 'timed by the packet that carried it');
+    assert.equal(cs.filter((c) => c.protocol === 'http').length, 5, 'the carrying exchanges stay visible');
+  });
+
+  it('not STOMP: each message is a sockjs message; heartbeat and close frames are events (xhr polling, a close code)', () => {
+    const path = '/echo/104/0a4ddmfh';
+    const poll = (atMs: number, frame: string) =>
+      conn(atMs, [
+        { dir: 'c2s', data: `POST ${path}/xhr HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n` },
+        { dir: 's2c', data: `${HEAD}Content-Type: application/javascript; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(frame)}\r\n\r\n${frame}` },
+      ]);
+    const cs = decode(poll(0, 'o\n'), send(10, path, ['hello']), poll(20, 'a["hello"]\n'), poll(30, 'h\n'), poll(40, 'c[3001,"bye now"]\n'));
+    assert.deepEqual(
+      cs.filter((c) => c.protocol === 'sockjs').map((c) => [c.method, c.fields['sockjs.dir'], c.request?.value ?? c.response?.value, c.status?.code]),
+      [
+        ['open', 's2c', 'o', undefined],
+        ['message', 'c2s', 'hello', undefined],
+        ['message', 's2c', 'hello', undefined],
+        ['heartbeat', 's2c', 'h', undefined],
+        ['close', 's2c', 'c[3001,"bye now"]', 3001],
+      ],
+    );
+    assert.equal(cs.find((c) => c.method === 'close')?.status?.text, 'close: bye now');
+  });
+
+  it('transport URLs, the htmlfile and jsonp wrappers, jsonp_send form bodies', () => {
+    assert.deepEqual(sockJsHttpUri('/ws/670/43nrqw53/htmlfile?c=_jp.absaxrp'), { prefix: '/ws', server: '670', session: '43nrqw53', transport: 'htmlfile' });
+    assert.equal(sockJsHttpUri('/api/users/42/xhr'), undefined, 'a session id is no path word: three levels below the prefix, digits for the server');
+    assert.equal(sockJsHttpUri('/ws/670/43nrqw53/websocket'), undefined, 'the WebSocket transport is the WebSocket decoder’s');
+    assert.equal(frameOfLine('htmlfile', 'p("o");', 32), 'o');
+    assert.equal(frameOfLine('htmlfile', '    document.domain = document.domain;', 32), undefined);
+    assert.equal(frameOfLine('jsonp', '/**/_jp.ac555zp("a[\\"CONNECTED\\\\nversion:1.2\\\\n\\\\n\\\\u0000\\"]");\r', 32), 'a["CONNECTED\\nversion:1.2\\n\\n\\u0000"]');
+    assert.equal(frameOfLine('xhr_streaming', 'h'.repeat(2048), 32), undefined, 'the prelude');
+    assert.deepEqual(sentMessages('d=%5B%22%7B%5C%22n%5C%22%3A1%2C%5C%22list%5C%22%3A%5B%5C%22a%5C%22%2C%5C%22b%5C%22%5D%7D%22%5D', 32), ['{"n":1,"list":["a","b"]}']);
+    assert.deepEqual(sentMessages('["hello"]', 32), ['hello']);
+  });
+});
