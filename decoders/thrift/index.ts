@@ -227,8 +227,8 @@ class ThriftDecoder implements StreamDecoder {
       }
       // Java's TTupleProtocol: compact message headers, structs without field headers (tuple.ts)
       const tuple = framing.framed && framing.protocol === 'compact' && this.idl.defs ? this.tupleMessage(buf, start, limit) : undefined;
-      if (tuple) {
-        this.message(dir, tuple, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, []);
+      if (tuple?.msg) {
+        this.message(dir, tuple.msg, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, []);
         s.consume(limit);
         continue;
       }
@@ -241,7 +241,8 @@ class ThriftDecoder implements StreamDecoder {
           if (end < 0) throw new NeedMore(limit + 1);
           msg = readJsonMessage(utf8Text(buf.subarray(start, end)), this.limits());
         } else {
-          const r = readMessage(framing.protocol, buf, start, limit, this.limits());
+          // (the compact reading tupleMessage already made, when it made one)
+          const r = tuple?.compact ?? readMessage(framing.protocol, buf, start, limit, this.limits());
           msg = r.msg;
           end = r.end;
         }
@@ -316,12 +317,13 @@ class ThriftDecoder implements StreamDecoder {
    * one, every message is tried as tuple first; before that, only a frame the compact protocol
    * cannot read whole, or reads into fields its IDL method does not declare.
    */
-  private tupleMessage(buf: Uint8Array, start: number, limit: number): ThriftMessage | undefined {
+  private tupleMessage(buf: Uint8Array, start: number, limit: number): { msg?: ThriftMessage; compact?: { msg: ThriftMessage; end: number } } {
     const limits = this.limits();
+    let compact: { msg: ThriftMessage; end: number } | undefined;
     if (!this.tupleSeen) {
       try {
-        const r = readMessage('compact', buf, start, limit, limits);
-        if (r.end === limit && this.fitsIdl(r.msg)) return undefined;
+        compact = readMessage('compact', buf, start, limit, limits);
+        if (compact.end === limit && this.fitsIdl(compact.msg)) return { compact };
       } catch (e) {
         if (!(e instanceof ThriftError || e instanceof NeedMore)) throw e;
       }
@@ -332,7 +334,7 @@ class ThriftDecoder implements StreamDecoder {
       return h.type === 2 ? resultFields(m.method.returns, m.method.throws) : m.method.args;
     });
     if (msg) this.tupleSeen = true;
-    return msg;
+    return msg ? { msg } : compact ? { compact } : {};
   }
 
   /**
