@@ -6,8 +6,9 @@
 #
 # Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java libmqtt-client-java (rabbit);
 # libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libjeromq-java (jeromq);
+# libgrpc-java libnetty-java libprotobuf-java libperfmark-java protobuf-compiler-grpc-java-plugin (grpc);
 # python3-websockets (websocket); libokhttp-java (okhttp); libjetty9-java (jetty).
-# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|websocket|okhttp|jetty]...
+# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|grpc|websocket|okhttp|jetty]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -16,7 +17,7 @@ CAP="$REPO/test/heldout/cap.sh"
 J=/usr/share/java
 PY=/usr/bin/python3
 mkdir -p "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq websocket okhttp jetty)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq grpc websocket okhttp jetty)
 cp_of() { local IFS=:; local a=(); for j in "$@"; do a+=("$J/$j.jar"); done; echo "${a[*]}"; }
 decode() { # decode DIR NAME: table + jsonl beside the capture
   node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format table > "$OUT/$1/$2.table.txt" 2>&1 || true
@@ -81,6 +82,17 @@ for w in "${WHAT[@]}"; do
     javac -cp "$J/jeromq.jar" -d "$D/classes" "$HERE/jeromq/JeromqLab.java"
     "$CAP" "$D/jeromq.pcap" 'tcp portrange 27060-27064' java -cp "$J/jeromq.jar:$D/classes" JeromqLab 27060 > "$D/jeromq.client.log" 2>&1 || echo "jeromq lab exited $?"
     decode jeromq jeromq ;;
+  grpc)
+    # stubs from protoc + grpc_java_plugin; lab.proto beside the capture types the messages
+    D="$OUT/grpc"; mkdir -p "$D/gen" "$D/classes"
+    CP=$(cp_of grpc-api grpc-core grpc-context grpc-stub grpc-protobuf grpc-protobuf-lite grpc-netty netty-buffer netty-codec netty-codec-http \
+      netty-codec-http2 netty-common netty-handler netty-resolver netty-transport protobuf guava jsr305 error_prone_annotations opencensus-api \
+      geronimo-annotation-1.3-spec perfmark-api)
+    protoc --plugin=protoc-gen-grpc-java=/usr/bin/grpc_java_plugin --java_out="$D/gen" --grpc-java_out="$D/gen" -I "$HERE/grpc" "$HERE/grpc/lab.proto"
+    javac -nowarn -cp "$CP" -d "$D/classes" $(find "$D/gen" -name '*.java') "$HERE/grpc/GrpcLab.java"
+    cp "$HERE/grpc/lab.proto" "$D/"
+    "$CAP" "$D/grpc-java.pcap" 'tcp port 27090' java -cp "$CP:$D/classes" GrpcLab 27090 > "$D/grpc-java.client.log" 2>&1 || echo "grpc lab exited $?"
+    decode grpc grpc-java ;;
   websocket)
     D="$OUT/websocket"; mkdir -p "$D/classes"
     javac -d "$D/classes" "$HERE/websocket/JdkWebSocketLab.java"
