@@ -19,7 +19,11 @@ cs_start_rabbit() {
   chown rabbitmq $RABBITMQ_ENABLED_PLUGINS_FILE 2>/dev/null || true
   rabbitmq-server > $CS_TMP/server.out 2>&1 &
   CS_RABBIT_PID=$!
-  for i in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && break; sleep 0.5; done
+  # (the make.sh scripts run under sh, which has no /dev/tcp: node asks whether the port answers)
+  for i in $(seq 1 120); do
+    node -e "require('net').connect(5672, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))" 2>/dev/null && break
+    sleep 0.5
+  done
   rabbitmqctl -n cs-rabbit@localhost await_startup >/dev/null || { tail -5 $CS_TMP/server.out; exit 1; }
 }
 
