@@ -187,7 +187,7 @@ class SockJsSessions {
   private readonly map = new Map<string, SockJsSession>();
 
   static of(scope: CaptureScope | undefined): SockJsSessions {
-    if (!scope) return new SockJsSessions(); // a decoder run alone: one exchange at a time
+    if (!scope?.atEnd) return new SockJsSessions(); // a decoder run alone: one exchange at a time
     let s = scope.state.get(STATE_KEY) as SockJsSessions | undefined;
     if (!s) {
       s = new SockJsSessions();

@@ -111,6 +111,14 @@ describe('Socket.IO over WebSocket: emits with acks are calls, both ways', () =>
     assert.equal(cs[0].fields['engineio.sid'], 'dzNvGo6eWTq5NqEoAAAB');
   });
 
+  it('Socket.IO 2 sends its query in the namespace (`40/chat?who=v2,`), answered without it: still one connect', () => {
+    const cs = feed([
+      ['c2s', client('40/chat?who=v2,')],
+      ['s2c', server('40/chat,')],
+    ]);
+    assert.deepEqual(brief(cs), ['connect /chat unary complete connected']);
+  });
+
   it('without the upgrade request (mid-capture): recognised by its first packets; any split gives the same calls', () => {
     const calls = feed(SESSION, '/chat');
     assert.equal(calls.find((c) => c.method === 'chat message' && c.kind === 'unary')?.status?.code, 'ack');

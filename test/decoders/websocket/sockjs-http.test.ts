@@ -99,6 +99,31 @@ describe('SockJS over its HTTP transports: STOMP inside is STOMP calls, the fram
     assert.equal(cs.find((c) => c.method === 'close')?.status?.text, 'close: bye now');
   });
 
+  it('eventsource (each event a frame) and htmlfile (a page, then a script per frame) carry the same STOMP', () => {
+    for (const [transport, type, prelude, wrap] of [
+      ['eventsource', 'text/event-stream', '\r\n', (f: string) => `data: ${f}\r\n\r\n`],
+      ['htmlfile', 'text/html; charset=UTF-8', `<!doctype html>\n<html><head>\n</head><body><h2>Don't panic!</h2>\n  <script>\n    document.domain = document.domain;\n    var c = parent._jp.absaxrp;\n    c.start();\n    function p(d) {c.message(d);};\n    window.onload = function() {c.stop();};\n  </script>${' '.repeat(300)}\r\n\r\n`, (f: string) => `<script>\np(${JSON.stringify(f)});\n</script>\r\n`],
+    ] as const) {
+      const path = '/ws/061/fv4jfazn';
+      const stream = conn(
+        0,
+        [
+          { dir: 'c2s', data: `GET ${path}/${transport}${transport === 'htmlfile' ? '?c=_jp.absaxrp' : ''} HTTP/1.1\r\nAccept: text/event-stream\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\n\r\n` },
+          { dir: 's2c', data: `${HEAD}Content-Type: ${type}\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(prelude)}${chunk(wrap('o'))}` },
+          { dir: 's2c', data: chunk(wrap(a(CONNECTED).trim())) },
+          { dir: 's2c', data: `${chunk(wrap('c[3000,"Go away!"]'))}0\r\n\r\n` },
+        ],
+        10,
+      );
+      const cs = decode(stream, send(45, path, [CONNECT]));
+      assert.deepEqual(
+        cs.filter((c) => c.protocol !== 'http').map((c) => `${c.protocol} ${c.method} ${c.status?.code ?? ''}`.trim()),
+        ['sockjs open', 'stomp CONNECT CONNECTED', 'sockjs close 3000'],
+        transport,
+      );
+    }
+  });
+
   it('transport URLs, the htmlfile and jsonp wrappers, jsonp_send form bodies', () => {
     assert.deepEqual(sockJsHttpUri('/ws/670/43nrqw53/htmlfile?c=_jp.absaxrp'), { prefix: '/ws', server: '670', session: '43nrqw53', transport: 'htmlfile' });
     assert.equal(sockJsHttpUri('/api/users/42/xhr'), undefined, 'a session id is no path word: three levels below the prefix, digits for the server');
