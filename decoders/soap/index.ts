@@ -30,6 +30,50 @@ function unquote(s: string): string {
   return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' ? t.slice(1, -1) : t;
 }
 
+/** Fast Infoset (ITU-T X.891), as JAX-WS negotiates it: SOAP 1.1 `application/fastinfoset`, SOAP 1.2 `application/soap+fastinfoset`. */
+function fastInfosetVersion(ct: string | undefined): '1.1' | '1.2' | undefined {
+  const e = parseMediaType(ct)?.essence;
+  return e === 'application/fastinfoset' ? '1.1' : e === 'application/soap+fastinfoset' ? '1.2' : undefined;
+}
+
+/** X.891 section 12: a document starts with the identification 0xE0 0x00 0x00, then version 1. */
+const looksFastInfoset = (body: Body | undefined) => /^e0000001/.test(body?.hex ?? '');
+
+const FI_WORDS = 'Fast Infoset (ITU-T X.891, a binary XML encoding): values not decoded';
+
+/**
+ * A SOAP call whose request is Fast Infoset (JAX-WS with content negotiation: the first request in
+ * XML asks for it with Accept, the later ones are binary): named by its action (and the WSDL), its
+ * values not read; a 500 answer is a Fault.
+ */
+function applyFastInfoset(call: Call, version: '1.1' | '1.2', action: string | undefined, wsdl: WsdlDefinitions | undefined): void {
+  call.fields['soap.version'] = version;
+  call.fields['soap.encoding'] = 'fastinfoset';
+  const op = wsdl ? findOperation(wsdl, action, undefined, undefined) : undefined;
+  call.method = op?.name ?? (action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP');
+  call.fields['soap.operation'] = call.method;
+  if (op) {
+    linkOperation(call, op);
+    if (op.service) call.fields['soap.service'] = op.service;
+  }
+  call.warnings.push(`SOAP request in ${FI_WORDS}`);
+  fastInfosetResponse(call);
+}
+
+/** A response in Fast Infoset: said so; an HTTP 500 is a Fault. */
+function fastInfosetResponse(call: Call): boolean {
+  const http = call.http!;
+  const body = http.responseBody;
+  if (!body || !fastInfosetVersion(body.contentType) || !looksFastInfoset(body)) return false;
+  call.fields['soap.encoding'] = 'fastinfoset';
+  call.warnings.push(`SOAP response in ${FI_WORDS}`);
+  if (http.status === 500 || (http.status === 400 && call.fields['soap.version'] === '1.2')) {
+    call.status = { code: 'Fault', text: 'Fault (in Fast Infoset)', ok: false };
+    call.fields['soap.fault.code'] = 'Fault';
+  }
+  return true;
+}
+
 function isSoapContentType(ct: string | undefined): boolean {
   const mt = parseMediaType(ct);
   if (!mt) return true;
@@ -190,6 +234,7 @@ export const soapRouter: BodyRouter = {
   id: 'soap',
   match(call: Call): boolean {
     const body = call.http?.requestBody;
+    if (body && fastInfosetVersion(body.contentType) && looksFastInfoset(body)) return true;
     if (!body || !isSoapContentType(body.contentType)) return false;
     const src = envelopeSource(body);
     return !!src && looksLikeEnvelope(src.text);
@@ -199,13 +244,20 @@ export const soapRouter: BodyRouter = {
     const http = call.http!;
     call.protocol = 'soap';
     const reqBody = http.requestBody!;
-    const reqSrc = envelopeSource(reqBody)!;
     const mt = parseMediaType(reqBody.contentType);
     const soapAction = header(http.requestHeaders, 'soapaction');
-    const action = soapAction !== undefined ? unquote(soapAction) : reqSrc.attachments ? xopAction(mt, reqSrc.rootType) : mt?.params.action;
-    if (action) call.fields['soap.action'] = action;
     // the workspace's WSDLs, else those fetched over HTTP earlier in the capture
     const wsdl = wsdlDefinitionsOf(session.env.definitions) ?? learnedWsdl(session.capture);
+    const fi = fastInfosetVersion(reqBody.contentType);
+    if (fi) {
+      const action = soapAction !== undefined ? unquote(soapAction) : mt?.params.action;
+      if (action) call.fields['soap.action'] = action;
+      applyFastInfoset(call, fi, action, wsdl);
+      return;
+    }
+    const reqSrc = envelopeSource(reqBody)!;
+    const action = soapAction !== undefined ? unquote(soapAction) : reqSrc.attachments ? xopAction(mt, reqSrc.rootType) : mt?.params.action;
+    if (action) call.fields['soap.action'] = action;
     let op: WsdlOperation | undefined;
     if (cutBeforeRootEnd(reqSrc, ENDS_ENVELOPE)) {
       applyCut(call, reqBody, reqSrc.text, action, wsdl, http.responseBody, session.env.limits);
@@ -266,6 +318,8 @@ export const soapRouter: BodyRouter = {
           if (http.status !== undefined && http.status !== 500 && !(req.version === '1.2' && http.status === 400)) call.warnings.push(`SOAP Fault in an HTTP ${http.status} response (expected 500)`);
         } else if (http.status !== undefined && http.status >= 400) call.warnings.push(`HTTP ${http.status} response without a SOAP Fault`);
       }
+    } else if (fastInfosetResponse(call)) {
+      // an XML request answered in Fast Infoset (JAX-WS content negotiation: the request's Accept asked for it)
     } else if (http.status !== undefined && http.status !== 202 && http.status !== 204 && respBody && respBody.size > 0) {
       call.warnings.push('SOAP response is not an Envelope');
     }

@@ -24,6 +24,8 @@ export interface WsdlOperation {
   service?: string;
   targetNamespace?: string;
   soapAction?: string;
+  /** The input's WS-Addressing action (`wsam:Action`/`wsaw:Action` on the portType input: what JAX-WS sends as SOAPAction). */
+  inputAction?: string;
   style: 'document' | 'rpc';
   input: WsdlPart[];
   output: WsdlPart[];
@@ -139,6 +141,9 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
         const [bName, b] = bindings[0] ?? [undefined, undefined];
         const service = bName ? serviceOf.get(bName) : undefined;
         const bop = b?.actions.get(name);
+        // WS-Addressing 1.0 Metadata section 4.4.1: the Action attribute (any prefix) on the input
+        const inEl = kids(op, 'input')[0];
+        const wsaAction = inEl ? Object.entries(inEl.attrs).find(([k]) => k === 'Action' || k.endsWith(':Action'))?.[1] : undefined;
         out.operations.push({
           // (one-byte copies when they can be: they go into every call's JSON line, see oneByteCopy)
           name: oneByteCopy(name),
@@ -146,6 +151,7 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
           ...(service ? { service: oneByteCopy(service) } : {}),
           ...(tns ? { targetNamespace: tns } : {}),
           ...(bop?.action ? { soapAction: bop.action } : {}),
+          ...(wsaAction ? { inputAction: wsaAction } : {}),
           style: bop?.style ?? b?.style ?? 'document',
           input: msgParts('input'),
           output: msgParts('output'),
@@ -176,7 +182,9 @@ export function findOperation(defs: WsdlDefinitions, action: string | undefined,
   const sameNs = (o: WsdlOperation) => !bodyNs || !o.targetNamespace || o.targetNamespace === bodyNs;
   if (a) {
     const hits = defs.operations.filter((o) => o.soapAction === a);
-    if (hits.length === 1) return hits[0];
+    if (!hits.length) hits.push(...defs.operations.filter((o) => o.inputAction === a));
+    // (the same portType operation from several documents — a service published at two addresses — is one)
+    if (hits.length && hits.every((o) => o.name === hits[0].name && o.portType === hits[0].portType)) return hits[0];
     const h = hits.find((o) => o.name === bodyLocal || o.input.some((p) => p.element === bodyLocal));
     if (h) return h;
   }

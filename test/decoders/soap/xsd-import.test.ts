@@ -12,7 +12,9 @@ import { readFileSync } from 'node:fs';
 import { soapRouter } from '../../../decoders/soap/index';
 import { buildWsdlDefinitions } from '../../../decoders/soap/wsdl';
 import { learnWsdlExchange } from '../../../decoders/soap/learned';
-import type { Call } from '../../../decoders/core/model';
+import type { Call, HeaderList } from '../../../decoders/core/model';
+import { decodeHttpBody } from '../../../decoders/http-common/body';
+import { fromHex } from '../../../decoders/core/bytes';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
 
@@ -107,5 +109,51 @@ describe('WSDL and schema fetched over HTTP earlier in the capture (JAX-WS GET ?
     cut.http!.responseBody!.truncated = true;
     learnWsdlExchange(cut, capture, 64);
     assert.equal(capture.state.size, 0);
+  });
+});
+
+// JAX-WS content negotiation (com.sun.xml.ws.client.ContentNegotiation = pessimistic): the first request is XML
+// with `Accept: application/fastinfoset`, the server answers in Fast Infoset (ITU-T X.891), later requests are FI too.
+const FI_ADD =
+  'e00000010038cf005328687474703a2f2f736368656d61732e786d6c736f61702e6f72672f736f61702f656e76656c6f70652ff03f818107456e76656c6f70653f818103426f647938cf026e73320f75726e3a68656c646f75743a73686f70f03f8282026164643c00619035f03c00629036fffff0';
+const FI_ADD_RESPONSE =
+  'e00000010038cf005328687474703a2f2f736368656d61732e786d6c736f61702e6f72672f736f61702f656e76656c6f70652ff03f818107456e76656c6f70653f818103426f647938cf026e73320f75726e3a68656c646f75743a73686f70f03f82820a616464526573706f6e73653c0572657475726e913131fffff0';
+
+describe('SOAP in Fast Infoset (ITU-T X.891; JAX-WS content negotiation)', () => {
+  const fiCall = (status = 200): Call => {
+    const env = nodeEnv();
+    const reqHeaders: HeaderList = [['Accept', 'application/fastinfoset, text/xml, multipart/related'], ['Content-Type', 'application/fastinfoset'], ['SOAPAction', '"urn:heldout:shop:Shop:addRequest"']];
+    const respHeaders: HeaderList = [['Content-type', 'application/fastinfoset']];
+    const req = fromHex(FI_ADD);
+    const resp = fromHex(FI_ADD_RESPONSE);
+    return {
+      id: 1, protocol: 'http', kind: 'unary', state: 'complete', flowId: 1,
+      client: { ip: '127.0.0.1', port: 57474 }, server: { ip: '127.0.0.1', port: 27010 },
+      method: 'POST', target: '/shop', timing: { startUs: 0 }, fields: {}, frames: [1], warnings: [],
+      http: {
+        version: 'HTTP/1.1', method: 'POST', uri: '/shop', status, requestHeaders: reqHeaders, responseHeaders: respHeaders,
+        requestBody: decodeHttpBody(req, req.length, reqHeaders, env).body,
+        responseBody: decodeHttpBody(resp, resp.length, respHeaders, env, reqHeaders).body,
+      },
+    };
+  };
+
+  it('is a SOAP call named by its WS-Addressing action in the WSDL (wsam:Action), its values not read', () => {
+    const c = route(fiCall(), [fixture('shop.wsdl')]);
+    assert.equal(c.protocol, 'soap');
+    assert.equal(c.method, 'add');
+    assert.equal(c.definition?.name, 'Shop.add');
+    assert.equal(c.fields['soap.encoding'], 'fastinfoset');
+    assert.equal(c.fields['soap.version'], '1.1');
+    assert.deepEqual(c.warnings, [
+      'SOAP request in Fast Infoset (ITU-T X.891, a binary XML encoding): values not decoded',
+      'SOAP response in Fast Infoset (ITU-T X.891, a binary XML encoding): values not decoded',
+    ]);
+  });
+
+  it('without a WSDL it is named by the action; a 500 answer is a Fault', () => {
+    const c = route(fiCall(500), []);
+    assert.equal(c.method, 'addRequest');
+    assert.deepEqual(c.status, { code: 'Fault', text: 'Fault (in Fast Infoset)', ok: false });
   });
 });

@@ -226,6 +226,11 @@ public class SoapLab {
       try { Shop noAddr = Service.create(new URL(base + "/addr?wsdl"), new QName("urn:heldout:shop", "AddrService")).getPort(Shop.class, new javax.xml.ws.soap.AddressingFeature(false));
         log("/addr echo without addressing -> " + noAddr.echo("no headers")); }
       catch (javax.xml.ws.soap.SOAPFaultException ex) { log("/addr echo(\"no headers\") without addressing -> FAULT " + ex.getFault().getFaultCode() + " " + ex.getFault().getFaultString()); }
+      // Fast Infoset (ITU-T X.891) negotiated by JAX-WS: the first request in XML asks for it (Accept), the rest are binary
+      Shop fi = Service.create(new URL(base + "/shop?wsdl"), new QName("urn:heldout:shop", "ShopService")).getPort(Shop.class);
+      ((javax.xml.ws.BindingProvider) fi).getRequestContext().put("com.sun.xml.ws.client.ContentNegotiation", "pessimistic");
+      log("/shop echo(\"fast infoset 1\") negotiating FI -> " + fi.echo("fast infoset 1"));
+      log("/shop add(5, 6) in FI -> " + fi.add(5, 6));
       // SwA: a SAAJ client sends a message with two attachments referenced by href="cid:…"
       javax.xml.soap.SOAPMessage m = javax.xml.soap.MessageFactory.newInstance().createMessage();
       javax.xml.soap.SOAPElement st = m.getSOAPBody().addChildElement("store", "s", "urn:heldout:swa");
