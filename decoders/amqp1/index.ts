@@ -18,12 +18,12 @@
  * - flow frames (credit) and empty frames (heartbeats) make no calls.
  */
 import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
-import type { Call, Dir, HeaderList } from '../core/model';
+import type { Call, Dir, } from '../core/model';
 import { be16, be32, concatBytes } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { messageKey } from '../calls/key';
-import { payloadBody } from '../calls/payload';
-import { Amqp1Error, Amqp1Map, Amqp1Reader, isDescribed, plain } from './types';
+import { Amqp1Error, Amqp1Reader, isDescribed, plain } from './types';
+import { decodeMessage } from './message';
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 const MAX_FRAME = 64 << 20;
@@ -335,70 +335,21 @@ class Amqp1Decoder implements StreamDecoder {
     }
   }
 
-  /** The message sections (Part 3 §3.2) of a whole transfer. */
+  /** The message sections (Part 3 §3.2) of a whole transfer (./message.ts). */
   private message(c: Call, bytes: Uint8Array, end: Position): void {
-    const r = new Amqp1Reader(bytes);
-    const value: Record<string, unknown> = {};
-    let body: Uint8Array | undefined;
-    let bodyValue: unknown;
-    const headers: HeaderList = [];
-    let contentType: string | undefined;
-    try {
-      while (r.left > 0) {
-        const s = r.value();
-        if (!isDescribed(s)) throw new Amqp1Error('a message section is not a described value');
-        const code = typeof s.descriptor === 'number' ? s.descriptor : undefined;
-        switch (code) {
-          case 0x70:
-            value.header = show(s);
-            break;
-          case 0x71:
-          case 0x72:
-            value[code === 0x71 ? 'delivery-annotations' : 'message-annotations'] = show(s.value);
-            break;
-          case 0x73: {
-            const p = show(s) as Record<string, unknown>;
-            value.properties = p;
-            if (typeof p['content-type'] === 'string') contentType = p['content-type'];
-            if (p['message-id'] !== undefined) c.fields['amqp.message_id'] = String(typeof p['message-id'] === 'object' ? JSON.stringify(p['message-id']) : p['message-id']);
-            if (typeof p.subject === 'string') c.fields['amqp.subject'] = p.subject;
-            if (typeof p.to === 'string' && !c.target) c.target = p.to;
-            if (typeof p['reply-to'] === 'string') c.fields['amqp.reply_to'] = p['reply-to'];
-            if (p['correlation-id'] !== undefined) c.fields['amqp.correlation_id'] = String(p['correlation-id']);
-            break;
-          }
-          case 0x74:
-            if (s.value instanceof Amqp1Map) for (const [k, x] of s.value.entries) headers.push([String(k), typeof x === 'string' ? x : JSON.stringify(plain(x))]);
-            value['application-properties'] = show(s.value);
-            break;
-          case 0x75:
-            if (s.value instanceof Uint8Array) body = body ? concatBytes([body, s.value]) : s.value;
-            break;
-          case 0x76:
-            bodyValue = [...((bodyValue as unknown[]) ?? []), ...(Array.isArray(s.value) ? s.value.map((x) => show(x)) : [])];
-            break;
-          case 0x77:
-            bodyValue = show(s.value);
-            break;
-          case 0x78:
-            value.footer = show(s.value);
-            break;
-          default:
-            value[`section ${String(s.descriptor)}`] = show(s.value);
-        }
-      }
-    } catch (e) {
-      c.warnings.push(`message: ${(e as Error).message}`);
-    }
+    const m = decodeMessage(bytes, this.session.env, c.warnings);
+    const p = m.props;
+    if (p['message-id'] !== undefined) c.fields['amqp.message_id'] = p['message-id'];
+    if (p.subject !== undefined) c.fields['amqp.subject'] = p.subject;
+    if (p.to !== undefined && !c.target) c.target = p.to;
+    if (p['reply-to'] !== undefined) c.fields['amqp.reply_to'] = p['reply-to'];
+    if (p['correlation-id'] !== undefined) c.fields['amqp.correlation_id'] = p['correlation-id'];
     const part = c.request!;
-    if (headers.length) part.headers = headers;
-    if (body) {
-      part.body = payloadBody(body, body.length, this.session.env.limits, contentType, undefined, c.warnings);
-      if (part.body.kind === 'json') value.body = part.body.value;
-    } else if (bodyValue !== undefined) value.body = bodyValue;
-    part.value = value;
+    if (m.headers) part.headers = m.headers;
+    if (m.body) part.body = m.body;
+    part.value = m.value;
     const dest = c.target ?? '';
-    const keyBytes = body ?? new TextEncoder().encode(JSON.stringify(bodyValue ?? null));
+    const keyBytes = m.data ?? new TextEncoder().encode(JSON.stringify(m.bodyValue ?? null));
     c.fields['msg.key'] = messageKey('amqp1', dest, keyBytes);
     c.fields['msg.destination'] = dest;
     if (c.kind === 'publish') c.timing.requestEndUs = end.tsUs;
