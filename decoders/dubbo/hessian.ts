@@ -20,17 +20,18 @@ interface ClassDef {
 
 const MAX_ITEMS = 1_000_000;
 
-export class HessianReader {
+/**
+ * The bytes `b[start, end)` of a body read front to back, shared by the Hessian and JSONB readers:
+ * every read past `end` throws HessianEnd (a body cut short).
+ */
+export class BodyCursor {
   pos: number;
-  private classes: ClassDef[] = [];
-  private types: string[] = [];
-  private refs: HValue[] = [];
 
   constructor(
-    private readonly b: Uint8Array,
+    protected readonly b: Uint8Array,
     start = 0,
-    private readonly end = b.length,
-    private readonly maxDepth = 64,
+    protected readonly end = b.length,
+    protected readonly maxDepth = 64,
   ) {
     this.pos = start;
   }
@@ -39,21 +40,35 @@ export class HessianReader {
     return this.pos >= this.end;
   }
 
-  private u8(): number {
+  protected u8(): number {
     if (this.pos >= this.end) throw new HessianEnd('end of body');
     return this.b[this.pos++];
   }
 
-  private peek(): number {
+  protected peek(): number {
     if (this.pos >= this.end) throw new HessianEnd('end of body');
     return this.b[this.pos];
   }
 
-  private be(n: number): number {
+  protected take(n: number): Uint8Array {
+    if (n > this.end - this.pos) throw new HessianEnd('end of body');
+    const v = this.b.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** `n` bytes big-endian, unsigned (n ≤ 6). */
+  protected be(n: number): number {
     let v = 0;
     for (let i = 0; i < n; i++) v = v * 256 + this.u8();
     return v;
   }
+}
+
+export class HessianReader extends BodyCursor {
+  private classes: ClassDef[] = [];
+  private types: string[] = [];
+  private refs: HValue[] = [];
 
   private i32(): number {
     return this.be(4) | 0;

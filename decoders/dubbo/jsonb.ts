@@ -23,7 +23,7 @@
  * `JsonbError`.
  */
 import { toHex } from '../core/bytes';
-import { HessianEnd, type HValue } from './hessian';
+import { BodyCursor, HessianEnd, type HValue } from './hessian';
 
 export class JsonbError extends Error {}
 
@@ -79,47 +79,9 @@ const BINARY_PREVIEW = 1024;
 const UTF8 = new TextDecoder('utf-8');
 
 /** One JSONB value from `b[start, end)`: symbols and reference paths are its own. */
-export class JsonbReader {
-  pos: number;
+export class JsonbReader extends BodyCursor {
   private readonly symbols = new Map<number, string>();
   private lastRef: string | undefined;
-
-  constructor(
-    private readonly b: Uint8Array,
-    start = 0,
-    private readonly end = b.length,
-    private readonly maxDepth = 64,
-  ) {
-    this.pos = start;
-  }
-
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  private u8(): number {
-    if (this.pos >= this.end) throw new HessianEnd('end of body');
-    return this.b[this.pos++];
-  }
-
-  private peek(): number {
-    if (this.pos >= this.end) throw new HessianEnd('end of body');
-    return this.b[this.pos];
-  }
-
-  private take(n: number): Uint8Array {
-    if (n > this.end - this.pos) throw new HessianEnd('end of body');
-    const v = this.b.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return v;
-  }
-
-  /** `n` bytes big-endian, unsigned (n ≤ 4) */
-  private be(n: number): number {
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + this.u8();
-    return v;
-  }
 
   private i32be(): number {
     return this.be(4) | 0;
