@@ -22,7 +22,7 @@ import type { BodyRouter } from '../http-common/routers';
 import { queryParam } from '../http-common/body';
 import { holdWaiting } from '../calls/waiting';
 import { addFrame } from './payload';
-import { packetName, pollingPackets, type PolledPacket } from './socketio';
+import { packetName, POLLING_ACKS, pollingPackets, type PollingAckAnswers, type PolledPacket } from './socketio';
 
 export const socketIoPollingRouter: BodyRouter = {
   id: 'socketio',
@@ -71,7 +71,7 @@ export const socketIoPollingRouter: BodyRouter = {
 };
 
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
-const STATE_KEY = 'socketio.polling.acks';
+const STATE_KEY = POLLING_ACKS;
 /** Events waiting for an ACK (and ACKs waiting for an event), across all sessions of a capture. */
 const MAX_WAITING = 1000;
 
@@ -92,7 +92,7 @@ interface EarlyAck {
 }
 
 /** The long-polling events with ack ids of a capture, waiting for their ACKs by session, sender, namespace and id. */
-class PollingAcks {
+class PollingAcks implements PollingAckAnswers {
   private readonly events = new Map<string, Waiting>();
   /** ACKs seen before their event, by the key of the event they answer. */
   private readonly early = new Map<string, EarlyAck>();
@@ -163,6 +163,28 @@ class PollingAcks {
         (first) => this.orphan(first),
       );
     }
+  }
+
+  /**
+   * An ACK over the WebSocket this session upgraded to, for an event sent while it was still polling
+   * (the answer outlived the upgrade). False when no such event waits.
+   */
+  answerFromWebSocket(sid: string, dir: Dir, nsp: string, id: number, value: unknown, startUs: number, endUs: number, frames: number[], warnings: string[]): boolean {
+    const key = `${sid}|${OTHER[dir]}|${nsp}|${id}`;
+    const w = this.events.get(key);
+    if (!w) return false;
+    this.events.delete(key);
+    const c = w.call;
+    c.response = { value, wireBytes: 0 };
+    c.timing.responseStartUs = startUs;
+    c.timing.endUs = endUs;
+    for (const f of frames) addFrame(c.frames, f);
+    c.fields['socketio.ack_transport'] = 'websocket';
+    c.warnings.push(...warnings);
+    c.status = { code: 'ack', ok: true };
+    c.state = 'complete';
+    w.session.emit(c);
+    return true;
   }
 
   private eventCall(session: DecoderSession, carrier: Call, sid: string, eio: number, dir: Dir, p: PolledPacket, startUs: number, endUs: number): Call {

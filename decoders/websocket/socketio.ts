@@ -13,7 +13,7 @@
  * Pure parsing here; pairing (event with ack id → its ACK) is in the WebSocket decoder.
  */
 import { holdWaiting } from '../calls/waiting';
-import { parseJsonBounded } from '../http-common/body';
+import { parseJsonBounded, queryParam } from '../http-common/body';
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Body, Call, CallPart, Dir, StreamMessage } from '../core/model';
 import { fromBase64, toHex, utf8Strict } from '../core/bytes';
@@ -166,6 +166,14 @@ export function answerPart(c: Call, m: WsMessage, part: CallPart, warnings: stri
 }
 const MAX_ATTACHMENTS = 64;
 
+/** Where polling.ts keeps the long-polling events waiting for an ACK, in the capture's state. */
+export const POLLING_ACKS = 'socketio.polling.acks';
+
+/** What the WebSocket layer asks of them: answer one with an ACK that came over the upgraded connection. */
+export interface PollingAckAnswers {
+  answerFromWebSocket(sid: string, dir: Dir, nsp: string, id: number, value: unknown, startUs: number, endUs: number, frames: number[], warnings: string[]): boolean;
+}
+
 /**
  * Socket.IO calls from a WebSocket's data messages: an event emitted with an ack id is a unary
  * call answered by its ACK (matched by namespace and id, from the other side); an event without
@@ -302,6 +310,8 @@ export class SocketIo implements WsLayer {
           this.emit(open, 'complete');
           return true;
         }
+        // The event may have gone out over long-polling before this connection upgraded it (polling.ts).
+        if (p.id !== undefined && !p.attachments && this.fromPolling(m, p, warnings)) return true;
         const c = this.call(m, 'event', 'ack', warnings, p);
         c.warnings.push(p.id !== undefined ? `ACK ${p.id} to no event seen in this capture` : 'ACK without an id');
         this.put(c, m, part);
@@ -323,6 +333,13 @@ export class SocketIo implements WsLayer {
     }
     this.acks.clear();
     this.connects.clear();
+  }
+
+  /** An ACK to an event the same Engine.IO session (`sid` of the upgrade URI) sent over long-polling. */
+  private fromPolling(m: WsMessage, p: SioPacket, warnings: string[]): boolean {
+    const sid = this.target ? queryParam(this.target, 'sid') : undefined;
+    const polling = sid ? (this.session.capture?.state.get(POLLING_ACKS) as PollingAckAnswers | undefined) : undefined;
+    return polling?.answerFromWebSocket(sid!, m.dir, p.nsp, p.id!, p.data, m.start.tsUs, m.end.tsUs, m.frames, warnings) ?? false;
   }
 
   private sent(c: Call, dir: Dir, p: SioPacket): void {

@@ -11,6 +11,7 @@ import { Pipeline } from '../../../decoders/pipeline';
 import type { Call } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { pcapFile, tcpConversation, type Frame } from '../../helpers/pcap-builder';
+import { wsFrameHex } from './ws-feed';
 
 const SID = '9Um_J3XhwrtuKnaxAAAA';
 const T0 = 1_795_394_435_000_000;
@@ -93,6 +94,27 @@ describe('Socket.IO acks over HTTP long-polling: the event is a call answered by
     const cs = decode(exchange(0, 'POST', '14:420["sum",2,3]', 'ok', 1000, 3), exchange(1, 'GET', '', '6:430[5]', 1000, 3), exchange(5, 'GET', '', '16:421["ignored",1]', 1000, 3));
     assert.deepEqual(brief(cs), ['sum / complete ack', 'ignored / incomplete']);
     assert.deepEqual(cs.find((c) => c.method === 'ignored' && c.parentId !== undefined)?.warnings, ['no ACK seen for this event']);
+  });
+
+  it('an event sent while polling, answered after the upgrade to WebSocket (the same sid): still one call', () => {
+    const ws = tcpConversation({
+      client: { ip: '127.0.0.1', port: port++ },
+      server: { ip: '127.0.0.1', port: 3000 },
+      startUs: T0 + 10_000,
+      exchanges: [
+        { dir: 'c2s', data: `GET /socket.io/?who=upgrade&EIO=4&transport=websocket&sid=${SID} HTTP/1.1\r\nHost: 127.0.0.1:3000\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n` },
+        { dir: 's2c', data: 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n' },
+        { dir: 'c2s', data: Buffer.from(wsFrameHex('c2s', '2probe'), 'hex') },
+        { dir: 's2c', data: Buffer.from(wsFrameHex('s2c', '3probe'), 'hex') },
+        { dir: 'c2s', data: Buffer.from(wsFrameHex('c2s', '5'), 'hex') },
+        { dir: 'c2s', data: Buffer.from(wsFrameHex('c2s', '430[2]'), 'hex') },
+      ],
+    });
+    const cs = decode(exchange(0, 'GET', '', '420["later",1]'), ws);
+    const later = cs.filter((c) => c.method === 'later' && c.parentId !== undefined);
+    assert.deepEqual(later.map((c) => [c.state, c.status?.code, c.fields['socketio.ack_transport']]), [['complete', 'ack', 'websocket']]);
+    assert.deepEqual(later[0].response?.value, [2]);
+    assert.equal(cs.filter((c) => c.method === 'ack').length, 0, 'no stray ack');
   });
 
   it('an ACK to no event of the capture (it started mid-session) is an ack event with a warning', () => {
