@@ -96,8 +96,7 @@ export const sockJsHttpRouter: BodyRouter = {
     const http = call.http!;
     const u = sockJsHttpUri(http.uri)!;
     const depth = session.env.limits.maxDepth;
-    call.fields['sockjs.transport'] = u.transport;
-    call.fields['sockjs.session'] = u.session;
+    const notes: string[] = [];
     const key = `${call.server.ip}|${call.server.port}|${u.prefix}/${u.server}/${u.session}`;
     const t = call.timing;
     const timed: Timed[] = [];
@@ -105,10 +104,9 @@ export const sockJsHttpRouter: BodyRouter = {
     if (u.transport === 'xhr_send' || u.transport === 'jsonp_send') {
       const body = http.requestBody?.text ?? http.requestBody?.jsonText;
       sent = body !== undefined ? sentMessages(body, depth) : undefined;
-      if (body !== undefined && !sent) call.warnings.push('SockJS: the request body is not a JSON array of strings');
       if (sent) {
         call.request = { ...call.request, value: sent };
-        if (sent.length > MAX_FRAMES) call.warnings.push(`SockJS: ${sent.length} messages in one send: the first ${MAX_FRAMES} decoded`);
+        if (sent.length > MAX_FRAMES) notes.push(`SockJS: ${sent.length} messages in one send: the first ${MAX_FRAMES} decoded`);
       }
     } else {
       const messages = call.messages?.filter((m) => m.dir === 's2c');
@@ -121,18 +119,19 @@ export const sockJsHttpRouter: BodyRouter = {
         const last = call.frames[call.frames.length - 1] ?? 0;
         const raw = u.transport === 'eventsource' ? eventData(body) : body.split('\n');
         for (const l of raw) lines.push({ text: l, tsUs: end, frame: last });
-        if (http.responseBody?.truncated) call.warnings.push('SockJS: the response is larger than the body preview: its first frames only');
+        if (http.responseBody?.truncated) notes.push('SockJS: the response is larger than the body preview: its first frames only');
       }
+      let odd = 0;
       for (const l of lines) {
         if (timed.length >= MAX_FRAMES) {
-          call.warnings.push(`SockJS: more than ${MAX_FRAMES} frames in one response: the first ${MAX_FRAMES} decoded`);
+          notes.push(`SockJS: more than ${MAX_FRAMES} frames in one response: the first ${MAX_FRAMES} decoded`);
           break;
         }
         const text = frameOfLine(u.transport, l.text, depth);
         if (text === undefined) continue;
         const frame = unwrapSockJs('s2c', text, depth);
         if (!frame) {
-          call.warnings.push(`SockJS: not a frame: ${text.slice(0, 40)}`);
+          if (odd++ === 0) notes.push(`SockJS: a line that is no frame (${JSON.stringify(text.slice(0, 40))}) skipped`);
           continue;
         }
         timed.push({ frame, text, tsUs: l.tsUs, frameNo: l.frame, size: text.length });
@@ -143,6 +142,11 @@ export const sockJsHttpRouter: BodyRouter = {
         if (u.transport === 'xhr_streaming' || u.transport === 'eventsource' || u.transport === 'htmlfile') call.kind = 'server-stream';
       }
     }
+    // A path that only looks like a SockJS one (`/users/42/abc/xhr`): nothing in it read as SockJS, so it stays plain HTTP.
+    if (!sent && !timed.length) return;
+    call.fields['sockjs.transport'] = u.transport;
+    call.fields['sockjs.session'] = u.session;
+    call.warnings.push(...notes);
     const scope = session.capture;
     const s = SockJsSessions.of(scope).get(key, u);
     if (u.transport !== 'xhr_send' && u.transport !== 'jsonp_send') s.receiving = u.transport;

@@ -124,6 +124,20 @@ describe('SockJS over its HTTP transports: STOMP inside is STOMP calls, the fram
     }
   });
 
+  it('a path that only looks like a transport URL, whose body is no SockJS, stays plain HTTP', () => {
+    const body = '{"id":42,"kind":"xhr"}';
+    const cs = decode(
+      conn(0, [
+        { dir: 'c2s', data: `POST /users/42/abc/xhr HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}` },
+        { dir: 's2c', data: `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}` },
+      ]),
+    );
+    assert.deepEqual(
+      cs.map((c) => [c.protocol, c.method, c.fields['sockjs.transport'], c.warnings.length]),
+      [['http', 'POST', undefined, 0]],
+    );
+  });
+
   it('transport URLs, the htmlfile and jsonp wrappers, jsonp_send form bodies', () => {
     assert.deepEqual(sockJsHttpUri('/ws/670/43nrqw53/htmlfile?c=_jp.absaxrp'), { prefix: '/ws', server: '670', session: '43nrqw53', transport: 'htmlfile' });
     assert.equal(sockJsHttpUri('/api/users/42/xhr'), undefined, 'a session id is no path word: three levels below the prefix, digits for the server');
