@@ -7,8 +7,8 @@
 # Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java libmqtt-client-java (rabbit);
 # libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libjeromq-java (jeromq);
 # libgrpc-java libnetty-java libprotobuf-java libperfmark-java protobuf-compiler-grpc-java-plugin (grpc);
-# python3-websockets (websocket); libokhttp-java (okhttp); libjetty9-java (jetty).
-# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|grpc|websocket|okhttp|jetty]...
+# python3-websockets (websocket); libtomcat10-java (tomcat); libokhttp-java (okhttp); libjetty9-java (jetty).
+# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|grpc|websocket|tomcat|okhttp|jetty]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -17,7 +17,7 @@ CAP="$REPO/test/heldout/cap.sh"
 J=/usr/share/java
 PY=/usr/bin/python3
 mkdir -p "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq grpc websocket okhttp jetty)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq grpc websocket tomcat okhttp jetty)
 cp_of() { local IFS=:; local a=(); for j in "$@"; do a+=("$J/$j.jar"); done; echo "${a[*]}"; }
 decode() { # decode DIR NAME: table + jsonl beside the capture
   node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format table > "$OUT/$1/$2.table.txt" 2>&1 || true
@@ -101,6 +101,13 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/jdk-ws.pcap" 'tcp port 27070' java -cp "$D/classes" JdkWebSocketLab 27070 > "$D/jdk-ws.client.log" 2>&1 || echo "websocket lab exited $?"
     kill "$SRV"; wait "$SRV" 2>/dev/null || true
     decode websocket jdk-ws ;;
+  tomcat)
+    D="$OUT/tomcat"; mkdir -p "$D/classes"
+    CP=$(cp_of tomcat10-catalina tomcat10-coyote tomcat10-util tomcat10-util-scan tomcat10-api tomcat10-juli tomcat10-jni tomcat10-servlet-api \
+      tomcat10-annotations-api tomcat10-el-api tomcat10-jaspic-api)
+    javac -nowarn -cp "$CP" -d "$D/classes" "$HERE/tomcat/TomcatLab.java" 2>&1 | grep -v '^Note' || true
+    "$CAP" "$D/tomcat.pcap" 'tcp port 27095' java -Djava.io.tmpdir="$D" -cp "$CP:$D/classes" TomcatLab 27095 > "$D/tomcat.client.log" 2>&1 || echo "tomcat lab exited $?"
+    decode tomcat tomcat ;;
   okhttp)
     D="$OUT/okhttp"; mkdir -p "$D/classes"
     javac -cp "$(cp_of okhttp okio)" -d "$D/classes" "$HERE/okhttp/OkHttpLab.java"
