@@ -50,7 +50,10 @@ function applyFastInfoset(call: Call, version: '1.1' | '1.2', action: string | u
   call.fields['soap.version'] = version;
   call.fields['soap.encoding'] = 'fastinfoset';
   const op = wsdl ? findOperation(wsdl, action, undefined, undefined) : undefined;
-  call.method = op?.name ?? (action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP');
+  // Without a WSDL, the action's last segment: WS-Addressing 1.0 Metadata section 4.4.4's default
+  // action ends with the input name, the operation's name + "Request" (what JAX-WS sends)
+  const last = action ? action.slice(action.search(/[^/#:]*$/)) : '';
+  call.method = op?.name ?? (last.length > 7 && last.endsWith('Request') ? last.slice(0, -7) : last || 'SOAP');
   call.fields['soap.operation'] = call.method;
   if (op) {
     linkOperation(call, op);

@@ -151,9 +151,9 @@ describe('SOAP in Fast Infoset (ITU-T X.891; JAX-WS content negotiation)', () =>
     ]);
   });
 
-  it('without a WSDL it is named by the action; a 500 answer is a Fault', () => {
+  it('without a WSDL it is named by the action (WS-Addressing default: the operation + "Request"); a 500 answer is a Fault', () => {
     const c = route(fiCall(500), []);
-    assert.equal(c.method, 'addRequest');
+    assert.equal(c.method, 'add');
     assert.deepEqual(c.status, { code: 'Fault', text: 'Fault (in Fast Infoset)', ok: false });
   });
 });
