@@ -156,6 +156,19 @@ describe('SOAP MTOM (W3C SOAP MTOM 2005 section 3; XOP 1.0 section 3: xop:Includ
     assert.ok(d.warnings.some((w) => w.startsWith('SOAP response not captured whole')), d.warnings.join('; '));
   });
 
+  it('an attachment past the body preview limit is cut there: the values before it are read', () => {
+    const env = { ...nodeEnv(), limits: { ...nodeEnv().limits, maxBodyBytes: 2000 } };
+    const reqHeaders: HeaderList = [['Content-Type', CT_DOWNLOAD12_REQ]];
+    const respHeaders: HeaderList = [['Content-type', CT_DOWNLOAD12_RESP]];
+    const c = mtomCall({ ct: CT_DOWNLOAD12_REQ, bytes: hex(DOWNLOAD12_REQ) }, { ct: CT_DOWNLOAD12_RESP, bytes: DOWNLOAD12_RESP });
+    c.http!.responseBody = decodeHttpBody(DOWNLOAD12_RESP, DOWNLOAD12_RESP.length, respHeaders, env, reqHeaders).body;
+    route(c);
+    const ret = (c.response?.value as { Body: { downloadResponse: { return: Record<string, unknown> } } }).Body.downloadResponse.return;
+    assert.equal(ret.cut, true);
+    assert.ok((ret.size as number) < 2000);
+    assert.equal(c.status, undefined);
+  });
+
   it('an xop:Include naming no part of the message is a warning, not a failure', () => {
     const text = new TextDecoder('latin1').decode(DOWNLOAD12_RESP).replace('href="cid:3910769e', 'href="cid:0000769e');
     const c = route(mtomCall({ ct: CT_DOWNLOAD12_REQ, bytes: hex(DOWNLOAD12_REQ) }, { ct: CT_DOWNLOAD12_RESP, bytes: Uint8Array.from(text, (ch) => ch.charCodeAt(0)) }));
