@@ -22,7 +22,8 @@ import type { BodyRouter } from '../http-common/routers';
 import { queryParam } from '../http-common/body';
 import { holdWaiting } from '../calls/waiting';
 import { addFrame } from './payload';
-import { packetName, POLLING_ACKS, pollingPackets, type PollingAckAnswers, type PolledPacket } from './socketio';
+import { fromHex } from '../core/bytes';
+import { fillPlaceholders, packetName, POLLING_ACKS, pollingPackets, type PollingAckAnswers, type PolledPacket } from './socketio';
 
 export const socketIoPollingRouter: BodyRouter = {
   id: 'socketio',
@@ -38,6 +39,8 @@ export const socketIoPollingRouter: BodyRouter = {
     const read = (b: typeof http.requestBody): PolledPacket[] | undefined => {
       const t = b ? (b.text ?? b.jsonText) : undefined;
       if (b?.truncated) call.warnings.push('Engine.IO payload larger than the preview: its first packets only');
+      // Engine.IO 3 sends binary data in a binary payload (application/octet-stream) from XHR2 clients.
+      if (t === undefined && eio < 4 && b?.kind === 'binary' && b.hex) return pollingPackets(fromHex(b.hex), eio, depth);
       return t ? pollingPackets(t, eio, depth) : undefined;
     };
     const sent = read(http.requestBody);
@@ -83,6 +86,8 @@ interface Waiting {
 
 interface EarlyAck {
   packet: PolledPacket;
+  /** A warning for the call it answers. */
+  note?: string;
   carrier: Call;
   session: DecoderSession;
   sid: string;
@@ -91,11 +96,25 @@ interface EarlyAck {
   endUs: number;
 }
 
+interface Awaiting {
+  session: DecoderSession;
+  carrier: Call;
+  sid: string;
+  eio: number;
+  dir: Dir;
+  p: PolledPacket;
+  startUs: number;
+  need: number;
+  got: unknown[];
+}
+
 /** The long-polling events with ack ids of a capture, waiting for their ACKs by session, sender, namespace and id. */
 class PollingAcks implements PollingAckAnswers {
   private readonly events = new Map<string, Waiting>();
   /** ACKs seen before their event, by the key of the event they answer. */
   private readonly early = new Map<string, EarlyAck>();
+  /** A binary event or ack whose attachments come in the next payload of its side, by sid and side. */
+  private readonly awaiting = new Map<string, Awaiting>();
   private told = false;
 
   static of(scope: CaptureScope): PollingAcks {
@@ -112,57 +131,98 @@ class PollingAcks implements PollingAckAnswers {
 
   /** The packets one side of an exchange carried (`dir`: who sent them), timed by that side. */
   packets(session: DecoderSession, carrier: Call, sid: string, eio: number, dir: Dir, packets: PolledPacket[], startUs: number, endUs: number): void {
-    for (const p of packets) {
-      if (p.type === 'close') {
-        this.closeSession(sid, 'the Engine.IO session closed before its ACK');
+    const side = `${sid}|${dir}`;
+    let i = 0;
+    const aw = this.awaiting.get(side);
+    if (aw) {
+      // A binary event or ack whose attachments did not fit its payload: they lead the next one of its side.
+      for (; i < packets.length && packets[i].binary !== undefined && aw.got.length < aw.need; i++) aw.got.push({ binary: packets[i].binary, ...(packets[i].hex !== undefined ? { hex: packets[i].hex } : {}) });
+      if (aw.got.length >= aw.need || i < packets.length) this.release(side, endUs);
+    }
+    for (; i < packets.length; i++) {
+      const p = packets[i];
+      if (p.missing && p.id !== undefined) {
+        this.release(side, endUs);
+        this.awaiting.set(side, { session, carrier, sid, eio, dir, p, startUs, need: p.missing, got: [] });
         continue;
       }
-      if (p.id === undefined) continue;
-      const isEvent = p.type === 'EVENT' || p.type === 'BINARY_EVENT';
-      const isAck = p.type === 'ACK' || p.type === 'BINARY_ACK';
-      if (!isEvent && !isAck) continue;
-      if (!this.told) {
-        this.told = true;
-        this.scope.learned('Socket.IO acknowledgements over long-polling, across connections');
-      }
-      if (isEvent) {
-        const key = `${sid}|${dir}|${p.nsp ?? '/'}|${p.id}`;
-        const c = this.eventCall(session, carrier, sid, eio, dir, p, startUs, endUs);
-        const ack = this.early.get(key);
-        if (ack) {
-          this.early.delete(key);
-          answer(c, ack);
-          session.emit(c);
-          continue;
-        }
-        holdWaiting(
-          this.events,
-          key,
-          { call: c, session, sid },
-          MAX_WAITING,
-          (old) => finish(old, 'incomplete', 'its ack id was used again before an ACK'),
-          (first) => finish(first, 'incomplete', 'no ACK seen (too many events waiting)'),
-        );
-        continue;
-      }
-      const key = `${sid}|${OTHER[dir]}|${p.nsp ?? '/'}|${p.id}`;
-      const ack: EarlyAck = { packet: p, carrier, session, sid, dir, startUs, endUs };
-      const w = this.events.get(key);
-      if (w) {
-        this.events.delete(key);
-        answer(w.call, ack);
-        w.session.emit(w.call);
-        continue;
+      this.packet(session, carrier, sid, eio, dir, p, startUs, endUs);
+    }
+  }
+
+  /** What waited for attachments goes on, with those that came (the rest said). */
+  private release(side: string, endUs: number): void {
+    const aw = this.awaiting.get(side);
+    if (!aw) return;
+    this.awaiting.delete(side);
+    const p = aw.p;
+    // Placeholders filled in the first payload are gone; those left are numbered past them.
+    const all: unknown[] = [];
+    all[(p.attachments ?? 0) + aw.got.length - 1] = undefined;
+    aw.got.forEach((g, k) => {
+      all[(p.attachments ?? 0) + k] = g;
+    });
+    p.data = fillPlaceholders(p.data, all);
+    p.attachments = (p.attachments ?? 0) + aw.got.length;
+    const note = aw.got.length < aw.need ? `${aw.got.length} of ${aw.need} binary attachments seen after the payload of its ${p.type}` : undefined;
+    this.packet(aw.session, aw.carrier, aw.sid, aw.eio, aw.dir, p, aw.startUs, endUs, note);
+  }
+
+  /**
+   * One packet: an event with an ack id waits for its ACK, an ACK answers its event (or waits for it).
+   * `note`: a warning for the call it makes or answers.
+   */
+  private packet(session: DecoderSession, carrier: Call, sid: string, eio: number, dir: Dir, p: PolledPacket, startUs: number, endUs: number, note?: string): void {
+    if (p.type === 'close') {
+      this.closeSession(sid, 'the Engine.IO session closed before its ACK');
+      return;
+    }
+    if (p.id === undefined) return;
+    const isEvent = p.type === 'EVENT' || p.type === 'BINARY_EVENT';
+    const isAck = p.type === 'ACK' || p.type === 'BINARY_ACK';
+    if (!isEvent && !isAck) return;
+    if (!this.told) {
+      this.told = true;
+      this.scope.learned('Socket.IO acknowledgements over long-polling, across connections');
+    }
+    if (isEvent) {
+      const key = `${sid}|${dir}|${p.nsp ?? '/'}|${p.id}`;
+      const c = this.eventCall(session, carrier, sid, eio, dir, p, startUs, endUs);
+      if (note) c.warnings.push(note);
+      const ack = this.early.get(key);
+      if (ack) {
+        this.early.delete(key);
+        answer(c, ack);
+        session.emit(c);
+        return;
       }
       holdWaiting(
-        this.early,
+        this.events,
         key,
-        ack,
+        { call: c, session, sid },
         MAX_WAITING,
-        (old) => this.orphan(old),
-        (first) => this.orphan(first),
+        (old) => finish(old, 'incomplete', 'its ack id was used again before an ACK'),
+        (first) => finish(first, 'incomplete', 'no ACK seen (too many events waiting)'),
       );
+      return;
     }
+    const key = `${sid}|${OTHER[dir]}|${p.nsp ?? '/'}|${p.id}`;
+    const ack: EarlyAck = { packet: p, carrier, session, sid, dir, startUs, endUs, ...(note ? { note } : {}) };
+    const w = this.events.get(key);
+    if (w) {
+      this.events.delete(key);
+      answer(w.call, ack);
+      w.session.emit(w.call);
+      return;
+    }
+    holdWaiting(
+      this.early,
+      key,
+      ack,
+      MAX_WAITING,
+      (old) => this.orphan(old),
+      (first) => this.orphan(first),
+    );
   }
 
   /**
@@ -245,6 +305,7 @@ class PollingAcks implements PollingAckAnswers {
   }
 
   private end(): void {
+    for (const side of [...this.awaiting.keys()]) this.release(side, this.awaiting.get(side)!.startUs);
     for (const w of this.events.values()) finish(w, 'incomplete', 'no ACK seen for this event');
     for (const a of this.early.values()) this.orphan(a);
     this.events.clear();
@@ -260,6 +321,7 @@ function answer(c: Call, a: EarlyAck): void {
   for (const f of a.carrier.frames) addFrame(c.frames, f);
   if (a.packet.attachments) c.fields['socketio.attachments'] = (Number(c.fields['socketio.attachments']) || 0) + a.packet.attachments;
   c.fields['socketio.ack_by'] = a.carrier.id;
+  if (a.note) c.warnings.push(a.note);
   c.status = { code: 'ack', ok: true };
   c.state = 'complete';
 }

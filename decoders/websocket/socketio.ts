@@ -437,6 +437,8 @@ export interface PolledPacket {
   hex?: string;
   /** A binary event or ack: how many of the binary payloads after it were its attachments (put in place of its placeholders). */
   attachments?: number;
+  /** Attachments it announced that this payload did not carry (they come in the next one of the same side). */
+  missing?: number;
 }
 
 /** Bytes of a base64 attachment shown in hex (its size is always given). */
@@ -449,6 +451,35 @@ function binaryRecord(r: string, eio: number): PolledPacket {
   const size = Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
   const head = fromBase64(b64.slice(0, Math.ceil(ATTACHMENT_HEX / 3) * 4));
   return { type: 'message', binary: size, ...(head ? { hex: toHex(head.subarray(0, ATTACHMENT_HEX)) } : {}) };
+}
+
+/**
+ * The records of an Engine.IO 3 binary payload (engine.io-protocol v3 "Payload", what an XHR2 client
+ * such as socket.io-client 2 in a browser POSTs as application/octet-stream when it has binary data):
+ * each `<0 string | 1 binary>`, the length in decimal digits one byte each, 0xFF, then the packet — a
+ * string packet as text, a binary one as its Engine.IO type byte (4, message) and the data. Binary
+ * records are returned as their data; a record cut short ends the list.
+ */
+export function binaryPayload(b: Uint8Array, max = 1000): Array<string | Uint8Array> {
+  const out: Array<string | Uint8Array> = [];
+  let i = 0;
+  while (i < b.length && out.length < max) {
+    const kind = b[i++];
+    if (kind !== 0 && kind !== 1) break;
+    let n = 0;
+    let digits = 0;
+    while (i < b.length && b[i] !== 0xff && b[i] <= 9 && digits < 10) {
+      n = n * 10 + b[i++];
+      digits++;
+    }
+    if (b[i] !== 0xff || !digits || i + 1 + n > b.length) break;
+    const body = b.subarray(i + 1, i + 1 + n);
+    i += 1 + n;
+    if (kind === 0) out.push(new TextDecoder().decode(body));
+    else if (body[0] === 4) out.push(body.subarray(1));
+    else break;
+  }
+  return out;
 }
 
 /** The namespace of a packet without the query Socket.IO 2 clients append to it (`/chat?token=x`). */
@@ -464,9 +495,10 @@ export function bareNamespace(nsp: string): string {
  * v3 `b4` + base64); those right after a BINARY_EVENT or BINARY_ACK are its attachments
  * (socket-io-protocol v5 "Packet encoding"), put where its placeholders are.
  */
-export function pollingPackets(text: string, eio: number, maxDepth: number, max = 1000): PolledPacket[] {
-  const raw: string[] = [];
-  if (eio >= 4) raw.push(...text.split('\x1e').slice(0, max));
+export function pollingPackets(text: string | Uint8Array, eio: number, maxDepth: number, max = 1000): PolledPacket[] {
+  const raw: Array<string | Uint8Array> = [];
+  if (typeof text !== 'string') raw.push(...binaryPayload(text, max));
+  else if (eio >= 4) raw.push(...text.split('\x1e').slice(0, max));
   else {
     for (let i = 0; i < text.length && raw.length < max; ) {
       const colon = text.indexOf(':', i);
@@ -483,12 +515,13 @@ export function pollingPackets(text: string, eio: number, maxDepth: number, max 
     if (!owner) return;
     owner.p.data = fillPlaceholders(owner.p.data, owner.got);
     owner.p.attachments = owner.got.length;
+    if (owner.got.length < owner.need) owner.p.missing = owner.need - owner.got.length;
     owner = undefined;
   };
   for (const r of raw) {
     if (!r.length) continue;
-    if (r[0] === 'b') {
-      const b = binaryRecord(r, eio);
+    if (typeof r !== 'string' || r[0] === 'b') {
+      const b = typeof r === 'string' ? binaryRecord(r, eio) : { type: 'message' as const, binary: r.length, hex: toHex(r.subarray(0, ATTACHMENT_HEX)) };
       if (owner) {
         owner.got.push({ binary: b.binary, ...(b.hex !== undefined ? { hex: b.hex } : {}) });
         if (owner.got.length >= owner.need) settle();
@@ -537,6 +570,6 @@ export function packetName(p: PolledPacket): string {
     case 'BINARY_ACK':
       return `ack ${p.id ?? ''}`.trim();
     default:
-      return p.type;
+      return p.binary !== undefined ? 'binary' : p.type;
   }
 }

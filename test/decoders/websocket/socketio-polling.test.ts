@@ -117,6 +117,45 @@ describe('Socket.IO acks over HTTP long-polling: the event is a call answered by
     assert.equal(cs.filter((c) => c.method === 'ack').length, 0, 'no stray ack');
   });
 
+  it('Engine.IO 3 binary payloads (socket.io-client 2.5 in Chromium, XHR2): attachments in the next payload of their side', () => {
+    // engine.io-protocol v3 "Payload": <1 binary><length digits, one byte each><0xFF><4 message><data>
+    const bin = (atMs: number, method: 'GET' | 'POST', data: Buffer) => {
+      const uri = `/socket.io/?EIO=3&transport=polling&t=Q85uX${port}&sid=${SID}`;
+      const octets = (head: string) => Buffer.concat([Buffer.from(`${head}Content-Type: application/octet-stream\r\nContent-Length: ${data.length}\r\n\r\n`), data]);
+      return tcpConversation({
+        client: { ip: '127.0.0.1', port: port++ },
+        server: { ip: '127.0.0.1', port: 3000 },
+        startUs: T0 + atMs * 1000,
+        exchanges:
+          method === 'POST'
+            ? [
+                { dir: 'c2s', data: octets(`POST ${uri} HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n`) },
+                { dir: 's2c', data: 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok' },
+              ]
+            : [
+                { dir: 'c2s', data: `GET ${uri} HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n\r\n` },
+                { dir: 's2c', data: octets('HTTP/1.1 200 OK\r\n') },
+              ],
+      });
+    };
+    const cs = decode(
+      exchange(0, 'POST', '43:451-0["blob",{"_placeholder":true,"num":0}]', 'ok', 1000, 3),
+      bin(10, 'POST', Buffer.from('0105ff0401020304', 'hex')),
+      exchange(20, 'GET', '', '54:461-0[{"size":4,"back":{"_placeholder":true,"num":0}}]', 1000, 3),
+      bin(30, 'GET', Buffer.from('0104ff04090807', 'hex')),
+    );
+    const blob = cs.filter((c) => c.method === 'blob' && c.parentId !== undefined);
+    assert.deepEqual(
+      blob.map((c) => [c.state, c.status?.code, c.request?.value, c.response?.value, c.warnings]),
+      [['complete', 'ack', [{ binary: 4, hex: '01020304' }], [{ size: 4, back: { binary: 3, hex: '090807' } }], []]],
+    );
+    assert.deepEqual(
+      cs.filter((c) => c.parentId === undefined).map((c) => c.method),
+      ['blob', 'binary', 'ack 0', 'binary'],
+      'the payloads that carried only attachments are named so',
+    );
+  });
+
   it('an ACK to no event of the capture (it started mid-session) is an ack event with a warning', () => {
     const cs = decode(exchange(0, 'GET', '', '437[true]'));
     assert.deepEqual(

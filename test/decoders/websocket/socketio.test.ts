@@ -75,6 +75,11 @@ describe('Socket.IO packets (socket-io-protocol v5, engine-io-protocol v4)', () 
       { type: 'BINARY_EVENT', nsp: '/', id: 1, event: 'blob', data: [{ binary: 4, hex: '01020304' }], attachments: 1 },
       { type: 'EVENT', nsp: '/', id: 2, event: 'never', data: ['x'] },
     ]);
+    // engine.io-protocol v3 binary payload (XHR2 clients): <0 string|1 binary><length digits><0xFF><packet>
+    assert.deepEqual(pollingPackets(Uint8Array.from([0, 2, 0xff, 0x34, 0x31, 1, 4, 0xff, 4, 9, 8, 7]), 3, 32), [
+      { type: 'DISCONNECT', nsp: '/' },
+      { type: 'message', binary: 3, hex: '090807' },
+    ]);
     assert.deepEqual(pollingPackets('54:461-1[{"size":4,"back":{"_placeholder":true,"num":0}}]6:b4CQgH15:40/chat?who=v2,', 3, 32), [
       { type: 'BINARY_ACK', nsp: '/', id: 1, data: [{ size: 4, back: { binary: 3, hex: '090807' } }], attachments: 1 },
       { type: 'CONNECT', nsp: '/chat' },

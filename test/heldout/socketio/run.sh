@@ -18,5 +18,6 @@ sleep 2
 "$HERE/../cap.sh" "$OUT/sio-polling-v4.pcap" 'tcp port 21702' env NODE_PATH="$NM" node "$HERE/polling.cjs" v4 21702 > "$OUT/sio-polling-v4.log" 2>&1
 "$HERE/../cap.sh" "$OUT/sio-polling-v2.pcap" 'tcp port 21703' env NODE_PATH="$NM" V2="$V2" node "$HERE/polling.cjs" v2 21703 > "$OUT/sio-polling-v2.log" 2>&1
 "$HERE/../cap.sh" "$OUT/sio-polling-upgrade.pcap" 'tcp port 21704' env NODE_PATH="$NM" node "$HERE/polling.cjs" upgrade 21704 > "$OUT/sio-polling-upgrade.log" 2>&1
+[ -x /usr/bin/chromium ] && "$HERE/../cap.sh" "$OUT/sio-browser-v2.pcap" 'tcp port 21705' env NODE_PATH="$NM:$HERE/../../../node_modules" V2="$V2" node "$HERE/browser-v2.cjs" 21705 > "$OUT/sio-browser-v2.log" 2>&1
 kill $S1 $S2 2>/dev/null
 echo "captures in $OUT/sio-*.pcap"
