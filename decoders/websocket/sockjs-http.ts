@@ -290,6 +290,8 @@ class SockJsSession {
       c.status = { code, text: f.reason && f.reason !== name ? `${name}: ${f.reason}` : name, ok: code === 1000 || code === 3000 };
     }
     session.emit(c);
+    // The session is over: what it holds need not wait for the end of the capture (a live capture shows it now).
+    if (f.kind === 'close') this.flush();
   }
 
   end(): void {
