@@ -62,7 +62,7 @@ export interface FieldInfo {
 }
 
 export const PROTOCOLS = [
-  'http', 'http2', 'grpc', 'connect', 'twirp', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'websocket', 'socketio', 'sockjs', 'amqp', 'mqtt', 'kafka', 'rabbitstream', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
+  'http', 'http2', 'grpc', 'connect', 'twirp', 'xmlrpc', 'jsonrpc', 'graphql', 'trpc', 'signalr', 'soap', 'thrift', 'dubbo', 'hessian', 'websocket', 'socketio', 'sockjs', 'amqp', 'mqtt', 'kafka', 'rabbitstream', 'redis', 'stomp', 'nats', 'zmtp', 'dns', 'tls', 'quic',
 ];
 
 /** Built-in fields (always available) followed by common `Call.fields` keys. */

@@ -671,6 +671,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
         body.kind = 'binary';
         body.hex = toHex(content);
       }
+    } else if (essence === 'x-application/hessian' || essence === 'application/x-hessian') {
+      // Hessian RPC over HTTP (decoders/hessian): a call or reply the Hessian router reads: keep the whole preview.
+      body.kind = 'binary';
+      body.hex = toHex(content);
     } else if (essence.startsWith('application/connect+') || essence === 'application/proto') {
       // Connect (decoders/connect): enveloped messages or one bare protobuf message the Connect
       // router decodes: keep the whole preview (application/connect+json is not one JSON text).
@@ -732,6 +736,10 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       body.hex = toHex(content);
     } else if (essence === 'application/protobuf' && isTwirpProtobufTarget(target)) {
       // Twirp (decoders/twirp): one message the Twirp router decodes with its rpc's types: keep the whole preview.
+      body.kind = 'binary';
+      body.hex = toHex(content);
+    } else if (essence === 'application/octet-stream' && target !== undefined && /[?&]EIO=3\b/.test(target) && /[?&]transport=polling\b/.test(target)) {
+      // An Engine.IO 3 binary payload (websocket/socketio.ts binaryPayload): keep the whole preview for it.
       body.kind = 'binary';
       body.hex = toHex(content);
     } else if (PROTOBUF_TYPES.has(essence)) {

@@ -18,6 +18,7 @@ import { graphqlRouter } from '../graphql/http';
 import { trpcRouter } from '../trpc/index';
 import { twirpRouter } from '../twirp/index';
 import { tripleHttpRouter } from '../dubbo/triple-http';
+import { hessianRouter } from '../hessian/index';
 
 /** A body-level protocol carried by HTTP (XML-RPC, JSON-RPC, SOAP, gRPC-Web…). */
 export interface BodyRouter {
@@ -32,4 +33,4 @@ export interface BodyRouter {
   apply(call: Call, session: DecoderSession): void;
 }
 
-export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, tripleHttpRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, sockJsHttpRouter, graphqlRouter, trpcRouter, twirpRouter];
+export const BODY_ROUTERS: BodyRouter[] = [xmlrpcRouter, jsonrpcRouter, tripleHttpRouter, connectRouter, grpcWebRouter, soapRouter, thriftHttpRouter, socketIoPollingRouter, sockJsHttpRouter, graphqlRouter, trpcRouter, twirpRouter, hessianRouter];

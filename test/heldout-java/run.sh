@@ -7,8 +7,8 @@
 # Needs Debian: libjaxws-java libasm-java (soap); rabbitmq-server librabbitmq-client-java libmqtt-client-java (rabbit);
 # libthrift-java thrift-compiler python3-thrift (thrift); libaxmlrpc-java (xmlrpc); libjeromq-java (jeromq);
 # libgrpc-java libnetty-java libprotobuf-java libperfmark-java protobuf-compiler-grpc-java-plugin (grpc);
-# python3-websockets (websocket); libtomcat10-java (tomcat); libokhttp-java (okhttp); libjetty9-java (jetty).
-# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|grpc|websocket|tomcat|okhttp|jetty]...
+# libhessian-java (hessian); python3-websockets (websocket); libtomcat10-java (tomcat); libokhttp-java (okhttp); libjetty9-java (jetty).
+# Usage: test/heldout-java/run.sh [soap|rabbit|thrift|xmlrpc|jeromq|grpc|hessian|websocket|tomcat|okhttp|jetty]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -17,7 +17,7 @@ CAP="$REPO/test/heldout/cap.sh"
 J=/usr/share/java
 PY=/usr/bin/python3
 mkdir -p "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq grpc websocket tomcat okhttp jetty)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(soap rabbit thrift xmlrpc jeromq grpc hessian websocket tomcat okhttp jetty)
 cp_of() { local IFS=:; local a=(); for j in "$@"; do a+=("$J/$j.jar"); done; echo "${a[*]}"; }
 decode() { # decode DIR NAME: table + jsonl beside the capture
   node "$REPO/dist/cli.js" "$OUT/$1/$2.pcap" --format table > "$OUT/$1/$2.table.txt" 2>&1 || true
@@ -101,6 +101,13 @@ for w in "${WHAT[@]}"; do
     "$CAP" "$D/jdk-ws.pcap" 'tcp port 27070' java -cp "$D/classes" JdkWebSocketLab 27070 > "$D/jdk-ws.client.log" 2>&1 || echo "websocket lab exited $?"
     kill "$SRV"; wait "$SRV" 2>/dev/null || true
     decode websocket jdk-ws ;;
+  hessian)
+    D="$OUT/hessian"; mkdir -p "$D/classes"
+    CP=$(cp_of hessian servlet-api jetty9-server jetty9-servlet jetty9-http jetty9-io jetty9-util jetty9-security)
+    javac -cp "$CP" -d "$D/classes" "$HERE/hessian/HessianLab.java"
+    "$CAP" "$D/hessian.pcap" 'tcp port 27080' java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED \
+      -cp "$CP:$D/classes" HessianLab 27080 > "$D/hessian.client.log" 2>&1 || echo "hessian lab exited $?"
+    decode hessian hessian ;;
   tomcat)
     D="$OUT/tomcat"; mkdir -p "$D/classes"
     CP=$(cp_of tomcat10-catalina tomcat10-coyote tomcat10-util tomcat10-util-scan tomcat10-api tomcat10-juli tomcat10-jni tomcat10-servlet-api \
