@@ -196,7 +196,7 @@ export function callText(x: Call): string {
 
 function describeCall(x: Call): string {
   let s: string;
-  const rpc = ['xmlrpc', 'jsonrpc', 'thrift', 'dubbo', 'soap', 'trpc', 'signalr'].includes(x.protocol);
+  const rpc = ['xmlrpc', 'jsonrpc', 'thrift', 'dubbo', 'hessian', 'soap', 'trpc', 'signalr'].includes(x.protocol);
   const rv = x.request?.value;
   if (x.protocol === 'graphql' && x.kind !== 'batch' && rv !== null && typeof rv === 'object' && !Array.isArray(rv) && 'query' in rv) {
     // `Signup({name: "Ada", …}) → {signup: {…}}`: the operation with its variables, and its data

@@ -7,7 +7,7 @@ import type { Call, FlowSummary } from '../decoders/core/model';
 import { formatDuration, formatSize, protocolLabel, shortMethod, targetAfterMethod } from './format';
 
 /** The request/response protocols the compare view lines up, in its column order. */
-export const COMPARED_PROTOCOLS = ['http', 'http2', 'xmlrpc', 'jsonrpc', 'graphql', 'grpc', 'connect', 'twirp', 'soap', 'thrift', 'dubbo'];
+export const COMPARED_PROTOCOLS = ['http', 'http2', 'xmlrpc', 'jsonrpc', 'graphql', 'grpc', 'connect', 'twirp', 'soap', 'thrift', 'dubbo', 'hessian'];
 
 export interface CompareMetrics {
   callId: number;
