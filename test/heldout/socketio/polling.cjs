@@ -46,7 +46,10 @@ httpServer.listen(port, '127.0.0.1', () => {
   s.on('connect', () => {
     log('client: connect', s.id);
     s.emit('sum', 2, 3, (r) => log('client: sum ->', r));
-    if (mode === 'upgrade') s.emit('slow', 21, (r) => log('client: slow ->', r, 'sent over', 'polling'));
+    if (mode === 'upgrade') {
+      const over = s.io.engine.transport.name;
+      s.emit('slow', 21, (r) => log('client: slow ->', r, 'sent over', over));
+    }
     s.emit('blob', Buffer.from([1, 2, 3, 4]), (r) => log('client: blob ->', r.size, Buffer.from(r.back).toString('hex')));
     if (mode === 'v2') s.emit('never', 'x', () => log('client: never answered?!'));
     else s.timeout(400).emit('never', 'x', (err) => log('client: never ->', err ? err.message : 'answered'));
