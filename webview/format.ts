@@ -84,7 +84,7 @@ export function protocolFamily(protocol: string): Family {
 /** How the protocol reads in a column: 'XML-RPC', 'gRPC', 'HTTP/2'… */
 export function protocolLabel(protocol: string): string {
   const labels: Record<string, string> = {
-    http: 'HTTP', http2: 'HTTP/2', grpc: 'gRPC', connect: 'Connect', twirp: 'Twirp', xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', soap: 'SOAP', thrift: 'Thrift', dubbo: 'Dubbo', graphql: 'GraphQL', trpc: 'tRPC', signalr: 'SignalR',
+    http: 'HTTP', http2: 'HTTP/2', grpc: 'gRPC', connect: 'Connect', twirp: 'Twirp', xmlrpc: 'XML-RPC', jsonrpc: 'JSON-RPC', soap: 'SOAP', thrift: 'Thrift', dubbo: 'Dubbo', hessian: 'Hessian', graphql: 'GraphQL', trpc: 'tRPC', signalr: 'SignalR',
     websocket: 'WebSocket', sockjs: 'SockJS', socketio: 'Socket.IO', amqp: 'AMQP', mqtt: 'MQTT', kafka: 'Kafka', rabbitstream: 'RMQ Stream', redis: 'Redis', stomp: 'STOMP', nats: 'NATS', zmtp: 'ZeroMQ',
   };
   return labels[protocol.toLowerCase()] ?? protocol.toUpperCase();

@@ -265,7 +265,7 @@ describe('compare on a capture with fewer than two protocols', () => {
     assert.match(hint.command, /^mergecap -w \S+ rest-person-api\/rest-person-api\.pcapng grpc-person-api\//);
   });
   it('messaging only: names what the capture has instead', () => {
-    assert.equal(compareHint([], ['mqtt', 'tcp']).capture, 'This capture has no HTTP, HTTP/2, XML-RPC, JSON-RPC, GraphQL, gRPC, Connect, Twirp, SOAP, Thrift and Dubbo calls: only MQTT traffic, which has no request/response operation to line up.');
+    assert.equal(compareHint([], ['mqtt', 'tcp']).capture, 'This capture has no HTTP, HTTP/2, XML-RPC, JSON-RPC, GraphQL, gRPC, Connect, Twirp, SOAP, Thrift, Dubbo and Hessian calls: only MQTT traffic, which has no request/response operation to line up.');
     assert.match(compareHint(['http'], ['http', 'websocket']).capture, /^This capture has only HTTP calls \(and WebSocket traffic/);
     assert.ok(COMPARED_PROTOCOLS.includes('http2'), 'REST over HTTP/2 is compared too');
   });
