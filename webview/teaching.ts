@@ -157,6 +157,13 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       serialize = `Your code sent the GraphQL operation \`${call.method}\`. The operation travels as text — a document that names exactly the fields it wants — with its variables as JSON, ${ws ? 'in a `subscribe` message on a WebSocket kept open for the results' : `in a POST to the one endpoint \`${http?.uri?.split('?')[0] ?? '/graphql'}\``}. Unlike REST, the URL does not say what is asked: every operation goes to the same place, and the document inside tells them apart.`;
       break;
     }
+    case 'connect':
+    case 'twirp':
+      serialize = `Your code called \`${call.method.split('/').pop()}\` on a generated client. ${proto === 'twirp' ? 'Twirp' : 'Connect'} sends it as an HTTP POST to \`${http?.uri?.split('?')[0] ?? `/${call.method}`}\`: the path names the service and the procedure, and the body is the request message itself, in Protocol Buffers binary or its JSON form as the Content-Type says. No envelope and no method name inside the body${proto === 'connect' ? ' (streaming calls add gRPC-like 5-byte prefixes)' : ''}.`;
+      break;
+    case 'hessian':
+      serialize = `Your code called \`${callText}\` on a Hessian proxy. It sends an HTTP POST whose body is a Hessian call: a \`C\`, the method name and the arguments in Hessian's compact binary form — typed values, objects with their Java class names.`;
+      break;
     case 'socketio':
       serialize = `Your code called \`socket.emit('${call.method}', …)\`${call.kind === 'unary' ? ' with a callback' : ''}. Socket.IO writes an event packet: \`4\` (an Engine.IO message), \`2\` (a Socket.IO EVENT)${call.kind === 'unary' ? ', an acknowledgement id,' : ''} and a JSON array of the event name and its arguments — \`42["${call.method}",…]\` — in one WebSocket text frame (or the body of an HTTP long-polling request).`;
       break;
@@ -213,6 +220,17 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       break;
     case 'socketio':
       reply = `The receiver's handler calls the acknowledgement callback: an ACK packet (\`43\`, the same id, a JSON array of the callback's arguments${r.value !== undefined ? `: \`${short(r.value)}\`` : ''}) travels back on the same WebSocket. Without a callback an emit is one-way: nothing comes back.`;
+      break;
+    case 'connect':
+    case 'twirp':
+      reply = r.fault
+        ? `The server answers HTTP ${http?.status ?? ''} with a JSON error — ${r.fault} — whose code (${proto === 'twirp' ? '`not_found`, `invalid_argument`…' : '`not_found`, `invalid_argument`…, as gRPC names them'}) the HTTP status mirrors: unlike gRPC, a failed unary call does not say 200.`
+        : `The server answers HTTP ${http?.status ?? 200} with the response message as the body${resBytes ? ` (${sizeText(resBytes)})` : ''}, encoded as the request was.`;
+      break;
+    case 'hessian':
+      reply = r.fault
+        ? `The server answers with a Hessian fault — ${r.fault} — a map with a code and a message; HTTP still says ${http?.status ?? 200}.`
+        : `The server answers with a Hessian reply holding the return value${r.value !== undefined ? ` \`${short(r.value)}\`` : ''}, ${sizeText(resBytes)} with HTTP ${http?.status ?? 200}.`;
       break;
     case 'grpc':
       reply = `The server sends the response message (protobuf again) and then trailers with \`grpc-status\` ${call.status?.code ?? '?'}${call.status?.text ? ` (${call.status.text})` : ''}. The HTTP status stays 200: gRPC reports its outcome in the trailers, after the data.`;

@@ -217,6 +217,12 @@ describe('teaching', () => {
     assert.equal(teachingSteps(funAdd, flow, true)[0].id, 'reuse');
     const g = teachingSteps({ ...funAdd, protocol: 'grpc', http: undefined, status: { code: 5, text: 'NOT_FOUND', ok: false } }, undefined);
     assert.match(g.find((s) => s.id === 'reply')!.text, /grpc-status/);
+    // Twirp and Connect: RPC over a POST whose path names the procedure (not REST's verb and resource)
+    const tw = teachingSteps({ ...funAdd, protocol: 'twirp', method: 'pkg.People/GetPerson', http: { ...funAdd.http!, uri: '/twirp/pkg.People/GetPerson', status: 404 }, status: { code: 404, text: 'not_found', ok: false } }, undefined);
+    assert.match(tw.find((s) => s.id === 'serialize')!.text, /GetPerson.*Twirp sends it as an HTTP POST to `\/twirp\/pkg.People\/GetPerson`/);
+    assert.doesNotMatch(tw.find((s) => s.id === 'serialize')!.text, /REST/);
+    const hs = teachingSteps({ ...funAdd, protocol: 'hessian' }, undefined);
+    assert.match(hs.find((s) => s.id === 'serialize')!.text, /Hessian call/);
     const p = teachingSteps({ ...funAdd, protocol: 'mqtt', kind: 'publish', target: 'trips/new', status: undefined }, undefined);
     assert.deepEqual(p.map((s) => s.id), ['publish', 'route']);
     // JSON-RPC over WebSocket (aria2): no HTTP request of its own, a WebSocket message carries it
