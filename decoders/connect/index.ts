@@ -103,6 +103,8 @@ interface ConnectError {
   code?: string;
   message?: string;
   details?: unknown[];
+  /** Dubbo 3 Triple over HTTP (dubbo-js, a fork of connect-es) names the gRPC code here. */
+  status?: unknown;
 }
 
 export const connectRouter: BodyRouter = {
@@ -237,7 +239,12 @@ class ConnectCall {
     const f = this.call.fields;
     const code = typeof e.code === 'string' ? CONNECT_CODES.indexOf(e.code) : -1;
     if (code > 0) this.setCode(code);
-    else {
+    else if (e.code === undefined && typeof e.status === 'number' && Number.isInteger(e.status) && e.status > 0 && e.status <= 16) {
+      // Triple's error body {status, message}: the status is a gRPC code (Triple Protocol Specification §3.1;
+      // dubbo-js 3.0 sends these, e.g. 5 for a NotFound), not the HTTP status's Connect code
+      this.setCode(e.status);
+      f['triple.status'] = e.status;
+    } else {
       if (e.code !== undefined) this.call.warnings.push(`unknown Connect error code ${JSON.stringify(e.code)}`);
       this.setCode(httpStatus !== undefined && httpStatus !== 200 ? statusForHttpStatus(httpStatus) : 2);
     }
@@ -436,7 +443,7 @@ class ConnectCall {
       const parsed = text !== undefined ? parseJsonBounded(text, this.session.env.limits.maxDepth) : undefined;
       if (parsed?.ok && parsed.value && typeof parsed.value === 'object') err = parsed.value as ConnectError;
     }
-    if (err && typeof err.code === 'string') {
+    if (err && (typeof err.code === 'string' || (err.code === undefined && typeof err.status === 'number' && typeof err.message === 'string'))) {
       this.error(err, status);
       call.response = { ...call.response, value: err };
       return;

@@ -169,6 +169,21 @@ describe('Connect protocol: unary (connectrpc.com/docs/protocol "Unary-Request",
       assert.deepEqual(c.warnings, []);
     }
   });
+  it("Dubbo Triple over HTTP (dubbo-js): an error {status, message} carries the gRPC code in status", () => {
+    const text = new TextEncoder().encode('{"status":5,"message":"no such sentence"}');
+    const req = new Uint8Array([0x08, 0x05]); // t.Req{id: 5}
+    const c = h1({
+      version: 'HTTP/1.1', method: 'POST', uri: '/t.S/Get', status: 404,
+      requestHeaders: [['Content-Type', 'application/proto'], ['Connect-Protocol-Version', '1'], ['tri-service-version', '1.0.0']],
+      responseHeaders: [['Content-Type', 'application/json']],
+      requestBody: { size: req.length, kind: 'binary', hex: toHex(req) },
+      responseBody: decodeHttpBody(text, text.length, [['content-type', 'application/json']], env()).body,
+    });
+    assert.equal(c.protocol, 'connect');
+    assert.deepEqual(c.status, { code: 5, text: 'not_found', ok: false });
+    assert.equal(c.fields['connect.message'], 'no such sentence');
+    assert.equal(c.fields['triple.status'], 5);
+  });
   it('GET with ?connect=v1&encoding=proto&base64=1&message=…', () => {
     const c = h1({
       version: 'HTTP/1.1', method: 'GET', uri: '/t.S/Get?connect=v1&encoding=proto&base64=1&message=CAc', status: 200,
