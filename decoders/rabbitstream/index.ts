@@ -352,7 +352,7 @@ class RabbitStreamDecoder implements StreamDecoder {
       if (cmd < 1 || cmd > MAX_KEY) c.warnings.push(`unknown command key 0x${key.toString(16).padStart(4, '0')}`);
       else if (SENDER[cmd] && SENDER[cmd] !== dir) c.warnings.push(`${commandName(cmd)} sent by the ${dir === 'c2s' ? 'client' : 'server'}`);
       c.request = { value, wireBytes: wire };
-      if (cmd === 0x0a) c.status = { code: 'sent', text: 'no answer is due', ok: true };
+      if (cmd === 0x0a) c.status = { code: 'sent', ok: true }; // (StoreOffset has no response)
       this.finish(c, cut ? 'incomplete' : 'complete', cut ? cutText(cut) : undefined);
       return;
     }
