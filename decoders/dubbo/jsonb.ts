@@ -397,22 +397,7 @@ export class JsonbReader extends BodyCursor {
  * big-endian length and that many bytes of JSONB (FastJson2ObjectOutput.writeObject/writeLength).
  * Reads as the Dubbo decoder's other body readers do.
  */
-export class Fastjson2BodyReader {
-  pos: number;
-
-  constructor(
-    private readonly b: Uint8Array,
-    start = 0,
-    private readonly end = b.length,
-    private readonly maxDepth = 64,
-  ) {
-    this.pos = start;
-  }
-
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-
+export class Fastjson2BodyReader extends BodyCursor {
   value(): HValue {
     const left = this.end - this.pos;
     if (left < 4) throw new HessianEnd(left ? `${left} bytes where a 4-byte value length belongs` : 'end of body');
