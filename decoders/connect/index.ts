@@ -23,8 +23,8 @@ import type { BodyRouter } from '../http-common/routers';
 import { LengthPrefixedReader, decodeGrpcMessage, grpcDecompress, type LpMessage } from '../grpc/messages';
 import { pastDeadline, statusForHttpStatus } from '../grpc/status';
 import { clientResetAfterEnd, streamResetOf } from '../grpc/call';
-import { protoDefinitionsOf, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
-import { rpcSchema } from '../protobuf/grpc-services';
+import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
 import { ReflectionAnswers } from '../protobuf/learned';
 import { decodeProtobuf, resolverOf } from '../protobuf/decode';
 import { headerValue, parseJsonBounded, parseMediaType, parseUrlEncoded } from '../http-common/body';
@@ -181,12 +181,7 @@ class ConnectCall {
         f['connect.deadline'] = call.timing.startUs + Number(timeout) * 1000;
       } else call.warnings.push(`malformed connect-timeout-ms "${timeout}"`);
     }
-    if (schema.from === 'reflection') f['protobuf.schema'] = 'reflection';
-    else if (this.method && schema.from === 'loaded') {
-      call.definition = rpcRef(this.method);
-    } else if (!this.method && this.defs && this.defs.methods.size && RPC_PATH.test(path)) {
-      call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
-    }
+    noteRpcSchema(call, schema, this.defs, path, RPC_PATH.test(path));
     if (shape === 'stream') this.stream();
     else this.unary(shape, this.shape.query ?? new Map());
     if (this.messages.length) call.messages = this.messages;

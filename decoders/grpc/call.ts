@@ -14,10 +14,10 @@
  */
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
-import { protoDefinitionsOf, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { decodeProtobuf, resolverFor } from '../protobuf/decode';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
-import { rpcSchema } from '../protobuf/grpc-services';
+import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
@@ -136,13 +136,7 @@ export class GrpcCallBuilder {
       this.method = schema.method;
       this.typeDefs = schema.typeDefs;
       if (schema.reflectionStream) this.reflection = new ReflectionAnswers(this.session.capture);
-      if (this.method && schema.from === 'loaded') {
-        call.definition = rpcRef(this.method);
-      } else if (schema.from === 'reflection') {
-        f['protobuf.schema'] = 'reflection';
-      } else if (!this.method && this.defs && this.defs.methods.size) {
-        call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
-      }
+      noteRpcSchema(call, schema, this.defs, path);
     } else {
       call.method = call.method || '?';
     }

@@ -6,9 +6,10 @@
  * the file descriptors it returns are learned: protobuf/learned.ts). Used only when the loaded
  * .proto files do not define the rpc themselves (rpcSchema says the order). Texts as in github.com/grpc/grpc-proto, without comments and options.
  */
-import { buildProtoDefinitions, lookupMethod, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
+import { buildProtoDefinitions, lookupMethod, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from './definitions';
 import { LearnedSchemas } from './learned';
 import type { CaptureScope } from '../core/decoder';
+import type { Call } from '../core/model';
 
 const HEALTH = `syntax = "proto3";
 package grpc.health.v1;
@@ -104,4 +105,17 @@ export function rpcSchema(defs: ProtoDefinitions | undefined, path: string | und
   const learned = LearnedSchemas.of(capture, false)?.lookup(path);
   if (learned) return { method: learned.method, typeDefs: learned.defs, from: 'reflection' };
   return {};
+}
+
+/**
+ * What a gRPC, Connect or Twirp call says of its rpc's schema: a loaded rpc is its definition (the
+ * editor's link), a learned one the field `protobuf.schema`, and none while .proto files are loaded
+ * a warning (unless `warnMissing` is false: a path that names no rpc).
+ */
+export function noteRpcSchema(call: Call, schema: RpcSchema, defs: ProtoDefinitions | undefined, path: string, warnMissing = true): void {
+  if (schema.method && schema.from === 'loaded') call.definition = rpcRef(schema.method);
+  else if (schema.from === 'reflection') call.fields['protobuf.schema'] = 'reflection';
+  else if (!schema.method && warnMissing && defs && defs.methods.size) {
+    call.warnings.push(`rpc ${path} not found in the loaded .proto files: messages decoded without a schema`);
+  }
 }

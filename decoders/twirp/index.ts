@@ -30,8 +30,8 @@ import { headerValue as hdr, parseJsonBounded, parseMediaType } from '../http-co
 import { requestPath } from '../http-common/target';
 import { twirpRoute, underTwirp, type TwirpRoute } from './route';
 import { bodyBytes } from '../grpc/web';
-import { protoDefinitionsOf, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
-import { rpcSchema } from '../protobuf/grpc-services';
+import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
 import { decodeProtobuf, resolverOf } from '../protobuf/decode';
 
 /** Twirp wire protocol v7, "Error codes": each code and the HTTP status a server sends it with. */
@@ -218,11 +218,7 @@ class TwirpCall {
     else call.warnings.push(`${http.method ?? 'a'} request${http.method === 'POST' ? ` of type ${essenceOf(hdr(http.requestHeaders, 'content-type')) || 'none'}` : ''} to a Twirp route: Twirp calls are POSTs of application/protobuf or application/json`);
     const version = hdr(http.requestHeaders, 'twirp-version');
     if (version !== undefined) f['twirp.version'] = version.slice(0, 64);
-    if (schema.from === 'reflection') f['protobuf.schema'] = 'reflection';
-    else if (this.method && schema.from === 'loaded') call.definition = rpcRef(this.method);
-    else if (!this.method && this.defs && this.defs.methods.size) {
-      call.warnings.push(`rpc ${rpcPath} not found in the loaded .proto files: messages decoded without a schema`);
-    }
+    noteRpcSchema(call, schema, this.defs, rpcPath);
     if (this.method && (this.method.requestStream || this.method.responseStream)) {
       call.warnings.push(`rpc ${rpcPath} streams in the .proto file; Twirp has no streams: one message each way (twirp-ts serves every rpc so)`);
     }
