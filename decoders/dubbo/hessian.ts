@@ -21,7 +21,8 @@ interface ClassDef {
 const MAX_ITEMS = 1_000_000;
 
 /**
- * The bytes `b[start, end)` of a body read front to back, shared by the Hessian and JSONB readers:
+ * The bytes `b[start, end)` of a body read front to back, shared by the Hessian (2.0, and 1.0 in
+ * decoders/hessian/v1.ts) and JSONB readers:
  * every read past `end` throws HessianEnd (a body cut short).
  */
 export class BodyCursor {
@@ -63,18 +64,9 @@ export class BodyCursor {
     for (let i = 0; i < n; i++) v = v * 256 + this.u8();
     return v;
   }
-}
 
-export class HessianReader extends BodyCursor {
-  private classes: ClassDef[] = [];
-  private types: string[] = [];
-  private refs: HValue[] = [];
-
-  private i32(): number {
-    return this.be(4) | 0;
-  }
-
-  private i64(): number | string {
+  /** A signed 64-bit big-endian integer: a number when it is a safe integer, else its decimal text. */
+  protected i64(): number | string {
     const hi = this.be(4);
     const lo = this.be(4);
     const v = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
@@ -83,7 +75,7 @@ export class HessianReader extends BodyCursor {
   }
 
   /** `len` UTF-16 code units of Hessian's UTF-8 (supplementary chars may come as surrogate triples). */
-  private utf8Chars(len: number): string {
+  protected utf8Chars(len: number): string {
     if (len > MAX_ITEMS * 4) throw new HessianError(`string length ${len} out of bounds`);
     const units: number[] = [];
     let s = '';
@@ -108,6 +100,16 @@ export class HessianReader extends BodyCursor {
       }
     }
     return s + String.fromCharCode(...units);
+  }
+}
+
+export class HessianReader extends BodyCursor {
+  private classes: ClassDef[] = [];
+  private types: string[] = [];
+  private refs: HValue[] = [];
+
+  private i32(): number {
+    return this.be(4) | 0;
   }
 
   /** A string value (with chunks), or throws if the next value is not a string. */
@@ -331,7 +333,7 @@ function num(v: number): number | string {
   return Number.isFinite(v) ? v : String(v);
 }
 
-function dateText(ms: number): string {
+export function dateText(ms: number): string {
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }

@@ -10,10 +10,10 @@
  * envelope, by ./v1.ts. Anything that does not read is a warning on the call, with what was read kept.
  */
 import type { Body, Call } from '../core/model';
-import { fromHex, latin1Text } from '../core/bytes';
+import { fromHex } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { parseMediaType } from '../http-common/body';
-import { HessianReader, type HValue } from '../dubbo/hessian';
+import { HessianEnd, HessianReader, type HValue } from '../dubbo/hessian';
 import { Hessian1Reader } from './v1';
 
 const MAX_ARGS = 256;
@@ -26,6 +26,9 @@ const isHessianType = (ct: string | undefined) => {
 function bytesOf(body: Body | undefined): Uint8Array | undefined {
   return body?.kind === 'binary' && typeof body.hex === 'string' ? fromHex(body.hex) : undefined;
 }
+
+/** What a read stopped at: the end of the body (both readers' HessianEnd), or the problem they name. */
+const errorText = (e: unknown) => (e instanceof HessianEnd ? 'body ends inside a value' : (e as Error).message);
 
 interface ParsedCall {
   version: string;
@@ -41,14 +44,13 @@ function readCall(b: Uint8Array, maxDepth: number): ParsedCall {
       // c major minor, headers, m len16 method, args, z
       out.version = `${b[1]}.${b[2]}`;
       const r = new Hessian1Reader(b, 3, b.length, maxDepth);
-      for (let guard = 0; guard < 1000 && r.peek() === 0x48; guard++) {
-        r.u8();
-        r.utf8(r.be(2));
+      for (let guard = 0; guard < 1000 && r.at(0x48); guard++) {
+        r.string16();
         r.value(0);
       }
-      if (r.u8() !== 0x6d) throw new Error('expected the method name (m)');
-      out.method = r.utf8(r.be(2));
-      while (r.peek() !== 0x7a && out.args.length < MAX_ARGS) out.args.push(r.value(0));
+      if (!r.at(0x6d)) throw new Error('expected the method name (m)');
+      out.method = r.string16();
+      while (out.args.length < MAX_ARGS && !r.at(0x7a)) out.args.push(r.value(0));
       return out;
     }
     let pos = 0;
@@ -64,7 +66,7 @@ function readCall(b: Uint8Array, maxDepth: number): ParsedCall {
     for (let i = 0; i < n && i < MAX_ARGS; i++) out.args.push(r.value(0));
     return out;
   } catch (e) {
-    out.error = (e as Error).message;
+    out.error = errorText(e);
     return out;
   }
 }
@@ -80,10 +82,9 @@ function readReply(b: Uint8Array, maxDepth: number): ParsedReply {
     if (b[0] === 0x72 || b[0] === 0x66 || (b[0] === 0x48 && b[1] === 1)) {
       // Hessian 1.0: r 1 0 value z, or r 1 0 f (key value)* z
       const r = new Hessian1Reader(b, b[0] === 0x48 ? 3 : b[0] === 0x72 ? 3 : 0, b.length, maxDepth);
-      if (r.peek() === 0x66) {
-        r.u8();
+      if (r.at(0x66)) {
         const fault: Record<string, HValue> = {};
-        for (let i = 0; i < 64 && r.peek() !== 0x7a; i++) {
+        for (let i = 0; i < 64 && !r.at(0x7a); i++) {
           const k = r.value(0);
           fault[String(k)] = r.value(0);
         }
@@ -101,7 +102,7 @@ function readReply(b: Uint8Array, maxDepth: number): ParsedReply {
     }
     throw new Error(`not a reply (0x${(tag ?? 0).toString(16)})`);
   } catch (e) {
-    return { error: (e as Error).message };
+    return { error: errorText(e) };
   }
 }
 
@@ -129,7 +130,7 @@ export const hessianRouter: BodyRouter = {
       if (http.status !== undefined && http.status >= 400) call.status = { code: http.status, text: http.reason ?? '', ok: false };
       return;
     }
-    if (!isHessianType(respBody?.contentType) && !/^[Hrf]/.test(latin1Text(rb.subarray(0, 1)))) return;
+    if (!isHessianType(respBody?.contentType) && rb[0] !== 0x48 && rb[0] !== 0x72 && rb[0] !== 0x66) return; // H, r, f
     const rep = readReply(rb, maxDepth);
     if (rep.error) {
       call.warnings.push(`Hessian reply${respBody?.truncated ? ' (body cut)' : ''}: ${rep.error}`);

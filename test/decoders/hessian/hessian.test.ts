@@ -124,6 +124,14 @@ describe('Hessian over HTTP (Caucho HessianServlet / HessianProxyFactory 4.0.38)
     const cut = route(call('6302006d000361646449000000', undefined));
     assert.equal(cut.method, 'add');
     assert.match(cut.warnings.join(), /Hessian call: body ends inside a value/);
+    // (Hessian 2.0 the same: its reader's end of body reads as the 1.0 reader's)
+    const cut2 = route(call('480200430568656c6c6f910341', undefined));
+    assert.equal(cut2.method, 'hello');
+    assert.match(cut2.warnings.join(), /Hessian call: body ends inside a value/);
+    // Hessian 1.0 strings count characters: 'é' is one (two bytes of UTF-8), then an int
+    const accent = route(call('6302006d0002686953000263c3a949000000077a', undefined));
+    assert.deepEqual(accent.request?.value, ['c\u00e9', 7]);
+    assert.deepEqual(accent.warnings, []);
     const notHessian = call('7b7d', undefined);
     notHessian.http!.requestBody!.contentType = 'application/json';
     assert.equal(hessianRouter.match(notHessian), false);
