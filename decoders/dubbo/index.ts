@@ -19,10 +19,10 @@
  */
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Call, CallStatus, Dir } from '../core/model';
-import { be32, toHex } from '../core/bytes';
+import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { HessianEnd, type HValue } from './hessian';
-import { SERIALIZATIONS, readerForId, type ValueReader } from './readers';
+import { SERIALIZATIONS, readerForId, undecoded, type ValueReader } from './readers';
 
 export { SERIALIZATIONS };
 
@@ -193,7 +193,7 @@ class DubboDecoder implements StreamDecoder {
   }
 
   private rawBody(h: DubboHeader, body: Uint8Array): unknown {
-    return { serialization: SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`, size: body.length, hex: toHex(body, 1024), ...(body.length > 1024 ? { truncated: true } : {}) };
+    return undecoded(SERIALIZATIONS[h.serialization] ?? `serialization ${h.serialization}`, body);
   }
 
   private message(dir: Dir, h: DubboHeader, body: Uint8Array, first: Position, last: Position, frames: number[], wire: number, cut?: string): void {

@@ -6,6 +6,7 @@
  *   fastjson2 (id 23; "fastjson2")                      ./jsonb.ts: 4-byte length + JSONB per value
  *   fastjson (id 6), gson (id 16)                       one JSON value per line (their ObjectOutput println each value)
  */
+import { toHex } from '../core/bytes';
 import { HessianEnd, HessianReader, type HValue } from './hessian';
 import { Fastjson2BodyReader } from './jsonb';
 import { parseJsonBounded } from '../http-common/body';
@@ -63,6 +64,11 @@ export function isReadableName(name: string): boolean {
 /** Whether `name` is a serialization a Triple wrapper may name (the ones read here and the other Dubbo ones). */
 export function isSerializationName(name: string): boolean {
   return Object.hasOwn(BY_NAME, name) || Object.values(SERIALIZATIONS).includes(name);
+}
+
+/** Bytes not decoded (a serialization not read here, or a value that did not read): the first 1 KiB as hex. */
+export function undecoded(serialization: string, bytes: Uint8Array): Record<string, unknown> {
+  return { serialization, size: bytes.length, hex: toHex(bytes, 1024), ...(bytes.length > 1024 ? { truncated: true } : {}) };
 }
 
 function readerOf(kind: 'hessian2' | 'fastjson2' | 'json', body: Uint8Array, maxDepth: number): ValueReader {

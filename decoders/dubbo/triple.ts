@@ -13,9 +13,9 @@
  * field numbers or wire types, no serializeType, or a name that is no Dubbo serialization — is
  * left to the protobuf decoder as before.
  */
-import { toHex } from '../core/bytes';
+import { utf8Strict } from '../core/bytes';
 import type { HValue } from './hessian';
-import { isReadableName, isSerializationName, readerForName } from './readers';
+import { isReadableName, isSerializationName, readerForName, undecoded } from './readers';
 
 export interface TripleWrapper {
   /** The message as shown: request `{serializeType, parameterTypes, arguments}`, response `{serializeType, type, value | exception}`. */
@@ -49,21 +49,12 @@ function wrapperFields(b: Uint8Array): Map<number, Uint8Array[]> | undefined {
   return fields;
 }
 
-function text(b: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b);
-  } catch {
-    return undefined;
-  }
-}
-
 /** One arg / the data in `serializeType`; on failure its bytes as hex and a warning. */
 function decodeValue(serializeType: string, bytes: Uint8Array, maxDepth: number, what: string, warnings: string[]): unknown {
-  const raw = () => ({ serialization: serializeType, size: bytes.length, hex: toHex(bytes, 1024), ...(bytes.length > 1024 ? { truncated: true } : {}) });
   const r = readerForName(serializeType, bytes, maxDepth);
   if (!r) {
     warnings.push(`${what}: ${serializeType} not decoded (hessian2, fastjson2, fastjson and gson are)`);
-    return raw();
+    return undecoded(serializeType, bytes);
   }
   try {
     const v: HValue = r.value();
@@ -71,7 +62,7 @@ function decodeValue(serializeType: string, bytes: Uint8Array, maxDepth: number,
     return v;
   } catch (e) {
     warnings.push(`${what}: ${(e as Error).message}`);
-    return raw();
+    return undecoded(serializeType, bytes);
   }
 }
 
@@ -86,13 +77,13 @@ export function decodeTripleWrapper(bytes: Uint8Array, side: 'request' | 'respon
   if (!f) return undefined;
   const names = f.get(1);
   if (names?.length !== 1) return undefined;
-  const serializeType = text(names[0]);
+  const serializeType = utf8Strict(names[0]);
   if (!serializeType || !(isReadableName(serializeType) || (triHeaders && isSerializationName(serializeType)))) return undefined;
   const warnings: string[] = [];
   if (side === 'request') {
     const types: string[] = [];
     for (const t of f.get(3) ?? []) {
-      const s = text(t);
+      const s = utf8Strict(t);
       if (s === undefined) return undefined;
       types.push(s);
     }
@@ -107,7 +98,7 @@ export function decodeTripleWrapper(bytes: Uint8Array, side: 'request' | 'respon
   const type = f.get(3) ?? [];
   // TripleResponseWrapper.toByteArray always writes the type (its builder refuses none); the data when there is some
   if (data.length > 1 || type.length !== 1) return undefined;
-  const typeName = text(type[0]);
+  const typeName = utf8Strict(type[0]);
   if (typeName === undefined) return undefined;
   const value: Record<string, unknown> = { serializeType, type: typeName };
   const v = data.length ? decodeValue(serializeType, data[0], maxDepth, 'data', warnings) : null;
