@@ -211,14 +211,6 @@ export class JsonbReader extends BodyCursor {
     return { $ref: path };
   }
 
-  /** A string, or null (read as ''), or throws: what Dubbo's writeUTF values are. */
-  string(): string {
-    const v = this.value();
-    if (v === null) return '';
-    if (typeof v !== 'string') throw new JsonbError(`a string expected, found ${JSON.stringify(v).slice(0, 40)}`);
-    return v;
-  }
-
   /** The next value. */
   value(depth = 0): HValue {
     if (depth > this.maxDepth) throw new JsonbError(`values nested deeper than ${this.maxDepth} levels`);
@@ -414,11 +406,15 @@ export class Fastjson2BodyReader extends BodyCursor {
   }
 
   string(): string {
-    const v = this.value();
-    if (v === null) return '';
-    if (typeof v !== 'string') throw new JsonbError(`a string expected, found ${JSON.stringify(v).slice(0, 40)}`);
-    return v;
+    return utfValue(this.value());
   }
+}
+
+/** A value where Dubbo wrote a string (writeUTF): a string, or null (read as ''); anything else throws. */
+export function utfValue(v: HValue): string {
+  if (v === null) return '';
+  if (typeof v !== 'string') throw new JsonbError(`a string expected, found ${JSON.stringify(v).slice(0, 40)}`);
+  return v;
 }
 
 function int(v: number | bigint): number | string {

@@ -8,7 +8,7 @@
  */
 import { toHex } from '../core/bytes';
 import { HessianEnd, HessianReader, type HValue } from './hessian';
-import { Fastjson2BodyReader } from './jsonb';
+import { Fastjson2BodyReader, utfValue } from './jsonb';
 import { parseJsonBounded } from '../http-common/body';
 
 /** What the Dubbo decoder reads a body with. Past the end: HessianEnd; malformed: another Error. */
@@ -108,9 +108,6 @@ export class JsonLinesReader implements ValueReader {
   }
 
   string(): string {
-    const v = this.value();
-    if (v === null) return '';
-    if (typeof v !== 'string') throw new Error(`a string expected, found ${JSON.stringify(v).slice(0, 40)}`);
-    return v;
+    return utfValue(this.value());
   }
 }
