@@ -3,11 +3,13 @@
  * `?xsd=1`, PHP SoapClient's and zeep's WSDL download before their first call): learned in capture
  * order, they type and name the SOAP calls after them on any connection when no WSDL of the
  * workspace (or beside the capture) is loaded. Bounded in count and size; a document that teaches
- * nothing (no operation, no schema declaration) is not kept.
+ * nothing (no operation, no schema declaration) is not kept. Each document is parsed once: the
+ * definitions are rebuilt from the kept parse trees when another one comes.
  */
 import type { Call } from '../core/model';
 import type { CaptureScope } from '../core/decoder';
 import { buildWsdlDefinitions, type WsdlDefinitions, type WsdlFile } from './wsdl';
+import { parseXml, type XEl } from './xml';
 
 const KEY = 'soap.learned';
 const MAX_FILES = 64;
@@ -50,7 +52,13 @@ function learn(call: Call, scope: CaptureScope | undefined, maxDepth: number): v
   const st: Learned = (scope.state.get(KEY) as Learned | undefined) ?? { files: [], bytes: 0 };
   const path = `http://${h.host ?? `${call.server.ip}:${call.server.port}`}${h.uri ?? ''}`;
   if (st.files.length >= MAX_FILES || st.bytes + text.length > MAX_BYTES || st.files.some((f) => f.path === path && f.text === text)) return;
-  const files = [...st.files.filter((f) => f.path !== path), { path, text }];
+  let root: XEl;
+  try {
+    root = parseXml(text, maxDepth);
+  } catch {
+    return; // (teaches nothing)
+  }
+  const files = [...st.files.filter((f) => f.path !== path), { path, text, root }];
   const defs = buildWsdlDefinitions(files, maxDepth);
   if (st.defs && size(defs) <= size(st.defs)) return;
   if (!st.defs && size(defs) === 0) return;

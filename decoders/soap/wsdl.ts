@@ -47,6 +47,8 @@ export interface WsdlDefinitions {
 export interface WsdlFile {
   path: string;
   text: string;
+  /** `text` already parsed (decoders/soap/learned.ts keeps it: a document is parsed once however often the definitions are rebuilt). */
+  root?: XEl;
 }
 
 const kids = (el: XEl, local: string) => el.children.filter((c) => c.local === local);
@@ -84,7 +86,7 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
     out.files.push(f.path);
     let root: XEl;
     try {
-      root = parseXml(f.text, maxDepth);
+      root = f.root ?? parseXml(f.text, maxDepth);
     } catch (e) {
       out.warnings.push(`${f.path}: ${(e as Error).message}`);
       continue;
