@@ -550,6 +550,11 @@ export interface MultipartPart {
 function soapRootPicker(params: Record<string, string>): ((part: MultipartPart, index: number) => boolean) | undefined {
   const type = (params.type ?? '').trim().toLowerCase();
   if (type !== 'application/xop+xml' && type !== 'text/xml' && type !== 'application/soap+xml') return undefined;
+  return isRelatedRoot(params);
+}
+
+/** RFC 2387 section 3.2: a multipart/related body's root is the part whose Content-ID is the `start` parameter, else the first. */
+export function isRelatedRoot(params: Record<string, string>): (part: MultipartPart, index: number) => boolean {
   const start = params.start?.trim().replace(/^<(.*)>$/, '$1');
   return start ? (p) => p.contentId === start : (_p, i) => i === 0;
 }

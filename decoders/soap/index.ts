@@ -12,7 +12,7 @@ import type { Body, Call, HeaderList } from '../core/model';
 import { cutBeforeRootEnd } from '../core/xml';
 import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
-import { bodyCut, parseMediaType, previewLimitWords, type MultipartPart } from '../http-common/body';
+import { bodyCut, isRelatedRoot, parseMediaType, previewLimitWords, type MultipartPart } from '../http-common/body';
 import type { Limits } from '../core/env';
 import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
 import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
@@ -108,8 +108,7 @@ function envelopeSource(body: Body | undefined): EnvelopeSource | undefined {
   const mt = parseMediaType(body.contentType);
   if (mt?.essence !== 'multipart/related' || !Array.isArray(body.value)) return undefined;
   const parts = body.value as MultipartPart[];
-  const start = mt.params.start?.trim().replace(/^<(.*)>$/, '$1');
-  const root = start ? parts.find((p) => p.contentId === start) : parts[0];
+  const root = parts.find(isRelatedRoot(mt.params));
   if (!root || typeof root.text !== 'string') return undefined;
   const attachments = new Map<string, XopAttachment>();
   for (const p of parts) {
