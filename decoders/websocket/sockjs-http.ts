@@ -39,6 +39,8 @@ export function sockJsHttpUri(uri: string | undefined): { prefix: string; server
 
 /** A streamed response the HTTP decoder should read line by line (its frames then have their own times). */
 export function isSockJsLineStream(uri: string | undefined): boolean {
+  // (asked for every HTTP/1 response: the URI pattern only for one that names either transport)
+  if (uri === undefined || !(uri.includes('/xhr_streaming') || uri.includes('/htmlfile'))) return false;
   const t = sockJsHttpUri(uri)?.transport;
   return t === 'xhr_streaming' || t === 'htmlfile';
 }

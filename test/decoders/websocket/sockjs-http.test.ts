@@ -11,7 +11,7 @@ import { Pipeline } from '../../../decoders/pipeline';
 import type { Call } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { pcapFile, tcpConversation, type Exchange, type Frame } from '../../helpers/pcap-builder';
-import { frameOfLine, sentMessages, sockJsHttpUri } from '../../../decoders/websocket/sockjs-http';
+import { frameOfLine, isSockJsLineStream, sentMessages, sockJsHttpUri } from '../../../decoders/websocket/sockjs-http';
 
 const T0 = 1_795_394_672_000_000;
 let port = 33900;
@@ -142,6 +142,12 @@ describe('SockJS over its HTTP transports: STOMP inside is STOMP calls, the fram
     assert.deepEqual(sockJsHttpUri('/ws/670/43nrqw53/htmlfile?c=_jp.absaxrp'), { prefix: '/ws', server: '670', session: '43nrqw53', transport: 'htmlfile' });
     assert.equal(sockJsHttpUri('/api/users/42/xhr'), undefined, 'a session id is no path word: three levels below the prefix, digits for the server');
     assert.equal(sockJsHttpUri('/ws/670/43nrqw53/websocket'), undefined, 'the WebSocket transport is the WebSocket decoder’s');
+    // (the HTTP/1 decoder asks this of every response: it reads these two transports' answers line by line)
+    assert.equal(isSockJsLineStream('/ws/513/cu5swrko/xhr_streaming?t=1'), true);
+    assert.equal(isSockJsLineStream('http://127.0.0.1:8080/ws/670/43nrqw53/htmlfile?c=_jp.absaxrp'), true);
+    assert.equal(isSockJsLineStream('/ws/513/cu5swrko/xhr'), false, 'polling answers are read whole');
+    assert.equal(isSockJsLineStream('/docs/xhr_streaming'), false, 'the transport word without a session');
+    assert.equal(isSockJsLineStream(undefined), false);
     assert.equal(frameOfLine('htmlfile', 'p("o");', 32), 'o');
     assert.equal(frameOfLine('htmlfile', '    document.domain = document.domain;', 32), undefined);
     assert.equal(frameOfLine('jsonp', '/**/_jp.ac555zp("a[\\"CONNECTED\\\\nversion:1.2\\\\n\\\\n\\\\u0000\\"]");\r', 32), 'a["CONNECTED\\nversion:1.2\\n\\n\\u0000"]');
