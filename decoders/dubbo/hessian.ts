@@ -65,6 +65,11 @@ export class BodyCursor {
     return v;
   }
 
+  /** A signed 32-bit big-endian integer. */
+  protected i32(): number {
+    return this.be(4) | 0;
+  }
+
   /** A signed 64-bit big-endian integer: a number when it is a safe integer, else its decimal text. */
   protected i64(): number | string {
     const hi = this.be(4);
@@ -108,10 +113,6 @@ export class HessianReader extends BodyCursor {
   private types: string[] = [];
   private refs: HValue[] = [];
 
-  private i32(): number {
-    return this.be(4) | 0;
-  }
-
   /** A string value (with chunks), or throws if the next value is not a string. */
   string(): string {
     let s = '';
@@ -148,27 +149,20 @@ export class HessianReader extends BodyCursor {
     return t;
   }
 
-  private bytesOf(n: number): Uint8Array {
-    if (this.pos + n > this.end) throw new HessianEnd('end of body');
-    const v = this.b.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return v;
-  }
-
   private binary(first: number): HValue {
     const parts: Uint8Array[] = [];
     let c = first;
     for (;;) {
       if (c >= 0x20 && c <= 0x2f) {
-        parts.push(this.bytesOf(c - 0x20));
+        parts.push(this.take(c - 0x20));
         break;
       }
       if (c >= 0x34 && c <= 0x37) {
-        parts.push(this.bytesOf(((c - 0x34) << 8) | this.u8()));
+        parts.push(this.take(((c - 0x34) << 8) | this.u8()));
         break;
       }
       const len = this.be(2);
-      parts.push(this.bytesOf(len));
+      parts.push(this.take(len));
       if (c === 0x42) break; // 'B' final
       c = this.u8(); // after 'A' (non-final) comes another chunk
       if (!(c === 0x41 || c === 0x42 || (c >= 0x20 && c <= 0x2f) || (c >= 0x34 && c <= 0x37))) throw new HessianError('bad binary chunk');
@@ -260,7 +254,7 @@ export class HessianReader extends BodyCursor {
         return this.i64();
       case 0x44: {
         // D
-        const bytes = this.bytesOf(8);
+        const bytes = this.take(8);
         return num(new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, false));
       }
       case 0x5b:
@@ -324,12 +318,12 @@ export class HessianReader extends BodyCursor {
   }
 }
 
-function setKey(o: Record<string, HValue>, k: string, v: HValue): void {
+export function setKey(o: Record<string, HValue>, k: string, v: HValue): void {
   if (k === '__proto__' || Object.hasOwn(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;
 }
 
-function num(v: number): number | string {
+export function num(v: number): number | string {
   return Number.isFinite(v) ? v : String(v);
 }
 

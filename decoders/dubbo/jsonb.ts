@@ -23,7 +23,7 @@
  * `JsonbError`.
  */
 import { toHex } from '../core/bytes';
-import { BodyCursor, HessianEnd, type HValue } from './hessian';
+import { BodyCursor, HessianEnd, dateText, num, setKey, type HValue } from './hessian';
 
 export class JsonbError extends Error {}
 
@@ -83,28 +83,18 @@ export class JsonbReader extends BodyCursor {
   private readonly symbols = new Map<number, string>();
   private lastRef: string | undefined;
 
-  private i32be(): number {
-    return this.be(4) | 0;
-  }
-
-  private i64be(): bigint {
-    const hi = this.be(4);
-    const lo = this.be(4);
-    return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
-  }
-
   /** An int32 in any of its forms (1-, 2-, 3-byte compact or BC_INT32), given its type byte. */
   private int32Of(t: number): number | undefined {
     if (t >= 0xf0) return t - 0x100; // -16 … -1
     if (t <= 0x2f) return t; // 0 … 47
     if (t <= 0x3f) return ((t - 0x38) << 8) + this.u8(); // -2048 … 2047
     if (t <= 0x47) return ((t - 0x44) << 16) + this.be(2); // -262144 … 262143
-    if (t === BC_INT32) return this.i32be();
+    if (t === BC_INT32) return this.i32();
     return undefined;
   }
 
   /** An int64 in any of its forms (the int32 ones, the compact longs, INT8/16, INT64_INT, INT64), given its type byte. */
-  private int64Of(t: number): number | bigint | undefined {
+  private int64Of(t: number): number | string | undefined {
     const i = this.int32Of(t);
     if (i !== undefined) return i;
     if (t >= 0xd8 && t <= 0xef) return t - 0xe0; // -8 … 15
@@ -112,9 +102,9 @@ export class JsonbReader extends BodyCursor {
     if (t >= 0xc0 && t <= 0xc7) return ((t - 0xc4) << 16) + this.be(2); // -262144 … 262143
     switch (t) {
       case BC_INT64_INT:
-        return this.i32be();
+        return this.i32();
       case BC_INT64:
-        return this.i64be();
+        return this.i64();
       case BC_INT8:
         return (this.u8() << 24) >> 24;
       case BC_INT16:
@@ -131,7 +121,7 @@ export class JsonbReader extends BodyCursor {
     return v;
   }
 
-  private int64(what: string): number | bigint {
+  private int64(what: string): number | string {
     const t = this.u8();
     const v = this.int64Of(t);
     if (v === undefined) throw new JsonbError(`${what}: an integer expected, found type 0x${t.toString(16)}`);
@@ -216,7 +206,7 @@ export class JsonbReader extends BodyCursor {
     if (depth > this.maxDepth) throw new JsonbError(`values nested deeper than ${this.maxDepth} levels`);
     const t = this.u8();
     const i = this.int64Of(t);
-    if (i !== undefined) return int(i);
+    if (i !== undefined) return i;
     if (this.isStringType(t)) return this.stringOf(t);
     if (t >= BC_ARRAY_FIX_0 && t <= BC_ARRAY) return this.array(t === BC_ARRAY ? this.length('array length') : t - BC_ARRAY_FIX_0, depth);
     switch (t) {
@@ -241,7 +231,7 @@ export class JsonbReader extends BodyCursor {
       case BC_DOUBLE_NUM_1:
         return 1;
       case BC_DOUBLE_LONG:
-        return int(this.int64('double'));
+        return this.int64('double');
       case BC_DOUBLE: {
         const bytes = this.take(8);
         return num(new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, false));
@@ -253,13 +243,13 @@ export class JsonbReader extends BodyCursor {
         return floatText(new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, false));
       }
       case BC_DECIMAL_LONG:
-        return int(this.int64('decimal'));
+        return this.int64('decimal');
       case BC_DECIMAL: {
         const scale = this.int32('decimal scale');
         return decimal(this.bigInteger(), scale);
       }
       case BC_BIGINT_LONG:
-        return int(this.int64('big integer'));
+        return this.int64('big integer');
       case BC_BIGINT:
         return int(twosComplement(this.take(this.length('big integer length'))));
       case BC_BINARY: {
@@ -268,11 +258,11 @@ export class JsonbReader extends BodyCursor {
         return bytes.length > BINARY_PREVIEW ? { $binary: hex, size: bytes.length, truncated: true } : { $binary: hex, size: bytes.length };
       }
       case BC_TIMESTAMP_MILLIS:
-        return { $date: dateText(Number(this.i64be())) };
+        return { $date: dateText(Number(this.i64())) };
       case BC_TIMESTAMP_SECONDS:
-        return { $date: dateText(this.i32be() * 1000) };
+        return { $date: dateText(this.i32() * 1000) };
       case BC_TIMESTAMP_MINUTES:
-        return { $date: dateText(this.i32be() * 60000) };
+        return { $date: dateText(this.i32() * 60000) };
       case BC_TIMESTAMP: {
         const seconds = this.int64('timestamp seconds');
         const nanos = this.int32('timestamp nanoseconds');
@@ -417,14 +407,10 @@ export function utfValue(v: HValue): string {
   return v;
 }
 
-function int(v: number | bigint): number | string {
-  if (typeof v === 'number') return v;
+/** A BigInteger: a number when it is a safe integer, else its decimal text (as BodyCursor.i64 gives a long). */
+function int(v: bigint): number | string {
   const n = Number(v);
   return Number.isSafeInteger(n) ? n : v.toString();
-}
-
-function num(v: number): number | string {
-  return Number.isFinite(v) ? v : String(v);
 }
 
 /** A float as the shortest decimal that reads back as the same float (1.1f → 1.1, not 1.100000023841858). */
@@ -501,19 +487,9 @@ function fraction(nanos: number): string {
   return `.${d.endsWith('000000') ? d.slice(0, 3) : d.endsWith('000') ? d.slice(0, 6) : d}`;
 }
 
-function dateText(ms: number): string {
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
-}
-
 /** An Instant: seconds since the epoch and nanoseconds, to the nanosecond. */
 function instantText(seconds: number, nanos: number): string {
   const d = new Date(seconds * 1000);
   if (Number.isNaN(d.getTime())) return `${seconds}s+${nanos}ns`;
   return `${d.toISOString().slice(0, 19)}${fraction(nanos)}Z`;
-}
-
-function setKey(o: Record<string, HValue>, k: string, v: HValue): void {
-  if (k === '__proto__' || Object.hasOwn(Object.prototype, k)) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
 }
