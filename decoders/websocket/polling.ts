@@ -23,7 +23,7 @@ import { queryParam } from '../http-common/body';
 import { holdWaiting } from '../calls/waiting';
 import { addFrame } from './payload';
 import { fromHex } from '../core/bytes';
-import { fillPlaceholders, packetName, POLLING_ACKS, pollingPackets, type PollingAckAnswers, type PolledPacket } from './socketio';
+import { attachmentOf, fillPlaceholders, packetName, POLLING_ACKS, pollingPackets, type PollingAckAnswers, type PolledPacket } from './socketio';
 
 export const socketIoPollingRouter: BodyRouter = {
   id: 'socketio',
@@ -136,7 +136,7 @@ class PollingAcks implements PollingAckAnswers {
     const aw = this.awaiting.get(side);
     if (aw) {
       // A binary event or ack whose attachments did not fit its payload: they lead the next one of its side.
-      for (; i < packets.length && packets[i].binary !== undefined && aw.got.length < aw.need; i++) aw.got.push({ binary: packets[i].binary, ...(packets[i].hex !== undefined ? { hex: packets[i].hex } : {}) });
+      for (; i < packets.length && packets[i].binary !== undefined && aw.got.length < aw.need; i++) aw.got.push(attachmentOf(packets[i]));
       if (aw.got.length >= aw.need || i < packets.length) this.release(side, endUs);
     }
     for (; i < packets.length; i++) {
@@ -192,7 +192,7 @@ class PollingAcks implements PollingAckAnswers {
       const ack = this.early.get(key);
       if (ack) {
         this.early.delete(key);
-        answer(c, ack);
+        answerPolled(c, ack);
         session.emit(c);
         return;
       }
@@ -211,7 +211,7 @@ class PollingAcks implements PollingAckAnswers {
     const w = this.events.get(key);
     if (w) {
       this.events.delete(key);
-      answer(w.call, ack);
+      answerPolled(w.call, ack);
       w.session.emit(w.call);
       return;
     }
@@ -235,14 +235,9 @@ class PollingAcks implements PollingAckAnswers {
     if (!w) return false;
     this.events.delete(key);
     const c = w.call;
-    c.response = { value, wireBytes: 0 };
-    c.timing.responseStartUs = startUs;
-    c.timing.endUs = endUs;
-    for (const f of frames) addFrame(c.frames, f);
+    answer(c, value, startUs, endUs, frames);
     c.fields['socketio.ack_transport'] = 'websocket';
     c.warnings.push(...warnings);
-    c.status = { code: 'ack', ok: true };
-    c.state = 'complete';
     w.session.emit(c);
     return true;
   }
@@ -313,17 +308,22 @@ class PollingAcks implements PollingAckAnswers {
   }
 }
 
-/** The ACK completes its event: the response, timed by the side of the exchange that carried it. */
-function answer(c: Call, a: EarlyAck): void {
-  c.response = { value: a.packet.data, wireBytes: 0 };
-  c.timing.responseStartUs = a.startUs;
-  c.timing.endUs = a.endUs;
-  for (const f of a.carrier.frames) addFrame(c.frames, f);
+/** The ACK completes its event: the response, timed by what carried it (a side of a polling exchange, or a WebSocket message). */
+function answer(c: Call, value: unknown, startUs: number, endUs: number, frames: number[]): void {
+  c.response = { value, wireBytes: 0 };
+  c.timing.responseStartUs = startUs;
+  c.timing.endUs = endUs;
+  for (const f of frames) addFrame(c.frames, f);
+  c.status = { code: 'ack', ok: true };
+  c.state = 'complete';
+}
+
+/** An ACK that came over long-polling completes its event. */
+function answerPolled(c: Call, a: EarlyAck): void {
+  answer(c, a.packet.data, a.startUs, a.endUs, a.carrier.frames);
   if (a.packet.attachments) c.fields['socketio.attachments'] = (Number(c.fields['socketio.attachments']) || 0) + a.packet.attachments;
   c.fields['socketio.ack_by'] = a.carrier.id;
   if (a.note) c.warnings.push(a.note);
-  c.status = { code: 'ack', ok: true };
-  c.state = 'complete';
 }
 
 function finish(w: Waiting, state: Call['state'], why: string): void {

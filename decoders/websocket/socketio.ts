@@ -16,7 +16,7 @@ import { holdWaiting } from '../calls/waiting';
 import { parseJsonBounded, queryParam } from '../http-common/body';
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Body, Call, CallPart, Dir, StreamMessage } from '../core/model';
-import { fromBase64, toHex, utf8Strict } from '../core/bytes';
+import { fromBase64, toHex, utf8Strict, utf8Text } from '../core/bytes';
 import { addFrame, payloadBody } from './payload';
 
 export const EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'] as const;
@@ -441,6 +441,11 @@ export interface PolledPacket {
   missing?: number;
 }
 
+/** A binary packet as the attachment put in place of a placeholder: its size and first bytes. */
+export function attachmentOf(p: PolledPacket): { binary?: number; hex?: string } {
+  return { binary: p.binary, ...(p.hex !== undefined ? { hex: p.hex } : {}) };
+}
+
 /** Bytes of a base64 attachment shown in hex (its size is always given). */
 const ATTACHMENT_HEX = 1024;
 
@@ -475,7 +480,7 @@ export function binaryPayload(b: Uint8Array, max = 1000): Array<string | Uint8Ar
     if (b[i] !== 0xff || !digits || i + 1 + n > b.length) break;
     const body = b.subarray(i + 1, i + 1 + n);
     i += 1 + n;
-    if (kind === 0) out.push(new TextDecoder().decode(body));
+    if (kind === 0) out.push(utf8Text(body));
     else if (body[0] === 4) out.push(body.subarray(1));
     else break;
   }
@@ -483,7 +488,7 @@ export function binaryPayload(b: Uint8Array, max = 1000): Array<string | Uint8Ar
 }
 
 /** The namespace of a packet without the query Socket.IO 2 clients append to it (`/chat?token=x`). */
-export function bareNamespace(nsp: string): string {
+function bareNamespace(nsp: string): string {
   const q = nsp.indexOf('?');
   return q < 0 ? nsp : nsp.slice(0, q);
 }
@@ -523,7 +528,7 @@ export function pollingPackets(text: string | Uint8Array, eio: number, maxDepth:
     if (typeof r !== 'string' || r[0] === 'b') {
       const b = typeof r === 'string' ? binaryRecord(r, eio) : { type: 'message' as const, binary: r.length, hex: toHex(r.subarray(0, ATTACHMENT_HEX)) };
       if (owner) {
-        owner.got.push({ binary: b.binary, ...(b.hex !== undefined ? { hex: b.hex } : {}) });
+        owner.got.push(attachmentOf(b));
         if (owner.got.length >= owner.need) settle();
       } else out.push(b);
       continue;
@@ -545,7 +550,7 @@ export function pollingPackets(text: string | Uint8Array, eio: number, maxDepth:
     const isEvent = p.type === 'EVENT' || p.type === 'BINARY_EVENT';
     const packet: PolledPacket = {
       type: p.type,
-      nsp: bareNamespace(p.nsp),
+      nsp: p.nsp,
       ...(p.id !== undefined ? { id: p.id } : {}),
       ...(isEvent && args && typeof args[0] === 'string' ? { event: args[0], data: args.slice(1) } : p.data !== undefined ? { data: p.data } : {}),
     };
