@@ -42,7 +42,7 @@ import { engineIoVersion, SocketIo, type WsLayer } from './socketio';
 import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
 import { createAmqp1Decoder } from '../amqp1/index';
 import { SignalR, startsSignalR } from './signalr';
-import { SOCKJS_CLOSE, isSockJsUri, unwrapSockJs, type SockJsFrame } from './sockjs';
+import { isSockJsUri, sockJsCloseStatus, unwrapSockJs, type SockJsFrame } from './sockjs';
 import { isObj } from '../core/json';
 
 export const CLOSE_CODES: Record<number, string> = {
@@ -505,11 +505,7 @@ class WebSocketDecoder implements StreamDecoder {
     else call.response = part;
     call.timing.endUs = (end ?? m.start).tsUs;
     call.state = 'complete';
-    if (f.kind === 'close') {
-      const code = f.code ?? 1000;
-      const name = SOCKJS_CLOSE[code] ?? CLOSE_CODES[code] ?? 'close';
-      call.status = { code, text: f.reason && f.reason !== name ? `${name}: ${f.reason}` : name, ok: code === 1000 || code === 3000 };
-    }
+    if (f.kind === 'close') call.status = sockJsCloseStatus(f, CLOSE_CODES);
     s.emit(call);
   }
 

@@ -25,7 +25,7 @@ import type { CaptureScope, DecoderSession, Position, StreamDecoder } from '../c
 import type { BodyRouter } from '../http-common/routers';
 import { parseJsonBounded } from '../http-common/body';
 import { spec as stompSpec } from '../stomp/index';
-import { SOCKJS_CLOSE, unwrapSockJs, type SockJsFrame } from './sockjs';
+import { sockJsCloseStatus, unwrapSockJs, type SockJsFrame } from './sockjs';
 
 const TRANSPORT_URI = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]*)?(\/[^?#]*?)?\/(\d{1,4})\/([A-Za-z0-9_-][A-Za-z0-9._-]{0,63})\/(xhr|xhr_send|xhr_streaming|eventsource|htmlfile|jsonp|jsonp_send)\/?(?:[?#]|$)/;
 
@@ -286,11 +286,7 @@ class SockJsSession {
   event(session: DecoderSession, carrier: Call, f: Exclude<SockJsFrame, { kind: 'messages' }>, text: string, at: Position): void {
     const c = this.child(session, carrier, 'event', f.kind, 's2c', at);
     c.response = { value: text, wireBytes: 0 };
-    if (f.kind === 'close') {
-      const code = f.code ?? 1000;
-      const name = SOCKJS_CLOSE[code] ?? 'close';
-      c.status = { code, text: f.reason && f.reason !== name ? `${name}: ${f.reason}` : name, ok: code === 1000 || code === 3000 };
-    }
+    if (f.kind === 'close') c.status = sockJsCloseStatus(f);
     session.emit(c);
     // The session is over: what it holds need not wait for the end of the capture (a live capture shows it now).
     if (f.kind === 'close') this.flush();

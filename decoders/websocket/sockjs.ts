@@ -28,12 +28,22 @@ export type SockJsFrame =
   | { kind: 'close'; code?: number; reason?: string };
 
 /** SockJS close codes (sockjs-protocol; 1000–1015 as RFC 6455). */
-export const SOCKJS_CLOSE: Record<number, string> = {
+const SOCKJS_CLOSE: Record<number, string> = {
   1000: 'Normal closure',
   1002: 'Broken framing',
   2010: 'Another connection still open',
   3000: 'Go away!',
 };
+
+/**
+ * The status of a close frame (over WebSocket or HTTP): its code, named (`rfc`: the RFC 6455 names
+ * for the codes SockJS does not name), with the reason when it says more; 1000 and 3000 are no error.
+ */
+export function sockJsCloseStatus(f: { code?: number; reason?: string }, rfc?: Record<number, string>): { code: number; text: string; ok: boolean } {
+  const code = f.code ?? 1000;
+  const name = SOCKJS_CLOSE[code] ?? rfc?.[code] ?? 'close';
+  return { code, text: f.reason && f.reason !== name ? `${name}: ${f.reason}` : name, ok: code === 1000 || code === 3000 };
+}
 
 /** A SockJS frame of `dir`, or undefined when the text is not one (the message stays as it is). */
 export function unwrapSockJs(dir: Dir, text: string, maxDepth: number): SockJsFrame | undefined {
