@@ -14,7 +14,7 @@
  */
 import type { Call } from '../core/model';
 import type { BodyRouter } from '../http-common/routers';
-import { headerValue as hdr } from '../http-common/body';
+import { headerValue as hdr, parseMediaType } from '../http-common/body';
 import { STATUS } from './index';
 import { grpcStatusName } from '../grpc/status';
 
@@ -29,8 +29,7 @@ function route(call: Call): { service: string; method: string } | undefined {
   const path = (http.uri ?? '').split('?')[0];
   const m = PATH.exec(path.length <= 1024 ? path : '');
   if (!m) return undefined;
-  const ct = (hdr(http.requestHeaders, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (ct !== 'application/json') return undefined;
+  if (parseMediaType(hdr(http.requestHeaders, 'content-type'))?.essence !== 'application/json') return undefined;
   if (!TRI_HEADERS.some((h) => hdr(http.requestHeaders, h) !== undefined)) return undefined;
   return { service: m[1], method: m[2] };
 }

@@ -43,10 +43,14 @@ describe('Triple HTTP RPC (Triple Protocol Specification §3.1): unary calls as 
     assert.deepEqual(js.status, { code: 404, text: 'NOT_FOUND: no such sentence', ok: false });
   });
   it('without a Triple header, or not JSON, or another path shape: plain HTTP as before', () => {
-    for (const p of [post('/org.apache.dubbo.demo.GreetService/greet', '["Dubbo"]', []), post('/greet', '["Dubbo"]'), post('/a.B/c/d', '[]')]) {
+    const text = (ct: string): Packet => ({ dir: 'c2s', data: msg('POST /org.apache.dubbo.demo.GreetService/greet HTTP/1.1', [['Host', 'h'], ['Content-Type', ct], ...TRI], '["Dubbo"]') });
+    for (const p of [post('/org.apache.dubbo.demo.GreetService/greet', '["Dubbo"]', []), post('/greet', '["Dubbo"]'), post('/a.B/c/d', '[]'), text('text/plain')]) {
       const c = run([p, answer('200 OK', '"hi"')]).calls[0];
       assert.equal(c.protocol, 'http');
     }
+    // the media type's parameters and case do not matter
+    const c = run([text('Application/JSON; charset=utf-8'), answer('200 OK', '"hi"')]).calls[0];
+    assert.deepEqual([c.protocol, c.response?.value], ['dubbo', { value: 'hi' }]);
   });
   it('over HTTP/2 (h2c) as well', () => {
     const REQ = block([[':method', 'POST'], [':scheme', 'http'], [':path', '/org.apache.dubbo.demo.GreetService/greet'], ['content-type', 'application/json'], ['tri-protocol-version', '1.0.0']]);
