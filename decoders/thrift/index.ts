@@ -247,13 +247,7 @@ class ThriftDecoder implements StreamDecoder {
           end = r.end;
         }
       } catch (e) {
-        const headerOnly = framing.framed && framing.protocol === 'compact' ? this.headerOnly(buf, start, limit, e as Error) : undefined;
-        if (headerOnly) {
-          // (as a cut message: a reply whose body was not read shows no outcome)
-          this.message(dir, headerOnly.msg, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, [headerOnly.warning], true);
-          s.consume(limit);
-          continue;
-        }
+        if (framing.framed && framing.protocol === 'compact' && this.headerOnly(dir, framing, buf, start, limit, e as Error)) continue;
         if (e instanceof NeedMore) {
           if (framing.framed) {
             this.session.warn(`thrift: message longer than its ${limit - 4}-byte frame in ${dir}; frame skipped`, s.pos(0));
@@ -275,12 +269,7 @@ class ThriftDecoder implements StreamDecoder {
       if (framing.framed && framing.protocol === 'compact' && end < limit) {
         // A compact message that stops short of its frame's end is not what it seems (TTupleProtocol
         // without its IDL reads as a few made-up fields): its header only.
-        const headerOnly = this.headerOnly(buf, start, limit, new ThriftError(`ends ${limit - end} bytes before its frame does`));
-        if (headerOnly) {
-          this.message(dir, headerOnly.msg, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, [headerOnly.warning], true);
-          s.consume(limit);
-          continue;
-        }
+        if (this.headerOnly(dir, framing, buf, start, limit, new ThriftError(`ends ${limit - end} bytes before its frame does`))) continue;
       }
       side.needHint = 0;
       const total = framing.framed ? limit : end;
@@ -340,18 +329,23 @@ class ThriftDecoder implements StreamDecoder {
   /**
    * A framed compact-protocol frame whose body does not read (Java's TTupleProtocol without its
    * IDL, or damage): the call keeps its header (method, type, sequence id) and says why no values.
+   * Whether it did (the frame consumed); false when not even the header reads.
    */
-  private headerOnly(buf: Uint8Array, start: number, limit: number, e: Error): { msg: ThriftMessage; warning: string } | undefined {
+  private headerOnly(dir: Dir, framing: Framing, buf: Uint8Array, start: number, limit: number, e: Error): boolean {
+    let h: { type: number; seqid: number; name: string };
     try {
-      const h = new CompactReader(buf, start, limit, this.limits()).header();
-      const why = e instanceof NeedMore ? `it runs past its ${limit - start}-byte frame` : e.message;
-      return {
-        msg: { protocol: 'compact', strict: true, type: h.type, name: h.name, seqid: h.seqid, body: { t: 'struct', fields: [] } },
-        warning: `message body not read as a compact-protocol struct (${why}): Java's TTupleProtocol writes structs without field headers, read with the IDL`,
-      };
+      h = new CompactReader(buf, start, limit, this.limits()).header();
     } catch {
-      return undefined;
+      return false;
     }
+    const s = this.sides[dir].s;
+    const why = e instanceof NeedMore ? `it runs past its ${limit - start}-byte frame` : e.message;
+    const msg: ThriftMessage = { protocol: 'compact', strict: true, type: h.type, name: h.name, seqid: h.seqid, body: { t: 'struct', fields: [] } };
+    const warning = `message body not read as a compact-protocol struct (${why}): Java's TTupleProtocol writes structs without field headers, read with the IDL`;
+    // (as a cut message: a reply whose body was not read shows no outcome)
+    this.message(dir, msg, framing, s.pos(0), s.pos(limit - 1), s.frames(0, limit), limit, [warning], true);
+    s.consume(limit);
+    return true;
   }
 
   /** One THeader frame (b[0, end), its length included): header, transforms undone, the message. */

@@ -413,14 +413,7 @@ export class CompactReader extends Reader {
   }
 
   message(): ThriftMessage {
-    const id = this.u8();
-    if (id !== 0x82) throw new ThriftError(`bad compact-protocol id 0x${id.toString(16)}`);
-    const vt = this.u8();
-    if ((vt & 0x1f) !== 1) throw new ThriftError(`unsupported compact-protocol version ${vt & 0x1f}`);
-    const type = vt >> 5;
-    if (!MESSAGE_TYPES[type]) throw new ThriftError(`unknown message type ${type}`);
-    const seqid = this.varint32() | 0;
-    const name = utf8Text(this.bytes(this.count(this.varint32(), 'name')));
+    const { type, name, seqid } = this.header();
     return { protocol: 'compact', strict: true, type, name, seqid, body: this.struct(1) };
   }
 }
