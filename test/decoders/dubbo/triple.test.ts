@@ -9,6 +9,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { feed, frame, block, c2s, s2c, preface, lpm } from '../http2/h2';
 import { decodeTripleWrapper } from '../../../decoders/dubbo/triple';
 import { fromHex } from '../../../decoders/core/bytes';
@@ -85,7 +86,15 @@ describe('Dubbo Triple wrappers (TripleCustomerProtocolWapper) in gRPC calls', (
     for (let i = 0; i < 2000; i++) {
       const arg = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => Math.floor(rnd() * 256).toString(16).padStart(2, '0')).join('');
       const name = ['fastjson2', 'hessian4', 'gson'][i % 3];
-      decodeTripleWrapper(fromHex(pbs(1, name) + pb(2, arg) + pbs(3, 'x')), i % 2 ? 'request' : 'response', 64, true);
+      // a wrapper of the right shape is always taken, whatever its argument / data bytes: the value
+      // decoded, or (with a warning that says why) its bytes as they came
+      const side = i % 2 ? 'request' : 'response';
+      const w = decodeTripleWrapper(fromHex(pbs(1, name) + pb(2, arg) + pbs(3, 'x')), side, 64, true);
+      assert.ok(w, `${name} ${side} ${arg}`);
+      assert.equal(w.serializeType, name);
+      const v = side === 'request' ? (assert.deepEqual(w.value.parameterTypes, ['x']), (w.value.arguments as unknown[])[0]) : (assert.equal(w.value.type, 'x'), w.value.value);
+      const failed = w.warnings.filter((x) => !/bytes after the value$/.test(x));
+      assert.equal(isDeepStrictEqual(v, { serialization: name, size: arg.length / 2, hex: arg }), failed.length > 0, `${name} ${arg}: ${JSON.stringify(v)} ${failed}`);
       decodeTripleWrapper(fromHex(pbs(1, name) + arg), 'request', 64, true);
     }
   });
