@@ -14,7 +14,7 @@ import { fromHex, latin1Text } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { GrpcCallBuilder, clientResetAfterEnd, streamResetOf } from './call';
 import { isGrpcWebContentType } from './status';
-import { headerValue } from '../http-common/body';
+import { bodyCut, headerValue } from '../http-common/body';
 
 function ctOf(headers: HeaderList | undefined): string | undefined {
   return headerValue(headers, 'content-type');
@@ -68,7 +68,8 @@ export function decodeConcatenatedBase64(text: string): Uint8Array | undefined {
  */
 export function bodyBytes(body: Body | undefined, text?: 'utf8' | 'base64'): { bytes?: Uint8Array; why?: string } {
   if (!body || body.size === 0 || body.kind === 'none') return { bytes: new Uint8Array(0) };
-  if (body.truncated) return { why: `body of ${body.size} bytes larger than the preview` };
+  // (a capture gap or snaplen cuts a body too: only one cut at the preview limit is larger than it)
+  if (body.truncated) return { why: `body of ${body.size} bytes ${bodyCut(body) === 'preview' ? 'larger than the preview' : 'not captured whole'}` };
   const size = body.decodedSize ?? body.size;
   const raw = body.hex !== undefined && body.hex.length === size * 2 ? fromHex(body.hex) : undefined;
   if (text === 'base64') {

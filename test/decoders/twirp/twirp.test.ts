@@ -174,6 +174,17 @@ describe('Twirp wire protocol v7: Requests and Responses', () => {
     const cut = s.calls[0];
     assert.equal(cut.protocol, 'twirp');
     assert.ok(cut.warnings.length > 0);
+    // (the gap cut it, not the preview limit: it said 'larger than the preview')
+    assert.deepEqual(cut.warnings, ['body incomplete: 40 bytes not captured (capture gap)', `response not decoded: body of ${HAT.length} bytes not captured whole`]);
+  });
+});
+
+describe('Twirp: bodies past the preview limit', () => {
+  it('a message longer than the preview is said to be so (not a capture gap)', () => {
+    const env = withDefs();
+    const c = one([post('/twirp/t.v1.Haberdasher/MakeHat', 'application/protobuf', Uint8Array.of(0x08, 1)), answer('200 OK', 'application/protobuf', HAT)], { ...env, limits: { ...env.limits, maxBodyBytes: 32 } });
+    assert.equal(c.protocol, 'twirp');
+    assert.ok(c.warnings.includes(`response not decoded: body of ${HAT.length} bytes larger than the preview`), c.warnings.join('; '));
   });
 });
 
