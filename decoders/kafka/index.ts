@@ -579,7 +579,7 @@ class KafkaDecoder implements StreamDecoder {
           if (!recs || !recs.length) continue;
           let src = recs;
           const read = (ctx: RecordContext) => readBatches(src, { ...this.session.env, limits: this.recLimits }, 0, ctx).batches;
-          const first: RecordContext = { schemas: RegistrySchemas.of(this.session.capture, false), waiting: new Set() };
+          const first: RecordContext = { schemas: RegistrySchemas.of(this.session.capture, true), waiting: new Set() };
           const batches = read(first);
           // Records that may be read again (see Held) keep their own copy: the frame's bytes are the stream buffer's.
           if (first.waiting!.size && this.session.capture) src = recs.slice();
@@ -643,7 +643,8 @@ class KafkaDecoder implements StreamDecoder {
    * (`fill()` uses them), noting these ids.
    */
   private fillRecords(c: Call, fill: (ctx?: RecordContext) => void, into: { waiting?: Set<number>; redo?: Array<() => void> }, readWaiting?: Set<number>): void {
-    const schemas = () => RegistrySchemas.of(this.session.capture, false);
+    // (Made when missing: the choices of workspace .avsc schemas for untaught ids are kept in it.)
+    const schemas = () => RegistrySchemas.of(this.session.capture, true);
     const w0 = c.warnings.length;
     let waiting = readWaiting;
     if (waiting) fill();

@@ -32,7 +32,7 @@ import { payloadBody } from '../calls/payload';
 import { targetPath } from '../http-common/target';
 import { parseAvroSchema, type AvroSchema, type Names } from '../avro/schema';
 import { decodeAvro } from '../avro/decode';
-import { avroDefinitionsOf, type AvroDefinitions, type AvroSchemaFile } from '../avro/definitions';
+import { avroDefinitionsOf, type AvroSchemaFile } from '../avro/definitions';
 import { decodeProtobuf, decodeRaw, resolverFor, resolverOf } from '../protobuf/decode';
 import * as descriptor from 'protobufjs/ext/descriptor';
 import { WELL_KNOWN, addWellKnown, protoDefinitionsOf } from '../protobuf/definitions';
@@ -72,11 +72,15 @@ export class RegistrySchemas {
   private chars = 0;
   /** Called when an id is learned (Kafka decoders holding values that wait for one). */
   readonly waiters = new Set<(id: number) => void>();
+  /** Ids the capture did not teach → the workspace `.avsc` record that alone read a value of theirs (see `workspaceAvro`). */
+  readonly workspace = new Map<number, AvroSchemaFile>();
+
+  constructor(readonly scope?: CaptureScope) {}
 
   static of(scope: CaptureScope | undefined, create: boolean): RegistrySchemas | undefined {
     if (!scope) return undefined;
     let s = scope.state.get(KEY) as RegistrySchemas | undefined;
-    if (!s && create) scope.state.set(KEY, (s = new RegistrySchemas()));
+    if (!s && create) scope.state.set(KEY, (s = new RegistrySchemas(scope)));
     return s;
   }
 
@@ -215,7 +219,7 @@ export function decodeFramed(b: Uint8Array, store: RegistrySchemas | undefined, 
   if (id < 1 || id > 0x7fffffff) return undefined;
   const payload = b.subarray(5);
   const known = store?.byId.get(id);
-  if (!known) return size > b.length ? undefined : guess(b, id, env);
+  if (!known) return size > b.length ? undefined : guess(b, id, store, env);
   const only = known.subjects?.size === 1 ? [...known.subjects][0] : undefined;
   const schema: Framed['schema'] = { id, format: known.format, ...(only !== undefined ? { subject: only } : {}) };
   const warnings: string[] = [];
@@ -290,10 +294,10 @@ function decodeProto(payload: Uint8Array, id: number, known: RegSchema, store: R
  * (and then that id keeps that schema); anything else is left alone. (Raw protobuf is no test:
  * the Avro of the held-out run read as well-formed protobuf.)
  */
-function guess(b: Uint8Array, id: number, env: DecoderEnv): Framed | undefined {
+function guess(b: Uint8Array, id: number, store: RegistrySchemas | undefined, env: DecoderEnv): Framed | undefined {
   const payload = b.subarray(5);
   const text = utf8Strict(payload);
-  if (text === undefined || !/^\s*[[{]/.test(text)) return workspaceAvro(payload, id, env, b.length);
+  if (text === undefined || !/^\s*[[{]/.test(text)) return workspaceAvro(payload, id, store, env, b.length);
   const warnings: string[] = [];
   const body = payloadBody(payload, payload.length, env.limits, undefined, undefined, warnings);
   if (body.kind !== 'json') return undefined;
@@ -302,15 +306,16 @@ function guess(b: Uint8Array, id: number, env: DecoderEnv): Framed | undefined {
 }
 
 const MAX_WORKSPACE_IDS = 10_000;
-/** Per set of workspace definitions: schema id → the record schema that read its first value. */
-const workspaceIds = new WeakMap<AvroDefinitions, Map<number, AvroSchemaFile>>();
 
-function workspaceAvro(payload: Uint8Array, id: number, env: DecoderEnv, size: number): Framed | undefined {
+/**
+ * A record that alone reads a value of an untaught id keeps that id for the rest of the capture
+ * (in `store`, so per capture, and said to `scope.learned`: other connections' values of the id
+ * decode with it, which a sharded run cannot pass on).
+ */
+function workspaceAvro(payload: Uint8Array, id: number, store: RegistrySchemas | undefined, env: DecoderEnv, size: number): Framed | undefined {
   const ws = avroDefinitionsOf(env.definitions);
   if (!ws?.records.length) return undefined;
-  let ids = workspaceIds.get(ws);
-  if (!ids) workspaceIds.set(ws, (ids = new Map()));
-  let pick = ids.get(id);
+  let pick = store?.workspace.get(id);
   let value: unknown;
   if (pick) {
     const r = decodeAvro(payload, pick.schema, env.limits.maxDepth);
@@ -325,7 +330,10 @@ function workspaceAvro(payload: Uint8Array, id: number, env: DecoderEnv, size: n
       value = r.value;
     }
     if (!pick) return undefined;
-    if (ids.size < MAX_WORKSPACE_IDS) ids.set(id, pick);
+    if (store && store.workspace.size < MAX_WORKSPACE_IDS) {
+      store.workspace.set(id, pick);
+      store.scope?.learned('workspace Avro schemas for schema ids');
+    }
   }
   const file = pick.file.split(/[\\/]/).pop() ?? pick.file;
   return {

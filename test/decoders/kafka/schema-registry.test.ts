@@ -113,6 +113,21 @@ describe('Workspace .avsc files: an id the capture did not teach, read by the on
     assert.equal(decodeFramed(fromHex('000000000402046575'), undefined, wsEnv([['/w/a.avsc', KEY], ['/w/b.avsc', twin]])), undefined);
     assert.equal(decodeFramed(fromHex('0000000004ff'), undefined, wsEnv([['/w/a.avsc', KEY]])), undefined);
   });
+  it('the id keeps its schema for the rest of the capture (said as learned), not into another capture', () => {
+    // region as string or as bytes: 0xff is not UTF-8, so only BytesKey reads the first value; both read the second.
+    const e = wsEnv([['/w/key.avsc', KEY], ['/w/bytes-key.avsc', { ...KEY, name: 'BytesKey', fields: [KEY.fields[0], { name: 'region', type: 'bytes' }] }]]);
+    const first = fromHex('00000000040202ff');
+    const second = fromHex('000000000402046575');
+    assert.equal(decodeFramed(second, undefined, e), undefined, 'both read it: not a safe guess');
+    const one = scope();
+    const store = RegistrySchemas.of(one, true)!;
+    assert.deepEqual(decodeFramed(first, store, e)?.body.value, { id: 1, region: '/w==' });
+    assert.deepEqual(decodeFramed(second, store, e)?.body.value, { id: 1, region: 'ZXU=' });
+    assert.equal(decodeFramed(second, store, e)?.schema.message_type, 'shop.BytesKey');
+    assert.deepEqual(one.said, ['workspace Avro schemas for schema ids']);
+    // Another capture with the same workspace: the first capture's choice is not carried over.
+    assert.equal(decodeFramed(second, RegistrySchemas.of(scope(), true), e), undefined);
+  });
   it('a file that is not a schema is a warning of the definitions; a top-level array lists several', () => {
     const d = buildAvroDefinitions([{ path: '/w/bad.avsc', text: '{"type":"record"' }, { path: '/w/two.avsc', text: JSON.stringify([FLAG, KEY]) }]);
     assert.match(d.warnings[0], /^\/w\/bad.avsc: not JSON/);
