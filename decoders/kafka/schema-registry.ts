@@ -33,7 +33,7 @@ import { targetPath } from '../http-common/target';
 import { parseAvroSchema, type AvroSchema, type Names } from '../avro/schema';
 import { decodeAvro } from '../avro/decode';
 import { avroDefinitionsOf, type AvroSchemaFile } from '../avro/definitions';
-import { decodeProtobuf, decodeRaw, resolverFor, resolverOf } from '../protobuf/decode';
+import { decodeProtobuf, decodeRaw, resolverFor, resolverOf, type TypeResolver } from '../protobuf/decode';
 import * as descriptor from 'protobufjs/ext/descriptor';
 import { WELL_KNOWN, addWellKnown, protoDefinitionsOf } from '../protobuf/definitions';
 
@@ -55,7 +55,7 @@ interface RegSchema {
   id?: number;
   /** Parsed on first use (an error: said once per value decoded with it). */
   avro?: AvroSchema | Error;
-  proto?: { root: protobuf.Root; top: string[]; error?: string } | Error;
+  proto?: { root: protobuf.Root; top: string[]; error?: string; resolve: TypeResolver } | Error;
 }
 
 const KEY = 'kafka.schemaRegistry';
@@ -395,7 +395,7 @@ function avroOf(s: RegSchema, store: RegistrySchemas): AvroSchema | Error {
   return s.avro;
 }
 
-function protoType(s: RegSchema, store: RegistrySchemas, indexes: number[], env: DecoderEnv): { name: string; resolve: (n: string) => protobuf.Type | undefined } | string {
+function protoType(s: RegSchema, store: RegistrySchemas, indexes: number[], env: DecoderEnv): { name: string; resolve: TypeResolver } | string {
   if (!s.proto) {
     try {
       const root = new protobuf.Root();
@@ -416,7 +416,7 @@ function protoType(s: RegSchema, store: RegistrySchemas, indexes: number[], env:
       } catch (e) {
         error ??= (e as Error).message;
       }
-      s.proto = { root, top, error };
+      s.proto = { root, top, error, resolve: resolverFor(root) };
     } catch (e) {
       s.proto = e instanceof Error ? e : new Error(String(e));
     }
@@ -434,11 +434,11 @@ function protoType(s: RegSchema, store: RegistrySchemas, indexes: number[], env:
   if (s.proto.error) {
     // The registry's schema does not resolve (an import it does not carry): the workspace's .proto files may define the type.
     const ws = protoDefinitionsOf(env.definitions);
-    const wt = ws ? resolverOf(ws)(name) : undefined;
-    if (wt) return { name, resolve: resolverOf(ws) };
+    const resolve = ws && resolverOf(ws);
+    if (resolve?.(name)) return { name, resolve };
     return s.proto.error;
   }
-  return { name, resolve: resolverFor(s.proto.root) };
+  return { name, resolve: s.proto.resolve };
 }
 
 /**
