@@ -36,6 +36,7 @@ import { avroDefinitionsOf, type AvroSchemaFile } from '../avro/definitions';
 import { decodeProtobuf, decodeRaw, resolverFor, resolverOf, type TypeResolver } from '../protobuf/decode';
 import * as descriptor from 'protobufjs/ext/descriptor';
 import { WELL_KNOWN, addWellKnown, protoDefinitionsOf } from '../protobuf/definitions';
+import { editionOf } from '../protobuf/learned';
 
 export type SchemaFormat = 'avro' | 'json' | 'protobuf';
 
@@ -456,7 +457,7 @@ function protoFile(text: string, root: protobuf.Root): string[] {
   }
   const fd = descriptor.FileDescriptorProto.decode(bytes) as unknown as descriptor.IFileDescriptorProto;
   const ns: protobuf.Namespace = fd.package ? root.define(fd.package) : root;
-  const ctx = { edition: (fd as { syntax?: string }).syntax === 'proto3' ? 'proto3' : 'proto2', keepCase: true };
+  const ctx = { edition: editionOf(fd), keepCase: true };
   const top: string[] = [];
   for (const m of fd.messageType ?? []) {
     const t = protobuf.Type.fromDescriptor(m, ctx);

@@ -165,7 +165,7 @@ export class LearnedSchemas {
 }
 
 /** The protobufjs edition of a file: its syntax, or its edition (FileDescriptorProto.edition). */
-function editionOf(p: descriptor.IFileDescriptorProto): string {
+export function editionOf(p: descriptor.IFileDescriptorProto): string {
   const syntax = (p as { syntax?: string }).syntax;
   if (syntax === 'proto3') return 'proto3';
   if (syntax === 'editions') {
