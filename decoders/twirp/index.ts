@@ -13,8 +13,9 @@
  * - an `application/json` request to a route under `/twirp`, or sent with a `Twirp-Version` header
  *   (twitchtv/twirp's Go client), or answered by a Twirp error body, or naming an rpc of the loaded
  *   .proto files (under any prefix; with no prefix only when the answer is not a Connect error).
- * A JSON POST to `/api/Thing/Do` with none of these stays plain HTTP. It is the last router: a
- * JSON exchange it looks at and leaves (no such rpc) is not kept from GraphQL's or tRPC's.
+ * A JSON POST to `/api/Thing/Do` with none of these stays plain HTTP. It comes after every router a
+ * JSON POST may be for (GraphQL, tRPC…): an exchange it matches and then leaves (no such rpc) is seen
+ * by no later router (Hessian's, after it, takes only x-application/hessian).
  *
  * Naming as for gRPC and Connect: method `pkg.Service/Method`; the target is the path as sent
  * (with its prefix). Status: the HTTP status with the Twirp code as text (`✓ 200 OK`,
@@ -28,7 +29,7 @@ import { utf8Strict } from '../core/bytes';
 import type { BodyRouter } from '../http-common/routers';
 import { headerValue as hdr, parseJsonBounded, parseMediaType } from '../http-common/body';
 import { requestPath } from '../http-common/target';
-import { twirpRoute, underTwirp, type TwirpRoute } from './route';
+import { plainlyTwirp, twirpRoute, underTwirp, type TwirpRoute } from './route';
 import { bodyBytes } from '../grpc/web';
 import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
 import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
@@ -148,13 +149,13 @@ function twirpShape(call: Call): Shape | undefined {
   if (twirpError) return { route, codec };
   // No request type (its headers lost, or cut by a capture gap): a success's type says the codec,
   // on a route that is plainly Twirp's.
-  if (!reqCt && !codec && http.method !== 'GET' && (underTwirp(route) || route.service.includes('.'))) {
+  if (!reqCt && !codec && http.method !== 'GET' && plainlyTwirp(route)) {
     codec = http.status === 200 ? codecOf(essenceOf(hdr(http.responseHeaders, 'content-type'))) : undefined;
     return codec ? { route, codec } : undefined;
   }
   if (!codec) return undefined;
-  if (hdr(http.requestHeaders, 'twirp-version') !== undefined || underTwirp(route)) return { route, codec };
-  if (codec === 'protobuf' && route.service.includes('.')) return { route, codec };
+  // (protobuf: the routes whose bodies the HTTP layer kept whole for this router, isTwirpProtobufTarget)
+  if (hdr(http.requestHeaders, 'twirp-version') !== undefined || (codec === 'protobuf' ? plainlyTwirp(route) : underTwirp(route))) return { route, codec };
   // A Connect error (`message`, no `msg`) to a route without a prefix: a Connect call that did
   // not send Connect-Protocol-Version, not Twirp.
   if (route.prefix === '' && err && typeof err.message === 'string' && err.msg === undefined) return undefined;

@@ -31,12 +31,17 @@ export function underTwirp(r: TwirpRoute): boolean {
   return r.prefix === '/twirp' || r.prefix.endsWith('/twirp');
 }
 
+/** A route that is Twirp's by its path alone: under `/twirp`, or to a package-qualified service. */
+export function plainlyTwirp(r: TwirpRoute): boolean {
+  return underTwirp(r) || r.service.includes('.');
+}
+
 /**
  * A protobuf body sent to this target is a Twirp message (for the HTTP layer: it keeps such a
- * body's bytes whole for this router instead of decoding it raw).
+ * body's bytes whole for this router instead of decoding it raw; the router takes the same ones).
  */
 export function isTwirpProtobufTarget(uri: string | undefined): boolean {
   const r = twirpRoute(uri);
-  return !!r && (r.service.includes('.') || underTwirp(r));
+  return !!r && plainlyTwirp(r);
 }
 
