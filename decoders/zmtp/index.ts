@@ -202,6 +202,13 @@ class ZmtpDecoder implements StreamDecoder {
     }
   }
 
+  /** The handshake's target: the two socket types, `REQ → REP` (`?` for one not seen). */
+  private setTarget(hs: Call): void {
+    const cType = this.side.c2s.socketType;
+    const sType = this.side.s2c.socketType;
+    if (cType || sType) hs.target = `${cType ?? '?'} → ${sType ?? '?'}`;
+  }
+
   /**
    * A ZMTP/2.0 greeting (rfc.zeromq.org/spec/15: the signature — its 8 middle bytes a ZMTP/1.0
    * length, for old peers —, revision 0x01, the socket type as a number, then the identity as a
@@ -234,8 +241,7 @@ class ZmtpDecoder implements StreamDecoder {
     sd.greeting = { major: 2, minor: 0, mechanism: 'NULL', asServer: false };
     const type = SOCKET_TYPES_V2[b[11]];
     if (type) sd.socketType = type;
-    const id = utf8Strict(identity);
-    const idShown = identity.length ? (id !== undefined && !/[\x00-\x08\x0e-\x1f]/.test(id) ? id : { hex: toHex(identity, 64), size: identity.length }) : undefined;
+    const idShown = identity.length ? shownBytes(identity) : undefined;
     const hs = this.handshake(start);
     addFrame(hs.frames, start.frame);
     addFrame(hs.frames, end.frame);
@@ -254,9 +260,7 @@ class ZmtpDecoder implements StreamDecoder {
     if (typeof idShown === 'string') hs.fields[dir === 'c2s' ? 'zmtp.identity' : 'zmtp.peer_identity'] = idShown;
     const other = this.side[OTHER[dir]].greeting;
     if (other && other.major !== 2) hs.warnings.push(`a ZMTP 2.0 greeting answered with ZMTP ${other.major}.${other.minor}`);
-    const cType = this.side.c2s.socketType;
-    const sType = this.side.s2c.socketType;
-    if (cType || sType) hs.target = `${cType ?? '?'} → ${sType ?? '?'}`;
+    this.setTarget(hs);
     sd.ready = true;
     this.maybeEmitHandshake();
     return true;
@@ -502,9 +506,7 @@ class ZmtpDecoder implements StreamDecoder {
           const id = meta.props['Identity'];
           if (typeof id === 'string' && id) this.hs.fields[dir === 'c2s' ? 'zmtp.identity' : 'zmtp.peer_identity'] = id;
           this.hs.method = 'handshake';
-          const cType = this.side.c2s.socketType;
-          const sType = this.side.s2c.socketType;
-          if (cType || sType) this.hs.target = `${cType ?? '?'} → ${sType ?? '?'}`;
+          this.setTarget(this.hs);
         }
         sd.ready = true;
         this.maybeEmitHandshake();
@@ -848,6 +850,12 @@ class ZmtpDecoder implements StreamDecoder {
   }
 }
 
+/** A metadata value or an identity: its text when it is UTF-8 without control characters, else `{hex, size}`. */
+function shownBytes(v: Uint8Array): string | { hex: string; size: number } {
+  const text = utf8Strict(v);
+  return text !== undefined && !/[\x00-\x08\x0e-\x1f]/.test(text) ? text : { hex: toHex(v, 64), size: v.length };
+}
+
 /** ZMTP metadata: name-size (1 byte), name, value-size (4 bytes), value — repeated. */
 export function parseMetadata(b: Uint8Array, maxProps: number): { props: Record<string, unknown>; warning?: string } {
   const props: Record<string, unknown> = {};
@@ -861,9 +869,7 @@ export function parseMetadata(b: Uint8Array, maxProps: number): { props: Record<
     const vlen = be32(b, i + 1 + n);
     const vstart = i + 1 + n + 4;
     if (vstart + vlen > b.length) return { props, warning: `metadata value of "${name}" (${vlen} bytes) runs past the command` };
-    const v = b.subarray(vstart, vstart + vlen);
-    const text = utf8Strict(v);
-    props[name] = text !== undefined && !/[\x00-\x08\x0e-\x1f]/.test(text) ? text : { hex: toHex(v, 64), size: v.length };
+    props[name] = shownBytes(b.subarray(vstart, vstart + vlen));
     i = vstart + vlen;
   }
   return { props };
