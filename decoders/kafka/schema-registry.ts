@@ -157,9 +157,10 @@ export function learnRegistryExchange(call: Call, scope: CaptureScope | undefine
 
 function learn(call: Call, scope: CaptureScope | undefined): void {
   const h = call.http;
-  if (!h || h.status !== 200 || !scope) return;
+  // (Runs for every HTTP exchange: the raw target is tested before anything is made of it.)
+  if (!h?.uri || h.status !== 200 || !scope || (!h.uri.includes('subjects/') && !h.uri.includes('schemas/ids/'))) return;
   const path = targetPath(h.uri, h.method)?.split('?')[0];
-  if (!path || (!path.includes('subjects/') && !path.includes('schemas/ids/'))) return;
+  if (!path) return;
   const req = h.requestBody?.kind === 'json' ? (h.requestBody.value as Record<string, unknown>) : undefined;
   const resp = (h.responseBody ?? call.response?.body)?.kind === 'json' ? ((h.responseBody ?? call.response?.body)!.value as Record<string, unknown>) : undefined;
   if (!resp || typeof resp !== 'object' || Array.isArray(resp)) return;

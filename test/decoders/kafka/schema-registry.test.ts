@@ -216,6 +216,16 @@ describe('Schema registry REST calls teach schema ids (any path prefix; 200 answ
     assert.deepEqual(decodeFramed(fromHex('000000000b06666f6f'), store, env)?.body.value, 'foo');
     assert.deepEqual(decodeFramed(fromHex('000000000e7f'), store, env)?.body.value, -64);
   });
+  it('a proxy\'s absolute-form target is a registry call too; a path that only mentions subjects in its query is not', () => {
+    const s = scope();
+    const viaProxy = exchange('POST', 'http://registry:8081/subjects/p-value/versions', { schema: '"string"' }, { id: 40 });
+    const query = exchange('POST', '/search?q=subjects/p-value/versions', { schema: '"string"' }, { id: 41 });
+    learnRegistryExchange(viaProxy, s);
+    learnRegistryExchange(query, s);
+    assert.deepEqual([...RegistrySchemas.of(s, false)!.byId.keys()], [40]);
+    assert.equal(viaProxy.fields['schema_registry.subject'], 'p-value');
+    assert.equal(query.fields['schema_registry.schema_id'], undefined);
+  });
   it('Avro references: a named type another subject\'s version defines', () => {
     const s = scope();
     learnRegistryExchange(exchange('GET', '/subjects/color/versions/1', undefined, { subject: 'color', version: 1, id: 20, schema: '{"type":"enum","name":"Color","namespace":"paint","symbols":["RED","BLUE"]}' }), s);
