@@ -20,6 +20,7 @@
 import type { DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import type { Call, CallStatus, Dir } from '../core/model';
 import { be32 } from '../core/bytes';
+import { isObj } from '../core/json';
 import { DirStream, addFrames } from '../calls/stream';
 import { HessianEnd, type HValue } from './hessian';
 import { SERIALIZATIONS, readerForId, undecoded, type ValueReader } from './readers';
@@ -346,7 +347,7 @@ class DubboDecoder implements StreamDecoder {
         call.response!.value = out;
         const ex = r.value();
         out.exception = ex;
-        const o = ex && typeof ex === 'object' && !Array.isArray(ex) ? (ex as Record<string, HValue>) : {};
+        const o = isObj(ex) ? ex : {};
         // Hessian names the class in `$class`; fastjson (WriteClassName) in `@type`.
         const cls = typeof o.$class === 'string' ? o.$class : typeof o['@type'] === 'string' ? o['@type'] : 'exception';
         const msg = typeof o.detailMessage === 'string' ? o.detailMessage : typeof o.message === 'string' ? o.message : undefined;

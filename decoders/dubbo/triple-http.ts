@@ -15,6 +15,7 @@
 import type { Call } from '../core/model';
 import type { BodyRouter } from '../http-common/routers';
 import { headerValue as hdr, parseMediaType } from '../http-common/body';
+import { isObj } from '../core/json';
 import { STATUS } from './index';
 import { grpcStatusName } from '../grpc/status';
 
@@ -76,7 +77,7 @@ export const tripleHttpRouter: BodyRouter = {
     }
     // §3.1.2: an error is a non-200 status, its body (when any) JSON {status, message}. The spec's
     // table has Dubbo's codes (40, 70…); dubbo-js 3.0.0-alpha sends gRPC's (5 NOT_FOUND…): named by whichever it is.
-    const o = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+    const o = isObj(body) ? body : undefined;
     if (o) (call.response ??= {}).value = o;
     const code = typeof o?.status === 'number' ? o.status : undefined;
     if (code !== undefined) f['triple.status'] = code;
