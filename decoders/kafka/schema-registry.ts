@@ -206,7 +206,12 @@ export interface Framed {
  * of 1 or more, a payload. Used to hold a delivery until the registry lookup that follows it.
  */
 export function framedId(b: Uint8Array): number | undefined {
-  if (b.length < 6 || b[0] !== 0) return undefined;
+  return headerId(b, 6);
+}
+
+/** The schema id of a header (magic 0, an id of 1 to 2^31 - 1) in at least `min` bytes. */
+function headerId(b: Uint8Array, min: number): number | undefined {
+  if (b.length < min || b[0] !== 0) return undefined;
   const id = be32(b, 1);
   return id >= 1 && id <= 0x7fffffff ? id : undefined;
 }
@@ -216,9 +221,8 @@ export function framedId(b: Uint8Array): number | undefined {
  * `store` holds what the capture taught so far.
  */
 export function decodeFramed(b: Uint8Array, store: RegistrySchemas | undefined, env: DecoderEnv, size = b.length): Framed | undefined {
-  if (b.length < 5 || b[0] !== 0) return undefined;
-  const id = be32(b, 1);
-  if (id < 1 || id > 0x7fffffff) return undefined;
+  const id = headerId(b, 5);
+  if (id === undefined) return undefined;
   const payload = b.subarray(5);
   const known = store?.byId.get(id);
   if (!known) return size > b.length ? undefined : guess(b, id, store, env);
