@@ -39,6 +39,11 @@ const used = new Set();
 // A consumer reads only some topics: check the messages of those.
 const topics = new Set(records.map((x) => x.topic));
 const checked = kind === 'deliver' ? sent.filter((s) => topics.has(s.sent)) : sent;
+// (A consumer's topics are those of the deliveries found: none found would check nothing.)
+if (!checked.length) {
+  console.log(`no ${kind === 'deliver' ? 'delivery' : 'message'} of the lab's topics in ${jsonl}`);
+  process.exit(1);
+}
 for (const s of checked) {
   const want = norm(s.sent === 'orders' ? avroShown(s.value) : s.value);
   const cands = records.filter((x, i) => !used.has(i) && x.topic === s.sent && x.r.value_schema?.id === s.schemaId);
