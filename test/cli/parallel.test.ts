@@ -91,6 +91,34 @@ describe('callscope --format jsonl with CALLSCOPE_WORKERS=2', () => {
     assert.match(par.err, /parallel run \(2 workers\): done/);
   });
 
+  it('state kept across connections (Socket.IO acks over long-polling, SockJS over HTTP) hands over to one pipeline, output unchanged', () => {
+    // (the event and its ACK, a SockJS session's sends and its stream, are on different connections: split
+    // between the workers they would not meet; the decoders say so with CaptureScope.learned)
+    const { writeFileSync } = require('node:fs') as typeof import('node:fs');
+    const B = require('../helpers/pcap-builder') as typeof import('../helpers/pcap-builder');
+    let port = 40100;
+    const exchange = (atMs: number, req: string, res: string) =>
+      B.tcpConversation({ client: { ip: '127.0.0.1', port: port++ }, server: { ip: '127.0.0.1', port: 3000 }, startUs: 1_795_394_435_000_000 + atMs * 1000, exchanges: [{ dir: 'c2s', data: req }, { dir: 's2c', data: res }] });
+    const http = (method: string, uri: string, body: string, answer: string) =>
+      [`${method} ${uri} HTTP/1.1\r\nHost: 127.0.0.1:3000\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${answer.length}\r\nConnection: close\r\n\r\n${answer}`] as const;
+    const sio = '/socket.io/?EIO=4&transport=polling&sid=9Um_J3XhwrtuKnaxAAAA';
+    const sj = '/echo/104/0a4ddmfh';
+    for (const [name, convs, reason] of [
+      ['sio-polling-acks', Array.from({ length: 6 }, (_, i) => exchange(i * 10, ...(i % 2 ? http('GET', sio, '', `43${i - 1}[${i}]`) : http('POST', sio, `42${i}["sum",${i}]`, 'ok')))), 'Socket.IO acknowledgements over long-polling'],
+      ['sockjs-http', [exchange(0, ...http('POST', `${sj}/xhr`, '', 'o\n')), ...Array.from({ length: 5 }, (_, i) => exchange(10 + i * 10, ...(i % 2 ? http('POST', `${sj}/xhr`, '', `a["m${i}"]\n`) : http('POST', `${sj}/xhr_send`, `["m${i}"]`, ''))))], 'SockJS sessions over HTTP'],
+    ] as const) {
+      const file = join(tmp, `${name}.pcap`);
+      writeFileSync(file, B.pcapFile(convs.flat().sort((a, b) => a.tsUs - b.tsUs)));
+      const one = run(file, {});
+      assert.equal(one.code, 0, one.err);
+      assert.match(one.out, name === 'sockjs-http' ? /"protocol":"sockjs"/ : /"socketio.ack_by"/, name);
+      const par = run(file, { CALLSCOPE_WORKERS: '2', CALLSCOPE_PARALLEL_MIN_BYTES: '0', CALLSCOPE_PARALLEL_DEBUG: '1' });
+      assert.equal(par.code, 0, par.err);
+      assert.equal(par.out, one.out, name);
+      assert.match(par.err, new RegExp(`fallback after \\d+ lines: ${reason}`), name);
+    }
+  });
+
   it('a bad --jobs is a usage error', () => {
     const r = run(join(SAMPLES, 'rest-person-api/rest-person-api.pcapng'), {}, '--jobs', '0');
     assert.equal(r.code, 2);
