@@ -960,15 +960,19 @@ function setArgFields(call: Call, args: Record<string, unknown>): void {
 
 /**
  * Where a dead-lettered message was first published (RabbitMQ's dead lettering, rabbitmq.com/docs/dlx:
- * `x-death` lists the deaths most recent first, each with the `exchange` and `routing-keys` the message
- * was published with; the last entry is the first death). Undefined without an `x-death` header.
+ * `x-death` holds an entry per {queue, reason}, each with the `exchange` and `routing-keys` the message
+ * was published with, most recent first — but an entry that dies again (a retry cycle through a DLX)
+ * may be counted and moved to the front, so the first death is the entry `x-first-death-queue` and
+ * `x-first-death-reason` name, else the last). Undefined without an `x-death` header.
  */
-function deadLetterOrigin(props: Record<string, unknown>): { dest: string; reason: string } | undefined {
+export function deadLetterOrigin(props: Record<string, unknown>): { dest: string; reason: string } | undefined {
   const headers = props.headers;
   if (!headers || typeof headers !== 'object') return undefined;
-  const deaths = (headers as Record<string, unknown>)['x-death'];
+  const h = headers as Record<string, unknown>;
+  const deaths = h['x-death'];
   if (!Array.isArray(deaths) || !deaths.length) return undefined;
-  const first = deaths[deaths.length - 1] as Record<string, unknown> | null;
+  const isFirst = (d: unknown) => !!d && typeof d === 'object' && (d as Record<string, unknown>).queue === h['x-first-death-queue'] && (d as Record<string, unknown>).reason === h['x-first-death-reason'];
+  const first = (typeof h['x-first-death-queue'] === 'string' ? deaths.find(isFirst) : undefined) ?? (deaths[deaths.length - 1] as Record<string, unknown> | null);
   if (!first || typeof first !== 'object') return undefined;
   const keys = first['routing-keys'];
   const rk = Array.isArray(keys) && typeof keys[0] === 'string' ? keys[0] : undefined;

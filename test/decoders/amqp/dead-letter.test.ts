@@ -9,7 +9,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spec } from '../../../decoders/amqp/index';
+import { deadLetterOrigin, spec } from '../../../decoders/amqp/index';
 import { run, type Script } from '../calls/harness';
 import { HEADER } from './frames';
 
@@ -48,5 +48,20 @@ describe('AMQP 0-9-1: a dead-lettered delivery (RabbitMQ x-death)', () => {
     const deaths = ((dead.request?.value as { properties: { headers: Record<string, unknown> } }).properties.headers['x-death']) as Array<Record<string, unknown>>;
     assert.deepEqual(deaths[0]['routing-keys'], ['hj.live']);
     assert.equal(first.fields['amqp.dead_letter_reason'], undefined);
+  });
+});
+
+describe('AMQP 0-9-1: the first death of a message dead-lettered more than once', () => {
+  // A retry cycle: rejected from work (published to ex/job), expired from retry (via the DLX), rejected
+  // from work again: that entry is counted and moved to the front, the first death is not the last entry.
+  const live = { count: 2, reason: 'rejected', queue: 'work', exchange: 'ex', 'routing-keys': ['job'] };
+  const retry = { count: 1, reason: 'expired', queue: 'retry', exchange: 'dlx', 'routing-keys': ['job.retry'] };
+  it('is the x-death entry x-first-death-queue and -reason name', () => {
+    const headers = { 'x-death': [live, retry], 'x-first-death-queue': 'work', 'x-first-death-reason': 'rejected', 'x-first-death-exchange': 'ex' };
+    assert.deepEqual(deadLetterOrigin({ headers }), { dest: 'ex/job', reason: 'rejected' });
+  });
+  it('is the last entry without those headers', () => {
+    assert.deepEqual(deadLetterOrigin({ headers: { 'x-death': [live, retry] } }), { dest: 'dlx/job.retry', reason: 'expired' });
+    assert.equal(deadLetterOrigin({ headers: {} }), undefined);
   });
 });
