@@ -44,7 +44,7 @@ describe('Triple HTTP RPC (Triple Protocol Specification §3.1): unary calls as 
   });
   it('without a Triple header, or not JSON, or another path shape: plain HTTP as before', () => {
     const text = (ct: string): Packet => ({ dir: 'c2s', data: msg('POST /org.apache.dubbo.demo.GreetService/greet HTTP/1.1', [['Host', 'h'], ['Content-Type', ct], ...TRI], '["Dubbo"]') });
-    for (const p of [post('/org.apache.dubbo.demo.GreetService/greet', '["Dubbo"]', []), post('/greet', '["Dubbo"]'), post('/a.B/c/d', '[]'), text('text/plain')]) {
+    for (const p of [post('/org.apache.dubbo.demo.GreetService/greet', '["Dubbo"]', []), post('/org.apache.dubbo.demo.GreetService/greet', '["Dubbo"]', [['tri-consumer-appname', 'demo']]), post('/greet', '["Dubbo"]'), post('/a.B/c/d', '[]'), text('text/plain')]) {
       const c = run([p, answer('200 OK', '"hi"')]).calls[0];
       assert.equal(c.protocol, 'http');
     }
