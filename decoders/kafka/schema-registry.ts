@@ -29,6 +29,7 @@ import type { CaptureScope } from '../core/decoder';
 import type { DecoderEnv } from '../core/env';
 import { be32, fromBase64, toHex, utf8Strict } from '../core/bytes';
 import { payloadBody } from '../calls/payload';
+import { KReader } from './schema';
 import { targetPath } from '../http-common/target';
 import { parseAvroSchema, type AvroSchema, type Names } from '../avro/schema';
 import { decodeAvro } from '../avro/decode';
@@ -354,27 +355,18 @@ function workspaceAvro(payload: Uint8Array, id: number, store: RegistrySchemas |
  * with `zigzag` false, plain varints (confluent-kafka-python before 1.8).
  */
 export function messageIndexes(b: Uint8Array, zigzag = true): { indexes: number[]; end: number } | undefined {
-  let o = 0;
-  const zz = (): number | undefined => {
-    let v = 0;
-    for (let i = 0; i < 5; i++) {
-      if (o >= b.length) return undefined;
-      const c = b[o++];
-      v += (c & 0x7f) * 2 ** (7 * i);
-      if (!(c & 0x80)) return !zigzag ? v : v % 2 ? -(v + 1) / 2 : v / 2;
-    }
-    return undefined;
-  };
-  const n = zz();
-  if (n === undefined || n < 0 || n > MAX_INDEXES) return undefined;
-  if (n === 0) return { indexes: [0], end: o };
+  const r = new KReader(b);
+  const next = () => (zigzag ? r.varint() : r.uvarint());
+  const n = next();
+  if (r.error || n < 0 || n > MAX_INDEXES) return undefined;
+  if (n === 0) return { indexes: [0], end: r.o };
   const indexes: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = zz();
-    if (x === undefined || x < 0) return undefined;
+    const x = next();
+    if (r.error || x < 0) return undefined;
     indexes.push(x);
   }
-  return { indexes, end: o };
+  return { indexes, end: r.o };
 }
 
 function avroOf(s: RegSchema, store: RegistrySchemas): AvroSchema | Error {

@@ -143,6 +143,12 @@ describe('Confluent wire format: Protobuf message indexes', () => {
     assert.equal(messageIndexes(fromHex('01')), undefined, 'a negative count');
     assert.equal(messageIndexes(fromHex('ff')), undefined, 'cut short');
   });
+  it('unsigned varints (confluent-kafka-python before 1.8); a varint longer than 5 bytes, or an index cut short, is no list', () => {
+    assert.deepEqual(messageIndexes(fromHex('0101'), false), { indexes: [1], end: 2 });
+    assert.deepEqual(messageIndexes(fromHex('02000003'), false), { indexes: [0, 0], end: 3 });
+    assert.equal(messageIndexes(fromHex('808080808000')), undefined, '6-byte count');
+    assert.equal(messageIndexes(fromHex('0480'), false), undefined, 'an index cut short');
+  });
   it('[0] from confluent-kafka-python 1.7 (base64 descriptor schema with a Timestamp import): Invoice', () => {
     const { store } = taught();
     const f = decodeFramed(fromHex('0000000003000a05494e562d371094b4e4f4cb031a090880e2cfaa0610882722070a03412d31100222070a03422d321001'), store, env)!;
