@@ -22,7 +22,7 @@
  * of the input it throws `HessianEnd` (the Dubbo decoder's "body cut short"), malformed input
  * `JsonbError`.
  */
-import { toHex } from '../core/bytes';
+import { be32, toHex } from '../core/bytes';
 import { BodyCursor, HessianEnd, dateText, num, setKey, type HValue } from './hessian';
 
 export class JsonbError extends Error {}
@@ -383,12 +383,11 @@ export class Fastjson2BodyReader extends BodyCursor {
   value(): HValue {
     const left = this.end - this.pos;
     if (left < 4) throw new HessianEnd(left ? `${left} bytes where a 4-byte value length belongs` : 'end of body');
-    const b = this.b;
     const p = this.pos;
-    const n = b[p] * 0x1000000 + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+    const n = be32(this.b, p);
     if (n > left - 4) throw new HessianEnd(`value length ${n} runs past the end of the body (${left - 4} bytes left)`);
     if (n === 0) throw new JsonbError('empty value (length 0)');
-    const r = new JsonbReader(b, p + 4, p + 4 + n, this.maxDepth);
+    const r = new JsonbReader(this.b, p + 4, p + 4 + n, this.maxDepth);
     const v = r.value();
     if (!r.done) throw new JsonbError(`${p + 4 + n - r.pos} bytes after the value inside its ${n}-byte frame`);
     this.pos = p + 4 + n;
