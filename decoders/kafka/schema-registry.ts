@@ -236,9 +236,9 @@ export function decodeFramed(b: Uint8Array, store: RegistrySchemas | undefined, 
   };
   if (size > b.length) return hex(`schema id ${id}: ${size} bytes, more than the ${b.length} kept for decoding; not decoded`);
   if (known.format === 'json') {
-    const text = utf8Strict(payload);
-    const body = text !== undefined ? payloadBody(payload, payload.length, env.limits, 'application/json', undefined, warnings) : undefined;
-    if (!body || body.kind !== 'json') return hex(`schema id ${id} (JSON): the payload is not JSON`);
+    // (payloadBody reads it as UTF-8 itself: bytes that are not are no JSON)
+    const body = payloadBody(payload, payload.length, env.limits, 'application/json', undefined, warnings);
+    if (body.kind !== 'json') return hex(`schema id ${id} (JSON): the payload is not JSON`);
     body.size = size;
     return { body, schema, warnings };
   }
