@@ -248,8 +248,10 @@ export const soapRouter: BodyRouter = {
     const reqBody = http.requestBody!;
     const mt = parseMediaType(reqBody.contentType);
     const soapAction = header(http.requestHeaders, 'soapaction');
-    // the workspace's WSDLs, else those fetched over HTTP earlier in the capture
-    const wsdl = wsdlDefinitionsOf(session.env.definitions) ?? learnedWsdl(session.capture);
+    // the workspace's WSDLs, else those fetched over HTTP earlier in the capture (schemas alone in
+    // the workspace, .xsd files without a WSDL, declare no operation: they do not stand in for them)
+    const ws = wsdlDefinitionsOf(session.env.definitions);
+    const wsdl = ws?.operations.length ? ws : (learnedWsdl(session.capture) ?? ws);
     const fi = fastInfosetVersion(reqBody.contentType);
     if (fi) {
       const action = soapAction !== undefined ? unquote(soapAction) : mt?.params.action;

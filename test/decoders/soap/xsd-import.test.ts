@@ -100,6 +100,18 @@ describe('WSDL and schema fetched over HTTP earlier in the capture (JAX-WS GET ?
     assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { order: { id: 0, customer: 'Bob', items: [{ sku: 'C-3', qty: 50, price: 1 }] } } });
   });
 
+  it('schemas alone in the workspace (.xsd files, no WSDL) do not hide what the capture taught', () => {
+    const capture = { state: new Map<string, unknown>(), learned: () => {} };
+    const env = { ...nodeEnv(), definitions: { wsdl: buildWsdlDefinitions([fixture('shop.xsd')]) } };
+    learnWsdlExchange(get('/shop?wsdl', 'shop.wsdl'), capture, 64);
+    learnWsdlExchange(get('/shop?xsd=1', 'shop.xsd'), capture, 64);
+    const c = call(PLACE_BOB, PLACE_RESPONSE);
+    soapRouter.apply(c, testSession({ env, capture }));
+    assert.equal(c.method, 'place');
+    assert.equal(c.fields['soap.wsdl'], 'http://127.0.0.1:27010/shop?wsdl');
+    assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { order: { id: 0, customer: 'Bob', items: [{ sku: 'C-3', qty: 50, price: 1 }] } } });
+  });
+
   it('a GET answered with other XML, or cut, teaches nothing', () => {
     const capture = { state: new Map<string, unknown>(), learned: () => {} };
     const notWsdl = get('/feed', 'shop.wsdl');
