@@ -223,7 +223,10 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       break;
     case 'connect':
     case 'twirp':
-      reply = r.fault
+      reply = r.fault && call.fields[`${proto}.status_from`] === 'http_status'
+        ? // (no error body: a proxy's or load balancer's page, a bare status)
+          `The answer is HTTP ${http?.status ?? ''} without ${proto === 'twirp' ? 'a Twirp' : 'a Connect'} error body — an intermediary's, most likely — so the client makes the code from the HTTP status alone: ${r.fault}.`
+        : r.fault
         ? `The server answers HTTP ${http?.status ?? ''} with a JSON error — ${r.fault} — whose code (${proto === 'twirp' ? '`not_found`, `invalid_argument`…' : '`not_found`, `invalid_argument`…, as gRPC names them'}) the HTTP status mirrors: unlike gRPC, a failed unary call does not say 200.`
         : `The server answers HTTP ${http?.status ?? 200} with the response message as the body${resBytes ? ` (${sizeText(resBytes)})` : ''}, encoded as the request was.`;
       break;

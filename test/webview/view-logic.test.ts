@@ -221,6 +221,12 @@ describe('teaching', () => {
     const tw = teachingSteps({ ...funAdd, protocol: 'twirp', method: 'pkg.People/GetPerson', http: { ...funAdd.http!, uri: '/twirp/pkg.People/GetPerson', status: 404 }, status: { code: 404, text: 'not_found', ok: false } }, undefined);
     assert.match(tw.find((s) => s.id === 'serialize')!.text, /GetPerson.*Twirp sends it as an HTTP POST to `\/twirp\/pkg.People\/GetPerson`/);
     assert.doesNotMatch(tw.find((s) => s.id === 'serialize')!.text, /REST/);
+    assert.match(tw.find((s) => s.id === 'reply')!.text, /with a JSON error — 404 \(not_found\)/);
+    // a proxy's 502 without a Twirp error body: the code is made from the status, not read from a JSON error
+    const proxy = teachingSteps({ ...funAdd, protocol: 'twirp', method: 'pkg.People/GetPerson', fields: { 'twirp.status_from': 'http_status' }, http: { ...funAdd.http!, uri: '/twirp/pkg.People/GetPerson', status: 502 }, status: { code: 502, text: 'unavailable', ok: false } }, undefined);
+    const proxyReply = proxy.find((s) => s.id === 'reply')!.text;
+    assert.match(proxyReply, /HTTP 502 without a Twirp error body .*from the HTTP status alone: 502 \(unavailable\)/);
+    assert.doesNotMatch(proxyReply, /with a JSON error/);
     const hs = teachingSteps({ ...funAdd, protocol: 'hessian' }, undefined);
     assert.match(hs.find((s) => s.id === 'serialize')!.text, /Hessian call/);
     const p = teachingSteps({ ...funAdd, protocol: 'mqtt', kind: 'publish', target: 'trips/new', status: undefined }, undefined);
