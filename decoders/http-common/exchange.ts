@@ -44,11 +44,16 @@ export function emitHttpCall(call: Call, session: DecoderSession): void {
     }
     break;
   }
-  if (!call.definition && (call.protocol === 'http' || call.protocol === 'http2')) linkTranscodedRpc(call, session);
-  // A schema registry's answer teaches the Kafka decoder a schema id (kafka/schema-registry.ts).
-  if (call.protocol === 'http' || call.protocol === 'http2') learnRegistryExchange(call, session.capture);
-  // A WSDL or schema fetched over HTTP types the SOAP calls after it (soap/learned.ts).
-  if (call.protocol === 'http' || call.protocol === 'http2') learnWsdlExchange(call, session.capture, session.env.limits.maxDepth);
+  // Plain HTTP (no router took it):
+  if (call.protocol === 'http' || call.protocol === 'http2') {
+    if (!call.definition) linkTranscodedRpc(call, session);
+    if (session.capture) {
+      // A schema registry's answer teaches the Kafka decoder a schema id (kafka/schema-registry.ts).
+      learnRegistryExchange(call, session.capture);
+      // A WSDL or schema fetched over HTTP types the SOAP calls after it (soap/learned.ts).
+      learnWsdlExchange(call, session.capture, session.env.limits.maxDepth);
+    }
+  }
   dropDuplicateHttpParts(call);
   session.emit(call);
 }
