@@ -74,7 +74,10 @@ export interface CaptureScope {
   learned(what: string): void;
   /**
    * Call `fn` once at the end of the capture, after every flow has closed: state kept across
-   * connections (Socket.IO long-polling acks by session id) reports what still waits.
+   * connections (Socket.IO long-polling acks by session id) reports what still waits. Say
+   * `learned` before holding anything `fn` will report: what it reports belongs to no flow, so a
+   * sharded run cannot merge it (its workers' end reports would share one order key; a parallel
+   * CLI run waits for ever) and must fall back to one pipeline first.
    */
   atEnd?(fn: () => void): void;
 }
