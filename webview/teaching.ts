@@ -222,14 +222,19 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       reply = `The receiver's handler calls the acknowledgement callback: an ACK packet (\`43\`, the same id, a JSON array of the callback's arguments${r.value !== undefined ? `: \`${short(r.value)}\`` : ''}) travels back on the same WebSocket. Without a callback an emit is one-way: nothing comes back.`;
       break;
     case 'connect':
-    case 'twirp':
-      reply = r.fault && call.fields[`${proto}.status_from`] === 'http_status'
-        ? // (no error body: a proxy's or load balancer's page, a bare status)
-          `The answer is HTTP ${http?.status ?? ''} without ${proto === 'twirp' ? 'a Twirp' : 'a Connect'} error body — an intermediary's, most likely — so the client makes the code from the HTTP status alone: ${r.fault}.`
-        : r.fault
-        ? `The server answers HTTP ${http?.status ?? ''} with a JSON error — ${r.fault} — whose code (${proto === 'twirp' ? '`not_found`, `invalid_argument`…' : '`not_found`, `invalid_argument`…, as gRPC names them'}) the HTTP status mirrors: unlike gRPC, a failed unary call does not say 200.`
-        : `The server answers HTTP ${http?.status ?? 200} with the response message as the body${resBytes ? ` (${sizeText(resBytes)})` : ''}, encoded as the request was.`;
+    case 'twirp': {
+      const name = proto === 'twirp' ? 'Twirp' : 'Connect';
+      if (call.fields['connect.streaming'] === true) {
+        // (a Connect stream: enveloped messages, its status in the end-stream message under HTTP 200)
+        reply = `The server answers HTTP ${http?.status ?? 200} and streams its messages back, each behind a 5-byte prefix; a last end-stream message, JSON, ends the stream${r.fault ? ` with the error — ${r.fault} — as gRPC's trailers would` : ''}.`;
+      } else if (r.fault && call.fields[`${proto}.status_from`] === 'http_status') {
+        // (no error body: a proxy's or load balancer's page, a bare status)
+        reply = `The answer is HTTP ${http?.status ?? ''} without a ${name} error body — an intermediary's, most likely — so the client makes the code from the HTTP status alone: ${r.fault}.`;
+      } else if (r.fault) {
+        reply = `The server answers HTTP ${http?.status ?? ''} with a JSON error — ${r.fault} — whose code (${proto === 'twirp' ? '`not_found`, `invalid_argument`…' : '`not_found`, `invalid_argument`…, as gRPC names them'}) the HTTP status mirrors: unlike gRPC, a failed unary call does not say 200.`;
+      } else reply = `The server answers HTTP ${http?.status ?? 200} with the response message as the body${resBytes ? ` (${sizeText(resBytes)})` : ''}, encoded as the request was.`;
       break;
+    }
     case 'hessian':
       reply = r.fault
         ? `The server answers with a Hessian fault — ${r.fault} — a map with a code and a message; HTTP still says ${http?.status ?? 200}.`

@@ -227,6 +227,11 @@ describe('teaching', () => {
     const proxyReply = proxy.find((s) => s.id === 'reply')!.text;
     assert.match(proxyReply, /HTTP 502 without a Twirp error body .*from the HTTP status alone: 502 \(unavailable\)/);
     assert.doesNotMatch(proxyReply, /with a JSON error/);
+    // a Connect stream's error comes in its end-stream message under HTTP 200, not as the HTTP status
+    const stream = teachingSteps({ ...funAdd, protocol: 'connect', method: 'pkg.People/Watch', kind: 'server-stream', fields: { 'connect.streaming': true, 'connect.code': 'not_found' }, http: { ...funAdd.http!, uri: '/pkg.People/Watch', status: 200 }, status: { code: 5, text: 'not_found', ok: false } }, undefined);
+    const streamReply = stream.find((s) => s.id === 'reply')!.text;
+    assert.match(streamReply, /HTTP 200 .*end-stream message.*5 \(not_found\)/);
+    assert.doesNotMatch(streamReply, /HTTP status mirrors/);
     const hs = teachingSteps({ ...funAdd, protocol: 'hessian' }, undefined);
     assert.match(hs.find((s) => s.id === 'serialize')!.text, /Hessian call/);
     const p = teachingSteps({ ...funAdd, protocol: 'mqtt', kind: 'publish', target: 'trips/new', status: undefined }, undefined);
