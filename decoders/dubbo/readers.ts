@@ -6,7 +6,7 @@
  *   fastjson2 (id 23; "fastjson2")                      ./jsonb.ts: 4-byte length + JSONB per value
  *   fastjson (id 6), gson (id 16)                       one JSON value per line (their ObjectOutput println each value)
  */
-import { toHex } from '../core/bytes';
+import { toHex, utf8Text } from '../core/bytes';
 import { HessianEnd, HessianReader, type HValue } from './hessian';
 import { Fastjson2BodyReader, utfValue } from './jsonb';
 import { parseJsonBounded } from '../http-common/body';
@@ -78,29 +78,27 @@ function readerOf(kind: 'hessian2' | 'fastjson2' | 'json', body: Uint8Array, max
 }
 
 /**
- * A body of JSON lines: one value per line (`"2.0.2"`, `"org.demo.Service"`, `{"id":1}`…). Throws
+ * A body of JSON lines: one value per line (`"2.0.2"`, `"org.demo.Service"`, `{"id":1}`…), read
+ * line by line from the bytes, so `pos` is a byte offset as the other readers' is. Throws
  * HessianEnd past the last line (a body cut short), an Error on a line that is not JSON.
  */
 export class JsonLinesReader implements ValueReader {
   pos = 0;
-  private readonly text: string;
 
   constructor(
-    body: Uint8Array,
+    private readonly body: Uint8Array,
     private readonly maxDepth: number,
-  ) {
-    this.text = new TextDecoder().decode(body);
-  }
+  ) {}
 
   get done(): boolean {
-    return this.text.slice(this.pos).trim() === '';
+    return utf8Text(this.body.subarray(this.pos)).trim() === '';
   }
 
   value(): HValue {
     if (this.done) throw new HessianEnd('end of body');
-    let end = this.text.indexOf('\n', this.pos);
-    if (end < 0) end = this.text.length;
-    const line = this.text.slice(this.pos, end).replace(/\r$/, '');
+    let end = this.body.indexOf(0x0a, this.pos);
+    if (end < 0) end = this.body.length;
+    const line = utf8Text(this.body.subarray(this.pos, end)).replace(/\r$/, '');
     this.pos = end + 1;
     const r = parseJsonBounded(line, this.maxDepth);
     if (!r.ok) throw new Error(`${r.warning} (line ${JSON.stringify(line.slice(0, 40))})`);

@@ -115,6 +115,9 @@ describe('Dubbo 2 protocol (dubbo.apache.org protocol spec: header, request/resp
     // An exception answer (RESPONSE_WITH_EXCEPTION, 0) and a line that is not JSON.
     const ex = replay(dubbo, [seg('c2s', frame('c6', '00', 8, hex(req))), seg('s2c', frame('06', '14', 8, hex('0\n{"@type":"java.lang.IllegalStateException","message":"sold out"}\n')))]);
     assert.deepEqual(ex.calls[0].status, { code: 'java.lang.IllegalStateException', text: 'sold out', ok: false });
+    // what follows the attachments is counted in bytes, also after text that is not ASCII
+    const extra = replay(dubbo, [seg('c2s', frame('86', '00', 10, hex(req.replace('Espresso machine', 'Café crème') + '"x"\n')))]);
+    assert.deepEqual(extra.calls[0].warnings, ['4 bytes after the attachments']);
     const bad = replay(dubbo, [seg('c2s', frame('86', '00', 9, hex('"2.0.2"\nnot json\n')))]);
     assert.equal(bad.calls[0].kind, 'oneway');
     assert.match(bad.calls[0].warnings.join(' '), /request body: invalid JSON/);
