@@ -83,11 +83,15 @@ class ThriftDecoder implements StreamDecoder {
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     const side = this.sides[dir];
     if (side.lost || !bytes.length) return;
-    if (side.zlib === undefined && !side.framing && !side.resync && side.s.q.length === 0 && bytes.length >= 2) {
-      side.zlib = isZlibHeader(bytes) ? this.session.env.compression.createInflateRaw() : null;
+    // (its first byte may have come alone: it waits in the queue)
+    const held = side.s.q.length;
+    if (side.zlib === undefined && !side.framing && !side.resync && held <= 1 && held + bytes.length >= 2) {
+      const head = held ? Uint8Array.of(side.s.q.peek(1)[0], bytes[0]) : bytes;
+      side.zlib = isZlibHeader(head) ? this.session.env.compression.createInflateRaw() : null;
       if (side.zlib) {
         side.zOff = 0;
-        bytes = bytes.subarray(2);
+        side.s.consume(held);
+        bytes = bytes.subarray(2 - held);
       }
     }
     if (side.zlib) {

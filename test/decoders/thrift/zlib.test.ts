@@ -9,7 +9,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/thrift/index';
 import type { Dir } from '../../../decoders/core/model';
-import { run } from '../calls/harness';
+import { assertSplitInvariant, run } from '../calls/harness';
+import { testSession } from '../../helpers/session';
+import { fromHex } from '../../../decoders/core/bytes';
+import type { StreamDecoder } from '../../../decoders/core/decoder';
 
 const SCRIPT: Array<[Dir, string]> = [
   ['c2s', '78da6a52646429c8cc4b6700000000ffff'],
@@ -49,6 +52,19 @@ describe('Thrift: TZlibTransport (a zlib stream per direction, flushed per messa
     assert.equal((calls[1].response?.value as Record<string, unknown>)['1'], 7001);
     assert.deepEqual(calls[2].response?.value, { 1: { 1: 'B-2', 2: 10 } });
     assert.deepEqual(calls[3].status?.text, 'no items');
+    // (the stream's first byte alone in a segment: still recognised)
+    assertSplitInvariant(spec, SCRIPT, 27027);
+  });
+
+  it('a gap ends the direction (the rest of the stream cannot be inflated) with a warning', () => {
+    const session = testSession({ flow: { server: { ip: '127.0.0.1', port: 27027 } } });
+    const dec = spec.create(session) as StreamDecoder;
+    SCRIPT.slice(0, 2).forEach(([dir, hex], i) => dec.data(dir, fromHex(hex), { frame: i + 1, tsUs: 1000 * i, streamOffset: 0 }));
+    dec.gap('c2s', 40, { frame: 3, tsUs: 3000, streamOffset: 17 });
+    dec.data('c2s', fromHex(SCRIPT[4][1]), { frame: 4, tsUs: 4000, streamOffset: 57 });
+    dec.close({ frame: 4, tsUs: 4000, streamOffset: 0 });
+    assert.ok(session.warnings.some((w) => /zlib transport: 40 bytes missing/.test(w)), JSON.stringify(session.warnings));
+    assert.deepEqual(session.calls.map((c) => [c.method, c.status?.code]), [['ping', 'OK']]);
   });
 
   it('a stream that does not inflate loses its direction with a warning, not a crash', () => {
