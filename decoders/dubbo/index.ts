@@ -25,8 +25,6 @@ import { DirStream, addFrames } from '../calls/stream';
 import { HessianEnd, type HValue } from './hessian';
 import { SERIALIZATIONS, readerForId, undecoded, type ValueReader } from './readers';
 
-export { SERIALIZATIONS };
-
 /** Response status (apache/dubbo remoting exchange/Response.java). */
 export const STATUS: Record<number, string> = {
   20: 'OK',
