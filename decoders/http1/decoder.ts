@@ -985,7 +985,12 @@ export class Http1Decoder implements StreamDecoder {
     ex.resp = msg;
     ex.respStart ??= msg.start;
     // SockJS's xhr_streaming and htmlfile answers are a frame per line, read as they come (websocket/sockjs-http.ts).
-    if (!msg.events && isSockJsLineStream(ex.req?.request?.uri)) msg.events = new EventStreamReader('ndjson', 's2c', this.session.env.limits);
+    if (!msg.events && isSockJsLineStream(ex.req?.request?.uri)) {
+      msg.events = new EventStreamReader('ndjson', 's2c', this.session.env.limits);
+      // (a content coding, as for any stream: its lines are read once it is undone, at the end)
+      const codings = streamCodings(msg.headers);
+      if (codings.length) msg.eventCodings = codings;
+    }
     const status = st.status;
     // `end` came for c2s before this response began: the client closed its side (FIN) first, as a
     // browser does when it cancels a request. Only a half-closing client still reads the answer.

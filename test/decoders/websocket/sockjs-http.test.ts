@@ -124,6 +124,25 @@ describe('SockJS over its HTTP transports: STOMP inside is STOMP calls, the fram
     }
   });
 
+  it('an xhr_streaming answer gzip-coded (a compressing proxy in front): its lines read after the coding is undone', () => {
+    const { gzipSync } = require('node:zlib') as typeof import('node:zlib');
+    const path = '/ws/513/gz5swrko';
+    const body = gzipSync(`${'h'.repeat(2048)}\no\n${a(CONNECTED)}c[3000,"Go away!"]\n`);
+    const head = `${HEAD}Content-Type: application/javascript; charset=UTF-8\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const stream = conn(0, [
+      { dir: 'c2s', data: `POST ${path}/xhr_streaming HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Length: 0\r\n\r\n` },
+      { dir: 's2c', data: Buffer.concat([Buffer.from(head), body]) },
+    ], 60); // (the answer, read at its end, after the CONNECT sent at 45 ms)
+    const cs = decode(stream, send(45, path, [CONNECT]));
+    assert.deepEqual(
+      cs.filter((c) => c.protocol !== 'http').map((c) => `${c.protocol} ${c.method} ${c.status?.code ?? ''}`.trim()),
+      ['stomp CONNECT CONNECTED', 'sockjs open', 'sockjs close 3000'],
+      'the CONNECT (45 ms) starts first; every frame of the coded answer has the time of its end',
+    );
+    const carrier = cs.find((c) => c.fields['sockjs.transport'] === 'xhr_streaming' && c.protocol === 'http')!;
+    assert.ok(!carrier.warnings.some((w) => w.includes('no frame')), carrier.warnings.join('; '));
+  });
+
   it('a path that only looks like a transport URL, whose body is no SockJS, stays plain HTTP', () => {
     const body = '{"id":42,"kind":"xhr"}';
     const cs = decode(
