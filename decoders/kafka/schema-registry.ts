@@ -54,7 +54,7 @@ interface RegSchema {
   subject?: string;
   /** Every subject seen naming this id. */
   subjects?: Set<string>;
-  id?: number;
+  id: number;
   /** Parsed on first use (an error: said once per value decoded with it). */
   avro?: AvroSchema | Error;
   proto?: { root: protobuf.Root; top: string[]; error?: string; resolve: TypeResolver } | Error;
@@ -89,14 +89,14 @@ export class RegistrySchemas {
   /** Add a schema; returns whether the id is new. */
   add(s: RegSchema, version?: number): boolean {
     if (s.text.length > MAX_SCHEMA_CHARS || this.byId.size >= MAX_SCHEMAS || this.chars + s.text.length > MAX_TOTAL_CHARS) return false;
-    if (s.subject !== undefined && version !== undefined) this.byVersion.set(`${s.subject}|${version}`, s);
-    const old = s.id !== undefined ? this.byId.get(s.id) : undefined;
+    const old = this.byId.get(s.id);
+    // (A version of a known id keeps the schema learned first: one copy of its text, parsed once.)
+    if (s.subject !== undefined && version !== undefined && this.byVersion.size < MAX_SCHEMAS) this.byVersion.set(`${s.subject}|${version}`, old ?? s);
     if (old) {
       // Ids are global: the same schema under another subject keeps its id (the subject is then not shown).
       if (s.subject !== undefined) (old.subjects ??= new Set()).add(s.subject);
       return false;
     }
-    if (s.id === undefined) return false;
     if (s.subject !== undefined) s.subjects = new Set([s.subject]);
     this.chars += s.text.length;
     this.byId.set(s.id, s);
@@ -187,7 +187,7 @@ function learn(call: Call, scope: CaptureScope | undefined): void {
       if (typeof resp.version === 'number') version = resp.version;
     }
   }
-  if (!schema || schema.id === undefined || !Number.isSafeInteger(schema.id)) return;
+  if (!schema || !Number.isSafeInteger(schema.id)) return;
   call.fields['schema_registry.schema_id'] = schema.id;
   if (schema.subject !== undefined) call.fields['schema_registry.subject'] = schema.subject;
   const store = RegistrySchemas.of(scope, true)!;

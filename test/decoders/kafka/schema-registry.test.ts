@@ -239,6 +239,16 @@ describe('Schema registry REST calls teach schema ids (any path prefix; 200 answ
     const f = decodeFramed(fromHex('000000001502'), RegistrySchemas.of(s, false), env)!;
     assert.deepEqual(f.body.value, { color: 'BLUE' });
   });
+  it('a reference to a subject version whose id was learned under another subject first resolves to that schema', () => {
+    const s = scope();
+    const color = '{"type":"enum","name":"Color","namespace":"paint","symbols":["RED","BLUE"]}';
+    learnRegistryExchange(exchange('GET', '/subjects/color/versions/1', undefined, { subject: 'color', version: 1, id: 20, schema: color }), s);
+    learnRegistryExchange(exchange('GET', '/subjects/colour/versions/3', undefined, { subject: 'colour', version: 3, id: 20, schema: color }), s);
+    learnRegistryExchange(exchange('POST', '/subjects/car-value/versions', { schema: '{"type":"record","name":"Car","namespace":"paint","fields":[{"name":"color","type":"Color"}]}', references: [{ name: 'paint.Color', subject: 'colour', version: 3 }] }, { id: 21 }), s);
+    const store = RegistrySchemas.of(s, false)!;
+    assert.equal(store.reference({ name: 'paint.Color', subject: 'colour', version: 3 }), store.byId.get(20));
+    assert.deepEqual(decodeFramed(fromHex('000000001502'), store, env)?.body.value, { color: 'BLUE' });
+  });
   it('the same id under two subjects (ids are global): no subject shown', () => {
     const s = scope();
     learnRegistryExchange(exchange('POST', '/subjects/x-value/versions', { schema: '"string"' }, { id: 30 }), s);
