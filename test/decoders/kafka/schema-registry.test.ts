@@ -198,6 +198,11 @@ describe('Confluent wire format: mutated real values never throw', () => {
       for (let k = 0; k < 2; k++) b[5 + Math.floor(rand() * Math.max(1, b.length - 5))] = Math.floor(rand() * 256);
       const f = decodeFramed(b, store, env);
       if (f) assert.ok(f.body.size >= 0);
+      if (!f) continue;
+      // Whatever the bytes, a decoded value names the id of its header and is one of the framed kinds.
+      assert.equal(f.schema.id, Buffer.from(b).readUInt32BE(1));
+      assert.ok(['avro', 'json', 'protobuf', 'protobuf-raw', 'binary'].includes(f.body.kind), f.body.kind);
+      if (f.body.kind === 'binary') assert.ok(f.warnings.length > 0, 'a value shown in hex says why');
     }
   });
 });
