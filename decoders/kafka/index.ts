@@ -20,13 +20,12 @@
  * where the next one starts; a gap over a boundary resynchronises on the next plausible header.
  */
 import type { CaptureScope, CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
-import { scanForStart } from '../core/resync';
 import type { Call, Dir } from '../core/model';
 import type { Limits } from '../core/env';
 import { be16, be32 } from '../core/bytes';
-import { DirStream, addFrames } from '../calls/stream';
+import { addFrames } from '../calls/stream';
+import { type Cut, SizePrefixedFraming } from '../calls/framing';
 import { leftWaiting } from '../calls/ended';
-import { GapNotes } from '../core/gap-notes';
 import { MAX_API_KEY, apiName, errorName, isFlexible } from './apis';
 import { REQUESTS, RESPONSES } from './messages';
 import { KReader, readStruct } from './schema';
@@ -55,12 +54,6 @@ interface Held {
   /** Decode the records again, with what the capture has taught since. */
   redo: Array<() => void>;
   untilUs: number;
-}
-
-/** A PDU cut by a capture gap: what was captured of its `total` bytes. */
-interface Cut {
-  captured: number;
-  total: number;
 }
 
 const cutText = (what: string, c: Cut) => `${what} cut by a capture gap: ${c.captured} of ${c.total} bytes captured, ${c.total - c.captured} missing`;
@@ -110,21 +103,13 @@ function topicIdsOf(scope: CaptureScope | undefined): Map<string, string> | unde
 }
 
 class KafkaDecoder implements StreamDecoder {
-  private s = { c2s: new DirStream(), s2c: new DirStream() };
-  /** A gap (or an implausible size) lost the message boundary: look for the next plausible header. */
-  private resync = { c2s: false, s2c: false };
-  /** Bytes that are not Kafka (an implausible size without a gap): the rest of the direction is not decoded. */
-  private lost = { c2s: false, s2c: false };
-  /** Bytes of this direction were not captured at some point (snaplen, loss). */
-  private gapped = { c2s: false, s2c: false };
+  private readonly framing: SizePrefixedFraming;
   /** Highest correlation id seen in a request (resynchronisation wants the next ones above it). */
   private lastCorr: number | undefined;
-  private readonly notes: GapNotes;
   private pending = new Map<number, Pending>();
   /** Correlation ids of acks=0 Produce requests (no response is due; a few brokers send one anyway). */
   private unanswered = new Set<number>();
   private rawSasl = false;
-  private dead = false;
   private readonly recLimits: Limits;
   private held: Held[] = [];
   /** Registered with the capture's registry schemas while calls are held. */
@@ -167,19 +152,32 @@ class KafkaDecoder implements StreamDecoder {
 
   constructor(private readonly session: DecoderSession) {
     this.recLimits = { ...session.env.limits, maxBodyBytes: Math.min(session.env.limits.maxBodyBytes, 16384) };
-    this.notes = new GapNotes(session, 'kafka: ');
+    this.framing = new SizePrefixedFraming(session, {
+      prefix: 'kafka: ',
+      unit: 'message',
+      minSize: 0,
+      maxSize: MAX_FRAME,
+      resyncWindow: RESYNC_WINDOW,
+      resumesAt: (dir) => (dir === 'c2s' ? 'request header (size, api key, version, correlation id)' : 'response to a waiting correlation id'),
+      plausible: (dir, b, i, final) => this.plausible(dir, b, i, final),
+      pdu: (dir, body, start, end, frames, wire, cut) => (dir === 'c2s' ? this.request(body, start, end, frames, wire, cut) : this.response(body, start, end, frames, wire, cut)),
+      tooLarge: (dir, size, head, at) => {
+        this.session.warn(`kafka: ${dir === 'c2s' ? 'request' : 'response'} of ${size} bytes is larger than the buffer limit; skipped`, at);
+        if (dir === 's2c' && head.length >= 8) {
+          const corr = be32(head, 4) | 0;
+          const p = this.pending.get(corr);
+          if (p) {
+            this.pending.delete(corr);
+            this.abandon(p, `response of ${size} bytes not decoded (larger than the buffer limit)`);
+          }
+        }
+      },
+    });
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
     if (this.held.length) this.releaseHeld(at.tsUs);
-    if (this.dead || this.lost[dir]) return;
-    this.s[dir].push(bytes, at);
-    try {
-      this.parse(dir);
-    } catch (e) {
-      this.session.warn(`kafka: internal error: ${(e as Error).message}`, at);
-      this.dead = true;
-    }
+    this.framing.data(dir, bytes, at);
   }
 
   /**
@@ -190,69 +188,7 @@ class KafkaDecoder implements StreamDecoder {
    * correlation id above the last one; responses: the correlation id of a waiting request).
    */
   gap(dir: Dir, length: number, at: Position): void {
-    if (this.dead || this.lost[dir]) return;
-    this.gapped[dir] = true;
-    try {
-      this.gapIn(dir, length, at);
-    } catch (e) {
-      this.session.warn(`kafka: internal error: ${(e as Error).message}`, at);
-      this.dead = true;
-    }
-  }
-
-  private gapIn(dir: Dir, length: number, at: Position): void {
-    const st = this.s[dir];
-    if (st.discard > 0) {
-      // Inside the missing tail of a message already cut (or skipped as too large).
-      const past = st.gapWhileDiscarding(length);
-      if (past) this.lose(dir, past, at, 'past the end of the message they cut');
-      return;
-    }
-    if (this.resync[dir] && !this.findHeader(dir, true)) {
-      st.reset();
-      return;
-    }
-    const q = st.q;
-    if (q.length >= 4) {
-      const size = be32(q.peek(4), 0);
-      const total = size + 4;
-      if (size <= MAX_FRAME && total > q.length) {
-        const have = q.length;
-        const missing = total - have;
-        const frame = q.peek(have);
-        const cut: Cut = { captured: have, total };
-        const start = st.pos(0);
-        const end = st.pos(have - 1);
-        const frames = st.frames(0, have);
-        st.reset();
-        if (dir === 'c2s') this.request(frame.subarray(4), start, end, frames, total, cut);
-        else this.response(frame.subarray(4), start, end, frames, total, cut);
-        const past = st.gapOver(missing, length);
-        if (past) this.lose(dir, past, at, 'past the end of the message they cut');
-        return;
-      }
-    }
-    this.lose(dir, length, at, q.length ? 'inside a size prefix' : 'at a message boundary');
-  }
-
-  /** The framing of `dir` is lost: drop what is buffered and wait for a plausible header. */
-  private lose(dir: Dir, length: number, at: Position, where: string): void {
-    this.s[dir].reset();
-    this.resync[dir] = true;
-    const what = dir === 'c2s' ? 'request header (size, api key, version, correlation id)' : 'response to a waiting correlation id';
-    this.notes.lost(dir, length, `${length} bytes missing (${dir}) ${where}; decoding resumes at the next plausible ${what}`, at);
-  }
-
-  /**
-   * Resynchronisation: drop buffered bytes up to the first offset where a plausible header starts
-   * (true, the header now at the head) or where one may start once more bytes come (false). With
-   * `final` (a gap follows) a header cut short is judged on what was captured.
-   */
-  private findHeader(dir: Dir, final: boolean): boolean {
-    const st = this.s[dir];
-    const r = scanForStart({ get length() { return st.q.length; }, view: (n) => st.q.peek(n), consume: (n) => st.consume(n) }, false, final, (b, i, fin) => this.plausible(dir, b, i, fin), RESYNC_WINDOW);
-    if (r.found) this.resync[dir] = false;
-    return r.found;
+    this.framing.gap(dir, length, at);
   }
 
   private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean): 'yes' | 'no' | 'more' {
@@ -292,13 +228,13 @@ class KafkaDecoder implements StreamDecoder {
     // A connection that ended (FIN/RST) will never bring the response: the request was cut short
     // (a consumer closing with its long-poll Fetch outstanding), not cut off by the capture — unless
     // the server's direction has holes, where the response may simply not have been captured.
-    const left = this.gapped.s2c
+    const left = this.framing.gapped.s2c
       ? { state: 'incomplete' as const, warning: 'no response in the capture (bytes of the server side were not captured)' }
       : leftWaiting(how, 'response', 'no response before the end of the capture');
     for (const p of this.pending.values()) this.abandon(p, left.warning, left.state);
     this.pending.clear();
     this.releaseHeld(Infinity);
-    this.notes.summary(at);
+    this.framing.summary(at);
   }
 
   private abandon(p: Pending, why: string, state: 'incomplete' | 'aborted' = 'incomplete'): void {
@@ -308,50 +244,6 @@ class KafkaDecoder implements StreamDecoder {
       c.state = acks === 0 ? 'complete' : state;
       if (acks !== 0) c.warnings.push(why);
       this.session.emit(c);
-    }
-  }
-
-  private parse(dir: Dir): void {
-    const st = this.s[dir];
-    const q = st.q;
-    while (!this.lost[dir] && q.length >= 4) {
-      if (this.resync[dir] && !this.findHeader(dir, false)) return;
-      const size = be32(q.peek(4), 0);
-      if (size > MAX_FRAME && this.gapped[dir]) {
-        // A resynchronisation after a gap started on bytes that only looked like a header: go on looking.
-        st.consume(1);
-        this.resync[dir] = true;
-        continue;
-      }
-      if (size > MAX_FRAME) {
-        // Not a gap but bytes that are not Kafka: nothing to resynchronise on.
-        this.session.warn(`kafka: frame size ${size} is implausible (${dir}); the rest of this direction is not decoded`, st.pos(0));
-        this.lost[dir] = true;
-        st.reset();
-        return;
-      }
-      if (size + 4 > this.session.env.limits.maxBufferedBytes) {
-        this.session.warn(`kafka: ${dir === 'c2s' ? 'request' : 'response'} of ${size} bytes is larger than the buffer limit; skipped`, st.pos(0));
-        if (dir === 's2c' && q.length >= 8) {
-          const corr = be32(q.peek(8), 4) | 0;
-          const p = this.pending.get(corr);
-          if (p) {
-            this.pending.delete(corr);
-            this.abandon(p, `response of ${size} bytes not decoded (larger than the buffer limit)`);
-          }
-        }
-        st.skipAhead(size + 4);
-        continue;
-      }
-      if (q.length < size + 4) return;
-      const frame = q.peek(size + 4);
-      const start = st.pos(0);
-      const end = st.pos(size + 3);
-      const frames = st.frames(0, size + 4);
-      const body = frame.subarray(4);
-      if (dir === 'c2s') this.request(body, start, end, frames, size + 4);
-      else this.response(body, start, end, frames, size + 4);
-      st.consume(size + 4);
     }
   }
 
@@ -494,7 +386,7 @@ class KafkaDecoder implements StreamDecoder {
         this.event('Produce response', start, end, frames, wire, 's2c', `response to an acks=0 Produce (correlation id ${corr}): Kafka brokers send none${cutNote}`);
         return;
       }
-      const why = this.gapped.c2s ? `response to correlation id ${corr}, whose request was not captured` : `response to unknown correlation id ${corr}`;
+      const why = this.framing.gapped.c2s ? `response to correlation id ${corr}, whose request was not captured` : `response to unknown correlation id ${corr}`;
       this.event(this.rawSasl ? 'sasl-token' : 'response', start, end, frames, wire, 's2c', this.rawSasl ? undefined : why + cutNote);
       return;
     }

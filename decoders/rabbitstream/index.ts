@@ -25,11 +25,10 @@
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
 import { be16, be32 } from '../core/bytes';
-import { DirStream, addFrames } from '../calls/stream';
+import { addFrames } from '../calls/stream';
+import { type Cut, SizePrefixedFraming } from '../calls/framing';
 import { leftWaiting } from '../calls/ended';
 import { messageKey } from '../calls/key';
-import { GapNotes } from '../core/gap-notes';
-import { scanForStart } from '../core/resync';
 import { MAX_KEY, NO_CORRELATION, Reader, StreamError, codeName, commandName, readsExactly } from './protocol';
 import { readChunk } from './chunk';
 import { decodeMessage, fillMessage, readSubBatch, type SubBatch } from './message';
@@ -121,10 +120,6 @@ function midStream(head: Uint8Array, dir: Dir, size: number, key: number, versio
   return 'reject';
 }
 
-interface Cut {
-  captured: number;
-  total: number;
-}
 const cutText = (c: Cut) => `frame cut by a capture gap: ${c.captured} of ${c.total} bytes captured, ${c.total - c.captured} missing`;
 
 interface Pending {
@@ -133,12 +128,7 @@ interface Pending {
 }
 
 class RabbitStreamDecoder implements StreamDecoder {
-  private readonly s: Record<Dir, DirStream> = { c2s: new DirStream(), s2c: new DirStream() };
-  private readonly resync: Record<Dir, boolean> = { c2s: false, s2c: false };
-  private readonly lost: Record<Dir, boolean> = { c2s: false, s2c: false };
-  private readonly gapped: Record<Dir, boolean> = { c2s: false, s2c: false };
-  private dead = false;
-  private readonly notes: GapNotes;
+  private readonly framing: SizePrefixedFraming;
   /** Requests waiting for their response: `<dir of the request>|<correlation id>`. */
   private readonly pending = new Map<string, Pending>();
   /** A Tune waiting for the other side's Tune. */
@@ -154,74 +144,25 @@ class RabbitStreamDecoder implements StreamDecoder {
   private unconfirmedCount = 0;
 
   constructor(private readonly session: DecoderSession) {
-    this.notes = new GapNotes(session, 'rabbitstream: ');
+    this.framing = new SizePrefixedFraming(session, {
+      prefix: 'rabbitstream: ',
+      unit: 'frame',
+      minSize: 4,
+      maxSize: MAX_FRAME,
+      resyncWindow: RESYNC_WINDOW,
+      resumesAt: () => 'frame header',
+      plausible: (dir, b, i, final) => this.plausible(dir, b, i, final),
+      pdu: (dir, body, start, end, frames, wire, cut) => this.frame(dir, body, start, end, frames, wire, cut),
+      tooLarge: (dir, size, _head, at) => session.warn(`rabbitstream: frame of ${size} bytes (${dir}) is larger than the buffer limit; skipped`, at),
+    });
   }
 
   data(dir: Dir, bytes: Uint8Array, at: Position): void {
-    if (this.dead || this.lost[dir]) return;
-    this.s[dir].push(bytes, at);
-    try {
-      this.parse(dir);
-    } catch (e) {
-      this.session.warn(`rabbitstream: internal error: ${(e as Error).message}`, at);
-      this.dead = true;
-    }
+    this.framing.data(dir, bytes, at);
   }
 
   gap(dir: Dir, length: number, at: Position): void {
-    if (this.dead || this.lost[dir]) return;
-    this.gapped[dir] = true;
-    try {
-      this.gapIn(dir, length, at);
-    } catch (e) {
-      this.session.warn(`rabbitstream: internal error: ${(e as Error).message}`, at);
-      this.dead = true;
-    }
-  }
-
-  private gapIn(dir: Dir, length: number, at: Position): void {
-    const st = this.s[dir];
-    if (st.discard > 0) {
-      const past = st.gapWhileDiscarding(length);
-      if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
-      return;
-    }
-    if (this.resync[dir] && !this.findHeader(dir, true)) {
-      st.reset();
-      return;
-    }
-    const q = st.q;
-    if (q.length >= 4) {
-      const size = be32(q.peek(4), 0);
-      const total = size + 4;
-      if (size >= 4 && size <= MAX_FRAME && total > q.length) {
-        const have = q.length;
-        const frame = q.peek(have);
-        const start = st.pos(0);
-        const end = st.pos(have - 1);
-        const frames = st.frames(0, have);
-        st.reset();
-        this.frame(dir, frame.subarray(4), start, end, frames, total, { captured: have, total });
-        const past = st.gapOver(total - have, length);
-        if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
-        return;
-      }
-    }
-    this.lose(dir, length, at, q.length ? 'inside a size prefix' : 'at a frame boundary');
-  }
-
-  private lose(dir: Dir, length: number, at: Position, where: string): void {
-    this.s[dir].reset();
-    this.resync[dir] = true;
-    this.notes.lost(dir, length, `${length} bytes missing (${dir}) ${where}; decoding resumes at the next plausible frame header`, at);
-  }
-
-  private findHeader(dir: Dir, final: boolean): boolean {
-    const st = this.s[dir];
-    const buf = { get length() { return st.q.length; }, view: (n: number) => st.q.peek(n), consume: (n: number) => st.consume(n) };
-    const r = scanForStart(buf, false, final, (b, i, fin) => this.plausible(dir, b, i, fin), RESYNC_WINDOW);
-    if (r.found) this.resync[dir] = false;
-    return r.found;
+    this.framing.gap(dir, length, at);
   }
 
   /** A frame header after a gap: a sane size, a known key in the right direction, version 1–2, a waiting correlation id for a response. */
@@ -247,7 +188,7 @@ class RabbitStreamDecoder implements StreamDecoder {
 
   close(at: Position, how: CloseReason = 'capture-end'): void {
     const left = (what: string, dir: Dir) =>
-      this.gapped[dir] ? { state: 'incomplete' as const, warning: `no ${what} in the capture (bytes of that side were not captured)` } : leftWaiting(how, what, `no ${what} before the end of the capture`);
+      this.framing.gapped[dir] ? { state: 'incomplete' as const, warning: `no ${what} in the capture (bytes of that side were not captured)` } : leftWaiting(how, what, `no ${what} before the end of the capture`);
     for (const [k, p] of this.pending) {
       const l = left('response', OTHER[k.slice(0, 3) as Dir]);
       this.finish(p.call, l.state, l.warning);
@@ -261,40 +202,7 @@ class RabbitStreamDecoder implements StreamDecoder {
     const l = left('PublishConfirm', 's2c');
     for (const list of this.unconfirmed.values()) for (const c of list) this.finish(c, l.state, l.warning);
     this.unconfirmed.clear();
-    this.notes.summary(at);
-  }
-
-  private parse(dir: Dir): void {
-    const st = this.s[dir];
-    const q = st.q;
-    while (!this.lost[dir] && q.length >= 4) {
-      if (this.resync[dir] && !this.findHeader(dir, false)) return;
-      if (q.length < 4) return;
-      const size = be32(q.peek(4), 0);
-      if ((size < 4 || size > MAX_FRAME) && this.gapped[dir]) {
-        st.consume(1);
-        this.resync[dir] = true;
-        continue;
-      }
-      if (size < 4 || size > MAX_FRAME) {
-        this.session.warn(`rabbitstream: frame size ${size} is implausible (${dir}); the rest of this direction is not decoded`, st.pos(0));
-        this.lost[dir] = true;
-        st.reset();
-        return;
-      }
-      if (size + 4 > this.session.env.limits.maxBufferedBytes) {
-        this.session.warn(`rabbitstream: frame of ${size} bytes (${dir}) is larger than the buffer limit; skipped`, st.pos(0));
-        st.skipAhead(size + 4);
-        continue;
-      }
-      if (q.length < size + 4) return;
-      const frame = q.peek(size + 4);
-      const start = st.pos(0);
-      const end = st.pos(size + 3);
-      const frames = st.frames(0, size + 4);
-      this.frame(dir, frame.subarray(4), start, end, frames, size + 4);
-      st.consume(size + 4);
-    }
+    this.framing.summary(at);
   }
 
   private newCall(dir: Dir, method: string, start: Position, frames: number[], key: number, version: number): Call {
@@ -590,7 +498,7 @@ class RabbitStreamDecoder implements StreamDecoder {
           ? 'its correlation id was not captured'
           : p
             ? `correlation id ${corr} belongs to a ${commandName(p.key)} request`
-            : this.gapped[OTHER[dir]]
+            : this.framing.gapped[OTHER[dir]]
               ? `response to correlation id ${corr}, whose request was not captured`
               : `response to unknown correlation id ${corr}`;
       this.finish(c, 'complete', cut ? `${cutText(cut)}; ${why}` : why);
