@@ -24,9 +24,23 @@ export interface TripleWrapper {
   warnings: string[];
 }
 
-/** Fields 1–3, each length-delimited (wire type 2), or undefined for any other shape. */
-function wrapperFields(b: Uint8Array): Map<number, Uint8Array[]> | undefined {
-  const fields = new Map<number, Uint8Array[]>();
+/** A wrapper's fields: its one serializeType (field 1), the bytes of fields 2 and 3 in order. */
+interface WrapperFields {
+  serializeType: string;
+  f2: Uint8Array[];
+  f3: Uint8Array[];
+}
+
+/**
+ * Fields 1–3, each length-delimited (wire type 2), exactly one field 1 and it a name `accept`
+ * takes; undefined for any other shape. Runs for every gRPC message without a schema, so it stops
+ * at the first field 1 that names no serialization (without decoding it as text: the names are
+ * short ASCII) rather than splitting the whole message first.
+ */
+function wrapperFields(b: Uint8Array, accept: (name: string) => boolean): WrapperFields | undefined {
+  let serializeType: string | undefined;
+  const f2: Uint8Array[] = [];
+  const f3: Uint8Array[] = [];
   let i = 0;
   while (i < b.length) {
     const key = b[i++];
@@ -40,13 +54,25 @@ function wrapperFields(b: Uint8Array): Map<number, Uint8Array[]> | undefined {
       if (!(c & 0x80)) break;
     }
     if (len > b.length - i) return undefined;
-    const field = key >> 3;
-    let list = fields.get(field);
-    if (!list) fields.set(field, (list = []));
-    list.push(b.subarray(i, i + len));
+    if (key === 0x0a) {
+      if (serializeType !== undefined) return undefined;
+      serializeType = asciiName(b, i, i + len);
+      if (!serializeType || !accept(serializeType)) return undefined;
+    } else (key === 0x12 ? f2 : f3).push(b.subarray(i, i + len));
     i += len;
   }
-  return fields;
+  return serializeType === undefined ? undefined : { serializeType, f2, f3 };
+}
+
+/** `b[from, to)` as text when it is short ASCII (what a serialization name is), else undefined. */
+function asciiName(b: Uint8Array, from: number, to: number): string | undefined {
+  if (to - from > 32) return undefined;
+  let s = '';
+  for (let i = from; i < to; i++) {
+    if (b[i] >= 0x80) return undefined;
+    s += String.fromCharCode(b[i]);
+  }
+  return s;
 }
 
 /** One arg / the data in `serializeType`; on failure its bytes as hex and a warning. */
@@ -73,29 +99,26 @@ function decodeValue(serializeType: string, bytes: Uint8Array, maxDepth: number,
  * (`triHeaders`: tri-* request headers), as a one-string message could otherwise be taken.
  */
 export function decodeTripleWrapper(bytes: Uint8Array, side: 'request' | 'response', maxDepth: number, triHeaders = false): TripleWrapper | undefined {
-  const f = wrapperFields(bytes);
+  const f = wrapperFields(bytes, (name) => isReadableName(name) || (triHeaders && isSerializationName(name)));
   if (!f) return undefined;
-  const names = f.get(1);
-  if (names?.length !== 1) return undefined;
-  const serializeType = utf8Strict(names[0]);
-  if (!serializeType || !(isReadableName(serializeType) || (triHeaders && isSerializationName(serializeType)))) return undefined;
+  const { serializeType } = f;
   const warnings: string[] = [];
   if (side === 'request') {
     const types: string[] = [];
-    for (const t of f.get(3) ?? []) {
+    for (const t of f.f3) {
       const s = utf8Strict(t);
       if (s === undefined) return undefined;
       types.push(s);
     }
-    const args = f.get(2) ?? [];
+    const args = f.f2;
     // WrapRequestPack adds a type for each argument (written after the args, TripleRequestWrapper.toByteArray)
     if (types.length !== args.length) return undefined;
     const value: Record<string, unknown> = { serializeType, parameterTypes: types };
     value.arguments = args.map((a, i) => decodeValue(serializeType, a, maxDepth, `argument ${i}`, warnings));
     return { value, serializeType, warnings };
   }
-  const data = f.get(2) ?? [];
-  const type = f.get(3) ?? [];
+  const data = f.f2;
+  const type = f.f3;
   // TripleResponseWrapper.toByteArray always writes the type (its builder refuses none); the data when there is some
   if (data.length > 1 || type.length !== 1) return undefined;
   const typeName = utf8Strict(type[0]);
