@@ -74,6 +74,12 @@ describe('Dubbo Triple wrappers (TripleCustomerProtocolWapper) in gRPC calls', (
     assert.deepEqual(decodeTripleWrapper(fromHex(pbs(1, 'hessian4') + pbs(3, 'void')), 'response', 64)?.value, { serializeType: 'hessian4', type: 'void', value: null });
     assert.equal(decodeTripleWrapper(fromHex(pbs(1, 'hessian4') + pb(2, '4e')), 'response', 64), undefined);
   });
+  it('field order does not matter; the serializeType is one field, named exactly', () => {
+    assert.deepEqual(decodeTripleWrapper(fromHex(pbs(3, 'int') + pb(2, fj('07')) + pbs(1, 'fastjson2')), 'request', 64)?.value, { serializeType: 'fastjson2', parameterTypes: ['int'], arguments: [7] });
+    for (const names of [pbs(1, 'fastjson2') + pbs(1, 'fastjson2'), pbs(1, 'fastjson2\u00e9'), pbs(1, 'FASTJSON2'), pb(1, ''), '']) {
+      assert.equal(decodeTripleWrapper(fromHex(names + pbs(3, 'int')), 'response', 64, true), undefined, names);
+    }
+  });
   it('hostile wrappers never throw', () => {
     assert.equal(decodeTripleWrapper(fromHex('0aff'), 'request', 64), undefined);
     assert.equal(decodeTripleWrapper(fromHex('0a80808080808001'), 'request', 64), undefined);
