@@ -217,6 +217,11 @@ class RabbitStreamDecoder implements StreamDecoder {
     return c;
   }
 
+  /** Another call of the frame `base` was made for (a Publish's next message, a chunk's next entry): `fields` as `base` had them before its first. */
+  private sibling(base: Call, fields: Call['fields']): Call {
+    return { ...base, id: this.session.nextCallId(), fields: { ...fields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
+  }
+
   private finish(c: Call, state: Call['state'], warning?: string): void {
     c.state = state;
     if (warning) c.warnings.push(warning);
@@ -626,7 +631,7 @@ class RabbitStreamDecoder implements StreamDecoder {
       for (let i = 0; i < n; i++) {
         const publishingId = r.u64('publishing id');
         const filter = version >= 2 ? r.string('filter value') : undefined;
-        const c = i === 0 ? base : { ...base, id: this.session.nextCallId(), fields: { ...baseFields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
+        const c = i === 0 ? base : this.sibling(base, baseFields);
         c.fields['rabbitstream.publisher_id'] = pubId;
         c.fields['rabbitstream.publishing_id'] = publishingId;
         if (pub) {
@@ -800,7 +805,7 @@ class RabbitStreamDecoder implements StreamDecoder {
       }
       const baseFields = { ...base.fields };
       chunk.read.forEach((entry, i) => {
-        const c = i === 0 ? base : { ...base, id: this.session.nextCallId(), fields: { ...baseFields }, frames: [...base.frames], warnings: [], timing: { ...base.timing } };
+        const c = i === 0 ? base : this.sibling(base, baseFields);
         c.fields['rabbitstream.offset'] = entry.offset;
         // The broker sends whole chunks: entries before the offset the subscription asked for reach the
         // client, which skips them.

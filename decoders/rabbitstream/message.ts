@@ -14,9 +14,9 @@ import type { DecoderEnv } from '../core/env';
 import { be32 } from '../core/bytes';
 import { type DecodedMessage, decodeMessage } from '../amqp1/message';
 
-export { decodeMessage, looksAmqp1, type DecodedMessage } from '../amqp1/message';
+export { decodeMessage, type DecodedMessage } from '../amqp1/message';
 
-export const COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+const COMPRESSION = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 /** Fill the message side of a publish (`request`) or delivery (`response`) from its bytes. */
 export function fillMessage(call: Call, side: 'request' | 'response', bytes: Uint8Array, wire: number, env: DecoderEnv): DecodedMessage {
