@@ -18,8 +18,8 @@
  * - flow frames (credit) and empty frames (heartbeats) make no calls.
  */
 import type { DecoderSession, Position, StreamDecoder } from '../core/decoder';
-import type { Call, Dir, } from '../core/model';
-import { be16, be32, concatBytes } from '../core/bytes';
+import type { Call, Dir } from '../core/model';
+import { be16, be32, concatBytes, utf8Bytes } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
 import { messageKey } from '../calls/key';
 import { Amqp1Error, Amqp1Reader, isDescribed, plain } from './types';
@@ -349,7 +349,7 @@ class Amqp1Decoder implements StreamDecoder {
     if (m.body) part.body = m.body;
     part.value = m.value;
     const dest = c.target ?? '';
-    const keyBytes = m.data ?? new TextEncoder().encode(JSON.stringify(m.bodyValue ?? null));
+    const keyBytes = m.data ?? utf8Bytes(JSON.stringify(m.bodyValue ?? null));
     c.fields['msg.key'] = messageKey('amqp1', dest, keyBytes);
     c.fields['msg.destination'] = dest;
     if (c.kind === 'publish') c.timing.requestEndUs = end.tsUs;

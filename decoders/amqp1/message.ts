@@ -62,7 +62,7 @@ function listFields(list: unknown, names: string[]): Record<string, unknown> {
 }
 
 /** Whether the bytes start like an AMQP 1.0 message section (described type 0x00 0x53 0x70–0x78, or a symbol). */
-export function looksAmqp1(b: Uint8Array): boolean {
+function looksAmqp1(b: Uint8Array): boolean {
   if (b.length < 3 || b[0] !== 0x00) return false;
   if (b[1] === 0x53) return b[2] >= 0x70 && b[2] <= 0x78;
   if (b[1] === 0x80) return b.length >= 10 && b[2] === 0 && b[3] === 0 && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] === 0 && b[8] === 0 && b[9] >= 0x70 && b[9] <= 0x78;
