@@ -40,7 +40,7 @@ export class Hessian1Reader extends BodyCursor {
       case 0x46: // F
         return false;
       case 0x49: // I
-        return this.be(4) | 0;
+        return this.i32();
       case 0x4c: // L
         return this.i64();
       case 0x44: // D
