@@ -374,6 +374,8 @@ export class Pipeline {
 
   /** What decoders asked to run at the end of the capture (CaptureScope.atEnd). */
   private readonly endHooks: Array<() => void> = [];
+  /** Running endHooks: what they report belongs to no flow (see `endReport`). */
+  private inEndHooks = false;
 
   /** An exception of the sink's `call` (see the correlator's emit), thrown to the caller. */
   private sinkError: { error: unknown } | undefined;
@@ -400,6 +402,7 @@ export class Pipeline {
     this.openFlows.clear();
     this.udpFlows.clear();
     this.orderKey = 2 * END_ORDER_KEY - 1;
+    this.inEndHooks = true;
     for (const fn of this.endHooks.splice(0)) {
       try {
         fn();
@@ -407,6 +410,7 @@ export class Pipeline {
         // a decoder's end-of-capture report failed: what it held is lost, the rest goes on
       }
     }
+    this.inEndHooks = false;
     this.orderKey = 2 * END_ORDER_KEY;
     this.correlator.flush();
     this.rethrowSinkError();
@@ -904,6 +908,17 @@ export class Pipeline {
   }
 
   /**
+   * A decoder reports at the end of the capture (CaptureScope.atEnd). Its report belongs to no
+   * flow, so the shards of a sharded run would each give it the same order key and their output
+   * could not be merged: a decoder must say `learned` before it holds anything to report, and
+   * should one forget, this says it for it (the run then falls back to one pipeline) rather than
+   * leave a parallel run waiting.
+   */
+  private endReport(): void {
+    this.opts.shard?.learned?.('a report at the end of the capture');
+  }
+
+  /**
    * What every flow's session asks of the pipeline: one object for all flows (a session per flow
    * used to carry five closures and their context, ~400 bytes on each of 16k open UDP flows).
    */
@@ -914,12 +929,14 @@ export class Pipeline {
       capture: { state: new Map(), learned: (what: string) => pipeline.opts.shard?.learned?.(what), atEnd: (fn: () => void) => pipeline.endHooks.push(fn) },
       allocCallId: this.allocCallId,
       emit(flow: Flow, call: Call) {
+        if (pipeline.inEndHooks) pipeline.endReport();
         flow.summary.calls++;
         if (flow.callTags) for (const k in flow.callTags) if (!(k in call.fields)) call.fields[k] = flow.callTags[k];
         if (pipeline.opts.shard && (call.kind === 'publish' || call.kind === 'deliver')) pipeline.opts.shard.crossFlow?.(call);
         pipeline.correlator.add(call);
       },
       warn(flow: Flow, message: string) {
+        if (pipeline.inEndHooks) pipeline.endReport();
         pipeline.flowWarn(flow, message);
       },
       handoff(session: FlowSession, decoderId: string, init?: unknown) {

@@ -76,8 +76,9 @@ export interface CaptureScope {
    * Call `fn` once at the end of the capture, after every flow has closed: state kept across
    * connections (Socket.IO long-polling acks by session id) reports what still waits. Say
    * `learned` before holding anything `fn` will report: what it reports belongs to no flow, so a
-   * sharded run cannot merge it (its workers' end reports would share one order key; a parallel
-   * CLI run waits for ever) and must fall back to one pipeline first.
+   * sharded run cannot merge it (its workers' end reports would share one order key) and must
+   * fall back to one pipeline first. A report made without it makes the pipeline say `learned`
+   * then, late but before a parallel CLI run could wait for ever.
    */
   atEnd?(fn: () => void): void;
 }

@@ -227,6 +227,54 @@ describe('isolation and hand-off', () => {
   });
 });
 
+describe('reports at the end of the capture (CaptureScope.atEnd)', () => {
+  /** Holds what it saw until the end of the capture, then reports it; `learns` says so first, as a decoder should. */
+  const holder = (learns: boolean): DecoderSpec => ({
+    id: 'holder',
+    name: 'holder',
+    transport: 'tcp',
+    ports: [7000],
+    create(session) {
+      let seen = 0;
+      return {
+        data(_dir, bytes) {
+          if (seen === 0) {
+            if (learns) session.capture?.learned('held across connections');
+            session.capture?.atEnd?.(() => {
+              const c = session.newCall('holder', { frame: 0, tsUs: 0, streamOffset: 0 });
+              c.method = `held ${seen}`;
+              session.emit(c);
+            });
+          }
+          seen += bytes.length;
+        },
+        gap() {},
+        end() {},
+        close() {},
+      };
+    },
+  });
+  const runShard = (learns: boolean, shard?: { index: number; count: number }) => {
+    const calls: Call[] = [];
+    const learned: string[] = [];
+    const p = new Pipeline({ env: nodeEnv(), decoders: [holder(learns)], shard: shard && { ...shard, learned: (w) => learned.push(w) } }, { call: (c) => calls.push(c), flow: () => {} });
+    p.push(pcapFile(hello));
+    p.end();
+    return { calls, learned };
+  };
+  it('one pipeline: the report comes after every flow closed', () => {
+    assert.deepEqual(runShard(false).calls.map((c) => c.method), ['held 12']);
+  });
+  it('a shard whose decoder forgot to say `learned` is told at the report, so a parallel run falls back instead of waiting', () => {
+    const { calls, learned } = runShard(false, { index: 0, count: 2 });
+    assert.deepEqual(learned, ['a report at the end of the capture']);
+    assert.equal(calls.length, 1);
+  });
+  it('a decoder that says `learned` first is told when it learns (and again at its report, which changes nothing)', () => {
+    assert.deepEqual(runShard(true, { index: 0, count: 2 }).learned, ['held across connections', 'a report at the end of the capture']);
+  });
+});
+
 describe('capture time that goes back', () => {
   const warningsOf = (frames: Frame[]) => {
     const warnings: Array<{ frame?: number; message: string }> = [];
