@@ -409,13 +409,15 @@ class KafkaDecoder implements StreamDecoder {
       warnings.push(cutText('response', cut));
       if (schema && !r.error) value = { ...readStruct(r, schema, version, flexible), size: b.length };
     } else if (key === 18 && version === 0 && p.version > 0) {
-      // Brokers answer v0; some (librdkafka's mock) keep the newer layout: try both, quietly.
+      // Brokers answer v0 (KIP-511); others keep the newer layout: whichever reads the body to its
+      // end. librdkafka's mock broker writes neither (a v3 count before v0 entries): read as either
+      // it gave a made-up throttle time, so only the error is shown.
       const at = r.o;
       value = readStruct(r, schema, 0, false);
-      if (r.error) {
+      if (r.error || r.left !== 0) {
         const r3 = new KReader(b, at);
         value = readStruct(r3, schema, p.version, true);
-        if (r3.error) value = { error_code: 35 };
+        if (r3.error || r3.left !== 0) value = { error_code: 35 };
       }
     } else if (schema && !r.error) {
       value = readStruct(r, schema, version, flexible);

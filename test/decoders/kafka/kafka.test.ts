@@ -11,6 +11,9 @@ const AV_REQ = '0000001e00120003000000010003636c69000b6c696272646b61666b6104322e
 const AV_RESP = '0000001a000000010000030000000000090000010000000d000000000000';
 // ApiVersions v3 answered with UNSUPPORTED_VERSION in a v0 body
 const AV_UNSUP = '0000001000000001002300000001001200000002';
+// The same answered by librdkafka 2.0's mock broker (samples/kafka-basics, frame 6): a v3 count (01) before
+// a v0 entry (ApiVersions 0..2) and a throttle time, no tagged fields: neither layout reads it to its end
+const AV_UNSUP_MOCK = '00000011000000010023010012000000020000000000';
 // Produce v9 (flexible), topic 'trips' partition 0, one uncompressed batch of two records (keys, a header)
 const PROD9_REQ =
   '000000a900000009000000020003636c690000ffff0000753002067472697073020000000084010000000000000000000000770000000002000000000000000000010000018bcfe568000000018bcfe56800ffffffffffffffffffffffffffff00000002500000000c747269702d31207b22747269704964223a22742d31227d020c736f757263650874726970380000020c747269702d32207b22747269704964223a22742d32227d00000000';
@@ -57,6 +60,13 @@ describe('Kafka ApiVersions (KIP-511, flexible v3; response header v0)', () => {
     const { calls } = run(spec, [['c2s', AV_REQ], ['s2c', AV_UNSUP]]);
     assert.equal(calls[0].status?.code, 35);
     assert.equal(calls[0].status?.text, 'UNSUPPORTED_VERSION');
+    assert.deepEqual(calls[0].warnings, []);
+    assert.deepEqual(calls[0].response?.value, { error_code: 35, api_keys: [{ api_key: 18, min_version: 0, max_version: 2 }] });
+  });
+  it('a body that neither v0 nor the requested version reads to its end shows the error alone (no made-up throttle time)', () => {
+    const { calls } = run(spec, [['c2s', AV_REQ], ['s2c', AV_UNSUP_MOCK]]);
+    assert.equal(calls[0].status?.code, 35);
+    assert.deepEqual(calls[0].response?.value, { error_code: 35 });
     assert.deepEqual(calls[0].warnings, []);
   });
 });
