@@ -14,7 +14,8 @@
  *    as status, and fail the pending method they name;
  *  - basic.publish + content → 'publish' (held until its confirm in confirm mode);
  *  - basic.deliver / basic.get-ok + content → 'deliver' (held until the consumer's ack / nack /
- *    reject when the consumer acknowledges), basic.return → 'event' with the reply code;
+ *    reject when the consumer acknowledges), basic.return → 'event' with the reply code, failing the
+ *    mandatory/immediate publish it returns;
  *  - heartbeats and other chatter (blocked, unblocked, recover-async) → 'event'.
  * Publishes and deliveries set `msg.key` (calls/key.ts) so the flow correlator joins them.
  *
@@ -80,8 +81,11 @@ interface ChannelState {
   getNoAck: boolean[];
   /** A gap may have swallowed whole basic.publish frames: the publish sequence numbers (confirms) are unknown from then on. */
   seqLost?: boolean;
-  /** Publishes (id, exchange, start) sent since the broker last answered a method of this channel, oldest first. */
-  recent: Array<{ id: number; exchange: string; startUs: number }>;
+  /**
+   * Publishes (id, exchange, start) sent since the broker last answered a method of this channel, oldest first;
+   * a mandatory or immediate one keeps its msg.key, for the basic.return that may come back for it.
+   */
+  recent: Array<{ id: number; exchange: string; startUs: number; returnKey?: string }>;
   /** tx.select was sent: publishes wait for tx.commit, and a tx.rollback drops them (their ids, since the last of either). */
   tx?: number[];
 }
@@ -851,7 +855,8 @@ class AmqpDecoder implements StreamDecoder {
 
     if (open.method === 'basic.publish') {
       if (c.recent.length >= RECENT_PUBLISHES) c.recent.shift();
-      c.recent.push({ id: call.id, exchange, startUs: call.timing.startUs });
+      const returnable = (open.args['mandatory'] === true || open.args['immediate'] === true) && typeof call.fields['msg.key'] === 'string';
+      c.recent.push({ id: call.id, exchange, startUs: call.timing.startUs, returnKey: returnable ? (call.fields['msg.key'] as string) : undefined });
       if (c.tx && c.tx.length < 10_000) c.tx.push(call.id);
       if (c.confirm && state === 'complete' && typeof call.fields['amqp.publish_seq'] === 'number') {
         c.unconfirmed.set(call.fields['amqp.publish_seq'] as number, call);
@@ -864,14 +869,24 @@ class AmqpDecoder implements StreamDecoder {
     }
     if (open.method === 'basic.return') {
       // Mark a still-held publish with the same message as returned.
+      const key = call.fields['msg.key'];
       for (const pub of c.unconfirmed.values()) {
-        if (pub.fields['msg.key'] === call.fields['msg.key'] && !pub.fields['amqp.reply_code']) {
+        if (pub.fields['msg.key'] === key && !pub.fields['amqp.reply_code']) {
           pub.status = { ...call.status! };
           pub.fields['amqp.reply_code'] = call.status!.code;
           pub.warnings.push(`returned by the broker: ${call.status!.code} ${call.status!.text}`);
           call.links = { requestId: pub.id };
           break;
         }
+      }
+      // Without confirms the publish is already reported (`sent`): the return fails it through the flow
+      // correlator, which holds it for its deliveries (AMQP 0-9-1 §1.8.3.8 basic.return: an unroutable mandatory or an
+      // undeliverable immediate message comes back whole, so the same exchange, routing key and body).
+      const i = call.links?.requestId === undefined && typeof key === 'string' ? c.recent.findIndex((x) => x.returnKey === key) : -1;
+      if (i >= 0) {
+        const pub = c.recent.splice(i, 1)[0];
+        call.links = { requestId: pub.id };
+        call.failsCalls = [{ id: pub.id, status: { ...call.status! }, warning: `returned by the broker: ${call.status!.code} ${call.status!.text}` }];
       }
       delete call.fields['msg.key'];
       this.session.emit(call);

@@ -145,6 +145,34 @@ describe('AMQP 0-9-1 §4.2.4 channel.close naming basic.publish (amqp-publish to
   });
 });
 
+describe('AMQP 0-9-1 §1.8.3.8 basic.return: a mandatory publish the broker could not route (bunny 2.19, RabbitMQ 3.10)', () => {
+  // Channel 3: basic.publish to exchange 'hr.direct', routing key 'no.such.key', mandatory; content header
+  // (content-type application/octet-stream, delivery-mode 2, priority 0); body "nobody-home". Then the broker's
+  // basic.return 312 NO_ROUTE with the same message.
+  const PUB = '0100030000001d003c002800000968722e6469726563740b6e6f2e737563682e6b657901ce';
+  const PUB_PLAIN = PUB.replace(/01ce$/, '00ce'); // the same publish without the mandatory bit
+  const CONTENT = '02000300000029003c0000000000000000000b9800186170706c69636174696f6e2f6f637465742d73747265616d0200ce0300030000000b6e6f626f64792d686f6d65ce';
+  const RETURN = '01000300000025003c00320138084e4f5f524f5554450968722e6469726563740b6e6f2e737563682e6b6579ce' + CONTENT;
+  const script: Script = [['c2s', HEADER], ['c2s', PUB_PLAIN + CONTENT], ['c2s', PUB + CONTENT], ['s2c', RETURN]];
+  it('the return fails the mandatory publish (applied by the flow correlator) and links to it; the plain one stands', () => {
+    const { calls } = run(spec, script);
+    const pubs = calls.filter((c) => c.method === 'basic.publish');
+    const ret = calls.find((c) => c.method === 'basic.return')!;
+    assert.deepEqual(pubs.map((c) => c.status), [{ code: 'sent', ok: true }, { code: 'sent', ok: true }]);
+    assert.equal(pubs[0].fields['msg.key'], pubs[1].fields['msg.key']);
+    assert.equal(ret.links?.requestId, pubs[1].id);
+    assert.deepEqual(ret.failsCalls, [{ id: pubs[1].id, status: { code: 312, text: 'NO_ROUTE', ok: false }, warning: 'returned by the broker: 312 NO_ROUTE' }]);
+    assert.equal(ret.fields['msg.key'], undefined);
+  });
+  it('a return for a publish the broker took before answering a later method names none', () => {
+    const { calls } = run(spec, [['c2s', HEADER], ['c2s', PUB + CONTENT], ['c2s', QDECL.replace(/^01000100/, '01000300')], ['s2c', QDECL_OK.replace(/^01000300|^01000100/, '01000300')], ['s2c', RETURN]]);
+    const ret = calls.find((c) => c.method === 'basic.return')!;
+    assert.equal(ret.failsCalls, undefined);
+    assert.equal(ret.status?.code, 312);
+  });
+  it('split anywhere', () => assertSplitInvariant(spec, script));
+});
+
 describe('AMQP 0-9-1 §1.9 class tx: a tx.rollback discards the publishes since the last commit', () => {
   // method frames on channel 1: tx.select (90/10), -ok (90/11), tx.commit (90/20), -ok (90/21), tx.rollback (90/30), -ok (90/31)
   const m = (cls: number, meth: number) => `0100010000000400${cls.toString(16)}00${meth.toString(16).padStart(2, '0')}ce`;
