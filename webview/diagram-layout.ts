@@ -87,7 +87,8 @@ function splitHostPort(addr: string): { host: string; port: string } {
   return i > 0 ? { host: addr.slice(0, i), port: addr.slice(i + 1) } : { host: addr, port: '' };
 }
 
-const BROKERS = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis', 'zmtp']);
+/** Protocols whose server is a broker (ZeroMQ has none: its server is the socket that bound the port). */
+const BROKERS = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis']);
 
 /** Lifeline key and default name for the server side of a row. */
 export function serverLifeline(row: Pick<CallRow, 'server' | 'protocol' | 'target' | 'serverName'>): { key: string; label: string; role: 'server' | 'broker' } {

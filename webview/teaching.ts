@@ -14,7 +14,7 @@ import { formatDuration, formatSize, protocolLabel } from './format';
 export type Stage = 'client' | 'client-stub' | 'transport' | 'server-stub' | 'server' | 'broker' | 'connection';
 
 export interface TeachStep {
-  id: 'handshake' | 'reuse' | 'serialize' | 'wire' | 'server' | 'reply' | 'receive' | 'teardown' | 'publish' | 'route' | 'deliver' | 'stream';
+  id: 'handshake' | 'reuse' | 'serialize' | 'wire' | 'server' | 'reply' | 'receive' | 'teardown' | 'publish' | 'route' | 'deliver' | 'stream' | 'greeting' | 'send';
   title: string;
   text: string;
   stage: Stage;
@@ -72,7 +72,7 @@ function sizeText(n: number | undefined): string {
   return n === undefined ? 'a few' : formatSize(n);
 }
 
-const BROKER = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis', 'zmtp']);
+const BROKER = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis']);
 
 /**
  * The steps for one call. `previousOnFlow` says whether an earlier call used the same
@@ -105,7 +105,8 @@ export function teachingSteps(call: Call, flow: FlowSummary | undefined, previou
     });
   }
 
-  if (BROKER.has(proto) || call.kind === 'publish' || call.kind === 'deliver') brokerSteps(call, steps, client, server, name);
+  if (proto === 'zmtp') zmqSteps(call, steps, client, server);
+  else if (BROKER.has(proto) || call.kind === 'publish' || call.kind === 'deliver') brokerSteps(call, steps, client, server, name);
   else rpcSteps(call, steps, client, server, name);
 
   // ── the teardown ─────────────────────────────────────────────────────────────────────────
@@ -256,6 +257,73 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
     phases: ['response'],
     lifeline: 'client',
   });
+}
+
+/**
+ * ZeroMQ has no broker: the two ends are sockets of the application's own processes, typed by the
+ * pattern they play (REQ/REP, PUB/SUB, PUSH/PULL, DEALER/ROUTER), and ZMTP is the framing between them.
+ */
+const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+function zmqSteps(call: Call, steps: TeachStep[], client: string, server: string): void {
+  const f = call.fields;
+  const fromServer = f['zmtp.dir'] === 's2c';
+  const mine = typeof f['zmtp.socket_type'] === 'string' ? f['zmtp.socket_type'] : undefined;
+  const peer = typeof f['zmtp.peer_socket_type'] === 'string' ? f['zmtp.peer_socket_type'] : undefined;
+  const sender = `${mine ? `the ${mine} socket` : 'the socket'} at ${fromServer ? server : client}`;
+  const receiver = `${peer ? `the ${peer} socket` : 'the socket'} at ${fromServer ? client : server}`;
+  const bytes = call.request?.wireBytes ?? call.response?.wireBytes ?? call.messages?.[0]?.size;
+  const topic = typeof f['zmtp.topic'] === 'string' && f['zmtp.topic'] ? f['zmtp.topic'] : undefined;
+  const noBroker = 'There is no broker in between: ZeroMQ is a library inside each process, which queues and routes messages itself.';
+  if (call.method === 'handshake') {
+    const mech = f['zmtp.mechanism'];
+    steps.push({
+      id: 'greeting',
+      title: 'The sockets greet each other',
+      text: `Once TCP is up, both ends send a 64-byte ZMTP greeting (the protocol version${f['zmtp.version'] ? `, ${f['zmtp.version']} here` : ''}, and the security mechanism${typeof mech === 'string' ? `: \`${mech}\`` : ''}), then a READY command naming their socket type${mine && peer ? ` — ${mine} on the connecting side, ${peer} on the side that bound the port` : ''}. Only compatible pairs may talk (a REQ needs a REP or a ROUTER); ${mech === 'CURVE' ? 'with CURVE everything after the handshake is encrypted' : 'after READY, messages flow'}. ${noBroker}`,
+      stage: 'transport',
+      phases: ['request', 'response', 'message'],
+    });
+    return;
+  }
+  if (call.method === 'SUBSCRIBE' || call.method === 'CANCEL') {
+    steps.push({
+      id: 'send',
+      title: call.method === 'SUBSCRIBE' ? 'The subscriber says what it wants' : 'The subscriber withdraws a subscription',
+      text: `${cap(sender)} tells ${receiver} ${call.method === 'SUBSCRIBE' ? 'that it wants' : 'that it no longer wants'} the messages whose first frame starts with \`${topic ?? call.target ?? ''}\`. The publisher keeps this list per subscriber and filters before sending, so unwanted messages never cross the network. A subscriber that connects late has missed what was published before: there is no broker to keep it.`,
+      stage: 'client',
+      phases: ['request', 'message'],
+      lifeline: fromServer ? 'server' : 'client',
+    });
+    return;
+  }
+  const pattern: Record<string, string> = {
+    PUB: `Publish/subscribe without a broker: ${sender} sends the message on \`${topic ?? ''}\` straight to every connected subscriber whose subscription matches its first frame, and does not wait for anyone. A slow or absent subscriber simply misses messages.`,
+    PUSH: `A pipeline: a PUSH socket hands each message to the next of its connected PULL sockets in turn (round robin), so work spreads over the workers; nothing comes back on this connection.`,
+    DEALER: `Asynchronous request/reply: a DEALER sends without waiting for answers, and the ROUTER on the other end puts the sender's identity in front of each message it receives (the extra first frame) so that its answers can be routed back to the right peer.`,
+    ROUTER: `The ROUTER answers a DEALER: it picks the peer by the identity frame in front of the message, then sends the rest to that peer alone.`,
+    REQ: `Strict request/reply: a REQ socket sends one request and must receive the reply before it may send again — lock step, like a remote procedure call, but with opaque frames instead of a method name and typed arguments (the application chooses the format).`,
+  };
+  const what = (mine && pattern[mine]) ?? `${cap(sender)} sends a message of ${bytes ?? 'a few'} bytes to ${receiver}.`;
+  steps.push({
+    id: 'send',
+    title: `${mine ?? 'A socket'} sends`,
+    text: `${what} The message is one or more frames, each with its length in front (ZMTP), ${f['zmtp.parts'] !== undefined ? `${f['zmtp.parts']} frame${f['zmtp.parts'] === 1 ? '' : 's'} here` : 'sent together'}. ${noBroker}`,
+    stage: 'transport',
+    phases: ['request', 'message', 'deliver', 'publish'],
+    lifeline: fromServer ? 'server' : 'client',
+  });
+  if (call.kind === 'unary' && call.status) {
+    const total = call.timing.endUs !== undefined ? formatDuration(call.timing.endUs - call.timing.startUs) : undefined;
+    steps.push({
+      id: 'reply',
+      title: 'The reply travels back',
+      text: `${receiver} answers on the same connection${f['zmtp.reply_parts'] !== undefined ? ` (${f['zmtp.reply_parts']} frames: an empty delimiter frame, then the reply)` : ''}; only now may the REQ socket send its next request. From request to reply: ${total ?? 'unknown'}.`,
+      stage: 'server',
+      phases: ['response'],
+      lifeline: 'server',
+    });
+  }
 }
 
 function brokerSteps(call: Call, steps: TeachStep[], client: string, server: string, name: string): void {

@@ -22,6 +22,11 @@ export function setServiceNames(names: Record<string, string>): void {
 function serverNameOf(c: Call): string | undefined {
   const named = serviceNames[endpointLabel(c.server)] ?? serviceNames[c.server.ip];
   if (named) return named;
+  if (c.protocol === 'zmtp') {
+    // ZeroMQ has no broker: the server is a socket of the application, named by its type (`REP :5555`).
+    const type = c.fields[c.fields['zmtp.dir'] === 's2c' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'];
+    if (typeof type === 'string' && type) return `${type} :${c.server.port}`;
+  }
   return hostNameOf(c);
 }
 

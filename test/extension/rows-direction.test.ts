@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startedByServer } from '../../extension/analysis/rows';
+import { startedByServer, toRow } from '../../extension/analysis/rows';
 import type { Call } from '../../decoders/core/model';
 import { makeCall } from './builders';
 
@@ -20,4 +20,13 @@ test('startedByServer: direction fields and server-only events', () => {
   // an ordinary call, and a client event
   assert.equal(startedByServer(c({ kind: 'unary', fields: {}, request: undefined, response: { wireBytes: 30 } })), false);
   assert.equal(startedByServer(c({ kind: 'event', fields: {}, request: { wireBytes: 10 }, response: undefined })), false);
+});
+
+// ZeroMQ has no broker: the server lane is the socket that bound the port, named by its type.
+test('toRow: a ZeroMQ server is named by its socket type', () => {
+  const z = (fields: Call['fields']) => toRow(makeCall({ protocol: 'zmtp', server: { ip: '127.0.0.1', port: 5556 }, fields })).serverName;
+  assert.equal(z({ 'zmtp.dir': 's2c', 'zmtp.socket_type': 'PUB', 'zmtp.peer_socket_type': 'SUB' }), 'PUB :5556');
+  assert.equal(z({ 'zmtp.dir': 'c2s', 'zmtp.socket_type': 'REQ', 'zmtp.peer_socket_type': 'REP' }), 'REP :5556');
+  assert.equal(z({ 'zmtp.socket_type': 'DEALER', 'zmtp.peer_socket_type': 'ROUTER' }), 'ROUTER :5556'); // the handshake
+  assert.equal(z({ 'zmtp.mechanism': 'CURVE' }), undefined);
 });

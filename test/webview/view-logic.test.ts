@@ -240,6 +240,29 @@ describe('teaching', () => {
     const ws = teachingSteps({ ...funAdd, protocol: 'jsonrpc', http: undefined, fields: { 'websocket.opcode': 1, 'jsonrpc.method': 'aria2.getVersion' } }, undefined);
     assert.match(ws.find((s) => s.id === 'wire')!.text, /as a WebSocket message/);
   });
+  it('ZeroMQ is taught without a broker: the sockets talk to each other, named by their types', () => {
+    const z = (over: Partial<Call>) => teachingSteps({ ...funAdd, protocol: 'zmtp', http: undefined, ...over }, undefined);
+    const all = [
+      z({ kind: 'event', method: 'handshake', fields: { 'zmtp.version': '3.1', 'zmtp.mechanism': 'NULL', 'zmtp.socket_type': 'REQ', 'zmtp.peer_socket_type': 'REP' } }),
+      z({ kind: 'event', method: 'SUBSCRIBE', target: 'weather', fields: { 'zmtp.dir': 'c2s', 'zmtp.topic': 'weather', 'zmtp.socket_type': 'SUB' } }),
+      z({ kind: 'deliver', method: 'PUB', target: 'weather.paris', fields: { 'zmtp.dir': 's2c', 'zmtp.parts': 2, 'zmtp.socket_type': 'PUB', 'zmtp.peer_socket_type': 'SUB', 'zmtp.topic': 'weather.paris' } }),
+      z({ kind: 'oneway', method: 'PUSH', status: undefined, fields: { 'zmtp.dir': 'c2s', 'zmtp.parts': 1, 'zmtp.socket_type': 'PUSH', 'zmtp.peer_socket_type': 'PULL' } }),
+      z({ kind: 'unary', method: 'REQ', status: { code: 'OK', ok: true }, fields: { 'zmtp.dir': 'c2s', 'zmtp.parts': 2, 'zmtp.socket_type': 'REQ', 'zmtp.peer_socket_type': 'REP', 'zmtp.reply_parts': 2 } }),
+    ];
+    for (const steps of all) {
+      const text = steps.map((s) => s.text).join(' ');
+      assert.doesNotMatch(text, /the \S+ broker|broker (keeps|routes|delivers|decouples)/i);
+      assert.match(text, /no broker/i);
+    }
+    assert.match(all[0][0].text, /64-byte ZMTP greeting.*REQ on the connecting side, REP on the side that bound/);
+    assert.match(all[1][0].text, /The SUB socket at .* tells the socket at .* `weather`/);
+    assert.match(all[2][0].text, /the PUB socket at 127\.0\.0\.1:8000 sends the message on `weather\.paris`/);
+    assert.match(all[3][0].text, /round robin/);
+    assert.deepEqual(all[4].map((s) => s.id), ['send', 'reply']);
+    // the lanes: the socket that bound the port, by its type, not "zmtp broker"
+    const L = layoutDiagram([row({ protocol: 'zmtp', kind: 'deliver', method: 'PUB', serverName: 'PUB :5556', server: '127.0.0.1:5556', status: undefined }), row({ id: 2, protocol: 'zmtp', kind: 'unary', method: 'REQ', server: '127.0.0.1:5555' })], { showConnections: false });
+    assert.deepEqual(L.lifelines.filter((l) => l.role !== 'client').map((l) => [l.label, l.role]), [['PUB :5556', 'server'], ['server :5555', 'server']]);
+  });
   it('code spans', () => {
     assert.deepEqual(textParts('call `f(1)` now'), [{ code: false, text: 'call ' }, { code: true, text: 'f(1)' }, { code: false, text: ' now' }]);
   });
