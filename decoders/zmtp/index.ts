@@ -144,6 +144,12 @@ class ZmtpDecoder implements StreamDecoder {
     return this.hs;
   }
 
+  /** `n` more bytes of the handshake (greeting, commands) on the wire in `dir`. */
+  private hsWire(dir: Dir, n: number): void {
+    const part = dir === 'c2s' ? this.hs!.request! : this.hs!.response!;
+    part.wireBytes = (part.wireBytes ?? 0) + n;
+  }
+
   private hsPart(dir: Dir): Record<string, unknown> {
     const c = this.hs!;
     return (dir === 'c2s' ? c.request!.value : c.response!.value) as Record<string, unknown>;
@@ -245,6 +251,7 @@ class ZmtpDecoder implements StreamDecoder {
     const hs = this.handshake(start);
     addFrame(hs.frames, start.frame);
     addFrame(hs.frames, end.frame);
+    this.hsWire(dir, total);
     const part = this.hsPart(dir);
     part.version = '2.0';
     part.socketType = type ?? `unknown (${b[11]})`;
@@ -279,6 +286,7 @@ class ZmtpDecoder implements StreamDecoder {
     sd.greeting = greeting;
     const hs = this.handshake(start);
     addFrame(hs.frames, end.frame);
+    this.hsWire(dir, g.length);
     const part = this.hsPart(dir);
     part.version = g.length > 11 ? `${greeting.major}.${greeting.minor}` : `${greeting.major}.?`;
     if (greeting.mechanism !== '?') part.mechanism = greeting.mechanism;
@@ -481,6 +489,7 @@ class ZmtpDecoder implements StreamDecoder {
     const note = (v: unknown) => {
       if (!this.hs) return;
       addFrame(this.hs.frames, end.frame);
+      this.hsWire(dir, wire);
       if (dir === 'c2s') this.hs.timing.requestEndUs = end.tsUs;
       else this.hs.timing.endUs = end.tsUs;
       if (sd.commands.length < 16) sd.commands.push(v);

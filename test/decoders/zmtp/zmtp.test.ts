@@ -35,6 +35,9 @@ describe('ZMTP 3.0 greeting and NULL handshake (rfc 23)', () => {
     assert.equal(h.fields['zmtp.version'], '3.1');
     assert.equal(h.fields['zmtp.mechanism'], 'NULL');
     assert.equal(h.fields['zmtp.identity'], 'client-1');
+    // the bytes of each side's handshake: a 64-byte greeting, then READY (2-byte frame header, name, metadata)
+    assert.equal(h.request?.wireBytes, 64 + 2 + 6 + (1 + 11 + 4 + 3) + (1 + 8 + 4 + 8));
+    assert.equal(h.response?.wireBytes, 64 + 2 + 6 + (1 + 11 + 4 + 3));
   });
   it('metadata parsing is bounded', () => {
     assert.deepEqual(parseMetadata(Buffer.from('0b536f636b65742d5479706500000003524551', 'hex'), 10), { props: { 'Socket-Type': 'REQ' } });
