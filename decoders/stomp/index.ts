@@ -10,7 +10,8 @@
  * Calls: CONNECT/STOMP → CONNECTED (or ERROR) = 'unary'; any client frame with a `receipt`
  * header → paired with its RECEIPT (or an ERROR naming it) = 'unary'; SEND → 'publish';
  * MESSAGE → 'deliver', held until its ACK/NACK when the subscription acknowledges (client /
- * client-individual); ERROR → error status; other frames → 'oneway' / 'event'.
+ * client-individual); ERROR → error status (an ERROR without receipt-id that quotes the destination of a
+ * SEND fails that SEND); other frames → 'oneway' / 'event'.
  *
  * Capture gaps (snaplen, loss; see gap()): a frame cut by a gap keeps its command, whole header lines
  * and body head; with a content-length framing resumes at its end, otherwise at the next command line
@@ -28,6 +29,8 @@ import { GapNotes } from '../core/gap-notes';
 const CLIENT_COMMANDS = ['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BEGIN', 'COMMIT', 'ABORT', 'ACK', 'NACK', 'DISCONNECT'];
 const SERVER_COMMANDS = ['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR'];
 const MAX_HELD = 10000;
+/** SENDs without a receipt remembered for an ERROR that names one by its destination. */
+const RECENT_SENDS = 64;
 /** Bytes looked at per data event while resynchronising after a gap. */
 const RESYNC_WINDOW = 64 * 1024;
 const LONGEST_COMMAND = 'UNSUBSCRIBE'.length;
@@ -76,6 +79,8 @@ class StompDecoder implements StreamDecoder {
   private unacked = new Map<string, Call>(); // ack id → MESSAGE call
   /** SENDs of each open transaction (BEGIN … COMMIT | ABORT), by call id: an ABORT means they were never delivered. */
   private txSends = new Map<string, number[]>();
+  /** SENDs without a receipt, newest last (bounded): an ERROR without receipt-id that quotes one's destination refused it. */
+  private recentSends: Array<{ id: number; dest: string }> = [];
   private dead = false;
 
   constructor(private readonly session: DecoderSession) {
@@ -434,6 +439,15 @@ class StompDecoder implements StreamDecoder {
         call = c;
         call.warnings.push('ERROR without receipt-id, attributed to the only frame waiting for a receipt');
       }
+      // No receipt-id and nothing else to go by: a SEND whose destination the ERROR quotes (RabbitMQ: "'/x/y' is not
+      // a valid destination") is the frame it answers (STOMP 1.2 "ERROR": the server SHOULD identify the frame; the
+      // connection ends after it).
+      const named = !call && cmd === 'ERROR' && rid === undefined ? this.sendNamedBy(f) : undefined;
+      if (named?.receipt !== undefined) {
+        this.receipts.delete(named.receipt);
+        call = named.call;
+        call.warnings.push('ERROR without receipt-id, attributed to the SEND whose destination it quotes');
+      }
       if (!call) {
         call = this.mk(f);
         call.kind = 'event';
@@ -446,6 +460,11 @@ class StompDecoder implements StreamDecoder {
       if (cmd === 'ERROR') {
         call.status = { code: 'ERROR', text: h('message') ?? 'ERROR', ok: false };
         call.fields['stomp.error'] = h('message') ?? '';
+        if (named && named.receipt === undefined && call.kind === 'event') {
+          call.links = { ...call.links, requestId: named.id };
+          call.failsCalls = [{ id: named.id, status: { ...call.status }, warning: 'refused by the broker: an ERROR without receipt-id quotes this destination' }];
+        }
+        this.recentSends = [];
       } else if (!call.status) call.status = { code: 'RECEIPT', text: rid !== undefined ? `receipt ${rid}` : 'receipt', ok: true };
       if (bad) call.warnings.push(bad);
       this.session.emit(call);
@@ -553,8 +572,28 @@ class StompDecoder implements StreamDecoder {
     }
     call.state = 'complete';
     call.timing.endUs = f.end.tsUs;
-    if (cmd === 'SEND') call.status = { code: 'sent', ok: true };
+    if (cmd === 'SEND') {
+      call.status = { code: 'sent', ok: true };
+      if (this.recentSends.length >= RECENT_SENDS) this.recentSends.shift();
+      this.recentSends.push({ id: call.id, dest: h('destination') ?? '' });
+    }
     this.session.emit(call);
+  }
+
+  /**
+   * The SEND an ERROR without receipt-id quotes the destination of ('dest' or "dest" in its message header or the
+   * head of its body): the newest such SEND still waiting for its receipt, else the newest sent without one.
+   */
+  private sendNamedBy(f: Frame): { id: number; call: Call; receipt: string } | { id: number; call?: undefined; receipt?: undefined } | undefined {
+    const text = `${header(f.headers, 'message') ?? ''}\n${utf8Text(f.body.subarray(0, 4096))}`;
+    const quoted = (d: string) => d !== '' && (text.includes(`'${d}'`) || text.includes(`"${d}"`));
+    let found: { id: number; call: Call; receipt: string } | undefined;
+    for (const [receipt, c] of this.receipts) {
+      if (c.method === 'SEND' && quoted(String(c.fields['stomp.destination'] ?? ''))) found = { id: c.id, call: c, receipt };
+    }
+    if (found) return found;
+    for (let i = this.recentSends.length - 1; i >= 0; i--) if (quoted(this.recentSends[i].dest)) return { id: this.recentSends[i].id };
+    return undefined;
   }
 
   /**

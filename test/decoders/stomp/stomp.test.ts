@@ -101,6 +101,37 @@ describe('STOMP 1.2 connection end: what was waiting when the connection closed'
   });
 });
 
+describe('STOMP 1.2 ERROR without receipt-id naming a SEND by its destination (ruby-stomp 1.4.10, RabbitMQ 3.10)', () => {
+  // The gem writes each line in a segment of its own: SEND to /nonsense/x (no receipt), body "nowhere"; RabbitMQ
+  // answers ERROR "Unknown destination", its body "'/nonsense/x' is not a valid destination.\n…", then closes.
+  const SEND_BAD = ['53454e440a', '64657374696e6174696f6e3a2f6e6f6e73656e73652f780a', '636f6e74656e742d6c656e6774683a370a', '636f6e74656e742d747970653a746578742f706c61696e3b20636861727365743d5554462d380a', '0a', '6e6f7768657265', '00'];
+  const ERROR_DEST =
+    '4552524f520a6d6573736167653a556e6b6e6f776e2064657374696e6174696f6e0a636f6e74656e742d747970653a746578742f706c61696e0a76657273696f6e3a312e302c312e312c312e320a636f6e74656e742d6c656e6774683a3133380a0a272f6e6f6e73656e73652f7827206973206e6f7420612076616c69642064657374696e6174696f6e2e0a56616c69642064657374696e6174696f6e207479706573206172653a202f74656d702d71756575652c202f65786368616e67652c202f746f7069632c202f71756575652c202f616d712f71756575652c202f7265706c792d71756575652f2e0a000a';
+  const script: Script = [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SEND_NUL], ...SEND_BAD.map((x): ['c2s', string] => ['c2s', x]), ['s2c', ERROR_DEST]];
+  it('the ERROR fails that SEND (applied by the flow correlator) and links to it; an earlier SEND elsewhere stands', () => {
+    const { calls } = run(spec, script);
+    const sends = calls.filter((c) => c.method === 'SEND');
+    const err = calls.find((c) => c.method === 'ERROR')!;
+    assert.deepEqual(sends.map((c) => [c.target, c.status?.code]), [['/queue/rides', 'sent'], ['/nonsense/x', 'sent']]);
+    assert.equal(err.links?.requestId, sends[1].id);
+    assert.deepEqual(err.failsCalls, [{ id: sends[1].id, status: { code: 'ERROR', text: 'Unknown destination', ok: false }, warning: 'refused by the broker: an ERROR without receipt-id quotes this destination' }]);
+  });
+  it('a SEND with a receipt among others waiting gets the ERROR as its answer', () => {
+    const withReceipt = SEND_BAD.slice();
+    withReceipt[1] += '726563656970743a722d320a'; // receipt:r-2
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SUBSCRIBE], ...withReceipt.map((x): ['c2s', string] => ['c2s', x]), ['s2c', ERROR_DEST]]);
+    const send = calls.find((c) => c.method === 'SEND')!;
+    assert.deepEqual(send.status, { code: 'ERROR', text: 'Unknown destination', ok: false });
+    assert.ok(send.warnings.includes('ERROR without receipt-id, attributed to the SEND whose destination it quotes'));
+    assert.equal(calls.find((c) => c.method === 'SUBSCRIBE')!.status?.code, undefined);
+  });
+  it('an ERROR that quotes no destination sent names none', () => {
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SEND_NUL], ['s2c', ERROR_DEST]]);
+    assert.equal(calls.find((c) => c.method === 'ERROR')!.failsCalls, undefined);
+  });
+  it('split anywhere', () => assertSplitInvariant(spec, script));
+});
+
 describe('STOMP 1.2 BEGIN / COMMIT / ABORT (transactions; stomp.py 8 against ActiveMQ 5.17)', () => {
   const hex = (t: string) => Buffer.from(t.replace(/\|/g, '\n') + '\0').toString('hex');
   const frames: Script = [
