@@ -100,7 +100,8 @@ export function serverLifeline(row: Pick<CallRow, 'server' | 'protocol' | 'targe
     if (m) return { key, label: m[1].split('.').pop()!, role };
   }
   const { port } = splitHostPort(row.server);
-  if (role === 'broker') return { key, label: `${row.protocol} broker :${port}`, role };
+  // (Redis is a data store first: its lane says `redis :6379`, a broker only when its calls are messages)
+  if (role === 'broker') return { key, label: row.protocol === 'redis' ? `redis :${port}` : `${row.protocol} broker :${port}`, role };
   return { key, label: `server :${port}`, role };
 }
 

@@ -121,6 +121,7 @@ describe('diagram layout', () => {
     assert.equal(L.arrows[1].phase, 'deliver');
     assert.ok(L.arrows[1].x1 > L.arrows[1].x2, 'delivery goes from the broker to the consumer');
     assert.equal(serverLifeline({ server: '1.2.3.4:50051', protocol: 'grpc', target: '/people.People/GetPerson' }).label, 'People');
+    assert.equal(serverLifeline({ server: '127.0.0.1:6379', protocol: 'redis' }).label, 'redis :6379'); // a data store first
   });
   it('services on one host get their own lifelines from the names their connections gave', () => {
     const L = layoutDiagram(
