@@ -3,7 +3,9 @@
  * server base paths (3.x `servers[].url`, with `{variables}` taken from their defaults; 2.0
  * `basePath`), and where the operation is written (file, line, column). A request
  * (method + URI) is matched to the most specific template: more literal characters win, then
- * fewer parameters. Pure.
+ * fewer parameters — after the server: with several documents, an operation whose servers name the
+ * host and port the call went to comes first. A document whose servers name others still matches
+ * (the same API often runs elsewhere than its document says: another port, a local copy). Pure.
  */
 import { declaresKey, deref, parseSource, ptr, type Pos } from './source';
 
@@ -34,6 +36,21 @@ export interface OpenApiOperation {
   responseSchemas: Array<SchemaRef & { status: string }>;
   /** Compiled matchers, one per template. */
   matchers: Array<{ re: RegExp; literal: number; params: string[] }>;
+  /** Host and port of each absolute server URL (3.x `servers`, 2.0 `host`); empty when none says. */
+  authorities: Authority[];
+}
+
+/** A server's host (lower case, no brackets) and port (the scheme's default when the URL has none). */
+export interface Authority {
+  host: string;
+  port?: number;
+}
+
+/** Where a call went: the Host header's host (if any) and the server's address. */
+export interface CallAuthority {
+  host?: string;
+  ip: string;
+  port: number;
 }
 
 export interface OpenApiDoc {
@@ -66,6 +83,43 @@ function serverBasePath(url: string, variables: Record<string, { default?: unkno
     u = i >= 0 ? u.slice(i) : '';
   }
   return u.replace(/\/+$/, '');
+}
+
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** The host and port of an absolute server URL (variables replaced by their defaults); undefined for a relative one. */
+function serverAuthority(url: string, variables: Record<string, { default?: unknown }> | undefined): Authority | undefined {
+  const u = url.replace(/\{([^}]+)\}/g, (m, name: string) => {
+    const d = variables?.[name]?.default;
+    return d !== undefined ? String(d) : m;
+  });
+  const m = /^(?:([a-z][a-z0-9+.-]*):)?\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(u);
+  if (!m || !m[2] || m[2].includes('{')) return undefined;
+  const host = m[2].replace(/^\[|\]$/g, '').toLowerCase();
+  const port = m[3] !== undefined ? Number(m[3]) : m[1] ? DEFAULT_PORTS[m[1].toLowerCase()] : undefined;
+  return { host, port };
+}
+
+/** localhost, 127/8, ::1, or the any-address a local server listens on. */
+function isLocalHost(h: string): boolean {
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1' || h === '0.0.0.0' || h === '::';
+}
+
+/**
+ * How well an operation's servers fit where a call went: 2 when one names its host (the Host
+ * header, the address, or localhost for a call to this machine) and port; 1 when they say nothing
+ * (none, relative ones) or the call's destination is unknown; 0 when they name other servers.
+ */
+function serverFit(op: OpenApiOperation, to: CallAuthority | undefined): number {
+  if (!to || !op.authorities.length) return 1;
+  const ip = to.ip.toLowerCase();
+  const host = to.host?.toLowerCase().replace(/^\[|\]$/g, '');
+  const local = isLocalHost(ip);
+  for (const a of op.authorities) {
+    if (a.port !== undefined && a.port !== to.port) continue;
+    if (a.host === host || a.host === ip || (local && isLocalHost(a.host))) return 2;
+  }
+  return 0;
 }
 
 function joinPath(base: string, path: string): string {
@@ -127,6 +181,16 @@ export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined
     return servers.filter((s) => s && typeof s.url === 'string').map((s) => serverBasePath(s.url, s.variables));
   };
   const rootBases = swagger ? [String(data.basePath ?? '').replace(/\/+$/, '')] : (basesOf(data.servers) ?? ['']);
+  const authoritiesOf = (servers: unknown): Authority[] | undefined => {
+    if (!Array.isArray(servers) || !servers.length) return undefined;
+    return servers.filter((x) => x && typeof x.url === 'string').flatMap((x) => serverAuthority(x.url, x.variables) ?? []);
+  };
+  const schemes = Array.isArray(data.schemes) && data.schemes.length ? (data.schemes as unknown[]).filter((x): x is string => typeof x === 'string') : ['http'];
+  const rootAuthorities = swagger
+    ? typeof data.host === 'string' && data.host
+      ? schemes.flatMap((sch) => serverAuthority(`${sch}://${data.host}`, undefined) ?? [])
+      : []
+    : (authoritiesOf(data.servers) ?? []);
   const paths = (data.paths ?? {}) as Record<string, unknown>;
   for (const [path, rawItem] of Object.entries(paths)) {
     const item = deref<Record<string, unknown>>(data, rawItem);
@@ -137,6 +201,7 @@ export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined
       const op = item[m] as Record<string, unknown> | undefined;
       if (!op || typeof op !== 'object') continue;
       const bases = (swagger ? undefined : basesOf(op.servers)) ?? itemBases ?? rootBases;
+      const authorities = (swagger ? undefined : (authoritiesOf(op.servers) ?? authoritiesOf(item.servers))) ?? rootAuthorities;
       const templates = [...new Set(bases.map((b) => joinPath(b, path)))];
       const pos: Pos = src.posOf(['paths', path, m]) ?? src.posOf(['paths', path]) ?? { line: 1, column: 1 };
       const opBase = `#/paths/${ptr(path)}/${m}`;
@@ -177,6 +242,7 @@ export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined
         requestSchemas,
         responseSchemas,
         matchers: templates.map(compileTemplate),
+        authorities,
       });
     }
   }
@@ -189,8 +255,11 @@ export interface OperationMatch {
   params: Record<string, string>;
 }
 
-/** Match a request (method, URI with optional query) against every document. */
-export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: string): OperationMatch | undefined {
+/**
+ * Match a request (method, URI with optional query) against every document; `to` (where the call
+ * went) ranks the operations of its server first (serverFit).
+ */
+export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: string, to?: CallAuthority): OperationMatch | undefined {
   let path = uri;
   const abs = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
   if (abs) path = path.slice(abs[0].length) || '/';
@@ -202,17 +271,19 @@ export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: 
     /* keep the raw path */
   }
   const M = method.toUpperCase();
-  let best: (OperationMatch & { literal: number; nparams: number }) | undefined;
+  let best: (OperationMatch & { fit: number; literal: number; nparams: number }) | undefined;
   for (const doc of docs) {
     for (const op of doc.operations) {
       if (op.method !== M) continue;
+      let fit: number | undefined;
       for (const mt of op.matchers) {
         const m = mt.re.exec(decoded) ?? (decoded !== path ? mt.re.exec(path) : null);
         if (!m) continue;
-        if (best && (mt.literal < best.literal || (mt.literal === best.literal && mt.params.length >= best.nparams))) continue;
+        fit ??= serverFit(op, to);
+        if (best && (fit < best.fit || (fit === best.fit && (mt.literal < best.literal || (mt.literal === best.literal && mt.params.length >= best.nparams))))) continue;
         const params: Record<string, string> = {};
         mt.params.forEach((p, i) => (params[p] = m[i + 1]));
-        best = { op, doc, params, literal: mt.literal, nparams: mt.params.length };
+        best = { op, doc, params, fit, literal: mt.literal, nparams: mt.params.length };
       }
     }
   }

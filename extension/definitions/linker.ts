@@ -5,7 +5,7 @@
  * the host's DefinitionsService only ships a LinkConfig. No vscode.
  */
 import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
-import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, type OpenApiDoc } from '../../decoders/definitions/openapi';
+import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, type CallAuthority, type OpenApiDoc } from '../../decoders/definitions/openapi';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker } from '../../decoders/definitions/validate';
 import { buildProtoDefinitions, lookupMethod, matchHttpRule, rpcRef, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
@@ -91,7 +91,7 @@ export class Linker {
       const method = c.http?.method ?? c.method;
       const uri = c.http?.uri ?? c.target;
       if (!uri) return undefined;
-      const m = this.openapi.length ? matchOperation(this.openapi, method, uri) : undefined;
+      const m = this.openapi.length ? matchOperation(this.openapi, method, uri, callAuthority(c)) : undefined;
       if (!m) {
         // An rpc served as HTTP/JSON by its google.api.http binding (grpc-gateway, Envoy transcoding)
         const t = matchHttpRule(this.proto, method, targetPath(uri, method));
@@ -158,4 +158,18 @@ function jsonValue(b: Body | undefined): { ok: boolean; value?: unknown } {
 /** Warnings worth a Problems entry at the definition: schema problems, unknown protobuf fields. */
 export function isProblem(w: string): boolean {
   return w.startsWith(SCHEMA_PREFIX) || /unknown field/i.test(w);
+}
+
+/** Where an HTTP call went, for matching an OpenAPI document's servers: its Host (or :authority) and address. */
+function callAuthority(c: Call): CallAuthority | undefined {
+  // (through a forward proxy the address is the proxy's: an absolute URI names the origin, a tunnel does not say)
+  if (c.fields['http.proxy_tunnel'] !== undefined) return undefined;
+  const abs = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(c.http?.uri ?? '');
+  if (abs) {
+    const port = abs[3] !== undefined ? Number(abs[3]) : abs[1].toLowerCase() === 'https' ? 443 : 80;
+    return { host: abs[2], ip: abs[2], port };
+  }
+  const header = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
+  const host = header ? /^(\[[^\]]*\]|[^:]*)/.exec(header)?.[1] : undefined;
+  return { host: host || undefined, ip: c.server.ip, port: c.server.port };
 }

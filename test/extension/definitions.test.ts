@@ -93,6 +93,29 @@ describe('OpenAPI operation index', () => {
     assert.equal(matchOperation([doc], 'DELETE', '/people/v1/persons/42'), undefined);
     assert.equal(matchOperation([doc], 'GET', '/persons/42'), undefined);
   });
+  test('matching with several documents: the one whose servers name where the call went comes first; others still match', () => {
+    const api = (title: string, servers: string, extra = '') => parseOpenApi(`/ws/${title}.yaml`, `openapi: 3.0.3\ninfo: { title: ${title}, version: '1' }\n${servers}paths:\n  /health:\n    get:\n      operationId: ${title}Health\n      responses: { '200': { description: ok } }\n${extra}`)!;
+    const orders = api('orders', 'servers:\n  - url: http://localhost:8081/\n');
+    const users = api('users', 'servers:\n  - url: http://{host}:{port}\n    variables: { host: { default: users.internal }, port: { default: "9090" } }\n');
+    const web = api('web', 'servers:\n  - url: https://api.example.com\n');
+    const bare = api('bare', '');
+    const docs = [orders, users, web, bare];
+    const id = (to?: Parameters<typeof matchOperation>[3]) => matchOperation(docs, 'GET', '/health', to)?.op.operationId;
+    assert.equal(id({ ip: '127.0.0.1', port: 8081, host: '127.0.0.1' }), 'ordersHealth'); // localhost is this machine
+    assert.equal(id({ ip: '10.0.0.9', port: 9090, host: 'users.internal' }), 'usersHealth'); // server variables' defaults
+    assert.equal(id({ ip: '10.0.0.9', port: 9090 }), 'bareHealth'); // no Host header: a name is not an address
+    assert.equal(id({ ip: '93.184.216.34', port: 443, host: 'API.example.com' }), 'webHealth'); // https's default port
+    // nobody names it: a document that says nothing about servers beats those naming others
+    assert.equal(id({ ip: '127.0.0.1', port: 3000 }), 'bareHealth');
+    // without `bare`, a document naming another server still matches (the same API run elsewhere)
+    assert.equal(matchOperation([orders], 'GET', '/health', { ip: '127.0.0.1', port: 3000 })?.op.operationId, 'ordersHealth');
+    assert.equal(matchOperation([orders, web], 'GET', '/health')?.op.operationId, 'ordersHealth'); // no destination: the first
+    assert.deepEqual(users.operations[0].authorities, [{ host: 'users.internal', port: 9090 }]);
+    // Swagger 2.0: host and schemes
+    const sw = parseOpenApi('/ws/sw2.yaml', "swagger: '2.0'\ninfo: { title: s, version: '1' }\nhost: 'svc.local:8443'\nschemes: [https]\npaths:\n  /health:\n    get:\n      operationId: swHealth\n      responses: { '200': { description: ok } }\n")!;
+    assert.deepEqual(sw.operations[0].authorities, [{ host: 'svc.local', port: 8443 }]);
+    assert.equal(matchOperation([bare, sw], 'GET', '/health', { ip: '10.1.1.1', port: 8443, host: 'svc.local' })?.op.operationId, 'swHealth');
+  });
   test('Swagger 2.0: basePath and body parameter schema', () => {
     const sw = parseOpenApi('/ws/sw.json', SWAGGER)!;
     assert.equal(sw.version, '2.0');
