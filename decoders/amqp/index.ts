@@ -15,7 +15,7 @@
  *  - basic.publish + content → 'publish' (held until its confirm in confirm mode);
  *  - basic.deliver / basic.get-ok + content → 'deliver' (held until the consumer's ack / nack /
  *    reject when the consumer acknowledges), basic.return → 'event' with the reply code, failing the
- *    mandatory/immediate publish it returns;
+ *    mandatory/immediate publish it returns; basic.recover ends the channel's unacknowledged deliveries;
  *  - heartbeats and other chatter (blocked, unblocked, recover-async) → 'event'.
  * Publishes and deliveries set `msg.key` (calls/key.ts) so the flow correlator joins them.
  *
@@ -660,6 +660,23 @@ class AmqpDecoder implements StreamDecoder {
       call.timing.endUs = end.tsUs;
       this.session.emit(call);
       return;
+    }
+
+    // AMQP 0-9-1 §1.8.3.15–16 basic.recover-async / basic.recover: the broker redelivers every unacknowledged
+    // message of the channel (requeued when `requeue` is set): those deliveries end here, not acknowledged.
+    if ((name === 'basic.recover' || name === 'basic.recover-async') && dir === 'c2s' && c.unacked.size) {
+      const requeue = args['requeue'] === true;
+      for (const call of [...c.unacked.values()].sort((a, b) => a.id - b.id)) {
+        this.held--;
+        call.response = { value: { method: name, requeue } };
+        call.timing.responseStartUs = start.tsUs;
+        call.timing.endUs = end.tsUs;
+        addFrames(call.frames, frames);
+        call.fields['amqp.ack'] = 'recover';
+        call.status = { code: 'recovered', text: requeue ? `requeued (${name})` : `to be redelivered (${name})`, ok: false };
+        this.session.emit(call);
+      }
+      c.unacked.clear();
     }
 
     if (name === 'confirm.select' && dir === 'c2s') c.confirm = true;

@@ -173,6 +173,32 @@ describe('AMQP 0-9-1 §1.8.3.8 basic.return: a mandatory publish the broker coul
   it('split anywhere', () => assertSplitInvariant(spec, script));
 });
 
+describe('AMQP 0-9-1 §1.8.3.16 basic.recover: the unacknowledged deliveries come back (bunny 2.19, RabbitMQ 3.10)', () => {
+  // Channel 9: basic.consume (manual ack) and its -ok with the first delivery (tag 1, body "again") in one
+  // segment; basic.recover requeue=1 and recover-ok; the redelivery (tag 2, redelivered) and its basic.ack.
+  const CONSUME = '01000900000037003c001400000a68722e7265636f7665722062756e6e792d313739353430313438303030302d3835343235383133393436380000000000ce';
+  const CONTENT = '02000900000029003c000000000000000000059800186170706c69636174696f6e2f6f637465742d73747265616d0200ce03000900000005616761696ece';
+  const CONSUME_OK_DELIVER1 =
+    '01000900000025003c00152062756e6e792d313739353430313438303030302d383534323538313339343638ce0100090000003a003c003c2062756e6e792d313739353430313438303030302d383534323538313339343638000000000000000100000a68722e7265636f766572ce' + CONTENT;
+  const RECOVER = '01000900000005003c006e01ce';
+  const RECOVER_OK = '01000900000004003c006fce';
+  const DELIVER2 = '0100090000003a003c003c2062756e6e792d313739353430313438303030302d383534323538313339343638000000000000000201000a68722e7265636f766572ce' + CONTENT;
+  const ACK2 = '0100090000000d003c0050000000000000000200ce';
+  const script: Script = [['c2s', HEADER], ['c2s', CONSUME], ['s2c', CONSUME_OK_DELIVER1], ['c2s', RECOVER], ['s2c', RECOVER_OK], ['s2c', DELIVER2], ['c2s', ACK2]];
+  it('the first delivery ends at the recover, requeued; the redelivery is acknowledged; the recover is its own call', () => {
+    const { calls } = run(spec, script);
+    const dels = calls.filter((c) => c.method === 'basic.deliver').sort((a, b) => a.id - b.id);
+    assert.deepEqual(dels.map((c) => [c.fields['amqp.delivery_tag'], c.fields['amqp.ack'], c.status]), [
+      [1, 'recover', { code: 'recovered', text: 'requeued (basic.recover)', ok: false }],
+      [2, 'ack', { code: 'delivered', ok: true }],
+    ]);
+    assert.equal(dels[0].fields['msg.key'], dels[1].fields['msg.key']);
+    const rec = calls.find((c) => c.method === 'basic.recover')!;
+    assert.deepEqual([rec.kind, rec.status?.text], ['unary', 'basic.recover-ok']);
+  });
+  it('split anywhere', () => assertSplitInvariant(spec, script));
+});
+
 describe('AMQP 0-9-1 §1.9 class tx: a tx.rollback discards the publishes since the last commit', () => {
   // method frames on channel 1: tx.select (90/10), -ok (90/11), tx.commit (90/20), -ok (90/21), tx.rollback (90/30), -ok (90/31)
   const m = (cls: number, meth: number) => `0100010000000400${cls.toString(16)}00${meth.toString(16).padStart(2, '0')}ce`;
