@@ -9,12 +9,13 @@
 import type { Call, FlowSummary } from '../decoders/core/model';
 import type { ArrowPhase } from './diagram-layout';
 import { formatDuration, formatSize, protocolLabel } from './format';
+import { startedByServer } from '../decoders/export/common';
 
 /** Where a step sits in the path of an RPC: client → client stub → transport → server stub → server. */
 export type Stage = 'client' | 'client-stub' | 'transport' | 'server-stub' | 'server' | 'broker' | 'connection';
 
 export interface TeachStep {
-  id: 'handshake' | 'reuse' | 'serialize' | 'wire' | 'server' | 'reply' | 'receive' | 'teardown' | 'publish' | 'route' | 'deliver' | 'stream' | 'greeting' | 'send';
+  id: 'handshake' | 'reuse' | 'serialize' | 'wire' | 'server' | 'reply' | 'receive' | 'teardown' | 'publish' | 'route' | 'deliver' | 'stream' | 'greeting' | 'send' | 'control' | 'query' | 'answer' | 'hello' | 'keys';
   title: string;
   text: string;
   stage: Stage;
@@ -63,6 +64,12 @@ function result(call: Call): { value?: unknown; fault?: string } {
   return { value: v };
 }
 
+/** The protocol an HTTP/1.1 request asks to upgrade to (`Upgrade: websocket`, `h2c`), if any. */
+function upgradeTo(call: Call): string | undefined {
+  const h = (call.http?.requestHeaders ?? call.request?.headers)?.find(([k]) => k.toLowerCase() === 'upgrade')?.[1];
+  return h?.trim() || undefined;
+}
+
 function bytesOf(call: Call, side: 'request' | 'response'): number | undefined {
   const p = call[side];
   return p?.wireBytes ?? p?.body?.size ?? (side === 'request' ? call.http?.requestBody?.size : call.http?.responseBody?.size);
@@ -106,6 +113,9 @@ export function teachingSteps(call: Call, flow: FlowSummary | undefined, previou
   }
 
   if (proto === 'zmtp') zmqSteps(call, steps, client, server);
+  else if (proto === 'websocket' || proto === 'sockjs') webSocketSteps(call, steps, client, server);
+  else if (proto === 'dns') dnsSteps(call, steps, client, server, flow?.transport === 'tcp');
+  else if (proto === 'tls') tlsSteps(call, steps, client, server);
   else if (BROKER.has(proto) || call.kind === 'publish' || call.kind === 'deliver') brokerSteps(call, steps, client, server, name);
   else rpcSteps(call, steps, client, server, name);
 
@@ -169,6 +179,10 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       serialize = `Your code called \`socket.emit('${call.method}', …)\`${call.kind === 'unary' ? ' with a callback' : ''}. Socket.IO writes an event packet: \`4\` (an Engine.IO message), \`2\` (a Socket.IO EVENT)${call.kind === 'unary' ? ', an acknowledgement id,' : ''} and a JSON array of the event name and its arguments — \`42["${call.method}",…]\` — in one WebSocket text frame (or the body of an HTTP long-polling request).`;
       break;
     default:
+      if (upgradeTo(call)) {
+        serialize = `The client sends an ordinary HTTP \`${http?.method ?? 'GET'} ${http?.uri ?? call.target ?? '/'}\` that asks to change protocols on this very connection: \`Connection: Upgrade\` and \`Upgrade: ${upgradeTo(call)}\`${upgradeTo(call)?.toLowerCase() === 'websocket' ? ', with a random `Sec-WebSocket-Key` the server must prove it read' : ''}. ${upgradeTo(call)?.toLowerCase() === 'h2c' ? 'If the server agrees, the connection switches to HTTP/2 framing after its answer, and the answer to this very request comes back as HTTP/2 stream 1.' : 'If the server agrees, HTTP is over on this connection after its answer.'}`;
+        break;
+      }
       serialize = `The client prepares an HTTP request. The method \`${http?.method ?? call.method}\` says what to do, the path \`${http?.uri ?? call.target ?? '/'}\` names the resource${call.request?.body?.kind === 'json' || http?.requestBody?.kind === 'json' ? ', and the body carries the data as JSON' : ''}. In REST the URL and the verb carry the meaning, not a method name inside the body.`;
   }
   steps.push({ id: 'serialize', title: proto === 'http' || proto === 'http2' ? 'Building the request' : 'The client stub serializes the call', text: serialize, stage: 'client-stub', phases: ['request', 'message'], lifeline: 'client' });
@@ -244,8 +258,13 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
     case 'grpc':
       reply = `The server sends the response message (protobuf again) and then trailers with \`grpc-status\` ${call.status?.code ?? '?'}${call.status?.text ? ` (${call.status.text})` : ''}. The HTTP status stays 200: gRPC reports its outcome in the trailers, after the data.`;
       break;
-    default:
-      reply = `The server answers \`${http?.status ?? call.status?.code ?? ''} ${http?.reason ?? call.status?.text ?? ''}\`${resBytes ? ` with ${sizeText(resBytes)}` : ''}. In REST the status code itself tells success (2xx), a client mistake (4xx) or a server failure (5xx).`;
+    default: {
+      const statusText = `${http?.status ?? call.status?.code ?? ''} ${http?.reason ?? call.status?.text ?? ''}`.trim();
+      const sse = (http?.responseHeaders ?? call.response?.headers)?.some(([k, v]) => k.toLowerCase() === 'content-type' && /^text\/event-stream/i.test(v));
+      if (http?.status === 101) reply = `The server answers \`${statusText}\`: it agrees to the upgrade${upgradeTo(call) ? ` to ${upgradeTo(call)}` : ''}${upgradeTo(call)?.toLowerCase() === 'websocket' ? ' and proves it with `Sec-WebSocket-Accept`, a hash of the client\'s key' : ''}. ${upgradeTo(call)?.toLowerCase() === 'h2c' ? ' The next bytes are HTTP/2 frames: SETTINGS from both sides, then the response to this request on stream 1, and later calls as new streams on the same connection.' : ' After this answer the connection carries no more HTTP: the next bytes are frames of the new protocol, which either side may send at any time.'}`;
+      else if (sse) reply = `The server answers \`${statusText}\` with \`Content-Type: text/event-stream\` and never finishes the body while it has news: each event is a few \`field: value\` lines ended by a blank line (server-sent events). One request, many answers, all from the server — the client only listens${call.messages?.length ? ` (${call.messages.length} events here)` : ''}.`;
+      else reply = `The server answers \`${statusText}\`${resBytes ? ` with ${sizeText(resBytes)}` : ''}. In REST the status code itself tells success (2xx), a client mistake (4xx) or a server failure (5xx).`;
+    }
   }
   steps.push({ id: 'reply', title: r.fault ? 'The error travels back' : 'The result travels back', text: reply, stage: 'server-stub', phases: ['response'], lifeline: 'server' });
   const total = t.endUs !== undefined ? formatDuration(t.endUs - t.startUs) : undefined;
@@ -264,6 +283,100 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
  * pattern they play (REQ/REP, PUB/SUB, PUSH/PULL, DEALER/ROUTER), and ZMTP is the framing between them.
  */
 const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** WebSocket messages and control frames (and SockJS's, which ride in them or in HTTP bodies). */
+function webSocketSteps(call: Call, steps: TeachStep[], client: string, server: string): void {
+  const fromServer = startedByServer(call);
+  const [from, to] = fromServer ? [`the server at ${server}`, `the client at ${client}`] : [`the client at ${client}`, `the server at ${server}`];
+  const bytes = (fromServer ? call.response : call.request)?.wireBytes ?? call.messages?.[0]?.size;
+  const m = call.method;
+  if (call.protocol === 'sockjs') {
+    steps.push({
+      id: 'send',
+      title: `SockJS: ${m}`,
+      text: `SockJS gives browsers a WebSocket-like channel even where WebSockets are blocked: the same session runs over a WebSocket or over HTTP requests (streaming or polling), and its frames say what happens — \`o\` opens the session, \`h\` is a heartbeat, \`a[…]\` carries messages as a JSON array, \`c[code,"reason"]\` closes it. Here ${from} sends \`${m}\`${bytes ? ` (${sizeText(bytes)})` : ''}.`,
+      stage: 'transport',
+      phases: ['request', 'response', 'message'],
+      lifeline: fromServer ? 'server' : 'client',
+    });
+    return;
+  }
+  if (m === 'ping' || m === 'pong' || m === 'close') {
+    const code = call.fields['websocket.close_code'];
+    steps.push({
+      id: 'control',
+      title: m === 'close' ? 'Closing the WebSocket' : 'A WebSocket heartbeat',
+      text:
+        m === 'close'
+          ? `${cap(from)} sends a close frame${code !== undefined ? ` with code ${code}${code === 1000 ? ' (normal closure)' : code === 1001 ? ' (going away)' : ''}` : ''}; the other side answers with a close frame of its own, and only then is TCP torn down. Closing is a handshake inside the WebSocket, before the TCP one.`
+          : `${cap(from)} sends a ${m} control frame${bytes ? ` (${sizeText(bytes)})` : ''}. A ping must be answered with a pong carrying the same payload: both ends learn that the connection — and every proxy on the way — is still alive, even when no message has passed for a while.`,
+      stage: 'transport',
+      phases: ['request', 'response', 'message'],
+      lifeline: fromServer ? 'server' : 'client',
+    });
+    return;
+  }
+  steps.push({
+    id: 'send',
+    title: `${fromServer ? 'The server' : 'The client'} sends a ${m} message`,
+    text: `${cap(from)} sends a WebSocket ${m} message${bytes ? ` of ${sizeText(bytes)}` : ''} to ${to}, on the connection that an HTTP \`GET\` with \`Upgrade: websocket\` turned into a WebSocket. Each message travels in frames: a 2- to 14-byte header (final-fragment bit, opcode ${m === 'binary' ? '2 for binary' : '1 for text'}, the length) and the payload${fromServer ? '' : ', masked with a 4-byte key because it comes from a client'}. There is no request and no response here: either side may send whenever it likes, and nothing answers this message unless the application chooses to.`,
+    stage: 'transport',
+    phases: ['request', 'response', 'message'],
+    lifeline: fromServer ? 'server' : 'client',
+  });
+}
+
+/** A DNS query and its answer: usually one UDP datagram each way, no connection. */
+function dnsSteps(call: Call, steps: TeachStep[], client: string, server: string, overTcp: boolean): void {
+  const f = call.fields;
+  const name = typeof f['dns.qry.name'] === 'string' ? f['dns.qry.name'] : call.target;
+  steps.push({
+    id: 'query',
+    title: 'The resolver asks',
+    text: `The resolver at ${client} asks the DNS server at ${server} for the \`${call.method}\` record${name ? ` of \`${name}\`` : ''}: ${sizeText(call.request?.wireBytes)} in ${overTcp ? 'a TCP message with a 2-byte length in front' : 'one UDP datagram — no connection to open, no handshake'}. A 12-byte header carries an id${f['dns.id'] !== undefined ? ` (${f['dns.id']})` : ''} and flags, then the question.`,
+    stage: 'client',
+    phases: ['request'],
+    lifeline: 'client',
+  });
+  if (!call.status && call.timing.endUs === undefined) {
+    steps.push({ id: 'answer', title: 'No answer', text: 'No answer was seen: over UDP nothing tells the resolver that the question was lost; it waits for a timeout and asks again (or asks another server).', stage: 'server', phases: [] });
+    return;
+  }
+  const rcode = call.status?.text ?? String(call.status?.code ?? '');
+  const answers = f['dns.count.answers'];
+  const total = call.timing.endUs !== undefined ? formatDuration(call.timing.endUs - call.timing.startUs) : undefined;
+  steps.push({
+    id: 'answer',
+    title: call.status?.ok === false ? 'The server says no' : 'The server answers',
+    text: `The server answers with the same id, so the resolver can match the answer to its question, and the response code \`${rcode}\`${rcode === 'NXDOMAIN' ? ' (the name does not exist)' : rcode === 'REFUSED' ? ' (this server will not answer this client)' : rcode === 'SERVFAIL' ? ' (the server could not find out)' : ''}${typeof answers === 'number' ? ` with ${answers} answer record${answers === 1 ? '' : 's'}` : ''}${f['dns.flags.truncated'] === true ? '; the truncated flag tells the resolver to ask again over TCP' : ''}. Question and answer took ${total ?? 'an unknown time'}: the price of a name, paid before the connection to it can even start.`,
+    stage: 'server',
+    phases: ['response'],
+    lifeline: 'server',
+  });
+}
+
+/** A TLS handshake: what is agreed in clear before everything else is encrypted. */
+function tlsSteps(call: Call, steps: TeachStep[], client: string, server: string): void {
+  const f = call.fields;
+  const sni = f['tls.handshake.extensions_server_name'];
+  const version = f['tls.handshake.version'] ?? call.status?.code;
+  const suite = f['tls.handshake.ciphersuite'];
+  const alpn = f['tls.handshake.extensions_alpn_selected'] ?? f['tls.handshake.extensions_alpn_str'];
+  steps.push({
+    id: 'hello',
+    title: 'ClientHello and ServerHello',
+    text: `Before any call can travel, the client at ${client} says ClientHello: the TLS versions and cipher suites it supports, a random number, a key share${typeof sni === 'string' ? `, and — still in clear — the name of the server it wants, \`${sni}\` (SNI)` : ''}${typeof alpn === 'string' ? ` and the application protocol it will speak (ALPN \`${alpn}\`)` : ''}. The server at ${server} picks one of each in its ServerHello${version !== undefined ? `: ${version}` : ''}${typeof suite === 'string' ? ` with \`${suite}\`` : ''}.`,
+    stage: 'connection',
+    phases: ['request', 'response', 'message'],
+  });
+  steps.push({
+    id: 'keys',
+    title: 'Keys, certificate, Finished',
+    text: `Both sides derive the same secret keys from the key shares without ever sending them. The server proves who it is with its certificate and a signature, and each side ends with Finished, a check over everything said so far. ${version === 'TLS 1.3' ? 'In TLS 1.3 all of this after ServerHello is already encrypted, and it costs one round trip.' : 'In TLS 1.2 the certificate travels in clear and the handshake costs two round trips.'} From here on the calls inside are encrypted: callscope can show them only with the session keys (an SSLKEYLOGFILE) or when the service is captured without TLS.`,
+    stage: 'transport',
+    phases: ['request', 'response', 'message'],
+  });
+}
 
 function zmqSteps(call: Call, steps: TeachStep[], client: string, server: string): void {
   const f = call.fields;
@@ -358,10 +471,14 @@ function brokerSteps(call: Call, steps: TeachStep[], client: string, server: str
     });
     return;
   }
+  // (a method the server starts: a NATS INFO, an AMQP basic.return, a stream server's MetadataUpdate, a Redis MONITOR line)
+  const fromServer = startedByServer(call);
   steps.push({
     id: 'stream',
     title: `${name}: ${call.method}`,
-    text: `The client at ${client} sends \`${call.method}\`${topic ? ` for \`${topic}\`` : ''} to the ${name} server at ${server}${call.status ? `, which answers ${call.status.code}${call.status.text ? ` (${call.status.text})` : ''}` : ''}.`,
+    text: fromServer
+      ? `The ${name} server at ${server} sends \`${call.method}\`${topic ? ` for \`${topic}\`` : ''} to the client at ${client} on its own: not an answer to a request, but something the server has to say (news about the connection, a message it could not route, a line of a feed the client asked for).`
+      : `The client at ${client} sends \`${call.method}\`${topic ? ` for \`${topic}\`` : ''} to the ${name} server at ${server}${call.status ? `, which answers ${call.status.code}${call.status.text ? ` (${call.status.text})` : ''}` : ''}.`,
     stage: 'transport',
     phases: ['request', 'response', 'message'],
   });

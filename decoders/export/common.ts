@@ -141,3 +141,17 @@ export function isoTime(us: number): string {
   const micro = String(Math.floor(us) % 1000).padStart(3, '0');
   return iso.replace(/Z$/, `${micro}Z`);
 }
+
+/**
+ * Did the server start this call (a WebSocket message from the server, a broker-initiated AMQP method,
+ * a NATS server's INFO or PING, an MQTT 5 server's DISCONNECT, a Redis push or MONITOR line, a RabbitMQ
+ * stream server's Tune, ConsumerUpdate or MetadataUpdate…)? The
+ * protocols that say so name the direction in a field; an event or one-way message with only a
+ * response side is one only the server sent.
+ */
+export function startedByServer(c: Call): boolean {
+  const f = c.fields;
+  if (f['websocket.dir'] === 's2c' || f['amqp.direction'] === 's2c' || f['zmtp.dir'] === 's2c' || f['mqtt.dir'] === 's2c' || f['rabbitstream.dir'] === 's2c') return true;
+  if (f['jsonrpc.direction'] === 'server-to-client' || f['nats.ping_from'] === 's2c') return true;
+  return (c.kind === 'event' || c.kind === 'oneway') && c.request === undefined && c.response !== undefined;
+}

@@ -20,7 +20,7 @@ import { DirStream, addFrames } from '../calls/stream';
 import { CompactReader, detectFraming, jsonMessageEnd, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
 import { readTupleMessage, resultFields } from './tuple';
 import { wireTypeOf } from './render';
-import { readJsonMessage } from './json-protocol';
+import { readJsonMessage, readPartialJsonHeader } from './json-protocol';
 import { utf8Text } from '../core/bytes';
 import { snappyDecompress } from '../core/codecs';
 import { DecompressLimitError, type InflateStream } from '../core/env';
@@ -147,7 +147,12 @@ class ThriftDecoder implements StreamDecoder {
         if (len <= this.session.env.limits.maxBufferedBytes) missing = 4 + len - have;
       }
       const fp = side.framing.protocol;
-      const msg = side.framing.header || fp === 'json' ? undefined : readPartialMessage(fp, buf, side.framing.framed ? 4 : 0, have, this.limits());
+      const from = side.framing.framed ? 4 : 0;
+      const msg = side.framing.header
+        ? undefined
+        : fp === 'json'
+          ? readPartialJsonHeader(utf8Text(buf.subarray(from, Math.min(have, from + 600))))
+          : readPartialMessage(fp, buf, from, have, this.limits());
       if (msg) {
         const total = missing >= 0 ? have + missing : have + length;
         this.message(dir, msg, side.framing, s.pos(0), s.pos(have - 1), s.frames(0, have), total, [`message cut by a gap: ${have} of ${missing >= 0 ? total : 'at least ' + total} bytes captured${msg.body.fields.length ? '' : ', no whole field'}`], true);

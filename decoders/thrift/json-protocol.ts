@@ -56,6 +56,25 @@ export function readJsonMessage(text: string, limits: ReadLimits): ThriftMessage
   return { protocol: 'json', strict: true, type: t, name, seqid: seq, body: conv.struct(body, 1) };
 }
 
+/**
+ * The header of a TJSON message cut short (snaplen, loss): `[1,"name",type,seqid,` read from the
+ * captured start, with an empty struct (no field is known whole). Undefined when even the header
+ * was not captured or is not TJSON.
+ */
+export function readPartialJsonHeader(text: string): ThriftMessage | undefined {
+  const m = /^\s*\[\s*1\s*,\s*"((?:[^"\\]|\\.){1,256})"\s*,\s*([1-4])\s*,\s*(-?\d{1,10})\s*,/.exec(text.slice(0, 600));
+  if (!m) return undefined;
+  let name: unknown;
+  try {
+    name = JSON.parse(`"${m[1]}"`);
+  } catch {
+    return undefined;
+  }
+  const seqid = Number(m[3]);
+  if (typeof name !== 'string' || seqid < -2147483648 || seqid > 2147483647) return undefined;
+  return { protocol: 'json', strict: true, type: Number(m[2]), name, seqid, body: { t: 'struct', fields: [] } };
+}
+
 function num(j: J | undefined): number | undefined {
   if (j && typeof j === 'object' && 'n' in j) {
     const v = Number(j.n);

@@ -166,6 +166,29 @@ describe('Transports and detection (framed: 4-byte length; buffered: bare messag
     assert.deepEqual(s.calls[0].warnings, ['message cut by a gap: 25 of at least 32 bytes captured']);
     assert.deepEqual(s.warnings.map((w) => w.replace(/ \(.*/, '')), ['thrift: 7 bytes missing in c2s, past a message boundary; waiting for a segment that starts a message', 'thrift: decoding of c2s resumes at a message header after the gap']);
   });
+  // TJSONProtocol over a raw socket (Ruby thrift 0.14, Thrift::JsonProtocol + BufferedTransport), seqid
+  // always 0, captured with `editcap -s 400`: the 452-byte place() call and its 887-byte reply each
+  // lost their tail. The spec (thrift-json-protocol.md) gives a message as [version, name, type,
+  // seqid, struct]: the header is whole in the captured start, and with it the call and its pairing.
+  it('TJSON unframed: a message cut by a gap keeps its header (name, type, seqid), paired; decoding resumes at the next message', () => {
+    const PLACE_CALL_HEAD = '5b312c22706c616365222c312c302c7b2231223a7b22726563223a7b2231223a7b22693634223a34317d2c2232223a7b226c7374223a5b22726563222c322c7b2231223a7b22737472223a22412d31227d2c2232223a7b22693332223a327d2c2233223a7b2264626c223a392e39397d2c2234223a7b2269'; // [1,"place",1,0,{"1":{"rec":… (120 of 452)
+    const PLACE_REPLY_HEAD = '5b312c22706c616365222c322c302c7b2230223a7b22726563223a7b2231223a7b22693634223a34327d2c2232223a7b226c7374223a5b22726563222c322c7b2231223a7b22737472223a22412d3122'; // [1,"place",2,0,{"0":{"rec":… (80 of 887)
+    const TOTAL_CALL = '5b312c22746f74616c222c312c302c7b2231223a7b226c7374223a5b22693634222c332c312c313039393531313632373737362c2d335d7d7d5d'; // [1,"total",1,0,{"1":{"lst":["i64",3,1,1099511627776,-3]}}]
+    const TOTAL_REPLY = '5b312c22746f74616c222c322c302c7b2230223a7b22693634223a313039393531313632373737347d7d5d'; // [1,"total",2,0,{"0":{"i64":1099511627774}}]
+    const s = feed([['c2s', PLACE_CALL_HEAD], ['gap', 'c2s', 452 - 120], ['s2c', PLACE_REPLY_HEAD], ['gap', 's2c', 887 - 80], ['c2s', TOTAL_CALL], ['s2c', TOTAL_REPLY]]);
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.fields['thrift.seq_id'], c.fields['thrift.protocol'], c.state, c.response?.value, c.warnings]),
+      [
+        ['place', 0, 'json', 'complete', undefined, ['message cut by a gap: 120 of at least 452 bytes captured, no whole field', 'message cut by a gap: 80 of at least 887 bytes captured, no whole field']],
+        ['total', 0, 'json', 'complete', 1099511627774, []],
+      ],
+    );
+  });
+  it('TJSON: a cut start that does not hold the whole header gives no call', () => {
+    const s = feed([['c2s', '5b312c22706c6163'], ['gap', 'c2s', 400]]); // [1,"plac
+    assert.equal(s.calls.length, 0);
+    assert.match(s.warnings[0], /missing in c2s/);
+  });
   it('nesting deeper than limits.maxDepth is refused', () => {
     const deep = '0c0001'.repeat(100) + '00'.repeat(101);
     const s = replay(thrift, [seg('c2s', `80010001 00000001 78 00000001 ${deep}`)]);
