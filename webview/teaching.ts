@@ -175,9 +175,28 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
     case 'hessian':
       serialize = `Your code called \`${callText}\` on a Hessian proxy. It sends an HTTP POST whose body is a Hessian call: a \`C\`, the method name and the arguments in Hessian's compact binary form — typed values, objects with their Java class names.`;
       break;
-    case 'socketio':
-      serialize = `Your code called \`socket.emit('${call.method}', …)\`${call.kind === 'unary' ? ' with a callback' : ''}. Socket.IO writes an event packet: \`4\` (an Engine.IO message), \`2\` (a Socket.IO EVENT)${call.kind === 'unary' ? ', an acknowledgement id,' : ''} and a JSON array of the event name and its arguments — \`42["${call.method}",…]\` — in one WebSocket text frame (or the body of an HTTP long-polling request).`;
+    case 'socketio': {
+      const t = call.fields['socketio.type'];
+      const polling = call.fields['engineio.transport'] === 'polling';
+      if (t === undefined || t === 'CONNECT' || t === 'DISCONNECT') {
+        // Engine.IO's own packets (open, ping, upgrade) and Socket.IO's namespace CONNECT/DISCONNECT: the library's, not your code's
+        const what: Record<string, string> = {
+          open: `Engine.IO, the layer under Socket.IO, opens a session: the server's \`0{"sid":…,"upgrades":[…],"pingInterval":…}\` gives a session id that every later request carries, the transports the session may move to and the heartbeat timing.${polling ? ' Here it runs over HTTP long-polling: each packet is the body of a GET or POST.' : ''}`,
+          ping: 'Engine.IO\'s heartbeat: a `2` (ping) answered by a `3` (pong) every ping interval. A side that stops answering is taken for gone and the session closes.',
+          pong: 'Engine.IO\'s heartbeat: a `3` (pong) answering a `2` (ping).',
+          upgrade: 'The client moves the session from HTTP long-polling to a WebSocket: it probes with `2probe`, the server answers `3probe`, and the client\'s `5` (upgrade) switches; from then on packets travel as WebSocket messages.',
+          connect: 'Socket.IO joins a namespace: the client sends `40` (CONNECT, for `/` or a named one such as `/chat`) and the server answers `40{"sid":…}`, or CONNECT_ERROR when it refuses.',
+          disconnect: 'Socket.IO leaves a namespace: `41` (DISCONNECT). The Engine.IO session under it may stay open for other namespaces.',
+        };
+        const key = call.method.split(',')[0].trim();
+        if (what[key]) {
+          serialize = what[key];
+          break;
+        }
+      }
+      serialize = `${startedByServer(call) ? "The server's code" : 'Your code'} called \`socket.emit('${call.method}', …)\`${call.kind === 'unary' ? ' with a callback' : ''}. Socket.IO writes an event packet: \`4\` (an Engine.IO message), \`2\` (a Socket.IO EVENT)${call.kind === 'unary' ? ', an acknowledgement id,' : ''} and a JSON array of the event name and its arguments — \`42["${call.method}",…]\` — in one WebSocket text frame (or the body of an HTTP long-polling request).`;
       break;
+    }
     default:
       if (upgradeTo(call)) {
         serialize = `The client sends an ordinary HTTP \`${http?.method ?? 'GET'} ${http?.uri ?? call.target ?? '/'}\` that asks to change protocols on this very connection: \`Connection: Upgrade\` and \`Upgrade: ${upgradeTo(call)}\`${upgradeTo(call)?.toLowerCase() === 'websocket' ? ', with a random `Sec-WebSocket-Key` the server must prove it read' : ''}. ${upgradeTo(call)?.toLowerCase() === 'h2c' ? 'If the server agrees, the connection switches to HTTP/2 framing after its answer, and the answer to this very request comes back as HTTP/2 stream 1.' : 'If the server agrees, HTTP is over on this connection after its answer.'}`;
@@ -308,7 +327,7 @@ function webSocketSteps(call: Call, steps: TeachStep[], client: string, server: 
       title: m === 'close' ? 'Closing the WebSocket' : 'A WebSocket heartbeat',
       text:
         m === 'close'
-          ? `${cap(from)} sends a close frame${code !== undefined ? ` with code ${code}${code === 1000 ? ' (normal closure)' : code === 1001 ? ' (going away)' : ''}` : ''}; the other side answers with a close frame of its own, and only then is TCP torn down. Closing is a handshake inside the WebSocket, before the TCP one.`
+          ? `${cap(from)} sends a close frame${code !== undefined ? ` with code ${code}${code === 1000 ? ' (normal closure)' : code === 1001 ? ' (going away)' : code === 1005 ? ' (the frame carried no code)' : ''}` : ''}; the other side answers with a close frame of its own, and only then is TCP torn down. Closing is a handshake inside the WebSocket, before the TCP one.`
           : `${cap(from)} sends a ${m} control frame${bytes ? ` (${sizeText(bytes)})` : ''}. A ping must be answered with a pong carrying the same payload: both ends learn that the connection — and every proxy on the way — is still alive, even when no message has passed for a while.`,
       stage: 'transport',
       phases: ['request', 'response', 'message'],

@@ -264,6 +264,30 @@ describe('teaching', () => {
     const L = layoutDiagram([row({ protocol: 'zmtp', kind: 'deliver', method: 'PUB', serverName: 'PUB :5556', server: '127.0.0.1:5556', status: undefined }), row({ id: 2, protocol: 'zmtp', kind: 'unary', method: 'REQ', server: '127.0.0.1:5555' })], { showConnections: false });
     assert.deepEqual(L.lifelines.filter((l) => l.role !== 'client').map((l) => [l.label, l.role]), [['PUB :5556', 'server'], ['server :5555', 'server']]);
   });
+  it('WebSocket, DNS, TLS, upgrades, server-sent events and Engine.IO are taught as what they are, not as REST', () => {
+    const t = (over: Partial<Call>, flowOver?: Partial<FlowSummary>) => teachingSteps({ ...funAdd, http: undefined, status: undefined, ...over }, flowOver && { ...flow, ...flowOver });
+    const text = (steps: ReturnType<typeof teachingSteps>) => steps.map((s) => s.text).join(' ');
+    const rest = /In REST|names the resource/;
+    const wsFromServer = t({ protocol: 'websocket', kind: 'oneway', method: 'text', request: undefined, response: { wireBytes: 18 }, fields: { 'websocket.dir': 's2c' } });
+    assert.match(text(wsFromServer), /The server at 127\.0\.0\.1:8000 sends a WebSocket text message of 18 B to the client/);
+    assert.doesNotMatch(text(wsFromServer), /masked/); // only a client's frames are
+    assert.match(text(t({ protocol: 'websocket', kind: 'event', method: 'ping', fields: { 'websocket.dir': 'c2s' } })), /pong carrying the same payload/);
+    assert.match(text(t({ protocol: 'websocket', kind: 'event', method: 'close', fields: { 'websocket.dir': 'c2s', 'websocket.close_code': 1000 } })), /code 1000 \(normal closure\)/);
+    const dns = t({ protocol: 'dns', method: 'A', target: 'api.test', request: { wireBytes: 49 }, status: { code: 3, text: 'NXDOMAIN', ok: false }, fields: { 'dns.id': 7, 'dns.qry.name': 'api.test', 'dns.count.answers': 0 } }, { transport: 'udp' });
+    assert.deepEqual(dns.map((s) => s.id).filter((id) => id === 'query' || id === 'answer'), ['query', 'answer']);
+    assert.match(text(dns), /one UDP datagram.*`NXDOMAIN` \(the name does not exist\) with 0 answer records/);
+    const tls = t({ protocol: 'tls', kind: 'event', method: 'TLS handshake', status: { code: 'TLS 1.3', ok: true }, fields: { 'tls.handshake.extensions_server_name': 'api.test', 'tls.handshake.version': 'TLS 1.3', 'tls.handshake.extensions_alpn_selected': 'h2' } });
+    assert.match(text(tls), /`api\.test` \(SNI\).*ALPN `h2`.*one round trip/);
+    const upgrade = t({ protocol: 'http', method: 'GET', http: { version: 'HTTP/1.1', method: 'GET', uri: '/chat', status: 101, reason: 'Switching Protocols', requestHeaders: [['Upgrade', 'websocket'], ['Connection', 'Upgrade']] }, status: { code: 101, text: 'Switching Protocols', ok: true }, timing: { ...funAdd.timing } });
+    assert.match(text(upgrade), /asks to change protocols.*Sec-WebSocket-Accept.*no more HTTP/);
+    const sse = t({ protocol: 'http', kind: 'server-stream', method: 'GET', http: { version: 'HTTP/1.1', method: 'GET', uri: '/events', status: 200, reason: 'OK', responseHeaders: [['Content-Type', 'text/event-stream']] }, status: { code: 200, text: 'OK', ok: true } });
+    assert.match(text(sse), /server-sent events/);
+    const eio = t({ protocol: 'socketio', method: 'open', fields: { 'engineio.transport': 'polling' } });
+    assert.match(text(eio), /Engine\.IO.*opens a session.*long-polling/);
+    const info = t({ protocol: 'nats', kind: 'event', method: 'INFO', target: undefined, request: undefined, response: { wireBytes: 300 }, fields: {} });
+    assert.match(text(info), /The NATS server at 127\.0\.0\.1:8000 sends `INFO` to the client/);
+    for (const steps of [wsFromServer, dns, tls, upgrade, eio, info]) assert.doesNotMatch(text(steps), rest);
+  });
   it('code spans', () => {
     assert.deepEqual(textParts('call `f(1)` now'), [{ code: false, text: 'call ' }, { code: true, text: 'f(1)' }, { code: false, text: ' now' }]);
   });
