@@ -161,10 +161,19 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       break;
     case 'thrift':
     case 'dubbo':
+      if (call.fields['dubbo.event'] === true) {
+        serialize = `A Dubbo heartbeat: the framework, not your code, sends an event request with no method on a connection that has been quiet (every minute by default); the other side answers it. A connection that misses a few is closed and opened again.`;
+        break;
+      }
       serialize = `Your code called \`${callText}\`. The client stub encodes the method name, a sequence number and the arguments in ${call.protocol === 'thrift' ? "Thrift's" : "Dubbo's"} binary format: typed fields, no names.`;
       break;
     case 'graphql': {
       const ws = call.fields['graphql.transport'] === 'websocket';
+      if (ws && call.fields['graphql.operation_type'] === undefined && /^(connection_init|connection_ack|ping|pong|ka|connection_keep_alive)$/.test(call.method)) {
+        // the WebSocket sub-protocol's own messages (graphql-ws, subscriptions-transport-ws), no operation
+        serialize = `Before any operation, the client opens a GraphQL session on the WebSocket: \`${call.method}\` is a message of the sub-protocol itself (graphql-ws or the older subscriptions-transport-ws), not an operation. \`connection_init\` often carries the credentials; the server must answer \`connection_ack\` before any \`subscribe\` is allowed, and keep-alives (\`ping\`/\`pong\`, \`ka\`) keep the long-lived connection open.`;
+        break;
+      }
       serialize = `Your code sent the GraphQL operation \`${call.method}\`. The operation travels as text — a document that names exactly the fields it wants — with its variables as JSON, ${ws ? 'in a `subscribe` message on a WebSocket kept open for the results' : `in a POST to the one endpoint \`${http?.uri?.split('?')[0] ?? '/graphql'}\``}. Unlike REST, the URL does not say what is asked: every operation goes to the same place, and the document inside tells them apart.`;
       break;
     }
@@ -208,7 +217,7 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
 
   // 3: the bytes on the wire.
   // (a JSON-RPC call over WebSocket has no HTTP request of its own: it rides in a message of the upgraded connection)
-  const carrier = http ? `an ${http.version} \`${http.method ?? 'POST'} ${http.uri ?? ''}\`` : call.fields['websocket.opcode'] !== undefined ? 'a WebSocket message' : `${name} frames`;
+  const carrier = http ? `an ${http.version} \`${http.method ?? 'POST'} ${http.uri ?? ''}\`` : call.fields['websocket.opcode'] !== undefined || call.fields['websocket.dir'] !== undefined || call.fields['graphql.transport'] === 'websocket' ? 'a WebSocket message' : `${name} frames`;
   const ctype = (http?.requestHeaders ?? call.request?.headers)?.find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   const frames = call.frames.length;
   steps.push({

@@ -286,6 +286,9 @@ describe('teaching', () => {
     assert.match(text(eio), /Engine\.IO.*opens a session.*long-polling/);
     const info = t({ protocol: 'nats', kind: 'event', method: 'INFO', target: undefined, request: undefined, response: { wireBytes: 300 }, fields: {} });
     assert.match(text(info), /The NATS server at 127\.0\.0\.1:8000 sends `INFO` to the client/);
+    const init = t({ protocol: 'graphql', method: 'connection_init', fields: { 'graphql.transport': 'websocket' } });
+    assert.match(text(init), /a message of the sub-protocol itself.*as a WebSocket message/);
+    assert.match(text(t({ protocol: 'dubbo', kind: 'event', method: 'heartbeat', fields: { 'dubbo.event': true } })), /the framework, not your code/);
     for (const steps of [wsFromServer, dns, tls, upgrade, eio, info]) assert.doesNotMatch(text(steps), rest);
   });
   it('code spans', () => {
