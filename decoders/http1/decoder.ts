@@ -1432,7 +1432,9 @@ export class Http1Decoder implements StreamDecoder {
         return;
       }
     } else if (side.mode === 'resync' && side.q.length && side.q.indexOf(10, 0, side.q.length) < 0) {
-      // Looking for a start line, and the segment before this gap held only the start of one.
+      // Looking for a start line, and the segment before this gap held only the start of one
+      // (perhaps after the tail of a body without a line feed, in an earlier segment).
+      this.skipToCutStartLine(side);
       const cutMsg = this.newMsg(side);
       cutMsg.holed = true;
       cutMsg.cut = true;
@@ -1447,6 +1449,29 @@ export class Http1Decoder implements StreamDecoder {
     // The bytes after the gap may start a message or be the middle of one: test the first line
     // like any other (the start-line patterns are strict enough).
     this.enterResync(side, `a capture gap (${lost})`, true);
+  }
+
+  /**
+   * Before a gap, in resync, the held bytes (no line feed) may be a body's tail sent in its own
+   * segment — a JSON body after its head was cut by a small snaplen — then the cut start of the
+   * next message in the next segment ("{nope" then "GET /stream HT"). A message starts where a
+   * segment starts far more often than not: when the held bytes are not a cut start line from
+   * their first byte, drop them up to the first segment start that is one.
+   */
+  private skipToCutStartLine(side: Side): void {
+    const q = side.q;
+    const partial = side.dir === 'c2s' ? partialRequestLine : partialStatusLine;
+    const text = latin1Text(q.peek(q.length));
+    if (partial(text)) return;
+    const from = side.qOff;
+    for (const m of side.marks) {
+      if (m.off <= from) continue;
+      if (m.off >= from + q.length) break;
+      if (partial(text.slice(m.off - from))) {
+        this.consume(side, m.off - from);
+        return;
+      }
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spec } from '../../../decoders/http1/index';
 import type { StreamDecoder } from '../../../decoders/core/decoder';
 import { testSession } from '../../helpers/session';
+import { feedWithGaps } from '../../helpers/gaps';
 
 const T = (s: string) => new TextEncoder().encode(s);
 
@@ -59,6 +60,34 @@ describe('RFC 9112 §2.2 message parsing when a capture cut the header section (
     );
     assert.ok(s.calls[0].warnings.some((w) => /request line cut by the capture after 14 bytes/.test(w)));
     assert.ok(s.calls[0].warnings.some((w) => /status line cut by the capture after 14 bytes/.test(w)));
+  });
+  // Ruby net/http against WEBrick 1.8, `editcap -s 80` (14 payload bytes per segment): net/http sends
+  // a POST's head and its body in two segments, so the 5-byte body `{nope` comes whole between
+  // two cut heads. A message starts where a segment starts (RFC 9112 §2.2 gives no other marker
+  // once framing is lost): the request after that body is still named.
+  it('a body tail in its own segment, then a start line cut in the next: the next request is still named', () => {
+    const s = testSession();
+    const d = spec.create(s) as StreamDecoder;
+    feedWithGaps(d, [
+      ['c2s', '504f5354202f6974656d73204854'], // "POST /items HT" (frame 64: 14 of 187 bytes)
+      ['gap', 'c2s', 187 - 14],
+      ['c2s', '7b6e6f7065'], // "{nope" (frame 65: the whole body)
+      ['s2c', '485454502f312e31203430302042'], // "HTTP/1.1 400 B" (frame 67: 14 of 229)
+      ['gap', 's2c', 229 - 14],
+      ['s2c', '7b227469746c65223a2262616420'], // '{"title":"bad ' (frame 69: 14 of 20)
+      ['gap', 's2c', 20 - 14],
+      ['c2s', '474554202f73747265616d204854'], // "GET /stream HT" (frame 71: 14 of 136)
+      ['gap', 'c2s', 136 - 14],
+      ['s2c', '485454502f312e3120323030204f'], // "HTTP/1.1 200 O" (frame 73: 14 of 216)
+      ['gap', 's2c', 216 - 14],
+    ]);
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.target, c.status?.code, c.state, c.warnings.filter((w) => /without a request/.test(w))]),
+      [
+        ['POST', '/items', 400, 'incomplete', []],
+        ['GET', '/stream', 200, 'incomplete', []],
+      ],
+    );
   });
   it('a cut target is kept as far as it goes, with a warning that it may be longer', () => {
     const s = testSession();
