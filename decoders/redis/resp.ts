@@ -70,7 +70,6 @@ export class RespScanner {
         this.lineFrom = Math.max(pos + 1, b.length - 1);
         return -1;
       }
-      const head = latin1Text(b.subarray(pos + 1, lf));
       const next = lf + 2;
       let children = 0;
       let leafEnd = next;
@@ -78,9 +77,9 @@ export class RespScanner {
         case 0x24 /* $ */:
         case 0x21 /* ! */:
         case 0x3d /* = */: {
-          const n = parseLength(head);
+          const n = lengthAt(b, pos + 1, lf);
           if (n === -1 && type === 0x24) break;
-          if (n === undefined || n < 0) return `bad RESP length "${head.slice(0, 32)}"`;
+          if (n === undefined || n < 0) return `bad RESP length "${headText(b, pos, lf)}"`;
           if (n > this.maxBlob) return `RESP blob of ${n} bytes exceeds the ${this.maxBlob}-byte buffer limit`;
           if (next + n + 2 > b.length) {
             this.lineFrom = pos + 1; // header re-read next time; cheap
@@ -95,9 +94,9 @@ export class RespScanner {
         case 0x3e /* > */:
         case 0x25 /* % */:
         case 0x7c /* | */: {
-          const n = parseLength(head);
+          const n = lengthAt(b, pos + 1, lf);
           if (n === -1 && (type === 0x2a || type === 0x7e || type === 0x25)) break; // null aggregate (RESP2 *-1)
-          if (n === undefined || n < 0) return `bad RESP count "${head.slice(0, 32)}"`;
+          if (n === undefined || n < 0) return `bad RESP count "${headText(b, pos, lf)}"`;
           if (n > MAX_ELEMENTS) return `RESP aggregate of ${n} elements is beyond reason`;
           children = type === 0x25 ? n * 2 : type === 0x7c ? n * 2 + 1 : n;
           break;
@@ -148,7 +147,7 @@ export class RespScanner {
     const limit = Math.min(b.length, pos + MAX_LINE);
     for (let i = pos + 1; i + 1 < limit; i++) {
       if (b[i] !== 13 || b[i + 1] !== 10) continue;
-      const n = parseLength(latin1Text(b.subarray(pos + 1, i)));
+      const n = lengthAt(b, pos + 1, i);
       if (n === undefined || n < 0) return undefined;
       const missing = i + 2 + n - b.length;
       return missing > 0 ? missing : undefined;
@@ -159,9 +158,28 @@ export class RespScanner {
   /** After consuming `n` bytes the scanner's indices shift (only valid between values). */
 }
 
-function parseLength(s: string): number | undefined {
-  if (!/^-?\d{1,12}$/.test(s)) return undefined;
-  return Number(s);
+/**
+ * The length or count of a RESP header line `b[from, to)` (an optional `-` and 1–12 ASCII digits),
+ * or undefined, read from the bytes: no string is made for the header of
+ * every element (redis-benchmark's pipelined LRANGE_100 replies are 100 headers each).
+ */
+function lengthAt(b: Uint8Array, from: number, to: number): number | undefined {
+  let i = from;
+  const neg = i < to && b[i] === 0x2d;
+  if (neg) i++;
+  if (to - i < 1 || to - i > 12) return undefined;
+  let n = 0;
+  for (; i < to; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return neg ? -n : n;
+}
+
+/** A header line's text (type byte at `pos`) for an error message: at most 32 characters. */
+function headText(b: Uint8Array, pos: number, lf: number): string {
+  return latin1Text(b.subarray(pos + 1, Math.min(lf, pos + 33)));
 }
 
 /** Build the tree of one complete value (already validated by the scanner). */
@@ -172,14 +190,13 @@ export function buildResp(b: Uint8Array, start: number): [RespNode, number] {
     const type = String.fromCharCode(b[i]);
     let lf = i + 1;
     while (!(b[lf] === 13 && b[lf + 1] === 10)) lf++;
-    const head = latin1Text(b.subarray(i + 1, lf));
     let next = lf + 2;
     let node: RespNode;
     switch (type) {
       case '$':
       case '!':
       case '=': {
-        const n = Number(head);
+        const n = lengthAt(b, i + 1, lf) ?? -1;
         if (n < 0) node = { t: type, nil: true };
         else {
           node = { t: type, b: b.slice(next, next + n) };
@@ -192,7 +209,7 @@ export function buildResp(b: Uint8Array, start: number): [RespNode, number] {
       case '>':
       case '%':
       case '|': {
-        const n = Number(head);
+        const n = lengthAt(b, i + 1, lf) ?? -1;
         if (n < 0) {
           node = { t: type, nil: true };
           break;
@@ -216,7 +233,7 @@ export function buildResp(b: Uint8Array, start: number): [RespNode, number] {
         node = { t: type, nil: true };
         break;
       default:
-        node = { t: type, s: head };
+        node = { t: type, s: latin1Text(b.subarray(i + 1, lf)) };
     }
     if (attrs) node.attrs = attrs;
     return [node, next];
@@ -303,8 +320,23 @@ function partial(b: Uint8Array, i: number, depth: number, maxDepth: number, minE
 /** Text of a blob/simple node (for command names, channels…); undefined for aggregates. */
 export function nodeText(n: RespNode | undefined): string | undefined {
   if (!n) return undefined;
-  if (n.b) return utf8Strict(n.b) ?? latin1Text(n.b);
+  if (n.b) return utf8Of(n.b) ?? latin1Text(n.b);
   return n.s;
+}
+
+/**
+ * `utf8Strict` with a fast path for the short ASCII blobs pipelined benchmarks are made of (keys,
+ * `VXK`): built in a loop, without a TextDecoder call each. Any byte from 0x80 takes the decoder.
+ */
+function utf8Of(b: Uint8Array): string | undefined {
+  if (b.length > 16) return utf8Strict(b);
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c >= 0x80) return utf8Strict(b);
+    s += String.fromCharCode(c);
+  }
+  return s;
 }
 
 export interface JsonOptions {
@@ -318,7 +350,7 @@ export interface JsonOptions {
 export function blobJson(b: Uint8Array, o: JsonOptions): unknown {
   const cut = b.length > o.maxText;
   const keep = cut ? b.subarray(0, o.maxText) : b;
-  const t = utf8Strict(keep) ?? (cut ? utf8Strict(keep.subarray(0, Math.max(0, keep.length - 3))) : undefined);
+  const t = utf8Of(keep) ?? (cut ? utf8Strict(keep.subarray(0, Math.max(0, keep.length - 3))) : undefined);
   if (t !== undefined) return cut ? `${t}…` : t;
   return { hex: toHex(keep, Math.min(keep.length, 4096)), size: b.length };
 }
