@@ -1823,10 +1823,17 @@ export class Http1Decoder implements StreamDecoder {
       else if (resp) call.warnings.push('response not finished');
       else if (!ex.respLost && req && (how === 'fin' || how === 'rst')) {
         // The connection ended with the request unanswered: it never will be (RFC 9112 §9.6).
-        const by = this.closedBy(how);
-        const client = by.startsWith('the client');
-        const when = client && req.end && !req.aborted && this.c2s.endAt ? `${fmtDelay(this.c2s.endAt.tsUs - req.end.tsUs)} after the request` : 'first';
-        call.warnings.push(`no response: ${by} ${when}${client ? ': the client gave up on it (e.g. an aborted fetch, a page left)' : ''}`);
+        const serverEnd = this.s2c.endAt;
+        if (serverEnd && capturedBefore(serverEnd, req.start)) {
+          // Sent on a keep-alive connection the server had already closed (its idle timeout): the
+          // request was never read; a client retries it on a new connection (RFC 9112 §9.3.1).
+          call.warnings.push(`no response: sent ${fmtDelay(req.start.tsUs - serverEnd.tsUs)} after the server closed the connection (TCP FIN): a stale keep-alive connection, the request never read (a client retries it on a new connection)`);
+        } else {
+          const by = this.closedBy(how);
+          const client = by.startsWith('the client');
+          const when = client && req.end && !req.aborted && this.c2s.endAt ? `${fmtDelay(this.c2s.endAt.tsUs - req.end.tsUs)} after the request` : 'first';
+          call.warnings.push(`no response: ${by} ${when}${client ? ': the client gave up on it (e.g. an aborted fetch, a page left)' : ''}`);
+        }
         state = 'aborted';
       } else if (!ex.respLost) call.warnings.push('no response');
       if (resp) {
