@@ -11,7 +11,7 @@
  * header → paired with its RECEIPT (or an ERROR naming it) = 'unary'; SEND → 'publish';
  * MESSAGE → 'deliver', held until its ACK/NACK when the subscription acknowledges (client /
  * client-individual); ERROR → error status (an ERROR without receipt-id that quotes the destination of a
- * SEND fails that SEND); other frames → 'oneway' / 'event'.
+ * SEND fails that SEND, of a SUBSCRIBE links to it); other frames → 'oneway' / 'event'.
  *
  * Capture gaps (snaplen, loss; see gap()): a frame cut by a gap keeps its command, whole header lines
  * and body head; with a content-length framing resumes at its end, otherwise at the next command line
@@ -79,8 +79,8 @@ class StompDecoder implements StreamDecoder {
   private unacked = new Map<string, Call>(); // ack id → MESSAGE call
   /** SENDs of each open transaction (BEGIN … COMMIT | ABORT), by call id: an ABORT means they were never delivered. */
   private txSends = new Map<string, number[]>();
-  /** SENDs without a receipt, newest last (bounded): an ERROR without receipt-id that quotes one's destination refused it. */
-  private recentSends: Array<{ id: number; dest: string }> = [];
+  /** SENDs and SUBSCRIBEs without a receipt, newest last (bounded): an ERROR without receipt-id that quotes one's destination refused it. */
+  private recentSends: Array<{ id: number; dest: string; cmd: string }> = [];
   private dead = false;
 
   constructor(private readonly session: DecoderSession) {
@@ -446,7 +446,7 @@ class StompDecoder implements StreamDecoder {
       if (named?.receipt !== undefined) {
         this.receipts.delete(named.receipt);
         call = named.call;
-        call.warnings.push('ERROR without receipt-id, attributed to the SEND whose destination it quotes');
+        call.warnings.push(`ERROR without receipt-id, attributed to the ${call.method} whose destination it quotes`);
       }
       if (!call) {
         call = this.mk(f);
@@ -462,7 +462,9 @@ class StompDecoder implements StreamDecoder {
         call.fields['stomp.error'] = h('message') ?? '';
         if (named && named.receipt === undefined && call.kind === 'event') {
           call.links = { ...call.links, requestId: named.id };
-          call.failsCalls = [{ id: named.id, status: { ...call.status }, warning: 'refused by the broker: an ERROR without receipt-id quotes this destination' }];
+          // A SEND is held by the flow correlator for its deliveries, which applies this; another frame is already out.
+          if (named.cmd === 'SEND') call.failsCalls = [{ id: named.id, status: { ...call.status }, warning: 'refused by the broker: an ERROR without receipt-id quotes this destination' }];
+          else call.warnings.push(`answers the ${named.cmd} of ${named.dest} (an ERROR without receipt-id that quotes its destination)`);
         }
         this.recentSends = [];
       } else if (!call.status) call.status = { code: 'RECEIPT', text: rid !== undefined ? `receipt ${rid}` : 'receipt', ok: true };
@@ -572,27 +574,33 @@ class StompDecoder implements StreamDecoder {
     }
     call.state = 'complete';
     call.timing.endUs = f.end.tsUs;
-    if (cmd === 'SEND') {
-      call.status = { code: 'sent', ok: true };
+    if (cmd === 'SEND') call.status = { code: 'sent', ok: true };
+    if ((cmd === 'SEND' || cmd === 'SUBSCRIBE') && dir === 'c2s') {
       if (this.recentSends.length >= RECENT_SENDS) this.recentSends.shift();
-      this.recentSends.push({ id: call.id, dest: h('destination') ?? '' });
+      this.recentSends.push({ id: call.id, dest: h('destination') ?? '', cmd });
     }
     this.session.emit(call);
   }
 
   /**
-   * The SEND an ERROR without receipt-id quotes the destination of ('dest' or "dest" in its message header or the
-   * head of its body): the newest such SEND still waiting for its receipt, else the newest sent without one.
+   * The frame an ERROR without receipt-id quotes the destination of ('dest' or "dest" in its message header or the
+   * head of its body; RabbitMQ adds "for 'SUBSCRIBE'" when it was not a SEND): the newest such SEND or SUBSCRIBE
+   * still waiting for its receipt, else the newest sent without one.
    */
-  private sendNamedBy(f: Frame): { id: number; call: Call; receipt: string } | { id: number; call?: undefined; receipt?: undefined } | undefined {
+  private sendNamedBy(f: Frame): { id: number; call: Call; receipt: string; cmd?: undefined; dest?: undefined } | { id: number; call?: undefined; receipt?: undefined; cmd: string; dest: string } | undefined {
     const text = `${header(f.headers, 'message') ?? ''}\n${utf8Text(f.body.subarray(0, 4096))}`;
     const quoted = (d: string) => d !== '' && (text.includes(`'${d}'`) || text.includes(`"${d}"`));
+    const named = ['SUBSCRIBE', 'SEND'].find((c) => text.includes(`'${c}'`) || text.includes(`"${c}"`));
+    const fits = (cmd: string) => (named ? cmd === named : cmd === 'SEND' || cmd === 'SUBSCRIBE');
     let found: { id: number; call: Call; receipt: string } | undefined;
     for (const [receipt, c] of this.receipts) {
-      if (c.method === 'SEND' && quoted(String(c.fields['stomp.destination'] ?? ''))) found = { id: c.id, call: c, receipt };
+      if (fits(c.method ?? '') && quoted(String(c.fields['stomp.destination'] ?? ''))) found = { id: c.id, call: c, receipt };
     }
     if (found) return found;
-    for (let i = this.recentSends.length - 1; i >= 0; i--) if (quoted(this.recentSends[i].dest)) return { id: this.recentSends[i].id };
+    for (let i = this.recentSends.length - 1; i >= 0; i--) {
+      const r = this.recentSends[i];
+      if (fits(r.cmd) && quoted(r.dest)) return { id: r.id, cmd: r.cmd, dest: r.dest };
+    }
     return undefined;
   }
 

@@ -56,6 +56,24 @@ for (const v of ['1.2', '1.1', '1.0']) {
     ['receipts', count(l, (x) => x.what === 'RECEIPT'), count(calls, (c) => c.status?.code === 'RECEIPT')],
     ['aborted', 'aborted', statusOf(calls, 'SEND', 'tx2-0')],
     ['refused', 'ERROR', statusOf(calls, 'SEND', 'nowhere')],
+    ['ERRORs', count(l, (x) => x.what === 'ERROR'), count(calls, (c) => c.method === 'ERROR')],
+    ['ERRORs linked', count(l, (x) => x.what === 'ERROR'), count(calls, (c) => c.method === 'ERROR' && c.links?.requestId)],
+  ]);
+}
+
+if (existsSync(join(out, 'stomp-client.pcap'))) {
+  const calls = decode('stomp-client.pcap');
+  const l = log('stomp-client.log');
+  const dels = calls.filter((c) => c.method === 'MESSAGE');
+  report('ruby-stomp Stomp::Client (heart-beats, escaping, binary, 1 MB, temp-queue RPC)', [
+    ['SENDs', count(l, (x) => x.kind === 'sent' && x.what === 'SEND'), count(calls, (c) => c.method === 'SEND')],
+    ['MESSAGEs', count(l, (x) => x.kind === 'got' && x.what === 'MESSAGE'), dels.length],
+    ['joined', dels.length, count(dels, (c) => calls.some((p) => p.links?.deliveryIds?.includes(c.id)))],
+    ['ACKs', count(l, (x) => x.what === 'ACK'), count(dels, (c) => c.fields['stomp.ack'] === 'ack')],
+    ['escaped header', 'a:b\nc\\d', Object.fromEntries(dels[0]?.request?.headers ?? [])['x-note']],
+    ['body sizes', [5, 5, 5, 5, 7, 1024, 1000000], dels.map((c) => c.request?.body?.size).sort((a, b) => a - b)],
+    ['rpc', 2, count(calls, (c) => c.fields['msg.rpc'] === true)],
+    ['warnings', 0, count(calls, (c) => c.warnings.length)],
   ]);
 }
 

@@ -34,6 +34,8 @@ for v in 1.2 1.1 1.0; do
   echo "== ruby-stomp, STOMP $v"
   $CAP "$OUT/stomp-$v.pcap" 'tcp port 22613' ruby "$HERE/stomp_lab.rb" 22613 "$v" > "stomp-$v.log"
 done
+echo "== ruby-stomp's Stomp::Client"
+$CAP "$OUT/stomp-client.pcap" 'tcp port 22613' ruby "$HERE/stomp_client_lab.rb" 22613 > stomp-client.log
 echo "== faye-websocket speaking STOMP to Web-STOMP"
 $CAP "$OUT/webstomp.pcap" 'tcp port 22674' ruby "$HERE/ws_lab.rb" faye-stomp ws://127.0.0.1:22674/ws > webstomp.log
 
@@ -50,7 +52,7 @@ $CAP "$OUT/ws.pcap" 'tcp port 22080 or tcp port 22081' bash -c "
   ruby '$HERE/ws_lab.rb' driver-client 127.0.0.1 22081 > ws-driver-driver.log 2>&1"
 
 echo "== decoded"
-for f in bunny stomp-1.2 stomp-1.1 stomp-1.0 webstomp ws; do
+for f in bunny stomp-1.2 stomp-1.1 stomp-1.0 stomp-client webstomp ws; do
   node "$ROOT/dist/cli.js" "$f.pcap" > "$f.table" 2>&1
   node "$ROOT/dist/cli.js" "$f.pcap" --format jsonl > "$f.jsonl" 2>&1
   echo "$f: $(tail -1 "$f.table")"

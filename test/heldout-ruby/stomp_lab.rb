@@ -87,4 +87,15 @@ rescue Timeout::Error, StandardError => e
   log("note", "error", error: e.class.name)
 end
 bad.disconnect rescue nil
+
+# ERROR for a SUBSCRIBE: RabbitMQ refuses subscriptions to /temp-queue/ (they exist only as reply-to)
+bad = connect(port, version)
+bad.subscribe("/temp-queue/hr.replies", {id: "t1"}); log("sent", "SUBSCRIBE", destination: "/temp-queue/hr.replies")
+begin
+  f = next_frame(bad)
+  log("got", f&.command || "EOF", message: f&.headers&.fetch("message", nil))
+rescue Timeout::Error, StandardError => e
+  log("note", "error", error: e.class.name)
+end
+bad.disconnect rescue nil
 log("note", "done")

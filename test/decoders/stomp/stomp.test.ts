@@ -129,6 +129,20 @@ describe('STOMP 1.2 ERROR without receipt-id naming a SEND by its destination (r
     const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SEND_NUL], ['s2c', ERROR_DEST]]);
     assert.equal(calls.find((c) => c.method === 'ERROR')!.failsCalls, undefined);
   });
+  it('an ERROR naming a SUBSCRIBE by its destination and command links to that SUBSCRIBE, not to a SEND there', () => {
+    // SUBSCRIBE id:t1 to /temp-queue/hr.replies (RabbitMQ refuses subscriptions to temp queues), a line a segment;
+    // ERROR "Invalid destination", body "'/temp-queue/hr.replies' is not a valid destination for 'SUBSCRIBE'\n".
+    const SUB_TEMP = ['5355425343524942450a', '69643a74310a', '64657374696e6174696f6e3a2f74656d702d71756575652f68722e7265706c6965730a', '636f6e74656e742d6c656e6774683a300a', '636f6e74656e742d747970653a746578742f706c61696e3b20636861727365743d5554462d380a', '0a', '00'];
+    const ERROR_SUB =
+      '4552524f520a6d6573736167653a496e76616c69642064657374696e6174696f6e0a636f6e74656e742d747970653a746578742f706c61696e0a76657273696f6e3a312e302c312e312c312e320a636f6e74656e742d6c656e6774683a36380a0a272f74656d702d71756575652f68722e7265706c69657327206973206e6f7420612076616c69642064657374696e6174696f6e20666f722027535542534352494245270a000a';
+    const sendThere = '53454e440a64657374696e6174696f6e3a2f74656d702d71756575652f68722e7265706c6965730a0a7800';
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ...SUB_TEMP.map((x): ['c2s', string] => ['c2s', x]), ['c2s', sendThere], ['s2c', ERROR_SUB]]);
+    const sub = calls.find((c) => c.method === 'SUBSCRIBE')!;
+    const err = calls.find((c) => c.method === 'ERROR')!;
+    assert.equal(err.links?.requestId, sub.id);
+    assert.equal(err.failsCalls, undefined);
+    assert.deepEqual(err.warnings, ['answers the SUBSCRIBE of /temp-queue/hr.replies (an ERROR without receipt-id that quotes its destination)']);
+  });
   it('split anywhere', () => assertSplitInvariant(spec, script));
 });
 
