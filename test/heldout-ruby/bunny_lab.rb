@@ -196,6 +196,56 @@ nq = nk.queue("hr.bounded", auto_delete: true, arguments: {"x-max-length" => 1, 
 %w[fits overflows].each { |b| nk.default_exchange.publish(b, routing_key: nq.name); log("sent", "publish", queue: nq.name, body: b) }
 log("note", "confirms", ok: nk.wait_for_confirms, nacked: nk.nacked_set.to_a)
 
+# 14. dead-lettered by expiry: a per-message TTL on a queue without consumers
+ex = conn.create_channel
+expired_q = ex.queue("hr.expired", auto_delete: false)
+expired_q.purge
+ttl_q = ex.queue("hr.ttl", auto_delete: false, arguments: {"x-dead-letter-exchange" => "", "x-dead-letter-routing-key" => "hr.expired"})
+ex.default_exchange.publish("short-lived", routing_key: ttl_q.name, expiration: "50"); log("sent", "publish", queue: ttl_q.name, body: "short-lived")
+sleep 0.4
+info, props, body = expired_q.pop
+log("got", "get", queue: expired_q.name, body: body, death: props&.headers&.dig("x-death", 0, "reason"))
+ttl_q.delete; expired_q.delete
+
+# 15. topic exchange bound to another exchange (exchange-to-exchange), wildcard bindings
+tp = conn.create_channel
+front = tp.topic("hr.front", auto_delete: true)
+back = tp.topic("hr.back", auto_delete: true)
+back.bind(front, routing_key: "orders.#")
+oq = tp.queue("", exclusive: true).bind(back, routing_key: "orders.*.created")
+%w[orders.eu.created orders.eu.cancelled billing.eu.created].each { |rk| front.publish("event:#{rk}", routing_key: rk); log("sent", "publish", exchange: front.name, body: "event:#{rk}") }
+sleep 0.2
+loop do
+  info, _, body = oq.pop
+  break unless info
+  log("got", "get", queue: oq.name, body: body)
+end
+
+# 16. errors on synchronous methods: a redeclare with other arguments (406), an exclusive consumer taken (403)
+pc = conn.create_channel
+begin
+  pc.queue("hr.ttl2", auto_delete: true, arguments: {"x-message-ttl" => 1000})
+  conn.create_channel.queue("hr.ttl2", auto_delete: true, arguments: {"x-message-ttl" => 2000})
+rescue Bunny::PreconditionFailed => e
+  log("got", "channel.close", error: e.class.name, message: e.message.lines.first.strip)
+end
+xc = conn.create_channel
+xq = xc.queue("hr.excl", auto_delete: true)
+xq.subscribe(exclusive: true) { |*| }
+begin
+  conn.create_channel.basic_consume("hr.excl", "other", true, false)
+rescue Bunny::AccessRefused => e
+  log("got", "channel.close", error: e.class.name, message: e.message.lines.first.strip)
+end
+
 q.delete rescue nil
 conn.close
+
+# 17. heartbeats: a second connection that negotiates 1 s and stays idle for 2.5 s
+hb = Bunny.new(host: "127.0.0.1", port: port, user: "guest", password: "guest", connection_name: "bunny-heartbeat",
+               heartbeat: 1, logger: Logger.new(nil))
+hb.start
+sleep 2.5
+hb.close
+log("note", "heartbeat connection closed")
 log("note", "closed")

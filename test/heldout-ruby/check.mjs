@@ -40,6 +40,9 @@ if (existsSync(join(out, 'bunny.pcap'))) {
     ['broker nack', 'nack', statusOf(calls, 'basic.publish', 'overflows')],
     ['recovered', ['recovered', 'delivered'], dels.filter((c) => text(c) === 'again').sort((a, b) => a.id - b.id).map((c) => c.status?.code)],
     ['rpc', 5, count(calls, (c) => c.fields['msg.rpc'] === true)],
+    ['dead-lettered', ['expired', 'rejected', 'rejected', 'rejected', 'rejected'], dels.map((c) => c.fields['amqp.dead_letter_reason']).filter(Boolean).sort()],
+    ['refused methods', ['basic.consume 403', 'queue.declare 404', 'queue.declare 406'], calls.filter((c) => c.kind === 'unary' && !c.method.endsWith('.close') && c.status?.ok === false).map((c) => `${c.method} ${c.status.code}`).sort()],
+    ['heartbeats', true, count(calls, (c) => c.method === 'heartbeat') >= 4],
   ]);
 }
 
