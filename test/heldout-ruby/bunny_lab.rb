@@ -195,6 +195,12 @@ nk.confirm_select
 nq = nk.queue("hr.bounded", auto_delete: true, arguments: {"x-max-length" => 1, "x-overflow" => "reject-publish"})
 %w[fits overflows].each { |b| nk.default_exchange.publish(b, routing_key: nq.name); log("sent", "publish", queue: nq.name, body: b) }
 log("note", "confirms", ok: nk.wait_for_confirms, nacked: nk.nacked_set.to_a)
+# a mandatory publish with no route on a channel with confirms: basic.return, then basic.ack
+nx = nk.direct("hr.direct2", auto_delete: true)
+nx.on_return { |ret, _p, body| log("got", "return", reply_code: ret.reply_code, body: body) }
+nx.publish("unroutable-confirmed", routing_key: "nowhere", mandatory: true)
+log("sent", "publish", exchange: nx.name, body: "unroutable-confirmed", mandatory: true)
+log("note", "confirms", ok: nk.wait_for_confirms)
 
 # 14. dead-lettered by expiry: a per-message TTL on a queue without consumers
 ex = conn.create_channel

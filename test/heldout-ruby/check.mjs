@@ -35,6 +35,8 @@ if (existsSync(join(out, 'bunny.pcap'))) {
     ['nacks', count(l, (x) => x.what === 'nack'), count(dels, (c) => c.fields['amqp.ack'] === 'nack')],
     ['rejects', count(l, (x) => x.what === 'reject'), count(dels, (c) => c.fields['amqp.ack'] === 'reject')],
     ['returned', 312, statusOf(calls, 'basic.publish', 'nobody-home')],
+    ['returned, confirmed', 312, statusOf(calls, 'basic.publish', 'unroutable-confirmed')],
+    ['returns linked', count(l, (x) => x.what === 'return'), count(calls, (c) => c.method === 'basic.return' && c.links?.requestId)],
     ['no exchange', 404, statusOf(calls, 'basic.publish', 'lost')],
     ['rolled back', 'rolled back', statusOf(calls, 'basic.publish', 'tx-rollback')],
     ['broker nack', 'nack', statusOf(calls, 'basic.publish', 'overflows')],
