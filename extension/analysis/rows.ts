@@ -24,21 +24,21 @@ export function setServiceNames(names: Record<string, string>): void {
 function serverNameOf(c: Call): string | undefined {
   const named = serviceNames[endpointLabel(c.server)] ?? serviceNames[c.server.ip];
   if (named) return named;
-  if (c.protocol === 'zmtp') {
-    // ZeroMQ has no broker: the server is a socket of the application, named by its type (`REP :5555`).
-    const type = c.fields[c.fields['zmtp.dir'] === 's2c' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'];
-    if (typeof type === 'string' && type) return `${type} :${c.server.port}`;
-  }
   return hostNameOf(c);
 }
 
 /**
- * The name a call gives the server it reached: the HTTP host / :authority — except through a
+ * The name a call gives the server it reached: a ZeroMQ socket's type; the HTTP host / :authority — except through a
  * forward proxy, where a CONNECT's authority, the Host of every call inside its tunnel and that of
  * a request in absolute form (RFC 9112 §3.2.2, `GET http://origin/path`: what clients send to a
  * proxy) name the destination, not the proxy the packets went to: those say `proxy :PORT`.
  */
 export function hostNameOf(c: Call): string | undefined {
+  if (c.protocol === 'zmtp') {
+    // ZeroMQ has no broker: the server is a socket of the application, named by its type (`REP :5555`).
+    const type = c.fields[c.fields['zmtp.dir'] === 's2c' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'];
+    return typeof type === 'string' && type ? `${type} :${c.server.port}` : undefined;
+  }
   const viaProxy = c.fields['http.proxy_tunnel'] !== undefined || (c.protocol === 'http' && (c.method === 'CONNECT' || /^https?:\/\//i.test(c.http?.uri ?? '')));
   if (viaProxy) return `proxy :${c.server.port}`;
   const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];

@@ -302,6 +302,29 @@ export const tests = [
     },
   },
   {
+    name: 'teaching ZeroMQ: no broker, the lane is the socket that bound the port',
+    async run(wb) {
+      const grid = await wb.openCapture('zmq-patterns/zmq-patterns.pcap');
+      await rowCount(grid, 19);
+      const view = wb.webview();
+      const labels = view.locator('.lifeline-label');
+      await waitFor(async () => (await labels.allInnerTexts()).includes('REP :5555'), { message: 'a lifeline named REP :5555' });
+      assert(!(await labels.allInnerTexts()).some((l) => /broker/.test(l)), `no broker lifeline: ${(await labels.allInnerTexts()).join(', ')}`);
+      await rowsOf(grid).filter({ hasText: 'weather.paris' }).first().click();
+      await view.locator('vscode-button, button', { hasText: /^\s*Teach\s*$/ }).first().click();
+      const card = view.locator('section.teach-card');
+      await card.waitFor({ timeout: 10_000 });
+      let text = '';
+      for (let i = 0; i < 6 && !/PUB sends/.test(text); i++) {
+        text = (await card.innerText()).replace(/\s+/g, ' ');
+        if (!/PUB sends/.test(text)) await card.locator('button, vscode-button', { hasText: /next/i }).first().click();
+      }
+      assert(/without a broker/.test(text) && /no broker in between/.test(text), `the PUB step says there is no broker: ${text.slice(0, 400)}`);
+      assert(!/Broker/.test(await card.locator('ol.pipeline').innerText()), 'the stages name no broker');
+      await wb.screenshot('zmq-teach');
+    },
+  },
+  {
     name: 'keyboard only: open, move, open details',
     async run(wb) {
       const { page } = wb;
