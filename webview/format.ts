@@ -122,8 +122,8 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
     // An XML-RPC fault carries its faultCode (often 1): "fault 1" says what it is, a bare "1" does
     // not. An HTTP error without a fault document keeps its HTTP code (4xx/5xx).
     const fault = row.protocol === 'xmlrpc' && !row.status.ok && code !== 'fault' && !(typeof code === 'number' && code >= 400 && code <= 599);
-    // (Twirp: the HTTP status and the Twirp code, 404 not_found)
-    const withText = row.protocol.startsWith('http') || row.protocol === 'twirp';
+    // (Twirp: the HTTP status and the Twirp code, 404 not_found; Dubbo's response status, 20 OK, 70 SERVICE_ERROR)
+    const withText = row.protocol.startsWith('http') || row.protocol === 'twirp' || row.protocol === 'dubbo';
     const text = byName ? row.status.text! : fault ? `fault ${code}` : String(code) + (row.status.text && typeof code === 'number' && withText ? ` ${row.status.text}` : '');
     const label = `${row.status.ok ? 'ok' : 'error'}: ${codeAndText(row.status)}`;
     return row.status.ok ? { tone: 'ok', icon: 'ok', text, label } : { tone: 'error', icon: 'error', text, label };

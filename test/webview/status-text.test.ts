@@ -28,6 +28,9 @@ describe('an XML-RPC fault reads as a fault (the walkthrough\'s fun_div(1, 0))',
   it('a Twirp call reads as its HTTP status and Twirp code (404 not_found)', () => {
     assert.equal(statusBadge(row({ protocol: 'twirp', status: { code: 404, text: 'not_found', ok: false } })).text, '404 not_found');
     assert.equal(statusBadge(row({ protocol: 'twirp', status: { code: 200, text: 'OK', ok: true } })).text, '200 OK');
+    // Dubbo's response status byte says little alone (a column of 20s)
+    assert.equal(statusBadge(row({ protocol: 'dubbo', status: { code: 20, text: 'OK', ok: true } })).text, '20 OK');
+    assert.equal(statusBadge(row({ protocol: 'dubbo', status: { code: 70, text: 'SERVICE_ERROR', ok: false } })).text, '70 SERVICE_ERROR');
   });
 });
 
