@@ -106,18 +106,18 @@ export interface StatusBadge {
 export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'protocol'>): StatusBadge {
   if (row.state === 'aborted') {
     // A cancelled gRPC call reads CANCELLED, as a finished one reads NOT_FOUND (not "1").
-    const named = row.status?.text && typeof row.status.code === 'number' && row.protocol === 'grpc';
+    const named = row.status?.text && typeof row.status.code === 'number' && (row.protocol === 'grpc' || row.protocol === 'grpc-web' || row.protocol === 'connect');
     const text = row.status ? (named ? row.status.text! : String(row.status.code)) : 'aborted';
     return { tone: 'aborted', icon: 'aborted', text, label: `aborted${row.status?.text ? ': ' + row.status.text : ''}` };
   }
   if (row.status) {
     const code = row.status.code;
-    // gRPC, DNS and TLS read better by name (NOT_FOUND, NXDOMAIN, unknown_ca) than by number;
+    // gRPC (and Connect, gRPC-Web), DNS and TLS read better by name (NOT_FOUND, not_found, NXDOMAIN, unknown_ca) than by number;
     // HTTP by both (404 Not Found); the rest by code (XML-RPC fault 1, AMQP 320).
     // MQTT's reason codes too (Success, Connection Accepted, granted QoS 2,1: a column of 0s said
     // nothing), a Kafka error (UNSUPPORTED_VERSION; its success, NONE, stays 0), and the RabbitMQ
     // stream protocol's response codes (OK, STREAM_DOES_NOT_EXIST: its success is 1).
-    const named = row.protocol === 'grpc' || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok) || row.protocol === 'rabbitstream';
+    const named = row.protocol === 'grpc' || row.protocol === 'grpc-web' || row.protocol === 'connect' || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok) || row.protocol === 'rabbitstream';
     const byName = named && row.status.text && typeof code === 'number';
     // An XML-RPC fault carries its faultCode (often 1): "fault 1" says what it is, a bare "1" does
     // not. An HTTP error without a fault document keeps its HTTP code (4xx/5xx).

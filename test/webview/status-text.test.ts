@@ -28,6 +28,10 @@ describe('an XML-RPC fault reads as a fault (the walkthrough\'s fun_div(1, 0))',
   it('a Twirp call reads as its HTTP status and Twirp code (404 not_found)', () => {
     assert.equal(statusBadge(row({ protocol: 'twirp', status: { code: 404, text: 'not_found', ok: false } })).text, '404 not_found');
     assert.equal(statusBadge(row({ protocol: 'twirp', status: { code: 200, text: 'OK', ok: true } })).text, '200 OK');
+    // Connect's codes are gRPC's, by name as gRPC's are (a column of 0s and a 5 said nothing)
+    assert.equal(statusBadge(row({ protocol: 'connect', status: { code: 5, text: 'not_found', ok: false } })).text, 'not_found');
+    assert.equal(statusBadge(row({ protocol: 'connect', status: { code: 0, text: 'ok', ok: true } })).text, 'ok');
+    assert.equal(statusBadge(row({ protocol: 'connect', state: 'aborted', status: { code: 4, text: 'deadline_exceeded', ok: false } })).text, 'deadline_exceeded');
     // Dubbo's response status byte says little alone (a column of 20s)
     assert.equal(statusBadge(row({ protocol: 'dubbo', status: { code: 20, text: 'OK', ok: true } })).text, '20 OK');
     assert.equal(statusBadge(row({ protocol: 'dubbo', status: { code: 70, text: 'SERVICE_ERROR', ok: false } })).text, '70 SERVICE_ERROR');
