@@ -28,7 +28,7 @@ function serverNameOf(c: Call): string | undefined {
 }
 
 /**
- * The name a call gives the server it reached: a ZeroMQ socket's type; the HTTP host / :authority — except through a
+ * The name a call gives the server it reached: a ZeroMQ socket's type; a TLS handshake's SNI; the HTTP host / :authority — except through a
  * forward proxy, where a CONNECT's authority, the Host of every call inside its tunnel and that of
  * a request in absolute form (RFC 9112 §3.2.2, `GET http://origin/path`: what clients send to a
  * proxy) name the destination, not the proxy the packets went to: those say `proxy :PORT`.
@@ -38,6 +38,11 @@ export function hostNameOf(c: Call): string | undefined {
     // ZeroMQ has no broker: the server is a socket of the application, named by its type (`REP :5555`).
     const type = c.fields[c.fields['zmtp.dir'] === 's2c' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'];
     return typeof type === 'string' && type ? `${type} :${c.server.port}` : undefined;
+  }
+  if (c.protocol === 'tls') {
+    // the server name the client asked for (SNI), as the HTTP calls inside name it by their Host
+    const sni = c.fields['tls.handshake.extensions_server_name'];
+    if (typeof sni === 'string' && sni && c.fields['http.proxy_tunnel'] === undefined) return sni;
   }
   const viaProxy = c.fields['http.proxy_tunnel'] !== undefined || (c.protocol === 'http' && (c.method === 'CONNECT' || /^https?:\/\//i.test(c.http?.uri ?? '')));
   if (viaProxy) return `proxy :${c.server.port}`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startedByServer, toRow } from '../../extension/analysis/rows';
+import { hostNameOf, startedByServer, toRow } from '../../extension/analysis/rows';
 import type { Call } from '../../decoders/core/model';
 import { makeCall } from './builders';
 
@@ -29,4 +29,10 @@ test('toRow: a ZeroMQ server is named by its socket type', () => {
   assert.equal(z({ 'zmtp.dir': 'c2s', 'zmtp.socket_type': 'REQ', 'zmtp.peer_socket_type': 'REP' }), 'REP :5556');
   assert.equal(z({ 'zmtp.socket_type': 'DEALER', 'zmtp.peer_socket_type': 'ROUTER' }), 'ROUTER :5556'); // the handshake
   assert.equal(z({ 'zmtp.mechanism': 'CURVE' }), undefined);
+});
+
+test('hostNameOf: a TLS handshake names its server by SNI, except inside a proxy tunnel', () => {
+  assert.equal(hostNameOf(makeCall({ protocol: 'tls', fields: { 'tls.handshake.extensions_server_name': 'api.example.test' } })), 'api.example.test');
+  assert.equal(hostNameOf(makeCall({ protocol: 'tls', fields: {} })), undefined);
+  assert.equal(hostNameOf(makeCall({ protocol: 'tls', server: { ip: '127.0.0.1', port: 3128 }, fields: { 'tls.handshake.extensions_server_name': 'api.example.test', 'http.proxy_tunnel': '127.0.0.1:443' } })), 'proxy :3128');
 });
