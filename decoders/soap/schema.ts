@@ -16,6 +16,9 @@ const XSD_NS = new Set(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/2
 const XSI_NS = new Set([XSI, 'http://www.w3.org/2000/10/XMLSchema-instance', 'http://www.w3.org/1999/XMLSchema-instance']);
 const SOAP11_ENC = 'http://schemas.xmlsoap.org/soap/encoding/';
 const SOAP12_ENC = 'http://www.w3.org/2003/05/soap-encoding';
+const SOAP11_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP12_ENV = 'http://www.w3.org/2003/05/soap-envelope';
+const APACHE_SOAP_NS = 'http://xml.apache.org/xml-soap';
 
 export interface QName {
   ns?: string;
@@ -250,7 +253,8 @@ function resolve(t: TypeRef | undefined, ctx: TypeContext, depth = 0): Resolved 
   if (XSD_NS.has(t.ns ?? '') || isSoapEnc(t.ns)) {
     // SOAP-ENC declares an element and a type for every XSD built-in (SOAP 1.1 section 5.2.1).
     if (isSoapEnc(t.ns) && t.local === 'Array') return { k: 'array' };
-    const b = builtinOf(t.local);
+    // SOAP 1.1 section 5.2.3: SOAP-ENC's own `base64` (soap4r, Apache SOAP write it), base64Binary's kin
+    const b = builtinOf(isSoapEnc(t.ns) && t.local === 'base64' ? 'base64Binary' : t.local);
     if (b) return { k: 'builtin', b, name: t.local };
     if (XSD_NS.has(t.ns ?? '')) return undefined; // anyType, anySimpleType
   }
@@ -423,9 +427,14 @@ function valueOfElement(el: XEl, type: TypeRef | undefined, ctx: TypeContext, de
   if (arr) r = { k: 'array', item: arr.item ?? (r?.k === 'array' ? r.item : undefined) };
   if (depth >= ctx.maxDepth) return el.text;
   if (r?.k === 'array') return el.children.map((c) => typedValue(c, r.item, ctx, depth + 1));
+  if (!r && xt?.q.ns === APACHE_SOAP_NS && xt.q.local === 'Map') {
+    const m = apacheMap(el, ctx, depth);
+    if (m) return m;
+  }
   const attrs: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(el.attrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) continue;
+    if (isEncodingStyle(el, k)) continue;
     if (ctx.ids && (k === 'id' || k.endsWith(':id')) && ctx.ids.get(v) === el) continue; // a multi-reference target's id
     if (xt && k === xt.attr && (r?.k === 'builtin' || (r?.k === 'complex' && r.t.simpleBase))) continue;
     attrs.push([k, v]);
@@ -464,6 +473,40 @@ function valueOfElement(el: XEl, type: TypeRef | undefined, ctx: TypeContext, de
     if (!(Array.isArray(v) && (v as { __rep?: boolean }).__rep)) setKey(o, n, [v]);
   }
   if (el.text.trim()) setKey(o, '#text', el.text);
+  return o;
+}
+
+/**
+ * `env:encodingStyle` (SOAP 1.1 section 4.1.1, SOAP 1.2 Part 1 5.1.1) says how what follows is
+ * serialized: a processing attribute, not data. soap4r writes it on the operation wrapper and on
+ * every multi-reference target, where it would turn a string into `{@env:encodingStyle, #text}`.
+ */
+function isEncodingStyle(el: XEl, k: string): boolean {
+  if (localOf(k) !== 'encodingStyle') return false;
+  const c = k.indexOf(':');
+  const ns = c > 0 ? el.scope?.get(k.slice(0, c)) : undefined;
+  return ns === SOAP11_ENV || ns === SOAP12_ENV;
+}
+
+/**
+ * Apache SOAP's `Map` (`xmlns:apache="http://xml.apache.org/xml-soap"`, `xsi:type="apache:Map"`):
+ * the rpc/encoded serialization of a hash that Apache SOAP and Axis 1 defined and PHP's SoapClient
+ * (associative arrays), SOAP::Lite and soap4r (Hash) write — `<item><key>…</key><value>…</value></item>`
+ * per entry. An object keyed by the keys when each item is exactly a key and a value and every
+ * key is a text or number (undefined otherwise: the element is shown as its tree).
+ */
+function apacheMap(el: XEl, ctx: TypeContext, depth: number): Record<string, unknown> | undefined {
+  const o: Record<string, unknown> = {};
+  for (const item of el.children) {
+    if (item.local !== 'item' || item.children.length !== 2) return undefined;
+    const [k, v] = item.children[0].local === 'key' ? item.children : [item.children[1], item.children[0]];
+    if (k.local !== 'key' || v.local !== 'value') return undefined;
+    const key = typedValue(k, undefined, ctx, depth + 2);
+    if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'bigint') return undefined;
+    const name = String(key);
+    if (Object.hasOwn(o, name)) return undefined; // a key twice: not a map we can show as an object
+    setKey(o, name, typedValue(v, undefined, ctx, depth + 2));
+  }
   return o;
 }
 
