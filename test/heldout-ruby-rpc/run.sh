@@ -6,11 +6,11 @@
 #
 # Needs (Debian): ruby ruby-grpc ruby-grpc-tools ruby-google-protobuf ruby-thrift thrift-compiler
 # ruby-xmlrpc ruby-webrick ruby-httpclient ruby-faraday ruby-net-http-persistent ruby-excon
-# ruby-msgpack ruby-rack ruby-sinatra puma thin ruby-http-2 ruby-async-http ruby-soap4r tcpdump wireshark-common (editcap); Node with the
+# ruby-msgpack ruby-rack ruby-sinatra puma thin ruby-http-2 ruby-async-http ruby-soap4r ruby-graphql ruby-graphql-client tcpdump wireshark-common (editcap); Node with the
 # repository's samples/node_modules (@grpc/grpc-js, @grpc/proto-loader) for the cross-check; a
-# built dist/cli.js (npm run build). Ports 22200-22260 on 127.0.0.1 only. Every server runs inside
+# built dist/cli.js (npm run build). Ports 22200-22270 on 127.0.0.1 only. Every server runs inside
 # its script (threads) or under a timer, and stops by itself.
-# Usage: test/heldout-ruby-rpc/run.sh [xmlrpc|grpc|thrift|http|h2|soap]...
+# Usage: test/heldout-ruby-rpc/run.sh [xmlrpc|grpc|thrift|http|h2|soap|graphql]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -20,7 +20,7 @@ CLI=(node "$REPO/dist/cli.js")
 PROTO="$HERE/grpc/proto"
 mkdir -p "$OUT"
 cd "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc grpc thrift http h2 soap)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc grpc thrift http h2 soap graphql)
 
 # rec NAME FILTER CMD...: capture loopback while CMD runs; its stdout is NAME.client.log
 rec() {
@@ -72,6 +72,9 @@ for w in "${WHAT[@]}"; do
   soap)
     rec soap 'tcp port 22260' ruby "$HERE/soap.rb" 22260
     decode soap ;;
+  graphql)
+    rec graphql 'tcp port 22270' ruby "$HERE/graphql.rb" 22270
+    decode graphql ;;
   *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done
