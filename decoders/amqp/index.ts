@@ -679,6 +679,7 @@ class AmqpDecoder implements StreamDecoder {
       c.unacked.clear();
     }
 
+    if (name === 'channel.open' && dir === 'c2s') this.reopen(c);
     if (name === 'confirm.select' && dir === 'c2s') c.confirm = true;
     if (name === 'basic.consume' && args['no-ack'] === true && typeof args['consumer-tag'] === 'string' && args['consumer-tag']) c.noAckConsumers.add(args['consumer-tag'] as string);
     if (name === 'basic.get') c.getNoAck.push(args['no-ack'] === true);
@@ -707,10 +708,13 @@ class AmqpDecoder implements StreamDecoder {
       if (name === 'channel.close' || name === 'connection.close') {
         const code = Number(args['reply-code']);
         const txt = String(args['reply-text'] ?? '');
-        call.status = { code, text: txt || REPLY_CODES[code], ok: code === 200 };
+        // AMQP 0-9-1 §1.4.2.9 / §1.5.2.5: reply-code 200 is reply-success. A close with code 0 and no text (what
+        // php-amqplib and others send for an ordinary close) reports no error either.
+        const normal = code === 200 || (code === 0 && !txt);
+        call.status = { code, text: txt || REPLY_CODES[code] || (normal ? 'normal close' : ''), ok: normal };
         call.fields['amqp.reply_code'] = code;
-        if (code !== 200) this.failPending(name === 'connection.close' ? undefined : c, args, code, txt, start);
-        if (code !== 200 && name === 'channel.close' && dir === 's2c') this.failPublish(c, call, args, code, txt);
+        if (!normal) this.failPending(name === 'connection.close' ? undefined : c, args, code, txt, start);
+        if (!normal && name === 'channel.close' && dir === 's2c') this.failPublish(c, call, args, code, txt);
       }
       if (args['no-wait'] === true) {
         call.kind = 'oneway';
@@ -804,6 +808,33 @@ class AmqpDecoder implements StreamDecoder {
       if (c.tx.length) call.failsCalls = c.tx.map((id) => ({ id, status: { code: 'rolled back', text: 'not delivered (tx.rollback)', ok: false } }));
       c.tx = [];
     } else if (name === 'tx.commit' && c.tx) c.tx = [];
+  }
+
+  /**
+   * channel.open on a channel number used before (AMQP 0-9-1 §2.2.2: after channel.close-ok the number may be
+   * reused; php-amqplib reuses 1): the new channel starts with no confirm or tx mode, its publish sequence at 1.
+   * What the old channel still held ends here.
+   */
+  private reopen(c: ChannelState): void {
+    for (const call of c.unconfirmed.values()) {
+      this.held--;
+      call.warnings.push('no publisher confirm seen before the channel was closed');
+      this.session.emit(call);
+    }
+    c.unconfirmed.clear();
+    for (const call of c.unacked.values()) {
+      this.held--;
+      call.fields['amqp.ack'] = 'none';
+      this.session.emit(call);
+    }
+    c.unacked.clear();
+    c.confirm = false;
+    c.publishSeq = 0;
+    c.seqLost = undefined;
+    c.tx = undefined;
+    c.noAckConsumers.clear();
+    c.getNoAck = [];
+    c.recent = [];
   }
 
   /** channel.close / connection.close with an error: the method it names failed. */

@@ -311,3 +311,44 @@ describe('AMQP 0-9-1 §4.2.6 channel.close: a peer that hangs up instead of send
     assert.deepEqual(close.warnings, ['no reply to channel.close before the end of the capture']);
   });
 });
+
+// php-amqplib 3.5.3 ↔ RabbitMQ 3.10 (test/heldout-php): channel 1 in confirm mode publishes 'confirm-1' (acked),
+// is closed with reply-code 0 and no text (php-amqplib's ordinary close), and channel number 1 is opened again
+// for a channel without confirms that publishes 'w-ack' to hp.work.
+describe('AMQP 0-9-1 §1.5.2 channel.close with code 0 and a reused channel number (php-amqplib)', () => {
+  const PHP_CH_OPEN = '010001000000050014000a00ce';
+  const PHP_CH_OPEN_OK = '010001000000080014000b00000000ce';
+  const PHP_PUB_CONFIRM = '01000100000013003c00280000000a68702e636f6e6669726d00ce';
+  const PHP_HDR_9 = '0200010000000e003c000000000000000000090000ce';
+  const PHP_BODY_CONFIRM = '03000100000009636f6e6669726d2d31ce';
+  const PHP_ACK1 = '0100010000000d003c0050000000000000000100ce';
+  const PHP_CH_CLOSE_0 = '0100010000000b0014002800000000000000ce';
+  const PHP_CH_CLOSE_OK = '0100010000000400140029ce';
+  const PHP_PUB_WORK = '01000100000010003c00280000000768702e776f726b00ce';
+  const PHP_HDR_5 = '0200010000000e003c000000000000000000050000ce';
+  const PHP_BODY_WACK = '03000100000005772d61636bce';
+  const script: Script = [
+    ...handshake,
+    ['c2s', PHP_CH_OPEN], ['s2c', PHP_CH_OPEN_OK],
+    ['c2s', CONFIRM_SELECT], ['s2c', CONFIRM_SELECT_OK],
+    ['c2s', PHP_PUB_CONFIRM + PHP_HDR_9 + PHP_BODY_CONFIRM], ['s2c', PHP_ACK1],
+    ['c2s', PHP_CH_CLOSE_0], ['s2c', PHP_CH_CLOSE_OK],
+    ['c2s', PHP_CH_OPEN], ['s2c', PHP_CH_OPEN_OK],
+    ['c2s', PHP_PUB_WORK + PHP_HDR_5 + PHP_BODY_WACK],
+  ];
+  it('reports the close with code 0 and no text as a normal close', () => {
+    const { calls } = run(spec, script);
+    const close = calls.find((c) => c.method === 'channel.close')!;
+    assert.equal(close.status?.ok, true);
+    assert.equal(close.status?.code, 0);
+  });
+  it('starts the reopened channel without confirm mode: its publish waits for no confirm', () => {
+    const { calls } = run(spec, script);
+    const pubs = calls.filter((c) => c.method === 'basic.publish');
+    assert.equal(pubs.length, 2);
+    assert.equal(pubs[0].status?.ok, true);
+    const work = pubs.find((c) => c.request?.body?.text === 'w-ack')!;
+    assert.equal(work.fields['amqp.publish_seq'], undefined);
+    assert.deepEqual(work.warnings, []);
+  });
+});
