@@ -8,9 +8,9 @@
 # ruby-xmlrpc ruby-webrick ruby-httpclient ruby-faraday ruby-net-http-persistent ruby-excon
 # ruby-msgpack ruby-rack ruby-sinatra puma thin ruby-http-2 ruby-async-http ruby-soap4r ruby-graphql ruby-graphql-client tcpdump wireshark-common (editcap); Node with the
 # repository's samples/node_modules (@grpc/grpc-js, @grpc/proto-loader) for the cross-check; a
-# built dist/cli.js (npm run build). Ports 22200-22270 on 127.0.0.1 only. Every server runs inside
+# built dist/cli.js (npm run build). Ports 22200-22280 on 127.0.0.1 only. Every server runs inside
 # its script (threads) or under a timer, and stops by itself.
-# Usage: test/heldout-ruby-rpc/run.sh [xmlrpc|grpc|thrift|http|h2|soap|graphql]...
+# Usage: test/heldout-ruby-rpc/run.sh [xmlrpc|grpc|thrift|http|h2|soap|graphql|drb]...
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -20,7 +20,7 @@ CLI=(node "$REPO/dist/cli.js")
 PROTO="$HERE/grpc/proto"
 mkdir -p "$OUT"
 cd "$OUT"
-WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc grpc thrift http h2 soap graphql)
+WHAT=("$@"); [ ${#WHAT[@]} -gt 0 ] || WHAT=(xmlrpc grpc thrift http h2 soap graphql drb)
 
 # rec NAME FILTER CMD...: capture loopback while CMD runs; its stdout is NAME.client.log
 rec() {
@@ -75,6 +75,9 @@ for w in "${WHAT[@]}"; do
   graphql)
     rec graphql 'tcp port 22270' ruby "$HERE/graphql.rb" 22270
     decode graphql ;;
+  drb)
+    rec drb 'tcp port 22280' ruby "$HERE/drb.rb" 22280
+    decode drb ;;
   *) echo "unknown: $w" >&2; exit 2 ;;
   esac
 done
