@@ -6,9 +6,9 @@
 #
 # Needs (Debian): ruby ruby-grpc ruby-grpc-tools ruby-google-protobuf ruby-thrift thrift-compiler
 # ruby-xmlrpc ruby-webrick ruby-httpclient ruby-faraday ruby-net-http-persistent ruby-excon
-# ruby-msgpack ruby-rack ruby-sinatra puma thin ruby-http-2 ruby-async-http ruby-soap4r ruby-graphql ruby-graphql-client tcpdump wireshark-common (editcap); Node with the
+# ruby-msgpack ruby-rack ruby-sinatra puma thin ruby-http-2 ruby-async-http ruby-soap4r ruby-graphql ruby-graphql-client ruby-em-http-request tcpdump wireshark-common (editcap); Node with the
 # repository's samples/node_modules (@grpc/grpc-js, @grpc/proto-loader) for the cross-check; a
-# built dist/cli.js (npm run build). Ports 22200-22280 on 127.0.0.1 only. Every server runs inside
+# built dist/cli.js (npm run build). Ports 22200-22290 on 127.0.0.1 only. Every server runs inside
 # its script (threads) or under a timer, and stops by itself.
 # Usage: test/heldout-ruby-rpc/run.sh [xmlrpc|grpc|thrift|http|h2|soap|graphql|drb]...
 set -euo pipefail
@@ -65,7 +65,9 @@ for w in "${WHAT[@]}"; do
     for s in puma:22240 thin:22241 webrick:22242 puma-limits:22243; do
       rec "http-${s%%:*}" "tcp port ${s##*:}" ruby "$HERE/http.rb" "${s%%:*}" "${s##*:}"
       decode "http-${s%%:*}"
-    done ;;
+    done
+    rec em-http 'tcp port 22290' ruby "$HERE/em-http.rb" 22290
+    decode em-http ;;
   h2)
     rec h2 'tcp portrange 22250-22251' ruby "$HERE/h2.rb" 22250
     decode h2 ;;
