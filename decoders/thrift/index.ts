@@ -17,7 +17,7 @@ import type { Dir } from '../core/model';
 import type { Call } from '../core/model';
 import { be32 } from '../core/bytes';
 import { DirStream, addFrames } from '../calls/stream';
-import { CompactReader, detectFraming, jsonMessageEnd, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
+import { CompactReader, detectFraming, jsonMessageEnd, looksLikeOldBinary, MESSAGE_TYPES, NeedMore, oldBinaryCallAt, readHeaderFrame, readMessage, readPartialMessage, ThriftError, type Framing, type HeaderFrame, type ThriftMessage } from './wire';
 import { readTupleMessage, resultFields } from './tuple';
 import { wireTypeOf } from './render';
 import { readJsonMessage, readPartialJsonHeader } from './json-protocol';
@@ -481,7 +481,10 @@ export const spec: DecoderSpec = {
   probe(head: Uint8Array) {
     const f = detectFraming(head);
     if (f === 'need-more') return head.length >= 64 ? 'reject' : 'need-more';
-    return f === 'reject' ? 'reject' : 'accept';
+    if (f !== 'reject') return 'accept';
+    // the old (non-strict) binary header has no magic number: a stricter look at a client's call
+    const old = oldBinaryCallAt(head);
+    return old === true ? 'accept' : old === 'need-more' && head.length < 64 ? 'need-more' : 'reject';
   },
   create: (session) => new ThriftDecoder(session),
 };

@@ -609,6 +609,33 @@ export function detectFraming(h: Uint8Array): Framing | 'need-more' | 'reject' {
   return 'reject';
 }
 
+/**
+ * A client's first message in the old (non-strict) binary header — i32 name length, the name, the
+ * type byte, i32 seqid, then a field header or STOP — as TBinaryProtocol writes it with strict
+ * writing off (Ruby's `BinaryProtocol.new(t, false, false)`, C++'s and Python's option). No magic
+ * number, so the probe asks more than `looksLikeOldBinary`: 1–128 identifier characters (a
+ * multiplexed `Service:method` too), a CALL or ONEWAY, a known field type or STOP.
+ */
+export function oldBinaryCallAt(h: Uint8Array): boolean | 'need-more' {
+  if (h.length < 4) return h.every((b) => b === 0) ? 'need-more' : false;
+  const n = be32(h, 0);
+  if (n === 0 || n > 128) return false;
+  const end = 4 + n;
+  for (let i = 4; i < end && i < h.length; i++) {
+    const c = h[i];
+    const ident = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (i > 4 && ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x3a));
+    if (!ident) return false;
+  }
+  if (h.length < end + 6) return 'need-more';
+  const type = h[end];
+  if (type !== 1 && type !== 4) return false;
+  const ft = h[end + 5];
+  return ft === 0 || OLD_FIELD_TYPES.has(ft);
+}
+
+/** TType codes a field header can carry (bool … list, uuid). */
+const OLD_FIELD_TYPES = new Set([2, 3, 4, 6, 8, 10, 11, 12, 13, 14, 15, 16]);
+
 /** Old-style (non-strict) binary header: i32 name length, name, type byte. */
 export function looksLikeOldBinary(h: Uint8Array): boolean {
   if (h.length < 9) return false;

@@ -2,7 +2,8 @@
 # `thrift --gen rb`, thrift-compiler 0.17). Usage: ruby -I GEN thrift.rb BASEPORT
 # BASEPORT+0 binary/buffered, +1 binary/framed, +2 compact/buffered, +3 compact/framed,
 # +4 multiplexed (Shop + Admin, binary/framed), +5 JSON/buffered, +6 HTTP binary (ThinHTTPServer),
-# +7 HTTP compact, +8 accelerated binary/framed. Servers run in threads; everything stops at the end.
+# +7 HTTP compact, +8 accelerated binary/framed, +9 non-strict binary/buffered (no version word:
+# the message header of Thrift's first binary protocol). Servers run in threads; everything stops at the end.
 require 'thrift'
 require 'thrift/server/thin_http_server'
 require 'shop'
@@ -48,6 +49,9 @@ mux.register_processor('Admin', Admin::Processor.new(AdminHandler.new))
 tcp.(base + 4, mux, FRM, BIN)
 tcp.(base + 5, shop, BUF, JSN)
 tcp.(base + 8, shop, FRM, Thrift::BinaryProtocolAcceleratedFactory.new)
+# strict_read/strict_write off: messages without the version word
+OLD = Class.new(Thrift::BaseProtocolFactory) { def get_protocol(trans) = Thrift::BinaryProtocol.new(trans, false, false) }.new
+tcp.(base + 9, shop, BUF, OLD)
 http = [[base + 6, BIN], [base + 7, CMP]].map do |port, pf|
   # ThinHTTPServer's own Rack stack fails Rack 2.2's Lint (a Rack::Response, not an Array): its
   # request handler under Thin without the Lint middleware
@@ -98,7 +102,7 @@ end
 
 [['binary/buffered', 0, BUF, BIN], ['binary/framed', 1, FRM, BIN], ['compact/buffered', 2, BUF, CMP],
  ['compact/framed', 3, FRM, CMP], ['json/buffered', 5, BUF, JSN],
- ['accelerated/framed', 8, FRM, Thrift::BinaryProtocolAcceleratedFactory.new]].each do |name, off, tf, pf|
+ ['accelerated/framed', 8, FRM, Thrift::BinaryProtocolAcceleratedFactory.new], ['non-strict binary/buffered', 9, BUF, OLD]].each do |name, off, tf, pf|
   over(name, base + off, tf, pf) do |prot|
     exercise(name, Shop::Client.new(prot), lambda { |t|
       # an unknown method: Admin.reset sent to a Shop server

@@ -189,6 +189,37 @@ describe('Transports and detection (framed: 4-byte length; buffered: bare messag
     assert.equal(s.calls.length, 0);
     assert.match(s.warnings[0], /missing in c2s/);
   });
+  // Ruby thrift 0.14's BinaryProtocol.new(transport, false, false) over a buffered socket on port
+  // 22229 (not 9090): the old message header — name length, name, type, seqid — with no version
+  // word (thrift/doc/specs/thrift-binary-protocol.md, "old encoding"). The probe took no
+  // connection like this one before: it was listed as not decoded.
+  it('probe: an old (non-strict) binary call on any port, with a stricter look; the conversation decodes', () => {
+    const PING = '0000000470696e67010000000000'; // ping(), CALL, seqid 0, STOP
+    const PING_REPLY = '0000000470696e67020000000000';
+    const TOTAL = '00000005746f74616c01000000000f00010a0000000300000000000000010000010000000000fffffffffffffffd00'; // total([1, 2^40, -3])
+    const TOTAL_REPLY = '00000005746f74616c02000000000a0000000000fffffffffe00'; // 1099511627774
+    assert.equal(spec.probe!(fromHex(PING), 'c2s'), 'accept');
+    assert.equal(spec.probe!(fromHex(TOTAL), 'c2s'), 'accept');
+    assert.equal(spec.probe!(fromHex(PING.slice(0, 16)), 'c2s'), 'need-more'); // "ping" not yet followed by its type
+    const s = replay(thrift, [seg('c2s', PING), seg('s2c', PING_REPLY), seg('c2s', TOTAL), seg('s2c', TOTAL_REPLY)]);
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.state, c.response?.value, c.warnings]),
+      [
+        ['ping', 'complete', null, []],
+        ['total', 'complete', 1099511627774, []],
+      ],
+    );
+  });
+  it('probe: what only resembles the old header is not taken', () => {
+    // Kafka ApiVersions v3 request: size 0x21, then api key 18 (not a name)
+    assert.equal(spec.probe!(fromHex('0000002100120003000000010009636f6e73756d6572000a6b61666b612d6a730005302e302e3100'), 'c2s'), 'reject');
+    // PostgreSQL StartupMessage: length, protocol 3.0
+    assert.equal(spec.probe!(fromHex('0000002900030000757365720070677573657200'), 'c2s'), 'reject');
+    // a length-prefixed word followed by a type byte Thrift has not (5)
+    assert.equal(spec.probe!(fromHex('0000000470696e67050000000000'), 'c2s'), 'reject');
+    // a REPLY is not how a client starts
+    assert.equal(spec.probe!(fromHex('0000000470696e67020000000000'), 'c2s'), 'reject');
+  });
   it('nesting deeper than limits.maxDepth is refused', () => {
     const deep = '0c0001'.repeat(100) + '00'.repeat(101);
     const s = replay(thrift, [seg('c2s', `80010001 00000001 78 00000001 ${deep}`)]);
