@@ -50,6 +50,25 @@ if (existsSync(join(out, 'amqp.pcap'))) {
   ]);
 }
 
+if (existsSync(join(out, 'amqp-more.pcap'))) {
+  const calls = decode('amqp-more.pcap');
+  const l = log('amqp-more.log');
+  const pubs = calls.filter((c) => c.method === 'basic.publish');
+  const dels = calls.filter((c) => c.kind === 'deliver');
+  const statusOf = (body) => pubs.find((c) => text(c) === body)?.status?.code;
+  report('php-amqplib over AMQPSocketConnection', [
+    ['publishes', l.filter((x) => x.kind === 'sent' && x.what === 'publish').map((x) => x.body).sort(), pubs.map(text).sort()],
+    ['deliveries', count(l, (x) => x.kind === 'got' && (x.what === 'get' || x.what === 'deliver')), dels.length],
+    ['unjoined deliveries', 0, count(dels, (c) => !calls.some((p) => p.links?.deliveryIds?.includes(c.id)))],
+    ['confirm ack, broker nack', ['ack', 'nack'], [statusOf('fits'), statusOf('overflows')]],
+    ['direct reply-to rpc', count(l, (x) => x.what === 'deliver' && /^re:/.test(x.body)), count(calls, (c) => c.fields['msg.rpc'] === true)],
+    ['recovered', ['recovered', 'delivered'], dels.filter((c) => text(c) === 'again').sort((a, b) => a.id - b.id).map((c) => c.status?.code)],
+    ['broker cancel', count(l, (x) => x.what === 'cancel'), count(calls, (c) => c.method === 'basic.cancel' && c.status?.code === 'cancelled')],
+    ['routed through exchange.bind', 1, count(dels, (c) => text(c) === 'routed')],
+    ['warnings', 0, warnings(calls).length],
+  ]);
+}
+
 if (existsSync(join(out, 'redis.pcap'))) {
   const calls = decode('redis.pcap');
   const l = log('redis.log');

@@ -33,6 +33,7 @@ wait_port() { for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/nu
 
 echo "== php-amqplib against RabbitMQ"
 $CAP "$OUT/amqp.pcap" 'tcp port 22602' php "$HERE/amqp_lab.php" 22602 > amqp.log
+$CAP "$OUT/amqp-more.pcap" 'tcp port 22602' php "$HERE/amqp_more.php" 22602 > amqp-more.log
 
 echo "== phpredis against redis-server"
 timeout 120 redis-server --port 22700 --bind 127.0.0.1 --save '' --appendonly no > redis-server.log 2>&1 &
@@ -66,7 +67,7 @@ $CAP "$OUT/lws-http.pcap" 'tcp port 22724' curl -s -w '%{http_code} %{size_downl
   -o /dev/null "$U/nothing-here" -o /dev/null "$U/candide.zip" > lws-http.log
 
 echo "== decoded"
-for f in amqp redis lws lws-deflate lws-deflate-nct lws-http; do
+for f in amqp amqp-more redis lws lws-deflate lws-deflate-nct lws-http; do
   node "$ROOT/dist/cli.js" "$f.pcap" > "$f.table" 2>&1
   node "$ROOT/dist/cli.js" "$f.pcap" --format jsonl > "$f.jsonl" 2>&1
   echo "$f: $(tail -1 "$f.table")"
