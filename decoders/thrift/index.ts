@@ -119,7 +119,12 @@ class ThriftDecoder implements StreamDecoder {
   /** Does a segment start a message in this direction's protocol and transport? */
   private startsMessage(side: Side, b: Uint8Array): boolean {
     const f = detectFraming(b.subarray(0, 64));
-    return typeof f === 'object' && (!side.framing || (f.protocol === side.framing.protocol && f.framed === side.framing.framed));
+    if (typeof f !== 'object') {
+      // the old (non-strict) binary header, on a connection that speaks unframed binary
+      const fr = side.framing;
+      return !!fr && fr.protocol === 'binary' && !fr.framed && !fr.header && looksLikeOldBinary(b.subarray(0, 140));
+    }
+    return !side.framing || (f.protocol === side.framing.protocol && f.framed === side.framing.framed);
   }
 
   /**

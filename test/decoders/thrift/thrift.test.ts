@@ -210,6 +210,31 @@ describe('Transports and detection (framed: 4-byte length; buffered: bare messag
       ],
     );
   });
+  it('old (non-strict) binary, unframed: after a gap decoding resumes at the next old header', () => {
+    // the same Ruby connection: total([1, 2^40, -3]) cut after 20 bytes (snaplen), its reply cut too,
+    // then total([]) and its reply whole
+    const TOTAL = '00000005746f74616c01000000000f00010a0000000300000000000000010000010000000000fffffffffffffffd00';
+    const TOTAL_REPLY = '00000005746f74616c02000000000a0000000000fffffffffe00';
+    const TOTAL_EMPTY = '00000005746f74616c01000000000f00010a0000000000';
+    const TOTAL_EMPTY_REPLY = '00000005746f74616c02000000000a0000000000000000000000';
+    const s = feed([
+      ['c2s', TOTAL.slice(0, 40)],
+      ['gap', 'c2s', TOTAL.length / 2 - 20],
+      ['s2c', TOTAL_REPLY.slice(0, 30)],
+      ['gap', 's2c', TOTAL_REPLY.length / 2 - 15],
+      ['c2s', TOTAL_EMPTY],
+      ['s2c', TOTAL_EMPTY_REPLY],
+    ]);
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.request?.value, c.response?.value]),
+      [
+        ['total', {}, undefined],
+        ['total', { 1: [] }, 0],
+      ],
+    );
+    assert.ok(s.warnings.some((w) => /decoding of c2s resumes at a message header/.test(w)));
+    assert.ok(s.warnings.some((w) => /decoding of s2c resumes at a message header/.test(w)));
+  });
   it('probe: what only resembles the old header is not taken', () => {
     // Kafka ApiVersions v3 request: size 0x21, then api key 18 (not a name)
     assert.equal(spec.probe!(fromHex('0000002100120003000000010009636f6e73756d6572000a6b61666b612d6a730005302e302e3100'), 'c2s'), 'reject');
