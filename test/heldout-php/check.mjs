@@ -90,6 +90,23 @@ if (existsSync(join(out, 'redis.pcap'))) {
   ]);
 }
 
+if (existsSync(join(out, 'redis-more.pcap'))) {
+  const calls = decode('redis-more.pcap');
+  const l = log('redis-more.log');
+  const by = (m) => calls.find((c) => c.method === m);
+  const lzf = calls.find((c) => c.method === 'GET' && c.target === 'lzf');
+  report('phpredis, more (1 MB, nils, pipelined MULTI, lzf, HELLO 3)', [
+    ['1 MB value on the wire ($1000000)', l.find((x) => x.what === 'big')?.n + 12, by('GET')?.response?.wireBytes],
+    ['MGET nils', [null, null, null], by('MGET')?.response?.value],
+    ['BLPOP timed out', null, by('BLPOP')?.response?.value],
+    ['pipelined EXEC', l.find((x) => x.what === 'pipe-multi')?.v?.[0], by('EXEC')?.response?.value],
+    ['prefixed key', 'app:pref', calls.find((c) => c.target?.startsWith('app:'))?.target],
+    ['lzf value binary', true, typeof lzf?.response?.value?.hex === 'string'],
+    ['HELLO 3 map', 3, by('HELLO')?.response?.value?.proto],
+    ['warnings', 0, warnings(calls).length],
+  ]);
+}
+
 const tsharkFrames = (pcap, port) => {
   const rows = execFileSync('tshark', ['-r', join(out, pcap), '-d', `tcp.port==${port},http`, '-Y', 'websocket', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'websocket.opcode'], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim().split('\n');
   const n = {};

@@ -40,6 +40,7 @@ timeout 120 redis-server --port 22700 --bind 127.0.0.1 --save '' --appendonly no
 PIDS+=($!)
 wait_port 22700
 $CAP "$OUT/redis.pcap" 'tcp port 22700' php "$HERE/redis_lab.php" 22700 > redis.log 2>&1
+$CAP "$OUT/redis-more.pcap" 'tcp port 22700' php "$HERE/redis_more.php" 22700 > redis-more.log 2>&1
 
 echo "== libwebsockets-test-client against libwebsockets-test-server (3 s)"
 timeout 30 libwebsockets-test-server --port=22720 > lws-server.log 2>&1 &
@@ -67,7 +68,7 @@ $CAP "$OUT/lws-http.pcap" 'tcp port 22724' curl -s -w '%{http_code} %{size_downl
   -o /dev/null "$U/nothing-here" -o /dev/null "$U/candide.zip" > lws-http.log
 
 echo "== decoded"
-for f in amqp amqp-more redis lws lws-deflate lws-deflate-nct lws-http; do
+for f in amqp amqp-more redis redis-more lws lws-deflate lws-deflate-nct lws-http; do
   node "$ROOT/dist/cli.js" "$f.pcap" > "$f.table" 2>&1
   node "$ROOT/dist/cli.js" "$f.pcap" --format jsonl > "$f.jsonl" 2>&1
   echo "$f: $(tail -1 "$f.table")"
