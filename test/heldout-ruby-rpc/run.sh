@@ -59,7 +59,7 @@ for w in "${WHAT[@]}"; do
   thrift)
     mkdir -p "$OUT/thrift-gen"
     thrift --gen rb -out "$OUT/thrift-gen" "$REPO/test/heldout-rpc/thrift/shop.thrift" 2>/dev/null
-    rec thrift 'tcp portrange 22220-22229' ruby -I "$OUT/thrift-gen" "$HERE/thrift.rb" 22220
+    rec thrift 'tcp portrange 22220-22230' ruby -I "$OUT/thrift-gen" "$HERE/thrift.rb" 22220
     decode thrift ;;
   http)
     for s in puma:22240 thin:22241 webrick:22242 puma-limits:22243; do

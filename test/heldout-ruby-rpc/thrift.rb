@@ -3,7 +3,7 @@
 # BASEPORT+0 binary/buffered, +1 binary/framed, +2 compact/buffered, +3 compact/framed,
 # +4 multiplexed (Shop + Admin, binary/framed), +5 JSON/buffered, +6 HTTP binary (ThinHTTPServer),
 # +7 HTTP compact, +8 accelerated binary/framed, +9 non-strict binary/buffered (no version word:
-# the message header of Thrift's first binary protocol). Servers run in threads; everything stops at the end.
+# the message header of Thrift's first binary protocol), +10 HTTP JSON. Servers run in threads; everything stops at the end.
 require 'thrift'
 require 'thrift/server/thin_http_server'
 require 'shop'
@@ -52,7 +52,7 @@ tcp.(base + 8, shop, FRM, Thrift::BinaryProtocolAcceleratedFactory.new)
 # strict_read/strict_write off: messages without the version word
 OLD = Class.new(Thrift::BaseProtocolFactory) { def get_protocol(trans) = Thrift::BinaryProtocol.new(trans, false, false) }.new
 tcp.(base + 9, shop, BUF, OLD)
-http = [[base + 6, BIN], [base + 7, CMP]].map do |port, pf|
+http = [[base + 6, BIN], [base + 7, CMP], [base + 10, JSN]].map do |port, pf|
   # ThinHTTPServer's own Rack stack fails Rack 2.2's Lint (a Rack::Response, not an Array): its
   # request handler under Thin without the Lint middleware
   app = lambda do |env|
@@ -115,7 +115,7 @@ over('multiplexed', base + 4, FRM, BIN) do |prot|
     t.('Admin.reset') { Admin::Client.new(Thrift::MultiplexedProtocol.new(prot, 'Admin')).reset(false) }
   })
 end
-[['http binary', 6, BIN], ['http compact', 7, CMP]].each do |name, off, pf|
+[["http binary", 6, BIN], ["http compact", 7, CMP], ["http json", 10, JSN]].each do |name, off, pf|
   trans = Thrift::HTTPClientTransport.new("http://127.0.0.1:#{base + off}/shop")
   exercise(name, Shop::Client.new(pf.get_protocol(trans)))
 end
