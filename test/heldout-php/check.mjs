@@ -134,6 +134,11 @@ for (const [pcap, port] of [['lws.pcap', 22720], ['lws-deflate.pcap', 22722], ['
     const peer = log(pcap === 'lws-deflate.pcap' ? 'ws-peer-1.log' : 'ws-peer-0.log');
     checks.push(['compressed', msgs.filter((m) => m.label === 'text').length, count(msgs, (m) => m.label === 'text' && m.compressed)]);
     checks.push(['texts the peer sent', count(peer, (x) => x.sent === 'text'), texts('s2c')]);
+    const port2 = Math.max(...ws.map((c) => c.client.port));
+    const on = (dir) => ws.filter((c) => c.method === 'text' && c.client.port === port2 && c.fields['websocket.dir'] === dir);
+    const sent = on('c2s').map((c) => c.request?.body?.text);
+    const echoed = on('s2c').map((c) => c.response?.body?.text);
+    checks.push(['echoes equal what was sent', echoed.length, count(echoed, (t, i) => t === sent[i])]);
     checks.push(['close', '1000 enough', ws.filter((c) => c.method === 'close').map((c) => `${c.fields['websocket.close_code']} ${c.fields['websocket.close_reason']}`).join()]);
   }
   report(`libwebsockets-test-client ${pcap}`, checks);
