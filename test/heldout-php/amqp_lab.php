@@ -108,8 +108,8 @@ $cli->basic_consume($rq, '', false, true, false, false, function ($m) use (&$rep
 for ($i = 0; $i < 3; $i++) {
   pub($cli, "rpc-$i", '', 'hp.rpc', ['reply_to' => $rq, 'correlation_id' => "corr-$i"]);
   for ($t = 0; $replies <= $i && $t < 100; $t++) {
-    try { $srv->wait(null, true, 0.05); } catch (\PhpAmqpLib\Exception\AMQPTimeoutException $e) {}
-    try { $cli->wait(null, true, 0.05); } catch (\PhpAmqpLib\Exception\AMQPTimeoutException $e) {}
+    try { $srv->wait(null, false, 0.05); } catch (\PhpAmqpLib\Exception\AMQPTimeoutException $e) {}
+    try { $cli->wait(null, false, 0.05); } catch (\PhpAmqpLib\Exception\AMQPTimeoutException $e) {}
   }
 }
 $srv->close(); $cli->close();

@@ -82,7 +82,7 @@ if (existsSync(join(out, 'redis.pcap'))) {
     ['stream entries', l.find((x) => x.what === 'xreadgroup')?.n, count(calls, (c) => c.method === 'XREADGROUP' && c.kind === 'deliver')],
     ['XACK', 2, cmd('XACK').length],
     ['EVAL', l.find((x) => x.what === 'eval')?.v, val(cmd('EVAL')[0])],
-    ['SCAN', 5, cmd('SCAN').length],
+    ['SCAN rounds', l.find((x) => x.what === 'scan')?.rounds, cmd('SCAN').length],
     ['WRONGTYPE', 'WRONGTYPE', String(cmd('LPUSH').find((c) => c.status?.ok === false)?.status?.code)],
     ['pmessages', 3, count(calls, (c) => c.method === 'pmessage')],
     ['publishes joined', 3, count(cmd('PUBLISH'), (c) => c.links?.deliveryIds?.length === 1)],

@@ -27,7 +27,7 @@ logj(['what' => 'xreadgroup', 'n' => count($msgs['s'] ?? [])]);
 logj(['what' => 'eval', 'v' => $r->eval("return {KEYS[1], ARGV[1], 42}", ['kk', 'aa'], 1)]);
 $sha = $r->script('load', 'return 7'); $r->evalSha($sha);
 // SCAN
-$it = null; $n = 0; while (($keys = $r->scan($it, 'p:*', 5)) !== false) { $n += count($keys); if ($it === 0) break; } logj(['what' => 'scan', 'n' => $n]);
+$it = null; $n = 0; $rounds = 0; while (($keys = $r->scan($it, 'p:*', 5)) !== false) { $rounds++; $n += count($keys); if ($it === 0) break; } logj(['what' => 'scan', 'n' => $n, 'rounds' => $rounds]);
 // WRONGTYPE
 try { $r->lPush('k-str', 'x'); $r->set('k-str', 's'); $r->lPush('k-str', 'y'); } catch (\Throwable $e) {}
 logj(['what' => 'wrongtype', 'err' => $r->getLastError()]);
@@ -36,7 +36,7 @@ $r->hSet('h', 'a', '1'); $r->hGetAll('h'); $r->zAdd('z', 1.5, 'm'); $r->zRange('
 $pid = pcntl_fork();
 if ($pid === 0) {
   $s = new Redis(); $s->connect('127.0.0.1', $port); $s->setOption(Redis::OPT_READ_TIMEOUT, 3); $got = 0;
-  $s->psubscribe(['news.*'], function ($rr, $pat, $ch, $msg) use (&$got) { if (++$got >= 3) $rr->punsubscribe(['news.*']); });
+  try { $s->psubscribe(['news.*'], function ($rr, $pat, $ch, $msg) use (&$got) { if (++$got >= 3) $rr->punsubscribe(['news.*']); }); } catch (\RedisException $e) {}
   exit(0);
 }
 usleep(300000);

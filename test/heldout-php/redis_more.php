@@ -6,7 +6,7 @@ $port = (int)($argv[1] ?? 22700);
 function logj(array $x) { echo json_encode($x, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE), "\n"; }
 $r = new Redis(); $r->connect('127.0.0.1', $port);
 $r->set('big', str_repeat('x', 1000000)); logj(['what' => 'big', 'n' => strlen($r->get('big'))]);
-logj(['what' => 'mget', 'v' => $r->mGet(['big-no', 'n', 'missing'])]);
+logj(['what' => 'mget', 'v' => $r->mGet(['nx:1', 'nx:2', 'nx:3'])]);
 logj(['what' => 'blpop', 'v' => $r->blPop(['empty-list'], 1)]);
 $p = $r->multi(Redis::PIPELINE); $p->multi(); $p->incr('pm'); $p->incr('pm'); $p->exec(); logj(['what' => 'pipe-multi', 'v' => $p->exec()]);
 $r->setOption(Redis::OPT_PREFIX, 'app:'); $r->set('pref', '1'); $r->setOption(Redis::OPT_PREFIX, '');
