@@ -22,6 +22,7 @@ import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messa
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { concatBytes } from '../core/bytes';
+import { UNKNOWN_ENTRY } from '../http2/hpack';
 import { ReflectionAnswers } from '../protobuf/learned';
 
 export { isGrpcContentType };
@@ -340,7 +341,10 @@ export class GrpcCallBuilder {
       f['grpc.status_from'] = 'http_status';
       call.warnings.push(`HTTP status ${httpStatus} without grpc-status`);
     } else if (info.ended?.s2c) {
-      call.warnings.push('response ended without grpc-status');
+      // A header field whose HPACK entry the capture does not hold (added before it began, or in
+      // a gap) may be the grpc-status: grpc C-core indexes `grpc-status: 0`. Unknown, not absent.
+      const unreadable = [t, this.responseHeaderList].some((list) => list?.some(([k]) => k === UNKNOWN_ENTRY));
+      call.warnings.push(unreadable ? 'grpc-status unknown: the response refers to HPACK entries the capture does not hold' : 'response ended without grpc-status');
     }
     const msg = hdr(t, 'grpc-message');
     if (msg) f['grpc.message'] = percentDecode(msg);

@@ -1079,12 +1079,18 @@ export class Http2Connection implements StreamDecoder {
     return s;
   }
 
-  private becomeGrpc(s: H2Stream): void {
+  /**
+   * `late`: gRPC known only from the stream's shape, after the response's header blocks may have
+   * come (at its first s2c DATA or its end): they carry the status, handed over like the request's.
+   */
+  private becomeGrpc(s: H2Stream, late = false): void {
     if (s.grpc) return;
     s.call.protocol = 'grpc';
     s.grpc = new GrpcCallBuilder(s.call, this.session);
     if (s.requestHeaders) s.grpc.requestHeaders(s.requestHeaders);
     else s.call.method = s.call.method || '?';
+    if (late && s.responseHeaders) s.grpc.responseHeaders(s.responseHeaders, !s.responseTrailers);
+    if (late && s.responseTrailers) s.grpc.trailers(s.responseTrailers);
     // DATA already buffered as a plain body (before the response headers said gRPC): replay it.
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const acc = s.body[dir];
@@ -1177,7 +1183,7 @@ export class Http2Connection implements StreamDecoder {
       }
       if (this.looksLikeGrpc(s)) {
         call.warnings.push('content-type unknown (HPACK entry from before the capture): decoded as gRPC by its message framing');
-        this.becomeGrpc(s);
+        this.becomeGrpc(s, true);
         this.streams.set(s.id, s);
         this.closed.delete(s.id);
         this.finish(s, state, at);
@@ -1230,7 +1236,7 @@ export class Http2Connection implements StreamDecoder {
       if (c && c[0] > 1) return false;
     }
     s.call.warnings.push(`content-type unknown (lost in a gap): taken as gRPC by its ${path === undefined || path === UNKNOWN_ENTRY ? 'message framing' : ':path'}`);
-    this.becomeGrpc(s);
+    this.becomeGrpc(s, true);
     return true;
   }
 

@@ -235,3 +235,45 @@ describe('snaplen sweep: every packet cut after N octets (RFC 9113 §4.1 framing
     }
   });
 });
+
+describe('gRPC status behind HPACK entries a gap took (RFC 7541 §2.3.2; gRPC PROTOCOL-HTTP2 "Responses")', () => {
+  // grpc C-core (grpc-ruby 1.51 here) adds `grpc-status: 0` to its encoder's table with the first
+  // trailers of a connection (§6.2.1 incremental indexing, new name) and refers to it afterwards
+  // (§6.1): when the block that added it is lost, later trailers say only "entry 62".
+  const MSG = '00 00000002 0801'; // one gRPC message: uncompressed, 2 bytes, field 1 = 1
+  it('trailers that refer to a lost entry: the status is unknown, not absent', () => {
+    const s = feed([
+      START_C(),
+      START_S(),
+      c2s(hex(`00001b 01 04 00000001 ${METHOD_PATH} ${CT_INDEXED}`), hex(`000007 00 01 00000001 ${MSG}`)),
+      // stream 1's answer is lost, 28 + 16 + 24 bytes: HEADERS `88 5f10 application/grpc` (content-type
+      // becomes entry 62), a DATA, trailers `40 0b grpc-status 01 30` (grpc-status 0 becomes 62, content-type 63)
+      gap('s2c', 68),
+      c2s(hex(`00000a 01 04 00000003 ${METHOD_PATH} be`), hex(`000007 00 01 00000003 ${MSG}`)),
+      s2c(hex('000002 01 04 00000003 88 bf'), hex(`000007 00 00 00000003 ${MSG}`), hex('000001 01 05 00000003 be')),
+    ]);
+    const c = s.calls.find((x) => x.fields['http2.streamid'] === 3)!;
+    assert.equal(c.protocol, 'grpc');
+    assert.equal(c.status, undefined);
+    assert.ok(c.warnings.includes('grpc-status unknown: the response refers to HPACK entries the capture does not hold'), c.warnings.join(' | '));
+    assert.ok(!c.warnings.includes('response ended without grpc-status'));
+  });
+  it('a stream known as gRPC only from its shape, after its Trailers-Only answer: that answer gives the status', () => {
+    const s = feed([
+      START_C(),
+      START_S(),
+      gap('c2s', 36), // stream 1's HEADERS (content-type indexed) lost
+      // stream 3: its content-type is the lost entry; END_HEADERS only, the DATA comes later
+      c2s(hex(`00000a 01 04 00000003 ${METHOD_PATH} be`)),
+      // Trailers-Only (END_STREAM): :status 200, grpc-status 5, grpc-message "gone" (§6.2.2 literals)
+      s2c(hex('000023 01 05 00000003 88 00 0b 677270632d737461747573 01 35 00 0c 677270632d6d657373616765 04 676f6e65')),
+      // the request's message: gRPC by its shape (a whole length-prefixed message)
+      c2s(hex(`000007 00 01 00000003 ${MSG}`)),
+    ]);
+    const c = s.calls.find((x) => x.fields['http2.streamid'] === 3)!;
+    assert.equal(c.protocol, 'grpc');
+    assert.deepEqual(c.status, { code: 5, text: 'NOT_FOUND', ok: false });
+    assert.equal(c.fields['grpc.message'], 'gone');
+    assert.ok(!c.warnings.includes('response ended without grpc-status'), c.warnings.join(' | '));
+  });
+});
