@@ -538,6 +538,8 @@ export interface MultipartPart {
   text?: string;
   /** The part's Content-ID without its angle brackets (RFC 2392; multipart/related, RFC 2387). */
   contentId?: string;
+  /** Which bytes of the representation it holds (a multipart/byteranges answer, RFC 9110 section 14.6: `bytes 0-9/6756`). */
+  contentRange?: string;
   /** The body ended inside this part (no delimiter after it: a cut capture or preview). */
   open?: true;
 }
@@ -601,6 +603,7 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
         if (mt?.params.name !== undefined) part.name = mt.params.name;
         if (mt?.params.filename !== undefined) part.filename = mt.params.filename;
       } else if (name === 'content-id') part.contentId = value.replace(/^<(.*)>$/, '$1');
+      else if (name === 'content-range') part.contentRange = value;
     }
     if (nextLf < 0) part.open = true;
     // Short fields, and JSON parts whatever their size (multipart/mixed answers: GraphQL's
