@@ -8,7 +8,7 @@
 # ruby-xmlrpc ruby-webrick ruby-httpclient ruby-faraday ruby-net-http-persistent ruby-excon
 # ruby-msgpack ruby-rack ruby-sinatra puma thin ruby-http-2 ruby-async-http ruby-soap4r ruby-graphql ruby-graphql-client ruby-em-http-request tcpdump wireshark-common (editcap); Node with the
 # repository's samples/node_modules (@grpc/grpc-js, @grpc/proto-loader) for the cross-check; a
-# built dist/cli.js (npm run build). Ports 22200-22290 on 127.0.0.1 only. Every server runs inside
+# built dist/cli.js (npm run build). Ports 22200-22295 on 127.0.0.1 only. Every server runs inside
 # its script (threads) or under a timer, and stops by itself.
 # Usage: test/heldout-ruby-rpc/run.sh [xmlrpc|grpc|thrift|http|h2|soap|graphql|drb]...
 set -euo pipefail
@@ -67,7 +67,10 @@ for w in "${WHAT[@]}"; do
       decode "http-${s%%:*}"
     done
     rec em-http 'tcp port 22290' ruby "$HERE/em-http.rb" 22290
-    decode em-http ;;
+    decode em-http
+    mkdir -p "$OUT/www"
+    rec ranges 'tcp port 22295' ruby "$HERE/ranges.rb" 22295 "$OUT/www"
+    decode ranges ;;
   h2)
     rec h2 'tcp portrange 22250-22251' ruby "$HERE/h2.rb" 22250
     decode h2 ;;
