@@ -44,6 +44,8 @@ const RESP_SIZES_MAX = 256;
 const MAX_CHUNK_LINE = 4096;
 /** Longest line kept while looking for a start line after losing sync. */
 const MAX_RESYNC_LINE = 16 << 10;
+/** plausibleStart reads this many bytes: a request's method ends before them. */
+const PLAUSIBLE_START_BYTES = 24;
 const H2_PREFACE = 'PRI * HTTP/2.0\r\n';
 /**
  * Fewest bytes a capture gap must hold beyond the message it cut to count as (the start of) another
@@ -205,6 +207,12 @@ function lostCount(surplus: number, largest: number, guess: number, most: number
     sum += size;
   }
   return k;
+}
+
+/** The method of a request line ends with a space or tab before byte 24, as plausibleStart wants it. */
+function methodFits(line: string): boolean {
+  const sp = line.search(/[ \t]/);
+  return sp > 0 && sp < PLAUSIBLE_START_BYTES;
 }
 
 class Side {
@@ -812,7 +820,7 @@ export class Http1Decoder implements StreamDecoder {
   /** Could the buffered bytes start an HTTP message? (cheap check before buffering a head) */
   private plausibleStart(side: Side): boolean {
     const q = side.q;
-    const n = Math.min(q.length, 24);
+    const n = Math.min(q.length, PLAUSIBLE_START_BYTES);
     const b = q.buf;
     const s = q.s;
     if (side.dir === 's2c') {
@@ -830,7 +838,7 @@ export class Http1Decoder implements StreamDecoder {
       }
       if (!isTcharByte(c)) return false;
     }
-    return sp !== 0 && !(sp < 0 && n >= 24);
+    return sp !== 0 && !(sp < 0 && n >= PLAUSIBLE_START_BYTES);
   }
 
   /**
@@ -1720,7 +1728,10 @@ export class Http1Decoder implements StreamDecoder {
         return false;
       }
       side.scan = 0;
-      const looksLike = side.dir === 'c2s' ? looksLikeRequestLine : looksLikeStatusLine;
+      // A start line plausibleStart also takes: a request line whose method token is longer than
+      // it allows (a body tail of token bytes with no line feed, then the next request line:
+      // ab -p's 64 KiB of `p` after a lost segment) would go back to resync at once, forever.
+      const looksLike = side.dir === 'c2s' ? (t: string) => looksLikeRequestLine(t) && methodFits(t) : looksLikeStatusLine;
       let start = side.atLineStart && looksLike(latin1Text(q.peek(lf + 1))) ? 0 : -1;
       if (start < 0) {
         // A message starts where a segment starts far more often than not: the bytes before it on
