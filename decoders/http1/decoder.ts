@@ -1082,6 +1082,19 @@ export class Http1Decoder implements StreamDecoder {
     }
     if (!waiting.length) return undefined;
     let k = 0;
+    // One request waiting, with nothing of its answer yet, and a whole message lost before this
+    // response: that message was its answer (responses come in request order, RFC 9112 §9.3), and
+    // this one answers a request a c2s gap not reported yet holds (ab -k and wrk losing a request
+    // and a response close together) — unless the lost message may have been an interim 100
+    // Continue (the request expects one) or the lost bytes are too few for this request's answer.
+    const lone = waiting.length === 1 && lost.bytes === lost.surplus && !waiting[0].resp && !waiting[0].interim.length && waiting[0].req?.request;
+    if (lone && !(headerValue(waiting[0].req!.headers, 'expect') ?? '') && lost.surplus >= (this.respSizes.get(lone.method)?.get(lone.uri) ?? Number.POSITIVE_INFINITY) / 2) {
+      const e = waiting[0];
+      e.respLost = true;
+      e.warnings.push(`the response was not captured (lost in a ${lost.bytes}-byte capture gap)`);
+      this.finish(e, 'incomplete');
+      return undefined;
+    }
     if (lost && waiting.length > 1) {
       // Only exchanges with nothing of their final response yet can have lost it (an interim
       // 100 Continue is not part of it: the final response after it can be lost too).
