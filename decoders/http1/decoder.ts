@@ -1080,7 +1080,16 @@ export class Http1Decoder implements StreamDecoder {
       if (start && capturedBefore(msg.start, start)) break;
       waiting.push(e);
     }
-    if (!waiting.length) return undefined;
+    if (!waiting.length) {
+      // Responses lost with no request waiting answered requests that were not captured either (a
+      // c2s gap reported later): like responses without a request, they stand for requests of that
+      // gap (noteLostMessages), else the gap's stand-ins take the answers of the requests after it.
+      const k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, MAX_ORPHANS, () => undefined);
+      for (let i = 0; i < k; i++) this.orphans.push(msg.start);
+      if (this.orphans.length > MAX_ORPHANS) this.orphans.splice(0, this.orphans.length - MAX_ORPHANS);
+      if (this.depth > 1) this.depth = Math.min(MAX_LOST_MESSAGES, this.depth + k);
+      return undefined;
+    }
     let k = 0;
     // One request waiting, with nothing of its answer yet, and a whole message lost before this
     // response: that message was its answer (responses come in request order, RFC 9112 §9.3), and

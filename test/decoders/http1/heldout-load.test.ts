@@ -143,3 +143,24 @@ describe('RFC 9112 §9.3 one request waiting and a whole response lost before th
     assert.ok(s.calls.find((c) => c.frames[0] === 3)?.warnings.some((w) => w.startsWith('the response was not captured (lost in a 285-byte capture gap)')));
   });
 });
+
+describe('RFC 9112 §9.3.2 a lost write of eight requests and the first of their answers (h2load --h1 -m 8, second recording, 3 % dropped)', () => {
+  it('the lost answer stands for a lost request like the seven answers without a request: no stand-in takes the next write’s first answer (was: 531 later pairs one off)', () => {
+    const p: Packet[] = [
+      ...write(0, 8),
+      ...answer(0, 8),
+      ...write(8, 16, { lost: true }),
+      { dir: 's2c', data: '', gap: fromHex(RESP[key(8)]).length },
+      ...answer(9, 16),
+      ...write(16, 24),
+      ...answer(16, 24),
+    ];
+    // the pipeline reports a c2s gap once later bytes show it: after the answers here
+    const lostWrite = p.findIndex((x) => x.dir === 'c2s' && x.gap);
+    const [gap] = p.splice(lostWrite, 1);
+    p.splice(p.findIndex((x, i) => i > lostWrite && x.dir === 'c2s'), 0, gap);
+    const s = run(p);
+    assert.deepEqual(wrong(s.calls), []);
+    assert.equal(s.calls.filter((c) => c.method === 'GET' && c.state === 'complete').length, 16);
+  });
+});
