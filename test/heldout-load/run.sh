@@ -104,7 +104,7 @@ for i in range(2000): sys.stdout.write("INCR counter\r\n")' > mass.txt
 }
 ALL="ab-nginx ab-nginx-k ab-head ab-head-close ab-post ab-post-k ab-node-tiny ab-node-204 ab-python ab-405 ab-headers ab-zero siege siege-http10 wrk wrk-pipeline wrk-post h2load-h1 h2load-h1-pipe h2load-h2c h2load-h2c-post h2load-h2c-window h2load-h2c-headers redis redis-p16 redis-d2000 redis-d2000-lrange redis-custom redis-pipe redis-tracking redis-csv redis-resp3 redis-resp3-p16"
 for n in ${@:-$ALL}; do run "$n"; done
-# CUT=1: the pairing check under snaplen cuts and dropped frames (cut-check.sh) on the pipelined / keep-alive captures
+# CUT=1: the pairing check under snaplen cuts and 1, 3, 5 % dropped frames (cut-check.sh) on the pipelined / keep-alive captures
 if [ "${CUT:-0}" = 1 ]; then
-  for d in 1 3; do DROP=$d bash "$H/cut-check.sh" ab-nginx-k.pcap ab-post-k.pcap siege.pcap wrk-pipeline.pcap wrk-post.pcap h2load-h1-pipe.pcap h2load-h2c.pcap redis-p16.pcap redis-custom.pcap; done
+  for d in 1 3 5; do DROP=$d bash "$H/cut-check.sh" ab-nginx-k.pcap ab-post-k.pcap siege.pcap wrk-pipeline.pcap wrk-post.pcap h2load-h1-pipe.pcap h2load-h2c.pcap redis-p16.pcap redis-custom.pcap; done
 fi
