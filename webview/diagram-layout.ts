@@ -155,12 +155,30 @@ export function layoutDiagram(rows: CallRow[], opts: LayoutOptions): DiagramLayo
   const lastCallOfFlow = new Map<number, CallRow>();
   for (const r of sorted) lastCallOfFlow.set(r.flowId, r);
 
+  // A server's lane takes the name its calls give it (Host, SNI, a ZeroMQ socket type) when they agree —
+  // `api.test` and `api.test:8443` do — else the name of its address (one server, several names).
+  const serverNames = new Map<string, { fallback: string; first?: string; norm?: string; mixed: boolean }>();
+  const serverLane = (r: CallRow, s: ReturnType<typeof serverLifeline>) => {
+    const l = lane(s.key, s.label, s.role, r.server);
+    if (opts.names?.[s.key]) return;
+    let n = serverNames.get(s.key);
+    if (!n) serverNames.set(s.key, (n = { fallback: r.serverName ? serverLifeline({ ...r, serverName: undefined }).label : s.label, mixed: false }));
+    if (r.serverName) {
+      const norm = r.serverName.replace(/:\d+$/, '').toLowerCase();
+      if (n.norm === undefined) {
+        n.norm = norm;
+        n.first = r.serverName;
+      } else if (n.norm !== norm) n.mixed = true;
+    }
+    l.label = n.mixed || n.first === undefined ? n.fallback : n.first;
+  };
+
   for (const r of sorted) {
     const c = clientLifeline(r);
     const s = serverLifeline(r);
     // A delivery is pushed by the broker to the consumer: the consumer is the connection's client.
     lane(c.key, c.label, 'client', r.client);
-    lane(s.key, s.label, s.role, r.server);
+    serverLane(r, s);
     const family = protocolFamily(r.protocol);
     const flow = opts.flows?.get(r.flowId);
     const ev = (e: Omit<Ev, 'order' | 'family' | 'flowId'>) => events.push({ ...e, order: order++, family, flowId: r.flowId });

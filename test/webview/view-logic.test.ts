@@ -134,6 +134,14 @@ describe('diagram layout', () => {
     );
     assert.deepEqual(L.lifelines.map((l) => l.label).sort(), ['amqp broker :5672', 'client 127.0.0.1', 'dispatcher', 'trip-service']);
   });
+  it('a server lane takes the name its calls agree on, else its address', () => {
+    const server = '127.0.0.1:23441';
+    const label = (...names: Array<string | undefined>) => layoutDiagram(names.map((serverName, i) => row({ id: i + 1, server, serverName, startUs: 1_000_000 + i })), { showConnections: false }).lifelines.find((l) => l.role !== 'client')!.label;
+    assert.equal(label('api.test', 'api.test:23441'), 'api.test'); // a TLS handshake's SNI, then the Host of the calls inside
+    assert.equal(label(undefined, 'api.test'), 'api.test'); // a call without a name does not decide
+    assert.equal(label('tls13.test', 'tls12.test'), 'server :23441'); // one server, several names
+    assert.equal(layoutDiagram([row({ server, serverName: 'a.test' })], { showConnections: false, names: { [`s:${server}`]: 'edge' } }).lifelines[1].label, 'edge');
+  });
   it('a message the server started points from the server to the client', () => {
     const L = layoutDiagram([row({ protocol: 'websocket', kind: 'oneway', method: 'text', target: '/chat', fromServer: true, status: undefined })], { showConnections: false });
     assert.equal(L.arrows.length, 1);
