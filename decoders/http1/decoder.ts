@@ -994,11 +994,7 @@ export class Http1Decoder implements StreamDecoder {
       const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
       ex = newExchange(call, undefined, false, ['response without a request (the request was not captured)']);
       this.exchanges.push(ex);
-      this.orphans.push(msg.start);
-      if (this.orphans.length > MAX_ORPHANS) this.orphans.shift();
-      // On a pipelining connection a response without a request shows one more request in flight
-      // than were seen (a snaplen shows two of each eight h2load writes): lost runs may be longer.
-      if (this.depth > 1 && this.depth < MAX_LOST_MESSAGES) this.depth++;
+      this.addOrphans(msg.start, 1);
     }
     ex.resp = msg;
     ex.respStart ??= msg.start;
@@ -1084,10 +1080,7 @@ export class Http1Decoder implements StreamDecoder {
       // Responses lost with no request waiting answered requests that were not captured either (a
       // c2s gap reported later): like responses without a request, they stand for requests of that
       // gap (noteLostMessages), else the gap's stand-ins take the answers of the requests after it.
-      const k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, MAX_ORPHANS, () => undefined);
-      for (let i = 0; i < k; i++) this.orphans.push(msg.start);
-      if (this.orphans.length > MAX_ORPHANS) this.orphans.splice(0, this.orphans.length - MAX_ORPHANS);
-      if (this.depth > 1) this.depth = Math.min(MAX_LOST_MESSAGES, this.depth + k);
+      this.addOrphans(msg.start, lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, MAX_ORPHANS, () => undefined));
       return undefined;
     }
     let k = 0;
@@ -1097,14 +1090,14 @@ export class Http1Decoder implements StreamDecoder {
     // and a response close together) — unless the lost message may have been an interim 100
     // Continue (the request expects one) or the lost bytes are too few for this request's answer.
     const lone = waiting.length === 1 && lost.bytes === lost.surplus && !waiting[0].resp && !waiting[0].interim.length && waiting[0].req?.request;
-    if (lone && !(headerValue(waiting[0].req!.headers, 'expect') ?? '') && lost.surplus >= (this.respSizes.get(lone.method)?.get(lone.uri) ?? Number.POSITIVE_INFINITY) / 2) {
+    if (lone && !headerValue(waiting[0].req!.headers, 'expect') && lost.surplus >= (this.respSizes.get(lone.method)?.get(lone.uri) ?? Number.POSITIVE_INFINITY) / 2) {
       const e = waiting[0];
       e.respLost = true;
       e.warnings.push(`the response was not captured (lost in a ${lost.bytes}-byte capture gap)`);
       this.finish(e, 'incomplete');
       return undefined;
     }
-    if (lost && waiting.length > 1) {
+    if (waiting.length > 1) {
       // Only exchanges with nothing of their final response yet can have lost it (an interim
       // 100 Continue is not part of it: the final response after it can be lost too).
       let most = 0;
@@ -1117,10 +1110,21 @@ export class Http1Decoder implements StreamDecoder {
     for (let i = 0; i < k; i++) {
       const e = waiting[i];
       e.respLost = true;
-      e.warnings.push(`the response was not captured (lost in a ${lost!.bytes}-byte capture gap)`);
+      e.warnings.push(`the response was not captured (lost in a ${lost.bytes}-byte capture gap)`);
       this.finish(e, 'incomplete');
     }
     return waiting[k];
+  }
+
+  /**
+   * `k` responses at `at` answered no request seen: they stand for requests a c2s gap holds
+   * (noteLostMessages). On a pipelining connection each also shows one more request in flight than
+   * were seen (a snaplen shows two of each eight h2load writes): lost runs may be that much longer.
+   */
+  private addOrphans(at: Pos, k: number): void {
+    for (let i = 0; i < k; i++) this.orphans.push(at);
+    if (this.orphans.length > MAX_ORPHANS) this.orphans.splice(0, this.orphans.length - MAX_ORPHANS);
+    if (this.depth > 1) this.depth = Math.min(MAX_LOST_MESSAGES, this.depth + k);
   }
 
   /**
