@@ -296,16 +296,7 @@ class AmqpDecoder implements StreamDecoder {
           c.content[dir] = undefined;
         }
       }
-      for (const call of c.unconfirmed.values()) {
-        call.warnings.push('no publisher confirm seen');
-        this.session.emit(call);
-      }
-      c.unconfirmed.clear();
-      for (const call of c.unacked.values()) {
-        call.fields['amqp.ack'] = 'none';
-        this.session.emit(call);
-      }
-      c.unacked.clear();
+      this.releaseHeld(c, 'no publisher confirm seen');
       void chan;
     }
     this.held = 0;
@@ -640,14 +631,8 @@ class AmqpDecoder implements StreamDecoder {
         for (const [dt, call] of [...c.unacked]) {
           if (dt === tag || (multiple && dt <= tag) || (multiple && tag === 0n)) {
             c.unacked.delete(dt);
-            this.held--;
-            call.response = { value: { method: name, ...args } };
-            call.timing.responseStartUs = start.tsUs;
-            call.timing.endUs = end.tsUs;
-            addFrames(call.frames, frames);
-            call.fields['amqp.ack'] = name.slice(6);
-            if (name !== 'basic.ack') call.status = { code: name.slice(6), text: args['requeue'] ? 'requeued' : 'not requeued', ok: false };
-            this.session.emit(call);
+            const status = name === 'basic.ack' ? undefined : { code: name.slice(6), text: args['requeue'] ? 'requeued' : 'not requeued', ok: false };
+            this.endDelivery(call, { method: name, ...args }, name.slice(6), status, start, end, frames);
             matched = true;
           }
         }
@@ -667,14 +652,7 @@ class AmqpDecoder implements StreamDecoder {
     if ((name === 'basic.recover' || name === 'basic.recover-async') && dir === 'c2s' && c.unacked.size) {
       const requeue = args['requeue'] === true;
       for (const call of [...c.unacked.values()].sort((a, b) => a.id - b.id)) {
-        this.held--;
-        call.response = { value: { method: name, requeue } };
-        call.timing.responseStartUs = start.tsUs;
-        call.timing.endUs = end.tsUs;
-        addFrames(call.frames, frames);
-        call.fields['amqp.ack'] = 'recover';
-        call.status = { code: 'recovered', text: requeue ? `requeued (${name})` : `to be redelivered (${name})`, ok: false };
-        this.session.emit(call);
+        this.endDelivery(call, { method: name, requeue }, 'recover', { code: 'recovered', text: requeue ? `requeued (${name})` : `to be redelivered (${name})`, ok: false }, start, end, frames);
       }
       c.unacked.clear();
     }
@@ -816,9 +794,28 @@ class AmqpDecoder implements StreamDecoder {
    * What the old channel still held ends here.
    */
   private reopen(c: ChannelState): void {
+    this.releaseHeld(c, 'no publisher confirm seen before the channel was closed');
+    const { pending, content } = c;
+    Object.assign(c, newChannel(), { pending, content });
+  }
+
+  /** A held delivery ends: the consumer's ack, nack or reject (or a recover) is its response. */
+  private endDelivery(call: Call, response: Record<string, unknown>, ack: string, status: Call['status'], start: Position, end: Position, frames: number[]): void {
+    this.held--;
+    call.response = { value: response };
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
+    addFrames(call.frames, frames);
+    call.fields['amqp.ack'] = ack;
+    if (status) call.status = status;
+    this.session.emit(call);
+  }
+
+  /** Emit what a channel holds: publishes still waiting for a confirm (with `unconfirmed` as a warning), deliveries never acknowledged. */
+  private releaseHeld(c: ChannelState, unconfirmed: string): void {
     for (const call of c.unconfirmed.values()) {
       this.held--;
-      call.warnings.push('no publisher confirm seen before the channel was closed');
+      call.warnings.push(unconfirmed);
       this.session.emit(call);
     }
     c.unconfirmed.clear();
@@ -828,13 +825,6 @@ class AmqpDecoder implements StreamDecoder {
       this.session.emit(call);
     }
     c.unacked.clear();
-    c.confirm = false;
-    c.publishSeq = 0;
-    c.seqLost = undefined;
-    c.tx = undefined;
-    c.noAckConsumers.clear();
-    c.getNoAck = [];
-    c.recent = [];
   }
 
   /** channel.close / connection.close with an error: the method it names failed. */
