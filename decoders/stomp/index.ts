@@ -443,7 +443,7 @@ class StompDecoder implements StreamDecoder {
       // a valid destination") is the frame it answers (STOMP 1.2 "ERROR": the server SHOULD identify the frame; the
       // connection ends after it).
       const named = !call && cmd === 'ERROR' && rid === undefined ? this.sendNamedBy(f) : undefined;
-      if (named?.receipt !== undefined) {
+      if (named?.call && named.receipt !== undefined) {
         this.receipts.delete(named.receipt);
         call = named.call;
         call.warnings.push(`ERROR without receipt-id, attributed to the ${call.method} whose destination it quotes`);
@@ -587,19 +587,20 @@ class StompDecoder implements StreamDecoder {
    * head of its body; RabbitMQ adds "for 'SUBSCRIBE'" when it was not a SEND): the newest such SEND or SUBSCRIBE
    * still waiting for its receipt, else the newest sent without one.
    */
-  private sendNamedBy(f: Frame): { id: number; call: Call; receipt: string; cmd?: undefined; dest?: undefined } | { id: number; call?: undefined; receipt?: undefined; cmd: string; dest: string } | undefined {
+  private sendNamedBy(f: Frame): { id: number; cmd: string; dest: string; call?: Call; receipt?: string } | undefined {
     const text = `${header(f.headers, 'message') ?? ''}\n${utf8Text(f.body.subarray(0, 4096))}`;
     const quoted = (d: string) => d !== '' && (text.includes(`'${d}'`) || text.includes(`"${d}"`));
     const named = ['SUBSCRIBE', 'SEND'].find((c) => text.includes(`'${c}'`) || text.includes(`"${c}"`));
     const fits = (cmd: string) => (named ? cmd === named : cmd === 'SEND' || cmd === 'SUBSCRIBE');
-    let found: { id: number; call: Call; receipt: string } | undefined;
+    let found: { id: number; cmd: string; dest: string; call: Call; receipt: string } | undefined;
     for (const [receipt, c] of this.receipts) {
-      if (fits(c.method ?? '') && quoted(String(c.fields['stomp.destination'] ?? ''))) found = { id: c.id, call: c, receipt };
+      const dest = String(c.fields['stomp.destination'] ?? '');
+      if (fits(c.method ?? '') && quoted(dest)) found = { id: c.id, cmd: c.method ?? '', dest, call: c, receipt };
     }
     if (found) return found;
     for (let i = this.recentSends.length - 1; i >= 0; i--) {
       const r = this.recentSends[i];
-      if (fits(r.cmd) && quoted(r.dest)) return { id: r.id, cmd: r.cmd, dest: r.dest };
+      if (fits(r.cmd) && quoted(r.dest)) return r;
     }
     return undefined;
   }
