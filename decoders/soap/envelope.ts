@@ -4,7 +4,7 @@
  * with Code/Value/Subcode, Reason/Text, Node, Role, Detail).
  */
 import { child, parseXml, toValue, type XEl } from './xml';
-import { multiRefs, typedValue, type TypeRef, type XopAttachment, type XsdComplex, type XsdSchema } from './schema';
+import { multiRefs, SOAP11_NS, SOAP12_NS, typedValue, type TypeRef, type XopAttachment, type XsdComplex, type XsdSchema } from './schema';
 
 /** How to type the Header and Body entries, decided once the Body's first element is known. */
 export interface EnvelopeTyping {
@@ -13,8 +13,7 @@ export interface EnvelopeTyping {
   typeOf(el: XEl, where: 'Header' | 'Body'): TypeRef | undefined;
 }
 
-export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+export { SOAP11_NS, SOAP12_NS };
 
 export interface SoapFault {
   code: string;

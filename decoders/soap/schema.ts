@@ -16,8 +16,9 @@ const XSD_NS = new Set(['http://www.w3.org/2001/XMLSchema', 'http://www.w3.org/2
 const XSI_NS = new Set([XSI, 'http://www.w3.org/2000/10/XMLSchema-instance', 'http://www.w3.org/1999/XMLSchema-instance']);
 const SOAP11_ENC = 'http://schemas.xmlsoap.org/soap/encoding/';
 const SOAP12_ENC = 'http://www.w3.org/2003/05/soap-encoding';
-const SOAP11_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
-const SOAP12_ENV = 'http://www.w3.org/2003/05/soap-envelope';
+/** The SOAP 1.1 and 1.2 envelope namespaces (envelope.ts re-exports them). */
+export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 const APACHE_SOAP_NS = 'http://xml.apache.org/xml-soap';
 
 export interface QName {
@@ -485,7 +486,7 @@ function isEncodingStyle(el: XEl, k: string): boolean {
   if (localOf(k) !== 'encodingStyle') return false;
   const c = k.indexOf(':');
   const ns = c > 0 ? el.scope?.get(k.slice(0, c)) : undefined;
-  return ns === SOAP11_ENV || ns === SOAP12_ENV;
+  return ns === SOAP11_NS || ns === SOAP12_NS;
 }
 
 /**
