@@ -201,7 +201,7 @@ export class ByteQueue {
 }
 
 const utf8 = new TextDecoder('utf-8');
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+const utf8FatalDecoder = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
 /** UTF-8 text, with U+FFFD for invalid sequences. */
@@ -209,10 +209,27 @@ export function utf8Text(b: Uint8Array): string {
   return utf8.decode(b);
 }
 
-/** UTF-8 text, or undefined when the bytes are not valid UTF-8. */
+/**
+ * UTF-8 text, or undefined when the bytes are not valid UTF-8. Up to 16 ASCII bytes (keys, names,
+ * small values: redis-benchmark's pipelined replies are thousands of them) are built in a loop,
+ * without a TextDecoder call each.
+ */
 export function utf8Strict(b: Uint8Array): string | undefined {
+  if (b.length <= 16) {
+    let s = '';
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i];
+      if (c >= 0x80) return utf8Fatal(b);
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return utf8Fatal(b);
+}
+
+function utf8Fatal(b: Uint8Array): string | undefined {
   try {
-    return utf8Fatal.decode(b);
+    return utf8FatalDecoder.decode(b);
   } catch {
     return undefined;
   }

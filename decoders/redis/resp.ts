@@ -320,24 +320,10 @@ function partial(b: Uint8Array, i: number, depth: number, maxDepth: number, minE
 /** Text of a blob/simple node (for command names, channels…); undefined for aggregates. */
 export function nodeText(n: RespNode | undefined): string | undefined {
   if (!n) return undefined;
-  if (n.b) return utf8Of(n.b) ?? latin1Text(n.b);
+  if (n.b) return utf8Strict(n.b) ?? latin1Text(n.b);
   return n.s;
 }
 
-/**
- * `utf8Strict` with a fast path for the short ASCII blobs pipelined benchmarks are made of (keys,
- * `VXK`): built in a loop, without a TextDecoder call each. Any byte from 0x80 takes the decoder.
- */
-function utf8Of(b: Uint8Array): string | undefined {
-  if (b.length > 16) return utf8Strict(b);
-  let s = '';
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if (c >= 0x80) return utf8Strict(b);
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
 
 export interface JsonOptions {
   /** Bytes of a blob shown as text (longer ones are cut with an ellipsis). */
@@ -350,7 +336,7 @@ export interface JsonOptions {
 export function blobJson(b: Uint8Array, o: JsonOptions): unknown {
   const cut = b.length > o.maxText;
   const keep = cut ? b.subarray(0, o.maxText) : b;
-  const t = utf8Of(keep) ?? (cut ? utf8Strict(keep.subarray(0, Math.max(0, keep.length - 3))) : undefined);
+  const t = utf8Strict(keep) ?? (cut ? utf8Strict(keep.subarray(0, Math.max(0, keep.length - 3))) : undefined);
   if (t !== undefined) return cut ? `${t}…` : t;
   return { hex: toHex(keep, Math.min(keep.length, 4096)), size: b.length };
 }
