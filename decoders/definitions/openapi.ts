@@ -89,10 +89,19 @@ const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, ws
 
 /** The host and port of an absolute server URL (variables replaced by their defaults); undefined for a relative one. */
 function serverAuthority(url: string, variables: Record<string, { default?: unknown }> | undefined): Authority | undefined {
-  const u = url.replace(/\{([^}]+)\}/g, (m, name: string) => {
-    const d = variables?.[name]?.default;
-    return d !== undefined ? String(d) : m;
-  });
+  return urlAuthority(
+    url.replace(/\{([^}]+)\}/g, (m, name: string) => {
+      const d = variables?.[name]?.default;
+      return d !== undefined ? String(d) : m;
+    }),
+  );
+}
+
+/**
+ * The host and port of an absolute URL (`http://h:8080/…`, `//h/…`: a request in absolute form,
+ * a Host header behind `//`); undefined for a relative one or a host still holding a `{variable}`.
+ */
+export function urlAuthority(u: string): Authority | undefined {
   const m = /^(?:([a-z][a-z0-9+.-]*):)?\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(u);
   if (!m || !m[2] || m[2].includes('{')) return undefined;
   const host = m[2].replace(/^\[|\]$/g, '').toLowerCase();

@@ -26,6 +26,10 @@ export function header(list: HeaderList | undefined, name: string): string | und
 export function requestHeaders(c: Call): HeaderList {
   return c.http?.requestHeaders ?? c.request?.headers ?? [];
 }
+/** The authority a request names: the HTTP layer's host, else its Host or `:authority` header. */
+export function requestHost(c: Call): string | undefined {
+  return c.http?.host || requestHeaders(c).find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1] || undefined;
+}
 export function responseHeaders(c: Call): HeaderList {
   return c.http?.responseHeaders ?? c.response?.headers ?? [];
 }

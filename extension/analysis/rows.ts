@@ -3,7 +3,7 @@
  */
 import type { Call } from '../../decoders/core/model';
 import type { CallRow } from '../../webview/protocol';
-import { endpointLabel, startedByServer } from '../../decoders/export/common';
+import { endpointLabel, requestHost, startedByServer } from '../../decoders/export/common';
 
 export { startedByServer };
 
@@ -46,8 +46,7 @@ export function hostNameOf(c: Call): string | undefined {
   }
   const viaProxy = c.fields['http.proxy_tunnel'] !== undefined || (c.protocol === 'http' && (c.method === 'CONNECT' || /^https?:\/\//i.test(c.http?.uri ?? '')));
   if (viaProxy) return `proxy :${c.server.port}`;
-  const host = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
-  return host || undefined;
+  return requestHost(c);
 }
 
 /**

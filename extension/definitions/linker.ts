@@ -5,7 +5,8 @@
  * the host's DefinitionsService only ships a LinkConfig. No vscode.
  */
 import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
-import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, type CallAuthority, type OpenApiDoc } from '../../decoders/definitions/openapi';
+import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc } from '../../decoders/definitions/openapi';
+import { requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker } from '../../decoders/definitions/validate';
 import { buildProtoDefinitions, lookupMethod, matchHttpRule, rpcRef, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
@@ -164,12 +165,8 @@ export function isProblem(w: string): boolean {
 function callAuthority(c: Call): CallAuthority | undefined {
   // (through a forward proxy the address is the proxy's: an absolute URI names the origin, a tunnel does not say)
   if (c.fields['http.proxy_tunnel'] !== undefined) return undefined;
-  const abs = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(c.http?.uri ?? '');
-  if (abs) {
-    const port = abs[3] !== undefined ? Number(abs[3]) : abs[1].toLowerCase() === 'https' ? 443 : 80;
-    return { host: abs[2], ip: abs[2], port };
-  }
-  const header = c.http?.host ?? (c.http?.requestHeaders ?? c.request?.headers)?.find(([k]) => k === ':authority' || k.toLowerCase() === 'host')?.[1];
-  const host = header ? /^(\[[^\]]*\]|[^:]*)/.exec(header)?.[1] : undefined;
-  return { host: host || undefined, ip: c.server.ip, port: c.server.port };
+  const origin = /^[a-z][a-z0-9+.-]*:\/\//i.test(c.http?.uri ?? '') ? urlAuthority(c.http!.uri!) : undefined;
+  if (origin?.port !== undefined) return { host: origin.host, ip: origin.host, port: origin.port };
+  const host = requestHost(c);
+  return { host: host === undefined ? undefined : urlAuthority(`//${host}`)?.host, ip: c.server.ip, port: c.server.port };
 }

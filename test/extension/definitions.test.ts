@@ -6,6 +6,7 @@ import { parseAsyncApi, matchChannel, channelCandidates } from '../../decoders/d
 import { SchemaChecker } from '../../decoders/definitions/validate';
 import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
 import { makeCall } from './builders';
+import type { Call } from '../../decoders/core/model';
 import { Linker } from '../../extension/definitions/linker';
 import { nearestFirst } from '../../extension/definitions/nearest';
 
@@ -115,6 +116,18 @@ describe('OpenAPI operation index', () => {
     const sw = parseOpenApi('/ws/sw2.yaml', "swagger: '2.0'\ninfo: { title: s, version: '1' }\nhost: 'svc.local:8443'\nschemes: [https]\npaths:\n  /health:\n    get:\n      operationId: swHealth\n      responses: { '200': { description: ok } }\n")!;
     assert.deepEqual(sw.operations[0].authorities, [{ host: 'svc.local', port: 8443 }]);
     assert.equal(matchOperation([bare, sw], 'GET', '/health', { ip: '10.1.1.1', port: 8443, host: 'svc.local' })?.op.operationId, 'swHealth');
+  });
+  test('the linker ranks documents by where the call went: its Host, a request in absolute form, not a tunnel\'s proxy', () => {
+    const api = (title: string, url: string) => ({ path: `/w/${title}.yaml`, text: `openapi: 3.0.3\ninfo: { title: ${title}, version: '1' }\nservers:\n  - url: ${url}\npaths:\n  /health:\n    get:\n      operationId: ${title}Health\n      responses: { '200': { description: ok } }\n` });
+    const linker = new Linker({ openapi: [api('orders', 'http://orders.internal:8081'), api('users', 'http://[::1]:9090')], asyncapi: [], proto: [] });
+    const get = (over: Partial<Call>, headers: Array<[string, string]> = []) =>
+      linker.link(makeCall({ protocol: 'http', method: 'GET', server: { ip: '10.0.0.5', port: 8081 }, http: { version: 'HTTP/1.1', method: 'GET', uri: '/health', requestHeaders: headers }, ...over }))?.ref.name;
+    assert.equal(get({}, [['Host', 'Orders.Internal:8081']]), 'GET /health (ordersHealth)');
+    assert.equal(get({ server: { ip: '::1', port: 9090 } }, [['Host', '[::1]:9090']]), 'GET /health (usersHealth)');
+    // through a forward proxy: the absolute URI names the origin, not the proxy the packets went to
+    assert.equal(get({ server: { ip: '10.0.0.9', port: 3128 }, http: { version: 'HTTP/1.1', method: 'GET', uri: 'http://[::1]:9090/health' } }), 'GET /health (usersHealth)');
+    // inside a CONNECT tunnel nothing says where: the first matching document
+    assert.equal(get({ server: { ip: '::1', port: 9090 }, fields: { 'http.proxy_tunnel': '[::1]:9090' } }, [['Host', '[::1]:9090']]), 'GET /health (ordersHealth)');
   });
   test('Swagger 2.0: basePath and body parameter schema', () => {
     const sw = parseOpenApi('/ws/sw.json', SWAGGER)!;
