@@ -88,7 +88,7 @@ function splitHostPort(addr: string): { host: string; port: string } {
 }
 
 /** Protocols whose server is a broker (ZeroMQ has none: its server is the socket that bound the port). */
-const BROKERS = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis']);
+export const BROKERS: ReadonlySet<string> = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis']);
 
 /** Lifeline key and default name for the server side of a row. */
 export function serverLifeline(row: Pick<CallRow, 'server' | 'protocol' | 'target' | 'serverName'>): { key: string; label: string; role: 'server' | 'broker' } {

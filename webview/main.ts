@@ -471,7 +471,9 @@ function renderTeach(): void {
   // The last step of the last call: nothing further to explain.
   if (state.teachStep >= steps.length - 1 && list.selectedIndex >= store.total - 1) next.setAttribute('disabled', '');
   if (state.teachStep === 0 && list.selectedIndex <= 0) prev.setAttribute('disabled', '');
-  const pipeline = h('ol', { class: 'pipeline', 'aria-label': 'Where this step happens' }, ...STAGES.map((s) => h('li', { class: s.stage === step.stage || (step.stage === 'broker' && s.stage === 'server') ? 'active' : '', 'aria-current': s.stage === step.stage ? 'step' : undefined }, s.stage === 'server' && (call.kind === 'publish' || call.kind === 'deliver') && call.protocol !== 'zmtp' ? 'Broker' : s.label)));
+  // (the server is a broker when the call's steps pass through one: not ZeroMQ's sockets, not an RPC)
+  const brokered = steps.some((st) => st.stage === 'broker');
+  const pipeline = h('ol', { class: 'pipeline', 'aria-label': 'Where this step happens' }, ...STAGES.map((s) => h('li', { class: s.stage === step.stage || (step.stage === 'broker' && s.stage === 'server') ? 'active' : '', 'aria-current': s.stage === step.stage ? 'step' : undefined }, s.stage === 'server' && brokered ? 'Broker' : s.label)));
   if (step.stage === 'connection') pipeline.classList.add('conn');
   fill(
     teachCard,

@@ -7,7 +7,7 @@
  * Text may hold `code` spans in backticks; the view renders them as <code> text.
  */
 import type { Call, FlowSummary } from '../decoders/core/model';
-import type { ArrowPhase } from './diagram-layout';
+import { BROKERS, type ArrowPhase } from './diagram-layout';
 import { formatDuration, formatSize, protocolLabel } from './format';
 import { startedByServer } from '../decoders/export/common';
 
@@ -79,7 +79,6 @@ function sizeText(n: number | undefined): string {
   return n === undefined ? 'a few' : formatSize(n);
 }
 
-const BROKER = new Set(['amqp', 'mqtt', 'kafka', 'rabbitstream', 'stomp', 'nats', 'redis']);
 
 /**
  * The steps for one call. `previousOnFlow` says whether an earlier call used the same
@@ -116,7 +115,7 @@ export function teachingSteps(call: Call, flow: FlowSummary | undefined, previou
   else if (proto === 'websocket' || proto === 'sockjs') webSocketSteps(call, steps, client, server);
   else if (proto === 'dns') dnsSteps(call, steps, client, server, flow?.transport === 'tcp');
   else if (proto === 'tls') tlsSteps(call, steps, client, server);
-  else if (BROKER.has(proto) || call.kind === 'publish' || call.kind === 'deliver') brokerSteps(call, steps, client, server, name);
+  else if (BROKERS.has(proto) || call.kind === 'publish' || call.kind === 'deliver') brokerSteps(call, steps, client, server, name);
   else rpcSteps(call, steps, client, server, name);
 
   // ── the teardown ─────────────────────────────────────────────────────────────────────────
@@ -143,6 +142,8 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
   const reqBytes = bytesOf(call, 'request');
   const resBytes = bytesOf(call, 'response');
   const http = call.http;
+  const upgrade = upgradeTo(call);
+  const upTo = upgrade?.toLowerCase();
 
   // 1–2: the client calls, the client stub serializes.
   let serialize: string;
@@ -207,8 +208,8 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
       break;
     }
     default:
-      if (upgradeTo(call)) {
-        serialize = `The client sends an ordinary HTTP \`${http?.method ?? 'GET'} ${http?.uri ?? call.target ?? '/'}\` that asks to change protocols on this very connection: \`Connection: Upgrade\` and \`Upgrade: ${upgradeTo(call)}\`${upgradeTo(call)?.toLowerCase() === 'websocket' ? ', with a random `Sec-WebSocket-Key` the server must prove it read' : ''}. ${upgradeTo(call)?.toLowerCase() === 'h2c' ? 'If the server agrees, the connection switches to HTTP/2 framing after its answer, and the answer to this very request comes back as HTTP/2 stream 1.' : 'If the server agrees, HTTP is over on this connection after its answer.'}`;
+      if (upgrade) {
+        serialize = `The client sends an ordinary HTTP \`${http?.method ?? 'GET'} ${http?.uri ?? call.target ?? '/'}\` that asks to change protocols on this very connection: \`Connection: Upgrade\` and \`Upgrade: ${upgrade}\`${upTo === 'websocket' ? ', with a random `Sec-WebSocket-Key` the server must prove it read' : ''}. ${upTo === 'h2c' ? 'If the server agrees, the connection switches to HTTP/2 framing after its answer, and the answer to this very request comes back as HTTP/2 stream 1.' : 'If the server agrees, HTTP is over on this connection after its answer.'}`;
         break;
       }
       serialize = `The client prepares an HTTP request. The method \`${http?.method ?? call.method}\` says what to do, the path \`${http?.uri ?? call.target ?? '/'}\` names the resource${call.request?.body?.kind === 'json' || http?.requestBody?.kind === 'json' ? ', and the body carries the data as JSON' : ''}. In REST the URL and the verb carry the meaning, not a method name inside the body.`;
@@ -289,7 +290,7 @@ function rpcSteps(call: Call, steps: TeachStep[], client: string, server: string
     default: {
       const statusText = `${http?.status ?? call.status?.code ?? ''} ${http?.reason ?? call.status?.text ?? ''}`.trim();
       const sse = (http?.responseHeaders ?? call.response?.headers)?.some(([k, v]) => k.toLowerCase() === 'content-type' && /^text\/event-stream/i.test(v));
-      if (http?.status === 101) reply = `The server answers \`${statusText}\`: it agrees to the upgrade${upgradeTo(call) ? ` to ${upgradeTo(call)}` : ''}${upgradeTo(call)?.toLowerCase() === 'websocket' ? ' and proves it with `Sec-WebSocket-Accept`, a hash of the client\'s key' : ''}. ${upgradeTo(call)?.toLowerCase() === 'h2c' ? ' The next bytes are HTTP/2 frames: SETTINGS from both sides, then the response to this request on stream 1, and later calls as new streams on the same connection.' : ' After this answer the connection carries no more HTTP: the next bytes are frames of the new protocol, which either side may send at any time.'}`;
+      if (http?.status === 101) reply = `The server answers \`${statusText}\`: it agrees to the upgrade${upgrade ? ` to ${upgrade}` : ''}${upTo === 'websocket' ? ' and proves it with `Sec-WebSocket-Accept`, a hash of the client\'s key' : ''}. ${upTo === 'h2c' ? 'The next bytes are HTTP/2 frames: SETTINGS from both sides, then the response to this request on stream 1, and later calls as new streams on the same connection.' : 'After this answer the connection carries no more HTTP: the next bytes are frames of the new protocol, which either side may send at any time.'}`;
       else if (sse) reply = `The server answers \`${statusText}\` with \`Content-Type: text/event-stream\` and never finishes the body while it has news: each event is a few \`field: value\` lines ended by a blank line (server-sent events). One request, many answers, all from the server — the client only listens${call.messages?.length ? ` (${call.messages.length} events here)` : ''}.`;
       else reply = `The server answers \`${statusText}\`${resBytes ? ` with ${sizeText(resBytes)}` : ''}. In REST the status code itself tells success (2xx), a client mistake (4xx) or a server failure (5xx).`;
     }
