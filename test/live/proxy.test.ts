@@ -151,15 +151,15 @@ describe('recording proxy', () => {
     const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const r = await recorder();
     try {
-      const ready = await waitFor(() => false, 0); // placeholder for symmetry
-      void ready;
-      const p = await r.set.add({ listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port } });
+      // redis-server answers before the proxy's port is chosen: a port picked while it was still
+      // starting could be its own (freePort only finds one free now), the proxy then forwarding to itself.
       let ok = false;
       for (let i = 0; i < 50 && !ok; i++) {
         ok = await run('redis-cli', ['-p', String(port), 'PING']).then((x) => x.stdout.trim() === 'PONG', () => false);
         if (!ok) await new Promise((res) => setTimeout(res, 100));
       }
       assert.ok(ok, 'redis-server started');
+      const p = await r.set.add({ listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port } });
       const set = await run('redis-cli', ['-p', String(p.address!.port), 'SET', 'callscope:k', 'hello']);
       assert.equal(set.stdout.trim(), 'OK');
       const get = await run('redis-cli', ['-p', String(p.address!.port), 'GET', 'callscope:k']);
