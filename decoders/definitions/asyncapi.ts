@@ -2,11 +2,15 @@
  * AsyncAPI 2.x and 3.x channel index: each channel's address (2.x: the channel key; 3.x: its
  * `address`, or the key when absent) with `{parameters}` as one-segment wildcards, the protocols
  * of the document's servers, and where the channel is written. A message's topic, subject,
- * routing key or queue is matched to a channel. Pure.
+ * routing key or queue is matched to a channel. A document split across files (external `$ref`s:
+ * a channel, a message in its own file) is bundled first (refs.ts): a channel is where it is
+ * written. Pure (files are read through `RefOptions.readText`).
  */
-import { declaresKey, deref, parseSource, ptr, type Pos } from './source';
+import { declaresKey, parseSource } from './source';
+import { bundleRefs, followRefs, pointerOf, type DefinitionProblem, type RefOptions } from './refs';
 
 export interface AsyncApiChannel {
+  /** The file the channel is written in (the root, or a file a `$ref` names). */
   file: string;
   /** The channel key in the document. */
   id: string;
@@ -29,6 +33,10 @@ export interface AsyncApiDoc {
   data: Record<string, unknown>;
   channels: AsyncApiChannel[];
   errors: string[];
+  /** Files its `$ref`s name that were read (a change to one re-parses the document). */
+  files: string[];
+  /** Problems with positions: refs to missing or unparsable files, http refs not fetched… */
+  problems: DefinitionProblem[];
 }
 
 export function looksLikeAsyncApi(text: string): boolean {
@@ -66,43 +74,55 @@ function compileAddress(address: string): { re: RegExp; literal: number } {
   return { re: new RegExp(`^${src}$`), literal };
 }
 
-function messagePayloads(data: unknown, message: unknown, base: string): string[] {
-  const msg = deref<Record<string, unknown>>(data, message);
-  if (!msg) return [];
-  const ref = (message as { $ref?: string }).$ref;
-  const at = typeof ref === 'string' ? ref : base;
-  if (Array.isArray(msg.oneOf)) return msg.oneOf.flatMap((m: unknown, i: number) => messagePayloads(data, m, `${at}/oneOf/${i}`));
-  return msg.payload !== undefined ? [`${at}/payload`] : [];
+function messagePayloads(data: unknown, message: unknown, path: readonly string[], depth = 0): string[] {
+  const msg = followRefs(data, message, path);
+  if (!msg || depth > 8) return [];
+  if (Array.isArray(msg.node.oneOf)) return msg.node.oneOf.flatMap((m: unknown, i: number) => messagePayloads(data, m, [...msg.path, 'oneOf', String(i)], depth + 1));
+  return msg.node.payload !== undefined ? [`${pointerOf(msg.path)}/payload`] : [];
 }
 
-export function parseAsyncApi(file: string, text: string): AsyncApiDoc | undefined {
+/**
+ * Parse one file; undefined when it is not AsyncAPI. External `$ref`s are read with
+ * `refs.readText` (without it they are problems, the rest indexed).
+ */
+export function parseAsyncApi(file: string, text: string, refs?: RefOptions): AsyncApiDoc | undefined {
   if (!looksLikeAsyncApi(text)) return undefined;
   const src = parseSource(text);
   if (!src || src.data.asyncapi === undefined) return undefined;
   const data = src.data;
   const version = String(data.asyncapi);
   const v3 = version.startsWith('3');
+  const bundle = bundleRefs(file, src, refs);
   const servers = (data.servers ?? {}) as Record<string, { protocol?: string }>;
   const protocols = [...new Set(Object.values(servers).map((s) => PROTOCOL_ALIASES[String(s?.protocol ?? '').toLowerCase()] ?? String(s?.protocol ?? '').toLowerCase()).filter(Boolean))];
-  const doc: AsyncApiDoc = { file, version, title: (data.info as { title?: string } | undefined)?.title, data, channels: [], errors: src.errors };
+  const doc: AsyncApiDoc = {
+    file,
+    version,
+    title: (data.info as { title?: string } | undefined)?.title,
+    data,
+    channels: [],
+    errors: [...src.errors, ...bundle.problems.filter((p) => p.severity === 'warning').map((p) => `${p.file}:${p.line}: ${p.message}`)],
+    files: bundle.files,
+    problems: bundle.problems,
+  };
   for (const [id, raw] of Object.entries((data.channels ?? {}) as Record<string, unknown>)) {
-    const ch = deref<Record<string, unknown>>(data, raw);
-    if (!ch) continue;
+    const chAt = followRefs(data, raw, ['channels', id]);
+    if (!chAt) continue;
+    const ch = chAt.node;
     const address = v3 ? (typeof ch.address === 'string' ? ch.address : ch.address === null ? undefined : id) : id;
     if (address === undefined) continue;
-    const pos: Pos = src.posOf(['channels', id]) ?? { line: 1, column: 1 };
-    const base = `#/channels/${ptr(id)}`;
+    const at = bundle.locate(chAt.path) ?? bundle.locate(['channels', id]) ?? { file, line: 1, column: 1 };
     const payloads: string[] = [];
     if (v3) {
-      for (const [mid, m] of Object.entries((ch.messages ?? {}) as Record<string, unknown>)) payloads.push(...messagePayloads(data, m, `${base}/messages/${ptr(mid)}`));
+      for (const [mid, m] of Object.entries((ch.messages ?? {}) as Record<string, unknown>)) payloads.push(...messagePayloads(data, m, [...chAt.path, 'messages', mid]));
     } else {
       for (const opKey of ['publish', 'subscribe']) {
         const op = ch[opKey] as { message?: unknown } | undefined;
-        if (op?.message) payloads.push(...messagePayloads(data, op.message, `${base}/${opKey}/message`));
+        if (op?.message) payloads.push(...messagePayloads(data, op.message, [...chAt.path, opKey, 'message']));
       }
     }
     const { re, literal } = compileAddress(address);
-    doc.channels.push({ file, id, address, line: pos.line, column: pos.column, protocols, payloads, re, literal });
+    doc.channels.push({ file: at.file, id, address, line: at.line, column: at.column, protocols, payloads, re, literal });
   }
   return doc;
 }

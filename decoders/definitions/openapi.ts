@@ -5,9 +5,12 @@
  * (method + URI) is matched to the most specific template: more literal characters win, then
  * fewer parameters — after the server: with several documents, an operation whose servers name the
  * host and port the call went to comes first. A document whose servers name others still matches
- * (the same API often runs elsewhere than its document says: another port, a local copy). Pure.
+ * (the same API often runs elsewhere than its document says: another port, a local copy). A
+ * document split across files (external `$ref`s) is bundled first (refs.ts): an operation is
+ * where it is written, in whichever file. Pure (files are read through `RefOptions.readText`).
  */
-import { declaresKey, deref, parseSource, ptr, type Pos } from './source';
+import { declaresKey, deref, parseSource, ptr } from './source';
+import { bundleRefs, followRefs, pointerOf, type DefinitionProblem, type RefOptions } from './refs';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -18,6 +21,7 @@ export interface SchemaRef {
 }
 
 export interface OpenApiOperation {
+  /** The file the operation is written in (the root, or a file a `$ref` names). */
   file: string;
   /** Upper-case HTTP method. */
   method: string;
@@ -57,10 +61,14 @@ export interface OpenApiDoc {
   file: string;
   version: string;
   title?: string;
-  /** The document as plain data (the ajv root for the schema pointers). */
+  /** The document as plain data (the ajv root for the schema pointers), referenced files bundled in. */
   data: Record<string, unknown>;
   operations: OpenApiOperation[];
   errors: string[];
+  /** Files its `$ref`s name that were read (a change to one re-parses the document). */
+  files: string[];
+  /** Problems with positions: refs to missing or unparsable files, http refs not fetched… */
+  problems: DefinitionProblem[];
 }
 
 /** Is this text an OpenAPI/Swagger document (cheap check before parsing)? */
@@ -168,8 +176,11 @@ function schemasOfContent(content: unknown, base: string): SchemaRef[] {
     .map(([ct]) => ({ contentType: ct, pointer: `${base}/content/${ptr(ct)}/schema` }));
 }
 
-/** Parse one file; undefined when it is not OpenAPI/Swagger. */
-export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined {
+/**
+ * Parse one file; undefined when it is not OpenAPI/Swagger. External `$ref`s are read with
+ * `refs.readText` (without it they are problems, the rest indexed).
+ */
+export function parseOpenApi(file: string, text: string, refs?: RefOptions): OpenApiDoc | undefined {
   if (!looksLikeOpenApi(text)) return undefined;
   const src = parseSource(text);
   if (!src) return undefined;
@@ -177,13 +188,16 @@ export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined
   const swagger = typeof data.swagger === 'string' || typeof data.swagger === 'number' ? String(data.swagger) : undefined;
   const openapi = typeof data.openapi === 'string' ? data.openapi : undefined;
   if (!swagger && !openapi) return undefined;
+  const bundle = bundleRefs(file, src, refs);
   const doc: OpenApiDoc = {
     file,
     version: openapi ?? swagger!,
     title: (data.info as { title?: string } | undefined)?.title,
     data,
     operations: [],
-    errors: src.errors,
+    errors: [...src.errors, ...bundle.problems.filter((p) => p.severity === 'warning').map((p) => `${p.file}:${p.line}: ${p.message}`)],
+    files: bundle.files,
+    problems: bundle.problems,
   };
   const basesOf = (servers: unknown): string[] | undefined => {
     if (!Array.isArray(servers) || !servers.length) return undefined;
@@ -202,51 +216,53 @@ export function parseOpenApi(file: string, text: string): OpenApiDoc | undefined
     : (authoritiesOf(data.servers) ?? []);
   const paths = (data.paths ?? {}) as Record<string, unknown>;
   for (const [path, rawItem] of Object.entries(paths)) {
-    const item = deref<Record<string, unknown>>(data, rawItem);
-    if (!item) continue;
+    // (a path item, an operation, a request body or response may be a `$ref`, to another file too:
+    // pointers and positions are those of where it is written)
+    const itemAt = followRefs(data, rawItem, ['paths', path]);
+    if (!itemAt) continue;
+    const item = itemAt.node;
     const itemBases = swagger ? undefined : basesOf(item.servers);
     const sharedParams = Array.isArray(item.parameters) ? item.parameters : [];
     for (const m of HTTP_METHODS) {
-      const op = item[m] as Record<string, unknown> | undefined;
-      if (!op || typeof op !== 'object') continue;
+      const opAt = item[m] && typeof item[m] === 'object' ? followRefs(data, item[m], [...itemAt.path, m]) : undefined;
+      if (!opAt) continue;
+      const op = opAt.node;
       const bases = (swagger ? undefined : basesOf(op.servers)) ?? itemBases ?? rootBases;
       const authorities = (swagger ? undefined : (authoritiesOf(op.servers) ?? authoritiesOf(item.servers))) ?? rootAuthorities;
       const templates = [...new Set(bases.map((b) => joinPath(b, path)))];
-      const pos: Pos = src.posOf(['paths', path, m]) ?? src.posOf(['paths', path]) ?? { line: 1, column: 1 };
-      const opBase = `#/paths/${ptr(path)}/${m}`;
+      const at = bundle.locate(opAt.path) ?? bundle.locate(itemAt.path) ?? bundle.locate(['paths', path]) ?? { file, line: 1, column: 1 };
       let requestSchemas: SchemaRef[] = [];
       const responseSchemas: OpenApiOperation['responseSchemas'] = [];
       if (swagger) {
         const params = [...sharedParams, ...(Array.isArray(op.parameters) ? op.parameters : [])];
         const consumes = (op.consumes ?? data.consumes ?? ['application/json']) as string[];
-        const bodyIndex = (Array.isArray(op.parameters) ? op.parameters : []).findIndex((p) => deref<{ in?: string }>(data, p)?.in === 'body');
-        if (bodyIndex >= 0) requestSchemas = consumes.map((ct) => ({ contentType: ct, pointer: `${opBase}/parameters/${bodyIndex}/schema` }));
+        const opParams = Array.isArray(op.parameters) ? op.parameters : [];
+        const bodyIndex = opParams.findIndex((p) => deref<{ in?: string }>(data, p)?.in === 'body');
+        const body = bodyIndex >= 0 ? followRefs(data, opParams[bodyIndex], [...opAt.path, 'parameters', String(bodyIndex)]) : undefined;
+        if (body) requestSchemas = consumes.map((ct) => ({ contentType: ct, pointer: `${pointerOf(body.path)}/schema` }));
         void params;
         const produces = (op.produces ?? data.produces ?? ['application/json']) as string[];
         for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
-          const resp = deref<{ schema?: unknown }>(data, r);
-          if (resp?.schema !== undefined) for (const ct of produces) responseSchemas.push({ status, contentType: ct, pointer: `${opBase}/responses/${ptr(status)}/schema` });
+          const resp = followRefs<{ schema?: unknown }>(data, r, [...opAt.path, 'responses', status]);
+          if (resp?.node.schema !== undefined) for (const ct of produces) responseSchemas.push({ status, contentType: ct, pointer: `${pointerOf(resp.path)}/schema` });
         }
       } else {
-        const rb = op.requestBody as { $ref?: string } | undefined;
-        if (rb) {
-          if (typeof rb.$ref === 'string') requestSchemas = schemasOfContent(deref<{ content?: unknown }>(data, rb)?.content, rb.$ref);
-          else requestSchemas = schemasOfContent((rb as { content?: unknown }).content, `${opBase}/requestBody`);
-        }
-        for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, { $ref?: string }>)) {
-          const base = r && typeof r.$ref === 'string' ? r.$ref : `${opBase}/responses/${ptr(status)}`;
-          for (const s of schemasOfContent(deref<{ content?: unknown }>(data, r)?.content, base)) responseSchemas.push({ ...s, status });
+        const rb = op.requestBody ? followRefs<{ content?: unknown }>(data, op.requestBody, [...opAt.path, 'requestBody']) : undefined;
+        if (rb) requestSchemas = schemasOfContent(rb.node.content, pointerOf(rb.path));
+        for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
+          const resp = followRefs<{ content?: unknown }>(data, r, [...opAt.path, 'responses', status]);
+          if (resp) for (const s of schemasOfContent(resp.node.content, pointerOf(resp.path))) responseSchemas.push({ ...s, status });
         }
       }
       doc.operations.push({
-        file,
+        file: at.file,
         method: m.toUpperCase(),
         path,
         name: `${m.toUpperCase()} ${path}`,
         operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
         summary: typeof op.summary === 'string' ? op.summary : undefined,
-        line: pos.line,
-        column: pos.column,
+        line: at.line,
+        column: at.column,
         templates,
         requestSchemas,
         responseSchemas,

@@ -2,7 +2,7 @@
  * YAML/JSON definition sources with positions: one parser (YAML 1.2 reads JSON too) that keeps
  * where each key was written, so Go to Definition lands on the operation or channel line.
  */
-import { LineCounter, parseDocument, isMap, isScalar, type Document, type YAMLMap } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
 
 export interface Pos {
   /** 1-based */
@@ -13,7 +13,10 @@ export interface Pos {
 export interface SourceDoc {
   /** The document as plain data. */
   data: Record<string, unknown>;
-  /** Position of the key at a JSON pointer-like path ['paths', '/persons', 'get'] (the key's own line). */
+  /**
+   * Position of the key at a JSON pointer-like path ['paths', '/persons', 'get'] (the key's own
+   * line; a list item's start for an index); [] is the document's first key.
+   */
   posOf(path: readonly string[]): Pos | undefined;
   errors: string[];
 }
@@ -41,16 +44,24 @@ export function parseSource(text: string): SourceDoc | undefined {
     errors: doc.errors.map((e) => e.message),
     posOf(path) {
       let node: unknown = root;
-      let keyOffset: number | undefined;
+      let offset: number | undefined = root.items[0] && isScalar(root.items[0].key) ? root.items[0].key.range?.[0] : undefined;
+      if (!path.length && offset === undefined) return { line: 1, column: 1 };
       for (const k of path) {
+        if (isSeq(node)) {
+          const item = /^\d+$/.test(k) ? node.items[Number(k)] : undefined;
+          if (!item) return undefined;
+          offset = (item as { range?: [number, number, number] }).range?.[0];
+          node = item;
+          continue;
+        }
         if (!isMap(node)) return undefined;
         const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === k);
         if (!pair) return undefined;
-        keyOffset = isScalar(pair.key) && pair.key.range ? pair.key.range[0] : undefined;
+        offset = isScalar(pair.key) && pair.key.range ? pair.key.range[0] : undefined;
         node = pair.value;
       }
-      if (keyOffset === undefined) return undefined;
-      const lp = lineCounter.linePos(keyOffset);
+      if (offset === undefined) return undefined;
+      const lp = lineCounter.linePos(offset);
       return { line: lp.line, column: lp.col };
     },
   };

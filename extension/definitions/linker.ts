@@ -9,6 +9,7 @@ import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthor
 import { requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker } from '../../decoders/definitions/validate';
+import type { RefOptions } from '../../decoders/definitions/refs';
 import { buildProtoDefinitions, lookupMethod, matchHttpRule, rpcRef, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
 import { targetPath } from '../../decoders/http-common/exchange';
 
@@ -20,6 +21,11 @@ export interface LinkConfig {
   openapi: Array<{ path: string; text: string }>;
   asyncapi: Array<{ path: string; text: string }>;
   proto: ProtoFile[];
+  /**
+   * The files the OpenAPI/AsyncAPI documents' external `$ref`s name (the host read them for its
+   * own index), by the path the refs resolve to: a document is parsed here as it was there.
+   */
+  refs?: Array<{ path: string; text: string }>;
 }
 
 export interface LinkResult {
@@ -35,9 +41,11 @@ export class Linker {
   private readonly checkers = new Map<string, SchemaChecker>();
 
   constructor(cfg: LinkConfig | undefined, fallbackProto?: ProtoDefinitions) {
+    const refTexts = new Map((cfg?.refs ?? []).map((f) => [f.path, f.text]));
+    const refs: RefOptions = { readText: (path) => refTexts.get(path) };
     for (const f of cfg?.openapi ?? []) {
       try {
-        const d = parseOpenApi(f.path, f.text);
+        const d = parseOpenApi(f.path, f.text, refs);
         if (d) this.openapi.push(d);
       } catch {
         /* not a definition after all */
@@ -45,7 +53,7 @@ export class Linker {
     }
     for (const f of cfg?.asyncapi ?? []) {
       try {
-        const d = parseAsyncApi(f.path, f.text);
+        const d = parseAsyncApi(f.path, f.text, refs);
         if (d) this.asyncapi.push(d);
       } catch {
         /* not a definition after all */
