@@ -54,12 +54,26 @@ export function looksLikeEnvelope(text: string): boolean {
   return /^<([\w.-]+:)?Envelope[\s>/]/.test(s);
 }
 
+/** WS-Addressing 1.0 (W3C 2006) and the 2004/08 member submission WCF and WSE still send. */
+const WSA_NS = new Set(['http://www.w3.org/2005/08/addressing', 'http://schemas.xmlsoap.org/ws/2004/08/addressing']);
+
+/**
+ * The `wsa:Action` header block (WS-Addressing 1.0 SOAP Binding section 2.4, Core section 3.2
+ * [action]): what a SOAP 1.2 request over WS-Addressing names its operation by when HTTP carries
+ * no action (WCF's Soap12WSAddressing10 sends `application/soap+xml` without an `action` parameter).
+ */
+export function wsaAction(headerEl: XEl | undefined): string | undefined {
+  const a = headerEl?.children.find((c) => c.local === 'Action' && c.ns !== undefined && WSA_NS.has(c.ns));
+  const t = a?.text.trim();
+  return t || undefined;
+}
+
 function textOf(el: XEl | undefined): string | undefined {
   return el ? el.text.trim() : undefined;
 }
 
 /** `attachments`: an XOP package's other parts by Content-ID (SOAP MTOM), what `xop:Include` elements show. */
-export function parseEnvelope(text: string, maxDepth: number, typing?: (first: XEl | undefined) => EnvelopeTyping | undefined, attachments?: Map<string, XopAttachment>): SoapEnvelope {
+export function parseEnvelope(text: string, maxDepth: number, typing?: (first: XEl | undefined, header: XEl | undefined) => EnvelopeTyping | undefined, attachments?: Map<string, XopAttachment>): SoapEnvelope {
   const root = parseXml(text, maxDepth);
   const warnings: string[] = [];
   if (root.local !== 'Envelope') throw new Error(`root element is <${root.name}>, not a SOAP Envelope`);
@@ -75,7 +89,7 @@ export function parseEnvelope(text: string, maxDepth: number, typing?: (first: X
   const bodyEl = root.children.find((c) => c.local === 'Body' && inEnv(c));
   if (!bodyEl) warnings.push('Envelope without a Body');
   const first = bodyEl?.children[0];
-  const t = typing?.(first);
+  const t = typing?.(first, headerEl);
   // SOAP 1.1 section 5.4.1 / SOAP 1.2 Part 2 section 3.1.5: accessors refer to values serialized
   // once elsewhere (SOAP::Lite does so for a value passed twice): they show the value itself, and
   // the serialized-once targets are not listed as Body entries of their own.

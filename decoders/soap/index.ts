@@ -14,7 +14,7 @@ import type { DecoderSession } from '../core/decoder';
 import type { BodyRouter } from '../http-common/routers';
 import { bodyCut, isRelatedRoot, parseMediaType, previewLimitWords, type MultipartPart } from '../http-common/body';
 import type { Limits } from '../core/env';
-import { looksLikeEnvelope, parseEnvelope, type EnvelopeTyping, type SoapEnvelope } from './envelope';
+import { looksLikeEnvelope, parseEnvelope, wsaAction, type EnvelopeTyping, type SoapEnvelope } from './envelope';
 import { findOperation, wsdlDefinitionsOf, type WsdlDefinitions, type WsdlOperation, type WsdlPart } from './wsdl';
 import { isLearnedFile, learnedWsdl } from './learned';
 import { globalElementType, typedValue, type QName, type TypeContext, type TypeRef, type XopAttachment, type XsdComplex } from './schema';
@@ -148,10 +148,10 @@ function partType(wsdl: WsdlDefinitions, p: WsdlPart): TypeRef | undefined {
  * entry is a part's `element`; anything else (header blocks, other entries) by the global element
  * of the same name, when the schema declares one.
  */
-function typing(wsdl: WsdlDefinitions | undefined, opOf: (first: XEl | undefined) => WsdlOperation | undefined, dir: 'input' | 'output'): ((first: XEl | undefined) => EnvelopeTyping | undefined) | undefined {
+function typing(wsdl: WsdlDefinitions | undefined, opOf: (first: XEl | undefined, header: XEl | undefined) => WsdlOperation | undefined, dir: 'input' | 'output'): ((first: XEl | undefined, header: XEl | undefined) => EnvelopeTyping | undefined) | undefined {
   if (!wsdl) return undefined;
-  return (first) => {
-    const op = opOf(first);
+  return (first, header) => {
+    const op = opOf(first, header);
     const ctx: TypeContext = { schema: wsdl.schema, warnings: [], maxDepth: 64 };
     const parts = op ? op[dir] : [];
     return {
@@ -269,7 +269,7 @@ export const soapRouter: BodyRouter = {
     }
     let req: SoapEnvelope;
     try {
-      req = parseEnvelope(reqSrc.text, maxDepth, typing(wsdl, (first) => (op = wsdl ? findOperation(wsdl, action, first?.local, first?.ns) : undefined), 'input'), reqSrc.attachments);
+      req = parseEnvelope(reqSrc.text, maxDepth, typing(wsdl, (first, header) => (op = wsdl ? findOperation(wsdl, action || wsaAction(header), first?.local, first?.ns) : undefined), 'input'), reqSrc.attachments);
     } catch (e) {
       call.warnings.push(`SOAP request${reqSrc.truncated ? ' (truncated body)' : ''}: ${(e as Error).message}`);
       call.method = action ? action.slice(action.search(/[^/#:]*$/)) || 'SOAP' : 'SOAP';
@@ -277,6 +277,10 @@ export const soapRouter: BodyRouter = {
     }
     call.warnings.push(...req.warnings.map((w) => `SOAP request: ${w}`));
     call.fields['soap.version'] = req.version;
+    const wsa = wsaAction(req.headerEl);
+    // (WS-Addressing 1.0 SOAP Binding section 6: an HTTP action is empty or the [action] itself)
+    if (wsa !== undefined && !action) call.fields['soap.action'] = wsa;
+    else if (wsa !== undefined && action && wsa !== action) call.warnings.push(`WS-Addressing Action "${wsa}" differs from the ${soapAction !== undefined ? 'SOAPAction' : 'action parameter'} "${action}"`);
     if (req.version === '1.1' && mt?.essence === 'application/soap+xml') call.warnings.push('SOAP 1.1 envelope sent as application/soap+xml');
     if (req.version === '1.2' && mt?.essence === 'text/xml') call.warnings.push('SOAP 1.2 envelope sent as text/xml');
     if (req.version === '1.1' && soapAction === undefined) call.warnings.push('SOAP 1.1 request without a SOAPAction header');

@@ -80,8 +80,30 @@ function positionOf(text: string, portType: string, op: string): { line: number;
   return lineCol(text, m ? m.index : from);
 }
 
+type BindingInfo = { portType: string; style: 'document' | 'rpc'; actions: Map<string, { action?: string; style?: 'document' | 'rpc' }> };
+
+/** A document's `binding` elements (WSDL 1.1 section 2.5, with the SOAP binding's style and soapAction, section 3.2–3.4), by name. */
+function bindingsOf(root: XEl, file: string, into: { file: string; name: string; info: BindingInfo }[]): void {
+  for (const b of kids(root, 'binding')) {
+    const sb = b.children.find((c) => c.local === 'binding');
+    const style = sb?.attrs.style === 'rpc' ? 'rpc' : 'document';
+    const actions = new Map<string, { action?: string; style?: 'document' | 'rpc' }>();
+    for (const o of kids(b, 'operation')) {
+      const so = o.children.find((c) => c.local === 'operation');
+      const st = so?.attrs.style;
+      actions.set(o.attrs.name ?? '', { ...(so?.attrs.soapAction !== undefined ? { action: so.attrs.soapAction } : {}), ...(st === 'rpc' || st === 'document' ? { style: st } : {}) });
+    }
+    into.push({ file, name: b.attrs.name ?? '', info: { portType: qnameLocal(b.attrs.type) ?? '', style, actions } });
+  }
+}
+
 export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefinitions {
   const out: WsdlDefinitions = { kind: 'wsdl', operations: [], files: [], warnings: [], schema: emptySchema() };
+  const roots: { f: WsdlFile; root: XEl }[] = [];
+  // Bindings and services of every document: WSDL 1.1 section 2.1.1 — a document may bind and
+  // serve the portType of another it imports (WCF's `?wsdl` binds the portType its `?wsdl=wsdl0` declares).
+  const bindingInfo: { file: string; name: string; info: BindingInfo }[] = [];
+  const serviceOf = new Map<string, string>(); // binding → service
   for (const f of files) {
     out.files.push(f.path);
     let root: XEl;
@@ -101,6 +123,11 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
       if (root.local === 'description') out.warnings.push(`${f.path}: WSDL 2.0 is not supported`);
       continue;
     }
+    roots.push({ f, root });
+    bindingsOf(root, f.path, bindingInfo);
+    for (const s of kids(root, 'service')) for (const p of kids(s, 'port')) serviceOf.set(qnameLocal(p.attrs.binding) ?? '', s.attrs.name ?? '');
+  }
+  for (const { f, root } of roots) {
     const tns = root.attrs.targetNamespace;
     for (const t of kids(root, 'types')) for (const sc of kids(t, 'schema')) indexSchema(sc, out.schema);
     const messages = new Map<string, WsdlPart[]>();
@@ -114,24 +141,10 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
         })),
       );
     }
-    // binding details per portType operation
-    const bindingInfo = new Map<string, { portType: string; style: 'document' | 'rpc'; actions: Map<string, { action?: string; style?: 'document' | 'rpc' }> }>();
-    for (const b of kids(root, 'binding')) {
-      const sb = b.children.find((c) => c.local === 'binding');
-      const style = sb?.attrs.style === 'rpc' ? 'rpc' : 'document';
-      const actions = new Map<string, { action?: string; style?: 'document' | 'rpc' }>();
-      for (const o of kids(b, 'operation')) {
-        const so = o.children.find((c) => c.local === 'operation');
-        const st = so?.attrs.style;
-        actions.set(o.attrs.name ?? '', { ...(so?.attrs.soapAction !== undefined ? { action: so.attrs.soapAction } : {}), ...(st === 'rpc' || st === 'document' ? { style: st } : {}) });
-      }
-      bindingInfo.set(b.attrs.name ?? '', { portType: qnameLocal(b.attrs.type) ?? '', style, actions });
-    }
-    const serviceOf = new Map<string, string>(); // binding → service
-    for (const s of kids(root, 'service')) for (const p of kids(s, 'port')) serviceOf.set(qnameLocal(p.attrs.binding) ?? '', s.attrs.name ?? '');
     for (const pt of kids(root, 'portType')) {
       const ptName = pt.attrs.name ?? '';
-      const bindings = [...bindingInfo.entries()].filter(([, b]) => b.portType === ptName);
+      // (a binding of the same document first: a service published at two addresses binds each copy)
+      const bindings = bindingInfo.filter((b) => b.info.portType === ptName).sort((x, y) => Number(y.file === f.path) - Number(x.file === f.path));
       for (const op of kids(pt, 'operation')) {
         const name = op.attrs.name ?? '';
         const msgParts = (io: string) => {
@@ -140,7 +153,8 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
           if (m && !messages.has(m)) out.warnings.push(`${f.path}: operation ${name}: message ${m} not found`);
           return m ? messages.get(m) ?? [] : [];
         };
-        const [bName, b] = bindings[0] ?? [undefined, undefined];
+        const bName = bindings[0]?.name;
+        const b = bindings[0]?.info;
         const service = bName ? serviceOf.get(bName) : undefined;
         const bop = b?.actions.get(name);
         // WS-Addressing 1.0 Metadata section 4.4.1: the Action attribute (any prefix) on the input
