@@ -15,10 +15,12 @@ export function registerCodeLens(context: vscode.ExtensionContext, provider: Cap
       if (!provider.documents.size || document.uri.scheme !== 'file') return [];
       const file = document.uri.fsPath;
       const places: Array<{ line: number; column: number; what: string }> = [];
-      const oa = defs.openapi.get(file);
-      if (oa) for (const op of oa.operations) places.push({ line: op.line, column: op.column, what: op.name });
-      const aa = defs.asyncapi.get(file);
-      if (aa) for (const ch of aa.channels) places.push({ line: ch.line, column: ch.column, what: ch.address });
+      // (an operation or channel may be written in a file a document's `$ref` names, which two documents may share: one lens a line)
+      const add = (p: { file: string; line: number; column: number }, what: string) => {
+        if (p.file === file && !places.some((x) => x.line === p.line)) places.push({ line: p.line, column: p.column, what });
+      };
+      for (const oa of defs.openapi.values()) for (const op of oa.operations) add(op, op.name);
+      for (const aa of defs.asyncapi.values()) for (const ch of aa.channels) add(ch, ch.address);
       if (file.endsWith('.proto') && defs.proto) {
         for (const m of defs.proto.methods.values()) if (m.file === file) places.push({ line: m.line, column: m.column, what: `${m.service}.${m.name}` });
       }

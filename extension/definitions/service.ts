@@ -5,11 +5,12 @@
  * schemas, and publishes the problems in the Problems panel.
  */
 import * as vscode from 'vscode';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import type { DefinitionRef } from '../../decoders/core/model';
 import { parseOpenApi, looksLikeOpenApi, type OpenApiDoc } from '../../decoders/definitions/openapi';
 import { parseAsyncApi, looksLikeAsyncApi, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { percentile, type DefinitionStats } from '../../decoders/definitions/stats';
+import type { DefinitionProblem, ReadText } from '../../decoders/definitions/refs';
 import { buildProtoDefinitions, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
 import type { CaptureEditorProvider } from '../editor/provider';
 import type { Analysis } from '../analysis/analysis';
@@ -52,6 +53,10 @@ export class DefinitionsService implements vscode.Disposable {
   proto?: ProtoDefinitions;
   /** Texts of the OpenAPI/AsyncAPI documents and .proto files, for the workers' linkers. */
   private readonly texts = new Map<string, string>();
+  /** Texts of the files the documents' external `$ref`s name (as read for the index), for the workers' linkers. */
+  private readonly refTexts = new Map<string, string>();
+  /** A referenced file → the documents that refer to it (re-parsed when it changes). */
+  private readonly usedBy = new Map<string, Set<string>>();
   private protoFileList: ProtoFile[] = [];
   /** Bumped whenever the definitions change: analyses linked with an older one are relinked. */
   private generation = 1;
@@ -71,7 +76,7 @@ export class DefinitionsService implements vscode.Disposable {
   constructor(context: vscode.ExtensionContext) {
     const w = vscode.workspace.createFileSystemWatcher(DEF_GLOB);
     const queue = (kind: 'change' | 'delete') => (uri: vscode.Uri) => {
-      if (uri.scheme !== 'file' || this.excluded(uri.fsPath)) return;
+      if (uri.scheme !== 'file' || (this.excluded(uri.fsPath) && !this.usedBy.has(uri.fsPath))) return;
       this.pending.set(uri.fsPath, kind);
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.applyPending(), 300);
@@ -84,7 +89,7 @@ export class DefinitionsService implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const p = e.document.uri.fsPath;
-        if (e.document.uri.scheme === 'file' && (this.openapi.has(p) || this.asyncapi.has(p) || this.protos.has(p))) queue('change')(e.document.uri);
+        if (e.document.uri.scheme === 'file' && (this.openapi.has(p) || this.asyncapi.has(p) || this.protos.has(p) || this.usedBy.has(p))) queue('change')(e.document.uri);
       }),
     );
   }
@@ -173,7 +178,7 @@ export class DefinitionsService implements vscode.Disposable {
     }
     const documents = wanted.filter((f) => !WORKER_DEFS.test(f));
     const keep = new Set(documents);
-    for (const map of [this.openapi, this.asyncapi, this.texts]) for (const f of [...map.keys()]) if (!keep.has(f)) map.delete(f);
+    for (const map of [this.openapi, this.asyncapi, this.texts]) for (const f of [...map.keys()]) if (!keep.has(f)) this.drop(f);
     await Promise.all(documents.map((f) => this.load(f)));
     this.relinkAll();
   }
@@ -193,12 +198,60 @@ export class DefinitionsService implements vscode.Disposable {
     return vscode.workspace.findFiles(new vscode.RelativePattern(root, entry), exclude, MAX_FILES);
   }
 
-  /** Read one candidate file and index it if it is a definition. */
-  private async load(file: string): Promise<void> {
+  /** Forget a document: its index, its text, the referenced files only it used. */
+  private drop(file: string): void {
     this.openapi.delete(file);
     this.asyncapi.delete(file);
-    this.protos.delete(file);
     this.texts.delete(file);
+    for (const [ref, users] of this.usedBy) {
+      if (!users.delete(file) || users.size) continue;
+      this.usedBy.delete(ref);
+      this.refTexts.delete(ref);
+    }
+  }
+
+  /**
+   * Reads a file a document's `$ref` names (synchronously: the pure parser asks for it while it
+   * bundles; these are few and small): the unsaved text of an open one, else from disk, bounded.
+   */
+  private refReader(read: Map<string, string | undefined>): ReadText {
+    return (path) => {
+      read.set(path, undefined);
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === path);
+      let text: string;
+      if (open) text = open.getText();
+      else {
+        try {
+          const st = statSync(path);
+          if (!st.isFile()) return { error: 'not a file' };
+          if (st.size > MAX_FILE_BYTES) return { error: `larger than ${MAX_FILE_BYTES} bytes: not read` };
+          text = readFileSync(path, 'utf8');
+        } catch (e) {
+          return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : { error: (e as Error).message };
+        }
+      }
+      read.set(path, text);
+      return text;
+    };
+  }
+
+  /**
+   * Note the files a document's refs named: those read (`refs`) for the workers, and all, missing
+   * ones too, for the watcher (a file created later fixes the document).
+   */
+  private noteRefs(file: string, refs: readonly string[], read: Map<string, string | undefined>): void {
+    for (const [r, text] of read) {
+      if (text !== undefined && refs.includes(r)) this.refTexts.set(r, text);
+      let users = this.usedBy.get(r);
+      if (!users) this.usedBy.set(r, (users = new Set()));
+      users.add(file);
+    }
+  }
+
+  /** Read one candidate file and index it if it is a definition. */
+  private async load(file: string): Promise<void> {
+    this.drop(file);
+    this.protos.delete(file);
     try {
       if (WORKER_DEFS.test(file)) {
         this.protos.add(file);
@@ -212,12 +265,15 @@ export class DefinitionsService implements vscode.Disposable {
         if (st.size > MAX_FILE_BYTES) return;
         text = await fs.readFile(file, 'utf8');
       }
+      // (a file a document's `$ref` names has no openapi/asyncapi key: read for that document, not one itself)
+      const read = new Map<string, string | undefined>();
+      const refs = { readText: this.refReader(read) };
       if (looksLikeOpenApi(text)) {
-        const doc = parseOpenApi(file, text);
-        if (doc) this.openapi.set(file, doc), this.texts.set(file, text);
+        const doc = parseOpenApi(file, text, refs);
+        if (doc) this.openapi.set(file, doc), this.texts.set(file, text), this.noteRefs(file, doc.files, read);
       } else if (looksLikeAsyncApi(text)) {
-        const doc = parseAsyncApi(file, text);
-        if (doc) this.asyncapi.set(file, doc), this.texts.set(file, text);
+        const doc = parseAsyncApi(file, text, refs);
+        if (doc) this.asyncapi.set(file, doc), this.texts.set(file, text), this.noteRefs(file, doc.files, read);
       }
     } catch {
       /* unreadable or not a definition */
@@ -251,15 +307,17 @@ export class DefinitionsService implements vscode.Disposable {
     const batch = this.pending;
     this.pending = new Map();
     let protoChanged = false;
+    // Documents whose `$ref`s name a file that changed: parsed again after the batch.
+    const dependents = new Set<string>();
     for (const [file, kind] of batch) {
       if (WORKER_DEFS.test(file)) protoChanged = true;
+      for (const root of this.usedBy.get(file) ?? []) dependents.add(root);
       if (kind === 'delete') {
-        this.openapi.delete(file);
-        this.asyncapi.delete(file);
+        this.drop(file);
         this.protos.delete(file);
-        this.texts.delete(file);
       } else await this.load(file);
     }
+    for (const root of dependents) if (!batch.has(root) && (this.openapi.has(root) || this.asyncapi.has(root))) await this.load(root);
     if (protoChanged) this.rebuildProto();
     this.relinkAll();
     // gRPC bodies are decoded in the worker with the .proto files: decode open captures again.
@@ -269,7 +327,8 @@ export class DefinitionsService implements vscode.Disposable {
   /** What the workers link calls with: the definition files' text. */
   linkConfig(): LinkConfig {
     const files = (paths: Iterable<string>) => [...paths].filter((p) => this.texts.has(p)).map((path) => ({ path, text: this.texts.get(path)! }));
-    return { openapi: files(this.openapi.keys()), asyncapi: files(this.asyncapi.keys()), proto: this.protoFileList };
+    const refs = [...this.refTexts].map(([path, text]) => ({ path, text }));
+    return { openapi: files(this.openapi.keys()), asyncapi: files(this.asyncapi.keys()), proto: this.protoFileList, refs };
   }
 
   /** An analysis about to be shown: link it with the current definitions if it was linked with older ones. */
@@ -325,14 +384,15 @@ export class DefinitionsService implements vscode.Disposable {
 
   /**
    * Ask every open capture's analysis for its per-definition statistics and problems (computed
-   * where the calls are), merge them for CodeLens, and publish the problems in the Problems panel.
+   * where the calls are), merge them for CodeLens, and publish the problems in the Problems panel
+   * with the documents' own (external `$ref`s to missing files, http refs not fetched).
    */
   private async gather(): Promise<void> {
-    if (!this.provider) return;
-    const docs = [...this.provider.documents];
+    const docs = this.provider ? [...this.provider.documents] : [];
     const answers = await Promise.all(docs.map((d) => d.analysis.store.definitions().catch(() => [] as DefinitionSummary[])));
     const merged = new Map<string, { ref: DefinitionRef; parts: DefinitionSummary[]; byCapture: DefinitionCalls['byCapture'] }>();
     const byFile = new Map<string, vscode.Diagnostic[]>();
+    this.documentProblems(byFile);
     const perDef = new Map<string, number>();
     docs.forEach((doc, i) => {
       for (const s of answers[i]) {
@@ -365,6 +425,28 @@ export class DefinitionsService implements vscode.Disposable {
     this.summaries = summaries;
     this.diagnostics.clear();
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+  }
+
+  /** The OpenAPI/AsyncAPI documents' problems (a file two documents share: once). */
+  private documentProblems(byFile: Map<string, vscode.Diagnostic[]>): void {
+    const seen = new Set<string>();
+    const all: DefinitionProblem[] = [...this.openapi.values(), ...this.asyncapi.values()].flatMap((d) => d.problems);
+    for (const p of all) {
+      const k = `${p.file}\u0000${p.line}\u0000${p.column}\u0000${p.message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const pos = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
+      const diag = new vscode.Diagnostic(
+        new vscode.Range(pos, pos.translate(0, 1000)),
+        p.message,
+        p.severity === 'info' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
+      );
+      diag.source = 'callscope';
+      diag.code = 'ref';
+      const list = byFile.get(p.file) ?? [];
+      list.push(diag);
+      byFile.set(p.file, list);
+    }
   }
 
   dispose(): void {
