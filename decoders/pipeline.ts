@@ -723,10 +723,15 @@ export class Pipeline {
     const heads = flow.head;
     const dirs: Dir[] = (['c2s', 's2c'] as Dir[]).filter((d) => heads[d].length > 0);
     let needMore = false;
-    // 1. port candidates, confirmed by their probe when they have one
+    // 1. port candidates, confirmed by their probe when they have one (a connection's start, else
+    //    its framing when the capture began after it opened)
     for (const spec of this.portCandidates(flow)) {
       if (!spec.probe) return this.attach(flow, spec, 'port');
-      const r = this.probeSpec(spec, heads, dirs);
+      let r = this.probeSpec(spec, heads, dirs);
+      if (r !== 'accept' && spec.probeMidstream) {
+        const m = this.probeSpec(spec, heads, dirs, true);
+        if (m !== 'reject') r = m;
+      }
       if (r === 'accept') return this.attach(flow, spec, 'port');
       if (r === 'need-more') needMore = true;
     }
@@ -756,6 +761,14 @@ export class Pipeline {
       const r = this.probeSpec(fallback, heads, dirs);
       if (r !== 'reject') return this.attach(flow, fallback, 'port');
     }
+    // 4. no decoder recognised a start: a connection the capture joined late, by framing alone
+    for (const spec of this.probeOrder) {
+      if (spec.transport !== flow.transport || !spec.probeMidstream) continue;
+      const r = this.probeSpec(spec, heads, dirs, false);
+      if (r === 'accept') return this.attach(flow, spec, 'probe');
+      if (r === 'need-more') needMore = true;
+    }
+    if (needMore && !final) return;
     if (final || dirs.some((d) => heads[d].length >= (this.opts.maxProbeBytes ?? 8192))) {
       flow.decided = true;
       flow.held = [];
@@ -767,12 +780,13 @@ export class Pipeline {
     return flow.held.some((h) => h.kind === 'gap') || (flow.streams !== undefined && (flow.streams.c2s.hasHole || flow.streams.s2c.hasHole));
   }
 
-  private probeSpec(spec: DecoderSpec, heads: Flow['head'], dirs: Dir[]): 'accept' | 'reject' | 'need-more' {
+  /** The spec's probe over each direction's head (its mid-connection probe when `midstream` says by port or not). */
+  private probeSpec(spec: DecoderSpec, heads: Flow['head'], dirs: Dir[], midstream?: boolean): 'accept' | 'reject' | 'need-more' {
     let any: 'reject' | 'need-more' = 'reject';
     for (const dir of dirs) {
       let r: 'accept' | 'reject' | 'need-more';
       try {
-        r = spec.probe!(heads[dir], dir);
+        r = midstream === undefined ? spec.probe!(heads[dir], dir) : spec.probeMidstream!(heads[dir], dir, midstream);
       } catch {
         r = 'reject';
       }

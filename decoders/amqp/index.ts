@@ -101,6 +101,52 @@ export function probeAmqp(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   return head[4] <= 3 && head[5] <= 1 && head[6] <= 10 ? 'accept' : 'reject';
 }
 
+/** Frames a mid-connection probe walks before deciding. */
+const MID_PROBE_FRAMES = 8;
+
+/**
+ * A head that starts mid-connection (§4.2.3 general frame format: type, channel, size, payload,
+ * frame-end 0xCE). Walked frame by frame: a method frame must name a method of the specification,
+ * a content header the basic class (60) with weight 0, a heartbeat be channel 0 and empty, and
+ * each whole frame end in 0xCE. One such frame decides on the AMQP port; elsewhere two, or one
+ * method frame whose frame end is seen (class, method and end octet: 1 chance in ~2^40 for
+ * random bytes). A body frame is stepped over when whole, never evidence by itself; a head that
+ * starts inside a frame is refused (the other direction may still start on a boundary).
+ */
+export function probeAmqpMidstream(head: Uint8Array, byPort: boolean): 'accept' | 'reject' | 'need-more' {
+  let i = 0;
+  let strong = 0;
+  for (let n = 0; n < MID_PROBE_FRAMES; n++) {
+    const left = head.length - i;
+    if (left < 7) return strong >= (byPort ? 1 : 2) || (strong && left === 0) ? 'accept' : 'need-more';
+    const t = head[i];
+    const channel = be16(head, i + 1);
+    const size = be32(head, i + 3);
+    if (size > 1 << 20) return 'reject';
+    if (t === FRAME_HEARTBEAT) {
+      if (channel !== 0 || size !== 0) return 'reject';
+    } else if (t === FRAME_METHOD) {
+      if (size < 4) return 'reject';
+      if (left < 11) return 'need-more';
+      if (!methodDef(be16(head, i + 7), be16(head, i + 9))) return 'reject';
+    } else if (t === FRAME_HEADER) {
+      if (size < 14) return 'reject';
+      if (left < 11) return 'need-more';
+      if (be16(head, i + 7) !== 60 || be16(head, i + 9) !== 0) return 'reject';
+    } else if (t !== FRAME_BODY) return 'reject';
+    if (left < size + 8) {
+      // A frame longer than the head can hold: its start decides (a body frame says nothing).
+      if (size + 8 > 4096) return t !== FRAME_BODY && (byPort || strong) ? 'accept' : t === FRAME_BODY ? 'reject' : 'need-more';
+      return 'need-more';
+    }
+    if (head[i + size + 7] !== FRAME_END) return 'reject';
+    if (t !== FRAME_BODY) strong++;
+    if (strong >= 2 || (byPort && strong) || (t === FRAME_METHOD && strong)) return 'accept';
+    i += size + 8;
+  }
+  return strong ? 'accept' : 'reject';
+}
+
 class AmqpDecoder implements StreamDecoder {
   private s: { c2s: DirStream; s2c: DirStream } = { c2s: new DirStream(), s2c: new DirStream() };
   private started: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
@@ -1041,6 +1087,7 @@ export const spec: DecoderSpec = {
   ports: [5672],
   probeOrder: 20,
   probe: (head) => probeAmqp(head),
+  probeMidstream: (head, _dir, byPort) => probeAmqpMidstream(head, byPort),
   create: (session) => new AmqpDecoder(session),
 };
 

@@ -125,6 +125,13 @@ export interface DecoderSpec {
   probe?(head: Uint8Array, dir: Dir): ProbeResult;
   /** Probes run in increasing order of this number (default 100); cheap/specific first. */
   probeOrder?: number;
+  /**
+   * A head that starts mid-connection (the capture began after the connection opened, so no
+   * handshake or magic bytes): only the protocol's framing to go by. `byPort`: the flow is on one
+   * of `ports`, and framing alone is enough; otherwise every decoder's `probe` has declined the
+   * flow, and the framing must say more (whole packets, known codes) before taking it.
+   */
+  probeMidstream?(head: Uint8Array, dir: Dir, byPort: boolean): ProbeResult;
   /** Only reachable through hand-off or decode-as (e.g. websocket, grpc-web). */
   handoffOnly?: boolean;
   create(session: DecoderSession, init?: unknown): StreamDecoder | DatagramDecoder;

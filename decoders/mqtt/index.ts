@@ -77,6 +77,94 @@ export function probeMqtt(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   return 'reject';
 }
 
+/** Packets a mid-connection probe walks before deciding. */
+const MID_PROBE_PACKETS = 8;
+
+/**
+ * Whether a whole packet (fixed header at `i`, `len` body bytes) is one the specification allows
+ * (3.1.1 §2.2.2 and 5.0 §2.1.3 fixed flags, §3.x minimum lengths, non-zero packet identifiers):
+ * 'topic' for a PUBLISH with a printable UTF-8 topic name (the strongest sign), true, or false.
+ */
+function plausiblePacket(type: number, flags: number, b: Uint8Array): boolean | 'topic' {
+  const n = b.length;
+  const id = n >= 2 ? (b[0] << 8) | b[1] : 0;
+  switch (type) {
+    case 1:
+      return n >= 10;
+    case 2:
+      return flags === 0 && n >= 2 && b[0] <= 1;
+    case 3: {
+      const qos = (flags >> 1) & 3;
+      if (qos === 3 || n < 2) return false;
+      const tl = (b[0] << 8) | b[1];
+      if (n < 2 + tl + (qos ? 2 : 0)) return false;
+      if (qos && ((b[2 + tl] << 8) | b[3 + tl]) === 0) return false;
+      if (tl === 0) return true; // 5.0: a topic alias instead
+      const topic = utf8Strict(b.subarray(2, 2 + tl));
+      // §4.7.1: no wildcards in a topic name; control characters are not topics anyone writes
+      return topic !== undefined && !/[\u0000-\u001f\u007f+#]/.test(topic) ? 'topic' : false;
+    }
+    case 4:
+    case 5:
+    case 7:
+      return flags === 0 && n >= 2 && id !== 0;
+    case 6:
+      return flags === 2 && n >= 2 && id !== 0;
+    case 8:
+      return flags === 2 && n >= 5 && id !== 0;
+    case 10:
+      return flags === 2 && n >= 4 && id !== 0;
+    case 9:
+      return flags === 0 && n >= 3 && id !== 0;
+    case 11:
+      return flags === 0 && n >= 2 && id !== 0;
+    case 12:
+    case 13:
+      return flags === 0 && n === 0;
+    case 14:
+    case 15:
+      return flags === 0;
+    default:
+      return false;
+  }
+}
+
+/** The flags a packet type must have (§2.2.2): 0010 for PUBREL, SUBSCRIBE and UNSUBSCRIBE, 0000 for the others but PUBLISH (no QoS 3). */
+function fixedFlagsValid(type: number, flags: number): boolean {
+  if (type === 3) return (flags & 6) !== 6;
+  if (type === 0) return false;
+  return flags === (type === 6 || type === 8 || type === 10 ? 2 : 0);
+}
+
+/**
+ * A head that starts mid-connection: packets walked from its first byte, each a valid fixed header
+ * and a body its type allows. On the MQTT port one whole packet decides (a PINGREQ of a quiet
+ * connection is all a capture may have); elsewhere a PUBLISH with a printable topic name that ends
+ * where the head ends or is followed by another valid packet, or three valid packets in a row.
+ */
+export function probeMqttMidstream(head: Uint8Array, byPort: boolean): 'accept' | 'reject' | 'need-more' {
+  let i = 0;
+  let packets = 0;
+  let topic = false;
+  for (let k = 0; k < MID_PROBE_PACKETS; k++) {
+    if (i === head.length) return packets && (byPort || topic) ? 'accept' : 'need-more';
+    const fh = fixedHeader(head, i);
+    if (fh === null || (fh && !fixedFlagsValid(fh.type, fh.flags))) return 'reject';
+    if (fh === undefined || head.length < i + fh.hdr + fh.len) {
+      // A packet longer than a head holds: its start decides on the port, after whole ones elsewhere.
+      if (fh && fh.hdr + fh.len > 4096 && (fh.type === 3 || fh.type === 1) && (byPort || topic)) return 'accept';
+      return 'need-more';
+    }
+    const ok = plausiblePacket(fh.type, fh.flags, head.subarray(i + fh.hdr, i + fh.hdr + fh.len));
+    if (!ok) return 'reject';
+    packets++;
+    if (ok === 'topic') topic = true;
+    i += fh.hdr + fh.len;
+    if (byPort || (topic && packets >= 2) || packets >= 3) return 'accept';
+  }
+  return 'reject';
+}
+
 interface PendingPub {
   call: Call;
   qos: number;
@@ -866,5 +954,6 @@ export const spec: DecoderSpec = {
   ports: [1883, 1884],
   probeOrder: 40,
   probe: (head) => probeMqtt(head),
+  probeMidstream: (head, _dir, byPort) => probeMqttMidstream(head, byPort),
   create: (session) => new MqttDecoder(session),
 };

@@ -1081,6 +1081,9 @@ function plausibleReply(b: Uint8Array, i: number, final: boolean, first: boolean
 
 const INLINE_COMMANDS = /^(PING|ECHO|SET|GET|DEL|INCR|DECR|KEYS|INFO|AUTH|HELLO|SELECT|QUIT|MONITOR|SUBSCRIBE|PSUBSCRIBE|PUBLISH|EXISTS|EXPIRE|TTL|TYPE|MGET|MSET|HGET|HSET|LPUSH|RPUSH|LRANGE|SADD|SMEMBERS|ZADD|ZRANGE|CONFIG|CLIENT|DBSIZE|FLUSHALL|FLUSHDB|COMMAND|SCAN)(\s|\r?\n|$)/i;
 
+/** Inline commands that may come without arguments. */
+const BARE_COMMANDS = /^(PING|INFO|QUIT|MONITOR|DBSIZE|FLUSHALL|FLUSHDB|COMMAND|HELLO)$/i;
+
 function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   if (dir !== 'c2s' || head.length === 0) return 'reject';
   const t = latin1Text(head.subarray(0, 64));
@@ -1094,7 +1097,12 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   // An HTTP request line cut before its end (a snaplen keeps 14 bytes: "GET /chat HTTP"): not Redis.
   // (origin-form `/path` or absolute-form `http://host/path`, RFC 9112 §3.2.1–3.2.2: a proxy request)
   if (!t.includes('\n') && /^[A-Z]+ (\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)\S*( |$)/.test(t)) return 'reject';
-  if (INLINE_COMMANDS.test(t)) return 'accept';
+  if (INLINE_COMMANDS.test(t)) {
+    // A command that needs arguments alone on its line is no Redis command: STOMP's SUBSCRIBE
+    // frame (its headers on the next lines) met mid-connection.
+    const line = /^([A-Za-z]+)\r?\n/.exec(t);
+    return line && !BARE_COMMANDS.test(line[1]) ? 'reject' : 'accept';
+  }
   return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
 }
 

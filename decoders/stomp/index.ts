@@ -49,6 +49,42 @@ export function probeStomp(head: Uint8Array): 'accept' | 'reject' | 'need-more' 
   return 'reject';
 }
 
+/**
+ * A head that starts mid-connection: after heart-beat EOLs, any command line of the specification
+ * (client or server frame). On the STOMP port that line decides; elsewhere its header block must
+ * follow, whole: one or more `name:value` lines and the blank line that ends them. A head that
+ * starts inside a frame's body is taken on the port from the frame after its NUL.
+ */
+export function probeStompMidstream(head: Uint8Array, byPort: boolean): 'accept' | 'reject' | 'need-more' {
+  const r = frameStart(head, 0, byPort);
+  if (r !== 'reject' || !byPort) return r;
+  const nul = head.indexOf(0);
+  return nul < 0 ? (head.length < 4096 ? 'need-more' : 'reject') : frameStart(head, nul + 1, true);
+}
+
+function frameStart(head: Uint8Array, i: number, byPort: boolean): 'accept' | 'reject' | 'need-more' {
+  while (i < head.length && (head[i] === 0x0a || head[i] === 0x0d)) i++;
+  const lf = head.indexOf(0x0a, i);
+  if (lf < 0) {
+    const text = latin1Text(head.subarray(i, i + LONGEST_COMMAND + 2));
+    return [...CLIENT_COMMANDS, ...SERVER_COMMANDS].some((c) => (c + '\r').startsWith(text) || c.startsWith(text)) ? 'need-more' : 'reject';
+  }
+  const command = latin1Text(head.subarray(i, lf > i && head[lf - 1] === 0x0d ? lf - 1 : lf));
+  if (!CLIENT_COMMANDS.includes(command) && !SERVER_COMMANDS.includes(command)) return 'reject';
+  if (byPort) return 'accept';
+  let headers = 0;
+  for (let at = lf + 1; ; ) {
+    const end = head.indexOf(0x0a, at);
+    if (end < 0) return head.length - at > 4096 ? 'reject' : 'need-more';
+    const line = head.subarray(at, end > at && head[end - 1] === 0x0d ? end - 1 : end);
+    if (line.length === 0) return headers > 0 ? 'accept' : 'reject';
+    const colon = line.indexOf(0x3a);
+    if (colon <= 0 || line.includes(0)) return 'reject';
+    headers++;
+    at = end + 1;
+  }
+}
+
 interface Frame {
   command: string;
   headers: HeaderList;
@@ -654,5 +690,6 @@ export const spec: DecoderSpec = {
   ports: [61613],
   probeOrder: 60,
   probe: (head) => probeStomp(head),
+  probeMidstream: (head, _dir, byPort) => probeStompMidstream(head, byPort),
   create: (session) => new StompDecoder(session),
 };

@@ -1,0 +1,154 @@
+/**
+ * Captures that start after a broker connection opened (a live recording started while the
+ * application was already connected): no AMQP protocol header, no MQTT CONNECT, no STOMP CONNECT.
+ * The brokers' mid-connection probes find them by framing alone, on their port and elsewhere.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { probeAmqpMidstream } from '../../decoders/amqp/index';
+import { probeMqttMidstream } from '../../decoders/mqtt/index';
+import { probeStompMidstream } from '../../decoders/stomp/index';
+import { spec as redis } from '../../decoders/redis/index';
+import { ALL_DECODERS } from '../../decoders/registry';
+import { Pipeline } from '../../decoders/pipeline';
+import type { Call, FlowSummary } from '../../decoders/core/model';
+import { fromHex } from '../../decoders/core/bytes';
+import { nodeEnv } from '../../cli/platform/node-env';
+import { pcapFile, tcpConversation } from '../helpers/pcap-builder';
+import { PUBLISH, HDR, BODY, DELIVER, ACK7, HEARTBEAT } from './amqp/frames';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const hex = (...parts: string[]) => fromHex(parts.join(''));
+
+// MQTT 3.1.1 packets of the mqtt-basics sample (mosquitto 2.0, MQTT.js): §3.12 PINGREQ, §3.13 PINGRESP,
+// §3.3 PUBLISH QoS 1 `rides/status` id 0xcdaf with a JSON payload, §3.4 its PUBACK.
+const PINGREQ = 'c000';
+const PINGRESP = 'd000';
+const PUB_QOS1 = '332c000c72696465732f737461747573cdaf7b2273657276696365223a2274726970222c227570223a747275657d';
+const PUBACK = '4002cdaf';
+
+// STOMP 1.2 frames of the stomp-basics sample (RabbitMQ 3.10 Web-STOMP plugin, @stomp/stompjs).
+const SEND = 'SEND\ndestination:/queue/rides\ncontent-type:application/json\ncontent-length:13\n\n{"trip":"t1"}\0';
+const MESSAGE = 'MESSAGE\nsubscription:sub-0\ndestination:/queue/rides\nmessage-id:m-1\nack:m-1\ncontent-length:13\n\n{"trip":"t1"}\0\n';
+const ACK = 'ACK\nid:m-1\n\n\0';
+
+describe('AMQP 0-9-1 §4.2.3 frames met mid-connection', () => {
+  it('a whole method frame of the specification decides, on any port', () => {
+    assert.equal(probeAmqpMidstream(fromHex(DELIVER), false), 'accept');
+    assert.equal(probeAmqpMidstream(fromHex(PUBLISH + HDR + BODY), false), 'accept');
+  });
+  it('a heartbeat alone (§4.2.7: channel 0, empty) decides; a content header with its body too', () => {
+    assert.equal(probeAmqpMidstream(fromHex(HEARTBEAT), false), 'accept');
+    assert.equal(probeAmqpMidstream(fromHex(HDR + BODY), false), 'accept');
+  });
+  it('a body frame says nothing by itself; what follows it decides', () => {
+    assert.equal(probeAmqpMidstream(fromHex(BODY), false), 'need-more');
+    assert.equal(probeAmqpMidstream(fromHex(BODY + ACK7), false), 'accept');
+  });
+  it('on the AMQP port the start of a frame is enough; elsewhere its end must be seen', () => {
+    const cut = fromHex(DELIVER).subarray(0, 20);
+    assert.equal(probeAmqpMidstream(cut, true), 'need-more');
+    assert.equal(probeAmqpMidstream(fromHex(DELIVER), true), 'accept');
+  });
+  it('refuses a wrong frame end, an unknown method, a head inside a frame and other bytes', () => {
+    assert.equal(probeAmqpMidstream(fromHex(DELIVER.slice(0, -2) + '00'), false), 'reject');
+    assert.equal(probeAmqpMidstream(fromHex('010001000000040063000ace'), false), 'reject'); // class 99
+    assert.equal(probeAmqpMidstream(fromHex(DELIVER).subarray(5), true), 'reject');
+    assert.equal(probeAmqpMidstream(text('GET / HTTP/1.1\r\n\r\n'), true), 'reject');
+  });
+});
+
+describe('MQTT 3.1.1 §2.2 fixed headers met mid-connection', () => {
+  it('on the MQTT port one valid packet decides: a quiet connection shows only its keep-alive', () => {
+    assert.equal(probeMqttMidstream(fromHex(PINGREQ), true), 'accept');
+    assert.equal(probeMqttMidstream(fromHex(PINGRESP), true), 'accept');
+  });
+  it('elsewhere a PUBLISH with a topic name decides, a lone PINGREQ does not', () => {
+    assert.equal(probeMqttMidstream(fromHex(PINGREQ), false), 'need-more');
+    assert.equal(probeMqttMidstream(fromHex(PUB_QOS1), false), 'accept');
+    assert.equal(probeMqttMidstream(fromHex(PUBACK + PINGRESP + PUBACK), false), 'accept');
+  });
+  it('refuses reserved flags (§2.2.2), QoS 3 (§3.3.1.2), a zero packet identifier (§2.3.1) and wildcards in a topic name (§4.7.1)', () => {
+    assert.equal(probeMqttMidstream(fromHex('6002cdb1'), true), 'reject'); // PUBREL must have flags 0010
+    assert.equal(probeMqttMidstream(fromHex('360700017800017878'), true), 'reject');
+    assert.equal(probeMqttMidstream(fromHex('40020000'), true), 'reject');
+    assert.equal(probeMqttMidstream(fromHex('3005000261237a'), false), 'reject'); // topic "a#"
+    assert.equal(probeMqttMidstream(text('hello world'), false), 'reject');
+  });
+});
+
+describe('STOMP 1.2 frames met mid-connection', () => {
+  it('on the STOMP port a command line decides; elsewhere its whole header block', () => {
+    assert.equal(probeStompMidstream(text('MESSAGE\n'), true), 'accept');
+    assert.equal(probeStompMidstream(text('MESSAGE\n'), false), 'need-more');
+    assert.equal(probeStompMidstream(text(MESSAGE), false), 'accept');
+    assert.equal(probeStompMidstream(text(ACK), false), 'accept');
+  });
+  it('on the port, a head inside a body is taken from the frame after its NUL', () => {
+    assert.equal(probeStompMidstream(text(`"t0"}\0\n${SEND}`), true), 'accept');
+    assert.equal(probeStompMidstream(text(`"t0"}\0\n${SEND}`), false), 'reject');
+  });
+  it('refuses other text', () => {
+    assert.equal(probeStompMidstream(text('GET / HTTP/1.1\r\nHost: a\r\n\r\n'), false), 'reject');
+    assert.equal(probeStompMidstream(text('SEND\nno colon here\n\n'), false), 'reject');
+    assert.equal(probeStompMidstream(text('SUBSCRIBE\n\n\0'), false), 'reject');
+  });
+});
+
+describe('Redis inline commands are not STOMP frames', () => {
+  it('a command that needs arguments alone on its line is refused; Redis inline commands still accepted', () => {
+    assert.equal(redis.probe!(text('SUBSCRIBE\nid:sub-0\ndestination:/queue/rides\n\n\0'), 'c2s'), 'reject');
+    assert.equal(redis.probe!(text('SUBSCRIBE news\r\n'), 'c2s'), 'accept');
+    assert.equal(redis.probe!(text('PING\r\n'), 'c2s'), 'accept');
+  });
+});
+
+/** A connection whose handshake (and protocol start) the capture missed, through the whole pipeline. */
+function midConnection(port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>) {
+  const calls: Call[] = [];
+  const flows: FlowSummary[] = [];
+  const p = new Pipeline({ env: nodeEnv(), decoders: ALL_DECODERS }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
+  p.push(pcapFile(tcpConversation({ client: { ip: '10.0.0.1', port: 45000 }, server: { ip: '10.0.0.2', port }, handshake: false, exchanges })));
+  p.end();
+  return { calls, flows };
+}
+
+describe('the pipeline takes a broker connection the capture joined late', () => {
+  for (const port of [5672, 25672]) {
+    it(`AMQP on port ${port}: a publish, its delivery and the ack`, () => {
+      const { calls, flows } = midConnection(port, [
+        { dir: 'c2s', data: hex(PUBLISH, HDR, BODY) },
+        { dir: 's2c', data: hex(DELIVER, HDR, BODY) },
+        { dir: 'c2s', data: hex(ACK7) },
+      ]);
+      assert.equal(flows[0].protocol, 'amqp');
+      assert.equal(flows[0].dispatch, port === 5672 ? 'port' : 'probe');
+      assert.deepEqual(calls.map((c) => c.method).sort(), ['basic.deliver', 'basic.publish']);
+    });
+  }
+  it('MQTT on its port with nothing but keep-alives', () => {
+    const { calls, flows } = midConnection(1883, [
+      { dir: 'c2s', data: hex(PINGREQ) },
+      { dir: 's2c', data: hex(PINGRESP) },
+    ]);
+    assert.equal(flows[0].protocol, 'mqtt');
+    assert.deepEqual(calls.map((c) => c.method), ['PINGREQ']);
+  });
+  it('MQTT elsewhere: a QoS 1 PUBLISH and its PUBACK', () => {
+    const { calls, flows } = midConnection(18830, [
+      { dir: 'c2s', data: hex(PUB_QOS1) },
+      { dir: 's2c', data: hex(PUBACK) },
+    ]);
+    assert.equal(flows[0].protocol, 'mqtt');
+    assert.equal(calls[0].method, 'PUBLISH');
+    assert.equal(calls[0].status?.code, 'PUBACK');
+  });
+  it('STOMP elsewhere: a delivery and its ACK', () => {
+    const { calls, flows } = midConnection(21613, [
+      { dir: 's2c', data: text(MESSAGE) },
+      { dir: 'c2s', data: text(ACK) },
+    ]);
+    assert.equal(flows[0].protocol, 'stomp');
+    assert.ok(calls.some((c) => c.method === 'MESSAGE'));
+  });
+});
