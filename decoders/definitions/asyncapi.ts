@@ -105,13 +105,15 @@ export function parseAsyncApi(file: string, text: string, refs?: RefOptions): As
     files: bundle.files,
     problems: bundle.problems,
   };
-  for (const [id, raw] of Object.entries((data.channels ?? {}) as Record<string, unknown>)) {
-    const chAt = followRefs(data, raw, ['channels', id]);
+  // (`channels` itself a `$ref` to a file of channels: not in the specification, written all the same)
+  const channelsAt = followRefs(data, data.channels ?? {}, ['channels']);
+  for (const [id, raw] of Object.entries(channelsAt?.node ?? {})) {
+    const chAt = followRefs(data, raw, [...channelsAt!.path, id]);
     if (!chAt) continue;
     const ch = chAt.node;
     const address = v3 ? (typeof ch.address === 'string' ? ch.address : ch.address === null ? undefined : id) : id;
     if (address === undefined) continue;
-    const at = bundle.locate(chAt.path) ?? bundle.locate(['channels', id]) ?? { file, line: 1, column: 1 };
+    const at = bundle.locate(chAt.path) ?? bundle.locate([...channelsAt!.path, id]) ?? { file, line: 1, column: 1 };
     const payloads: string[] = [];
     if (v3) {
       for (const [mid, m] of Object.entries((ch.messages ?? {}) as Record<string, unknown>)) payloads.push(...messagePayloads(data, m, [...chAt.path, 'messages', mid]));

@@ -214,11 +214,12 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       ? schemes.flatMap((sch) => serverAuthority(`${sch}://${data.host}`, undefined) ?? [])
       : []
     : (authoritiesOf(data.servers) ?? []);
-  const paths = (data.paths ?? {}) as Record<string, unknown>;
-  for (const [path, rawItem] of Object.entries(paths)) {
+  // (`paths` itself a `$ref` to a file of path items: not in the specification, written all the same)
+  const pathsAt = followRefs(data, data.paths ?? {}, ['paths']);
+  for (const [path, rawItem] of Object.entries(pathsAt?.node ?? {})) {
     // (a path item, an operation, a request body or response may be a `$ref`, to another file too:
     // pointers and positions are those of where it is written)
-    const itemAt = followRefs(data, rawItem, ['paths', path]);
+    const itemAt = followRefs(data, rawItem, [...pathsAt!.path, path]);
     if (!itemAt) continue;
     const item = itemAt.node;
     const itemBases = swagger ? undefined : basesOf(item.servers);
@@ -230,7 +231,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       const bases = (swagger ? undefined : basesOf(op.servers)) ?? itemBases ?? rootBases;
       const authorities = (swagger ? undefined : (authoritiesOf(op.servers) ?? authoritiesOf(item.servers))) ?? rootAuthorities;
       const templates = [...new Set(bases.map((b) => joinPath(b, path)))];
-      const at = bundle.locate(opAt.path) ?? bundle.locate(itemAt.path) ?? bundle.locate(['paths', path]) ?? { file, line: 1, column: 1 };
+      const at = bundle.locate(opAt.path) ?? bundle.locate(itemAt.path) ?? bundle.locate([...pathsAt!.path, path]) ?? { file, line: 1, column: 1 };
       let requestSchemas: SchemaRef[] = [];
       const responseSchemas: OpenApiOperation['responseSchemas'] = [];
       if (swagger) {

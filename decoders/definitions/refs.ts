@@ -177,7 +177,14 @@ export function bundleRefs(file: string, src: SourceDoc, opts: RefOptions = {}):
     const seen = known.get(key);
     if (seen !== undefined) return seen;
     let result: number | string;
-    const text = depth > maxDepth ? undefined : files.length >= maxFiles ? undefined : opts.readText?.(path);
+    let text: ReturnType<ReadText>;
+    if (depth <= maxDepth && files.length < maxFiles) {
+      try {
+        text = opts.readText?.(path);
+      } catch (e) {
+        text = { error: e instanceof Error ? e.message : String(e) };
+      }
+    }
     if (depth > maxDepth) result = `referenced through more than ${maxDepth} files: not followed`;
     else if (files.length >= maxFiles) result = `more than ${maxFiles} referenced files: not read`;
     else if (!opts.readText) result = 'not read (no file access here)';

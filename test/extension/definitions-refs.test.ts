@@ -6,6 +6,8 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor } from '../../decoders/definitions/openapi';
 import { parseAsyncApi, matchChannel } from '../../decoders/definitions/asyncapi';
 import { resolveRefPath, type ReadText } from '../../decoders/definitions/refs';
@@ -224,6 +226,39 @@ describe('OpenAPI split across files', () => {
     assert.deepEqual(checker.check(responseSchemasFor(post, 200)[0].pointer, { title: 't' }), []);
   });
 
+  test('an operation that is a ref, `paths` itself a ref; a reader that throws is a problem, not a throw', () => {
+    const files: Record<string, string> = {
+      '/o/api.yaml': "openapi: 3.1.0\ninfo: {title: o, version: '1'}\npaths:\n  $ref: 'paths.yaml'\n",
+      '/o/paths.yaml': "/a:\n  get:\n    $ref: 'ops/get-a.yaml'\n/b:\n  get: {responses: {}}\n",
+      '/o/ops/get-a.yaml': '\n\noperationId: getA\nresponses: {}\n',
+    };
+    const d = parseOpenApi('/o/api.yaml', files['/o/api.yaml'], { readText: reader(files) })!;
+    assert.deepEqual(
+      d.operations.map((o) => [o.name, o.operationId, o.file, o.line]),
+      [
+        ['GET /a', 'getA', '/o/ops/get-a.yaml', 3],
+        ['GET /b', undefined, '/o/paths.yaml', 5],
+      ],
+    );
+    const thrown = parseOpenApi('/o/api.yaml', files['/o/api.yaml'], {
+      readText: () => {
+        throw new Error('EACCES');
+      },
+    })!;
+    assert.deepEqual(thrown.operations, []);
+    assert.equal(thrown.problems[0].message, '$ref paths.yaml: EACCES (/o/paths.yaml)');
+  });
+
+  test('malformed referenced files and refs: problems, never a throw', () => {
+    const bodies = ['', '{', ': :', '[1,2', '$ref: 7', '$ref: {a: 1}', "$ref: '#'", "$ref: '#nope'", "$ref: '#/x/~2'", 'a: &x {b: *x}', '\u0000\uffff', "$ref: 'x.yaml#not-a-pointer'", "$ref: '//host/share/x.yaml'", "$ref: 'mailto:x@y'"];
+    for (const body of bodies) {
+      const files: Record<string, string> = { '/m/api.yaml': "openapi: 3.0.0\ninfo: {title: m, version: '1'}\npaths:\n  /x: {$ref: 'x.yaml'}\n  /y: {get: {responses: {}}}\n", '/m/x.yaml': body };
+      const d = parseOpenApi('/m/api.yaml', files['/m/api.yaml'], { readText: reader(files) });
+      assert.ok(d, JSON.stringify(body));
+      assert.ok(d.operations.some((o) => o.name === 'GET /y'), JSON.stringify(body));
+    }
+  });
+
   test('ref paths: relative, absolute, Windows, file: URLs and escapes', () => {
     assert.equal(resolveRefPath('/ws/api/openapi.yaml', './paths/a.yaml'), '/ws/api/paths/a.yaml');
     assert.equal(resolveRefPath('/ws/api/openapi.yaml', '../../../../a.yaml'), '/a.yaml');
@@ -234,6 +269,35 @@ describe('OpenAPI split across files', () => {
     const d = parseOpenApi('/ws/a.yaml', files['/ws/a.yaml'], { readText: reader(files) })!;
     assert.deepEqual(d.files, ['/ws/my schemas/p.yaml']);
     assert.deepEqual(d.problems, []);
+  });
+});
+
+describe('the split fixture on disk (test/fixtures/openapi-split, `redocly split` layout)', () => {
+  test('operations in the path files, schemas through refs, a ref back into the root; the fragments are not documents', () => {
+    const root = fileURLToPath(new URL('../fixtures/openapi-split/openapi.yaml', import.meta.url));
+    const dir = root.slice(0, -'openapi.yaml'.length);
+    const read: ReadText = (p) => {
+      try {
+        return readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const doc = parseOpenApi(root, readFileSync(root, 'utf8'), { readText: read })!;
+    assert.deepEqual(doc.problems, []);
+    assert.deepEqual(
+      doc.operations.map((o) => [o.name, o.file.slice(dir.length), o.line]),
+      [
+        ['POST /persons', 'paths/persons.yaml', 1],
+        ['GET /persons/{id}', 'paths/persons_{id}.yaml', 7],
+      ],
+    );
+    const checker = new SchemaChecker(doc.data, 'test:fixture-split');
+    const get = doc.operations[1];
+    assert.deepEqual(checker.check(pickSchema(responseSchemasFor(get, 200), 'application/json')!.pointer, { id: 1, name: 'Ada', email: 'ada@example.org' }), []);
+    assert.deepEqual(checker.check(pickSchema(responseSchemasFor(get, 200), 'application/json')!.pointer, { name: 'Ada', email: 'x' }), ['/email must match format "email"', "(root) must have required property 'id'"]);
+    assert.deepEqual(checker.check(pickSchema(responseSchemasFor(get, 404), 'application/json')!.pointer, {}), ["(root) must have required property 'message'"]);
+    for (const f of doc.files) assert.equal(parseOpenApi(f, readFileSync(f, 'utf8')), undefined, f);
   });
 });
 
