@@ -20,6 +20,7 @@ import { definitionExcludes, definitionIncludes, protoPaths } from '../settings'
 import { noDefinitionHelp } from './no-definition';
 import { nearestFirst } from './nearest';
 import { ScanGate } from './scan-gate';
+import { RefFiles } from './ref-files';
 import type { Call } from '../../decoders/core/model';
 
 const DEF_GLOB = '**/*.{proto,thrift,wsdl,xsd,graphql,graphqls,gql,avsc,yaml,yml,json}';
@@ -53,10 +54,8 @@ export class DefinitionsService implements vscode.Disposable {
   proto?: ProtoDefinitions;
   /** Texts of the OpenAPI/AsyncAPI documents and .proto files, for the workers' linkers. */
   private readonly texts = new Map<string, string>();
-  /** Texts of the files the documents' external `$ref`s name (as read for the index), for the workers' linkers. */
-  private readonly refTexts = new Map<string, string>();
-  /** A referenced file → the documents that refer to it (re-parsed when it changes). */
-  private readonly usedBy = new Map<string, Set<string>>();
+  /** The files the documents' external `$ref`s name: their texts for the workers, who uses each. */
+  private readonly refFiles = new RefFiles();
   private protoFileList: ProtoFile[] = [];
   /** Bumped whenever the definitions change: analyses linked with an older one are relinked. */
   private generation = 1;
@@ -76,7 +75,7 @@ export class DefinitionsService implements vscode.Disposable {
   constructor(context: vscode.ExtensionContext) {
     const w = vscode.workspace.createFileSystemWatcher(DEF_GLOB);
     const queue = (kind: 'change' | 'delete') => (uri: vscode.Uri) => {
-      if (uri.scheme !== 'file' || (this.excluded(uri.fsPath) && !this.usedBy.has(uri.fsPath))) return;
+      if (uri.scheme !== 'file' || (this.excluded(uri.fsPath) && !this.refFiles.has(uri.fsPath))) return;
       this.pending.set(uri.fsPath, kind);
       if (this.timer) clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.applyPending(), 300);
@@ -89,7 +88,7 @@ export class DefinitionsService implements vscode.Disposable {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const p = e.document.uri.fsPath;
-        if (e.document.uri.scheme === 'file' && (this.openapi.has(p) || this.asyncapi.has(p) || this.protos.has(p) || this.usedBy.has(p))) queue('change')(e.document.uri);
+        if (e.document.uri.scheme === 'file' && (this.openapi.has(p) || this.asyncapi.has(p) || this.protos.has(p) || this.refFiles.has(p))) queue('change')(e.document.uri);
       }),
     );
   }
@@ -203,11 +202,7 @@ export class DefinitionsService implements vscode.Disposable {
     this.openapi.delete(file);
     this.asyncapi.delete(file);
     this.texts.delete(file);
-    for (const [ref, users] of this.usedBy) {
-      if (!users.delete(file) || users.size) continue;
-      this.usedBy.delete(ref);
-      this.refTexts.delete(ref);
-    }
+    this.refFiles.drop(file);
   }
 
   /**
@@ -235,19 +230,6 @@ export class DefinitionsService implements vscode.Disposable {
     };
   }
 
-  /**
-   * Note the files a document's refs named: those read (`refs`) for the workers, and all, missing
-   * ones too, for the watcher (a file created later fixes the document).
-   */
-  private noteRefs(file: string, refs: readonly string[], read: Map<string, string | undefined>): void {
-    for (const [r, text] of read) {
-      if (text !== undefined && refs.includes(r)) this.refTexts.set(r, text);
-      let users = this.usedBy.get(r);
-      if (!users) this.usedBy.set(r, (users = new Set()));
-      users.add(file);
-    }
-  }
-
   /** Read one candidate file and index it if it is a definition. */
   private async load(file: string): Promise<void> {
     this.drop(file);
@@ -270,10 +252,10 @@ export class DefinitionsService implements vscode.Disposable {
       const refs = { readText: this.refReader(read) };
       if (looksLikeOpenApi(text)) {
         const doc = parseOpenApi(file, text, refs);
-        if (doc) this.openapi.set(file, doc), this.texts.set(file, text), this.noteRefs(file, doc.files, read);
+        if (doc) this.openapi.set(file, doc), this.texts.set(file, text), this.refFiles.note(file, read, doc.files);
       } else if (looksLikeAsyncApi(text)) {
         const doc = parseAsyncApi(file, text, refs);
-        if (doc) this.asyncapi.set(file, doc), this.texts.set(file, text), this.noteRefs(file, doc.files, read);
+        if (doc) this.asyncapi.set(file, doc), this.texts.set(file, text), this.refFiles.note(file, read, doc.files);
       }
     } catch {
       /* unreadable or not a definition */
@@ -311,7 +293,7 @@ export class DefinitionsService implements vscode.Disposable {
     const dependents = new Set<string>();
     for (const [file, kind] of batch) {
       if (WORKER_DEFS.test(file)) protoChanged = true;
-      for (const root of this.usedBy.get(file) ?? []) dependents.add(root);
+      for (const root of this.refFiles.dependents(file)) dependents.add(root);
       if (kind === 'delete') {
         this.drop(file);
         this.protos.delete(file);
@@ -327,8 +309,7 @@ export class DefinitionsService implements vscode.Disposable {
   /** What the workers link calls with: the definition files' text. */
   linkConfig(): LinkConfig {
     const files = (paths: Iterable<string>) => [...paths].filter((p) => this.texts.has(p)).map((path) => ({ path, text: this.texts.get(path)! }));
-    const refs = [...this.refTexts].map(([path, text]) => ({ path, text }));
-    return { openapi: files(this.openapi.keys()), asyncapi: files(this.asyncapi.keys()), proto: this.protoFileList, refs };
+    return { openapi: files(this.openapi.keys()), asyncapi: files(this.asyncapi.keys()), proto: this.protoFileList, refs: this.refFiles.list() };
   }
 
   /** An analysis about to be shown: link it with the current definitions if it was linked with older ones. */

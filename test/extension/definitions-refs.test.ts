@@ -13,6 +13,7 @@ import { parseAsyncApi, matchChannel } from '../../decoders/definitions/asyncapi
 import { resolveRefPath, type ReadText } from '../../decoders/definitions/refs';
 import { SchemaChecker } from '../../decoders/definitions/validate';
 import { Linker } from '../../extension/definitions/linker';
+import { RefFiles } from '../../extension/definitions/ref-files';
 import { makeCall } from './builders';
 
 const FILES: Record<string, string> = {
@@ -380,5 +381,41 @@ describe('the linker with a split document: texts the host read, passed as refs'
   test('without the refs (an older host): no operation from the other files, no throw', () => {
     const old = new Linker({ openapi: [{ path: ROOT, text: FILES[ROOT] }], asyncapi: [], proto: [] });
     assert.equal(old.link(makeCall({ method: 'POST', target: '/persons', http: { version: 'HTTP/1.1', method: 'POST', uri: '/persons' } })), undefined);
+  });
+});
+
+describe('the files documents refer to, as the service keeps them (RefFiles)', () => {
+  /** Parse as the service does: note every file asked for, with the text read. */
+  const parse = (refFiles: RefFiles, files: Record<string, string>, root: string) => {
+    refFiles.drop(root);
+    const asked = new Map<string, string | undefined>();
+    const doc = parseOpenApi(root, files[root], { readText: (p) => (asked.set(p, files[p]), files[p]) })!;
+    refFiles.note(root, asked, doc.files);
+    return doc;
+  };
+  test('a change to a referenced file names the documents to parse again; texts for the workers; a missing file is watched', () => {
+    const files: Record<string, string> = {
+      '/r/a.yaml': "openapi: 3.0.0\ninfo: {title: a, version: '1'}\npaths:\n  /p: {$ref: 'shared.yaml'}\n  /q: {$ref: 'later.yaml'}\n",
+      '/r/b.yaml': "openapi: 3.0.0\ninfo: {title: b, version: '1'}\npaths:\n  /p: {$ref: 'shared.yaml'}\n",
+      '/r/shared.yaml': 'get: {operationId: one, responses: {}}\n',
+    };
+    const refFiles = new RefFiles();
+    parse(refFiles, files, '/r/a.yaml');
+    parse(refFiles, files, '/r/b.yaml');
+    assert.deepEqual(refFiles.dependents('/r/shared.yaml'), ['/r/a.yaml', '/r/b.yaml']);
+    assert.deepEqual(refFiles.list(), [{ path: '/r/shared.yaml', text: files['/r/shared.yaml'] }]);
+    // the missing file is watched: creating it parses a.yaml again, which then has /q
+    assert.deepEqual(refFiles.dependents('/r/later.yaml'), ['/r/a.yaml']);
+    files['/r/later.yaml'] = 'post: {operationId: two, responses: {}}\n';
+    files['/r/shared.yaml'] = 'get: {operationId: renamed, responses: {}}\n';
+    const a = parse(refFiles, files, '/r/a.yaml');
+    assert.deepEqual(a.operations.map((o) => o.operationId), ['renamed', 'two']);
+    assert.equal(new Linker({ openapi: [{ path: '/r/a.yaml', text: files['/r/a.yaml'] }], asyncapi: [], proto: [], refs: refFiles.list() }).link(makeCall({ method: 'POST', target: '/q', http: { version: 'HTTP/1.1', method: 'POST', uri: '/q' } }))?.ref.name, 'POST /q (two)');
+    // b.yaml gone: shared.yaml still a's; a gone too: nothing kept
+    refFiles.drop('/r/b.yaml');
+    assert.deepEqual(refFiles.dependents('/r/shared.yaml'), ['/r/a.yaml']);
+    refFiles.drop('/r/a.yaml');
+    assert.equal(refFiles.has('/r/shared.yaml'), false);
+    assert.deepEqual(refFiles.list(), []);
   });
 });
