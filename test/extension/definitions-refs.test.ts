@@ -15,6 +15,7 @@ import { SchemaChecker } from '../../decoders/definitions/validate';
 import { Linker } from '../../extension/definitions/linker';
 import { RefFiles } from '../../extension/definitions/ref-files';
 import { makeCall } from './builders';
+import { rng } from '../helpers/split';
 
 const FILES: Record<string, string> = {
   '/ws/api/openapi.yaml': `openapi: 3.0.3
@@ -257,6 +258,31 @@ describe('OpenAPI split across files', () => {
       const d = parseOpenApi('/m/api.yaml', files['/m/api.yaml'], { readText: reader(files) });
       assert.ok(d, JSON.stringify(body));
       assert.ok(d.operations.some((o) => o.name === 'GET /y'), JSON.stringify(body));
+    }
+  });
+
+  test('fuzz: mutated and cut files of the split document parse, index and check without a throw', () => {
+    const r = rng(0x5eed);
+    const chars = ['$ref: ', "'../", '#/', '~1', '{', '}', '[', ']', ':', '\n', '  ', '*a', '&a ', '"', "'", '/'];
+    for (let i = 0; i < 150; i++) {
+      const files = { ...FILES };
+      for (const name of Object.keys(files)) {
+        if (r() < 0.5) continue;
+        let t = files[name];
+        const n = 1 + Math.floor(r() * 6);
+        for (let k = 0; k < n; k++) {
+          const at = Math.floor(r() * (t.length + 1));
+          if (r() < 0.2) t = t.slice(0, at);
+          else if (r() < 0.5) t = t.slice(0, at) + chars[Math.floor(r() * chars.length)] + t.slice(at);
+          else t = t.slice(0, at) + t.slice(at + 1 + Math.floor(r() * 8));
+        }
+        files[name] = t;
+      }
+      const d = parseOpenApi(ROOT, files[ROOT], { readText: reader(files) });
+      if (!d) continue;
+      const checker = new SchemaChecker(d.data, `fuzz:${i}`);
+      for (const o of d.operations) for (const sch of [...o.requestSchemas, ...o.responseSchemas]) checker.check(sch.pointer, { name: 'x', friends: [{}], code: 1 });
+      assert.ok(d.problems.length <= 100);
     }
   });
 
