@@ -619,6 +619,15 @@ export class Http2Connection implements StreamDecoder {
           this.finish(s, 'complete', end);
           return;
         }
+        if (dir === 'c2s' && (code === 0 || code === 5 || code === 8) && this.wholeByLength(s)) {
+          // curl ends a transfer once it has the content-length bytes (RFC 9113 §8.1.1) and resets a
+          // stream the server has not ended yet (RST_STREAM STREAM_CLOSED): Twisted's h2 server sends
+          // END_STREAM in a later empty DATA frame, so with parallel streams the reset comes first.
+          s.call.warnings.push(`response of stream ${s.id} had all its content-length bytes; the client then reset the stream (RST_STREAM ${errorCodeName(code)}) before the server's END_STREAM`);
+          s.rstNoted = true;
+          this.finish(s, 'complete', end);
+          return;
+        }
         if (dir === 's2c' && code === 0 && s.ended.s2c) {
           // RFC 9113 §8.1: a server that has sent its complete response may stop the rest of the
           // request with RST_STREAM NO_ERROR, and the client must not discard that response (nginx
