@@ -233,6 +233,8 @@ class Side {
   /** In resync: is q[0] at the start of a line? */
   atLineStart = true;
   resyncWarned = false;
+  /** The response that ended last had no content by RFC 9112 §6.3 item 1 (a HEAD's, a 204, a 304): what it answered, for the warning when body bytes follow it anyway. */
+  bodiless?: string;
   /** Position of the last byte consumed. */
   last?: Pos;
   messages = 0;
@@ -650,9 +652,18 @@ export class Http1Decoder implements StreamDecoder {
           if (side.lineStart === 0 && !this.plausibleStart(side)) {
             side.msg = undefined;
             if (side.dir === 's2c' && side.messages === 0 && this.h2Answer(side)) return;
-            this.enterResync(side, side.dir === 'c2s' ? 'bytes that are not an HTTP request' : 'bytes that are not an HTTP response', true);
+            // RFC 9110 §9.3.2, RFC 9112 §6.3 item 1: a body sent after a response that has none
+            // (lua-http 0.4 answers HEAD with the GET's chunked body) is what the bytes are.
+            const why = side.bodiless
+              ? `a body after ${side.bodiless}, which has none (RFC 9112 §6.3 item 1): skipped`
+              : side.dir === 'c2s'
+                ? 'bytes that are not an HTTP request'
+                : 'bytes that are not an HTTP response';
+            side.bodiless = undefined;
+            this.enterResync(side, why, true);
             continue;
           }
+          side.bodiless = undefined;
           const end = this.findHeadEnd(side, limits.maxHeaderBytes);
           if (end === 'more') return;
           if (end === 'too-long') {
@@ -1021,6 +1032,7 @@ export class Http1Decoder implements StreamDecoder {
     }
     // RFC 9112 §6.3 items 1–2: no body after HEAD, 1xx, 204, 304; CONNECT 2xx is a tunnel.
     if (method === 'HEAD' || status === 101 || status === 204 || status === 304 || (ex.connect && status >= 200 && status < 300)) {
+      if (status !== 101 && !ex.connect) side.bodiless = method === 'HEAD' ? `the response to HEAD ${ex.req?.request?.uri}` : `a ${status} response`;
       this.onMessageEnd(side);
       return;
     }
