@@ -93,8 +93,9 @@ export function parseAsyncApi(file: string, text: string, refs?: RefOptions): As
   const version = String(data.asyncapi);
   const v3 = version.startsWith('3');
   const bundle = bundleRefs(file, src, refs);
-  const servers = (data.servers ?? {}) as Record<string, { protocol?: string }>;
-  const protocols = [...new Set(Object.values(servers).map((s) => PROTOCOL_ALIASES[String(s?.protocol ?? '').toLowerCase()] ?? String(s?.protocol ?? '').toLowerCase()).filter(Boolean))];
+  // (a server may be a `$ref`, to a file of its own too)
+  const servers = Object.entries(followRefs(data, data.servers ?? {}, ['servers'])?.node ?? {}).map(([k, s]) => followRefs<{ protocol?: unknown }>(data, s, ['servers', k])?.node);
+  const protocols = [...new Set(servers.map((s) => PROTOCOL_ALIASES[String(s?.protocol ?? '').toLowerCase()] ?? String(s?.protocol ?? '').toLowerCase()).filter(Boolean))];
   const doc: AsyncApiDoc = {
     file,
     version,

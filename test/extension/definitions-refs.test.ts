@@ -334,6 +334,7 @@ describe('AsyncAPI split across files', () => {
 info: { title: shop, version: '1' }
 servers:
   broker: { url: 'mqtt://localhost:1883', protocol: mqtt }
+  events: { $ref: './servers.yaml#/kafka' }
 channels:
   shop/orders:
     $ref: './channels/orders.yaml'
@@ -344,6 +345,7 @@ components:
   schemas:
     Money: { type: number, minimum: 0 }
 `,
+    '/as/servers.yaml': 'kafka: { url: localhost:9092, protocol: kafka }\n',
     '/as/channels/orders.yaml': `description: new orders
 publish:
   message:
@@ -365,11 +367,14 @@ publish:
       d.channels.map((c) => [c.address, c.file, c.line, c.column]),
       [
         ['shop/orders', '/as/channels/orders.yaml', 1, 1],
-        ['shop/returns', '/as/asyncapi.yaml', 8, 3],
+        ['shop/returns', '/as/asyncapi.yaml', 9, 3],
       ],
     );
     assert.deepEqual(d.problems, []);
     assert.equal(matchChannel([d], 'mqtt', ['shop/orders'])?.channel.file, '/as/channels/orders.yaml');
+    // (a server in another file counts: its protocol too)
+    assert.deepEqual(d.channels[0].protocols, ['mqtt', 'kafka']);
+    assert.equal(matchChannel([d], 'kafka', ['shop/orders'])?.channel.id, 'shop/orders');
     const checker = new SchemaChecker(d.data, 'test:async-split');
     for (const ch of d.channels) {
       assert.equal(ch.payloads.length, 1);
