@@ -152,6 +152,7 @@ interface HeldBytes {
 }
 
 const NO_BYTES = new Uint8Array(0);
+const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 
 /**
  * The reassembly sink of a flow another shard decodes: its streams still run (they say when the
@@ -210,6 +211,8 @@ class Flow implements FlowInfo {
   awaitingAck = false;
   /** Made when a decoder is attached (a flow no decoder claims, or another shard's, has none). */
   session: DecoderSession | undefined;
+  /** Turned round after it opened (see Pipeline.reverse): its streams' own labels are the other way. */
+  reversed = false;
 
   constructor(
     public id: number,
@@ -543,10 +546,11 @@ export class Pipeline {
           flow.foreign
             ? NO_SINK
             : {
-                data: (bytes, offset, frame, tsUs) => this.deliver(flow, dir, 'data', bytes, bytes.length, { frame, tsUs, streamOffset: offset }),
+                data: (bytes, offset, frame, tsUs) => this.deliver(flow, flow.reversed ? OTHER[dir] : dir, 'data', bytes, bytes.length, { frame, tsUs, streamOffset: offset }),
                 gap: (length, offset, frame, tsUs) => {
-                  flow.summary.gapBytes[dir] += length;
-                  this.deliver(flow, dir, 'gap', EMPTY, length, { frame, tsUs, streamOffset: offset });
+                  const d = flow.reversed ? OTHER[dir] : dir;
+                  flow.summary.gapBytes[d] += length;
+                  this.deliver(flow, d, 'gap', EMPTY, length, { frame, tsUs, streamOffset: offset });
                 },
               },
           this.opts.maxPendingBytes,
@@ -564,7 +568,9 @@ export class Pipeline {
     return port < 1024;
   }
 
-  private tcp(flow: Flow, dir: Dir, p: Packet): void {
+  private tcp(flow: Flow, arrived: Dir, p: Packet): void {
+    let dir = arrived;
+    const reversed = flow.reversed;
     const s = flow.summary;
     const streams = flow.streams!;
     const stream = streams[dir];
@@ -604,6 +610,8 @@ export class Pipeline {
       const seq = f & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq;
       stream.segment(seq, p.payload, p.payloadWireLength, p.frame, p.tsUs, (f & TCP_FIN) !== 0);
     }
+    // Bytes this packet delivered decided the flow's decoder, which turned the connection round (Pipeline.reverse).
+    if (flow.reversed !== reversed) dir = OTHER[dir];
     if (f & TCP_RST) {
       s.rstUs ??= p.tsUs;
       this.closeFlow(flow, 'rst');
@@ -803,6 +811,7 @@ export class Pipeline {
   }
 
   private attach(flow: Flow, spec: DecoderSpec, how: FlowSummary['dispatch']): void {
+    if (flow.transport === 'tcp' && flow.summary.roleFrom === 'guess' && spec.rolesReversed && this.askReversed(spec, flow)) this.reverse(flow);
     flow.decided = true;
     flow.spec = spec;
     flow.summary.protocol = spec.id;
@@ -815,6 +824,41 @@ export class Pipeline {
     const held = flow.held;
     flow.held = [];
     for (const h of held) this.feed(flow, h.dir, h.kind, h.bytes, h.length, h.at);
+  }
+
+  private askReversed(spec: DecoderSpec, flow: Flow): boolean {
+    try {
+      return spec.rolesReversed!(flow.head);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Turn an undecided flow round: the guessed client is the server. Its streams keep their
+   * reassembly state and deliver under the other label; what was held and counted swaps sides.
+   */
+  private reverse(flow: Flow): void {
+    flow.reversed = !flow.reversed;
+    const client = flow.server;
+    flow.server = flow.client;
+    flow.client = client;
+    const s = flow.summary;
+    s.client = flow.client;
+    s.server = flow.server;
+    s.roleFrom = 'payload';
+    if (flow.streams) flow.streams = { c2s: flow.streams.s2c, s2c: flow.streams.c2s };
+    const c2sBytes = flow.c2sBytes;
+    flow.c2sBytes = flow.s2cBytes;
+    flow.s2cBytes = c2sBytes;
+    s.gapBytes = { c2s: s.gapBytes.s2c, s2c: s.gapBytes.c2s };
+    if (s.finUs) s.finUs = { ...(s.finUs.s2c !== undefined ? { c2s: s.finUs.s2c } : {}), ...(s.finUs.c2s !== undefined ? { s2c: s.finUs.c2s } : {}) };
+    flow.heldBytes = { c2s: flow.heldBytes.s2c, s2c: flow.heldBytes.c2s };
+    flow.head = { c2s: flow.head.s2c, s2c: flow.head.c2s };
+    const endC2s = flow.endC2s;
+    flow.endC2s = flow.endS2c;
+    flow.endS2c = endC2s;
+    for (const h of flow.held) h.dir = OTHER[h.dir];
   }
 
   // ── bytes → decoders ──────────────────────────────────────────────────────────────────────

@@ -26,6 +26,7 @@
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir, HeaderList } from '../core/model';
 import { be16, be32, latin1Text } from '../core/bytes';
+import { rolesBackwards, type Side } from '../core/roles';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
@@ -147,6 +148,25 @@ export function probeAmqpMidstream(head: Uint8Array, byPort: boolean): 'accept' 
   return strong ? 'accept' : 'reject';
 }
 
+/** Methods only a broker sends (amqp0-9-1.xml `chassis name="client"` only) and only a client sends. */
+const BROKER_ONLY = new Set(['connection.start', 'connection.secure', 'connection.tune', 'connection.open-ok', 'connection.blocked', 'connection.unblocked', 'connection.update-secret', 'channel.open-ok', 'exchange.declare-ok', 'exchange.delete-ok', 'exchange.bind-ok', 'exchange.unbind-ok', 'queue.declare-ok', 'queue.bind-ok', 'queue.purge-ok', 'queue.delete-ok', 'queue.unbind-ok', 'basic.qos-ok', 'basic.consume-ok', 'basic.return', 'basic.deliver', 'basic.get-ok', 'basic.get-empty', 'basic.recover-ok', 'confirm.select-ok', 'tx.select-ok', 'tx.commit-ok', 'tx.rollback-ok']);
+const CLIENT_ONLY = new Set(['connection.start-ok', 'connection.secure-ok', 'connection.tune-ok', 'connection.open', 'connection.update-secret-ok', 'channel.open', 'exchange.declare', 'exchange.delete', 'exchange.bind', 'exchange.unbind', 'queue.declare', 'queue.bind', 'queue.purge', 'queue.delete', 'queue.unbind', 'basic.qos', 'basic.consume', 'basic.publish', 'basic.get', 'basic.reject', 'basic.recover-async', 'basic.recover', 'confirm.select', 'tx.select', 'tx.commit', 'tx.rollback']);
+
+/** Who sent the method frames at the start of a head (§4.2.3 frames walked as the mid-connection probe does). */
+function amqpSides(head: Uint8Array): Set<Side> {
+  const sides = new Set<Side>();
+  for (let i = 0, n = 0; n < MID_PROBE_FRAMES && head.length - i >= 11; n++) {
+    const size = be32(head, i + 3);
+    if (head[i] === FRAME_METHOD) {
+      const name = methodDef(be16(head, i + 7), be16(head, i + 9))?.name;
+      if (name && BROKER_ONLY.has(name)) sides.add('server');
+      else if (name && CLIENT_ONLY.has(name)) sides.add('client');
+    }
+    i += size + 8;
+  }
+  return sides;
+}
+
 class AmqpDecoder implements StreamDecoder {
   private s: { c2s: DirStream; s2c: DirStream } = { c2s: new DirStream(), s2c: new DirStream() };
   private started: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
@@ -160,6 +180,15 @@ class AmqpDecoder implements StreamDecoder {
   private held = 0;
   /** Nothing consumed since the gap that started a resynchronisation: the head is the first byte after it. */
   private afterGap: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
+  /**
+   * The direction started without the protocol header and has had no whole frame yet: the capture
+   * joined the connection late, maybe inside a frame, and its channels were opened before it began.
+   */
+  private joinedLate: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
+  /** A protocol header was seen: the connection's start is in the capture. */
+  private headerSeen = false;
+  /** Looking for the first whole frame after a start inside one (joinedLate): any channel may carry it. */
+  private midFrame: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
   /** The frame being handled was cut by a gap: what was captured of it. */
   private cutNow?: string;
   private readonly notes: GapNotes;
@@ -372,10 +401,13 @@ class AmqpDecoder implements StreamDecoder {
             this.protocolHeader(dir, h, st);
             st.consume(8);
             this.started[dir] = true;
+            this.joinedLate = { c2s: false, s2c: false };
+            this.headerSeen = true;
             continue;
           }
         }
         this.started[dir] = true;
+        this.joinedLate[dir] = !this.headerSeen;
       }
       if (this.foreign) {
         this.foreign.bytes[dir] += q.length;
@@ -390,8 +422,14 @@ class AmqpDecoder implements StreamDecoder {
       const type = hdr[0];
       const channel = be16(hdr, 1);
       const size = be32(hdr, 3);
-      if (size > MAX_FRAME || size + 8 > this.session.env.limits.maxBufferedBytes || (type !== FRAME_METHOD && type !== FRAME_HEADER && type !== FRAME_BODY && type !== FRAME_HEARTBEAT && type !== 4)) {
-        this.session.warn(`amqp: implausible frame (type ${type}, size ${size}) in ${dir}; resynchronising`, st.pos(0));
+      // A direction the capture joined late may start inside a frame: its first frame must look like one.
+      const late = this.joinedLate[dir] && this.plausible(dir, q.peek(Math.min(q.length, size + 8)), 0, false, true) === 'no';
+      if (late || size > MAX_FRAME || size + 8 > this.session.env.limits.maxBufferedBytes || (type !== FRAME_METHOD && type !== FRAME_HEADER && type !== FRAME_BODY && type !== FRAME_HEARTBEAT && type !== 4)) {
+        if (this.joinedLate[dir]) {
+          this.session.warn(`amqp: ${dir}: the first bytes are not a frame's start (the capture joined the connection inside a frame); decoding from the next whole frame`, st.pos(0));
+          this.joinedLate[dir] = false;
+          this.midFrame[dir] = true;
+        } else this.session.warn(`amqp: implausible frame (type ${type}, size ${size}) in ${dir}; resynchronising`, st.pos(0));
         st.consume(1);
         this.lost[dir] = true;
         continue;
@@ -408,6 +446,8 @@ class AmqpDecoder implements StreamDecoder {
         continue;
       }
       const payload = frame.subarray(7, 7 + size);
+      this.joinedLate[dir] = false;
+      this.midFrame[dir] = false;
       this.frame(dir, type, channel, payload, start, end, frames, size + 8);
       st.consume(size + 8);
     }
@@ -441,7 +481,8 @@ class AmqpDecoder implements StreamDecoder {
     if (size > Math.min(MAX_FRAME, 1 << 20)) return 'no';
     if (t === FRAME_HEARTBEAT && (size !== 0 || channel !== 0)) return 'no';
     if ((t === FRAME_METHOD && size < 4) || (t === FRAME_HEADER && size < 14)) return 'no';
-    if (t !== FRAME_HEARTBEAT && channel !== 0 && !this.channels.has(channel) && strict) return 'no';
+    // (a channel opened before a capture that joined the connection late is not known)
+    if (t !== FRAME_HEARTBEAT && channel !== 0 && !this.channels.has(channel) && strict && !this.midFrame[dir] && !this.joinedLate[dir]) return 'no';
     const open = this.channels.get(channel)?.content[dir];
     if ((t === FRAME_HEADER || t === FRAME_BODY) && !open) return 'no';
     if (left >= size + 8) {
@@ -449,6 +490,10 @@ class AmqpDecoder implements StreamDecoder {
       if (t === FRAME_METHOD && !methodDef(be16(b, i + 7), be16(b, i + 9))) return 'no';
       return 'yes';
     }
+    // A frame still arriving: what its start says already (a false start claiming a large size
+    // would otherwise hold the scan until that many bytes came).
+    if (left >= 11 && t === FRAME_METHOD && !methodDef(be16(b, i + 7), be16(b, i + 9))) return 'no';
+    if (left >= 11 && t === FRAME_HEADER && (be16(b, i + 7) !== 60 || be16(b, i + 9) !== 0)) return 'no';
     if (!final) return 'more';
     if (t === FRAME_METHOD) return left >= 11 && methodDef(be16(b, i + 7), be16(b, i + 9)) ? 'yes' : 'no';
     if (t === FRAME_HEADER) return left >= 11 && be16(b, i + 7) === 60 && be16(b, i + 9) === 0 ? 'yes' : 'no';
@@ -1088,6 +1133,7 @@ export const spec: DecoderSpec = {
   probeOrder: 20,
   probe: (head) => probeAmqp(head),
   probeMidstream: (head, _dir, byPort) => probeAmqpMidstream(head, byPort),
+  rolesReversed: (heads) => rolesBackwards(heads, amqpSides),
   create: (session) => new AmqpDecoder(session),
 };
 

@@ -132,6 +132,12 @@ export interface DecoderSpec {
    * flow, and the framing must say more (whole packets, known codes) before taking it.
    */
   probeMidstream?(head: Uint8Array, dir: Dir, byPort: boolean): ProbeResult;
+  /**
+   * Asked when this decoder takes a connection whose roles were guessed (no SYN, no well-known
+   * port): true when the first bytes say the guess is backwards (a broker-only command in the
+   * bytes taken for the client's). The pipeline then turns the connection round before decoding.
+   */
+  rolesReversed?(heads: { c2s: Uint8Array; s2c: Uint8Array }): boolean;
   /** Only reachable through hand-off or decode-as (e.g. websocket, grpc-web). */
   handoffOnly?: boolean;
   create(session: DecoderSession, init?: unknown): StreamDecoder | DatagramDecoder;

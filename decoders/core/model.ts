@@ -251,8 +251,11 @@ export interface FlowSummary {
   ackUs?: number;
   finUs?: { c2s?: number; s2c?: number };
   rstUs?: number;
-  /** How roles were decided: from the SYN, from the well-known server port, or guessed. */
-  roleFrom: 'syn' | 'port' | 'guess';
+  /**
+   * How roles were decided: from the SYN, from the well-known server port, from what the protocol's
+   * messages say (a connection the capture joined late, whose guess its decoder turned round), or guessed.
+   */
+  roleFrom: 'syn' | 'port' | 'payload' | 'guess';
   /** Bytes never seen (lost or cut by snaplen), per direction. */
   gapBytes: { c2s: number; s2c: number };
   calls: number;

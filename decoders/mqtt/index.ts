@@ -28,6 +28,7 @@ import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { CONNACK_V3, MqttReader, PACKET_TYPES, REASONS, binText, readProps, sniffVersion, type Props } from './wire';
 import { utf8Strict, utf8Text } from '../core/bytes';
 import { GapNotes, isUtf8 } from '../core/gap-notes';
+import { rolesBackwards, type Side } from '../core/roles';
 
 const MAX_REMAINING = 268_435_455;
 /** Bytes looked at per data event while resynchronising after a gap. */
@@ -163,6 +164,19 @@ export function probeMqttMidstream(head: Uint8Array, byPort: boolean): 'accept' 
     if (byPort || (topic && packets >= 2) || packets >= 3) return 'accept';
   }
   return 'reject';
+}
+
+/** Who sent the packets at the start of a head: CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ only clients (§3.1, §3.8, §3.10, §3.12); CONNACK, SUBACK, UNSUBACK and PINGRESP only servers. */
+function mqttSides(head: Uint8Array): Set<Side> {
+  const sides = new Set<Side>();
+  for (let i = 0, k = 0; k < MID_PROBE_PACKETS; k++) {
+    const fh = fixedHeader(head, i);
+    if (!fh || !fixedFlagsValid(fh.type, fh.flags)) break;
+    if (fh.type === 1 || fh.type === 8 || fh.type === 10 || fh.type === 12) sides.add('client');
+    else if (fh.type === 2 || fh.type === 9 || fh.type === 11 || fh.type === 13) sides.add('server');
+    i += fh.hdr + fh.len;
+  }
+  return sides;
 }
 
 interface PendingPub {
@@ -955,5 +969,6 @@ export const spec: DecoderSpec = {
   probeOrder: 40,
   probe: (head) => probeMqtt(head),
   probeMidstream: (head, _dir, byPort) => probeMqttMidstream(head, byPort),
+  rolesReversed: (heads) => rolesBackwards(heads, mqttSides),
   create: (session) => new MqttDecoder(session),
 };

@@ -25,6 +25,7 @@ import { header } from '../core/handoff';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
 import { GapNotes } from '../core/gap-notes';
+import { rolesBackwards, type Side } from '../core/roles';
 
 const CLIENT_COMMANDS = ['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'BEGIN', 'COMMIT', 'ABORT', 'ACK', 'NACK', 'DISCONNECT'];
 const SERVER_COMMANDS = ['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR'];
@@ -85,6 +86,22 @@ function frameStart(head: Uint8Array, i: number, byPort: boolean): 'accept' | 'r
   }
 }
 
+/** Who sent the frame at the start of a head (or after its first NUL): client frames and server frames have distinct commands. */
+function stompSides(head: Uint8Array): Set<Side> {
+  const sides = new Set<Side>();
+  const nul = head.indexOf(0);
+  for (const from of nul >= 0 ? [0, nul + 1] : [0]) {
+    let i = from;
+    while (i < head.length && (head[i] === 0x0a || head[i] === 0x0d)) i++;
+    const lf = head.indexOf(0x0a, i);
+    if (lf < 0 || lf - i > LONGEST_COMMAND + 1) continue;
+    const command = latin1Text(head.subarray(i, lf > i && head[lf - 1] === 0x0d ? lf - 1 : lf));
+    if (CLIENT_COMMANDS.includes(command)) sides.add('client');
+    else if (SERVER_COMMANDS.includes(command)) sides.add('server');
+  }
+  return sides;
+}
+
 interface Frame {
   command: string;
   headers: HeaderList;
@@ -101,9 +118,15 @@ class StompDecoder implements StreamDecoder {
   /** A bad frame: skip to the next NUL. */
   private lost = { c2s: false, s2c: false };
   /** A gap lost the frame boundary: look for a command line at the first byte after it or after a NUL. */
-  private resync = { c2s: false, s2c: false };
+  private resync = { c2s: true, s2c: true };
   /** Nothing consumed since the gap that started the resynchronisation: the head is the first byte after it. */
-  private afterGap = { c2s: false, s2c: false };
+  private afterGap = { c2s: true, s2c: true };
+  /**
+   * Before a direction's first frame: each starts as if after a gap (resync, afterGap), since a capture
+   * that joined the connection late may start inside a frame; what is skipped to the first command line is said once.
+   */
+  private starting = { c2s: true, s2c: true };
+  private skippedAtStart = { c2s: 0, s2c: 0 };
   /** The frame being handled was cut by a gap: what was captured of it. */
   private cutNow?: string;
   private readonly notes: GapNotes;
@@ -152,6 +175,7 @@ class StompDecoder implements StreamDecoder {
 
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
+    this.started(dir);
     if (st.discard > 0) {
       const past = st.gapWhileDiscarding(length);
       if (past) this.lose(dir, past, at, 'past the end of the frame they cut');
@@ -281,6 +305,14 @@ class StompDecoder implements StreamDecoder {
     return false;
   }
 
+  /** The first frame of a direction was found (or a gap came first): say what came before it. */
+  private started(dir: Dir): void {
+    if (!this.starting[dir]) return;
+    this.starting[dir] = false;
+    const n = this.skippedAtStart[dir];
+    if (n > 0) this.session.warn(`stomp: ${dir}: the first ${n} bytes are not a frame's start (the capture joined the connection inside a frame); decoding from the first command line`, this.s[dir].pos(0));
+  }
+
   end(): void {}
 
   close(_at: Position, how?: CloseReason): void {
@@ -306,7 +338,15 @@ class StompDecoder implements StreamDecoder {
     const q = st.q;
     const lim = this.session.env.limits;
     for (;;) {
-      if (this.resync[dir] && !this.findCommand(dir, false)) return;
+      if (this.resync[dir]) {
+        const had = q.length;
+        const found = this.findCommand(dir, false);
+        if (this.starting[dir]) {
+          this.skippedAtStart[dir] += had - q.length;
+          if (found) this.started(dir);
+        }
+        if (!found) return;
+      }
       if (this.lost[dir]) {
         const nul = q.indexOf(0);
         if (nul < 0) {
@@ -691,5 +731,6 @@ export const spec: DecoderSpec = {
   probeOrder: 60,
   probe: (head) => probeStomp(head),
   probeMidstream: (head, _dir, byPort) => probeStompMidstream(head, byPort),
+  rolesReversed: (heads) => rolesBackwards(heads, stompSides),
   create: (session) => new StompDecoder(session),
 };

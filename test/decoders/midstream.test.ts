@@ -5,9 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { probeAmqpMidstream } from '../../decoders/amqp/index';
+import { probeAmqpMidstream, spec as amqp } from '../../decoders/amqp/index';
 import { probeMqttMidstream } from '../../decoders/mqtt/index';
-import { probeStompMidstream } from '../../decoders/stomp/index';
+import { probeStompMidstream, spec as stomp } from '../../decoders/stomp/index';
+import { run } from './calls/harness';
 import { spec as redis } from '../../decoders/redis/index';
 import { ALL_DECODERS } from '../../decoders/registry';
 import { Pipeline } from '../../decoders/pipeline';
@@ -150,5 +151,72 @@ describe('the pipeline takes a broker connection the capture joined late', () =>
     ]);
     assert.equal(flows[0].protocol, 'stomp');
     assert.ok(calls.some((c) => c.method === 'MESSAGE'));
+  });
+});
+
+describe('a connection the capture joined late, its roles guessed backwards', () => {
+  // The broker listens on a port above the client's (a container's published port, 32768+): the
+  // port guess takes the broker for the client until its messages say otherwise.
+  it('AMQP: basic.deliver comes from the broker, basic.publish from the client', () => {
+    const { calls, flows } = midConnection(64000, [
+      { dir: 'c2s', data: hex(PUBLISH, HDR, BODY) },
+      { dir: 's2c', data: hex(DELIVER, HDR, BODY) },
+      { dir: 'c2s', data: hex(ACK7) },
+    ]);
+    assert.equal(flows[0].roleFrom, 'payload');
+    assert.equal(flows[0].server.port, 64000);
+    assert.equal(flows[0].client.port, 45000);
+    const deliver = calls.find((c) => c.method === 'basic.deliver');
+    assert.equal(deliver?.kind, 'deliver');
+    assert.equal(deliver?.server.port, 64000);
+  });
+  it('MQTT: PINGREQ is the client, PINGRESP the server', () => {
+    const { flows } = midConnection(64000, [
+      { dir: 'c2s', data: hex(PUB_QOS1, PINGREQ) },
+      { dir: 's2c', data: hex(PUBACK, PINGRESP) },
+    ]);
+    assert.equal(flows[0].protocol, 'mqtt');
+    assert.equal(flows[0].roleFrom, 'payload');
+    assert.equal(flows[0].server.port, 64000);
+  });
+  it('STOMP: MESSAGE is a server frame, ACK a client frame', () => {
+    const { calls, flows } = midConnection(64000, [
+      { dir: 's2c', data: text(MESSAGE) },
+      { dir: 'c2s', data: text(ACK) },
+    ]);
+    assert.equal(flows[0].server.port, 64000);
+    assert.ok(calls.every((c) => !c.warnings.some((w) => w.includes('unknown'))));
+  });
+  it('roles that agree with the messages stay as guessed', () => {
+    const { flows } = midConnection(25672, [
+      { dir: 'c2s', data: hex(PUBLISH, HDR, BODY) },
+      { dir: 's2c', data: hex(DELIVER, HDR, BODY) },
+    ]);
+    assert.equal(flows[0].roleFrom, 'guess');
+    assert.equal(flows[0].server.port, 25672);
+  });
+});
+
+describe('a direction that starts inside a frame', () => {
+  it('AMQP: whatever the offset inside a content header and body, the next whole frame is decoded (its channel opened before the capture)', () => {
+    const tail = HDR + BODY;
+    for (let cut = 1; cut < tail.length / 2; cut++) {
+      const r = run(amqp, [
+        ['c2s', tail.slice(cut * 2) + PUBLISH + HDR + BODY],
+        ['s2c', DELIVER + HDR + BODY],
+        ['c2s', ACK7],
+      ]);
+      assert.deepEqual(r.calls.map((c) => c.method).sort(), ['basic.deliver', 'basic.publish'], `cut at ${cut}`);
+      assert.ok(r.session.warnings.length <= 1 && r.session.warnings.every((w) => w.includes('joined the connection inside a frame')), `cut at ${cut}: ${r.session.warnings}`);
+    }
+  });
+  it('STOMP: the bytes before the first command line are skipped with one note, not read as a frame', () => {
+    const r = run(stomp, [
+      ['c2s', text(`x-note:a\n\n{"trip":"t0"}\0${SEND}`)],
+      ['s2c', text(MESSAGE)],
+    ]);
+    assert.deepEqual(r.calls.map((c) => c.method).sort(), ['MESSAGE', 'SEND']);
+    assert.equal(r.session.warnings.length, 1);
+    assert.match(r.session.warnings[0], /c2s: the first 24 bytes are not a frame's start/);
   });
 });
