@@ -233,6 +233,8 @@ class Side {
   /** In resync: is q[0] at the start of a line? */
   atLineStart = true;
   resyncWarned = false;
+  /** Bytes of this direction lost in capture gaps. */
+  gapBytes = 0;
   /** The response that ended last had no content by RFC 9112 §6.3 item 1 (a HEAD's, a 204, a 304): what it answered, for the warning when body bytes follow it anyway. */
   bodiless?: string;
   /** Position of the last byte consumed. */
@@ -455,6 +457,7 @@ export class Http1Decoder implements StreamDecoder {
       const side = this.side(dir);
       if (side.qOff < 0) side.qOff = at.streamOffset;
       if (length <= 0) return;
+      side.gapBytes += length;
       this.onGap(side, length, at);
     } catch (e) {
       this.fail(dir, e);
@@ -1003,7 +1006,7 @@ export class Http1Decoder implements StreamDecoder {
         return;
       }
       const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
-      ex = newExchange(call, undefined, false, ['response without a request (the request was not captured)']);
+      ex = newExchange(call, undefined, false, [this.unasked(st.status) ?? 'response without a request (the request was not captured)']);
       this.exchanges.push(ex);
       this.addOrphans(msg.start, 1);
     }
@@ -1126,6 +1129,21 @@ export class Http1Decoder implements StreamDecoder {
       this.finish(e, 'incomplete');
     }
     return waiting[k];
+  }
+
+  /**
+   * A response no request is missing for: the client's side has no capture gap, every byte of it was
+   * read as requests (none cut, none waiting), and each was answered before. The server sent it unasked
+   * (Mono's HttpListener answers every idle keep-alive connection `200 OK`, `Connection: close`, when
+   * it stops). RFC 9110 §15.5.9 allows one response so: a 408 on an idle connection it closes.
+   */
+  private unasked(status: number): string | undefined {
+    const c = this.c2s;
+    if (c.messages === 0 || c.gapBytes > 0 || c.resyncWarned || c.msg || c.q.length > 0 || c.mode !== 'head') return undefined;
+    if (this.exchanges.some((e) => e.req && !e.resp)) return undefined;
+    return status === 408
+      ? 'a 408 on an idle connection: the server closing it, not answering a request (RFC 9110 §15.5.9)'
+      : 'response without a request: the client sent none (its side was captured without a gap, every request answered before this one)';
   }
 
   /**
