@@ -215,6 +215,12 @@ function describeCall(x: Call): string {
     s = `${x.method}(${rv.arguments.map(short).join(', ')})`;
     const res = x.response?.value;
     if (isObj(res) && 'value' in res && x.status?.ok !== false) s += ` → ${short(res.value)}`;
+  } else if (x.protocol === 'soap' && isObj(rv) && 'Body' in rv) {
+    // `Add({a: 2, b: 3}) → {AddResult: 5}`: what the Body carries, not the envelope's Header blocks first
+    // (WS-Addressing's Action, MessageID, ReplyTo and To filled the cell before the arguments showed)
+    s = `${x.method}(${soapBody(rv)})`;
+    const res = x.response?.value;
+    if (isObj(res) && 'Body' in res && x.status?.ok !== false) s += ` → ${soapBody(res)}`;
   } else if (rpc && x.kind !== 'batch') {
     const args = Array.isArray(x.request?.value) ? (x.request!.value as unknown[]).map(short).join(', ') : x.request?.value !== undefined ? short(x.request.value) : '';
     s = `${x.method}(${args})`;
@@ -226,6 +232,22 @@ function describeCall(x: Call): string {
     s = x.target && !said ? `${x.method} ${x.target}` : x.method;
   }
   return s.length > MAX_CALL_TEXT ? s.slice(0, MAX_CALL_TEXT - 1) + '…' : s;
+}
+
+/**
+ * A SOAP envelope's value in short: the WSDL's parts when the call is typed (a document/literal
+ * wrapped operation's one part shows its fields), else the Body's first element's value.
+ */
+function soapBody(env: Record<string, unknown>): string {
+  const parts = env.parts;
+  if (isObj(parts)) {
+    const ks = Object.keys(parts);
+    return short(ks.length === 1 && isObj(parts[ks[0]]) ? parts[ks[0]] : parts);
+  }
+  const body = env.Body;
+  if (!isObj(body)) return body === undefined ? '' : short(body);
+  const first = Object.keys(body)[0];
+  return first === undefined ? '' : short(body[first]);
 }
 
 function short(v: unknown, depth = 0): string {

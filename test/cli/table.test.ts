@@ -35,6 +35,22 @@ describe('the terminal timeline', () => {
     assert.match(t, /connection_init/);
     assert.match(t, /chat\(\{text: "hi"\}\) → \{ok: true\}/);
   });
+  it('a SOAP line shows what the Body carries (the WSDL parts, a wrapped operation unwrapped), not the Header blocks first', () => {
+    // WCF over SOAP 1.2 + WS-Addressing (held-out .NET round): the Header held Action, MessageID, ReplyTo, To
+    const header = { Action: { '@s:mustUnderstand': '1', '#text': 'http://callscope.test/shop/IShop/Add' }, MessageID: 'urn:uuid:07d1cfcd-9dc7-4570-9312-87c79ecc4e14' };
+    const t = formatTable(
+      [
+        call({ id: 1, protocol: 'soap', method: 'Add', request: { value: { Header: header, Body: { Add: { a: '2', b: '3' } } } }, response: { value: { Body: { AddResponse: { AddResult: '5' } } } } }),
+        call({ id: 2, protocol: 'soap', method: 'Add', request: { value: { Header: header, Body: { Add: { a: '2', b: '3' } }, parts: { parameters: { a: 2, b: 3 } } } }, response: { value: { Body: { AddResponse: { AddResult: '5' } }, parts: { parameters: { AddResult: 5 } } } } }),
+        call({ id: 3, protocol: 'soap', method: 'Concat', request: { value: { Body: { Concat: {} }, parts: { a: 'x', n: 7 } } }, response: { value: { Body: { Fault: { faultcode: 'soap:Server' } } } }, status: { code: 'soap:Server', ok: false } }),
+      ],
+      [],
+    );
+    assert.match(t, /Add\(\{a: "2", b: "3"\}\) → \{AddResult: "5"\}/);
+    assert.match(t, /Add\(\{a: 2, b: 3\}\) → \{AddResult: 5\}/);
+    assert.match(t, /Concat\(\{a: "x", n: 7\}\)\s+✗ soap:Server/);
+    assert.doesNotMatch(t, /MessageID/);
+  });
   it('a gRPC call says its method once (its target is the same path with a slash); a REST call says method and target', () => {
     const t = formatTable(
       [
