@@ -287,6 +287,7 @@ export class Pipeline {
   private nextCallId = 1;
   private decoders: DecoderSpec[];
   private probeOrder: DecoderSpec[];
+  private midstreamOrder: DecoderSpec[];
   private serverPorts: Map<number, DecoderSpec[]>;
   private correlator: FlowCorrelator;
   private host: SessionHost | undefined;
@@ -311,6 +312,8 @@ export class Pipeline {
   ) {
     this.decoders = opts.decoders ?? ALL_DECODERS;
     this.probeOrder = this.decoders.filter((d) => d.probe && !d.handoffOnly).sort((a, b) => (a.probeOrder ?? 100) - (b.probeOrder ?? 100));
+    // (a decoder reached only by hand-off may still recognise a connection joined after the hand-off: WebSocket)
+    this.midstreamOrder = this.decoders.filter((d) => d.probeMidstream).sort((a, b) => (a.probeOrder ?? 100) - (b.probeOrder ?? 100));
     this.serverPorts = new Map();
     for (const d of this.decoders) {
       if (d.handoffOnly) continue;
@@ -733,10 +736,12 @@ export class Pipeline {
     let needMore = false;
     // 1. port candidates, confirmed by their probe when they have one (a connection's start, else
     //    its framing when the capture began after it opened)
+    // The connection's start is not in the capture (no SYN, or bytes lost before a decision).
+    const joinedLate = !flow.summary.synSeen || this.bytesLost(flow);
     for (const spec of this.portCandidates(flow)) {
       if (!spec.probe) return this.attach(flow, spec, 'port');
       let r = this.probeSpec(spec, heads, dirs);
-      if (r !== 'accept' && spec.probeMidstream) {
+      if (r !== 'accept' && spec.probeMidstream && joinedLate) {
         const m = this.probeSpec(spec, heads, dirs, true);
         if (m !== 'reject') r = m;
       }
@@ -770,8 +775,8 @@ export class Pipeline {
       if (r !== 'reject') return this.attach(flow, fallback, 'port');
     }
     // 4. no decoder recognised a start: a connection the capture joined late, by framing alone
-    for (const spec of this.probeOrder) {
-      if (spec.transport !== flow.transport || !spec.probeMidstream) continue;
+    for (const spec of joinedLate ? this.midstreamOrder : []) {
+      if (spec.transport !== flow.transport) continue;
       const r = this.probeSpec(spec, heads, dirs, false);
       if (r === 'accept') return this.attach(flow, spec, 'probe');
       if (r === 'need-more') needMore = true;

@@ -14,6 +14,14 @@ import { formatDuration, formatSize, formatDateTime, protocolLabel, statusBadge,
 import { jsonTokens } from './pretty';
 import { HexView, type Highlight } from './hex-view';
 
+/** How a connection's client and server were told apart (FlowSummary.roleFrom), in words. */
+const ROLE_FROM: Record<string, string> = {
+  syn: 'the SYN (who opened the connection)',
+  port: 'the well-known server port',
+  payload: 'the messages (the port guess was backwards)',
+  guess: 'a guess: the higher port is the client’s',
+};
+
 export const TABS = ['Summary', 'Request', 'Response', 'Messages', 'Timing', 'Layers', 'Bytes', 'Warnings'] as const;
 export type TabName = (typeof TABS)[number];
 
@@ -277,7 +285,7 @@ export class Details {
                 ['Bytes server → client', formatSize(flow.s2cBytes)],
                 ['Packets', String(flow.packets)],
                 ['Start seen (SYN)', flow.synSeen ? 'yes' : 'no — the capture began mid-connection'],
-                ['Roles decided by', flow.roleFrom],
+                ['Roles decided by', ROLE_FROM[flow.roleFrom] ?? flow.roleFrom],
                 ['Decoder chosen by', flow.dispatch],
                 ...(flow.gapBytes.c2s || flow.gapBytes.s2c ? [['Missing bytes', `${flow.gapBytes.c2s} c→s, ${flow.gapBytes.s2c} s→c`] as [string, string]] : []),
               ] as Array<[string, string]>)

@@ -38,6 +38,7 @@ import { be16, concatBytes, utf8Strict } from '../core/bytes';
 import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from './payload';
 import { GapNotes, isUtf8 } from '../core/gap-notes';
+import { rolesBackwards, type Side } from '../core/roles';
 import { engineIoVersion, SocketIo, type WsLayer } from './socketio';
 import { GRAPHQL_WS_SUBPROTOCOLS, GraphqlWs, startsGraphqlWs } from './graphql-ws';
 import { createAmqp1Decoder } from '../amqp1/index';
@@ -157,6 +158,8 @@ class WebSocketDecoder implements StreamDecoder {
   private readonly notes: GapNotes;
   /** The frame being handled was cut by a gap: what was captured of it. */
   private cutNow?: { note: string; missing: number };
+  /** Created without the HTTP upgrade (see the constructor). */
+  private joinedLate = false;
   /**
    * A protocol the data messages carry, read message by message (Socket.IO by the upgrade URI's `EIO=`,
    * GraphQL by its subprotocol; else any of them, SignalR too, by its first message: sniffLayer).
@@ -170,6 +173,15 @@ class WebSocketDecoder implements StreamDecoder {
     const mk = (): DirState => ({ buf: new PduBuffer(), dead: false, inflateBroken: false, closed: false, maskWarned: false, index: 0, resync: false, afterGap: false, framed: false });
     this.st = { c2s: mk(), s2c: mk() };
     this.notes = new GapNotes(session, '');
+    if (!init) {
+      // Joined after the upgrade (a mid-connection probe) or decoded as WebSocket by hand: compressed
+      // messages may refer to earlier ones that are not here, so one that cannot be inflated does not
+      // stop the next from trying (windowLost).
+      this.joinedLate = true;
+      this.st.c2s.windowLost = true;
+      this.st.s2c.windowLost = true;
+      session.warn('websocket: the HTTP upgrade of this connection is not in the capture (it opened before the recording, or was decoded as WebSocket by hand): its URI, subprotocol and extensions are not known');
+    }
     if (init && init.kind === 'http-upgrade') {
       this.uri = init.request.uri;
       this.sockjs = isSockJsUri(this.uri);
@@ -280,7 +292,7 @@ class WebSocketDecoder implements StreamDecoder {
         // section a gap cut are the rest of that section, not frames. Look for the first frame.
         if (!st.framed) {
           st.resync = true;
-          this.notes.lost(dir, 0, `${dir}: bytes before the first frame are not a WebSocket frame (the Upgrade response was cut by a capture gap?); looking for the first plausible frame`, start);
+          this.notes.lost(dir, 0, `${dir}: bytes before the first frame are not a WebSocket frame (${this.joinedLate ? 'the capture joined the connection inside a frame' : 'the Upgrade response was cut by a capture gap?'}); looking for the first plausible frame`, start);
           continue;
         }
         if (st.gapped) {
@@ -372,7 +384,7 @@ class WebSocketDecoder implements StreamDecoder {
       st.inflate.reset();
       if (st.windowLost && !(e instanceof DecompressLimitError)) {
         // It refers back to bytes a gap kept from the capture; the next message may not.
-        warnings.push('not decompressed: it refers to an earlier message cut by a capture gap (shared compression context)');
+        warnings.push(st.gapped || !this.joinedLate ? 'not decompressed: it refers to an earlier message cut by a capture gap (shared compression context)' : 'not decompressed: it refers to an earlier message the capture does not have (shared compression context)');
         return undefined;
       }
       st.inflateBroken = true;
@@ -890,10 +902,74 @@ function frameHeader(b: Uint8Array, i = 0): { fin: boolean; rsv1: boolean; rsv23
   return { fin: (b[i] & 0x80) !== 0, rsv1: (b[i] & 0x40) !== 0, rsv23: b[i] & 0x30, opcode: b[i] & 0x0f, masked, len, hl };
 }
 
+/** Frames a mid-connection probe walks before deciding. */
+const MID_PROBE_FRAMES = 8;
+
+/** A frame header RFC 6455 §5.2 allows whatever was negotiated (RSV1 only on a message's first data frame, control frames whole and short). */
+function validFrame(h: NonNullable<ReturnType<typeof frameHeader>>): boolean {
+  if (!(h.opcode in OPCODES) || h.rsv23) return false;
+  if (h.opcode >= 8) return h.fin && h.len <= 125 && !h.rsv1;
+  return !(h.rsv1 && h.opcode === 0);
+}
+
+/**
+ * A WebSocket connection the capture joined after its HTTP upgrade (the usual case for a page's
+ * socket: it opened before the recording began), on any port, once every other probe declined:
+ * frames walked from the first byte (RFC 6455 §5.2), all masked or all unmasked (§5.1: the client
+ * masks, the server does not). It takes a text frame whose payload is UTF-8 (§5.6), a close frame
+ * with a defined code (§7.4), two frames or more, or one masked frame (a 4-byte key and a length
+ * that ends where the bytes end are specific); a first frame longer than the probe sees decides
+ * on its first KiB when it is text.
+ */
+export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
+  let i = 0;
+  let frames = 0;
+  let strong = false;
+  let masked: boolean | undefined;
+  for (let k = 0; k < MID_PROBE_FRAMES; k++) {
+    if (i === head.length) return frames && (strong || frames >= 2 || masked) ? 'accept' : 'need-more';
+    const h = frameHeader(head, i);
+    if (h === null || (h && (!validFrame(h) || (masked !== undefined && h.masked !== masked)))) return 'reject';
+    if (h === undefined) return frames && (strong || frames >= 2) ? 'accept' : 'need-more';
+    masked = h.masked;
+    const end = i + h.hl + h.len;
+    const text = h.opcode === 1 && !h.rsv1;
+    if (text) {
+      const p = head.slice(i + h.hl, Math.min(end, i + h.hl + 1024, head.length));
+      if (h.masked) for (let j = 0; j < p.length; j++) p[j] ^= head[i + h.hl - 4 + (j & 3)];
+      if (!isUtf8(p, end > i + h.hl + p.length)) return 'reject';
+      if (end > head.length) return p.length >= 64 || p.length === 1024 ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
+      if (h.len > 0) strong = true;
+    } else if (end > head.length) return frames && (strong || frames >= 2) ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
+    if (h.opcode === 8) {
+      if (h.len === 1) return 'reject';
+      if (h.len >= 2) {
+        const k0 = h.masked ? head[i + h.hl - 4] : 0;
+        const k1 = h.masked ? head[i + h.hl - 3] : 0;
+        const code = ((head[i + h.hl] ^ k0) << 8) | (head[i + h.hl + 1] ^ k1);
+        if (!((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999))) return 'reject';
+      }
+      strong = true;
+    }
+    frames++;
+    i = end;
+  }
+  return 'accept';
+}
+
 export const spec: DecoderSpec = {
   id: 'websocket',
   name: 'WebSocket',
   transport: 'tcp',
   handoffOnly: true,
+  // Last: a heuristic for connections no other decoder recognised.
+  probeOrder: 200,
+  probeMidstream: (head) => probeWebSocketMidstream(head),
+  // §5.1: only a client masks its frames.
+  rolesReversed: (heads) =>
+    rolesBackwards(heads, (head) => {
+      const h = frameHeader(head, 0);
+      return new Set<Side>(h && validFrame(h) ? [h.masked ? 'client' : 'server'] : []);
+    }),
   create: (session, init) => new WebSocketDecoder(session, init as HttpUpgradeInit | undefined),
 };

@@ -9,6 +9,8 @@ import { probeAmqpMidstream, spec as amqp } from '../../decoders/amqp/index';
 import { probeMqttMidstream } from '../../decoders/mqtt/index';
 import { probeStompMidstream, spec as stomp } from '../../decoders/stomp/index';
 import { run } from './calls/harness';
+import { probeWebSocketMidstream } from '../../decoders/websocket/index';
+import { wsFrame } from './websocket/ws-feed';
 import { spec as redis } from '../../decoders/redis/index';
 import { ALL_DECODERS } from '../../decoders/registry';
 import { Pipeline } from '../../decoders/pipeline';
@@ -105,11 +107,11 @@ describe('Redis inline commands are not STOMP frames', () => {
 });
 
 /** A connection whose handshake (and protocol start) the capture missed, through the whole pipeline. */
-function midConnection(port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>) {
+function midConnection(port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>, handshake = false) {
   const calls: Call[] = [];
   const flows: FlowSummary[] = [];
   const p = new Pipeline({ env: nodeEnv(), decoders: ALL_DECODERS }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
-  p.push(pcapFile(tcpConversation({ client: { ip: '10.0.0.1', port: 45000 }, server: { ip: '10.0.0.2', port }, handshake: false, exchanges })));
+  p.push(pcapFile(tcpConversation({ client: { ip: '10.0.0.1', port: 45000 }, server: { ip: '10.0.0.2', port }, handshake, exchanges })));
   p.end();
   return { calls, flows };
 }
@@ -218,5 +220,52 @@ describe('a direction that starts inside a frame', () => {
     assert.deepEqual(r.calls.map((c) => c.method).sort(), ['MESSAGE', 'SEND']);
     assert.equal(r.session.warnings.length, 1);
     assert.match(r.session.warnings[0], /c2s: the first 24 bytes are not a frame's start/);
+  });
+});
+
+describe('WebSocket (RFC 6455 §5.2) met after its HTTP upgrade', () => {
+  it('a client text frame (masked, §5.3) or a server one (unmasked) whose payload is UTF-8 decides', () => {
+    assert.equal(probeWebSocketMidstream(wsFrame('c2s', '{"op":"ping"}')), 'accept');
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', 'hello')), 'accept');
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', Buffer.from([0xff, 0xfe]))), 'reject'); // text, not UTF-8 (§5.6)
+  });
+  it('a close frame with a defined code (§7.4.1) decides; a reserved one does not', () => {
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', Buffer.from([0x03, 0xe8]), 0x88)), 'accept');
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', Buffer.from([0x03, 0xed]), 0x88)), 'reject'); // 1005 is never sent
+  });
+  it('an unmasked binary frame alone waits for a second frame', () => {
+    const bin = wsFrame('s2c', Buffer.from([1, 2, 3]), 0x82);
+    assert.equal(probeWebSocketMidstream(bin), 'need-more');
+    assert.equal(probeWebSocketMidstream(Buffer.concat([bin, bin])), 'accept');
+  });
+  it('refuses RSV2/RSV3, reserved opcodes, a fragmented or long control frame and mixed masking', () => {
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', 'x', 0xa1)), 'reject');
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', 'x', 0x83)), 'reject');
+    assert.equal(probeWebSocketMidstream(wsFrame('s2c', 'x', 0x09)), 'reject');
+    assert.equal(probeWebSocketMidstream(Buffer.concat([wsFrame('s2c', 'a'), wsFrame('c2s', 'b')])), 'reject');
+    assert.equal(probeWebSocketMidstream(text('GET / HTTP/1.1\r\n\r\n')), 'reject');
+  });
+  const chat = [
+    { dir: 'c2s' as const, data: wsFrame('c2s', '{"op":"subscribe","topic":"rides"}') },
+    { dir: 's2c' as const, data: wsFrame('s2c', '{"ok":true}') },
+    { dir: 'c2s' as const, data: wsFrame('c2s', '{"jsonrpc":"2.0","id":1,"method":"add","params":[2,3]}') },
+    { dir: 's2c' as const, data: wsFrame('s2c', '{"jsonrpc":"2.0","id":1,"result":5}') },
+  ];
+  it('on an HTTP port (whose probe declines frames) and elsewhere: its messages, JSON-RPC inside too', () => {
+    for (const port of [8080, 7411]) {
+      const { calls, flows } = midConnection(port, chat);
+      assert.equal(flows[0].protocol, 'websocket', `port ${port}`);
+      assert.ok(flows[0].warnings.some((w) => w.includes('HTTP upgrade of this connection is not in the capture')));
+      assert.deepEqual(calls.map((c) => c.protocol).sort(), ['jsonrpc', 'websocket', 'websocket']);
+    }
+  });
+  it('the masked side is the client (§5.1), whatever the ports guessed', () => {
+    const { flows } = midConnection(64000, chat);
+    assert.equal(flows[0].server.port, 64000);
+    assert.equal(flows[0].roleFrom, 'payload');
+  });
+  it('a connection whose start is in the capture (SYN, no upgrade) is not taken: Decode As is for that', () => {
+    const { flows } = midConnection(7411, chat, true);
+    assert.equal(flows[0].protocol, 'tcp');
   });
 });
