@@ -193,6 +193,8 @@ export class Http2Connection implements StreamDecoder {
   private http1?: StreamDecoder;
   /** The server's latest GOAWAY: client streams above its last stream id are not processed. */
   private serverGoaway?: { last: number; code: number };
+  /** The first GOAWAY with an error code (a connection error, RFC 9113 §5.4.1: its sender closes the connection next). */
+  private connError?: { who: string; last: number; code: number; text: string; at: Position };
   /** The flow's roles were guessed the wrong way round (mid-connection capture): we swap them. */
   private swapped = false;
   private rolesKnown = false;
@@ -291,6 +293,17 @@ export class Http2Connection implements StreamDecoder {
   close(at: Position, how: CloseReason = 'capture-end'): void {
     if (this.http1) return this.http1.close(at, how);
     for (const s of [...this.streams.values()]) {
+      const ce = this.connError;
+      if (ce && !this.wholeByLength(s) && !this.clientStoppedStream(s)) {
+        // A stream left open by a connection error ended with it (RFC 9113 §5.4.1), not when the
+        // TCP connection went later (lua-http's client keeps it open after the server's GOAWAY
+        // COMPRESSION_ERROR until it gives up), nor at the end of the capture.
+        const g = this.serverGoaway;
+        const unprocessed = g && s.id % 2 === 1 && s.id > g.last && !s.responseHeaders && !s.pushed; // finish says so
+        if (!unprocessed) s.call.warnings.push(`stream ${s.id} ended by the ${ce.who}'s connection error: GOAWAY ${errorCodeName(ce.code)}${ce.text ? ` (${ce.text})` : ''}, last stream ${ce.last} (RFC 9113 §5.4.1)`);
+        this.finish(s, s.ended.s2c ? 'complete' : 'aborted', ce.at, !s.ended.s2c);
+        continue;
+      }
       if (how === 'rst' || how === 'fin') {
         // The connection is gone, so the stream can never finish. With its response ended, only the
         // request side was left open (RFC 9113 §8.1: a server may answer before the request ends);
@@ -670,10 +683,11 @@ export class Http2Connection implements StreamDecoder {
         // A stream the other side initiated above the last one this side processed: never processed.
         let dropped = false;
         if (code === 0) for (const st of this.streams.values()) if (st.id > last && st.id % 2 === (dir === 's2c' ? 1 : 0)) dropped = true;
+        let text = '';
+        for (const b of debug) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+        if (code !== 0) this.connError ??= { who: dir === 'c2s' ? 'client' : 'server', last, code, text, at: start };
         if ((code !== 0 || dropped) && !this.goawayWarned) {
           this.goawayWarned = true;
-          let text = '';
-          for (const b of debug) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
           this.session.warn(`HTTP/2 GOAWAY from ${dir === 'c2s' ? 'client' : 'server'}: last stream ${last}, ${errorCodeName(code)}${text ? `: ${text}` : ''}`, start);
         }
         return;
