@@ -47,10 +47,13 @@ class PakoInflateRaw implements InflateStream {
     for (const c of chunks) out.set(c, o), (o += c.length);
     return out;
   }
-  reset(): void {
-    this.inflater = new Inflate({ raw: true });
+  reset(unknownHistory?: boolean): void {
+    this.inflater = new Inflate({ raw: true, ...(unknownHistory ? { dictionary: UNKNOWN_WINDOW } : {}) });
   }
 }
+
+/** A deflate window (32 KiB, RFC 1951 §3.2.5) of bytes not known, as zeros. */
+const UNKNOWN_WINDOW = new Uint8Array(32768);
 
 export const nodeCompression: Compression = {
   gunzip: (b, max) => bounded(zlib.gunzipSync, b, max),

@@ -15,8 +15,12 @@ export class DecompressLimitError extends Error {
 export interface InflateStream {
   /** Inflate `bytes`, flushing, returning what came out (bounded by maxOutputBytes). */
   push(bytes: Uint8Array, maxOutputBytes: number): Uint8Array;
-  /** Forget history (no_context_takeover). */
-  reset(): void;
+  /**
+   * Forget history (no_context_takeover). With `unknownHistory`, as if the 32 KiB before were bytes
+   * the capture does not have: a back-reference into them gives 0x00 bytes instead of an error
+   * (a stream joined after it began, or after a message a gap cut).
+   */
+  reset(unknownHistory?: boolean): void;
 }
 
 export interface Compression {

@@ -129,6 +129,8 @@ interface DirState {
   inflateBroken: boolean;
   /** A compressed message was cut by a gap: the shared window lacks its bytes (later messages may refer to them). */
   windowLost?: boolean;
+  /** Bytes to inflate before the window holds only known bytes again (after a reset with unknown history). */
+  unknownLeft?: number;
   closed: boolean;
   maskWarned: boolean;
   index: number;
@@ -360,7 +362,13 @@ class WebSocketDecoder implements StreamDecoder {
     }
   }
 
-  private inflate(dir: Dir, raw: Uint8Array, warnings: string[]): Uint8Array | undefined {
+  /** The shared window now lacks bytes: later messages are inflated against a window of unknown bytes. */
+  private forget(st: DirState): void {
+    st.inflate?.reset(true);
+    st.unknownLeft = 32768;
+  }
+
+  private inflate(dir: Dir, raw: Uint8Array, warnings: string[], opcode: number): Uint8Array | undefined {
     const st = this.st[dir];
     const env = this.session.env;
     if (!this.deflate && !st.windowLost) warnings.push('compressed (RSV1) message without negotiated permessage-deflate; inflating anyway');
@@ -369,7 +377,10 @@ class WebSocketDecoder implements StreamDecoder {
       warnings.push('not decompressed: an earlier message of this direction failed to inflate (shared context)');
       return undefined;
     }
-    st.inflate ??= env.compression.createInflateRaw();
+    if (!st.inflate) {
+      st.inflate = env.compression.createInflateRaw();
+      if (st.windowLost) this.forget(st);
+    }
     if (noCtx) st.inflate.reset();
     const input = concatBytes([raw, DEFLATE_TAIL]);
     try {
@@ -377,14 +388,27 @@ class WebSocketDecoder implements StreamDecoder {
       if (out.length === 0 && raw.length > 2) {
         // The previous message ended the deflate stream (BFINAL); this one starts a new one.
         st.inflate.reset();
+        st.unknownLeft = 0;
         out = st.inflate.push(input, env.limits.maxDecompressedBytes);
+      }
+      if (st.unknownLeft && !noCtx) {
+        // Back-references into what the capture does not have came out as zeros.
+        let unknown = 0;
+        for (let i = 0; i < out.length; i++) if (out[i] === 0) unknown++;
+        st.unknownLeft = Math.max(0, st.unknownLeft - out.length);
+        const why = st.gapped || !this.joinedLate ? ['an earlier message cut by a capture gap', 'not captured'] : ['earlier messages the capture does not have', 'before the capture'];
+        if (unknown && opcode === 1) {
+          warnings.push(`partly decompressed: ${unknown} of its ${out.length} bytes repeat ${why[0]} (shown as ⟨N bytes ${why[1]}⟩)`);
+          out = markUnknown(out, why[1]);
+        } else if (unknown) warnings.push(`decompressed: its ${unknown} zero bytes may stand for bytes of ${why[0]}`);
       }
       return out;
     } catch (e) {
       st.inflate.reset();
       if (st.windowLost && !(e instanceof DecompressLimitError)) {
-        // It refers back to bytes a gap kept from the capture; the next message may not.
-        warnings.push(st.gapped || !this.joinedLate ? 'not decompressed: it refers to an earlier message cut by a capture gap (shared compression context)' : 'not decompressed: it refers to an earlier message the capture does not have (shared compression context)');
+        // The window already lacks bytes: the next message is tried against one of unknown bytes.
+        this.forget(st);
+        warnings.push(`not decompressed: ${(e as Error).message} (the shared compression context lacks messages the capture does not have)`);
         return undefined;
       }
       st.inflateBroken = true;
@@ -407,11 +431,11 @@ class WebSocketDecoder implements StreamDecoder {
       // A cut deflate stream cannot be inflated, and with context takeover neither can what follows.
       const noCtx = dir === 'c2s' ? this.deflate?.clientNoContextTakeover : this.deflate?.serverNoContextTakeover;
       if (m.compressed && !noCtx) {
-        st.inflate?.reset();
         st.windowLost = true;
+        this.forget(st);
       }
     }
-    if (m.compressed && state === 'complete' && !cut) data = this.inflate(dir, raw, warnings);
+    if (m.compressed && state === 'complete' && !cut) data = this.inflate(dir, raw, warnings, m.opcode);
     else if (m.compressed) data = undefined;
     if (this.tunnel && cut) {
       // The broker decoder reads the captured head, then learns what was not captured.
@@ -900,6 +924,25 @@ function frameHeader(b: Uint8Array, i = 0): { fin: boolean; rsv1: boolean; rsv23
   if (masked) hl += 4;
   if (b.length - i < hl) return undefined;
   return { fin: (b[i] & 0x80) !== 0, rsv1: (b[i] & 0x40) !== 0, rsv23: b[i] & 0x30, opcode: b[i] & 0x0f, masked, len, hl };
+}
+
+/** `out` with each run of zero bytes (bytes not known) as `⟨N bytes not captured⟩` (`why`), readable in a text message. */
+function markUnknown(out: Uint8Array, why: string): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  for (let i = 0; i < out.length; ) {
+    if (out[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < out.length && out[j] === 0) j++;
+    parts.push(out.subarray(from, i), enc.encode(`⟨${j - i} bytes ${why}⟩`));
+    from = i = j;
+  }
+  parts.push(out.subarray(from));
+  return concatBytes(parts);
 }
 
 /** Frames a mid-connection probe walks before deciding. */

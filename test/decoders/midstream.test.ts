@@ -4,6 +4,7 @@
  * The brokers' mid-connection probes find them by framing alone, on their port and elsewhere.
  */
 import { describe, it } from 'node:test';
+import { constants, deflateRawSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { probeAmqpMidstream, spec as amqp } from '../../decoders/amqp/index';
 import { probeMqttMidstream } from '../../decoders/mqtt/index';
@@ -267,5 +268,26 @@ describe('WebSocket (RFC 6455 §5.2) met after its HTTP upgrade', () => {
   it('a connection whose start is in the capture (SYN, no upgrade) is not taken: Decode As is for that', () => {
     const { flows } = midConnection(7411, chat, true);
     assert.equal(flows[0].protocol, 'tcp');
+  });
+});
+
+describe('permessage-deflate met mid-connection (RFC 7692 §7.2.1: context takeover)', () => {
+  // A message compressed against one sent before the capture, then one that repeats nothing.
+  const before = 'station to airport';
+  const deflate = (text: string, dictionary?: string) => {
+    const out = deflateRawSync(Buffer.from(text), { finishFlush: constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary: Buffer.from(dictionary) } : {}) });
+    return out.subarray(0, out.length - 4); // §7.2.1: without the 00 00 ff ff tail
+  };
+  const frame = (payload: Uint8Array) => Buffer.concat([Buffer.from([0xc1, payload.length]), payload]); // FIN, RSV1, text
+  it('what repeats a message before the capture is marked; the rest is exact, and so is the next message', () => {
+    const { calls } = midConnection(8080, [
+      { dir: 's2c', data: frame(deflate('{"ride":"station to airport"}', before)) },
+      { dir: 's2c', data: frame(deflate('completely new words')) },
+    ]);
+    const texts = calls.map((c) => c.response?.body?.text);
+    assert.match(texts[0] ?? '', /^\{"ride":".*⟨\d+ bytes before the capture⟩.*"\}$/);
+    assert.match(calls[0].warnings.join(), /partly decompressed: \d+ of its 29 bytes repeat earlier messages the capture does not have/);
+    assert.equal(texts[1], 'completely new words');
+    assert.deepEqual(calls[1].warnings, []);
   });
 });
