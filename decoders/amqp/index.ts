@@ -29,7 +29,7 @@ import { be16, be32, latin1Text } from '../core/bytes';
 import { rolesBackwards, type Side } from '../core/roles';
 import { DirStream, addFrames } from '../calls/stream';
 import { PayloadBuffer, payloadBody } from '../calls/payload';
-import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef } from './methods';
+import { BASIC_PROPERTIES, REPLY_CODES, REQUEST_OF, className, methodDef, methodDefOf } from './methods';
 import { scanForStart } from '../core/resync';
 import { Reader, bigToJson } from './wire';
 import { createAmqp1Decoder } from '../amqp1/index';
@@ -172,8 +172,10 @@ class AmqpDecoder implements StreamDecoder {
   private started: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
   private lost: { c2s: boolean; s2c: boolean } = { c2s: false, s2c: false };
   private dead = false;
-  /** A connection in another AMQP version (1.0, 0-8…): one summary call, its bytes counted, not decoded. */
+  /** A connection in another AMQP version (1.0, 0-10…): one summary call, its bytes counted, not decoded. */
   private foreign?: { call: Call; header: string; bytes: Record<Dir, number> };
+  /** An older AMQP RabbitMQ still speaks, from the client's protocol header: '0-8' or '0-9' (undefined: 0-9-1). */
+  private version?: '0-8' | '0-9';
   /** An AMQP 1.0 connection: decoded by decoders/amqp1 (its header said so). */
   private v1?: StreamDecoder;
   private channels = new Map<number, ChannelState>();
@@ -502,8 +504,14 @@ class AmqpDecoder implements StreamDecoder {
 
   private protocolHeader(dir: Dir, h: Uint8Array, st: DirStream): void {
     const ver = `${h[4]}-${h[5]}-${h[6]}-${h[7]}`;
-    const known = h[4] === 0 && h[5] === 0 && h[6] === 9 && h[7] === 1;
-    if (known && dir === 'c2s') return;
+    // AMQP 0-8 (`AMQP 1 1 8 0`) and 0-9 (`AMQP 1 1 0 9`), which RabbitMQ still accepts: read with the 0-9-1
+    // table and 0-8's differences (methods.ts, AMQP_0_8)
+    const older = h[4] === 1 && h[5] === 1 ? (h[6] === 8 && h[7] === 0 ? '0-8' : h[6] === 0 && h[7] === 9 ? '0-9' : undefined) : undefined;
+    const known = (h[4] === 0 && h[5] === 0 && h[6] === 9 && h[7] === 1) || older !== undefined;
+    if (known && dir === 'c2s') {
+      this.version = older;
+      return;
+    }
     const f = this.foreign;
     if (f && dir === 's2c') {
       // AMQP 1.0 §2.2: the server accepts the client's protocol version by sending the same header.
@@ -624,7 +632,7 @@ class AmqpDecoder implements StreamDecoder {
     }
     const classId = be16(p, 0);
     const methodId = be16(p, 2);
-    const def = methodDef(classId, methodId);
+    const def = methodDefOf(this.version === '0-8' ? '0-8' : undefined, classId, methodId);
     const lim = this.session.env.limits;
     const name = def?.name ?? `${className(classId)}.method-${methodId}`;
     const args: Record<string, unknown> = {};
@@ -658,6 +666,7 @@ class AmqpDecoder implements StreamDecoder {
       call.frames = frames.slice(0, 64);
       call.fields['amqp.method'] = name;
       call.fields['amqp.channel'] = channel;
+      if (this.version) call.fields['amqp.version'] = this.version;
       call.warnings.push(...warnings);
       setArgFields(call, args);
       return call;

@@ -122,6 +122,26 @@ export function methodDef(classId: number, methodId: number): MethodDef | undefi
   return METHODS.get(classId * 65536 + methodId);
 }
 
+/**
+ * AMQP 0-8 as RabbitMQ speaks it (protocol header `AMQP 1 1 8 0`; the 1.x RabbitMQ.Client's default, still
+ * packaged by Debian for Mono): the 0-9-1 table but for the methods 0-8 numbers or shapes otherwise
+ * (amqp0-8.xml) — connection.close / close-ok are 10/60 and 10/61 (0-9-1's blocked / unblocked),
+ * connection.redirect is 10/50 (0-9-1's close), channel.open-ok carries nothing, basic.consume has no
+ * `arguments` table. (AMQP 0-9, header `AMQP 1 1 0 9`, numbers RabbitMQ's methods as 0-9-1 does.)
+ */
+const AMQP_0_8 = new Map<number, MethodDef>([
+  [10 * 65536 + 50, { name: 'connection.redirect', args: parse('host:shortstr known-hosts:shortstr') }],
+  [10 * 65536 + 60, { ...METHODS.get(10 * 65536 + 50)! }],
+  [10 * 65536 + 61, { ...METHODS.get(10 * 65536 + 51)! }],
+  [20 * 65536 + 11, { name: 'channel.open-ok', args: [] }],
+  [60 * 65536 + 20, { ...METHODS.get(60 * 65536 + 20)!, args: METHODS.get(60 * 65536 + 20)!.args.filter(([n]) => n !== 'arguments') }],
+]);
+
+/** The method of a connection that speaks `version` ('0-8': AMQP_0_8's differences; else 0-9-1's table). */
+export function methodDefOf(version: '0-8' | undefined, classId: number, methodId: number): MethodDef | undefined {
+  return (version === '0-8' ? AMQP_0_8.get(classId * 65536 + methodId) : undefined) ?? METHODS.get(classId * 65536 + methodId);
+}
+
 export function className(classId: number): string {
   return CLASSES[classId] ?? `class-${classId}`;
 }
