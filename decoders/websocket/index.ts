@@ -960,30 +960,40 @@ function validFrame(h: NonNullable<ReturnType<typeof frameHeader>>): boolean {
  * socket: it opened before the recording began), on any port, once every other probe declined:
  * frames walked from the first byte (RFC 6455 §5.2), all masked or all unmasked (§5.1: the client
  * masks, the server does not). It takes a text frame whose payload is UTF-8 (§5.6), a close frame
- * with a defined code (§7.4), two frames or more, or one masked frame (a 4-byte key and a length
- * that ends where the bytes end are specific); a first frame longer than the probe sees decides
- * on its first KiB when it is text.
+ * with a defined code (§7.4), a masked frame with a non-zero key and a payload, or two other
+ * non-empty data or control frames; continuation and empty frames say nothing (zeros parse as
+ * empty continuation frames). A first frame longer than the probe sees decides on its first KiB
+ * when it is text.
  */
 export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   let i = 0;
-  let frames = 0;
+  // Evidence: a strong frame decides; two others do. Continuation and empty frames are none
+  // (a run of zero bytes is a run of empty continuation frames).
+  let weak = 0;
   let strong = false;
   let masked: boolean | undefined;
+  const decided = () => strong || weak >= 2;
   for (let k = 0; k < MID_PROBE_FRAMES; k++) {
-    if (i === head.length) return frames && (strong || frames >= 2 || masked) ? 'accept' : 'need-more';
+    if (i === head.length) return decided() ? 'accept' : 'need-more';
     const h = frameHeader(head, i);
     if (h === null || (h && (!validFrame(h) || (masked !== undefined && h.masked !== masked)))) return 'reject';
-    if (h === undefined) return frames && (strong || frames >= 2) ? 'accept' : 'need-more';
+    if (h === undefined) return decided() ? 'accept' : 'need-more';
     masked = h.masked;
     const end = i + h.hl + h.len;
     const text = h.opcode === 1 && !h.rsv1;
+    // A masked frame with a key and a payload: the key's four bytes are otherwise unconstrained.
+    const keyed = h.masked && h.len > 0 && (head[i + h.hl - 4] | head[i + h.hl - 3] | head[i + h.hl - 2] | head[i + h.hl - 1]) !== 0;
     if (text) {
       const p = head.slice(i + h.hl, Math.min(end, i + h.hl + 1024, head.length));
       if (h.masked) for (let j = 0; j < p.length; j++) p[j] ^= head[i + h.hl - 4 + (j & 3)];
       if (!isUtf8(p, end > i + h.hl + p.length)) return 'reject';
       if (end > head.length) return p.length >= 64 || p.length === 1024 ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
       if (h.len > 0) strong = true;
-    } else if (end > head.length) return frames && (strong || frames >= 2) ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
+    } else if (end > head.length) return decided() ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
+    if (h.opcode !== 0 && h.len > 0) {
+      if (keyed) strong = true;
+      else weak++;
+    }
     if (h.opcode === 8) {
       if (h.len === 1) return 'reject';
       if (h.len >= 2) {
@@ -991,13 +1001,12 @@ export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' |
         const k1 = h.masked ? head[i + h.hl - 3] : 0;
         const code = ((head[i + h.hl] ^ k0) << 8) | (head[i + h.hl + 1] ^ k1);
         if (!((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999))) return 'reject';
+        strong = true;
       }
-      strong = true;
     }
-    frames++;
     i = end;
   }
-  return 'accept';
+  return decided() ? 'accept' : 'reject';
 }
 
 export const spec: DecoderSpec = {

@@ -239,6 +239,11 @@ describe('WebSocket (RFC 6455 §5.2) met after its HTTP upgrade', () => {
     assert.equal(probeWebSocketMidstream(bin), 'need-more');
     assert.equal(probeWebSocketMidstream(Buffer.concat([bin, bin])), 'accept');
   });
+  it('empty and continuation frames are no evidence: a length-prefixed binary protocol is not WebSocket', () => {
+    // Ruby DRb over a snaplen cut: a 4-byte length, then Marshal data (04 08 …); zeros parse as empty continuation frames.
+    assert.notEqual(probeWebSocketMidstream(fromHex('00000003040830000000030408300000')), 'accept');
+    assert.notEqual(probeWebSocketMidstream(fromHex('88008800')), 'accept');
+  });
   it('refuses RSV2/RSV3, reserved opcodes, a fragmented or long control frame and mixed masking', () => {
     assert.equal(probeWebSocketMidstream(wsFrame('s2c', 'x', 0xa1)), 'reject');
     assert.equal(probeWebSocketMidstream(wsFrame('s2c', 'x', 0x83)), 'reject');
