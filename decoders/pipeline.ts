@@ -736,8 +736,8 @@ export class Pipeline {
     let needMore = false;
     // 1. port candidates, confirmed by their probe when they have one (a connection's start, else
     //    its framing when the capture began after it opened)
-    // The connection's start is not in the capture (no SYN, or bytes lost before a decision).
-    const joinedLate = !flow.summary.synSeen || this.bytesLost(flow);
+    // The connection's start is not in the capture (no SYN): the capture joined it late.
+    const joinedLate = !flow.summary.synSeen;
     for (const spec of this.portCandidates(flow)) {
       if (!spec.probe) return this.attach(flow, spec, 'port');
       let r = this.probeSpec(spec, heads, dirs);

@@ -127,8 +127,8 @@ export interface DecoderSpec {
   probeOrder?: number;
   /**
    * A head that starts mid-connection (the capture began after the connection opened, so no
-   * handshake or magic bytes; asked only when the flow's SYN is not in the capture or bytes were
-   * lost before a decoder was chosen): only the protocol's framing to go by. `byPort`: the flow is on one
+   * handshake or magic bytes; asked only when the flow's SYN is not in the capture): only the
+   * protocol's framing to go by. `byPort`: the flow is on one
    * of `ports`, and framing alone is enough; otherwise every decoder's `probe` has declined the
    * flow, and the framing must say more (whole packets, known codes) before taking it.
    */
