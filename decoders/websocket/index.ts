@@ -779,6 +779,41 @@ class WebSocketDecoder implements StreamDecoder {
     this.lose(dir, length, at, buf.length ? 'inside a frame header' : 'at a frame boundary');
   }
 
+  /**
+   * The connection ended inside a data frame whose header was captured (RFC 6455 §5.2): its message
+   * is shown, cut, from the bytes that were sent — not only a warning about the flow (Tornado closes
+   * with 1009 after the header of a message over its websocket_max_message_size and resets the
+   * connection while the client is still writing it). Aborted when the connection was closed or
+   * reset, incomplete at the end of the capture.
+   */
+  private cutAtEnd(dir: Dir, how?: CloseReason): boolean {
+    const st = this.st[dir];
+    const buf = st.buf;
+    const h = buf.length >= 2 && !(buf.discarding > 0) ? frameHeader(buf.bytes()) : undefined;
+    if (!h || h.opcode > 2 || h.hl > buf.length || h.hl + h.len <= buf.length || h.len > this.session.env.limits.maxBufferedBytes) return false;
+    if (h.opcode === 0 && !st.msg) return false;
+    const b = buf.bytes();
+    const have = b.length;
+    const total = h.hl + h.len;
+    const payload = b.slice(h.hl);
+    if (h.masked) for (let i = 0; i < payload.length; i++) payload[i] ^= b[h.hl - 4 + (i & 3)];
+    const start = buf.pos(0);
+    const end = buf.pos(have - 1);
+    buf.clear();
+    const gone = how === 'rst' ? 'the connection was reset (TCP RST)' : how === 'fin' ? 'the connection was closed (TCP FIN)' : '';
+    const note = gone ? `${gone} after ${have} of this frame's ${total} bytes: the message was not sent whole` : `the capture ends after ${have} of this frame's ${total} bytes`;
+    this.cutNow = { note, missing: total - have };
+    try {
+      this.onFrame(dir, { fin: false, rsv1: h.rsv1, opcode: h.opcode, payload, start, end, wire: total });
+    } finally {
+      this.cutNow = undefined;
+    }
+    const m = st.msg;
+    st.msg = undefined;
+    if (m) this.emitMessage(dir, m, end, how === 'rst' || how === 'fin' ? 'aborted' : 'incomplete');
+    return true;
+  }
+
   /** The framing of `dir` is lost: drop what is buffered, wait for a plausible frame header. */
   private lose(dir: Dir, length: number, at: Position, where: string): void {
     const st = this.st[dir];
@@ -858,6 +893,7 @@ class WebSocketDecoder implements StreamDecoder {
     const s = this.session;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const st = this.st[dir];
+      if (!st.dead && !st.resync && this.cutAtEnd(dir, how)) continue;
       if (st.msg) this.emitMessage(dir, st.msg, undefined, 'incomplete', 'connection ended inside a fragmented message');
       st.msg = undefined;
       if (!st.dead && st.buf.length > 0) s.warn(`${dir}: ${st.buf.length} bytes of an unfinished frame at the end`, at);
