@@ -13,8 +13,8 @@ for f in "$@"; do
   for g in $T/$b.*; do
     n=$((n+1))
     timeout 60 node "$CLI" "$g" --format jsonl > $T/out 2> $T/err; rc=$?
-    if [ $rc -ne 0 ] && [ $rc -ne 2 ] || grep -q -E "internal error|    at |TypeError|RangeError" $T/err $T/out; then
-      bad=$((bad+1)); echo "PROBLEM rc=$rc $g"; grep -E "internal error|    at |Error" $T/err $T/out | head -3
+    if [ $rc -ne 0 ] && [ $rc -ne 2 ] || grep -q -E "internal error:|    at |TypeError|RangeError" $T/err $T/out; then
+      bad=$((bad+1)); echo "PROBLEM rc=$rc $g"; grep -E "internal error:|    at |Error" $T/err $T/out | head -3
     fi
     echo "$(basename $g) rc=$rc calls=$(wc -l < $T/out) warnings=$(grep -c . $T/err)"
   done
