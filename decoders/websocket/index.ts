@@ -893,7 +893,8 @@ class WebSocketDecoder implements StreamDecoder {
     const s = this.session;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const st = this.st[dir];
-      if (!st.dead && !st.resync && this.cutAtEnd(dir, how)) continue;
+      // (then st.msg and st.buf are empty: pings waiting for a pong are still settled below)
+      if (!st.dead && !st.resync) this.cutAtEnd(dir, how);
       if (st.msg) this.emitMessage(dir, st.msg, undefined, 'incomplete', 'connection ended inside a fragmented message');
       st.msg = undefined;
       if (!st.dead && st.buf.length > 0) s.warn(`${dir}: ${st.buf.length} bytes of an unfinished frame at the end`, at);

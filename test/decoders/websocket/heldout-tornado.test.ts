@@ -48,6 +48,20 @@ describe('RFC 6455 §5.2: a data frame the connection ended inside (Tornado 1009
     assert.equal(text?.state, 'incomplete');
     assert.match(text?.warnings[0] ?? '', /^the capture ends after 78 of this frame's 300014 bytes$/);
   });
+  it('a ping of the same direction still waiting for its pong is still settled', () => {
+    const s = testSession({ flow: { server: { ip: '127.0.0.1', port: 28114 } } });
+    const d = spec.create(s as DecoderSession, wsInit('/ws')) as StreamDecoder;
+    // a masked ping "p" (key 6ff96a39), then the cut frame
+    d.data('c2s', hex(`8981${'6ff96a39'}1f${HEAD}${PAYLOAD.slice(0, 16)}`), { frame: 3, tsUs: 1, streamOffset: 0 });
+    d.close({ frame: 4, tsUs: 2, streamOffset: 0 }, 'rst');
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.state]),
+      [
+        ['text', 'aborted'],
+        ['ping', 'incomplete'],
+      ],
+    );
+  });
   it('a cut inside the frame header stays a flow warning', () => {
     const s = testSession({ flow: { server: { ip: '127.0.0.1', port: 28114 } } });
     const d = spec.create(s as DecoderSession, wsInit('/ws')) as StreamDecoder;
