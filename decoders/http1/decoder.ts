@@ -1006,7 +1006,7 @@ export class Http1Decoder implements StreamDecoder {
         return;
       }
       const call = this.session.newCall('http', { frame: msg.start.frame, tsUs: msg.start.tsUs, streamOffset: msg.start.off });
-      ex = newExchange(call, undefined, false, [this.unasked(st.status) ?? 'response without a request (the request was not captured)']);
+      ex = newExchange(call, undefined, false, [this.unasked(st.status, msg.headers) ?? 'response without a request (the request was not captured)']);
       this.exchanges.push(ex);
       this.addOrphans(msg.start, 1);
     }
@@ -1137,7 +1137,11 @@ export class Http1Decoder implements StreamDecoder {
    * (Mono's HttpListener answers every idle keep-alive connection `200 OK`, `Connection: close`, when
    * it stops). RFC 9110 §15.5.9 allows one response so: a 408 on an idle connection it closes.
    */
-  private unasked(status: number): string | undefined {
+  private unasked(status: number, headers: HeaderList): string | undefined {
+    // Only a response that closes the connection: a lost request is not yet a gap when its answer
+    // arrives (the gap shows once the client's next segment does), and a keep-alive connection
+    // that lost one under load would be said to have sent none.
+    if (status !== 408 && !/(^|,)\s*close\s*(,|$)/i.test(header(headers, 'connection') ?? '')) return undefined;
     const c = this.c2s;
     if (c.messages === 0 || c.gapBytes > 0 || c.resyncWarned || c.msg || c.q.length > 0 || c.mode !== 'head') return undefined;
     if (this.exchanges.some((e) => e.req && !e.resp)) return undefined;
