@@ -105,8 +105,8 @@ if (existsSync(join(out, 'http.pcap'))) {
   const http = calls.filter((c) => c.protocol === 'http' && c.http?.method);
   const ws = calls.filter((c) => c.protocol === 'websocket');
   const httpLogged = logged.filter((l) => l.op !== 'ws');
-  // a redirect the client followed is two exchanges on the wire
-  const wire = http.filter((c) => c.http.status !== 302 && c.http.status !== 101);
+  // a redirect the client followed, and a 401 challenge it answered with its credentials, are two exchanges on the wire
+  const wire = http.filter((c) => c.http.status !== 302 && c.http.status !== 401 && c.http.status !== 101);
   // (a JSON body is decoded as its value)
   const bodyOf = (c) => (c.response?.body?.value !== undefined ? c.response.body.value : c.response?.body?.text);
   const loggedBody = (l) => (/^[{[]/.test(l.body) ? JSON.parse(l.body) : l.body);
@@ -118,7 +118,10 @@ if (existsSync(join(out, 'http.pcap'))) {
   report('HttpClient / HttpWebRequest / WebClient / ClientWebSocket', [
     ['exchanges', httpLogged.map((l) => `${l.op.split('?')[0].replace('/redirect', '/echo')} ${l.status}`), wire.map((c) => `${c.http.method} ${c.target.split('?')[0]} ${c.http.status}`)],
     ['redirect', 1, http.filter((c) => c.http.status === 302).length],
-    ['bodies', httpLogged.filter((l) => typeof l.body === 'string').map(loggedBody), wire.filter((c) => c.http.status !== 404 || c.target === '/missing?x=1').filter((c) => c.target !== '/big').map(bodyOf)],
+    ['bodies', httpLogged.filter((l) => typeof l.body === 'string').map(loggedBody), wire.filter((_c, i) => typeof httpLogged[i]?.body === 'string').map(bodyOf)],
+    ['401 then the credentials', ['401 /auth', '200 /auth'], http.filter((c) => c.target === '/auth').map((c) => `${c.http.status} ${c.target}`)],
+    ['chunked upload', 3003, http.find((c) => c.target === '/echo?chunked')?.request?.body?.size],
+    ['HTTP/1.0 request', 'HTTP/1.0', http.find((c) => c.target === '/cookie?http10')?.http.version],
     ['1 MiB body size', 1 << 20, http.find((c) => c.target === '/big')?.response?.body?.size],
     ['Expect: 100-continue interim', 1, http.filter((c) => c.http.interim?.some((i) => i.status === 100)).length],
     ['websocket messages (client log)', wsLogged.map((l) => `${l.dir} ${l.type} ${l.len}`), wsMsgs.map((c) => `${c.fields['websocket.dir']} ${c.method} ${c.fields['websocket.payload_size'] ?? c.messages?.reduce((n, m) => n + m.size, 0)}`)],

@@ -86,6 +86,18 @@ public static class Lab {
       } else if (path == "/redirect") {
         resp.Redirect("http://127.0.0.1:" + req.Url.Port + "/echo");
         o = new byte[0];
+      } else if (path == "/auth") {
+        // RFC 9110 §11.6.1: a challenge, then the client's retry with its credentials
+        var auth = req.Headers["Authorization"];
+        if (auth == null) {
+          resp.StatusCode = 401;
+          resp.AddHeader("WWW-Authenticate", "Basic realm=\"lab\"");
+          resp.ContentType = "text/plain";
+          o = Encoding.ASCII.GetBytes("who are you?");
+        } else {
+          resp.ContentType = "text/plain";
+          o = Encoding.ASCII.GetBytes("hello " + Encoding.UTF8.GetString(Convert.FromBase64String(auth.Substring(6))).Split(':')[0]);
+        }
       } else if (path == "/big") {
         resp.ContentType = "application/octet-stream";
         o = new byte[1 << 20];
@@ -161,6 +173,37 @@ public static class Lab {
       using (var r = (HttpWebResponse)wr.GetResponse())
       using (var sr = new StreamReader(r.GetResponseStream()))
         Log("{\"op\":" + J("POST /echo?expect=" + expect) + ",\"client\":\"HttpWebRequest\",\"status\":" + (int)r.StatusCode + ",\"body\":" + J(sr.ReadToEnd()) + "}");
+    }
+    // HttpWebRequest: a chunked upload (SendChunked, with Expect: 100-continue), HTTP/1.0 without keep-alive,
+    // HEAD, Basic authentication after a 401 challenge
+    {
+      var wr = (HttpWebRequest)WebRequest.Create(u + "/echo?chunked");
+      wr.Method = "POST";
+      wr.ContentType = "application/octet-stream";
+      wr.SendChunked = true;
+      wr.AllowWriteStreamBuffering = false;
+      using (var s = wr.GetRequestStream()) for (int i = 0; i < 3; i++) { var part = new byte[1000 + i]; s.Write(part, 0, part.Length); s.Flush(); }
+      using (var r = (HttpWebResponse)wr.GetResponse()) using (var sr = new StreamReader(r.GetResponseStream()))
+        Log("{\"op\":\"POST /echo?chunked\",\"client\":\"HttpWebRequest\",\"status\":" + (int)r.StatusCode + ",\"body\":" + J(sr.ReadToEnd()) + "}");
+    }
+    {
+      var wr = (HttpWebRequest)WebRequest.Create(u + "/cookie?http10");
+      wr.ProtocolVersion = HttpVersion.Version10;
+      wr.KeepAlive = false;
+      using (var r = (HttpWebResponse)wr.GetResponse()) using (var sr = new StreamReader(r.GetResponseStream()))
+        Log("{\"op\":\"GET /cookie?http10\",\"client\":\"HttpWebRequest\",\"status\":" + (int)r.StatusCode + ",\"body\":" + J(sr.ReadToEnd()) + "}");
+    }
+    {
+      var wr = (HttpWebRequest)WebRequest.Create(u + "/big?head");
+      wr.Method = "HEAD";
+      using (var r = (HttpWebResponse)wr.GetResponse())
+        Log("{\"op\":\"HEAD /big?head\",\"client\":\"HttpWebRequest\",\"status\":" + (int)r.StatusCode + ",\"length\":" + r.ContentLength + "}");
+    }
+    {
+      var wr = (HttpWebRequest)WebRequest.Create(u + "/auth");
+      wr.Credentials = new NetworkCredential("ada", "s3cret");
+      using (var r = (HttpWebResponse)wr.GetResponse()) using (var sr = new StreamReader(r.GetResponseStream()))
+        Log("{\"op\":\"GET /auth\",\"client\":\"HttpWebRequest\",\"status\":" + (int)r.StatusCode + ",\"body\":" + J(sr.ReadToEnd()) + "}");
     }
     // WebClient: a 404 (WebException)
     try { new WebClient().DownloadString(u + "/nope"); } catch (WebException e) { Log("{\"op\":\"GET /nope\",\"client\":\"WebClient\",\"status\":" + (int)((HttpWebResponse)e.Response).StatusCode + "}"); }
