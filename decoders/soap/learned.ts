@@ -31,7 +31,9 @@ export function isLearnedFile(file: string): boolean {
   return /^https?:\/\//.test(file);
 }
 
-const size = (d: WsdlDefinitions) => d.operations.length + d.schema.elements.size + d.schema.types.size;
+// (bindings count: WCF's `?wsdl` holds only the binding and service, for the portType of the `?wsdl=wsdl0`
+// fetched after it — WSDL 1.1 section 2.1.1 — and teaches the operations their soapAction, style and service then)
+const size = (d: WsdlDefinitions) => d.operations.length + d.schema.elements.size + d.schema.types.size + (d.bindings ?? 0);
 
 /** An HTTP GET answered with a WSDL or a schema: learn it (never throws; a problem is a warning on the call). */
 export function learnWsdlExchange(call: Call, scope: CaptureScope | undefined, maxDepth: number): void {

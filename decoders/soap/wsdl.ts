@@ -42,6 +42,8 @@ export interface WsdlDefinitions {
   warnings: string[];
   /** The XML Schema of every `<types>` section, for typing values. */
   schema: XsdSchema;
+  /** How many `binding` elements the documents hold (a document may bind another's portType: one learned before it counts). */
+  bindings?: number;
 }
 
 export interface WsdlFile {
@@ -127,6 +129,7 @@ export function buildWsdlDefinitions(files: WsdlFile[], maxDepth = 64): WsdlDefi
     bindingsOf(root, f.path, bindingInfo);
     for (const s of kids(root, 'service')) for (const p of kids(s, 'port')) serviceOf.set(qnameLocal(p.attrs.binding) ?? '', s.attrs.name ?? '');
   }
+  out.bindings = bindingInfo.length;
   for (const { f, root } of roots) {
     const tns = root.attrs.targetNamespace;
     for (const t of kids(root, 'types')) for (const sc of kids(t, 'schema')) indexSchema(sc, out.schema);

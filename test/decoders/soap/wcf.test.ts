@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { soapRouter } from '../../../decoders/soap/index';
 import { buildWsdlDefinitions } from '../../../decoders/soap/wsdl';
+import { learnWsdlExchange, learnedWsdl } from '../../../decoders/soap/learned';
 import type { Call, HeaderList } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
@@ -104,5 +105,28 @@ describe('WS-Addressing 1.0 (SOAP Binding sections 2.4 and 6, Core section 3.2 [
     const e = route(call(REQ, [['SOAPAction', '""']]));
     assert.equal(e.fields['soap.action'], 'http://callscope.test/shop/IShop/Add');
     assert.ok(!e.warnings.some((w) => /differs/.test(w)));
+  });
+});
+
+describe('WSDL documents fetched in the capture (the WCF client fetches ?wsdl, then what it imports)', () => {
+  const get = (uri: string, text: string): Call => ({
+    id: 0, protocol: 'http', kind: 'unary', state: 'complete', flowId: 1,
+    client: { ip: '127.0.0.1', port: 60170 }, server: { ip: '127.0.0.1', port: 28001 },
+    method: 'GET', target: uri, timing: { startUs: 0 }, fields: {}, frames: [1], warnings: [],
+    http: { version: 'HTTP/1.1', method: 'GET', uri, host: '127.0.0.1:28001', status: 200, responseBody: { size: text.length, kind: 'xml', contentType: 'text/xml; charset=UTF-8', text } },
+  });
+  it('?wsdl, with only the binding and service, is kept until ?wsdl=wsdl0 brings the portType: the operations have their soapAction and service', () => {
+    const capture = { state: new Map<string, unknown>(), learned: () => {} };
+    const first = get('/shop?wsdl', WSDL);
+    learnWsdlExchange(first, capture, 64);
+    learnWsdlExchange(get('/shop?wsdl=wsdl0', WSDL0), capture, 64);
+    learnWsdlExchange(get('/shop?xsd=xsd0', XSD0), capture, 64);
+    assert.equal(first.fields['soap.learned'], 'wsdl');
+    const op = learnedWsdl(capture)?.operations[0];
+    assert.deepEqual([op?.name, op?.service, op?.soapAction, op?.file], ['Add', 'service', 'http://callscope.test/shop/IShop/Add', 'http://127.0.0.1:28001/shop?wsdl=wsdl0']);
+    const c = call(REQ);
+    soapRouter.apply(c, testSession({ env: nodeEnv(), capture }));
+    assert.equal(c.fields['soap.service'], 'service');
+    assert.deepEqual((c.request?.value as { parts: unknown }).parts, { parameters: { a: 2, b: 3 } });
   });
 });
