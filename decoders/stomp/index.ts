@@ -140,6 +140,8 @@ class StompDecoder implements StreamDecoder {
   private txSends = new Map<string, number[]>();
   /** SENDs and SUBSCRIBEs without a receipt, newest last (bounded): an ERROR without receipt-id that quotes one's destination refused it. */
   private recentSends: Array<{ id: number; dest: string; cmd: string }> = [];
+  /** SUBSCRIBEs without a receipt header, held until the broker's next frame (see frame()). */
+  private heldSubs = new Map<number, Call>();
   private dead = false;
 
   constructor(private readonly session: DecoderSession) {
@@ -316,6 +318,7 @@ class StompDecoder implements StreamDecoder {
   end(): void {}
 
   close(_at: Position, how?: CloseReason): void {
+    this.releaseSubs();
     const open = [...(this.connect ? [this.connect] : []), ...this.receipts.values()];
     for (const c of open.sort((a, b) => a.id - b.id)) {
       const left = leftWaiting(how, c === this.connect ? 'CONNECTED' : 'receipt', 'no receipt before the end of the capture');
@@ -467,6 +470,8 @@ class StompDecoder implements StreamDecoder {
 
   private frame(dir: Dir, f: Frame, bad: string): void {
     const cmd = f.command;
+    // The broker's next frame after held SUBSCRIBEs: one an ERROR names fails (below), the rest go out after it.
+    if (dir === 's2c' && this.heldSubs.size && cmd !== 'ERROR') this.releaseSubs();
     const known = dir === 'c2s' ? CLIENT_COMMANDS.includes(cmd) : SERVER_COMMANDS.includes(cmd);
     const h = (n: string) => header(f.headers, n);
     if (cmd === 'CONNECT' || cmd === 'STOMP') {
@@ -539,12 +544,18 @@ class StompDecoder implements StreamDecoder {
         if (named && named.receipt === undefined && call.kind === 'event') {
           call.links = { ...call.links, requestId: named.id };
           // A SEND is held by the flow correlator for its deliveries, which applies this; another frame is already out.
+          const sub = named.cmd === 'SUBSCRIBE' ? this.heldSubs.get(named.id) : undefined;
           if (named.cmd === 'SEND') call.failsCalls = [{ id: named.id, status: { ...call.status }, warning: 'refused by the broker: an ERROR without receipt-id quotes this destination' }];
-          else call.warnings.push(`answers the ${named.cmd} of ${named.dest} (an ERROR without receipt-id that quotes its destination)`);
+          else if (sub) {
+            sub.status = { ...call.status };
+            sub.warnings.push('refused by the broker: an ERROR without receipt-id quotes this destination');
+            sub.links = { ...sub.links, requestId: call.id };
+          } else call.warnings.push(`answers the ${named.cmd} of ${named.dest} (an ERROR without receipt-id that quotes its destination)`);
         }
         this.recentSends = [];
       } else if (!call.status) call.status = { code: 'RECEIPT', text: rid !== undefined ? `receipt ${rid}` : 'receipt', ok: true };
       if (bad) call.warnings.push(bad);
+      this.releaseSubs();
       this.session.emit(call);
       return;
     }
@@ -655,7 +666,20 @@ class StompDecoder implements StreamDecoder {
       if (this.recentSends.length >= RECENT_SENDS) this.recentSends.shift();
       this.recentSends.push({ id: call.id, dest: h('destination') ?? '', cmd });
     }
+    if (cmd === 'SUBSCRIBE' && dir === 'c2s') {
+      // Held until the broker's next frame: a refused subscription is answered at once by an ERROR
+      // (RabbitMQ's, without receipt-id, quotes the destination), which then fails it.
+      this.heldSubs.set(call.id, call);
+      if (this.heldSubs.size > RECENT_SENDS) this.releaseSubs();
+      return;
+    }
     this.session.emit(call);
+  }
+
+  /** SUBSCRIBEs waiting for the broker's next frame go out as they are. */
+  private releaseSubs(): void {
+    for (const c of this.heldSubs.values()) this.session.emit(c);
+    this.heldSubs.clear();
   }
 
   /**

@@ -129,7 +129,7 @@ describe('STOMP 1.2 ERROR without receipt-id naming a SEND by its destination (r
     const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', SEND_NUL], ['s2c', ERROR_DEST]]);
     assert.equal(calls.find((c) => c.method === 'ERROR')!.failsCalls, undefined);
   });
-  it('an ERROR naming a SUBSCRIBE by its destination and command links to that SUBSCRIBE, not to a SEND there', () => {
+  it('an ERROR naming a SUBSCRIBE by its destination and command fails that SUBSCRIBE (held until the broker answers) and links to it, not to a SEND there', () => {
     // SUBSCRIBE id:t1 to /temp-queue/hr.replies (RabbitMQ refuses subscriptions to temp queues), a line a segment;
     // ERROR "Invalid destination", body "'/temp-queue/hr.replies' is not a valid destination for 'SUBSCRIBE'\n".
     const SUB_TEMP = ['5355425343524942450a', '69643a74310a', '64657374696e6174696f6e3a2f74656d702d71756575652f68722e7265706c6965730a', '636f6e74656e742d6c656e6774683a300a', '636f6e74656e742d747970653a746578742f706c61696e3b20636861727365743d5554462d380a', '0a', '00'];
@@ -141,7 +141,18 @@ describe('STOMP 1.2 ERROR without receipt-id naming a SEND by its destination (r
     const err = calls.find((c) => c.method === 'ERROR')!;
     assert.equal(err.links?.requestId, sub.id);
     assert.equal(err.failsCalls, undefined);
-    assert.deepEqual(err.warnings, ['answers the SUBSCRIBE of /temp-queue/hr.replies (an ERROR without receipt-id that quotes its destination)']);
+    assert.deepEqual(sub.status, { code: 'ERROR', text: 'Invalid destination', ok: false });
+    assert.deepEqual(sub.warnings, ['refused by the broker: an ERROR without receipt-id quotes this destination']);
+    assert.equal(sub.links?.requestId, err.id);
+    assert.deepEqual(err.warnings, []);
+    assert.equal(calls.find((c) => c.method === 'SEND')!.status?.ok, true);
+  });
+  it('a SUBSCRIBE the broker answers with anything but an ERROR naming it goes out as it was', () => {
+    const t = (x: string) => Buffer.from(x);
+    const { calls } = run(spec, [['c2s', CONNECT], ['s2c', CONNECTED], ['c2s', t('SUBSCRIBE\nid:s\ndestination:/queue/a\n\n\0')], ['s2c', t('MESSAGE\nsubscription:s\ndestination:/queue/a\nmessage-id:1\n\nx\0')]]);
+    const sub = calls.find((c) => c.method === 'SUBSCRIBE')!;
+    assert.equal(sub.status, undefined);
+    assert.deepEqual(sub.warnings, []);
   });
   it('split anywhere', () => assertSplitInvariant(spec, script));
 });
