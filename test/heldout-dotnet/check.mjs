@@ -38,7 +38,7 @@ function norm(v) {
 }
 
 /** The SOAP calls against the client's log: operation, arguments (the parts, in order), result or fault. */
-function soapChecks(calls, logged, wrapped) {
+function soapChecks(calls, logged, wrapped, service) {
   const soap = calls.filter((c) => c.protocol === 'soap');
   const args = (c) => {
     const p = c.request?.value?.parts;
@@ -55,6 +55,7 @@ function soapChecks(calls, logged, wrapped) {
     ['results', logged.map((l) => (l.fault ? 'fault' : norm(l.result))), soap.map((c) => (c.status?.ok === false ? 'fault' : result(c)))],
     ['fault texts', logged.filter((l) => l.fault).map((l) => l.fault.split('\n')[0].replace(/^System\.Web\.Services\.Protocols\.SoapException: /, '')), soap.filter((c) => c.status?.ok === false).map((c) => c.status.text.split('\n')[0].replace(/^System\.Web\.Services\.Protocols\.SoapException: /, ''))],
     ['linked to the WSDL', soap.length, soap.filter((c) => c.definition || c.fields['soap.wsdl']).length],
+    ['service (the WSDL binding)', soap.map(() => service), soap.map((c) => c.fields['soap.service'])],
   ];
 }
 
@@ -68,7 +69,7 @@ for (const m of ['basic', 'soap12']) {
     const fd = soap.find((c) => c.method === 'FailDetail');
     const want = logged.find((l) => l.op === 'FailDetail')?.detail;
     report(`WCF ${m === 'basic' ? 'BasicHttpBinding (SOAP 1.1)' : 'SOAP 1.2 + WS-Addressing'}${opts.length ? ', WSDL learned from the capture' : ', WSDL beside the capture'}`, [
-      ...soapChecks(calls, logged, true),
+      ...soapChecks(calls, logged, true, 'service'),
       ['actions', soap.map((c) => `http://callscope.test/shop/IShop/${c.method}`), soap.map((c) => c.fields['soap.action'])],
       ['fault detail', want ? { Code: String(want.Code), Why: want.Why } : null, fd?.response?.value?.Body?.Fault?.detail?.OrderFault ?? fd?.response?.value?.Body?.Fault?.Detail?.OrderFault ?? null],
       ['warnings', [], warnings(calls).filter((w) => !/^HTTP: response without a request: the client sent none/.test(w))],
@@ -85,7 +86,7 @@ for (const v of ['11', '12']) {
     const calls = decode(pcap, ...opts);
     const soap = calls.filter((c) => c.protocol === 'soap');
     // rpc/encoded (Concat): the parts are the operation's children; document/literal wrapped: one `parameters` part
-    const checks = soapChecks(calls, soapLogged, true);
+    const checks = soapChecks(calls, soapLogged, true, 'Calc');
     const forms = calls.filter((c) => c.protocol === 'http' && /^\/Calc\.asmx\/\w+/.test(c.target ?? ''));
     const formsLogged = logged.slice(soapLogged.length);
     report(`.asmx SOAP ${v === '11' ? '1.1' : '1.2'}${opts.length ? ', WSDL learned from the capture' : ', WSDL beside the capture'}`, [
