@@ -295,4 +295,20 @@ if (has('twisted-h2.pcap')) {
   ]);
 }
 
+if (has('twisted-h2py.pcap')) {
+  const { calls } = decode('twisted-h2py.pcap');
+  const l = log('twisted-h2py.log').filter((x) => x.id);
+  const h2 = calls.filter((c) => c.protocol === 'http2');
+  const byId = (id) => h2.find((c) => c.fields['http2.streamid'] === id);
+  const trailer = byId(l.find((x) => x.method === 'POST')?.id)?.request?.trailers;
+  report('python3-h2 over TLS → Twisted h2 server (window 16 KiB, PRIORITY, trailers, cancel)', [
+    ['streams', l.map((x) => `${x.method} ${x.path} ${x.status}`), l.map((x) => ((c) => c && `${c.method} ${c.target} ${c.status?.code}`)(byId(x.id)))],
+    ['whole body sizes', l.filter((x) => !x.reset).map((x) => x.size), l.filter((x) => !x.reset).map((x) => bodySize(byId(x.id) ?? {}))],
+    ['cancelled', ['aborted', true], ((c) => [c?.state, (c?.warnings ?? []).some((w) => w.includes('CANCEL'))])(byId(l.find((x) => x.reset)?.id))],
+    ['request trailers', 'cafe', Array.isArray(trailer) ? trailer.find(([k]) => k === 'x-request-checksum')?.[1] : trailer?.['x-request-checksum']],
+    ['request body', 24, byId(l.find((x) => x.method === 'POST')?.id)?.request?.body?.size],
+    ['warnings', 1, warnings(calls).length],
+  ]);
+}
+
 process.exit(failed ? 1 : 0);

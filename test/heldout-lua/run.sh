@@ -79,9 +79,12 @@ SSLKEYLOGFILE=$OUT/twisted-h2.keys $CAP "$OUT/twisted-h2.pcap" 'tcp port 28131' 
   curl -sk --http2 -w '$W' -o /dev/null -H 'content-type: application/octet-stream' --data-binary @upload.bin '$U/echo' \
     --next --http2 -sk -w '$W' -o /dev/null --compressed '$U/gzip'
 " > twisted-h2.log
+# python3-h2 over TLS against the same server: a 16 KiB window, PRIORITY, request trailers, a cancel, PING
+rm -f twisted-h2py.keys
+$CAP "$OUT/twisted-h2py.pcap" 'tcp port 28131' $PY "$HERE/h2-tls-client.py" 28131 "$OUT/twisted-h2py.keys" > twisted-h2py.log
 
 echo "== decoded"
-for f in lua-h2 lua-h1 lua-ws lua-serve lua-redis tornado-simple tornado-curl tornado-ws-deflate tornado-ws-plain twisted-xmlrpc twisted-agent twisted-h2; do
+for f in lua-h2 lua-h1 lua-ws lua-serve lua-redis tornado-simple tornado-curl tornado-ws-deflate tornado-ws-plain twisted-xmlrpc twisted-agent twisted-h2 twisted-h2py; do
   node "$ROOT/dist/cli.js" "$f.pcap" > "$f.table" 2>&1
   node "$ROOT/dist/cli.js" "$f.pcap" --format jsonl > "$f.jsonl" 2> "$f.warnings"
   echo "$f: $(tail -1 "$f.table")"
