@@ -174,6 +174,8 @@ export class NetDecoder {
         const af = d[o] === 0 && d[o + 1] === 0 ? (d[o + 2] << 8) | d[o + 3] : d[o] | (d[o + 1] << 8);
         if (af === 2) this.ipv4(d, o + 4, n, depth);
         else if (af === 24 || af === 28 || af === 30) this.ipv6(d, o + 4, n, depth);
+        // AF_INET6 of other systems (Linux 10, Windows 23): by the packet's own version nibble.
+        else if ((af === 10 || af === 23) && n - o > 4 && d[o + 4] >> 4 === 6) this.ipv6(d, o + 4, n, depth);
         else this.stats.nonIp++;
         return true;
       }

@@ -78,6 +78,12 @@ describe('link layers (tcpdump.org LINKTYPE_*)', () => {
     check(one(B.concat(fromHex('00000002'), IPV4_TCP), 108));
     check(one(B.nullLoop(v6, { loop: true, af: 24 }), 108), '::1');
   });
+  it('0 BSD NULL with another system’s AF_INET6 (Windows 23, Linux 10): IPv6 by the packet’s version nibble', () => {
+    const v6 = B.tcpPacket({ src: '::1', dst: '::1', payload: 'hi' });
+    for (const af of [23, 10]) check(one(B.nullLoop(v6, { af }), 0), '::1');
+    const r = run([{ data: B.concat(fromHex('17000000'), IPV4_TCP), linkType: 0 }]);
+    assert.equal(r.packets.length, 0, 'an IPv4 packet under AF 23 is not read as IPv6');
+  });
   it('101 / 12 / 14 raw IP by version nibble; 228 IPv4; 229 IPv6', () => {
     const v6 = B.tcpPacket({ src: 'fe80::1', payload: 'hi' });
     for (const lt of [101, 12, 14]) {
