@@ -1180,7 +1180,15 @@ export class Http2Connection implements StreamDecoder {
       s.rstNoted = true;
     }
     if (s.rst && !s.rstNoted) {
-      call.warnings.push(`stream ${s.id} reset by the ${s.rst.dir === 'c2s' ? 'client' : 'server'}: RST_STREAM ${errorCodeName(s.rst.code)}`);
+      // NO_ERROR from the server before its response ended: RFC 9113 §8.1 allows it only after a
+      // complete response, so the response is cut (lua-http 0.4's server resets so a stream whose
+      // trailers it fails to send, and its client then drops the body).
+      const cutByServer = s.rst.dir === 's2c' && s.rst.code === 0 && s.responseHeaders && !s.ended.s2c;
+      call.warnings.push(
+        cutByServer
+          ? `stream ${s.id} reset by the server (RST_STREAM NO_ERROR) before its response ended: the response is cut (RFC 9113 §8.1 allows NO_ERROR after a complete one)`
+          : `stream ${s.id} reset by the ${s.rst.dir === 'c2s' ? 'client' : 'server'}: RST_STREAM ${errorCodeName(s.rst.code)}`,
+      );
     }
     try {
       if (s.grpc) {

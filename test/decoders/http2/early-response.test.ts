@@ -33,7 +33,7 @@ describe('RFC 9113 §8.1: a complete response before the request ended, then RST
   it('RST_STREAM NO_ERROR before the response ended is still an abort', () => {
     const s = feed([c2s(preface(), POST_HEADERS), s2c(RES_405, frame(0, 0, 1, enc('<html>')), RST_NO_ERROR)]);
     assert.equal(s.calls[0].state, 'aborted');
-    assert.ok(s.calls[0].warnings.includes('stream 1 reset by the server: RST_STREAM NO_ERROR'));
+    assert.ok(s.calls[0].warnings.includes('stream 1 reset by the server (RST_STREAM NO_ERROR) before its response ended: the response is cut (RFC 9113 §8.1 allows NO_ERROR after a complete one)'));
   });
   it('a server RST_STREAM with an error after the response is still a reset', () => {
     const rst = fromHex('000004030000000001' + '00000002'); // INTERNAL_ERROR

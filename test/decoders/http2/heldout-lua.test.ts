@@ -60,3 +60,23 @@ describe('RFC 7541 §5.1 / RFC 9113 §5.4.1: a header block the server cannot de
     for (const split of [1, 5, 64]) assert.equal(JSON.stringify(feed(PKTS, { how: 'fin', split }).calls), whole);
   });
 });
+
+describe('RFC 9113 §8.1: the server resets a stream with NO_ERROR before its response ended (lua-http 0.4)', () => {
+  // lua-lab.lua GET /trailers: HEADERS 200, DATA "with trailers" (no END_STREAM); the server's trailers
+  // fail lua-http's own validation (it asks every response header block for :status) and it resets
+  // the stream NO_ERROR; its client then reads no body. The capture's bytes (a one-stream run).
+  const pk: Pkt[] = [
+    c2s('505249202a20485454502f322e300d0a0d0a534d0d0a0d0a00000004000000000000001e0105000000018286410f3132372e302e302e313a323831303544092f747261696c657273'),
+    s2c('000000040000000000'),
+    s2c('000000040100000000'),
+    c2s('000000040100000000'),
+    s2c('00000d010400000001885f0a746578742f706c61696e'),
+    s2c('00000d0000000000017769746820747261696c657273'),
+    s2c('00000403000000000100000000'),
+  ];
+  it('is aborted, and the warning says the response is cut, not only "RST_STREAM NO_ERROR"', () => {
+    const c = feed(pk, { how: 'fin' }).calls[0];
+    assert.deepEqual([c.target, c.status?.code, c.state, c.response?.body?.size], ['/trailers', 200, 'aborted', 13]);
+    assert.deepEqual(c.warnings, ['stream 1 reset by the server (RST_STREAM NO_ERROR) before its response ended: the response is cut (RFC 9113 §8.1 allows NO_ERROR after a complete one)']);
+  });
+});
