@@ -49,6 +49,17 @@ describe('RFC 9110 §9.3.2 / RFC 9112 §6.3 item 1: a body sent after the respon
       's2c: a body after the response to HEAD /small, which has none (RFC 9112 §6.3 item 1): skipped: looking for the next status line',
     ]);
   });
+  it('after a capture gap the bytes are not said to follow the HEAD response', () => {
+    const s = run([c2s(HEAD), s2c(HEAD_200), { dir: 's2c', data: '', gap: 40 }, ...BODY.map(s2c), c2s(POST), ...POST_BODY.map(c2s), ...POST_200.map(s2c)]);
+    assert.ok(!s.warnings.some((w) => w.includes('after the response to HEAD')), s.warnings.join('\n'));
+    assert.deepEqual(
+      s.calls.map((c) => [c.method, c.status?.code]),
+      [
+        ['HEAD', 200],
+        ['POST', 200],
+      ],
+    );
+  });
   it('bytes that are not a response after an ordinary one keep the plain wording', () => {
     const get = 'GET /a HTTP/1.1\r\nHost: h\r\n\r\n';
     const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
