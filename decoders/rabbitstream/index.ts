@@ -22,6 +22,7 @@
  * request keeps its correlation id, so its response is still paired) and framing resumes after it;
  * a gap over a frame boundary resynchronises on the next plausible header (known key, version 1–2).
  */
+import { rolesBackwards, type Side } from '../core/roles';
 import type { CloseReason, DecoderSpec, DecoderSession, Position, StreamDecoder } from '../core/decoder';
 import type { Call, Dir } from '../core/model';
 import { be16, be32 } from '../core/bytes';
@@ -70,7 +71,30 @@ export function probeRabbitStream(head: Uint8Array, dir: Dir): 'accept' | 'rejec
     const code = be16(head, 12);
     return code >= 1 && code <= 0x13 ? 'accept' : 'reject';
   }
-  return midStream(head, dir, size, key, version);
+  const r = midStream(head, dir, size, key, version);
+  if (r !== 'reject') return r;
+  // The other side's frame: a connection joined late whose roles the ports guessed backwards (a
+  // stream port above the client's); the pipeline turns it round (rolesReversed).
+  return midStream(head, dir === 'c2s' ? 's2c' : 'c2s', size, key, version);
+}
+
+/** Frames only the broker sends (responses, Deliver, PublishConfirm, PublishError, MetadataUpdate) and only a client sends. */
+const BROKER_KEYS = new Set([0x0003, 0x0004, 0x0008, 0x0010]);
+const CLIENT_KEYS = new Set([0x0001, 0x0002, 0x0005, 0x0006, 0x0007, 0x0009, 0x000a, 0x000b, 0x000c, 0x000d, 0x000e, 0x000f, 0x0011, 0x0012, 0x0013, 0x0015]);
+
+/** Who sent the frames at the start of a head, by their keys (a Tune or Close comes from either). */
+function streamSides(head: Uint8Array): Set<Side> {
+  const sides = new Set<Side>();
+  for (let i = 0, n = 0; n < 8 && head.length - i >= 8; n++) {
+    const size = be32(head, i);
+    const key = be16(head, i + 4);
+    const version = be16(head, i + 6);
+    if (size < 4 || size > 1 << 20 || version < 1 || version > 2) break;
+    if (key & 0x8000 || BROKER_KEYS.has(key)) sides.add('server');
+    else if (CLIENT_KEYS.has(key)) sides.add('client');
+    i += 4 + size;
+  }
+  return sides;
 }
 
 /**
@@ -82,6 +106,8 @@ export function probeRabbitStream(head: Uint8Array, dir: Dir): 'accept' | 'rejec
  */
 function midStream(head: Uint8Array, dir: Dir, size: number, key: number, version: number): 'accept' | 'reject' | 'need-more' {
   if (key === 0x0017) return size === 4 && version === 1 ? 'accept' : 'reject';
+  // Tune (either side): frame max and heartbeat, nothing else.
+  if (key === 0x0014) return size === 12 && version === 1 ? 'accept' : 'reject';
   if (dir === 'c2s' && key === 0x0009) return size === 7 && version === 1 ? 'accept' : 'reject';
   if (dir === 's2c' && key === 0x0008) {
     const at = version === 2 ? 17 : 9;
@@ -853,5 +879,6 @@ export const spec: DecoderSpec = {
   ports: [5552],
   probeOrder: 120,
   probe: (head, dir) => probeRabbitStream(head, dir),
+  rolesReversed: (heads) => rolesBackwards(heads, streamSides),
   create: (session) => new RabbitStreamDecoder(session),
 };

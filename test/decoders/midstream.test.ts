@@ -190,6 +190,19 @@ describe('a connection the capture joined late, its roles guessed backwards', ()
     assert.equal(flows[0].server.port, 64000);
     assert.ok(calls.every((c) => !c.warnings.some((w) => w.includes('unknown'))));
   });
+  it('RabbitMQ Streams: a Create request is the client, its response the broker (a stream port above the client\'s)', () => {
+    // From the rabbitmq-stream sample: Create `rides` (max-length-bytes 10000000), correlation 0x69, and its OK.
+    const create = '0000002f000d000100000069000572696465730000000100106d61782d6c656e6774682d627974657300083130303030303030';
+    const ok = '0000000a800d0001000000690001';
+    const { calls, flows } = midConnection(64000, [
+      { dir: 'c2s', data: fromHex(create) },
+      { dir: 's2c', data: fromHex(ok) },
+    ]);
+    assert.equal(flows[0].protocol, 'rabbitstream');
+    assert.equal(flows[0].server.port, 64000);
+    assert.equal(calls[0].method, 'Create');
+    assert.equal(calls[0].status?.ok, true);
+  });
   it('roles that agree with the messages stay as guessed', () => {
     const { flows } = midConnection(25672, [
       { dir: 'c2s', data: hex(PUBLISH, HDR, BODY) },
