@@ -757,14 +757,7 @@ class WebSocketDecoder implements StreamDecoder {
     }
     const h = buf.length >= 2 ? frameHeader(buf.bytes()) : undefined;
     if (h && (h.opcode in OPCODES) && h.len <= this.session.env.limits.maxBufferedBytes && h.hl + h.len > buf.length) {
-      const b = buf.bytes();
-      const have = b.length;
-      const total = h.hl + h.len;
-      const payload = b.slice(h.hl);
-      if (h.masked) for (let i = 0; i < payload.length; i++) payload[i] ^= b[h.hl - 4 + (i & 3)];
-      const start = buf.pos(0);
-      const end = buf.pos(have - 1);
-      buf.clear();
+      const { payload, start, end, have, total } = takeCut(buf, h);
       st.framed = true;
       this.cutNow = { note: `frame cut by a capture gap: ${have} of ${total} bytes captured, ${total - have} missing`, missing: total - have };
       try {
@@ -792,14 +785,7 @@ class WebSocketDecoder implements StreamDecoder {
     const h = buf.length >= 2 && !(buf.discarding > 0) ? frameHeader(buf.bytes()) : undefined;
     if (!h || h.opcode > 2 || h.hl > buf.length || h.hl + h.len <= buf.length || h.len > this.session.env.limits.maxBufferedBytes) return false;
     if (h.opcode === 0 && !st.msg) return false;
-    const b = buf.bytes();
-    const have = b.length;
-    const total = h.hl + h.len;
-    const payload = b.slice(h.hl);
-    if (h.masked) for (let i = 0; i < payload.length; i++) payload[i] ^= b[h.hl - 4 + (i & 3)];
-    const start = buf.pos(0);
-    const end = buf.pos(have - 1);
-    buf.clear();
+    const { payload, start, end, have, total } = takeCut(buf, h);
     const gone = how === 'rst' ? 'the connection was reset (TCP RST)' : how === 'fin' ? 'the connection was closed (TCP FIN)' : '';
     const note = gone ? `${gone} after ${have} of this frame's ${total} bytes: the message was not sent whole` : `the capture ends after ${have} of this frame's ${total} bytes`;
     this.cutNow = { note, missing: total - have };
@@ -980,6 +966,21 @@ function markUnknown(out: Uint8Array, why: string): Uint8Array {
   }
   parts.push(out.subarray(from));
   return concatBytes(parts);
+}
+
+/**
+ * The buffered head of a frame the capture cut (its header whole, its payload not): the payload so
+ * far, unmasked, where it starts and ends, how much of the frame's `total` bytes there are. Empties the buffer.
+ */
+function takeCut(buf: PduBuffer, h: NonNullable<ReturnType<typeof frameHeader>>): { payload: Uint8Array; start: Position; end: Position; have: number; total: number } {
+  const b = buf.bytes();
+  const have = b.length;
+  const payload = b.slice(h.hl);
+  if (h.masked) for (let i = 0; i < payload.length; i++) payload[i] ^= b[h.hl - 4 + (i & 3)];
+  const start = buf.pos(0);
+  const end = buf.pos(have - 1);
+  buf.clear();
+  return { payload, start, end, have, total: h.hl + h.len };
 }
 
 /** Frames a mid-connection probe walks before deciding. */
