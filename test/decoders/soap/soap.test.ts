@@ -3,41 +3,15 @@ import assert from 'node:assert/strict';
 import { soapRouter } from '../../../decoders/soap/index';
 import { parseEnvelope, looksLikeEnvelope } from '../../../decoders/soap/envelope';
 import { buildWsdlDefinitions, findOperation } from '../../../decoders/soap/wsdl';
-import type { Call, HeaderList } from '../../../decoders/core/model';
+import type { Call } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { testSession } from '../../helpers/session';
 import { serialize } from 'node:v8';
+import { httpCall } from './http-call';
 
 /** Is this string stored one byte per character? (V8's serializer tags one-byte strings `"`, two-byte `c`) */
 function isOneByte(s: string): boolean {
   return serialize(s)[2] === 0x22;
-}
-
-function httpCall(reqCt: string, reqText: string, respText: string | undefined, status = 200, extra: HeaderList = []): Call {
-  return {
-    id: 1,
-    protocol: 'http',
-    kind: 'unary',
-    state: 'complete',
-    flowId: 1,
-    client: { ip: '127.0.0.1', port: 1 },
-    server: { ip: '127.0.0.1', port: 8700 },
-    method: 'POST',
-    target: '/svc',
-    timing: { startUs: 0 },
-    fields: {},
-    frames: [1],
-    warnings: [],
-    http: {
-      version: 'HTTP/1.1',
-      method: 'POST',
-      uri: '/svc',
-      status,
-      requestHeaders: [['Content-Type', reqCt], ...extra],
-      requestBody: { size: reqText.length, kind: 'xml', contentType: reqCt, text: reqText },
-      ...(respText !== undefined ? { responseBody: { size: respText.length, kind: 'xml' as const, contentType: reqCt, text: respText } } : {}),
-    },
-  };
 }
 
 function route(call: Call, env = nodeEnv()): Call {

@@ -10,6 +10,7 @@ import { buildWsdlDefinitions } from '../../../decoders/soap/wsdl';
 import { learnWsdlExchange, learnedWsdl } from '../../../decoders/soap/learned';
 import type { Call, HeaderList } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
+import { httpCall } from './http-call';
 import { testSession } from '../../helpers/session';
 
 // `?wsdl`: the binding and the service, for the portType of the document it imports
@@ -39,31 +40,7 @@ const REQ = '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:a="http://w
 const RESP = '<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:a="http://www.w3.org/2005/08/addressing" xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><a:Action s:mustUnderstand="1">http://callscope.test/shop/IShop/AddResponse</a:Action><a:RelatesTo>urn:uuid:07d1cfcd-9dc7-4570-9312-87c79ecc4e14</a:RelatesTo></s:Header><s:Body><AddResponse xmlns="http://callscope.test/shop"><AddResult>5</AddResult></AddResponse></s:Body></s:Envelope>';
 
 function call(reqText: string, extra: HeaderList = []): Call {
-  const ct = 'application/soap+xml; charset=utf-8';
-  return {
-    id: 1,
-    protocol: 'http',
-    kind: 'unary',
-    state: 'complete',
-    flowId: 1,
-    client: { ip: '127.0.0.1', port: 37346 },
-    server: { ip: '127.0.0.1', port: 28001 },
-    method: 'POST',
-    target: '/shop',
-    timing: { startUs: 0 },
-    fields: {},
-    frames: [1],
-    warnings: [],
-    http: {
-      version: 'HTTP/1.1',
-      method: 'POST',
-      uri: '/shop',
-      status: 200,
-      requestHeaders: [['Content-Type', ct], ['Expect', '100-continue'], ...extra],
-      requestBody: { size: reqText.length, kind: 'xml', contentType: ct, text: reqText },
-      responseBody: { size: RESP.length, kind: 'xml', contentType: ct, text: RESP },
-    },
-  };
+  return httpCall('application/soap+xml; charset=utf-8', reqText, RESP, 200, [['Expect', '100-continue'], ...extra], { port: 28001, target: '/shop' });
 }
 
 const defs = buildWsdlDefinitions([
