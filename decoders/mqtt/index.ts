@@ -626,7 +626,7 @@ class MqttDecoder implements StreamDecoder {
           return;
         }
         this.reply(call, p, undefined);
-        call.status = { code: 0, text: 'PINGRESP', ok: true };
+        call.status = { code: 'PINGRESP', ok: true };
         this.session.emit(call);
         return;
       }
