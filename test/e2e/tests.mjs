@@ -512,6 +512,27 @@ export const tests = [
     },
   },
   {
+    name: 'joined late: a WebSocket and an MQTT connection already open when the capture began are decoded, roles from the messages',
+    async run(wb) {
+      const grid = await wb.openCapture('joined-late/already-connected.pcap');
+      const view = wb.webview();
+      // Three WebSocket messages, the PUBLISH (with its PUBACK) and the PINGREQ: no Decode As needed.
+      await rowCount(grid, 5, 'five rows without Decode As');
+      let text = '';
+      await waitFor(async () => /rides\/status/.test((text = (await grid.innerText()).replace(/\s+/g, ' '))), { message: `the MQTT publish is a row: ${text.slice(0, 300)}`, timeout: 10_000 });
+      await rowsOf(grid).first().click();
+      const details = view.locator('section.details');
+      await view.getByRole('tab', { name: /^Layers/ }).first().click();
+      let layers = '';
+      await waitFor(
+        async () => /the messages \(the port guess was backwards\)/.test((layers = (await details.innerText()).replace(/\s+/g, ' '))) && /no — the capture began mid-connection/.test(layers) && /Server port 61000/.test(layers),
+        { message: `Layers: the server is 61000, roles from the messages, no SYN: ${layers.slice(0, 400)}`, timeout: 10_000 },
+      );
+      await wb.screenshot('layers');
+      await view.getByRole('tab', { name: /^Summary/ }).first().click();
+    },
+  },
+  {
     name: 'live capture on lo: a request made during the capture appears',
     async run(wb) {
       if (process.getuid?.() !== 0) throw new Skip('live capture needs root here (not root: skipped)');
