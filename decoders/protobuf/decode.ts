@@ -7,7 +7,7 @@
  * With a schema: field names as in the .proto, enum names, 64-bit integers as decimal strings,
  * bytes as base64, maps as objects, google.protobuf.Any unpacked (`@type` + fields) when its
  * type is known, well-known types in their JSON mapping (Timestamp → RFC 3339 text, Duration →
- * "1.5s", wrappers → the value, Struct/Value/ListValue → JSON, FieldMask → "a,b").
+ * "1.5s", wrappers → the value, Struct/Value/ListValue → JSON, FieldMask → "a,b.cD", its paths in lowerCamelCase).
  *
  * Without a schema (like `protoc --decode_raw`): keys are field numbers ("1", "2"…); varints are
  * numbers (decimal strings past 2^53); a length-delimited field is a string when it is printable
@@ -862,7 +862,8 @@ function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, c
     case '.google.protobuf.ListValue':
       return Array.isArray(m.values) ? m.values : [];
     case '.google.protobuf.FieldMask':
-      return Array.isArray(m.paths) ? m.paths.join(',') : '';
+      // (the JSON mapping writes each path in lowerCamelCase: `stop_index` → `stopIndex`)
+      return Array.isArray(m.paths) ? m.paths.map((p: unknown) => String(p).replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())).join(',') : '';
     case '.google.protobuf.Empty':
       return {};
     default:

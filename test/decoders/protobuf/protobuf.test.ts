@@ -242,6 +242,11 @@ describe('well-known types in the JSON mapping: 0, 3, 6 or 9 fractional digits (
     assert.equal(decodeProtobuf(fromHex('08011080cab5ee01'), 'google.protobuf.Duration', resolve, DEFAULT_LIMITS).value, '1.500s');
     assert.equal(decodeProtobuf(fromHex('0880e2cfaa0610e807'), 'google.protobuf.Timestamp', resolve, DEFAULT_LIMITS).value, '2023-11-14T22:13:20.000001Z');
   });
+  it('FieldMask: its paths in lowerCamelCase, joined by commas (as json_format and protobuf-java write them)', () => {
+    // paths ["state", "fare.units", "stop_index"] — an UpdateRideRequest's update_mask sent by grpcio 1.51
+    const r = decodeProtobuf(fromHex('0a057374617465 0a0a666172652e756e697473 0a0a73746f705f696e646578'), 'google.protobuf.FieldMask', resolve, DEFAULT_LIMITS);
+    assert.equal(r.value, 'state,fare.units,stopIndex');
+  });
 });
 
 describe('.proto roots that vendor google/protobuf/*.proto', () => {
