@@ -4,8 +4,27 @@
  * JSON pointer and their local `$ref`s resolve inside the document. OpenAPI keywords that are
  * not JSON Schema (`example`, `xml`, `discriminator`…) are ignored (non-strict); a few common
  * formats are checked with simple patterns. Pure (ajv generates code, so not for a webview).
+ *
+ * The schema dialect follows the document's version (`dialectOf`): OpenAPI 3.1 schemas are JSON
+ * Schema 2020-12 (ajv's 2020 class: `prefixItems`, `dependentRequired`, `unevaluatedProperties`…;
+ * `nullable` is no keyword there); OpenAPI 3.0 and Swagger 2.0 schemas are an extended subset of
+ * draft-04/05, read with draft-07 after `forDraft07` rewrites what differs — `nullable: true`
+ * (3.0) and the `x-nullable: true` every Swagger 2.0 generator writes let a null through,
+ * draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum` become draft-06's numbers, a 2.0
+ * `type: file` (a download) takes any body. AsyncAPI payloads are draft-07 (its default format).
  */
 import Ajv, { type ValidateFunction, type ErrorObject } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+
+/** How a document's schemas are read. */
+export type SchemaDialect = 'oas2' | 'oas30' | 'oas31' | 'draft-07';
+
+/** The dialect of a document's schemas, from its version key. */
+export function dialectOf(data: Record<string, unknown>): SchemaDialect {
+  if (data.swagger !== undefined) return 'oas2';
+  if (typeof data.openapi === 'string') return /^3\.0(\.|$)/.test(data.openapi.trim()) ? 'oas30' : /^3\./.test(data.openapi.trim()) ? 'oas31' : 'oas30';
+  return 'draft-07';
+}
 
 const FORMATS: Record<string, RegExp> = {
   email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
@@ -24,13 +43,14 @@ export class SchemaChecker {
   private readonly compiled = new Map<string, ValidateFunction | null>();
   private readonly id: string;
 
-  constructor(data: Record<string, unknown>, id: string) {
+  constructor(data: Record<string, unknown>, id: string, dialect: SchemaDialect = dialectOf(data)) {
     this.id = id;
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false, discriminator: false });
+    const options = { strict: false, allErrors: true, validateSchema: false, logger: false, discriminator: false } as const;
+    this.ajv = dialect === 'oas31' ? new Ajv2020(options) : new Ajv(options);
     for (const [name, re] of Object.entries(FORMATS)) this.ajv.addFormat(name, re);
     for (const name of NUMERIC_FORMATS) this.ajv.addFormat(name, { type: 'number', validate: () => true });
     for (const name of ['byte', 'binary', 'password']) this.ajv.addFormat(name, () => true);
-    this.ajv.addSchema(stripIds(data) as object, id);
+    this.ajv.addSchema(forAjv(data, dialect) as object, id);
   }
 
   /** Problems of `value` against the schema at `pointer` ('#/…'); [] when valid or the schema cannot compile. */
@@ -57,11 +77,67 @@ function describe(e: ErrorObject): string {
   return `${at} ${e.message ?? 'is invalid'}`;
 }
 
-/** `$id`s inside an OpenAPI document would re-base its `$ref`s: drop them. */
-function stripIds(v: unknown, depth = 0): unknown {
-  if (depth > 64 || !v || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => stripIds(x, depth + 1));
+/** Keys whose values are data, not schemas: never rewritten. */
+const DATA_KEYS = new Set(['example', 'examples', 'enum', 'const', 'default', 'x-example', 'x-examples']);
+
+/**
+ * The document as ajv reads it in `dialect`: `$id`s dropped (they would re-base its `$ref`s), and
+ * for OpenAPI 3.0 / Swagger 2.0 their draft-04-derived keywords in draft-07 terms:
+ * - `nullable: true` (3.0; `x-nullable: true` in 2.0): null is valid too — OAS 3.0.0–3.0.2 "allows
+ *   sending a null value for the defined schema"; generators write it beside `allOf: [$ref]` for a
+ *   nullable reference (apispec, NestJS), so it holds without a `type` as well: `type` and `enum`
+ *   get null, `anyOf`/`oneOf` a null branch, `allOf`/`$ref`/`not` move under `anyOf: [{type: null},
+ *   …]`. In 3.1 `nullable` is no keyword: dropped (ajv would refuse it without a `type`).
+ * - `exclusiveMinimum: true` beside `minimum: n` (draft-04, OAS 2.0/3.0 §Schema Object) →
+ *   `exclusiveMinimum: n`; `false` → removed (likewise for the maximum).
+ * - `type: file` (Swagger 2.0, a response that is a file) → no type.
+ */
+export function forAjv(v: unknown, dialect: SchemaDialect, depth = 0): unknown {
+  if (depth > 200 || !v || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => forAjv(x, dialect, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (k !== '$id' || typeof x !== 'string') out[k] = stripIds(x, depth + 1);
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '$id' && typeof x === 'string') continue;
+    out[k] = DATA_KEYS.has(k) ? x : forAjv(x, dialect, depth + 1);
+  }
+  // (a boolean form is draft-04's whatever the dialect: in 3.1 it would only stop ajv compiling)
+  for (const [ex, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (typeof out[ex] !== 'boolean') continue;
+    if (out[ex] && typeof out[bound] === 'number') {
+      out[ex] = out[bound];
+      delete out[bound];
+    } else delete out[ex];
+  }
+  if (dialect === 'draft-07') return out;
+  if (out.type === 'file' && dialect === 'oas2') delete out.type;
+  const nullKey = dialect === 'oas2' ? 'x-nullable' : 'nullable';
+  const nullable = out[nullKey] === true;
+  // (ajv knows `nullable` itself, and refuses it without a `type`: it is handled here, in every dialect)
+  if (typeof out.nullable === 'boolean') delete out.nullable;
+  if (!nullable || dialect === 'oas31') return out;
+  delete out[nullKey];
+  // (every keyword that could refuse a null lets it through; the others apply to other types only,
+  // and stay where they are, so that JSON pointers into the schema still lead where they did)
+  if (typeof out.type === 'string' || Array.isArray(out.type)) {
+    const types = Array.isArray(out.type) ? out.type : [out.type];
+    if (!types.includes('null')) out.type = [...types, 'null'];
+  }
+  if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  if ('const' in out && out.const !== null) {
+    out.enum = [out.const, null];
+    delete out.const;
+  }
+  for (const k of ['anyOf', 'oneOf']) if (Array.isArray(out[k])) out[k] = [...(out[k] as unknown[]), { type: 'null' }];
+  const refusing = ['allOf', '$ref', 'not'].filter((k) => out[k] !== undefined);
+  if (refusing.length) {
+    const inner: Record<string, unknown> = {};
+    for (const k of refusing) {
+      inner[k] = out[k];
+      delete out[k];
+    }
+    // (`anyOf` already lets null through: the moved keywords join each of its branches' company)
+    if (Array.isArray(out.anyOf)) out.allOf = [{ anyOf: [{ type: 'null' }, inner] }];
+    else out.anyOf = [{ type: 'null' }, inner];
+  }
   return out;
 }

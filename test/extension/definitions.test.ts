@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseOpenApi, matchOperation, compileTemplate, pickSchema, responseSchemasFor } from '../../decoders/definitions/openapi';
 import { parseAsyncApi, matchChannel, channelCandidates } from '../../decoders/definitions/asyncapi';
-import { SchemaChecker } from '../../decoders/definitions/validate';
+import { SchemaChecker, dialectOf } from '../../decoders/definitions/validate';
 import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
 import { makeCall } from './builders';
 import type { Call } from '../../decoders/core/model';
@@ -160,6 +160,80 @@ describe('OpenAPI operation index', () => {
   test('not OpenAPI → undefined', () => {
     assert.equal(parseOpenApi('/ws/x.yaml', 'name: x\nversion: 1\n'), undefined);
     assert.equal(parseOpenApi('/ws/package.json', '{"name":"x"}'), undefined);
+  });
+});
+
+// Fragments of what apispec 5.2.2 (marshmallow 3.18) wrote for one Flask app in its three versions
+// (test/heldout-defs/apispec-lab.py): a nullable field, a nullable nested schema, a length limit.
+const ADDRESS = { type: 'object', required: ['city', 'street'], properties: { city: { type: 'string' }, street: { type: 'string', minLength: 1, maxLength: 80 }, country: { type: 'string', enum: ['FR', 'DE', 'ES', 'IT'], default: 'FR' } } };
+const apispecDoc = (version: string, nullable: (s: Record<string, unknown>) => Record<string, unknown>, ref: string) => {
+  const parcel = {
+    type: 'object',
+    required: ['weight_kg'],
+    properties: {
+      weight_kg: { type: 'number', minimum: 0, maximum: 30 },
+      reference: nullable({ type: 'string', maxLength: 20 }),
+      insured_by: nullable({ allOf: [{ $ref: ref }] }),
+    },
+  };
+  return version === '2.0'
+    ? { swagger: '2.0', info: { title: 'Parcels', version: '2.1.0' }, basePath: '/api/v2', paths: {}, definitions: { Address: ADDRESS, ParcelIn: parcel } }
+    : { openapi: version, info: { title: 'Parcels', version: '2.1.0' }, paths: {}, components: { schemas: { Address: ADDRESS, ParcelIn: parcel } } };
+};
+
+describe('schema dialects: Swagger 2.0 and OpenAPI 3.0 (draft-04 keywords) and 3.1 (JSON Schema 2020-12)', () => {
+  const check = (doc: Record<string, unknown>, pointer: string, value: unknown) => new SchemaChecker(doc, `test:dialect:${Math.random()}`).check(pointer, value);
+  const ok = { weight_kg: 2.5, reference: null, insured_by: null };
+  const bad = { weight_kg: 31, reference: 'x'.repeat(21), insured_by: { street: '', city: 'Paris' } };
+  test('2.0: `x-nullable: true` lets null through (apispec, go-swagger, drf-yasg write it); other limits still hold', () => {
+    const doc = apispecDoc('2.0', (s) => ({ ...s, 'x-nullable': true }), '#/definitions/Address');
+    assert.equal(dialectOf(doc), 'oas2');
+    assert.deepEqual(check(doc, '#/definitions/ParcelIn', ok), []);
+    assert.deepEqual(check(doc, '#/definitions/ParcelIn', bad), ['/weight_kg must be <= 30', '/reference must NOT have more than 20 characters', '/insured_by must be null', '/insured_by/street must NOT have fewer than 1 characters', '/insured_by must match a schema in anyOf']);
+    assert.deepEqual(check(doc, '#/definitions/ParcelIn', { weight_kg: 1, reference: 7 }), ['/reference must be string,null']);
+  });
+  test('3.0: `nullable: true` beside `allOf: [$ref]` (no type) is checked, not a schema ajv refuses to compile (every body of the operation went unchecked)', () => {
+    const doc = apispecDoc('3.0.3', (s) => ({ ...s, nullable: true }), '#/components/schemas/Address');
+    assert.equal(dialectOf(doc), 'oas30');
+    assert.deepEqual(check(doc, '#/components/schemas/ParcelIn', ok), []);
+    assert.deepEqual(check(doc, '#/components/schemas/ParcelIn', { weight_kg: 31 }), ['/weight_kg must be <= 30']);
+    assert.equal(check(doc, '#/components/schemas/ParcelIn', bad).length, 5);
+    // a JSON pointer through a nullable schema still leads to its properties
+    assert.deepEqual(check(doc, '#/components/schemas/ParcelIn/properties/reference', null), []);
+    // the Swagger 2.0 extension means nothing in 3.0
+    const x = apispecDoc('3.0.3', (s) => ({ ...s, 'x-nullable': true }), '#/components/schemas/Address');
+    assert.deepEqual(check(x, '#/components/schemas/ParcelIn', { weight_kg: 1, reference: null }), ['/reference must be string']);
+  });
+  test('3.0: nullable enums, consts and oneOfs take null; nullable: false changes nothing', () => {
+    const doc = { openapi: '3.0.2', components: { schemas: { E: { type: 'string', enum: ['a'], nullable: true }, C: { const: 'card', nullable: true }, O: { oneOf: [{ type: 'integer' }, { type: 'string' }], nullable: true }, N: { type: 'string', nullable: false } } } };
+    for (const k of ['E', 'C', 'O']) assert.deepEqual(check(doc, `#/components/schemas/${k}`, null), [], k);
+    assert.deepEqual(check(doc, '#/components/schemas/E', 'b'), ['(root) must be one of ["a",null]']);
+    assert.deepEqual(check(doc, '#/components/schemas/N', null), ['(root) must be string']);
+  });
+  test("draft-04's boolean exclusiveMinimum/exclusiveMaximum (Swagger 2.0, OpenAPI 3.0) are checked, not a schema that does not compile", () => {
+    for (const openapi of ['3.0.3', undefined]) {
+      const doc = { ...(openapi ? { openapi } : { swagger: '2.0' }), definitions: { W: { type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 30, exclusiveMaximum: false } } };
+      assert.deepEqual(check(doc, '#/definitions/W', 0), ['(root) must be > 0']);
+      assert.deepEqual(check(doc, '#/definitions/W', 30), []);
+      assert.deepEqual(check(doc, '#/definitions/W', 30.5), ['(root) must be <= 30']);
+    }
+    // pydantic 1 writes draft-06 numbers in its 3.0 documents (`gt=0`): read as they are
+    assert.deepEqual(check({ openapi: '3.0.2', s: { type: 'integer', exclusiveMinimum: 0, maximum: 6 } }, '#/s', 0), ['(root) must be > 0']);
+  });
+  test('2.0: a `type: file` response takes any body', () => {
+    assert.deepEqual(check({ swagger: '2.0', r: { type: 'file' } }, '#/r', 'PNG…'), []);
+  });
+  test("3.1: type lists with null (apispec's 3.1 form) and 2020-12 keywords; `nullable` is no keyword there", () => {
+    const doc = apispecDoc('3.1.0', (s) => ({ ...s, type: [...(s.type ? [s.type] : []), 'null'] }), '#/components/schemas/Address');
+    assert.equal(dialectOf(doc), 'oas31');
+    assert.deepEqual(check(doc, '#/components/schemas/ParcelIn', { weight_kg: 1, reference: null }), []);
+    // apispec 5.2 writes a nullable nested schema as `allOf: [$ref]` beside `type: [null]`: nothing satisfies both
+    assert.deepEqual(check(doc, '#/components/schemas/ParcelIn', { weight_kg: 1, insured_by: null }), ['/insured_by must be object']);
+    const d = { openapi: '3.1.0', s: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'string' }], items: false }, o: { type: 'object', dependentRequired: { card: ['cvc'] }, unevaluatedProperties: false, properties: { card: {}, cvc: {} } }, n: { type: 'string', nullable: true } };
+    assert.deepEqual(check(d, '#/s', [1, 'a']), []);
+    assert.deepEqual(check(d, '#/s', ['a', 1, 2]), ['/0 must be number', '/1 must be string', '(root) must NOT have more than 2 items']);
+    assert.deepEqual(check(d, '#/o', { card: 'x', extra: 1 }), ["(root) must have property cvc when property card is present", '(root) must NOT have unevaluated properties']);
+    assert.deepEqual(check(d, '#/n', null), ['(root) must be string']);
   });
 });
 
