@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# run.sh [OUT]: held-out round 15 — definitions written by real tools, linked against real traffic.
+# Each scenario is a "workspace" folder under OUT (default /tmp/heldout-defs): a capture, the
+# definitions a real tool wrote for the server that answered it, and the client's log of what it called.
+#   fastapi        FastAPI 0.92 (pydantic 1.10) on uvicorn 0.17, httpx 0.23: its served /openapi.json (3.0.2)
+#   apispec-2.0    one Flask 2.2 app (marshmallow 3.18 schemas, YAML docstrings) whose documents apispec
+#   apispec-3.0.3  5.2.2 writes in its three versions: the same capture in three folders, each with one
+#   apispec-3.1.0  document (Swagger 2.0 basePath + x-nullable; 3.0.3 servers + nullable; 3.1.0 type lists)
+#   flasgger       flasgger 0.9.5's Swagger 2.0 from README-style docstrings (schema `id:` models,
+#                  body/formData parameters, `type: file`, `exclusiveMinimum: true`)
+#   grpc           Python grpcio 1.51 (code from protoc 3.21 + grpc_python_plugin) serving
+#                  acme.rides.v1.RideService: nested packages, imports, every well-known type; the .proto
+#   grpc-nested    tree beside the capture, under proto/ beside it, and given with --proto (no .proto
+#   grpc-proto-flag  in the folder): found by callscope's own discovery
+# Then check.ts links every call as the extension's worker does and compares (exit 1 on a difference).
+# Installs nothing; it needs (as root):
+#   apt-get install -y python3-fastapi python3-uvicorn python3-httpx python3-multipart python3-flask \
+#     python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio \
+#     python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump
+# and callscope's node_modules (tsx). Ports 28201–28230 on 127.0.0.1. Every server stops by itself.
+set -u
+OUT=${1:-${OUT:-/tmp/heldout-defs}}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CAP="bash $ROOT/test/heldout/cap.sh"
+PY=/usr/bin/python3
+for p in python3-fastapi python3-uvicorn python3-httpx python3-multipart python3-flask python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump; do
+  dpkg -s "$p" >/dev/null 2>&1 || { echo "missing Debian package $p (see the head of this script)" >&2; exit 2; }
+done
+mkdir -p "$OUT"
+cd "$OUT" || exit 2
+
+echo "== FastAPI (uvicorn, httpx): every operation, valid and invalid bodies, an upload, a 204, a 404, a 405"
+rm -rf fastapi && mkdir -p fastapi
+$CAP "$OUT/fastapi/fastapi.pcap" 'tcp port 28201' $PY "$HERE/fastapi-lab.py" 28201 "$OUT/fastapi" > fastapi/fastapi.log
+
+echo "== apispec: one Flask app, its documents in Swagger 2.0, OpenAPI 3.0.3 and 3.1.0"
+rm -rf apispec apispec-2.0 apispec-3.0.3 apispec-3.1.0 && mkdir -p apispec/2.0 apispec/3.0.3 apispec/3.1.0
+$CAP "$OUT/apispec/apispec.pcap" 'tcp port 28220' $PY "$HERE/apispec-lab.py" 28220 "$OUT/apispec" > apispec/apispec.log 2> apispec/apispec.err
+for v in 2.0 3.0.3 3.1.0; do
+  mkdir -p "apispec-$v"
+  cp "apispec/$v/parcels.json" "apispec-$v/"
+  cp apispec/apispec.pcap "apispec-$v/apispec-$v.pcap"
+  cp apispec/apispec.log "apispec-$v/apispec-$v.log"
+done
+rm -rf apispec
+
+echo "== flasgger: Swagger 2.0 from docstrings"
+rm -rf flasgger && mkdir -p flasgger
+$CAP "$OUT/flasgger/flasgger.pcap" 'tcp port 28230' $PY "$HERE/flasgger-lab.py" 28230 "$OUT/flasgger" > flasgger/flasgger.log 2> flasgger/flasgger.err
+
+echo "== gRPC: grpcio server and client, acme.rides.v1 with every well-known type"
+rm -rf gen grpc grpc-nested grpc-proto-flag && mkdir -p gen grpc grpc-nested/proto grpc-proto-flag
+protoc -I "$HERE/protos" -I /usr/include --python_out=gen --grpc_python_out=gen --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin \
+  acme/rides/v1/rides.proto acme/common/v1/money.proto || exit 1
+$CAP "$OUT/grpc/grpc.pcap" 'tcp port 28210' $PY "$HERE/grpc-lab.py" 28210 "$OUT/gen" > grpc/grpc.log
+cp -r "$HERE/protos/acme" grpc/
+cp -r "$HERE/protos/acme" grpc-nested/proto/
+for s in grpc-nested grpc-proto-flag; do
+  cp grpc/grpc.pcap "$s/$s.pcap"
+  cp grpc/grpc.log "$s/$s.log"
+done
+
+echo "== check"
+cd "$ROOT" && node --import tsx "$HERE/check.ts" "$OUT"
