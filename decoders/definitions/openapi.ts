@@ -5,7 +5,9 @@
  * (method + URI) is matched to the most specific template: more literal characters win, then
  * fewer parameters — after the server: with several documents, an operation whose servers name the
  * host and port the call went to comes first. A document whose servers name others still matches
- * (the same API often runs elsewhere than its document says: another port, a local copy). A
+ * (the same API often runs elsewhere than its document says: another port, a local copy). Last
+ * comes a request without the servers' base path (FastAPI's `root_path`, any API behind a proxy
+ * that strips its prefix: captured between the proxy and the app), matched by the path alone. A
  * document split across files (external `$ref`s) is bundled first (refs.ts): an operation is
  * where it is written, in whichever file. Pure (files are read through `RefOptions.readText`).
  */
@@ -40,6 +42,11 @@ export interface OpenApiOperation {
   responseSchemas: Array<SchemaRef & { status: string }>;
   /** Compiled matchers, one per template. */
   matchers: Array<{ re: RegExp; literal: number; params: string[] }>;
+  /**
+   * The path template alone, when the servers add a base path: a request without the base
+   * (traffic between a proxy that strips it and the app) links here when nothing else matches.
+   */
+  bare?: { re: RegExp; literal: number; params: string[] };
   /** Host and port of each absolute server URL (3.x `servers`, 2.0 `host`); empty when none says. */
   authorities: Authority[];
 }
@@ -268,6 +275,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
         requestSchemas,
         responseSchemas,
         matchers: templates.map(compileTemplate),
+        bare: templates.includes(joinPath('', path)) ? undefined : compileTemplate(joinPath('', path)),
         authorities,
       });
     }
@@ -302,14 +310,15 @@ export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: 
     for (const op of doc.operations) {
       if (op.method !== M) continue;
       let fit: number | undefined;
-      for (const mt of op.matchers) {
+      for (const mt of op.bare ? [...op.matchers, op.bare] : op.matchers) {
         const m = mt.re.exec(decoded) ?? (decoded !== path ? mt.re.exec(path) : null);
         if (!m) continue;
-        fit ??= serverFit(op, to);
-        if (best && (fit < best.fit || (fit === best.fit && (mt.literal < best.literal || (mt.literal === best.literal && mt.params.length >= best.nparams))))) continue;
+        // (without the servers' base path: below every match with it)
+        const f = mt === op.bare ? -1 : (fit ??= serverFit(op, to));
+        if (best && (f < best.fit || (f === best.fit && (mt.literal < best.literal || (mt.literal === best.literal && mt.params.length >= best.nparams))))) continue;
         const params: Record<string, string> = {};
         mt.params.forEach((p, i) => (params[p] = m[i + 1]));
-        best = { op, doc, params, fit, literal: mt.literal, nparams: mt.params.length };
+        best = { op, doc, params, fit: f, literal: mt.literal, nparams: mt.params.length };
       }
     }
   }

@@ -92,7 +92,36 @@ describe('OpenAPI operation index', () => {
     assert.equal(matchOperation([doc], 'GET', '/people/v1/persons/me')?.op.name, 'GET /persons/me');
     assert.equal(matchOperation([doc], 'GET', 'http://api.example.com/people/v1/persons/7/')?.op.name, 'GET /persons/{id}');
     assert.equal(matchOperation([doc], 'DELETE', '/people/v1/persons/42'), undefined);
-    assert.equal(matchOperation([doc], 'GET', '/persons/42'), undefined);
+    assert.equal(matchOperation([doc], 'GET', '/other/v1/persons/42'), undefined);
+  });
+  test("a request without the servers' base path (behind a proxy that strips it) links by the path alone, after any match with the base", () => {
+    // FastAPI 0.92 with `root_path="/rides-api"` (its "Behind a Proxy" set-up) writes the prefix in
+    // `servers`; the app itself is asked for /rides…, the proxy's clients for /rides-api/rides…
+    const fastapi = parseOpenApi(
+      '/ws/openapi.json',
+      JSON.stringify({
+        openapi: '3.0.2',
+        info: { title: 'Rides', version: '1.4.0' },
+        servers: [{ url: '/rides-api' }],
+        paths: {
+          '/rides/{ride_id}': { get: { operationId: 'get_ride_rides__ride_id__get', parameters: [{ required: true, schema: { title: 'Ride Id', minimum: 1.0, type: 'integer' }, name: 'ride_id', in: 'path' }], responses: { '200': { description: 'Successful Response' } } } },
+          '/health': { get: { operationId: 'health', responses: { '200': { description: 'Successful Response' } } } },
+        },
+      }),
+    )!;
+    assert.deepEqual(fastapi.operations[0].templates, ['/rides-api/rides/{ride_id}']);
+    assert.equal(matchOperation([fastapi], 'GET', '/rides-api/rides/7')?.op.operationId, 'get_ride_rides__ride_id__get');
+    const m = matchOperation([fastapi], 'GET', '/rides/7?x=1');
+    assert.equal(m?.op.operationId, 'get_ride_rides__ride_id__get');
+    assert.deepEqual(m?.params, { ride_id: '7' });
+    // the OAS3 document above (base /people/v1) without its base, as the app behind a proxy sees it
+    assert.equal(matchOperation([doc], 'GET', '/persons/42')?.op.name, 'GET /persons/{id}');
+    // any match with a base comes first: a document that serves /health at the root wins over one whose base was left out
+    const root = parseOpenApi('/ws/root.yaml', "openapi: 3.0.3\ninfo: { title: r, version: '1' }\npaths:\n  /health:\n    get:\n      operationId: rootHealth\n      responses: { '200': { description: ok } }\n")!;
+    assert.equal(matchOperation([fastapi, root], 'GET', '/health')?.op.operationId, 'rootHealth');
+    assert.equal(matchOperation([fastapi, root], 'GET', '/rides-api/health')?.op.operationId, 'health');
+    // a path the document does not have still links nowhere
+    assert.equal(matchOperation([fastapi], 'GET', '/rides-api/nowhere'), undefined);
   });
   test('matching with several documents: the one whose servers name where the call went comes first; others still match', () => {
     const api = (title: string, servers: string, extra = '') => parseOpenApi(`/ws/${title}.yaml`, `openapi: 3.0.3\ninfo: { title: ${title}, version: '1' }\n${servers}paths:\n  /health:\n    get:\n      operationId: ${title}Health\n      responses: { '200': { description: ok } }\n${extra}`)!;
