@@ -1,7 +1,9 @@
-"""fastapi-lab.py PORT WORKSPACE: a small ride-booking API in FastAPI, served by uvicorn on
+"""fastapi-lab.py PORT WORKSPACE [ROOT_PATH]: a small ride-booking API in FastAPI, served by uvicorn on
 127.0.0.1:PORT in a thread, called by httpx (every operation, valid and invalid bodies), then
 stopped. Writes the app's /openapi.json (as served) into WORKSPACE and one JSON line per call to
 stdout: {"method", "path", "status", "operationId", "invalid": what the client broke on purpose}.
+With ROOT_PATH the app is set up as FastAPI's "Behind a Proxy" page says (`root_path`: a proxy strips
+that prefix): its document's `servers` say ROOT_PATH, the requests (as the app gets them) do not.
 """
 import datetime as dt
 import enum
@@ -18,6 +20,7 @@ from pydantic import BaseModel, Field
 
 PORT = int(sys.argv[1])
 WORKSPACE = sys.argv[2]
+ROOT_PATH = sys.argv[3] if len(sys.argv) > 3 else ""
 
 
 class Vehicle(str, enum.Enum):
@@ -98,7 +101,7 @@ class Upload(BaseModel):
     note: Optional[str]
 
 
-app = FastAPI(title="Rides", version="1.4.0", description="held-out round: FastAPI's own OpenAPI")
+app = FastAPI(title="Rides", version="1.4.0", description="held-out round: FastAPI's own OpenAPI", root_path=ROOT_PATH)
 RIDES: Dict[int, Ride] = {}
 
 

@@ -3,6 +3,8 @@
 # Each scenario is a "workspace" folder under OUT (default /tmp/heldout-defs): a capture, the
 # definitions a real tool wrote for the server that answered it, and the client's log of what it called.
 #   fastapi        FastAPI 0.92 (pydantic 1.10) on uvicorn 0.17, httpx 0.23: its served /openapi.json (3.0.2)
+#   fastapi-root-path  the same app with `root_path` (behind a proxy that strips /rides-api): the
+#                  document's servers name the prefix, the requests the app gets do not
 #   apispec-2.0    one Flask 2.2 app (marshmallow 3.18 schemas, YAML docstrings) whose documents apispec
 #   apispec-3.0.3  5.2.2 writes in its three versions: the same capture in three folders, each with one
 #   apispec-3.1.0  document (Swagger 2.0 basePath + x-nullable; 3.0.3 servers + nullable; 3.1.0 type lists)
@@ -33,6 +35,8 @@ cd "$OUT" || exit 2
 echo "== FastAPI (uvicorn, httpx): every operation, valid and invalid bodies, an upload, a 204, a 404, a 405"
 rm -rf fastapi && mkdir -p fastapi
 $CAP "$OUT/fastapi/fastapi.pcap" 'tcp port 28201' $PY "$HERE/fastapi-lab.py" 28201 "$OUT/fastapi" > fastapi/fastapi.log
+rm -rf fastapi-root-path && mkdir -p fastapi-root-path
+$CAP "$OUT/fastapi-root-path/fastapi-root-path.pcap" 'tcp port 28202' $PY "$HERE/fastapi-lab.py" 28202 "$OUT/fastapi-root-path" /rides-api > fastapi-root-path/fastapi-root-path.log
 
 echo "== apispec: one Flask app, its documents in Swagger 2.0, OpenAPI 3.0.3 and 3.1.0"
 rm -rf apispec apispec-2.0 apispec-3.0.3 apispec-3.1.0 && mkdir -p apispec/2.0 apispec/3.0.3 apispec/3.1.0
