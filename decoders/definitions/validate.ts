@@ -41,6 +41,7 @@ const NUMERIC_FORMATS = ['int32', 'int64', 'float', 'double'];
 export class SchemaChecker {
   private readonly ajv: Ajv;
   private readonly compiled = new Map<string, ValidateFunction | null>();
+  private readonly failures = new Map<string, string>();
   private readonly id: string;
 
   constructor(data: Record<string, unknown>, id: string, dialect: SchemaDialect = dialectOf(data)) {
@@ -53,20 +54,38 @@ export class SchemaChecker {
     this.ajv.addSchema(forAjv(data, dialect) as object, id);
   }
 
-  /** Problems of `value` against the schema at `pointer` ('#/…'); [] when valid or the schema cannot compile. */
+  /** Problems of `value` against the schema at `pointer` ('#/…'); [] when valid or the schema cannot compile (see `failure`). */
   check(pointer: string, value: unknown, max = 5): string[] {
+    const fn = this.validator(pointer);
+    if (!fn) return [];
+    if (fn(value)) return [];
+    return (fn.errors ?? []).slice(0, max).map(describe);
+  }
+
+  /**
+   * Why the schema at `pointer` cannot check anything (ajv refuses to compile it: a `$ref` to
+   * nothing, a keyword with a value of the wrong type); undefined when it can.
+   */
+  failure(pointer: string): string | undefined {
+    this.validator(pointer);
+    return this.failures.get(pointer);
+  }
+
+  private validator(pointer: string): ValidateFunction | null {
     let fn = this.compiled.get(pointer);
     if (fn === undefined) {
       try {
         fn = this.ajv.getSchema(`${this.id}${pointer}`) ?? null;
-      } catch {
+        if (!fn) this.failures.set(pointer, `no schema at ${pointer}`);
+      } catch (e) {
         fn = null;
+        // (ajv names refs after the document's synthetic id: the document's own pointers read better)
+        const message = (e instanceof Error ? e.message : String(e)).split(this.id).join('').replace(/ from id\s*$/, '').replace(/\s+/g, ' ').slice(0, 200);
+        this.failures.set(pointer, message);
       }
       this.compiled.set(pointer, fn);
     }
-    if (!fn) return [];
-    if (fn(value)) return [];
-    return (fn.errors ?? []).slice(0, max).map(describe);
+    return fn;
   }
 }
 

@@ -112,13 +112,13 @@ export class Linker {
         const reqBody = c.http?.requestBody ?? c.request?.body;
         const req = jsonValue(reqBody);
         const reqSchema = pickSchema(m.op.requestSchemas, reqBody?.contentType);
-        if (req.ok && reqSchema) for (const p of checker.check(reqSchema.pointer, req.value)) warnings.push(`request body ${p}`);
+        if (req.ok && reqSchema) warnings.push(...checked(checker, reqSchema.pointer, req.value, 'request body'));
         const status = c.http?.status ?? (typeof c.status?.code === 'number' ? c.status.code : undefined);
         const resBody = c.http?.responseBody ?? c.response?.body;
         const res = jsonValue(resBody);
         if (status !== undefined && res.ok) {
           const resSchema = pickSchema(responseSchemasFor(m.op, status), resBody?.contentType);
-          if (resSchema) for (const p of checker.check(resSchema.pointer, res.value)) warnings.push(`response body (${status}) ${p}`);
+          if (resSchema) warnings.push(...checked(checker, resSchema.pointer, res.value, `response body (${status})`));
         }
       }
       const name = m.op.operationId ? `${m.op.name} (${m.op.operationId})` : m.op.name;
@@ -148,6 +148,13 @@ export class Linker {
     if (!link) return c;
     return { ...c, definition: link.ref, warnings: [...c.warnings, ...link.warnings.map((w) => SCHEMA_PREFIX + w)] };
   }
+}
+
+/** A body's problems against its schema, or why the schema cannot check it (rather than nothing, as if it were valid). */
+function checked(checker: SchemaChecker, pointer: string, value: unknown, what: string): string[] {
+  const why = checker.failure(pointer);
+  if (why !== undefined) return [`${what} not checked: its schema does not compile (${why})`];
+  return checker.check(pointer, value).map((p) => `${what} ${p}`);
 }
 
 /** A body's JSON value, when it has one. */

@@ -249,6 +249,21 @@ describe('schema dialects: Swagger 2.0 and OpenAPI 3.0 (draft-04 keywords) and 3
     // pydantic 1 writes draft-06 numbers in its 3.0 documents (`gt=0`): read as they are
     assert.deepEqual(check({ openapi: '3.0.2', s: { type: 'integer', exclusiveMinimum: 0, maximum: 6 } }, '#/s', 0), ['(root) must be > 0']);
   });
+  test("a schema ajv cannot compile says the body was not checked, on the call (it read as valid before)", () => {
+    const text = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 't', version: '1' },
+      paths: { '/pets': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } }, responses: { '201': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { age: { type: 'integer', minimum: 'none' } } } } } } } } } },
+      components: { schemas: { Pet: { type: 'object', properties: { owner: { $ref: '#/components/schemas/Owner' } } } } },
+    });
+    const linker = new Linker({ openapi: [{ path: '/w/pets.json', text }], asyncapi: [], proto: [] });
+    const body = (value: unknown) => ({ size: 10, kind: 'json' as const, contentType: 'application/json', value });
+    const r = linker.link(makeCall({ method: 'POST', target: '/pets', status: { code: 201, ok: true }, http: { version: 'HTTP/1.1', method: 'POST', uri: '/pets', status: 201, requestBody: body({ owner: 1 }), responseBody: body({ age: 3 }) } }));
+    assert.deepEqual(r?.warnings, [
+      "request body not checked: its schema does not compile (can't resolve reference #/components/schemas/Owner)",
+      'response body (201) not checked: its schema does not compile (minimum value must be ["number"])',
+    ]);
+  });
   test('2.0: a `type: file` response takes any body', () => {
     assert.deepEqual(check({ swagger: '2.0', r: { type: 'file' } }, '#/r', 'PNG…'), []);
   });
