@@ -38,25 +38,51 @@ const FORMATS: Record<string, RegExp> = {
 };
 const NUMERIC_FORMATS = ['int32', 'int64', 'float', 'double'];
 
+/** Which way a body goes: a request (readOnly properties not required) or a response (writeOnly ones not). */
+export type BodyDirection = 'request' | 'response';
+
+interface View {
+  ajv: Ajv;
+  compiled: Map<string, ValidateFunction | null>;
+  failures: Map<string, string>;
+}
+
 export class SchemaChecker {
-  private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction | null>();
-  private readonly failures = new Map<string, string>();
+  /** One ajv per way the document is read: as written, for requests, for responses (made when first asked). */
+  private readonly views = new Map<BodyDirection | 'plain', View>();
   private readonly id: string;
 
-  constructor(data: Record<string, unknown>, id: string, dialect: SchemaDialect = dialectOf(data)) {
+  constructor(
+    private readonly data: Record<string, unknown>,
+    id: string,
+    private readonly dialect: SchemaDialect = dialectOf(data),
+  ) {
     this.id = id;
-    const options = { strict: false, allErrors: true, validateSchema: false, logger: false, discriminator: false } as const;
-    this.ajv = dialect === 'oas31' ? new Ajv2020(options) : new Ajv(options);
-    for (const [name, re] of Object.entries(FORMATS)) this.ajv.addFormat(name, re);
-    for (const name of NUMERIC_FORMATS) this.ajv.addFormat(name, { type: 'number', validate: () => true });
-    for (const name of ['byte', 'binary', 'password']) this.ajv.addFormat(name, () => true);
-    this.ajv.addSchema(forAjv(data, dialect) as object, id);
+    this.view(undefined);
   }
 
-  /** Problems of `value` against the schema at `pointer` ('#/…'); [] when valid or the schema cannot compile (see `failure`). */
-  check(pointer: string, value: unknown, max = 5): string[] {
-    const fn = this.validator(pointer);
+  private view(direction: BodyDirection | undefined): View {
+    const key = direction ?? 'plain';
+    let v = this.views.get(key);
+    if (!v) {
+      const options = { strict: false, allErrors: true, validateSchema: false, logger: false, discriminator: false } as const;
+      const ajv = this.dialect === 'oas31' ? new Ajv2020(options) : new Ajv(options);
+      for (const [name, re] of Object.entries(FORMATS)) ajv.addFormat(name, re);
+      for (const name of NUMERIC_FORMATS) ajv.addFormat(name, { type: 'number', validate: () => true });
+      for (const name of ['byte', 'binary', 'password']) ajv.addFormat(name, () => true);
+      ajv.addSchema(forAjv(this.data, this.dialect, 0, direction) as object, this.id);
+      v = { ajv, compiled: new Map(), failures: new Map() };
+      this.views.set(key, v);
+    }
+    return v;
+  }
+
+  /**
+   * Problems of `value` against the schema at `pointer` ('#/…'); [] when valid or the schema cannot
+   * compile (see `failure`). With a direction, OpenAPI's readOnly/writeOnly rule applies (`forAjv`).
+   */
+  check(pointer: string, value: unknown, max = 5, direction?: BodyDirection): string[] {
+    const fn = this.validator(pointer, direction);
     if (!fn) return [];
     if (fn(value)) return [];
     return (fn.errors ?? []).slice(0, max).map(describe);
@@ -66,24 +92,25 @@ export class SchemaChecker {
    * Why the schema at `pointer` cannot check anything (ajv refuses to compile it: a `$ref` to
    * nothing, a keyword with a value of the wrong type); undefined when it can.
    */
-  failure(pointer: string): string | undefined {
-    this.validator(pointer);
-    return this.failures.get(pointer);
+  failure(pointer: string, direction?: BodyDirection): string | undefined {
+    this.validator(pointer, direction);
+    return this.view(direction).failures.get(pointer);
   }
 
-  private validator(pointer: string): ValidateFunction | null {
-    let fn = this.compiled.get(pointer);
+  private validator(pointer: string, direction: BodyDirection | undefined): ValidateFunction | null {
+    const v = this.view(direction);
+    let fn = v.compiled.get(pointer);
     if (fn === undefined) {
       try {
-        fn = this.ajv.getSchema(`${this.id}${pointer}`) ?? null;
-        if (!fn) this.failures.set(pointer, `no schema at ${pointer}`);
+        fn = v.ajv.getSchema(`${this.id}${pointer}`) ?? null;
+        if (!fn) v.failures.set(pointer, `no schema at ${pointer}`);
       } catch (e) {
         fn = null;
         // (ajv names refs after the document's synthetic id: the document's own pointers read better)
         const message = (e instanceof Error ? e.message : String(e)).split(this.id).join('').replace(/ from id\s*$/, '').replace(/\s+/g, ' ').slice(0, 200);
-        this.failures.set(pointer, message);
+        v.failures.set(pointer, message);
       }
-      this.compiled.set(pointer, fn);
+      v.compiled.set(pointer, fn);
     }
     return fn;
   }
@@ -110,14 +137,24 @@ const DATA_KEYS = new Set(['example', 'examples', 'enum', 'const', 'default', 'x
  * - `exclusiveMinimum: true` beside `minimum: n` (draft-04, OAS 2.0/3.0 §Schema Object) →
  *   `exclusiveMinimum: n`; `false` → removed (likewise for the maximum).
  * - `type: file` (Swagger 2.0, a response that is a file) → no type.
+ * - With a direction (OpenAPI 3.0 §Schema Object readOnly/writeOnly: "the required will take effect
+ *   on the response only" / "on the request only"; 2.0's readOnly means the same; 3.1.1 leaves it to
+ *   the tool, §Validating readOnly and writeOnly): a required property marked `readOnly: true` is not
+ *   required of a request, one marked `writeOnly: true` not of a response — the same schema serves
+ *   both ways (apispec lists a marshmallow `dump_only`/`load_only` field in `required`).
  */
-export function forAjv(v: unknown, dialect: SchemaDialect, depth = 0): unknown {
+export function forAjv(v: unknown, dialect: SchemaDialect, depth = 0, direction?: BodyDirection): unknown {
   if (depth > 200 || !v || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => forAjv(x, dialect, depth + 1));
+  if (Array.isArray(v)) return v.map((x) => forAjv(x, dialect, depth + 1, direction));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     if (k === '$id' && typeof x === 'string') continue;
-    out[k] = DATA_KEYS.has(k) ? x : forAjv(x, dialect, depth + 1);
+    out[k] = DATA_KEYS.has(k) ? x : forAjv(x, dialect, depth + 1, direction);
+  }
+  if (direction && dialect !== 'draft-07' && Array.isArray(out.required) && out.properties && typeof out.properties === 'object') {
+    const props = out.properties as Record<string, unknown>;
+    const skip = direction === 'request' ? 'readOnly' : 'writeOnly';
+    out.required = (out.required as unknown[]).filter((name) => !(typeof name === 'string' && (props[name] as Record<string, unknown> | undefined)?.[skip] === true));
   }
   // (a boolean form is draft-04's whatever the dialect: in 3.1 it would only stop ajv compiling)
   for (const [ex, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {

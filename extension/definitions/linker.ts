@@ -8,7 +8,7 @@ import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
 import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc } from '../../decoders/definitions/openapi';
 import { requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
-import { SchemaChecker } from '../../decoders/definitions/validate';
+import { SchemaChecker, type BodyDirection } from '../../decoders/definitions/validate';
 import type { RefOptions } from '../../decoders/definitions/refs';
 import { buildProtoDefinitions, lookupMethod, matchHttpRule, rpcRef, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
 import { targetPath } from '../../decoders/http-common/exchange';
@@ -112,13 +112,13 @@ export class Linker {
         const reqBody = c.http?.requestBody ?? c.request?.body;
         const req = jsonValue(reqBody);
         const reqSchema = pickSchema(m.op.requestSchemas, reqBody?.contentType);
-        if (req.ok && reqSchema) warnings.push(...checked(checker, reqSchema.pointer, req.value, 'request body'));
+        if (req.ok && reqSchema) warnings.push(...checked(checker, reqSchema.pointer, req.value, 'request'));
         const status = c.http?.status ?? (typeof c.status?.code === 'number' ? c.status.code : undefined);
         const resBody = c.http?.responseBody ?? c.response?.body;
         const res = jsonValue(resBody);
         if (status !== undefined && res.ok) {
           const resSchema = pickSchema(responseSchemasFor(m.op, status), resBody?.contentType);
-          if (resSchema) warnings.push(...checked(checker, resSchema.pointer, res.value, `response body (${status})`));
+          if (resSchema) warnings.push(...checked(checker, resSchema.pointer, res.value, 'response', status));
         }
       }
       const name = m.op.operationId ? `${m.op.name} (${m.op.operationId})` : m.op.name;
@@ -151,10 +151,11 @@ export class Linker {
 }
 
 /** A body's problems against its schema, or why the schema cannot check it (rather than nothing, as if it were valid). */
-function checked(checker: SchemaChecker, pointer: string, value: unknown, what: string): string[] {
-  const why = checker.failure(pointer);
+function checked(checker: SchemaChecker, pointer: string, value: unknown, direction: BodyDirection, status?: number): string[] {
+  const what = direction === 'request' ? 'request body' : `response body (${status})`;
+  const why = checker.failure(pointer, direction);
   if (why !== undefined) return [`${what} not checked: its schema does not compile (${why})`];
-  return checker.check(pointer, value).map((p) => `${what} ${p}`);
+  return checker.check(pointer, value, 5, direction).map((p) => `${what} ${p}`);
 }
 
 /** A body's JSON value, when it has one. */

@@ -264,6 +264,28 @@ describe('schema dialects: Swagger 2.0 and OpenAPI 3.0 (draft-04 keywords) and 3
       'response body (201) not checked: its schema does not compile (minimum value must be ["number"])',
     ]);
   });
+  test('readOnly properties are not required of a request, writeOnly ones not of a response (OAS 3.0 §Schema Object; apispec lists both in `required`)', () => {
+    // apispec 5.2.2's 3.0.3 component for a marshmallow schema used both ways:
+    // id = Integer(dump_only=True, required=True); pin = String(load_only=True, required=True)
+    const note = { type: 'object', properties: { pin: { type: 'string', writeOnly: true }, id: { type: 'integer', readOnly: true }, text: { type: 'string' } }, required: ['id', 'pin', 'text'] };
+    for (const openapi of ['3.0.3', '3.1.0']) {
+      const doc = { openapi, components: { schemas: { Note: note } } };
+      const c = new SchemaChecker(doc, `test:rw:${openapi}`);
+      const p = '#/components/schemas/Note';
+      assert.deepEqual(c.check(p, { text: 'ring twice', pin: '4821' }, 5, 'request'), [], openapi);
+      assert.deepEqual(c.check(p, { id: 1, text: 'ring twice' }, 5, 'response'), [], openapi);
+      assert.deepEqual(c.check(p, { id: 1, text: 'ring twice' }, 5, 'request'), ["(root) must have required property 'pin'"]);
+      assert.deepEqual(c.check(p, { text: 'ring twice', pin: '4821' }, 5, 'response'), ["(root) must have required property 'id'"]);
+      // without a direction (an AsyncAPI payload, a caller that does not say): as written
+      assert.equal(c.check(p, { text: 'x' }).length, 2);
+    }
+    // the linker says which way each body goes
+    const text = JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/notes': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } }, responses: { '201': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } } } } } }, components: { schemas: { Note: note } } });
+    const linker = new Linker({ openapi: [{ path: '/w/notes.json', text }], asyncapi: [], proto: [] });
+    const body = (value: unknown) => ({ size: 10, kind: 'json' as const, contentType: 'application/json', value });
+    const r = linker.link(makeCall({ method: 'POST', target: '/notes', status: { code: 201, ok: true }, http: { version: 'HTTP/1.1', method: 'POST', uri: '/notes', status: 201, requestBody: body({ text: 'ring twice', pin: '4821' }), responseBody: body({ id: 1, text: 'ring twice' }) } }));
+    assert.deepEqual(r?.warnings, []);
+  });
   test('2.0: a `type: file` response takes any body', () => {
     assert.deepEqual(check({ swagger: '2.0', r: { type: 'file' } }, '#/r', 'PNG…'), []);
   });
