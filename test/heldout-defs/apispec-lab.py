@@ -63,6 +63,15 @@ class StatusPatchSchema(Schema):
     note = fields.String(allow_none=True)
 
 
+class NoteSchema(Schema):
+    """One schema both ways, as apispec's docs use them: `id` is dump_only (readOnly), `pin`
+    load_only (writeOnly), both required: apispec lists them in `required`."""
+
+    id = fields.Integer(dump_only=True, required=True)
+    text = fields.String(required=True, validate=validate.Length(min=1))
+    pin = fields.String(load_only=True, required=True, validate=validate.Length(equal=4))
+
+
 class ErrorSchema(Schema):
     code = fields.Integer(required=True)
     message = fields.String(required=True)
@@ -235,7 +244,64 @@ def delete_parcel(parcel_id):
     return "", 204
 
 
-VIEWS = [create_parcel, list_parcels, get_parcel, put_status, delete_parcel]
+NOTES = {}
+
+
+@bp.route("/notes", methods=["POST"])
+def create_note():
+    """Leave a note for the courier.
+    ---
+    post:
+      operationId: createNote
+      tags: [notes]
+      requestBody:
+        content:
+          application/json:
+            schema: NoteSchema
+      responses:
+        201:
+          description: the note
+          content:
+            application/json:
+              schema: NoteSchema
+        400:
+          description: invalid note
+          content:
+            application/json:
+              schema: ErrorSchema
+    """
+    try:
+        data = NoteSchema().load(request.get_json())
+    except ValidationError as e:
+        return err(400, "invalid note", e.messages)
+    nid = len(NOTES) + 1
+    NOTES[nid] = dict(data, id=nid)
+    return jsonify(NoteSchema().dump(NOTES[nid])), 201
+
+
+@bp.route("/notes/<int:note_id>", methods=["GET"])
+def get_note(note_id):
+    """Read a note.
+    ---
+    get:
+      operationId: getNote
+      tags: [notes]
+      parameters:
+        - in: path
+          name: note_id
+          required: true
+          schema: { type: integer }
+      responses:
+        200:
+          description: the note
+          content:
+            application/json:
+              schema: NoteSchema
+    """
+    return jsonify(NoteSchema().dump(NOTES[note_id]))
+
+
+VIEWS = [create_parcel, list_parcels, get_parcel, put_status, delete_parcel, create_note, get_note]
 
 
 def make_spec(version):
@@ -247,14 +313,14 @@ def make_spec(version):
         plugins=[MarshmallowPlugin()],
         **({"basePath": "/api/v2", "host": f"127.0.0.1:{PORT}", "schemes": ["http"], "produces": ["application/json"], "consumes": ["application/json"]} if major == "2" else {"servers": [{"url": "http://{host}:{port}/api/v2", "variables": {"host": {"default": "127.0.0.1"}, "port": {"default": str(PORT)}}}]}),
     )
-    for name, s in [("Address", AddressSchema), ("ParcelIn", ParcelInSchema), ("Event", EventSchema), ("Parcel", ParcelSchema), ("StatusPatch", StatusPatchSchema), ("Error", ErrorSchema)]:
+    for name, s in [("Address", AddressSchema), ("ParcelIn", ParcelInSchema), ("Event", EventSchema), ("Parcel", ParcelSchema), ("StatusPatch", StatusPatchSchema), ("Note", NoteSchema), ("Error", ErrorSchema)]:
         spec.components.schema(name, schema=s)
     for view in VIEWS:
         ops = load_yaml_from_docstring(view.__doc__)
         if major == "2":
             ops = to_swagger2(ops)
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == f"parcels.{view.__name__}")
-        path = rule.rule.replace("/api/v2", "").replace("<int:parcel_id>", "{parcel_id}")
+        path = rule.rule.replace("/api/v2", "").replace("<int:parcel_id>", "{parcel_id}").replace("<int:note_id>", "{note_id}")
         spec.path(path=path, operations=ops)
     return spec.to_dict()
 
@@ -315,6 +381,9 @@ def main():
         r = c.put("/parcels/1/status", json={"status": "returned"}); log("PUT", "/parcels/{parcel_id}/status", r, "setParcelStatus", "status returned not in enum")
         r = c.get("/parcels", params={"status": "delivered"}); log("GET", "/parcels", r, "listParcels")
         r = c.delete("/parcels/2"); log("DELETE", "/parcels/{parcel_id}", r, "deleteParcel")
+        r = c.post("/notes", json={"text": "ring twice", "pin": "4821"}); log("POST", "/notes", r, "createNote")
+        r = c.post("/notes", json={"text": "", "pin": "12"}); log("POST", "/notes", r, "createNote", "text empty, pin not 4 characters")
+        r = c.get("/notes/1"); log("GET", "/notes/{note_id}", r, "getNote")
         r = c.get("/parcels/1/history"); log("GET", "/parcels/1/history", r, None)
     srv.shutdown()
     time.sleep(0.2)
