@@ -10,6 +10,8 @@
 #   apispec-3.1.0  document (Swagger 2.0 basePath + x-nullable; 3.0.3 servers + nullable; 3.1.0 type lists)
 #   flasgger       flasgger 0.9.5's Swagger 2.0 from README-style docstrings (schema `id:` models,
 #                  body/formData parameters, `type: file`, `exclusiveMinimum: true`)
+#   fastify        Fastify 5.12 + @fastify/swagger 9.9 (npm, installed into OUT/node): OpenAPI 3.0.3 from
+#                  the routes' draft-07 schemas (shared `$id` schemas, type lists with null, oneOf, 4xx)
 #   grpc           Python grpcio 1.51 (code from protoc 3.21 + grpc_python_plugin) serving
 #                  acme.rides.v1.RideService: nested packages, imports, every well-known type; the .proto
 #   grpc-nested    tree beside the capture, under proto/ beside it, and given with --proto (no .proto
@@ -19,7 +21,8 @@
 #   apt-get install -y python3-fastapi python3-uvicorn python3-httpx python3-multipart python3-flask \
 #     python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio \
 #     python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump
-# and callscope's node_modules (tsx). Ports 28201–28230 on 127.0.0.1. Every server stops by itself.
+# and callscope's node_modules (tsx); fastify and @fastify/swagger are installed from npm into OUT/node.
+# Ports 28201–28240 on 127.0.0.1. Every server stops by itself.
 set -u
 OUT=${1:-${OUT:-/tmp/heldout-defs}}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +55,11 @@ rm -rf apispec
 echo "== flasgger: Swagger 2.0 from docstrings"
 rm -rf flasgger && mkdir -p flasgger
 $CAP "$OUT/flasgger/flasgger.pcap" 'tcp port 28230' $PY "$HERE/flasgger-lab.py" 28230 "$OUT/flasgger" > flasgger/flasgger.log 2> flasgger/flasgger.err
+
+echo "== fastify + @fastify/swagger (npm)"
+[ -d node/node_modules/@fastify/swagger ] || { mkdir -p node && (cd node && npm install --no-audit --no-fund --silent fastify@5.12.8 @fastify/swagger@9.9.3) || exit 1; }
+rm -rf fastify && mkdir -p fastify
+$CAP "$OUT/fastify/fastify.pcap" 'tcp port 28240' node "$HERE/fastify-lab.cjs" 28240 "$OUT/fastify" "$OUT/node/node_modules" > fastify/fastify.log
 
 echo "== gRPC: grpcio server and client, acme.rides.v1 with every well-known type"
 rm -rf gen grpc grpc-nested grpc-proto-flag && mkdir -p gen grpc grpc-nested/proto grpc-proto-flag
