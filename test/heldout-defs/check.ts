@@ -103,6 +103,8 @@ interface RpcLine {
   dir?: 'request' | 'response';
   json?: unknown;
   status?: string;
+  /** The google.rpc.Status of a grpc-status-details-bin trailer, in the JSON mapping. */
+  details?: unknown;
 }
 
 /** The values of one side of a gRPC call: each message's, or the one request/response value. */
@@ -126,7 +128,7 @@ async function grpcScenario(name: string, dir: string, pcap: string, log: RpcLin
   calls.sort((a, b) => a.timing.startUs - b.timing.startUs || a.id - b.id);
   const proto = (defs.definitions as Record<string, unknown>).proto as ProtoDefinitions | undefined;
   const linker = new Linker(linkConfig(dir), proto);
-  const want: Array<{ rpc: string; req: unknown[]; res: unknown[]; status: string }> = [];
+  const want: Array<{ rpc: string; req: unknown[]; res: unknown[]; status: string; details?: unknown }> = [];
   let cur: (typeof want)[number] | undefined;
   for (const l of log) {
     cur ??= { rpc: l.rpc, req: [], res: [], status: '' };
@@ -134,6 +136,7 @@ async function grpcScenario(name: string, dir: string, pcap: string, log: RpcLin
     else if (l.dir === 'response') cur.res.push(l.json);
     else {
       cur.status = l.status ?? '';
+      cur.details = l.details;
       want.push(cur);
       cur = undefined;
     }
@@ -152,6 +155,13 @@ async function grpcScenario(name: string, dir: string, pcap: string, log: RpcLin
     if (ref?.name === `acme.rides.v1.RideService.${w.rpc}` && ref.file.endsWith('acme/rides/v1/rides.proto')) linked++;
     else problems.push(`${what}: linked to ${ref ? `${ref.name} (${ref.file}:${ref.line})` : 'nothing'}`);
     if (c.status?.text !== w.status) problems.push(`${what}: status ${c.status?.text}, the client saw ${w.status}`);
+    const details = c.fields['grpc.status_details'];
+    if (w.details !== undefined || details !== undefined) {
+      messages++;
+      const got = typeof details === 'string' ? JSON.parse(details) : details;
+      if (isDeepStrictEqual(got, w.details)) same++;
+      else problems.push(`${what}: status details decoded ${String(details)}\n       protobuf's JSON mapping: ${JSON.stringify(w.details)}`);
+    }
     for (const [side, vals, got] of [['request', w.req, sideValues(c, 'c2s')], ['response', w.res, sideValues(c, 's2c')]] as const) {
       messages += vals.length;
       if (vals.length !== got.length) problems.push(`${what}: ${got.length} ${side} messages decoded, ${vals.length} sent`);
@@ -163,7 +173,7 @@ async function grpcScenario(name: string, dir: string, pcap: string, log: RpcLin
     for (const x of c.warnings) problems.push(`${what}: warning ${x}`);
   }
   failed += problems.length;
-  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name}: ${grpc.length} gRPC calls, ${linked} linked to their rpc, ${same} of ${messages} messages as protobuf's JSON mapping shows them`);
+  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name}: ${grpc.length} gRPC calls, ${linked} linked to their rpc, ${same} of ${messages} messages (and status details) as protobuf's JSON mapping shows them`);
   for (const p of problems) console.log(`     ${p}`);
 }
 

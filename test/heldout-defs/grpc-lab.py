@@ -2,7 +2,9 @@
 one process on 127.0.0.1:PORT, code generated into GEN by protoc + grpc_python_plugin. Every rpc is
 called (unary, server streaming, client streaming; an error status); each message is logged to stdout
 as one JSON line in protobuf's JSON mapping (json_format.MessageToDict, proto field names):
-{"rpc", "dir": "request"|"response", "json"} and {"rpc", "status": code name}. Stops by itself.
+{"rpc", "dir": "request"|"response", "json"} and {"rpc", "status": code name, "details"?: the
+google.rpc.Status of a `grpc-status-details-bin` trailer (BadRequest, ErrorInfo, RetryInfo in it: the
+rich error model Google's APIs use; its .proto in rpc-status/, for this side only)}. Stops by itself.
 """
 import json
 import sys
@@ -14,6 +16,7 @@ import grpc  # noqa: E402
 from google.protobuf import any_pb2, duration_pb2, empty_pb2, field_mask_pb2, json_format, struct_pb2, timestamp_pb2, wrappers_pb2  # noqa: E402,F401
 
 from acme.common.v1 import money_pb2  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from acme.rides.v1 import rides_pb2, rides_pb2_grpc  # noqa: E402
 
 PORT = int(sys.argv[1])
@@ -76,6 +79,16 @@ class Service(rides_pb2_grpc.RideServiceServicer):
     def GetRide(self, req, ctx):
         if req.ride_id == "missing":
             ctx.abort(grpc.StatusCode.NOT_FOUND, "no ride missing")
+        if not req.ride_id.startswith("r-"):
+            st = status_pb2.Status(code=grpc.StatusCode.INVALID_ARGUMENT.value[0], message="bad ride id")
+            for d in [
+                error_details_pb2.BadRequest(field_violations=[error_details_pb2.BadRequest.FieldViolation(field="ride_id", description="must start with r-")]),
+                error_details_pb2.ErrorInfo(reason="RIDE_ID_FORMAT", domain="rides.acme.example", metadata={"given": req.ride_id}),
+                error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=1, nanos=500000000)),
+            ]:
+                st.details.add().Pack(d)
+            ctx.set_trailing_metadata((("grpc-status-details-bin", st.SerializeToString()),))
+            ctx.abort(grpc.StatusCode.INVALID_ARGUMENT, "bad ride id")
         return full_ride(req.ride_id)
 
     def UpdateRide(self, req, ctx):
@@ -133,7 +146,9 @@ def main():
             log(name, dir="response", json=js(res))
             log(name, status="OK")
         except grpc.RpcError as e:
-            log(name, status=e.code().name)
+            raw = dict(e.trailing_metadata() or ()).get("grpc-status-details-bin")
+            details = js(status_pb2.Status.FromString(raw)) if raw else None
+            log(name, status=e.code().name, **({"details": details} if details else {}))
 
     meta = struct_pb2.Struct()
     meta.update({"app": "lab", "n": 2})
@@ -141,6 +156,7 @@ def main():
     unary("CreateRide", stub.CreateRide, R.CreateRideRequest(rider="bo", seats=0))
     unary("GetRide", stub.GetRide, R.GetRideRequest(ride_id="r-1"))
     unary("GetRide", stub.GetRide, R.GetRideRequest(ride_id="missing"))
+    unary("GetRide", stub.GetRide, R.GetRideRequest(ride_id="42"))
     unary("UpdateRide", stub.UpdateRide, R.UpdateRideRequest(ride=R.Ride(ride_id="r-1", state=R.Ride.STATE_CANCELLED), update_mask=field_mask_pb2.FieldMask(paths=["state", "fare.units", "stop_index"])))
     unary("ListRides", stub.ListRides, R.ListRidesRequest(page_size=2, states=[R.Ride.STATE_FINISHED, R.Ride.STATE_REQUESTED]))
     unary("DeleteRide", stub.DeleteRide, R.GetRideRequest(ride_id="r-2"))

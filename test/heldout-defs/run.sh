@@ -65,6 +65,7 @@ echo "== gRPC: grpcio server and client, acme.rides.v1 with every well-known typ
 rm -rf gen grpc grpc-nested grpc-proto-flag && mkdir -p gen grpc grpc-nested/proto grpc-proto-flag
 protoc -I "$HERE/protos" -I /usr/include --python_out=gen --grpc_python_out=gen --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin \
   acme/rides/v1/rides.proto acme/common/v1/money.proto || exit 1
+protoc -I "$HERE/rpc-status" -I /usr/include --python_out=gen google/rpc/status.proto google/rpc/error_details.proto || exit 1
 $CAP "$OUT/grpc/grpc.pcap" 'tcp port 28210' $PY "$HERE/grpc-lab.py" 28210 "$OUT/gen" > grpc/grpc.log
 cp -r "$HERE/protos/acme" grpc/
 cp -r "$HERE/protos/acme" grpc-nested/proto/
