@@ -22,6 +22,19 @@ export interface SchemaRef {
   pointer: string;
 }
 
+/** A path or query parameter of an operation and where its schema is. */
+export interface ParameterRef {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  /** 3.x: JSON pointer to the parameter's `schema`. */
+  pointer?: string;
+  /** 2.0: the parameter's own schema keywords (type, format, items, enum, bounds…). */
+  schema?: Record<string, unknown>;
+  /** How an array is written: 3.x `style` form + `explode` (default true), 2.0 `collectionFormat`. */
+  arrayFormat: 'multi' | 'csv' | 'ssv' | 'tsv' | 'pipes';
+}
+
 export interface OpenApiOperation {
   /** The file the operation is written in (the root, or a file a `$ref` names). */
   file: string;
@@ -40,6 +53,8 @@ export interface OpenApiOperation {
   requestSchemas: SchemaRef[];
   /** By status ('200', '2XX', 'default'). */
   responseSchemas: Array<SchemaRef & { status: string }>;
+  /** Path and query parameters (the operation's over the path item's, by name and location). */
+  parameters: ParameterRef[];
   /** Compiled matchers, one per template. */
   matchers: Array<{ re: RegExp; literal: number; params: string[] }>;
   /**
@@ -230,7 +245,6 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
     if (!itemAt) continue;
     const item = itemAt.node;
     const itemBases = swagger ? undefined : basesOf(item.servers);
-    const sharedParams = Array.isArray(item.parameters) ? item.parameters : [];
     for (const m of HTTP_METHODS) {
       const opAt = item[m] && typeof item[m] === 'object' ? followRefs(data, item[m], [...itemAt.path, m]) : undefined;
       if (!opAt) continue;
@@ -239,16 +253,18 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       const authorities = (swagger ? undefined : (authoritiesOf(op.servers) ?? authoritiesOf(item.servers))) ?? rootAuthorities;
       const templates = [...new Set(bases.map((b) => joinPath(b, path)))];
       const at = bundle.locate(opAt.path) ?? bundle.locate(itemAt.path) ?? bundle.locate([...pathsAt!.path, path]) ?? { file, line: 1, column: 1 };
+      const parameters = parametersOf(data, swagger !== undefined, [
+        ...(Array.isArray(item.parameters) ? item.parameters.map((p: unknown, i: number) => ({ p, path: [...itemAt.path, 'parameters', String(i)] })) : []),
+        ...(Array.isArray(op.parameters) ? op.parameters.map((p: unknown, i: number) => ({ p, path: [...opAt.path, 'parameters', String(i)] })) : []),
+      ]);
       let requestSchemas: SchemaRef[] = [];
       const responseSchemas: OpenApiOperation['responseSchemas'] = [];
       if (swagger) {
-        const params = [...sharedParams, ...(Array.isArray(op.parameters) ? op.parameters : [])];
         const consumes = (op.consumes ?? data.consumes ?? ['application/json']) as string[];
         const opParams = Array.isArray(op.parameters) ? op.parameters : [];
         const bodyIndex = opParams.findIndex((p) => deref<{ in?: string }>(data, p)?.in === 'body');
         const body = bodyIndex >= 0 ? followRefs(data, opParams[bodyIndex], [...opAt.path, 'parameters', String(bodyIndex)]) : undefined;
         if (body) requestSchemas = consumes.map((ct) => ({ contentType: ct, pointer: `${pointerOf(body.path)}/schema` }));
-        void params;
         const produces = (op.produces ?? data.produces ?? ['application/json']) as string[];
         for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
           const resp = followRefs<{ schema?: unknown }>(data, r, [...opAt.path, 'responses', status]);
@@ -274,6 +290,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
         templates,
         requestSchemas,
         responseSchemas,
+        parameters,
         matchers: templates.map(compileTemplate),
         bare: templates.includes(joinPath('', path)) ? undefined : compileTemplate(joinPath('', path)),
         authorities,
@@ -281,6 +298,41 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
     }
   }
   return doc;
+}
+
+/** 2.0 parameter keywords that are its value's schema. */
+const PARAM_SCHEMA_KEYS = ['type', 'format', 'items', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'multipleOf'];
+
+/**
+ * The path and query parameters of an operation, its own replacing the path item's of the same name
+ * and location (OAS 3.0 §Operation Object `parameters`; 2.0 likewise). Header, cookie, body and
+ * formData parameters, and 3.x parameters described by `content`, are left out.
+ */
+function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Array<{ p: unknown; path: string[] }>): ParameterRef[] {
+  const byKey = new Map<string, ParameterRef>();
+  for (const { p, path } of list) {
+    const at = followRefs<Record<string, unknown>>(data, p, path);
+    const x = at?.node;
+    if (!x || typeof x.name !== 'string' || (x.in !== 'path' && x.in !== 'query')) continue;
+    const ref: ParameterRef = { name: x.name, in: x.in, required: x.required === true || x.in === 'path', arrayFormat: 'multi' };
+    if (swagger) {
+      const schema: Record<string, unknown> = {};
+      for (const k of PARAM_SCHEMA_KEYS) if (x[k] !== undefined) schema[k] = x[k];
+      if (schema.type === undefined) continue;
+      ref.schema = schema;
+      const cf = x.collectionFormat;
+      ref.arrayFormat = cf === 'multi' || cf === 'ssv' || cf === 'tsv' || cf === 'pipes' ? cf : 'csv';
+    } else {
+      if (!x.schema || typeof x.schema !== 'object') continue;
+      ref.pointer = `${pointerOf(at!.path)}/schema`;
+      const style = typeof x.style === 'string' ? x.style : x.in === 'query' ? 'form' : 'simple';
+      const explode = typeof x.explode === 'boolean' ? x.explode : style === 'form';
+      ref.arrayFormat = style === 'spaceDelimited' ? 'ssv' : style === 'pipeDelimited' ? 'pipes' : explode && style === 'form' ? 'multi' : 'csv';
+      if (style === 'deepObject' || style === 'matrix' || style === 'label') continue;
+    }
+    byKey.set(`${ref.in} ${ref.name}`, ref);
+  }
+  return [...byKey.values()];
 }
 
 export interface OperationMatch {

@@ -50,6 +50,7 @@ interface View {
 export class SchemaChecker {
   /** One ajv per way the document is read: as written, for requests, for responses (made when first asked). */
   private readonly views = new Map<BodyDirection | 'plain', View>();
+  private readonly inline = new WeakMap<object, ValidateFunction | null>();
   private readonly id: string;
 
   constructor(
@@ -85,6 +86,24 @@ export class SchemaChecker {
     const fn = this.validator(pointer, direction);
     if (!fn) return [];
     if (fn(value)) return [];
+    return (fn.errors ?? []).slice(0, max).map(describe);
+  }
+
+  /**
+   * Problems of `value` against a schema that is not in the document (a Swagger 2.0 parameter's own
+   * keywords), read in the document's dialect; [] when valid or it cannot compile.
+   */
+  checkInline(schema: Record<string, unknown>, value: unknown, max = 5): string[] {
+    let fn = this.inline.get(schema);
+    if (fn === undefined) {
+      try {
+        fn = this.view(undefined).ajv.compile(forAjv(schema, this.dialect) as object);
+      } catch {
+        fn = null;
+      }
+      this.inline.set(schema, fn);
+    }
+    if (!fn || fn(value)) return [];
     return (fn.errors ?? []).slice(0, max).map(describe);
   }
 

@@ -5,7 +5,9 @@
  * the host's DefinitionsService only ships a LinkConfig. No vscode.
  */
 import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
-import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc } from '../../decoders/definitions/openapi';
+import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef } from '../../decoders/definitions/openapi';
+import { parameterValue, parseQuery } from '../../decoders/definitions/params';
+import { resolveRef } from '../../decoders/definitions/source';
 import { requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker, type BodyDirection } from '../../decoders/definitions/validate';
@@ -107,7 +109,8 @@ export class Linker {
         return t ? { ref: rpcRef(t.target), warnings: [] } : undefined;
       }
       const warnings: string[] = [];
-      const checker = m.op.requestSchemas.length || m.op.responseSchemas.length ? this.checker(m.doc) : undefined;
+      const checker = m.op.requestSchemas.length || m.op.responseSchemas.length || m.op.parameters.length ? this.checker(m.doc) : undefined;
+      if (checker) warnings.push(...checkParameters(checker, m.doc.data, m.op.parameters, m.params, uri));
       if (checker) {
         const reqBody = c.http?.requestBody ?? c.request?.body;
         const req = jsonValue(reqBody);
@@ -148,6 +151,40 @@ export class Linker {
     if (!link) return c;
     return { ...c, definition: link.ref, warnings: [...c.warnings, ...link.warnings.map((w) => SCHEMA_PREFIX + w)] };
   }
+}
+
+/**
+ * Problems of the path and query parameters (OAS 3.0 §Parameter Object: a required one missing, a
+ * value its schema refuses): `query parameter limit must be >= 1`, `path parameter ride_id must be integer`.
+ */
+function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, params: readonly ParameterRef[], pathValues: Record<string, string>, uri: string): string[] {
+  if (!params.length) return [];
+  const query = parseQuery(uri);
+  const out: string[] = [];
+  for (const p of params) {
+    let texts: string[] | undefined;
+    if (p.in === 'path') {
+      const raw = pathValues[p.name];
+      if (raw === undefined) continue;
+      let v = raw;
+      try {
+        v = decodeURIComponent(raw);
+      } catch {
+        /* keep the raw segment */
+      }
+      texts = [v];
+    } else texts = query.get(p.name);
+    const what = `${p.in} parameter ${p.name}`;
+    if (!texts) {
+      if (p.required) out.push(`${what} is required and missing`);
+      continue;
+    }
+    const schema = p.schema ?? resolveRef(data, p.pointer ?? '');
+    const value = parameterValue(data, p, schema, texts);
+    const problems = p.schema ? checker.checkInline(p.schema, value, 3) : p.pointer ? checker.check(p.pointer, value, 3) : [];
+    for (const x of problems) out.push(x.startsWith('(root) ') ? `${what} ${x.slice(7)}` : `${what}${x}`);
+  }
+  return out;
 }
 
 /** A body's problems against its schema, or why the schema cannot check it (rather than nothing, as if it were valid). */

@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseOpenApi, matchOperation, compileTemplate, pickSchema, responseSchemasFor } from '../../decoders/definitions/openapi';
+import { parseOpenApi, matchOperation, compileTemplate, pickSchema, responseSchemasFor, type ParameterRef } from '../../decoders/definitions/openapi';
+import { parameterValue, parseQuery } from '../../decoders/definitions/params';
 import { parseAsyncApi, matchChannel, channelCandidates } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker, dialectOf } from '../../decoders/definitions/validate';
 import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
@@ -300,6 +301,81 @@ describe('schema dialects: Swagger 2.0 and OpenAPI 3.0 (draft-04 keywords) and 3
     assert.deepEqual(check(d, '#/s', ['a', 1, 2]), ['/0 must be number', '/1 must be string', '(root) must NOT have more than 2 items']);
     assert.deepEqual(check(d, '#/o', { card: 'x', extra: 1 }), ["(root) must have property cvc when property card is present", '(root) must NOT have unevaluated properties']);
     assert.deepEqual(check(d, '#/n', null), ['(root) must be string']);
+  });
+});
+
+describe('path and query parameters (OAS 3.0 §Parameter Object, §Style Values; 2.0 collectionFormat)', () => {
+  test('query strings read as forms; arrays split as the style or collectionFormat says; numbers and booleans from their text', () => {
+    assert.deepEqual([...parseQuery('/rides?state=requested&vehicle=bike&vehicle=van&note=a+b%2Bc&flag&x=%ZZ#frag')], [
+      ['state', ['requested']],
+      ['vehicle', ['bike', 'van']],
+      ['note', ['a b+c']],
+      ['flag', ['']],
+      ['x', ['%ZZ']],
+    ]);
+    const ref = (arrayFormat: ParameterRef['arrayFormat']): ParameterRef => ({ name: 'p', in: 'query', required: false, arrayFormat });
+    const ints = { type: 'array', items: { type: 'integer' } };
+    assert.deepEqual(parameterValue({}, ref('multi'), ints, ['1', '2']), [1, 2]);
+    assert.deepEqual(parameterValue({}, ref('csv'), ints, ['1,x']), [1, 'x']);
+    assert.deepEqual(parameterValue({}, ref('pipes'), ints, ['3|4']), [3, 4]);
+    assert.equal(parameterValue({}, ref('multi'), { type: 'boolean' }, ['false']), false);
+    assert.equal(parameterValue({}, ref('multi'), { type: 'boolean' }, ['yes']), 'yes');
+    assert.equal(parameterValue({}, ref('multi'), { type: 'number' }, ['1.5']), 1.5);
+    assert.equal(parameterValue({}, ref('multi'), { type: 'string' }, ['10']), '10');
+    // 3.1's anyOf with null (FastAPI ≥ 0.100's Optional[int])
+    assert.equal(parameterValue({}, ref('multi'), { anyOf: [{ type: 'integer' }, { type: 'null' }] }, ['7']), 7);
+    assert.equal(parameterValue({}, ref('multi'), { type: 'integer' }, undefined), undefined);
+  });
+  test("FastAPI 0.92's parameters: the 422s for ?limit=0, /rides/abc and /vehicles/boat are flagged, the valid list query is not", () => {
+    // fragments of the document FastAPI served (test/heldout-defs/fastapi-lab.py)
+    const text = JSON.stringify({
+      openapi: '3.0.2',
+      info: { title: 'Rides', version: '1.4.0' },
+      paths: {
+        '/rides': {
+          get: {
+            operationId: 'list_rides_rides_get',
+            parameters: [
+              { required: false, schema: { $ref: '#/components/schemas/RideState' }, name: 'state', in: 'query' },
+              { required: false, schema: { type: 'array', items: { $ref: '#/components/schemas/Vehicle' }, default: [] }, name: 'vehicle', in: 'query' },
+              { required: false, schema: { title: 'Limit', maximum: 100.0, minimum: 1.0, type: 'integer', default: 10 }, name: 'limit', in: 'query' },
+              { required: false, schema: { title: 'Since', type: 'string', format: 'date-time' }, name: 'since', in: 'query' },
+              { required: false, schema: { title: 'Min Fare', type: 'number' }, name: 'min_fare', in: 'query' },
+              { required: false, schema: { title: 'With Driver', type: 'boolean', default: false }, name: 'with_driver', in: 'query' },
+            ],
+            responses: { '200': { description: 'Successful Response' } },
+          },
+        },
+        '/rides/{ride_id}': { get: { operationId: 'get_ride_rides__ride_id__get', parameters: [{ required: true, schema: { title: 'Ride Id', minimum: 1.0, type: 'integer' }, name: 'ride_id', in: 'path' }], responses: { '200': { description: 'Successful Response' } } } },
+        '/rides/{ride_id}/receipt': {
+          parameters: [{ name: 'currency', in: 'query', required: true, schema: { type: 'string' } }],
+          get: { operationId: 'receipt', parameters: [{ required: false, schema: { title: 'Currency', maxLength: 3, minLength: 3, type: 'string', default: 'EUR' }, name: 'currency', in: 'query' }, { $ref: '#/components/parameters/Page' }], responses: { '200': { description: 'ok' } } },
+        },
+      },
+      components: {
+        schemas: { RideState: { title: 'RideState', enum: ['requested', 'accepted', 'finished'], type: 'string' }, Vehicle: { title: 'Vehicle', enum: ['bike', 'car', 'van'], type: 'string' } },
+        parameters: { Page: { name: 'page', in: 'query', required: true, schema: { type: 'integer', minimum: 1 } } },
+      },
+    });
+    const linker = new Linker({ openapi: [{ path: '/w/openapi.json', text }], asyncapi: [], proto: [] });
+    const get = (uri: string) => linker.link(makeCall({ method: 'GET', target: uri, http: { version: 'HTTP/1.1', method: 'GET', uri, status: 200 } }))?.warnings;
+    assert.deepEqual(get('/rides?state=requested&vehicle=bike&vehicle=van&limit=5&since=2026-11-23T00%3A00%3A00Z&min_fare=1.5&with_driver=false'), []);
+    assert.deepEqual(get('/rides?limit=0'), ['query parameter limit must be >= 1']);
+    assert.deepEqual(get('/rides?vehicle=bike&vehicle=boat&with_driver=yes'), ['query parameter vehicle/1 must be one of ["bike","car","van"]', 'query parameter with_driver must be boolean']);
+    assert.deepEqual(get('/rides/abc'), ['path parameter ride_id must be integer']);
+    assert.deepEqual(get('/rides/0'), ['path parameter ride_id must be >= 1']);
+    // the operation's `currency` replaces the path item's required one; a $ref parameter is followed
+    assert.deepEqual(get('/rides/7/receipt'), ['query parameter page is required and missing']);
+    assert.deepEqual(get('/rides/7/receipt?page=2&currency=EURO'), ['query parameter currency must NOT have more than 3 characters']);
+  });
+  test("Swagger 2.0: a parameter's own keywords are its schema, read as draft-04 (flasgger's listPets)", () => {
+    const sw = { swagger: '2.0', info: { title: 'Pet clinic', version: '0.3.0' }, paths: { '/v1/pets': { get: { operationId: 'listPets', parameters: [{ name: 'kind', in: 'query', type: 'string', enum: ['cat', 'dog', 'rabbit'] }, { name: 'limit', in: 'query', type: 'integer', minimum: 0, exclusiveMinimum: true, default: 20 }, { name: 'ids', in: 'query', type: 'array', items: { type: 'integer' }, collectionFormat: 'csv' }], responses: { 200: { description: 'pets' } } } } } };
+    const linker = new Linker({ openapi: [{ path: '/w/swagger.json', text: JSON.stringify(sw) }], asyncapi: [], proto: [] });
+    const get = (uri: string) => linker.link(makeCall({ method: 'GET', target: uri, http: { version: 'HTTP/1.1', method: 'GET', uri, status: 200 } }))?.warnings;
+    assert.deepEqual(get('/v1/pets?kind=dog&limit=5&ids=1%2C2'), []);
+    assert.deepEqual(get('/v1/pets?kind=parrot&limit=0&ids=1%2Cx'), ['query parameter kind must be one of ["cat","dog","rabbit"]', 'query parameter limit must be > 0', 'query parameter ids/1 must be integer']);
+    const doc = parseOpenApi('/w/swagger.json', JSON.stringify(sw))!;
+    assert.deepEqual(doc.operations[0].parameters.map((p) => [p.name, p.arrayFormat, p.required]), [['kind', 'csv', false], ['limit', 'csv', false], ['ids', 'csv', false]]);
   });
 });
 
