@@ -5,7 +5,8 @@
  * link every call as the extension's worker does (extension/definitions/linker.ts, with the OpenAPI /
  * AsyncAPI documents of the folder and the files their `$ref`s name). Compares with the client's log
  * (one JSON line per call, in order: method, path, status, the operationId it called — null for a
- * path the document does not have — and `invalid`: what the request body broke on purpose, `expect`:
+ * path the document does not have — and `invalid`: what the request body (or, when it starts with
+ * `query`/`path`, a parameter) broke on purpose, `expect`:
  * schema problems the document really makes, with why). Prints per capture: calls, linked (to which
  * operation), not linked (why), schema problems (real / false / missing). Exit 1 on a difference.
  *
@@ -65,6 +66,8 @@ function linkConfig(dir: string): LinkConfig {
 }
 
 const SCHEMA = 'schema: ';
+/** An `invalid` that names a path or query parameter (the rest name the request body). */
+const PARAMS = /^(query|path)\b/;
 
 /**
  * pydantic 1.10 (FastAPI < 0.100) writes `Optional[X]` as X alone (no `nullable: true`), and FastAPI
@@ -237,6 +240,7 @@ async function scenario(name: string): Promise<void> {
       if (e) real++;
       else if (DOCUMENT_SAYS[name]?.some((d) => d.re.test(w))) real++;
       else if (want.invalid && jsonReq && w.startsWith('request body')) real++;
+      else if (want.invalid && PARAMS.test(want.invalid) && /^(query|path) parameter /.test(w)) real++;
       else {
         falseP++;
         problems.push(`${what}: false schema problem: ${w}`);
@@ -247,6 +251,10 @@ async function scenario(name: string): Promise<void> {
         missing++;
         problems.push(`${what}: missing schema problem "${e.has}" (${e.why})`);
       }
+    if (want.invalid && PARAMS.test(want.invalid) && !warnings.some((w) => /^(query|path) parameter /.test(w))) {
+      missing++;
+      problems.push(`${what}: a parameter breaks its schema (${want.invalid}); nothing reported`);
+    }
     if (want.invalid && jsonReq && !warnings.some((w) => w.startsWith('request body'))) {
       missing++;
       problems.push(`${what}: the request body breaks the schema (${want.invalid}); nothing reported`);

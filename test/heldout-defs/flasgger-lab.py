@@ -127,6 +127,11 @@ def list_pets():
         type: integer
         minimum: 1
         default: 20
+      - name: ids
+        in: query
+        type: array
+        items: {type: integer}
+        collectionFormat: csv
     responses:
       200:
         description: pets
@@ -254,7 +259,8 @@ def main():
         r = c.post("/v1/pets", json={"name": "Ghost", "kind": "cat", "weight_kg": 0}); log("POST", "/v1/pets", r, "createPet", "weight 0 not > 0 (exclusiveMinimum: true)")
         r = c.post("/v1/pets", json={"name": "", "kind": "parrot", "chip": "12", "vaccines": [{"name": "x"}]}); log("POST", "/v1/pets", r, "createPet", "name empty, kind parrot not in enum, chip not 15 digits, vaccine without a date")
         r = c.get("/v1/pets"); log("GET", "/v1/pets", r, "listPets")
-        r = c.get("/v1/pets", params={"kind": "dog", "limit": 5}); log("GET", "/v1/pets", r, "listPets")
+        r = c.get("/v1/pets", params={"kind": "dog", "limit": 5, "ids": "1,2"}); log("GET", "/v1/pets", r, "listPets")
+        r = c.get("/v1/pets", params={"kind": "parrot", "limit": 0, "ids": "1,x"}); log("GET", "/v1/pets", r, "listPets", "query parameters kind parrot not in enum, limit 0 < 1, ids x not an integer (flasgger does not check them: 200)")
         r = c.get("/v1/pets/1"); log("GET", "/v1/pets/{pet_id}", r, "getPet")
         r = c.get("/v1/pets/9"); log("GET", "/v1/pets/{pet_id}", r, "getPet")
         r = c.put("/v1/pets/1/photo", files={"photo": ("tom.png", PNG, "image/png")}, data={"caption": "Tom"}); log("PUT", "/v1/pets/{pet_id}/photo", r, "uploadPhoto")
