@@ -108,9 +108,9 @@ function plausiblePacket(type: number, flags: number, b: Uint8Array): boolean | 
     case 4:
     case 5:
     case 7:
-      return flags === 0 && n >= 2 && id !== 0;
+      return flags === 0 && id !== 0 && ackTail(b);
     case 6:
-      return flags === 2 && n >= 2 && id !== 0;
+      return flags === 2 && id !== 0 && ackTail(b);
     case 8:
       return flags === 2 && n >= 5 && id !== 0;
     case 10:
@@ -130,6 +130,16 @@ function plausiblePacket(type: number, flags: number, b: Uint8Array): boolean | 
   }
 }
 
+/**
+ * After a PUBACK/PUBREC/PUBREL/PUBCOMP's packet identifier: nothing (3.1.1 §3.4), or a 5.0 reason
+ * code of the table (§3.4.2.1) and a property length that ends the packet (§3.4.2.2).
+ */
+function ackTail(b: Uint8Array): boolean {
+  if (b.length === 2) return true;
+  if (![0x00, 0x10, 0x80, 0x83, 0x87, 0x90, 0x91, 0x92, 0x97].includes(b[2])) return false;
+  return b.length === 3 || (b[3] < 0x80 && b.length === 4 + b[3]);
+}
+
 /** The flags a packet type must have (§2.2.2): 0010 for PUBREL, SUBSCRIBE and UNSUBSCRIBE, 0000 for the others but PUBLISH (no QoS 3). */
 function fixedFlagsValid(type: number, flags: number): boolean {
   if (type === 3) return (flags & 6) !== 6;
@@ -141,12 +151,15 @@ function fixedFlagsValid(type: number, flags: number): boolean {
  * A head that starts mid-connection: packets walked from its first byte, each a valid fixed header
  * and a body its type allows. On the MQTT port one whole packet decides (a PINGREQ of a quiet
  * connection is all a capture may have); elsewhere a PUBLISH with a printable topic name that ends
- * where the head ends or is followed by another valid packet, or three valid packets in a row.
+ * where the head ends or is followed by another valid packet, or three valid packets in a row of
+ * more than one type.
  */
 export function probeMqttMidstream(head: Uint8Array, byPort: boolean): 'accept' | 'reject' | 'need-more' {
   let i = 0;
   let packets = 0;
   let topic = false;
+  // (three packets of one type prove little: a run of 0x70 bytes reads as PUBCOMPs)
+  const types = new Set<number>();
   for (let k = 0; k < MID_PROBE_PACKETS; k++) {
     if (i === head.length) return packets && (byPort || topic) ? 'accept' : 'need-more';
     const fh = fixedHeader(head, i);
@@ -159,9 +172,10 @@ export function probeMqttMidstream(head: Uint8Array, byPort: boolean): 'accept' 
     const ok = plausiblePacket(fh.type, fh.flags, head.subarray(i + fh.hdr, i + fh.hdr + fh.len));
     if (!ok) return 'reject';
     packets++;
+    types.add(fh.type);
     if (ok === 'topic') topic = true;
     i += fh.hdr + fh.len;
-    if (byPort || (topic && packets >= 2) || packets >= 3) return 'accept';
+    if (byPort || (topic && packets >= 2) || (packets >= 3 && types.size >= 2)) return 'accept';
   }
   return 'reject';
 }

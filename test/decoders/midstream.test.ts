@@ -78,6 +78,9 @@ describe('MQTT 3.1.1 §2.2 fixed headers met mid-connection', () => {
     assert.equal(probeMqttMidstream(fromHex('40020000'), true), 'reject');
     assert.equal(probeMqttMidstream(fromHex('3005000261237a'), false), 'reject'); // topic "a#"
     assert.equal(probeMqttMidstream(text('hello world'), false), 'reject');
+    // ab's POST body of 'p's after a lost request head: 0x70 0x70 is a PUBCOMP of 112 bytes, again and again
+    assert.notEqual(probeMqttMidstream(text('p'.repeat(2000)), false), 'accept');
+    assert.equal(probeMqttMidstream(text('p'.repeat(2000)), true), 'reject'); // a PUBCOMP is its identifier, or a 5.0 reason code and properties (§3.7.2)
   });
 });
 
