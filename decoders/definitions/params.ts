@@ -36,7 +36,7 @@ function formDecode(s: string): string {
 }
 
 /** The JSON types a schema (through `$ref`, `anyOf`/`oneOf`/`allOf` one level down) accepts; empty when it does not say. */
-function typesOf(data: unknown, schema: unknown, depth = 0): Set<string> {
+export function typesOf(data: unknown, schema: unknown, depth = 0): Set<string> {
   const out = new Set<string>();
   const s = followRefs<Record<string, unknown>>(data, schema, [])?.node;
   if (!s || typeof s !== 'object' || depth > 4) return out;

@@ -6,7 +6,7 @@
  */
 import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
 import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef } from '../../decoders/definitions/openapi';
-import { parameterValue, parseQuery } from '../../decoders/definitions/params';
+import { parameterValue, parseQuery, typesOf } from '../../decoders/definitions/params';
 import { resolveRef } from '../../decoders/definitions/source';
 import { requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
@@ -162,6 +162,8 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
   const query = parseQuery(uri);
   const out: string[] = [];
   for (const p of params) {
+    // (an object is spread over several names — form with explode — or packed in one: not read here)
+    if (typesOf(data, p.schema ?? resolveRef(data, p.pointer ?? '')).has('object')) continue;
     let texts: string[] | undefined;
     if (p.in === 'path') {
       const raw = pathValues[p.name];

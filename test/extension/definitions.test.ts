@@ -367,6 +367,10 @@ describe('path and query parameters (OAS 3.0 §Parameter Object, §Style Values;
     // the operation's `currency` replaces the path item's required one; a $ref parameter is followed
     assert.deepEqual(get('/rides/7/receipt'), ['query parameter page is required and missing']);
     assert.deepEqual(get('/rides/7/receipt?page=2&currency=EURO'), ['query parameter currency must NOT have more than 3 characters']);
+    // an object parameter (form, explode: its properties are names of their own) is not read
+    const obj = JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/find': { get: { parameters: [{ name: 'filter', in: 'query', required: true, schema: { type: 'object', properties: { color: { type: 'string' } } } }], responses: { '200': { description: 'ok' } } } } } });
+    const l2 = new Linker({ openapi: [{ path: '/w/o.json', text: obj }], asyncapi: [], proto: [] });
+    assert.deepEqual(l2.link(makeCall({ method: 'GET', target: '/find?color=red', http: { version: 'HTTP/1.1', method: 'GET', uri: '/find?color=red', status: 200 } }))?.warnings, []);
   });
   test("Swagger 2.0: a parameter's own keywords are its schema, read as draft-04 (flasgger's listPets)", () => {
     const sw = { swagger: '2.0', info: { title: 'Pet clinic', version: '0.3.0' }, paths: { '/v1/pets': { get: { operationId: 'listPets', parameters: [{ name: 'kind', in: 'query', type: 'string', enum: ['cat', 'dog', 'rabbit'] }, { name: 'limit', in: 'query', type: 'integer', minimum: 0, exclusiveMinimum: true, default: 20 }, { name: 'ids', in: 'query', type: 'array', items: { type: 'integer' }, collectionFormat: 'csv' }], responses: { 200: { description: 'pets' } } } } } };
