@@ -45,6 +45,8 @@ interface View {
   ajv: Ajv;
   compiled: Map<string, ValidateFunction | null>;
   failures: Map<string, string>;
+  /** Why ajv did not take the document at all (every pointer then fails with it). */
+  error?: string;
 }
 
 export class SchemaChecker {
@@ -59,7 +61,6 @@ export class SchemaChecker {
     private readonly dialect: SchemaDialect = dialectOf(data),
   ) {
     this.id = id;
-    this.view(undefined);
   }
 
   private view(direction: BodyDirection | undefined): View {
@@ -71,8 +72,12 @@ export class SchemaChecker {
       for (const [name, re] of Object.entries(FORMATS)) ajv.addFormat(name, re);
       for (const name of NUMERIC_FORMATS) ajv.addFormat(name, { type: 'number', validate: () => true });
       for (const name of ['byte', 'binary', 'password']) ajv.addFormat(name, () => true);
-      ajv.addSchema(forAjv(this.data, this.dialect, 0, direction) as object, this.id);
       v = { ajv, compiled: new Map(), failures: new Map() };
+      try {
+        ajv.addSchema(forAjv(this.data, this.dialect, 0, direction) as object, this.id);
+      } catch (e) {
+        v.error = this.message(e);
+      }
       this.views.set(key, v);
     }
     return v;
@@ -97,7 +102,7 @@ export class SchemaChecker {
     let fn = this.inline.get(schema);
     if (fn === undefined) {
       try {
-        fn = this.view(undefined).ajv.compile(forAjv(schema, this.dialect) as object);
+        fn = this.view('request').ajv.compile(forAjv(schema, this.dialect) as object);
       } catch {
         fn = null;
       }
@@ -121,17 +126,21 @@ export class SchemaChecker {
     let fn = v.compiled.get(pointer);
     if (fn === undefined) {
       try {
+        if (v.error !== undefined) throw new Error(v.error);
         fn = v.ajv.getSchema(`${this.id}${pointer}`) ?? null;
         if (!fn) v.failures.set(pointer, `no schema at ${pointer}`);
       } catch (e) {
         fn = null;
-        // (ajv names refs after the document's synthetic id: the document's own pointers read better)
-        const message = (e instanceof Error ? e.message : String(e)).split(this.id).join('').replace(/ from id\s*$/, '').replace(/\s+/g, ' ').slice(0, 200);
-        v.failures.set(pointer, message);
+        v.failures.set(pointer, this.message(e));
       }
       v.compiled.set(pointer, fn);
     }
     return fn;
+  }
+
+  /** ajv's words, with refs named after the document's own pointers rather than its synthetic id. */
+  private message(e: unknown): string {
+    return (e instanceof Error ? e.message : String(e)).split(this.id).join('').replace(/ from id\s*$/, '').replace(/\s+/g, ' ').slice(0, 200);
   }
 }
 
