@@ -91,7 +91,7 @@ export class SchemaChecker {
     const fn = this.validator(pointer, direction);
     if (!fn) return [];
     if (fn(value)) return [];
-    return (fn.errors ?? []).slice(0, max).map(describe);
+    return described(fn.errors, max);
   }
 
   /**
@@ -109,7 +109,7 @@ export class SchemaChecker {
       this.inline.set(schema, fn);
     }
     if (!fn || fn(value)) return [];
-    return (fn.errors ?? []).slice(0, max).map(describe);
+    return described(fn.errors, max);
   }
 
   /**
@@ -144,11 +144,57 @@ export class SchemaChecker {
   }
 }
 
+/** ajv's errors in words, at most `max`; an `if` that failed only repeats the errors of its `then`. */
+function described(errors: ErrorObject[] | null | undefined, max: number): string[] {
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .slice(0, max)
+    .map(describe);
+}
+
 function describe(e: ErrorObject): string {
   const at = e.instancePath || '(root)';
   if (e.keyword === 'additionalProperties') return `${at} has unexpected property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
   if (e.keyword === 'enum') return `${at} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
   return `${at} ${e.message ?? 'is invalid'}`;
+}
+
+/**
+ * OAS 3.x §Discriminator Object: a `oneOf`/`anyOf` of `$ref`s with a `discriminator` is checked
+ * against the one schema its property's value names — through `mapping` (a ref or a schema name),
+ * else the schema's name — not against every branch: the branches may overlap (one matching more
+ * than one fails `oneOf`) and the others' problems are noise. A value naming none is a problem
+ * (`/pet/pet_type must be one of […]`). Left as written when a branch is not a `$ref` or a
+ * mapping names no branch.
+ */
+function byDiscriminator(out: Record<string, unknown>): void {
+  const disc = out.discriminator as { propertyName?: unknown; mapping?: unknown } | undefined;
+  if (!disc || typeof disc !== 'object' || typeof disc.propertyName !== 'string') return;
+  const key = Array.isArray(out.oneOf) ? 'oneOf' : Array.isArray(out.anyOf) ? 'anyOf' : undefined;
+  if (!key) return;
+  const branches = out[key] as unknown[];
+  const refs = branches.map((b) => (b && typeof b === 'object' && typeof (b as { $ref?: unknown }).$ref === 'string' ? (b as { $ref: string }).$ref : undefined));
+  if (!refs.length || refs.some((r) => r === undefined)) return;
+  const entries = new Map<string, number>();
+  if (disc.mapping && typeof disc.mapping === 'object') {
+    for (const [value, target] of Object.entries(disc.mapping as Record<string, unknown>)) {
+      if (typeof target !== 'string') return;
+      const i = refs.findIndex((r) => r === target || r!.split('/').pop() === target);
+      if (i < 0) return;
+      entries.set(value, i);
+    }
+  }
+  refs.forEach((r, i) => {
+    const name = r!.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (![...entries.values()].includes(i) && !entries.has(name)) entries.set(name, i);
+  });
+  const p = disc.propertyName;
+  delete out[key];
+  out.allOf = [
+    ...(Array.isArray(out.allOf) ? out.allOf : []),
+    { type: 'object', required: [p], properties: { [p]: { enum: [...entries.keys()] } } },
+    ...[...entries].map(([value, i]) => ({ if: { type: 'object', required: [p], properties: { [p]: { const: value } } }, then: branches[i] })),
+  ];
 }
 
 /** Keys whose values are data, not schemas: never rewritten. */
@@ -193,6 +239,7 @@ export function forAjv(v: unknown, dialect: SchemaDialect, depth = 0, direction?
     } else delete out[ex];
   }
   if (dialect === 'draft-07') return out;
+  if (dialect !== 'oas2') byDiscriminator(out);
   if (out.type === 'file' && dialect === 'oas2') delete out.type;
   const nullKey = dialect === 'oas2' ? 'x-nullable' : 'nullable';
   const nullable = out[nullKey] === true;

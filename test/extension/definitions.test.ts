@@ -287,6 +287,43 @@ describe('schema dialects: Swagger 2.0 and OpenAPI 3.0 (draft-04 keywords) and 3
     const r = linker.link(makeCall({ method: 'POST', target: '/notes', status: { code: 201, ok: true }, http: { version: 'HTTP/1.1', method: 'POST', uri: '/notes', status: 201, requestBody: body({ text: 'ring twice', pin: '4821' }), responseBody: body({ id: 1, text: 'ring twice' }) } }));
     assert.deepEqual(r?.warnings, []);
   });
+  test('a discriminator picks the one schema its value names (OAS 3.x §Discriminator Object)', () => {
+    // FastAPI 0.92 / pydantic 1.10: `Union[PickedUp, DroppedOff] = Field(discriminator="type")`
+    const fastapi = {
+      openapi: '3.0.2',
+      components: {
+        schemas: {
+          RideEvent: { title: 'RideEvent', required: ['event'], type: 'object', properties: { event: { title: 'Event', oneOf: [{ $ref: '#/components/schemas/PickedUp' }, { $ref: '#/components/schemas/DroppedOff' }], discriminator: { propertyName: 'type', mapping: { picked_up: '#/components/schemas/PickedUp', dropped_off: '#/components/schemas/DroppedOff' } } } } },
+          PickedUp: { title: 'PickedUp', required: ['type', 'at', 'odometer_km'], type: 'object', properties: { type: { title: 'Type', enum: ['picked_up'], type: 'string' }, at: { title: 'At', type: 'string', format: 'date-time' }, odometer_km: { title: 'Odometer Km', minimum: 0.0, type: 'number' } } },
+          DroppedOff: { title: 'DroppedOff', required: ['type', 'at', 'rating'], type: 'object', properties: { type: { title: 'Type', enum: ['dropped_off'], type: 'string' }, at: { title: 'At', type: 'string', format: 'date-time' }, rating: { title: 'Rating', maximum: 5.0, minimum: 1.0, type: 'integer' } } },
+        },
+      },
+    };
+    const c = new SchemaChecker(fastapi, 'test:disc');
+    const p = '#/components/schemas/RideEvent';
+    assert.deepEqual(c.check(p, { event: { type: 'picked_up', at: '2026-11-23T06:01:00Z', odometer_km: 12.5 } }), []);
+    // only the named schema's problem, not the other branch's nor oneOf's
+    assert.deepEqual(c.check(p, { event: { type: 'dropped_off', at: '2026-11-23T06:20:00Z', rating: 9 } }), ['/event/rating must be <= 5']);
+    assert.deepEqual(c.check(p, { event: { type: 'cancelled' } }), ['/event/type must be one of ["picked_up","dropped_off"]']);
+    assert.deepEqual(c.check(p, { event: 3 }), ['/event must be object']);
+    // branches that overlap (the discriminator property a plain string, as in the specification's own
+    // example): oneOf alone fails a Dog that is also a valid Cat; the implicit mapping is the schema name
+    const pets = {
+      openapi: '3.1.0',
+      components: {
+        schemas: {
+          Pet: { oneOf: [{ $ref: '#/components/schemas/Cat' }, { $ref: '#/components/schemas/Dog' }], discriminator: { propertyName: 'petType', mapping: { doggo: 'Dog' } } },
+          Cat: { type: 'object', required: ['petType', 'name'], properties: { petType: { type: 'string' }, name: { type: 'string' }, lives: { type: 'integer', maximum: 9 } } },
+          Dog: { type: 'object', required: ['petType', 'name'], properties: { petType: { type: 'string' }, name: { type: 'string' }, bark: { type: 'string' } } },
+        },
+      },
+    };
+    const d = new SchemaChecker(pets, 'test:disc2');
+    assert.deepEqual(d.check('#/components/schemas/Pet', { petType: 'doggo', name: 'Rex', lives: 12 }), []);
+    assert.deepEqual(d.check('#/components/schemas/Pet', { petType: 'Cat', name: 'Tom', lives: 12 }), ['/lives must be <= 9']);
+    // (an explicit mapping replaces the implicit name: "doggo", not "Dog", names Dog)
+    assert.deepEqual(d.check('#/components/schemas/Pet', { petType: 'Dog', name: 'Rex' }), ['/petType must be one of ["doggo","Cat"]']);
+  });
   test('2.0: a `type: file` response takes any body', () => {
     assert.deepEqual(check({ swagger: '2.0', r: { type: 'file' } }, '#/r', 'PNG…'), []);
   });
