@@ -11,7 +11,7 @@ import json
 import sys
 import threading
 import time
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Literal, Optional, Union
 
 import httpx
 import uvicorn
@@ -95,6 +95,22 @@ class Payment(BaseModel):
     amount: Union[int, float]
 
 
+class PickedUp(BaseModel):
+    type: Literal["picked_up"]
+    at: dt.datetime
+    odometer_km: float = Field(..., ge=0)
+
+
+class DroppedOff(BaseModel):
+    type: Literal["dropped_off"]
+    at: dt.datetime
+    rating: int = Field(..., ge=1, le=5)
+
+
+class RideEvent(BaseModel):
+    event: Union[PickedUp, DroppedOff] = Field(..., discriminator="type")
+
+
 class Upload(BaseModel):
     name: str
     size: int
@@ -170,6 +186,11 @@ def pay(p: Payment):
     return p
 
 
+@app.post("/rides/{ride_id}/events", response_model=RideEvent, status_code=201, tags=["rides"])
+def ride_event(ride_id: int, body: RideEvent):
+    return body
+
+
 @app.get("/vehicles/{kind}", tags=["fleet"])
 def vehicle(kind: Vehicle, near: Optional[str] = None):
     return {"kind": kind, "available": 3 if kind != Vehicle.van else 0, "near": near}
@@ -225,6 +246,8 @@ def main():
         r = c.post("/payments", json={"ride": 1, "method": {"kind": "card", "last4": "4242"}, "amount": 12.5}); log("POST", "/payments", r, "pay_payments_post")
         r = c.post("/payments", json={"ride": 2, "method": {"kind": "voucher", "code": "WELCOME"}, "amount": 10}); log("POST", "/payments", r, "pay_payments_post")
         r = c.post("/payments", json={"ride": "two", "method": {"kind": "card", "last4": "42"}, "amount": "ten"}); log("POST", "/payments", r, "pay_payments_post", "ride not an integer, last4 too short for a card and no code for a voucher, amount not a number")
+        r = c.post("/rides/1/events", json={"event": {"type": "picked_up", "at": "2026-11-23T06:01:00Z", "odometer_km": 12.5}}); log("POST", "/rides/{ride_id}/events", r, "ride_event_rides__ride_id__events_post")
+        r = c.post("/rides/1/events", json={"event": {"type": "dropped_off", "at": "2026-11-23T06:20:00Z", "rating": 9}}); log("POST", "/rides/{ride_id}/events", r, "ride_event_rides__ride_id__events_post", "rating 9 > 5 (a discriminated union: dropped_off)")
         r = c.get("/vehicles/bike", params={"near": "Louvre"}); log("GET", "/vehicles/{kind}", r, "vehicle_vehicles__kind__get")
         r = c.get("/vehicles/boat"); log("GET", "/vehicles/{kind}", r, "vehicle_vehicles__kind__get", "path parameter kind boat not in enum")
         r = c.post("/documents", files={"file": ("licence.txt", b"driving licence 42\n" * 20, "text/plain")}, data={"note": "scan"}); log("POST", "/documents", r, "upload_documents_post")
