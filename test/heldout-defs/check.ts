@@ -85,7 +85,7 @@ const FASTAPI_NULLS = [
  * behaviour, is what a call is checked against), by scenario: a warning matching one is counted real.
  */
 const DOCUMENT_SAYS: Record<string, Array<{ re: RegExp; why: string }>> = {
-  ...Object.fromEntries(['fastapi', 'fastapi-root-path'].map((k) => [k, FASTAPI_NULLS])),
+  ...Object.fromEntries(['fastapi', 'fastapi-root-path', 'fastapi-h2'].map((k) => [k, FASTAPI_NULLS])),
   ...Object.fromEntries(
     ['2.0', '3.0.3', '3.1.0'].map((v) => [
       `apispec-${v}`,

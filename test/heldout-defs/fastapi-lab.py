@@ -2,7 +2,8 @@
 127.0.0.1:PORT in a thread, called by httpx (every operation, valid and invalid bodies), then
 stopped. Writes the app's /openapi.json (as served) into WORKSPACE and one JSON line per call to
 stdout: {"method", "path", "status", "operationId", "invalid": what the client broke on purpose}.
-With ROOT_PATH the app is set up as FastAPI's "Behind a Proxy" page says (`root_path`: a proxy strips
+With SERVER=hypercorn in the environment the app is served by Hypercorn and called over HTTP/2
+(h2c with prior knowledge: httpx with http1=False). With ROOT_PATH the app is set up as FastAPI's "Behind a Proxy" page says (`root_path`: a proxy strips
 that prefix): its document's `servers` say ROOT_PATH, the requests (as the app gets them) do not.
 """
 import datetime as dt
@@ -207,7 +208,40 @@ async def photo(name: str, file: bytes = File(...)):
     return Upload(name=name, size=len(file), note=None)
 
 
+class Hypercorn:
+    """Hypercorn in a thread, stopped through its shutdown_trigger."""
+
+    def __init__(self):
+        import asyncio
+
+        from hypercorn.asyncio import serve as hc_serve
+        from hypercorn.config import Config
+
+        config = Config()
+        config.bind = [f"127.0.0.1:{PORT}"]
+        config.loglevel = "WARNING"
+        self.started = False
+        self.should_exit = False
+
+        async def trigger():
+            self.started = True
+            while not self.should_exit:
+                await asyncio.sleep(0.05)
+
+        threading.Thread(target=lambda: asyncio.run(hc_serve(app, config, shutdown_trigger=trigger)), daemon=True).start()
+
+
 def serve():
+    import os
+
+    if os.environ.get("SERVER") == "hypercorn":
+        server = Hypercorn()
+        for _ in range(100):
+            if server.started:
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        return server
     config = uvicorn.Config(app, host="127.0.0.1", port=PORT, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     threading.Thread(target=server.run, daemon=True).start()
@@ -222,7 +256,10 @@ def main():
     server = serve()
     out = sys.stdout
     log = lambda m, p, r, op, invalid=None: print(json.dumps({"method": m, "path": p, "status": r.status_code, "operationId": op, "invalid": invalid}), file=out, flush=True)
-    with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=10) as c:
+    import os
+
+    h2 = os.environ.get("SERVER") == "hypercorn"
+    with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=10, http1=not h2, http2=h2) as c:
         r = c.get("/openapi.json")
         with open(f"{WORKSPACE}/openapi.json", "w") as f:
             f.write(r.text)

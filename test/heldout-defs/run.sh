@@ -3,6 +3,7 @@
 # Each scenario is a "workspace" folder under OUT (default /tmp/heldout-defs): a capture, the
 # definitions a real tool wrote for the server that answered it, and the client's log of what it called.
 #   fastapi        FastAPI 0.92 (pydantic 1.10) on uvicorn 0.17, httpx 0.23: its served /openapi.json (3.0.2)
+#   fastapi-h2     the same app served by Hypercorn 0.13, httpx over HTTP/2 (h2c, prior knowledge)
 #   fastapi-root-path  the same app with `root_path` (behind a proxy that strips /rides-api): the
 #                  document's servers name the prefix, the requests the app gets do not
 #   apispec-2.0    one Flask 2.2 app (marshmallow 3.18 schemas, YAML docstrings) whose documents apispec
@@ -18,7 +19,7 @@
 #   grpc-proto-flag  in the folder): found by callscope's own discovery
 # Then check.ts links every call as the extension's worker does and compares (exit 1 on a difference).
 # Installs nothing; it needs (as root):
-#   apt-get install -y python3-fastapi python3-uvicorn python3-httpx python3-multipart python3-flask \
+#   apt-get install -y python3-fastapi python3-uvicorn python3-hypercorn python3-h2 python3-httpx python3-multipart python3-flask \
 #     python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio \
 #     python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump
 # and callscope's node_modules (tsx); fastify and @fastify/swagger are installed from npm into OUT/node.
@@ -29,7 +30,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CAP="bash $ROOT/test/heldout/cap.sh"
 PY=/usr/bin/python3
-for p in python3-fastapi python3-uvicorn python3-httpx python3-multipart python3-flask python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump; do
+for p in python3-fastapi python3-uvicorn python3-hypercorn python3-h2 python3-httpx python3-multipart python3-flask python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "missing Debian package $p (see the head of this script)" >&2; exit 2; }
 done
 mkdir -p "$OUT"
@@ -38,6 +39,8 @@ cd "$OUT" || exit 2
 echo "== FastAPI (uvicorn, httpx): every operation, valid and invalid bodies, an upload, a 204, a 404, a 405"
 rm -rf fastapi && mkdir -p fastapi
 $CAP "$OUT/fastapi/fastapi.pcap" 'tcp port 28201' $PY "$HERE/fastapi-lab.py" 28201 "$OUT/fastapi" > fastapi/fastapi.log
+rm -rf fastapi-h2 && mkdir -p fastapi-h2
+SERVER=hypercorn $CAP "$OUT/fastapi-h2/fastapi-h2.pcap" 'tcp port 28203' $PY "$HERE/fastapi-lab.py" 28203 "$OUT/fastapi-h2" > fastapi-h2/fastapi-h2.log
 rm -rf fastapi-root-path && mkdir -p fastapi-root-path
 $CAP "$OUT/fastapi-root-path/fastapi-root-path.pcap" 'tcp port 28202' $PY "$HERE/fastapi-lab.py" 28202 "$OUT/fastapi-root-path" /rides-api > fastapi-root-path/fastapi-root-path.log
 
