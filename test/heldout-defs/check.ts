@@ -155,6 +155,8 @@ async function grpcScenario(name: string, dir: string, pcap: string, log: RpcLin
     const w = want[i];
     const what = `#${i + 1} ${w.rpc}`;
     const ref = c.definition ?? linker.link(c)?.ref;
+    const rpcLine = ref ? (readFileSync(ref.file, 'utf8').split('\n')[ref.line - 1] ?? '') : '';
+    if (ref && !rpcLine.slice(ref.column - 1).startsWith(`rpc ${w.rpc}(`)) problems.push(`${what}: the definition is at ${ref.file}:${ref.line}:${ref.column}, "${rpcLine.trim()}"`);
     if (ref?.name === `acme.rides.v1.RideService.${w.rpc}` && ref.file.endsWith('acme/rides/v1/rides.proto')) linked++;
     else problems.push(`${what}: linked to ${ref ? `${ref.name} (${ref.file}:${ref.line})` : 'nothing'}`);
     if (c.status?.text !== w.status) problems.push(`${what}: status ${c.status?.text}, the client saw ${w.status}`);
@@ -226,6 +228,10 @@ async function scenario(name: string): Promise<void> {
     if (link) {
       linked++;
       ops.set(link.ref.name, (ops.get(link.ref.name) ?? 0) + 1);
+      // Go to Definition lands on the operation's method key (`get:`, `"get":`), in whichever file
+      const line = readFileSync(link.ref.file, 'utf8').split('\n')[link.ref.line - 1] ?? '';
+      const at = line.slice(link.ref.column - 1);
+      if (!new RegExp(`^["']?${want.method.toLowerCase()}["']?\\s*:`).test(at)) problems.push(`${what}: the definition is at ${link.ref.file}:${link.ref.line}:${link.ref.column}, where "${at.slice(0, 30)}" is not the ${want.method.toLowerCase()} key`);
     }
     if (want.operationId === null) {
       if (link) problems.push(`${what}: linked to ${link.ref.name}, but the document has no such operation`);
