@@ -197,6 +197,9 @@ function byDiscriminator(out: Record<string, unknown>): void {
   ];
 }
 
+/** Keys whose values map names to schemas. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'schemas', 'dependentSchemas']);
+
 /** Keys whose values are data, not schemas: never rewritten. */
 const DATA_KEYS = new Set(['example', 'examples', 'enum', 'const', 'default', 'x-example', 'x-examples']);
 
@@ -217,14 +220,17 @@ const DATA_KEYS = new Set(['example', 'examples', 'enum', 'const', 'default', 'x
  *   required of a request, one marked `writeOnly: true` not of a response — the same schema serves
  *   both ways (apispec lists a marshmallow `dump_only`/`load_only` field in `required`).
  */
-export function forAjv(v: unknown, dialect: SchemaDialect, depth = 0, direction?: BodyDirection): unknown {
+export function forAjv(v: unknown, dialect: SchemaDialect, depth = 0, direction?: BodyDirection, names = false): unknown {
   if (depth > 200 || !v || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => forAjv(x, dialect, depth + 1, direction));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (k === '$id' && typeof x === 'string') continue;
-    out[k] = DATA_KEYS.has(k) ? x : forAjv(x, dialect, depth + 1, direction);
+    if (k === '$id' && typeof x === 'string' && !names) continue;
+    // (in a map of names — `properties`, `schemas`… — a name is no keyword: a property called
+    // `default` or `nullable` is a schema like the others, and the map itself is no schema)
+    out[k] = DATA_KEYS.has(k) && !names ? x : forAjv(x, dialect, depth + 1, direction, !names && NAME_MAPS.has(k));
   }
+  if (names) return out;
   if (direction && dialect !== 'draft-07' && Array.isArray(out.required) && out.properties && typeof out.properties === 'object') {
     const props = out.properties as Record<string, unknown>;
     const skip = direction === 'request' ? 'readOnly' : 'writeOnly';

@@ -324,6 +324,12 @@ describe('schema dialects: Swagger 2.0 and OpenAPI 3.0 (draft-04 keywords) and 3
     // (an explicit mapping replaces the implicit name: "doggo", not "Dog", names Dog)
     assert.deepEqual(d.check('#/components/schemas/Pet', { petType: 'Dog', name: 'Rex' }), ['/petType must be one of ["doggo","Cat"]']);
   });
+  test('properties named like keywords (`default`, `example`, `nullable`) are schemas like the others', () => {
+    const doc = { openapi: '3.0.3', components: { schemas: { S: { type: 'object', properties: { default: { type: 'string', nullable: true }, example: { type: 'integer', minimum: 0, exclusiveMinimum: true }, nullable: { type: 'boolean' } } } } } };
+    const c = new SchemaChecker(doc, 'test:names');
+    assert.deepEqual(c.check('#/components/schemas/S', { default: null, example: 1, nullable: false }), []);
+    assert.deepEqual(c.check('#/components/schemas/S', { default: 3, example: 0, nullable: null }), ['/default must be string,null', '/example must be > 0', '/nullable must be boolean']);
+  });
   test('2.0: a `type: file` response takes any body', () => {
     assert.deepEqual(check({ swagger: '2.0', r: { type: 'file' } }, '#/r', 'PNG…'), []);
   });
