@@ -17,6 +17,7 @@
 #                  acme.rides.v1.RideService: nested packages, imports, every well-known type; the .proto
 #   grpc-nested    tree beside the capture, under proto/ beside it, and given with --proto (no .proto
 #   grpc-proto-flag  in the folder): found by callscope's own discovery
+#   grpc-imports   the .proto importing google/api, protoc-gen-validate and protovalidate files that are not there
 # Then check.ts links every call as the extension's worker does and compares (exit 1 on a difference).
 # Installs nothing; it needs (as root):
 #   apt-get install -y python3-fastapi python3-uvicorn python3-hypercorn python3-h2 python3-httpx python3-multipart python3-flask \
@@ -72,7 +73,14 @@ protoc -I "$HERE/rpc-status" -I /usr/include --python_out=gen google/rpc/status.
 $CAP "$OUT/grpc/grpc.pcap" 'tcp port 28210' $PY "$HERE/grpc-lab.py" 28210 "$OUT/gen" > grpc/grpc.log
 cp -r "$HERE/protos/acme" grpc/
 cp -r "$HERE/protos/acme" grpc-nested/proto/
-for s in grpc-nested grpc-proto-flag; do
+# grpc-imports: the same .proto importing what real ones do without the files being there (grpc-gateway's
+# google/api annotations, field_behavior, protoc-gen-validate and protovalidate rules on fields)
+rm -rf grpc-imports && mkdir -p grpc-imports && cp -r "$HERE/protos/acme" grpc-imports/
+sed -i -e 's|^import "google/protobuf/wrappers.proto";|&\nimport "google/api/annotations.proto";\nimport "google/api/field_behavior.proto";\nimport "validate/validate.proto";\nimport "buf/validate/validate.proto";|' \
+  -e '/^message CreateRideRequest/,/^}/{s|  string rider = 1;|  string rider = 1 [(validate.rules).string.min_len = 1, (google.api.field_behavior) = REQUIRED];|;s|  acme.common.v1.LatLng pickup = 2;|  acme.common.v1.LatLng pickup = 2 [(buf.validate.field).required = true];|}' \
+  -e 's|  rpc GetRide(GetRideRequest) returns (Ride);|  rpc GetRide(GetRideRequest) returns (Ride) {\n    option (google.api.http) = {get: "/v1/rides/{ride_id}"};\n  }|' \
+  grpc-imports/acme/rides/v1/rides.proto
+for s in grpc-nested grpc-proto-flag grpc-imports; do
   cp grpc/grpc.pcap "$s/$s.pcap"
   cp grpc/grpc.log "$s/$s.log"
 done
