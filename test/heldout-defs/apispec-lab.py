@@ -39,6 +39,7 @@ class ParcelInSchema(Schema):
     reference = fields.String(allow_none=True, validate=validate.Length(max=20))
     insured_by = fields.Nested(AddressSchema, allow_none=True)
     tags = fields.List(fields.String(), validate=validate.Length(max=3))
+    size = fields.String(allow_none=True, validate=validate.OneOf(["S", "M", "L"]))
 
 
 class ParcelSchema(ParcelInSchema):
@@ -368,8 +369,8 @@ def main():
                 f.write(r.text)
             log("GET", f"/spec/{v}.json", r, None)
         addr = {"street": "1 rue de Rivoli", "city": "Paris", "postcode": "75001"}
-        r = c.post("/parcels", json={"sender": addr, "recipient": {**addr, "country": "DE", "postcode": "10115"}, "weight_kg": 2.5, "declared_value": "19.90", "reference": None, "insured_by": None, "tags": ["gift"]}); log("POST", "/parcels", r, "createParcel")
-        r = c.post("/parcels", json={"sender": addr, "recipient": addr, "weight_kg": 0.2, "fragile": True, "declared_value": None}); log("POST", "/parcels", r, "createParcel")
+        r = c.post("/parcels", json={"sender": addr, "recipient": {**addr, "country": "DE", "postcode": "10115"}, "weight_kg": 2.5, "declared_value": "19.90", "reference": None, "insured_by": None, "tags": ["gift"], "size": None}); log("POST", "/parcels", r, "createParcel")
+        r = c.post("/parcels", json={"sender": addr, "recipient": addr, "weight_kg": 0.2, "fragile": True, "declared_value": None, "size": "M"}); log("POST", "/parcels", r, "createParcel")
         r = c.post("/parcels", json={"sender": {"street": "", "city": "Paris", "postcode": "7500"}, "recipient": {**addr, "country": "UK"}, "weight_kg": 0, "tags": ["a", "b", "c", "d"]}); log("POST", "/parcels", r, "createParcel", "street empty, postcode 4 digits, country UK not in enum, weight 0 not > 0, 4 tags > 3")
         r = c.post("/parcels", json={"sender": addr, "recipient": addr, "weight_kg": 31, "reference": "x" * 21}); log("POST", "/parcels", r, "createParcel", "weight 31 > 30, reference longer than 20")
         r = c.get("/parcels"); log("GET", "/parcels", r, "listParcels")
