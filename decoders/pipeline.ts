@@ -149,10 +149,14 @@ interface HeldBytes {
   at: Position;
   kind: 'data' | 'gap' | 'end';
   length: number;
+  /** A gap standing for captured bytes not kept while a connection joined late waited (see deliver). */
+  skipped?: boolean;
 }
 
 const NO_BYTES = new Uint8Array(0);
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
+/** How many times the probe bytes a connection joined late keeps of one side while waiting for the other's (awaitingOtherSide). */
+const JOINED_LATE_HOLD = 8;
 
 /**
  * The reassembly sink of a flow another shard decodes: its streams still run (they say when the
@@ -782,15 +786,29 @@ export class Pipeline {
       if (r === 'need-more') needMore = true;
     }
     if (needMore && !final) return;
-    if (final || dirs.some((d) => heads[d].length >= (this.opts.maxProbeBytes ?? 8192))) {
+    if (final || (dirs.some((d) => heads[d].length >= (this.opts.maxProbeBytes ?? 8192)) && !this.awaitingOtherSide(flow))) {
       flow.decided = true;
       flow.held = [];
     }
   }
 
+  /**
+   * A connection the capture joined late whose first bytes are one side's long message (a body in
+   * flight): the other side's first bytes, which may start a message, are waited for (keeping
+   * JOINED_LATE_HOLD times the probe bytes of the first side, the rest as a gap).
+   */
+  private awaitingOtherSide(flow: Flow): boolean {
+    return !flow.summary.synSeen && (flow.heldBytes.c2s === 0 || flow.heldBytes.s2c === 0);
+  }
+
+  /** Bytes of one side a connection joined late keeps while it waits for the other side's. */
+  private joinedLateHold(): number {
+    return (this.opts.maxProbeBytes ?? 8192) * JOINED_LATE_HOLD;
+  }
+
   /** Some of the flow's bytes were not captured: a gap was delivered, or a hole is known to be waiting. */
   private bytesLost(flow: Flow): boolean {
-    return flow.held.some((h) => h.kind === 'gap') || (flow.streams !== undefined && (flow.streams.c2s.hasHole || flow.streams.s2c.hasHole));
+    return flow.held.some((h) => h.kind === 'gap' && !h.skipped) || (flow.streams !== undefined && (flow.streams.c2s.hasHole || flow.streams.s2c.hasHole));
   }
 
   /** The spec's probe over each direction's head (its mid-connection probe when `midstream` says by port or not). */
@@ -882,10 +900,16 @@ export class Pipeline {
           flow.head[dir] = joined;
         }
       }
-      flow.held.push({ dir, kind, bytes: kind === 'data' ? bytes.slice() : EMPTY, length, at });
+      if (kind === 'data' && flow.heldBytes[dir] >= this.joinedLateHold() && !flow.summary.synSeen) {
+        // A connection joined late waiting for the other side's first bytes (awaitingOtherSide) keeps
+        // the first bytes of this side's long message; the rest is held as a gap, not kept.
+        const last = flow.held[flow.held.length - 1];
+        if (last?.skipped && last.dir === dir) last.length += length;
+        else flow.held.push({ dir, kind: 'gap', bytes: EMPTY, length, at, skipped: true });
+      } else flow.held.push({ dir, kind, bytes: kind === 'data' ? bytes.slice() : EMPTY, length, at });
       flow.heldBytes[dir] += length;
       // A gap before anything was decided: decide with what we have.
-      this.decide(flow, kind === 'gap' || flow.heldBytes[dir] > (this.opts.maxProbeBytes ?? 8192));
+      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > (this.opts.maxProbeBytes ?? 8192) && !this.awaitingOtherSide(flow)));
       return;
     }
     this.feed(flow, dir, kind, bytes, length, at);

@@ -657,11 +657,12 @@ export class Http1Decoder implements StreamDecoder {
             if (side.dir === 's2c' && side.messages === 0 && this.h2Answer(side)) return;
             // RFC 9110 §9.3.2, RFC 9112 §6.3 item 1: a body sent after a response that has none
             // (lua-http 0.4 answers HEAD with the GET's chunked body) is what the bytes are.
+            const what = side.dir === 'c2s' ? 'request' : 'response';
             const why = side.bodiless
               ? `a body after ${side.bodiless}, which has none (RFC 9112 §6.3 item 1): skipped`
-              : side.dir === 'c2s'
-                ? 'bytes that are not an HTTP request'
-                : 'bytes that are not an HTTP response';
+              : side.messages === 0 && side.gapBytes === 0 && !side.resyncWarned
+                ? `bytes before the first ${what} (the rest of a message, when the capture joined the connection inside one)`
+                : `bytes that are not an HTTP ${what}`;
             side.bodiless = undefined;
             this.enterResync(side, why, true);
             continue;

@@ -15,6 +15,7 @@
  */
 import type { DecoderSpec, ProbeResult } from '../core/decoder';
 import { latin1Text } from '../core/bytes';
+import { rolesBackwards, type Side } from '../core/roles';
 import { Http1Decoder } from './decoder';
 
 const PROBE_BYTES = 64;
@@ -56,6 +57,27 @@ export function probeHttp1(head: Uint8Array, dir: 'c2s' | 's2c'): ProbeResult {
   return sp < 0 && /^(\/|\*|https?:\/\/)/i.test(rest) ? 'accept' : 'reject';
 }
 
+/** A request line (RFC 9112 §3: a method as registries spell them) or a status line (§4) at a line start. */
+const MESSAGE_START = /(?:^|\n)(?:[A-Z][A-Z-]{2,15} [^ \r\n\x00-\x1f]{1,2048} HTTP\/1\.[01]\r?\n|HTTP\/1\.[01] [1-5]\d\d[ \r])/;
+
+/**
+ * A connection the capture joined inside a message (a large body, a long poll): a request or
+ * status line at the start of a line anywhere in the first bytes, in either direction (the port
+ * guess of roles may be backwards). Versioned request lines and status lines are specific enough
+ * to decide alone, on any port.
+ */
+export function probeHttp1Midstream(head: Uint8Array): ProbeResult {
+  // (never 'need-more': an undecided flow is probed again as bytes come, and waiting here would hold
+  // back a WebSocket on an HTTP port that another mid-connection probe takes at once)
+  return MESSAGE_START.test(latin1Text(head)) ? 'accept' : 'reject';
+}
+
+/** Whether a head's first message start is a status line (the server's) or a request line (the client's). */
+function httpSides(head: Uint8Array): Set<Side> {
+  const m = MESSAGE_START.exec(latin1Text(head));
+  return new Set<Side>(m ? [m[0].replace(/^\n/, '').startsWith('HTTP/') ? 'server' : 'client'] : []);
+}
+
 export const spec: DecoderSpec = {
   id: 'http',
   name: 'HTTP/1.1',
@@ -63,5 +85,7 @@ export const spec: DecoderSpec = {
   ports: [80, 3000, 3128, 5000, 5985, 8000, 8008, 8080, 8081, 8088, 8888],
   probe: probeHttp1,
   probeOrder: 50,
+  probeMidstream: (head) => probeHttp1Midstream(head),
+  rolesReversed: (heads) => rolesBackwards(heads, httpSides),
   create: (session) => new Http1Decoder(session),
 };

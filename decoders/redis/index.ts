@@ -183,6 +183,8 @@ class RedisDecoder implements StreamDecoder {
   /** Start of the latest value seen from the server (or of a gap in its direction). */
   private lastReplyAt = 0;
   private inlineSeen = false;
+  /** No command read yet: a capture that joined the connection may start inside one (drain). */
+  private firstCommand = true;
   private readonly notes: GapNotes;
 
   constructor(private readonly session: DecoderSession) {
@@ -222,6 +224,24 @@ class RedisDecoder implements StreamDecoder {
 
   private drain(dir: Dir): void {
     const buf = this.buf[dir];
+    if (dir === 'c2s' && this.firstCommand && buf.length > 0 && !this.resync.c2s) {
+      // The client's first bytes neither a command array nor a known inline command: the rest of a
+      // command the capture joined inside (a large value of a pipeline). Decoding starts at the next
+      // command array, at a line start.
+      const b = buf.bytes();
+      if (b[0] !== 0x2a) {
+        const text = latin1Text(b.subarray(0, 64));
+        if (!text.includes('\n') && text.length < 64 && !/[^A-Za-z \r]/.test(text)) return; // an inline command may still be arriving
+        if (!INLINE_COMMANDS.test(text)) {
+          this.firstCommand = false;
+          this.resync.c2s = true;
+          this.afterGap.c2s = false;
+          this.atLine.c2s = false;
+          this.session.warn('c2s: the first bytes are not a command (the capture joined the connection inside one); decoding from the next command', buf.pos(0));
+        }
+      }
+      this.firstCommand = false;
+    }
     while (buf.length > 0 && !this.dead[dir]) {
       if (this.resync[dir] && !this.findStart(dir, false)) return;
       const b = buf.bytes();
@@ -1106,12 +1126,26 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
 }
 
+/** A command as clients send it (RESP array of bulk strings, the first a command name) at a line start. */
+const COMMAND_START = /(?:^|\r\n)\*[1-9]\d{0,5}\r\n\$([1-9]\d?)\r\n([A-Za-z][A-Za-z.-]{0,31})\r\n/;
+
+/**
+ * A connection the capture joined inside a command or a reply (a pipeline of large values): a
+ * command array whose first element is a command name, after a CRLF anywhere in the client's first bytes.
+ */
+function probeMidstream(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
+  if (dir !== 'c2s') return 'reject';
+  const m = COMMAND_START.exec(latin1Text(head));
+  return m && Number(m[1]) === m[2].length ? 'accept' : 'reject';
+}
+
 export const spec: DecoderSpec = {
   id: 'redis',
   name: 'Redis (RESP)',
   transport: 'tcp',
   ports: [6379, 6380],
   probe,
+  probeMidstream: (head, dir) => probeMidstream(head, dir),
   probeOrder: 60,
   create: (session) => new RedisDecoder(session),
 };

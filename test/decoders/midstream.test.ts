@@ -13,6 +13,7 @@ import { run } from './calls/harness';
 import { probeWebSocketMidstream } from '../../decoders/websocket/index';
 import { wsFrame } from './websocket/ws-feed';
 import { spec as redis } from '../../decoders/redis/index';
+import { probeHttp1Midstream } from '../../decoders/http1/index';
 import { ALL_DECODERS } from '../../decoders/registry';
 import { Pipeline } from '../../decoders/pipeline';
 import type { Call, FlowSummary } from '../../decoders/core/model';
@@ -310,5 +311,34 @@ describe('permessage-deflate met mid-connection (RFC 7692 §7.2.1: context takeo
     assert.match(calls[0].warnings.join(), /partly decompressed: \d+ of its 29 bytes repeat earlier messages the capture does not have/);
     assert.equal(texts[1], 'completely new words');
     assert.deepEqual(calls[1].warnings, []);
+  });
+});
+
+describe('connections joined inside a long message (a body, a pipeline of large values)', () => {
+  it('HTTP/1.1: a status or request line at a line start anywhere in the first bytes (RFC 9112 §3, §4)', () => {
+    assert.equal(probeHttp1Midstream(text('…the rest of a body\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')), 'accept');
+    assert.equal(probeHttp1Midstream(text('ppppppp\r\nPOST /up HTTP/1.0\r\nContent-Length: 3\r\n\r\nppp')), 'accept');
+    assert.equal(probeHttp1Midstream(text('no message starts here\r\nnor here')), 'reject');
+    assert.equal(probeHttp1Midstream(fromHex('8105' + '68656c6c6f')), 'reject');
+  });
+  it('HTTP/1.1: the server was sending a large body when the capture began; the client\'s next request is decoded, the body before it skipped with a note', () => {
+    const body = 'x'.repeat(200_000); // more than the bytes kept while waiting for the client's side
+    const { calls, flows } = midConnection(28020, [
+      { dir: 's2c', data: text(body) },
+      { dir: 'c2s', data: text('GET /next HTTP/1.1\r\nHost: a\r\n\r\n') },
+      { dir: 's2c', data: text('HTTP/1.1 204 No Content\r\n\r\n') },
+    ]);
+    assert.equal(flows[0].protocol, 'http');
+    assert.deepEqual(calls.map((c) => [c.method, c.target, c.status?.code]), [['GET', '/next', 204]]);
+    assert.ok(flows[0].warnings.some((w) => w.includes('bytes before the first response')), flows[0].warnings.join('\n'));
+  });
+  it('Redis: a command array after a CRLF in the client\'s first bytes; what comes before it is not a command', () => {
+    const { calls, flows } = midConnection(22410, [
+      { dir: 'c2s', data: text(`${'V'.repeat(300)}\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n`) },
+      { dir: 's2c', data: text('+OK\r\n+OK\r\n') },
+    ]);
+    assert.equal(flows[0].protocol, 'redis');
+    assert.deepEqual(calls.map((c) => c.method).sort(), ['(reply)', 'SET']);
+    assert.ok(flows[0].warnings.some((w) => w.includes('the first bytes are not a command')));
   });
 });
