@@ -22,10 +22,10 @@ export interface SchemaRef {
   pointer: string;
 }
 
-/** A path or query parameter of an operation and where its schema is. */
+/** A path, query, header or cookie parameter of an operation and where its schema is. */
 export interface ParameterRef {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header' | 'cookie';
   required: boolean;
   /** 3.x: JSON pointer to the parameter's `schema`. */
   pointer?: string;
@@ -304,16 +304,18 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
 const PARAM_SCHEMA_KEYS = ['type', 'format', 'items', 'enum', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'multipleOf'];
 
 /**
- * The path and query parameters of an operation, its own replacing the path item's of the same name
- * and location (OAS 3.0 §Operation Object `parameters`; 2.0 likewise). Header, cookie, body and
- * formData parameters, and 3.x parameters described by `content`, are left out.
+ * The path, query, header and cookie parameters of an operation, its own replacing the path item's of
+ * the same name and location (OAS 3.0 §Operation Object `parameters`; 2.0 likewise). Body and formData
+ * parameters, and 3.x parameters described by `content`, are left out.
  */
 function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Array<{ p: unknown; path: string[] }>): ParameterRef[] {
   const byKey = new Map<string, ParameterRef>();
   for (const { p, path } of list) {
     const at = followRefs<Record<string, unknown>>(data, p, path);
     const x = at?.node;
-    if (!x || typeof x.name !== 'string' || (x.in !== 'path' && x.in !== 'query')) continue;
+    if (!x || typeof x.name !== 'string' || (x.in !== 'path' && x.in !== 'query' && x.in !== 'header' && x.in !== 'cookie')) continue;
+    // (OAS 3.0 §Parameter Object: a header parameter named Accept, Content-Type or Authorization "SHALL be ignored")
+    if (x.in === 'header' && /^(accept|content-type|authorization)$/i.test(x.name)) continue;
     const ref: ParameterRef = { name: x.name, in: x.in, required: x.required === true || x.in === 'path', arrayFormat: 'multi' };
     if (swagger) {
       const schema: Record<string, unknown> = {};
@@ -325,12 +327,12 @@ function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Arr
     } else {
       if (!x.schema || typeof x.schema !== 'object') continue;
       ref.pointer = `${pointerOf(at!.path)}/schema`;
-      const style = typeof x.style === 'string' ? x.style : x.in === 'query' ? 'form' : 'simple';
+      const style = typeof x.style === 'string' ? x.style : x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple';
       const explode = typeof x.explode === 'boolean' ? x.explode : style === 'form';
       ref.arrayFormat = style === 'spaceDelimited' ? 'ssv' : style === 'pipeDelimited' ? 'pipes' : explode && style === 'form' ? 'multi' : 'csv';
       if (style === 'deepObject' || style === 'matrix' || style === 'label') continue;
     }
-    byKey.set(`${ref.in} ${ref.name}`, ref);
+    byKey.set(`${ref.in} ${ref.in === 'header' ? ref.name.toLowerCase() : ref.name}`, ref);
   }
   return [...byKey.values()];
 }

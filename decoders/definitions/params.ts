@@ -26,6 +26,21 @@ export function parseQuery(uri: string): Map<string, string[]> {
   return out;
 }
 
+/** A Cookie header (RFC 6265 §4.2: `a=1; b=2`) → { a: ['1'], b: ['2'] }. */
+export function parseCookies(header: string | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const list = out.get(name);
+    if (list) list.push(value);
+    else out.set(name, [value]);
+  }
+  return out;
+}
+
 function formDecode(s: string): string {
   const t = s.replace(/\+/g, ' ');
   try {
@@ -68,7 +83,8 @@ export function parameterValue(data: unknown, p: ParameterRef, schema: unknown, 
     const s = followRefs<Record<string, unknown>>(data, schema, [])?.node;
     const itemTypes = typesOf(data, s?.items);
     const sep = SEPARATORS[p.arrayFormat];
-    const parts = sep ? texts.flatMap((t) => (t === '' ? [] : t.split(sep))) : [...texts];
+    // (a header's list elements have optional white space around the commas: RFC 9110 §5.6.1)
+    const parts = sep ? texts.flatMap((t) => (t === '' ? [] : t.split(sep).map((x) => (p.in === 'header' ? x.trim() : x)))) : [...texts];
     return parts.map((t) => scalar(t, itemTypes));
   }
   return scalar(texts[0], types);

@@ -4,11 +4,11 @@
  * files' text, so it runs where the calls are: in the decoding worker (for worker analyses) —
  * the host's DefinitionsService only ships a LinkConfig. No vscode.
  */
-import type { Body, Call, DefinitionRef } from '../../decoders/core/model';
+import type { Body, Call, DefinitionRef, HeaderList } from '../../decoders/core/model';
 import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef } from '../../decoders/definitions/openapi';
-import { parameterValue, parseQuery, typesOf } from '../../decoders/definitions/params';
+import { parameterValue, parseCookies, parseQuery, typesOf } from '../../decoders/definitions/params';
 import { resolveRef } from '../../decoders/definitions/source';
-import { requestHost } from '../../decoders/export/common';
+import { requestHeaders, requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker, type BodyDirection } from '../../decoders/definitions/validate';
 import type { RefOptions } from '../../decoders/definitions/refs';
@@ -110,7 +110,7 @@ export class Linker {
       }
       const warnings: string[] = [];
       const checker = m.op.requestSchemas.length || m.op.responseSchemas.length || m.op.parameters.length ? this.checker(m.doc) : undefined;
-      if (checker) warnings.push(...checkParameters(checker, m.doc.data, m.op.parameters, m.params, uri));
+      if (checker) warnings.push(...checkParameters(checker, m.doc.data, m.op.parameters, m.params, uri, requestHeaders(c)));
       if (checker) {
         const reqBody = c.http?.requestBody ?? c.request?.body;
         const req = jsonValue(reqBody);
@@ -154,12 +154,21 @@ export class Linker {
 }
 
 /**
- * Problems of the path and query parameters (OAS 3.0 §Parameter Object: a required one missing, a
- * value its schema refuses): `query parameter limit must be >= 1`, `path parameter ride_id must be integer`.
+ * Problems of the path, query, header and cookie parameters (OAS 3.0 §Parameter Object: a required one
+ * missing, a value its schema refuses): `query parameter limit must be >= 1`, `path parameter ride_id
+ * must be integer`, `header parameter x-trace must be integer`.
  */
-function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, params: readonly ParameterRef[], pathValues: Record<string, string>, uri: string): string[] {
+function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, params: readonly ParameterRef[], pathValues: Record<string, string>, uri: string, headers: HeaderList): string[] {
   if (!params.length) return [];
   const query = parseQuery(uri);
+  const headerValues = (name: string) => {
+    const n = name.toLowerCase();
+    const vs = headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
+    // (several fields of one name are one list, RFC 9110 §5.3; HTTP/2 may split cookies into fields
+    // of their own, joined again with "; ", RFC 9113 §8.2.3)
+    return vs.length ? [vs.join(n === 'cookie' ? '; ' : ', ')] : undefined;
+  };
+  const cookies = parseCookies(headerValues('cookie')?.[0]);
   const out: string[] = [];
   for (const p of params) {
     // (an object is spread over several names — form with explode — or packed in one: not read here)
@@ -175,7 +184,9 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
         /* keep the raw segment */
       }
       texts = [v];
-    } else texts = query.get(p.name);
+    } else if (p.in === 'header') texts = headerValues(p.name);
+    else if (p.in === 'cookie') texts = cookies.get(p.name);
+    else texts = query.get(p.name);
     const what = `${p.in} parameter ${p.name}`;
     if (!texts) {
       if (p.required) out.push(`${what} is required and missing`);

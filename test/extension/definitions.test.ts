@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseOpenApi, matchOperation, compileTemplate, pickSchema, responseSchemasFor, type ParameterRef } from '../../decoders/definitions/openapi';
-import { parameterValue, parseQuery } from '../../decoders/definitions/params';
+import { parameterValue, parseCookies, parseQuery } from '../../decoders/definitions/params';
 import { parseAsyncApi, matchChannel, channelCandidates } from '../../decoders/definitions/asyncapi';
 import { SchemaChecker, dialectOf } from '../../decoders/definitions/validate';
 import { definitionStats, percentile, statsLabel } from '../../decoders/definitions/stats';
@@ -414,6 +414,35 @@ describe('path and query parameters (OAS 3.0 §Parameter Object, §Style Values;
     const obj = JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/find': { get: { parameters: [{ name: 'filter', in: 'query', required: true, schema: { type: 'object', properties: { color: { type: 'string' } } } }], responses: { '200': { description: 'ok' } } } } } });
     const l2 = new Linker({ openapi: [{ path: '/w/o.json', text: obj }], asyncapi: [], proto: [] });
     assert.deepEqual(l2.link(makeCall({ method: 'GET', target: '/find?color=red', http: { version: 'HTTP/1.1', method: 'GET', uri: '/find?color=red', status: 200 } }))?.warnings, []);
+  });
+  test('header and cookie parameters (FastAPI Header() and Cookie()); Accept, Content-Type and Authorization ignored', () => {
+    const text = JSON.stringify({
+      openapi: '3.0.2',
+      info: { title: 'Rides', version: '1.4.0' },
+      paths: {
+        '/rides/{ride_id}/track': {
+          get: {
+            operationId: 'track',
+            parameters: [
+              { required: true, schema: { title: 'Ride Id', type: 'integer' }, name: 'ride_id', in: 'path' },
+              { required: true, schema: { title: 'X-Trace', type: 'integer' }, name: 'x-trace', in: 'header' },
+              { required: false, schema: { title: 'X-Zones', type: 'array', items: { type: 'integer' } }, name: 'x-zones', in: 'header' },
+              { required: true, schema: { title: 'Session', type: 'string', minLength: 8 }, name: 'session', in: 'cookie' },
+              { required: true, schema: { type: 'string', enum: ['never'] }, name: 'Accept', in: 'header' },
+            ],
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    });
+    const linker = new Linker({ openapi: [{ path: '/w/openapi.json', text }], asyncapi: [], proto: [] });
+    const get = (headers: Array<[string, string]>) => linker.link(makeCall({ method: 'GET', target: '/rides/1/track', http: { version: 'HTTP/1.1', method: 'GET', uri: '/rides/1/track', status: 200, requestHeaders: [['Accept', '*/*'], ...headers] } }))?.warnings;
+    assert.deepEqual(get([['X-Trace', '42'], ['X-Zones', '1, 2'], ['X-Zones', '3'], ['Cookie', 'theme=dark; session=abcdefgh12']]), []);
+    assert.deepEqual(get([['x-trace', 'abc'], ['x-zones', '1,two'], ['Cookie', 'session=short']]), ['header parameter x-trace must be integer', 'header parameter x-zones/1 must be integer', 'cookie parameter session must NOT have fewer than 8 characters']);
+    assert.deepEqual(get([]), ['header parameter x-trace is required and missing', 'cookie parameter session is required and missing']);
+    // HTTP/2 splits cookies into fields of their own (RFC 9113 §8.2.3)
+    assert.deepEqual(get([['x-trace', '1'], ['cookie', 'theme=dark'], ['cookie', 'session=abcdefgh12']]), []);
+    assert.deepEqual([...parseCookies('a=1; b="two"; a=3; junk')], [['a', ['1', '3']], ['b', ['two']]]);
   });
   test("Swagger 2.0: a parameter's own keywords are its schema, read as draft-04 (flasgger's listPets)", () => {
     const sw = { swagger: '2.0', info: { title: 'Pet clinic', version: '0.3.0' }, paths: { '/v1/pets': { get: { operationId: 'listPets', parameters: [{ name: 'kind', in: 'query', type: 'string', enum: ['cat', 'dog', 'rabbit'] }, { name: 'limit', in: 'query', type: 'integer', minimum: 0, exclusiveMinimum: true, default: 20 }, { name: 'ids', in: 'query', type: 'array', items: { type: 'integer' }, collectionFormat: 'csv' }], responses: { 200: { description: 'pets' } } } } } };
