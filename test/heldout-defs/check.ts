@@ -66,8 +66,8 @@ function linkConfig(dir: string): LinkConfig {
 }
 
 const SCHEMA = 'schema: ';
-/** An `invalid` that names a path or query parameter (the rest name the request body). */
-const PARAMS = /^(query|path)\b/;
+/** An `invalid` that names a path, query, header or cookie parameter (the rest name the request body). */
+const PARAMS = /^(query|path|header|cookie)\b/;
 
 /**
  * pydantic 1.10 (FastAPI < 0.100) writes `Optional[X]` as X alone (no `nullable: true`), and FastAPI
@@ -248,7 +248,7 @@ async function scenario(name: string): Promise<void> {
       if (e) real++;
       else if (DOCUMENT_SAYS[name]?.some((d) => d.re.test(w))) real++;
       else if (want.invalid && jsonReq && w.startsWith('request body')) real++;
-      else if (want.invalid && PARAMS.test(want.invalid) && /^(query|path) parameter /.test(w)) real++;
+      else if (want.invalid && PARAMS.test(want.invalid) && /^(query|path|header|cookie) parameter /.test(w)) real++;
       else {
         falseP++;
         problems.push(`${what}: false schema problem: ${w}`);
@@ -259,7 +259,7 @@ async function scenario(name: string): Promise<void> {
         missing++;
         problems.push(`${what}: missing schema problem "${e.has}" (${e.why})`);
       }
-    if (want.invalid && PARAMS.test(want.invalid) && !warnings.some((w) => /^(query|path) parameter /.test(w))) {
+    if (want.invalid && PARAMS.test(want.invalid) && !warnings.some((w) => /^(query|path|header|cookie) parameter /.test(w))) {
       missing++;
       problems.push(`${what}: a parameter breaks its schema (${want.invalid}); nothing reported`);
     }

@@ -16,7 +16,7 @@ from typing import Dict, List, Literal, Optional, Union
 
 import httpx
 import uvicorn
-from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Response, UploadFile, status
+from fastapi import Cookie, FastAPI, File, Form, Header, HTTPException, Path, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 PORT = int(sys.argv[1])
@@ -192,6 +192,11 @@ def ride_event(ride_id: int, body: RideEvent):
     return body
 
 
+@app.get("/rides/{ride_id}/track", tags=["rides"])
+def track(ride_id: int, x_trace: int = Header(...), session: str = Cookie(..., min_length=8)):
+    return {"ride": ride_id, "trace": x_trace}
+
+
 @app.get("/vehicles/{kind}", tags=["fleet"])
 def vehicle(kind: Vehicle, near: Optional[str] = None):
     return {"kind": kind, "available": 3 if kind != Vehicle.van else 0, "near": near}
@@ -285,6 +290,8 @@ def main():
         r = c.post("/payments", json={"ride": "two", "method": {"kind": "card", "last4": "42"}, "amount": "ten"}); log("POST", "/payments", r, "pay_payments_post", "ride not an integer, last4 too short for a card and no code for a voucher, amount not a number")
         r = c.post("/rides/1/events", json={"event": {"type": "picked_up", "at": "2026-11-23T06:01:00Z", "odometer_km": 12.5}}); log("POST", "/rides/{ride_id}/events", r, "ride_event_rides__ride_id__events_post")
         r = c.post("/rides/1/events", json={"event": {"type": "dropped_off", "at": "2026-11-23T06:20:00Z", "rating": 9}}); log("POST", "/rides/{ride_id}/events", r, "ride_event_rides__ride_id__events_post", "rating 9 > 5 (a discriminated union: dropped_off)")
+        r = c.get("/rides/1/track", headers={"x-trace": "42", "cookie": "theme=dark; session=abcdefgh12"}); log("GET", "/rides/{ride_id}/track", r, "track_rides__ride_id__track_get")
+        r = c.get("/rides/1/track", headers={"x-trace": "abc", "cookie": "session=short"}); log("GET", "/rides/{ride_id}/track", r, "track_rides__ride_id__track_get", "header parameter x-trace not an integer, cookie session shorter than 8")
         r = c.get("/vehicles/bike", params={"near": "Louvre"}); log("GET", "/vehicles/{kind}", r, "vehicle_vehicles__kind__get")
         r = c.get("/vehicles/boat"); log("GET", "/vehicles/{kind}", r, "vehicle_vehicles__kind__get", "path parameter kind boat not in enum")
         r = c.post("/documents", files={"file": ("licence.txt", b"driving licence 42\n" * 20, "text/plain")}, data={"note": "scan"}); log("POST", "/documents", r, "upload_documents_post")
