@@ -156,7 +156,7 @@ interface HeldBytes {
 const NO_BYTES = new Uint8Array(0);
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 /** How many times the probe bytes a connection joined late keeps of one side while waiting for the other's (awaitingOtherSide). */
-const JOINED_LATE_HOLD = 8;
+const JOINED_LATE_HOLD = 4;
 
 /**
  * The reassembly sink of a flow another shard decodes: its streams still run (they say when the
