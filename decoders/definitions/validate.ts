@@ -2,13 +2,14 @@
  * Schema checks of decoded bodies against OpenAPI/AsyncAPI schemas with ajv. Each document is
  * added to its own ajv instance once under a synthetic id, so operation schemas are looked up by
  * JSON pointer and their local `$ref`s resolve inside the document. OpenAPI keywords that are
- * not JSON Schema (`example`, `xml`, `discriminator`…) are ignored (non-strict); a few common
- * formats are checked with simple patterns. Pure (ajv generates code, so not for a webview).
+ * not JSON Schema (`example`, `xml`…) are ignored (non-strict), a `discriminator` picks the
+ * `oneOf` branch its value names; a few common formats are checked with simple patterns. Pure
+ * (ajv generates code, so not for a webview).
  *
  * The schema dialect follows the document's version (`dialectOf`): OpenAPI 3.1 schemas are JSON
  * Schema 2020-12 (ajv's 2020 class: `prefixItems`, `dependentRequired`, `unevaluatedProperties`…;
  * `nullable` is no keyword there); OpenAPI 3.0 and Swagger 2.0 schemas are an extended subset of
- * draft-04/05, read with draft-07 after `forDraft07` rewrites what differs — `nullable: true`
+ * draft-04/05, read with draft-07 after `forAjv` rewrites what differs — `nullable: true`
  * (3.0) and the `x-nullable: true` every Swagger 2.0 generator writes let a null through,
  * draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum` become draft-06's numbers, a 2.0
  * `type: file` (a download) takes any body. AsyncAPI payloads are draft-07 (its default format).
