@@ -156,7 +156,7 @@ interface HeldBytes {
 const NO_BYTES = new Uint8Array(0);
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
 /** How many times the probe bytes a connection joined late keeps of one side while waiting for the other's (awaitingOtherSide). */
-const JOINED_LATE_HOLD = 4;
+const JOINED_LATE_HOLD = 1;
 
 /**
  * The reassembly sink of a flow another shard decodes: its streams still run (they say when the
@@ -907,9 +907,14 @@ export class Pipeline {
         if (last?.skipped && last.dir === dir) last.length += length;
         else flow.held.push({ dir, kind: 'gap', bytes: EMPTY, length, at, skipped: true });
       } else flow.held.push({ dir, kind, bytes: kind === 'data' ? bytes.slice() : EMPTY, length, at });
+      const before = flow.heldBytes[dir];
       flow.heldBytes[dir] += length;
+      const limit = this.opts.maxProbeBytes ?? 8192;
+      const waiting = flow.heldBytes[dir] > limit && this.awaitingOtherSide(flow);
+      // Waiting for the other side with this side's head already probed in full: nothing new to probe.
+      if (waiting && before > limit && kind === 'data') return;
       // A gap before anything was decided: decide with what we have.
-      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > (this.opts.maxProbeBytes ?? 8192) && !this.awaitingOtherSide(flow)));
+      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > limit && !waiting));
       return;
     }
     this.feed(flow, dir, kind, bytes, length, at);
