@@ -194,7 +194,7 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
     }
     const schema = p.schema ?? resolveRef(data, p.pointer ?? '');
     const value = parameterValue(data, p, schema, texts);
-    const problems = p.schema ? checker.checkInline(p.schema, value, 3) : p.pointer ? checker.check(p.pointer, value, 3) : [];
+    const problems = p.schema ? checker.checkInline(p.schema, value, 3) : p.pointer ? checker.check(p.pointer, value, 3, 'request') : [];
     for (const x of problems) out.push(x.startsWith('(root) ') ? `${what} ${x.slice(7)}` : `${what}${x}`);
   }
   return out;
