@@ -53,7 +53,7 @@ export interface OpenApiOperation {
   requestSchemas: SchemaRef[];
   /** By status ('200', '2XX', 'default'). */
   responseSchemas: Array<SchemaRef & { status: string }>;
-  /** Path and query parameters (the operation's over the path item's, by name and location). */
+  /** Path, query, header and cookie parameters (the operation's over the path item's, by name and location). */
   parameters: ParameterRef[];
   /** Compiled matchers, one per template. */
   matchers: Array<{ re: RegExp; literal: number; params: string[] }>;
