@@ -13,6 +13,7 @@
 #                  body/formData parameters, `type: file`, `exclusiveMinimum: true`)
 #   fastify        Fastify 5.12 + @fastify/swagger 9.9 (npm, installed into OUT/node): OpenAPI 3.0.3 from
 #                  the routes' draft-07 schemas (shared `$id` schemas, type lists with null, oneOf, 4xx)
+#   hono           Hono 4.13 + @hono/zod-openapi 1.6 (zod 4, zod-to-openapi 9; npm): OpenAPI 3.1.0 from zod
 #   grpc           Python grpcio 1.51 (code from protoc 3.21 + grpc_python_plugin) serving
 #                  acme.rides.v1.RideService: nested packages, imports, every well-known type; the .proto
 #   grpc-nested    tree beside the capture, under proto/ beside it, and given with --proto (no .proto
@@ -23,8 +24,8 @@
 #   apt-get install -y python3-fastapi python3-uvicorn python3-hypercorn python3-h2 python3-httpx python3-multipart python3-flask \
 #     python3-apispec python3-marshmallow python3-flasgger python3-jsonschema python3-grpcio \
 #     python3-protobuf protobuf-compiler protobuf-compiler-grpc tcpdump
-# and callscope's node_modules (tsx); fastify and @fastify/swagger are installed from npm into OUT/node.
-# Ports 28201–28240 on 127.0.0.1. Every server stops by itself.
+# and callscope's node_modules (tsx); Fastify and Hono and their OpenAPI plugins are installed from npm into
+# OUT/node. Ports 28201–28250 on 127.0.0.1. Every server stops by itself.
 set -u
 OUT=${1:-${OUT:-/tmp/heldout-defs}}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +65,11 @@ echo "== fastify + @fastify/swagger (npm)"
 [ -d node/node_modules/@fastify/swagger ] || { mkdir -p node && (cd node && npm install --no-audit --no-fund --silent fastify@5.12.8 @fastify/swagger@9.9.3) || exit 1; }
 rm -rf fastify && mkdir -p fastify
 $CAP "$OUT/fastify/fastify.pcap" 'tcp port 28240' node "$HERE/fastify-lab.cjs" 28240 "$OUT/fastify" "$OUT/node/node_modules" > fastify/fastify.log
+
+echo "== Hono + @hono/zod-openapi (npm): OpenAPI 3.1.0 from zod"
+[ -d node/node_modules/@hono/zod-openapi ] || { mkdir -p node && (cd node && npm install --no-audit --no-fund --silent @hono/zod-openapi@1.6.3 @hono/node-server@2.1.8 hono@4.13.19 zod@4.6.7) || exit 1; }
+rm -rf hono && mkdir -p hono
+$CAP "$OUT/hono/hono.pcap" 'tcp port 28250' node "$HERE/hono-lab.mjs" 28250 "$OUT/hono" "$OUT/node/node_modules" > hono/hono.log
 
 echo "== gRPC: grpcio server and client, acme.rides.v1 with every well-known type"
 rm -rf gen grpc grpc-nested grpc-proto-flag && mkdir -p gen grpc grpc-nested/proto grpc-proto-flag
