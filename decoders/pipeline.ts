@@ -611,7 +611,14 @@ export class Pipeline {
       s.finUs ??= {};
       s.finUs[dir] ??= p.tsUs;
     }
-    if (f & TCP_ACK) other.acked(p.ack, p.frame, p.tsUs, p.payloadWireLength > 0 || (f & (TCP_FIN | TCP_RST)) !== 0);
+    if (f & TCP_ACK) {
+      // The first acknowledgement from a side whose SYN was seen acknowledges the other side's SYN,
+      // whether or not that was captured: where the other side's data starts (RFC 9293 §3.5).
+      if (stream.synSeen && !other.started) other.expectStart(p.ack);
+      other.acked(p.ack, p.frame, p.tsUs, p.payloadWireLength > 0 || (f & (TCP_FIN | TCP_RST)) !== 0);
+    }
+    // An empty segment of a side whose SYN was lost, the other's seen, carries its next sequence number.
+    if (!(f & (TCP_SYN | TCP_FIN | TCP_RST)) && p.payloadWireLength === 0 && other.synSeen && !stream.started) stream.expectStart(p.seq);
     if (p.payloadWireLength > 0 || f & TCP_FIN) {
       // SYN-carried data (TFO) starts after the SYN's sequence number.
       const seq = f & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq;

@@ -45,6 +45,10 @@ export class TcpStream {
   private holeAcked: { end: number; frame: number; tsUs: number } | undefined;
   /** Before this direction started: the last acknowledgement number the peer sent (RFC 9293 RCV.NXT). */
   private peerAck: number | undefined;
+  /** Before this direction started, its SYN not seen: the sequence number of offset 0 as the handshake showed it (see expectStart). */
+  private startSeq: number | undefined;
+  /** This direction's SYN was seen. */
+  synSeen = false;
   /** Stream offset of the FIN, once seen. */
   finOffset: number | undefined;
   ended = false;
@@ -69,10 +73,23 @@ export class TcpStream {
 
   /** The SYN's sequence number: data starts at isn + 1. */
   syn(isn: number): void {
+    this.synSeen = true;
     if (this.base32 === undefined) {
       this.base32 = (isn + 1) >>> 0;
       this.delivered32 = this.base32;
     }
+  }
+
+  /**
+   * Where this direction's data starts (`seq`, stream offset 0), known without its SYN: the peer's
+   * SYN was seen, and its first acknowledgement acknowledged ours (RFC 9293 §3.5: the handshake's
+   * third segment carries ISN + 1), or this direction sent an empty segment before any data (its
+   * sequence number is SND.NXT, §3.4). A first data segment beyond it, close enough, was not the
+   * first: what lies before it is a gap (a lost SYN-ACK and a lost first response no longer make
+   * the second response the first). The first such hint is kept.
+   */
+  expectStart(seq: number): void {
+    if (this.base32 === undefined && this.startSeq === undefined) this.startSeq = seq >>> 0;
   }
 
   /** Stream offset of a 32-bit sequence number, unwrapped near the current position. */
@@ -88,11 +105,14 @@ export class TcpStream {
    */
   segment(seq: number, payload: Uint8Array, wireLength: number, frame: number, tsUs: number, fin: boolean): number {
     if (this.base32 === undefined) {
+      // The handshake said where the data starts (expectStart): a segment beyond that follows a gap.
+      const early = this.startSeq === undefined ? 0 : (seq - this.startSeq) | 0;
       // Capture started mid-connection: the first segment seen defines offset 0, unless the peer
       // already acknowledged an earlier sequence number — then the segment arrived out of order and
       // stream offset 0 is the byte the peer expected (the earlier segment may still come).
       const ahead = this.peerAck === undefined ? 0 : (seq - this.peerAck) | 0;
-      this.base32 = ahead > 0 && ahead <= this.maxPendingBytes ? this.peerAck! : seq >>> 0;
+      if (early > 0 && early <= this.maxPendingBytes) this.base32 = this.startSeq!;
+      else this.base32 = ahead > 0 && ahead <= this.maxPendingBytes ? this.peerAck! : seq >>> 0;
       this.delivered32 = this.base32;
     }
     let offset = this.offsetOf(seq);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Pipeline } from '../../../decoders/pipeline';
 import type { Call, FlowSummary } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
+import { pcapFile, tcpPacket } from '../../helpers/pcap-builder';
 
 const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
 
@@ -48,5 +49,59 @@ describe('RFC 9293 §3.8.1: a retransmitted SYN restarts the handshake RTT', () 
     assert.equal(flows[0].synSeen, true);
     assert.equal(flows[0].handshakeRttUs, 300_000);
     assert.equal(flows[0].startUs, 0);
+  });
+});
+
+/** A capture of 10.0.0.1:40000 → 10.0.0.2:8080 from segments as [side, seq, ack, flags, payload] (raw IPv4, 1 ms apart). */
+function capture(segs: Array<['c' | 's', number, number, string, string?]>): Uint8Array {
+  return pcapFile(
+    segs.map(([side, seq, ack, flags, payload], i) => {
+      const c = side === 'c';
+      return { tsUs: 1000 * (i + 1), data: tcpPacket({ src: c ? '10.0.0.1' : '10.0.0.2', dst: c ? '10.0.0.2' : '10.0.0.1', sport: c ? 40000 : 8080, dport: c ? 8080 : 40000, seq, ack, flags, payload }) };
+    }),
+    { linkType: 101 },
+  );
+}
+const GET_A = 'GET /a HTTP/1.1\r\nHost: x\r\n\r\n'; // 28 bytes
+const GET_B = 'GET /b HTTP/1.1\r\nHost: x\r\n\r\n';
+const OK_A = 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na'; // 39 bytes
+const NF_B = 'HTTP/1.1 404 Not Found\r\nContent-Length: 1\r\n\r\nb'; // 46 bytes
+
+describe('RFC 9293 §3.5: the SYN-ACK and the first response lost, the client\'s SYN and ACK seen', () => {
+  // The client's ACK completing the handshake acknowledges the server's ISN + 1 (5001): the
+  // server's first data segment captured, at 5040, follows 39 lost bytes. Its next ACKs (5040)
+  // acknowledge the lost response too, so they alone cannot tell.
+  const file = capture([
+    ['c', 1000, 0, 'S'],
+    ['c', 1001, 5001, 'A'],
+    ['c', 1001, 5001, 'PA', GET_A],
+    ['s', 5001, 1029, 'A'],
+    ['c', 1029, 5040, 'PA', GET_B],
+    ['s', 5040, 1057, 'PA', NF_B],
+    ['c', 1057, 5086, 'A'],
+  ]);
+  it('GET /a lost its answer; the 404 answers GET /b (was: paired with GET /a, every later pair one off)', () => {
+    const { calls, flows } = run(file);
+    const a = calls.find((c) => c.fields['http.request.uri'] === '/a');
+    const b = calls.find((c) => c.fields['http.request.uri'] === '/b');
+    assert.equal(a?.fields['http.status'], undefined);
+    assert.ok(a?.warnings.some((w) => w.startsWith('the response was not captured')));
+    assert.equal(b?.fields['http.status'], 404);
+    assert.equal(b?.state, 'complete');
+    assert.deepEqual(flows[0].gapBytes, { c2s: 0, s2c: 39 });
+  });
+  it('a server\'s empty segment before its data says the same (its sequence number is SND.NXT, §3.4)', () => {
+    const { calls } = run(
+      capture([
+        ['c', 1000, 0, 'S'],
+        ['c', 1001, 5001, 'PA', GET_A],
+        ['s', 5001, 1029, 'A'],
+        ['c', 1029, 5040, 'PA', GET_B],
+        ['s', 5040, 1057, 'PA', NF_B],
+      ]),
+    );
+    // (the client's first ACK here is its request's: it acknowledges 5001 too)
+    assert.equal(calls.find((c) => c.fields['http.request.uri'] === '/b')?.fields['http.status'], 404);
+    assert.equal(calls.find((c) => c.fields['http.request.uri'] === '/a')?.fields['http.status'], undefined);
   });
 });

@@ -172,3 +172,51 @@ describe('gaps are reported, never glued over', () => {
     assert.deepEqual(events, ['data@0:abc', 'gap@3:7', 'data@10:z']);
   });
 });
+
+describe('RFC 9293 §3.5 where a direction starts when its SYN was lost (expectStart)', () => {
+  it('the handshake showed offset 0: a first data segment beyond it follows a gap (a lost SYN-ACK, then a lost first response)', () => {
+    const { s, events } = stream();
+    s.expectStart(5001); // the client's ACK of the (lost) SYN-ACK: the server's ISN + 1
+    s.acked(5001, 1, 0); // the client's later ACKs only move RCV.NXT on
+    s.acked(5011, 1, 0); // ... past the first response, which was lost
+    seg(s, 5011, 'second');
+    s.finish(1, 0);
+    assert.deepEqual(events, ['gap@0:10', 'data@10:second']);
+  });
+  it('without it, the last acknowledgement seen is where the data starts (the first response is not known to be lost)', () => {
+    const { s, events } = stream();
+    s.acked(5001, 1, 0);
+    s.acked(5011, 1, 0);
+    seg(s, 5011, 'second');
+    s.finish(1, 0);
+    assert.deepEqual(events, ['data@0:second']);
+  });
+  it('a first segment at or behind the hint starts the stream there; the SYN, when seen, wins', () => {
+    const at = stream();
+    at.s.expectStart(5001);
+    seg(at.s, 5001, 'first');
+    assert.deepEqual(at.events, ['data@0:first']);
+    const behind = stream();
+    behind.s.expectStart(5001);
+    seg(behind.s, 4990, 'early');
+    assert.deepEqual(behind.events, ['data@0:early']);
+    const syn = stream();
+    syn.s.syn(7000);
+    syn.s.expectStart(5001);
+    seg(syn.s, 7001, 'x');
+    assert.deepEqual(syn.events, ['data@0:x']);
+  });
+  it('the first hint is kept; one further away than the waiting room is not believed', () => {
+    const first = stream();
+    first.s.expectStart(5001);
+    first.s.expectStart(5006);
+    seg(first.s, 5006, 'b');
+    first.s.finish(1, 0);
+    assert.deepEqual(first.events, ['gap@0:5', 'data@5:b']);
+    const far = stream(1000);
+    far.s.expectStart(5001);
+    seg(far.s, 9001, 'far');
+    assert.deepEqual(far.events, ['data@0:far']);
+  });
+});
+
