@@ -133,6 +133,8 @@ interface Msg {
    * before reading them as the body (see Http1Decoder.headProbe).
    */
   headProbe?: boolean;
+  /** Capture gaps taken for the body while headProbe still had to look: they held whole responses if it finds none. */
+  probeGap?: { bytes: number; warnings: number };
 }
 
 /** One request/response exchange, in request order. */
@@ -597,6 +599,7 @@ export class Http1Decoder implements StreamDecoder {
       answeredBy: undefined,
       bodyGaps: undefined,
       headProbe: undefined,
+      probeGap: undefined,
     };
   }
 
@@ -1472,6 +1475,11 @@ export class Http1Decoder implements StreamDecoder {
       side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs }];
     };
     if (side.q.length === 0 && msg && (side.mode === 'length' || side.mode === 'chunk-data') && length <= msg.remaining) {
+      // Not told apart from the next response yet (headProbe): perhaps no body at all.
+      if (msg.headProbe) {
+        if (msg.probeGap) msg.probeGap.bytes += length;
+        else msg.probeGap = { bytes: length, warnings: msg.warnings.length };
+      }
       msg.holed = true;
       msg.bodySize += length;
       msg.wire += length;
@@ -1646,9 +1654,20 @@ export class Http1Decoder implements StreamDecoder {
     }
     msg.headProbe = false;
     if (!statusLine.test(text)) return 'body';
+    const g = msg.probeGap;
+    if (g) {
+      // The gap before this status line was not the body either: it held whole responses.
+      msg.probeGap = undefined;
+      msg.bodySize -= g.bytes;
+      msg.wire -= g.bytes;
+      msg.holed = false;
+      msg.bodyGaps = undefined;
+      msg.warnings.length = g.warnings;
+    }
     msg.warnings.push('no body though the header announces one: the next response starts here, so the request that was not captured was a HEAD (RFC 9112 §6.3)');
     msg.remaining = 0;
     this.onMessageEnd(side);
+    if (g && g.bytes >= MIN_LOST_MESSAGE) this.noteLostMessages(side, { surplus: g.bytes, bytes: g.bytes });
     return 'no-body';
   }
 

@@ -10,6 +10,8 @@ export interface Packet {
   data: string | Uint8Array;
   /** gap of this many bytes instead of data */
   gap?: number;
+  /** The other direction's stream offset the packet acknowledged (Position.acked). */
+  acked?: number;
   end?: boolean;
 }
 
@@ -52,7 +54,7 @@ export function run(packets: Packet[], opts: RunOpts = {}): TestSession {
     else if (opts.split) for (let o = 0; o < bytes.length; o += opts.split) pieces.push(bytes.subarray(o, o + opts.split));
     else pieces.push(bytes);
     for (const piece of pieces) {
-      d.data(p.dir, piece, { frame, tsUs: ts, streamOffset: off[p.dir] });
+      d.data(p.dir, piece, p.acked === undefined ? { frame, tsUs: ts, streamOffset: off[p.dir] } : { frame, tsUs: ts, streamOffset: off[p.dir], acked: p.acked });
       off[p.dir] += piece.length;
     }
   });
