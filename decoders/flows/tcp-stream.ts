@@ -168,8 +168,10 @@ export class TcpStream {
       // No acknowledged hole yet, or one already passed: this ACK starts a new one.
       const h = this.holeAcked;
       const fresh = h === undefined || h.end <= this.delivered;
-      if (fresh) this.holeAcked = { end: this.pending[0].offset, frame, tsUs };
-      else h.end = Math.max(h.end, this.pending[0].offset);
+      // Every hole before the acknowledgement, not only the first (as far as waiting segments reach).
+      const end = ackOffset;
+      if (fresh) this.holeAcked = { end, frame, tsUs };
+      else h.end = Math.max(h.end, end);
       if (!withData && fresh) return;
       this.settleAckedHole();
     }

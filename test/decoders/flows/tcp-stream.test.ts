@@ -220,3 +220,23 @@ describe('RFC 9293 §3.5 where a direction starts when its SYN was lost (expectS
   });
 });
 
+describe('RFC 9293 §3.4 an acknowledgement past several holes', () => {
+  it('makes each a gap at once, not only the first (the later one no longer waits for another ACK)', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 1, 'ab'); // 0..2
+    seg(s, 5, 'ef'); // 4..6, after a hole
+    seg(s, 9, 'ij'); // 8..10, after another
+    s.acked(11, 1, 0, true); // riding on the peer's data: believed at once
+    assert.deepEqual(events, ['data@0:ab', 'gap@2:2', 'data@4:ef', 'gap@6:2', 'data@8:ij']);
+  });
+  it('as far as waiting segments reach: bytes acknowledged past the last one wait for more', () => {
+    const { s, events } = stream();
+    s.syn(0);
+    seg(s, 1, 'ab');
+    seg(s, 5, 'ef');
+    s.acked(20, 1, 0, true);
+    assert.deepEqual(events, ['data@0:ab', 'gap@2:2', 'data@4:ef']);
+  });
+});
+
