@@ -553,7 +553,8 @@ export class Pipeline {
           flow.foreign
             ? NO_SINK
             : {
-                data: (bytes, offset, frame, tsUs) => this.deliver(flow, flow.reversed ? OTHER[dir] : dir, 'data', bytes, bytes.length, { frame, tsUs, streamOffset: offset }),
+                data: (bytes, offset, frame, tsUs, acked) =>
+                  this.deliver(flow, flow.reversed ? OTHER[dir] : dir, 'data', bytes, bytes.length, acked === undefined ? { frame, tsUs, streamOffset: offset } : { frame, tsUs, streamOffset: offset, acked }),
                 gap: (length, offset, frame, tsUs) => {
                   const d = flow.reversed ? OTHER[dir] : dir;
                   flow.summary.gapBytes[d] += length;
@@ -622,7 +623,9 @@ export class Pipeline {
     if (p.payloadWireLength > 0 || f & TCP_FIN) {
       // SYN-carried data (TFO) starts after the SYN's sequence number.
       const seq = f & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq;
-      stream.segment(seq, p.payload, p.payloadWireLength, p.frame, p.tsUs, (f & TCP_FIN) !== 0);
+      // The other side's bytes this segment acknowledged, as a stream offset, for the decoders.
+      const acked = f & TCP_ACK && other.started ? other.offsetOf(p.ack) : undefined;
+      stream.segment(seq, p.payload, p.payloadWireLength, p.frame, p.tsUs, (f & TCP_FIN) !== 0, acked);
     }
     // Bytes this packet delivered decided the flow's decoder, which turned the connection round (Pipeline.reverse).
     if (flow.reversed !== reversed) dir = OTHER[dir];

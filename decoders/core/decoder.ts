@@ -17,6 +17,11 @@ export interface Position {
   tsUs: number;
   /** Offset of the first of these bytes in this direction's reassembled stream. */
   streamOffset: number;
+  /**
+   * TCP data: the other direction's stream offset the packet acknowledged (every byte before it
+   * had reached the sender when it sent these bytes), when known.
+   */
+  acked?: number;
 }
 
 export type ProbeResult = 'accept' | 'reject' | 'need-more';

@@ -19,7 +19,8 @@
  */
 
 export interface TcpStreamSink {
-  data(bytes: Uint8Array, offset: number, frame: number, tsUs: number): void;
+  /** `acked`: the peer's stream offset the segment acknowledged (see TcpStream.segment). */
+  data(bytes: Uint8Array, offset: number, frame: number, tsUs: number, acked?: number): void;
   gap(length: number, offset: number, frame: number, tsUs: number): void;
 }
 
@@ -30,6 +31,7 @@ interface Pending {
   missing: number;
   frame: number;
   tsUs: number;
+  acked: number | undefined;
 }
 
 export class TcpStream {
@@ -100,10 +102,12 @@ export class TcpStream {
   }
 
   /**
-   * A segment with `payload` captured of `wireLength` bytes on the wire.
+   * A segment with `payload` captured of `wireLength` bytes on the wire. `acked`: the peer's stream
+   * offset this segment's acknowledgement number stands for (the peer's bytes before it had reached
+   * this side when it sent the segment), passed on with the segment's data.
    * Returns the stream offset of the segment's first byte.
    */
-  segment(seq: number, payload: Uint8Array, wireLength: number, frame: number, tsUs: number, fin: boolean): number {
+  segment(seq: number, payload: Uint8Array, wireLength: number, frame: number, tsUs: number, fin: boolean, acked?: number): number {
     if (this.base32 === undefined) {
       // The handshake said where the data starts (expectStart): a segment beyond that follows a gap.
       const early = this.startSeq === undefined ? 0 : (seq - this.startSeq) | 0;
@@ -140,10 +144,10 @@ export class TcpStream {
       offset = this.delivered;
     }
     if (offset === this.delivered) {
-      this.deliver(offset, bytes, missing, frame, tsUs);
+      this.deliver(offset, bytes, missing, frame, tsUs, acked);
       this.drain();
     } else {
-      this.store({ offset, bytes: bytes.slice(), missing, frame, tsUs });
+      this.store({ offset, bytes: bytes.slice(), missing, frame, tsUs, acked });
     }
     // A segment of this direction after the ACK that did not fill the hole confirms it was lost.
     this.settleAckedHole();
@@ -209,9 +213,9 @@ export class TcpStream {
     void tsUs;
   }
 
-  private deliver(offset: number, bytes: Uint8Array, missing: number, frame: number, tsUs: number): void {
+  private deliver(offset: number, bytes: Uint8Array, missing: number, frame: number, tsUs: number, acked: number | undefined): void {
     if (bytes.length) {
-      this.sink.data(bytes, offset, frame, tsUs);
+      this.sink.data(bytes, offset, frame, tsUs, acked);
       this.dataBytes += bytes.length;
     }
     if (missing > 0) {
@@ -268,7 +272,7 @@ export class TcpStream {
         missing -= trim - bytes.length;
         bytes = bytes.subarray(bytes.length);
       } else bytes = bytes.subarray(trim);
-      this.deliver(this.delivered, bytes, missing, p.frame, p.tsUs);
+      this.deliver(this.delivered, bytes, missing, p.frame, p.tsUs, p.acked);
     }
   }
 }

@@ -240,3 +240,15 @@ describe('RFC 9293 §3.4 an acknowledgement past several holes', () => {
   });
 });
 
+describe('the acknowledgement number travels with the data (TcpStreamSink.data `acked`)', () => {
+  it('in order, and for a segment that waited for the one before it', () => {
+    const seen: string[] = [];
+    const s = new TcpStream({ data: (b, off, _f, _t, acked) => seen.push(`${off}:${new TextDecoder().decode(b)}@${acked}`), gap: () => {} });
+    s.syn(0);
+    s.segment(1, T('ab'), 2, 1, 0, false, 100);
+    s.segment(5, T('ef'), 2, 2, 0, false, 300); // waits for 'cd'
+    s.segment(3, T('cd'), 2, 3, 0, false, 200);
+    s.segment(7, T('g'), 1, 4, 0, false);
+    assert.deepEqual(seen, ['0:ab@100', '2:cd@200', '4:ef@300', '6:g@undefined']);
+  });
+});
