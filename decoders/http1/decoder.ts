@@ -57,18 +57,24 @@ const MIN_LOST_MESSAGE = 16;
 const MAX_LOST_MESSAGES = 1024;
 /** Responses without a request kept to match a later c2s gap against. */
 const MAX_ORPHANS = 64;
+/** Distinct sizes of whole messages kept per direction (Side.sizes). */
+const SIZES_KEPT = 8;
 const HTTP_SLASH = [72, 84, 84, 80, 47];
 
 interface Mark {
   off: number;
   frame: number;
   tsUs: number;
+  /** The other direction's stream offset the packet acknowledged (Position.acked). */
+  acked: number | undefined;
 }
 
 interface Pos {
   frame: number;
   tsUs: number;
   off: number;
+  /** As Mark.acked, for the first byte of a message (posAt). */
+  acked?: number;
 }
 
 type Mode =
@@ -189,6 +195,8 @@ interface LostMessages {
   surplus: number;
   /** The gaps' lengths. */
   bytes: number;
+  /** `surplus` is a guess (a request head cut by the gap taken as long as the average). */
+  guessed?: boolean;
 }
 
 /**
@@ -209,6 +217,45 @@ function lostCount(surplus: number, largest: number, guess: number, most: number
     sum += size;
   }
   return k;
+}
+
+/** exactLost looks no further than this many lost bytes, and sums at most this many messages of unknown size. */
+const EXACT_MAX_BYTES = 1 << 16;
+const EXACT_MAX_UNKNOWN = 8;
+
+/**
+ * How many messages `surplus` lost bytes held, when exactly one count k (1 ≤ k ≤ most) makes them
+ * exactly the sizes of the first k expected messages: `known(i)` when known, else any size in
+ * `sizes` (whole messages seen on the connection, repeats allowed). Undefined when no count fits,
+ * or more than one does: lostCount's estimate then. Load clients repeat the same requests and
+ * servers their answers, byte for byte: a gap of 961 bytes after 851-, 110- and 285-byte answers
+ * held two (851 + 110), not the one that lostCount's guess of the largest gives.
+ */
+function exactLost(surplus: number, most: number, known: (i: number) => number | undefined, sizes: readonly number[]): number | undefined {
+  if (surplus <= 0 || surplus > EXACT_MAX_BYTES) return undefined;
+  const min = sizes.length ? Math.min(...sizes) : Number.POSITIVE_INFINITY;
+  // reach[u]: the totals of exactly u sizes from `sizes` (at most `surplus`).
+  const reach: Set<number>[] = [new Set([0])];
+  let found: number | undefined;
+  let sum = 0;
+  let unknown = 0;
+  for (let k = 1; k <= most; k++) {
+    const z = known(k - 1);
+    if (z) sum += z;
+    else if (++unknown > EXACT_MAX_UNKNOWN || !sizes.length) break;
+    const rest = surplus - sum;
+    if (rest < unknown * min) break;
+    while (reach.length <= unknown) {
+      const next = new Set<number>();
+      for (const t of reach[reach.length - 1]) for (const size of sizes) if (t + size <= surplus) next.add(t + size);
+      reach.push(next);
+    }
+    if (reach[unknown].has(rest)) {
+      if (found !== undefined) return undefined;
+      found = k;
+    }
+  }
+  return found;
 }
 
 /** The method of a request line ends with a space or tab before byte 24, as plausibleStart wants it. */
@@ -246,6 +293,8 @@ class Side {
   wholeCount = 0;
   wholeBytes = 0;
   largestWhole = 0;
+  /** The sizes of the last whole messages, each once (at most SIZES_KEPT): what exactLost sums. */
+  sizes: number[] = [];
   constructor(readonly dir: Dir) {}
 }
 
@@ -420,11 +469,12 @@ export class Http1Decoder implements StreamDecoder {
           m.off = side.qOff;
           m.frame = at.frame;
           m.tsUs = at.tsUs;
-        } else side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs }];
+          m.acked = at.acked;
+        } else side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs, acked: at.acked }];
       } else {
         // Consecutive chunks of one packet share a mark.
         const lastMark = marks[marks.length - 1];
-        if (!lastMark || lastMark.frame !== at.frame || lastMark.tsUs !== at.tsUs) marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs });
+        if (!lastMark || lastMark.frame !== at.frame || lastMark.tsUs !== at.tsUs) marks.push({ off: side.qOff + side.q.length, frame: at.frame, tsUs: at.tsUs, acked: at.acked });
       }
       // Parsed in place: only what this call leaves unconsumed is copied (q.own() below).
       side.q.push(bytes);
@@ -528,7 +578,7 @@ export class Http1Decoder implements StreamDecoder {
     const marks = side.marks;
     let m = marks[0];
     for (let i = 1; i < marks.length && marks[i].off <= off; i++) m = marks[i];
-    return m ? { frame: m.frame, tsUs: m.tsUs, off } : { frame: side.last?.frame ?? 0, tsUs: side.last?.tsUs ?? 0, off };
+    return m ? { frame: m.frame, tsUs: m.tsUs, off, acked: m.acked } : { frame: side.last?.frame ?? 0, tsUs: side.last?.tsUs ?? 0, off };
   }
 
   /** Consume n buffered bytes, crediting their frames and size to `msg`. */
@@ -1072,7 +1122,10 @@ export class Http1Decoder implements StreamDecoder {
    *   (later frame, and not an earlier timestamp: packets with the same timestamp stay in capture
    *   order); it then answers a request that was not captured;
    * - responses lost in an s2c gap (lostResponses) belong to the oldest waiting requests, leaving
-   *   this response at least the newest request sent before it. How many: see lostCount (the
+   *   this response at least the newest request sent before it — unless its acknowledgement number
+   *   shows client bytes not seen yet that hold a request (unseenRequest): it may answer one of
+   *   those, every waiting request having lost its answer. How many: the count for which the lost
+   *   bytes are exactly the expected sizes, when only one is (exactLost), else see lostCount (the
    *   expected size of a response is that of the last whole response to the same method and
    *   target, else the largest whole response: response sizes vary too much for an average).
    */
@@ -1095,44 +1148,87 @@ export class Http1Decoder implements StreamDecoder {
       if (start && capturedBefore(msg.start, start)) break;
       waiting.push(e);
     }
+    const sizeOf = (i: number): number | undefined => {
+      const r = waiting[i]?.req?.request;
+      return r && this.respSizes.get(r.method)?.get(r.uri);
+    };
+    const s2c = this.s2c;
     if (!waiting.length) {
       // Responses lost with no request waiting answered requests that were not captured either (a
       // c2s gap reported later): like responses without a request, they stand for requests of that
       // gap (noteLostMessages), else the gap's stand-ins take the answers of the requests after it.
-      this.addOrphans(msg.start, lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, MAX_ORPHANS, () => undefined));
+      const exact = lost.guessed ? undefined : exactLost(lost.surplus, MAX_ORPHANS, () => undefined, s2c.sizes);
+      this.addOrphans(msg.start, exact ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, MAX_ORPHANS, () => undefined));
       return undefined;
     }
     let k = 0;
+    // Only exchanges with nothing of their final response yet can have lost it (an interim 100
+    // Continue is not part of it: the final response after it can be lost too).
+    let most = 0;
+    while (most < waiting.length && !waiting[most].resp) most++;
+    // The server had received client bytes not seen yet when it sent this response (its
+    // acknowledgement number, RFC 9293 §3.4), enough for a request: this response may answer a
+    // request they hold, every waiting one having lost its answer in the gap — and the lost bytes
+    // may hold answers to more of them.
+    if (most === waiting.length && this.unseenRequest(msg.start.acked) && !(most === 1 && headerValue(waiting[0].req?.headers ?? [], 'expect') !== undefined)) {
+      const exact = lost.guessed ? undefined : exactLost(lost.surplus, most + MAX_ORPHANS, sizeOf, s2c.sizes);
+      k = exact ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, most + MAX_ORPHANS, sizeOf);
+      // Without an exact fit and with a waiting request whose answer's size was never seen, the
+      // count is a guess: every waiting request is taken to have lost its answer, this response to
+      // answer an unseen request. Guessed the other way, this response and every later one would
+      // pair with the request before theirs, and nothing would show it; guessed this way, a
+      // response answering a request captured after it is never paired with it (above).
+      if (exact === undefined && k < most && waiting.some((e, i) => e.req && !sizeOf(i))) k = most;
+      if (k >= most) {
+        this.chargeLost(waiting, most, lost);
+        this.addOrphans(msg.start, k - most);
+        return undefined;
+      }
+    }
     // One request waiting, with nothing of its answer yet, and a whole message lost before this
     // response: that message was its answer (responses come in request order, RFC 9112 §9.3), and
     // this one answers a request a c2s gap not reported yet holds (ab -k and wrk losing a request
     // and a response close together) — unless the lost message may have been an interim 100
     // Continue (the request expects one) or the lost bytes are too few for this request's answer.
-    const lone = waiting.length === 1 && lost.bytes === lost.surplus && !waiting[0].resp && !waiting[0].interim.length && waiting[0].req?.request;
-    if (lone && !headerValue(waiting[0].req!.headers, 'expect') && lost.surplus >= (this.respSizes.get(lone.method)?.get(lone.uri) ?? Number.POSITIVE_INFINITY) / 2) {
-      const e = waiting[0];
-      e.respLost = true;
-      e.warnings.push(`the response was not captured (lost in a ${lost.bytes}-byte capture gap)`);
-      this.finish(e, 'incomplete');
-      return undefined;
+    else if (waiting.length === 1) {
+      const lone = lost.bytes === lost.surplus && !waiting[0].resp && !waiting[0].interim.length && waiting[0].req?.request;
+      if (lone && !headerValue(waiting[0].req!.headers, 'expect') && lost.surplus >= (this.respSizes.get(lone.method)?.get(lone.uri) ?? Number.POSITIVE_INFINITY) / 2) {
+        this.chargeLost(waiting, 1, lost);
+        return undefined;
+      }
+    } else {
+      // This response answers one of the waiting requests: the lost ones answered those before it.
+      most = Math.min(most, waiting.length - 1);
+      k = (lost.guessed ? undefined : exactLost(lost.surplus, most, sizeOf, s2c.sizes)) ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, most, sizeOf);
     }
-    if (waiting.length > 1) {
-      // Only exchanges with nothing of their final response yet can have lost it (an interim
-      // 100 Continue is not part of it: the final response after it can be lost too).
-      let most = 0;
-      while (most < waiting.length - 1 && !waiting[most].resp) most++;
-      k = lostCount(lost.surplus, this.s2c.largestWhole, this.s2c.largestWhole, most, (i) => {
-        const r = waiting[i].req?.request;
-        return r && this.respSizes.get(r.method)?.get(r.uri);
-      });
-    }
+    this.chargeLost(waiting, k, lost);
+    return waiting[k];
+  }
+
+  /** The first `k` of `waiting` lost their responses in an s2c gap. */
+  private chargeLost(waiting: Exchange[], k: number, lost: LostMessages): void {
     for (let i = 0; i < k; i++) {
       const e = waiting[i];
       e.respLost = true;
       e.warnings.push(`the response was not captured (lost in a ${lost.bytes}-byte capture gap)`);
       this.finish(e, 'incomplete');
     }
-    return waiting[k];
+  }
+
+  /**
+   * The client bytes before `acked` (a response's acknowledgement number) that were not seen yet
+   * hold at least one whole request: the decoder is between requests (or in a Content-Length
+   * body) and they reach at least MIN_LOST_MESSAGE bytes past that. Not seen yet: lost in a gap
+   * the stream reports later, or captured later.
+   */
+  private unseenRequest(acked: number | undefined): boolean {
+    const c = this.c2s;
+    if (acked === undefined || c.qOff < 0) return false;
+    let surplus = acked - (c.qOff + c.q.length);
+    if (surplus < MIN_LOST_MESSAGE) return false;
+    if (c.mode === 'length' && c.msg) surplus -= c.msg.remaining - c.q.length;
+    else if (!(c.mode === 'head' && !c.msg && c.q.length === 0)) return false;
+    return surplus >= MIN_LOST_MESSAGE;
   }
 
   /**
@@ -1182,6 +1278,8 @@ export class Http1Decoder implements StreamDecoder {
       // segment of h2load --h1 -m 8 after its first two requests): it is taken to be as long as
       // the average request, the rest of the gap holds the requests written after it.
       surplus = length - Math.max(0, side.wholeBytes / side.wholeCount - side.q.length);
+      if (surplus < MIN_LOST_MESSAGE) return undefined;
+      return { surplus, bytes: length, guessed: true };
     } else return undefined;
     if (surplus < MIN_LOST_MESSAGE) return undefined;
     return { surplus, bytes: length };
@@ -1191,17 +1289,21 @@ export class Http1Decoder implements StreamDecoder {
   private noteLostMessages(side: Side, lost: LostMessages): void {
     if (side.dir === 's2c') {
       const prev = this.lostResponses;
-      this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, bytes: prev.bytes + lost.bytes } : lost;
+      this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, bytes: prev.bytes + lost.bytes, guessed: prev.guessed || lost.guessed } : lost;
       return;
     }
     const avg = side.wholeCount ? side.wholeBytes / side.wholeCount : 0;
     // A client that pipelines writes runs of requests, as many as it keeps in flight (h2load
     // --h1 -m 8, wrk with a pipelining script): a gap of eight average requests held eight, not
-    // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2).
+    // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2) — unless an
+    // exact fit of the sizes of the requests seen says (exactLost).
+    const most = this.depth > 1 ? Math.min(MAX_LOST_MESSAGES, this.depth) : MAX_LOST_MESSAGES;
+    const exact = lost.guessed ? undefined : exactLost(lost.surplus, most, () => undefined, side.sizes);
     let n =
-      this.depth > 1
-        ? lostCount(lost.surplus, Number.POSITIVE_INFINITY, avg, Math.min(MAX_LOST_MESSAGES, this.depth), () => undefined)
-        : lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined);
+      exact ??
+      (this.depth > 1
+        ? lostCount(lost.surplus, Number.POSITIVE_INFINITY, avg, most, () => undefined)
+        : lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined));
     // A client that has not pipelined on this connection, with every request answered when the
     // gap came, sent one request and waited for its answer (RFC 9112 §9.3): the gap holds at most
     // one, however large (a POST twice the size of the GETs before it). More lost ones, if any,
@@ -1233,6 +1335,11 @@ export class Http1Decoder implements StreamDecoder {
       side.wholeCount++;
       side.wholeBytes += msg.wire;
       if (msg.wire > side.largestWhole) side.largestWhole = msg.wire;
+      const sizes = side.sizes;
+      if (!sizes.includes(msg.wire)) {
+        if (sizes.length >= SIZES_KEPT) sizes.shift();
+        sizes.push(msg.wire);
+      }
     }
     if (side.dir === 'c2s') {
       const ex = this.exchanges.find((e) => e.req === msg);
@@ -1472,7 +1579,7 @@ export class Http1Decoder implements StreamDecoder {
     const consumeGap = (n: number): void => {
       // The gap bytes are "consumed" without data: move the offset, keep a mark for times.
       side.qOff += n;
-      side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs }];
+      side.marks = [{ off: side.qOff, frame: at.frame, tsUs: at.tsUs, acked: undefined }];
     };
     if (side.q.length === 0 && msg && (side.mode === 'length' || side.mode === 'chunk-data') && length <= msg.remaining) {
       // Not told apart from the next response yet (headProbe): perhaps no body at all.

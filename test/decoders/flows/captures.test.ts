@@ -105,3 +105,29 @@ describe('RFC 9293 §3.5: the SYN-ACK and the first response lost, the client\'s
     assert.equal(calls.find((c) => c.fields['http.request.uri'] === '/a')?.fields['http.status'], undefined);
   });
 });
+
+describe('RFC 9293 §3.4: a response\'s acknowledgement number shows client bytes the capture has not reported yet', () => {
+  // ab -k (one request at a time): GET /a answered; GET /a twice more, both answers lost; GET /b
+  // lost; its answer, the 404, carries ACK 1113: the server had every request (28 bytes each)
+  // when it sent it. The c2s gap is reported only once the next request's segment shows it.
+  const file = capture([
+    ['c', 1000, 0, 'S'],
+    ['s', 5000, 1001, 'SA'],
+    ['c', 1001, 5001, 'A'],
+    ['c', 1001, 5001, 'PA', GET_A],
+    ['s', 5001, 1029, 'PA', OK_A],
+    ['c', 1029, 5040, 'PA', GET_A],
+    ['c', 1057, 5079, 'PA', GET_A],
+    ['s', 5118, 1113, 'PA', NF_B],
+    ['c', 1113, 5164, 'PA', GET_B],
+    ['s', 5164, 1141, 'PA', OK_A],
+  ]);
+  it('both waiting requests lost their answers; the 404 answers the lost request, the 200 the next one (was: the 404 to the third GET /a, then one off)', () => {
+    const { calls } = run(file);
+    const gets = calls.filter((c) => c.method === 'GET').map((c) => `${c.fields['http.request.uri']} ${c.fields['http.status'] ?? '-'}`);
+    assert.deepEqual(gets, ['/a 200', '/a -', '/a -', '/b 200']);
+    const orphan = calls.find((c) => c.method !== 'GET');
+    assert.equal(orphan?.fields['http.status'], 404);
+    assert.ok(orphan?.warnings.some((w) => w.includes('not captured')));
+  });
+});
