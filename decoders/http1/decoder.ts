@@ -432,6 +432,8 @@ export class Http1Decoder implements StreamDecoder {
   private respSizeCount = 0;
   /** Start of responses that answered no captured request (the request may sit in a c2s gap reported later). */
   private orphans: Pos[] = [];
+  /** A c2s gap before any whole request, not counted yet (see noteLostMessages). */
+  private blindGap?: { lost: LostMessages; at: Pos; offset: number; waitingThen: boolean };
   /** A request head was read while an earlier request still waited for its response. */
   private pipelined = false;
   /** The most requests in flight at once (this one and those waiting before it), once pipelined; one more per response without a request. */
@@ -1130,6 +1132,7 @@ export class Http1Decoder implements StreamDecoder {
    *   target, else the largest whole response: response sizes vary too much for an average).
    */
   private answerFor(msg: Msg): Exchange | undefined {
+    this.resolveBlindGap();
     const lost = this.lostResponses;
     this.lostResponses = undefined;
     if (!lost) {
@@ -1290,38 +1293,92 @@ export class Http1Decoder implements StreamDecoder {
     if (side.dir === 's2c') {
       const prev = this.lostResponses;
       this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, bytes: prev.bytes + lost.bytes, guessed: prev.guessed || lost.guessed } : lost;
+<<<<<<< /tmp/pl/stage/c4c/decoders/http1/decoder.ts
       return;
     }
+    this.resolveBlindGap();
+    const at = side.last ?? { frame: 0, tsUs: 0, off: side.qOff };
+    const waitingThen = this.exchanges.some((e) => !e.respDone && !e.emitted);
+    if (!side.wholeCount) {
+      // No whole request seen yet: nothing tells how long this client's requests are. Counted once
+      // the requests after the gap show it, before a response is paired (resolveBlindGap).
+      this.blindGap = { lost, at, offset: side.qOff, waitingThen };
+=======
+>>>>>>> /tmp/pl/t.tmp
+      return;
+    }
+    this.standIns(lost, at, side.qOff, waitingThen, false);
+  }
+
+  /** Count the requests of the c2s gap that came before any whole request (blindGap), now that some were read. */
+  private resolveBlindGap(): void {
+    const g = this.blindGap;
+    if (!g) return;
+    this.blindGap = undefined;
+    this.standIns(g.lost, g.at, g.offset, g.waitingThen, true);
+  }
+
+  /**
+   * The requests a c2s gap at stream offset `offset` swallowed: stand-ins (Exchange.lost) placed
+   * before the requests captured after the gap, less the responses without a request that already
+   * stand for some. `blind`: counted after the fact (resolveBlindGap).
+   */
+  private standIns(lost: LostMessages, at: Pos, offset: number, waitingThen: boolean, blind: boolean): void {
+    const side = this.c2s;
     const avg = side.wholeCount ? side.wholeBytes / side.wholeCount : 0;
     // A client that pipelines writes runs of requests, as many as it keeps in flight (h2load
     // --h1 -m 8, wrk with a pipelining script): a gap of eight average requests held eight, not
+<<<<<<< /tmp/pl/stage/c4c/decoders/http1/decoder.ts
+    // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2) — unless the
+    // gap came before any: an exact fit of the sizes of the requests seen (exactLost) then says.
+    const most = this.depth > 1 ? Math.min(MAX_LOST_MESSAGES, this.depth) : MAX_LOST_MESSAGES;
+    const exact = lost.guessed ? undefined : exactLost(lost.surplus, blind ? MAX_LOST_MESSAGES : most, () => undefined, side.sizes);
+=======
     // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2) — unless an
     // exact fit of the sizes of the requests seen says (exactLost).
     const most = this.depth > 1 ? Math.min(MAX_LOST_MESSAGES, this.depth) : MAX_LOST_MESSAGES;
     const exact = lost.guessed ? undefined : exactLost(lost.surplus, most, () => undefined, side.sizes);
+>>>>>>> /tmp/pl/t.tmp
     let n =
       exact ??
       (this.depth > 1
         ? lostCount(lost.surplus, Number.POSITIVE_INFINITY, avg, most, () => undefined)
         : lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined));
+<<<<<<< /tmp/pl/stage/c4c/decoders/http1/decoder.ts
+=======
     // A client that has not pipelined on this connection, with every request answered when the
     // gap came, sent one request and waited for its answer (RFC 9112 §9.3): the gap holds at most
     // one, however large (a POST twice the size of the GETs before it). More lost ones, if any,
     // show up as responses without a request.
     if (!this.pipelined && !this.exchanges.some((e) => !e.respDone && !e.emitted)) n = Math.min(n, 1);
+>>>>>>> /tmp/pl/t.tmp
     // A response that answered no request, captured after the last request byte before this gap,
     // answered a request in it: it already stands for that one (the pipeline reports a c2s gap only
     // once a later segment or an acknowledgement shows it, often after that response).
-    const at = side.last ?? { frame: 0, tsUs: 0, off: side.qOff };
     this.orphans = this.orphans.filter((o) => !capturedBefore(o, at));
+    // A client that has not pipelined on this connection, with every request answered when the
+    // gap came, sent one request and waited for its answer (RFC 9112 §9.3): the gap holds at most
+    // one, however large (a POST twice the size of the GETs before it). More lost ones, if any,
+    // show up as responses without a request. (Counted blind, after the requests that followed:
+    // two answers to requests of the gap show it pipelined.)
+    if (!this.pipelined && !waitingThen && !(blind && this.orphans.length > 1)) n = Math.min(n, 1);
     while (n > 0 && this.orphans.length) {
       this.orphans.shift();
       n--;
     }
-    for (let i = 0; i < n; i++) {
-      const call = this.session.newCall('http', { frame: at.frame, tsUs: at.tsUs, streamOffset: side.qOff });
-      this.exchanges.push(newExchange(call, undefined, false, [`the request was not captured (lost in a ${lost.bytes}-byte capture gap)`], { bytes: lost.bytes, at }));
+    if (n <= 0) return;
+    // Before the first request captured after the gap (counted blind, some may have been read).
+    let i = this.exchanges.length;
+    if (blind) {
+      const after = this.exchanges.findIndex((e) => e.req !== undefined && e.req.start.off > offset);
+      if (after >= 0) i = after;
     }
+    const made: Exchange[] = [];
+    for (let k = 0; k < n; k++) {
+      const call = this.session.newCall('http', { frame: at.frame, tsUs: at.tsUs, streamOffset: offset });
+      made.push(newExchange(call, undefined, false, [`the request was not captured (lost in a ${lost.bytes}-byte capture gap)`], { bytes: lost.bytes, at }));
+    }
+    this.exchanges.splice(i, 0, ...made);
   }
 
   /** The current message of this side is complete (or given up). */

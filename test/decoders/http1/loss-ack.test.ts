@@ -97,3 +97,22 @@ describe('RFC 9112 §6.3 a gap taken for the body of an answer to a lost request
     assert.ok(!orphan.warnings.some((w) => w.startsWith('body incomplete')), orphan.warnings.join(' | '));
   });
 });
+
+describe('RFC 9112 §9.3.2 a pipelined first write lost before any whole request was seen (h2load --h1 -m 8)', () => {
+  // Eight requests of 28 bytes lost; the server's first two answers show it received them. The c2s
+  // gap is reported before the next write: then nothing tells a request's size. Counted once the
+  // next write is read (224 bytes = 8 × 28), six stand-ins take the six answers still due.
+  const Q = get('/q');
+  const R = ok('r');
+  it('the answers after the write go to its lost requests, then to the next write (was: the next write took them)', () => {
+    const calls = run([
+      s2c(R, 8 * len(Q)), // 1
+      s2c(R, 8 * len(Q)), // 2
+      gap('c2s', 8 * len(Q)), // 3
+      c2s(Q + Q), // 4
+      ...Array.from({ length: 8 }, () => s2c(R)), // 5-12
+    ]).calls;
+    const got = pairs(calls).filter((x) => x.startsWith('/q'));
+    assert.deepEqual(got, ['/q 200 [4,11]', '/q 200 [4,12]']);
+  });
+});
