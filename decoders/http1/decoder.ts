@@ -1293,7 +1293,6 @@ export class Http1Decoder implements StreamDecoder {
     if (side.dir === 's2c') {
       const prev = this.lostResponses;
       this.lostResponses = prev ? { surplus: prev.surplus + lost.surplus, bytes: prev.bytes + lost.bytes, guessed: prev.guessed || lost.guessed } : lost;
-<<<<<<< /tmp/pl/stage/c4c/decoders/http1/decoder.ts
       return;
     }
     this.resolveBlindGap();
@@ -1303,8 +1302,6 @@ export class Http1Decoder implements StreamDecoder {
       // No whole request seen yet: nothing tells how long this client's requests are. Counted once
       // the requests after the gap show it, before a response is paired (resolveBlindGap).
       this.blindGap = { lost, at, offset: side.qOff, waitingThen };
-=======
->>>>>>> /tmp/pl/t.tmp
       return;
     }
     this.standIns(lost, at, side.qOff, waitingThen, false);
@@ -1328,30 +1325,15 @@ export class Http1Decoder implements StreamDecoder {
     const avg = side.wholeCount ? side.wholeBytes / side.wholeCount : 0;
     // A client that pipelines writes runs of requests, as many as it keeps in flight (h2load
     // --h1 -m 8, wrk with a pipelining script): a gap of eight average requests held eight, not
-<<<<<<< /tmp/pl/stage/c4c/decoders/http1/decoder.ts
     // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2) — unless the
     // gap came before any: an exact fit of the sizes of the requests seen (exactLost) then says.
     const most = this.depth > 1 ? Math.min(MAX_LOST_MESSAGES, this.depth) : MAX_LOST_MESSAGES;
     const exact = lost.guessed ? undefined : exactLost(lost.surplus, blind ? MAX_LOST_MESSAGES : most, () => undefined, side.sizes);
-=======
-    // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2) — unless an
-    // exact fit of the sizes of the requests seen says (exactLost).
-    const most = this.depth > 1 ? Math.min(MAX_LOST_MESSAGES, this.depth) : MAX_LOST_MESSAGES;
-    const exact = lost.guessed ? undefined : exactLost(lost.surplus, most, () => undefined, side.sizes);
->>>>>>> /tmp/pl/t.tmp
     let n =
       exact ??
       (this.depth > 1
         ? lostCount(lost.surplus, Number.POSITIVE_INFINITY, avg, most, () => undefined)
         : lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined));
-<<<<<<< /tmp/pl/stage/c4c/decoders/http1/decoder.ts
-=======
-    // A client that has not pipelined on this connection, with every request answered when the
-    // gap came, sent one request and waited for its answer (RFC 9112 §9.3): the gap holds at most
-    // one, however large (a POST twice the size of the GETs before it). More lost ones, if any,
-    // show up as responses without a request.
-    if (!this.pipelined && !this.exchanges.some((e) => !e.respDone && !e.emitted)) n = Math.min(n, 1);
->>>>>>> /tmp/pl/t.tmp
     // A response that answered no request, captured after the last request byte before this gap,
     // answered a request in it: it already stands for that one (the pipeline reports a c2s gap only
     // once a later segment or an acknowledgement shows it, often after that response).
