@@ -804,11 +804,12 @@ export class Pipeline {
 
   /**
    * A connection the capture joined late whose first bytes are one side's long message (a body in
-   * flight): the other side's first bytes, which may start a message, are waited for (keeping
-   * JOINED_LATE_HOLD times the probe bytes of the first side, the rest as a gap).
+   * flight): the other side's first bytes, which may start a message, are waited for until its
+   * head is full too (keeping JOINED_LATE_HOLD times the probe bytes of each side, the rest as a gap).
    */
   private awaitingOtherSide(flow: Flow): boolean {
-    return !flow.summary.synSeen && (flow.heldBytes.c2s === 0 || flow.heldBytes.s2c === 0);
+    const limit = this.opts.maxProbeBytes ?? 8192;
+    return !flow.summary.synSeen && (flow.head.c2s.length < limit || flow.head.s2c.length < limit);
   }
 
   /** Bytes of one side a connection joined late keeps while it waits for the other side's. */
@@ -910,21 +911,19 @@ export class Pipeline {
           flow.head[dir] = joined;
         }
       }
-      if (kind === 'data' && flow.heldBytes[dir] >= this.joinedLateHold() && !flow.summary.synSeen) {
+      const skip = kind === 'data' && flow.heldBytes[dir] >= this.joinedLateHold() && !flow.summary.synSeen;
+      if (skip) {
         // A connection joined late waiting for the other side's first bytes (awaitingOtherSide) keeps
         // the first bytes of this side's long message; the rest is held as a gap, not kept.
         const last = flow.held[flow.held.length - 1];
         if (last?.skipped && last.dir === dir) last.length += length;
         else flow.held.push({ dir, kind: 'gap', bytes: EMPTY, length, at, skipped: true });
       } else flow.held.push({ dir, kind, bytes: kind === 'data' ? bytes.slice() : EMPTY, length, at });
-      const before = flow.heldBytes[dir];
       flow.heldBytes[dir] += length;
-      const limit = this.opts.maxProbeBytes ?? 8192;
-      const waiting = flow.heldBytes[dir] > limit && this.awaitingOtherSide(flow);
-      // Waiting for the other side with this side's head already probed in full: nothing new to probe.
-      if (waiting && before > limit && kind === 'data') return;
+      // This side's head was probed in full already: nothing new for the probes.
+      if (skip) return;
       // A gap before anything was decided: decide with what we have.
-      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > limit && !waiting));
+      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > (this.opts.maxProbeBytes ?? 8192) && !this.awaitingOtherSide(flow)));
       return;
     }
     this.feed(flow, dir, kind, bytes, length, at);

@@ -983,6 +983,21 @@ function takeCut(buf: PduBuffer, h: NonNullable<ReturnType<typeof frameHeader>>)
   return { payload, start, end, have, total: h.hl + h.len };
 }
 
+/**
+ * Whether a compressed payload at `o` can start a DEFLATE block (RFC 1951 §3.2.3: block type 3 is
+ * reserved; a stored block's LEN and NLEN are complements, §3.2.4). `key`: the frame's mask.
+ */
+function deflateStart(b: Uint8Array, o: number, key?: Uint8Array): boolean {
+  const at = (k: number) => (o + k < b.length ? b[o + k] ^ (key ? key[k & 3] : 0) : undefined);
+  const first = at(0);
+  if (first === undefined) return true;
+  const type = (first >> 1) & 3;
+  if (type === 3) return false;
+  if (type !== 0) return true;
+  const l0 = at(1), l1 = at(2), n0 = at(3), n1 = at(4);
+  return l0 === undefined || l1 === undefined || n0 === undefined || n1 === undefined || ((l0 ^ n0) === 0xff && (l1 ^ n1) === 0xff);
+}
+
 /** Frames a mid-connection probe walks before deciding. */
 const MID_PROBE_FRAMES = 8;
 
@@ -1029,6 +1044,7 @@ export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' |
       if (h.len > 0) strong = true;
     } else if (end > head.length) return decided() ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
     if (h.opcode !== 0 && h.len > 0) {
+      if (h.rsv1 && !deflateStart(head, i + h.hl, h.masked ? head.subarray(i + h.hl - 4, i + h.hl) : undefined)) return 'reject';
       if (keyed) strong = true;
       else weak++;
     }

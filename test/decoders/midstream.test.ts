@@ -332,6 +332,19 @@ describe('connections joined inside a long message (a body, a pipeline of large 
     assert.deepEqual(calls.map((c) => [c.method, c.target, c.status?.code]), [['GET', '/next', 204]]);
     assert.ok(flows[0].warnings.some((w) => w.includes('bytes before the first response')), flows[0].warnings.join('\n'));
   });
+  it('HTTP/2: the server was sending DATA when the capture began; the client\'s next HEADERS frames decide, one per packet', () => {
+    // 20 KB of a body (not frames); then two HEADERS frames (RFC 9113 §6.2) of the held-out h2 capture, streams 11 and 13.
+    const body = new Uint8Array(20_000).map((_, i) => (i * 7919) & 0xff);
+    const { flows } = midConnection(22250, [
+      { dir: 's2c', data: body },
+      { dir: 'c2s', data: fromHex('00000c01050000000b8682448761360cd416c47fc7') },
+      { dir: 'c2s', data: fromHex('00000b01050000000d8682448662728e42d88fc8') },
+    ]);
+    assert.equal(flows[0].protocol, 'http2');
+  });
+  it('WebSocket: a compressed frame must start a DEFLATE block (RFC 1951 §3.2.3): a run of "A"s (RSV1 text frames of 65 bytes) is not WebSocket', () => {
+    assert.notEqual(probeWebSocketMidstream(new Uint8Array(2000).fill(0x41)), 'accept');
+  });
   it('Redis: a command array after a CRLF in the client\'s first bytes; what comes before it is not a command', () => {
     const { calls, flows } = midConnection(22410, [
       { dir: 'c2s', data: text(`${'V'.repeat(300)}\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n`) },
