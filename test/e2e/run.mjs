@@ -15,7 +15,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('--'));
 const keep = args.includes('--keep');
-const TOTAL_BUDGET_MS = Number(process.env.CALLSCOPE_E2E_BUDGET_MS) || 420_000;
+const TOTAL_BUDGET_MS = Number(process.env.CALLSCOPE_E2E_BUDGET_MS) || 600_000;
 const TEST_TIMEOUT_MS = 75_000;
 const started = Date.now();
 const shotsDir = join(repo, 'test-results', 'e2e');
