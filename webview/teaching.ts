@@ -348,7 +348,7 @@ function webSocketSteps(call: Call, steps: TeachStep[], client: string, server: 
   steps.push({
     id: 'send',
     title: `${fromServer ? 'The server' : 'The client'} sends a ${m} message`,
-    text: `${cap(from)} sends a WebSocket ${m} message${bytes ? ` of ${sizeText(bytes)}` : ''} to ${to}, on the connection that an HTTP \`GET\` with \`Upgrade: websocket\` turned into a WebSocket. Each message travels in frames: a 2- to 14-byte header (final-fragment bit, opcode ${m === 'binary' ? '2 for binary' : '1 for text'}, the length) and the payload${fromServer ? '' : ', masked with a 4-byte key because it comes from a client'}. There is no request and no response here: either side may send whenever it likes, and nothing answers this message unless the application chooses to.`,
+    text: `${cap(from)} sends a WebSocket ${m} message${bytes ? ` of ${sizeText(bytes)}` : ''} to ${to}, ${call.target === undefined ? 'on a connection that an HTTP \`GET\` with \`Upgrade: websocket\` turned into a WebSocket before this capture began (the upgrade is not in it)' : 'on the connection that an HTTP \`GET\` with \`Upgrade: websocket\` turned into a WebSocket'}. Each message travels in frames: a 2- to 14-byte header (final-fragment bit, opcode ${m === 'binary' ? '2 for binary' : '1 for text'}, the length) and the payload${fromServer ? '' : ', masked with a 4-byte key because it comes from a client'}. There is no request and no response here: either side may send whenever it likes, and nothing answers this message unless the application chooses to.`,
     stage: 'transport',
     phases: ['request', 'response', 'message'],
     lifeline: fromServer ? 'server' : 'client',

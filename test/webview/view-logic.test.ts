@@ -279,6 +279,9 @@ describe('teaching', () => {
     const wsFromServer = t({ protocol: 'websocket', kind: 'oneway', method: 'text', request: undefined, response: { wireBytes: 18 }, fields: { 'websocket.dir': 's2c' } });
     assert.match(text(wsFromServer), /The server at 127\.0\.0\.1:8000 sends a WebSocket text message of 18 B to the client/);
     assert.doesNotMatch(text(wsFromServer), /masked/); // only a client's frames are
+    assert.match(text(wsFromServer), /turned into a WebSocket\. /);
+    // A connection the capture joined after its upgrade: no URI, and the story says the upgrade came before the capture.
+    assert.match(text(t({ protocol: 'websocket', kind: 'oneway', method: 'text', target: undefined, request: undefined, response: { wireBytes: 18 }, fields: { 'websocket.dir': 's2c' } })), /turned into a WebSocket before this capture began/);
     assert.match(text(t({ protocol: 'websocket', kind: 'event', method: 'ping', fields: { 'websocket.dir': 'c2s' } })), /pong carrying the same payload/);
     assert.match(text(t({ protocol: 'websocket', kind: 'event', method: 'close', fields: { 'websocket.dir': 'c2s', 'websocket.close_code': 1000 } })), /code 1000 \(normal closure\)/);
     const dns = t({ protocol: 'dns', method: 'A', target: 'api.test', request: { wireBytes: 49 }, status: { code: 3, text: 'NXDOMAIN', ok: false }, fields: { 'dns.id': 7, 'dns.qry.name': 'api.test', 'dns.count.answers': 0 } }, { transport: 'udp' });
