@@ -63,21 +63,34 @@ export function probeStompMidstream(head: Uint8Array, byPort: boolean): 'accept'
   return nul < 0 ? (head.length < 4096 ? 'need-more' : 'reject') : frameStart(head, nul + 1, true);
 }
 
-function frameStart(head: Uint8Array, i: number, byPort: boolean): 'accept' | 'reject' | 'need-more' {
+/** Every command of the specification, either side's. */
+const COMMANDS = [...CLIENT_COMMANDS, ...SERVER_COMMANDS];
+
+/** The end of the line ending with the LF at `lf` (a CR before it is not part of the line). */
+function lineEnd(b: Uint8Array, start: number, lf: number): number {
+  return lf > start && b[lf - 1] === 0x0d ? lf - 1 : lf;
+}
+
+/** After heart-beat EOLs from `i`: where the command line starts, its LF (-1: the line is not over yet) and its text. */
+function commandLine(head: Uint8Array, i: number): { start: number; lf: number; command: string } {
   while (i < head.length && (head[i] === 0x0a || head[i] === 0x0d)) i++;
   const lf = head.indexOf(0x0a, i);
+  return { start: i, lf, command: lf < 0 ? '' : latin1Text(head.subarray(i, lineEnd(head, i, lf))) };
+}
+
+function frameStart(head: Uint8Array, i: number, byPort: boolean): 'accept' | 'reject' | 'need-more' {
+  const { start, lf, command } = commandLine(head, i);
   if (lf < 0) {
-    const text = latin1Text(head.subarray(i, i + LONGEST_COMMAND + 2));
-    return [...CLIENT_COMMANDS, ...SERVER_COMMANDS].some((c) => (c + '\r').startsWith(text) || c.startsWith(text)) ? 'need-more' : 'reject';
+    const text = latin1Text(head.subarray(start, start + LONGEST_COMMAND + 2));
+    return COMMANDS.some((c) => (c + '\r').startsWith(text) || c.startsWith(text)) ? 'need-more' : 'reject';
   }
-  const command = latin1Text(head.subarray(i, lf > i && head[lf - 1] === 0x0d ? lf - 1 : lf));
-  if (!CLIENT_COMMANDS.includes(command) && !SERVER_COMMANDS.includes(command)) return 'reject';
+  if (!COMMANDS.includes(command)) return 'reject';
   if (byPort) return 'accept';
   let headers = 0;
   for (let at = lf + 1; ; ) {
     const end = head.indexOf(0x0a, at);
     if (end < 0) return head.length - at > 4096 ? 'reject' : 'need-more';
-    const line = head.subarray(at, end > at && head[end - 1] === 0x0d ? end - 1 : end);
+    const line = head.subarray(at, lineEnd(head, at, end));
     if (line.length === 0) return headers > 0 ? 'accept' : 'reject';
     const colon = line.indexOf(0x3a);
     if (colon <= 0 || line.includes(0)) return 'reject';
@@ -91,11 +104,7 @@ function stompSides(head: Uint8Array): Set<Side> {
   const sides = new Set<Side>();
   const nul = head.indexOf(0);
   for (const from of nul >= 0 ? [0, nul + 1] : [0]) {
-    let i = from;
-    while (i < head.length && (head[i] === 0x0a || head[i] === 0x0d)) i++;
-    const lf = head.indexOf(0x0a, i);
-    if (lf < 0 || lf - i > LONGEST_COMMAND + 1) continue;
-    const command = latin1Text(head.subarray(i, lf > i && head[lf - 1] === 0x0d ? lf - 1 : lf));
+    const { command } = commandLine(head, from);
     if (CLIENT_COMMANDS.includes(command)) sides.add('client');
     else if (SERVER_COMMANDS.includes(command)) sides.add('server');
   }
@@ -285,7 +294,7 @@ class StompDecoder implements StreamDecoder {
           const k = b.subarray(i, i + LONGEST_COMMAND + 2).indexOf(0x0a);
           const nl = k < 0 ? -1 : i + k;
           if (nl >= 0 && nl - i <= LONGEST_COMMAND + 1) {
-            const cmd = latin1Text(b.subarray(i, nl > i && b[nl - 1] === 0x0d ? nl - 1 : nl));
+            const cmd = latin1Text(b.subarray(i, lineEnd(b, i, nl)));
             if (cmds.includes(cmd)) {
               st.consume(i);
               this.resync[dir] = false;
