@@ -155,8 +155,6 @@ interface HeldBytes {
 
 const NO_BYTES = new Uint8Array(0);
 const OTHER: Record<Dir, Dir> = { c2s: 's2c', s2c: 'c2s' };
-/** How many times the probe bytes a connection joined late keeps of one side while waiting for the other's (awaitingOtherSide). */
-const JOINED_LATE_HOLD = 1;
 
 /**
  * The reassembly sink of a flow another shard decodes: its streams still run (they say when the
@@ -292,6 +290,8 @@ export class Pipeline {
   private decoders: DecoderSpec[];
   private probeOrder: DecoderSpec[];
   private midstreamOrder: DecoderSpec[];
+  /** Bytes of each direction's head the probes read before the flow is decided (PipelineOptions.maxProbeBytes). */
+  private readonly probeBytes: number;
   private serverPorts: Map<number, DecoderSpec[]>;
   private correlator: FlowCorrelator;
   private host: SessionHost | undefined;
@@ -315,6 +315,7 @@ export class Pipeline {
     private readonly sink: PipelineSink,
   ) {
     this.decoders = opts.decoders ?? ALL_DECODERS;
+    this.probeBytes = opts.maxProbeBytes ?? 8192;
     this.probeOrder = this.decoders.filter((d) => d.probe && !d.handoffOnly).sort((a, b) => (a.probeOrder ?? 100) - (b.probeOrder ?? 100));
     // (a decoder reached only by hand-off may still recognise a connection joined after the hand-off: WebSocket)
     this.midstreamOrder = this.decoders.filter((d) => d.probeMidstream).sort((a, b) => (a.probeOrder ?? 100) - (b.probeOrder ?? 100));
@@ -748,10 +749,10 @@ export class Pipeline {
     const heads = flow.head;
     const dirs: Dir[] = (['c2s', 's2c'] as Dir[]).filter((d) => heads[d].length > 0);
     let needMore = false;
-    // 1. port candidates, confirmed by their probe when they have one (a connection's start, else
-    //    its framing when the capture began after it opened)
     // The connection's start is not in the capture (no SYN): the capture joined it late.
     const joinedLate = !flow.summary.synSeen;
+    // 1. port candidates, confirmed by their probe when they have one (a connection's start, else
+    //    its framing when the capture joined it late)
     for (const spec of this.portCandidates(flow)) {
       if (!spec.probe) return this.attach(flow, spec, 'port');
       let r = this.probeSpec(spec, heads, dirs);
@@ -796,7 +797,7 @@ export class Pipeline {
       if (r === 'need-more') needMore = true;
     }
     if (needMore && !final) return;
-    if (final || (dirs.some((d) => heads[d].length >= (this.opts.maxProbeBytes ?? 8192)) && !this.awaitingOtherSide(flow))) {
+    if (final || (dirs.some((d) => heads[d].length >= this.probeBytes) && !this.awaitingOtherSide(flow))) {
       flow.decided = true;
       flow.held = [];
     }
@@ -805,16 +806,11 @@ export class Pipeline {
   /**
    * A connection the capture joined late whose first bytes are one side's long message (a body in
    * flight): the other side's first bytes, which may start a message, are waited for until its
-   * head is full too (keeping JOINED_LATE_HOLD times the probe bytes of each side, the rest as a gap).
+   * head is full too. Meanwhile each side keeps what the probes read (its head) and holds the rest
+   * as a gap (deliver).
    */
   private awaitingOtherSide(flow: Flow): boolean {
-    const limit = this.opts.maxProbeBytes ?? 8192;
-    return !flow.summary.synSeen && (flow.head.c2s.length < limit || flow.head.s2c.length < limit);
-  }
-
-  /** Bytes of one side a connection joined late keeps while it waits for the other side's. */
-  private joinedLateHold(): number {
-    return (this.opts.maxProbeBytes ?? 8192) * JOINED_LATE_HOLD;
+    return !flow.summary.synSeen && (flow.head.c2s.length < this.probeBytes || flow.head.s2c.length < this.probeBytes);
   }
 
   /** Some of the flow's bytes were not captured: a gap was delivered, or a hole is known to be waiting. */
@@ -901,17 +897,16 @@ export class Pipeline {
     if (flow.foreign) return;
     if (!flow.decided) {
       if (kind === 'data') {
-        const limit = this.opts.maxProbeBytes ?? 8192;
         const head = flow.head[dir];
-        if (head.length < limit) {
-          const take = bytes.subarray(0, limit - head.length);
+        if (head.length < this.probeBytes) {
+          const take = bytes.subarray(0, this.probeBytes - head.length);
           const joined = new Uint8Array(head.length + take.length);
           joined.set(head);
           joined.set(take, head.length);
           flow.head[dir] = joined;
         }
       }
-      const skip = kind === 'data' && flow.heldBytes[dir] >= this.joinedLateHold() && !flow.summary.synSeen;
+      const skip = kind === 'data' && flow.heldBytes[dir] >= this.probeBytes && !flow.summary.synSeen;
       if (skip) {
         // A connection joined late waiting for the other side's first bytes (awaitingOtherSide) keeps
         // the first bytes of this side's long message; the rest is held as a gap, not kept.
@@ -923,7 +918,7 @@ export class Pipeline {
       // This side's head was probed in full already: nothing new for the probes.
       if (skip) return;
       // A gap before anything was decided: decide with what we have.
-      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > (this.opts.maxProbeBytes ?? 8192) && !this.awaitingOtherSide(flow)));
+      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > this.probeBytes && !this.awaitingOtherSide(flow)));
       return;
     }
     this.feed(flow, dir, kind, bytes, length, at);
