@@ -168,7 +168,7 @@ export function bundleRefs(file: string, src: SourceDoc, opts: RefOptions = {}):
     const pos = srcOf(owner).posOf(visit ? [...segs, '$ref'] : []) ?? srcOf(owner).posOf(segs) ?? { line: 1, column: 1 };
     problems.push({ file: fileOf(owner), line: pos.line, column: pos.column, message, severity });
   };
-  const localOf = (target: number, segs: readonly string[]) => '#' + (target < 0 ? '' : `/${EXTERNAL_KEY}/${target}`) + segs.map((s) => '/' + ptr(s)).join('');
+  const localOf = (target: number, segs: readonly string[]) => pointerOf(target < 0 ? segs : [EXTERNAL_KEY, String(target), ...segs]);
 
   /** The index of a referenced file, reading it the first time; a string: why it cannot be used. */
   const load = (path: string, depth: number): number | string => {
