@@ -5,6 +5,7 @@
  * from their text when the schema wants one (a text that is not one stays text, so that the schema
  * check says what is wrong). Pure.
  */
+import { pctDecode } from '../http-common/body';
 import { followRefs } from './refs';
 import type { ParameterRef } from './openapi';
 
@@ -17,8 +18,8 @@ export function parseQuery(uri: string): Map<string, string[]> {
   for (const part of query.split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
-    const name = formDecode(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? '' : formDecode(part.slice(eq + 1));
+    const name = pctDecode(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : pctDecode(part.slice(eq + 1));
     const list = out.get(name);
     if (list) list.push(value);
     else out.set(name, [value]);
@@ -39,15 +40,6 @@ export function parseCookies(header: string | undefined): Map<string, string[]> 
     else out.set(name, [value]);
   }
   return out;
-}
-
-function formDecode(s: string): string {
-  const t = s.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(t);
-  } catch {
-    return t;
-  }
 }
 
 /** The JSON types a schema (through `$ref`, `anyOf`/`oneOf`/`allOf` one level down) accepts; empty when it does not say. */

@@ -520,7 +520,8 @@ export function parseUrlEncoded(text: string, maxPairs = 10_000): Record<string,
   return { ...out };
 }
 
-function pctDecode(s: string): string {
+/** A form (application/x-www-form-urlencoded) name or value: `+` a space, then percent-decoded; as written when that fails. */
+export function pctDecode(s: string): string {
   const plus = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(plus);
