@@ -171,8 +171,9 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
   const cookies = parseCookies(headerValues('cookie')?.[0]);
   const out: string[] = [];
   for (const p of params) {
+    const schema = p.schema ?? resolveRef(data, p.pointer ?? '');
     // (an object is spread over several names — form with explode — or packed in one: not read here)
-    if (typesOf(data, p.schema ?? resolveRef(data, p.pointer ?? '')).has('object')) continue;
+    if (typesOf(data, schema).has('object')) continue;
     let texts: string[] | undefined;
     if (p.in === 'path') {
       const raw = pathValues[p.name];
@@ -192,7 +193,6 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
       if (p.required) out.push(`${what} is required and missing`);
       continue;
     }
-    const schema = p.schema ?? resolveRef(data, p.pointer ?? '');
     const value = parameterValue(data, p, schema, texts);
     const problems = p.schema ? checker.checkInline(p.schema, value, 3) : p.pointer ? checker.check(p.pointer, value, 3, 'request') : [];
     for (const x of problems) out.push(x.startsWith('(root) ') ? `${what} ${x.slice(7)}` : `${what}${x}`);
