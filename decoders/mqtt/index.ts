@@ -82,9 +82,25 @@ export function probeMqtt(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
 const MID_PROBE_PACKETS = 8;
 
 /**
- * Whether a whole packet (fixed header at `i`, `len` body bytes) is one the specification allows
- * (3.1.1 §2.2.2 and 5.0 §2.1.3 fixed flags, §3.x minimum lengths, non-zero packet identifiers):
- * 'topic' for a PUBLISH with a printable UTF-8 topic name (the strongest sign), true, or false.
+ * A topic name's bytes (§4.7: no wildcards in a topic name; control characters are not topics anyone
+ * writes) as valid UTF-8 (§1.5.3); `cut`: the bytes end inside the name, where a character may be cut.
+ */
+function topicNameOk(topic: Uint8Array, cut: boolean): boolean {
+  for (const c of topic) if (c < 0x20 || c === 0x7f || c === 0x23 || c === 0x2b) return false;
+  return isUtf8(topic, cut);
+}
+
+/** Who may send a packet type: CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ only clients (§3.1, §3.8, §3.10, §3.12); CONNACK, SUBACK, UNSUBACK and PINGRESP only servers. */
+function packetSide(type: number): Side | undefined {
+  if (type === 1 || type === 8 || type === 10 || type === 12) return 'client';
+  if (type === 2 || type === 9 || type === 11 || type === 13) return 'server';
+  return undefined;
+}
+
+/**
+ * Whether a whole packet whose fixed flags are valid (fixedFlagsValid), its body `b`, is one the
+ * specification allows (§3.x minimum lengths, non-zero packet identifiers): 'topic' for a PUBLISH with a
+ * printable UTF-8 topic name (the strongest sign), true, or false.
  */
 function plausiblePacket(type: number, flags: number, b: Uint8Array): boolean | 'topic' {
   const n = b.length;
@@ -93,38 +109,35 @@ function plausiblePacket(type: number, flags: number, b: Uint8Array): boolean | 
     case 1:
       return n >= 10;
     case 2:
-      return flags === 0 && n >= 2 && b[0] <= 1;
+      return n >= 2 && b[0] <= 1;
     case 3: {
       const qos = (flags >> 1) & 3;
-      if (qos === 3 || n < 2) return false;
+      if (n < 2) return false;
       const tl = (b[0] << 8) | b[1];
       if (n < 2 + tl + (qos ? 2 : 0)) return false;
       if (qos && ((b[2 + tl] << 8) | b[3 + tl]) === 0) return false;
       if (tl === 0) return true; // 5.0: a topic alias instead
-      const topic = utf8Strict(b.subarray(2, 2 + tl));
-      // §4.7.1: no wildcards in a topic name; control characters are not topics anyone writes
-      return topic !== undefined && !/[\u0000-\u001f\u007f+#]/.test(topic) ? 'topic' : false;
+      return topicNameOk(b.subarray(2, 2 + tl), false) ? 'topic' : false;
     }
     case 4:
     case 5:
-    case 7:
-      return flags === 0 && id !== 0 && ackTail(b);
     case 6:
-      return flags === 2 && id !== 0 && ackTail(b);
+    case 7:
+      return id !== 0 && ackTail(b);
     case 8:
-      return flags === 2 && n >= 5 && id !== 0;
+      return n >= 5 && id !== 0;
     case 10:
-      return flags === 2 && n >= 4 && id !== 0;
+      return n >= 4 && id !== 0;
     case 9:
-      return flags === 0 && n >= 3 && id !== 0;
+      return n >= 3 && id !== 0;
     case 11:
-      return flags === 0 && n >= 2 && id !== 0;
+      return n >= 2 && id !== 0;
     case 12:
     case 13:
-      return flags === 0 && n === 0;
+      return n === 0;
     case 14:
     case 15:
-      return flags === 0;
+      return true;
     default:
       return false;
   }
@@ -180,14 +193,14 @@ export function probeMqttMidstream(head: Uint8Array, byPort: boolean): 'accept' 
   return 'reject';
 }
 
-/** Who sent the packets at the start of a head: CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ only clients (§3.1, §3.8, §3.10, §3.12); CONNACK, SUBACK, UNSUBACK and PINGRESP only servers. */
+/** Who sent the packets at the start of a head (packetSide). */
 function mqttSides(head: Uint8Array): Set<Side> {
   const sides = new Set<Side>();
   for (let i = 0, k = 0; k < MID_PROBE_PACKETS; k++) {
     const fh = fixedHeader(head, i);
     if (!fh || !fixedFlagsValid(fh.type, fh.flags)) break;
-    if (fh.type === 1 || fh.type === 8 || fh.type === 10 || fh.type === 12) sides.add('client');
-    else if (fh.type === 2 || fh.type === 9 || fh.type === 11 || fh.type === 13) sides.add('server');
+    const side = packetSide(fh.type);
+    if (side) sides.add(side);
     i += fh.hdr + fh.len;
   }
   return sides;
@@ -365,10 +378,9 @@ class MqttDecoder implements StreamDecoder {
     if (h === undefined) return b.length - i >= 5 ? 'no' : short;
     const { type, flags, len, hdr } = h;
     const v5 = this.version === 5;
-    const fromClient = type === 1 || type === 8 || type === 10 || type === 12;
-    const fromServer = type === 2 || type === 9 || type === 11 || type === 13;
-    if (type === 0 || (type === 15 && !v5) || (fromClient && dir !== 'c2s') || (fromServer && dir !== 's2c')) return 'no';
-    if (type === 3 ? ((flags >> 1) & 3) === 3 : flags !== (type === 6 || type === 8 || type === 10 ? 2 : 0)) return 'no';
+    const side = packetSide(type);
+    if ((type === 15 && !v5) || (side === 'client' && dir !== 'c2s') || (side === 'server' && dir !== 's2c')) return 'no';
+    if (!fixedFlagsValid(type, flags)) return 'no';
     const body = i + hdr;
     const have = b.length - body;
     if (type >= 4 && type <= 7) {
@@ -405,9 +417,7 @@ class MqttDecoder implements StreamDecoder {
     // (Bounded: the first 256 bytes of a topic say enough.)
     const avail = Math.min(tl, have - 2);
     const seen = Math.min(avail, 256);
-    const topic = b.subarray(body + 2, body + 2 + seen);
-    for (const c of topic) if (c < 0x20 || c === 0x7f || c === 0x23 || c === 0x2b) return 'no'; // §4.7.3: no wildcards in a topic name
-    if (!isUtf8(topic, seen < tl)) return 'no';
+    if (!topicNameOk(b.subarray(body + 2, body + 2 + seen), seen < tl)) return 'no';
     if (avail < tl && seen === avail) return final ? (seen >= 3 || !strict ? 'yes' : 'no') : 'more';
     return !strict || tl >= 3 ? 'yes' : 'no';
   }
