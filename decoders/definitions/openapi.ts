@@ -11,7 +11,7 @@
  * document split across files (external `$ref`s) is bundled first (refs.ts): an operation is
  * where it is written, in whichever file. Pure (files are read through `RefOptions.readText`).
  */
-import { declaresKey, deref, parseSource, ptr } from './source';
+import { declaresKey, parseSource, ptr } from './source';
 import { bundleRefs, followRefs, pointerOf, type DefinitionProblem, type RefOptions } from './refs';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -262,8 +262,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       if (swagger) {
         const consumes = (op.consumes ?? data.consumes ?? ['application/json']) as string[];
         const opParams = Array.isArray(op.parameters) ? op.parameters : [];
-        const bodyIndex = opParams.findIndex((p) => deref<{ in?: string }>(data, p)?.in === 'body');
-        const body = bodyIndex >= 0 ? followRefs(data, opParams[bodyIndex], [...opAt.path, 'parameters', String(bodyIndex)]) : undefined;
+        const body = opParams.map((p: unknown, i: number) => followRefs<{ in?: unknown }>(data, p, [...opAt.path, 'parameters', String(i)])).find((b) => b?.node.in === 'body');
         if (body) requestSchemas = consumes.map((ct) => ({ contentType: ct, pointer: `${pointerOf(body.path)}/schema` }));
         const produces = (op.produces ?? data.produces ?? ['application/json']) as string[];
         for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {

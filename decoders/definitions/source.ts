@@ -89,14 +89,6 @@ export function resolveRef(data: unknown, ref: string): unknown {
   return node;
 }
 
-/** Follow `$ref`s (local only) until a non-reference object. */
-export function deref<T = Record<string, unknown>>(data: unknown, node: unknown, depth = 0): T | undefined {
-  if (!node || typeof node !== 'object') return undefined;
-  const ref = (node as { $ref?: unknown }).$ref;
-  if (typeof ref === 'string' && depth < 16) return deref<T>(data, resolveRef(data, ref), depth + 1);
-  return node as T;
-}
-
 /** JSON pointer escaping of one segment. */
 export function ptr(seg: string): string {
   return seg.replace(/~/g, '~0').replace(/\//g, '~1');
