@@ -7,7 +7,7 @@
  * written. Pure (files are read through `RefOptions.readText`).
  */
 import { declaresKey, parseSource } from './source';
-import { bundleRefs, followRefs, pointerOf, type DefinitionProblem, type RefOptions } from './refs';
+import { bundleRefs, followRefs, pointerOf, warningLines, type DefinitionProblem, type RefOptions } from './refs';
 
 export interface AsyncApiChannel {
   /** The file the channel is written in (the root, or a file a `$ref` names). */
@@ -102,7 +102,7 @@ export function parseAsyncApi(file: string, text: string, refs?: RefOptions): As
     title: (data.info as { title?: string } | undefined)?.title,
     data,
     channels: [],
-    errors: [...src.errors, ...bundle.problems.filter((p) => p.severity === 'warning').map((p) => `${p.file}:${p.line}: ${p.message}`)],
+    errors: [...src.errors, ...warningLines(bundle.problems)],
     files: bundle.files,
     problems: bundle.problems,
   };

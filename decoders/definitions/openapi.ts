@@ -12,7 +12,7 @@
  * where it is written, in whichever file. Pure (files are read through `RefOptions.readText`).
  */
 import { declaresKey, parseSource, ptr } from './source';
-import { bundleRefs, followRefs, pointerOf, type DefinitionProblem, type RefOptions } from './refs';
+import { bundleRefs, followRefs, pointerOf, warningLines, type DefinitionProblem, type RefOptions } from './refs';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -217,7 +217,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
     title: (data.info as { title?: string } | undefined)?.title,
     data,
     operations: [],
-    errors: [...src.errors, ...bundle.problems.filter((p) => p.severity === 'warning').map((p) => `${p.file}:${p.line}: ${p.message}`)],
+    errors: [...src.errors, ...warningLines(bundle.problems)],
     files: bundle.files,
     problems: bundle.problems,
   };

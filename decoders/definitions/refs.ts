@@ -55,6 +55,11 @@ export interface DefinitionProblem {
   severity: 'warning' | 'info';
 }
 
+/** The warnings among a document's problems as `file:line: message`, for its `errors`. */
+export function warningLines(problems: readonly DefinitionProblem[]): string[] {
+  return problems.filter((p) => p.severity === 'warning').map((p) => `${p.file}:${p.line}: ${p.message}`);
+}
+
 export interface Located extends Pos {
   file: string;
 }
