@@ -308,12 +308,7 @@ class WebSocketDecoder implements StreamDecoder {
       }
       if (len > limits.maxBufferedBytes) return this.stop(dir, `frame length ${len} exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
       if (b.length < hl + len) return;
-      const payload = b.slice(hl, hl + len);
-      if (masked) {
-        const k0 = b[hl - 4], k1 = b[hl - 3], k2 = b[hl - 2], k3 = b[hl - 1];
-        const key = [k0, k1, k2, k3];
-        for (let i = 0; i < payload.length; i++) payload[i] ^= key[i & 3];
-      }
+      const payload = payloadOf(b, 0, hl, masked, hl + len);
       const end = buf.pos(hl + len - 1);
       buf.consume(hl + len);
       st.framed = true;
@@ -861,8 +856,7 @@ class WebSocketDecoder implements StreamDecoder {
     if (end > b.length) return final ? (strict ? 'no' : 'yes') : 'more';
     if (h.opcode === 1 && h.fin && !h.rsv1) {
       // (Bounded: the first 1 KiB of the payload; a character cut at its end is allowed.)
-      const p = b.slice(i + h.hl, Math.min(end, i + h.hl + 1024));
-      if (h.masked) for (let k = 0; k < p.length; k++) p[k] ^= b[i + h.hl - 4 + (k & 3)];
+      const p = payloadOf(b, i, h.hl, h.masked, Math.min(end, i + h.hl + 1024));
       if (!isUtf8(p, p.length === 1024)) return 'no';
     }
     if (!strict || end === b.length) return 'yes';
@@ -969,14 +963,26 @@ function markUnknown(out: Uint8Array, why: string): Uint8Array {
 }
 
 /**
+ * The payload of the frame whose header (`hl` bytes, the masking key its last four when `masked`)
+ * starts at b[i], up to b[end), unmasked (RFC 6455 §5.3): a copy.
+ */
+function payloadOf(b: Uint8Array, i: number, hl: number, masked: boolean, end: number): Uint8Array {
+  const p = b.slice(i + hl, end);
+  if (masked) {
+    const k = i + hl - 4;
+    for (let j = 0; j < p.length; j++) p[j] ^= b[k + (j & 3)];
+  }
+  return p;
+}
+
+/**
  * The buffered head of a frame the capture cut (its header whole, its payload not): the payload so
  * far, unmasked, where it starts and ends, how much of the frame's `total` bytes there are. Empties the buffer.
  */
 function takeCut(buf: PduBuffer, h: NonNullable<ReturnType<typeof frameHeader>>): { payload: Uint8Array; start: Position; end: Position; have: number; total: number } {
   const b = buf.bytes();
   const have = b.length;
-  const payload = b.slice(h.hl);
-  if (h.masked) for (let i = 0; i < payload.length; i++) payload[i] ^= b[h.hl - 4 + (i & 3)];
+  const payload = payloadOf(b, 0, h.hl, h.masked, have);
   const start = buf.pos(0);
   const end = buf.pos(have - 1);
   buf.clear();
@@ -1037,8 +1043,7 @@ export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' |
     // A masked frame with a key and a payload: the key's four bytes are otherwise unconstrained.
     const keyed = h.masked && h.len > 0 && (head[i + h.hl - 4] | head[i + h.hl - 3] | head[i + h.hl - 2] | head[i + h.hl - 1]) !== 0;
     if (text) {
-      const p = head.slice(i + h.hl, Math.min(end, i + h.hl + 1024, head.length));
-      if (h.masked) for (let j = 0; j < p.length; j++) p[j] ^= head[i + h.hl - 4 + (j & 3)];
+      const p = payloadOf(head, i, h.hl, h.masked, Math.min(end, i + h.hl + 1024, head.length));
       if (!isUtf8(p, end > i + h.hl + p.length)) return 'reject';
       if (end > head.length) return p.length >= 64 || p.length === 1024 ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
       if (h.len > 0) strong = true;
