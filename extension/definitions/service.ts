@@ -386,18 +386,13 @@ export class DefinitionsService implements vscode.Disposable {
           const n = perDef.get(k) ?? 0;
           if (n >= 20) break;
           perDef.set(k, n + 1);
-          const d = s.ref;
-          const pos = new vscode.Position(Math.max(0, d.line - 1), Math.max(0, d.column - 1));
-          const diag = new vscode.Diagnostic(
-            new vscode.Range(pos, pos.translate(0, 1000)),
+          addDiagnostic(
+            byFile,
+            s.ref,
             `${doc.name} call #${p.id} ${p.method}${p.target ? ' ' + p.target : ''}: ${p.warning.replace(SCHEMA_PREFIX, '')}`,
             vscode.DiagnosticSeverity.Warning,
+            p.warning.startsWith(SCHEMA_PREFIX) ? 'schema' : 'unknown-field',
           );
-          diag.source = 'callscope';
-          diag.code = p.warning.startsWith(SCHEMA_PREFIX) ? 'schema' : 'unknown-field';
-          const list = byFile.get(d.file) ?? [];
-          list.push(diag);
-          byFile.set(d.file, list);
         }
       }
     });
@@ -416,17 +411,7 @@ export class DefinitionsService implements vscode.Disposable {
       const k = `${p.file}\u0000${p.line}\u0000${p.column}\u0000${p.message}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      const pos = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
-      const diag = new vscode.Diagnostic(
-        new vscode.Range(pos, pos.translate(0, 1000)),
-        p.message,
-        p.severity === 'info' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
-      );
-      diag.source = 'callscope';
-      diag.code = 'ref';
-      const list = byFile.get(p.file) ?? [];
-      list.push(diag);
-      byFile.set(p.file, list);
+      addDiagnostic(byFile, p, p.message, p.severity === 'info' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning, 'ref');
     }
   }
 
@@ -435,6 +420,17 @@ export class DefinitionsService implements vscode.Disposable {
     if (this.diagTimer) clearTimeout(this.diagTimer);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** A callscope diagnostic from a place's line on, added to its file's list. */
+function addDiagnostic(byFile: Map<string, vscode.Diagnostic[]>, at: { file: string; line: number; column: number }, message: string, severity: vscode.DiagnosticSeverity, code: string): void {
+  const pos = new vscode.Position(Math.max(0, at.line - 1), Math.max(0, at.column - 1));
+  const diag = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1000)), message, severity);
+  diag.source = 'callscope';
+  diag.code = code;
+  const list = byFile.get(at.file) ?? [];
+  list.push(diag);
+  byFile.set(at.file, list);
 }
 
 export function defKey(file: string, line: number): string {
