@@ -173,9 +173,8 @@ export class TcpStream {
       const h = this.holeAcked;
       const fresh = h === undefined || h.end <= this.delivered;
       // Every hole before the acknowledgement, not only the first (as far as waiting segments reach).
-      const end = ackOffset;
-      if (fresh) this.holeAcked = { end, frame, tsUs };
-      else h.end = Math.max(h.end, end);
+      if (fresh) this.holeAcked = { end: ackOffset, frame, tsUs };
+      else h.end = Math.max(h.end, ackOffset);
       if (!withData && fresh) return;
       this.settleAckedHole();
     }
