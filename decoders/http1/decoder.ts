@@ -223,16 +223,21 @@ function lostCount(surplus: number, largest: number, guess: number, most: number
 const EXACT_MAX_BYTES = 1 << 16;
 const EXACT_MAX_UNKNOWN = 8;
 
+/** No expected size known for any lost message (lostCount's and exactLost's `sizeOf`/`known`). */
+const noSize = (): undefined => undefined;
+
 /**
- * How many messages `surplus` lost bytes held, when exactly one count k (1 ≤ k ≤ most) makes them
+ * How many messages `lost.surplus` bytes held, when exactly one count k (1 ≤ k ≤ most) makes them
  * exactly the sizes of the first k expected messages: `known(i)` when known, else any size in
  * `sizes` (whole messages seen on the connection, repeats allowed). Undefined when no count fits,
- * or more than one does: lostCount's estimate then. Load clients repeat the same requests and
+ * or more than one does, or the surplus is itself a guess (`lost.guessed`): lostCount's estimate
+ * then. Load clients repeat the same requests and
  * servers their answers, byte for byte: a gap of 961 bytes after 851-, 110- and 285-byte answers
  * held two (851 + 110), not the one that lostCount's guess of the largest gives.
  */
-function exactLost(surplus: number, most: number, known: (i: number) => number | undefined, sizes: readonly number[]): number | undefined {
-  if (surplus <= 0 || surplus > EXACT_MAX_BYTES) return undefined;
+function exactLost(lost: LostMessages, most: number, known: (i: number) => number | undefined, sizes: readonly number[]): number | undefined {
+  const surplus = lost.surplus;
+  if (lost.guessed || surplus <= 0 || surplus > EXACT_MAX_BYTES) return undefined;
   const min = sizes.length ? Math.min(...sizes) : Number.POSITIVE_INFINITY;
   // reach[u]: the totals of exactly u sizes from `sizes` (at most `surplus`).
   const reach: Set<number>[] = [new Set([0])];
@@ -1160,8 +1165,8 @@ export class Http1Decoder implements StreamDecoder {
       // Responses lost with no request waiting answered requests that were not captured either (a
       // c2s gap reported later): like responses without a request, they stand for requests of that
       // gap (noteLostMessages), else the gap's stand-ins take the answers of the requests after it.
-      const exact = lost.guessed ? undefined : exactLost(lost.surplus, MAX_ORPHANS, () => undefined, s2c.sizes);
-      this.addOrphans(msg.start, exact ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, MAX_ORPHANS, () => undefined));
+      const exact = exactLost(lost, MAX_ORPHANS, noSize, s2c.sizes);
+      this.addOrphans(msg.start, exact ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, MAX_ORPHANS, noSize));
       return undefined;
     }
     let k = 0;
@@ -1174,7 +1179,7 @@ export class Http1Decoder implements StreamDecoder {
     // request they hold, every waiting one having lost its answer in the gap — and the lost bytes
     // may hold answers to more of them.
     if (most === waiting.length && this.unseenRequest(msg.start.acked) && !(most === 1 && headerValue(waiting[0].req?.headers ?? [], 'expect') !== undefined)) {
-      const exact = lost.guessed ? undefined : exactLost(lost.surplus, most + MAX_ORPHANS, sizeOf, s2c.sizes);
+      const exact = exactLost(lost, most + MAX_ORPHANS, sizeOf, s2c.sizes);
       k = exact ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, most + MAX_ORPHANS, sizeOf);
       // Without an exact fit and with a waiting request whose answer's size was never seen, the
       // count is a guess: every waiting request is taken to have lost its answer, this response to
@@ -1202,7 +1207,7 @@ export class Http1Decoder implements StreamDecoder {
     } else {
       // This response answers one of the waiting requests: the lost ones answered those before it.
       most = Math.min(most, waiting.length - 1);
-      k = (lost.guessed ? undefined : exactLost(lost.surplus, most, sizeOf, s2c.sizes)) ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, most, sizeOf);
+      k = exactLost(lost, most, sizeOf, s2c.sizes) ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, most, sizeOf);
     }
     this.chargeLost(waiting, k, lost);
     return waiting[k];
@@ -1328,12 +1333,12 @@ export class Http1Decoder implements StreamDecoder {
     // one larger one; at most the most requests it has had in flight (RFC 9112 §9.3.2) — unless the
     // gap came before any: an exact fit of the sizes of the requests seen (exactLost) then says.
     const most = this.depth > 1 ? Math.min(MAX_LOST_MESSAGES, this.depth) : MAX_LOST_MESSAGES;
-    const exact = lost.guessed ? undefined : exactLost(lost.surplus, blind ? MAX_LOST_MESSAGES : most, () => undefined, side.sizes);
+    const exact = exactLost(lost, blind ? MAX_LOST_MESSAGES : most, noSize, side.sizes);
     let n =
       exact ??
       (this.depth > 1
-        ? lostCount(lost.surplus, Number.POSITIVE_INFINITY, avg, most, () => undefined)
-        : lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, () => undefined));
+        ? lostCount(lost.surplus, Number.POSITIVE_INFINITY, avg, most, noSize)
+        : lostCount(lost.surplus, side.largestWhole, avg, MAX_LOST_MESSAGES, noSize));
     // A response that answered no request, captured after the last request byte before this gap,
     // answered a request in it: it already stands for that one (the pipeline reports a c2s gap only
     // once a later segment or an acknowledgement shows it, often after that response).
