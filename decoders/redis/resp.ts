@@ -324,7 +324,6 @@ export function nodeText(n: RespNode | undefined): string | undefined {
   return n.s;
 }
 
-
 export interface JsonOptions {
   /** Bytes of a blob shown as text (longer ones are cut with an ellipsis). */
   maxText: number;
