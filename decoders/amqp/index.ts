@@ -120,32 +120,43 @@ export function probeAmqpMidstream(head: Uint8Array, byPort: boolean): 'accept' 
   for (let n = 0; n < MID_PROBE_FRAMES; n++) {
     const left = head.length - i;
     if (left < 7) return strong >= (byPort ? 1 : 2) || (strong && left === 0) ? 'accept' : 'need-more';
-    const t = head[i];
-    const channel = be16(head, i + 1);
-    const size = be32(head, i + 3);
-    if (size > 1 << 20) return 'reject';
-    if (t === FRAME_HEARTBEAT) {
-      if (channel !== 0 || size !== 0) return 'reject';
-    } else if (t === FRAME_METHOD) {
-      if (size < 4) return 'reject';
-      if (left < 11) return 'need-more';
-      if (!methodDef(be16(head, i + 7), be16(head, i + 9))) return 'reject';
-    } else if (t === FRAME_HEADER) {
-      if (size < 14) return 'reject';
-      if (left < 11) return 'need-more';
-      if (be16(head, i + 7) !== 60 || be16(head, i + 9) !== 0) return 'reject';
-    } else if (t !== FRAME_BODY) return 'reject';
-    if (left < size + 8) {
+    const f = frameShape(head, i);
+    if (f === 'no') return 'reject';
+    if (f === 'more' || (!f.startChecked && f.t !== FRAME_BODY && f.t !== FRAME_HEARTBEAT)) return 'need-more';
+    if (!f.whole) {
       // A frame longer than the head can hold: its start decides (a body frame says nothing).
-      if (size + 8 > 4096) return t !== FRAME_BODY && (byPort || strong) ? 'accept' : t === FRAME_BODY ? 'reject' : 'need-more';
+      if (f.size + 8 > 4096) return f.t !== FRAME_BODY && (byPort || strong) ? 'accept' : f.t === FRAME_BODY ? 'reject' : 'need-more';
       return 'need-more';
     }
-    if (head[i + size + 7] !== FRAME_END) return 'reject';
-    if (t !== FRAME_BODY) strong++;
-    if (strong >= 2 || (byPort && strong) || (t === FRAME_METHOD && strong)) return 'accept';
-    i += size + 8;
+    if (f.t !== FRAME_BODY) strong++;
+    if (strong >= 2 || (byPort && strong) || (f.t === FRAME_METHOD && strong)) return 'accept';
+    i += f.size + 8;
   }
   return strong ? 'accept' : 'reject';
+}
+
+/**
+ * What a frame at b[i] says of itself (§4.2.3), whatever the connection's state: a known type, a size
+ * within reason, a heartbeat on channel 0 and empty, a method frame naming a method of the
+ * specification and a content header the basic class with weight 0 (`startChecked`: once their
+ * first 11 bytes are there), the frame-end octet 0xCE (once `whole`). 'more': not 7 bytes yet.
+ */
+function frameShape(b: Uint8Array, i: number): 'no' | 'more' | { t: number; channel: number; size: number; whole: boolean; startChecked: boolean } {
+  const left = b.length - i;
+  if (left < 7) return 'more';
+  const t = b[i];
+  const channel = be16(b, i + 1);
+  const size = be32(b, i + 3);
+  if (t !== FRAME_METHOD && t !== FRAME_HEADER && t !== FRAME_BODY && t !== FRAME_HEARTBEAT) return 'no';
+  if (size > Math.min(MAX_FRAME, 1 << 20)) return 'no';
+  if (t === FRAME_HEARTBEAT && (size !== 0 || channel !== 0)) return 'no';
+  if ((t === FRAME_METHOD && size < 4) || (t === FRAME_HEADER && size < 14)) return 'no';
+  const startChecked = left >= 11;
+  if (startChecked && t === FRAME_METHOD && !methodDef(be16(b, i + 7), be16(b, i + 9))) return 'no';
+  if (startChecked && t === FRAME_HEADER && (be16(b, i + 7) !== 60 || be16(b, i + 9) !== 0)) return 'no';
+  const whole = left >= size + 8;
+  if (whole && b[i + size + 7] !== FRAME_END) return 'no';
+  return { t, channel, size, whole, startChecked };
 }
 
 /** Methods only a broker sends (amqp0-9-1.xml `chassis name="client"` only) and only a client sends. */
@@ -474,31 +485,19 @@ class AmqpDecoder implements StreamDecoder {
    * only as the first bytes after a gap (`strict` false) for a message being received.
    */
   private plausible(dir: Dir, b: Uint8Array, i: number, final: boolean, strict: boolean): 'yes' | 'no' | 'more' {
-    const left = b.length - i;
-    if (left < 7) return final ? 'no' : 'more';
-    const t = b[i];
-    const channel = be16(b, i + 1);
-    const size = be32(b, i + 3);
-    if (t !== FRAME_METHOD && t !== FRAME_HEADER && t !== FRAME_BODY && t !== FRAME_HEARTBEAT) return 'no';
-    if (size > Math.min(MAX_FRAME, 1 << 20)) return 'no';
-    if (t === FRAME_HEARTBEAT && (size !== 0 || channel !== 0)) return 'no';
-    if ((t === FRAME_METHOD && size < 4) || (t === FRAME_HEADER && size < 14)) return 'no';
+    // (a frame still arriving is judged on what its start says already: a false start claiming a
+    // large size would otherwise hold the scan until that many bytes came)
+    const f = frameShape(b, i);
+    if (f === 'more') return final ? 'no' : 'more';
+    if (f === 'no') return 'no';
+    const { t, channel } = f;
     // (a channel opened before a capture that joined the connection late is not known)
     if (t !== FRAME_HEARTBEAT && channel !== 0 && !this.channels.has(channel) && strict && !this.midFrame[dir] && !this.joinedLate[dir]) return 'no';
     const open = this.channels.get(channel)?.content[dir];
     if ((t === FRAME_HEADER || t === FRAME_BODY) && !open) return 'no';
-    if (left >= size + 8) {
-      if (b[i + size + 7] !== FRAME_END) return 'no';
-      if (t === FRAME_METHOD && !methodDef(be16(b, i + 7), be16(b, i + 9))) return 'no';
-      return 'yes';
-    }
-    // A frame still arriving: what its start says already (a false start claiming a large size
-    // would otherwise hold the scan until that many bytes came).
-    if (left >= 11 && t === FRAME_METHOD && !methodDef(be16(b, i + 7), be16(b, i + 9))) return 'no';
-    if (left >= 11 && t === FRAME_HEADER && (be16(b, i + 7) !== 60 || be16(b, i + 9) !== 0)) return 'no';
+    if (f.whole) return 'yes';
     if (!final) return 'more';
-    if (t === FRAME_METHOD) return left >= 11 && methodDef(be16(b, i + 7), be16(b, i + 9)) ? 'yes' : 'no';
-    if (t === FRAME_HEADER) return left >= 11 && be16(b, i + 7) === 60 && be16(b, i + 9) === 0 ? 'yes' : 'no';
+    if (t === FRAME_METHOD || t === FRAME_HEADER) return f.startChecked ? 'yes' : 'no';
     return t === FRAME_BODY && !strict ? 'yes' : 'no';
   }
 
