@@ -339,6 +339,7 @@ function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Arr
 export interface OperationMatch {
   op: OpenApiOperation;
   doc: OpenApiDoc;
+  /** The path parameters' segments, still percent-encoded where decodeURI leaves them (`%2F`, `%25`…). */
   params: Record<string, string>;
 }
 
@@ -353,7 +354,8 @@ export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: 
   path = path.split(/[?#]/)[0] || '/';
   let decoded = path;
   try {
-    decoded = decodeURI(path);
+    // (an encoded `%` kept encoded, as decodeURI keeps `/`: the parameters it matches are decoded once, by the linker)
+    decoded = decodeURI(path.replace(/%25/gi, '%2525'));
   } catch {
     /* keep the raw path */
   }

@@ -453,6 +453,20 @@ describe('path and query parameters (OAS 3.0 §Parameter Object, §Style Values;
     const doc = parseOpenApi('/w/swagger.json', JSON.stringify(sw))!;
     assert.deepEqual(doc.operations[0].parameters.map((p) => [p.name, p.arrayFormat, p.required]), [['kind', 'csv', false], ['limit', 'csv', false], ['ids', 'csv', false]]);
   });
+
+  test('a path parameter is percent-decoded once: an encoded % stays a %', () => {
+    const text = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'files', version: '1' },
+      paths: { '/files/{name}': { get: { parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', enum: ['a%20b', 'c/d', 'é'] } }], responses: { '200': { description: 'ok' } } } } },
+    });
+    const linker = new Linker({ openapi: [{ path: '/w/openapi.json', text }], asyncapi: [], proto: [] });
+    const get = (uri: string) => linker.link(makeCall({ method: 'GET', target: uri, http: { version: 'HTTP/1.1', method: 'GET', uri, status: 200 } }))?.warnings;
+    assert.deepEqual(get('/files/a%2520b'), []);
+    assert.deepEqual(get('/files/c%2Fd'), []);
+    assert.deepEqual(get('/files/%C3%A9'), []);
+    assert.deepEqual(get('/files/a%20b'), ['path parameter name must be one of ["a%20b","c/d","é"]']);
+  });
 });
 
 const ASYNC2 = `asyncapi: '2.6.0'
