@@ -1126,17 +1126,20 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   return t.length < 12 && /^[A-Za-z]*$/.test(t) ? 'need-more' : 'reject';
 }
 
-/** A command as clients send it (RESP array of bulk strings, the first a command name) at a line start. */
-const COMMAND_START = /(?:^|\r\n)\*[1-9]\d{0,5}\r\n\$([1-9]\d?)\r\n([A-Za-z][A-Za-z.-]{0,31})\r\n/;
-
 /**
  * A connection the capture joined inside a command or a reply (a pipeline of large values): a
- * command array whose first element is a command name, after a CRLF anywhere in the client's first bytes.
+ * command array whose first element is a command name (plausibleCommand, the resync's test) at the
+ * start of a line anywhere in the client's first bytes.
  */
 function probeMidstream(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   if (dir !== 'c2s') return 'reject';
-  const m = COMMAND_START.exec(latin1Text(head));
-  return m && Number(m[1]) === m[2].length ? 'accept' : 'reject';
+  for (let i = 0; i < head.length; ) {
+    if (head[i] === 0x2a && plausibleCommand(head, i, true, false) === 'yes') return 'accept';
+    const lf = head.indexOf(0x0a, i);
+    if (lf < 0) break;
+    i = lf + 1;
+  }
+  return 'reject';
 }
 
 export const spec: DecoderSpec = {
