@@ -14,7 +14,9 @@ export class RefFiles {
    */
   note(doc: string, asked: ReadonlyMap<string, string | undefined>, used: readonly string[]): void {
     for (const [file, text] of asked) {
-      if (text !== undefined && used.includes(file)) this.texts.set(file, text);
+      // (not there now, for every document that shares it: its old text must not reach the workers)
+      if (text === undefined) this.texts.delete(file);
+      else if (used.includes(file)) this.texts.set(file, text);
       let users = this.usedBy.get(file);
       if (!users) this.usedBy.set(file, (users = new Set()));
       users.add(doc);

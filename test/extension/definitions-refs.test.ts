@@ -453,4 +453,20 @@ describe('the files documents refer to, as the service keeps them (RefFiles)', (
     assert.equal(refFiles.has('/r/shared.yaml'), false);
     assert.deepEqual(refFiles.list(), []);
   });
+  test('a shared referenced file deleted: its text is not given to the workers, whichever document is parsed again first', () => {
+    const files: Record<string, string> = {
+      '/r/a.yaml': "openapi: 3.0.0\ninfo: {title: a, version: '1'}\npaths:\n  /p: {$ref: 'shared.yaml'}\n",
+      '/r/b.yaml': "openapi: 3.0.0\ninfo: {title: b, version: '1'}\npaths:\n  /p: {$ref: 'shared.yaml'}\n",
+      '/r/shared.yaml': 'get: {operationId: one, responses: {}}\n',
+    };
+    const refFiles = new RefFiles();
+    parse(refFiles, files, '/r/a.yaml');
+    parse(refFiles, files, '/r/b.yaml');
+    delete files['/r/shared.yaml'];
+    // (the service parses the dependents again one after the other)
+    assert.deepEqual(parse(refFiles, files, '/r/a.yaml').operations, []);
+    assert.deepEqual(parse(refFiles, files, '/r/b.yaml').operations, []);
+    assert.deepEqual(refFiles.list(), []);
+    assert.deepEqual(refFiles.dependents('/r/shared.yaml'), ['/r/a.yaml', '/r/b.yaml']);
+  });
 });
