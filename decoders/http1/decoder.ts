@@ -1178,7 +1178,7 @@ export class Http1Decoder implements StreamDecoder {
     // acknowledgement number, RFC 9293 §3.4), enough for a request: this response may answer a
     // request they hold, every waiting one having lost its answer in the gap — and the lost bytes
     // may hold answers to more of them.
-    if (most === waiting.length && this.unseenRequest(msg.start.acked) && !(most === 1 && headerValue(waiting[0].req?.headers ?? [], 'expect') !== undefined)) {
+    if (most === waiting.length && this.unseenRequest(msg.start.acked) && !(most === 1 && headerValue(waiting[0].req?.headers, 'expect') !== undefined)) {
       const exact = exactLost(lost, most + MAX_ORPHANS, sizeOf, s2c.sizes);
       k = exact ?? lostCount(lost.surplus, s2c.largestWhole, s2c.largestWhole, most + MAX_ORPHANS, sizeOf);
       // Without an exact fit and with a waiting request whose answer's size was never seen, the
