@@ -9,7 +9,7 @@
 import type { Call, FlowSummary } from '../decoders/core/model';
 import { BROKERS, type ArrowPhase } from './diagram-layout';
 import { formatDuration, formatSize, protocolLabel } from './format';
-import { startedByServer } from '../decoders/export/common';
+import { header, requestHeaders, startedByServer } from '../decoders/export/common';
 
 /** Where a step sits in the path of an RPC: client → client stub → transport → server stub → server. */
 export type Stage = 'client' | 'client-stub' | 'transport' | 'server-stub' | 'server' | 'broker' | 'connection';
@@ -66,8 +66,7 @@ function result(call: Call): { value?: unknown; fault?: string } {
 
 /** The protocol an HTTP/1.1 request asks to upgrade to (`Upgrade: websocket`, `h2c`), if any. */
 function upgradeTo(call: Call): string | undefined {
-  const h = (call.http?.requestHeaders ?? call.request?.headers)?.find(([k]) => k.toLowerCase() === 'upgrade')?.[1];
-  return h?.trim() || undefined;
+  return header(requestHeaders(call), 'upgrade')?.trim() || undefined;
 }
 
 function bytesOf(call: Call, side: 'request' | 'response'): number | undefined {
