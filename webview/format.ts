@@ -102,11 +102,14 @@ export interface StatusBadge {
   label: string;
 }
 
+/** Protocols whose status is a gRPC code with its name (CANCELLED, NOT_FOUND; Connect's not_found). */
+const GRPC_CODES = new Set(['grpc', 'grpc-web', 'connect']);
+
 /** The status column: icon + text + a tone for colour, so colour is never the only signal. */
 export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'protocol'>): StatusBadge {
   if (row.state === 'aborted') {
     // A cancelled gRPC call reads CANCELLED, as a finished one reads NOT_FOUND (not "1").
-    const named = row.status?.text && typeof row.status.code === 'number' && (row.protocol === 'grpc' || row.protocol === 'grpc-web' || row.protocol === 'connect');
+    const named = row.status?.text && typeof row.status.code === 'number' && GRPC_CODES.has(row.protocol);
     const text = row.status ? (named ? row.status.text! : String(row.status.code)) : 'aborted';
     return { tone: 'aborted', icon: 'aborted', text, label: `aborted${row.status?.text ? ': ' + row.status.text : ''}` };
   }
@@ -117,7 +120,7 @@ export function statusBadge(row: Pick<CallRow, 'status' | 'state' | 'kind' | 'pr
     // MQTT's reason codes too (Success, Connection Accepted, granted QoS 2,1: a column of 0s said
     // nothing), a Kafka error (UNSUPPORTED_VERSION; its success, NONE, stays 0), and the RabbitMQ
     // stream protocol's response codes (OK, STREAM_DOES_NOT_EXIST: its success is 1).
-    const named = row.protocol === 'grpc' || row.protocol === 'grpc-web' || row.protocol === 'connect' || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok) || row.protocol === 'rabbitstream';
+    const named = GRPC_CODES.has(row.protocol) || row.protocol === 'dns' || row.protocol === 'tls' || row.protocol === 'mqtt' || (row.protocol === 'kafka' && !row.status.ok) || row.protocol === 'rabbitstream';
     const byName = named && row.status.text && typeof code === 'number';
     // An XML-RPC fault carries its faultCode (often 1): "fault 1" says what it is, a bare "1" does
     // not. An HTTP error without a fault document keeps its HTTP code (4xx/5xx).
