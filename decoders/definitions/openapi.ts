@@ -13,6 +13,7 @@
  */
 import { declaresKey, parseSource, ptr } from './source';
 import { bundleRefs, followRefs, pointerOf, warningLines, type DefinitionProblem, type RefOptions } from './refs';
+import type { FieldEncoding } from './forms';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -20,6 +21,10 @@ export interface SchemaRef {
   contentType: string;
   /** JSON pointer into the document (for ajv), e.g. `#/paths/~1persons/post/requestBody/content/application~1json/schema`. */
   pointer: string;
+  /** 2.0 `formData` parameters: one object schema made of them (no pointer then). */
+  schema?: Record<string, unknown>;
+  /** A form body's fields: 3.x the media type's `encoding`, 2.0 each formData parameter's collectionFormat. */
+  encoding?: Record<string, FieldEncoding>;
 }
 
 /** A path, query, header or cookie parameter of an operation and where its schema is. */
@@ -33,6 +38,10 @@ export interface ParameterRef {
   schema?: Record<string, unknown>;
   /** How an array is written: 3.x `style` form + `explode` (default true), 2.0 `collectionFormat`. */
   arrayFormat: 'multi' | 'csv' | 'ssv' | 'tsv' | 'pipes';
+  /** 3.x: the parameter's `style` (its location's default when it has none); undefined in 2.0. */
+  style?: 'form' | 'simple' | 'matrix' | 'label' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject';
+  /** 3.x: `explode` (true by default for form, false for the others). */
+  explode?: boolean;
 }
 
 export interface OpenApiOperation {
@@ -193,9 +202,69 @@ export function compileTemplate(template: string): { re: RegExp; literal: number
 
 function schemasOfContent(content: unknown, base: string): SchemaRef[] {
   if (!content || typeof content !== 'object') return [];
-  return Object.entries(content as Record<string, { schema?: unknown }>)
+  return Object.entries(content as Record<string, { schema?: unknown; encoding?: unknown }>)
     .filter(([, v]) => v && typeof v === 'object' && v.schema !== undefined)
-    .map(([ct]) => ({ contentType: ct, pointer: `${base}/content/${ptr(ct)}/schema` }));
+    .map(([ct, v]) => {
+      const ref: SchemaRef = { contentType: ct, pointer: `${base}/content/${ptr(ct)}/schema` };
+      const encoding = encodingOf(v.encoding);
+      if (encoding) ref.encoding = encoding;
+      return ref;
+    });
+}
+
+/** A media type's `encoding` (OAS 3.0.3 §4.7.15): each property's contentType, style and explode. */
+function encodingOf(e: unknown): Record<string, FieldEncoding> | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const out: Record<string, FieldEncoding> = {};
+  for (const [name, x] of Object.entries(e as Record<string, Record<string, unknown>>).slice(0, 1000)) {
+    if (!x || typeof x !== 'object') continue;
+    const f: FieldEncoding = {};
+    if (typeof x.contentType === 'string') f.contentType = x.contentType;
+    if (typeof x.style === 'string') f.style = x.style;
+    if (typeof x.explode === 'boolean') f.explode = x.explode;
+    out[name] = f;
+  }
+  return out;
+}
+
+/** The media types a 2.0 operation takes formData in: its `consumes` (else the document's) that are forms, else both. */
+const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
+
+/**
+ * 2.0: the operation's body and formData parameters, its own over the path item's (by name and
+ * location; a body parameter is one whatever its name), as request schemas: the body's `schema` for
+ * each media type it consumes; the formData parameters as one object schema (their keywords each a
+ * property, `required` from theirs) for the form types it consumes.
+ */
+function swaggerRequestSchemas(data: Record<string, unknown>, consumes: string[], list: Array<{ p: unknown; path: string[] }>): SchemaRef[] {
+  const byKey = new Map<string, { node: Record<string, unknown>; path: string[] }>();
+  for (const { p, path } of list) {
+    const at = followRefs<Record<string, unknown>>(data, p, path);
+    if (!at || (at.node.in !== 'body' && at.node.in !== 'formData')) continue;
+    byKey.set(at.node.in === 'body' ? 'body' : `formData ${String(at.node.name)}`, at);
+  }
+  const body = byKey.get('body');
+  if (body) return consumes.map((ct) => ({ contentType: ct, pointer: `${pointerOf(body.path)}/schema` }));
+  const fields = [...byKey.values()].filter((x) => x.node.in === 'formData' && typeof x.node.name === 'string');
+  if (!fields.length) return [];
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  const encoding: Record<string, FieldEncoding> = {};
+  for (const { node: x } of fields) {
+    const name = x.name as string;
+    const schema: Record<string, unknown> = {};
+    for (const k of PARAM_SCHEMA_KEYS) if (x[k] !== undefined) schema[k] = x[k];
+    if (schema.type === 'file') {
+      delete schema.type;
+      schema.format = 'binary';
+    }
+    properties[name] = schema;
+    if (x.required === true) required.push(name);
+    if (schema.type === 'array') encoding[name] = { collectionFormat: typeof x.collectionFormat === 'string' ? x.collectionFormat : 'csv' };
+  }
+  const forms = consumes.filter((ct) => FORM_TYPES.includes(ct.split(';')[0].trim().toLowerCase()));
+  const schema = { type: 'object', properties, ...(required.length ? { required } : {}) };
+  return (forms.length ? forms : FORM_TYPES).map((ct) => ({ contentType: ct, pointer: '', schema, encoding }));
 }
 
 /**
@@ -253,17 +322,18 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       const authorities = (swagger ? undefined : (authoritiesOf(op.servers) ?? authoritiesOf(item.servers))) ?? rootAuthorities;
       const templates = [...new Set(bases.map((b) => joinPath(b, path)))];
       const at = bundle.locate(opAt.path) ?? bundle.locate(itemAt.path) ?? bundle.locate([...pathsAt!.path, path]) ?? { file, line: 1, column: 1 };
-      const parameters = parametersOf(data, swagger !== undefined, [
-        ...(Array.isArray(item.parameters) ? item.parameters.map((p: unknown, i: number) => ({ p, path: [...itemAt.path, 'parameters', String(i)] })) : []),
-        ...(Array.isArray(op.parameters) ? op.parameters.map((p: unknown, i: number) => ({ p, path: [...opAt.path, 'parameters', String(i)] })) : []),
-      ]);
+      const paramList = [
+        ...(Array.isArray(item.parameters) ? item.parameters.slice(0, 1000).map((p: unknown, i: number) => ({ p, path: [...itemAt.path, 'parameters', String(i)] })) : []),
+        ...(Array.isArray(op.parameters) ? op.parameters.slice(0, 1000).map((p: unknown, i: number) => ({ p, path: [...opAt.path, 'parameters', String(i)] })) : []),
+      ];
+      const parameters = parametersOf(data, swagger !== undefined, paramList);
       let requestSchemas: SchemaRef[] = [];
       const responseSchemas: OpenApiOperation['responseSchemas'] = [];
       if (swagger) {
         const consumes = (op.consumes ?? data.consumes ?? ['application/json']) as string[];
-        const opParams = Array.isArray(op.parameters) ? op.parameters : [];
-        const body = opParams.map((p: unknown, i: number) => followRefs<{ in?: unknown }>(data, p, [...opAt.path, 'parameters', String(i)])).find((b) => b?.node.in === 'body');
-        if (body) requestSchemas = consumes.map((ct) => ({ contentType: ct, pointer: `${pointerOf(body.path)}/schema` }));
+        // (Swagger 2.0 §Path Item Object: its parameters apply to every operation under it, an
+        // operation's own replacing one of the same name and location — a body or formData one too)
+        requestSchemas = swaggerRequestSchemas(data, consumes, paramList);
         const produces = (op.produces ?? data.produces ?? ['application/json']) as string[];
         for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
           const resp = followRefs<{ schema?: unknown }>(data, r, [...opAt.path, 'responses', status]);
@@ -326,10 +396,14 @@ function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Arr
     } else {
       if (!x.schema || typeof x.schema !== 'object') continue;
       ref.pointer = `${pointerOf(at!.path)}/schema`;
-      const style = typeof x.style === 'string' ? x.style : x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple';
-      const explode = typeof x.explode === 'boolean' ? x.explode : style === 'form';
+      const dflt = x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple';
+      // (OAS 3.0.3 §4.7.12.4: the styles each location allows; another is read as the location's default)
+      const allowed = x.in === 'path' ? ['simple', 'matrix', 'label'] : x.in === 'query' ? ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject'] : [dflt];
+      const style = (typeof x.style === 'string' && allowed.includes(x.style) ? x.style : dflt) as NonNullable<ParameterRef['style']>;
+      const explode = typeof x.explode === 'boolean' ? x.explode : style === 'form' || style === 'deepObject';
+      ref.style = style;
+      ref.explode = explode;
       ref.arrayFormat = style === 'spaceDelimited' ? 'ssv' : style === 'pipeDelimited' ? 'pipes' : explode && style === 'form' ? 'multi' : 'csv';
-      if (style === 'deepObject' || style === 'matrix' || style === 'label') continue;
     }
     byKey.set(`${ref.in} ${ref.in === 'header' ? ref.name.toLowerCase() : ref.name}`, ref);
   }

@@ -5,8 +5,9 @@
  * the host's DefinitionsService only ships a LinkConfig. No vscode.
  */
 import type { Body, Call, DefinitionRef, HeaderList } from '../../decoders/core/model';
-import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef } from '../../decoders/definitions/openapi';
-import { parameterValue, parseCookies, parseQuery, typesOf } from '../../decoders/definitions/params';
+import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef, type SchemaRef } from '../../decoders/definitions/openapi';
+import { formProblems, formValue, isFormBody } from '../../decoders/definitions/forms';
+import { parseCookies, parseQuery, readParameter, type RequestParameters } from '../../decoders/definitions/params';
 import { resolveRef } from '../../decoders/definitions/source';
 import { requestHeaders, requestHost } from '../../decoders/export/common';
 import { parseAsyncApi, matchChannel, channelCandidates, type AsyncApiDoc } from '../../decoders/definitions/asyncapi';
@@ -115,7 +116,8 @@ export class Linker {
         const reqBody = c.http?.requestBody ?? c.request?.body;
         const req = jsonValue(reqBody);
         const reqSchema = pickSchema(m.op.requestSchemas, reqBody?.contentType);
-        if (req.ok && reqSchema) warnings.push(...checked(checker, reqSchema.pointer, req.value, 'request'));
+        if (req.ok && reqSchema && !reqSchema.schema) warnings.push(...checked(checker, reqSchema.pointer, req.value, 'request'));
+        else if (reqSchema && reqBody && isFormBody(reqBody)) warnings.push(...checkedForm(checker, m.doc.data, reqSchema, reqBody));
         const status = c.http?.status ?? (typeof c.status?.code === 'number' ? c.status.code : undefined);
         const resBody = c.http?.responseBody ?? c.response?.body;
         const res = jsonValue(resBody);
@@ -160,41 +162,31 @@ export class Linker {
  */
 function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, params: readonly ParameterRef[], pathValues: Record<string, string>, uri: string, headers: HeaderList): string[] {
   if (!params.length) return [];
-  const query = parseQuery(uri);
-  const headerValues = (name: string) => {
+  const headerValue = (name: string) => {
     const n = name.toLowerCase();
     const vs = headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
     // (several fields of one name are one list, RFC 9110 §5.3; HTTP/2 may split cookies into fields
     // of their own, joined again with "; ", RFC 9113 §8.2.3)
-    return vs.length ? [vs.join(n === 'cookie' ? '; ' : ', ')] : undefined;
+    return vs.length ? vs.join(n === 'cookie' ? '; ' : ', ') : undefined;
   };
-  const cookies = parseCookies(headerValues('cookie')?.[0]);
+  const req: RequestParameters = { path: pathValues, query: parseQuery(uri), header: headerValue, cookies: parseCookies(headerValue('cookie')) };
+  const names = (where: ParameterRef['in']) => new Set(params.filter((p) => p.in === where).map((p) => p.name));
+  const others = { query: names('query'), cookie: names('cookie') };
   const out: string[] = [];
   for (const p of params) {
     const schema = p.schema ?? resolveRef(data, p.pointer ?? '');
-    // (an object is spread over several names — form with explode — or packed in one: not read here)
-    if (typesOf(data, schema).has('object')) continue;
-    let texts: string[] | undefined;
-    if (p.in === 'path') {
-      const raw = pathValues[p.name];
-      if (raw === undefined) continue;
-      let v = raw;
-      try {
-        v = decodeURIComponent(raw);
-      } catch {
-        /* keep the raw segment */
-      }
-      texts = [v];
-    } else if (p.in === 'header') texts = headerValues(p.name);
-    else if (p.in === 'cookie') texts = cookies.get(p.name);
-    else texts = query.get(p.name);
     const what = `${p.in} parameter ${p.name}`;
-    if (!texts) {
+    const own = p.in === 'query' || p.in === 'cookie' ? new Set([...others[p.in]].filter((n) => n !== p.name)) : undefined;
+    const read = readParameter(data, p, schema, req, own);
+    if (!read) {
       if (p.required) out.push(`${what} is required and missing`);
       continue;
     }
-    const value = parameterValue(data, p, schema, texts);
-    const problems = p.schema ? checker.checkInline(p.schema, value, 3) : p.pointer ? checker.check(p.pointer, value, 3, 'request') : [];
+    if ('problem' in read) {
+      out.push(`${what} ${read.problem}`);
+      continue;
+    }
+    const problems = p.schema ? checker.checkInline(p.schema, read.value, 3) : p.pointer ? checker.check(p.pointer, read.value, 3, 'request') : [];
     for (const x of problems) out.push(x.startsWith('(root) ') ? `${what} ${x.slice(7)}` : `${what}${x}`);
   }
   return out;
@@ -206,6 +198,22 @@ function checked(checker: SchemaChecker, pointer: string, value: unknown, direct
   const why = checker.failure(pointer, direction);
   if (why !== undefined) return [`${what} not checked: its schema does not compile (${why})`];
   return checker.check(pointer, value, 5, direction).map((p) => `${what} ${p}`);
+}
+
+/**
+ * A form body's problems (urlencoded or multipart/form-data, forms.ts): its fields as their schema
+ * types them, against the media type's schema (2.0: the formData parameters').
+ */
+function checkedForm(checker: SchemaChecker, data: Record<string, unknown>, ref: SchemaRef, body: Body): string[] {
+  const schema = ref.schema ?? resolveRef(data, ref.pointer);
+  const form = formValue(data, schema, body, ref.encoding);
+  if (!form) return [];
+  if (!ref.schema) {
+    const why = checker.failure(ref.pointer, 'request');
+    if (why !== undefined) return [`request body not checked: its schema does not compile (${why})`];
+  }
+  const found = ref.schema ? checker.checkInline(ref.schema, form.value, 20) : checker.check(ref.pointer, form.value, 20, 'request');
+  return [...form.problems, ...formProblems(form, found)].slice(0, 5).map((p) => `request body ${p}`);
 }
 
 /** A body's JSON value, when it has one. */

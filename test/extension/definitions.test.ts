@@ -410,10 +410,12 @@ describe('path and query parameters (OAS 3.0 §Parameter Object, §Style Values;
     // the operation's `currency` replaces the path item's required one; a $ref parameter is followed
     assert.deepEqual(get('/rides/7/receipt'), ['query parameter page is required and missing']);
     assert.deepEqual(get('/rides/7/receipt?page=2&currency=EURO'), ['query parameter currency must NOT have more than 3 characters']);
-    // an object parameter (form, explode: its properties are names of their own) is not read
+    // an object parameter (form, explode: its properties are names of their own) is read from them
     const obj = JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/find': { get: { parameters: [{ name: 'filter', in: 'query', required: true, schema: { type: 'object', properties: { color: { type: 'string' } } } }], responses: { '200': { description: 'ok' } } } } } });
     const l2 = new Linker({ openapi: [{ path: '/w/o.json', text: obj }], asyncapi: [], proto: [] });
     assert.deepEqual(l2.link(makeCall({ method: 'GET', target: '/find?color=red', http: { version: 'HTTP/1.1', method: 'GET', uri: '/find?color=red', status: 200 } }))?.warnings, []);
+    assert.deepEqual(l2.link(makeCall({ method: 'GET', target: '/find?color=7', http: { version: 'HTTP/1.1', method: 'GET', uri: '/find?color=7', status: 200 } }))?.warnings, []);
+    assert.deepEqual(l2.link(makeCall({ method: 'GET', target: '/find', http: { version: 'HTTP/1.1', method: 'GET', uri: '/find', status: 200 } }))?.warnings, ['query parameter filter is required and missing']);
   });
   test('header and cookie parameters (FastAPI Header() and Cookie()); Accept, Content-Type and Authorization ignored', () => {
     const text = JSON.stringify({
