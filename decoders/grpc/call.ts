@@ -14,8 +14,9 @@
  */
 import type { DecoderSession, Position } from '../core/decoder';
 import type { Call, Dir, HeaderList, StreamMessage } from '../core/model';
-import { protoDefinitionsOf, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
-import { decodeProtobuf, resolverFor } from '../protobuf/decode';
+import { protoDefinitionsOf, rpcRef, type ProtoDefinitions, type ProtoMethodInfo } from '../protobuf/definitions';
+import { decodeProtobuf, resolverFor, resolverOf } from '../protobuf/decode';
+import { fitsType } from '../protobuf/shape';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
 import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
@@ -79,6 +80,10 @@ export function clientResetAfterEnd(call: Call): boolean {
   return true;
 }
 
+/** How many messages, of at most how many bytes, a call with an unknown :path keeps to guess its rpc. */
+const GUESS_MESSAGES = 8;
+const GUESS_BYTES = 64 * 1024;
+
 export class GrpcCallBuilder {
   private defs: ProtoDefinitions | undefined;
   private method?: ProtoMethodInfo;
@@ -97,6 +102,11 @@ export class GrpcCallBuilder {
   private dropped = 0;
   private messages: StreamMessage[] = [];
   private messageWarnings = 0;
+  /**
+   * The :path is unknown (an HPACK entry from before the capture) and .proto files are loaded: the
+   * first messages' bytes, kept to find the rpc whose types they fit (guessMethod).
+   */
+  private forGuess?: Array<{ dir: Dir; flags: number; length: number; bytes: Uint8Array; msg: StreamMessage }>;
   /** decodeOptions per side, with the header lists (request's, the side's own) they were made from. */
   private optionsOf: { c2s?: { request?: HeaderList; own?: HeaderList; options: DecodeOptions }; s2c?: { request?: HeaderList; own?: HeaderList; options: DecodeOptions } } = {};
   /** gRPC-Web: a flag 0x80 frame carries the trailers. */
@@ -140,6 +150,7 @@ export class GrpcCallBuilder {
       noteRpcSchema(call, schema, this.defs, path);
     } else {
       call.method = call.method || '?';
+      if (this.defs?.methods.size) this.forGuess = [];
     }
     const ct = hdr(h, 'content-type');
     if (ct) f['grpc.content_type'] = ct;
@@ -269,6 +280,63 @@ export class GrpcCallBuilder {
       this.messageWarnings++;
     }
     this.messages.push(msg);
+    if (this.forGuess && this.forGuess.length < GUESS_MESSAGES && m.bytes && m.bytes.length <= GUESS_BYTES) {
+      this.forGuess.push({ dir, flags: m.flags, length: m.length, bytes: m.bytes.slice(), msg });
+    }
+  }
+
+  /**
+   * The rpc of a call whose :path the capture cannot read: the one loaded rpc whose request and
+   * response types every kept message fits (../protobuf/shape.ts), and whose streaming kinds allow
+   * the number of messages each way. Found: the call is named after it (with a warning and
+   * `grpc.method_guessed`) and its messages decoded again with the types. Several: named in a warning.
+   */
+  private guessMethod(): void {
+    const kept = this.forGuess;
+    this.forGuess = undefined;
+    const defs = this.defs;
+    if (!kept || !defs) return;
+    const evidence = kept.filter((k) => !(k.flags & 1) && k.bytes.length > 0);
+    if (!evidence.length) return;
+    const resolve = resolverOf(defs);
+    const budget = { steps: 200_000 };
+    const fit: ProtoMethodInfo[] = [];
+    let tried = 0;
+    for (const m of defs.methods.values()) {
+      if (++tried > 5000 || budget.steps < 0) return;
+      if (!m.requestType || !m.responseType) continue;
+      if (this.counts.c2s > 1 && !m.requestStream) continue;
+      if (this.counts.s2c > 1 && !m.responseStream) continue;
+      const types = { c2s: resolve(m.requestType), s2c: resolve(m.responseType) };
+      if (!types.c2s || !types.s2c) continue;
+      if (evidence.every((k) => fitsType(k.bytes, types[k.dir]!, budget))) fit.push(m);
+    }
+    const call = this.call;
+    if (fit.length > 1) {
+      const names = fit.slice(0, 4).map((m) => `${m.service}/${m.name}`);
+      call.warnings.push(`rpc unknown (its :path is an HPACK entry from before the capture): its messages fit ${fit.length} rpcs of the loaded .proto files (${names.join(', ')}${fit.length > 4 ? ', …' : ''})`);
+      return;
+    }
+    const m = fit[0];
+    if (!m) return;
+    call.target = m.path;
+    call.method = m.path.slice(1);
+    call.fields['grpc.service'] = m.service;
+    call.fields['grpc.method'] = m.name;
+    call.fields['grpc.method_guessed'] = true;
+    call.definition = rpcRef(m);
+    this.method = m;
+    this.typeDefs = undefined;
+    this.optionsOf = {};
+    call.warnings.push(`rpc ${m.path} guessed: its :path is an HPACK entry from before the capture, and it is the one rpc of the loaded .proto files whose message types fit every message of the call`);
+    for (const k of kept) {
+      const d = decodeGrpcMessage(k, this.decodeOptions(k.dir));
+      if (d.value !== undefined) k.msg.value = d.value;
+      if (d.warnings.length) k.msg.warnings = d.warnings.slice(0, 20);
+      else delete k.msg.warnings;
+    }
+    // Every message was kept (none larger, no more of them): none is raw any more unless its own decoding says so.
+    if (kept.length === this.messages.length) this.rawSeen = { c2s: false, s2c: false };
   }
 
   /**
@@ -304,6 +372,7 @@ export class GrpcCallBuilder {
     if (this.dropped) call.warnings.push(`${this.dropped} messages beyond the first ${limits.maxMessagesPerCall} not kept`);
     f['grpc.request_messages'] = this.counts.c2s;
     f['grpc.response_messages'] = this.counts.s2c;
+    if (this.forGuess) this.guessMethod();
     this.reflection?.note(f);
 
     // Status.
@@ -344,7 +413,16 @@ export class GrpcCallBuilder {
       // A header field whose HPACK entry the capture does not hold (added before it began, or in
       // a gap) may be the grpc-status: grpc C-core indexes `grpc-status: 0`. Unknown, not absent.
       const unreadable = [t, this.responseHeaderList].some((list) => list?.some(([k]) => k === UNKNOWN_ENTRY));
-      call.warnings.push(unreadable ? 'grpc-status unknown: the response refers to HPACK entries the capture does not hold' : 'response ended without grpc-status');
+      const guess = unreadable ? statusFromUnnamedFields(t ?? (this.counts.s2c ? undefined : this.responseHeaderList)) : undefined;
+      if (guess) {
+        call.status = { code: guess.code, text: grpcStatusName(guess.code), ok: guess.code === 0 };
+        f['grpc.status'] = guess.code;
+        f['grpc.status_from'] = 'unnamed_trailer';
+        if (guess.message) f['grpc.message'] = percentDecode(guess.message);
+        call.warnings.push(
+          `grpc-status taken to be ${guess.code}: the trailers' names are HPACK entries from before the capture, and ${guess.code} is the first small number among their values${guess.message ? ' (the text after it taken as grpc-message)' : ''}`,
+        );
+      } else call.warnings.push(unreadable ? 'grpc-status unknown: the response refers to HPACK entries the capture does not hold' : 'response ended without grpc-status');
     }
     const msg = hdr(t, 'grpc-message');
     if (msg) f['grpc.message'] = percentDecode(msg);
@@ -410,6 +488,26 @@ export class GrpcCallBuilder {
     if (this.messages.length) call.messages = this.messages;
     if (info.requestTrailers) call.warnings.push('request carried trailers (not allowed by gRPC)');
   }
+}
+
+/**
+ * The status of trailers whose names the capture cannot read (each an HPACK reference to an entry
+ * added before it began, RFC 7541 §2.3.2) but whose values were sent as literals: grpc-go, grpc-java
+ * and C-core write grpc-status first and grpc-message right after it (PROTOCOL-HTTP2.md "Trailers"),
+ * so the first unnamed field holding a status number 0–16 is taken as grpc-status, and an unnamed
+ * text field right after it as grpc-message. Undefined when no value can be the status.
+ */
+export function statusFromUnnamedFields(list: HeaderList | undefined): { code: number; message?: string } | undefined {
+  if (!list) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    const [k, v] = list[i];
+    if (k !== UNKNOWN_ENTRY || !/^(?:[0-9]|1[0-6])$/.test(v)) continue;
+    const code = Number(v);
+    const next = list[i + 1];
+    const message = code !== 0 && next && next[0] === UNKNOWN_ENTRY && next[1] !== UNKNOWN_ENTRY && next[1] !== '' ? next[1] : undefined;
+    return message ? { code, message } : { code };
+  }
+  return undefined;
 }
 
 /** Dubbo Triple's own request headers (tri-service-version, tri-consumer-appname, tri-service-group…). */

@@ -1271,12 +1271,24 @@ export class Http2Connection implements StreamDecoder {
     return true;
   }
 
-  /** A stream whose content-type is unknown but whose bodies are exactly gRPC length-prefixed messages. */
+  /**
+   * A stream whose content-type is unknown but whose bodies are exactly gRPC length-prefixed
+   * messages. With its :path unknown too (a client that indexes every header — grpc-go,
+   * grpc-java, C-core — sends a method it called before the capture as one indexed field, RFC 7541
+   * §6.1), the framing alone is not enough: a POST whose response ended with a second HEADERS
+   * (trailers, which gRPC always sends: PROTOCOL-HTTP2.md "Responses") must back it.
+   */
   private looksLikeGrpc(s: H2Stream): boolean {
     const ct = hdr(s.requestHeaders, 'content-type');
     if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
     if (!refersToLostEntry(s.requestHeaders)) return false;
-    if (!/^\/[^/]+\/[^/]+$/.test(hdr(s.requestHeaders, ':path') ?? '')) return false;
+    const path = hdr(s.requestHeaders, ':path');
+    if (path === undefined || path === UNKNOWN_ENTRY) {
+      if (hdr(s.requestHeaders, ':method') !== 'POST') return false;
+      // Trailers, or Trailers-Only: one HEADERS that ended the response, with fields beside :status.
+      const trailersOnly = s.ended.s2c && !s.body.s2c.size && (s.responseHeaders?.length ?? 0) > 1;
+      if (!s.responseTrailers?.length && !trailersOnly) return false;
+    } else if (!/^\/[^/]+\/[^/]+$/.test(path)) return false;
     let any = false;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
       const acc = s.body[dir];
