@@ -607,10 +607,11 @@ export function parseMultipart(bytes: Uint8Array, boundary: string, warnings: st
       else if (name === 'content-range') part.contentRange = value;
     }
     if (nextLf < 0) part.open = true;
-    // Short fields, and JSON parts whatever their size (multipart/mixed answers: GraphQL's
-    // incremental delivery sends each payload as one): as text.
+    // Short fields, and JSON parts whatever their size or file name (multipart/mixed answers:
+    // GraphQL's incremental delivery sends each payload as one; a browser's or Node's FormData sends
+    // a JSON Blob as a file named "blob"): as text.
     const json = part.contentType !== undefined && isJsonType(parseMediaType(part.contentType)?.essence ?? '');
-    if ((part.filename === undefined && (part.size <= 1024 || json)) || keepText?.(part, parts.length)) {
+    if ((part.filename === undefined && part.size <= 1024) || json || keepText?.(part, parts.length)) {
       const t = utf8Strict(bytes.subarray(bodyStart, end));
       if (t !== undefined) part.text = t;
     }

@@ -99,6 +99,12 @@ describe('XML, text, forms, multipart, binary', () => {
       { name: 'file', filename: 'a.png', contentType: 'image/png', size: 9 },
     ]);
   });
+  it("a JSON part keeps its text though it has a file name (FormData sends a JSON Blob as a file named \"blob\")", () => {
+    // (the part as Node 20's FormData writes `fd.append('meta', new Blob([json], { type: 'application/json' }))`)
+    const body = ['--B', 'Content-Disposition: form-data; name="meta"; filename="blob"', 'Content-Type: application/json', '', '{"caption":"launch"}', '--B--', ''].join('\r\n');
+    const r = dec(body, [['Content-Type', 'multipart/form-data; boundary=B']]);
+    assert.deepEqual(r.body.value, [{ name: 'meta', filename: 'blob', contentType: 'application/json', size: 20, text: '{"caption":"launch"}' }]);
+  });
   it('binary: hex of the first 64 bytes and the size', () => {
     const b = new Uint8Array(100).map((_, i) => i);
     const r = dec(b, [['Content-Type', 'application/octet-stream']]);
