@@ -60,6 +60,8 @@ export interface OpenApiOperation {
   /** Full templates (base path + path), one per server. */
   templates: string[];
   requestSchemas: SchemaRef[];
+  /** 3.x: the media types its requestBody's `content` names (with a schema or not); undefined when it has none. */
+  requestTypes?: string[];
   /** By status ('200', '2XX', 'default'). */
   responseSchemas: Array<SchemaRef & { status: string }>;
   /** Path, query, header and cookie parameters (the operation's over the path item's, by name and location). */
@@ -328,6 +330,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       ];
       const parameters = parametersOf(data, swagger !== undefined, paramList);
       let requestSchemas: SchemaRef[] = [];
+      let requestTypes: string[] | undefined;
       const responseSchemas: OpenApiOperation['responseSchemas'] = [];
       if (swagger) {
         const consumes = (op.consumes ?? data.consumes ?? ['application/json']) as string[];
@@ -342,6 +345,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
       } else {
         const rb = op.requestBody ? followRefs<{ content?: unknown }>(data, op.requestBody, [...opAt.path, 'requestBody']) : undefined;
         if (rb) requestSchemas = schemasOfContent(rb.node.content, pointerOf(rb.path));
+        if (rb?.node.content && typeof rb.node.content === 'object') requestTypes = Object.keys(rb.node.content).slice(0, 100);
         for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, unknown>)) {
           const resp = followRefs<{ content?: unknown }>(data, r, [...opAt.path, 'responses', status]);
           if (resp) for (const s of schemasOfContent(resp.node.content, pointerOf(resp.path))) responseSchemas.push({ ...s, status });
@@ -358,6 +362,7 @@ export function parseOpenApi(file: string, text: string, refs?: RefOptions): Ope
         column: at.column,
         templates,
         requestSchemas,
+        ...(requestTypes?.length ? { requestTypes } : {}),
         responseSchemas,
         parameters,
         matchers: templates.map(compileTemplate),
@@ -452,6 +457,19 @@ export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: 
     }
   }
   return best && { op: best.op, doc: best.doc, params: best.params };
+}
+
+/**
+ * Does the operation take a body of this Content-Type (OAS 3.x §Request Body Object `content`: its
+ * media types, `text/*` and `*\/*` ranges; a type's parameters ignored)? True when it does not say.
+ */
+export function takesContentType(op: OpenApiOperation, contentType: string | undefined): boolean {
+  const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (!op.requestTypes || !ct) return true;
+  return op.requestTypes.some((t) => {
+    const e = t.split(';')[0].trim().toLowerCase();
+    return e === ct || e === '*/*' || (e.endsWith('/*') && ct.startsWith(e.slice(0, -1)));
+  });
 }
 
 /** The schema for a body of this content type, from a list: exact type, then a json-ish one, then a wildcard. */

@@ -5,7 +5,7 @@
  * the host's DefinitionsService only ships a LinkConfig. No vscode.
  */
 import type { Body, Call, DefinitionRef, HeaderList } from '../../decoders/core/model';
-import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef, type SchemaRef } from '../../decoders/definitions/openapi';
+import { parseOpenApi, matchOperation, pickSchema, responseSchemasFor, takesContentType, urlAuthority, type CallAuthority, type OpenApiDoc, type ParameterRef, type SchemaRef } from '../../decoders/definitions/openapi';
 import { formProblems, formValue, isFormBody } from '../../decoders/definitions/forms';
 import { parseCookies, parseQuery, readParameter, type RequestParameters } from '../../decoders/definitions/params';
 import { resolveRef } from '../../decoders/definitions/source';
@@ -110,11 +110,13 @@ export class Linker {
         return t ? { ref: rpcRef(t.target), warnings: [] } : undefined;
       }
       const warnings: string[] = [];
-      const checker = m.op.requestSchemas.length || m.op.responseSchemas.length || m.op.parameters.length ? this.checker(m.doc) : undefined;
+      const checker = m.op.requestSchemas.length || m.op.requestTypes || m.op.responseSchemas.length || m.op.parameters.length ? this.checker(m.doc) : undefined;
       if (checker) warnings.push(...checkParameters(checker, m.doc.data, m.op.parameters, m.params, uri, requestHeaders(c)));
       if (checker) {
         const reqBody = c.http?.requestBody ?? c.request?.body;
         const req = jsonValue(reqBody);
+        // (a body of a type the operation does not take: FastAPI answers 422 to a form sent urlencoded where it reads multipart)
+        if (reqBody && reqBody.size > 0 && !takesContentType(m.op, reqBody.contentType)) warnings.push(`request body is ${reqBody.contentType?.split(';')[0].trim()}, the operation takes ${m.op.requestTypes!.join(', ')}`);
         const reqSchema = pickSchema(m.op.requestSchemas, reqBody?.contentType);
         if (req.ok && reqSchema && !reqSchema.schema) warnings.push(...checked(checker, reqSchema.pointer, req.value, 'request'));
         else if (reqSchema && reqBody && isFormBody(reqBody)) warnings.push(...checkedForm(checker, m.doc.data, reqSchema, reqBody));

@@ -274,6 +274,24 @@ describe('form bodies (OAS 3.0.3 §4.7.14 Media Type, §4.7.15 Encoding Object)'
     ]);
     assert.deepEqual(post('/upload', mp([{ name: 'meta', data: '{"title":"t"}' }])), ["request body (root) must have required property 'file'"]);
   });
+  test("multipart as Node's FormData writes it (undici): a JSON Blob part (file name \"blob\") is parsed and checked", async () => {
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }), 'p.png');
+    fd.append('meta', new Blob([JSON.stringify({ year: 2026 })], { type: 'application/json' }));
+    fd.append('count', '12');
+    const res = new Response(fd);
+    const b = body(res.headers.get('content-type')!, new Uint8Array(await res.arrayBuffer()));
+    assert.deepEqual(post('/upload', b), ["request body /meta must have required property 'title'", 'request body /count must be <= 10']);
+  });
+  test("a body of a type the operation does not take is said (OAS 3.x §Request Body Object content; FastAPI's 422 for a form sent urlencoded where it reads multipart)", () => {
+    assert.deepEqual(post('/upload', form('note=no+file')), ['request body is application/x-www-form-urlencoded, the operation takes multipart/form-data']);
+    assert.deepEqual(post('/people', body('application/json', '{"name":"Ada","age":3}')), ['request body is application/json, the operation takes application/x-www-form-urlencoded']);
+    const wild = linkerOf(doc({ '/any': { post: { requestBody: { content: { 'text/*': {}, 'application/json': {} } }, responses: { 200: { description: 'ok' } } } } }));
+    const send = (b: Body) => wild.link(call('POST', '/any', [['Content-Type', b.contentType!]], b))?.warnings;
+    assert.deepEqual(send(body('text/csv; charset=utf-8', 'a,b')), []);
+    assert.deepEqual(send(body('application/json; charset=utf-8', '{}')), []);
+    assert.deepEqual(send(body('application/xml', '<a/>')), ['request body is application/xml, the operation takes text/*, application/json']);
+  });
   test('multipart: a long text part (its text not kept) is present but unchecked; a cut body reports no missing field', () => {
     const long = mp([{ name: 'file', filename: 'f.png', type: 'image/png', data: 'x' }, { name: 'meta', data: '{"title":"t"}' }, { name: 'note', data: 'n'.repeat(2000) }]);
     assert.deepEqual(post('/upload', long), []);

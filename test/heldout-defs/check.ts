@@ -21,6 +21,7 @@ import type { Call } from '../../decoders/core/model';
 import type { ProtoDefinitions } from '../../decoders/protobuf/definitions';
 import { looksLikeAsyncApi } from '../../decoders/definitions/asyncapi';
 import { looksLikeOpenApi } from '../../decoders/definitions/openapi';
+import { isFormBody } from '../../decoders/definitions/forms';
 import { Linker, type LinkConfig } from '../../extension/definitions/linker';
 
 interface LogLine {
@@ -244,7 +245,8 @@ async function scenario(name: string): Promise<void> {
     else if (opId !== want.operationId) problems.push(`${what}: linked to ${link.ref.name}, want ${want.operationId}`);
     const warnings = [...(link?.warnings ?? []), ...c.warnings.filter((w) => w.startsWith(SCHEMA)).map((w) => w.slice(SCHEMA.length))];
     const reqBody = c.http?.requestBody ?? c.request?.body;
-    const jsonReq = reqBody && /json/i.test(reqBody.contentType ?? '') && reqBody.kind === 'json';
+    // (a body the checker reads: JSON, or a form — urlencoded, multipart/form-data)
+    const jsonReq = (reqBody && /json/i.test(reqBody.contentType ?? '') && reqBody.kind === 'json') || isFormBody(reqBody);
     const expected = want.expect ?? [];
     for (const w of warnings) {
       const e = expected.find((x) => w.includes(x.has));
