@@ -42,6 +42,8 @@ export interface ParameterRef {
   style?: 'form' | 'simple' | 'matrix' | 'label' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject';
   /** 3.x: `explode` (true by default for form, false for the others). */
   explode?: boolean;
+  /** 3.x: a parameter described by `content` (its one media type, e.g. application/json) rather than a style. */
+  contentType?: string;
 }
 
 export interface OpenApiOperation {
@@ -380,7 +382,7 @@ const PARAM_SCHEMA_KEYS = ['type', 'format', 'items', 'enum', 'minimum', 'maximu
 /**
  * The path, query, header and cookie parameters of an operation, its own replacing the path item's of
  * the same name and location (OAS 3.0 §Operation Object `parameters`; 2.0 likewise). Body and formData
- * parameters, and 3.x parameters described by `content`, are left out.
+ * parameters are left out (swaggerRequestSchemas).
  */
 function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Array<{ p: unknown; path: string[] }>): ParameterRef[] {
   const byKey = new Map<string, ParameterRef>();
@@ -399,7 +401,15 @@ function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Arr
       const cf = x.collectionFormat;
       ref.arrayFormat = cf === 'multi' || cf === 'ssv' || cf === 'tsv' || cf === 'pipes' ? cf : 'csv';
     } else {
-      if (!x.schema || typeof x.schema !== 'object') continue;
+      if (!x.schema || typeof x.schema !== 'object') {
+        // (OAS 3.0.3 §4.7.12: `content` instead of `schema` — one media type, the value written in it)
+        const ct = x.content && typeof x.content === 'object' ? Object.keys(x.content).find((k) => (x.content as Record<string, { schema?: unknown }>)[k]?.schema !== undefined) : undefined;
+        if (ct === undefined) continue;
+        ref.pointer = `${pointerOf(at!.path)}/content/${ptr(ct)}/schema`;
+        ref.contentType = ct;
+        byKey.set(`${ref.in} ${ref.in === 'header' ? ref.name.toLowerCase() : ref.name}`, ref);
+        continue;
+      }
       ref.pointer = `${pointerOf(at!.path)}/schema`;
       const dflt = x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple';
       // (OAS 3.0.3 §4.7.12.4: the styles each location allows; another is read as the location's default)

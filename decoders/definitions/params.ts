@@ -4,7 +4,8 @@
  * Style Values and Style Examples): path `simple`, `label` (`.5`, `.3.4.5`) and `matrix` (`;id=5`,
  * `;id=3,4,5`, exploded `;id=3;id=4`); query `form` (exploded: a name per value, or per property of
  * an object; not: `color=R,100,G,200`), `spaceDelimited`, `pipeDelimited` and `deepObject`
- * (`filter[name]=x&filter[age]=3`); header `simple`; cookie `form`. 2.0 parameters by their
+ * (`filter[name]=x&filter[age]=3`); header `simple`; cookie `form`; one described by `content`
+ * (§4.7.12: a JSON query parameter) as its media type says. 2.0 parameters by their
  * `collectionFormat`. A query string is read as a form (`+` a space, percent-decoding); numbers and
  * booleans are read from their text where the schema wants one (a text that is not one stays text,
  * so that the schema check says what is wrong). Bounded: at most MAX_ITEMS values per parameter,
@@ -287,6 +288,17 @@ function decodeSegment(s: string): string {
  * declares, and with additionalProperties the rest, but never theirs).
  */
 export function readParameter(data: unknown, p: ParameterRef, schema: unknown, req: RequestParameters, others: ReadonlySet<string> = new Set()): ParameterReading {
+  if (p.contentType !== undefined) {
+    // (described by `content`: the text as its media type says — JSON parsed, another typed as one value)
+    const raw = p.in === 'path' ? (req.path[p.name] !== undefined ? decodeSegment(req.path[p.name]) : undefined) : p.in === 'header' ? req.header(p.name) : p.in === 'cookie' ? req.cookies.get(p.name)?.[0] : req.query.get(p.name)?.[0];
+    if (raw === undefined) return undefined;
+    if (!/json/i.test(p.contentType)) return { value: typedScalar(data, schema, raw) };
+    try {
+      return { value: JSON.parse(raw) };
+    } catch {
+      return { problem: `is not ${p.contentType} (its content)` };
+    }
+  }
   const shape = shapeOf(data, schema);
   if (p.style === undefined) {
     // (2.0: collectionFormat; objects do not exist there)

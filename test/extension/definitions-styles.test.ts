@@ -147,6 +147,28 @@ describe('query parameters: form, spaceDelimited, pipeDelimited, deepObject (OAS
   });
 });
 
+describe('parameters described by `content` (OAS 3.0.3 §4.7.12 Parameter Object)', () => {
+  test('a JSON query parameter and header are parsed and checked; text that is not JSON is a problem', () => {
+    const text = doc({
+      '/search': {
+        get: {
+          parameters: [
+            { name: 'q', in: 'query', required: true, content: { 'application/json': { schema: { type: 'object', required: ['term'], properties: { term: { type: 'string' }, limit: { type: 'integer', maximum: 50 } } } } } },
+            { name: 'X-Opts', in: 'header', content: { 'application/json': { schema: { type: 'array', items: { type: 'boolean' } } } } },
+          ],
+          responses: { 200: { description: 'ok' } },
+        },
+      },
+    });
+    const l = linkerOf(text);
+    const w = (uri: string, headers: HeaderList = []) => l.link(call('GET', uri, headers))?.warnings;
+    assert.deepEqual(w(`/search?q=${encodeURIComponent('{"term":"ada","limit":5}')}`, [['X-Opts', '[true,false]']]), []);
+    assert.deepEqual(w(`/search?q=${encodeURIComponent('{"limit":99}')}`, [['X-Opts', '[1]']]), ["query parameter q must have required property 'term'", 'query parameter q/limit must be <= 50', 'header parameter X-Opts/0 must be boolean']);
+    assert.deepEqual(w('/search?q=ada'), ['query parameter q is not application/json (its content)']);
+    assert.deepEqual(w('/search'), ['query parameter q is required and missing']);
+  });
+});
+
 describe('header and cookie parameters with arrays and objects (simple; form)', () => {
   const text = doc({
     '/h': {

@@ -45,6 +45,7 @@ const api = {
     }
     return call('POST', '/v1/people', 'createPerson', { body: b }, inv, exp);
   },
+  search: (q) => call('GET', `/v1/search?${new URLSearchParams({ q: JSON.stringify(q) })}`, 'search'),
   getPerson: (id, inv, exp) => call('GET', `/v1/people/${style.matrix('id', id)}`, 'getPerson', {}, inv, exp),
   getTeams: (ids) => call('GET', `/v1/teams/${style.matrixExploded('ids', ids)}`, 'getTeams'),
   getGroups: (ids) => call('GET', `/v1/groups/${style.matrix('ids', ids)}`, 'getGroups'),
@@ -83,6 +84,7 @@ await api.createPerson({ name: 'Grace', age: 151, email: 'not-an-email', tags: [
   E('request body /tags must NOT have more than 4 items', 'maxItems'),
   E("request body /address must have required property 'city'", 'required'),
 ]);
+await api.search({ term: 'grace', limit: 10 });
 await api.getPerson(12);
 await api.getPerson('x', 'path: id not an integer (400)', [E('path parameter id must be integer', 'type')]);
 await api.getTeams([7, 8]);

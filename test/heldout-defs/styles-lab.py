@@ -84,6 +84,11 @@ def read_oas3(h, method, path, query, body):
             out["langs"] = f["langs"][0].split(",")
         out["address"] = {m.group(1): v[0] for k, v in f.items() if (m := re.fullmatch(r"address\[(\w+)\]", k))}
         return "createPerson", 201, out
+    if method == "GET" and path == "/v1/search":
+        q = dict(q)
+        if "q" not in q:
+            raise Bad("q is required")
+        return "search", 200, {"q": json.loads(q["q"])}
     m = re.fullmatch(r"/v1/people/([^/]+)/photos", path)
     if method == "POST" and m:
         parts = multipart(h.headers.get("Content-Type", ""), body)
@@ -230,6 +235,11 @@ def oas3_calls(tmp):
          invalid="query: sort enum, six ids, R over 255, size over 100",
          expect=[E("sort/1 must be one of", "enum"), E("ids must NOT have more than 5 items", "maxItems"), E("color/R must be <= 255", "maximum"), E("page/size must be <= 100", "exploded object")])
     curl("GET", "/v1/people", "listPeople", "-G", "--data-urlencode", "color=R,1,G", invalid="query: color not name,value pairs", expect=[E("color is not name,value pairs", "odd count")])
+    # a parameter described by content (JSON in the query)
+    curl("GET", "/v1/search", "search", "-G", "--data-urlencode", 'q={"term":"ada","limit":5}')
+    curl("GET", "/v1/search", "search", "-G", "--data-urlencode", 'q={"term":"","limit":99}', invalid="query: q.term empty, q.limit over 50",
+         expect=[E("query parameter q/term must NOT have fewer than 1", "minLength"), E("query parameter q/limit must be <= 50", "maximum")])
+    curl("GET", "/v1/search", "search", "-G", "--data-urlencode", "q=ada", invalid="query: q not JSON (400)", expect=[E("query parameter q is not application/json", "content")])
     # path: matrix, matrix arrays, label
     curl("GET", "/v1/people/;id=7", "getPerson")
     curl("GET", "/v1/people/7", "getPerson", invalid="path: id without ;id=", expect=[E("path parameter id is not written ;id=value", "matrix")])
