@@ -372,3 +372,31 @@ describe("path item parameters: an operation's own of the same name and location
     assert.deepEqual(l.link(call('GET', '/things/1?v=b', [['v', 'x']]))?.warnings, ['query parameter v must be one of ["a"]', 'header parameter v must be integer']);
   });
 });
+
+describe('never throws, bounded', () => {
+  test('odd texts through every style and shape, and odd form bodies', () => {
+    const styles: Array<[ParameterRef['in'], NonNullable<ParameterRef['style']>]> = [
+      ['path', 'simple'], ['path', 'label'], ['path', 'matrix'], ['query', 'form'], ['query', 'spaceDelimited'], ['query', 'pipeDelimited'], ['query', 'deepObject'], ['header', 'simple'], ['cookie', 'form'],
+    ];
+    const schemas = [COLOR, IDS, { type: 'integer' }, {}, null, { $ref: '#/nowhere' }, { type: 'object', additionalProperties: { type: 'array', items: { type: 'number' } } }];
+    const texts = ['', ';', '.', '=', ',,,', ';x=%ZZ;;=', '.%E0%A4%A', '__proto__=1', 'a[b][c', 'a]', `${'x,'.repeat(5000)}`, '[[[[]]]]'];
+    let n = 0;
+    for (const [where, style] of styles)
+      for (const schema of schemas)
+        for (const t of texts)
+          for (const explode of [false, true]) {
+            const p: ParameterRef = { name: 'a', in: where, required: false, arrayFormat: 'csv', style, explode };
+            const req: RequestParameters = { path: { a: t }, query: new Map([['a', [t]], [`a[${t}]`, [t]], [t, [t]]]), header: () => t, cookies: new Map([['a', [t]]]) };
+            const r = readParameter({}, p, schema, req);
+            if (r && 'value' in r && Array.isArray(r.value)) assert.ok(r.value.length <= 1000);
+            n++;
+          }
+    assert.ok(n > 1000);
+    for (const ct of ['multipart/form-data; boundary=b', 'application/x-www-form-urlencoded']) {
+      for (const t of ['', '--b', '--b\r\n\r\n', 'a[__proto__][x]=1&__proto__=2&a=%ZZ', '--b\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\n{\r\n--b--']) {
+        const v = formValue({}, { type: 'object', properties: { a: { type: 'object' } } }, body(ct, t));
+        if (v) assert.equal(Object.getPrototypeOf(v.value), Object.prototype);
+      }
+    }
+  });
+});
