@@ -82,6 +82,8 @@ interface H2Stream {
   gapNoted?: { c2s?: boolean; s2c?: boolean };
   /** The RST_STREAM is already explained in the call's warnings. */
   rstNoted?: boolean;
+  /** DATA bytes the server sent in a response defined to have no content (to HEAD, 204, 304): not its body. */
+  noContentData?: number;
   /** Server-sent events / NDJSON bodies, per direction (decided at the first DATA of that side). */
   events?: { c2s?: EventStreamReader | null; s2c?: EventStreamReader | null };
   /** Content codings of a streamed body: its events are read at the end. */
@@ -178,6 +180,22 @@ function hdr(headers: HeaderList | undefined, name: string): string | undefined 
   if (!headers) return undefined;
   for (const [k, v] of headers) if (k === name) return v;
   return undefined;
+}
+
+/**
+ * A final response defined to have no content (RFC 9110 §6.4.1): the response to HEAD, a 204 or a
+ * 304. What it is, for a warning ("the response to HEAD /big", "a 204 response"); else undefined.
+ */
+function noContentResponse(s: H2Stream): string | undefined {
+  if (!s.responseHeaders) return undefined;
+  if (hdr(s.requestHeaders, ':method') === 'HEAD') return `the response to HEAD ${hdr(s.requestHeaders, ':path') ?? ''}`.trimEnd();
+  const status = hdr(s.responseHeaders, ':status');
+  return status === '204' || status === '304' ? `a ${status} response` : undefined;
+}
+
+/** The warning for DATA in a response that has no content (see H2Stream.noContentData). */
+function noContentWarning(s: H2Stream, what: string): string {
+  return `${s.noContentData} bytes of DATA in ${what}, which has no content (RFC 9110 §6.4.1; malformed, RFC 9113 §8.1.1): not counted as its body`;
 }
 
 export class Http2Connection implements StreamDecoder {
@@ -632,6 +650,16 @@ export class Http2Connection implements StreamDecoder {
           this.finish(s, 'complete', end);
           return;
         }
+        const noContent = s.noContentData ? noContentResponse(s) : undefined;
+        if (dir === 'c2s' && noContent) {
+          // The response ended at its HEADERS (RFC 9110 §6.4.1); the DATA after them made the stream
+          // malformed (RFC 9113 §8.1.1), and the client resets it, PROTOCOL_ERROR by the RFC.
+          s.call.warnings.push(`${noContentWarning(s, noContent)}; the client then reset the stream (RST_STREAM ${errorCodeName(code)})`);
+          s.rstNoted = true;
+          s.noContentData = undefined;
+          this.finish(s, 'complete', end);
+          return;
+        }
         if (dir === 'c2s' && (code === 0 || code === 5 || code === 8) && this.wholeByLength(s)) {
           // curl ends a transfer once it has the content-length bytes (RFC 9113 §8.1.1) and resets a
           // stream the server has not ended yet (RST_STREAM STREAM_CLOSED): Twisted's h2 server sends
@@ -728,6 +756,13 @@ export class Http2Connection implements StreamDecoder {
     const s = this.streamFor(h.streamId, dir, start, 'DATA');
     if (!s) return;
     this.touch(s, dir, start, end, FRAME_HEADER_BYTES + h.length);
+    if (dir === 's2c' && body.length && !s.grpc && noContentResponse(s)) {
+      // hyper 0.14's h2 server sends the GET's body after the response to HEAD; the h2 crate's
+      // client then resets the stream PROTOCOL_ERROR. The response was whole at its HEADERS.
+      s.noContentData = (s.noContentData ?? 0) + body.length;
+      if (h.flags & FLAG_END_STREAM) this.endStream(s, dir, end);
+      return;
+    }
     if (!s.grpc && this.gapSeen) this.grpcByShape(s, dir, body, holes ? firstHole(holes, skip, p.length) : undefined);
     const payloadOffset = frameOffset + FRAME_HEADER_BYTES + skip;
     const bodyHoles = holes ? holesIn(holes.map(([a, b]) => [a - skip, b - skip]), 0, body.length) : undefined;
@@ -1178,6 +1213,10 @@ export class Http2Connection implements StreamDecoder {
     if (unprocessed) {
       call.warnings.push(`stream ${s.id} not processed: the server's GOAWAY (last stream ${unprocessed.last}, ${errorCodeName(unprocessed.code)}) came first (RFC 9113 §6.8); a client may retry it on a new connection`);
       s.rstNoted = true;
+    }
+    if (s.noContentData) {
+      const what = noContentResponse(s);
+      if (what) call.warnings.push(noContentWarning(s, what));
     }
     if (s.rst && !s.rstNoted) {
       // NO_ERROR from the server before its response ended: RFC 9113 §8.1 allows it only after a
