@@ -26,7 +26,6 @@ const log = (name) =>
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
-const count = (xs, f) => xs.filter(f).length;
 const sorted = (xs) => [...xs].sort();
 function report(name, checks) {
   const bad = checks.filter(([, want, got]) => JSON.stringify(want) !== JSON.stringify(got));
@@ -50,8 +49,8 @@ function tshark(args) {
 }
 // Per tshark, for an h2c capture on `port`: the request streams (c2s HEADERS opening one), and the
 // DATA payload bytes the server sent on each (`conn/stream` → bytes); also frames per type and side.
-function tsharkH2(pcap, ports) {
-  const dec = ports.flatMap((p) => ['-d', `tcp.port==${p},http2`]);
+function tsharkH2(pcap, ports, as = 'http2') {
+  const dec = ports.flatMap((p) => ['-d', `tcp.port==${p},${as}`]);
   const rows = tshark(['-r', join(out, pcap), ...dec, '-Y', 'http2', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.stream', '-e', 'http2.type', '-e', 'http2.streamid', '-e', 'http2.length', '-e', 'http2.flags']);
   const requests = new Set();
   const data = {};
@@ -95,7 +94,8 @@ if (has('rust-h1.pcap')) {
     ['chunked request', ['chunked', 112], [header(put?.request?.headers, 'transfer-encoding'), reqSize(put)]],
     ['304 then 204 without body', [0, 0], [bodySize(http.find((c) => c.status?.code === 304)), bodySize(http.find((c) => c.status?.code === 204))]],
     ['header names as on the wire', wireNames, (http[0]?.request?.headers ?? []).map(([k]) => k)],
-    ['one connection', [1, 1], [new Set(calls.map((c) => c.flowId)).size, tcpStreams('rust-h1.pcap', 28201)]],
+    // (hyper's pool gives the connection back after the response; the next request may open another first)
+    ['connections = tshark', tcpStreams('rust-h1.pcap', 28201), new Set(calls.map((c) => c.flowId)).size],
     ['upgrade', ['101', true], [String(http.at(-1)?.status?.code), stderrOf('rust-h1.pcap').some((w) => w.includes('switched to "lab-echo" (101)'))]],
     ['call warnings', 0, warnings(http).length],
   ]);
@@ -173,7 +173,7 @@ if (has('rust-h2raw.pcap')) {
 if (has('caddy-http.pcap')) {
   const calls = decode('caddy-http.pcap');
   const l = log('reqwest.log').filter((x) => x.side === 'client');
-  const up = log('rust-upstream.log').filter((x) => x.side === 'server');
+  const up = log('upstream-http.log').filter((x) => x.side === 'server');
   const front = calls.filter((c) => c.server.port === 28250);
   const back = calls.filter((c) => c.server.port === 28251);
   const py = calls.filter((c) => c.server.port === 28241);
@@ -183,10 +183,33 @@ if (has('caddy-http.pcap')) {
     ['client → Caddy', l.filter((x) => x.port === 28250).map((x) => k(x.method, x.path, x.status)), front.map((c) => k(c.method, c.target.split('?')[0], c.status?.code))],
     ['body sizes', l.filter((x) => x.port === 28250).map((x) => x.size), front.map(bodySize)],
     ['Caddy → hyper', up.map((x) => `${x.method} ${x.path} ${x.req_size}`), back.map((c) => `${c.method} ${c.target.split('?')[0]} ${reqSize(c)}`)],
-    ['both legs same status and size', front.filter((c) => c.target.startsWith('/api/')).map((c) => `${c.status?.code} ${bodySize(c)}`), back.map((c) => `${c.status?.code} ${bodySize(c)}`)],
+    ['Caddy → hyper protocols', up.map((x) => (x.version === 'HTTP/2.0' ? 'http2' : 'http')), back.map((c) => c.protocol)],
+    ['both legs same status and size', front.filter((c) => /^\/(h2c\/)?api\//.test(c.target)).map((c) => `${c.status?.code} ${bodySize(c)}`), back.map((c) => `${c.status?.code} ${bodySize(c)}`)],
     ['X-Forwarded-*', back.map(() => '127.0.0.1 http 127.0.0.1:28250'), fwd],
     ['client → python3', l.filter((x) => x.port === 28241).map((x) => `${k(x.method, x.path, x.status)} ${x.size}`), py.map((c) => `${k(c.method, c.target, c.status?.code)} ${bodySize(c)}`)],
     ['connections (front, back, python)', [1, tcpStreams('caddy-http.pcap', 28251), 4], [new Set(front.map((c) => c.flowId)).size, new Set(back.map((c) => c.flowId)).size, new Set(py.map((c) => c.flowId)).size]],
+    ['call warnings', 0, warnings(calls).length],
+  ]);
+}
+
+// ───────────── curl --http2 (Upgrade: h2c) → Caddy → hyper ─────────────
+if (has('caddy-upgrade.pcap')) {
+  const calls = decode('caddy-upgrade.pcap');
+  const l = log('curl.log');
+  const up = log('rust-upstream.log').filter((x) => x.side === 'server').slice(log('upstream-http.log').length);
+  const front = calls.filter((c) => c.server.port === 28250);
+  const h2 = front.filter((c) => c.protocol === 'http2');
+  const upgrades = front.filter((c) => c.protocol === 'http' && c.status?.code === 101);
+  const back = calls.filter((c) => c.server.port === 28251);
+  // (as HTTP, so that tshark follows the upgrade)
+  const ts = tsharkH2('caddy-upgrade.pcap', [28250], 'http');
+  report('curl Upgrade: h2c → Caddy → hyper', [
+    ['h2 streams', l.map((x) => `${x.method} ${new URL(x.url).pathname} ${x.status} ${x.size} ${x.upload}`), h2.map((c) => `${c.method} ${c.target} ${c.status?.code} ${bodySize(c)} ${reqSize(c)}`)],
+    ['101 h2c (the request is stream 1)', ['h2c', 'h2c'], upgrades.map((c) => c.fields['http.upgrade'])],
+    ['upgraded streams joined to their 101', upgrades.map((c) => c.id), h2.filter((c) => c.fields['http.upgrade_call']).map((c) => c.fields['http.upgrade_call'])],
+    ['tshark request HEADERS + upgrades', ts.requests + upgrades.length, h2.length],
+    // Caddy 2.6 passes the client's Connection: Upgrade / Upgrade: h2c on to the upstream; hyper answers 200
+    ['Caddy → hyper (Upgrade, status)', up.map((x) => `${x.method} ${x.path} ${x.req_size} h2c 200`), back.map((c) => `${c.method} ${c.target} ${reqSize(c)} ${header(c.request?.headers, 'upgrade')} ${c.status?.code}`)],
     ['call warnings', 0, warnings(calls).length],
   ]);
 }

@@ -5,7 +5,7 @@
 # @grpc/grpc-js). Records each on loopback, decodes with callscope, compares with what the programs
 # logged and with tshark (check.mjs). Installs nothing; it needs (as root):
 #   apt-get install -y rustc cargo librust-hyper-dev librust-h2-dev librust-reqwest-dev librust-prost-dev \
-#     librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 tshark tcpdump
+#     librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 curl tshark tcpdump
 # the repo's samples/node_modules (@grpc/grpc-js) and a built callscope (`npm run build`).
 # Ports 28200–28299 on 127.0.0.1. Every server stops by itself. The build (first time about 3 min)
 # goes to $OUT/target; nothing is written under test/.
@@ -15,7 +15,7 @@ export OUT
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CAP="bash $ROOT/test/heldout/cap.sh"
-for p in rustc cargo librust-hyper-dev librust-h2-dev librust-reqwest-dev librust-prost-dev librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 tshark tcpdump; do
+for p in rustc cargo librust-hyper-dev librust-h2-dev librust-reqwest-dev librust-prost-dev librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 curl tshark tcpdump; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "missing Debian package $p (see the head of this script)" >&2; exit 2; }
 done
 [ -f "$ROOT/dist/cli.js" ] || { echo "build callscope first: npm run build" >&2; exit 2; }
@@ -50,7 +50,17 @@ timeout 40 python3 -m http.server -b 127.0.0.1 -d www 28241 > python.err 2>&1 &
 PIDS+=($!)
 wait_port 28250; wait_port 28251; wait_port 28252; wait_port 28241
 $CAP "$OUT/caddy-http.pcap" 'tcp portrange 28250-28251 or tcp port 28241' "$LAB" reqwest 28250 28241 > reqwest.log
+cp rust-upstream.log upstream-http.log
 $CAP "$OUT/caddy-grpc.pcap" 'tcp port 28250 or tcp port 28252' "$LAB" person 28250 > person.log
+# curl --http2 on plain HTTP: Upgrade: h2c (RFC 7540 §3.2), which Caddy's h2c listener (Go's x/net/http2/h2c) takes,
+# with and without a request body
+head -c 100000 /dev/urandom > upload.bin
+W='{"side":"client","http":"%{http_version}","method":"%{method}","status":%{response_code},"size":%{size_download},"upload":%{size_upload},"url":"%{url_effective}"}\n'
+U=http://127.0.0.1:28250
+$CAP "$OUT/caddy-upgrade.pcap" 'tcp portrange 28250-28251' bash -c "
+  curl -s --http2 -w '$W' -o /dev/null $U/hello.json -o /dev/null $U/files/big.bin
+  curl -s --http2 -w '$W' -o /dev/null -H 'content-type: application/octet-stream' --data-binary @upload.bin $U/api/echo
+" > curl.log 2> curl.err
 cleanup
 
 echo "== decode and compare"

@@ -724,6 +724,12 @@ async fn mode_reqwest(caddy: u16, py: u16) {
     rq(&c, M::GET, &format!("{}/api/big", cb), None, &[], "proxied 500 KB").await;
     rq(&c, M::GET, &format!("{}/api/nocontent", cb), None, &[], "proxied 204").await;
     rq(&c, M::GET, &format!("{}/api/nothing", cb), None, &[], "proxied 404").await;
+    // Caddy to hyper over h2c (Go's HTTP/2 client: 4 MiB stream window, 1 GiB connection window)
+    rq(&c, M::GET, &format!("{}/h2c/api/json?via=h2c", cb), None, &[], "h2c upstream JSON").await;
+    rq(&c, M::POST, &format!("{}/h2c/api/echo", cb), Some(pattern(200_000, 6)), &[("content-type", "application/octet-stream")], "h2c upstream 200 KB POST").await;
+    rq(&c, M::GET, &format!("{}/h2c/api/stream", cb), None, &[], "h2c upstream chunked").await;
+    rq(&c, M::GET, &format!("{}/h2c/api/big", cb), None, &[], "h2c upstream 500 KB").await;
+    rq(&c, M::GET, &format!("{}/h2c/api/nocontent", cb), None, &[], "h2c upstream 204").await;
     rq(&c, M::GET, &format!("{}/small.txt", pb), None, &[], "python file").await;
     rq(&c, M::GET, &format!("{}/big.bin", pb), None, &[], "python 400 KB file").await;
     rq(&c, M::GET, &format!("{}/missing.txt", pb), None, &[], "python 404").await;
