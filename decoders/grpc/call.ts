@@ -120,6 +120,8 @@ export class GrpcCallBuilder {
   constructor(
     private readonly call: Call,
     private readonly session: DecoderSession,
+    /** Did this connection's client spell out `path` in a request before this call's? (HTTP/2: guessMethod) */
+    private readonly sentBefore?: (path: string) => boolean,
   ) {
     this.defs = protoDefinitionsOf(session.env.definitions);
     const keep = session.env.limits.maxBodyBytes;
@@ -312,6 +314,17 @@ export class GrpcCallBuilder {
       if (evidence.every((k) => fitsType(k.bytes, types[k.dir]!, budget))) fit.push(m);
     }
     const call = this.call;
+    let why = 'it is the one rpc of the loaded .proto files whose message types fit every message of the call';
+    if (fit.length > 1 && this.sentBefore) {
+      // An encoder that indexes every field (grpc-go, grpc-java, C-core) refers to a :path already in
+      // its table; one it sent as a literal earlier on this connection was not there, so it is not
+      // the entry from before the capture this call refers to.
+      const rest = fit.filter((m) => !this.sentBefore!(m.path));
+      if (rest.length === 1) {
+        why = `of the ${fit.length} rpcs of the loaded .proto files whose message types fit every message of the call, it is the one whose :path the client had not sent earlier on this connection`;
+        fit.splice(0, fit.length, rest[0]);
+      }
+    }
     if (fit.length > 1) {
       const names = fit.slice(0, 4).map((m) => `${m.service}/${m.name}`);
       call.warnings.push(`rpc unknown (its :path is an HPACK entry from before the capture): its messages fit ${fit.length} rpcs of the loaded .proto files (${names.join(', ')}${fit.length > 4 ? ', …' : ''})`);
@@ -328,7 +341,7 @@ export class GrpcCallBuilder {
     this.method = m;
     this.typeDefs = undefined;
     this.optionsOf = {};
-    call.warnings.push(`rpc ${m.path} guessed: its :path is an HPACK entry from before the capture, and it is the one rpc of the loaded .proto files whose message types fit every message of the call`);
+    call.warnings.push(`rpc ${m.path} guessed: its :path is an HPACK entry from before the capture, and ${why}`);
     for (const k of kept) {
       const d = decodeGrpcMessage(k, this.decodeOptions(k.dir));
       if (d.value !== undefined) k.msg.value = d.value;

@@ -41,6 +41,9 @@ const MAX_CLOSED_REMEMBERED = 65536;
 const MAX_FRAMES_PER_CALL = 64;
 /** How far to look for a frame boundary after a gap or a mid-frame capture start. */
 const RESYNC_WINDOW = 256 << 10;
+const MAX_PATHS_SEEN = 1024;
+/** How far past a candidate frame header the boundary search looks for the next one. */
+const RESYNC_FRAME_LOOK = 1 << 20;
 /** The largest gap inside a frame that is zero-filled (the frame then decoded around its hole). */
 const MAX_GAP_FILL = 1 << 20;
 /** A stream id this far above the highest seen may be a stream whose HEADERS fell in a gap. */
@@ -64,6 +67,8 @@ interface H2Stream {
   grpc?: GrpcCallBuilder;
   /** Request headers are unknown (the stream started before the capture) and no hint applied. */
   headersUnknown: boolean;
+  /** The order of its request header block among the connection's (see pathsSeen). */
+  requestOrder?: number;
   hinted: boolean;
   pushed: boolean;
   requestHeaders?: HeaderList;
@@ -99,6 +104,8 @@ interface DirState {
   offset: number;
   /** Frames from this direction must fit the other side's SETTINGS_MAX_FRAME_SIZE. */
   maxFrameSize: number;
+  /** A SETTINGS_MAX_FRAME_SIZE for this direction was seen (see frameLimitKnown). */
+  maxFrameSizeSeen?: boolean;
   hpack?: HpackDecoder;
   /** Waiting for the connection preface (client direction, at the start). */
   preface: 'maybe' | 'done';
@@ -218,6 +225,13 @@ export class Http2Connection implements StreamDecoder {
   private rolesKnown = false;
   /** Bytes of this connection were missing from the capture (a gap, snaplen). */
   private gapSeen = false;
+  /**
+   * :path values the client's header blocks spelled out (or referred to entries the capture saw
+   * added), by the order of the request that first did: an rpc whose :path is an entry from before
+   * the capture is not one of those sent earlier (GrpcCallBuilder.guessMethod). Bounded.
+   */
+  private readonly pathsSeen = new Map<string, number>();
+  private requestsSeen = 0;
   /** Packets that carried the middle frames of the header block being decoded (HEADERS + CONTINUATION…). */
   private blockFrames?: number[];
   /** Highest client-initiated stream id seen. */
@@ -440,7 +454,7 @@ export class Http2Connection implements StreamDecoder {
     const d = this.dirs[dir];
     if (!d.afterGap || d.queue.length < FRAME_HEADER_BYTES) return false;
     const head = d.queue.peek(FRAME_HEADER_BYTES);
-    if (!plausibleFrameHeader(head, 0, Math.max(d.maxFrameSize, DEFAULT_MAX_FRAME_SIZE)) || !this.plausibleStream(head)) return false;
+    if (!plausibleFrameHeader(head, 0, this.frameLimit(d)) || !this.plausibleStream(head)) return false;
     d.resync = false;
     d.afterGap = false;
     return true;
@@ -542,7 +556,7 @@ export class Http2Connection implements StreamDecoder {
       const start = d.track.at(d.offset);
       const end = d.track.at(d.offset + total - 1);
       const frameOffset = d.offset;
-      if (h.length > d.maxFrameSize && !d.oversizeWarned) {
+      if (h.length > d.maxFrameSize && !d.oversizeWarned && this.frameLimitKnown(d)) {
         d.oversizeWarned = true;
         this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame of ${h.length} bytes exceeds the peer's SETTINGS_MAX_FRAME_SIZE ${d.maxFrameSize} (FRAME_SIZE_ERROR)`, start);
       }
@@ -562,10 +576,10 @@ export class Http2Connection implements StreamDecoder {
   /** Drop bytes until two consecutive plausible frame headers (or one ending the buffer exactly). */
   private resync(dir: Dir, final = false): boolean {
     const d = this.dirs[dir];
-    const max = Math.max(d.maxFrameSize, DEFAULT_MAX_FRAME_SIZE);
+    const max = this.frameLimit(d);
     const avail = d.queue.length;
     if (avail < FRAME_HEADER_BYTES) return false;
-    const look = Math.min(avail, RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + max);
+    const look = Math.min(avail, RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + Math.min(max, RESYNC_FRAME_LOOK));
     const buf = d.queue.peek(look);
     if (d.afterGap) {
       // Right after a gap: a segment boundary, where senders usually start a frame.
@@ -581,9 +595,10 @@ export class Http2Connection implements StreamDecoder {
     for (let i = 0; i + FRAME_HEADER_BYTES <= buf.length && i <= RESYNC_WINDOW; i++) {
       if (!plausibleFrameHeader(buf, i, max)) continue;
       if (known && !this.plausibleStream(buf.subarray(i, i + FRAME_HEADER_BYTES))) continue;
-      const next = i + FRAME_HEADER_BYTES + readFrameHeader(buf, i).length;
+      const length = readFrameHeader(buf, i).length;
+      const next = i + FRAME_HEADER_BYTES + length;
       if (next + FRAME_HEADER_BYTES <= buf.length) {
-        if (plausibleFrameHeader(buf, next, max) && (!known || this.plausibleStream(buf.subarray(next, next + FRAME_HEADER_BYTES)))) {
+        if (plausibleFrameHeader(buf, next, max) && longConfirmed(buf, next) && (!known || this.plausibleStream(buf.subarray(next, next + FRAME_HEADER_BYTES)))) {
           skip = i;
           break;
         }
@@ -593,6 +608,10 @@ export class Http2Connection implements StreamDecoder {
         skip = i; // ends exactly where the data ends: accept
         break;
       }
+      // A frame longer than the default limit (possible only while the limit is unknown) is waited
+      // for only where the bytes begin, at a segment boundary where senders start frames: a false
+      // header inside the bytes claiming megabytes would hold the search back.
+      if (i > 0 && length > DEFAULT_MAX_FRAME_SIZE) continue;
       // Not enough bytes to confirm: wait for more (bounded by the window).
       if (avail < RESYNC_WINDOW) return false;
     }
@@ -610,6 +629,20 @@ export class Http2Connection implements StreamDecoder {
     }
     d.resync = false;
     return true;
+  }
+
+  /**
+   * Is the largest frame this direction may send known? From the connection's start (the peer's
+   * first SETTINGS, RFC 9113 §6.5.2: 16,384 unless it says more) or from a SETTINGS_MAX_FRAME_SIZE
+   * seen later. A connection joined late has not seen it: grpcio's server sends 20 KB DATA frames.
+   */
+  private frameLimitKnown(d: DirState): boolean {
+    return d.maxFrameSizeSeen || this.prefaceSeen || this.upgraded;
+  }
+
+  /** The longest frame taken as plausible when looking for a frame boundary. */
+  private frameLimit(d: DirState): number {
+    return this.frameLimitKnown(d) ? Math.max(d.maxFrameSize, DEFAULT_MAX_FRAME_SIZE) : ABSOLUTE_MAX_FRAME_SIZE;
   }
 
   private hpackFor(dir: Dir): HpackDecoder {
@@ -692,7 +725,10 @@ export class Http2Connection implements StreamDecoder {
           if (id === SETTINGS_HEADER_TABLE_SIZE) this.hpackFor(other(dir)).setSettingsLimit(v);
           else if (id === SETTINGS_MAX_FRAME_SIZE) {
             if (v < DEFAULT_MAX_FRAME_SIZE || v > ABSOLUTE_MAX_FRAME_SIZE) this.session.warn(`HTTP/2 ${dir}: invalid SETTINGS_MAX_FRAME_SIZE ${v}`, start);
-            else this.dirs[other(dir)].maxFrameSize = v;
+            else {
+              this.dirs[other(dir)].maxFrameSize = v;
+              this.dirs[other(dir)].maxFrameSizeSeen = true;
+            }
           }
         }
         return;
@@ -1033,8 +1069,10 @@ export class Http2Connection implements StreamDecoder {
       if (bad) s.call.warnings.push(`malformed ${kind === 'trailers' ? 'trailer' : kind} header block (${bad})`);
     }
     if (dir === 'c2s') {
-      if (kind === 'request') s.requestHeaders = headers;
-      else {
+      if (kind === 'request') {
+        s.requestHeaders = headers;
+        this.notePath(s, headers);
+      } else {
         s.requestTrailers = headers;
         if (s.grpc) s.call.warnings.push('request trailers on a gRPC stream');
       }
@@ -1103,8 +1141,9 @@ export class Http2Connection implements StreamDecoder {
       lastUs: start.tsUs,
     };
     this.streams.set(id, s);
+    if (headers && !pushed) this.notePath(s, headers);
     if (grpc) {
-      s.grpc = new GrpcCallBuilder(call, this.session);
+      s.grpc = new GrpcCallBuilder(call, this.session, this.pathsBefore(s));
       s.grpc.requestHeaders(headers!);
     }
     return s;
@@ -1141,10 +1180,21 @@ export class Http2Connection implements StreamDecoder {
    * `late`: gRPC known only from the stream's shape, after the response's header blocks may have
    * come (at its first s2c DATA or its end): they carry the status, handed over like the request's.
    */
+  private notePath(s: H2Stream, headers: HeaderList): void {
+    s.requestOrder = ++this.requestsSeen;
+    const path = hdr(headers, ':path');
+    if (path !== undefined && this.pathsSeen.size < MAX_PATHS_SEEN && !this.pathsSeen.has(path)) this.pathsSeen.set(path, s.requestOrder);
+  }
+
+  private pathsBefore(s: H2Stream): (path: string) => boolean {
+    const order = s.requestOrder ?? this.requestsSeen + 1;
+    return (path) => (this.pathsSeen.get(path) ?? order) < order;
+  }
+
   private becomeGrpc(s: H2Stream, late = false): void {
     if (s.grpc) return;
     s.call.protocol = 'grpc';
-    s.grpc = new GrpcCallBuilder(s.call, this.session);
+    s.grpc = new GrpcCallBuilder(s.call, this.session, this.pathsBefore(s));
     if (s.requestHeaders) s.grpc.requestHeaders(s.requestHeaders);
     else s.call.method = s.call.method || '?';
     if (late && s.responseHeaders) s.grpc.responseHeaders(s.responseHeaders, !s.responseTrailers);
@@ -1430,6 +1480,19 @@ function addFrame(frames: number[], n: number): void {
 
 function withoutPseudo(headers: HeaderList): HeaderList {
   return headers.filter(([k]) => !k.startsWith(':'));
+}
+
+/**
+ * A frame header that claims more than the default SETTINGS_MAX_FRAME_SIZE (only plausible while
+ * the limit is unknown) confirms a boundary only with a plausible header of ordinary length right
+ * after its end: the upper bytes of a false header (a length field read from a frame's type and
+ * flags) readily claim tens of kilobytes.
+ */
+function longConfirmed(buf: Uint8Array, at: number): boolean {
+  const length = readFrameHeader(buf, at).length;
+  if (length <= DEFAULT_MAX_FRAME_SIZE) return true;
+  const after = at + FRAME_HEADER_BYTES + length;
+  return after + FRAME_HEADER_BYTES <= buf.length && plausibleFrameHeader(buf, after, DEFAULT_MAX_FRAME_SIZE);
 }
 
 function frameTypeName(t: number): string {

@@ -14,6 +14,12 @@ import { statusFromUnnamedFields } from '../../../decoders/grpc/call';
 import { UNKNOWN_ENTRY } from '../../../decoders/http2/hpack';
 import { testSession } from '../../helpers/session';
 
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) out.set(p, (o += p.length) - p.length);
+  return out;
+};
 const hex = (s: string) => Uint8Array.from((s.replace(/\s+/g, '').match(/../g) ?? []).map((x) => parseInt(x, 16)));
 const ascii = (s: string) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -106,6 +112,45 @@ describe('PROTOCOL-HTTP2 + RFC 7541 §2.3.2: a gRPC call whose :path and content
     assert.equal(c.fields['grpc.method_guessed'], undefined);
     assert.deepEqual(c.request?.value, { 1: 7 });
     assert.ok(c.warnings.includes('rpc unknown (its :path is an HPACK entry from before the capture): its messages fit 2 rpcs of the loaded .proto files (demo.v1.People/Get, demo.v1.People/Delete)'));
+  });
+
+  it('an rpc whose :path the client sent earlier on the connection is not the unknown entry (tie-break)', () => {
+    // Stream 5 names /demo.v1.People/Delete as a literal (§6.2.2, new name); stream 7's :path is an entry
+    // from before the capture and its lone varint fits Get and Delete: an index-everything encoder would
+    // have referred to Delete's entry, so it is Get.
+    const lit = (name: string, value: string) => `00 ${(name.length).toString(16).padStart(2, '0')} ${ascii(name)} ${(value.length).toString(16).padStart(2, '0')} ${ascii(value)}`;
+    const del = hex(`83 86 ${lit(':path', '/demo.v1.People/Delete')} ${lit('content-type', 'application/grpc')}`);
+    const s = feed(
+      [
+        c2s(frame(1, 0x4, 5, del), frame(0, 0x1, 5, lpm([8, 1]))),
+        s2c(frame(1, 0x4, 5, hex(`88 ${lit('content-type', 'application/grpc')}`)), frame(0, 0, 5, lpm([])), frame(1, 0x5, 5, hex(lit('grpc-status', '0')))),
+        c2s(frame(1, 0x4, 7, hex(REQ)), frame(0, 0x1, 7, lpm([8, 7]))),
+        s2c(frame(1, 0x4, 7, hex(RES)), frame(1, 0x5, 7, hex(TRAILERS_ERR))),
+      ],
+      { env: withProto() },
+    );
+    const c = s.calls.find((x) => x.fields['http2.streamid'] === 7)!;
+    assert.equal(c.method, 'demo.v1.People/Get');
+    assert.equal(c.fields['grpc.method_guessed'], true);
+    assert.deepEqual(c.request?.value, { id: '7' });
+    assert.ok(c.warnings.some((w) => w.includes('the one whose :path the client had not sent earlier on this connection')));
+  });
+
+  it('RFC 9113 §4.2: a connection joined late takes frames above 16,384 bytes (the peer may have allowed them in SETTINGS the capture missed)', () => {
+    // grpcio's server answered with 20,146-byte DATA frames (samples/grpc-python cut at 30 %): the
+    // boundary search skipped the whole packet and every response was lost.
+    const big = new Uint8Array(20_000).fill(0x61);
+    const msg = lpm(concat(hex('0a a0 9c 01'), big)); // field 1, 20,000 bytes (varint a0 9c 01)
+    const s = feed([
+      c2s(frame(1, 0x4, 9, hex(REQ)), frame(0, 0x1, 9, lpm([8, 1]))),
+      s2c(frame(1, 0x4, 9, hex(RES)), frame(0, 0, 9, msg), frame(8, 0, 0, [0, 0, 0, 1]), frame(1, 0x5, 9, hex('7e 01 30'))),
+    ]);
+    const c = s.calls[0];
+    assert.equal(c.protocol, 'grpc');
+    assert.equal(c.state, 'complete');
+    assert.equal(c.fields['grpc.response_messages'], 1);
+    assert.equal(c.response?.body?.size, 20_004);
+    assert.equal(s.warnings.length, 0, s.warnings.join('; '));
   });
 
   it('the same calls whatever the split (chunking)', () => {
