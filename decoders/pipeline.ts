@@ -19,10 +19,11 @@ import { formatDuration } from './export/common';
 import type { CaptureInfo, RawFrame } from './capture/types';
 import type { Packet } from './net/types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
-import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary } from './core/model';
+import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary, SeenAs } from './core/model';
 import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
 import { TcpStream, type TcpStreamSink } from './flows/tcp-stream';
+import { RecentSegments, sameAddresses, type SeenSegment } from './flows/copies';
 import { ALL_DECODERS } from './registry';
 import { FlowCorrelator } from './calls/correlator';
 
@@ -215,6 +216,17 @@ class Flow implements FlowInfo {
   session: DecoderSession | undefined;
   /** Turned round after it opened (see Pipeline.reverse): its streams' own labels are the other way. */
   reversed = false;
+  /**
+   * Only when the capture can hold copies of a packet (Pipeline.copies): where the flow's first
+   * packet was captured (Packet.vantage), the directions seen there (bits, see `dirBit`), what
+   * other segments point to (emptied when the flow closes), and the copies dropped.
+   */
+  vantage = 0;
+  vantageDirs = 0;
+  ref: ConnRef | undefined = undefined;
+  copyFrames = 0;
+  copyBytes = 0;
+  copyVantages: number[] | undefined = undefined;
 
   constructor(
     public id: number,
@@ -254,6 +266,38 @@ class Flow implements FlowInfo {
 
 const MAX_FLOW_WARNINGS = 20;
 
+/** What a remembered segment points to: its flow while open (see RecentSegments). */
+interface ConnRef {
+  flow: Flow | undefined;
+}
+
+/**
+ * Addresses and ports under which an open flow's connection was also captured (NAT): their packets
+ * are copies, dropped; the flow's summary and calls say so (SeenAs).
+ */
+interface Alias {
+  flow: Flow;
+  /** Client's ISN when the alias began with a SYN: another SYN on these ports is a new connection. */
+  isn: number | undefined;
+  lastUs: number;
+  seen: SeenAs;
+  vantages: number[];
+}
+
+/** What segments of closed connections point to. */
+const CLOSED: ConnRef = { flow: undefined };
+
+/** An alias unused for this long (capture time) is forgotten. */
+const ALIAS_IDLE_US = 120_000_000;
+const MAX_ALIASES = 50_000;
+/** At most this many other address pairs and interfaces listed per flow. */
+const MAX_SEEN_AS = 8;
+
+/** A direction bit of a packet's connection that does not depend on which side is the client. */
+function dirBit(p: Packet): number {
+  return p.srcPort < p.dstPort || (p.srcPort === p.dstPort && p.src < p.dst) ? 1 : 2;
+}
+
 /**
  * The flow table's key: transport and the two ports, in either order (numbers, no string built per
  * packet). Flows that share it (same ports, other addresses) sit in one small list.
@@ -287,6 +331,13 @@ export class Pipeline {
   private closedKeys = new Map<string, number>();
   private nextFlowId = 1;
   private nextCallId = 1;
+  /**
+   * Recent TCP segments, when the capture may hold copies of a packet: a Linux cooked capture
+   * (`-i any`) or a pcapng file with several interfaces. Undefined otherwise (no cost, no change).
+   */
+  private copies: RecentSegments<ConnRef> | undefined;
+  /** Other addresses of open flows' connections (NAT), by connKey. */
+  private aliases = new Map<string, Alias>();
   private decoders: DecoderSpec[];
   private probeOrder: DecoderSpec[];
   private midstreamOrder: DecoderSpec[];
@@ -365,7 +416,10 @@ export class Pipeline {
       warning: (w) => {
         if (!quietShard) sink.warning?.(w);
       },
-      info: (i) => sink.info?.(i),
+      info: (i) => {
+        if (!this.copies && (i.interfaces.length > 1 || i.interfaces.some((x) => x.linkType === 113 || x.linkType === 276))) this.copies = new RecentSegments();
+        sink.info?.(i);
+      },
       secrets: (type, data) => this.secrets(type, data),
     });
     this.net = new NetDecoder({
@@ -412,6 +466,8 @@ export class Pipeline {
     this.flows.clear();
     this.openFlows.clear();
     this.udpFlows.clear();
+    this.aliases.clear();
+    this.copies?.clear();
     this.orderKey = 2 * END_ORDER_KEY - 1;
     this.inEndHooks = true;
     for (const fn of this.endHooks.splice(0)) {
@@ -446,6 +502,7 @@ export class Pipeline {
     const transport = 'tcp';
     const pk = portKey(false, p.srcPort, p.dstPort);
     let flow = this.findFlow(pk, p);
+    if (this.copies !== undefined && this.isCopy(flow, p)) return;
     const isSyn = (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
     if (flow && isSyn && flow.isn !== undefined && flow.isn !== p.seq) {
       // A new connection reusing the same ports (a different ISN): close the old one.
@@ -455,11 +512,21 @@ export class Pipeline {
     }
     if (!flow && !isSyn && p.payloadWireLength === 0 && this.closedKeys.size) {
       const closedAt = this.closedKeys.get(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort));
-      if (closedAt !== undefined && p.tsUs - closedAt < 120_000_000) return;
+      if (closedAt !== undefined && p.tsUs - closedAt < 120_000_000) {
+        // (its copies on other interfaces or addresses are stray too)
+        this.copies?.add(p, CLOSED);
+        return;
+      }
     }
     if (!flow) {
       flow = this.openFlow(transport, p, isSyn);
       this.addFlow(flow);
+      if (this.copies !== undefined) {
+        flow.vantage = p.vantage;
+        flow.vantageDirs = dirBit(p);
+        flow.ref = { flow };
+        this.copies.add(p, flow.ref);
+      }
     }
     this.tcp(flow, this.arrive(flow, p), p);
     if (flow.closed) {
@@ -474,6 +541,103 @@ export class Pipeline {
         }
       }
     }
+  }
+
+  /**
+   * Is this TCP segment a copy of one captured already (see RecentSegments): the same packet on
+   * another interface of the same host, with the same addresses or translated (NAT)? (Or on the same
+   * interface: a bridge with br_netfilter passes a packet through its device more than once.) Its
+   * bytes are those of the segment it copies, so dropping it loses nothing the decoders would use:
+   * it is counted on the flow (FlowSummary.copies), decoded once. A flow is read from where its
+   * first packet was captured: once a direction was seen there, that direction's packets from other
+   * interfaces are copies (their first copy is used only while the flow's own interface has not
+   * shown that direction yet, so a one-sided route still reaches the decoder). A segment first
+   * seen on another connection's addresses makes these addresses that connection's (an Alias).
+   */
+  private isCopy(flow: Flow | undefined, p: Packet): boolean {
+    const copies = this.copies!;
+    if (flow === undefined) {
+      if (this.aliases.size > 0) {
+        const key = connKey('tcp', p.src, p.srcPort, p.dst, p.dstPort);
+        const a = this.aliases.get(key);
+        if (a !== undefined) {
+          const newSyn = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && a.isn !== p.seq;
+          if (!newSyn && p.tsUs - a.lastUs < ALIAS_IDLE_US) {
+            if (p.tsUs > a.lastUs) a.lastUs = p.tsUs;
+            this.noteVantage(a.vantages, a.seen.interfaces, p.vantage);
+            return true;
+          }
+          this.aliases.delete(key);
+        }
+      }
+      const e = copies.find(p);
+      if (e === undefined) return false;
+      const first = e.conn.flow;
+      if (first === undefined || first.closed || sameAddresses(e, p)) {
+        // a late copy of a segment of a flow closed since: it must not open a flow of its own
+        if (first) this.countCopy(first, p);
+        return true;
+      }
+      this.addAlias(first, e, p);
+      return true;
+    }
+    const bit = dirBit(p);
+    const there = p.vantage === flow.vantage;
+    if (!there && flow.vantage !== -1 && p.vantage !== -1 && (flow.vantageDirs & bit) !== 0) {
+      this.countCopy(flow, p);
+      return true;
+    }
+    const e = copies.find(p);
+    if (e !== undefined && e.conn === flow.ref) {
+      if (there) flow.vantageDirs |= bit;
+      this.countCopy(flow, p);
+      return true;
+    }
+    if (there) flow.vantageDirs |= bit;
+    if (e === undefined) copies.add(p, flow.ref!);
+    return false;
+  }
+
+  private countCopy(flow: Flow, p: Packet): void {
+    flow.copyFrames++;
+    flow.copyBytes += p.payloadWireLength;
+    if (p.vantage !== flow.vantage) this.noteVantage((flow.copyVantages ??= []), undefined, p.vantage);
+  }
+
+  /** Remember where a copy was captured (a few interfaces per flow). */
+  private noteVantage(list: number[], names: string[] | undefined, vantage: number): void {
+    if (vantage === -1 || list.length >= MAX_SEEN_AS || list.includes(vantage)) return;
+    list.push(vantage);
+    names?.push(this.vantageName(vantage));
+  }
+
+  /** An interface's name for the user: the pcapng interface's name, or `ifindex N` from an SLL2 header. */
+  private vantageName(vantage: number): string {
+    const id = Math.floor(vantage / 4294967296);
+    const ifindex = vantage - id * 4294967296;
+    const iface = this.reader.info?.interfaces[id];
+    if (iface?.linkType === 276) return iface.name && iface.name !== 'any' ? `${iface.name} ifindex ${ifindex}` : `ifindex ${ifindex}`;
+    return iface?.name ?? `interface ${id}`;
+  }
+
+  /** Packet `p` is segment `e` of `flow` captured with other addresses (NAT): they are the flow's too. */
+  private addAlias(flow: Flow, e: SeenSegment<ConnRef>, p: Packet): void {
+    const fromClient = e.src === flow.client.ip && e.srcPort === flow.client.port;
+    const src = { ip: p.src, port: p.srcPort };
+    const dst = { ip: p.dst, port: p.dstPort };
+    const seen: SeenAs = { client: fromClient ? src : dst, server: fromClient ? dst : src, interfaces: [] };
+    const alias: Alias = { flow, isn: (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN ? p.seq : undefined, lastUs: p.tsUs, seen, vantages: [] };
+    this.noteVantage(alias.vantages, seen.interfaces, p.vantage);
+    const list = (flow.summary.alsoSeenAs ??= []);
+    if (list.length < MAX_SEEN_AS) list.push(seen);
+    if (this.aliases.size >= MAX_ALIASES) {
+      let n = MAX_ALIASES >> 1;
+      for (const k of this.aliases.keys()) {
+        this.aliases.delete(k);
+        if (--n === 0) break;
+      }
+    }
+    this.aliases.set(connKey('tcp', p.src, p.srcPort, p.dst, p.dstPort), alias);
   }
 
   /** A packet of `flow` arrived: count it and its payload; its direction. */
@@ -882,6 +1046,11 @@ export class Pipeline {
     flow.c2sBytes = flow.s2cBytes;
     flow.s2cBytes = c2sBytes;
     s.gapBytes = { c2s: s.gapBytes.s2c, s2c: s.gapBytes.c2s };
+    for (const a of s.alsoSeenAs ?? []) {
+      const c = a.client;
+      a.client = a.server;
+      a.server = c;
+    }
     if (s.finUs) s.finUs = { ...(s.finUs.s2c !== undefined ? { c2s: s.finUs.s2c } : {}), ...(s.finUs.c2s !== undefined ? { s2c: s.finUs.c2s } : {}) };
     flow.heldBytes = { c2s: flow.heldBytes.s2c, s2c: flow.heldBytes.c2s };
     flow.head = { c2s: flow.head.s2c, s2c: flow.head.c2s };
@@ -973,12 +1142,14 @@ export class Pipeline {
       for (const dir of ['c2s', 's2c'] as Dir[]) this.endDir(flow, dir, { ...at, streamOffset: flow.streams[dir].delivered });
     }
     flow.closed = true;
+    if (flow.ref) flow.ref.flow = undefined;
     const d = flow.decoder;
     if (d && !flow.dead) {
       this.opts.tap?.(flow.id, { type: 'close', at });
       this.guard(flow, () => d.close(at, how));
     }
     this.stats.flowsOpen--;
+    if (flow.copyFrames > 0) flow.summary.copies = { frames: flow.copyFrames, bytes: flow.copyBytes, interfaces: (flow.copyVantages ?? []).map((v) => this.vantageName(v)) };
     if (!flow.foreign) this.sink.flow?.(summarize(flow));
   }
 
@@ -1028,6 +1199,8 @@ export class Pipeline {
         if (pipeline.inEndHooks) pipeline.endReport();
         flow.summary.calls++;
         if (flow.callTags) for (const k in flow.callTags) if (!(k in call.fields)) call.fields[k] = flow.callTags[k];
+        const seenAs = flow.summary.alsoSeenAs;
+        if (seenAs !== undefined && call.flowId === flow.id) call.alsoSeenAs = seenAs.map((a) => ({ client: a.client, server: a.server, interfaces: a.interfaces.slice() }));
         if (pipeline.opts.shard && (call.kind === 'publish' || call.kind === 'deliver')) pipeline.opts.shard.crossFlow?.(call);
         pipeline.correlator.add(call);
       },

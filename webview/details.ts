@@ -288,8 +288,12 @@ export class Details {
                 ['Roles decided by', ROLE_FROM[flow.roleFrom] ?? flow.roleFrom],
                 ['Decoder chosen by', flow.dispatch],
                 ...(flow.gapBytes.c2s || flow.gapBytes.s2c ? [['Missing bytes', `${flow.gapBytes.c2s} c→s, ${flow.gapBytes.s2c} s→c`] as [string, string]] : []),
+                ...(flow.copies ? [['Copies not counted', `${flow.copies.frames} frames (${formatSize(flow.copies.bytes)})${flow.copies.interfaces.length ? ` on ${flow.copies.interfaces.join(', ')}` : ''}: the same packets captured on other interfaces`] as [string, string]] : []),
               ] as Array<[string, string]>)
             : []),
+          ...(call.alsoSeenAs ?? flow?.alsoSeenAs ?? []).map(
+            (a) => ['Also seen as (NAT)', `${a.client.ip}:${a.client.port} → ${a.server.ip}:${a.server.port}${a.interfaces.length ? ` on ${a.interfaces.join(', ')}` : ''}`] as [string, string],
+          ),
         ],
       ],
     ];

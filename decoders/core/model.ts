@@ -217,12 +217,27 @@ export interface Call {
   };
   definition?: DefinitionRef;
   warnings: string[];
+  /** The connection was also captured with other addresses, before or after NAT (FlowSummary.alsoSeenAs). */
+  alsoSeenAs?: SeenAs[];
   /**
    * For the flow correlator only, removed before the call leaves the pipeline: earlier calls of this flow that
    * this one says failed after all (a broker closing a channel for a publish already reported as sent). The
    * correlator updates those it still holds.
    */
   failsCalls?: Array<{ id: number; status: CallStatus; warning?: string }>;
+}
+
+/**
+ * The same TCP connection captured with other addresses: a capture on a host that translates it
+ * (Docker's or Kubernetes' published ports, DNAT; MASQUERADE, SNAT) records it before and after the
+ * translation. Linux NAT keeps sequence numbers, so the copies of each packet are recognised (see
+ * docs/decoders.md, "Copies of a packet"); the calls are decoded once, from the addresses seen first.
+ */
+export interface SeenAs {
+  client: Endpoint;
+  server: Endpoint;
+  /** Interfaces it was captured on with these addresses: pcapng interface names, `ifindex N` (SLL2). */
+  interfaces: string[];
 }
 
 /** A connection or UDP conversation, listed whether or not a decoder claimed it. */
@@ -260,6 +275,14 @@ export interface FlowSummary {
   gapBytes: { c2s: number; s2c: number };
   calls: number;
   warnings: string[];
+  /**
+   * Copies of this connection's packets captured on other interfaces (`tcpdump -i any` on a host with
+   * a bridge and veth pairs records each packet once per interface it crosses): not counted in
+   * `packets` and the byte counts, not decoded again. `interfaces`: where the copies were captured.
+   */
+  copies?: { frames: number; bytes: number; interfaces: string[] };
+  /** The connection as captured with other addresses (NAT); its copies are not counted either. */
+  alsoSeenAs?: SeenAs[];
 }
 
 /** Warnings about the capture file itself (truncation, unknown link types…). */

@@ -104,10 +104,16 @@ export class NetDecoder {
     payload: new Uint8Array(0),
     payloadWireLength: 0,
     fileOffset: -1,
+    vantage: 0,
+    ipId: -1,
   };
   // Per-frame context (avoids passing it down every call).
   private frameNo = 0;
   private tsUs = 0;
+  /** Packet.vantage of the frame being parsed. */
+  private vantage = 0;
+  /** IPv4 Identification of the packet being parsed (-1: IPv6). */
+  private ipId = -1;
   /** The frame was cut by the snapshot length (capLen < origLen). */
   private cut = false;
   /** File offset of byte 0 of the buffer being parsed, or -1 (reassembled datagram). */
@@ -124,6 +130,8 @@ export class NetDecoder {
     this.frameNo = f.frame;
     this.tsUs = f.tsUs;
     this.cut = f.capLen < f.origLen;
+    this.vantage = f.interfaceId * 4294967296;
+    this.ipId = -1;
     // Parsed in place in the reader's buffer when it says where the frame is (no view per frame).
     const b = f.buffer;
     if (b !== undefined) {
@@ -156,12 +164,18 @@ export class NetDecoder {
         else this.etherPayload(d, o + 12, n, depth);
         return true;
       case 113:
+        // (no interface in the header: copies of a packet on several interfaces cannot be told apart by it)
+        if (depth === 0) this.vantage = -1;
         if (n - o < 16) this.short('Linux cooked (SLL) header', 16, n - o);
         else this.etherPayload(d, o + 14, n, depth);
         return true;
       case 276:
         if (n - o < 20) this.short('Linux cooked v2 (SLL2) header', 20, n - o);
-        else this.etherType(d, (d[o] << 8) | d[o + 1], o + 20, n, depth);
+        else {
+          // the interface index (bytes 4–7)
+          if (depth === 0) this.vantage += ((d[o + 4] << 24) | (d[o + 5] << 16) | (d[o + 6] << 8) | d[o + 7]) >>> 0;
+          this.etherType(d, (d[o] << 8) | d[o + 1], o + 20, n, depth);
+        }
         return true;
       case 0:
       case 108: {
@@ -315,6 +329,7 @@ export class NetDecoder {
     const src = ipv4Text(d, o + 12);
     const dst = ipv4Text(d, o + 16);
     const ff = (d[o + 6] << 8) | d[o + 7];
+    this.ipId = (d[o + 4] << 8) | d[o + 5];
     if ((ff & 0x3fff) !== 0) {
       // MF set or offset > 0: a fragment.
       this.stats.fragments++;
@@ -362,6 +377,7 @@ export class NetDecoder {
     const end = wireEnd < lim ? wireEnd : lim;
     const src = ipv6Text(d, o + 8);
     const dst = ipv6Text(d, o + 24);
+    this.ipId = -1;
     this.ipv6Chain(d, o + 40, end, wireEnd, d[o + 6], src, dst, depth, true);
   }
 
@@ -453,6 +469,8 @@ export class NetDecoder {
       p.payload = s + doff < e ? d.subarray(s + doff, e) : NO_PAYLOAD;
       p.payloadWireLength = wire - doff;
       p.fileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + doff;
+      p.vantage = this.vantage;
+      p.ipId = this.ipId;
       this.stats.tcp++;
       this.handlers.packet(p);
       return;
@@ -481,6 +499,8 @@ export class NetDecoder {
       p.payload = s + 8 < payloadEnd ? d.subarray(s + 8, payloadEnd) : NO_PAYLOAD;
       p.payloadWireLength = ulen - 8;
       p.fileOffset = this.fileBase < 0 ? -1 : this.fileBase + s + 8;
+      p.vantage = this.vantage;
+      p.ipId = this.ipId;
       this.stats.udp++;
       this.handlers.packet(p);
       return;

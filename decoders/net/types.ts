@@ -40,6 +40,15 @@ export interface Packet {
   payloadWireLength: number;
   /** Offset of payload[0] in the capture file, or -1 (reassembled fragments, gzip). */
   fileOffset: number;
+  /**
+   * Where the packet was captured: the pcapng interface id × 2^32 + the Linux ifindex of an SLL2
+   * header (0 for other link types); -1 when the capture cannot tell (a Linux cooked v1 header,
+   * `tcpdump -i any -y LINUX_SLL`). The same packet crossing a bridge, veth pairs and NAT is
+   * captured once per interface (see Pipeline, copies of a packet).
+   */
+  vantage: number;
+  /** IPv4 Identification field (of the innermost IPv4 header); -1 for IPv6. */
+  ipId: number;
 }
 
 export interface NetHandlers {

@@ -1,0 +1,287 @@
+/**
+ * Copies of a packet: `tcpdump -i any` on a host with a bridge, veth pairs and NAT (Docker,
+ * Kubernetes) records each segment once per interface it crosses, with the same addresses or
+ * translated. Small synthetic captures (SLL2 with an interface index per frame, pcapng with an
+ * interface per IDB, SLL v1 without one).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pipeline } from '../../../decoders/pipeline';
+import type { Call, FlowSummary } from '../../../decoders/core/model';
+import { nodeEnv } from '../../../cli/platform/node-env';
+import { ethernet, epb, idb, pcapFile, pcapngFile, sll, sll2, tcpPacket, type Frame } from '../../helpers/pcap-builder';
+
+function run(file: Uint8Array) {
+  const calls: Call[] = [];
+  const flows: FlowSummary[] = [];
+  const p = new Pipeline({ env: nodeEnv() }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
+  p.push(file);
+  p.end();
+  return { calls, flows };
+}
+
+interface Ep {
+  ip: string;
+  port: number;
+}
+/** One view of the connection: the addresses it has there and the interface(s) it is captured on. */
+interface View {
+  client: Ep;
+  server: Ep;
+  ifindex: number;
+  /** µs after the first view's copy */
+  delayUs: number;
+}
+/** [side, seq, ack, flags, payload] */
+type Seg = ['c' | 's', number, number, string, string?];
+
+const REQ = 'GET /x HTTP/1.1\r\nHost: h\r\n\r\n';
+const RES = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+/**
+ * A whole HTTP exchange: ISNs 1000 (client) and 5000 (server). The flow closes at the second FIN:
+ * the last ACK is not counted (the pipeline's closed-connection rule), so a flow has 7 packets.
+ */
+function exchange(isnC = 1000, isnS = 5000): Seg[] {
+  const c1 = isnC + 1;
+  const s1 = isnS + 1;
+  return [
+    ['c', isnC, 0, 'S'],
+    ['s', isnS, c1, 'SA'],
+    ['c', c1, s1, 'A'],
+    ['c', c1, s1, 'PA', REQ],
+    ['s', s1, c1 + REQ.length, 'PA', RES],
+    ['c', c1 + REQ.length, s1 + RES.length, 'FA'],
+    ['s', s1 + RES.length, c1 + REQ.length + 1, 'FA'],
+    ['c', c1 + REQ.length + 1, s1 + RES.length + 1, 'A'],
+  ];
+}
+
+/**
+ * Frames of the segments, each captured once per view (client → server packets in the order of
+ * the views, `delayUs` after the first; server → client ones in the reverse order, the last view's
+ * delay less the view's), 1 ms between segments. The IPv4 id is the
+ * segment's index (the same in every copy, as a forwarded packet keeps it).
+ */
+function frames(segs: Seg[], views: View[], o: { t0?: number; idBase?: number } = {}): Array<{ tsUs: number; ifindex: number; data: Uint8Array }> {
+  const out: Array<{ tsUs: number; ifindex: number; data: Uint8Array }> = [];
+  const last = views[views.length - 1].delayUs;
+  segs.forEach(([side, seq, ack, flags, payload], i) => {
+    const c = side === 'c';
+    for (const v of c ? views : [...views].reverse()) {
+      const data = tcpPacket({ src: c ? v.client.ip : v.server.ip, dst: c ? v.server.ip : v.client.ip, sport: c ? v.client.port : v.server.port, dport: c ? v.server.port : v.client.port, seq, ack, flags, payload, ipId: (o.idBase ?? 100) + i });
+      out.push({ tsUs: (o.t0 ?? 1_000_000) + 1000 * i + (c ? v.delayUs : last - v.delayUs), ifindex: v.ifindex, data });
+    }
+  });
+  return out;
+}
+
+const sll2File = (fs: Array<{ tsUs: number; ifindex: number; data: Uint8Array }>) => pcapFile(fs.map((f) => ({ tsUs: f.tsUs, data: sll2(f.data, { ifindex: f.ifindex }) })), { linkType: 276 });
+
+const C = { ip: '10.99.1.2', port: 40000 };
+
+describe('the same segment on three interfaces (container to container over a bridge)', () => {
+  // veth of the client container (ifindex 4), the bridge (2), veth of the server container (3)
+  const views: View[] = [
+    { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 4, delayUs: 0 },
+    { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 2, delayUs: 20 },
+    { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 3, delayUs: 40 },
+  ];
+  const segs = exchange();
+  const { calls, flows } = run(sll2File(frames(segs, views)));
+
+  it('one call, one flow', () => {
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].state, 'complete');
+    assert.equal(calls[0].fields['http.status'], 200);
+    assert.equal(flows.length, 1);
+  });
+  it('packets and bytes counted once; the copies counted apart, with their interfaces', () => {
+    const f = flows[0];
+    assert.equal(f.packets, segs.length - 1);
+    assert.equal(f.c2sBytes, REQ.length);
+    assert.equal(f.s2cBytes, RES.length);
+    // (the last ACK's copies come after the flow closed: dropped, counted on no flow)
+    assert.deepEqual(f.copies, { frames: 2 * (segs.length - 1), bytes: 2 * (REQ.length + RES.length), interfaces: ['ifindex 2', 'ifindex 3'] });
+    assert.equal(f.alsoSeenAs, undefined);
+    assert.equal(calls[0].alsoSeenAs, undefined);
+  });
+  it('times from the interface where the connection was first seen (the client side)', () => {
+    const f = flows[0];
+    // SYN at 1 000 000 on ifindex 4, the client's ACK at 1 002 000 there: a SYN copy does not restart the clock
+    assert.equal(f.handshakeRttUs, 2000);
+    // the response is read where the client sees it (ifindex 4: the last copy, +40 µs)
+    assert.equal(calls[0].timing.startUs, 1_003_000);
+    assert.equal(calls[0].timing.responseStartUs, 1_004_040);
+  });
+  it('frame numbers are those of the first interface', () => {
+    // 3 frames per segment: the request is frame 10 (segment 3, its first copy), the response frame 15 (segment 4, its last copy)
+    assert.deepEqual(calls[0].frames, [10, 15]);
+  });
+});
+
+describe('DNAT: a published port seen before and after the translation', () => {
+  // client → host:28380 on the uplink (ifindex 5), → 10.99.0.2:80 on the bridge (2) and the container's veth (3)
+  const views: View[] = [
+    { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
+    { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 2, delayUs: 15 },
+    { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 3, delayUs: 25 },
+  ];
+  const segs = exchange(0xfffffff0, 77777);
+  const { calls, flows } = run(sll2File(frames(segs, views)));
+
+  it('one call on the addresses seen first (the client side)', () => {
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].fields['http.status'], 200);
+    assert.deepEqual(calls[0].server, { ip: '10.99.1.1', port: 28380 });
+    assert.equal(flows.length, 1);
+  });
+  it('the other addresses are recorded on the flow and the call', () => {
+    const seen = [{ client: C, server: { ip: '10.99.0.2', port: 80 }, interfaces: ['ifindex 2', 'ifindex 3'] }];
+    assert.deepEqual(flows[0].alsoSeenAs, seen);
+    assert.deepEqual(calls[0].alsoSeenAs, seen);
+  });
+  it('the translated copies are not counted', () => {
+    assert.equal(flows[0].packets, segs.length - 1);
+    assert.equal(flows[0].s2cBytes, RES.length);
+  });
+});
+
+describe('SNAT (MASQUERADE): the source address and port change', () => {
+  const views: View[] = [
+    { client: { ip: '10.99.0.3', port: 41000 }, server: { ip: '10.99.1.2', port: 8080 }, ifindex: 4, delayUs: 0 },
+    { client: { ip: '10.99.1.1', port: 61000 }, server: { ip: '10.99.1.2', port: 8080 }, ifindex: 5, delayUs: 30 },
+  ];
+  const { calls, flows } = run(sll2File(frames(exchange(), views)));
+  it('one call from the container, also seen as the host', () => {
+    assert.equal(calls.length, 1);
+    assert.deepEqual(calls[0].client, { ip: '10.99.0.3', port: 41000 });
+    assert.deepEqual(flows[0].alsoSeenAs, [{ client: { ip: '10.99.1.1', port: 61000 }, server: { ip: '10.99.1.2', port: 8080 }, interfaces: ['ifindex 5'] }]);
+  });
+});
+
+describe('two different connections are never merged', () => {
+  it('the same ports from two clients at the same moment, other sequence numbers', () => {
+    const a: View[] = [
+      { client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 2, delayUs: 0 },
+      { client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 3, delayUs: 10 },
+    ];
+    const b: View[] = [
+      { client: { ip: '10.0.0.2', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 4, delayUs: 0 },
+      { client: { ip: '10.0.0.2', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 3, delayUs: 10 },
+    ];
+    // same IPv4 ids, same lengths and flags, 100 µs apart: only the sequence numbers differ
+    const fa = frames(exchange(1000, 5000), a);
+    const fb = frames(exchange(2000, 9000), b, { t0: 1_000_100 });
+    const all = [...fa, ...fb].sort((x, y) => x.tsUs - y.tsUs);
+    const { calls, flows } = run(sll2File(all));
+    assert.equal(calls.length, 2);
+    assert.deepEqual(calls.map((c) => c.client.ip).sort(), ['10.0.0.1', '10.0.0.2']);
+    assert.equal(flows.length, 2);
+    for (const f of flows) {
+      assert.equal(f.alsoSeenAs, undefined);
+      assert.equal(f.packets, 7);
+    }
+  });
+  it('a new connection on the ports of a translated one (another ISN) is a connection of its own', () => {
+    const views: View[] = [
+      { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
+      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 2, delayUs: 15 },
+    ];
+    // the first through NAT; 2 s later the same client port straight to the container (no copy on ifindex 5)
+    const first = frames(exchange(1000, 5000), views);
+    const second = frames(exchange(300000, 900000), [views[1]], { t0: 3_000_000, idBase: 500 });
+    const { calls, flows } = run(sll2File([...first, ...second]));
+    assert.equal(calls.length, 2);
+    assert.deepEqual(
+      calls.map((c) => c.server.ip),
+      ['10.99.1.1', '10.99.0.2'],
+    );
+    assert.equal(flows.length, 2);
+  });
+  it('the sender retransmitting a segment (a new IPv4 id) is still a retransmission, not a copy', () => {
+    const views: View[] = [{ client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 2, delayUs: 0 }];
+    const fs = frames(exchange(), views);
+    // the request again 5 ms later, id 999
+    const again = tcpPacket({ src: C.ip, dst: '10.99.0.2', sport: C.port, dport: 8080, seq: 1001, ack: 5001, flags: 'PA', payload: REQ, ipId: 999 });
+    fs.splice(4, 0, { tsUs: fs[3].tsUs + 5000, ifindex: 2, data: again });
+    const { flows } = run(sll2File(fs));
+    assert.equal(flows[0].packets, 8);
+    assert.equal(flows[0].c2sBytes, 2 * REQ.length);
+    assert.equal(flows[0].copies, undefined);
+  });
+});
+
+describe('a connection the capture joined late', () => {
+  // no handshake: the request and response and the close, through DNAT, on two interfaces
+  const segs = exchange().slice(3);
+  const views: View[] = [
+    { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
+    { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 3, delayUs: 20 },
+  ];
+  it('its copies are recognised by sequence and acknowledgement numbers: one call, the NAT recorded', () => {
+    const { calls, flows } = run(sll2File(frames(segs, views)));
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].fields['http.status'], 200);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].synSeen, false);
+    assert.deepEqual(flows[0].alsoSeenAs?.[0].server, { ip: '10.99.0.2', port: 80 });
+    assert.equal(flows[0].packets, segs.length - 1);
+  });
+  it('the same with the same addresses on both interfaces (pcapng, one interface per IDB, Ethernet)', () => {
+    const same: View[] = [
+      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 0, delayUs: 0 },
+      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 1, delayUs: 20 },
+    ];
+    const fs = frames(segs, same);
+    const file = pcapngFile([{ blocks: [idb({ linkType: 1, name: 'veth1' }), idb({ linkType: 1, name: 'br0' }), ...fs.map((f) => epb({ interfaceId: f.ifindex, tsUs: f.tsUs, data: ethernet(f.data) }))] }]);
+    const { calls, flows } = run(file);
+    assert.equal(calls.length, 1);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].packets, segs.length - 1);
+    assert.deepEqual(flows[0].copies?.interfaces, ['br0']);
+  });
+});
+
+describe('interfaces written one after the other (dumpcap with several -i: not in time order)', () => {
+  it('the copies coming after the connection closed open no flow of their own', () => {
+    const views: View[] = [
+      { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
+      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 2, delayUs: 15 },
+    ];
+    const fs = frames(exchange(), views);
+    const ordered = [...fs.filter((f) => f.ifindex === 5), ...fs.filter((f) => f.ifindex === 2)];
+    const { calls, flows } = run(sll2File(ordered));
+    assert.equal(calls.length, 1);
+    assert.equal(flows.length, 1);
+  });
+});
+
+describe('Linux cooked v1 (no interface in the header)', () => {
+  it('copies are told by their fields alone', () => {
+    const views: View[] = [
+      { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 4, delayUs: 0 },
+      { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 3, delayUs: 20 },
+    ];
+    const fs = frames(exchange(), views);
+    const { calls, flows } = run(pcapFile(fs.map((f) => ({ tsUs: f.tsUs, data: sll(f.data) })), { linkType: 113 }));
+    assert.equal(calls.length, 1);
+    assert.equal(flows[0].packets, 7);
+    // (the server's FIN closed the flow at its first copy: its second one is counted on no flow)
+    assert.deepEqual(flows[0].copies, { frames: 6, bytes: REQ.length + RES.length, interfaces: [] });
+  });
+});
+
+describe('an ordinary capture (one Ethernet interface) is read as before', () => {
+  it('a packet recorded twice there (a SPAN port) still counts twice', () => {
+    const views: View[] = [{ client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 0, delayUs: 0 }];
+    const fs: Frame[] = frames(exchange(), views).flatMap((f) => [
+      { tsUs: f.tsUs, data: ethernet(f.data) },
+      { tsUs: f.tsUs + 5, data: ethernet(f.data) },
+    ]);
+    const { calls, flows } = run(pcapFile(fs));
+    assert.equal(calls.length, 1);
+    // (the second FIN's copy and the last ACK's two come after the flow closed: not counted, as before)
+    assert.equal(flows[0].packets, 13);
+    assert.equal(flows[0].copies, undefined);
+  });
+});
