@@ -64,7 +64,7 @@ function tsharkH2(pcap, ports, as = 'http2') {
       types[k] = (types[k] ?? 0) + 1;
       if (x === '1' && toServer) requests.add(`${conn}/${id[i]}`);
       if (x === '0' && !toServer) {
-        const key = `${Number(sp)}/${conn}/${id[i]}`;
+        const key = `${conn}/${id[i]}`;
         // a padded DATA frame's length counts its padding; these programs send none (flag 0x8)
         data[key] = (data[key] ?? 0) + Number(len[i]) * (Number(fl[i]) & 8 ? Number.NaN : 1);
       }
@@ -114,7 +114,11 @@ if (has('rust-h2.pcap')) {
   const ts = tsharkH2('rust-h2.pcap', [28202]);
   // callscope's response bytes per stream against tshark's DATA bytes (one connection: by stream id).
   // HEAD: the bytes its warning names, those before the client's reset (tshark counts the later ones too)
-  const tsData = (c) => Object.entries(ts.data).find(([k]) => k.endsWith(`/${c.fields['http2.streamid']}`))?.[1] ?? 0;
+  // (connections in the same order: callscope's flow ids and tshark's tcp.stream both count from the first packet)
+  const flows = [...new Set(h2.map((c) => c.flowId))].sort((a, b) => a - b);
+  const conns = [...new Set(Object.keys(ts.data).map((k) => Number(k.split('/')[0])))].sort((a, b) => a - b);
+  const tsData = (c) => ts.data[`${conns[flows.indexOf(c.flowId)]}/${c.fields['http2.streamid']}`] ?? 0;
+  const bigHeader = h2.find((c) => c.target === '/bigheader');
   const headData = Number(/^(\d+) bytes of DATA/.exec(head?.warnings?.[0] ?? '')?.[1] ?? -1);
   report('hyper h2c (prior knowledge)', [
     ['streams', sorted(cl.map((x) => key(x.method, x.path, x.status))), sorted(h2.map((c) => key(c.method, c.target.split('?')[0], c.status?.code)))],
@@ -126,7 +130,10 @@ if (has('rust-h2.pcap')) {
     ['trailers', [['x-checksum', 'c0ffee'], ['x-rows', '1']], h2.find((c) => c.target === '/trailers')?.response?.trailers],
     ['client cancel', ['aborted', true, true], [slow?.state, (slow?.warnings ?? []).some((w) => w.includes('CANCEL')), bodySize(slow) >= cl.find((x) => x.path === '/slow').size]],
     ['HEAD: DATA not its body (fix 1)', ['complete', 0, true], [head?.state, bodySize(head), /DATA in the response to HEAD \/big.*RST_STREAM PROTOCOL_ERROR/.test(head?.warnings?.[0] ?? '')]],
-    ['one connection', 1, new Set(calls.map((c) => c.flowId)).size],
+    ['connections = tshark', tcpStreams('rust-h2.pcap', 28202), new Set(calls.map((c) => c.flowId)).size],
+    ['header blocks over a frame (CONTINUATION both ways)', [ts.types['c2s 9'] > 0, ts.types['s2c 9'] > 0, 30000, 40000], [true, true, header(bigHeader?.request?.headers, 'cookie')?.length, header(bigHeader?.response?.headers, 'x-big')?.length]],
+    ['never-indexed authorization', 'Bearer s3cr3t-token', header(h2.find((c) => c.target === '/json?auth=1')?.request?.headers, 'authorization')],
+    ['PINGs between streams (adaptive window, keep-alive)', [true, true], [ts.types['c2s 6'] > 0, ts.types['s2c 6'] > 0]],
     ['other warnings', ['GET /slow'], h2.filter((c) => c.warnings.length && c.method !== 'HEAD').map((c) => `${c.method} ${c.target}`)],
     ['WINDOW_UPDATE c2s/s2c', [ts.types['c2s 8'] > 10, ts.types['s2c 8'] > 10], [true, true]],
   ]);
@@ -187,7 +194,8 @@ if (has('caddy-http.pcap')) {
     ['both legs same status and size', front.filter((c) => /^\/(h2c\/)?api\//.test(c.target)).map((c) => `${c.status?.code} ${bodySize(c)}`), back.map((c) => `${c.status?.code} ${bodySize(c)}`)],
     ['X-Forwarded-*', back.map(() => '127.0.0.1 http 127.0.0.1:28250'), fwd],
     ['client → python3', l.filter((x) => x.port === 28241).map((x) => `${k(x.method, x.path, x.status)} ${x.size}`), py.map((c) => `${k(c.method, c.target, c.status?.code)} ${bodySize(c)}`)],
-    ['connections (front, back, python)', [1, tcpStreams('caddy-http.pcap', 28251), 4], [new Set(front.map((c) => c.flowId)).size, new Set(back.map((c) => c.flowId)).size, new Set(py.map((c) => c.flowId)).size]],
+    ['front protocols', l.filter((x) => x.port === 28250).map((x) => (x.version === 'HTTP/2.0' ? 'http2' : 'http')), front.map((c) => c.protocol)],
+    ['connections (front, back, python) = tshark', [28250, 28251, 28241].map((p) => tcpStreams('caddy-http.pcap', p)), [front, back, py].map((cs) => new Set(cs.map((c) => c.flowId)).size)],
     ['call warnings', 0, warnings(calls).length],
   ]);
 }
@@ -196,7 +204,7 @@ if (has('caddy-http.pcap')) {
 if (has('caddy-upgrade.pcap')) {
   const calls = decode('caddy-upgrade.pcap');
   const l = log('curl.log');
-  const up = log('rust-upstream.log').filter((x) => x.side === 'server').slice(log('upstream-http.log').length);
+  const up = log('upstream-upgrade.log').filter((x) => x.side === 'server').slice(log('upstream-http.log').length);
   const front = calls.filter((c) => c.server.port === 28250);
   const h2 = front.filter((c) => c.protocol === 'http2');
   const upgrades = front.filter((c) => c.protocol === 'http' && c.status?.code === 101);
@@ -210,6 +218,43 @@ if (has('caddy-upgrade.pcap')) {
     ['tshark request HEADERS + upgrades', ts.requests + upgrades.length, h2.length],
     // Caddy 2.6 passes the client's Connection: Upgrade / Upgrade: h2c on to the upstream; hyper answers 200
     ['Caddy → hyper (Upgrade, status)', up.map((x) => `${x.method} ${x.path} ${x.req_size} h2c 200`), back.map((c) => `${c.method} ${c.target} ${reqSize(c)} ${header(c.request?.headers, 'upgrade')} ${c.status?.code}`)],
+    ['call warnings', 0, warnings(calls).length],
+  ]);
+}
+
+// ───────────── nghttp with a smaller header table → Caddy ─────────────
+if (has('caddy-nghttp.pcap')) {
+  const calls = decode('caddy-nghttp.pcap');
+  // nghttp -s: "id  responseEnd requestStart  process code size request path"
+  const l = readFileSync(join(out, 'nghttp.log'), 'utf8')
+    .split('\n')
+    .map((x) => /^\s*\d+\s+\+\S+\s+\+\S+\s+\S+\s+(\d{3})\s+(\d+)\s+(\S+)$/.exec(x))
+    .filter(Boolean)
+    .map((m) => `${m[3]} ${m[1]} ${m[2]}`);
+  const front = calls.filter((c) => c.server.port === 28250);
+  // The size update at the start of Caddy's first header block on each connection (RFC 7541 §6.3: 001 and a
+  // 5-bit-prefix integer). tshark 4.0 shows the 0 but decodes no header of the connection told 512.
+  const hpackInt = (b, i, prefix) => {
+    const max = (1 << prefix) - 1;
+    let v = b[i] & max;
+    if (v < max) return v;
+    for (let m = 0, j = i + 1; j < b.length && m <= 21; j++, m += 7) {
+      v += (b[j] & 127) << m;
+      if (!(b[j] & 128)) return v;
+    }
+    return -1;
+  };
+  const firstBlocks = new Map();
+  for (const row of tshark(['-r', join(out, 'caddy-nghttp.pcap'), '-d', 'tcp.port==28250,http2', '-Y', 'http2.type==1 && tcp.srcport==28250', '-T', 'fields', '-e', 'tcp.stream', '-e', 'http2.headers'])) {
+    const [conn, blocks] = row.split('\t');
+    if (!firstBlocks.has(conn)) firstBlocks.set(conn, Buffer.from(blocks.split(',')[0], 'hex'));
+  }
+  const updates = [...firstBlocks.values()].map((b) => ((b[0] & 0xe0) === 0x20 ? String(hpackInt(b, 0, 5)) : 'none'));
+  report('nghttp -c 0 / -c 512 → Caddy (HPACK size updates)', [
+    ['streams', sorted(l), sorted(front.map((c) => `${c.target} ${c.status?.code} ${bodySize(c)}`))],
+    ["Caddy's table size updates", ['0', '512'], updates],
+    ['every response head decoded', front.length, front.filter((c) => header(c.response?.headers, 'server') === 'Caddy').length],
+    ['Caddy → hyper', 2, calls.filter((c) => c.server.port === 28251 && c.status?.code === 200).length],
     ['call warnings', 0, warnings(calls).length],
   ]);
 }

@@ -5,7 +5,8 @@
 # @grpc/grpc-js). Records each on loopback, decodes with callscope, compares with what the programs
 # logged and with tshark (check.mjs). Installs nothing; it needs (as root):
 #   apt-get install -y rustc cargo librust-hyper-dev librust-h2-dev librust-reqwest-dev librust-prost-dev \
-#     librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 curl tshark tcpdump
+#     librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 curl \
+#     nghttp2-client tshark tcpdump
 # the repo's samples/node_modules (@grpc/grpc-js) and a built callscope (`npm run build`).
 # Ports 28200–28299 on 127.0.0.1. Every server stops by itself. The build (first time about 3 min)
 # goes to $OUT/target; nothing is written under test/.
@@ -15,7 +16,7 @@ export OUT
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 CAP="bash $ROOT/test/heldout/cap.sh"
-for p in rustc cargo librust-hyper-dev librust-h2-dev librust-reqwest-dev librust-prost-dev librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 curl tshark tcpdump; do
+for p in rustc cargo librust-hyper-dev librust-h2-dev librust-reqwest-dev librust-prost-dev librust-tokio-dev librust-serde-json-dev librust-futures-util-dev caddy python3 curl nghttp2-client tshark tcpdump; do
   dpkg -s "$p" >/dev/null 2>&1 || { echo "missing Debian package $p (see the head of this script)" >&2; exit 2; }
 done
 [ -f "$ROOT/dist/cli.js" ] || { echo "build callscope first: npm run build" >&2; exit 2; }
@@ -61,6 +62,13 @@ $CAP "$OUT/caddy-upgrade.pcap" 'tcp portrange 28250-28251' bash -c "
   curl -s --http2 -w '$W' -o /dev/null $U/hello.json -o /dev/null $U/files/big.bin
   curl -s --http2 -w '$W' -o /dev/null -H 'content-type: application/octet-stream' --data-binary @upload.bin $U/api/echo
 " > curl.log 2> curl.err
+cp rust-upstream.log upstream-upgrade.log
+# nghttp (prior knowledge) with SETTINGS_HEADER_TABLE_SIZE 0 and 512: Caddy's (Go's) HPACK encoder starts
+# its next header block with a dynamic table size update (RFC 7541 §4.2, §6.3)
+$CAP "$OUT/caddy-nghttp.pcap" 'tcp portrange 28250-28251' bash -c "
+  nghttp -n -s -c 0 -H 'x-a: 1' $U/hello.json $U/files/small.txt $U/api/json $U/files/missing.txt
+  nghttp -n -s -c 512 -H 'x-a: 1' $U/hello.json $U/files/small.txt $U/api/json $U/files/missing.txt
+" > nghttp.log 2>&1
 cleanup
 
 echo "== decode and compare"

@@ -42,6 +42,7 @@ async fn handle(mut req: Request<Body>) -> Result<Response<Body>, Infallible> {
     let fwd = req.headers().get("x-forwarded-for").map(|v| v.to_str().unwrap_or("").to_string());
     let upgrade = req.headers().get("upgrade").is_some();
     let inm = req.headers().get("if-none-match").map(|v| v.as_bytes().to_vec());
+    let hsize: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
     let on_upgrade = if upgrade { Some(hyper::upgrade::on(&mut req)) } else { None };
     let body = hyper::body::to_bytes(req.into_body()).await.unwrap_or_default();
     log(json!({"side": "server", "method": method.as_str(), "path": path, "query": query, "version": version,
@@ -96,6 +97,11 @@ async fn handle(mut req: Request<Body>) -> Result<Response<Body>, Infallible> {
             });
             Response::builder().header("content-type", "application/octet-stream").body(b).unwrap()
         }
+        "/bigheader" => Response::builder()
+            .header("x-big", "b".repeat(40_000))
+            .header("content-type", "text/plain")
+            .body(Body::from(format!("request headers {}\n", hsize)))
+            .unwrap(),
         "/nocontent" | "/api/nocontent" => Response::builder().status(204).body(Body::empty()).unwrap(),
         "/cached" => {
             if inm.as_deref() == Some(&b"\"v1\""[..]) {
@@ -280,6 +286,26 @@ async fn mode_h2(port: u16) {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     call(&c, Method::GET, &u("/json?last=1"), &[], Body::empty(), "after cancel").await;
+    // a second connection: BDP PINGs (adaptive window) and keep-alive PINGs between streams, header
+    // blocks larger than a frame both ways (CONTINUATION), a never-indexed (sensitive) authorization
+    let c2: HClient = Client::builder()
+        .http2_only(true)
+        .http2_adaptive_window(true)
+        .http2_keep_alive_interval(Duration::from_millis(40))
+        .http2_keep_alive_while_idle(true)
+        .build_http();
+    let mut auth = HeaderValue::from_static("Bearer s3cr3t-token");
+    auth.set_sensitive(true);
+    let req = Request::builder().uri(u("/json?auth=1")).header("authorization", auth).body(Body::empty()).unwrap();
+    if let Ok(res) = c2.request(req).await {
+        let status = res.status().as_u16();
+        let size = hyper::body::to_bytes(res.into_body()).await.map(|b| b.len()).unwrap_or(0);
+        log(json!({"side": "client", "tag": "sensitive authorization", "method": "GET", "path": "/json", "status": status, "size": size}));
+    }
+    call(&c2, Method::GET, &u("/big"), &[], Body::empty(), "500 KB, adaptive window").await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let cookie = "c".repeat(30_000);
+    call(&c2, Method::GET, &u("/bigheader"), &[("cookie", &cookie)], Body::empty(), "40 KB response header, 30 KB cookie").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
@@ -730,6 +756,14 @@ async fn mode_reqwest(caddy: u16, py: u16) {
     rq(&c, M::GET, &format!("{}/h2c/api/stream", cb), None, &[], "h2c upstream chunked").await;
     rq(&c, M::GET, &format!("{}/h2c/api/big", cb), None, &[], "h2c upstream 500 KB").await;
     rq(&c, M::GET, &format!("{}/h2c/api/nocontent", cb), None, &[], "h2c upstream 204").await;
+    // reqwest over h2c by prior knowledge to Caddy's listener (Go's HTTP/2 server)
+    let h2 = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    rq(&h2, M::GET, &format!("{}/hello.json", cb), None, &[], "h2c caddy respond JSON").await;
+    rq(&h2, M::GET, &format!("{}/files/big.bin", cb), None, &[], "h2c caddy 400 KB file").await;
+    rq(&h2, M::POST, &format!("{}/api/echo", cb), Some(pattern(150_000, 8)), &[("content-type", "application/octet-stream")], "h2c caddy proxied 150 KB POST").await;
+    rq(&h2, M::GET, &format!("{}/api/stream", cb), None, &[], "h2c caddy proxied chunked").await;
+    rq(&h2, M::HEAD, &format!("{}/files/big.bin", cb), None, &[], "h2c caddy HEAD").await;
+    rq(&h2, M::GET, &format!("{}/files/missing.txt", cb), None, &[], "h2c caddy 404").await;
     rq(&c, M::GET, &format!("{}/small.txt", pb), None, &[], "python file").await;
     rq(&c, M::GET, &format!("{}/big.bin", pb), None, &[], "python 400 KB file").await;
     rq(&c, M::GET, &format!("{}/missing.txt", pb), None, &[], "python 404").await;
