@@ -23,7 +23,7 @@ import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary, SeenAs } from '.
 import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
 import { TcpStream, type TcpStreamSink } from './flows/tcp-stream';
-import { RecentSegments, sameAddresses, type SeenSegment } from './flows/copies';
+import { RecentSegments, dirBit } from './flows/copies';
 import { ALL_DECODERS } from './registry';
 import { FlowCorrelator } from './calls/correlator';
 
@@ -293,10 +293,6 @@ const MAX_ALIASES = 50_000;
 /** At most this many other address pairs and interfaces listed per flow. */
 const MAX_SEEN_AS = 8;
 
-/** A direction bit of a packet's connection that does not depend on which side is the client. */
-function dirBit(p: Packet): number {
-  return p.srcPort < p.dstPort || (p.srcPort === p.dstPort && p.src < p.dst) ? 1 : 2;
-}
 
 /**
  * The flow table's key: transport and the two ports, in either order (numbers, no string built per
@@ -571,13 +567,10 @@ export class Pipeline {
         }
       }
       const e = copies.find(p);
-      if (e === undefined) return false;
-      const first = e.conn.flow;
-      if (first === undefined || first.closed || sameAddresses(e, p)) {
-        // a late copy of a segment of a flow closed since: it must not open a flow of its own
-        if (first) this.countCopy(first, p);
-        return true;
-      }
+      if (e < 0) return false;
+      // (not on the addresses of an open flow: findFlow would have found it)
+      const first = copies.conn(e)?.flow;
+      if (first === undefined || first.closed) return true; // a late copy of a segment of a flow closed since: it must not open a flow of its own
       this.addAlias(first, e, p);
       return true;
     }
@@ -588,13 +581,13 @@ export class Pipeline {
       return true;
     }
     const e = copies.find(p);
-    if (e !== undefined && e.conn === flow.ref) {
+    if (e >= 0 && copies.conn(e) === flow.ref) {
       if (there) flow.vantageDirs |= bit;
       this.countCopy(flow, p);
       return true;
     }
     if (there) flow.vantageDirs |= bit;
-    if (e === undefined) copies.add(p, flow.ref!);
+    if (e < 0) copies.add(p, flow.ref!);
     return false;
   }
 
@@ -620,9 +613,11 @@ export class Pipeline {
     return iface?.name ?? `interface ${id}`;
   }
 
-  /** Packet `p` is segment `e` of `flow` captured with other addresses (NAT): they are the flow's too. */
-  private addAlias(flow: Flow, e: SeenSegment<ConnRef>, p: Packet): void {
-    const fromClient = e.src === flow.client.ip && e.srcPort === flow.client.port;
+  /** Packet `p` is the segment in slot `e` (of `flow`) captured with other addresses (NAT): they are the flow's too. */
+  private addAlias(flow: Flow, e: number, p: Packet): void {
+    const c = flow.client;
+    const sv = flow.server;
+    const fromClient = this.copies!.bit(e) === (c.port < sv.port || (c.port === sv.port && c.ip < sv.ip) ? 1 : 2);
     const src = { ip: p.src, port: p.srcPort };
     const dst = { ip: p.dst, port: p.dstPort };
     const seen: SeenAs = { client: fromClient ? src : dst, server: fromClient ? dst : src, interfaces: [] };

@@ -9,85 +9,75 @@
  * Identification, and it comes an RTO or a probe timeout later); when it is, its bytes are still
  * those already seen.
  *
- * Bounded: at most MAX_ENTRIES segments (the oldest go first); keys are numbers, no string per packet.
+ * Bounded and allocation-free: a table of SLOTS segments in typed arrays, each segment in the slot
+ * its hash names, replacing what was there (a segment pushed out early is only a copy not
+ * recognised: decoded as before, its bytes dropped by reassembly).
  */
 import type { Packet } from '../net/types';
 
 /** Copies of a segment are captured within this much of each other (µs; forwarding on one host takes µs). */
 export const COPY_WINDOW_US = 20_000;
-const MAX_ENTRIES = 32_768;
+const SLOTS = 1 << 16;
 
-export interface SeenSegment<C> {
-  seq: number;
-  ack: number;
-  flags: number;
-  length: number;
-  ipId: number;
-  tsUs: number;
-  vantage: number;
-  /** Where it was first seen: the connection (the pipeline's), and the addresses and ports. */
-  conn: C;
-  src: string;
-  srcPort: number;
-  dst: string;
-  dstPort: number;
+/** A direction bit of a packet's connection that does not depend on which side is the client. */
+export function dirBit(p: Packet): number {
+  return p.srcPort < p.dstPort || (p.srcPort === p.dstPort && p.src < p.dst) ? 1 : 2;
 }
 
 export class RecentSegments<C> {
-  private readonly seen = new Map<number, SeenSegment<C>>();
+  private readonly seq = new Uint32Array(SLOTS);
+  private readonly ack = new Uint32Array(SLOTS);
+  private readonly length = new Float64Array(SLOTS);
+  /** flags × 2^17 + ipId + 1 (ipId -1 for IPv6); 0: an empty slot. */
+  private readonly meta = new Int32Array(SLOTS);
+  private readonly ts = new Float64Array(SLOTS);
+  private readonly vantages = new Float64Array(SLOTS);
+  private readonly bits = new Uint8Array(SLOTS);
+  private readonly conns: Array<C | undefined> = new Array(SLOTS).fill(undefined);
 
-  /** The key of a segment: its sequence number and 16 bits of the rest (checked in full by `find`). */
-  private static key(p: Packet): number {
-    const mix = (p.ack ^ (p.ack >>> 16) ^ p.payloadWireLength ^ (p.flags << 11) ^ p.ipId) & 0xffff;
-    return p.seq * 65536 + mix;
+  private static slot(p: Packet): number {
+    const h = Math.imul(p.seq ^ Math.imul(p.ack, 0x9e3779b1) ^ Math.imul(p.payloadWireLength + p.flags * 65536, 0x27d4eb2f) ^ p.ipId, 0x85ebca6b);
+    return (h ^ (h >>> 15)) & (SLOTS - 1);
   }
 
-  /** An earlier capture of this segment (any addresses), within the copy window, if any. */
-  find(p: Packet): SeenSegment<C> | undefined {
-    const e = this.seen.get(RecentSegments.key(p));
-    if (e === undefined) return undefined;
-    if (e.seq !== p.seq || e.ack !== p.ack || e.flags !== p.flags || e.length !== p.payloadWireLength || e.ipId !== p.ipId) return undefined;
-    const dt = p.tsUs - e.tsUs;
-    return dt <= COPY_WINDOW_US && dt >= -COPY_WINDOW_US ? e : undefined;
+  private static meta(p: Packet): number {
+    return p.flags * 131072 + p.ipId + 1 + (1 << 30);
   }
 
-  /** Remember this segment as first seen on `conn` (replacing what had its key). */
+  /** The slot of an earlier capture of this segment (any addresses), within the copy window; -1 if none. */
+  find(p: Packet): number {
+    const i = RecentSegments.slot(p);
+    if (this.meta[i] !== RecentSegments.meta(p) || this.seq[i] !== p.seq || this.ack[i] !== p.ack || this.length[i] !== p.payloadWireLength) return -1;
+    const dt = p.tsUs - this.ts[i];
+    return dt <= COPY_WINDOW_US && dt >= -COPY_WINDOW_US ? i : -1;
+  }
+
+  /** Remember this segment as first seen on `conn`. */
   add(p: Packet, conn: C): void {
-    const k = RecentSegments.key(p);
-    const seen = this.seen;
-    if (seen.size >= MAX_ENTRIES && !seen.has(k)) {
-      // The oldest eighth goes (a Map keeps insertion order).
-      let n = MAX_ENTRIES >> 3;
-      for (const old of seen.keys()) {
-        seen.delete(old);
-        if (--n === 0) break;
-      }
-    }
-    seen.set(k, {
-      seq: p.seq,
-      ack: p.ack,
-      flags: p.flags,
-      length: p.payloadWireLength,
-      ipId: p.ipId,
-      tsUs: p.tsUs,
-      vantage: p.vantage,
-      conn,
-      src: p.src,
-      srcPort: p.srcPort,
-      dst: p.dst,
-      dstPort: p.dstPort,
-    });
+    const i = RecentSegments.slot(p);
+    this.seq[i] = p.seq;
+    this.ack[i] = p.ack;
+    this.length[i] = p.payloadWireLength;
+    this.meta[i] = RecentSegments.meta(p);
+    this.ts[i] = p.tsUs;
+    this.vantages[i] = p.vantage;
+    this.bits[i] = dirBit(p);
+    this.conns[i] = conn;
+  }
+
+  /** What the segment in slot `i` was first seen on: its connection, interface, direction (dirBit). */
+  conn(i: number): C | undefined {
+    return this.conns[i];
+  }
+  vantage(i: number): number {
+    return this.vantages[i];
+  }
+  bit(i: number): number {
+    return this.bits[i];
   }
 
   clear(): void {
-    this.seen.clear();
+    this.meta.fill(0);
+    this.conns.fill(undefined);
   }
-}
-
-/** The packet has the addresses and ports of the segment (either direction). */
-export function sameAddresses<C>(e: SeenSegment<C>, p: Packet): boolean {
-  return (
-    (e.srcPort === p.srcPort && e.dstPort === p.dstPort && e.src === p.src && e.dst === p.dst) ||
-    (e.srcPort === p.dstPort && e.dstPort === p.srcPort && e.src === p.dst && e.dst === p.src)
-  );
 }
