@@ -17,7 +17,7 @@
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
-import { latin1Text, utf8Text } from '../core/bytes';
+import { concatBytes, latin1Text, utf8Text } from '../core/bytes';
 import { messageKey } from '../calls/key';
 import { PduBuffer } from '../core/pdu-buffer';
 import { addFrame, payloadBody } from '../websocket/payload';
@@ -100,6 +100,17 @@ interface Pending {
    * replies would come first, so a reply is this command's only on evidence (see takeHead).
    */
   barrier?: number;
+}
+
+/** Where `needle` first occurs in `hay` (the diskless snapshot's 40-byte end mark), or -1. */
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < needle.length && hay[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
 }
 
 /** Deliveries made from one XREAD/XREADGROUP reply (its COUNT is the client's to choose). */
@@ -185,6 +196,13 @@ class RedisDecoder implements StreamDecoder {
   private inlineSeen = false;
   /** No command read yet: a capture that joined the connection may start inside one (drain). */
   private firstCommand = true;
+  /**
+   * A replica's link to its master (it sent PSYNC or SYNC, or a `REPLCONF ACK` on a link the capture
+   * joined): `sync` until the master's answer, `rdb` while the snapshot streams (a bulk string of
+   * `left` bytes with no CR LF after it, or diskless: `$EOF:<40-byte mark>` then bytes up to the mark),
+   * then `stream`: the master sends the commands it executes, and the replica's commands expect no reply.
+   */
+  private repl?: { stage: 'sync' | 'rdb' | 'stream'; left?: number; mark?: Uint8Array; snapshot?: Call; head?: Uint8Array; size: number; sync?: Call };
   private readonly notes: GapNotes;
 
   constructor(private readonly session: DecoderSession) {
@@ -244,6 +262,8 @@ class RedisDecoder implements StreamDecoder {
     }
     while (buf.length > 0 && !this.dead[dir]) {
       if (this.resync[dir] && !this.findStart(dir, false)) return;
+      if (dir === 's2c' && this.repl && this.repl.stage !== 'stream' && !this.replication(buf)) return;
+      if (buf.length === 0) return;
       const b = buf.bytes();
       if (dir === 'c2s' && b[0] !== 0x2a /* * */) {
         // Inline command: a line of space-separated words (empty lines are ignored by Redis).
@@ -300,6 +320,8 @@ class RedisDecoder implements StreamDecoder {
         }
         if (node.items.length === 0) return;
         this.onCommand(node.items.map((x) => x.b!), start, end, r, false);
+      } else if (this.repl?.stage === 'stream' && node.t === '*' && node.items?.length && node.items.every((x) => x.b)) {
+        this.onReplicated(node.items.map((x) => x.b!), start, end, r);
       } else {
         this.onReply(node, start, end, r);
         this.lastReplyAt = Math.max(this.lastReplyAt, start.tsUs);
@@ -400,6 +422,13 @@ class RedisDecoder implements StreamDecoder {
     // CLIENT REPLY OFF|SKIP: that command (and the next, for SKIP; all until ON, for OFF) gets no reply.
     let expectsReply = this.replyMode === 'on';
     if (this.replyMode === 'skip') this.replyMode = 'on';
+    // Replication: a replica's REPLCONF ACK (every second, and to a master's GETACK) gets no reply;
+    // one on a link whose PSYNC came before the capture says what the master's direction carries.
+    if ((name === 'REPLCONF' && latin1Text(args[1] ?? new Uint8Array(0)).toUpperCase() === 'ACK') || (this.repl && this.repl.stage !== 'sync')) {
+      expectsReply = false;
+      call.fields['redis.replication'] = true;
+      if (!this.repl) this.repl = { stage: 'stream', size: 0 };
+    }
     if (method === 'CLIENT REPLY' && !this.cutValue) {
       const mode = (str(2) ?? '').toUpperCase();
       if (mode === 'OFF') (this.replyMode = 'off'), (expectsReply = false);
@@ -431,6 +460,161 @@ class RedisDecoder implements StreamDecoder {
       this.nextBarrier = undefined;
     }
     this.pending.push(p);
+    if ((name === 'PSYNC' || name === 'SYNC') && !this.cutValue) {
+      call.fields['redis.replication'] = true;
+      this.repl = { stage: 'sync', size: 0 };
+    }
+  }
+
+  /**
+   * The master's direction of a replication link before its command stream: the answer to PSYNC
+   * (`+FULLRESYNC <replid> <offset>`, `+CONTINUE`, an error: read as replies), newlines the master
+   * sends while it prepares the snapshot, and the snapshot itself (an RDB file), taken as it arrives
+   * so it is never buffered whole. False when more bytes are needed.
+   */
+  private replication(buf: PduBuffer): boolean {
+    const r = this.repl!;
+    if (!r.snapshot) {
+      const b = buf.bytes();
+      let i = 0;
+      while (i < b.length && b[i] === 10) i++; // keep-alive newlines (replication.c: while the RDB is made)
+      if (i) buf.consume(i);
+      if (buf.length === 0) return false;
+    }
+    if (r.stage === 'sync') {
+      const c = buf.bytes()[0];
+      if (c !== 0x24) return true; // +FULLRESYNC / +CONTINUE / -ERR: replies (onReply)
+      r.stage = 'rdb'; // SYNC: the snapshot is the answer
+      if (this.pending[0]?.name === 'SYNC') r.sync = this.pending.shift()!.call;
+    }
+    if (!r.snapshot) {
+      const h = buf.bytes();
+      const lf = h.indexOf(10);
+      if (lf < 0) {
+        if (h.length > 64) {
+          this.repl = undefined;
+          this.stop('s2c', 'a replication snapshot header longer than 64 bytes', buf.pos(0));
+        }
+        return false;
+      }
+      const line = latin1Text(h.subarray(1, lf > 0 && h[lf - 1] === 13 ? lf - 1 : lf));
+      const start = buf.pos(0);
+      const call = r.sync ?? this.session.newCall('redis', start);
+      if (!r.sync) {
+        call.kind = 'event';
+        call.method = 'RDB';
+      }
+      call.fields['redis.replication'] = true;
+      if (line.startsWith('EOF:') && line.length === 44) {
+        r.mark = Uint8Array.from(line.slice(4), (ch) => ch.charCodeAt(0));
+        call.fields['redis.rdb_diskless'] = true;
+      } else if (/^\d{1,15}$/.test(line)) r.left = Number(line);
+      else {
+        this.repl = undefined;
+        this.stop('s2c', `a replication snapshot header "$${line.slice(0, 40)}" that is neither a length nor EOF:<mark>`, start);
+        return false;
+      }
+      r.snapshot = call;
+      r.head = new Uint8Array(0);
+      buf.consume(lf + 1);
+      call.response = { wireBytes: lf + 1 };
+      if (r.sync) call.timing.responseStartUs = start.tsUs;
+      addFrame(call.frames, start.frame);
+    }
+    const call = r.snapshot!;
+    const b2 = buf.bytes();
+    let take: number;
+    let done = false;
+    if (r.mark) {
+      const at = indexOfBytes(b2, r.mark);
+      if (at >= 0) {
+        take = at + r.mark.length;
+        done = true;
+      } else take = Math.max(0, b2.length - (r.mark.length - 1));
+    } else {
+      take = Math.min(b2.length, r.left!);
+      r.left! -= take;
+      done = r.left === 0;
+    }
+    if (r.head!.length < 16 && take) r.head = concatBytes([r.head!, b2.subarray(0, Math.min(take, 16 - r.head!.length))]);
+    const body = r.mark && done ? take - r.mark.length : take;
+    r.size += body;
+    call.response!.wireBytes! += take;
+    if (take) {
+      const end = buf.pos(take - 1);
+      addFrame(call.frames, end.frame);
+      call.timing.endUs = end.tsUs;
+      buf.consume(take);
+    }
+    if (!done) return false;
+    this.finishSnapshot();
+    r.stage = 'stream';
+    return true;
+  }
+
+  /**
+   * Bytes of the snapshot missing from the capture: counted against a known length (the stream
+   * resumes after it: when the gap ran past its end, at the next value found); a diskless
+   * snapshot's end mark may be in the gap, so it ends there and the stream resynchronises.
+   */
+  private snapshotGap(length: number, at: Position): void {
+    const r = this.repl!;
+    const call = r.snapshot!;
+    call.warnings.push(`${length} bytes of the snapshot missing from the capture`);
+    if (r.left !== undefined && length < r.left) {
+      r.left -= length;
+      r.size += length;
+      return;
+    }
+    if (r.left !== undefined) r.size += r.left;
+    const whole = r.left !== undefined && length === r.left;
+    r.left = 0;
+    this.finishSnapshot(r.mark === undefined);
+    r.stage = 'stream';
+    if (!whole) {
+      this.resync.s2c = true;
+      this.afterGap.s2c = true;
+      this.atLine.s2c = false;
+      this.session.warn('s2c: a capture gap hid where the snapshot ends; decoding from the next command', at);
+    }
+  }
+
+  /** The snapshot event: its size and RDB version (its first 9 bytes: `REDIS` and 4 digits). */
+  private finishSnapshot(whole = true): void {
+    const r = this.repl!;
+    const call = r.snapshot!;
+    r.snapshot = undefined;
+    const magic = latin1Text(r.head ?? new Uint8Array(0));
+    const version = /^REDIS(\d{4})/.exec(magic);
+    call.target = `${r.size} bytes`;
+    call.fields['redis.rdb_bytes'] = r.size;
+    if (version) call.fields['redis.rdb_version'] = Number(version[1]);
+    else if ((r.head?.length ?? 0) >= 9) call.warnings.push('the snapshot does not start with an RDB header (REDIS and a version)');
+    call.response!.body = { size: r.size, kind: 'binary' };
+    call.timing.responseStartUs ??= call.timing.startUs;
+    call.state = whole ? 'complete' : 'incomplete';
+    this.session.emit(call);
+  }
+
+  /** A command the master sends down a replication link (what it executed, PING, REPLCONF GETACK): an event from the server. */
+  private onReplicated(args: Uint8Array[], start: Position, end: Position, wire: number): void {
+    const call = this.session.newCall('redis', start);
+    call.kind = 'event';
+    const name = latin1Text(args[0]).toUpperCase();
+    call.method = CONTAINERS.has(name) && args.length > 1 ? `${name} ${latin1Text(args[1]).toUpperCase()}` : name;
+    if (!NO_KEY.has(name) && args.length > 1) call.target = utf8Text(args[CONTAINER_KEY.has(name) ? 2 : 1]);
+    call.fields['redis.command'] = call.method;
+    call.fields['redis.replication'] = true;
+    this.noteCut(call, 'command');
+    const shown: unknown[] = args.slice(1, 1 + this.json.maxItems).map((a) => blobJson(a, this.json));
+    for (const i of secretArgs(args.map((a) => latin1Text(a)))) if (i >= 1 && i - 1 < shown.length) shown[i - 1] = REDACTED;
+    if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
+    call.response = { value: shown, wireBytes: wire };
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
+    addFrame(call.frames, end.frame);
+    call.state = 'complete';
+    this.session.emit(call);
   }
 
   // ---- replies -------------------------------------------------------------------------------
@@ -458,6 +642,13 @@ class RedisDecoder implements StreamDecoder {
     const p = this.takeHead(start);
     if (p) this.noteCut(p.call, 'reply');
     const s = this.session;
+    if (!p && !this.repl && node.t === '*' && items.length && items.every((x) => x.b) && /^[A-Za-z]{3,16}$/.test(nodeText(items[0]) ?? '')) {
+      // An array of a command and its arguments that no request asked for: a master's replication
+      // stream on a link whose PSYNC came before the capture (the replica's ACKs may not have come yet).
+      this.repl = { stage: 'stream', size: 0 };
+      this.onReplicated(items.map((x) => x.b!), start, end, wire);
+      return;
+    }
     if (!p) {
       const call = s.newCall('redis', start);
       call.method = '(reply)';
@@ -472,6 +663,15 @@ class RedisDecoder implements StreamDecoder {
     if (this.cutValue) call.warnings.push(this.cutValue);
     this.fillResponse(call, node, start, end, wire);
     if (p.name === 'MONITOR' && node.t === '+') this.monitoring = true;
+    if (p.name === 'PSYNC' && this.repl?.stage === 'sync') {
+      const m = /^(FULLRESYNC|CONTINUE)(?: (\S+))?(?: (\d+))?/.exec(node.t === '+' ? (node.s ?? '') : '');
+      if (!m) this.repl = undefined;
+      else {
+        if (m[2]) call.fields['redis.replid'] = m[2];
+        if (m[3]) call.fields['redis.repl_offset'] = Number(m[3]);
+        this.repl.stage = m[1] === 'FULLRESYNC' ? 'rdb' : 'stream';
+      }
+    }
     if (p.name === 'RESET' && node.t === '+') {
       this.monitoring = false;
       this.resp = 2;
@@ -773,6 +973,7 @@ class RedisDecoder implements StreamDecoder {
    */
   gap(dir: Dir, length: number, at: Position): void {
     if (this.dead[dir]) return;
+    if (dir === 's2c' && this.repl?.snapshot) return this.snapshotGap(length, at);
     try {
       this.gapIn(dir, length, at);
     } catch (e) {
@@ -938,6 +1139,10 @@ class RedisDecoder implements StreamDecoder {
 
   close(at: Position, how?: CloseReason): void {
     this.notes.summary(at);
+    if (this.repl?.snapshot) {
+      this.repl.snapshot.warnings.push('the connection ended before the whole snapshot was sent');
+      this.finishSnapshot(false);
+    }
     for (const p of this.pending.splice(0)) {
       const left = leftWaiting(how, 'reply', 'no reply seen');
       p.call.state = left.state;
