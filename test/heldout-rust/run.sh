@@ -47,7 +47,7 @@ timeout 40 "$LAB" upstream 28251 40 > rust-upstream.log 2>&1 &
 PIDS+=($!)
 ( cd "$ROOT/samples" && exec timeout 40 node grpc-person-api/server.js 28252 ) > grpc-server.log 2>&1 &
 PIDS+=($!)
-timeout 40 python3 -m http.server -b 127.0.0.1 -d www 28241 > python.err 2>&1 &
+timeout 40 /usr/bin/python3 -m http.server -b 127.0.0.1 -d www 28241 > python.err 2>&1 &
 PIDS+=($!)
 wait_port 28250; wait_port 28251; wait_port 28252; wait_port 28241
 $CAP "$OUT/caddy-http.pcap" 'tcp portrange 28250-28251 or tcp port 28241' "$LAB" reqwest 28250 28241 > reqwest.log
