@@ -44,6 +44,11 @@ export class TableWriter {
   private calls = 0;
   private withWarnings = 0;
   private readonly unclaimed: FlowSummary[] = [];
+  /** Connections also captured with other addresses (NAT), the first MAX_NAT_LINES; how many in all. */
+  private readonly translated: FlowSummary[] = [];
+  private translatedCount = 0;
+  /** Frames that were copies of packets captured on other interfaces (FlowSummary.copies). */
+  private copyFrames = 0;
 
   private readonly c: ReturnType<typeof colors>;
   private headerDone = false;
@@ -81,6 +86,8 @@ export class TableWriter {
   addFlow(f: FlowSummary): void {
     if (f.startUs < this.t0) this.t0 = f.startUs;
     if (f.protocol === 'tcp' || f.protocol === 'udp') this.unclaimed.push(f);
+    if (f.alsoSeenAs?.length && this.translatedCount++ < MAX_NAT_LINES) this.translated.push(f);
+    if (f.copies) this.copyFrames += f.copies.frames;
   }
 
   private place(row: Row, parent: { key: string; depth: number } | undefined): void {
@@ -167,10 +174,23 @@ export class TableWriter {
       out += `\n${encrypted.length} connection${encrypted.length === 1 ? '' : 's'} on TLS/QUIC ports not decoded (likely encrypted: --decode-as cannot decrypt them; record in plain text with \`callscope proxy\` or capture the service without TLS):\n`;
       for (const f of encrypted.sort((a, b) => a.startUs - b.startUs)) out += rawLine(f);
     }
+    if (this.translatedCount) {
+      const n = this.translatedCount;
+      out += `\n${n} connection${n === 1 ? '' : 's'} also captured with other addresses (NAT: each call is shown once, with the addresses seen first):\n`;
+      for (const f of this.translated.sort((a, b) => a.startUs - b.startUs)) {
+        const as = (f.alsoSeenAs ?? []).map((a) => `${endpointLabel(a.client)} → ${endpointLabel(a.server)}${a.interfaces.length ? ` (${a.interfaces.join(', ')})` : ''}`).join(', ');
+        out += `  ${f.transport}  ${endpointLabel(f.client)} → ${endpointLabel(f.server)}  also as ${as}\n`;
+      }
+      if (n > this.translated.length) out += `  … and ${n - this.translated.length} more\n`;
+    }
+    if (this.copyFrames) out += `\n${this.copyFrames} frame${this.copyFrames === 1 ? ' was a copy' : 's were copies'} of packets captured on other interfaces: counted once\n`;
     out += `\n${this.calls} call${this.calls === 1 ? '' : 's'}${this.withWarnings ? `, ${this.withWarnings} with warnings` : ''}\n`;
     return out;
   }
 }
+
+/** Connections listed under "also captured with other addresses". */
+const MAX_NAT_LINES = 20;
 
 /** The table of these calls and flows, in one string. */
 export function formatTable(calls: Call[], flows: FlowSummary[], opts: TableOptions = {}): string {

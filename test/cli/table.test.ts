@@ -105,6 +105,15 @@ describe('the terminal timeline', () => {
     assert.match(t, /without data:\n {2}tcp {2}\[::1\]:40001 → \[::1\]:9120 /);
     assert.match(t, /not decoded .*\n {2}tcp {2}\[::1\]:40002 → \[::1\]:9120 /);
   });
+  it('connections also captured with other addresses (NAT) and copies from other interfaces are said once, under the calls', () => {
+    const t = formatTable([], [
+      flow({ id: 1, protocol: 'http', server: { ip: '10.99.1.1', port: 28380 }, alsoSeenAs: [{ client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.99.0.2', port: 80 }, interfaces: ['ifindex 2', 'ifindex 3'] }] }),
+      flow({ id: 2, protocol: 'http', copies: { frames: 14, bytes: 900, interfaces: ['veth1'] } }),
+    ]);
+    assert.match(t, /1 connection also captured with other addresses \(NAT: each call is shown once, with the addresses seen first\):\n {2}tcp {2}10\.0\.0\.1:40000 → 10\.99\.1\.1:28380 {2}also as 10\.0\.0\.1:40000 → 10\.99\.0\.2:80 \(ifindex 2, ifindex 3\)\n/);
+    assert.match(t, /\n14 frames were copies of packets captured on other interfaces: counted once\n/);
+    assert.doesNotMatch(formatTable([], [flow({ id: 3, protocol: 'http' })]), /NAT|copies/);
+  });
   it('flow warnings name the flow with bracketed IPv6 endpoints', () => {
     assert.equal(flowWarningText({ id: 3, client: { ip: '::1', port: 5000 }, server: { ip: '10.0.0.2', port: 80 } }, 'gap'), 'flow 3 [::1]:5000 → 10.0.0.2:80: gap');
   });
