@@ -58,6 +58,12 @@ class NatsDecoder implements StreamDecoder {
   private maxPayloadWarned = false;
   /** The operation being handled was cut by a gap: what was captured of it. */
   private cutNow?: string;
+  /**
+   * A connection between two servers (nats-server's route and leaf node protocols): set by the
+   * first RS+/RS-/RMSG (a cluster route) or LS+/LS-/LMSG (a leaf node). HMSG then has the route's
+   * or the leaf's layout, not a client's.
+   */
+  private link?: 'route' | 'leaf';
   private readonly notes: GapNotes;
 
   constructor(private readonly session: DecoderSession) {
@@ -108,6 +114,14 @@ class NatsDecoder implements StreamDecoder {
         this.resync[dir] = false;
       }
       const start = buf.pos(0);
+      if (op === 'RS+' || op === 'RS-' || op === 'RMSG') this.link = 'route';
+      else if (op === 'LS+' || op === 'LS-' || op === 'LMSG') this.link = 'leaf';
+      if (op === 'RMSG' || op === 'LMSG' || (op === 'HMSG' && this.link)) {
+        const r = this.linkMessage(dir, op, parts, line, lf, start);
+        if (r === 'more') return;
+        if (r === 'stop') return;
+        continue;
+      }
       if (op === 'PUB' || op === 'HPUB' || op === 'MSG' || op === 'HMSG') {
         const h = op[0] === 'H';
         const isMsg = op.endsWith('MSG');
@@ -154,6 +168,83 @@ class NatsDecoder implements StreamDecoder {
       buf.consume(lf + 1);
       this.onLine(dir, op, parts, line, start, end, lf + 1);
     }
+  }
+
+  /**
+   * A message one server forwards to another (nats-server server/route.go, leafnode.go):
+   * `RMSG <account> <subject> [<reply> | + <reply> <queue>… | \| <queue>…] <size>`, a leaf node's
+   * `LMSG` without the account, and `HMSG` in either layout with a header size before the total.
+   * Listed as an event from the side that sent it (the payload on that side), not joined to the
+   * client's PUB (the delivery on the other server is).
+   */
+  private linkMessage(dir: Dir, op: string, parts: string[], line: string, lf: number, start: Position): 'more' | 'stop' | 'done' {
+    const buf = this.buf[dir];
+    const limits = this.session.env.limits;
+    const h = op === 'HMSG';
+    const account = this.link === 'route' || op === 'RMSG' ? 1 : 0;
+    const sizes = h ? 2 : 1;
+    const args = parts.slice(1);
+    const fixed = account + 1 + sizes; // [account] subject … sizes
+    if (args.length < fixed || args.length > fixed + 1 + limits.maxHeaders) {
+      this.protocolError(dir, `malformed ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
+      return 'done';
+    }
+    const totalText = args[args.length - 1];
+    const total = Number(totalText);
+    const hsize = h ? Number(args[args.length - 2]) : 0;
+    if (!/^\d{1,15}$/.test(totalText) || !Number.isSafeInteger(hsize) || hsize < 0 || hsize > total) {
+      this.protocolError(dir, `bad sizes in ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
+      return 'done';
+    }
+    if (total > limits.maxBufferedBytes) {
+      this.stop(dir, `${op} payload of ${total} bytes exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
+      return 'stop';
+    }
+    const need = lf + 1 + total + 2;
+    if (buf.length < need) return 'more';
+    const b = buf.bytes();
+    if (b[lf + 1 + total] !== 13 || b[lf + 2 + total] !== 10) {
+      this.stop(dir, `${op} payload is not followed by CR LF (size ${total} is wrong)`, start);
+      return 'stop';
+    }
+    const subject = args[account];
+    const middle = args.slice(account + 1, args.length - sizes);
+    let reply: string | undefined;
+    let queues: string[] = [];
+    if (middle[0] === '+') [reply, ...queues] = middle.slice(1);
+    else if (middle[0] === '|') queues = middle.slice(1);
+    else if (middle.length === 1) reply = middle[0];
+    else if (middle.length > 1) this.session.warn(`${dir}: ${op} line with arguments of no known layout "${line.slice(0, 80)}"`, start);
+    const parsed = h ? parseHeaders(b.subarray(lf + 1, lf + 1 + hsize), limits.maxHeaders) : undefined;
+    const payload = b.slice(lf + 1 + hsize, lf + 1 + total);
+    const end = buf.pos(need - 1);
+    buf.consume(need);
+    const call = this.session.newCall('nats', start);
+    if (this.cutNow) call.warnings.push(this.cutNow);
+    call.kind = 'event';
+    call.method = op;
+    call.state = 'complete';
+    call.target = subject;
+    call.fields['nats.subject'] = subject;
+    call.fields['nats.link'] = this.link ?? 'route';
+    if (account) call.fields['nats.account'] = args[0];
+    call.fields['nats.size'] = total;
+    if (reply) call.fields['nats.reply_to'] = reply;
+    if (queues.length) call.fields['nats.queues'] = queues.join(' ');
+    const ctype = parsed ? header(parsed.headers, 'content-type') : undefined;
+    const part = { headers: parsed?.headers, body: payloadBody(payload, this.session.env.limits, ctype, payload.length, call.warnings), wireBytes: need };
+    if (parsed?.warning) call.warnings.push(parsed.warning);
+    if (dir === 'c2s') {
+      call.request = part;
+      call.timing.requestEndUs = end.tsUs;
+    } else {
+      call.response = part;
+      call.timing.responseStartUs = start.tsUs;
+      call.timing.endUs = end.tsUs;
+    }
+    addFrame(call.frames, end.frame);
+    this.session.emit(call);
+    return 'done';
   }
 
   private protocolError(dir: Dir, why: string, at: Position, skip: number): void {
@@ -342,6 +433,39 @@ class NatsDecoder implements StreamDecoder {
         s.emit(call);
         return;
       }
+      case 'RS+':
+      case 'RS-':
+      case 'LS+':
+      case 'LS-': {
+        // Interest one server tells another (`RS+ <account> <subject> [<queue> <weight>]`, `RS- <account>
+        // <subject> [<queue>]`, a leaf node's LS+/LS- alike): an event from the side that sent it.
+        const args = parts.slice(1);
+        const route = op[0] === 'R';
+        // With the account: 2 or 4 arguments for a +, 2 or 3 for a - (a route pinned to one
+        // account, or a leaf node bound to one, leaves it out).
+        const withAccount = op.endsWith('+') ? args.length === 2 || args.length === 4 : args.length >= 2;
+        const c = newCall('event', op);
+        const subject = withAccount ? args[1] : args[0];
+        if (subject !== undefined) {
+          c.target = subject;
+          c.fields['nats.subject'] = subject;
+        }
+        c.fields['nats.link'] = route ? 'route' : 'leaf';
+        if (withAccount && args[0] !== undefined) c.fields['nats.account'] = args[0];
+        const queue = args[withAccount ? 2 : 1];
+        if (queue !== undefined) c.fields['nats.queue'] = queue;
+        const part = { value: args.join(' '), wireBytes: wire };
+        if (dir === 'c2s') {
+          c.request = part;
+          c.timing.requestEndUs = end.tsUs;
+        } else {
+          c.response = part;
+          c.timing.responseStartUs = start.tsUs;
+          c.timing.endUs = end.tsUs;
+        }
+        s.emit(c);
+        return;
+      }
       case '':
         return; // empty line
       default:
@@ -475,7 +599,7 @@ class NatsDecoder implements StreamDecoder {
   }
 }
 
-const KNOWN_OPS = new Set(['INFO', 'CONNECT', 'PUB', 'HPUB', 'SUB', 'UNSUB', 'MSG', 'HMSG', 'PING', 'PONG', '+OK', '-ERR']);
+const KNOWN_OPS = new Set(['INFO', 'CONNECT', 'PUB', 'HPUB', 'SUB', 'UNSUB', 'MSG', 'HMSG', 'PING', 'PONG', '+OK', '-ERR', 'RS+', 'RS-', 'RMSG', 'LS+', 'LS-', 'LMSG']);
 
 interface ParsedHeaders {
   headers: HeaderList;
