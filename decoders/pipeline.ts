@@ -608,7 +608,10 @@ export class Pipeline {
   private vantageName(vantage: number): string {
     const id = Math.floor(vantage / 4294967296);
     const ifindex = vantage - id * 4294967296;
-    const iface = this.reader.info?.interfaces[id];
+    // (the last section's interface of that id: ids start again in each pcapng section)
+    const ifaces = this.reader.info?.interfaces ?? [];
+    let iface: (typeof ifaces)[number] | undefined;
+    for (let i = ifaces.length - 1; i >= 0 && iface === undefined; i--) if (ifaces[i].id === id) iface = ifaces[i];
     if (iface?.linkType === 276) return iface.name && iface.name !== 'any' ? `${iface.name} ifindex ${ifindex}` : `ifindex ${ifindex}`;
     return iface?.name ?? `interface ${id}`;
   }

@@ -256,6 +256,21 @@ describe('interfaces written one after the other (dumpcap with several -i: not i
   });
 });
 
+describe('IPv6 (no Identification field)', () => {
+  it('copies on two interfaces are told by sequence and acknowledgement numbers, flags and length', () => {
+    const v6 = { ip: 'fd00:99::3', port: 40000 };
+    const views: View[] = [
+      { client: v6, server: { ip: 'fd00:99::2', port: 8080 }, ifindex: 4, delayUs: 0 },
+      { client: v6, server: { ip: 'fd00:99::2', port: 8080 }, ifindex: 3, delayUs: 20 },
+    ];
+    const { calls, flows } = run(sll2File(frames(exchange(), views)));
+    assert.equal(calls.length, 1);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].packets, 7);
+    assert.deepEqual(flows[0].copies?.interfaces, ['ifindex 3']);
+  });
+});
+
 describe('Linux cooked v1 (no interface in the header)', () => {
   it('copies are told by their fields alone', () => {
     const views: View[] = [
