@@ -234,14 +234,7 @@ class NatsDecoder implements StreamDecoder {
     const ctype = parsed ? header(parsed.headers, 'content-type') : undefined;
     const part = { headers: parsed?.headers, body: payloadBody(payload, this.session.env.limits, ctype, payload.length, call.warnings), wireBytes: need };
     if (parsed?.warning) call.warnings.push(parsed.warning);
-    if (dir === 'c2s') {
-      call.request = part;
-      call.timing.requestEndUs = end.tsUs;
-    } else {
-      call.response = part;
-      call.timing.responseStartUs = start.tsUs;
-      call.timing.endUs = end.tsUs;
-    }
+    sentBy(call, dir, part, start, end);
     addFrame(call.frames, end.frame);
     this.session.emit(call);
     return 'done';
@@ -454,15 +447,7 @@ class NatsDecoder implements StreamDecoder {
         if (withAccount && args[0] !== undefined) c.fields['nats.account'] = args[0];
         const queue = args[withAccount ? 2 : 1];
         if (queue !== undefined) c.fields['nats.queue'] = queue;
-        const part = { value: args.join(' '), wireBytes: wire };
-        if (dir === 'c2s') {
-          c.request = part;
-          c.timing.requestEndUs = end.tsUs;
-        } else {
-          c.response = part;
-          c.timing.responseStartUs = start.tsUs;
-          c.timing.endUs = end.tsUs;
-        }
+        sentBy(c, dir, { value: args.join(' '), wireBytes: wire }, start, end);
         s.emit(c);
         return;
       }
@@ -596,6 +581,18 @@ class NatsDecoder implements StreamDecoder {
       c.warnings.push(left.warning);
       this.session.emit(c);
     }
+  }
+}
+
+/** An event between two servers: its one part on the side of the server that sent it (the diagram draws it from there). */
+function sentBy(call: Call, dir: Dir, part: NonNullable<Call['request']>, start: Position, end: Position): void {
+  if (dir === 'c2s') {
+    call.request = part;
+    call.timing.requestEndUs = end.tsUs;
+  } else {
+    call.response = part;
+    call.timing.responseStartUs = start.tsUs;
+    call.timing.endUs = end.tsUs;
   }
 }
 
