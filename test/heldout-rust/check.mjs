@@ -218,7 +218,9 @@ if (has('caddy-upgrade.pcap')) {
     ['tshark request HEADERS + upgrades', ts.requests + upgrades.length, h2.length],
     // Caddy 2.6 passes the client's Connection: Upgrade / Upgrade: h2c on to the upstream; hyper answers 200
     ['Caddy → hyper (Upgrade, status)', up.map((x) => `${x.method} ${x.path} ${x.req_size} h2c 200`), back.map((c) => `${c.method} ${c.target} ${reqSize(c)} ${header(c.request?.headers, 'upgrade')} ${c.status?.code}`)],
-    ['call warnings', 0, warnings(calls).length],
+    // (curl closes the connection once it has the content-length bytes; Caddy's file server sends
+    // END_STREAM in a later empty DATA frame, which sometimes comes after: the existing note)
+    ['call warnings', 0, warnings(calls).filter((w) => !/had all its content-length bytes; the connection was closed/.test(w)).length],
   ]);
 }
 
@@ -266,18 +268,35 @@ if (has('caddy-grpc.pcap')) {
   const legs = { front: calls.filter((c) => c.server.port === 28250), back: calls.filter((c) => c.server.port === 28252) };
   const msgs = (c) => (c.kind === 'unary' ? (c.response?.value ? [c.response.value] : []) : (c.messages ?? []).filter((m) => m.dir === 's2c').map((m) => m.value));
   const ROLES = ['ROLE_UNSPECIFIED', 'ROLE_ADMIN', 'ROLE_USER'];
-  const want = l.flatMap((x) => x.messages.map((m) => `${m.id} ${m.name} ${m.email} ${ROLES[m.role]} ${m.tags.join('+')} ${m.avatar}`));
-  const got = (cs) => cs.flatMap((c) => msgs(c).map((v) => `${v.id} ${v.name} ${v.email} ${v.role} ${(v.tags ?? []).join('+')} ${v.avatar ? Buffer.from(v.avatar, 'base64').length : 0}`));
+  const people = l.filter((x) => /GetPerson|ListPersons/.test(x.grpc));
+  const want = people.flatMap((x) => x.messages.map((m) => `${m.id} ${m.name} ${m.email} ${ROLES[m.role]} ${m.tags.join('+')} ${m.avatar}`));
+  const got = (cs) =>
+    cs
+      .filter((c) => /GetPerson|ListPersons/.test(c.target) && c.state === 'complete')
+      .flatMap((c) => msgs(c).map((v) => `${v.id} ${v.name} ${v.email} ${v.role} ${(v.tags ?? []).join('+')} ${v.avatar ? Buffer.from(v.avatar, 'base64').length : 0}`));
   const ts = tsharkH2('caddy-grpc.pcap', [28250, 28252]);
   const checks = [];
   for (const [leg, cs] of Object.entries(legs)) {
-    checks.push([`${leg} rpcs`, l.map((x) => `${x.grpc} ${x.grpc_status}`), cs.map((c) => `${c.target} ${c.status?.code}`)]);
+    const create = cs.find((c) => c.target.endsWith('/CreatePersons'));
+    const chat = cs.find((c) => c.target.endsWith('/Chat'));
+    const late = cs.find((c) => c.status?.code === 4);
+    const cancel = cs.find((c) => c.state === 'aborted');
+    // (the cancelled stream: no grpc-status; callscope says CANCELLED from the RST_STREAM)
+    checks.push([`${leg} rpcs`, l.map((x) => `${x.grpc} ${x.grpc_status ?? 1}`), cs.map((c) => `${c.target} ${c.status?.code}`)]);
     checks.push([`${leg} messages`, want, got(cs)]);
+    checks.push([
+      `${leg} client-stream`,
+      ['client-stream', 3, 3, ['500', '501', '502']],
+      [create?.kind, create?.messages?.filter((m) => m.dir === 'c2s').length, create?.response?.value?.created, create?.response?.value?.ids],
+    ]);
+    checks.push([`${leg} bidi`, ['bidi', 3, l.find((x) => x.grpc.endsWith('/Chat'))?.messages.map((m) => m.text)], [chat?.kind, chat?.messages?.filter((m) => m.dir === 'c2s').length, msgs(chat ?? {}).map((v) => v?.text)]]);
+    checks.push([`${leg} deadline`, ['DEADLINE_EXCEEDED', 300000], [late?.status?.text, late?.fields['grpc.timeout']]]);
+    checks.push([`${leg} cancel`, [true, true], [(cancel?.warnings ?? []).some((w) => w.includes('RST_STREAM CANCEL')), (cancel?.messages ?? []).some((m) => m.dir === 's2c')]]);
   }
   checks.push(['grpc-message (percent-decoded)', 'person 7 not found — désolé', legs.back.find((c) => c.status?.code === 5)?.fields['grpc.message']]);
   checks.push(['same on both legs', legs.front.map((c) => c.fields['grpc.message'] ?? null), legs.back.map((c) => c.fields['grpc.message'] ?? null)]);
   checks.push(['tshark request HEADERS', ts.requests, calls.length]);
-  checks.push(['call warnings', 0, warnings(calls).length]);
+  checks.push(['warnings', ['RST_STREAM CANCEL', 'RST_STREAM CANCEL'], warnings(calls).map((w) => w.replace(/^stream \d+ reset by the client: /, ''))]);
   report('h2 gRPC → Caddy (h2c) → grpc-js (h2c)', checks);
 }
 

@@ -670,6 +670,64 @@ pub struct Person {
     pub score: f64,
 }
 
+#[derive(Clone, PartialEq, Message)]
+pub struct CreatePersonsSummary {
+    #[prost(int32, tag = "1")]
+    pub created: i32,
+    #[prost(int64, repeated, tag = "2")]
+    pub ids: Vec<i64>,
+}
+#[derive(Clone, PartialEq, Message)]
+pub struct ChatMessage {
+    #[prost(string, tag = "1")]
+    pub from: String,
+    #[prost(string, tag = "2")]
+    pub text: String,
+    #[prost(uint32, tag = "3")]
+    pub seq: u32,
+}
+
+/// A streamed request: one DATA frame per message, 20 ms apart, END_STREAM on an empty last frame.
+async fn h2_stream_call(send: &mut h2::client::SendRequest<Bytes>, uri: &str, headers: &[(&str, &str)], msgs: Vec<Bytes>) -> H2Result {
+    let mut out = H2Result { status: 0, headers: HeaderMap::new(), body: BytesMut::new(), trailers: None, reset: None };
+    let mut b = Request::builder().method("POST").uri(uri);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    let mut ready = match send.clone().ready().await {
+        Ok(s) => s,
+        Err(e) => {
+            out.reset = Some(e.to_string());
+            return out;
+        }
+    };
+    let (resp, mut stream) = match ready.send_request(b.body(()).unwrap(), false) {
+        Ok(x) => x,
+        Err(e) => {
+            out.reset = Some(e.to_string());
+            return out;
+        }
+    };
+    for m in msgs {
+        let _ = stream.send_data(m, false);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = stream.send_data(Bytes::new(), true);
+    let res = match resp.await {
+        Ok(r) => r,
+        Err(e) => {
+            out.reset = Some(e.to_string());
+            return out;
+        }
+    };
+    out.status = res.status().as_u16();
+    out.headers = res.headers().clone();
+    let mut rb = res.into_body();
+    out.body = read_all(&mut rb).await;
+    out.trailers = rb.trailers().await.ok().flatten();
+    out
+}
+
 async fn mode_person(port: u16) {
     let sock = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let (mut send, conn) = h2::client::handshake(sock).await.unwrap();
@@ -694,7 +752,40 @@ async fn mode_person(port: u16) {
         log(json!({"side": "client", "grpc": "/callscope.person.v1.PersonService/ListPersons", "request": {"page_size": n, "avatar_bytes": pad},
                    "status": r.status, "grpc_status": st, "grpc_message": msg, "messages": ms, "reset": r.reset}));
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // client streaming: three Persons in three DATA frames
+    let people: Vec<Bytes> = (0..3).map(|i| grpc_frame(&Person { id: 500 + i, name: format!("new {}", i), ..Default::default() })).collect();
+    let r = h2_stream_call(&mut send, &format!("{}/callscope.person.v1.PersonService/CreatePersons", base), &gh, people).await;
+    let (st, msg) = grpc_status(&r);
+    let ms: Vec<Value> = grpc_messages(&r.body).iter().filter_map(|m| CreatePersonsSummary::decode(*m).ok()).map(|x| json!({"created": x.created, "ids": x.ids})).collect();
+    log(json!({"side": "client", "grpc": "/callscope.person.v1.PersonService/CreatePersons", "sent": 3, "status": r.status, "grpc_status": st, "grpc_message": msg, "messages": ms, "reset": r.reset}));
+    // bidi: the server echoes each message as it comes
+    let chat: Vec<Bytes> = ["hello", "über", "bye"].iter().map(|t| grpc_frame(&ChatMessage { from: "rust".into(), text: t.to_string(), seq: 0 })).collect();
+    let r = h2_stream_call(&mut send, &format!("{}/callscope.person.v1.PersonService/Chat", base), &gh, chat).await;
+    let (st, msg) = grpc_status(&r);
+    let ms: Vec<Value> = grpc_messages(&r.body).iter().filter_map(|m| ChatMessage::decode(*m).ok()).map(|x| json!({"from": x.from, "text": x.text, "seq": x.seq})).collect();
+    log(json!({"side": "client", "grpc": "/callscope.person.v1.PersonService/Chat", "sent": 3, "status": r.status, "grpc_status": st, "grpc_message": msg, "messages": ms, "reset": r.reset}));
+    // a deadline the server misses (GetPerson 99 answers after 1.5 s; grpc-timeout 300 ms)
+    let dh = [("content-type", "application/grpc"), ("te", "trailers"), ("grpc-timeout", "300m")];
+    let r = h2_call(&mut send, "POST", &format!("{}/callscope.person.v1.PersonService/GetPerson", base), &dh, Some(grpc_frame(&GetPersonRequest { id: 99 })), None).await;
+    let (st, msg) = grpc_status(&r);
+    log(json!({"side": "client", "grpc": "/callscope.person.v1.PersonService/GetPerson", "request": {"id": 99}, "status": r.status, "grpc_status": st, "grpc_message": msg, "messages": [], "reset": r.reset}));
+    // a server stream the client cancels after its first DATA (RST_STREAM CANCEL; Caddy cancels upstream)
+    let mut ready = send.clone().ready().await.unwrap();
+    let req = Request::builder().method("POST").uri(format!("{}/callscope.person.v1.PersonService/ListPersons", base))
+        .header("content-type", "application/grpc").header("te", "trailers").body(()).unwrap();
+    if let Ok((resp, mut stream)) = ready.send_request(req, false) {
+        let _ = stream.send_data(grpc_frame(&ListPersonsRequest { page_size: 40, avatar_bytes: 60_000 }), true);
+        if let Ok(res) = resp.await {
+            let status = res.status().as_u16();
+            let mut rb = res.into_body();
+            let first = rb.data().await.and_then(|d| d.ok()).map(|d| d.len()).unwrap_or(0);
+            let _ = rb.flow_control().release_capacity(first);
+            stream.send_reset(h2::Reason::CANCEL);
+            log(json!({"side": "client", "grpc": "/callscope.person.v1.PersonService/ListPersons", "request": {"page_size": 40, "avatar_bytes": 60000},
+                       "status": status, "grpc_status": null, "first_data": first, "reset": "CANCEL", "messages": []}));
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
 // ───────────── reqwest against Caddy and python3 http.server ─────────────
