@@ -517,12 +517,7 @@ export class Pipeline {
     if (!flow) {
       flow = this.openFlow(transport, p, isSyn);
       this.addFlow(flow);
-      if (this.copies !== undefined) {
-        flow.vantage = p.vantage;
-        flow.vantageDirs = dirBit(p);
-        flow.ref = { flow };
-        this.copies.add(p, flow.ref);
-      }
+      if (this.copies !== undefined) this.firstPacket(flow, p);
     }
     this.tcp(flow, this.arrive(flow, p), p);
     if (flow.closed) {
@@ -540,7 +535,7 @@ export class Pipeline {
   }
 
   /**
-   * Is this TCP segment a copy of one captured already (see RecentSegments): the same packet on
+   * Is this TCP segment (UDP datagram) a copy of one captured already (see RecentSegments): the same packet on
    * another interface of the same host, with the same addresses or translated (NAT)? (Or on the same
    * interface: a bridge with br_netfilter passes a packet through its device more than once.) Its
    * bytes are those of the segment it copies, so dropping it loses nothing the decoders would use:
@@ -554,7 +549,7 @@ export class Pipeline {
     const copies = this.copies!;
     if (flow === undefined) {
       if (this.aliases.size > 0) {
-        const key = connKey('tcp', p.src, p.srcPort, p.dst, p.dstPort);
+        const key = connKey(p.proto === 17 ? 'udp' : 'tcp', p.src, p.srcPort, p.dst, p.dstPort);
         const a = this.aliases.get(key);
         if (a !== undefined) {
           const newSyn = (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && a.isn !== p.seq;
@@ -589,6 +584,14 @@ export class Pipeline {
     if (there) flow.vantageDirs |= bit;
     if (e < 0) copies.add(p, flow.ref!);
     return false;
+  }
+
+  /** A flow opened by packet `p`, in a capture that may hold copies: read from where `p` was captured. */
+  private firstPacket(flow: Flow, p: Packet): void {
+    flow.vantage = p.vantage;
+    flow.vantageDirs = dirBit(p);
+    flow.ref = { flow };
+    this.copies!.add(p, flow.ref);
   }
 
   private countCopy(flow: Flow, p: Packet): void {
@@ -635,7 +638,7 @@ export class Pipeline {
         if (--n === 0) break;
       }
     }
-    this.aliases.set(connKey('tcp', p.src, p.srcPort, p.dst, p.dstPort), alias);
+    this.aliases.set(connKey(p.proto === 17 ? 'udp' : 'tcp', p.src, p.srcPort, p.dst, p.dstPort), alias);
   }
 
   /** A packet of `flow` arrived: count it and its payload; its direction. */
@@ -812,10 +815,12 @@ export class Pipeline {
       this.removeFlow(flow);
       flow = undefined;
     }
+    if (this.copies !== undefined && this.isCopy(flow, p)) return;
     if (!flow) {
       flow = this.openFlow('udp', p, false);
       this.addFlow(flow);
       this.udpFlows.add(flow);
+      if (this.copies !== undefined) this.firstPacket(flow, p);
     }
     this.udp(flow, this.arrive(flow, p), p);
   }

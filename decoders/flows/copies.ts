@@ -9,6 +9,9 @@
  * Identification, and it comes an RTO or a probe timeout later); when it is, its bytes are still
  * those already seen.
  *
+ * A UDP datagram has no sequence numbers: its copies are told by two hashes of its payload (its
+ * first and its last 64 bytes), its length and IPv4 Identification, in the same window.
+ *
  * Bounded and allocation-free: a table of SLOTS segments in typed arrays, each segment in the slot
  * its hash names, replacing what was there (a segment pushed out early is only a copy not
  * recognised: decoded as before, its bytes dropped by reassembly).
@@ -24,6 +27,31 @@ export function dirBit(p: Packet): number {
   return p.srcPort < p.dstPort || (p.srcPort === p.dstPort && p.src < p.dst) ? 1 : 2;
 }
 
+/** A hash (FNV-1a, 32 bits) of `b[from, to)`. */
+function fnv(b: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** What stands for the sequence and acknowledgement numbers: TCP's own, a UDP payload's two hashes. */
+let keyA = 0;
+let keyB = 0;
+function keys(p: Packet): void {
+  if (p.proto !== 17) {
+    keyA = p.seq;
+    keyB = p.ack;
+    return;
+  }
+  const b = p.payload;
+  const n = b.length;
+  keyA = fnv(b, 0, n < 64 ? n : 64);
+  keyB = n > 64 ? fnv(b, n - 64 > 64 ? n - 64 : 64, n) : 0;
+}
+
+/** Flags of a UDP datagram in the table (beyond TCP's 8 bits: the two never match). */
+const UDP_FLAGS = 0x100;
+
 export class RecentSegments<C> {
   private readonly seq = new Uint32Array(SLOTS);
   private readonly ack = new Uint32Array(SLOTS);
@@ -35,30 +63,35 @@ export class RecentSegments<C> {
   private readonly bits = new Uint8Array(SLOTS);
   private readonly conns: Array<C | undefined> = new Array(SLOTS).fill(undefined);
 
-  private static slot(p: Packet): number {
-    const h = Math.imul(p.seq ^ Math.imul(p.ack, 0x9e3779b1) ^ Math.imul(p.payloadWireLength + p.flags * 65536, 0x27d4eb2f) ^ p.ipId, 0x85ebca6b);
+  /** The slot of the packet whose keys() were just taken. */
+  private static slot(p: Packet, flags: number): number {
+    const h = Math.imul(keyA ^ Math.imul(keyB, 0x9e3779b1) ^ Math.imul(p.payloadWireLength + flags * 65536, 0x27d4eb2f) ^ p.ipId, 0x85ebca6b);
     return (h ^ (h >>> 15)) & (SLOTS - 1);
   }
 
-  private static meta(p: Packet): number {
-    return p.flags * 131072 + p.ipId + 1 + (1 << 30);
+  private static meta(p: Packet, flags: number): number {
+    return flags * 131072 + p.ipId + 1 + (1 << 30);
   }
 
   /** The slot of an earlier capture of this segment (any addresses), within the copy window; -1 if none. */
   find(p: Packet): number {
-    const i = RecentSegments.slot(p);
-    if (this.meta[i] !== RecentSegments.meta(p) || this.seq[i] !== p.seq || this.ack[i] !== p.ack || this.length[i] !== p.payloadWireLength) return -1;
+    keys(p);
+    const flags = p.proto === 17 ? UDP_FLAGS : p.flags;
+    const i = RecentSegments.slot(p, flags);
+    if (this.meta[i] !== RecentSegments.meta(p, flags) || this.seq[i] !== keyA || this.ack[i] !== keyB || this.length[i] !== p.payloadWireLength) return -1;
     const dt = p.tsUs - this.ts[i];
     return dt <= COPY_WINDOW_US && dt >= -COPY_WINDOW_US ? i : -1;
   }
 
   /** Remember this segment as first seen on `conn`. */
   add(p: Packet, conn: C): void {
-    const i = RecentSegments.slot(p);
-    this.seq[i] = p.seq;
-    this.ack[i] = p.ack;
+    keys(p);
+    const flags = p.proto === 17 ? UDP_FLAGS : p.flags;
+    const i = RecentSegments.slot(p, flags);
+    this.seq[i] = keyA;
+    this.ack[i] = keyB;
     this.length[i] = p.payloadWireLength;
-    this.meta[i] = RecentSegments.meta(p);
+    this.meta[i] = RecentSegments.meta(p, flags);
     this.ts[i] = p.tsUs;
     this.vantages[i] = p.vantage;
     this.bits[i] = dirBit(p);

@@ -44,11 +44,14 @@ function logged(): Map<string, string[]> {
   return m;
 }
 
+/** Client ports of the hairpin connections (a container to the published port): from their SYNs. */
+let hairpinPorts = new Set<number>();
+
 /** The scenario of a call, from its addresses (run.sh's topology). */
 function scenario(c: Call): string {
   if (c.server.ip === '10.99.1.2') return 'masq';
   if (c.client.ip === '10.99.1.2') return 'published';
-  if (c.server.ip === '10.99.1.1' || c.client.port === 45700 || c.client.ip === '10.99.0.1') return 'hairpin';
+  if (c.server.ip === '10.99.1.1' || ((c.client.ip === '10.99.0.3' || c.client.ip === '10.99.0.1') && hairpinPorts.has(c.client.port))) return 'hairpin';
   if (c.client.ip === '10.99.1.1') return 'hostlocal';
   return 'bridge';
 }
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     const flows: FlowSummary[] = [];
     await analyzeFile(file, {}, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
     console.log(`${name}:`);
+    hairpinPorts = new Set(tshark(file, ['-Y', 'ip.src == 10.99.0.3 && tcp.dstport == 28380 && tcp.flags.syn == 1', '-T', 'fields', '-e', 'tcp.srcport']).map(Number));
     const http = calls.filter((c) => c.protocol === 'http');
     const got = new Map<string, string[]>();
     for (const c of http) {
@@ -75,6 +79,11 @@ async function main(): Promise<void> {
     const blocks = name === 'ifaces.pcapng';
     for (const [s, list] of want) expect(`${s}: HTTP calls`, (got.get(s) ?? []).sort(), list, blocks && s === 'hairpin');
     expect('redis calls', calls.filter((c) => c.protocol === 'redis').map((c) => c.method).sort(), ['GET', 'GET', 'INCR', 'SET']);
+    // DNS over UDP: 2 lookups through the published UDP port (DNAT), 1 container to container
+    const dnsLogged = readFileSync(join(OUT, 'clients.log'), 'utf8').split('\n').filter((l) => l.split(' ')[1] === 'dns');
+    const dns = calls.filter((c) => c.protocol === 'dns');
+    expect('DNS lookups', dns.map((c) => `${scenario(c)} ${c.target}`).sort(), dnsLogged.map((l) => `${l.split(' ')[0]} ${l.split(' ')[2]}`).sort(), blocks);
+    if (!blocks) expect('DNS through DNAT also seen as', [...new Set(dns.filter((c) => c.client.ip === '10.99.1.2').map((c) => (c.alsoSeenAs ?? []).map((a) => `${a.server.ip}:${a.server.port}`).join()))], ['10.99.0.2:28303']);
     expect('mqtt publishes, deliveries', [calls.filter((c) => c.kind === 'publish').length, calls.filter((c) => c.kind === 'deliver').length], [2, 2]);
     // one flow per connection: tshark's distinct initial sequence numbers of the clients' SYNs
     const isns = new Set(tshark(file, ['-Y', 'tcp.flags.syn == 1 && tcp.flags.ack == 0', '-T', 'fields', '-e', 'tcp.seq_raw']));
@@ -82,7 +91,7 @@ async function main(): Promise<void> {
     // NAT named on the calls that went through it (not recoverable when interfaces are written in blocks)
     if (name !== 'ifaces.pcapng') {
       const nat = (c: Call) => (c.alsoSeenAs ?? []).map((a) => `${a.client.ip}:${a.client.port === c.client.port ? '=' : a.client.port} → ${a.server.ip}:${a.server.port}`).join(', ');
-      expect('published calls also seen after DNAT', [...new Set(calls.filter((c) => c.client.ip === '10.99.1.2').map(nat))].sort(), ['10.99.1.2:= → 10.99.0.2:28300', '10.99.1.2:= → 10.99.0.2:28301', '10.99.1.2:= → 10.99.0.2:28302']);
+      expect('published calls also seen after DNAT', [...new Set(calls.filter((c) => c.client.ip === '10.99.1.2').map(nat))].sort(), ['10.99.1.2:= → 10.99.0.2:28300', '10.99.1.2:= → 10.99.0.2:28301', '10.99.1.2:= → 10.99.0.2:28302', '10.99.1.2:= → 10.99.0.2:28303']);
       expect('MASQUERADE calls also seen from the host', [...new Set(calls.filter((c) => c.server.ip === '10.99.1.2').map(nat))], ['10.99.1.1:= → 10.99.1.2:28310']);
       expect('bridge calls (no NAT) name none', calls.filter((c) => scenario(c) === 'bridge' && c.alsoSeenAs).length, 0);
     }

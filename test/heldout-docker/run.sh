@@ -66,6 +66,7 @@ table ip cs15nat {
     ip daddr 10.99.1.1 tcp dport 28380 dnat to 10.99.0.2:28300
     ip daddr 10.99.1.1 tcp dport 28381 dnat to 10.99.0.2:28301
     ip daddr 10.99.1.1 tcp dport 28382 dnat to 10.99.0.2:28302
+    ip daddr 10.99.1.1 udp dport 28383 dnat to 10.99.0.2:28303
   }
   chain out {
     type nat hook output priority -100; policy accept;
@@ -89,6 +90,7 @@ allow_anonymous true
 persistence false
 EOF
 ina timeout 60 mosquitto -c "$OUT/mosquitto.conf" >"$OUT/mosquitto.log" 2>&1 & PIDS+=($!)
+ina timeout 60 $PY "$HERE/dns-lab.py" serve 10.99.0.2 28303 55 & PIDS+=($!)
 for i in $(seq 50); do
   if ina bash -c 'exec 3<>/dev/tcp/10.99.0.2/28300 && exec 3<>/dev/tcp/10.99.0.2/28301 && exec 3<>/dev/tcp/10.99.0.2/28302' 2>/dev/null \
     && incli bash -c 'exec 3<>/dev/tcp/10.99.1.2/28310' 2>/dev/null; then break; fi
@@ -97,9 +99,11 @@ done
 
 # Captures of the same traffic: -i any as SLL (tcpdump's default) and SLL2, and each interface on its own (pcapng).
 rm -f "$OUT"/*.pcap "$OUT"/*.pcapng
-inh timeout 50 tcpdump -i any -y LINUX_SLL -s 0 -U -w "$OUT/any-sll.pcap" 'tcp and net 10.99.0.0/16' 2>/dev/null & PIDS+=($!)
-inh timeout 50 tcpdump -i any -y LINUX_SLL2 -s 0 -U -w "$OUT/any-sll2.pcap" 'tcp and net 10.99.0.0/16' 2>/dev/null & PIDS+=($!)
-inh timeout 50 dumpcap -q -i cs15up -i cs15br -i cs15va -i cs15vb -f 'tcp and net 10.99.0.0/16' -w "$OUT/ifaces.pcapng" 2>/dev/null & PIDS+=($!)
+CAPS=()
+inh timeout 50 tcpdump -i any -y LINUX_SLL -s 0 -U -w "$OUT/any-sll.pcap" 'net 10.99.0.0/16' 2>/dev/null & CAPS+=($!)
+inh timeout 50 tcpdump -i any -y LINUX_SLL2 -s 0 -U -w "$OUT/any-sll2.pcap" 'net 10.99.0.0/16' 2>/dev/null & CAPS+=($!)
+inh timeout 50 dumpcap -q -i cs15up -i cs15br -i cs15va -i cs15vb -f 'net 10.99.0.0/16' -w "$OUT/ifaces.pcapng" 2>/dev/null & CAPS+=($!)
+PIDS+=("${CAPS[@]}")
 sleep 1.5
 
 LOG="$OUT/clients.log"
@@ -127,11 +131,13 @@ sleep 0.5
 incli mosquitto_pub -h 10.99.1.1 -p 28382 -t cs15/t -m one -q 1 && echo "published mqtt PUBLISH one" >>"$LOG"
 incli mosquitto_pub -h 10.99.1.1 -p 28382 -t cs15/t -m two && echo "published mqtt PUBLISH two" >>"$LOG"
 wait $SUB || true
+incli $PY "$HERE/dns-lab.py" query 10.99.1.1 28383 published api.cs15.test db.cs15.test >>"$LOG"
 sleep 0.3
 # 2. container to container over the bridge: the same 5-tuple on cs15vb, (cs15br) and cs15va
 http bridge cs15b http://10.99.0.2:28300/items/3 http://10.99.0.2:28300/items/0 http://10.99.0.2:28300/missing
 post bridge cs15b http://10.99.0.2:28300/items
 inb redis-cli -h 10.99.0.2 -p 28301 GET cs15:k >/dev/null && echo "bridge redis GET" >>"$LOG"
+inb $PY "$HERE/dns-lab.py" query 10.99.0.2 28303 bridge cache.cs15.test >>"$LOG"
 sleep 0.3
 # 3. a container reaching the published port (hairpin: DNAT and MASQUERADE)
 http hairpin cs15b http://10.99.1.1:28380/items/4 http://10.99.1.1:28380/items/5
@@ -144,7 +150,7 @@ sleep 0.3
 http hostlocal cs15host http://10.99.1.1:28380/items/7
 sleep 1.5
 
-for p in "${PIDS[@]:4}"; do kill -INT "$p" 2>/dev/null || true; done
+for p in "${CAPS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
 sleep 1
 ls -l "$OUT"/*.pcap "$OUT"/*.pcapng
 cat "$LOG"

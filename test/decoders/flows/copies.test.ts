@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Pipeline } from '../../../decoders/pipeline';
 import type { Call, FlowSummary } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
-import { ethernet, epb, idb, pcapFile, pcapngFile, sll, sll2, tcpPacket, type Frame } from '../../helpers/pcap-builder';
+import { ethernet, epb, idb, pcapFile, pcapngFile, sll, sll2, tcpPacket, udpPacket, type Frame } from '../../helpers/pcap-builder';
 
 function run(file: Uint8Array) {
   const calls: Call[] = [];
@@ -268,6 +268,38 @@ describe('IPv6 (no Identification field)', () => {
     assert.equal(flows.length, 1);
     assert.equal(flows[0].packets, 7);
     assert.deepEqual(flows[0].copies?.interfaces, ['ifindex 3']);
+  });
+});
+
+describe('UDP: a DNS lookup through a translated address (a Kubernetes DNS service)', () => {
+  // the pod's veth (ifindex 4) sees 10.244.0.5 → 10.96.0.10:53, the DNS pod's veth (3) the same after DNAT to 10.244.0.9:53
+  const name = [7, ...Buffer.from('example'), 3, ...Buffer.from('com'), 0];
+  const query = Uint8Array.from([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...name, 0, 1, 0, 1]);
+  const answer = Uint8Array.from([0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, ...name, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 93, 184, 216, 34]);
+  const pod = { ip: '10.244.0.5', port: 45000 };
+  const dg = (src: Ep, dst: Ep, payload: Uint8Array, id: number) => udpPacket({ src: src.ip, dst: dst.ip, sport: src.port, dport: dst.port, payload, ipId: id });
+  const svc = { ip: '10.96.0.10', port: 53 };
+  const dns = { ip: '10.244.0.9', port: 53 };
+  const fs = [
+    { tsUs: 1_000_000, ifindex: 4, data: dg(pod, svc, query, 7) },
+    { tsUs: 1_000_030, ifindex: 3, data: dg(pod, dns, query, 7) },
+    { tsUs: 1_000_300, ifindex: 3, data: dg(dns, pod, answer, 900) },
+    { tsUs: 1_000_330, ifindex: 4, data: dg(svc, pod, answer, 900) },
+  ];
+  it('one call, on the addresses the pod used; the DNS pod\'s named', () => {
+    const { calls, flows } = run(sll2File(fs));
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].protocol, 'dns');
+    assert.deepEqual(calls[0].server, svc);
+    assert.deepEqual(calls[0].alsoSeenAs, [{ client: pod, server: dns, interfaces: ['ifindex 3'] }]);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].packets, 2);
+  });
+  it('two lookups with the same question from two source ports stay two', () => {
+    const other = { ip: '10.244.0.5', port: 45001 };
+    const two = [...fs, { tsUs: 1_000_400, ifindex: 4, data: dg(other, svc, query, 8) }, { tsUs: 1_000_700, ifindex: 4, data: dg(svc, other, answer, 901) }];
+    const { calls } = run(sll2File(two));
+    assert.equal(calls.length, 2);
   });
 });
 
