@@ -56,7 +56,7 @@ function tsharkH2(pcap, ports, as = 'http2') {
   const data = {};
   const types = {};
   for (const row of rows) {
-    const [sp, dp, conn, t, ids, lens, flags] = row.split('\t');
+    const [, dp, conn, t, ids, lens, flags] = row.split('\t');
     const toServer = ports.includes(Number(dp));
     const tt = t.split(','), id = ids.split(','), len = lens.split(','), fl = flags.split(',');
     tt.forEach((x, i) => {
