@@ -11,11 +11,11 @@ import type { Call, FlowSummary } from '../../../decoders/core/model';
 import { nodeEnv } from '../../../cli/platform/node-env';
 import { ethernet, epb, idb, pcapFile, pcapngFile, sll, sll2, tcpPacket, udpPacket, type Frame } from '../../helpers/pcap-builder';
 
-function run(file: Uint8Array) {
+function run(file: Uint8Array, chunk = file.length) {
   const calls: Call[] = [];
   const flows: FlowSummary[] = [];
   const p = new Pipeline({ env: nodeEnv() }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
-  p.push(file);
+  for (let i = 0; i < file.length; i += chunk) p.push(file.subarray(i, i + chunk));
   p.end();
   return { calls, flows };
 }
@@ -139,6 +139,10 @@ describe('DNAT: a published port seen before and after the translation', () => {
     const seen = [{ client: C, server: { ip: '10.99.0.2', port: 80 }, interfaces: ['ifindex 2', 'ifindex 3'] }];
     assert.deepEqual(flows[0].alsoSeenAs, seen);
     assert.deepEqual(calls[0].alsoSeenAs, seen);
+  });
+  it('the same when the capture arrives in small chunks (a live pipe)', () => {
+    const file = sll2File(frames(segs, views));
+    for (const chunk of [1, 7, 61]) assert.deepEqual(JSON.stringify(run(file, chunk)), JSON.stringify({ calls, flows }));
   });
   it('the translated copies are not counted', () => {
     assert.equal(flows[0].packets, segs.length - 1);
