@@ -13,6 +13,7 @@ import { bodyBlock, callExpression, valueBlock, tokensToPre } from './body-view'
 import { formatDuration, formatSize, formatDateTime, protocolLabel, statusBadge, shortEndpoints, targetAfterMethod } from './format';
 import { jsonTokens } from './pretty';
 import { HexView, type Highlight } from './hex-view';
+import { copyRows } from './capture-copies';
 
 /** How a connection's client and server were told apart (FlowSummary.roleFrom), in words. */
 const ROLE_FROM: Record<string, string> = {
@@ -288,12 +289,9 @@ export class Details {
                 ['Roles decided by', ROLE_FROM[flow.roleFrom] ?? flow.roleFrom],
                 ['Decoder chosen by', flow.dispatch],
                 ...(flow.gapBytes.c2s || flow.gapBytes.s2c ? [['Missing bytes', `${flow.gapBytes.c2s} c→s, ${flow.gapBytes.s2c} s→c`] as [string, string]] : []),
-                ...(flow.copies ? [['Copies not counted', `${flow.copies.frames} frames (${formatSize(flow.copies.bytes)})${flow.copies.interfaces.length ? ` on ${flow.copies.interfaces.join(', ')}` : ''}: the same packets captured on other interfaces`] as [string, string]] : []),
               ] as Array<[string, string]>)
             : []),
-          ...(call.alsoSeenAs ?? flow?.alsoSeenAs ?? []).map(
-            (a) => ['Also seen as (NAT)', `${a.client.ip}:${a.client.port} → ${a.server.ip}:${a.server.port}${a.interfaces.length ? ` on ${a.interfaces.join(', ')}` : ''}`] as [string, string],
-          ),
+          ...copyRows(call, flow),
         ],
       ],
     ];
