@@ -214,6 +214,8 @@ async fn mode_h1(port: u16) {
     call(&c, Method::GET, &u("/cached"), &[], Body::empty(), "etag").await;
     call(&c, Method::GET, &u("/cached"), &[("if-none-match", "\"v1\"")], Body::empty(), "304").await;
     call(&c, Method::HEAD, &u("/big"), &[], Body::empty(), "HEAD").await;
+    // HEAD of a response that would be chunked: hyper's server says transfer-encoding: chunked, sends no body
+    call(&c, Method::HEAD, &u("/stream"), &[], Body::empty(), "HEAD chunked").await;
     call(&c, Method::GET, &u("/missing"), &[], Body::empty(), "404").await;
     call(&c, Method::DELETE, &u("/echo"), &[], Body::empty(), "DELETE").await;
     // an upgrade (RFC 9110 §7.8) to a toy protocol that echoes one message
@@ -274,6 +276,25 @@ async fn mode_h2(port: u16) {
     call(&c, Method::GET, &u("/nocontent"), &[], Body::empty(), "204").await;
     call(&c, Method::GET, &u("/cached"), &[("if-none-match", "\"v1\"")], Body::empty(), "304").await;
     call(&c, Method::HEAD, &u("/big"), &[], Body::empty(), "HEAD").await;
+    // HEAD of a streamed body: hyper's server sends DATA after the HEADERS and h2 resets the stream
+    // PROTOCOL_ERROR; reading the body then fails (each step bounded by a timeout)
+    let req = Request::builder().method(Method::HEAD).uri(u("/stream")).body(Body::empty()).unwrap();
+    match tokio::time::timeout(Duration::from_secs(2), c.request(req)).await {
+        Ok(Ok(res)) => {
+            let status = res.status().as_u16();
+            let mut body = res.into_body();
+            let ended = tokio::time::timeout(Duration::from_secs(2), body.data()).await;
+            let outcome = match ended {
+                Err(_) => "body never ended".to_string(),
+                Ok(None) => "body ended".to_string(),
+                Ok(Some(Ok(d))) => format!("body data {}", d.len()),
+                Ok(Some(Err(e))) => format!("body error {}", e),
+            };
+            log(json!({"side": "client", "tag": "HEAD of a streamed body", "method": "HEAD", "path": "/stream", "status": status, "size": 0, "outcome": outcome}));
+        }
+        Ok(Err(e)) => log(json!({"side": "client", "tag": "HEAD of a streamed body", "method": "HEAD", "path": "/stream", "error": e.to_string()})),
+        Err(_) => log(json!({"side": "client", "tag": "HEAD of a streamed body", "method": "HEAD", "path": "/stream", "error": "no response in 2 s"})),
+    }
     call(&c, Method::GET, &u("/missing"), &[], Body::empty(), "404").await;
     // a stream the client drops after its first DATA: hyper resets it (RST_STREAM CANCEL)
     let req = Request::builder().uri(u("/slow")).body(Body::empty()).unwrap();
