@@ -295,7 +295,8 @@ if (has('caddy-grpc.pcap')) {
     ]);
     checks.push([`${leg} bidi`, ['bidi', 3, l.find((x) => x.grpc.endsWith('/Chat'))?.messages.map((m) => m.text)], [chat?.kind, chat?.messages?.filter((m) => m.dir === 'c2s').length, msgs(chat ?? {}).map((v) => v?.text)]]);
     checks.push([`${leg} deadline`, ['DEADLINE_EXCEEDED', 300000], [late?.status?.text, late?.fields['grpc.timeout']]]);
-    checks.push([`${leg} cancel`, [true, true], [(cancel?.warnings ?? []).some((w) => w.includes('RST_STREAM CANCEL')), (cancel?.messages ?? []).some((m) => m.dir === 's2c')]]);
+    // (how much of the 60 KB messages went before the reset varies from run to run)
+    checks.push([`${leg} cancel`, ['CANCELLED', true], [cancel?.status?.text, (cancel?.warnings ?? []).some((w) => w.includes('RST_STREAM CANCEL'))]]);
   }
   checks.push(['grpc-message (percent-decoded)', 'person 7 not found — désolé', legs.back.find((c) => c.status?.code === 5)?.fields['grpc.message']]);
   checks.push(['same on both legs', legs.front.map((c) => c.fields['grpc.message'] ?? null), legs.back.map((c) => c.fields['grpc.message'] ?? null)]);
