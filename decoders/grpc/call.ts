@@ -314,24 +314,20 @@ export class GrpcCallBuilder {
       if (evidence.every((k) => fitsType(k.bytes, types[k.dir]!, budget))) fit.push(m);
     }
     const call = this.call;
-    let why = 'it is the one rpc of the loaded .proto files whose message types fit every message of the call';
-    if (fit.length > 1 && this.sentBefore) {
-      // An encoder that indexes every field (grpc-go, grpc-java, C-core) refers to a :path already in
-      // its table; one it sent as a literal earlier on this connection was not there, so it is not
-      // the entry from before the capture this call refers to.
-      const rest = fit.filter((m) => !this.sentBefore!(m.path));
-      if (rest.length === 1) {
-        why = `of the ${fit.length} rpcs of the loaded .proto files whose message types fit every message of the call, it is the one whose :path the client had not sent earlier on this connection`;
-        fit.splice(0, fit.length, rest[0]);
-      }
-    }
-    if (fit.length > 1) {
-      const names = fit.slice(0, 4).map((m) => `${m.service}/${m.name}`);
-      call.warnings.push(`rpc unknown (its :path is an HPACK entry from before the capture): its messages fit ${fit.length} rpcs of the loaded .proto files (${names.join(', ')}${fit.length > 4 ? ', …' : ''})`);
+    // An encoder that indexes every field (grpc-go, grpc-java, C-core) refers to a :path already in
+    // its table; one it sent as a literal earlier on this connection was not there, so it is not
+    // the entry from before the capture this call refers to.
+    const notSent = fit.length > 1 && this.sentBefore ? fit.filter((m) => !this.sentBefore!(m.path)) : [];
+    const m = fit.length === 1 ? fit[0] : notSent.length === 1 ? notSent[0] : undefined;
+    if (!m) {
+      const names = fit.slice(0, 4).map((x) => `${x.service}/${x.name}`);
+      if (fit.length) call.warnings.push(`rpc unknown (its :path is an HPACK entry from before the capture): its messages fit ${fit.length} rpcs of the loaded .proto files (${names.join(', ')}${fit.length > 4 ? ', …' : ''})`);
       return;
     }
-    const m = fit[0];
-    if (!m) return;
+    const why =
+      fit.length === 1
+        ? 'it is the one rpc of the loaded .proto files whose message types fit every message of the call'
+        : `of the ${fit.length} rpcs of the loaded .proto files whose message types fit every message of the call, it is the one whose :path the client had not sent earlier on this connection`;
     call.target = m.path;
     call.method = m.path.slice(1);
     call.fields['grpc.service'] = m.service;

@@ -89,6 +89,8 @@ interface H2Stream {
   rstNoted?: boolean;
   /** DATA bytes the server sent in a response defined to have no content (to HEAD, 204, 304): not its body. */
   noContentData?: number;
+  /** noContentResponse's answer, once the response headers are there ('' when the response has content). */
+  noContent?: string;
   /** Server-sent events / NDJSON bodies, per direction (decided at the first DATA of that side). */
   events?: { c2s?: EventStreamReader | null; s2c?: EventStreamReader | null };
   /** Content codings of a streamed body: its events are read at the end. */
@@ -195,9 +197,13 @@ function hdr(headers: HeaderList | undefined, name: string): string | undefined 
  */
 function noContentResponse(s: H2Stream): string | undefined {
   if (!s.responseHeaders) return undefined;
-  if (hdr(s.requestHeaders, ':method') === 'HEAD') return `the response to HEAD ${hdr(s.requestHeaders, ':path') ?? ''}`.trimEnd();
-  const status = hdr(s.responseHeaders, ':status');
-  return status === '204' || status === '304' ? `a ${status} response` : undefined;
+  // Worked out once per stream (asked at every DATA frame of a response): '' for a response with content.
+  if (s.noContent === undefined) {
+    const status = hdr(s.responseHeaders, ':status');
+    if (hdr(s.requestHeaders, ':method') === 'HEAD') s.noContent = `the response to HEAD ${hdr(s.requestHeaders, ':path') ?? ''}`.trimEnd();
+    else s.noContent = status === '204' || status === '304' ? `a ${status} response` : '';
+  }
+  return s.noContent || undefined;
 }
 
 /** The warning for DATA in a response that has no content (see H2Stream.noContentData). */
@@ -643,6 +649,19 @@ export class Http2Connection implements StreamDecoder {
   /** The longest frame taken as plausible when looking for a frame boundary. */
   private frameLimit(d: DirState): number {
     return this.frameLimitKnown(d) ? Math.max(d.maxFrameSize, DEFAULT_MAX_FRAME_SIZE) : ABSOLUTE_MAX_FRAME_SIZE;
+  }
+
+  /** A request header block: its order on the connection, and its :path if new (see pathsSeen). */
+  private notePath(s: H2Stream, headers: HeaderList): void {
+    s.requestOrder = ++this.requestsSeen;
+    const path = hdr(headers, ':path');
+    if (path !== undefined && this.pathsSeen.size < MAX_PATHS_SEEN && !this.pathsSeen.has(path)) this.pathsSeen.set(path, s.requestOrder);
+  }
+
+  /** Did the client spell out `path` in a request before stream `s`'s? (GrpcCallBuilder's rpc guess) */
+  private pathsBefore(s: H2Stream): (path: string) => boolean {
+    const order = s.requestOrder ?? this.requestsSeen + 1;
+    return (path) => (this.pathsSeen.get(path) ?? order) < order;
   }
 
   private hpackFor(dir: Dir): HpackDecoder {
@@ -1180,17 +1199,6 @@ export class Http2Connection implements StreamDecoder {
    * `late`: gRPC known only from the stream's shape, after the response's header blocks may have
    * come (at its first s2c DATA or its end): they carry the status, handed over like the request's.
    */
-  private notePath(s: H2Stream, headers: HeaderList): void {
-    s.requestOrder = ++this.requestsSeen;
-    const path = hdr(headers, ':path');
-    if (path !== undefined && this.pathsSeen.size < MAX_PATHS_SEEN && !this.pathsSeen.has(path)) this.pathsSeen.set(path, s.requestOrder);
-  }
-
-  private pathsBefore(s: H2Stream): (path: string) => boolean {
-    const order = s.requestOrder ?? this.requestsSeen + 1;
-    return (path) => (this.pathsSeen.get(path) ?? order) < order;
-  }
-
   private becomeGrpc(s: H2Stream, late = false): void {
     if (s.grpc) return;
     s.call.protocol = 'grpc';

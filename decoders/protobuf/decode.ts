@@ -53,14 +53,14 @@ export function resolverFor(...roots: Array<protobuf.Root | undefined>): TypeRes
   };
 }
 
-const WT_VARINT = 0;
-const WT_I64 = 1;
-const WT_LEN = 2;
+export const WT_VARINT = 0;
+export const WT_I64 = 1;
+export const WT_LEN = 2;
 const WT_SGROUP = 3;
 const WT_EGROUP = 4;
-const WT_I32 = 5;
+export const WT_I32 = 5;
 
-class Reader {
+export class Reader {
   pos = 0;
   constructor(readonly buf: Uint8Array, readonly end = buf.length) {}
   /** Returns the varint as a BigInt, or undefined when it runs past the end or is > 10 bytes. */
@@ -374,7 +374,8 @@ export function decodeRaw(bytes: Uint8Array, limits: Limits): DecodeResult {
 
 // ---- with a schema -----------------------------------------------------------------------------
 
-function wireTypeOf(type: string, resolved: protobuf.ReflectionObject | null): number {
+/** The wire type a field of this declared type is written with (unpacked). */
+export function wireTypeOf(type: string, resolved: protobuf.ReflectionObject | null): number {
   if (resolved instanceof protobuf.Enum) return WT_VARINT;
   if (resolved instanceof protobuf.Type) return WT_LEN;
   switch (type) {

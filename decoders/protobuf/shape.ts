@@ -3,112 +3,65 @@
  * cannot read (an HPACK entry added before it began): the rpcs of the loaded .proto files whose
  * request and response types every captured message fits are the candidates.
  *
- * A message fits when every field it carries is a field of the type (by number) with a wire type
- * its declared type can have (protobuf.dev/programming-guides/encoding: VARINT for the integer
- * kinds, bool and enums; I64 for fixed64, sfixed64 and double; LEN for string, bytes, messages,
- * maps and packed repeated scalars; I32 for fixed32, sfixed32 and float), a string field holds
- * UTF-8, and a nested message fits its own type (to a depth). Unknown fields make it not fit: a
- * guess wants every field accounted for. Nothing here throws; work is bounded by a step budget.
+ * A message fits when every field it carries is a field of the type (by number) written with the
+ * wire type its declared type has (decode.ts wireTypeOf; a map field LEN; a repeated number may be
+ * packed in one LEN field: protobuf.dev/programming-guides/encoding), a string field holds UTF-8,
+ * and a nested message fits its own type (to a depth). Unknown fields make it not fit: a guess
+ * wants every field accounted for. Nothing here throws; work is bounded by a step budget.
  */
 import * as protobuf from 'protobufjs';
 import { utf8Strict } from '../core/bytes';
-
-const WT_VARINT = 0;
-const WT_I64 = 1;
-const WT_LEN = 2;
-const WT_I32 = 5;
-
-const VARINT_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'bool']);
-const I64_TYPES = new Set(['fixed64', 'sfixed64', 'double']);
-const I32_TYPES = new Set(['fixed32', 'sfixed32', 'float']);
+import { Reader, WT_I32, WT_I64, WT_LEN, WT_VARINT, wireTypeOf } from './decode';
 
 /** Depth to which nested messages are checked; deeper ones are taken on trust. */
 const MAX_DEPTH = 6;
 
 export function fitsType(bytes: Uint8Array, type: protobuf.Type, budget = { steps: 20000 }): boolean {
-  return fits(bytes, 0, bytes.length, type, 0, budget);
+  return fits(new Reader(bytes), type, 0, budget);
 }
 
-function fits(b: Uint8Array, start: number, end: number, type: protobuf.Type, depth: number, budget: { steps: number }): boolean {
-  let p = start;
-  while (p < end) {
+function fits(r: Reader, type: protobuf.Type, depth: number, budget: { steps: number }): boolean {
+  while (r.pos < r.end) {
     if (--budget.steps < 0) return false;
-    const tag = varint(b, p, end);
-    if (!tag) return false;
-    p = tag.next;
-    const id = Math.floor(tag.value / 8);
-    const wt = tag.value % 8;
-    if (id < 1) return false;
+    const tag = r.varint32();
+    if (tag === undefined || tag < 8) return false;
+    const wt = tag % 8;
     let field: protobuf.Field | undefined;
     try {
-      field = type.fieldsById[id];
+      field = type.fieldsById[Math.floor(tag / 8)];
     } catch {
       return false;
     }
     if (!field) return false;
     const resolved = field.resolvedType;
-    const scalar = resolved instanceof protobuf.Enum ? 'int32' : field.type;
-    switch (wt) {
-      case WT_VARINT: {
-        const v = varint(b, p, end);
-        if (!v || !VARINT_TYPES.has(scalar) || resolved instanceof protobuf.Type || field.map) return false;
-        p = v.next;
-        break;
-      }
-      case WT_I64:
-        if (end - p < 8 || !I64_TYPES.has(scalar) || field.map) return false;
-        p += 8;
-        break;
-      case WT_I32:
-        if (end - p < 4 || !I32_TYPES.has(scalar) || field.map) return false;
-        p += 4;
-        break;
-      case WT_LEN: {
-        const n = varint(b, p, end);
-        if (!n || n.value > end - n.next) return false;
-        const from = n.next;
-        const to = from + n.value;
-        p = to;
-        if (field.map) break;
-        if (resolved instanceof protobuf.Type) {
-          if (depth < MAX_DEPTH && !fits(b, from, to, resolved, depth + 1, budget)) return false;
-        } else if (scalar === 'string') {
-          if (utf8Strict(b.subarray(from, to)) === undefined) return false;
-        } else if (scalar !== 'bytes') {
-          // A packed repeated scalar (proto3's default for repeated numbers).
-          if (!field.repeated || !packedFits(b, from, to, scalar)) return false;
-        }
-        break;
-      }
-      default:
-        return false;
+    const expected = field.map ? WT_LEN : wireTypeOf(field.type, resolved);
+    const packed = wt === WT_LEN && expected !== WT_LEN && field.repeated;
+    if (wt !== expected && !packed) return false;
+    if (wt === WT_VARINT) {
+      if (r.varint32() === undefined) return false;
+      continue;
     }
-  }
-  return p === end;
-}
-
-function packedFits(b: Uint8Array, from: number, to: number, scalar: string): boolean {
-  if (I64_TYPES.has(scalar)) return (to - from) % 8 === 0;
-  if (I32_TYPES.has(scalar)) return (to - from) % 4 === 0;
-  if (!VARINT_TYPES.has(scalar)) return false;
-  let p = from;
-  while (p < to) {
-    const v = varint(b, p, to);
-    if (!v) return false;
-    p = v.next;
+    if (wt !== WT_LEN) {
+      if (r.skip(wt === WT_I64 ? 8 : 4) < 0) return false;
+      continue;
+    }
+    const n = r.varint32();
+    const from = n === undefined ? -1 : r.skip(n);
+    if (from < 0) return false;
+    const body = new Reader(r.buf, r.pos);
+    body.pos = from;
+    if (packed) {
+      if (!packedFits(body, expected)) return false;
+    } else if (resolved instanceof protobuf.Type && !field.map) {
+      if (depth < MAX_DEPTH && !fits(body, resolved, depth + 1, budget)) return false;
+    } else if (field.type === 'string' && utf8Strict(r.buf.subarray(from, r.pos)) === undefined) return false;
   }
   return true;
 }
 
-/** A base-128 varint at `p` (at most 10 bytes); its value exact up to 2^53 (enough for tags and lengths). */
-function varint(b: Uint8Array, p: number, end: number): { value: number; next: number } | undefined {
-  let value = 0;
-  let mul = 1;
-  for (let i = 0; i < 10 && p < end; i++) {
-    const c = b[p++];
-    value += (c & 0x7f) * mul;
-    if (c < 0x80) return { value, next: p };
-    mul *= 128;
-  }
-  return undefined;
+/** A packed repeated number: whole varints, or a multiple of the fixed width. */
+function packedFits(r: Reader, wt: number): boolean {
+  if (wt !== WT_VARINT) return (r.end - r.pos) % (wt === WT_I32 ? 4 : 8) === 0;
+  while (r.pos < r.end) if (r.varint32() === undefined) return false;
+  return true;
 }
