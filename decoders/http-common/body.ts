@@ -521,7 +521,7 @@ export function parseUrlEncoded(text: string, maxPairs = 10_000): Record<string,
 }
 
 /** A form (application/x-www-form-urlencoded) name or value: `+` a space, then percent-decoded; as written when that fails. */
-export function pctDecode(s: string): string {
+function pctDecode(s: string): string {
   const plus = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(plus);
