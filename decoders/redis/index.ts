@@ -102,6 +102,33 @@ interface Pending {
   barrier?: number;
 }
 
+/**
+ * How a command is listed: its method (a container command with its subcommand, `CLIENT SETNAME`,
+ * unless `subcommand` is false), the key it names (the target), and its arguments as shown, secrets
+ * redacted and a long list cut with a count. For the commands a client sends and those a master
+ * streams down a replication link alike.
+ */
+function commandView(args: Uint8Array[], name: string, json: JsonOptions, subcommand = true): { method: string; target?: string; shown: unknown[] } {
+  let method = name;
+  let keyIndex = NO_KEY.has(name) ? -1 : 1;
+  if (subcommand && CONTAINERS.has(name) && args.length > 1) {
+    method = `${name} ${latin1Text(args[1]).toUpperCase()}`;
+    if (CONTAINER_KEY.has(name)) keyIndex = 2;
+  }
+  if ((name === 'EVAL' || name === 'EVALSHA' || name === 'EVAL_RO' || name === 'EVALSHA_RO' || name === 'FCALL' || name === 'FCALL_RO') && args.length > 3) {
+    keyIndex = Number(utf8Text(args[2])) > 0 ? 3 : -1;
+  }
+  if (name === 'XREAD' || name === 'XREADGROUP') {
+    const k = args.findIndex((a) => latin1Text(a).toUpperCase() === 'STREAMS');
+    keyIndex = k > 0 ? k + 1 : -1;
+  }
+  if (name === 'BITOP' || name === 'MIGRATE') keyIndex = name === 'BITOP' ? 2 : 3;
+  const shown: unknown[] = args.slice(1, 1 + json.maxItems).map((a) => blobJson(a, json));
+  for (const i of secretArgs(args.map((a) => latin1Text(a)))) if (i >= 1 && i - 1 < shown.length) shown[i - 1] = REDACTED;
+  if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
+  return { method, target: keyIndex > 0 && keyIndex < args.length ? utf8Text(args[keyIndex]) : undefined, shown };
+}
+
 /** Where `needle` first occurs in `hay` (the diskless snapshot's 40-byte end mark), or -1. */
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   const first = needle[0];
@@ -341,33 +368,13 @@ class RedisDecoder implements StreamDecoder {
     call.kind = 'unary';
     this.noteCut(call, 'command');
     if (this.cutValue) call.warnings.push(this.cutValue);
-    let method = name;
-    let keyIndex = NO_KEY.has(name) ? -1 : 1;
     // (A subcommand a gap cut short is not named: "ACL SE" could be several.)
-    if (CONTAINERS.has(name) && args.length > 1 && !(this.cutValue && lastCut && args.length === 2)) {
-      method = `${name} ${latin1Text(args[1]).toUpperCase()}`;
-      if (CONTAINER_KEY.has(name)) keyIndex = 2;
-    }
-    if ((name === 'EVAL' || name === 'EVALSHA' || name === 'EVAL_RO' || name === 'EVALSHA_RO' || name === 'FCALL' || name === 'FCALL_RO') && args.length > 3) {
-      keyIndex = Number(str(2)) > 0 ? 3 : -1;
-    }
-    if (name === 'XREAD' || name === 'XREADGROUP') {
-      const k = args.findIndex((a) => latin1Text(a).toUpperCase() === 'STREAMS');
-      keyIndex = k > 0 ? k + 1 : -1;
-    }
-    if (name === 'BITOP' || name === 'MIGRATE') keyIndex = name === 'BITOP' ? 2 : 3;
+    const { method, target, shown } = commandView(args, name, this.json, !(this.cutValue && lastCut && args.length === 2));
     call.method = method;
-    if (keyIndex > 0 && keyIndex < args.length) call.target = str(keyIndex);
+    if (target !== undefined) call.target = target;
     call.fields['redis.command'] = method;
     if (inline) call.fields['redis.inline'] = true;
-
-    // Displayed arguments, with secrets redacted.
-    const shown: unknown[] = args.slice(1, 1 + this.json.maxItems).map((a) => blobJson(a, this.json));
-    const redact = (i: number) => {
-      if (i >= 1 && i - 1 < shown.length) shown[i - 1] = REDACTED;
-    };
     const p: Pending = { call, name };
-    for (const i of secretArgs(args.map((a) => latin1Text(a)))) redact(i);
     if (name === 'HELLO') {
       p.protover = Number(str(1));
       if (Number.isFinite(p.protover)) call.fields['redis.protover'] = p.protover!;
@@ -376,7 +383,6 @@ class RedisDecoder implements StreamDecoder {
     }
     // The connection names itself: the sequence diagram's lifeline name for this client.
     if (method === 'CLIENT SETNAME' && args.length > 2) call.fields['client.name'] = str(2) ?? '';
-    if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
     call.request = { value: shown, wireBytes: wire };
     call.timing.requestEndUs = end.tsUs;
     addFrame(call.frames, end.frame);
@@ -600,15 +606,12 @@ class RedisDecoder implements StreamDecoder {
   private onReplicated(args: Uint8Array[], start: Position, end: Position, wire: number): void {
     const call = this.session.newCall('redis', start);
     call.kind = 'event';
-    const name = latin1Text(args[0]).toUpperCase();
-    call.method = CONTAINERS.has(name) && args.length > 1 ? `${name} ${latin1Text(args[1]).toUpperCase()}` : name;
-    if (!NO_KEY.has(name) && args.length > 1) call.target = utf8Text(args[CONTAINER_KEY.has(name) ? 2 : 1]);
-    call.fields['redis.command'] = call.method;
+    const { method, target, shown } = commandView(args, latin1Text(args[0]).toUpperCase(), this.json);
+    call.method = method;
+    if (target !== undefined) call.target = target;
+    call.fields['redis.command'] = method;
     call.fields['redis.replication'] = true;
     this.noteCut(call, 'command');
-    const shown: unknown[] = args.slice(1, 1 + this.json.maxItems).map((a) => blobJson(a, this.json));
-    for (const i of secretArgs(args.map((a) => latin1Text(a)))) if (i >= 1 && i - 1 < shown.length) shown[i - 1] = REDACTED;
-    if (args.length - 1 > shown.length) shown.push(`… ${args.length - 1 - shown.length} more`);
     call.response = { value: shown, wireBytes: wire };
     call.timing.responseStartUs = start.tsUs;
     call.timing.endUs = end.tsUs;
