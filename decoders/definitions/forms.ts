@@ -25,8 +25,7 @@
 import type { Body } from '../core/model';
 import type { MultipartPart } from '../http-common/body';
 import { parseMediaType } from '../http-common/body';
-import { bracketObject, declaredProperties, itemsSchema, MAX_ITEMS, propertySchema, shapeOf, typedList, typedObject, typedScalar } from './params';
-import { followRefs } from './refs';
+import { alternating, bracketObject, declaredProperties, findIn, itemsSchema, MAX_ITEMS, propertySchema, SEPARATOR, shapeOf, splitItems, typedList, typedObject, typedScalar } from './params';
 
 /** How one property of a form body is written (OAS 3.x Encoding Object; 2.0: its parameter's collectionFormat). */
 export interface FieldEncoding {
@@ -55,13 +54,9 @@ export function isFormBody(b: Body | undefined): boolean {
   return essence === 'application/x-www-form-urlencoded' || essence === 'multipart/form-data';
 }
 
-/** A file property: `format: binary` (3.0), `type: file` (2.0), `contentMediaType` / `contentEncoding` (3.1). */
+/** A file property: `format: binary` (3.0), `type: file` (2.0), `contentMediaType` / `contentEncoding` (3.1), in it or a branch of it (bounded: a schema may be its own branch). */
 function isBinary(data: unknown, schema: unknown): boolean {
-  const s = followRefs<Record<string, unknown>>(data, schema, [])?.node;
-  if (!s || typeof s !== 'object') return false;
-  if (s.format === 'binary' || s.type === 'file' || s.contentMediaType !== undefined || s.contentEncoding !== undefined) return true;
-  for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(s[k]) && (s[k] as unknown[]).some((b) => isBinary(data, b))) return true;
-  return false;
+  return findIn(data, schema, (s) => (s.format === 'binary' || s.type === 'file' || s.contentMediaType !== undefined || s.contentEncoding !== undefined ? true : undefined)) === true;
 }
 
 /** The value a file stands for: its name and size. */
@@ -72,11 +67,13 @@ function placeholder(part: MultipartPart): string {
 /** Does a Content-Type fit an encoding's contentType (a comma-separated list of types, `image/*`, `*\/*`)? */
 export function contentTypeAllowed(actual: string, allowed: string): boolean {
   const a = parseMediaType(actual)?.essence;
-  if (!a) return true;
-  return allowed.split(',').some((x) => {
-    const e = x.split(';')[0].trim().toLowerCase();
-    return e === a || e === '*/*' || (e.endsWith('/*') && a.startsWith(e.slice(0, -1)));
-  });
+  return !a || allowed.split(',').some((range) => inMediaRange(a, range));
+}
+
+/** Is a media type's essence (lower case) in a range as a document writes it (`image/png`, `image/*`, `*\/*`; its parameters ignored)? */
+export function inMediaRange(essence: string, range: string): boolean {
+  const e = range.split(';')[0].trim().toLowerCase();
+  return e === essence || e === '*/*' || (e.endsWith('/*') && essence.startsWith(e.slice(0, -1)));
 }
 
 function parseJson(text: string): unknown {
@@ -102,8 +99,6 @@ export function formValue(data: unknown, schema: unknown, body: Body, encoding: 
   return { value: urlencodedValue(data, schema, entries, encoding), unchecked: [], partial: body.truncated === true, problems: [] };
 }
 
-const SEPARATOR: Record<string, string> = { spaceDelimited: ' ', pipeDelimited: '|', csv: ',', ssv: ' ', tsv: '\t', pipes: '|' };
-
 function urlencodedValue(data: unknown, schema: unknown, entries: Map<string, string[]>, encoding: Readonly<Record<string, FieldEncoding>>): Record<string, unknown> {
   const out = new Map<string, unknown>();
   const { names } = declaredProperties(data, schema);
@@ -116,9 +111,8 @@ function urlencodedValue(data: unknown, schema: unknown, entries: Map<string, st
     const own = entries.get(name);
     if (own && e.contentType && /json/i.test(e.contentType)) out.set(name, parseJson(own[0]));
     else if (own) {
-      const sep = SEPARATOR[e.style ?? ''] ?? ',';
-      const items = own[0] === '' ? [] : own[0].split(sep, MAX_ITEMS);
-      out.set(name, items.length % 2 ? own[0] : typedObject(data, ps, pairsOf(items)));
+      const pairs = alternating(splitItems(own[0], SEPARATOR[e.style ?? ''] ?? ','));
+      out.set(name, pairs ? typedObject(data, ps, pairs) : own[0]);
     } else {
       const obj = bracketObject(data, ps, name, entries);
       if (obj) out.set(name, obj);
@@ -133,17 +127,11 @@ function urlencodedValue(data: unknown, schema: unknown, entries: Map<string, st
       const style = e.style ?? (e.collectionFormat === undefined ? 'form' : undefined);
       const exploded = e.collectionFormat !== undefined ? e.collectionFormat === 'multi' : (e.explode ?? style === 'form');
       const sep = SEPARATOR[style ?? e.collectionFormat ?? 'csv'] ?? ',';
-      out.set(k, typedList(data, ps, exploded ? vs : vs.flatMap((v) => (v === '' ? [] : v.split(sep, MAX_ITEMS)))));
+      out.set(k, typedList(data, ps, exploded ? vs : vs.flatMap((v) => splitItems(v, sep))));
     } else if (e.contentType && /json/i.test(e.contentType)) out.set(k, parseJson(vs[0]));
     else out.set(k, typedScalar(data, ps, vs[0]));
   }
   return Object.fromEntries(out);
-}
-
-function pairsOf(items: string[]): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < items.length; i += 2) out.push([items[i], items[i + 1]]);
-  return out;
 }
 
 function multipartValue(data: unknown, schema: unknown, parts: readonly MultipartPart[], encoding: Readonly<Record<string, FieldEncoding>>, truncated: boolean): FormValue {
@@ -180,7 +168,7 @@ function multipartValue(data: unknown, schema: unknown, parts: readonly Multipar
     // (2.0: a formData array's collectionFormat holds in a part too — `1,2` in one part, csv by default)
     const cf = encoding[name]?.collectionFormat;
     if (shape === 'array' && cf && cf !== 'multi' && !binary && !unknown) {
-      const texts = list.flatMap((p) => (p.text === undefined || p.text === '' ? [] : p.text.split(SEPARATOR[cf] ?? ',', MAX_ITEMS)));
+      const texts = list.flatMap((p) => (p.text === undefined ? [] : splitItems(p.text, SEPARATOR[cf] ?? ',')));
       value.set(name, typedList(data, ps, texts));
     } else value.set(name, shape === 'array' ? values : values[0]);
   }

@@ -13,7 +13,7 @@
  */
 import { declaresKey, parseSource, ptr } from './source';
 import { bundleRefs, followRefs, pointerOf, warningLines, type DefinitionProblem, type RefOptions } from './refs';
-import type { FieldEncoding } from './forms';
+import { inMediaRange, type FieldEncoding } from './forms';
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -476,10 +476,7 @@ export function matchOperation(docs: Iterable<OpenApiDoc>, method: string, uri: 
 export function takesContentType(op: OpenApiOperation, contentType: string | undefined): boolean {
   const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (!op.requestTypes || !ct) return true;
-  return op.requestTypes.some((t) => {
-    const e = t.split(';')[0].trim().toLowerCase();
-    return e === ct || e === '*/*' || (e.endsWith('/*') && ct.startsWith(e.slice(0, -1)));
-  });
+  return op.requestTypes.some((t) => inMediaRange(ct, t));
 }
 
 /** The schema for a body of this content type, from a list: exact type, then a json-ish one, then a wildcard. */

@@ -75,7 +75,7 @@ export function shapeOf(data: unknown, schema: unknown): 'object' | 'array' | 'p
 }
 
 /** Looks through `$ref`s and `allOf`/`anyOf`/`oneOf` branches (bounded) for the first schema `pick` finds. */
-function findIn(data: unknown, schema: unknown, pick: (s: Record<string, unknown>) => unknown, depth = 0): unknown {
+export function findIn(data: unknown, schema: unknown, pick: (s: Record<string, unknown>) => unknown, depth = 0): unknown {
   const s = node(data, schema);
   if (!s || depth > 4) return undefined;
   const own = pick(s);
@@ -155,7 +155,7 @@ export function typedObject(data: unknown, schema: unknown, pairs: ReadonlyArray
 }
 
 /** `R,100,G,200` split → [[R, 100], [G, 200]]; undefined when the count is odd. */
-function alternating(items: readonly string[]): Array<[string, string]> | undefined {
+export function alternating(items: readonly string[]): Array<[string, string]> | undefined {
   if (items.length % 2) return undefined;
   const out: Array<[string, string]> = [];
   for (let i = 0; i + 1 < items.length && out.length < MAX_ITEMS; i += 2) out.push([items[i], items[i + 1]]);
@@ -168,7 +168,8 @@ function pair(s: string): [string, string] {
   return eq < 0 ? [s, ''] : [s.slice(0, eq), s.slice(eq + 1)];
 }
 
-function split(s: string, sep: string | RegExp): string[] {
+/** A list's text split at its separator (the empty text: no items), at most MAX_ITEMS. */
+export function splitItems(s: string, sep: string): string[] {
   return s === '' ? [] : s.split(sep, MAX_ITEMS);
 }
 
@@ -230,7 +231,8 @@ export function bracketObject(data: unknown, schema: unknown, base: string, entr
   return root;
 }
 
-const SEPARATORS: Record<ParameterRef['arrayFormat'], RegExp | undefined> = { multi: undefined, csv: /,/, ssv: / /, tsv: /\t/, pipes: /\|/ };
+/** A list's separator by 3.x style (form and simple: a comma) or 2.0 collectionFormat (multi: a name per item, none). */
+export const SEPARATOR: Readonly<Record<string, string>> = { spaceDelimited: ' ', pipeDelimited: '|', csv: ',', ssv: ' ', tsv: '\t', pipes: '|' };
 
 /**
  * A 2.0 parameter's value (or a 3.x one of one value or an array, from its texts), for its schema
@@ -241,9 +243,9 @@ export function parameterValue(data: unknown, p: ParameterRef, schema: unknown, 
   if (!texts?.length) return undefined;
   const types = typesOf(data, schema);
   if (types.has('array')) {
-    const sep = SEPARATORS[p.arrayFormat];
+    const sep = p.arrayFormat === 'multi' ? undefined : SEPARATOR[p.arrayFormat];
     // (a header's list elements have optional white space around the commas: RFC 9110 §5.6.1)
-    const parts = sep ? texts.flatMap((t) => split(t, sep).map((x) => (p.in === 'header' ? x.trim() : x))) : [...texts];
+    const parts = sep ? texts.flatMap((t) => splitItems(t, sep).map((x) => (p.in === 'header' ? x.trim() : x))) : [...texts];
     return typedList(data, schema, parts);
   }
   return scalar(texts[0], types);
@@ -309,8 +311,8 @@ export function readParameter(data: unknown, p: ParameterRef, schema: unknown, r
     if (shape === 'object' && explode) return formObject(data, schema, req.cookies, others, p.name);
     const texts = req.cookies.get(p.name);
     if (!texts) return undefined;
-    if (shape === 'array') return { value: typedList(data, schema, explode ? texts : split(texts[0], ',')) };
-    if (shape === 'object') return pairsOf(data, schema, split(texts[0], ','), 'name,value pairs after a comma (style form)');
+    if (shape === 'array') return { value: typedList(data, schema, explode ? texts : splitItems(texts[0], ',')) };
+    if (shape === 'object') return pairsOf(data, schema, splitItems(texts[0], ','), 'name,value pairs after a comma (style form)');
     return { value: typedScalar(data, schema, texts[0]) };
   }
   // query
@@ -322,9 +324,9 @@ export function readParameter(data: unknown, p: ParameterRef, schema: unknown, r
   if (shape === 'object' && explode && p.style === 'form') return formObject(data, schema, req.query, others, p.name);
   const texts = req.query.get(p.name);
   if (!texts) return undefined;
-  const sep = p.style === 'spaceDelimited' ? ' ' : p.style === 'pipeDelimited' ? '|' : ',';
-  if (shape === 'array') return { value: typedList(data, schema, explode ? texts : texts.flatMap((t) => split(t, sep))) };
-  if (shape === 'object') return pairsOf(data, schema, split(texts[0], sep), `name${sep}value pairs (style ${p.style})`);
+  const sep = SEPARATOR[p.style] ?? ',';
+  if (shape === 'array') return { value: typedList(data, schema, explode ? texts : texts.flatMap((t) => splitItems(t, sep))) };
+  if (shape === 'object') return pairsOf(data, schema, splitItems(texts[0], sep), `name${sep}value pairs (style ${p.style})`);
   return { value: typedScalar(data, schema, texts[0]) };
 }
 
@@ -352,10 +354,10 @@ function pairsOf(data: unknown, schema: unknown, items: string[], how: string): 
 
 /** A simple-style text (a path segment, a header) as one value, an array or an object. */
 function fromSimple(data: unknown, schema: unknown, shape: string, text: string, explode: boolean, clean: (s: string) => string, sep = ','): ParameterReading {
-  if (shape === 'array') return { value: typedList(data, schema, split(text, sep).map(clean)) };
+  if (shape === 'array') return { value: typedList(data, schema, splitItems(text, sep).map(clean)) };
   if (shape === 'object') {
-    if (explode) return { value: typedObject(data, schema, split(text, sep).map((s) => pair(s).map(clean) as [string, string])) };
-    return pairsOf(data, schema, split(text, sep).map(clean), `name${sep}value pairs (style simple)`);
+    if (explode) return { value: typedObject(data, schema, splitItems(text, sep).map((s) => pair(s).map(clean) as [string, string])) };
+    return pairsOf(data, schema, splitItems(text, sep).map(clean), `name${sep}value pairs (style simple)`);
   }
   return { value: typedScalar(data, schema, clean(text)) };
 }
@@ -372,12 +374,12 @@ function readPath(data: unknown, p: ParameterRef, schema: unknown, shape: string
   }
   if (p.style === 'matrix') {
     if (!raw.startsWith(';')) return { problem: `is not written ;${p.name}=value (style matrix)` };
-    const pieces = split(raw.slice(1), ';').map(pair);
+    const pieces = splitItems(raw.slice(1), ';').map(pair);
     if (shape === 'object' && explode) return { value: typedObject(data, schema, pieces.map(([k, v]) => [decodeSegment(k), decodeSegment(v)] as [string, string])) };
     const wrong = pieces.find(([k]) => decodeSegment(k) !== p.name);
     if (wrong || !pieces.length) return { problem: `is not written ;${p.name}=value (style matrix)` };
-    if (shape === 'array') return { value: typedList(data, schema, explode ? pieces.map(([, v]) => decodeSegment(v)) : split(pieces[0][1], ',').map(decodeSegment)) };
-    if (shape === 'object') return pairsOf(data, schema, split(pieces[0][1], ',').map(decodeSegment), `name,value pairs (style matrix)`);
+    if (shape === 'array') return { value: typedList(data, schema, explode ? pieces.map(([, v]) => decodeSegment(v)) : splitItems(pieces[0][1], ',').map(decodeSegment)) };
+    if (shape === 'object') return pairsOf(data, schema, splitItems(pieces[0][1], ',').map(decodeSegment), `name,value pairs (style matrix)`);
     return { value: typedScalar(data, schema, decodeSegment(pieces[0][1])) };
   }
   if (shape === 'primitive') return { value: typedScalar(data, schema, decodeSegment(raw)) };

@@ -398,5 +398,9 @@ describe('never throws, bounded', () => {
         if (v) assert.equal(Object.getPrototypeOf(v.value), Object.prototype);
       }
     }
+    // a schema that is its own branch (through its $ref) ends: the file check looks a bounded depth down
+    const data = { components: { schemas: { A: { allOf: [{ $ref: '#/components/schemas/A' }], anyOf: [{ $ref: '#/components/schemas/A' }] } } } };
+    const own = formValue(data, { type: 'object', properties: { a: { $ref: '#/components/schemas/A' } } }, body('multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--b--\r\n'));
+    assert.deepEqual(own?.value, { a: 'x' });
   });
 });
