@@ -117,9 +117,7 @@ class NatsDecoder implements StreamDecoder {
       if (op === 'RS+' || op === 'RS-' || op === 'RMSG') this.link = 'route';
       else if (op === 'LS+' || op === 'LS-' || op === 'LMSG') this.link = 'leaf';
       if (op === 'RMSG' || op === 'LMSG' || (op === 'HMSG' && this.link)) {
-        const r = this.linkMessage(dir, op, parts, line, lf, start);
-        if (r === 'more') return;
-        if (r === 'stop') return;
+        if (this.linkMessage(dir, op, parts, line, lf, start) !== 'done') return;
         continue;
       }
       if (op === 'PUB' || op === 'HPUB' || op === 'MSG' || op === 'HMSG') {
@@ -131,26 +129,10 @@ class NatsDecoder implements StreamDecoder {
           this.protocolError(dir, `malformed ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
           continue;
         }
-        const total = Number(parts[parts.length - 1]);
-        const hsize = h ? Number(parts[parts.length - 2]) : 0;
-        if (!/^\d{1,15}$/.test(parts[parts.length - 1]) || !Number.isSafeInteger(hsize) || hsize < 0 || hsize > total) {
-          this.protocolError(dir, `bad sizes in ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
-          continue;
-        }
-        if (total > limits.maxBufferedBytes) {
-          this.stop(dir, `${op} payload of ${total} bytes exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
-          return;
-        }
-        const need = lf + 1 + total + 2;
-        if (buf.length < need) return;
-        if (this.maxPayload > 0 && total > this.maxPayload && dir === 'c2s' && !this.maxPayloadWarned) {
-          this.maxPayloadWarned = true;
-          this.session.warn(`${op} of ${total} bytes exceeds the server's max_payload ${this.maxPayload}`, start);
-        }
-        if (b[lf + 1 + total] !== 13 || b[lf + 2 + total] !== 10) {
-          this.stop(dir, `${op} payload is not followed by CR LF (size ${total} is wrong)`, start);
-          return;
-        }
+        const sized = this.payloadSizes(dir, op, parts, line, lf, start, h);
+        if (sized === 'skip') continue;
+        if (sized === 'more' || sized === 'stop') return;
+        const { total, hsize, need } = sized;
         const hdr = b.subarray(lf + 1, lf + 1 + hsize);
         const payload = b.slice(lf + 1 + hsize, lf + 1 + total);
         const end = buf.pos(need - 1);
@@ -189,24 +171,11 @@ class NatsDecoder implements StreamDecoder {
       this.protocolError(dir, `malformed ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
       return 'done';
     }
-    const totalText = args[args.length - 1];
-    const total = Number(totalText);
-    const hsize = h ? Number(args[args.length - 2]) : 0;
-    if (!/^\d{1,15}$/.test(totalText) || !Number.isSafeInteger(hsize) || hsize < 0 || hsize > total) {
-      this.protocolError(dir, `bad sizes in ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
-      return 'done';
-    }
-    if (total > limits.maxBufferedBytes) {
-      this.stop(dir, `${op} payload of ${total} bytes exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
-      return 'stop';
-    }
-    const need = lf + 1 + total + 2;
-    if (buf.length < need) return 'more';
+    const sized = this.payloadSizes(dir, op, parts, line, lf, start, h);
+    if (sized === 'skip') return 'done';
+    if (sized === 'more' || sized === 'stop') return sized;
+    const { total, hsize, need } = sized;
     const b = buf.bytes();
-    if (b[lf + 1 + total] !== 13 || b[lf + 2 + total] !== 10) {
-      this.stop(dir, `${op} payload is not followed by CR LF (size ${total} is wrong)`, start);
-      return 'stop';
-    }
     const subject = args[account];
     const middle = args.slice(account + 1, args.length - sizes);
     let reply: string | undefined;
@@ -238,6 +207,38 @@ class NatsDecoder implements StreamDecoder {
     addFrame(call.frames, end.frame);
     this.session.emit(call);
     return 'done';
+  }
+
+  /**
+   * The sizes that end a message line (`… [<header size>] <total size>`), once its payload and the
+   * CR LF after it are all buffered: `more` until then, `skip` for a line whose sizes are wrong
+   * (warned, dropped), `stop` when the direction cannot go on (too large, no CR LF where the size says).
+   */
+  private payloadSizes(dir: Dir, op: string, parts: string[], line: string, lf: number, start: Position, h: boolean): { total: number; hsize: number; need: number } | 'more' | 'skip' | 'stop' {
+    const buf = this.buf[dir];
+    const limits = this.session.env.limits;
+    const total = Number(parts[parts.length - 1]);
+    const hsize = h ? Number(parts[parts.length - 2]) : 0;
+    if (!/^\d{1,15}$/.test(parts[parts.length - 1]) || !Number.isSafeInteger(hsize) || hsize < 0 || hsize > total) {
+      this.protocolError(dir, `bad sizes in ${op} line "${line.slice(0, 80)}"`, start, lf + 1);
+      return 'skip';
+    }
+    if (total > limits.maxBufferedBytes) {
+      this.stop(dir, `${op} payload of ${total} bytes exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
+      return 'stop';
+    }
+    const need = lf + 1 + total + 2;
+    if (buf.length < need) return 'more';
+    if (this.maxPayload > 0 && total > this.maxPayload && dir === 'c2s' && !this.maxPayloadWarned) {
+      this.maxPayloadWarned = true;
+      this.session.warn(`${op} of ${total} bytes exceeds the server's max_payload ${this.maxPayload}`, start);
+    }
+    const b = buf.bytes();
+    if (b[lf + 1 + total] !== 13 || b[lf + 2 + total] !== 10) {
+      this.stop(dir, `${op} payload is not followed by CR LF (size ${total} is wrong)`, start);
+      return 'stop';
+    }
+    return { total, hsize, need };
   }
 
   private protocolError(dir: Dir, why: string, at: Position, skip: number): void {
