@@ -36,6 +36,11 @@ export interface ParameterRef {
   pointer?: string;
   /** 2.0: the parameter's own schema keywords (type, format, items, enum, bounds…). */
   schema?: Record<string, unknown>;
+  /**
+   * Its schema's node in the document's data (3.x: what `pointer` names, maybe a `$ref`; 2.0: `schema`),
+   * found once when the document is read: what a request's value is read by (params.ts readParameter).
+   */
+  schemaNode: unknown;
   /** How an array is written: 3.x `style` form + `explode` (default true), 2.0 `collectionFormat`. */
   arrayFormat: 'multi' | 'csv' | 'ssv' | 'tsv' | 'pipes';
   /** 3.x: the parameter's `style` (its location's default when it has none); undefined in 2.0. */
@@ -392,12 +397,13 @@ function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Arr
     if (!x || typeof x.name !== 'string' || (x.in !== 'path' && x.in !== 'query' && x.in !== 'header' && x.in !== 'cookie')) continue;
     // (OAS 3.0 §Parameter Object: a header parameter named Accept, Content-Type or Authorization "SHALL be ignored")
     if (x.in === 'header' && /^(accept|content-type|authorization)$/i.test(x.name)) continue;
-    const ref: ParameterRef = { name: x.name, in: x.in, required: x.required === true || x.in === 'path', arrayFormat: 'multi' };
+    const ref: ParameterRef = { name: x.name, in: x.in, required: x.required === true || x.in === 'path', arrayFormat: 'multi', schemaNode: undefined };
     if (swagger) {
       const schema: Record<string, unknown> = {};
       for (const k of PARAM_SCHEMA_KEYS) if (x[k] !== undefined) schema[k] = x[k];
       if (schema.type === undefined) continue;
       ref.schema = schema;
+      ref.schemaNode = schema;
       const cf = x.collectionFormat;
       ref.arrayFormat = cf === 'multi' || cf === 'ssv' || cf === 'tsv' || cf === 'pipes' ? cf : 'csv';
     } else {
@@ -407,10 +413,12 @@ function parametersOf(data: Record<string, unknown>, swagger: boolean, list: Arr
         if (ct === undefined) continue;
         ref.pointer = `${pointerOf(at!.path)}/content/${ptr(ct)}/schema`;
         ref.contentType = ct;
+        ref.schemaNode = (x.content as Record<string, { schema?: unknown }>)[ct].schema;
         byKey.set(`${ref.in} ${ref.in === 'header' ? ref.name.toLowerCase() : ref.name}`, ref);
         continue;
       }
       ref.pointer = `${pointerOf(at!.path)}/schema`;
+      ref.schemaNode = x.schema;
       const dflt = x.in === 'query' || x.in === 'cookie' ? 'form' : 'simple';
       // (OAS 3.0.3 §4.7.12.4: the styles each location allows; another is read as the location's default)
       const allowed = x.in === 'path' ? ['simple', 'matrix', 'label'] : x.in === 'query' ? ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject'] : [dflt];

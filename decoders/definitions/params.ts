@@ -274,8 +274,8 @@ function decodeSegment(s: string): string {
 
 /**
  * A parameter's value in a request, read as its style and explode say. `others`: the names of the
- * operation's other parameters in the same place (an exploded form object takes the names it
- * declares, and with additionalProperties the rest, but never theirs).
+ * operation's parameters in the same place, its own among them or not (an exploded form object takes
+ * the names it declares, and with additionalProperties the rest, but never the other parameters').
  */
 export function readParameter(data: unknown, p: ParameterRef, schema: unknown, req: RequestParameters, others: ReadonlySet<string> = new Set()): ParameterReading {
   if (p.contentType !== undefined) {

@@ -172,14 +172,13 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
     return vs.length ? vs.join(n === 'cookie' ? '; ' : ', ') : undefined;
   };
   const req: RequestParameters = { path: pathValues, query: parseQuery(uri), header: headerValue, cookies: parseCookies(headerValue('cookie')) };
+  // (the parameter's own name among them changes nothing: an exploded form object takes its own name only where its schema declares it)
   const names = (where: ParameterRef['in']) => new Set(params.filter((p) => p.in === where).map((p) => p.name));
   const others = { query: names('query'), cookie: names('cookie') };
   const out: string[] = [];
   for (const p of params) {
-    const schema = p.schema ?? resolveRef(data, p.pointer ?? '');
     const what = `${p.in} parameter ${p.name}`;
-    const own = p.in === 'query' || p.in === 'cookie' ? new Set([...others[p.in]].filter((n) => n !== p.name)) : undefined;
-    const read = readParameter(data, p, schema, req, own);
+    const read = readParameter(data, p, p.schemaNode, req, p.in === 'query' || p.in === 'cookie' ? others[p.in] : undefined);
     if (!read) {
       if (p.required) out.push(`${what} is required and missing`);
       continue;

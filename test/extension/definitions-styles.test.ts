@@ -87,7 +87,7 @@ describe('path parameters: simple, label and matrix (OAS 3.0.3 §4.7.12.4 Style 
     assert.deepEqual(w('/s/R,100,G,x'), ['path parameter id/G must be integer']);
     assert.deepEqual(w('/se/R=100,G=200'), []);
     assert.deepEqual(w('/se/R=1000'), ['path parameter id/R must be <= 255']);
-    const p: ParameterRef = { name: 'id', in: 'path', required: true, arrayFormat: 'csv', style: 'simple', explode: false };
+    const p: ParameterRef = { name: 'id', in: 'path', required: true, arrayFormat: 'csv', style: 'simple', explode: false, schemaNode: {} };
     const req: RequestParameters = { path: { id: 'a%2Cb,c' }, query: new Map(), header: () => undefined, cookies: new Map() };
     assert.deepEqual(readParameter({}, p, { type: 'array', items: { type: 'string' } }, req), { value: ['a,b', 'c'] });
   });
@@ -385,7 +385,7 @@ describe('never throws, bounded', () => {
       for (const schema of schemas)
         for (const t of texts)
           for (const explode of [false, true]) {
-            const p: ParameterRef = { name: 'a', in: where, required: false, arrayFormat: 'csv', style, explode };
+            const p: ParameterRef = { name: 'a', in: where, required: false, arrayFormat: 'csv', style, explode, schemaNode: {} };
             const req: RequestParameters = { path: { a: t }, query: new Map([['a', [t]], [`a[${t}]`, [t]], [t, [t]]]), header: () => t, cookies: new Map([['a', [t]]]) };
             const r = readParameter({}, p, schema, req);
             if (r && 'value' in r && Array.isArray(r.value)) assert.ok(r.value.length <= 1000);

@@ -356,7 +356,7 @@ describe('path and query parameters (OAS 3.0 §Parameter Object, §Style Values;
       ['flag', ['']],
       ['x', ['%ZZ']],
     ]);
-    const ref = (arrayFormat: ParameterRef['arrayFormat']): ParameterRef => ({ name: 'p', in: 'query', required: false, arrayFormat });
+    const ref = (arrayFormat: ParameterRef['arrayFormat']): ParameterRef => ({ name: 'p', in: 'query', required: false, arrayFormat, schemaNode: {} });
     const ints = { type: 'array', items: { type: 'integer' } };
     assert.deepEqual(parameterValue({}, ref('multi'), ints, ['1', '2']), [1, 2]);
     assert.deepEqual(parameterValue({}, ref('csv'), ints, ['1,x']), [1, 'x']);
