@@ -116,12 +116,19 @@ export function looksLikeOpenApi(text: string): boolean {
   return declaresKey(text, ['openapi', 'swagger']) !== undefined;
 }
 
-/** The path part of a server URL, with variables replaced by their defaults. */
-function serverBasePath(url: string, variables: Record<string, { default?: unknown }> | undefined): string {
-  let u = url.replace(/\{([^}]+)\}/g, (m, name: string) => {
+type ServerVariables = Record<string, { default?: unknown }> | undefined;
+
+/** A server URL with its `{variables}` replaced by their defaults (one without a default stays as written). */
+function withDefaults(url: string, variables: ServerVariables): string {
+  return url.replace(/\{([^}]+)\}/g, (m, name: string) => {
     const d = variables?.[name]?.default;
     return d !== undefined ? String(d) : m;
   });
+}
+
+/** The path part of a server URL, with variables replaced by their defaults. */
+function serverBasePath(url: string, variables: ServerVariables): string {
+  let u = withDefaults(url, variables);
   const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(u);
   if (scheme) u = u.slice(scheme[0].length);
   else if (u.startsWith('//')) u = u.replace(/^\/\/[^/]*/, '');
@@ -136,13 +143,8 @@ function serverBasePath(url: string, variables: Record<string, { default?: unkno
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
 /** The host and port of an absolute server URL (variables replaced by their defaults); undefined for a relative one. */
-function serverAuthority(url: string, variables: Record<string, { default?: unknown }> | undefined): Authority | undefined {
-  return urlAuthority(
-    url.replace(/\{([^}]+)\}/g, (m, name: string) => {
-      const d = variables?.[name]?.default;
-      return d !== undefined ? String(d) : m;
-    }),
-  );
+function serverAuthority(url: string, variables: ServerVariables): Authority | undefined {
+  return urlAuthority(withDefaults(url, variables));
 }
 
 /**
