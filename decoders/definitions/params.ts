@@ -11,7 +11,7 @@
  * so that the schema check says what is wrong). Bounded: at most MAX_ITEMS values per parameter,
  * deepObject names MAX_DEPTH brackets deep. Pure.
  */
-import { parseUrlEncoded } from '../http-common/body';
+import { formPairs } from '../http-common/body';
 import { followRefs } from './refs';
 import type { ParameterRef } from './openapi';
 
@@ -20,12 +20,17 @@ export const MAX_ITEMS = 1000;
 /** deepObject names nest at most this deep (`a[b][c]`…); deeper brackets stay in the last name. */
 export const MAX_DEPTH = 8;
 
-/** `?a=1&b=x+y&a=2` → { a: ['1', '2'], b: ['x y'] } (a name without `=` has the empty value): the query read as a form body is (http-common/body `parseUrlEncoded`). */
+/** `?a=1&b=x+y&a=2` → { a: ['1', '2'], b: ['x y'] } (a name without `=` has the empty value): the query read as a form body is (http-common/body `formPairs`). */
 export function parseQuery(uri: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   const q = uri.indexOf('?');
-  if (q < 0) return new Map();
-  const fields = parseUrlEncoded(uri.slice(q + 1).split('#')[0], 10 * MAX_ITEMS);
-  return new Map(Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+  if (q < 0) return out;
+  formPairs(uri.slice(q + 1).split('#')[0], 10 * MAX_ITEMS, (name, value) => {
+    const list = out.get(name);
+    if (list) list.push(value);
+    else out.set(name, [value]);
+  });
+  return out;
 }
 
 /** A Cookie header (RFC 6265 §4.2: `a=1; b=2`) → { a: ['1'], b: ['2'] }. */

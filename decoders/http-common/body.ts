@@ -505,19 +505,24 @@ function formatBytes(n: number): string {
 /** Parse `a=1&b=x+y&a=2` into { a: ['1','2'], b: 'x y' } (bounded pair count). */
 export function parseUrlEncoded(text: string, maxPairs = 10_000): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = Object.create(null);
+  formPairs(text, maxPairs, (k, v) => {
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
+  });
+  return { ...out };
+}
+
+/** Each name and value of a form (`a=1&b=x+y`, a name without `=` has the empty value) in order, decoded (pctDecode); at most maxPairs. */
+export function formPairs(text: string, maxPairs: number, each: (name: string, value: string) => void): void {
   let n = 0;
   for (const pair of text.split('&')) {
     if (!pair) continue;
     if (++n > maxPairs) break;
     const eq = pair.indexOf('=');
-    const k = pctDecode(eq < 0 ? pair : pair.slice(0, eq));
-    const v = eq < 0 ? '' : pctDecode(pair.slice(eq + 1));
-    const prev = out[k];
-    if (prev === undefined) out[k] = v;
-    else if (Array.isArray(prev)) prev.push(v);
-    else out[k] = [prev, v];
+    each(pctDecode(eq < 0 ? pair : pair.slice(0, eq)), eq < 0 ? '' : pctDecode(pair.slice(eq + 1)));
   }
-  return { ...out };
 }
 
 /** A form (application/x-www-form-urlencoded) name or value: `+` a space, then percent-decoded; as written when that fails. */
