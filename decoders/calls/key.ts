@@ -8,14 +8,15 @@
  * and on the reply publish: its destination in fields['msg.destination'] and the same correlation id.
  */
 
+/** FNV-1a 32-bit of `bytes[from, to)`, continuing from `h` (the hash of what came before; the offset basis to start). */
+export function fnv1a(bytes: Uint8Array, from = 0, to = bytes.length, h = 0x811c9dc5): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
 /** FNV-1a 32-bit of the bytes, as 8 hex digits. Cheap, deterministic, good enough to match payloads. */
 export function digest(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return fnv1a(bytes).toString(16).padStart(8, '0');
 }
 
 /** `family|destination|size|digest` — family is 'amqp', 'mqtt', 'redis', 'nats', 'stomp', 'zmtp'… */

@@ -8,6 +8,7 @@ import type { Body } from '../core/model';
 import type { Limits } from '../core/env';
 import { toHex, utf8Strict } from '../core/bytes';
 import { parseJsonBounded } from '../http-common/body';
+import { fnv1a } from './key';
 
 const HEX_PREVIEW_BYTES = 4096;
 
@@ -73,17 +74,12 @@ export class PayloadBuffer {
   private parts: Uint8Array[] = [];
   kept = 0;
   size = 0;
-  /** FNV-1a 32-bit over every byte (kept or not), as in calls/key.ts `digest`. */
+  /** FNV-1a 32-bit over every byte (kept or not), as calls/key.ts `digest`. */
   private h = 0x811c9dc5;
   constructor(private readonly max: number) {}
   add(b: Uint8Array): void {
     this.size += b.length;
-    let h = this.h;
-    for (let i = 0; i < b.length; i++) {
-      h ^= b[i];
-      h = Math.imul(h, 0x01000193);
-    }
-    this.h = h;
+    this.h = fnv1a(b, 0, b.length, this.h);
     if (this.kept < this.max) {
       const take = b.subarray(0, Math.min(b.length, this.max - this.kept));
       this.parts.push(take.slice());
@@ -92,7 +88,7 @@ export class PayloadBuffer {
   }
   /** Same value as `messageKey(family, destination, wholePayload)` from calls/key.ts. */
   key(family: string, destination: string): string {
-    return `${family}|${destination}|${this.size}|${(this.h >>> 0).toString(16).padStart(8, '0')}`;
+    return `${family}|${destination}|${this.size}|${this.h.toString(16).padStart(8, '0')}`;
   }
   bytes(): Uint8Array {
     if (this.parts.length === 1) return this.parts[0];

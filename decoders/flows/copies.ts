@@ -17,6 +17,7 @@
  * recognised: decoded as before, its bytes dropped by reassembly).
  */
 import type { Packet } from '../net/types';
+import { fnv1a } from '../calls/key';
 
 /** Copies of a segment are captured within this much of each other (µs; forwarding on one host takes µs). */
 export const COPY_WINDOW_US = 20_000;
@@ -25,13 +26,6 @@ const SLOTS = 1 << 16;
 /** A direction bit of a packet's connection that does not depend on which side is the client. */
 export function dirBit(p: Packet): number {
   return p.srcPort < p.dstPort || (p.srcPort === p.dstPort && p.src < p.dst) ? 1 : 2;
-}
-
-/** A hash (FNV-1a, 32 bits) of `b[from, to)`. */
-function fnv(b: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
 }
 
 /** What stands for the sequence and acknowledgement numbers: TCP's own, a UDP payload's two hashes. */
@@ -45,8 +39,8 @@ function keys(p: Packet): void {
   }
   const b = p.payload;
   const n = b.length;
-  keyA = fnv(b, 0, n < 64 ? n : 64);
-  keyB = n > 64 ? fnv(b, n - 64 > 64 ? n - 64 : 64, n) : 0;
+  keyA = fnv1a(b, 0, n < 64 ? n : 64);
+  keyB = n > 64 ? fnv1a(b, n - 64 > 64 ? n - 64 : 64, n) : 0;
 }
 
 /** Flags of a UDP datagram in the table (beyond TCP's 8 bits: the two never match). */
