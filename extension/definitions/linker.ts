@@ -15,6 +15,7 @@ import { SchemaChecker, type BodyDirection } from '../../decoders/definitions/va
 import type { RefOptions } from '../../decoders/definitions/refs';
 import { buildProtoDefinitions, lookupMethod, matchHttpRule, rpcRef, type ProtoDefinitions, type ProtoFile } from '../../decoders/protobuf/definitions';
 import { targetPath } from '../../decoders/http-common/exchange';
+import { sameHeaderName } from '../../decoders/http-common/body';
 
 /** Warnings the linker adds to calls. */
 export const SCHEMA_PREFIX = 'schema: ';
@@ -166,7 +167,7 @@ function checkParameters(checker: SchemaChecker, data: Record<string, unknown>, 
   if (!params.length) return [];
   const headerValue = (name: string) => {
     const n = name.toLowerCase();
-    const vs = headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
+    const vs = headers.filter(([k]) => k.length === n.length && sameHeaderName(k, n)).map(([, v]) => v);
     // (several fields of one name are one list, RFC 9110 §5.3; HTTP/2 may split cookies into fields
     // of their own, joined again with "; ", RFC 9113 §8.2.3)
     return vs.length ? vs.join(n === 'cookie' ? '; ' : ', ') : undefined;
