@@ -50,6 +50,19 @@ interface View {
   error?: string;
 }
 
+/**
+ * What a compiled schema says of a value. A schema that is its own subschema with nothing in
+ * between (`A: {allOf: [{$ref: A}]}`) compiles, but ajv's code for it calls itself without end: the
+ * value is then left unchecked rather than the stack overflow ending the caller (a capture's linking).
+ */
+function problems(fn: ValidateFunction, value: unknown, max: number): string[] {
+  try {
+    return fn(value) ? [] : described(fn.errors, max);
+  } catch {
+    return [];
+  }
+}
+
 export class SchemaChecker {
   /** One ajv per way the document is read: as written, for requests, for responses (made when first asked). */
   private readonly views = new Map<BodyDirection | 'plain', View>();
@@ -90,9 +103,7 @@ export class SchemaChecker {
    */
   check(pointer: string, value: unknown, max = 5, direction?: BodyDirection): string[] {
     const fn = this.validator(pointer, direction);
-    if (!fn) return [];
-    if (fn(value)) return [];
-    return described(fn.errors, max);
+    return fn ? problems(fn, value, max) : [];
   }
 
   /**
@@ -109,8 +120,7 @@ export class SchemaChecker {
       }
       this.inline.set(schema, fn);
     }
-    if (!fn || fn(value)) return [];
-    return described(fn.errors, max);
+    return fn ? problems(fn, value, max) : [];
   }
 
   /**
