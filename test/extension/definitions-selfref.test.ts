@@ -1,7 +1,7 @@
 /**
  * A schema that is its own subschema with nothing in between compiles in ajv, but its validation
- * calls itself without end (JSON Schema 2020-12 §7.7.1 lets `allOf` hold a `$ref` to the schema
- * itself; ajv cannot evaluate it): the call is left unchecked instead of a RangeError ending the
+ * calls itself without end (`allOf` holding a `$ref` to the schema itself): the call is left
+ * unchecked instead of a RangeError ending the
  * linking of the whole capture. An ordinary recursive schema (a property that refers to its own
  * type) is still checked.
  */
