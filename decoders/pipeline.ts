@@ -569,7 +569,7 @@ export class Pipeline {
       this.addAlias(first, e, p);
       return true;
     }
-    const bit = dirBit(p);
+    const bit = dirBit(p.src, p.srcPort, p.dst, p.dstPort);
     const there = p.vantage === flow.vantage;
     if (!there && flow.vantage !== -1 && p.vantage !== -1 && (flow.vantageDirs & bit) !== 0) {
       this.countCopy(flow, p);
@@ -589,7 +589,7 @@ export class Pipeline {
   /** A flow opened by packet `p`, in a capture that may hold copies: read from where `p` was captured. */
   private firstPacket(flow: Flow, p: Packet): void {
     flow.vantage = p.vantage;
-    flow.vantageDirs = dirBit(p);
+    flow.vantageDirs = dirBit(p.src, p.srcPort, p.dst, p.dstPort);
     flow.ref = { flow };
     this.copies!.add(p, flow.ref);
   }
@@ -623,7 +623,7 @@ export class Pipeline {
   private addAlias(flow: Flow, e: number, p: Packet): void {
     const c = flow.client;
     const sv = flow.server;
-    const fromClient = this.copies!.bit(e) === (c.port < sv.port || (c.port === sv.port && c.ip < sv.ip) ? 1 : 2);
+    const fromClient = this.copies!.bit(e) === dirBit(c.ip, c.port, sv.ip, sv.port);
     const src = { ip: p.src, port: p.srcPort };
     const dst = { ip: p.dst, port: p.dstPort };
     const seen: SeenAs = { client: fromClient ? src : dst, server: fromClient ? dst : src, interfaces: [] };
