@@ -4,6 +4,7 @@
  * Call.alsoSeenAs, FlowSummary.alsoSeenAs). See docs/decoders.md, "Copies of a packet".
  */
 import type { Call, FlowSummary } from '../decoders/core/model';
+import { endpointLabel } from '../decoders/export/common';
 import { formatSize } from './format';
 
 export function copyRows(call: Call, flow: FlowSummary | undefined): Array<[string, string]> {
@@ -11,7 +12,7 @@ export function copyRows(call: Call, flow: FlowSummary | undefined): Array<[stri
   const c = flow?.copies;
   if (c) rows.push(['Copies not counted', `${c.frames} frames (${formatSize(c.bytes)})${c.interfaces.length ? ` on ${c.interfaces.join(', ')}` : ''}: the same packets captured on other interfaces`]);
   for (const a of call.alsoSeenAs ?? flow?.alsoSeenAs ?? []) {
-    rows.push(['Also seen as (NAT)', `${a.client.ip}:${a.client.port} → ${a.server.ip}:${a.server.port}${a.interfaces.length ? ` on ${a.interfaces.join(', ')}` : ''}`]);
+    rows.push(['Also seen as (NAT)', `${endpointLabel(a.client)} → ${endpointLabel(a.server)}${a.interfaces.length ? ` on ${a.interfaces.join(', ')}` : ''}`]);
   }
   return rows;
 }

@@ -20,6 +20,9 @@ describe('the Layers tab says what was captured more than once', () => {
   it("the flow's NAT when the call has none (a call from before it was known), nothing for an ordinary connection", () => {
     assert.equal(copyRows(call(), flow({ alsoSeenAs: [{ client: { ip: 'a', port: 1 }, server: { ip: 'b', port: 2 }, interfaces: [] }] }))[0][1], 'a:1 → b:2');
     assert.deepEqual(copyRows(call(), flow()), []);
+    // IPv6 (a dual-stack cluster's NAT66): bracketed, as the CLI table and flow warnings write them
+    const v6 = [{ client: { ip: 'fd00::5', port: 40000 }, server: { ip: 'fd00:99::2', port: 80 }, interfaces: ['ifindex 3'] }];
+    assert.deepEqual(copyRows(call({ alsoSeenAs: v6 }), undefined), [['Also seen as (NAT)', '[fd00::5]:40000 → [fd00:99::2]:80 on ifindex 3']]);
     assert.deepEqual(copyRows(call(), undefined), []);
   });
 });
