@@ -78,14 +78,16 @@ function frames(segs: Seg[], views: View[], o: { t0?: number; idBase?: number } 
 const sll2File = (fs: Array<{ tsUs: number; ifindex: number; data: Uint8Array }>) => pcapFile(fs.map((f) => ({ tsUs: f.tsUs, data: sll2(f.data, { ifindex: f.ifindex }) })), { linkType: 276 });
 
 const C = { ip: '10.99.1.2', port: 40000 };
+/** The container's server (no NAT), the same behind a published port (DNAT), and the host's published port. */
+const APP = { ip: '10.99.0.2', port: 8080 };
+const WEB = { ip: '10.99.0.2', port: 80 };
+const PUBLISHED = { ip: '10.99.1.1', port: 28380 };
+/** The connection `client` → `server` as captured on each interface: [ifindex, delayUs] pairs. */
+const on = (client: Ep, server: Ep, ...at: Array<[number, number]>): View[] => at.map(([ifindex, delayUs]) => ({ client, server, ifindex, delayUs }));
 
 describe('the same segment on three interfaces (container to container over a bridge)', () => {
   // veth of the client container (ifindex 4), the bridge (2), veth of the server container (3)
-  const views: View[] = [
-    { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 4, delayUs: 0 },
-    { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 2, delayUs: 20 },
-    { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 3, delayUs: 40 },
-  ];
+  const views: View[] = on(C, APP, [4, 0], [2, 20], [3, 40]);
   const segs = exchange();
   const { calls, flows } = run(sll2File(frames(segs, views)));
 
@@ -122,9 +124,8 @@ describe('the same segment on three interfaces (container to container over a br
 describe('DNAT: a published port seen before and after the translation', () => {
   // client → host:28380 on the uplink (ifindex 5), → 10.99.0.2:80 on the bridge (2) and the container's veth (3)
   const views: View[] = [
-    { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
-    { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 2, delayUs: 15 },
-    { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 3, delayUs: 25 },
+    ...on(C, PUBLISHED, [5, 0]),
+    ...on(C, WEB, [2, 15], [3, 25]),
   ];
   const segs = exchange(0xfffffff0, 77777);
   const { calls, flows } = run(sll2File(frames(segs, views)));
@@ -152,8 +153,8 @@ describe('DNAT: a published port seen before and after the translation', () => {
 
 describe('SNAT (MASQUERADE): the source address and port change', () => {
   const views: View[] = [
-    { client: { ip: '10.99.0.3', port: 41000 }, server: { ip: '10.99.1.2', port: 8080 }, ifindex: 4, delayUs: 0 },
-    { client: { ip: '10.99.1.1', port: 61000 }, server: { ip: '10.99.1.2', port: 8080 }, ifindex: 5, delayUs: 30 },
+    ...on({ ip: '10.99.0.3', port: 41000 }, { ip: '10.99.1.2', port: 8080 }, [4, 0]),
+    ...on({ ip: '10.99.1.1', port: 61000 }, { ip: '10.99.1.2', port: 8080 }, [5, 30]),
   ];
   const { calls, flows } = run(sll2File(frames(exchange(), views)));
   it('one call from the container, also seen as the host', () => {
@@ -165,14 +166,8 @@ describe('SNAT (MASQUERADE): the source address and port change', () => {
 
 describe('two different connections are never merged', () => {
   it('the same ports from two clients at the same moment, other sequence numbers', () => {
-    const a: View[] = [
-      { client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 2, delayUs: 0 },
-      { client: { ip: '10.0.0.1', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 3, delayUs: 10 },
-    ];
-    const b: View[] = [
-      { client: { ip: '10.0.0.2', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 4, delayUs: 0 },
-      { client: { ip: '10.0.0.2', port: 40000 }, server: { ip: '10.0.0.9', port: 8080 }, ifindex: 3, delayUs: 10 },
-    ];
+    const a: View[] = on({ ip: '10.0.0.1', port: 40000 }, { ip: '10.0.0.9', port: 8080 }, [2, 0], [3, 10]);
+    const b: View[] = on({ ip: '10.0.0.2', port: 40000 }, { ip: '10.0.0.9', port: 8080 }, [4, 0], [3, 10]);
     // same IPv4 ids, same lengths and flags, 100 µs apart: only the sequence numbers differ
     const fa = frames(exchange(1000, 5000), a);
     const fb = frames(exchange(2000, 9000), b, { t0: 1_000_100 });
@@ -188,8 +183,8 @@ describe('two different connections are never merged', () => {
   });
   it('a new connection on the ports of a translated one (another ISN) is a connection of its own', () => {
     const views: View[] = [
-      { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
-      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 2, delayUs: 15 },
+      ...on(C, PUBLISHED, [5, 0]),
+      ...on(C, WEB, [2, 15]),
     ];
     // the first through NAT; 2 s later the same client port straight to the container (no copy on ifindex 5)
     const first = frames(exchange(1000, 5000), views);
@@ -203,7 +198,7 @@ describe('two different connections are never merged', () => {
     assert.equal(flows.length, 2);
   });
   it('the sender retransmitting a segment (a new IPv4 id) is still a retransmission, not a copy', () => {
-    const views: View[] = [{ client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 2, delayUs: 0 }];
+    const views: View[] = on(C, APP, [2, 0]);
     const fs = frames(exchange(), views);
     // the request again 5 ms later, id 999
     const again = tcpPacket({ src: C.ip, dst: '10.99.0.2', sport: C.port, dport: 8080, seq: 1001, ack: 5001, flags: 'PA', payload: REQ, ipId: 999 });
@@ -219,8 +214,8 @@ describe('a connection the capture joined late', () => {
   // no handshake: the request and response and the close, through DNAT, on two interfaces
   const segs = exchange().slice(3);
   const views: View[] = [
-    { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
-    { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 3, delayUs: 20 },
+    ...on(C, PUBLISHED, [5, 0]),
+    ...on(C, WEB, [3, 20]),
   ];
   it('its copies are recognised by sequence and acknowledgement numbers: one call, the NAT recorded', () => {
     const { calls, flows } = run(sll2File(frames(segs, views)));
@@ -232,10 +227,7 @@ describe('a connection the capture joined late', () => {
     assert.equal(flows[0].packets, segs.length - 1);
   });
   it('the same with the same addresses on both interfaces (pcapng, one interface per IDB, Ethernet)', () => {
-    const same: View[] = [
-      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 0, delayUs: 0 },
-      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 1, delayUs: 20 },
-    ];
+    const same: View[] = on(C, WEB, [0, 0], [1, 20]);
     const fs = frames(segs, same);
     const file = pcapngFile([{ blocks: [idb({ linkType: 1, name: 'veth1' }), idb({ linkType: 1, name: 'br0' }), ...fs.map((f) => epb({ interfaceId: f.ifindex, tsUs: f.tsUs, data: ethernet(f.data) }))] }]);
     const { calls, flows } = run(file);
@@ -249,8 +241,8 @@ describe('a connection the capture joined late', () => {
 describe('interfaces written one after the other (dumpcap with several -i: not in time order)', () => {
   it('the copies coming after the connection closed open no flow of their own', () => {
     const views: View[] = [
-      { client: C, server: { ip: '10.99.1.1', port: 28380 }, ifindex: 5, delayUs: 0 },
-      { client: C, server: { ip: '10.99.0.2', port: 80 }, ifindex: 2, delayUs: 15 },
+      ...on(C, PUBLISHED, [5, 0]),
+      ...on(C, WEB, [2, 15]),
     ];
     const fs = frames(exchange(), views);
     const ordered = [...fs.filter((f) => f.ifindex === 5), ...fs.filter((f) => f.ifindex === 2)];
@@ -263,10 +255,7 @@ describe('interfaces written one after the other (dumpcap with several -i: not i
 describe('IPv6 (no Identification field)', () => {
   it('copies on two interfaces are told by sequence and acknowledgement numbers, flags and length', () => {
     const v6 = { ip: 'fd00:99::3', port: 40000 };
-    const views: View[] = [
-      { client: v6, server: { ip: 'fd00:99::2', port: 8080 }, ifindex: 4, delayUs: 0 },
-      { client: v6, server: { ip: 'fd00:99::2', port: 8080 }, ifindex: 3, delayUs: 20 },
-    ];
+    const views: View[] = on(v6, { ip: 'fd00:99::2', port: 8080 }, [4, 0], [3, 20]);
     const { calls, flows } = run(sll2File(frames(exchange(), views)));
     assert.equal(calls.length, 1);
     assert.equal(flows.length, 1);
@@ -309,10 +298,7 @@ describe('UDP: a DNS lookup through a translated address (a Kubernetes DNS servi
 
 describe('Linux cooked v1 (no interface in the header)', () => {
   it('copies are told by their fields alone', () => {
-    const views: View[] = [
-      { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 4, delayUs: 0 },
-      { client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 3, delayUs: 20 },
-    ];
+    const views: View[] = on(C, APP, [4, 0], [3, 20]);
     const fs = frames(exchange(), views);
     const { calls, flows } = run(pcapFile(fs.map((f) => ({ tsUs: f.tsUs, data: sll(f.data) })), { linkType: 113 }));
     assert.equal(calls.length, 1);
@@ -324,7 +310,7 @@ describe('Linux cooked v1 (no interface in the header)', () => {
 
 describe('an ordinary capture (one Ethernet interface) is read as before', () => {
   it('a packet recorded twice there (a SPAN port) still counts twice', () => {
-    const views: View[] = [{ client: C, server: { ip: '10.99.0.2', port: 8080 }, ifindex: 0, delayUs: 0 }];
+    const views: View[] = on(C, APP, [0, 0]);
     const fs: Frame[] = frames(exchange(), views).flatMap((f) => [
       { tsUs: f.tsUs, data: ethernet(f.data) },
       { tsUs: f.tsUs + 5, data: ethernet(f.data) },
