@@ -273,10 +273,10 @@ interface ConnRef {
 
 /**
  * Addresses and ports under which an open flow's connection was also captured (NAT): their packets
- * are copies, dropped; the flow's summary and calls say so (SeenAs).
+ * are copies, dropped; the flow's summary and calls say so (SeenAs). It holds no Flow: after the flow
+ * closes its alias still drops late copies (until idle) without keeping the flow's state alive.
  */
 interface Alias {
-  flow: Flow;
   /** Client's ISN when the alias began with a SYN: another SYN on these ports is a new connection. */
   isn: number | undefined;
   lastUs: number;
@@ -627,7 +627,7 @@ export class Pipeline {
     const src = { ip: p.src, port: p.srcPort };
     const dst = { ip: p.dst, port: p.dstPort };
     const seen: SeenAs = { client: fromClient ? src : dst, server: fromClient ? dst : src, interfaces: [] };
-    const alias: Alias = { flow, isn: (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN ? p.seq : undefined, lastUs: p.tsUs, seen, vantages: [] };
+    const alias: Alias = { isn: (p.flags & (TCP_SYN | TCP_ACK)) === TCP_SYN ? p.seq : undefined, lastUs: p.tsUs, seen, vantages: [] };
     this.noteVantage(alias.vantages, seen.interfaces, p.vantage);
     const list = (flow.summary.alsoSeenAs ??= []);
     if (list.length < MAX_SEEN_AS) list.push(seen);
