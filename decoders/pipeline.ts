@@ -609,14 +609,11 @@ export class Pipeline {
 
   /** An interface's name for the user: the pcapng interface's name, or `ifindex N` from an SLL2 header. */
   private vantageName(vantage: number): string {
-    const id = Math.floor(vantage / 4294967296);
-    const ifindex = vantage - id * 4294967296;
-    // (the last section's interface of that id: ids start again in each pcapng section)
-    const ifaces = this.reader.info?.interfaces ?? [];
-    let iface: (typeof ifaces)[number] | undefined;
-    for (let i = ifaces.length - 1; i >= 0 && iface === undefined; i--) if (ifaces[i].id === id) iface = ifaces[i];
+    const index = Math.floor(vantage / 4294967296);
+    const ifindex = vantage - index * 4294967296;
+    const iface = this.reader.info?.interfaces[index];
     if (iface?.linkType === 276) return iface.name && iface.name !== 'any' ? `${iface.name} ifindex ${ifindex}` : `ifindex ${ifindex}`;
-    return iface?.name ?? `interface ${id}`;
+    return iface?.name ?? `interface ${iface?.id ?? index}`;
   }
 
   /** Packet `p` is the segment in slot `e` (of `flow`) captured with other addresses (NAT): they are the flow's too. */

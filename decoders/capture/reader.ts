@@ -59,6 +59,8 @@ interface IfaceTs {
   num: bigint;
   den: bigint;
   offsetUs: number;
+  /** Where the interface is in CaptureInfo.interfaces (its id counts from 0 again in each section). */
+  index: number;
 }
 
 const BLOCK_NAMES: Record<number, string> = {
@@ -423,6 +425,7 @@ export class CaptureReader {
     rf.at(b, start + hdr);
     rf.fileOffset = this.offset + hdr;
     rf.interfaceId = 0;
+    rf.interfaceIndex = 0;
     rf.comment = undefined;
     this.handlers.frame(rf);
     return total;
@@ -557,7 +560,7 @@ export class CaptureReader {
         offsetSec = hi * TWO32 + lo;
       }
     });
-    const ts: IfaceTs = { info: iface, mode: TsMode.Mul, factor: 1, div: 1, num: 1n, den: 1n, offsetUs: offsetSec * 1e6 };
+    const ts: IfaceTs = { info: iface, mode: TsMode.Mul, factor: 1, div: 1, num: 1n, den: 1n, offsetUs: offsetSec * 1e6, index: 0 };
     iface.tsOffsetSeconds = offsetSec;
     if (resol & 0x80) {
       const k = resol & 0x7f;
@@ -579,6 +582,7 @@ export class CaptureReader {
         ts.den = 10n ** BigInt(resol - 6);
       }
     }
+    ts.index = sameInterface(this.info!.interfaces, iface);
     this.ifaces.push(ts);
     this.info!.interfaces.push(iface);
     this.handlers.info?.(this.info!);
@@ -648,6 +652,7 @@ export class CaptureReader {
     rf.at(b, start + 28);
     rf.fileOffset = this.offset + 28;
     rf.interfaceId = ifId;
+    rf.interfaceIndex = ts.index;
     this.handlers.frame(rf);
   }
 
@@ -671,6 +676,7 @@ export class CaptureReader {
     rf.at(b, start + 12);
     rf.fileOffset = this.offset + 12;
     rf.interfaceId = 0;
+    rf.interfaceIndex = ts.index;
     rf.comment = undefined;
     this.handlers.frame(rf);
   }
@@ -692,6 +698,23 @@ export class CaptureReader {
 }
 
 /**
+ * Where in `known` (the interfaces of earlier sections and this one's so far) the interface `iface`
+ * of a new Interface Description Block was described already, else where it will be (known.length).
+ * A later section describes its interfaces again, numbered from 0 (dumpcap's ring-buffer files put
+ * together with cat: every section has its own IDB of the same `lo`): the same name and link type
+ * in an earlier section is that interface; without names, the same id and link type is taken to be.
+ * (The first such in `known` is itself the first of its kind: the sections before it come first.)
+ */
+function sameInterface(known: readonly CaptureInterface[], iface: CaptureInterface): number {
+  for (let i = 0; i < known.length; i++) {
+    const k = known[i];
+    if (k.section === iface.section || k.linkType !== iface.linkType) continue;
+    if (iface.name !== undefined ? k.name === iface.name : k.name === undefined && k.id === iface.id) return i;
+  }
+  return known.length;
+}
+
+/**
  * The one frame object a reader fills for every record. `data` is made when asked for (a view each
  * time): the network layer reads the frame in place (`buffer`, `offset`), so most frames never
  * need one. `data` is an own enumerable accessor, so that a copy made with `{ ...frame }` holds the
@@ -706,6 +729,7 @@ class ReaderFrame implements RawFrame {
   origLen = 0;
   fileOffset = 0;
   interfaceId = 0;
+  interfaceIndex = 0;
   comment: string | undefined = undefined;
   declare buffer: Uint8Array;
   declare offset: number;

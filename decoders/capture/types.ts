@@ -24,8 +24,15 @@ export interface RawFrame {
   offset?: number;
   /** Offset of `data` in the (decompressed) capture file. */
   fileOffset: number;
-  /** pcapng interface id (0 for pcap). */
+  /** pcapng interface id (0 for pcap), counted from 0 again in each section. */
   interfaceId: number;
+  /**
+   * The place in CaptureInfo.interfaces (over all sections; 0 for pcap) where the interface was
+   * first described: a later pcapng section numbers its interfaces from 0 again, and describes the
+   * same interface again (same name and link type) when its files were put together. Absent: taken
+   * to be `interfaceId`.
+   */
+  interfaceIndex?: number;
   /** pcapng opt_comment of the packet block, if any. */
   comment?: string;
 }

@@ -130,7 +130,7 @@ export class NetDecoder {
     this.frameNo = f.frame;
     this.tsUs = f.tsUs;
     this.cut = f.capLen < f.origLen;
-    this.vantage = f.interfaceId * 4294967296;
+    this.vantage = (f.interfaceIndex ?? f.interfaceId) * 4294967296;
     this.ipId = -1;
     // Parsed in place in the reader's buffer when it says where the frame is (no view per frame).
     const b = f.buffer;

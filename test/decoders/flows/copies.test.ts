@@ -322,3 +322,37 @@ describe('an ordinary capture (one Ethernet interface) is read as before', () =>
     assert.equal(flows[0].copies, undefined);
   });
 });
+
+describe('pcapng sections: interface ids count from 0 again in each (pcapng spec §4.2, §4.3)', () => {
+  const segs = exchange();
+  it('dumpcap ring-buffer files put together with cat: each section describes lo again, nothing is a copy', () => {
+    const fs = frames(segs, on(C, APP, [0, 0]));
+    const lo = () => idb({ linkType: 1, name: 'lo' });
+    const veth = () => idb({ linkType: 1, name: 'veth9' });
+    // (a second interface in the first section turns the copy check on)
+    const block = (f: (typeof fs)[number]) => epb({ interfaceId: 0, tsUs: f.tsUs, data: ethernet(f.data) });
+    const file = pcapngFile([{ blocks: [lo(), veth(), ...fs.slice(0, 4).map(block)] }, { blocks: [lo(), ...fs.slice(4).map(block)] }]);
+    const { calls, flows } = run(file);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].fields['http.status'], 200);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].packets, segs.length - 1);
+    assert.equal(flows[0].copies, undefined);
+  });
+  it('a later section listing the same interfaces in another order: each copy named by its interface, not by its id', () => {
+    const fs = frames(segs, on(C, WEB, [0, 0], [1, 20]));
+    const names = ['veth1', 'br0'];
+    // section 1 describes br0 first: its id 0 is br0 there
+    const second = (ifindex: number) => 1 - ifindex;
+    const file = pcapngFile([
+      { blocks: [idb({ linkType: 1, name: names[0] }), idb({ linkType: 1, name: names[1] }), ...fs.slice(0, 6).map((f) => epb({ interfaceId: f.ifindex, tsUs: f.tsUs, data: ethernet(f.data) }))] },
+      { blocks: [idb({ linkType: 1, name: names[1] }), idb({ linkType: 1, name: names[0] }), ...fs.slice(6).map((f) => epb({ interfaceId: second(f.ifindex), tsUs: f.tsUs, data: ethernet(f.data) }))] },
+    ]);
+    const { calls, flows } = run(file);
+    assert.equal(calls.length, 1);
+    assert.equal(flows.length, 1);
+    assert.equal(flows[0].packets, segs.length - 1);
+    assert.deepEqual(flows[0].copies?.interfaces, ['br0']);
+    assert.equal(flows[0].copies?.frames, segs.length - 1);
+  });
+});
