@@ -44,6 +44,8 @@ const RESYNC_WINDOW = 256 << 10;
 const MAX_PATHS_SEEN = 1024;
 /** How far past a candidate frame header the boundary search looks for the next one. */
 const RESYNC_FRAME_LOOK = 1 << 20;
+/** Bytes the searches for one frame boundary may look at before they are paced (see resync). */
+const RESYNC_FREE_WORK = 4 << 20;
 /** The largest gap inside a frame that is zero-filled (the frame then decoded around its hole). */
 const MAX_GAP_FILL = 1 << 20;
 /** A stream id this far above the highest seen may be a stream whose HEADERS fell in a gap. */
@@ -113,6 +115,12 @@ interface DirState {
   preface: 'maybe' | 'done';
   /** Looking for a frame boundary (mid-frame start, after a gap). */
   resync: boolean;
+  /**
+   * Queue length the next boundary search waits for (0: search at every segment), and the bytes
+   * the searches for this boundary have looked at (see RESYNC_FREE_WORK).
+   */
+  resyncWait: number;
+  resyncWork: number;
   /** Header block being continued by CONTINUATION frames. */
   continuation?: { streamId: number; fragments: Uint8Array[]; bytes: number; endStream: boolean; promisedId?: number; start: Position; cutAt?: number; wire: number; frames: number[] };
   oversizeWarned: boolean;
@@ -129,6 +137,8 @@ interface DirState {
   filledBytes: number;
   /** Where this direction ended (FIN, RST, end of capture), once it has. */
   endedAt?: Position;
+  /** A frame of this direction was seen (the first must be SETTINGS, RFC 9113 §3.4). */
+  framed?: boolean;
 }
 
 function newDir(preface: 'maybe' | 'done'): DirState {
@@ -141,6 +151,8 @@ function newDir(preface: 'maybe' | 'done'): DirState {
     maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
     preface,
     resync: false,
+    resyncWait: 0,
+    resyncWork: 0,
     oversizeWarned: false,
     dead: false,
     holes: [],
@@ -394,6 +406,8 @@ export class Http2Connection implements StreamDecoder {
     d.offset = -1;
     d.continuation = undefined;
     d.resync = true;
+    d.resyncWait = 0;
+    d.resyncWork = 0;
     d.afterGap = true;
     if (d.preface === 'maybe') d.preface = 'done';
     d.losses++;
@@ -462,6 +476,8 @@ export class Http2Connection implements StreamDecoder {
     const head = d.queue.peek(FRAME_HEADER_BYTES);
     if (!plausibleFrameHeader(head, 0, this.frameLimit(d)) || !this.plausibleStream(head)) return false;
     d.resync = false;
+    d.resyncWait = 0;
+    d.resyncWork = 0;
     d.afterGap = false;
     return true;
   }
@@ -585,7 +601,15 @@ export class Http2Connection implements StreamDecoder {
     const max = this.frameLimit(d);
     const avail = d.queue.length;
     if (avail < FRAME_HEADER_BYTES) return false;
+    if (!final && !d.afterGap && avail < d.resyncWait) return false;
+    const dropAt = RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + max;
     const look = Math.min(avail, RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + Math.min(max, RESYNC_FRAME_LOOK));
+    // Each search starts again from the first byte: fed in small segments, the searches cost the
+    // square of the bytes waited for. Past a budget linear in the bytes, a search that found nothing
+    // runs again only once the queue has doubled (or reached what a waiting candidate needs, or a
+    // threshold below): a boundary is found later in the stream's bytes, never elsewhere in them.
+    d.resyncWork += look;
+    const pace = d.resyncWork > RESYNC_FREE_WORK + 16 * avail;
     const buf = d.queue.peek(look);
     if (d.afterGap) {
       // Right after a gap: a segment boundary, where senders usually start a frame.
@@ -619,16 +643,23 @@ export class Http2Connection implements StreamDecoder {
       // header inside the bytes claiming megabytes would hold the search back.
       if (i > 0 && length > DEFAULT_MAX_FRAME_SIZE) continue;
       // Not enough bytes to confirm: wait for more (bounded by the window).
-      if (avail < RESYNC_WINDOW) return false;
+      if (avail < RESYNC_WINDOW) {
+        if (pace) d.resyncWait = Math.min(RESYNC_WINDOW, Math.max(next + FRAME_HEADER_BYTES, 2 * avail));
+        return false;
+      }
     }
     if (skip < 0) {
-      if (avail > RESYNC_WINDOW + 2 * FRAME_HEADER_BYTES + max) {
+      if (avail > dropAt) {
         const drop = avail - FRAME_HEADER_BYTES;
         this.session.warn(`HTTP/2 ${dir}: no frame boundary found in ${drop} bytes; skipped`, d.track.at(d.offset));
         this.consume(d, drop);
-      }
+        d.resyncWait = 0;
+        d.resyncWork = 0;
+      } else if (pace) d.resyncWait = Math.min(avail < RESYNC_WINDOW ? RESYNC_WINDOW : dropAt + 1, 2 * avail);
       return false;
     }
+    d.resyncWait = 0;
+    d.resyncWork = 0;
     if (skip > 0) {
       this.session.warn(`HTTP/2 ${dir}: skipped ${skip} bytes to find a frame boundary (capture started mid-frame or after a gap)`, d.track.at(d.offset));
       this.consume(d, skip);
@@ -673,6 +704,10 @@ export class Http2Connection implements StreamDecoder {
   /** `holes`: payload ranges that were missing from the capture (zero-filled). */
   private onFrame(dir: Dir, h: FrameHeader, p: Uint8Array, frameOffset: number, start: Position, end: Position, holes?: Holes): void {
     const d = this.dirs[dir];
+    if (!d.framed) {
+      d.framed = true;
+      if (h.type !== FrameType.SETTINGS) this.prefaceNotSettings(dir, h, start);
+    }
     if (d.continuation && h.type !== FrameType.CONTINUATION) {
       this.session.warn(`HTTP/2 ${dir}: ${frameTypeName(h.type)} frame where CONTINUATION of stream ${d.continuation.streamId} was expected (PROTOCOL_ERROR)`, start);
       d.continuation = undefined;
@@ -1438,6 +1473,21 @@ export class Http2Connection implements StreamDecoder {
     const rst = rstInfo(s);
     if (rst) noteStreamReset(call, rst);
     emitHttpCall(call, this.session);
+  }
+
+  /**
+   * Each side's connection preface starts with a SETTINGS frame (RFC 9113 §3.4; after an h2c
+   * Upgrade too, §3.2), and a peer may treat anything else as a connection error PROTOCOL_ERROR.
+   * Varnish 7.1 answers an upgraded request with HEADERS on stream 1 before its SETTINGS when the
+   * backend is quick: curl then sends GOAWAY PROTOCOL_ERROR "SETTINGS expected". Said only when the
+   * capture holds the connection's start (the client preface or the 101) and no bytes before.
+   */
+  private prefaceNotSettings(dir: Dir, h: FrameHeader, at: Position): void {
+    if (!(this.prefaceSeen || this.upgraded) || this.swapped || this.gapSeen) return;
+    const who = dir === 'c2s' ? 'client' : 'server';
+    const what = `${frameTypeName(h.type)}${h.streamId ? ` on stream ${h.streamId}` : ''}`;
+    const msg = `the ${who}'s first frame is ${what}, not SETTINGS: its connection preface must start with SETTINGS (RFC 9113 §3.4), and the ${dir === 'c2s' ? 'server' : 'client'} may close the connection with PROTOCOL_ERROR`;
+    this.session.warn(`HTTP/2: ${msg}`, at);
   }
 
   // ---- h2c upgrade ---------------------------------------------------------------------------

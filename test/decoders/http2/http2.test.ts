@@ -110,7 +110,8 @@ describe('RFC 9113 §6.4 RST_STREAM, §6.8 GOAWAY', () => {
   it('GOAWAY NO_ERROR with debug data is a graceful shutdown, no warning, unless it leaves a client stream unprocessed', () => {
     // apache2 mod_http2 on an idle h2c connection: last stream 1, NO_ERROR, debug "timeout".
     const idle = fromHex('00000f070000000000' + '00000001' + '00000000' + '74696d656f7574');
-    const s = feed([c2s(preface(), frame(1, 0x5, 1, REQ('/a'))), s2c(frame(1, 0x5, 1, RES())), s2c(idle)]);
+    // (each side's preface starts with SETTINGS, RFC 9113 §3.4: without them the flow warns of that)
+    const s = feed([c2s(preface(), settings(), frame(1, 0x5, 1, REQ('/a'))), s2c(settings(), frame(1, 0x5, 1, RES())), s2c(idle)]);
     assert.deepEqual(s.warnings, []);
     // Stream 3 was sent but the server's GOAWAY says it processed up to 1: it will never be answered.
     const t = feed([c2s(preface(), frame(1, 0x5, 1, REQ('/a')), frame(1, 0x5, 3, REQ('/b'))), s2c(frame(1, 0x5, 1, RES())), s2c(idle)]);
