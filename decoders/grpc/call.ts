@@ -19,7 +19,7 @@ import { decodeProtobuf, resolverFor, resolverOf } from '../protobuf/decode';
 import { fitsType } from '../protobuf/shape';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
-import { LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
+import { LOST_ENCODING, LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
 import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { concatBytes } from '../core/bytes';
@@ -357,7 +357,7 @@ export class GrpcCallBuilder {
     const known = this.optionsOf[dir];
     if (known && known.request === this.requestHeaderList && known.own === headers) return known.options;
     const options: DecodeOptions = {
-      encoding: hdr(headers, 'grpc-encoding'),
+      encoding: hdr(headers, 'grpc-encoding') ?? (headers?.some(([k]) => k === UNKNOWN_ENTRY) ? LOST_ENCODING : undefined),
       codec: grpcCodec(hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type')),
       typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
       defs: this.typeDefs ?? this.defs,
@@ -454,6 +454,10 @@ export class GrpcCallBuilder {
     if (this.compressedSeen.c2s) used.push(reqEnc || '?');
     if (this.compressedSeen.s2c && !used.includes(respEnc || '?')) used.push(respEnc || '?');
     if (used.length) f['grpc.encoding'] = used.join(', ');
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      if (this.compressedSeen[dir] && this.decodeOptions(dir).encoding === LOST_ENCODING)
+        call.warnings.push(`${dir} grpc-encoding unknown (an HPACK entry from before the capture): compressed messages read as gzip or deflate by their first bytes (RFC 1952 §2.3.1, RFC 1950 §2.2)`);
+    }
 
     // Kind.
     if (this.method) {

@@ -206,8 +206,35 @@ export interface DecodedMessage {
   triple?: string;
 }
 
+/**
+ * The encoding of a side whose header block names no grpc-encoding but refers to HPACK entries from
+ * before the capture (RFC 7541 §2.3.2): grpc-encoding may be one of them (grpc-js indexes it).
+ */
+export const LOST_ENCODING = '?lost';
+
+/**
+ * The encoding a compressed message's own bytes show, when its header is lost: gzip by its magic
+ * number (RFC 1952 §2.3.1), gRPC's "deflate" by its zlib header (RFC 1950 §2.2: CM 8, CINFO ≤ 7,
+ * and CMF·256 + FLG a multiple of 31). Undefined for anything else (snappy, zstd… carry no such mark
+ * gRPC implementations use, and raw bytes must not be guessed at).
+ */
+export function sniffGrpcEncoding(b: Uint8Array): 'gzip' | 'deflate' | undefined {
+  if (b.length < 2) return undefined;
+  if (b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  if ((b[0] & 0x0f) === 8 && b[0] >> 4 <= 7 && ((b[0] << 8) | b[1]) % 31 === 0) return 'deflate';
+  return undefined;
+}
+
 /** Undo grpc-encoding. Returns undefined (with a warning) when it cannot. */
 export function grpcDecompress(bytes: Uint8Array, encoding: string | undefined, env: DecoderEnv, warnings: string[]): Uint8Array | undefined {
+  if (encoding === LOST_ENCODING) {
+    const sniffed = sniffGrpcEncoding(bytes);
+    if (!sniffed) {
+      warnings.push('compressed flag set but grpc-encoding unknown (an HPACK entry from before the capture) and the bytes are neither gzip nor zlib: message not decoded');
+      return undefined;
+    }
+    encoding = sniffed;
+  }
   const enc = (encoding ?? '').trim().toLowerCase();
   const max = env.limits.maxDecompressedBytes;
   const c = env.compression;

@@ -1411,6 +1411,7 @@ export class Http2Connection implements StreamDecoder {
    * (trailers, which gRPC always sends: PROTOCOL-HTTP2.md "Responses") must back it.
    */
   private looksLikeGrpc(s: H2Stream): boolean {
+    if (s.headersUnknown && !s.requestHeaders) return this.grpcResponseShape(s);
     const ct = hdr(s.requestHeaders, 'content-type');
     if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
     if (!refersToLostEntry(s.requestHeaders)) return false;
@@ -1429,6 +1430,25 @@ export class Http2Connection implements StreamDecoder {
       any ||= acc.kept > 0;
     }
     return any;
+  }
+
+  /**
+   * A stream whose request came before the capture (a capture started mid-connection): only its
+   * response speaks. grpc-js's server (Node's nghttp2) indexes content-type, grpc-status 0 and
+   * grpc-message on a connection's first call (RFC 7541 §6.2.1), so later responses name them only by
+   * dynamic-table index. gRPC when the response's fields refer to such entries and none is a known
+   * content-type, the response ended with trailers (PROTOCOL-HTTP2.md "Responses": Response-Headers
+   * *Length-Prefixed-Message Trailers), and its DATA are whole length-prefixed messages (a request
+   * side seen in part must be too).
+   */
+  private grpcResponseShape(s: H2Stream): boolean {
+    if (s.hinted || !refersToLostEntry(s.responseHeaders) || !s.responseTrailers?.length) return false;
+    const ct = hdr(s.responseHeaders, 'content-type');
+    if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
+    const res = s.body.s2c;
+    if (!res.kept || res.size !== res.kept || !wholeMessages(concatBytes(res.chunks))) return false;
+    const req = s.body.c2s;
+    return !req.size || (req.size === req.kept && wholeMessages(concatBytes(req.chunks)));
   }
 
   private emitHttp(s: H2Stream): void {
