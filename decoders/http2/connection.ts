@@ -1137,7 +1137,10 @@ export class Http2Connection implements StreamDecoder {
       } else if (kind === 'response') {
         s.responseHeaders = headers;
         s.call.timing.responseStartUs = start.tsUs;
-        if (!s.grpc && isGrpcContentType(hdr(headers, 'content-type')) && (s.headersUnknown || s.hinted)) this.becomeGrpc(s);
+        // The response says gRPC where the request could not: its headers unknown, or its content-type
+        // an HPACK entry from before the capture (grpc C-core indexes it on a connection's first call;
+        // a Trailers-Only error answered with a literal content-type names it again).
+        if (!s.grpc && isGrpcContentType(hdr(headers, 'content-type')) && (s.headersUnknown || s.hinted || requestTypeLost(s.requestHeaders))) this.becomeGrpc(s);
         s.grpc?.responseHeaders(headers, endStream);
       } else {
         if (!s.responseHeaders && statusText === undefined && !s.headersUnknown) s.call.warnings.push('response trailers without response headers');
@@ -1418,9 +1421,12 @@ export class Http2Connection implements StreamDecoder {
     const path = hdr(s.requestHeaders, ':path');
     if (path === undefined || path === UNKNOWN_ENTRY) {
       if (hdr(s.requestHeaders, ':method') !== 'POST') return false;
-      // Trailers, or Trailers-Only: one HEADERS that ended the response, with fields beside :status.
+      // Trailers, or Trailers-Only: one HEADERS that ended the response, with fields beside :status;
+      // or, for a call that got no answer (a deadline, a cancel), a gRPC request field the client
+      // spelled out (grpc-timeout changes with every call, so C-core never finds it in its table).
       const trailersOnly = s.ended.s2c && !s.body.s2c.size && (s.responseHeaders?.length ?? 0) > 1;
-      if (!s.responseTrailers?.length && !trailersOnly) return false;
+      const grpcField = s.requestHeaders?.some(([k]) => k === 'grpc-timeout' || k === 'grpc-encoding' || k === 'grpc-accept-encoding');
+      if (!s.responseTrailers?.length && !trailersOnly && !grpcField) return false;
     } else if (!/^\/[^/]+\/[^/]+$/.test(path)) return false;
     let any = false;
     for (const dir of ['c2s', 's2c'] as Dir[]) {
@@ -1578,6 +1584,13 @@ function frameTypeName(t: number): string {
 }
 
 /** Does a header block hold a field (name or value) from an HPACK entry lost in a gap (RFC 7541 §2.3.2)? */
+/** Request headers read, but with no content-type other than an HPACK entry from before the capture (or a gap). */
+function requestTypeLost(headers: HeaderList | undefined): boolean {
+  if (!headers || !refersToLostEntry(headers)) return false;
+  const ct = hdr(headers, 'content-type');
+  return ct === undefined || ct === UNKNOWN_ENTRY;
+}
+
 function refersToLostEntry(headers: HeaderList | undefined): boolean {
   return !!headers?.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY);
 }
