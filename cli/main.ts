@@ -22,14 +22,16 @@ import { flowWarningText } from '../decoders/export/common';
 import { analyzeFileParallel, filterAllowsParallel, runShardWorker, sortedWriter, threadCpuMs, type ShardInit } from './platform/parallel';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism, cpus } from 'node:os';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { sniffCapture } from '../decoders/capture/sniff';
 
 const VERSION = '0.1.0';
 
-const USAGE = `usage: callscope <capture.pcap|.pcapng|.gz> [options]
+const USAGE = `usage: callscope <capture.pcap|.pcapng|.gz|-> [options]
 
 Shows the calls in a capture: REST/HTTP, XML-RPC, JSON-RPC, gRPC, WebSocket and broker messages.
+A capture named - is read from standard input as it comes, e.g. from another host:
+  ssh HOST tcpdump -i any -U -w - 'port 8080' | callscope - --format jsonl
 
 options:
   --format table|jsonl|har   output format (default: table)
@@ -192,10 +194,12 @@ async function main(argv: string[]): Promise<number> {
     if (hint?.suggestion) warn(`--filter: '${hint.field}' is not a field callscope documents — did you mean ${hint.suggestion}? (decoders add others: docs/jsonl.md)`);
   }
   const t0 = process.hrtime.bigint();
-  const defs = await loadDefinitions({ captureFile: args.discover ? args.file : undefined, protoDirs: args.protoDirs });
+  // (standard input has no folder to look in: --proto and --tls-keylog say where)
+  const besideOf = args.discover && args.file !== '-' ? args.file : undefined;
+  const defs = await loadDefinitions({ captureFile: besideOf, protoDirs: args.protoDirs });
   for (const w of defs.warnings) warn(w);
   // Read first: a missing key log is a user error before any decoding.
-  const keyLog = await loadKeyLogs({ files: args.tlsKeyLogs, captureFile: args.discover ? args.file : undefined });
+  const keyLog = await loadKeyLogs({ files: args.tlsKeyLogs, captureFile: besideOf });
   for (const w of keyLog.warnings) warn(w);
 
   const out = new Output();
@@ -255,9 +259,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // Table and HAR rows wait, sorted, in bounded memory (on disk past a budget) until the end.
   const sorted = sortedOutput && sortedWriter(sortedOutput);
+  const interrupt = await pipedInput(args.file) ? stopOnInterrupt() : undefined;
   const result = await analyzeFile(
     args.file,
-    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, tlsKeyLog: keyLog.text, limits: args.limits, betweenChunks: () => out.flush() },
+    { decodeAs: args.decodeAs, hints: args.hints, definitions: defs.definitions, tlsKeyLog: keyLog.text, limits: args.limits, betweenChunks: () => out.flush(), signal: interrupt },
     {
       progress: (p) => progress?.decoding(p.bytesRead, p.fileBytes, p.calls),
       call(c) {
@@ -284,6 +289,30 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Is the capture standard input, a pipe or a FIFO (read as it comes, for as long as the writer writes)? */
+async function pipedInput(file: string): Promise<boolean> {
+  if (file === '-') return true;
+  try {
+    return !(await stat(file)).isFile();
+  } catch {
+    return false; // (analyzeFile says what is wrong)
+  }
+}
+
+/**
+ * Ctrl-C while reading a pipe (`tcpdump -U -w - | callscope -`): stop reading and print what came
+ * (a table or HAR is written at the end); a second Ctrl-C quits at once.
+ */
+function stopOnInterrupt(): AbortSignal {
+  const ac = new AbortController();
+  process.once('SIGINT', () => {
+    warn('interrupted: decoding what came so far (Ctrl-C again to quit)');
+    ac.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return ac.signal;
+}
+
 function printStats(t0: bigint, result: { frames: number; calls: number; flows: number; bytesRead: number }): void {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const mb = result.bytesRead / 1e6;
@@ -305,11 +334,14 @@ function printStats(t0: bigint, result: { frames: number; calls: number; flows: 
  * 1.1–1.4× faster when two cores are free (docs/benchmark.md).
  */
 async function parallelWorkers(file: string, jobs: number | undefined): Promise<number> {
+  if (file === '-') return 0; // (workers read the file at offsets: standard input is read once, in this thread)
   const wanted = Math.min(jobs ?? Number(process.env.CALLSCOPE_WORKERS ?? 2), availableParallelism(), 16);
   if (!Number.isInteger(wanted) || wanted < 1) return 0;
   const minBytes = Number(process.env.CALLSCOPE_PARALLEL_MIN_BYTES ?? 16 << 20);
   let size = 0;
   try {
+    // (a FIFO is not opened here: opening and closing it would end the writer's side)
+    if (!(await stat(file)).isFile()) return 0;
     const fh = await open(file, 'r');
     try {
       const st = await fh.stat();

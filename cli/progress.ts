@@ -32,7 +32,9 @@ export class Progress {
     this.last = t;
     const pct = fileBytes > 0 ? Math.min(100, Math.floor((100 * bytesRead) / fileBytes)) : 0;
     const mb = (n: number) => (n / 1e6).toFixed(n < 1e8 ? 1 : 0);
-    let line = `callscope: decoding ${pct}% (${mb(bytesRead)} of ${mb(fileBytes)} MB${calls !== undefined ? `, ${calls.toLocaleString('en-US')} calls` : ''})`;
+    const counted = calls !== undefined ? `, ${calls.toLocaleString('en-US')} calls` : '';
+    // (a pipe has no size: what came so far)
+    let line = fileBytes > 0 ? `callscope: decoding ${pct}% (${mb(bytesRead)} of ${mb(fileBytes)} MB${counted})` : `callscope: decoding (${mb(bytesRead)} MB read${counted})`;
     // (a terminal that reports no width: 80 columns)
     const width = (this.out.columns || 80) - 1;
     if (line.length > width) line = line.slice(0, Math.max(0, width));

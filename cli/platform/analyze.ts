@@ -52,7 +52,7 @@ export interface AnalyzeResult {
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
-import { pipeline as pipeStreams, type Readable } from 'node:stream';
+import { pipeline as pipeStreams, Readable } from 'node:stream';
 import { Pipeline } from '../../decoders/pipeline';
 import { sniffCapture, describeMagic } from '../../decoders/capture/sniff';
 import { nodeEnv } from './node-env';
@@ -80,30 +80,21 @@ export interface AnalyzeFileOptions extends AnalyzeOptions {
  * capture; every problem inside the capture becomes a warning instead.
  */
 export async function analyzeFile(path: string, options: AnalyzeFileOptions, sink: AnalyzeSink): Promise<AnalyzeResult> {
-  let fh: FileHandle;
+  const src = await openInput(path);
+  const name = src.name;
   try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw new UserError(`${path}: ${osReason(e)}`);
-  }
-  try {
-    const st = await fh.stat();
-    if (st.isDirectory()) throw new UserError(`${path}: is a directory`);
-    // (enough to name what the file is, and to count gzip layers)
-    const buf = new Uint8Array(64 << 10);
-    const { bytesRead: headBytes } = await fh.read(buf, 0, buf.length, 0);
-    const head = buf.subarray(0, headBytes);
+    const head = src.head;
     const format = sniffCapture(head.subarray(0, 4));
     if (format === 'unknown') {
       throw new UserError(
-        headBytes === 0 ? `${path}: empty file, not a pcap or pcapng file` : `${path}: not a pcap or pcapng file (starts with ${describeMagic(head.subarray(0, 16))})`,
+        head.length === 0 ? `${name}: empty ${src.fileBytes === undefined ? 'input' : 'file'}, not a pcap or pcapng file` : `${name}: not a pcap or pcapng file (starts with ${describeMagic(head.subarray(0, 16))})`,
       );
     }
     const warnings: CaptureWarning[] = [];
     let info: CaptureInfo | undefined;
     let calls = 0;
     let flows = 0;
-    const tlsKeyLog = options.tlsKeyLog ?? (await keyLogsBeside(path)).text;
+    const tlsKeyLog = options.tlsKeyLog ?? (src.fileBytes === undefined ? '' : (await keyLogsBeside(path)).text);
     const pipeline = new Pipeline(
       {
         env: nodeEnv({ limits: options.limits, definitions: options.definitions, hints: options.hints, tlsKeyLog }),
@@ -130,6 +121,8 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
       },
     );
     const chunkBytes = options.chunkBytes ?? 4 << 20;
+    if (options.signal?.aborted) src.stop();
+    else options.signal?.addEventListener('abort', () => src.stop(), { once: true });
     const every = options.progressEveryMs ?? 250;
     let lastProgress = 0;
     let bytesRead = 0;
@@ -138,12 +131,12 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
       const now = Date.now();
       if (!sink.progress || (!force && now - lastProgress < every)) return;
       lastProgress = now;
-      sink.progress({ bytesRead, fileBytes: st.size, frames: pipeline.stats.frames, calls });
+      sink.progress({ bytesRead, fileBytes: src.fileBytes ?? 0, frames: pipeline.stats.frames, calls });
     };
     if (format === 'gzip') {
       // Compressed captures stream through gunzip; the decompressed bytes never sit in memory whole.
       const layers = gzipLayers(head);
-      const input = fh.createReadStream({ highWaterMark: chunkBytes, autoClose: false });
+      const input = src.stream(chunkBytes);
       input.on('data', (c) => {
         bytesRead += (c as Buffer).length;
       });
@@ -168,7 +161,7 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
             inner = sniffCapture(chunk.subarray(0, 4));
             if (inner !== 'pcap' && inner !== 'pcapng') {
               input.destroy();
-              throw new UserError(`${path}: gzip-compressed, but not a pcap or pcapng file inside (starts with ${describeMagic(chunk.subarray(0, 16))})`);
+              throw new UserError(`${name}: gzip-compressed, but not a pcap or pcapng file inside (starts with ${describeMagic(chunk.subarray(0, 16))})`);
             }
           }
           pipeline.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -182,17 +175,15 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
         sink.warning?.(w);
       }
     } else {
-      const buf = new Uint8Array(chunkBytes);
-      for (;;) {
+      for await (const chunk of src.chunks(chunkBytes)) {
+        // (what was read is decoded: a pipe stopped by Ctrl-C has its last bytes in this chunk)
+        bytesRead += chunk.length;
+        pipeline.push(chunk);
+        report();
         if (options.signal?.aborted) {
           cancelled = true;
           break;
         }
-        const { bytesRead: n } = await fh.read(buf, 0, chunkBytes, bytesRead);
-        if (n === 0) break;
-        bytesRead += n;
-        pipeline.push(buf.subarray(0, n));
-        report();
         if (options.betweenChunks) await options.betweenChunks();
       }
     }
@@ -200,8 +191,129 @@ export async function analyzeFile(path: string, options: AnalyzeFileOptions, sin
     report(true);
     return { frames: pipeline.stats.frames, calls, flows, bytesRead, warnings, info: info ?? pipeline.captureInfo, cancelled };
   } finally {
-    await fh.close();
+    await src.close();
   }
+}
+
+/**
+ * A capture to read from its start to its end: a file (read at offsets into one reused buffer), or
+ * standard input (`-`), a pipe or a FIFO (read in the order the bytes come: `tcpdump -U -w - |
+ * callscope -`, `ssh host tcpdump -U -w - | callscope -`). `head` is its first bytes (up to 64 KiB:
+ * enough to name what it is and to count gzip layers); `chunks` and `stream` start at byte 0.
+ */
+interface Input {
+  /** How messages name it: the path, or `stdin`. */
+  name: string;
+  head: Uint8Array;
+  /** Its size, when it is a file; undefined for a pipe (no size known ahead). */
+  fileBytes: number | undefined;
+  chunks(chunkBytes: number): AsyncIterable<Uint8Array>;
+  stream(chunkBytes: number): Readable;
+  /** Read no more: what came is decoded (a pipe may otherwise wait for bytes that never come). */
+  stop(): void;
+  close(): Promise<void>;
+}
+
+const HEAD_BYTES = 64 << 10;
+
+async function openInput(path: string): Promise<Input> {
+  if (path === '-') {
+    if (process.stdin.isTTY) throw new UserError('stdin: is a terminal; pipe a capture into callscope -, e.g. tcpdump -i lo -U -w - | callscope -');
+    return pipeInput('stdin', process.stdin, async () => {});
+  }
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw new UserError(`${path}: ${osReason(e)}`);
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw new UserError(`${path}: is a directory`);
+    if (!st.isFile()) return await pipeInput(path, fh.createReadStream({ autoClose: false }), () => fh.close());
+    const buf = new Uint8Array(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return {
+      name: path,
+      head: buf.subarray(0, bytesRead),
+      fileBytes: st.size,
+      async *chunks(chunkBytes: number) {
+        const chunk = new Uint8Array(chunkBytes);
+        for (let at = 0; ; ) {
+          const { bytesRead: n } = await fh.read(chunk, 0, chunkBytes, at);
+          if (n === 0) return;
+          at += n;
+          yield chunk.subarray(0, n);
+        }
+      },
+      stream: (chunkBytes: number) => fh.createReadStream({ highWaterMark: chunkBytes, autoClose: false, start: 0 }),
+      // (a file ends by itself: the signal is looked at between chunks)
+      stop() {},
+      close: () => fh.close(),
+    };
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+}
+
+/**
+ * Input that can be read once, in order: its first chunk (the first 64 KiB or more of a gzip
+ * stream) waits in memory until the decoding starts.
+ */
+async function pipeInput(name: string, stream: Readable, close: () => Promise<void>): Promise<Input> {
+  const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const early: Uint8Array[] = [];
+  let have = 0;
+  let ended = false;
+  try {
+    // Enough to say what it is (a live writer may send a few bytes and then nothing for a while);
+    // gzip's layers are counted on more of it.
+    while (have < 4 || (have < HEAD_BYTES && early[0][0] === 0x1f && early[0][1] === 0x8b)) {
+      const r = await it.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      early.push(new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength));
+      have += r.value.byteLength;
+    }
+  } catch (e) {
+    await close();
+    throw new UserError(`${name}: ${osReason(e)}`);
+  }
+  const head = early.length === 1 ? early[0] : Buffer.concat(early);
+  let used = false;
+  let stopped = false;
+  async function* all(): AsyncGenerator<Uint8Array> {
+    if (used) throw new Error(`${name} can be read once`);
+    used = true;
+    yield* early.splice(0);
+    if (ended) return;
+    for (;;) {
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        if (stopped) return; // (destroyed by stop(): the end of the input)
+        throw e;
+      }
+      if (r.done || stopped) return;
+      yield new Uint8Array(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+    }
+  }
+  return {
+    name,
+    head: head.subarray(0, HEAD_BYTES),
+    fileBytes: undefined,
+    chunks: () => all(),
+    stream: () => Readable.from(all(), { objectMode: false }),
+    stop() {
+      stopped = true;
+      stream.destroy();
+    },
+    close,
+  };
 }
 
 /** At most this many gzip layers are taken off one capture (a file gzipped twice exists in the wild). */
