@@ -24,6 +24,8 @@ export class ByteQueue {
   push(bytes: Uint8Array): void {
     const n = bytes.length;
     if (n === 0) return;
+    // Views from pushView stay the last chunks (own() looks for them only there).
+    if (this.borrowed !== undefined) this.own();
     this.total += n;
     // Small pushes (a stream fed in tiny pieces) are packed into a shared tail buffer, so the
     // chunk count — and the cost of walking chunks in indexOf/at — stays small.
@@ -63,7 +65,9 @@ export class ByteQueue {
     if (n === 0) return;
     if (this.borrowed !== undefined && this.borrowed !== bytes.buffer) this.own();
     this.total += n;
-    this.tail = undefined;
+    // The shared tail stays: own() re-queues what is left of the view through push, which packs it
+    // there. (Forgetting it gave each small segment a chunk and an 8 KiB buffer of its own, and own()
+    // walked them all: quadratic time, and memory thousands of times the bytes.)
     this.borrowed = bytes.buffer;
     this.chunks.push(bytes);
   }
@@ -75,7 +79,11 @@ export class ByteQueue {
     this.borrowed = undefined;
     const chunks = this.chunks;
     const last = chunks.length - 1;
-    for (let i = 0; i < last; i++) if (chunks[i].buffer === buf) chunks[i] = chunks[i].slice();
+    // Views are queued at the end (peek joins from the front, skip drops from the front): walk back
+    // over them only.
+    let first = last;
+    while (first > 0 && chunks[first - 1].buffer === buf) first--;
+    for (let i = first; i < last; i++) chunks[i] = chunks[i].slice();
     if (last >= 0 && chunks[last].buffer === buf) {
       // The usual case: the unconsumed tail of the last segment. Re-queue it through push, which
       // packs small remainders into the shared tail buffer.

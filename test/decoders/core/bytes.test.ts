@@ -25,6 +25,44 @@ describe('ByteQueue', () => {
   });
 });
 
+describe('ByteQueue.pushView', () => {
+  // HTTP/2 frames segments in place (pushView) and keeps what a call leaves unconsumed (own). A
+  // frame arriving in small segments is the unconsumed rest of every call: its pieces must be packed
+  // into shared buffers as push packs them. Found by fuzzing (a 167 KB HTTP/2 frame in 1-7 byte
+  // segments took 19 s; each 4-byte segment had kept an 8 KiB buffer of its own).
+  it('packs the small views it keeps, and keeps their bytes after the caller reuses its buffer', () => {
+    const q = new ByteQueue();
+    const seg = new Uint8Array(4);
+    const expect: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      seg.set([i & 255, (i >> 8) & 255, 0xaa, 0x55]);
+      expect.push(i & 255, (i >> 8) & 255, 0xaa, 0x55);
+      q.pushView(seg);
+      q.own();
+    }
+    seg.fill(0);
+    assert.equal(q.length, 40_000);
+    // 40 000 bytes in 8 KiB tail buffers: a handful of chunks (was 10 000, one per segment).
+    const chunks = (q as unknown as { chunks: Uint8Array[] }).chunks;
+    assert.ok(chunks.length <= 8, `${chunks.length} chunks`);
+    assert.ok(new Set(chunks.map((c) => c.buffer)).size <= 8);
+    assert.deepEqual([...q.peek(40_000)], expect);
+  });
+
+  it('views followed by pushes in the same call are still copied by own()', () => {
+    const q = new ByteQueue();
+    const seg = fromHex('0102');
+    q.pushView(seg);
+    q.push(new Uint8Array(5000).fill(7)); // a chunk of its own
+    q.push(fromHex('03'));
+    q.own();
+    seg.fill(0);
+    const all = q.peek(5003);
+    assert.equal(toHex(all.subarray(0, 3)), '010207');
+    assert.equal(all[5002], 3);
+  });
+});
+
 describe('conversions', () => {
   it('base64 round trip (RFC 4648 §10 vectors)', () => {
     const vectors: Array<[string, string]> = [['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy']];
