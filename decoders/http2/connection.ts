@@ -372,7 +372,11 @@ export class Http2Connection implements StreamDecoder {
           this.finish(s, 'complete', at);
           continue;
         }
-        s.call.warnings.push(s.ended.s2c ? `request of stream ${s.id} not finished when the connection was ${gone}` : `stream ${s.id} still open when the connection was ${gone}`);
+        // (a stream whose request was all before the capture, answered in it, left nothing of its
+        // request to finish: its END_STREAM came before the capture, or the server would not have ended)
+        const requestUnseen = s.headersUnknown && !s.hinted && s.wire.c2s === 0;
+        if (!(s.ended.s2c && requestUnseen))
+          s.call.warnings.push(s.ended.s2c ? `request of stream ${s.id} not finished when the connection was ${gone}` : `stream ${s.id} still open when the connection was ${gone}`);
         // (an open stream lasted until the connection went: an etcd watch ends when etcdctl exits, not at its last event)
         this.finish(s, s.ended.s2c ? 'complete' : 'aborted', at, !s.ended.s2c);
       } else {

@@ -91,3 +91,16 @@ describe('gRPC PROTOCOL-HTTP2 "Compressed-Flag" with grpc-encoding a lost HPACK 
     assert.equal(sniffGrpcEncoding(hex('78')), undefined);
   });
 });
+
+describe('RFC 9113 §5.1: a stream answered in the capture whose request was all before it', () => {
+  it('is not said to have a request "not finished" when the connection closes (nothing of it was seen)', () => {
+    const c = feed([RESP_HEADERS, PING, RESP_DATA, RESP_TRAILERS], { how: 'fin' }).calls[0];
+    assert.ok(!c.warnings.some((w) => /not finished/.test(w)), c.warnings.join('; '));
+    assert.ok(c.warnings.some((w) => /started before the capture/.test(w)));
+  });
+  it('still is when a request DATA frame of the stream was seen without its END_STREAM', () => {
+    const reqData = c2s('000008 00 00 0000000d 00000000030a0178');
+    const c = feed([RESP_HEADERS, reqData, RESP_DATA, RESP_TRAILERS], { how: 'fin' }).calls[0];
+    assert.ok(c.warnings.some((w) => /request of stream 13 not finished/.test(w)), c.warnings.join('; '));
+  });
+});
