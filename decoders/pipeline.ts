@@ -20,7 +20,7 @@ import type { CaptureInfo, RawFrame } from './capture/types';
 import type { Packet } from './net/types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
 import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary, SeenAs } from './core/model';
-import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
+import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, ProbeResult, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
 import { TcpStream, type TcpStreamSink } from './flows/tcp-stream';
 import { RecentSegments, dirBit } from './flows/copies';
@@ -1229,6 +1229,21 @@ export class Pipeline {
         flow.summary.dispatch = 'handoff';
         return next;
       },
+      probe(head: Uint8Array, dir: Dir) {
+        let more = false;
+        for (const spec of pipeline.probeOrder) {
+          if (spec.transport !== 'tcp') continue;
+          let r: ProbeResult;
+          try {
+            r = spec.probe!(head, dir);
+          } catch {
+            r = 'reject';
+          }
+          if (r === 'accept') return spec.id;
+          if (r === 'need-more') more = true;
+        }
+        return more ? 'need-more' : undefined;
+      },
     });
   }
 }
@@ -1240,6 +1255,7 @@ interface SessionHost {
   emit(flow: Flow, call: Call): void;
   warn(flow: Flow, message: string): void;
   handoff(session: FlowSession, decoderId: string, init?: unknown): StreamDecoder | undefined;
+  probe(head: Uint8Array, dir: Dir): string | 'need-more' | undefined;
 }
 
 /** A flow's DecoderSession, made when a decoder is attached to it. */
@@ -1264,6 +1280,9 @@ class FlowSession implements DecoderSession {
   }
   handoff(decoderId: string, init?: unknown): StreamDecoder | undefined {
     return this.host.handoff(this, decoderId, init);
+  }
+  probe(head: Uint8Array, dir: Dir): string | 'need-more' | undefined {
+    return this.host.probe(head, dir);
   }
   tagCalls(fields: Record<string, string>): void {
     this.flow.callTags = { ...this.flow.callTags, ...fields };

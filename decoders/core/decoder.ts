@@ -53,6 +53,13 @@ export interface DecoderSession {
    * the pipeline routes every later byte to it. `init` is passed to the new decoder's `create`.
    */
   handoff(decoderId: string, init?: unknown): StreamDecoder | undefined;
+  /**
+   * The id of the decoder whose probe takes `head`, the first bytes of direction `dir`, as the
+   * pipeline chooses one for a new TCP connection (probe order; hand-off-only decoders left out):
+   * what a CONNECT tunnel carries when it is not TLS, HTTP/2 or HTTP/1.x. 'need-more' while a
+   * probe waits for more bytes and none has accepted; undefined when every probe declines.
+   */
+  probe?(head: Uint8Array, dir: Dir): string | 'need-more' | undefined;
   /** Base fields for a new call on this flow (id, flowId, client, server, fields, frames, warnings). */
   newCall(protocol: string, at: Position): Call;
   /** What the analysis shares across its flows (absent in a decoder run alone, as in some tests). */

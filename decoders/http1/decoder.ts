@@ -1579,12 +1579,21 @@ export class Http1Decoder implements StreamDecoder {
       return;
     }
     const head = q.peek(Math.min(q.length, HTTP1_LINE_MAX));
-    const id = tunnelProtocol(head, final || q.length >= HTTP1_LINE_MAX);
-    if (id === undefined) return;
+    const enough = final || q.length >= HTTP1_LINE_MAX;
+    let id: string | undefined = tunnelProtocol(head, enough);
     if (id === 'raw') {
-      this.tunnel(`CONNECT ${this.connectTarget} tunnel: not TLS, HTTP/2 or HTTP/1.1 inside: bytes not decoded`);
-      return;
+      // Any other protocol the pipeline's probes know by its first bytes (RFC 9110 §9.3.6: the
+      // tunnel carries whatever the client speaks to the target): JSON-RPC 1.0 inside Go
+      // net/rpc's `CONNECT /_goRPC_`-style tunnels, Redis through a proxy, …
+      const inside = this.session.probe?.(head, 'c2s');
+      if (inside === 'need-more' && !enough) return;
+      id = inside === 'need-more' || inside === 'http' ? undefined : inside;
+      if (id === undefined) {
+        this.tunnel(`CONNECT ${this.connectTarget} tunnel: not TLS, HTTP/2, HTTP/1.1 or another protocol known by its first bytes inside: bytes not decoded`);
+        return;
+      }
     }
+    if (id === undefined) return;
     let next: StreamDecoder | undefined;
     try {
       next = this.session.handoff(id);

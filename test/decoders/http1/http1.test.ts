@@ -406,7 +406,7 @@ describe('RFC 9110 §9.3.6 CONNECT', () => {
     ]);
     assert.deepEqual(s.handoffs, []);
     assert.equal(s.calls.length, 1);
-    assert.match(s.warnings.join('\n'), /CONNECT mail\.example:25 tunnel: not TLS, HTTP\/2 or HTTP\/1\.1 inside: bytes not decoded/);
+    assert.match(s.warnings.join('\n'), /CONNECT mail\.example:25 tunnel: not TLS, HTTP\/2, HTTP\/1\.1 or another protocol known by its first bytes inside: bytes not decoded/);
   });
   it('a tunnel the client never used ends with a warning; a refused CONNECT stays HTTP', () => {
     const s = run([
