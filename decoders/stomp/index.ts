@@ -122,6 +122,18 @@ interface Frame {
   wire: number;
 }
 
+/**
+ * The search for the frame at the head of a direction's queue (stream offset `base`): lines before
+ * `lineFrom` end no header block, bytes before `nulFrom` hold no NUL; once the blank line is found,
+ * the parsed head (`escapes`: parsed with STOMP 1.1+ value escapes).
+ */
+interface Scan {
+  base: number;
+  lineFrom: number;
+  nulFrom: number;
+  head?: { command: string; headers: HeaderList; bad: string; hdrEnd: number; bodyStart: number; escapes: boolean };
+}
+
 class StompDecoder implements StreamDecoder {
   private s = { c2s: new DirStream(), s2c: new DirStream() };
   /** A bad frame: skip to the next NUL. */
@@ -152,6 +164,11 @@ class StompDecoder implements StreamDecoder {
   /** SUBSCRIBEs without a receipt header, held until the broker's next frame (see frame()). */
   private heldSubs = new Map<number, Call>();
   private dead = false;
+  /**
+   * How far the search for the frame at the head of each direction got (see Scan): a frame arriving
+   * in small segments is not searched (and its head not parsed) again from its first byte each time.
+   */
+  private scans: Record<Dir, Scan | undefined> = { c2s: undefined, s2c: undefined };
 
   constructor(private readonly session: DecoderSession) {
     this.notes = new GapNotes(session, 'stomp: ');
@@ -186,6 +203,7 @@ class StompDecoder implements StreamDecoder {
 
   private gapIn(dir: Dir, length: number, at: Position): void {
     const st = this.s[dir];
+    this.scans[dir] = undefined;
     this.started(dir);
     if (st.discard > 0) {
       const past = st.gapWhileDiscarding(length);
@@ -371,12 +389,14 @@ class StompDecoder implements StreamDecoder {
       // Heart-beats: EOLs between frames.
       while (q.length && (q.at(0) === 0x0a || q.at(0) === 0x0d)) st.consume(1);
       if (!q.length) return;
+      let scan = this.scans[dir];
+      if (scan?.base !== st.base) scan = this.scans[dir] = { base: st.base, lineFrom: 0, nulFrom: 0 };
       // End of the header block: an empty line.
       const limit = Math.min(q.length, lim.maxHeaderBytes + 2);
-      let hdrEnd = -1;
-      let bodyStart = -1;
-      let from = 0;
-      for (;;) {
+      let hdrEnd = scan.head?.hdrEnd ?? -1;
+      let bodyStart = scan.head?.bodyStart ?? -1;
+      let from = scan.lineFrom;
+      for (; hdrEnd < 0; ) {
         const nl = q.indexOf(0x0a, from, limit);
         if (nl < 0) break;
         const next = nl + 1;
@@ -393,6 +413,7 @@ class StompDecoder implements StreamDecoder {
         if (next >= q.length || (q.at(next) === 0x0d && next + 1 >= q.length)) break;
         from = next;
       }
+      scan.lineFrom = from;
       if (hdrEnd < 0) {
         if (q.length > lim.maxHeaderBytes) {
           this.session.warn(`stomp: header block longer than ${lim.maxHeaderBytes} bytes (${dir}); skipping to the next NUL`, st.pos(0));
@@ -401,22 +422,9 @@ class StompDecoder implements StreamDecoder {
         }
         return;
       }
-      const head = utf8Text(q.peek(hdrEnd));
-      const lines = head.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-      const command = lines[0];
-      const escaped = command !== 'CONNECT' && command !== 'CONNECTED' && (!this.versionKnown || this.version !== '1.0');
-      const headers: HeaderList = [];
-      let bad = '';
-      for (let i = 1; i < lines.length && headers.length < lim.maxHeaders; i++) {
-        const c = lines[i].indexOf(':');
-        if (c < 0) {
-          bad = `header line without a colon: ${lines[i].slice(0, 40)}`;
-          continue;
-        }
-        const name = lines[i].slice(0, c);
-        const value = lines[i].slice(c + 1);
-        headers.push(escaped ? [unescapeValue(name), unescapeValue(value)] : [name, value]);
-      }
+      const escapes = !this.versionKnown || this.version !== '1.0';
+      if (scan.head?.escapes !== escapes) scan.head = { ...this.frameHead(q.peek(hdrEnd), escapes), hdrEnd, bodyStart, escapes };
+      const { command, headers, bad } = scan.head;
       const cl = header(headers, 'content-length');
       let total: number;
       let bodyLen: number;
@@ -435,7 +443,8 @@ class StompDecoder implements StreamDecoder {
           continue;
         }
       } else {
-        const nul = q.indexOf(0, bodyStart, lim.maxBufferedBytes);
+        const nul = q.indexOf(0, Math.max(bodyStart, scan.nulFrom), lim.maxBufferedBytes);
+        scan.nulFrom = q.length;
         if (nul < 0) {
           if (q.length >= lim.maxBufferedBytes) {
             this.session.warn(`stomp: ${command} frame without NUL within the buffer limit; skipping`, st.pos(0));
@@ -453,6 +462,27 @@ class StompDecoder implements StreamDecoder {
       st.consume(total);
       this.frame(dir, f, bad);
     }
+  }
+
+  /** Command and headers of a header block (without its blank line). */
+  private frameHead(block: Uint8Array, escapes: boolean): { command: string; headers: HeaderList; bad: string } {
+    const lines = utf8Text(block).split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    const command = lines[0];
+    const escaped = escapes && command !== 'CONNECT' && command !== 'CONNECTED';
+    const headers: HeaderList = [];
+    let bad = '';
+    const max = this.session.env.limits.maxHeaders;
+    for (let i = 1; i < lines.length && headers.length < max; i++) {
+      const c = lines[i].indexOf(':');
+      if (c < 0) {
+        bad = `header line without a colon: ${lines[i].slice(0, 40)}`;
+        continue;
+      }
+      const name = lines[i].slice(0, c);
+      const value = lines[i].slice(c + 1);
+      headers.push(escaped ? [unescapeValue(name), unescapeValue(value)] : [name, value]);
+    }
+    return { command, headers, bad };
   }
 
   private mk(f: Frame): Call {
