@@ -1862,7 +1862,10 @@ export class Http1Decoder implements StreamDecoder {
         msg.cut = true;
         this.onMessageEnd(side);
       }
-    } else if (side.q.length && (side.mode === 'head' || side.mode === 'resync')) {
+    } else if (side.q.length && side.mode === 'head') {
+      // (not in 'resync': bytes skipped while looking for a start line were warned about when the
+      // skipping began; gunicorn's body after a response to HEAD, to the end of the connection, is
+      // one warning)
       this.dirWarn(side, `${side.dir}: ${side.q.length} undecoded bytes at the end of the connection`);
     }
   }
