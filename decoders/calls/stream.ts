@@ -79,7 +79,17 @@ export class DirStream {
   consume(n: number): void {
     this.q.skip(n);
     this.base += n;
-    while (this.marks.length > 1 && this.marks[1].off <= this.base) this.marks.shift();
+    // Drop the marks before the one holding the new head, in one splice: a PDU that came in many
+    // small segments has a mark per segment, and shifting them one by one was quadratic.
+    const m = this.marks;
+    let lo = 1;
+    let hi = m.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (m[mid].off <= this.base) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 1) m.splice(0, lo - 1);
   }
 
   /** Drop everything buffered and discard the next `n` bytes when they arrive. */
