@@ -61,7 +61,12 @@ function vsTshark(pcap, ports, calls, only = {}) {
     ['requests', reqs.length, hs.length - (only.callscope?.length ?? 0) + (only.tshark?.length ?? 0)],
     ['only callscope', bag(only.callscope ?? []), bag(minus(mine, reqs))],
     ['only tshark', bag(only.tshark ?? []), bag(minus(reqs, mine))],
-    ['final statuses (tshark)', bag(codes.map(String)), bag(hs.filter((c) => c.fields['http.status'] >= 200).map((c) => String(c.fields['http.status'])))],
+    // statuses tshark may not pair (uWSGI's answer before the chunked body it never read: in some runs)
+    ['final statuses (tshark)', true, (() => {
+      const ours = hs.filter((c) => c.fields['http.status'] >= 200).map((c) => String(c.fields['http.status']));
+      const extra = minus(ours, codes.map(String));
+      return minus(codes.map(String), ours).length === 0 && extra.length <= (only.statuses ?? 0);
+    })()],
   ];
 }
 // curl / inets / LWP / Mojo logs: method, path and status; 0 = no response
@@ -84,7 +89,9 @@ function httpLab(name, pcap, logName, serverPorts, tsharkPorts, opts = {}) {
   const got = mine.map((c) => (c.fields['http.request.method'] === 'CONNECT' ? `CONNECT ${c.fields['http.request.uri']} ${c.fields['http.status'] ?? '-'}` : `${c.fields['http.request.method']} ${pathOf(c.fields['http.request.uri'])} ${c.fields['http.status'] ?? '-'}`));
   const timecond = log(logName).filter((l) => l.timecond).length;
   const again = httpish(calls).filter(retried).map((c) => `${c.fields['http.request.method']} ${pathOf(c.fields['http.request.uri'])}`);
-  report(name, [['calls', bag(want), bag(got)], ['retried after a reset', opts.retried ?? [], again], ...vsTshark(pcap, tsharkPorts, calls, opts.only), ...(opts.extra?.(calls) ?? [])]);
+  // (whether curl meets the reset is a race: the lab names what may be retried, not that it is)
+  const retriedOk = again.every((x) => (opts.retried ?? []).includes(x));
+  report(name, [['calls', bag(want), bag(got)], ['retried after a reset', true, retriedOk], ...vsTshark(pcap, tsharkPorts, calls, opts.only), ...(opts.extra?.(calls) ?? [])]);
   return { calls, timecond };
 }
 const warnings = (calls) => calls.flatMap((c) => c.warnings ?? []);
@@ -117,7 +124,7 @@ for (const [n, ports] of [['squid', [28530, 28533]], ['tinyproxy', [28531, 28534
 httpLab('gunicorn', 'wsgi-gunicorn.pcap', 'wsgi-gunicorn.log', [28541], [28541]);
 // uwsgi does not keep connections alive: curl's request on the reused one meets a RST and is sent again.
 // uwsgi answers the chunked upload before reading its body; tshark then loses that request.
-httpLab('uwsgi', 'wsgi-uwsgi.pcap', 'wsgi-uwsgi.log', [28542], [28542], { retried: ['GET /nocontent'], only: { callscope: ['POST /upload'] } });
+httpLab('uwsgi', 'wsgi-uwsgi.pcap', 'wsgi-uwsgi.log', [28542], [28542], { retried: ['GET /nocontent'], only: { callscope: ['POST /upload'], statuses: 1 } });
 httpLab('varnish', 'varnish.pcap', 'varnish.log', [28540], [28540, 28541], {
   // tshark 4.0 takes only the methods it knows as HTTP: not Varnish's PURGE nor BREW
   only: { callscope: ['PURGE /slow', 'PURGE /slow', 'BREW /json', 'BREW /json'] },
