@@ -14,6 +14,7 @@
  * in); a value cut elsewhere is decoded from its head and the direction resynchronises on the next
  * value; replies are paired in order only where no gap may have shifted them (takeHead).
  */
+import { Fifo } from '../core/fifo';
 import type { CloseReason, DecoderSession, DecoderSpec, Position, StreamDecoder } from '../core/decoder';
 import { leftWaiting } from '../calls/ended';
 import type { Call, Dir } from '../core/model';
@@ -191,7 +192,8 @@ class RedisDecoder implements StreamDecoder {
   private readonly buf: Record<Dir, PduBuffer> = { c2s: new PduBuffer(), s2c: new PduBuffer() };
   private readonly scan: Record<Dir, RespScanner>;
   private readonly dead: Record<Dir, boolean> = { c2s: false, s2c: false };
-  private readonly pending: Pending[] = [];
+  /** Commands waiting for their reply, oldest first; counted: (un)subscribes that subscribe. */
+  private readonly pending = new Fifo<Pending>((p) => !!p.confirmKind && !p.confirmKind.includes('un'));
   /** Queue lists when the decoder runs without a capture scope (tests, tools). */
   private readonly localQueues = new Set<string>();
   private taughtQueues = false;
@@ -259,7 +261,7 @@ class RedisDecoder implements StreamDecoder {
     this.buf[dir].clear();
     if (dir === 's2c') {
       this.repliesLost = true;
-      for (const p of this.pending.splice(0)) {
+      for (const p of this.pending.drain()) {
         p.call.state = 'incomplete';
         p.call.warnings.push('reply not decodable: the server direction was lost');
         this.session.emit(p.call);
@@ -491,7 +493,7 @@ class RedisDecoder implements StreamDecoder {
       const c = buf.bytes()[0];
       if (c !== 0x24) return true; // +FULLRESYNC / +CONTINUE / -ERR: replies (onReply)
       r.stage = 'rdb'; // SYNC: the snapshot is the answer
-      if (this.pending[0]?.name === 'SYNC') r.sync = this.pending.shift()!.call;
+      if (this.pending.first()?.name === 'SYNC') r.sync = this.pending.shift()!.call;
     }
     if (!r.snapshot) {
       const h = buf.bytes();
@@ -632,9 +634,9 @@ class RedisDecoder implements StreamDecoder {
     }
     const isPush = node.t === '>';
     const arrayPush = this.resp === 2 && node.t === '*' && items.length >= 3 && items.every((x) => x.b !== undefined || x.t === ':' || x.nil);
-    const subscribed = this.subs.channels.size + this.subs.patterns.size + this.subs.shards.size > 0 || this.pending.some((p) => p.confirmKind && !p.confirmKind.includes('un'));
+    const subscribed = this.subs.channels.size + this.subs.patterns.size + this.subs.shards.size > 0 || this.pending.markedCount > 0;
     const count = node.cut ? (node.n ?? items.length) : items.length;
-    if (isPush || ((arrayPush || (node.cut && node.t === '*' && count >= 3)) && (subscribed || this.pending.length === 0 || this.pending[0].confirmKind !== undefined))) {
+    if (isPush || ((arrayPush || (node.cut && node.t === '*' && count >= 3)) && (subscribed || this.pending.length === 0 || this.pending.first()!.confirmKind !== undefined))) {
       const none: RespNode = { t: '$', b: new Uint8Array(0), cut: true };
       if ((first === 'message' || first === 'smessage') && count === 3) return this.onMessage(first, undefined, items[1] ?? none, items[2] ?? none, start, end, wire);
       if (first === 'pmessage' && count === 4) return this.onMessage(first, items[1] ?? none, items[2] ?? none, items[3] ?? none, start, end, wire);
@@ -881,7 +883,7 @@ class RedisDecoder implements StreamDecoder {
       s.emit(call);
       return;
     }
-    const p = this.pending[idx];
+    const p = this.pending.at(idx)!;
     if (p.confirmations === undefined) p.confirmations = Math.max(1, before);
     if (p.replies!.length === 0) {
       p.call.timing.responseStartUs = start.tsUs;
@@ -894,7 +896,7 @@ class RedisDecoder implements StreamDecoder {
     if (this.cutValue && !p.call.warnings.includes(this.cutValue)) p.call.warnings.push(this.cutValue);
     if (items[2] && !items[2].cut) p.call.fields['redis.subscriptions'] = Number(nodeText(items[2])) || 0;
     if (p.replies!.length >= p.confirmations) {
-      this.pending.splice(idx, 1);
+      this.pending.removeAt(idx);
       p.call.state = 'complete';
       p.call.status = { code: 'OK', ok: true };
       s.emit(p.call);
@@ -1074,8 +1076,7 @@ class RedisDecoder implements StreamDecoder {
             this.session.emit(p.call);
           }
         }
-        this.pending.length = 0;
-        this.pending.push(...keep);
+        this.pending.replace(keep);
       }
     }
     this.notes.lost(dir, slack, `${dir}: bytes missing from the capture ${where} (${slack} more than it needs at least); decoding resumes at the next ${dir === 'c2s' ? 'command' : 'reply'}`, at);
@@ -1088,7 +1089,7 @@ class RedisDecoder implements StreamDecoder {
    * answered only when the server was seen replying after that gap and before this command was sent.
    */
   private takeHead(start: Position): Pending | undefined {
-    const p = this.pending[0];
+    const p = this.pending.first();
     if (!p || !this.uncertain) return this.pending.shift();
     if ((p.call.timing.requestEndUs ?? p.call.timing.startUs) > start.tsUs) return undefined;
     if (p.barrier !== undefined) {
@@ -1146,7 +1147,7 @@ class RedisDecoder implements StreamDecoder {
       this.repl.snapshot.warnings.push('the connection ended before the whole snapshot was sent');
       this.finishSnapshot(false);
     }
-    for (const p of this.pending.splice(0)) {
+    for (const p of this.pending.drain()) {
       const left = leftWaiting(how, 'reply', 'no reply seen');
       p.call.state = left.state;
       p.call.warnings.push(p.replies?.length ? `only ${p.replies.length} of ${p.confirmations} confirmations seen` : left.warning);

@@ -315,3 +315,29 @@ describe('connection end: a command left without a reply', () => {
     assert.equal(run(spec, script, undefined, 6379).calls[0].state, 'incomplete');
   });
 });
+
+describe('redis: mass pipelining (redis.io "Redis mass insertion": commands sent before any reply is read)', () => {
+  it('100 000 waiting PINGs answered in order are paired in linear time (a queue shifted one by one was quadratic)', () => {
+    // RESP2 array of one bulk string (RESP spec "Sending commands to a Redis server"): *1 $4 PING
+    const ping = fromHex('2a310d0a 24340d0a 50494e47 0d0a');
+    const pong = fromHex('2b504f4e47 0d0a'); // simple string +PONG
+    const n = 100_000;
+    const s = testSession({ flow: { server: { ip: '127.0.0.1', port: 6379 } } });
+    const d = spec.create(s) as StreamDecoder;
+    const batch = (b: Uint8Array, k: number) => {
+      const o = new Uint8Array(b.length * k);
+      for (let i = 0; i < k; i++) o.set(b, i * b.length);
+      return o;
+    };
+    const t = performance.now();
+    const c = batch(ping, 100);
+    const r = batch(pong, 100);
+    for (let i = 0; i < n / 100; i++) d.data('c2s', c, { frame: 1 + i, tsUs: 1_000_000 + i, streamOffset: i * c.length });
+    for (let i = 0; i < n / 100; i++) d.data('s2c', r, { frame: 2000 + i, tsUs: 2_000_000 + i, streamOffset: i * r.length });
+    d.close({ frame: 5000, tsUs: 3_000_000, streamOffset: 0 });
+    const ms = performance.now() - t;
+    assert.equal(s.calls.length, n);
+    assert.ok(s.calls.every((x) => x.state === 'complete'));
+    assert.ok(ms < 4000, `${ms.toFixed(0)} ms`);
+  });
+});
