@@ -42,7 +42,8 @@ export function responseBody(c: Call): Body | undefined {
 
 /** True when the call travelled as an HTTP exchange (REST, XML-RPC, JSON-RPC, SOAP, gRPC…). */
 export function isHttpCarried(c: Call): boolean {
-  return !!c.http || c.protocol === 'http' || c.protocol === 'http2';
+  // (gRPC over HTTP/2 keeps its HTTP facts on the call itself: headers, :path, trailers)
+  return !!c.http || c.protocol === 'http' || c.protocol === 'http2' || c.protocol === 'grpc';
 }
 
 /** Body as text when it can be shown as text; undefined for binary or absent bodies. */

@@ -217,6 +217,45 @@ function ms(us: number | undefined): number {
   return us === undefined ? -1 : Math.round(us) / 1000;
 }
 
+/** The `:status` of HTTP/2 response headers, else 0 (no response). */
+function pseudoStatus(headers: HeaderList): number {
+  const v = header(headers, ':status');
+  return v !== undefined && /^\d{3}$/.test(v) ? Number(v) : 0;
+}
+
+/** HTTP/2 trailers, after the response headers (HAR has no place of their own for them). */
+function trailerValues(list: HeaderList | undefined): HarNameValue[] {
+  return (list ?? []).map(([name, value]) => ({ name, value, comment: 'trailer' }));
+}
+
+/**
+ * A gRPC call's bodies: its messages in each direction as JSON (an array on a streaming side, the
+ * message itself on a side that sends one), decoded from protobuf — with the .proto files' field names when they were found, raw
+ * field numbers otherwise. The wire bytes (5-byte prefixes, protobuf) are not kept by the decoder.
+ */
+function grpcContent(c: Call, entry: HarEntry, reqHeaders: HeaderList): void {
+  const side = (dir: 'c2s' | 's2c') => {
+    const ms = (c.messages ?? []).filter((m) => m.dir === dir);
+    // (the one message of a side that sends one is decoded on the request or response itself)
+    const own = dir === 'c2s' ? c.request : c.response;
+    const one = ms.length <= 1 ? own?.value : undefined;
+    let values: unknown[] = ms.map((m) => m.value ?? one ?? { _size: m.size, _note: 'not decoded' });
+    if (values.length === 0 && one !== undefined) values = [one];
+    if (values.length === 0) return undefined;
+    const size = ms.reduce((n, m) => n + m.size, 0);
+    const note = `gRPC: ${values.length} message${values.length === 1 ? '' : 's'}${size ? ` (${size} bytes of protobuf)` : ''} decoded, shown as JSON; the wire bytes are not kept`;
+    const streamed = dir === 'c2s' ? c.kind === 'client-stream' || c.kind === 'bidi' : c.kind === 'server-stream' || c.kind === 'bidi';
+    return { text: JSON.stringify(values.length === 1 && !streamed ? values[0] : values), note };
+  };
+  const req = side('c2s');
+  if (req) entry.request.postData = { mimeType: header(reqHeaders, 'content-type') ?? 'application/grpc', text: req.text, comment: req.note };
+  const res = side('s2c');
+  if (res) {
+    entry.response.content.text = res.text;
+    entry.response.content.comment = res.note;
+  }
+}
+
 /** One HAR entry for an HTTP-carried call. */
 export function harEntry(c: Call): HarEntry {
   const reqHeaders = requestHeaders(c);
@@ -247,11 +286,11 @@ export function harEntry(c: Call): HarEntry {
       bodySize: reqBody ? reqBody.size : 0,
     },
     response: {
-      status: c.http?.status ?? (typeof c.status?.code === 'number' && c.protocol === 'http' ? c.status.code : 0),
+      status: c.http?.status ?? (typeof c.status?.code === 'number' && c.protocol === 'http' ? c.status.code : pseudoStatus(resHeaders)),
       statusText: c.http?.reason ?? (c.protocol === 'http' ? c.status?.text ?? '' : ''),
       httpVersion: version,
       cookies: responseCookies(resHeaders),
-      headers: nameValues(resHeaders),
+      headers: c.http ? nameValues(resHeaders) : [...nameValues(resHeaders), ...trailerValues(c.response?.trailers)],
       content: { size: resBody ? (resBody.decodedSize ?? resBody.size) : 0, mimeType: mimeOf(resBody, resHeaders) },
       redirectURL: header(resHeaders, 'location') ?? '',
       headersSize: -1,
@@ -271,7 +310,9 @@ export function harEntry(c: Call): HarEntry {
     },
   };
   if (entry.response.status === 0 && c.response === undefined) entry.response.comment = `no response (${c.state})`;
-  if (reqBody && reqBody.size > 0) {
+  if (!c.http && c.protocol === 'grpc') {
+    grpcContent(c, entry, reqHeaders);
+  } else if (reqBody && reqBody.size > 0) {
     const content = bodyContent(reqBody);
     const postData: HarPostData = { mimeType: mimeOf(reqBody, reqHeaders), text: content.text ?? '' };
     const params = formParams(reqBody);
@@ -281,7 +322,7 @@ export function harEntry(c: Call): HarEntry {
     else if (params && content.text === undefined) postData.comment = 'multipart body: its parts are in params (file contents not kept)';
     entry.request.postData = postData;
   }
-  const content = bodyContent(resBody);
+  const content = !c.http && c.protocol === 'grpc' ? {} : bodyContent(resBody);
   if (content.text !== undefined) entry.response.content.text = content.text;
   if (content.encoding) entry.response.content.encoding = content.encoding;
   if (content.comment) entry.response.content.comment = content.comment;

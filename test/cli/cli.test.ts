@@ -57,6 +57,18 @@ describe('callscope CLI: the walkthrough sample', () => {
     assert.match(e.request.postData.text, /<methodCall>/);
     assert.equal(typeof e.time, 'number');
   });
+  it('har: gRPC calls are entries too (HTTP/2 POSTs with their messages as JSON), none left out', () => {
+    const r = cli(join(SAMPLES, 'grpc-person-api/grpc-person-api.pcap'), '--format', 'har');
+    assert.equal(r.code, 0, r.err);
+    const har = JSON.parse(r.out);
+    assert.equal(har.log.entries.length, 8);
+    assert.equal(har.log.comment, undefined);
+    const e = har.log.entries[0];
+    assert.equal(e.request.url, 'http://127.0.0.1:50051/callscope.person.v1.PersonService/GetPerson');
+    assert.equal(e.request.postData.text, '{"id":"1"}');
+    assert.equal(e.response.status, 200);
+    assert.match(e.response.content.text, /"name":"Ada Lovelace"/);
+  });
   it('--filter narrows the calls', () => {
     const r = cli(WALKTHROUGH, '--format', 'jsonl', '--filter', 'method == fun_add');
     assert.equal(r.code, 0, r.err);

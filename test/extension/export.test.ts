@@ -46,6 +46,59 @@ describe('HAR 1.2', () => {
   });
 });
 
+describe('HAR 1.2 of gRPC over HTTP/2 (its HTTP facts on the call itself, no HTTP layer)', () => {
+  const headers: Array<[string, string]> = [
+    [':method', 'POST'],
+    [':scheme', 'http'],
+    [':path', '/people.v1.People/ListPeople'],
+    [':authority', 'localhost:50051'],
+    ['content-type', 'application/grpc'],
+  ];
+  const grpc = (kind: 'unary' | 'server-stream', messages: Array<{ dir: 'c2s' | 's2c'; size: number; value?: unknown }>, own: { req?: unknown; res?: unknown }) =>
+    makeCall({
+      id: 1,
+      protocol: 'grpc',
+      kind,
+      method: 'people.v1.People/ListPeople',
+      target: '/people.v1.People/ListPeople',
+      status: { code: 0, text: 'OK', ok: true },
+      request: { headers, value: own.req, body: { size: 7, kind: 'protobuf', contentType: 'application/grpc' } },
+      response: {
+        headers: [[':status', '200'], ['content-type', 'application/grpc']],
+        trailers: [['grpc-status', '0'], ['grpc-message', '']],
+        value: own.res,
+        body: { size: 40, kind: 'protobuf', contentType: 'application/grpc' },
+      },
+      messages: messages.map((m, i) => ({ ...m, index: i, tsUs: 1_700_000_000_000_000 + i })),
+    });
+  test('an entry (it was left out as "not carried by HTTP"): POST to the :path, :status, trailers after the headers', () => {
+    const har = toHar([grpc('unary', [{ dir: 'c2s', size: 7 }, { dir: 's2c', size: 40 }], { req: { id: '7' }, res: { name: 'Ada' } })]);
+    assert.equal(har.log.entries.length, 1);
+    assert.equal(har.log.comment, undefined);
+    const e = har.log.entries[0];
+    assert.equal(e.request.method, 'POST');
+    assert.equal(e.request.url, 'http://localhost:50051/people.v1.People/ListPeople');
+    assert.equal(e.request.httpVersion, 'HTTP/2');
+    assert.equal(e.response.status, 200);
+    assert.deepEqual(e.response.headers.slice(-2), [
+      { name: 'grpc-status', value: '0', comment: 'trailer' },
+      { name: 'grpc-message', value: '', comment: 'trailer' },
+    ]);
+    // a unary call's one message each way, decoded on the request and response
+    assert.equal(e.request.postData?.text, '{"id":"7"}');
+    assert.equal(e.request.postData?.mimeType, 'application/grpc');
+    assert.equal(e.response.content.text, '{"name":"Ada"}');
+    assert.match(e.response.content.comment!, /1 message \(40 bytes of protobuf\) decoded, shown as JSON/);
+  });
+  test('a server stream: its responses as an array, also when only one came; a message not decoded keeps its size', () => {
+    const one = toHar([grpc('server-stream', [{ dir: 'c2s', size: 7 }, { dir: 's2c', size: 10, value: { n: 1 } }], { req: { page: 1 } })]).log.entries[0];
+    assert.equal(one.request.postData?.text, '{"page":1}');
+    assert.equal(one.response.content.text, '[{"n":1}]');
+    const two = toHar([grpc('server-stream', [{ dir: 'c2s', size: 7 }, { dir: 's2c', size: 10, value: { n: 1 } }, { dir: 's2c', size: 30 }], { req: { page: 1 } })]).log.entries[0];
+    assert.equal(two.response.content.text, '[{"n":1},{"_size":30,"_note":"not decoded"}]');
+  });
+});
+
 describe('HAR 1.2 URLs of calls decrypted from TLS', () => {
   test('an HTTP/1.1 call with TLS fields is https:// (no :scheme header to say so); a plain one http://', () => {
     const http = { version: 'HTTP/1.1', method: 'GET', uri: '/persons', status: 200, host: 'api.example.test', requestHeaders: [['Host', 'api.example.test']] as Array<[string, string]> };
