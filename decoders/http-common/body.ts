@@ -690,9 +690,11 @@ export function decodeHttpBody(bytes: Uint8Array, size: number, headers: HeaderL
       // Hessian RPC over HTTP (decoders/hessian): a call or reply the Hessian router reads: keep the whole preview.
       body.kind = 'binary';
       body.hex = toHex(content);
-    } else if (essence.startsWith('application/connect+') || essence === 'application/proto') {
+    } else if (essence.startsWith('application/connect+') || essence === 'application/proto' || (essence.startsWith('application/grpc') && essence.endsWith('+json') && !essence.startsWith('application/grpc-web-text'))) {
       // Connect (decoders/connect): enveloped messages or one bare protobuf message the Connect
       // router decodes: keep the whole preview (application/connect+json is not one JSON text).
+      // So is gRPC(-Web) with the JSON codec, `application/grpc-web+json` (Connect-ES's
+      // createGrpcWebTransport without binary format): length-prefixed frames, not one JSON text.
       body.kind = 'binary';
       body.hex = toHex(content);
     } else if (eventStreamFormatOf(essence) === 'ndjson') {
