@@ -235,3 +235,28 @@ describe('RFC 9112 §6.3: a Content-Length body holed by several capture gaps', 
     assert.deepEqual(gapWarnings, ['body incomplete: 700 bytes not captured (3 capture gaps)']);
   });
 });
+
+describe('RFC 9112 §9.3: more requests waiting than are kept (a capture of the client side only)', () => {
+  const N = 1030;
+  it('the oldest are reported without a response as later ones come, each once: every request a call, none kept to the end', () => {
+    const events: Parameters<typeof decode>[0] = [];
+    for (let i = 0; i < N; i++) events.push(['data', 'c2s', get(`/r${i}`), i + 1]);
+    const calls = decode(events);
+    assert.equal(calls.length, N);
+    assert.deepEqual(calls.map((c) => c.target), Array.from({ length: N }, (_, i) => `/r${i}`));
+    const early = calls.filter((c) => c.warnings.some((w) => w.includes('later requests waited for theirs')));
+    assert.deepEqual(early.map((c) => c.target), ['/r0', '/r1', '/r2', '/r3', '/r4', '/r5']);
+  });
+  it('responses that come after all: the first answer the requests given up on, the rest pair in order as before', () => {
+    const events: Parameters<typeof decode>[0] = [];
+    for (let i = 0; i < N; i++) events.push(['data', 'c2s', get(`/r${i}`), i + 1]);
+    for (let i = 0; i < N; i++) events.push(['data', 's2c', ok(`{"n":${i}}`), N + i + 1]);
+    const calls = decode(events);
+    const answered = calls.filter((c) => c.method === 'GET' && c.state === 'complete');
+    assert.equal(answered.length, N - 6);
+    // request /rK got response n = K (responses in request order)
+    for (const c of answered) assert.equal((c.response?.body?.value as { n: number }).n, Number(c.target!.slice(2)), c.target);
+    const late = calls.filter((c) => c.warnings.some((w) => w.startsWith('the answer to a request reported earlier without one')));
+    assert.deepEqual(late.map((c) => (c.response?.body?.value as { n: number }).n), [0, 1, 2, 3, 4, 5]);
+  });
+});
