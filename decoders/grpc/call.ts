@@ -190,7 +190,10 @@ export class GrpcCallBuilder {
       // Trailers-Only: the status rides in the only HEADERS frame.
       this.trailerList = h;
       this.call.fields['grpc.trailers_only'] = true;
-      if (!endStream) this.call.warnings.push('grpc-status in response headers without END_STREAM');
+      // (gRPC-Web, PROTOCOL-WEB.md "Protocol differences vs gRPC over HTTP/2": Trailers-Only is
+      // the status in the response headers and an empty body, which ends as any HTTP body does:
+      // over HTTP/1.1 there is no END_STREAM, and the router never has one to give)
+      if (!endStream && !this.web) this.call.warnings.push('grpc-status in response headers without END_STREAM');
     }
   }
 
