@@ -644,7 +644,10 @@ class TlsDecoder implements StreamDecoder {
         this.chEnd = end;
         this.chRecordVersion = hs.recordVersion;
         if (!cut) for (const p of this.ch.problems) this.warn(`ClientHello: ${p}`);
-        if (this.ch.ech) this.warn('ClientHello offers Encrypted Client Hello: the server name shown is the public (outer) one');
+        // (draft-ietf-tls-esni §6.1: a real ECH outer hello names the public server; without any
+        // server_name the extension is GREASE (§6.2, Chromium sends it to an IP address too): the
+        // hello is the only one and nothing is hidden)
+        if (this.ch.ech && this.ch.serverName !== undefined) this.warn('ClientHello offers Encrypted Client Hello: the server name shown is the public (outer) one');
       } else if (!this.chAt) {
         this.chAt = hs.start;
         this.chEnd = end;
