@@ -344,7 +344,7 @@ function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
   }
   // Printable ASCII is its own text: no strict decode, no second scan.
   if (text === 1) return latin1Text(b);
-  const s = text === 2 ? utf8Strict(b) : undefined;
+  const s = text === 2 ? utf8Exact(b) : undefined;
   if (s !== undefined && printable(s)) return s;
   const m = rawMessage(b, depth, ctx);
   if (m) return m;
@@ -461,20 +461,35 @@ function scalarFrom(type: string, wt: number, r: Reader): unknown | typeof FAIL 
 }
 
 /**
- * The text of a string field (utf8Strict: undefined when not UTF-8). Short ASCII ones are built
+ * The text of a string field (utf8Exact: undefined when not UTF-8). Short ASCII ones are built
  * here: most string values are a few characters, and for those a TextDecoder call cost several
  * times the decoding. (Up to 12 characters: V8 keeps such concatenations flat.)
  */
 function stringText(b: Uint8Array): string | undefined {
   const n = b.length;
-  if (n > 12) return utf8Strict(b);
+  if (n > 12) return utf8Exact(b);
   let s = '';
   for (let i = 0; i < n; i++) {
     const c = b[i];
-    if (c >= 0x80) return utf8Strict(b);
+    if (c >= 0x80) return utf8Exact(b);
     s += String.fromCharCode(c);
   }
   return s;
+}
+
+const utf8KeepBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * utf8Strict, but a leading U+FEFF (bytes EF BB BF) stays in the text: in a protobuf string it is a
+ * character like any other (protoc and the JSON mapping keep it), and TextDecoder drops it by default.
+ */
+function utf8Exact(b: Uint8Array): string | undefined {
+  if (b.length < 3 || b[0] !== 0xef || b[1] !== 0xbb || b[2] !== 0xbf) return utf8Strict(b);
+  try {
+    return utf8KeepBom.decode(b);
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonFloat(x: unknown): unknown {
@@ -547,7 +562,7 @@ function fieldPlan(type: protobuf.Type, tp: TypePlan, id: number): FieldPlan | u
   const msgType = resolved instanceof protobuf.Type ? resolved : undefined;
   const plan: FieldPlan = {
     field,
-    name: field.name.charCodeAt(0) === 46 /* . */ ? `[${field.name.slice(1)}]` : field.name,
+    name: field.name.charCodeAt(0) === 46 /* . */ ? `[${field.name.slice(1)}]` : (msgType as { group?: boolean } | undefined)?.group ? groupFieldName(field, msgType!) : field.name,
     expected: wireTypeOf(field.type, resolved),
     msgType,
     enumType,
@@ -560,6 +575,17 @@ function fieldPlan(type: protobuf.Type, tp: TypePlan, id: number): FieldPlan | u
     tp.fields[id] = plan;
   } else tp.largeFields.set(id, plan);
   return plan;
+}
+
+/**
+ * The field name of a proto2 group: protoc names the field after the group's type, lowercased
+ * (`group MyGroup = 1` is field `mygroup`; the JSON mapping uses that name), where protobufjs only
+ * lowercases the first letter (`myGroup`). A message-typed field that merely refers to a group
+ * type under another name keeps its name.
+ */
+function groupFieldName(field: protobuf.Field, type: protobuf.Type): string {
+  const n = type.name;
+  return field.name === n.charAt(0).toLowerCase() + n.slice(1) ? n.toLowerCase() : field.name;
 }
 
 function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, depth: number, ctx: SchemaCtx): Record<string, unknown> {
@@ -575,7 +601,7 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
    * field budget again each time and repeated the inner warnings). `raw` when a value that is not
    * part of the merge (a wrong wire type, a group) came last: that value stays.
    */
-  let merged: Map<number, { name: string; type: protobuf.Type; parts: Uint8Array[]; raw: boolean }> | undefined;
+  let merged: Merged | undefined;
   while (r.pos < r.end) {
     if (--ctx.budget < 0) {
       warn(ctx, 'protobuf: too many fields; rest not decoded');
@@ -646,12 +672,24 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
         warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: group without its end tag`);
         break;
       }
+      if (!field.repeated) {
+        // A non-repeated group met again merges like a message field ("Last One Wins", below).
+        mergeOccurrence(out, id, name, msgType, b, (merged ??= new Map()));
+        clearOneof(type, field, name, out, merged);
+        continue;
+      }
       value = decodeMessageValue(msgType, b, depth + 1, ctx);
     } else if (wt !== expected) {
+      // Encoding guide: a parser keeps a field whose wire type is not the one its declared type is
+      // written with as an unknown field (protoc, the JSON mapping): under its number here, not
+      // as the field's value.
       const v = readRawValue(r, wt, depth, ctx, false, id);
       if (v === FAIL) break;
-      warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: wire type ${wt} does not match the schema's ${field.type}`);
-      value = v;
+      warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: wire type ${wt} does not match the schema's ${field.type}; kept as unknown field ${id}`);
+      const k = String(id);
+      if (k in out) out[k] = ([] as unknown[]).concat(out[k], v as never);
+      else out[k] = v;
+      continue;
     } else if (expected === WT_LEN) {
       const len = r.varint32();
       const b = len === undefined ? undefined : r.bytes(len);
@@ -664,13 +702,7 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
           // Encoding guide, "Last One Wins": a non-repeated message field that occurs again is merged
           // into the earlier one — the same as parsing the encodings concatenated. Gathered here and
           // decoded after the loop; the key is placed now (first occurrence) to keep the key order.
-          const m = (merged ??= new Map());
-          const prev = m.get(id);
-          if (prev) {
-            prev.parts.push(b);
-            prev.raw = false;
-          } else m.set(id, { name, type: msgType, parts: [b], raw: false });
-          if (!(name in out)) out[name] = undefined;
+          mergeOccurrence(out, id, name, msgType, b, (merged ??= new Map()));
           clearOneof(type, field, name, out, merged);
           continue;
         }
@@ -714,6 +746,19 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
     }
   }
   return out;
+}
+
+/** The occurrences of the non-repeated message fields of a message, by field number. */
+type Merged = Map<number, { name: string; type: protobuf.Type; parts: Uint8Array[]; raw: boolean }>;
+
+/** One more occurrence of a non-repeated message (or group) field, decoded with the others after the loop. */
+function mergeOccurrence(out: Record<string, unknown>, id: number, name: string, type: protobuf.Type, b: Uint8Array, merged: Merged): void {
+  const prev = merged.get(id);
+  if (prev) {
+    prev.parts.push(b);
+    prev.raw = false;
+  } else merged.set(id, { name, type, parts: [b], raw: false });
+  if (!(name in out)) out[name] = undefined;
 }
 
 /**
@@ -839,13 +884,23 @@ function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, c
         return { '@type': url, ...(raw && typeof raw === 'object' ? raw : { value: raw }) };
       }
       const v = decodeMessageValue(inner, bytes ?? new Uint8Array(0), depth + 1, ctx);
-      if (typePlan(inner).wellKnown && (typeof v !== 'object' || v === null || Array.isArray(v))) return { '@type': url, value: v };
+      // JSON mapping of Any: a type with a special JSON form (Struct, Timestamp, a wrapper, Any…) is
+      // under "value"; the fields of other messages (Empty too) sit beside "@type".
+      if (SPECIAL_JSON.has(typePlan(inner).fullName)) return { '@type': url, value: v };
       return { '@type': url, ...(v as Record<string, unknown>) };
     }
     case '.google.protobuf.Timestamp':
-      return timestampText(m.seconds, m.nanos);
-    case '.google.protobuf.Duration':
-      return durationText(m.seconds, m.nanos);
+    case '.google.protobuf.Duration': {
+      // The JSON mapping has no text for a value outside the type's range (protoc's JSON printer
+      // refuses it): its fields as they are, with a warning.
+      const timestamp = name === '.google.protobuf.Timestamp';
+      const bad = timestamp ? badTimestamp(m.seconds, m.nanos) : badDuration(m.seconds, m.nanos);
+      if (bad) {
+        warn(ctx, `protobuf: ${name.slice(1)} ${bad} (seconds ${m.seconds ?? 0}, nanos ${m.nanos ?? 0}): not in the JSON mapping's range`);
+        return m;
+      }
+      return timestamp ? timestampText(m.seconds, m.nanos) : durationText(m.seconds, m.nanos);
+    }
     case '.google.protobuf.DoubleValue':
     case '.google.protobuf.FloatValue':
     case '.google.protobuf.Int64Value':
@@ -871,6 +926,13 @@ function decodeMessageValue(type: protobuf.Type, b: Uint8Array, depth: number, c
       return m;
   }
 }
+
+/** The well-known types whose JSON form is not an object of their fields. */
+const SPECIAL_JSON = new Set(
+  ['Any', 'Timestamp', 'Duration', 'Struct', 'Value', 'ListValue', 'FieldMask', 'DoubleValue', 'FloatValue', 'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue'].map(
+    (n) => `.google.protobuf.${n}`,
+  ),
+);
 
 function isWellKnown(fullName: string): boolean {
   return fullName.startsWith('.google.protobuf.');
@@ -917,6 +979,25 @@ function valueValue(m: Record<string, unknown>): unknown {
     if (v !== undefined) return v;
   }
   return null;
+}
+
+/** Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z, nanos 0 to 999 999 999 (timestamp.proto). */
+function badTimestamp(seconds: unknown, nanos: unknown): string | undefined {
+  const s = Number(seconds ?? 0);
+  const n = Number(nanos ?? 0);
+  if (!(n >= 0 && n <= 999_999_999)) return 'nanos out of range';
+  if (!(s >= -62_135_596_800 && s <= 253_402_300_799)) return 'seconds out of range';
+  return undefined;
+}
+
+/** Duration: ±315 576 000 000 s (10 000 years), nanos within ±999 999 999 and of the seconds' sign (duration.proto). */
+function badDuration(seconds: unknown, nanos: unknown): string | undefined {
+  const s = Number(seconds ?? 0);
+  const n = Number(nanos ?? 0);
+  if (!(n >= -999_999_999 && n <= 999_999_999)) return 'nanos out of range';
+  if (!(s >= -315_576_000_000 && s <= 315_576_000_000)) return 'seconds out of range';
+  if ((s > 0 && n < 0) || (s < 0 && n > 0)) return 'seconds and nanos of different signs';
+  return undefined;
 }
 
 function timestampText(seconds: unknown, nanos: unknown): string {

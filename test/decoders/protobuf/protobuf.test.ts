@@ -349,3 +349,49 @@ describe('standardGrpcMethod: the bundled standard gRPC services', () => {
     for (const p of ['/grpc.testing.TestService/EmptyCall', '/grpc.health.v1.Health/Nope', '/grpc.health.v1.Health/Check/x', '/k.Svc/Do', '', undefined]) assert.equal(standardGrpcMethod(p), undefined, String(p));
   });
 });
+
+// Disagreements with protoc / python3-protobuf found by the differential campaign (test/heldout-protobuf).
+describe('differential campaign against protoc: schema decoding', () => {
+  const defs = buildProtoDefinitions([{ path: '/r/all.proto', text: ALL, root: '/r' }, { path: '/r/sub/inner.proto', text: INNER, root: '/r' }]);
+  const resolve = resolverFor(defs.root);
+  const G = `syntax = "proto2"; package t3;
+message M { optional group MyGroup = 1 { optional int32 a = 2; optional int32 b = 3; } repeated group RepGroup = 4 { optional int32 c = 5; } }`;
+  const g = resolverFor(buildProtoDefinitions([{ path: '/r/g.proto', text: G, root: '/r' }]).root);
+
+  it('a string that starts with U+FEFF keeps it (encoding guide "Strings": the bytes are the text)', () => {
+    // All.s (14) = EF BB BF 41: "\uFEFFA" (TextDecoder's default drops a leading BOM)
+    assert.deepEqual(decodeProtobuf(fromHex('7204efbbbf41'), 'k.All', resolve, DEFAULT_LIMITS).value, { s: '\uFEFFA' });
+    // raw: field 2 the same bytes
+    assert.deepEqual(decodeRaw(fromHex('1204efbbbf41'), DEFAULT_LIMITS).value, { 2: '\uFEFFA' });
+  });
+
+  it('a group field is named after its type lowercased, and a non-repeated group met twice merges (encoding guide "Groups", "Last One Wins")', () => {
+    // MyGroup {a: 1} (0b 1001 0c), MyGroup {b: 2} (0b 1802 0c), RepGroup {c: 5} (23 2805 24)
+    const r = decodeProtobuf(fromHex('0b10010c0b18020c23280524'), 't3.M', g, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { mygroup: { a: 1, b: 2 }, repgroup: [{ c: 5 }] });
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it('a value of the wrong wire type for its field is an unknown field (encoding guide "Message Structure")', () => {
+    // All.s (14, a string) sent as a varint: tag 0x70, value 5; then s = "x" as it should be
+    const r = decodeProtobuf(fromHex('70057201' + '78'), 'k.All', resolve, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { 14: 5, s: 'x' });
+    assert.ok(r.warnings.some((w) => /wire type 0 does not match .*kept as unknown field 14/.test(w)), r.warnings.join());
+  });
+
+  it('an Any holding a Struct puts its JSON under "value" (JSON mapping: Any with a special-JSON type)', () => {
+    // All.any (20) = Any { type_url ".../google.protobuf.Struct", value Struct {a: true} }
+    const hex = 'a20137' + '0a2a747970652e676f6f676c65617069732e636f6d2f676f6f676c652e70726f746f6275662e53747275637412090a070a016112022001';
+    assert.deepEqual(decodeProtobuf(fromHex(hex), 'k.All', resolve, DEFAULT_LIMITS).value, {
+      any: { '@type': 'type.googleapis.com/google.protobuf.Struct', value: { a: true } },
+    });
+  });
+
+  it('a Duration or Timestamp outside its range stays its fields, with a warning (duration.proto, timestamp.proto)', () => {
+    // All.dur (22) = {seconds 5, nanos -1}: signs differ; All.ts (21) = {nanos 1 000 000 000}
+    const r = decodeProtobuf(fromHex('b2010d080510ffffffffffffffffff01' + 'aa0106108094ebdc03'), 'k.All', resolve, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { dur: { seconds: '5', nanos: -1 }, ts: { nanos: 1000000000 } });
+    assert.ok(r.warnings.some((w) => /Duration seconds and nanos of different signs/.test(w)));
+    assert.ok(r.warnings.some((w) => /Timestamp nanos out of range/.test(w)));
+  });
+});
