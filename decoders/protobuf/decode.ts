@@ -282,24 +282,19 @@ function readRawValue(r: Reader, wt: number, depth: number, ctx: Ctx, strict: bo
       return rawLen(b, depth, ctx);
     }
     case WT_SGROUP: {
-      // Groups (deprecated): decode until the matching end tag.
-      if (depth >= ctx.limits.maxDepth) return FAIL;
-      const start = r.pos;
-      let d = 1;
-      while (r.pos < r.end && d > 0) {
-        const tag = r.varint32();
-        if (tag === undefined) return FAIL;
-        const w = tag & 7;
-        if (w === WT_SGROUP) d++;
-        else if (w === WT_EGROUP) d--;
-        else if (readRawValue(r, w, depth + 1, { ...ctx, warnings: [] }, true, tag >> 3) === FAIL) return FAIL;
+      // Groups (deprecated): the fields up to the END_GROUP tag of the same field number (encoding
+      // guide, "Groups"). The end tag is as long as its varint (2 bytes from field 16 on), and an end
+      // tag of another field number ends nothing: the message is malformed (protoc rejects it).
+      const body = depth >= ctx.limits.maxDepth ? undefined : groupBytes(r, field);
+      const inner = body && tryRaw(body, depth + 1, ctx, true);
+      if (!inner) {
+        if (!strict) warn(ctx, `protobuf: field ${field}: group without its end tag (or nested too deep)`);
+        return FAIL;
       }
-      if (d) return FAIL;
-      const inner = tryRaw(r.buf.subarray(start, r.pos - 1), depth + 1, ctx, true);
-      return inner ?? {};
+      return inner;
     }
     default:
-      if (!strict) warn(ctx, `protobuf: field ${field}: invalid wire type ${wt}`);
+      if (!strict) warn(ctx, wt === WT_EGROUP ? `protobuf: field ${field}: END_GROUP tag without its START_GROUP` : `protobuf: field ${field}: invalid wire type ${wt}`);
       return FAIL;
   }
 }

@@ -395,3 +395,19 @@ message M { optional group MyGroup = 1 { optional int32 a = 2; optional int32 b 
     assert.ok(r.warnings.some((w) => /Timestamp nanos out of range/.test(w)));
   });
 });
+
+describe('differential campaign against protoc --decode_raw: groups without a schema (encoding guide "Groups")', () => {
+  it('a group of field 16 or more ends at its 2-byte END_GROUP tag', () => {
+    // START_GROUP field 16 (83 01), field 1 = 1, END_GROUP field 16 (84 01): protoc --decode_raw prints 16 { 1: 1 }
+    const r = decodeRaw(fromHex('830108018401'), DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { 16: { 1: 1 } });
+    assert.deepEqual(r.warnings, []);
+  });
+  it('an END_GROUP tag of another field number does not close the group; a lone END_GROUP is named', () => {
+    // START_GROUP field 1, field 1 = 1, END_GROUP field 2: protoc rejects the message
+    const r = decodeRaw(fromHex('0b080114'), DEFAULT_LIMITS);
+    assert.deepEqual(r.value, {});
+    assert.ok(r.warnings.some((w) => /field 1: group without its end tag/.test(w)), r.warnings.join());
+    assert.deepEqual(decodeRaw(fromHex('0c'), DEFAULT_LIMITS).warnings, ['protobuf: field 1: END_GROUP tag without its START_GROUP']);
+  });
+});
