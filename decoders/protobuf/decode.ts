@@ -657,7 +657,7 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
           break;
         }
         // Infinity and NaN as their JSON-mapping names, as for an unpacked value (JSON has no number for them).
-        values.push(enumType ? enumName(enumType, v as number) : jsonFloat(v));
+        values.push(enumType ? enumValue(plan, enumType, v as number, ctx) : jsonFloat(v));
         if (values.length > 1_000_000) break;
       }
     } else if (wt === WT_SGROUP && msgType) {
@@ -713,7 +713,7 @@ function decodeWithType(type: protobuf.Type, tp: TypePlan, buf: Uint8Array, dept
         warn(ctx, `protobuf: ${tp.fullName.slice(1)}.${name}: value past the end of the message`);
         break;
       }
-      value = enumType ? enumName(enumType, v as number) : jsonFloat(v);
+      value = enumType ? enumValue(plan, enumType, v as number, ctx) : jsonFloat(v);
     }
     if (field.repeated) {
       // Appended in place (a concat per element made long repeated fields quadratic).
@@ -807,6 +807,35 @@ function groupBytes(r: Reader, field: number): Uint8Array | undefined {
     } else return undefined;
   }
   return undefined;
+}
+
+/**
+ * A field's enum value by name. A number that a closed enum (proto2, editions `CLOSED`) does not
+ * define stays in the field, as for an open enum, with a warning: protoc and the JSON mapping keep
+ * it as an unknown field instead.
+ */
+function enumValue(plan: FieldPlan, e: protobuf.Enum, n: number, ctx: Ctx): string | number {
+  const name = e.valuesById[n];
+  if (name !== undefined) return name;
+  if (closedEnum(e))
+    warn(ctx, `protobuf: ${plan.name}: ${n} is not a value of the closed enum ${e.fullName.slice(1)} (protoc keeps it as an unknown field)`);
+  return n;
+}
+
+type WithEdition = { _features?: { enum_type?: string }; _edition?: string | null; parent: protobuf.ReflectionObject | null };
+
+/**
+ * Is this enum closed? Its resolved editions feature when protobufjs has resolved it (it does so
+ * for messages, not always for enums), else its file's syntax: proto2 enums are closed.
+ */
+function closedEnum(e: protobuf.Enum): boolean {
+  const f = (e as unknown as WithEdition)._features?.enum_type;
+  if (f) return f === 'CLOSED';
+  for (let o: protobuf.ReflectionObject | null = e; o; o = o.parent) {
+    const ed = (o as unknown as WithEdition)._edition;
+    if (ed) return ed === 'proto2';
+  }
+  return false;
 }
 
 function enumName(e: protobuf.Enum, n: number): string | number {

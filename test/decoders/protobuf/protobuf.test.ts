@@ -411,3 +411,21 @@ describe('differential campaign against protoc --decode_raw: groups without a sc
     assert.deepEqual(decodeRaw(fromHex('0c'), DEFAULT_LIMITS).warnings, ['protobuf: field 1: END_GROUP tag without its START_GROUP']);
   });
 });
+
+describe('differential campaign against protoc: closed and open enums (language guide "Enums", "Unrecognized enum values")', () => {
+  const P2 = `syntax = "proto2"; package t4; enum C { A = 0; B = 1; } message M { optional C c = 1; repeated C p = 2 [packed = true]; }`;
+  const closed = resolverFor(buildProtoDefinitions([{ path: '/r/t4.proto', text: P2, root: '/r' }]).root);
+  const open = resolverFor(buildProtoDefinitions([{ path: '/r/all.proto', text: ALL, root: '/r' }, { path: '/r/sub/inner.proto', text: INNER, root: '/r' }]).root);
+  it('a number a closed enum does not define stays in the field, with a warning (protoc makes it an unknown field)', () => {
+    // c = 7 (08 07); p packed [1, 9] (12 02 01 09)
+    const r = decodeProtobuf(fromHex('0807120201' + '09'), 't4.M', closed, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { c: 7, p: ['B', 9] });
+    assert.equal(r.warnings.filter((w) => /is not a value of the closed enum t4\.C/.test(w)).length, 2, r.warnings.join());
+  });
+  it('an open (proto3) enum keeps an unknown number without a warning', () => {
+    // All.color (16) = 7: tag 80 01
+    const r = decodeProtobuf(fromHex('800107'), 'k.All', open, DEFAULT_LIMITS);
+    assert.deepEqual(r.value, { color: 7 });
+    assert.deepEqual(r.warnings, []);
+  });
+});
