@@ -209,7 +209,9 @@ export class ByteQueue {
 }
 
 const utf8 = new TextDecoder('utf-8');
-const utf8FatalDecoder = new TextDecoder('utf-8', { fatal: true });
+// (ignoreBOM: a leading U+FEFF is kept, as any other character of a string field, a header value
+// or a message; TextDecoder drops it by default. JSON parsing ignores it: parseJsonExact.)
+const utf8FatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder('latin1');
 
 /** UTF-8 text, with U+FFFD for invalid sequences. */
@@ -218,7 +220,8 @@ export function utf8Text(b: Uint8Array): string {
 }
 
 /**
- * UTF-8 text, or undefined when the bytes are not valid UTF-8. Up to 16 ASCII bytes (keys, names,
+ * UTF-8 text, or undefined when the bytes are not valid UTF-8; every character kept, a leading
+ * U+FEFF too (protoc keeps it in a protobuf string). Up to 16 ASCII bytes (keys, names,
  * small values: redis-benchmark's pipelined replies are thousands of them) are built in a loop,
  * without a TextDecoder call each.
  */

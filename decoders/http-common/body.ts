@@ -241,6 +241,9 @@ export function parseJsonBounded(text: string, maxDepth: number): { ok: true; va
  * payloads, events), most through parseJsonBounded.
  */
 export function parseJsonExact(text: string): { value: unknown; exact: number } {
+  // RFC 8259 §8.1: a parser may ignore a byte order mark (JSON.parse does not: U+FEFF is no JSON
+  // whitespace), and a payload's text keeps it (utf8Strict).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const exact = hasSixteenDigits(text) ? bigIntegersAsStrings(text) : undefined;
   return { value: JSON.parse(exact?.text ?? text), exact: exact?.count ?? 0 };
 }

@@ -339,7 +339,7 @@ function rawLen(b: Uint8Array, depth: number, ctx: Ctx): unknown {
   }
   // Printable ASCII is its own text: no strict decode, no second scan.
   if (text === 1) return latin1Text(b);
-  const s = text === 2 ? utf8Exact(b) : undefined;
+  const s = text === 2 ? utf8Strict(b) : undefined;
   if (s !== undefined && printable(s)) return s;
   const m = rawMessage(b, depth, ctx);
   if (m) return m;
@@ -456,35 +456,20 @@ function scalarFrom(type: string, wt: number, r: Reader): unknown | typeof FAIL 
 }
 
 /**
- * The text of a string field (utf8Exact: undefined when not UTF-8). Short ASCII ones are built
+ * The text of a string field (utf8Strict: undefined when not UTF-8). Short ASCII ones are built
  * here: most string values are a few characters, and for those a TextDecoder call cost several
  * times the decoding. (Up to 12 characters: V8 keeps such concatenations flat.)
  */
 function stringText(b: Uint8Array): string | undefined {
   const n = b.length;
-  if (n > 12) return utf8Exact(b);
+  if (n > 12) return utf8Strict(b);
   let s = '';
   for (let i = 0; i < n; i++) {
     const c = b[i];
-    if (c >= 0x80) return utf8Exact(b);
+    if (c >= 0x80) return utf8Strict(b);
     s += String.fromCharCode(c);
   }
   return s;
-}
-
-const utf8KeepBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * utf8Strict, but a leading U+FEFF (bytes EF BB BF) stays in the text: in a protobuf string it is a
- * character like any other (protoc and the JSON mapping keep it), and TextDecoder drops it by default.
- */
-function utf8Exact(b: Uint8Array): string | undefined {
-  if (b.length < 3 || b[0] !== 0xef || b[1] !== 0xbb || b[2] !== 0xbf) return utf8Strict(b);
-  try {
-    return utf8KeepBom.decode(b);
-  } catch {
-    return undefined;
-  }
 }
 
 function jsonFloat(x: unknown): unknown {

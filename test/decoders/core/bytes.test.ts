@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'node:v8';
-import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s, oneByteCopy, oneByteSource } from '../../../decoders/core/bytes';
+import { ByteQueue, fromHex, toHex, toBase64, fromBase64, be32, be64s, oneByteCopy, oneByteSource, utf8Strict } from '../../../decoders/core/bytes';
+import { parseJsonExact } from '../../../decoders/http-common/body';
+import { payloadBody } from '../../../decoders/calls/payload';
+import { DEFAULT_LIMITS } from '../../../decoders/core/env';
 
 describe('ByteQueue', () => {
   it('peeks across chunk boundaries and consumes', () => {
@@ -112,5 +115,17 @@ describe('oneByteSource', () => {
     assert.equal(out, '// Person ? ?API? café\nmessage Person { string name = 1; }\n');
     assert.equal(out.length, text.length);
     assert.equal(isOneByte(out.slice(out.indexOf('Person {'), out.indexOf(' {'))), true);
+  });
+});
+
+describe('utf8Strict keeps every character, a leading U+FEFF too (RFC 3629 §6: a BOM in a protocol string is the character ZWNBSP)', () => {
+  it('EF BB BF at the start stays U+FEFF; the JSON parse ignores it (RFC 8259 §8.1), the payload text keeps it', () => {
+    const bytes = Buffer.from('efbbbf7b2261223a317d', 'hex'); // U+FEFF {"a":1}
+    assert.equal(utf8Strict(bytes), '\ufeff{"a":1}');
+    assert.deepEqual(parseJsonExact('\ufeff{"a":1}').value, { a: 1 });
+    const body = payloadBody(bytes, bytes.length, DEFAULT_LIMITS);
+    assert.equal(body.kind, 'json');
+    assert.deepEqual(body.value, { a: 1 });
+    assert.equal(body.text, '\ufeff{"a":1}');
   });
 });
