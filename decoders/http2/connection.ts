@@ -1144,7 +1144,7 @@ export class Http2Connection implements StreamDecoder {
         // The response says gRPC where the request could not: its headers unknown, or its content-type
         // an HPACK entry from before the capture (grpc C-core indexes it on a connection's first call;
         // a Trailers-Only error answered with a literal content-type names it again).
-        if (!s.grpc && isGrpcContentType(hdr(headers, 'content-type')) && (s.headersUnknown || s.hinted || requestTypeLost(s.requestHeaders))) this.becomeGrpc(s);
+        if (!s.grpc && isGrpcContentType(hdr(headers, 'content-type')) && (s.headersUnknown || s.hinted || contentTypeLost(s.requestHeaders))) this.becomeGrpc(s);
         s.grpc?.responseHeaders(headers, endStream);
       } else {
         if (!s.responseHeaders && statusText === undefined && !s.headersUnknown) s.call.warnings.push('response trailers without response headers');
@@ -1419,9 +1419,7 @@ export class Http2Connection implements StreamDecoder {
    */
   private looksLikeGrpc(s: H2Stream): boolean {
     if (s.headersUnknown && !s.requestHeaders) return this.grpcResponseShape(s);
-    const ct = hdr(s.requestHeaders, 'content-type');
-    if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
-    if (!refersToLostEntry(s.requestHeaders)) return false;
+    if (!contentTypeLost(s.requestHeaders)) return false;
     const path = hdr(s.requestHeaders, ':path');
     if (path === undefined || path === UNKNOWN_ENTRY) {
       if (hdr(s.requestHeaders, ':method') !== 'POST') return false;
@@ -1452,9 +1450,7 @@ export class Http2Connection implements StreamDecoder {
    * side seen in part must be too).
    */
   private grpcResponseShape(s: H2Stream): boolean {
-    if (s.hinted || !refersToLostEntry(s.responseHeaders) || !s.responseTrailers?.length) return false;
-    const ct = hdr(s.responseHeaders, 'content-type');
-    if (ct !== undefined && ct !== UNKNOWN_ENTRY) return false;
+    if (s.hinted || !contentTypeLost(s.responseHeaders) || !s.responseTrailers?.length) return false;
     const res = s.body.s2c;
     if (!res.kept || res.size !== res.kept || !wholeMessages(concatBytes(res.chunks))) return false;
     const req = s.body.c2s;
@@ -1587,14 +1583,14 @@ function frameTypeName(t: number): string {
   return ['DATA', 'HEADERS', 'PRIORITY', 'RST_STREAM', 'SETTINGS', 'PUSH_PROMISE', 'PING', 'GOAWAY', 'WINDOW_UPDATE', 'CONTINUATION'][t] ?? `type 0x${t.toString(16)}`;
 }
 
-/** Does a header block hold a field (name or value) from an HPACK entry lost in a gap (RFC 7541 §2.3.2)? */
-/** Request headers read, but with no content-type other than an HPACK entry from before the capture (or a gap). */
-function requestTypeLost(headers: HeaderList | undefined): boolean {
+/** Headers read, but with no content-type other than an HPACK entry from before the capture (or a gap). */
+function contentTypeLost(headers: HeaderList | undefined): boolean {
   if (!headers || !refersToLostEntry(headers)) return false;
   const ct = hdr(headers, 'content-type');
   return ct === undefined || ct === UNKNOWN_ENTRY;
 }
 
+/** Does a header block hold a field (name or value) from an HPACK entry lost in a gap (RFC 7541 §2.3.2)? */
 function refersToLostEntry(headers: HeaderList | undefined): boolean {
   return !!headers?.some(([k, v]) => k === UNKNOWN_ENTRY || v === UNKNOWN_ENTRY);
 }
