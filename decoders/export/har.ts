@@ -230,8 +230,9 @@ function trailerValues(list: HeaderList | undefined): HarNameValue[] {
 
 /**
  * A gRPC call's bodies: its messages in each direction as JSON (an array on a streaming side, the
- * message itself on a side that sends one), decoded from protobuf — with the .proto files' field names when they were found, raw
- * field numbers otherwise. The wire bytes (5-byte prefixes, protobuf) are not kept by the decoder.
+ * message itself on a side that sends one), decoded from protobuf — with the .proto files' field
+ * names when they were found, raw field numbers otherwise. The wire bytes (5-byte prefixes,
+ * protobuf) are not kept by the decoder.
  */
 function grpcContent(c: Call, entry: HarEntry, reqHeaders: HeaderList): void {
   const side = (dir: 'c2s' | 's2c') => {
@@ -258,6 +259,8 @@ function grpcContent(c: Call, entry: HarEntry, reqHeaders: HeaderList): void {
 
 /** One HAR entry for an HTTP-carried call. */
 export function harEntry(c: Call): HarEntry {
+  // gRPC over HTTP/2: its HTTP facts on the call itself (no HTTP layer), its bodies messages
+  const grpc = !c.http && c.protocol === 'grpc';
   const reqHeaders = requestHeaders(c);
   const resHeaders = responseHeaders(c);
   const reqBody = requestBody(c);
@@ -290,7 +293,7 @@ export function harEntry(c: Call): HarEntry {
       statusText: c.http?.reason ?? (c.protocol === 'http' ? c.status?.text ?? '' : ''),
       httpVersion: version,
       cookies: responseCookies(resHeaders),
-      headers: c.http ? nameValues(resHeaders) : [...nameValues(resHeaders), ...trailerValues(c.response?.trailers)],
+      headers: grpc ? [...nameValues(resHeaders), ...trailerValues(c.response?.trailers)] : nameValues(resHeaders),
       content: { size: resBody ? (resBody.decodedSize ?? resBody.size) : 0, mimeType: mimeOf(resBody, resHeaders) },
       redirectURL: header(resHeaders, 'location') ?? '',
       headersSize: -1,
@@ -310,7 +313,7 @@ export function harEntry(c: Call): HarEntry {
     },
   };
   if (entry.response.status === 0 && c.response === undefined) entry.response.comment = `no response (${c.state})`;
-  if (!c.http && c.protocol === 'grpc') {
+  if (grpc) {
     grpcContent(c, entry, reqHeaders);
   } else if (reqBody && reqBody.size > 0) {
     const content = bodyContent(reqBody);
@@ -322,7 +325,7 @@ export function harEntry(c: Call): HarEntry {
     else if (params && content.text === undefined) postData.comment = 'multipart body: its parts are in params (file contents not kept)';
     entry.request.postData = postData;
   }
-  const content = !c.http && c.protocol === 'grpc' ? {} : bodyContent(resBody);
+  const content = grpc ? {} : bodyContent(resBody);
   if (content.text !== undefined) entry.response.content.text = content.text;
   if (content.encoding) entry.response.content.encoding = content.encoding;
   if (content.comment) entry.response.content.comment = content.comment;
