@@ -20,7 +20,7 @@ import type { CaptureInfo, RawFrame } from './capture/types';
 import type { Packet } from './net/types';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './net/types';
 import type { Call, CaptureWarning, Dir, Endpoint, FlowSummary, SeenAs } from './core/model';
-import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, ProbeResult, StreamDecoder } from './core/decoder';
+import type { CaptureScope, CloseReason, DatagramDecoder, DecoderSession, DecoderSpec, FlowInfo, Position, StreamDecoder } from './core/decoder';
 import type { DecoderEnv } from './core/env';
 import { TcpStream, type TcpStreamSink } from './flows/tcp-stream';
 import { RecentSegments, dirBit } from './flows/copies';
@@ -1230,15 +1230,12 @@ export class Pipeline {
         return next;
       },
       probe(head: Uint8Array, dir: Dir) {
+        // (the heuristics of `decide`, step 2, over one direction's head)
+        const heads = { c2s: head, s2c: head };
         let more = false;
         for (const spec of pipeline.probeOrder) {
           if (spec.transport !== 'tcp') continue;
-          let r: ProbeResult;
-          try {
-            r = spec.probe!(head, dir);
-          } catch {
-            r = 'reject';
-          }
+          const r = pipeline.probeSpec(spec, heads, [dir]);
           if (r === 'accept') return spec.id;
           if (r === 'need-more') more = true;
         }

@@ -445,9 +445,9 @@ export class Http1Decoder implements StreamDecoder {
   private orphans: Pos[] = [];
   /** A c2s gap before any whole request, not counted yet (see noteLostMessages). */
   private blindGap?: { lost: LostMessages; at: Pos; offset: number; waitingThen: boolean };
-  /** A request head was read while an earlier request still waited for its response. */
   /** Requests reported without a response to keep at most MAX_WAITING waiting: the next responses answer them. */
   private unanswered = 0;
+  /** A request head was read while an earlier request still waited for its response. */
   private pipelined = false;
   /** The most requests in flight at once (this one and those waiting before it), once pipelined; one more per response without a request. */
   private depth = 0;
