@@ -341,12 +341,11 @@ async function parallelWorkers(file: string, jobs: number | undefined): Promise<
   let size = 0;
   try {
     // (a FIFO is not opened here: opening and closing it would end the writer's side)
-    if (!(await stat(file)).isFile()) return 0;
+    const st = await stat(file);
+    if (!st.isFile() || st.size < minBytes) return 0;
+    size = st.size;
     const fh = await open(file, 'r');
     try {
-      const st = await fh.stat();
-      if (!st.isFile() || st.size < minBytes) return 0;
-      size = st.size;
       const head = new Uint8Array(4);
       const { bytesRead } = await fh.read(head, 0, 4, 0);
       const format = sniffCapture(head.subarray(0, bytesRead));

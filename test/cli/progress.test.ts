@@ -45,6 +45,13 @@ describe('progress on stderr', () => {
       assert.deepEqual(writes, []);
     }
   });
+  it('a capture on standard input (no size known): how much came, no percentage', () => {
+    let t = 0;
+    const { stream, writes } = fake(true);
+    const p = new Progress(stream, true, 0, () => (t += 300));
+    p.decoding(12.34e6, 0, 4321);
+    assert.deepEqual(writes, ['\r\x1b[Kcallscope: decoding (12.3 MB read, 4,321 calls)']);
+  });
   it('never wider than the terminal', () => {
     let t = 0;
     const { stream, writes } = fake(true, 30);
