@@ -189,7 +189,8 @@ describe('recording proxy', () => {
       const p = await set.add({ listen: { host: '127.0.0.1', port: await freePort() }, target: { host: '127.0.0.1', port } });
       client = new pkg.PersonService(`127.0.0.1:${p.address!.port}`, grpc.credentials.createInsecure());
       let person: { name: string } | undefined;
-      for (let i = 0; i < 50 && !person; i++) {
+      // (until the server is up: on a loaded machine spawning it and loading grpc-js took more than 5 s)
+      for (const until = Date.now() + 20_000; !person && Date.now() < until; ) {
         person = await new Promise((res) => client!.GetPerson({ id: 1 }, (e, v) => res(e ? undefined : v)));
         if (!person) await new Promise((res) => setTimeout(res, 100));
       }
