@@ -934,7 +934,10 @@ export class Pipeline {
     for (const spec of this.probeOrder) {
       if (spec.transport !== flow.transport) continue;
       const r = this.probeSpec(spec, heads, dirs);
-      if (r === 'accept') return this.attach(flow, spec, 'probe');
+      if (r === 'accept') {
+        if (spec.refute?.(heads, joinedLate)) continue;
+        return this.attach(flow, spec, 'probe');
+      }
       if (r === 'need-more') {
         needMore = true;
         undecided ??= spec;
@@ -957,7 +960,10 @@ export class Pipeline {
     for (const spec of joinedLate ? this.midstreamOrder : []) {
       if (spec.transport !== flow.transport) continue;
       const r = this.probeSpec(spec, heads, dirs, false);
-      if (r === 'accept') return this.attach(flow, spec, 'probe');
+      if (r === 'accept') {
+        if (spec.refute?.(heads, true)) continue;
+        return this.attach(flow, spec, 'probe');
+      }
       if (r === 'need-more') needMore = true;
     }
     if (needMore && !final) return;

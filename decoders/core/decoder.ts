@@ -151,6 +151,13 @@ export interface DecoderSpec {
    * bytes taken for the client's). The pipeline then turns the connection round before decoding.
    */
   rolesReversed?(heads: { c2s: Uint8Array; s2c: Uint8Array }): boolean;
+  /**
+   * Asked when `probe` took one direction's first bytes by heuristic (not by port): true when the
+   * other direction's first bytes rule the protocol out (a Redis server never speaks first, so an FTP
+   * greeting before `AUTH TLS` is no Redis). `joinedLate`: the connection's start is not in the
+   * capture, so a head may begin inside a message.
+   */
+  refute?(heads: { c2s: Uint8Array; s2c: Uint8Array }, joinedLate: boolean): boolean;
   /** Only reachable through hand-off or decode-as (e.g. websocket, grpc-web). */
   handoffOnly?: boolean;
   create(session: DecoderSession, init?: unknown): StreamDecoder | DatagramDecoder;

@@ -28,33 +28,36 @@ export function probeHttp1(head: Uint8Array, dir: 'c2s' | 's2c'): ProbeResult {
     if (text.length < want.length) return want.startsWith(text) ? 'need-more' : 'reject';
     return text.startsWith(want) ? 'accept' : 'reject';
   }
-  // token SP request-target SP HTTP/1.x CRLF
-  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]{1,32})( ?)/.exec(text);
+  // token SP request-target SP HTTP/1.x CRLF; runs of spaces or tabs between the three are
+  // tolerated, as the decoder's parser does (RFC 9112 §3: recipients MAY parse on whitespace-delimited
+  // word boundaries), so `GET      /x HTTP/1.1` is HTTP here too and not left to another probe.
+  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]{1,32})([ \t]*)/.exec(text);
   if (!m) return 'reject';
   if (!m[2]) {
     // method not finished yet
     return text.length === m[1].length && text.length < 32 ? 'need-more' : 'reject';
   }
   const rest = text.slice(m[0].length);
+  if (rest === '') return head.length < PROBE_BYTES ? 'need-more' : 'reject';
   const lf = rest.indexOf('\n');
   if (lf >= 0) {
     const line = rest.slice(0, lf).replace(/\r$/, '');
-    return /^[^ \t\r\n\x00-\x1f]+ HTTP\/1\.[01]$/.test(line) ? 'accept' : 'reject';
+    return /^[^ \t\r\n\x00-\x1f]+[ \t]+HTTP\/1\.[01][ \t]*$/.test(line) ? 'accept' : 'reject';
   }
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(rest)) return 'reject';
-  const sp = rest.indexOf(' ');
-  if (sp >= 0) {
-    const version = rest.slice(sp + 1);
-    const want = 'HTTP/1.';
-    if (sp === 0) return 'reject';
+  const target = /^[^ \t]+/.exec(rest)![0];
+  const version = rest.slice(target.length).replace(/^[ \t]+/, '');
+  const want = 'HTTP/1.';
+  if (version) {
     if (version.length <= want.length + 1) {
       const ok = version.length <= want.length ? want.startsWith(version) : version.startsWith(want) && /[01]$/.test(version);
       if (!ok) return 'reject';
-    } else if (!/^HTTP\/1\.[01]\r?$/.test(version)) return 'reject';
+    } else if (!/^HTTP\/1\.[01][ \t]*\r?$/.test(version)) return 'reject';
   }
   if (head.length < PROBE_BYTES) return 'need-more';
-  // 64 bytes and the line is not over (a long target): accept a plausible origin/absolute form.
-  return sp < 0 && /^(\/|\*|https?:\/\/)/i.test(rest) ? 'accept' : 'reject';
+  // 64 bytes and the line is not over (a long target, or runs of spaces): accept a plausible
+  // origin/absolute form whose version, where it has begun, is right so far.
+  return /^(\/|\*|https?:\/\/)/i.test(target) ? 'accept' : 'reject';
 }
 
 /** A request line (RFC 9112 §3: a method as registries spell them) or a status line (§4) at a line start. */

@@ -67,7 +67,51 @@ export function probeKafka(head: Uint8Array): 'accept' | 'reject' | 'need-more' 
   if (cl > size - 10 || cl > 1024) return 'reject';
   // client id must look like text
   for (let i = 14; i < Math.min(head.length, 14 + cl); i++) if (head[i] < 0x20 || head[i] > 0x7e) return 'reject';
+  // The first request must read by its api key's schema within its declared size: SMPP's bind
+  // (command_id 2, status 0, sequence number 1) passes the header checks as Produce v2 with an empty
+  // client id, and its system id then reads as a topic count of 1.6 billion. A frame not all in the
+  // head is read with zeros for its missing bytes (they read as empty arrays and strings), so only
+  // the bytes seen can fail it.
+  if (size <= PROBE_READ_MAX) {
+    let frame = head.subarray(4, 4 + size);
+    if (frame.length < size) {
+      const padded = new Uint8Array(size);
+      padded.set(frame);
+      frame = padded;
+    }
+    if (!readsAsRequest(frame)) return 'reject';
+  }
   return 'accept';
+}
+
+/** The largest first request the probe reads by its schema (larger ones: the header checks alone). */
+const PROBE_READ_MAX = 64 * 1024;
+
+/** Does a whole request frame (without its size) read by its api key's schema, header and body? */
+function readsAsRequest(frame: Uint8Array): boolean {
+  const r = new KReader(frame);
+  const key = r.int16();
+  const version = r.int16();
+  r.int32();
+  r.string(false);
+  const flexible = isFlexible(key, version);
+  if (flexible) r.tagged();
+  const schema = REQUESTS[key];
+  if (schema && !r.error) readStruct(r, schema, version, flexible);
+  return !r.error;
+}
+
+/**
+ * A broker answers a connection's requests in order, each response starting with its request's
+ * correlation id (Kafka protocol guide, "The protocol": size, correlation id): a first response whose
+ * size is implausible or whose id is below the first request's is no Kafka answer. SMPP reads as
+ * Produce v2 (command_id 2, status 0 as the id) and its answer's command_id 0x80000002 as id -2^31+2.
+ */
+export function refuteKafka(c2s: Uint8Array, s2c: Uint8Array, joinedLate: boolean): boolean {
+  if (joinedLate || c2s.length < 12 || s2c.length < 8) return false;
+  const size = be32(s2c, 0);
+  if (size < 4 || size > MAX_FRAME) return true;
+  return (be32(s2c, 4) | 0) < (be32(c2s, 8) | 0);
 }
 
 function quick(head: Uint8Array): 'reject' | 'ok' {
@@ -724,5 +768,6 @@ export const spec: DecoderSpec = {
   // request header passes for Produce v0–v20 whenever the correlation id is small (an HTTP/2 server's
   // SETTINGS frame `00 00 12 04 00…` did).
   probe: (head, dir) => (dir === 'c2s' ? probeKafka(head) : 'reject'),
+  refute: (heads, joinedLate) => refuteKafka(heads.c2s, heads.s2c, joinedLate),
   create: (session) => new KafkaDecoder(session),
 };

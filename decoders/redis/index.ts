@@ -1325,7 +1325,7 @@ function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   if (/ HTTP\/\d/.test(t.split('\n')[0])) return 'reject';
   // An HTTP request line cut before its end (a snaplen keeps 14 bytes: "GET /chat HTTP"): not Redis.
   // (origin-form `/path` or absolute-form `http://host/path`, RFC 9112 §3.2.1–3.2.2: a proxy request)
-  if (!t.includes('\n') && /^[A-Z]+ (\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)\S*( |$)/.test(t)) return 'reject';
+  if (!t.includes('\n') && /^[A-Z]+[ \t]+(\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)\S*( |$)/.test(t)) return 'reject';
   if (INLINE_COMMANDS.test(t)) {
     // A command that needs arguments alone on its line is no Redis command: STOMP's SUBSCRIBE
     // frame (its headers on the next lines) met mid-connection.
@@ -1358,6 +1358,9 @@ export const spec: DecoderSpec = {
   ports: [6379, 6380],
   probe,
   probeMidstream: (head, dir) => probeMidstream(head, dir),
+  // A Redis server never speaks first and every reply starts with a RESP type byte: a server whose
+  // first bytes are something else (FTP's `220 …` greeting, then the client's `AUTH TLS`) is not Redis.
+  refute: (heads, joinedLate) => !joinedLate && heads.s2c.length > 0 && !RESP_TYPES.has(heads.s2c[0]),
   probeOrder: 60,
   create: (session) => new RedisDecoder(session),
 };

@@ -1025,6 +1025,28 @@ function validFrame(h: NonNullable<ReturnType<typeof frameHeader>>): boolean {
  * when it is text.
  */
 export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
+  return midstreamScan(head).result;
+}
+
+/** probeWebSocketMidstream's walk, with whether the frames it read were masked. */
+function midstreamScan(head: Uint8Array): { result: 'accept' | 'reject' | 'need-more'; masked: boolean | undefined } {
+  // (the walk takes every frame masked as the first is, or rejects)
+  return { result: midstreamWalk(head), masked: head.length >= 2 ? (head[1] & 0x80) !== 0 : undefined };
+}
+
+/**
+ * Both sides of a connection joined late read as frames of the same masking: RFC 6455 §5.1 has the
+ * client mask every frame and the server none, so this is some other binary protocol whose first
+ * byte happens to read as a frame header (OpenFlow's version 1 is a text frame without FIN).
+ */
+function sameMasking(heads: { c2s: Uint8Array; s2c: Uint8Array }): boolean {
+  if (heads.c2s.length < 2 || heads.s2c.length < 2) return false;
+  const a = midstreamScan(heads.c2s);
+  const b = midstreamScan(heads.s2c);
+  return a.result !== 'reject' && b.result !== 'reject' && a.masked !== undefined && a.masked === b.masked;
+}
+
+function midstreamWalk(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   let i = 0;
   // Evidence: a strong frame decides; two others do. Continuation and empty frames are none
   // (a run of zero bytes is a run of empty continuation frames).
@@ -1039,6 +1061,8 @@ export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' |
     if (h === undefined) return decided() ? 'accept' : 'need-more';
     masked = h.masked;
     const end = i + h.hl + h.len;
+    // (a text payload that starts with a control character other than a tab or a line end, such as
+    // OpenFlow's length bytes, is at most weak evidence: text messages start with text)
     const text = h.opcode === 1 && !h.rsv1;
     // A masked frame with a key and a payload: the key's four bytes are otherwise unconstrained.
     const keyed = h.masked && h.len > 0 && (head[i + h.hl - 4] | head[i + h.hl - 3] | head[i + h.hl - 2] | head[i + h.hl - 1]) !== 0;
@@ -1046,7 +1070,10 @@ export function probeWebSocketMidstream(head: Uint8Array): 'accept' | 'reject' |
       const p = payloadOf(head, i, h.hl, h.masked, Math.min(end, i + h.hl + 1024, head.length));
       if (!isUtf8(p, end > i + h.hl + p.length)) return 'reject';
       if (end > head.length) return p.length >= 64 || p.length === 1024 ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
-      if (h.len > 0) strong = true;
+      if (h.len > 0 && p.length > 0) {
+        const c = p[0];
+        if (c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) strong = true;
+      }
     } else if (end > head.length) return decided() ? 'accept' : head.length >= 4096 ? 'reject' : 'need-more';
     if (h.opcode !== 0 && h.len > 0) {
       if (h.rsv1 && !deflateStart(head, i + h.hl, h.masked ? head.subarray(i + h.hl - 4, i + h.hl) : undefined)) return 'reject';
@@ -1076,6 +1103,7 @@ export const spec: DecoderSpec = {
   // Last: a heuristic for connections no other decoder recognised.
   probeOrder: 200,
   probeMidstream: (head) => probeWebSocketMidstream(head),
+  refute: (heads) => sameMasking(heads),
   // §5.1: only a client masks its frames.
   rolesReversed: (heads) =>
     rolesBackwards(heads, (head) => {
