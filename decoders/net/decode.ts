@@ -207,9 +207,198 @@ export class NetDecoder {
       case 258:
       case 149:
         return depth === 0 && this.pktap(d, o, n, type);
+      case 9:
+        // PPP (RFC 1661 §2): the protocol field first, or after RFC 1662 §3.1's address and control
+        // bytes (ff 03) when the capture kept the HDLC-like framing.
+        if (n - o >= 2 && d[o] === 0xff && d[o + 1] === 0x03) this.ppp(d, o + 2, n, depth);
+        else this.ppp(d, o, n, depth);
+        return true;
+      case 50:
+      case 166:
+        // PPP in HDLC-like framing (RFC 1662 §3.1: address ff, or pppd's direction byte 00/01 for
+        // PPP_PPPD; control 03), or Cisco HDLC (address 0f/8f) with an EtherType.
+        if (n - o < 4) this.short('PPP/HDLC header', 4, n - o);
+        else if (d[o] === 0x0f || d[o] === 0x8f) this.etherPayload(d, o + 2, n, depth);
+        else this.ppp(d, o + 2, n, depth);
+        return true;
+      case 104:
+        // Cisco HDLC (RFC 1547 §4.3.1): address (0f unicast, 8f broadcast), control 00, an EtherType.
+        if (n - o < 4) this.short('Cisco HDLC header', 4, n - o);
+        else this.etherPayload(d, o + 2, n, depth);
+        return true;
+      case 51:
+        // PPPoE without an Ethernet header (RFC 2516 §4: version/type, code, session id, length).
+        if (n - o < 6) this.short('PPPoE header', 6, n - o);
+        else if (d[o + 1] === 0x00) this.ppp(d, o + 6, n, depth);
+        else this.stats.nonIp++;
+        return true;
+      case 117:
+        return this.pflog(d, o, n, depth);
+      case 239:
+        return this.nflog(d, o, n, depth);
+      case 127:
+        return this.radiotap(d, o, n, depth);
+      case 105:
+        this.ieee80211(d, o, n, depth);
+        return true;
+      case 119:
+      case 163: {
+        // Prism and AVS monitor-mode headers before an 802.11 frame: AVS (version 0x80211001,
+        // big-endian) gives its length at bytes 4–7; Prism's message length there is in the
+        // capturing host's byte order (144).
+        if (n - o < 8) {
+          this.short('802.11 monitor header', 8, n - o);
+          return true;
+        }
+        const avs = be32(d, o) >>> 12 === 0x80211;
+        const be = be32(d, o + 4);
+        const hl = avs || be <= 0xffff ? be : le32(d, o + 4);
+        if (hl < 8 || hl > n - o) {
+          if (hl > n - o) this.short('802.11 monitor header', hl, n - o);
+          else this.malformed(`802.11 monitor header length ${hl}`);
+          return true;
+        }
+        this.ieee80211(d, o + hl, n, depth);
+        return true;
+      }
       default:
         return false;
     }
+  }
+
+  /** A PPP protocol field at `o` (RFC 1661 §2; one byte when compressed, §6.5: an odd first byte), then its packet. */
+  private ppp(d: Uint8Array, o: number, n: number, depth: number): void {
+    if (n - o < 1) return this.short('PPP protocol field', 2, n - o);
+    const one = (d[o] & 1) === 1;
+    if (!one && n - o < 2) return this.short('PPP protocol field', 2, n - o);
+    const proto = one ? d[o] : (d[o] << 8) | d[o + 1];
+    const ip = o + (one ? 1 : 2);
+    if (proto === 0x0021) this.ipv4(d, ip, n, depth);
+    else if (proto === 0x0057) this.ipv6(d, ip, n, depth);
+    else this.stats.nonIp++;
+  }
+
+  /**
+   * OpenBSD/FreeBSD pflog: the header starts with its own length (byte 0, the struct's size, padded
+   * to a multiple of 4 before the packet) and the address family (byte 1); the packet follows.
+   */
+  private pflog(d: Uint8Array, o: number, n: number, depth: number): boolean {
+    if (n - o < 4) {
+      this.short('pflog header', 4, n - o);
+      return true;
+    }
+    const hl = (d[o] + 3) & ~3;
+    if (hl < 4 || hl > n - o) {
+      if (hl > n - o) this.short('pflog header', hl, n - o);
+      else this.malformed(`pflog header length ${d[o]}`);
+      return true;
+    }
+    const af = d[o + 1];
+    if (af === 2) this.ipv4(d, o + hl, n, depth);
+    else if (af === 10 || af === 24 || af === 28 || af === 30) this.ipv6(d, o + hl, n, depth);
+    else this.stats.nonIp++;
+    return true;
+  }
+
+  /**
+   * Linux NFLOG (tcpdump -i nflog:N): a 4-byte header (address family, version 0, group), then
+   * type-length-value attributes, each length (host byte order, so read whichever way is sane)
+   * covering its own 4-byte header and padded to 4; attribute 9 (NFULA_PAYLOAD) is the IP packet.
+   */
+  private nflog(d: Uint8Array, o: number, n: number, depth: number): boolean {
+    if (n - o < 4) {
+      this.short('NFLOG header', 4, n - o);
+      return true;
+    }
+    const af = d[o];
+    let i = o + 4;
+    for (let k = 0; k < 64 && i + 4 <= n; k++) {
+      let len = d[i] | (d[i + 1] << 8);
+      let type = d[i + 2] | (d[i + 3] << 8);
+      if (len < 4 || i + len > n) {
+        // a big-endian host wrote it
+        len = (d[i] << 8) | d[i + 1];
+        type = (d[i + 2] << 8) | d[i + 3];
+      }
+      if (len < 4) {
+        this.malformed(`NFLOG attribute length ${len}`);
+        return true;
+      }
+      if ((type & 0x7fff) === 9) {
+        const end = Math.min(n, i + len);
+        if (af === 2) this.ipv4(d, i + 4, end, depth);
+        else if (af === 10) this.ipv6(d, i + 4, end, depth);
+        else this.rawIp(d, i + 4, end, depth);
+        return true;
+      }
+      i += (len + 3) & ~3;
+    }
+    this.stats.nonIp++;
+    return true;
+  }
+
+  /**
+   * Radiotap (radiotap.org): version 0, a little-endian header length, present-field bitmaps (bit 31
+   * chains another); the Flags field (bit 1, after TSFT's 8 aligned bytes) says whether the 802.11
+   * frame that follows ends with its 4-byte FCS.
+   */
+  private radiotap(d: Uint8Array, o: number, n: number, depth: number): boolean {
+    if (n - o < 8) {
+      this.short('radiotap header', 8, n - o);
+      return true;
+    }
+    const hl = d[o + 2] | (d[o + 3] << 8);
+    if (d[o] !== 0 || hl < 8 || hl > n - o) {
+      if (hl > n - o) this.short('radiotap header', hl, n - o);
+      else this.malformed(`radiotap header (version ${d[o]}, length ${hl})`);
+      return true;
+    }
+    const present = le32(d, o + 4);
+    let f = o + 8;
+    // more bitmaps (bit 31), each 4 bytes
+    for (let w = present; w & 0x80000000 && f + 4 <= o + hl; f += 4) w = le32(d, f);
+    let fcs = false;
+    if (present & 0x2) {
+      if (present & 0x1) f = o + ((f - o + 7) & ~7) + 8;
+      if (f < o + hl) fcs = (d[f] & 0x10) !== 0;
+    }
+    this.ieee80211(d, o + hl, fcs ? n - 4 : n, depth);
+    return true;
+  }
+
+  /**
+   * An IEEE 802.11 data frame (802.11-2020 §9.2.4, §9.3.2.1): frame control, duration, three
+   * addresses, sequence control, a fourth address when both DS bits are set, QoS control on QoS
+   * subtypes, HT control when +HTC/Order is set on a QoS frame; then LLC/SNAP (aa aa 03, OUI 0,
+   * an EtherType). Management, control, null and protected (encrypted) frames carry no IP to read.
+   */
+  private ieee80211(d: Uint8Array, o: number, n: number, depth: number): void {
+    if (n - o < 24) {
+      if (n - o >= 2 && ((d[o] >> 2) & 3) !== 2) {
+        this.stats.nonIp++;
+        return;
+      }
+      return this.short('802.11 header', 24, n - o);
+    }
+    const fc0 = d[o];
+    const fc1 = d[o + 1];
+    const type = (fc0 >> 2) & 3;
+    const subtype = fc0 >> 4;
+    // data frames only; subtypes with bit 2 set carry no data (Null, QoS Null…)
+    if (type !== 2 || subtype & 0x4 || fc1 & 0x40) {
+      this.stats.nonIp++;
+      return;
+    }
+    let hl = 24;
+    if ((fc1 & 3) === 3) hl += 6;
+    if (subtype & 0x8) {
+      hl += 2;
+      if (fc1 & 0x80) hl += 4;
+    }
+    const p = o + hl;
+    if (n - p < 8) return this.short('802.11 LLC/SNAP header', 8, Math.max(0, n - p));
+    if (d[p] === 0xaa && d[p + 1] === 0xaa && d[p + 2] === 0x03 && d[p + 3] === 0 && d[p + 4] === 0 && (d[p + 5] === 0 || d[p + 5] === 0xf8)) this.etherType(d, (d[p + 6] << 8) | d[p + 7], p + 8, n, depth);
+    else this.stats.nonIp++;
   }
 
   /**

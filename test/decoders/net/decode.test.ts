@@ -107,17 +107,89 @@ describe('link layers (tcpdump.org LINKTYPE_*)', () => {
       { data: new Uint8Array(10), linkType: 147 },
       { data: new Uint8Array(10), linkType: 147 },
       { data: new Uint8Array(10), linkType: 147, interfaceId: 2 },
-      { data: new Uint8Array(10), linkType: 105 },
+      { data: new Uint8Array(10), linkType: 107 },
     ]);
     assert.deepEqual(
       r.warnings.map((w) => w.message),
       [
         'link type 147 (USER0) is not supported: frames on interface 0 skipped',
         'link type 147 (USER0) is not supported: frames on interface 2 skipped',
-        'link type 105 (IEEE802_11) is not supported: frames on interface 0 skipped',
+        'link type 107 (FRELAY) is not supported: frames on interface 0 skipped',
       ],
     );
     assert.equal(r.stats.unsupportedLink, 4);
+  });
+});
+
+// The headers below were checked with tshark 4.0 (each frame written to a pcap of its link type reads,
+// all but 166, which tshark does not open, as the same TCP segment 10.0.0.1:50000 → 10.0.0.2:80 "hi").
+const V6_TCP = B.tcpPacket({ src: '2001:db8::1', dst: '2001:db8::2', payload: 'hi' });
+// 802.11-2020 §9.3.2.1 QoS Data to the DS (fc 88 01), three addresses, sequence control, QoS control; then LLC/SNAP.
+const QOS_DATA = fromHex('8801 0000 020000000002 020000000001 020000000002 1000 0000');
+const SNAP_IPV4 = fromHex('aaaa03 000000 0800');
+const SNAP_IPV6 = fromHex('aaaa03 000000 86dd');
+
+describe('point-to-point, firewall-log and wireless link layers (tcpdump.org LINKTYPE_*)', () => {
+  const check = (r: ReturnType<typeof run>, src = '10.0.0.1') => {
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.packets[0].src, src);
+    assert.equal(r.packets[0].payload, 'hi');
+  };
+  it('9 PPP (RFC 1661 §2): the protocol field, with RFC 1662 §3.1 ff 03 or without, compressed to one byte (§6.5)', () => {
+    check(one(B.concat(fromHex('0021'), IPV4_TCP), 9));
+    check(one(B.concat(fromHex('ff03 0021'), IPV4_TCP), 9));
+    check(one(B.concat(fromHex('21'), IPV4_TCP), 9));
+    check(one(B.concat(fromHex('ff03 0057'), V6_TCP), 9), '2001:db8::1');
+    const lcp = one(fromHex('ff03 c021 01 01 0004'), 9);
+    assert.deepEqual([lcp.packets.length, lcp.warnings.length, lcp.stats.nonIp], [0, 0, 1]);
+  });
+  it('50 PPP_HDLC and 166 PPP_PPPD (pppd\'s direction byte for the address), and Cisco HDLC framing in 50', () => {
+    check(one(B.concat(fromHex('ff03 0021'), IPV4_TCP), 50));
+    check(one(B.concat(fromHex('0f00 0800'), IPV4_TCP), 50));
+    check(one(B.concat(fromHex('0103 0021'), IPV4_TCP), 166));
+    check(one(B.concat(fromHex('0003 0057'), V6_TCP), 166), '2001:db8::1');
+  });
+  it('104 Cisco HDLC (RFC 1547 §4.3.1): address 0f/8f, control 00, EtherType', () => {
+    check(one(B.concat(fromHex('0f00 0800'), IPV4_TCP), 104));
+    check(one(B.concat(fromHex('8f00 86dd'), V6_TCP), 104), '2001:db8::1');
+    const slarp = one(fromHex('8f00 8035 00000000'), 104);
+    assert.deepEqual([slarp.packets.length, slarp.warnings.length], [0, 0]);
+  });
+  it('51 PPPoE session without Ethernet (RFC 2516 §4)', () => {
+    check(one(B.concat(fromHex('11 00 0001 002c 0021'), IPV4_TCP), 51));
+  });
+  it('117 pflog: header length (61, padded to 64) and address family first', () => {
+    check(one(B.concat(fromHex('3d 02'), new Uint8Array(62), IPV4_TCP), 117));
+    check(one(B.concat(fromHex('3d 18'), new Uint8Array(62), V6_TCP), 117), '2001:db8::1');
+  });
+  it('239 NFLOG: attributes (little- or big-endian lengths, padded to 4) up to NFULA_PAYLOAD (9)', () => {
+    const le = B.concat(fromHex('02 00 0000'), fromHex('0800 0100 0800 0300'), fromHex('2e00 0900'), IPV4_TCP, new Uint8Array(2));
+    check(one(le, 239));
+    const be = B.concat(fromHex('0a 00 0000'), fromHex('0008 0001 86dd 0300'), fromHex('0005 000a 41 000000'), new Uint8Array([0, 4 + V6_TCP.length, 0, 9]), V6_TCP);
+    check(one(be, 239), '2001:db8::1');
+  });
+  it('127 radiotap: header length, Flags (after an aligned TSFT) saying the frame ends with its FCS; 105 802.11 alone', () => {
+    // present = Flags only; flags 0x10: FCS at the end
+    check(one(B.concat(fromHex('00 00 0900 02000000 10'), QOS_DATA, SNAP_IPV4, IPV4_TCP, fromHex('deadbeef')), 127));
+    // present = TSFT + Flags (TSFT 8-aligned at offset 8), no FCS
+    check(one(B.concat(fromHex('00 00 1100 03000000 0102030405060708 00'), QOS_DATA, SNAP_IPV4, IPV4_TCP), 127));
+    // a second present word (bit 31) before the fields; Flags then sits after both words
+    check(one(B.concat(fromHex('00 00 0d00 02000080 00000000 10'), QOS_DATA, SNAP_IPV4, IPV4_TCP, fromHex('deadbeef')), 127));
+    // plain Data from the DS (fc 08 02), 24-byte header, IPv6
+    check(one(B.concat(fromHex('0802 0000 020000000001 020000000002 020000000003 2000'), SNAP_IPV6, V6_TCP), 105), '2001:db8::1');
+  });
+  it('802.11 frames without IP to read are skipped silently: protected, management, null data', () => {
+    const r = run([
+      { data: B.concat(fromHex('8841 0000 020000000002 020000000001 020000000002 1000 0000'), new Uint8Array(60)), linkType: 105 },
+      { data: B.concat(fromHex('8000 0000 ffffffffffff 020000000001 020000000001 0000'), new Uint8Array(40)), linkType: 105 },
+      { data: fromHex('4801 0000 020000000002 020000000001 020000000002 3000'), linkType: 105 },
+    ]);
+    assert.deepEqual([r.packets.length, r.warnings.length, r.stats.nonIp], [0, 0, 3]);
+  });
+  it('163 AVS and 119 Prism monitor headers before the 802.11 frame', () => {
+    check(one(B.concat(fromHex('80211001 00000040'), new Uint8Array(56), QOS_DATA, SNAP_IPV4, IPV4_TCP), 163));
+    check(one(B.concat(fromHex('44000000 90000000'), new Uint8Array(136), QOS_DATA, SNAP_IPV4, IPV4_TCP), 119));
   });
 });
 
@@ -158,10 +230,10 @@ describe('Apple PKTAP (LINKTYPE_PKTAP 258; xnu bsd/net/pktap.h)', () => {
     const r = run([
       { data: B.concat(header(1, 2), fromHex('020000000002 020000000001 0800'), IPV4_TCP), linkType: 258 },
       { data: B.concat(header(1, 1, 108).subarray(0, 50)), linkType: 258 },
-      { data: B.concat(header(105), new Uint8Array(40)), linkType: 258 },
+      { data: B.concat(header(107), new Uint8Array(40)), linkType: 258 },
     ]);
     assert.equal(r.packets.length, 0);
-    assert.deepEqual(r.warnings.map((w) => w.message), ['PKTAP header needs 108 bytes, only 50 present; packet skipped', 'PKTAP frame of link type 105 (IEEE802_11), not decoded; packet skipped']);
+    assert.deepEqual(r.warnings.map((w) => w.message), ['PKTAP header needs 108 bytes, only 50 present; packet skipped', 'PKTAP frame of link type 107 (FRELAY), not decoded; packet skipped']);
   });
   it('DLT 149 that is not PKTAP stays an unsupported link type (USER2)', () => {
     const r = one(new Uint8Array(40).fill(0xff), 149);
