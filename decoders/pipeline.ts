@@ -303,6 +303,30 @@ function portKey(udp: boolean, portA: number, portB: number): number {
 }
 
 /** The historical string key of a connection (recently closed connections are remembered by it). */
+/** A connection closed (FIN both ways, or RST) a moment ago: when, its client, each direction's next sequence number. */
+interface ClosedConn {
+  at: number;
+  client: string;
+  c2s: number | undefined;
+  s2c: number | undefined;
+}
+
+/** How far from where a closed connection's direction stopped a segment may start and still be its own. */
+const CLOSED_SEQ_WINDOW = 16 << 20;
+
+/**
+ * Does a data segment continue its direction of a connection just closed? A server's data in flight
+ * when the client reset the connection arrives after the RST (RFC 9293 §3.10.7.4: the receiver drops
+ * it); its sequence numbers go on from where the connection stopped, while a new connection on the
+ * same ports starts with a SYN, or elsewhere in the sequence space.
+ */
+function continuesClosed(closed: ClosedConn, p: Packet): boolean {
+  const next = `${p.src}|${p.srcPort}` === closed.client ? closed.c2s : closed.s2c;
+  if (next === undefined) return false;
+  const d = (p.seq - next) | 0;
+  return d >= -CLOSED_SEQ_WINDOW && d <= CLOSED_SEQ_WINDOW;
+}
+
 function connKey(transport: string, ipA: string, portA: number, ipB: string, portB: number): string {
   const a = `${ipA}|${portA}`;
   const b = `${ipB}|${portB}`;
@@ -323,8 +347,8 @@ export class Pipeline {
   private readonly maxUdpFlows: number;
   /** Capture time of the next look for idle UDP flows. */
   private nextUdpSweepUs = 0;
-  /** Recently closed connections: their stray last ACKs must not open ghost flows. */
-  private closedKeys = new Map<string, number>();
+  /** Recently closed connections: their stray last ACKs, and data sent after a reset, must not open ghost flows. */
+  private closedKeys = new Map<string, ClosedConn>();
   private nextFlowId = 1;
   private nextCallId = 1;
   /**
@@ -506,9 +530,9 @@ export class Pipeline {
       this.removeFlow(flow);
       flow = undefined;
     }
-    if (!flow && !isSyn && p.payloadWireLength === 0 && this.closedKeys.size) {
-      const closedAt = this.closedKeys.get(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort));
-      if (closedAt !== undefined && p.tsUs - closedAt < 120_000_000) {
+    if (!flow && !isSyn && this.closedKeys.size) {
+      const closed = this.closedKeys.get(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort));
+      if (closed !== undefined && p.tsUs - closed.at < 120_000_000 && (p.payloadWireLength === 0 || continuesClosed(closed, p))) {
         // (its copies on other interfaces or addresses are stray too)
         this.copies?.add(p, CLOSED);
         return;
@@ -522,7 +546,12 @@ export class Pipeline {
     this.tcp(flow, this.arrive(flow, p), p);
     if (flow.closed) {
       this.removeFlow(flow);
-      this.closedKeys.set(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort), p.tsUs);
+      this.closedKeys.set(connKey(transport, p.src, p.srcPort, p.dst, p.dstPort), {
+        at: p.tsUs,
+        client: `${flow.client.ip}|${flow.client.port}`,
+        c2s: flow.streams?.c2s.nextSeq,
+        s2c: flow.streams?.s2c.nextSeq,
+      });
       if (this.closedKeys.size > 50_000) {
         // Forget the oldest half (Map keeps insertion order).
         let n = 25_000;

@@ -73,6 +73,11 @@ export class TcpStream {
     return this.base32 !== undefined;
   }
 
+  /** The 32-bit sequence number of the next byte expected, once the direction has started. */
+  get nextSeq(): number | undefined {
+    return this.base32 === undefined ? undefined : this.delivered32;
+  }
+
   /** The SYN's sequence number: data starts at isn + 1. */
   syn(isn: number): void {
     this.synSeen = true;

@@ -163,6 +163,25 @@ describe('connections', () => {
     assert.equal(flows.length, 2);
     assert.deepEqual(calls.map((c) => c.request?.value), ['HELLO\n', 'AGAIN']);
   });
+  it('RFC 9293 §3.10.7.4: data the server had in flight when the client reset arrives after the RST and is dropped, not a new connection', () => {
+    // (nDPI's pinterest capture: a TLS certificate chain after the client's RST read as WebSocket frames)
+    const opened = tcpConversation({ server: { ip: '10.0.0.2', port: 7000 }, teardown: false, exchanges: [{ dir: 'c2s', data: 'HELLO\n' }] });
+    const t = 1_700_000_000_100_000;
+    const seg = (tsUs: number, o: Parameters<typeof tcpPacket>[0]) => ({ tsUs, data: ethernet(tcpPacket(o)) });
+    const rst = seg(t, { src: '10.0.0.1', dst: '10.0.0.2', sport: 50000, dport: 7000, seq: 1007, flags: 'R' });
+    const late = [
+      seg(t + 100, { src: '10.0.0.2', dst: '10.0.0.1', sport: 7000, dport: 50000, seq: 5001, ack: 1007, flags: 'PA', payload: 'LATE-1' }),
+      seg(t + 200, { src: '10.0.0.2', dst: '10.0.0.1', sport: 7000, dport: 50000, seq: 5007, ack: 1007, flags: 'PA', payload: 'LATE-2' }),
+    ];
+    const { calls, flows } = run([...opened, rst, ...late], [recorder('echo', { ports: [7000] })]);
+    assert.equal(flows.length, 1);
+    assert.deepEqual(calls.map((c) => c.request?.value), ['HELLO\n']);
+    // elsewhere in the sequence space: another connection on the same ports, joined late
+    const other = seg(t + 300, { src: '10.0.0.1', dst: '10.0.0.2', sport: 50000, dport: 7000, seq: 3_000_000_000, ack: 77, flags: 'PA', payload: 'OTHER' });
+    const two = run([...opened, rst, ...late, other], [recorder('echo', { ports: [7000] })]);
+    assert.equal(two.flows.length, 2);
+    assert.deepEqual(two.calls.map((c) => c.request?.value), ['HELLO\n', 'OTHER']);
+  });
 });
 
 describe('a sink that throws', () => {
