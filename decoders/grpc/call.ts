@@ -20,7 +20,7 @@ import { fitsType } from '../protobuf/shape';
 import { rpcStatusTypes } from '../protobuf/rpc-status';
 import { noteRpcSchema, rpcSchema } from '../protobuf/grpc-services';
 import { LOST_ENCODING, LengthPrefixedReader, decodeGrpcMessage, type LpMessage } from './messages';
-import { binaryHeaderValue, grpcCodec, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
+import { binaryHeaderValue, grpcCodec, grpcCodecNamed, grpcStatusName, isGrpcContentType, parseGrpcTimeout, pastDeadline, percentDecode, statusForHttpStatus, statusForRstStream } from './status';
 import { decodeHttpBody, headerValue } from '../http-common/body';
 import { concatBytes } from '../core/bytes';
 import { UNKNOWN_ENTRY } from '../http2/hpack';
@@ -99,6 +99,8 @@ export class GrpcCallBuilder {
   private payloadBytes = { c2s: 0, s2c: 0 };
   private compressedSeen = { c2s: false, s2c: false };
   private rawSeen = { c2s: false, s2c: false };
+  /** Messages read as JSON under a content-type that names no codec (messages.ts `sniffJson`). */
+  private jsonSeen = { c2s: 0, s2c: 0 };
   private dropped = 0;
   private messages: StreamMessage[] = [];
   private messageWarnings = 0;
@@ -273,6 +275,7 @@ export class GrpcCallBuilder {
     if (m.flags & (this.web ? 0x7e : 0xfe)) warnings.push(`reserved flag bits 0x${(m.flags & 0xfe).toString(16)} set`);
     const d = decodeGrpcMessage(m, this.decodeOptions(dir));
     if (d.raw) this.rawSeen[dir] = true;
+    if (d.json) this.jsonSeen[dir]++;
     if (d.triple) this.call.fields['dubbo.serialization'] = d.triple;
     if (this.reflection && dir === 's2c' && d.value) warnings.push(...this.reflection.learn(d.value));
     warnings.push(...d.warnings);
@@ -341,14 +344,19 @@ export class GrpcCallBuilder {
     this.typeDefs = undefined;
     this.optionsOf = {};
     call.warnings.push(`rpc ${m.path} guessed: its :path is an HPACK entry from before the capture, and ${why}`);
+    const json = { c2s: 0, s2c: 0 };
     for (const k of kept) {
       const d = decodeGrpcMessage(k, this.decodeOptions(k.dir));
       if (d.value !== undefined) k.msg.value = d.value;
       if (d.warnings.length) k.msg.warnings = d.warnings.slice(0, 20);
       else delete k.msg.warnings;
+      if (d.json) json[k.dir]++;
     }
     // Every message was kept (none larger, no more of them): none is raw any more unless its own decoding says so.
-    if (kept.length === this.messages.length) this.rawSeen = { c2s: false, s2c: false };
+    if (kept.length === this.messages.length) {
+      this.rawSeen = { c2s: false, s2c: false };
+      this.jsonSeen = json;
+    }
   }
 
   /**
@@ -359,9 +367,11 @@ export class GrpcCallBuilder {
     const headers = dir === 'c2s' ? this.requestHeaderList : this.responseHeaderList;
     const known = this.optionsOf[dir];
     if (known && known.request === this.requestHeaderList && known.own === headers) return known.options;
+    const ct = hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type');
     const options: DecodeOptions = {
       encoding: hdr(headers, 'grpc-encoding') ?? (headers?.some(([k]) => k === UNKNOWN_ENTRY) ? LOST_ENCODING : undefined),
-      codec: grpcCodec(hdr(this.requestHeaderList, 'content-type') ?? hdr(headers, 'content-type')),
+      codec: grpcCodec(ct),
+      sniffJson: !grpcCodecNamed(ct),
       typeName: this.method ? (dir === 'c2s' ? this.method.requestType : this.method.responseType) : undefined,
       defs: this.typeDefs ?? this.defs,
       env: this.session.env,
@@ -475,8 +485,10 @@ export class GrpcCallBuilder {
     const reqCt = hdr(this.requestHeaderList, 'content-type');
     const resCt = hdr(this.responseHeaderList, 'content-type') ?? reqCt;
     const codec = grpcCodec(reqCt);
+    // (the codec a bare application/grpc left unsaid, when its messages were JSON)
+    if (codec === 'proto' && (this.jsonSeen.c2s || this.jsonSeen.s2c)) f['grpc.codec'] = 'json';
     const part = (dir: Dir, ct: string | undefined, enc: string | undefined) => {
-      const kind = codec === 'json' ? 'json' : this.rawSeen[dir] ? 'protobuf-raw' : 'protobuf';
+      const kind = codec === 'json' || (this.jsonSeen[dir] && this.jsonSeen[dir] === this.counts[dir]) ? 'json' : this.rawSeen[dir] ? 'protobuf-raw' : 'protobuf';
       const body: NonNullable<Call['request']>['body'] = { size: this.payloadBytes[dir], kind: this.counts[dir] ? kind : 'none' };
       if (ct) body.contentType = ct;
       if (enc && this.compressedSeen[dir]) body.encoding = enc;

@@ -204,6 +204,8 @@ export interface DecodedMessage {
   warnings: string[];
   /** The message was a Dubbo Triple wrapper in this serialization (its args / data decoded). */
   triple?: string;
+  /** A message under a content-type that names no codec, read as JSON (see `sniffJson`). */
+  json?: boolean;
 }
 
 /**
@@ -280,6 +282,11 @@ export function decodeGrpcMessage(
     env: DecoderEnv;
     /** Which Dubbo Triple wrapper a schemaless message may be (../dubbo/triple.ts), and whether the call's headers are Triple's. */
     triple?: { side: 'request' | 'response'; headers: boolean };
+    /**
+     * The content-type names no codec (bare `application/grpc`): a message that does not read as
+     * protobuf but is a JSON object or array is JSON (a JSON marshaller's message).
+     */
+    sniffJson?: boolean;
   },
 ): DecodedMessage {
   const warnings: string[] = [];
@@ -321,5 +328,25 @@ export function decodeGrpcMessage(
   }
   if (opts.codec !== 'proto') warnings.push(`gRPC codec ${opts.codec}: decoded as protobuf`);
   const r = decodeProtobuf(payload, opts.typeName, resolverOf(opts.defs), opts.env.limits);
+  if (opts.sniffJson && r.warnings.length) {
+    const j = jsonMessage(payload, opts.env.limits.maxDepth);
+    if (j) return { value: j.value, raw: false, warnings: warnings.concat(j.note ? [`JSON message: ${j.note}`] : []), decodedSize, json: true };
+  }
   return { value: r.value, raw: r.raw, warnings: warnings.concat(r.warnings), decodedSize };
+}
+
+/**
+ * A payload that is a JSON object or array as a whole (RFC 8259 §2: optional blanks around it, UTF-8),
+ * or undefined. Its first byte, `{` (0x7b) or `[` (0x5b), read as a protobuf tag is a group start
+ * (wire type 3) of field 15 or 11, and such a message only reads as protobuf with its end tag in
+ * place; the caller asks only after the protobuf reading failed.
+ */
+function jsonMessage(b: Uint8Array, maxDepth: number): { value: unknown; note?: string } | undefined {
+  let i = 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d)) i++;
+  if (b[i] !== 0x7b && b[i] !== 0x5b) return undefined;
+  const text = utf8Strict(b);
+  if (text === undefined) return undefined;
+  const r = parseJsonBounded(text, maxDepth);
+  return r.ok ? { value: r.value, note: r.note } : undefined;
 }

@@ -144,6 +144,15 @@ export function isGrpcWebContentType(ct: string | undefined): boolean {
   return e === 'application/grpc-web' || e.startsWith('application/grpc-web+') || e === 'application/grpc-web-text' || e.startsWith('application/grpc-web-text+');
 }
 
+/**
+ * Whether the content-type names the message codec (`application/grpc+proto`, `+json`, a custom `+…`).
+ * A bare `application/grpc` (or `application/grpc-web`) does not: PROTOCOL-HTTP2.md leaves the message
+ * encoding to the application then, and a service with a JSON marshaller (grpc-java's, for one) sends it.
+ */
+export function grpcCodecNamed(ct: string | undefined): boolean {
+  return !!ct && ct.split(';')[0].includes('+');
+}
+
 /** The message codec from the content-type subtype: 'proto' (default) or 'json' etc. */
 export function grpcCodec(ct: string | undefined): string {
   // (asked for every message: the usual content-types at once, without a string built)

@@ -1359,6 +1359,12 @@ export class Http2Connection implements StreamDecoder {
         this.finish(s, state, at);
         return;
       }
+      if (s.headersUnknown && !s.requestHeaders && this.wholeMessagesOnly(s)) {
+        // (no trailers and no header block to back the framing: not taken as gRPC, but said, with the way to decode it)
+        call.warnings.push(
+          `its DATA are whole gRPC length-prefixed messages: a hint for port ${this.serverPort} with the stream's :path and content-type decodes them (CLI: --hint ${this.serverPort},:path=/pkg.Service/Method,content-type=application/grpc)`,
+        );
+      }
       this.emitHttp(s);
     } catch (e) {
       call.warnings.push(`decoder error: ${(e as Error).message}`);
@@ -1449,6 +1455,17 @@ export class Http2Connection implements StreamDecoder {
    * *Length-Prefixed-Message Trailers), and its DATA are whole length-prefixed messages (a request
    * side seen in part must be too).
    */
+  /** Every DATA of the stream was captured and is a run of whole length-prefixed messages, at least one. */
+  private wholeMessagesOnly(s: H2Stream): boolean {
+    let any = false;
+    for (const dir of ['c2s', 's2c'] as Dir[]) {
+      const acc = s.body[dir];
+      if (acc.size !== acc.kept || acc.missing || (acc.kept && !wholeMessages(concatBytes(acc.chunks)))) return false;
+      any ||= acc.kept > 0;
+    }
+    return any;
+  }
+
   private grpcResponseShape(s: H2Stream): boolean {
     if (s.hinted || !contentTypeLost(s.responseHeaders) || !s.responseTrailers?.length) return false;
     const res = s.body.s2c;

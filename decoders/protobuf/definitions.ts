@@ -127,7 +127,7 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
     // Parse into a scratch root first: a duplicate name must not leave half a file in `root`.
     try {
       const scratch = new protobuf.Root();
-      result = protobuf.parse(oneByteSource(f.text), scratch, { keepCase: true, alternateCommentMode: true });
+      result = protobuf.parse(protocSpelling(oneByteSource(f.text)), scratch, { keepCase: true, alternateCommentMode: true });
     } catch (e) {
       warnings.push(`${f.path}: ${(e as Error).message}`);
       parsed.set(f.path, 'failed');
@@ -164,7 +164,7 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
       return;
     }
     try {
-      protobuf.parse(oneByteSource(f.text), root, { keepCase: true, alternateCommentMode: true });
+      protobuf.parse(protocSpelling(oneByteSource(f.text)), root, { keepCase: true, alternateCommentMode: true });
     } catch (e) {
       warnings.push(`${f.path}: ${(e as Error).message}`);
       parsed.set(f.path, 'failed');
@@ -186,6 +186,47 @@ export function buildProtoDefinitions(files: ProtoFile[], opts: { maxFiles?: num
   resolveEach(root, (obj, e) => warnings.push(`${definedBy.get(obj.fullName.slice(1)) ?? '?'}: ${e.message}`));
   indexMethods(defs, (svc) => definedBy.get(svc) ?? '');
   return defs;
+}
+
+/**
+ * Spellings protoc's tokenizer takes and protobufjs's parser does not, rewritten before parsing:
+ * a sign is its own token in protoc, so `- 4` is a negative constant as much as `-4` (an enum value
+ * `X = - 4;`, `[default = - 1152921504606846976]`), and a hexadecimal literal may start `0X` as well as
+ * `0x` (protobuf language spec: hexLit = "0" ("x" | "X") hexDigit…). Comments and strings are left alone;
+ * the blanks between a sign and its number move after the number, so lines (and the positions
+ * indexPositions reads from the text) stay.
+ */
+export function protocSpelling(text: string): string {
+  if (!/-[ \t\r\n]|0X/.test(text)) return text;
+  let out = '';
+  let last = 0;
+  const n = text.length;
+  const identChar = (ch: string | undefined) => ch !== undefined && /[0-9A-Za-z_.]/.test(ch);
+  for (let i = 0; i < n; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 1;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < n && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '0' && text[i + 1] === 'X' && !identChar(text[i - 1])) {
+      out += text.slice(last, i) + '0x';
+      last = i + 2;
+      i++;
+    } else if (c === '-' && !identChar(text[i - 1])) {
+      let j = i + 1;
+      while (j < n && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r' || text[j] === '\n')) j++;
+      if (j === i + 1 || !/^([0-9.]|inf|nan)/i.test(text.slice(j, j + 3))) continue;
+      let k = j;
+      while (k < n && identChar(text[k])) k++;
+      out += text.slice(last, i + 1) + text.slice(j, k).replace(/^0X/, '0x') + text.slice(i + 1, j);
+      last = k;
+      i = k - 1;
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** Resolve types and services one by one, so that one bad reference does not hide the rest. */
