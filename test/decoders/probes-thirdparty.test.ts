@@ -40,6 +40,13 @@ describe('RFC 9112 §3: a request line with runs of spaces is HTTP, not a Redis 
     assert.equal(p('GET      /x   HT'), 'need-more');
     // longer than the probe's 64 bytes, the version only begun: a plausible target decides
     assert.equal(p('GET                  /aaaaaaaaaaaaaaaaaaaaaaaa_very_long_uri HTTP/1.1\r\n'), 'accept');
+    // a request line that ends just past the probe's 64 bytes, its version inside them (nDPI's weibo
+    // capture: a request never answered, so no status line to recognise the connection by)
+    for (const n of [55, 56, 60, 62, 63, 64, 66]) {
+      const line = `GET /${'a'.repeat(n - 14)} HTTP/1.1`;
+      assert.equal(line.length, n);
+      assert.equal(p(`${line}\r\nHost: x\r\n\r\n`), 'accept', line);
+    }
     assert.equal(p('GET    /x HTTP/2.0\r\n'), 'reject');
     assert.equal(p('GET    x y z\r\n'), 'reject');
   });
