@@ -1121,8 +1121,10 @@ export class Pipeline {
       flow.heldBytes[dir] += length;
       // This side's head was probed in full already: nothing new for the probes.
       if (skip) return;
-      // A gap before anything was decided: decide with what we have.
-      this.decide(flow, kind === 'gap' || (flow.heldBytes[dir] > this.probeBytes && !this.awaitingOtherSide(flow)));
+      // A gap before anything was decided: decide with what we have. (A gap before any byte at all,
+      // a first segment lost, leaves nothing to decide with: the bytes after it are waited for.)
+      const seen = flow.head.c2s.length > 0 || flow.head.s2c.length > 0;
+      this.decide(flow, (kind === 'gap' && seen) || (flow.heldBytes[dir] > this.probeBytes && !this.awaitingOtherSide(flow)));
       return;
     }
     this.feed(flow, dir, kind, bytes, length, at);
