@@ -62,6 +62,10 @@ export function probeKafka(head: Uint8Array): 'accept' | 'reject' | 'need-more' 
   if (head.length < 14) return head.length >= 8 && quick(head) === 'reject' ? 'reject' : 'need-more';
   if (quick(head) === 'reject') return 'reject';
   const size = be32(head, 0);
+  // A client opens a connection with a small request (ApiVersions, Metadata, SASL; a Produce is
+  // bounded by max.request.size, 1 MiB by default): a first frame of 16 MiB or more is another
+  // protocol's header read as a size (OpenFlow's version byte 1–4 makes 16–64 MiB).
+  if (size >= FIRST_REQUEST_MAX) return 'reject';
   const cl = be16(head, 12);
   if (cl === 0xffff) return 'accept';
   if (cl > size - 10 || cl > 1024) return 'reject';
@@ -83,6 +87,9 @@ export function probeKafka(head: Uint8Array): 'accept' | 'reject' | 'need-more' 
   }
   return 'accept';
 }
+
+/** A first request this large is no Kafka client's (see probeKafka). */
+const FIRST_REQUEST_MAX = 16 << 20;
 
 /** The largest first request the probe reads by its schema (larger ones: the header checks alone). */
 const PROBE_READ_MAX = 64 * 1024;

@@ -107,6 +107,11 @@ describe('Kafka: SMPP reads as a Produce v2 header; its body and its answer do n
     assert.equal(refuteKafka(hex(API_VERSIONS), hex('0000000a 00000001 0000 00 00 00 00'), false), false);
     assert.equal(refuteKafka(hex(API_VERSIONS), hex('0000000a 00000001'), true), false);
   });
+  it('a first request of 16 MiB or more is refused: OpenFlow 1.3 (version 4) reads as a 64 MiB frame', () => {
+    // OpenFlow 1.3 §7.1 ofp_header: version 4, type 0 (HELLO), length 16, xid; a version bitmap element
+    assert.equal(probeKafka(hex('04 00 0010 0000004a 0001 0008 00000010')), 'reject');
+    assert.equal(probeKafka(hex('00ffffff 0012 0003 00000001 0007 72646b61666b61')), 'accept');
+  });
   it('an SMPP session on port 9000 is no Kafka', () => {
     const { calls, flows } = decode(9000, [
       { dir: 'c2s', data: hex(SMPP_BIND) },
