@@ -237,7 +237,20 @@ export function probeTcp(head: Uint8Array): ProbeResult {
   const len = be16(head, 0);
   if (len < HEADER_BYTES + 5) return 'reject';
   const body = head.subarray(2, 2 + len);
-  if (body.length < HEADER_BYTES) return 'need-more';
+  if (body.length < HEADER_BYTES) {
+    // What the header's first fields already say (RFC 1035 §4.1.1): a known opcode, Z clear, no
+    // error code on a query, 1–32 questions. (VNC's `RFB 004.001\n` reads as a 21062-byte message
+    // whose question count is 0x342e; when a gap followed, the lone undecided probe took the flow.)
+    if (body.length >= 4) {
+      const f = be16(body, 2);
+      if (!knownOpcode((f >> 11) & 0xf) || f & 0x40 || (!(f & 0x8000) && (f & 0xf) !== 0)) return 'reject';
+    }
+    if (body.length >= 6) {
+      const qd = be16(body, 4);
+      if (qd === 0 || qd > 32) return 'reject';
+    }
+    return 'need-more';
+  }
   const h = parseHeader(body)!;
   if (!plausibleHeader(h, len) || h.qdcount === 0) return 'reject';
   if (body.length === len) return probeUdp(body) === 'accept' ? 'accept' : 'reject';

@@ -16,6 +16,7 @@ import { probeHttp1 } from '../../decoders/http1/index';
 import { probeKafka, refuteKafka } from '../../decoders/kafka/index';
 import { spec as redis } from '../../decoders/redis/index';
 import { spec as websocket } from '../../decoders/websocket/index';
+import { probeTcp as probeDnsTcp } from '../../decoders/dns/index';
 import { wsFrame } from './websocket/ws-feed';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -179,5 +180,28 @@ describe('a connection whose first data segment was not captured (RFC 9293 §3.4
     // (whether the answer is this request's or one lost in the hole cannot be known; the decoder's
     // pairing across gaps decides that, and is tested with it)
     assert.ok(calls.some((x) => x.method === 'GET' && x.target === '/after-the-hole'));
+  });
+});
+
+describe('DNS over TCP (RFC 1035 §4.2.2, §4.1.1): the header\'s first fields decide before the whole header is in', () => {
+  it('VNC\'s ProtocolVersion (RFB 6.1.1, "RFB 004.001\\n") is refused with 11 bytes of its "message"', () => {
+    assert.equal(probeDnsTcp(text('RFB 004.001\n\r')), 'reject');
+    assert.equal(probeDnsTcp(text('RFB 003.008\n')), 'reject');
+  });
+  it('a query header cut before its end still waits for more', () => {
+    // length 29, id 0x1234, flags 0x0100 (RD), qdcount 1 …
+    assert.equal(probeDnsTcp(hex('001d 1234 0100 0001 00')), 'need-more');
+    assert.equal(probeDnsTcp(hex('001d 1234 0100')), 'need-more');
+    assert.equal(probeDnsTcp(hex('001d 1234 0100 0000')), 'reject');
+  });
+  it('a VNC session with a capture gap after the version exchange stays raw', () => {
+    const { calls, flows } = decode(6900, [
+      { dir: 's2c', data: text('RFB 004.001\n') },
+      { dir: 'c2s', data: text('RFB 004.001\n') },
+      { dir: 's2c', data: hex('0102 0d 02 00000000') },
+      { dir: 'c2s', data: hex('0d') },
+    ]);
+    assert.notEqual(flows[0].protocol, 'dns');
+    assert.equal(calls.length, 0);
   });
 });
