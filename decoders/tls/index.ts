@@ -363,6 +363,19 @@ class TlsDecoder implements StreamDecoder {
   /** The server's first record: its answer when it is not a hello (an alert). */
   private serverFirst?: Position;
   private earlyData = false;
+  /**
+   * 0-RTT (RFC 8446 §4.2.10, §2.3): the client's early records, protected with keys from
+   * client_early_traffic_secret, come before the ServerHello and until its EndOfEarlyData (§4.5).
+   * `earlyKeys`: undefined until the first such record, null when they cannot be had.
+   */
+  private earlyKeys: RecordKeys | null | undefined;
+  /** The client's early records are over (EndOfEarlyData, or a record under its handshake keys). */
+  private earlyDone = false;
+  private earlySkipped = 0;
+  private earlyOpened = 0;
+  /** Early application data decrypted before the inner stream can be made (the ALPN comes with the server's EncryptedExtensions). */
+  private earlyQueue: Array<{ bytes?: Uint8Array; gap?: number; at: Position }> = [];
+  private earlyQueued = 0;
   private messages: StreamMessage[] = [];
   private keyUpdates = 0;
   private warnings: string[] = [];
@@ -546,6 +559,8 @@ class TlsDecoder implements StreamDecoder {
       if (isTls13(this.version) && !s.ccs) {
         if (s.dir === 'c2s') {
           if (!s.finishedSeen) {
+            // (0-RTT records go on until the client's EndOfEarlyData: which one a record is, its keys say)
+            if (this.earlyData && !this.earlyDone && this.decryption()) return 'early';
             s.finishedSeen = true;
             return 'enc-hs';
           }
@@ -580,6 +595,10 @@ class TlsDecoder implements StreamDecoder {
     }
     if (p.type === 24) {
       this.message(s.dir, end, p.len, 'Heartbeat');
+      return;
+    }
+    if (p.cls === 'early') {
+      this.earlyRecord(s, p, body, end);
       return;
     }
     const opened = this.decrypting(s, p.cls) && this.decryptRecord(s, p, body, end);
@@ -787,7 +806,9 @@ class TlsDecoder implements StreamDecoder {
 
   /** Is this encrypted record to be decrypted (its bytes buffered)? */
   private decrypting(s: Side, cls: RecClass): boolean {
-    if (cls === 'clear' || cls === 'early') return false;
+    // (after the ServerHello an early-looking record is read even without early keys: it may be the client's Finished)
+    if (cls === 'early') return (!!this.sh && !!this.dec) || (this.earlyKeys !== null && !!this.session.env.crypto && !!this.ch?.random && !!this.session.env.tlsSecrets);
+    if (cls === 'clear') return false;
     // Before the ServerHello, type 23 is 0-RTT data (not decrypted: the early secret is not used).
     if (this.ch && !this.sh) return false;
     const d = this.decryption();
@@ -997,12 +1018,97 @@ class TlsDecoder implements StreamDecoder {
   }
 
   /** Decrypt a whole record at the head of the queue; true when it opened. */
-  private decryptRecord(s: Side, p: Pending, body: Uint8Array, end: Position): boolean {
+  /**
+   * A client record that may be 0-RTT (before the ServerHello, or after it until EndOfEarlyData): opened
+   * with the early keys when it is one; after the ServerHello, one that is not is the client's first
+   * record under its handshake keys (its Finished: the server took no early data, or EndOfEarlyData was
+   * sent), read as such. An early record that cannot be opened is skipped (a gap in the inner stream).
+   */
+  private earlyRecord(s: Side, p: Pending, body: Uint8Array, end: Position): void {
+    const header = Uint8Array.of(p.type, p.version >> 8, p.version & 0xff, p.len >> 8, p.len & 0xff);
+    const keys = this.decrypting(s, 'early') ? this.earlyKeysFor(header, body) : undefined;
+    const opened = keys?.open(header, body);
+    if (keys && opened) {
+      keys.seq++;
+      this.earlyOpened++;
+      const pt = opened.plaintext;
+      if (opened.type === 23) {
+        if (this.earlyOpened === 1 || !this.earlyQueued) this.message(s.dir, end, pt.length, 'ApplicationData (0-RTT early data)');
+        this.earlyPlaintext(s, pt);
+      } else if (opened.type === 22 && pt[0] === 5) {
+        // EndOfEarlyData (§4.5): the client's next records are under its handshake keys.
+        this.message(s.dir, end, pt.length, 'EndOfEarlyData');
+        this.earlyDone = true;
+      } else this.warn(`${s.dir}: decrypted 0-RTT record at frame ${end.frame} has content type ${opened.type} (${pt.length} bytes): ignored`);
+      return;
+    }
+    if (this.sh && this.dec && this.dec.tls13 && this.dec.dir.c2s.keys && this.decryptRecord(s, { ...p, cls: 'enc-hs' }, body, end, true)) {
+      this.earlyDone = true;
+      s.finishedSeen = true;
+      s.finishedEnd ??= end;
+      s.encHsRecords++;
+      return;
+    }
+    if (this.earlySkipped === 0 && this.earlyKeys !== undefined && this.session.env.tlsSecrets?.size) {
+      this.warn(`c2s: 0-RTT early data not decrypted (${keys || this.earlyKeys ? 'a record its keys do not open' : 'the key log has no CLIENT_EARLY_TRAFFIC_SECRET for this connection'}): the requests sent in it are missing`);
+    }
+    // (bounded: a connection whose keys are all wrong must come to the usual failure and its warning)
+    if (++this.earlySkipped > 64 && this.sh) this.earlyDone = true;
+    if (this.dec) this.innerStream().gap(s.dir, Math.max(0, p.len - 17), s.st.pos(0));
+    else if (this.earlyQueue.length < 1024) this.earlyQueue.push({ gap: Math.max(0, p.len - 17), at: s.st.pos(0) });
+  }
+
+  /**
+   * The client's early keys, found at its first early record: client_early_traffic_secret from the key log,
+   * under the TLS 1.3 cipher suite the ClientHello offered whose keys open that record (the 0-RTT suite is
+   * the resumed session's, which the ServerHello has not said yet; a wrong key fails the AEAD tag).
+   */
+  private earlyKeysFor(header: Uint8Array, body: Uint8Array): RecordKeys | undefined {
+    if (this.earlyKeys !== undefined) return this.earlyKeys ?? undefined;
+    this.earlyKeys = null;
+    const env = this.session.env;
+    const secret = this.ch?.random ? env.tlsSecrets?.get('CLIENT_EARLY_TRAFFIC_SECRET', this.ch.random) : undefined;
+    if (!secret || !env.crypto || !this.ch) return undefined;
+    const tried = new Set<number>();
+    for (const id of this.ch.cipherSuites.slice(0, 64)) {
+      const suite = suiteInfo(id, true);
+      if (!suite || tried.has(id) || hashBytes(suite.hash) !== secret.length) continue;
+      tried.add(id);
+      const keys = RecordKeys.fromSecret(env.crypto, suite, secret);
+      if (keys.open(header, body)) {
+        this.earlyKeys = keys;
+        return keys;
+      }
+    }
+    this.warn('c2s: 0-RTT early data: the key log has CLIENT_EARLY_TRAFFIC_SECRET for this connection, but under no TLS 1.3 cipher suite the ClientHello offered does it open the first early record: not decrypted');
+    return undefined;
+  }
+
+  /** Early application data to the inner stream, or kept (bounded) until the inner stream can be made. */
+  private earlyPlaintext(s: Side, pt: Uint8Array): void {
+    if (this.dec) {
+      this.plaintext(s, pt, 5);
+      return;
+    }
+    const max = this.session.env.limits.maxBodyBytes;
+    if (this.earlyQueued + pt.length > max || this.earlyQueue.length >= 1024) {
+      if (this.earlyQueued <= max) this.warn(`c2s: more than ${max} bytes of 0-RTT early data before the ServerHello: the rest not decoded`);
+      this.earlyQueued = max + 1;
+      return;
+    }
+    this.earlyQueued += pt.length;
+    // (one position for the record: its first packet's)
+    this.earlyQueue.push({ bytes: pt.slice(), at: s.st.pos(5) });
+  }
+
+  private decryptRecord(s: Side, p: Pending, body: Uint8Array, end: Position, trial = false): boolean {
     const d = this.dec!;
     const k = d.dir[s.dir];
     const keys = k.keys!;
     const header = Uint8Array.of(p.type, p.version >> 8, p.version & 0xff, p.len >> 8, p.len & 0xff);
     let opened = keys.open(header, body);
+    // (a trial: is this record under these keys? nothing changes when it is not)
+    if (!opened && trial) return false;
     if (!opened && k.uncertain > 0) {
       k.uncertain--;
       for (const n of seqCandidates(k.recordBytes > 0 ? Math.round(k.lostBytes / k.recordBytes) : 0)) {
@@ -1067,6 +1173,12 @@ class TlsDecoder implements StreamDecoder {
     const d = this.dec!;
     if (d.inner) return d.inner;
     d.inner = new InnerStream(this.session, this.alpnSelected, (c) => this.decorate(c), (t) => this.warn(t));
+    // 0-RTT data decrypted before the ServerHello comes first.
+    for (const q of this.earlyQueue) {
+      if (q.bytes) d.inner.data('c2s', q.bytes, q.at);
+      else d.inner.gap('c2s', q.gap ?? 0, q.at);
+    }
+    this.earlyQueue = [];
     return d.inner;
   }
 
@@ -1191,9 +1303,10 @@ class TlsDecoder implements StreamDecoder {
     }
     if (this.earlyData) f['tls.early_data'] = true;
     const dec = this.dec;
-    const opened = dec ? dec.dir.c2s.opened + dec.dir.s2c.opened : 0;
+    const opened = dec ? dec.dir.c2s.opened + dec.dir.s2c.opened + this.earlyOpened : 0;
     if (dec) {
       f['tls.decrypted_records'] = opened;
+      if (this.earlyOpened) f['tls.early_data_records'] = this.earlyOpened;
       const failed = dec.dir.c2s.failed + dec.dir.s2c.failed;
       if (failed) f['tls.undecrypted_records'] = failed;
       if (this.keyUpdates) f['tls.key_updates'] = this.keyUpdates;

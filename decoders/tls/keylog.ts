@@ -5,9 +5,9 @@
  * lines ignored. Also the text of a pcapng Decryption Secrets Block of type TLSK, which holds the
  * same lines.
  *
- * Kept: `CLIENT_RANDOM` (TLS ≤ 1.2 master secret, 48 bytes) and the TLS 1.3 handshake and first
- * application traffic secrets of both sides. Other labels (`EXPORTER_SECRET`,
- * `CLIENT_EARLY_TRAFFIC_SECRET`, `RSA`…) are skipped. Bounded: at most MAX_SECRETS entries (the
+ * Kept: `CLIENT_RANDOM` (TLS ≤ 1.2 master secret, 48 bytes), the TLS 1.3 handshake and first
+ * application traffic secrets of both sides, and the client's 0-RTT secret
+ * (`CLIENT_EARLY_TRAFFIC_SECRET`). Other labels (`EXPORTER_SECRET`, `RSA`…) are skipped. Bounded: at most MAX_SECRETS entries (the
  * first ones kept), lines longer than MAX_LINE skipped.
  */
 import type { TlsSecrets } from '../core/env';
@@ -20,6 +20,7 @@ const LABELS: Record<string, number[]> = {
   SERVER_HANDSHAKE_TRAFFIC_SECRET: [32, 48],
   CLIENT_TRAFFIC_SECRET_0: [32, 48],
   SERVER_TRAFFIC_SECRET_0: [32, 48],
+  CLIENT_EARLY_TRAFFIC_SECRET: [32, 48],
 };
 
 export const MAX_SECRETS = 200_000;

@@ -100,6 +100,15 @@ const grpc = (calls) => calls.filter((c) => c.protocol === 'grpc');
     check(`${f}: the br body decodes to the test text`, b?.response?.body?.encoding === 'br' && b.response.body.text?.includes('This is a test file for testing brotli decompression in Wireshark'));
   }
 }
+// TLS 1.3 with 0-RTT early data (the second connection resumes and sends GET /early before the handshake ends)
+{
+  const calls = run('tls13-rfc8446.pcap', keys('tls13-rfc8446.keys'));
+  const http = calls.filter((c) => c.protocol === 'http').map((c) => `${c.method} ${c.target} ${c.status?.code}`);
+  check('tls13-rfc8446: GET /first, /early (0-RTT), /second, each 200', http.join() === 'GET /first 200,GET /early 200,GET /second 200', http.join());
+  check('tls13-rfc8446: no warnings', calls.every((c) => c.warnings.length === 0), text(calls.map((c) => c.warnings)));
+  const noEarly = run('tls13-rfc8446.pcap', keys('tls13-rfc8446-noearly.keys')).filter((c) => c.protocol === 'http');
+  check('tls13-rfc8446 without the early secret: /first and /second still decrypted', noEarly.some((c) => c.target === '/second'));
+}
 // HTTP/1.1 requests in out-of-order TCP segments
 {
   const calls = run('http-ooo.pcap');

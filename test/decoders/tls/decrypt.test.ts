@@ -618,3 +618,81 @@ describe('a growing key log (live capture): the secrets come after the first enc
     assert.ok(t.warnings.some((w) => w.startsWith('no key in the key log') && w.endsWith('setting')), t.warnings.join('; '));
   });
 });
+
+// ── RFC 8446 §4.2.10, §2.3: 0-RTT early data (the §3 connection with an early_data extension and
+// records sealed here under a made-up client_early_traffic_secret; the key log names it CLIENT_EARLY_TRAFFIC_SECRET)
+
+/** A TLS 1.3 record sealed with a secret (AES-128-GCM, SHA-256), its inner content type given (§5.2). */
+const sealInner = (secretHex: string, seq: number, data: Uint8Array, type: number) => {
+  const secret = h(secretHex);
+  const key = hkdfExpandLabel(c, 'sha256', secret, 'key', new Uint8Array(0), 16);
+  const iv = hkdfExpandLabel(c, 'sha256', secret, 'iv', new Uint8Array(0), 12);
+  const nonce = iv.slice();
+  for (let i = 0; i < 8; i++) nonce[11 - i] ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
+  const inner = Uint8Array.of(...data, type);
+  const len = inner.length + 16;
+  const header = Uint8Array.of(23, 3, 3, len >> 8, len & 0xff);
+  const e = createCipheriv('aes-128-gcm', key, nonce);
+  e.setAAD(header);
+  return new Uint8Array(Buffer.concat([header, e.update(inner), e.final(), e.getAuthTag()]));
+};
+const EARLY_SECRET = '5f2d0d1c3b4a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
+/** The §3 ClientHello with an empty early_data extension (0x002a, §4.2.10) added: handshake length c0 → c4, extensions 91 → 95. */
+const CLIENT_HELLO_EARLY = (() => {
+  const b = Uint8Array.of(...CLIENT_HELLO, 0x00, 0x2a, 0x00, 0x00);
+  b[3] = 0xc4;
+  const ext = 4 + 2 + 32 + 1 + 0 + 2 + 6 + 2; // type+len, version, random, session id length (0), suites length + 3 suites, compression
+  b[ext] = 0x00;
+  b[ext + 1] = 0x95;
+  return b;
+})();
+const EARLY_REQUEST = new TextEncoder().encode('GET /early HTTP/1.1\r\nHost: server\r\n\r\n');
+const END_OF_EARLY_DATA = Uint8Array.of(5, 0, 0, 0); // §4.5: HandshakeType end_of_early_data(5), length 0
+
+function earlySegments(): Segment[] {
+  return [
+    seg('c2s', record(22, 0x0301, CLIENT_HELLO_EARLY)),
+    seg('c2s', sealInner(EARLY_SECRET, 0, EARLY_REQUEST, 23)),
+    seg('s2c', record(22, 0x0303, SERVER_HELLO)),
+    seg('s2c', SERVER_FLIGHT),
+    seg('c2s', sealInner(EARLY_SECRET, 1, END_OF_EARLY_DATA, 22)),
+    seg('c2s', CLIENT_FINISHED),
+    seg('s2c', NEW_SESSION_TICKET),
+    seg('c2s', CLIENT_DATA),
+    seg('s2c', SERVER_DATA),
+  ];
+}
+
+describe('TLS 1.3 0-RTT early data (RFC 8446 §4.2.10)', () => {
+  it('the ClientHello fixture parses with its early_data extension', () => {
+    assert.equal(CLIENT_HELLO_EARLY.length, 4 + 0xc4);
+    assert.equal((CLIENT_HELLO_EARLY[49] << 8) | CLIENT_HELLO_EARLY[50], 0x95);
+  });
+  it('with CLIENT_EARLY_TRAFFIC_SECRET: the early request is decrypted and handed on first, EndOfEarlyData read, then the handshake keys as before', () => {
+    const s = feedWithKeys(earlySegments(), `${KEY_LOG}\nCLIENT_EARLY_TRAFFIC_SECRET ${CLIENT_RANDOM} ${EARLY_SECRET}`);
+    const t = tlsCall(s.calls);
+    assert.equal(t.fields['tls.early_data'], true);
+    assert.equal(t.fields['tls.early_data_records'], 2);
+    assert.equal(t.fields['tls.decrypted_records'], 7);
+    assert.equal(t.fields['tls.undecrypted_records'], undefined);
+    const labels = t.messages!.map((m) => `${m.dir} ${m.label}`);
+    const order = ['c2s ApplicationData (0-RTT early data)', 's2c ServerHello', 'c2s EndOfEarlyData', 'c2s Finished', 'c2s ApplicationData (first record)'].map((l) => labels.indexOf(l));
+    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), labels.join(', '));
+    assert.ok(s.calls.some((x) => x.protocol === 'http' && x.method === 'GET' && x.target === '/early'), JSON.stringify(s.calls.map((x) => [x.protocol, x.method, x.target])));
+  });
+  it('any split of the streams gives the same calls', () => {
+    const log = `${KEY_LOG}\nCLIENT_EARLY_TRAFFIC_SECRET ${CLIENT_RANDOM} ${EARLY_SECRET}`;
+    const whole = JSON.stringify(feedWithKeys(earlySegments(), log).calls);
+    assert.equal(JSON.stringify(feedWithKeys(earlySegments(), log, 'bytes').calls), whole);
+    for (const seed of [1, 2]) assert.equal(JSON.stringify(feedWithKeys(earlySegments(), log, seed).calls), whole);
+  });
+  it('without it: the early records are skipped with a warning, and the client Finished and data still open', () => {
+    const s = feedWithKeys(earlySegments(), KEY_LOG);
+    const t = tlsCall(s.calls);
+    assert.equal(t.fields['tls.decrypted_records'], 5);
+    assert.equal(t.fields['tls.undecrypted_records'], undefined);
+    assert.ok(t.warnings.some((w) => /0-RTT early data not decrypted \(the key log has no CLIENT_EARLY_TRAFFIC_SECRET/.test(w)), t.warnings.join('; '));
+    const labels = t.messages!.map((m) => `${m.dir} ${m.label}`);
+    assert.ok(labels.includes('c2s Finished') && labels.includes('c2s ApplicationData (first record)'), labels.join(', '));
+  });
+});
