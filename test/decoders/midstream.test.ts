@@ -14,12 +14,8 @@ import { probeWebSocketMidstream } from '../../decoders/websocket/index';
 import { wsFrame } from './websocket/ws-feed';
 import { spec as redis } from '../../decoders/redis/index';
 import { probeHttp1Midstream } from '../../decoders/http1/index';
-import { ALL_DECODERS } from '../../decoders/registry';
-import { Pipeline } from '../../decoders/pipeline';
-import type { Call, FlowSummary } from '../../decoders/core/model';
 import { fromHex } from '../../decoders/core/bytes';
-import { nodeEnv } from '../../cli/platform/node-env';
-import { pcapFile, tcpConversation } from '../helpers/pcap-builder';
+import { decodeConversation } from '../helpers/conversation';
 import { PUBLISH, HDR, BODY, DELIVER, ACK7, HEARTBEAT } from './amqp/frames';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -112,14 +108,7 @@ describe('Redis inline commands are not STOMP frames', () => {
 });
 
 /** A connection whose handshake (and protocol start) the capture missed, through the whole pipeline. */
-function midConnection(port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>, handshake = false) {
-  const calls: Call[] = [];
-  const flows: FlowSummary[] = [];
-  const p = new Pipeline({ env: nodeEnv(), decoders: ALL_DECODERS }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
-  p.push(pcapFile(tcpConversation({ client: { ip: '10.0.0.1', port: 45000 }, server: { ip: '10.0.0.2', port }, handshake, exchanges })));
-  p.end();
-  return { calls, flows };
-}
+const midConnection = (port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>, handshake = false) => decodeConversation(port, exchanges, handshake);
 
 describe('the pipeline takes a broker connection the capture joined late', () => {
   for (const port of [5672, 25672]) {

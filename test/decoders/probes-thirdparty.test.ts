@@ -11,7 +11,8 @@ import { ALL_DECODERS } from '../../decoders/registry';
 import type { Call, FlowSummary } from '../../decoders/core/model';
 import { fromHex } from '../../decoders/core/bytes';
 import { nodeEnv } from '../../cli/platform/node-env';
-import { ethernet, pcapFile, tcpConversation, tcpPacket } from '../helpers/pcap-builder';
+import { ethernet, pcapFile, tcpPacket } from '../helpers/pcap-builder';
+import { decodeConversation } from '../helpers/conversation';
 import { probeHttp1 } from '../../decoders/http1/index';
 import { probeKafka, refuteKafka } from '../../decoders/kafka/index';
 import { spec as redis } from '../../decoders/redis/index';
@@ -22,14 +23,7 @@ import { wsFrame } from './websocket/ws-feed';
 const text = (s: string) => new TextEncoder().encode(s);
 const hex = (...parts: string[]) => fromHex(parts.join('').replace(/\s+/g, ''));
 
-function decode(port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>, handshake = true) {
-  const calls: Call[] = [];
-  const flows: FlowSummary[] = [];
-  const p = new Pipeline({ env: nodeEnv(), decoders: ALL_DECODERS }, { call: (c) => calls.push(c), flow: (f) => flows.push(f) });
-  p.push(pcapFile(tcpConversation({ client: { ip: '10.0.0.1', port: 45000 }, server: { ip: '10.0.0.2', port }, handshake, exchanges })));
-  p.end();
-  return { calls, flows };
-}
+const decode = (port: number, exchanges: Array<{ dir: 'c2s' | 's2c'; data: Uint8Array }>, handshake = true) => decodeConversation(port, exchanges, handshake);
 
 describe('RFC 9112 §3: a request line with runs of spaces is HTTP, not a Redis inline command', () => {
   it('the probe tolerates runs of spaces and tabs between method, target and version', () => {

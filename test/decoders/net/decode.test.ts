@@ -40,13 +40,15 @@ const one = (data: Uint8Array, linkType: number, origLen?: number) => run([{ dat
 const IPV4_TCP = fromHex(`45 00 002a 0001 4000 40 06 0000 0a000001 0a000002
                           c350 0050 000003e8 000007d0 50 18 0200 0000 0000  6869`);
 
+/** One TCP packet from `src` carrying "hi", and no warning. */
+const check = (r: ReturnType<typeof run>, src = '10.0.0.1') => {
+  assert.deepEqual(r.warnings, []);
+  assert.equal(r.packets.length, 1);
+  assert.equal(r.packets[0].src, src);
+  assert.equal(r.packets[0].payload, 'hi');
+};
+
 describe('link layers (tcpdump.org LINKTYPE_*)', () => {
-  const check = (r: ReturnType<typeof run>, src = '10.0.0.1') => {
-    assert.deepEqual(r.warnings, []);
-    assert.equal(r.packets.length, 1);
-    assert.equal(r.packets[0].src, src);
-    assert.equal(r.packets[0].payload, 'hi');
-  };
   it('1 Ethernet II (inline hex), with Ethernet padding ignored', () => {
     const eth = fromHex(`020000000002 020000000001 0800`);
     const r = one(B.concat(eth, IPV4_TCP, new Uint8Array(20)), 1);
@@ -130,12 +132,6 @@ const SNAP_IPV4 = fromHex('aaaa03 000000 0800');
 const SNAP_IPV6 = fromHex('aaaa03 000000 86dd');
 
 describe('point-to-point, firewall-log and wireless link layers (tcpdump.org LINKTYPE_*)', () => {
-  const check = (r: ReturnType<typeof run>, src = '10.0.0.1') => {
-    assert.deepEqual(r.warnings, []);
-    assert.equal(r.packets.length, 1);
-    assert.equal(r.packets[0].src, src);
-    assert.equal(r.packets[0].payload, 'hi');
-  };
   it('9 PPP (RFC 1661 §2): the protocol field, with RFC 1662 §3.1 ff 03 or without, compressed to one byte (§6.5)', () => {
     check(one(B.concat(fromHex('0021'), IPV4_TCP), 9));
     check(one(B.concat(fromHex('ff03 0021'), IPV4_TCP), 9));
