@@ -275,7 +275,10 @@ class RedisDecoder implements StreamDecoder {
       // The client's first bytes neither a command array nor a known inline command: the rest of a
       // command the capture joined inside (a large value of a pipeline). Decoding starts at the next
       // command array, at a line start.
-      const b = buf.bytes();
+      const all = buf.bytes();
+      const skip = afterEmptyLines(all);
+      if (skip === -1) return; // only empty lines so far (the server skips them)
+      const b = skip > 0 ? all.subarray(skip) : all;
       if (b[0] !== 0x2a) {
         const text = latin1Text(b.subarray(0, 64));
         if (!text.includes('\n') && text.length < 64 && !/[^A-Za-z \r]/.test(text)) return; // an inline command may still be arriving
@@ -1313,9 +1316,31 @@ const INLINE_COMMANDS = /^(PING|ECHO|SET|GET|DEL|INCR|DECR|KEYS|INFO|AUTH|HELLO|
 /** Inline commands that may come without arguments. */
 const BARE_COMMANDS = /^(PING|INFO|QUIT|MONITOR|DBSIZE|FLUSHALL|FLUSHDB|COMMAND|HELLO)$/i;
 
+/** How many empty lines (CR LF or LF alone) a client may send before its first command. */
+const MAX_LEADING_EMPTY_LINES = 8;
+
+/**
+ * Where a client's first command starts: the server skips empty inline lines (`\r\n`, `\n`)
+ * before it (Redis protocol spec, "Inline commands"). -1: only empty lines so far (at most
+ * MAX_LEADING_EMPTY_LINES of them), -2: more empty lines than that.
+ */
+function afterEmptyLines(b: Uint8Array): number {
+  let i = 0;
+  for (let n = 0; n <= MAX_LEADING_EMPTY_LINES; n++) {
+    if (i >= b.length || (b[i] === 13 && i + 1 === b.length)) return -1;
+    if (b[i] === 10) i += 1;
+    else if (b[i] === 13 && b[i + 1] === 10) i += 2;
+    else return i;
+  }
+  return -2;
+}
+
 function probe(head: Uint8Array, dir: Dir): 'accept' | 'reject' | 'need-more' {
   if (dir !== 'c2s' || head.length === 0) return 'reject';
-  const t = latin1Text(head.subarray(0, 64));
+  const skip = afterEmptyLines(head);
+  if (skip === -1) return 'need-more';
+  if (skip < 0) return 'reject';
+  const t = latin1Text(head.subarray(skip, skip + 64));
   if (t[0] === '*') {
     const m = /^\*(\d{0,6})(\r?)(\n?)(\$?)/.exec(t);
     if (!m) return 'reject';

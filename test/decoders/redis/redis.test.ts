@@ -341,3 +341,32 @@ describe('redis: mass pipelining (redis.io "Redis mass insertion": commands sent
     assert.ok(ms < 4000, `${ms.toFixed(0)} ms`);
   });
 });
+
+describe('redis: empty lines before an inline command (RESP spec "Inline commands": the server skips empty lines)', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('a client whose first bytes are CR LF or LF alone is still probed, and its commands decoded', () => {
+    assert.equal(spec.probe!(enc('\r\nPING\r\n'), 'c2s'), 'accept');
+    assert.equal(spec.probe!(enc('\r\n\r\n\r\nPING\r\n'), 'c2s'), 'accept');
+    assert.equal(spec.probe!(enc('\n\nPING\n'), 'c2s'), 'accept');
+    assert.equal(spec.probe!(enc('\r\n'), 'c2s'), 'need-more');
+    assert.equal(spec.probe!(enc('\r'), 'c2s'), 'need-more');
+    assert.equal(spec.probe!(enc('\r\n'.repeat(20) + 'PING\r\n'), 'c2s'), 'reject');
+    assert.equal(spec.probe!(enc('\r\nWELL HELLO THERE\r\n'), 'c2s'), 'reject');
+  });
+  it('the empty lines give no call and no warning', () => {
+    const script: Array<['c2s' | 's2c', Uint8Array]> = [
+      ['c2s', enc('\r\n\r\n\r\nPING\r\nPING\r\nPING\n')],
+      ['s2c', enc('+PONG\r\n+PONG\r\n+PONG\r\n')],
+    ];
+    const { calls, session } = run(spec, script, undefined, 6379);
+    assert.deepEqual(session.warnings, []);
+    assert.deepEqual(calls.map((c) => [c.method, c.response?.value, c.warnings.length]), [
+      ['PING', 'PONG', 0],
+      ['PING', 'PONG', 0],
+      ['PING', 'PONG', 0],
+    ]);
+    // one byte at a time: the same
+    const bytes = run(spec, script, (_s, b) => Array.from(b, (_, i) => b.subarray(i, i + 1)), 6379);
+    assert.deepEqual(JSON.parse(JSON.stringify(bytes.calls)), JSON.parse(JSON.stringify(calls)));
+  });
+});
