@@ -64,6 +64,8 @@ export function outcomeOf(resp: Obj, httpStatus: CallStatus | undefined): Outcom
       const text = typeof err.message === 'string' ? err.message : err.message === undefined ? undefined : JSON.stringify(err.message);
       return { value: err, status: { code, text, ok: false }, warnings };
     }
+    // Stratum (the JSON-RPC 1.0 dialect of mining pools) sends `[code, message, traceback]`.
+    if (Array.isArray(err) && typeof err[0] === 'number' && typeof err[1] === 'string') return { value: err, status: { code: err[0], text: err[1], ok: false }, warnings };
     return { value: err, status: { code: 'error', text: typeof err === 'string' ? err : JSON.stringify(err), ok: false }, warnings };
   }
   if (!hasResult) warnings.push('response has neither result nor error');

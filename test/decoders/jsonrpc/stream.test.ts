@@ -157,3 +157,19 @@ describe('Gaps (bytes not captured: snaplen, loss) in a JSON-RPC stream', () => 
     assert.deepEqual(s.calls.map((c) => [c.method, c.fields['jsonrpc.id'], c.state, c.response?.value]), [['put', '12345678901234567890', 'complete', true]]);
   });
 });
+
+describe('Stratum (JSON-RPC 1.0 as mining pools speak it, newline-delimited over TCP)', () => {
+  it('an error sent as [code, message, traceback] gives the status its code and message', () => {
+    const script: Script = [
+      ['c2s', hex('{"id":4,"method":"mining.submit","params":["w.rig","job7","00000000","5f1e","0a0b"]}\n')],
+      ['s2c', hex('{"id":4,"result":null,"error":[21,"Stale job!",null]}\n')],
+      ['c2s', hex('{"id":5,"method":"mining.submit","params":["w.rig","job8","00000001","5f1f","0a0c"]}\n')],
+      ['s2c', hex('{"id":5,"result":true,"error":null}\n')],
+    ];
+    const { calls } = run(spec, script, undefined, 3333, 'fin');
+    assert.deepEqual(calls.map((c) => [c.method, c.status]), [
+      ['mining.submit', { code: 21, text: 'Stale job!', ok: false }],
+      ['mining.submit', { code: 0, text: 'OK', ok: true }],
+    ]);
+  });
+});
