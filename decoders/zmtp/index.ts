@@ -1,10 +1,15 @@
 /**
  * ZeroMQ — ZMTP 3.0 (rfc.zeromq.org/spec/23) and 3.1 (spec/37), with the NULL, PLAIN (spec/24)
- * and CURVE (spec/26) security mechanisms; and ZMTP 2.0 (spec/15: a short greeting with the socket
- * type and identity, no mechanism, no commands), which libzmq 3.2 and JeroMQ 0.3 speak.
+ * and CURVE (spec/26) security mechanisms; ZMTP 2.0 (spec/15: a short greeting with the socket
+ * type and identity, no mechanism, no commands), which libzmq 3.2 and JeroMQ 0.3 speak; and ZMTP 1.0
+ * (spec/13: ZeroMQ 2.x; no greeting, no socket type: each peer's first frame is its identity, a
+ * frame is a length of flags + body — one byte, or 0xFF and 8 bytes —, a flags byte with MORE,
+ * then the body; libzmq 3/4 fall back to it when the peer's first byte is not 0xFF, their
+ * signature read as the identity frame's header).
  *
  * Reached by probe (there is no standard port): the 64-byte greeting starts with the signature
- * 0xFF, 8 padding bytes, 0x7F, then the major version (3). Both peers send a greeting, then
+ * 0xFF, 8 padding bytes, 0x7F, then the major version (3); ZMTP 1.0 when both sides' first bytes are
+ * an identity frame and one side's go on with a whole message of well-formed frames. Both peers send a greeting, then
  * handshake commands (READY with Socket-Type/Identity/Resource metadata; HELLO/WELCOME/INITIATE
  * for PLAIN — the password is redacted; CURVE boxes are shown as encrypted and nothing after the
  * handshake is decoded), then frames (flags MORE/LONG/COMMAND, 1- or 8-byte sizes) that make up
@@ -117,6 +122,10 @@ class ZmtpDecoder implements StreamDecoder {
     if (sd.dead || sd.encrypted) return;
     sd.buf.push(bytes, at);
     try {
+      // A libzmq 3/4 signature waits on the peer's first byte to know whether ZMTP 1.0 follows: it
+      // is read first (as it was sent first), however the bytes came.
+      const o = this.side[OTHER[dir]];
+      if (!o.greeting && !o.dead && o.buf.length === 10) this.drain(OTHER[dir]);
       this.drain(dir);
     } catch (e) {
       this.stop(dir, `zmtp decoder error: ${(e as Error).message}`, at);
@@ -160,9 +169,20 @@ class ZmtpDecoder implements StreamDecoder {
     const buf = sd.buf;
     const limits = this.session.env.limits;
     if (!sd.greeting) {
-      if (buf.length < 11) return;
+      if (buf.length === 0) return;
+      // ZMTP 1.0: the identity frame (a one-byte length) is all the handshake there is.
+      if (buf.bytes()[0] !== 0xff) {
+        if (!this.greet1(dir, false)) return;
+      } else if (buf.length < 10) return;
+      else if (buf.bytes()[9] !== 0x7f) return this.stop(dir, 'not a ZMTP greeting (signature 0xFF…0x7F missing)', buf.pos(0));
+      else if (this.peerSpeaksV1(dir)) {
+        // A libzmq 3/4 peer facing a ZMTP 1.0 peer (whose first byte is not 0xFF): its 10-byte
+        // signature was that identity frame's long header, the rest of its greeting is never sent.
+        if (!this.greet1(dir, true)) return;
+      } else if (buf.length < 11) return;
+    }
+    if (!sd.greeting) {
       const b = buf.bytes();
-      if (b[0] !== 0xff || b[9] !== 0x7f) return this.stop(dir, 'not a ZMTP greeting (signature 0xFF…0x7F missing)', buf.pos(0));
       if (b[10] === 1) {
         if (!this.greet2(dir)) return;
       } else if (b[10] < 3) return this.stop(dir, `ZMTP revision ${b[10]} peer (ZMTP 2.0 and 3.x are decoded)`, buf.pos(0));
@@ -173,6 +193,7 @@ class ZmtpDecoder implements StreamDecoder {
       }
     }
     const v2 = sd.greeting?.major === 2;
+    if (sd.greeting?.major === 1) return this.drain1(dir);
     while (!sd.dead && !sd.encrypted && buf.length >= 2) {
       if (this.resync[dir] && !this.findFrame(dir, false)) return;
       if (buf.length < 2) return;
@@ -205,6 +226,87 @@ class ZmtpDecoder implements StreamDecoder {
       buf.consume(hl + size);
       if (flags & 0x04) this.onCommand(dir, body, start, end, hl + size, (flags & 0x01) !== 0);
       else this.onFrame(dir, body, (flags & 0x01) !== 0, start, end, hl + size);
+    }
+  }
+
+  /** The other side's first byte was seen and is not the 0xFF that starts ZMTP 2.0 and 3.x greetings. */
+  private peerSpeaksV1(dir: Dir): boolean {
+    const peer = this.side[OTHER[dir]];
+    if (peer.greeting) return peer.greeting.major === 1;
+    return peer.buf.length > 0 && peer.buf.bytes()[0] !== 0xff;
+  }
+
+  /**
+   * The identity frame that opens a ZMTP 1.0 connection (spec/13 "Identity": 0–255 octets, a final
+   * frame; empty: anonymous). `signature`: a libzmq 3/4 peer's greeting signature stands for its
+   * header (flags 0x7F). False while incomplete.
+   */
+  private greet1(dir: Dir, signature: boolean): boolean {
+    const sd = this.side[dir];
+    const buf = sd.buf;
+    const b = buf.bytes();
+    const h = header1(b);
+    if (h === 'more') return false;
+    if (typeof h === 'string') {
+      this.stop(dir, `not a ZMTP greeting or ZMTP 1.0 identity frame: ${h}`, buf.pos(0));
+      return false;
+    }
+    if (!signature && h.flags !== 0) {
+      this.stop(dir, `not a ZMTP greeting or ZMTP 1.0 identity frame (flags 0x${h.flags.toString(16)}, a final frame expected)`, buf.pos(0));
+      return false;
+    }
+    if (h.size > 255) {
+      this.stop(dir, `ZMTP 1.0 identity of ${h.size} bytes (at most 255)`, buf.pos(0));
+      return false;
+    }
+    const total = h.hl + h.size;
+    if (b.length < total) return false;
+    const start = buf.pos(0);
+    const end = buf.pos(total - 1);
+    const identity = b.subarray(h.hl, total);
+    buf.consume(total);
+    sd.greeting = { major: 1, minor: 0, mechanism: 'NULL', asServer: false };
+    const hs = this.handshake(start);
+    addFrame(hs.frames, start.frame);
+    addFrame(hs.frames, end.frame);
+    this.hsWire(dir, total);
+    const part = this.hsPart(dir);
+    part.version = '1.0';
+    const idShown = identity.length ? shownBytes(identity) : undefined;
+    if (idShown !== undefined) part.identity = idShown;
+    if (signature) part.fallback = 'a ZMTP 2.0/3.x peer speaking ZMTP 1.0 to this one';
+    if (dir === 'c2s') hs.timing.requestEndUs = end.tsUs;
+    else {
+      hs.timing.responseStartUs ??= start.tsUs;
+      hs.timing.endUs = end.tsUs;
+    }
+    hs.fields['zmtp.version'] = '1.0';
+    if (typeof idShown === 'string') hs.fields[dir === 'c2s' ? 'zmtp.identity' : 'zmtp.peer_identity'] = idShown;
+    const other = this.side[OTHER[dir]].greeting;
+    if (other && other.major !== 1) hs.warnings.push(`a ZMTP 1.0 identity answered with ZMTP ${other.major}.${other.minor}`);
+    sd.ready = true;
+    this.maybeEmitHandshake();
+    return true;
+  }
+
+  /** ZMTP 1.0 frames (spec/13 "Framing"); no commands. A gap ends the direction: 1.0 frames carry nothing to resynchronise on. */
+  private drain1(dir: Dir): void {
+    const sd = this.side[dir];
+    const buf = sd.buf;
+    const limits = this.session.env.limits;
+    while (!sd.dead && buf.length > 0) {
+      const b = buf.bytes();
+      const h = header1(b);
+      if (h === 'more') return;
+      if (typeof h === 'string') return this.stop(dir, h, buf.pos(0));
+      if (h.flags & 0xfe) return this.stop(dir, `frame flags 0x${h.flags.toString(16)} have reserved bits set`, buf.pos(0));
+      const start = buf.pos(0);
+      if (h.size > limits.maxBufferedBytes) return this.stop(dir, `frame of ${h.size} bytes exceeds the ${limits.maxBufferedBytes}-byte limit`, start);
+      if (b.length < h.hl + h.size) return;
+      const body = b.slice(h.hl, h.hl + h.size);
+      const end = buf.pos(h.hl + h.size - 1);
+      buf.consume(h.hl + h.size);
+      this.onFrame(dir, body, (h.flags & 0x01) !== 0, start, end, h.hl + h.size);
     }
   }
 
@@ -331,6 +433,7 @@ class ZmtpDecoder implements StreamDecoder {
   private gapIn(dir: Dir, length: number, at: Position): void {
     const sd = this.side[dir];
     const buf = sd.buf;
+    if (sd.greeting?.major === 1) return this.stop(dir, `${length} bytes not captured (ZMTP 1.0 frames have nothing to resynchronise on)`, at);
     if (buf.discarding > 0) return this.account(dir, buf.gapWhileDiscarding(length), at);
     if (!sd.greeting) {
       const b = buf.bytes();
@@ -665,6 +768,23 @@ class ZmtpDecoder implements StreamDecoder {
     return t;
   }
 
+  /**
+   * ZMTP 1.0 sends no socket type. The request-reply envelope (libzmq 2.x REQ and REP put an empty
+   * delimiter part before the body) names one: a client message whose first part is the empty delimiter, with more parts, is a REQ's; a server
+   * message shaped alike while a request waits is the REP's answer. Anything else stays unnamed.
+   */
+  private infer1(dir: Dir, m: OpenMsg): string | undefined {
+    const sd = this.side[dir];
+    if (sd.inferred) return sd.inferred;
+    if (m.sizes.length < 2 || m.sizes[0] !== 0) return undefined;
+    const t = dir === 'c2s' ? 'REQ' : this.pending.length && this.pending[0].dir === 'c2s' ? 'REP' : undefined;
+    if (t) {
+      sd.inferred = t;
+      if (this.hs) this.hs.fields[dir === 'c2s' ? 'zmtp.socket_type' : 'zmtp.peer_socket_type'] ??= t;
+    }
+    return t;
+  }
+
   private onSubscription(dir: Dir, name: string, topic: Uint8Array, start: Position, end: Position, wire: number): void {
     const s = this.session;
     this.side[dir].subscribes = true;
@@ -690,7 +810,7 @@ class ZmtpDecoder implements StreamDecoder {
     const sd = this.side[dir];
     const limits = this.session.env.limits;
     // (ZMTP 2.0 has no handshake to wait for: a peer sends messages right after its own greeting)
-    if (!this.hsEmitted && this.hs && sd.greeting?.major !== 2) {
+    if (!this.hsEmitted && this.hs && sd.greeting && sd.greeting.major > 2) {
       this.hs.warnings.push('message frames before both READY commands');
       this.emitHandshake('incomplete');
     }
@@ -715,9 +835,10 @@ class ZmtpDecoder implements StreamDecoder {
     const s = this.session;
     const limits = s.env.limits;
     const sd = this.side[dir];
-    const sender = sd.socketType ?? this.infer(dir, m) ?? '';
+    const sender = sd.socketType ?? (sd.greeting?.major === 1 ? this.infer1(dir, m) : this.infer(dir, m)) ?? '';
     const receiver = this.side[OTHER[dir]].socketType ?? this.side[OTHER[dir]].inferred ?? '';
     const guessed = !sd.socketType && !!sender;
+    const guessNote = `socket type ${sender} inferred from the traffic (${sd.greeting?.major === 1 ? 'ZMTP 1.0 does not send it' : 'its READY metadata was not captured'})`;
 
     // ZMTP 3.0 subscriptions: a one-part message from SUB/XSUB starting with 1 (subscribe) or 0 (cancel).
     if (state === 'complete' && (sender === 'SUB' || sender === 'XSUB') && m.parts.length === 1 && m.parts[0].length >= 1 && m.parts[0][0] <= 1) {
@@ -773,10 +894,11 @@ class ZmtpDecoder implements StreamDecoder {
         for (const f of m.frames) addFrame(c.frames, f);
         c.messages!.push(message);
         c.fields['zmtp.reply_parts'] = m.sizes.length;
+        if (sender) c.fields['zmtp.peer_socket_type'] ??= sender;
         c.state = 'complete';
         c.status = { code: 'OK', ok: true };
         if (why) c.warnings.push(why);
-        if (guessed) c.warnings.push(`socket type ${sender} inferred from the traffic (its READY metadata was not captured)`);
+        if (guessed && sd.greeting?.major !== 1) c.warnings.push(guessNote);
         c.warnings.push(...notes);
         s.emit(c);
         return;
@@ -790,7 +912,8 @@ class ZmtpDecoder implements StreamDecoder {
     c.state = state;
     if (why) c.warnings.push(why);
     if (guessed) {
-      c.warnings.push(`socket type ${sender} inferred from the traffic (its READY metadata was not captured)`);
+      // (ZMTP 1.0 never names socket types: inferring them is the rule there, not a warning)
+      if (sd.greeting?.major !== 1) c.warnings.push(guessNote);
       c.fields['zmtp.socket_type_inferred'] = true;
     }
     c.messages = [message];
@@ -884,9 +1007,76 @@ export function parseMetadata(b: Uint8Array, maxProps: number): { props: Record<
   return { props };
 }
 
+/**
+ * A ZMTP 1.0 frame header at b[0] (rfc.zeromq.org/spec/13: the length of flags + body, one byte,
+ * or 0xFF and a 64-bit length; then the flags, bit 0 MORE): its header size and body size, 'more'
+ * while incomplete, or why it is not one.
+ */
+function header1(b: Uint8Array): { hl: number; size: number; flags: number } | 'more' | string {
+  if (b.length < 1) return 'more';
+  let hl = 2;
+  let length = b[0];
+  if (length === 0xff) {
+    if (b.length < 10) return 'more';
+    const hi = be32(b, 1);
+    if (hi >= 0x200000) return `frame length ${BigInt(hi) * 2n ** 32n + BigInt(be32(b, 5))} is beyond reason`;
+    length = hi * 2 ** 32 + be32(b, 5);
+    hl = 10;
+  } else if (b.length < 2) return 'more';
+  if (length === 0) return 'frame length 0 (the flags byte counts in it)';
+  return { hl, size: length - 1, flags: b[hl - 1] };
+}
+
+/** A ZMTP 1.0 identity frame at the start of `h` (final, 0–255 bytes), whole: where it ends; 0 otherwise. */
+function identity1(h: Uint8Array): number {
+  if (h[0] === 0xff) return 0;
+  const id = header1(h);
+  if (typeof id !== 'object' || id.flags !== 0 || id.size > 255 || h.length < id.hl + id.size) return 0;
+  return id.hl + id.size;
+}
+
+/** Bytes of a side's head a ZMTP 1.0 probe waits for before giving up on a whole message. */
+const V1_PROBE_BYTES = 8192;
+
+/**
+ * ZMTP 1.0 has no signature: a side is taken when its head is an identity frame then well-formed
+ * frames (flags 0 or MORE) making a whole message, and either ends on a frame boundary or holds two
+ * whole messages. (The other side must open with an identity too: see `refute`.)
+ */
+function probe1(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
+  const id = header1(head);
+  if (id === 'more') return 'need-more';
+  if (typeof id === 'string' || id.flags !== 0 || id.size > 255) return 'reject';
+  let i = id.hl + id.size;
+  let messages = 0;
+  let frames = 0;
+  while (i < head.length && frames++ < 10_000) {
+    const h = header1(head.subarray(i));
+    if (h === 'more') break;
+    if (typeof h === 'string' || h.flags & 0xfe) return 'reject';
+    if (i + h.hl + h.size > head.length) break;
+    i += h.hl + h.size;
+    if (!(h.flags & 0x01)) messages++;
+  }
+  if (messages >= 2 || (messages === 1 && i === head.length)) return 'accept';
+  return head.length < V1_PROBE_BYTES ? 'need-more' : 'reject';
+}
+
+/**
+ * A ZMTP 1.0 guess stands only when both sides open with an identity frame (or, for a libzmq 3/4
+ * peer falling back, its 10-byte signature) at a connection's start.
+ */
+function refute(heads: { c2s: Uint8Array; s2c: Uint8Array }, joinedLate: boolean): boolean {
+  const v1 = (heads.c2s.length > 0 && heads.c2s[0] !== 0xff) || (heads.s2c.length > 0 && heads.s2c[0] !== 0xff);
+  if (!v1) return false;
+  if (joinedLate) return true;
+  const opens = (h: Uint8Array): boolean => identity1(h) > 0 || (h.length >= 10 && h[0] === 0xff && h[9] === 0x7f);
+  return !opens(heads.c2s) || !opens(heads.s2c);
+}
+
 function probe(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
   if (head.length === 0) return 'need-more';
-  if (head[0] !== 0xff) return 'reject';
+  if (head[0] !== 0xff) return probe1(head);
   if (head.length < 11) return 'need-more';
   // ZMTP 3.x (major version), or ZMTP 2.0 (revision 1)
   return head[9] === 0x7f && (head[10] >= 3 || head[10] === 1) ? 'accept' : 'reject';
@@ -894,9 +1084,10 @@ function probe(head: Uint8Array): 'accept' | 'reject' | 'need-more' {
 
 export const spec: DecoderSpec = {
   id: 'zmtp',
-  name: 'ZeroMQ (ZMTP 2.0, 3.x)',
+  name: 'ZeroMQ (ZMTP 1.0, 2.0, 3.x)',
   transport: 'tcp',
   probe,
+  refute,
   probeOrder: 20,
   create: (session) => new ZmtpDecoder(session),
 };
