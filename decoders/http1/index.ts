@@ -42,22 +42,42 @@ export function probeHttp1(head: Uint8Array, dir: 'c2s' | 's2c'): ProbeResult {
   const lf = rest.indexOf('\n');
   if (lf >= 0) {
     const line = rest.slice(0, lf).replace(/\r$/, '');
-    return /^[^ \t\r\n\x00-\x1f]+[ \t]+HTTP\/1\.[01][ \t]*$/.test(line) ? 'accept' : 'reject';
+    return REQUEST_REST.test(line) ? 'accept' : 'reject';
   }
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(rest)) return 'reject';
   const target = /^[^ \t]+/.exec(rest)![0];
   const version = rest.slice(target.length).replace(/^[ \t]+/, '');
   const want = 'HTTP/1.';
   if (version) {
-    if (version.length <= want.length + 1) {
-      const ok = version.length <= want.length ? want.startsWith(version) : version.startsWith(want) && /[01]$/.test(version);
-      if (!ok) return 'reject';
-    } else if (!/^HTTP\/1\.[01][ \t]*\r?$/.test(version)) return 'reject';
+    const ok =
+      version.length <= want.length + 1
+        ? version.length <= want.length
+          ? want.startsWith(version)
+          : version.startsWith(want) && /[01]$/.test(version)
+        : /^HTTP\/1\.[01][ \t]*\r?$/.test(version);
+    // An origin-form target with spaces in it (invalid, RFC 9112 §3.2; scanners send it): the
+    // whole line decides, up to SPACED_LINE_BYTES.
+    if (!ok) return target.startsWith('/') ? spacedTarget(head) : 'reject';
   }
   if (head.length < PROBE_BYTES) return 'need-more';
   // 64 bytes and the line is not over (a long target, or runs of spaces): accept a plausible
   // origin/absolute form whose version, where it has begun, is right so far.
   return /^(\/|\*|https?:\/\/)/i.test(target) ? 'accept' : 'reject';
+}
+
+/** What follows the method and its whitespace on a request line: target, whitespace, version (an origin-form target may hold spaces). */
+const REQUEST_REST = /^(?:[^ \t\r\n\x00-\x1f]+|\/[^\x00-\x1f\x7f]*[^ \x00-\x1f\x7f])[ \t]+HTTP\/1\.[01][ \t]*$/;
+
+/** How far a request line whose target holds spaces is looked for its end. */
+const SPACED_LINE_BYTES = 4096;
+
+/** A request line whose origin-form target holds a space, decided once its line feed is in. */
+function spacedTarget(head: Uint8Array): ProbeResult {
+  const text = latin1Text(head.subarray(0, SPACED_LINE_BYTES));
+  const lf = text.indexOf('\n');
+  if (lf < 0) return head.length < SPACED_LINE_BYTES ? 'need-more' : 'reject';
+  const m = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}[ \t]+(.*?)\r?$/.exec(text.slice(0, lf));
+  return m && REQUEST_REST.test(m[1]) ? 'accept' : 'reject';
 }
 
 /** A request line (RFC 9112 §3: a method as registries spell them) or a status line (§4) at a line start. */

@@ -24,9 +24,13 @@ export interface StatusLine {
   reason: string;
 }
 
-/** `method SP request-target SP HTTP-version` (RFC 9112 §3), lenient about repeated spaces. */
+/**
+ * `method SP request-target SP HTTP-version` (RFC 9112 §3), lenient about repeated spaces, and about
+ * spaces inside an origin-form target (`/cgi-bin/x;cat /etc/passwd`: invalid, §3.2, but sent by
+ * scanners and read by some servers): such a target runs to the last whitespace before the version.
+ */
 export function parseRequestLine(line: string): RequestLine | undefined {
-  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]+([^ \t\r\n]+)[ \t]+(HTTP\/\d\.\d)[ \t]*$/.exec(line);
+  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]+([^ \t\r\n]+|\/[^\x00-\x1f\x7f]*[^ \x00-\x1f\x7f])[ \t]+(HTTP\/\d\.\d)[ \t]*$/.exec(line);
   if (!m) return undefined;
   return { method: m[1], uri: m[2], version: m[3] };
 }
@@ -212,9 +216,22 @@ export function scanRequestLine(b: Uint8Array, end: number, from = 0): [number, 
     if (c === 32 || c === 9 || c === 13 || c === 10) break;
   }
   if (i === uriStart) return undefined;
-  const uriEnd = i;
+  let uriEnd = i;
   while (i < end && isWs(b[i])) i++;
-  if (i === uriEnd || !isVersionAt(b, i, end)) return undefined;
+  if (i === uriEnd) return undefined;
+  if (!isVersionAt(b, i, end)) {
+    // An origin-form target with spaces in it: the version is the line's last word.
+    if (b[uriStart] !== 47) return undefined;
+    let e = end;
+    while (e > i && isWs(b[e - 1])) e--;
+    const v = e - 8;
+    if (v <= i || !isWs(b[v - 1]) || !isVersionAt(b, v, e)) return undefined;
+    let u = v - 1;
+    while (u > uriStart && isWs(b[u - 1])) u--;
+    for (let k = uriStart; k < u; k++) if (b[k] < 32 || b[k] === 127) return undefined;
+    uriEnd = u;
+    i = v;
+  }
   const versionStart = i;
   for (i += 8; i < end; i++) if (!isWs(b[i])) return undefined;
   return [methodEnd, uriStart, uriEnd, versionStart];
@@ -335,7 +352,12 @@ export function parseHead(bytes: Uint8Array, text: string, request: boolean, max
   const end = lineContentEnd(bytes, lf);
   if (request) {
     const r = scanned ?? scanRequestLine(bytes, end);
-    if (r) out.request = { method: text.slice(0, r[0]), uri: text.slice(r[1], r[2]), version: text.slice(r[3], r[3] + 8) };
+    if (r) {
+      out.request = { method: text.slice(0, r[0]), uri: text.slice(r[1], r[2]), version: text.slice(r[3], r[3] + 8) };
+      // (accepted, as RFC 9112 §3 lets a recipient parse on whitespace, but not what a sender may send)
+      if (out.request.uri.includes(' ')) warnings.push('request line: the target holds spaces (RFC 9112 §3.2 allows none); read up to the last space before the version');
+      else if (r[1] !== r[0] + 1 || bytes[r[0]] !== 32 || r[3] !== r[2] + 1 || bytes[r[2]] !== 32 || end !== r[3] + 8) warnings.push('request line: its three parts are not separated by single spaces (RFC 9112 §3)');
+    }
   } else {
     const r = scanned ?? scanStatusLine(bytes, end);
     if (r) out.status = { version: text.slice(0, 8), status: (bytes[r[0]] - 48) * 100 + (bytes[r[0] + 1] - 48) * 10 + (bytes[r[0] + 2] - 48), reason: text.slice(r[1], r[2]) };
